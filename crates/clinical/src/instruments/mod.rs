@@ -1,0 +1,284 @@
+//! Rating instruments: item definitions, parsing of item scores, totals, severity bands and safety flags.
+//!
+//! Each instrument lives in its own file and exposes a `SPEC` (items, ranges, bands, codes, licence line)
+//! plus its scoring rule. This file holds what they share: the [`Instrument`] name, parsing of raw JSON
+//! item lists into checked [`Items`] (parse, don't validate), and [`score`].
+//!
+//! Licensed instruments (QIDS-SR16, MADRS, CADSS, BPRS) carry item names and numbers only, never their texts
+//! (DESIGN.md, "Clinical safety principles"; `clinical.md` §2.3–2.7).
+
+pub mod bprs;
+pub mod cadss;
+pub mod gad7;
+pub mod madrs;
+pub mod moaas;
+pub mod phq9;
+pub mod qids;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::error::InvalidInput;
+use crate::rule::{Rule, RuleRef};
+
+/// The instruments KetaPath scores.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Instrument {
+    Phq9,
+    Gad7,
+    QidsSr16,
+    Madrs,
+    Cadss,
+    Moaas,
+    BprsPositive,
+}
+
+impl Instrument {
+    pub const ALL: [Instrument; 7] = [
+        Instrument::Phq9,
+        Instrument::Gad7,
+        Instrument::QidsSr16,
+        Instrument::Madrs,
+        Instrument::Cadss,
+        Instrument::Moaas,
+        Instrument::BprsPositive,
+    ];
+
+    /// The code used in URLs, JSON and the CLI (`phq9`, `qids_sr16`, …).
+    pub fn code(self) -> &'static str {
+        match self {
+            Instrument::Phq9 => "phq9",
+            Instrument::Gad7 => "gad7",
+            Instrument::QidsSr16 => "qids_sr16",
+            Instrument::Madrs => "madrs",
+            Instrument::Cadss => "cadss",
+            Instrument::Moaas => "moaas",
+            Instrument::BprsPositive => "bprs_positive",
+        }
+    }
+
+    /// Parses an instrument code; the error lists the known codes.
+    pub fn parse(code: &str) -> Result<Self, InvalidInput> {
+        Instrument::ALL.into_iter().find(|i| i.code() == code).ok_or_else(|| {
+            let known: Vec<&str> = Instrument::ALL.iter().map(|i| i.code()).collect();
+            InvalidInput::new("instrument", format!("unknown instrument {code:?}; known: {}", known.join(", ")))
+        })
+    }
+
+    pub fn spec(self) -> &'static InstrumentSpec {
+        match self {
+            Instrument::Phq9 => &phq9::SPEC,
+            Instrument::Gad7 => &gad7::SPEC,
+            Instrument::QidsSr16 => &qids::SPEC,
+            Instrument::Madrs => &madrs::SPEC,
+            Instrument::Cadss => &cadss::SPEC,
+            Instrument::Moaas => &moaas::SPEC,
+            Instrument::BprsPositive => &bprs::SPEC,
+        }
+    }
+}
+
+impl std::fmt::Display for Instrument {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// One item of an instrument. `text` is `None` for licensed instruments.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Item {
+    pub number: u8,
+    pub name: &'static str,
+    pub text: Option<&'static str>,
+    pub loinc: Option<&'static str>,
+}
+
+/// An answer option with its LOINC answer code, where the instrument has them (PHQ-9, GAD-7).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AnswerOption {
+    pub score: u8,
+    pub label: &'static str,
+    pub loinc: Option<&'static str>,
+}
+
+/// A severity band: totals from `min` to `max` inclusive are `severity`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Band {
+    pub min: u16,
+    pub max: u16,
+    /// Machine code, for example `moderately_severe`.
+    pub severity: &'static str,
+    /// Plain-language label, for example `Moderately severe`.
+    pub label: &'static str,
+}
+
+/// Everything static about an instrument.
+#[derive(Debug, Clone, Serialize)]
+pub struct InstrumentSpec {
+    pub instrument: Instrument,
+    pub name: &'static str,
+    pub recall: &'static str,
+    pub items: &'static [Item],
+    pub item_min: u8,
+    pub item_max: u8,
+    pub total_max: u16,
+    pub bands: &'static [Band],
+    pub answers: &'static [AnswerOption],
+    pub loinc_panel: Option<&'static str>,
+    pub loinc_total: Option<&'static str>,
+    /// Copyright or licence line to show with the texts; `None` when no text is shown.
+    pub copyright: Option<&'static str>,
+    /// The rule that defines the items, scoring and bands.
+    pub rule: &'static Rule,
+}
+
+impl InstrumentSpec {
+    /// The band a total falls in. Totals come from [`score`], so they are always within a band;
+    /// the fallback to the last band only guards against a table typo, which the band tests catch.
+    pub fn band(&self, total: u16) -> &'static Band {
+        let bands = self.bands;
+        bands.iter().find(|b| total >= b.min && total <= b.max).unwrap_or(&bands[bands.len() - 1])
+    }
+}
+
+/// Item scores that have been checked against their instrument: right count, integers, in range.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Items {
+    instrument: Instrument,
+    values: Vec<u8>,
+}
+
+impl Items {
+    /// Parses a JSON array of item scores. `field` names the array in error messages (`items`, `phq9`).
+    pub fn parse(instrument: Instrument, raw: &Value, field: &str) -> Result<Self, InvalidInput> {
+        let spec = instrument.spec();
+        let Some(array) = raw.as_array() else {
+            return Err(InvalidInput::new(field, format!("must be an array of {} item scores", spec.items.len())));
+        };
+        if array.len() != spec.items.len() {
+            return Err(InvalidInput::new(
+                field,
+                format!("{} has {} items; got {}", spec.name, spec.items.len(), array.len()),
+            ));
+        }
+        let mut values = Vec::with_capacity(array.len());
+        for (index, value) in array.iter().enumerate() {
+            let item = &spec.items[index];
+            let in_range = value
+                .as_i64()
+                .filter(|v| (i64::from(spec.item_min)..=i64::from(spec.item_max)).contains(v))
+                .and_then(|v| u8::try_from(v).ok());
+            match in_range {
+                Some(v) => values.push(v),
+                None => {
+                    return Err(InvalidInput::new(
+                        format!("{field}[{index}]"),
+                        format!(
+                            "item {} ({}) must be an integer from {} to {}; got {}",
+                            item.number, item.name, spec.item_min, spec.item_max, value
+                        ),
+                    ));
+                }
+            }
+        }
+        Ok(Self { instrument, values })
+    }
+
+    /// Checks integer item scores given by typed callers (the portal, tests).
+    pub fn from_values(instrument: Instrument, values: &[i64]) -> Result<Self, InvalidInput> {
+        let raw = Value::Array(values.iter().map(|v| Value::from(*v)).collect());
+        Self::parse(instrument, &raw, "items")
+    }
+
+    pub fn instrument(&self) -> Instrument {
+        self.instrument
+    }
+
+    pub fn values(&self) -> &[u8] {
+        &self.values
+    }
+
+    /// The score of item `number` (1-based, as instruments number them).
+    pub fn item(&self, number: u8) -> u8 {
+        self.values[usize::from(number) - 1]
+    }
+}
+
+/// A safety or clinical flag raised by an instrument (for example PHQ-9 item 9 above zero).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Flag {
+    pub code: &'static str,
+    /// The item that raised it, 1-based, when one did.
+    pub item: Option<u8>,
+    pub message: String,
+    pub rule: RuleRef,
+}
+
+/// The scored result of one administration.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Score {
+    pub instrument: Instrument,
+    pub total: u16,
+    pub total_max: u16,
+    pub severity: &'static str,
+    pub severity_label: &'static str,
+    pub flags: Vec<Flag>,
+    pub rule: RuleRef,
+}
+
+/// Scores checked items.
+pub fn score(items: &Items) -> Score {
+    let instrument = items.instrument;
+    let spec = instrument.spec();
+    let values = items.values();
+    let (total, flags) = match instrument {
+        Instrument::Phq9 => (phq9::total(values), phq9::flags(values)),
+        Instrument::Gad7 => (gad7::total(values), gad7::flags(values)),
+        Instrument::QidsSr16 => (qids::total(values), qids::flags(values)),
+        Instrument::Madrs => (madrs::total(values), madrs::flags(values)),
+        Instrument::Cadss => (cadss::total(values), cadss::flags(values)),
+        Instrument::Moaas => (moaas::total(values), moaas::flags(values)),
+        Instrument::BprsPositive => (bprs::total(values), bprs::flags(values)),
+    };
+    let band = spec.band(total);
+    Score {
+        instrument,
+        total,
+        total_max: spec.total_max,
+        severity: band.severity,
+        severity_label: band.label,
+        flags,
+        rule: spec.rule.reference(),
+    }
+}
+
+/// Parses `{"items": [...]}` for `instrument` and scores it: the contract of `ketapath score` and
+/// `POST /api/v1/instruments/{instrument}/score`.
+pub fn score_document(instrument: Instrument, document: &Value) -> Result<Score, InvalidInput> {
+    let Some(object) = document.as_object() else {
+        return Err(InvalidInput::new("", "expected a JSON object with an \"items\" array"));
+    };
+    let Some(raw) = object.get("items") else {
+        return Err(InvalidInput::new("items", "is required"));
+    };
+    Ok(score(&Items::parse(instrument, raw, "items")?))
+}
+
+/// Sum of item scores: the total of every instrument but the QIDS-SR16.
+pub(crate) fn sum(values: &[u8]) -> u16 {
+    values.iter().map(|v| u16::from(*v)).sum()
+}
+
+/// The rules that define the instruments.
+pub fn rules() -> Vec<&'static Rule> {
+    let mut all: Vec<&'static Rule> = Instrument::ALL.iter().map(|i| i.spec().rule).collect();
+    all.extend(phq9::EXTRA_RULES);
+    all.extend(gad7::EXTRA_RULES);
+    all.extend(qids::EXTRA_RULES);
+    all.extend(madrs::EXTRA_RULES);
+    all.extend(cadss::EXTRA_RULES);
+    all.extend(moaas::EXTRA_RULES);
+    all.extend(bprs::EXTRA_RULES);
+    all
+}

@@ -1,0 +1,8 @@
+//! PLACEHOLDER: the protocols rules, to be written.
+
+use crate::rule::Rule;
+
+/// The rules of this module.
+pub fn rules() -> Vec<&'static Rule> {
+    Vec::new()
+}

@@ -1,0 +1,1 @@
+//! PLACEHOLDER: persistence for KetaPath (issue 3).
