@@ -1,3 +1,62 @@
 //! The `ketapath` binary: parses the command line and hands each command to the library crates.
+//!
+//! Architecture invariant: no business logic here. Commands parse their input into domain types, call a
+//! library crate, and render the result. Exit codes follow DESIGN.md: 0 success, 1 failure at run time,
+//! 2 invalid input or usage, with a message on stderr naming the field or line at fault.
 
-fn main() {}
+// The binary is the one place that talks to the terminal.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+mod commands;
+mod failure;
+mod input;
+mod render;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "ketapath",
+    version,
+    about = "KetaPath: find, screen, treat and measure supervised ketamine and esketamine care"
+)]
+struct Cli {
+    /// Database URL (sqlite://PATH or postgres://…); also read from KETAPATH_DATABASE_URL.
+    #[arg(long, global = true, env = "KETAPATH_DATABASE_URL")]
+    db: Option<String>,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Anonymous self-check: PHQ-9, treatment history, conditions. Nothing is stored.
+    Screen(commands::screen::ScreenArgs),
+    /// Score a rating instrument from {"items": [...]}.
+    Score(commands::score::ScoreArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            // clap prints help and version to stdout with exit 0, usage errors to stderr with exit 2.
+            let _ = err.print();
+            return ExitCode::from(if err.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let result = match cli.command {
+        Command::Screen(args) => commands::screen::run(&args),
+        Command::Score(args) => commands::score::run(&args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            eprintln!("ketapath: {failure}");
+            ExitCode::from(failure.exit_code())
+        }
+    }
+}

@@ -1,0 +1,4 @@
+//! One module per command; each parses its arguments, calls a library and renders the result.
+
+pub mod score;
+pub mod screen;
