@@ -1,0 +1,154 @@
+//! Architecture invariants of docs/ARCHITECTURE.md, checked on every `cargo test`.
+//!
+//! These fail when someone breaks a rule the design depends on, instead of relying on review to notice.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
+}
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        if path.is_dir() {
+            if !name.starts_with('.') && !name.starts_with("target") && name != "node_modules" {
+                rust_files(&path, out);
+            }
+        } else if name.ends_with(".rs") {
+            out.push(path);
+        }
+    }
+}
+
+fn workspace_rust_files() -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    rust_files(&workspace_root().join("crates"), &mut files);
+    files
+}
+
+/// Architecture invariant: every Rust file starts with a `//!` line saying what it is for.
+#[test]
+fn every_rust_file_starts_with_a_module_doc_line() {
+    let files = workspace_rust_files();
+    assert!(files.len() > 10, "expected the workspace's Rust files, found {}", files.len());
+    let offenders: Vec<String> = files
+        .iter()
+        .filter(|f| !std::fs::read_to_string(f).unwrap().starts_with("//!"))
+        .map(|f| f.display().to_string())
+        .collect();
+    assert!(offenders.is_empty(), "files without a leading //! line:\n{}", offenders.join("\n"));
+}
+
+/// Architecture invariant: only `ketapath-store` writes SQL.
+#[test]
+fn only_the_store_writes_sql() {
+    let sql = ["SELECT ", "INSERT INTO", "UPDATE ", "DELETE FROM", "CREATE TABLE"];
+    let root = workspace_root().join("crates");
+    let offenders: Vec<String> = workspace_rust_files()
+        .into_iter()
+        .filter(|f| !f.starts_with(root.join("store")) && !f.ends_with("architecture.rs"))
+        .filter(|f| {
+            let text = std::fs::read_to_string(f).unwrap();
+            text.lines().any(|line| {
+                let code = line.trim_start();
+                !code.starts_with("//") && sql.iter().any(|kw| code.contains(&format!("\"{kw}")))
+            })
+        })
+        .map(|f| f.display().to_string())
+        .collect();
+    assert!(offenders.is_empty(), "SQL outside ketapath-store:\n{}", offenders.join("\n"));
+}
+
+/// Resolved normal (non-dev, non-build) dependencies of each workspace package, transitively.
+fn transitive_normal_dependencies() -> HashMap<String, BTreeSet<String>> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let output = Command::new(cargo)
+        .args(["metadata", "--format-version", "1"])
+        .current_dir(workspace_root())
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "cargo metadata failed: {}", String::from_utf8_lossy(&output.stderr));
+    let meta: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let name_of: HashMap<String, String> = meta["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["id"].as_str().unwrap().to_owned(), p["name"].as_str().unwrap().to_owned()))
+        .collect();
+    let mut edges: HashMap<String, Vec<String>> = HashMap::new();
+    for node in meta["resolve"]["nodes"].as_array().unwrap() {
+        let id = node["id"].as_str().unwrap().to_owned();
+        let deps = node["deps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["dep_kinds"].as_array().unwrap().iter().any(|k| k["kind"].is_null()))
+            .map(|d| d["pkg"].as_str().unwrap().to_owned())
+            .collect();
+        edges.insert(id, deps);
+    }
+    let mut result = HashMap::new();
+    for member in meta["workspace_members"].as_array().unwrap() {
+        let member = member.as_str().unwrap();
+        let mut seen = HashSet::new();
+        let mut stack = vec![member.to_owned()];
+        while let Some(id) = stack.pop() {
+            for dep in edges.get(&id).into_iter().flatten() {
+                if seen.insert(dep.clone()) {
+                    stack.push(dep.clone());
+                }
+            }
+        }
+        result.insert(name_of[member].clone(), seen.iter().map(|id| name_of[id].clone()).collect());
+    }
+    result
+}
+
+/// Architecture invariant: `ketapath-clinical` and `ketapath-directory` depend on no database, HTTP or async runtime crate.
+#[test]
+fn pure_crates_depend_on_no_io_crates() {
+    let forbidden = [
+        "sqlx",
+        "sqlx-core",
+        "rusqlite",
+        "libsqlite3-sys",
+        "tokio",
+        "async-std",
+        "axum",
+        "hyper",
+        "reqwest",
+        "tower",
+        "tower-http",
+        "http",
+        "mio",
+        "postgres",
+        "tokio-postgres",
+    ];
+    let deps = transitive_normal_dependencies();
+    // The walk must see real edges, or the check below would pass vacuously.
+    assert!(deps["ketapath-clinical"].contains("serde"), "dependency walk found nothing: {:?}", deps["ketapath-clinical"]);
+    assert!(deps["ketapath"].contains("clap"));
+    for krate in ["ketapath-clinical", "ketapath-directory"] {
+        let found: Vec<&String> = deps[krate].iter().filter(|d| forbidden.contains(&d.as_str())).collect();
+        assert!(found.is_empty(), "{krate} depends on I/O crates: {found:?}");
+    }
+}
+
+/// Architecture invariant: arrows point down only. The pure crates never depend on the store, web or CLI crates.
+#[test]
+fn dependencies_point_down() {
+    let deps = transitive_normal_dependencies();
+    for (krate, banned) in [
+        ("ketapath-clinical", vec!["ketapath-directory", "ketapath-store", "ketapath-web", "ketapath"]),
+        ("ketapath-directory", vec!["ketapath-clinical", "ketapath-store", "ketapath-web", "ketapath"]),
+        ("ketapath-store", vec!["ketapath-web", "ketapath"]),
+    ] {
+        for b in banned {
+            assert!(!deps[krate].contains(b), "{krate} must not depend on {b}");
+        }
+    }
+}
