@@ -1,41 +1,144 @@
-//! PLACEHOLDER for the Madrs instrument: to be replaced by its real definition (items, bands, flags, rule).
+//! MADRS: item names (texts and anchors are not reproduced), Snaith severity bands and the item 10 flag.
+//!
+//! Source: `clinical.md` §2.4 (Montgomery and Åsberg 1979; Snaith 1986 cut points).
 
-use super::{Band, Flag, Instrument, InstrumentSpec};
+use super::{Band, Flag, Instrument, InstrumentSpec, Item};
+use crate::error::InvalidInput;
 use crate::rule::{Confidence, Rule};
 
 pub static RULE: Rule = Rule {
     id: "madrs.scoring",
     version: 1,
-    summary: "placeholder",
-    source: "clinical.md §2",
+    summary: "MADRS total is the unweighted sum of 10 items rated 0-6 (0-60); Snaith bands 0-6 normal, 7-19 mild, \
+              20-34 moderate, 35-60 severe",
+    source: "clinical.md §2.4; Montgomery SA, Åsberg M. Br J Psychiatry 1979;134:382-389; \
+             Snaith RP et al. Br J Psychiatry 1986;148:599-601",
+    confidence: Confidence::Confirmed,
+    configurable: false,
+};
+
+pub static ITEM10_RULE: Rule = Rule {
+    id: "madrs.item10_flag",
+    version: 1,
+    summary: "MADRS item 10 (suicidal thoughts) at or above a clinic-set threshold (default 4) calls for clinician \
+              escalation; no source gives the threshold, so the default is unverified",
+    source: "clinical.md §2.4, §5.5 (MADRS item 10 high: clinician escalation; threshold [U])",
     confidence: Confidence::Unverified,
     configurable: true,
 };
 
-pub static EXTRA_RULES: &[&Rule] = &[];
+pub static EXTRA_RULES: &[&Rule] = &[&ITEM10_RULE];
 
-static BANDS: [Band; 1] = [Band { min: 0, max: 0, severity: "unknown", label: "Unknown" }];
+static ITEMS: [Item; 10] = [
+    Item { number: 1, name: "Apparent sadness", text: None, loinc: None },
+    Item { number: 2, name: "Reported sadness", text: None, loinc: None },
+    Item { number: 3, name: "Inner tension", text: None, loinc: None },
+    Item { number: 4, name: "Reduced sleep", text: None, loinc: None },
+    Item { number: 5, name: "Reduced appetite", text: None, loinc: None },
+    Item { number: 6, name: "Concentration difficulties", text: None, loinc: None },
+    Item { number: 7, name: "Lassitude", text: None, loinc: None },
+    Item { number: 8, name: "Inability to feel", text: None, loinc: None },
+    Item { number: 9, name: "Pessimistic thoughts", text: None, loinc: None },
+    Item { number: 10, name: "Suicidal thoughts", text: None, loinc: None },
+];
+
+static BANDS: [Band; 4] = [
+    Band { min: 0, max: 6, severity: "normal", label: "Normal / absent" },
+    Band { min: 7, max: 19, severity: "mild", label: "Mild" },
+    Band { min: 20, max: 34, severity: "moderate", label: "Moderate" },
+    Band { min: 35, max: 60, severity: "severe", label: "Severe" },
+];
 
 pub static SPEC: InstrumentSpec = InstrumentSpec {
     instrument: Instrument::Madrs,
-    name: "Madrs",
-    recall: "",
-    items: &[],
+    name: "MADRS",
+    recall: "past week",
+    items: &ITEMS,
     item_min: 0,
-    item_max: 0,
-    total_max: 0,
+    item_max: 6,
+    total_max: 60,
     bands: &BANDS,
     answers: &[],
+    // No LOINC code was found for the MADRS total (clinical.md §2.4, [U]).
     loinc_panel: None,
     loinc_total: None,
+    // Anchors are not shown (licence terms [U], clinical.md §2.4).
     copyright: None,
     rule: &RULE,
 };
+
+/// Clinic settings for the MADRS flags. The item 10 threshold is an unverified default ([`ITEM10_RULE`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct MadrsConfig {
+    item10_threshold: u8,
+}
+
+impl MadrsConfig {
+    /// Default 4 [U]. The MADRS defines anchors at 0, 2, 4 and 6 (`clinical.md` §2.4), and §5.5 asks for
+    /// escalation when item 10 is "high": 4 is the first defined anchor in the upper half of the scale.
+    /// The MADRS is clinician-rated, so lower ratings have already been seen by a clinician during the
+    /// interview; a clinic that wants the PHQ-9 item 9 behaviour sets the threshold to 1 or 2.
+    pub const DEFAULT_ITEM10_THRESHOLD: u8 = 4;
+
+    /// A threshold from 1 to 6: zero would flag every administration, so it is refused.
+    pub fn new(item10_threshold: u8) -> Result<Self, InvalidInput> {
+        let item10_threshold = super::checked_threshold("madrs.item10_threshold", item10_threshold, 1..=6)?;
+        Ok(Self { item10_threshold })
+    }
+
+    pub fn item10_threshold(&self) -> u8 {
+        self.item10_threshold
+    }
+}
+
+impl Default for MadrsConfig {
+    fn default() -> Self {
+        Self { item10_threshold: Self::DEFAULT_ITEM10_THRESHOLD }
+    }
+}
 
 pub fn total(values: &[u8]) -> u16 {
     super::sum(values)
 }
 
-pub fn flags(_values: &[u8]) -> Vec<Flag> {
-    Vec::new()
+/// Flags with the default clinic settings; what [`super::score`] uses.
+pub fn flags(values: &[u8]) -> Vec<Flag> {
+    flags_with(values, &MadrsConfig::default())
+}
+
+/// Flags with a clinic's settings.
+pub fn flags_with(values: &[u8], config: &MadrsConfig) -> Vec<Flag> {
+    let item10 = super::item_score(values, 10);
+    if item10 < config.item10_threshold {
+        return Vec::new();
+    }
+    vec![Flag {
+        code: "item10_high",
+        item: Some(10),
+        message: format!(
+            "Item 10 (suicidal thoughts) rated {item10}, at or above the clinic's threshold of {} (unverified: no \
+             published cut-off): escalate to the responsible clinician for a suicide risk assessment before any dosing decision",
+            config.item10_threshold
+        ),
+        rule: ITEM10_RULE.reference(),
+    }]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn item_names_follow_reference_order() {
+        assert_eq!(SPEC.items.len(), 10);
+        assert_eq!(SPEC.items[9].name, "Suicidal thoughts");
+        assert!(SPEC.items.iter().all(|i| i.text.is_none()));
+    }
+
+    #[test]
+    fn config_range() {
+        assert!(MadrsConfig::new(0).is_err());
+        assert!(MadrsConfig::new(7).is_err());
+        assert_eq!(MadrsConfig::new(6).unwrap().item10_threshold(), 6);
+    }
 }

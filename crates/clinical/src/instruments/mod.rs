@@ -270,6 +270,28 @@ pub(crate) fn sum(values: &[u8]) -> u16 {
     values.iter().map(|v| u16::from(*v)).sum()
 }
 
+/// The score of item `number` (1-based) in checked item values, or 0 when the slice is too short.
+///
+/// Instrument modules receive the values of an [`Items`], whose length is checked, so the fallback never
+/// applies to real input; it exists so that a public scoring function cannot panic on a hand-made slice.
+pub(crate) fn item_score(values: &[u8], number: u8) -> u8 {
+    usize::from(number).checked_sub(1).and_then(|index| values.get(index)).copied().unwrap_or(0)
+}
+
+/// Checks a clinic-configured flag threshold against the range it may take, so that a typo in a clinic's
+/// settings can neither switch a safety flag off nor raise it for every administration.
+pub(crate) fn checked_threshold(
+    field: &str,
+    value: u8,
+    allowed: std::ops::RangeInclusive<u8>,
+) -> Result<u8, InvalidInput> {
+    if allowed.contains(&value) {
+        Ok(value)
+    } else {
+        Err(InvalidInput::new(field, format!("must be from {} to {}; got {value}", allowed.start(), allowed.end())))
+    }
+}
+
 /// The rules that define the instruments.
 pub fn rules() -> Vec<&'static Rule> {
     let mut all: Vec<&'static Rule> = Instrument::ALL.iter().map(|i| i.spec().rule).collect();

@@ -1,41 +1,183 @@
-//! PLACEHOLDER for the QidsSr16 instrument: to be replaced by its real definition (items, bands, flags, rule).
+//! QIDS-SR16: item names (texts are licensed), the nine-domain scoring, severity bands and the item 12 flag.
+//!
+//! Source: `clinical.md` §2.3 (Rush 2003). The total is the sum of nine domain scores, where the sleep,
+//! appetite/weight and psychomotor domains take the highest of their items; summing all 16 items would
+//! overstate severity, which is why [`total`] goes through [`domain_scores`].
 
-use super::{Band, Flag, Instrument, InstrumentSpec};
+use super::{Band, Flag, Instrument, InstrumentSpec, Item};
+use crate::error::InvalidInput;
 use crate::rule::{Confidence, Rule};
 
 pub static RULE: Rule = Rule {
     id: "qids.scoring",
     version: 1,
-    summary: "placeholder",
-    source: "clinical.md §2",
+    summary: "QIDS-SR16 total is the sum of 9 domain scores (max of items 1-4, 5, max of 6-9, 10, 11, 12, 13, 14, \
+              max of 15-16), range 0-27; bands <=5 none, 6-10 mild, 11-15 moderate, 16-20 severe, 21-27 very severe",
+    source: "clinical.md §2.3; Rush AJ et al. Biol Psychiatry 2003;54:573-583",
+    confidence: Confidence::Confirmed,
+    configurable: false,
+};
+
+pub static ITEM12_RULE: Rule = Rule {
+    id: "qids.item12_flag",
+    version: 1,
+    summary: "QIDS-SR16 item 12 (thoughts of death or suicide) at or above a clinic-set threshold (default 1) calls for \
+              the same follow-up as PHQ-9 item 9; no source gives a cut-off, so the default is unverified",
+    source: "clinical.md §2.3 (item 12 routes like PHQ-9 item 9), §5.5 (threshold [U])",
     confidence: Confidence::Unverified,
     configurable: true,
 };
 
-pub static EXTRA_RULES: &[&Rule] = &[];
+pub static EXTRA_RULES: &[&Rule] = &[&ITEM12_RULE];
 
-static BANDS: [Band; 1] = [Band { min: 0, max: 0, severity: "unknown", label: "Unknown" }];
+static ITEMS: [Item; 16] = [
+    Item { number: 1, name: "Sleep onset insomnia", text: None, loinc: None },
+    Item { number: 2, name: "Mid-nocturnal insomnia", text: None, loinc: None },
+    Item { number: 3, name: "Early morning insomnia", text: None, loinc: None },
+    Item { number: 4, name: "Hypersomnia", text: None, loinc: None },
+    Item { number: 5, name: "Sad mood", text: None, loinc: None },
+    Item { number: 6, name: "Decreased appetite", text: None, loinc: None },
+    Item { number: 7, name: "Increased appetite", text: None, loinc: None },
+    Item { number: 8, name: "Weight loss", text: None, loinc: None },
+    Item { number: 9, name: "Weight gain", text: None, loinc: None },
+    Item { number: 10, name: "Concentration and decision-making", text: None, loinc: None },
+    Item { number: 11, name: "Self-view", text: None, loinc: None },
+    Item { number: 12, name: "Thoughts of death or suicide", text: None, loinc: None },
+    Item { number: 13, name: "General interest", text: None, loinc: None },
+    Item { number: 14, name: "Energy and fatigue", text: None, loinc: None },
+    Item { number: 15, name: "Feeling slowed down", text: None, loinc: None },
+    Item { number: 16, name: "Feeling restless", text: None, loinc: None },
+];
+
+/// One of the nine DSM symptom domains and the items (1-based) whose highest score is the domain score.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Domain {
+    pub name: &'static str,
+    pub items: &'static [u8],
+}
+
+/// The nine domains of `clinical.md` §2.3, in the order of the table there.
+pub static DOMAINS: [Domain; 9] = [
+    Domain { name: "Sleep", items: &[1, 2, 3, 4] },
+    Domain { name: "Sad mood", items: &[5] },
+    Domain { name: "Appetite/weight", items: &[6, 7, 8, 9] },
+    Domain { name: "Concentration/decision-making", items: &[10] },
+    Domain { name: "Self-view", items: &[11] },
+    Domain { name: "Thoughts of death/suicide", items: &[12] },
+    Domain { name: "General interest", items: &[13] },
+    Domain { name: "Energy/fatigue", items: &[14] },
+    Domain { name: "Psychomotor", items: &[15, 16] },
+];
+
+static BANDS: [Band; 5] = [
+    Band { min: 0, max: 5, severity: "none", label: "None" },
+    Band { min: 6, max: 10, severity: "mild", label: "Mild" },
+    Band { min: 11, max: 15, severity: "moderate", label: "Moderate" },
+    Band { min: 16, max: 20, severity: "severe", label: "Severe" },
+    Band { min: 21, max: 27, severity: "very_severe", label: "Very severe" },
+];
 
 pub static SPEC: InstrumentSpec = InstrumentSpec {
     instrument: Instrument::QidsSr16,
-    name: "QidsSr16",
-    recall: "",
-    items: &[],
+    name: "QIDS-SR16",
+    recall: "past 7 days",
+    items: &ITEMS,
     item_min: 0,
-    item_max: 0,
-    total_max: 0,
+    item_max: 3,
+    total_max: 27,
     bands: &BANDS,
     answers: &[],
+    // No LOINC code was found for the QIDS-SR16 (clinical.md §2.3, [U]).
     loinc_panel: None,
     loinc_total: None,
+    // The texts are not shown (licence terms [U], clinical.md §2.3), so no licence line is needed.
     copyright: None,
     rule: &RULE,
 };
 
-pub fn total(values: &[u8]) -> u16 {
-    super::sum(values)
+/// Clinic settings for the QIDS-SR16 flags. The item 12 threshold is an unverified default ([`ITEM12_RULE`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct QidsConfig {
+    item12_threshold: u8,
 }
 
-pub fn flags(_values: &[u8]) -> Vec<Flag> {
-    Vec::new()
+impl QidsConfig {
+    /// The default threshold mirrors PHQ-9 item 9: any answer above zero is followed up (`clinical.md` §5.5).
+    pub const DEFAULT_ITEM12_THRESHOLD: u8 = 1;
+
+    /// A threshold from 1 to 3: zero would flag every administration, so it is refused.
+    pub fn new(item12_threshold: u8) -> Result<Self, InvalidInput> {
+        let item12_threshold = super::checked_threshold("qids.item12_threshold", item12_threshold, 1..=3)?;
+        Ok(Self { item12_threshold })
+    }
+
+    pub fn item12_threshold(&self) -> u8 {
+        self.item12_threshold
+    }
+}
+
+impl Default for QidsConfig {
+    fn default() -> Self {
+        Self { item12_threshold: Self::DEFAULT_ITEM12_THRESHOLD }
+    }
+}
+
+/// The nine domain scores, in the order of [`DOMAINS`].
+pub fn domain_scores(values: &[u8]) -> [u8; 9] {
+    DOMAINS
+        .each_ref()
+        .map(|domain| domain.items.iter().map(|number| super::item_score(values, *number)).max().unwrap_or(0))
+}
+
+/// The QIDS-SR16 total: the sum of the domain scores, never of all 16 items.
+pub fn total(values: &[u8]) -> u16 {
+    super::sum(&domain_scores(values))
+}
+
+/// Flags with the default clinic settings; what [`super::score`] uses.
+pub fn flags(values: &[u8]) -> Vec<Flag> {
+    flags_with(values, &QidsConfig::default())
+}
+
+/// Flags with a clinic's settings.
+pub fn flags_with(values: &[u8], config: &QidsConfig) -> Vec<Flag> {
+    let item12 = super::item_score(values, 12);
+    if item12 < config.item12_threshold {
+        return Vec::new();
+    }
+    vec![Flag {
+        code: "item12_positive",
+        item: Some(12),
+        message: format!(
+            "Item 12 (thoughts of death or suicide) scored {item12}, at or above the clinic's threshold of {} \
+             (unverified: no published cut-off): follow up as for PHQ-9 item 9, with a structured suicide risk assessment today",
+            config.item12_threshold
+        ),
+        rule: ITEM12_RULE.reference(),
+    }]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_item_is_in_exactly_one_domain() {
+        let mut seen: Vec<u8> = DOMAINS.iter().flat_map(|d| d.items.iter().copied()).collect();
+        seen.sort_unstable();
+        assert_eq!(seen, (1..=16).collect::<Vec<u8>>());
+    }
+
+    #[test]
+    fn licensed_texts_are_not_shipped() {
+        assert!(SPEC.items.iter().all(|i| i.text.is_none()));
+        assert_eq!(SPEC.copyright, None);
+    }
+
+    #[test]
+    fn config_refuses_zero_and_out_of_range() {
+        assert_eq!(QidsConfig::new(0).unwrap_err().field, "qids.item12_threshold");
+        assert!(QidsConfig::new(4).is_err());
+        assert_eq!(QidsConfig::new(2).unwrap().item12_threshold(), 2);
+    }
 }
