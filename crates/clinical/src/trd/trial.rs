@@ -1,0 +1,340 @@
+//! One past antidepressant trial: parsing it from JSON and judging whether it was adequate and whether it failed.
+//!
+//! Sources: `clinical.md` §1.1 (ATRQ response categories: none <25%, partial 25-49%, response >=50%) and §1.2
+//! (adequacy: at or above the table's minimum dose for at least 6 weeks, as the MGH-ATRQ was used in the
+//! esketamine trials; the Canadian consensus allows 4-6 weeks and EU-PEARL 4, hence the configurable minimum).
+//!
+//! How the two adequacy criteria combine: a criterion that is known to fail makes the trial `no` even when the
+//! other one is missing (a 3-week trial is too short whatever the dose was), a missing criterion otherwise makes
+//! it `unknown`, and only a known drug with both criteria met is `yes`. An unknown drug is never `yes`.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use super::TrdConfig;
+use super::dose_table::{DoseTable, DrugClass, DrugRole, normalise};
+use crate::error::InvalidInput;
+use crate::rule::{Confidence, Rule};
+
+pub static ADEQUATE_RULE: Rule = Rule {
+    id: "trd.adequate_trial",
+    version: 1,
+    summary: "A trial is adequate when the drug is in the minimum-dose table, the dose is at least its minimum and it lasted at \
+              least 6 weeks (configurable); a missing dose or duration or an unknown drug makes adequacy unknown, and a \
+              known criterion that fails makes it no",
+    source: "clinical.md §1.2 (MGH-ATRQ as used in the esketamine trials: >=6 weeks at or above the minimum dose; Canadian \
+             consensus 4-6 weeks and EU-PEARL 4 weeks are alternatives), §1.1",
+    confidence: Confidence::Secondary,
+    configurable: true,
+};
+
+pub static FAILED_RULE: Rule = Rule {
+    id: "trd.failed_trial",
+    version: 1,
+    summary: "A trial failed when improvement was none (<25%) or partial (25-49%); a response (>=50%) did not fail; unknown \
+              improvement leaves it unknown (counting partial as failure is configurable, EU-PEARL counts only <25%)",
+    source: "clinical.md §1.1 (ATRQ categories, Desseilles 2011; Canadian consensus nonresponse <50%; EU-PEARL <25%)",
+    confidence: Confidence::Confirmed,
+    configurable: true,
+};
+
+/// How much better the person got on a trial, in the ATRQ's categories.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Improvement {
+    /// Less than 25% better.
+    None,
+    /// 25-49% better.
+    Partial,
+    /// 50% or more better.
+    Response,
+    Unknown,
+}
+
+impl Improvement {
+    const ALL: [(&'static str, Improvement); 4] = [
+        ("none", Improvement::None),
+        ("partial", Improvement::Partial),
+        ("response", Improvement::Response),
+        ("unknown", Improvement::Unknown),
+    ];
+
+    pub fn code(self) -> &'static str {
+        Self::ALL.iter().find(|(_, i)| *i == self).map_or("unknown", |(c, _)| c)
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.iter().find(|(c, _)| *c == code).map(|(_, i)| *i)
+    }
+}
+
+/// Yes, no, or cannot be judged from what was given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Judgement {
+    Yes,
+    No,
+    Unknown,
+}
+
+impl Judgement {
+    /// Both must hold: any `no` wins, then any `unknown`.
+    fn and(self, other: Judgement) -> Judgement {
+        match (self, other) {
+            (Judgement::No, _) | (_, Judgement::No) => Judgement::No,
+            (Judgement::Unknown, _) | (_, Judgement::Unknown) => Judgement::Unknown,
+            _ => Judgement::Yes,
+        }
+    }
+}
+
+/// A past trial as the person or clinician reported it, checked: non-empty drug, non-negative finite numbers.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Trial {
+    pub drug: String,
+    pub dose_mg_per_day: Option<f64>,
+    pub weeks: Option<f64>,
+    pub improvement: Improvement,
+    /// Added to an antidepressant to boost it (for example an antipsychotic): reported, not an antidepressant trial.
+    pub augmentation: bool,
+}
+
+const TRIAL_FIELDS: [&str; 5] = ["drug", "dose_mg_per_day", "weeks", "improvement", "augmentation"];
+
+/// Upper bounds that only catch unit slips (micrograms typed as milligrams, days typed as weeks).
+const MAX_DOSE_MG_PER_DAY: f64 = 10_000.0;
+const MAX_WEEKS: f64 = 5_200.0;
+
+impl Trial {
+    /// Parses one trial object. Field names in errors are relative (`weeks`); callers add `trials[i]`.
+    ///
+    /// `improvement` defaults to `unknown` and `augmentation` to `false`; `null` means "not known" for the
+    /// numbers. Unknown keys are rejected so that a typo (`dose_mg`) is not silently read as a missing dose.
+    pub fn parse(raw: &Value) -> Result<Self, InvalidInput> {
+        let Some(object) = raw.as_object() else {
+            return Err(InvalidInput::new("", "must be an object with at least a \"drug\""));
+        };
+        reject_unknown_keys(object, &TRIAL_FIELDS)?;
+        let drug = match object.get("drug") {
+            Some(Value::String(s)) if !s.trim().is_empty() => s.split_whitespace().collect::<Vec<_>>().join(" "),
+            Some(Value::String(_)) => return Err(InvalidInput::new("drug", "must not be empty")),
+            Some(other) => return Err(InvalidInput::new("drug", format!("must be a string; got {other}"))),
+            None => return Err(InvalidInput::new("drug", "is required")),
+        };
+        let dose_mg_per_day = optional_number(object, "dose_mg_per_day", MAX_DOSE_MG_PER_DAY, "mg/day")?;
+        if dose_mg_per_day == Some(0.0) {
+            return Err(InvalidInput::new(
+                "dose_mg_per_day",
+                "must be greater than 0; use null when the dose is not known",
+            ));
+        }
+        let weeks = optional_number(object, "weeks", MAX_WEEKS, "weeks")?;
+        let improvement = match object.get("improvement") {
+            None | Some(Value::Null) => Improvement::Unknown,
+            Some(Value::String(s)) => Improvement::parse(s).ok_or_else(|| {
+                InvalidInput::new(
+                    "improvement",
+                    format!("unknown value {s:?}; expected none, partial, response or unknown"),
+                )
+            })?,
+            Some(other) => {
+                return Err(InvalidInput::new(
+                    "improvement",
+                    format!("must be one of none, partial, response, unknown; got {other}"),
+                ));
+            }
+        };
+        let augmentation = match object.get("augmentation") {
+            None | Some(Value::Null) => false,
+            Some(Value::Bool(b)) => *b,
+            Some(other) => {
+                return Err(InvalidInput::new("augmentation", format!("must be true or false; got {other}")));
+            }
+        };
+        Ok(Trial { drug, dose_mg_per_day, weeks, improvement, augmentation })
+    }
+}
+
+/// Parses the `trials` array; errors name the entry (`trials[1].weeks`).
+pub fn parse_trials(raw: &Value, field: &str) -> Result<Vec<Trial>, InvalidInput> {
+    let Some(array) = raw.as_array() else {
+        return Err(InvalidInput::new(field, "must be an array of trial objects"));
+    };
+    array.iter().enumerate().map(|(i, t)| Trial::parse(t).map_err(|e| e.within(&format!("{field}[{i}]")))).collect()
+}
+
+/// Rejects keys outside `known`, naming the first unknown one.
+pub(crate) fn reject_unknown_keys(object: &Map<String, Value>, known: &[&str]) -> Result<(), InvalidInput> {
+    match object.keys().find(|k| !known.contains(&k.as_str())) {
+        Some(key) => Err(InvalidInput::new(key.clone(), format!("unknown field; known fields: {}", known.join(", ")))),
+        None => Ok(()),
+    }
+}
+
+fn optional_number(object: &Map<String, Value>, key: &str, max: f64, unit: &str) -> Result<Option<f64>, InvalidInput> {
+    match object.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Number(n)) => match n.as_f64() {
+            Some(v) if v.is_finite() && v < 0.0 => {
+                Err(InvalidInput::new(key, format!("must not be negative; got {n}")))
+            }
+            Some(v) if v.is_finite() && v <= max => Ok(Some(v)),
+            _ => {
+                Err(InvalidInput::new(key, format!("must be a number of {unit} up to {}; got {n}", format_number(max))))
+            }
+        },
+        Some(other) => Err(InvalidInput::new(key, format!("must be a number of {unit} or null; got {other}"))),
+    }
+}
+
+/// What the rules made of one trial.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TrialAssessment {
+    /// Canonical generic name when the drug is in the table, otherwise the name as entered.
+    pub drug: String,
+    /// The name as entered.
+    pub entered_as: String,
+    /// Class from the dose table; absent for an unknown drug.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub class: Option<DrugClass>,
+    pub augmentation: bool,
+    /// Whether the entry is an antidepressant trial that counts towards the TRD definition.
+    pub counted: bool,
+    pub adequate: Judgement,
+    pub failed: Judgement,
+    /// Plain-language reasons for the judgements.
+    pub notes: Vec<String>,
+}
+
+/// Judges one trial against a dose table and the configured minimum duration.
+pub fn assess_trial(trial: &Trial, table: &DoseTable, config: &TrdConfig) -> TrialAssessment {
+    let mut notes = Vec::new();
+    let found = table.lookup(&trial.drug);
+    let drug = found.map_or_else(|| trial.drug.clone(), |m| m.entry.drug.clone());
+    if let Some(m) = found
+        && normalise(&trial.drug) != m.entry.drug
+    {
+        notes.push(format!("\"{}\" read as {}", trial.drug, m.entry.drug));
+    }
+    let augmentation_only = found.is_some_and(|m| m.entry.role == DrugRole::Augmentation);
+    let counted = !trial.augmentation && !augmentation_only;
+    if trial.augmentation {
+        notes.push("augmentation entry: reported, but not counted as an antidepressant trial".to_owned());
+    } else if augmentation_only {
+        notes.push(format!(
+            "{drug} is in the dose table only as an augmentation agent: reported, but not counted as an antidepressant trial"
+        ));
+    }
+
+    // A non-finite value can only arrive through a typed caller that skipped `Trial::parse`; it is as good as missing.
+    let dose = trial.dose_mg_per_day.filter(|d| d.is_finite() && *d >= 0.0);
+    let weeks = trial.weeks.filter(|w| w.is_finite() && *w >= 0.0);
+
+    let dose_ok = match (found, dose) {
+        (None, _) => {
+            if counted {
+                notes.push(format!(
+                    "unknown drug \"{}\": it is not in the minimum-dose table, so adequacy cannot be judged",
+                    trial.drug
+                ));
+            } else {
+                notes.push(format!(
+                    "\"{}\" is not in the minimum-dose table, so its dose cannot be checked",
+                    trial.drug
+                ));
+            }
+            Judgement::Unknown
+        }
+        (Some(m), None) => {
+            notes.push(format!(
+                "dose not given: the minimum for {} is {} mg/day, so adequacy cannot be judged",
+                m.entry.drug,
+                format_number(m.min_mg_per_day)
+            ));
+            Judgement::Unknown
+        }
+        (Some(m), Some(d)) => {
+            let name = m.matched_alias.map_or_else(|| m.entry.drug.clone(), |a| format!("{} ({a})", m.entry.drug));
+            if d >= m.min_mg_per_day {
+                notes.push(format!(
+                    "dose {} mg/day meets the {} mg/day minimum for {name}",
+                    format_number(d),
+                    format_number(m.min_mg_per_day)
+                ));
+                Judgement::Yes
+            } else {
+                notes.push(format!(
+                    "dose {} mg/day is below the {} mg/day minimum for {name}",
+                    format_number(d),
+                    format_number(m.min_mg_per_day)
+                ));
+                Judgement::No
+            }
+        }
+    };
+    let min_weeks = config.min_weeks();
+    let weeks_ok = match weeks {
+        None => {
+            notes.push(format!(
+                "duration not given: at least {} weeks are needed, so adequacy cannot be judged",
+                format_number(min_weeks)
+            ));
+            Judgement::Unknown
+        }
+        Some(w) if w >= min_weeks => {
+            notes.push(format!("{} meets the {}-week minimum", weeks_phrase(w), format_number(min_weeks)));
+            Judgement::Yes
+        }
+        Some(w) => {
+            notes.push(format!("{} is shorter than the {}-week minimum", weeks_phrase(w), format_number(min_weeks)));
+            Judgement::No
+        }
+    };
+    let adequate = dose_ok.and(weeks_ok);
+
+    let failed = match trial.improvement {
+        Improvement::None => {
+            notes.push("improvement under 25%: counts as a failed trial".to_owned());
+            Judgement::Yes
+        }
+        Improvement::Partial if config.partial_response_is_failure() => {
+            notes.push("partial improvement (25-49%): counts as a failed trial".to_owned());
+            Judgement::Yes
+        }
+        Improvement::Partial => {
+            notes.push(
+                "partial improvement (25-49%): not counted as failed, because this clinic counts only improvement under 25%"
+                    .to_owned(),
+            );
+            Judgement::No
+        }
+        Improvement::Response => {
+            notes.push("improvement of 50% or more (response): not a failed trial".to_owned());
+            Judgement::No
+        }
+        Improvement::Unknown => {
+            notes.push("improvement not known: whether the trial failed cannot be judged".to_owned());
+            Judgement::Unknown
+        }
+    };
+
+    TrialAssessment {
+        drug,
+        entered_as: trial.drug.clone(),
+        class: found.map(|m| m.entry.class),
+        augmentation: trial.augmentation,
+        counted,
+        adequate,
+        failed,
+        notes,
+    }
+}
+
+fn weeks_phrase(weeks: f64) -> String {
+    if weeks == 1.0 { "1 week".to_owned() } else { format!("{} weeks", format_number(weeks)) }
+}
+
+/// Whole numbers without a decimal point (75, not 75.0); others as written (37.5).
+pub(crate) fn format_number(value: f64) -> String {
+    if value.fract() == 0.0 && value.abs() < 1e15 { format!("{value:.0}") } else { format!("{value}") }
+}
