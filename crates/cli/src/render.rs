@@ -6,6 +6,9 @@ use std::fmt::Write as _;
 
 use ketapath_clinical::RULES_VERSION;
 use ketapath_clinical::instruments::Score;
+use ketapath_clinical::safety::crisis::{Crisis, CrisisLevel};
+use ketapath_clinical::screen::Screening;
+use ketapath_clinical::trd::TrdStatus;
 use serde::Serialize;
 
 use crate::failure::Failure;
@@ -25,9 +28,13 @@ pub fn score_json(score: &Score) -> serde_json::Value {
 }
 
 /// A score as a person reads it in a terminal.
-pub fn score_text(score: &Score) -> String {
+pub fn score_text(score: &Score, crisis: Option<&Crisis>) -> String {
     let spec = score.instrument.spec();
     let mut out = String::new();
+    if let Some(crisis) = crisis {
+        crisis_text(&mut out, crisis);
+        let _ = writeln!(out);
+    }
     // Writing to a String cannot fail; the results are ignored on purpose.
     let _ = writeln!(out, "{}: {} of {} ({})", spec.name, score.total, score.total_max, score.severity_label);
     for flag in &score.flags {
@@ -37,5 +44,108 @@ pub fn score_text(score: &Score) -> String {
     if let Some(copyright) = spec.copyright {
         let _ = writeln!(out, "  {copyright}");
     }
+    out
+}
+
+/// The serialized code of a unit enum (`meets_definition`, `unknown`), so text and JSON use the same words.
+fn code<T: Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => String::from("?"),
+    }
+}
+
+/// Crisis help, always first: prominent when the level is not `none`, a short reminder otherwise.
+fn crisis_text(out: &mut String, crisis: &Crisis) {
+    match crisis.level {
+        CrisisLevel::None => {
+            let _ = writeln!(
+                out,
+                "If you are ever in crisis: call or text 988 · text HOME to 741741 · call 911 in danger."
+            );
+            let _ = writeln!(out, "{}", crisis.message);
+        }
+        CrisisLevel::Urgent | CrisisLevel::Emergency => {
+            let heading =
+                if crisis.level == CrisisLevel::Emergency { "GET HELP NOW" } else { "PLEASE REACH OUT TODAY" };
+            let _ = writeln!(out, "!!! {heading} !!!");
+            let _ = writeln!(out, "{}", crisis.message);
+            for resource in &crisis.resources {
+                let _ = writeln!(out, "  * {}: {} ({})", resource.name, resource.contact, resource.available);
+                for option in resource.options {
+                    let _ = writeln!(out, "      {option}");
+                }
+            }
+        }
+    }
+}
+
+/// The self-check as a person reads it: crisis help first, then scores, trials, TRD status, findings, what to discuss.
+pub fn screening_text(result: &Screening) -> String {
+    let mut out = String::new();
+    crisis_text(&mut out, &result.crisis);
+    let _ = writeln!(out);
+    let _ =
+        writeln!(out, "KetaPath self-check: a summary to discuss with a clinician (rules {})", result.rules_version);
+    let _ = writeln!(out);
+    let phq9 = &result.phq9;
+    let _ = writeln!(out, "PHQ-9 depression score: {} of 27 ({})", phq9.total, phq9.severity.replace('_', " "));
+    let _ = writeln!(out, "  Item 9 (thoughts of death or self-harm): {}", phq9.item9);
+
+    if !result.trials.is_empty() {
+        let _ = writeln!(out);
+        let _ = writeln!(out, "Medicines tried:");
+        for trial in &result.trials {
+            let kind = if trial.counted { "antidepressant trial" } else { "not counted as an antidepressant trial" };
+            let _ = writeln!(
+                out,
+                "  - {} ({}): adequate {}, did not help enough {}",
+                trial.entered_as,
+                kind,
+                code(&trial.adequate),
+                code(&trial.failed)
+            );
+            for note in &trial.notes {
+                let _ = writeln!(out, "      {note}");
+            }
+        }
+    }
+    let _ = writeln!(out);
+    let trd = match result.trd {
+        TrdStatus::MeetsDefinition => "your answers meet the common definition of treatment-resistant depression",
+        TrdStatus::Possible => "your answers may meet the definition; some details are missing or unclear",
+        TrdStatus::NotMet => "your answers do not meet the common definition (two failed adequate trials)",
+    };
+    let _ = writeln!(
+        out,
+        "Treatment history: {trd} ({} failed adequate trials; {} possible).",
+        result.failed_adequate_trials, result.possible_failed_trials
+    );
+    for (title, findings) in [
+        ("Conditions the esketamine label lists as contraindications", &result.contraindications),
+        ("Cautions", &result.cautions),
+    ] {
+        if findings.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out);
+        let _ = writeln!(out, "{title}:");
+        for finding in findings {
+            let detail = finding.detail.as_deref().map(|d| format!(" ({d})")).unwrap_or_default();
+            let _ = writeln!(out, "  - {}{detail}: {}", finding.label, finding.discuss);
+        }
+    }
+    if !result.discuss.is_empty() {
+        let _ = writeln!(out);
+        let _ = writeln!(out, "To discuss with a clinician:");
+        for line in &result.discuss {
+            let _ = writeln!(out, "  - {line}");
+        }
+    }
+    let _ = writeln!(out);
+    let _ = writeln!(
+        out,
+        "This self-check does not decide whether a treatment is right for you; a clinician does. Nothing was stored."
+    );
     out
 }

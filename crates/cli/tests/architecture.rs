@@ -66,11 +66,8 @@ fn only_the_store_writes_sql() {
 /// Resolved normal (non-dev, non-build) dependencies of each workspace package, transitively.
 fn transitive_normal_dependencies() -> HashMap<String, BTreeSet<String>> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let output = Command::new(cargo)
-        .args(["metadata", "--format-version", "1"])
-        .current_dir(workspace_root())
-        .output()
-        .unwrap();
+    let output =
+        Command::new(cargo).args(["metadata", "--format-version", "1"]).current_dir(workspace_root()).output().unwrap();
     assert!(output.status.success(), "cargo metadata failed: {}", String::from_utf8_lossy(&output.stderr));
     let meta: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let name_of: HashMap<String, String> = meta["packages"]
@@ -130,7 +127,11 @@ fn pure_crates_depend_on_no_io_crates() {
     ];
     let deps = transitive_normal_dependencies();
     // The walk must see real edges, or the check below would pass vacuously.
-    assert!(deps["ketapath-clinical"].contains("serde"), "dependency walk found nothing: {:?}", deps["ketapath-clinical"]);
+    assert!(
+        deps["ketapath-clinical"].contains("serde"),
+        "dependency walk found nothing: {:?}",
+        deps["ketapath-clinical"]
+    );
     assert!(deps["ketapath"].contains("clap"));
     for krate in ["ketapath-clinical", "ketapath-directory"] {
         let found: Vec<&String> = deps[krate].iter().filter(|d| forbidden.contains(&d.as_str())).collect();

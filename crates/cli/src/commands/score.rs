@@ -2,7 +2,8 @@
 
 use std::path::PathBuf;
 
-use ketapath_clinical::instruments::{Instrument, score_document};
+use ketapath_clinical::instruments::{Instrument, Items, score};
+use ketapath_clinical::safety::crisis::triage;
 
 use crate::failure::CommandResult;
 use crate::{input, render};
@@ -21,11 +22,14 @@ pub struct ScoreArgs {
 pub fn run(args: &ScoreArgs) -> CommandResult {
     let instrument = Instrument::parse(&args.instrument)?;
     let document = input::json(&input::read(args.file.as_ref())?)?;
-    let score = score_document(instrument, &document)?;
+    let items = Items::from_document(instrument, &document)?;
+    let score = score(&items);
     if args.json {
         println!("{}", render::json(&render::score_json(&score))?);
     } else {
-        print!("{}", render::score_text(&score));
+        // A positive PHQ-9 item 9 puts crisis help before the score, as on every surface that shows a result.
+        let crisis = (instrument == Instrument::Phq9 && items.item(9) > 0).then(|| triage(items.item(9), false));
+        print!("{}", render::score_text(&score, crisis.as_ref()));
     }
     Ok(())
 }

@@ -2,7 +2,10 @@
 
 use std::path::PathBuf;
 
+use ketapath_clinical::screen::{ScreenConfig, ScreeningInput, screen};
+
 use crate::failure::CommandResult;
+use crate::{input, render};
 
 #[derive(Debug, clap::Args)]
 pub struct ScreenArgs {
@@ -13,6 +16,14 @@ pub struct ScreenArgs {
     pub json: bool,
 }
 
-pub fn run(_args: &ScreenArgs) -> CommandResult {
-    Err(crate::failure::Failure::Invalid("screen is not wired yet".into()))
+pub fn run(args: &ScreenArgs) -> CommandResult {
+    let document = input::json(&input::read(args.file.as_ref())?)?;
+    let answers = ScreeningInput::parse(&document)?;
+    let result = screen(&answers, &ScreenConfig::default());
+    if args.json {
+        println!("{}", render::json(&result)?);
+    } else {
+        print!("{}", render::screening_text(&result));
+    }
+    Ok(())
 }

@@ -185,6 +185,17 @@ impl Items {
         Ok(Self { instrument, values })
     }
 
+    /// Parses the scoring document `{"items": [...]}`.
+    pub fn from_document(instrument: Instrument, document: &Value) -> Result<Self, InvalidInput> {
+        let Some(object) = document.as_object() else {
+            return Err(InvalidInput::new("", "expected a JSON object with an \"items\" array"));
+        };
+        let Some(raw) = object.get("items") else {
+            return Err(InvalidInput::new("items", "is required"));
+        };
+        Self::parse(instrument, raw, "items")
+    }
+
     /// Checks integer item scores given by typed callers (the portal, tests).
     pub fn from_values(instrument: Instrument, values: &[i64]) -> Result<Self, InvalidInput> {
         let raw = Value::Array(values.iter().map(|v| Value::from(*v)).collect());
@@ -256,13 +267,7 @@ pub fn score(items: &Items) -> Score {
 /// Parses `{"items": [...]}` for `instrument` and scores it: the contract of `ketapath score` and
 /// `POST /api/v1/instruments/{instrument}/score`.
 pub fn score_document(instrument: Instrument, document: &Value) -> Result<Score, InvalidInput> {
-    let Some(object) = document.as_object() else {
-        return Err(InvalidInput::new("", "expected a JSON object with an \"items\" array"));
-    };
-    let Some(raw) = object.get("items") else {
-        return Err(InvalidInput::new("items", "is required"));
-    };
-    Ok(score(&Items::parse(instrument, raw, "items")?))
+    Ok(score(&Items::from_document(instrument, document)?))
 }
 
 /// Sum of item scores: the total of every instrument but the QIDS-SR16.
