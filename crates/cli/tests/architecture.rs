@@ -2,6 +2,9 @@
 //!
 //! These fail when someone breaks a rule the design depends on, instead of relying on review to notice.
 
+// Test helpers may unwrap: a panic there is a failed test with its cause.
+#![allow(clippy::unwrap_used)]
+
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;

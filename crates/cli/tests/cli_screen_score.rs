@@ -1,5 +1,8 @@
 //! End-to-end tests of `ketapath screen` and `ketapath score`: exit codes, stderr messages, JSON contract, text snapshots.
 
+// Test helpers may unwrap: a panic there is a failed test with its cause.
+#![allow(clippy::unwrap_used)]
+
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
