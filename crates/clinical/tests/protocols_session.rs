@@ -398,6 +398,10 @@ fn monitoring_before_the_dose_is_invalid() {
     let err = monitoring_status(Modality::EsketamineNasal, DOSE_AT, after(-1), &[], &ProtocolSettings::default())
         .unwrap_err();
     assert_eq!(err.field, "now");
+    let end_of_time = time::Date::MAX.midnight().assume_utc();
+    let err = monitoring_status(Modality::IvKetamine, end_of_time, end_of_time, &[], &ProtocolSettings::default())
+        .unwrap_err();
+    assert_eq!(err.field, "dose_at");
 }
 
 // Discharge.

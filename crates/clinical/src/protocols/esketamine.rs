@@ -72,9 +72,12 @@ pub struct DevicePlan {
 }
 
 impl DevicePlan {
-    /// When each device is due, given when the first one was given.
+    /// When each device is due, given when the first one was given (saturating at the end of supported time).
     pub fn device_times(&self, first_device_at: OffsetDateTime) -> Vec<OffsetDateTime> {
-        self.devices.iter().map(|d| first_device_at + time::Duration::minutes(i64::from(d.offset_minutes))).collect()
+        self.devices
+            .iter()
+            .map(|d| first_device_at.saturating_add(time::Duration::minutes(i64::from(d.offset_minutes))))
+            .collect()
     }
 }
 

@@ -276,6 +276,11 @@ pub fn monitoring_status(
     if now < dose_at {
         return Err(InvalidInput::new("now", "must not be before the dose time"));
     }
+    // Every due time lies within 12 hours after the dose and every window opens at most 30 minutes before one,
+    // so a day either side keeps the time arithmetic below from overflowing.
+    if dose_at.checked_add(Duration::days(1)).is_none() || dose_at.checked_sub(Duration::days(1)).is_none() {
+        return Err(InvalidInput::new("dose_at", "is outside the supported date range"));
+    }
     let m = &settings.values().monitoring;
     let early = minutes(m.early_minutes);
     let grace = minutes(m.grace_minutes);
