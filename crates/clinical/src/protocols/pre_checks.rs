@@ -1,0 +1,388 @@
+//! Checks before each dose, as data and as a pure evaluation: fasting, nasal medication timing, transport home,
+//! pregnancy status where it applies, REMS enrollment and the pre-dose blood pressure.
+//!
+//! Only a missing or gated blood pressure and a missing REMS enrollment block dosing (until a prescriber
+//! overrides); the other checks inform the clinician, who decides.
+
+use serde::{Deserialize, Serialize};
+use time::{Duration, OffsetDateTime};
+
+use super::blood_pressure::BloodPressure;
+use super::bp_gate::{self, GateDecision, bp_gate};
+use super::modality::Modality;
+use super::overrides::Blocking;
+use super::settings::ProtocolSettings;
+use crate::rule::{Confidence, Rule, RuleRef};
+
+pub static FASTING_RULE: Rule = Rule {
+    id: "protocols.pre_checks.fasting",
+    version: 1,
+    summary: "Before esketamine, no food for at least 2 hours and no liquids for at least 30 minutes (nausea and vomiting)",
+    source: "clinical.md §3.3 (spravato.com; Mayo Clinic)",
+    confidence: Confidence::Confirmed,
+    configurable: false,
+};
+
+pub static FASTING_KETAMINE_RULE: Rule = Rule {
+    id: "protocols.pre_checks.fasting_ketamine",
+    version: 1,
+    summary: "Before IV, IM or oral ketamine, the esketamine fasting times (food 2 h, liquids 30 min) are asked by analogy",
+    source: "clinical.md §3.3 by analogy; no ketamine fasting source in §4",
+    confidence: Confidence::Unverified,
+    configurable: true,
+};
+
+pub static NASAL_MEDICATION_RULE: Rule = Rule {
+    id: "protocols.pre_checks.nasal_medication",
+    version: 1,
+    summary: "A nasal corticosteroid or decongestant, if used, is taken at least 1 hour before esketamine",
+    source: "clinical.md §3.3 (spravato.com; Mayo Clinic)",
+    confidence: Confidence::Confirmed,
+    configurable: false,
+};
+
+pub static TRANSPORT_RULE: Rule = Rule {
+    id: "protocols.pre_checks.transport",
+    version: 1,
+    summary: "Patients must not drive until the next day after a restful sleep: someone else takes them home",
+    source: "clinical.md §3.4 (2019 PI §17; spravatohcp.com), §3.8 (counsel on arranging to leave safely); \
+             directory-and-interop.md §d.3 (LA County DMH: reschedule if no transport)",
+    confidence: Confidence::Confirmed,
+    configurable: false,
+};
+
+pub static TRANSPORT_KETAMINE_RULE: Rule = Rule {
+    id: "protocols.pre_checks.transport_ketamine",
+    version: 1,
+    summary: "Before IV, IM or oral ketamine, transport home other than driving is asked by analogy with esketamine",
+    source: "clinical.md §3.4 by analogy",
+    confidence: Confidence::Unverified,
+    configurable: true,
+};
+
+pub static PREGNANCY_RULE: Rule = Rule {
+    id: "protocols.pre_checks.pregnancy",
+    version: 1,
+    summary: "Esketamine is not recommended in pregnancy: pregnancy status is asked where it applies and a positive or \
+              unknown status goes to the prescriber (National Pregnancy Registry for Antidepressants 1-844-405-6185)",
+    source: "clinical.md §3.6 (embryo-fetal toxicity; 2019 PI §17)",
+    confidence: Confidence::Confirmed,
+    configurable: false,
+};
+
+pub static PREGNANCY_KETAMINE_RULE: Rule = Rule {
+    id: "protocols.pre_checks.pregnancy_ketamine",
+    version: 1,
+    summary: "Before IV, IM or oral ketamine, pregnancy status is asked where it applies, by analogy with esketamine",
+    source: "clinical.md §3.6 by analogy",
+    confidence: Confidence::Unverified,
+    configurable: true,
+};
+
+pub static REMS_ENROLLMENT_RULE: Rule = Rule {
+    id: "protocols.pre_checks.rems_enrollment",
+    version: 1,
+    summary: "In an outpatient setting, the patient is enrolled in the SPRAVATO REMS before treatment",
+    source: "clinical.md §3.8, §3.9 (first treatment: enrolled? if not, submit the Patient Enrollment Form first); \
+             directory-and-interop.md §d.3",
+    confidence: Confidence::Confirmed,
+    configurable: false,
+};
+
+/// Minutes without food before esketamine.
+pub const FOOD_FAST_MINUTES: i64 = 120;
+/// Minutes without liquids before esketamine.
+pub const LIQUID_FAST_MINUTES: i64 = 30;
+/// Minutes between a nasal corticosteroid or decongestant and esketamine.
+pub const NASAL_MEDICATION_MINUTES: i64 = 60;
+
+/// What a pre-check asks about; its snake_case name is the check's id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PreCheckKind {
+    RemsEnrollment,
+    Fasting,
+    NasalMedication,
+    TransportHome,
+    PregnancyStatus,
+    BloodPressure,
+}
+
+/// A check asked before a dose.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PreCheck {
+    #[serde(rename = "id")]
+    pub kind: PreCheckKind,
+    pub label: &'static str,
+    pub rule: &'static Rule,
+}
+
+static REMS_ENROLLMENT: PreCheck = PreCheck {
+    kind: PreCheckKind::RemsEnrollment,
+    label: "Enrolled in the SPRAVATO REMS",
+    rule: &REMS_ENROLLMENT_RULE,
+};
+static FASTING: PreCheck = PreCheck {
+    kind: PreCheckKind::Fasting,
+    label: "No food for 2 hours, no liquids for 30 minutes",
+    rule: &FASTING_RULE,
+};
+static FASTING_KETAMINE: PreCheck = PreCheck {
+    kind: PreCheckKind::Fasting,
+    label: "No food for 2 hours, no liquids for 30 minutes",
+    rule: &FASTING_KETAMINE_RULE,
+};
+static NASAL_MEDICATION: PreCheck = PreCheck {
+    kind: PreCheckKind::NasalMedication,
+    label: "Nasal corticosteroid or decongestant, if used, at least 1 hour before",
+    rule: &NASAL_MEDICATION_RULE,
+};
+static TRANSPORT: PreCheck = PreCheck {
+    kind: PreCheckKind::TransportHome,
+    label: "Transport home arranged (no driving today)",
+    rule: &TRANSPORT_RULE,
+};
+static TRANSPORT_KETAMINE: PreCheck = PreCheck {
+    kind: PreCheckKind::TransportHome,
+    label: "Transport home arranged (no driving today)",
+    rule: &TRANSPORT_KETAMINE_RULE,
+};
+static PREGNANCY: PreCheck = PreCheck {
+    kind: PreCheckKind::PregnancyStatus,
+    label: "Pregnancy status, where it applies",
+    rule: &PREGNANCY_RULE,
+};
+static PREGNANCY_KETAMINE: PreCheck = PreCheck {
+    kind: PreCheckKind::PregnancyStatus,
+    label: "Pregnancy status, where it applies",
+    rule: &PREGNANCY_KETAMINE_RULE,
+};
+static BP_ESKETAMINE: PreCheck = PreCheck {
+    kind: PreCheckKind::BloodPressure,
+    label: "Blood pressure before the dose",
+    rule: &bp_gate::ESKETAMINE_RULE,
+};
+static BP_KETAMINE: PreCheck = PreCheck {
+    kind: PreCheckKind::BloodPressure,
+    label: "Blood pressure before the dose",
+    rule: &bp_gate::KETAMINE_RULE,
+};
+
+/// The checks asked before a dose of `modality`, in the order the page asks them.
+pub fn pre_checks(modality: Modality, settings: &ProtocolSettings) -> Vec<&'static PreCheck> {
+    if modality == Modality::EsketamineNasal {
+        return vec![&REMS_ENROLLMENT, &FASTING, &NASAL_MEDICATION, &TRANSPORT, &PREGNANCY, &BP_ESKETAMINE];
+    }
+    let p = &settings.values().pre_checks;
+    let mut checks: Vec<&'static PreCheck> = Vec::new();
+    if p.ketamine_fasting {
+        checks.push(&FASTING_KETAMINE);
+    }
+    if p.ketamine_transport {
+        checks.push(&TRANSPORT_KETAMINE);
+    }
+    if p.ketamine_pregnancy {
+        checks.push(&PREGNANCY_KETAMINE);
+    }
+    checks.push(&BP_KETAMINE);
+    checks
+}
+
+/// Whether a nasal corticosteroid or decongestant was used before the dose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "answer", rename_all = "snake_case")]
+pub enum NasalMedication {
+    NotUsed,
+    TakenAt {
+        #[serde(with = "time::serde::rfc3339")]
+        at: OffsetDateTime,
+    },
+    NotAsked,
+}
+
+/// Pregnancy status, where it applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PregnancyStatus {
+    /// The patient cannot become pregnant.
+    NotApplicable,
+    NotPregnant,
+    Pregnant,
+    Unknown,
+}
+
+/// What staff recorded before a dose. Absent answers are reported as not recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PreCheckAnswers {
+    /// When the dose is to be given.
+    #[serde(with = "time::serde::rfc3339")]
+    pub dose_at: OffsetDateTime,
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub last_food_at: Option<OffsetDateTime>,
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub last_liquid_at: Option<OffsetDateTime>,
+    pub nasal_medication: NasalMedication,
+    #[serde(default)]
+    pub transport_home_arranged: Option<bool>,
+    pub pregnancy: PregnancyStatus,
+    #[serde(default)]
+    pub rems_enrolled: Option<bool>,
+    #[serde(default)]
+    pub blood_pressure: Option<BloodPressure>,
+}
+
+/// Where a check stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PreCheckStatus {
+    Met,
+    NotMet,
+    NotRecorded,
+    NotApplicable,
+}
+
+/// A check's result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PreCheckResult {
+    #[serde(rename = "id")]
+    pub kind: PreCheckKind,
+    pub label: &'static str,
+    pub status: PreCheckStatus,
+    pub message: String,
+    /// Whether this result blocks dosing until a prescriber overrides it.
+    pub blocks_dosing: bool,
+    pub rule: RuleRef,
+}
+
+/// Every check's result before a dose.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PreCheckReport {
+    pub results: Vec<PreCheckResult>,
+    /// The blood-pressure gate's decision, when a reading was recorded.
+    pub bp_gate: Option<GateDecision>,
+    pub dosing_blocked: bool,
+}
+
+impl Blocking for PreCheckReport {
+    fn blocking_rules(&self) -> Vec<RuleRef> {
+        self.results.iter().filter(|r| r.blocks_dosing).map(|r| r.rule).collect()
+    }
+}
+
+fn minutes_before(dose_at: OffsetDateTime, at: OffsetDateTime) -> i64 {
+    (dose_at - at).whole_minutes()
+}
+
+/// `(status, message)` for one "at least N minutes before" answer.
+fn enough_before(
+    what: &str,
+    dose_at: OffsetDateTime,
+    at: Option<OffsetDateTime>,
+    needed: i64,
+) -> (PreCheckStatus, String) {
+    match at {
+        None => (PreCheckStatus::NotRecorded, format!("last {what} not recorded")),
+        Some(at) if dose_at - at >= Duration::minutes(needed) => {
+            (PreCheckStatus::Met, format!("last {what} {} min before the dose", minutes_before(dose_at, at)))
+        }
+        Some(at) => (
+            PreCheckStatus::NotMet,
+            format!("last {what} {} min before the dose; at least {needed} min advised", minutes_before(dose_at, at)),
+        ),
+    }
+}
+
+fn worst(a: PreCheckStatus, b: PreCheckStatus) -> PreCheckStatus {
+    use PreCheckStatus::{Met, NotApplicable, NotMet, NotRecorded};
+    match (a, b) {
+        (NotMet, _) | (_, NotMet) => NotMet,
+        (NotRecorded, _) | (_, NotRecorded) => NotRecorded,
+        (Met, _) | (_, Met) => Met,
+        (NotApplicable, NotApplicable) => NotApplicable,
+    }
+}
+
+fn evaluate(check: &PreCheck, modality: Modality, a: &PreCheckAnswers, settings: &ProtocolSettings) -> PreCheckResult {
+    let (status, message, blocks) = match check.kind {
+        PreCheckKind::RemsEnrollment => match a.rems_enrolled {
+            Some(true) => (PreCheckStatus::Met, "enrolled in the REMS".to_owned(), false),
+            Some(false) => (
+                PreCheckStatus::NotMet,
+                "not enrolled: submit the Patient Enrollment Form before treatment (outpatient settings)".to_owned(),
+                true,
+            ),
+            None => (PreCheckStatus::NotRecorded, "REMS enrollment not confirmed".to_owned(), true),
+        },
+        PreCheckKind::Fasting => {
+            let (food, food_message) = enough_before("food", a.dose_at, a.last_food_at, FOOD_FAST_MINUTES);
+            let (drink, drink_message) = enough_before("liquid", a.dose_at, a.last_liquid_at, LIQUID_FAST_MINUTES);
+            (worst(food, drink), format!("{food_message}; {drink_message} (to reduce nausea and vomiting)"), false)
+        }
+        PreCheckKind::NasalMedication => match a.nasal_medication {
+            NasalMedication::NotUsed => {
+                (PreCheckStatus::NotApplicable, "no nasal corticosteroid or decongestant used".to_owned(), false)
+            }
+            NasalMedication::NotAsked => {
+                (PreCheckStatus::NotRecorded, "nasal corticosteroid or decongestant use not recorded".to_owned(), false)
+            }
+            NasalMedication::TakenAt { at } => {
+                let (status, message) =
+                    enough_before("nasal medication", a.dose_at, Some(at), NASAL_MEDICATION_MINUTES);
+                (status, message, false)
+            }
+        },
+        PreCheckKind::TransportHome => match a.transport_home_arranged {
+            Some(true) => (PreCheckStatus::Met, "transport home arranged".to_owned(), false),
+            Some(false) => (
+                PreCheckStatus::NotMet,
+                "no transport home: the patient must not drive until the next day after a restful sleep; arrange \
+                 transport or reschedule"
+                    .to_owned(),
+                false,
+            ),
+            None => (PreCheckStatus::NotRecorded, "transport home not recorded".to_owned(), false),
+        },
+        PreCheckKind::PregnancyStatus => match a.pregnancy {
+            PregnancyStatus::NotApplicable => (PreCheckStatus::NotApplicable, "does not apply".to_owned(), false),
+            PregnancyStatus::NotPregnant => (PreCheckStatus::Met, "not pregnant".to_owned(), false),
+            PregnancyStatus::Pregnant => (
+                PreCheckStatus::NotMet,
+                "pregnant: not recommended in pregnancy; the prescriber decides".to_owned(),
+                false,
+            ),
+            PregnancyStatus::Unknown => {
+                (PreCheckStatus::NotRecorded, "pregnancy status unknown: ask the prescriber".to_owned(), false)
+            }
+        },
+        PreCheckKind::BloodPressure => match a.blood_pressure.map(|bp| bp_gate(modality, bp, settings)) {
+            None => (PreCheckStatus::NotRecorded, "blood pressure before the dose not recorded".to_owned(), true),
+            Some(GateDecision::Pass { .. }) => (PreCheckStatus::Met, "within the gate".to_owned(), false),
+            Some(GateDecision::Blocked { reason, .. }) => (PreCheckStatus::NotMet, reason, true),
+        },
+    };
+    PreCheckResult {
+        kind: check.kind,
+        label: check.label,
+        status,
+        message,
+        blocks_dosing: blocks,
+        rule: check.rule.reference(),
+    }
+}
+
+/// Evaluates the checks of `modality` against what staff recorded.
+pub fn evaluate_pre_checks(
+    modality: Modality,
+    answers: &PreCheckAnswers,
+    settings: &ProtocolSettings,
+) -> PreCheckReport {
+    let results: Vec<PreCheckResult> =
+        pre_checks(modality, settings).into_iter().map(|check| evaluate(check, modality, answers, settings)).collect();
+    let dosing_blocked = results.iter().any(|r| r.blocks_dosing);
+    PreCheckReport {
+        results,
+        bp_gate: answers.blood_pressure.map(|bp| bp_gate(modality, bp, settings)),
+        dosing_blocked,
+    }
+}
