@@ -37,6 +37,8 @@ enum Command {
     Screen(commands::screen::ScreenArgs),
     /// Score a rating instrument from {"items": [...]}.
     Score(commands::score::ScoreArgs),
+    /// List the clinical rules with their versions, sources and confidence tags.
+    Rules(commands::rules::RulesArgs),
 }
 
 fn main() -> ExitCode {
@@ -51,6 +53,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Screen(args) => commands::screen::run(&args),
         Command::Score(args) => commands::score::run(&args),
+        Command::Rules(args) => commands::rules::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -134,3 +134,14 @@ fn score_text_puts_crisis_help_first_for_a_positive_item_9() {
     let output = run(&["score", "phq9", "phq9.json"], None);
     insta::assert_snapshot!("score-phq9", stdout(&output));
 }
+
+#[test]
+fn docs_rules_md_is_the_output_of_ketapath_rules() {
+    let output = run(&["rules"], None);
+    assert_eq!(output.status.code(), Some(0));
+    let doc = std::fs::read_to_string(examples().join("../docs/RULES.md")).unwrap();
+    assert_eq!(stdout(&output), doc, "docs/RULES.md is stale: regenerate it with `ketapath rules > docs/RULES.md`");
+    let json = run(&["rules", "--json"], None);
+    let parsed: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap();
+    assert!(parsed["rules"].as_array().unwrap().len() >= 50);
+}

@@ -1,4 +1,5 @@
 //! One module per command; each parses its arguments, calls a library and renders the result.
 
+pub mod rules;
 pub mod score;
 pub mod screen;
