@@ -89,6 +89,15 @@ mod tests {
     }
 
     #[test]
+    fn research_rules_cite_the_reference_and_are_configurable() {
+        for rule in rules() {
+            assert!(rule.source.contains("directory-and-interop.md §"), "{} cites no section", rule.id);
+            assert!(rule.configurable, "{} is not configurable", rule.id);
+            assert!(rule.id.starts_with("research."));
+        }
+    }
+
+    #[test]
     fn orka_inductions_are_in_and_others_out() {
         let c = InductionCriteria::default();
         // Six infusions over 12 days: the typical induction.

@@ -158,7 +158,7 @@ fn public_registry_matches_hand_computed_rates_and_suppresses_small_cells() {
     assert_eq!(kinds, vec![AdverseEventKind::Nausea, AdverseEventKind::Headache]);
     let nausea = r.adverse_events.by_kind[0].1.shown().expect("11 patients");
     assert_eq!((nausea.events, nausea.patients), (11, 11));
-    assert!(close(nausea.per_100_sessions, 1100.0 / 86.0));
+    assert!(close(nausea.per_100_sessions.expect("86 sessions"), 1100.0 / 86.0));
     assert!(r.adverse_events.by_kind[1].1.is_suppressed());
 
     let blocked = r.bp_gate.blocked.as_ref().expect("gate checked").shown().expect("16 patients");
@@ -242,4 +242,29 @@ fn invalid_totals_are_refused_naming_the_patient_and_course() {
     patients[2].assessments[2].total = 40;
     let error = registry(&patients, &RegistryConfig::public(AS_OF)).expect_err("PHQ-9 total over 27");
     assert!(error.field.starts_with("patients[2].courses[0]"), "{error}");
+}
+
+/// Twelve responders, all first responding on day 7: ten followed to day 28 (censored 21 days after the first
+/// response), two only to day 14 (censored at 7). Public curve: the step at day 21 has 10 at risk, fewer than 11, so
+/// the curve stops after the step at day 7; the clinic's own curve keeps both steps.
+#[test]
+fn public_durability_curves_stop_before_fewer_than_11_are_at_risk() {
+    let mut patients: Vec<ResearchPatient> = (0..12).map(|n| iv_patient(n, [8, 4, 4])).collect();
+    for p in patients.iter_mut().take(2) {
+        p.assessments.truncate(3);
+    }
+    let public = registry(&patients, &RegistryConfig::public(AS_OF)).expect("valid");
+    let iv = cell(&public, Modality::IvKetamine, Instrument::Phq9);
+    let durability = iv.durability.shown().expect("12 responders are shown");
+    let steps: Vec<(f64, u64, u64, u64)> =
+        durability.steps.iter().map(|s| (s.time, s.at_risk, s.events, s.censored)).collect();
+    assert_eq!(steps, vec![(7.0, 12, 0, 2)]);
+    let q = iv.time_to_response_days.as_ref().and_then(|s| s.shown()).expect("12 responders are shown");
+    assert_eq!((q.n, q.median), (12, 7.0));
+
+    let own = RegistryConfig { visibility: Visibility::OwnClinic, ..RegistryConfig::public(AS_OF) };
+    let own = registry(&patients, &own).expect("valid");
+    let durability = cell(&own, Modality::IvKetamine, Instrument::Phq9).durability.shown().expect("own view");
+    assert_eq!(durability.steps.len(), 2);
+    assert_eq!((durability.steps[1].time, durability.steps[1].at_risk), (21.0, 10));
 }

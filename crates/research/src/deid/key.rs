@@ -45,10 +45,9 @@ impl ExportKey {
 
     /// HMAC-SHA256 of `message` under the key.
     pub(crate) fn mac(&self, message: &[u8]) -> [u8; 32] {
-        // HMAC accepts keys of any length, so this cannot fail; the fallback keeps the function total anyway.
-        let Ok(mut mac) = HmacSha256::new_from_slice(&self.bytes) else {
-            return [0; 32];
-        };
+        // HMAC is defined for keys of any length (RFC 2104 hashes long keys and pads short ones), so `hmac` never
+        // refuses one; a silent fallback here would produce guessable pseudonyms, so an impossible failure stops.
+        let mut mac = HmacSha256::new_from_slice(&self.bytes).expect("HMAC-SHA256 accepts keys of any length");
         mac.update(message);
         mac.finalize().into_bytes().into()
     }

@@ -101,7 +101,8 @@ pub struct EventRate {
     pub events: u64,
     /// Patients with at least one event of this type; the cell is suppressed by this count.
     pub patients: u64,
-    pub per_100_sessions: f64,
+    /// `None` when the population has no sessions (events recorded outside any session).
+    pub per_100_sessions: Option<f64>,
 }
 
 /// Adverse events per 100 sessions, by type.
@@ -353,9 +354,7 @@ fn adverse_events(included: &[(usize, &ResearchPatient)], vis: Visibility) -> Ad
             .into_iter()
             .map(|(kind, (events, patients))| {
                 let patients = patients.len() as u64;
-                // With events there are patients, but an event may be recorded without any session: the rate is
-                // then undefined and reported as infinite rather than hidden, so the data fault shows.
-                let rate = per_100_sessions(events, sessions).unwrap_or(f64::INFINITY);
+                let rate = per_100_sessions(events, sessions);
                 (kind, vis.cell(EventRate { kind, events, patients, per_100_sessions: rate }, patients))
             })
             .collect(),
