@@ -92,8 +92,8 @@ fn x_tick(out: &mut String, x: f64, label: &str) {
 }
 
 /// Response rate by week after the first treatment: a line through the shown weeks (broken where a week is
-/// suppressed or missing), a shaded Wilson 95% band, one dot per shown week. Suppressed weeks are named in the
-/// description and drawn nowhere.
+/// suppressed or missing), a shaded Wilson 95% band (a whisker for a week standing alone), one dot per shown week.
+/// Suppressed weeks are named in the description and drawn nowhere.
 pub fn response_chart(id: &str, title: &str, points: &[WeekPoint]) -> String {
     let max_week = points.iter().map(|p| p.week).max().unwrap_or(0).max(1);
     let x_of = |week: u32| LEFT + PLOT_W * f64::from(week) / f64::from(max_week);
@@ -140,6 +140,18 @@ pub fn response_chart(id: &str, title: &str, points: &[WeekPoint]) -> String {
         previous = Some(point.week);
     }
     for run in &runs {
+        if let [(w, p)] = run.as_slice() {
+            // A lone week has no band to shade: its interval is drawn as a whisker.
+            let x = x_of(*w);
+            let _ = write!(
+                out,
+                "<line x1=\"{x:.1}\" y1=\"{:.1}\" x2=\"{x:.1}\" y2=\"{:.1}\" stroke=\"#1f77b4\" \
+                 stroke-opacity=\"0.4\" stroke-width=\"6\"/>",
+                y_of(p.interval.high),
+                y_of(p.interval.low)
+            );
+            continue;
+        }
         let upper = run.iter().map(|(w, p)| format!("{:.1},{:.1}", x_of(*w), y_of(p.interval.high)));
         let lower = run.iter().rev().map(|(w, p)| format!("{:.1},{:.1}", x_of(*w), y_of(p.interval.low)));
         let polygon: Vec<String> = upper.chain(lower).collect();

@@ -14,7 +14,9 @@ proptest! {
     }
 
     #[test]
-    fn kaplan_meier_survival_never_increases(observations in prop::collection::vec((0.0f64..100.0, any::<bool>()), 0..60)) {
+    fn kaplan_meier_survival_never_increases(
+        observations in prop::collection::vec((0.0f64..100.0, any::<bool>()), 0..60)
+    ) {
         let steps = km(&observations).expect("finite, non-negative times");
         let mut previous = 1.0;
         let mut previous_time = f64::NEG_INFINITY;

@@ -29,15 +29,17 @@ fn response_chart_draws_shown_weeks_breaks_at_suppressed_ones_and_describes_all(
         WeekPoint { week: 2, response: Suppressed::Suppressed { threshold: 11 } },
         week(3, 12, 20),
         week(4, 13, 20),
+        week(6, 14, 19),
     ];
     let svg = response_chart("resp", "Response <PHQ-9> & \"IV\"", &points);
     assert_safe_and_accessible(&svg, "resp");
     assert!(svg.contains("<title id=\"resp-title\">Response &lt;PHQ-9&gt; &amp; &quot;IV&quot;</title>"));
-    // Four shown weeks: four dots; two runs (0–1 and 3–4): two bands and two moves in the line.
-    assert_eq!(svg.matches("<circle").count(), 4);
+    // Five shown weeks: five dots; runs 0–1, 3–4 and 6 alone: two bands, one whisker, three moves in the line.
+    assert_eq!(svg.matches("<circle").count(), 5);
     assert_eq!(svg.matches("<polygon").count(), 2);
+    assert_eq!(svg.matches("stroke-width=\"6\"").count(), 1);
     let path = svg.split("<path d=\"").nth(1).and_then(|rest| rest.split('"').next()).expect("a line");
-    assert_eq!(path.matches('M').count(), 2);
+    assert_eq!(path.matches('M').count(), 3);
     assert_eq!(path.matches('L').count(), 2);
     // The description carries every number, and names the hidden week.
     assert!(svg.contains("Week 1: 40% (95% CI 22% to 61%), 8 of 20."), "{svg}");
