@@ -21,10 +21,17 @@ pub const MAX_SHIFT_DAYS: i64 = 182;
 /// Ages at or above this are exported as one group, `90+` (45 CFR 164.514(b)(2)(i)(C)).
 pub const AGE_TOP_CODE: i32 = 90;
 
-/// One patient's date shift.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// One patient's date shift. It undoes that patient's de-identification, so its `Debug` is redacted like the
+/// key's; only [`DateShift::days`] (for tests and the clinic's own tools) reveals it.
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub struct DateShift {
     days: i64,
+}
+
+impl std::fmt::Debug for DateShift {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("DateShift(**redacted**)")
+    }
 }
 
 impl DateShift {
@@ -105,6 +112,7 @@ mod tests {
         assert_eq!(shift.instant(b) - shift.instant(a), b - a);
         assert_eq!(shift.instant(a), datetime!(2026-01-20 14:15 UTC));
         assert_eq!(shift.date(date!(2026 - 03 - 01)), date!(2026 - 01 - 20));
+        assert_eq!(format!("{shift:?}"), "DateShift(**redacted**)");
     }
 
     #[test]
