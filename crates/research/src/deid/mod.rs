@@ -1,0 +1,15 @@
+//! De-identification following HIPAA Safe Harbor (45 CFR 164.514(b)(2)): keyed pseudonyms, per-patient date
+//! shifting, grouped ages, three-digit ZIP codes, and output records that have no place for free text.
+
+pub mod export;
+pub mod key;
+pub mod pseudonym;
+pub mod records;
+pub mod shift;
+pub mod write;
+pub mod zip;
+
+pub use export::{Export, ExportFile, build_export};
+pub use key::ExportKey;
+pub use pseudonym::{Kind, pseudonym};
+pub use write::Format;

@@ -1,0 +1,380 @@
+//! De-identification: a fixture holding every kind of identifier is exported as CSV and NDJSON and none of the
+//! identifying values appears, searched by value; intervals between a patient's events are preserved; pseudonyms
+//! depend on the key and only on it; a withdrawn consent removes the patient from the next export.
+
+mod common;
+
+use std::collections::{BTreeSet, HashMap};
+
+use common::*;
+use ketapath_clinical::instruments::Instrument;
+use ketapath_research::deid::shift::DateShift;
+use ketapath_research::deid::{Kind, pseudonym};
+use ketapath_research::model::{AdverseEventKind, Modality, ResearchPatient, Sex};
+use ketapath_research::{Consent, Export, ExportKey, Format, build_export};
+use time::format_description::well_known::Rfc3339;
+use time::macros::date;
+use time::{Date, Duration, OffsetDateTime};
+
+/// The key of the fixture exports.
+fn export_key() -> ExportKey {
+    key(0x5a)
+}
+
+/// Two patients with every identifier kind the issue lists: names, street address, city, full dates (birth date
+/// included), phone, e-mail, MRN, an age over 89, a restricted ZIP3 (036) and an ordinary one (100), and
+/// free-text notes naming people.
+fn fixture() -> Vec<ResearchPatient> {
+    let mut a = patient("0192f7a4-5b1e-7c3d-9e8f-a1b2c3d4e5f6", "clinic-north-keene");
+    a.mrn = Some("MRN-48213-77".into());
+    a.given_name = "Marguerite".into();
+    a.family_name = "Oyelaran-Whitfield".into();
+    a.street = Some("1742 Larkspur Avenue".into());
+    a.city = Some("Alstead".into());
+    a.state = Some("NH".into());
+    a.zip = Some("03601".into());
+    a.phone = Some("(603) 555-0142".into());
+    a.email = Some("m.oyelaran@example.org".into());
+    // 93 on the first event (2026-03-01).
+    a.birth_date = date!(1932 - 11 - 20);
+    a.notes = vec!["Marguerite's son Tobias Whitfield drives her home; lives at 1742 Larkspur Avenue.".into()];
+    records(&mut a, "a", Modality::IvKetamine);
+    a.courses[0].notes = Some("Marguerite prefers morning infusions".into());
+    a.sessions[1].notes = Some("Called Tobias at (603) 555-0142 after discharge".into());
+    a.sessions[0].bp_gate_blocked = true;
+    a.sessions[0].bp_gate_overridden = true;
+    a.assessments[0].notes = Some("MRN-48213-77 baseline reviewed with Dr. Quennell".into());
+    a.adverse_events[0].description = Some("Marguerite felt nauseous, Tobias informed".into());
+
+    let mut b = patient("7d3e9b10-0c4f-4a61-8b2e-55aa66bb77cc", "clinic-chelsea");
+    b.mrn = Some("K-330917".into());
+    b.given_name = "Dashiell".into();
+    b.family_name = "Pennington".into();
+    b.street = Some("350 West 31st Street, Apt 12F".into());
+    b.city = Some("New York".into());
+    b.state = Some("ny".into());
+    b.zip = Some("10001".into());
+    b.phone = Some("212-555-0199".into());
+    b.email = Some("dash.pennington@example.com".into());
+    b.birth_date = date!(1980 - 07 - 09);
+    b.sex = Sex::Male;
+    b.notes = vec!["Dashiell works nights at Penn Station; sister Ottoline is the emergency contact.".into()];
+    records(&mut b, "b", Modality::EsketamineNasal);
+    b.adverse_events[0].description = Some("Dashiell dizzy, Ottoline picked him up".into());
+    vec![a, b]
+}
+
+/// A course with six sessions (days 0–11), three assessments (days −1, 7, 14) and one adverse event (day 2).
+fn records(p: &mut ResearchPatient, tag: &str, modality: Modality) {
+    let course = format!("{tag}-course-1");
+    p.courses.push(course_on(&course, modality, date!(2026 - 03 - 01)));
+    for (i, day) in [0, 2, 4, 7, 9, 11].into_iter().enumerate() {
+        p.sessions.push(session(&format!("{tag}-session-{i}"), &course, modality, day));
+    }
+    for (i, (day, total)) in [(-1, 21), (7, 9), (14, 4)].into_iter().enumerate() {
+        p.assessments.push(assessment(&format!("{tag}-assessment-{i}"), &course, Instrument::Phq9, day, total, i == 0));
+    }
+    p.adverse_events.push(adverse_event(
+        &format!("{tag}-ae-0"),
+        &format!("{tag}-session-1"),
+        2,
+        AdverseEventKind::Nausea,
+    ));
+}
+
+fn course_on(id: &str, modality: Modality, on: Date) -> ketapath_research::model::Course {
+    let mut c = course(id, modality, on);
+    c.ended_on = Some(on + Duration::days(30));
+    c
+}
+
+/// Every file of the export in both formats, concatenated.
+fn all_text(export: &Export) -> String {
+    let mut text = String::new();
+    for format in [Format::Csv, Format::Ndjson] {
+        for file in export.files(format).expect("export serializes") {
+            text.push_str(&file.name);
+            text.push('\n');
+            text.push_str(&file.contents);
+        }
+    }
+    text
+}
+
+/// Every real date of the fixture's events, as ISO dates.
+fn real_dates(patients: &[ResearchPatient]) -> BTreeSet<String> {
+    let mut dates = BTreeSet::new();
+    for p in patients {
+        let mut add = |d: Date| {
+            dates.insert(d.to_string());
+        };
+        add(p.birth_date);
+        for c in &p.courses {
+            add(c.started_on);
+            c.ended_on.into_iter().for_each(&mut add);
+        }
+        for s in &p.sessions {
+            add(s.started_at.date());
+            add(s.started_at.to_offset(time::UtcOffset::UTC).date());
+            s.ended_at.into_iter().for_each(|t| add(t.date()));
+        }
+        p.assessments.iter().for_each(|a| add(a.taken_at.date()));
+        p.adverse_events.iter().for_each(|e| add(e.occurred_at.date()));
+    }
+    dates
+}
+
+#[test]
+fn no_identifier_appears_in_the_export_searched_by_value() {
+    let patients = fixture();
+    let key = export_key();
+    // A date shift smaller than a patient's span of events could map one real date onto another real date of the
+    // same patient: not a leak, but it would make the date search below ambiguous. The fixture spans 31 days.
+    for p in &patients {
+        let shift = DateShift::for_patient(&key, &p.patient_id).days();
+        assert!(shift.abs() > 31, "fixture key gives a shift of {shift} days for {}: pick another key", p.patient_id);
+    }
+    let export = build_export(&patients, &key, AS_OF).expect("valid fixture");
+    assert_eq!(export.patients.len(), 2);
+    let text = all_text(&export);
+    // Positive control: the search runs over a real export holding both patients' rows in both formats.
+    for expected in ["patients.csv", "sessions.ndjson", "pt-", "se-", "90+", "\"zip3\":\"000\"", "nausea"] {
+        assert!(text.contains(expected), "the export lacks {expected:?}");
+    }
+
+    let mut forbidden: Vec<String> = vec![
+        // Names, including names inside free-text notes.
+        "Marguerite",
+        "Oyelaran",
+        "Whitfield",
+        "Tobias",
+        "Quennell",
+        "Dashiell",
+        "Pennington",
+        "Ottoline",
+        // Addresses and cities.
+        "1742 Larkspur",
+        "Larkspur",
+        "Alstead",
+        "West 31st",
+        "Apt 12F",
+        "New York",
+        "Penn Station",
+        // Phones, raw and as digits.
+        "(603) 555-0142",
+        "555-0142",
+        "6035550142",
+        "212-555-0199",
+        "2125550199",
+        // E-mail addresses and their parts.
+        "m.oyelaran@example.org",
+        "example.org",
+        "dash.pennington@example.com",
+        "example.com",
+        "@",
+        // Record numbers and internal ids.
+        "MRN-48213-77",
+        "48213",
+        "K-330917",
+        "330917",
+        "0192f7a4",
+        "7d3e9b10",
+        "clinic-north-keene",
+        "clinic-chelsea",
+        "a-session",
+        "b-course",
+        "a-assessment",
+        "b-ae",
+        // Birth dates in other notations, and ZIP codes.
+        "11/20/1932",
+        "1932",
+        "07/09/1980",
+        "1980",
+        "03601",
+        "10001",
+        // Local UTC offsets (a hint of the region).
+        "-05:00",
+        "-04:00",
+        // Free text fragments.
+        "nauseous",
+        "emergency contact",
+        "baseline reviewed",
+        "prefers morning",
+        "Called",
+    ]
+    .into_iter()
+    .map(str::to_owned)
+    .collect();
+    forbidden.extend(real_dates(&patients));
+    for value in &forbidden {
+        assert!(!text.contains(value.as_str()), "the export contains {value:?}:\n{text}");
+    }
+
+    // Ages over 89 are grouped, and restricted ZIP3 areas are 000.
+    let by_zip: HashMap<Option<&str>, &ketapath_research::deid::records::PatientRow> =
+        export.patients.iter().map(|row| (row.zip3.as_deref(), row)).collect();
+    assert_eq!(by_zip[&Some("000")].age_at_first_event.as_deref(), Some("90+"));
+    assert_eq!(by_zip[&Some("100")].age_at_first_event.as_deref(), Some("45"));
+    assert_eq!(by_zip[&Some("000")].state.as_deref(), Some("NH"));
+    assert_eq!(by_zip[&Some("100")].state.as_deref(), Some("NY"));
+    assert!(export.patients.iter().all(|row| row.age_at_first_event.as_deref() != Some("93")));
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum When {
+    Day(Date),
+    Instant(OffsetDateTime),
+}
+
+/// The difference between two moments in seconds; a date counts as its midnight in UTC, which is consistent on
+/// both sides because the shift is a whole number of days.
+fn seconds_between(a: When, b: When) -> i64 {
+    let instant = |w: When| match w {
+        When::Day(d) => d.midnight().assume_utc(),
+        When::Instant(t) => t,
+    };
+    (instant(b) - instant(a)).whole_seconds()
+}
+
+#[test]
+fn every_interval_between_a_patients_events_is_preserved() {
+    let patients = fixture();
+    let key = export_key();
+    let export = build_export(&patients, &key, AS_OF).expect("valid fixture");
+    let parse_instant = |s: &str| When::Instant(OffsetDateTime::parse(s, &Rfc3339).expect("RFC 3339 in export"));
+    let parse_date = |s: &str| {
+        When::Day(Date::parse(s, time::macros::format_description!("[year]-[month]-[day]")).expect("ISO date"))
+    };
+
+    for p in &patients {
+        let pt = pseudonym(&key, Kind::Patient, &p.patient_id);
+        // (real, exported) pairs of every dated value of the patient.
+        let mut pairs: Vec<(When, When)> = Vec::new();
+        for c in &p.courses {
+            let row = export.courses.iter().find(|r| r.course == pseudonym(&key, Kind::Course, &c.course_id));
+            let row = row.expect("course exported");
+            pairs.push((When::Day(c.started_on), parse_date(&row.start_date)));
+            let end = c.ended_on.expect("fixture courses end");
+            pairs.push((When::Day(end), parse_date(row.end_date.as_deref().expect("end date exported"))));
+        }
+        for s in &p.sessions {
+            let id = pseudonym(&key, Kind::Session, &s.session_id);
+            let row = export.sessions.iter().find(|r| r.session == id).expect("session exported");
+            assert_eq!(row.patient, pt);
+            pairs.push((When::Instant(s.started_at), parse_instant(&row.started_at)));
+            let end = s.ended_at.expect("fixture sessions end");
+            pairs.push((When::Instant(end), parse_instant(row.ended_at.as_deref().expect("end exported"))));
+            assert_eq!(row.minutes_monitored, Some(125));
+        }
+        for a in &p.assessments {
+            let id = pseudonym(&key, Kind::Assessment, &a.assessment_id);
+            let row = export.assessments.iter().find(|r| r.assessment == id).expect("assessment exported");
+            pairs.push((When::Instant(a.taken_at), parse_instant(&row.taken_at)));
+        }
+        for e in &p.adverse_events {
+            let id = pseudonym(&key, Kind::AdverseEvent, &e.event_id);
+            let row = export.adverse_events.iter().find(|r| r.adverse_event == id).expect("event exported");
+            pairs.push((When::Instant(e.occurred_at), parse_instant(&row.occurred_at)));
+        }
+        let first_event = export.patients.iter().find(|r| r.patient == pt).expect("patient exported");
+        pairs.push((
+            When::Day(date!(2026 - 03 - 01)),
+            parse_date(first_event.first_event_date.as_deref().expect("set")),
+        ));
+
+        assert_eq!(pairs.len(), 19, "2 course dates, 12 session times, 3 assessments, 1 event, 1 first-event date");
+        for (i, (real_a, out_a)) in pairs.iter().enumerate() {
+            for (real_b, out_b) in &pairs[i + 1..] {
+                assert_eq!(
+                    seconds_between(*real_a, *real_b),
+                    seconds_between(*out_a, *out_b),
+                    "interval {real_a:?} -> {real_b:?} changed"
+                );
+            }
+            assert_ne!(seconds_between(*real_a, *out_a), 0, "a date was not shifted");
+        }
+    }
+}
+
+#[test]
+fn same_key_same_pseudonyms_other_key_different_ones() {
+    let patients = fixture();
+    let first = build_export(&patients, &export_key(), AS_OF).expect("valid");
+    let again = build_export(&patients, &export_key(), AS_OF).expect("valid");
+    assert_eq!(all_text(&first), all_text(&again));
+
+    // Input order leaks nothing: the files do not change.
+    let reversed: Vec<ResearchPatient> = patients.iter().rev().cloned().collect();
+    assert_eq!(all_text(&first), all_text(&build_export(&reversed, &export_key(), AS_OF).expect("valid")));
+
+    let other = build_export(&patients, &key(0xa5), AS_OF).expect("valid");
+    let ids = |e: &Export| -> BTreeSet<String> {
+        let mut ids: BTreeSet<String> = e.patients.iter().map(|r| r.patient.clone()).collect();
+        ids.extend(e.patients.iter().map(|r| r.clinic.clone()));
+        ids.extend(e.sessions.iter().map(|r| r.session.clone()));
+        ids.extend(e.courses.iter().map(|r| r.course.clone()));
+        ids.extend(e.assessments.iter().map(|r| r.assessment.clone()));
+        ids.extend(e.adverse_events.iter().map(|r| r.adverse_event.clone()));
+        ids
+    };
+    let (a, b) = (ids(&first), ids(&other));
+    assert_eq!(a.len(), b.len());
+    assert!(a.is_disjoint(&b), "pseudonyms shared between keys: {:?}", a.intersection(&b).collect::<Vec<_>>());
+    // The date shift is keyed too.
+    assert_ne!(first.sessions.iter().map(|s| &s.started_at).collect::<BTreeSet<_>>(), {
+        other.sessions.iter().map(|s| &s.started_at).collect::<BTreeSet<_>>()
+    });
+}
+
+#[test]
+fn a_withdrawn_consent_removes_the_patient_from_the_next_export() {
+    let mut patients = fixture();
+    let key = export_key();
+    let before = build_export(&patients, &key, AS_OF).expect("valid");
+    let b = pseudonym(&key, Kind::Patient, &patients[1].patient_id);
+    assert!(before.patients.iter().any(|r| r.patient == b));
+
+    patients[1].consent = Consent::withdrawn(date!(2026 - 06 - 01));
+    let after = build_export(&patients, &key, AS_OF).expect("valid");
+    let text = all_text(&after);
+    assert!(!text.contains(&b), "withdrawn patient still in the export");
+    assert_eq!(after.patients.len(), 1);
+    assert_eq!(after.excluded_without_consent, 1);
+    assert!(after.sessions.iter().chain(before.sessions.iter().filter(|s| s.patient != b)).all(|s| s.patient != b));
+    assert_eq!(after.sessions.len(), 6);
+    assert_eq!(after.assessments.len(), 3);
+    assert_eq!(after.adverse_events.len(), 1);
+    assert_eq!(after.courses.len(), 1);
+
+    // A consent given after the export date does not count either.
+    patients[1].consent = Consent::given(AS_OF + Duration::days(1));
+    assert_eq!(build_export(&patients, &key, AS_OF).expect("valid").patients.len(), 1);
+}
+
+#[test]
+fn session_summaries_and_cohort_flags_are_exported() {
+    let export = build_export(&fixture(), &export_key(), AS_OF).expect("valid");
+    let blocked: Vec<_> = export.sessions.iter().filter(|s| s.bp_gate_blocked).collect();
+    assert_eq!(blocked.len(), 1);
+    assert!(blocked[0].bp_gate_overridden);
+    let s = &export.sessions[0];
+    assert_eq!((s.max_systolic, s.min_spo2, s.max_cadss, s.min_moaas), (Some(138), Some(97), Some(9), Some(5)));
+    // Patient A's IV course (6 infusions over 12 days) is an induction; B's esketamine course is not.
+    let mut flags: Vec<(&str, bool)> = export.courses.iter().map(|c| (c.modality, c.induction_cohort)).collect();
+    flags.sort();
+    assert_eq!(flags, vec![("esketamine_nasal", false), ("iv_ketamine", true)]);
+    assert_eq!(export.adverse_events.iter().map(|e| e.kind).collect::<Vec<_>>(), vec!["nausea", "nausea"]);
+}
+
+#[test]
+fn invalid_records_are_refused_naming_the_field() {
+    let mut patients = fixture();
+    patients[1].sessions[2].ended_at = Some(patients[1].sessions[2].started_at - Duration::minutes(1));
+    let error = build_export(&patients, &export_key(), AS_OF).expect_err("end before start");
+    assert_eq!(error.to_string(), "patients[1].sessions[2].ended_at: is before started_at");
+
+    let mut patients = fixture();
+    patients[1].patient_id = patients[0].patient_id.clone();
+    let error = build_export(&patients, &export_key(), AS_OF).expect_err("duplicate id");
+    assert_eq!(error.to_string(), "patients[1].patient_id: duplicates patients[0]");
+}
