@@ -108,7 +108,7 @@ fn transitive_normal_dependencies() -> HashMap<String, BTreeSet<String>> {
     result
 }
 
-/// Architecture invariant: `ketapath-clinical` and `ketapath-directory` depend on no database, HTTP or async runtime crate.
+/// Architecture invariant: `ketapath-clinical`, `ketapath-directory` and `ketapath-research` depend on no database, HTTP or async runtime crate.
 #[test]
 fn pure_crates_depend_on_no_io_crates() {
     let forbidden = [
@@ -136,7 +136,7 @@ fn pure_crates_depend_on_no_io_crates() {
         deps["ketapath-clinical"]
     );
     assert!(deps["ketapath"].contains("clap"));
-    for krate in ["ketapath-clinical", "ketapath-directory"] {
+    for krate in ["ketapath-clinical", "ketapath-directory", "ketapath-research"] {
         let found: Vec<&String> = deps[krate].iter().filter(|d| forbidden.contains(&d.as_str())).collect();
         assert!(found.is_empty(), "{krate} depends on I/O crates: {found:?}");
     }
@@ -149,6 +149,7 @@ fn dependencies_point_down() {
     for (krate, banned) in [
         ("ketapath-clinical", vec!["ketapath-directory", "ketapath-store", "ketapath-web", "ketapath"]),
         ("ketapath-directory", vec!["ketapath-clinical", "ketapath-store", "ketapath-web", "ketapath"]),
+        ("ketapath-research", vec!["ketapath-directory", "ketapath-store", "ketapath-web", "ketapath"]),
         ("ketapath-store", vec!["ketapath-web", "ketapath"]),
     ] {
         for b in banned {
