@@ -11,6 +11,7 @@ import re
 import sys
 from pathlib import Path
 
+sys.dont_write_bytecode = True  # Leave no __pycache__ in the repository.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from npm_fetch import fetch_member  # noqa: E402
 

@@ -1,8 +1,8 @@
 //! The clinic listing as the domain sees it: parsed, checked, and mappable to FHIR Plan-Net both ways.
 //!
 //! Field meanings follow the Plan-Net profiles (`directory-and-interop.md` §d.2): the listing is a
-//! Location (address, position, hours, accessibility, new patients) with a HealthcareService per offer
-//! and an Organization that provides them.
+//! Location (address, position, hours, accessibility, new patients) with a HealthcareService carrying its
+//! offers and an Organization that provides them (mapping in `fhir/mod.rs`).
 
 use serde::{Deserialize, Serialize};
 use time::Date;

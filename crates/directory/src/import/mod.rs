@@ -13,6 +13,8 @@ use std::collections::HashMap;
 use std::fmt;
 use std::hash::{BuildHasherDefault, Hasher};
 
+use serde::Serialize;
+
 use crate::model::Clinic;
 
 pub use self::csv::{CSV_COLUMNS, parse_csv, parse_csv_with_progress, write_rejects_csv};
@@ -56,8 +58,8 @@ pub struct ImportBatch {
     pub rejects: Vec<Reject>,
 }
 
-/// A CSV row that cannot be imported.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A CSV row that cannot be imported. Serializes as `{"line", "id", "raw", "reasons"}` for a JSON report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Reject {
     /// The 1-based line the record starts on (a quoted field may continue on later lines).
     pub line: u64,
@@ -83,8 +85,9 @@ pub struct EntryBatch {
     pub rejects: Vec<EntryReject>,
 }
 
-/// A JSON record or FHIR listing that cannot be imported.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A JSON record or FHIR listing that cannot be imported. Serializes as `{"index", "id", "reasons"}`, which is
+/// what a `--skip-invalid` rejects file holds for these formats (their records have no line to copy).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct EntryReject {
     /// The index in the JSON array, or the index of the FHIR bundle entry holding the listing's Location.
     pub index: usize,
