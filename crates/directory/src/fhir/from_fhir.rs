@@ -28,7 +28,7 @@ pub struct BundleError {
     pub message: String,
 }
 
-/// One parsed entry with the references it makes, known even when the resource itself is malformed.
+/// One entry's resource, or the fault (with its path) that kept it from being read, and the entry's index.
 struct Parsed<T> {
     index: usize,
     resource: Result<T, String>,

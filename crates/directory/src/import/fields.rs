@@ -116,8 +116,8 @@ pub(crate) fn validate(
     let website = check_website(raw.website).map_err(|m| report(Field::Website, m)).ok();
     let verified_by = optional_line(raw.verified_by, 200).map_err(|m| report(Field::VerifiedBy, m)).ok();
     let description = check_description(raw.description).map_err(|m| report(Field::Description, m)).ok();
-    let hours_ok = check_hours(&raw.hours).map_err(|m| report(Field::Hours, m)).is_ok();
-    let accessibility_ok = check_accessibility(&raw.accessibility).map_err(|m| report(Field::Accessibility, m)).is_ok();
+    let _ = check_hours(&raw.hours).map_err(|m| report(Field::Hours, m));
+    let _ = check_accessibility(&raw.accessibility).map_err(|m| report(Field::Accessibility, m));
 
     let lat = raw.lat.unwrap_or(Coord::Absent);
     let lon = raw.lon.unwrap_or(Coord::Absent);
@@ -153,7 +153,8 @@ pub(crate) fn validate(
         _ => None,
     };
 
-    if !problems.is_empty() || !hours_ok || !accessibility_ok {
+    // Any fault, here or reported earlier by the reader, keeps the clinic out.
+    if !problems.is_empty() {
         return None;
     }
     let (id, name, street, city, state, zip, phone, website, verified_by, description, (position, position_source)) =
