@@ -144,18 +144,25 @@ code_set!(
     ]
 );
 
-/// An ISO 639-1 language code, lower case (`en`, `es`).
+/// An ISO 639-1 language code, lower case (`en`, `es`), checked against the shipped list
+/// (`data/iso639_1.tsv`, see [`crate::languages`]).
 ///
 /// Kept as two bytes so that listings and the index copy it freely.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Language([u8; 2]);
 
 impl Language {
-    /// Parses a two-letter code, case-insensitively.
+    /// Parses a two-letter code, case-insensitively; codes not in ISO 639-1 (`xx`) are rejected.
     pub fn parse(code: &str) -> Result<Self, String> {
-        let lower = code.trim().to_ascii_lowercase();
-        match lower.as_bytes() {
-            [a, b] if a.is_ascii_lowercase() && b.is_ascii_lowercase() => Ok(Language([*a, *b])),
+        match code.trim().as_bytes() {
+            [a, b] if a.is_ascii_alphabetic() && b.is_ascii_alphabetic() => {
+                let bytes = [a.to_ascii_lowercase(), b.to_ascii_lowercase()];
+                if crate::languages::is_iso_639_1(bytes) {
+                    Ok(Language(bytes))
+                } else {
+                    Err(format!("language {code:?} is not an ISO 639-1 code"))
+                }
+            }
             _ => Err(format!("language {code:?} is not an ISO 639-1 two-letter code")),
         }
     }
@@ -211,5 +218,7 @@ mod tests {
         assert_eq!(Language::parse("ES").unwrap().as_str(), "es");
         assert!(Language::parse("eng").is_err());
         assert!(Language::parse("e1").is_err());
+        assert!(Language::parse("xx").unwrap_err().contains("\"xx\""));
+        assert_eq!(Language::parse(" Vi ").unwrap().as_str(), "vi");
     }
 }

@@ -4,7 +4,17 @@
 //! in as bytes or strings; the store persists what this crate parses.
 
 pub mod codes;
+pub mod demo;
+pub mod export;
+pub mod fhir;
+pub mod geo;
+pub mod import;
+pub mod languages;
 pub mod model;
+pub mod zip;
 
 pub use codes::{Language, Offer, Offers, Payment, Payments};
+pub use geo::{Gazetteer, Place, ZipPlace};
+pub use import::{EntryBatch, EntryReject, ImportBatch, Reject};
 pub use model::{Clinic, ClinicId};
+pub use zip::Zip;

@@ -1,8 +1,8 @@
 //! The clinic listing as the domain sees it: parsed, checked, and mappable to FHIR Plan-Net both ways.
 //!
 //! Field meanings follow the Plan-Net profiles (`directory-and-interop.md` §d.2): the listing is a
-//! Location (address, position, hours, accessibility, new patients) with a HealthcareService per offer
-//! and an Organization that provides them.
+//! Location (address, position, hours, accessibility, new patients) with a HealthcareService carrying its
+//! offers and an Organization that provides them (mapping in `fhir/mod.rs`).
 
 use serde::{Deserialize, Serialize};
 use time::Date;
@@ -62,13 +62,25 @@ pub struct Position {
 
 impl Position {
     pub fn new(lat: f64, lon: f64) -> Result<Self, String> {
-        if !lat.is_finite() || !(-90.0..=90.0).contains(&lat) {
-            return Err(format!("latitude {lat} is outside -90..90"));
+        Ok(Position { lat: Self::check_lat(lat)?, lon: Self::check_lon(lon)? })
+    }
+
+    /// Checks a latitude alone, so that an importer can report a bad latitude and a bad longitude together.
+    pub fn check_lat(lat: f64) -> Result<f64, String> {
+        if lat.is_finite() && (-90.0..=90.0).contains(&lat) {
+            Ok(lat)
+        } else {
+            Err(format!("latitude {lat} is outside -90..90"))
         }
-        if !lon.is_finite() || !(-180.0..=180.0).contains(&lon) {
-            return Err(format!("longitude {lon} is outside -180..180"));
+    }
+
+    /// Checks a longitude alone (see [`Position::check_lat`]).
+    pub fn check_lon(lon: f64) -> Result<f64, String> {
+        if lon.is_finite() && (-180.0..=180.0).contains(&lon) {
+            Ok(lon)
+        } else {
+            Err(format!("longitude {lon} is outside -180..180"))
         }
-        Ok(Position { lat, lon })
     }
 }
 

@@ -1,0 +1,128 @@
+//! Export of clinics as CSV and JSON records, the inverses of the importers in [`crate::import`].
+//!
+//! A clinic placed at its ZIP's centroid is exported with empty (CSV) or null (JSON) `lat`/`lon`, exactly as such
+//! a record is imported, so that an export re-imports to equal clinics and keeps saying where the position came
+//! from. The CSV carries only the 17 contract columns; the JSON record adds the extended fields when set.
+
+use serde::Serialize;
+
+use crate::codes::{Language, Offers, Payments};
+use crate::import::CSV_COLUMNS;
+use crate::import::fields::format_date;
+use crate::model::{Clinic, OpeningHours, PositionSource};
+
+/// A clinic as a JSON record: the fields of a search result entry without `distance_km`, in contract order,
+/// plus the extended fields when they carry something.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ClinicRecord<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub street: &'a str,
+    pub city: &'a str,
+    pub state: &'a str,
+    pub zip: &'a str,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    pub phone: Option<&'a str>,
+    pub website: Option<&'a str>,
+    pub offers: Offers,
+    pub payment: Payments,
+    pub telehealth: bool,
+    pub languages: &'a [Language],
+    pub accepting_new_patients: bool,
+    pub rems_certified: bool,
+    pub last_verified: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verified_by: Option<&'a str>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub hours: &'a [OpeningHours],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub accessibility: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<&'a str>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub demo: bool,
+}
+
+impl<'a> From<&'a Clinic> for ClinicRecord<'a> {
+    fn from(c: &'a Clinic) -> Self {
+        let recorded = c.position_source == PositionSource::Record;
+        ClinicRecord {
+            id: c.id.as_str(),
+            name: &c.name,
+            street: &c.address.street,
+            city: &c.address.city,
+            state: &c.address.state,
+            zip: &c.address.zip,
+            lat: recorded.then_some(c.position.lat),
+            lon: recorded.then_some(c.position.lon),
+            phone: c.phone.as_deref(),
+            website: c.website.as_deref(),
+            offers: c.offers,
+            payment: c.payment,
+            telehealth: c.telehealth,
+            languages: &c.languages,
+            accepting_new_patients: c.accepting_new_patients,
+            rems_certified: c.rems_certified,
+            last_verified: c.last_verified.map(format_date),
+            verified_by: c.verified_by.as_deref(),
+            hours: &c.hours,
+            accessibility: &c.accessibility,
+            description: c.description.as_deref(),
+            demo: c.demo,
+        }
+    }
+}
+
+/// The clinics as a JSON array of records (pretty-printed, one record after another in the given order).
+pub fn clinics_to_json(clinics: &[Clinic]) -> String {
+    let records: Vec<ClinicRecord<'_>> = clinics.iter().map(ClinicRecord::from).collect();
+    // Serializing plain strings, numbers and lists into memory cannot fail.
+    serde_json::to_string_pretty(&records).unwrap_or_else(|_| "[]".to_owned())
+}
+
+/// The clinics as CSV with the contract header. The extended fields have no column and are not written.
+pub fn clinics_to_csv(clinics: &[Clinic]) -> String {
+    let mut writer = csv::WriterBuilder::new().from_writer(Vec::with_capacity(clinics.len() * 160 + 256));
+    let mut write = |fields: &[&str]| {
+        // Writing records into a Vec cannot fail.
+        let _ = writer.write_record(fields);
+    };
+    write(&CSV_COLUMNS);
+    for c in clinics {
+        let recorded = c.position_source == PositionSource::Record;
+        let (lat, lon) = if recorded {
+            (c.position.lat.to_string(), c.position.lon.to_string())
+        } else {
+            (String::new(), String::new())
+        };
+        let languages = c.languages.iter().map(Language::as_str).collect::<Vec<_>>().join(";");
+        let last_verified = c.last_verified.map(format_date).unwrap_or_default();
+        write(&[
+            c.id.as_str(),
+            &c.name,
+            &c.address.street,
+            &c.address.city,
+            &c.address.state,
+            &c.address.zip,
+            &lat,
+            &lon,
+            c.phone.as_deref().unwrap_or(""),
+            c.website.as_deref().unwrap_or(""),
+            &c.offers.join(";"),
+            &c.payment.join(";"),
+            bool_text(c.telehealth),
+            &languages,
+            bool_text(c.accepting_new_patients),
+            bool_text(c.rems_certified),
+            &last_verified,
+        ]);
+    }
+    let bytes = writer.into_inner().unwrap_or_default();
+    // Every field written is a Rust string, so the output is UTF-8.
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
+fn bool_text(b: bool) -> &'static str {
+    if b { "true" } else { "false" }
+}

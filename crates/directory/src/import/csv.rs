@@ -1,0 +1,241 @@
+//! CSV import of clinic records exactly per DESIGN.md "Clinic records", and the `--skip-invalid` rejects file.
+//!
+//! Rows are read as bytes, so a row with invalid UTF-8 is reported with its line instead of aborting the file.
+//! Line numbers are those of the csv reader's record positions: a quoted field with a line break inside moves
+//! the following records' lines correctly. `last_verified` may be empty (no verification date known).
+
+use csv::{ByteRecord, ReaderBuilder, Trim};
+
+use super::fields::{self, Coord, Field, RawClinic};
+use super::{FirstSeen, ImportBatch, Reject};
+use crate::geo::Gazetteer;
+
+/// The contract's columns, in order.
+pub const CSV_COLUMNS: [&str; 17] = [
+    "id",
+    "name",
+    "street",
+    "city",
+    "state",
+    "zip",
+    "lat",
+    "lon",
+    "phone",
+    "website",
+    "offers",
+    "payment",
+    "telehealth",
+    "languages",
+    "accepting_new_patients",
+    "rems_certified",
+    "last_verified",
+];
+
+/// How often the progress callback is called, in rows: often enough for a smooth bar, rarely enough to cost nothing.
+const PROGRESS_EVERY: u64 = 4096;
+
+/// Parses a CSV file of clinic records. See [`parse_csv_with_progress`].
+pub fn parse_csv(bytes: &[u8], gazetteer: &Gazetteer) -> ImportBatch {
+    parse_csv_with_progress(bytes, gazetteer, &mut |_| {})
+}
+
+/// Parses a CSV file of clinic records; `progress` is called with the number of data rows read so far, every few
+/// thousand rows and once at the end.
+///
+/// A wrong header is one reject on line 1 and nothing else is read, since the columns' meaning is unknown.
+/// A leading UTF-8 byte order mark and spaces around fields are ignored. A repeated `id` rejects the later row.
+pub fn parse_csv_with_progress(bytes: &[u8], gazetteer: &Gazetteer, progress: &mut dyn FnMut(u64)) -> ImportBatch {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let mut reader = ReaderBuilder::new().has_headers(false).flexible(true).trim(Trim::All).from_reader(bytes);
+    let mut batch = ImportBatch::default();
+    let mut record = ByteRecord::new();
+
+    match reader.read_byte_record(&mut record) {
+        Ok(true) => {
+            if let Err(reason) = check_header(&record) {
+                let end = reader.position().byte();
+                batch.rejects.push(Reject { line: 1, id: None, raw: raw_text(bytes, 0, end), reasons: vec![reason] });
+                return batch;
+            }
+        }
+        Ok(false) => {
+            let reason = format!("the file is empty; the first line must be the header {}", CSV_COLUMNS.join(","));
+            batch.rejects.push(Reject { line: 1, id: None, raw: String::new(), reasons: vec![reason] });
+            return batch;
+        }
+        Err(error) => {
+            batch.rejects.push(Reject { line: 1, id: None, raw: String::new(), reasons: vec![error.to_string()] });
+            return batch;
+        }
+    }
+
+    // Reserving for every line up front avoids copying a million clinics while the vectors grow. A valid record
+    // is far longer than 64 bytes, so a file of mostly blank lines cannot make this reserve more than it needs.
+    let lines = bytes.iter().filter(|&&b| b == b'\n').count().min(bytes.len() / 64);
+    batch.clinics.reserve(lines);
+    let mut first_line_of: FirstSeen<u64> = FirstSeen::with_capacity_and_hasher(lines, Default::default());
+    let mut rows = 0u64;
+    loop {
+        match reader.read_byte_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {
+                rows += 1;
+                let (line, start) = record.position().map_or((0, 0), |p| (p.line(), p.byte()));
+                match parse_row(&record, line, gazetteer, &mut first_line_of) {
+                    Ok(clinic) => batch.clinics.push((line, clinic)),
+                    Err((id, reasons)) => {
+                        let raw = raw_text(bytes, start, reader.position().byte());
+                        batch.rejects.push(Reject { line, id, raw, reasons });
+                    }
+                }
+                if rows.is_multiple_of(PROGRESS_EVERY) {
+                    progress(rows);
+                }
+            }
+            Err(error) => {
+                // Reading from memory cannot fail; should the reader ever report a fault, stop with it rather
+                // than risk reading the rest of the file out of step.
+                let line = error.position().map_or(0, |p| p.line());
+                batch.rejects.push(Reject { line, id: None, raw: String::new(), reasons: vec![error.to_string()] });
+                break;
+            }
+        }
+    }
+    progress(rows);
+    batch
+}
+
+fn check_header(record: &ByteRecord) -> Result<(), String> {
+    let found: Vec<String> = record.iter().map(|f| String::from_utf8_lossy(f).into_owned()).collect();
+    if found.iter().map(String::as_str).eq(CSV_COLUMNS) {
+        return Ok(());
+    }
+    let detail = match found.iter().zip(CSV_COLUMNS).position(|(f, e)| f != e) {
+        Some(i) => format!("column {} is {:?}, expected {:?}", i + 1, found[i], CSV_COLUMNS[i]),
+        None => format!("found {} columns, expected {}", found.len(), CSV_COLUMNS.len()),
+    };
+    Err(format!("header: {detail}; the header must be exactly {}", CSV_COLUMNS.join(",")))
+}
+
+type RowFault = (Option<String>, Vec<String>);
+
+fn parse_row(
+    record: &ByteRecord,
+    line: u64,
+    gazetteer: &Gazetteer,
+    first_line_of: &mut FirstSeen<u64>,
+) -> Result<crate::model::Clinic, RowFault> {
+    let id_text = record.get(0).and_then(|f| std::str::from_utf8(f).ok()).filter(|s| !s.is_empty());
+    let id = id_text.map(str::to_owned);
+    if record.len() != CSV_COLUMNS.len() {
+        return Err((id, vec![format!("expected {} columns, found {}", CSV_COLUMNS.len(), record.len())]));
+    }
+    let mut text = [""; 17];
+    let mut problems = Vec::new();
+    for (i, field) in record.iter().enumerate() {
+        match std::str::from_utf8(field) {
+            Ok(s) => text[i] = s,
+            Err(e) => {
+                problems.push(format!("{}: invalid UTF-8 at byte {} of the field", CSV_COLUMNS[i], e.valid_up_to()))
+            }
+        }
+    }
+    if !problems.is_empty() {
+        return Err((id, problems));
+    }
+    let [
+        id_f,
+        name,
+        street,
+        city,
+        state,
+        zip,
+        lat,
+        lon,
+        phone,
+        website,
+        offers,
+        payment,
+        telehealth,
+        languages,
+        accepting,
+        rems,
+        verified,
+    ] = text;
+
+    let p = &mut problems;
+    let lat = column(p, "lat", fields::parse_coord(lat)).unwrap_or(Coord::Invalid);
+    let lon = column(p, "lon", fields::parse_coord(lon)).unwrap_or(Coord::Invalid);
+    let offers = column(p, "offers", fields::parse_offers(offers.split(';'))).unwrap_or_default();
+    let payment = column(p, "payment", fields::parse_payments(payment.split(';'))).unwrap_or_default();
+    let telehealth = column(p, "telehealth", fields::parse_bool(telehealth)).unwrap_or_default();
+    let languages = column(p, "languages", fields::parse_languages(languages.split(';'))).unwrap_or_default();
+    let accepting = column(p, "accepting_new_patients", fields::parse_bool(accepting)).unwrap_or_default();
+    let rems = column(p, "rems_certified", fields::parse_bool(rems)).unwrap_or_default();
+    let last_verified = column(p, "last_verified", fields::parse_date(verified)).flatten();
+
+    if let Some(first) = id_text.and_then(|id| first_line_of.get(id)) {
+        problems.push(format!("id: duplicate id {id_f:?}, first on line {first}"));
+    } else if let Some(id) = id_text {
+        first_line_of.insert(id.into(), line);
+    }
+
+    let raw = RawClinic {
+        id: id_f,
+        name,
+        street,
+        city,
+        state,
+        zip,
+        lat: Some(lat),
+        lon: Some(lon),
+        phone,
+        website,
+        offers,
+        payment,
+        telehealth,
+        languages,
+        accepting_new_patients: accepting,
+        rems_certified: rems,
+        last_verified,
+        ..RawClinic::default()
+    };
+    match fields::validate(&raw, gazetteer, &|f: Field| f.name().to_owned(), &mut problems) {
+        Some(clinic) => Ok(clinic),
+        None => {
+            // Reasons come from two passes (reading, then validating); list them in column order.
+            problems.sort_by_key(|reason| {
+                let column = reason.split(':').next().unwrap_or_default();
+                CSV_COLUMNS.iter().position(|c| *c == column).unwrap_or(CSV_COLUMNS.len())
+            });
+            Err((id, problems))
+        }
+    }
+}
+
+/// The value of a column, or `None` after reporting why it cannot be read.
+fn column<T>(problems: &mut Vec<String>, name: &str, result: Result<T, String>) -> Option<T> {
+    result.map_err(|m| problems.push(format!("{name}: {m}"))).ok()
+}
+
+/// The text of bytes `start..end` without the trailing line terminator.
+fn raw_text(bytes: &[u8], start: u64, end: u64) -> String {
+    let (start, end) = (usize::try_from(start).unwrap_or(0), usize::try_from(end).unwrap_or(0));
+    let slice = bytes.get(start..end.min(bytes.len())).unwrap_or_default();
+    String::from_utf8_lossy(slice).trim_end_matches(['\r', '\n']).to_owned()
+}
+
+/// The `--skip-invalid` rejects file: the contract header plus a `reason` column, then each rejected record as it
+/// appeared in the input with its line number and reasons appended as the last field.
+pub fn write_rejects_csv(rejects: &[Reject]) -> String {
+    let mut out = CSV_COLUMNS.join(",");
+    out.push_str(",reason\n");
+    for reject in rejects {
+        out.push_str(&reject.raw);
+        out.push(',');
+        out.push('"');
+        out.push_str(&reject.to_string().replace('"', "\"\""));
+        out.push_str("\"\n");
+    }
+    out
+}
