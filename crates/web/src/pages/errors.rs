@@ -35,3 +35,46 @@ pub fn error_page(demo: bool, error: &ApiError, path: &str) -> Response {
     add_retry_after(error, &mut response);
     response
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ketapath_clinical::InvalidInput;
+
+    /// Every error a person can meet renders as a page with its status and the crisis contacts.
+    #[tokio::test]
+    async fn every_error_page_keeps_the_crisis_contacts() {
+        let errors = [
+            ApiError::InvalidInput(InvalidInput::new("phq9[0]", "must be 0-3")),
+            ApiError::MalformedJson("x".into()),
+            ApiError::UnsupportedMediaType,
+            ApiError::PayloadTooLarge { limit_bytes: 10 },
+            ApiError::BadRequest("x".into()),
+            ApiError::UnknownInstrument("x".into()),
+            ApiError::NotFound,
+            ApiError::MethodNotAllowed,
+            ApiError::RateLimited { retry_after_secs: 7 },
+            ApiError::Timeout,
+            ApiError::NotReady("x".into()),
+            ApiError::Internal,
+        ];
+        for error in errors {
+            let response = error_page(false, &error, "/x");
+            assert_eq!(response.status(), error.status());
+            let retry = response.headers().get("retry-after").cloned();
+            let body = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
+            let html = String::from_utf8(body.to_vec()).unwrap();
+            for contact in ["tel:988", "sms:988", "sms:741741", "tel:911"] {
+                assert!(html.contains(contact), "{error:?} page lacks {contact}");
+            }
+            assert_eq!(retry.is_some(), matches!(error, ApiError::RateLimited { .. }));
+        }
+    }
+
+    #[test]
+    fn the_fallback_page_keeps_the_crisis_contacts() {
+        for contact in ["tel:988", "sms:988", "sms:741741", "tel:911"] {
+            assert!(super::super::FALLBACK_PAGE.contains(contact));
+        }
+    }
+}
