@@ -19,6 +19,9 @@ pub struct WebConfig {
     pub body_limit_bytes: usize,
     /// Token bucket for every public POST route, per client address.
     pub rate_limit: RateLimitConfig,
+    /// Longest time a client may take to send a request's headers (also bounds idle keep-alive connections) before
+    /// the connection is closed; guards against clients that open connections and trickle bytes.
+    pub header_read_timeout: Duration,
 }
 
 impl Default for WebConfig {
@@ -29,6 +32,7 @@ impl Default for WebConfig {
             request_timeout: Duration::from_secs(10),
             body_limit_bytes: 64 * 1024,
             rate_limit: RateLimitConfig::default(),
+            header_read_timeout: Duration::from_secs(10),
         }
     }
 }

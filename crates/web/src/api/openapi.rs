@@ -13,10 +13,12 @@ use serde_json::{Value, json};
 /// The document, built once.
 pub static DOCUMENT: LazyLock<Value> = LazyLock::new(build);
 
+/// The document as served, serialized once.
+static SERIALIZED: LazyLock<String> = LazyLock::new(|| DOCUMENT.to_string());
+
 /// The handler.
 pub async fn document() -> Response {
-    let body = DOCUMENT.to_string();
-    ([(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], body).into_response()
+    ([(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], SERIALIZED.as_str()).into_response()
 }
 
 fn error_response(description: &str) -> Value {

@@ -29,10 +29,11 @@ struct Series {
     sum_seconds: f64,
 }
 
-/// All series, keyed by (route template, method).
+/// All series, keyed by route template, then method. Nested maps let a request look its series up by `&str`,
+/// so recording allocates only the first time a route is seen.
 #[derive(Debug, Default)]
 pub struct Metrics {
-    series: Mutex<BTreeMap<(String, &'static str), Series>>,
+    series: Mutex<BTreeMap<String, BTreeMap<&'static str, Series>>>,
 }
 
 impl Metrics {
@@ -42,8 +43,11 @@ impl Metrics {
         let seconds = elapsed.as_secs_f64();
         let bucket = BUCKETS.iter().position(|bound| seconds <= *bound).unwrap_or(BUCKETS.len());
         let mut series = self.series.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        let key = (route.to_owned(), method_label(method));
-        let entry = series.entry(key).or_default();
+        let by_method = match series.get_mut(route) {
+            Some(by_method) => by_method,
+            None => series.entry(route.to_owned()).or_default(),
+        };
+        let entry = by_method.entry(method_label(method)).or_default();
         entry.by_class[class] += 1;
         entry.buckets[bucket] += 1;
         entry.sum_seconds += seconds;
@@ -59,7 +63,7 @@ impl Metrics {
             "# HELP ketapath_http_requests_total HTTP requests by route template, method and status class."
         );
         let _ = writeln!(out, "# TYPE ketapath_http_requests_total counter");
-        for ((route, method), s) in &series {
+        for (route, method, s) in flatten(&series) {
             for (class, count) in STATUS_CLASSES.iter().zip(s.by_class) {
                 if count > 0 {
                     let _ = writeln!(
@@ -75,7 +79,7 @@ impl Metrics {
             "# HELP ketapath_http_request_duration_seconds Time to the response head, by route template and method."
         );
         let _ = writeln!(out, "# TYPE ketapath_http_request_duration_seconds histogram");
-        for ((route, method), s) in &series {
+        for (route, method, s) in flatten(&series) {
             let labels = format!("route=\"{}\",method=\"{method}\"", escape(route));
             let mut cumulative = 0;
             for (bound, count) in BUCKETS.iter().zip(s.buckets) {
@@ -92,6 +96,13 @@ impl Metrics {
         }
         out
     }
+}
+
+/// Every series with its route and method, in a stable order.
+fn flatten<'a>(
+    series: &'a BTreeMap<String, BTreeMap<&'static str, Series>>,
+) -> impl Iterator<Item = (&'a str, &'static str, &'a Series)> {
+    series.iter().flat_map(|(route, by_method)| by_method.iter().map(move |(method, s)| (route.as_str(), *method, s)))
 }
 
 /// The method as a label from a closed set, so that arbitrary method tokens cannot create series.

@@ -53,3 +53,34 @@ async fn serves_over_a_real_socket() {
     stop.send(()).expect("server still running");
     server.await.expect("server task").expect("server result");
 }
+
+/// A client that never finishes its headers is disconnected after `header_read_timeout`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slow_headers_are_cut_off() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let address = listener.local_addr().expect("address");
+    let config = WebConfig { header_read_timeout: std::time::Duration::from_millis(200), ..WebConfig::default() };
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(serve_with_shutdown(listener, AppState::new(config), async {
+        let _ = stopped.await;
+    }));
+
+    let elapsed = tokio::task::spawn_blocking(move || {
+        let started = std::time::Instant::now();
+        let mut stream = TcpStream::connect(address).expect("connect");
+        stream.set_read_timeout(Some(std::time::Duration::from_secs(10))).expect("timeout");
+        stream.write_all(b"GET /healthz HTTP/1.1\r\nHost: local").expect("write");
+        let mut rest = Vec::new();
+        // The server closes the connection (possibly after a 408); either way the read ends without waiting
+        // for the client's 10 s read timeout.
+        let _ = stream.read_to_end(&mut rest);
+        assert!(!String::from_utf8_lossy(&rest).contains("200 OK"));
+        started.elapsed()
+    })
+    .await
+    .expect("client");
+    assert!(elapsed < std::time::Duration::from_secs(5), "connection held for {elapsed:?}");
+
+    stop.send(()).expect("server still running");
+    server.await.expect("server task").expect("server result");
+}
