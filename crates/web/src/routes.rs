@@ -11,7 +11,7 @@ use axum::routing::{MethodRouter, get, post};
 use tower_http::catch_panic::CatchPanicLayer;
 
 use crate::error::{ApiError, respond};
-use crate::layers::{metrics, rate_limit, security_headers, timeout};
+use crate::layers::{edge, metrics};
 use crate::state::AppState;
 use crate::{api, assets, ops, pages};
 
@@ -49,8 +49,8 @@ pub fn api_routes() -> Vec<ApiRoute> {
 
 /// The application: pages, API, operations endpoints, static assets, and the layers every response passes.
 ///
-/// Layers, outermost first: security headers (so every response has them, even a panic's), metrics, rate limit
-/// (POST only), panic catcher, timeout, body limit.
+/// Layers, outermost first: the edge (rate limit for POSTs, timeout, metrics, security headers; see
+/// [`crate::layers::edge`]), the panic catcher (so a panic is still a response with headers), the body limit.
 pub fn app(state: AppState) -> Router {
     let mut router = Router::new()
         .route("/", get(pages::home::page))
@@ -68,11 +68,8 @@ pub fn app(state: AppState) -> Router {
         .route_layer(from_fn(metrics::tag_route))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(state.config.body_limit_bytes))
-        .layer(from_fn_with_state(state.clone(), timeout::enforce))
         .layer(CatchPanicLayer::custom(|_panic| ApiError::Internal.into_response()))
-        .layer(from_fn_with_state(state.clone(), rate_limit::enforce))
-        .layer(from_fn_with_state(state.clone(), metrics::record))
-        .layer(from_fn_with_state(state.clone(), security_headers::set))
+        .layer(from_fn_with_state(state.clone(), edge::edge))
         .with_state(state)
 }
 

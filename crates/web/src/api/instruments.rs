@@ -4,13 +4,14 @@
 //! document as `ketapath score INSTRUMENT --json`. Item scores are parsed by `ketapath_clinical`, whose errors name
 //! the item (`items[3]`). The answers are not logged or kept.
 
-use axum::Json;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
+use axum::response::Response;
 use ketapath_clinical::RULES_VERSION;
 use ketapath_clinical::instruments::{Instrument, Score, score_document};
 use serde_json::Value;
 
+use super::private_json;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiPath};
 
@@ -32,9 +33,9 @@ impl<S: Send + Sync> FromRequestParts<S> for InstrumentParam {
 pub async fn score(
     InstrumentParam(instrument): InstrumentParam,
     ApiJson(document): ApiJson<Value>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Response, ApiError> {
     let score = score_document(instrument, &document)?;
-    Ok(Json(score_json(&score)?))
+    Ok(private_json(&score_json(&score)?))
 }
 
 /// The score document: the serialized [`Score`] plus `rules_version`.

@@ -7,14 +7,12 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use axum::extract::{MatchedPath, Request, State};
+use axum::extract::{MatchedPath, Request};
 use axum::http::Method;
 use axum::middleware::Next;
 use axum::response::Response;
-
-use crate::state::AppState;
 
 /// Upper bounds of the latency buckets, in seconds.
 pub const BUCKETS: [f64; 12] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 5.0];
@@ -125,7 +123,7 @@ fn escape(value: &str) -> String {
 }
 
 /// The route template of a matched request, carried on the response from the inner [`tag_route`] layer to the
-/// outer [`record`] layer (the outer layer runs before routing and cannot see [`MatchedPath`] itself).
+/// outer [`crate::layers::edge`] layer (the outer layer runs before routing and cannot see [`MatchedPath`] itself).
 #[derive(Debug, Clone)]
 struct RouteTemplate(MatchedPath);
 
@@ -139,14 +137,9 @@ pub async fn tag_route(request: Request, next: Next) -> Response {
     response
 }
 
-/// Outer layer: times every request, matched or not, and records it.
-pub async fn record(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let started = Instant::now();
-    let method = request.method().clone();
-    let response = next.run(request).await;
-    let route = response.extensions().get::<RouteTemplate>().map_or("unmatched", |t| t.0.as_str());
-    state.metrics.record(route, &method, response.status().as_u16(), started.elapsed());
-    response
+/// The route label of a finished request: its template, or `unmatched` when no route matched.
+pub fn route_label(response: &Response) -> &str {
+    response.extensions().get::<RouteTemplate>().map_or("unmatched", |t| t.0.as_str())
 }
 
 #[cfg(test)]

@@ -10,14 +10,10 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{ConnectInfo, Request};
 use axum::http::Method;
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
 
 use crate::config::RateLimitConfig;
-use crate::error::ApiError;
-use crate::state::AppState;
 
 /// Who a bucket belongs to. Never logged or exported: addresses are personal data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -103,17 +99,14 @@ impl RateLimiter {
     }
 }
 
-/// Middleware on the whole router: every POST (all of them are public today) takes a token; other methods pass.
-/// Answers 429 `rate_limited` with `Retry-After` once the client's bucket is empty.
-pub async fn enforce(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    if request.method() != Method::POST {
-        return next.run(request).await;
-    }
-    let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
-    match state.limiter.take(ClientKey::from_peer(peer), Instant::now()) {
-        Ok(()) => next.run(request).await,
-        Err(wait) => ApiError::RateLimited { retry_after_secs: wait.as_secs().max(1) }.into_response(),
-    }
+/// The client key of a request: its peer address when it came over a socket.
+pub fn client_key(request: &Request) -> ClientKey {
+    ClientKey::from_peer(request.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0))
+}
+
+/// True for requests that take a token: every POST (all of them are public today); reading is never limited.
+pub fn is_limited(method: &Method) -> bool {
+    method == Method::POST
 }
 
 #[cfg(test)]

@@ -2,12 +2,7 @@
 //!
 //! The policy forbids inline scripts and styles, so pages carry none: all styling is in one static CSS file.
 
-use axum::extract::{Request, State};
-use axum::http::{HeaderName, HeaderValue, header};
-use axum::middleware::Next;
-use axum::response::Response;
-
-use crate::state::AppState;
+use axum::http::{HeaderMap, HeaderName, HeaderValue, header};
 
 /// The Content-Security-Policy of every response. No `'unsafe-inline'`, nothing from another host.
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
@@ -26,15 +21,12 @@ pub const HEADERS: [(HeaderName, &str); 6] = [
     (HeaderName::from_static("cross-origin-opener-policy"), "same-origin"),
 ];
 
-/// Middleware: runs the request, then sets the headers on whatever came back.
-pub async fn set(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let mut response = next.run(request).await;
-    let headers = response.headers_mut();
+/// Sets the headers on a response; HSTS only when `hsts` (served over TLS).
+pub fn apply(headers: &mut HeaderMap, hsts: bool) {
     for (name, value) in HEADERS {
         headers.insert(name, HeaderValue::from_static(value));
     }
-    if state.config.hsts {
+    if hsts {
         headers.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static(STRICT_TRANSPORT_SECURITY));
     }
-    response
 }

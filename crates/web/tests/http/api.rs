@@ -21,6 +21,7 @@ async fn scores_phq9() {
     assert_eq!(body["severity"], "moderate");
     assert_eq!(body["flags"], json!([]));
     assert_eq!(body["rules_version"], RULES_VERSION);
+    assert_eq!(reply.header("cache-control"), Some("no-store"), "answers must not be cached anywhere");
 }
 
 #[tokio::test]
