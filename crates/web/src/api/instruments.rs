@@ -1,0 +1,51 @@
+//! `POST /api/v1/instruments/{instrument}/score`: scores one administration of a rating instrument.
+//!
+//! Input `{"items": [..]}`, output the instrument's total, severity and flags with the rules version; the same
+//! document as `ketapath score INSTRUMENT --json`. Item scores are parsed by `ketapath_clinical`, whose errors name
+//! the item (`items[3]`). The answers are not logged or kept.
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::response::Response;
+use ketapath_clinical::RULES_VERSION;
+use ketapath_clinical::instruments::{Instrument, Score, score_document};
+use serde_json::Value;
+
+use super::private_json;
+use crate::error::ApiError;
+use crate::extract::{ApiJson, ApiPath};
+
+/// The `{instrument}` path segment, parsed before the body is read so an unknown instrument answers 404 whatever
+/// the body holds.
+#[derive(Debug, Clone, Copy)]
+pub struct InstrumentParam(pub Instrument);
+
+impl<S: Send + Sync> FromRequestParts<S> for InstrumentParam {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let ApiPath(code) = ApiPath::<String>::from_request_parts(parts, state).await?;
+        Instrument::parse(&code).map(InstrumentParam).map_err(|e| ApiError::UnknownInstrument(e.message))
+    }
+}
+
+/// The handler.
+pub async fn score(
+    InstrumentParam(instrument): InstrumentParam,
+    ApiJson(document): ApiJson<Value>,
+) -> Result<Response, ApiError> {
+    let score = score_document(instrument, &document)?;
+    Ok(private_json(&score_json(&score)?))
+}
+
+/// The score document: the serialized [`Score`] plus `rules_version`.
+pub fn score_json(score: &Score) -> Result<Value, ApiError> {
+    let mut value = serde_json::to_value(score).map_err(|error| {
+        tracing::error!(%error, "score did not serialize");
+        ApiError::Internal
+    })?;
+    if let Some(object) = value.as_object_mut() {
+        object.insert("rules_version".into(), RULES_VERSION.into());
+    }
+    Ok(value)
+}

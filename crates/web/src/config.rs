@@ -1,0 +1,67 @@
+//! Settings of the HTTP surface that the binary chooses: limits, timeouts, rate limits, TLS and demo mode.
+//!
+//! The defaults are safe for a public deployment behind nothing; the CLI overrides what its flags say.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+/// How the router behaves. It lives inside [`crate::AppState`] because `app(state)` is the only input of the router.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// Send `Strict-Transport-Security`. Only true when clients reach KetaPath over TLS (a TLS-terminating
+    /// proxy in front of it); HSTS over plain HTTP would be ignored by browsers and misleads operators.
+    pub hsts: bool,
+    /// Show the "demo data" banner on every page (`ketapath serve --demo`).
+    pub demo: bool,
+    /// Longest time one request may take, body reading included, before it is answered with 408.
+    pub request_timeout: Duration,
+    /// Largest request body accepted, in bytes. Larger bodies are answered with 413.
+    pub body_limit_bytes: usize,
+    /// Token bucket for every public POST route, per client address.
+    pub rate_limit: RateLimitConfig,
+    /// Longest time a client may take to send a request's headers (also bounds idle keep-alive connections) before
+    /// the connection is closed; guards against clients that open connections and trickle bytes.
+    pub header_read_timeout: Duration,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        Self {
+            hsts: false,
+            demo: false,
+            request_timeout: Duration::from_secs(10),
+            body_limit_bytes: 64 * 1024,
+            rate_limit: RateLimitConfig::default(),
+            header_read_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+/// A token bucket: `burst` requests at once, refilled at `per_minute` requests per minute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimitConfig {
+    pub burst: u32,
+    pub per_minute: u32,
+    /// Upper bound on the number of client addresses remembered at once, so that memory stays bounded
+    /// however many addresses a client can send from.
+    pub max_clients: usize,
+}
+
+impl Default for RateLimitConfig {
+    fn default() -> Self {
+        Self { burst: 30, per_minute: 60, max_clients: 100_000 }
+    }
+}
+
+/// Where and how `run` listens.
+#[derive(Debug, Clone)]
+pub struct ServeConfig {
+    /// Address to bind, `127.0.0.1:8080` by default (DESIGN.md, command line contract).
+    pub listen: SocketAddr,
+}
+
+impl Default for ServeConfig {
+    fn default() -> Self {
+        Self { listen: SocketAddr::from(([127, 0, 0, 1], 8080)) }
+    }
+}

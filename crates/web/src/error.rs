@@ -1,0 +1,183 @@
+//! The one error table at the HTTP edge: every library error and every request fault becomes one status code
+//! and one body, `{"error": {"code", "message", "field"}}` (DESIGN.md, HTTP contract).
+//!
+//! Bad input is always a 4xx. A 5xx means KetaPath itself failed, and its message never carries internals.
+//! Pages get the same table rendered as HTML (see [`crate::pages::error_page`]); [`respond`] picks the form.
+
+use axum::Json;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use ketapath_clinical::InvalidInput;
+use serde::Serialize;
+
+/// Every error a request can end in.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ApiError {
+    /// Input that parsed as JSON but is not a valid domain value; `field` names the culprit.
+    #[error("{}", .0.message)]
+    InvalidInput(#[from] InvalidInput),
+    /// The body is not JSON at all (syntax error, truncated, trailing data).
+    #[error("the request body is not valid JSON: {0}")]
+    MalformedJson(String),
+    /// A JSON route was sent something other than `application/json`.
+    #[error("expected a JSON body with Content-Type: application/json")]
+    UnsupportedMediaType,
+    /// The body is longer than the configured limit.
+    #[error("the request body is larger than the limit of {limit_bytes} bytes")]
+    PayloadTooLarge { limit_bytes: usize },
+    /// The request could not be read or its path could not be decoded.
+    #[error("{0}")]
+    BadRequest(String),
+    /// `/api/v1/instruments/{instrument}/...` with an instrument KetaPath does not know; the message lists the known ones.
+    #[error("{0}")]
+    UnknownInstrument(String),
+    #[error("no such resource")]
+    NotFound,
+    #[error("this method is not allowed here")]
+    MethodNotAllowed,
+    #[error("too many requests; try again in {retry_after_secs} s")]
+    RateLimited { retry_after_secs: u64 },
+    #[error("the request took too long")]
+    Timeout,
+    /// `/readyz` when a dependency is not ready; the reason is safe to show.
+    #[error("not ready: {0}")]
+    NotReady(String),
+    /// A fault inside KetaPath. Details go to the log, never to the client.
+    #[error("internal error")]
+    Internal,
+}
+
+impl ApiError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            ApiError::InvalidInput(_) | ApiError::MalformedJson(_) | ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UnknownInstrument(_) | ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Timeout => StatusCode::REQUEST_TIMEOUT,
+            ApiError::NotReady(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The machine-readable code scripts match on.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ApiError::InvalidInput(_) => "invalid_input",
+            ApiError::MalformedJson(_) => "malformed_json",
+            ApiError::UnsupportedMediaType => "unsupported_media_type",
+            ApiError::PayloadTooLarge { .. } => "payload_too_large",
+            ApiError::BadRequest(_) => "bad_request",
+            ApiError::UnknownInstrument(_) => "unknown_instrument",
+            ApiError::NotFound => "not_found",
+            ApiError::MethodNotAllowed => "method_not_allowed",
+            ApiError::RateLimited { .. } => "rate_limited",
+            ApiError::Timeout => "timeout",
+            ApiError::NotReady(_) => "not_ready",
+            ApiError::Internal => "internal",
+        }
+    }
+
+    /// The input field at fault, when there is one (`items[3]`, `instrument`).
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            ApiError::InvalidInput(e) if !e.field.is_empty() => Some(&e.field),
+            ApiError::UnknownInstrument(_) => Some("instrument"),
+            _ => None,
+        }
+    }
+
+    /// The JSON document of this error.
+    pub fn body(&self) -> ErrorBody<'_> {
+        ErrorBody { error: ErrorDetail { code: self.code(), message: self.to_string(), field: self.field() } }
+    }
+}
+
+/// `{"error": {...}}`, the shape of every JSON error.
+#[derive(Debug, Serialize)]
+pub struct ErrorBody<'a> {
+    pub error: ErrorDetail<'a>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ErrorDetail<'a> {
+    pub code: &'static str,
+    pub message: String,
+    /// Always present, `null` when no single field is at fault, so scripts can read it unconditionally.
+    pub field: Option<&'a str>,
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut response = (self.status(), Json(self.body())).into_response();
+        add_retry_after(&self, &mut response);
+        response
+    }
+}
+
+/// Tells rate-limited clients when to come back; other errors carry no extra headers.
+pub(crate) fn add_retry_after(error: &ApiError, response: &mut Response) {
+    if let ApiError::RateLimited { retry_after_secs } = error {
+        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(*retry_after_secs));
+    }
+}
+
+/// True for paths whose clients are programs, which get JSON errors; people get HTML pages.
+pub fn is_machine_path(path: &str) -> bool {
+    const MACHINE_PREFIXES: [&str; 2] = ["/api", "/fhir"];
+    const MACHINE_PATHS: [&str; 3] = ["/healthz", "/readyz", "/metrics"];
+    MACHINE_PREFIXES.iter().any(|p| path == *p || path.strip_prefix(p).is_some_and(|rest| rest.starts_with('/')))
+        || MACHINE_PATHS.contains(&path)
+}
+
+/// Renders `error` as JSON for machine paths and as a page (with the crisis contacts) for everything else.
+pub fn respond(path: &str, demo: bool, error: ApiError) -> Response {
+    if is_machine_path(path) { error.into_response() } else { crate::pages::error_page(demo, &error, path) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bad_input_is_never_a_server_error() {
+        let client_faults = [
+            ApiError::InvalidInput(InvalidInput::new("items[0]", "bad")),
+            ApiError::MalformedJson("x".into()),
+            ApiError::UnsupportedMediaType,
+            ApiError::PayloadTooLarge { limit_bytes: 1 },
+            ApiError::BadRequest("x".into()),
+            ApiError::UnknownInstrument("x".into()),
+            ApiError::NotFound,
+            ApiError::MethodNotAllowed,
+            ApiError::RateLimited { retry_after_secs: 1 },
+            ApiError::Timeout,
+        ];
+        for error in client_faults {
+            assert!(error.status().is_client_error(), "{error:?} answered {}", error.status());
+        }
+    }
+
+    #[test]
+    fn body_names_the_field_and_nulls_it_when_absent() {
+        let with_field = serde_json::to_value(ApiError::from(InvalidInput::new("items[3]", "too big")).body()).unwrap();
+        assert_eq!(with_field["error"]["field"], "items[3]");
+        assert_eq!(with_field["error"]["code"], "invalid_input");
+        assert_eq!(with_field["error"]["message"], "too big");
+        let without = serde_json::to_value(ApiError::NotFound.body()).unwrap();
+        assert!(without["error"]["field"].is_null());
+    }
+
+    #[test]
+    fn machine_paths_are_recognised_by_segment() {
+        assert!(is_machine_path("/api"));
+        assert!(is_machine_path("/api/v1/x"));
+        assert!(is_machine_path("/fhir/r4/metadata"));
+        assert!(is_machine_path("/healthz"));
+        assert!(!is_machine_path("/apiary"));
+        assert!(!is_machine_path("/about"));
+        assert!(!is_machine_path("/"));
+    }
+}

@@ -1,0 +1,133 @@
+//! Extractors that turn raw requests into typed values and reject with [`ApiError`], so that every rejection,
+//! including axum's own (bad content type, oversized body, syntax error), has the one error shape.
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode, header};
+use serde::de::DeserializeOwned;
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// A JSON request body of type `T`.
+///
+/// Requires `Content-Type: application/json` (or a `+json` type), at most `body_limit_bytes` long. Syntax errors
+/// answer `malformed_json`; a well-formed document of the wrong shape answers `invalid_input` naming the field.
+#[derive(Debug, Clone)]
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, ApiError> {
+        if !has_json_content_type(request.headers()) {
+            return Err(ApiError::UnsupportedMediaType);
+        }
+        let limit_bytes = state.config.body_limit_bytes;
+        let bytes = Bytes::from_request(request, state).await.map_err(|rejection| {
+            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::PayloadTooLarge { limit_bytes }
+            } else {
+                ApiError::BadRequest("the request body could not be read".into())
+            }
+        })?;
+        parse_json(&bytes).map(ApiJson)
+    }
+}
+
+/// Parses a JSON document into `T`, naming the path of a wrong-typed field (`items[2]`).
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+        let path = error.path().to_string();
+        let inner = error.into_inner();
+        if inner.is_data() {
+            let field = if path == "." { String::new() } else { path };
+            ApiError::InvalidInput(ketapath_clinical::InvalidInput::new(field, strip_position(&inner)))
+        } else {
+            ApiError::MalformedJson(inner.to_string())
+        }
+    })?;
+    deserializer.end().map_err(|e| ApiError::MalformedJson(e.to_string()))?;
+    Ok(value)
+}
+
+/// serde_json appends "at line 1 column 9" to data errors; the field path says more to the reader.
+fn strip_position(error: &serde_json::Error) -> String {
+    let text = error.to_string();
+    match text.rfind(" at line ") {
+        Some(index) => text[..index].to_owned(),
+        None => text,
+    }
+}
+
+/// `application/json`, `application/json; charset=utf-8`, or any `application/*+json`.
+fn has_json_content_type(headers: &HeaderMap) -> bool {
+    let Some(value) = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let essence = value.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
+/// Path parameters of type `T`; a segment that does not decode answers 400 `bad_request`.
+#[derive(Debug, Clone)]
+pub struct ApiPath<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for ApiPath<T>
+where
+    T: DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Path(value)| ApiPath(value))
+            .map_err(|rejection| ApiError::BadRequest(format!("bad path: {}", rejection.body_text())))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    #[derive(Debug, serde::Deserialize)]
+    struct Doc {
+        #[allow(dead_code)]
+        items: Vec<u8>,
+    }
+
+    #[test]
+    fn wrong_types_name_the_path() {
+        let error = parse_json::<Doc>(br#"{"items": [1, "x"]}"#).unwrap_err();
+        assert_eq!(error.code(), "invalid_input");
+        assert_eq!(error.field(), Some("items[1]"));
+        assert!(!error.to_string().contains("line 1"), "{error}");
+    }
+
+    #[test]
+    fn syntax_errors_and_trailing_data_are_malformed() {
+        assert_eq!(parse_json::<serde_json::Value>(b"{\"items\": [1,").unwrap_err().code(), "malformed_json");
+        assert_eq!(parse_json::<serde_json::Value>(b"{} {}").unwrap_err().code(), "malformed_json");
+        assert_eq!(parse_json::<serde_json::Value>(b"").unwrap_err().code(), "malformed_json");
+    }
+
+    #[test]
+    fn content_types() {
+        let accepts = |value: &str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(header::CONTENT_TYPE, HeaderValue::from_str(value).unwrap());
+            has_json_content_type(&headers)
+        };
+        assert!(accepts("application/json"));
+        assert!(accepts("Application/JSON; charset=utf-8"));
+        assert!(accepts("application/fhir+json"));
+        assert!(!accepts("text/plain"));
+        assert!(!accepts("application/x-www-form-urlencoded"));
+        assert!(!has_json_content_type(&HeaderMap::new()));
+    }
+}

@@ -1,0 +1,24 @@
+//! KetaPath over HTTP: the axum router with the JSON API, server-rendered pages, static assets, operations
+//! endpoints, and the layers every response passes (security headers, metrics, rate limits, timeouts, body limits).
+//!
+//! Architecture invariant: this is the only crate that knows HTTP. It holds no SQL and no clinical logic; it parses
+//! requests into domain inputs, calls the pure crates, and maps every error through one table ([`ApiError`]).
+//! Nothing here reaches the network at run time.
+
+pub mod api;
+pub mod assets;
+pub mod config;
+pub mod error;
+pub mod extract;
+pub mod layers;
+pub mod ops;
+pub mod pages;
+pub mod routes;
+pub mod server;
+pub mod state;
+
+pub use config::{RateLimitConfig, ServeConfig, WebConfig};
+pub use error::ApiError;
+pub use routes::{ApiRoute, api_routes, app};
+pub use server::{run, serve, serve_with_shutdown};
+pub use state::{AppState, BoxFuture, NoDependencies, Readiness};

@@ -1,0 +1,61 @@
+//! Server-rendered pages. Every page extends `templates/base.html`, which carries the crisis contacts in the header,
+//! the demo banner slot and the footer with sources. Pages work without JavaScript and carry no inline script or style.
+
+pub mod about;
+pub mod errors;
+pub mod home;
+
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+
+pub use errors::error_page;
+
+use crate::assets::asset;
+
+/// One link of the main navigation.
+#[derive(Debug, Clone)]
+pub struct NavLink {
+    pub href: &'static str,
+    pub label: &'static str,
+    pub current: bool,
+}
+
+/// The main navigation, in order. Phase 2 adds the find and check pages here.
+pub const NAV: [(&str, &str); 2] = [("/", "Home"), ("/about", "About ketamine care")];
+
+/// What the shared layout needs from every page.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    pub title: String,
+    pub demo: bool,
+    pub css_url: String,
+    pub icon_url: String,
+    pub nav: Vec<NavLink>,
+}
+
+impl Layout {
+    /// The layout of the page at `current_path`, which is marked in the navigation.
+    pub fn new(title: impl Into<String>, demo: bool, current_path: &str) -> Self {
+        let nav = NAV.iter().map(|(href, label)| NavLink { href, label, current: *href == current_path }).collect();
+        Self { title: title.into(), demo, css_url: asset("app.css").url(), icon_url: asset("icon.svg").url(), nav }
+    }
+}
+
+/// Renders a page with `status`. Rendering only fails on a formatting error inside a template; the fallback page
+/// still shows the crisis contacts, so no failure can hide the way to help.
+pub fn render(status: StatusCode, page: &impl Template) -> Response {
+    match page.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(error) => {
+            tracing::error!(%error, "page template failed to render");
+            (StatusCode::INTERNAL_SERVER_ERROR, Html(FALLBACK_PAGE)).into_response()
+        }
+    }
+}
+
+/// A page with no template and no dependencies, for when rendering itself failed.
+pub const FALLBACK_PAGE: &str = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>KetaPath</title></head>\
+<body><main><h1>Something went wrong on our side</h1><p>In crisis? <a href=\"tel:988\">Call 988</a> or \
+<a href=\"sms:988\">text 988</a>; <a href=\"sms:741741?&amp;body=HOME\">text HOME to 741741</a>; \
+<a href=\"tel:911\">call 911</a> if you are in immediate danger.</p><p><a href=\"/\">KetaPath home</a></p></main></body></html>";

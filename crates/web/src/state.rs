@@ -1,0 +1,66 @@
+//! The shared state of every request: configuration, the readiness seam, metrics and the rate limiter.
+//!
+//! Phase 2 adds the engines the remaining routes need (clinic search, self-check, store) as further fields;
+//! routes that need an engine are only registered once the engine is here, so no route answers from a stand-in.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use crate::config::WebConfig;
+use crate::layers::metrics::Metrics;
+use crate::layers::rate_limit::RateLimiter;
+
+/// A boxed future, so that [`Readiness`] can be used as a trait object.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// Answers `GET /readyz`: can this instance serve traffic now (database reachable, search index built)?
+pub trait Readiness: Send + Sync + 'static {
+    /// `Ok(())` when ready; otherwise a short reason that is safe to show to anyone (no secrets, no patient data).
+    fn check(&self) -> BoxFuture<'_, Result<(), String>>;
+}
+
+/// Readiness of a process that depends on nothing: ready as soon as it listens.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoDependencies;
+
+impl Readiness for NoDependencies {
+    fn check(&self) -> BoxFuture<'_, Result<(), String>> {
+        Box::pin(async { Ok(()) })
+    }
+}
+
+/// Everything handlers share. Cheap to clone: every field is an `Arc`.
+#[derive(Clone)]
+pub struct AppState {
+    pub config: Arc<WebConfig>,
+    pub readiness: Arc<dyn Readiness>,
+    pub(crate) metrics: Arc<Metrics>,
+    pub(crate) limiter: Arc<RateLimiter>,
+}
+
+impl AppState {
+    /// State with the given configuration and no dependencies to wait for.
+    pub fn new(config: WebConfig) -> Self {
+        let limiter = Arc::new(RateLimiter::new(config.rate_limit));
+        Self {
+            config: Arc::new(config),
+            readiness: Arc::new(NoDependencies),
+            metrics: Arc::new(Metrics::default()),
+            limiter,
+        }
+    }
+
+    /// Replaces the readiness check (phase 2: the store's and the search index's).
+    #[must_use]
+    pub fn with_readiness(mut self, readiness: Arc<dyn Readiness>) -> Self {
+        self.readiness = readiness;
+        self
+    }
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState").field("config", &self.config).finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,12 @@
+//! Router tests without a socket (`tower::ServiceExt::oneshot`), plus one real-socket round trip.
+//!
+//! One test binary with modules per area keeps link time down on a shared machine.
+
+mod api;
+mod assets;
+mod headers;
+mod openapi;
+mod ops;
+mod pages;
+mod socket;
+mod support;

@@ -1,0 +1,62 @@
+//! The OpenAPI document describes exactly the registered JSON routes, checked in both directions against the
+//! one table the router is built from.
+
+use std::collections::BTreeSet;
+
+use axum::http::StatusCode;
+use ketapath_clinical::instruments::Instrument;
+use ketapath_web::api_routes;
+use serde_json::Value;
+
+use crate::support::*;
+
+async fn document() -> Value {
+    let reply = send(&default_app(), get("/api/openapi.json")).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.header("content-type"), Some("application/json"));
+    reply.json()
+}
+
+#[tokio::test]
+async fn documents_exactly_the_registered_api_routes() {
+    let doc = document().await;
+    assert_eq!(doc["openapi"], "3.1.0");
+    let registered: BTreeSet<(String, String)> =
+        api_routes().iter().map(|r| (r.method.as_str().to_lowercase(), r.path.to_owned())).collect();
+    let mut documented = BTreeSet::new();
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for method in item.as_object().expect("path item").keys() {
+            documented.insert((method.clone(), path.clone()));
+        }
+    }
+    assert_eq!(registered, documented);
+    assert!(registered.iter().all(|(_, path)| path.starts_with("/api/")));
+}
+
+#[tokio::test]
+async fn every_table_route_is_really_served() {
+    let app = default_app();
+    for route in api_routes() {
+        let uri = route.path.replace("{instrument}", "phq9");
+        let reply = send(&app, request(route.method.clone(), &uri)).await;
+        assert_ne!(reply.status, StatusCode::METHOD_NOT_ALLOWED, "{route:?}");
+        if reply.status == StatusCode::NOT_FOUND {
+            assert_ne!(reply.json()["error"]["code"], "not_found", "{route:?} is in the table but not routed");
+        }
+    }
+}
+
+#[tokio::test]
+async fn instrument_parameter_lists_every_instrument_and_refs_resolve() {
+    let doc = document().await;
+    let parameter = &doc["paths"]["/api/v1/instruments/{instrument}/score"]["post"]["parameters"][0];
+    let listed: Vec<&str> =
+        parameter["schema"]["enum"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+    let known: Vec<&str> = Instrument::ALL.iter().map(|i| i.code()).collect();
+    assert_eq!(listed, known);
+    let text = doc.to_string();
+    for reference in text.split("\"$ref\":\"#/components/schemas/").skip(1) {
+        let name = reference.split('"').next().unwrap();
+        assert!(doc["components"]["schemas"].get(name).is_some(), "dangling $ref {name}");
+    }
+}

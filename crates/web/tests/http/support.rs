@@ -1,0 +1,167 @@
+//! Helpers shared by the router tests: building apps, sending requests, reading replies, checking invariants.
+
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::ConnectInfo;
+use axum::http::{HeaderMap, Method, Request, StatusCode, header};
+use http_body::Frame;
+use ketapath_web::layers::security_headers::HEADERS;
+use ketapath_web::{AppState, WebConfig, app};
+use serde_json::Value;
+use tower::ServiceExt;
+
+pub fn default_app() -> Router {
+    app(AppState::new(WebConfig::default()))
+}
+
+pub fn app_with(config: WebConfig) -> Router {
+    app(AppState::new(config))
+}
+
+#[derive(Debug)]
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+}
+
+impl Reply {
+    pub fn text(&self) -> String {
+        String::from_utf8(self.body.to_vec()).expect("utf-8 body")
+    }
+
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).map(|v| v.to_str().expect("ascii header"))
+    }
+}
+
+pub async fn send(app: &Router, request: Request<Body>) -> Reply {
+    let response = app.clone().oneshot(request).await.expect("infallible router");
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = axum::body::to_bytes(response.into_body(), usize::MAX).await.expect("body");
+    Reply { status, headers, body }
+}
+
+pub fn get(uri: &str) -> Request<Body> {
+    Request::builder().uri(uri).body(Body::empty()).expect("request")
+}
+
+pub fn request(method: Method, uri: &str) -> Request<Body> {
+    Request::builder().method(method).uri(uri).body(Body::empty()).expect("request")
+}
+
+pub fn post(uri: &str, content_type: Option<&str>, body: impl Into<Body>) -> Request<Body> {
+    let mut builder = Request::builder().method(Method::POST).uri(uri);
+    if let Some(content_type) = content_type {
+        builder = builder.header(header::CONTENT_TYPE, content_type);
+    }
+    builder.body(body.into()).expect("request")
+}
+
+pub fn post_json(uri: &str, body: impl Into<Body>) -> Request<Body> {
+    post(uri, Some("application/json"), body)
+}
+
+/// The request as it would arrive over a socket from `peer`.
+pub fn from_peer(mut request: Request<Body>, peer: [u8; 4]) -> Request<Body> {
+    request.extensions_mut().insert(ConnectInfo(SocketAddr::from((peer, 40000))));
+    request
+}
+
+pub const SCORE_PHQ9: &str = "/api/v1/instruments/phq9/score";
+
+/// Asserts the JSON error shape with `status` and `code`; returns the `error` object.
+pub fn assert_error(reply: &Reply, status: StatusCode, code: &str) -> Value {
+    assert_eq!(reply.status, status, "status; body {}", reply.text());
+    assert!(reply.header("content-type").is_some_and(|c| c.starts_with("application/json")), "{:?}", reply.headers);
+    let body = reply.json();
+    let error = body["error"].clone();
+    assert_eq!(error["code"], code, "code in {body}");
+    assert!(error["message"].as_str().is_some_and(|m| !m.is_empty()), "message in {body}");
+    assert!(error.get("field").is_some(), "field key present in {body}");
+    assert_eq!(body.as_object().map(|o| o.len()), Some(1), "only the error key in {body}");
+    error
+}
+
+/// Asserts every security header is on `reply`, the CSP allows no inline code, and HSTS is as expected.
+pub fn assert_security_headers(reply: &Reply, hsts: bool) {
+    for (name, value) in HEADERS {
+        assert_eq!(reply.header(name.as_str()), Some(value), "{name} on a {} reply", reply.status);
+    }
+    let csp = reply.header("content-security-policy").unwrap_or_default();
+    assert!(!csp.contains("unsafe-inline") && !csp.contains("unsafe-eval"), "{csp}");
+    assert_eq!(reply.header("strict-transport-security").is_some(), hsts, "HSTS on a {} reply", reply.status);
+}
+
+/// The crisis contacts that must be on every page, as links.
+pub fn assert_crisis_contacts(html: &str) {
+    for needle in [
+        "href=\"tel:988\"",
+        "href=\"sms:988\"",
+        "href=\"sms:741741?&amp;body=HOME\"",
+        "href=\"tel:911\"",
+        "Text HOME to 741741",
+    ] {
+        assert!(html.contains(needle), "missing {needle}");
+    }
+}
+
+/// A request body that yields `chunks` chunks of `chunk` bytes and gives no length up front.
+pub struct Chunked {
+    pub chunk: usize,
+    pub chunks: usize,
+}
+
+impl http_body::Body for Chunked {
+    type Data = Bytes;
+    type Error = std::convert::Infallible;
+
+    fn poll_frame(mut self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
+        if self.chunks == 0 {
+            return Poll::Ready(None);
+        }
+        self.chunks -= 1;
+        Poll::Ready(Some(Ok(Frame::data(Bytes::from(vec![b' '; self.chunk])))))
+    }
+}
+
+/// A request body that never arrives (a stalled client).
+pub struct Stalled;
+
+impl http_body::Body for Stalled {
+    type Data = Bytes;
+    type Error = std::convert::Infallible;
+
+    fn poll_frame(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
+        Poll::Pending
+    }
+}
+
+pub fn short_timeout() -> WebConfig {
+    WebConfig { request_timeout: Duration::from_millis(100), ..WebConfig::default() }
+}
+
+/// Every `href="..."` and `src="..."` value in a page.
+pub fn links(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for attribute in ["href=\"", "src=\""] {
+        let mut rest = html;
+        while let Some(start) = rest.find(attribute) {
+            rest = &rest[start + attribute.len()..];
+            let end = rest.find('"').expect("closing quote");
+            out.push(rest[..end].replace("&amp;", "&"));
+            rest = &rest[end..];
+        }
+    }
+    out
+}
