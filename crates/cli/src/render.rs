@@ -18,15 +18,6 @@ pub fn json<T: Serialize>(value: &T) -> Result<String, Failure> {
     serde_json::to_string_pretty(value).map_err(|e| Failure::Runtime(e.into()))
 }
 
-/// The JSON document of `ketapath score --json`: the score plus the rule set version.
-pub fn score_json(score: &Score) -> serde_json::Value {
-    let mut value = serde_json::to_value(score).unwrap_or_default();
-    if let Some(object) = value.as_object_mut() {
-        object.insert("rules_version".into(), RULES_VERSION.into());
-    }
-    value
-}
-
 /// A score as a person reads it in a terminal.
 pub fn score_text(score: &Score, crisis: Option<&Crisis>) -> String {
     let spec = score.instrument.spec();

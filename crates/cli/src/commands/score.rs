@@ -25,7 +25,7 @@ pub fn run(args: &ScoreArgs) -> CommandResult {
     let items = Items::from_document(instrument, &document)?;
     let score = score(&items);
     if args.json {
-        println!("{}", render::json(&render::score_json(&score))?);
+        println!("{}", render::json(&score)?);
     } else {
         // A positive PHQ-9 item 9 puts crisis help before the score, as on every surface that shows a result.
         let crisis = (instrument == Instrument::Phq9 && items.item(9) > 0).then(|| triage(items.item(9), false));

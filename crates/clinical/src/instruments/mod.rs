@@ -229,6 +229,8 @@ pub struct Flag {
 /// The scored result of one administration.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Score {
+    /// The rule set that produced the score, so a stored or printed score says which rules it came from.
+    pub rules_version: &'static str,
     pub instrument: Instrument,
     pub total: u16,
     pub total_max: u16,
@@ -254,6 +256,7 @@ pub fn score(items: &Items) -> Score {
     };
     let band = spec.band(total);
     Score {
+        rules_version: crate::rule::RULES_VERSION,
         instrument,
         total,
         total_max: spec.total_max,

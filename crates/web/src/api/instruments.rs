@@ -1,14 +1,13 @@
 //! `POST /api/v1/instruments/{instrument}/score`: scores one administration of a rating instrument.
 //!
-//! Input `{"items": [..]}`, output the instrument's total, severity and flags with the rules version; the same
+//! Input `{"items": [..]}`, output the instrument's total, severity, flags and rules version; the same
 //! document as `ketapath score INSTRUMENT --json`. Item scores are parsed by `ketapath_clinical`, whose errors name
 //! the item (`items[3]`). The answers are not logged or kept.
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::response::Response;
-use ketapath_clinical::RULES_VERSION;
-use ketapath_clinical::instruments::{Instrument, Score, score_document};
+use ketapath_clinical::instruments::{Instrument, score_document};
 use serde_json::Value;
 
 use super::private_json;
@@ -35,17 +34,5 @@ pub async fn score(
     ApiJson(document): ApiJson<Value>,
 ) -> Result<Response, ApiError> {
     let score = score_document(instrument, &document)?;
-    Ok(private_json(&score_json(&score)?))
-}
-
-/// The score document: the serialized [`Score`] plus `rules_version`.
-pub fn score_json(score: &Score) -> Result<Value, ApiError> {
-    let mut value = serde_json::to_value(score).map_err(|error| {
-        tracing::error!(%error, "score did not serialize");
-        ApiError::Internal
-    })?;
-    if let Some(object) = value.as_object_mut() {
-        object.insert("rules_version".into(), RULES_VERSION.into());
-    }
-    Ok(value)
+    Ok(private_json(&score))
 }
