@@ -7,7 +7,7 @@ use ketapath_clinical::rems::{
     RemsFormSettings, Requirement, SessionFacts, SettingAddress, SettingSection, SettingType, VitalSignsSection, check,
     draft_from_session,
 };
-use ketapath_clinical::rems::{ConcomitantMedications, MissingField};
+use ketapath_clinical::rems::{ConcomitantMedications, MissingField, report};
 use ketapath_clinical::rule::Confidence;
 use serde_json::{Value, json};
 use time::macros::{date, datetime};
@@ -317,7 +317,28 @@ fn staff_can_complete_what_the_draft_could_not_fill() {
     assert!(check(&draft).is_err());
     draft.form.blood_pressure.post_40_min =
         Some(ketapath_clinical::protocols::BloodPressure::new(150, 95).expect("ok"));
-    assert!(check(&draft).is_ok());
+    let complete = check(&draft).expect("complete once entered by hand");
+    let warned: Vec<&str> = complete.warnings().iter().map(|w| w.path.as_str()).collect();
+    assert_eq!(warned, ["blood_pressure.post_40_min"], "the session record still lacks the reading");
+}
+
+#[test]
+fn the_report_is_what_the_api_returns() {
+    let mut facts = full_session();
+    facts.hcp.phone = None;
+    let incomplete = report(&draft(&facts));
+    assert!(!incomplete.complete);
+    assert_eq!(paths(&incomplete.missing), ["hcp.phone"]);
+    let json = serde_json::to_value(&incomplete).expect("serializes");
+    assert_eq!(json["missing"][0], json!({"path": "hcp.phone", "message": "is required"}));
+    assert_eq!(json["setting_type"], "outpatient");
+    let phone = json["fields"].as_array().and_then(|f| f.iter().find(|v| v["path"] == "hcp.phone")).expect("field");
+    assert_eq!(phone["value"], Value::Null);
+    assert_eq!(phone["required"], true);
+    assert_eq!(phone["confidence"], "confirmed");
+
+    let complete = report(&draft(&full_session()));
+    assert!(complete.complete && complete.missing.is_empty());
 }
 
 #[test]
@@ -363,8 +384,10 @@ fn a_device_without_lot_number_is_noted() {
     assert!(
         draft.prefill.iter().any(|p| p.path == "session.lot_numbers" && !p.filled && p.detail.contains("device 3"))
     );
-    // The lots recorded are still on the form.
+    // The lots recorded are still on the form, and the gap is shown before submitting.
     assert_eq!(draft.form.session.lot_numbers.len(), 1);
+    let complete = check(&draft).expect("one lot number is enough to complete the form");
+    assert!(complete.warnings().iter().any(|w| w.path == "session.lot_numbers" && w.message.contains("device 3")));
 }
 
 #[test]

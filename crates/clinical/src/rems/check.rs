@@ -7,9 +7,10 @@ use serde::Serialize;
 use serde_json::Value;
 use time::OffsetDateTime;
 
-use super::draft::FormDraft;
-use super::fields::{FIELDS, FieldSpec, Requirement, value_at};
+use super::draft::{FormDraft, Prefill};
+use super::fields::{FIELDS, FieldSpec, FieldView, Requirement, value_at};
 use super::form::{DoseAdministered, PatientMonitoringForm};
+use super::setting::SettingType;
 use crate::protocols::rems::REMS_MINIMUM_MINUTES;
 use crate::rule::{Confidence, Rule, RuleRef};
 
@@ -160,7 +161,7 @@ pub fn check(draft: &FormDraft) -> Result<CompleteForm, Vec<MissingField>> {
     missing.extend(adverse_effects(draft));
 
     if missing.is_empty() {
-        Ok(CompleteForm { form: form.clone(), warnings: warnings(form), rule: REQUIRED_FIELDS_RULE.reference() })
+        Ok(CompleteForm { form: form.clone(), warnings: warnings(draft), rule: REQUIRED_FIELDS_RULE.reference() })
     } else {
         Err(missing)
     }
@@ -252,7 +253,11 @@ fn consistency(form: &PatientMonitoringForm) -> Vec<MissingField> {
     problems
 }
 
-fn warnings(form: &PatientMonitoringForm) -> Vec<FormWarning> {
+/// What staff should see before submitting: an enrollment answer of no after a first treatment, and every note of
+/// the draft about something the session record lacked, for fields since filled in by hand (a device without a
+/// lot number, no reading in the 40-minute window) or answers the clinic's form does not ask.
+fn warnings(draft: &FormDraft) -> Vec<FormWarning> {
+    let form = &draft.form;
     let mut warnings = Vec::new();
     if form.patient.first_treatment == Some(true) && form.patient.enrolled == Some(false) {
         warnings.push(FormWarning {
@@ -262,5 +267,46 @@ fn warnings(form: &PatientMonitoringForm) -> Vec<FormWarning> {
                 .to_owned(),
         });
     }
+    // `check` only builds a complete form, so every field a note names is filled in by now, or is not on the form.
+    warnings.extend(
+        draft
+            .prefill
+            .iter()
+            .filter(|p| !p.filled)
+            .map(|p| FormWarning { path: p.path.clone(), message: p.detail.clone() }),
+    );
     warnings
+}
+
+/// Everything the portal shows for a form: each field with its value, source and confidence, how the draft was
+/// filled, and what still stops it from being submitted. The JSON of `GET /api/v1/sessions/{id}/rems-form`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FormReport {
+    pub form: PatientMonitoringForm,
+    pub setting_type: SettingType,
+    pub fields: Vec<FieldView>,
+    pub prefill: Vec<Prefill>,
+    /// Empty when the form can be submitted.
+    pub missing: Vec<MissingField>,
+    pub warnings: Vec<FormWarning>,
+    pub complete: bool,
+    pub rule: RuleRef,
+}
+
+/// The report of a draft, from the one [`check`].
+pub fn report(draft: &FormDraft) -> FormReport {
+    let (missing, warnings) = match check(draft) {
+        Ok(complete) => (Vec::new(), complete.warnings),
+        Err(missing) => (missing, Vec::new()),
+    };
+    FormReport {
+        form: draft.form.clone(),
+        setting_type: draft.setting_type,
+        fields: draft.form.fields(),
+        prefill: draft.prefill.clone(),
+        complete: missing.is_empty(),
+        missing,
+        warnings,
+        rule: REQUIRED_FIELDS_RULE.reference(),
+    }
 }

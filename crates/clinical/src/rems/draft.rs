@@ -233,13 +233,13 @@ fn fill_blood_pressure(
 ) {
     let rule = Some(&BP_WINDOW_RULE);
     let Some(first) = first_device_at else {
-        for path in ["blood_pressure.prior_to_administration", "blood_pressure.post_40_min"] {
+        for path in [
+            "blood_pressure.prior_to_administration",
+            "blood_pressure.post_40_min",
+            "blood_pressure.prior_to_completion",
+        ] {
             notes.missing(path, "no device administration is recorded for this session".to_owned());
         }
-        notes.missing(
-            "blood_pressure.prior_to_completion",
-            "no device administration is recorded for this session".to_owned(),
-        );
         return;
     };
     let bp = |o: &Observation| o.blood_pressure();

@@ -20,7 +20,7 @@ pub mod form;
 pub mod setting;
 pub mod settings;
 
-pub use check::{CompleteForm, FormWarning, MissingField, SubmittedForm, check};
+pub use check::{CompleteForm, FormReport, FormWarning, MissingField, SubmittedForm, check, report};
 pub use deadline::{DashboardEntry, FormDue, FormStatus, dashboard, due_at, status, status_in};
 pub use draft::{FormDraft, Prefill, draft_from_session};
 pub use facts::{AdverseEventAnswer, DeviceRecord, SessionFacts};
