@@ -1,4 +1,5 @@
-//! Pure clinical rules for KetaPath: instruments, TRD staging, crisis triage, contraindications, protocols and outcomes.
+//! Pure clinical rules for KetaPath: instruments, TRD staging, crisis triage, contraindications, protocols, outcomes,
+//! the REMS Patient Monitoring Form and the self-report measurement schedule.
 //!
 //! Architecture invariant: this crate does no I/O and depends on no database, HTTP or async runtime crate.
 //! Time comes in as a parameter (`time::OffsetDateTime` values), never from the clock.
@@ -7,8 +8,10 @@
 
 pub mod error;
 pub mod instruments;
+pub mod measurement;
 pub mod outcomes;
 pub mod protocols;
+pub mod rems;
 pub mod rule;
 pub mod safety;
 pub mod screen;

@@ -84,6 +84,8 @@ pub fn catalog() -> Vec<&'static Rule> {
     all.extend(crate::screen::rules());
     all.extend(crate::protocols::rules());
     all.extend(crate::outcomes::rules());
+    all.extend(crate::rems::rules());
+    all.extend(crate::measurement::rules());
     all
 }
 
