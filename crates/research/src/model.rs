@@ -33,43 +33,8 @@ impl Sex {
     }
 }
 
-/// How ketamine or esketamine is given. Codes match the directory's `offers` codes of the same treatments.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Modality {
-    EsketamineNasal,
-    IvKetamine,
-    ImKetamine,
-    OralKetamine,
-}
-
-impl Modality {
-    pub const ALL: [Modality; 4] =
-        [Modality::EsketamineNasal, Modality::IvKetamine, Modality::ImKetamine, Modality::OralKetamine];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Modality::EsketamineNasal => "esketamine_nasal",
-            Modality::IvKetamine => "iv_ketamine",
-            Modality::ImKetamine => "im_ketamine",
-            Modality::OralKetamine => "oral_ketamine",
-        }
-    }
-
-    /// Parses a modality code; the error lists the known codes.
-    pub fn parse(code: &str) -> Result<Self, InvalidInput> {
-        Modality::ALL.into_iter().find(|m| m.code() == code).ok_or_else(|| {
-            let known: Vec<&str> = Modality::ALL.iter().map(|m| m.code()).collect();
-            InvalidInput::new("modality", format!("unknown modality {code:?}; known: {}", known.join(", ")))
-        })
-    }
-}
-
-impl std::fmt::Display for Modality {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.code())
-    }
-}
+/// How ketamine or esketamine is given: the clinical crate's modality, so the export and the portal share one code list.
+pub use ketapath_clinical::protocols::Modality;
 
 /// The type of an adverse event, as a closed list of codes.
 ///
