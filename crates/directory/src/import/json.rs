@@ -10,35 +10,17 @@ use serde_json::{Map, Value};
 use thiserror::Error;
 
 use super::fields::{self, Coord, Field, RawClinic};
-use super::{EntryBatch, EntryReject, FirstSeen};
+use super::{CSV_COLUMNS, EntryBatch, EntryReject, FirstSeen};
 use crate::geo::Gazetteer;
 use crate::model::OpeningHours;
 
-/// Every field a JSON record may carry.
-const JSON_FIELDS: [&str; 22] = [
-    "id",
-    "name",
-    "street",
-    "city",
-    "state",
-    "zip",
-    "lat",
-    "lon",
-    "phone",
-    "website",
-    "offers",
-    "payment",
-    "telehealth",
-    "languages",
-    "accepting_new_patients",
-    "rems_certified",
-    "last_verified",
-    "verified_by",
-    "hours",
-    "accessibility",
-    "description",
-    "demo",
-];
+/// The fields a JSON record may carry beyond the contract's CSV columns.
+const EXTENDED_FIELDS: [&str; 5] = ["verified_by", "hours", "accessibility", "description", "demo"];
+
+/// Every field a JSON record may carry: the CSV columns, in order, then the extended fields.
+fn json_fields() -> impl Iterator<Item = &'static str> {
+    CSV_COLUMNS.iter().chain(EXTENDED_FIELDS.iter()).copied()
+}
 
 /// A document that is not a JSON array at all; faults inside records are rejects instead.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -94,8 +76,8 @@ fn parse_record(
         return None;
     };
     let mut r = Reader { map, index, problems };
-    for key in map.keys().filter(|k| !JSON_FIELDS.contains(&k.as_str())) {
-        r.fault(key, format!("unknown field; known: {}", JSON_FIELDS.join(", ")));
+    for key in map.keys().filter(|k| !json_fields().any(|f| f == k.as_str())) {
+        r.fault(key, format!("unknown field; known: {}", json_fields().collect::<Vec<_>>().join(", ")));
     }
     let raw = RawClinic {
         id: r.text("id"),
@@ -131,7 +113,7 @@ fn parse_record(
     r.problems.sort_by_key(|reason| {
         let field = reason.get(prefix_len..).unwrap_or_default();
         let field = field.split([':', '[']).next().unwrap_or_default();
-        JSON_FIELDS.iter().position(|f| *f == field).unwrap_or(JSON_FIELDS.len())
+        json_fields().position(|f| f == field).unwrap_or(usize::MAX)
     });
     clinic
 }
