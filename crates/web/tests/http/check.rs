@@ -282,3 +282,24 @@ async fn check_pages_carry_no_inline_code_and_stay_light() {
         assert_eq!(html.matches("<h1>").count(), 1);
     }
 }
+
+/// Printing the result keeps the summary, its date and the crisis lines, and drops navigation and forms.
+#[tokio::test]
+async fn the_result_prints_the_summary_without_navigation_or_forms() {
+    let css = std::str::from_utf8(ketapath_web::assets::asset("app.css").bytes).expect("utf-8");
+    let print = &css[css.find("@media print").expect("print rules")..];
+    let print = &print[..print.find("\n}").expect("end of print rules")];
+    let hidden = print.lines().find(|l| l.contains("display: none")).expect("hidden selectors");
+    for selector in [".site-nav", "form", ".no-print", ".skip-link"] {
+        assert!(hidden.contains(selector), "{selector} is printed");
+    }
+    for kept in [".crisis", ".summary-date", "main"] {
+        assert!(!hidden.contains(kept), "{kept} is hidden in print");
+    }
+    let (_, result) = walk("0", None, &[]).await;
+    let main = main_of(&result);
+    let next = main.find("class=\"no-print\"").expect("the part not printed");
+    assert!(main[next..].contains("href=\"/find"), "clinic links are screen-only");
+    assert!(main[..next].contains("class=\"summary-date\""), "the date is printed");
+    assert!(main[..next].contains("id=\"discuss-heading\""), "what to discuss is printed");
+}
