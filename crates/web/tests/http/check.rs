@@ -303,3 +303,12 @@ async fn the_result_prints_the_summary_without_navigation_or_forms() {
     assert!(main[..next].contains("class=\"summary-date\""), "the date is printed");
     assert!(main[..next].contains("id=\"discuss-heading\""), "what to discuss is printed");
 }
+
+#[tokio::test]
+async fn a_result_without_treatments_says_so_plainly() {
+    let fields = [phq9_answers("0"), pairs(&[("step", "about")])].concat();
+    let html = send(&default_app(), post_form(CHECK, &fields)).await.text();
+    let main = main_of(&html);
+    assert!(main.contains("You did not list any antidepressants"), "{main}");
+    assert!(!main.contains("<table class=\"trials\""), "no empty table");
+}

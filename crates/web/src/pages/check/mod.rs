@@ -21,7 +21,7 @@ pub mod steps;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use ketapath_clinical::screen::screen;
 
 use crate::error::{ApiError, respond};
@@ -105,5 +105,5 @@ fn next(step: Step, form: &CheckForm) -> Step {
 /// Pages computed from answers are never kept by a browser or proxy cache.
 pub(crate) fn no_store(mut response: Response) -> Response {
     response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response.into_response()
+    response
 }

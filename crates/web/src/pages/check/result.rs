@@ -100,7 +100,7 @@ fn long_date(date: Date) -> String {
     format!("{} {} {}", date.day(), date.month(), date.year())
 }
 
-fn trd_words(status: TrdStatus, required: usize) -> (&'static str, String) {
+fn trd_words(status: TrdStatus, required: usize, no_trials: bool) -> (&'static str, String) {
     match status {
         TrdStatus::MeetsDefinition => (
             "Your past treatments match the usual definition of treatment-resistant depression",
@@ -116,6 +116,14 @@ fn trd_words(status: TrdStatus, required: usize) -> (&'static str, String) {
             "Some details are missing or unclear, such as a dose, how long you took a medicine, or how much it \
              helped. A clinician can go through them with you; bringing the names, doses and dates helps."
                 .to_owned(),
+        ),
+        TrdStatus::NotMet if no_trials => (
+            "You did not list any antidepressants",
+            format!(
+                "Ketamine and esketamine are usually considered after at least {required} antidepressants, each taken \
+                 at an adequate dose for long enough, have not helped enough. A clinician will ask about the \
+                 treatments you have had and talk about every option that may help."
+            ),
         ),
         TrdStatus::NotMet => (
             "Your answers do not show the usual definition of treatment-resistant depression",
@@ -176,7 +184,8 @@ pub fn render(
     } else {
         screening.crisis.message.clone()
     };
-    let (trd_heading, trd_text) = trd_words(screening.trd, state.screen.trd.required_failed_trials());
+    let (trd_heading, trd_text) =
+        trd_words(screening.trd, state.screen.trd.required_failed_trials(), input.trials.is_empty());
     let page = ResultPage {
         layout: Layout::new("Your self-check summary", state.config.demo, PATH),
         date: long_date(today),
