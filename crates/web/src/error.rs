@@ -22,6 +22,9 @@ pub enum ApiError {
     /// A JSON route was sent something other than `application/json`.
     #[error("expected a JSON body with Content-Type: application/json")]
     UnsupportedMediaType,
+    /// The client accepts no representation this route has (FHIR: only JSON is served).
+    #[error("this resource is available only as application/fhir+json or application/json")]
+    NotAcceptable,
     /// The body is longer than the configured limit.
     #[error("the request body is larger than the limit of {limit_bytes} bytes")]
     PayloadTooLarge { limit_bytes: usize },
@@ -52,6 +55,7 @@ impl ApiError {
         match self {
             ApiError::InvalidInput(_) | ApiError::MalformedJson(_) | ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::NotAcceptable => StatusCode::NOT_ACCEPTABLE,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnknownInstrument(_) | ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
@@ -68,6 +72,7 @@ impl ApiError {
             ApiError::InvalidInput(_) => "invalid_input",
             ApiError::MalformedJson(_) => "malformed_json",
             ApiError::UnsupportedMediaType => "unsupported_media_type",
+            ApiError::NotAcceptable => "not_acceptable",
             ApiError::PayloadTooLarge { .. } => "payload_too_large",
             ApiError::BadRequest(_) => "bad_request",
             ApiError::UnknownInstrument(_) => "unknown_instrument",
@@ -132,9 +137,16 @@ pub fn is_machine_path(path: &str) -> bool {
         || MACHINE_PATHS.contains(&path)
 }
 
-/// Renders `error` as JSON for machine paths and as a page (with the crisis contacts) for everything else.
+/// Renders `error` as a FHIR OperationOutcome under `/fhir`, as JSON for other machine paths and as a page (with
+/// the crisis contacts) for everything else.
 pub fn respond(path: &str, demo: bool, error: ApiError) -> Response {
-    if is_machine_path(path) { error.into_response() } else { crate::pages::error_page(demo, &error, path) }
+    if crate::fhir::is_fhir_path(path) {
+        crate::fhir::outcome::FhirError::from(error).into_response()
+    } else if is_machine_path(path) {
+        error.into_response()
+    } else {
+        crate::pages::error_page(demo, &error, path)
+    }
 }
 
 #[cfg(test)]
@@ -147,6 +159,7 @@ mod tests {
             ApiError::InvalidInput(InvalidInput::new("items[0]", "bad")),
             ApiError::MalformedJson("x".into()),
             ApiError::UnsupportedMediaType,
+            ApiError::NotAcceptable,
             ApiError::PayloadTooLarge { limit_bytes: 1 },
             ApiError::BadRequest("x".into()),
             ApiError::UnknownInstrument("x".into()),

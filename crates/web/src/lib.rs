@@ -10,6 +10,7 @@ pub mod assets;
 pub mod config;
 pub mod error;
 pub mod extract;
+pub mod fhir;
 pub mod layers;
 pub mod ops;
 pub mod pages;

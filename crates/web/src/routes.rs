@@ -13,7 +13,7 @@ use tower_http::catch_panic::CatchPanicLayer;
 use crate::error::{ApiError, respond};
 use crate::layers::{edge, metrics};
 use crate::state::AppState;
-use crate::{api, assets, ops, pages};
+use crate::{api, assets, fhir, ops, pages};
 
 /// One JSON API route: its method and path (OpenAPI syntax, `{param}`) and its handler.
 pub struct ApiRoute {
@@ -39,11 +39,12 @@ impl std::fmt::Debug for ApiRoute {
 }
 
 /// Every JSON route under `/api`. The router is built from this list and the OpenAPI test reads it, so the
-/// two cannot drift. Phase 2 adds `GET /api/v1/clinics`, `GET /api/v1/clinics/{id}` and `POST /api/v1/screenings`.
+/// two cannot drift. Phase 2 adds `GET /api/v1/clinics` and `GET /api/v1/clinics/{id}`.
 pub fn api_routes() -> Vec<ApiRoute> {
     vec![
         ApiRoute::get("/api/openapi.json", api::openapi::document),
         ApiRoute::post("/api/v1/instruments/{instrument}/score", api::instruments::score),
+        ApiRoute::post("/api/v1/screenings", api::screenings::create),
     ]
 }
 
@@ -55,11 +56,15 @@ pub fn app(state: AppState) -> Router {
     let mut router = Router::new()
         .route("/", get(pages::home::page))
         .route("/about", get(pages::about::page))
+        .route("/check", get(pages::check::start).post(pages::check::submit))
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))
         .route("/static/{file}", get(assets::serve));
     for route in api_routes() {
+        router = router.route(route.path, route.handler);
+    }
+    for route in fhir::routes() {
         router = router.route(route.path, route.handler);
     }
     router
@@ -73,7 +78,7 @@ pub fn app(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Any path no route matches: a JSON 404 under `/api`, an HTML page elsewhere.
+/// Any path no route matches: a JSON 404 under `/api`, an OperationOutcome under `/fhir`, an HTML page elsewhere.
 async fn not_found(State(state): State<AppState>, uri: Uri) -> Response {
     respond(uri.path(), state.config.demo, ApiError::NotFound)
 }

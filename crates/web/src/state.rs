@@ -7,6 +7,8 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
+use ketapath_clinical::screen::ScreenConfig;
+
 use crate::config::WebConfig;
 use crate::layers::metrics::Metrics;
 use crate::layers::rate_limit::RateLimiter;
@@ -35,6 +37,8 @@ impl Readiness for NoDependencies {
 pub struct AppState {
     pub config: Arc<WebConfig>,
     pub readiness: Arc<dyn Readiness>,
+    /// The self-check's configurable values (dose table, TRD thresholds, caution bounds).
+    pub screen: Arc<ScreenConfig>,
     pub(crate) metrics: Arc<Metrics>,
     pub(crate) limiter: Arc<RateLimiter>,
 }
@@ -46,6 +50,7 @@ impl AppState {
         Self {
             config: Arc::new(config),
             readiness: Arc::new(NoDependencies),
+            screen: Arc::new(ScreenConfig::default()),
             metrics: Arc::new(Metrics::default()),
             limiter,
         }
@@ -55,6 +60,15 @@ impl AppState {
     #[must_use]
     pub fn with_readiness(mut self, readiness: Arc<dyn Readiness>) -> Self {
         self.readiness = readiness;
+        self
+    }
+}
+
+impl AppState {
+    /// Replaces the self-check's configuration (a clinic's own dose table or thresholds).
+    #[must_use]
+    pub fn with_screen_config(mut self, config: ScreenConfig) -> Self {
+        self.screen = Arc::new(config);
         self
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod instruments;
 pub mod openapi;
+pub mod screenings;
 
 use axum::Json;
 use axum::http::{HeaderValue, header};

@@ -33,10 +33,12 @@ async fn handle(state: &AppState, request: Request, next: Next) -> Response {
         let error = ApiError::RateLimited { retry_after_secs: wait.as_secs().max(1) };
         return respond(request.uri().path(), state.config.demo, error);
     }
-    // Decided before the request moves: JSON or HTML for a timeout. The timeout page does not echo the path.
+    // Decided before the request moves: an OperationOutcome, JSON or HTML for a timeout. The page does not echo the path.
     let machine = is_machine_path(request.uri().path());
+    let fhir = crate::fhir::is_fhir_path(request.uri().path());
     match tokio::time::timeout(state.config.request_timeout, next.run(request)).await {
         Ok(response) => response,
+        Err(_) if fhir => crate::fhir::outcome::FhirError::from(ApiError::Timeout).into_response(),
         Err(_) if machine => ApiError::Timeout.into_response(),
         Err(_) => error_page(state.config.demo, &ApiError::Timeout, ""),
     }

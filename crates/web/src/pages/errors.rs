@@ -48,6 +48,7 @@ mod tests {
             ApiError::InvalidInput(InvalidInput::new("phq9[0]", "must be 0-3")),
             ApiError::MalformedJson("x".into()),
             ApiError::UnsupportedMediaType,
+            ApiError::NotAcceptable,
             ApiError::PayloadTooLarge { limit_bytes: 10 },
             ApiError::BadRequest("x".into()),
             ApiError::UnknownInstrument("x".into()),

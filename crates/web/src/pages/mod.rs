@@ -2,6 +2,7 @@
 //! the demo banner slot and the footer with sources. Pages work without JavaScript and carry no inline script or style.
 
 pub mod about;
+pub mod check;
 pub mod errors;
 pub mod home;
 
@@ -21,8 +22,8 @@ pub struct NavLink {
     pub current: bool,
 }
 
-/// The main navigation, in order. Phase 2 adds the find and check pages here.
-pub const NAV: [(&str, &str); 2] = [("/", "Home"), ("/about", "About ketamine care")];
+/// The main navigation, in order. Phase 2 adds the find page here.
+pub const NAV: [(&str, &str); 3] = [("/", "Home"), ("/check", "Self-check"), ("/about", "About ketamine care")];
 
 /// What the shared layout needs from every page.
 #[derive(Debug, Clone)]

@@ -4,9 +4,13 @@
 
 mod api;
 mod assets;
+mod check;
+mod fhir;
 mod headers;
 mod openapi;
 mod ops;
 mod pages;
+mod privacy;
+mod screenings;
 mod socket;
 mod support;

@@ -165,3 +165,67 @@ pub fn links(html: &str) -> Vec<String> {
     }
     out
 }
+
+/// A form post as a browser sends it.
+pub fn post_form(uri: &str, pairs: &[(String, String)]) -> Request<Body> {
+    let body = form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish();
+    post(uri, Some("application/x-www-form-urlencoded"), body)
+}
+
+/// Owned pairs from string slices.
+pub fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
+    items.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+}
+
+/// Undoes the HTML escaping of attribute values (askama writes `&#34;`, `&#38;` and the like).
+pub fn unescape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find('&') {
+        out.push_str(&rest[..start]);
+        rest = &rest[start..];
+        let Some(end) = rest.find(';') else { break };
+        let entity = &rest[1..end];
+        let decoded = match entity {
+            "amp" => Some('&'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "quot" => Some('"'),
+            "apos" => Some('\''),
+            _ => entity.strip_prefix('#').and_then(|n| n.parse::<u32>().ok()).and_then(char::from_u32),
+        };
+        match decoded {
+            Some(c) => {
+                out.push(c);
+                rest = &rest[end + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The hidden inputs of the first form in `html` that has any, as (name, value): what a browser would send back.
+pub fn hidden_fields(html: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for tag in html.split("<input type=\"hidden\" ").skip(1) {
+        let tag = &tag[..tag.find('>').expect("tag end")];
+        let attribute = |name: &str| {
+            let start = tag.find(&format!("{name}=\"")).expect("attribute") + name.len() + 2;
+            unescape(&tag[start..start + tag[start..].find('"').expect("quote")])
+        };
+        out.push((attribute("name"), attribute("value")));
+    }
+    out
+}
+
+/// The text of `<main>`, where page content starts (the header's crisis contacts come before it on every page).
+pub fn main_of(html: &str) -> &str {
+    let start = html.find("<main").expect("main");
+    let end = html.find("</main>").expect("main end");
+    &html[start..end]
+}

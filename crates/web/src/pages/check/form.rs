@@ -1,0 +1,511 @@
+//! The self-check form as it travels between the steps: raw field values from a form body, the step they belong
+//! to, the hidden fields that carry earlier answers, and the conversion to the DESIGN.md input document.
+//!
+//! The form layer only turns text into JSON values (a number that is not a number is its error). Every rule about
+//! the values (ranges, known drugs and conditions, what is required) is the engine's: the document goes through
+//! `ScreeningInput::parse`, and its errors, which name a JSON field (`trials[0].weeks`), are mapped back to the
+//! form field they came from (`trial1_weeks`).
+
+use ketapath_clinical::InvalidInput;
+use ketapath_clinical::safety::conditions;
+use ketapath_clinical::screen::ScreeningInput;
+use serde_json::{Map, Value, json};
+
+/// Rows of past antidepressants offered on the form.
+pub const MAX_TRIALS: usize = 6;
+
+/// Longest value kept from any field; longer input is cut, since no answer needs more.
+const MAX_VALUE_CHARS: usize = 200;
+
+/// Most condition checkboxes read (the catalog has fewer; more is not a real browser).
+const MAX_CONDITIONS: usize = 64;
+
+/// The steps of the form, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Step {
+    Phq9,
+    /// Only when PHQ-9 item 9 is above 0: crisis help first, then "are you thinking about acting on these thoughts?".
+    FollowUp,
+    Trials,
+    About,
+}
+
+impl Step {
+    const CODES: [(&'static str, Step); 4] =
+        [("phq9", Step::Phq9), ("followup", Step::FollowUp), ("trials", Step::Trials), ("about", Step::About)];
+
+    pub fn code(self) -> &'static str {
+        Self::CODES.iter().find(|(_, s)| *s == self).map_or("phq9", |(c, _)| c)
+    }
+
+    pub fn parse(code: &str) -> Option<Step> {
+        Self::CODES.iter().find(|(c, _)| *c == code).map(|(_, s)| *s)
+    }
+}
+
+/// How much a medicine helped, as offered on the form: the engine's improvement codes with plain labels.
+pub const IMPROVEMENT_CHOICES: [(&str, &str); 4] = [
+    ("unknown", "Not sure"),
+    ("none", "Little or not at all (less than 25% better)"),
+    ("partial", "Somewhat (25 to 49% better)"),
+    ("response", "A lot (50% better or more)"),
+];
+
+/// One row of past antidepressants, as typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TrialRow {
+    pub drug: String,
+    pub dose: String,
+    pub weeks: String,
+    pub improvement: String,
+    pub augmentation: bool,
+}
+
+impl TrialRow {
+    /// A row with nothing typed in it is skipped (the improvement menu always has a value, so it does not count).
+    pub fn is_blank(&self) -> bool {
+        self.drug.is_empty() && self.dose.is_empty() && self.weeks.is_empty() && !self.augmentation
+    }
+}
+
+/// A message for one form field (`age`, `trial2_weeks`, `phq9_3`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self { field: field.into(), message: message.into() }
+    }
+
+    /// The step whose page shows the field.
+    pub fn step(&self) -> Step {
+        step_of(&self.field)
+    }
+}
+
+/// The step a form field belongs to.
+pub fn step_of(field: &str) -> Step {
+    if field.starts_with("phq9_") {
+        Step::Phq9
+    } else if field == "acting" {
+        Step::FollowUp
+    } else if field.starts_with("trial") {
+        Step::Trials
+    } else {
+        Step::About
+    }
+}
+
+/// Every answer given so far, as text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckForm {
+    /// The step whose page was submitted.
+    pub step: Option<Step>,
+    pub phq9: [String; 9],
+    /// `yes`, `no` or empty.
+    pub acting: String,
+    pub trials: Vec<TrialRow>,
+    pub conditions: Vec<String>,
+    pub age: String,
+    pub systolic: String,
+    pub diastolic: String,
+    pub episode_months: String,
+}
+
+impl Default for CheckForm {
+    fn default() -> Self {
+        Self {
+            step: None,
+            phq9: Default::default(),
+            acting: String::new(),
+            trials: vec![TrialRow::default(); MAX_TRIALS],
+            conditions: Vec::new(),
+            age: String::new(),
+            systolic: String::new(),
+            diastolic: String::new(),
+            episode_months: String::new(),
+        }
+    }
+}
+
+/// `trial3_dose` -> (row index 2, "dose").
+fn trial_field(name: &str) -> Option<(usize, &str)> {
+    let rest = name.strip_prefix("trial")?;
+    let (number, part) = rest.split_once('_')?;
+    let number: usize = number.parse().ok()?;
+    (1..=MAX_TRIALS).contains(&number).then_some((number - 1, part))
+}
+
+impl CheckForm {
+    /// Reads an `application/x-www-form-urlencoded` body. Unknown fields are ignored; values are trimmed and capped.
+    pub fn parse(body: &[u8]) -> Self {
+        let mut form = CheckForm::default();
+        for (key, value) in form_urlencoded::parse(body) {
+            let value: String = value.trim().chars().take(MAX_VALUE_CHARS).collect();
+            match key.as_ref() {
+                "step" => form.step = Step::parse(&value),
+                "acting" => form.acting = value,
+                "condition" if form.conditions.len() < MAX_CONDITIONS => {
+                    if !form.conditions.contains(&value) {
+                        form.conditions.push(value);
+                    }
+                }
+                "age" => form.age = value,
+                "systolic" => form.systolic = value,
+                "diastolic" => form.diastolic = value,
+                "episode_months" => form.episode_months = value,
+                other => {
+                    if let Some(slot) = other
+                        .strip_prefix("phq9_")
+                        .and_then(|n| n.parse::<usize>().ok())
+                        .and_then(|n| n.checked_sub(1))
+                        .and_then(|i| form.phq9.get_mut(i))
+                    {
+                        *slot = value;
+                    } else if let Some((row, part)) = trial_field(other) {
+                        let row = &mut form.trials[row];
+                        match part {
+                            "drug" => row.drug = value.split_whitespace().collect::<Vec<_>>().join(" "),
+                            "dose" => row.dose = value,
+                            "weeks" => row.weeks = value,
+                            "improvement" => row.improvement = value,
+                            "augmentation" => row.augmentation = !value.is_empty(),
+                            _ => {}
+                        }
+                    }
+                }
+            }
+        }
+        form
+    }
+
+    /// The PHQ-9 item 9 answer, when it is a valid one.
+    pub fn item9(&self) -> Option<u8> {
+        phq9_value(&self.phq9[8])
+    }
+
+    /// Every non-empty answer as (field name, value), in form order.
+    pub fn pairs(&self) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        for (i, value) in self.phq9.iter().enumerate() {
+            out.push((format!("phq9_{}", i + 1), value.clone()));
+        }
+        out.push(("acting".to_owned(), self.acting.clone()));
+        for (i, row) in self.trials.iter().enumerate() {
+            let n = i + 1;
+            out.push((format!("trial{n}_drug"), row.drug.clone()));
+            out.push((format!("trial{n}_dose"), row.dose.clone()));
+            out.push((format!("trial{n}_weeks"), row.weeks.clone()));
+            if !row.is_blank() {
+                out.push((format!("trial{n}_improvement"), row.improvement.clone()));
+            }
+            if row.augmentation {
+                out.push((format!("trial{n}_augmentation"), "yes".to_owned()));
+            }
+        }
+        for code in &self.conditions {
+            out.push(("condition".to_owned(), code.clone()));
+        }
+        for (name, value) in [
+            ("age", &self.age),
+            ("systolic", &self.systolic),
+            ("diastolic", &self.diastolic),
+            ("episode_months", &self.episode_months),
+        ] {
+            out.push((name.to_owned(), value.clone()));
+        }
+        out.retain(|(_, value)| !value.is_empty());
+        out
+    }
+
+    /// The answers of every step but `shown`, to carry forward in hidden fields.
+    pub fn hidden_for(&self, shown: Step) -> Vec<(String, String)> {
+        self.pairs().into_iter().filter(|(name, _)| step_of(name) != shown).collect()
+    }
+
+    /// Checks every answer: form-level problems first (a missing PHQ-9 answer, text where a number belongs), then
+    /// the engine's own parse of the document. Errors name form fields.
+    pub fn check(&self) -> Result<ScreeningInput, Vec<FieldError>> {
+        let (document, rows) = self.document()?;
+        ScreeningInput::parse(&document).map_err(|e| vec![map_engine_error(&e, &rows)])
+    }
+
+    /// The DESIGN.md input document, and for each entry of its `trials` the form row it came from.
+    pub fn document(&self) -> Result<(Value, Vec<usize>), Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let mut doc = Map::new();
+
+        let mut items = Vec::with_capacity(9);
+        for (i, raw) in self.phq9.iter().enumerate() {
+            match phq9_value(raw) {
+                Some(v) => items.push(json!(v)),
+                None => errors.push(FieldError::new(
+                    format!("phq9_{}", i + 1),
+                    format!("Question {}: please choose one of the four answers.", i + 1),
+                )),
+            }
+        }
+        doc.insert("phq9".into(), Value::Array(items));
+
+        match (self.acting.as_str(), self.item9()) {
+            ("yes", _) => {
+                doc.insert("acting_on_thoughts".into(), json!(true));
+            }
+            ("no", _) => {
+                doc.insert("acting_on_thoughts".into(), json!(false));
+            }
+            ("", Some(0) | None) => {}
+            _ => errors.push(FieldError::new("acting", "Please choose yes or no.")),
+        }
+
+        let mut trials = Vec::new();
+        let mut rows = Vec::new();
+        for (i, row) in self.trials.iter().enumerate().filter(|(_, r)| !r.is_blank()) {
+            let n = i + 1;
+            let mut trial = Map::new();
+            if row.drug.is_empty() {
+                errors.push(FieldError::new(
+                    format!("trial{n}_drug"),
+                    "Please enter the name of the medicine, or clear this row.",
+                ));
+            }
+            trial.insert("drug".into(), json!(row.drug));
+            match number(&row.dose) {
+                Ok(value) => {
+                    trial.insert("dose_mg_per_day".into(), value);
+                }
+                Err(()) => errors.push(FieldError::new(
+                    format!("trial{n}_dose"),
+                    "Please enter the dose as a number of milligrams a day, for example 100, or leave it empty.",
+                )),
+            }
+            match number(&row.weeks) {
+                Ok(value) => {
+                    trial.insert("weeks".into(), value);
+                }
+                Err(()) => errors.push(FieldError::new(
+                    format!("trial{n}_weeks"),
+                    "Please enter the number of weeks as a number, for example 8, or leave it empty.",
+                )),
+            }
+            let improvement = if row.improvement.is_empty() { "unknown" } else { row.improvement.as_str() };
+            trial.insert("improvement".into(), json!(improvement));
+            trial.insert("augmentation".into(), json!(row.augmentation));
+            trials.push(Value::Object(trial));
+            rows.push(i);
+        }
+        if !trials.is_empty() {
+            doc.insert("trials".into(), Value::Array(trials));
+        }
+
+        let known = conditions::input_codes();
+        if let Some(unknown) = self.conditions.iter().find(|c| !known.contains(&c.as_str())) {
+            errors.push(FieldError::new(
+                "conditions",
+                format!("Unknown condition {unknown:?}: please choose from the list."),
+            ));
+        }
+        if !self.conditions.is_empty() {
+            doc.insert("conditions".into(), json!(self.conditions));
+        }
+
+        for (name, raw, key, hint) in [
+            ("age", &self.age, "age", "Please enter your age in whole years, for example 34, or leave it empty."),
+            (
+                "episode_months",
+                &self.episode_months,
+                "episode_months",
+                "Please enter the number of months, for example 18, or leave it empty.",
+            ),
+        ] {
+            match number(raw) {
+                Ok(Value::Null) => {}
+                Ok(value) => {
+                    doc.insert(key.into(), value);
+                }
+                Err(()) => errors.push(FieldError::new(name, hint)),
+            }
+        }
+
+        match (number(&self.systolic), number(&self.diastolic)) {
+            (Ok(Value::Null), Ok(Value::Null)) => {}
+            (Ok(Value::Null), Ok(_)) => {
+                errors.push(FieldError::new("systolic", "Please enter the upper number too, or leave both empty."));
+            }
+            (Ok(_), Ok(Value::Null)) => {
+                errors.push(FieldError::new("diastolic", "Please enter the lower number too, or leave both empty."));
+            }
+            (Ok(systolic), Ok(diastolic)) => {
+                doc.insert("blood_pressure".into(), json!({"systolic": systolic, "diastolic": diastolic}));
+            }
+            (systolic, diastolic) => {
+                let hint = "Please enter a number of mmHg, for example 120, or leave both empty.";
+                if systolic.is_err() {
+                    errors.push(FieldError::new("systolic", hint));
+                }
+                if diastolic.is_err() {
+                    errors.push(FieldError::new("diastolic", hint));
+                }
+            }
+        }
+
+        if errors.is_empty() { Ok((Value::Object(doc), rows)) } else { Err(errors) }
+    }
+}
+
+fn phq9_value(raw: &str) -> Option<u8> {
+    raw.parse::<u8>().ok().filter(|v| *v <= 3)
+}
+
+/// Empty text is `null` (not known); whole numbers stay integers so the engine's integer fields accept them.
+fn number(raw: &str) -> Result<Value, ()> {
+    if raw.is_empty() {
+        return Ok(Value::Null);
+    }
+    if let Ok(whole) = raw.parse::<i64>() {
+        return Ok(json!(whole));
+    }
+    match raw.parse::<f64>() {
+        Ok(value) if value.is_finite() => Ok(json!(value)),
+        _ => Err(()),
+    }
+}
+
+/// Maps an engine error on the JSON document back to the form field the value came from.
+fn map_engine_error(error: &InvalidInput, rows: &[usize]) -> FieldError {
+    let field = error.field.as_str();
+    let message = sentence(&error.message);
+    let form_field = if let Some(rest) = field.strip_prefix("phq9") {
+        let index = rest.trim_start_matches('[').split(']').next().and_then(|i| i.parse::<usize>().ok()).unwrap_or(0);
+        format!("phq9_{}", index + 1)
+    } else if field == "acting_on_thoughts" {
+        "acting".to_owned()
+    } else if let Some(rest) = field.strip_prefix("trials") {
+        let mut parts = rest.trim_start_matches('[').splitn(2, ']');
+        let entry = parts.next().and_then(|i| i.parse::<usize>().ok()).unwrap_or(0);
+        let part = parts.next().unwrap_or_default().trim_start_matches('.');
+        let row = rows.get(entry).copied().unwrap_or(0) + 1;
+        let part = match part {
+            "dose_mg_per_day" => "dose",
+            "weeks" => "weeks",
+            "improvement" => "improvement",
+            "augmentation" => "augmentation",
+            _ => "drug",
+        };
+        format!("trial{row}_{part}")
+    } else if field.starts_with("conditions") {
+        "conditions".to_owned()
+    } else if field == "blood_pressure.diastolic" {
+        "diastolic".to_owned()
+    } else if field.starts_with("blood_pressure") {
+        "systolic".to_owned()
+    } else if field == "episode_months" {
+        "episode_months".to_owned()
+    } else {
+        "age".to_owned()
+    };
+    FieldError::new(form_field, message)
+}
+
+/// The engine's message as a sentence: capitalised, with a full stop.
+fn sentence(message: &str) -> String {
+    let mut chars = message.chars();
+    let mut out = chars.next().map(|c| c.to_uppercase().collect::<String>()).unwrap_or_default();
+    out.push_str(chars.as_str());
+    if !out.ends_with('.') {
+        out.push('.');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn body(pairs: &[(&str, &str)]) -> Vec<u8> {
+        form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish().into_bytes()
+    }
+
+    const ANSWERS: [(&str, &str); 9] = [
+        ("phq9_1", "1"),
+        ("phq9_2", "2"),
+        ("phq9_3", "0"),
+        ("phq9_4", "3"),
+        ("phq9_5", "1"),
+        ("phq9_6", "0"),
+        ("phq9_7", "2"),
+        ("phq9_8", "1"),
+        ("phq9_9", "0"),
+    ];
+
+    #[test]
+    fn a_complete_form_becomes_the_engine_input() {
+        let mut pairs = ANSWERS.to_vec();
+        pairs.extend([
+            ("trial2_drug", "  Zoloft "),
+            ("trial2_dose", "100"),
+            ("trial2_weeks", "8.5"),
+            ("trial2_improvement", "none"),
+            ("trial1_improvement", "unknown"),
+            ("condition", "pregnancy"),
+            ("condition", "pregnancy"),
+            ("age", "34"),
+            ("systolic", "150"),
+            ("diastolic", "95"),
+        ]);
+        let form = CheckForm::parse(&body(&pairs));
+        let input = form.check().unwrap();
+        assert_eq!(input.phq9.values(), &[1, 2, 0, 3, 1, 0, 2, 1, 0]);
+        assert_eq!(input.trials.len(), 1, "blank rows are skipped");
+        assert_eq!(input.trials[0].drug, "Zoloft");
+        assert_eq!(input.trials[0].weeks, Some(8.5));
+        assert_eq!(input.conditions.len(), 1);
+        assert_eq!(input.age, Some(34));
+        assert!(input.blood_pressure.is_some());
+    }
+
+    #[test]
+    fn engine_errors_come_back_to_the_row_they_came_from() {
+        let mut pairs = ANSWERS.to_vec();
+        pairs.extend([("trial3_drug", "sertraline"), ("trial3_dose", "0")]);
+        let errors = CheckForm::parse(&body(&pairs)).check().unwrap_err();
+        assert_eq!(errors[0].field, "trial3_dose", "{errors:?}");
+        assert_eq!(errors[0].step(), Step::Trials);
+        assert!(errors[0].message.starts_with('M') && errors[0].message.ends_with('.'), "{errors:?}");
+
+        let mut pairs = ANSWERS.to_vec();
+        pairs.extend([("age", "130")]);
+        assert_eq!(CheckForm::parse(&body(&pairs)).check().unwrap_err()[0].field, "age");
+        let mut pairs = ANSWERS.to_vec();
+        pairs.extend([("systolic", "90"), ("diastolic", "120")]);
+        assert_eq!(CheckForm::parse(&body(&pairs)).check().unwrap_err()[0].field, "diastolic");
+    }
+
+    #[test]
+    fn form_level_errors_are_all_reported() {
+        let pairs = [("phq9_1", "4"), ("phq9_9", "2"), ("trial1_dose", "lots"), ("systolic", "120"), ("age", "x")];
+        let errors = CheckForm::parse(&body(&pairs)).check().unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        for expected in ["phq9_1", "phq9_2", "phq9_8", "acting", "trial1_drug", "trial1_dose", "diastolic", "age"] {
+            assert!(fields.contains(&expected), "{expected} missing from {fields:?}");
+        }
+        assert!(!fields.contains(&"phq9_9"));
+    }
+
+    #[test]
+    fn hidden_fields_carry_every_other_step_and_round_trip() {
+        let mut pairs = ANSWERS.to_vec();
+        pairs.extend([("acting", "no"), ("trial1_drug", "bupropion"), ("trial1_augmentation", "yes"), ("age", "70")]);
+        let form = CheckForm::parse(&body(&pairs));
+        let hidden = form.hidden_for(Step::Trials);
+        assert!(hidden.iter().all(|(name, _)| step_of(name) != Step::Trials));
+        assert!(hidden.iter().any(|(name, value)| name == "phq9_4" && value == "3"));
+        assert!(hidden.iter().any(|(name, value)| name == "age" && value == "70"));
+        let again =
+            CheckForm::parse(&body(&form.pairs().iter().map(|(k, v)| (k.as_str(), v.as_str())).collect::<Vec<_>>()));
+        assert_eq!(again, form);
+    }
+}

@@ -1,0 +1,109 @@
+//! `/check`: the anonymous self-check as a short, step-by-step form that works without JavaScript.
+//!
+//! Steps, all `POST /check` (answers never travel in a URL, and the result is the body of the last POST, never a
+//! redirect): 1. the PHQ-9; if item 9 is above 0, a follow-up page that first shows crisis help and then asks
+//! whether the person is thinking about acting on those thoughts; 2. antidepressants tried; 3. conditions, age,
+//! blood pressure and episode length; then the result. Each page carries the earlier answers in hidden fields:
+//! they are the person's own answers in their own browser, and the server keeps nothing between requests.
+//!
+//! No CSRF token: these forms carry no session or cookie and change nothing on the server, so a forged submission
+//! can only show its sender a result computed from the sender's own input. (`form-action 'self'` in the CSP keeps
+//! the forms from posting elsewhere.) The portal's forms, which act on an account, will carry tokens.
+//!
+//! A form problem re-renders the step with a message next to each field at fault (`aria-describedby`), keeping
+//! every answer; it is never an error page.
+
+pub mod crisis;
+pub mod form;
+pub mod result;
+pub mod steps;
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::Response;
+use ketapath_clinical::screen::screen;
+
+use crate::error::{ApiError, respond};
+use crate::state::AppState;
+use form::{CheckForm, FieldError, Step};
+
+/// The path of the self-check.
+pub const PATH: &str = "/check";
+
+/// `GET /check`: step 1 with nothing filled in.
+pub async fn start(State(state): State<AppState>) -> Response {
+    steps::render(&state, Step::Phq9, &CheckForm::default(), &[])
+}
+
+/// A urlencoded form body. Other content types or an oversized body answer an error page (with crisis contacts).
+#[derive(Debug)]
+pub struct FormBody(pub Bytes);
+
+impl FromRequest<AppState> for FormBody {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Response> {
+        let demo = state.config.demo;
+        let is_form = request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("application/x-www-form-urlencoded"));
+        if !is_form {
+            return Err(respond(PATH, demo, ApiError::UnsupportedMediaType));
+        }
+        let limit_bytes = state.config.body_limit_bytes;
+        Bytes::from_request(request, state).await.map(FormBody).map_err(|rejection| {
+            let error = if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::PayloadTooLarge { limit_bytes }
+            } else {
+                ApiError::BadRequest("the form could not be read".into())
+            };
+            respond(PATH, demo, error)
+        })
+    }
+}
+
+/// `POST /check`: validates the submitted step and shows the next one, the same one with messages, or the result.
+pub async fn submit(State(state): State<AppState>, FormBody(body): FormBody) -> Response {
+    let form = CheckForm::parse(&body);
+    let Some(submitted) = form.step else {
+        return steps::render(&state, Step::Phq9, &form, &[]);
+    };
+    match form.check() {
+        Ok(input) if submitted == Step::About => {
+            let screening = screen(&input, &state.screen);
+            let today = time::OffsetDateTime::now_utc().date();
+            no_store(result::render(&state, &form, &input, &screening, today))
+        }
+        Ok(_) => steps::render(&state, next(submitted, &form), &form, &[]),
+        Err(errors) => {
+            // Errors on pages not reached yet (only possible with a hand-made request) wait until those pages.
+            let relevant: Vec<FieldError> = errors.into_iter().filter(|e| e.step() <= submitted).collect();
+            match relevant.iter().map(FieldError::step).min() {
+                Some(step) => {
+                    let shown: Vec<FieldError> = relevant.into_iter().filter(|e| e.step() == step).collect();
+                    steps::render(&state, step, &form, &shown)
+                }
+                None => steps::render(&state, next(submitted, &form), &form, &[]),
+            }
+        }
+    }
+}
+
+/// The page after `step`: the follow-up only when PHQ-9 item 9 is above 0.
+fn next(step: Step, form: &CheckForm) -> Step {
+    match step {
+        Step::Phq9 if form.item9().is_some_and(|v| v > 0) => Step::FollowUp,
+        Step::Phq9 | Step::FollowUp => Step::Trials,
+        Step::Trials | Step::About => Step::About,
+    }
+}
+
+/// Pages computed from answers are never kept by a browser or proxy cache.
+pub(crate) fn no_store(mut response: Response) -> Response {
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
