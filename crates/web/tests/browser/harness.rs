@@ -14,6 +14,7 @@ use fantoccini::wd::Capabilities;
 use fantoccini::{Client, ClientBuilder};
 use hyper_util::client::legacy::connect::HttpConnector;
 use ketapath_web::{AppState, WebConfig, serve_with_shutdown};
+use rustix::process::{Pid, Signal, getpgid, kill_process_group};
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
@@ -135,8 +136,16 @@ impl Driver {
 
 impl Drop for Driver {
     fn drop(&mut self) {
-        // The group id is chromedriver's own pid (`process_group(0)`); Chromium's processes inherit the group.
-        let _ = Command::new("kill").arg("-KILL").arg(format!("-{}", self.child.id())).status();
+        // The group is chromedriver's own (`process_group(0)` made its id the group id) and Chromium's processes
+        // inherit it. The group id is checked first, and `Pid` is never 0 or negative, so this signal can reach
+        // no process but ours. Never shell out to kill(1) for this: procps-ng's kill reads `-<pid>` as options, and
+        // `kill -KILL -11145` signals -1, every process there is.
+        let pid = Pid::from_child(&self.child);
+        if let Ok(group) = getpgid(Some(pid))
+            && group == pid
+        {
+            let _ = kill_process_group(group, Signal::KILL);
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }

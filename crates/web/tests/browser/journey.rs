@@ -4,6 +4,8 @@
 //! markup changes and fail when a control has no accessible name. All steps work with scripts disabled: they use
 //! WebDriver's native clicks and keys, and forms submit as plain HTML forms.
 
+use std::time::{Duration, Instant};
+
 use fantoccini::Locator;
 use fantoccini::elements::Element;
 
@@ -83,14 +85,30 @@ pub async fn select(browser: &Browser, label: &str, option: &str) -> Res<()> {
 }
 
 /// Presses the button whose text (or value, for `<input type=submit>`) contains `text`, and waits for the page
-/// it leads to.
+/// it leads to (every button these journeys press submits a form).
 pub async fn press_button(browser: &Browser, text: &str) -> Res<()> {
     let text = xpath_literal(text);
     let xpath = format!(
         "//button[contains(normalize-space(.), {text})] | //input[(@type='submit' or @type='button') and contains(@value, {text})]"
     );
-    one(browser, &xpath, &format!("button {text}")).await?.click().await?;
-    Ok(())
+    let button = one(browser, &xpath, &format!("button {text}")).await?;
+    click_and_wait(browser, &button).await
+}
+
+/// Clicks `element` and waits until the page it leads to has replaced the current one. A form may answer at its
+/// own address, so the sign is not a new URL but the old document going stale.
+async fn click_and_wait(browser: &Browser, element: &Element) -> Res<()> {
+    let old = browser.client.find(Locator::Css("html")).await?;
+    element.click().await?;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        match old.tag_name().await {
+            Err(error) if error.is_stale_element_reference() => return Ok(()),
+            Err(error) => return Err(error.into()),
+            Ok(_) if Instant::now() > deadline => return Err("the click led to no new page within 10 s".into()),
+            Ok(_) => tokio::time::sleep(Duration::from_millis(25)).await,
+        }
+    }
 }
 
 /// Follows the link whose text contains `text` within the main content.
@@ -98,8 +116,7 @@ pub async fn follow(browser: &Browser, text: &str) -> Res<()> {
     let xpath = format!("//main//a[contains(normalize-space(.), {})]", xpath_literal(text));
     let links = browser.client.find_all(Locator::XPath(&xpath)).await?;
     let link = links.into_iter().next().ok_or_else(|| format!("no link {text:?} in the main content"))?;
-    link.click().await?;
-    Ok(())
+    click_and_wait(browser, &link).await
 }
 
 /// The visible text of the main content.
