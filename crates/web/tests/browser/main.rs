@@ -41,20 +41,15 @@ async fn audit_pages(browser: &Browser) -> Findings {
         let page =
             format!("{} ({})", case.path, if browser.scripts == Scripts::Enabled { "scripts" } else { "no scripts" });
         let Some(log) = findings.record(&page, browser.visit(case.path).await) else { continue };
-        audit::network(&mut findings, &page, &browser.url(case.path), case.status, &log);
-        let result = audit::heading(browser, &mut findings, &page, case.heading).await;
-        findings.record(&page, result);
-        let result = audit::crisis_header(browser, &mut findings, &page).await;
-        findings.record(&page, result);
-        let result = audit::no_horizontal_scroll(browser, &mut findings, &page).await;
-        findings.record(&page, result);
+        findings.check(&page, Ok(audit::network(&browser.url(case.path), case.status, &log)));
+        findings.check(&page, audit::heading(browser, case.heading).await);
+        findings.check(&page, audit::crisis_header(browser).await);
+        findings.check(&page, audit::no_horizontal_scroll(browser).await);
         if browser.scripts == Scripts::Enabled {
-            let result = audit::axe(browser, &mut findings, &page).await;
-            findings.record(&page, result);
+            findings.check(&page, audit::axe(browser).await);
         }
         // Last, because following the skip link changes the address and the focus.
-        let result = audit::skip_link(browser, &mut findings, &page).await;
-        findings.record(&page, result);
+        findings.check(&page, audit::skip_link(browser).await);
     }
     findings
 }
