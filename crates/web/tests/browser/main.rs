@@ -1,0 +1,118 @@
+//! Browser tests: the public pages in headless Debian Chromium, driven through chromedriver (WebDriver) by
+//! fantoccini, against the app served in-process on 127.0.0.1. Once with scripts and once without, every page in
+//! [`PAGES`] must show crisis help in the first screen, put the skip link first in keyboard order, fit a phone
+//! screen without sideways scrolling, fetch nothing from another host, and weigh under 100 KB; with scripts,
+//! axe-core must find no violations.
+//!
+//! Needs `chromium` and `chromium-driver` (Debian); `scripts/test` installs them. Without them the suite is skipped
+//! on a developer machine (a line says so on stderr) and fails when `CI=true`.
+//! Run alone: `cargo test -p ketapath-web --test browser`.
+
+mod audit;
+mod fixtures;
+mod harness;
+mod journey;
+mod network;
+
+use audit::Findings;
+use harness::{Browser, Res, Scripts};
+
+/// A page every visitor can reach by address, and what it must show. Add a row for each new public page
+/// (`/check`, `/find`, `/clinics/{id}` with a known demo id): it is then audited with and without scripts.
+struct PageCase {
+    path: &'static str,
+    /// The HTTP status the document must be answered with.
+    status: u64,
+    /// Text the page's `<h1>` contains, so that every check is known to have run on the intended page.
+    heading: &'static str,
+}
+
+const PAGES: &[PageCase] = &[
+    PageCase { path: "/", status: 200, heading: "Supervised ketamine and esketamine care" },
+    PageCase { path: "/about", status: 200, heading: "About ketamine and esketamine care" },
+    // A mistyped address still shows crisis help, and the error page is held to the same standard.
+    PageCase { path: "/no-such-page", status: 404, heading: "Page not found" },
+];
+
+/// Visits every page in [`PAGES`] and runs every check that `browser`'s script setting allows.
+async fn audit_pages(browser: &Browser) -> Findings {
+    let mut findings = Findings::default();
+    for case in PAGES {
+        let page =
+            format!("{} ({})", case.path, if browser.scripts == Scripts::Enabled { "scripts" } else { "no scripts" });
+        let Some(log) = findings.record(&page, browser.visit(case.path).await) else { continue };
+        findings.check(&page, Ok(audit::network(&browser.url(case.path), case.status, &log)));
+        findings.check(&page, audit::heading(browser, case.heading).await);
+        findings.check(&page, audit::crisis_header(browser).await);
+        findings.check(&page, audit::no_horizontal_scroll(browser).await);
+        if browser.scripts == Scripts::Enabled {
+            findings.check(&page, audit::axe(browser).await);
+        }
+        // Last, because following the skip link changes the address and the focus.
+        findings.check(&page, audit::skip_link(browser).await);
+    }
+    findings
+}
+
+/// Opens a browser, runs `body`, closes the browser, and only then fails with every finding.
+async fn with_browser<F>(scripts: Scripts, body: F)
+where
+    F: AsyncFnOnce(&Browser) -> Res<Findings>,
+{
+    let browser = match Browser::open(scripts).await {
+        Ok(Some(browser)) => browser,
+        Ok(None) => return,
+        Err(error) => panic!("the browser did not start: {error}"),
+    };
+    let outcome = body(&browser).await;
+    browser.close().await;
+    match outcome {
+        Ok(findings) => assert!(findings.0.is_empty(), "{} findings:\n{}", findings.0.len(), findings.0.join("\n")),
+        Err(error) => panic!("{error}"),
+    }
+}
+
+/// The pages, then the checks of the checks (see `fixtures.rs`); both are reported together.
+async fn fixtures_and_pages(browser: &Browser) -> Findings {
+    let mut findings = audit_pages(browser).await;
+    findings.record("check of the checks", fixtures::all(browser).await);
+    findings
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_page_passes_the_audit_with_scripts() {
+    with_browser(Scripts::Enabled, async |browser| Ok(fixtures_and_pages(browser).await)).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_page_works_without_scripts() {
+    with_browser(Scripts::Disabled, async |browser| {
+        // The setting must really hold, or this test would repeat the one above: a page whose script would
+        // retitle it keeps its own title.
+        browser
+            .client
+            .goto("data:text/html,%3Ctitle%3Eoff%3C/title%3E%3Cscript%3Edocument.title='on'%3C/script%3E")
+            .await?;
+        let title = browser.client.title().await?;
+        if title != "off" {
+            return Err(format!("scripts still run with JavaScript disabled (title {title:?})").into());
+        }
+        Ok(fixtures_and_pages(browser).await)
+    })
+    .await;
+}
+
+// Journeys to add when /check lands (issue 5, "Tests that must exist"), each a short function over the steps in
+// `journey.rs` (answers chosen by label text, buttons pressed by their text), run with and without scripts, with
+// every page on the way audited as in `audit_pages`:
+// - A self-check that ends in `emergency` (PHQ-9 item 9 at least 1 and acting on the thoughts) shows crisis help
+//   first: `journey::crisis_help_before(browser, <result heading>)`.
+// - A self-check that meets the TRD definition (two failed adequate antidepressant trials) leads to the finder:
+//   the result links to /find, and `journey::follow` reaches it.
+// Journeys to add when /find and /clinics/{id} land:
+// - A search by ZIP with filters shows the right clinics in distance order (`journey::fill`, `journey::tick`,
+//   `journey::press_button`, then `journey::texts` on the result names and distances).
+// - The clinic detail page opens from a result, and its problem report can be sent and is acknowledged.
+// - All of the above with JavaScript disabled (`Scripts::Disabled`); no request leaves 127.0.0.1, axe-core reports
+//   no violations, and a phone-sized viewport has no horizontal scrolling on every page of each journey
+//   (the checks in `audit.rs`; add `/check`, `/find` and `/clinics/{id}` rows to `PAGES` as well).
