@@ -5,6 +5,7 @@
 
 pub mod codes;
 pub mod model;
+pub mod search;
 
 pub use codes::{Language, Offer, Offers, Payment, Payments};
 pub use model::{Clinic, ClinicId};
