@@ -68,7 +68,7 @@ done
 
 log "KetaPath: loading the same CSV, building the index, timing the same query points"
 RUST_OUT="$(target/release/examples/search_compare --clinics "$WORKDIR/clinics.csv" --queries "$WORKDIR/queries.csv" --passes "$RUST_PASSES")"
-while read -r tag name median p90 hits total; do
+while read -r tag name median p90 hits total mean; do
     [ "$tag" = RESULT ] && RUST[$name]="$median" && RUST_HITS[$name]="$hits"
 done <<<"$RUST_OUT"
 BUILD_MS="$(awk '$1 == "BUILD_MS" {print $2}' <<<"$RUST_OUT")"

@@ -60,8 +60,8 @@ fn bench(c: &mut Criterion) {
         for scenario in &scenarios {
             let l = support::per_query(&index, scenario, &points, 3);
             println!(
-                "n={n} {:<14} per-query median {:>8.2} us  p90 {:>8.2} us  mean hits {:>7.1}  mean total {:>9.1}  ({})",
-                scenario.name, l.median_us, l.p90_us, l.mean_hits, l.mean_total, scenario.what
+                "n={n} {:<14} per query: median {:>7.2} us  p90 {:>7.2} us  mean {:>7.2} us; hits {:>6.1}, total {:>9.1}  ({})",
+                scenario.name, l.median_us, l.p90_us, l.mean_us, l.mean_hits, l.mean_total, scenario.what
             );
         }
 

@@ -1,6 +1,6 @@
 //! The Rust side of `scripts/bench/postgis_compare.sh`: loads the CSV that `synth` wrote (the one PostGIS
 //! loads), builds the index, times every benchmark scenario at every query point and prints one line per
-//! scenario: `RESULT <name> <median_us> <p90_us> <mean_hits> <mean_total>`.
+//! scenario: `RESULT <name> <median_us> <p90_us> <mean_hits> <mean_total> <mean_us>`.
 //!
 //! `cargo run --release -p ketapath-directory --example search_compare -- --clinics clinics.csv --queries queries.csv`
 #![allow(clippy::print_stdout, clippy::print_stderr)] // A command-line tool reports on stdout and stderr.
@@ -43,7 +43,10 @@ fn main() -> Result<(), Box<dyn Error>> {
 
     for scenario in synthetic::scenarios() {
         let l = support::per_query(&index, &scenario, &points, passes);
-        println!("RESULT {} {:.3} {:.3} {:.1} {:.1}", scenario.name, l.median_us, l.p90_us, l.mean_hits, l.mean_total);
+        println!(
+            "RESULT {} {:.3} {:.3} {:.1} {:.1} {:.3}",
+            scenario.name, l.median_us, l.p90_us, l.mean_hits, l.mean_total, l.mean_us
+        );
     }
     Ok(())
 }

@@ -196,6 +196,9 @@ proptest! {
                     prop_assert_eq!(index.remove(&ClinicId::parse(&id).unwrap()), was);
                 }
                 Change::Compact => {
+                    let copy = index.compacted();
+                    prop_assert_eq!(copy.pending_changes(), 0);
+                    prop_assert_eq!(copy.len(), index.len());
                     index.compact();
                     prop_assert_eq!(index.pending_changes(), 0);
                 }

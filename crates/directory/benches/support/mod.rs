@@ -12,6 +12,7 @@ use ketapath_directory::search::{ClinicIndex, Filter};
 pub struct Latency {
     pub median_us: f64,
     pub p90_us: f64,
+    pub mean_us: f64,
     /// Mean number of clinics returned per query.
     pub mean_hits: f64,
     /// Mean `total` per query.
@@ -40,7 +41,8 @@ pub fn per_query(index: &ClinicIndex, scenario: &Scenario, points: &[Position], 
     samples.sort_by(f64::total_cmp);
     let at = |q: f64| samples.get(((samples.len() as f64 - 1.0) * q).round() as usize).copied().unwrap_or(f64::NAN);
     let n = queries.len().max(1) as f64;
-    Latency { median_us: at(0.5), p90_us: at(0.9), mean_hits: hits as f64 / n, mean_total: totals as f64 / n }
+    let mean_us = samples.iter().sum::<f64>() / samples.len().max(1) as f64;
+    Latency { median_us: at(0.5), p90_us: at(0.9), mean_us, mean_hits: hits as f64 / n, mean_total: totals as f64 / n }
 }
 
 /// Share of clinics that pass a filter.

@@ -215,7 +215,14 @@ impl ClinicIndex {
         in_base || in_delta
     }
 
-    /// Rebuilds the tree from the live clinics, folding in every pending change.
+    /// A fresh index over the live clinics, leaving this one untouched: a server builds it off the request
+    /// path while readers keep using the current index, swaps it in, and re-applies the changes it received
+    /// in the meantime.
+    pub fn compacted(&self) -> ClinicIndex {
+        ClinicIndex::build(self.clinics().cloned().collect())
+    }
+
+    /// Rebuilds the tree from the live clinics in place, folding in every pending change.
     pub fn compact(&mut self) {
         let live_flags: Vec<bool> = self.position_of.iter().map(|&p| self.attrs[p as usize] & LIVE != 0).collect();
         let base = std::mem::take(&mut self.clinics).into_iter().zip(live_flags).filter(|(_, live)| *live);
@@ -258,6 +265,15 @@ impl ClinicIndex {
             return SearchResult { total: 0, hits: Vec::new() };
         };
         let ball = query.radius.map(|r| Ball::new(r.km()));
+        let page = |ranked: Vec<(f64, usize)>| -> Vec<Hit<'_>> {
+            let page = ranked.into_iter().skip(query.offset).take(query.limit);
+            page.map(|(distance_km, r)| Hit { clinic: self.clinic_at(r), distance_km }).collect()
+        };
+        // A page that may reach past the last clinic needs every match: collect them and count them at once.
+        if query.offset.saturating_add(query.limit) >= self.len() {
+            let ranked = self.all_matches(&q, &origin, &mask, ball.as_ref());
+            return SearchResult { total: ranked.len(), hits: page(ranked) };
+        }
         let total = match &ball {
             Some(ball) => self.count_within(&q, &origin, &mask, ball),
             None => self.count_all(&mask),
@@ -272,13 +288,7 @@ impl ClinicIndex {
         } else {
             self.nearest(&q, &origin, &mask, ball.as_ref(), wanted)
         };
-        let hits = ranked
-            .into_iter()
-            .skip(query.offset)
-            .take(query.limit)
-            .map(|(distance_km, r)| Hit { clinic: self.clinic_at(r), distance_km })
-            .collect();
-        SearchResult { total, hits }
+        SearchResult { total, hits: page(ranked) }
     }
 
     /// The `k` best matches by (haversine distance, id), as (distance, entry reference).
@@ -321,7 +331,7 @@ impl ClinicIndex {
                 let left = node.left as usize;
                 let dist = |c: usize| {
                     let child = &self.nodes[c];
-                    mask.admits(child.union).then(|| child.min_dist2(q))
+                    (child.live > 0 && mask.admits(child.union)).then(|| child.min_dist2(q))
                 };
                 let (near, far) = match (dist(left), dist(left + 1)) {
                     (Some(l), Some(r)) if l <= r => (Some((left, l)), Some((left + 1, r))),
@@ -386,11 +396,19 @@ impl ClinicIndex {
 
     /// Measures the entries and sorts them by (distance, id), the contract's order.
     fn rank(&self, origin: &GeoPoint, refs: impl Iterator<Item = usize>) -> Vec<(f64, usize)> {
-        let mut ranked: Vec<(f64, usize)> = refs.map(|r| (origin.haversine(self.geo_at(r)), r)).collect();
-        ranked.sort_unstable_by(|a, b| {
-            a.0.total_cmp(&b.0).then_with(|| self.clinic_at(a.1).id.as_str().cmp(self.clinic_at(b.1).id.as_str()))
-        });
-        ranked
+        // Distances are never negative, so their bit patterns sort like the numbers and integer pairs sort
+        // fastest; runs of equal distances are then put in id order.
+        let mut ranked: Vec<(u64, usize)> = refs.map(|r| (origin.haversine(self.geo_at(r)).to_bits(), r)).collect();
+        ranked.sort_unstable();
+        let mut start = 0;
+        while start < ranked.len() {
+            let end = start + ranked[start..].iter().take_while(|e| e.0 == ranked[start].0).count();
+            if end - start > 1 {
+                ranked[start..end].sort_unstable_by(|a, b| self.clinic_at(a.1).id.cmp(&self.clinic_at(b.1).id));
+            }
+            start = end;
+        }
+        ranked.into_iter().map(|(bits, r)| (f64::from_bits(bits), r)).collect()
     }
 
     #[inline]
