@@ -47,7 +47,7 @@ fn bench(c: &mut Criterion) {
         builds.sort_by(f64::total_cmp);
         println!("n={n}: index build median {:.0} ms (of 3; runs {builds:.0?})", builds[1]);
 
-        let index = ClinicIndex::build(clinics);
+        let mut index = ClinicIndex::build(clinics);
         let points = synthetic::query_points(QUERY_POINTS, synthetic::DEFAULT_SEED);
         let mut scenarios = synthetic::scenarios();
         scenarios.push(Scenario {
@@ -78,7 +78,36 @@ fn bench(c: &mut Criterion) {
             });
         }
         group.finish();
+        changes(&mut index, n, &points);
     }
+}
+
+/// Cost of updates, and of queries while they are pending: 1,000 upserts (half replacing existing clinics,
+/// half new), then the 10% filter query, then a compaction.
+fn changes(index: &mut ClinicIndex, n: usize, points: &[ketapath_directory::model::Position]) {
+    let mut fresh = synthetic::clinics(1_000, synthetic::DEFAULT_SEED + 1);
+    for (i, c) in fresh.iter_mut().enumerate() {
+        let id = if i % 2 == 0 { format!("syn-{:07}", (i * 7919) % n) } else { format!("new-{i}") };
+        if let Ok(id) = ketapath_directory::model::ClinicId::parse(&id) {
+            c.id = id;
+        }
+    }
+    let start = Instant::now();
+    for c in fresh {
+        index.upsert(c);
+    }
+    let upsert_us = start.elapsed().as_secs_f64() * 1e6 / 1_000.0;
+    let f10 = &synthetic::scenarios()[1];
+    let l = support::per_query(index, f10, points, 3);
+    let start = Instant::now();
+    index.compact();
+    let compact_ms = start.elapsed().as_secs_f64() * 1e3;
+    let after = support::per_query(index, f10, points, 3);
+    println!(
+        "n={n} changes: upsert {upsert_us:.2} us each; nearest10_f10 with 1,000 pending changes median {:.2} us, \
+         after compact {:.2} us; compact {compact_ms:.0} ms",
+        l.median_us, after.median_us
+    );
 }
 
 criterion_group!(benches, bench);
