@@ -215,6 +215,54 @@ proptest! {
     }
 }
 
+/// Attribute bytes whose bits are each set with probability 0.15, so that the index builds its rare-bit trees.
+fn sparse_bits() -> impl Strategy<Value = u8> {
+    prop::collection::vec(prop::bool::weighted(0.15), 8)
+        .prop_map(|bits| bits.iter().enumerate().fold(0u8, |acc, (i, &b)| acc | (u8::from(b) << i)))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+
+    /// Enough clinics with rare bits that nearest-clinic walks take the rare-bit trees, with changes on top.
+    #[test]
+    fn rare_bit_trees_equal_brute_force(
+        seeds in prop::collection::vec((position(), sparse_bits(), sparse_bits(), 0u8..4, prop::collection::vec(0usize..2, 0..3)), 4000..4500),
+        changes in prop::collection::vec(change(), 0..60),
+        queries in prop::collection::vec(query(), 6..10),
+    ) {
+        let mut truth: BTreeMap<String, Clinic> = BTreeMap::new();
+        for (i, s) in seeds.into_iter().enumerate() {
+            let c = clinic_with(format!("c{i}"), s);
+            truth.insert(c.id.as_str().to_owned(), c);
+        }
+        let mut index = ClinicIndex::build(truth.values().cloned().collect());
+        for ch in changes {
+            match ch {
+                Change::Upsert(i, s) => {
+                    let c = clinic_with(format!("c{i}"), s);
+                    truth.insert(c.id.as_str().to_owned(), c.clone());
+                    index.upsert(c);
+                }
+                Change::Remove(i) => {
+                    let id = format!("c{i}");
+                    let was = truth.remove(&id).is_some();
+                    prop_assert_eq!(index.remove(&ClinicId::parse(&id).unwrap()), was);
+                }
+                // Compaction is covered above; here the changes must stay pending.
+                Change::Compact => {}
+            }
+        }
+        let clinics: Vec<Clinic> = truth.into_values().collect();
+        for q in &queries {
+            let mut q = q.clone();
+            // Keep pages short of "everything", so the nearest-clinic walk (not the collect-all path) answers.
+            q.limit = q.limit.min(20);
+            check(&index, &clinics, &q)?;
+        }
+    }
+}
+
 #[test]
 fn large_synthetic_set_matches_brute_force() {
     let clinics = synthetic::clinics(30_000, 7);

@@ -67,6 +67,38 @@ pub struct ClinicIndex {
     delta_ids: BTreeMap<ClinicId, usize>,
     languages: LanguageBits,
     counts: SignatureCounts,
+    /// Extra trees over the entries that have one rare attribute bit (see [`RareTree`]).
+    rare: Vec<RareTree>,
+}
+
+/// A k-d tree over only the base entries with one attribute bit that at most [`RARE_SHARE`] of clinics have
+/// (a treatment, a way of paying, a language). A nearest-clinic query that requires such a bit walks the
+/// smallest matching rare tree instead of the main one, so a filter that keeps 1% of clinics costs about
+/// what a filter keeping 6% would: the walk no longer wades through clinics that lack the rare bit.
+/// The entries point back at base positions; removals are seen through the base "live" bit.
+#[derive(Debug, Clone)]
+struct RareTree {
+    bit: u64,
+    nodes: Vec<Node>,
+    xyz: Vec<[f64; 3]>,
+    attrs: Vec<u64>,
+    base: Vec<u32>,
+}
+
+/// The largest share of clinics a bit may have to get a rare tree: the extra memory is bounded by the sum of
+/// these shares (about 1.5 copies of the base arrays for the benchmark data).
+const RARE_SHARE: f64 = 0.25;
+/// Fewer entries than this with a bit are searched quickly enough through the main tree.
+const RARE_MIN: usize = 512;
+
+/// The arrays one nearest-clinic walk reads: the main tree (`base` is `None`, positions are base positions)
+/// or a rare tree (`base` maps its positions to base positions).
+#[derive(Clone, Copy)]
+struct View<'a> {
+    nodes: &'a [Node],
+    xyz: &'a [[f64; 3]],
+    attrs: &'a [u64],
+    base: Option<&'a [u32]>,
 }
 
 /// The radius as squared chords: entries within `inner2` are certainly inside, beyond `outer2` certainly
@@ -123,14 +155,25 @@ impl ClinicIndex {
         let xyz: Vec<[f64; 3]> = geo.iter().map(GeoPoint::unit_vector).collect();
         let attrs: Vec<u64> = clinics.iter().map(|c| languages.attrs(c)).collect();
         let counts = SignatureCounts::build(&attrs);
-        let (nodes, slot) = tree::build(&xyz, &attrs);
+        // The rare-bit trees do not depend on the main tree: build them on a second thread. They only speed
+        // searches up, so should their thread fail the index simply goes without them.
+        let ((nodes, slot), mut rare) = std::thread::scope(|scope| {
+            let rare = scope.spawn(|| rare_trees(&xyz, &attrs));
+            let main = tree::build(&xyz, &attrs);
+            (main, rare.join().unwrap_or_default())
+        });
 
-        let xyz = slot.iter().map(|&i| xyz[i as usize]).collect();
+        let xyz: Vec<[f64; 3]> = slot.iter().map(|&i| xyz[i as usize]).collect();
         let geo = slot.iter().map(|&i| geo[i as usize]).collect();
-        let attrs = slot.iter().map(|&i| attrs[i as usize]).collect();
+        let attrs: Vec<u64> = slot.iter().map(|&i| attrs[i as usize]).collect();
         let mut position_of = vec![0u32; slot.len()];
         for (pos, &i) in slot.iter().enumerate() {
             position_of[i as usize] = pos as u32;
+        }
+        for tree in &mut rare {
+            for b in &mut tree.base {
+                *b = position_of[*b as usize];
+            }
         }
 
         ClinicIndex {
@@ -147,6 +190,7 @@ impl ClinicIndex {
             delta_ids: BTreeMap::new(),
             languages,
             counts,
+            rare,
         }
     }
 
@@ -311,8 +355,14 @@ impl ClinicIndex {
             }
         }
 
+        // Walk the smallest rare tree whose bit the filter requires, else the main tree.
+        let rare = self.rare.iter().filter(|t| mask.bits & t.bit != 0).min_by_key(|t| t.base.len());
+        let view = match rare {
+            Some(t) => View { nodes: &t.nodes, xyz: &t.xyz, attrs: &t.attrs, base: Some(&t.base) },
+            None => View { nodes: &self.nodes, xyz: &self.xyz, attrs: &self.attrs, base: None },
+        };
         let mut queue: BinaryHeap<Reverse<(u64, u32)>> = BinaryHeap::with_capacity(64);
-        let root = &self.nodes[0];
+        let root = &view.nodes[0];
         if mask.admits(root.union) {
             queue.push(Reverse((root.min_dist2(q).to_bits(), 0)));
         }
@@ -324,14 +374,14 @@ impl ClinicIndex {
             let mut n = n as usize;
             // Descend towards the nearer child directly and queue the farther one.
             loop {
-                let node = &self.nodes[n];
+                let node = &view.nodes[n];
                 if node.is_leaf() {
-                    self.scan_leaf(node, q, origin, mask, ball, &mut top);
+                    self.scan_leaf(view, node, q, origin, mask, ball, &mut top);
                     break;
                 }
                 let left = node.left as usize;
                 let dist = |c: usize| {
-                    let child = &self.nodes[c];
+                    let child = &view.nodes[c];
                     (child.live > 0 && mask.admits(child.union)).then(|| child.min_dist2(q))
                 };
                 let (near, far) = match (dist(left), dist(left + 1)) {
@@ -413,8 +463,10 @@ impl ClinicIndex {
     }
 
     #[inline]
+    #[allow(clippy::too_many_arguments)] // The walk's state, passed apart so that the borrows stay disjoint.
     fn scan_leaf(
         &self,
+        view: View<'_>,
         node: &Node,
         q: &[f64; 3],
         origin: &GeoPoint,
@@ -422,12 +474,26 @@ impl ClinicIndex {
         ball: Option<&Ball>,
         top: &mut TopK,
     ) {
-        for pos in node.start as usize..node.end as usize {
-            if !mask.admits(self.attrs[pos]) {
+        for i in node.start as usize..node.end as usize {
+            if !mask.admits(view.attrs[i]) {
                 continue;
             }
-            let c2 = chord2(q, &self.xyz[pos]);
-            if c2 > top.bound2 || !self.confirms_at(mask, pos) {
+            let c2 = chord2(q, &view.xyz[i]);
+            if c2 > top.bound2 {
+                continue;
+            }
+            let pos = match view.base {
+                None => i,
+                // A rare tree's copy of the attributes does not see removals; the base entry does.
+                Some(base) => {
+                    let pos = base[i] as usize;
+                    if self.attrs[pos] & LIVE == 0 {
+                        continue;
+                    }
+                    pos
+                }
+            };
+            if !self.confirms_at(mask, pos) {
                 continue;
             }
             if ball.is_none_or(|b| b.contains(c2, origin, &self.geo[pos])) {
@@ -492,6 +558,37 @@ impl ClinicIndex {
         }
         total
     }
+}
+
+/// Builds a [`RareTree`] for every attribute bit that between [`RARE_MIN`] entries and [`RARE_SHARE`] of all
+/// entries have. `base` holds input indices; the caller maps them to tree positions.
+fn rare_trees(xyz: &[[f64; 3]], attrs: &[u64]) -> Vec<RareTree> {
+    let mut counts = [0usize; 64];
+    for &a in attrs {
+        let mut bits = a & !LIVE;
+        while bits != 0 {
+            counts[bits.trailing_zeros() as usize] += 1;
+            bits &= bits - 1;
+        }
+    }
+    let limit = (attrs.len() as f64 * RARE_SHARE) as usize;
+    (0..64)
+        .filter(|&b| counts[b] >= RARE_MIN && counts[b] <= limit)
+        .map(|b| {
+            let bit = 1u64 << b;
+            let members: Vec<u32> = (0..attrs.len()).filter(|&p| attrs[p] & bit != 0).map(|p| p as u32).collect();
+            let points: Vec<[f64; 3]> = members.iter().map(|&p| xyz[p as usize]).collect();
+            let words: Vec<u64> = members.iter().map(|&p| attrs[p as usize]).collect();
+            let (nodes, perm) = tree::build(&points, &words);
+            RareTree {
+                bit,
+                nodes,
+                xyz: perm.iter().map(|&i| points[i as usize]).collect(),
+                attrs: perm.iter().map(|&i| words[i as usize]).collect(),
+                base: perm.iter().map(|&i| members[i as usize]).collect(),
+            }
+        })
+        .collect()
 }
 
 /// The running k smallest chords and every candidate that may still belong to the answer.
