@@ -11,6 +11,7 @@ pub mod geo;
 pub mod import;
 pub mod languages;
 pub mod model;
+pub mod search;
 pub mod zip;
 
 pub use codes::{Language, Offer, Offers, Payment, Payments};
