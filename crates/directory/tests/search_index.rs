@@ -44,14 +44,12 @@ fn check(index: &ClinicIndex, clinics: &[Clinic], q: &Query) -> Result<(), TestC
     Ok(())
 }
 
-/// Languages: two common ones and 52 rare ones, more than the index's 47 dense bits.
+/// Languages: two common ones and 52 rare ISO 639-1 codes, more than the index's 47 dense bits.
 fn language_pool() -> Vec<Language> {
     let mut pool = vec![Language::parse("en").unwrap(), Language::parse("es").unwrap()];
-    for first in ['a', 'b'] {
-        for second in 'a'..='z' {
-            pool.push(Language::parse(&format!("{first}{second}")).unwrap());
-        }
-    }
+    let rare = ketapath_directory::languages::all_codes().filter(|c| !["en", "es", "zu"].contains(c)).take(52);
+    pool.extend(rare.map(|c| Language::parse(c).unwrap()));
+    assert_eq!(pool.len(), 54, "the shipped ISO 639-1 list has fewer codes than the test needs");
     pool
 }
 
@@ -135,8 +133,8 @@ fn query() -> impl Strategy<Value = Query> {
                     payment: Payments::from_bits(payment),
                     telehealth,
                     accepting,
-                    // Index 99 is "zz", a language no clinic speaks.
-                    language: language.map(|i| pool.get(i).copied().unwrap_or(Language::parse("zz").unwrap())),
+                    // An index past the pool is "zu" (Zulu), a real code that no generated clinic speaks.
+                    language: language.map(|i| pool.get(i).copied().unwrap_or(Language::parse("zu").unwrap())),
                 },
             }
         },
