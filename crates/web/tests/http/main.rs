@@ -5,6 +5,7 @@
 mod api;
 mod assets;
 mod headers;
+mod hostile;
 mod openapi;
 mod ops;
 mod pages;
