@@ -132,7 +132,8 @@ fn injection_strings_in_every_csv_text_column_are_kept_verbatim_or_rejected_by_c
 fn injection_strings_in_every_json_string_field_are_kept_verbatim_or_rejected_by_field() {
     let clinic = only_clinic(parse_csv(&csv_file(&[]), g())).expect("the valid row");
     let base: Value = serde_json::from_str(&clinics_to_json(&[clinic])).expect("an exported array");
-    let string_fields = ["id", "name", "street", "city", "state", "zip", "phone", "website", "verified_by", "description"];
+    let string_fields =
+        ["id", "name", "street", "city", "state", "zip", "phone", "website", "verified_by", "description"];
     for key in string_fields {
         for injection in INJECTIONS {
             let mut document = base.clone();
@@ -174,7 +175,8 @@ fn injection_strings_in_a_fhir_name_survive_export_and_import() {
 fn invalid_utf8_in_any_column_rejects_that_row_by_column_and_keeps_the_others() {
     for (i, column) in CSV_COLUMNS.iter().enumerate() {
         let mut file = csv_file(&[(column, b"ab\xff\xfecd")]);
-        let good: Vec<String> = valid_values().into_iter().map(|v| if v == "c-1" { "c-2".to_owned() } else { v }).collect();
+        let good: Vec<String> =
+            valid_values().into_iter().map(|v| if v == "c-1" { "c-2".to_owned() } else { v }).collect();
         file.extend_from_slice(format!("{}\n", good.join(",")).as_bytes());
         let batch = parse_csv(&file, g());
         assert_eq!(batch.clinics.len(), 1, "{column}: the other row still reads");
@@ -246,7 +248,8 @@ fn crlf_line_ends_and_a_byte_order_mark_read_as_plain_csv() {
 
 #[test]
 fn line_numbers_are_physical_lines_with_any_line_end() {
-    let row = |id: &str| valid_values().into_iter().map(|v| if v == "c-1" { id.to_owned() } else { v }).collect::<Vec<_>>();
+    let row =
+        |id: &str| valid_values().into_iter().map(|v| if v == "c-1" { id.to_owned() } else { v }).collect::<Vec<_>>();
     let bad = |id: &str| row(id).into_iter().map(|v| if v == "OH" { "Ohio".to_owned() } else { v }).collect::<Vec<_>>();
     // Lines: 1 header, 2 good, 3 bad, 4 blank, 5 bad, 6-7 a good row with a quoted line break, 8 bad.
     let lines = [
@@ -274,7 +277,8 @@ fn line_numbers_are_physical_lines_with_any_line_end() {
 #[test]
 fn a_line_break_inside_a_quoted_name_is_rejected_by_column_with_the_right_line() {
     let mut file = csv_file(&[("name", b"Riverside\r\nKetamine")]);
-    let second: Vec<String> = valid_values().into_iter().map(|v| if v == "c-1" { "c-2".to_owned() } else { v }).collect();
+    let second: Vec<String> =
+        valid_values().into_iter().map(|v| if v == "c-1" { "c-2".to_owned() } else { v }).collect();
     file.extend_from_slice(format!("{}\r\n", second.join(",")).as_bytes());
     let batch = parse_csv(&file, g());
     assert_eq!(batch.rejects.len(), 1);

@@ -239,7 +239,8 @@ impl LineCounter {
             start += 1;
         }
         let chunk = &bytes[self.counted_to..start];
-        let breaks = chunk.iter().enumerate().filter(|&(i, &b)| b == b'\n' || (b == b'\r' && chunk.get(i + 1) != Some(&b'\n')));
+        let breaks =
+            chunk.iter().enumerate().filter(|&(i, &b)| b == b'\n' || (b == b'\r' && chunk.get(i + 1) != Some(&b'\n')));
         self.breaks += breaks.count() as u64;
         self.counted_to = start;
         (self.breaks + 1, start as u64)

@@ -9,7 +9,8 @@ use ketapath_web::WebConfig;
 use crate::support::*;
 
 /// Text that would only appear if a file outside the asset map were served.
-const LEAK_MARKERS: [&str; 6] = ["[workspace]", "[package]", "root:x:0:0", "{% block", "[extensions]", "#!/usr/bin/env"];
+const LEAK_MARKERS: [&str; 6] =
+    ["[workspace]", "[package]", "root:x:0:0", "{% block", "[extensions]", "#!/usr/bin/env"];
 
 /// Traversal attempts beyond the plain ones in `assets.rs`: double encoding, overlong and full-width dots,
 /// backslashes, absolute paths, NUL bytes and suffixes after a real asset name.
@@ -74,9 +75,15 @@ fn shown_path(html: &str) -> String {
     let start = html.find("<code>").expect("the page shows the path") + "<code>".len();
     let end = start + html[start..].find("</code>").expect("closing tag");
     let mut text = html[start..end].to_owned();
-    for (entity, character) in
-        [("&lt;", "<"), ("&#60;", "<"), ("&gt;", ">"), ("&#62;", ">"), ("&quot;", "\""), ("&#34;", "\""), ("&#39;", "'")]
-    {
+    for (entity, character) in [
+        ("&lt;", "<"),
+        ("&#60;", "<"),
+        ("&gt;", ">"),
+        ("&#62;", ">"),
+        ("&quot;", "\""),
+        ("&#34;", "\""),
+        ("&#39;", "'"),
+    ] {
         text = text.replace(entity, character);
     }
     text.replace("&#38;", "&").replace("&amp;", "&")
