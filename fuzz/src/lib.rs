@@ -19,11 +19,14 @@ use ketapath_directory::import::{parse_csv, parse_json};
 use ketapath_directory::{Clinic, Gazetteer, Place, Zip};
 use serde_json::Value;
 
+/// A target's body: one input, a panic when a property fails.
+pub type Body = fn(&[u8]);
+
 // To add: `search_params` for `ketapath_directory::search::SearchParams::parse` (the query-string parser), when it
 // lands on this branch; its properties: a parsed query prints back to an equal query, and errors name the parameter.
 
 /// Every target, by the name `cargo fuzz run` and `fuzz/corpus/<name>/` use, with its body.
-pub const TARGETS: [(&str, fn(&[u8])); 9] = [
+pub const TARGETS: [(&str, Body); 9] = [
     ("screen_input", screen_input),
     ("score_items", score_items),
     ("dose_table_csv", dose_table_csv),

@@ -310,7 +310,7 @@ fn the_deepest_accepted_value_in_any_field_is_rejected_by_name() {
     // Two levels are the record array and the record object, so the field's value may have the rest.
     let deep: Value = serde_json::from_str(&nested(limit - 2)).expect("accepted");
     let clinic = only_clinic(parse_csv(&csv_file(&[]), g())).expect("the valid row");
-    let base: Value = serde_json::from_str(&clinics_to_json(&[clinic.clone()])).expect("an exported array");
+    let base: Value = serde_json::from_str(&clinics_to_json(std::slice::from_ref(&clinic))).expect("an exported array");
     let keys: Vec<String> = base[0].as_object().expect("a record").keys().cloned().collect();
     for key in &keys {
         let mut document = base.clone();
