@@ -1,7 +1,8 @@
 //! CSV import of clinic records exactly per DESIGN.md "Clinic records", and the `--skip-invalid` rejects file.
 //!
 //! Rows are read as bytes, so a row with invalid UTF-8 is reported with its line instead of aborting the file.
-//! Line numbers are those of the csv reader's record positions: a quoted field with a line break inside moves
+//! Line numbers are counted from the record's byte position (the csv reader's own line count is one short after
+//! every CRLF, rust-csv issue 395): a quoted field with a line break inside moves
 //! the following records' lines correctly. `last_verified` may be empty (no verification date known).
 
 use csv::{ByteRecord, ReaderBuilder, Trim};
@@ -75,12 +76,14 @@ pub fn parse_csv_with_progress(bytes: &[u8], gazetteer: &Gazetteer, progress: &m
     batch.clinics.reserve(lines);
     let mut first_line_of: FirstSeen<u64> = FirstSeen::with_capacity_and_hasher(lines, Default::default());
     let mut rows = 0u64;
+    let mut lines_before = LineCounter::default();
     loop {
         match reader.read_byte_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {
                 rows += 1;
-                let (line, start) = record.position().map_or((0, 0), |p| (p.line(), p.byte()));
+                let start = record.position().map_or(0, |p| usize::try_from(p.byte()).unwrap_or(usize::MAX));
+                let (line, start) = lines_before.line_at(bytes, start);
                 match parse_row(&record, line, gazetteer, &mut first_line_of) {
                     Ok(clinic) => batch.clinics.push((line, clinic)),
                     Err((id, reasons)) => {
@@ -216,6 +219,32 @@ fn parse_row(
 /// The value of a column, or `None` after reporting why it cannot be read.
 fn column<T>(problems: &mut Vec<String>, name: &str, result: Result<T, String>) -> Option<T> {
     result.map_err(|m| problems.push(format!("{name}: {m}"))).ok()
+}
+
+/// Physical line numbers from byte offsets, counted incrementally so a file is scanned once.
+///
+/// The csv reader reports a record's start at the `\n` of the CRLF before it, so leading line-break bytes are
+/// skipped first; `\r\n`, `\n` and a lone `\r` each end one line, as the reader treats them.
+#[derive(Default)]
+struct LineCounter {
+    counted_to: usize,
+    breaks: u64,
+}
+
+impl LineCounter {
+    /// The 1-based line where the record that the reader says starts at `start` begins, and its first byte.
+    fn line_at(&mut self, bytes: &[u8], start: usize) -> (u64, u64) {
+        let mut start = start.max(self.counted_to).min(bytes.len());
+        while matches!(bytes.get(start), Some(b'\r' | b'\n')) {
+            start += 1;
+        }
+        let chunk = &bytes[self.counted_to..start];
+        let breaks =
+            chunk.iter().enumerate().filter(|&(i, &b)| b == b'\n' || (b == b'\r' && chunk.get(i + 1) != Some(&b'\n')));
+        self.breaks += breaks.count() as u64;
+        self.counted_to = start;
+        (self.breaks + 1, start as u64)
+    }
 }
 
 /// The text of bytes `start..end` without the trailing line terminator.

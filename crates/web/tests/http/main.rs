@@ -7,6 +7,7 @@ mod assets;
 mod check;
 mod fhir;
 mod headers;
+mod hostile;
 mod openapi;
 mod ops;
 mod pages;
