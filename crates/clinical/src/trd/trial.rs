@@ -166,7 +166,10 @@ pub fn parse_trials(raw: &Value, field: &str) -> Result<Vec<Trial>, InvalidInput
 /// Rejects keys outside `known`, naming the first unknown one.
 pub(crate) fn reject_unknown_keys(object: &Map<String, Value>, known: &[&str]) -> Result<(), InvalidInput> {
     match object.keys().find(|k| !known.contains(&k.as_str())) {
-        Some(key) => Err(InvalidInput::new(key.clone(), format!("unknown field; known fields: {}", known.join(", ")))),
+        // The message quotes the key too, so that an empty or blank key is still visible to the reader.
+        Some(key) => {
+            Err(InvalidInput::new(key.clone(), format!("unknown field {key:?}; known fields: {}", known.join(", "))))
+        }
         None => Ok(()),
     }
 }
