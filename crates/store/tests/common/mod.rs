@@ -11,6 +11,8 @@ use ketapath_store::{DatabaseUrl, OpenMode, SteppingClock, Store, StoreOptions};
 use sqlx::Connection;
 use time::macros::datetime;
 
+pub mod seed;
+
 pub const PG_ENV: &str = "KETAPATH_TEST_POSTGRES_URL";
 
 /// A fresh, migrated database that is verified and removed when the test ends.
