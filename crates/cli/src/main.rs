@@ -37,6 +37,8 @@ enum Command {
     Screen(commands::screen::ScreenArgs),
     /// Score a rating instrument from {"items": [...]}.
     Score(commands::score::ScoreArgs),
+    #[command(flatten)]
+    Store(commands::store::StoreCommand),
 }
 
 fn main() -> ExitCode {
@@ -51,6 +53,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Screen(args) => commands::screen::run(&args),
         Command::Score(args) => commands::score::run(&args),
+        Command::Store(cmd) => commands::store::run(cmd, cli.db.as_deref()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

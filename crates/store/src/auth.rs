@@ -26,8 +26,7 @@ pub(crate) async fn insert_staff(tx: &mut Tx, now: i64, new: &NewStaffUser) -> S
         ));
     }
     if let Some(clinic) = &new.clinic_id {
-        let (n,): (i64,) =
-            tx.fetch_one("SELECT COUNT(*) FROM clinics WHERE id = $1", &args![clinic.as_str()]).await?;
+        let (n,): (i64,) = tx.fetch_one("SELECT COUNT(*) FROM clinics WHERE id = $1", &args![clinic.as_str()]).await?;
         if n == 0 {
             return Err(StoreError::NotFound { entity: "clinic" });
         }
@@ -159,7 +158,11 @@ impl Store {
     }
 
     /// The live token with this hash and its active user: not revoked, not expired at `now`.
-    pub async fn api_token_by_hash(&self, hash: &str, now: OffsetDateTime) -> StoreResult<Option<(ApiToken, StaffUser)>> {
+    pub async fn api_token_by_hash(
+        &self,
+        hash: &str,
+        now: OffsetDateTime,
+    ) -> StoreResult<Option<(ApiToken, StaffUser)>> {
         let mut tx = self.begin_read().await?;
         let row: Option<ApiTokenRow> = tx
             .fetch_optional(

@@ -66,7 +66,8 @@ impl Store {
 pub async fn restore_sqlite(backup: &Path, target: &DatabaseUrl, force: bool) -> StoreResult<()> {
     let DatabaseUrl::Sqlite { path } = target else {
         return Err(StoreError::Unsupported(
-            "restore handles SQLite only; for PostgreSQL use pg_restore (docs/ARCHITECTURE.md, section Store)".to_owned(),
+            "restore handles SQLite only; for PostgreSQL use pg_restore (docs/ARCHITECTURE.md, section Store)"
+                .to_owned(),
         ));
     };
     let source_url = DatabaseUrl::Sqlite { path: backup.to_path_buf() };
@@ -75,7 +76,10 @@ pub async fn restore_sqlite(backup: &Path, target: &DatabaseUrl, force: bool) ->
     let version = source.schema_version().await?;
     source.close().await;
     if integrity != "ok" {
-        return Err(StoreError::invalid("FILE", format!("{} fails its integrity check: {integrity}", backup.display())));
+        return Err(StoreError::invalid(
+            "FILE",
+            format!("{} fails its integrity check: {integrity}", backup.display()),
+        ));
     }
     if version.is_none() {
         return Err(StoreError::invalid("FILE", format!("{} is not a KetaPath database", backup.display())));
@@ -97,7 +101,9 @@ pub async fn restore_sqlite(backup: &Path, target: &DatabaseUrl, force: bool) ->
         match std::fs::remove_file(&side) {
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(StoreError::Io { context: format!("removing {}", side.to_string_lossy()), source: e }),
+            Err(e) => {
+                return Err(StoreError::Io { context: format!("removing {}", side.to_string_lossy()), source: e });
+            }
         }
     }
     std::fs::rename(&tmp, path).map_err(io(format!("renaming {} to {}", tmp.display(), path.display())))?;

@@ -125,8 +125,12 @@ impl Store {
         for (i, c) in clinics.iter().enumerate() {
             last_index.insert(c.id.as_str(), i);
         }
-        let unique: Vec<&Clinic> =
-            clinics.iter().enumerate().filter(|(i, c)| last_index.get(c.id.as_str()) == Some(i)).map(|(_, c)| c).collect();
+        let unique: Vec<&Clinic> = clinics
+            .iter()
+            .enumerate()
+            .filter(|(i, c)| last_index.get(c.id.as_str()) == Some(i))
+            .map(|(_, c)| c)
+            .collect();
 
         let mut tx = self.begin_write().await?;
         let version = next_listing_version(&mut tx).await?;
@@ -222,7 +226,9 @@ impl Store {
         let mut tx = self.begin_read().await?;
         let rows: Vec<ClinicRow> = tx
             .fetch_all(
-                &format!("SELECT {CLINIC_COLUMNS} FROM clinics WHERE listing_version > $1 ORDER BY listing_version, id"),
+                &format!(
+                    "SELECT {CLINIC_COLUMNS} FROM clinics WHERE listing_version > $1 ORDER BY listing_version, id"
+                ),
                 &args![version],
             )
             .await?;

@@ -64,7 +64,10 @@ pub(crate) enum Backend {
     /// SQLite allows one writer at a time. All writes go through a one-connection pool so that in-process
     /// writers queue in the pool instead of sleeping in SQLite's busy handler; readers have their own pool and
     /// read a WAL snapshot without blocking the writer.
-    Sqlite { writer: SqlitePool, reader: SqlitePool },
+    Sqlite {
+        writer: SqlitePool,
+        reader: SqlitePool,
+    },
     Postgres(PgPool),
 }
 

@@ -10,8 +10,8 @@ use crate::audit::{self, AuditEntry};
 use crate::clock::{from_micros, to_micros};
 use crate::db::{Tx, args};
 use crate::domain::{
-    Actor, Assessment, AssessmentSource, AuditAction, ListingReport, ListingReportId, NewAssessment,
-    NewListingReport, NewReferral, Origin, PatientId, Referral, ReferralId, ReferralStatus, ReportStatus, Role,
+    Actor, Assessment, AssessmentSource, AuditAction, ListingReport, ListingReportId, NewAssessment, NewListingReport,
+    NewReferral, Origin, PatientId, Referral, ReferralId, ReferralStatus, ReportStatus, Role,
 };
 use crate::error::{StoreError, StoreResult};
 use crate::rows::clinic::{LISTING_REPORT_COLUMNS, ListingReportRow};
@@ -75,7 +75,9 @@ impl Store {
             updated_at: at,
         };
         tx.execute(
-            &format!("INSERT INTO referrals ({REFERRAL_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"),
+            &format!(
+                "INSERT INTO referrals ({REFERRAL_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
+            ),
             &args![
                 r.id.to_text(),
                 clinic.as_str(),
@@ -92,8 +94,12 @@ impl Store {
             ],
         )
         .await?;
-        audit::append(&mut tx, now, &public_entry("public", clinic, AuditAction::Create, "referral", r.id.to_text(), origin))
-            .await?;
+        audit::append(
+            &mut tx,
+            now,
+            &public_entry("public", clinic, AuditAction::Create, "referral", r.id.to_text(), origin),
+        )
+        .await?;
         tx.commit().await?;
         Ok(r)
     }
@@ -119,7 +125,9 @@ impl Store {
             resolved_by: None,
         };
         tx.execute(
-            &format!("INSERT INTO listing_reports ({LISTING_REPORT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"),
+            &format!(
+                "INSERT INTO listing_reports ({LISTING_REPORT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+            ),
             &args![
                 r.id.to_text(),
                 r.clinic_id.as_str(),
@@ -147,7 +155,9 @@ impl Store {
         let mut tx = self.begin_read().await?;
         let rows: Vec<ListingReportRow> = tx
             .fetch_all(
-                &format!("SELECT {LISTING_REPORT_COLUMNS} FROM listing_reports WHERE status = $1 ORDER BY reported_at, id"),
+                &format!(
+                    "SELECT {LISTING_REPORT_COLUMNS} FROM listing_reports WHERE status = $1 ORDER BY reported_at, id"
+                ),
                 &args![status.code()],
             )
             .await?;
@@ -155,7 +165,12 @@ impl Store {
     }
 
     /// Closes a listing report (platform admins only).
-    pub async fn resolve_listing_report(&self, by: &Actor, id: ListingReportId, status: ReportStatus) -> StoreResult<()> {
+    pub async fn resolve_listing_report(
+        &self,
+        by: &Actor,
+        id: ListingReportId,
+        status: ReportStatus,
+    ) -> StoreResult<()> {
         if by.role != Role::PlatformAdmin {
             return Err(StoreError::Denied("only platform admins review listing reports".to_owned()));
         }
@@ -222,8 +237,7 @@ impl Store {
             &args![now, a.id.to_text(), link.id.to_text()],
         )
         .await?;
-        let entry =
-            public_entry("self_report", &clinic, AuditAction::Create, "assessment", a.id.to_text(), origin);
+        let entry = public_entry("self_report", &clinic, AuditAction::Create, "assessment", a.id.to_text(), origin);
         audit::append(&mut tx, now, &entry).await?;
         tx.commit().await?;
         Ok(a)

@@ -66,7 +66,10 @@ impl Store {
         };
         let mut tx = self.begin_read().await?;
         let row: Option<StaffRow> = tx
-            .fetch_optional(&format!("SELECT {STAFF_COLUMNS} FROM staff_users WHERE id = $1"), &args![actor.user_id.to_text()])
+            .fetch_optional(
+                &format!("SELECT {STAFF_COLUMNS} FROM staff_users WHERE id = $1"),
+                &args![actor.user_id.to_text()],
+            )
             .await?;
         let user = row.map(StaffRow::into_domain).transpose()?;
         match user {

@@ -51,7 +51,10 @@ pub(crate) async fn insert_assessment(
         rule_version: scored.rule.version.to_string(),
         source,
         administered_at: crate::clock::truncate_to_micros(new.administered_at),
-        recorded_by: recorded_by.as_deref().map(|s| crate::rows::parse_id("assessments", s, crate::domain::StaffId)).transpose()?,
+        recorded_by: recorded_by
+            .as_deref()
+            .map(|s| crate::rows::parse_id("assessments", s, crate::domain::StaffId))
+            .transpose()?,
         created_at: created,
     };
     let items = serde_json::to_string(&a.items).map_err(|e| StoreError::invalid("items", e.to_string()))?;
@@ -89,7 +92,10 @@ impl ClinicScope {
         let (mut tx, now) = self.begin().await?;
         if let Some(mrn) = &new.mrn {
             let (n,): (i64,) = tx
-                .fetch_one("SELECT COUNT(*) FROM patients WHERE clinic_id = $1 AND mrn = $2", &args![self.clinic(), mrn])
+                .fetch_one(
+                    "SELECT COUNT(*) FROM patients WHERE clinic_id = $1 AND mrn = $2",
+                    &args![self.clinic(), mrn],
+                )
                 .await?;
             if n > 0 {
                 return Err(StoreError::invalid("mrn", "another patient of this clinic has this record number"));

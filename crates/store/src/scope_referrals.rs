@@ -92,7 +92,9 @@ impl ClinicScope {
             assessment_id: None,
         };
         tx.execute(
-            &format!("INSERT INTO self_report_links ({SELF_REPORT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"),
+            &format!(
+                "INSERT INTO self_report_links ({SELF_REPORT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+            ),
             &args![
                 link.id.to_text(),
                 self.clinic(),

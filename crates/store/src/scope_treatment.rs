@@ -23,7 +23,10 @@ impl ClinicScope {
     async fn require_staff(&self, tx: &mut crate::db::Tx, staff: Option<StaffId>) -> StoreResult<()> {
         let Some(id) = staff else { return Ok(()) };
         let (n,): (i64,) = tx
-            .fetch_one("SELECT COUNT(*) FROM staff_users WHERE id = $1 AND clinic_id = $2", &args![id.to_text(), self.clinic()])
+            .fetch_one(
+                "SELECT COUNT(*) FROM staff_users WHERE id = $1 AND clinic_id = $2",
+                &args![id.to_text(), self.clinic()],
+            )
             .await?;
         if n == 1 { Ok(()) } else { Err(StoreError::NotFound { entity: "staff user" }) }
     }
@@ -307,7 +310,8 @@ impl ClinicScope {
         if new.minutes_after_dose.is_some_and(|m| m < 0) {
             return Err(StoreError::invalid("minutes_after_dose", "must not be negative"));
         }
-        let data = serde_json::to_string(&new.measurement).map_err(|e| StoreError::invalid("measurement", e.to_string()))?;
+        let data =
+            serde_json::to_string(&new.measurement).map_err(|e| StoreError::invalid("measurement", e.to_string()))?;
         let (mut tx, now) = self.begin().await?;
         let patient = self.session_patient(&mut tx, new.session_id).await?;
         let at = from_micros("observations", now)?;
@@ -442,7 +446,9 @@ impl ClinicScope {
         self.require(&mut tx, Scoped::Course, course.to_text()).await?;
         let rows: Vec<SessionRow> = tx
             .fetch_all(
-                &format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE clinic_id = $1 AND course_id = $2 ORDER BY number"),
+                &format!(
+                    "SELECT {SESSION_COLUMNS} FROM sessions WHERE clinic_id = $1 AND course_id = $2 ORDER BY number"
+                ),
                 &args![self.clinic(), course.to_text()],
             )
             .await?;

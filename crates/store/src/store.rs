@@ -169,7 +169,9 @@ impl Store {
     pub async fn schema_version(&self) -> StoreResult<Option<i64>> {
         let mut tx = self.backend().begin_read().await?;
         let table_sql = match self.kind() {
-            BackendKind::Sqlite => "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'",
+            BackendKind::Sqlite => {
+                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'"
+            }
             BackendKind::Postgres => {
                 "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema() \
                  AND table_name = '_sqlx_migrations'"
@@ -179,8 +181,9 @@ impl Store {
         if tables == 0 {
             return Ok(None);
         }
-        let (version,): (Option<i64>,) =
-            tx.fetch_one("SELECT MAX(version) FROM _sqlx_migrations WHERE success = $1", &crate::db::args![true]).await?;
+        let (version,): (Option<i64>,) = tx
+            .fetch_one("SELECT MAX(version) FROM _sqlx_migrations WHERE success = $1", &crate::db::args![true])
+            .await?;
         Ok(version)
     }
 
@@ -233,9 +236,8 @@ impl Store {
     pub async fn integrity_check(&self) -> StoreResult<String> {
         match &self.inner.backend {
             Backend::Sqlite { reader, .. } => {
-                let (result,): (String,) = sqlx::query_as::<Sqlite, (String,)>("PRAGMA integrity_check")
-                    .fetch_one(reader)
-                    .await?;
+                let (result,): (String,) =
+                    sqlx::query_as::<Sqlite, (String,)>("PRAGMA integrity_check").fetch_one(reader).await?;
                 Ok(result)
             }
             Backend::Postgres(_) => Ok("ok".to_owned()),

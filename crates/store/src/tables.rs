@@ -75,7 +75,8 @@ impl Store {
         let mut tx = self.begin_read().await?;
         let rows: Vec<(String, String)> = match self.kind() {
             BackendKind::Sqlite => {
-                tx.fetch_all("SELECT name, type FROM pragma_table_info($1) ORDER BY cid", &crate::db::args![table]).await?
+                tx.fetch_all("SELECT name, type FROM pragma_table_info($1) ORDER BY cid", &crate::db::args![table])
+                    .await?
             }
             BackendKind::Postgres => {
                 tx.fetch_all(

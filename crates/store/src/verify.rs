@@ -97,7 +97,10 @@ impl Store {
             let (n,): (i64,) = tx.fetch_one(&sql, &[]).await?;
             if n > 0 {
                 let what = if rf.same_clinic { "missing or in another clinic" } else { "missing" };
-                problems.push(format!("{n} {} rows point through {} to a {} row that is {what}", rf.child, rf.column, rf.parent));
+                problems.push(format!(
+                    "{n} {} rows point through {} to a {} row that is {what}",
+                    rf.child, rf.column, rf.parent
+                ));
             }
         }
         for (child, column, parent) in SAME_PATIENT {

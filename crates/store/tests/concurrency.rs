@@ -24,7 +24,17 @@ async fn sixteen_writers_and_sixteen_readers_sqlite() {
     for i in 0..4 {
         patients.push(
             scope
-                .create_patient(NewPatient { mrn: None, given_name: format!("P{i}"), family_name: "Busy".to_owned(), birth_date: date!(1970 - 01 - 01), sex: None, phone: None, email: None, research_consent: false, rems_patient_id: None })
+                .create_patient(NewPatient {
+                    mrn: None,
+                    given_name: format!("P{i}"),
+                    family_name: "Busy".to_owned(),
+                    birth_date: date!(1970 - 01 - 01),
+                    sex: None,
+                    phone: None,
+                    email: None,
+                    research_consent: false,
+                    rems_patient_id: None,
+                })
                 .await
                 .unwrap()
                 .id,
@@ -43,7 +53,13 @@ async fn sixteen_writers_and_sixteen_readers_sqlite() {
         tasks.push(tokio::spawn(async move {
             while Instant::now() < deadline {
                 scope
-                    .record_assessment(NewAssessment { patient_id: patient, course_id: None, session_id: None, items: items.clone(), administered_at: datetime!(2026-11-01 10:00 UTC) })
+                    .record_assessment(NewAssessment {
+                        patient_id: patient,
+                        course_id: None,
+                        session_id: None,
+                        items: items.clone(),
+                        administered_at: datetime!(2026-11-01 10:00 UTC),
+                    })
                     .await
                     .expect("a write failed under contention");
                 writes.fetch_add(1, Ordering::Relaxed);
@@ -51,7 +67,8 @@ async fn sixteen_writers_and_sixteen_readers_sqlite() {
         }));
     }
     for r in 0..16 {
-        let (scope, store, reads) = (scopes[r % 2].clone(), [first.clone(), second.clone()][r % 2].clone(), reads.clone());
+        let (scope, store, reads) =
+            (scopes[r % 2].clone(), [first.clone(), second.clone()][r % 2].clone(), reads.clone());
         tasks.push(tokio::spawn(async move {
             while Instant::now() < deadline {
                 if r % 2 == 0 {

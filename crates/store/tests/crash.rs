@@ -25,8 +25,14 @@ const CHILD_SESSION: &str = "KETAPATH_CRASH_CHILD_SESSION";
 async fn crash_child() {
     let Ok(url) = std::env::var(CHILD_URL) else { return };
     let env_id = |name: &str| uuid::Uuid::parse_str(&std::env::var(name).unwrap()).unwrap();
-    let store = Store::open_with(&DatabaseUrl::parse(&url).unwrap(), OpenMode::MustExist, test_options()).await.unwrap();
-    let actor = Actor { user_id: StaffId(env_id(CHILD_ACTOR)), clinic_id: Some(clinic("crash", 0.0, 0.0).id), role: Role::Nurse, origin: Origin::test() };
+    let store =
+        Store::open_with(&DatabaseUrl::parse(&url).unwrap(), OpenMode::MustExist, test_options()).await.unwrap();
+    let actor = Actor {
+        user_id: StaffId(env_id(CHILD_ACTOR)),
+        clinic_id: Some(clinic("crash", 0.0, 0.0).id),
+        role: Role::Nurse,
+        origin: Origin::test(),
+    };
     let scope = store.for_clinic(&actor).await.unwrap();
     let (patient, session) = (PatientId(env_id(CHILD_PATIENT)), SessionId(env_id(CHILD_SESSION)));
     let items = Items::from_values(Instrument::Phq9, &[1, 2, 3, 0, 1, 2, 3, 0, 0]).unwrap();
@@ -34,13 +40,24 @@ async fn crash_child() {
     for i in 0_i64.. {
         if i % 2 == 0 {
             let a = scope
-                .record_assessment(NewAssessment { patient_id: patient, course_id: None, session_id: Some(session), items: items.clone(), administered_at: datetime!(2026-11-01 10:00 UTC) })
+                .record_assessment(NewAssessment {
+                    patient_id: patient,
+                    course_id: None,
+                    session_id: Some(session),
+                    items: items.clone(),
+                    administered_at: datetime!(2026-11-01 10:00 UTC),
+                })
                 .await
                 .unwrap();
             writeln!(out, "ack assessment {}", a.id).unwrap();
         } else {
             let o = scope
-                .record_observation(NewObservation { session_id: session, observed_at: datetime!(2026-11-01 10:00 UTC), minutes_after_dose: Some(i), measurement: Measurement::HeartRate { bpm: 70 } })
+                .record_observation(NewObservation {
+                    session_id: session,
+                    observed_at: datetime!(2026-11-01 10:00 UTC),
+                    minutes_after_dose: Some(i),
+                    measurement: Measurement::HeartRate { bpm: 70 },
+                })
                 .await
                 .unwrap();
             writeln!(out, "ack observation {}", o.id).unwrap();
@@ -55,11 +72,34 @@ async fn crash_and_recover(db: TestDb) {
     let nurse = staff(store, Some("crash"), Role::Nurse, "nurse@crash.example").await;
     let scope = store.for_clinic(&nurse).await.unwrap();
     let p = scope
-        .create_patient(NewPatient { mrn: None, given_name: "C".to_owned(), family_name: "Rash".to_owned(), birth_date: date!(1970 - 01 - 01), sex: None, phone: None, email: None, research_consent: false, rems_patient_id: None })
+        .create_patient(NewPatient {
+            mrn: None,
+            given_name: "C".to_owned(),
+            family_name: "Rash".to_owned(),
+            birth_date: date!(1970 - 01 - 01),
+            sex: None,
+            phone: None,
+            email: None,
+            research_consent: false,
+            rems_patient_id: None,
+        })
         .await
         .unwrap();
-    let course = scope.create_course(NewCourse { patient_id: p.id, treatment: "iv_ketamine".to_owned(), planned_sessions: None, prescriber_id: None, started_on: None, notes: None }).await.unwrap();
-    let session = scope.create_session(NewSession { course_id: course.id, scheduled_at: None, monitored_by: None }).await.unwrap();
+    let course = scope
+        .create_course(NewCourse {
+            patient_id: p.id,
+            treatment: "iv_ketamine".to_owned(),
+            planned_sessions: None,
+            prescriber_id: None,
+            started_on: None,
+            notes: None,
+        })
+        .await
+        .unwrap();
+    let session = scope
+        .create_session(NewSession { course_id: course.id, scheduled_at: None, monitored_by: None })
+        .await
+        .unwrap();
     let url = match &db.url {
         DatabaseUrl::Sqlite { path } => format!("sqlite://{}", path.display()),
         DatabaseUrl::Postgres { url } => url.clone(),
@@ -110,7 +150,8 @@ async fn crash_and_recover(db: TestDb) {
     let reopened = Store::open_with(&db.url, OpenMode::MustExist, test_options()).await.unwrap();
     assert_eq!(reopened.integrity_check().await.unwrap(), "ok");
     let scope = reopened.for_clinic(&nurse).await.unwrap();
-    let assessments: std::collections::HashSet<_> = scope.assessments(p.id).await.unwrap().into_iter().map(|a| a.id.0).collect();
+    let assessments: std::collections::HashSet<_> =
+        scope.assessments(p.id).await.unwrap().into_iter().map(|a| a.id.0).collect();
     let observations: std::collections::HashSet<_> =
         scope.session(session.id).await.unwrap().observations.into_iter().map(|o| o.id.0).collect();
     for (kind, id) in &acked {

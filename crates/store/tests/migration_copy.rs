@@ -39,7 +39,8 @@ async fn forward_from_previous_version(url: &DatabaseUrl, mode: OpenMode) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn previous_version_with_data_migrates_forward_sqlite() {
     let dir = tempfile::tempdir().unwrap();
-    forward_from_previous_version(&DatabaseUrl::Sqlite { path: dir.path().join("old.db") }, OpenMode::CreateIfMissing).await;
+    forward_from_previous_version(&DatabaseUrl::Sqlite { path: dir.path().join("old.db") }, OpenMode::CreateIfMissing)
+        .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

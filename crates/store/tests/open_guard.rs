@@ -37,13 +37,16 @@ async fn backup_is_consistent_and_restorable() {
     let store = Store::open_with(&url, OpenMode::CreateIfMissing, Default::default()).await.unwrap();
     store.migrate().await.unwrap();
     store
-        .upsert_clinics(&[serde_json::from_value(serde_json::json!({
-            "id": "c-1", "name": "N", "address": {"street": "s", "city": "c", "state": "NY", "zip": "10001"},
-            "position": {"lat": 40.0, "lon": -74.0}, "phone": null, "website": null, "offers": ["tms"],
-            "payment": [], "telehealth": false, "languages": ["en"], "accepting_new_patients": true,
-            "rems_certified": false, "last_verified": null
-        }))
-        .unwrap()], ketapath_store::ListingAuthor::AdminCli)
+        .upsert_clinics(
+            &[serde_json::from_value(serde_json::json!({
+                "id": "c-1", "name": "N", "address": {"street": "s", "city": "c", "state": "NY", "zip": "10001"},
+                "position": {"lat": 40.0, "lon": -74.0}, "phone": null, "website": null, "offers": ["tms"],
+                "payment": [], "telehealth": false, "languages": ["en"], "accepting_new_patients": true,
+                "rems_certified": false, "last_verified": null
+            }))
+            .unwrap()],
+            ketapath_store::ListingAuthor::AdminCli,
+        )
         .await
         .unwrap();
     let out = dir.path().join("backup.db");

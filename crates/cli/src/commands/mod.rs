@@ -2,3 +2,4 @@
 
 pub mod score;
 pub mod screen;
+pub mod store;

@@ -161,15 +161,30 @@ pub struct NewDose {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Measurement {
-    BloodPressure { systolic: u16, diastolic: u16 },
-    HeartRate { bpm: u16 },
-    Spo2 { percent: u8 },
-    RespiratoryRate { per_minute: u16 },
+    BloodPressure {
+        systolic: u16,
+        diastolic: u16,
+    },
+    HeartRate {
+        bpm: u16,
+    },
+    Spo2 {
+        percent: u8,
+    },
+    RespiratoryRate {
+        per_minute: u16,
+    },
     /// MOAA/S score, 0 (unresponsive) to 5 (alert).
-    Moaas { score: u8 },
+    Moaas {
+        score: u8,
+    },
     /// CADSS total.
-    Cadss { total: u16 },
-    Note { text: String },
+    Cadss {
+        total: u16,
+    },
+    Note {
+        text: String,
+    },
 }
 
 impl Measurement {
