@@ -19,7 +19,7 @@ use crate::store::Store;
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 /// The advisory lock key that serializes audit appends on PostgreSQL ("KPAUDIT" in ASCII, as a number).
-const AUDIT_LOCK_KEY: i64 = 0x4b50_4155_4449_54;
+const AUDIT_LOCK_KEY: i64 = 0x004b_5041_5544_4954;
 
 /// What one event says, before it is numbered and chained.
 #[derive(Debug, Clone)]

@@ -41,9 +41,9 @@ value_from!(Int, i64);
 value_from!(Real, f64);
 value_from!(Bool, bool);
 
-/// Builds a `Vec<Value>` from expressions convertible into [`Value`].
+/// Builds an array of [`Value`]s from expressions convertible into them.
 macro_rules! args {
-    ($($v:expr),* $(,)?) => { vec![$($crate::db::Value::from($v)),*] };
+    ($($v:expr),* $(,)?) => { [$($crate::db::Value::from($v)),*] };
 }
 pub(crate) use args;
 

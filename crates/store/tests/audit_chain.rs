@@ -1,5 +1,8 @@
 //! The audit log is append-only, and `verify` names the first edited or deleted event.
 
+// Test helpers outside #[test] functions may unwrap and print too: a panic there is a failed test.
+#![allow(clippy::unwrap_used, clippy::print_stdout)]
+
 mod common;
 
 use common::{TestDb, clinic, staff};

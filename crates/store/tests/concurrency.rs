@@ -1,6 +1,9 @@
 //! Many writers and readers at once on one SQLite file, through two independent stores (as two processes
 //! would): no `database is locked` error reaches a caller, and every write lands.
 
+// Test helpers outside #[test] functions may unwrap and print too: a panic there is a failed test.
+#![allow(clippy::unwrap_used, clippy::print_stdout)]
+
 mod common;
 
 use std::sync::Arc;

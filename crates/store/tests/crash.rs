@@ -3,6 +3,9 @@
 //!
 //! The test binary re-executes itself as the child (`--exact crash_child`), selected by an environment variable.
 
+// Test helpers outside #[test] functions may unwrap and print too: a panic there is a failed test.
+#![allow(clippy::unwrap_used, clippy::print_stdout)]
+
 mod common;
 
 use std::io::{BufRead, BufReader, Write};

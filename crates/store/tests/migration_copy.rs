@@ -1,6 +1,9 @@
 //! Migrations forward from empty and from the previous schema version with data, the table catalog, and `copy`
 //! between backends compared table by table.
 
+// Test helpers outside #[test] functions may unwrap and print too: a panic there is a failed test.
+#![allow(clippy::unwrap_used, clippy::print_stdout)]
+
 mod common;
 
 use common::seed::seed;

@@ -1,5 +1,8 @@
 //! The guard against a mistyped URL silently creating an empty database.
 
+// Test helpers outside #[test] functions may unwrap and print too: a panic there is a failed test.
+#![allow(clippy::unwrap_used, clippy::print_stdout)]
+
 use ketapath_store::{DatabaseUrl, OpenMode, Store, StoreError};
 
 #[tokio::test]

@@ -1,6 +1,9 @@
 //! Cross-clinic isolation: through a scope bound to clinic B, every entity of clinic A answers "not found" or is
 //! absent from lists, exactly like a record that does not exist.
 
+// Test helpers outside #[test] functions may unwrap and print too: a panic there is a failed test.
+#![allow(clippy::unwrap_used, clippy::print_stdout)]
+
 mod common;
 
 use common::{TestDb, clinic, staff};

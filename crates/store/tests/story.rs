@@ -1,5 +1,8 @@
 //! The conformance story: every store operation, once, in the order a clinic meets them, on each backend.
 
+// Test helpers outside #[test] functions may unwrap and print too: a panic there is a failed test.
+#![allow(clippy::unwrap_used, clippy::print_stdout)]
+
 mod common;
 
 use common::{TestDb, clinic, staff};

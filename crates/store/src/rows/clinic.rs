@@ -61,7 +61,7 @@ fn split_list(s: &str) -> impl Iterator<Item = &str> {
 pub(crate) fn clinic_values(c: &Clinic, version: i64, updated_at: i64) -> StoreResult<Vec<Value>> {
     let hours = serde_json::to_string(&c.hours).map_err(|e| StoreError::invalid("hours", e.to_string()))?;
     let languages = c.languages.iter().map(|l| l.as_str()).collect::<Vec<_>>().join(";");
-    Ok(args![
+    Ok(Vec::from(args![
         c.id.as_str(),
         c.name.as_str(),
         c.address.street.as_str(),
@@ -88,7 +88,7 @@ pub(crate) fn clinic_values(c: &Clinic, version: i64, updated_at: i64) -> StoreR
         version,
         updated_at,
         false,
-    ])
+    ]))
 }
 
 impl ClinicRow {

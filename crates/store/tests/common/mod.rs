@@ -1,6 +1,6 @@
 //! Test harness shared by the store's integration tests: a fresh database per test on SQLite, and on PostgreSQL
 //! when `KETAPATH_TEST_POSTGRES_URL` is set; `verify()` after every test; fixtures for clinics and staff.
-#![allow(dead_code)]
+#![allow(dead_code, clippy::unwrap_used, clippy::print_stdout)]
 
 use std::sync::Arc;
 
