@@ -78,7 +78,7 @@ impl ListingAuthor<'_> {
     }
 }
 
-fn upsert_sql(rows: usize) -> String {
+fn upsert_sql(kind: BackendKind, rows: usize) -> String {
     let columns: Vec<&str> = CLINIC_COLUMNS.split(',').map(str::trim).collect();
     let mut sql = format!("INSERT INTO clinics ({CLINIC_COLUMNS}) VALUES ");
     for r in 0..rows {
@@ -86,7 +86,7 @@ fn upsert_sql(rows: usize) -> String {
             sql.push_str(", ");
         }
         let placeholders: Vec<String> =
-            (1..=CLINIC_COLUMN_COUNT).map(|c| format!("${}", r * CLINIC_COLUMN_COUNT + c)).collect();
+            (1..=CLINIC_COLUMN_COUNT).map(|c| kind.placeholder(r * CLINIC_COLUMN_COUNT + c)).collect();
         sql.push('(');
         sql.push_str(&placeholders.join(", "));
         sql.push(')');
@@ -134,13 +134,14 @@ impl Store {
 
         let mut tx = self.begin_write().await?;
         let version = next_listing_version(&mut tx).await?;
-        let full_batch_sql = upsert_sql(UPSERT_BATCH);
+        let full_batch_sql = upsert_sql(tx.kind(), UPSERT_BATCH);
         for chunk in unique.chunks(UPSERT_BATCH) {
             let mut values: Vec<Value> = Vec::with_capacity(chunk.len() * CLINIC_COLUMN_COUNT);
             for c in chunk {
                 values.extend(clinic_values(c, version, now)?);
             }
-            let sql = if chunk.len() == UPSERT_BATCH { full_batch_sql.clone() } else { upsert_sql(chunk.len()) };
+            let sql =
+                if chunk.len() == UPSERT_BATCH { full_batch_sql.clone() } else { upsert_sql(tx.kind(), chunk.len()) };
             tx.execute(&sql, &values).await?;
         }
         let what = match unique.as_slice() {

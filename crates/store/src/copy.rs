@@ -24,6 +24,7 @@ pub async fn copy_database(from: &Store, to: &Store) -> StoreResult<CopyReport> 
     if let Some((table, n)) = counts.iter().find(|(_, n)| *n > 0) {
         return Err(StoreError::invalid("to", format!("the target database is not empty ({n} rows in {table})")));
     }
+    let target_kind = to.kind();
     let mut tx = to.begin_write().await?;
     let mut report = Vec::new();
     for table in TABLES {
@@ -43,7 +44,8 @@ pub async fn copy_database(from: &Store, to: &Store) -> StoreResult<CopyReport> 
                 if r > 0 {
                     sql.push_str(", ");
                 }
-                let p: Vec<String> = (1..=columns.len()).map(|c| format!("${}", r * columns.len() + c)).collect();
+                let p: Vec<String> =
+                    (1..=columns.len()).map(|c| target_kind.placeholder(r * columns.len() + c)).collect();
                 sql.push('(');
                 sql.push_str(&p.join(", "));
                 sql.push(')');

@@ -71,6 +71,18 @@ pub(crate) enum Backend {
     Postgres(PgPool),
 }
 
+impl BackendKind {
+    /// The `n`-th (1-based) parameter placeholder for generated multi-row statements. Hand-written queries use
+    /// `$n` on both backends; generated bulk statements use anonymous `?` on SQLite because sqlx looks up every
+    /// named parameter by a linear scan, which makes a statement with thousands of `$n` parameters quadratic.
+    pub(crate) fn placeholder(self, n: usize) -> String {
+        match self {
+            BackendKind::Sqlite => "?".to_owned(),
+            BackendKind::Postgres => format!("${n}"),
+        }
+    }
+}
+
 impl Backend {
     pub(crate) fn kind(&self) -> BackendKind {
         match self {
