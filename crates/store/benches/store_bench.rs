@@ -3,7 +3,8 @@
 //!
 //! Run: `cargo bench -p ketapath-store --bench store_bench` (SQLite), with
 //! `KETAPATH_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/test` for PostgreSQL too, and
-//! `KETAPATH_BENCH_CLINICS=1000000` to size the listing import (default 100,000).
+//! `KETAPATH_BENCH_CLINICS=1000000` to size the listing import (default 100,000); `KETAPATH_BENCH_ONLY=listings`
+//! runs only the listing part.
 
 // A benchmark binary reports on the terminal; a failure is a crash of the benchmark, which is what we want.
 #![allow(clippy::print_stdout, clippy::unwrap_used)]
@@ -53,6 +54,13 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 
 async fn run(label: &str, store: &Store, clinics: usize) {
     store.migrate().await.unwrap();
+    if std::env::var("KETAPATH_BENCH_ONLY").as_deref() != Ok("listings") {
+        clinical(label, store).await;
+    }
+    listings(label, store, clinics).await;
+}
+
+async fn clinical(label: &str, store: &Store) {
     store.upsert_clinics(&[clinic(0)], ListingAuthor::AdminCli).await.unwrap();
     let admin = store
         .unscoped_for_admin_cli_and_tests()
@@ -175,7 +183,9 @@ async fn run(label: &str, store: &Store, clinics: usize) {
         percentile(&times, 0.5).as_secs_f64() * 1000.0,
         percentile(&times, 0.95).as_secs_f64() * 1000.0
     );
+}
 
+async fn listings(label: &str, store: &Store, clinics: usize) {
     let all: Vec<Clinic> = (1..=clinics).map(clinic).collect();
     let start = Instant::now();
     store.upsert_clinics(&all, ListingAuthor::AdminCli).await.unwrap();
