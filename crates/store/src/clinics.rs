@@ -20,6 +20,7 @@ use crate::domain::{Actor, AuditAction, ClinicChange, ClinicChanges, Role};
 use crate::error::{StoreError, StoreResult};
 use crate::rows::clinic::{CLINIC_COLUMN_COUNT, CLINIC_COLUMNS, ClinicRow, clinic_values};
 use crate::store::Store;
+use crate::url::DatabaseUrl;
 
 /// The PostgreSQL channel on which listing writes are announced.
 pub const CLINICS_CHANNEL: &str = "ketapath_clinics";
@@ -189,21 +190,37 @@ impl Store {
     }
 
     /// Streams every live listing to `f`, in storage order, without holding them all in memory at once.
-    /// There is deliberately no ORDER BY: on SQLite ordering by the text id walks the id index and looks each
-    /// row up at random, several times slower than the sequential scan that building a search index needs.
+    /// There is no ORDER BY: on SQLite ordering by the text id walks the id index and looks each row up at
+    /// random, several times slower than the sequential scan that building a search index needs.
+    ///
+    /// To build an index that stays fresh, read [`Store::listing_version`] first, stream, then apply
+    /// [`Store::clinic_changes_since`] that version.
     pub async fn for_each_clinic(&self, mut f: impl FnMut(Clinic)) -> StoreResult<()> {
-        let sql = format!("SELECT {CLINIC_COLUMNS} FROM clinics WHERE deleted = $1");
-        match self.backend() {
-            Backend::Sqlite { reader, .. } => {
-                let mut rows = sqlx::query_as::<Sqlite, ClinicRow>(&sql).bind(false).fetch(reader);
-                while let Some(row) = rows.try_next().await? {
-                    f(row.into_clinic()?);
+        match (self.backend(), self.url()) {
+            (Backend::Sqlite { .. }, DatabaseUrl::Sqlite { path }) => {
+                let (tx, mut rx) = tokio::sync::mpsc::channel(8);
+                let path = path.clone();
+                let scan = tokio::task::spawn_blocking(move || sqlite_scan(&path, &tx));
+                while let Some(batch) = rx.recv().await {
+                    batch.into_iter().for_each(&mut f);
                 }
+                scan.await.map_err(|e| StoreError::Unsupported(format!("the listing scan stopped: {e}")))??;
             }
-            Backend::Postgres(pool) => {
-                let mut rows = sqlx::query_as::<Postgres, ClinicRow>(&sql).bind(false).fetch(pool);
-                while let Some(row) = rows.try_next().await? {
-                    f(row.into_clinic()?);
+            _ => {
+                let sql = format!("SELECT {CLINIC_COLUMNS} FROM clinics WHERE deleted = $1");
+                match self.backend() {
+                    Backend::Postgres(pool) => {
+                        let mut rows = sqlx::query_as::<Postgres, ClinicRow>(&sql).bind(false).fetch(pool);
+                        while let Some(row) = rows.try_next().await? {
+                            f(row.into_clinic()?);
+                        }
+                    }
+                    Backend::Sqlite { reader, .. } => {
+                        let mut rows = sqlx::query_as::<Sqlite, ClinicRow>(&sql).bind(false).fetch(reader);
+                        while let Some(row) = rows.try_next().await? {
+                            f(row.into_clinic()?);
+                        }
+                    }
                 }
             }
         }
@@ -282,4 +299,62 @@ impl ClinicChangeListener {
             }
         }
     }
+}
+
+/// Listings decoded per message of the SQLite scan.
+const SCAN_BATCH: usize = 1024;
+
+/// Reads every live listing of a SQLite file on its own read-only connection, synchronously, in batches.
+///
+/// SQLite-specific on purpose: sqlx's SQLite driver spends several microseconds per row (an allocation per
+/// column under SQLite's memory mutex, a channel message per row), so a million listings took about 7 s through
+/// it; rusqlite on the same SQLite library reads them in well under the 3 s the search index may take. The
+/// connection sees one WAL snapshot, so the scan is consistent.
+fn sqlite_scan(path: &std::path::Path, tx: &tokio::sync::mpsc::Sender<Vec<Clinic>>) -> StoreResult<()> {
+    use rusqlite::OpenFlags;
+    let conn = rusqlite::Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    let mut statement = conn.prepare(&format!("SELECT {CLINIC_COLUMNS} FROM clinics WHERE deleted = 0"))?;
+    let mut rows = statement.query([])?;
+    let mut batch = Vec::with_capacity(SCAN_BATCH);
+    // Column positions follow CLINIC_COLUMNS.
+    while let Some(r) = rows.next()? {
+        let row = ClinicRow {
+            id: r.get(0)?,
+            name: r.get(1)?,
+            street: r.get(2)?,
+            city: r.get(3)?,
+            state: r.get(4)?,
+            zip: r.get(5)?,
+            lat: r.get(6)?,
+            lon: r.get(7)?,
+            position_source: r.get(8)?,
+            phone: r.get(9)?,
+            website: r.get(10)?,
+            offers: r.get(11)?,
+            payment: r.get(12)?,
+            telehealth: r.get(13)?,
+            languages: r.get(14)?,
+            accepting_new_patients: r.get(15)?,
+            rems_certified: r.get(16)?,
+            last_verified: r.get(17)?,
+            verified_by: r.get(18)?,
+            hours: r.get(19)?,
+            accessibility: r.get(20)?,
+            description: r.get(21)?,
+            demo: r.get(22)?,
+            deleted: r.get(25)?,
+        };
+        batch.push(row.into_clinic()?);
+        if batch.len() == SCAN_BATCH && tx.blocking_send(std::mem::take(&mut batch)).is_err() {
+            return Ok(());
+        }
+    }
+    if !batch.is_empty() {
+        let _ = tx.blocking_send(batch);
+    }
+    Ok(())
 }

@@ -8,6 +8,9 @@ pub enum StoreError {
     /// The database answered with an error (connection, constraint, I/O).
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
+    /// The direct SQLite reader of the bulk listing scan failed.
+    #[error("database error while scanning listings: {0}")]
+    Scan(#[from] rusqlite::Error),
     /// Applying the migrations failed.
     #[error("migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
