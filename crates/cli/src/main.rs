@@ -39,6 +39,8 @@ enum Command {
     Score(commands::score::ScoreArgs),
     /// List the clinical rules with their versions, sources and confidence tags.
     Rules(commands::rules::RulesArgs),
+    #[command(flatten)]
+    Store(commands::store::StoreCommand),
 }
 
 fn main() -> ExitCode {
@@ -54,6 +56,7 @@ fn main() -> ExitCode {
         Command::Screen(args) => commands::screen::run(&args),
         Command::Score(args) => commands::score::run(&args),
         Command::Rules(args) => commands::rules::run(&args),
+        Command::Store(cmd) => commands::store::run(cmd, cli.db.as_deref()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,1 +1,45 @@
-//! PLACEHOLDER: persistence for KetaPath (issue 3).
+//! Persistence for KetaPath: one [`Store`] over SQLite (the embedded default) or PostgreSQL (clinic networks and
+//! national directories, with several stateless servers in front), migrations per backend, and the audit log.
+//!
+//! Architecture invariants kept here:
+//! - this is the only crate that writes SQL; each query is written once in portable SQL (`db.rs`);
+//! - patient data is reachable only through a [`ClinicScope`] bound to one clinic and role, and every read or
+//!   write of it appends a hash-chained audit event in the same transaction; the bypass is
+//!   [`Store::unscoped_for_admin_cli_and_tests`];
+//! - domain types (`domain/`) are separate from row types (`rows/`); ids are UUIDv7; instants are UTC;
+//! - no patient value is ever logged.
+
+mod admin;
+mod audit;
+mod auth;
+mod backup;
+mod clinics;
+mod clock;
+mod copy;
+mod db;
+pub mod domain;
+mod error;
+mod public;
+mod rows;
+mod scope;
+mod scope_patients;
+mod scope_referrals;
+mod scope_treatment;
+mod store;
+mod tables;
+mod url;
+mod verify;
+
+pub use admin::UnscopedAdminHandle;
+pub use audit::{BadEvent, ChainReport, GENESIS_HASH};
+pub use backup::{BackupMethod, restore_sqlite};
+pub use clinics::{CLINICS_CHANNEL, ClinicChangeListener, ListingAuthor};
+pub use clock::{Clock, SteppingClock, SystemClock, truncate_to_micros};
+pub use copy::{CopyReport, copy_database};
+pub use db::BackendKind;
+pub use error::{StoreError, StoreResult};
+pub use scope::ClinicScope;
+pub use store::{Store, StoreOptions};
+pub use tables::TABLES;
+pub use url::{DEFAULT_DATABASE_URL, DatabaseUrl, OpenMode};
+pub use verify::VerifyReport;

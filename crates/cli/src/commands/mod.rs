@@ -3,3 +3,4 @@
 pub mod rules;
 pub mod score;
 pub mod screen;
+pub mod store;

@@ -1,0 +1,209 @@
+//! Staff accounts and API tokens: the look-ups authentication needs before any scope exists.
+
+use time::OffsetDateTime;
+
+use crate::audit::{self, AuditEntry};
+use crate::clock::to_micros;
+use crate::db::{Tx, args};
+use crate::domain::{Actor, ApiToken, ApiTokenId, AuditAction, NewApiToken, NewStaffUser, Role, StaffId, StaffUser};
+use crate::error::{StoreError, StoreResult};
+use crate::rows::staff::{API_TOKEN_COLUMNS, ApiTokenRow, STAFF_COLUMNS, StaffRow};
+use crate::store::Store;
+
+/// Checks a new account and inserts it; shared by the clinic scope and the admin handle.
+pub(crate) async fn insert_staff(tx: &mut Tx, now: i64, new: &NewStaffUser) -> StoreResult<StaffUser> {
+    let email = new.email.trim().to_ascii_lowercase();
+    if email.is_empty() || !email.contains('@') || email.len() > 254 {
+        return Err(StoreError::invalid("email", "must be an e-mail address"));
+    }
+    if new.display_name.trim().is_empty() {
+        return Err(StoreError::invalid("display_name", "must not be empty"));
+    }
+    if new.role.is_clinic_role() != new.clinic_id.is_some() {
+        return Err(StoreError::invalid(
+            "clinic_id",
+            format!("the {} role {} a clinic", new.role, if new.role.is_clinic_role() { "needs" } else { "has no" }),
+        ));
+    }
+    if let Some(clinic) = &new.clinic_id {
+        let (n,): (i64,) = tx.fetch_one("SELECT COUNT(*) FROM clinics WHERE id = $1", &args![clinic.as_str()]).await?;
+        if n == 0 {
+            return Err(StoreError::NotFound { entity: "clinic" });
+        }
+    }
+    let (taken,): (i64,) = tx.fetch_one("SELECT COUNT(*) FROM staff_users WHERE email = $1", &args![&email]).await?;
+    if taken > 0 {
+        return Err(StoreError::invalid("email", "an account with this e-mail exists"));
+    }
+    let at = crate::clock::from_micros("staff_users", now)?;
+    let user = StaffUser {
+        id: StaffId::new(at),
+        clinic_id: new.clinic_id.clone(),
+        email,
+        display_name: new.display_name.trim().to_owned(),
+        role: new.role,
+        password_hash: new.password_hash.clone(),
+        active: true,
+        created_at: at,
+        updated_at: at,
+    };
+    tx.execute(
+        &format!("INSERT INTO staff_users ({STAFF_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"),
+        &args![
+            user.id.to_text(),
+            user.clinic_id.as_ref().map(|c| c.as_str()),
+            &user.email,
+            &user.display_name,
+            user.role.code(),
+            user.password_hash.clone(),
+            true,
+            now,
+            now,
+        ],
+    )
+    .await?;
+    Ok(user)
+}
+
+fn actor_entry<'a>(actor: &'a Actor, action: AuditAction, entity: &'static str, entity_id: String) -> AuditEntry<'a> {
+    AuditEntry {
+        actor_id: Some(actor.user_id.to_text()),
+        actor_role: actor.role.code(),
+        clinic_id: actor.clinic_id.as_ref().map(|c| c.as_str()),
+        action,
+        entity,
+        entity_id,
+        origin: actor.origin.as_str(),
+    }
+}
+
+impl Store {
+    /// A staff account by id.
+    pub async fn staff_user(&self, id: StaffId) -> StoreResult<Option<StaffUser>> {
+        let mut tx = self.begin_read().await?;
+        let row: Option<StaffRow> = tx
+            .fetch_optional(&format!("SELECT {STAFF_COLUMNS} FROM staff_users WHERE id = $1"), &args![id.to_text()])
+            .await?;
+        row.map(StaffRow::into_domain).transpose()
+    }
+
+    /// A staff account by e-mail (case-insensitive), for login.
+    pub async fn staff_user_by_email(&self, email: &str) -> StoreResult<Option<StaffUser>> {
+        let mut tx = self.begin_read().await?;
+        let row: Option<StaffRow> = tx
+            .fetch_optional(
+                &format!("SELECT {STAFF_COLUMNS} FROM staff_users WHERE email = $1"),
+                &args![email.trim().to_ascii_lowercase()],
+            )
+            .await?;
+        row.map(StaffRow::into_domain).transpose()
+    }
+
+    /// Sets a user's password hash (the user themself, or a platform admin).
+    pub async fn set_password_hash(&self, by: &Actor, user: StaffId, hash: &str) -> StoreResult<()> {
+        if by.user_id != user && by.role != Role::PlatformAdmin {
+            return Err(StoreError::Denied("only the user or a platform admin may set a password".to_owned()));
+        }
+        let now = to_micros(self.now());
+        let mut tx = self.begin_write().await?;
+        let n = tx
+            .execute(
+                "UPDATE staff_users SET password_hash = $1, updated_at = $2 WHERE id = $3",
+                &args![hash, now, user.to_text()],
+            )
+            .await?;
+        if n == 0 {
+            return Err(StoreError::NotFound { entity: "staff user" });
+        }
+        audit::append(&mut tx, now, &actor_entry(by, AuditAction::Update, "staff_user", user.to_text())).await?;
+        tx.commit().await
+    }
+
+    /// Creates an API token for `new.user_id` (the user themself, or a platform admin).
+    pub async fn create_api_token(&self, by: &Actor, new: NewApiToken) -> StoreResult<ApiToken> {
+        if by.user_id != new.user_id && by.role != Role::PlatformAdmin {
+            return Err(StoreError::Denied("only the user or a platform admin may create a token".to_owned()));
+        }
+        if new.token_hash.len() != 64 || !new.token_hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(StoreError::invalid("token_hash", "must be a hex SHA-256"));
+        }
+        let at = self.now();
+        let now = to_micros(at);
+        let token = ApiToken {
+            id: ApiTokenId::new(at),
+            user_id: new.user_id,
+            name: new.name,
+            token_hash: new.token_hash.to_ascii_lowercase(),
+            created_at: crate::clock::truncate_to_micros(at),
+            expires_at: new.expires_at.map(crate::clock::truncate_to_micros),
+            revoked_at: None,
+        };
+        let mut tx = self.begin_write().await?;
+        tx.execute(
+            &format!("INSERT INTO api_tokens ({API_TOKEN_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)"),
+            &args![
+                token.id.to_text(),
+                token.user_id.to_text(),
+                &token.name,
+                &token.token_hash,
+                now,
+                token.expires_at.map(to_micros),
+                None::<i64>,
+            ],
+        )
+        .await?;
+        audit::append(&mut tx, now, &actor_entry(by, AuditAction::Create, "api_token", token.id.to_text())).await?;
+        tx.commit().await?;
+        Ok(token)
+    }
+
+    /// The live token with this hash and its active user: not revoked, not expired at `now`.
+    pub async fn api_token_by_hash(
+        &self,
+        hash: &str,
+        now: OffsetDateTime,
+    ) -> StoreResult<Option<(ApiToken, StaffUser)>> {
+        let mut tx = self.begin_read().await?;
+        let row: Option<ApiTokenRow> = tx
+            .fetch_optional(
+                &format!(
+                    "SELECT {API_TOKEN_COLUMNS} FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL \
+                     AND (expires_at IS NULL OR expires_at > $2)"
+                ),
+                &args![hash.to_ascii_lowercase(), to_micros(now)],
+            )
+            .await?;
+        let Some(token) = row.map(ApiTokenRow::into_domain).transpose()? else { return Ok(None) };
+        let user: Option<StaffRow> = tx
+            .fetch_optional(
+                &format!("SELECT {STAFF_COLUMNS} FROM staff_users WHERE id = $1 AND active = $2"),
+                &args![token.user_id.to_text(), true],
+            )
+            .await?;
+        Ok(user.map(StaffRow::into_domain).transpose()?.map(|u| (token, u)))
+    }
+
+    /// Revokes a token (its owner, or a platform admin). Returns whether a live token was revoked.
+    pub async fn revoke_api_token(&self, by: &Actor, id: ApiTokenId) -> StoreResult<bool> {
+        let now = to_micros(self.now());
+        let mut tx = self.begin_write().await?;
+        let owner: Option<(String,)> =
+            tx.fetch_optional("SELECT user_id FROM api_tokens WHERE id = $1", &args![id.to_text()]).await?;
+        match owner {
+            None => return Err(StoreError::NotFound { entity: "api token" }),
+            Some((owner,)) if owner != by.user_id.to_text() && by.role != Role::PlatformAdmin => {
+                return Err(StoreError::NotFound { entity: "api token" });
+            }
+            Some(_) => {}
+        }
+        let n = tx
+            .execute(
+                "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
+                &args![now, id.to_text()],
+            )
+            .await?;
+        audit::append(&mut tx, now, &actor_entry(by, AuditAction::Update, "api_token", id.to_text())).await?;
+        tx.commit().await?;
+        Ok(n > 0)
+    }
+}

@@ -1,0 +1,360 @@
+//! Clinic listings: atomic bulk upsert, reads for search-index building, deletion, and the change feed that
+//! keeps several servers' in-memory indexes fresh.
+//!
+//! Every write takes the next `listing_version` (one per transaction, serialized like audit appends) and stamps
+//! it on the rows it touches; a server that has applied version V asks for `changes_since(V)`. Deleted listings
+//! stay as tombstones so the feed can report them. On PostgreSQL each write also sends `NOTIFY ketapath_clinics`
+//! with the new version as payload.
+
+use std::collections::HashMap;
+
+use futures_util::TryStreamExt;
+use ketapath_directory::{Clinic, ClinicId};
+use sqlx::postgres::PgListener;
+use sqlx::{Postgres, Sqlite};
+
+use crate::audit::{self, AuditEntry};
+use crate::clock::to_micros;
+use crate::db::{Backend, BackendKind, Tx, Value, args};
+use crate::domain::{Actor, AuditAction, ClinicChange, ClinicChanges, Role};
+use crate::error::{StoreError, StoreResult};
+use crate::rows::clinic::{CLINIC_COLUMN_COUNT, CLINIC_COLUMNS, ClinicRow, clinic_values};
+use crate::store::Store;
+use crate::url::DatabaseUrl;
+
+/// The PostgreSQL channel on which listing writes are announced.
+pub const CLINICS_CHANNEL: &str = "ketapath_clinics";
+
+/// Serializes listing-version allocation on PostgreSQL ("KPLIST").
+const LISTING_LOCK_KEY: i64 = 0x4b50_4c49_5354;
+
+/// Rows per multi-row INSERT: 500 × 26 parameters stays well under SQLite's 32,766-parameter limit and
+/// PostgreSQL's 65,535.
+const UPSERT_BATCH: usize = 500;
+
+/// Who changes listings: a platform admin through the web, or the admin CLI on the server.
+#[derive(Debug, Clone, Copy)]
+pub enum ListingAuthor<'a> {
+    Staff(&'a Actor),
+    AdminCli,
+}
+
+impl ListingAuthor<'_> {
+    fn entry(&self, action: AuditAction, entity_id: String) -> StoreResult<AuditEntry<'_>> {
+        Ok(match self {
+            ListingAuthor::Staff(actor) => {
+                if actor.role != Role::PlatformAdmin && actor.role != Role::ClinicAdmin {
+                    return Err(StoreError::Denied(format!("{} may not change listings", actor.role)));
+                }
+                AuditEntry {
+                    actor_id: Some(actor.user_id.to_text()),
+                    actor_role: actor.role.code(),
+                    clinic_id: actor.clinic_id.as_ref().map(ClinicId::as_str),
+                    action,
+                    entity: "clinic",
+                    entity_id,
+                    origin: actor.origin.as_str(),
+                }
+            }
+            ListingAuthor::AdminCli => AuditEntry {
+                actor_id: None,
+                actor_role: "system",
+                clinic_id: None,
+                action,
+                entity: "clinic",
+                entity_id,
+                origin: "cli",
+            },
+        })
+    }
+
+    /// A clinic admin may change only the own clinic's listing.
+    fn check_clinic(&self, id: &ClinicId) -> StoreResult<()> {
+        match self {
+            ListingAuthor::Staff(actor) if actor.role == Role::ClinicAdmin && actor.clinic_id.as_ref() != Some(id) => {
+                Err(StoreError::NotFound { entity: "clinic" })
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+fn upsert_sql(kind: BackendKind, rows: usize) -> String {
+    let columns: Vec<&str> = CLINIC_COLUMNS.split(',').map(str::trim).collect();
+    let mut sql = format!("INSERT INTO clinics ({CLINIC_COLUMNS}) VALUES ");
+    for r in 0..rows {
+        if r > 0 {
+            sql.push_str(", ");
+        }
+        let placeholders: Vec<String> =
+            (1..=CLINIC_COLUMN_COUNT).map(|c| kind.placeholder(r * CLINIC_COLUMN_COUNT + c)).collect();
+        sql.push('(');
+        sql.push_str(&placeholders.join(", "));
+        sql.push(')');
+    }
+    let updates: Vec<String> = columns.iter().skip(1).map(|c| format!("{c} = excluded.{c}")).collect();
+    sql.push_str(" ON CONFLICT (id) DO UPDATE SET ");
+    sql.push_str(&updates.join(", "));
+    sql
+}
+
+/// Allocates the next listing version inside `tx` (which then holds the listing lock until commit).
+async fn next_listing_version(tx: &mut Tx) -> StoreResult<i64> {
+    if tx.kind() == BackendKind::Postgres {
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &args![LISTING_LOCK_KEY]).await?;
+    }
+    let (current,): (i64,) = tx.fetch_one("SELECT COALESCE(MAX(listing_version), 0) FROM clinics", &[]).await?;
+    Ok(current + 1)
+}
+
+async fn notify(tx: &mut Tx, version: i64) -> StoreResult<()> {
+    if tx.kind() == BackendKind::Postgres {
+        tx.execute("SELECT pg_notify($1, $2)", &args![CLINICS_CHANNEL, version.to_string()]).await?;
+    }
+    Ok(())
+}
+
+impl Store {
+    /// Inserts or updates many listings in one transaction: all of them or none. Returns the new listing version.
+    /// When an id appears more than once, the last record wins.
+    pub async fn upsert_clinics(&self, clinics: &[Clinic], by: ListingAuthor<'_>) -> StoreResult<i64> {
+        for c in clinics {
+            by.check_clinic(&c.id)?;
+        }
+        let now = to_micros(self.now());
+        let mut last_index: HashMap<&str, usize> = HashMap::with_capacity(clinics.len());
+        for (i, c) in clinics.iter().enumerate() {
+            last_index.insert(c.id.as_str(), i);
+        }
+        let unique: Vec<&Clinic> = clinics
+            .iter()
+            .enumerate()
+            .filter(|(i, c)| last_index.get(c.id.as_str()) == Some(i))
+            .map(|(_, c)| c)
+            .collect();
+
+        let mut tx = self.begin_write().await?;
+        let version = next_listing_version(&mut tx).await?;
+        let full_batch_sql = upsert_sql(tx.kind(), UPSERT_BATCH);
+        for chunk in unique.chunks(UPSERT_BATCH) {
+            let mut values: Vec<Value> = Vec::with_capacity(chunk.len() * CLINIC_COLUMN_COUNT);
+            for c in chunk {
+                values.extend(clinic_values(c, version, now)?);
+            }
+            let sql =
+                if chunk.len() == UPSERT_BATCH { full_batch_sql.clone() } else { upsert_sql(tx.kind(), chunk.len()) };
+            tx.execute(&sql, &values).await?;
+        }
+        let what = match unique.as_slice() {
+            [one] => one.id.as_str().to_owned(),
+            many => format!("{} listings, version {version}", many.len()),
+        };
+        let action = if unique.len() == 1 { AuditAction::Update } else { AuditAction::Import };
+        audit::append(&mut tx, now, &by.entry(action, what)?).await?;
+        notify(&mut tx, version).await?;
+        tx.commit().await?;
+        Ok(version)
+    }
+
+    /// A listing by its id; deleted listings are not found.
+    pub async fn clinic(&self, id: &ClinicId) -> StoreResult<Option<Clinic>> {
+        let mut tx = self.begin_read().await?;
+        let row: Option<ClinicRow> = tx
+            .fetch_optional(
+                &format!("SELECT {CLINIC_COLUMNS} FROM clinics WHERE id = $1 AND deleted = $2"),
+                &args![id.as_str(), false],
+            )
+            .await?;
+        row.map(ClinicRow::into_clinic).transpose()
+    }
+
+    /// Deletes a listing (kept as a tombstone for the change feed). Returns whether it existed.
+    pub async fn delete_clinic(&self, id: &ClinicId, by: ListingAuthor<'_>) -> StoreResult<bool> {
+        by.check_clinic(id)?;
+        let now = to_micros(self.now());
+        let mut tx = self.begin_write().await?;
+        let version = next_listing_version(&mut tx).await?;
+        let changed = tx
+            .execute(
+                "UPDATE clinics SET deleted = $1, listing_version = $2, updated_at = $3 WHERE id = $4 AND deleted = $5",
+                &args![true, version, now, id.as_str(), false],
+            )
+            .await?;
+        if changed == 0 {
+            return Ok(false);
+        }
+        audit::append(&mut tx, now, &by.entry(AuditAction::Delete, id.as_str().to_owned())?).await?;
+        notify(&mut tx, version).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Streams every live listing to `f`, in storage order, without holding them all in memory at once.
+    /// There is no ORDER BY: on SQLite ordering by the text id walks the id index and looks each row up at
+    /// random, several times slower than the sequential scan that building a search index needs.
+    ///
+    /// To build an index that stays fresh, read [`Store::listing_version`] first, stream, then apply
+    /// [`Store::clinic_changes_since`] that version.
+    pub async fn for_each_clinic(&self, mut f: impl FnMut(Clinic)) -> StoreResult<()> {
+        match (self.backend(), self.url()) {
+            (Backend::Sqlite { .. }, DatabaseUrl::Sqlite { path }) => {
+                let (tx, mut rx) = tokio::sync::mpsc::channel(8);
+                let path = path.clone();
+                let scan = tokio::task::spawn_blocking(move || sqlite_scan(&path, &tx));
+                while let Some(batch) = rx.recv().await {
+                    batch.into_iter().for_each(&mut f);
+                }
+                scan.await.map_err(|e| StoreError::Unsupported(format!("the listing scan stopped: {e}")))??;
+            }
+            _ => {
+                let sql = format!("SELECT {CLINIC_COLUMNS} FROM clinics WHERE deleted = $1");
+                match self.backend() {
+                    Backend::Postgres(pool) => {
+                        let mut rows = sqlx::query_as::<Postgres, ClinicRow>(&sql).bind(false).fetch(pool);
+                        while let Some(row) = rows.try_next().await? {
+                            f(row.into_clinic()?);
+                        }
+                    }
+                    Backend::Sqlite { reader, .. } => {
+                        let mut rows = sqlx::query_as::<Sqlite, ClinicRow>(&sql).bind(false).fetch(reader);
+                        while let Some(row) = rows.try_next().await? {
+                            f(row.into_clinic()?);
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Every live listing, in id order.
+    pub async fn clinics(&self) -> StoreResult<Vec<Clinic>> {
+        let mut all = Vec::new();
+        self.for_each_clinic(|c| all.push(c)).await?;
+        all.sort_unstable_by(|a, b| a.id.cmp(&b.id));
+        Ok(all)
+    }
+
+    /// The current listing version (0 before the first write).
+    pub async fn listing_version(&self) -> StoreResult<i64> {
+        let mut tx = self.begin_read().await?;
+        let (v,): (i64,) = tx.fetch_one("SELECT COALESCE(MAX(listing_version), 0) FROM clinics", &[]).await?;
+        Ok(v)
+    }
+
+    /// Every listing written or deleted after `version`, and the version the reader is then at.
+    pub async fn clinic_changes_since(&self, version: i64) -> StoreResult<ClinicChanges> {
+        let mut tx = self.begin_read().await?;
+        let rows: Vec<ClinicRow> = tx
+            .fetch_all(
+                &format!(
+                    "SELECT {CLINIC_COLUMNS} FROM clinics WHERE listing_version > $1 ORDER BY listing_version, id"
+                ),
+                &args![version],
+            )
+            .await?;
+        let (current,): (i64,) = tx.fetch_one("SELECT COALESCE(MAX(listing_version), 0) FROM clinics", &[]).await?;
+        let changes = rows
+            .into_iter()
+            .map(|row| {
+                if row.deleted {
+                    crate::rows::parse_clinic_id("clinics", &row.id).map(ClinicChange::Deleted)
+                } else {
+                    row.into_clinic().map(|c| ClinicChange::Upserted(Box::new(c)))
+                }
+            })
+            .collect::<StoreResult<Vec<_>>>()?;
+        Ok(ClinicChanges { changes, version: current.max(version) })
+    }
+
+    /// On PostgreSQL, a listener that wakes on every listing write; `None` on SQLite, where one process owns the
+    /// database and polls [`Store::listing_version`] instead.
+    pub async fn listen_clinic_changes(&self) -> StoreResult<Option<ClinicChangeListener>> {
+        match self.backend() {
+            Backend::Sqlite { .. } => Ok(None),
+            Backend::Postgres(pool) => {
+                let mut listener = PgListener::connect_with(pool).await?;
+                listener.listen(CLINICS_CHANNEL).await?;
+                Ok(Some(ClinicChangeListener { listener }))
+            }
+        }
+    }
+}
+
+/// Notifications of listing writes on PostgreSQL.
+#[derive(Debug)]
+pub struct ClinicChangeListener {
+    listener: PgListener,
+}
+
+impl ClinicChangeListener {
+    /// Waits for the next listing write and returns its version. After a lost connection the listener
+    /// reconnects; callers should then call `clinic_changes_since` with the version they hold, which catches up
+    /// on anything missed.
+    pub async fn next_version(&mut self) -> StoreResult<i64> {
+        loop {
+            let n = self.listener.recv().await?;
+            if let Ok(v) = n.payload().parse::<i64>() {
+                return Ok(v);
+            }
+        }
+    }
+}
+
+/// Listings decoded per message of the SQLite scan.
+const SCAN_BATCH: usize = 1024;
+
+/// Reads every live listing of a SQLite file on its own read-only connection, synchronously, in batches.
+///
+/// SQLite-specific on purpose: sqlx's SQLite driver spends several microseconds per row (an allocation per
+/// column under SQLite's memory mutex, a channel message per row), so a million listings took about 7 s through
+/// it; rusqlite on the same SQLite library reads them in well under the 3 s the search index may take. The
+/// connection sees one WAL snapshot, so the scan is consistent.
+fn sqlite_scan(path: &std::path::Path, tx: &tokio::sync::mpsc::Sender<Vec<Clinic>>) -> StoreResult<()> {
+    use rusqlite::OpenFlags;
+    let conn = rusqlite::Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    let mut statement = conn.prepare(&format!("SELECT {CLINIC_COLUMNS} FROM clinics WHERE deleted = 0"))?;
+    let mut rows = statement.query([])?;
+    let mut batch = Vec::with_capacity(SCAN_BATCH);
+    // Column positions follow CLINIC_COLUMNS.
+    while let Some(r) = rows.next()? {
+        let row = ClinicRow {
+            id: r.get(0)?,
+            name: r.get(1)?,
+            street: r.get(2)?,
+            city: r.get(3)?,
+            state: r.get(4)?,
+            zip: r.get(5)?,
+            lat: r.get(6)?,
+            lon: r.get(7)?,
+            position_source: r.get(8)?,
+            phone: r.get(9)?,
+            website: r.get(10)?,
+            offers: r.get(11)?,
+            payment: r.get(12)?,
+            telehealth: r.get(13)?,
+            languages: r.get(14)?,
+            accepting_new_patients: r.get(15)?,
+            rems_certified: r.get(16)?,
+            last_verified: r.get(17)?,
+            verified_by: r.get(18)?,
+            hours: r.get(19)?,
+            accessibility: r.get(20)?,
+            description: r.get(21)?,
+            demo: r.get(22)?,
+            deleted: r.get(25)?,
+        };
+        batch.push(row.into_clinic()?);
+        if batch.len() == SCAN_BATCH && tx.blocking_send(std::mem::take(&mut batch)).is_err() {
+            return Ok(());
+        }
+    }
+    if !batch.is_empty() {
+        let _ = tx.blocking_send(batch);
+    }
+    Ok(())
+}

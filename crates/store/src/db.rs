@@ -1,0 +1,188 @@
+//! The two backends behind one query interface: portable SQL text plus a list of [`Value`]s, run on SQLite or
+//! PostgreSQL.
+//!
+//! Each query is written once with `$1..$N` placeholders (the SQLite driver accepts them) and bound from a
+//! backend-neutral value list, so no query exists in two copies. Row types derive `sqlx::FromRow`, whose
+//! generated impl is generic over the row type and therefore decodes from both backends.
+
+use sqlx::postgres::{PgPool, PgRow};
+use sqlx::sqlite::{SqlitePool, SqliteRow};
+use sqlx::{FromRow, Postgres, Sqlite, Transaction};
+
+use crate::error::StoreResult;
+
+/// A value bound to a query parameter. `None` binds SQL NULL of the given type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Text(Option<String>),
+    Int(Option<i64>),
+    Real(Option<f64>),
+    Bool(Option<bool>),
+}
+
+macro_rules! value_from {
+    ($variant:ident, $t:ty) => {
+        impl From<$t> for Value {
+            fn from(v: $t) -> Self {
+                Value::$variant(Some(v.into()))
+            }
+        }
+        impl From<Option<$t>> for Value {
+            fn from(v: Option<$t>) -> Self {
+                Value::$variant(v.map(Into::into))
+            }
+        }
+    };
+}
+value_from!(Text, String);
+value_from!(Text, &str);
+value_from!(Text, &String);
+value_from!(Int, i64);
+value_from!(Real, f64);
+value_from!(Bool, bool);
+
+/// Builds an array of [`Value`]s from expressions convertible into them.
+macro_rules! args {
+    ($($v:expr),* $(,)?) => { [$($crate::db::Value::from($v)),*] };
+}
+pub(crate) use args;
+
+/// A row type that decodes from both backends.
+pub trait Record: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin {}
+impl<T> Record for T where T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin {}
+
+/// Which database runs underneath.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BackendKind {
+    Sqlite,
+    Postgres,
+}
+
+/// The connection pools of one database.
+#[derive(Debug, Clone)]
+pub(crate) enum Backend {
+    /// SQLite allows one writer at a time. All writes go through a one-connection pool so that in-process
+    /// writers queue in the pool instead of sleeping in SQLite's busy handler; readers have their own pool and
+    /// read a WAL snapshot without blocking the writer.
+    Sqlite {
+        writer: SqlitePool,
+        reader: SqlitePool,
+    },
+    Postgres(PgPool),
+}
+
+impl BackendKind {
+    /// The `n`-th (1-based) parameter placeholder for generated multi-row statements. Hand-written queries use
+    /// `$n` on both backends; generated bulk statements use anonymous `?` on SQLite because sqlx looks up every
+    /// named parameter by a linear scan, which makes a statement with thousands of `$n` parameters quadratic.
+    pub(crate) fn placeholder(self, n: usize) -> String {
+        match self {
+            BackendKind::Sqlite => "?".to_owned(),
+            BackendKind::Postgres => format!("${n}"),
+        }
+    }
+}
+
+impl Backend {
+    pub(crate) fn kind(&self) -> BackendKind {
+        match self {
+            Backend::Sqlite { .. } => BackendKind::Sqlite,
+            Backend::Postgres(_) => BackendKind::Postgres,
+        }
+    }
+
+    /// Starts a write transaction. On SQLite `BEGIN IMMEDIATE` takes the write lock at once, so a transaction
+    /// never fails half-way with SQLITE_BUSY when it upgrades from reading to writing (another process may
+    /// hold the lock; the busy timeout waits for it).
+    pub(crate) async fn begin_write(&self) -> StoreResult<Tx> {
+        Ok(match self {
+            Backend::Sqlite { writer, .. } => Tx::Sqlite(writer.begin_with("BEGIN IMMEDIATE").await?),
+            Backend::Postgres(pool) => Tx::Pg(pool.begin().await?),
+        })
+    }
+
+    /// Starts a read-only transaction: one consistent snapshot for several queries.
+    pub(crate) async fn begin_read(&self) -> StoreResult<Tx> {
+        Ok(match self {
+            Backend::Sqlite { reader, .. } => Tx::Sqlite(reader.begin().await?),
+            Backend::Postgres(pool) => Tx::Pg(pool.begin().await?),
+        })
+    }
+
+    pub(crate) async fn close(&self) {
+        match self {
+            Backend::Sqlite { writer, reader } => {
+                reader.close().await;
+                writer.close().await;
+            }
+            Backend::Postgres(pool) => pool.close().await,
+        }
+    }
+}
+
+/// An open transaction on either backend. Dropping it without [`Tx::commit`] rolls it back.
+pub(crate) enum Tx {
+    Sqlite(Transaction<'static, Sqlite>),
+    Pg(Transaction<'static, Postgres>),
+}
+
+macro_rules! bind_values {
+    ($query:expr, $args:expr) => {{
+        let mut q = $query;
+        for v in $args {
+            q = match v {
+                Value::Text(x) => q.bind(x.clone()),
+                Value::Int(x) => q.bind(*x),
+                Value::Real(x) => q.bind(*x),
+                Value::Bool(x) => q.bind(*x),
+            };
+        }
+        q
+    }};
+}
+
+impl Tx {
+    pub(crate) fn kind(&self) -> BackendKind {
+        match self {
+            Tx::Sqlite(_) => BackendKind::Sqlite,
+            Tx::Pg(_) => BackendKind::Postgres,
+        }
+    }
+
+    /// Runs a statement and returns the number of rows it changed.
+    pub(crate) async fn execute(&mut self, sql: &str, args: &[Value]) -> StoreResult<u64> {
+        Ok(match self {
+            Tx::Sqlite(tx) => bind_values!(sqlx::query(sql), args).execute(&mut **tx).await?.rows_affected(),
+            Tx::Pg(tx) => bind_values!(sqlx::query(sql), args).execute(&mut **tx).await?.rows_affected(),
+        })
+    }
+
+    pub(crate) async fn fetch_all<R: Record>(&mut self, sql: &str, args: &[Value]) -> StoreResult<Vec<R>> {
+        Ok(match self {
+            Tx::Sqlite(tx) => bind_values!(sqlx::query_as::<Sqlite, R>(sql), args).fetch_all(&mut **tx).await?,
+            Tx::Pg(tx) => bind_values!(sqlx::query_as::<Postgres, R>(sql), args).fetch_all(&mut **tx).await?,
+        })
+    }
+
+    pub(crate) async fn fetch_optional<R: Record>(&mut self, sql: &str, args: &[Value]) -> StoreResult<Option<R>> {
+        Ok(match self {
+            Tx::Sqlite(tx) => bind_values!(sqlx::query_as::<Sqlite, R>(sql), args).fetch_optional(&mut **tx).await?,
+            Tx::Pg(tx) => bind_values!(sqlx::query_as::<Postgres, R>(sql), args).fetch_optional(&mut **tx).await?,
+        })
+    }
+
+    pub(crate) async fn fetch_one<R: Record>(&mut self, sql: &str, args: &[Value]) -> StoreResult<R> {
+        Ok(match self {
+            Tx::Sqlite(tx) => bind_values!(sqlx::query_as::<Sqlite, R>(sql), args).fetch_one(&mut **tx).await?,
+            Tx::Pg(tx) => bind_values!(sqlx::query_as::<Postgres, R>(sql), args).fetch_one(&mut **tx).await?,
+        })
+    }
+
+    pub(crate) async fn commit(self) -> StoreResult<()> {
+        match self {
+            Tx::Sqlite(tx) => tx.commit().await?,
+            Tx::Pg(tx) => tx.commit().await?,
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,117 @@
+//! Domain types of the store: what callers pass in and get back, separate from the row types in `rows/`.
+//!
+//! Ids are UUIDv7 (time-ordered) wrapped in one newtype per entity so that a patient id cannot be passed where
+//! a session id is expected. Closed vocabularies are enums with stable snake_case codes, which is also how
+//! they are stored.
+
+pub mod assessment;
+pub mod audit;
+pub mod listing;
+pub mod patient;
+pub mod referral;
+pub mod staff;
+pub mod treatment;
+
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+/// Declares an id newtype over a UUIDv7.
+macro_rules! id_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(pub uuid::Uuid);
+
+        impl $name {
+            /// A new UUIDv7 stamped with `at` (the store's injected clock, never the system clock directly).
+            pub fn new(at: time::OffsetDateTime) -> Self {
+                $name($crate::domain::uuid_v7(at))
+            }
+
+            /// Parses the hyphenated form; the error names the field.
+            pub fn parse(field: &str, raw: &str) -> Result<Self, $crate::error::StoreError> {
+                uuid::Uuid::parse_str(raw)
+                    .map($name)
+                    .map_err(|e| $crate::error::StoreError::invalid(field, format!("{raw:?} is not a UUID: {e}")))
+            }
+
+            pub fn as_uuid(&self) -> uuid::Uuid {
+                self.0
+            }
+
+            /// The stored text form (hyphenated, lower case).
+            pub fn to_text(&self) -> String {
+                self.0.hyphenated().to_string()
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                self.0.hyphenated().fmt(f)
+            }
+        }
+    };
+}
+pub(crate) use id_type;
+
+/// Declares a closed vocabulary with stable codes.
+macro_rules! code_enum {
+    ($(#[$doc:meta])* $name:ident { $($variant:ident => $code:literal),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn code(self) -> &'static str {
+                match self { $($name::$variant => $code),+ }
+            }
+
+            /// Parses a code; the error lists the known codes.
+            pub fn parse(code: &str) -> Result<Self, String> {
+                match code {
+                    $($code => Ok($name::$variant),)+
+                    other => Err(format!(
+                        "unknown {} {:?}; known: {}",
+                        stringify!($name),
+                        other,
+                        Self::ALL.iter().map(|c| c.code()).collect::<Vec<_>>().join(", ")
+                    )),
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.code())
+            }
+        }
+    };
+}
+pub(crate) use code_enum;
+
+/// A UUIDv7 whose timestamp is `at`; the random part comes from the uuid crate's generator.
+pub(crate) fn uuid_v7(at: OffsetDateTime) -> Uuid {
+    let nanos = at.unix_timestamp_nanos().max(0);
+    let secs = u64::try_from(nanos / 1_000_000_000).unwrap_or(0);
+    let subsec = u32::try_from(nanos % 1_000_000_000).unwrap_or(0);
+    Uuid::new_v7(uuid::Timestamp::from_unix(uuid::NoContext, secs, subsec))
+}
+
+pub use assessment::{Assessment, AssessmentId, AssessmentSource, NewAssessment};
+pub use audit::{AuditAction, AuditEvent};
+pub use listing::{ClinicChange, ClinicChanges, ListingReport, ListingReportId, NewListingReport, ReportStatus};
+pub use patient::{LatestScore, NewPatient, Patient, PatientId, PatientSummary, PatientUpdate};
+pub use referral::{
+    NewReferral, NewSelfReportLink, Referral, ReferralId, ReferralSource, ReferralStatus, SelfReportLink,
+    SelfReportLinkId,
+};
+pub use staff::{Actor, ApiToken, ApiTokenId, NewApiToken, NewStaffUser, Origin, Role, StaffId, StaffUser};
+pub use treatment::{
+    AdverseEvent, AdverseEventId, AeSeverity, Course, CourseId, CourseStatus, DoseId, DoseRecord, Measurement,
+    NewAdverseEvent, NewCourse, NewDose, NewObservation, NewSession, Observation, ObservationId, Session,
+    SessionDetail, SessionId, SessionStatus, SessionUpdate,
+};

@@ -1,0 +1,117 @@
+//! Staff users, their roles, API tokens, and the [`Actor`] that a scoped handle is opened for.
+
+use std::net::IpAddr;
+
+use ketapath_directory::ClinicId;
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+use super::{code_enum, id_type};
+
+id_type!(
+    /// A staff user's id.
+    StaffId
+);
+id_type!(
+    /// An API token's id (not the secret).
+    ApiTokenId
+);
+
+code_enum!(
+    /// What a user may do. Platform admins and researchers belong to no clinic and never see patient identities.
+    Role {
+        PlatformAdmin => "platform_admin",
+        ClinicAdmin => "clinic_admin",
+        Prescriber => "prescriber",
+        Nurse => "nurse",
+        Researcher => "researcher",
+    }
+);
+
+impl Role {
+    /// Whether this role works inside one clinic and may open a patient-data scope.
+    pub fn is_clinic_role(self) -> bool {
+        matches!(self, Role::ClinicAdmin | Role::Prescriber | Role::Nurse)
+    }
+}
+
+/// A staff account.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StaffUser {
+    pub id: StaffId,
+    /// The clinic of a clinic role; `None` for platform admins and researchers.
+    pub clinic_id: Option<ClinicId>,
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+    /// Argon2id PHC string, set by the web layer; the store never sees a password.
+    pub password_hash: Option<String>,
+    pub active: bool,
+    pub created_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+}
+
+/// A staff account to create. The clinic must be given for clinic roles and absent for the others.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewStaffUser {
+    pub clinic_id: Option<ClinicId>,
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+    pub password_hash: Option<String>,
+}
+
+/// An API token: only the SHA-256 of the secret is stored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ApiToken {
+    pub id: ApiTokenId,
+    pub user_id: StaffId,
+    pub name: String,
+    pub token_hash: String,
+    pub created_at: OffsetDateTime,
+    pub expires_at: Option<OffsetDateTime>,
+    pub revoked_at: Option<OffsetDateTime>,
+}
+
+/// An API token to create.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewApiToken {
+    pub user_id: StaffId,
+    pub name: String,
+    /// Lower-case hex SHA-256 of the secret.
+    pub token_hash: String,
+    pub expires_at: Option<OffsetDateTime>,
+}
+
+/// Where a request came from, as the audit log records it: an IP address, or `cli`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Origin(String);
+
+impl Origin {
+    /// The admin command line on the server.
+    pub fn cli() -> Self {
+        Origin("cli".to_owned())
+    }
+
+    pub fn ip(addr: IpAddr) -> Self {
+        Origin(addr.to_string())
+    }
+
+    /// A test harness.
+    pub fn test() -> Self {
+        Origin("test".to_owned())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// An authenticated staff member acting through some channel: the web layer builds one per request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub user_id: StaffId,
+    pub clinic_id: Option<ClinicId>,
+    pub role: Role,
+    pub origin: Origin,
+}

@@ -1,0 +1,64 @@
+//! The store's error type: what went wrong, in terms a caller can act on, never carrying patient values.
+
+use thiserror::Error;
+
+/// A failure of a store operation.
+#[derive(Debug, Error)]
+pub enum StoreError {
+    /// The database answered with an error (connection, constraint, I/O).
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    /// The direct SQLite reader of the bulk listing scan failed.
+    #[error("database error while scanning listings: {0}")]
+    Scan(#[from] rusqlite::Error),
+    /// Applying the migrations failed.
+    #[error("migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// The URL names a SQLite file that does not exist; only `migrate` (and `serve` on first run) create one.
+    #[error(
+        "database file {path} does not exist; run `ketapath migrate --db sqlite://{path}` to create it, or check the URL"
+    )]
+    MissingDatabase { path: String },
+    /// The database URL is not one the store understands.
+    #[error("invalid database URL {url:?}: {reason}")]
+    InvalidUrl { url: String, reason: String },
+    /// The caller may not do this (wrong role, inactive user, another clinic).
+    #[error("denied: {0}")]
+    Denied(String),
+    /// The record does not exist, or belongs to another clinic (the two are indistinguishable on purpose).
+    #[error("{entity} not found")]
+    NotFound { entity: &'static str },
+    /// The input breaks a rule of the domain; `field` names the part at fault.
+    #[error("invalid {field}: {message}")]
+    Invalid { field: String, message: String },
+    /// A stored row could not be turned back into a domain value: the database holds something no writer produces.
+    #[error("corrupt row in {table}: {reason}")]
+    Corrupt { table: &'static str, reason: String },
+    /// A file-system operation around the database failed (backup, restore).
+    #[error("{context}: {source}")]
+    Io {
+        context: String,
+        #[source]
+        source: std::io::Error,
+    },
+    /// An operation that one backend does not support (for example `restore` on PostgreSQL).
+    #[error("{0}")]
+    Unsupported(String),
+}
+
+impl StoreError {
+    pub(crate) fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        StoreError::Invalid { field: field.into(), message: message.into() }
+    }
+
+    pub(crate) fn corrupt(table: &'static str, reason: impl Into<String>) -> Self {
+        StoreError::Corrupt { table, reason: reason.into() }
+    }
+
+    /// Whether the error is a user mistake (exit code 2) rather than a failure at run time.
+    pub fn is_invalid_input(&self) -> bool {
+        matches!(self, StoreError::Invalid { .. } | StoreError::InvalidUrl { .. } | StoreError::MissingDatabase { .. })
+    }
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;

@@ -1,0 +1,245 @@
+//! Writes that come from the public without an account: referrals sent from a self-check, listing problem
+//! reports, and self-report submissions through a one-time link. Each is audited with the actor `public` or
+//! `self_report` and the caller's origin.
+
+use ketapath_clinical::instruments::Items;
+use ketapath_directory::ClinicId;
+use time::OffsetDateTime;
+
+use crate::audit::{self, AuditEntry};
+use crate::clock::{from_micros, to_micros};
+use crate::db::{Tx, args};
+use crate::domain::{
+    Actor, Assessment, AssessmentSource, AuditAction, ListingReport, ListingReportId, NewAssessment, NewListingReport,
+    NewReferral, Origin, PatientId, Referral, ReferralId, ReferralStatus, ReportStatus, Role,
+};
+use crate::error::{StoreError, StoreResult};
+use crate::rows::clinic::{LISTING_REPORT_COLUMNS, ListingReportRow};
+use crate::rows::patient::{REFERRAL_COLUMNS, SELF_REPORT_COLUMNS, SelfReportRow};
+use crate::scope_patients::insert_assessment;
+use crate::store::Store;
+
+fn public_entry<'a>(
+    role: &'a str,
+    clinic: &'a ClinicId,
+    action: AuditAction,
+    entity: &'static str,
+    id: String,
+    origin: &'a Origin,
+) -> AuditEntry<'a> {
+    AuditEntry {
+        actor_id: None,
+        actor_role: role,
+        clinic_id: Some(clinic.as_str()),
+        action,
+        entity,
+        entity_id: id,
+        origin: origin.as_str(),
+    }
+}
+
+async fn require_live_clinic(tx: &mut Tx, clinic: &ClinicId) -> StoreResult<()> {
+    let (n,): (i64,) = tx
+        .fetch_one("SELECT COUNT(*) FROM clinics WHERE id = $1 AND deleted = $2", &args![clinic.as_str(), false])
+        .await?;
+    if n == 1 { Ok(()) } else { Err(StoreError::NotFound { entity: "clinic" }) }
+}
+
+impl Store {
+    /// Delivers a referral to a clinic (a person sending their self-check summary, or a clinician).
+    pub async fn submit_referral(&self, clinic: &ClinicId, new: NewReferral, origin: &Origin) -> StoreResult<Referral> {
+        if new.contact_email.is_none() && new.contact_phone.is_none() {
+            return Err(StoreError::invalid("contact", "give a phone number or an e-mail address"));
+        }
+        let summary = new
+            .summary
+            .as_ref()
+            .map(serde_json::to_string)
+            .transpose()
+            .map_err(|e| StoreError::invalid("summary", e.to_string()))?;
+        let now = to_micros(self.now());
+        let at = from_micros("referrals", now)?;
+        let mut tx = self.begin_write().await?;
+        require_live_clinic(&mut tx, clinic).await?;
+        let r = Referral {
+            id: ReferralId::new(at),
+            received_at: at,
+            source: new.source,
+            status: ReferralStatus::New,
+            contact_name: new.contact_name,
+            contact_phone: new.contact_phone,
+            contact_email: new.contact_email,
+            message: new.message,
+            summary: new.summary,
+            patient_id: None,
+            updated_at: at,
+        };
+        tx.execute(
+            &format!(
+                "INSERT INTO referrals ({REFERRAL_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
+            ),
+            &args![
+                r.id.to_text(),
+                clinic.as_str(),
+                now,
+                r.source.code(),
+                r.status.code(),
+                r.contact_name.clone(),
+                r.contact_phone.clone(),
+                r.contact_email.clone(),
+                r.message.clone(),
+                summary,
+                None::<String>,
+                now,
+            ],
+        )
+        .await?;
+        audit::append(
+            &mut tx,
+            now,
+            &public_entry("public", clinic, AuditAction::Create, "referral", r.id.to_text(), origin),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(r)
+    }
+
+    /// Stores a problem report about a listing from the public form.
+    pub async fn submit_listing_report(&self, new: NewListingReport, origin: &Origin) -> StoreResult<ListingReport> {
+        if new.reason.trim().is_empty() {
+            return Err(StoreError::invalid("reason", "must not be empty"));
+        }
+        let now = to_micros(self.now());
+        let at = from_micros("listing_reports", now)?;
+        let mut tx = self.begin_write().await?;
+        require_live_clinic(&mut tx, &new.clinic_id).await?;
+        let r = ListingReport {
+            id: ListingReportId::new(at),
+            clinic_id: new.clinic_id,
+            reported_at: at,
+            reason: new.reason,
+            details: new.details,
+            contact: new.contact,
+            status: ReportStatus::Open,
+            resolved_at: None,
+            resolved_by: None,
+        };
+        tx.execute(
+            &format!(
+                "INSERT INTO listing_reports ({LISTING_REPORT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+            ),
+            &args![
+                r.id.to_text(),
+                r.clinic_id.as_str(),
+                now,
+                &r.reason,
+                r.details.clone(),
+                r.contact.clone(),
+                r.status.code(),
+                None::<i64>,
+                None::<String>,
+            ],
+        )
+        .await?;
+        let entry = public_entry("public", &r.clinic_id, AuditAction::Create, "listing_report", r.id.to_text(), origin);
+        audit::append(&mut tx, now, &entry).await?;
+        tx.commit().await?;
+        Ok(r)
+    }
+
+    /// Listing reports with a status, oldest first (platform admins only).
+    pub async fn listing_reports(&self, by: &Actor, status: ReportStatus) -> StoreResult<Vec<ListingReport>> {
+        if by.role != Role::PlatformAdmin {
+            return Err(StoreError::Denied("only platform admins review listing reports".to_owned()));
+        }
+        let mut tx = self.begin_read().await?;
+        let rows: Vec<ListingReportRow> = tx
+            .fetch_all(
+                &format!(
+                    "SELECT {LISTING_REPORT_COLUMNS} FROM listing_reports WHERE status = $1 ORDER BY reported_at, id"
+                ),
+                &args![status.code()],
+            )
+            .await?;
+        rows.into_iter().map(ListingReportRow::into_domain).collect()
+    }
+
+    /// Closes a listing report (platform admins only).
+    pub async fn resolve_listing_report(
+        &self,
+        by: &Actor,
+        id: ListingReportId,
+        status: ReportStatus,
+    ) -> StoreResult<()> {
+        if by.role != Role::PlatformAdmin {
+            return Err(StoreError::Denied("only platform admins review listing reports".to_owned()));
+        }
+        let now = to_micros(self.now());
+        let mut tx = self.begin_write().await?;
+        let n = tx
+            .execute(
+                "UPDATE listing_reports SET status = $1, resolved_at = $2, resolved_by = $3 WHERE id = $4",
+                &args![status.code(), now, by.user_id.to_text(), id.to_text()],
+            )
+            .await?;
+        if n == 0 {
+            return Err(StoreError::NotFound { entity: "listing report" });
+        }
+        let entry = AuditEntry {
+            actor_id: Some(by.user_id.to_text()),
+            actor_role: by.role.code(),
+            clinic_id: None,
+            action: AuditAction::Update,
+            entity: "listing_report",
+            entity_id: id.to_text(),
+            origin: by.origin.as_str(),
+        };
+        audit::append(&mut tx, now, &entry).await?;
+        tx.commit().await
+    }
+
+    /// Records a patient's self-reported scores through a one-time link, identified by the SHA-256 of its
+    /// secret. The link must be unused, unexpired at `now`, and for the instrument of `items`; it is used up.
+    pub async fn submit_self_report(
+        &self,
+        token_hash: &str,
+        items: Items,
+        origin: &Origin,
+        administered_at: OffsetDateTime,
+    ) -> StoreResult<Assessment> {
+        let now = to_micros(self.now());
+        let mut tx = self.begin_write().await?;
+        let row: Option<SelfReportRow> = tx
+            .fetch_optional(
+                &format!(
+                    "SELECT {SELF_REPORT_COLUMNS} FROM self_report_links WHERE token_hash = $1 AND used_at IS NULL \
+                     AND expires_at > $2"
+                ),
+                &args![token_hash.to_ascii_lowercase(), now],
+            )
+            .await?;
+        let row = row.ok_or(StoreError::NotFound { entity: "self-report link" })?;
+        let clinic = crate::rows::parse_clinic_id("self_report_links", &row.clinic_id)?;
+        let link = row.into_domain()?;
+        if link.instrument != items.instrument() {
+            return Err(StoreError::invalid("instrument", format!("this link is for {}", link.instrument.code())));
+        }
+        let new = NewAssessment {
+            patient_id: PatientId(link.patient_id.0),
+            course_id: None,
+            session_id: None,
+            items,
+            administered_at,
+        };
+        let a = insert_assessment(&mut tx, now, clinic.as_str(), &new, AssessmentSource::SelfReport, None).await?;
+        tx.execute(
+            "UPDATE self_report_links SET used_at = $1, assessment_id = $2 WHERE id = $3",
+            &args![now, a.id.to_text(), link.id.to_text()],
+        )
+        .await?;
+        let entry = public_entry("self_report", &clinic, AuditAction::Create, "assessment", a.id.to_text(), origin);
+        audit::append(&mut tx, now, &entry).await?;
+        tx.commit().await?;
+        Ok(a)
+    }
+}

@@ -1,0 +1,219 @@
+//! The clinic-scoped handle: the only way code serving clinic staff reaches patient data.
+//!
+//! A [`ClinicScope`] is bound to one clinic and one acting user with a role. Its methods take no clinic id:
+//! every query filters on the bound clinic, and a record of another clinic answers "not found", exactly like a
+//! record that does not exist. Every method that reads or writes patient data appends an audit event in the
+//! same transaction, so data and audit commit together or not at all.
+
+use ketapath_directory::{Clinic, ClinicId};
+
+use crate::audit::{self, AuditEntry};
+use crate::clock::to_micros;
+use crate::db::{Tx, args};
+use crate::domain::{Actor, AuditAction, AuditEvent, NewStaffUser, Role, StaffId, StaffUser};
+use crate::error::{StoreError, StoreResult};
+use crate::rows::staff::{AUDIT_COLUMNS, AuditRow, STAFF_COLUMNS, StaffRow};
+use crate::store::Store;
+
+/// A handle bound to one clinic and one acting staff member.
+#[derive(Debug, Clone)]
+pub struct ClinicScope {
+    pub(crate) store: Store,
+    pub(crate) actor: Actor,
+    pub(crate) clinic_id: ClinicId,
+}
+
+/// The tables whose rows belong to a clinic, for existence checks inside the scope. A closed list, so that no
+/// table name ever comes from input.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Scoped {
+    Patient,
+    Course,
+    Session,
+    Referral,
+}
+
+impl Scoped {
+    fn table(self) -> &'static str {
+        match self {
+            Scoped::Patient => "patients",
+            Scoped::Course => "courses",
+            Scoped::Session => "sessions",
+            Scoped::Referral => "referrals",
+        }
+    }
+
+    pub(crate) fn entity(self) -> &'static str {
+        match self {
+            Scoped::Patient => "patient",
+            Scoped::Course => "course",
+            Scoped::Session => "session",
+            Scoped::Referral => "referral",
+        }
+    }
+}
+
+impl Store {
+    /// Opens the patient-data scope for `actor`. Denied unless the actor has a clinic role, belongs to a clinic,
+    /// and is an active user of that clinic with that role in the database. Platform admins and researchers never
+    /// get a scope: they do not see patient identities.
+    pub async fn for_clinic(&self, actor: &Actor) -> StoreResult<ClinicScope> {
+        if !actor.role.is_clinic_role() {
+            return Err(StoreError::Denied(format!("the {} role has no access to patient records", actor.role)));
+        }
+        let Some(clinic_id) = actor.clinic_id.clone() else {
+            return Err(StoreError::Denied("the user belongs to no clinic".to_owned()));
+        };
+        let mut tx = self.begin_read().await?;
+        let row: Option<StaffRow> = tx
+            .fetch_optional(
+                &format!("SELECT {STAFF_COLUMNS} FROM staff_users WHERE id = $1"),
+                &args![actor.user_id.to_text()],
+            )
+            .await?;
+        let user = row.map(StaffRow::into_domain).transpose()?;
+        match user {
+            Some(u) if u.active && u.role == actor.role && u.clinic_id.as_ref() == Some(&clinic_id) => {
+                Ok(ClinicScope { store: self.clone(), actor: actor.clone(), clinic_id })
+            }
+            Some(u) if !u.active => Err(StoreError::Denied("the user is not active".to_owned())),
+            _ => Err(StoreError::Denied("the user does not hold this role at this clinic".to_owned())),
+        }
+    }
+}
+
+impl ClinicScope {
+    pub fn clinic_id(&self) -> &ClinicId {
+        &self.clinic_id
+    }
+
+    pub fn actor(&self) -> &Actor {
+        &self.actor
+    }
+
+    pub fn role(&self) -> Role {
+        self.actor.role
+    }
+
+    pub(crate) fn clinic(&self) -> &str {
+        self.clinic_id.as_str()
+    }
+
+    pub(crate) fn actor_text(&self) -> String {
+        self.actor.user_id.to_text()
+    }
+
+    /// Fails unless the acting user has one of `roles`.
+    pub(crate) fn require_role(&self, roles: &[Role], what: &str) -> StoreResult<()> {
+        if roles.contains(&self.actor.role) {
+            Ok(())
+        } else {
+            Err(StoreError::Denied(format!("the {} role may not {what}", self.actor.role)))
+        }
+    }
+
+    /// Starts a write transaction and returns it with "now" in stored form.
+    pub(crate) async fn begin(&self) -> StoreResult<(Tx, i64)> {
+        let tx = self.store.begin_write().await?;
+        Ok((tx, to_micros(self.store.now())))
+    }
+
+    /// Appends the audit event for an operation of this scope.
+    pub(crate) async fn audit(
+        &self,
+        tx: &mut Tx,
+        at: i64,
+        action: AuditAction,
+        entity: &'static str,
+        entity_id: String,
+    ) -> StoreResult<()> {
+        let entry = AuditEntry {
+            actor_id: Some(self.actor_text()),
+            actor_role: self.actor.role.code(),
+            clinic_id: Some(self.clinic()),
+            action,
+            entity,
+            entity_id,
+            origin: self.actor.origin.as_str(),
+        };
+        audit::append(tx, at, &entry).await?;
+        Ok(())
+    }
+
+    /// Fails with "not found" unless the record exists in this clinic.
+    pub(crate) async fn require(&self, tx: &mut Tx, kind: Scoped, id: String) -> StoreResult<()> {
+        let sql = format!("SELECT COUNT(*) FROM {} WHERE id = $1 AND clinic_id = $2", kind.table());
+        let (n,): (i64,) = tx.fetch_one(&sql, &args![id, self.clinic()]).await?;
+        if n == 1 { Ok(()) } else { Err(StoreError::NotFound { entity: kind.entity() }) }
+    }
+
+    /// The clinic's own listing (deleted listings included, since staff still work there).
+    pub async fn clinic_listing(&self) -> StoreResult<Clinic> {
+        let mut tx = self.store.begin_read().await?;
+        let row: Option<crate::rows::clinic::ClinicRow> = tx
+            .fetch_optional(
+                &format!("SELECT {} FROM clinics WHERE id = $1", crate::rows::clinic::CLINIC_COLUMNS),
+                &args![self.clinic()],
+            )
+            .await?;
+        row.ok_or(StoreError::NotFound { entity: "clinic" })?.into_clinic()
+    }
+
+    /// The clinic's staff accounts.
+    pub async fn staff(&self) -> StoreResult<Vec<StaffUser>> {
+        let mut tx = self.store.begin_read().await?;
+        let rows: Vec<StaffRow> = tx
+            .fetch_all(
+                &format!("SELECT {STAFF_COLUMNS} FROM staff_users WHERE clinic_id = $1 ORDER BY email"),
+                &args![self.clinic()],
+            )
+            .await?;
+        rows.into_iter().map(StaffRow::into_domain).collect()
+    }
+
+    /// Adds a staff member to this clinic (clinic admins only; only clinic roles).
+    pub async fn create_staff(&self, new: NewStaffUser) -> StoreResult<StaffUser> {
+        self.require_role(&[Role::ClinicAdmin], "manage staff")?;
+        if !new.role.is_clinic_role() {
+            return Err(StoreError::invalid("role", format!("a clinic cannot create a {} account", new.role)));
+        }
+        let new = NewStaffUser { clinic_id: Some(self.clinic_id.clone()), ..new };
+        let (mut tx, now) = self.begin().await?;
+        let user = crate::auth::insert_staff(&mut tx, now, &new).await?;
+        self.audit(&mut tx, now, AuditAction::Create, "staff_user", user.id.to_text()).await?;
+        tx.commit().await?;
+        Ok(user)
+    }
+
+    /// Activates or deactivates a staff member of this clinic (clinic admins only).
+    pub async fn set_staff_active(&self, id: StaffId, active: bool) -> StoreResult<()> {
+        self.require_role(&[Role::ClinicAdmin], "manage staff")?;
+        let (mut tx, now) = self.begin().await?;
+        let n = tx
+            .execute(
+                "UPDATE staff_users SET active = $1, updated_at = $2 WHERE id = $3 AND clinic_id = $4",
+                &args![active, now, id.to_text(), self.clinic()],
+            )
+            .await?;
+        if n == 0 {
+            return Err(StoreError::NotFound { entity: "staff user" });
+        }
+        self.audit(&mut tx, now, AuditAction::Update, "staff_user", id.to_text()).await?;
+        tx.commit().await
+    }
+
+    /// This clinic's audit events, newest first (clinic admins only). Reading the log is itself logged.
+    pub async fn audit_events(&self, limit: i64) -> StoreResult<Vec<AuditEvent>> {
+        self.require_role(&[Role::ClinicAdmin], "read the audit log")?;
+        let (mut tx, now) = self.begin().await?;
+        let rows: Vec<AuditRow> = tx
+            .fetch_all(
+                &format!("SELECT {AUDIT_COLUMNS} FROM audit_events WHERE clinic_id = $1 ORDER BY seq DESC LIMIT $2"),
+                &args![self.clinic(), limit],
+            )
+            .await?;
+        self.audit(&mut tx, now, AuditAction::List, "audit_event", "*".to_owned()).await?;
+        tx.commit().await?;
+        rows.into_iter().map(AuditRow::into_domain).collect()
+    }
+}

@@ -1,0 +1,289 @@
+//! Patients and assessments inside a [`ClinicScope`], and the clinic's patient list with latest scores.
+
+use std::collections::HashMap;
+
+use ketapath_clinical::instruments::{Items, score};
+
+use crate::clock::{date_to_text, from_micros, to_micros};
+use crate::db::args;
+use crate::domain::{
+    Assessment, AssessmentId, AssessmentSource, AuditAction, NewAssessment, NewPatient, Patient, PatientId,
+    PatientSummary, PatientUpdate,
+};
+use crate::error::{StoreError, StoreResult};
+use crate::rows::patient::{ASSESSMENT_COLUMNS, AssessmentRow, LatestScoreRow, PATIENT_COLUMNS, PatientRow};
+use crate::scope::{ClinicScope, Scoped};
+
+fn check_patient(p: &NewPatient) -> StoreResult<()> {
+    if p.given_name.trim().is_empty() {
+        return Err(StoreError::invalid("given_name", "must not be empty"));
+    }
+    if p.family_name.trim().is_empty() {
+        return Err(StoreError::invalid("family_name", "must not be empty"));
+    }
+    if p.mrn.as_deref().is_some_and(|m| m.trim().is_empty()) {
+        return Err(StoreError::invalid("mrn", "must not be blank when given"));
+    }
+    Ok(())
+}
+
+/// Inserts an assessment scored by the clinical rules; shared by staff entry and self-report links.
+pub(crate) async fn insert_assessment(
+    tx: &mut crate::db::Tx,
+    now: i64,
+    clinic: &str,
+    new: &NewAssessment,
+    source: AssessmentSource,
+    recorded_by: Option<String>,
+) -> StoreResult<Assessment> {
+    let scored = score(&new.items);
+    let created = from_micros("assessments", now)?;
+    let a = Assessment {
+        id: AssessmentId::new(created),
+        patient_id: new.patient_id,
+        course_id: new.course_id,
+        session_id: new.session_id,
+        instrument: new.items.instrument(),
+        items: new.items.values().to_vec(),
+        total: i64::from(scored.total),
+        severity: Some(scored.severity.to_owned()),
+        rule_id: scored.rule.id.to_owned(),
+        rule_version: scored.rule.version.to_string(),
+        source,
+        administered_at: crate::clock::truncate_to_micros(new.administered_at),
+        recorded_by: recorded_by
+            .as_deref()
+            .map(|s| crate::rows::parse_id("assessments", s, crate::domain::StaffId))
+            .transpose()?,
+        created_at: created,
+    };
+    let items = serde_json::to_string(&a.items).map_err(|e| StoreError::invalid("items", e.to_string()))?;
+    tx.execute(
+        &format!(
+            "INSERT INTO assessments ({ASSESSMENT_COLUMNS}) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
+        ),
+        &args![
+            a.id.to_text(),
+            clinic,
+            a.patient_id.to_text(),
+            a.course_id.map(|c| c.to_text()),
+            a.session_id.map(|s| s.to_text()),
+            a.instrument.code(),
+            items,
+            a.total,
+            a.severity.clone(),
+            &a.rule_id,
+            &a.rule_version,
+            source.code(),
+            to_micros(a.administered_at),
+            recorded_by,
+            now,
+        ],
+    )
+    .await?;
+    Ok(a)
+}
+
+impl ClinicScope {
+    /// Registers a patient of this clinic.
+    pub async fn create_patient(&self, new: NewPatient) -> StoreResult<Patient> {
+        check_patient(&new)?;
+        let (mut tx, now) = self.begin().await?;
+        if let Some(mrn) = &new.mrn {
+            let (n,): (i64,) = tx
+                .fetch_one(
+                    "SELECT COUNT(*) FROM patients WHERE clinic_id = $1 AND mrn = $2",
+                    &args![self.clinic(), mrn],
+                )
+                .await?;
+            if n > 0 {
+                return Err(StoreError::invalid("mrn", "another patient of this clinic has this record number"));
+            }
+        }
+        let at = from_micros("patients", now)?;
+        let p = Patient {
+            id: PatientId::new(at),
+            clinic_id: self.clinic_id.clone(),
+            mrn: new.mrn,
+            given_name: new.given_name,
+            family_name: new.family_name,
+            birth_date: new.birth_date,
+            sex: new.sex,
+            phone: new.phone,
+            email: new.email,
+            research_consent: new.research_consent,
+            rems_patient_id: new.rems_patient_id,
+            created_at: at,
+            updated_at: at,
+            archived_at: None,
+        };
+        tx.execute(
+            &format!(
+                "INSERT INTO patients ({PATIENT_COLUMNS}) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
+            ),
+            &args![
+                p.id.to_text(),
+                self.clinic(),
+                p.mrn.clone(),
+                &p.given_name,
+                &p.family_name,
+                date_to_text(p.birth_date),
+                p.sex.clone(),
+                p.phone.clone(),
+                p.email.clone(),
+                p.research_consent,
+                p.rems_patient_id.clone(),
+                now,
+                now,
+                None::<i64>,
+            ],
+        )
+        .await?;
+        self.audit(&mut tx, now, AuditAction::Create, "patient", p.id.to_text()).await?;
+        tx.commit().await?;
+        Ok(p)
+    }
+
+    /// A patient of this clinic; another clinic's patient is not found.
+    pub async fn patient(&self, id: PatientId) -> StoreResult<Patient> {
+        let (mut tx, now) = self.begin().await?;
+        let row: Option<PatientRow> = tx
+            .fetch_optional(
+                &format!("SELECT {PATIENT_COLUMNS} FROM patients WHERE id = $1 AND clinic_id = $2"),
+                &args![id.to_text(), self.clinic()],
+            )
+            .await?;
+        let row = row.ok_or(StoreError::NotFound { entity: "patient" })?;
+        self.audit(&mut tx, now, AuditAction::Read, "patient", id.to_text()).await?;
+        tx.commit().await?;
+        row.into_domain()
+    }
+
+    /// Replaces a patient's editable fields.
+    pub async fn update_patient(&self, id: PatientId, update: PatientUpdate) -> StoreResult<Patient> {
+        check_patient(&update)?;
+        let (mut tx, now) = self.begin().await?;
+        let n = tx
+            .execute(
+                "UPDATE patients SET mrn = $1, given_name = $2, family_name = $3, birth_date = $4, sex = $5, \
+                 phone = $6, email = $7, research_consent = $8, rems_patient_id = $9, updated_at = $10 \
+                 WHERE id = $11 AND clinic_id = $12",
+                &args![
+                    update.mrn,
+                    update.given_name,
+                    update.family_name,
+                    date_to_text(update.birth_date),
+                    update.sex,
+                    update.phone,
+                    update.email,
+                    update.research_consent,
+                    update.rems_patient_id,
+                    now,
+                    id.to_text(),
+                    self.clinic(),
+                ],
+            )
+            .await
+            .map_err(|e| match e {
+                StoreError::Database(db) if db.as_database_error().is_some_and(|d| d.is_unique_violation()) => {
+                    StoreError::invalid("mrn", "another patient of this clinic has this record number")
+                }
+                other => other,
+            })?;
+        if n == 0 {
+            return Err(StoreError::NotFound { entity: "patient" });
+        }
+        let row: PatientRow = tx
+            .fetch_one(
+                &format!("SELECT {PATIENT_COLUMNS} FROM patients WHERE id = $1 AND clinic_id = $2"),
+                &args![id.to_text(), self.clinic()],
+            )
+            .await?;
+        self.audit(&mut tx, now, AuditAction::Update, "patient", id.to_text()).await?;
+        tx.commit().await?;
+        row.into_domain()
+    }
+
+    /// The clinic's patients (archived ones excluded) with each one's latest score per instrument, sorted by
+    /// family name, given name and id.
+    pub async fn patient_list(&self) -> StoreResult<Vec<PatientSummary>> {
+        let (mut tx, now) = self.begin().await?;
+        let patients: Vec<PatientRow> = tx
+            .fetch_all(
+                &format!(
+                    "SELECT {PATIENT_COLUMNS} FROM patients WHERE clinic_id = $1 AND archived_at IS NULL \
+                     ORDER BY family_name, given_name, id"
+                ),
+                &args![self.clinic()],
+            )
+            .await?;
+        let latest: Vec<LatestScoreRow> = tx
+            .fetch_all(
+                "SELECT patient_id, instrument, total, severity, administered_at FROM ( \
+                   SELECT patient_id, instrument, total, severity, administered_at, ROW_NUMBER() OVER ( \
+                     PARTITION BY patient_id, instrument ORDER BY administered_at DESC, id DESC) AS rn \
+                   FROM assessments WHERE clinic_id = $1) AS ranked \
+                 WHERE rn = 1",
+                &args![self.clinic()],
+            )
+            .await?;
+        self.audit(&mut tx, now, AuditAction::List, "patient", "*".to_owned()).await?;
+        tx.commit().await?;
+        let mut by_patient: HashMap<String, Vec<crate::domain::LatestScore>> = HashMap::new();
+        for row in latest {
+            let (pid, score) = row.into_domain()?;
+            by_patient.entry(pid).or_default().push(score);
+        }
+        patients
+            .into_iter()
+            .map(|row| {
+                let mut latest = by_patient.remove(&row.id).unwrap_or_default();
+                latest.sort_by_key(|s| s.instrument);
+                Ok(PatientSummary { patient: row.into_domain()?, latest })
+            })
+            .collect()
+    }
+
+    /// Records an assessment entered by staff, scored now by the clinical rules.
+    pub async fn record_assessment(&self, new: NewAssessment) -> StoreResult<Assessment> {
+        let (mut tx, now) = self.begin().await?;
+        self.require(&mut tx, Scoped::Patient, new.patient_id.to_text()).await?;
+        if let Some(c) = new.course_id {
+            self.require(&mut tx, Scoped::Course, c.to_text()).await?;
+        }
+        if let Some(s) = new.session_id {
+            self.require(&mut tx, Scoped::Session, s.to_text()).await?;
+        }
+        let a = insert_assessment(&mut tx, now, self.clinic(), &new, AssessmentSource::Staff, Some(self.actor_text()))
+            .await?;
+        self.audit(&mut tx, now, AuditAction::Create, "assessment", a.id.to_text()).await?;
+        tx.commit().await?;
+        Ok(a)
+    }
+
+    /// A patient's assessments, oldest first.
+    pub async fn assessments(&self, patient: PatientId) -> StoreResult<Vec<Assessment>> {
+        let (mut tx, now) = self.begin().await?;
+        self.require(&mut tx, Scoped::Patient, patient.to_text()).await?;
+        let rows: Vec<AssessmentRow> = tx
+            .fetch_all(
+                &format!(
+                    "SELECT {ASSESSMENT_COLUMNS} FROM assessments WHERE clinic_id = $1 AND patient_id = $2 \
+                     ORDER BY administered_at, id"
+                ),
+                &args![self.clinic(), patient.to_text()],
+            )
+            .await?;
+        self.audit(&mut tx, now, AuditAction::List, "assessment", format!("patient:{patient}")).await?;
+        tx.commit().await?;
+        rows.into_iter().map(AssessmentRow::into_domain).collect()
+    }
+}
+
+/// Re-checks stored item scores against the instrument (used by `verify`).
+pub(crate) fn items_valid(a: &Assessment) -> bool {
+    let values: Vec<i64> = a.items.iter().map(|v| i64::from(*v)).collect();
+    Items::from_values(a.instrument, &values).is_ok()
+}

@@ -1,0 +1,134 @@
+//! Referrals and self-report links inside a [`ClinicScope`].
+
+use crate::clock::{from_micros, to_micros, truncate_to_micros};
+use crate::db::args;
+use crate::domain::{
+    AuditAction, NewSelfReportLink, PatientId, Referral, ReferralId, ReferralStatus, SelfReportLink, SelfReportLinkId,
+};
+use crate::error::{StoreError, StoreResult};
+use crate::rows::patient::{REFERRAL_COLUMNS, ReferralRow, SELF_REPORT_COLUMNS, SelfReportRow};
+use crate::scope::{ClinicScope, Scoped};
+
+impl ClinicScope {
+    /// The clinic's referrals, newest first.
+    pub async fn referrals(&self) -> StoreResult<Vec<Referral>> {
+        let (mut tx, now) = self.begin().await?;
+        let rows: Vec<ReferralRow> = tx
+            .fetch_all(
+                &format!("SELECT {REFERRAL_COLUMNS} FROM referrals WHERE clinic_id = $1 ORDER BY received_at DESC, id"),
+                &args![self.clinic()],
+            )
+            .await?;
+        self.audit(&mut tx, now, AuditAction::List, "referral", "*".to_owned()).await?;
+        tx.commit().await?;
+        rows.into_iter().map(ReferralRow::into_domain).collect()
+    }
+
+    /// One referral of this clinic.
+    pub async fn referral(&self, id: ReferralId) -> StoreResult<Referral> {
+        let (mut tx, now) = self.begin().await?;
+        let row: Option<ReferralRow> = tx
+            .fetch_optional(
+                &format!("SELECT {REFERRAL_COLUMNS} FROM referrals WHERE id = $1 AND clinic_id = $2"),
+                &args![id.to_text(), self.clinic()],
+            )
+            .await?;
+        let row = row.ok_or(StoreError::NotFound { entity: "referral" })?;
+        self.audit(&mut tx, now, AuditAction::Read, "referral", id.to_text()).await?;
+        tx.commit().await?;
+        row.into_domain()
+    }
+
+    /// Moves a referral on, optionally linking the patient record made from it.
+    pub async fn set_referral_status(
+        &self,
+        id: ReferralId,
+        status: ReferralStatus,
+        patient: Option<PatientId>,
+    ) -> StoreResult<Referral> {
+        let (mut tx, now) = self.begin().await?;
+        self.require(&mut tx, Scoped::Referral, id.to_text()).await?;
+        if let Some(p) = patient {
+            self.require(&mut tx, Scoped::Patient, p.to_text()).await?;
+        }
+        tx.execute(
+            "UPDATE referrals SET status = $1, patient_id = COALESCE($2, patient_id), updated_at = $3 \
+             WHERE id = $4 AND clinic_id = $5",
+            &args![status.code(), patient.map(|p| p.to_text()), now, id.to_text(), self.clinic()],
+        )
+        .await?;
+        let row: ReferralRow = tx
+            .fetch_one(
+                &format!("SELECT {REFERRAL_COLUMNS} FROM referrals WHERE id = $1 AND clinic_id = $2"),
+                &args![id.to_text(), self.clinic()],
+            )
+            .await?;
+        self.audit(&mut tx, now, AuditAction::Update, "referral", id.to_text()).await?;
+        tx.commit().await?;
+        row.into_domain()
+    }
+
+    /// Creates a one-time self-report link for a patient of this clinic. The caller generates the secret and
+    /// passes only its SHA-256.
+    pub async fn create_self_report_link(&self, new: NewSelfReportLink) -> StoreResult<SelfReportLink> {
+        if new.token_hash.len() != 64 || !new.token_hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(StoreError::invalid("token_hash", "must be a hex SHA-256"));
+        }
+        let (mut tx, now) = self.begin().await?;
+        self.require(&mut tx, Scoped::Patient, new.patient_id.to_text()).await?;
+        let at = from_micros("self_report_links", now)?;
+        if new.expires_at <= at {
+            return Err(StoreError::invalid("expires_at", "must be in the future"));
+        }
+        let link = SelfReportLink {
+            id: SelfReportLinkId::new(at),
+            patient_id: new.patient_id,
+            instrument: new.instrument,
+            token_hash: new.token_hash.to_ascii_lowercase(),
+            created_at: at,
+            expires_at: truncate_to_micros(new.expires_at),
+            used_at: None,
+            created_by: Some(self.actor.user_id),
+            assessment_id: None,
+        };
+        tx.execute(
+            &format!(
+                "INSERT INTO self_report_links ({SELF_REPORT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+            ),
+            &args![
+                link.id.to_text(),
+                self.clinic(),
+                link.patient_id.to_text(),
+                link.instrument.code(),
+                &link.token_hash,
+                now,
+                to_micros(link.expires_at),
+                None::<i64>,
+                self.actor_text(),
+                None::<String>,
+            ],
+        )
+        .await?;
+        self.audit(&mut tx, now, AuditAction::Create, "self_report_link", link.id.to_text()).await?;
+        tx.commit().await?;
+        Ok(link)
+    }
+
+    /// A patient's self-report links, newest first.
+    pub async fn self_report_links(&self, patient: PatientId) -> StoreResult<Vec<SelfReportLink>> {
+        let (mut tx, now) = self.begin().await?;
+        self.require(&mut tx, Scoped::Patient, patient.to_text()).await?;
+        let rows: Vec<SelfReportRow> = tx
+            .fetch_all(
+                &format!(
+                    "SELECT {SELF_REPORT_COLUMNS} FROM self_report_links WHERE clinic_id = $1 AND patient_id = $2 \
+                     ORDER BY created_at DESC, id"
+                ),
+                &args![self.clinic(), patient.to_text()],
+            )
+            .await?;
+        self.audit(&mut tx, now, AuditAction::List, "self_report_link", format!("patient:{patient}")).await?;
+        tx.commit().await?;
+        rows.into_iter().map(SelfReportRow::into_domain).collect()
+    }
+}

@@ -1,0 +1,477 @@
+//! Treatment courses, sessions, doses, timed observations and adverse events inside a [`ClinicScope`].
+
+use crate::clock::{date_to_text, from_micros, to_micros, truncate_to_micros};
+use crate::db::args;
+use crate::domain::{
+    AdverseEvent, AdverseEventId, AuditAction, Course, CourseId, CourseStatus, DoseId, DoseRecord, NewAdverseEvent,
+    NewCourse, NewDose, NewObservation, NewSession, Observation, ObservationId, PatientId, Session, SessionDetail,
+    SessionId, SessionStatus, SessionUpdate, StaffId,
+};
+use crate::error::{StoreError, StoreResult};
+use crate::rows::treatment::{
+    ADVERSE_EVENT_COLUMNS, AdverseEventRow, COURSE_COLUMNS, CourseRow, DOSE_COLUMNS, DoseRow, OBSERVATION_COLUMNS,
+    ObservationRow, SESSION_COLUMNS, SessionRow,
+};
+use crate::scope::{ClinicScope, Scoped};
+
+fn placeholders(n: usize) -> String {
+    (1..=n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+}
+
+impl ClinicScope {
+    /// Fails unless `staff` is a user of this clinic (a prescriber or monitor named on a record).
+    async fn require_staff(&self, tx: &mut crate::db::Tx, staff: Option<StaffId>) -> StoreResult<()> {
+        let Some(id) = staff else { return Ok(()) };
+        let (n,): (i64,) = tx
+            .fetch_one(
+                "SELECT COUNT(*) FROM staff_users WHERE id = $1 AND clinic_id = $2",
+                &args![id.to_text(), self.clinic()],
+            )
+            .await?;
+        if n == 1 { Ok(()) } else { Err(StoreError::NotFound { entity: "staff user" }) }
+    }
+
+    /// Plans a treatment course for a patient of this clinic.
+    pub async fn create_course(&self, new: NewCourse) -> StoreResult<Course> {
+        if new.treatment.trim().is_empty() {
+            return Err(StoreError::invalid("treatment", "must not be empty"));
+        }
+        if new.planned_sessions.is_some_and(|n| n < 1) {
+            return Err(StoreError::invalid("planned_sessions", "must be at least 1"));
+        }
+        let (mut tx, now) = self.begin().await?;
+        self.require(&mut tx, Scoped::Patient, new.patient_id.to_text()).await?;
+        self.require_staff(&mut tx, new.prescriber_id).await?;
+        let at = from_micros("courses", now)?;
+        let c = Course {
+            id: CourseId::new(at),
+            patient_id: new.patient_id,
+            treatment: new.treatment,
+            status: CourseStatus::Planned,
+            planned_sessions: new.planned_sessions,
+            prescriber_id: new.prescriber_id,
+            started_on: new.started_on,
+            ended_on: None,
+            end_reason: None,
+            notes: new.notes,
+            created_at: at,
+            updated_at: at,
+        };
+        tx.execute(
+            &format!("INSERT INTO courses ({COURSE_COLUMNS}) VALUES ({})", placeholders(13)),
+            &args![
+                c.id.to_text(),
+                self.clinic(),
+                c.patient_id.to_text(),
+                &c.treatment,
+                c.status.code(),
+                c.planned_sessions,
+                c.prescriber_id.map(|p| p.to_text()),
+                c.started_on.map(date_to_text),
+                None::<String>,
+                None::<String>,
+                c.notes.clone(),
+                now,
+                now,
+            ],
+        )
+        .await?;
+        self.audit(&mut tx, now, AuditAction::Create, "course", c.id.to_text()).await?;
+        tx.commit().await?;
+        Ok(c)
+    }
+
+    /// Changes a course's status; `ended_on` and `end_reason` apply to completed and stopped courses.
+    pub async fn set_course_status(
+        &self,
+        id: CourseId,
+        status: CourseStatus,
+        ended_on: Option<time::Date>,
+        end_reason: Option<String>,
+    ) -> StoreResult<Course> {
+        let (mut tx, now) = self.begin().await?;
+        let n = tx
+            .execute(
+                "UPDATE courses SET status = $1, ended_on = $2, end_reason = $3, updated_at = $4 \
+                 WHERE id = $5 AND clinic_id = $6",
+                &args![status.code(), ended_on.map(date_to_text), end_reason, now, id.to_text(), self.clinic()],
+            )
+            .await?;
+        if n == 0 {
+            return Err(StoreError::NotFound { entity: "course" });
+        }
+        let row: CourseRow = tx
+            .fetch_one(
+                &format!("SELECT {COURSE_COLUMNS} FROM courses WHERE id = $1 AND clinic_id = $2"),
+                &args![id.to_text(), self.clinic()],
+            )
+            .await?;
+        self.audit(&mut tx, now, AuditAction::Update, "course", id.to_text()).await?;
+        tx.commit().await?;
+        row.into_domain()
+    }
+
+    /// A course of this clinic.
+    pub async fn course(&self, id: CourseId) -> StoreResult<Course> {
+        let (mut tx, now) = self.begin().await?;
+        let row: Option<CourseRow> = tx
+            .fetch_optional(
+                &format!("SELECT {COURSE_COLUMNS} FROM courses WHERE id = $1 AND clinic_id = $2"),
+                &args![id.to_text(), self.clinic()],
+            )
+            .await?;
+        let row = row.ok_or(StoreError::NotFound { entity: "course" })?;
+        self.audit(&mut tx, now, AuditAction::Read, "course", id.to_text()).await?;
+        tx.commit().await?;
+        row.into_domain()
+    }
+
+    /// A patient's courses, oldest first.
+    pub async fn courses(&self, patient: PatientId) -> StoreResult<Vec<Course>> {
+        let (mut tx, now) = self.begin().await?;
+        self.require(&mut tx, Scoped::Patient, patient.to_text()).await?;
+        let rows: Vec<CourseRow> = tx
+            .fetch_all(
+                &format!(
+                    "SELECT {COURSE_COLUMNS} FROM courses WHERE clinic_id = $1 AND patient_id = $2 ORDER BY created_at, id"
+                ),
+                &args![self.clinic(), patient.to_text()],
+            )
+            .await?;
+        self.audit(&mut tx, now, AuditAction::List, "course", format!("patient:{patient}")).await?;
+        tx.commit().await?;
+        rows.into_iter().map(CourseRow::into_domain).collect()
+    }
+
+    /// Schedules the next session of a course; sessions are numbered from 1 within their course.
+    pub async fn create_session(&self, new: NewSession) -> StoreResult<Session> {
+        let (mut tx, now) = self.begin().await?;
+        let course: Option<(String,)> = tx
+            .fetch_optional(
+                "SELECT patient_id FROM courses WHERE id = $1 AND clinic_id = $2",
+                &args![new.course_id.to_text(), self.clinic()],
+            )
+            .await?;
+        let (patient,) = course.ok_or(StoreError::NotFound { entity: "course" })?;
+        self.require_staff(&mut tx, new.monitored_by).await?;
+        let (number,): (i64,) = tx
+            .fetch_one(
+                "SELECT COALESCE(MAX(number), 0) + 1 FROM sessions WHERE course_id = $1 AND clinic_id = $2",
+                &args![new.course_id.to_text(), self.clinic()],
+            )
+            .await?;
+        let at = from_micros("sessions", now)?;
+        let s = Session {
+            id: SessionId::new(at),
+            patient_id: crate::rows::parse_id("courses", &patient, PatientId)?,
+            course_id: new.course_id,
+            number,
+            status: SessionStatus::Scheduled,
+            scheduled_at: new.scheduled_at.map(truncate_to_micros),
+            started_at: None,
+            ended_at: None,
+            monitored_by: new.monitored_by,
+            ready_to_leave_minutes: None,
+            discharged_at: None,
+            discharged_by: None,
+            discharge_override_reason: None,
+            notes: None,
+            created_at: at,
+            updated_at: at,
+        };
+        tx.execute(
+            &format!("INSERT INTO sessions ({SESSION_COLUMNS}) VALUES ({})", placeholders(17)),
+            &args![
+                s.id.to_text(),
+                self.clinic(),
+                patient,
+                s.course_id.to_text(),
+                s.number,
+                s.status.code(),
+                s.scheduled_at.map(to_micros),
+                None::<i64>,
+                None::<i64>,
+                s.monitored_by.map(|m| m.to_text()),
+                None::<i64>,
+                None::<i64>,
+                None::<String>,
+                None::<String>,
+                None::<String>,
+                now,
+                now,
+            ],
+        )
+        .await?;
+        self.audit(&mut tx, now, AuditAction::Create, "session", s.id.to_text()).await?;
+        tx.commit().await?;
+        Ok(s)
+    }
+
+    /// Replaces the changing fields of a session (start, end, discharge, override).
+    pub async fn update_session(&self, id: SessionId, u: SessionUpdate) -> StoreResult<Session> {
+        if u.ready_to_leave_minutes.is_some_and(|m| m < 0) {
+            return Err(StoreError::invalid("ready_to_leave_minutes", "must not be negative"));
+        }
+        if u.discharge_override_reason.as_deref().is_some_and(|r| r.trim().is_empty()) {
+            return Err(StoreError::invalid("discharge_override_reason", "must not be blank when given"));
+        }
+        let (mut tx, now) = self.begin().await?;
+        self.require_staff(&mut tx, u.monitored_by).await?;
+        self.require_staff(&mut tx, u.discharged_by).await?;
+        let n = tx
+            .execute(
+                "UPDATE sessions SET status = $1, started_at = $2, ended_at = $3, monitored_by = $4, \
+                 ready_to_leave_minutes = $5, discharged_at = $6, discharged_by = $7, discharge_override_reason = $8, \
+                 notes = $9, updated_at = $10 WHERE id = $11 AND clinic_id = $12",
+                &args![
+                    u.status.code(),
+                    u.started_at.map(to_micros),
+                    u.ended_at.map(to_micros),
+                    u.monitored_by.map(|m| m.to_text()),
+                    u.ready_to_leave_minutes,
+                    u.discharged_at.map(to_micros),
+                    u.discharged_by.map(|m| m.to_text()),
+                    u.discharge_override_reason,
+                    u.notes,
+                    now,
+                    id.to_text(),
+                    self.clinic(),
+                ],
+            )
+            .await?;
+        if n == 0 {
+            return Err(StoreError::NotFound { entity: "session" });
+        }
+        let row: SessionRow = tx
+            .fetch_one(
+                &format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE id = $1 AND clinic_id = $2"),
+                &args![id.to_text(), self.clinic()],
+            )
+            .await?;
+        self.audit(&mut tx, now, AuditAction::Update, "session", id.to_text()).await?;
+        tx.commit().await?;
+        row.into_domain()
+    }
+
+    /// The patient of a session of this clinic, or "not found".
+    async fn session_patient(&self, tx: &mut crate::db::Tx, session: SessionId) -> StoreResult<String> {
+        let row: Option<(String,)> = tx
+            .fetch_optional(
+                "SELECT patient_id FROM sessions WHERE id = $1 AND clinic_id = $2",
+                &args![session.to_text(), self.clinic()],
+            )
+            .await?;
+        Ok(row.ok_or(StoreError::NotFound { entity: "session" })?.0)
+    }
+
+    /// Records a dose given during a session.
+    pub async fn record_dose(&self, new: NewDose) -> StoreResult<DoseRecord> {
+        if !new.dose_mg.is_finite() || new.dose_mg <= 0.0 {
+            return Err(StoreError::invalid("dose_mg", "must be a positive number"));
+        }
+        let (mut tx, now) = self.begin().await?;
+        let patient = self.session_patient(&mut tx, new.session_id).await?;
+        let at = from_micros("dose_records", now)?;
+        let d = DoseRecord {
+            id: DoseId::new(at),
+            session_id: new.session_id,
+            given_at: truncate_to_micros(new.given_at),
+            drug: new.drug,
+            dose_mg: new.dose_mg,
+            route: new.route,
+            lot_number: new.lot_number,
+            given_by: Some(self.actor.user_id),
+            created_at: at,
+        };
+        tx.execute(
+            &format!("INSERT INTO dose_records ({DOSE_COLUMNS}) VALUES ({})", placeholders(11)),
+            &args![
+                d.id.to_text(),
+                self.clinic(),
+                patient,
+                d.session_id.to_text(),
+                to_micros(d.given_at),
+                &d.drug,
+                d.dose_mg,
+                &d.route,
+                d.lot_number.clone(),
+                self.actor_text(),
+                now,
+            ],
+        )
+        .await?;
+        self.audit(&mut tx, now, AuditAction::Create, "dose_record", d.id.to_text()).await?;
+        tx.commit().await?;
+        Ok(d)
+    }
+
+    /// Records a timed observation during a session.
+    pub async fn record_observation(&self, new: NewObservation) -> StoreResult<Observation> {
+        if new.minutes_after_dose.is_some_and(|m| m < 0) {
+            return Err(StoreError::invalid("minutes_after_dose", "must not be negative"));
+        }
+        let data =
+            serde_json::to_string(&new.measurement).map_err(|e| StoreError::invalid("measurement", e.to_string()))?;
+        let (mut tx, now) = self.begin().await?;
+        let patient = self.session_patient(&mut tx, new.session_id).await?;
+        let at = from_micros("observations", now)?;
+        let o = Observation {
+            id: ObservationId::new(at),
+            session_id: new.session_id,
+            observed_at: truncate_to_micros(new.observed_at),
+            minutes_after_dose: new.minutes_after_dose,
+            measurement: new.measurement,
+            recorded_by: Some(self.actor.user_id),
+            created_at: at,
+        };
+        tx.execute(
+            &format!("INSERT INTO observations ({OBSERVATION_COLUMNS}) VALUES ({})", placeholders(10)),
+            &args![
+                o.id.to_text(),
+                self.clinic(),
+                patient,
+                o.session_id.to_text(),
+                to_micros(o.observed_at),
+                o.minutes_after_dose,
+                o.measurement.kind(),
+                data,
+                self.actor_text(),
+                now,
+            ],
+        )
+        .await?;
+        self.audit(&mut tx, now, AuditAction::Create, "observation", o.id.to_text()).await?;
+        tx.commit().await?;
+        Ok(o)
+    }
+
+    /// Records an adverse event of a patient, during a session or not.
+    pub async fn record_adverse_event(&self, new: NewAdverseEvent) -> StoreResult<AdverseEvent> {
+        if new.kind.trim().is_empty() {
+            return Err(StoreError::invalid("kind", "must not be empty"));
+        }
+        let (mut tx, now) = self.begin().await?;
+        self.require(&mut tx, Scoped::Patient, new.patient_id.to_text()).await?;
+        if let Some(s) = new.session_id {
+            let patient = self.session_patient(&mut tx, s).await?;
+            if patient != new.patient_id.to_text() {
+                return Err(StoreError::invalid("session_id", "the session belongs to another patient"));
+            }
+        }
+        let at = from_micros("adverse_events", now)?;
+        let e = AdverseEvent {
+            id: AdverseEventId::new(at),
+            patient_id: new.patient_id,
+            session_id: new.session_id,
+            occurred_at: truncate_to_micros(new.occurred_at),
+            kind: new.kind,
+            severity: new.severity,
+            description: new.description,
+            action_taken: new.action_taken,
+            reported_externally: new.reported_externally,
+            recorded_by: Some(self.actor.user_id),
+            created_at: at,
+        };
+        tx.execute(
+            &format!("INSERT INTO adverse_events ({ADVERSE_EVENT_COLUMNS}) VALUES ({})", placeholders(12)),
+            &args![
+                e.id.to_text(),
+                self.clinic(),
+                e.patient_id.to_text(),
+                e.session_id.map(|s| s.to_text()),
+                to_micros(e.occurred_at),
+                &e.kind,
+                e.severity.code(),
+                e.description.clone(),
+                e.action_taken.clone(),
+                e.reported_externally,
+                self.actor_text(),
+                now,
+            ],
+        )
+        .await?;
+        self.audit(&mut tx, now, AuditAction::Create, "adverse_event", e.id.to_text()).await?;
+        tx.commit().await?;
+        Ok(e)
+    }
+
+    /// A session with its doses, observations (in time order) and adverse events.
+    pub async fn session(&self, id: SessionId) -> StoreResult<SessionDetail> {
+        let (mut tx, now) = self.begin().await?;
+        let row: Option<SessionRow> = tx
+            .fetch_optional(
+                &format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE id = $1 AND clinic_id = $2"),
+                &args![id.to_text(), self.clinic()],
+            )
+            .await?;
+        let row = row.ok_or(StoreError::NotFound { entity: "session" })?;
+        let a = args![id.to_text(), self.clinic()];
+        let doses: Vec<DoseRow> = tx
+            .fetch_all(
+                &format!("SELECT {DOSE_COLUMNS} FROM dose_records WHERE session_id = $1 AND clinic_id = $2 ORDER BY given_at, id"),
+                &a,
+            )
+            .await?;
+        let observations: Vec<ObservationRow> = tx
+            .fetch_all(
+                &format!(
+                    "SELECT {OBSERVATION_COLUMNS} FROM observations WHERE session_id = $1 AND clinic_id = $2 \
+                     ORDER BY observed_at, id"
+                ),
+                &a,
+            )
+            .await?;
+        let events: Vec<AdverseEventRow> = tx
+            .fetch_all(
+                &format!(
+                    "SELECT {ADVERSE_EVENT_COLUMNS} FROM adverse_events WHERE session_id = $1 AND clinic_id = $2 \
+                     ORDER BY occurred_at, id"
+                ),
+                &a,
+            )
+            .await?;
+        self.audit(&mut tx, now, AuditAction::Read, "session", id.to_text()).await?;
+        tx.commit().await?;
+        Ok(SessionDetail {
+            session: row.into_domain()?,
+            doses: doses.into_iter().map(DoseRow::into_domain).collect::<StoreResult<_>>()?,
+            observations: observations.into_iter().map(ObservationRow::into_domain).collect::<StoreResult<_>>()?,
+            adverse_events: events.into_iter().map(AdverseEventRow::into_domain).collect::<StoreResult<_>>()?,
+        })
+    }
+
+    /// A course's sessions, in order.
+    pub async fn sessions(&self, course: CourseId) -> StoreResult<Vec<Session>> {
+        let (mut tx, now) = self.begin().await?;
+        self.require(&mut tx, Scoped::Course, course.to_text()).await?;
+        let rows: Vec<SessionRow> = tx
+            .fetch_all(
+                &format!(
+                    "SELECT {SESSION_COLUMNS} FROM sessions WHERE clinic_id = $1 AND course_id = $2 ORDER BY number"
+                ),
+                &args![self.clinic(), course.to_text()],
+            )
+            .await?;
+        self.audit(&mut tx, now, AuditAction::List, "session", format!("course:{course}")).await?;
+        tx.commit().await?;
+        rows.into_iter().map(SessionRow::into_domain).collect()
+    }
+
+    /// A patient's adverse events, oldest first.
+    pub async fn adverse_events(&self, patient: PatientId) -> StoreResult<Vec<AdverseEvent>> {
+        let (mut tx, now) = self.begin().await?;
+        self.require(&mut tx, Scoped::Patient, patient.to_text()).await?;
+        let rows: Vec<AdverseEventRow> = tx
+            .fetch_all(
+                &format!(
+                    "SELECT {ADVERSE_EVENT_COLUMNS} FROM adverse_events WHERE clinic_id = $1 AND patient_id = $2 \
+                     ORDER BY occurred_at, id"
+                ),
+                &args![self.clinic(), patient.to_text()],
+            )
+            .await?;
+        self.audit(&mut tx, now, AuditAction::List, "adverse_event", format!("patient:{patient}")).await?;
+        tx.commit().await?;
+        rows.into_iter().map(AdverseEventRow::into_domain).collect()
+    }
+}

@@ -1,0 +1,246 @@
+//! The [`Store`]: opening either backend safely, migrations, and the entry points to scoped and unscoped handles.
+
+use std::borrow::Cow;
+use std::sync::Arc;
+use std::time::Duration;
+
+use sqlx::migrate::{MigrateDatabase, Migrator};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Postgres, Sqlite};
+use time::OffsetDateTime;
+
+use crate::clock::{Clock, SystemClock};
+use crate::db::{Backend, BackendKind, Tx};
+use crate::error::{StoreError, StoreResult};
+use crate::url::{DatabaseUrl, OpenMode};
+
+static SQLITE_MIGRATOR: Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATOR: Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// How long a SQLite connection waits for another process's write lock before giving up.
+const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Tuning of an opened store.
+#[derive(Debug, Clone)]
+pub struct StoreOptions {
+    /// PostgreSQL pool size per server process. Several stateless servers share one database, so each keeps a
+    /// modest pool (10 × servers must stay under the server's `max_connections`, 100 by default).
+    pub postgres_max_connections: u32,
+    /// SQLite reader connections (writes always use one connection).
+    pub sqlite_readers: u32,
+    /// How long a caller waits for a pooled connection before the operation fails.
+    pub acquire_timeout: Duration,
+    pub clock: Arc<dyn Clock>,
+}
+
+impl Default for StoreOptions {
+    fn default() -> Self {
+        StoreOptions {
+            postgres_max_connections: 10,
+            sqlite_readers: 4,
+            acquire_timeout: Duration::from_secs(30),
+            clock: Arc::new(SystemClock),
+        }
+    }
+}
+
+/// The handle to KetaPath's database. Cheap to clone; clones share the pools.
+#[derive(Debug, Clone)]
+pub struct Store {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    backend: Backend,
+    clock: Arc<dyn Clock>,
+    url: DatabaseUrl,
+    created: bool,
+}
+
+impl Store {
+    /// Opens the database at `url` with default options. See [`Store::open_with`].
+    pub async fn open(url: &str, mode: OpenMode) -> StoreResult<Store> {
+        Store::open_with(&DatabaseUrl::parse(url)?, mode, StoreOptions::default()).await
+    }
+
+    /// Opens a database. With [`OpenMode::MustExist`] a SQLite URL whose file does not exist is refused with
+    /// [`StoreError::MissingDatabase`] naming the path, so that a mistyped URL never creates an empty database.
+    /// Opening does not migrate: call [`Store::migrate`].
+    pub async fn open_with(url: &DatabaseUrl, mode: OpenMode, options: StoreOptions) -> StoreResult<Store> {
+        let (backend, created) = match url {
+            DatabaseUrl::Sqlite { path } => {
+                let exists = path.exists();
+                if !exists && mode == OpenMode::MustExist {
+                    return Err(StoreError::MissingDatabase { path: path.display().to_string() });
+                }
+                let connect = SqliteConnectOptions::new()
+                    .filename(path)
+                    .create_if_missing(mode == OpenMode::CreateIfMissing)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .foreign_keys(true)
+                    .busy_timeout(SQLITE_BUSY_TIMEOUT)
+                    // In WAL mode, NORMAL syncs only at checkpoints: a power loss can lose the last transactions
+                    // even though the caller was told they committed. FULL syncs the WAL on every commit, so an
+                    // acknowledged write survives a process crash and a power loss.
+                    .synchronous(SqliteSynchronous::Full);
+                let writer = SqlitePoolOptions::new()
+                    .max_connections(1)
+                    .acquire_timeout(options.acquire_timeout)
+                    .connect_with(connect.clone())
+                    .await?;
+                let reader = SqlitePoolOptions::new()
+                    .max_connections(options.sqlite_readers.max(1))
+                    .acquire_timeout(options.acquire_timeout)
+                    .connect_with(connect)
+                    .await?;
+                (Backend::Sqlite { writer, reader }, !exists)
+            }
+            DatabaseUrl::Postgres { url: pg_url } => {
+                let mut created = false;
+                if mode == OpenMode::CreateIfMissing && !Postgres::database_exists(pg_url).await? {
+                    Postgres::create_database(pg_url).await?;
+                    created = true;
+                }
+                let connect: PgConnectOptions = pg_url.parse()?;
+                let pool = PgPoolOptions::new()
+                    .max_connections(options.postgres_max_connections.max(1))
+                    .acquire_timeout(options.acquire_timeout)
+                    .idle_timeout(Duration::from_secs(600))
+                    .connect_with(connect)
+                    .await?;
+                (Backend::Postgres(pool), created)
+            }
+        };
+        Ok(Store { inner: Arc::new(Inner { backend, clock: options.clock, url: url.clone(), created }) })
+    }
+
+    /// Whether opening created the database (only possible with [`OpenMode::CreateIfMissing`]).
+    pub fn was_created(&self) -> bool {
+        self.inner.created
+    }
+
+    pub fn url(&self) -> &DatabaseUrl {
+        &self.inner.url
+    }
+
+    pub fn kind(&self) -> BackendKind {
+        self.inner.backend.kind()
+    }
+
+    /// Applies every pending migration; returns the versions applied now.
+    pub async fn migrate(&self) -> StoreResult<Vec<i64>> {
+        self.migrate_with(self.migrator()).await
+    }
+
+    /// Applies migrations up to and including `version` only. For the migration tests, which need a database
+    /// at an earlier schema version.
+    #[doc(hidden)]
+    pub async fn migrate_up_to_for_tests(&self, version: i64) -> StoreResult<Vec<i64>> {
+        let all = self.migrator();
+        let migrations: Vec<_> = all.migrations.iter().filter(|m| m.version <= version).cloned().collect();
+        let partial = Migrator {
+            migrations: Cow::Owned(migrations),
+            ignore_missing: all.ignore_missing,
+            locking: all.locking,
+            no_tx: all.no_tx,
+        };
+        self.migrate_with(&partial).await
+    }
+
+    fn migrator(&self) -> &'static Migrator {
+        match self.kind() {
+            BackendKind::Sqlite => &SQLITE_MIGRATOR,
+            BackendKind::Postgres => &POSTGRES_MIGRATOR,
+        }
+    }
+
+    async fn migrate_with(&self, migrator: &Migrator) -> StoreResult<Vec<i64>> {
+        let before = self.schema_version().await?;
+        match &self.inner.backend {
+            Backend::Sqlite { writer, .. } => migrator.run(writer).await?,
+            Backend::Postgres(pool) => migrator.run(pool).await?,
+        }
+        Ok(migrator.migrations.iter().map(|m| m.version).filter(|v| before.is_none_or(|b| *v > b)).collect())
+    }
+
+    /// The latest applied migration version, or `None` on an empty database.
+    pub async fn schema_version(&self) -> StoreResult<Option<i64>> {
+        let mut tx = self.backend().begin_read().await?;
+        let table_sql = match self.kind() {
+            BackendKind::Sqlite => {
+                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'"
+            }
+            BackendKind::Postgres => {
+                "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema() \
+                 AND table_name = '_sqlx_migrations'"
+            }
+        };
+        let (tables,): (i64,) = tx.fetch_one(table_sql, &[]).await?;
+        if tables == 0 {
+            return Ok(None);
+        }
+        let (version,): (Option<i64>,) = tx
+            .fetch_one("SELECT MAX(version) FROM _sqlx_migrations WHERE success = $1", &crate::db::args![true])
+            .await?;
+        Ok(version)
+    }
+
+    /// The newest schema version this build knows.
+    pub fn latest_schema_version(&self) -> i64 {
+        self.migrator().migrations.iter().map(|m| m.version).max().unwrap_or(0)
+    }
+
+    /// Fails unless the database is at this build's schema version, with a message that says what to run.
+    pub async fn ensure_migrated(&self) -> StoreResult<()> {
+        let current = self.schema_version().await?;
+        let latest = self.latest_schema_version();
+        if current == Some(latest) {
+            return Ok(());
+        }
+        Err(StoreError::Invalid {
+            field: "database".to_owned(),
+            message: format!(
+                "{} is at schema version {} but this build needs {latest}; run `ketapath migrate`",
+                self.url().display(),
+                current.map_or_else(|| "none".to_owned(), |v| v.to_string())
+            ),
+        })
+    }
+
+    /// Closes the pools, waiting for connections in use to return.
+    pub async fn close(&self) {
+        self.inner.backend.close().await;
+    }
+
+    pub(crate) fn backend(&self) -> &Backend {
+        &self.inner.backend
+    }
+
+    pub(crate) async fn begin_write(&self) -> StoreResult<Tx> {
+        self.inner.backend.begin_write().await
+    }
+
+    pub(crate) async fn begin_read(&self) -> StoreResult<Tx> {
+        self.inner.backend.begin_read().await
+    }
+
+    /// "Now" from the injected clock.
+    pub fn now(&self) -> OffsetDateTime {
+        self.inner.clock.now()
+    }
+
+    /// Checks whether `Sqlite` databases are consistent at the file level (`PRAGMA integrity_check`); on
+    /// PostgreSQL the server guarantees this and the answer is always `ok`.
+    pub async fn integrity_check(&self) -> StoreResult<String> {
+        match &self.inner.backend {
+            Backend::Sqlite { reader, .. } => {
+                let (result,): (String,) =
+                    sqlx::query_as::<Sqlite, (String,)>("PRAGMA integrity_check").fetch_one(reader).await?;
+                Ok(result)
+            }
+            Backend::Postgres(_) => Ok("ok".to_owned()),
+        }
+    }
+}
