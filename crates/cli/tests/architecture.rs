@@ -46,14 +46,16 @@ fn every_rust_file_starts_with_a_module_doc_line() {
     assert!(offenders.is_empty(), "files without a leading //! line:\n{}", offenders.join("\n"));
 }
 
-/// Architecture invariant: only `ketapath-store` writes SQL.
+/// Architecture invariant: only `ketapath-store` writes SQL (outside integration tests).
 #[test]
 fn only_the_store_writes_sql() {
     let sql = ["SELECT ", "INSERT INTO", "UPDATE ", "DELETE FROM", "CREATE TABLE"];
     let root = workspace_root().join("crates");
     let offenders: Vec<String> = workspace_rust_files()
         .into_iter()
-        .filter(|f| !f.starts_with(root.join("store")) && !f.ends_with("architecture.rs"))
+        // Integration tests may tamper with a database on purpose through the store's named bypass
+        // (`UnscopedAdminHandle::execute_raw_sql`), so only library and binary code is held to the rule.
+        .filter(|f| !f.starts_with(root.join("store")) && !f.components().any(|c| c.as_os_str() == "tests"))
         .filter(|f| {
             let text = std::fs::read_to_string(f).unwrap();
             text.lines().any(|line| {
