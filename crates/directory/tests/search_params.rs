@@ -103,3 +103,15 @@ fn out_of_range_near_names_the_coordinate() {
     assert_eq!(err.param, "near");
     assert!(err.message.contains("latitude"), "{}", err.message);
 }
+
+#[test]
+fn resolve_geocodes_a_zip_and_names_zip_when_unknown() {
+    use ketapath_directory::geo::Gazetteer;
+    let pairs = |z: &str| vec![("zip".to_owned(), z.to_owned())];
+    let params = SearchParams::parse(&pairs("10001")).unwrap();
+    let query = params.resolve(Gazetteer::shipped()).unwrap();
+    assert!((query.origin.lat - 40.75).abs() < 0.1 && (query.origin.lon + 73.99).abs() < 0.1, "{:?}", query.origin);
+    let err = SearchParams::parse(&pairs("00000")).unwrap().resolve(Gazetteer::shipped()).unwrap_err();
+    assert_eq!(err.param, "zip");
+    assert!(err.message.contains("00000"), "{}", err.message);
+}

@@ -14,7 +14,9 @@
 use thiserror::Error;
 
 use crate::codes::{Language, Offers, Payments};
+use crate::geo::Gazetteer;
 use crate::model::Position;
+use crate::zip::Zip;
 
 /// Default page size.
 pub const DEFAULT_LIMIT: usize = 20;
@@ -168,6 +170,22 @@ impl SearchParams {
     /// The query to run once the origin is known (the given position for `near`, the geocoded ZIP for `zip`).
     pub fn query(&self, origin: Position) -> Query {
         Query { origin, radius: self.radius, limit: self.limit, offset: self.offset, filter: self.filter }
+    }
+
+    /// The query with its origin resolved: `near` as given, `zip` through the shipped ZIP data. An unknown ZIP is an
+    /// error naming `zip`, never a silent default location. The CLI and the HTTP API both resolve through here.
+    pub fn resolve(&self, gazetteer: &Gazetteer) -> Result<Query, ParamError> {
+        let origin = match &self.origin {
+            Origin::Near(position) => *position,
+            Origin::Zip(raw) => {
+                let zip = Zip::parse(raw).map_err(|e| ParamError::new("zip", e.to_string()))?;
+                let place = gazetteer
+                    .zip(&zip)
+                    .ok_or_else(|| ParamError::new("zip", format!("ZIP {zip} is not in the shipped ZIP data")))?;
+                place.position
+            }
+        };
+        Ok(self.query(origin))
     }
 }
 
