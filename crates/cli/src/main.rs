@@ -37,6 +37,9 @@ enum Command {
     Screen(commands::screen::ScreenArgs),
     /// Score a rating instrument from {"items": [...]}.
     Score(commands::score::ScoreArgs),
+    /// Clinic listings: import, export and search.
+    #[command(subcommand)]
+    Clinics(commands::clinics::ClinicsCommand),
     /// List the clinical rules with their versions, sources and confidence tags.
     Rules(commands::rules::RulesArgs),
     #[command(flatten)]
@@ -56,6 +59,9 @@ fn main() -> ExitCode {
         Command::Screen(args) => commands::screen::run(&args),
         Command::Score(args) => commands::score::run(&args),
         Command::Rules(args) => commands::rules::run(&args),
+        Command::Clinics(cmd) => {
+            commands::clinics::run(cmd, cli.db.as_deref().unwrap_or(ketapath_store::DEFAULT_DATABASE_URL))
+        }
         Command::Store(cmd) => commands::store::run(cmd, cli.db.as_deref()),
     };
     match result {

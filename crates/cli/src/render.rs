@@ -9,6 +9,7 @@ use ketapath_clinical::safety::crisis::{Crisis, CrisisLevel};
 use ketapath_clinical::screen::Screening;
 use ketapath_clinical::trd::TrdStatus;
 use ketapath_clinical::{RULES_VERSION, Rule};
+use ketapath_directory::search::SearchResponse;
 use serde::Serialize;
 
 use crate::failure::Failure;
@@ -166,6 +167,53 @@ pub fn rules_markdown(rules: &[&Rule]) -> String {
             rule.summary.replace('|', "\\|"),
             rule.source.replace('|', "\\|")
         );
+    }
+    out
+}
+
+/// Search results as a person reads them: how many match, then one block per clinic, nearest first.
+pub fn search_text(response: &SearchResponse<'_>) -> String {
+    let mut out = String::new();
+    let radius = response.radius_km.map(|r| format!(" within {r} km")).unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "{} clinic(s) match{radius} of {:.4},{:.4}; showing {} from #{}",
+        response.total,
+        response.origin.lat,
+        response.origin.lon,
+        response.results.len(),
+        response.offset + 1
+    );
+    for (n, clinic) in response.results.iter().enumerate() {
+        let demo = if clinic.demo { " [demo listing]" } else { "" };
+        let _ = writeln!(out);
+        let _ = writeln!(
+            out,
+            "{:>3}. {:.1} km ({:.1} mi)  {}{demo}",
+            response.offset + n + 1,
+            clinic.distance_km,
+            clinic.distance_km / 1.609_344,
+            clinic.name
+        );
+        let _ = writeln!(
+            out,
+            "     {}, {}, {} {}  [id {}]",
+            clinic.street, clinic.city, clinic.state, clinic.zip, clinic.id
+        );
+        let _ = writeln!(out, "     offers: {}; payment: {}", clinic.offers.join(", "), clinic.payment.join(", "));
+        let languages: Vec<&str> = clinic.languages.iter().map(|l| l.as_str()).collect();
+        let yes_no = |b: bool| if b { "yes" } else { "no" };
+        let _ = writeln!(
+            out,
+            "     telehealth {}; accepting new patients {}; REMS-certified {}; languages {}",
+            yes_no(clinic.telehealth),
+            yes_no(clinic.accepting_new_patients),
+            yes_no(clinic.rems_certified),
+            languages.join(", ")
+        );
+        let verified = clinic.last_verified.map(|d| d.to_string()).unwrap_or_else(|| "never".to_owned());
+        let phone = clinic.phone.unwrap_or("no phone listed");
+        let _ = writeln!(out, "     {phone}; last verified {verified}");
     }
     out
 }

@@ -49,7 +49,7 @@ pub enum AuditCommand {
     Verify,
 }
 
-fn failure(err: StoreError) -> Failure {
+pub(crate) fn failure(err: StoreError) -> Failure {
     if err.is_invalid_input() { Failure::Invalid(err.to_string()) } else { Failure::Runtime(err.into()) }
 }
 
@@ -59,7 +59,7 @@ async fn open(url: &str, mode: OpenMode) -> Result<Store, Failure> {
 }
 
 /// Opens an existing, fully migrated database (every command but `migrate` and `restore`).
-async fn open_existing(url: &str) -> Result<Store, Failure> {
+pub(crate) async fn open_existing(url: &str) -> Result<Store, Failure> {
     let store = open(url, OpenMode::MustExist).await?;
     store.ensure_migrated().await.map_err(failure)?;
     Ok(store)

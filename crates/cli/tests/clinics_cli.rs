@@ -1,0 +1,154 @@
+//! End-to-end tests of `ketapath clinics import|export|search` against a temporary SQLite database.
+
+// Test helpers may unwrap: a panic there is a failed test with its cause.
+#![allow(clippy::unwrap_used)]
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+const HEADER: &str = "id,name,street,city,state,zip,lat,lon,phone,website,offers,payment,telehealth,languages,accepting_new_patients,rems_certified,last_verified";
+
+fn good_rows() -> String {
+    [
+        HEADER,
+        "c-1,Midtown Ketamine,1 W 34th St,New York,NY,10001,40.7484,-73.9857,212-555-0101,https://example.org,iv_ketamine;esketamine_nasal,self_pay;private_insurance,false,en;es,true,true,2026-10-01",
+        "c-2,Brooklyn Mind,1 Main St,Brooklyn,NY,11201,,,718-555-0102,,esketamine_nasal,medicare,true,en,true,true,2026-09-15",
+        "c-3,Jersey Care,1 Grove St,Jersey City,NJ,07302,40.7196,-74.0431,,,tms;iv_ketamine,self_pay,false,en,false,false,2026-08-01",
+    ]
+    .join("\n")
+        + "\n"
+}
+
+fn ketapath(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ketapath"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("KETAPATH_DATABASE_URL")
+        .output()
+        .unwrap()
+}
+
+fn ok(output: &Output) -> String {
+    assert_eq!(output.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+fn setup() -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("k.db").display());
+    ok(&ketapath(dir.path(), &["migrate", "--db", &db]));
+    std::fs::write(dir.path().join("good.csv"), good_rows()).unwrap();
+    ok(&ketapath(dir.path(), &["clinics", "import", "good.csv", "--db", &db]));
+    (dir, db)
+}
+
+fn search_json(dir: &Path, db: &str, extra: &[&str]) -> serde_json::Value {
+    let mut args = vec!["clinics", "search", "--json", "--db", db];
+    args.extend_from_slice(extra);
+    serde_json::from_str(&ok(&ketapath(dir, &args))).unwrap()
+}
+
+fn ids(doc: &serde_json::Value) -> Vec<String> {
+    doc["results"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap().to_owned()).collect()
+}
+
+#[test]
+fn search_by_zip_sorts_by_distance_and_counts_total() {
+    let (dir, db) = setup();
+    let doc = search_json(dir.path(), &db, &["--zip", "10001", "--limit", "2"]);
+    assert_eq!(doc["total"], 3);
+    assert_eq!(ids(&doc), ["c-1", "c-3"]);
+    let d0 = doc["results"][0]["distance_km"].as_f64().unwrap();
+    let d1 = doc["results"][1]["distance_km"].as_f64().unwrap();
+    assert!(d0 <= d1);
+    // The ZIP-centroid clinic was placed at its ZIP's centroid.
+    let brooklyn = search_json(dir.path(), &db, &["--zip", "11201", "--limit", "1"]);
+    assert_eq!(ids(&brooklyn), ["c-2"]);
+    assert!(brooklyn["results"][0]["distance_km"].as_f64().unwrap() < 0.01);
+}
+
+#[test]
+fn filters_all_values_must_match() {
+    let (dir, db) = setup();
+    let doc = search_json(dir.path(), &db, &["--near", "40.7,-74.0", "--offers", "iv_ketamine,esketamine_nasal"]);
+    assert_eq!(ids(&doc), ["c-1"]);
+    let doc = search_json(dir.path(), &db, &["--near", "40.7,-74.0", "--telehealth"]);
+    assert_eq!(ids(&doc), ["c-2"]);
+    let doc = search_json(dir.path(), &db, &["--near", "40.7,-74.0", "--language", "es", "--accepting"]);
+    assert_eq!(ids(&doc), ["c-1"]);
+    // Brooklyn Mind sits at the 11201 centroid, 1.06 km from 40.7,-74.0; the others are further.
+    let doc = search_json(dir.path(), &db, &["--near", "40.7,-74.0", "--radius-km", "1.1"]);
+    assert_eq!(ids(&doc), ["c-2"]);
+    let doc = search_json(dir.path(), &db, &["--near", "40.7,-74.0", "--radius-km", "1"]);
+    assert_eq!(doc["total"], 0, "no clinic within 1 km of 40.7,-74.0: {doc}");
+}
+
+#[test]
+fn an_invalid_row_imports_nothing_and_names_the_line() {
+    let (dir, db) = setup();
+    let bad = [
+        HEADER,
+        "c-1,Renamed,1 W 34th St,New York,NY,10001,,,,,ect,self_pay,false,en,true,false,2026-11-01",
+        "c-9,Jersey Care,1 Grove St,Jersey City,NJ,07302,91,-74.0431,,,tms,self_pay,false,en,false,false,2026-08-01",
+    ]
+    .join("\n");
+    std::fs::write(dir.path().join("bad.csv"), bad).unwrap();
+    let out = ketapath(dir.path(), &["clinics", "import", "bad.csv", "--db", &db]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("line 3") && stderr.contains("latitude 91"), "{stderr}");
+    // Atomic: the valid update on line 2 was not applied either.
+    let doc = search_json(dir.path(), &db, &["--zip", "10001", "--limit", "1"]);
+    assert_eq!(doc["results"][0]["name"], "Midtown Ketamine");
+    assert_eq!(doc["total"], 3);
+
+    let out = ketapath(dir.path(), &["clinics", "import", "bad.csv", "--db", &db, "--skip-invalid", "rejects.csv"]);
+    ok(&out);
+    let rejects = std::fs::read_to_string(dir.path().join("rejects.csv")).unwrap();
+    assert!(rejects.contains("c-9") && rejects.contains("line 3"), "{rejects}");
+    // The valid rows were imported, and an existing id was updated.
+    let doc = search_json(dir.path(), &db, &["--zip", "10001", "--limit", "1"]);
+    assert_eq!(doc["results"][0]["name"], "Renamed");
+}
+
+#[test]
+fn export_round_trips_through_csv_and_fhir() {
+    let (dir, db) = setup();
+    let csv = ok(&ketapath(dir.path(), &["clinics", "export", "--format", "csv", "--db", &db]));
+    assert_eq!(csv.lines().next().unwrap(), HEADER);
+    assert_eq!(csv.lines().count(), 4);
+    ok(&ketapath(dir.path(), &["clinics", "export", "--format", "fhir", "--out", "bundle.json", "--db", &db]));
+    let db2 = format!("sqlite://{}", dir.path().join("k2.db").display());
+    ok(&ketapath(dir.path(), &["migrate", "--db", &db2]));
+    ok(&ketapath(dir.path(), &["clinics", "import", "bundle.json", "--db", &db2]));
+    let again = ok(&ketapath(dir.path(), &["clinics", "export", "--format", "csv", "--db", &db2]));
+    assert_eq!(csv, again, "CSV -> store -> FHIR -> store -> CSV lost something");
+}
+
+#[test]
+fn bad_search_input_exits_2_naming_the_option() {
+    let (dir, db) = setup();
+    for (args, needle) in [
+        (vec!["--zip", "00000"], "--zip"),
+        (vec!["--near", "91,0"], "--near"),
+        (vec!["--near", "40,-74", "--limit", "101"], "--limit"),
+        (vec!["--near", "40,-74", "--offers", "psilocybin"], "--offers"),
+        (vec!["--near", "40,-74", "--radius-km", "-1"], "--radius-km"),
+    ] {
+        let mut all = vec!["clinics", "search", "--db", &db];
+        all.extend(args.iter());
+        let out = ketapath(dir.path(), &all);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(needle), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
+fn a_missing_database_file_is_refused_naming_the_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = ketapath(dir.path(), &["clinics", "search", "--zip", "10001", "--db", "sqlite://typo.db"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("typo.db"));
+    assert!(!dir.path().join("typo.db").exists(), "a mistyped URL must not create a database");
+}
