@@ -12,6 +12,7 @@ pub mod error;
 pub mod extract;
 pub mod fhir;
 pub mod layers;
+pub mod map;
 pub mod ops;
 pub mod pages;
 pub mod routes;
