@@ -9,7 +9,8 @@ count="${1:-1000000}"
 dir="target/bench-import"
 mkdir -p "$dir"
 echo "command: scripts/bench/import_1m.sh $count"
-cargo build --release -q -p ketapath -p ketapath-directory --example synth
+cargo build --release -q -p ketapath --bin ketapath
+cargo build --release -q -p ketapath-directory --example synth
 [ -f "$dir/clinics-$count.csv" ] || target/release/examples/synth --count "$count" --out "$dir/clinics-$count.csv"
 rm -f "$dir/k.db" "$dir/k.db-wal" "$dir/k.db-shm"
 db="sqlite://$dir/k.db"
