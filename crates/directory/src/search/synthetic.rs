@@ -194,7 +194,8 @@ pub fn clinics(count: usize, seed: u64) -> Vec<Clinic> {
                 address: Address {
                     street: format!("{} Main St", 1 + i % 9999),
                     city: format!("Town {}", i % 997),
-                    state: "ZZ".to_owned(),
+                    // A real USPS code, so that synthetic listings import like real ones (addresses are fictional).
+                    state: crate::geo::USPS_CODES[i % 51].to_owned(),
                     zip: format!("{:05}", i % 100_000),
                 },
                 position,
