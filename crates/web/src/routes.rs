@@ -39,10 +39,12 @@ impl std::fmt::Debug for ApiRoute {
 }
 
 /// Every JSON route under `/api`. The router is built from this list and the OpenAPI test reads it, so the
-/// two cannot drift. Phase 2 adds `GET /api/v1/clinics` and `GET /api/v1/clinics/{id}`.
+/// two cannot drift.
 pub fn api_routes() -> Vec<ApiRoute> {
     vec![
         ApiRoute::get("/api/openapi.json", api::openapi::document),
+        ApiRoute::get("/api/v1/clinics", api::clinics::search),
+        ApiRoute::get("/api/v1/clinics/{id}", api::clinics::get),
         ApiRoute::post("/api/v1/instruments/{instrument}/score", api::instruments::score),
         ApiRoute::post("/api/v1/screenings", api::screenings::create),
     ]

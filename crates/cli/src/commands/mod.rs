@@ -3,4 +3,5 @@
 pub mod rules;
 pub mod score;
 pub mod screen;
+pub mod serve;
 pub mod store;
