@@ -6,12 +6,13 @@
 //! Only the refresher task writes the index; requests take the read lock for as long as one search and its
 //! serialization take, and the expensive rebuild (compaction) runs outside every lock.
 
+use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, RwLock, RwLockReadGuard};
 use std::time::Duration;
 
 use ketapath_directory::search::ClinicIndex;
-use ketapath_directory::{Clinic, ClinicId};
+use ketapath_directory::{Clinic, ClinicId, Language};
 use ketapath_store::domain::ClinicChange;
 use ketapath_store::{Store, StoreError, StoreResult};
 use tokio::task::JoinHandle;
@@ -40,12 +41,25 @@ pub struct Directory {
     index: RwLock<ClinicIndex>,
     /// The listing version the index reflects.
     version: AtomicI64,
+    /// Every language some listing has named since startup, for the finder's language choice. It only grows
+    /// (a language whose last clinic left stays offered, and then finds nothing) until the next restart.
+    languages: RwLock<BTreeSet<Language>>,
+}
+
+fn languages_of<'a>(clinics: impl Iterator<Item = &'a Clinic>) -> BTreeSet<Language> {
+    clinics.flat_map(|c| c.languages.iter().copied()).collect()
 }
 
 impl Directory {
     /// A directory over a fixed set of clinics with no store behind it (tests, and servers without a database).
     pub fn in_memory(clinics: Vec<Clinic>) -> Arc<Self> {
-        Arc::new(Self { store: None, index: RwLock::new(ClinicIndex::build(clinics)), version: AtomicI64::new(0) })
+        let languages = RwLock::new(languages_of(clinics.iter()));
+        Arc::new(Self {
+            store: None,
+            index: RwLock::new(ClinicIndex::build(clinics)),
+            version: AtomicI64::new(0),
+            languages,
+        })
     }
 
     /// Loads every live listing from `store` and builds the index. The version is read first, so that a write
@@ -54,10 +68,16 @@ impl Directory {
         let version = store.listing_version().await?;
         let mut clinics = Vec::new();
         store.for_each_clinic(|c| clinics.push(c)).await?;
+        let languages = RwLock::new(languages_of(clinics.iter()));
         let index = tokio::task::spawn_blocking(move || ClinicIndex::build(clinics)).await.map_err(|e| {
             StoreError::Io { context: "building the clinic index".to_owned(), source: std::io::Error::other(e) }
         })?;
-        Ok(Arc::new(Self { store: Some(store), index: RwLock::new(index), version: AtomicI64::new(version) }))
+        Ok(Arc::new(Self {
+            store: Some(store),
+            index: RwLock::new(index),
+            version: AtomicI64::new(version),
+            languages,
+        }))
     }
 
     /// The store behind this directory, if there is one (problem reports are written through it).
@@ -68,6 +88,11 @@ impl Directory {
     /// The listing version the index reflects (0 for an in-memory directory).
     pub fn version(&self) -> i64 {
         self.version.load(Ordering::Acquire)
+    }
+
+    /// The languages the listings name, in code order.
+    pub fn languages(&self) -> Vec<Language> {
+        self.languages.read().unwrap_or_else(std::sync::PoisonError::into_inner).iter().copied().collect()
     }
 
     /// Runs `f` with the index under the read lock. Keep `f` short: search, then serialize, then return owned data.
@@ -107,6 +132,12 @@ impl Directory {
         let changes = store.clinic_changes_since(self.version()).await?;
         let applied = changes.changes.len();
         if applied > 0 {
+            let upserted = changes.changes.iter().filter_map(|c| match c {
+                ClinicChange::Upserted(clinic) => Some(&**clinic),
+                ClinicChange::Deleted(_) => None,
+            });
+            let learned = languages_of(upserted);
+            self.languages.write().unwrap_or_else(std::sync::PoisonError::into_inner).extend(learned);
             self.write(|index| {
                 for change in changes.changes {
                     match change {
