@@ -5,6 +5,7 @@
 mod api;
 mod assets;
 mod check;
+mod clinics;
 mod fhir;
 mod headers;
 mod hostile;
