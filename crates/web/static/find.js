@@ -4,7 +4,7 @@
 (function () {
   "use strict";
   var form = document.getElementById("find-form");
-  var near = document.getElementById("near");
+  var near = form ? form.elements.namedItem("near") : null;
   var place = document.getElementById("place");
   var slot = document.getElementById("locate-slot");
   if (!form || !near || !place || !slot || !("geolocation" in navigator)) {

@@ -159,7 +159,7 @@ pub fn links(html: &str) -> Vec<String> {
         while let Some(start) = rest.find(attribute) {
             rest = &rest[start + attribute.len()..];
             let end = rest.find('"').expect("closing quote");
-            out.push(rest[..end].replace("&amp;", "&"));
+            out.push(unescape(&rest[..end]));
             rest = &rest[end..];
         }
     }
