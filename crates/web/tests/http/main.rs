@@ -7,6 +7,7 @@ mod assets;
 mod check;
 mod clinics;
 mod fhir;
+mod freshness;
 mod headers;
 mod hostile;
 mod openapi;
