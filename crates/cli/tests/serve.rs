@@ -17,8 +17,8 @@ impl Drop for Server {
 }
 
 fn free_port() -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.local_addr().unwrap().port()
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind a free port");
+    listener.local_addr().expect("bound address").port()
 }
 
 /// A plain HTTP/1.1 GET; returns the status code and the body.

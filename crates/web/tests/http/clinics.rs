@@ -1,6 +1,8 @@
 //! The clinic directory over HTTP: `GET /api/v1/clinics` and `/api/v1/clinics/{id}`, the `/find` and
 //! `/clinics/{id}` pages, the listing problem report (stored in a temporary SQLite store; cross-site posts refused)
 //! and the FHIR Location and HealthcareService searches, all on a small in-memory directory.
+// Helpers here are test code too: a panic in them is a failed test (clippy.toml allows it in test functions).
+#![allow(clippy::unwrap_used, clippy::print_stderr)]
 
 use axum::Router;
 use axum::body::Body;
