@@ -4,9 +4,11 @@
 //!
 //! The report asks for no personal data: a reason from a fixed list and optional free text (the form says not to
 //! put health details in it). It changes server state, so it is guarded against cross-site submission without a
-//! session or token: the browser's `Origin` header (or, when a browser sends none, the `Referer`) must name this
-//! same host, or the POST is refused with 403. Every browser sends `Origin` on a form POST; a client that sends
-//! neither header is refused too. The phase-1 rate limiter already covers every POST.
+//! session or token ([`is_same_origin`]): current browsers send `Sec-Fetch-Site`, which must be `same-origin`;
+//! without it, the `Origin` header (or, without that, the `Referer`) must name this same host. Our own
+//! `Referrer-Policy: no-referrer` makes browsers send `Origin: null` on form posts, which is why `Sec-Fetch-Site`
+//! comes first. A client that sends none of these headers is refused (403). The phase-1 rate limiter already
+//! covers every POST.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
@@ -145,8 +147,12 @@ fn clinic_page(state: &AppState, c: &Clinic, reason: &str, details: &str, report
     }
 }
 
-/// Whether the request's `Origin` (or, without one, its `Referer`) names the host it was sent to.
+/// Whether a state-changing request came from a page of this same site: `Sec-Fetch-Site: same-origin` when the
+/// browser sends that header, else an `Origin` (or, without one, a `Referer`) naming the host it was sent to.
 pub fn is_same_origin(headers: &HeaderMap) -> bool {
+    if let Some(site) = headers.get("sec-fetch-site") {
+        return site.as_bytes() == b"same-origin";
+    }
     let Some(host) = headers.get(header::HOST).and_then(|h| h.to_str().ok()) else { return false };
     let authority = |url: &str| -> Option<String> {
         let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"))?;
@@ -254,7 +260,16 @@ mod tests {
             (header::ORIGIN, "https://evil.example"),
             (header::REFERER, "https://ketapath.example:8080/")
         ])));
-        assert!(!is_same_origin(&headers(&[host])));
+        assert!(!is_same_origin(&headers(&[host.clone()])));
+        // Fetch metadata decides when present: our no-referrer policy makes browsers send `Origin: null`.
+        let site = |value| (header::HeaderName::from_static("sec-fetch-site"), value);
+        assert!(is_same_origin(&headers(&[host.clone(), (header::ORIGIN, "null"), site("same-origin")])));
+        assert!(!is_same_origin(&headers(&[
+            host.clone(),
+            (header::ORIGIN, "https://ketapath.example:8080"),
+            site("cross-site")
+        ])));
+        assert!(!is_same_origin(&headers(&[host, site("same-site")])));
         assert!(!is_same_origin(&headers(&[(header::ORIGIN, "https://ketapath.example")])));
     }
 }
