@@ -260,7 +260,7 @@ mod tests {
             (header::ORIGIN, "https://evil.example"),
             (header::REFERER, "https://ketapath.example:8080/")
         ])));
-        assert!(!is_same_origin(&headers(&[host.clone()])));
+        assert!(!is_same_origin(&headers(std::slice::from_ref(&host))));
         // Fetch metadata decides when present: our no-referrer policy makes browsers send `Origin: null`.
         let site = |value| (header::HeaderName::from_static("sec-fetch-site"), value);
         assert!(is_same_origin(&headers(&[host.clone(), (header::ORIGIN, "null"), site("same-origin")])));
