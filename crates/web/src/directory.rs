@@ -242,3 +242,44 @@ impl std::fmt::Debug for Directory {
             .finish_non_exhaustive()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ketapath_directory::Gazetteer;
+    use ketapath_directory::demo::demo_clinics;
+    use ketapath_directory::model::Position;
+    use ketapath_directory::search::Query;
+
+    fn nearest(directory: &Directory) -> Vec<String> {
+        let query = Query { limit: 50, ..Query::near(Position { lat: 40.75, lon: -73.99 }) };
+        directory.read(|index| index.search(&query).hits.iter().map(|h| h.clinic.id.as_str().to_owned()).collect())
+    }
+
+    #[tokio::test]
+    async fn compaction_folds_pending_changes_in_without_changing_answers() {
+        let clinics = demo_clinics(40, 7, Gazetteer::shipped());
+        let directory = Directory::in_memory(clinics[..30].to_vec());
+        directory.write(|index| {
+            for clinic in &clinics[30..] {
+                index.upsert(clinic.clone());
+            }
+            index.remove(&clinics[0].id);
+        });
+        let before = nearest(&directory);
+        assert_eq!(directory.read(ClinicIndex::pending_changes), 11);
+        assert!(!directory.compact_if_needed(11).await, "at the threshold nothing is rebuilt");
+        assert!(directory.compact_if_needed(10).await);
+        assert_eq!(directory.read(ClinicIndex::pending_changes), 0);
+        assert_eq!(nearest(&directory), before);
+        assert_eq!(directory.len(), 39);
+    }
+
+    #[tokio::test]
+    async fn an_in_memory_directory_is_ready_and_has_nothing_to_refresh() {
+        let directory = Directory::in_memory(demo_clinics(3, 1, Gazetteer::shipped()));
+        assert_eq!(directory.refresh().await.ok(), Some(0));
+        assert_eq!(directory.check().await, Ok(()));
+        assert!(!directory.languages().is_empty());
+    }
+}

@@ -137,3 +137,17 @@ async fn two_instances_over_one_sqlite_file_see_changes_by_polling() {
         i.refresher.abort();
     }
 }
+
+#[tokio::test]
+async fn readyz_waits_for_the_store_behind_the_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("k.db").display());
+    let store = Store::open(&url, OpenMode::CreateIfMissing).await.unwrap();
+    store.migrate().await.unwrap();
+    let directory = Directory::load(store.clone()).await.unwrap();
+    let app = app(AppState::new(WebConfig::default()).with_directory(directory));
+    assert_eq!(send(&app, get("/readyz")).await.status, StatusCode::OK);
+    store.close().await;
+    let reply = send(&app, get("/readyz")).await;
+    assert_error(&reply, StatusCode::SERVICE_UNAVAILABLE, "not_ready");
+}
