@@ -33,6 +33,8 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Serve the web application, the JSON API and FHIR over HTTP.
+    Serve(commands::serve::ServeArgs),
     /// Anonymous self-check: PHQ-9, treatment history, conditions. Nothing is stored.
     Screen(commands::screen::ScreenArgs),
     /// Score a rating instrument from {"items": [...]}.
@@ -56,6 +58,7 @@ fn main() -> ExitCode {
         }
     };
     let result = match cli.command {
+        Command::Serve(args) => commands::serve::run(&args, cli.db.as_deref()),
         Command::Screen(args) => commands::screen::run(&args),
         Command::Score(args) => commands::score::run(&args),
         Command::Rules(args) => commands::rules::run(&args),

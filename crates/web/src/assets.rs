@@ -49,6 +49,7 @@ pub static ASSETS: LazyLock<Vec<Asset>> = LazyLock::new(|| {
     vec![
         Asset::new("app.css", "text/css; charset=utf-8", include_bytes!("../static/app.css")),
         Asset::new("icon.svg", "image/svg+xml", include_bytes!("../static/icon.svg")),
+        Asset::new("find.js", "text/javascript; charset=utf-8", include_bytes!("../static/find.js")),
     ]
 });
 

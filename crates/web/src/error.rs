@@ -34,6 +34,9 @@ pub enum ApiError {
     /// `/api/v1/instruments/{instrument}/...` with an instrument KetaPath does not know; the message lists the known ones.
     #[error("{0}")]
     UnknownInstrument(String),
+    /// A state-changing form posted from another site (the Origin/Referer same-origin check failed).
+    #[error("{0}")]
+    Forbidden(String),
     #[error("no such resource")]
     NotFound,
     #[error("this method is not allowed here")]
@@ -57,6 +60,7 @@ impl ApiError {
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::NotAcceptable => StatusCode::NOT_ACCEPTABLE,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::UnknownInstrument(_) | ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -76,6 +80,7 @@ impl ApiError {
             ApiError::PayloadTooLarge { .. } => "payload_too_large",
             ApiError::BadRequest(_) => "bad_request",
             ApiError::UnknownInstrument(_) => "unknown_instrument",
+            ApiError::Forbidden(_) => "forbidden",
             ApiError::NotFound => "not_found",
             ApiError::MethodNotAllowed => "method_not_allowed",
             ApiError::RateLimited { .. } => "rate_limited",
@@ -163,6 +168,7 @@ mod tests {
             ApiError::PayloadTooLarge { limit_bytes: 1 },
             ApiError::BadRequest("x".into()),
             ApiError::UnknownInstrument("x".into()),
+            ApiError::Forbidden("x".into()),
             ApiError::NotFound,
             ApiError::MethodNotAllowed,
             ApiError::RateLimited { retry_after_secs: 1 },

@@ -8,6 +8,7 @@
 pub mod api;
 pub mod assets;
 pub mod config;
+pub mod directory;
 pub mod error;
 pub mod extract;
 pub mod fhir;
@@ -20,6 +21,7 @@ pub mod server;
 pub mod state;
 
 pub use config::{RateLimitConfig, ServeConfig, WebConfig};
+pub use directory::{Directory, RefreshOptions};
 pub use error::ApiError;
 pub use routes::{ApiRoute, api_routes, app};
 pub use server::{run, serve, serve_with_shutdown};

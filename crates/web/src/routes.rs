@@ -39,10 +39,12 @@ impl std::fmt::Debug for ApiRoute {
 }
 
 /// Every JSON route under `/api`. The router is built from this list and the OpenAPI test reads it, so the
-/// two cannot drift. Phase 2 adds `GET /api/v1/clinics` and `GET /api/v1/clinics/{id}`.
+/// two cannot drift.
 pub fn api_routes() -> Vec<ApiRoute> {
     vec![
         ApiRoute::get("/api/openapi.json", api::openapi::document),
+        ApiRoute::get("/api/v1/clinics", api::clinics::search),
+        ApiRoute::get("/api/v1/clinics/{id}", api::clinics::get),
         ApiRoute::post("/api/v1/instruments/{instrument}/score", api::instruments::score),
         ApiRoute::post("/api/v1/screenings", api::screenings::create),
     ]
@@ -56,6 +58,9 @@ pub fn app(state: AppState) -> Router {
     let mut router = Router::new()
         .route("/", get(pages::home::page))
         .route("/about", get(pages::about::page))
+        .route("/find", get(pages::find::page))
+        .route("/clinics/{id}", get(pages::clinic::page))
+        .route("/clinics/{id}/report", post(pages::clinic::report))
         .route("/check", get(pages::check::start).post(pages::check::submit))
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))

@@ -10,6 +10,7 @@ use std::sync::Arc;
 use ketapath_clinical::screen::ScreenConfig;
 
 use crate::config::WebConfig;
+use crate::directory::Directory;
 use crate::layers::metrics::Metrics;
 use crate::layers::rate_limit::RateLimiter;
 
@@ -39,6 +40,8 @@ pub struct AppState {
     pub readiness: Arc<dyn Readiness>,
     /// The self-check's configurable values (dose table, TRD thresholds, caution bounds).
     pub screen: Arc<ScreenConfig>,
+    /// The clinic directory the finder, the clinics API and FHIR answer from. Empty unless one is given.
+    pub directory: Arc<Directory>,
     pub(crate) metrics: Arc<Metrics>,
     pub(crate) limiter: Arc<RateLimiter>,
 }
@@ -51,6 +54,7 @@ impl AppState {
             config: Arc::new(config),
             readiness: Arc::new(NoDependencies),
             screen: Arc::new(ScreenConfig::default()),
+            directory: Directory::in_memory(Vec::new()),
             metrics: Arc::new(Metrics::default()),
             limiter,
         }
@@ -65,6 +69,14 @@ impl AppState {
 }
 
 impl AppState {
+    /// Serves clinics from `directory`, and makes `/readyz` wait for it (its store must answer).
+    #[must_use]
+    pub fn with_directory(mut self, directory: Arc<Directory>) -> Self {
+        self.readiness = directory.clone();
+        self.directory = directory;
+        self
+    }
+
     /// Replaces the self-check's configuration (a clinic's own dose table or thresholds).
     #[must_use]
     pub fn with_screen_config(mut self, config: ScreenConfig) -> Self {

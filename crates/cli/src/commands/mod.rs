@@ -4,4 +4,5 @@ pub mod clinics;
 pub mod rules;
 pub mod score;
 pub mod screen;
+pub mod serve;
 pub mod store;

@@ -1,5 +1,6 @@
 //! JSON API handlers under `/api`. Routes are registered from the table in [`crate::routes::api_routes`].
 
+pub mod clinics;
 pub mod instruments;
 pub mod openapi;
 pub mod screenings;

@@ -9,6 +9,8 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use ketapath_clinical::instruments::Instrument;
 use ketapath_clinical::safety::conditions;
+use ketapath_directory::search::{DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET};
+use ketapath_directory::{Offer, Payment};
 use serde_json::{Value, json};
 
 /// The document, built once.
@@ -113,6 +115,130 @@ fn screening_schema() -> Value {
     })
 }
 
+/// The query parameters of `GET /api/v1/clinics` (DESIGN.md, "Clinic search").
+fn search_parameters() -> Value {
+    let offers: Vec<&str> = Offer::ALL.iter().map(|o| o.code()).collect();
+    let payments: Vec<&str> = Payment::ALL.iter().map(|p| p.code()).collect();
+    let param = |name: &str, description: String, schema: Value| json!({"name": name, "in": "query", "required": false, "description": description, "schema": schema});
+    json!([
+        param(
+            "near",
+            "LAT,LON in decimal degrees (WGS 84); give this or `zip`".into(),
+            json!({"type": "string", "examples": ["40.75,-73.99"]})
+        ),
+        param(
+            "zip",
+            "A five-digit ZIP code (ZIP+4 is cut to five), placed at its centroid; give this or `near`".into(),
+            json!({"type": "string", "examples": ["10001"]})
+        ),
+        param(
+            "radius_km",
+            "Largest distance in kilometres; absent means no limit".into(),
+            json!({"type": "number", "exclusiveMinimum": 0})
+        ),
+        param(
+            "limit",
+            format!("Page size, default {DEFAULT_LIMIT}; 0 returns only `total`"),
+            json!({"type": "integer", "minimum": 0, "maximum": MAX_LIMIT})
+        ),
+        param("offset", "Results to skip".into(), json!({"type": "integer", "minimum": 0, "maximum": MAX_OFFSET})),
+        param(
+            "offers",
+            format!("Comma list; every one must be offered. Codes: {}", offers.join(", ")),
+            json!({"type": "string"})
+        ),
+        param(
+            "payment",
+            format!("Comma list; every one must be accepted. Codes: {}", payments.join(", ")),
+            json!({"type": "string"})
+        ),
+        param(
+            "telehealth",
+            "true: only clinics offering telehealth (false means no filter)".into(),
+            json!({"type": "boolean"})
+        ),
+        param(
+            "language",
+            "An ISO 639-1 code the clinic must speak".into(),
+            json!({"type": "string", "examples": ["es"]})
+        ),
+        param(
+            "accepting",
+            "true: only clinics accepting new patients (false means no filter)".into(),
+            json!({"type": "boolean"})
+        )
+    ])
+}
+
+/// A listing as the API shows it; with `distance` the search result form, without it the record form.
+fn clinic_schema(distance: bool) -> Value {
+    let offers: Vec<&str> = Offer::ALL.iter().map(|o| o.code()).collect();
+    let payments: Vec<&str> = Payment::ALL.iter().map(|p| p.code()).collect();
+    let mut properties = json!({
+        "id": {"type": "string"}, "name": {"type": "string"},
+        "lat": {"type": "number"}, "lon": {"type": "number"},
+        "street": {"type": "string"}, "city": {"type": "string"}, "state": {"type": "string"}, "zip": {"type": "string"},
+        "phone": {"type": ["string", "null"]}, "website": {"type": ["string", "null"]},
+        "offers": {"type": "array", "items": {"type": "string", "enum": offers}},
+        "payment": {"type": "array", "items": {"type": "string", "enum": payments}},
+        "telehealth": {"type": "boolean"},
+        "languages": {"type": "array", "items": {"type": "string"}},
+        "accepting_new_patients": {"type": "boolean"}, "rems_certified": {"type": "boolean"},
+        "last_verified": {"type": ["string", "null"], "format": "date"},
+        "demo": {"type": "boolean", "description": "Present and true for fictional demo listings"}
+    });
+    let mut required = vec![
+        "id",
+        "name",
+        "lat",
+        "lon",
+        "street",
+        "city",
+        "state",
+        "zip",
+        "offers",
+        "payment",
+        "telehealth",
+        "languages",
+        "accepting_new_patients",
+        "rems_certified",
+        "last_verified",
+    ];
+    if let Some(map) = properties.as_object_mut() {
+        if distance {
+            map.insert(
+                "distance_km".into(),
+                json!({"type": "number", "description": "Great-circle kilometres, 3 decimals"}),
+            );
+            required.push("distance_km");
+        } else {
+            map.insert("position_source".into(), json!({"type": "string", "enum": ["record", "zip_centroid"]}));
+            map.insert("verified_by".into(), json!({"type": ["string", "null"]}));
+            map.insert("description".into(), json!({"type": ["string", "null"]}));
+            map.insert("accessibility".into(), json!({"type": "array", "items": {"type": "string"}}));
+            map.insert("hours".into(), json!({"type": "array", "items": {"type": "object", "properties": {
+                "days": {"type": "array", "items": {"type": "string", "enum": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]}},
+                "opens": {"type": "string", "examples": ["09:00"]}, "closes": {"type": "string", "examples": ["17:00"]}}}}));
+        }
+    }
+    json!({"type": "object", "required": required, "properties": properties})
+}
+
+fn clinic_search_schema() -> Value {
+    json!({
+        "type": "object",
+        "required": ["origin", "radius_km", "total", "limit", "offset", "results"],
+        "properties": {
+            "origin": {"type": "object", "required": ["lat", "lon"], "properties": {"lat": {"type": "number"}, "lon": {"type": "number"}}},
+            "radius_km": {"type": ["number", "null"]},
+            "total": {"type": "integer", "description": "Every match within the radius, not only this page"},
+            "limit": {"type": "integer"},
+            "offset": {"type": "integer"},
+            "results": {"type": "array", "items": {"$ref": "#/components/schemas/ClinicResult"}}
+        }
+    })
+}
+
 fn build() -> Value {
     let instruments: Vec<&str> = Instrument::ALL.iter().map(|i| i.code()).collect();
     json!({
@@ -133,6 +259,34 @@ fn build() -> Value {
                     "summary": "This document",
                     "responses": {
                         "200": {"description": "The OpenAPI 3.1 document", "content": {"application/json": {"schema": {"type": "object"}}}}
+                    }
+                }
+            },
+            "/api/v1/clinics": {
+                "get": {
+                    "operationId": "searchClinics",
+                    "summary": "Find clinics near a place, nearest first",
+                    "description": "Exactly one of `near` or `zip` is required. Results are sorted by great-circle distance \
+    (sphere of radius 6371.0088 km), then by id; `total` counts every match within the radius, not only the page. Every \
+    invalid or unknown parameter answers 400 naming it in `field`; a ZIP code missing from KetaPath's ZIP data answers 400 \
+    naming `zip`. The same document as `ketapath clinics search --json`.",
+                    "parameters": search_parameters(),
+                    "responses": {
+                        "200": {"description": "A page of clinics", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ClinicSearch"}}}},
+                        "400": error_response("An invalid, unknown or repeated parameter, or an unknown ZIP code (`invalid_input`, naming the parameter)"),
+                        "405": error_response("Method not allowed")
+                    }
+                }
+            },
+            "/api/v1/clinics/{id}": {
+                "get": {
+                    "operationId": "getClinic",
+                    "summary": "One clinic listing",
+                    "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+                    "responses": {
+                        "200": {"description": "The listing", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Clinic"}}}},
+                        "404": error_response("No listing with this id (`not_found`)"),
+                        "405": error_response("Method not allowed")
                     }
                 }
             },
@@ -223,6 +377,9 @@ fn build() -> Value {
                     }
                 },
                 "ScreeningRequest": screening_request_schema(),
+                "ClinicSearch": clinic_search_schema(),
+                "ClinicResult": clinic_schema(true),
+                "Clinic": clinic_schema(false),
                 "Screening": screening_schema(),
                 "Score": {
                     "type": "object",

@@ -6,6 +6,7 @@
 //! Only JSON is served (`application/fhir+json`); errors are OperationOutcomes ([`outcome`]).
 
 pub mod capability;
+pub mod location;
 pub mod outcome;
 pub mod questionnaire;
 
@@ -110,6 +111,36 @@ pub fn routes() -> Vec<FhirRoute> {
             Interaction::Read { resource: "Questionnaire" },
             questionnaire::DOCUMENTATION,
             questionnaire::read,
+        ),
+        FhirRoute::get(
+            "/fhir/r4/Location",
+            Interaction::SearchType { resource: "Location", params: location::LOCATION_PARAMS },
+            location::LOCATION_DOCUMENTATION,
+            location::search_locations,
+        ),
+        FhirRoute::get(
+            "/fhir/r4/Location/{id}",
+            Interaction::Read { resource: "Location" },
+            "Read one clinic site by id",
+            location::read_location,
+        ),
+        FhirRoute::get(
+            "/fhir/r4/HealthcareService",
+            Interaction::SearchType { resource: "HealthcareService", params: location::SERVICE_PARAMS },
+            location::SERVICE_DOCUMENTATION,
+            location::search_services,
+        ),
+        FhirRoute::get(
+            "/fhir/r4/HealthcareService/{id}",
+            Interaction::Read { resource: "HealthcareService" },
+            "Read one clinic's services by id ({Location id}-svc)",
+            location::read_service,
+        ),
+        FhirRoute::get(
+            "/fhir/r4/Organization/{id}",
+            Interaction::Read { resource: "Organization" },
+            location::ORGANIZATION_DOCUMENTATION,
+            location::read_organization,
         ),
     ]
 }

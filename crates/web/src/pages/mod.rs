@@ -3,7 +3,9 @@
 
 pub mod about;
 pub mod check;
+pub mod clinic;
 pub mod errors;
+pub mod find;
 pub mod home;
 
 use askama::Template;
@@ -22,8 +24,9 @@ pub struct NavLink {
     pub current: bool,
 }
 
-/// The main navigation, in order. Phase 2 adds the find page here.
-pub const NAV: [(&str, &str); 3] = [("/", "Home"), ("/check", "Self-check"), ("/about", "About ketamine care")];
+/// The main navigation, in order.
+pub const NAV: [(&str, &str); 4] =
+    [("/", "Home"), ("/find", "Find a clinic"), ("/check", "Self-check"), ("/about", "About ketamine care")];
 
 /// What the shared layout needs from every page.
 #[derive(Debug, Clone)]

@@ -13,7 +13,10 @@ use std::time::{Duration, Instant};
 use fantoccini::wd::Capabilities;
 use fantoccini::{Client, ClientBuilder};
 use hyper_util::client::legacy::connect::HttpConnector;
-use ketapath_web::{AppState, WebConfig, serve_with_shutdown};
+use ketapath_directory::Gazetteer;
+use ketapath_directory::demo::demo_clinics;
+use ketapath_store::{ListingAuthor, OpenMode, Store};
+use ketapath_web::{AppState, Directory, WebConfig, serve_with_shutdown};
 use rustix::process::{Pid, Signal, getpgid, kill_process_group};
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
@@ -72,21 +75,35 @@ fn on_path(program: &str) -> Option<PathBuf> {
     std::env::split_paths(&path).map(|dir| dir.join(program)).find(|candidate| candidate.is_file())
 }
 
-/// The app served on an ephemeral port of 127.0.0.1 for as long as this value lives.
+/// How many demo clinics the app under test serves, with the seed `ketapath serve --demo` uses (ids `demo-1`…).
+pub const DEMO_CLINICS: usize = 300;
+const DEMO_SEED: u64 = 2026;
+
+/// The app served on an ephemeral port of 127.0.0.1 for as long as this value lives, with the demo clinics in a
+/// temporary SQLite store (so that problem reports are really stored).
 struct Server {
     base: String,
     stop: Option<oneshot::Sender<()>>,
+    _data: tempfile::TempDir,
 }
 
 impl Server {
     async fn start(config: WebConfig) -> Res<Self> {
+        let data = tempfile::Builder::new().prefix("ketapath-browser-db-").tempdir()?;
+        let url = format!("sqlite://{}", data.path().join("ketapath.db").display());
+        let store = Store::open(&url, OpenMode::CreateIfMissing).await?;
+        store.migrate().await?;
+        store
+            .upsert_clinics(&demo_clinics(DEMO_CLINICS, DEMO_SEED, Gazetteer::shipped()), ListingAuthor::AdminCli)
+            .await?;
+        let directory = Directory::load(store).await?;
         let listener = TcpListener::bind("127.0.0.1:0").await?;
         let base = format!("http://{}", listener.local_addr()?);
         let (stop, stopped) = oneshot::channel::<()>();
-        tokio::spawn(serve_with_shutdown(listener, AppState::new(config), async {
+        tokio::spawn(serve_with_shutdown(listener, AppState::new(config).with_directory(directory), async {
             let _ = stopped.await;
         }));
-        Ok(Self { base, stop: Some(stop) })
+        Ok(Self { base, stop: Some(stop), _data: data })
     }
 }
 

@@ -51,6 +51,33 @@ pub async fn control(browser: &Browser, label: &str) -> Res<Element> {
     }
 }
 
+/// The control labelled `label` inside the group (a `<fieldset>`) whose legend contains `group`, for forms that
+/// repeat a label in several groups (the rows of the antidepressant list).
+pub async fn control_in(browser: &Browser, group: &str, label: &str) -> Res<Element> {
+    let xpath = format!(
+        "//fieldset[legend[contains(normalize-space(.), {})]]//label[contains(normalize-space(.), {})]",
+        xpath_literal(group),
+        xpath_literal(label)
+    );
+    let found = one(browser, &xpath, &format!("label {label:?} in {group:?}")).await?;
+    let id = found.attr("for").await?.ok_or_else(|| format!("label {label:?} in {group:?} has no `for`"))?;
+    one(browser, &format!("//*[@id={}]", xpath_literal(&id)), &format!("control #{id}")).await
+}
+
+/// Types `value` into the field labelled `label` within the group whose legend contains `group`.
+pub async fn fill_in(browser: &Browser, group: &str, label: &str, value: &str) -> Res<()> {
+    let field = control_in(browser, group, label).await?;
+    field.clear().await?;
+    field.send_keys(value).await?;
+    Ok(())
+}
+
+/// Selects `option` in the drop-down labelled `label` within the group whose legend contains `group`.
+pub async fn select_in(browser: &Browser, group: &str, label: &str, option: &str) -> Res<()> {
+    control_in(browser, group, label).await?.select_by_label(option).await?;
+    Ok(())
+}
+
 /// Chooses `answer` among the radio buttons of the group (a `<fieldset>`) whose legend contains `question`.
 pub async fn choose(browser: &Browser, question: &str, answer: &str) -> Res<()> {
     let group = format!("//fieldset[legend[contains(normalize-space(.), {})]]", xpath_literal(question));
@@ -104,6 +131,8 @@ async fn click_and_wait(browser: &Browser, element: &Element) -> Res<()> {
     loop {
         match old.tag_name().await {
             Err(error) if error.is_stale_element_reference() => return Ok(()),
+            // Chromium sometimes reports the old document's node this way instead of as a stale reference.
+            Err(error) if error.to_string().contains("does not belong to the document") => return Ok(()),
             Err(error) => return Err(error.into()),
             Ok(_) if Instant::now() > deadline => return Err("the click led to no new page within 10 s".into()),
             Ok(_) => tokio::time::sleep(Duration::from_millis(25)).await,

@@ -12,6 +12,7 @@ mod audit;
 mod fixtures;
 mod harness;
 mod journey;
+mod journeys;
 mod network;
 
 use audit::Findings;
@@ -30,6 +31,11 @@ struct PageCase {
 const PAGES: &[PageCase] = &[
     PageCase { path: "/", status: 200, heading: "Supervised ketamine and esketamine care" },
     PageCase { path: "/about", status: 200, heading: "About ketamine and esketamine care" },
+    PageCase { path: "/check", status: 200, heading: "Check whether to ask about ketamine care" },
+    PageCase { path: "/find", status: 200, heading: "Find a clinic" },
+    PageCase { path: "/find?place=10001&radius_km=100", status: 200, heading: "Find a clinic" },
+    // A demo listing the harness seeds (`harness::DEMO_CLINICS`, ids `demo-1`…).
+    PageCase { path: "/clinics/demo-1", status: 200, heading: "Demo Ketamine Clinic 1" },
     // A mistyped address still shows crisis help, and the error page is held to the same standard.
     PageCase { path: "/no-such-page", status: 404, heading: "Page not found" },
 ];
@@ -102,17 +108,14 @@ async fn every_page_works_without_scripts() {
     .await;
 }
 
-// Journeys to add when /check lands (issue 5, "Tests that must exist"), each a short function over the steps in
-// `journey.rs` (answers chosen by label text, buttons pressed by their text), run with and without scripts, with
-// every page on the way audited as in `audit_pages`:
-// - A self-check that ends in `emergency` (PHQ-9 item 9 at least 1 and acting on the thoughts) shows crisis help
-//   first: `journey::crisis_help_before(browser, <result heading>)`.
-// - A self-check that meets the TRD definition (two failed adequate antidepressant trials) leads to the finder:
-//   the result links to /find, and `journey::follow` reaches it.
-// Journeys to add when /find and /clinics/{id} land:
-// - A search by ZIP with filters shows the right clinics in distance order (`journey::fill`, `journey::tick`,
-//   `journey::press_button`, then `journey::texts` on the result names and distances).
-// - The clinic detail page opens from a result, and its problem report can be sent and is acknowledged.
-// - All of the above with JavaScript disabled (`Scripts::Disabled`); no request leaves 127.0.0.1, axe-core reports
-//   no violations, and a phone-sized viewport has no horizontal scrolling on every page of each journey
-//   (the checks in `audit.rs`; add `/check`, `/find` and `/clinics/{id}` rows to `PAGES` as well).
+/// The issue-5 journeys (`journeys.rs`) with scripts: every page on the way audited, axe-core included.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn journeys_work_with_scripts() {
+    with_browser(Scripts::Enabled, async |browser| Ok(journeys::all(browser).await)).await;
+}
+
+/// The same journeys with JavaScript disabled: plain HTML forms and links carry every step.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn journeys_work_without_scripts() {
+    with_browser(Scripts::Disabled, async |browser| Ok(journeys::all(browser).await)).await;
+}

@@ -5,7 +5,9 @@
 mod api;
 mod assets;
 mod check;
+mod clinics;
 mod fhir;
+mod freshness;
 mod headers;
 mod hostile;
 mod openapi;

@@ -35,9 +35,10 @@ async fn documents_exactly_the_registered_api_routes() {
 
 #[tokio::test]
 async fn every_table_route_is_really_served() {
-    let app = default_app();
+    // One listing, so that `/api/v1/clinics/{id}` can answer 200 rather than a 404 the fallback could also give.
+    let app = app_with_clinics(vec![clinic("c-1", 40.75, -73.99)]);
     for route in api_routes() {
-        let uri = route.path.replace("{instrument}", "phq9");
+        let uri = route.path.replace("{instrument}", "phq9").replace("{id}", "c-1");
         let reply = send(&app, request(route.method.clone(), &uri)).await;
         assert_ne!(reply.status, StatusCode::METHOD_NOT_ALLOWED, "{route:?}");
         if reply.status == StatusCode::NOT_FOUND {

@@ -159,7 +159,7 @@ pub fn links(html: &str) -> Vec<String> {
         while let Some(start) = rest.find(attribute) {
             rest = &rest[start + attribute.len()..];
             let end = rest.find('"').expect("closing quote");
-            out.push(rest[..end].replace("&amp;", "&"));
+            out.push(unescape(&rest[..end]));
             rest = &rest[end..];
         }
     }
@@ -228,4 +228,41 @@ pub fn main_of(html: &str) -> &str {
     let start = html.find("<main").expect("main");
     let end = html.find("</main>").expect("main end");
     &html[start..end]
+}
+
+/// A listing for the clinic tests: offers IV ketamine, takes self-pay, speaks English, accepts new patients.
+pub fn clinic(id: &str, lat: f64, lon: f64) -> ketapath_directory::Clinic {
+    use ketapath_directory::model::{Address, Position};
+    use ketapath_directory::{ClinicId, Language, Offers, Payments};
+    ketapath_directory::Clinic {
+        id: ClinicId::parse(id).expect("clinic id"),
+        name: format!("Clinic {id}"),
+        address: Address {
+            street: "1 Main Street".to_owned(),
+            city: "Testville".to_owned(),
+            state: "NY".to_owned(),
+            zip: "10001".to_owned(),
+        },
+        position: Position::new(lat, lon).expect("position"),
+        position_source: Default::default(),
+        phone: Some("555-0100".to_owned()),
+        website: None,
+        offers: Offers::parse_list("iv_ketamine", ',').expect("offers"),
+        payment: Payments::parse_list("self_pay", ',').expect("payment"),
+        telehealth: false,
+        languages: vec![Language::parse("en").expect("language")],
+        accepting_new_patients: true,
+        rems_certified: false,
+        last_verified: Some(time::macros::date!(2026 - 10 - 01)),
+        verified_by: None,
+        hours: Vec::new(),
+        accessibility: Vec::new(),
+        description: None,
+        demo: false,
+    }
+}
+
+/// An app whose directory holds exactly `clinics`, with no store behind it.
+pub fn app_with_clinics(clinics: Vec<ketapath_directory::Clinic>) -> Router {
+    app(AppState::new(WebConfig::default()).with_directory(ketapath_web::Directory::in_memory(clinics)))
 }

@@ -1,0 +1,275 @@
+//! `GET /clinics/{id}`: one listing in full (treatments, payment, hours, how to get there, what to ask, who verified
+//! it), and `POST /clinics/{id}/report`: the "report a problem with this listing" form, stored for the platform
+//! admins through `Store::submit_listing_report`, then a thank-you page.
+//!
+//! The report asks for no personal data: a reason from a fixed list and optional free text (the form says not to
+//! put health details in it). It changes server state, so it is guarded against cross-site submission without a
+//! session or token ([`is_same_origin`]): current browsers send `Sec-Fetch-Site`, which must be `same-origin`;
+//! without it, the `Origin` header (or, without that, the `Referer`) must name this same host. Our own
+//! `Referrer-Policy: no-referrer` makes browsers send `Origin: null` on form posts, which is why `Sec-Fetch-Site`
+//! comes first. A client that sends none of these headers is refused (403). The phase-1 rate limiter already
+//! covers every POST.
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+
+use askama::Template;
+use axum::Extension;
+use axum::extract::{ConnectInfo, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::Response;
+use ketapath_directory::Clinic;
+use ketapath_store::domain::{NewListingReport, Origin};
+
+use super::check::FormBody;
+use super::find::{PATH as FIND_PATH, clinic_path, labels};
+use super::{Layout, render};
+use crate::api::clinics::lookup;
+use crate::error::{ApiError, respond};
+use crate::extract::ApiPath;
+use crate::state::AppState;
+
+/// The reasons a person can pick, with their labels; the code is what the store keeps.
+pub const REASONS: [(&str, &str); 7] = [
+    ("closed", "The clinic has closed or moved"),
+    ("wrong_phone", "The phone number or website is wrong"),
+    ("wrong_address", "The address or map position is wrong"),
+    ("wrong_offers", "The treatments listed are wrong"),
+    ("wrong_payment", "The payment options are wrong"),
+    ("not_accepting", "It is not accepting new patients"),
+    ("other", "Something else"),
+];
+
+/// Longest free-text detail kept, in characters.
+pub const DETAILS_MAX: usize = 2000;
+
+/// Questions worth asking any clinic before a first appointment (directory-and-interop.md and clinical.md cover
+/// the supervision and REMS facts behind them).
+const QUESTIONS: [&str; 6] = [
+    "Which treatments do you offer for treatment-resistant depression, and who decides which suits me?",
+    "Who supervises each session, and how long do I stay afterwards before going home?",
+    "Is the clinic certified under the SPRAVATO REMS program (for esketamine nasal spray)?",
+    "Do you need a referral or my records from my current prescriber?",
+    "What does a course of treatment cost, and what will my insurance cover?",
+    "How will you measure whether the treatment is helping me?",
+];
+
+struct Hours {
+    days: String,
+    time: String,
+}
+
+#[derive(Template)]
+#[template(path = "clinic.html")]
+struct ClinicPage {
+    layout: Layout,
+    name: String,
+    address: String,
+    geo_href: String,
+    zip_centroid: bool,
+    phone: Option<String>,
+    phone_href: Option<String>,
+    website: Option<String>,
+    description: Option<String>,
+    offers: Vec<&'static str>,
+    payment: Vec<&'static str>,
+    telehealth: bool,
+    accepting: bool,
+    rems_certified: bool,
+    languages: String,
+    hours: Vec<Hours>,
+    accessibility: String,
+    verified: String,
+    verified_by: Option<String>,
+    demo: bool,
+    questions: &'static [&'static str],
+    report_action: String,
+    reasons: Vec<(&'static str, &'static str, bool)>,
+    details: String,
+    report_error: Option<String>,
+    find_path: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "clinic_reported.html")]
+struct ReportedPage {
+    layout: Layout,
+    name: String,
+    clinic_href: String,
+}
+
+/// `GET /clinics/{id}`.
+pub async fn page(State(state): State<AppState>, ApiPath(id): ApiPath<String>) -> Response {
+    match lookup(&state.directory, &id) {
+        Ok(clinic) => render(StatusCode::OK, &clinic_page(&state, &clinic, "", "", None)),
+        Err(error) => respond(&clinic_path(&id), state.config.demo, error),
+    }
+}
+
+fn clinic_page(state: &AppState, c: &Clinic, reason: &str, details: &str, report_error: Option<String>) -> ClinicPage {
+    let address = format!("{}, {}, {} {}", c.address.street, c.address.city, c.address.state, c.address.zip);
+    ClinicPage {
+        layout: Layout::new(c.name.clone(), state.config.demo, ""),
+        name: c.name.clone(),
+        geo_href: format!("geo:{},{}", c.position.lat, c.position.lon),
+        zip_centroid: c.position_source == ketapath_directory::model::PositionSource::ZipCentroid,
+        address,
+        phone_href: c.phone.as_ref().map(|p| {
+            let digits: String = p.chars().filter(|ch| ch.is_ascii_digit() || *ch == '+').collect();
+            format!("tel:{digits}")
+        }),
+        phone: c.phone.clone(),
+        website: c.website.clone(),
+        description: c.description.clone(),
+        offers: c.offers.iter().map(labels::offer).collect(),
+        payment: c.payment.iter().map(labels::payment).collect(),
+        telehealth: c.telehealth,
+        accepting: c.accepting_new_patients,
+        rems_certified: c.rems_certified,
+        languages: c.languages.iter().map(|l| labels::language(l.as_str())).collect::<Vec<_>>().join(", "),
+        hours: c
+            .hours
+            .iter()
+            .map(|h| Hours {
+                days: h.days.iter().map(|d| labels::day(d)).collect::<Vec<_>>().join(", "),
+                time: format!("{} to {}", h.opens, h.closes),
+            })
+            .collect(),
+        accessibility: c.accessibility.join(", "),
+        verified: c.last_verified.map_or_else(|| "not yet verified".to_owned(), labels::date),
+        verified_by: c.verified_by.clone(),
+        demo: c.demo,
+        questions: &QUESTIONS,
+        report_action: format!("{}/report", clinic_path(c.id.as_str())),
+        reasons: REASONS.iter().map(|(code, label)| (*code, *label, *code == reason)).collect(),
+        details: details.to_owned(),
+        report_error,
+        find_path: FIND_PATH,
+    }
+}
+
+/// Whether a state-changing request came from a page of this same site: `Sec-Fetch-Site: same-origin` when the
+/// browser sends that header, else an `Origin` (or, without one, a `Referer`) naming the host it was sent to.
+pub fn is_same_origin(headers: &HeaderMap) -> bool {
+    if let Some(site) = headers.get("sec-fetch-site") {
+        return site.as_bytes() == b"same-origin";
+    }
+    let Some(host) = headers.get(header::HOST).and_then(|h| h.to_str().ok()) else { return false };
+    let authority = |url: &str| -> Option<String> {
+        let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"))?;
+        Some(rest.split(['/', '?', '#']).next().unwrap_or_default().to_ascii_lowercase())
+    };
+    let claimed = match headers.get(header::ORIGIN) {
+        Some(origin) => origin.to_str().ok().and_then(authority),
+        None => headers.get(header::REFERER).and_then(|r| r.to_str().ok()).and_then(authority),
+    };
+    claimed.is_some_and(|a| a == host.to_ascii_lowercase())
+}
+
+/// `POST /clinics/{id}/report`.
+pub async fn report(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
+    headers: HeaderMap,
+    FormBody(body): FormBody,
+) -> Response {
+    let path = format!("{}/report", clinic_path(&id));
+    let demo = state.config.demo;
+    if !is_same_origin(&headers) {
+        let refused = ApiError::Forbidden(
+            "This report did not come from KetaPath's own page, so it was not accepted. Please use the form on the \
+             clinic's page."
+                .to_owned(),
+        );
+        return respond(&path, demo, refused);
+    }
+    let clinic = match lookup(&state.directory, &id) {
+        Ok(clinic) => clinic,
+        Err(error) => return respond(&path, demo, error),
+    };
+    let mut reason = String::new();
+    let mut details = String::new();
+    for (name, value) in form_urlencoded::parse(&body) {
+        match name.as_ref() {
+            "reason" => reason = value.trim().to_owned(),
+            "details" => details = value.trim().to_owned(),
+            _ => {}
+        }
+    }
+    let problem = if !REASONS.iter().any(|(code, _)| *code == reason) {
+        Some("Please choose what is wrong with this listing.".to_owned())
+    } else if details.chars().count() > DETAILS_MAX {
+        Some(format!("Please shorten the details to at most {DETAILS_MAX} characters."))
+    } else {
+        None
+    };
+    if let Some(message) = problem {
+        return render(StatusCode::BAD_REQUEST, &clinic_page(&state, &clinic, &reason, &details, Some(message)));
+    }
+    let Some(store) = state.directory.store() else {
+        return respond(&path, demo, ApiError::NotReady("problem reports cannot be stored on this server".into()));
+    };
+    // The peer address is what the audit log records for public writes; router tests have no socket.
+    let origin = Origin::ip(peer.map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |Extension(ConnectInfo(addr))| addr.ip()));
+    let new = NewListingReport {
+        clinic_id: clinic.id.clone(),
+        reason,
+        details: (!details.is_empty()).then_some(details),
+        contact: None,
+    };
+    match store.submit_listing_report(new, &origin).await {
+        Ok(_) => render(
+            StatusCode::OK,
+            &ReportedPage {
+                layout: Layout::new("Thank you for your report", demo, ""),
+                name: clinic.name.clone(),
+                clinic_href: clinic_path(clinic.id.as_str()),
+            },
+        ),
+        Err(ketapath_store::StoreError::NotFound { .. }) => respond(&path, demo, ApiError::NotFound),
+        Err(error) => {
+            tracing::error!(%error, "listing report could not be stored");
+            respond(&path, demo, ApiError::Internal)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    fn headers(pairs: &[(header::HeaderName, &str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (name, value) in pairs {
+            map.insert(name.clone(), HeaderValue::from_str(value).unwrap());
+        }
+        map
+    }
+
+    #[test]
+    fn same_origin_needs_a_matching_origin_or_referer() {
+        let host = (header::HOST, "ketapath.example:8080");
+        assert!(is_same_origin(&headers(&[host.clone(), (header::ORIGIN, "https://ketapath.example:8080")])));
+        assert!(is_same_origin(&headers(&[host.clone(), (header::REFERER, "http://KetaPath.example:8080/clinics/x")])));
+        assert!(!is_same_origin(&headers(&[host.clone(), (header::ORIGIN, "https://evil.example")])));
+        assert!(!is_same_origin(&headers(&[host.clone(), (header::ORIGIN, "null")])));
+        // An Origin header wins over a Referer that would match.
+        assert!(!is_same_origin(&headers(&[
+            host.clone(),
+            (header::ORIGIN, "https://evil.example"),
+            (header::REFERER, "https://ketapath.example:8080/")
+        ])));
+        assert!(!is_same_origin(&headers(std::slice::from_ref(&host))));
+        // Fetch metadata decides when present: our no-referrer policy makes browsers send `Origin: null`.
+        let site = |value| (header::HeaderName::from_static("sec-fetch-site"), value);
+        assert!(is_same_origin(&headers(&[host.clone(), (header::ORIGIN, "null"), site("same-origin")])));
+        assert!(!is_same_origin(&headers(&[
+            host.clone(),
+            (header::ORIGIN, "https://ketapath.example:8080"),
+            site("cross-site")
+        ])));
+        assert!(!is_same_origin(&headers(&[host, site("same-site")])));
+        assert!(!is_same_origin(&headers(&[(header::ORIGIN, "https://ketapath.example")])));
+    }
+}

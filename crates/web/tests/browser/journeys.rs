@@ -1,0 +1,185 @@
+//! The journeys of issue 5, as a person takes them in the browser: a self-check that ends in an emergency shows
+//! crisis help first; a self-check that meets the TRD definition leads to the finder; a ZIP search with filters
+//! lists matching clinics nearest first; a clinic page opens from a result and its problem report is sent and
+//! acknowledged. Every page on the way gets the page audit (`audit_page`). Each runs with and without scripts.
+
+use crate::audit::{self, Findings};
+use crate::harness::{Browser, Res, Scripts};
+use crate::journey::{
+    choose, crisis_help_before, fill, fill_in, follow, main_text, press_button, select, select_in, shows_in_order,
+    texts, tick,
+};
+
+/// The PHQ-9 questions by the start of their text, in order.
+const PHQ9: [&str; 9] = [
+    "Little interest or pleasure",
+    "Feeling down, depressed",
+    "Trouble falling or staying asleep",
+    "Feeling tired",
+    "Poor appetite",
+    "Feeling bad about yourself",
+    "Trouble concentrating",
+    "Moving or speaking so slowly",
+    "Thoughts that you would be better off dead",
+];
+
+/// The audit of one page of a journey (the checks of `audit_pages` but the heading and the status, which the
+/// journey checks itself), recorded under `step`.
+async fn audit_page(browser: &Browser, findings: &mut Findings, step: &str) {
+    let page = format!("{step} ({})", if browser.scripts == Scripts::Enabled { "scripts" } else { "no scripts" });
+    let url = findings.record(&page, browser.client.current_url().await.map_err(Into::into));
+    let log = findings.record(&page, browser.network().await);
+    if let (Some(url), Some(log)) = (url, log) {
+        findings.check(&page, Ok(audit::network(url.as_str(), 200, &log)));
+    }
+    findings.check(&page, audit::crisis_header(browser).await);
+    findings.check(&page, audit::no_horizontal_scroll(browser).await);
+    if browser.scripts == Scripts::Enabled {
+        findings.check(&page, audit::axe(browser).await);
+    }
+}
+
+/// Opens `path` with the network log cleared, so that the next `audit_page` sees this visit's requests.
+async fn go(browser: &Browser, path: &str) -> Res<()> {
+    browser.network().await?;
+    browser.client.goto(&browser.url(path)).await?;
+    Ok(())
+}
+
+/// Answers the PHQ-9 page: `answers[i]` is the label of the answer to question i.
+async fn answer_phq9(browser: &Browser, answers: [&str; 9]) -> Res<()> {
+    for (question, answer) in PHQ9.iter().zip(answers) {
+        choose(browser, question, answer).await?;
+    }
+    press_button(browser, "Continue").await
+}
+
+/// PHQ-9 item 9 above 0 and "yes, thinking about acting on it": the result opens with crisis help.
+pub async fn emergency_shows_crisis_help_first(browser: &Browser) -> Res<Findings> {
+    let mut findings = Findings::default();
+    go(browser, "/check").await?;
+    audit_page(browser, &mut findings, "/check step 1").await;
+    answer_phq9(browser, ["Nearly every day"; 9]).await?;
+    // The follow-up question comes with crisis help before it.
+    crisis_help_before(browser, "Right now, are you thinking about acting on these thoughts?").await?;
+    audit_page(browser, &mut findings, "/check follow-up").await;
+    choose(browser, "Right now, are you thinking about acting", "Yes").await?;
+    press_button(browser, "Continue").await?;
+    press_button(browser, "Continue").await?;
+    press_button(browser, "See my summary").await?;
+    crisis_help_before(browser, "How you have been feeling").await?;
+    shows_in_order(browser, &["Please get help now", "Your PHQ-9 score is"]).await?;
+    audit_page(browser, &mut findings, "/check emergency result").await;
+    Ok(findings)
+}
+
+/// Two antidepressants at adequate doses for long enough that did not help: the result says so and links to the
+/// finder, which opens.
+pub async fn trd_result_leads_to_the_finder(browser: &Browser) -> Res<Findings> {
+    let mut findings = Findings::default();
+    go(browser, "/check").await?;
+    answer_phq9(
+        browser,
+        [
+            "More than half the days",
+            "More than half the days",
+            "Several days",
+            "Nearly every day",
+            "Several days",
+            "More than half the days",
+            "Several days",
+            "Not at all",
+            "Not at all",
+        ],
+    )
+    .await?;
+    for (row, drug, dose) in [("Medicine 1", "sertraline", "150"), ("Medicine 2", "escitalopram", "20")] {
+        fill_in(browser, row, "Name of the medicine", drug).await?;
+        fill_in(browser, row, "Dose, in mg a day", dose).await?;
+        fill_in(browser, row, "How many weeks you took it", "10").await?;
+        select_in(browser, row, "How much it helped", "Little or not at all (less than 25% better)").await?;
+    }
+    audit_page(browser, &mut findings, "/check trials").await;
+    press_button(browser, "Continue").await?;
+    press_button(browser, "See my summary").await?;
+    let shown = main_text(browser).await?;
+    if !shown.contains("match the usual definition of treatment-resistant depression") {
+        return Err(format!("the result does not state the TRD finding: {shown}").into());
+    }
+    audit_page(browser, &mut findings, "/check TRD result").await;
+    follow(browser, "Clinics offering esketamine nasal spray").await?;
+    let heading = texts(browser, "main h1").await?;
+    if heading != ["Find a clinic"] {
+        return Err(format!("the finder link led to {heading:?}").into());
+    }
+    let ticked = crate::journey::control(browser, "Esketamine nasal spray (SPRAVATO)").await?.is_selected().await?;
+    if !ticked {
+        return Err("the finder did not keep the esketamine filter from the link".into());
+    }
+    audit_page(browser, &mut findings, "/find from the result").await;
+    Ok(findings)
+}
+
+/// Kilometres from a result's distance text, "12.3 km (7.6 mi)".
+fn km(text: &str) -> Res<f64> {
+    let number = text.split(" km").next().unwrap_or_default();
+    number.trim().parse().map_err(|_| format!("not a distance: {text:?}").into())
+}
+
+/// A ZIP search with a radius and a treatment filter lists only clinics that offer it, nearest first; the first
+/// result's page opens, and a problem report about it is sent and acknowledged.
+pub async fn zip_search_detail_and_report(browser: &Browser) -> Res<Findings> {
+    let mut findings = Findings::default();
+    go(browser, "/find").await?;
+    fill(browser, "ZIP code or town", "10001").await?;
+    select(browser, "Distance", "250 km (155 miles)").await?;
+    tick(browser, "Ketamine infusion (IV)", true).await?;
+    press_button(browser, "Search").await?;
+    audit_page(browser, &mut findings, "/find results").await;
+
+    let names = texts(browser, ".result h3 a").await?;
+    let distances = texts(browser, ".result .distance strong").await?;
+    let treatments = texts(browser, ".result .facts li:first-child").await?;
+    if names.is_empty() || names.len() != distances.len() {
+        return Err(format!("{} results with {} distances", names.len(), distances.len()).into());
+    }
+    let km: Vec<f64> = distances.iter().map(|d| km(d)).collect::<Res<_>>()?;
+    if km.windows(2).any(|w| w[0] > w[1]) || km.iter().any(|d| *d > 250.0) {
+        return Err(format!("results not nearest first within 250 km: {distances:?}").into());
+    }
+    if let Some(t) = treatments.iter().find(|t| !t.contains("Ketamine infusion (IV)")) {
+        return Err(format!("a result without the IV filter's treatment: {t}").into());
+    }
+
+    follow(browser, &names[0]).await?;
+    let heading = texts(browser, "main h1").await?.join("");
+    if !heading.contains(&names[0]) {
+        return Err(format!("the result {:?} opened {heading:?}", names[0]).into());
+    }
+    shows_in_order(browser, &["Contact and how to get there", "What to ask the clinic", "Report a problem"]).await?;
+    audit_page(browser, &mut findings, "/clinics/{id}").await;
+    select(browser, "What is wrong?", "The phone number or website is wrong").await?;
+    fill(browser, "Details (optional)", "The number rings at another clinic.").await?;
+    press_button(browser, "Send report").await?;
+    let shown = main_text(browser).await?;
+    if !shown.contains("Thank you for your report") || !shown.contains(&names[0]) {
+        return Err(format!("the report was not acknowledged: {shown}").into());
+    }
+    audit_page(browser, &mut findings, "report sent").await;
+    Ok(findings)
+}
+
+/// Every journey in one browser session; one journey's failure is a finding, so the others still run.
+pub async fn all(browser: &Browser) -> Findings {
+    let mut findings = Findings::default();
+    for (name, outcome) in [
+        ("emergency self-check", emergency_shows_crisis_help_first(browser).await),
+        ("TRD self-check to the finder", trd_result_leads_to_the_finder(browser).await),
+        ("ZIP search, clinic page, report", zip_search_detail_and_report(browser).await),
+    ] {
+        if let Some(found) = findings.record(name, outcome) {
+            findings.0.extend(found.0);
+        }
+    }
+    findings
+}
