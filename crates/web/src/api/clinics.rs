@@ -8,9 +8,9 @@ use axum::extract::State;
 use axum::http::{HeaderValue, Uri, header};
 use axum::response::{IntoResponse, Response};
 use ketapath_clinical::InvalidInput;
-use ketapath_directory::model::{OpeningHours, Position, PositionSource};
-use ketapath_directory::search::{Origin, ParamError, Query, SearchParams, SearchResponse, SearchResult};
-use ketapath_directory::{Clinic, ClinicId, Gazetteer, Language, Offers, Payments, Zip};
+use ketapath_directory::model::{OpeningHours, PositionSource};
+use ketapath_directory::search::{ParamError, Query, SearchParams, SearchResponse, SearchResult};
+use ketapath_directory::{Clinic, ClinicId, Gazetteer, Language, Offers, Payments};
 use serde::Serialize;
 
 use crate::directory::Directory;
@@ -28,22 +28,10 @@ pub fn param_error(error: ParamError) -> ApiError {
     ApiError::InvalidInput(InvalidInput::new(error.param.clone(), error.to_string()))
 }
 
-/// The position a search is centred on: the given coordinates, or the shipped centroid of the ZIP code.
-/// A ZIP that the shipped data does not know is a 400 naming `zip`, never a search around a default place.
-pub fn resolve_origin(origin: &Origin) -> Result<Position, ApiError> {
-    match origin {
-        Origin::Near(position) => Ok(*position),
-        Origin::Zip(raw) => {
-            let unknown = || {
-                ApiError::InvalidInput(InvalidInput::new(
-                    "zip",
-                    format!("zip: ZIP code {raw} is not in KetaPath's ZIP data; try a nearby ZIP code or near=LAT,LON"),
-                ))
-            };
-            let zip = Zip::parse(raw).map_err(|_| unknown())?;
-            Gazetteer::shipped().zip(&zip).map(|place| place.position).ok_or_else(unknown)
-        }
-    }
+/// The query with its origin resolved through the shipped ZIP data (`SearchParams::resolve`, shared with the CLI).
+/// A ZIP the data does not know is a 400 naming `zip`, never a search around a default place.
+pub fn resolve(params: &SearchParams) -> Result<Query, ApiError> {
+    params.resolve(Gazetteer::shipped()).map_err(param_error)
 }
 
 /// Runs `query` and hands the result to `f` while the index is read-locked; `f` must copy out what it keeps.
@@ -54,7 +42,7 @@ pub fn with_results<R>(directory: &Directory, query: &Query, f: impl FnOnce(&Sea
 /// `GET /api/v1/clinics`.
 pub async fn search(State(state): State<AppState>, uri: Uri) -> Result<Response, ApiError> {
     let params = SearchParams::parse(&query_pairs(&uri)).map_err(param_error)?;
-    let query = params.query(resolve_origin(&params.origin)?);
+    let query = resolve(&params)?;
     let body =
         with_results(&state.directory, &query, |result| serde_json::to_vec(&SearchResponse::new(&query, result)))
             .map_err(|error| {

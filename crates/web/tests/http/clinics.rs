@@ -178,6 +178,12 @@ async fn find_shows_results_nearest_first_with_both_units() {
     assert!(html.contains("Demo listing"));
     assert!(html.contains("Listing last verified: 1 October 2026"));
     assert!(html.contains("<option value=\"es\">Spanish</option>"), "languages come from the data");
+    // The map shows the origin and one numbered marker per listed clinic, inside the results section.
+    let map = &html[html.find("<svg").expect("a map")..html.find("</svg>").expect("a closed map")];
+    assert!(map.contains("role=\"img\"") && map.contains("class=\"map-origin\""), "{map}");
+    assert_eq!(map.matches("class=\"map-clinic\"").count(), 4, "{map}");
+    assert!(html.find("<svg").unwrap() > html.find("id=\"results-heading\"").unwrap());
+    assert!(!find_page("place=10001&radius_km=1&offers=ect").await.contains("<svg"), "no map without results");
     // A town name works as well as a ZIP code, and coordinates too.
     assert!(find_page("place=New+York%2C+NY").await.contains("/clinics/c-near\""));
     assert!(find_page("place=40.75%2C-73.99").await.contains("/clinics/c-near\""));

@@ -19,8 +19,9 @@ use ketapath_directory::search::{Query, SearchParams};
 use ketapath_directory::{Gazetteer, Offer, Payment, Place};
 
 use super::{Layout, render};
-use crate::api::clinics::{query_pairs, resolve_origin, with_results};
+use crate::api::clinics::{query_pairs, resolve, with_results};
 use crate::assets::asset;
+use crate::map::{MapPoint, Zoom, us_map_svg};
 use crate::state::AppState;
 
 /// The path of the finder.
@@ -202,6 +203,8 @@ pub struct Results {
     pub next: Option<String>,
     /// Searches likely to find something when this one found nothing.
     pub wider: Vec<Link>,
+    /// The inline SVG map of the origin and this page's clinics, numbered as in the list.
+    pub map: String,
 }
 
 #[derive(Template)]
@@ -226,9 +229,7 @@ struct FindPage {
 pub async fn page(State(state): State<AppState>, uri: Uri) -> Response {
     let form = FindForm::parse(&query_pairs(&uri));
     let (results, error) = if form.has_origin() {
-        let query = form
-            .search_params()
-            .and_then(|params| Ok(params.query(resolve_origin(&params.origin).map_err(|e| (e.to_string(), "place"))?)));
+        let query = form.search_params().and_then(|params| resolve(&params).map_err(|e| (e.to_string(), "place")));
         match query {
             Ok(query) => (Some(search(&state, &form, &query)), None),
             Err(error) => (None, Some(error)),
@@ -292,10 +293,25 @@ pub async fn page(State(state): State<AppState>, uri: Uri) -> Response {
 
 /// Runs the search and turns the page of hits into views while the index is read-locked.
 fn search(state: &AppState, form: &FindForm, query: &Query) -> Results {
-    let (total, items) = with_results(&state.directory, query, |result| {
-        (result.total, result.hits.iter().map(|hit| view(hit.clinic, hit.distance_km)).collect::<Vec<_>>())
+    let (total, items, positions) = with_results(&state.directory, query, |result| {
+        let items: Vec<ResultView> = result.hits.iter().map(|hit| view(hit.clinic, hit.distance_km)).collect();
+        let positions: Vec<(f64, f64)> =
+            result.hits.iter().map(|hit| (hit.clinic.position.lat, hit.clinic.position.lon)).collect();
+        (result.total, items, positions)
     });
     let offset = query.offset;
+    let labels: Vec<String> = items.iter().map(|item| format!("{}, {}", item.name, item.distance)).collect();
+    let points: Vec<MapPoint<'_>> = positions
+        .iter()
+        .zip(&labels)
+        .enumerate()
+        .map(|(i, ((lat, lon), label))| MapPoint { number: offset + i + 1, label, lat: *lat, lon: *lon })
+        .collect();
+    let map = if items.is_empty() {
+        String::new()
+    } else {
+        us_map_svg(Some((query.origin.lat, query.origin.lon)), &points, Zoom::Fit)
+    };
     let page_url = |offset: usize| form.url(|f| f.offset = offset.to_string());
     Results {
         total,
@@ -305,6 +321,7 @@ fn search(state: &AppState, form: &FindForm, query: &Query) -> Results {
         next: (offset + items.len() < total).then(|| page_url(offset + PAGE_SIZE)),
         wider: if total == 0 { wider_searches(form) } else { Vec::new() },
         items,
+        map,
     }
 }
 
