@@ -23,6 +23,9 @@ pub struct ClinicRecord<'a> {
     pub zip: &'a str,
     pub lat: Option<f64>,
     pub lon: Option<f64>,
+    /// Where the position came from; present only in [`ClinicRecord::resolved`] records, for readers (the API).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub position_source: Option<PositionSource>,
     pub phone: Option<&'a str>,
     pub website: Option<&'a str>,
     pub offers: Offers,
@@ -56,6 +59,7 @@ impl<'a> From<&'a Clinic> for ClinicRecord<'a> {
             zip: &c.address.zip,
             lat: recorded.then_some(c.position.lat),
             lon: recorded.then_some(c.position.lon),
+            position_source: None,
             phone: c.phone.as_deref(),
             website: c.website.as_deref(),
             offers: c.offers,
@@ -70,6 +74,19 @@ impl<'a> From<&'a Clinic> for ClinicRecord<'a> {
             accessibility: &c.accessibility,
             description: c.description.as_deref(),
             demo: c.demo,
+        }
+    }
+}
+
+impl<'a> ClinicRecord<'a> {
+    /// The record for readers rather than re-import: the position always given (a ZIP centroid included), with
+    /// `position_source` saying which it is. `GET /api/v1/clinics/{id}` answers this.
+    pub fn resolved(c: &'a Clinic) -> Self {
+        ClinicRecord {
+            lat: Some(c.position.lat),
+            lon: Some(c.position.lon),
+            position_source: Some(c.position_source),
+            ..ClinicRecord::from(c)
         }
     }
 }

@@ -8,10 +8,9 @@ use axum::extract::State;
 use axum::http::{HeaderValue, Uri, header};
 use axum::response::{IntoResponse, Response};
 use ketapath_clinical::InvalidInput;
-use ketapath_directory::model::{OpeningHours, PositionSource};
+use ketapath_directory::export::ClinicRecord;
 use ketapath_directory::search::{ParamError, Query, SearchParams, SearchResponse, SearchResult};
-use ketapath_directory::{Clinic, ClinicId, Gazetteer, Language, Offers, Payments};
-use serde::Serialize;
+use ketapath_directory::{Clinic, ClinicId, Gazetteer};
 
 use crate::directory::Directory;
 use crate::error::ApiError;
@@ -55,74 +54,6 @@ pub async fn search(State(state): State<AppState>, uri: Uri) -> Result<Response,
     Ok(([(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], body).into_response())
 }
 
-/// One listing as `GET /api/v1/clinics/{id}` returns it: the search result's fields (without a distance) and the
-/// listing's details (hours, accessibility, description, who verified it).
-#[derive(Debug, Clone, Serialize)]
-pub struct ClinicRecord<'a> {
-    pub id: &'a str,
-    pub name: &'a str,
-    pub lat: f64,
-    pub lon: f64,
-    /// `record` when the listing gave coordinates, `zip_centroid` when it was placed at its ZIP's centre.
-    pub position_source: PositionSource,
-    pub street: &'a str,
-    pub city: &'a str,
-    pub state: &'a str,
-    pub zip: &'a str,
-    pub phone: Option<&'a str>,
-    pub website: Option<&'a str>,
-    pub offers: Offers,
-    pub payment: Payments,
-    pub telehealth: bool,
-    pub languages: &'a [Language],
-    pub accepting_new_patients: bool,
-    pub rems_certified: bool,
-    /// `YYYY-MM-DD`.
-    pub last_verified: Option<String>,
-    pub verified_by: Option<&'a str>,
-    pub hours: &'a [OpeningHours],
-    pub accessibility: &'a [String],
-    pub description: Option<&'a str>,
-    /// A fictional listing (`--demo`); present only when true.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    pub demo: bool,
-}
-
-impl<'a> ClinicRecord<'a> {
-    pub fn new(c: &'a Clinic) -> Self {
-        ClinicRecord {
-            id: c.id.as_str(),
-            name: &c.name,
-            lat: c.position.lat,
-            lon: c.position.lon,
-            position_source: c.position_source,
-            street: &c.address.street,
-            city: &c.address.city,
-            state: &c.address.state,
-            zip: &c.address.zip,
-            phone: c.phone.as_deref(),
-            website: c.website.as_deref(),
-            offers: c.offers,
-            payment: c.payment,
-            telehealth: c.telehealth,
-            languages: &c.languages,
-            accepting_new_patients: c.accepting_new_patients,
-            rems_certified: c.rems_certified,
-            last_verified: c.last_verified.map(iso_date),
-            verified_by: c.verified_by.as_deref(),
-            hours: &c.hours,
-            accessibility: &c.accessibility,
-            description: c.description.as_deref(),
-            demo: c.demo,
-        }
-    }
-}
-
-/// `YYYY-MM-DD`.
-pub fn iso_date(date: time::Date) -> String {
-    format!("{:04}-{:02}-{:02}", date.year(), u8::from(date.month()), date.day())
-}
-
 /// Parses an `{id}` path segment; an id that cannot exist is simply not found.
 pub fn lookup(directory: &Directory, raw: &str) -> Result<Clinic, ApiError> {
     let id = ClinicId::parse(raw).map_err(|_| ApiError::NotFound)?;
@@ -132,5 +63,5 @@ pub fn lookup(directory: &Directory, raw: &str) -> Result<Clinic, ApiError> {
 /// `GET /api/v1/clinics/{id}`.
 pub async fn get(State(state): State<AppState>, ApiPath(id): ApiPath<String>) -> Result<Response, ApiError> {
     let clinic = lookup(&state.directory, &id)?;
-    Ok(axum::Json(ClinicRecord::new(&clinic)).into_response())
+    Ok(axum::Json(ClinicRecord::resolved(&clinic)).into_response())
 }
