@@ -36,7 +36,7 @@ impl PgDatabase {
         let Ok(admin_url) = std::env::var(PG_ENV) else {
             // CI must never count a PostgreSQL test as passed without running it.
             assert!(std::env::var("CI").as_deref() != Ok("true"), "{PG_ENV} is unset under CI=true");
-            eprintln!("skipped: {PG_ENV} unset");
+            println!("skipped: {PG_ENV} unset");
             return None;
         };
         let name = format!("ketapath_test_{}", uuid::Uuid::now_v7().simple());
