@@ -37,6 +37,13 @@ fn failure(err: StoreError) -> Failure {
 }
 
 pub fn run(args: &ServeArgs, db: Option<&str>) -> CommandResult {
+    // The server's own warnings and errors go to stderr (the journal under systemd). The libraries log no request
+    // data, answers or patient values (the web crate's privacy test captures TRACE output to prove it), so INFO is safe.
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_max_level(tracing_subscriber::filter::LevelFilter::INFO)
+        .with_target(false)
+        .try_init();
     let runtime =
         tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| Failure::Runtime(e.into()))?;
     runtime.block_on(serve(args, db.unwrap_or(DEFAULT_DATABASE_URL)))
