@@ -246,7 +246,8 @@ fn staff_responses(own: Value) -> Value {
     let mut responses = json!({
         "401": error_response("No, a malformed, unknown, revoked or expired token (`unauthorized`); WWW-Authenticate: Bearer"),
         "403": error_response("The token's role has no access to patient records (`forbidden`)"),
-        "405": error_response("Method not allowed")
+        "405": error_response("Method not allowed"),
+        "503": error_response("This server has no database (`not_ready`)")
     });
     if let (Some(all), Some(own)) = (responses.as_object_mut(), own.as_object()) {
         all.extend(own.clone());

@@ -1,6 +1,9 @@
 //! The clinic API for patients and assessments over a temporary SQLite store: bearer authentication (401), roles
 //! (403), clinic isolation (404 for another clinic's patient), input errors naming the field, and the audit log.
 
+// Test helpers may unwrap: a panic there is a failed test with its cause.
+#![allow(clippy::unwrap_used)]
+
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
