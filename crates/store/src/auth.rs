@@ -248,3 +248,22 @@ impl Store {
         Ok(revoked)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_are_fresh_prefixed_and_stored_as_their_hash() {
+        let a = new_api_token_secret().expect("random source");
+        let b = new_api_token_secret().expect("random source");
+        assert_ne!(a, b);
+        assert!(a.starts_with(API_TOKEN_PREFIX) && a.len() == API_TOKEN_PREFIX.len() + 64, "{a}");
+        let hash = api_token_hash(&a);
+        assert_eq!(hash.len(), 64);
+        assert!(hash.bytes().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()));
+        assert_eq!(hash, api_token_hash(&a));
+        assert_ne!(hash, api_token_hash(&b));
+        assert!(!hash.contains(&a[API_TOKEN_PREFIX.len()..]));
+    }
+}

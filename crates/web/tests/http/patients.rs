@@ -321,3 +321,36 @@ async fn without_a_database_the_routes_still_ask_for_credentials_first() {
     .await;
     assert_eq!(with_token.status, StatusCode::SERVICE_UNAVAILABLE);
 }
+
+#[tokio::test]
+async fn tokens_and_patient_values_never_reach_the_log() {
+    use tracing_subscriber::fmt::format::FmtSpan;
+    let captured = crate::privacy::Captured::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_span_events(FmtSpan::FULL)
+        .with_writer(captured.clone())
+        .finish();
+    // The test runtime is single-threaded, so every request below runs under this subscriber.
+    let _guard = tracing::subscriber::set_default(subscriber);
+    tracing::info!("capture-canary");
+
+    let f = Fixture::new().await;
+    let (secret, id) = f.token("nurse@a.example", Role::Nurse, Some("clinic-a")).await;
+    let patient = f.create_patient(&secret, "Zebulonia").await;
+    let body = json!({"instrument": "phq9", "items": PHQ9, "context": "pre_session"});
+    let uri = format!("/api/v1/patients/{patient}/assessments");
+    assert_eq!(f.call(Method::POST, &uri, Some(&secret), Some(body)).await.status, StatusCode::CREATED);
+    assert_eq!(f.call(Method::GET, "/api/v1/patients", Some(&secret), None).await.status, StatusCode::OK);
+    let wrong = format!("{secret}x");
+    assert_eq!(f.call(Method::GET, "/api/v1/patients", Some(&wrong), None).await.status, StatusCode::UNAUTHORIZED);
+    f.store.unscoped_for_admin_cli_and_tests().revoke_api_token(id).await.unwrap();
+    assert_eq!(f.call(Method::GET, "/api/v1/patients", Some(&secret), None).await.status, StatusCode::UNAUTHORIZED);
+
+    drop(_guard);
+    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(log.contains("capture-canary"), "the subscriber captured output");
+    let secret_body = secret.trim_start_matches(ketapath_store::API_TOKEN_PREFIX);
+    assert!(!log.contains(secret_body), "a token secret reached the log");
+    assert!(!log.contains("Zebulonia"), "a patient's name reached the log");
+}
