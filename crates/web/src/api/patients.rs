@@ -31,15 +31,24 @@ const NAME_MAX_CHARS: usize = 200;
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PatientRequest {
-    given_name: String,
-    family_name: String,
-    birth_date: String,
+    // Required fields are optional here so that a missing one answers 400 naming it, like a wrong one.
+    #[serde(default)]
+    given_name: Option<String>,
+    #[serde(default)]
+    family_name: Option<String>,
+    #[serde(default)]
+    birth_date: Option<String>,
     #[serde(default)]
     sex: Option<String>,
 }
 
-fn name(field: &str, raw: &str) -> Result<String, InvalidInput> {
-    let trimmed = raw.trim();
+/// A required field's value, or 400 naming it.
+fn required<'a>(field: &str, value: Option<&'a str>) -> Result<&'a str, InvalidInput> {
+    value.ok_or_else(|| InvalidInput::new(field, "is required"))
+}
+
+fn name(field: &str, raw: Option<&str>) -> Result<String, InvalidInput> {
+    let trimmed = required(field, raw)?.trim();
     if trimmed.is_empty() {
         return Err(InvalidInput::new(field, "must not be empty"));
     }
@@ -52,9 +61,10 @@ fn name(field: &str, raw: &str) -> Result<String, InvalidInput> {
 impl PatientRequest {
     /// The checked patient; `today` bounds the birth date.
     fn parse(self, today: Date) -> Result<NewPatient, InvalidInput> {
-        let given_name = name("given_name", &self.given_name)?;
-        let family_name = name("family_name", &self.family_name)?;
-        let birth_date = Date::parse(self.birth_date.trim(), format_description!("[year]-[month]-[day]"))
+        let given_name = name("given_name", self.given_name.as_deref())?;
+        let family_name = name("family_name", self.family_name.as_deref())?;
+        let birth_date = required("birth_date", self.birth_date.as_deref())?;
+        let birth_date = Date::parse(birth_date.trim(), format_description!("[year]-[month]-[day]"))
             .map_err(|_| InvalidInput::new("birth_date", "must be a date YYYY-MM-DD"))?;
         if birth_date > today {
             return Err(InvalidInput::new("birth_date", "must not be in the future"));
@@ -120,11 +130,14 @@ impl AssessmentContext {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AssessmentRequest {
-    instrument: String,
-    items: Value,
+    #[serde(default)]
+    instrument: Option<String>,
+    #[serde(default)]
+    items: Option<Value>,
     #[serde(default)]
     taken_at: Option<String>,
-    context: String,
+    #[serde(default)]
+    context: Option<String>,
 }
 
 /// A checked assessment entry.
@@ -138,8 +151,13 @@ struct AssessmentEntry {
 impl AssessmentRequest {
     /// The checked entry; `now` is the default and the upper bound of `taken_at`.
     fn parse(self, now: OffsetDateTime) -> Result<AssessmentEntry, InvalidInput> {
-        let instrument = Instrument::parse(&self.instrument).map_err(|e| InvalidInput::new("instrument", e.message))?;
-        let items = Items::parse(instrument, &self.items, "items")?;
+        let instrument = Instrument::parse(required("instrument", self.instrument.as_deref())?)
+            .map_err(|e| InvalidInput::new("instrument", e.message))?;
+        let items = Items::parse(
+            instrument,
+            self.items.as_ref().ok_or_else(|| InvalidInput::new("items", "is required"))?,
+            "items",
+        )?;
         let taken_at = match self.taken_at.as_deref() {
             None => now,
             Some(raw) => OffsetDateTime::parse(raw, &Rfc3339)
@@ -148,7 +166,7 @@ impl AssessmentRequest {
         if taken_at > now {
             return Err(InvalidInput::new("taken_at", "must not be in the future"));
         }
-        let context = AssessmentContext::parse(&self.context)?;
+        let context = AssessmentContext::parse(required("context", self.context.as_deref())?)?;
         Ok(AssessmentEntry { items, taken_at, context })
     }
 }

@@ -236,6 +236,10 @@ async fn bad_input_is_400_naming_the_field() {
         (json!({"instrument": "phq9", "items": [0, 1], "context": "baseline"}), "items"),
         (json!({"instrument": "nope", "items": PHQ9, "context": "baseline"}), "instrument"),
         (json!({"instrument": "phq9", "items": PHQ9, "context": "lunch"}), "context"),
+        (json!({"instrument": "phq9", "items": PHQ9}), "context"),
+        (json!({"instrument": "phq9", "context": "baseline"}), "items"),
+        (json!({"items": PHQ9, "context": "baseline"}), "instrument"),
+        (json!({"instrument": "phq9", "items": PHQ9, "context": "baseline", "extra": 1}), "extra"),
         (json!({"instrument": "phq9", "items": PHQ9, "context": "baseline", "taken_at": "yesterday"}), "taken_at"),
         (
             json!({"instrument": "phq9", "items": PHQ9, "context": "baseline", "taken_at": "2999-01-01T00:00:00Z"}),
@@ -250,6 +254,8 @@ async fn bad_input_is_400_naming_the_field() {
     let patient_cases = [
         (json!({"given_name": " ", "family_name": "X", "birth_date": "1980-01-01"}), "given_name"),
         (json!({"given_name": "A", "family_name": "X", "birth_date": "01/02/1980"}), "birth_date"),
+        (json!({"given_name": "A", "birth_date": "1980-01-01"}), "family_name"),
+        (json!({"given_name": "A", "family_name": "X"}), "birth_date"),
         (json!({"given_name": "A", "family_name": "X", "birth_date": "2999-01-01"}), "birth_date"),
         (json!({"given_name": "A", "family_name": "X", "birth_date": "1980-01-01", "sex": "robot"}), "sex"),
     ];
