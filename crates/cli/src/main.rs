@@ -44,6 +44,12 @@ enum Command {
     Clinics(commands::clinics::ClinicsCommand),
     /// List the clinical rules with their versions, sources and confidence tags.
     Rules(commands::rules::RulesArgs),
+    /// Staff accounts.
+    #[command(subcommand)]
+    User(commands::accounts::UserCommand),
+    /// API tokens for the clinic API.
+    #[command(subcommand)]
+    Token(commands::accounts::TokenCommand),
     #[command(flatten)]
     Store(commands::store::StoreCommand),
 }
@@ -64,6 +70,12 @@ fn main() -> ExitCode {
         Command::Rules(args) => commands::rules::run(&args),
         Command::Clinics(cmd) => {
             commands::clinics::run(cmd, cli.db.as_deref().unwrap_or(ketapath_store::DEFAULT_DATABASE_URL))
+        }
+        Command::User(cmd) => {
+            commands::accounts::run_user(cmd, cli.db.as_deref().unwrap_or(ketapath_store::DEFAULT_DATABASE_URL))
+        }
+        Command::Token(cmd) => {
+            commands::accounts::run_token(cmd, cli.db.as_deref().unwrap_or(ketapath_store::DEFAULT_DATABASE_URL))
         }
         Command::Store(cmd) => commands::store::run(cmd, cli.db.as_deref()),
     };

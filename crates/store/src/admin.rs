@@ -4,8 +4,8 @@
 use crate::audit::{self, AuditEntry};
 use crate::clock::to_micros;
 use crate::db::Backend;
-use crate::domain::{AuditAction, AuditEvent, NewStaffUser, StaffUser};
-use crate::error::StoreResult;
+use crate::domain::{ApiToken, ApiTokenId, AuditAction, AuditEvent, NewApiToken, NewStaffUser, StaffUser};
+use crate::error::{StoreError, StoreResult};
 use crate::store::Store;
 use crate::tables::TABLES;
 
@@ -43,6 +43,33 @@ impl UnscopedAdminHandle {
         Ok(user)
     }
 
+    /// Creates an API token for any user (the `ketapath token create` command), audited as the system acting
+    /// from the command line.
+    pub async fn create_api_token(&self, new: NewApiToken) -> StoreResult<ApiToken> {
+        let at = self.store.now();
+        let mut tx = self.store.begin_write().await?;
+        let token = crate::auth::insert_api_token(&mut tx, at, new).await?;
+        audit::append(&mut tx, to_micros(at), &cli_entry(AuditAction::Create, "api_token", token.id.to_text())).await?;
+        tx.commit().await?;
+        Ok(token)
+    }
+
+    /// Revokes any token (the `ketapath token revoke` command). Returns whether a live token was revoked; an
+    /// unknown id is not found.
+    pub async fn revoke_api_token(&self, id: ApiTokenId) -> StoreResult<bool> {
+        let now = to_micros(self.store.now());
+        let mut tx = self.store.begin_write().await?;
+        let (n,): (i64,) =
+            tx.fetch_one("SELECT COUNT(*) FROM api_tokens WHERE id = $1", &crate::db::args![id.to_text()]).await?;
+        if n == 0 {
+            return Err(StoreError::NotFound { entity: "api token" });
+        }
+        let revoked = crate::auth::mark_revoked(&mut tx, now, id).await?;
+        audit::append(&mut tx, now, &cli_entry(AuditAction::Update, "api_token", id.to_text())).await?;
+        tx.commit().await?;
+        Ok(revoked)
+    }
+
     /// Audit events with `seq` in `from..=to`.
     pub async fn audit_events(&self, from: i64, to: i64) -> StoreResult<Vec<AuditEvent>> {
         self.store.audit_events_between(from, to).await
@@ -67,4 +94,9 @@ impl UnscopedAdminHandle {
             Backend::Postgres(pool) => sqlx::raw_sql(sql).execute(pool).await?.rows_affected(),
         })
     }
+}
+
+/// The audit entry of a change made by the system from the admin command line.
+fn cli_entry(action: AuditAction, entity: &'static str, entity_id: String) -> AuditEntry<'static> {
+    AuditEntry { actor_id: None, actor_role: "system", clinic_id: None, action, entity, entity_id, origin: "cli" }
 }

@@ -65,6 +65,76 @@ pub(crate) async fn insert_staff(tx: &mut Tx, now: i64, new: &NewStaffUser) -> S
     Ok(user)
 }
 
+/// The prefix of every API token secret, so that a leaked token is recognisable (secret scanners, logs review).
+pub const API_TOKEN_PREFIX: &str = "kp_";
+
+/// A new API token secret: `kp_` and 32 bytes from the operating system's random source, in hex. Shown to its
+/// owner once; only [`api_token_hash`] of it is stored.
+pub fn new_api_token_secret() -> StoreResult<String> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| StoreError::Io {
+        context: "reading the operating system's random source".to_owned(),
+        source: std::io::Error::other(e.to_string()),
+    })?;
+    Ok(format!("{API_TOKEN_PREFIX}{}", hex::encode(bytes)))
+}
+
+/// The stored form of a token secret: lower-case hex SHA-256. Looking a token up by this hash means a guess is
+/// never compared byte by byte with a stored secret, so no timing reveals how much of it was right.
+pub fn api_token_hash(secret: &str) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(secret.as_bytes()))
+}
+
+/// Checks and inserts a token row; shared by [`Store::create_api_token`] and the admin handle.
+pub(crate) async fn insert_api_token(tx: &mut Tx, at: OffsetDateTime, new: NewApiToken) -> StoreResult<ApiToken> {
+    if new.token_hash.len() != 64 || !new.token_hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(StoreError::invalid("token_hash", "must be a hex SHA-256"));
+    }
+    if new.name.trim().is_empty() {
+        return Err(StoreError::invalid("name", "must not be empty"));
+    }
+    let (users,): (i64,) =
+        tx.fetch_one("SELECT COUNT(*) FROM staff_users WHERE id = $1", &args![new.user_id.to_text()]).await?;
+    if users == 0 {
+        return Err(StoreError::NotFound { entity: "staff user" });
+    }
+    let token = ApiToken {
+        id: ApiTokenId::new(at),
+        user_id: new.user_id,
+        name: new.name,
+        token_hash: new.token_hash.to_ascii_lowercase(),
+        created_at: crate::clock::truncate_to_micros(at),
+        expires_at: new.expires_at.map(crate::clock::truncate_to_micros),
+        revoked_at: None,
+    };
+    tx.execute(
+        &format!("INSERT INTO api_tokens ({API_TOKEN_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)"),
+        &args![
+            token.id.to_text(),
+            token.user_id.to_text(),
+            &token.name,
+            &token.token_hash,
+            to_micros(at),
+            token.expires_at.map(to_micros),
+            None::<i64>,
+        ],
+    )
+    .await?;
+    Ok(token)
+}
+
+/// Marks a token revoked at `now`; false when it already was.
+pub(crate) async fn mark_revoked(tx: &mut Tx, now: i64, id: ApiTokenId) -> StoreResult<bool> {
+    let n = tx
+        .execute(
+            "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
+            &args![now, id.to_text()],
+        )
+        .await?;
+    Ok(n > 0)
+}
+
 fn actor_entry<'a>(actor: &'a Actor, action: AuditAction, entity: &'static str, entity_id: String) -> AuditEntry<'a> {
     AuditEntry {
         actor_id: Some(actor.user_id.to_text()),
@@ -124,35 +194,11 @@ impl Store {
         if by.user_id != new.user_id && by.role != Role::PlatformAdmin {
             return Err(StoreError::Denied("only the user or a platform admin may create a token".to_owned()));
         }
-        if new.token_hash.len() != 64 || !new.token_hash.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Err(StoreError::invalid("token_hash", "must be a hex SHA-256"));
-        }
         let at = self.now();
-        let now = to_micros(at);
-        let token = ApiToken {
-            id: ApiTokenId::new(at),
-            user_id: new.user_id,
-            name: new.name,
-            token_hash: new.token_hash.to_ascii_lowercase(),
-            created_at: crate::clock::truncate_to_micros(at),
-            expires_at: new.expires_at.map(crate::clock::truncate_to_micros),
-            revoked_at: None,
-        };
         let mut tx = self.begin_write().await?;
-        tx.execute(
-            &format!("INSERT INTO api_tokens ({API_TOKEN_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)"),
-            &args![
-                token.id.to_text(),
-                token.user_id.to_text(),
-                &token.name,
-                &token.token_hash,
-                now,
-                token.expires_at.map(to_micros),
-                None::<i64>,
-            ],
-        )
-        .await?;
-        audit::append(&mut tx, now, &actor_entry(by, AuditAction::Create, "api_token", token.id.to_text())).await?;
+        let token = insert_api_token(&mut tx, at, new).await?;
+        audit::append(&mut tx, to_micros(at), &actor_entry(by, AuditAction::Create, "api_token", token.id.to_text()))
+            .await?;
         tx.commit().await?;
         Ok(token)
     }
@@ -196,14 +242,28 @@ impl Store {
             }
             Some(_) => {}
         }
-        let n = tx
-            .execute(
-                "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
-                &args![now, id.to_text()],
-            )
-            .await?;
+        let revoked = mark_revoked(&mut tx, now, id).await?;
         audit::append(&mut tx, now, &actor_entry(by, AuditAction::Update, "api_token", id.to_text())).await?;
         tx.commit().await?;
-        Ok(n > 0)
+        Ok(revoked)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_are_fresh_prefixed_and_stored_as_their_hash() {
+        let a = new_api_token_secret().expect("random source");
+        let b = new_api_token_secret().expect("random source");
+        assert_ne!(a, b);
+        assert!(a.starts_with(API_TOKEN_PREFIX) && a.len() == API_TOKEN_PREFIX.len() + 64, "{a}");
+        let hash = api_token_hash(&a);
+        assert_eq!(hash.len(), 64);
+        assert!(hash.bytes().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()));
+        assert_eq!(hash, api_token_hash(&a));
+        assert_ne!(hash, api_token_hash(&b));
+        assert!(!hash.contains(&a[API_TOKEN_PREFIX.len()..]));
     }
 }

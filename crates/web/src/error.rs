@@ -8,6 +8,7 @@ use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use ketapath_clinical::InvalidInput;
+use ketapath_store::StoreError;
 use serde::Serialize;
 
 /// Every error a request can end in.
@@ -34,6 +35,10 @@ pub enum ApiError {
     /// `/api/v1/instruments/{instrument}/...` with an instrument KetaPath does not know; the message lists the known ones.
     #[error("{0}")]
     UnknownInstrument(String),
+    /// No credentials, or credentials that are malformed, unknown, revoked or expired. The message never says
+    /// which, so that a caller learns nothing about other people's tokens.
+    #[error("{0}")]
+    Unauthorized(String),
     /// A state-changing form posted from another site (the Origin/Referer same-origin check failed).
     #[error("{0}")]
     Forbidden(String),
@@ -60,6 +65,7 @@ impl ApiError {
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::NotAcceptable => StatusCode::NOT_ACCEPTABLE,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::UnknownInstrument(_) | ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
@@ -80,6 +86,7 @@ impl ApiError {
             ApiError::PayloadTooLarge { .. } => "payload_too_large",
             ApiError::BadRequest(_) => "bad_request",
             ApiError::UnknownInstrument(_) => "unknown_instrument",
+            ApiError::Unauthorized(_) => "unauthorized",
             ApiError::Forbidden(_) => "forbidden",
             ApiError::NotFound => "not_found",
             ApiError::MethodNotAllowed => "method_not_allowed",
@@ -127,10 +134,34 @@ impl IntoResponse for ApiError {
     }
 }
 
-/// Tells rate-limited clients when to come back; other errors carry no extra headers.
+/// Tells rate-limited clients when to come back and unauthenticated ones how to authenticate (RFC 6750); other
+/// errors carry no extra headers.
 pub(crate) fn add_retry_after(error: &ApiError, response: &mut Response) {
-    if let ApiError::RateLimited { retry_after_secs } = error {
-        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(*retry_after_secs));
+    match error {
+        ApiError::RateLimited { retry_after_secs } => {
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(*retry_after_secs));
+        }
+        ApiError::Unauthorized(_) => {
+            response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        _ => {}
+    }
+}
+
+impl From<StoreError> for ApiError {
+    /// The store's errors at the HTTP edge: a record missing or of another clinic is 404 (one body for both),
+    /// a denied role 403, input the domain refuses 400 naming the field, anything else 500 with the detail
+    /// logged (store errors name tables and fields, never patient values).
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::NotFound { .. } => ApiError::NotFound,
+            StoreError::Denied(reason) => ApiError::Forbidden(reason),
+            StoreError::Invalid { field, message } => ApiError::InvalidInput(InvalidInput::new(field, message)),
+            other => {
+                tracing::error!(error = %other, "store operation failed");
+                ApiError::Internal
+            }
+        }
     }
 }
 
@@ -168,6 +199,7 @@ mod tests {
             ApiError::PayloadTooLarge { limit_bytes: 1 },
             ApiError::BadRequest("x".into()),
             ApiError::UnknownInstrument("x".into()),
+            ApiError::Unauthorized("x".into()),
             ApiError::Forbidden("x".into()),
             ApiError::NotFound,
             ApiError::MethodNotAllowed,

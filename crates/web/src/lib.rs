@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod assets;
+pub mod auth;
 pub mod config;
 pub mod directory;
 pub mod error;

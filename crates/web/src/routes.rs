@@ -47,6 +47,10 @@ pub fn api_routes() -> Vec<ApiRoute> {
         ApiRoute::get("/api/v1/clinics/{id}", api::clinics::get),
         ApiRoute::post("/api/v1/instruments/{instrument}/score", api::instruments::score),
         ApiRoute::post("/api/v1/screenings", api::screenings::create),
+        ApiRoute::post("/api/v1/patients", api::patients::create),
+        ApiRoute::get("/api/v1/patients", api::patients::list),
+        ApiRoute::get("/api/v1/patients/{id}", api::patients::get),
+        ApiRoute::post("/api/v1/patients/{id}/assessments", api::patients::record_assessment),
     ]
 }
 

@@ -1,5 +1,6 @@
 //! One module per command; each parses its arguments, calls a library and renders the result.
 
+pub mod accounts;
 pub mod clinics;
 pub mod rules;
 pub mod score;

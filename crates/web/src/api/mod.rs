@@ -3,6 +3,7 @@
 pub mod clinics;
 pub mod instruments;
 pub mod openapi;
+pub mod patients;
 pub mod screenings;
 
 use axum::Json;

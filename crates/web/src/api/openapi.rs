@@ -13,6 +13,8 @@ use ketapath_directory::search::{DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET};
 use ketapath_directory::{Offer, Payment};
 use serde_json::{Value, json};
 
+use super::patients::{AssessmentContext, SEX_CODES};
+
 /// The document, built once.
 pub static DOCUMENT: LazyLock<Value> = LazyLock::new(build);
 
@@ -239,163 +241,317 @@ fn clinic_search_schema() -> Value {
     })
 }
 
+/// The responses every clinic route shares (authentication, role, method) merged with the route's own.
+fn staff_responses(own: Value) -> Value {
+    let mut responses = json!({
+        "401": error_response("No, a malformed, unknown, revoked or expired token (`unauthorized`); WWW-Authenticate: Bearer"),
+        "403": error_response("The token's role has no access to patient records (`forbidden`)"),
+        "405": error_response("Method not allowed"),
+        "503": error_response("This server has no database (`not_ready`)")
+    });
+    if let (Some(all), Some(own)) = (responses.as_object_mut(), own.as_object()) {
+        all.extend(own.clone());
+    }
+    responses
+}
+
+fn patient_request_schema() -> Value {
+    json!({
+        "type": "object",
+        "required": ["given_name", "family_name", "birth_date"],
+        "additionalProperties": false,
+        "properties": {
+            "given_name": {"type": "string", "minLength": 1},
+            "family_name": {"type": "string", "minLength": 1},
+            "birth_date": {"type": "string", "format": "date", "description": "YYYY-MM-DD, not in the future"},
+            "sex": {"type": ["string", "null"], "enum": [SEX_CODES[0], SEX_CODES[1], SEX_CODES[2], SEX_CODES[3], null]}
+        },
+        "examples": [{"given_name": "Ada", "family_name": "Example", "birth_date": "1980-04-01", "sex": "female"}]
+    })
+}
+
+fn patient_properties() -> Value {
+    json!({
+        "id": {"type": "string"},
+        "given_name": {"type": "string"},
+        "family_name": {"type": "string"},
+        "birth_date": {"type": "string", "format": "date"},
+        "sex": {"type": ["string", "null"]},
+        "created_at": {"type": "string", "format": "date-time"}
+    })
+}
+
+fn patient_schema() -> Value {
+    json!({"type": "object", "required": ["id", "given_name", "family_name", "birth_date", "sex", "created_at"],
+        "properties": patient_properties()})
+}
+
+fn patient_list_item_schema() -> Value {
+    let mut properties = patient_properties();
+    if let Some(map) = properties.as_object_mut() {
+        map.insert("latest".into(), json!({"type": "array", "items": {"type": "object",
+            "required": ["instrument", "total", "severity", "taken_at"], "properties": {
+                "instrument": {"type": "string"}, "total": {"type": "integer"}, "severity": {"type": ["string", "null"]},
+                "taken_at": {"type": "string", "format": "date-time"}}}}));
+    }
+    json!({"type": "object", "required": ["id", "given_name", "family_name", "birth_date", "sex", "created_at", "latest"],
+        "properties": properties})
+}
+
+fn context_codes() -> Vec<&'static str> {
+    AssessmentContext::ALL.iter().map(|c| c.code()).collect()
+}
+
+fn assessment_request_schema() -> Value {
+    let instruments: Vec<&str> = Instrument::ALL.iter().map(|i| i.code()).collect();
+    json!({
+        "type": "object",
+        "required": ["instrument", "items", "context"],
+        "additionalProperties": false,
+        "properties": {
+            "instrument": {"type": "string", "enum": instruments},
+            "items": {"type": "array", "items": {"type": "integer", "minimum": 0}},
+            "taken_at": {"type": ["string", "null"], "format": "date-time", "description": "RFC 3339; default now; not in the future"},
+            "context": {"type": "string", "enum": context_codes()}
+        },
+        "examples": [{"instrument": "phq9", "items": [0, 1, 2, 3, 0, 1, 2, 1, 0], "taken_at": "2026-11-02T09:30:00Z", "context": "baseline"}]
+    })
+}
+
+fn assessment_schema() -> Value {
+    json!({
+        "type": "object",
+        "required": ["id", "patient_id", "instrument", "items", "taken_at", "context", "score"],
+        "properties": {
+            "id": {"type": "string"},
+            "patient_id": {"type": "string"},
+            "instrument": {"type": "string"},
+            "items": {"type": "array", "items": {"type": "integer"}},
+            "taken_at": {"type": "string", "format": "date-time"},
+            "context": {"type": "string", "enum": context_codes()},
+            "score": {"$ref": "#/components/schemas/Score"}
+        }
+    })
+}
+
 fn build() -> Value {
     let instruments: Vec<&str> = Instrument::ALL.iter().map(|i| i.code()).collect();
     json!({
-        "openapi": "3.1.0",
-        "info": {
-            "title": "KetaPath API",
-            "version": env!("CARGO_PKG_VERSION"),
-            "description": "Find supervised ketamine and esketamine care, self-check, and score rating instruments. \
-    Errors are always {\"error\": {\"code\", \"message\", \"field\"}}; bad input is a 4xx, never a 5xx. \
-    Public POST routes are rate-limited per client (429 with Retry-After). Nothing sent to the self-check or scoring \
-    routes is stored or logged.",
-            "license": {"name": "Apache-2.0", "identifier": "Apache-2.0"}
-        },
-        "paths": {
-            "/api/openapi.json": {
-                "get": {
-                    "operationId": "openapi",
-                    "summary": "This document",
-                    "responses": {
-                        "200": {"description": "The OpenAPI 3.1 document", "content": {"application/json": {"schema": {"type": "object"}}}}
-                    }
-                }
+            "openapi": "3.1.0",
+            "info": {
+                "title": "KetaPath API",
+                "version": env!("CARGO_PKG_VERSION"),
+                "description": "Find supervised ketamine and esketamine care, self-check, and score rating instruments. \
+        Errors are always {\"error\": {\"code\", \"message\", \"field\"}}; bad input is a 4xx, never a 5xx. \
+        Public POST routes are rate-limited per client (429 with Retry-After). Nothing sent to the self-check or scoring \
+        routes is stored or logged.",
+                "license": {"name": "Apache-2.0", "identifier": "Apache-2.0"}
             },
-            "/api/v1/clinics": {
-                "get": {
-                    "operationId": "searchClinics",
-                    "summary": "Find clinics near a place, nearest first",
-                    "description": "Exactly one of `near` or `zip` is required. Results are sorted by great-circle distance \
-    (sphere of radius 6371.0088 km), then by id; `total` counts every match within the radius, not only the page. Every \
-    invalid or unknown parameter answers 400 naming it in `field`; a ZIP code missing from KetaPath's ZIP data answers 400 \
-    naming `zip`. The same document as `ketapath clinics search --json`.",
-                    "parameters": search_parameters(),
-                    "responses": {
-                        "200": {"description": "A page of clinics", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ClinicSearch"}}}},
-                        "400": error_response("An invalid, unknown or repeated parameter, or an unknown ZIP code (`invalid_input`, naming the parameter)"),
-                        "405": error_response("Method not allowed")
-                    }
-                }
-            },
-            "/api/v1/clinics/{id}": {
-                "get": {
-                    "operationId": "getClinic",
-                    "summary": "One clinic listing",
-                    "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
-                    "responses": {
-                        "200": {"description": "The listing", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Clinic"}}}},
-                        "404": error_response("No listing with this id (`not_found`)"),
-                        "405": error_response("Method not allowed")
-                    }
-                }
-            },
-            "/api/v1/instruments/{instrument}/score": {
-                "post": {
-                    "operationId": "scoreInstrument",
-                    "summary": "Score one administration of a rating instrument",
-                    "description": format!("Item counts and ranges: {}. A wrong count, a value out of range or a non-integer \
-    answers 400 naming the item (`items[3]`).", item_ranges()),
-                    "parameters": [{
-                        "name": "instrument", "in": "path", "required": true,
-                        "schema": {"type": "string", "enum": instruments}
-                    }],
-                    "requestBody": {
-                        "required": true,
-                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ScoreRequest"}}}
-                    },
-                    "responses": {
-                        "200": {"description": "The score", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Score"}}}},
-                        "400": error_response("Invalid items (`invalid_input`, naming the item) or a body that is not JSON (`malformed_json`)"),
-                        "404": error_response("Unknown instrument (`unknown_instrument`); the message lists the known ones"),
-                        "405": error_response("Method not allowed"),
-                        "413": error_response("Body larger than the limit (`payload_too_large`)"),
-                        "415": error_response("Content-Type is not application/json (`unsupported_media_type`)"),
-                        "429": error_response("Too many requests from this client (`rate_limited`); see Retry-After")
-                    }
-                }
-            },
-            "/api/v1/screenings": {
-                "post": {
-                    "operationId": "createScreening",
-                    "summary": "Run the anonymous self-check",
-                    "description": "PHQ-9 answers, past antidepressant trials, conditions, age and blood pressure in; crisis \
-    level and resources (always first), PHQ-9 score, trial judgements, TRD status, contraindications, cautions and what to \
-    discuss with a clinician out. Only `phq9` is required. Nothing is stored or logged; the answer is `Cache-Control: \
-    no-store`. Every invalid input answers 400 naming the field (`phq9[3]`, `trials[0].weeks`, `conditions[1]`).",
-                    "requestBody": {
-                        "required": true,
-                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ScreeningRequest"}}}
-                    },
-                    "responses": {
-                        "200": {"description": "The self-check result", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Screening"}}}},
-                        "400": error_response("Invalid input (`invalid_input`, naming the field) or a body that is not JSON (`malformed_json`)"),
-                        "405": error_response("Method not allowed"),
-                        "413": error_response("Body larger than the limit (`payload_too_large`)"),
-                        "415": error_response("Content-Type is not application/json (`unsupported_media_type`)"),
-                        "429": error_response("Too many requests from this client (`rate_limited`); see Retry-After")
-                    }
-                }
-            }
-        },
-        "components": {
-            "schemas": {
-                "Error": {
-                    "type": "object",
-                    "required": ["error"],
-                    "properties": {
-                        "error": {
-                            "type": "object",
-                            "required": ["code", "message", "field"],
-                            "properties": {
-                                "code": {"type": "string", "examples": ["invalid_input"]},
-                                "message": {"type": "string"},
-                                "field": {"type": ["string", "null"], "examples": ["items[3]"]}
-                            }
+            "paths": {
+                "/api/openapi.json": {
+                    "get": {
+                        "operationId": "openapi",
+                        "summary": "This document",
+                        "responses": {
+                            "200": {"description": "The OpenAPI 3.1 document", "content": {"application/json": {"schema": {"type": "object"}}}}
                         }
                     }
                 },
-                "ScoreRequest": {
-                    "type": "object",
-                    "required": ["items"],
-                    "properties": {"items": {"type": "array", "items": {"type": "integer", "minimum": 0}}},
-                    "examples": [{"items": [0, 1, 2, 3, 0, 1, 2, 1, 0]}]
-                },
-                "RuleRef": {
-                    "type": "object",
-                    "required": ["id", "version"],
-                    "properties": {"id": {"type": "string"}, "version": {"type": "integer"}}
-                },
-                "Flag": {
-                    "type": "object",
-                    "required": ["code", "message", "rule"],
-                    "properties": {
-                        "code": {"type": "string", "examples": ["item9_positive"]},
-                        "item": {"type": ["integer", "null"], "description": "1-based item number that raised the flag"},
-                        "message": {"type": "string"},
-                        "rule": {"$ref": "#/components/schemas/RuleRef"}
+                "/api/v1/clinics": {
+                    "get": {
+                        "operationId": "searchClinics",
+                        "summary": "Find clinics near a place, nearest first",
+                        "description": "Exactly one of `near` or `zip` is required. Results are sorted by great-circle distance \
+        (sphere of radius 6371.0088 km), then by id; `total` counts every match within the radius, not only the page. Every \
+        invalid or unknown parameter answers 400 naming it in `field`; a ZIP code missing from KetaPath's ZIP data answers 400 \
+        naming `zip`. The same document as `ketapath clinics search --json`.",
+                        "parameters": search_parameters(),
+                        "responses": {
+                            "200": {"description": "A page of clinics", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ClinicSearch"}}}},
+                            "400": error_response("An invalid, unknown or repeated parameter, or an unknown ZIP code (`invalid_input`, naming the parameter)"),
+                            "405": error_response("Method not allowed")
+                        }
                     }
                 },
-                "ScreeningRequest": screening_request_schema(),
-                "ClinicSearch": clinic_search_schema(),
-                "ClinicResult": clinic_schema(true),
-                "Clinic": clinic_schema(false),
-                "Screening": screening_schema(),
-                "Score": {
-                    "type": "object",
-                    "required": ["instrument", "total", "severity", "flags", "rules_version"],
-                    "properties": {
-                        "instrument": {"type": "string", "enum": instruments},
-                        "total": {"type": "integer"},
-                        "total_max": {"type": "integer"},
-                        "severity": {"type": "string", "examples": ["moderate"]},
-                        "severity_label": {"type": "string", "examples": ["Moderate"]},
-                        "flags": {"type": "array", "items": {"$ref": "#/components/schemas/Flag"}},
-                        "rule": {"$ref": "#/components/schemas/RuleRef"},
-                        "rules_version": {"type": "string"}
+                "/api/v1/clinics/{id}": {
+                    "get": {
+                        "operationId": "getClinic",
+                        "summary": "One clinic listing",
+                        "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+                        "responses": {
+                            "200": {"description": "The listing", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Clinic"}}}},
+                            "404": error_response("No listing with this id (`not_found`)"),
+                            "405": error_response("Method not allowed")
+                        }
+                    }
+                },
+                "/api/v1/instruments/{instrument}/score": {
+                    "post": {
+                        "operationId": "scoreInstrument",
+                        "summary": "Score one administration of a rating instrument",
+                        "description": format!("Item counts and ranges: {}. A wrong count, a value out of range or a non-integer \
+        answers 400 naming the item (`items[3]`).", item_ranges()),
+                        "parameters": [{
+                            "name": "instrument", "in": "path", "required": true,
+                            "schema": {"type": "string", "enum": instruments}
+                        }],
+                        "requestBody": {
+                            "required": true,
+                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ScoreRequest"}}}
+                        },
+                        "responses": {
+                            "200": {"description": "The score", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Score"}}}},
+                            "400": error_response("Invalid items (`invalid_input`, naming the item) or a body that is not JSON (`malformed_json`)"),
+                            "404": error_response("Unknown instrument (`unknown_instrument`); the message lists the known ones"),
+                            "405": error_response("Method not allowed"),
+                            "413": error_response("Body larger than the limit (`payload_too_large`)"),
+                            "415": error_response("Content-Type is not application/json (`unsupported_media_type`)"),
+                            "429": error_response("Too many requests from this client (`rate_limited`); see Retry-After")
+                        }
+                    }
+                },
+                "/api/v1/screenings": {
+                    "post": {
+                        "operationId": "createScreening",
+                        "summary": "Run the anonymous self-check",
+                        "description": "PHQ-9 answers, past antidepressant trials, conditions, age and blood pressure in; crisis \
+        level and resources (always first), PHQ-9 score, trial judgements, TRD status, contraindications, cautions and what to \
+        discuss with a clinician out. Only `phq9` is required. Nothing is stored or logged; the answer is `Cache-Control: \
+        no-store`. Every invalid input answers 400 naming the field (`phq9[3]`, `trials[0].weeks`, `conditions[1]`).",
+                        "requestBody": {
+                            "required": true,
+                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ScreeningRequest"}}}
+                        },
+                        "responses": {
+                            "200": {"description": "The self-check result", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Screening"}}}},
+                            "400": error_response("Invalid input (`invalid_input`, naming the field) or a body that is not JSON (`malformed_json`)"),
+                            "405": error_response("Method not allowed"),
+                            "413": error_response("Body larger than the limit (`payload_too_large`)"),
+                            "415": error_response("Content-Type is not application/json (`unsupported_media_type`)"),
+                            "429": error_response("Too many requests from this client (`rate_limited`); see Retry-After")
+                        }
+                    }
+                }
+    ,
+                "/api/v1/patients": {
+                    "post": {
+                        "operationId": "createPatient",
+                        "summary": "Register a patient of the caller's clinic",
+                        "security": [{"bearerAuth": []}],
+                        "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PatientRequest"}}}},
+                        "responses": staff_responses(json!({
+                            "201": {"description": "The patient", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Patient"}}}},
+                            "400": error_response("Invalid input (`invalid_input`, naming the field) or a body that is not JSON (`malformed_json`)"),
+                            "413": error_response("Body larger than the limit (`payload_too_large`)"),
+                            "415": error_response("Content-Type is not application/json (`unsupported_media_type`)")
+                        }))
+                    },
+                    "get": {
+                        "operationId": "listPatients",
+                        "summary": "The caller's clinic's patients with each one's latest score per instrument",
+                        "security": [{"bearerAuth": []}],
+                        "responses": staff_responses(json!({
+                            "200": {"description": "The patients, by family name, given name and id", "content": {"application/json": {"schema": {
+                                "type": "object", "required": ["patients"], "properties": {"patients": {"type": "array", "items": {"$ref": "#/components/schemas/PatientListItem"}}}}}}}
+                        }))
+                    }
+                },
+                "/api/v1/patients/{id}": {
+                    "get": {
+                        "operationId": "getPatient",
+                        "summary": "One patient of the caller's clinic",
+                        "security": [{"bearerAuth": []}],
+                        "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+                        "responses": staff_responses(json!({
+                            "200": {"description": "The patient", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Patient"}}}},
+                            "404": error_response("No such patient in the caller's clinic (`not_found`; the same for another clinic's patient)")
+                        }))
+                    }
+                },
+                "/api/v1/patients/{id}/assessments": {
+                    "post": {
+                        "operationId": "recordAssessment",
+                        "summary": "Score and record one administration of a rating instrument for a patient",
+                        "description": format!("Item counts and ranges: {}. `taken_at` defaults to now and may not be in the future.", item_ranges()),
+                        "security": [{"bearerAuth": []}],
+                        "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+                        "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/AssessmentRequest"}}}},
+                        "responses": staff_responses(json!({
+                            "201": {"description": "The recorded assessment with its score", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Assessment"}}}},
+                            "400": error_response("Invalid input (`invalid_input`, naming `instrument`, `items[3]`, `taken_at` or `context`) or a body that is not JSON (`malformed_json`)"),
+                            "404": error_response("No such patient in the caller's clinic (`not_found`; the same for another clinic's patient)"),
+                            "413": error_response("Body larger than the limit (`payload_too_large`)"),
+                            "415": error_response("Content-Type is not application/json (`unsupported_media_type`)")
+                        }))
+                    }
+                }
+            },
+            "components": {
+                "securitySchemes": {
+                    "bearerAuth": {"type": "http", "scheme": "bearer", "description": "An API token from `ketapath token create`"}
+                },
+                "schemas": {
+                    "Error": {
+                        "type": "object",
+                        "required": ["error"],
+                        "properties": {
+                            "error": {
+                                "type": "object",
+                                "required": ["code", "message", "field"],
+                                "properties": {
+                                    "code": {"type": "string", "examples": ["invalid_input"]},
+                                    "message": {"type": "string"},
+                                    "field": {"type": ["string", "null"], "examples": ["items[3]"]}
+                                }
+                            }
+                        }
+                    },
+                    "ScoreRequest": {
+                        "type": "object",
+                        "required": ["items"],
+                        "properties": {"items": {"type": "array", "items": {"type": "integer", "minimum": 0}}},
+                        "examples": [{"items": [0, 1, 2, 3, 0, 1, 2, 1, 0]}]
+                    },
+                    "RuleRef": {
+                        "type": "object",
+                        "required": ["id", "version"],
+                        "properties": {"id": {"type": "string"}, "version": {"type": "integer"}}
+                    },
+                    "Flag": {
+                        "type": "object",
+                        "required": ["code", "message", "rule"],
+                        "properties": {
+                            "code": {"type": "string", "examples": ["item9_positive"]},
+                            "item": {"type": ["integer", "null"], "description": "1-based item number that raised the flag"},
+                            "message": {"type": "string"},
+                            "rule": {"$ref": "#/components/schemas/RuleRef"}
+                        }
+                    },
+                    "PatientRequest": patient_request_schema(),
+                    "Patient": patient_schema(),
+                    "PatientListItem": patient_list_item_schema(),
+                    "AssessmentRequest": assessment_request_schema(),
+                    "Assessment": assessment_schema(),
+                    "ScreeningRequest": screening_request_schema(),
+                    "ClinicSearch": clinic_search_schema(),
+                    "ClinicResult": clinic_schema(true),
+                    "Clinic": clinic_schema(false),
+                    "Screening": screening_schema(),
+                    "Score": {
+                        "type": "object",
+                        "required": ["instrument", "total", "severity", "flags", "rules_version"],
+                        "properties": {
+                            "instrument": {"type": "string", "enum": instruments},
+                            "total": {"type": "integer"},
+                            "total_max": {"type": "integer"},
+                            "severity": {"type": "string", "examples": ["moderate"]},
+                            "severity_label": {"type": "string", "examples": ["Moderate"]},
+                            "flags": {"type": "array", "items": {"$ref": "#/components/schemas/Flag"}},
+                            "rule": {"$ref": "#/components/schemas/RuleRef"},
+                            "rules_version": {"type": "string"}
+                        }
                     }
                 }
             }
-        }
-    })
+        })
 }

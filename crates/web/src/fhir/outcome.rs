@@ -40,6 +40,7 @@ pub fn issue_code(error: &ApiError) -> &'static str {
         ApiError::PayloadTooLarge { .. } => "too-costly",
         ApiError::UnknownInstrument(_) | ApiError::NotFound => "not-found",
         ApiError::RateLimited { .. } => "throttled",
+        ApiError::Unauthorized(_) => "login",
         ApiError::Forbidden(_) => "forbidden",
         ApiError::Timeout => "timeout",
         ApiError::NotReady(_) => "transient",

@@ -13,6 +13,7 @@ mod hostile;
 mod openapi;
 mod ops;
 mod pages;
+mod patients;
 mod privacy;
 mod screenings;
 mod socket;

@@ -1,0 +1,127 @@
+//! End to end: `ketapath user add` with the password on standard input, `ketapath token create` printing a token
+//! that then works against the clinic API (through the router, no socket), and `ketapath token revoke` making it 401.
+
+// Test helpers may unwrap: a panic there is a failed test with its cause.
+#![allow(clippy::unwrap_used)]
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use ketapath_store::{OpenMode, Store};
+
+const CSV: &str = "id,name,street,city,state,zip,lat,lon,phone,website,offers,payment,telehealth,languages,accepting_new_patients,rems_certified,last_verified\n\
+c-1,Midtown Ketamine,1 W 34th St,New York,NY,10001,40.7484,-73.9857,212-555-0101,,iv_ketamine,self_pay,false,en,true,true,2026-10-01\n";
+
+fn ketapath(dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ketapath"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("KETAPATH_DATABASE_URL")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    input.write_all(stdin.unwrap_or_default().as_bytes()).unwrap();
+    drop(input);
+    child.wait_with_output().unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn ok(output: &Output) -> String {
+    assert_eq!(output.status.code(), Some(0), "stderr: {}", text(&output.stderr));
+    text(&output.stdout)
+}
+
+fn invalid(output: &Output, needle: &str) {
+    assert_eq!(output.status.code(), Some(2), "stdout: {} stderr: {}", text(&output.stdout), text(&output.stderr));
+    assert!(text(&output.stderr).contains(needle), "{needle} in {}", text(&output.stderr));
+}
+
+async fn get_patients(store: Store, token: &str) -> axum::http::StatusCode {
+    use tower::ServiceExt;
+    let directory = ketapath_web::Directory::load(store).await.unwrap();
+    let app = ketapath_web::app(ketapath_web::AppState::new(Default::default()).with_directory(directory));
+    let request = axum::http::Request::builder()
+        .uri("/api/v1/patients")
+        .header("authorization", format!("Bearer {token}"))
+        .body(axum::body::Body::empty())
+        .unwrap();
+    app.oneshot(request).await.unwrap().status()
+}
+
+#[test]
+fn users_and_tokens_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("k.db");
+    let db = format!("sqlite://{}", path.display());
+    ok(&ketapath(dir.path(), &["migrate", "--db", &db], None));
+    std::fs::write(dir.path().join("c.csv"), CSV).unwrap();
+    ok(&ketapath(dir.path(), &["clinics", "import", "c.csv", "--db", &db], None));
+
+    let password = "a long enough passphrase";
+    let add = ["user", "add", "--email", "Nurse@Example.org", "--role", "nurse", "--clinic", "c-1", "--db", &db];
+    let out = ok(&ketapath(dir.path(), &add, Some(&format!("{password}\n"))));
+    assert!(out.contains("nurse@example.org") && out.contains("c-1"), "{out}");
+    assert!(!out.contains(password));
+
+    // Role and clinic must agree; a clinic must exist; the password must be given and long enough.
+    let base =
+        |role: &'static str| vec!["user", "add", "--email", "x@example.org", "--role", role, "--db", db.as_str()];
+    invalid(&ketapath(dir.path(), &base("nurse"), Some(password)), "--clinic");
+    let mut admin_with_clinic = base("platform_admin");
+    admin_with_clinic.extend(["--clinic", "c-1"]);
+    invalid(&ketapath(dir.path(), &admin_with_clinic, Some(password)), "--clinic");
+    let mut unknown_clinic = base("prescriber");
+    unknown_clinic.extend(["--clinic", "c-404"]);
+    invalid(&ketapath(dir.path(), &unknown_clinic, Some(password)), "clinic");
+    invalid(&ketapath(dir.path(), &base("wizard"), Some(password)), "--role");
+    invalid(&ketapath(dir.path(), &base("researcher"), Some("")), "password");
+    invalid(&ketapath(dir.path(), &base("researcher"), Some("short\n")), "password");
+    invalid(&ketapath(dir.path(), &add, Some(password)), "email");
+    ok(&ketapath(dir.path(), &base("researcher"), Some(password)));
+
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let stored = runtime.block_on(async {
+        let store = Store::open(&db, OpenMode::MustExist).await.unwrap();
+        store.staff_user_by_email("nurse@example.org").await.unwrap().unwrap()
+    });
+    let phc = stored.password_hash.unwrap();
+    assert!(phc.starts_with("$argon2id$"), "{phc}");
+    assert!(ketapath_web::auth::verify_password(password, &phc));
+
+    let created = ketapath(dir.path(), &["token", "create", "--email", "nurse@example.org", "--db", &db], None);
+    let token = ok(&created).trim().to_owned();
+    assert!(token.starts_with("kp_") && token.len() > 40, "{token}");
+    let notice = text(&created.stderr);
+    let id =
+        notice.split("--id ").nth(1).unwrap().trim_end_matches(|c: char| c == '`' || c == ')' || c.is_whitespace());
+    invalid(&ketapath(dir.path(), &["token", "create", "--email", "nobody@example.org", "--db", &db], None), "--email");
+
+    // The token is stored only as its hash, and it works against the API.
+    let raw = std::fs::read(&path).unwrap();
+    assert!(!raw.windows(token.len()).any(|w| w == token.as_bytes()), "the secret is not in the database file");
+    assert_eq!(runtime.block_on(get_patients(runtime.block_on(open(&db)), &token)), axum::http::StatusCode::OK);
+
+    let out = ok(&ketapath(dir.path(), &["token", "revoke", "--id", id, "--db", &db], None));
+    assert!(out.contains("revoked"), "{out}");
+    let again = ok(&ketapath(dir.path(), &["token", "revoke", "--id", id, "--db", &db], None));
+    assert!(again.contains("already revoked"), "{again}");
+    invalid(&ketapath(dir.path(), &["token", "revoke", "--id", "nope", "--db", &db], None), "--id");
+    assert_eq!(
+        runtime.block_on(get_patients(runtime.block_on(open(&db)), &token)),
+        axum::http::StatusCode::UNAUTHORIZED
+    );
+
+    let verify = ok(&ketapath(dir.path(), &["audit", "verify", "--db", &db], None));
+    assert!(verify.contains("audit chain intact"), "{verify}");
+}
+
+async fn open(db: &str) -> Store {
+    Store::open(db, OpenMode::MustExist).await.unwrap()
+}

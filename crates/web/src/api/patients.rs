@@ -1,0 +1,309 @@
+//! The clinic API for patients and their assessments: `POST`/`GET /api/v1/patients`, `GET /api/v1/patients/{id}`,
+//! `POST /api/v1/patients/{id}/assessments`.
+//!
+//! Every route needs a bearer token of a clinic role ([`ClinicStaff`]) and works inside that clinic's scope, which
+//! audits each read and write with the caller's IP address. A patient of another clinic answers the same 404 as one
+//! that does not exist. Answers are `Cache-Control: no-store`: they carry health information.
+
+use axum::http::StatusCode;
+use axum::response::Response;
+use ketapath_clinical::InvalidInput;
+use ketapath_clinical::instruments::{Instrument, Items, score};
+use ketapath_store::domain::{Assessment, LatestScore, NewAssessment, NewPatient, Patient, PatientId};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use time::format_description::well_known::Rfc3339;
+use time::macros::format_description;
+use time::{Date, OffsetDateTime};
+
+use super::private_json;
+use crate::auth::ClinicStaff;
+use crate::error::ApiError;
+use crate::extract::{ApiJson, ApiPath};
+
+/// The sex codes accepted, FHIR's AdministrativeGender, so the later FHIR `Patient` maps them one to one.
+pub const SEX_CODES: [&str; 4] = ["female", "male", "other", "unknown"];
+
+/// The longest name part accepted.
+const NAME_MAX_CHARS: usize = 200;
+
+/// The body of `POST /api/v1/patients` as sent.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PatientRequest {
+    // Required fields are optional here so that a missing one answers 400 naming it, like a wrong one.
+    #[serde(default)]
+    given_name: Option<String>,
+    #[serde(default)]
+    family_name: Option<String>,
+    #[serde(default)]
+    birth_date: Option<String>,
+    #[serde(default)]
+    sex: Option<String>,
+}
+
+/// A required field's value, or 400 naming it.
+fn required<'a>(field: &str, value: Option<&'a str>) -> Result<&'a str, InvalidInput> {
+    value.ok_or_else(|| InvalidInput::new(field, "is required"))
+}
+
+fn name(field: &str, raw: Option<&str>) -> Result<String, InvalidInput> {
+    let trimmed = required(field, raw)?.trim();
+    if trimmed.is_empty() {
+        return Err(InvalidInput::new(field, "must not be empty"));
+    }
+    if trimmed.chars().count() > NAME_MAX_CHARS {
+        return Err(InvalidInput::new(field, format!("must be at most {NAME_MAX_CHARS} characters")));
+    }
+    Ok(trimmed.to_owned())
+}
+
+impl PatientRequest {
+    /// The checked patient; `today` bounds the birth date.
+    fn parse(self, today: Date) -> Result<NewPatient, InvalidInput> {
+        let given_name = name("given_name", self.given_name.as_deref())?;
+        let family_name = name("family_name", self.family_name.as_deref())?;
+        let birth_date = required("birth_date", self.birth_date.as_deref())?;
+        let birth_date = Date::parse(birth_date.trim(), format_description!("[year]-[month]-[day]"))
+            .map_err(|_| InvalidInput::new("birth_date", "must be a date YYYY-MM-DD"))?;
+        if birth_date > today {
+            return Err(InvalidInput::new("birth_date", "must not be in the future"));
+        }
+        let sex = match self.sex.as_deref().map(str::trim) {
+            None => None,
+            Some(code) if SEX_CODES.contains(&code) => Some(code.to_owned()),
+            Some(_) => return Err(InvalidInput::new("sex", format!("must be one of {}", SEX_CODES.join(", ")))),
+        };
+        Ok(NewPatient {
+            mrn: None,
+            given_name,
+            family_name,
+            birth_date,
+            sex,
+            phone: None,
+            email: None,
+            research_consent: false,
+            rems_patient_id: None,
+        })
+    }
+}
+
+/// When an assessment was taken relative to treatment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AssessmentContext {
+    Baseline,
+    PreSession,
+    PostSession,
+    FollowUp,
+    SelfReport,
+}
+
+impl AssessmentContext {
+    pub const ALL: [AssessmentContext; 5] = [
+        AssessmentContext::Baseline,
+        AssessmentContext::PreSession,
+        AssessmentContext::PostSession,
+        AssessmentContext::FollowUp,
+        AssessmentContext::SelfReport,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            AssessmentContext::Baseline => "baseline",
+            AssessmentContext::PreSession => "pre_session",
+            AssessmentContext::PostSession => "post_session",
+            AssessmentContext::FollowUp => "follow_up",
+            AssessmentContext::SelfReport => "self_report",
+        }
+    }
+
+    fn parse(raw: &str) -> Result<Self, InvalidInput> {
+        Self::ALL.into_iter().find(|c| c.code() == raw).ok_or_else(|| {
+            let codes: Vec<&str> = Self::ALL.iter().map(|c| c.code()).collect();
+            InvalidInput::new("context", format!("must be one of {}", codes.join(", ")))
+        })
+    }
+}
+
+/// The body of `POST /api/v1/patients/{id}/assessments` as sent.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AssessmentRequest {
+    #[serde(default)]
+    instrument: Option<String>,
+    #[serde(default)]
+    items: Option<Value>,
+    #[serde(default)]
+    taken_at: Option<String>,
+    #[serde(default)]
+    context: Option<String>,
+}
+
+/// A checked assessment entry.
+#[derive(Debug)]
+struct AssessmentEntry {
+    items: Items,
+    taken_at: OffsetDateTime,
+    context: AssessmentContext,
+}
+
+impl AssessmentRequest {
+    /// The checked entry; `now` is the default and the upper bound of `taken_at`.
+    fn parse(self, now: OffsetDateTime) -> Result<AssessmentEntry, InvalidInput> {
+        let instrument = Instrument::parse(required("instrument", self.instrument.as_deref())?)
+            .map_err(|e| InvalidInput::new("instrument", e.message))?;
+        let items = Items::parse(
+            instrument,
+            self.items.as_ref().ok_or_else(|| InvalidInput::new("items", "is required"))?,
+            "items",
+        )?;
+        let taken_at = match self.taken_at.as_deref() {
+            None => now,
+            Some(raw) => OffsetDateTime::parse(raw, &Rfc3339)
+                .map_err(|_| InvalidInput::new("taken_at", "must be an RFC 3339 date and time"))?,
+        };
+        if taken_at > now {
+            return Err(InvalidInput::new("taken_at", "must not be in the future"));
+        }
+        let context = AssessmentContext::parse(required("context", self.context.as_deref())?)?;
+        Ok(AssessmentEntry { items, taken_at, context })
+    }
+}
+
+fn rfc3339(at: OffsetDateTime) -> Result<String, ApiError> {
+    at.format(&Rfc3339).map_err(|_| ApiError::Internal)
+}
+
+/// A patient as the API shows it.
+#[derive(Debug, Serialize)]
+struct PatientDoc {
+    id: String,
+    given_name: String,
+    family_name: String,
+    birth_date: String,
+    sex: Option<String>,
+    created_at: String,
+}
+
+impl PatientDoc {
+    fn of(p: Patient) -> Result<Self, ApiError> {
+        Ok(Self {
+            id: p.id.to_text(),
+            birth_date: p
+                .birth_date
+                .format(format_description!("[year]-[month]-[day]"))
+                .map_err(|_| ApiError::Internal)?,
+            given_name: p.given_name,
+            family_name: p.family_name,
+            sex: p.sex,
+            created_at: rfc3339(p.created_at)?,
+        })
+    }
+}
+
+/// A patient in the list, with the latest score of each instrument.
+#[derive(Debug, Serialize)]
+struct PatientListItem {
+    #[serde(flatten)]
+    patient: PatientDoc,
+    latest: Vec<LatestDoc>,
+}
+
+#[derive(Debug, Serialize)]
+struct LatestDoc {
+    instrument: &'static str,
+    total: i64,
+    severity: Option<String>,
+    taken_at: String,
+}
+
+impl LatestDoc {
+    fn of(s: LatestScore) -> Result<Self, ApiError> {
+        Ok(Self {
+            instrument: s.instrument.code(),
+            total: s.total,
+            severity: s.severity,
+            taken_at: rfc3339(s.administered_at)?,
+        })
+    }
+}
+
+/// `201 Created` with a private JSON body.
+fn created(value: &impl Serialize) -> Response {
+    let mut response = private_json(value);
+    *response.status_mut() = StatusCode::CREATED;
+    response
+}
+
+/// A `{id}` segment that is not a patient id cannot name a patient: the same 404 as an unknown one.
+fn patient_id(raw: &str) -> Result<PatientId, ApiError> {
+    PatientId::parse("id", raw).map_err(|_| ApiError::NotFound)
+}
+
+/// `POST /api/v1/patients`.
+pub async fn create(staff: ClinicStaff, ApiJson(request): ApiJson<PatientRequest>) -> Result<Response, ApiError> {
+    let new = request.parse(staff.store.now().date())?;
+    let patient = staff.scope.create_patient(new).await?;
+    Ok(created(&PatientDoc::of(patient)?))
+}
+
+/// `GET /api/v1/patients`: the clinic's patients with their latest scores.
+pub async fn list(staff: ClinicStaff) -> Result<Response, ApiError> {
+    let summaries = staff.scope.patient_list().await?;
+    let patients = summaries
+        .into_iter()
+        .map(|s| {
+            Ok(PatientListItem {
+                patient: PatientDoc::of(s.patient)?,
+                latest: s.latest.into_iter().map(LatestDoc::of).collect::<Result<_, ApiError>>()?,
+            })
+        })
+        .collect::<Result<Vec<_>, ApiError>>()?;
+    Ok(private_json(&serde_json::json!({ "patients": patients })))
+}
+
+/// `GET /api/v1/patients/{id}`.
+pub async fn get(staff: ClinicStaff, ApiPath(id): ApiPath<String>) -> Result<Response, ApiError> {
+    let patient = staff.scope.patient(patient_id(&id)?).await?;
+    Ok(private_json(&PatientDoc::of(patient)?))
+}
+
+/// The answer to a recorded assessment: the stored record and the score with its flags and rule.
+#[derive(Debug, Serialize)]
+struct AssessmentDoc {
+    id: String,
+    patient_id: String,
+    instrument: &'static str,
+    items: Vec<u8>,
+    taken_at: String,
+    context: AssessmentContext,
+    score: ketapath_clinical::instruments::Score,
+}
+
+/// `POST /api/v1/patients/{id}/assessments`: scores and records one administration.
+pub async fn record_assessment(
+    staff: ClinicStaff,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(request): ApiJson<AssessmentRequest>,
+) -> Result<Response, ApiError> {
+    let patient = patient_id(&id)?;
+    let entry = request.parse(staff.store.now())?;
+    let new = NewAssessment {
+        patient_id: patient,
+        course_id: None,
+        session_id: None,
+        items: entry.items.clone(),
+        administered_at: entry.taken_at,
+    };
+    let stored: Assessment = staff.scope.record_assessment(new).await?;
+    Ok(created(&AssessmentDoc {
+        id: stored.id.to_text(),
+        patient_id: stored.patient_id.to_text(),
+        instrument: stored.instrument.code(),
+        items: stored.items,
+        taken_at: rfc3339(stored.administered_at)?,
+        context: entry.context,
+        score: score(&entry.items),
+    }))
+}

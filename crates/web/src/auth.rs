@@ -1,0 +1,163 @@
+//! Staff authentication: the bearer-token extractor of the clinic API, and Argon2id password hashing (used by
+//! `ketapath user add` now and by the sign-in pages later).
+//!
+//! A token is looked up by the SHA-256 of what the client sent, never compared with a stored secret, and never
+//! logged: neither the header nor the secret appears in any message or log line.
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+
+use argon2::Argon2;
+use argon2::password_hash::phc::PasswordHash;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::header;
+use axum::http::request::Parts;
+use ketapath_store::domain::{Actor, Origin};
+use ketapath_store::{ClinicScope, Store, api_token_hash};
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// The one message of every failed authentication, whatever the reason.
+const UNAUTHORIZED: &str = "a valid API token is required: send Authorization: Bearer <token>";
+
+/// Longest secret looked up; anything longer is not a KetaPath token and is refused without a database query.
+const MAX_TOKEN_LEN: usize = 256;
+
+/// An authenticated staff member of the clinic API, with the store to act on.
+#[derive(Debug, Clone)]
+pub struct StaffActor {
+    pub actor: Actor,
+    store: Store,
+}
+
+impl StaffActor {
+    /// The acting user's clinic scope: 403 for a role without patient access (platform admin, researcher) or a
+    /// user no longer allowed at the clinic.
+    pub async fn scope(&self) -> Result<ClinicScope, ApiError> {
+        Ok(self.store.for_clinic(&self.actor).await?)
+    }
+
+    /// The store, for the request's clock.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+}
+
+/// The secret of an `Authorization: Bearer <token>` header (scheme case-insensitive, RFC 7235), or `None`.
+fn bearer_secret(parts: &Parts) -> Option<&str> {
+    let value = parts.headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, secret) = value.split_once(' ')?;
+    let secret = secret.trim();
+    let plausible = scheme.eq_ignore_ascii_case("bearer")
+        && !secret.is_empty()
+        && secret.len() <= MAX_TOKEN_LEN
+        && secret.bytes().all(|b| b.is_ascii_graphic());
+    plausible.then_some(secret)
+}
+
+impl FromRequestParts<AppState> for StaffActor {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        // Credentials are checked before anything else, so that no route reveals anything to an anonymous caller.
+        let secret = bearer_secret(parts).ok_or_else(|| ApiError::Unauthorized(UNAUTHORIZED.to_owned()))?;
+        let Some(store) = state.directory.store() else {
+            return Err(ApiError::NotReady("this server has no database".to_owned()));
+        };
+        let found = store.api_token_by_hash(&api_token_hash(secret), store.now()).await?;
+        let Some((_token, user)) = found else {
+            return Err(ApiError::Unauthorized(UNAUTHORIZED.to_owned()));
+        };
+        // The peer address is what the audit log records; router tests have no socket.
+        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(addr)| addr.ip());
+        let actor = Actor {
+            user_id: user.id,
+            clinic_id: user.clinic_id,
+            role: user.role,
+            origin: Origin::ip(peer.unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED))),
+        };
+        Ok(StaffActor { actor, store: store.clone() })
+    }
+}
+
+/// An authenticated member of a clinic's staff with their clinic scope open: the extractor of every patient
+/// route. It runs before the body is read, so a role without patient access gets 403 whatever it sent.
+#[derive(Debug, Clone)]
+pub struct ClinicStaff {
+    pub scope: ClinicScope,
+    /// The store, whose clock says what "now" is (the future check of `taken_at`).
+    pub store: Store,
+}
+
+impl FromRequestParts<AppState> for ClinicStaff {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let staff = StaffActor::from_request_parts(parts, state).await?;
+        let scope = staff.scope().await?;
+        Ok(ClinicStaff { scope, store: staff.store })
+    }
+}
+
+/// Why a password could not be hashed.
+#[derive(Debug, thiserror::Error)]
+pub enum PasswordError {
+    #[error("the password must be at least {MIN_PASSWORD_CHARS} characters long")]
+    TooShort,
+    #[error("the password could not be hashed: {0}")]
+    Hash(String),
+}
+
+/// The shortest password accepted (NIST SP 800-63B asks for at least 8).
+pub const MIN_PASSWORD_CHARS: usize = 12;
+
+/// Hashes a password with Argon2id (default parameters, random salt) into a PHC string.
+pub fn hash_password(password: &str) -> Result<String, PasswordError> {
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(PasswordError::TooShort);
+    }
+    Argon2::default()
+        .hash_password(password.as_bytes())
+        .map(|hash| hash.to_string())
+        .map_err(|e| PasswordError::Hash(e.to_string()))
+}
+
+/// Whether `password` matches a stored PHC string; a malformed stored hash never matches.
+pub fn verify_password(password: &str, phc: &str) -> bool {
+    PasswordHash::new(phc).is_ok_and(|hash| Argon2::default().verify_password(password.as_bytes(), &hash).is_ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_hash_to_argon2id_and_verify() {
+        let phc = hash_password("correct horse battery").unwrap();
+        assert!(phc.starts_with("$argon2id$"), "{phc}");
+        assert!(verify_password("correct horse battery", &phc));
+        assert!(!verify_password("correct horse batterY", &phc));
+        assert!(!verify_password("correct horse battery", "not a hash"));
+        assert_ne!(hash_password("correct horse battery").unwrap(), phc, "salted");
+        assert!(matches!(hash_password("short"), Err(PasswordError::TooShort)));
+    }
+
+    #[test]
+    fn bearer_header_forms() {
+        let parts = |value: Option<&str>| {
+            let mut builder = axum::http::Request::builder();
+            if let Some(v) = value {
+                builder = builder.header(header::AUTHORIZATION, v);
+            }
+            builder.body(()).unwrap().into_parts().0
+        };
+        assert_eq!(bearer_secret(&parts(Some("Bearer kp_abc"))), Some("kp_abc"));
+        assert_eq!(bearer_secret(&parts(Some("bearer kp_abc"))), Some("kp_abc"));
+        assert_eq!(bearer_secret(&parts(Some("Basic a2V5"))), None);
+        assert_eq!(bearer_secret(&parts(Some("Bearer "))), None);
+        assert_eq!(bearer_secret(&parts(Some("Bearer"))), None);
+        assert_eq!(bearer_secret(&parts(Some(&format!("Bearer {}", "x".repeat(300))))), None);
+        assert_eq!(bearer_secret(&parts(None)), None);
+    }
+}
