@@ -7,6 +7,7 @@
 
 use std::error::Error;
 
+use ketapath_directory::export::write_csv;
 use ketapath_directory::search::synthetic;
 
 fn main() -> Result<(), Box<dyn Error>> {
@@ -29,49 +30,10 @@ fn main() -> Result<(), Box<dyn Error>> {
     }
     let out = out.ok_or("--out FILE is required")?;
 
-    let mut w = csv::Writer::from_path(&out)?;
-    w.write_record([
-        "id",
-        "name",
-        "street",
-        "city",
-        "state",
-        "zip",
-        "lat",
-        "lon",
-        "phone",
-        "website",
-        "offers",
-        "payment",
-        "telehealth",
-        "languages",
-        "accepting_new_patients",
-        "rems_certified",
-        "last_verified",
-    ])?;
-    for c in synthetic::clinics(count, seed) {
-        let languages: Vec<&str> = c.languages.iter().map(|l| l.as_str()).collect();
-        w.write_record([
-            c.id.as_str(),
-            &c.name,
-            &c.address.street,
-            &c.address.city,
-            &c.address.state,
-            &c.address.zip,
-            &c.position.lat.to_string(),
-            &c.position.lon.to_string(),
-            c.phone.as_deref().unwrap_or(""),
-            c.website.as_deref().unwrap_or(""),
-            &c.offers.join(";"),
-            &c.payment.join(";"),
-            &c.telehealth.to_string(),
-            &languages.join(";"),
-            &c.accepting_new_patients.to_string(),
-            &c.rems_certified.to_string(),
-            "",
-        ])?;
-    }
-    w.flush()?;
+    let clinics = synthetic::clinics(count, seed);
+    let file = std::io::BufWriter::new(std::fs::File::create(&out)?);
+    let mut file = write_csv(&clinics, file)?;
+    std::io::Write::flush(&mut file)?;
     eprintln!("wrote {count} clinics (seed {seed}) to {out}");
 
     if let Some(path) = queries_out {

@@ -98,14 +98,11 @@ pub fn clinics_to_json(clinics: &[Clinic]) -> String {
     serde_json::to_string_pretty(&records).unwrap_or_else(|_| "[]".to_owned())
 }
 
-/// The clinics as CSV with the contract header. The extended fields have no column and are not written.
-pub fn clinics_to_csv(clinics: &[Clinic]) -> String {
-    let mut writer = csv::WriterBuilder::new().from_writer(Vec::with_capacity(clinics.len() * 160 + 256));
-    let mut write = |fields: &[&str]| {
-        // Writing records into a Vec cannot fail.
-        let _ = writer.write_record(fields);
-    };
-    write(&CSV_COLUMNS);
+/// Writes the clinics as CSV with the contract header to `out`, one record at a time, so a million listings
+/// stream to a file without being held twice in memory. The extended fields have no column and are not written.
+pub fn write_csv<'a, W: std::io::Write>(clinics: impl IntoIterator<Item = &'a Clinic>, out: W) -> csv::Result<W> {
+    let mut writer = csv::WriterBuilder::new().from_writer(out);
+    writer.write_record(CSV_COLUMNS)?;
     for c in clinics {
         let recorded = c.position_source == PositionSource::Record;
         let (lat, lon) = if recorded {
@@ -115,7 +112,7 @@ pub fn clinics_to_csv(clinics: &[Clinic]) -> String {
         };
         let languages = c.languages.iter().map(Language::as_str).collect::<Vec<_>>().join(";");
         let last_verified = c.last_verified.map(format_date).unwrap_or_default();
-        write(&[
+        writer.write_record([
             c.id.as_str(),
             &c.name,
             &c.address.street,
@@ -133,9 +130,15 @@ pub fn clinics_to_csv(clinics: &[Clinic]) -> String {
             bool_text(c.accepting_new_patients),
             bool_text(c.rems_certified),
             &last_verified,
-        ]);
+        ])?;
     }
-    let bytes = writer.into_inner().unwrap_or_default();
+    writer.into_inner().map_err(|e| e.into_error().into())
+}
+
+/// The clinics as CSV with the contract header, in memory.
+pub fn clinics_to_csv(clinics: &[Clinic]) -> String {
+    // Writing records into a Vec cannot fail.
+    let bytes = write_csv(clinics, Vec::with_capacity(clinics.len() * 160 + 256)).unwrap_or_default();
     // Every field written is a Rust string, so the output is UTF-8.
     String::from_utf8(bytes).unwrap_or_default()
 }
