@@ -223,11 +223,7 @@ pub async fn read_service(
     State(state): State<AppState>,
     id: Result<Path<String>, PathRejection>,
 ) -> Result<Response, FhirError> {
-    let id = path_id(id)?;
-    let clinic = id
-        .strip_suffix("-svc")
-        .and_then(|location| clinic_by_location_id(&state.directory, location))
-        .ok_or_else(|| FhirError::unknown_id("HealthcareService", &id))?;
+    let clinic = clinic_by_suffixed_id(&state, id, "-svc", "HealthcareService")?;
     let (_, _, service) = clinic_to_resources(&clinic);
     Ok(fhir_json(StatusCode::OK, &to_value(&service)?, "no-cache"))
 }
@@ -238,13 +234,22 @@ pub async fn read_organization(
     State(state): State<AppState>,
     id: Result<Path<String>, PathRejection>,
 ) -> Result<Response, FhirError> {
-    let id = path_id(id)?;
-    let clinic = id
-        .strip_suffix("-org")
-        .and_then(|location| clinic_by_location_id(&state.directory, location))
-        .ok_or_else(|| FhirError::unknown_id("Organization", &id))?;
+    let clinic = clinic_by_suffixed_id(&state, id, "-org", "Organization")?;
     let (organization, _, _) = clinic_to_resources(&clinic);
     Ok(fhir_json(StatusCode::OK, &to_value(&organization)?, "no-cache"))
+}
+
+/// The clinic behind a resource id derived from its Location id with `suffix`; an unknown id is a 404 naming `kind`.
+fn clinic_by_suffixed_id(
+    state: &AppState,
+    id: Result<Path<String>, PathRejection>,
+    suffix: &str,
+    kind: &str,
+) -> Result<Clinic, FhirError> {
+    let id = path_id(id)?;
+    id.strip_suffix(suffix)
+        .and_then(|location| clinic_by_location_id(&state.directory, location))
+        .ok_or_else(|| FhirError::unknown_id(kind, &id))
 }
 
 /// `service-type=[system|]code[,...]` as a set of offers (any of them matches).

@@ -266,3 +266,34 @@ pub fn clinic(id: &str, lat: f64, lon: f64) -> ketapath_directory::Clinic {
 pub fn app_with_clinics(clinics: Vec<ketapath_directory::Clinic>) -> Router {
     app(AppState::new(WebConfig::default()).with_directory(ketapath_web::Directory::in_memory(clinics)))
 }
+
+/// Fetches each `(file name, uri)` from `app` and runs the independent FHIR R4 validator (`scripts/validate-fhir.py`
+/// under the python named by `KETAPATH_FHIR_VALIDATOR`, a venv with `fhir.resources==6.2.2`) over the answers.
+/// Without the variable it says so and returns, except under `CI=true`, where a test must never pass without running.
+pub async fn assert_valid_fhir(app: &Router, documents: &[(&str, &str)]) {
+    let Ok(python) = std::env::var("KETAPATH_FHIR_VALIDATOR") else {
+        assert!(std::env::var("CI").as_deref() != Ok("true"), "KETAPATH_FHIR_VALIDATOR is unset under CI=true");
+        // A helper, not a test, so the print lint applies: the skip line is the point of this output.
+        #[allow(clippy::print_stderr)]
+        {
+            eprintln!("skipped: set KETAPATH_FHIR_VALIDATOR to a python with fhir.resources==6.2.2 to validate FHIR");
+        }
+        return;
+    };
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let mut files = Vec::new();
+    for (name, uri) in documents {
+        let path = dir.path().join(name);
+        std::fs::write(&path, &send(app, get(uri)).await.body).expect("write the FHIR document");
+        files.push(path);
+    }
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/validate-fhir.py");
+    let output = std::process::Command::new(&python).arg(script).args(&files).output().expect("run the validator");
+    assert!(
+        output.status.success(),
+        "{}\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&output.stdout).matches("valid ").count(), files.len());
+}
