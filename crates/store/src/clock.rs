@@ -47,6 +47,34 @@ impl Clock for SteppingClock {
     }
 }
 
+/// A clock that stands still until a test moves it, for workflows that span hours (a two-hour monitoring time).
+#[derive(Debug)]
+pub struct ManualClock {
+    now: Mutex<OffsetDateTime>,
+}
+
+impl ManualClock {
+    pub fn new(start: OffsetDateTime) -> Self {
+        ManualClock { now: Mutex::new(start) }
+    }
+
+    /// Moves the clock forward (or back, with a negative duration).
+    pub fn advance(&self, by: Duration) {
+        let mut now = self.now.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        *now += by;
+    }
+
+    pub fn set(&self, to: OffsetDateTime) {
+        *self.now.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = to;
+    }
+}
+
+impl Clock for ManualClock {
+    fn now(&self) -> OffsetDateTime {
+        *self.now.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
 /// Converts an instant to stored microseconds since the epoch (UTC).
 pub(crate) fn to_micros(t: OffsetDateTime) -> i64 {
     // i64 microseconds cover ±292,000 years; instants outside that are not produced by any clock.

@@ -31,6 +31,9 @@ pub enum StoreError {
     /// The input breaks a rule of the domain; `field` names the part at fault.
     #[error("invalid {field}: {message}")]
     Invalid { field: String, message: String },
+    /// The operation conflicts with the record's state (a form already submitted).
+    #[error("{0}")]
+    Conflict(String),
     /// A stored row could not be turned back into a domain value: the database holds something no writer produces.
     #[error("corrupt row in {table}: {reason}")]
     Corrupt { table: &'static str, reason: String },

@@ -231,7 +231,16 @@ impl Store {
             items,
             administered_at,
         };
-        let a = insert_assessment(&mut tx, now, clinic.as_str(), &new, AssessmentSource::SelfReport, None).await?;
+        let a = insert_assessment(
+            &mut tx,
+            now,
+            clinic.as_str(),
+            &new,
+            AssessmentSource::SelfReport,
+            Some(crate::domain::AssessmentContext::SelfReport),
+            None,
+        )
+        .await?;
         tx.execute(
             "UPDATE self_report_links SET used_at = $1, assessment_id = $2 WHERE id = $3",
             &args![now, a.id.to_text(), link.id.to_text()],

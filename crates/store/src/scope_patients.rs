@@ -7,8 +7,8 @@ use ketapath_clinical::instruments::{Items, score};
 use crate::clock::{date_to_text, from_micros, to_micros};
 use crate::db::args;
 use crate::domain::{
-    Assessment, AssessmentId, AssessmentSource, AuditAction, NewAssessment, NewPatient, Patient, PatientId,
-    PatientSummary, PatientUpdate,
+    Assessment, AssessmentContext, AssessmentId, AssessmentSource, AuditAction, NewAssessment, NewPatient, Patient,
+    PatientId, PatientSummary, PatientUpdate,
 };
 use crate::error::{StoreError, StoreResult};
 use crate::rows::patient::{ASSESSMENT_COLUMNS, AssessmentRow, LatestScoreRow, PATIENT_COLUMNS, PatientRow};
@@ -34,6 +34,7 @@ pub(crate) async fn insert_assessment(
     clinic: &str,
     new: &NewAssessment,
     source: AssessmentSource,
+    context: Option<AssessmentContext>,
     recorded_by: Option<String>,
 ) -> StoreResult<Assessment> {
     let scored = score(&new.items);
@@ -50,6 +51,7 @@ pub(crate) async fn insert_assessment(
         rule_id: scored.rule.id.to_owned(),
         rule_version: scored.rule.version.to_string(),
         source,
+        context,
         administered_at: crate::clock::truncate_to_micros(new.administered_at),
         recorded_by: recorded_by
             .as_deref()
@@ -58,28 +60,39 @@ pub(crate) async fn insert_assessment(
         created_at: created,
     };
     let items = serde_json::to_string(&a.items).map_err(|e| StoreError::invalid("items", e.to_string()))?;
+    // Without a context the column is left out, so that the statement is the one of schema versions 1 and 2,
+    // which the migration test fills before migrating forward.
+    let (columns, context_placeholder) = match context {
+        Some(_) => (ASSESSMENT_COLUMNS, ", $16"),
+        None => (ASSESSMENT_COLUMNS.trim_end_matches(", context"), ""),
+    };
+    let mut values = args![
+        a.id.to_text(),
+        clinic,
+        a.patient_id.to_text(),
+        a.course_id.map(|c| c.to_text()),
+        a.session_id.map(|s| s.to_text()),
+        a.instrument.code(),
+        items,
+        a.total,
+        a.severity.clone(),
+        &a.rule_id,
+        &a.rule_version,
+        source.code(),
+        to_micros(a.administered_at),
+        recorded_by,
+        now,
+    ]
+    .to_vec();
+    if let Some(c) = context {
+        values.push(c.code().into());
+    }
     tx.execute(
         &format!(
-            "INSERT INTO assessments ({ASSESSMENT_COLUMNS}) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
+            "INSERT INTO assessments ({columns}) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15{context_placeholder})"
         ),
-        &args![
-            a.id.to_text(),
-            clinic,
-            a.patient_id.to_text(),
-            a.course_id.map(|c| c.to_text()),
-            a.session_id.map(|s| s.to_text()),
-            a.instrument.code(),
-            items,
-            a.total,
-            a.severity.clone(),
-            &a.rule_id,
-            &a.rule_version,
-            source.code(),
-            to_micros(a.administered_at),
-            recorded_by,
-            now,
-        ],
+        &values,
     )
     .await?;
     Ok(a)
@@ -246,8 +259,17 @@ impl ClinicScope {
             .collect()
     }
 
-    /// Records an assessment entered by staff, scored now by the clinical rules.
+    /// Records an assessment entered by staff, scored now by the clinical rules, with no context.
     pub async fn record_assessment(&self, new: NewAssessment) -> StoreResult<Assessment> {
+        self.record_assessment_in_context(new, None).await
+    }
+
+    /// Records an assessment entered by staff with when it was taken relative to treatment.
+    pub async fn record_assessment_in_context(
+        &self,
+        new: NewAssessment,
+        context: Option<AssessmentContext>,
+    ) -> StoreResult<Assessment> {
         let (mut tx, now) = self.begin().await?;
         self.require(&mut tx, Scoped::Patient, new.patient_id.to_text()).await?;
         if let Some(c) = new.course_id {
@@ -256,8 +278,16 @@ impl ClinicScope {
         if let Some(s) = new.session_id {
             self.require(&mut tx, Scoped::Session, s.to_text()).await?;
         }
-        let a = insert_assessment(&mut tx, now, self.clinic(), &new, AssessmentSource::Staff, Some(self.actor_text()))
-            .await?;
+        let a = insert_assessment(
+            &mut tx,
+            now,
+            self.clinic(),
+            &new,
+            AssessmentSource::Staff,
+            context,
+            Some(self.actor_text()),
+        )
+        .await?;
         self.audit(&mut tx, now, AuditAction::Create, "assessment", a.id.to_text()).await?;
         tx.commit().await?;
         Ok(a)

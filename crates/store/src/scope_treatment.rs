@@ -8,6 +8,7 @@ use crate::domain::{
     SessionId, SessionStatus, SessionUpdate, StaffId,
 };
 use crate::error::{StoreError, StoreResult};
+use crate::rows::care::{GATE_OVERRIDE_COLUMNS, GateOverrideRow};
 use crate::rows::treatment::{
     ADVERSE_EVENT_COLUMNS, AdverseEventRow, COURSE_COLUMNS, CourseRow, DOSE_COLUMNS, DoseRow, OBSERVATION_COLUMNS,
     ObservationRow, SESSION_COLUMNS, SessionRow,
@@ -33,15 +34,22 @@ impl ClinicScope {
 
     /// Plans a treatment course for a patient of this clinic.
     pub async fn create_course(&self, new: NewCourse) -> StoreResult<Course> {
+        let (mut tx, now) = self.begin().await?;
+        let c = self.insert_course(&mut tx, now, new).await?;
+        tx.commit().await?;
+        Ok(c)
+    }
+
+    /// Inserts a course and its audit event inside `tx`.
+    pub(crate) async fn insert_course(&self, tx: &mut crate::db::Tx, now: i64, new: NewCourse) -> StoreResult<Course> {
         if new.treatment.trim().is_empty() {
             return Err(StoreError::invalid("treatment", "must not be empty"));
         }
         if new.planned_sessions.is_some_and(|n| n < 1) {
             return Err(StoreError::invalid("planned_sessions", "must be at least 1"));
         }
-        let (mut tx, now) = self.begin().await?;
-        self.require(&mut tx, Scoped::Patient, new.patient_id.to_text()).await?;
-        self.require_staff(&mut tx, new.prescriber_id).await?;
+        self.require(tx, Scoped::Patient, new.patient_id.to_text()).await?;
+        self.require_staff(tx, new.prescriber_id).await?;
         let at = from_micros("courses", now)?;
         let c = Course {
             id: CourseId::new(at),
@@ -76,8 +84,7 @@ impl ClinicScope {
             ],
         )
         .await?;
-        self.audit(&mut tx, now, AuditAction::Create, "course", c.id.to_text()).await?;
-        tx.commit().await?;
+        self.audit(tx, now, AuditAction::Create, "course", c.id.to_text()).await?;
         Ok(c)
     }
 
@@ -254,7 +261,7 @@ impl ClinicScope {
     }
 
     /// The patient of a session of this clinic, or "not found".
-    async fn session_patient(&self, tx: &mut crate::db::Tx, session: SessionId) -> StoreResult<String> {
+    pub(crate) async fn session_patient(&self, tx: &mut crate::db::Tx, session: SessionId) -> StoreResult<String> {
         let row: Option<(String,)> = tx
             .fetch_optional(
                 "SELECT patient_id FROM sessions WHERE id = $1 AND clinic_id = $2",
@@ -266,11 +273,18 @@ impl ClinicScope {
 
     /// Records a dose given during a session.
     pub async fn record_dose(&self, new: NewDose) -> StoreResult<DoseRecord> {
+        let (mut tx, now) = self.begin().await?;
+        let d = self.insert_dose(&mut tx, now, new).await?;
+        tx.commit().await?;
+        Ok(d)
+    }
+
+    /// Inserts a dose and its audit event inside `tx`.
+    pub(crate) async fn insert_dose(&self, tx: &mut crate::db::Tx, now: i64, new: NewDose) -> StoreResult<DoseRecord> {
         if !new.dose_mg.is_finite() || new.dose_mg <= 0.0 {
             return Err(StoreError::invalid("dose_mg", "must be a positive number"));
         }
-        let (mut tx, now) = self.begin().await?;
-        let patient = self.session_patient(&mut tx, new.session_id).await?;
+        let patient = self.session_patient(tx, new.session_id).await?;
         let at = from_micros("dose_records", now)?;
         let d = DoseRecord {
             id: DoseId::new(at),
@@ -300,20 +314,42 @@ impl ClinicScope {
             ],
         )
         .await?;
-        self.audit(&mut tx, now, AuditAction::Create, "dose_record", d.id.to_text()).await?;
-        tx.commit().await?;
+        self.audit(tx, now, AuditAction::Create, "dose_record", d.id.to_text()).await?;
         Ok(d)
     }
 
     /// Records a timed observation during a session.
     pub async fn record_observation(&self, new: NewObservation) -> StoreResult<Observation> {
+        let (mut tx, now) = self.begin().await?;
+        let o = self.insert_observation(&mut tx, now, new).await?;
+        tx.commit().await?;
+        Ok(o)
+    }
+
+    /// Records several measures taken at one moment (a blood pressure, a heart rate, an SpO2) together.
+    pub async fn record_observations(&self, new: Vec<NewObservation>) -> StoreResult<Vec<Observation>> {
+        let (mut tx, now) = self.begin().await?;
+        let mut out = Vec::with_capacity(new.len());
+        for n in new {
+            out.push(self.insert_observation(&mut tx, now, n).await?);
+        }
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    /// Inserts an observation and its audit event inside `tx`.
+    async fn insert_observation(
+        &self,
+        tx: &mut crate::db::Tx,
+        now: i64,
+        new: NewObservation,
+    ) -> StoreResult<Observation> {
         if new.minutes_after_dose.is_some_and(|m| m < 0) {
             return Err(StoreError::invalid("minutes_after_dose", "must not be negative"));
         }
         let data =
             serde_json::to_string(&new.measurement).map_err(|e| StoreError::invalid("measurement", e.to_string()))?;
-        let (mut tx, now) = self.begin().await?;
-        let patient = self.session_patient(&mut tx, new.session_id).await?;
+        let patient = self.session_patient(tx, new.session_id).await?;
         let at = from_micros("observations", now)?;
         let o = Observation {
             id: ObservationId::new(at),
@@ -340,8 +376,7 @@ impl ClinicScope {
             ],
         )
         .await?;
-        self.audit(&mut tx, now, AuditAction::Create, "observation", o.id.to_text()).await?;
-        tx.commit().await?;
+        self.audit(tx, now, AuditAction::Create, "observation", o.id.to_text()).await?;
         Ok(o)
     }
 
@@ -430,9 +465,27 @@ impl ClinicScope {
                 &a,
             )
             .await?;
+        let (pre_checks,): (Option<String>,) =
+            tx.fetch_one("SELECT pre_checks FROM sessions WHERE id = $1 AND clinic_id = $2", &a).await?;
+        let overrides: Vec<GateOverrideRow> = tx
+            .fetch_all(
+                &format!(
+                    "SELECT {GATE_OVERRIDE_COLUMNS} FROM gate_overrides WHERE session_id = $1 AND clinic_id = $2 \
+                     ORDER BY at, id"
+                ),
+                &a,
+            )
+            .await?;
         self.audit(&mut tx, now, AuditAction::Read, "session", id.to_text()).await?;
         tx.commit().await?;
+        let pre_checks = pre_checks
+            .map(|text| {
+                serde_json::from_str(&text).map_err(|e| StoreError::corrupt("sessions", format!("pre_checks: {e}")))
+            })
+            .transpose()?;
         Ok(SessionDetail {
+            pre_checks,
+            overrides: overrides.into_iter().map(GateOverrideRow::into_domain).collect::<StoreResult<_>>()?,
             session: row.into_domain()?,
             doses: doses.into_iter().map(DoseRow::into_domain).collect::<StoreResult<_>>()?,
             observations: observations.into_iter().map(ObservationRow::into_domain).collect::<StoreResult<_>>()?,

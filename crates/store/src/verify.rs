@@ -54,6 +54,17 @@ const REFERENCES: &[Reference] = &[
     r("self_report_links", "patient_id", "patients", true),
     r("self_report_links", "created_by", "staff_users", true),
     r("self_report_links", "assessment_id", "assessments", true),
+    r("courses", "contraindication_override_by", "staff_users", true),
+    r("patient_intakes", "patient_id", "patients", true),
+    r("patient_intakes", "updated_by", "staff_users", true),
+    r("gate_overrides", "session_id", "sessions", true),
+    r("gate_overrides", "patient_id", "patients", true),
+    r("gate_overrides", "overridden_by", "staff_users", true),
+    r("protocol_settings", "clinic_id", "clinics", false),
+    r("protocol_settings", "updated_by", "staff_users", true),
+    r("rems_forms", "session_id", "sessions", true),
+    r("rems_forms", "patient_id", "patients", true),
+    r("rems_forms", "submitted_by", "staff_users", true),
 ];
 
 /// Rows whose patient must equal the patient of the row they point to: (child, via column, parent).
@@ -64,6 +75,8 @@ const SAME_PATIENT: &[(&str, &str, &str)] = &[
     ("adverse_events", "session_id", "sessions"),
     ("assessments", "session_id", "sessions"),
     ("assessments", "course_id", "courses"),
+    ("gate_overrides", "session_id", "sessions"),
+    ("rems_forms", "session_id", "sessions"),
 ];
 
 /// The result of [`Store::verify`].

@@ -11,6 +11,8 @@ use ketapath_clinical::InvalidInput;
 use ketapath_store::StoreError;
 use serde::Serialize;
 
+use crate::treatment::TreatmentError;
+
 /// Every error a request can end in.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ApiError {
@@ -26,6 +28,9 @@ pub enum ApiError {
     /// The client accepts no representation this route has (FHIR: only JSON is served).
     #[error("this resource is available only as application/fhir+json or application/json")]
     NotAcceptable,
+    /// A `format` this route cannot produce on this server (the REMS form as PDF).
+    #[error("{0}")]
+    FormatUnavailable(String),
     /// The body is longer than the configured limit.
     #[error("the request body is larger than the limit of {limit_bytes} bytes")]
     PayloadTooLarge { limit_bytes: usize },
@@ -42,8 +47,19 @@ pub enum ApiError {
     /// A state-changing form posted from another site (the Origin/Referer same-origin check failed).
     #[error("{0}")]
     Forbidden(String),
+    /// Only a prescriber may pass a clinical gate or edit a schedule (`override_not_allowed`).
+    #[error("{0}")]
+    OverrideNotAllowed(String),
     #[error("no such resource")]
     NotFound,
+    /// The request conflicts with a clinical gate or the record's state: `bp_gate`, `monitoring_incomplete`,
+    /// `contraindication`, `no_dose`, `not_applicable`, `conflict`.
+    #[error("{message}")]
+    Conflict { code: &'static str, message: String },
+    /// A well-formed request that cannot be processed as it stands: a REMS form with required fields missing
+    /// (`rems_form_incomplete`); `field` is the first missing field and the message lists all.
+    #[error("{message}")]
+    Unprocessable { code: &'static str, message: String, field: String },
     #[error("this method is not allowed here")]
     MethodNotAllowed,
     #[error("too many requests; try again in {retry_after_secs} s")]
@@ -63,10 +79,12 @@ impl ApiError {
         match self {
             ApiError::InvalidInput(_) | ApiError::MalformedJson(_) | ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            ApiError::NotAcceptable => StatusCode::NOT_ACCEPTABLE,
+            ApiError::NotAcceptable | ApiError::FormatUnavailable(_) => StatusCode::NOT_ACCEPTABLE,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::Forbidden(_) | ApiError::OverrideNotAllowed(_) => StatusCode::FORBIDDEN,
+            ApiError::Conflict { .. } => StatusCode::CONFLICT,
+            ApiError::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::UnknownInstrument(_) | ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -82,12 +100,14 @@ impl ApiError {
             ApiError::InvalidInput(_) => "invalid_input",
             ApiError::MalformedJson(_) => "malformed_json",
             ApiError::UnsupportedMediaType => "unsupported_media_type",
-            ApiError::NotAcceptable => "not_acceptable",
+            ApiError::NotAcceptable | ApiError::FormatUnavailable(_) => "not_acceptable",
             ApiError::PayloadTooLarge { .. } => "payload_too_large",
             ApiError::BadRequest(_) => "bad_request",
             ApiError::UnknownInstrument(_) => "unknown_instrument",
             ApiError::Unauthorized(_) => "unauthorized",
             ApiError::Forbidden(_) => "forbidden",
+            ApiError::OverrideNotAllowed(_) => "override_not_allowed",
+            ApiError::Conflict { code, .. } | ApiError::Unprocessable { code, .. } => code,
             ApiError::NotFound => "not_found",
             ApiError::MethodNotAllowed => "method_not_allowed",
             ApiError::RateLimited { .. } => "rate_limited",
@@ -102,6 +122,7 @@ impl ApiError {
         match self {
             ApiError::InvalidInput(e) if !e.field.is_empty() => Some(&e.field),
             ApiError::UnknownInstrument(_) => Some("instrument"),
+            ApiError::Unprocessable { field, .. } if !field.is_empty() => Some(field),
             _ => None,
         }
     }
@@ -157,9 +178,31 @@ impl From<StoreError> for ApiError {
             StoreError::NotFound { .. } => ApiError::NotFound,
             StoreError::Denied(reason) => ApiError::Forbidden(reason),
             StoreError::Invalid { field, message } => ApiError::InvalidInput(InvalidInput::new(field, message)),
+            StoreError::Conflict(message) => ApiError::Conflict { code: "conflict", message },
             other => {
                 tracing::error!(error = %other, "store operation failed");
                 ApiError::Internal
+            }
+        }
+    }
+}
+
+impl From<TreatmentError> for ApiError {
+    /// The treatment workflow's refusals: each gate a 409 with its own code, an override by anyone but a
+    /// prescriber 403, an incomplete REMS form 422 naming the first missing field.
+    fn from(error: TreatmentError) -> Self {
+        let conflict = |code: &'static str, message: String| ApiError::Conflict { code, message };
+        match error {
+            TreatmentError::Invalid(e) => ApiError::InvalidInput(e),
+            TreatmentError::Store(e) => ApiError::from(e),
+            TreatmentError::BpGate(m) => conflict("bp_gate", m),
+            TreatmentError::MonitoringIncomplete(m) => conflict("monitoring_incomplete", m),
+            TreatmentError::Contraindication(m) => conflict("contraindication", m),
+            TreatmentError::NoDose(m) => conflict("no_dose", m),
+            TreatmentError::NotApplicable(m) => conflict("not_applicable", m),
+            e @ TreatmentError::OverrideNotAllowed { .. } => ApiError::OverrideNotAllowed(e.to_string()),
+            TreatmentError::RemsIncomplete { message, field } => {
+                ApiError::Unprocessable { code: "rems_form_incomplete", message, field }
             }
         }
     }
@@ -196,12 +239,16 @@ mod tests {
             ApiError::MalformedJson("x".into()),
             ApiError::UnsupportedMediaType,
             ApiError::NotAcceptable,
+            ApiError::FormatUnavailable("x".into()),
             ApiError::PayloadTooLarge { limit_bytes: 1 },
             ApiError::BadRequest("x".into()),
             ApiError::UnknownInstrument("x".into()),
             ApiError::Unauthorized("x".into()),
             ApiError::Forbidden("x".into()),
+            ApiError::OverrideNotAllowed("x".into()),
             ApiError::NotFound,
+            ApiError::Conflict { code: "bp_gate", message: "x".into() },
+            ApiError::Unprocessable { code: "rems_form_incomplete", message: "x".into(), field: "hcp.phone".into() },
             ApiError::MethodNotAllowed,
             ApiError::RateLimited { retry_after_secs: 1 },
             ApiError::Timeout,

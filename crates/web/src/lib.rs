@@ -20,6 +20,7 @@ pub mod pages;
 pub mod routes;
 pub mod server;
 pub mod state;
+pub mod treatment;
 
 pub use config::{RateLimitConfig, ServeConfig, WebConfig};
 pub use directory::{Directory, RefreshOptions};

@@ -7,7 +7,7 @@ use axum::handler::Handler;
 use axum::http::{Method, Uri};
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{MethodRouter, get, post};
+use axum::routing::{MethodRouter, get, post, put};
 use tower_http::catch_panic::CatchPanicLayer;
 
 use crate::error::{ApiError, respond};
@@ -30,6 +30,10 @@ impl ApiRoute {
     fn post<H: Handler<T, AppState>, T: 'static>(path: &'static str, handler: H) -> Self {
         Self { method: Method::POST, path, handler: post(handler) }
     }
+
+    fn put<H: Handler<T, AppState>, T: 'static>(path: &'static str, handler: H) -> Self {
+        Self { method: Method::PUT, path, handler: put(handler) }
+    }
 }
 
 impl std::fmt::Debug for ApiRoute {
@@ -51,6 +55,24 @@ pub fn api_routes() -> Vec<ApiRoute> {
         ApiRoute::get("/api/v1/patients", api::patients::list),
         ApiRoute::get("/api/v1/patients/{id}", api::patients::get),
         ApiRoute::post("/api/v1/patients/{id}/assessments", api::patients::record_assessment),
+        ApiRoute::put("/api/v1/patients/{id}/intake", api::intake::put),
+        ApiRoute::get("/api/v1/patients/{id}/intake", api::intake::get),
+        ApiRoute::post("/api/v1/patients/{id}/courses", api::courses::create),
+        ApiRoute::get("/api/v1/patients/{id}/courses", api::courses::list),
+        ApiRoute::put("/api/v1/courses/{id}/schedule", api::courses::put_schedule),
+        ApiRoute::get("/api/v1/patients/{id}/outcomes", api::outcomes::get),
+        ApiRoute::post("/api/v1/patients/{id}/sessions", api::sessions::start),
+        ApiRoute::get("/api/v1/sessions/{id}", api::sessions::get),
+        ApiRoute::post("/api/v1/sessions/{id}/pre-checks", api::sessions::pre_checks),
+        ApiRoute::post("/api/v1/sessions/{id}/observations", api::sessions::observe),
+        ApiRoute::post("/api/v1/sessions/{id}/dose", api::sessions::dose),
+        ApiRoute::post("/api/v1/sessions/{id}/adverse-events", api::sessions::adverse_event),
+        ApiRoute::post("/api/v1/sessions/{id}/discharge", api::sessions::discharge),
+        ApiRoute::get("/api/v1/sessions/{id}/rems-form", api::rems_forms::get),
+        ApiRoute::post("/api/v1/sessions/{id}/rems-form/submit", api::rems_forms::submit),
+        ApiRoute::get("/api/v1/rems-forms/due", api::rems_forms::due),
+        ApiRoute::get("/api/v1/clinic/protocol-settings", api::protocol::get),
+        ApiRoute::put("/api/v1/clinic/protocol-settings", api::protocol::put),
     ]
 }
 

@@ -19,6 +19,17 @@ code_enum!(
     }
 );
 
+code_enum!(
+    /// When an assessment was taken relative to treatment. Stored since schema version 3; older rows have none.
+    AssessmentContext {
+        Baseline => "baseline",
+        PreSession => "pre_session",
+        PostSession => "post_session",
+        FollowUp => "follow_up",
+        SelfReport => "self_report",
+    }
+);
+
 /// A stored assessment. The total, severity and rule were computed by `ketapath-clinical` when it was recorded.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Assessment {
@@ -33,6 +44,8 @@ pub struct Assessment {
     pub rule_id: String,
     pub rule_version: String,
     pub source: AssessmentSource,
+    /// When it was taken relative to treatment; `None` for rows recorded before schema version 3.
+    pub context: Option<AssessmentContext>,
     pub administered_at: OffsetDateTime,
     pub recorded_by: Option<StaffId>,
     pub created_at: OffsetDateTime,

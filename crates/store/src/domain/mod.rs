@@ -6,6 +6,7 @@
 
 pub mod assessment;
 pub mod audit;
+pub mod care;
 pub mod listing;
 pub mod patient;
 pub mod referral;
@@ -101,8 +102,12 @@ pub(crate) fn uuid_v7(at: OffsetDateTime) -> Uuid {
     Uuid::new_v7(uuid::Timestamp::from_unix(uuid::NoContext, secs, subsec))
 }
 
-pub use assessment::{Assessment, AssessmentId, AssessmentSource, NewAssessment};
+pub use assessment::{Assessment, AssessmentContext, AssessmentId, AssessmentSource, NewAssessment};
 pub use audit::{AuditAction, AuditEvent};
+pub use care::{
+    CoursePlan, Discharge, DosedSession, Gate, GateOverride, GateOverrideId, Intake, IntakeId, NewGateOverride,
+    ProtocolSettingsDoc, RemsFormId, RemsFormRecord,
+};
 pub use listing::{ClinicChange, ClinicChanges, ListingReport, ListingReportId, NewListingReport, ReportStatus};
 pub use patient::{LatestScore, NewPatient, Patient, PatientId, PatientSummary, PatientUpdate};
 pub use referral::{

@@ -261,4 +261,8 @@ pub struct SessionDetail {
     pub doses: Vec<DoseRecord>,
     pub observations: Vec<Observation>,
     pub adverse_events: Vec<AdverseEvent>,
+    /// The pre-dose checks as last recorded (answers and the rules' report), if any.
+    pub pre_checks: Option<serde_json::Value>,
+    /// Prescriber overrides of the session's gates, in time order.
+    pub overrides: Vec<super::GateOverride>,
 }

@@ -1,6 +1,7 @@
 //! Row types: the stored shape of each table, decoded by sqlx on either backend and converted to and from
 //! domain types here, so that the rest of the crate never handles raw columns.
 
+pub mod care;
 pub mod clinic;
 pub mod patient;
 pub mod staff;

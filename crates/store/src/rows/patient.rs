@@ -5,8 +5,8 @@ use ketapath_clinical::instruments::Instrument;
 use super::{parse_clinic_id, parse_code, parse_id, parse_id_opt};
 use crate::clock::{date_from_text, from_micros, from_micros_opt};
 use crate::domain::{
-    Assessment, AssessmentId, AssessmentSource, CourseId, LatestScore, Patient, PatientId, Referral, ReferralId,
-    ReferralSource, ReferralStatus, SelfReportLink, SelfReportLinkId, SessionId, StaffId,
+    Assessment, AssessmentContext, AssessmentId, AssessmentSource, CourseId, LatestScore, Patient, PatientId, Referral,
+    ReferralId, ReferralSource, ReferralStatus, SelfReportLink, SelfReportLinkId, SessionId, StaffId,
 };
 use crate::error::{StoreError, StoreResult};
 
@@ -58,7 +58,7 @@ impl PatientRow {
 }
 
 pub(crate) const ASSESSMENT_COLUMNS: &str = "id, clinic_id, patient_id, course_id, session_id, instrument, items, \
-     total, severity, rule_id, rule_version, source, administered_at, recorded_by, created_at";
+     total, severity, rule_id, rule_version, source, administered_at, recorded_by, created_at, context";
 
 #[derive(Debug, sqlx::FromRow)]
 pub(crate) struct AssessmentRow {
@@ -76,6 +76,7 @@ pub(crate) struct AssessmentRow {
     pub administered_at: i64,
     pub recorded_by: Option<String>,
     pub created_at: i64,
+    pub context: Option<String>,
 }
 
 impl AssessmentRow {
@@ -95,6 +96,7 @@ impl AssessmentRow {
             rule_id: self.rule_id,
             rule_version: self.rule_version,
             source: parse_code(T, &self.source, AssessmentSource::parse)?,
+            context: self.context.as_deref().map(|c| parse_code(T, c, AssessmentContext::parse)).transpose()?,
             administered_at: from_micros(T, self.administered_at)?,
             recorded_by: parse_id_opt(T, self.recorded_by.as_deref(), StaffId)?,
             created_at: from_micros(T, self.created_at)?,

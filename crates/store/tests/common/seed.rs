@@ -14,6 +14,16 @@ fn digest(s: &str) -> String {
 
 /// Fills every table with a few rows for clinics `prefix-1` and `prefix-2`.
 pub async fn seed(store: &Store, prefix: &str) {
+    seed_schema(store, prefix, true).await;
+}
+
+/// Fills the tables of schema versions 1 and 2 only, through calls that touch no column or table of version 3,
+/// so that a version-1 database can be filled and then migrated forward.
+pub async fn seed_version_1(store: &Store, prefix: &str) {
+    seed_schema(store, prefix, false).await;
+}
+
+async fn seed_schema(store: &Store, prefix: &str, workflow: bool) {
     let ids = [format!("{prefix}-1"), format!("{prefix}-2")];
     store
         .upsert_clinics(&[clinic(&ids[0], 40.0, -74.0), clinic(&ids[1], 35.5, -80.25)], ListingAuthor::AdminCli)
@@ -101,6 +111,9 @@ pub async fn seed(store: &Store, prefix: &str) {
             })
             .await
             .unwrap();
+        if workflow {
+            seed_workflow(store, prefix, id, n, p.id, s.id).await;
+        }
         let items = Items::from_values(Instrument::Phq9, &[2, 2, 1, 1, 0, 0, 3, 1, 0]).unwrap();
         scope
             .record_assessment(NewAssessment {
@@ -151,4 +164,33 @@ pub async fn seed(store: &Store, prefix: &str) {
             .unwrap();
         store.resolve_listing_report(&platform, report.id, ReportStatus::Dismissed).await.unwrap();
     }
+}
+
+/// The rows of the tables schema version 3 added, for one clinic's patient and session.
+async fn seed_workflow(store: &Store, prefix: &str, id: &str, n: usize, patient: PatientId, session: SessionId) {
+    // The treatment-workflow tables (schema version 3): an intake, a prescriber's override, settings, a form.
+    let prescriber = staff(store, Some(id), Role::Prescriber, &format!("prescriber{n}@{prefix}.example")).await;
+    let rx = store.for_clinic(&prescriber).await.unwrap();
+    rx.put_intake(patient, &serde_json::json!({"input": {"conditions": []}}), "test", Some(n == 0)).await.unwrap();
+    rx.record_dose_with_override(
+        NewDose {
+            session_id: session,
+            given_at: datetime!(2026-11-02 09:10 UTC),
+            drug: "esketamine".to_owned(),
+            dose_mg: 28.0,
+            route: "intranasal".to_owned(),
+            lot_number: Some("LOT1".to_owned()),
+        },
+        Some(&NewGateOverride {
+            session_id: session,
+            gate: Gate::BpGate,
+            reason: "reviewed".to_owned(),
+            rules: vec!["protocols.bp_gate.esketamine_nasal@1".to_owned()],
+            at: datetime!(2026-11-02 09:10 UTC),
+        }),
+    )
+    .await
+    .unwrap();
+    rx.put_protocol_settings(&serde_json::json!({"discharge": {"min_spo2": 95}})).await.unwrap();
+    rx.submit_rems_form(session, &serde_json::json!({"patient": {}}), datetime!(2026-11-03 10:00 UTC)).await.unwrap();
 }

@@ -334,7 +334,19 @@ fn assessment_schema() -> Value {
     })
 }
 
+/// The document: the routes above plus the treatment workflow's (`openapi_treatment.rs`).
 fn build() -> Value {
+    let mut doc = base();
+    if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
+        paths.extend(super::openapi_treatment::paths(staff_responses, error_response));
+    }
+    if let Some(schemas) = doc.pointer_mut("/components/schemas").and_then(Value::as_object_mut) {
+        schemas.extend(super::openapi_treatment::schemas());
+    }
+    doc
+}
+
+fn base() -> Value {
     let instruments: Vec<&str> = Instrument::ALL.iter().map(|i| i.code()).collect();
     json!({
             "openapi": "3.1.0",

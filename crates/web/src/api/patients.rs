@@ -5,18 +5,16 @@
 //! audits each read and write with the caller's IP address. A patient of another clinic answers the same 404 as one
 //! that does not exist. Answers are `Cache-Control: no-store`: they carry health information.
 
-use axum::http::StatusCode;
 use axum::response::Response;
 use ketapath_clinical::InvalidInput;
 use ketapath_clinical::instruments::{Instrument, Items, score};
 use ketapath_store::domain::{Assessment, LatestScore, NewAssessment, NewPatient, Patient, PatientId};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use time::format_description::well_known::Rfc3339;
 use time::macros::format_description;
 use time::{Date, OffsetDateTime};
 
-use super::private_json;
+use super::{created, private_json, rfc3339};
 use crate::auth::ClinicStaff;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiPath};
@@ -88,42 +86,14 @@ impl PatientRequest {
     }
 }
 
-/// When an assessment was taken relative to treatment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AssessmentContext {
-    Baseline,
-    PreSession,
-    PostSession,
-    FollowUp,
-    SelfReport,
-}
+/// When an assessment was taken relative to treatment: the store's vocabulary, so the code sent is the code kept.
+pub use ketapath_store::domain::AssessmentContext;
 
-impl AssessmentContext {
-    pub const ALL: [AssessmentContext; 5] = [
-        AssessmentContext::Baseline,
-        AssessmentContext::PreSession,
-        AssessmentContext::PostSession,
-        AssessmentContext::FollowUp,
-        AssessmentContext::SelfReport,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            AssessmentContext::Baseline => "baseline",
-            AssessmentContext::PreSession => "pre_session",
-            AssessmentContext::PostSession => "post_session",
-            AssessmentContext::FollowUp => "follow_up",
-            AssessmentContext::SelfReport => "self_report",
-        }
-    }
-
-    fn parse(raw: &str) -> Result<Self, InvalidInput> {
-        Self::ALL.into_iter().find(|c| c.code() == raw).ok_or_else(|| {
-            let codes: Vec<&str> = Self::ALL.iter().map(|c| c.code()).collect();
-            InvalidInput::new("context", format!("must be one of {}", codes.join(", ")))
-        })
-    }
+fn parse_context(raw: &str) -> Result<AssessmentContext, InvalidInput> {
+    AssessmentContext::parse(raw.trim()).map_err(|_| {
+        let codes: Vec<&str> = AssessmentContext::ALL.iter().map(|c| c.code()).collect();
+        InvalidInput::new("context", format!("must be one of {}", codes.join(", ")))
+    })
 }
 
 /// The body of `POST /api/v1/patients/{id}/assessments` as sent.
@@ -158,21 +128,10 @@ impl AssessmentRequest {
             self.items.as_ref().ok_or_else(|| InvalidInput::new("items", "is required"))?,
             "items",
         )?;
-        let taken_at = match self.taken_at.as_deref() {
-            None => now,
-            Some(raw) => OffsetDateTime::parse(raw, &Rfc3339)
-                .map_err(|_| InvalidInput::new("taken_at", "must be an RFC 3339 date and time"))?,
-        };
-        if taken_at > now {
-            return Err(InvalidInput::new("taken_at", "must not be in the future"));
-        }
-        let context = AssessmentContext::parse(required("context", self.context.as_deref())?)?;
+        let taken_at = crate::treatment::instant("taken_at", self.taken_at.as_deref(), now)?;
+        let context = parse_context(required("context", self.context.as_deref())?)?;
         Ok(AssessmentEntry { items, taken_at, context })
     }
-}
-
-fn rfc3339(at: OffsetDateTime) -> Result<String, ApiError> {
-    at.format(&Rfc3339).map_err(|_| ApiError::Internal)
 }
 
 /// A patient as the API shows it.
@@ -229,15 +188,8 @@ impl LatestDoc {
     }
 }
 
-/// `201 Created` with a private JSON body.
-fn created(value: &impl Serialize) -> Response {
-    let mut response = private_json(value);
-    *response.status_mut() = StatusCode::CREATED;
-    response
-}
-
 /// A `{id}` segment that is not a patient id cannot name a patient: the same 404 as an unknown one.
-fn patient_id(raw: &str) -> Result<PatientId, ApiError> {
+pub(crate) fn patient_id(raw: &str) -> Result<PatientId, ApiError> {
     PatientId::parse("id", raw).map_err(|_| ApiError::NotFound)
 }
 
@@ -296,7 +248,7 @@ pub async fn record_assessment(
         items: entry.items.clone(),
         administered_at: entry.taken_at,
     };
-    let stored: Assessment = staff.scope.record_assessment(new).await?;
+    let stored: Assessment = staff.scope.record_assessment_in_context(new, Some(entry.context)).await?;
     Ok(created(&AssessmentDoc {
         id: stored.id.to_text(),
         patient_id: stored.patient_id.to_text(),

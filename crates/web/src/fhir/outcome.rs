@@ -36,12 +36,17 @@ pub fn issue_code(error: &ApiError) -> &'static str {
     match error {
         ApiError::InvalidInput(_) | ApiError::BadRequest(_) => "invalid",
         ApiError::MalformedJson(_) => "structure",
-        ApiError::UnsupportedMediaType | ApiError::NotAcceptable | ApiError::MethodNotAllowed => "not-supported",
+        ApiError::UnsupportedMediaType
+        | ApiError::NotAcceptable
+        | ApiError::FormatUnavailable(_)
+        | ApiError::MethodNotAllowed => "not-supported",
         ApiError::PayloadTooLarge { .. } => "too-costly",
         ApiError::UnknownInstrument(_) | ApiError::NotFound => "not-found",
         ApiError::RateLimited { .. } => "throttled",
         ApiError::Unauthorized(_) => "login",
-        ApiError::Forbidden(_) => "forbidden",
+        ApiError::Forbidden(_) | ApiError::OverrideNotAllowed(_) => "forbidden",
+        ApiError::Conflict { .. } => "conflict",
+        ApiError::Unprocessable { .. } => "business-rule",
         ApiError::Timeout => "timeout",
         ApiError::NotReady(_) => "transient",
         ApiError::Internal => "exception",

@@ -16,5 +16,6 @@ mod pages;
 mod patients;
 mod privacy;
 mod screenings;
+mod session_workflow;
 mod socket;
 mod support;

@@ -1,0 +1,492 @@
+//! The treatment workflow inside a [`ClinicScope`]: intakes, course plans, pre-dose checks, gated doses and
+//! discharges with prescriber overrides, protocol settings and submitted REMS forms. Every method audits.
+
+use serde_json::Value;
+use time::OffsetDateTime;
+
+use crate::clock::{from_micros, from_micros_opt, to_micros, truncate_to_micros};
+use crate::db::{Tx, args};
+use crate::domain::{
+    AuditAction, Course, CourseId, CoursePlan, Discharge, DoseRecord, DosedSession, GateOverride, GateOverrideId,
+    Intake, IntakeId, NewCourse, NewDose, NewGateOverride, PatientId, ProtocolSettingsDoc, RemsFormId, RemsFormRecord,
+    Role, Session, SessionId, SessionStatus, StaffId,
+};
+use crate::error::{StoreError, StoreResult};
+use crate::rows::care::{
+    DosedSessionRow, GATE_OVERRIDE_COLUMNS, INTAKE_COLUMNS, IntakeRow, ProtocolSettingsRow, REMS_FORM_COLUMNS,
+    RemsFormRow,
+};
+use crate::rows::treatment::{SESSION_COLUMNS, SessionRow};
+use crate::scope::{ClinicScope, Scoped};
+
+/// The longest override reason kept, in characters (the clinical rule's own limit is checked before).
+const MAX_REASON_CHARS: usize = 2000;
+
+fn to_json(field: &str, value: &Value) -> StoreResult<String> {
+    serde_json::to_string(value).map_err(|e| StoreError::invalid(field, e.to_string()))
+}
+
+fn check_reason(field: &str, reason: &str) -> StoreResult<()> {
+    if reason.trim().is_empty() {
+        return Err(StoreError::invalid(field, "must not be blank"));
+    }
+    if reason.chars().count() > MAX_REASON_CHARS {
+        return Err(StoreError::invalid(field, format!("must be at most {MAX_REASON_CHARS} characters")));
+    }
+    Ok(())
+}
+
+impl ClinicScope {
+    /// Fails unless the acting user is a prescriber: only prescribers override clinical gates.
+    fn require_prescriber(&self, what: &str) -> StoreResult<()> {
+        self.require_role(&[Role::Prescriber], what)
+    }
+
+    /// Records a prescriber's override of a session gate inside `tx`.
+    async fn insert_override(
+        &self,
+        tx: &mut Tx,
+        now: i64,
+        patient: &str,
+        ov: &NewGateOverride,
+    ) -> StoreResult<GateOverride> {
+        self.require_prescriber("override a clinical gate")?;
+        check_reason("override_reason", &ov.reason)?;
+        let rules = serde_json::to_string(&ov.rules).map_err(|e| StoreError::invalid("rules", e.to_string()))?;
+        let created = from_micros("gate_overrides", now)?;
+        let o = GateOverride {
+            id: GateOverrideId::new(created),
+            session_id: ov.session_id,
+            patient_id: crate::rows::parse_id("sessions", patient, PatientId)?,
+            gate: ov.gate,
+            reason: ov.reason.trim().to_owned(),
+            rules: ov.rules.clone(),
+            overridden_by: self.actor.user_id,
+            at: truncate_to_micros(ov.at),
+            created_at: created,
+        };
+        tx.execute(
+            &format!(
+                "INSERT INTO gate_overrides ({GATE_OVERRIDE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+            ),
+            &args![
+                o.id.to_text(),
+                self.clinic(),
+                patient,
+                o.session_id.to_text(),
+                o.gate.code(),
+                &o.reason,
+                rules,
+                self.actor_text(),
+                to_micros(o.at),
+                now,
+            ],
+        )
+        .await?;
+        self.audit(tx, now, AuditAction::Create, "gate_override", o.id.to_text()).await?;
+        Ok(o)
+    }
+
+    /// Saves a patient's intake document (replacing the previous one) and, when given, the research consent.
+    pub async fn put_intake(
+        &self,
+        patient: PatientId,
+        document: &Value,
+        rules_version: &str,
+        research_consent: Option<bool>,
+    ) -> StoreResult<Intake> {
+        let text = to_json("document", document)?;
+        let (mut tx, now) = self.begin().await?;
+        self.require(&mut tx, Scoped::Patient, patient.to_text()).await?;
+        let existing: Option<IntakeRow> = tx
+            .fetch_optional(
+                &format!("SELECT {INTAKE_COLUMNS} FROM patient_intakes WHERE clinic_id = $1 AND patient_id = $2"),
+                &args![self.clinic(), patient.to_text()],
+            )
+            .await?;
+        let id = match &existing {
+            Some(row) => {
+                tx.execute(
+                    "UPDATE patient_intakes SET document = $1, rules_version = $2, updated_by = $3, updated_at = $4 \
+                     WHERE id = $5 AND clinic_id = $6",
+                    &args![text, rules_version, self.actor_text(), now, &row.id, self.clinic()],
+                )
+                .await?;
+                row.id.clone()
+            }
+            None => {
+                let id = IntakeId::new(from_micros("patient_intakes", now)?).to_text();
+                tx.execute(
+                    &format!("INSERT INTO patient_intakes ({INTAKE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"),
+                    &args![&id, self.clinic(), patient.to_text(), text, rules_version, self.actor_text(), now, now],
+                )
+                .await?;
+                id
+            }
+        };
+        if let Some(consent) = research_consent {
+            tx.execute(
+                "UPDATE patients SET research_consent = $1, updated_at = $2 WHERE id = $3 AND clinic_id = $4",
+                &args![consent, now, patient.to_text(), self.clinic()],
+            )
+            .await?;
+            self.audit(&mut tx, now, AuditAction::Update, "patient", patient.to_text()).await?;
+        }
+        let action = if existing.is_some() { AuditAction::Update } else { AuditAction::Create };
+        self.audit(&mut tx, now, action, "patient_intake", id.clone()).await?;
+        let row: IntakeRow = tx
+            .fetch_one(
+                &format!("SELECT {INTAKE_COLUMNS} FROM patient_intakes WHERE id = $1 AND clinic_id = $2"),
+                &args![id, self.clinic()],
+            )
+            .await?;
+        tx.commit().await?;
+        row.into_domain()
+    }
+
+    /// A patient's intake, if one was entered.
+    pub async fn intake(&self, patient: PatientId) -> StoreResult<Option<Intake>> {
+        let (mut tx, now) = self.begin().await?;
+        self.require(&mut tx, Scoped::Patient, patient.to_text()).await?;
+        let row: Option<IntakeRow> = tx
+            .fetch_optional(
+                &format!("SELECT {INTAKE_COLUMNS} FROM patient_intakes WHERE clinic_id = $1 AND patient_id = $2"),
+                &args![self.clinic(), patient.to_text()],
+            )
+            .await?;
+        self.audit(&mut tx, now, AuditAction::Read, "patient_intake", format!("patient:{patient}")).await?;
+        tx.commit().await?;
+        row.map(IntakeRow::into_domain).transpose()
+    }
+
+    /// Plans a course with its schedule and, when a contraindication was overridden, the prescriber's reason.
+    pub async fn create_course_with_plan(
+        &self,
+        new: NewCourse,
+        plan: &CoursePlan,
+    ) -> StoreResult<(Course, CoursePlan)> {
+        if let Some(reason) = &plan.contraindication_override_reason {
+            self.require_prescriber("override a contraindication")?;
+            check_reason("override_reason", reason)?;
+        }
+        let schedule = plan.schedule.as_ref().map(|s| to_json("schedule", s)).transpose()?;
+        let (mut tx, now) = self.begin().await?;
+        let course = self.insert_course(&mut tx, now, new).await?;
+        let by = plan.contraindication_override_reason.as_ref().map(|_| self.actor_text());
+        tx.execute(
+            "UPDATE courses SET schedule = $1, contraindication_override_reason = $2, \
+             contraindication_override_by = $3 WHERE id = $4 AND clinic_id = $5",
+            &args![
+                schedule,
+                plan.contraindication_override_reason.as_ref().map(|r| r.trim().to_owned()),
+                by,
+                course.id.to_text(),
+                self.clinic()
+            ],
+        )
+        .await?;
+        if plan.contraindication_override_reason.is_some() {
+            self.audit(&mut tx, now, AuditAction::Update, "course_contraindication_override", course.id.to_text())
+                .await?;
+        }
+        tx.commit().await?;
+        let stored = CoursePlan {
+            schedule: plan.schedule.clone(),
+            contraindication_override_reason: plan
+                .contraindication_override_reason
+                .as_ref()
+                .map(|r| r.trim().to_owned()),
+            contraindication_override_by: plan.contraindication_override_reason.as_ref().map(|_| self.actor.user_id),
+        };
+        Ok((course, stored))
+    }
+
+    /// The plan of a course of this clinic.
+    pub async fn course_plan(&self, course: CourseId) -> StoreResult<CoursePlan> {
+        let (mut tx, now) = self.begin().await?;
+        let row: Option<(Option<String>, Option<String>, Option<String>)> = tx
+            .fetch_optional(
+                "SELECT schedule, contraindication_override_reason, contraindication_override_by FROM courses \
+                 WHERE id = $1 AND clinic_id = $2",
+                &args![course.to_text(), self.clinic()],
+            )
+            .await?;
+        let (schedule, reason, by) = row.ok_or(StoreError::NotFound { entity: "course" })?;
+        self.audit(&mut tx, now, AuditAction::Read, "course", course.to_text()).await?;
+        tx.commit().await?;
+        Ok(CoursePlan {
+            schedule: schedule
+                .map(|s| serde_json::from_str(&s).map_err(|e| StoreError::corrupt("courses", format!("schedule: {e}"))))
+                .transpose()?,
+            contraindication_override_reason: reason,
+            contraindication_override_by: crate::rows::parse_id_opt("courses", by.as_deref(), StaffId)?,
+        })
+    }
+
+    /// Replaces a course's schedule (prescribers only).
+    pub async fn set_course_schedule(&self, course: CourseId, schedule: &Value) -> StoreResult<()> {
+        self.require_prescriber("edit a course schedule")?;
+        let text = to_json("schedule", schedule)?;
+        let (mut tx, now) = self.begin().await?;
+        let n = tx
+            .execute(
+                "UPDATE courses SET schedule = $1, updated_at = $2 WHERE id = $3 AND clinic_id = $4",
+                &args![text, now, course.to_text(), self.clinic()],
+            )
+            .await?;
+        if n == 0 {
+            return Err(StoreError::NotFound { entity: "course" });
+        }
+        self.audit(&mut tx, now, AuditAction::Update, "course_schedule", course.to_text()).await?;
+        tx.commit().await
+    }
+
+    /// Records the pre-dose checks of a session (the answers and the rules' report), replacing earlier ones.
+    pub async fn set_session_pre_checks(&self, session: SessionId, document: &Value) -> StoreResult<()> {
+        let text = to_json("pre_checks", document)?;
+        let (mut tx, now) = self.begin().await?;
+        let n = tx
+            .execute(
+                "UPDATE sessions SET pre_checks = $1, updated_at = $2 WHERE id = $3 AND clinic_id = $4",
+                &args![text, now, session.to_text(), self.clinic()],
+            )
+            .await?;
+        if n == 0 {
+            return Err(StoreError::NotFound { entity: "session" });
+        }
+        self.audit(&mut tx, now, AuditAction::Update, "session_pre_checks", session.to_text()).await?;
+        tx.commit().await
+    }
+
+    /// Records a dose, with the prescriber's override of a gate that blocked it, in one transaction; a
+    /// scheduled session becomes in progress, started at the dose.
+    pub async fn record_dose_with_override(
+        &self,
+        new: NewDose,
+        ov: Option<&NewGateOverride>,
+    ) -> StoreResult<(DoseRecord, Option<GateOverride>)> {
+        if let Some(ov) = ov {
+            self.require_prescriber("override a clinical gate")?;
+            check_reason("override_reason", &ov.reason)?;
+        }
+        let (mut tx, now) = self.begin().await?;
+        let patient = self.session_patient(&mut tx, new.session_id).await?;
+        let session = new.session_id;
+        let given = to_micros(new.given_at);
+        let dose = self.insert_dose(&mut tx, now, new).await?;
+        let recorded = match ov {
+            Some(ov) => Some(self.insert_override(&mut tx, now, &patient, ov).await?),
+            None => None,
+        };
+        tx.execute(
+            "UPDATE sessions SET status = $1, started_at = COALESCE(started_at, $2), updated_at = $3 \
+             WHERE id = $4 AND clinic_id = $5 AND status = $6",
+            &args![
+                SessionStatus::InProgress.code(),
+                given,
+                now,
+                session.to_text(),
+                self.clinic(),
+                SessionStatus::Scheduled.code()
+            ],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok((dose, recorded))
+    }
+
+    /// Completes a session: discharged now by the acting user, with the REMS evaluation answer and, when a
+    /// prescriber passed unmet criteria, the override, in one transaction.
+    pub async fn discharge_session(&self, id: SessionId, d: &Discharge) -> StoreResult<Session> {
+        if d.ready_to_leave_minutes.is_some_and(|m| m < 0) {
+            return Err(StoreError::invalid("ready_to_leave_at", "must not be before the first administration"));
+        }
+        if let Some(ov) = &d.override_ {
+            self.require_prescriber("override a clinical gate")?;
+            check_reason("override_reason", &ov.reason)?;
+        }
+        let (mut tx, now) = self.begin().await?;
+        let patient = self.session_patient(&mut tx, id).await?;
+        let (status,): (String,) = tx
+            .fetch_one(
+                "SELECT status FROM sessions WHERE id = $1 AND clinic_id = $2",
+                &args![id.to_text(), self.clinic()],
+            )
+            .await?;
+        if status == SessionStatus::Completed.code() {
+            return Err(StoreError::Conflict("the session is already discharged".to_owned()));
+        }
+        let at = to_micros(d.at);
+        let reason = d.override_.as_ref().map(|o| o.reason.trim().to_owned());
+        tx.execute(
+            "UPDATE sessions SET status = $1, ended_at = $2, discharged_at = $3, discharged_by = $4, \
+             ready_to_leave_minutes = $5, discharge_override_reason = $6, updated_at = $7 \
+             WHERE id = $8 AND clinic_id = $9",
+            &args![
+                SessionStatus::Completed.code(),
+                at,
+                at,
+                self.actor_text(),
+                d.ready_to_leave_minutes,
+                reason,
+                now,
+                id.to_text(),
+                self.clinic()
+            ],
+        )
+        .await?;
+        if let Some(ov) = &d.override_ {
+            self.insert_override(&mut tx, now, &patient, ov).await?;
+        }
+        self.audit(&mut tx, now, AuditAction::Update, "session", id.to_text()).await?;
+        let row: SessionRow = tx
+            .fetch_one(
+                &format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE id = $1 AND clinic_id = $2"),
+                &args![id.to_text(), self.clinic()],
+            )
+            .await?;
+        tx.commit().await?;
+        row.into_domain()
+    }
+
+    /// The clinic's protocol settings document, if it has saved one.
+    pub async fn protocol_settings(&self) -> StoreResult<Option<ProtocolSettingsDoc>> {
+        let mut tx = self.store.begin_read().await?;
+        let row: Option<ProtocolSettingsRow> = tx
+            .fetch_optional(
+                "SELECT document, updated_by, updated_at FROM protocol_settings WHERE clinic_id = $1",
+                &args![self.clinic()],
+            )
+            .await?;
+        row.map(ProtocolSettingsRow::into_domain).transpose()
+    }
+
+    /// Saves the clinic's protocol settings (clinic admins and prescribers only; checked by the caller against
+    /// the clinical rules before it gets here).
+    pub async fn put_protocol_settings(&self, document: &Value) -> StoreResult<ProtocolSettingsDoc> {
+        self.require_role(&[Role::ClinicAdmin, Role::Prescriber], "change the protocol settings")?;
+        let text = to_json("settings", document)?;
+        let (mut tx, now) = self.begin().await?;
+        let n = tx
+            .execute(
+                "UPDATE protocol_settings SET document = $1, updated_by = $2, updated_at = $3 WHERE clinic_id = $4",
+                &args![&text, self.actor_text(), now, self.clinic()],
+            )
+            .await?;
+        if n == 0 {
+            let id = IntakeId::new(from_micros("protocol_settings", now)?).to_text();
+            tx.execute(
+                "INSERT INTO protocol_settings (id, clinic_id, document, updated_by, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5)",
+                &args![id, self.clinic(), &text, self.actor_text(), now],
+            )
+            .await?;
+        }
+        self.audit(&mut tx, now, AuditAction::Update, "protocol_settings", self.clinic().to_owned()).await?;
+        tx.commit().await?;
+        Ok(ProtocolSettingsDoc {
+            document: document.clone(),
+            updated_by: Some(self.actor.user_id),
+            updated_at: from_micros("protocol_settings", now)?,
+        })
+    }
+
+    /// The submitted Patient Monitoring Form of a session, if any.
+    pub async fn rems_form(&self, session: SessionId) -> StoreResult<Option<RemsFormRecord>> {
+        let (mut tx, now) = self.begin().await?;
+        self.require(&mut tx, Scoped::Session, session.to_text()).await?;
+        let row: Option<RemsFormRow> = tx
+            .fetch_optional(
+                &format!("SELECT {REMS_FORM_COLUMNS} FROM rems_forms WHERE clinic_id = $1 AND session_id = $2"),
+                &args![self.clinic(), session.to_text()],
+            )
+            .await?;
+        self.audit(&mut tx, now, AuditAction::Read, "rems_form", format!("session:{session}")).await?;
+        tx.commit().await?;
+        row.map(RemsFormRow::into_domain).transpose()
+    }
+
+    /// Records a checked form as submitted at `at`; a second submission of the same session is a conflict.
+    pub async fn submit_rems_form(
+        &self,
+        session: SessionId,
+        form: &Value,
+        at: OffsetDateTime,
+    ) -> StoreResult<RemsFormRecord> {
+        let text = to_json("form", form)?;
+        let (mut tx, now) = self.begin().await?;
+        let patient = self.session_patient(&mut tx, session).await?;
+        let (n,): (i64,) = tx
+            .fetch_one(
+                "SELECT COUNT(*) FROM rems_forms WHERE clinic_id = $1 AND session_id = $2",
+                &args![self.clinic(), session.to_text()],
+            )
+            .await?;
+        if n > 0 {
+            return Err(StoreError::Conflict("the form of this session is already submitted".to_owned()));
+        }
+        let created = from_micros("rems_forms", now)?;
+        let id = RemsFormId::new(created);
+        tx.execute(
+            &format!("INSERT INTO rems_forms ({REMS_FORM_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"),
+            &args![
+                id.to_text(),
+                self.clinic(),
+                &patient,
+                session.to_text(),
+                text,
+                to_micros(at),
+                self.actor_text(),
+                now
+            ],
+        )
+        .await?;
+        self.audit(&mut tx, now, AuditAction::Create, "rems_form", id.to_text()).await?;
+        tx.commit().await?;
+        Ok(RemsFormRecord {
+            id,
+            session_id: session,
+            patient_id: crate::rows::parse_id("sessions", &patient, PatientId)?,
+            form: form.clone(),
+            submitted_at: truncate_to_micros(at),
+            submitted_by: Some(self.actor.user_id),
+            created_at: created,
+        })
+    }
+
+    /// Every session of the clinic with a dose of a course of `treatment`, with its first dose time and when its
+    /// form was submitted, for the REMS form dashboard.
+    pub async fn dosed_sessions(&self, treatment: &str) -> StoreResult<Vec<DosedSession>> {
+        let (mut tx, now) = self.begin().await?;
+        let rows: Vec<DosedSessionRow> = tx
+            .fetch_all(
+                "SELECT s.id AS session_id, s.patient_id AS patient_id, c.treatment AS treatment, \
+                 MIN(d.given_at) AS first_dose_at, MIN(f.submitted_at) AS submitted_at \
+                 FROM sessions s JOIN courses c ON c.id = s.course_id AND c.clinic_id = s.clinic_id \
+                 JOIN dose_records d ON d.session_id = s.id AND d.clinic_id = s.clinic_id \
+                 LEFT JOIN rems_forms f ON f.session_id = s.id AND f.clinic_id = s.clinic_id \
+                 WHERE s.clinic_id = $1 AND c.treatment = $2 \
+                 GROUP BY s.id, s.patient_id, c.treatment ORDER BY s.id",
+                &args![self.clinic(), treatment],
+            )
+            .await?;
+        self.audit(&mut tx, now, AuditAction::List, "rems_form", format!("treatment:{treatment}")).await?;
+        tx.commit().await?;
+        rows.into_iter().map(DosedSessionRow::into_domain).collect()
+    }
+
+    /// When the patient's first dose of any course was given, if one was.
+    pub async fn first_dose_at(&self, patient: PatientId) -> StoreResult<Option<OffsetDateTime>> {
+        let (mut tx, now) = self.begin().await?;
+        self.require(&mut tx, Scoped::Patient, patient.to_text()).await?;
+        let (first,): (Option<i64>,) = tx
+            .fetch_one(
+                "SELECT MIN(given_at) FROM dose_records WHERE clinic_id = $1 AND patient_id = $2",
+                &args![self.clinic(), patient.to_text()],
+            )
+            .await?;
+        self.audit(&mut tx, now, AuditAction::List, "dose_record", format!("patient:{patient}")).await?;
+        tx.commit().await?;
+        from_micros_opt("dose_records", first)
+    }
+}

@@ -1,0 +1,152 @@
+//! The treatment-workflow methods of the clinic scope on both backends: intakes, course plans, gated doses and
+//! discharges with prescriber overrides (refused for nurses, and then nothing is written), protocol settings,
+//! REMS form submission once only, the dashboard query, and clinic isolation of each.
+
+// Test helpers outside #[test] functions may unwrap and print too: a panic there is a failed test.
+#![allow(clippy::unwrap_used, clippy::print_stdout)]
+
+mod common;
+
+use common::{TestDb, clinic, staff};
+use ketapath_clinical::instruments::{Instrument, Items};
+use ketapath_store::domain::*;
+use ketapath_store::{ListingAuthor, StoreError};
+use serde_json::json;
+use time::macros::{date, datetime};
+
+fn bp_override(session: SessionId) -> NewGateOverride {
+    NewGateOverride {
+        session_id: session,
+        gate: Gate::BpGate,
+        reason: "  repeat reading 138/88 after rest  ".to_owned(),
+        rules: vec!["protocols.bp_gate.esketamine_nasal@1".to_owned()],
+        at: datetime!(2026-11-27 09:30 UTC),
+    }
+}
+
+fn dose(session: SessionId) -> NewDose {
+    NewDose {
+        session_id: session,
+        given_at: datetime!(2026-11-27 09:31 UTC),
+        drug: "esketamine".to_owned(),
+        dose_mg: 56.0,
+        route: "intranasal".to_owned(),
+        lot_number: Some("A1".to_owned()),
+    }
+}
+
+async fn workflow(db: &TestDb) {
+    let store = &db.store;
+    store.upsert_clinics(&[clinic("a", 40.0, -74.0), clinic("b", 41.0, -75.0)], ListingAuthor::AdminCli).await.unwrap();
+    let nurse = store.for_clinic(&staff(store, Some("a"), Role::Nurse, "n@a.example").await).await.unwrap();
+    let rx = store.for_clinic(&staff(store, Some("a"), Role::Prescriber, "p@a.example").await).await.unwrap();
+    let other = store.for_clinic(&staff(store, Some("b"), Role::Prescriber, "p@b.example").await).await.unwrap();
+
+    let p = nurse
+        .create_patient(NewPatient {
+            mrn: None,
+            given_name: "A".to_owned(),
+            family_name: "Patient".to_owned(),
+            birth_date: date!(1990 - 01 - 01),
+            sex: None,
+            phone: None,
+            email: None,
+            research_consent: false,
+            rems_patient_id: None,
+        })
+        .await
+        .unwrap();
+
+    // The assessment context is stored and read back.
+    let items = Items::from_values(Instrument::Phq9, &[2; 9]).unwrap();
+    let new = NewAssessment {
+        patient_id: p.id,
+        course_id: None,
+        session_id: None,
+        items,
+        administered_at: datetime!(2026-11-20 10:00 UTC),
+    };
+    nurse.record_assessment_in_context(new, Some(AssessmentContext::Baseline)).await.unwrap();
+    assert_eq!(nurse.assessments(p.id).await.unwrap()[0].context, Some(AssessmentContext::Baseline));
+
+    // Intake: created, replaced, consent written with it; another clinic sees nothing.
+    assert_eq!(nurse.intake(p.id).await.unwrap(), None);
+    let first = nurse.put_intake(p.id, &json!({"v": 1}), "r1", None).await.unwrap();
+    let second = nurse.put_intake(p.id, &json!({"v": 2}), "r2", Some(true)).await.unwrap();
+    assert_eq!(first.id, second.id, "one intake per patient");
+    assert_eq!(nurse.intake(p.id).await.unwrap().unwrap().document, json!({"v": 2}));
+    assert!(nurse.patient(p.id).await.unwrap().research_consent);
+    assert!(matches!(other.intake(p.id).await, Err(StoreError::NotFound { .. })));
+    assert!(matches!(other.put_intake(p.id, &json!({}), "x", None).await, Err(StoreError::NotFound { .. })));
+
+    // A course plan with a contraindication override: prescribers only.
+    let course = NewCourse {
+        patient_id: p.id,
+        treatment: "esketamine_nasal".to_owned(),
+        planned_sessions: Some(2),
+        prescriber_id: None,
+        started_on: Some(date!(2026 - 11 - 27)),
+        notes: None,
+    };
+    let plan = CoursePlan {
+        schedule: Some(json!([{"date": "2026-11-27"}])),
+        contraindication_override_reason: Some("aneurysm repaired; cardiology cleared".to_owned()),
+        contraindication_override_by: None,
+    };
+    assert!(matches!(nurse.create_course_with_plan(course.clone(), &plan).await, Err(StoreError::Denied(_))));
+    assert!(nurse.courses(p.id).await.unwrap().is_empty(), "a refused course leaves nothing behind");
+    let (c, stored) = rx.create_course_with_plan(course, &plan).await.unwrap();
+    assert_eq!(rx.course_plan(c.id).await.unwrap(), stored);
+    assert!(matches!(nurse.set_course_schedule(c.id, &json!([])).await, Err(StoreError::Denied(_))));
+    rx.set_course_schedule(c.id, &json!([{"date": "2026-11-28"}])).await.unwrap();
+    assert_eq!(nurse.course_plan(c.id).await.unwrap().schedule, Some(json!([{"date": "2026-11-28"}])));
+    assert!(matches!(other.course_plan(c.id).await, Err(StoreError::NotFound { .. })));
+
+    // A gated dose: a nurse's override is refused and writes nothing; a prescriber's is kept with the dose.
+    let s = nurse.create_session(NewSession { course_id: c.id, scheduled_at: None, monitored_by: None }).await.unwrap();
+    nurse.set_session_pre_checks(s.id, &json!({"answers": {}})).await.unwrap();
+    let ov = bp_override(s.id);
+    assert!(matches!(nurse.record_dose_with_override(dose(s.id), Some(&ov)).await, Err(StoreError::Denied(_))));
+    assert!(nurse.session(s.id).await.unwrap().doses.is_empty(), "the refused dose was not written");
+    let (_, recorded) = rx.record_dose_with_override(dose(s.id), Some(&ov)).await.unwrap();
+    assert_eq!(recorded.as_ref().unwrap().reason, "repeat reading 138/88 after rest");
+    let detail = nurse.session(s.id).await.unwrap();
+    assert_eq!(detail.doses.len(), 1);
+    assert_eq!(detail.session.status, SessionStatus::InProgress);
+    assert_eq!(detail.session.started_at, Some(datetime!(2026-11-27 09:31 UTC)));
+    assert_eq!(detail.overrides, vec![recorded.unwrap()]);
+    assert_eq!(detail.pre_checks, Some(json!({"answers": {}})));
+    assert!(matches!(other.record_dose_with_override(dose(s.id), None).await, Err(StoreError::NotFound { .. })));
+
+    // Discharge once; a second discharge is a conflict.
+    let discharge =
+        Discharge { at: datetime!(2026-11-27 11:35 UTC), ready_to_leave_minutes: Some(90), override_: None };
+    assert!(matches!(other.discharge_session(s.id, &discharge).await, Err(StoreError::NotFound { .. })));
+    let done = nurse.discharge_session(s.id, &discharge).await.unwrap();
+    assert_eq!(done.status, SessionStatus::Completed);
+    assert_eq!(done.ready_to_leave_minutes, Some(90));
+    assert!(matches!(nurse.discharge_session(s.id, &discharge).await, Err(StoreError::Conflict(_))));
+
+    // Protocol settings: nurses may not change them.
+    assert_eq!(nurse.protocol_settings().await.unwrap(), None);
+    assert!(matches!(nurse.put_protocol_settings(&json!({})).await, Err(StoreError::Denied(_))));
+    rx.put_protocol_settings(&json!({"discharge": {"min_spo2": 95}})).await.unwrap();
+    rx.put_protocol_settings(&json!({"discharge": {"min_spo2": 96}})).await.unwrap();
+    assert_eq!(nurse.protocol_settings().await.unwrap().unwrap().document, json!({"discharge": {"min_spo2": 96}}));
+    assert_eq!(other.protocol_settings().await.unwrap(), None, "settings are per clinic");
+
+    // The dashboard lists the dosed session until its form is submitted, once.
+    let due = nurse.dosed_sessions("esketamine_nasal").await.unwrap();
+    assert_eq!(due.len(), 1);
+    assert_eq!((due[0].session_id, due[0].first_dose_at, due[0].form_submitted_at), (s.id, dose(s.id).given_at, None));
+    assert!(other.dosed_sessions("esketamine_nasal").await.unwrap().is_empty());
+    let at = datetime!(2026-11-28 12:00 UTC);
+    nurse.submit_rems_form(s.id, &json!({"ok": true}), at).await.unwrap();
+    assert!(matches!(nurse.submit_rems_form(s.id, &json!({}), at).await, Err(StoreError::Conflict(_))));
+    assert_eq!(nurse.rems_form(s.id).await.unwrap().unwrap().form, json!({"ok": true}));
+    assert_eq!(nurse.dosed_sessions("esketamine_nasal").await.unwrap()[0].form_submitted_at, Some(at));
+    assert!(matches!(other.rems_form(s.id).await, Err(StoreError::NotFound { .. })));
+    assert_eq!(nurse.first_dose_at(p.id).await.unwrap(), Some(dose(s.id).given_at));
+}
+
+on_both_backends!(treatment_workflow_records, super::workflow);

@@ -1,0 +1,115 @@
+//! Courses: `POST`/`GET /api/v1/patients/{id}/courses` (the schedule generated from the protocol; a
+//! contraindication answers 409 unless a prescriber overrides it) and `PUT /api/v1/courses/{id}/schedule`
+//! (prescribers only).
+
+use axum::response::Response;
+use ketapath_clinical::InvalidInput;
+use ketapath_clinical::protocols::{MaintenanceFrequency, Modality, PlannedSession};
+use ketapath_store::domain::{Course, CourseId, CoursePlan};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use time::Date;
+use time::macros::format_description;
+
+use super::patients::patient_id;
+use super::{created, private_json, rfc3339};
+use crate::auth::ClinicStaff;
+use crate::error::ApiError;
+use crate::extract::{ApiJson, ApiPath};
+use crate::treatment::Override;
+use crate::treatment::course::{self, CourseRequest};
+
+/// The body of `POST /api/v1/patients/{id}/courses` as sent.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CourseBody {
+    #[serde(default)]
+    modality: Option<String>,
+    #[serde(default)]
+    start_date: Option<String>,
+    #[serde(default)]
+    weeks: Option<u32>,
+    #[serde(default)]
+    maintenance: Option<MaintenanceFrequency>,
+    #[serde(default)]
+    with_psychotherapy: Option<bool>,
+    #[serde(default)]
+    override_reason: Option<String>,
+}
+
+/// A date `YYYY-MM-DD`, naming `field` when it is not one.
+pub(crate) fn date(field: &str, raw: &str) -> Result<Date, InvalidInput> {
+    Date::parse(raw.trim(), format_description!("[year]-[month]-[day]"))
+        .map_err(|_| InvalidInput::new(field, "must be a date YYYY-MM-DD"))
+}
+
+/// A course and its plan as the API shows them.
+pub(crate) fn doc(course: &Course, plan: &CoursePlan) -> Result<Value, ApiError> {
+    Ok(json!({
+        "id": course.id,
+        "patient_id": course.patient_id,
+        "treatment": course.treatment,
+        "modality": course::modality(course).ok(),
+        "status": course.status,
+        "planned_sessions": course.planned_sessions,
+        "started_on": course.started_on.map(|d| d.to_string()),
+        "schedule": plan.schedule,
+        "contraindication_override": plan.contraindication_override_reason.as_ref().map(|reason| json!({
+            "reason": reason, "by": plan.contraindication_override_by,
+        })),
+        "created_at": rfc3339(course.created_at)?,
+    }))
+}
+
+fn course_id(raw: &str) -> Result<CourseId, ApiError> {
+    CourseId::parse("id", raw).map_err(|_| ApiError::NotFound)
+}
+
+/// `POST /api/v1/patients/{id}/courses`.
+pub async fn create(
+    staff: ClinicStaff,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(body): ApiJson<CourseBody>,
+) -> Result<Response, ApiError> {
+    let patient = patient_id(&id)?;
+    let modality =
+        Modality::parse(body.modality.as_deref().ok_or_else(|| InvalidInput::new("modality", "is required"))?)?;
+    let start = match body.start_date.as_deref() {
+        Some(raw) => date("start_date", raw)?,
+        None => staff.store.now().date(),
+    };
+    let ov = Override::from_request(&staff.scope, body.override_reason.as_deref())?;
+    let request = CourseRequest {
+        modality,
+        start,
+        weeks: body.weeks,
+        maintenance: body.maintenance.unwrap_or(MaintenanceFrequency::Weekly),
+        with_psychotherapy: body.with_psychotherapy.unwrap_or(false),
+    };
+    let (c, plan) = course::create(&staff.scope, patient, &request, ov).await?;
+    Ok(created(&doc(&c, &plan)?))
+}
+
+/// `GET /api/v1/patients/{id}/courses`: oldest first.
+pub async fn list(staff: ClinicStaff, ApiPath(id): ApiPath<String>) -> Result<Response, ApiError> {
+    let courses = course::list(&staff.scope, patient_id(&id)?).await?;
+    let docs = courses.iter().map(|(c, p)| doc(c, p)).collect::<Result<Vec<_>, _>>()?;
+    Ok(private_json(&json!({ "courses": docs })))
+}
+
+/// The body of `PUT /api/v1/courses/{id}/schedule`: the whole schedule, in the generated shape.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScheduleBody {
+    schedule: Vec<PlannedSession>,
+}
+
+/// `PUT /api/v1/courses/{id}/schedule`: prescribers only (403 `override_not_allowed` otherwise).
+pub async fn put_schedule(
+    staff: ClinicStaff,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(body): ApiJson<ScheduleBody>,
+) -> Result<Response, ApiError> {
+    let (c, plan) = course::set_schedule(&staff.scope, course_id(&id)?, body.schedule).await?;
+    Ok(private_json(&doc(&c, &plan)?))
+}

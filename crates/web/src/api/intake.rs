@@ -1,0 +1,57 @@
+//! `PUT`/`GET /api/v1/patients/{id}/intake`: the patient's intake, with the TRD status, Maudsley score,
+//! contraindications and cautions the rules computed from it, and the baseline assessments.
+
+use axum::response::Response;
+use ketapath_store::domain::{AssessmentContext, Intake};
+use serde_json::{Value, json};
+
+use super::patients::patient_id;
+use super::{private_json, rfc3339};
+use crate::auth::ClinicStaff;
+use crate::error::ApiError;
+use crate::extract::{ApiJson, ApiPath};
+use crate::treatment::intake::{self, IntakeRequest};
+
+fn doc(intake: &Intake, baseline: Vec<Value>) -> Result<Value, ApiError> {
+    Ok(json!({
+        "patient_id": intake.patient_id,
+        "input": intake.document.get("input"),
+        "computed": intake.document.get("computed"),
+        "rules_version": intake.rules_version,
+        "baseline": baseline,
+        "updated_at": rfc3339(intake.updated_at)?,
+    }))
+}
+
+/// The patient's baseline assessments (context `baseline`), oldest first.
+async fn baseline(staff: &ClinicStaff, patient: ketapath_store::domain::PatientId) -> Result<Vec<Value>, ApiError> {
+    staff
+        .scope
+        .assessments(patient)
+        .await?
+        .into_iter()
+        .filter(|a| a.context == Some(AssessmentContext::Baseline))
+        .map(|a| {
+            Ok(json!({"instrument": a.instrument.code(), "total": a.total, "severity": a.severity,
+                "taken_at": rfc3339(a.administered_at)?, "rule": format!("{}@{}", a.rule_id, a.rule_version)}))
+        })
+        .collect()
+}
+
+/// `PUT /api/v1/patients/{id}/intake`: replaces the intake.
+pub async fn put(
+    staff: ClinicStaff,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(request): ApiJson<IntakeRequest>,
+) -> Result<Response, ApiError> {
+    let patient = patient_id(&id)?;
+    let saved = intake::put(&staff.scope, patient, &request).await?;
+    Ok(private_json(&doc(&saved, baseline(&staff, patient).await?)?))
+}
+
+/// `GET /api/v1/patients/{id}/intake`: 404 when none was entered.
+pub async fn get(staff: ClinicStaff, ApiPath(id): ApiPath<String>) -> Result<Response, ApiError> {
+    let patient = patient_id(&id)?;
+    let saved = staff.scope.intake(patient).await?.ok_or(ApiError::NotFound)?;
+    Ok(private_json(&doc(&saved, baseline(&staff, patient).await?)?))
+}

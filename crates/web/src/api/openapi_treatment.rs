@@ -1,0 +1,290 @@
+//! The OpenAPI paths and schemas of the treatment workflow (intake, courses, sessions, REMS forms, outcomes,
+//! protocol settings), merged into the one document by `openapi.rs`.
+
+use ketapath_clinical::protocols::Modality;
+use ketapath_clinical::safety::conditions;
+use serde_json::{Map, Value, json};
+
+type Responses = fn(Value) -> Value;
+type ErrorResponse = fn(&str) -> Value;
+
+fn id_param() -> Value {
+    json!([{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}])
+}
+
+fn body(schema: &str) -> Value {
+    json!({"required": true, "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{schema}")}}}})
+}
+
+fn ok(status: &str, description: &str, schema: &str) -> Value {
+    json!({status: {"description": description,
+        "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{schema}")}}}}})
+}
+
+/// The treatment routes, by path.
+pub fn paths(staff: Responses, error: ErrorResponse) -> Map<String, Value> {
+    let not_found = |what: &str| {
+        error(&format!("No such {what} in the caller's clinic (`not_found`; the same for another clinic's)"))
+    };
+    let bad = error(
+        "Invalid input (`invalid_input`, naming the field; `at` in the future names `at`) or a body that is not JSON (`malformed_json`)",
+    );
+    let not_prescriber = error(
+        "`override_reason` (or a prescriber-only edit) sent by a role other than prescriber (`override_not_allowed`)",
+    );
+    let with = |base: Value, extra: Value| -> Value {
+        let mut all = staff(base);
+        if let (Some(a), Some(e)) = (all.as_object_mut(), extra.as_object()) {
+            a.extend(e.clone());
+        }
+        all
+    };
+    let op = |id: &str, summary: &str, description: &str, request: Option<&str>, responses: Value| -> Value {
+        let mut o = json!({"operationId": id, "summary": summary, "description": description,
+            "security": [{"bearerAuth": []}], "responses": responses});
+        if let Some(schema) = request {
+            o["requestBody"] = body(schema);
+        }
+        if description.is_empty() {
+            o.as_object_mut().map(|m| m.remove("description"));
+        }
+        o
+    };
+    let with_id = |mut o: Value| -> Value {
+        o["parameters"] = id_param();
+        o
+    };
+    let mut p = Map::new();
+    p.insert("/api/v1/patients/{id}/intake".into(), json!({
+        "put": with_id(op("putIntake", "Enter or replace a patient's intake",
+            "Treatment history (the self-check's trial model), episode and severity for the Maudsley staging, conditions, \
+             REMS enrollment, pregnancy potential, concomitant medications and research consent. The answer carries what \
+             the rules computed (TRD status, Maudsley score, contraindications and cautions), each with its rule. \
+             Baseline scores are assessments with context `baseline`.",
+            Some("IntakeRequest"), with(ok("200", "The intake", "Intake"), json!({"400": bad.clone(), "404": not_found("patient")})))),
+        "get": with_id(op("getIntake", "A patient's intake", "", None,
+            with(ok("200", "The intake", "Intake"), json!({"404": not_found("patient or intake")})))),
+    }));
+    p.insert("/api/v1/patients/{id}/courses".into(), json!({
+        "post": with_id(op("createCourse", "Plan a course with its schedule generated from the protocol",
+            "Esketamine: twice weekly in weeks 1-4, weekly in weeks 5-8, then weekly or every two weeks (`maintenance`), \
+             12 weeks unless `weeks` says otherwise. IV ketamine: the clinic's series. IM and oral: no generated schedule. \
+             A contraindication in the intake answers 409 `contraindication` unless a prescriber sends `override_reason`.",
+            Some("CourseRequest"), with(ok("201", "The course", "Course"), json!({"400": bad.clone(), "403": not_prescriber.clone(),
+                "404": not_found("patient"), "409": error("The intake lists a contraindication (`contraindication`)")})))),
+        "get": with_id(op("listCourses", "A patient's courses with their schedules", "", None,
+            with(json!({"200": {"description": "The courses, oldest first", "content": {"application/json": {"schema": {
+                "type": "object", "properties": {"courses": {"type": "array", "items": {"$ref": "#/components/schemas/Course"}}}}}}}}),
+                json!({"404": not_found("patient")})))),
+    }));
+    p.insert("/api/v1/courses/{id}/schedule".into(), json!({
+        "put": with_id(op("putCourseSchedule", "Replace a course's schedule (prescribers only)", "Sessions in date order, in the generated shape.",
+            Some("ScheduleRequest"), with(ok("200", "The course", "Course"), json!({"400": bad.clone(), "403": not_prescriber.clone(), "404": not_found("course")})))),
+    }));
+    p.insert("/api/v1/patients/{id}/outcomes".into(), json!({
+        "get": with_id(op("getOutcomes", "Outcomes per instrument: baseline, latest, change, response, remission, time to response",
+            "The baseline is the first assessment with context `baseline` (else the first); time to response counts from the first dose. Each names its rule.",
+            None, with(ok("200", "The outcomes", "Outcomes"), json!({"404": not_found("patient")})))),
+    }));
+    p.insert("/api/v1/patients/{id}/sessions".into(), json!({
+        "post": with_id(op("startSession", "Start a session",
+            "On the patient's latest planned or active course of the modality; when there is none, a course is planned \
+             from today (a contraindication blocks it as in createCourse).",
+            Some("SessionRequest"), with(json!({"201": {"description": "The session", "content": {"application/json": {"schema": {
+                "type": "object", "required": ["id", "course_id", "number"], "properties": {"id": {"type": "string"},
+                "course_id": {"type": "string"}, "number": {"type": "integer"}, "modality": {"type": "string"}}}}}}}),
+                json!({"400": bad.clone(), "403": not_prescriber.clone(), "404": not_found("patient"), "409": error("`contraindication`")})))),
+    }));
+    p.insert("/api/v1/sessions/{id}".into(), json!({
+        "get": with_id(op("getSession", "A session with doses, observations, events, overrides and its live monitoring status",
+            "`monitoring`: minutes since the dose, every check with its due time and status, and `next_due` (the 40-minute \
+             blood pressure after esketamine); `discharge_now`: whether discharge would be allowed now and what is unmet.",
+            None, with(ok("200", "The session", "Session"), json!({"404": not_found("session")})))),
+    }));
+    let charting = |id: &str, summary: &str, description: &str, schema: &str, conflict: Option<&str>| -> Value {
+        let mut extra = json!({"400": bad.clone(), "403": not_prescriber.clone(), "404": not_found("session")});
+        if let Some(c) = conflict {
+            extra["409"] = error(c);
+        }
+        with_id(op(
+            id,
+            summary,
+            description,
+            Some(schema),
+            with(
+                json!({"201": {"description": "Recorded",
+            "content": {"application/json": {"schema": {"type": "object"}}}}}),
+                extra,
+            ),
+        ))
+    };
+    p.insert("/api/v1/sessions/{id}/pre-checks".into(), json!({"post": charting("recordPreChecks",
+        "Record and evaluate the pre-dose checks",
+        "Fasting times, nasal medication, transport home, pregnancy (default from the intake), REMS enrollment (default \
+         from the intake) and blood pressure (also recorded as an observation now). Answers the rules' report.",
+        "PreCheckRequest", Some("The session is completed (`not_applicable`)"))}));
+    p.insert(
+        "/api/v1/sessions/{id}/observations".into(),
+        json!({"post": charting("recordObservation",
+        "Record the measures of one moment (any of them; at least one)",
+        "`at` defaults to now and may not be in the future. Answers the monitoring status after it.",
+        "ObservationRequest", Some("The session is completed (`not_applicable`)"))}),
+    );
+    p.insert("/api/v1/sessions/{id}/dose".into(), json!({"post": charting("recordDose",
+        "Record the dose behind the blood-pressure gate",
+        "Esketamine: 56 or 84 mg (28 mg where the clinic allows it) with the lot; the devices and their 5-minute spacing \
+         come back. IV: `dose_mg`, or `weight_kg` (and `mg_per_kg`, default the clinic's). The latest blood pressure at \
+         or before `at` must be within the gate (none recorded blocks too): else 409 `bp_gate`, unless a prescriber \
+         sends `override_reason` (kept with the session and audited).",
+        "DoseRequest", Some("Blood pressure over the gate or not recorded (`bp_gate`); session completed (`not_applicable`)"))}));
+    p.insert(
+        "/api/v1/sessions/{id}/adverse-events".into(),
+        json!({"post": charting("recordAdverseEvent",
+        "Record an adverse event of the session", "", "AdverseEventRequest", None)}),
+    );
+    p.insert("/api/v1/sessions/{id}/discharge".into(), json!({"post": with_id(op("discharge",
+        "Discharge: the minimum monitoring time and the clinic's criteria",
+        "409 `monitoring_incomplete` before the minimum time after the first dose (120 min for esketamine) or with a \
+         criterion unmet (alert, SpO2, dissociation, blood pressure, recent vitals), each listed; a prescriber may pass \
+         with `override_reason`. After esketamine `ready_to_leave_at` (the REMS evaluation question) is required.",
+        Some("DischargeRequest"), with(json!({"200": {"description": "The discharged session with the decision",
+            "content": {"application/json": {"schema": {"type": "object"}}}}}),
+            json!({"400": bad.clone(), "403": not_prescriber.clone(), "404": not_found("session"),
+                "409": error("`monitoring_incomplete`, `no_dose`, or already discharged (`not_applicable`)")}))))}));
+    p.insert("/api/v1/sessions/{id}/rems-form".into(), json!({"get": {
+        "operationId": "getRemsForm", "summary": "The SPRAVATO REMS Patient Monitoring Form of a session",
+        "description": "Drafted from the session until submitted: the form, every field with its value, requirement, \
+            source and confidence, what is still missing, where each value came from, and the 7-day deadline. \
+            `format=pdf` answers 406 on this server.",
+        "security": [{"bearerAuth": []}],
+        "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}},
+            {"name": "format", "in": "query", "required": false, "schema": {"type": "string", "enum": ["json", "pdf"]}}],
+        "responses": with(ok("200", "The form", "RemsForm"), json!({"404": not_found("session"),
+            "406": error("A format other than JSON (`not_acceptable`)"), "409": error("Not an esketamine session (`not_applicable`)")}))
+    }}));
+    p.insert("/api/v1/sessions/{id}/rems-form/submit".into(), json!({"post": with_id(op("submitRemsForm",
+        "Complete the form with staff answers, check it and record it as submitted",
+        "`form` is a merge patch of the form (HCP telephone, vital-sign answers, corrections); `adverse_effects` answers \
+         each question by code. 422 `rems_form_incomplete` names every missing field (the first in `field`) and records \
+         nothing; a second submission is 409 `conflict`.",
+        Some("RemsSubmitRequest"), with(ok("200", "The submitted form", "RemsForm"), json!({"400": bad.clone(),
+            "404": not_found("session"), "409": error("Already submitted (`conflict`) or not esketamine (`not_applicable`)"),
+            "422": error("Required fields missing (`rems_form_incomplete`)")}))))}));
+    p.insert(
+        "/api/v1/rems-forms/due".into(),
+        json!({"get": op("remsFormsDue",
+        "Esketamine sessions whose forms are not yet submitted, overdue first, then by days left (7-day deadline)",
+        "", None, staff(json!({"200": {"description": "The open forms", "content": {"application/json": {"schema": {
+            "type": "object", "properties": {"today": {"type": "string", "format": "date"},
+            "forms": {"type": "array", "items": {"type": "object"}}}}}}}})))}),
+    );
+    p.insert("/api/v1/clinic/protocol-settings".into(), json!({
+        "get": op("getProtocolSettings", "The clinic's protocol settings, each with its rule, source and whether verified", "", None,
+            staff(ok("200", "The settings", "ProtocolSettings"))),
+        "put": op("putProtocolSettings", "Change the clinic's protocol settings (clinic admins and prescribers)",
+            "A settings document; missing keys take their defaults; a value outside its allowed range answers 400 naming it.",
+            Some("ProtocolSettingsRequest"), with(ok("200", "The settings", "ProtocolSettings"), json!({"400": bad}))),
+    }));
+    p
+}
+
+fn object(required: &[&str], properties: Value) -> Value {
+    json!({"type": "object", "required": required, "properties": properties})
+}
+
+/// The treatment schemas, by name.
+pub fn schemas() -> Map<String, Value> {
+    let modalities: Vec<&str> = Modality::ALL.iter().map(|m| m.code()).collect();
+    let at = json!({"type": ["string", "null"], "format": "date-time", "description": "RFC 3339; default now; not in the future"});
+    let reason = json!({"type": ["string", "null"], "description": "Prescribers only: the reason to pass a gate"});
+    let mut s = Map::new();
+    s.insert("IntakeRequest".into(), json!({"type": "object", "additionalProperties": false, "properties": {
+        "trials": {"type": "array", "items": {"type": "object"}, "description": "As in the self-check"},
+        "episode_months": {"type": ["number", "null"], "minimum": 0},
+        "severity": {"type": ["string", "null"], "enum": ["subsyndromal", "mild", "moderate", "severe_without_psychosis", "severe_with_psychosis", null]},
+        "augmentation_used": {"type": ["boolean", "null"]}, "ect_used": {"type": ["boolean", "null"]},
+        "conditions": {"type": "array", "items": {"type": "string", "enum": conditions::input_codes()}},
+        "rems_enrolled": {"type": ["boolean", "null"]}, "pregnancy_potential": {"type": ["boolean", "null"]},
+        "research_consent": {"type": ["boolean", "null"]},
+        "concomitant_medications": {"type": ["object", "null"]}}}));
+    s.insert(
+        "Intake".into(),
+        object(
+            &["patient_id", "input", "computed", "rules_version"],
+            json!({
+        "patient_id": {"type": "string"}, "input": {"type": "object"},
+        "computed": {"type": "object", "description": "trd, maudsley, contraindications, cautions, each with its rule"},
+        "rules_version": {"type": "string"}, "baseline": {"type": "array", "items": {"type": "object"}},
+        "updated_at": {"type": "string", "format": "date-time"}}),
+        ),
+    );
+    s.insert("CourseRequest".into(), json!({"type": "object", "required": ["modality"], "additionalProperties": false, "properties": {
+        "modality": {"type": "string", "enum": modalities}, "start_date": {"type": ["string", "null"], "format": "date"},
+        "weeks": {"type": ["integer", "null"], "minimum": 1}, "maintenance": {"type": ["string", "null"], "enum": ["weekly", "every_two_weeks", null]},
+        "with_psychotherapy": {"type": ["boolean", "null"]}, "override_reason": reason}}));
+    s.insert("Course".into(), object(&["id", "patient_id", "treatment", "status", "schedule"], json!({
+        "id": {"type": "string"}, "patient_id": {"type": "string"}, "treatment": {"type": "string"},
+        "modality": {"type": ["string", "null"]}, "status": {"type": "string"}, "planned_sessions": {"type": ["integer", "null"]},
+        "started_on": {"type": ["string", "null"], "format": "date"},
+        "schedule": {"type": ["array", "null"], "items": {"type": "object", "required": ["number", "date", "week", "phase", "modality", "dose", "rule"]}},
+        "contraindication_override": {"type": ["object", "null"]}, "created_at": {"type": "string", "format": "date-time"}})));
+    s.insert(
+        "ScheduleRequest".into(),
+        json!({"type": "object", "required": ["schedule"], "additionalProperties": false,
+        "properties": {"schedule": {"type": "array", "items": {"type": "object"}}}}),
+    );
+    s.insert("Outcomes".into(), object(&["instruments"], json!({"instruments": {"type": "array", "items": object(
+        &["instrument", "baseline", "latest", "change_pct", "response", "remission", "time_to_response_hours", "rule"], json!({
+        "instrument": {"type": "string"}, "baseline": {"type": "integer"}, "latest": {"type": "integer"},
+        "change_pct": {"type": ["number", "null"]}, "response": {"type": "boolean"}, "remission": {"type": "boolean"},
+        "time_to_response_hours": {"type": ["number", "null"]}, "loss_of_response": {"type": "boolean"},
+        "rule": {"$ref": "#/components/schemas/RuleRef"}, "rules": {"type": "array", "items": {"$ref": "#/components/schemas/RuleRef"}}}))}})));
+    s.insert(
+        "SessionRequest".into(),
+        json!({"type": "object", "required": ["modality"], "additionalProperties": false,
+        "properties": {"modality": {"type": "string", "enum": modalities}, "override_reason": reason}}),
+    );
+    s.insert("Session".into(), object(&["id", "patient_id", "course_id", "number", "status", "modality"], json!({
+        "id": {"type": "string"}, "patient_id": {"type": "string"}, "course_id": {"type": "string"}, "number": {"type": "integer"},
+        "status": {"type": "string"}, "modality": {"type": "string"}, "doses": {"type": "array"}, "observations": {"type": "array"},
+        "adverse_events": {"type": "array"}, "overrides": {"type": "array"}, "pre_checks": {"type": ["object", "null"]},
+        "monitoring": {"type": ["object", "null"]}, "discharge_now": {"type": ["object", "null"]}})));
+    s.insert("PreCheckRequest".into(), json!({"type": "object", "additionalProperties": false, "properties": {
+        "dose_at": at, "last_food_at": at, "last_liquid_at": at, "nasal_medication": {"type": "object"},
+        "transport_home_arranged": {"type": ["boolean", "null"]},
+        "pregnancy": {"type": "string", "enum": ["not_applicable", "not_pregnant", "pregnant", "unknown"]},
+        "rems_enrolled": {"type": ["boolean", "null"]},
+        "blood_pressure": {"type": ["object", "null"], "properties": {"systolic": {"type": "integer"}, "diastolic": {"type": "integer"}}}}}));
+    s.insert("ObservationRequest".into(), json!({"type": "object", "additionalProperties": false, "properties": {
+        "at": at, "systolic": {"type": ["integer", "null"]}, "diastolic": {"type": ["integer", "null"]},
+        "heart_rate": {"type": ["integer", "null"]}, "spo2": {"type": ["integer", "null"], "minimum": 0, "maximum": 100},
+        "moaas": {"type": ["integer", "null"], "minimum": 0, "maximum": 5}, "cadss": {"type": ["integer", "null"], "minimum": 0, "maximum": 92},
+        "note": {"type": ["string", "null"]}}}));
+    s.insert("DoseRequest".into(), json!({"type": "object", "additionalProperties": false, "properties": {
+        "at": at, "dose_mg": {"type": ["number", "null"]}, "lot": {"type": ["string", "null"]},
+        "weight_kg": {"type": ["number", "null"]}, "mg_per_kg": {"type": ["number", "null"]}, "override_reason": reason}}));
+    s.insert("AdverseEventRequest".into(), json!({"type": "object", "required": ["kind", "severity"], "additionalProperties": false, "properties": {
+        "at": at, "kind": {"type": "string"}, "severity": {"type": "string", "enum": ["mild", "moderate", "severe", "life_threatening"]},
+        "description": {"type": ["string", "null"]}, "action_taken": {"type": ["string", "null"]},
+        "reported_externally": {"type": ["boolean", "null"]}}}));
+    s.insert(
+        "DischargeRequest".into(),
+        json!({"type": "object", "additionalProperties": false, "properties": {
+        "at": at, "ready_to_leave_at": at, "override_reason": reason}}),
+    );
+    s.insert("RemsForm".into(), object(&["session_id", "state", "form", "fields", "missing"], json!({
+        "session_id": {"type": "string"}, "patient_id": {"type": "string"}, "state": {"type": "string", "enum": ["draft", "submitted"]},
+        "submitted_at": {"type": ["string", "null"], "format": "date-time"}, "form": {"type": "object"},
+        "fields": {"type": "array", "items": object(&["path", "section", "label", "value", "required", "source", "confidence"], json!({}))},
+        "missing": {"type": "array", "items": object(&["path", "message"], json!({}))}, "prefill": {"type": "array"},
+        "deadline": {"type": ["object", "null"]}})));
+    s.insert("RemsSubmitRequest".into(), json!({"type": "object", "additionalProperties": false, "properties": {
+        "form": {"type": ["object", "null"]}, "adverse_effects": {"type": ["object", "null"], "additionalProperties": {"type": "boolean"}}}}));
+    s.insert(
+        "ProtocolSettingsRequest".into(),
+        json!({"type": "object", "description": "Missing keys take their defaults"}),
+    );
+    s.insert("ProtocolSettings".into(), object(&["values", "settings"], json!({"values": {"type": "object"},
+        "settings": {"type": "array", "items": object(&["name", "value", "default", "verified", "rule", "source"], json!({}))}})));
+    s
+}

@@ -1,0 +1,305 @@
+//! Supervised sessions: `POST /api/v1/patients/{id}/sessions`, `GET /api/v1/sessions/{id}` (with the live
+//! monitoring status), and the charting routes `pre-checks`, `observations`, `dose` (the blood-pressure gate),
+//! `adverse-events` and `discharge` (the minimum monitoring time and criteria). `at` defaults to now and may be
+//! in the past (charting after the fact), never in the future. A prescriber passes a gate with
+//! `override_reason`; anyone else sending one gets 403 `override_not_allowed`.
+
+use axum::response::Response;
+use ketapath_clinical::InvalidInput;
+use ketapath_clinical::protocols::{Modality, ObservationRecord};
+use ketapath_store::domain::{AeSeverity, SessionId};
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+
+use super::patients::patient_id;
+use super::{created, private_json, rfc3339, rfc3339_opt};
+use crate::auth::ClinicStaff;
+use crate::error::ApiError;
+use crate::extract::{ApiJson, ApiPath};
+use crate::treatment::session::{self, AdverseEventInput, DoseInput, Loaded, ObservationInput};
+use crate::treatment::{Override, instant};
+
+pub(crate) fn session_id(raw: &str) -> Result<SessionId, ApiError> {
+    SessionId::parse("id", raw).map_err(|_| ApiError::NotFound)
+}
+
+/// The body of `POST /api/v1/patients/{id}/sessions`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StartBody {
+    #[serde(default)]
+    modality: Option<String>,
+    #[serde(default)]
+    override_reason: Option<String>,
+}
+
+/// `POST /api/v1/patients/{id}/sessions`: on the patient's open course of the modality, or a new course.
+pub async fn start(
+    staff: ClinicStaff,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(body): ApiJson<StartBody>,
+) -> Result<Response, ApiError> {
+    let patient = patient_id(&id)?;
+    let modality =
+        Modality::parse(body.modality.as_deref().ok_or_else(|| InvalidInput::new("modality", "is required"))?)?;
+    let ov = Override::from_request(&staff.scope, body.override_reason.as_deref())?;
+    let (s, course) = session::start(&staff.scope, patient, modality, staff.store.now(), ov).await?;
+    Ok(created(&json!({"id": s.id, "course_id": course.id, "number": s.number, "modality": modality})))
+}
+
+/// A session as the API shows it, with its live state at `now`.
+fn doc(loaded: &Loaded, now: time::OffsetDateTime) -> Result<Value, ApiError> {
+    let s = &loaded.detail.session;
+    let view = session::view(loaded, now)?;
+    let doses = loaded
+        .detail
+        .doses
+        .iter()
+        .map(|d| {
+            Ok(json!({"id": d.id, "at": rfc3339(d.given_at)?, "drug": d.drug, "dose_mg": d.dose_mg,
+                "route": d.route, "lot": d.lot_number, "given_by": d.given_by}))
+        })
+        .collect::<Result<Vec<_>, ApiError>>()?;
+    let observations = loaded
+        .detail
+        .observations
+        .iter()
+        .map(|o| {
+            let mut v = serde_json::to_value(&o.measurement).map_err(|_| ApiError::Internal)?;
+            if let Some(m) = v.as_object_mut() {
+                m.insert("id".into(), json!(o.id));
+                m.insert("at".into(), json!(rfc3339(o.observed_at)?));
+                m.insert("minutes_after_dose".into(), json!(o.minutes_after_dose));
+            }
+            Ok(v)
+        })
+        .collect::<Result<Vec<_>, ApiError>>()?;
+    let events = loaded
+        .detail
+        .adverse_events
+        .iter()
+        .map(|e| {
+            Ok(json!({"id": e.id, "at": rfc3339(e.occurred_at)?, "kind": e.kind, "severity": e.severity,
+                "description": e.description, "action_taken": e.action_taken,
+                "reported_externally": e.reported_externally}))
+        })
+        .collect::<Result<Vec<_>, ApiError>>()?;
+    let overrides = loaded
+        .detail
+        .overrides
+        .iter()
+        .map(|o| {
+            Ok(json!({"gate": o.gate, "reason": o.reason, "rules": o.rules, "by": o.overridden_by,
+                "at": rfc3339(o.at)?}))
+        })
+        .collect::<Result<Vec<_>, ApiError>>()?;
+    Ok(json!({
+        "id": s.id,
+        "patient_id": s.patient_id,
+        "course_id": s.course_id,
+        "number": s.number,
+        "status": s.status,
+        "modality": view.modality,
+        "started_at": rfc3339_opt(s.started_at)?,
+        "first_dose_at": rfc3339_opt(loaded.first_dose_at)?,
+        "discharged_at": rfc3339_opt(s.discharged_at)?,
+        "discharged_by": s.discharged_by,
+        "ready_to_leave_minutes": s.ready_to_leave_minutes,
+        "discharge_override_reason": s.discharge_override_reason,
+        "pre_checks": loaded.detail.pre_checks,
+        "doses": doses,
+        "observations": observations,
+        "adverse_events": events,
+        "overrides": overrides,
+        "monitoring": view.monitoring,
+        "discharge_now": view.discharge_now,
+    }))
+}
+
+/// `GET /api/v1/sessions/{id}`.
+pub async fn get(staff: ClinicStaff, ApiPath(id): ApiPath<String>) -> Result<Response, ApiError> {
+    let loaded = session::load(&staff.scope, session_id(&id)?).await?;
+    Ok(private_json(&doc(&loaded, staff.store.now())?))
+}
+
+/// The body of `POST /api/v1/sessions/{id}/observations`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ObservationBody {
+    #[serde(default)]
+    at: Option<String>,
+    #[serde(default)]
+    systolic: Option<u16>,
+    #[serde(default)]
+    diastolic: Option<u16>,
+    #[serde(default)]
+    heart_rate: Option<u16>,
+    #[serde(default)]
+    spo2: Option<u8>,
+    #[serde(default)]
+    moaas: Option<u8>,
+    #[serde(default)]
+    cadss: Option<u16>,
+    #[serde(default)]
+    note: Option<String>,
+}
+
+/// `POST /api/v1/sessions/{id}/observations`: 201 with the session's monitoring status after it.
+pub async fn observe(
+    staff: ClinicStaff,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(body): ApiJson<ObservationBody>,
+) -> Result<Response, ApiError> {
+    let id = session_id(&id)?;
+    let now = staff.store.now();
+    let record = ObservationRecord {
+        at: instant("at", body.at.as_deref(), now)?,
+        systolic: body.systolic,
+        diastolic: body.diastolic,
+        heart_rate: body.heart_rate,
+        spo2: body.spo2,
+        moaas: body.moaas,
+        cadss: body.cadss,
+    };
+    let recorded = session::observe(&staff.scope, id, ObservationInput { record, note: body.note }).await?;
+    let loaded = session::load(&staff.scope, id).await?;
+    let view = session::view(&loaded, now)?;
+    Ok(created(&json!({
+        "ids": recorded.iter().map(|o| o.id).collect::<Vec<_>>(),
+        "at": rfc3339(record.at)?,
+        "minutes_after_dose": recorded.first().and_then(|o| o.minutes_after_dose),
+        "monitoring": view.monitoring,
+    })))
+}
+
+/// The body of `POST /api/v1/sessions/{id}/dose`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DoseBody {
+    #[serde(default)]
+    at: Option<String>,
+    #[serde(default)]
+    dose_mg: Option<f64>,
+    #[serde(default)]
+    lot: Option<String>,
+    #[serde(default)]
+    weight_kg: Option<f64>,
+    #[serde(default)]
+    mg_per_kg: Option<f64>,
+    #[serde(default)]
+    override_reason: Option<String>,
+}
+
+/// `POST /api/v1/sessions/{id}/dose`: 409 `bp_gate` when the latest blood pressure before `at` is over the gate.
+pub async fn dose(
+    staff: ClinicStaff,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(body): ApiJson<DoseBody>,
+) -> Result<Response, ApiError> {
+    let id = session_id(&id)?;
+    let at = instant("at", body.at.as_deref(), staff.store.now())?;
+    let ov = Override::from_request(&staff.scope, body.override_reason.as_deref())?;
+    let input =
+        DoseInput { at, dose_mg: body.dose_mg, lot: body.lot, weight_kg: body.weight_kg, mg_per_kg: body.mg_per_kg };
+    let outcome = session::dose(&staff.scope, id, input, ov).await?;
+    let d = &outcome.dose;
+    Ok(created(&json!({
+        "id": d.id,
+        "at": rfc3339(d.given_at)?,
+        "dose_mg": d.dose_mg,
+        "drug": d.drug,
+        "route": d.route,
+        "lot": d.lot_number,
+        "gate": outcome.gate,
+        "override": outcome.override_.as_ref().map(|o| json!({"gate": o.gate, "reason": o.reason, "rules": o.rules, "by": o.overridden_by})),
+        "devices": outcome.devices,
+        "iv": outcome.iv,
+    })))
+}
+
+/// `POST /api/v1/sessions/{id}/pre-checks`: the answers (see the OpenAPI document), evaluated and kept.
+pub async fn pre_checks(
+    staff: ClinicStaff,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(body): ApiJson<Map<String, Value>>,
+) -> Result<Response, ApiError> {
+    let report = session::pre_checks(&staff.scope, session_id(&id)?, body, staff.store.now()).await?;
+    Ok(created(&report))
+}
+
+/// The body of `POST /api/v1/sessions/{id}/adverse-events`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AdverseEventBody {
+    #[serde(default)]
+    at: Option<String>,
+    #[serde(default)]
+    kind: Option<String>,
+    #[serde(default)]
+    severity: Option<String>,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    action_taken: Option<String>,
+    #[serde(default)]
+    reported_externally: Option<bool>,
+}
+
+/// `POST /api/v1/sessions/{id}/adverse-events`.
+pub async fn adverse_event(
+    staff: ClinicStaff,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(body): ApiJson<AdverseEventBody>,
+) -> Result<Response, ApiError> {
+    let id = session_id(&id)?;
+    let at = instant("at", body.at.as_deref(), staff.store.now())?;
+    let kind = body.kind.as_deref().map(str::trim).filter(|k| !k.is_empty());
+    let kind = kind.ok_or_else(|| InvalidInput::new("kind", "is required"))?.to_owned();
+    let severity = body.severity.as_deref().ok_or_else(|| InvalidInput::new("severity", "is required"))?;
+    let severity = AeSeverity::parse(severity.trim()).map_err(|m| InvalidInput::new("severity", m))?;
+    let input = AdverseEventInput {
+        at,
+        kind,
+        severity,
+        description: body.description,
+        action_taken: body.action_taken,
+        reported_externally: body.reported_externally.unwrap_or(false),
+    };
+    let e = session::adverse_event(&staff.scope, id, input).await?;
+    Ok(created(&json!({"id": e.id, "at": rfc3339(e.occurred_at)?, "kind": e.kind, "severity": e.severity})))
+}
+
+/// The body of `POST /api/v1/sessions/{id}/discharge`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DischargeBody {
+    #[serde(default)]
+    at: Option<String>,
+    #[serde(default)]
+    ready_to_leave_at: Option<String>,
+    #[serde(default)]
+    override_reason: Option<String>,
+}
+
+/// `POST /api/v1/sessions/{id}/discharge`: 409 `monitoring_incomplete` before the minimum time or with
+/// criteria unmet (the message lists each).
+pub async fn discharge(
+    staff: ClinicStaff,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(body): ApiJson<DischargeBody>,
+) -> Result<Response, ApiError> {
+    let id = session_id(&id)?;
+    let now = staff.store.now();
+    let at = instant("at", body.at.as_deref(), now)?;
+    let ready = body.ready_to_leave_at.as_deref().map(|r| instant("ready_to_leave_at", Some(r), now)).transpose()?;
+    let ov = Override::from_request(&staff.scope, body.override_reason.as_deref())?;
+    let (s, decision) = session::discharge(&staff.scope, id, at, ready, ov).await?;
+    Ok(private_json(&json!({
+        "id": s.id,
+        "status": s.status,
+        "discharged_at": rfc3339_opt(s.discharged_at)?,
+        "ready_to_leave_minutes": s.ready_to_leave_minutes,
+        "discharge_override_reason": s.discharge_override_reason,
+        "decision": decision,
+    })))
+}

@@ -1,0 +1,277 @@
+//! The SPRAVATO REMS Patient Monitoring Form of a session: drafted from the record (patient, intake, clinic
+//! listing, staff, doses, observations, discharge), completed by staff at submission, checked by the clinical
+//! rules (every required field named when missing), kept as submitted, and listed on the 7-day dashboard.
+//!
+//! Dates for the deadline are the first dose's UTC date: the store keeps no clinic time zone yet.
+
+use std::collections::HashMap;
+
+use ketapath_clinical::InvalidInput;
+use ketapath_clinical::protocols::{LotNumber, Modality};
+use ketapath_clinical::rems::{
+    AdverseEventAnswer, ConcomitantMedications, DashboardEntry, DeviceRecord, FieldView, FormDraft, FormDue,
+    HcpSection, MissingField, PatientMonitoringForm, PatientSection, Prefill, RemsFormSettings, SessionFacts,
+    SettingAddress, SettingSection, SettingType, check, dashboard, draft_from_session,
+};
+use ketapath_store::ClinicScope;
+use ketapath_store::domain::{PatientId, RemsFormRecord, SessionId, StaffId};
+use serde::Serialize;
+use serde_json::{Map, Value};
+use time::{Date, Duration, OffsetDateTime};
+
+use super::session::{Loaded, load};
+use super::{TreatmentError, TreatmentResult, intake};
+
+/// The form of a session as the API shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct FormView {
+    pub session_id: SessionId,
+    pub patient_id: PatientId,
+    /// `draft` until submitted, then `submitted`.
+    pub state: &'static str,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub submitted_at: Option<OffsetDateTime>,
+    pub setting_type: SettingType,
+    pub form: PatientMonitoringForm,
+    /// Every field with its value, whether it is required, its source and confidence.
+    pub fields: Vec<FieldView>,
+    /// What still stops the draft from being submitted (empty once complete).
+    pub missing: Vec<MissingField>,
+    /// Where each pre-filled value came from, or why a value could not be pre-filled.
+    pub prefill: Vec<Prefill>,
+    /// The deadline, when a dose was given.
+    pub deadline: Option<DashboardEntry<String>>,
+}
+
+fn split_name(display: &str) -> (Option<String>, Option<String>) {
+    let mut parts = display.split_whitespace();
+    let first = parts.next().map(str::to_owned);
+    let rest: Vec<&str> = parts.collect();
+    (first, (!rest.is_empty()).then(|| rest.join(" ")))
+}
+
+/// The facts of a loaded session the form is drafted from.
+async fn facts(scope: &ClinicScope, loaded: &Loaded) -> TreatmentResult<SessionFacts> {
+    let session = &loaded.detail.session;
+    let patient = scope.patient(session.patient_id).await?;
+    let intake = scope.intake(session.patient_id).await?;
+    let listing = scope.clinic_listing().await?;
+    // The first treatment is the first session of the patient's first esketamine course.
+    let courses = scope.courses(session.patient_id).await?;
+    let first_course = courses.iter().find(|c| super::course::modality(c) == Ok(Modality::EsketamineNasal));
+    let first_treatment = first_course.is_some_and(|c| c.id == loaded.course.id) && session.number == 1;
+    let monitor: Option<StaffId> =
+        session.discharged_by.or(session.monitored_by).or_else(|| loaded.detail.doses.first().and_then(|d| d.given_by));
+    let staff = scope.staff().await?;
+    let hcp = monitor.and_then(|id| staff.into_iter().find(|s| s.id == id)).map(|s| {
+        let (first_name, last_name) = split_name(&s.display_name);
+        HcpSection { first_name, last_name, phone: None, email: Some(s.email) }
+    });
+    let concomitant_medications: ConcomitantMedications = intake::answer(intake.as_ref(), "concomitant_medications")
+        .and_then(|v| serde_json::from_value(v.clone()).ok())
+        .unwrap_or_default();
+    let first_dose = loaded.first_dose_at;
+    Ok(SessionFacts {
+        setting_type: SettingType::Outpatient,
+        patient: PatientSection {
+            first_name: Some(patient.given_name),
+            middle_initial: None,
+            last_name: Some(patient.family_name),
+            birthdate: Some(patient.birth_date),
+            sex: patient.sex,
+            first_treatment: Some(first_treatment),
+            enrolled: intake::answer(intake.as_ref(), "rems_enrolled").and_then(Value::as_bool),
+        },
+        concomitant_medications,
+        hcp: hcp.unwrap_or_default(),
+        setting: SettingSection {
+            name: Some(listing.name),
+            address: SettingAddress {
+                line1: Some(listing.address.street),
+                line2: None,
+                city: Some(listing.address.city),
+                state: Some(listing.address.state),
+                zip: Some(listing.address.zip),
+            },
+        },
+        devices: loaded
+            .detail
+            .doses
+            .iter()
+            .map(|d| DeviceRecord {
+                given_at: d.given_at,
+                mg: d.dose_mg.round() as u32,
+                lot_number: d.lot_number.as_deref().and_then(|l| LotNumber::parse(l).ok()),
+            })
+            .collect(),
+        observations: loaded.observations.clone(),
+        monitoring_completed_at: session.discharged_at,
+        ready_to_leave_at: first_dose
+            .zip(session.ready_to_leave_minutes)
+            .map(|(first, minutes)| first + Duration::minutes(minutes)),
+        vital_signs: Default::default(),
+        adverse_events: loaded
+            .detail
+            .adverse_events
+            .iter()
+            .map(|e| AdverseEventAnswer { code: e.kind.clone(), occurred: true })
+            .collect(),
+    })
+}
+
+/// Loads an esketamine session and drafts its form; other modalities have no REMS form.
+async fn draft(scope: &ClinicScope, id: SessionId) -> TreatmentResult<(Loaded, FormDraft)> {
+    let loaded = load(scope, id).await?;
+    if loaded.modality != Modality::EsketamineNasal {
+        return Err(TreatmentError::NotApplicable(format!(
+            "the Patient Monitoring Form belongs to esketamine sessions; this session is {}",
+            loaded.modality
+        )));
+    }
+    let facts = facts(scope, &loaded).await?;
+    let draft = draft_from_session(&facts, &RemsFormSettings::default());
+    Ok((loaded, draft))
+}
+
+fn deadline(loaded: &Loaded, submitted: Option<&RemsFormRecord>, today: Date) -> Option<DashboardEntry<String>> {
+    let first = loaded.first_dose_at?;
+    let due = FormDue {
+        key: loaded.detail.session.id.to_text(),
+        setting_type: SettingType::Outpatient,
+        dose_date: first.date(),
+        submitted_on: submitted.map(|s| s.submitted_at.date()),
+    };
+    dashboard(&[due], today).into_iter().next()
+}
+
+/// The form of a session: the submitted one, or the draft with what is still missing.
+pub async fn form(scope: &ClinicScope, id: SessionId, now: OffsetDateTime) -> TreatmentResult<FormView> {
+    let (loaded, draft) = draft(scope, id).await?;
+    let submitted = scope.rems_form(id).await?;
+    let (state, form, missing) = match &submitted {
+        Some(record) => {
+            let form: PatientMonitoringForm = serde_json::from_value(record.form.clone())
+                .map_err(|e| InvalidInput::new("form", format!("the stored form does not decode: {e}")))?;
+            ("submitted", form, Vec::new())
+        }
+        None => ("draft", draft.form.clone(), check(&draft).err().unwrap_or_default()),
+    };
+    Ok(FormView {
+        session_id: id,
+        patient_id: loaded.detail.session.patient_id,
+        state,
+        submitted_at: submitted.as_ref().map(|s| s.submitted_at),
+        setting_type: draft.setting_type,
+        fields: form.fields(),
+        form,
+        missing,
+        prefill: draft.prefill,
+        deadline: deadline(&loaded, submitted.as_ref(), now.date()),
+    })
+}
+
+/// RFC 7386 merge: objects merge key by key, `null` removes, anything else replaces.
+fn merge(target: &mut Value, patch: &Value) {
+    match (target, patch) {
+        (Value::Object(t), Value::Object(p)) => {
+            for (key, value) in p {
+                if value.is_null() {
+                    t.insert(key.clone(), Value::Null);
+                } else {
+                    merge(t.entry(key.clone()).or_insert(Value::Null), value);
+                }
+            }
+        }
+        (t, p) => *t = p.clone(),
+    }
+}
+
+/// Completes the draft with staff answers (`form`: a merge patch of the form; `adverse_effects`: answers by
+/// question code), checks it and records it as submitted now. 422 `rems_form_incomplete` names every missing
+/// field and writes nothing; a second submission is 409.
+pub async fn submit(
+    scope: &ClinicScope,
+    id: SessionId,
+    patch: Option<&Value>,
+    adverse_effects: Option<&Map<String, Value>>,
+    now: OffsetDateTime,
+) -> TreatmentResult<FormView> {
+    let (_, mut draft) = draft(scope, id).await?;
+    if scope.rems_form(id).await?.is_some() {
+        return Err(
+            ketapath_store::StoreError::Conflict("the form of this session is already submitted".to_owned()).into()
+        );
+    }
+    if let Some(patch) = patch {
+        if !patch.is_object() {
+            return Err(InvalidInput::new("form", "must be an object with the form's sections").into());
+        }
+        let mut document = serde_json::to_value(&draft.form).map_err(|e| InvalidInput::new("form", e.to_string()))?;
+        merge(&mut document, patch);
+        draft.form = crate::extract::parse_json(document.to_string().as_bytes()).map_err(|e| match e {
+            crate::error::ApiError::InvalidInput(i) => InvalidInput::new(format!("form.{}", i.field), i.message),
+            other => InvalidInput::new("form", other.to_string()),
+        })?;
+    }
+    if let Some(answers) = adverse_effects {
+        let mut known: HashMap<&str, usize> = HashMap::new();
+        for (i, a) in draft.form.adverse_effects.iter().enumerate() {
+            known.insert(a.question.code.as_str(), i);
+        }
+        let mut updates = Vec::new();
+        for (code, value) in answers {
+            let field = format!("adverse_effects.{code}");
+            let index =
+                *known.get(code.as_str()).ok_or_else(|| InvalidInput::new(&field, "is not a question of the form"))?;
+            let answer = value.as_bool().ok_or_else(|| InvalidInput::new(&field, "must be true or false"))?;
+            updates.push((index, answer));
+        }
+        for (index, answer) in updates {
+            draft.form.adverse_effects[index].answer = Some(answer);
+        }
+    }
+    let complete = check(&draft).map_err(|missing| TreatmentError::RemsIncomplete {
+        field: missing.first().map(|m| m.path.clone()).unwrap_or_default(),
+        message: format!(
+            "the form cannot be submitted until every required field is complete: {}",
+            missing.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
+        ),
+    })?;
+    let submitted = complete.submit(now);
+    let document = serde_json::to_value(submitted.form()).map_err(|e| InvalidInput::new("form", e.to_string()))?;
+    scope.submit_rems_form(id, &document, submitted.submitted_at()).await?;
+    form(scope, id, now).await
+}
+
+/// A dashboard line: the deadline entry and the patient.
+#[derive(Debug, Clone, Serialize)]
+pub struct DueForm {
+    pub session_id: String,
+    pub patient_id: PatientId,
+    #[serde(flatten)]
+    pub entry: DashboardEntry<String>,
+}
+
+/// The esketamine sessions whose forms are still to be submitted, overdue first, then by days left.
+pub async fn due(scope: &ClinicScope, today: Date) -> TreatmentResult<Vec<DueForm>> {
+    let sessions = scope.dosed_sessions(Modality::EsketamineNasal.code()).await?;
+    let patients: HashMap<String, PatientId> =
+        sessions.iter().map(|s| (s.session_id.to_text(), s.patient_id)).collect();
+    let forms: Vec<FormDue<String>> = sessions
+        .iter()
+        .map(|s| FormDue {
+            key: s.session_id.to_text(),
+            setting_type: SettingType::Outpatient,
+            dose_date: s.first_dose_at.date(),
+            submitted_on: s.form_submitted_at.map(|t| t.date()),
+        })
+        .collect();
+    Ok(dashboard(&forms, today)
+        .into_iter()
+        .filter(|e| e.status.is_open())
+        .filter_map(|entry| {
+            let patient_id = *patients.get(&entry.key)?;
+            Some(DueForm { session_id: entry.key.clone(), patient_id, entry })
+        })
+        .collect())
+}

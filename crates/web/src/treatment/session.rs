@@ -1,0 +1,436 @@
+//! Supervised sessions: start one on the patient's open course, record pre-checks, timed observations, the dose
+//! (behind the blood-pressure gate), adverse events, and the discharge (behind the minimum monitoring time and
+//! the clinic's criteria), with the live monitoring status (minutes since the dose, the 40-minute blood pressure).
+
+use ketapath_clinical::InvalidInput;
+use ketapath_clinical::protocols::bp_gate::gate_rule;
+use ketapath_clinical::protocols::observation::latest;
+use ketapath_clinical::protocols::{
+    Blocking, DevicePlan, DischargeDecision, EsketamineIndication, GateDecision, LotNumber, MaintenanceFrequency,
+    Modality, MonitoringStatus, Observation, ObservationRecord, PreCheckAnswers, PreCheckReport, ProtocolSettings,
+    bp_gate, discharge_check, esketamine_devices, evaluate_pre_checks, iv_dose, monitoring_status,
+    ready_to_leave_minutes,
+};
+use ketapath_store::ClinicScope;
+use ketapath_store::domain::{
+    AdverseEvent, AeSeverity, Course, CourseStatus, Discharge, DoseRecord, Gate, GateOverride, Measurement,
+    NewAdverseEvent, NewDose, NewGateOverride, NewObservation, NewSession, PatientId, Session, SessionDetail,
+    SessionId, SessionStatus,
+};
+use serde::Serialize;
+use serde_json::{Value, json};
+use time::OffsetDateTime;
+
+use super::course::{self, CourseRequest};
+use super::{Override, TreatmentError, TreatmentResult, intake, protocol_settings};
+
+/// A session with what the rules need: its course's modality, the clinic's settings, the observations as the
+/// clinical rules read them and the time of the first dose.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub detail: SessionDetail,
+    pub course: Course,
+    pub modality: Modality,
+    pub settings: ProtocolSettings,
+    pub observations: Vec<Observation>,
+    pub first_dose_at: Option<OffsetDateTime>,
+}
+
+/// A stored measurement as the clinical rules read it. Values were checked by the same rules on the way in.
+fn clinical(o: &ketapath_store::domain::Observation) -> Option<Observation> {
+    let base = Observation::at(o.observed_at);
+    match &o.measurement {
+        Measurement::BloodPressure { systolic, diastolic } => base.with_blood_pressure(*systolic, *diastolic).ok(),
+        Measurement::HeartRate { bpm } => base.with_heart_rate(*bpm).ok(),
+        Measurement::Spo2 { percent } => base.with_spo2(*percent).ok(),
+        Measurement::Moaas { score } => base.with_moaas(*score).ok(),
+        Measurement::Cadss { total } => base.with_cadss(*total).ok(),
+        Measurement::RespiratoryRate { .. } | Measurement::Note { .. } => None,
+    }
+}
+
+/// Loads a session of this clinic with its course, modality, settings and observations.
+pub async fn load(scope: &ClinicScope, id: SessionId) -> TreatmentResult<Loaded> {
+    let detail = scope.session(id).await?;
+    let course = scope.course(detail.session.course_id).await?;
+    let modality = course::modality(&course)?;
+    let settings = protocol_settings(scope).await?;
+    let observations = detail.observations.iter().filter_map(clinical).collect();
+    let first_dose_at = detail.doses.iter().map(|d| d.given_at).min();
+    Ok(Loaded { detail, course, modality, settings, observations, first_dose_at })
+}
+
+fn refuse_if_completed(loaded: &Loaded) -> TreatmentResult<()> {
+    if matches!(loaded.detail.session.status, SessionStatus::Completed | SessionStatus::Aborted) {
+        return Err(TreatmentError::NotApplicable(format!(
+            "the session is {}: nothing more can be charted on it",
+            loaded.detail.session.status
+        )));
+    }
+    Ok(())
+}
+
+/// Starts a session of `modality` for a patient: on the patient's open (planned or active) course of that
+/// modality, the latest one, or on a new course planned from today when there is none (which a
+/// contraindication blocks like any course).
+pub async fn start(
+    scope: &ClinicScope,
+    patient: PatientId,
+    modality: Modality,
+    now: OffsetDateTime,
+    ov: Option<Override>,
+) -> TreatmentResult<(Session, Course)> {
+    let courses = scope.courses(patient).await?;
+    let mut course = match course::open_course(&courses, modality) {
+        Some(c) => c.clone(),
+        None => {
+            let request = CourseRequest {
+                modality,
+                start: now.date(),
+                weeks: None,
+                maintenance: MaintenanceFrequency::Weekly,
+                with_psychotherapy: false,
+            };
+            course::create(scope, patient, &request, ov).await?.0
+        }
+    };
+    if course.status == CourseStatus::Planned {
+        course = scope.set_course_status(course.id, CourseStatus::Active, None, None).await?;
+    }
+    let session =
+        scope.create_session(NewSession { course_id: course.id, scheduled_at: None, monitored_by: None }).await?;
+    Ok((session, course))
+}
+
+/// Measures taken at one moment, checked; `note` carries dissociation or sedation notes in words.
+#[derive(Debug, Clone)]
+pub struct ObservationInput {
+    pub record: ObservationRecord,
+    pub note: Option<String>,
+}
+
+/// The longest note kept, in characters.
+const MAX_NOTE_CHARS: usize = 2000;
+
+/// Records the measures of one moment; at least one is needed.
+pub async fn observe(
+    scope: &ClinicScope,
+    id: SessionId,
+    input: ObservationInput,
+) -> TreatmentResult<Vec<ketapath_store::domain::Observation>> {
+    let checked = Observation::try_from(input.record)?;
+    let loaded = load(scope, id).await?;
+    refuse_if_completed(&loaded)?;
+    let at = checked.time();
+    let minutes_after_dose = loaded.first_dose_at.filter(|d| *d <= at).map(|d| (at - d).whole_minutes());
+    let mut measures = Vec::new();
+    if let Some(bp) = checked.blood_pressure() {
+        measures.push(Measurement::BloodPressure { systolic: bp.systolic(), diastolic: bp.diastolic() });
+    }
+    if let Some(bpm) = checked.heart_rate() {
+        measures.push(Measurement::HeartRate { bpm });
+    }
+    if let Some(percent) = checked.spo2() {
+        measures.push(Measurement::Spo2 { percent });
+    }
+    if let Some(score) = checked.moaas() {
+        measures.push(Measurement::Moaas { score });
+    }
+    if let Some(total) = checked.cadss() {
+        measures.push(Measurement::Cadss { total });
+    }
+    if let Some(note) = input.note.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
+        if note.chars().count() > MAX_NOTE_CHARS {
+            return Err(InvalidInput::new("note", format!("must be at most {MAX_NOTE_CHARS} characters")).into());
+        }
+        measures.push(Measurement::Note { text: note.to_owned() });
+    }
+    if measures.is_empty() {
+        return Err(InvalidInput::new(
+            "",
+            "an observation needs at least one of systolic and diastolic, heart_rate, spo2, moaas, cadss or note",
+        )
+        .into());
+    }
+    let new = measures
+        .into_iter()
+        .map(|measurement| NewObservation { session_id: id, observed_at: at, minutes_after_dose, measurement })
+        .collect();
+    Ok(scope.record_observations(new).await?)
+}
+
+/// A dose to give, as the request carries it.
+#[derive(Debug, Clone)]
+pub struct DoseInput {
+    pub at: OffsetDateTime,
+    pub dose_mg: Option<f64>,
+    pub lot: Option<String>,
+    pub weight_kg: Option<f64>,
+    pub mg_per_kg: Option<f64>,
+}
+
+/// A recorded dose with how it was decided.
+#[derive(Debug, Clone, Serialize)]
+pub struct DoseOutcome {
+    pub dose: DoseRecord,
+    pub gate: GateDecision,
+    pub override_: Option<GateOverride>,
+    /// For esketamine: the devices and their five-minute spacing.
+    pub devices: Option<DevicePlan>,
+    /// For IV ketamine: the dose computed from the weight.
+    pub iv: Option<ketapath_clinical::protocols::IvDose>,
+}
+
+/// The previous esketamine doses of the course, oldest first, for the device rules (84 mg only after 56 mg).
+async fn prior_doses(scope: &ClinicScope, loaded: &Loaded) -> TreatmentResult<Vec<u32>> {
+    let mut doses = Vec::new();
+    for session in scope.sessions(loaded.course.id).await? {
+        if session.id == loaded.detail.session.id {
+            continue;
+        }
+        for d in scope.session(session.id).await?.doses {
+            // Stored esketamine doses are whole milligrams; the device rules refuse anything else by name.
+            doses.push(d.dose_mg.round() as u32);
+        }
+    }
+    Ok(doses)
+}
+
+fn whole_mg(dose: f64) -> Result<u32, InvalidInput> {
+    if dose.fract() != 0.0 || !(1.0..=1000.0).contains(&dose) {
+        return Err(InvalidInput::new("dose_mg", "must be a whole number of milligrams"));
+    }
+    Ok(dose as u32)
+}
+
+/// Records a dose. The latest blood pressure at or before the dose must pass the clinic's gate (none recorded
+/// blocks as well); a prescriber's override passes a blocked gate and is kept with the dose.
+pub async fn dose(
+    scope: &ClinicScope,
+    id: SessionId,
+    input: DoseInput,
+    ov: Option<Override>,
+) -> TreatmentResult<DoseOutcome> {
+    let loaded = load(scope, id).await?;
+    refuse_if_completed(&loaded)?;
+    let settings = &loaded.settings;
+    let (mg, devices, iv, drug, route) = match loaded.modality {
+        Modality::EsketamineNasal => {
+            let requested = whole_mg(input.dose_mg.ok_or_else(|| InvalidInput::new("dose_mg", "is required"))?)?;
+            let lot = input.lot.as_deref().unwrap_or_default();
+            LotNumber::parse(lot).map_err(|e| InvalidInput::new("lot", e.message))?;
+            let prior = prior_doses(scope, &loaded).await?;
+            let plan = esketamine_devices(requested, EsketamineIndication::Trd, &prior, settings)?;
+            (f64::from(requested), Some(plan), None, "esketamine", "intranasal")
+        }
+        Modality::IvKetamine => match (input.dose_mg, input.weight_kg) {
+            (Some(mg), _) => (mg, None, None, "ketamine", "iv"),
+            (None, Some(weight)) => {
+                let per_kg = input.mg_per_kg.unwrap_or(settings.values().iv.mg_per_kg_default);
+                let computed = iv_dose(weight, per_kg, settings)?;
+                (computed.dose_mg, None, Some(computed), "ketamine", "iv")
+            }
+            (None, None) => return Err(InvalidInput::new("dose_mg", "give dose_mg or weight_kg").into()),
+        },
+        Modality::ImKetamine | Modality::OralKetamine => {
+            let mg = input.dose_mg.ok_or_else(|| InvalidInput::new("dose_mg", "is required"))?;
+            let route = if loaded.modality == Modality::ImKetamine { "im" } else { "oral" };
+            (mg, None, None, "ketamine", route)
+        }
+    };
+    if !mg.is_finite() || mg <= 0.0 {
+        return Err(InvalidInput::new("dose_mg", "must be a positive number").into());
+    }
+    let gate = match latest(&loaded.observations, input.at, Observation::blood_pressure) {
+        Some((_, bp)) => bp_gate(loaded.modality, bp, settings),
+        None => GateDecision::Blocked {
+            reason: "no blood pressure is recorded before the dose: record one, or a prescriber decides".to_owned(),
+            rule: gate_rule(loaded.modality).reference(),
+        },
+    };
+    let new_override = match (&gate, ov) {
+        (GateDecision::Pass { .. }, _) => None,
+        (GateDecision::Blocked { .. }, Some(ov)) => Some(NewGateOverride {
+            session_id: id,
+            gate: Gate::BpGate,
+            reason: ov.reason,
+            rules: gate.blocking_rules().iter().map(ToString::to_string).collect(),
+            at: input.at,
+        }),
+        (GateDecision::Blocked { reason, .. }, None) => {
+            return Err(TreatmentError::BpGate(format!(
+                "{reason}; a prescriber may pass the gate with override_reason"
+            )));
+        }
+    };
+    let new = NewDose {
+        session_id: id,
+        given_at: input.at,
+        drug: drug.to_owned(),
+        dose_mg: mg,
+        route: route.to_owned(),
+        lot_number: input.lot.map(|l| l.trim().to_owned()).filter(|l| !l.is_empty()),
+    };
+    let (dose, override_) = scope.record_dose_with_override(new, new_override.as_ref()).await?;
+    Ok(DoseOutcome { dose, gate, override_, devices, iv })
+}
+
+/// The pre-dose checks: the answers as sent (missing `dose_at` is now, missing `nasal_medication` is not asked,
+/// missing `pregnancy` and `rems_enrolled` come from the intake), evaluated and kept with the session. A blood
+/// pressure among the answers is also recorded as an observation now, so the dose gate sees it.
+pub async fn pre_checks(
+    scope: &ClinicScope,
+    id: SessionId,
+    mut answers: serde_json::Map<String, Value>,
+    now: OffsetDateTime,
+) -> TreatmentResult<PreCheckReport> {
+    let loaded = load(scope, id).await?;
+    refuse_if_completed(&loaded)?;
+    let intake = scope.intake(loaded.detail.session.patient_id).await?;
+    let now_text = rfc3339(now)?;
+    answers.entry("dose_at").or_insert(Value::String(now_text.clone()));
+    answers.entry("nasal_medication").or_insert(json!({"answer": "not_asked"}));
+    let pregnancy = match intake::answer(intake.as_ref(), "pregnancy_potential").and_then(Value::as_bool) {
+        Some(false) => "not_applicable",
+        _ => "unknown",
+    };
+    answers.entry("pregnancy").or_insert(json!(pregnancy));
+    if let Some(enrolled) = intake::answer(intake.as_ref(), "rems_enrolled") {
+        answers.entry("rems_enrolled").or_insert(enrolled.clone());
+    }
+    let raw = Value::Object(answers);
+    let parsed: PreCheckAnswers = crate::extract::parse_json(raw.to_string().as_bytes()).map_err(|e| match e {
+        crate::error::ApiError::InvalidInput(i) => TreatmentError::Invalid(i),
+        other => TreatmentError::Invalid(InvalidInput::new("", other.to_string())),
+    })?;
+    let report = evaluate_pre_checks(loaded.modality, &parsed, &loaded.settings);
+    if let Some(bp) = parsed.blood_pressure {
+        let record = ObservationRecord {
+            at: now,
+            systolic: Some(bp.systolic()),
+            diastolic: Some(bp.diastolic()),
+            heart_rate: None,
+            spo2: None,
+            moaas: None,
+            cadss: None,
+        };
+        observe(scope, id, ObservationInput { record, note: None }).await?;
+    }
+    let document = json!({"answers": parsed, "report": report, "recorded_at": now_text});
+    scope.set_session_pre_checks(id, &document).await?;
+    Ok(report)
+}
+
+fn rfc3339(at: OffsetDateTime) -> TreatmentResult<String> {
+    at.format(&time::format_description::well_known::Rfc3339)
+        .map_err(|e| TreatmentError::Invalid(InvalidInput::new("dose_at", e.to_string())))
+}
+
+/// An adverse event during the session, as the request carries it.
+#[derive(Debug, Clone)]
+pub struct AdverseEventInput {
+    pub at: OffsetDateTime,
+    pub kind: String,
+    pub severity: AeSeverity,
+    pub description: Option<String>,
+    pub action_taken: Option<String>,
+    pub reported_externally: bool,
+}
+
+/// Records an adverse event of the session's patient.
+pub async fn adverse_event(
+    scope: &ClinicScope,
+    id: SessionId,
+    input: AdverseEventInput,
+) -> TreatmentResult<AdverseEvent> {
+    let detail = scope.session(id).await?;
+    Ok(scope
+        .record_adverse_event(NewAdverseEvent {
+            patient_id: detail.session.patient_id,
+            session_id: Some(id),
+            occurred_at: input.at,
+            kind: input.kind,
+            severity: input.severity,
+            description: input.description,
+            action_taken: input.action_taken,
+            reported_externally: input.reported_externally,
+        })
+        .await?)
+}
+
+/// Discharges the patient at `at`: refused with 409 `monitoring_incomplete` before the minimum monitoring time
+/// after the first dose or with a criterion unmet, unless a prescriber overrides. For esketamine the REMS
+/// question "when would this patient have been ready to leave" (`ready_to_leave_at`) is required.
+pub async fn discharge(
+    scope: &ClinicScope,
+    id: SessionId,
+    at: OffsetDateTime,
+    ready_to_leave_at: Option<OffsetDateTime>,
+    ov: Option<Override>,
+) -> TreatmentResult<(Session, DischargeDecision)> {
+    let loaded = load(scope, id).await?;
+    refuse_if_completed(&loaded)?;
+    let first = loaded.first_dose_at.ok_or_else(|| {
+        TreatmentError::NoDose("no dose is recorded for this session: there is nothing to discharge from".to_owned())
+    })?;
+    let decision = discharge_check(loaded.modality, first, at, &loaded.observations, &loaded.settings)?;
+    let override_ = match (decision.allowed, ov) {
+        (true, _) => None,
+        (false, Some(ov)) => Some(NewGateOverride {
+            session_id: id,
+            gate: Gate::Discharge,
+            reason: ov.reason,
+            rules: decision.blocking_rules().iter().map(ToString::to_string).collect(),
+            at,
+        }),
+        (false, None) => {
+            let unmet: Vec<String> = decision.unmet.iter().map(|u| format!("{} ({})", u.message, u.code)).collect();
+            return Err(TreatmentError::MonitoringIncomplete(format!(
+                "the patient may not leave yet: {}",
+                unmet.join("; ")
+            )));
+        }
+    };
+    let ready_minutes = match (ready_to_leave_at, loaded.modality) {
+        (Some(ready), _) => Some(i64::from(ready_to_leave_minutes(first, ready)?)),
+        (None, Modality::EsketamineNasal) => {
+            return Err(InvalidInput::new(
+                "ready_to_leave_at",
+                "is required after esketamine: when would the patient have been ready to leave without the 2-hour \
+                 minimum (the REMS evaluation question)",
+            )
+            .into());
+        }
+        (None, _) => None,
+    };
+    let session =
+        scope.discharge_session(id, &Discharge { at, ready_to_leave_minutes: ready_minutes, override_ }).await?;
+    Ok((session, decision))
+}
+
+/// What the session page shows now: the record, minutes since the dose and what is due next, and whether the
+/// patient could be discharged now.
+#[derive(Debug, Clone, Serialize)]
+pub struct SessionView {
+    pub modality: Modality,
+    pub monitoring: Option<MonitoringStatus>,
+    pub discharge_now: Option<DischargeDecision>,
+}
+
+/// The live state of a loaded session at `now`.
+pub fn view(loaded: &Loaded, now: OffsetDateTime) -> TreatmentResult<SessionView> {
+    let (monitoring, discharge_now) = match loaded.first_dose_at {
+        Some(first) if first <= now => {
+            let status = monitoring_status(loaded.modality, first, now, &loaded.observations, &loaded.settings)?;
+            let open = !matches!(loaded.detail.session.status, SessionStatus::Completed | SessionStatus::Aborted);
+            let decision = if open {
+                Some(discharge_check(loaded.modality, first, now, &loaded.observations, &loaded.settings)?)
+            } else {
+                None
+            };
+            (Some(status), decision)
+        }
+        _ => (None, None),
+    };
+    Ok(SessionView { modality: loaded.modality, monitoring, discharge_now })
+}

@@ -1,0 +1,594 @@
+//! The treatment workflow end to end through the API, on SQLite and PostgreSQL, with the store's clock moved by
+//! hand: intake, course, a full esketamine session with the 40-minute check, a refused early discharge, a valid
+//! discharge and the REMS form; then the gates (blood pressure, contraindication) with prescriber overrides
+//! refused to nurses, charting in the future refused, and another clinic's records answering 404 on every route.
+
+// Test helpers may unwrap: a panic there is a failed test with its cause.
+#![allow(clippy::unwrap_used, clippy::print_stdout)]
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use ketapath_clinical::rems::FIELDS;
+use ketapath_store::domain::{Actor, NewApiToken, NewStaffUser, Origin, Role};
+use ketapath_store::{
+    DatabaseUrl, ListingAuthor, ManualClock, OpenMode, Store, StoreOptions, api_token_hash, new_api_token_secret,
+};
+use serde_json::{Value, json};
+use sqlx::Connection;
+use time::macros::datetime;
+use time::{Duration, OffsetDateTime};
+
+use crate::support::*;
+
+const PG_ENV: &str = "KETAPATH_TEST_POSTGRES_URL";
+const T0: OffsetDateTime = datetime!(2026-11-27 09:00 UTC);
+
+/// A throw-away PostgreSQL database, dropped (with FORCE) with this value.
+struct PgDb {
+    admin_url: String,
+    name: String,
+}
+
+impl Drop for PgDb {
+    fn drop(&mut self) {
+        let (admin_url, name) = (self.admin_url.clone(), self.name.clone());
+        let _ = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            rt.block_on(async {
+                if let Ok(mut conn) = sqlx::PgConnection::connect(&admin_url).await {
+                    let _ =
+                        sqlx::raw_sql(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut conn).await;
+                }
+            });
+        })
+        .join();
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+struct Fixture {
+    app: Router,
+    store: Store,
+    clock: Arc<ManualClock>,
+    _dir: tempfile::TempDir,
+    _pg: Option<PgDb>,
+}
+
+struct Staff {
+    token: String,
+    actor: Actor,
+}
+
+impl Fixture {
+    /// A migrated store on `backend` with clinics A and B; `None` when PostgreSQL is not configured (never
+    /// under `CI=true`).
+    async fn new(backend: Backend) -> Option<Self> {
+        let dir = tempfile::tempdir().unwrap();
+        let clock = Arc::new(ManualClock::new(T0));
+        let options = StoreOptions { clock: clock.clone(), ..StoreOptions::default() };
+        let (store, pg) = match backend {
+            Backend::Sqlite => {
+                let url = DatabaseUrl::Sqlite { path: dir.path().join("k.db") };
+                (Store::open_with(&url, OpenMode::CreateIfMissing, options).await.unwrap(), None)
+            }
+            Backend::Postgres => {
+                let Ok(admin_url) = std::env::var(PG_ENV) else {
+                    assert!(std::env::var("CI").as_deref() != Ok("true"), "{PG_ENV} is unset under CI=true");
+                    println!("skipped: {PG_ENV} unset");
+                    return None;
+                };
+                let name = format!("ketapath_web_{}", uuid::Uuid::now_v7().simple());
+                let mut conn = sqlx::PgConnection::connect(&admin_url).await.unwrap();
+                sqlx::raw_sql(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.unwrap();
+                conn.close().await.ok();
+                let (prefix, _) = admin_url.rsplit_once('/').unwrap();
+                let url = DatabaseUrl::Postgres { url: format!("{prefix}/{name}") };
+                let pg = PgDb { admin_url: admin_url.clone(), name };
+                (Store::open_with(&url, OpenMode::MustExist, options).await.unwrap(), Some(pg))
+            }
+        };
+        store.migrate().await.unwrap();
+        store
+            .upsert_clinics(
+                &[clinic("clinic-a", 40.7, -74.0), clinic("clinic-b", 41.0, -73.9)],
+                ListingAuthor::AdminCli,
+            )
+            .await
+            .unwrap();
+        let directory = ketapath_web::Directory::load(store.clone()).await.unwrap();
+        let app = ketapath_web::app(ketapath_web::AppState::new(Default::default()).with_directory(directory));
+        Some(Fixture { app, store, clock, _dir: dir, _pg: pg })
+    }
+
+    async fn staff(&self, name: &str, role: Role, clinic: &str) -> Staff {
+        let admin = self.store.unscoped_for_admin_cli_and_tests();
+        let user = admin
+            .create_staff_user(NewStaffUser {
+                clinic_id: Some(ketapath_directory::ClinicId::parse(clinic).unwrap()),
+                email: format!("{}@{clinic}.example", name.to_lowercase().replace(' ', ".")),
+                display_name: name.to_owned(),
+                role,
+                password_hash: None,
+            })
+            .await
+            .unwrap();
+        let token = new_api_token_secret().unwrap();
+        admin
+            .create_api_token(NewApiToken {
+                user_id: user.id,
+                name: "test".to_owned(),
+                token_hash: api_token_hash(&token),
+                expires_at: None,
+            })
+            .await
+            .unwrap();
+        Staff { token, actor: Actor { user_id: user.id, clinic_id: user.clinic_id, role, origin: Origin::test() } }
+    }
+
+    async fn call(&self, method: Method, uri: &str, who: Option<&Staff>, body: Option<Value>) -> Reply {
+        let mut builder = Request::builder().method(method).uri(uri);
+        if let Some(who) = who {
+            builder = builder.header(header::AUTHORIZATION, format!("Bearer {}", who.token));
+        }
+        let body = match body {
+            Some(v) => {
+                builder = builder.header(header::CONTENT_TYPE, "application/json");
+                Body::from(v.to_string())
+            }
+            None => Body::empty(),
+        };
+        send(&self.app, from_peer(builder.body(body).unwrap(), [192, 0, 2, 9])).await
+    }
+
+    async fn ok(&self, method: Method, uri: &str, who: &Staff, body: Option<Value>, status: StatusCode) -> Value {
+        let reply = self.call(method.clone(), uri, Some(who), body).await;
+        assert_eq!(reply.status, status, "{method} {uri}: {}", reply.text());
+        reply.json()
+    }
+
+    /// Sets the store's clock to `minutes` after T0.
+    fn at(&self, minutes: i64) {
+        self.clock.set(T0 + Duration::minutes(minutes));
+    }
+
+    async fn patient(&self, who: &Staff) -> String {
+        let body = json!({"given_name": "Ada", "family_name": "Example", "birth_date": "1980-04-01", "sex": "female"});
+        let p = self.ok(Method::POST, "/api/v1/patients", who, Some(body), StatusCode::CREATED).await;
+        p["id"].as_str().unwrap().to_owned()
+    }
+
+    async fn finish(self) {
+        let report = self.store.verify().await.unwrap();
+        assert!(report.is_ok(), "{report:?}");
+        self.store.close().await;
+    }
+}
+
+fn rfc(minutes: i64) -> String {
+    (T0 + Duration::minutes(minutes)).format(&time::format_description::well_known::Rfc3339).unwrap()
+}
+
+fn phq9(total: u8) -> Vec<u8> {
+    // Spread `total` over the 9 items, at most 3 each, item 9 last.
+    let mut items = vec![0u8; 9];
+    let mut left = total;
+    for item in items.iter_mut().take(8) {
+        let v = left.min(3);
+        *item = v;
+        left -= v;
+    }
+    items[8] = left;
+    items
+}
+
+async fn workflow(backend: Backend) {
+    let Some(f) = Fixture::new(backend).await else { return };
+    let nurse = f.staff("Nora Nurse", Role::Nurse, "clinic-a").await;
+    let p = f.patient(&nurse).await;
+
+    // Intake: two failed adequate trials meet the TRD definition; the Maudsley score is computed with its rules.
+    let intake = json!({
+        "trials": [
+            {"drug": "sertraline", "dose_mg_per_day": 150, "weeks": 10, "improvement": "none"},
+            {"drug": "venlafaxine", "dose_mg_per_day": 225, "weeks": 8, "improvement": "partial"}
+        ],
+        "episode_months": 18, "severity": "moderate", "conditions": [], "rems_enrolled": true,
+        "pregnancy_potential": false, "research_consent": true,
+        "concomitant_medications": {"benzodiazepines": false, "non_benzodiazepine_sedative_hypnotics": false,
+            "psychostimulants": false, "maois": false, "respiratory_depressants": false}
+    });
+    let doc = f.ok(Method::PUT, &format!("/api/v1/patients/{p}/intake"), &nurse, Some(intake), StatusCode::OK).await;
+    assert_eq!(doc["computed"]["trd"]["trd"], "meets_definition", "{doc}");
+    assert!(doc["computed"]["maudsley"]["total"].as_u64().is_some(), "{doc}");
+    assert_eq!(doc["computed"]["contraindications"], json!([]));
+
+    // Baseline PHQ-9 of 20, the day before; the context is stored and shown with the intake.
+    let body = json!({"instrument": "phq9", "items": phq9(20), "taken_at": rfc(-24 * 60), "context": "baseline"});
+    f.ok(Method::POST, &format!("/api/v1/patients/{p}/assessments"), &nurse, Some(body), StatusCode::CREATED).await;
+    let doc = f.ok(Method::GET, &format!("/api/v1/patients/{p}/intake"), &nurse, None, StatusCode::OK).await;
+    assert_eq!(doc["baseline"][0]["total"], 20);
+
+    // The course: twice weekly for weeks 1-4, weekly for 5-8, then weekly to week 12: 16 sessions.
+    let body = json!({"modality": "esketamine_nasal", "start_date": "2026-11-27"});
+    let course =
+        f.ok(Method::POST, &format!("/api/v1/patients/{p}/courses"), &nurse, Some(body), StatusCode::CREATED).await;
+    let schedule = course["schedule"].as_array().unwrap();
+    assert_eq!(schedule.len(), 16);
+    assert_eq!((schedule[0]["date"].as_str(), schedule[1]["date"].as_str()), (Some("2026-11-27"), Some("2026-11-30")));
+    assert_eq!(schedule[8]["date"], "2026-12-25", "week 5 is weekly");
+
+    // The session attaches to that course.
+    let s = f
+        .ok(
+            Method::POST,
+            &format!("/api/v1/patients/{p}/sessions"),
+            &nurse,
+            Some(json!({"modality": "esketamine_nasal"})),
+            StatusCode::CREATED,
+        )
+        .await;
+    assert_eq!(s["course_id"], course["id"]);
+    assert_eq!(s["number"], 1);
+    let sid = s["id"].as_str().unwrap().to_owned();
+    let url = |tail: &str| format!("/api/v1/sessions/{sid}{tail}");
+
+    // Pre-checks at T0 with a blood pressure within the gate; it is recorded as an observation.
+    let checks = json!({"last_food_at": rfc(-180), "last_liquid_at": rfc(-60), "transport_home_arranged": true,
+        "blood_pressure": {"systolic": 128, "diastolic": 82}});
+    let report = f.ok(Method::POST, &url("/pre-checks"), &nurse, Some(checks), StatusCode::CREATED).await;
+    assert_eq!(report["dosing_blocked"], false, "{report}");
+
+    // The dose at T0+5: 56 mg, two devices five minutes apart.
+    f.at(5);
+    let dose = f
+        .ok(Method::POST, &url("/dose"), &nurse, Some(json!({"dose_mg": 56, "lot": "AB123"})), StatusCode::CREATED)
+        .await;
+    assert_eq!(dose["gate"]["decision"], "pass");
+    assert_eq!(dose["devices"]["devices"].as_array().unwrap().len(), 2);
+    assert_eq!(dose["devices"]["devices"][1]["offset_minutes"], 5);
+
+    // Forty minutes after the dose the blood pressure is due and shown as the next item.
+    f.at(45);
+    let view = f.ok(Method::GET, &url(""), &nurse, None, StatusCode::OK).await;
+    assert_eq!(view["monitoring"]["minutes_since_dose"], 40);
+    assert_eq!(view["monitoring"]["next_due"]["what"], "blood_pressure");
+    assert_eq!(view["monitoring"]["next_due"]["minute"], 40);
+    assert_eq!(view["monitoring"]["next_due"]["status"], "due");
+    let obs = json!({"systolic": 150, "diastolic": 95, "heart_rate": 84, "spo2": 97, "moaas": 4, "cadss": 12});
+    let reply = f.ok(Method::POST, &url("/observations"), &nurse, Some(obs), StatusCode::CREATED).await;
+    assert_eq!(reply["minutes_after_dose"], 40);
+    assert_eq!(reply["monitoring"]["next_due"]["what"], "pre_discharge_vitals", "{reply}");
+
+    // At 90 minutes, calm and alert, but before the two hours: refused, naming the minimum time.
+    f.at(95);
+    let obs = json!({"systolic": 132, "diastolic": 84, "spo2": 98, "moaas": 5, "cadss": 1});
+    f.ok(Method::POST, &url("/observations"), &nurse, Some(obs), StatusCode::CREATED).await;
+    let early =
+        f.call(Method::POST, &url("/discharge"), Some(&nurse), Some(json!({"ready_to_leave_at": rfc(90)}))).await;
+    let error = assert_error(&early, StatusCode::CONFLICT, "monitoring_incomplete");
+    assert!(error["message"].as_str().unwrap().contains("minimum_time"), "{error}");
+
+    // At 125 minutes with the pre-discharge vitals: discharged, with the REMS evaluation answer.
+    f.at(130);
+    let obs = json!({"systolic": 130, "diastolic": 80, "spo2": 98, "moaas": 5, "cadss": 0});
+    f.ok(Method::POST, &url("/observations"), &nurse, Some(obs), StatusCode::CREATED).await;
+    let done = f
+        .ok(Method::POST, &url("/discharge"), &nurse, Some(json!({"ready_to_leave_at": rfc(90)})), StatusCode::OK)
+        .await;
+    assert_eq!(done["status"], "completed");
+    assert_eq!(done["ready_to_leave_minutes"], 85);
+    let again =
+        f.call(Method::POST, &url("/discharge"), Some(&nurse), Some(json!({"ready_to_leave_at": rfc(90)}))).await;
+    assert_error(&again, StatusCode::CONFLICT, "not_applicable");
+
+    // The form, drafted from the session: the three readings, the duration, the evaluation answer, the lot.
+    let form = f.ok(Method::GET, &url("/rems-form"), &nurse, None, StatusCode::OK).await;
+    assert_eq!(form["state"], "draft");
+    let bp = &form["form"]["blood_pressure"];
+    assert_eq!(bp["prior_to_administration"], json!({"systolic": 128, "diastolic": 82}));
+    assert_eq!(bp["post_40_min"], json!({"systolic": 150, "diastolic": 95}));
+    assert_eq!(bp["prior_to_completion"], json!({"systolic": 130, "diastolic": 80}));
+    assert_eq!(form["form"]["treatment_duration_minutes"], 125);
+    assert_eq!(form["form"]["ready_to_leave_minutes"], 85);
+    assert_eq!(form["form"]["session"]["dose"], json!({"kind": "mg56"}));
+    assert_eq!(form["form"]["session"]["lot_numbers"], json!(["AB123"]));
+    assert_eq!(form["form"]["patient"]["first_treatment"], true);
+    assert_eq!(form["form"]["hcp"]["last_name"], "Nurse");
+    // The fields are the clinical catalog's, in its order, then the adverse-effect questions.
+    let paths: Vec<&str> = form["fields"].as_array().unwrap().iter().map(|f| f["path"].as_str().unwrap()).collect();
+    let catalog: Vec<&str> = FIELDS.iter().map(|f| f.path).collect();
+    assert_eq!(&paths[..catalog.len()], &catalog[..]);
+    assert_eq!(
+        &paths[catalog.len()..],
+        ["adverse_effects.sedation", "adverse_effects.dissociation", "adverse_effects.respiratory_depression"]
+    );
+    let pdf = f.call(Method::GET, &url("/rems-form?format=pdf"), Some(&nurse), None).await;
+    assert_error(&pdf, StatusCode::NOT_ACCEPTABLE, "not_acceptable");
+
+    // On the dashboard with seven days left.
+    let due = f.ok(Method::GET, "/api/v1/rems-forms/due", &nurse, None, StatusCode::OK).await;
+    assert_eq!(due["forms"][0]["session_id"], sid.as_str());
+    assert_eq!(due["forms"][0]["status"], json!({"status": "due", "days_left": 7}));
+    assert_eq!(due["forms"][0]["due_on"], "2026-12-04");
+
+    // Submitting before the staff answers: 422 naming every missing field, and nothing recorded.
+    let missing = f.call(Method::POST, &url("/rems-form/submit"), Some(&nurse), Some(json!({}))).await;
+    let error = assert_error(&missing, StatusCode::UNPROCESSABLE_ENTITY, "rems_form_incomplete");
+    assert_eq!(error["field"], "hcp.phone");
+    for path in ["hcp.phone", "vital_signs.in_range_prior_to_administration", "adverse_effects.respiratory_depression"]
+    {
+        assert!(error["message"].as_str().unwrap().contains(path), "{path} in {error}");
+    }
+    let answers = json!({
+        "form": {"hcp": {"phone": "212-555-0100"},
+                 "vital_signs": {"in_range_prior_to_administration": true, "in_range_prior_to_completion": true}},
+        "adverse_effects": {"sedation": true, "dissociation": true, "respiratory_depression": false}
+    });
+    let submitted = f.ok(Method::POST, &url("/rems-form/submit"), &nurse, Some(answers.clone()), StatusCode::OK).await;
+    assert_eq!(submitted["state"], "submitted");
+    assert_eq!(submitted["form"]["hcp"]["phone"], "212-555-0100");
+    assert_eq!(submitted["deadline"]["status"], json!({"status": "submitted", "on_time": true}));
+    let twice = f.call(Method::POST, &url("/rems-form/submit"), Some(&nurse), Some(answers)).await;
+    assert_error(&twice, StatusCode::CONFLICT, "conflict");
+    let due = f.ok(Method::GET, "/api/v1/rems-forms/due", &nurse, None, StatusCode::OK).await;
+    assert_eq!(due["forms"], json!([]));
+
+    // Outcomes: PHQ-9 20 → 9 a week after the dose is a 55 % reduction, a response and not a remission (< 5);
+    // then 4 is a remission. Time to response counts from the dose.
+    f.at(7 * 24 * 60 + 5);
+    let body = json!({"instrument": "phq9", "items": phq9(9), "context": "follow_up"});
+    f.ok(Method::POST, &format!("/api/v1/patients/{p}/assessments"), &nurse, Some(body), StatusCode::CREATED).await;
+    let out = f.ok(Method::GET, &format!("/api/v1/patients/{p}/outcomes"), &nurse, None, StatusCode::OK).await;
+    let phq = &out["instruments"][0];
+    assert_eq!(
+        (phq["instrument"].as_str(), phq["baseline"].as_u64(), phq["latest"].as_u64()),
+        (Some("phq9"), Some(20), Some(9))
+    );
+    assert!((phq["change_pct"].as_f64().unwrap() + 55.0).abs() < 1e-9, "{phq}");
+    assert_eq!((phq["response"].as_bool(), phq["remission"].as_bool()), (Some(true), Some(false)));
+    assert!((phq["time_to_response_hours"].as_f64().unwrap() - 168.0).abs() < 1e-9, "{phq}");
+    assert!(phq["rule"]["id"].as_str().unwrap().contains("phq9"), "{phq}");
+    f.at(14 * 24 * 60);
+    let body = json!({"instrument": "phq9", "items": phq9(4), "context": "follow_up"});
+    f.ok(Method::POST, &format!("/api/v1/patients/{p}/assessments"), &nurse, Some(body), StatusCode::CREATED).await;
+    let out = f.ok(Method::GET, &format!("/api/v1/patients/{p}/outcomes"), &nurse, None, StatusCode::OK).await;
+    assert_eq!(out["instruments"][0]["remission"], true);
+    assert_eq!(out["instruments"][0]["change_pct"], -80.0);
+    f.finish().await;
+}
+
+async fn gates(backend: Backend) {
+    let Some(f) = Fixture::new(backend).await else { return };
+    let nurse = f.staff("Nora Nurse", Role::Nurse, "clinic-a").await;
+    let rx = f.staff("Pat Prescriber", Role::Prescriber, "clinic-a").await;
+    let admin = f.staff("Ann Admin", Role::ClinicAdmin, "clinic-a").await;
+    let p = f.patient(&nurse).await;
+    let s = f
+        .ok(
+            Method::POST,
+            &format!("/api/v1/patients/{p}/sessions"),
+            &nurse,
+            Some(json!({"modality": "esketamine_nasal"})),
+            StatusCode::CREATED,
+        )
+        .await;
+    let url = |tail: &str| format!("/api/v1/sessions/{}{tail}", s["id"].as_str().unwrap());
+
+    // No blood pressure yet: the gate blocks; above the gate it blocks naming the reading.
+    let first = f.call(Method::POST, &url("/dose"), Some(&nurse), Some(json!({"dose_mg": 56, "lot": "L1"}))).await;
+    assert_error(&first, StatusCode::CONFLICT, "bp_gate");
+    f.ok(
+        Method::POST,
+        &url("/observations"),
+        &nurse,
+        Some(json!({"systolic": 152, "diastolic": 96})),
+        StatusCode::CREATED,
+    )
+    .await;
+    f.at(2);
+    let over = f.call(Method::POST, &url("/dose"), Some(&nurse), Some(json!({"dose_mg": 56, "lot": "L1"}))).await;
+    let error = assert_error(&over, StatusCode::CONFLICT, "bp_gate");
+    assert!(error["message"].as_str().unwrap().contains("152/96"), "{error}");
+    // A nurse's override is refused whatever the reason; a blank reason from a prescriber names the field.
+    let nurse_ov = json!({"dose_mg": 56, "lot": "L1", "override_reason": "looks fine"});
+    assert_error(
+        &f.call(Method::POST, &url("/dose"), Some(&nurse), Some(nurse_ov)).await,
+        StatusCode::FORBIDDEN,
+        "override_not_allowed",
+    );
+    let blank = json!({"dose_mg": 56, "lot": "L1", "override_reason": "  "});
+    let e = assert_error(
+        &f.call(Method::POST, &url("/dose"), Some(&rx), Some(blank)).await,
+        StatusCode::BAD_REQUEST,
+        "invalid_input",
+    );
+    assert_eq!(e["field"], "override_reason");
+    // Charting in the future names `at`.
+    let future = json!({"dose_mg": 56, "lot": "L1", "at": rfc(60)});
+    let e = assert_error(
+        &f.call(Method::POST, &url("/dose"), Some(&rx), Some(future)).await,
+        StatusCode::BAD_REQUEST,
+        "invalid_input",
+    );
+    assert_eq!(e["field"], "at");
+    let e = assert_error(
+        &f.call(Method::POST, &url("/observations"), Some(&nurse), Some(json!({"spo2": 97, "at": rfc(3)}))).await,
+        StatusCode::BAD_REQUEST,
+        "invalid_input",
+    );
+    assert_eq!(e["field"], "at");
+    let view = f.ok(Method::GET, &url(""), &nurse, None, StatusCode::OK).await;
+    assert_eq!(view["doses"], json!([]), "refused doses left nothing behind");
+
+    // The prescriber passes the gate with a reason, kept with the session and audited.
+    let ov = json!({"dose_mg": 56, "lot": "L1", "override_reason": "repeat 150/94 after rest; benefit outweighs risk"});
+    let dose = f.ok(Method::POST, &url("/dose"), &rx, Some(ov), StatusCode::CREATED).await;
+    assert_eq!(dose["override"]["reason"], "repeat 150/94 after rest; benefit outweighs risk");
+    assert_eq!(dose["override"]["rules"], json!(["protocols.bp_gate.esketamine_nasal@1"]));
+    let view = f.ok(Method::GET, &url(""), &nurse, None, StatusCode::OK).await;
+    assert_eq!(view["overrides"][0]["gate"], "bp_gate");
+    assert_eq!(view["overrides"][0]["by"], json!(rx.actor.user_id));
+    let scope = f.store.for_clinic(&admin.actor).await.unwrap();
+    let events = scope.audit_events(200).await.unwrap();
+    assert!(
+        events.iter().any(|e| e.entity == "gate_override" && e.actor_id == Some(rx.actor.user_id.to_text())),
+        "{events:?}"
+    );
+
+    // Discharge criteria: a prescriber may discharge early with a reason; a nurse may not.
+    f.at(30);
+    let early = json!({"ready_to_leave_at": rfc(30), "override_reason": "transfer to ED"});
+    assert_error(
+        &f.call(Method::POST, &url("/discharge"), Some(&nurse), Some(early.clone())).await,
+        StatusCode::FORBIDDEN,
+        "override_not_allowed",
+    );
+    let done = f.ok(Method::POST, &url("/discharge"), &rx, Some(early), StatusCode::OK).await;
+    assert_eq!(done["discharge_override_reason"], "transfer to ED");
+
+    // A contraindication blocks a course until a prescriber overrides it.
+    let p2 = f.patient(&nurse).await;
+    let intake = json!({"conditions": ["aneurysmal_vascular_disease"]});
+    f.ok(Method::PUT, &format!("/api/v1/patients/{p2}/intake"), &nurse, Some(intake), StatusCode::OK).await;
+    let courses = format!("/api/v1/patients/{p2}/courses");
+    let blocked = f.call(Method::POST, &courses, Some(&nurse), Some(json!({"modality": "iv_ketamine"}))).await;
+    assert_error(&blocked, StatusCode::CONFLICT, "contraindication");
+    let blocked = f
+        .call(
+            Method::POST,
+            &format!("/api/v1/patients/{p2}/sessions"),
+            Some(&nurse),
+            Some(json!({"modality": "iv_ketamine"})),
+        )
+        .await;
+    assert_error(&blocked, StatusCode::CONFLICT, "contraindication");
+    let body = json!({"modality": "iv_ketamine", "override_reason": "repaired 2019; cardiology clearance on file"});
+    assert_error(
+        &f.call(Method::POST, &courses, Some(&nurse), Some(body.clone())).await,
+        StatusCode::FORBIDDEN,
+        "override_not_allowed",
+    );
+    let course = f.ok(Method::POST, &courses, &rx, Some(body), StatusCode::CREATED).await;
+    assert_eq!(course["contraindication_override"]["reason"], "repaired 2019; cardiology clearance on file");
+    assert_eq!(course["schedule"].as_array().unwrap().len(), 6, "the IV series");
+    // Only a prescriber edits the schedule.
+    let mut schedule = course["schedule"].clone();
+    schedule[5]["date"] = json!("2026-12-20");
+    let path = format!("/api/v1/courses/{}/schedule", course["id"].as_str().unwrap());
+    let body = json!({"schedule": schedule});
+    assert_error(
+        &f.call(Method::PUT, &path, Some(&nurse), Some(body.clone())).await,
+        StatusCode::FORBIDDEN,
+        "override_not_allowed",
+    );
+    let edited = f.ok(Method::PUT, &path, &rx, Some(body), StatusCode::OK).await;
+    assert_eq!(edited["schedule"][5]["date"], "2026-12-20");
+
+    // Protocol settings: each value with its rule, source and verified flag; nurses may not change them.
+    let settings = f.ok(Method::GET, "/api/v1/clinic/protocol-settings", &nurse, None, StatusCode::OK).await;
+    let gate = settings["settings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "bp_gate.esketamine_nasal.systolic_max")
+        .unwrap()
+        .clone();
+    assert_eq!((gate["value"].as_u64(), gate["verified"].as_bool()), (Some(140), Some(true)));
+    assert!(gate["source"].as_str().unwrap().contains("clinical.md"));
+    let change = json!({"bp_gate": {"esketamine_nasal": {"systolic_max": 150, "diastolic_max": 95}}});
+    assert_error(
+        &f.call(Method::PUT, "/api/v1/clinic/protocol-settings", Some(&nurse), Some(change.clone())).await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    );
+    let bad = json!({"monitoring": {"minimum_minutes": {"esketamine_nasal": 60}}});
+    let e = assert_error(
+        &f.call(Method::PUT, "/api/v1/clinic/protocol-settings", Some(&admin), Some(bad)).await,
+        StatusCode::BAD_REQUEST,
+        "invalid_input",
+    );
+    assert_eq!(e["field"], "monitoring.minimum_minutes.esketamine_nasal");
+    let saved = f.ok(Method::PUT, "/api/v1/clinic/protocol-settings", &admin, Some(change), StatusCode::OK).await;
+    assert_eq!(saved["values"]["bp_gate"]["esketamine_nasal"]["systolic_max"], 150);
+    f.finish().await;
+}
+
+async fn isolation(backend: Backend) {
+    let Some(f) = Fixture::new(backend).await else { return };
+    let nurse = f.staff("Nora Nurse", Role::Nurse, "clinic-a").await;
+    let other = f.staff("Olga Other", Role::Prescriber, "clinic-b").await;
+    let p = f.patient(&nurse).await;
+    f.ok(Method::PUT, &format!("/api/v1/patients/{p}/intake"), &nurse, Some(json!({})), StatusCode::OK).await;
+    let s = f
+        .ok(
+            Method::POST,
+            &format!("/api/v1/patients/{p}/sessions"),
+            &nurse,
+            Some(json!({"modality": "esketamine_nasal"})),
+            StatusCode::CREATED,
+        )
+        .await;
+    let (sid, cid) = (s["id"].as_str().unwrap(), s["course_id"].as_str().unwrap());
+    let routes: Vec<(Method, String, Option<Value>)> = vec![
+        (Method::GET, format!("/api/v1/patients/{p}/intake"), None),
+        (Method::PUT, format!("/api/v1/patients/{p}/intake"), Some(json!({}))),
+        (Method::GET, format!("/api/v1/patients/{p}/courses"), None),
+        (Method::POST, format!("/api/v1/patients/{p}/courses"), Some(json!({"modality": "iv_ketamine"}))),
+        (Method::PUT, format!("/api/v1/courses/{cid}/schedule"), Some(json!({"schedule": []}))),
+        (Method::GET, format!("/api/v1/patients/{p}/outcomes"), None),
+        (Method::POST, format!("/api/v1/patients/{p}/sessions"), Some(json!({"modality": "iv_ketamine"}))),
+        (Method::GET, format!("/api/v1/sessions/{sid}"), None),
+        (Method::POST, format!("/api/v1/sessions/{sid}/pre-checks"), Some(json!({}))),
+        (Method::POST, format!("/api/v1/sessions/{sid}/observations"), Some(json!({"spo2": 97}))),
+        (Method::POST, format!("/api/v1/sessions/{sid}/dose"), Some(json!({"dose_mg": 56, "lot": "L"}))),
+        (
+            Method::POST,
+            format!("/api/v1/sessions/{sid}/adverse-events"),
+            Some(json!({"kind": "nausea", "severity": "mild"})),
+        ),
+        (Method::POST, format!("/api/v1/sessions/{sid}/discharge"), Some(json!({}))),
+        (Method::GET, format!("/api/v1/sessions/{sid}/rems-form"), None),
+        (Method::POST, format!("/api/v1/sessions/{sid}/rems-form/submit"), Some(json!({}))),
+    ];
+    for (method, uri, body) in &routes {
+        let reply = f.call(method.clone(), uri, Some(&other), body.clone()).await;
+        assert_error(&reply, StatusCode::NOT_FOUND, "not_found");
+        let anonymous = f.call(method.clone(), uri, None, body.clone()).await;
+        assert_error(&anonymous, StatusCode::UNAUTHORIZED, "unauthorized");
+    }
+    // The other clinic's dashboard and settings are its own.
+    let due = f.ok(Method::GET, "/api/v1/rems-forms/due", &other, None, StatusCode::OK).await;
+    assert_eq!(due["forms"], json!([]));
+    // Nothing the other clinic sent was written.
+    let view = f.ok(Method::GET, &format!("/api/v1/sessions/{sid}"), &nurse, None, StatusCode::OK).await;
+    assert_eq!((view["observations"].as_array().unwrap().len(), view["doses"].as_array().unwrap().len()), (0, 0));
+    f.finish().await;
+}
+
+macro_rules! on_both_backends {
+    ($name:ident, $body:ident) => {
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$body(super::Backend::Sqlite).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                super::$body(super::Backend::Postgres).await;
+            }
+        }
+    };
+}
+
+on_both_backends!(session_workflow_end_to_end, workflow);
+on_both_backends!(gates_and_overrides, gates);
+on_both_backends!(other_clinic_is_not_found_on_every_route, isolation);
