@@ -3,6 +3,7 @@
 
 pub mod clinic;
 pub mod patient;
+pub mod sign_in;
 pub mod staff;
 pub mod treatment;
 
