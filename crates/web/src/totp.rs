@@ -74,7 +74,8 @@ pub fn hotp(key: &[u8], step: i64, digits: u32) -> u32 {
     mac.update(&step.to_be_bytes());
     let digest = mac.finalize().into_bytes();
     let offset = usize::from(digest[19] & 0x0f);
-    let binary = u32::from_be_bytes([digest[offset] & 0x7f, digest[offset + 1], digest[offset + 2], digest[offset + 3]]);
+    let binary =
+        u32::from_be_bytes([digest[offset] & 0x7f, digest[offset + 1], digest[offset + 2], digest[offset + 3]]);
     binary % 10_u32.pow(digits)
 }
 

@@ -13,8 +13,8 @@ use subtle::ConstantTimeEq;
 
 use super::session::{PortalStaff, cookie, is_secret, login_cookie_name};
 use crate::error::{ApiError, respond};
-use crate::pages::clinic::is_same_origin;
 use crate::pages::check::FormBody;
+use crate::pages::clinic::is_same_origin;
 use crate::state::AppState;
 
 /// The hidden field every portal form carries.

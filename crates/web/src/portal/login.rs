@@ -74,9 +74,12 @@ fn login_page(state: &AppState, headers: &axum::http::HeaderMap, email: &str, ou
     let (status, error) = match outcome {
         Outcome::Blank => (StatusCode::OK, None),
         Outcome::NotAccepted => (StatusCode::UNAUTHORIZED, Some(NOT_ACCEPTED)),
-        Outcome::CodeNeeded => {
-            (StatusCode::UNAUTHORIZED, Some("This account needs a second factor: enter your password again with the 6-digit code from your authenticator app."))
-        }
+        Outcome::CodeNeeded => (
+            StatusCode::UNAUTHORIZED,
+            Some(
+                "This account needs a second factor: enter your password again with the 6-digit code from your authenticator app.",
+            ),
+        ),
         Outcome::EnrolFirst => (
             StatusCode::FORBIDDEN,
             Some(

@@ -46,7 +46,11 @@ pub struct Bar {
 
 impl Bar {
     pub fn of(staff: &PortalStaff) -> Self {
-        Bar { name: staff.user().display_name.clone(), role: role_label(staff.actor().role), csrf: staff.csrf().to_owned() }
+        Bar {
+            name: staff.user().display_name.clone(),
+            role: role_label(staff.actor().role),
+            csrf: staff.csrf().to_owned(),
+        }
     }
 }
 

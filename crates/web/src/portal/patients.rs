@@ -50,7 +50,11 @@ pub struct ListQuery {
 }
 
 /// `GET /portal/patients?q=`.
-pub async fn list(State(state): State<AppState>, staff: PortalStaff, query: Result<Query<ListQuery>, QueryRejection>) -> Response {
+pub async fn list(
+    State(state): State<AppState>,
+    staff: PortalStaff,
+    query: Result<Query<ListQuery>, QueryRejection>,
+) -> Response {
     let demo = state.config.demo;
     let q = query.map(|Query(q)| q.q.trim().to_owned()).unwrap_or_default();
     let scope = match staff.scope().await {

@@ -132,7 +132,9 @@ async fn the_sign_in_form_needs_its_double_submit_token_and_the_same_origin() {
     let mut b = p.browser();
     let token = csrf_of(&b.get("/portal/login").await.text());
     assert_eq!(b.cookie(LOGIN).as_deref(), Some(token.as_str()), "the form's token is the cookie's");
-    let fields = |csrf: &str| vec![("email", "nurse@a.example".to_owned()), ("password", PASSWORD.to_owned()), ("csrf", csrf.to_owned())];
+    let fields = |csrf: &str| {
+        vec![("email", "nurse@a.example".to_owned()), ("password", PASSWORD.to_owned()), ("csrf", csrf.to_owned())]
+    };
     let post = |b: &Browser, fields: Vec<(&'static str, String)>, site: &str| {
         let body = form_urlencoded::Serializer::new(String::new()).extend_pairs(fields).finish();
         let mut request = b
@@ -308,7 +310,10 @@ async fn two_servers_over_one_postgresql_share_sessions() {
     assert_eq!(on_b.get("/portal").await.status, StatusCode::OK, "the session made on A works on B");
     // A form posted to B with the token from A's page works, and signing out on B ends the session on A.
     let created = on_b
-        .post("/portal/patients/new", &[("csrf", &csrf), ("given_name", "Ada"), ("family_name", "Lovelace"), ("birth_date", "1980-12-10")])
+        .post(
+            "/portal/patients/new",
+            &[("csrf", &csrf), ("given_name", "Ada"), ("family_name", "Lovelace"), ("birth_date", "1980-12-10")],
+        )
         .await;
     assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.text());
     assert_redirect(&on_b.post("/portal/logout", &[("csrf", &csrf)]).await, "/portal/login");

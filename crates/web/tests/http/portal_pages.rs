@@ -22,7 +22,10 @@ async fn patients_are_added_listed_searched_and_shown_inside_the_clinic() {
     let csrf = csrf_of(&form.text());
 
     let bad = b
-        .post("/portal/patients/new", &[("csrf", &csrf), ("given_name", "Ada"), ("family_name", "Lovelace"), ("birth_date", "1815-13-10")])
+        .post(
+            "/portal/patients/new",
+            &[("csrf", &csrf), ("given_name", "Ada"), ("family_name", "Lovelace"), ("birth_date", "1815-13-10")],
+        )
         .await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     assert!(bad.text().contains("birth_date: must be a date YYYY-MM-DD"), "{}", bad.text());
@@ -31,14 +34,23 @@ async fn patients_are_added_listed_searched_and_shown_inside_the_clinic() {
     let made = b
         .post(
             "/portal/patients/new",
-            &[("csrf", &csrf), ("given_name", "Ada"), ("family_name", "Lovelace"), ("birth_date", "1980-12-10"), ("sex", "female")],
+            &[
+                ("csrf", &csrf),
+                ("given_name", "Ada"),
+                ("family_name", "Lovelace"),
+                ("birth_date", "1980-12-10"),
+                ("sex", "female"),
+            ],
         )
         .await;
     assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.text());
     let href = made.header("location").unwrap().to_owned();
     assert!(href.starts_with("/portal/patients/"));
-    b.post("/portal/patients/new", &[("csrf", &csrf), ("given_name", "Grace"), ("family_name", "Hopper"), ("birth_date", "1976-12-09")])
-        .await;
+    b.post(
+        "/portal/patients/new",
+        &[("csrf", &csrf), ("given_name", "Grace"), ("family_name", "Hopper"), ("birth_date", "1976-12-09")],
+    )
+    .await;
 
     let shown = b.get(&href).await;
     assert_eq!(shown.status, StatusCode::OK);
@@ -103,7 +115,10 @@ async fn staff_enroll_their_own_second_factor_from_the_account_page() {
     let mut b = p.browser();
     b.sign_in("rx@a.example", PASSWORD, "").await;
     let csrf = b.csrf().await;
-    assert_eq!(b.post("/portal/account/totp", &[("csrf", &csrf), ("action", "start")]).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        b.post("/portal/account/totp", &[("csrf", &csrf), ("action", "start")]).await.status,
+        StatusCode::SEE_OTHER
+    );
     let page = b.get("/portal/account").await.text();
     let secret = page.split("Key: <code>").nth(1).and_then(|s| s.split('<').next()).unwrap().to_owned();
     assert!(page.contains("otpauth://totp/KetaPath:rx%40a%2Eexample?secret="), "{page}");

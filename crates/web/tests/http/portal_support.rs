@@ -31,11 +31,10 @@ fn password_hash() -> String {
     HASH.get_or_init(|| hash_password(PASSWORD).expect("hash")).clone()
 }
 
-pub fn app_over(store: &Store, config: WebConfig) -> impl std::future::Future<Output = Router> + '_ {
-    async move {
-        let directory = ketapath_web::Directory::load(store.clone()).await.expect("directory");
-        ketapath_web::app(AppState::new(config).with_directory(directory))
-    }
+/// The application over `store`, as a server would build it.
+pub async fn app_over(store: &Store, config: WebConfig) -> Router {
+    let directory = ketapath_web::Directory::load(store.clone()).await.expect("directory");
+    ketapath_web::app(AppState::new(config).with_directory(directory))
 }
 
 impl Portal {
@@ -44,16 +43,23 @@ impl Portal {
         let url = format!("sqlite://{}", dir.path().join("k.db").display());
         let clock = ManualClock::new(datetime!(2026-11-27 09:00 UTC));
         let options = StoreOptions { clock: Arc::new(clock.clone()), ..StoreOptions::default() };
-        let store = Store::open_with(&ketapath_store::DatabaseUrl::parse(&url).expect("url"), OpenMode::CreateIfMissing, options)
-            .await
-            .expect("open");
+        let store = Store::open_with(
+            &ketapath_store::DatabaseUrl::parse(&url).expect("url"),
+            OpenMode::CreateIfMissing,
+            options,
+        )
+        .await
+        .expect("open");
         Portal::over(store, clock, Some(dir)).await
     }
 
     pub async fn over(store: Store, clock: ManualClock, dir: Option<tempfile::TempDir>) -> Portal {
         store.migrate().await.expect("migrate");
         store
-            .upsert_clinics(&[clinic("clinic-a", 40.7, -74.0), clinic("clinic-b", 41.0, -73.9)], ListingAuthor::AdminCli)
+            .upsert_clinics(
+                &[clinic("clinic-a", 40.7, -74.0), clinic("clinic-b", 41.0, -73.9)],
+                ListingAuthor::AdminCli,
+            )
             .await
             .expect("clinics");
         let app = app_over(&store, WebConfig::default()).await;
@@ -116,8 +122,11 @@ impl Browser {
     }
 
     pub fn request(&self, method: Method, uri: &str) -> axum::http::request::Builder {
-        let mut builder =
-            Request::builder().method(method).uri(uri).header(header::HOST, "portal.example").header("sec-fetch-site", "same-origin");
+        let mut builder = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header(header::HOST, "portal.example")
+            .header("sec-fetch-site", "same-origin");
         if !self.cookies.is_empty() {
             let line: Vec<String> = self.cookies.iter().map(|(n, v)| format!("{n}={v}")).collect();
             builder = builder.header(header::COOKIE, line.join("; "));
