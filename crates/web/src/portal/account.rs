@@ -1,6 +1,6 @@
 //! `GET /portal/account` and `POST /portal/account/totp`: a staff member enrolls their own TOTP second factor.
 //!
-//! `action=start` makes a new secret (stored, not yet required) and shows it with its `otpauth://` URI as text
+//! `action=start` (with the current `password`) makes a new secret (stored, not yet required) and shows it with its `otpauth://` URI as text
 //! to type or paste into an authenticator app; `action=confirm` with a `code` from the app turns it on. From then
 //! on sign-in asks for a code. Starting again replaces the secret.
 
@@ -78,6 +78,13 @@ pub async fn totp_action(State(state): State<AppState>, form: PortalForm) -> Res
     let user = staff.user().id;
     match form.fields.get("action") {
         Some("start") => {
+            // Whoever holds a session must also know the password to change the second factor, so that a
+            // borrowed or stolen session cannot swap in a key of its own.
+            let password = form.fields.raw("password").unwrap_or_default().to_owned();
+            if !super::login::password_matches(password, staff.user().password_hash.clone()).await {
+                let message = Some("That password was not accepted. Enter your current password to set up a key.");
+                return account_page(&state, staff, StatusCode::BAD_REQUEST, message).await;
+            }
             let secret = match totp::new_secret() {
                 Ok(secret) => secret,
                 Err(error) => {

@@ -111,7 +111,7 @@ fn dummy_hash() -> &'static str {
 }
 
 /// Verifies `password` against `hash` (or the dummy hash) off the async threads: Argon2id is deliberately slow.
-async fn password_matches(password: String, hash: Option<String>) -> bool {
+pub(crate) async fn password_matches(password: String, hash: Option<String>) -> bool {
     let real = hash.is_some();
     let hash = hash.unwrap_or_else(|| dummy_hash().to_owned());
     let matches = tokio::task::spawn_blocking(move || verify_password(&password, &hash)).await.unwrap_or(false);

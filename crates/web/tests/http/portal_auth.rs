@@ -322,3 +322,26 @@ async fn two_servers_over_one_postgresql_share_sessions() {
     a.store.close().await;
     store_b.close().await;
 }
+
+#[tokio::test]
+async fn sign_in_posts_are_rate_limited_and_plain_cookies_are_a_setting() {
+    let p = Portal::sqlite().await;
+    p.user("nurse@a.example", Role::Nurse, Some("clinic-a")).await;
+    let config = WebConfig {
+        rate_limit: ketapath_web::RateLimitConfig { burst: 2, per_minute: 1, max_clients: 10 },
+        auth: ketapath_web::config::AuthConfig { secure_cookies: false, ..Default::default() },
+        ..WebConfig::default()
+    };
+    let mut b = Browser { app: app_over(&p.store, config).await, cookies: Vec::new() };
+    let first = b.sign_in("nurse@a.example", "wrong password, twice over", "").await;
+    assert_eq!(first.status, StatusCode::UNAUTHORIZED);
+    assert!(b.cookie("kp_login").is_some() && b.cookie(LOGIN).is_none(), "{:?}", b.cookies);
+    let second = b.sign_in("nurse@a.example", PASSWORD, "").await;
+    assert_redirect(&second, "/portal");
+    let cookie = second.header("set-cookie").unwrap();
+    assert!(cookie.starts_with("kp_session=") && !cookie.contains("Secure"), "{cookie}");
+    let third = b.sign_in("nurse@a.example", PASSWORD, "").await;
+    assert_eq!(third.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(third.header("retry-after").is_some());
+    p.verified().await;
+}

@@ -115,10 +115,13 @@ async fn staff_enroll_their_own_second_factor_from_the_account_page() {
     let mut b = p.browser();
     b.sign_in("rx@a.example", PASSWORD, "").await;
     let csrf = b.csrf().await;
-    assert_eq!(
-        b.post("/portal/account/totp", &[("csrf", &csrf), ("action", "start")]).await.status,
-        StatusCode::SEE_OTHER
-    );
+    let no_password = b.post("/portal/account/totp", &[("csrf", &csrf), ("action", "start")]).await;
+    assert_eq!(no_password.status, StatusCode::BAD_REQUEST);
+    let wrong = [("csrf", csrf.as_str()), ("action", "start"), ("password", "not my password at all")];
+    assert_eq!(b.post("/portal/account/totp", &wrong).await.status, StatusCode::BAD_REQUEST);
+    assert!(p.store.sign_in_account("rx@a.example").await.unwrap().unwrap().totp.is_none(), "nothing stored");
+    let start = [("csrf", csrf.as_str()), ("action", "start"), ("password", PASSWORD)];
+    assert_eq!(b.post("/portal/account/totp", &start).await.status, StatusCode::SEE_OTHER);
     let page = b.get("/portal/account").await.text();
     let secret = page.split("Key: <code>").nth(1).and_then(|s| s.split('<').next()).unwrap().to_owned();
     assert!(page.contains("otpauth://totp/KetaPath:rx%40a%2Eexample?secret="), "{page}");
