@@ -125,3 +125,41 @@ fn users_and_tokens_from_the_command_line() {
 async fn open(db: &str) -> Store {
     Store::open(db, OpenMode::MustExist).await.unwrap()
 }
+
+#[test]
+fn second_factor_enrollment_and_the_clinic_requirement_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("k.db").display());
+    ok(&ketapath(dir.path(), &["migrate", "--db", &db], None));
+    std::fs::write(dir.path().join("c.csv"), CSV).unwrap();
+    ok(&ketapath(dir.path(), &["clinics", "import", "c.csv", "--db", &db], None));
+    let add = ["user", "add", "--email", "rx@example.org", "--role", "prescriber", "--clinic", "c-1", "--db", &db];
+    ok(&ketapath(dir.path(), &add, Some("a long enough passphrase")));
+
+    let out = ok(&ketapath(dir.path(), &["user", "require-totp", "--clinic", "c-1", "on", "--db", &db], None));
+    assert!(out.contains("now required"), "{out}");
+    invalid(&ketapath(dir.path(), &["user", "require-totp", "--clinic", "c-404", "on", "--db", &db], None), "clinic");
+    let enrolled = ok(&ketapath(dir.path(), &["user", "totp", "--email", "rx@example.org", "--db", &db], None));
+    let mut lines = enrolled.lines();
+    let uri = lines.next().unwrap();
+    let secret = lines.next().unwrap();
+    assert!(uri.starts_with("otpauth://totp/KetaPath:rx%40example%2Eorg?secret=") && uri.contains(secret), "{uri}");
+    invalid(&ketapath(dir.path(), &["user", "totp", "--email", "nobody@example.org", "--db", &db], None), "--email");
+
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let account = runtime.block_on(async {
+        let store = open(&db).await;
+        let account = store.sign_in_account("rx@example.org").await.unwrap().unwrap();
+        store.close().await;
+        account
+    });
+    assert!(account.clinic_requires_totp && account.needs_totp());
+    assert_eq!(account.totp.map(|t| (t.secret, t.enabled)), Some((secret.to_owned(), true)));
+
+    ok(&ketapath(dir.path(), &["user", "totp", "--email", "rx@example.org", "--off", "--db", &db], None));
+    ok(&ketapath(dir.path(), &["user", "require-totp", "--clinic", "c-1", "off", "--db", &db], None));
+    let account = runtime.block_on(async { open(&db).await.sign_in_account("rx@example.org").await.unwrap().unwrap() });
+    assert!(!account.needs_totp() && account.totp.is_none());
+    let verify = ok(&ketapath(dir.path(), &["audit", "verify", "--db", &db], None));
+    assert!(verify.contains("audit chain intact"), "{verify}");
+}

@@ -47,15 +47,16 @@ impl Clock for SteppingClock {
     }
 }
 
-/// A clock that stands still until a test moves it, for workflows that span hours (a two-hour monitoring time).
-#[derive(Debug)]
+/// A clock that stands still until told to move, for tests of timeouts and lock-outs (idle sessions, locked
+/// accounts, TOTP steps). Clones share the same instant.
+#[derive(Debug, Clone)]
 pub struct ManualClock {
-    now: Mutex<OffsetDateTime>,
+    now: std::sync::Arc<Mutex<OffsetDateTime>>,
 }
 
 impl ManualClock {
     pub fn new(start: OffsetDateTime) -> Self {
-        ManualClock { now: Mutex::new(start) }
+        ManualClock { now: std::sync::Arc::new(Mutex::new(start)) }
     }
 
     /// Moves the clock forward (or back, with a negative duration).
@@ -64,6 +65,7 @@ impl ManualClock {
         *now += by;
     }
 
+    /// Sets the clock to an instant.
     pub fn set(&self, to: OffsetDateTime) {
         *self.now.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = to;
     }

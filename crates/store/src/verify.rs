@@ -27,6 +27,10 @@ const fn r(child: &'static str, column: &'static str, parent: &'static str, same
 const REFERENCES: &[Reference] = &[
     r("staff_users", "clinic_id", "clinics", false),
     r("api_tokens", "user_id", "staff_users", false),
+    r("staff_sessions", "user_id", "staff_users", false),
+    r("staff_sign_in", "user_id", "staff_users", false),
+    r("clinic_security", "clinic_id", "clinics", false),
+    r("clinic_security", "updated_by", "staff_users", false),
     r("listing_reports", "clinic_id", "clinics", false),
     r("listing_reports", "resolved_by", "staff_users", false),
     r("patients", "clinic_id", "clinics", false),

@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::seed::{seed, seed_version_1};
+use common::seed::{seed, seed_sign_in, seed_version_1};
 use common::{TestDb, test_options};
 use ketapath_store::{DatabaseUrl, OpenMode, Store, StoreError, TABLES, copy_database};
 
@@ -32,7 +32,7 @@ async fn forward_from_previous_version(url: &DatabaseUrl, mode: OpenMode) {
     seed_version_1(&store, "old").await;
     let before = store.table_fingerprints().await.unwrap();
     let applied = store.migrate().await.unwrap();
-    assert_eq!(applied, (2..=store.latest_schema_version()).collect::<Vec<_>>());
+    assert_eq!(applied, store.known_schema_versions().into_iter().filter(|v| *v > 1).collect::<Vec<_>>());
     // Version 3 adds columns (empty in old rows) to these tables, which changes their fingerprints but not their
     // row counts; every other table is unchanged row for row, and the new tables start empty.
     const ALTERED: [&str; 3] = ["assessments", "courses", "sessions"];
@@ -65,6 +65,7 @@ async fn previous_version_with_data_migrates_forward_postgres() {
 
 async fn copy_and_compare(from: &TestDb, to: &TestDb) {
     seed(&from.store, "copy").await;
+    seed_sign_in(&from.store, "copy").await;
     let report = copy_database(&from.store, &to.store).await.unwrap();
     let counts = from.store.unscoped_for_admin_cli_and_tests().table_counts().await.unwrap();
     assert_eq!(report.tables.iter().map(|(t, n)| (t.clone(), *n as i64)).collect::<Vec<_>>(), counts);

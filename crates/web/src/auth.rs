@@ -1,5 +1,5 @@
-//! Staff authentication: the bearer-token extractor of the clinic API, and Argon2id password hashing (used by
-//! `ketapath user add` now and by the sign-in pages later).
+//! Staff authentication: the extractor of the clinic API (a bearer token, or the portal's session cookie with its
+//! CSRF header), and Argon2id password hashing (used by `ketapath user add` and the portal's sign-in).
 //!
 //! A token is looked up by the SHA-256 of what the client sent, never compared with a stored secret, and never
 //! logged: neither the header nor the secret appears in any message or log line.
@@ -61,7 +61,9 @@ impl FromRequestParts<AppState> for StaffActor {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         // Credentials are checked before anything else, so that no route reveals anything to an anonymous caller.
-        let secret = bearer_secret(parts).ok_or_else(|| ApiError::Unauthorized(UNAUTHORIZED.to_owned()))?;
+        // A bearer token wins; without one, the portal's session cookie is accepted (the portal's own pages call
+        // the API that way), and then an unsafe method must carry the session's CSRF token.
+        let Some(secret) = bearer_secret(parts) else { return from_session(parts, state).await };
         let Some(store) = state.directory.store() else {
             return Err(ApiError::NotReady("this server has no database".to_owned()));
         };
@@ -79,6 +81,24 @@ impl FromRequestParts<AppState> for StaffActor {
         };
         Ok(StaffActor { actor, store: store.clone() })
     }
+}
+
+/// The API caller signed in through the portal's session cookie. Without a live session: the one 401. With one,
+/// a method other than GET, HEAD or OPTIONS must send the session's CSRF token in `X-CSRF-Token` (403 otherwise),
+/// because a browser attaches the cookie to requests another site makes it send.
+async fn from_session(parts: &Parts, state: &AppState) -> Result<StaffActor, ApiError> {
+    let Some(signed_in) = crate::portal::session::session_of(parts, state).await? else {
+        return Err(ApiError::Unauthorized(UNAUTHORIZED.to_owned()));
+    };
+    if !parts.method.is_safe() {
+        let sent = parts.headers.get(crate::portal::csrf::HEADER).and_then(|v| v.to_str().ok()).unwrap_or_default();
+        if !crate::portal::csrf::tokens_match(sent, &signed_in.session.csrf_secret) {
+            return Err(ApiError::Forbidden(
+                "a request authenticated by the session cookie must send the session's X-CSRF-Token header".to_owned(),
+            ));
+        }
+    }
+    Ok(StaffActor { actor: signed_in.actor, store: signed_in.store })
 }
 
 /// An authenticated member of a clinic's staff with their clinic scope open: the extractor of every patient

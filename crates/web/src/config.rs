@@ -22,6 +22,8 @@ pub struct WebConfig {
     /// Longest time a client may take to send a request's headers (also bounds idle keep-alive connections) before
     /// the connection is closed; guards against clients that open connections and trickle bytes.
     pub header_read_timeout: Duration,
+    /// Staff sign-in on the portal: cookies, session limits, lock-out.
+    pub auth: AuthConfig,
 }
 
 impl Default for WebConfig {
@@ -33,6 +35,37 @@ impl Default for WebConfig {
             body_limit_bytes: 64 * 1024,
             rate_limit: RateLimitConfig::default(),
             header_read_timeout: Duration::from_secs(10),
+            auth: AuthConfig::default(),
+        }
+    }
+}
+
+/// Staff sign-in settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AuthConfig {
+    /// Mark the session cookies `Secure` and give them the `__Host-` prefix (which browsers only accept with
+    /// `Secure`, `Path=/` and no `Domain`). On by default; `ketapath serve` turns it off only for a demo on a
+    /// loopback address, where there is no TLS and nothing real to protect. Browsers treat `http://localhost` as a
+    /// secure context, so a local, non-demo server still works with it on.
+    pub secure_cookies: bool,
+    /// A session unused this long ends (DESIGN: idle timeout).
+    pub idle_timeout: Duration,
+    /// A session ends this long after sign-in however active it is.
+    pub session_lifetime: Duration,
+    /// Consecutive failed sign-ins that lock an account.
+    pub max_failures: u32,
+    /// How long a locked account stays locked.
+    pub lockout: Duration,
+}
+
+impl Default for AuthConfig {
+    fn default() -> Self {
+        Self {
+            secure_cookies: true,
+            idle_timeout: Duration::from_secs(15 * 60),
+            session_lifetime: Duration::from_secs(12 * 60 * 60),
+            max_failures: 5,
+            lockout: Duration::from_secs(15 * 60),
         }
     }
 }

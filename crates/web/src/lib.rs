@@ -17,9 +17,11 @@ pub mod layers;
 pub mod map;
 pub mod ops;
 pub mod pages;
+pub mod portal;
 pub mod routes;
 pub mod server;
 pub mod state;
+pub mod totp;
 pub mod treatment;
 
 pub use config::{RateLimitConfig, ServeConfig, WebConfig};

@@ -13,7 +13,7 @@ use tower_http::catch_panic::CatchPanicLayer;
 use crate::error::{ApiError, respond};
 use crate::layers::{edge, metrics};
 use crate::state::AppState;
-use crate::{api, assets, fhir, ops, pages};
+use crate::{api, assets, fhir, ops, pages, portal};
 
 /// One JSON API route: its method and path (OpenAPI syntax, `{param}`) and its handler.
 pub struct ApiRoute {
@@ -76,6 +76,32 @@ pub fn api_routes() -> Vec<ApiRoute> {
     ]
 }
 
+/// One portal form route: its path, for the tests that post to every portal form without a token.
+pub const PORTAL_FORMS: [&str; 5] = [
+    "/portal/logout",
+    "/portal/patients/new",
+    "/portal/referrals/{id}/status",
+    "/portal/account/totp",
+    "/portal/login",
+];
+
+/// The clinic portal's pages and forms. Every answer is `Cache-Control: no-store`; every POST but the sign-in
+/// takes [`portal::csrf::PortalForm`], and the sign-in checks its own double-submit token.
+fn portal_routes() -> Router<AppState> {
+    Router::new()
+        .route("/portal", get(portal::dashboard::page))
+        .route("/portal/login", get(portal::login::page).post(portal::login::submit))
+        .route("/portal/logout", post(portal::login::logout))
+        .route("/portal/patients", get(portal::patients::list))
+        .route("/portal/patients/new", get(portal::patients::new_form).post(portal::patients::create))
+        .route("/portal/patients/{id}", get(portal::patients::show))
+        .route("/portal/referrals", get(portal::referrals::page))
+        .route("/portal/referrals/{id}/status", post(portal::referrals::set_status))
+        .route("/portal/account", get(portal::account::page))
+        .route("/portal/account/totp", post(portal::account::totp_action))
+        .route_layer(from_fn(portal::no_store))
+}
+
 /// The application: pages, API, operations endpoints, static assets, and the layers every response passes.
 ///
 /// Layers, outermost first: the edge (rate limit for POSTs, timeout, metrics, security headers; see
@@ -99,6 +125,7 @@ pub fn app(state: AppState) -> Router {
         router = router.route(route.path, route.handler);
     }
     router
+        .merge(portal_routes())
         // Both calls apply to the routes above, so they come after every `route`.
         .method_not_allowed_fallback(method_not_allowed)
         .route_layer(from_fn(metrics::tag_route))

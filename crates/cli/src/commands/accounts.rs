@@ -1,4 +1,5 @@
-//! Staff accounts and API tokens from the server's command line: `user add`, `token create`, `token revoke`.
+//! Staff accounts and API tokens from the server's command line: `user add`, `user totp`, `user require-totp`,
+//! `token create`, `token revoke`.
 //!
 //! These run with the database owner's authority (the admin handle), so the first platform admin and the first
 //! clinic accounts can be made before anyone can sign in; each change is audited as the system acting from `cli`.
@@ -10,8 +11,9 @@ use std::io::Read;
 use anyhow::Context;
 use ketapath_directory::ClinicId;
 use ketapath_store::domain::{ApiTokenId, NewApiToken, NewStaffUser, Role};
-use ketapath_store::{StoreError, api_token_hash, new_api_token_secret};
+use ketapath_store::{SecurityAuthor, StoreError, api_token_hash, new_api_token_secret};
 use ketapath_web::auth::{PasswordError, hash_password};
+use ketapath_web::totp;
 
 use super::store::{failure, open_existing};
 use crate::failure::{CommandResult, Failure};
@@ -32,6 +34,23 @@ pub enum UserCommand {
         /// The name shown in the portal; defaults to the e-mail address.
         #[arg(long)]
         name: Option<String>,
+    },
+    /// Enroll a user in TOTP (an authenticator app): prints the otpauth:// URI and the base32 key once, and
+    /// from then on sign-in asks for a code. `--off` removes the second factor.
+    Totp {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        off: bool,
+    },
+    /// Require (on) or stop requiring (off) a second factor of a clinic's admins and prescribers at sign-in.
+    RequireTotp {
+        /// The clinic's listing id.
+        #[arg(long)]
+        clinic: String,
+        /// on or off.
+        #[arg(value_parser = ["on", "off"])]
+        setting: String,
     },
 }
 
@@ -94,7 +113,17 @@ fn password_from_stdin() -> Result<String, Failure> {
 }
 
 pub fn run_user(cmd: UserCommand, db: &str) -> CommandResult {
-    let UserCommand::Add { email, role, clinic, name } = cmd;
+    let (email, role, clinic, name) = match cmd {
+        UserCommand::Add { email, role, clinic, name } => (email, role, clinic, name),
+        other => {
+            return runtime()?.block_on(async {
+                let store = open_existing(db).await?;
+                let result = sign_in_settings(&store, other).await;
+                store.close().await;
+                result
+            });
+        }
+    };
     let (role, clinic_id) = role_and_clinic(&role, clinic.as_deref())?;
     let password = password_from_stdin()?;
     let hash = hash_password(&password).map_err(|e| match e {
@@ -117,6 +146,46 @@ pub fn run_user(cmd: UserCommand, db: &str) -> CommandResult {
         println!("added {} {} ({}){at}", user.role, user.email, user.id);
         Ok(())
     })
+}
+
+/// `user totp` and `user require-totp`.
+async fn sign_in_settings(store: &ketapath_store::Store, cmd: UserCommand) -> CommandResult {
+    match cmd {
+        UserCommand::Add { .. } => Err(Failure::Invalid("user add is handled elsewhere".to_owned())),
+        UserCommand::Totp { email, off } => {
+            let user = store
+                .staff_user_by_email(&email)
+                .await
+                .map_err(failure)?
+                .ok_or_else(|| Failure::Invalid(format!("--email: no staff account {email}")))?;
+            if off {
+                store.set_totp(SecurityAuthor::AdminCli, user.id, None, false).await.map_err(account_failure)?;
+                println!("removed the second factor of {}", user.email);
+                return Ok(());
+            }
+            let secret = totp::new_secret().map_err(|e| Failure::Runtime(anyhow::anyhow!("random source: {e}")))?;
+            store.set_totp(SecurityAuthor::AdminCli, user.id, Some(&secret), true).await.map_err(account_failure)?;
+            // The URI and key alone on stdout (shown this once); the explanation on stderr.
+            println!("{}", totp::otpauth_uri("KetaPath", &user.email, &secret));
+            println!("{secret}");
+            eprintln!(
+                "enrolled {} in TOTP: give them the URI (or the key) above for their authenticator app; it is not \
+                 shown again. Sign-in now asks for a code.",
+                user.email
+            );
+            Ok(())
+        }
+        UserCommand::RequireTotp { clinic, setting } => {
+            let clinic = ClinicId::parse(&clinic).map_err(|e| Failure::Invalid(format!("--clinic: {e}")))?;
+            let on = setting == "on";
+            store.set_clinic_require_totp(SecurityAuthor::AdminCli, &clinic, on).await.map_err(account_failure)?;
+            println!(
+                "clinic {clinic}: a second factor is {} for clinic admins and prescribers",
+                if on { "now required" } else { "no longer required" }
+            );
+            Ok(())
+        }
+    }
 }
 
 pub fn run_token(cmd: TokenCommand, db: &str) -> CommandResult {

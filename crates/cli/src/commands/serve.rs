@@ -14,6 +14,7 @@ use std::net::SocketAddr;
 use ketapath_directory::Gazetteer;
 use ketapath_directory::demo::demo_clinics;
 use ketapath_store::{DEFAULT_DATABASE_URL, DatabaseUrl, ListingAuthor, OpenMode, Store, StoreError, StoreOptions};
+use ketapath_web::config::AuthConfig;
 use ketapath_web::{AppState, Directory, RefreshOptions, ServeConfig, WebConfig};
 
 use crate::failure::{CommandResult, Failure};
@@ -76,7 +77,10 @@ async fn serve(args: &ServeArgs, db: &str) -> CommandResult {
     }
     let _refresher = directory.spawn_refresher(RefreshOptions::default());
 
-    let state = AppState::new(WebConfig { demo: args.demo, ..WebConfig::default() }).with_directory(directory);
+    // Session cookies are `Secure` (and `__Host-` prefixed) except for a demo on a loopback address, which has no
+    // TLS and nothing real to protect (see `AuthConfig::secure_cookies`).
+    let auth = AuthConfig { secure_cookies: !(args.demo && args.listen.ip().is_loopback()), ..AuthConfig::default() };
+    let state = AppState::new(WebConfig { demo: args.demo, auth, ..WebConfig::default() }).with_directory(directory);
     eprintln!("KetaPath: serving {} clinics from {} on http://{}", state.directory.len(), url.display(), args.listen);
     ketapath_web::run(ServeConfig { listen: args.listen }, state)
         .await

@@ -15,6 +15,10 @@ code_enum!(
         Delete => "delete",
         Import => "import",
         Export => "export",
+        SignIn => "sign_in",
+        SignInFailed => "sign_in_failed",
+        SignOut => "sign_out",
+        LockOut => "lock_out",
     }
 );
 

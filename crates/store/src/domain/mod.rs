@@ -10,6 +10,7 @@ pub mod care;
 pub mod listing;
 pub mod patient;
 pub mod referral;
+pub mod sign_in;
 pub mod staff;
 pub mod treatment;
 
@@ -113,6 +114,9 @@ pub use patient::{LatestScore, NewPatient, Patient, PatientId, PatientSummary, P
 pub use referral::{
     NewReferral, NewSelfReportLink, Referral, ReferralId, ReferralSource, ReferralStatus, SelfReportLink,
     SelfReportLinkId,
+};
+pub use sign_in::{
+    ClinicSecurity, LockoutPolicy, NewStaffSession, SignInAccount, StaffSession, StaffSessionId, TotpEnrollment,
 };
 pub use staff::{Actor, ApiToken, ApiTokenId, NewApiToken, NewStaffUser, Origin, Role, StaffId, StaffUser};
 pub use treatment::{

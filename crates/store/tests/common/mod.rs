@@ -76,17 +76,27 @@ pub fn test_options() -> StoreOptions {
 
 impl TestDb {
     pub async fn sqlite() -> TestDb {
+        TestDb::sqlite_with(test_options()).await
+    }
+
+    pub async fn postgres() -> Option<TestDb> {
+        TestDb::postgres_with(test_options()).await
+    }
+
+    /// A fresh SQLite database with the given options (a test's own clock).
+    pub async fn sqlite_with(options: StoreOptions) -> TestDb {
         let dir = tempfile::tempdir().expect("tempdir");
         let url = DatabaseUrl::Sqlite { path: dir.path().join("ketapath.db") };
-        let store = Store::open_with(&url, OpenMode::CreateIfMissing, test_options()).await.expect("open sqlite");
+        let store = Store::open_with(&url, OpenMode::CreateIfMissing, options).await.expect("open sqlite");
         store.migrate().await.expect("migrate sqlite");
         TestDb { store, url, _dir: Some(dir), pg: None }
     }
 
-    pub async fn postgres() -> Option<TestDb> {
+    /// A fresh PostgreSQL database with the given options; `None` when PostgreSQL tests are not configured.
+    pub async fn postgres_with(options: StoreOptions) -> Option<TestDb> {
         let pg = PgDatabase::create().await?;
         let url = DatabaseUrl::Postgres { url: pg.url.clone() };
-        let store = Store::open_with(&url, OpenMode::MustExist, test_options()).await.expect("open postgres");
+        let store = Store::open_with(&url, OpenMode::MustExist, options).await.expect("open postgres");
         store.migrate().await.expect("migrate postgres");
         Some(TestDb { store, url, _dir: None, pg: Some(pg) })
     }

@@ -194,3 +194,26 @@ async fn seed_workflow(store: &Store, prefix: &str, id: &str, n: usize, patient:
     rx.put_protocol_settings(&serde_json::json!({"discharge": {"min_spo2": 95}})).await.unwrap();
     rx.submit_rems_form(session, &serde_json::json!({"patient": {}}), datetime!(2026-11-03 10:00 UTC)).await.unwrap();
 }
+
+/// Fills the sign-in tables (version 4) for the clinics `seed` made: a session, a clinic security setting, a
+/// second factor and a failed attempt.
+pub async fn seed_sign_in(store: &Store, prefix: &str) {
+    let clinic_id = ketapath_directory::ClinicId::parse(&format!("{prefix}-1")).unwrap();
+    let prescriber = staff(store, Some(clinic_id.as_str()), Role::Prescriber, &format!("rx@{prefix}.example")).await;
+    store.set_clinic_require_totp(ketapath_store::SecurityAuthor::AdminCli, &clinic_id, true).await.unwrap();
+    store
+        .set_totp(ketapath_store::SecurityAuthor::AdminCli, prescriber.user_id, Some("JBSWY3DPEHPK3PXP"), true)
+        .await
+        .unwrap();
+    store.record_failed_sign_in(prescriber.user_id, LockoutPolicy::default(), "test").await.unwrap();
+    store
+        .start_staff_session(NewStaffSession {
+            user_id: prescriber.user_id,
+            id_hash: digest(&format!("session-{prefix}")),
+            csrf_secret: digest(&format!("csrf-{prefix}")),
+            lifetime: time::Duration::hours(12),
+            origin: Origin::test(),
+        })
+        .await
+        .unwrap();
+}

@@ -245,7 +245,7 @@ fn clinic_search_schema() -> Value {
 fn staff_responses(own: Value) -> Value {
     let mut responses = json!({
         "401": error_response("No, a malformed, unknown, revoked or expired token (`unauthorized`); WWW-Authenticate: Bearer"),
-        "403": error_response("The token's role has no access to patient records (`forbidden`)"),
+        "403": error_response("The caller's role has no access to patient records, or a cookie-authenticated write lacks the session's X-CSRF-Token (`forbidden`)"),
         "405": error_response("Method not allowed"),
         "503": error_response("This server has no database (`not_ready`)")
     });
@@ -449,7 +449,7 @@ fn base() -> Value {
                     "post": {
                         "operationId": "createPatient",
                         "summary": "Register a patient of the caller's clinic",
-                        "security": [{"bearerAuth": []}],
+                        "security": [{"bearerAuth": []}, {"cookieAuth": []}],
                         "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PatientRequest"}}}},
                         "responses": staff_responses(json!({
                             "201": {"description": "The patient", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Patient"}}}},
@@ -461,7 +461,7 @@ fn base() -> Value {
                     "get": {
                         "operationId": "listPatients",
                         "summary": "The caller's clinic's patients with each one's latest score per instrument",
-                        "security": [{"bearerAuth": []}],
+                        "security": [{"bearerAuth": []}, {"cookieAuth": []}],
                         "responses": staff_responses(json!({
                             "200": {"description": "The patients, by family name, given name and id", "content": {"application/json": {"schema": {
                                 "type": "object", "required": ["patients"], "properties": {"patients": {"type": "array", "items": {"$ref": "#/components/schemas/PatientListItem"}}}}}}}
@@ -472,7 +472,7 @@ fn base() -> Value {
                     "get": {
                         "operationId": "getPatient",
                         "summary": "One patient of the caller's clinic",
-                        "security": [{"bearerAuth": []}],
+                        "security": [{"bearerAuth": []}, {"cookieAuth": []}],
                         "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
                         "responses": staff_responses(json!({
                             "200": {"description": "The patient", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Patient"}}}},
@@ -485,7 +485,7 @@ fn base() -> Value {
                         "operationId": "recordAssessment",
                         "summary": "Score and record one administration of a rating instrument for a patient",
                         "description": format!("Item counts and ranges: {}. `taken_at` defaults to now and may not be in the future.", item_ranges()),
-                        "security": [{"bearerAuth": []}],
+                        "security": [{"bearerAuth": []}, {"cookieAuth": []}],
                         "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
                         "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/AssessmentRequest"}}}},
                         "responses": staff_responses(json!({
@@ -500,7 +500,8 @@ fn base() -> Value {
             },
             "components": {
                 "securitySchemes": {
-                    "bearerAuth": {"type": "http", "scheme": "bearer", "description": "An API token from `ketapath token create`"}
+                    "bearerAuth": {"type": "http", "scheme": "bearer", "description": "An API token from `ketapath token create`"},
+                    "cookieAuth": {"type": "apiKey", "in": "cookie", "name": "__Host-kp_session", "description": "The portal's session cookie (from signing in at /portal/login; `kp_session` when secure cookies are off). Methods other than GET, HEAD and OPTIONS must also send the session's CSRF token in `X-CSRF-Token`."}
                 },
                 "schemas": {
                     "Error": {

@@ -57,8 +57,24 @@ fn name(field: &str, raw: Option<&str>) -> Result<String, InvalidInput> {
 }
 
 impl PatientRequest {
+    /// A request from the portal's form fields (the "new patient" page), parsed by the same rules as the API.
+    pub(crate) fn from_form(
+        given_name: Option<&str>,
+        family_name: Option<&str>,
+        birth_date: Option<&str>,
+        sex: Option<&str>,
+    ) -> Self {
+        PatientRequest {
+            given_name: given_name.map(str::to_owned),
+            family_name: family_name.map(str::to_owned),
+            birth_date: birth_date.map(str::to_owned),
+            // The form's "not given" option is the empty string.
+            sex: sex.filter(|s| !s.is_empty()).map(str::to_owned),
+        }
+    }
+
     /// The checked patient; `today` bounds the birth date.
-    fn parse(self, today: Date) -> Result<NewPatient, InvalidInput> {
+    pub(crate) fn parse(self, today: Date) -> Result<NewPatient, InvalidInput> {
         let given_name = name("given_name", self.given_name.as_deref())?;
         let family_name = name("family_name", self.family_name.as_deref())?;
         let birth_date = required("birth_date", self.birth_date.as_deref())?;

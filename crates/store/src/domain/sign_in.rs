@@ -1,0 +1,96 @@
+//! Staff sign-in on the web portal: browser sessions, the lock-out policy, TOTP enrollment and the per-clinic
+//! security settings, as the store hands them to the web layer.
+
+use ketapath_directory::ClinicId;
+use time::{Duration, OffsetDateTime};
+
+use super::{Origin, StaffId, StaffUser, id_type};
+
+id_type!(
+    /// A browser session's row id (not its secret, which only the cookie holds).
+    StaffSessionId
+);
+
+/// A signed-in browser session. Only the SHA-256 of the cookie's secret is stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StaffSession {
+    pub id: StaffSessionId,
+    pub user_id: StaffId,
+    /// The synchronizer token every form of this session must send back.
+    pub csrf_secret: String,
+    pub created_at: OffsetDateTime,
+    pub last_seen_at: OffsetDateTime,
+    /// The absolute end of the session, whatever its activity.
+    pub expires_at: OffsetDateTime,
+    pub revoked_at: Option<OffsetDateTime>,
+}
+
+/// A session to start after a successful sign-in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewStaffSession {
+    pub user_id: StaffId,
+    /// Lower-case hex SHA-256 of the cookie's secret.
+    pub id_hash: String,
+    pub csrf_secret: String,
+    /// How long the session may live at most (its absolute lifetime).
+    pub lifetime: Duration,
+    /// Where the sign-in came from, for the audit log and the session row.
+    pub origin: Origin,
+}
+
+/// How many consecutive failed sign-ins lock an account, and for how long.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LockoutPolicy {
+    pub max_failures: u32,
+    pub lock_for: Duration,
+}
+
+impl Default for LockoutPolicy {
+    fn default() -> Self {
+        LockoutPolicy { max_failures: 5, lock_for: Duration::minutes(15) }
+    }
+}
+
+/// A user's TOTP enrollment. The secret is base32 text, as authenticator apps take it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TotpEnrollment {
+    pub secret: String,
+    pub enabled: bool,
+    /// The last 30-second step a code was accepted for: a code is accepted only for a later step (no replay).
+    pub last_step: Option<i64>,
+}
+
+/// What sign-in needs to know about an account: the user, its lock-out state and its second factor.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SignInAccount {
+    pub user: StaffUser,
+    pub failed_logins: i64,
+    pub locked_until: Option<OffsetDateTime>,
+    pub totp: Option<TotpEnrollment>,
+    /// Whether the user's clinic requires a second factor of its admins and prescribers.
+    pub clinic_requires_totp: bool,
+}
+
+impl SignInAccount {
+    /// Whether the account is locked at `now`.
+    pub fn is_locked(&self, now: OffsetDateTime) -> bool {
+        self.locked_until.is_some_and(|until| until > now)
+    }
+
+    /// Whether a code must be entered at sign-in: the user enrolled, or the clinic requires it of the role.
+    pub fn needs_totp(&self) -> bool {
+        self.totp.as_ref().is_some_and(|t| t.enabled) || self.totp_required_by_clinic()
+    }
+
+    /// Whether the clinic's setting requires this user (a clinic admin or prescriber) to use a second factor.
+    pub fn totp_required_by_clinic(&self) -> bool {
+        self.clinic_requires_totp && matches!(self.user.role, super::Role::ClinicAdmin | super::Role::Prescriber)
+    }
+}
+
+/// A clinic's security settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClinicSecurity {
+    pub clinic_id: ClinicId,
+    pub require_totp: bool,
+}

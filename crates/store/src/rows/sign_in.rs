@@ -1,0 +1,60 @@
+//! The `staff_sessions` and `staff_sign_in` rows (browser sessions; lock-out and TOTP state per user).
+
+use super::parse_id;
+use crate::clock::{from_micros, from_micros_opt};
+use crate::domain::{StaffId, StaffSession, StaffSessionId, TotpEnrollment};
+use crate::error::StoreResult;
+
+pub(crate) const SESSION_COLUMNS: &str =
+    "id, id_hash, user_id, csrf_secret, created_at, last_seen_at, expires_at, revoked_at, peer";
+
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct SessionRow {
+    pub id: String,
+    #[allow(dead_code)]
+    pub id_hash: String,
+    pub user_id: String,
+    pub csrf_secret: String,
+    pub created_at: i64,
+    pub last_seen_at: i64,
+    pub expires_at: i64,
+    pub revoked_at: Option<i64>,
+    #[allow(dead_code)]
+    pub peer: Option<String>,
+}
+
+impl SessionRow {
+    pub(crate) fn into_domain(self) -> StoreResult<StaffSession> {
+        const T: &str = "staff_sessions";
+        Ok(StaffSession {
+            id: parse_id(T, &self.id, StaffSessionId)?,
+            user_id: parse_id(T, &self.user_id, StaffId)?,
+            csrf_secret: self.csrf_secret,
+            created_at: from_micros(T, self.created_at)?,
+            last_seen_at: from_micros(T, self.last_seen_at)?,
+            expires_at: from_micros(T, self.expires_at)?,
+            revoked_at: from_micros_opt(T, self.revoked_at)?,
+        })
+    }
+}
+
+pub(crate) const SIGN_IN_COLUMNS: &str = "failed_logins, locked_until, totp_secret, totp_enabled, totp_last_step";
+
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct SignInRow {
+    pub failed_logins: i64,
+    pub locked_until: Option<i64>,
+    pub totp_secret: Option<String>,
+    pub totp_enabled: bool,
+    pub totp_last_step: Option<i64>,
+}
+
+impl SignInRow {
+    pub(crate) fn totp(&self) -> Option<TotpEnrollment> {
+        self.totp_secret.as_ref().map(|secret| TotpEnrollment {
+            secret: secret.clone(),
+            enabled: self.totp_enabled,
+            last_step: self.totp_last_step,
+        })
+    }
+}

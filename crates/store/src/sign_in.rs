@@ -1,0 +1,440 @@
+//! Staff sign-in for the web portal: the account look-up, failed attempts and lock-out, browser sessions (start,
+//! look up with idle and absolute limits, end), TOTP enrollment with replay prevention, and each clinic's
+//! `require_totp` setting. Every sign-in, failure, lock-out, sign-out and second-factor change is audited.
+//!
+//! Sessions live in the database, not in a server's memory, so several servers over one PostgreSQL share them.
+//! Only the SHA-256 of a session's secret is stored; "now" always comes from the store's clock.
+
+use time::{Duration, OffsetDateTime};
+
+use crate::audit::{self, AuditEntry};
+use crate::clock::{from_micros, to_micros};
+use crate::db::{Tx, args};
+use crate::domain::{
+    Actor, AuditAction, ClinicSecurity, LockoutPolicy, NewStaffSession, Role, SignInAccount, StaffId, StaffSession,
+    StaffSessionId, StaffUser,
+};
+use crate::error::{StoreError, StoreResult};
+use crate::rows::sign_in::{SESSION_COLUMNS, SIGN_IN_COLUMNS, SessionRow, SignInRow};
+use crate::rows::staff::{STAFF_COLUMNS, StaffRow};
+use crate::store::Store;
+use ketapath_directory::ClinicId;
+
+/// A session's `last_seen_at` is written at most this often, so that browsing is not a database write per page;
+/// the idle timeout is therefore exact to within this interval.
+pub const SESSION_TOUCH_INTERVAL: Duration = Duration::seconds(60);
+
+/// Who changes a security setting: a signed-in user, or the admin command line.
+#[derive(Debug, Clone, Copy)]
+pub enum SecurityAuthor<'a> {
+    Staff(&'a Actor),
+    AdminCli,
+}
+
+impl SecurityAuthor<'_> {
+    fn entry(&self, action: AuditAction, entity: &'static str, entity_id: String, clinic: Option<&str>) -> OwnedEntry {
+        match self {
+            SecurityAuthor::Staff(actor) => OwnedEntry {
+                actor_id: Some(actor.user_id.to_text()),
+                actor_role: actor.role.code().to_owned(),
+                clinic_id: actor.clinic_id.as_ref().map(|c| c.as_str().to_owned()).or(clinic.map(str::to_owned)),
+                action,
+                entity,
+                entity_id,
+                origin: actor.origin.as_str().to_owned(),
+            },
+            SecurityAuthor::AdminCli => OwnedEntry {
+                actor_id: None,
+                actor_role: "system".to_owned(),
+                clinic_id: clinic.map(str::to_owned),
+                action,
+                entity,
+                entity_id,
+                origin: "cli".to_owned(),
+            },
+        }
+    }
+}
+
+/// An audit entry that owns its text, for events whose actor is built inside the transaction.
+struct OwnedEntry {
+    actor_id: Option<String>,
+    actor_role: String,
+    clinic_id: Option<String>,
+    action: AuditAction,
+    entity: &'static str,
+    entity_id: String,
+    origin: String,
+}
+
+impl OwnedEntry {
+    /// The entry for something `user` did from `origin`.
+    fn by_user(user: &StaffUser, origin: &str, action: AuditAction, entity: &'static str, entity_id: String) -> Self {
+        OwnedEntry {
+            actor_id: Some(user.id.to_text()),
+            actor_role: user.role.code().to_owned(),
+            clinic_id: user.clinic_id.as_ref().map(|c| c.as_str().to_owned()),
+            action,
+            entity,
+            entity_id,
+            origin: origin.to_owned(),
+        }
+    }
+
+    async fn append(&self, tx: &mut Tx, at: i64) -> StoreResult<()> {
+        let entry = AuditEntry {
+            actor_id: self.actor_id.clone(),
+            actor_role: &self.actor_role,
+            clinic_id: self.clinic_id.as_deref(),
+            action: self.action,
+            entity: self.entity,
+            entity_id: self.entity_id.clone(),
+            origin: &self.origin,
+        };
+        audit::append(tx, at, &entry).await?;
+        Ok(())
+    }
+}
+
+async fn user_in(tx: &mut Tx, id: StaffId) -> StoreResult<StaffUser> {
+    let row: Option<StaffRow> = tx
+        .fetch_optional(&format!("SELECT {STAFF_COLUMNS} FROM staff_users WHERE id = $1"), &args![id.to_text()])
+        .await?;
+    row.ok_or(StoreError::NotFound { entity: "staff user" })?.into_domain()
+}
+
+/// A user's sign-in state; a user without a row has no failures, no lock and no second factor.
+async fn sign_in_state(tx: &mut Tx, user: StaffId) -> StoreResult<SignInRow> {
+    let row: Option<SignInRow> = tx
+        .fetch_optional(
+            &format!("SELECT {SIGN_IN_COLUMNS} FROM staff_sign_in WHERE user_id = $1"),
+            &args![user.to_text()],
+        )
+        .await?;
+    Ok(row.unwrap_or(SignInRow {
+        failed_logins: 0,
+        locked_until: None,
+        totp_secret: None,
+        totp_enabled: false,
+        totp_last_step: None,
+    }))
+}
+
+/// Creates the user's sign-in row when it does not exist yet, so that the updates that follow find it.
+async fn ensure_sign_in_row(tx: &mut Tx, user: StaffId) -> StoreResult<()> {
+    tx.execute(
+        "INSERT INTO staff_sign_in (user_id, failed_logins, totp_enabled) VALUES ($1, $2, $3) \
+         ON CONFLICT (user_id) DO NOTHING",
+        &args![user.to_text(), 0_i64, false],
+    )
+    .await?;
+    Ok(())
+}
+
+fn is_hex_sha256(text: &str) -> bool {
+    text.len() == 64 && text.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+impl Store {
+    /// The active account with this e-mail and what sign-in needs about it; `None` for an unknown or inactive
+    /// account (the caller answers both exactly like a wrong password).
+    pub async fn sign_in_account(&self, email: &str) -> StoreResult<Option<SignInAccount>> {
+        let mut tx = self.begin_read().await?;
+        let email = email.trim().to_ascii_lowercase();
+        let user: Option<StaffRow> = tx
+            .fetch_optional(
+                &format!("SELECT {STAFF_COLUMNS} FROM staff_users WHERE email = $1 AND active = $2"),
+                &args![&email, true],
+            )
+            .await?;
+        let Some(user) = user.map(StaffRow::into_domain).transpose()? else { return Ok(None) };
+        let state = sign_in_state(&mut tx, user.id).await?;
+        let clinic_requires_totp = match &user.clinic_id {
+            Some(clinic) => {
+                let row: Option<(bool,)> = tx
+                    .fetch_optional(
+                        "SELECT require_totp FROM clinic_security WHERE clinic_id = $1",
+                        &args![clinic.as_str()],
+                    )
+                    .await?;
+                row.is_some_and(|(on,)| on)
+            }
+            None => false,
+        };
+        Ok(Some(SignInAccount {
+            totp: state.totp(),
+            failed_logins: state.failed_logins,
+            locked_until: crate::clock::from_micros_opt("staff_users", state.locked_until)?,
+            user,
+            clinic_requires_totp,
+        }))
+    }
+
+    /// Counts a failed sign-in of `user` (wrong password or code) and locks the account for
+    /// `policy.lock_for` when this makes `policy.max_failures` in a row. Returns whether it locked now.
+    /// A locked account's failures are not counted again, so an attacker cannot extend the lock indefinitely
+    /// from one guess, nor shorten it.
+    pub async fn record_failed_sign_in(&self, user: StaffId, policy: LockoutPolicy, origin: &str) -> StoreResult<bool> {
+        let now_at = self.now();
+        let now = to_micros(now_at);
+        let mut tx = self.begin_write().await?;
+        let account = user_in(&mut tx, user).await?;
+        ensure_sign_in_row(&mut tx, user).await?;
+        let state = sign_in_state(&mut tx, user).await?;
+        if state.locked_until.is_some_and(|until| until > now) {
+            return Ok(false);
+        }
+        let failed = state.failed_logins + 1;
+        let lock = failed >= i64::from(policy.max_failures.max(1));
+        if lock {
+            let until = to_micros(now_at + policy.lock_for);
+            tx.execute(
+                "UPDATE staff_sign_in SET failed_logins = 0, locked_until = $1 WHERE user_id = $2",
+                &args![until, user.to_text()],
+            )
+            .await?;
+        } else {
+            tx.execute(
+                "UPDATE staff_sign_in SET failed_logins = $1, locked_until = NULL WHERE user_id = $2",
+                &args![failed, user.to_text()],
+            )
+            .await?;
+        }
+        OwnedEntry::by_user(&account, origin, AuditAction::SignInFailed, "staff_user", user.to_text())
+            .append(&mut tx, now)
+            .await?;
+        if lock {
+            OwnedEntry::by_user(&account, origin, AuditAction::LockOut, "staff_user", user.to_text())
+                .append(&mut tx, now)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(lock)
+    }
+
+    /// Starts a session after a successful sign-in: clears the failure count and audits the sign-in.
+    pub async fn start_staff_session(&self, new: NewStaffSession) -> StoreResult<StaffSession> {
+        if !is_hex_sha256(&new.id_hash) {
+            return Err(StoreError::invalid("id_hash", "must be a hex SHA-256"));
+        }
+        if new.csrf_secret.len() < 32 {
+            return Err(StoreError::invalid("csrf_secret", "must be at least 32 characters"));
+        }
+        let at = crate::clock::truncate_to_micros(self.now());
+        let now = to_micros(at);
+        let mut tx = self.begin_write().await?;
+        let user = user_in(&mut tx, new.user_id).await?;
+        if !user.active {
+            return Err(StoreError::Denied("the user is not active".to_owned()));
+        }
+        let session = StaffSession {
+            id: StaffSessionId::new(at),
+            user_id: new.user_id,
+            csrf_secret: new.csrf_secret,
+            created_at: at,
+            last_seen_at: at,
+            expires_at: at + new.lifetime,
+            revoked_at: None,
+        };
+        tx.execute(
+            &format!("INSERT INTO staff_sessions ({SESSION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"),
+            &args![
+                session.id.to_text(),
+                new.id_hash.to_ascii_lowercase(),
+                new.user_id.to_text(),
+                &session.csrf_secret,
+                now,
+                now,
+                to_micros(session.expires_at),
+                None::<i64>,
+                new.origin.as_str(),
+            ],
+        )
+        .await?;
+        tx.execute(
+            "UPDATE staff_sign_in SET failed_logins = 0, locked_until = NULL WHERE user_id = $1",
+            &args![new.user_id.to_text()],
+        )
+        .await?;
+        OwnedEntry::by_user(&user, new.origin.as_str(), AuditAction::SignIn, "staff_session", session.id.to_text())
+            .append(&mut tx, now)
+            .await?;
+        tx.commit().await?;
+        Ok(session)
+    }
+
+    /// The live session with this id hash and its active user: not revoked, before its absolute end, and used
+    /// within `idle`. Refreshes the session's last use (at most once per [`SESSION_TOUCH_INTERVAL`]).
+    pub async fn staff_session(&self, id_hash: &str, idle: Duration) -> StoreResult<Option<(StaffSession, StaffUser)>> {
+        if !is_hex_sha256(id_hash) {
+            return Ok(None);
+        }
+        let now_at = self.now();
+        let now = to_micros(now_at);
+        let found = {
+            let mut tx = self.begin_read().await?;
+            let row: Option<SessionRow> = tx
+                .fetch_optional(
+                    &format!(
+                        "SELECT {SESSION_COLUMNS} FROM staff_sessions WHERE id_hash = $1 AND revoked_at IS NULL \
+                         AND expires_at > $2 AND last_seen_at > $3"
+                    ),
+                    &args![id_hash.to_ascii_lowercase(), now, to_micros(now_at - idle)],
+                )
+                .await?;
+            let Some(session) = row.map(SessionRow::into_domain).transpose()? else { return Ok(None) };
+            let user: Option<StaffRow> = tx
+                .fetch_optional(
+                    &format!("SELECT {STAFF_COLUMNS} FROM staff_users WHERE id = $1 AND active = $2"),
+                    &args![session.user_id.to_text(), true],
+                )
+                .await?;
+            let Some(user) = user.map(StaffRow::into_domain).transpose()? else { return Ok(None) };
+            (session, user)
+        };
+        let (mut session, user) = found;
+        if now_at - session.last_seen_at >= SESSION_TOUCH_INTERVAL {
+            let mut tx = self.begin_write().await?;
+            tx.execute(
+                "UPDATE staff_sessions SET last_seen_at = $1 WHERE id = $2 AND last_seen_at < $1",
+                &args![now, session.id.to_text()],
+            )
+            .await?;
+            tx.commit().await?;
+            session.last_seen_at = from_micros("staff_sessions", now)?;
+        }
+        Ok(Some((session, user)))
+    }
+
+    /// Ends the session with this id hash (sign-out), audited. Returns whether a live session was ended.
+    pub async fn end_staff_session(&self, id_hash: &str, origin: &str) -> StoreResult<bool> {
+        if !is_hex_sha256(id_hash) {
+            return Ok(false);
+        }
+        let now = to_micros(self.now());
+        let mut tx = self.begin_write().await?;
+        let row: Option<SessionRow> = tx
+            .fetch_optional(
+                &format!("SELECT {SESSION_COLUMNS} FROM staff_sessions WHERE id_hash = $1 AND revoked_at IS NULL"),
+                &args![id_hash.to_ascii_lowercase()],
+            )
+            .await?;
+        let Some(session) = row.map(SessionRow::into_domain).transpose()? else { return Ok(false) };
+        tx.execute("UPDATE staff_sessions SET revoked_at = $1 WHERE id = $2", &args![now, session.id.to_text()])
+            .await?;
+        let user = user_in(&mut tx, session.user_id).await?;
+        OwnedEntry::by_user(&user, origin, AuditAction::SignOut, "staff_session", session.id.to_text())
+            .append(&mut tx, now)
+            .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Sets (or with `None` removes) a user's TOTP secret and whether it is required at sign-in; clears the
+    /// replay guard. The user themself, a platform admin, or the admin command line may do it; audited.
+    pub async fn set_totp(
+        &self,
+        by: SecurityAuthor<'_>,
+        user: StaffId,
+        secret: Option<&str>,
+        enabled: bool,
+    ) -> StoreResult<()> {
+        if let SecurityAuthor::Staff(actor) = by
+            && actor.user_id != user
+            && actor.role != Role::PlatformAdmin
+        {
+            return Err(StoreError::Denied("only the user or a platform admin may change a second factor".to_owned()));
+        }
+        if enabled && secret.is_none() {
+            return Err(StoreError::invalid("totp_secret", "a second factor cannot be enabled without a secret"));
+        }
+        let now = to_micros(self.now());
+        let mut tx = self.begin_write().await?;
+        let target = user_in(&mut tx, user).await?;
+        ensure_sign_in_row(&mut tx, user).await?;
+        tx.execute(
+            "UPDATE staff_sign_in SET totp_secret = $1, totp_enabled = $2, totp_last_step = NULL WHERE user_id = $3",
+            &args![secret, enabled, user.to_text()],
+        )
+        .await?;
+        let clinic = target.clinic_id.as_ref().map(|c| c.as_str());
+        by.entry(AuditAction::Update, "staff_totp", user.to_text(), clinic).append(&mut tx, now).await?;
+        tx.commit().await
+    }
+
+    /// Accepts a TOTP code's time step for `user` only if it is later than the last one accepted, atomically, so
+    /// that a code cannot be used twice even by two servers at once. Returns whether it was accepted.
+    pub async fn accept_totp_step(&self, user: StaffId, step: i64) -> StoreResult<bool> {
+        let mut tx = self.begin_write().await?;
+        let n = tx
+            .execute(
+                "UPDATE staff_sign_in SET totp_last_step = $1 WHERE user_id = $2 AND totp_secret IS NOT NULL \
+                 AND (totp_last_step IS NULL OR totp_last_step < $1)",
+                &args![step, user.to_text()],
+            )
+            .await?;
+        tx.commit().await?;
+        Ok(n == 1)
+    }
+
+    /// A clinic's security settings (defaults when it never set any).
+    pub async fn clinic_security(&self, clinic: &ClinicId) -> StoreResult<ClinicSecurity> {
+        let mut tx = self.begin_read().await?;
+        let row: Option<(bool,)> = tx
+            .fetch_optional("SELECT require_totp FROM clinic_security WHERE clinic_id = $1", &args![clinic.as_str()])
+            .await?;
+        Ok(ClinicSecurity { clinic_id: clinic.clone(), require_totp: row.is_some_and(|(on,)| on) })
+    }
+
+    /// Turns the clinic's "second factor required for admins and prescribers" on or off. A clinic admin of
+    /// that clinic, a platform admin, or the admin command line may; audited.
+    pub async fn set_clinic_require_totp(
+        &self,
+        by: SecurityAuthor<'_>,
+        clinic: &ClinicId,
+        require_totp: bool,
+    ) -> StoreResult<()> {
+        if let SecurityAuthor::Staff(actor) = by {
+            let allowed = actor.role == Role::PlatformAdmin
+                || (actor.role == Role::ClinicAdmin && actor.clinic_id.as_ref() == Some(clinic));
+            if !allowed {
+                return Err(StoreError::Denied("only the clinic's admin may change its security settings".to_owned()));
+            }
+        }
+        let now = to_micros(self.now());
+        let mut tx = self.begin_write().await?;
+        let (n,): (i64,) = tx.fetch_one("SELECT COUNT(*) FROM clinics WHERE id = $1", &args![clinic.as_str()]).await?;
+        if n == 0 {
+            return Err(StoreError::NotFound { entity: "clinic" });
+        }
+        let updated_by = match by {
+            SecurityAuthor::Staff(actor) => Some(actor.user_id.to_text()),
+            SecurityAuthor::AdminCli => None,
+        };
+        let changed = tx
+            .execute(
+                "UPDATE clinic_security SET require_totp = $1, updated_at = $2, updated_by = $3 WHERE clinic_id = $4",
+                &args![require_totp, now, updated_by.clone(), clinic.as_str()],
+            )
+            .await?;
+        if changed == 0 {
+            tx.execute(
+                "INSERT INTO clinic_security (clinic_id, require_totp, updated_at, updated_by) VALUES ($1, $2, $3, $4)",
+                &args![clinic.as_str(), require_totp, now, updated_by],
+            )
+            .await?;
+        }
+        by.entry(AuditAction::Update, "clinic_security", clinic.as_str().to_owned(), Some(clinic.as_str()))
+            .append(&mut tx, now)
+            .await?;
+        tx.commit().await
+    }
+
+    /// The instant an account is locked until, if it is locked at the store's "now"; for the admin CLI.
+    pub async fn locked_until(&self, user: StaffId) -> StoreResult<Option<OffsetDateTime>> {
+        let mut tx = self.begin_read().await?;
+        let until = sign_in_state(&mut tx, user).await?.locked_until;
+        let now = to_micros(self.now());
+        crate::clock::from_micros_opt("staff_users", until.filter(|u| *u > now))
+    }
+}

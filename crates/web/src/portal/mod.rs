@@ -1,0 +1,86 @@
+//! The clinic portal: staff sign-in and sign-out, the cookie session, CSRF protection, and the server-rendered
+//! shell pages (dashboard, patients, referrals, account). Every page needs a signed-in staff member
+//! ([`session::PortalStaff`]); every form post goes through [`csrf::PortalForm`]; every answer carries
+//! `Cache-Control: no-store` ([`no_store`]), because portal pages show patient data.
+
+pub mod account;
+pub mod csrf;
+pub mod dashboard;
+pub mod login;
+pub mod patients;
+pub mod referrals;
+pub mod session;
+
+use askama::Template;
+use axum::extract::Request;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::Response;
+use ketapath_store::domain::Role;
+
+use crate::assets::asset;
+use crate::pages::{Layout, NavLink, render};
+use session::PortalStaff;
+
+/// The portal's navigation, in order.
+pub const NAV: [(&str, &str); 4] = [
+    ("/portal", "Dashboard"),
+    ("/portal/patients", "Patients"),
+    ("/portal/referrals", "Referrals"),
+    ("/portal/account", "Account"),
+];
+
+/// The layout of a portal page at `current` (marked in the navigation).
+pub fn layout(title: impl Into<String>, demo: bool, current: &str) -> Layout {
+    let nav = NAV.iter().map(|(href, label)| NavLink { href, label, current: *href == current }).collect();
+    Layout { title: title.into(), demo, css_url: asset("app.css").url(), icon_url: asset("icon.svg").url(), nav }
+}
+
+/// Who is signed in, shown on every portal page with the sign-out button (a form with the session's token).
+#[derive(Debug, Clone)]
+pub struct Bar {
+    pub name: String,
+    pub role: &'static str,
+    pub csrf: String,
+}
+
+impl Bar {
+    pub fn of(staff: &PortalStaff) -> Self {
+        Bar {
+            name: staff.user().display_name.clone(),
+            role: role_label(staff.actor().role),
+            csrf: staff.csrf().to_owned(),
+        }
+    }
+}
+
+/// A role as staff read it.
+pub fn role_label(role: Role) -> &'static str {
+    match role {
+        Role::PlatformAdmin => "Platform admin",
+        Role::ClinicAdmin => "Clinic admin",
+        Role::Prescriber => "Prescriber",
+        Role::Nurse => "Nurse",
+        Role::Researcher => "Researcher",
+    }
+}
+
+/// Middleware on every portal route: `Cache-Control: no-store`, so no browser or proxy keeps a page of
+/// patient data (or a sign-in form's token).
+pub async fn no_store(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+#[derive(Template)]
+#[template(path = "portal_no_access.html")]
+struct NoAccessPage {
+    layout: Layout,
+    bar: Bar,
+}
+
+/// The page a role without patient access (platform admin, researcher) gets instead of patient data: 403.
+pub fn no_access(staff: &PortalStaff, demo: bool) -> Response {
+    render(StatusCode::FORBIDDEN, &NoAccessPage { layout: layout("No patient access", demo, ""), bar: Bar::of(staff) })
+}

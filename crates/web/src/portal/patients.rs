@@ -1,0 +1,219 @@
+//! `GET /portal/patients` (the clinic's patients, searchable by name), `GET`/`POST /portal/patients/new`
+//! (demographics only, parsed by the same rules as `POST /api/v1/patients`) and `GET /portal/patients/{id}`
+//! (demographics and assessments). Another clinic's patient answers the same 404 as a missing one.
+
+use askama::Template;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use ketapath_store::domain::PatientId;
+use serde::Deserialize;
+
+use super::csrf::PortalForm;
+use super::session::{PortalStaff, see_other};
+use super::{Bar, layout, no_access};
+use crate::api::patients::{PatientRequest, SEX_CODES};
+use crate::error::{ApiError, respond};
+use crate::extract::ApiPath;
+use crate::pages::find::labels;
+use crate::pages::{Layout, render};
+use crate::state::AppState;
+
+pub const PATH: &str = "/portal/patients";
+pub const NEW_PATH: &str = "/portal/patients/new";
+
+/// A patient in the list.
+#[derive(Debug, Clone)]
+pub struct PatientRow {
+    pub href: String,
+    pub name: String,
+    pub birth_date: String,
+    pub latest: String,
+}
+
+#[derive(Template)]
+#[template(path = "portal_patients.html")]
+struct ListPage {
+    layout: Layout,
+    bar: Bar,
+    q: String,
+    patients: Vec<PatientRow>,
+    total: usize,
+}
+
+/// The list's query: `q`, a part of the given or family name.
+#[derive(Debug, Deserialize)]
+pub struct ListQuery {
+    #[serde(default)]
+    q: String,
+}
+
+/// `GET /portal/patients?q=`.
+pub async fn list(
+    State(state): State<AppState>,
+    staff: PortalStaff,
+    query: Result<Query<ListQuery>, QueryRejection>,
+) -> Response {
+    let demo = state.config.demo;
+    let q = query.map(|Query(q)| q.q.trim().to_owned()).unwrap_or_default();
+    let scope = match staff.scope().await {
+        Ok(Some(scope)) => scope,
+        Ok(None) => return no_access(&staff, demo),
+        Err(error) => return respond(PATH, demo, error),
+    };
+    let summaries = match scope.patient_list().await {
+        Ok(s) => s,
+        Err(error) => return respond(PATH, demo, error.into()),
+    };
+    let total = summaries.len();
+    let needle = q.to_lowercase();
+    let patients = summaries
+        .into_iter()
+        .filter(|s| {
+            needle.is_empty()
+                || format!("{} {}", s.patient.given_name, s.patient.family_name).to_lowercase().contains(&needle)
+        })
+        .map(|s| PatientRow {
+            href: format!("{PATH}/{}", s.patient.id),
+            name: format!("{}, {}", s.patient.family_name, s.patient.given_name),
+            birth_date: labels::date(s.patient.birth_date),
+            latest: s
+                .latest
+                .iter()
+                .map(|l| format!("{} {}", l.instrument.code().to_uppercase(), l.total))
+                .collect::<Vec<_>>()
+                .join(", "),
+        })
+        .collect();
+    render(
+        StatusCode::OK,
+        &ListPage { layout: layout("Patients", demo, PATH), bar: Bar::of(&staff), q, patients, total },
+    )
+}
+
+#[derive(Template)]
+#[template(path = "portal_patient_new.html")]
+struct NewPage {
+    layout: Layout,
+    bar: Bar,
+    csrf: String,
+    given_name: String,
+    family_name: String,
+    birth_date: String,
+    sex: String,
+    sexes: &'static [&'static str],
+    error: Option<(String, String)>,
+}
+
+fn new_page(staff: &PortalStaff, demo: bool, values: [&str; 4], error: Option<(String, String)>) -> NewPage {
+    NewPage {
+        layout: layout("New patient", demo, PATH),
+        bar: Bar::of(staff),
+        csrf: staff.csrf().to_owned(),
+        given_name: values[0].to_owned(),
+        family_name: values[1].to_owned(),
+        birth_date: values[2].to_owned(),
+        sex: values[3].to_owned(),
+        sexes: &SEX_CODES,
+        error,
+    }
+}
+
+/// `GET /portal/patients/new`.
+pub async fn new_form(State(state): State<AppState>, staff: PortalStaff) -> Response {
+    if !staff.actor().role.is_clinic_role() {
+        return no_access(&staff, state.config.demo);
+    }
+    render(StatusCode::OK, &new_page(&staff, state.config.demo, ["", "", "", ""], None))
+}
+
+/// `POST /portal/patients/new`: creates the record and goes to it; a field problem shows the form again with the
+/// message next to the field (400).
+pub async fn create(State(state): State<AppState>, form: PortalForm) -> Response {
+    let demo = state.config.demo;
+    let staff = &form.staff;
+    let scope = match staff.scope().await {
+        Ok(Some(scope)) => scope,
+        Ok(None) => return no_access(staff, demo),
+        Err(error) => return respond(NEW_PATH, demo, error),
+    };
+    let f = |name| form.fields.get(name);
+    let values = [
+        f("given_name").unwrap_or_default(),
+        f("family_name").unwrap_or_default(),
+        f("birth_date").unwrap_or_default(),
+        f("sex").unwrap_or_default(),
+    ];
+    let request = PatientRequest::from_form(f("given_name"), f("family_name"), f("birth_date"), f("sex"));
+    let new = match request.parse(staff.store().now().date()) {
+        Ok(new) => new,
+        Err(invalid) => {
+            let error = Some((invalid.field.clone(), invalid.message.clone()));
+            return render(StatusCode::BAD_REQUEST, &new_page(staff, demo, values, error));
+        }
+    };
+    match scope.create_patient(new).await {
+        Ok(patient) => see_other(&format!("{PATH}/{}", patient.id)),
+        Err(error) => respond(NEW_PATH, demo, error.into()),
+    }
+}
+
+/// An assessment row of the patient page.
+#[derive(Debug, Clone)]
+pub struct AssessmentRow {
+    pub taken: String,
+    pub instrument: String,
+    pub total: i64,
+    pub severity: String,
+}
+
+#[derive(Template)]
+#[template(path = "portal_patient.html")]
+struct PatientPage {
+    layout: Layout,
+    bar: Bar,
+    name: String,
+    birth_date: String,
+    sex: String,
+    assessments: Vec<AssessmentRow>,
+}
+
+/// `GET /portal/patients/{id}`.
+pub async fn show(State(state): State<AppState>, staff: PortalStaff, ApiPath(id): ApiPath<String>) -> Response {
+    let demo = state.config.demo;
+    let path = format!("{PATH}/{id}");
+    let scope = match staff.scope().await {
+        Ok(Some(scope)) => scope,
+        Ok(None) => return no_access(&staff, demo),
+        Err(error) => return respond(&path, demo, error),
+    };
+    let Ok(patient_id) = PatientId::parse("id", &id) else { return respond(&path, demo, ApiError::NotFound) };
+    let found = async {
+        let patient = scope.patient(patient_id).await?;
+        let assessments = scope.assessments(patient_id).await?;
+        Ok::<_, ketapath_store::StoreError>((patient, assessments))
+    };
+    match found.await {
+        Ok((p, assessments)) => render(
+            StatusCode::OK,
+            &PatientPage {
+                layout: layout(format!("{} {}", p.given_name, p.family_name), demo, PATH),
+                bar: Bar::of(&staff),
+                name: format!("{} {}", p.given_name, p.family_name),
+                birth_date: labels::date(p.birth_date),
+                sex: p.sex.unwrap_or_else(|| "not recorded".to_owned()),
+                assessments: assessments
+                    .into_iter()
+                    .map(|a| AssessmentRow {
+                        taken: labels::date(a.administered_at.date()),
+                        instrument: a.instrument.code().to_uppercase(),
+                        total: a.total,
+                        severity: a.severity.unwrap_or_default(),
+                    })
+                    .collect(),
+            },
+        ),
+        Err(error) => respond(&path, demo, error.into()),
+    }
+}

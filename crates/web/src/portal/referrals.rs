@@ -1,0 +1,100 @@
+//! `GET /portal/referrals` (the clinic's referral inbox) and `POST /portal/referrals/{id}/status` (move a referral
+//! on: contacted, accepted, declined, closed), a CSRF-checked form.
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use ketapath_clinical::InvalidInput;
+use ketapath_store::domain::{Referral, ReferralId, ReferralStatus};
+
+use super::csrf::PortalForm;
+use super::session::{PortalStaff, see_other};
+use super::{Bar, layout, no_access};
+use crate::error::{ApiError, respond};
+use crate::extract::ApiPath;
+use crate::pages::{Layout, render};
+use crate::state::AppState;
+
+pub const PATH: &str = "/portal/referrals";
+
+/// A referral as the inbox shows it.
+#[derive(Debug, Clone)]
+pub struct ReferralRow {
+    pub id: String,
+    pub received: String,
+    pub source: &'static str,
+    pub status: &'static str,
+    pub name: String,
+    pub phone: String,
+    pub email: String,
+    pub message: String,
+}
+
+/// The row of one referral.
+pub fn row_of(r: &Referral) -> ReferralRow {
+    ReferralRow {
+        id: r.id.to_text(),
+        received: crate::pages::find::labels::date(r.received_at.date()),
+        source: r.source.code(),
+        status: r.status.code(),
+        name: r.contact_name.clone().unwrap_or_else(|| "(no name given)".to_owned()),
+        phone: r.contact_phone.clone().unwrap_or_default(),
+        email: r.contact_email.clone().unwrap_or_default(),
+        message: r.message.clone().unwrap_or_default(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "portal_referrals.html")]
+struct ReferralsPage {
+    layout: Layout,
+    bar: Bar,
+    referrals: Vec<ReferralRow>,
+    statuses: &'static [ReferralStatus],
+    csrf: String,
+}
+
+/// `GET /portal/referrals`.
+pub async fn page(State(state): State<AppState>, staff: PortalStaff) -> Response {
+    let demo = state.config.demo;
+    let scope = match staff.scope().await {
+        Ok(Some(scope)) => scope,
+        Ok(None) => return no_access(&staff, demo),
+        Err(error) => return respond(PATH, demo, error),
+    };
+    match scope.referrals().await {
+        Ok(referrals) => render(
+            StatusCode::OK,
+            &ReferralsPage {
+                layout: layout("Referrals", demo, PATH),
+                bar: Bar::of(&staff),
+                referrals: referrals.iter().map(row_of).collect(),
+                statuses: ReferralStatus::ALL,
+                csrf: staff.csrf().to_owned(),
+            },
+        ),
+        Err(error) => respond(PATH, demo, error.into()),
+    }
+}
+
+/// `POST /portal/referrals/{id}/status`: field `status`, one of the referral status codes.
+pub async fn set_status(State(state): State<AppState>, ApiPath(id): ApiPath<String>, form: PortalForm) -> Response {
+    let demo = state.config.demo;
+    let path = format!("{PATH}/{id}/status");
+    let result = async {
+        let Some(scope) = form.staff.scope().await? else {
+            return Err(ApiError::Forbidden("your role has no access to referrals".to_owned()));
+        };
+        let id = ReferralId::parse("id", &id).map_err(|_| ApiError::NotFound)?;
+        let status = ReferralStatus::parse(form.fields.get("status").unwrap_or_default())
+            .map_err(|message| ApiError::InvalidInput(InvalidInput::new("status", message)))?;
+        scope.set_referral_status(id, status, None).await?;
+        Ok(())
+    };
+    match result.await {
+        Ok(()) => see_other(PATH),
+        Err(ApiError::Forbidden(_)) => no_access(&form.staff, demo),
+        Err(error) => respond(&path, demo, error),
+    }
+}
