@@ -25,12 +25,20 @@ pub const TABLES: &[&str] = &[
     "assessments",
     "referrals",
     "self_report_links",
+    "research_consents",
+    "patient_addresses",
+    "outcome_publication",
     "audit_events",
 ];
 
 /// The primary key each table is ordered by when read whole.
 pub(crate) fn key_of(table: &str) -> &'static str {
-    if table == "audit_events" { "seq" } else { "id" }
+    match table {
+        "audit_events" => "seq",
+        "patient_addresses" => "patient_id",
+        "outcome_publication" => "clinic_id",
+        _ => "id",
+    }
 }
 
 /// The storage class of a column, common to both backends.
@@ -141,10 +149,12 @@ impl Store {
     }
 
     /// For each table: its row count and a SHA-256 over all its rows in key order. Two databases with equal
-    /// fingerprints hold the same data, whatever their backends.
+    /// fingerprints hold the same data, whatever their backends. Tables that a partly migrated database does not
+    /// have yet are left out, so that the migration tests can fingerprint an old schema.
     pub async fn table_fingerprints(&self) -> StoreResult<Vec<(String, u64, String)>> {
+        let present = self.schema_tables().await?;
         let mut out = Vec::new();
-        for table in TABLES {
+        for table in TABLES.iter().filter(|t| present.iter().any(|p| p == *t)) {
             let columns = self.columns(table).await?;
             let mut hasher = Sha256::new();
             let mut count = 0_u64;

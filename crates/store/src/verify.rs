@@ -54,6 +54,11 @@ const REFERENCES: &[Reference] = &[
     r("self_report_links", "patient_id", "patients", true),
     r("self_report_links", "created_by", "staff_users", true),
     r("self_report_links", "assessment_id", "assessments", true),
+    r("research_consents", "patient_id", "patients", true),
+    r("research_consents", "recorded_by", "staff_users", true),
+    r("patient_addresses", "patient_id", "patients", true),
+    r("outcome_publication", "clinic_id", "clinics", false),
+    r("outcome_publication", "updated_by", "staff_users", false),
 ];
 
 /// Rows whose patient must equal the patient of the row they point to: (child, via column, parent).

@@ -9,6 +9,7 @@ pub mod audit;
 pub mod listing;
 pub mod patient;
 pub mod referral;
+pub mod research;
 pub mod staff;
 pub mod treatment;
 
@@ -109,6 +110,7 @@ pub use referral::{
     NewReferral, NewSelfReportLink, Referral, ReferralId, ReferralSource, ReferralStatus, SelfReportLink,
     SelfReportLinkId,
 };
+pub use research::{ConsentRecord, ConsentRecordId, OutcomePublication, PatientAddress};
 pub use staff::{Actor, ApiToken, ApiTokenId, NewApiToken, NewStaffUser, Origin, Role, StaffId, StaffUser};
 pub use treatment::{
     AdverseEvent, AdverseEventId, AeSeverity, Course, CourseId, CourseStatus, DoseId, DoseRecord, Measurement,
