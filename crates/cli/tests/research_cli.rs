@@ -34,6 +34,8 @@ fn database(dir: &std::path::Path) {
             patients: 30,
             assessments_per_patient: 8,
             sessions_per_patient: 4,
+            consent_share: 0.9,
+            iv_share: 0.0,
             seed: 9,
         };
         store.insert_synthetic_research_for_benchmarks(&spec).await.expect("synthetic data");

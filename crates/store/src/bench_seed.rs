@@ -22,6 +22,10 @@ pub struct SyntheticResearch {
     pub assessments_per_patient: usize,
     /// Supervised sessions per patient (induction), each with one dose and one pre-dose blood pressure.
     pub sessions_per_patient: usize,
+    /// Share of patients whose research consent is recorded as given (0 to 1).
+    pub consent_share: f64,
+    /// Share of courses that are IV ketamine; the others are esketamine nasal spray (0 to 1).
+    pub iv_share: f64,
     pub seed: u64,
 }
 
@@ -140,14 +144,14 @@ impl Store {
                     Some(if rng.chance(0.6) { "female" } else { "male" }).map(str::to_owned).into(),
                     None::<String>.into(),
                     None::<String>.into(),
-                    rng.chance(0.9).into(),
+                    rng.chance(spec.consent_share).into(),
                     None::<String>.into(),
                     created.into(),
                     created.into(),
                     None::<i64>.into(),
                 ]);
                 let cid = id(2, i, spec.seed);
-                let modality = if rng.chance(0.6) { "esketamine_nasal" } else { "iv_ketamine" };
+                let modality = if rng.chance(spec.iv_share) { "iv_ketamine" } else { "esketamine_nasal" };
                 courses.push(vec![
                     cid.clone().into(),
                     clinic.as_str().into(),

@@ -51,6 +51,8 @@ pub fn api_routes() -> Vec<ApiRoute> {
         ApiRoute::get("/api/v1/patients", api::patients::list),
         ApiRoute::get("/api/v1/patients/{id}", api::patients::get),
         ApiRoute::post("/api/v1/patients/{id}/assessments", api::patients::record_assessment),
+        ApiRoute::get("/api/v1/registry", api::research::registry),
+        ApiRoute::get("/api/v1/research/export", api::research::export),
     ]
 }
 
@@ -62,6 +64,7 @@ pub fn app(state: AppState) -> Router {
     let mut router = Router::new()
         .route("/", get(pages::home::page))
         .route("/about", get(pages::about::page))
+        .route("/registry", get(pages::registry::page))
         .route("/find", get(pages::find::page))
         .route("/clinics/{id}", get(pages::clinic::page))
         .route("/clinics/{id}/report", post(pages::clinic::report))

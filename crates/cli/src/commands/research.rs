@@ -49,7 +49,7 @@ fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
 }
 
 /// The export key from `--key-file` or the environment; its text never appears in a message.
-fn load_key(key_file: Option<&Path>) -> Result<ExportKey, Failure> {
+pub(crate) fn load_key(key_file: Option<&Path>) -> Result<ExportKey, Failure> {
     let (text, source) = match key_file {
         Some(path) => (
             std::fs::read_to_string(path)

@@ -4,6 +4,7 @@ pub mod clinics;
 pub mod instruments;
 pub mod openapi;
 pub mod patients;
+pub mod research;
 pub mod screenings;
 
 use axum::Json;

@@ -15,6 +15,7 @@ mod ops;
 mod pages;
 mod patients;
 mod privacy;
+mod research;
 mod screenings;
 mod socket;
 mod support;
