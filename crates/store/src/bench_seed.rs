@@ -141,7 +141,7 @@ impl Store {
                     "Synthetic".into(),
                     format!("Patient{i}").into(),
                     date_to_text(birth).into(),
-                    Some(if rng.chance(0.6) { "female" } else { "male" }).map(str::to_owned).into(),
+                    Some((if rng.chance(0.6) { "female" } else { "male" }).to_owned()).into(),
                     None::<String>.into(),
                     None::<String>.into(),
                     rng.chance(spec.consent_share).into(),
