@@ -50,6 +50,11 @@ enum Command {
     /// API tokens for the clinic API.
     #[command(subcommand)]
     Token(commands::accounts::TokenCommand),
+    /// Exports: the de-identified research data set.
+    #[command(subcommand)]
+    Export(commands::research::ExportCommand),
+    /// Registry statistics over consenting patients, small cells suppressed.
+    Registry(commands::research::RegistryArgs),
     #[command(flatten)]
     Store(commands::store::StoreCommand),
 }
@@ -76,6 +81,12 @@ fn main() -> ExitCode {
         }
         Command::Token(cmd) => {
             commands::accounts::run_token(cmd, cli.db.as_deref().unwrap_or(ketapath_store::DEFAULT_DATABASE_URL))
+        }
+        Command::Export(cmd) => {
+            commands::research::run_export(cmd, cli.db.as_deref().unwrap_or(ketapath_store::DEFAULT_DATABASE_URL))
+        }
+        Command::Registry(args) => {
+            commands::research::run_registry(&args, cli.db.as_deref().unwrap_or(ketapath_store::DEFAULT_DATABASE_URL))
         }
         Command::Store(cmd) => commands::store::run(cmd, cli.db.as_deref()),
     };

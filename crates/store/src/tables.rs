@@ -32,6 +32,9 @@ pub const TABLES: &[&str] = &[
     "assessments",
     "referrals",
     "self_report_links",
+    "research_consents",
+    "patient_addresses",
+    "outcome_publication",
     "audit_events",
 ];
 
@@ -41,6 +44,8 @@ pub(crate) fn key_of(table: &str) -> &'static str {
         "audit_events" => "seq",
         "clinic_security" => "clinic_id",
         "staff_sign_in" => "user_id",
+        "patient_addresses" => "patient_id",
+        "outcome_publication" => "clinic_id",
         _ => "id",
     }
 }

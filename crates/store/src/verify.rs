@@ -69,6 +69,11 @@ const REFERENCES: &[Reference] = &[
     r("rems_forms", "session_id", "sessions", true),
     r("rems_forms", "patient_id", "patients", true),
     r("rems_forms", "submitted_by", "staff_users", true),
+    r("research_consents", "patient_id", "patients", true),
+    r("research_consents", "recorded_by", "staff_users", true),
+    r("patient_addresses", "patient_id", "patients", true),
+    r("outcome_publication", "clinic_id", "clinics", false),
+    r("outcome_publication", "updated_by", "staff_users", false),
 ];
 
 /// Rows whose patient must equal the patient of the row they point to: (child, via column, parent).

@@ -18,6 +18,7 @@ pub mod map;
 pub mod ops;
 pub mod pages;
 pub mod portal;
+pub mod research;
 pub mod routes;
 pub mod server;
 pub mod state;

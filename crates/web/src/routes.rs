@@ -73,6 +73,8 @@ pub fn api_routes() -> Vec<ApiRoute> {
         ApiRoute::get("/api/v1/rems-forms/due", api::rems_forms::due),
         ApiRoute::get("/api/v1/clinic/protocol-settings", api::protocol::get),
         ApiRoute::put("/api/v1/clinic/protocol-settings", api::protocol::put),
+        ApiRoute::get("/api/v1/registry", api::research::registry),
+        ApiRoute::get("/api/v1/research/export", api::research::export),
     ]
 }
 
@@ -110,6 +112,7 @@ pub fn app(state: AppState) -> Router {
     let mut router = Router::new()
         .route("/", get(pages::home::page))
         .route("/about", get(pages::about::page))
+        .route("/registry", get(pages::registry::page))
         .route("/find", get(pages::find::page))
         .route("/clinics/{id}", get(pages::clinic::page))
         .route("/clinics/{id}/report", post(pages::clinic::report))

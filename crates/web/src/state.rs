@@ -10,9 +10,12 @@ use std::sync::Arc;
 use ketapath_clinical::screen::ScreenConfig;
 
 use crate::config::WebConfig;
+use ketapath_research::ExportKey;
+
 use crate::directory::Directory;
 use crate::layers::metrics::Metrics;
 use crate::layers::rate_limit::RateLimiter;
+use crate::research::ResearchStats;
 
 /// A boxed future, so that [`Readiness`] can be used as a trait object.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -42,6 +45,10 @@ pub struct AppState {
     pub screen: Arc<ScreenConfig>,
     /// The clinic directory the finder, the clinics API and FHIR answer from. Empty unless one is given.
     pub directory: Arc<Directory>,
+    /// The cached registry statistics and published clinic outcomes (computed from the directory's store).
+    pub research: Arc<ResearchStats>,
+    /// The key of the researcher export route; without one the route answers 503.
+    pub research_key: Option<Arc<ExportKey>>,
     pub(crate) metrics: Arc<Metrics>,
     pub(crate) limiter: Arc<RateLimiter>,
 }
@@ -55,6 +62,8 @@ impl AppState {
             readiness: Arc::new(NoDependencies),
             screen: Arc::new(ScreenConfig::default()),
             directory: Directory::in_memory(Vec::new()),
+            research: Arc::new(ResearchStats::default()),
+            research_key: None,
             metrics: Arc::new(Metrics::default()),
             limiter,
         }
@@ -74,6 +83,20 @@ impl AppState {
     pub fn with_directory(mut self, directory: Arc<Directory>) -> Self {
         self.readiness = directory.clone();
         self.directory = directory;
+        self
+    }
+
+    /// Enables the researcher export route with this key.
+    #[must_use]
+    pub fn with_research_key(mut self, key: ExportKey) -> Self {
+        self.research_key = Some(Arc::new(key));
+        self
+    }
+
+    /// Replaces the registry statistics cache (a server's own TTL).
+    #[must_use]
+    pub fn with_research_stats(mut self, stats: Arc<ResearchStats>) -> Self {
+        self.research = stats;
         self
     }
 

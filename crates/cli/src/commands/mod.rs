@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod clinics;
+pub mod research;
 pub mod rules;
 pub mod score;
 pub mod screen;

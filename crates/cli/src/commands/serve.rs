@@ -80,7 +80,13 @@ async fn serve(args: &ServeArgs, db: &str) -> CommandResult {
     // Session cookies are `Secure` (and `__Host-` prefixed) except for a demo on a loopback address, which has no
     // TLS and nothing real to protect (see `AuthConfig::secure_cookies`).
     let auth = AuthConfig { secure_cookies: !(args.demo && args.listen.ip().is_loopback()), ..AuthConfig::default() };
-    let state = AppState::new(WebConfig { demo: args.demo, auth, ..WebConfig::default() }).with_directory(directory);
+    let mut state = AppState::new(WebConfig { demo: args.demo, auth, ..WebConfig::default() }).with_directory(directory);
+    // The registry statistics are recomputed on a schedule, so that no request waits for them after the first.
+    let _registry = state.research.spawn_refresher(store.clone(), ketapath_web::research::DEFAULT_TTL / 2);
+    // The researcher export route is enabled only when the server holds an export key.
+    if std::env::var_os(super::research::KEY_ENV).is_some() {
+        state = state.with_research_key(super::research::load_key(None)?);
+    }
     eprintln!("KetaPath: serving {} clinics from {} on http://{}", state.directory.len(), url.display(), args.listen);
     ketapath_web::run(ServeConfig { listen: args.listen }, state)
         .await

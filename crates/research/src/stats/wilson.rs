@@ -42,6 +42,19 @@ pub struct Proportion {
     pub interval: Interval,
 }
 
+/// `41.7% (95% CI 19.3–68.0%)`: one wording for the CLI, the registry page and the directory panel.
+impl std::fmt::Display for Proportion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{:.1}% (95% CI {:.1}–{:.1}%)",
+            self.rate * 100.0,
+            self.interval.low * 100.0,
+            self.interval.high * 100.0
+        )
+    }
+}
+
 impl Proportion {
     /// `None` when `n` is 0 or `successes > n`.
     pub fn new(successes: u64, n: u64) -> Option<Self> {

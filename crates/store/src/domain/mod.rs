@@ -10,6 +10,7 @@ pub mod care;
 pub mod listing;
 pub mod patient;
 pub mod referral;
+pub mod research;
 pub mod sign_in;
 pub mod staff;
 pub mod treatment;
@@ -118,6 +119,7 @@ pub use referral::{
 pub use sign_in::{
     ClinicSecurity, LockoutPolicy, NewStaffSession, SignInAccount, StaffSession, StaffSessionId, TotpEnrollment,
 };
+pub use research::{ConsentRecord, ConsentRecordId, OutcomePublication, PatientAddress};
 pub use staff::{Actor, ApiToken, ApiTokenId, NewApiToken, NewStaffUser, Origin, Role, StaffId, StaffUser};
 pub use treatment::{
     AdverseEvent, AdverseEventId, AeSeverity, Course, CourseId, CourseStatus, DoseId, DoseRecord, Measurement,

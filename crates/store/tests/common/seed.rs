@@ -15,7 +15,40 @@ fn digest(s: &str) -> String {
 /// Fills every table with a few rows for clinics `prefix-1` and `prefix-2`.
 pub async fn seed(store: &Store, prefix: &str) {
     seed_schema(store, prefix, true).await;
+    seed_research(store, prefix).await;
 }
+
+/// The tables of migration 5: a consent record, an address and the outcome-publication choice per clinic of
+/// [`seed_version_1`].
+pub async fn seed_research(store: &Store, prefix: &str) {
+    for n in 0..2 {
+        let id = format!("{prefix}-{}", n + 1);
+        let admin = staff(store, Some(&id), Role::ClinicAdmin, &format!("research{n}@{prefix}.example")).await;
+        let scope = store.for_clinic(&admin).await.unwrap();
+        let p = scope
+            .create_patient(NewPatient {
+                mrn: Some(format!("r{n}")),
+                given_name: "Given".to_owned(),
+                family_name: format!("Research{n}"),
+                birth_date: date!(1950 - 01 - 01),
+                sex: Some("female".to_owned()),
+                phone: None,
+                email: None,
+                research_consent: false,
+                rems_patient_id: None,
+            })
+            .await
+            .unwrap();
+        scope
+            .record_research_consent(p.id, ketapath_research::ConsentStatus::Given, date!(2026 - 11 - 01))
+            .await
+            .unwrap();
+        let address = PatientAddress { zip: Some("62701".to_owned()), ..PatientAddress::default() };
+        scope.set_patient_address(p.id, address).await.unwrap();
+        scope.set_publish_outcomes(n == 0).await.unwrap();
+    }
+}
+
 
 /// Fills the tables of schema versions 1 and 2 only, through calls that touch no column or table of version 3,
 /// so that a version-1 database can be filled and then migrated forward.

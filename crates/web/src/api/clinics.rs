@@ -63,5 +63,14 @@ pub fn lookup(directory: &Directory, raw: &str) -> Result<Clinic, ApiError> {
 /// `GET /api/v1/clinics/{id}`.
 pub async fn get(State(state): State<AppState>, ApiPath(id): ApiPath<String>) -> Result<Response, ApiError> {
     let clinic = lookup(&state.directory, &id)?;
-    Ok(axum::Json(ClinicRecord::resolved(&clinic)).into_response())
+    let outcomes = crate::research::published_outcomes(&state, clinic.id.as_str()).await;
+    if outcomes.is_empty() {
+        return Ok(axum::Json(ClinicRecord::resolved(&clinic)).into_response());
+    }
+    // The outcome lines appear only for a clinic that opted in and has a cell of at least 11 patients.
+    let mut record = serde_json::to_value(ClinicRecord::resolved(&clinic)).map_err(|_| ApiError::Internal)?;
+    if let Some(map) = record.as_object_mut() {
+        map.insert("outcomes".to_owned(), serde_json::to_value(&outcomes).map_err(|_| ApiError::Internal)?);
+    }
+    Ok(axum::Json(record).into_response())
 }

@@ -10,6 +10,7 @@ pub mod outcomes;
 pub mod patients;
 pub mod protocol;
 pub mod rems_forms;
+pub mod research;
 pub mod screenings;
 pub mod sessions;
 

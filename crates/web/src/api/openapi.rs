@@ -214,6 +214,18 @@ fn clinic_schema(distance: bool) -> Value {
             );
             required.push("distance_km");
         } else {
+            map.insert("outcomes".into(), json!({
+                "type": "array",
+                "description": "Present only for a clinic that publishes its outcomes and has at least 11 patients in a line: \
+                    response and remission with Wilson 95% intervals, the number of patients, the period and the rules",
+                "items": {"type": "object", "required": ["modality", "instrument", "patients", "period", "response", "remission", "response_rule", "remission_rule"],
+                    "properties": {
+                        "modality": {"type": "string"}, "instrument": {"type": "string"}, "patients": {"type": "integer", "minimum": 11},
+                        "period": {"type": "object", "properties": {"from": {"type": "string"}, "to": {"type": "string"}}},
+                        "response": {"$ref": "#/components/schemas/Proportion"}, "remission": {"$ref": "#/components/schemas/Proportion"},
+                        "response_reduction_pct": {"type": "integer"}, "remission_max": {"type": "integer"},
+                        "response_rule": {"$ref": "#/components/schemas/RuleRef"}, "remission_rule": {"$ref": "#/components/schemas/RuleRef"}}}
+            }));
             map.insert("position_source".into(), json!({"type": "string", "enum": ["record", "zip_centroid"]}));
             map.insert("verified_by".into(), json!({"type": ["string", "null"]}));
             map.insert("description".into(), json!({"type": ["string", "null"]}));
@@ -496,6 +508,41 @@ fn base() -> Value {
                             "415": error_response("Content-Type is not application/json (`unsupported_media_type`)")
                         }))
                     }
+                },
+                "/api/v1/registry": {
+                    "get": {
+                        "operationId": "getRegistry",
+                        "summary": "Registry statistics over consenting patients",
+                        "description": "Response and remission by modality and instrument with Wilson 95% intervals, time to first response, \
+                            durability (Kaplan-Meier), adverse events per 100 sessions and blood-pressure gate rates. Any figure about fewer than \
+                            11 patients is the string \"< 11\". Computed on a schedule and cached, not per request.",
+                        "responses": {
+                            "200": {"description": "The registry", "content": {"application/json": {"schema": {"type": "object",
+                                "required": ["as_of", "patients", "outcomes", "adverse_events", "bp_gate", "rules"]}}}},
+                            "405": error_response("Method not allowed"),
+                            "503": error_response("This server has no database (`not_ready`)")
+                        }
+                    }
+                },
+                "/api/v1/research/export": {
+                    "get": {
+                        "operationId": "getResearchExportFile",
+                        "summary": "One file of the de-identified research export (researcher role only)",
+                        "description": "The data dictionary is docs/research-export.md. Only patients whose research consent stands today are included.",
+                        "security": [{"bearerAuth": []}],
+                        "parameters": [
+                            {"name": "file", "in": "query", "required": true, "schema": {"type": "string", "enum": crate::api::research::EXPORT_FILES}},
+                            {"name": "format", "in": "query", "required": false, "schema": {"type": "string", "enum": ["csv", "ndjson"], "default": "csv"}}
+                        ],
+                        "responses": {
+                            "200": {"description": "The file", "content": {"text/csv": {"schema": {"type": "string"}}, "application/x-ndjson": {"schema": {"type": "string"}}}},
+                            "400": error_response("Unknown or missing `file`, unknown `format` (`invalid_input`)"),
+                            "401": error_response("No, a malformed, unknown, revoked or expired token (`unauthorized`); WWW-Authenticate: Bearer"),
+                            "403": error_response("The token's role is not researcher (`forbidden`)"),
+                            "405": error_response("Method not allowed"),
+                            "503": error_response("No database or no export key on this server (`not_ready`)")
+                        }
+                    }
                 }
             },
             "components": {
@@ -524,6 +571,12 @@ fn base() -> Value {
                         "required": ["items"],
                         "properties": {"items": {"type": "array", "items": {"type": "integer", "minimum": 0}}},
                         "examples": [{"items": [0, 1, 2, 3, 0, 1, 2, 1, 0]}]
+                    },
+                    "Proportion": {
+                        "type": "object", "required": ["successes", "n", "rate", "interval"],
+                        "properties": {"successes": {"type": "integer"}, "n": {"type": "integer"}, "rate": {"type": "number"},
+                            "interval": {"type": "object", "required": ["low", "high"], "properties": {"low": {"type": "number"}, "high": {"type": "number"}},
+                                "description": "Wilson score interval, 95%"}}
                     },
                     "RuleRef": {
                         "type": "object",

@@ -87,6 +87,41 @@ struct ClinicPage {
     details: String,
     report_error: Option<String>,
     find_path: &'static str,
+    outcomes: Vec<OutcomeLine>,
+}
+
+/// One published outcome line of the clinic, in words.
+struct OutcomeLine {
+    treatment: &'static str,
+    instrument: &'static str,
+    patients: u64,
+    period: String,
+    response: String,
+    remission: String,
+    rule: String,
+}
+
+fn outcome_lines(outcomes: &[ketapath_research::stats::registry::PublishedOutcome]) -> Vec<OutcomeLine> {
+    outcomes
+        .iter()
+        .map(|o| OutcomeLine {
+            treatment: o.modality.label(),
+            instrument: o.instrument.code(),
+            patients: o.patients,
+            period: format!("{} to {}", o.period.from, o.period.to),
+            response: o.response.to_string(),
+            remission: o.remission.to_string(),
+            rule: format!(
+                "response: at least {}% fewer points than at baseline ({} v{}); remission: a score of {} or less ({} v{})",
+                o.response_reduction_pct,
+                o.response_rule.id,
+                o.response_rule.version,
+                o.remission_max,
+                o.remission_rule.id,
+                o.remission_rule.version
+            ),
+        })
+        .collect()
 }
 
 #[derive(Template)]
@@ -100,7 +135,12 @@ struct ReportedPage {
 /// `GET /clinics/{id}`.
 pub async fn page(State(state): State<AppState>, ApiPath(id): ApiPath<String>) -> Response {
     match lookup(&state.directory, &id) {
-        Ok(clinic) => render(StatusCode::OK, &clinic_page(&state, &clinic, "", "", None)),
+        Ok(clinic) => {
+            let outcomes = crate::research::published_outcomes(&state, clinic.id.as_str()).await;
+            let mut page = clinic_page(&state, &clinic, "", "", None);
+            page.outcomes = outcome_lines(&outcomes);
+            render(StatusCode::OK, &page)
+        }
         Err(error) => respond(&clinic_path(&id), state.config.demo, error),
     }
 }
@@ -144,6 +184,7 @@ fn clinic_page(state: &AppState, c: &Clinic, reason: &str, details: &str, report
         details: details.to_owned(),
         report_error,
         find_path: FIND_PATH,
+        outcomes: Vec::new(),
     }
 }
 

@@ -18,6 +18,7 @@ mod portal_auth;
 mod portal_pages;
 mod portal_support;
 mod privacy;
+mod research;
 mod screenings;
 mod session_workflow;
 mod socket;

@@ -1,0 +1,639 @@
+//! The research side of the store: consent history, patient addresses, the per-clinic choice to publish outcomes,
+//! and the research read, which hands ONLY consenting patients' records to `ketapath-research`.
+//!
+//! Two doors lead to the read, both audited once per run (no patient id in the event):
+//! - [`ClinicScope::research_patients`], a clinic's own consenting patients, for its own statistics;
+//! - [`ResearchReader`], across clinics, opened by [`Store::research_reader`] for an active `researcher` account,
+//!   or by [`Store::research_reader_for_admin_cli_and_registry`] for the admin command line and the web server's
+//!   registry refresher. Data leaves it only as [`ResearchPatient`] values, whose identifiers the research crate
+//!   strips or pseudonymises before anything is written or shown.
+//!
+//! The read walks each clinic's patients in id order, a page at a time, and fetches each table for the page's id
+//! range through `(clinic_id, patient_id)` indexes, so that memory per page is bounded and no query scans a table.
+
+use std::collections::HashMap;
+
+use ketapath_clinical::instruments::Instrument;
+use ketapath_clinical::protocols::{BloodPressure, Modality, ProtocolSettings, bp_gate};
+use ketapath_research::model as rm;
+use ketapath_research::{Consent, ConsentStatus, ResearchPatient, consent::eligible};
+use time::{Date, OffsetDateTime};
+
+use crate::audit::{self, AuditEntry};
+use crate::clock::{date_from_text, date_to_text, from_micros, to_micros};
+use crate::db::{Tx, args};
+use crate::domain::{
+    Actor, AeSeverity, AuditAction, ConsentRecord, ConsentRecordId, Measurement, OutcomePublication, PatientAddress,
+    PatientId, Role, StaffId,
+};
+use crate::error::{StoreError, StoreResult};
+use crate::rows::patient::{PATIENT_COLUMNS, PatientRow, parse_instrument};
+use crate::rows::treatment::{
+    ADVERSE_EVENT_COLUMNS, AdverseEventRow, COURSE_COLUMNS, CourseRow, DOSE_COLUMNS, DoseRow, OBSERVATION_COLUMNS,
+    ObservationRow, SESSION_COLUMNS, SessionRow,
+};
+use crate::rows::{parse_clinic_id, parse_id, parse_id_opt};
+use crate::scope::{ClinicScope, Scoped};
+use crate::store::Store;
+
+/// Patients read per page by default: large enough that the per-page queries are few, small enough that a page
+/// of 40 assessments each stays a few megabytes.
+pub const RESEARCH_PAGE: usize = 2_000;
+
+/// Why research data is read; recorded in the audit event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResearchUse {
+    /// A de-identified export (CLI or the researcher route).
+    Export,
+    /// Registry statistics (CLI, the registry refresher, a clinic's own statistics).
+    Statistics,
+}
+
+impl ResearchUse {
+    fn entity_id(self) -> &'static str {
+        match self {
+            ResearchUse::Export => "export",
+            ResearchUse::Statistics => "statistics",
+        }
+    }
+
+    fn action(self) -> AuditAction {
+        match self {
+            ResearchUse::Export => AuditAction::Export,
+            ResearchUse::Statistics => AuditAction::List,
+        }
+    }
+}
+
+/// The cross-clinic research read. Obtain it with [`Store::research_reader`] (researcher accounts) or
+/// [`Store::research_reader_for_admin_cli_and_registry`].
+#[derive(Debug, Clone)]
+pub struct ResearchReader {
+    store: Store,
+    actor_id: Option<String>,
+    actor_role: &'static str,
+    origin: String,
+}
+
+impl Store {
+    /// Opens the cross-clinic research read for an active researcher account; every other role is denied.
+    pub async fn research_reader(&self, actor: &Actor) -> StoreResult<ResearchReader> {
+        if actor.role != Role::Researcher {
+            return Err(StoreError::Denied(format!("the {} role may not read research data", actor.role)));
+        }
+        let mut tx = self.begin_read().await?;
+        let (n,): (i64,) = tx
+            .fetch_one(
+                "SELECT COUNT(*) FROM staff_users WHERE id = $1 AND role = $2 AND active = $3",
+                &args![actor.user_id.to_text(), Role::Researcher.code(), true],
+            )
+            .await?;
+        if n != 1 {
+            return Err(StoreError::Denied("the user is not an active researcher".to_owned()));
+        }
+        Ok(ResearchReader {
+            store: self.clone(),
+            actor_id: Some(actor.user_id.to_text()),
+            actor_role: Role::Researcher.code(),
+            origin: actor.origin.as_str().to_owned(),
+        })
+    }
+
+    /// The research read for the admin command line (`ketapath export research`, `ketapath registry`) and the web
+    /// server's registry refresher, audited as the system. Named so that any other use stands out in review.
+    pub fn research_reader_for_admin_cli_and_registry(&self, origin: &str) -> ResearchReader {
+        ResearchReader { store: self.clone(), actor_id: None, actor_role: "system", origin: origin.to_owned() }
+    }
+
+    /// The clinics that chose to publish their outcomes in the directory. Public: no patient data.
+    pub async fn clinics_publishing_outcomes(&self) -> StoreResult<Vec<ketapath_directory::ClinicId>> {
+        let mut tx = self.begin_read().await?;
+        let rows: Vec<(String,)> = tx
+            .fetch_all("SELECT clinic_id FROM outcome_publication WHERE publish = $1 ORDER BY clinic_id", &args![true])
+            .await?;
+        rows.into_iter().map(|(id,)| parse_clinic_id("outcome_publication", &id)).collect()
+    }
+}
+
+impl ResearchReader {
+    /// Every consenting patient on `as_of`, across clinics, in pages of `page` patients handed to `f`. One audit
+    /// event is appended before the read, naming the use and no patient.
+    pub async fn for_each_page<F>(&self, purpose: ResearchUse, as_of: Date, page: usize, mut f: F) -> StoreResult<u64>
+    where
+        F: FnMut(Vec<ResearchPatient>) -> StoreResult<()>,
+    {
+        let now = to_micros(self.store.now());
+        let mut tx = self.store.begin_write().await?;
+        let entry = AuditEntry {
+            actor_id: self.actor_id.clone(),
+            actor_role: self.actor_role,
+            clinic_id: None,
+            action: purpose.action(),
+            entity: "research_patient",
+            entity_id: purpose.entity_id().to_owned(),
+            origin: &self.origin,
+        };
+        audit::append(&mut tx, now, &entry).await?;
+        tx.commit().await?;
+
+        let mut tx = self.store.begin_read().await?;
+        let clinics: Vec<(String,)> =
+            tx.fetch_all("SELECT DISTINCT clinic_id FROM patients ORDER BY clinic_id", &[]).await?;
+        let mut total = 0;
+        for (clinic,) in clinics {
+            total += read_clinic(&mut tx, &clinic, as_of, page, &mut f).await?;
+        }
+        Ok(total)
+    }
+
+    /// Every consenting patient on `as_of` in one vector (see [`Self::for_each_page`]).
+    pub async fn patients(&self, purpose: ResearchUse, as_of: Date) -> StoreResult<Vec<ResearchPatient>> {
+        let mut all = Vec::new();
+        self.for_each_page(purpose, as_of, RESEARCH_PAGE, |page| {
+            all.extend(page);
+            Ok(())
+        })
+        .await?;
+        Ok(all)
+    }
+}
+
+impl ClinicScope {
+    /// Records a research-consent decision for a patient of this clinic and makes it the patient's current state.
+    /// Any clinic role may record it, since the form is usually taken at the front desk.
+    pub async fn record_research_consent(
+        &self,
+        patient: PatientId,
+        status: ConsentStatus,
+        decided_on: Date,
+    ) -> StoreResult<ConsentRecord> {
+        let (mut tx, now) = self.begin().await?;
+        self.require(&mut tx, Scoped::Patient, patient.to_text()).await?;
+        let at = from_micros("research_consents", now)?;
+        let record = ConsentRecord {
+            id: ConsentRecordId::new(at),
+            patient_id: patient,
+            status,
+            decided_on,
+            recorded_by: Some(self.actor().user_id),
+            recorded_at: at,
+        };
+        tx.execute(
+            "INSERT INTO research_consents (id, clinic_id, patient_id, status, decided_on, recorded_by, recorded_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            &args![
+                record.id.to_text(),
+                self.clinic(),
+                patient.to_text(),
+                status_code(status),
+                date_to_text(decided_on),
+                self.actor_text(),
+                now,
+            ],
+        )
+        .await?;
+        tx.execute(
+            "UPDATE patients SET research_consent = $1, updated_at = $2 WHERE id = $3 AND clinic_id = $4",
+            &args![status == ConsentStatus::Given, now, patient.to_text(), self.clinic()],
+        )
+        .await?;
+        self.audit(&mut tx, now, AuditAction::Create, "research_consent", record.id.to_text()).await?;
+        tx.commit().await?;
+        Ok(record)
+    }
+
+    /// A patient's research-consent history, oldest first.
+    pub async fn research_consents(&self, patient: PatientId) -> StoreResult<Vec<ConsentRecord>> {
+        let (mut tx, now) = self.begin().await?;
+        self.require(&mut tx, Scoped::Patient, patient.to_text()).await?;
+        let rows: Vec<ConsentRow> = tx
+            .fetch_all(
+                "SELECT id, patient_id, status, decided_on, recorded_by, recorded_at FROM research_consents \
+                 WHERE clinic_id = $1 AND patient_id = $2 ORDER BY recorded_at, id",
+                &args![self.clinic(), patient.to_text()],
+            )
+            .await?;
+        self.audit(&mut tx, now, AuditAction::List, "research_consent", format!("patient:{patient}")).await?;
+        tx.commit().await?;
+        rows.into_iter().map(ConsentRow::into_domain).collect()
+    }
+
+    /// Sets (replaces) a patient's postal address.
+    pub async fn set_patient_address(&self, patient: PatientId, address: PatientAddress) -> StoreResult<()> {
+        let (mut tx, now) = self.begin().await?;
+        self.require(&mut tx, Scoped::Patient, patient.to_text()).await?;
+        tx.execute("DELETE FROM patient_addresses WHERE patient_id = $1", &args![patient.to_text()]).await?;
+        tx.execute(
+            "INSERT INTO patient_addresses (patient_id, clinic_id, street, city, state, zip, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            &args![patient.to_text(), self.clinic(), address.street, address.city, address.state, address.zip, now],
+        )
+        .await?;
+        self.audit(&mut tx, now, AuditAction::Update, "patient_address", patient.to_text()).await?;
+        tx.commit().await
+    }
+
+    /// Turns the publication of this clinic's outcomes in the directory on or off (clinic admins only).
+    pub async fn set_publish_outcomes(&self, publish: bool) -> StoreResult<OutcomePublication> {
+        self.require_role(&[Role::ClinicAdmin], "change outcome publication")?;
+        let (mut tx, now) = self.begin().await?;
+        tx.execute("DELETE FROM outcome_publication WHERE clinic_id = $1", &args![self.clinic()]).await?;
+        tx.execute(
+            "INSERT INTO outcome_publication (clinic_id, publish, updated_at, updated_by) VALUES ($1, $2, $3, $4)",
+            &args![self.clinic(), publish, now, self.actor_text()],
+        )
+        .await?;
+        self.audit(&mut tx, now, AuditAction::Update, "outcome_publication", self.clinic().to_owned()).await?;
+        tx.commit().await?;
+        Ok(OutcomePublication {
+            clinic_id: self.clinic_id().clone(),
+            publish,
+            updated_at: from_micros("outcome_publication", now)?,
+        })
+    }
+
+    /// Whether this clinic publishes its outcomes (off until a clinic admin turns it on).
+    pub async fn publishes_outcomes(&self) -> StoreResult<bool> {
+        let mut tx = self.store.begin_read().await?;
+        let row: Option<(bool,)> = tx
+            .fetch_optional("SELECT publish FROM outcome_publication WHERE clinic_id = $1", &args![self.clinic()])
+            .await?;
+        Ok(row.is_some_and(|(p,)| p))
+    }
+
+    /// This clinic's consenting patients on `as_of`, for its own statistics. One audit event for the read.
+    pub async fn research_patients(&self, as_of: Date) -> StoreResult<Vec<ResearchPatient>> {
+        let (mut tx, now) = self.begin().await?;
+        self.audit(&mut tx, now, AuditAction::List, "research_patient", "statistics".to_owned()).await?;
+        tx.commit().await?;
+        let mut tx = self.store.begin_read().await?;
+        let mut all = Vec::new();
+        read_clinic(&mut tx, self.clinic(), as_of, RESEARCH_PAGE, &mut |page| {
+            all.extend(page);
+            Ok(())
+        })
+        .await?;
+        Ok(all)
+    }
+}
+
+fn status_code(status: ConsentStatus) -> &'static str {
+    match status {
+        ConsentStatus::Given => "given",
+        ConsentStatus::Withdrawn => "withdrawn",
+    }
+}
+
+fn parse_status(table: &'static str, raw: &str) -> StoreResult<ConsentStatus> {
+    match raw {
+        "given" => Ok(ConsentStatus::Given),
+        "withdrawn" => Ok(ConsentStatus::Withdrawn),
+        other => Err(StoreError::corrupt(table, format!("unknown consent status {other:?}"))),
+    }
+}
+
+#[derive(Debug, sqlx::FromRow)]
+struct ConsentRow {
+    id: String,
+    patient_id: String,
+    status: String,
+    decided_on: String,
+    recorded_by: Option<String>,
+    recorded_at: i64,
+}
+
+impl ConsentRow {
+    fn into_domain(self) -> StoreResult<ConsentRecord> {
+        const T: &str = "research_consents";
+        Ok(ConsentRecord {
+            id: parse_id(T, &self.id, ConsentRecordId)?,
+            patient_id: parse_id(T, &self.patient_id, PatientId)?,
+            status: parse_status(T, &self.status)?,
+            decided_on: date_from_text(T, &self.decided_on)?,
+            recorded_by: parse_id_opt(T, self.recorded_by.as_deref(), StaffId)?,
+            recorded_at: from_micros(T, self.recorded_at)?,
+        })
+    }
+}
+
+#[derive(Debug, sqlx::FromRow)]
+struct AddressRow {
+    patient_id: String,
+    street: Option<String>,
+    city: Option<String>,
+    state: Option<String>,
+    zip: Option<String>,
+}
+
+/// The columns of an assessment the research read needs: item answers stay behind.
+#[derive(Debug, sqlx::FromRow)]
+struct ResearchAssessmentRow {
+    id: String,
+    patient_id: String,
+    course_id: Option<String>,
+    instrument: String,
+    total: i64,
+    administered_at: i64,
+}
+
+/// Reads one clinic's consenting patients page by page.
+async fn read_clinic<F>(tx: &mut Tx, clinic: &str, as_of: Date, page: usize, f: &mut F) -> StoreResult<u64>
+where
+    F: FnMut(Vec<ResearchPatient>) -> StoreResult<()>,
+{
+    let page = page.max(1);
+    let mut after = String::new();
+    let mut total = 0;
+    loop {
+        let rows: Vec<PatientRow> = tx
+            .fetch_all(
+                &format!(
+                    "SELECT {PATIENT_COLUMNS} FROM patients WHERE clinic_id = $1 AND research_consent = $2 \
+                     AND id > $3 ORDER BY id LIMIT $4"
+                ),
+                &args![clinic, true, after.as_str(), page as i64],
+            )
+            .await?;
+        let (Some(first), Some(last)) = (rows.first(), rows.last()) else { break };
+        let (low, high) = (first.id.clone(), last.id.clone());
+        after = high.clone();
+        let full = rows.len() == page;
+        let patients = read_page(tx, clinic, rows, &low, &high, as_of).await?;
+        total += patients.len() as u64;
+        if !patients.is_empty() {
+            f(patients)?;
+        }
+        if !full {
+            break;
+        }
+    }
+    Ok(total)
+}
+
+/// The records of one page of patients (ids `low..=high` of `clinic`), consent checked.
+async fn read_page(
+    tx: &mut Tx,
+    clinic: &str,
+    rows: Vec<PatientRow>,
+    low: &str,
+    high: &str,
+    as_of: Date,
+) -> StoreResult<Vec<ResearchPatient>> {
+    let range = args![clinic, low, high];
+    let range_clause = "clinic_id = $1 AND patient_id >= $2 AND patient_id <= $3";
+
+    // The latest consent record of each patient in the range.
+    let consents: Vec<ConsentRow> = tx
+        .fetch_all(
+            &format!(
+                "SELECT id, patient_id, status, decided_on, recorded_by, recorded_at FROM research_consents \
+                 WHERE {range_clause} ORDER BY recorded_at, id"
+            ),
+            &range,
+        )
+        .await?;
+    let mut latest: HashMap<String, Consent> = HashMap::new();
+    for row in consents {
+        let record = row.into_domain()?;
+        latest.insert(record.patient_id.to_text(), Consent { status: record.status, date: record.decided_on });
+    }
+
+    let mut patients: Vec<ResearchPatient> = Vec::with_capacity(rows.len());
+    let mut index: HashMap<String, usize> = HashMap::with_capacity(rows.len());
+    for row in rows {
+        let p = row.into_domain()?;
+        let id = p.id.to_text();
+        // The flag says yes (the query asked for it); the history, when it has rows, must say yes too. A patient
+        // whose consent predates the history (set on registration) counts from the registration date.
+        let consent = latest.remove(&id).unwrap_or_else(|| Consent::given(p.created_at.date()));
+        if !eligible(&consent, as_of) {
+            continue;
+        }
+        index.insert(id.clone(), patients.len());
+        patients.push(ResearchPatient {
+            patient_id: id,
+            clinic_id: clinic.to_owned(),
+            mrn: p.mrn,
+            given_name: p.given_name,
+            family_name: p.family_name,
+            street: None,
+            city: None,
+            state: None,
+            zip: None,
+            phone: p.phone,
+            email: p.email,
+            birth_date: p.birth_date,
+            sex: sex_of(p.sex.as_deref()),
+            consent,
+            notes: Vec::new(),
+            courses: Vec::new(),
+            assessments: Vec::new(),
+            sessions: Vec::new(),
+            adverse_events: Vec::new(),
+        });
+    }
+    if patients.is_empty() {
+        return Ok(patients);
+    }
+
+    let addresses: Vec<AddressRow> = tx
+        .fetch_all(
+            &format!("SELECT patient_id, street, city, state, zip FROM patient_addresses WHERE {range_clause}"),
+            &range,
+        )
+        .await?;
+    for a in addresses {
+        if let Some(&i) = index.get(&a.patient_id) {
+            let p = &mut patients[i];
+            (p.street, p.city, p.state, p.zip) = (a.street, a.city, a.state, a.zip);
+        }
+    }
+
+    // Courses, with their modality; a course whose treatment is not a modality (none today) is left out with
+    // its sessions, since no outcome rule applies to it.
+    let courses: Vec<CourseRow> =
+        tx.fetch_all(&format!("SELECT {COURSE_COLUMNS} FROM courses WHERE {range_clause} ORDER BY id"), &range).await?;
+    let mut course_modality: HashMap<String, Modality> = HashMap::new();
+    for row in courses {
+        let Some(&i) = index.get(&row.patient_id) else { continue };
+        let c = row.into_domain()?;
+        let Ok(modality) = Modality::parse(&c.treatment) else { continue };
+        let id = c.id.to_text();
+        course_modality.insert(id.clone(), modality);
+        let notes = join_notes([c.notes, c.end_reason]);
+        patients[i].courses.push(rm::Course {
+            course_id: id,
+            modality,
+            started_on: c.started_on.unwrap_or_else(|| c.created_at.date()),
+            ended_on: c.ended_on,
+            notes,
+        });
+    }
+
+    // Doses and observations per session, then the sessions themselves.
+    let doses: Vec<DoseRow> = tx
+        .fetch_all(
+            &format!("SELECT {DOSE_COLUMNS} FROM dose_records WHERE {range_clause} ORDER BY given_at, id"),
+            &range,
+        )
+        .await?;
+    let mut dose_of: HashMap<String, (f64, OffsetDateTime)> = HashMap::new();
+    for row in doses {
+        let d = row.into_domain()?;
+        let entry = dose_of.entry(d.session_id.to_text()).or_insert((0.0, d.given_at));
+        entry.0 += d.dose_mg;
+    }
+    let observations: Vec<ObservationRow> = tx
+        .fetch_all(
+            &format!("SELECT {OBSERVATION_COLUMNS} FROM observations WHERE {range_clause} ORDER BY observed_at, id"),
+            &range,
+        )
+        .await?;
+    let mut observations_of: HashMap<String, Vec<rm::Observation>> = HashMap::new();
+    let mut pre_dose_bp: HashMap<String, BloodPressure> = HashMap::new();
+    for row in observations {
+        let o = row.into_domain()?;
+        let session = o.session_id.to_text();
+        let mut out = rm::Observation {
+            at: o.observed_at,
+            systolic: None,
+            diastolic: None,
+            heart_rate: None,
+            spo2: None,
+            cadss: None,
+            moaas: None,
+        };
+        match o.measurement {
+            Measurement::BloodPressure { systolic, diastolic } => {
+                (out.systolic, out.diastolic) = (Some(systolic), Some(diastolic));
+                let before_dose = dose_of.get(&session).is_none_or(|(_, first)| o.observed_at <= *first);
+                if before_dose && let Ok(reading) = BloodPressure::new(systolic, diastolic) {
+                    pre_dose_bp.insert(session.clone(), reading);
+                }
+            }
+            Measurement::HeartRate { bpm } => out.heart_rate = Some(bpm),
+            Measurement::Spo2 { percent } => out.spo2 = Some(percent),
+            Measurement::Moaas { score } => out.moaas = Some(score),
+            Measurement::Cadss { total } => out.cadss = Some(total),
+            // Respiratory rate has no export column; notes are free text and never leave.
+            Measurement::RespiratoryRate { .. } | Measurement::Note { .. } => continue,
+        }
+        observations_of.entry(session).or_default().push(out);
+    }
+    let sessions: Vec<SessionRow> = tx
+        .fetch_all(&format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE {range_clause} ORDER BY id"), &range)
+        .await?;
+    let settings = ProtocolSettings::default();
+    for row in sessions {
+        let Some(&i) = index.get(&row.patient_id) else { continue };
+        let s = row.into_domain()?;
+        let id = s.id.to_text();
+        let course = s.course_id.to_text();
+        let Some(&modality) = course_modality.get(&course) else { continue };
+        let dose = dose_of.get(&id).copied();
+        // A session that never started and gave no dose is an appointment, not a treatment.
+        let Some(started_at) = s.started_at.or(dose.map(|(_, at)| at)) else { continue };
+        let gate = bp_gate_from_records(modality, pre_dose_bp.get(&id).copied(), dose.is_some(), &settings);
+        patients[i].sessions.push(rm::Session {
+            session_id: id.clone(),
+            course_id: Some(course),
+            modality,
+            dose_mg: dose.map(|(mg, _)| mg),
+            started_at,
+            ended_at: s.discharged_at.or(s.ended_at),
+            observations: observations_of.remove(&id).unwrap_or_default(),
+            bp_gate_checked: gate.checked,
+            bp_gate_blocked: gate.blocked,
+            bp_gate_overridden: gate.overridden,
+            notes: join_notes([s.notes, s.discharge_override_reason]),
+        });
+    }
+
+    let events: Vec<AdverseEventRow> = tx
+        .fetch_all(
+            &format!("SELECT {ADVERSE_EVENT_COLUMNS} FROM adverse_events WHERE {range_clause} ORDER BY id"),
+            &range,
+        )
+        .await?;
+    for row in events {
+        let Some(&i) = index.get(&row.patient_id) else { continue };
+        let e = row.into_domain()?;
+        patients[i].adverse_events.push(rm::AdverseEvent {
+            event_id: e.id.to_text(),
+            session_id: e.session_id.map(|s| s.to_text()),
+            occurred_at: e.occurred_at,
+            kind: rm::AdverseEventKind::parse(&e.kind).unwrap_or(rm::AdverseEventKind::Other),
+            serious: matches!(e.severity, AeSeverity::Severe | AeSeverity::LifeThreatening),
+            description: join_notes([e.description, e.action_taken]),
+        });
+    }
+
+    let assessments: Vec<ResearchAssessmentRow> = tx
+        .fetch_all(
+            &format!(
+                "SELECT id, patient_id, course_id, instrument, total, administered_at FROM assessments \
+                 WHERE {range_clause} ORDER BY administered_at, id"
+            ),
+            &range,
+        )
+        .await?;
+    for row in assessments {
+        let Some(&i) = index.get(&row.patient_id) else { continue };
+        const T: &str = "assessments";
+        let instrument: Instrument = parse_instrument(T, &row.instrument)?;
+        let total = u16::try_from(row.total).map_err(|_| StoreError::corrupt(T, "total out of range"))?;
+        patients[i].assessments.push(rm::Assessment {
+            assessment_id: row.id,
+            course_id: row.course_id.filter(|c| course_modality.contains_key(c)),
+            instrument,
+            taken_at: from_micros(T, row.administered_at)?,
+            total,
+            baseline: false,
+            notes: None,
+        });
+    }
+    Ok(patients)
+}
+
+/// What the stored records say about a session's pre-dose blood-pressure gate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DerivedGate {
+    pub checked: bool,
+    pub blocked: bool,
+    pub overridden: bool,
+}
+
+/// HOOK for the gate-override records: until the store keeps the gate decision and its override, they are derived
+/// from the records. The gate counts as checked when a blood pressure was taken before the first dose (or in a
+/// session without a dose); as blocked when the clinical rule (`ketapath_clinical::protocols::bp_gate`, default
+/// settings) blocks on that reading; as overridden when it blocked and a dose was given anyway. Once a table of
+/// gate decisions exists, read it here instead; nothing else changes.
+pub fn bp_gate_from_records(
+    modality: Modality,
+    pre_dose: Option<BloodPressure>,
+    dosed: bool,
+    settings: &ProtocolSettings,
+) -> DerivedGate {
+    match pre_dose {
+        None => DerivedGate { checked: false, blocked: false, overridden: false },
+        Some(reading) => {
+            let blocked = bp_gate(modality, reading, settings).is_blocked();
+            DerivedGate { checked: true, blocked, overridden: blocked && dosed }
+        }
+    }
+}
+
+fn sex_of(raw: Option<&str>) -> rm::Sex {
+    match raw.map(|s| s.trim().to_ascii_lowercase()).as_deref() {
+        Some("female" | "f") => rm::Sex::Female,
+        Some("male" | "m") => rm::Sex::Male,
+        Some("other" | "x") => rm::Sex::Other,
+        _ => rm::Sex::Unknown,
+    }
+}
+
+/// Joins free-text fields for the research model, which keeps them only so that tests can prove they never leave.
+fn join_notes<const N: usize>(parts: [Option<String>; N]) -> Option<String> {
+    let kept: Vec<String> = parts.into_iter().flatten().collect();
+    (!kept.is_empty()).then(|| kept.join("\n"))
+}

@@ -1,0 +1,83 @@
+//! The research routes: `GET /api/v1/registry` (public registry statistics, small cells suppressed) and
+//! `GET /api/v1/research/export?file=…&format=csv|ndjson` (one file of the de-identified export, researchers only).
+
+use axum::extract::{Query, State};
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use ketapath_clinical::InvalidInput;
+use ketapath_research::{Format, build_export};
+use ketapath_store::{ResearchUse, Store};
+use serde::Deserialize;
+
+use crate::auth::StaffActor;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// The files of the export, by the name the `file` parameter takes.
+pub const EXPORT_FILES: [&str; 5] = ["patients", "courses", "assessments", "sessions", "adverse_events"];
+
+fn store(state: &AppState) -> Result<&Store, ApiError> {
+    state.directory.store().ok_or_else(|| ApiError::NotReady("this server has no database".to_owned()))
+}
+
+/// `GET /api/v1/registry`.
+pub async fn registry(State(state): State<AppState>) -> Result<Response, ApiError> {
+    let snapshot = state.research.snapshot(store(&state)?).await?;
+    Ok(axum::Json(&snapshot.registry).into_response())
+}
+
+/// The query of the export route as sent.
+#[derive(Debug, Deserialize)]
+pub struct ExportQuery {
+    file: Option<String>,
+    format: Option<String>,
+}
+
+impl ExportQuery {
+    fn parse(&self) -> Result<(&'static str, Format), InvalidInput> {
+        let raw = self.file.as_deref().ok_or_else(|| InvalidInput::new("file", "is required"))?;
+        let file = EXPORT_FILES
+            .into_iter()
+            .find(|f| *f == raw)
+            .ok_or_else(|| InvalidInput::new("file", format!("must be one of {}", EXPORT_FILES.join(", "))))?;
+        let format = Format::parse(self.format.as_deref().unwrap_or("csv"))?;
+        Ok((file, format))
+    }
+}
+
+/// `GET /api/v1/research/export`: 401 without a valid token, 403 for every role but researcher, then the file.
+pub async fn export(
+    State(state): State<AppState>,
+    staff: StaffActor,
+    Query(query): Query<ExportQuery>,
+) -> Result<Response, ApiError> {
+    let reader = staff.store().research_reader(&staff.actor).await?;
+    let (file, format) = query.parse()?;
+    let key = state
+        .research_key
+        .clone()
+        .ok_or_else(|| ApiError::NotReady("no research export key is configured on this server".to_owned()))?;
+    let as_of = staff.store().now().date();
+    let patients = reader.patients(ResearchUse::Export, as_of).await?;
+    let files = tokio::task::spawn_blocking(move || build_export(&patients, &key, as_of)?.files(format))
+        .await
+        .map_err(|_| ApiError::Internal)?
+        .map_err(|error| {
+            tracing::error!(%error, "research export failed");
+            ApiError::Internal
+        })?;
+    let name = format!("{file}.{}", format.extension());
+    let body = files.into_iter().find(|f| f.name == name).ok_or(ApiError::Internal)?.contents;
+    let mut response = body.into_response();
+    let headers = response.headers_mut();
+    let content_type = match format {
+        Format::Csv => "text/csv; charset=utf-8",
+        Format::Ndjson => "application/x-ndjson",
+    };
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    Ok(response)
+}

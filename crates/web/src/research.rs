@@ -1,0 +1,124 @@
+//! Registry statistics and the directory's published outcomes, computed off the request path and cached.
+//!
+//! The statistics need every consenting patient's records, which on a large database takes seconds, so no request
+//! computes them: [`ResearchStats::snapshot`] answers from the cached snapshot while it is younger than the TTL,
+//! and otherwise one caller recomputes while the others wait for that same result (single flight). `ketapath
+//! serve` also starts [`ResearchStats::spawn_refresher`], which recomputes on a schedule so that requests find a
+//! fresh snapshot. Each computation is one audited research read by the system; no patient id leaves it.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use ketapath_clinical::outcomes::OutcomeConfig;
+use ketapath_research::stats::registry::PublishedOutcome;
+use ketapath_research::{Registry, RegistryConfig, Threshold, clinic_outcomes, registry};
+use ketapath_store::{ResearchUse, Store};
+use tokio::sync::Mutex;
+use tokio::task::JoinHandle;
+
+use crate::error::ApiError;
+
+/// How long a snapshot is served before a request triggers a recomputation.
+pub const DEFAULT_TTL: Duration = Duration::from_secs(600);
+
+/// One computation of the public statistics.
+#[derive(Debug)]
+pub struct Snapshot {
+    pub computed_at: Instant,
+    /// The registry over every consenting patient, public view (cells under the threshold suppressed).
+    pub registry: Registry,
+    /// The outcome lines of each clinic that opted in, by clinic id; absent or empty means nothing is shown.
+    pub outcomes: HashMap<String, Vec<PublishedOutcome>>,
+}
+
+/// The cache of registry statistics one server process answers from.
+#[derive(Debug)]
+pub struct ResearchStats {
+    ttl: Duration,
+    cached: Mutex<Option<Arc<Snapshot>>>,
+}
+
+impl Default for ResearchStats {
+    fn default() -> Self {
+        Self::new(DEFAULT_TTL)
+    }
+}
+
+impl ResearchStats {
+    pub fn new(ttl: Duration) -> Self {
+        Self { ttl, cached: Mutex::new(None) }
+    }
+
+    /// The current snapshot, recomputed first when missing or older than the TTL.
+    pub async fn snapshot(&self, store: &Store) -> Result<Arc<Snapshot>, ApiError> {
+        let mut cached = self.cached.lock().await;
+        if let Some(s) = cached.as_ref().filter(|s| s.computed_at.elapsed() < self.ttl) {
+            return Ok(Arc::clone(s));
+        }
+        let fresh = Arc::new(compute(store).await?);
+        *cached = Some(Arc::clone(&fresh));
+        Ok(fresh)
+    }
+
+    /// Recomputes now, whatever the age of the snapshot.
+    pub async fn refresh(&self, store: &Store) -> Result<(), ApiError> {
+        let fresh = Arc::new(compute(store).await?);
+        *self.cached.lock().await = Some(fresh);
+        Ok(())
+    }
+
+    /// Recomputes every `interval` until the handle is aborted; failures are logged and retried next time.
+    pub fn spawn_refresher(self: &Arc<Self>, store: Store, interval: Duration) -> JoinHandle<()> {
+        let stats = Arc::clone(self);
+        tokio::spawn(async move {
+            let mut ticker = tokio::time::interval(interval);
+            ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                ticker.tick().await;
+                if let Err(error) = stats.refresh(&store).await {
+                    tracing::warn!(%error, "registry statistics refresh failed; retrying");
+                }
+            }
+        })
+    }
+}
+
+/// The outcome lines a clinic publishes: empty unless it opted in and a cell reaches the threshold. A failure to
+/// compute is logged and shows nothing, so that the clinic's listing itself is always served.
+pub async fn published_outcomes(state: &crate::state::AppState, clinic: &str) -> Vec<PublishedOutcome> {
+    let Some(store) = state.directory.store() else { return Vec::new() };
+    match state.research.snapshot(store).await {
+        Ok(snapshot) => snapshot.outcomes.get(clinic).cloned().unwrap_or_default(),
+        Err(_) => Vec::new(),
+    }
+}
+
+/// Reads every consenting patient once and computes the registry and each opted-in clinic's outcome lines.
+async fn compute(store: &Store) -> Result<Snapshot, ApiError> {
+    let as_of = store.now().date();
+    let reader = store.research_reader_for_admin_cli_and_registry("registry");
+    let patients = reader.patients(ResearchUse::Statistics, as_of).await?;
+    let publishing = store.clinics_publishing_outcomes().await?;
+    // The aggregation is CPU work over possibly millions of records: off the async workers.
+    let computed = tokio::task::spawn_blocking(move || {
+        let registry = registry(&patients, &RegistryConfig::public(as_of))?;
+        let mut outcomes = HashMap::new();
+        for clinic in publishing {
+            let lines =
+                clinic_outcomes(&patients, clinic.as_str(), as_of, &OutcomeConfig::default(), Threshold::default())?;
+            outcomes.insert(clinic.as_str().to_owned(), lines);
+        }
+        Ok::<_, ketapath_clinical::InvalidInput>(Snapshot { computed_at: Instant::now(), registry, outcomes })
+    })
+    .await
+    .map_err(|error| {
+        tracing::error!(%error, "registry computation panicked");
+        ApiError::Internal
+    })?;
+    computed.map_err(|error| {
+        // Stored records the rules refuse are a data fault, not the caller's: log the field, answer 500.
+        tracing::error!(field = %error.field, "registry computation refused a stored record");
+        ApiError::Internal
+    })
+}

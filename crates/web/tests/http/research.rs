@@ -1,0 +1,189 @@
+//! The registry page and API, the directory's outcome panel (shown for an opted-in clinic with 11 patients,
+//! nothing at 10, nothing without opting in) and the researcher export route's role checks.
+
+#![allow(clippy::unwrap_used)]
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use ketapath_directory::ClinicId;
+use ketapath_research::ExportKey;
+use ketapath_store::domain::{Actor, NewApiToken, NewStaffUser, Origin, Role};
+use ketapath_store::{ListingAuthor, OpenMode, Store, SyntheticResearch, api_token_hash, new_api_token_secret};
+
+use crate::support::*;
+
+struct Fixture {
+    app: Router,
+    store: Store,
+    _dir: tempfile::TempDir,
+}
+
+/// Adds `patients` synthetic consenting patients at `clinic`, all with one course of the given kind.
+async fn patients(store: &Store, clinic: &str, patients: usize, iv_share: f64, seed: u64) {
+    let spec = SyntheticResearch {
+        clinics: vec![ClinicId::parse(clinic).unwrap()],
+        patients,
+        assessments_per_patient: 8,
+        sessions_per_patient: 4,
+        consent_share: 1.0,
+        iv_share,
+        seed,
+    };
+    store.insert_synthetic_research_for_benchmarks(&spec).await.unwrap();
+}
+
+async fn user(store: &Store, email: &str, role: Role, clinic: Option<&str>) -> (Actor, String) {
+    let admin = store.unscoped_for_admin_cli_and_tests();
+    let u = admin
+        .create_staff_user(NewStaffUser {
+            clinic_id: clinic.map(|c| ClinicId::parse(c).unwrap()),
+            email: email.to_owned(),
+            display_name: email.to_owned(),
+            role,
+            password_hash: None,
+        })
+        .await
+        .unwrap();
+    let secret = new_api_token_secret().unwrap();
+    admin
+        .create_api_token(NewApiToken {
+            user_id: u.id,
+            name: "t".to_owned(),
+            token_hash: api_token_hash(&secret),
+            expires_at: None,
+        })
+        .await
+        .unwrap();
+    (Actor { user_id: u.id, clinic_id: u.clinic_id, role, origin: Origin::cli() }, secret)
+}
+
+async fn publish(store: &Store, clinic: &str) {
+    let (admin, _) = user(store, &format!("admin@{clinic}.example"), Role::ClinicAdmin, Some(clinic)).await;
+    store.for_clinic(&admin).await.unwrap().set_publish_outcomes(true).await.unwrap();
+}
+
+impl Fixture {
+    /// eleven: 11 patients, opted in; ten: 10 patients, opted in; quiet: 11 patients, not opted in; rare: 3 IV
+    /// patients, whose registry cell is suppressed.
+    async fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("k.db").display());
+        let store = Store::open(&url, OpenMode::CreateIfMissing).await.unwrap();
+        store.migrate().await.unwrap();
+        let clinics = [
+            clinic("eleven", 40.7, -74.0),
+            clinic("ten", 41.0, -73.9),
+            clinic("quiet", 41.2, -73.8),
+            clinic("rare", 41.3, -73.7),
+        ];
+        store.upsert_clinics(&clinics, ListingAuthor::AdminCli).await.unwrap();
+        patients(&store, "eleven", 11, 0.0, 1).await;
+        patients(&store, "ten", 10, 0.0, 2).await;
+        patients(&store, "quiet", 11, 0.0, 3).await;
+        patients(&store, "rare", 3, 1.0, 4).await;
+        publish(&store, "eleven").await;
+        publish(&store, "ten").await;
+        let directory = ketapath_web::Directory::load(store.clone()).await.unwrap();
+        let state = ketapath_web::AppState::new(Default::default())
+            .with_directory(directory)
+            .with_research_key(ExportKey::from_bytes(&[5; 32]).unwrap());
+        Fixture { app: ketapath_web::app(state), store, _dir: dir }
+    }
+
+    async fn get(&self, uri: &str, token: Option<&str>) -> Reply {
+        let mut builder = Request::builder().uri(uri);
+        if let Some(token) = token {
+            builder = builder.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        send(&self.app, builder.body(Body::empty()).unwrap()).await
+    }
+}
+
+#[tokio::test]
+async fn outcome_panel_only_for_opted_in_clinics_with_eleven_patients() {
+    let f = Fixture::new().await;
+    let reply = f.get("/api/v1/clinics/eleven", None).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let doc = reply.json();
+    let outcomes = doc["outcomes"].as_array().expect("outcomes for an opted-in clinic with 11 patients");
+    assert_eq!(outcomes.len(), 1);
+    let line = &outcomes[0];
+    assert_eq!(line["patients"], 11);
+    assert_eq!(line["modality"], "esketamine_nasal");
+    assert_eq!(line["instrument"], "phq9");
+    let response = &line["response"];
+    let (low, rate, high) = (
+        response["interval"]["low"].as_f64().unwrap(),
+        response["rate"].as_f64().unwrap(),
+        response["interval"]["high"].as_f64().unwrap(),
+    );
+    assert!(low <= rate && rate <= high && low >= 0.0 && high <= 1.0);
+    assert_eq!(response["n"], 11);
+    assert!(line["response_rule"]["id"].as_str().is_some_and(|id| !id.is_empty()));
+    assert!(line["period"]["from"].as_str().is_some());
+
+    for quiet in ["ten", "quiet"] {
+        let doc = f.get(&format!("/api/v1/clinics/{quiet}"), None).await.json();
+        assert!(doc.get("outcomes").is_none(), "{quiet} shows no outcomes: {doc}");
+    }
+
+    let page = f.get("/clinics/eleven", None).await.text();
+    assert!(page.contains("How treatment went here") && page.contains("11 patients"), "{page}");
+    assert!(page.contains("95% CI"));
+    for quiet in ["ten", "quiet"] {
+        let page = f.get(&format!("/clinics/{quiet}"), None).await.text();
+        assert!(!page.contains("How treatment went here"), "{quiet}");
+    }
+}
+
+#[tokio::test]
+async fn registry_page_and_api_show_figures_and_suppress_small_cells() {
+    let f = Fixture::new().await;
+    let doc = f.get("/api/v1/registry", None).await.json();
+    assert_eq!(doc["patients"], 35);
+    let cells = doc["outcomes"].as_array().unwrap();
+    let esketamine = cells.iter().find(|c| c["modality"] == "esketamine_nasal").unwrap();
+    assert_eq!(esketamine["patients"], 32);
+    let iv = cells.iter().find(|c| c["modality"] == "iv_ketamine").unwrap();
+    assert_eq!(iv["patients"], "< 11", "three IV patients are suppressed");
+    assert_eq!(iv["response"], "< 11");
+
+    let reply = f.get("/registry", None).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let page = reply.text();
+    assert!(page.contains("988"), "the crisis contacts come first");
+    assert!(page.contains("<svg") && page.contains("role=\"img\""), "the charts are inline SVG");
+    assert!(page.contains("fewer than 11 patients"), "suppressed cells are named");
+    assert!(page.contains("Esketamine nasal spray") && page.contains("95% CI"));
+    assert!(page.contains("research.small_cell_suppression"), "rule ids are named");
+    // The statistics are cached: the audit log grows by one research read for both requests above.
+    let events = f.store.unscoped_for_admin_cli_and_tests().audit_events(1, i64::MAX).await.unwrap();
+    let reads = events.iter().filter(|e| e.entity == "research_patient").count();
+    assert_eq!(reads, 1);
+}
+
+#[tokio::test]
+async fn research_export_is_for_researchers_only() {
+    let f = Fixture::new().await;
+    let uri = "/api/v1/research/export?file=patients&format=csv";
+    assert_eq!(f.get(uri, None).await.status, StatusCode::UNAUTHORIZED);
+    let (_, nurse) = user(&f.store, "n@eleven.example", Role::Nurse, Some("eleven")).await;
+    assert_eq!(f.get(uri, Some(&nurse)).await.status, StatusCode::FORBIDDEN);
+    let (_, root) = user(&f.store, "root@example.org", Role::PlatformAdmin, None).await;
+    assert_eq!(f.get(uri, Some(&root)).await.status, StatusCode::FORBIDDEN);
+    let (_, researcher) = user(&f.store, "r@example.org", Role::Researcher, None).await;
+    let reply = f.get(uri, Some(&researcher)).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    assert_eq!(reply.header("cache-control"), Some("no-store"));
+    let body = reply.text();
+    assert!(body.starts_with("patient,clinic,sex,"));
+    assert_eq!(body.lines().count(), 36, "a header and the 35 consenting patients");
+    assert!(!body.contains("Synthetic") && !body.contains("SYN-"));
+    let reply = f.get("/api/v1/research/export?file=secrets", Some(&researcher)).await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+    assert_eq!(reply.json()["error"]["field"], "file");
+    let reply = f.get("/api/v1/research/export?file=sessions&format=ndjson", Some(&researcher)).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert!(reply.text().lines().all(|l| serde_json::from_str::<serde_json::Value>(l).is_ok()));
+}
