@@ -17,6 +17,7 @@ pub mod layers;
 pub mod map;
 pub mod ops;
 pub mod pages;
+pub mod rems_doc;
 pub mod routes;
 pub mod server;
 pub mod state;
