@@ -54,6 +54,9 @@ const REFERENCES: &[Reference] = &[
     r("self_report_links", "patient_id", "patients", true),
     r("self_report_links", "created_by", "staff_users", true),
     r("self_report_links", "assessment_id", "assessments", true),
+    r("self_report_alerts", "patient_id", "patients", true),
+    r("self_report_alerts", "link_id", "self_report_links", true),
+    r("self_report_alerts", "assessment_id", "assessments", true),
 ];
 
 /// Rows whose patient must equal the patient of the row they point to: (child, via column, parent).

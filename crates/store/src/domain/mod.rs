@@ -106,8 +106,8 @@ pub use audit::{AuditAction, AuditEvent};
 pub use listing::{ClinicChange, ClinicChanges, ListingReport, ListingReportId, NewListingReport, ReportStatus};
 pub use patient::{LatestScore, NewPatient, Patient, PatientId, PatientSummary, PatientUpdate};
 pub use referral::{
-    NewReferral, NewSelfReportLink, Referral, ReferralId, ReferralSource, ReferralStatus, SelfReportLink,
-    SelfReportLinkId,
+    LinkState, NewReferral, NewSelfReportAlert, NewSelfReportLink, Referral, ReferralId, ReferralSource,
+    ReferralStatus, SelfReportAlert, SelfReportAlertId, SelfReportLink, SelfReportLinkId,
 };
 pub use staff::{Actor, ApiToken, ApiTokenId, NewApiToken, NewStaffUser, Origin, Role, StaffId, StaffUser};
 pub use treatment::{
