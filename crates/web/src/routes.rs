@@ -51,6 +51,10 @@ pub fn api_routes() -> Vec<ApiRoute> {
         ApiRoute::get("/api/v1/patients", api::patients::list),
         ApiRoute::get("/api/v1/patients/{id}", api::patients::get),
         ApiRoute::post("/api/v1/patients/{id}/assessments", api::patients::record_assessment),
+        ApiRoute::post("/api/v1/patients/{id}/self-report-links", api::self_report::create),
+        ApiRoute::get("/api/v1/patients/{id}/self-report-links", api::self_report::list),
+        ApiRoute::post("/api/v1/patients/{id}/self-report-links/plan", api::self_report::plan),
+        ApiRoute::get("/api/v1/self-report-alerts", api::self_report::alerts),
     ]
 }
 
@@ -66,6 +70,7 @@ pub fn app(state: AppState) -> Router {
         .route("/clinics/{id}", get(pages::clinic::page))
         .route("/clinics/{id}/report", post(pages::clinic::report))
         .route("/check", get(pages::check::start).post(pages::check::submit))
+        .route("/r/{token}", get(pages::self_report::show).post(pages::self_report::submit))
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))

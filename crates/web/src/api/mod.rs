@@ -5,6 +5,8 @@ pub mod instruments;
 pub mod openapi;
 pub mod patients;
 pub mod screenings;
+pub mod self_report;
+mod self_report_openapi;
 
 use axum::Json;
 use axum::http::{HeaderValue, header};

@@ -26,7 +26,7 @@ pub async fn document() -> Response {
     ([(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], SERIALIZED.as_str()).into_response()
 }
 
-fn error_response(description: &str) -> Value {
+pub(super) fn error_response(description: &str) -> Value {
     json!({
         "description": description,
         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
@@ -242,7 +242,7 @@ fn clinic_search_schema() -> Value {
 }
 
 /// The responses every clinic route shares (authentication, role, method) merged with the route's own.
-fn staff_responses(own: Value) -> Value {
+pub(super) fn staff_responses(own: Value) -> Value {
     let mut responses = json!({
         "401": error_response("No, a malformed, unknown, revoked or expired token (`unauthorized`); WWW-Authenticate: Bearer"),
         "403": error_response("The token's role has no access to patient records (`forbidden`)"),
@@ -335,6 +335,32 @@ fn assessment_schema() -> Value {
 }
 
 fn build() -> Value {
+    let mut doc = build_core();
+    let (paths, schemas) = super::self_report_openapi::paths_and_schemas();
+    for (target, extra) in [("paths", paths), ("components", json!({ "schemas": schemas }))] {
+        merge(&mut doc[target], extra);
+    }
+    doc
+}
+
+/// Adds the keys of `extra` to `into`, recursing into objects both hold.
+fn merge(into: &mut Value, extra: Value) {
+    match (into, extra) {
+        (Value::Object(into), Value::Object(extra)) => {
+            for (key, value) in extra {
+                match into.get_mut(&key) {
+                    Some(existing) => merge(existing, value),
+                    None => {
+                        into.insert(key, value);
+                    }
+                }
+            }
+        }
+        (into, extra) => *into = extra,
+    }
+}
+
+fn build_core() -> Value {
     let instruments: Vec<&str> = Instrument::ALL.iter().map(|i| i.code()).collect();
     json!({
             "openapi": "3.1.0",

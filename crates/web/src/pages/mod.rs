@@ -7,6 +7,7 @@ pub mod clinic;
 pub mod errors;
 pub mod find;
 pub mod home;
+pub mod self_report;
 
 use askama::Template;
 use axum::http::StatusCode;

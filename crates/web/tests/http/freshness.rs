@@ -18,15 +18,15 @@ use crate::support::*;
 const PG_ENV: &str = "KETAPATH_TEST_POSTGRES_URL";
 
 /// A throw-away PostgreSQL database, dropped (with FORCE) when this value is dropped.
-struct PgDatabase {
+pub(crate) struct PgDatabase {
     admin_url: String,
     name: String,
-    url: String,
+    pub(crate) url: String,
 }
 
 impl PgDatabase {
     /// `None` (with a printed line) when `KETAPATH_TEST_POSTGRES_URL` is unset; under `CI=true` that fails instead.
-    async fn create() -> Option<PgDatabase> {
+    pub(crate) async fn create() -> Option<PgDatabase> {
         let Ok(admin_url) = std::env::var(PG_ENV) else {
             assert!(std::env::var("CI").as_deref() != Ok("true"), "{PG_ENV} is unset under CI=true");
             eprintln!("skipped: {PG_ENV} unset");

@@ -16,5 +16,6 @@ mod pages;
 mod patients;
 mod privacy;
 mod screenings;
+mod self_report;
 mod socket;
 mod support;
