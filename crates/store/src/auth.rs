@@ -79,6 +79,17 @@ pub fn new_api_token_secret() -> StoreResult<String> {
     Ok(format!("{API_TOKEN_PREFIX}{}", hex::encode(bytes)))
 }
 
+/// 32 bytes from the operating system's random source, for a self-report link's token
+/// (`ketapath_clinical::measurement::LinkToken::from_bytes` writes them); only their hash is stored.
+pub fn new_link_secret() -> StoreResult<[u8; 32]> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| StoreError::Io {
+        context: "reading the operating system's random source".to_owned(),
+        source: std::io::Error::other(e.to_string()),
+    })?;
+    Ok(bytes)
+}
+
 /// The stored form of a token secret: lower-case hex SHA-256. Looking a token up by this hash means a guess is
 /// never compared byte by byte with a stored secret, so no timing reveals how much of it was right.
 pub fn api_token_hash(secret: &str) -> String {

@@ -36,7 +36,7 @@ mod verify;
 
 pub use admin::UnscopedAdminHandle;
 pub use audit::{BadEvent, ChainReport, GENESIS_HASH};
-pub use auth::{API_TOKEN_PREFIX, api_token_hash, new_api_token_secret};
+pub use auth::{API_TOKEN_PREFIX, api_token_hash, new_api_token_secret, new_link_secret};
 pub use backup::{BackupMethod, restore_sqlite};
 pub use bench_seed::{SyntheticCounts, SyntheticResearch};
 pub use clinics::{CLINICS_CHANNEL, ClinicChangeListener, ListingAuthor};

@@ -10,8 +10,9 @@ use crate::audit::{self, AuditEntry};
 use crate::clock::{from_micros, to_micros};
 use crate::db::{Tx, args};
 use crate::domain::{
-    Actor, Assessment, AssessmentSource, AuditAction, ListingReport, ListingReportId, NewAssessment, NewListingReport,
-    NewReferral, Origin, PatientId, Referral, ReferralId, ReferralStatus, ReportStatus, Role,
+    Actor, Assessment, AssessmentSource, AuditAction, LinkState, ListingReport, ListingReportId, NewAssessment,
+    NewListingReport, NewReferral, NewSelfReportAlert, Origin, PatientId, Referral, ReferralId, ReferralStatus,
+    ReportStatus, Role, SelfReportAlertId,
 };
 use crate::error::{StoreError, StoreResult};
 use crate::rows::clinic::{LISTING_REPORT_COLUMNS, ListingReportRow};
@@ -207,6 +208,22 @@ impl Store {
         origin: &Origin,
         administered_at: OffsetDateTime,
     ) -> StoreResult<Assessment> {
+        self.submit_self_report_with_alert(token_hash, items, origin, administered_at, None).await
+    }
+
+    /// As [`Store::submit_self_report`], and stores `alert` for the clinic's dashboard in the same transaction, so
+    /// that an answer which raised an alert is never kept without it.
+    ///
+    /// The link is used up by a conditional update (`used_at IS NULL`), so of two submissions racing on one link,
+    /// exactly one is kept and the other answers not found, on both backends.
+    pub async fn submit_self_report_with_alert(
+        &self,
+        token_hash: &str,
+        items: Items,
+        origin: &Origin,
+        administered_at: OffsetDateTime,
+        alert: Option<NewSelfReportAlert>,
+    ) -> StoreResult<Assessment> {
         let now = to_micros(self.now());
         let mut tx = self.begin_write().await?;
         let row: Option<SelfReportRow> = tx
@@ -241,14 +258,65 @@ impl Store {
             None,
         )
         .await?;
-        tx.execute(
-            "UPDATE self_report_links SET used_at = $1, assessment_id = $2 WHERE id = $3",
-            &args![now, a.id.to_text(), link.id.to_text()],
-        )
-        .await?;
+        let used = tx
+            .execute(
+                "UPDATE self_report_links SET used_at = $1, assessment_id = $2 WHERE id = $3 AND used_at IS NULL",
+                &args![now, a.id.to_text(), link.id.to_text()],
+            )
+            .await?;
+        if used != 1 {
+            // Another submission used the link first; dropping the transaction rolls this one's assessment back.
+            return Err(StoreError::NotFound { entity: "self-report link" });
+        }
         let entry = public_entry("self_report", &clinic, AuditAction::Create, "assessment", a.id.to_text(), origin);
         audit::append(&mut tx, now, &entry).await?;
+        if let Some(alert) = alert {
+            let id = SelfReportAlertId::new(from_micros("self_report_alerts", now)?);
+            tx.execute(
+                "INSERT INTO self_report_alerts (id, clinic_id, patient_id, link_id, assessment_id, level, item9, \
+                 total, message, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                &args![
+                    id.to_text(),
+                    clinic.as_str(),
+                    link.patient_id.to_text(),
+                    link.id.to_text(),
+                    a.id.to_text(),
+                    alert.level,
+                    i64::from(alert.item9),
+                    i64::from(alert.total),
+                    alert.message,
+                    now,
+                ],
+            )
+            .await?;
+            let entry =
+                public_entry("self_report", &clinic, AuditAction::Create, "self_report_alert", id.to_text(), origin);
+            audit::append(&mut tx, now, &entry).await?;
+        }
         tx.commit().await?;
         Ok(a)
+    }
+
+    /// Where the link with this secret hash stands, for the public page to say "already used" or "expired"
+    /// instead of a bare not found. `None` when no link has this hash. Reveals nothing about the patient.
+    pub async fn self_report_link_state(&self, token_hash: &str) -> StoreResult<Option<LinkState>> {
+        let now = to_micros(self.now());
+        let mut tx = self.begin_read().await?;
+        let row: Option<SelfReportRow> = tx
+            .fetch_optional(
+                &format!("SELECT {SELF_REPORT_COLUMNS} FROM self_report_links WHERE token_hash = $1"),
+                &args![token_hash.to_ascii_lowercase()],
+            )
+            .await?;
+        let Some(row) = row else { return Ok(None) };
+        let (used, expires_at) = (row.used_at.is_some(), row.expires_at);
+        let link = row.into_domain()?;
+        Ok(Some(if used {
+            LinkState::Used
+        } else if expires_at <= now {
+            LinkState::Expired
+        } else {
+            LinkState::Open { instrument: link.instrument }
+        }))
     }
 }

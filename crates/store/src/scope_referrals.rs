@@ -1,12 +1,15 @@
-//! Referrals and self-report links inside a [`ClinicScope`].
+//! Referrals, self-report links and the alerts returned self-reports raise, inside a [`ClinicScope`].
 
 use crate::clock::{from_micros, to_micros, truncate_to_micros};
 use crate::db::args;
 use crate::domain::{
-    AuditAction, NewSelfReportLink, PatientId, Referral, ReferralId, ReferralStatus, SelfReportLink, SelfReportLinkId,
+    AuditAction, NewSelfReportLink, PatientId, Referral, ReferralId, ReferralStatus, SelfReportAlert, SelfReportLink,
+    SelfReportLinkId,
 };
 use crate::error::{StoreError, StoreResult};
-use crate::rows::patient::{REFERRAL_COLUMNS, ReferralRow, SELF_REPORT_COLUMNS, SelfReportRow};
+use crate::rows::patient::{
+    REFERRAL_COLUMNS, ReferralRow, SELF_REPORT_ALERT_COLUMNS, SELF_REPORT_COLUMNS, SelfReportAlertRow, SelfReportRow,
+};
 use crate::scope::{ClinicScope, Scoped};
 
 impl ClinicScope {
@@ -130,5 +133,22 @@ impl ClinicScope {
         self.audit(&mut tx, now, AuditAction::List, "self_report_link", format!("patient:{patient}")).await?;
         tx.commit().await?;
         rows.into_iter().map(SelfReportRow::into_domain).collect()
+    }
+
+    /// The clinic's self-report alerts, newest first, for the dashboard.
+    pub async fn self_report_alerts(&self) -> StoreResult<Vec<SelfReportAlert>> {
+        let (mut tx, now) = self.begin().await?;
+        let rows: Vec<SelfReportAlertRow> = tx
+            .fetch_all(
+                &format!(
+                    "SELECT {SELF_REPORT_ALERT_COLUMNS} FROM self_report_alerts WHERE clinic_id = $1 \
+                     ORDER BY created_at DESC, id"
+                ),
+                &args![self.clinic()],
+            )
+            .await?;
+        self.audit(&mut tx, now, AuditAction::List, "self_report_alert", "*".to_owned()).await?;
+        tx.commit().await?;
+        rows.into_iter().map(SelfReportAlertRow::into_domain).collect()
     }
 }

@@ -35,6 +35,7 @@ pub const TABLES: &[&str] = &[
     "research_consents",
     "patient_addresses",
     "outcome_publication",
+    "self_report_alerts",
     "audit_events",
 ];
 

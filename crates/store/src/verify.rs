@@ -74,6 +74,9 @@ const REFERENCES: &[Reference] = &[
     r("patient_addresses", "patient_id", "patients", true),
     r("outcome_publication", "clinic_id", "clinics", false),
     r("outcome_publication", "updated_by", "staff_users", false),
+    r("self_report_alerts", "patient_id", "patients", true),
+    r("self_report_alerts", "link_id", "self_report_links", true),
+    r("self_report_alerts", "assessment_id", "assessments", true),
 ];
 
 /// Rows whose patient must equal the patient of the row they point to: (child, via column, parent).

@@ -8,6 +8,7 @@
 pub mod api;
 pub mod assets;
 pub mod auth;
+pub mod charts;
 pub mod config;
 pub mod directory;
 pub mod error;
@@ -19,6 +20,7 @@ pub mod ops;
 pub mod pages;
 pub mod portal;
 pub mod research;
+pub mod rems_doc;
 pub mod routes;
 pub mod server;
 pub mod state;

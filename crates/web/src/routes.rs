@@ -75,6 +75,10 @@ pub fn api_routes() -> Vec<ApiRoute> {
         ApiRoute::put("/api/v1/clinic/protocol-settings", api::protocol::put),
         ApiRoute::get("/api/v1/registry", api::research::registry),
         ApiRoute::get("/api/v1/research/export", api::research::export),
+        ApiRoute::post("/api/v1/patients/{id}/self-report-links", api::self_report::create),
+        ApiRoute::get("/api/v1/patients/{id}/self-report-links", api::self_report::list),
+        ApiRoute::post("/api/v1/patients/{id}/self-report-links/plan", api::self_report::plan),
+        ApiRoute::get("/api/v1/self-report-alerts", api::self_report::alerts),
     ]
 }
 
@@ -117,6 +121,7 @@ pub fn app(state: AppState) -> Router {
         .route("/clinics/{id}", get(pages::clinic::page))
         .route("/clinics/{id}/report", post(pages::clinic::report))
         .route("/check", get(pages::check::start).post(pages::check::submit))
+        .route("/r/{token}", get(pages::self_report::show).post(pages::self_report::submit))
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))

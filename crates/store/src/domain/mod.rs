@@ -113,8 +113,8 @@ pub use care::{
 pub use listing::{ClinicChange, ClinicChanges, ListingReport, ListingReportId, NewListingReport, ReportStatus};
 pub use patient::{LatestScore, NewPatient, Patient, PatientId, PatientSummary, PatientUpdate};
 pub use referral::{
-    NewReferral, NewSelfReportLink, Referral, ReferralId, ReferralSource, ReferralStatus, SelfReportLink,
-    SelfReportLinkId,
+    LinkState, NewReferral, NewSelfReportAlert, NewSelfReportLink, Referral, ReferralId, ReferralSource,
+    ReferralStatus, SelfReportAlert, SelfReportAlertId, SelfReportLink, SelfReportLinkId,
 };
 pub use sign_in::{
     ClinicSecurity, LockoutPolicy, NewStaffSession, SignInAccount, StaffSession, StaffSessionId, TotpEnrollment,

@@ -14,6 +14,10 @@ id_type!(
     /// A self-report link's id (not its secret).
     SelfReportLinkId
 );
+id_type!(
+    /// A self-report alert's id.
+    SelfReportAlertId
+);
 
 code_enum!(
     /// Who sent the referral.
@@ -86,4 +90,43 @@ pub struct NewSelfReportLink {
     pub instrument: Instrument,
     pub token_hash: String,
     pub expires_at: OffsetDateTime,
+}
+
+/// Where a self-report link stands, as the public page may show it: nothing about the patient or the clinic.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LinkState {
+    /// Unused and not expired: it can be answered once.
+    Open { instrument: Instrument },
+    /// Already answered.
+    Used,
+    /// Past its expiry without an answer.
+    Expired,
+}
+
+/// The alert a returned self-report raises, as the web edge computed it from the answers
+/// (`ketapath_clinical::measurement::self_report_alert`), to store with the assessment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewSelfReportAlert {
+    /// The crisis level's code: `urgent` or `emergency`.
+    pub level: String,
+    pub item9: u8,
+    pub total: u16,
+    /// The line for the clinic's dashboard; it carries scores only, never the patient's name.
+    pub message: String,
+}
+
+/// A stored self-report alert, for the clinic's dashboard.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SelfReportAlert {
+    pub id: SelfReportAlertId,
+    pub patient_id: PatientId,
+    pub link_id: SelfReportLinkId,
+    pub assessment_id: AssessmentId,
+    pub level: String,
+    pub item9: u8,
+    pub total: u16,
+    pub message: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
 }

@@ -1,4 +1,4 @@
-//! The `patients`, `assessments`, `referrals` and `self_report_links` rows.
+//! The `patients`, `assessments`, `referrals`, `self_report_links` and `self_report_alerts` rows.
 
 use ketapath_clinical::instruments::Instrument;
 
@@ -6,7 +6,8 @@ use super::{parse_clinic_id, parse_code, parse_id, parse_id_opt};
 use crate::clock::{date_from_text, from_micros, from_micros_opt};
 use crate::domain::{
     Assessment, AssessmentContext, AssessmentId, AssessmentSource, CourseId, LatestScore, Patient, PatientId, Referral,
-    ReferralId, ReferralSource, ReferralStatus, SelfReportLink, SelfReportLinkId, SessionId, StaffId,
+    ReferralId, ReferralSource, ReferralStatus, SelfReportAlert, SelfReportAlertId, SelfReportLink, SelfReportLinkId,
+    SessionId, StaffId,
 };
 use crate::error::{StoreError, StoreResult};
 
@@ -202,6 +203,40 @@ impl SelfReportRow {
             used_at: from_micros_opt(T, self.used_at)?,
             created_by: parse_id_opt(T, self.created_by.as_deref(), StaffId)?,
             assessment_id: parse_id_opt(T, self.assessment_id.as_deref(), AssessmentId)?,
+        })
+    }
+}
+
+pub(crate) const SELF_REPORT_ALERT_COLUMNS: &str =
+    "id, patient_id, link_id, assessment_id, level, item9, total, message, created_at";
+
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct SelfReportAlertRow {
+    pub id: String,
+    pub patient_id: String,
+    pub link_id: String,
+    pub assessment_id: String,
+    pub level: String,
+    pub item9: i64,
+    pub total: i64,
+    pub message: String,
+    pub created_at: i64,
+}
+
+impl SelfReportAlertRow {
+    pub(crate) fn into_domain(self) -> StoreResult<SelfReportAlert> {
+        const T: &str = "self_report_alerts";
+        let small = |what: &str, v: i64| StoreError::corrupt(T, format!("{what} {v} is out of range"));
+        Ok(SelfReportAlert {
+            id: parse_id(T, &self.id, SelfReportAlertId)?,
+            patient_id: parse_id(T, &self.patient_id, PatientId)?,
+            link_id: parse_id(T, &self.link_id, SelfReportLinkId)?,
+            assessment_id: parse_id(T, &self.assessment_id, AssessmentId)?,
+            level: self.level,
+            item9: u8::try_from(self.item9).map_err(|_| small("item9", self.item9))?,
+            total: u16::try_from(self.total).map_err(|_| small("total", self.total))?,
+            message: self.message,
+            created_at: from_micros(T, self.created_at)?,
         })
     }
 }

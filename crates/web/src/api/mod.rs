@@ -13,6 +13,8 @@ pub mod rems_forms;
 pub mod research;
 pub mod screenings;
 pub mod sessions;
+pub mod self_report;
+mod self_report_openapi;
 
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};

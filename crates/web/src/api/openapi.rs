@@ -26,7 +26,7 @@ pub async fn document() -> Response {
     ([(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], SERIALIZED.as_str()).into_response()
 }
 
-fn error_response(description: &str) -> Value {
+pub(super) fn error_response(description: &str) -> Value {
     json!({
         "description": description,
         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
@@ -254,7 +254,7 @@ fn clinic_search_schema() -> Value {
 }
 
 /// The responses every clinic route shares (authentication, role, method) merged with the route's own.
-fn staff_responses(own: Value) -> Value {
+pub(super) fn staff_responses(own: Value) -> Value {
     let mut responses = json!({
         "401": error_response("No, a malformed, unknown, revoked or expired token (`unauthorized`); WWW-Authenticate: Bearer"),
         "403": error_response("The caller's role has no access to patient records, or a cookie-authenticated write lacks the session's X-CSRF-Token (`forbidden`)"),
@@ -346,16 +346,35 @@ fn assessment_schema() -> Value {
     })
 }
 
-/// The document: the routes above plus the treatment workflow's (`openapi_treatment.rs`).
+/// The document: the routes above plus the treatment workflow's (`openapi_treatment.rs`) and the self-report links' (`self_report_openapi.rs`).
 fn build() -> Value {
     let mut doc = base();
-    if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
-        paths.extend(super::openapi_treatment::paths(staff_responses, error_response));
-    }
-    if let Some(schemas) = doc.pointer_mut("/components/schemas").and_then(Value::as_object_mut) {
-        schemas.extend(super::openapi_treatment::schemas());
+    let treatment = (
+        Value::Object(super::openapi_treatment::paths(staff_responses, error_response)),
+        Value::Object(super::openapi_treatment::schemas()),
+    );
+    for (paths, schemas) in [treatment, super::self_report_openapi::paths_and_schemas()] {
+        merge(&mut doc["paths"], paths);
+        merge(&mut doc["components"], json!({ "schemas": schemas }));
     }
     doc
+}
+
+/// Adds the keys of `extra` to `into`, recursing into objects both hold.
+fn merge(into: &mut Value, extra: Value) {
+    match (into, extra) {
+        (Value::Object(into), Value::Object(extra)) => {
+            for (key, value) in extra {
+                match into.get_mut(&key) {
+                    Some(existing) => merge(existing, value),
+                    None => {
+                        into.insert(key, value);
+                    }
+                }
+            }
+        }
+        (into, extra) => *into = extra,
+    }
 }
 
 fn base() -> Value {

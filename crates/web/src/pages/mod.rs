@@ -8,6 +8,7 @@ pub mod errors;
 pub mod find;
 pub mod home;
 pub mod registry;
+pub mod self_report;
 
 use askama::Template;
 use axum::http::StatusCode;

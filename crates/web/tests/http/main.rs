@@ -21,5 +21,6 @@ mod privacy;
 mod research;
 mod screenings;
 mod session_workflow;
+mod self_report;
 mod socket;
 mod support;

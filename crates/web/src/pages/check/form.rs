@@ -76,7 +76,7 @@ pub struct FieldError {
 }
 
 impl FieldError {
-    fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+    pub(crate) fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
         Self { field: field.into(), message: message.into() }
     }
 
@@ -356,7 +356,8 @@ impl CheckForm {
     }
 }
 
-fn phq9_value(raw: &str) -> Option<u8> {
+/// A PHQ-9 answer from a form field: 0 to 3, or `None`.
+pub(crate) fn phq9_value(raw: &str) -> Option<u8> {
     raw.parse::<u8>().ok().filter(|v| *v <= 3)
 }
 

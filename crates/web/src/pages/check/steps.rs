@@ -165,10 +165,22 @@ pub fn render(state: &AppState, step: Step, form: &CheckForm, errors: &[FieldErr
 }
 
 fn phq9_page(layout: Layout, common: Common, form: &CheckForm, errors: &[FieldError]) -> Phq9Page {
-    let questions = phq9::SPEC
+    Phq9Page {
+        layout,
+        common,
+        stem: phq9::STEM,
+        copyright: phq9::COPYRIGHT,
+        questions: phq9_questions(&form.phq9, errors),
+    }
+}
+
+/// The nine PHQ-9 questions with the answers given so far and their messages: the self-check's step 1 and the
+/// self-report page (`/r/{token}`) render the same questions through `templates/phq9_questions.html`.
+pub(crate) fn phq9_questions(values: &[String; 9], errors: &[FieldError]) -> Vec<Question> {
+    phq9::SPEC
         .items
         .iter()
-        .zip(&form.phq9)
+        .zip(values)
         .map(|(item, value)| {
             let field = format!("phq9_{}", item.number);
             let choices = phq9::ANSWERS
@@ -188,8 +200,7 @@ fn phq9_page(layout: Layout, common: Common, form: &CheckForm, errors: &[FieldEr
                 choices,
             }
         })
-        .collect();
-    Phq9Page { layout, common, stem: phq9::STEM, copyright: phq9::COPYRIGHT, questions }
+        .collect()
 }
 
 fn trials_page(
