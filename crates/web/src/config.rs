@@ -2,7 +2,7 @@
 //!
 //! The defaults are safe for a public deployment behind nothing; the CLI overrides what its flags say.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
 /// How the router behaves. It lives inside [`crate::AppState`] because `app(state)` is the only input of the router.
@@ -22,6 +22,10 @@ pub struct WebConfig {
     /// Longest time a client may take to send a request's headers (also bounds idle keep-alive connections) before
     /// the connection is closed; guards against clients that open connections and trickle bytes.
     pub header_read_timeout: Duration,
+    /// Addresses of reverse proxies whose `X-Forwarded-For` header is believed. Only when the TCP peer is one of
+    /// them does the rate limiter key on the client address the proxy reports; from anyone else the header is
+    /// ignored, because any client can send it.
+    pub trusted_proxies: Vec<IpAddr>,
 }
 
 impl Default for WebConfig {
@@ -33,6 +37,7 @@ impl Default for WebConfig {
             body_limit_bytes: 64 * 1024,
             rate_limit: RateLimitConfig::default(),
             header_read_timeout: Duration::from_secs(10),
+            trusted_proxies: Vec::new(),
         }
     }
 }
