@@ -51,6 +51,7 @@ pub fn api_routes() -> Vec<ApiRoute> {
         ApiRoute::get("/api/v1/patients", api::patients::list),
         ApiRoute::get("/api/v1/patients/{id}", api::patients::get),
         ApiRoute::post("/api/v1/patients/{id}/assessments", api::patients::record_assessment),
+        ApiRoute::get("/api/v1/patients/{id}/assessments", api::patients::list_assessments),
     ]
 }
 

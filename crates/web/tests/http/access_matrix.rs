@@ -64,6 +64,7 @@ const MATRIX: &[Row] = &[
     row("GET", "/api/v1/patients", Access::ClinicCollection, 200, None),
     row("GET", "/api/v1/patients/{id}", Access::ClinicRecord, 200, None),
     row("POST", "/api/v1/patients/{id}/assessments", Access::ClinicRecord, 201, Some(ASSESSMENT)),
+    row("GET", "/api/v1/patients/{id}/assessments", Access::ClinicRecord, 200, None),
     row("GET", "/fhir/r4/metadata", Access::Public, 200, None),
     row("GET", "/fhir/r4/Questionnaire/{id}", Access::Public, 200, None),
     row("GET", "/fhir/r4/Location", Access::Public, 200, None),
