@@ -89,3 +89,65 @@ fn serve_refuses_a_missing_database_that_is_not_the_default() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("typo.db"));
     assert!(!dir.path().join("typo.db").exists());
 }
+
+/// Every flag and environment variable `ketapath serve --help` shows is in the configuration reference of
+/// docs/OPERATIONS.md, so a new setting cannot ship undocumented.
+#[test]
+fn operations_md_lists_every_serve_flag() {
+    let help = Command::new(env!("CARGO_BIN_EXE_ketapath")).args(["serve", "--help"]).output().unwrap();
+    let help = String::from_utf8_lossy(&help.stdout).into_owned();
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/OPERATIONS.md")).unwrap();
+    let reference = &doc[doc.find("## 5. Configuration reference").unwrap()..doc.find("## 6.").unwrap()];
+    let words = help.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'));
+    let mut checked = 0;
+    for word in words {
+        let flag = word.starts_with("--") && word.len() > 2 && word != "--help";
+        let variable = word.starts_with("KETAPATH_");
+        if flag || variable {
+            checked += 1;
+            assert!(
+                reference.contains(&format!("`{word}")) || reference.contains(&format!(" {word}")),
+                "{word} is not in OPERATIONS.md section 5"
+            );
+        }
+    }
+    assert!(checked >= 20, "the help text lists flags and variables ({checked} found):\n{help}");
+}
+
+/// `--hsts` reaches the responses of the binary; without it there is no HSTS header.
+#[test]
+fn serve_hsts_flag_sends_the_header() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("hsts.db").display());
+    let migrate = Command::new(env!("CARGO_BIN_EXE_ketapath")).args(["migrate", "--db", &url]).output().unwrap();
+    assert_eq!(migrate.status.code(), Some(0));
+    let headers = |extra: &[&str]| {
+        let port = free_port();
+        let child = Command::new(env!("CARGO_BIN_EXE_ketapath"))
+            .args(["serve", "--db", &url, "--listen", &format!("127.0.0.1:{port}")])
+            .args(extra)
+            .env_remove("KETAPATH_DATABASE_URL")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let _server = Server(child);
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let mut stream = match TcpStream::connect(("127.0.0.1", port)) {
+                Ok(stream) => stream,
+                Err(_) => {
+                    assert!(Instant::now() < deadline, "serve did not start");
+                    std::thread::sleep(Duration::from_millis(100));
+                    continue;
+                }
+            };
+            write!(stream, "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").unwrap();
+            let mut response = String::new();
+            stream.read_to_string(&mut response).unwrap();
+            return response.to_ascii_lowercase();
+        }
+    };
+    assert!(headers(&["--hsts"]).contains("strict-transport-security: max-age=31536000"));
+    assert!(!headers(&[]).contains("strict-transport-security"));
+}

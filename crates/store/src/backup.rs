@@ -34,14 +34,14 @@ impl Store {
                 Ok(BackupMethod::SqliteVacuumInto)
             }
             (Backend::Postgres(_), DatabaseUrl::Postgres { url }) => {
-                let status = tokio::process::Command::new("pg_dump")
-                    .arg("--format=custom")
-                    .arg("--file")
-                    .arg(out)
-                    .arg("--dbname")
-                    .arg(url)
-                    .status()
-                    .await;
+                // The password goes in pg_dump's environment, never its arguments (visible to every local user).
+                let (url, password) = crate::url::split_password(url);
+                let mut command = tokio::process::Command::new("pg_dump");
+                command.arg("--format=custom").arg("--file").arg(out).arg("--dbname").arg(&url);
+                if let Some(password) = password {
+                    command.env("PGPASSWORD", password);
+                }
+                let status = command.status().await;
                 match status {
                     Ok(s) if s.success() => Ok(BackupMethod::PgDump),
                     Ok(s) => Err(StoreError::Unsupported(format!("pg_dump failed ({s}); see its message above"))),

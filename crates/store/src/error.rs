@@ -62,6 +62,24 @@ impl StoreError {
     pub fn is_invalid_input(&self) -> bool {
         matches!(self, StoreError::Invalid { .. } | StoreError::InvalidUrl { .. } | StoreError::MissingDatabase { .. })
     }
+
+    /// True when the database cannot be reached right now (connection refused or lost, pool exhausted, server
+    /// shutting down or starting up): a condition that passes without operator action, which the web edge
+    /// answers with 503 rather than 500.
+    pub fn is_unavailable(&self) -> bool {
+        match self {
+            StoreError::Database(error) => match error {
+                sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Tls(_) => true,
+                // SQLSTATE class 08 is "connection exception"; 57P01-57P03 are admin shutdown, crash shutdown and
+                // "cannot connect now" (the server is starting or stopping).
+                sqlx::Error::Database(db) => db
+                    .code()
+                    .is_some_and(|code| code.starts_with("08") || matches!(code.as_ref(), "57P01" | "57P02" | "57P03")),
+                _ => false,
+            },
+            _ => false,
+        }
+    }
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;

@@ -74,6 +74,40 @@ fn redact_password(url: &str) -> String {
     }
 }
 
+/// A PostgreSQL URL without its password, and the password (percent-decoded), so that a child process such as
+/// `pg_dump` can get the password in its environment (`PGPASSWORD`) instead of its argument list, which any local
+/// user can read with `ps`.
+pub(crate) fn split_password(url: &str) -> (String, Option<String>) {
+    let Some((scheme, rest)) = url.split_once("://") else { return (url.to_owned(), None) };
+    let Some((userinfo, host)) = rest.split_once('@') else { return (url.to_owned(), None) };
+    match userinfo.split_once(':') {
+        Some((user, password)) => (format!("{scheme}://{user}@{host}"), Some(percent_decode(password))),
+        None => (url.to_owned(), None),
+    }
+}
+
+/// Decodes `%XX` escapes (as libpq does for URL parts); anything malformed is kept as written.
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| char::from(b).to_digit(16);
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let (Some(hi), Some(lo)) = (hex(bytes[i + 1]), hex(bytes[i + 2]))
+        {
+            // Two hex digits make one byte below 256.
+            out.push(u8::try_from(hi * 16 + lo).unwrap_or(b'?'));
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 /// Whether opening may create a missing database.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OpenMode {
@@ -103,6 +137,17 @@ mod tests {
         assert!(DatabaseUrl::parse("sqlite://").is_err());
         assert!(DatabaseUrl::parse("sqlite::memory:").is_err());
         assert!(DatabaseUrl::parse(DEFAULT_DATABASE_URL).unwrap().is_default());
+    }
+
+    #[test]
+    fn the_password_is_split_off_and_decoded() {
+        assert_eq!(
+            split_password("postgres://u:s%40cr%3At@h:5432/d"),
+            ("postgres://u@h:5432/d".to_owned(), Some("s@cr:t".to_owned()))
+        );
+        assert_eq!(split_password("postgres://u@h/d"), ("postgres://u@h/d".to_owned(), None));
+        assert_eq!(split_password("postgres://h/d"), ("postgres://h/d".to_owned(), None));
+        assert_eq!(split_password("postgres://u:100%@h/d").1.as_deref(), Some("100%"));
     }
 
     #[test]

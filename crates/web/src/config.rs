@@ -2,7 +2,7 @@
 //!
 //! The defaults are safe for a public deployment behind nothing; the CLI overrides what its flags say.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
 /// How the router behaves. It lives inside [`crate::AppState`] because `app(state)` is the only input of the router.
@@ -24,6 +24,10 @@ pub struct WebConfig {
     pub header_read_timeout: Duration,
     /// Staff sign-in on the portal: cookies, session limits, lock-out.
     pub auth: AuthConfig,
+    /// Addresses of reverse proxies whose `X-Forwarded-For` header is believed. Only when the TCP peer is one of
+    /// them does the rate limiter key on the client address the proxy reports; from anyone else the header is
+    /// ignored, because any client can send it.
+    pub trusted_proxies: Vec<IpAddr>,
 }
 
 impl Default for WebConfig {
@@ -36,6 +40,7 @@ impl Default for WebConfig {
             rate_limit: RateLimitConfig::default(),
             header_read_timeout: Duration::from_secs(10),
             auth: AuthConfig::default(),
+            trusted_proxies: Vec::new(),
         }
     }
 }

@@ -162,6 +162,9 @@ pub(crate) fn add_retry_after(error: &ApiError, response: &mut Response) {
         ApiError::RateLimited { retry_after_secs } => {
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(*retry_after_secs));
         }
+        ApiError::NotReady(_) => {
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+        }
         ApiError::Unauthorized(_) => {
             response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
@@ -179,6 +182,11 @@ impl From<StoreError> for ApiError {
             StoreError::Denied(reason) => ApiError::Forbidden(reason),
             StoreError::Invalid { field, message } => ApiError::InvalidInput(InvalidInput::new(field, message)),
             StoreError::Conflict(message) => ApiError::Conflict { code: "conflict", message },
+            // The database is down or restarting: the client may retry, and the pool reconnects by itself.
+            other if other.is_unavailable() => {
+                tracing::warn!(error = %other, "database unavailable");
+                ApiError::NotReady("the database is unavailable; try again shortly".to_owned())
+            }
             other => {
                 tracing::error!(error = %other, "store operation failed");
                 ApiError::Internal

@@ -79,6 +79,7 @@ pub fn api_routes() -> Vec<ApiRoute> {
         ApiRoute::get("/api/v1/patients/{id}/self-report-links", api::self_report::list),
         ApiRoute::post("/api/v1/patients/{id}/self-report-links/plan", api::self_report::plan),
         ApiRoute::get("/api/v1/self-report-alerts", api::self_report::alerts),
+        ApiRoute::get("/api/v1/patients/{id}/assessments", api::patients::list_assessments),
     ]
 }
 

@@ -1,4 +1,4 @@
-//! `ketapath serve [--db URL] [--listen ADDR] [--demo]`: opens the store, brings its schema up to date, loads the
+//! `ketapath serve [--db URL] [--listen ADDR] [--demo] [limits…]`: opens the store, brings its schema up to date, loads the
 //! clinic directory, optionally seeds demo listings, and serves the web application until Ctrl-C or SIGTERM.
 //!
 //! Database rules:
@@ -9,13 +9,14 @@
 //! - `--demo` seeds 300 fictional clinics (ids `demo-1` … `demo-300`) only when the database holds no clinic, so
 //!   re-running it never duplicates or overwrites real listings; the pages then carry the demo banner.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
+use std::time::Duration;
 
 use ketapath_directory::Gazetteer;
 use ketapath_directory::demo::demo_clinics;
 use ketapath_store::{DEFAULT_DATABASE_URL, DatabaseUrl, ListingAuthor, OpenMode, Store, StoreError, StoreOptions};
 use ketapath_web::config::AuthConfig;
-use ketapath_web::{AppState, Directory, RefreshOptions, ServeConfig, WebConfig};
+use ketapath_web::{AppState, Directory, RateLimitConfig, RefreshOptions, ServeConfig, WebConfig};
 
 use crate::failure::{CommandResult, Failure};
 
@@ -23,14 +24,64 @@ use crate::failure::{CommandResult, Failure};
 const DEMO_CLINICS: usize = 300;
 const DEMO_SEED: u64 = 2026;
 
+/// Every flag also reads an environment variable (named in `--help` and in docs/OPERATIONS.md, whose
+/// configuration reference a test checks against this list).
 #[derive(Debug, clap::Args)]
 pub struct ServeArgs {
     /// Address to listen on.
-    #[arg(long, default_value = "127.0.0.1:8080")]
+    #[arg(long, env = "KETAPATH_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
     /// Seed fictional demo clinics when the database has none, and show the demo banner on every page.
-    #[arg(long)]
+    #[arg(long, env = "KETAPATH_DEMO")]
     pub demo: bool,
+    /// Send Strict-Transport-Security; only when clients reach KetaPath over TLS (a TLS-terminating proxy).
+    #[arg(long, env = "KETAPATH_HSTS")]
+    pub hsts: bool,
+    /// Requests per minute each client may POST (token bucket refill).
+    #[arg(long, env = "KETAPATH_RATE_LIMIT_PER_MINUTE", default_value_t = RateLimitConfig::default().per_minute)]
+    pub rate_limit_per_minute: u32,
+    /// POSTs a client may send at once before the per-minute rate applies.
+    #[arg(long, env = "KETAPATH_RATE_LIMIT_BURST", default_value_t = RateLimitConfig::default().burst)]
+    pub rate_limit_burst: u32,
+    /// Address of a reverse proxy whose X-Forwarded-For header is believed (repeat, or comma-separate in the
+    /// environment variable). Without one the header is ignored.
+    #[arg(long = "trusted-proxy", env = "KETAPATH_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<IpAddr>,
+    /// Longest time one request may take, in seconds, before it is answered with 408.
+    #[arg(long, env = "KETAPATH_REQUEST_TIMEOUT_SECS", default_value_t = 10)]
+    pub request_timeout_secs: u64,
+    /// Largest request body accepted, in bytes (413 above it).
+    #[arg(long, env = "KETAPATH_BODY_LIMIT_BYTES", default_value_t = 64 * 1024)]
+    pub body_limit_bytes: usize,
+    /// How long a request waits for a database connection, in seconds, before it is answered with 503.
+    #[arg(long, env = "KETAPATH_DB_ACQUIRE_TIMEOUT_SECS", default_value_t = 5)]
+    pub db_acquire_timeout_secs: u64,
+    /// PostgreSQL connections per server process.
+    #[arg(long, env = "KETAPATH_DB_MAX_CONNECTIONS", default_value_t = StoreOptions::default().postgres_max_connections)]
+    pub db_max_connections: u32,
+}
+
+impl ServeArgs {
+    /// The web settings these flags choose; what no flag names keeps its default.
+    fn web_config(&self) -> WebConfig {
+        let defaults = WebConfig::default();
+        WebConfig {
+            hsts: self.hsts,
+            demo: self.demo,
+            request_timeout: Duration::from_secs(self.request_timeout_secs.max(1)),
+            body_limit_bytes: self.body_limit_bytes,
+            rate_limit: RateLimitConfig {
+                burst: self.rate_limit_burst,
+                per_minute: self.rate_limit_per_minute,
+                ..defaults.rate_limit
+            },
+            trusted_proxies: self.trusted_proxies.clone(),
+            // Session cookies are `Secure` (and `__Host-` prefixed) except for a demo on a loopback address, which
+            // has no TLS and nothing real to protect (see `AuthConfig::secure_cookies`).
+            auth: AuthConfig { secure_cookies: !(self.demo && self.listen.ip().is_loopback()), ..AuthConfig::default() },
+            ..defaults
+        }
+    }
 }
 
 fn failure(err: StoreError) -> Failure {
@@ -53,7 +104,13 @@ pub fn run(args: &ServeArgs, db: Option<&str>) -> CommandResult {
 async fn serve(args: &ServeArgs, db: &str) -> CommandResult {
     let url = DatabaseUrl::parse(db).map_err(failure)?;
     let mode = if url.is_default() { OpenMode::CreateIfMissing } else { OpenMode::MustExist };
-    let store = Store::open_with(&url, mode, StoreOptions::default()).await.map_err(failure)?;
+    // The acquire timeout stays under the request timeout, so that a database outage answers 503, not 408.
+    let options = StoreOptions {
+        acquire_timeout: Duration::from_secs(args.db_acquire_timeout_secs.max(1)),
+        postgres_max_connections: args.db_max_connections.max(1),
+        ..StoreOptions::default()
+    };
+    let store = Store::open_with(&url, mode, options).await.map_err(failure)?;
     if store.was_created() {
         eprintln!("created database {}", url.display());
     }
@@ -77,10 +134,7 @@ async fn serve(args: &ServeArgs, db: &str) -> CommandResult {
     }
     let _refresher = directory.spawn_refresher(RefreshOptions::default());
 
-    // Session cookies are `Secure` (and `__Host-` prefixed) except for a demo on a loopback address, which has no
-    // TLS and nothing real to protect (see `AuthConfig::secure_cookies`).
-    let auth = AuthConfig { secure_cookies: !(args.demo && args.listen.ip().is_loopback()), ..AuthConfig::default() };
-    let mut state = AppState::new(WebConfig { demo: args.demo, auth, ..WebConfig::default() }).with_directory(directory);
+    let mut state = AppState::new(args.web_config()).with_directory(directory);
     // The registry statistics are recomputed on a schedule, so that no request waits for them after the first.
     let _registry = state.research.spawn_refresher(store.clone(), ketapath_web::research::DEFAULT_TTL / 2);
     // The researcher export route is enabled only when the server holds an export key.

@@ -259,7 +259,7 @@ pub(super) fn staff_responses(own: Value) -> Value {
         "401": error_response("No, a malformed, unknown, revoked or expired token (`unauthorized`); WWW-Authenticate: Bearer"),
         "403": error_response("The caller's role has no access to patient records, or a cookie-authenticated write lacks the session's X-CSRF-Token (`forbidden`)"),
         "405": error_response("Method not allowed"),
-        "503": error_response("This server has no database (`not_ready`)")
+        "503": error_response("This server has no database, or the database is unreachable for now (`not_ready`, with Retry-After)")
     });
     if let (Some(all), Some(own)) = (responses.as_object_mut(), own.as_object()) {
         all.extend(own.clone());
@@ -526,6 +526,17 @@ fn base() -> Value {
                             "413": error_response("Body larger than the limit (`payload_too_large`)"),
                             "415": error_response("Content-Type is not application/json (`unsupported_media_type`)")
                         }))
+                    },
+                    "get": {
+                        "operationId": "listAssessments",
+                        "summary": "Every recorded assessment of one patient of the caller's clinic, oldest first",
+                        "security": [{"bearerAuth": []}],
+                        "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+                        "responses": staff_responses(json!({
+                            "200": {"description": "The assessments", "content": {"application/json": {"schema": {
+                                "type": "object", "required": ["assessments"], "properties": {"assessments": {"type": "array", "items": {"$ref": "#/components/schemas/StoredAssessment"}}}}}}},
+                            "404": error_response("No such patient in the caller's clinic (`not_found`; the same for another clinic's patient)")
+                        }))
                     }
                 },
                 "/api/v1/registry": {
@@ -617,6 +628,20 @@ fn base() -> Value {
                     "PatientListItem": patient_list_item_schema(),
                     "AssessmentRequest": assessment_request_schema(),
                     "Assessment": assessment_schema(),
+                    "StoredAssessment": {
+                        "type": "object",
+                        "required": ["id", "patient_id", "instrument", "items", "taken_at", "total", "severity", "rule"],
+                        "properties": {
+                            "id": {"type": "string"},
+                            "patient_id": {"type": "string"},
+                            "instrument": {"type": "string"},
+                            "items": {"type": "array", "items": {"type": "integer"}},
+                            "taken_at": {"type": "string", "format": "date-time"},
+                            "total": {"type": "integer"},
+                            "severity": {"type": ["string", "null"]},
+                            "rule": {"type": "object", "required": ["id", "version"], "properties": {"id": {"type": "string"}, "version": {"type": "string"}}}
+                        }
+                    },
                     "ScreeningRequest": screening_request_schema(),
                     "ClinicSearch": clinic_search_schema(),
                     "ClinicResult": clinic_schema(true),

@@ -1,5 +1,5 @@
 //! The clinic API for patients and their assessments: `POST`/`GET /api/v1/patients`, `GET /api/v1/patients/{id}`,
-//! `POST /api/v1/patients/{id}/assessments`.
+//! `POST` and `GET /api/v1/patients/{id}/assessments`.
 //!
 //! Every route needs a bearer token of a clinic role ([`ClinicStaff`]) and works inside that clinic's scope, which
 //! audits each read and write with the caller's IP address. A patient of another clinic answers the same 404 as one
@@ -274,4 +274,50 @@ pub async fn record_assessment(
         context: entry.context,
         score: score(&entry.items),
     }))
+}
+
+/// One stored assessment as `GET /api/v1/patients/{id}/assessments` lists it: what was recorded, with the stored
+/// total and the rule that scored it (the context of a recording is not stored).
+#[derive(Debug, Serialize)]
+struct StoredAssessmentDoc {
+    id: String,
+    patient_id: String,
+    instrument: &'static str,
+    items: Vec<u8>,
+    taken_at: String,
+    total: i64,
+    severity: Option<String>,
+    rule: StoredRule,
+}
+
+#[derive(Debug, Serialize)]
+struct StoredRule {
+    id: String,
+    version: String,
+}
+
+#[derive(Debug, Serialize)]
+struct AssessmentList {
+    assessments: Vec<StoredAssessmentDoc>,
+}
+
+/// `GET /api/v1/patients/{id}/assessments`: every assessment of one patient of the caller's clinic, oldest first.
+pub async fn list_assessments(staff: ClinicStaff, ApiPath(id): ApiPath<String>) -> Result<Response, ApiError> {
+    let stored = staff.scope.assessments(patient_id(&id)?).await?;
+    let assessments = stored
+        .into_iter()
+        .map(|a| {
+            Ok(StoredAssessmentDoc {
+                id: a.id.to_text(),
+                patient_id: a.patient_id.to_text(),
+                instrument: a.instrument.code(),
+                items: a.items,
+                taken_at: rfc3339(a.administered_at)?,
+                total: a.total,
+                severity: a.severity,
+                rule: StoredRule { id: a.rule_id, version: a.rule_version },
+            })
+        })
+        .collect::<Result<Vec<_>, ApiError>>()?;
+    Ok(private_json(&AssessmentList { assessments }))
 }

@@ -28,7 +28,8 @@ pub async fn edge(State(state): State<AppState>, request: Request, next: Next) -
 
 async fn handle(state: &AppState, request: Request, next: Next) -> Response {
     if rate_limit::is_limited(request.method())
-        && let Err(wait) = state.limiter.take(rate_limit::client_key(&request), Instant::now())
+        && let Err(wait) =
+            state.limiter.take(rate_limit::client_key(&request, &state.config.trusted_proxies), Instant::now())
     {
         let error = ApiError::RateLimited { retry_after_secs: wait.as_secs().max(1) };
         return respond(request.uri().path(), state.config.demo, error);

@@ -2,8 +2,10 @@
 //!
 //! The client is the TCP peer (`ConnectInfo<SocketAddr>`). IPv6 clients are keyed by their /64 network, because
 //! one host usually owns a whole /64 and could otherwise rotate addresses to escape the limit. When the peer is
-//! unknown (router tests without a socket) all such requests share one bucket. `X-Forwarded-For` is not trusted:
-//! behind a reverse proxy every client shares the proxy's bucket, so limit at the proxy too.
+//! unknown (router tests without a socket) all such requests share one bucket. `X-Forwarded-For` is believed only
+//! from a configured trusted proxy (`WebConfig::trusted_proxies`): then the client is the rightmost address in the
+//! header that is not itself a trusted proxy, the one the nearest proxy saw. From any other peer the header is
+//! ignored, since a client can write anything into it.
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
@@ -99,9 +101,31 @@ impl RateLimiter {
     }
 }
 
-/// The client key of a request: its peer address when it came over a socket.
-pub fn client_key(request: &Request) -> ClientKey {
-    ClientKey::from_peer(request.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0))
+/// The client key of a request: its peer address when it came over a socket, or, when that peer is one of
+/// `trusted_proxies`, the client address the proxies reported in `X-Forwarded-For`.
+pub fn client_key(request: &Request, trusted_proxies: &[IpAddr]) -> ClientKey {
+    let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
+    let forwarded = peer
+        .filter(|p| trusted_proxies.contains(&p.ip()))
+        .and_then(|_| forwarded_client(request, trusted_proxies))
+        .map(|ip| SocketAddr::from((ip, 0)));
+    ClientKey::from_peer(forwarded.or(peer))
+}
+
+/// The rightmost `X-Forwarded-For` address that is not a trusted proxy (every header line, in order). A value
+/// that does not parse ends the walk with nothing, so a garbled header falls back to the proxy's own bucket.
+fn forwarded_client(request: &Request, trusted_proxies: &[IpAddr]) -> Option<IpAddr> {
+    let mut hops: Vec<&str> = Vec::new();
+    for value in request.headers().get_all("x-forwarded-for") {
+        hops.extend(value.to_str().ok()?.split(',').map(str::trim));
+    }
+    for hop in hops.iter().rev() {
+        let ip: IpAddr = hop.parse().ok()?;
+        if !trusted_proxies.contains(&ip) {
+            return Some(ip);
+        }
+    }
+    None
 }
 
 /// True for requests that take a token: every POST (all of them are public today); reading is never limited.
@@ -161,6 +185,33 @@ mod tests {
             let _ = l.take(ClientKey::V4(i.to_be_bytes()), t0);
             assert!(l.tracked_clients() <= 100);
         }
+    }
+
+    #[test]
+    fn forwarded_for_is_believed_only_from_a_trusted_proxy() {
+        let proxy: IpAddr = "10.0.0.5".parse().unwrap();
+        let request = |peer: [u8; 4], forwarded: &[&str]| {
+            let mut builder = axum::http::Request::builder();
+            for value in forwarded {
+                builder = builder.header("x-forwarded-for", *value);
+            }
+            let mut request = builder.body(axum::body::Body::empty()).unwrap();
+            request.extensions_mut().insert(ConnectInfo(SocketAddr::from((peer, 1))));
+            request
+        };
+        let trusted = [proxy];
+        // From the proxy: the client the proxy saw, the rightmost untrusted hop (earlier hops are client-written).
+        let via_proxy = request([10, 0, 0, 5], &["6.6.6.6, 192.0.2.9"]);
+        assert_eq!(client_key(&via_proxy, &trusted), ClientKey::V4([192, 0, 2, 9]));
+        let two_lines = request([10, 0, 0, 5], &["6.6.6.6", "192.0.2.9, 10.0.0.5"]);
+        assert_eq!(client_key(&two_lines, &trusted), ClientKey::V4([192, 0, 2, 9]));
+        // From anyone else, or with no trusted proxy configured, the header is ignored.
+        let spoofed = request([192, 0, 2, 1], &["6.6.6.6"]);
+        assert_eq!(client_key(&spoofed, &trusted), ClientKey::V4([192, 0, 2, 1]));
+        assert_eq!(client_key(&via_proxy, &[]), ClientKey::V4([10, 0, 0, 5]));
+        // A garbled or missing header keys on the proxy itself.
+        assert_eq!(client_key(&request([10, 0, 0, 5], &["not-an-ip"]), &trusted), ClientKey::V4([10, 0, 0, 5]));
+        assert_eq!(client_key(&request([10, 0, 0, 5], &[]), &trusted), ClientKey::V4([10, 0, 0, 5]));
     }
 
     #[test]

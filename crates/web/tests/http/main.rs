@@ -2,6 +2,7 @@
 //!
 //! One test binary with modules per area keeps link time down on a shared machine.
 
+mod access_matrix;
 mod api;
 mod assets;
 mod check;

@@ -196,6 +196,18 @@ async fn create_list_get_and_record_an_assessment() {
     assert_eq!(a["context"], "baseline");
     assert_eq!(a["taken_at"], "2026-01-05T09:30:00Z");
 
+    // The recorded assessment reads back with its stored total and rule, oldest first; only in its own clinic.
+    let listed = f.call(Method::GET, &format!("/api/v1/patients/{ada}/assessments"), Some(&prescriber), None).await;
+    assert_eq!(listed.status, StatusCode::OK, "{}", listed.text());
+    assert_eq!(listed.header("cache-control"), Some("no-store"));
+    let stored = listed.json()["assessments"].as_array().unwrap().clone();
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0]["id"], a["id"]);
+    assert_eq!(stored[0]["total"], expected_total);
+    assert_eq!(stored[0]["items"], json!(PHQ9));
+    assert_eq!(stored[0]["taken_at"], "2026-01-05T09:30:00Z");
+    assert_eq!(stored[0]["rule"]["id"], a["score"]["rule"]["id"]);
+
     // taken_at defaults to now.
     let body = json!({"instrument": "gad7", "items": [0, 0, 1, 0, 0, 0, 0], "context": "follow_up"});
     let later =

@@ -1,0 +1,444 @@
+//! The permission matrix: one table of every route (JSON API, FHIR, pages, operations) and what each role gets on
+//! its own clinic's records and on another clinic's, run in-process and black-box over a real socket, with
+//! expired and revoked tokens against every staff route, the audit chain verified after each run, and the
+//! rendered matrix kept identical to the one in docs/SECURITY.md.
+
+// Test helpers may unwrap: a panic there is a failed test with its cause.
+#![allow(clippy::unwrap_used)]
+
+use std::collections::BTreeSet;
+use std::net::SocketAddr;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Method, Request, header};
+use ketapath_directory::ClinicId;
+use ketapath_store::domain::{NewApiToken, NewStaffUser, Role};
+use ketapath_store::{ListingAuthor, OpenMode, Store, api_token_hash, new_api_token_secret};
+use ketapath_web::{AppState, RateLimitConfig, WebConfig, api_routes};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+use crate::support::*;
+
+/// Who may call a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Access {
+    /// Anyone, with or without credentials (a token sent to a public route is ignored).
+    Public,
+    /// Clinic staff on their own clinic: a collection or a create, whose results are the caller's clinic's only.
+    ClinicCollection,
+    /// Clinic staff on one record named in the path: another clinic's record answers 404 like a missing one.
+    ClinicRecord,
+}
+
+/// One route of the matrix: the method, the path as the router spells it, who may call it, the success status
+/// and a valid request body (JSON for API routes, a form for pages).
+struct Row {
+    method: &'static str,
+    path: &'static str,
+    access: Access,
+    ok: u16,
+    body: Option<&'static str>,
+}
+
+const fn row(method: &'static str, path: &'static str, access: Access, ok: u16, body: Option<&'static str>) -> Row {
+    Row { method, path, access, ok, body }
+}
+
+const PATIENT: &str = r#"{"given_name": "Matrix", "family_name": "Example", "birth_date": "1980-04-01"}"#;
+const ASSESSMENT: &str = r#"{"instrument": "phq9", "items": [1,2,3,1,2,0,1,2,1], "context": "baseline"}"#;
+const SCREENING: &str = r#"{"phq9": [0,1,2,3,0,1,2,1,0]}"#;
+const SCORE: &str = r#"{"items": [0,1,2,3,0,1,2,1,0]}"#;
+const REPORT: &str = "reason=closed";
+
+/// THE matrix. Every route of `api_routes()` and `fhir::routes()` must be here (`the_matrix_lists_every_route`);
+/// pages and operations endpoints are listed by hand. New portal routes (sessions, observations, sign-in) are
+/// added as rows; the roles follow from `Access`.
+const MATRIX: &[Row] = &[
+    row("GET", "/api/openapi.json", Access::Public, 200, None),
+    row("GET", "/api/v1/clinics", Access::Public, 200, None),
+    row("GET", "/api/v1/clinics/{id}", Access::Public, 200, None),
+    row("POST", "/api/v1/instruments/{instrument}/score", Access::Public, 200, Some(SCORE)),
+    row("POST", "/api/v1/screenings", Access::Public, 200, Some(SCREENING)),
+    row("POST", "/api/v1/patients", Access::ClinicCollection, 201, Some(PATIENT)),
+    row("GET", "/api/v1/patients", Access::ClinicCollection, 200, None),
+    row("GET", "/api/v1/patients/{id}", Access::ClinicRecord, 200, None),
+    row("POST", "/api/v1/patients/{id}/assessments", Access::ClinicRecord, 201, Some(ASSESSMENT)),
+    row("GET", "/api/v1/patients/{id}/assessments", Access::ClinicRecord, 200, None),
+    row("GET", "/fhir/r4/metadata", Access::Public, 200, None),
+    row("GET", "/fhir/r4/Questionnaire/{id}", Access::Public, 200, None),
+    row("GET", "/fhir/r4/Location", Access::Public, 200, None),
+    row("GET", "/fhir/r4/Location/{id}", Access::Public, 200, None),
+    row("GET", "/fhir/r4/HealthcareService", Access::Public, 200, None),
+    row("GET", "/fhir/r4/HealthcareService/{id}", Access::Public, 200, None),
+    row("GET", "/fhir/r4/Organization/{id}", Access::Public, 200, None),
+    row("GET", "/", Access::Public, 200, None),
+    row("GET", "/about", Access::Public, 200, None),
+    row("GET", "/find", Access::Public, 200, None),
+    row("GET", "/clinics/{id}", Access::Public, 200, None),
+    row("POST", "/clinics/{id}/report", Access::Public, 200, Some(REPORT)),
+    row("GET", "/check", Access::Public, 200, None),
+    row("POST", "/check", Access::Public, 200, Some("")),
+    row("GET", "/healthz", Access::Public, 200, None),
+    row("GET", "/readyz", Access::Public, 200, None),
+    row("GET", "/metrics", Access::Public, 200, None),
+    row("GET", "/static/{file}", Access::Public, 200, None),
+];
+
+/// The callers of the matrix, in column order.
+const ROLES: [Option<Role>; 6] = [
+    None,
+    Some(Role::PlatformAdmin),
+    Some(Role::ClinicAdmin),
+    Some(Role::Prescriber),
+    Some(Role::Nurse),
+    Some(Role::Researcher),
+];
+
+fn role_name(role: Option<Role>) -> String {
+    role.map_or_else(|| "anonymous".to_owned(), |r| r.to_string())
+}
+
+/// Whose record a request names: the caller's clinic's, or another clinic's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Target {
+    Own,
+    Other,
+}
+
+/// The expected status of `row` for `role` on `target`: the one rule the whole matrix follows.
+fn expected(row: &Row, role: Option<Role>, target: Target) -> u16 {
+    match (row.access, role) {
+        (Access::Public, _) => row.ok,
+        (_, None) => 401,
+        (_, Some(Role::PlatformAdmin | Role::Researcher)) => 403,
+        (Access::ClinicRecord, Some(_)) if target == Target::Other => 404,
+        (_, Some(_)) => row.ok,
+    }
+}
+
+/// The matrix as the Markdown table in docs/SECURITY.md.
+fn render_matrix() -> String {
+    let mut out = String::from("| Route |");
+    for role in ROLES {
+        out.push_str(&format!(" {} |", role_name(role)));
+    }
+    out.push_str("\n|---|");
+    out.push_str(&"---|".repeat(ROLES.len()));
+    out.push('\n');
+    for row in MATRIX {
+        out.push_str(&format!("| `{} {}` |", row.method, row.path));
+        for role in ROLES {
+            let own = expected(row, role, Target::Own);
+            let other = expected(row, role, Target::Other);
+            if own == other {
+                out.push_str(&format!(" {own} |"));
+            } else {
+                out.push_str(&format!(" own {own}, other {other} |"));
+            }
+        }
+        out.push('\n');
+    }
+    out
+}
+
+const DOC: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/SECURITY.md");
+const START: &str = "<!-- access-matrix:start (generated by crates/web/tests/http/access_matrix.rs) -->\n";
+const END: &str = "<!-- access-matrix:end -->";
+
+#[test]
+fn the_matrix_lists_every_route() {
+    let listed: BTreeSet<(String, String)> = MATRIX.iter().map(|r| (r.method.to_owned(), r.path.to_owned())).collect();
+    assert_eq!(listed.len(), MATRIX.len(), "a route is listed twice");
+    let served = api_routes()
+        .into_iter()
+        .map(|r| (r.method.to_string(), r.path.to_owned()))
+        .chain(ketapath_web::fhir::routes().into_iter().map(|r| ("GET".to_owned(), r.path.to_owned())));
+    for route in served {
+        assert!(listed.contains(&route), "{route:?} is served but missing from the access matrix: add a row");
+    }
+}
+
+#[test]
+fn security_md_carries_the_matrix() {
+    let doc = std::fs::read_to_string(DOC).unwrap();
+    let table = render_matrix();
+    let (Some(start), Some(end)) = (doc.find(START), doc.find(END)) else {
+        panic!("docs/SECURITY.md has no access-matrix markers; put this table between them:\n{START}{table}{END}")
+    };
+    if doc[start + START.len()..end] != table {
+        // KETAPATH_UPDATE_DOCS=1 rewrites the table in place; the diff is then reviewed like any other change.
+        if std::env::var("KETAPATH_UPDATE_DOCS").as_deref() == Ok("1") {
+            let updated = format!("{}{START}{table}{}", &doc[..start], &doc[end..]);
+            std::fs::write(DOC, updated).unwrap();
+        } else {
+            panic!(
+                "the access matrix in docs/SECURITY.md is out of date (KETAPATH_UPDATE_DOCS=1 rewrites it):\n{table}"
+            );
+        }
+    }
+}
+
+/// A store with two clinics, a patient at each, a token per role at clinic A (and for the platform roles), and
+/// an expired and a revoked token of a clinic-A nurse.
+struct World {
+    store: Store,
+    tokens: Vec<(Option<Role>, Option<String>)>,
+    own_patient: String,
+    other_patient: String,
+    expired: String,
+    revoked: String,
+    _dir: tempfile::TempDir,
+}
+
+async fn token(store: &Store, email: &str, role: Role, clinic: Option<&str>, expired: bool) -> String {
+    let admin = store.unscoped_for_admin_cli_and_tests();
+    let user = admin
+        .create_staff_user(NewStaffUser {
+            clinic_id: clinic.map(|c| ClinicId::parse(c).unwrap()),
+            email: email.to_owned(),
+            display_name: email.to_owned(),
+            role,
+            password_hash: None,
+        })
+        .await
+        .unwrap();
+    let secret = new_api_token_secret().unwrap();
+    let expires_at = expired.then(|| store.now() - time::Duration::minutes(1));
+    let created = admin
+        .create_api_token(NewApiToken {
+            user_id: user.id,
+            name: "matrix".to_owned(),
+            token_hash: api_token_hash(&secret),
+            expires_at,
+        })
+        .await
+        .unwrap();
+    if email.starts_with("revoked") {
+        admin.revoke_api_token(created.id).await.unwrap();
+    }
+    secret
+}
+
+impl World {
+    async fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("k.db").display());
+        let store = Store::open(&url, OpenMode::CreateIfMissing).await.unwrap();
+        store.migrate().await.unwrap();
+        store
+            .upsert_clinics(
+                &[clinic("clinic-a", 40.7, -74.0), clinic("clinic-b", 41.0, -73.9)],
+                ListingAuthor::AdminCli,
+            )
+            .await
+            .unwrap();
+        let mut tokens = Vec::new();
+        for role in ROLES {
+            let secret = match role {
+                None => None,
+                Some(r) => {
+                    let clinic = r.is_clinic_role().then_some("clinic-a");
+                    Some(token(&store, &format!("{r}@a.example"), r, clinic, false).await)
+                }
+            };
+            tokens.push((role, secret));
+        }
+        let b_nurse = token(&store, "nurse@b.example", Role::Nurse, Some("clinic-b"), false).await;
+        let expired = token(&store, "expired@a.example", Role::Nurse, Some("clinic-a"), true).await;
+        let revoked = token(&store, "revoked@a.example", Role::Nurse, Some("clinic-a"), false).await;
+        let mut world = World {
+            store,
+            tokens,
+            own_patient: String::new(),
+            other_patient: String::new(),
+            expired,
+            revoked,
+            _dir: dir,
+        };
+        let a_nurse = world.secret(Some(Role::Nurse));
+        let client = in_process(&world.app().await);
+        world.own_patient = world.create_patient(&client, &a_nurse).await;
+        world.other_patient = world.create_patient(&client, &b_nurse).await;
+        world
+    }
+
+    fn secret(&self, role: Option<Role>) -> String {
+        self.tokens.iter().find(|(r, _)| *r == role).and_then(|(_, s)| s.clone()).unwrap()
+    }
+
+    /// The application state over this store. The limiter is tested on its own; here it must not turn the
+    /// matrix into 429s.
+    async fn state(&self) -> AppState {
+        let config = WebConfig {
+            rate_limit: RateLimitConfig { burst: 100_000, per_minute: 100_000, ..RateLimitConfig::default() },
+            ..WebConfig::default()
+        };
+        let directory = ketapath_web::Directory::load(self.store.clone()).await.unwrap();
+        AppState::new(config).with_directory(directory)
+    }
+
+    async fn app(&self) -> Router {
+        ketapath_web::app(self.state().await)
+    }
+
+    async fn create_patient(&self, client: &Client, secret: &str) -> String {
+        let (status, body) = client.call("POST", "/api/v1/patients", Some(secret), Some(PATIENT)).await;
+        assert_eq!(status, 201, "{body}");
+        serde_json::from_str::<serde_json::Value>(&body).unwrap()["id"].as_str().unwrap().to_owned()
+    }
+
+    /// The concrete path of `row` for a request on `target`'s records.
+    fn path(&self, row: &Row, target: Target) -> String {
+        let (clinic, patient) = match target {
+            Target::Own => ("clinic-a", &self.own_patient),
+            Target::Other => ("clinic-b", &self.other_patient),
+        };
+        let id = if row.path.starts_with("/api/v1/patients") {
+            patient.as_str()
+        } else if row.path.starts_with("/fhir/r4/Questionnaire") {
+            "phq-9"
+        } else if row.path.starts_with("/fhir/r4/HealthcareService/") {
+            return format!("/fhir/r4/HealthcareService/{clinic}-svc");
+        } else if row.path.starts_with("/fhir/r4/Organization/") {
+            return format!("/fhir/r4/Organization/{clinic}-org");
+        } else {
+            clinic
+        };
+        let path = row.path.replace("{id}", id).replace("{instrument}", "phq9").replace("{file}", "app.css");
+        match path.as_str() {
+            "/fhir/r4/Location" => "/fhir/r4/Location?near=40.7|-74.0|50|km".to_owned(),
+            "/fhir/r4/HealthcareService" => format!("/fhir/r4/HealthcareService?location=Location/{clinic}"),
+            "/api/v1/clinics" => "/api/v1/clinics?zip=10001".to_owned(),
+            _ => path,
+        }
+    }
+
+    async fn assert_verified(&self) {
+        let report = self.store.verify().await.unwrap();
+        assert!(report.is_ok(), "audit chain or references broken: {:?}", report.problems);
+    }
+}
+
+/// How requests reach the application: through the router in-process, or over a real socket.
+enum Client {
+    InProcess(Router),
+    Socket(SocketAddr),
+}
+
+fn in_process(app: &Router) -> Client {
+    Client::InProcess(app.clone())
+}
+
+impl Client {
+    /// Sends one request as a browser or script would (Host, and Origin for forms); returns status and body.
+    async fn call(&self, method: &str, path: &str, token: Option<&str>, body: Option<&str>) -> (u16, String) {
+        let content_type =
+            if path.starts_with("/api") { "application/json" } else { "application/x-www-form-urlencoded" };
+        match self {
+            Client::InProcess(app) => {
+                let mut builder = Request::builder()
+                    .method(Method::from_bytes(method.as_bytes()).unwrap())
+                    .uri(path)
+                    .header(header::HOST, "ketapath.test")
+                    .header(header::ORIGIN, "http://ketapath.test");
+                if let Some(token) = token {
+                    builder = builder.header(header::AUTHORIZATION, format!("Bearer {token}"));
+                }
+                if body.is_some() {
+                    builder = builder.header(header::CONTENT_TYPE, content_type);
+                }
+                let request = builder.body(Body::from(body.unwrap_or_default().to_owned())).unwrap();
+                let reply = send(app, from_peer(request, [192, 0, 2, 7])).await;
+                (reply.status.as_u16(), String::from_utf8_lossy(&reply.body).into_owned())
+            }
+            Client::Socket(address) => {
+                let mut raw = format!(
+                    "{method} {path} HTTP/1.1\r\nHost: ketapath.test\r\nOrigin: http://ketapath.test\r\nConnection: close\r\n"
+                );
+                if let Some(token) = token {
+                    raw.push_str(&format!("Authorization: Bearer {token}\r\n"));
+                }
+                if let Some(body) = body {
+                    raw.push_str(&format!("Content-Type: {content_type}\r\nContent-Length: {}\r\n", body.len()));
+                }
+                raw.push_str("\r\n");
+                raw.push_str(body.unwrap_or_default());
+                let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+                stream.write_all(raw.as_bytes()).await.unwrap();
+                let mut response = Vec::new();
+                stream.read_to_end(&mut response).await.unwrap();
+                let response = String::from_utf8_lossy(&response).into_owned();
+                let status = response.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+                // Bodies of `Connection: close` replies may be chunked; the status is what the matrix checks.
+                let body = response.split_once("\r\n\r\n").map(|(_, b)| b.to_owned()).unwrap_or_default();
+                (status, body)
+            }
+        }
+    }
+}
+
+/// Runs the whole matrix, then expired and revoked tokens against every staff route; returns the failures.
+async fn run_matrix(world: &World, client: &Client) -> Vec<String> {
+    let mut failures = Vec::new();
+    for row in MATRIX {
+        for (role, secret) in &world.tokens {
+            for target in [Target::Own, Target::Other] {
+                let path = world.path(row, target);
+                let (status, body) = client.call(row.method, &path, secret.as_deref(), row.body).await;
+                let want = expected(row, *role, target);
+                if status != want {
+                    let short: String = body.chars().take(200).collect();
+                    failures.push(format!(
+                        "{} {path} as {} ({target:?}): {status}, expected {want}: {short}",
+                        row.method,
+                        role_name(*role)
+                    ));
+                }
+            }
+        }
+        if row.access != Access::Public {
+            for (label, secret) in
+                [("expired", &world.expired), ("revoked", &world.revoked), ("malformed", &"kp_x".to_owned())]
+            {
+                let path = world.path(row, Target::Own);
+                let (status, _) = client.call(row.method, &path, Some(secret), row.body).await;
+                if status != 401 {
+                    failures.push(format!("{} {path} with an {label} token: {status}, expected 401", row.method));
+                }
+            }
+        }
+    }
+    failures
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_route_answers_every_role_as_the_matrix_says_in_process() {
+    let world = World::new().await;
+    let failures = run_matrix(&world, &in_process(&world.app().await)).await;
+    assert!(failures.is_empty(), "{} cells differ:\n{}", failures.len(), failures.join("\n"));
+    world.assert_verified().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_route_answers_every_role_as_the_matrix_says_over_a_socket() {
+    let world = World::new().await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let state = world.state().await;
+    let server = tokio::spawn(ketapath_web::serve_with_shutdown(listener, state, async {
+        let _ = stopped.await;
+    }));
+    let failures = run_matrix(&world, &Client::Socket(address)).await;
+    stop.send(()).unwrap();
+    server.await.unwrap().unwrap();
+    assert!(failures.is_empty(), "{} cells differ:\n{}", failures.len(), failures.join("\n"));
+    // Every request above that reached patient data left an event, and the chain still verifies.
+    let events = world.store.unscoped_for_admin_cli_and_tests().audit_events(1, i64::MAX).await.unwrap();
+    assert!(events.iter().any(|e| e.action == "read" && e.entity_id == world.own_patient && e.origin == "127.0.0.1"));
+    assert!(
+        !events.iter().any(|e| e.action == "read" && e.entity_id == world.other_patient && e.origin == "127.0.0.1")
+    );
+    world.assert_verified().await;
+}

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Schemathesis campaign (issue 8): property-based requests generated from /api/openapi.json against a demo server
+# on loopback, with a clinic nurse's bearer token, checking that no answer is a 5xx and that every answer conforms
+# to the document (status codes, content types, headers, response schemas), that schema-violating input is
+# rejected and that staff routes refuse requests without the token.
+#
+# Usage: scripts/campaign/schemathesis.sh [--short] [--examples N] [--seed N]
+#   --short    CI: 20 examples per operation
+#   default    200 examples per operation (the figures in docs/SECURITY.md)
+#
+# Pinned: schemathesis 4.1.4 with hypothesis 6.115.0 (later hypothesis releases break hypothesis-jsonschema's
+# object strategy), installed from PyPI into target/schemathesis. The coverage phase is left out: on this API it ran
+# for 15 minutes without finishing; the examples and fuzzing phases run. `positive_data_acceptance` is excluded
+# because a score request's valid item count depends on the instrument in the path, which JSON Schema cannot tie
+# to the body (the server answers 400 naming `items`, as documented).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+examples=200 seed=20261127
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --short) examples=20 ;;
+    --examples) examples="$2"; shift ;;
+    --seed) seed="$2"; shift ;;
+    *) echo "unknown argument $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+target="${CARGO_TARGET_DIR:-target}"
+echo "command: scripts/campaign/schemathesis.sh --examples $examples --seed $seed"
+
+venv="target/schemathesis"
+if ! "$venv/bin/st" --version 2>/dev/null | grep -q '4.1.4'; then
+  rm -rf "$venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet 'schemathesis==4.1.4' 'hypothesis==6.115.0'
+fi
+
+cargo build -q -p ketapath
+bin="$target/debug/ketapath"
+work="$(mktemp -d "${TMPDIR:-/tmp}/ketapath-st.XXXXXX")"
+server=""
+cleanup() {
+  if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+db="sqlite://$work/st.db"
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+"$bin" migrate --db "$db" >/dev/null
+# Generated requests all come from 127.0.0.1; the limiter is raised so that they are not answered 429.
+"$bin" serve --db "$db" --listen "127.0.0.1:$port" --demo --rate-limit-burst 1000000 --rate-limit-per-minute 1000000 \
+  2>"$work/serve.log" &
+server=$!
+for _ in $(seq 1 300); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.2; done
+printf 'a long enough passphrase\n' |
+  "$bin" user add --email st@example.org --role nurse --clinic demo-1 --db "$db" >/dev/null
+token=$("$bin" token create --email st@example.org --name schemathesis --db "$db" 2>/dev/null)
+
+status=0
+"$venv/bin/st" run "http://127.0.0.1:$port/api/openapi.json" \
+  --header "Authorization: Bearer $token" \
+  --checks all --exclude-checks positive_data_acceptance \
+  --phases examples,fuzzing --max-examples "$examples" --seed "$seed" --workers 1 --no-color || status=$?
+
+kill "$server"; wait "$server" 2>/dev/null || true; server=""
+"$bin" audit verify --db "$db" || status=1
+if grep -q 'panicked' "$work/serve.log"; then echo "the server panicked:" >&2; grep -A3 panicked "$work/serve.log" >&2; status=1; fi
+exit "$status"
