@@ -267,6 +267,9 @@ async fn workflow(backend: Backend) {
     assert_eq!(reply["minutes_after_dose"], 40);
     assert_eq!(reply["monitoring"]["next_due"]["what"], "pre_discharge_vitals", "{reply}");
 
+    let event = json!({"kind": "dissociation", "severity": "mild", "description": "felt detached, resolving"});
+    f.ok(Method::POST, &url("/adverse-events"), &nurse, Some(event), StatusCode::CREATED).await;
+
     // At 90 minutes, calm and alert, but before the two hours: refused, naming the minimum time.
     f.at(95);
     let obs = json!({"systolic": 132, "diastolic": 84, "spo2": 98, "moaas": 5, "cadss": 1});
@@ -302,6 +305,10 @@ async fn workflow(backend: Backend) {
     assert_eq!(form["form"]["session"]["lot_numbers"], json!(["AB123"]));
     assert_eq!(form["form"]["patient"]["first_treatment"], true);
     assert_eq!(form["form"]["hcp"]["last_name"], "Nurse");
+    // The adverse event answered its question; the others stay unanswered until staff answer them.
+    let effects = form["form"]["adverse_effects"].as_array().unwrap();
+    let answer = |code: &str| effects.iter().find(|a| a["code"] == code).unwrap()["answer"].clone();
+    assert_eq!((answer("dissociation"), answer("sedation")), (json!(true), Value::Null));
     // The fields are the clinical catalog's, in its order, then the adverse-effect questions.
     let paths: Vec<&str> = form["fields"].as_array().unwrap().iter().map(|f| f["path"].as_str().unwrap()).collect();
     let catalog: Vec<&str> = FIELDS.iter().map(|f| f.path).collect();
@@ -491,6 +498,38 @@ async fn gates(backend: Backend) {
     );
     let edited = f.ok(Method::PUT, &path, &rx, Some(body), StatusCode::OK).await;
     assert_eq!(edited["schedule"][5]["date"], "2026-12-20");
+
+    // IV ketamine: the dose computed from the weight at the clinic's mg/kg, then blood pressure every 10 minutes.
+    let p3 = f.patient(&nurse).await;
+    let iv = f
+        .ok(
+            Method::POST,
+            &format!("/api/v1/patients/{p3}/sessions"),
+            &nurse,
+            Some(json!({"modality": "iv_ketamine"})),
+            StatusCode::CREATED,
+        )
+        .await;
+    let iv_url = |tail: &str| format!("/api/v1/sessions/{}{tail}", iv["id"].as_str().unwrap());
+    f.ok(
+        Method::POST,
+        &iv_url("/observations"),
+        &nurse,
+        Some(json!({"systolic": 120, "diastolic": 78})),
+        StatusCode::CREATED,
+    )
+    .await;
+    let dose = f.ok(Method::POST, &iv_url("/dose"), &nurse, Some(json!({"weight_kg": 80})), StatusCode::CREATED).await;
+    assert_eq!((dose["dose_mg"].as_f64(), dose["route"].as_str()), (Some(40.0), Some("iv")));
+    assert_eq!(dose["iv"]["mg_per_kg"], 0.5);
+    // Dosed at minute 30; 25 minutes later the 10-minute reading is more than its 10 minutes' grace late.
+    f.at(55);
+    let view = f.ok(Method::GET, &iv_url(""), &nurse, None, StatusCode::OK).await;
+    assert_eq!(view["monitoring"]["minutes_since_dose"], 25);
+    assert_eq!(view["monitoring"]["next_due"]["minute"], 10);
+    assert_eq!(view["monitoring"]["next_due"]["status"], "overdue");
+    let form = f.call(Method::GET, &iv_url("/rems-form"), Some(&nurse), None).await;
+    assert_error(&form, StatusCode::CONFLICT, "not_applicable");
 
     // Protocol settings: each value with its rule, source and verified flag; nurses may not change them.
     let settings = f.ok(Method::GET, "/api/v1/clinic/protocol-settings", &nurse, None, StatusCode::OK).await;
