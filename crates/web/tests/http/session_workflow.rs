@@ -200,6 +200,7 @@ async fn workflow(backend: Backend) {
             {"drug": "sertraline", "dose_mg_per_day": 150, "weeks": 10, "improvement": "none"},
             {"drug": "venlafaxine", "dose_mg_per_day": 225, "weeks": 8, "improvement": "partial"}
         ],
+        "demographics": {"preferred_language": " en ", "zip": "10001"},
         "episode_months": 18, "severity": "moderate", "conditions": [], "rems_enrolled": true,
         "pregnancy_potential": false, "research_consent": true,
         "concomitant_medications": {"benzodiazepines": false, "non_benzodiazepine_sedative_hypnotics": false,
@@ -209,6 +210,16 @@ async fn workflow(backend: Backend) {
     assert_eq!(doc["computed"]["trd"]["trd"], "meets_definition", "{doc}");
     assert!(doc["computed"]["maudsley"]["total"].as_u64().is_some(), "{doc}");
     assert_eq!(doc["computed"]["contraindications"], json!([]));
+    assert_eq!(doc["input"]["demographics"]["preferred_language"], "en");
+    let long = json!({"demographics": {"race": "x".repeat(101)}});
+    let e = assert_error(
+        &f.call(Method::PUT, &format!("/api/v1/patients/{p}/intake"), Some(&nurse), Some(long)).await,
+        StatusCode::BAD_REQUEST,
+        "invalid_input",
+    );
+    assert_eq!(e["field"], "demographics.race");
+    let doc = f.ok(Method::GET, &format!("/api/v1/patients/{p}/intake"), &nurse, None, StatusCode::OK).await;
+    assert_eq!(doc["computed"]["trd"]["trd"], "meets_definition", "the refused intake changed nothing");
 
     // Baseline PHQ-9 of 20, the day before; the context is stored and shown with the intake.
     let body = json!({"instrument": "phq9", "items": phq9(20), "taken_at": rfc(-24 * 60), "context": "baseline"});
