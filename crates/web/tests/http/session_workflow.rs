@@ -623,6 +623,110 @@ async fn isolation(backend: Backend) {
     f.finish().await;
 }
 
+/// Malformed or out-of-range bodies on every charting route answer 4xx with the error shape naming a field where
+/// one is at fault; none is a 5xx, and none writes anything.
+async fn hostile(backend: Backend) {
+    let Some(f) = Fixture::new(backend).await else { return };
+    let nurse = f.staff("Nora Nurse", Role::Nurse, "clinic-a").await;
+    let p = f.patient(&nurse).await;
+    let s = f
+        .ok(
+            Method::POST,
+            &format!("/api/v1/patients/{p}/sessions"),
+            &nurse,
+            Some(json!({"modality": "esketamine_nasal"})),
+            StatusCode::CREATED,
+        )
+        .await;
+    let sid = s["id"].as_str().unwrap();
+    let cases: Vec<(Method, String, Value, Option<&str>)> = vec![
+        (Method::POST, format!("/api/v1/patients/{p}/sessions"), json!({"modality": "laughing_gas"}), Some("modality")),
+        (Method::POST, format!("/api/v1/patients/{p}/sessions"), json!({}), Some("modality")),
+        (
+            Method::POST,
+            format!("/api/v1/patients/{p}/courses"),
+            json!({"modality": "iv_ketamine", "start_date": "27/11/2026"}),
+            Some("start_date"),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/patients/{p}/courses"),
+            json!({"modality": "esketamine_nasal", "weeks": 0}),
+            Some("weeks"),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/patients/{p}/courses"),
+            json!({"modality": "esketamine_nasal", "maintenance": "daily"}),
+            Some("maintenance"),
+        ),
+        (
+            Method::PUT,
+            format!("/api/v1/patients/{p}/intake"),
+            json!({"trials": [{"drug": "sertraline", "weeks": -3}]}),
+            Some("trials[0].weeks"),
+        ),
+        (Method::PUT, format!("/api/v1/patients/{p}/intake"), json!({"conditions": ["bad"]}), Some("conditions[0]")),
+        (Method::PUT, format!("/api/v1/patients/{p}/intake"), json!({"severity": "extreme"}), Some("severity")),
+        (Method::PUT, format!("/api/v1/patients/{p}/intake"), json!({"surprise": true}), None),
+        (
+            Method::POST,
+            format!("/api/v1/sessions/{sid}/observations"),
+            json!({"at": "yesterday", "spo2": 97}),
+            Some("at"),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/sessions/{sid}/observations"),
+            json!({"systolic": 400, "diastolic": 90}),
+            Some("systolic"),
+        ),
+        (Method::POST, format!("/api/v1/sessions/{sid}/observations"), json!({"systolic": 120}), Some("diastolic")),
+        (Method::POST, format!("/api/v1/sessions/{sid}/observations"), json!({"moaas": 9}), Some("moaas")),
+        (Method::POST, format!("/api/v1/sessions/{sid}/observations"), json!({"spo2": -1}), Some("spo2")),
+        (Method::POST, format!("/api/v1/sessions/{sid}/observations"), json!({}), None),
+        (Method::POST, format!("/api/v1/sessions/{sid}/dose"), json!({"dose_mg": 50, "lot": "L1"}), Some("dose_mg")),
+        (Method::POST, format!("/api/v1/sessions/{sid}/dose"), json!({"dose_mg": 56}), Some("lot")),
+        (Method::POST, format!("/api/v1/sessions/{sid}/dose"), json!({"dose_mg": 1e308, "lot": "L1"}), Some("dose_mg")),
+        (Method::POST, format!("/api/v1/sessions/{sid}/pre-checks"), json!({"pregnancy": "maybe"}), Some("pregnancy")),
+        (Method::POST, format!("/api/v1/sessions/{sid}/pre-checks"), json!({"last_food_at": 12}), Some("last_food_at")),
+        (
+            Method::POST,
+            format!("/api/v1/sessions/{sid}/adverse-events"),
+            json!({"kind": "nausea", "severity": "awful"}),
+            Some("severity"),
+        ),
+        (Method::POST, format!("/api/v1/sessions/{sid}/adverse-events"), json!({"severity": "mild"}), Some("kind")),
+        (Method::POST, format!("/api/v1/sessions/{sid}/discharge"), json!({"at": "2026-13-40T99:00:00Z"}), Some("at")),
+        (
+            Method::POST,
+            format!("/api/v1/sessions/{sid}/rems-form/submit"),
+            json!({"form": {"hcp": {"fax": "1"}}}),
+            Some("form.hcp.fax"),
+        ),
+        (Method::POST, format!("/api/v1/sessions/{sid}/rems-form/submit"), json!({"form": []}), Some("form")),
+        (
+            Method::PUT,
+            "/api/v1/clinic/protocol-settings".to_owned(),
+            json!({"discharge": {"min_spo2": 50}}),
+            Some("discharge.min_spo2"),
+        ),
+    ];
+    let rx = f.staff("Pat Prescriber", Role::Prescriber, "clinic-a").await;
+    for (method, uri, body, field) in cases {
+        let reply = f.call(method.clone(), &uri, Some(&rx), Some(body.clone())).await;
+        assert!(reply.status.is_client_error(), "{method} {uri} {body}: {} {}", reply.status, reply.text());
+        let error = assert_error(&reply, reply.status, reply.json()["error"]["code"].as_str().unwrap());
+        if let Some(field) = field {
+            assert_eq!(error["field"], field, "{method} {uri} {body}: {error}");
+        }
+    }
+    let view = f.ok(Method::GET, &format!("/api/v1/sessions/{sid}"), &nurse, None, StatusCode::OK).await;
+    assert_eq!(view["observations"], json!([]));
+    assert_eq!(view["doses"], json!([]));
+    f.finish().await;
+}
+
 macro_rules! on_both_backends {
     ($name:ident, $body:ident) => {
         mod $name {
@@ -642,3 +746,4 @@ macro_rules! on_both_backends {
 on_both_backends!(session_workflow_end_to_end, workflow);
 on_both_backends!(gates_and_overrides, gates);
 on_both_backends!(other_clinic_is_not_found_on_every_route, isolation);
+on_both_backends!(hostile_bodies_are_client_errors, hostile);
