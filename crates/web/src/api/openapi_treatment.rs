@@ -198,7 +198,10 @@ pub fn schemas() -> Map<String, Value> {
     let at = json!({"type": ["string", "null"], "format": "date-time", "description": "RFC 3339; default now; not in the future"});
     let reason = json!({"type": ["string", "null"], "description": "Prescribers only: the reason to pass a gate"});
     let mut s = Map::new();
+    let text = json!({"type": ["string", "null"], "maxLength": 100});
     s.insert("IntakeRequest".into(), json!({"type": "object", "additionalProperties": false, "properties": {
+        "demographics": {"type": ["object", "null"], "additionalProperties": false, "properties": {
+            "race": text, "ethnicity": text, "gender_identity": text, "preferred_language": text, "zip": text}},
         "trials": {"type": "array", "items": {"type": "object"}, "description": "As in the self-check"},
         "episode_months": {"type": ["number", "null"], "minimum": 0},
         "severity": {"type": ["string", "null"], "enum": ["subsyndromal", "mild", "moderate", "severe_without_psychosis", "severe_with_psychosis", null]},

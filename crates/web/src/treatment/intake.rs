@@ -14,10 +14,55 @@ use serde_json::{Value, json};
 
 use super::TreatmentResult;
 
+/// Demographics beyond the patient record (name, birth date and sex live there), as staff record them, for the
+/// research registry's descriptions. Free text, each at most [`MAX_DEMOGRAPHIC_CHARS`] characters.
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Demographics {
+    #[serde(default)]
+    pub race: Option<String>,
+    #[serde(default)]
+    pub ethnicity: Option<String>,
+    #[serde(default)]
+    pub gender_identity: Option<String>,
+    #[serde(default)]
+    pub preferred_language: Option<String>,
+    #[serde(default)]
+    pub zip: Option<String>,
+}
+
+/// The longest demographic answer kept.
+pub const MAX_DEMOGRAPHIC_CHARS: usize = 100;
+
+impl Demographics {
+    /// Trims each answer, drops blank ones and refuses overlong ones, naming `demographics.<field>`.
+    fn checked(&self) -> Result<Self, InvalidInput> {
+        let one = |field: &str, value: &Option<String>| -> Result<Option<String>, InvalidInput> {
+            let Some(v) = value.as_deref().map(str::trim).filter(|v| !v.is_empty()) else { return Ok(None) };
+            if v.chars().count() > MAX_DEMOGRAPHIC_CHARS {
+                return Err(InvalidInput::new(
+                    format!("demographics.{field}"),
+                    format!("must be at most {MAX_DEMOGRAPHIC_CHARS} characters"),
+                ));
+            }
+            Ok(Some(v.to_owned()))
+        };
+        Ok(Self {
+            race: one("race", &self.race)?,
+            ethnicity: one("ethnicity", &self.ethnicity)?,
+            gender_identity: one("gender_identity", &self.gender_identity)?,
+            preferred_language: one("preferred_language", &self.preferred_language)?,
+            zip: one("zip", &self.zip)?,
+        })
+    }
+}
+
 /// The body of `PUT /api/v1/patients/{id}/intake` as sent.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct IntakeRequest {
+    #[serde(default)]
+    pub demographics: Option<Demographics>,
     #[serde(default)]
     pub trials: Option<Value>,
     #[serde(default)]
@@ -66,6 +111,7 @@ pub fn compute(request: &IntakeRequest) -> Result<Value, InvalidInput> {
         None => Vec::new(),
     };
     let severity = request.severity.as_deref().map(severity).transpose()?;
+    let demographics = request.demographics.as_ref().map(Demographics::checked).transpose()?;
     if let Some(months) = request.episode_months
         && (!months.is_finite() || months < 0.0)
     {
@@ -95,6 +141,7 @@ pub fn compute(request: &IntakeRequest) -> Result<Value, InvalidInput> {
     };
     Ok(json!({
         "input": {
+            "demographics": demographics,
             "trials": request.trials.clone().unwrap_or_else(|| json!([])),
             "episode_months": request.episode_months,
             "severity": request.severity.as_deref().map(str::trim),

@@ -200,6 +200,7 @@ async fn workflow(backend: Backend) {
             {"drug": "sertraline", "dose_mg_per_day": 150, "weeks": 10, "improvement": "none"},
             {"drug": "venlafaxine", "dose_mg_per_day": 225, "weeks": 8, "improvement": "partial"}
         ],
+        "demographics": {"preferred_language": " en ", "zip": "10001"},
         "episode_months": 18, "severity": "moderate", "conditions": [], "rems_enrolled": true,
         "pregnancy_potential": false, "research_consent": true,
         "concomitant_medications": {"benzodiazepines": false, "non_benzodiazepine_sedative_hypnotics": false,
@@ -209,6 +210,16 @@ async fn workflow(backend: Backend) {
     assert_eq!(doc["computed"]["trd"]["trd"], "meets_definition", "{doc}");
     assert!(doc["computed"]["maudsley"]["total"].as_u64().is_some(), "{doc}");
     assert_eq!(doc["computed"]["contraindications"], json!([]));
+    assert_eq!(doc["input"]["demographics"]["preferred_language"], "en");
+    let long = json!({"demographics": {"race": "x".repeat(101)}});
+    let e = assert_error(
+        &f.call(Method::PUT, &format!("/api/v1/patients/{p}/intake"), Some(&nurse), Some(long)).await,
+        StatusCode::BAD_REQUEST,
+        "invalid_input",
+    );
+    assert_eq!(e["field"], "demographics.race");
+    let doc = f.ok(Method::GET, &format!("/api/v1/patients/{p}/intake"), &nurse, None, StatusCode::OK).await;
+    assert_eq!(doc["computed"]["trd"]["trd"], "meets_definition", "the refused intake changed nothing");
 
     // Baseline PHQ-9 of 20, the day before; the context is stored and shown with the intake.
     let body = json!({"instrument": "phq9", "items": phq9(20), "taken_at": rfc(-24 * 60), "context": "baseline"});
@@ -267,6 +278,9 @@ async fn workflow(backend: Backend) {
     assert_eq!(reply["minutes_after_dose"], 40);
     assert_eq!(reply["monitoring"]["next_due"]["what"], "pre_discharge_vitals", "{reply}");
 
+    let event = json!({"kind": "dissociation", "severity": "mild", "description": "felt detached, resolving"});
+    f.ok(Method::POST, &url("/adverse-events"), &nurse, Some(event), StatusCode::CREATED).await;
+
     // At 90 minutes, calm and alert, but before the two hours: refused, naming the minimum time.
     f.at(95);
     let obs = json!({"systolic": 132, "diastolic": 84, "spo2": 98, "moaas": 5, "cadss": 1});
@@ -302,6 +316,10 @@ async fn workflow(backend: Backend) {
     assert_eq!(form["form"]["session"]["lot_numbers"], json!(["AB123"]));
     assert_eq!(form["form"]["patient"]["first_treatment"], true);
     assert_eq!(form["form"]["hcp"]["last_name"], "Nurse");
+    // The adverse event answered its question; the others stay unanswered until staff answer them.
+    let effects = form["form"]["adverse_effects"].as_array().unwrap();
+    let answer = |code: &str| effects.iter().find(|a| a["code"] == code).unwrap()["answer"].clone();
+    assert_eq!((answer("dissociation"), answer("sedation")), (json!(true), Value::Null));
     // The fields are the clinical catalog's, in its order, then the adverse-effect questions.
     let paths: Vec<&str> = form["fields"].as_array().unwrap().iter().map(|f| f["path"].as_str().unwrap()).collect();
     let catalog: Vec<&str> = FIELDS.iter().map(|f| f.path).collect();
@@ -492,6 +510,38 @@ async fn gates(backend: Backend) {
     let edited = f.ok(Method::PUT, &path, &rx, Some(body), StatusCode::OK).await;
     assert_eq!(edited["schedule"][5]["date"], "2026-12-20");
 
+    // IV ketamine: the dose computed from the weight at the clinic's mg/kg, then blood pressure every 10 minutes.
+    let p3 = f.patient(&nurse).await;
+    let iv = f
+        .ok(
+            Method::POST,
+            &format!("/api/v1/patients/{p3}/sessions"),
+            &nurse,
+            Some(json!({"modality": "iv_ketamine"})),
+            StatusCode::CREATED,
+        )
+        .await;
+    let iv_url = |tail: &str| format!("/api/v1/sessions/{}{tail}", iv["id"].as_str().unwrap());
+    f.ok(
+        Method::POST,
+        &iv_url("/observations"),
+        &nurse,
+        Some(json!({"systolic": 120, "diastolic": 78})),
+        StatusCode::CREATED,
+    )
+    .await;
+    let dose = f.ok(Method::POST, &iv_url("/dose"), &nurse, Some(json!({"weight_kg": 80})), StatusCode::CREATED).await;
+    assert_eq!((dose["dose_mg"].as_f64(), dose["route"].as_str()), (Some(40.0), Some("iv")));
+    assert_eq!(dose["iv"]["mg_per_kg"], 0.5);
+    // Dosed at minute 30; 25 minutes later the 10-minute reading is more than its 10 minutes' grace late.
+    f.at(55);
+    let view = f.ok(Method::GET, &iv_url(""), &nurse, None, StatusCode::OK).await;
+    assert_eq!(view["monitoring"]["minutes_since_dose"], 25);
+    assert_eq!(view["monitoring"]["next_due"]["minute"], 10);
+    assert_eq!(view["monitoring"]["next_due"]["status"], "overdue");
+    let form = f.call(Method::GET, &iv_url("/rems-form"), Some(&nurse), None).await;
+    assert_error(&form, StatusCode::CONFLICT, "not_applicable");
+
     // Protocol settings: each value with its rule, source and verified flag; nurses may not change them.
     let settings = f.ok(Method::GET, "/api/v1/clinic/protocol-settings", &nurse, None, StatusCode::OK).await;
     let gate = settings["settings"]
@@ -573,6 +623,110 @@ async fn isolation(backend: Backend) {
     f.finish().await;
 }
 
+/// Malformed or out-of-range bodies on every charting route answer 4xx with the error shape naming a field where
+/// one is at fault; none is a 5xx, and none writes anything.
+async fn hostile(backend: Backend) {
+    let Some(f) = Fixture::new(backend).await else { return };
+    let nurse = f.staff("Nora Nurse", Role::Nurse, "clinic-a").await;
+    let p = f.patient(&nurse).await;
+    let s = f
+        .ok(
+            Method::POST,
+            &format!("/api/v1/patients/{p}/sessions"),
+            &nurse,
+            Some(json!({"modality": "esketamine_nasal"})),
+            StatusCode::CREATED,
+        )
+        .await;
+    let sid = s["id"].as_str().unwrap();
+    let cases: Vec<(Method, String, Value, Option<&str>)> = vec![
+        (Method::POST, format!("/api/v1/patients/{p}/sessions"), json!({"modality": "laughing_gas"}), Some("modality")),
+        (Method::POST, format!("/api/v1/patients/{p}/sessions"), json!({}), Some("modality")),
+        (
+            Method::POST,
+            format!("/api/v1/patients/{p}/courses"),
+            json!({"modality": "iv_ketamine", "start_date": "27/11/2026"}),
+            Some("start_date"),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/patients/{p}/courses"),
+            json!({"modality": "esketamine_nasal", "weeks": 0}),
+            Some("weeks"),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/patients/{p}/courses"),
+            json!({"modality": "esketamine_nasal", "maintenance": "daily"}),
+            Some("maintenance"),
+        ),
+        (
+            Method::PUT,
+            format!("/api/v1/patients/{p}/intake"),
+            json!({"trials": [{"drug": "sertraline", "weeks": -3}]}),
+            Some("trials[0].weeks"),
+        ),
+        (Method::PUT, format!("/api/v1/patients/{p}/intake"), json!({"conditions": ["bad"]}), Some("conditions[0]")),
+        (Method::PUT, format!("/api/v1/patients/{p}/intake"), json!({"severity": "extreme"}), Some("severity")),
+        (Method::PUT, format!("/api/v1/patients/{p}/intake"), json!({"surprise": true}), None),
+        (
+            Method::POST,
+            format!("/api/v1/sessions/{sid}/observations"),
+            json!({"at": "yesterday", "spo2": 97}),
+            Some("at"),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/sessions/{sid}/observations"),
+            json!({"systolic": 400, "diastolic": 90}),
+            Some("systolic"),
+        ),
+        (Method::POST, format!("/api/v1/sessions/{sid}/observations"), json!({"systolic": 120}), Some("diastolic")),
+        (Method::POST, format!("/api/v1/sessions/{sid}/observations"), json!({"moaas": 9}), Some("moaas")),
+        (Method::POST, format!("/api/v1/sessions/{sid}/observations"), json!({"spo2": -1}), Some("spo2")),
+        (Method::POST, format!("/api/v1/sessions/{sid}/observations"), json!({}), None),
+        (Method::POST, format!("/api/v1/sessions/{sid}/dose"), json!({"dose_mg": 50, "lot": "L1"}), Some("dose_mg")),
+        (Method::POST, format!("/api/v1/sessions/{sid}/dose"), json!({"dose_mg": 56}), Some("lot")),
+        (Method::POST, format!("/api/v1/sessions/{sid}/dose"), json!({"dose_mg": 1e308, "lot": "L1"}), Some("dose_mg")),
+        (Method::POST, format!("/api/v1/sessions/{sid}/pre-checks"), json!({"pregnancy": "maybe"}), Some("pregnancy")),
+        (Method::POST, format!("/api/v1/sessions/{sid}/pre-checks"), json!({"last_food_at": 12}), Some("last_food_at")),
+        (
+            Method::POST,
+            format!("/api/v1/sessions/{sid}/adverse-events"),
+            json!({"kind": "nausea", "severity": "awful"}),
+            Some("severity"),
+        ),
+        (Method::POST, format!("/api/v1/sessions/{sid}/adverse-events"), json!({"severity": "mild"}), Some("kind")),
+        (Method::POST, format!("/api/v1/sessions/{sid}/discharge"), json!({"at": "2026-13-40T99:00:00Z"}), Some("at")),
+        (
+            Method::POST,
+            format!("/api/v1/sessions/{sid}/rems-form/submit"),
+            json!({"form": {"hcp": {"fax": "1"}}}),
+            Some("form.hcp.fax"),
+        ),
+        (Method::POST, format!("/api/v1/sessions/{sid}/rems-form/submit"), json!({"form": []}), Some("form")),
+        (
+            Method::PUT,
+            "/api/v1/clinic/protocol-settings".to_owned(),
+            json!({"discharge": {"min_spo2": 50}}),
+            Some("discharge.min_spo2"),
+        ),
+    ];
+    let rx = f.staff("Pat Prescriber", Role::Prescriber, "clinic-a").await;
+    for (method, uri, body, field) in cases {
+        let reply = f.call(method.clone(), &uri, Some(&rx), Some(body.clone())).await;
+        assert!(reply.status.is_client_error(), "{method} {uri} {body}: {} {}", reply.status, reply.text());
+        let error = assert_error(&reply, reply.status, reply.json()["error"]["code"].as_str().unwrap());
+        if let Some(field) = field {
+            assert_eq!(error["field"], field, "{method} {uri} {body}: {error}");
+        }
+    }
+    let view = f.ok(Method::GET, &format!("/api/v1/sessions/{sid}"), &nurse, None, StatusCode::OK).await;
+    assert_eq!(view["observations"], json!([]));
+    assert_eq!(view["doses"], json!([]));
+    f.finish().await;
+}
+
 macro_rules! on_both_backends {
     ($name:ident, $body:ident) => {
         mod $name {
@@ -592,3 +746,4 @@ macro_rules! on_both_backends {
 on_both_backends!(session_workflow_end_to_end, workflow);
 on_both_backends!(gates_and_overrides, gates);
 on_both_backends!(other_clinic_is_not_found_on_every_route, isolation);
+on_both_backends!(hostile_bodies_are_client_errors, hostile);
