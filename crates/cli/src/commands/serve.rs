@@ -31,6 +31,10 @@ pub struct ServeArgs {
     /// Seed fictional demo clinics when the database has none, and show the demo banner on every page.
     #[arg(long)]
     pub demo: bool,
+    /// Send the portal's session cookies without `Secure` (named `kp_session`), for a server reached over plain
+    /// HTTP on a private network during testing. Never behind TLS.
+    #[arg(long)]
+    pub insecure_cookies: bool,
 }
 
 fn failure(err: StoreError) -> Failure {
@@ -77,9 +81,11 @@ async fn serve(args: &ServeArgs, db: &str) -> CommandResult {
     }
     let _refresher = directory.spawn_refresher(RefreshOptions::default());
 
-    // Session cookies are `Secure` (and `__Host-` prefixed) except for a demo on a loopback address, which has no
-    // TLS and nothing real to protect (see `AuthConfig::secure_cookies`).
-    let auth = AuthConfig { secure_cookies: !(args.demo && args.listen.ip().is_loopback()), ..AuthConfig::default() };
+    // Session cookies are `Secure` (and `__Host-` prefixed) unless asked otherwise, or for a demo on a loopback
+    // address, which has no TLS and nothing real to protect (see `AuthConfig::secure_cookies`). A loopback address
+    // alone does not turn it off: the usual deployment is a TLS proxy on the same host forwarding to 127.0.0.1.
+    let plain = args.insecure_cookies || (args.demo && args.listen.ip().is_loopback());
+    let auth = AuthConfig { secure_cookies: !plain, ..AuthConfig::default() };
     let state = AppState::new(WebConfig { demo: args.demo, auth, ..WebConfig::default() }).with_directory(directory);
     eprintln!("KetaPath: serving {} clinics from {} on http://{}", state.directory.len(), url.display(), args.listen);
     ketapath_web::run(ServeConfig { listen: args.listen }, state)
