@@ -172,8 +172,8 @@ impl Store {
 
     /// Counts a failed sign-in of `user` (wrong password or code) and locks the account for
     /// `policy.lock_for` when this makes `policy.max_failures` in a row. Returns whether it locked now.
-    /// A locked account's failures are not counted again, so an attacker cannot extend the lock indefinitely
-    /// from one guess, nor shorten it.
+    /// A locked account's failures are audited but not counted, so an attacker cannot extend the lock
+    /// indefinitely from one guess, nor shorten it.
     pub async fn record_failed_sign_in(&self, user: StaffId, policy: LockoutPolicy, origin: &str) -> StoreResult<bool> {
         let now_at = self.now();
         let now = to_micros(now_at);
@@ -182,6 +182,11 @@ impl Store {
         ensure_sign_in_row(&mut tx, user).await?;
         let state = sign_in_state(&mut tx, user).await?;
         if state.locked_until.is_some_and(|until| until > now) {
+            // Audited like any failure (and costing the same write), but neither counted nor extending the lock.
+            OwnedEntry::by_user(&account, origin, AuditAction::SignInFailed, "staff_user", user.to_text())
+                .append(&mut tx, now)
+                .await?;
+            tx.commit().await?;
             return Ok(false);
         }
         let failed = state.failed_logins + 1;
@@ -210,6 +215,25 @@ impl Store {
         }
         tx.commit().await?;
         Ok(lock)
+    }
+
+    /// Audits a sign-in attempt for an e-mail that names no active account. The e-mail itself is not kept
+    /// (people type passwords into the wrong field). The write also makes this answer cost what a wrong
+    /// password's does, so response times do not tell unknown e-mails from known ones.
+    pub async fn record_unknown_sign_in(&self, origin: &str) -> StoreResult<()> {
+        let now = to_micros(self.now());
+        let mut tx = self.begin_write().await?;
+        let entry = OwnedEntry {
+            actor_id: None,
+            actor_role: "public".to_owned(),
+            clinic_id: None,
+            action: AuditAction::SignInFailed,
+            entity: "sign_in",
+            entity_id: "unknown account".to_owned(),
+            origin: origin.to_owned(),
+        };
+        entry.append(&mut tx, now).await?;
+        tx.commit().await
     }
 
     /// Starts a session after a successful sign-in: clears the failure count and audits the sign-in.

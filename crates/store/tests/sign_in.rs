@@ -60,6 +60,8 @@ async fn story(db: &TestDb, clock: &ManualClock) {
     assert_eq!(locked.locked_until, Some(store.now() + Duration::minutes(15)));
     // Failures while locked neither count nor extend the lock.
     assert!(!store.record_failed_sign_in(nurse.user_id, policy, "192.0.2.1").await.unwrap());
+    assert_eq!(store.locked_until(nurse.user_id).await.unwrap(), locked.locked_until);
+    store.record_unknown_sign_in("192.0.2.1").await.unwrap();
     clock.advance(Duration::minutes(14));
     assert!(store.locked_until(nurse.user_id).await.unwrap().is_some());
     clock.advance(Duration::minutes(1));
@@ -145,10 +147,13 @@ async fn story(db: &TestDb, clock: &ManualClock) {
 
     // Everything above is in the audit log.
     let actions = audit_actions(store).await;
+    let events = store.unscoped_for_admin_cli_and_tests().audit_events(1, i64::MAX).await.unwrap();
+    assert!(events.iter().any(|e| e.entity == "sign_in" && e.actor_id.is_none() && !e.entity_id.contains('@')));
     for action in [AuditAction::SignIn, AuditAction::SignInFailed, AuditAction::LockOut, AuditAction::SignOut] {
         assert!(actions.iter().any(|a| a == action.code()), "{action} audited: {actions:?}");
     }
-    assert_eq!(actions.iter().filter(|a| *a == AuditAction::SignInFailed.code()).count(), 5);
+    // Five failures, one more audited (not counted) while locked, and the unknown account.
+    assert_eq!(actions.iter().filter(|a| *a == AuditAction::SignInFailed.code()).count(), 7);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

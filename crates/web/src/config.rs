@@ -49,9 +49,10 @@ impl Default for WebConfig {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AuthConfig {
     /// Mark the session cookies `Secure` and give them the `__Host-` prefix (which browsers only accept with
-    /// `Secure`, `Path=/` and no `Domain`). On by default; `ketapath serve` turns it off only for a demo on a
-    /// loopback address, where there is no TLS and nothing real to protect. Browsers treat `http://localhost` as a
-    /// secure context, so a local, non-demo server still works with it on.
+    /// `Secure`, `Path=/` and no `Domain`). On by default; `ketapath serve` turns it off for a demo on a loopback
+    /// address (no TLS, nothing real to protect) and with `--insecure-cookies`. A loopback address alone keeps it
+    /// on, because the usual deployment is a TLS proxy on the same host; browsers treat `http://localhost` as a
+    /// secure context, so a local server reached as `localhost` works with it on.
     pub secure_cookies: bool,
     /// A session unused this long ends (DESIGN: idle timeout).
     pub idle_timeout: Duration,

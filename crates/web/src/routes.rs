@@ -114,6 +114,9 @@ fn portal_routes() -> Router<AppState> {
 /// Layers, outermost first: the edge (rate limit for POSTs, timeout, metrics, security headers; see
 /// [`crate::layers::edge`]), the panic catcher (so a panic is still a response with headers), the body limit.
 pub fn app(state: AppState) -> Router {
+    // The dummy hash that unknown e-mails are checked against is made now, not on the first such sign-in, whose
+    // answer would otherwise take twice as long and tell that the e-mail is unknown.
+    portal::login::dummy_hash();
     let mut router = Router::new()
         .route("/", get(pages::home::page))
         .route("/about", get(pages::about::page))

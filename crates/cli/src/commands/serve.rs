@@ -59,6 +59,10 @@ pub struct ServeArgs {
     /// PostgreSQL connections per server process.
     #[arg(long, env = "KETAPATH_DB_MAX_CONNECTIONS", default_value_t = StoreOptions::default().postgres_max_connections)]
     pub db_max_connections: u32,
+    /// Send the portal's session cookies without `Secure` (named `kp_session`), for a server reached over plain
+    /// HTTP on a private network during testing. Never behind TLS.
+    #[arg(long, env = "KETAPATH_INSECURE_COOKIES")]
+    pub insecure_cookies: bool,
 }
 
 impl ServeArgs {
@@ -76,9 +80,13 @@ impl ServeArgs {
                 ..defaults.rate_limit
             },
             trusted_proxies: self.trusted_proxies.clone(),
-            // Session cookies are `Secure` (and `__Host-` prefixed) except for a demo on a loopback address, which
-            // has no TLS and nothing real to protect (see `AuthConfig::secure_cookies`).
-            auth: AuthConfig { secure_cookies: !(self.demo && self.listen.ip().is_loopback()), ..AuthConfig::default() },
+            // Session cookies are `Secure` (and `__Host-` prefixed) unless asked otherwise, or for a demo on a
+            // loopback address, which has no TLS and nothing real to protect (see `AuthConfig::secure_cookies`). A
+            // loopback address alone does not turn it off: the usual deployment is a TLS proxy on the same host.
+            auth: AuthConfig {
+                secure_cookies: !(self.insecure_cookies || (self.demo && self.listen.ip().is_loopback())),
+                ..AuthConfig::default()
+            },
             ..defaults
         }
     }

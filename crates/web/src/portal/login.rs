@@ -102,7 +102,7 @@ fn login_page(state: &AppState, headers: &axum::http::HeaderMap, email: &str, ou
 }
 
 /// An Argon2id hash that matches no password, verified for unknown accounts so their answer takes as long.
-fn dummy_hash() -> &'static str {
+pub fn dummy_hash() -> &'static str {
     static DUMMY: OnceLock<String> = OnceLock::new();
     DUMMY.get_or_init(|| {
         let filler = new_secret().unwrap_or_else(|_| "a fixed filler when the random source fails".to_owned());
@@ -157,11 +157,19 @@ async fn sign_in(
     let usable = account.as_ref().filter(|a| !a.is_locked(now));
     let hash = usable.and_then(|a| a.user.password_hash.clone());
     let password_ok = password_matches(password, hash).await;
-    let Some(account) = usable else { return Ok(Err(Outcome::NotAccepted)) };
     let auth = &state.config.auth;
     let policy = LockoutPolicy {
         max_failures: auth.max_failures,
         lock_for: time::Duration::try_from(auth.lockout).unwrap_or(time::Duration::minutes(15)),
+    };
+    // Every refusal writes one audit event, so an unknown e-mail, a locked account and a wrong password cost the
+    // same database work as well as the same hash verification.
+    let Some(account) = usable else {
+        match &account {
+            Some(locked) => store.record_failed_sign_in(locked.user.id, policy, origin.as_str()).await?,
+            None => store.record_unknown_sign_in(origin.as_str()).await.map(|()| false)?,
+        };
+        return Ok(Err(Outcome::NotAccepted));
     };
     if !password_ok {
         store.record_failed_sign_in(account.user.id, policy, origin.as_str()).await?;
