@@ -25,7 +25,7 @@ use ketapath_store::{Store, StoreError, api_token_hash};
 
 use super::check::crisis::{self, ResourceView};
 use super::check::form::{FieldError, phq9_value};
-use super::check::steps::{Question, phq9_questions};
+use super::check::steps::{Common, ErrorLink, Question, phq9_questions};
 use super::check::{FormBody, no_store};
 use super::clinic::is_same_origin;
 use super::{Layout, render};
@@ -60,7 +60,8 @@ struct SelfReportPage {
     stem: &'static str,
     copyright: &'static str,
     questions: Vec<Question>,
-    error_count: usize,
+    /// The answers at fault, for the self-check's error summary (`check_errors.html`).
+    common: Common,
     /// Crisis help to show first; empty when item 9 was 0.
     resources: Vec<ResourceView>,
     emergency: bool,
@@ -75,7 +76,7 @@ impl SelfReportPage {
             stem: phq9::STEM,
             copyright: phq9::COPYRIGHT,
             questions: Vec::new(),
-            error_count: 0,
+            common: Common { step: "phq9", progress: "", errors: Vec::new(), hidden: Vec::new() },
             resources: Vec::new(),
             emergency: false,
         }
@@ -111,7 +112,8 @@ fn form_page(state: &AppState, token: &LinkToken, answers: &[String; 9], errors:
     let mut view = SelfReportPage::new(state, Kind::Form, &title);
     view.action = format!("{PREFIX}{}", token.as_str());
     view.questions = phq9_questions(answers, errors);
-    view.error_count = errors.len();
+    view.common.errors =
+        errors.iter().map(|e| ErrorLink { field: e.field.clone(), message: e.message.clone() }).collect();
     page(if errors.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST }, &view)
 }
 

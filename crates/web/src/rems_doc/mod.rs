@@ -5,7 +5,7 @@
 //! The rows come from [`PatientMonitoringForm::fields`], which walks `clinical::rems::FIELDS` and then the clinic's
 //! adverse-effect questions, and the flags from the one completeness check ([`ketapath_clinical::rems::check`]):
 //! nothing here decides what is required. The route that serves the form (`GET /api/v1/sessions/{id}/rems-form`)
-//! calls [`page`] for HTML and [`pdf`] for the PDF.
+//! calls [`page`] for HTML and [`pdf_response`] (or [`pdf`] for the bytes) for the PDF.
 
 pub mod page;
 pub mod pdf;
@@ -16,7 +16,7 @@ use ketapath_clinical::rems::{CompleteForm, FieldView, FormReport, MissingField,
 use serde_json::Value;
 
 pub use page::{html, page};
-pub use pdf::pdf;
+pub use pdf::{pdf, pdf_response};
 
 /// The form's title, as the page and the PDF print it.
 pub const TITLE: &str = "SPRAVATO\u{ae} REMS Patient Monitoring Form";

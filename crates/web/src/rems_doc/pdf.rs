@@ -274,6 +274,12 @@ fn layout(document: &FormDocument) -> Vec<String> {
     pages.finish()
 }
 
+/// The treatment date as YYYYMMDD, from the document's MM/DD/YYYY.
+fn iso_digits(document: &FormDocument) -> Option<String> {
+    let digits: String = document.treatment_date.as_deref()?.chars().filter(char::is_ascii_digit).collect();
+    (digits.len() == 8).then(|| format!("{}{}{}", &digits[4..], &digits[..2], &digits[2..4]))
+}
+
 /// The PDF of the form: deterministic bytes (the same document gives the same file).
 pub fn pdf(document: &FormDocument) -> Vec<u8> {
     let pages = layout(document);
@@ -287,12 +293,9 @@ pub fn pdf(document: &FormDocument) -> Vec<u8> {
         objects.push(format!("<< /Type /Font /Subtype /Type1 /BaseFont /{name} /Encoding /WinAnsiEncoding >>"));
     }
     let mut info = format!("<< /Title {} /Producer (KetaPath)", literal(TITLE));
-    if let Some(date) = &document.treatment_date {
-        // MM/DD/YYYY as the PDF date D:YYYYMMDD: the form's own date, so the file does not depend on the clock.
-        let digits: String = date.chars().filter(char::is_ascii_digit).collect();
-        if digits.len() == 8 {
-            let _ = write!(info, " /CreationDate (D:{}{}{}000000Z)", &digits[4..], &digits[..2], &digits[2..4]);
-        }
+    if let Some(date) = iso_digits(document) {
+        // The form's own date, so the file does not depend on the clock.
+        let _ = write!(info, " /CreationDate (D:{date}000000Z)");
     }
     info.push_str(" >>");
     objects.push(info);
@@ -327,6 +330,26 @@ pub fn pdf(document: &FormDocument) -> Vec<u8> {
         write!(out, "trailer\n<< /Size {} /Root 1 0 R /Info 5 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1);
     bytes.extend_from_slice(out.as_bytes());
     bytes
+}
+
+/// The PDF as an HTTP answer: `application/pdf`, shown in the browser (`inline`) under a file name made of the
+/// treatment date, and `no-store` because it carries patient data.
+pub fn pdf_response(document: &FormDocument) -> axum::response::Response {
+    use axum::http::{HeaderValue, header};
+    use axum::response::IntoResponse;
+    // Only digits go into the file name (the treatment date as YYYYMMDD): the header needs no quoting.
+    let name = match iso_digits(document) {
+        Some(date) => format!("rems-pmf-{date}.pdf"),
+        None => "rems-pmf.pdf".to_owned(),
+    };
+    let mut response = pdf(document).into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/pdf"));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if let Ok(value) = HeaderValue::from_str(&format!("inline; filename=\"{name}\"")) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    response
 }
 
 #[cfg(test)]
@@ -387,5 +410,11 @@ mod tests {
             "{info}"
         );
         assert!(entries.len() >= 7, "at least one page: {}", entries.len());
+
+        let response = pdf_response(&document);
+        let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        assert_eq!(header("content-type").as_deref(), Some("application/pdf"));
+        assert_eq!(header("cache-control").as_deref(), Some("no-store"));
+        assert_eq!(header("content-disposition").as_deref(), Some("inline; filename=\"rems-pmf-20261120.pdf\""));
     }
 }
