@@ -51,7 +51,8 @@ pub fn api_routes() -> Vec<ApiRoute> {
         ApiRoute::get("/api/v1/patients", api::patients::list),
         ApiRoute::get("/api/v1/patients/{id}", api::patients::get),
         ApiRoute::post("/api/v1/patients/{id}/assessments", api::patients::record_assessment),
-        ApiRoute::get("/api/v1/registry", api::research::registry),
+        ApiRoute::get("/api/v1/registry", api::research::public_registry),
+        ApiRoute::get("/api/v1/clinic/registry", api::research::own_clinic),
         ApiRoute::get("/api/v1/research/export", api::research::export),
     ]
 }
