@@ -62,5 +62,6 @@ for c in sqlite["cells"]:
     d = next((x for x in duck["cells"] if x["modality"] == c["modality"]), {})
     print(f"{c['modality']}: KetaPath {c['patients']} patients, {c['responders']} responders, {c['remitters']} remitters; "
           f"DuckDB {d.get('patients')}, {d.get('responders')}, {d.get('remitters')}")
-print("PHQ-9 cells agree across SQLite, PostgreSQL and DuckDB" if same else "PHQ-9 CELLS DIFFER")
+backends = "SQLite, PostgreSQL and DuckDB" if pg else "SQLite and DuckDB (PostgreSQL skipped)"
+print(f"PHQ-9 cells agree across {backends}" if same else "PHQ-9 CELLS DIFFER")
 PY

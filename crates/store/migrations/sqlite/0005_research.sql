@@ -36,6 +36,7 @@ CREATE TABLE outcome_publication (
     updated_by TEXT REFERENCES staff_users (id)
 );
 
+CREATE INDEX patients_clinic_id ON patients (clinic_id, id);
 CREATE INDEX sessions_patient ON sessions (clinic_id, patient_id);
 CREATE INDEX dose_records_patient ON dose_records (clinic_id, patient_id);
 CREATE INDEX observations_patient ON observations (clinic_id, patient_id);

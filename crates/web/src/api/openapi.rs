@@ -554,6 +554,17 @@ fn base() -> Value {
                         }
                     }
                 },
+                "/api/v1/clinic/registry": {
+                    "get": {
+                        "operationId": "getOwnClinicRegistry",
+                        "summary": "The caller's clinic's registry over its own consenting patients, not suppressed (clinic roles only)",
+                        "security": [{"bearerAuth": []}],
+                        "responses": staff_responses(json!({
+                            "200": {"description": "The clinic's registry (Cache-Control: no-store)", "content": {"application/json": {"schema": {"type": "object",
+                                "required": ["as_of", "patients", "outcomes", "adverse_events", "bp_gate", "rules"]}}}}
+                        }))
+                    }
+                },
                 "/api/v1/research/export": {
                     "get": {
                         "operationId": "getResearchExportFile",

@@ -1,15 +1,16 @@
 //! The research routes: `GET /api/v1/registry` (public registry statistics, small cells suppressed) and
-//! `GET /api/v1/research/export?file=…&format=csv|ndjson` (one file of the de-identified export, researchers only).
+//! `GET /api/v1/research/export?file=…&format=csv|ndjson` (one file of the de-identified export, researchers only),
+//! and `GET /api/v1/clinic/registry` (a clinic's own statistics for its staff, unsuppressed, never cached or shared).
 
 use axum::extract::{Query, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use ketapath_clinical::InvalidInput;
-use ketapath_research::{Format, build_export};
+use ketapath_research::{Format, build_export, registry};
 use ketapath_store::{ResearchUse, Store};
 use serde::Deserialize;
 
-use crate::auth::StaffActor;
+use crate::auth::{ClinicStaff, StaffActor};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -21,7 +22,7 @@ fn store(state: &AppState) -> Result<&Store, ApiError> {
 }
 
 /// `GET /api/v1/registry`.
-pub async fn registry(State(state): State<AppState>) -> Result<Response, ApiError> {
+pub async fn public_registry(State(state): State<AppState>) -> Result<Response, ApiError> {
     let snapshot = state.research.snapshot(store(&state)?).await?;
     Ok(axum::Json(&snapshot.registry).into_response())
 }
@@ -80,4 +81,24 @@ pub async fn export(
         headers.insert(header::CONTENT_DISPOSITION, value);
     }
     Ok(response)
+}
+
+/// `GET /api/v1/clinic/registry`: the caller's clinic's own registry over its consenting patients. Figures are not
+/// suppressed (the staff already see these patients), so the answer is `no-store` and computed per request from the
+/// clinic's own patients only.
+pub async fn own_clinic(staff: ClinicStaff) -> Result<Response, ApiError> {
+    let as_of = staff.store.now().date();
+    let patients = staff.scope.research_patients(as_of).await?;
+    let config = ketapath_research::RegistryConfig {
+        visibility: ketapath_research::Visibility::OwnClinic,
+        ..ketapath_research::RegistryConfig::public(as_of)
+    };
+    let stats = tokio::task::spawn_blocking(move || registry(&patients, &config))
+        .await
+        .map_err(|_| ApiError::Internal)?
+        .map_err(|error| {
+            tracing::error!(field = %error.field, "clinic registry refused a stored record");
+            ApiError::Internal
+        })?;
+    Ok(super::private_json(&stats))
 }

@@ -187,3 +187,18 @@ async fn research_export_is_for_researchers_only() {
     assert_eq!(reply.status, StatusCode::OK);
     assert!(reply.text().lines().all(|l| serde_json::from_str::<serde_json::Value>(l).is_ok()));
 }
+
+#[tokio::test]
+async fn a_clinic_sees_its_own_figures_unsuppressed() {
+    let f = Fixture::new().await;
+    let (_, nurse) = user(&f.store, "n@ten.example", Role::Nurse, Some("ten")).await;
+    let reply = f.get("/api/v1/clinic/registry", Some(&nurse)).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.header("cache-control"), Some("no-store"));
+    let doc = reply.json();
+    assert_eq!(doc["patients"], 10, "its own ten patients, not suppressed and no other clinic's");
+    assert_eq!(doc["outcomes"][0]["patients"], 10);
+    let (_, researcher) = user(&f.store, "r2@example.org", Role::Researcher, None).await;
+    assert_eq!(f.get("/api/v1/clinic/registry", Some(&researcher)).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(f.get("/api/v1/clinic/registry", None).await.status, StatusCode::UNAUTHORIZED);
+}
