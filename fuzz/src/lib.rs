@@ -22,11 +22,8 @@ use serde_json::Value;
 /// A target's body: one input, a panic when a property fails.
 pub type Body = fn(&[u8]);
 
-// To add: `search_params` for `ketapath_directory::search::SearchParams::parse` (the query-string parser), when it
-// lands on this branch; its properties: a parsed query prints back to an equal query, and errors name the parameter.
-
 /// Every target, by the name `cargo fuzz run` and `fuzz/corpus/<name>/` use, with its body.
-pub const TARGETS: [(&str, Body); 9] = [
+pub const TARGETS: [(&str, Body); 10] = [
     ("screen_input", screen_input),
     ("score_items", score_items),
     ("dose_table_csv", dose_table_csv),
@@ -36,6 +33,7 @@ pub const TARGETS: [(&str, Body); 9] = [
     ("place_parse", place_parse),
     ("protocol_settings_json", protocol_settings_json),
     ("rems_settings_json", rems_settings_json),
+    ("search_params", search_params),
 ];
 
 /// The JSON document in `data`, as the CLI and the web surface read it (`serde_json::from_slice`, whose recursion
@@ -214,5 +212,39 @@ pub fn rems_settings_json(data: &[u8]) {
             assert_eq!(RemsFormSettings::from_json(&value).as_ref(), Ok(&settings), "settings round trip");
         }
         Err(error) => assert_named(&error, &document),
+    }
+}
+
+/// The clinic search's query-string parser (`GET /api/v1/clinics`, `ketapath clinics search`): the input is split
+/// into `name=value` pairs on `&` as the web layer hands them over (already decoded). A parsed query stays within
+/// its bounds and parses again to the same value; a refused one names a parameter that was given or the required
+/// `near`; resolving a ZIP either finds it or names `zip`.
+pub fn search_params(data: &[u8]) {
+    use ketapath_directory::search::{MAX_LIMIT, MAX_OFFSET, SearchParams};
+    let text = String::from_utf8_lossy(data);
+    let pairs: Vec<(String, String)> = text
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (name, value) = p.split_once('=').unwrap_or((p, ""));
+            (name.to_owned(), value.to_owned())
+        })
+        .collect();
+    match SearchParams::parse(&pairs) {
+        Ok(params) => {
+            assert!(params.limit <= MAX_LIMIT && params.offset <= MAX_OFFSET, "bounds: {params:?}");
+            assert_eq!(SearchParams::parse(&pairs).as_ref(), Ok(&params), "parsing is deterministic");
+            match params.resolve(Gazetteer::shipped()) {
+                Ok(query) => {
+                    assert_eq!((query.limit, query.offset), (params.limit, params.offset));
+                }
+                Err(error) => assert_eq!(error.param, "zip", "only a ZIP can fail to resolve: {error:?}"),
+            }
+        }
+        Err(error) => {
+            assert!(!error.message.trim().is_empty(), "error without a message: {error:?}");
+            let given = pairs.iter().any(|(name, _)| *name == error.param);
+            assert!(given || error.param == "near", "the error names a parameter that was not given: {error:?}");
+        }
     }
 }

@@ -4,17 +4,19 @@
 # search, the self-check POST, FHIR Location?near= and portal writes (assessments). Every answer must be 2xx; p99 is
 # reported; afterwards every acknowledged write is read back, and `ketapath audit verify` must pass.
 #
-# Usage: scripts/campaign/load.sh [--short] [--backend sqlite|postgres] [--seconds N]
+# Usage: scripts/campaign/load.sh [--short] [--debug] [--backend sqlite|postgres] [--seconds N]
 #   --short     CI: debug build, 64 connections, 3 s per flow (correctness, not figures)
+#   --debug     the full campaign on the debug build (when a release build is not at hand)
 #   default     release build, 64 and 256 connections, 15 s per flow (the figures in docs/BENCHMARKS.md)
 #   postgres    a throw-away database on KETAPATH_TEST_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/test)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-short=0 backend=sqlite seconds=""
+short=0 debug=0 backend=sqlite seconds=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --short) short=1 ;;
+    --debug) debug=1 ;;
     --backend) backend="$2"; shift ;;
     --seconds) seconds="$2"; shift ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
@@ -22,11 +24,12 @@ while [ $# -gt 0 ]; do
   shift
 done
 if [ "$short" = 1 ]; then profile=debug conns_list="64" seconds="${seconds:-3}"; build=()
+elif [ "$debug" = 1 ]; then profile=debug conns_list="64 256" seconds="${seconds:-15}"; build=()
 else profile=release conns_list="64 256" seconds="${seconds:-15}"; build=(--release); fi
 flows="search screening fhir_near assessment"
 
 target="${CARGO_TARGET_DIR:-target}"
-echo "command: scripts/campaign/load.sh $([ "$short" = 1 ] && echo --short) --backend $backend --seconds $seconds"
+echo "command: scripts/campaign/load.sh $([ "$short" = 1 ] && echo --short)$([ "$debug" = 1 ] && echo --debug) --backend $backend --seconds $seconds ($profile build)"
 cargo build -q "${build[@]}" -p ketapath
 cargo build -q "${build[@]}" -p ketapath-web --example campaign_load
 bin="$target/$profile/ketapath" client="$target/$profile/examples/campaign_load"

@@ -163,7 +163,7 @@ fn spawn_writers(
                     n += 1;
                     let port = *port.lock().unwrap();
                     let (path, body) = match &patient {
-                        Some(p) if n % 10 != 0 => (format!("/api/v1/patients/{p}/assessments"), ASSESSMENT),
+                        Some(p) if !n.is_multiple_of(10) => (format!("/api/v1/patients/{p}/assessments"), ASSESSMENT),
                         _ => ("/api/v1/patients".to_owned(), PATIENT),
                     };
                     let status = match call(port, "POST", &path, Some(&token), Some(body)) {

@@ -10,6 +10,7 @@ use crate::codes::{Language, Offers, Payments};
 use crate::import::CSV_COLUMNS;
 use crate::import::fields::format_date;
 use crate::model::{Clinic, OpeningHours, PositionSource};
+use crate::spreadsheet::neutralise;
 
 /// A clinic as a JSON record: the fields of a search result entry without `distance_km`, in contract order,
 /// plus the extended fields when they carry something.
@@ -112,17 +113,18 @@ pub fn write_csv<'a, W: std::io::Write>(clinics: impl IntoIterator<Item = &'a Cl
         };
         let languages = c.languages.iter().map(Language::as_str).collect::<Vec<_>>().join(";");
         let last_verified = c.last_verified.map(format_date).unwrap_or_default();
+        // Free text goes behind a `'` where a spreadsheet would run it as a formula (`spreadsheet` module).
         writer.write_record([
             c.id.as_str(),
-            &c.name,
-            &c.address.street,
-            &c.address.city,
+            &neutralise(&c.name),
+            &neutralise(&c.address.street),
+            &neutralise(&c.address.city),
             &c.address.state,
             &c.address.zip,
             &lat,
             &lon,
-            c.phone.as_deref().unwrap_or(""),
-            c.website.as_deref().unwrap_or(""),
+            &neutralise(c.phone.as_deref().unwrap_or("")),
+            &neutralise(c.website.as_deref().unwrap_or("")),
             &c.offers.join(";"),
             &c.payment.join(";"),
             bool_text(c.telehealth),

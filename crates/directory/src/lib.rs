@@ -12,6 +12,7 @@ pub mod import;
 pub mod languages;
 pub mod model;
 pub mod search;
+pub mod spreadsheet;
 pub mod zip;
 
 pub use codes::{Language, Offer, Offers, Payment, Payments};

@@ -337,3 +337,17 @@ fn the_deepest_accepted_value_in_any_field_is_rejected_by_name() {
         }
     }
 }
+
+/// Exports never hand a spreadsheet a formula: free-text cells that start with `=`, `+`, `-` or `@` are written
+/// behind a `'`, and importing the export gives back the original value.
+#[test]
+fn csv_exports_neutralise_spreadsheet_formulas() {
+    for column in ["name", "street", "city"] {
+        let value = "=HYPERLINK(\"http://evil.example\",\"x\")";
+        let clinic = only_clinic(parse_csv(&csv_file(&[(column, value.as_bytes())]), g())).expect("a formula is text");
+        let exported = clinics_to_csv(std::slice::from_ref(&clinic));
+        assert!(exported.contains("'=HYPERLINK"), "{column}: {exported}");
+        assert!(!exported.contains(",=") && !exported.contains(",\"="), "{column}: a cell starts with = in {exported}");
+        csv_round_trip(&clinic);
+    }
+}

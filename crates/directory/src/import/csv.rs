@@ -10,6 +10,7 @@ use csv::{ByteRecord, ReaderBuilder, Trim};
 use super::fields::{self, Coord, Field, RawClinic};
 use super::{FirstSeen, ImportBatch, Reject};
 use crate::geo::Gazetteer;
+use crate::spreadsheet::restore;
 
 /// The contract's columns, in order.
 pub const CSV_COLUMNS: [&str; 17] = [
@@ -165,6 +166,9 @@ fn parse_row(
         rems,
         verified,
     ] = text;
+    // Exports put a `'` before free text a spreadsheet would evaluate; it is not part of the value.
+    let (name, street, city) = (restore(name), restore(street), restore(city));
+    let (phone, website) = (restore(phone), restore(website));
 
     let p = &mut problems;
     let lat = column(p, "lat", fields::parse_coord(lat)).unwrap_or(Coord::Invalid);

@@ -68,7 +68,7 @@ mod tests {
             for contact in ["tel:988", "sms:988", "sms:741741", "tel:911"] {
                 assert!(html.contains(contact), "{error:?} page lacks {contact}");
             }
-            assert_eq!(retry.is_some(), matches!(error, ApiError::RateLimited { .. }));
+            assert_eq!(retry.is_some(), matches!(error, ApiError::RateLimited { .. } | ApiError::NotReady(_)));
         }
     }
 

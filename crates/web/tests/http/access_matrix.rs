@@ -181,10 +181,10 @@ fn security_md_carries_the_matrix() {
 
 /// A store with two clinics, a patient at each, a token per role at clinic A (and for the platform roles), and
 /// an expired and a revoked token of a clinic-A nurse.
-struct World {
-    store: Store,
+pub(crate) struct World {
+    pub(crate) store: Store,
     tokens: Vec<(Option<Role>, Option<String>)>,
-    own_patient: String,
+    pub(crate) own_patient: String,
     other_patient: String,
     expired: String,
     revoked: String,
@@ -221,7 +221,7 @@ async fn token(store: &Store, email: &str, role: Role, clinic: Option<&str>, exp
 }
 
 impl World {
-    async fn new() -> Self {
+    pub(crate) async fn new() -> Self {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("k.db").display());
         let store = Store::open(&url, OpenMode::CreateIfMissing).await.unwrap();
@@ -263,7 +263,7 @@ impl World {
         world
     }
 
-    fn secret(&self, role: Option<Role>) -> String {
+    pub(crate) fn secret(&self, role: Option<Role>) -> String {
         self.tokens.iter().find(|(r, _)| *r == role).and_then(|(_, s)| s.clone()).unwrap()
     }
 
@@ -278,7 +278,7 @@ impl World {
         AppState::new(config).with_directory(directory)
     }
 
-    async fn app(&self) -> Router {
+    pub(crate) async fn app(&self) -> Router {
         ketapath_web::app(self.state().await)
     }
 
@@ -314,7 +314,7 @@ impl World {
         }
     }
 
-    async fn assert_verified(&self) {
+    pub(crate) async fn assert_verified(&self) {
         let report = self.store.verify().await.unwrap();
         assert!(report.is_ok(), "audit chain or references broken: {:?}", report.problems);
     }

@@ -11,6 +11,7 @@ mod fhir;
 mod freshness;
 mod headers;
 mod hostile;
+mod injection;
 mod openapi;
 mod ops;
 mod pages;
