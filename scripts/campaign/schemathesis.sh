@@ -59,8 +59,12 @@ printf 'a long enough passphrase\n' |
 token=$("$bin" token create --email st@example.org --name schemathesis --db "$db" 2>/dev/null)
 
 status=0
+# The document also describes the portal's session cookie (`cookieAuth`). Left to itself, schemathesis generates
+# Cookie headers with control bytes, which hyper refuses with a bare 400 before the application sees the request
+# (HTTP framing, not an API answer); a fixed, meaningless cookie keeps the run about the API.
 "$venv/bin/st" run "http://127.0.0.1:$port/api/openapi.json" \
   --header "Authorization: Bearer $token" \
+  --header "Cookie: kp_schemathesis=1" \
   --checks all --exclude-checks positive_data_acceptance \
   --phases examples,fuzzing --max-examples "$examples" --seed "$seed" --workers 1 --no-color || status=$?
 
