@@ -334,6 +334,8 @@ struct ResearchAssessmentRow {
     instrument: String,
     total: i64,
     administered_at: i64,
+    /// `baseline`, `pre_session`, … (schema version 3); older rows have none.
+    context: Option<String>,
 }
 
 /// Reads one clinic's consenting patients page by page.
@@ -523,6 +525,11 @@ async fn read_page(
     let sessions: Vec<SessionRow> = tx
         .fetch_all(&format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE {range_clause} ORDER BY id"), &range)
         .await?;
+    // The sessions whose blood-pressure gate a prescriber overrode.
+    let overrides: Vec<(String, String)> =
+        tx.fetch_all(&format!("SELECT session_id, gate FROM gate_overrides WHERE {range_clause}"), &range).await?;
+    let bp_overridden: std::collections::HashSet<String> =
+        overrides.into_iter().filter(|(_, gate)| gate == "bp_gate").map(|(session, _)| session).collect();
     let settings = ProtocolSettings::default();
     for row in sessions {
         let Some(&i) = index.get(&row.patient_id) else { continue };
@@ -533,7 +540,8 @@ async fn read_page(
         let dose = dose_of.get(&id).copied();
         // A session that never started and gave no dose is an appointment, not a treatment.
         let Some(started_at) = s.started_at.or(dose.map(|(_, at)| at)) else { continue };
-        let gate = bp_gate_from_records(modality, pre_dose_bp.get(&id).copied(), dose.is_some(), &settings);
+        let gate =
+            bp_gate_from_records(modality, pre_dose_bp.get(&id).copied(), bp_overridden.contains(&id), &settings);
         patients[i].sessions.push(rm::Session {
             session_id: id.clone(),
             course_id: Some(course),
@@ -571,7 +579,7 @@ async fn read_page(
     let assessments: Vec<ResearchAssessmentRow> = tx
         .fetch_all(
             &format!(
-                "SELECT id, patient_id, course_id, instrument, total, administered_at FROM assessments \
+                "SELECT id, patient_id, course_id, instrument, total, administered_at, context FROM assessments \
                  WHERE {range_clause} ORDER BY administered_at, id"
             ),
             &range,
@@ -588,7 +596,9 @@ async fn read_page(
             instrument,
             taken_at: from_micros(T, row.administered_at)?,
             total,
-            baseline: false,
+            // Staff mark the baseline when they record it (`context`); without a mark the statistics take the
+            // course's earliest score.
+            baseline: row.context.as_deref() == Some("baseline"),
             notes: None,
         });
     }
@@ -603,22 +613,24 @@ pub struct DerivedGate {
     pub overridden: bool,
 }
 
-/// HOOK for the gate-override records: until the store keeps the gate decision and its override, they are derived
-/// from the records. The gate counts as checked when a blood pressure was taken before the first dose (or in a
-/// session without a dose); as blocked when the clinical rule (`ketapath_clinical::protocols::bp_gate`, default
-/// settings) blocks on that reading; as overridden when it blocked and a dose was given anyway. Once a table of
-/// gate decisions exists, read it here instead; nothing else changes.
+/// What the records say about a session's pre-dose blood-pressure gate. The gate counts as checked when a blood
+/// pressure was taken before the first dose (or in a session without a dose), and as blocked when the clinical rule
+/// (`ketapath_clinical::protocols::bp_gate`, default settings) blocks on that reading. It counts as overridden when
+/// the session holds a prescriber's `bp_gate` override (table `gate_overrides`, written in the same transaction as
+/// the dose it let through); an override implies the gate was checked and blocked, whatever reading is stored.
 pub fn bp_gate_from_records(
     modality: Modality,
     pre_dose: Option<BloodPressure>,
-    dosed: bool,
+    overridden: bool,
     settings: &ProtocolSettings,
 ) -> DerivedGate {
+    if overridden {
+        return DerivedGate { checked: true, blocked: true, overridden: true };
+    }
     match pre_dose {
         None => DerivedGate { checked: false, blocked: false, overridden: false },
         Some(reading) => {
-            let blocked = bp_gate(modality, reading, settings).is_blocked();
-            DerivedGate { checked: true, blocked, overridden: blocked && dosed }
+            DerivedGate { checked: true, blocked: bp_gate(modality, reading, settings).is_blocked(), overridden: false }
         }
     }
 }

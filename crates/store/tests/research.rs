@@ -106,17 +106,24 @@ async fn treat(scope: &ClinicScope, patient: PatientId) -> Vec<OffsetDateTime> {
             })
             .await
             .unwrap();
-        scope
-            .record_dose(NewDose {
-                session_id: s.id,
-                given_at: at,
-                drug: "ketamine".to_owned(),
-                dose_mg: 35.0,
-                route: "iv".to_owned(),
-                lot_number: Some("LOT-Bartholomew".to_owned()),
-            })
-            .await
-            .unwrap();
+        let dose = NewDose {
+            session_id: s.id,
+            given_at: at,
+            drug: "ketamine".to_owned(),
+            dose_mg: 35.0,
+            route: "iv".to_owned(),
+            lot_number: Some("LOT-Bartholomew".to_owned()),
+        };
+        // The second session's pressure is over the gate: the prescriber passes it with a reason (free text that
+        // must not leave either).
+        let over = (n == 1).then(|| NewGateOverride {
+            session_id: s.id,
+            gate: Gate::BpGate,
+            reason: "Sister Henrietta says it is always high here".to_owned(),
+            rules: vec!["protocols.bp_gate.iv_ketamine@1".to_owned()],
+            at,
+        });
+        scope.record_dose_with_override(dose, over.as_ref()).await.unwrap();
         scope
             .record_observation(NewObservation {
                 session_id: s.id,
@@ -180,7 +187,7 @@ async fn treat(scope: &ClinicScope, patient: PatientId) -> Vec<OffsetDateTime> {
 /// patient; returns the clinic scope, the fixture patient and the real times of the fixture's records.
 async fn fixture(store: &Store) -> (ClinicScope, PatientId, PatientId, Vec<OffsetDateTime>) {
     store.upsert_clinics(&[clinic("deid-clinic", 41.0, -87.0)], ListingAuthor::AdminCli).await.unwrap();
-    let scope = scope_for(store, "deid-clinic", Role::Nurse, "nurse@deid.example").await;
+    let scope = scope_for(store, "deid-clinic", Role::Prescriber, "rx@deid.example").await;
     let p = scope.create_patient(new_patient("Zebulon", "Quixoteson", "MRN-778812", false)).await.unwrap();
     scope.record_research_consent(p.id, ConsentStatus::Given, date!(2026 - 02 - 20)).await.unwrap();
     scope
@@ -262,7 +269,7 @@ async fn no_identifier_leaves(db: &TestDb) {
     for (e, r) in exported.iter().zip(&real) {
         assert_eq!(*e - *r, shift, "every event moves by the same offset");
     }
-    // The blood-pressure gate blocked the second session and the dose went ahead: an override.
+    // The blood-pressure gate blocked the second session and a prescriber passed it: an override.
     let blocked: Vec<_> = export.sessions.iter().filter(|s| s.patient == row.patient && s.bp_gate_blocked).collect();
     assert_eq!(blocked.len(), 1);
     assert!(blocked[0].bp_gate_overridden);
