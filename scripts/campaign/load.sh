@@ -4,7 +4,11 @@
 # search, the self-check POST, FHIR Location?near= and portal writes (assessments). Every answer must be 2xx; p99 is
 # reported; afterwards every acknowledged write is read back, and `ketapath audit verify` must pass.
 #
-# Usage: scripts/campaign/load.sh [--short] [--debug] [--backend sqlite|postgres] [--seconds N]
+# With --servers 2 (PostgreSQL only) two servers share the database: every flow runs against both at once, each
+# server's acknowledged writes are read back through the OTHER server, and both must answer the same search
+# queries with the same clinics in the same order, before and after a listing changes under load.
+#
+# Usage: scripts/campaign/load.sh [--short] [--debug] [--backend sqlite|postgres] [--servers 1|2] [--seconds N]
 #   --short     CI: debug build, 64 connections, 3 s per flow (correctness, not figures)
 #   --debug     the full campaign on the debug build (when a release build is not at hand)
 #   default     release build, 64 and 256 connections, 15 s per flow (the figures in docs/BENCHMARKS.md)
@@ -12,13 +16,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-short=0 debug=0 backend=sqlite seconds=""
+short=0 debug=0 backend=sqlite seconds="" servers=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --short) short=1 ;;
     --debug) debug=1 ;;
     --backend) backend="$2"; shift ;;
     --seconds) seconds="$2"; shift ;;
+    --servers) servers="$2"; shift ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
   shift
@@ -27,17 +32,22 @@ if [ "$short" = 1 ]; then profile=debug conns_list="64" seconds="${seconds:-3}";
 elif [ "$debug" = 1 ]; then profile=debug conns_list="64 256" seconds="${seconds:-15}"; build=()
 else profile=release conns_list="64 256" seconds="${seconds:-15}"; build=(--release); fi
 flows="search screening fhir_near assessment"
+case "$servers" in
+  1) ;;
+  2) [ "$backend" = postgres ] || { echo "--servers 2 needs --backend postgres (SQLite is one process's file)" >&2; exit 2; } ;;
+  *) echo "--servers 1|2" >&2; exit 2 ;;
+esac
 
 target="${CARGO_TARGET_DIR:-target}"
-echo "command: scripts/campaign/load.sh $([ "$short" = 1 ] && echo --short)$([ "$debug" = 1 ] && echo --debug) --backend $backend --seconds $seconds ($profile build)"
+echo "command: scripts/campaign/load.sh $([ "$short" = 1 ] && echo --short)$([ "$debug" = 1 ] && echo --debug) --backend $backend --servers $servers --seconds $seconds ($profile build)"
 cargo build -q "${build[@]}" -p ketapath
 cargo build -q "${build[@]}" -p ketapath-web --example campaign_load
 bin="$target/$profile/ketapath" client="$target/$profile/examples/campaign_load"
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/ketapath-load.XXXXXX")"
-server="" pg_admin="" pg_name=""
+server="" server2="" pg_admin="" pg_name=""
 cleanup() {
-  if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi
+  for pid in $server $server2; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
   if [ -n "$pg_name" ]; then psql "$pg_admin" -qc "DROP DATABASE IF EXISTS $pg_name WITH (FORCE)" >/dev/null 2>&1 || true; fi
   rm -rf "$work"
 }
@@ -53,15 +63,23 @@ case "$backend" in
   *) echo "--backend sqlite|postgres" >&2; exit 2 ;;
 esac
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-addr="127.0.0.1:$port"
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 "$bin" migrate --db "$db" >/dev/null
-# The campaign's clients all come from 127.0.0.1: without a higher limit the POST flows would measure the limiter.
-"$bin" serve --db "$db" --listen "$addr" --demo --rate-limit-burst 1000000 --rate-limit-per-minute 1000000 \
-  2>"$work/serve.log" &
-server=$!
-for _ in $(seq 1 300); do curl -sf "http://$addr/readyz" >/dev/null && break; sleep 0.2; done
-curl -sf "http://$addr/readyz" >/dev/null || { cat "$work/serve.log"; exit 1; }
+# Starts one server on a free loopback port; prints its address. The campaign's clients all come from 127.0.0.1:
+# without a higher limit the POST flows would measure the limiter.
+start_server() {
+  local addr="127.0.0.1:$(free_port)" log="$work/serve-$1.log"
+  "$bin" serve --db "$db" --listen "$addr" --demo --rate-limit-burst 1000000 --rate-limit-per-minute 1000000 \
+    2>"$log" &
+  echo "$! $addr"
+}
+read -r server addr < <(start_server 1)
+addrs="$addr"
+if [ "$servers" = 2 ]; then read -r server2 addr2 < <(start_server 2); addrs="$addr $addr2"; fi
+for a in $addrs; do
+  for _ in $(seq 1 300); do curl -sf "http://$a/readyz" >/dev/null && break; sleep 0.2; done
+  curl -sf "http://$a/readyz" >/dev/null || { cat "$work"/serve-*.log; exit 1; }
+done
 printf 'a long enough passphrase\n' |
   "$bin" user add --email load@example.org --role nurse --clinic demo-1 --db "$db" >/dev/null
 token=$("$bin" token create --email load@example.org --name load-campaign --db "$db" 2>/dev/null)
@@ -69,32 +87,93 @@ ulimit -n 4096 2>/dev/null || true
 
 failed=0
 results="$work/results.jsonl"
+# Search answers of every server for the same queries, compared as JSON: the same clinics in the same order.
+same_search() {
+  local label="$1" first="" q body
+  for q in "zip=10001&limit=10" "zip=60601&limit=10&offers=esketamine_nasal" "near=34.05,-118.24&radius_km=200&limit=20"; do
+    first=""
+    for a in $addrs; do
+      body=$(curl -sf "http://$a/api/v1/clinics?$q") || { echo "search failed on $a ($label)" >&2; return 1; }
+      body=$(printf '%s' "$body" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(json.dumps([[r.get("id"), r.get("name")] for r in d.get("results", [])]))')
+      if [ -z "$first" ]; then first="$body"
+      elif [ "$body" != "$first" ]; then echo "servers disagree on ?$q ($label): $first vs $body" >&2; return 1; fi
+    done
+  done
+  echo "servers agree on 3 searches ($label)"
+}
+if [ "$servers" = 2 ]; then same_search "before load" || failed=1; fi
+n=0
 for conns in $conns_list; do
   for flow in $flows; do
-    if ! KETAPATH_TOKEN="$token" "$client" run --addr "$addr" --flow "$flow" --connections "$conns" \
-        --seconds "$seconds" --ids "$work/acknowledged.txt" >>"$results"; then
-      failed=1
-      echo "FAILED: $flow at $conns connections (non-2xx answers or transport errors)" >&2
+    pids=""
+    i=0
+    for a in $addrs; do
+      i=$((i + 1))
+      KETAPATH_TOKEN="$token" "$client" run --addr "$a" --flow "$flow" --connections "$conns" \
+        --seconds "$seconds" --ids "$work/acknowledged-$i.txt" >>"$results.$i" &
+      pids="$pids $!"
+    done
+    for pid in $pids; do
+      if ! wait "$pid"; then
+        failed=1
+        echo "FAILED: $flow at $conns connections (non-2xx answers or transport errors)" >&2
+      fi
+    done
+    for f in "$results".*; do tail -n1 "$f"; done
+    n=$((n + 1))
+    # After the first flow, a listing changes under load (renamed through the CLI's import): both servers must
+    # show the new name once their refreshers have run (PostgreSQL LISTEN/NOTIFY).
+    if [ "$servers" = 2 ] && [ "$n" = 1 ]; then
+      "$bin" clinics export --db "$db" --format csv --out "$work/clinics.csv"
+      changed=$(python3 - "$work/clinics.csv" "$work/changed.csv" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline="")))
+row = next(r for r in rows if r["zip"].startswith("100")) if any(r["zip"].startswith("100") for r in rows) else rows[0]
+row["name"] = row["name"] + " (renamed under load)"
+with open(sys.argv[2], "w", newline="") as f:
+    w = csv.DictWriter(f, fieldnames=list(rows[0].keys()))
+    w.writeheader()
+    w.writerow(row)
+print(row["id"])
+PY
+)
+      "$bin" clinics import --db "$db" "$work/changed.csv" >/dev/null
+      echo "renamed clinic $changed under load"
     fi
-    tail -n1 "$results"
   done
 done
+if [ "$servers" = 2 ]; then
+  sleep 3
+  same_search "after load" || failed=1
+  for a in $addrs; do
+    curl -sf "http://$a/api/v1/clinics/$changed" | grep -q "renamed under load" ||
+      { echo "$a does not show the renamed clinic $changed" >&2; failed=1; }
+  done
+fi
 
-echo "== read back every acknowledged write"
-KETAPATH_TOKEN="$token" "$client" readback --addr "$addr" --ids "$work/acknowledged.txt" || failed=1
-kill "$server"; wait "$server" 2>/dev/null || true; server=""
+echo "== read back every acknowledged write$([ "$servers" = 2 ] && echo ', each through the other server')"
+if [ "$servers" = 2 ]; then
+  KETAPATH_TOKEN="$token" "$client" readback --addr "$addr2" --ids "$work/acknowledged-1.txt" || failed=1
+  KETAPATH_TOKEN="$token" "$client" readback --addr "$addr" --ids "$work/acknowledged-2.txt" || failed=1
+else
+  KETAPATH_TOKEN="$token" "$client" readback --addr "$addr" --ids "$work/acknowledged-1.txt" || failed=1
+fi
+for pid in $server $server2; do kill "$pid"; wait "$pid" 2>/dev/null || true; done
+server="" server2=""
 echo "== audit chain"
 "$bin" audit verify --db "$db" || failed=1
 
 echo
-echo "| Backend | Flow | Connections | Requests/s | p50 ms | p99 ms | Max ms | Non-2xx | Acknowledged writes |"
-echo "|---|---|---:|---:|---:|---:|---:|---:|---:|"
-python3 - "$results" "$backend" <<'EOF'
+echo "| Backend | Server | Flow | Connections | Requests/s | p50 ms | p99 ms | Max ms | Non-2xx | Acknowledged writes |"
+echo "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|"
+python3 - "$backend" "$results".* <<'EOF'
 import json, sys
-for line in open(sys.argv[1]):
-    r = json.loads(line)
-    print(f"| {sys.argv[2]} | {r['flow']} | {r['connections']} | {r['requests_per_second']:,.0f} | {r['p50_ms']:.2f} | "
-          f"{r['p99_ms']:.2f} | {r['max_ms']:.2f} | {r['non_2xx'] + r['transport_errors']} | {r['acknowledged_writes']} |")
+for server, path in enumerate(sys.argv[2:], start=1):
+    for line in open(path):
+        r = json.loads(line)
+        print(f"| {sys.argv[1]} | {server} | {r['flow']} | {r['connections']} | {r['requests_per_second']:,.0f} | "
+              f"{r['p50_ms']:.2f} | {r['p99_ms']:.2f} | {r['max_ms']:.2f} | {r['non_2xx'] + r['transport_errors']} | "
+              f"{r['acknowledged_writes']} |")
 EOF
 if [ "$failed" = 1 ]; then echo "load campaign FAILED" >&2; exit 1; fi
 echo "load campaign passed: every answer 2xx, every acknowledged write read back, audit chain intact"
