@@ -78,9 +78,16 @@ pub async fn no_store(request: Request, next: Next) -> Response {
 struct NoAccessPage {
     layout: Layout,
     bar: Bar,
+    /// The export files a researcher may download (empty for other roles).
+    export_files: &'static [&'static str],
 }
 
 /// The page a role without patient access (platform admin, researcher) gets instead of patient data: 403.
 pub fn no_access(staff: &PortalStaff, demo: bool) -> Response {
-    render(StatusCode::FORBIDDEN, &NoAccessPage { layout: layout("No patient access", demo, ""), bar: Bar::of(staff) })
+    // Researchers get the de-identified export instead: links to the researcher-only API route, which the session
+    // cookie authenticates for a GET.
+    let export_files: &'static [&'static str] =
+        if staff.actor().role == Role::Researcher { &crate::api::research::EXPORT_FILES } else { &[] };
+    let page = NoAccessPage { layout: layout("No patient access", demo, ""), bar: Bar::of(staff), export_files };
+    render(StatusCode::FORBIDDEN, &page)
 }

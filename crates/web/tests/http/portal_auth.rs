@@ -286,6 +286,9 @@ async fn roles_without_patient_access_see_no_patient_data() {
             let reply = b.get(page).await;
             assert_eq!(reply.status, StatusCode::FORBIDDEN, "{email} {page}");
             assert!(reply.text().contains("No patient access"));
+            // A researcher is offered the de-identified export (a researcher-only route); nobody else is.
+            let offers_export = reply.text().contains("/api/v1/research/export?file=patients&amp;format=csv");
+            assert_eq!(offers_export, email.starts_with("science"), "{email} {page}");
         }
         assert_error(&b.get("/api/v1/patients").await, StatusCode::FORBIDDEN, "forbidden");
     }
