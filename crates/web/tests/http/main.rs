@@ -22,7 +22,7 @@ mod portal_support;
 mod privacy;
 mod research;
 mod screenings;
-mod session_workflow;
 mod self_report;
+mod session_workflow;
 mod socket;
 mod support;
