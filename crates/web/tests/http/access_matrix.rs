@@ -36,6 +36,20 @@ enum Access {
     AdminOrPrescriber,
     /// The cross-clinic research export: researchers only; every other staff role 403.
     Researcher,
+    /// A portal page behind the session cookie: anonymous browsers are sent to the sign-in page (303), the roles
+    /// without patient access get the 403 page, clinic staff the page.
+    PortalPage,
+    /// A portal page of one record: as `PortalPage`, and another clinic's record answers the 404 page.
+    PortalRecord,
+    /// A portal page of the signed-in account itself: every staff role, anonymous browsers 303.
+    PortalAccount,
+}
+
+impl Access {
+    /// Whether the route is a portal page, reached with the session cookie rather than a bearer token.
+    fn portal(self) -> bool {
+        matches!(self, Access::PortalPage | Access::PortalRecord | Access::PortalAccount)
+    }
 }
 
 /// One route of the matrix: the method, the path as the router spells it, who may call it, the success status
@@ -133,6 +147,15 @@ const MATRIX: &[Row] = &[
     // A post without answers re-renders the form with a message per question (400) and stores nothing, so the link
     // stays open for every caller; the answers themselves are covered in self_report.rs.
     row("POST", "/r/{token}", Access::Public, 400, Some("")),
+    // The portal's pages, run by `portal_pages_answer_every_role_as_the_matrix_says` with cookie sign-in. Its forms
+    // (`PORTAL_FORMS`) need the session's CSRF token and are covered by portal_auth.rs and portal_pages.rs.
+    row("GET", "/portal/login", Access::Public, 200, None),
+    row("GET", "/portal", Access::PortalPage, 200, None),
+    row("GET", "/portal/patients", Access::PortalPage, 200, None),
+    row("GET", "/portal/patients/new", Access::PortalPage, 200, None),
+    row("GET", "/portal/patients/{id}", Access::PortalRecord, 200, None),
+    row("GET", "/portal/referrals", Access::PortalPage, 200, None),
+    row("GET", "/portal/account", Access::PortalAccount, 200, None),
     row("GET", "/healthz", Access::Public, 200, None),
     row("GET", "/readyz", Access::Public, 200, None),
     row("GET", "/metrics", Access::Public, 200, None),
@@ -164,13 +187,19 @@ enum Target {
 fn expected(row: &Row, role: Option<Role>, target: Target) -> u16 {
     match (row.access, role) {
         (Access::Public, _) => row.ok,
+        (Access::PortalPage | Access::PortalRecord | Access::PortalAccount, None) => 303,
+        (Access::PortalAccount, Some(_)) => row.ok,
         (_, None) => 401,
         (Access::Researcher, Some(Role::Researcher)) => row.ok,
         (Access::Researcher, Some(_)) => 403,
         (Access::PrescriberRecord, Some(Role::ClinicAdmin | Role::Nurse)) => 403,
         (Access::AdminOrPrescriber, Some(Role::Nurse)) => 403,
         (_, Some(Role::PlatformAdmin | Role::Researcher)) => 403,
-        (Access::ClinicRecord | Access::PrescriberRecord, Some(_)) if target == Target::Other => 404,
+        (Access::ClinicRecord | Access::PrescriberRecord | Access::PortalRecord, Some(_))
+            if target == Target::Other =>
+        {
+            404
+        }
         (_, Some(_)) => row.ok,
     }
 }
@@ -496,7 +525,7 @@ impl Client {
 /// Runs the whole matrix, then expired and revoked tokens against every staff route; returns the failures.
 async fn run_matrix(world: &World, client: &Client) -> Vec<String> {
     let mut failures = Vec::new();
-    for row in MATRIX {
+    for row in MATRIX.iter().filter(|r| !r.access.portal() && !r.path.starts_with("/portal")) {
         for (role, secret) in &world.tokens {
             for target in [Target::Own, Target::Other] {
                 let path = world.path(row, target);
@@ -556,4 +585,48 @@ async fn every_route_answers_every_role_as_the_matrix_says_over_a_socket() {
         !events.iter().any(|e| e.action == "read" && e.entity_id == world.other_patient && e.origin == "127.0.0.1")
     );
     world.assert_verified().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn portal_pages_answer_every_role_as_the_matrix_says() {
+    use crate::portal_support::{PASSWORD, Portal, csrf_of};
+    let p = Portal::sqlite().await;
+    let email = |role: Role, clinic: &str| format!("{role}@{clinic}.example");
+    for role in ROLES.into_iter().flatten() {
+        let clinic = role.is_clinic_role().then_some("clinic-a");
+        p.user(&email(role, "a"), role, clinic).await;
+    }
+    p.user(&email(Role::Nurse, "b"), Role::Nurse, Some("clinic-b")).await;
+    // Each clinic's nurse adds a patient through the portal's own form; the answer names the new page.
+    let mut patients = Vec::new();
+    for clinic in ["a", "b"] {
+        let mut b = p.browser();
+        b.sign_in(&email(Role::Nurse, clinic), PASSWORD, "").await;
+        let csrf = csrf_of(&b.get("/portal/patients/new").await.text());
+        let fields = [("csrf", csrf.as_str()), ("given_name", "Matrix"), ("family_name", "Example")];
+        let made = b.post("/portal/patients/new", &[&fields[..], &[("birth_date", "1980-04-01")]].concat()).await;
+        assert_eq!(made.status, 303, "{}", made.text());
+        patients.push(made.header("location").unwrap().trim_start_matches("/portal/patients/").to_owned());
+    }
+    let mut failures = Vec::new();
+    for role in ROLES {
+        let mut browser = p.browser();
+        if let Some(role) = role {
+            let signed_in = browser.sign_in(&email(role, "a"), PASSWORD, "").await;
+            assert_eq!(signed_in.status, 303, "{role} signs in: {}", signed_in.text());
+        }
+        for row in MATRIX.iter().filter(|r| r.path.starts_with("/portal")) {
+            for (target, patient) in [(Target::Own, &patients[0]), (Target::Other, &patients[1])] {
+                let path = row.path.replace("{id}", patient);
+                let reply = browser.get(&path).await;
+                let want = expected(row, role, target);
+                let redirected = reply.header("location").is_some_and(|l| l.starts_with("/portal/login"));
+                if reply.status.as_u16() != want || (want == 303 && !redirected) {
+                    failures.push(format!("GET {path} as {}: {}, expected {want}", role_name(role), reply.status));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} cells differ:\n{}", failures.len(), failures.join("\n"));
+    p.verified().await;
 }
