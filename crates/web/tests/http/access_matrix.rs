@@ -279,6 +279,8 @@ pub(crate) struct World {
     expired: String,
     revoked: String,
     _dir: tempfile::TempDir,
+    /// The throw-away PostgreSQL database of a world on PostgreSQL, dropped with it.
+    _pg: Option<crate::freshness::PgDatabase>,
 }
 
 /// The records of one clinic that the paths name: an esketamine course with a session dosed at set-up, and an
@@ -322,10 +324,23 @@ async fn token(store: &Store, email: &str, role: Role, clinic: Option<&str>, exp
 }
 
 impl World {
+    /// A world on a fresh SQLite file.
     pub(crate) async fn new() -> Self {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("k.db").display());
-        let store = Store::open(&url, OpenMode::CreateIfMissing).await.unwrap();
+        Self::over(&url, dir, None).await
+    }
+
+    /// A world on a throw-away PostgreSQL database; `None` when `KETAPATH_TEST_POSTGRES_URL` is unset (a failure
+    /// under `CI=true`).
+    pub(crate) async fn postgres() -> Option<Self> {
+        let pg = crate::freshness::PgDatabase::create().await?;
+        let url = pg.url.clone();
+        Some(Self::over(&url, tempfile::tempdir().unwrap(), Some(pg)).await)
+    }
+
+    async fn over(url: &str, dir: tempfile::TempDir, pg: Option<crate::freshness::PgDatabase>) -> Self {
+        let store = Store::open(url, OpenMode::CreateIfMissing).await.unwrap();
         store.migrate().await.unwrap();
         store
             .upsert_clinics(
@@ -358,6 +373,7 @@ impl World {
             expired,
             revoked,
             _dir: dir,
+            _pg: pg,
         };
         let a_nurse = world.secret(Some(Role::Nurse));
         let client = in_process(&world.app().await);
@@ -559,6 +575,14 @@ async fn run_matrix(world: &World, client: &Client) -> Vec<String> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_route_answers_every_role_as_the_matrix_says_in_process() {
     let world = World::new().await;
+    let failures = run_matrix(&world, &in_process(&world.app().await)).await;
+    assert!(failures.is_empty(), "{} cells differ:\n{}", failures.len(), failures.join("\n"));
+    world.assert_verified().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_route_answers_every_role_as_the_matrix_says_on_postgresql() {
+    let Some(world) = World::postgres().await else { return };
     let failures = run_matrix(&world, &in_process(&world.app().await)).await;
     assert!(failures.is_empty(), "{} cells differ:\n{}", failures.len(), failures.join("\n"));
     world.assert_verified().await;

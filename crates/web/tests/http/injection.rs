@@ -117,7 +117,17 @@ fn string_fields(schema: &Value, doc: &Value, body: &Value, pointer: &str, out: 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn injection_strings_in_every_string_field_are_data_or_named_400s() {
-    let world = World::new().await;
+    injection_campaign(World::new().await).await;
+}
+
+/// The same on PostgreSQL, whose text columns refuse what SQLite keeps (a NUL character).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn injection_strings_on_postgresql_are_data_or_named_400s() {
+    let Some(world) = World::postgres().await else { return };
+    injection_campaign(world).await;
+}
+
+async fn injection_campaign(world: World) {
     let app = world.app().await;
     let nurse = world.secret(Some(Role::Nurse));
     let prescriber = world.secret(Some(Role::Prescriber));
