@@ -36,8 +36,18 @@ impl<T: DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
     }
 }
 
-/// Parses a JSON document into `T`, naming the path of a wrong-typed field (`items[2]`).
+/// Parses a JSON document into `T`, naming the path of a wrong-typed field (`items[2]`). A string holding a NUL
+/// character is refused naming its field: no field means one, and PostgreSQL's text columns cannot store it (it
+/// answered 500 before this check).
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    // JSON can carry NUL only as the escape `\u0000`; documents without it skip the second pass.
+    if bytes.windows(6).any(|w| w == b"\\u0000")
+        && let Ok(document) = serde_json::from_slice::<serde_json::Value>(bytes)
+        && let Some(field) = nul_field(&document, String::new())
+    {
+        let message = "must not contain a NUL character";
+        return Err(ApiError::InvalidInput(ketapath_clinical::InvalidInput::new(field, message)));
+    }
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
         let path = error.path().to_string();
@@ -51,6 +61,21 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     })?;
     deserializer.end().map_err(|e| ApiError::MalformedJson(e.to_string()))?;
     Ok(value)
+}
+
+/// The path (`trials[0].drug`) of the first string or key in `value` that holds a NUL character.
+fn nul_field(value: &serde_json::Value, path: String) -> Option<String> {
+    match value {
+        serde_json::Value::String(text) => text.contains('\0').then_some(path),
+        serde_json::Value::Array(items) => {
+            items.iter().enumerate().find_map(|(i, item)| nul_field(item, format!("{path}[{i}]")))
+        }
+        serde_json::Value::Object(fields) => fields.iter().find_map(|(name, item)| {
+            let inner = if path.is_empty() { name.clone() } else { format!("{path}.{name}") };
+            if name.contains('\0') { Some(inner) } else { nul_field(item, inner) }
+        }),
+        _ => None,
+    }
 }
 
 /// serde_json appends "at line 1 column 9" to data errors; the field path says more to the reader.
@@ -107,6 +132,18 @@ mod tests {
         assert_eq!(error.code(), "invalid_input");
         assert_eq!(error.field(), Some("items[1]"));
         assert!(!error.to_string().contains("line 1"), "{error}");
+    }
+
+    #[test]
+    fn a_nul_character_in_a_string_or_key_is_refused_naming_its_field() {
+        let nested = br#"{"trials": [{"drug": "ok"}, {"drug": "a\u0000b"}]}"#;
+        let error = parse_json::<serde_json::Value>(nested).unwrap_err();
+        assert_eq!((error.code(), error.field()), ("invalid_input", Some("trials[1].drug")));
+        let key = parse_json::<serde_json::Value>(br#"{"demographics": {"x\u0000": 1}}"#).unwrap_err();
+        assert_eq!(key.field(), Some("demographics.x\0"));
+        // An escaped backslash before `u0000` is text, not a NUL: the document parses.
+        let text = parse_json::<serde_json::Value>(br#"{"note": "C:\\u0000"}"#).unwrap();
+        assert_eq!(text["note"], "C:\\u0000");
     }
 
     #[test]

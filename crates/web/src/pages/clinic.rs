@@ -239,6 +239,9 @@ pub async fn report(
     }
     let problem = if !REASONS.iter().any(|(code, _)| *code == reason) {
         Some("Please choose what is wrong with this listing.".to_owned())
+    } else if details.contains('\0') {
+        // PostgreSQL's text columns cannot store a NUL character (it answered 500); no report needs one.
+        Some("Please remove the invisible NUL character from the details.".to_owned())
     } else if details.chars().count() > DETAILS_MAX {
         Some(format!("Please shorten the details to at most {DETAILS_MAX} characters."))
     } else {

@@ -41,6 +41,18 @@ impl Fields {
         self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim())
     }
 
+    /// A refusal naming the first field whose name or value holds a NUL character: no field means one, and
+    /// PostgreSQL's text columns cannot store it (a patient's name with one answered 500).
+    pub fn refuse_nul(&self) -> Result<(), ApiError> {
+        match self.0.iter().find(|(k, v)| k.contains('\0') || v.contains('\0')) {
+            Some((name, _)) => Err(ApiError::InvalidInput(ketapath_clinical::InvalidInput::new(
+                name.replace('\0', ""),
+                "must not contain a NUL character",
+            ))),
+            None => Ok(()),
+        }
+    }
+
     /// The first value of `name`, untrimmed (passwords).
     pub fn raw(&self, name: &str) -> Option<&str> {
         self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
@@ -79,6 +91,7 @@ impl FromRequest<AppState> for PortalForm {
         if !fields.raw(FIELD).is_some_and(|sent| tokens_match(sent, staff.csrf())) {
             return Err(refused(&path, state));
         }
+        fields.refuse_nul().map_err(|error| respond(&path, state.config.demo, error))?;
         Ok(PortalForm { staff, fields })
     }
 }

@@ -129,6 +129,9 @@ pub async fn submit(State(state): State<AppState>, request: Request) -> Response
     if !login_token_ok(&state, &parts.headers, &fields) {
         return login_refused(&state);
     }
+    if let Err(error) = fields.refuse_nul() {
+        return respond(LOGIN_PATH, state.config.demo, error);
+    }
     let email = fields.get("email").unwrap_or_default().to_owned();
     match sign_in(&state, &parts, &fields).await {
         Ok(Ok(response)) => response,

@@ -29,6 +29,27 @@ enum Access {
     ClinicCollection,
     /// Clinic staff on one record named in the path: another clinic's record answers 404 like a missing one.
     ClinicRecord,
+    /// A record named in the path that only prescribers may change: other clinic roles get 403 before the record
+    /// is looked up (so the refusal tells nothing about whether it exists), another clinic's record 404.
+    PrescriberRecord,
+    /// The caller's clinic's configuration, changed by clinic admins and prescribers only (nurses 403).
+    AdminOrPrescriber,
+    /// The cross-clinic research export: researchers only; every other staff role 403.
+    Researcher,
+    /// A portal page behind the session cookie: anonymous browsers are sent to the sign-in page (303), the roles
+    /// without patient access get the 403 page, clinic staff the page.
+    PortalPage,
+    /// A portal page of one record: as `PortalPage`, and another clinic's record answers the 404 page.
+    PortalRecord,
+    /// A portal page of the signed-in account itself: every staff role, anonymous browsers 303.
+    PortalAccount,
+}
+
+impl Access {
+    /// Whether the route is a portal page, reached with the session cookie rather than a bearer token.
+    fn portal(self) -> bool {
+        matches!(self, Access::PortalPage | Access::PortalRecord | Access::PortalAccount)
+    }
 }
 
 /// One route of the matrix: the method, the path as the router spells it, who may call it, the success status
@@ -50,6 +71,18 @@ const ASSESSMENT: &str = r#"{"instrument": "phq9", "items": [1,2,3,1,2,0,1,2,1],
 const SCREENING: &str = r#"{"phq9": [0,1,2,3,0,1,2,1,0]}"#;
 const SCORE: &str = r#"{"items": [0,1,2,3,0,1,2,1,0]}"#;
 const REPORT: &str = "reason=closed";
+const INTAKE: &str = r#"{"episode_months": 18, "severity": "moderate", "conditions": [], "rems_enrolled": true,
+    "pregnancy_potential": false, "research_consent": true}"#;
+const COURSE: &str = r#"{"modality": "esketamine_nasal", "start_date": "2026-11-27"}"#;
+const SCHEDULE: &str = r#"{"schedule": []}"#;
+const SESSION: &str = r#"{"modality": "esketamine_nasal"}"#;
+const PRE_CHECKS: &str = r#"{"transport_home_arranged": true, "blood_pressure": {"systolic": 128, "diastolic": 82}}"#;
+const OBSERVATION: &str = r#"{"spo2": 97, "heart_rate": 80}"#;
+const IV_DOSE: &str = r#"{"dose_mg": 35, "lot": "L1"}"#;
+const ADVERSE_EVENT: &str = r#"{"kind": "dissociation", "severity": "mild", "description": "resolving"}"#;
+const DISCHARGE: &str = r#"{"ready_to_leave_at": "2026-01-01T00:00:00Z"}"#;
+const PROTOCOL: &str = r#"{"bp_gate": {"esketamine_nasal": {"systolic_max": 140, "diastolic_max": 90}}}"#;
+const LINK: &str = r#"{"instrument": "phq9"}"#;
 
 /// THE matrix. Every route of `api_routes()` and `fhir::routes()` must be here (`the_matrix_lists_every_route`);
 /// pages and operations endpoints are listed by hand. New portal routes (sessions, observations, sign-in) are
@@ -65,6 +98,36 @@ const MATRIX: &[Row] = &[
     row("GET", "/api/v1/patients/{id}", Access::ClinicRecord, 200, None),
     row("POST", "/api/v1/patients/{id}/assessments", Access::ClinicRecord, 201, Some(ASSESSMENT)),
     row("GET", "/api/v1/patients/{id}/assessments", Access::ClinicRecord, 200, None),
+    row("PUT", "/api/v1/patients/{id}/intake", Access::ClinicRecord, 200, Some(INTAKE)),
+    row("GET", "/api/v1/patients/{id}/intake", Access::ClinicRecord, 200, None),
+    row("POST", "/api/v1/patients/{id}/courses", Access::ClinicRecord, 201, Some(COURSE)),
+    row("GET", "/api/v1/patients/{id}/courses", Access::ClinicRecord, 200, None),
+    row("PUT", "/api/v1/courses/{id}/schedule", Access::PrescriberRecord, 200, Some(SCHEDULE)),
+    row("GET", "/api/v1/patients/{id}/outcomes", Access::ClinicRecord, 200, None),
+    row("POST", "/api/v1/patients/{id}/sessions", Access::ClinicRecord, 201, Some(SESSION)),
+    row("GET", "/api/v1/sessions/{id}", Access::ClinicRecord, 200, None),
+    row("POST", "/api/v1/sessions/{id}/pre-checks", Access::ClinicRecord, 201, Some(PRE_CHECKS)),
+    row("POST", "/api/v1/sessions/{id}/observations", Access::ClinicRecord, 201, Some(OBSERVATION)),
+    // On the IV session, whose blood pressure is within the gate: every dose passes.
+    row("POST", "/api/v1/sessions/{id}/dose", Access::ClinicRecord, 201, Some(IV_DOSE)),
+    row("POST", "/api/v1/sessions/{id}/adverse-events", Access::ClinicRecord, 201, Some(ADVERSE_EVENT)),
+    // The esketamine session was dosed moments ago: discharge is refused (409 `monitoring_incomplete`) for every
+    // role that reaches the gate, so no call completes the session under the next one.
+    row("POST", "/api/v1/sessions/{id}/discharge", Access::ClinicRecord, 409, Some(DISCHARGE)),
+    row("GET", "/api/v1/sessions/{id}/rems-form", Access::ClinicRecord, 200, None),
+    // An empty submission reaches the form's completeness check (422 `rems_form_incomplete`), writes nothing and
+    // leaves the form open for the next caller.
+    row("POST", "/api/v1/sessions/{id}/rems-form/submit", Access::ClinicRecord, 422, Some("{}")),
+    row("GET", "/api/v1/rems-forms/due", Access::ClinicCollection, 200, None),
+    row("GET", "/api/v1/clinic/protocol-settings", Access::ClinicCollection, 200, None),
+    row("PUT", "/api/v1/clinic/protocol-settings", Access::AdminOrPrescriber, 200, Some(PROTOCOL)),
+    row("GET", "/api/v1/registry", Access::Public, 200, None),
+    row("GET", "/api/v1/clinic/registry", Access::ClinicCollection, 200, None),
+    row("GET", "/api/v1/research/export", Access::Researcher, 200, None),
+    row("POST", "/api/v1/patients/{id}/self-report-links", Access::ClinicRecord, 201, Some(LINK)),
+    row("GET", "/api/v1/patients/{id}/self-report-links", Access::ClinicRecord, 200, None),
+    row("POST", "/api/v1/patients/{id}/self-report-links/plan", Access::ClinicRecord, 201, Some("{}")),
+    row("GET", "/api/v1/self-report-alerts", Access::ClinicCollection, 200, None),
     row("GET", "/fhir/r4/metadata", Access::Public, 200, None),
     row("GET", "/fhir/r4/Questionnaire/{id}", Access::Public, 200, None),
     row("GET", "/fhir/r4/Location", Access::Public, 200, None),
@@ -74,11 +137,25 @@ const MATRIX: &[Row] = &[
     row("GET", "/fhir/r4/Organization/{id}", Access::Public, 200, None),
     row("GET", "/", Access::Public, 200, None),
     row("GET", "/about", Access::Public, 200, None),
+    row("GET", "/registry", Access::Public, 200, None),
     row("GET", "/find", Access::Public, 200, None),
     row("GET", "/clinics/{id}", Access::Public, 200, None),
     row("POST", "/clinics/{id}/report", Access::Public, 200, Some(REPORT)),
     row("GET", "/check", Access::Public, 200, None),
     row("POST", "/check", Access::Public, 200, Some("")),
+    row("GET", "/r/{token}", Access::Public, 200, None),
+    // A post without answers re-renders the form with a message per question (400) and stores nothing, so the link
+    // stays open for every caller; the answers themselves are covered in self_report.rs.
+    row("POST", "/r/{token}", Access::Public, 400, Some("")),
+    // The portal's pages, run by `portal_pages_answer_every_role_as_the_matrix_says` with cookie sign-in. Its forms
+    // (`PORTAL_FORMS`) need the session's CSRF token and are covered by portal_auth.rs and portal_pages.rs.
+    row("GET", "/portal/login", Access::Public, 200, None),
+    row("GET", "/portal", Access::PortalPage, 200, None),
+    row("GET", "/portal/patients", Access::PortalPage, 200, None),
+    row("GET", "/portal/patients/new", Access::PortalPage, 200, None),
+    row("GET", "/portal/patients/{id}", Access::PortalRecord, 200, None),
+    row("GET", "/portal/referrals", Access::PortalPage, 200, None),
+    row("GET", "/portal/account", Access::PortalAccount, 200, None),
     row("GET", "/healthz", Access::Public, 200, None),
     row("GET", "/readyz", Access::Public, 200, None),
     row("GET", "/metrics", Access::Public, 200, None),
@@ -110,9 +187,19 @@ enum Target {
 fn expected(row: &Row, role: Option<Role>, target: Target) -> u16 {
     match (row.access, role) {
         (Access::Public, _) => row.ok,
+        (Access::PortalPage | Access::PortalRecord | Access::PortalAccount, None) => 303,
+        (Access::PortalAccount, Some(_)) => row.ok,
         (_, None) => 401,
+        (Access::Researcher, Some(Role::Researcher)) => row.ok,
+        (Access::Researcher, Some(_)) => 403,
+        (Access::PrescriberRecord, Some(Role::ClinicAdmin | Role::Nurse)) => 403,
+        (Access::AdminOrPrescriber, Some(Role::Nurse)) => 403,
         (_, Some(Role::PlatformAdmin | Role::Researcher)) => 403,
-        (Access::ClinicRecord, Some(_)) if target == Target::Other => 404,
+        (Access::ClinicRecord | Access::PrescriberRecord | Access::PortalRecord, Some(_))
+            if target == Target::Other =>
+        {
+            404
+        }
         (_, Some(_)) => row.ok,
     }
 }
@@ -186,9 +273,25 @@ pub(crate) struct World {
     tokens: Vec<(Option<Role>, Option<String>)>,
     pub(crate) own_patient: String,
     other_patient: String,
+    /// Each clinic's records, own clinic first.
+    pub(crate) own: Records,
+    other: Records,
     expired: String,
     revoked: String,
     _dir: tempfile::TempDir,
+    /// The throw-away PostgreSQL database of a world on PostgreSQL, dropped with it.
+    _pg: Option<crate::freshness::PgDatabase>,
+}
+
+/// The records of one clinic that the paths name: an esketamine course with a session dosed at set-up, and an
+/// IV ketamine session whose blood pressure is within the gate (doses on it always pass).
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Records {
+    pub(crate) course: String,
+    pub(crate) session: String,
+    pub(crate) iv_session: String,
+    /// The token of an open PHQ-9 self-report link (what `/r/{token}` names).
+    link: String,
 }
 
 async fn token(store: &Store, email: &str, role: Role, clinic: Option<&str>, expired: bool) -> String {
@@ -221,10 +324,23 @@ async fn token(store: &Store, email: &str, role: Role, clinic: Option<&str>, exp
 }
 
 impl World {
+    /// A world on a fresh SQLite file.
     pub(crate) async fn new() -> Self {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("k.db").display());
-        let store = Store::open(&url, OpenMode::CreateIfMissing).await.unwrap();
+        Self::over(&url, dir, None).await
+    }
+
+    /// A world on a throw-away PostgreSQL database; `None` when `KETAPATH_TEST_POSTGRES_URL` is unset (a failure
+    /// under `CI=true`).
+    pub(crate) async fn postgres() -> Option<Self> {
+        let pg = crate::freshness::PgDatabase::create().await?;
+        let url = pg.url.clone();
+        Some(Self::over(&url, tempfile::tempdir().unwrap(), Some(pg)).await)
+    }
+
+    async fn over(url: &str, dir: tempfile::TempDir, pg: Option<crate::freshness::PgDatabase>) -> Self {
+        let store = Store::open(url, OpenMode::CreateIfMissing).await.unwrap();
         store.migrate().await.unwrap();
         store
             .upsert_clinics(
@@ -252,14 +368,19 @@ impl World {
             tokens,
             own_patient: String::new(),
             other_patient: String::new(),
+            own: Records::default(),
+            other: Records::default(),
             expired,
             revoked,
             _dir: dir,
+            _pg: pg,
         };
         let a_nurse = world.secret(Some(Role::Nurse));
         let client = in_process(&world.app().await);
         world.own_patient = world.create_patient(&client, &a_nurse).await;
         world.other_patient = world.create_patient(&client, &b_nurse).await;
+        world.own = Records::create(&client, &a_nurse, &world.own_patient).await;
+        world.other = Records::create(&client, &b_nurse, &world.other_patient).await;
         world
     }
 
@@ -275,7 +396,9 @@ impl World {
             ..WebConfig::default()
         };
         let directory = ketapath_web::Directory::load(self.store.clone()).await.unwrap();
-        AppState::new(config).with_directory(directory)
+        // The export needs a key; without one it answers 503 to the researcher too.
+        let key = ketapath_research::ExportKey::from_bytes(&[7; 32]).unwrap();
+        AppState::new(config).with_directory(directory).with_research_key(key)
     }
 
     pub(crate) async fn app(&self) -> Router {
@@ -290,12 +413,18 @@ impl World {
 
     /// The concrete path of `row` for a request on `target`'s records.
     fn path(&self, row: &Row, target: Target) -> String {
-        let (clinic, patient) = match target {
-            Target::Own => ("clinic-a", &self.own_patient),
-            Target::Other => ("clinic-b", &self.other_patient),
+        let (clinic, patient, records) = match target {
+            Target::Own => ("clinic-a", &self.own_patient, &self.own),
+            Target::Other => ("clinic-b", &self.other_patient, &self.other),
         };
         let id = if row.path.starts_with("/api/v1/patients") {
             patient.as_str()
+        } else if row.path.starts_with("/api/v1/courses/") {
+            records.course.as_str()
+        } else if row.path == "/api/v1/sessions/{id}/dose" {
+            records.iv_session.as_str()
+        } else if row.path.starts_with("/api/v1/sessions/") {
+            records.session.as_str()
         } else if row.path.starts_with("/fhir/r4/Questionnaire") {
             "phq-9"
         } else if row.path.starts_with("/fhir/r4/HealthcareService/") {
@@ -305,11 +434,17 @@ impl World {
         } else {
             clinic
         };
-        let path = row.path.replace("{id}", id).replace("{instrument}", "phq9").replace("{file}", "app.css");
+        let path = row
+            .path
+            .replace("{id}", id)
+            .replace("{instrument}", "phq9")
+            .replace("{file}", "app.css")
+            .replace("{token}", &records.link);
         match path.as_str() {
             "/fhir/r4/Location" => "/fhir/r4/Location?near=40.7|-74.0|50|km".to_owned(),
             "/fhir/r4/HealthcareService" => format!("/fhir/r4/HealthcareService?location=Location/{clinic}"),
             "/api/v1/clinics" => "/api/v1/clinics?zip=10001".to_owned(),
+            "/api/v1/research/export" => "/api/v1/research/export?file=patients&format=csv".to_owned(),
             _ => path,
         }
     }
@@ -317,6 +452,31 @@ impl World {
     pub(crate) async fn assert_verified(&self) {
         let report = self.store.verify().await.unwrap();
         assert!(report.is_ok(), "audit chain or references broken: {:?}", report.problems);
+    }
+}
+
+impl Records {
+    /// Creates `patient`'s intake, course and sessions through the API as a nurse of the patient's clinic.
+    async fn create(client: &Client, nurse: &str, patient: &str) -> Self {
+        let call = |method: &'static str, path: String, body: &'static str, want: u16| async move {
+            let (status, reply) = client.call(method, &path, Some(nurse), Some(body)).await;
+            assert_eq!(status, want, "{method} {path}: {reply}");
+            serde_json::from_str::<serde_json::Value>(&reply).unwrap()
+        };
+        call("PUT", format!("/api/v1/patients/{patient}/intake"), INTAKE, 200).await;
+        let course = call("POST", format!("/api/v1/patients/{patient}/courses"), COURSE, 201).await;
+        let session = call("POST", format!("/api/v1/patients/{patient}/sessions"), SESSION, 201).await;
+        let session = session["id"].as_str().unwrap().to_owned();
+        call("POST", format!("/api/v1/sessions/{session}/pre-checks"), PRE_CHECKS, 201).await;
+        call("POST", format!("/api/v1/sessions/{session}/dose"), r#"{"dose_mg": 56, "lot": "AB123"}"#, 201).await;
+        let iv =
+            call("POST", format!("/api/v1/patients/{patient}/sessions"), r#"{"modality": "iv_ketamine"}"#, 201).await;
+        let iv_session = iv["id"].as_str().unwrap().to_owned();
+        let bp = r#"{"systolic": 120, "diastolic": 78}"#;
+        call("POST", format!("/api/v1/sessions/{iv_session}/observations"), bp, 201).await;
+        let link = call("POST", format!("/api/v1/patients/{patient}/self-report-links"), LINK, 201).await;
+        let link = link["url"].as_str().unwrap().trim_start_matches("/r/").to_owned();
+        Records { course: course["id"].as_str().unwrap().to_owned(), session, iv_session, link }
     }
 }
 
@@ -381,7 +541,7 @@ impl Client {
 /// Runs the whole matrix, then expired and revoked tokens against every staff route; returns the failures.
 async fn run_matrix(world: &World, client: &Client) -> Vec<String> {
     let mut failures = Vec::new();
-    for row in MATRIX {
+    for row in MATRIX.iter().filter(|r| !r.access.portal() && !r.path.starts_with("/portal")) {
         for (role, secret) in &world.tokens {
             for target in [Target::Own, Target::Other] {
                 let path = world.path(row, target);
@@ -421,6 +581,14 @@ async fn every_route_answers_every_role_as_the_matrix_says_in_process() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_route_answers_every_role_as_the_matrix_says_on_postgresql() {
+    let Some(world) = World::postgres().await else { return };
+    let failures = run_matrix(&world, &in_process(&world.app().await)).await;
+    assert!(failures.is_empty(), "{} cells differ:\n{}", failures.len(), failures.join("\n"));
+    world.assert_verified().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_route_answers_every_role_as_the_matrix_says_over_a_socket() {
     let world = World::new().await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -441,4 +609,48 @@ async fn every_route_answers_every_role_as_the_matrix_says_over_a_socket() {
         !events.iter().any(|e| e.action == "read" && e.entity_id == world.other_patient && e.origin == "127.0.0.1")
     );
     world.assert_verified().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn portal_pages_answer_every_role_as_the_matrix_says() {
+    use crate::portal_support::{PASSWORD, Portal, csrf_of};
+    let p = Portal::sqlite().await;
+    let email = |role: Role, clinic: &str| format!("{role}@{clinic}.example");
+    for role in ROLES.into_iter().flatten() {
+        let clinic = role.is_clinic_role().then_some("clinic-a");
+        p.user(&email(role, "a"), role, clinic).await;
+    }
+    p.user(&email(Role::Nurse, "b"), Role::Nurse, Some("clinic-b")).await;
+    // Each clinic's nurse adds a patient through the portal's own form; the answer names the new page.
+    let mut patients = Vec::new();
+    for clinic in ["a", "b"] {
+        let mut b = p.browser();
+        b.sign_in(&email(Role::Nurse, clinic), PASSWORD, "").await;
+        let csrf = csrf_of(&b.get("/portal/patients/new").await.text());
+        let fields = [("csrf", csrf.as_str()), ("given_name", "Matrix"), ("family_name", "Example")];
+        let made = b.post("/portal/patients/new", &[&fields[..], &[("birth_date", "1980-04-01")]].concat()).await;
+        assert_eq!(made.status, 303, "{}", made.text());
+        patients.push(made.header("location").unwrap().trim_start_matches("/portal/patients/").to_owned());
+    }
+    let mut failures = Vec::new();
+    for role in ROLES {
+        let mut browser = p.browser();
+        if let Some(role) = role {
+            let signed_in = browser.sign_in(&email(role, "a"), PASSWORD, "").await;
+            assert_eq!(signed_in.status, 303, "{role} signs in: {}", signed_in.text());
+        }
+        for row in MATRIX.iter().filter(|r| r.path.starts_with("/portal")) {
+            for (target, patient) in [(Target::Own, &patients[0]), (Target::Other, &patients[1])] {
+                let path = row.path.replace("{id}", patient);
+                let reply = browser.get(&path).await;
+                let want = expected(row, role, target);
+                let redirected = reply.header("location").is_some_and(|l| l.starts_with("/portal/login"));
+                if reply.status.as_u16() != want || (want == 303 && !redirected) {
+                    failures.push(format!("GET {path} as {}: {}, expected {want}", role_name(role), reply.status));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} cells differ:\n{}", failures.len(), failures.join("\n"));
+    p.verified().await;
 }

@@ -310,6 +310,10 @@ async fn a_problem_report_is_stored_and_cross_site_posts_are_refused() {
     let invalid = send(&app, report("/clinics/c-near/report", "reason=bored", Some("http://ketapath.test"))).await;
     assert_eq!(invalid.status, StatusCode::BAD_REQUEST);
     assert!(invalid.text().contains("Please choose what is wrong"));
+    let nul = send(&app, report("/clinics/c-near/report", "reason=closed&details=a%00b", Some("http://ketapath.test")));
+    let nul = nul.await;
+    assert_eq!(nul.status, StatusCode::BAD_REQUEST, "a NUL character is refused before it reaches the store");
+    assert!(nul.text().contains("NUL character"));
 
     let body = "reason=wrong_phone&details=The+number+is+now+555-0199";
     let reply = send(&app, report("/clinics/c-near/report", body, Some("http://ketapath.test"))).await;

@@ -213,8 +213,10 @@ async fn injection_strings_in_a_body_are_400_and_returned_only_as_json_text() {
         let error = assert_error(&reply, StatusCode::BAD_REQUEST, "invalid_input");
         assert_eq!(error["field"], "items[0]");
         // JSON does not escape markup; what keeps it inert is the JSON content type with nosniff.
+        // A NUL character is refused before the types are checked (PostgreSQL cannot store one), naming the field.
         let quoted = serde_json::Value::from(injection).to_string();
-        assert!(error["message"].as_str().is_some_and(|m| m.contains(&quoted)), "{error}");
+        let expected = if injection.contains('\0') { "NUL character" } else { quoted.as_str() };
+        assert!(error["message"].as_str().is_some_and(|m| m.contains(expected)), "{error}");
         assert_eq!(reply.header("x-content-type-options"), Some("nosniff"));
         assert_security_headers(&reply, false);
     }

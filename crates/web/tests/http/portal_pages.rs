@@ -138,3 +138,29 @@ async fn staff_enroll_their_own_second_factor_from_the_account_page() {
     assert_eq!(p.browser().sign_in("rx@a.example", PASSWORD, &later).await.status, StatusCode::SEE_OTHER);
     p.verified().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_nul_character_in_a_portal_form_is_a_400_naming_the_field_on_postgresql() {
+    let Some(pg) = crate::freshness::PgDatabase::create().await else { return };
+    let clock = ketapath_store::ManualClock::new(time::macros::datetime!(2026-11-27 09:00 UTC));
+    let options = ketapath_store::StoreOptions { clock: std::sync::Arc::new(clock.clone()), ..Default::default() };
+    let url = ketapath_store::DatabaseUrl::Postgres { url: pg.url.clone() };
+    let store = ketapath_store::Store::open_with(&url, ketapath_store::OpenMode::MustExist, options).await.unwrap();
+    let p = Portal::over(store, clock, None).await;
+    p.user("nurse@a.example", Role::Nurse, Some("clinic-a")).await;
+    let mut b = p.browser();
+    b.sign_in("nurse@a.example", PASSWORD, "").await;
+    let csrf = csrf_of(&b.get("/portal/patients/new").await.text());
+    let fields =
+        [("csrf", csrf.as_str()), ("given_name", "a\0b"), ("family_name", "Nul"), ("birth_date", "1980-12-10")];
+    let reply = b.post("/portal/patients/new", &fields).await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.text());
+    assert!(reply.text().contains("NUL character"), "the refusal says why: {}", reply.text());
+    // The sign-in form is refused the same way before the e-mail reaches a query.
+    let mut anonymous = p.browser();
+    let page = anonymous.get("/portal/login").await;
+    let csrf = csrf_of(&page.text());
+    let fields = [("csrf", csrf.as_str()), ("email", "nurse@a.example\0"), ("password", PASSWORD)];
+    assert_eq!(anonymous.post("/portal/login", &fields).await.status, StatusCode::BAD_REQUEST);
+    p.verified().await;
+}
