@@ -84,8 +84,14 @@ pub fn api_routes() -> Vec<ApiRoute> {
 }
 
 /// One portal form route: its path, for the tests that post to every portal form without a token.
-pub const PORTAL_FORMS: [&str; 5] = [
+pub const PORTAL_FORMS: [&str; 11] = [
     "/portal/logout",
+    "/portal/patients/{id}/sessions",
+    "/portal/sessions/{id}/pre-checks",
+    "/portal/sessions/{id}/observations",
+    "/portal/sessions/{id}/dose",
+    "/portal/sessions/{id}/adverse-events",
+    "/portal/sessions/{id}/discharge",
     "/portal/patients/new",
     "/portal/referrals/{id}/status",
     "/portal/account/totp",
@@ -102,6 +108,13 @@ fn portal_routes() -> Router<AppState> {
         .route("/portal/patients", get(portal::patients::list))
         .route("/portal/patients/new", get(portal::patients::new_form).post(portal::patients::create))
         .route("/portal/patients/{id}", get(portal::patients::show))
+        .route("/portal/patients/{id}/sessions", post(portal::sessions::start))
+        .route("/portal/sessions/{id}", get(portal::sessions::show))
+        .route("/portal/sessions/{id}/pre-checks", post(portal::sessions::pre_checks))
+        .route("/portal/sessions/{id}/observations", post(portal::sessions::observe))
+        .route("/portal/sessions/{id}/dose", post(portal::sessions::dose))
+        .route("/portal/sessions/{id}/adverse-events", post(portal::sessions::adverse_event))
+        .route("/portal/sessions/{id}/discharge", post(portal::sessions::discharge))
         .route("/portal/referrals", get(portal::referrals::page))
         .route("/portal/referrals/{id}/status", post(portal::referrals::set_status))
         .route("/portal/account", get(portal::account::page))

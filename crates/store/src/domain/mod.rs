@@ -116,10 +116,10 @@ pub use referral::{
     LinkState, NewReferral, NewSelfReportAlert, NewSelfReportLink, Referral, ReferralId, ReferralSource,
     ReferralStatus, SelfReportAlert, SelfReportAlertId, SelfReportLink, SelfReportLinkId,
 };
+pub use research::{ConsentRecord, ConsentRecordId, OutcomePublication, PatientAddress};
 pub use sign_in::{
     ClinicSecurity, LockoutPolicy, NewStaffSession, SignInAccount, StaffSession, StaffSessionId, TotpEnrollment,
 };
-pub use research::{ConsentRecord, ConsentRecordId, OutcomePublication, PatientAddress};
 pub use staff::{Actor, ApiToken, ApiTokenId, NewApiToken, NewStaffUser, Origin, Role, StaffId, StaffUser};
 pub use treatment::{
     AdverseEvent, AdverseEventId, AeSeverity, Course, CourseId, CourseStatus, DoseId, DoseRecord, Measurement,

@@ -49,7 +49,6 @@ pub async fn seed_research(store: &Store, prefix: &str) {
     }
 }
 
-
 /// Fills the tables of schema versions 1 and 2 only, through calls that touch no column or table of version 3,
 /// so that a version-1 database can be filled and then migrated forward.
 pub async fn seed_version_1(store: &Store, prefix: &str) {

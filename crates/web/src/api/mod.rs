@@ -12,9 +12,9 @@ pub mod protocol;
 pub mod rems_forms;
 pub mod research;
 pub mod screenings;
-pub mod sessions;
 pub mod self_report;
 mod self_report_openapi;
+pub mod sessions;
 
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};

@@ -10,6 +10,7 @@ pub mod login;
 pub mod patients;
 pub mod referrals;
 pub mod session;
+pub mod sessions;
 
 use askama::Template;
 use axum::extract::Request;

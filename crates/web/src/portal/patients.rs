@@ -1,6 +1,7 @@
 //! `GET /portal/patients` (the clinic's patients, searchable by name), `GET`/`POST /portal/patients/new`
 //! (demographics only, parsed by the same rules as `POST /api/v1/patients`) and `GET /portal/patients/{id}`
-//! (demographics and assessments). Another clinic's patient answers the same 404 as a missing one.
+//! (demographics, assessments, sessions and the form that starts one). Another clinic's patient answers the same
+//! 404 as a missing one.
 
 use askama::Template;
 use axum::extract::rejection::QueryRejection;
@@ -168,11 +169,24 @@ pub struct AssessmentRow {
     pub severity: String,
 }
 
+/// A session row of the patient page, with a link to the live session page.
+#[derive(Debug, Clone)]
+pub struct SessionRow {
+    pub href: String,
+    pub label: String,
+    pub status: String,
+}
+
 #[derive(Template)]
 #[template(path = "portal_patient.html")]
 struct PatientPage {
     layout: Layout,
     bar: Bar,
+    csrf: String,
+    id: String,
+    prescriber: bool,
+    modalities: Vec<(&'static str, &'static str)>,
+    sessions: Vec<SessionRow>,
     name: String,
     birth_date: String,
     sex: String,
@@ -192,14 +206,29 @@ pub async fn show(State(state): State<AppState>, staff: PortalStaff, ApiPath(id)
     let found = async {
         let patient = scope.patient(patient_id).await?;
         let assessments = scope.assessments(patient_id).await?;
-        Ok::<_, ketapath_store::StoreError>((patient, assessments))
+        let mut sessions = Vec::new();
+        for course in scope.courses(patient_id).await? {
+            for s in scope.sessions(course.id).await? {
+                sessions.push(SessionRow {
+                    href: format!("{}/{}", super::sessions::PATH, s.id),
+                    label: format!("{} session {}", course.treatment, s.number),
+                    status: s.status.to_string(),
+                });
+            }
+        }
+        Ok::<_, ketapath_store::StoreError>((patient, assessments, sessions))
     };
     match found.await {
-        Ok((p, assessments)) => render(
+        Ok((p, assessments, sessions)) => render(
             StatusCode::OK,
             &PatientPage {
                 layout: layout(format!("{} {}", p.given_name, p.family_name), demo, PATH),
                 bar: Bar::of(&staff),
+                csrf: staff.csrf().to_owned(),
+                id: p.id.to_string(),
+                prescriber: staff.actor().role == ketapath_store::domain::Role::Prescriber,
+                modalities: ketapath_clinical::protocols::Modality::ALL.iter().map(|m| (m.code(), m.label())).collect(),
+                sessions,
                 name: format!("{} {}", p.given_name, p.family_name),
                 birth_date: labels::date(p.birth_date),
                 sex: p.sex.unwrap_or_else(|| "not recorded".to_owned()),

@@ -23,13 +23,13 @@ use time::{Duration, OffsetDateTime};
 
 use crate::support::*;
 
-const PG_ENV: &str = "KETAPATH_TEST_POSTGRES_URL";
+pub(crate) const PG_ENV: &str = "KETAPATH_TEST_POSTGRES_URL";
 const T0: OffsetDateTime = datetime!(2026-11-27 09:00 UTC);
 
 /// A throw-away PostgreSQL database, dropped (with FORCE) with this value.
-struct PgDb {
-    admin_url: String,
-    name: String,
+pub(crate) struct PgDb {
+    pub(crate) admin_url: String,
+    pub(crate) name: String,
 }
 
 impl Drop for PgDb {
