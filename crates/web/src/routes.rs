@@ -110,6 +110,8 @@ fn portal_routes() -> Router<AppState> {
         .route("/portal/patients/{id}", get(portal::patients::show))
         .route("/portal/patients/{id}/sessions", post(portal::sessions::start))
         .route("/portal/sessions/{id}", get(portal::sessions::show))
+        .route("/portal/sessions/{id}/rems", get(portal::rems::page))
+        .route("/portal/sessions/{id}/rems.pdf", get(portal::rems::pdf))
         .route("/portal/sessions/{id}/pre-checks", post(portal::sessions::pre_checks))
         .route("/portal/sessions/{id}/observations", post(portal::sessions::observe))
         .route("/portal/sessions/{id}/dose", post(portal::sessions::dose))

@@ -9,6 +9,7 @@ pub mod dashboard;
 pub mod login;
 pub mod patients;
 pub mod referrals;
+pub mod rems;
 pub mod session;
 pub mod sessions;
 

@@ -140,6 +140,18 @@ async fn treatment_day(p: Portal) {
     );
     assert!(!text.contains("Record observation"), "no forms on a completed session");
 
+    // The REMS form, drafted from the session, as a printable page and as a PDF.
+    let rems = nurse.get(&form("/rems")).await;
+    assert_eq!(rems.status, StatusCode::OK);
+    assert_eq!(rems.header("cache-control"), Some("no-store"));
+    let text = rems.text();
+    assert!(text.contains("REMS Patient Monitoring Form") && text.contains("AB123"), "{text}");
+    assert!(text.contains(&format!("href=\"{session}/rems.pdf\"")), "{text}");
+    let pdf = nurse.get(&form("/rems.pdf")).await;
+    assert_eq!(pdf.status, StatusCode::OK);
+    assert_eq!(pdf.header("content-type"), Some("application/pdf"));
+    assert!(pdf.body.starts_with(b"%PDF-"));
+
     // A prescriber: the override field is there, and a blood pressure over the gate is passed only with a reason.
     p.clock.set(datetime!(2026-11-30 09:00 UTC));
     let mut rx = p.browser();
@@ -163,6 +175,8 @@ async fn treatment_day(p: Portal) {
     other.sign_in("nurse@b.example", PASSWORD, "").await;
     let other_csrf = other.csrf().await;
     assert_eq!(other.get(&session).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(other.get(&form("/rems")).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(other.get(&form("/rems.pdf")).await.status, StatusCode::NOT_FOUND);
     assert_eq!(other.get("/portal/sessions/not-an-id").await.status, StatusCode::NOT_FOUND);
     let forged = other.post(&format!("{second}/observations"), &[("csrf", &other_csrf), ("spo2", "99")]).await;
     assert_eq!(forged.status, StatusCode::NOT_FOUND);

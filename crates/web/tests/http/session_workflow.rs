@@ -329,7 +329,12 @@ async fn workflow(backend: Backend) {
         ["adverse_effects.sedation", "adverse_effects.dissociation", "adverse_effects.respiratory_depression"]
     );
     let pdf = f.call(Method::GET, &url("/rems-form?format=pdf"), Some(&nurse), None).await;
-    assert_error(&pdf, StatusCode::NOT_ACCEPTABLE, "not_acceptable");
+    assert_eq!(pdf.status, StatusCode::OK);
+    assert_eq!(pdf.header("content-type"), Some("application/pdf"));
+    assert_eq!(pdf.header("cache-control"), Some("no-store"));
+    assert!(pdf.body.starts_with(b"%PDF-"), "a PDF document");
+    let xml = f.call(Method::GET, &url("/rems-form?format=xml"), Some(&nurse), None).await;
+    assert_error(&xml, StatusCode::NOT_ACCEPTABLE, "not_acceptable");
 
     // On the dashboard with seven days left.
     let due = f.ok(Method::GET, "/api/v1/rems-forms/due", &nurse, None, StatusCode::OK).await;
