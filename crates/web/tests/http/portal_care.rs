@@ -152,6 +152,15 @@ async fn treatment_day(p: Portal) {
     assert_eq!(pdf.header("content-type"), Some("application/pdf"));
     assert!(pdf.body.starts_with(b"%PDF-"));
 
+    // The dashboard lists the session of the day and its REMS form, due in seven days.
+    let dashboard = nurse.get("/portal").await.text();
+    assert!(
+        dashboard.contains("Today's sessions (1)") && dashboard.contains(&format!("href=\"{session}\"")),
+        "{dashboard}"
+    );
+    assert!(dashboard.contains("REMS forms due (1)") && dashboard.contains("due in 7 days"), "{dashboard}");
+    assert!(dashboard.contains(&format!("href=\"{session}/rems\"")), "{dashboard}");
+
     // A prescriber: the override field is there, and a blood pressure over the gate is passed only with a reason.
     p.clock.set(datetime!(2026-11-30 09:00 UTC));
     let mut rx = p.browser();
