@@ -7,6 +7,7 @@ pub mod account;
 pub mod csrf;
 pub mod dashboard;
 pub mod login;
+pub mod patient_care;
 pub mod patients;
 pub mod referrals;
 pub mod rems;

@@ -1,6 +1,6 @@
 //! `GET /portal/patients` (the clinic's patients, searchable by name), `GET`/`POST /portal/patients/new`
 //! (demographics only, parsed by the same rules as `POST /api/v1/patients`) and `GET /portal/patients/{id}`
-//! (demographics, assessments, sessions and the form that starts one). Another clinic's patient answers the same
+//! (demographics, assessments, intake summary, outcomes with charts, sessions and the form that starts one). Another clinic's patient answers the same
 //! 404 as a missing one.
 
 use askama::Template;
@@ -187,6 +187,7 @@ struct PatientPage {
     prescriber: bool,
     modalities: Vec<(&'static str, &'static str)>,
     sessions: Vec<SessionRow>,
+    care: super::patient_care::CareSummary,
     name: String,
     birth_date: String,
     sex: String,
@@ -207,8 +208,10 @@ pub async fn show(State(state): State<AppState>, staff: PortalStaff, ApiPath(id)
         let patient = scope.patient(patient_id).await?;
         let assessments = scope.assessments(patient_id).await?;
         let mut sessions = Vec::new();
+        let mut doses = Vec::new();
         for course in scope.courses(patient_id).await? {
             for s in scope.sessions(course.id).await? {
+                doses.extend(scope.session(s.id).await?.doses.iter().map(|d| d.given_at));
                 sessions.push(SessionRow {
                     href: format!("{}/{}", super::sessions::PATH, s.id),
                     label: format!("{} session {}", course.treatment, s.number),
@@ -216,10 +219,11 @@ pub async fn show(State(state): State<AppState>, staff: PortalStaff, ApiPath(id)
                 });
             }
         }
-        Ok::<_, ketapath_store::StoreError>((patient, assessments, sessions))
+        let care = super::patient_care::summary(&scope, patient_id, &assessments, &doses).await?;
+        Ok::<_, ApiError>((patient, assessments, sessions, care))
     };
     match found.await {
-        Ok((p, assessments, sessions)) => render(
+        Ok((p, assessments, sessions, care)) => render(
             StatusCode::OK,
             &PatientPage {
                 layout: layout(format!("{} {}", p.given_name, p.family_name), demo, PATH),
@@ -229,6 +233,7 @@ pub async fn show(State(state): State<AppState>, staff: PortalStaff, ApiPath(id)
                 prescriber: staff.actor().role == ketapath_store::domain::Role::Prescriber,
                 modalities: ketapath_clinical::protocols::Modality::ALL.iter().map(|m| (m.code(), m.label())).collect(),
                 sessions,
+                care,
                 name: format!("{} {}", p.given_name, p.family_name),
                 birth_date: labels::date(p.birth_date),
                 sex: p.sex.unwrap_or_else(|| "not recorded".to_owned()),
@@ -243,6 +248,6 @@ pub async fn show(State(state): State<AppState>, staff: PortalStaff, ApiPath(id)
                     .collect(),
             },
         ),
-        Err(error) => respond(&path, demo, error.into()),
+        Err(error) => respond(&path, demo, error),
     }
 }

@@ -6,8 +6,10 @@
 
 #![allow(clippy::unwrap_used)]
 
-use axum::http::StatusCode;
+use axum::body::Body;
+use axum::http::{Method, StatusCode, header};
 use ketapath_store::domain::Role;
+use serde_json::json;
 use time::Duration;
 use time::macros::datetime;
 
@@ -21,6 +23,19 @@ async fn at(p: &Portal, b: &mut Browser, page: &str, minutes: i64) {
         p.clock.set((p.store.now() + Duration::minutes(10)).min(target));
         assert_eq!(b.get(page).await.status, StatusCode::OK);
     }
+}
+
+/// A JSON call of the API with the browser's session cookie and CSRF header, as the portal's own scripts would.
+async fn api(b: &mut Browser, method: Method, uri: &str, csrf: &str, body: serde_json::Value) -> StatusCode {
+    let request = b
+        .request(method, uri)
+        .header(header::CONTENT_TYPE, "application/json")
+        .header("x-csrf-token", csrf)
+        .body(Body::from(body.to_string()))
+        .unwrap();
+    let reply = b.send(request).await;
+    assert!(reply.status.is_success(), "{uri}: {}", reply.text());
+    reply.status
 }
 
 async fn treatment_day(p: Portal) {
@@ -37,6 +52,21 @@ async fn treatment_day(p: Portal) {
         )
         .await;
     let patient = made.header("location").unwrap().to_owned();
+
+    // The intake (two failed trials, staged by Maudsley) and a baseline PHQ-9 of 20 the day before, via the API.
+    let api_patient = patient.replace("/portal/patients/", "/api/v1/patients/");
+    let intake = json!({
+        "trials": [
+            {"drug": "sertraline", "dose_mg_per_day": 150, "weeks": 10, "improvement": "none"},
+            {"drug": "venlafaxine", "dose_mg_per_day": 225, "weeks": 8, "improvement": "partial"}
+        ],
+        "episode_months": 18, "severity": "moderate", "conditions": [], "rems_enrolled": true,
+        "pregnancy_potential": false
+    });
+    api(&mut nurse, Method::PUT, &format!("{api_patient}/intake"), &csrf, intake).await;
+    let baseline = json!({"instrument": "phq9", "items": [3, 3, 3, 3, 3, 3, 2, 0, 0],
+        "taken_at": "2026-11-26T09:00:00Z", "context": "baseline"});
+    api(&mut nurse, Method::POST, &format!("{api_patient}/assessments"), &csrf, baseline).await;
 
     // A nurse may not send an override: refused before anything is written.
     let start = format!("{patient}/sessions");
@@ -151,6 +181,14 @@ async fn treatment_day(p: Portal) {
     assert_eq!(pdf.status, StatusCode::OK);
     assert_eq!(pdf.header("content-type"), Some("application/pdf"));
     assert!(pdf.body.starts_with(b"%PDF-"));
+
+    // A PHQ-9 of 8 after the session: a response against the baseline, shown with its rule and a chart.
+    let later = json!({"instrument": "phq9", "items": [1, 1, 1, 1, 1, 1, 1, 1, 0], "context": "follow_up"});
+    api(&mut nurse, Method::POST, &format!("{api_patient}/assessments"), &csrf, later).await;
+    let page = nurse.get(&patient).await.text();
+    assert!(page.contains("meets definition") && page.contains("Maudsley staging"), "{page}");
+    assert!(page.contains("<td>PHQ9</td><td>20</td><td>8</td><td>-60 %</td><td>yes</td>"), "{page}");
+    assert!(page.contains("<svg") && page.contains("</svg>"), "one chart per instrument");
 
     // The dashboard lists the session of the day and its REMS form, due in seven days.
     let dashboard = nurse.get("/portal").await.text();
