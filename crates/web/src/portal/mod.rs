@@ -6,6 +6,7 @@
 pub mod account;
 pub mod csrf;
 pub mod dashboard;
+pub mod intake;
 pub mod login;
 pub mod patient_care;
 pub mod patients;

@@ -55,15 +55,30 @@ async fn treatment_day(p: Portal) {
 
     // The intake (two failed trials, staged by Maudsley) and a baseline PHQ-9 of 20 the day before, via the API.
     let api_patient = patient.replace("/portal/patients/", "/api/v1/patients/");
-    let intake = json!({
-        "trials": [
-            {"drug": "sertraline", "dose_mg_per_day": 150, "weeks": 10, "improvement": "none"},
-            {"drug": "venlafaxine", "dose_mg_per_day": 225, "weeks": 8, "improvement": "partial"}
-        ],
-        "episode_months": 18, "severity": "moderate", "conditions": [], "rems_enrolled": true,
-        "pregnancy_potential": false
-    });
-    api(&mut nurse, Method::PUT, &format!("{api_patient}/intake"), &csrf, intake).await;
+    let intake_form = nurse.get(&format!("{patient}/intake")).await;
+    assert_eq!(intake_form.status, StatusCode::OK);
+    assert!(intake_form.text().contains("aneurysmal_vascular_disease"), "the conditions are offered");
+    let mut answers = vec![
+        ("csrf", csrf.as_str()),
+        ("trial0_drug", "sertraline"),
+        ("trial0_dose", "150"),
+        ("trial0_weeks", "10"),
+        ("trial0_improvement", "none"),
+        ("trial1_drug", "venlafaxine"),
+        ("trial1_dose", "225"),
+        ("trial1_weeks", "eight"),
+        ("trial1_improvement", "partial"),
+        ("episode_months", "18"),
+        ("severity", "moderate"),
+        ("rems_enrolled", "yes"),
+        ("pregnancy_potential", "no"),
+    ];
+    let bad = nurse.post(&format!("{patient}/intake"), &answers).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(bad.text().contains("trials[1].weeks: must be a number"), "{}", bad.text());
+    answers[7] = ("trial1_weeks", "8");
+    let saved = nurse.post(&format!("{patient}/intake"), &answers).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.text());
     let baseline = json!({"instrument": "phq9", "items": [3, 3, 3, 3, 3, 3, 2, 0, 0],
         "taken_at": "2026-11-26T09:00:00Z", "context": "baseline"});
     api(&mut nurse, Method::POST, &format!("{api_patient}/assessments"), &csrf, baseline).await;
