@@ -186,6 +186,8 @@ struct PatientPage {
     id: String,
     prescriber: bool,
     modalities: Vec<(&'static str, &'static str)>,
+    instruments: Vec<&'static str>,
+    contexts: Vec<&'static str>,
     sessions: Vec<SessionRow>,
     care: super::patient_care::CareSummary,
     name: String,
@@ -234,6 +236,8 @@ pub async fn show(State(state): State<AppState>, staff: PortalStaff, ApiPath(id)
                 modalities: ketapath_clinical::protocols::Modality::ALL.iter().map(|m| (m.code(), m.label())).collect(),
                 sessions,
                 care,
+                instruments: ketapath_clinical::instruments::Instrument::ALL.iter().map(|i| i.code()).collect(),
+                contexts: ketapath_store::domain::AssessmentContext::ALL.iter().map(|c| c.code()).collect(),
                 name: format!("{} {}", p.given_name, p.family_name),
                 birth_date: labels::date(p.birth_date),
                 sex: p.sex.unwrap_or_else(|| "not recorded".to_owned()),
@@ -248,6 +252,39 @@ pub async fn show(State(state): State<AppState>, staff: PortalStaff, ApiPath(id)
                     .collect(),
             },
         ),
+        Err(error) => respond(&path, demo, error),
+    }
+}
+
+/// `POST /portal/patients/{id}/assessments`: records an assessment through the API's own check
+/// (`crate::api::patients::record`) and goes back to the patient page; a bad field is the 400 page naming it.
+pub async fn record_assessment(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+    form: PortalForm,
+) -> Response {
+    let demo = state.config.demo;
+    let path = format!("{PATH}/{id}");
+    let scope = match form.staff.scope().await {
+        Ok(Some(scope)) => scope,
+        Ok(None) => return no_access(&form.staff, demo),
+        Err(error) => return respond(&path, demo, error),
+    };
+    let Ok(patient) = PatientId::parse("id", &id) else { return respond(&path, demo, ApiError::NotFound) };
+    let f = |name| form.fields.get(name);
+    let taken_at = super::sessions::form_instant("taken_at", f("taken_at"), form.staff.store().now());
+    let taken_at = match taken_at {
+        Ok(at) => at.map(|at| at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()),
+        Err(invalid) => return respond(&path, demo, invalid.into()),
+    };
+    let request = crate::api::patients::AssessmentRequest::from_form(
+        f("instrument"),
+        f("items"),
+        taken_at.as_deref(),
+        f("context"),
+    );
+    match crate::api::patients::record(&scope, patient, request, form.staff.store().now()).await {
+        Ok(_) => see_other(&path),
         Err(error) => respond(&path, demo, error),
     }
 }

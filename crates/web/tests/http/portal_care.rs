@@ -198,8 +198,23 @@ async fn treatment_day(p: Portal) {
     assert!(pdf.body.starts_with(b"%PDF-"));
 
     // A PHQ-9 of 8 after the session: a response against the baseline, shown with its rule and a chart.
-    let later = json!({"instrument": "phq9", "items": [1, 1, 1, 1, 1, 1, 1, 1, 0], "context": "follow_up"});
-    api(&mut nurse, Method::POST, &format!("{api_patient}/assessments"), &csrf, later).await;
+    let assess = format!("{patient}/assessments");
+    let bad =
+        [("csrf", csrf.as_str()), ("instrument", "phq9"), ("items", "1,1,1,1,1,1,1,1,9"), ("context", "follow_up")];
+    let refused = nurse.post(&assess, &bad).await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    assert!(
+        refused.text().contains("item 9 (Thoughts of death or self-harm) must be an integer from 0 to 3"),
+        "{}",
+        refused.text()
+    );
+    let later = [
+        ("csrf", csrf.as_str()),
+        ("instrument", "phq9"),
+        ("items", "1, 1, 1, 1, 1, 1, 1, 1, 0"),
+        ("context", "follow_up"),
+    ];
+    assert_eq!(nurse.post(&assess, &later).await.status, StatusCode::SEE_OTHER);
     let page = nurse.get(&patient).await.text();
     assert!(page.contains("meets definition") && page.contains("Maudsley staging"), "{page}");
     assert!(page.contains("<td>PHQ9</td><td>20</td><td>8</td><td>-60 %</td><td>yes</td>"), "{page}");
