@@ -84,8 +84,9 @@ pub fn api_routes() -> Vec<ApiRoute> {
 }
 
 /// One portal form route: its path, for the tests that post to every portal form without a token.
-pub const PORTAL_FORMS: [&str; 13] = [
+pub const PORTAL_FORMS: [&str; 14] = [
     "/portal/logout",
+    "/portal/patients/{id}/self-report-links",
     "/portal/patients/{id}/assessments",
     "/portal/patients/{id}/intake",
     "/portal/patients/{id}/sessions",
@@ -111,6 +112,7 @@ fn portal_routes() -> Router<AppState> {
         .route("/portal/patients/new", get(portal::patients::new_form).post(portal::patients::create))
         .route("/portal/patients/{id}", get(portal::patients::show))
         .route("/portal/patients/{id}/assessments", post(portal::patients::record_assessment))
+        .route("/portal/patients/{id}/self-report-links", post(portal::self_report_links::create))
         .route("/portal/patients/{id}/intake", get(portal::intake::form).post(portal::intake::submit))
         .route("/portal/patients/{id}/sessions", post(portal::sessions::start))
         .route("/portal/sessions/{id}", get(portal::sessions::show))

@@ -12,6 +12,7 @@ pub mod patient_care;
 pub mod patients;
 pub mod referrals;
 pub mod rems;
+pub mod self_report_links;
 pub mod session;
 pub mod sessions;
 

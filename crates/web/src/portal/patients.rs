@@ -187,6 +187,8 @@ struct PatientPage {
     prescriber: bool,
     modalities: Vec<(&'static str, &'static str)>,
     instruments: Vec<&'static str>,
+    research_consent: &'static str,
+    links: Vec<(String, String, &'static str)>,
     contexts: Vec<&'static str>,
     sessions: Vec<SessionRow>,
     care: super::patient_care::CareSummary,
@@ -222,10 +224,21 @@ pub async fn show(State(state): State<AppState>, staff: PortalStaff, ApiPath(id)
             }
         }
         let care = super::patient_care::summary(&scope, patient_id, &assessments, &doses).await?;
-        Ok::<_, ApiError>((patient, assessments, sessions, care))
+        let now = staff.store().now();
+        let links = scope
+            .self_report_links(patient_id)
+            .await?
+            .iter()
+            .map(|l| {
+                let created = labels::date(l.created_at.date());
+                let expires = labels::date(l.expires_at.date());
+                (created, expires, crate::api::self_report::status_label(l, now))
+            })
+            .collect::<Vec<_>>();
+        Ok::<_, ApiError>((patient, assessments, sessions, (care, links)))
     };
     match found.await {
-        Ok((p, assessments, sessions, care)) => render(
+        Ok((p, assessments, sessions, (care, links))) => render(
             StatusCode::OK,
             &PatientPage {
                 layout: layout(format!("{} {}", p.given_name, p.family_name), demo, PATH),
@@ -236,6 +249,8 @@ pub async fn show(State(state): State<AppState>, staff: PortalStaff, ApiPath(id)
                 modalities: ketapath_clinical::protocols::Modality::ALL.iter().map(|m| (m.code(), m.label())).collect(),
                 sessions,
                 care,
+                research_consent: if p.research_consent { "given" } else { "not given (or withdrawn)" },
+                links,
                 instruments: ketapath_clinical::instruments::Instrument::ALL.iter().map(|i| i.code()).collect(),
                 contexts: ketapath_store::domain::AssessmentContext::ALL.iter().map(|c| c.code()).collect(),
                 name: format!("{} {}", p.given_name, p.family_name),

@@ -220,6 +220,19 @@ async fn treatment_day(p: Portal) {
     assert!(page.contains("<td>PHQ9</td><td>20</td><td>8</td><td>-60 %</td><td>yes</td>"), "{page}");
     assert!(page.contains("<svg") && page.contains("</svg>"), "one chart per instrument");
 
+    // A self-report link: its one-time URL shown once, then listed as pending (never with its token).
+    let link =
+        nurse.post(&format!("{patient}/self-report-links"), &[("csrf", &csrf), ("expires_in_hours", "48")]).await;
+    assert_eq!(link.status, StatusCode::CREATED, "{}", link.text());
+    let url = link.text().split("<code>").nth(1).and_then(|t| t.split('<').next()).unwrap().to_owned();
+    assert!(url.starts_with("/r/"), "{url}");
+    let page = nurse.get(&patient).await.text();
+    assert!(page.contains(": pending</li>") && !page.contains(&url), "{page}");
+    assert!(page.contains("Research consent</dt><dd>not given"), "{page}");
+    let bad =
+        nurse.post(&format!("{patient}/self-report-links"), &[("csrf", &csrf), ("expires_in_hours", "9999")]).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+
     // The dashboard lists the session of the day and its REMS form, due in seven days.
     let dashboard = nurse.get("/portal").await.text();
     assert!(
