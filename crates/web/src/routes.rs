@@ -84,8 +84,9 @@ pub fn api_routes() -> Vec<ApiRoute> {
 }
 
 /// One portal form route: its path, for the tests that post to every portal form without a token.
-pub const PORTAL_FORMS: [&str; 14] = [
+pub const PORTAL_FORMS: [&str; 15] = [
     "/portal/logout",
+    "/portal/patients/{id}/courses",
     "/portal/patients/{id}/self-report-links",
     "/portal/patients/{id}/assessments",
     "/portal/patients/{id}/intake",
@@ -113,6 +114,7 @@ fn portal_routes() -> Router<AppState> {
         .route("/portal/patients/{id}", get(portal::patients::show))
         .route("/portal/patients/{id}/assessments", post(portal::patients::record_assessment))
         .route("/portal/patients/{id}/self-report-links", post(portal::self_report_links::create))
+        .route("/portal/patients/{id}/courses", post(portal::sessions::plan_course))
         .route("/portal/patients/{id}/intake", get(portal::intake::form).post(portal::intake::submit))
         .route("/portal/patients/{id}/sessions", post(portal::sessions::start))
         .route("/portal/sessions/{id}", get(portal::sessions::show))

@@ -188,6 +188,7 @@ struct PatientPage {
     modalities: Vec<(&'static str, &'static str)>,
     instruments: Vec<&'static str>,
     research_consent: &'static str,
+    courses: Vec<String>,
     links: Vec<(String, String, &'static str)>,
     contexts: Vec<&'static str>,
     sessions: Vec<SessionRow>,
@@ -213,7 +214,15 @@ pub async fn show(State(state): State<AppState>, staff: PortalStaff, ApiPath(id)
         let assessments = scope.assessments(patient_id).await?;
         let mut sessions = Vec::new();
         let mut doses = Vec::new();
+        let mut courses = Vec::new();
         for course in scope.courses(patient_id).await? {
+            courses.push(format!(
+                "{}: {}, {} sessions planned, from {}",
+                course.treatment,
+                course.status,
+                course.planned_sessions.map(|n| n.to_string()).unwrap_or_else(|| "no".to_owned()),
+                course.started_on.map(labels::date).unwrap_or_default()
+            ));
             for s in scope.sessions(course.id).await? {
                 doses.extend(scope.session(s.id).await?.doses.iter().map(|d| d.given_at));
                 sessions.push(SessionRow {
@@ -235,10 +244,10 @@ pub async fn show(State(state): State<AppState>, staff: PortalStaff, ApiPath(id)
                 (created, expires, crate::api::self_report::status_label(l, now))
             })
             .collect::<Vec<_>>();
-        Ok::<_, ApiError>((patient, assessments, sessions, (care, links)))
+        Ok::<_, ApiError>((patient, assessments, sessions, (care, links, courses)))
     };
     match found.await {
-        Ok((p, assessments, sessions, (care, links))) => render(
+        Ok((p, assessments, sessions, (care, links, courses))) => render(
             StatusCode::OK,
             &PatientPage {
                 layout: layout(format!("{} {}", p.given_name, p.family_name), demo, PATH),
@@ -251,6 +260,7 @@ pub async fn show(State(state): State<AppState>, staff: PortalStaff, ApiPath(id)
                 care,
                 research_consent: if p.research_consent { "given" } else { "not given (or withdrawn)" },
                 links,
+                courses,
                 instruments: ketapath_clinical::instruments::Instrument::ALL.iter().map(|i| i.code()).collect(),
                 contexts: ketapath_store::domain::AssessmentContext::ALL.iter().map(|c| c.code()).collect(),
                 name: format!("{} {}", p.given_name, p.family_name),

@@ -433,6 +433,39 @@ pub async fn start(State(state): State<AppState>, ApiPath(id): ApiPath<String>, 
     }
 }
 
+/// `POST /portal/patients/{id}/courses`: plans a course of `modality` from `start_date` (blank: today) through
+/// `treatment::course::create`; a contraindication refuses it (409 page) unless a prescriber gives a reason.
+pub async fn plan_course(State(state): State<AppState>, ApiPath(id): ApiPath<String>, form: PortalForm) -> Response {
+    let demo = state.config.demo;
+    let path = format!("{}/{id}", super::patients::PATH);
+    let scope = match scope_of(&form.staff, demo, &path).await {
+        Ok(scope) => scope,
+        Err(response) => return response,
+    };
+    let Ok(patient) = PatientId::parse("id", &id) else { return respond(&path, demo, ApiError::NotFound) };
+    let planned = async {
+        let modality = Modality::parse(form.fields.get("modality").unwrap_or_default())?;
+        let start = match form.fields.get("start_date").filter(|d| !d.is_empty()) {
+            Some(raw) => crate::api::courses::date("start_date", raw)?,
+            None => form.staff.store().now().date(),
+        };
+        let ov = form_override(&scope, &form.fields)?;
+        let request = crate::treatment::course::CourseRequest {
+            modality,
+            start,
+            weeks: None,
+            maintenance: ketapath_clinical::protocols::MaintenanceFrequency::Weekly,
+            with_psychotherapy: false,
+        };
+        crate::treatment::course::create(&scope, patient, &request, ov).await?;
+        Ok::<_, ApiError>(())
+    };
+    match planned.await {
+        Ok(()) => see_other(&path),
+        Err(error) => respond(&path, demo, error),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

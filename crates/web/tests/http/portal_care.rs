@@ -38,7 +38,11 @@ async fn api(b: &mut Browser, method: Method, uri: &str, csrf: &str, body: serde
     reply.status
 }
 
-async fn treatment_day(p: Portal) {
+async fn treatment_day(mut p: Portal) {
+    // A whole treatment day is more form posts from one address than the default POST burst allows.
+    let mut config = ketapath_web::WebConfig::default();
+    config.rate_limit.burst = 1000;
+    p.app = app_over(&p.store, config).await;
     p.user("nurse@a.example", Role::Nurse, Some("clinic-a")).await;
     p.user("rx@a.example", Role::Prescriber, Some("clinic-a")).await;
     p.user("nurse@b.example", Role::Nurse, Some("clinic-b")).await;
@@ -259,6 +263,34 @@ async fn treatment_day(p: Portal) {
     with_reason.push(("override_reason", "rechecked after rest; cardiology cleared"));
     assert_eq!(rx.post(&format!("{second}/dose"), &with_reason).await.status, StatusCode::SEE_OTHER);
     assert!(rx.get(&second).await.text().contains("rechecked after rest; cardiology cleared"));
+
+    // A contraindication in the intake blocks a course: refused to the nurse (409, and 403 with an override), planned
+    // by the prescriber with a reason; the patient page names the contraindication with its rule. The nurse signs in
+    // again: the clock moved on by days.
+    let mut nurse = p.browser();
+    nurse.sign_in("nurse@a.example", PASSWORD, "").await;
+    let csrf = nurse.csrf().await;
+    let grace = nurse
+        .post(
+            "/portal/patients/new",
+            &[("csrf", &csrf), ("given_name", "Grace"), ("family_name", "Example"), ("birth_date", "1970-02-02")],
+        )
+        .await;
+    let grace = grace.header("location").unwrap().to_owned();
+    let with_condition = [("csrf", csrf.as_str()), ("conditions", "aneurysmal_vascular_disease")];
+    assert_eq!(nurse.post(&format!("{grace}/intake"), &with_condition).await.status, StatusCode::SEE_OTHER);
+    let plan = [("csrf", csrf.as_str()), ("modality", "esketamine_nasal"), ("start_date", "2026-12-01")];
+    let blocked = nurse.post(&format!("{grace}/courses"), &plan).await;
+    assert_eq!(blocked.status, StatusCode::CONFLICT);
+    assert!(blocked.text().contains("aneurysmal_vascular_disease"), "{}", blocked.text());
+    let mut with_reason = plan.to_vec();
+    with_reason.push(("override_reason", "vascular surgery cleared"));
+    assert_eq!(nurse.post(&format!("{grace}/courses"), &with_reason).await.status, StatusCode::FORBIDDEN);
+    with_reason[0] = ("csrf", rx_csrf.as_str());
+    assert_eq!(rx.post(&format!("{grace}/courses"), &with_reason).await.status, StatusCode::SEE_OTHER);
+    let page = rx.get(&grace).await.text();
+    assert!(page.contains("(aneurysmal_vascular_disease, rule "), "{page}");
+    assert!(page.contains("esketamine_nasal: planned, 16 sessions planned"), "{page}");
 
     // Another clinic's nurse: the page and its forms answer 404, like a session that does not exist.
     let mut other = p.browser();
