@@ -85,8 +85,18 @@ pub fn api_routes() -> Vec<ApiRoute> {
 }
 
 /// One portal form route: its path, for the tests that post to every portal form without a token.
-pub const PORTAL_FORMS: [&str; 5] = [
+pub const PORTAL_FORMS: [&str; 15] = [
     "/portal/logout",
+    "/portal/patients/{id}/courses",
+    "/portal/patients/{id}/self-report-links",
+    "/portal/patients/{id}/assessments",
+    "/portal/patients/{id}/intake",
+    "/portal/patients/{id}/sessions",
+    "/portal/sessions/{id}/pre-checks",
+    "/portal/sessions/{id}/observations",
+    "/portal/sessions/{id}/dose",
+    "/portal/sessions/{id}/adverse-events",
+    "/portal/sessions/{id}/discharge",
     "/portal/patients/new",
     "/portal/referrals/{id}/status",
     "/portal/account/totp",
@@ -103,6 +113,19 @@ fn portal_routes() -> Router<AppState> {
         .route("/portal/patients", get(portal::patients::list))
         .route("/portal/patients/new", get(portal::patients::new_form).post(portal::patients::create))
         .route("/portal/patients/{id}", get(portal::patients::show))
+        .route("/portal/patients/{id}/assessments", post(portal::patients::record_assessment))
+        .route("/portal/patients/{id}/self-report-links", post(portal::self_report_links::create))
+        .route("/portal/patients/{id}/courses", post(portal::sessions::plan_course))
+        .route("/portal/patients/{id}/intake", get(portal::intake::form).post(portal::intake::submit))
+        .route("/portal/patients/{id}/sessions", post(portal::sessions::start))
+        .route("/portal/sessions/{id}", get(portal::sessions::show))
+        .route("/portal/sessions/{id}/rems", get(portal::rems::page))
+        .route("/portal/sessions/{id}/rems.pdf", get(portal::rems::pdf))
+        .route("/portal/sessions/{id}/pre-checks", post(portal::sessions::pre_checks))
+        .route("/portal/sessions/{id}/observations", post(portal::sessions::observe))
+        .route("/portal/sessions/{id}/dose", post(portal::sessions::dose))
+        .route("/portal/sessions/{id}/adverse-events", post(portal::sessions::adverse_event))
+        .route("/portal/sessions/{id}/discharge", post(portal::sessions::discharge))
         .route("/portal/referrals", get(portal::referrals::page))
         .route("/portal/referrals/{id}/status", post(portal::referrals::set_status))
         .route("/portal/account", get(portal::account::page))

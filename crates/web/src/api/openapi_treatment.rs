@@ -155,12 +155,14 @@ pub fn paths(staff: Responses, error: ErrorResponse) -> Map<String, Value> {
         "operationId": "getRemsForm", "summary": "The SPRAVATO REMS Patient Monitoring Form of a session",
         "description": "Drafted from the session until submitted: the form, every field with its value, requirement, \
             source and confidence, what is still missing, where each value came from, and the 7-day deadline. \
-            `format=pdf` answers 406 on this server.",
+            `format=pdf` answers the printable form as `application/pdf` (missing required fields flagged).",
         "security": [{"bearerAuth": []}],
         "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}},
             {"name": "format", "in": "query", "required": false, "schema": {"type": "string", "enum": ["json", "pdf"]}}],
-        "responses": with(ok("200", "The form", "RemsForm"), json!({"404": not_found("session"),
-            "406": error("A format other than JSON (`not_acceptable`)"), "409": error("Not an esketamine session (`not_applicable`)")}))
+        "responses": with(json!({"200": {"description": "The form (JSON), or the printable form with `format=pdf`",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RemsForm"}},
+                "application/pdf": {"schema": {"type": "string", "format": "binary"}}}}}), json!({"404": not_found("session"),
+            "406": error("A format other than JSON or PDF (`not_acceptable`)"), "409": error("Not an esketamine session (`not_applicable`)")}))
     }}));
     p.insert("/api/v1/sessions/{id}/rems-form/submit".into(), json!({"post": with_id(op("submitRemsForm",
         "Complete the form with staff answers, check it and record it as submitted",

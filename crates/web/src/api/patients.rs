@@ -128,7 +128,7 @@ pub struct AssessmentRequest {
 
 /// A checked assessment entry.
 #[derive(Debug)]
-struct AssessmentEntry {
+pub(crate) struct AssessmentEntry {
     items: Items,
     taken_at: OffsetDateTime,
     context: AssessmentContext,
@@ -256,15 +256,7 @@ pub async fn record_assessment(
     ApiJson(request): ApiJson<AssessmentRequest>,
 ) -> Result<Response, ApiError> {
     let patient = patient_id(&id)?;
-    let entry = request.parse(staff.store.now())?;
-    let new = NewAssessment {
-        patient_id: patient,
-        course_id: None,
-        session_id: None,
-        items: entry.items.clone(),
-        administered_at: entry.taken_at,
-    };
-    let stored: Assessment = staff.scope.record_assessment_in_context(new, Some(entry.context)).await?;
+    let (stored, entry) = record(&staff.scope, patient, request, staff.store.now()).await?;
     Ok(created(&AssessmentDoc {
         id: stored.id.to_text(),
         patient_id: stored.patient_id.to_text(),
@@ -274,6 +266,47 @@ pub async fn record_assessment(
         context: entry.context,
         score: score(&entry.items),
     }))
+}
+
+/// Checks and records an assessment of `patient`: the one path the API and the portal's form take.
+pub(crate) async fn record(
+    scope: &ketapath_store::ClinicScope,
+    patient: PatientId,
+    request: AssessmentRequest,
+    now: OffsetDateTime,
+) -> Result<(Assessment, AssessmentEntry), ApiError> {
+    let entry = request.parse(now)?;
+    let new = NewAssessment {
+        patient_id: patient,
+        course_id: None,
+        session_id: None,
+        items: entry.items.clone(),
+        administered_at: entry.taken_at,
+    };
+    let stored = scope.record_assessment_in_context(new, Some(entry.context)).await?;
+    Ok((stored, entry))
+}
+
+impl AssessmentRequest {
+    /// The request a portal form carries: `items` as whole numbers separated by commas or spaces (anything else
+    /// is passed on as text, so the parse names the item); blank fields are absent.
+    pub(crate) fn from_form(
+        instrument: Option<&str>,
+        items: Option<&str>,
+        taken_at: Option<&str>,
+        context: Option<&str>,
+    ) -> Self {
+        let some = |v: Option<&str>| v.map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
+        let items = some(items).map(|raw| {
+            Value::Array(
+                raw.split(|c: char| c == ',' || c.is_whitespace())
+                    .filter(|t| !t.is_empty())
+                    .map(|t| t.parse::<u64>().map_or_else(|_| Value::String(t.to_owned()), Value::from))
+                    .collect(),
+            )
+        });
+        Self { instrument: some(instrument), items, taken_at: some(taken_at), context: some(context) }
+    }
 }
 
 /// One stored assessment as `GET /api/v1/patients/{id}/assessments` lists it: what was recorded, with the stored

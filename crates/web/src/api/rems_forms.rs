@@ -1,5 +1,5 @@
 //! The REMS Patient Monitoring Form of a session: `GET /api/v1/sessions/{id}/rems-form` (the form's fields as
-//! JSON; `?format=pdf` answers 406 until the PDF renderer is wired), `POST .../rems-form/submit` (422 naming
+//! JSON; `?format=pdf` the printable PDF from `crate::rems_doc`), `POST .../rems-form/submit` (422 naming
 //! every missing field, else recorded) and `GET /api/v1/rems-forms/due` (open forms by their 7-day deadline).
 
 use axum::extract::RawQuery;
@@ -12,6 +12,7 @@ use super::sessions::session_id;
 use crate::auth::ClinicStaff;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiPath};
+use crate::rems_doc;
 use crate::treatment::rems;
 
 /// `GET /api/v1/sessions/{id}/rems-form`.
@@ -23,15 +24,19 @@ pub async fn get(
     let format = form_urlencoded::parse(query.unwrap_or_default().as_bytes())
         .find(|(k, _)| k == "format")
         .map(|(_, v)| v.into_owned());
-    match format.as_deref() {
-        None | Some("json") => {}
+    let pdf = match format.as_deref() {
+        None | Some("json") => false,
+        Some("pdf") => true,
         Some(other) => {
             return Err(ApiError::FormatUnavailable(format!(
-                "the Patient Monitoring Form is served here as JSON only; format {other:?} is not available from                  this server"
+                "the Patient Monitoring Form is served as JSON or PDF; format {other:?} is not available"
             )));
         }
-    }
+    };
     let view = rems::form(&staff.scope, session_id(&id)?, staff.store.now()).await?;
+    if pdf {
+        return Ok(rems_doc::pdf_response(&rems_doc::FormDocument::new(&view.form, &view.missing)));
+    }
     Ok(private_json(&view))
 }
 

@@ -149,10 +149,45 @@ async fn create_link(
     instrument: Instrument,
     expires_at: OffsetDateTime,
 ) -> Result<CreatedLink, ApiError> {
+    let (link, url) = new_link(&staff.scope, patient, instrument, expires_at).await?;
+    Ok(CreatedLink { link: LinkDoc::of(&link, staff.store.now())?, url })
+}
+
+/// Creates a PHQ-9 self-report link open for `hours` (checked as the API checks `expires_in_hours`; `None` is
+/// the default) and returns it with its one-time URL path, which is never stored: the portal's form calls this.
+pub(crate) async fn create_for_portal(
+    scope: &ketapath_store::ClinicScope,
+    patient: PatientId,
+    hours: Option<i64>,
+    now: OffsetDateTime,
+) -> Result<(SelfReportLink, String), ApiError> {
+    let request = LinkRequest { instrument: Some(Instrument::Phq9.code().to_owned()), expires_in_hours: hours };
+    let (instrument, lifetime) = request.parse()?;
+    new_link(scope, patient, instrument, now + lifetime).await
+}
+
+/// A new link and its URL path (`/r/<token>`); only the token's hash is stored.
+async fn new_link(
+    scope: &ketapath_store::ClinicScope,
+    patient: PatientId,
+    instrument: Instrument,
+    expires_at: OffsetDateTime,
+) -> Result<(SelfReportLink, String), ApiError> {
     let token = LinkToken::from_bytes(&new_link_secret()?);
     let new = NewSelfReportLink { patient_id: patient, instrument, token_hash: token_hash(&token), expires_at };
-    let link = staff.scope.create_self_report_link(new).await?;
-    Ok(CreatedLink { link: LinkDoc::of(&link, staff.store.now())?, url: format!("{PREFIX}{}", token.as_str()) })
+    let link = scope.create_self_report_link(new).await?;
+    Ok((link, format!("{PREFIX}{}", token.as_str())))
+}
+
+/// A link's status at `now` as staff read it: `used`, `expired` or `pending`.
+pub(crate) fn status_label(link: &SelfReportLink, now: OffsetDateTime) -> &'static str {
+    if link.used_at.is_some() {
+        "used"
+    } else if link.expires_at <= now {
+        "expired"
+    } else {
+        "pending"
+    }
 }
 
 /// `POST /api/v1/patients/{id}/self-report-links`.

@@ -53,6 +53,11 @@ impl Fields {
         }
     }
 
+    /// Every value of `name`, trimmed, in order (checkbox groups).
+    pub fn all(&self, name: &str) -> Vec<&str> {
+        self.0.iter().filter(|(k, _)| k == name).map(|(_, v)| v.trim()).collect()
+    }
+
     /// The first value of `name`, untrimmed (passwords).
     pub fn raw(&self, name: &str) -> Option<&str> {
         self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())

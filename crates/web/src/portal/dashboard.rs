@@ -1,12 +1,15 @@
-//! `GET /portal`: the clinic's dashboard: new referrals and the patient count, with marked places for the parts
-//! still to come (today's sessions, alerts, overdue REMS forms). Roles without patient access get the
-//! "no patient access" page instead.
+//! `GET /portal`: the clinic's dashboard: today's sessions (linked to their live pages), self-report alerts (a
+//! positive item 9 first), REMS Patient Monitoring Forms due or overdue (from `treatment::rems::due`), new
+//! referrals and the patient count. Roles without patient access get the "no patient access" page instead.
 
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use ketapath_store::domain::ReferralStatus;
+use std::collections::HashMap;
+
+use ketapath_clinical::rems::FormStatus;
+use ketapath_store::domain::{PatientId, ReferralStatus};
 
 use super::referrals::{ReferralRow, row_of};
 use super::session::PortalStaff;
@@ -14,6 +17,15 @@ use super::{Bar, layout, no_access};
 use crate::error::respond;
 use crate::pages::{Layout, render};
 use crate::state::AppState;
+use crate::treatment::rems;
+
+/// A line of the dashboard with an optional link.
+#[derive(Debug, Clone)]
+pub struct Line {
+    pub href: String,
+    pub text: String,
+    pub urgent: bool,
+}
 
 #[derive(Template)]
 #[template(path = "portal_dashboard.html")]
@@ -23,6 +35,9 @@ struct DashboardPage {
     clinic: String,
     patients: usize,
     new_referrals: Vec<ReferralRow>,
+    sessions: Vec<Line>,
+    alerts: Vec<Line>,
+    rems_due: Vec<Line>,
 }
 
 /// `GET /portal`.
@@ -33,14 +48,57 @@ pub async fn page(State(state): State<AppState>, staff: PortalStaff) -> Response
         Ok(None) => return no_access(&staff, demo),
         Err(error) => return respond("/portal", demo, error),
     };
+    let today = staff.store().now().date();
     let data = async {
         let referrals = scope.referrals().await?;
-        let patients = scope.patient_list().await?.len();
+        let summaries = scope.patient_list().await?;
         let clinic = scope.clinic_listing().await.map(|c| c.name).unwrap_or_else(|_| scope.clinic_id().to_string());
-        Ok::<_, ketapath_store::StoreError>((referrals, patients, clinic))
+        let names: HashMap<PatientId, String> = summaries
+            .iter()
+            .map(|s| (s.patient.id, format!("{} {}", s.patient.given_name, s.patient.family_name)))
+            .collect();
+        let name = |id: &PatientId| names.get(id).cloned().unwrap_or_default();
+        // Today's sessions: the clinic's day is small enough to walk patient by patient.
+        let mut sessions = Vec::new();
+        for summary in &summaries {
+            for course in scope.courses(summary.patient.id).await? {
+                for s in scope.sessions(course.id).await? {
+                    let day = s.started_at.or(s.scheduled_at).map(|t| t.date());
+                    if day == Some(today) {
+                        sessions.push((
+                            s.started_at.or(s.scheduled_at),
+                            Line {
+                                href: format!("{}/{}", super::sessions::PATH, s.id),
+                                text: format!(
+                                    "{}: {} session {} ({})",
+                                    name(&s.patient_id),
+                                    course.treatment,
+                                    s.number,
+                                    s.status
+                                ),
+                                urgent: false,
+                            },
+                        ));
+                    }
+                }
+            }
+        }
+        sessions.sort_by_key(|(at, _)| *at);
+        let mut alerts = scope.self_report_alerts().await?;
+        alerts.sort_by_key(|a| (a.item9 == 0, std::cmp::Reverse(a.created_at)));
+        let alerts = alerts
+            .iter()
+            .map(|a| Line {
+                href: format!("{}/{}", super::patients::PATH, a.patient_id),
+                text: format!("{}: {} (PHQ-9 {}, item 9 = {})", name(&a.patient_id), a.message, a.total, a.item9),
+                urgent: a.item9 > 0,
+            })
+            .collect();
+        Ok::<_, crate::treatment::TreatmentError>((referrals, summaries.len(), clinic, sessions, alerts))
     };
-    match data.await {
-        Ok((referrals, patients, clinic)) => render(
+    let due = async { rems::due(&scope, today).await };
+    match (data.await, due.await) {
+        (Ok((referrals, patients, clinic, sessions, alerts)), Ok(due)) => render(
             StatusCode::OK,
             &DashboardPage {
                 layout: layout("Dashboard", demo, "/portal"),
@@ -48,8 +106,25 @@ pub async fn page(State(state): State<AppState>, staff: PortalStaff) -> Response
                 clinic,
                 patients,
                 new_referrals: referrals.iter().filter(|r| r.status == ReferralStatus::New).map(row_of).collect(),
+                sessions: sessions.into_iter().map(|(_, l)| l).collect(),
+                alerts,
+                rems_due: due
+                    .iter()
+                    .map(|d| {
+                        let (text, urgent) = match d.entry.status {
+                            FormStatus::Overdue { days_late } => (format!("overdue by {days_late} days"), true),
+                            FormStatus::Due { days_left } => (format!("due in {days_left} days"), false),
+                            FormStatus::Submitted { .. } | FormStatus::NotRequired => (String::new(), false),
+                        };
+                        Line {
+                            href: format!("{}/{}/rems", super::sessions::PATH, d.session_id),
+                            text: format!("Dose on {}: form due {}, {text}", d.entry.dose_date, d.entry.due_on),
+                            urgent,
+                        }
+                    })
+                    .collect(),
             },
         ),
-        Err(error) => respond("/portal", demo, error.into()),
+        (Err(error), _) | (_, Err(error)) => respond("/portal", demo, error.into()),
     }
 }

@@ -6,10 +6,15 @@
 pub mod account;
 pub mod csrf;
 pub mod dashboard;
+pub mod intake;
 pub mod login;
+pub mod patient_care;
 pub mod patients;
 pub mod referrals;
+pub mod rems;
+pub mod self_report_links;
 pub mod session;
+pub mod sessions;
 
 use askama::Template;
 use axum::extract::Request;

@@ -1,6 +1,7 @@
 //! `GET /portal/patients` (the clinic's patients, searchable by name), `GET`/`POST /portal/patients/new`
 //! (demographics only, parsed by the same rules as `POST /api/v1/patients`) and `GET /portal/patients/{id}`
-//! (demographics and assessments). Another clinic's patient answers the same 404 as a missing one.
+//! (demographics, assessments, intake summary, outcomes with charts, sessions and the form that starts one). Another clinic's patient answers the same
+//! 404 as a missing one.
 
 use askama::Template;
 use axum::extract::rejection::QueryRejection;
@@ -168,11 +169,30 @@ pub struct AssessmentRow {
     pub severity: String,
 }
 
+/// A session row of the patient page, with a link to the live session page.
+#[derive(Debug, Clone)]
+pub struct SessionRow {
+    pub href: String,
+    pub label: String,
+    pub status: String,
+}
+
 #[derive(Template)]
 #[template(path = "portal_patient.html")]
 struct PatientPage {
     layout: Layout,
     bar: Bar,
+    csrf: String,
+    id: String,
+    prescriber: bool,
+    modalities: Vec<(&'static str, &'static str)>,
+    instruments: Vec<&'static str>,
+    research_consent: &'static str,
+    courses: Vec<String>,
+    links: Vec<(String, String, &'static str)>,
+    contexts: Vec<&'static str>,
+    sessions: Vec<SessionRow>,
+    care: super::patient_care::CareSummary,
     name: String,
     birth_date: String,
     sex: String,
@@ -192,14 +212,57 @@ pub async fn show(State(state): State<AppState>, staff: PortalStaff, ApiPath(id)
     let found = async {
         let patient = scope.patient(patient_id).await?;
         let assessments = scope.assessments(patient_id).await?;
-        Ok::<_, ketapath_store::StoreError>((patient, assessments))
+        let mut sessions = Vec::new();
+        let mut doses = Vec::new();
+        let mut courses = Vec::new();
+        for course in scope.courses(patient_id).await? {
+            courses.push(format!(
+                "{}: {}, {} sessions planned, from {}",
+                course.treatment,
+                course.status,
+                course.planned_sessions.map(|n| n.to_string()).unwrap_or_else(|| "no".to_owned()),
+                course.started_on.map(labels::date).unwrap_or_default()
+            ));
+            for s in scope.sessions(course.id).await? {
+                doses.extend(scope.session(s.id).await?.doses.iter().map(|d| d.given_at));
+                sessions.push(SessionRow {
+                    href: format!("{}/{}", super::sessions::PATH, s.id),
+                    label: format!("{} session {}", course.treatment, s.number),
+                    status: s.status.to_string(),
+                });
+            }
+        }
+        let care = super::patient_care::summary(&scope, patient_id, &assessments, &doses).await?;
+        let now = staff.store().now();
+        let links = scope
+            .self_report_links(patient_id)
+            .await?
+            .iter()
+            .map(|l| {
+                let created = labels::date(l.created_at.date());
+                let expires = labels::date(l.expires_at.date());
+                (created, expires, crate::api::self_report::status_label(l, now))
+            })
+            .collect::<Vec<_>>();
+        Ok::<_, ApiError>((patient, assessments, sessions, (care, links, courses)))
     };
     match found.await {
-        Ok((p, assessments)) => render(
+        Ok((p, assessments, sessions, (care, links, courses))) => render(
             StatusCode::OK,
             &PatientPage {
                 layout: layout(format!("{} {}", p.given_name, p.family_name), demo, PATH),
                 bar: Bar::of(&staff),
+                csrf: staff.csrf().to_owned(),
+                id: p.id.to_string(),
+                prescriber: staff.actor().role == ketapath_store::domain::Role::Prescriber,
+                modalities: ketapath_clinical::protocols::Modality::ALL.iter().map(|m| (m.code(), m.label())).collect(),
+                sessions,
+                care,
+                research_consent: if p.research_consent { "given" } else { "not given (or withdrawn)" },
+                links,
+                courses,
+                instruments: ketapath_clinical::instruments::Instrument::ALL.iter().map(|i| i.code()).collect(),
+                contexts: ketapath_store::domain::AssessmentContext::ALL.iter().map(|c| c.code()).collect(),
                 name: format!("{} {}", p.given_name, p.family_name),
                 birth_date: labels::date(p.birth_date),
                 sex: p.sex.unwrap_or_else(|| "not recorded".to_owned()),
@@ -214,6 +277,39 @@ pub async fn show(State(state): State<AppState>, staff: PortalStaff, ApiPath(id)
                     .collect(),
             },
         ),
-        Err(error) => respond(&path, demo, error.into()),
+        Err(error) => respond(&path, demo, error),
+    }
+}
+
+/// `POST /portal/patients/{id}/assessments`: records an assessment through the API's own check
+/// (`crate::api::patients::record`) and goes back to the patient page; a bad field is the 400 page naming it.
+pub async fn record_assessment(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+    form: PortalForm,
+) -> Response {
+    let demo = state.config.demo;
+    let path = format!("{PATH}/{id}");
+    let scope = match form.staff.scope().await {
+        Ok(Some(scope)) => scope,
+        Ok(None) => return no_access(&form.staff, demo),
+        Err(error) => return respond(&path, demo, error),
+    };
+    let Ok(patient) = PatientId::parse("id", &id) else { return respond(&path, demo, ApiError::NotFound) };
+    let f = |name| form.fields.get(name);
+    let taken_at = super::sessions::form_instant("taken_at", f("taken_at"), form.staff.store().now());
+    let taken_at = match taken_at {
+        Ok(at) => at.map(|at| at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()),
+        Err(invalid) => return respond(&path, demo, invalid.into()),
+    };
+    let request = crate::api::patients::AssessmentRequest::from_form(
+        f("instrument"),
+        f("items"),
+        taken_at.as_deref(),
+        f("context"),
+    );
+    match crate::api::patients::record(&scope, patient, request, form.staff.store().now()).await {
+        Ok(_) => see_other(&path),
+        Err(error) => respond(&path, demo, error),
     }
 }

@@ -15,6 +15,7 @@ use fantoccini::{Client, ClientBuilder};
 use hyper_util::client::legacy::connect::HttpConnector;
 use ketapath_directory::Gazetteer;
 use ketapath_directory::demo::demo_clinics;
+use ketapath_store::domain::{Actor, NewPatient, NewStaffUser, Origin, Role};
 use ketapath_store::{ListingAuthor, OpenMode, Store};
 use ketapath_web::{AppState, Directory, WebConfig, serve_with_shutdown};
 use rustix::process::{Pid, Signal, getpgid, kill_process_group};
@@ -96,6 +97,7 @@ impl Server {
         store
             .upsert_clinics(&demo_clinics(DEMO_CLINICS, DEMO_SEED, Gazetteer::shipped()), ListingAuthor::AdminCli)
             .await?;
+        seed_portal(&store).await?;
         let directory = Directory::load(store).await?;
         let listener = TcpListener::bind("127.0.0.1:0").await?;
         let base = format!("http://{}", listener.local_addr()?);
@@ -105,6 +107,44 @@ impl Server {
         }));
         Ok(Self { base, stop: Some(stop), _data: data })
     }
+}
+
+/// The portal account the portal journey signs in with: a nurse of `demo-1`.
+pub const STAFF_EMAIL: &str = "nurse@demo-1.example";
+pub const STAFF_PASSWORD: &str = "correct horse battery staple";
+/// The patient of `demo-1` the portal journey treats.
+pub const PATIENT: (&str, &str) = ("Ada", "Example");
+
+/// A nurse with a password and one patient in clinic `demo-1`, for the portal journey.
+async fn seed_portal(store: &Store) -> Res<()> {
+    let clinic = ketapath_directory::ClinicId::parse("demo-1").map_err(|e| e.to_string())?;
+    let user = store
+        .unscoped_for_admin_cli_and_tests()
+        .create_staff_user(NewStaffUser {
+            clinic_id: Some(clinic.clone()),
+            email: STAFF_EMAIL.to_owned(),
+            display_name: "Nora Nurse".to_owned(),
+            role: Role::Nurse,
+            password_hash: Some(ketapath_web::auth::hash_password(STAFF_PASSWORD).map_err(|e| e.to_string())?),
+        })
+        .await?;
+    let actor = Actor { user_id: user.id, clinic_id: Some(clinic), role: Role::Nurse, origin: Origin::test() };
+    store
+        .for_clinic(&actor)
+        .await?
+        .create_patient(NewPatient {
+            mrn: None,
+            given_name: PATIENT.0.to_owned(),
+            family_name: PATIENT.1.to_owned(),
+            birth_date: time::macros::date!(1980 - 04 - 01),
+            sex: None,
+            phone: None,
+            email: None,
+            research_consent: false,
+            rems_patient_id: None,
+        })
+        .await?;
+    Ok(())
 }
 
 impl Drop for Server {
@@ -183,7 +223,12 @@ impl Browser {
     /// Starts everything, or returns `Ok(None)` when the suite is skipped (see [`tools`]).
     pub async fn open(scripts: Scripts) -> Res<Option<Self>> {
         let Some(tools) = tools() else { return Ok(None) };
-        let server = Server::start(WebConfig::default()).await?;
+        // The server is plain HTTP on 127.0.0.1, so the portal's cookies go without `Secure` (and the `__Host-`
+        // prefix); every journey posts from the one address, so the POST rate limit is raised above their count.
+        let mut config = WebConfig::default();
+        config.auth.secure_cookies = false;
+        config.rate_limit.burst = 1000;
+        let server = Server::start(config).await?;
         let profile = tempfile::Builder::new().prefix("ketapath-chromium-").tempdir()?;
         let driver = Driver::start(&tools.chromedriver)?;
         let capabilities = capabilities(&tools.chromium, profile.path(), scripts)?;

@@ -25,7 +25,7 @@ const PHQ9: [&str; 9] = [
 
 /// The audit of one page of a journey (the checks of `audit_pages` but the heading and the status, which the
 /// journey checks itself), recorded under `step`.
-async fn audit_page(browser: &Browser, findings: &mut Findings, step: &str) {
+pub async fn audit_page(browser: &Browser, findings: &mut Findings, step: &str) {
     let page = format!("{step} ({})", if browser.scripts == Scripts::Enabled { "scripts" } else { "no scripts" });
     let url = findings.record(&page, browser.client.current_url().await.map_err(Into::into));
     let log = findings.record(&page, browser.network().await);
@@ -40,7 +40,7 @@ async fn audit_page(browser: &Browser, findings: &mut Findings, step: &str) {
 }
 
 /// Opens `path` with the network log cleared, so that the next `audit_page` sees this visit's requests.
-async fn go(browser: &Browser, path: &str) -> Res<()> {
+pub async fn go(browser: &Browser, path: &str) -> Res<()> {
     browser.network().await?;
     browser.client.goto(&browser.url(path)).await?;
     Ok(())
@@ -176,6 +176,7 @@ pub async fn all(browser: &Browser) -> Findings {
         ("emergency self-check", emergency_shows_crisis_help_first(browser).await),
         ("TRD self-check to the finder", trd_result_leads_to_the_finder(browser).await),
         ("ZIP search, clinic page, report", zip_search_detail_and_report(browser).await),
+        ("portal treatment day", crate::portal_journey::treatment_day(browser).await),
     ] {
         if let Some(found) = findings.record(name, outcome) {
             findings.0.extend(found.0);

@@ -14,6 +14,7 @@ mod harness;
 mod journey;
 mod journeys;
 mod network;
+mod portal_journey;
 
 use audit::Findings;
 use harness::{Browser, Res, Scripts};

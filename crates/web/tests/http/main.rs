@@ -17,6 +17,7 @@ mod ops;
 mod pages;
 mod patients;
 mod portal_auth;
+mod portal_care;
 mod portal_pages;
 mod portal_support;
 mod privacy;

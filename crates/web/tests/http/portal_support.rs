@@ -23,6 +23,7 @@ pub struct Portal {
     pub store: Store,
     pub clock: ManualClock,
     _dir: Option<tempfile::TempDir>,
+    _pg: Option<crate::session_workflow::PgDb>,
 }
 
 /// One Argon2id hash for every test account: hashing is slow in debug builds, and the salt is not what is tested.
@@ -53,6 +54,30 @@ impl Portal {
         Portal::over(store, clock, Some(dir)).await
     }
 
+    /// The same fixture over a throw-away PostgreSQL database; `None` when PostgreSQL is not configured (never
+    /// under `CI=true`).
+    pub async fn postgres() -> Option<Portal> {
+        use sqlx::Connection;
+        let env = crate::session_workflow::PG_ENV;
+        let Ok(admin_url) = std::env::var(env) else {
+            assert!(std::env::var("CI").as_deref() != Ok("true"), "{env} is unset under CI=true");
+            return None;
+        };
+        let name = format!("ketapath_portal_{}", uuid::Uuid::now_v7().simple());
+        let mut conn = sqlx::PgConnection::connect(&admin_url).await.expect("connect");
+        sqlx::raw_sql(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.expect("create database");
+        conn.close().await.ok();
+        let pg = crate::session_workflow::PgDb { admin_url: admin_url.clone(), name: name.clone() };
+        let (prefix, _) = admin_url.rsplit_once('/').expect("a database in the URL");
+        let url = ketapath_store::DatabaseUrl::Postgres { url: format!("{prefix}/{name}") };
+        let clock = ManualClock::new(datetime!(2026-11-27 09:00 UTC));
+        let options = StoreOptions { clock: Arc::new(clock.clone()), ..StoreOptions::default() };
+        let store = Store::open_with(&url, OpenMode::MustExist, options).await.expect("open");
+        let mut portal = Portal::over(store, clock, None).await;
+        portal._pg = Some(pg);
+        Some(portal)
+    }
+
     pub async fn over(store: Store, clock: ManualClock, dir: Option<tempfile::TempDir>) -> Portal {
         store.migrate().await.expect("migrate");
         store
@@ -63,7 +88,7 @@ impl Portal {
             .await
             .expect("clinics");
         let app = app_over(&store, WebConfig::default()).await;
-        Portal { app, store, clock, _dir: dir }
+        Portal { app, store, clock, _dir: dir, _pg: None }
     }
 
     /// A staff account with [`PASSWORD`].

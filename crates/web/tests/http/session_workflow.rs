@@ -23,13 +23,13 @@ use time::{Duration, OffsetDateTime};
 
 use crate::support::*;
 
-const PG_ENV: &str = "KETAPATH_TEST_POSTGRES_URL";
+pub(crate) const PG_ENV: &str = "KETAPATH_TEST_POSTGRES_URL";
 const T0: OffsetDateTime = datetime!(2026-11-27 09:00 UTC);
 
 /// A throw-away PostgreSQL database, dropped (with FORCE) with this value.
-struct PgDb {
-    admin_url: String,
-    name: String,
+pub(crate) struct PgDb {
+    pub(crate) admin_url: String,
+    pub(crate) name: String,
 }
 
 impl Drop for PgDb {
@@ -329,7 +329,12 @@ async fn workflow(backend: Backend) {
         ["adverse_effects.sedation", "adverse_effects.dissociation", "adverse_effects.respiratory_depression"]
     );
     let pdf = f.call(Method::GET, &url("/rems-form?format=pdf"), Some(&nurse), None).await;
-    assert_error(&pdf, StatusCode::NOT_ACCEPTABLE, "not_acceptable");
+    assert_eq!(pdf.status, StatusCode::OK);
+    assert_eq!(pdf.header("content-type"), Some("application/pdf"));
+    assert_eq!(pdf.header("cache-control"), Some("no-store"));
+    assert!(pdf.body.starts_with(b"%PDF-"), "a PDF document");
+    let xml = f.call(Method::GET, &url("/rems-form?format=xml"), Some(&nurse), None).await;
+    assert_error(&xml, StatusCode::NOT_ACCEPTABLE, "not_acceptable");
 
     // On the dashboard with seven days left.
     let due = f.ok(Method::GET, "/api/v1/rems-forms/due", &nurse, None, StatusCode::OK).await;

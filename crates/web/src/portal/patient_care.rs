@@ -1,0 +1,124 @@
+//! The treatment part of the portal's patient page: the intake summary (TRD status, Maudsley staging,
+//! contraindications and cautions with their rule ids) and the outcomes per instrument (baseline, latest, change,
+//! response, remission, time to response, rule) with one inline SVG chart each, the sessions' doses marked.
+//! Everything comes from the stored intake document and `crate::treatment::outcomes`, as in the JSON API.
+
+use ketapath_clinical::outcomes::{OutcomeConfig, definition};
+use ketapath_store::ClinicScope;
+use ketapath_store::domain::{Assessment, PatientId};
+use serde_json::Value;
+use time::OffsetDateTime;
+
+use crate::charts::{OutcomeChart, outcome_svg};
+use crate::treatment::TreatmentResult;
+use crate::treatment::outcomes::outcomes;
+
+/// What the intake says, as the page shows it.
+#[derive(Debug, Clone, Default)]
+pub struct IntakeSummary {
+    pub trd: String,
+    pub maudsley: String,
+    /// `label (code, rule)` of each contraindication.
+    pub contraindications: Vec<String>,
+    pub cautions: Vec<String>,
+}
+
+/// One instrument's outcome row.
+#[derive(Debug, Clone)]
+pub struct OutcomeRow {
+    pub instrument: String,
+    pub baseline: u16,
+    pub latest: u16,
+    pub change: String,
+    pub response: &'static str,
+    pub remission: &'static str,
+    pub time_to_response: String,
+    pub rule: String,
+    /// The chart, an `<svg>` element made by [`outcome_svg`] (which escapes every text it prints).
+    pub svg: String,
+}
+
+/// The treatment part of the patient page.
+#[derive(Debug, Clone, Default)]
+pub struct CareSummary {
+    pub intake: Option<IntakeSummary>,
+    pub outcomes: Vec<OutcomeRow>,
+}
+
+fn conditions(document: &Value, kind: &str) -> Vec<String> {
+    document
+        .pointer(&format!("/computed/{kind}"))
+        .and_then(Value::as_array)
+        .map(|list| {
+            list.iter()
+                .map(|c| {
+                    let text = |k: &str| c.get(k).and_then(Value::as_str).unwrap_or_default().to_owned();
+                    let rule = c.get("rule").map(|r| match (r.get("id"), r.get("version")) {
+                        (Some(id), Some(version)) => format!("{}@{version}", id.as_str().unwrap_or_default()),
+                        _ => r.to_string(),
+                    });
+                    format!("{} ({}, rule {})", text("label"), text("code"), rule.unwrap_or_default())
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn intake_summary(document: &Value) -> IntakeSummary {
+    let maudsley = match document.pointer("/computed/maudsley").filter(|m| !m.is_null()) {
+        Some(m) => format!(
+            "{} points, {}",
+            m.get("total").map(ToString::to_string).unwrap_or_default(),
+            m.get("band").and_then(Value::as_str).unwrap_or_default().replace('_', " ")
+        ),
+        None => "not staged (needs the episode length, the severity and a failed trial)".to_owned(),
+    };
+    IntakeSummary {
+        trd: document.pointer("/computed/trd/trd").and_then(Value::as_str).unwrap_or("not assessed").replace('_', " "),
+        maudsley,
+        contraindications: conditions(document, "contraindications"),
+        cautions: conditions(document, "cautions"),
+    }
+}
+
+/// The treatment part of `patient`'s page; `doses` are the times of the patient's doses, marked on the charts.
+pub async fn summary(
+    scope: &ClinicScope,
+    patient: PatientId,
+    assessments: &[Assessment],
+    doses: &[OffsetDateTime],
+) -> TreatmentResult<CareSummary> {
+    let intake = scope.intake(patient).await?.map(|i| intake_summary(&i.document));
+    let config = OutcomeConfig::default();
+    let rows = outcomes(scope, patient)
+        .await?
+        .into_iter()
+        .map(|o| {
+            let points: Vec<(OffsetDateTime, u16)> = assessments
+                .iter()
+                .filter(|a| a.instrument == o.instrument)
+                .map(|a| (a.administered_at, u16::try_from(a.total).unwrap_or(u16::MAX)))
+                .collect();
+            let rules = definition(o.instrument, &config).ok();
+            let svg = outcome_svg(&OutcomeChart {
+                id: o.instrument.code(),
+                instrument: o.instrument,
+                points: &points,
+                sessions: doses,
+                definition: rules.as_ref(),
+            });
+            OutcomeRow {
+                instrument: o.instrument.code().to_uppercase(),
+                baseline: o.baseline,
+                latest: o.latest,
+                change: o.change_pct.map(|c| format!("{c:+.0} %")).unwrap_or_default(),
+                response: if o.response { "yes" } else { "no" },
+                remission: if o.remission { "yes" } else { "no" },
+                time_to_response: o.time_to_response_hours.map(|h| format!("{h:.0} h")).unwrap_or_default(),
+                rule: o.rule.to_string(),
+                svg,
+            }
+        })
+        .collect();
+    Ok(CareSummary { intake, outcomes: rows })
+}

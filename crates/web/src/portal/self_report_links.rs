@@ -1,0 +1,62 @@
+//! `POST /portal/patients/{id}/self-report-links`: creates a PHQ-9 self-report link through the API's own code
+//! (`crate::api::self_report::create_for_portal`) and shows its one-time URL on a page of its own, once: only the
+//! token's hash is stored, so the URL cannot be shown again. The patient page lists the links with their status.
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use ketapath_clinical::InvalidInput;
+use ketapath_store::domain::PatientId;
+
+use super::csrf::PortalForm;
+use super::patients::PATH;
+use super::{Bar, layout, no_access};
+use crate::error::{ApiError, respond};
+use crate::extract::ApiPath;
+use crate::pages::{Layout, render};
+use crate::state::AppState;
+
+#[derive(Template)]
+#[template(path = "portal_link_created.html")]
+struct CreatedPage {
+    layout: Layout,
+    bar: Bar,
+    url: String,
+    expires_at: String,
+    patient_href: String,
+}
+
+/// `POST /portal/patients/{id}/self-report-links` with `expires_in_hours` (blank for the default).
+pub async fn create(State(state): State<AppState>, ApiPath(id): ApiPath<String>, form: PortalForm) -> Response {
+    let demo = state.config.demo;
+    let path = format!("{PATH}/{id}");
+    let scope = match form.staff.scope().await {
+        Ok(Some(scope)) => scope,
+        Ok(None) => return no_access(&form.staff, demo),
+        Err(error) => return respond(&path, demo, error),
+    };
+    let Ok(patient) = PatientId::parse("id", &id) else { return respond(&path, demo, ApiError::NotFound) };
+    let created = async {
+        let hours = match form.fields.get("expires_in_hours").filter(|h| !h.is_empty()) {
+            None => None,
+            Some(h) => {
+                Some(h.parse::<i64>().map_err(|_| InvalidInput::new("expires_in_hours", "must be a whole number"))?)
+            }
+        };
+        crate::api::self_report::create_for_portal(&scope, patient, hours, form.staff.store().now()).await
+    };
+    match created.await {
+        Ok((link, url)) => render(
+            StatusCode::CREATED,
+            &CreatedPage {
+                layout: layout("Self-report link", demo, PATH),
+                bar: Bar::of(&form.staff),
+                url,
+                expires_at: super::sessions::clock(link.expires_at) + " on " + &link.expires_at.date().to_string(),
+                patient_href: path,
+            },
+        ),
+        Err(error) => respond(&path, demo, error),
+    }
+}
