@@ -1,6 +1,7 @@
 //! JSON API handlers under `/api`. Routes are registered from the table in [`crate::routes::api_routes`].
 
 pub mod clinics;
+pub mod consent;
 pub mod courses;
 pub mod instruments;
 pub mod intake;

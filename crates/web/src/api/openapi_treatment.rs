@@ -187,6 +187,23 @@ pub fn paths(staff: Responses, error: ErrorResponse) -> Map<String, Value> {
             "A settings document; missing keys take their defaults; a value outside its allowed range answers 400 naming it.",
             Some("ProtocolSettingsRequest"), with(ok("200", "The settings", "ProtocolSettings"), json!({"400": bad}))),
     }));
+    p.insert("/api/v1/patients/{id}/research-consent".into(), json!({
+        "get": with_id(op("getResearchConsent", "A patient's research consent: the decision in force and its history", "", None,
+            with(ok("200", "The consent", "ResearchConsent"), json!({"404": not_found("patient")})))),
+        "put": with_id(op("putResearchConsent", "Record a patient's research consent (given or withdrawn)",
+            "A withdrawal takes the patient out of every later research export and statistic. `date` defaults to today and may not be in the future.",
+            Some("ResearchConsentRequest"), with(ok("200", "The consent", "ResearchConsent"), json!({"400": bad, "404": not_found("patient")})))),
+    }));
+    p.insert(
+        "/api/v1/clinic/outcome-publication".into(),
+        json!({
+            "get": op("getOutcomePublication", "Whether the directory shows the clinic's outcome rates", "", None,
+                staff(ok("200", "The choice", "OutcomePublication"))),
+            "put": op("putOutcomePublication", "Opt the clinic in or out of showing its outcome rates (clinic admins)",
+                "Rates are shown only where at least 11 patients stand behind a figure; other roles answer 403.",
+                Some("OutcomePublication"), with(ok("200", "The choice", "OutcomePublication"), json!({"400": bad}))),
+        }),
+    );
     p
 }
 
@@ -200,6 +217,25 @@ pub fn schemas() -> Map<String, Value> {
     let at = json!({"type": ["string", "null"], "format": "date-time", "description": "RFC 3339; default now; not in the future"});
     let reason = json!({"type": ["string", "null"], "description": "Prescribers only: the reason to pass a gate"});
     let mut s = Map::new();
+    s.insert("ResearchConsentRequest".into(), json!({"type": "object", "required": ["status"], "additionalProperties": false,
+        "properties": {"status": {"type": "string", "enum": ["given", "withdrawn"]},
+            "date": {"type": ["string", "null"], "format": "date", "description": "Default today; not in the future"}}}));
+    s.insert(
+        "ResearchConsent".into(),
+        object(
+            &["status", "history"],
+            json!({
+        "status": {"type": "string", "enum": ["given", "withdrawn", "none"]},
+        "history": {"type": "array", "items": object(&["status", "date", "recorded_at"], json!({
+            "status": {"type": "string", "enum": ["given", "withdrawn"]}, "date": {"type": "string", "format": "date"},
+            "recorded_at": {"type": "string", "format": "date-time"}, "recorded_by": {"type": ["string", "null"]}}))}}),
+        ),
+    );
+    s.insert(
+        "OutcomePublication".into(),
+        json!({"type": "object", "required": ["publish"], "additionalProperties": false,
+        "properties": {"publish": {"type": "boolean"}}}),
+    );
     let text = json!({"type": ["string", "null"], "maxLength": 100});
     s.insert("IntakeRequest".into(), json!({"type": "object", "additionalProperties": false, "properties": {
         "demographics": {"type": ["object", "null"], "additionalProperties": false, "properties": {

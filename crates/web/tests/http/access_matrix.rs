@@ -34,6 +34,8 @@ enum Access {
     PrescriberRecord,
     /// The caller's clinic's configuration, changed by clinic admins and prescribers only (nurses 403).
     AdminOrPrescriber,
+    /// The caller's clinic's public face (outcome publication), changed by clinic admins only.
+    ClinicAdmin,
     /// The cross-clinic research export: researchers only; every other staff role 403.
     Researcher,
     /// A portal page behind the session cookie: anonymous browsers are sent to the sign-in page (303), the roles
@@ -66,6 +68,7 @@ const fn row(method: &'static str, path: &'static str, access: Access, ok: u16, 
     Row { method, path, access, ok, body }
 }
 
+const CONSENT: &str = r#"{"status": "given", "date": "2026-11-01"}"#;
 const PATIENT: &str = r#"{"given_name": "Matrix", "family_name": "Example", "birth_date": "1980-04-01"}"#;
 const ASSESSMENT: &str = r#"{"instrument": "phq9", "items": [1,2,3,1,2,0,1,2,1], "context": "baseline"}"#;
 const SCREENING: &str = r#"{"phq9": [0,1,2,3,0,1,2,1,0]}"#;
@@ -100,6 +103,10 @@ const MATRIX: &[Row] = &[
     row("GET", "/api/v1/patients/{id}/assessments", Access::ClinicRecord, 200, None),
     row("PUT", "/api/v1/patients/{id}/intake", Access::ClinicRecord, 200, Some(INTAKE)),
     row("GET", "/api/v1/patients/{id}/intake", Access::ClinicRecord, 200, None),
+    row("GET", "/api/v1/patients/{id}/research-consent", Access::ClinicRecord, 200, None),
+    row("PUT", "/api/v1/patients/{id}/research-consent", Access::ClinicRecord, 200, Some(CONSENT)),
+    row("GET", "/api/v1/clinic/outcome-publication", Access::ClinicCollection, 200, None),
+    row("PUT", "/api/v1/clinic/outcome-publication", Access::ClinicAdmin, 200, Some(r#"{"publish": false}"#)),
     row("POST", "/api/v1/patients/{id}/courses", Access::ClinicRecord, 201, Some(COURSE)),
     row("GET", "/api/v1/patients/{id}/courses", Access::ClinicRecord, 200, None),
     row("PUT", "/api/v1/courses/{id}/schedule", Access::PrescriberRecord, 200, Some(SCHEDULE)),
@@ -194,6 +201,7 @@ fn expected(row: &Row, role: Option<Role>, target: Target) -> u16 {
         (Access::Researcher, Some(_)) => 403,
         (Access::PrescriberRecord, Some(Role::ClinicAdmin | Role::Nurse)) => 403,
         (Access::AdminOrPrescriber, Some(Role::Nurse)) => 403,
+        (Access::ClinicAdmin, Some(Role::Prescriber | Role::Nurse)) => 403,
         (_, Some(Role::PlatformAdmin | Role::Researcher)) => 403,
         (Access::ClinicRecord | Access::PrescriberRecord | Access::PortalRecord, Some(_))
             if target == Target::Other =>

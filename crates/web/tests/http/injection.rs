@@ -62,6 +62,8 @@ fn valid_body(path: &str) -> (Value, Option<u16>) {
         "/api/v1/sessions/{id}/rems-form/submit" => {
             return (json!({"form": {"hcp": {"phone": "212-555-0100"}}}), Some(422));
         }
+        "/api/v1/patients/{id}/research-consent" => json!({"status": "withdrawn", "date": "2026-11-01"}),
+        "/api/v1/clinic/outcome-publication" => json!({"publish": true}),
         "/api/v1/clinic/protocol-settings" => {
             json!({"bp_gate": {"esketamine_nasal": {"systolic_max": 140, "diastolic_max": 90}}})
         }
@@ -77,7 +79,8 @@ fn valid_body(path: &str) -> (Value, Option<u16>) {
 
 /// Routes whose valid body has no string the schema declares (numbers, an empty schedule, the REMS form whose
 /// sections the schema leaves as a free object): the valid body is still sent and must be accepted.
-const NO_STRING_FIELD: [&str; 4] = [
+const NO_STRING_FIELD: [&str; 5] = [
+    "/api/v1/clinic/outcome-publication",
     "/api/v1/instruments/{instrument}/score",
     "/api/v1/courses/{id}/schedule",
     "/api/v1/clinic/protocol-settings",
@@ -131,6 +134,7 @@ async fn injection_campaign(world: World) {
     let app = world.app().await;
     let nurse = world.secret(Some(Role::Nurse));
     let prescriber = world.secret(Some(Role::Prescriber));
+    let clinic_admin = world.secret(Some(Role::ClinicAdmin));
     let doc = send(&app, get("/api/openapi.json")).await.json();
     let mut tried = 0;
     let mut routes = 0;
@@ -143,7 +147,13 @@ async fn injection_campaign(world: World) {
     for (path, method, schema) in operations {
         routes += 1;
         let (base, gate) = valid_body(path);
-        let token = if PRESCRIBER.contains(&path.as_str()) { &prescriber } else { &nurse };
+        let token = if PRESCRIBER.contains(&path.as_str()) {
+            &prescriber
+        } else if path == "/api/v1/clinic/outcome-publication" {
+            &clinic_admin
+        } else {
+            &nurse
+        };
         let id = if path.starts_with("/api/v1/courses/") {
             &world.own.course
         } else if path == "/api/v1/sessions/{id}/dose" {

@@ -202,3 +202,62 @@ async fn a_clinic_sees_its_own_figures_unsuppressed() {
     assert_eq!(f.get("/api/v1/clinic/registry", Some(&researcher)).await.status, StatusCode::FORBIDDEN);
     assert_eq!(f.get("/api/v1/clinic/registry", None).await.status, StatusCode::UNAUTHORIZED);
 }
+
+impl Fixture {
+    async fn put(&self, uri: &str, token: &str, body: &str) -> Reply {
+        let request = Request::builder()
+            .method("PUT")
+            .uri(uri)
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body.to_owned()))
+            .unwrap();
+        send(&self.app, request).await
+    }
+}
+
+#[tokio::test]
+async fn consent_and_outcome_publication_are_recorded_through_the_api() {
+    let f = Fixture::new().await;
+    let (_, admin) = user(&f.store, "admin@quiet.example", Role::ClinicAdmin, Some("quiet")).await;
+    let (_, nurse) = user(&f.store, "nurse@quiet.example", Role::Nurse, Some("quiet")).await;
+    let (_, elsewhere) = user(&f.store, "nurse@rare.example", Role::Nurse, Some("rare")).await;
+
+    // Publication: clinic admins only.
+    let publication = "/api/v1/clinic/outcome-publication";
+    assert_error(&f.put(publication, &nurse, r#"{"publish": true}"#).await, StatusCode::FORBIDDEN, "forbidden");
+    assert_eq!(f.get(publication, Some(&nurse)).await.json()["publish"], false);
+    let reply = f.put(publication, &admin, r#"{"publish": true}"#).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(f.get(publication, Some(&nurse)).await.json()["publish"], true);
+    assert_error(&f.put(publication, &admin, "{}").await, StatusCode::BAD_REQUEST, "invalid_input");
+
+    // Consent: given, then withdrawn; the history keeps both and the decision in force is the latest.
+    let request = Request::builder()
+        .method("POST")
+        .uri("/api/v1/patients")
+        .header(header::AUTHORIZATION, format!("Bearer {nurse}"))
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(r#"{"given_name":"Ann","family_name":"Example","birth_date":"1980-02-01"}"#))
+        .unwrap();
+    let patient = send(&f.app, request).await.json()["id"].as_str().unwrap().to_owned();
+    let consent = format!("/api/v1/patients/{patient}/research-consent");
+    assert_eq!(f.get(&consent, Some(&nurse)).await.json()["status"], "none");
+    let given = f.put(&consent, &nurse, r#"{"status": "given", "date": "2026-10-01"}"#).await;
+    assert_eq!(given.status, StatusCode::OK);
+    assert_eq!(given.json()["status"], "given");
+    let withdrawn = f.put(&consent, &nurse, r#"{"status": "withdrawn"}"#).await.json();
+    assert_eq!(withdrawn["status"], "withdrawn");
+    assert_eq!(withdrawn["history"].as_array().unwrap().len(), 2);
+    assert_eq!(withdrawn["history"][0]["date"], "2026-10-01");
+
+    let bad = f.put(&consent, &nurse, r#"{"status": "maybe"}"#).await;
+    assert_error(&bad, StatusCode::BAD_REQUEST, "invalid_input");
+    assert_eq!(bad.json()["error"]["field"], "status");
+    let future = f.put(&consent, &nurse, r#"{"status": "given", "date": "2999-01-01"}"#).await;
+    assert_eq!(future.json()["error"]["field"], "date");
+    // Another clinic's staff: the same 404 as a patient that does not exist, and nothing recorded.
+    assert_error(&f.put(&consent, &elsewhere, r#"{"status": "given"}"#).await, StatusCode::NOT_FOUND, "not_found");
+    assert_eq!(f.get(&consent, Some(&nurse)).await.json()["history"].as_array().unwrap().len(), 2);
+    assert!(f.store.verify().await.unwrap().is_ok());
+}

@@ -1,0 +1,113 @@
+//! Research consent and outcome publication, the two choices that decide what leaves a clinic (issue 7):
+//! `GET`/`PUT /api/v1/patients/{id}/research-consent` (a patient's decision, kept as a history; a withdrawal removes
+//! the patient from the next export) and `GET`/`PUT /api/v1/clinic/outcome-publication` (whether the directory shows
+//! the clinic's response and remission rates; clinic admins only, which the store enforces).
+
+use axum::response::Response;
+use ketapath_clinical::InvalidInput;
+use ketapath_research::ConsentStatus;
+use ketapath_store::domain::ConsentRecord;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::courses::date;
+use super::patients::patient_id;
+use super::{private_json, rfc3339};
+use crate::auth::ClinicStaff;
+use crate::error::ApiError;
+use crate::extract::{ApiJson, ApiPath};
+
+/// The body of `PUT /api/v1/patients/{id}/research-consent` as sent.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConsentRequest {
+    #[serde(default)]
+    status: Option<String>,
+    /// The day the patient decided (defaults to today); never in the future.
+    #[serde(default)]
+    date: Option<String>,
+}
+
+fn status(raw: Option<&str>) -> Result<ConsentStatus, InvalidInput> {
+    match raw.map(str::trim) {
+        Some("given") => Ok(ConsentStatus::Given),
+        Some("withdrawn") => Ok(ConsentStatus::Withdrawn),
+        Some(_) => Err(InvalidInput::new("status", "must be given or withdrawn")),
+        None => Err(InvalidInput::new("status", "is required")),
+    }
+}
+
+fn status_code(status: ConsentStatus) -> &'static str {
+    match status {
+        ConsentStatus::Given => "given",
+        ConsentStatus::Withdrawn => "withdrawn",
+    }
+}
+
+/// The consent document: the decision in force (the latest record) and the history, oldest first.
+fn consent_doc(history: &[ConsentRecord]) -> Result<Value, ApiError> {
+    let records = history
+        .iter()
+        .map(|r| {
+            Ok(json!({
+                "status": status_code(r.status),
+                "date": r.decided_on.to_string(),
+                "recorded_at": rfc3339(r.recorded_at)?,
+                "recorded_by": r.recorded_by,
+            }))
+        })
+        .collect::<Result<Vec<_>, ApiError>>()?;
+    let current = history.last().map(|r| status_code(r.status));
+    Ok(json!({ "status": current.unwrap_or("none"), "history": records }))
+}
+
+/// `GET /api/v1/patients/{id}/research-consent`.
+pub async fn get(staff: ClinicStaff, ApiPath(id): ApiPath<String>) -> Result<Response, ApiError> {
+    let history = staff.scope.research_consents(patient_id(&id)?).await?;
+    Ok(private_json(&consent_doc(&history)?))
+}
+
+/// `PUT /api/v1/patients/{id}/research-consent`: records a decision; answers the updated document.
+pub async fn put(
+    staff: ClinicStaff,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(request): ApiJson<ConsentRequest>,
+) -> Result<Response, ApiError> {
+    let patient = patient_id(&id)?;
+    let status = status(request.status.as_deref())?;
+    let today = staff.store.now().date();
+    let decided_on = match request.date.as_deref() {
+        Some(raw) => date("date", raw)?,
+        None => today,
+    };
+    if decided_on > today {
+        return Err(InvalidInput::new("date", "must not be in the future").into());
+    }
+    staff.scope.record_research_consent(patient, status, decided_on).await?;
+    let history = staff.scope.research_consents(patient).await?;
+    Ok(private_json(&consent_doc(&history)?))
+}
+
+/// The body of `PUT /api/v1/clinic/outcome-publication` as sent.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublicationRequest {
+    #[serde(default)]
+    publish: Option<bool>,
+}
+
+/// `GET /api/v1/clinic/outcome-publication`.
+pub async fn get_publication(staff: ClinicStaff) -> Result<Response, ApiError> {
+    Ok(private_json(&json!({ "publish": staff.scope.publishes_outcomes().await? })))
+}
+
+/// `PUT /api/v1/clinic/outcome-publication`: opts the clinic in or out of showing its outcome rates in the
+/// directory (still only where at least 11 patients stand behind a figure). Clinic admins only (403 otherwise).
+pub async fn put_publication(
+    staff: ClinicStaff,
+    ApiJson(request): ApiJson<PublicationRequest>,
+) -> Result<Response, ApiError> {
+    let publish = request.publish.ok_or_else(|| InvalidInput::new("publish", "is required (true or false)"))?;
+    let saved = staff.scope.set_publish_outcomes(publish).await?;
+    Ok(private_json(&json!({ "publish": saved.publish })))
+}
