@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Load campaign (issue 8): `ketapath serve --demo` on loopback, a staff token, then the campaign client
 # (crates/web/examples/campaign_load.rs) at 64 and 256 keep-alive connections for a bounded time against clinic
-# search, the self-check POST, FHIR Location?near= and portal writes (assessments). Every answer must be 2xx; p99 is
+# search, the self-check POST, FHIR Location?near= and portal writes (assessments, observations during sessions). Every answer must be 2xx; p99 is
 # reported; afterwards every acknowledged write is read back, and `ketapath audit verify` must pass.
 #
 # With --servers 2 (PostgreSQL only) two servers share the database: every flow runs against both at once, each
@@ -31,7 +31,7 @@ done
 if [ "$short" = 1 ]; then profile=debug conns_list="64" seconds="${seconds:-3}"; build=()
 elif [ "$debug" = 1 ]; then profile=debug conns_list="64 256" seconds="${seconds:-15}"; build=()
 else profile=release conns_list="64 256" seconds="${seconds:-15}"; build=(--release); fi
-flows="search screening fhir_near assessment"
+flows="search screening fhir_near assessment observation"
 case "$servers" in
   1) ;;
   2) [ "$backend" = postgres ] || { echo "--servers 2 needs --backend postgres (SQLite is one process's file)" >&2; exit 2; } ;;

@@ -8,7 +8,7 @@
 //! campaign_load readback --addr 127.0.0.1:8080 --token T --ids FILE
 //! ```
 //!
-//! Flows are one table ([`FLOWS`]); a new portal write (sessions, observations) is a new entry there.
+//! Flows are one table ([`FLOWS`]); a new portal write is a new entry there.
 #![allow(clippy::print_stdout, clippy::print_stderr)] // A command-line tool reports on stdout and stderr.
 
 use std::collections::BTreeMap;
@@ -38,6 +38,7 @@ struct Flow {
 struct Conn {
     n: u64,
     patient: Option<String>,
+    session: Option<String>,
 }
 
 const PATIENT: &str = r#"{"given_name": "Load", "family_name": "Campaign", "birth_date": "1980-04-01"}"#;
@@ -73,9 +74,7 @@ const FLOWS: &[Flow] = &[
         step: |c| (Method::GET, format!("/fhir/r4/Location?near={}&_count=10", POINTS[(c.n % 4) as usize]), None),
     },
     Flow {
-        // The portal write today: an assessment on the connection's own patient (created by its first request).
-        // After the session routes are merged, add `observation` here: a session per connection, then
-        // `POST /api/v1/sessions/{id}/observations`.
+        // A portal write outside sessions: an assessment on the connection's own patient (created first).
         name: "assessment",
         needs_token: true,
         step: |c| match &c.patient {
@@ -84,6 +83,25 @@ const FLOWS: &[Flow] = &[
                 let items = format!("[{},1,2,1,2,0,1,2,1]", c.n % 4);
                 let body = format!(r#"{{"instrument": "phq9", "items": {items}, "context": "pre_session"}}"#);
                 (Method::POST, format!("/api/v1/patients/{p}/assessments"), Some(body))
+            }
+        },
+    },
+    Flow {
+        // The portal write of a treatment day: observations during a session (blood pressure, heart rate, SpO2),
+        // each connection on its own patient and session, created by its first two requests.
+        name: "observation",
+        needs_token: true,
+        step: |c| match (&c.patient, &c.session) {
+            (None, _) => (Method::POST, "/api/v1/patients".to_owned(), Some(PATIENT.to_owned())),
+            (Some(p), None) => (
+                Method::POST,
+                format!("/api/v1/patients/{p}/sessions"),
+                Some(r#"{"modality": "esketamine_nasal"}"#.to_owned()),
+            ),
+            (Some(_), Some(s)) => {
+                let body =
+                    format!(r#"{{"systolic": {}, "diastolic": 80, "heart_rate": 72, "spo2": 98}}"#, 118 + c.n % 20);
+                (Method::POST, format!("/api/v1/sessions/{s}/observations"), Some(body))
             }
         },
     },
@@ -151,7 +169,8 @@ struct Outcome {
     latencies_us: Vec<u32>,
     statuses: BTreeMap<u16, u64>,
     errors: u64,
-    /// Acknowledged writes: `patient <id>` and `assessment <patient> <id>` lines.
+    /// Acknowledged writes: `patient <id>`, `assessment <patient> <id>`, `session <patient> <id>` and
+    /// `observation <session> <id>` lines.
     acknowledged: Vec<String>,
     sample_failure: Option<String>,
 }
@@ -169,13 +188,20 @@ async fn connection(client: HttpClient, args: Arc<Args>, flow: &'static Flow, de
             Ok((status, body)) => {
                 *out.statuses.entry(status.as_u16()).or_default() += 1;
                 if status == StatusCode::CREATED {
-                    let id = serde_json::from_slice::<Value>(&body)
-                        .ok()
-                        .and_then(|doc| doc["id"].as_str().map(str::to_owned))
-                        .unwrap_or_default();
-                    match &conn.patient {
-                        Some(p) if path.ends_with("/assessments") => {
+                    let doc = serde_json::from_slice::<Value>(&body).unwrap_or_default();
+                    let id = doc["id"].as_str().unwrap_or_default().to_owned();
+                    match (&conn.patient, &conn.session) {
+                        (Some(p), _) if path.ends_with("/assessments") => {
                             out.acknowledged.push(format!("assessment {p} {id}"))
+                        }
+                        (Some(p), None) if path.ends_with("/sessions") => {
+                            out.acknowledged.push(format!("session {p} {id}"));
+                            conn.session = Some(id);
+                        }
+                        (_, Some(s)) if path.ends_with("/observations") => {
+                            for id in doc["ids"].as_array().into_iter().flatten().filter_map(Value::as_str) {
+                                out.acknowledged.push(format!("observation {s} {id}"));
+                            }
                         }
                         _ if path == "/api/v1/patients" => {
                             out.acknowledged.push(format!("patient {id}"));
@@ -271,6 +297,7 @@ async fn readback(args: Args) -> Result<bool, String> {
     let path = args.ids.as_deref().ok_or("readback needs --ids FILE")?;
     let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
     let mut patients: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut sessions: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for line in text.lines() {
         let parts: Vec<&str> = line.split(' ').collect();
         match parts.as_slice() {
@@ -278,6 +305,11 @@ async fn readback(args: Args) -> Result<bool, String> {
                 patients.entry((*id).to_owned()).or_default();
             }
             ["assessment", patient, id] => patients.entry((*patient).to_owned()).or_default().push((*id).to_owned()),
+            ["session", patient, id] => {
+                patients.entry((*patient).to_owned()).or_default();
+                sessions.entry((*id).to_owned()).or_default();
+            }
+            ["observation", session, id] => sessions.entry((*session).to_owned()).or_default().push((*id).to_owned()),
             _ => return Err(format!("{path}: unreadable line {line:?}")),
         }
     }
@@ -300,6 +332,27 @@ async fn readback(args: Args) -> Result<bool, String> {
             checked += 1;
             if !stored.contains(&id.as_str()) {
                 lost.push(format!("assessment {id} of patient {patient}"));
+            }
+        }
+    }
+    // Each session answers 200 and lists every acknowledged observation.
+    for (session, ids) in &sessions {
+        let uri = format!("/api/v1/sessions/{session}");
+        let (status, body) = send(&http, request(&args.addr, args.token.as_deref(), Method::GET, &uri, None)).await?;
+        if status != StatusCode::OK {
+            lost.push(format!("session {session}: {status}"));
+            continue;
+        }
+        checked += 1;
+        let doc: Value = serde_json::from_slice(&body).map_err(|e| e.to_string())?;
+        let stored: Vec<&str> = doc["observations"]
+            .as_array()
+            .map(|a| a.iter().filter_map(|x| x["id"].as_str()).collect())
+            .unwrap_or_default();
+        for id in ids {
+            checked += 1;
+            if !stored.contains(&id.as_str()) {
+                lost.push(format!("observation {id} of session {session}"));
             }
         }
     }
