@@ -22,6 +22,7 @@ c-1,Midtown Ketamine,1 W 34th St,New York,NY,10001,40.7484,-73.9857,212-555-0101
 const WRITERS: usize = 6;
 const PATIENT: &str = r#"{"given_name": "Crash", "family_name": "Campaign", "birth_date": "1980-04-01"}"#;
 const ASSESSMENT: &str = r#"{"instrument": "phq9", "items": [1,2,3,1,2,0,1,2,1], "context": "pre_session"}"#;
+const SESSION: &str = r#"{"modality": "esketamine_nasal"}"#;
 
 fn phase() -> Duration {
     let seconds = std::env::var("KETAPATH_CRASH_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(2.0);
@@ -142,11 +143,13 @@ struct Tally {
     patients: Vec<String>,
     /// (patient id, assessment id)
     assessments: Vec<(String, String)>,
+    /// Treatment sessions started (a session row, and a course planned with the first).
+    sessions: Vec<String>,
     statuses: std::collections::BTreeMap<u16, usize>,
 }
 
-/// `WRITERS` threads, each with its own patient, writing an assessment per request (and a new patient every tenth
-/// request) until `stop` is set. The port is read on every request, so a restarted server is found again.
+/// `WRITERS` threads, each with its own patient, writing an assessment per request (a treatment session every
+/// fifth request, and a new patient every tenth) until `stop` is set. The port is read on every request, so a restarted server is found again.
 fn spawn_writers(
     port: Arc<Mutex<u16>>,
     token: &str,
@@ -163,6 +166,9 @@ fn spawn_writers(
                     n += 1;
                     let port = *port.lock().unwrap();
                     let (path, body) = match &patient {
+                        Some(p) if n.is_multiple_of(5) && !n.is_multiple_of(10) => {
+                            (format!("/api/v1/patients/{p}/sessions"), SESSION)
+                        }
                         Some(p) if !n.is_multiple_of(10) => (format!("/api/v1/patients/{p}/assessments"), ASSESSMENT),
                         _ => ("/api/v1/patients".to_owned(), PATIENT),
                     };
@@ -172,6 +178,7 @@ fn spawn_writers(
                             let mut t = tally.lock().unwrap();
                             match &patient {
                                 Some(p) if path.ends_with("/assessments") => t.assessments.push((p.clone(), id)),
+                                Some(_) if path.ends_with("/sessions") => t.sessions.push(id),
                                 _ => {
                                     t.patients.push(id.clone());
                                     patient = Some(id);
@@ -192,8 +199,12 @@ fn spawn_writers(
         .collect()
 }
 
-/// Every acknowledged patient answers 200 and every acknowledged assessment is in its patient's list.
+/// Every acknowledged patient and session answers 200 and every acknowledged assessment is in its patient's list.
 fn read_back(port: u16, token: &str, tally: &Tally) {
+    for session in &tally.sessions {
+        let (status, body) = call(port, "GET", &format!("/api/v1/sessions/{session}"), Some(token), None).unwrap();
+        assert_eq!(status, 200, "acknowledged session {session} lost: {body}");
+    }
     for patient in &tally.patients {
         let (status, body) = call(port, "GET", &format!("/api/v1/patients/{patient}"), Some(token), None).unwrap();
         assert_eq!(status, 200, "acknowledged patient {patient} lost: {body}");
@@ -235,12 +246,15 @@ fn sigkill_campaign(dir: &Path, db: &str) {
 
     let tally = tally.lock().unwrap();
     println!(
-        "{db}: {} patients and {} assessments acknowledged ({acknowledged_before} before the kill); answers {:?}",
+        "{db}: {} patients, {} sessions and {} assessments acknowledged ({acknowledged_before} assessments before the \
+         kill); answers {:?}",
         tally.patients.len(),
+        tally.sessions.len(),
         tally.assessments.len(),
         tally.statuses
     );
     assert!(acknowledged_before > 0, "no write was acknowledged before the kill");
+    assert!(!tally.sessions.is_empty(), "no session was acknowledged");
     assert!(tally.assessments.len() > acknowledged_before, "no write was acknowledged after the restart");
     assert!(
         tally.statuses.keys().all(|s| matches!(s, 0 | 201)),
