@@ -182,24 +182,26 @@ async fn seed_schema(store: &Store, prefix: &str, workflow: bool) {
             })
             .await
             .unwrap();
-        let positive = Items::from_values(Instrument::Phq9, &[2, 2, 1, 1, 0, 0, 3, 1, 1]).unwrap();
-        // A database at an older schema version (the migrate-forward test) has no alerts table yet.
-        let has_alerts = store.schema_version().await.unwrap().is_some_and(|v| v >= 6);
-        store
-            .submit_self_report_with_alert(
-                &digest(&format!("link-{prefix}-{n}")),
-                positive,
-                &Origin::test(),
-                datetime!(2026-11-03 18:00 UTC),
-                has_alerts.then(|| NewSelfReportAlert {
-                    level: "urgent".to_owned(),
-                    item9: 1,
-                    total: 11,
-                    message: "Self-report: PHQ-9 item 9 = 1".to_owned(),
-                }),
-            )
-            .await
-            .unwrap();
+        // A self-report stores its assessment with the `self_report` context (schema version 3), so a database
+        // filled at version 1 (the migrate-forward test) gets the link only.
+        if workflow {
+            let positive = Items::from_values(Instrument::Phq9, &[2, 2, 1, 1, 0, 0, 3, 1, 1]).unwrap();
+            store
+                .submit_self_report_with_alert(
+                    &digest(&format!("link-{prefix}-{n}")),
+                    positive,
+                    &Origin::test(),
+                    datetime!(2026-11-03 18:00 UTC),
+                    Some(NewSelfReportAlert {
+                        level: "urgent".to_owned(),
+                        item9: 1,
+                        total: 11,
+                        message: "Self-report: PHQ-9 item 9 = 1".to_owned(),
+                    }),
+                )
+                .await
+                .unwrap();
+        }
         let report = store
             .submit_listing_report(
                 NewListingReport {
