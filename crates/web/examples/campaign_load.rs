@@ -292,6 +292,43 @@ async fn run(args: Args) -> Result<bool, String> {
     Ok(non_2xx == 0 && all.errors == 0)
 }
 
+/// What a read-back found: records checked, and the acknowledged ones missing.
+#[derive(Default)]
+struct ReadBack {
+    checked: usize,
+    lost: Vec<String>,
+}
+
+impl ReadBack {
+    /// Reads `uri` (the record `owner`) and checks that its `list` holds every id in `ids`.
+    async fn check(
+        &mut self,
+        http: &HttpClient,
+        args: &Args,
+        uri: &str,
+        list: &str,
+        owner: &str,
+        ids: &[String],
+    ) -> Result<(), String> {
+        let (status, body) = send(http, request(&args.addr, args.token.as_deref(), Method::GET, uri, None)).await?;
+        if status != StatusCode::OK {
+            self.lost.push(format!("{owner}: {status}"));
+            return Ok(());
+        }
+        self.checked += 1;
+        let doc: Value = serde_json::from_slice(&body).map_err(|e| e.to_string())?;
+        let stored: Vec<&str> =
+            doc[list].as_array().map(|a| a.iter().filter_map(|x| x["id"].as_str()).collect()).unwrap_or_default();
+        for id in ids {
+            self.checked += 1;
+            if !stored.contains(&id.as_str()) {
+                self.lost.push(format!("{list} {id} of {owner}"));
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Reads every acknowledged write back: each patient answers 200 and each assessment is in its patient's list.
 async fn readback(args: Args) -> Result<bool, String> {
     let path = args.ids.as_deref().ok_or("readback needs --ids FILE")?;
@@ -314,48 +351,17 @@ async fn readback(args: Args) -> Result<bool, String> {
         }
     }
     let http = client(16);
-    let (mut checked, mut lost) = (0usize, Vec::new());
+    let mut tally = ReadBack::default();
+    // Each patient answers 200 and lists every acknowledged assessment; each session every observation.
     for (patient, ids) in &patients {
         let uri = format!("/api/v1/patients/{patient}/assessments");
-        let (status, body) = send(&http, request(&args.addr, args.token.as_deref(), Method::GET, &uri, None)).await?;
-        if status != StatusCode::OK {
-            lost.push(format!("patient {patient}: {status}"));
-            continue;
-        }
-        checked += 1;
-        let doc: Value = serde_json::from_slice(&body).map_err(|e| e.to_string())?;
-        let stored: Vec<&str> = doc["assessments"]
-            .as_array()
-            .map(|a| a.iter().filter_map(|x| x["id"].as_str()).collect())
-            .unwrap_or_default();
-        for id in ids {
-            checked += 1;
-            if !stored.contains(&id.as_str()) {
-                lost.push(format!("assessment {id} of patient {patient}"));
-            }
-        }
+        tally.check(&http, &args, &uri, "assessments", &format!("patient {patient}"), ids).await?;
     }
-    // Each session answers 200 and lists every acknowledged observation.
     for (session, ids) in &sessions {
         let uri = format!("/api/v1/sessions/{session}");
-        let (status, body) = send(&http, request(&args.addr, args.token.as_deref(), Method::GET, &uri, None)).await?;
-        if status != StatusCode::OK {
-            lost.push(format!("session {session}: {status}"));
-            continue;
-        }
-        checked += 1;
-        let doc: Value = serde_json::from_slice(&body).map_err(|e| e.to_string())?;
-        let stored: Vec<&str> = doc["observations"]
-            .as_array()
-            .map(|a| a.iter().filter_map(|x| x["id"].as_str()).collect())
-            .unwrap_or_default();
-        for id in ids {
-            checked += 1;
-            if !stored.contains(&id.as_str()) {
-                lost.push(format!("observation {id} of session {session}"));
-            }
-        }
+        tally.check(&http, &args, &uri, "observations", &format!("session {session}"), ids).await?;
     }
+    let ReadBack { checked, lost } = tally;
     println!("{}", serde_json::json!({"read_back": checked, "lost": lost.len()}));
     for item in lost.iter().take(20) {
         eprintln!("lost: {item}");
