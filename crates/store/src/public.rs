@@ -1,6 +1,7 @@
 //! Writes that come from the public without an account: referrals sent from a self-check, listing problem
 //! reports, and self-report submissions through a one-time link. Each is audited with the actor `public` or
-//! `self_report` and the caller's origin.
+//! `self_report` and the caller's origin, except a referral sent from the public self-check, whose audit entry
+//! names the channel (`public web`) and never the sender's address.
 
 use ketapath_clinical::instruments::Items;
 use ketapath_directory::ClinicId;
@@ -46,9 +47,66 @@ async fn require_live_clinic(tx: &mut Tx, clinic: &ClinicId) -> StoreResult<()> 
     if n == 1 { Ok(()) } else { Err(StoreError::NotFound { entity: "clinic" }) }
 }
 
+/// The roles whose active accounts make a clinic one that receives self-check summaries: someone there can sign
+/// in to the portal and read the referral inbox.
+const RECEIVING_ROLES: [Role; 3] = [Role::ClinicAdmin, Role::Prescriber, Role::Nurse];
+
+/// Whether a live clinic has at least one active account of a receiving role.
+async fn receives_summaries(tx: &mut Tx, clinic: &ClinicId) -> StoreResult<bool> {
+    let [a, b, c] = RECEIVING_ROLES.map(Role::code);
+    let (n,): (i64,) = tx
+        .fetch_one(
+            "SELECT COUNT(*) FROM staff_users s JOIN clinics c ON c.id = s.clinic_id WHERE s.clinic_id = $1 \
+             AND s.active = $2 AND s.role IN ($3, $4, $5) AND c.deleted = $6",
+            &args![clinic.as_str(), true, a, b, c, false],
+        )
+        .await?;
+    Ok(n > 0)
+}
+
 impl Store {
+    /// The live clinics that receive self-check summaries through KetaPath: those with at least one active
+    /// account of role clinic admin, prescriber or nurse. In id order; read afresh on every call.
+    pub async fn receiving_clinics(&self) -> StoreResult<Vec<ClinicId>> {
+        let [a, b, c] = RECEIVING_ROLES.map(Role::code);
+        let mut tx = self.begin_read().await?;
+        let rows: Vec<(String,)> = tx
+            .fetch_all(
+                "SELECT DISTINCT s.clinic_id FROM staff_users s JOIN clinics c ON c.id = s.clinic_id \
+                 WHERE s.active = $1 AND s.role IN ($2, $3, $4) AND c.deleted = $5 ORDER BY s.clinic_id",
+                &args![true, a, b, c, false],
+            )
+            .await?;
+        rows.into_iter().map(|(id,)| crate::rows::parse_clinic_id("staff_users", &id)).collect()
+    }
+
+    /// Whether `clinic` receives self-check summaries (see [`Store::receiving_clinics`]).
+    pub async fn clinic_receives_summaries(&self, clinic: &ClinicId) -> StoreResult<bool> {
+        let mut tx = self.begin_read().await?;
+        receives_summaries(&mut tx, clinic).await
+    }
+
+    /// Delivers a self-check summary that a person chose to send from the public web site. Unlike
+    /// [`Store::submit_referral`], the clinic must receive summaries (checked in the same transaction as the
+    /// insert, so an account deactivated meanwhile is seen), and the audit entry records the channel
+    /// ([`Origin::public_web`]), not the sender's address: the referral row (summary, contact, message) is all
+    /// that is kept of them.
+    pub async fn submit_public_referral(&self, clinic: &ClinicId, new: NewReferral) -> StoreResult<Referral> {
+        self.deliver_referral(clinic, new, &Origin::public_web(), true).await
+    }
+
     /// Delivers a referral to a clinic (a person sending their self-check summary, or a clinician).
     pub async fn submit_referral(&self, clinic: &ClinicId, new: NewReferral, origin: &Origin) -> StoreResult<Referral> {
+        self.deliver_referral(clinic, new, origin, false).await
+    }
+
+    async fn deliver_referral(
+        &self,
+        clinic: &ClinicId,
+        new: NewReferral,
+        origin: &Origin,
+        must_receive: bool,
+    ) -> StoreResult<Referral> {
         if new.contact_email.is_none() && new.contact_phone.is_none() {
             return Err(StoreError::invalid("contact", "give a phone number or an e-mail address"));
         }
@@ -62,6 +120,9 @@ impl Store {
         let at = from_micros("referrals", now)?;
         let mut tx = self.begin_write().await?;
         require_live_clinic(&mut tx, clinic).await?;
+        if must_receive && !receives_summaries(&mut tx, clinic).await? {
+            return Err(StoreError::invalid("clinic", "does not receive self-check summaries through KetaPath"));
+        }
         let r = Referral {
             id: ReferralId::new(at),
             received_at: at,
