@@ -153,6 +153,8 @@ pub fn app(state: AppState) -> Router {
         .route("/clinics/{id}", get(pages::clinic::page))
         .route("/clinics/{id}/report", post(pages::clinic::report))
         .route("/check", get(pages::check::start).post(pages::check::submit))
+        .route("/check/send", post(pages::check::send::send))
+        .route("/check/send/confirm", post(pages::check::send::confirm))
         .route("/r/{token}", get(pages::self_report::show).post(pages::self_report::submit))
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))

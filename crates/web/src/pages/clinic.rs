@@ -1,5 +1,5 @@
 //! `GET /clinics/{id}`: one listing in full (treatments, payment, hours, how to get there, what to ask, who verified
-//! it), and `POST /clinics/{id}/report`: the "report a problem with this listing" form, stored for the platform
+//! it, and, for a clinic that receives self-check summaries, a link to start the check for it), and `POST /clinics/{id}/report`: the "report a problem with this listing" form, stored for the platform
 //! admins through `Store::submit_listing_report`, then a thank-you page.
 //!
 //! The report asks for no personal data: a reason from a fixed list and optional free text (the form says not to
@@ -88,6 +88,8 @@ struct ClinicPage {
     report_error: Option<String>,
     find_path: &'static str,
     outcomes: Vec<OutcomeLine>,
+    /// `/check?to={id}` when the clinic receives self-check summaries through KetaPath.
+    check_href: Option<String>,
 }
 
 /// One published outcome line of the clinic, in words.
@@ -139,6 +141,7 @@ pub async fn page(State(state): State<AppState>, ApiPath(id): ApiPath<String>) -
             let outcomes = crate::research::published_outcomes(&state, clinic.id.as_str()).await;
             let mut page = clinic_page(&state, &clinic, "", "", None);
             page.outcomes = outcome_lines(&outcomes);
+            page.check_href = receives_summaries(&state, &clinic).await.then(|| check_path(&clinic));
             render(StatusCode::OK, &page)
         }
         Err(error) => respond(&clinic_path(&id), state.config.demo, error),
@@ -185,6 +188,25 @@ fn clinic_page(state: &AppState, c: &Clinic, reason: &str, details: &str, report
         report_error,
         find_path: FIND_PATH,
         outcomes: Vec::new(),
+        check_href: None,
+    }
+}
+
+/// The self-check for this clinic. Only the clinic id travels in the URL (ids need no escaping), never an answer.
+fn check_path(c: &Clinic) -> String {
+    format!("{}?to={}", super::check::PATH, c.id.as_str())
+}
+
+/// Whether the clinic receives self-check summaries. A store that cannot answer hides the offer rather than the
+/// page: the listing itself comes from the directory in memory.
+async fn receives_summaries(state: &AppState, c: &Clinic) -> bool {
+    let Some(store) = state.directory.store() else { return false };
+    match store.clinic_receives_summaries(&c.id).await {
+        Ok(receives) => receives,
+        Err(error) => {
+            tracing::warn!(%error, "could not tell whether a clinic receives summaries");
+            false
+        }
     }
 }
 

@@ -1,5 +1,9 @@
 //! `GET /portal/referrals` (the clinic's referral inbox) and `POST /portal/referrals/{id}/status` (move a referral
 //! on: contacted, accepted, declined, closed), a CSRF-checked form.
+//!
+//! A referral sent from the public self-check carries its summary as a versioned JSON document
+//! (`pages::check::summary`); the inbox shows it in words, with the crisis level at the top of the referral when
+//! it is urgent or an emergency, and new referrals at those levels come first, emergencies before urgent ones.
 
 use askama::Template;
 use axum::extract::State;
@@ -13,6 +17,7 @@ use super::session::{PortalStaff, see_other};
 use super::{Bar, layout, no_access};
 use crate::error::{ApiError, respond};
 use crate::extract::ApiPath;
+use crate::pages::check::summary::{Summary, SummaryView};
 use crate::pages::{Layout, render};
 use crate::state::AppState;
 
@@ -29,10 +34,21 @@ pub struct ReferralRow {
     pub phone: String,
     pub email: String,
     pub message: String,
+    /// The self-check summary in words, when the referral carries one this version can read.
+    pub summary: Option<SummaryView>,
+    /// A summary is attached but is of a kind or version this server cannot show.
+    pub summary_unreadable: bool,
+    /// 2 for a new referral at crisis level emergency, 1 urgent, 0 otherwise: the inbox's sort key.
+    pub urgency: u8,
 }
 
 /// The row of one referral.
 pub fn row_of(r: &Referral) -> ReferralRow {
+    let summary = r.summary.as_ref().map(Summary::from_json);
+    let urgency = match &summary {
+        Some(Some(s)) if r.status == ReferralStatus::New => s.urgency(),
+        _ => 0,
+    };
     ReferralRow {
         id: r.id.to_text(),
         received: crate::pages::find::labels::date(r.received_at.date()),
@@ -42,7 +58,17 @@ pub fn row_of(r: &Referral) -> ReferralRow {
         phone: r.contact_phone.clone().unwrap_or_default(),
         email: r.contact_email.clone().unwrap_or_default(),
         message: r.message.clone().unwrap_or_default(),
+        summary_unreadable: matches!(summary, Some(None)),
+        summary: summary.flatten().as_ref().map(SummaryView::of),
+        urgency,
     }
+}
+
+/// The inbox's order: new emergency referrals first, then new urgent ones, then the rest newest first (the
+/// store's order, kept by the stable sort).
+pub fn inbox_order(mut rows: Vec<ReferralRow>) -> Vec<ReferralRow> {
+    rows.sort_by_key(|r| std::cmp::Reverse(r.urgency));
+    rows
 }
 
 #[derive(Template)]
@@ -69,7 +95,7 @@ pub async fn page(State(state): State<AppState>, staff: PortalStaff) -> Response
             &ReferralsPage {
                 layout: layout("Referrals", demo, PATH),
                 bar: Bar::of(&staff),
-                referrals: referrals.iter().map(row_of).collect(),
+                referrals: inbox_order(referrals.iter().map(row_of).collect()),
                 statuses: ReferralStatus::ALL,
                 csrf: staff.csrf().to_owned(),
             },

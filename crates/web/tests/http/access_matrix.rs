@@ -150,6 +150,9 @@ const MATRIX: &[Row] = &[
     row("POST", "/clinics/{id}/report", Access::Public, 200, Some(REPORT)),
     row("GET", "/check", Access::Public, 200, None),
     row("POST", "/check", Access::Public, 200, Some("")),
+    // Without answers the send pages refuse with 400 and store nothing; the flow is covered in referral.rs.
+    row("POST", "/check/send", Access::Public, 400, Some("")),
+    row("POST", "/check/send/confirm", Access::Public, 400, Some("")),
     row("GET", "/r/{token}", Access::Public, 200, None),
     // A post without answers re-renders the form with a message per question (400) and stores nothing, so the link
     // stays open for every caller; the answers themselves are covered in self_report.rs.

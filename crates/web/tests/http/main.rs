@@ -21,6 +21,7 @@ mod portal_care;
 mod portal_pages;
 mod portal_support;
 mod privacy;
+mod referral;
 mod research;
 mod screenings;
 mod self_report;

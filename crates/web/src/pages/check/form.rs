@@ -113,6 +113,9 @@ pub struct CheckForm {
     pub systolic: String,
     pub diastolic: String,
     pub episode_months: String,
+    /// The id of the clinic the person came from (`/check?to=...`), to preselect on the send page. It is the only
+    /// value that may travel in a URL; it carries no answer.
+    pub to: String,
 }
 
 impl Default for CheckForm {
@@ -127,6 +130,7 @@ impl Default for CheckForm {
             systolic: String::new(),
             diastolic: String::new(),
             episode_months: String::new(),
+            to: String::new(),
         }
     }
 }
@@ -157,6 +161,7 @@ impl CheckForm {
                 "systolic" => form.systolic = value,
                 "diastolic" => form.diastolic = value,
                 "episode_months" => form.episode_months = value,
+                "to" => form.to = clinic_id_or_empty(&value),
                 other => {
                     if let Some(slot) = other
                         .strip_prefix("phq9_")
@@ -217,13 +222,23 @@ impl CheckForm {
         ] {
             out.push((name.to_owned(), value.clone()));
         }
+        out.push(("to".to_owned(), self.to.clone()));
         out.retain(|(_, value)| !value.is_empty());
         out
     }
 
-    /// The answers of every step but `shown`, to carry forward in hidden fields.
+    /// The answers of every step but `shown`, to carry forward in hidden fields, and the clinic the check is for.
     pub fn hidden_for(&self, shown: Step) -> Vec<(String, String)> {
-        self.pairs().into_iter().filter(|(name, _)| step_of(name) != shown).collect()
+        self.pairs().into_iter().filter(|(name, _)| name == "to" || step_of(name) != shown).collect()
+    }
+
+    /// The clinic id of `/check?to=...` from a raw query string; anything that is not a clinic id is dropped.
+    pub fn from_query(query: Option<&str>) -> Self {
+        let to = query
+            .map(|q| form_urlencoded::parse(q.as_bytes()).find(|(k, _)| k == "to").map(|(_, v)| v.into_owned()))
+            .unwrap_or_default()
+            .unwrap_or_default();
+        CheckForm { to: clinic_id_or_empty(to.trim()), ..CheckForm::default() }
     }
 
     /// Checks every answer: form-level problems first (a missing PHQ-9 answer, text where a number belongs), then
@@ -354,6 +369,11 @@ impl CheckForm {
 
         if errors.is_empty() { Ok((Value::Object(doc), rows)) } else { Err(errors) }
     }
+}
+
+/// `raw` when it is a well-formed clinic id, else empty: a bad `to` is ignored, never an error on the check.
+fn clinic_id_or_empty(raw: &str) -> String {
+    ketapath_directory::ClinicId::parse(raw).map(|id| id.as_str().to_owned()).unwrap_or_default()
 }
 
 /// A PHQ-9 answer from a form field: 0 to 3, or `None`.
@@ -499,10 +519,17 @@ mod tests {
     #[test]
     fn hidden_fields_carry_every_other_step_and_round_trip() {
         let mut pairs = ANSWERS.to_vec();
-        pairs.extend([("acting", "no"), ("trial1_drug", "bupropion"), ("trial1_augmentation", "yes"), ("age", "70")]);
+        pairs.extend([
+            ("acting", "no"),
+            ("trial1_drug", "bupropion"),
+            ("trial1_augmentation", "yes"),
+            ("age", "70"),
+            ("to", "clinic-a"),
+        ]);
         let form = CheckForm::parse(&body(&pairs));
         let hidden = form.hidden_for(Step::Trials);
-        assert!(hidden.iter().all(|(name, _)| step_of(name) != Step::Trials));
+        assert!(hidden.iter().all(|(name, _)| name == "to" || step_of(name) != Step::Trials));
+        assert!(form.hidden_for(Step::About).iter().any(|(name, value)| name == "to" && value == "clinic-a"));
         assert!(hidden.iter().any(|(name, value)| name == "phq9_4" && value == "3"));
         assert!(hidden.iter().any(|(name, value)| name == "age" && value == "70"));
         let again =

@@ -10,16 +10,23 @@
 //! can only show its sender a result computed from the sender's own input. (`form-action 'self'` in the CSP keeps
 //! the forms from posting elsewhere.) The portal's forms, which act on an account, will carry tokens.
 //!
+//! The result page offers to send the summary to a clinic (`send.rs`): `POST /check/send` chooses the clinic and
+//! takes contact details, `POST /check/send/confirm` re-checks the answers and stores the referral. That is the
+//! only step of the check that keeps anything, and only what the person agreed to on the page.
+//!
 //! A form problem re-renders the step with a message next to each field at fault (`aria-describedby`), keeping
 //! every answer; it is never an error page.
 
 pub mod crisis;
 pub mod form;
 pub mod result;
+pub mod send;
+pub mod send_form;
 pub mod steps;
+pub mod summary;
 
 use axum::body::Bytes;
-use axum::extract::{FromRequest, Request, State};
+use axum::extract::{FromRequest, RawQuery, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
 use ketapath_clinical::screen::screen;
@@ -31,9 +38,10 @@ use form::{CheckForm, FieldError, Step};
 /// The path of the self-check.
 pub const PATH: &str = "/check";
 
-/// `GET /check`: step 1 with nothing filled in.
-pub async fn start(State(state): State<AppState>) -> Response {
-    steps::render(&state, Step::Phq9, &CheckForm::default(), &[])
+/// `GET /check`: step 1 with nothing filled in. `?to={clinic_id}` (from a clinic's page) names the clinic the
+/// summary may be sent to at the end; it is carried through the steps in a hidden field.
+pub async fn start(State(state): State<AppState>, RawQuery(query): RawQuery) -> Response {
+    steps::render(&state, Step::Phq9, &CheckForm::from_query(query.as_deref()), &[])
 }
 
 /// A urlencoded form body. Other content types or an oversized body answer an error page (with crisis contacts).

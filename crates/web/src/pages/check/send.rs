@@ -1,0 +1,395 @@
+//! Sending a self-check summary to a clinic: `POST /check/send` (choose a clinic, then give contact details and
+//! agree to what is sent) and `POST /check/send/confirm` (store the referral in the clinic's inbox).
+//!
+//! Both take the answers in the POST body, as the check's steps do, and never trust them: the answers are parsed
+//! again with the check's own parser ([`CheckForm::check`]) and the screening is recomputed, so a tampered hidden
+//! field is refused (400) and the summary stored is always the one the rules give for those answers. Nothing is
+//! put in a URL or a `Location`, no cookie is set, and every page is `no-store`.
+//!
+//! Only clinics that can read their inbox are offered: those with an active clinic admin, prescriber or nurse
+//! account ([`ketapath_store::Store::receiving_clinics`]). The list is sorted by distance from a typed ZIP or
+//! "City, ST" with the directory's own place lookup and the search's great-circle distance.
+//!
+//! The referral keeps the summary, the contact details and the message, and nothing else: the store audits it
+//! with the channel (`public web`), not the person's address ([`ketapath_store::Store::submit_public_referral`]).
+//! The confirmation is a state change from a public page, so it is guarded like the listing report
+//! ([`crate::pages::clinic::is_same_origin`]).
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use ketapath_clinical::InvalidInput;
+use ketapath_clinical::safety::crisis::CrisisLevel;
+use ketapath_clinical::screen::{Screening, ScreeningInput, screen};
+use ketapath_directory::search::haversine_km;
+use ketapath_directory::{Clinic, ClinicId, Gazetteer, Place};
+use ketapath_store::StoreError;
+use ketapath_store::domain::{NewReferral, ReferralSource};
+
+use super::crisis::{self, ResourceView};
+use super::form::{CheckForm, FieldError};
+use super::send_form::{MESSAGE_MAX, SendForm};
+use super::steps::ErrorLink;
+use super::summary::{Summary, SummaryView};
+use super::{FormBody, PATH, no_store};
+use crate::error::{ApiError, respond};
+use crate::pages::clinic::is_same_origin;
+use crate::pages::find::labels;
+use crate::pages::{self, Layout};
+use crate::state::AppState;
+
+/// The path of the send page.
+pub const SEND_PATH: &str = "/check/send";
+
+/// The path of the confirmation.
+pub const CONFIRM_PATH: &str = "/check/send/confirm";
+
+/// Most clinics offered at once; a place search brings the nearest ones to the top.
+const MAX_CHOICES: usize = 25;
+
+/// A clinic as the list offers it.
+#[derive(Debug, Clone)]
+pub struct ClinicChoice {
+    pub id: String,
+    pub name: String,
+    pub address: String,
+    pub distance: Option<String>,
+    pub checked: bool,
+}
+
+/// A text field with what was typed and its message.
+#[derive(Debug, Clone)]
+pub struct Field {
+    pub value: String,
+    pub error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "check_send.html")]
+struct SendPage {
+    layout: Layout,
+    errors: Vec<ErrorLink>,
+    /// The answers (and `to`), carried in hidden fields.
+    hidden: Vec<(String, String)>,
+    /// Contact details typed before the clinic was changed, carried while choosing.
+    contact_hidden: Vec<(String, String)>,
+    level: String,
+    crisis_message: String,
+    resources: Vec<ResourceView>,
+    /// The chosen clinic; `None` shows the list to choose from.
+    chosen: Option<ClinicChoice>,
+    choices: Vec<ClinicChoice>,
+    more_clinics: bool,
+    place: Field,
+    clinic_error: Option<String>,
+    name: Field,
+    phone: Field,
+    email: Field,
+    message: Field,
+    contact_error: Option<String>,
+    consent: bool,
+    consent_error: Option<String>,
+    message_max: usize,
+    summary: SummaryView,
+}
+
+#[derive(Template)]
+#[template(path = "check_sent.html")]
+struct SentPage {
+    layout: Layout,
+    level: String,
+    crisis_message: String,
+    resources: Vec<ResourceView>,
+    clinic_name: String,
+    by_phone: bool,
+    by_email: bool,
+}
+
+/// The answers of a send request, re-checked, with their screening and summary.
+struct Checked {
+    form: CheckForm,
+    screening: Screening,
+    summary: Summary,
+}
+
+/// Parses and re-checks the answers in `body`; an answer that does not pass the check's own parser is a 400
+/// naming the first field at fault (a real browser only sends answers the check accepted).
+fn recheck(state: &AppState, body: &[u8], path: &str, today: time::Date) -> Result<Checked, Response> {
+    let form = CheckForm::parse(body);
+    let input: ScreeningInput = form.check().map_err(|errors| {
+        let first = errors.into_iter().next().unwrap_or_else(|| FieldError::new("phq9_1", "missing answers"));
+        let message = format!(
+            "The self-check answers sent with this page could not be read: {} ({}). Please do the self-check \
+             again; nothing was sent.",
+            first.field, first.message
+        );
+        let error = InvalidInput::new(first.field, message);
+        no_store(respond(path, state.config.demo, ApiError::InvalidInput(error)))
+    })?;
+    let screening = screen(&input, &state.screen);
+    let summary = Summary::build(&input, &screening, state.screen.trd.required_failed_trials(), today);
+    Ok(Checked { form, screening, summary })
+}
+
+/// The store referrals go to; a server without one (an in-memory directory) cannot send summaries.
+fn store_of(state: &AppState, path: &str) -> Result<ketapath_store::Store, Response> {
+    state.directory.store().cloned().ok_or_else(|| {
+        let error = ApiError::NotReady("summaries cannot be sent to clinics from this server".into());
+        no_store(respond(path, state.config.demo, error))
+    })
+}
+
+/// The clinics that receive summaries, as listings; those missing from the directory are skipped.
+async fn receiving(state: &AppState, store: &ketapath_store::Store) -> Result<Vec<Clinic>, ApiError> {
+    let ids = store.receiving_clinics().await.map_err(ApiError::from)?;
+    Ok(ids.iter().filter_map(|id| state.directory.clinic(id)).collect())
+}
+
+fn address(c: &Clinic) -> String {
+    format!("{}, {}, {} {}", c.address.street, c.address.city, c.address.state, c.address.zip)
+}
+
+fn choice(c: &Clinic, distance_km: Option<f64>, checked: bool) -> ClinicChoice {
+    ClinicChoice {
+        id: c.id.as_str().to_owned(),
+        name: c.name.clone(),
+        address: address(c),
+        distance: distance_km.map(labels::distance),
+        checked,
+    }
+}
+
+/// Everything a send page shows besides the list and the chosen clinic.
+struct PageState<'a> {
+    checked: &'a Checked,
+    send: &'a SendForm,
+    errors: Vec<FieldError>,
+}
+
+fn error_for(errors: &[FieldError], field: &str) -> Option<String> {
+    errors.iter().find(|e| e.field == field).map(|e| e.message.clone())
+}
+
+fn field(value: &str, errors: &[FieldError], name: &str) -> Field {
+    Field { value: value.to_owned(), error: error_for(errors, name) }
+}
+
+fn level_code(level: CrisisLevel) -> String {
+    super::summary::level_code(level)
+}
+
+/// Renders the send page: the list when `chosen` is `None`, else the contact form for that clinic.
+fn send_page(
+    state: &AppState,
+    page: PageState<'_>,
+    chosen: Option<&Clinic>,
+    choices: Vec<ClinicChoice>,
+    more_clinics: bool,
+) -> SendPage {
+    let PageState { checked, send, errors } = page;
+    let title = match chosen {
+        Some(c) => format!("Send your summary to {}", c.name),
+        None => "Choose a clinic to send your summary to".to_owned(),
+    };
+    let title = if errors.is_empty() { title } else { format!("Please check this page. {title}") };
+    SendPage {
+        layout: Layout::new(title, state.config.demo, PATH),
+        errors: errors.iter().map(|e| ErrorLink { field: e.field.clone(), message: e.message.clone() }).collect(),
+        hidden: checked.form.pairs(),
+        contact_hidden: if chosen.is_none() { send.contact_pairs() } else { Vec::new() },
+        level: level_code(checked.screening.crisis.level),
+        crisis_message: checked.screening.crisis.message.clone(),
+        resources: crisis::views(&checked.screening.crisis.resources),
+        chosen: chosen.map(|c| choice(c, None, true)),
+        choices,
+        more_clinics,
+        place: field(&send.place, &errors, "place"),
+        clinic_error: error_for(&errors, "clinic"),
+        name: field(&send.name, &errors, "name"),
+        phone: field(&send.phone, &errors, "phone"),
+        email: field(&send.email, &errors, "email"),
+        message: field(&send.message, &errors, "message"),
+        contact_error: error_for(&errors, "contact"),
+        consent: send.consent,
+        consent_error: error_for(&errors, "consent"),
+        message_max: MESSAGE_MAX,
+        summary: SummaryView::of(&checked.summary),
+    }
+}
+
+/// The list of receiving clinics, nearest to `place` first when one is given (else by name), with the one whose
+/// id is `selected` ticked. An unknown place is the message for the `place` field.
+fn choices(clinics: &[Clinic], place: &str, selected: &str) -> Result<(Vec<ClinicChoice>, bool), FieldError> {
+    let origin = if place.is_empty() {
+        None
+    } else {
+        let position = Place::locate(place, Gazetteer::shipped()).map_err(|e| {
+            FieldError::new(
+                "place",
+                format!("We could not find that place: {e}. Check the spelling, or try a ZIP code."),
+            )
+        })?;
+        Some(position)
+    };
+    let mut listed: Vec<(&Clinic, Option<f64>)> =
+        clinics.iter().map(|c| (c, origin.map(|o| haversine_km(o, c.position)))).collect();
+    match origin {
+        Some(_) => listed.sort_by(|a, b| a.1.unwrap_or(0.0).total_cmp(&b.1.unwrap_or(0.0)).then(a.0.id.cmp(&b.0.id))),
+        None => listed.sort_by(|a, b| a.0.name.to_lowercase().cmp(&b.0.name.to_lowercase()).then(a.0.id.cmp(&b.0.id))),
+    }
+    let more = listed.len() > MAX_CHOICES;
+    // A ticked clinic stays in the list even when it is not among the nearest shown.
+    let kept: Vec<ClinicChoice> = listed
+        .iter()
+        .enumerate()
+        .filter(|(i, (c, _))| *i < MAX_CHOICES || c.id.as_str() == selected)
+        .map(|(_, (c, d))| choice(c, *d, c.id.as_str() == selected))
+        .collect();
+    Ok((kept, more))
+}
+
+/// The receiving clinic named `id`, if it is one.
+fn find<'a>(clinics: &'a [Clinic], id: &str) -> Option<&'a Clinic> {
+    ClinicId::parse(id).ok().and_then(|id| clinics.iter().find(|c| c.id == id))
+}
+
+const NOT_RECEIVING: &str = "Please choose a clinic from the list: the one chosen does not receive self-check \
+                             summaries through KetaPath.";
+
+/// Renders the list with `errors` (a 400 when there are any).
+fn list_page(
+    state: &AppState,
+    checked: &Checked,
+    send: &SendForm,
+    clinics: &[Clinic],
+    errors: Vec<FieldError>,
+) -> Response {
+    let mut errors = errors;
+    let (list, more) = match choices(clinics, &send.place, &send.clinic) {
+        Ok(found) => found,
+        Err(place_error) => {
+            errors.push(place_error);
+            choices(clinics, "", &send.clinic).unwrap_or_default()
+        }
+    };
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
+    let page = send_page(state, PageState { checked, send, errors }, None, list, more);
+    no_store(pages::render(status, &page))
+}
+
+/// `POST /check/send`: the list of clinics (sorted by a typed place), or, once one is chosen (or preselected by
+/// `to` from a clinic's page), the contact form with the consent and the preview of the summary.
+pub async fn send(State(state): State<AppState>, FormBody(body): FormBody) -> Response {
+    let store = match store_of(&state, SEND_PATH) {
+        Ok(store) => store,
+        Err(response) => return response,
+    };
+    let checked = match recheck(&state, &body, SEND_PATH, store.now().date()) {
+        Ok(checked) => checked,
+        Err(response) => return response,
+    };
+    let send = SendForm::parse(&body);
+    let clinics = match receiving(&state, &store).await {
+        Ok(clinics) => clinics,
+        Err(error) => return no_store(respond(SEND_PATH, state.config.demo, error)),
+    };
+    match send.action.as_str() {
+        "search" | "change" => list_page(&state, &checked, &send, &clinics, Vec::new()),
+        "choose" => match find(&clinics, &send.clinic) {
+            Some(clinic) => contact_page(&state, &checked, &send, clinic, Vec::new()),
+            None if send.clinic.is_empty() => list_page(
+                &state,
+                &checked,
+                &send,
+                &clinics,
+                vec![FieldError::new("clinic", "Please choose the clinic to send your summary to.")],
+            ),
+            None => list_page(&state, &checked, &send, &clinics, vec![FieldError::new("clinic", NOT_RECEIVING)]),
+        },
+        // Arriving from the result page: the clinic of `/check?to=...` when it receives summaries, else the list.
+        _ => match find(&clinics, &checked.form.to) {
+            Some(clinic) => contact_page(&state, &checked, &send, clinic, Vec::new()),
+            None => list_page(&state, &checked, &send, &clinics, Vec::new()),
+        },
+    }
+}
+
+fn contact_page(
+    state: &AppState,
+    checked: &Checked,
+    send: &SendForm,
+    clinic: &Clinic,
+    errors: Vec<FieldError>,
+) -> Response {
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
+    let page = send_page(state, PageState { checked, send, errors }, Some(clinic), Vec::new(), false);
+    no_store(pages::render(status, &page))
+}
+
+/// `POST /check/send/confirm`: re-checks the answers, the clinic, the contact details and the consent, stores
+/// the referral, and says to whom it went. Any problem shows the page again with the field named (400).
+pub async fn confirm(State(state): State<AppState>, headers: HeaderMap, FormBody(body): FormBody) -> Response {
+    let demo = state.config.demo;
+    if !is_same_origin(&headers) {
+        let refused = ApiError::Forbidden(
+            "This summary did not come from KetaPath's own page, so it was not sent. Please use the self-check's \
+             send page."
+                .to_owned(),
+        );
+        return no_store(respond(CONFIRM_PATH, demo, refused));
+    }
+    let store = match store_of(&state, CONFIRM_PATH) {
+        Ok(store) => store,
+        Err(response) => return response,
+    };
+    let checked = match recheck(&state, &body, CONFIRM_PATH, store.now().date()) {
+        Ok(checked) => checked,
+        Err(response) => return response,
+    };
+    let send = SendForm::parse(&body);
+    let clinics = match receiving(&state, &store).await {
+        Ok(clinics) => clinics,
+        Err(error) => return no_store(respond(CONFIRM_PATH, demo, error)),
+    };
+    let Some(clinic) = find(&clinics, &send.clinic).cloned() else {
+        return list_page(&state, &checked, &send, &clinics, vec![FieldError::new("clinic", NOT_RECEIVING)]);
+    };
+    let contact = match send.contact() {
+        Ok(contact) => contact,
+        Err(errors) => return contact_page(&state, &checked, &send, &clinic, errors),
+    };
+    let (by_phone, by_email) = (contact.phone.is_some(), contact.email.is_some());
+    let new = NewReferral {
+        source: ReferralSource::SelfCheck,
+        contact_name: contact.name,
+        contact_phone: contact.phone,
+        contact_email: contact.email,
+        message: contact.message,
+        summary: Some(checked.summary.to_json()),
+    };
+    match store.submit_public_referral(&clinic.id, new).await {
+        Ok(_) => {
+            let page = SentPage {
+                layout: Layout::new(format!("Your summary was sent to {}", clinic.name), demo, PATH),
+                level: level_code(checked.screening.crisis.level),
+                crisis_message: checked.screening.crisis.message.clone(),
+                resources: crisis::views(&checked.screening.crisis.resources),
+                clinic_name: clinic.name.clone(),
+                by_phone,
+                by_email,
+            };
+            no_store(pages::render(StatusCode::OK, &page))
+        }
+        // The clinic stopped receiving (or was removed) between the list and the confirmation.
+        Err(StoreError::NotFound { .. } | StoreError::Invalid { .. }) => {
+            let clinics: Vec<Clinic> = clinics.into_iter().filter(|c| c.id != clinic.id).collect();
+            list_page(&state, &checked, &send, &clinics, vec![FieldError::new("clinic", NOT_RECEIVING)])
+        }
+        Err(error) => {
+            // The error names no answer or contact detail: store errors carry fields and codes, not values.
+            tracing::error!(%error, "a self-check referral could not be stored");
+            no_store(respond(CONFIRM_PATH, demo, ApiError::Internal))
+        }
+    }
+}

@@ -1,0 +1,385 @@
+//! The self-check summary a person may send to a clinic: a versioned JSON document built from the screening the
+//! server computed itself, and the readable view of it that both the send page (as the preview of what will be
+//! sent) and the clinic's referral inbox show.
+//!
+//! The document holds codes and numbers, not page sentences, so that a later version of KetaPath can still show
+//! a summary stored today; the words come from [`SummaryView`] at display time. Its `kind` and `version` say
+//! which shape it has; a summary of another kind or version is not shown as if it were this one.
+
+use ketapath_clinical::instruments::phq9;
+use ketapath_clinical::safety::crisis::CrisisLevel;
+use ketapath_clinical::screen::{ConditionFinding, Screening, ScreeningInput};
+use ketapath_clinical::trd::{Judgement, TrdStatus};
+use serde::{Deserialize, Serialize};
+use time::Date;
+
+/// The `kind` of every self-check summary.
+pub const KIND: &str = "ketapath.self_check_summary";
+
+/// The version of the shape below. Raise it when a field changes meaning or is removed.
+pub const VERSION: u32 = 1;
+
+/// The PHQ-9 part: every item score, the total, its band, and item 9 on its own.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Phq9Part {
+    pub items: Vec<u8>,
+    pub total: u16,
+    /// The band's code (`moderately_severe`).
+    pub severity: String,
+    pub item9: u8,
+}
+
+/// The crisis triage of the answers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CrisisPart {
+    /// `none`, `urgent` or `emergency`.
+    pub level: String,
+    /// Whether the person said they are thinking about acting on thoughts of self-harm; asked only after a
+    /// non-zero item 9, so `None` means "not asked".
+    pub acting_on_thoughts: Option<bool>,
+}
+
+/// The treatment-resistance part: the status code and the counts behind it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrdPart {
+    /// `meets_definition`, `possible` or `not_met`.
+    pub status: String,
+    pub failed_adequate_trials: usize,
+    pub possible_failed_trials: usize,
+    /// How many failed adequate trials the definition asked for when the check was done.
+    pub required_failed_trials: usize,
+}
+
+/// One antidepressant as the person listed it, with the engine's judgements.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrialPart {
+    pub drug: String,
+    pub entered_as: String,
+    pub augmentation: bool,
+    pub counted: bool,
+    /// `yes`, `no` or `unknown`.
+    pub adequate: String,
+    /// `yes`, `no` or `unknown`: whether it did not help enough.
+    pub failed: String,
+    pub notes: Vec<String>,
+}
+
+/// A contraindication or caution the answers raised.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FindingPart {
+    pub code: String,
+    pub label: String,
+    pub detail: Option<String>,
+}
+
+/// Blood pressure as typed, in mmHg.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PressurePart {
+    pub systolic: u16,
+    pub diastolic: u16,
+}
+
+/// The summary document, version 1.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    pub kind: String,
+    pub version: u32,
+    /// `YYYY-MM-DD`.
+    pub completed_on: String,
+    pub phq9: Phq9Part,
+    pub crisis: CrisisPart,
+    pub trd: TrdPart,
+    pub trials: Vec<TrialPart>,
+    pub contraindications: Vec<FindingPart>,
+    pub cautions: Vec<FindingPart>,
+    /// The sentences of "what to discuss with a clinician".
+    pub discuss: Vec<String>,
+    pub age: Option<u8>,
+    pub blood_pressure: Option<PressurePart>,
+    pub episode_months: Option<f64>,
+    pub rules_version: String,
+}
+
+/// A value's serde code (`"meets_definition"`), for the engine's enums that serialise as snake-case strings.
+fn code_of(value: impl Serialize) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(code)) => code,
+        _ => String::new(),
+    }
+}
+
+fn judgement_code(j: Judgement) -> String {
+    code_of(j)
+}
+
+fn finding(f: &ConditionFinding) -> FindingPart {
+    FindingPart { code: f.code.to_owned(), label: f.label.to_owned(), detail: f.detail.clone() }
+}
+
+impl Summary {
+    /// The summary of `screening`, computed from `input`, on `completed_on`; `required` is the number of failed
+    /// adequate trials the TRD definition in force asks for.
+    pub fn build(input: &ScreeningInput, screening: &Screening, required: usize, completed_on: Date) -> Self {
+        let asked = screening.phq9.item9 > 0 || input.acting_on_thoughts;
+        Summary {
+            kind: KIND.to_owned(),
+            version: VERSION,
+            completed_on: completed_on.to_string(),
+            phq9: Phq9Part {
+                items: input.phq9.values().to_vec(),
+                total: screening.phq9.total,
+                severity: screening.phq9.severity.to_owned(),
+                item9: screening.phq9.item9,
+            },
+            crisis: CrisisPart {
+                level: code_of(screening.crisis.level),
+                acting_on_thoughts: asked.then_some(input.acting_on_thoughts),
+            },
+            trd: TrdPart {
+                status: code_of(screening.trd),
+                failed_adequate_trials: screening.failed_adequate_trials,
+                possible_failed_trials: screening.possible_failed_trials,
+                required_failed_trials: required,
+            },
+            trials: screening
+                .trials
+                .iter()
+                .map(|t| TrialPart {
+                    drug: t.drug.clone(),
+                    entered_as: t.entered_as.clone(),
+                    augmentation: t.augmentation,
+                    counted: t.counted,
+                    adequate: judgement_code(t.adequate),
+                    failed: judgement_code(t.failed),
+                    notes: t.notes.clone(),
+                })
+                .collect(),
+            contraindications: screening.contraindications.iter().map(finding).collect(),
+            cautions: screening.cautions.iter().map(finding).collect(),
+            discuss: screening.discuss.clone(),
+            age: input.age,
+            blood_pressure: input
+                .blood_pressure
+                .map(|bp| PressurePart { systolic: bp.systolic, diastolic: bp.diastolic }),
+            episode_months: input.episode_months,
+            rules_version: screening.rules_version.to_owned(),
+        }
+    }
+
+    /// The summary as stored JSON. Serialising these plain fields cannot fail; `Null` would be stored otherwise.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
+    }
+
+    /// A stored summary, when it is one of this kind and version.
+    pub fn from_json(value: &serde_json::Value) -> Option<Self> {
+        let summary: Summary = serde_json::from_value(value.clone()).ok()?;
+        (summary.kind == KIND && summary.version == VERSION).then_some(summary)
+    }
+
+    /// How urgent the crisis level is, for sorting: 2 emergency, 1 urgent, 0 otherwise.
+    pub fn urgency(&self) -> u8 {
+        match self.crisis.level.as_str() {
+            "emergency" => 2,
+            "urgent" => 1,
+            _ => 0,
+        }
+    }
+}
+
+/// The crisis level code of a screening.
+pub fn level_code(level: CrisisLevel) -> String {
+    code_of(level)
+}
+
+/// One PHQ-9 answer in words.
+#[derive(Debug, Clone)]
+pub struct AnswerLine {
+    pub number: u8,
+    pub text: &'static str,
+    pub score: u8,
+    pub answer: &'static str,
+}
+
+/// One antidepressant in words.
+#[derive(Debug, Clone)]
+pub struct TrialLine {
+    pub drug: String,
+    pub entered_as: Option<String>,
+    pub counted: bool,
+    pub adequate: &'static str,
+    pub helped: &'static str,
+    pub notes: Vec<String>,
+}
+
+/// A summary in words, for a page. Never says "eligible": it reports what the answers show.
+#[derive(Debug, Clone)]
+pub struct SummaryView {
+    pub completed_on: String,
+    /// `none`, `urgent` or `emergency`.
+    pub level: String,
+    pub level_text: &'static str,
+    pub acting: Option<&'static str>,
+    pub total: u16,
+    pub total_max: u16,
+    pub severity: &'static str,
+    pub item9: u8,
+    pub item9_answer: &'static str,
+    pub answers: Vec<AnswerLine>,
+    pub trd_text: String,
+    pub failed_adequate: usize,
+    pub possible_failed: usize,
+    pub trials: Vec<TrialLine>,
+    pub contraindications: Vec<String>,
+    pub cautions: Vec<String>,
+    pub discuss: Vec<String>,
+    pub age: Option<u8>,
+    pub blood_pressure: Option<String>,
+    pub episode_months: Option<String>,
+    pub rules_version: String,
+}
+
+fn answer_label(score: u8) -> &'static str {
+    phq9::ANSWERS.iter().find(|a| a.score == score).map_or("", |a| a.label)
+}
+
+fn adequate_words(code: &str) -> &'static str {
+    match code {
+        "yes" => "Yes",
+        "no" => "No",
+        _ => "Not known",
+    }
+}
+
+fn helped_words(failed: &str) -> &'static str {
+    match failed {
+        "yes" => "Not enough",
+        "no" => "Yes",
+        _ => "Not known",
+    }
+}
+
+fn finding_line(f: &FindingPart) -> String {
+    match &f.detail {
+        Some(detail) => format!("{} ({detail})", f.label),
+        None => f.label.clone(),
+    }
+}
+
+/// "27 November 2026", or the stored text when it is not a date.
+fn long_date(iso: &str) -> String {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    Date::parse(iso, &format).map_or_else(|_| iso.to_owned(), |d| format!("{} {} {}", d.day(), d.month(), d.year()))
+}
+
+impl SummaryView {
+    pub fn of(s: &Summary) -> Self {
+        let level_text = match s.crisis.level.as_str() {
+            "emergency" => "Emergency: the person may act on thoughts of self-harm",
+            "urgent" => "Urgent: thoughts of being better off dead or of self-harm (question 9)",
+            // A zero on item 9 is never presented as "no risk": only as what the answers did not raise.
+            _ => "No crisis flag raised by these answers (this is not a risk assessment)",
+        };
+        let trd = &s.trd;
+        let trd_text = match trd.status.as_str() {
+            "meets_definition" => format!(
+                "Matches the usual definition of treatment-resistant depression (at least {} antidepressants at an \
+                 adequate dose and length that did not help enough)",
+                trd.required_failed_trials
+            ),
+            "possible" => "May match the usual definition of treatment-resistant depression: some doses, durations \
+                           or results are missing or unclear"
+                .to_owned(),
+            _ if s.trials.is_empty() => "No antidepressants listed".to_owned(),
+            _ => "The answers do not show the usual definition of treatment-resistant depression".to_owned(),
+        };
+        SummaryView {
+            completed_on: long_date(&s.completed_on),
+            level: s.crisis.level.clone(),
+            level_text,
+            acting: s.crisis.acting_on_thoughts.map(|a| if a { "Yes" } else { "No" }),
+            total: s.phq9.total,
+            total_max: phq9::SPEC.total_max,
+            severity: phq9::SPEC.band(s.phq9.total).label,
+            item9: s.phq9.item9,
+            item9_answer: answer_label(s.phq9.item9),
+            answers: phq9::SPEC
+                .items
+                .iter()
+                .zip(&s.phq9.items)
+                .map(|(item, score)| AnswerLine {
+                    number: item.number,
+                    text: item.text.unwrap_or(item.name),
+                    score: *score,
+                    answer: answer_label(*score),
+                })
+                .collect(),
+            trd_text,
+            failed_adequate: trd.failed_adequate_trials,
+            possible_failed: trd.possible_failed_trials,
+            trials: s
+                .trials
+                .iter()
+                .map(|t| TrialLine {
+                    drug: t.drug.clone(),
+                    entered_as: (t.entered_as != t.drug).then(|| t.entered_as.clone()),
+                    counted: t.counted,
+                    adequate: adequate_words(&t.adequate),
+                    helped: helped_words(&t.failed),
+                    notes: t.notes.clone(),
+                })
+                .collect(),
+            contraindications: s.contraindications.iter().map(finding_line).collect(),
+            cautions: s.cautions.iter().map(finding_line).collect(),
+            discuss: s.discuss.clone(),
+            age: s.age,
+            blood_pressure: s.blood_pressure.map(|bp| format!("{}/{} mmHg", bp.systolic, bp.diastolic)),
+            episode_months: s.episode_months.map(|m| format!("{m} months")),
+            rules_version: s.rules_version.clone(),
+        }
+    }
+}
+
+/// The TRD status code of a screening (used by tests of the document against the JSON API).
+pub fn trd_code(status: TrdStatus) -> String {
+    code_of(status)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ketapath_clinical::screen::{ScreenConfig, screen};
+
+    fn input(doc: serde_json::Value) -> ScreeningInput {
+        ScreeningInput::parse(&doc).unwrap()
+    }
+
+    #[test]
+    fn the_summary_round_trips_and_says_what_the_screening_says() {
+        let config = ScreenConfig::default();
+        let input = input(serde_json::json!({
+            "phq9": [2, 2, 1, 3, 1, 0, 2, 1, 1], "acting_on_thoughts": false, "age": 34,
+            "trials": [{"drug": "sertraline", "dose_mg_per_day": 100, "weeks": 12, "improvement": "none"}],
+            "blood_pressure": {"systolic": 150, "diastolic": 95}
+        }));
+        let screening = screen(&input, &config);
+        let date = time::macros::date!(2026 - 11 - 27);
+        let summary = Summary::build(&input, &screening, 2, date);
+        assert_eq!(summary.phq9.total, 13);
+        assert_eq!(summary.crisis.level, "urgent");
+        assert_eq!(summary.crisis.acting_on_thoughts, Some(false));
+        assert_eq!(summary.trd.status, trd_code(screening.trd));
+        assert_eq!(summary.trials[0].failed, "yes");
+        assert_eq!(summary.completed_on, "2026-11-27");
+        let json = summary.to_json();
+        assert_eq!(json["kind"], KIND);
+        assert_eq!(Summary::from_json(&json), Some(summary.clone()));
+        let view = SummaryView::of(&summary);
+        assert_eq!(view.completed_on, "27 November 2026");
+        assert_eq!(view.blood_pressure.as_deref(), Some("150/95 mmHg"));
+        assert!(!format!("{view:?}").to_lowercase().contains("eligible"));
+        let mut other = json;
+        other["version"] = serde_json::json!(2);
+        assert_eq!(Summary::from_json(&other), None, "another version is not read as this one");
+    }
+}
