@@ -296,6 +296,9 @@ async fn crisis_answers_put_crisis_help_first_and_the_referral_on_top(p: Portal)
     p.verified().await;
 }
 
+/// Fields typed on a page, as (name, value).
+type Typed<'a> = &'a [(&'a str, &'a str)];
+
 async fn mistakes_are_named_and_keep_what_was_typed(p: Portal) {
     p.user("admin@a.example", Role::ClinicAdmin, Some("clinic-a")).await;
     let mut w = Walk::new(&p);
@@ -303,7 +306,8 @@ async fn mistakes_are_named_and_keep_what_was_typed(p: Portal) {
     let send = w.submit(&result, "/check/send", &[]).await.text();
     let long = "x".repeat(1001);
     let long = long.as_str();
-    let cases: [(&[(&str, &str)], &str, &str); 7] = [
+    // (what is typed, the field named in the message, text that must still be on the page)
+    let cases: [(Typed<'_>, &str, &str); 7] = [
         (&[("name", "No Contact"), ("consent", "yes")], "contact", "No Contact"),
         (&[("email", "robin-at-example.org"), ("consent", "yes")], "email", "robin-at-example.org"),
         (&[("phone", "12-34"), ("consent", "yes")], "phone", "12-34"),

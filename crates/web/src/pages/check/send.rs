@@ -115,7 +115,7 @@ struct Checked {
 
 /// Parses and re-checks the answers in `body`; an answer that does not pass the check's own parser is a 400
 /// naming the first field at fault (a real browser only sends answers the check accepted).
-fn recheck(state: &AppState, body: &[u8], path: &str, today: time::Date) -> Result<Checked, Response> {
+fn recheck(state: &AppState, body: &[u8], today: time::Date) -> Result<Checked, ApiError> {
     let form = CheckForm::parse(body);
     let input: ScreeningInput = form.check().map_err(|errors| {
         let first = errors.into_iter().next().unwrap_or_else(|| FieldError::new("phq9_1", "missing answers"));
@@ -124,8 +124,7 @@ fn recheck(state: &AppState, body: &[u8], path: &str, today: time::Date) -> Resu
              again; nothing was sent.",
             first.field, first.message
         );
-        let error = InvalidInput::new(first.field, message);
-        no_store(respond(path, state.config.demo, ApiError::InvalidInput(error)))
+        ApiError::InvalidInput(InvalidInput::new(first.field, message))
     })?;
     let screening = screen(&input, &state.screen);
     let summary = Summary::build(&input, &screening, state.screen.trd.required_failed_trials(), today);
@@ -133,11 +132,12 @@ fn recheck(state: &AppState, body: &[u8], path: &str, today: time::Date) -> Resu
 }
 
 /// The store referrals go to; a server without one (an in-memory directory) cannot send summaries.
-fn store_of(state: &AppState, path: &str) -> Result<ketapath_store::Store, Response> {
-    state.directory.store().cloned().ok_or_else(|| {
-        let error = ApiError::NotReady("summaries cannot be sent to clinics from this server".into());
-        no_store(respond(path, state.config.demo, error))
-    })
+fn store_of(state: &AppState) -> Result<ketapath_store::Store, ApiError> {
+    state
+        .directory
+        .store()
+        .cloned()
+        .ok_or_else(|| ApiError::NotReady("summaries cannot be sent to clinics from this server".into()))
 }
 
 /// The clinics that receive summaries, as listings; those missing from the directory are skipped.
@@ -281,13 +281,10 @@ fn list_page(
 /// `POST /check/send`: the list of clinics (sorted by a typed place), or, once one is chosen (or preselected by
 /// `to` from a clinic's page), the contact form with the consent and the preview of the summary.
 pub async fn send(State(state): State<AppState>, FormBody(body): FormBody) -> Response {
-    let store = match store_of(&state, SEND_PATH) {
-        Ok(store) => store,
-        Err(response) => return response,
-    };
-    let checked = match recheck(&state, &body, SEND_PATH, store.now().date()) {
-        Ok(checked) => checked,
-        Err(response) => return response,
+    let prepared = store_of(&state).and_then(|store| Ok((recheck(&state, &body, store.now().date())?, store)));
+    let (checked, store) = match prepared {
+        Ok(prepared) => prepared,
+        Err(error) => return no_store(respond(SEND_PATH, state.config.demo, error)),
     };
     let send = SendForm::parse(&body);
     let clinics = match receiving(&state, &store).await {
@@ -339,13 +336,10 @@ pub async fn confirm(State(state): State<AppState>, headers: HeaderMap, FormBody
         );
         return no_store(respond(CONFIRM_PATH, demo, refused));
     }
-    let store = match store_of(&state, CONFIRM_PATH) {
-        Ok(store) => store,
-        Err(response) => return response,
-    };
-    let checked = match recheck(&state, &body, CONFIRM_PATH, store.now().date()) {
-        Ok(checked) => checked,
-        Err(response) => return response,
+    let prepared = store_of(&state).and_then(|store| Ok((recheck(&state, &body, store.now().date())?, store)));
+    let (checked, store) = match prepared {
+        Ok(prepared) => prepared,
+        Err(error) => return no_store(respond(CONFIRM_PATH, state.config.demo, error)),
     };
     let send = SendForm::parse(&body);
     let clinics = match receiving(&state, &store).await {
