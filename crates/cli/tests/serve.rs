@@ -160,9 +160,9 @@ fn serve_demo_once(url: &str, log: &std::path::Path) -> String {
         .env_remove("KETAPATH_DATABASE_URL")
         .env_remove("KETAPATH_DEMO")
         .stdout(Stdio::null())
-        .stderr(std::fs::File::create(log).unwrap())
+        .stderr(std::fs::File::create(log).expect("a log file"))
         .spawn()
-        .unwrap();
+        .expect("serve starts");
     let server = Server(child);
     let deadline = Instant::now() + Duration::from_secs(120);
     while !matches!(get(port, "/healthz"), Ok((200, _))) {
@@ -170,7 +170,7 @@ fn serve_demo_once(url: &str, log: &std::path::Path) -> String {
         std::thread::sleep(Duration::from_millis(200));
     }
     drop(server);
-    std::fs::read_to_string(log).unwrap()
+    std::fs::read_to_string(log).expect("the log is readable")
 }
 
 #[test]

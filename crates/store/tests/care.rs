@@ -194,10 +194,8 @@ async fn concurrent_first_intakes(db: &TestDb) {
     let nurse = store.for_clinic(&staff(store, Some("a"), Role::Nurse, "n@a.example").await).await.unwrap();
     for i in 0..8 {
         let p = nurse.create_patient(patient_named(&format!("P{i}"))).await.unwrap();
-        let (a, b) = tokio::join!(
-            nurse.put_intake(p.id, &json!({"v": 1}), "r1", None),
-            nurse.put_intake(p.id, &json!({"v": 2}), "r1", None)
-        );
+        let (one, two) = (json!({"v": 1}), json!({"v": 2}));
+        let (a, b) = tokio::join!(nurse.put_intake(p.id, &one, "r1", None), nurse.put_intake(p.id, &two, "r1", None));
         for result in [&a, &b] {
             assert!(matches!(result, Ok(_) | Err(StoreError::Conflict(_))), "{result:?}");
         }

@@ -284,11 +284,6 @@ pub struct Browser {
 }
 
 impl Browser {
-    /// Starts everything over SQLite, or returns `Ok(None)` when the suite is skipped (see [`tools`]).
-    pub async fn open(scripts: Scripts) -> Res<Option<Self>> {
-        Self::open_on(scripts, Backend::Sqlite).await
-    }
-
     /// Starts everything over `backend`, or returns `Ok(None)` when the suite is skipped (see [`tools`]), or
     /// when PostgreSQL is asked for and not configured outside CI.
     pub async fn open_on(scripts: Scripts, backend: Backend) -> Res<Option<Self>> {

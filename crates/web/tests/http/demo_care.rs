@@ -2,6 +2,9 @@
 //! clock, the audit chain verifies, a seeded nurse signs in with the printed password and sees the day on the
 //! dashboard, a responder's outcomes name their rule, and a second seeding changes nothing.
 
+// Test helpers may unwrap: a panic there is a failed test with its cause.
+#![allow(clippy::unwrap_used)]
+
 use axum::http::StatusCode;
 use ketapath_directory::ClinicId;
 use ketapath_store::domain::Role;
