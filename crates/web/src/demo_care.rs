@@ -569,3 +569,30 @@ async fn seed_referrals(store: &Store, clinic: &ClinicId, rng: &mut SplitMix64) 
 fn date_text(d: Date) -> String {
     format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    #[test]
+    fn scores_have_their_totals_and_item_nine_only_when_asked() {
+        for total in 0..=24 {
+            let items = phq9(total, 0).unwrap();
+            assert_eq!(items.values().iter().map(|v| i64::from(*v)).sum::<i64>(), total);
+            assert_eq!(items.item(9), 0);
+        }
+        assert_eq!(phq9(16, 1).unwrap().item(9), 1);
+        assert_eq!(gad7(12).unwrap().values().iter().map(|v| i64::from(*v)).sum::<i64>(), 12);
+    }
+
+    #[test]
+    fn sessions_today_stay_on_the_day_and_trajectories_follow_the_seed() {
+        let late = datetime!(2026-11-27 23:10 UTC);
+        assert_eq!(later_today(late, 4).date(), late.date());
+        assert_eq!(later_today(datetime!(2026-11-27 09:00 UTC), 2), datetime!(2026-11-27 11:00 UTC));
+        let a = trajectory(&mut SplitMix64::new(7), 20, 0.85, 8);
+        assert_eq!(a, trajectory(&mut SplitMix64::new(7), 20, 0.85, 8));
+        assert!(a[7] < 5, "a remitter ends below 5: {a:?}");
+    }
+}

@@ -34,7 +34,8 @@ pub struct ServeArgs {
     /// Address to listen on.
     #[arg(long, env = "KETAPATH_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
-    /// Seed fictional demo clinics when the database has none, and show the demo banner on every page.
+    /// Seed fictional demo clinics when the database has none (and the demo clinic's fictional staff and
+    /// patients, printing the staff's random passwords once), and show the demo banner on every page.
     #[arg(long, env = "KETAPATH_DEMO")]
     pub demo: bool,
     /// Send Strict-Transport-Security; only when clients reach KetaPath over TLS (a TLS-terminating proxy).
