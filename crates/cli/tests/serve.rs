@@ -151,3 +151,54 @@ fn serve_hsts_flag_sends_the_header() {
     assert!(headers(&["--hsts"]).contains("strict-transport-security: max-age=31536000"));
     assert!(!headers(&[]).contains("strict-transport-security"));
 }
+
+/// Starts `serve --demo` on `url` with stderr in `log`, waits for `/healthz`, stops it, and returns what it printed.
+fn serve_demo_once(url: &str, log: &std::path::Path) -> String {
+    let port = free_port();
+    let child = Command::new(env!("CARGO_BIN_EXE_ketapath"))
+        .args(["serve", "--db", url, "--listen", &format!("127.0.0.1:{port}"), "--demo"])
+        .env_remove("KETAPATH_DATABASE_URL")
+        .env_remove("KETAPATH_DEMO")
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(log).expect("a log file"))
+        .spawn()
+        .expect("serve starts");
+    let server = Server(child);
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while !matches!(get(port, "/healthz"), Ok((200, _))) {
+        assert!(Instant::now() < deadline, "serve did not answer /healthz within 120 s");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    drop(server);
+    std::fs::read_to_string(log).expect("the log is readable")
+}
+
+#[test]
+fn serve_demo_on_an_empty_database_prints_the_demo_accounts_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("demo.db").display());
+    let migrate = Command::new(env!("CARGO_BIN_EXE_ketapath")).args(["migrate", "--db", &url]).output().unwrap();
+    assert_eq!(migrate.status.code(), Some(0), "{}", String::from_utf8_lossy(&migrate.stderr));
+
+    let first = serve_demo_once(&url, &dir.path().join("first.log"));
+    assert!(first.contains("seeded 12 fictional demo patients at clinic demo-1"), "{first}");
+    assert!(first.contains("fictional demo only"), "{first}");
+    let mut passwords = Vec::new();
+    for local in ["admin", "prescriber", "nurse"] {
+        let email = format!("{local}@demo.ketapath.invalid");
+        let line = first.lines().find(|l| l.contains(&email)).unwrap_or_else(|| panic!("{email} in {first}"));
+        let password = line.rsplit("password ").next().unwrap().trim().to_owned();
+        assert!(password.len() >= 24 && password.chars().all(|c| c.is_ascii_hexdigit()), "{line}");
+        passwords.push(password);
+    }
+    passwords.sort();
+    passwords.dedup();
+    assert_eq!(passwords.len(), 3, "every account has its own password");
+
+    // The database now has clinics: a second start seeds nothing and prints no password.
+    let second = serve_demo_once(&url, &dir.path().join("second.log"));
+    assert!(!second.contains("password") && !second.contains("seeded"), "{second}");
+
+    let verify = Command::new(env!("CARGO_BIN_EXE_ketapath")).args(["audit", "verify", "--db", &url]).output().unwrap();
+    assert_eq!(verify.status.code(), Some(0), "{}", String::from_utf8_lossy(&verify.stderr));
+}

@@ -9,7 +9,56 @@ use sqlx::postgres::{PgPool, PgRow};
 use sqlx::sqlite::{SqlitePool, SqliteRow};
 use sqlx::{FromRow, Postgres, Sqlite, Transaction};
 
-use crate::error::StoreResult;
+use crate::error::{StoreError, StoreResult};
+
+/// The column that placeholder `$n` of a write fills: `column = $n` in an UPDATE, or the column at the same
+/// position in an INSERT's column list (repeating for multi-row inserts); `text` when neither applies.
+pub(crate) fn column_of(sql: &str, n: usize) -> String {
+    let placeholder = format!("${n}");
+    let at = sql
+        .match_indices(&placeholder)
+        .map(|(i, _)| i)
+        .find(|&i| !sql[i + placeholder.len()..].starts_with(|c: char| c.is_ascii_digit()));
+    let Some(at) = at else { return "text".to_owned() };
+    let before = sql[..at].trim_end();
+    if let Some(lhs) = before.strip_suffix('=') {
+        let name: String =
+            lhs.trim_end().chars().rev().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+        if !name.is_empty() {
+            return name.chars().rev().collect();
+        }
+    }
+    let upper = sql.to_ascii_uppercase();
+    if let (Some(open), Some(values)) = (sql.find('('), upper.find(" VALUES "))
+        && upper.trim_start().starts_with("INSERT")
+        && open < values
+        && let Some(close) = sql[open..values].rfind(')')
+    {
+        let columns: Vec<&str> = sql[open + 1..open + close].split(',').map(str::trim).collect();
+        if !columns.is_empty() {
+            return columns[(n - 1) % columns.len()].to_owned();
+        }
+    }
+    "text".to_owned()
+}
+
+/// Turns a unique-key violation into [`StoreError::Conflict`] naming the key, and leaves every other error as it
+/// is. The name comes from the schema (PostgreSQL's constraint, SQLite's `table.column` list), never from the
+/// values, so no patient value reaches the message.
+pub(crate) fn unique_to_conflict(error: sqlx::Error) -> StoreError {
+    match &error {
+        sqlx::Error::Database(db) if db.is_unique_violation() => {
+            let key = db.constraint().map_or_else(
+                || db.message().trim_start_matches("UNIQUE constraint failed: ").to_owned(),
+                str::to_owned,
+            );
+            StoreError::Conflict(format!(
+                "another request wrote the same record at the same moment (unique key {key}); reload it and try again"
+            ))
+        }
+        _ => StoreError::Database(error),
+    }
+}
 
 /// A value bound to a query parameter. `None` binds SQL NULL of the given type.
 #[derive(Debug, Clone, PartialEq)]
@@ -149,12 +198,22 @@ impl Tx {
         }
     }
 
-    /// Runs a statement and returns the number of rows it changed.
+    /// Runs a statement and returns the number of rows it changed. A broken unique key is a
+    /// [`StoreError::Conflict`]: two requests raced to create the same record (two first intakes of one patient,
+    /// two submissions of one REMS form), which the caller answers as a conflict, not as a failure of the server.
+    ///
+    /// Text holding a NUL character is refused before it reaches the database, naming the column it was for:
+    /// PostgreSQL cannot store one (it would fail as a server error) and SQLite would store what every other
+    /// reader truncates. The edges refuse NUL too; this keeps the rule for every writer, the CLI included.
     pub(crate) async fn execute(&mut self, sql: &str, args: &[Value]) -> StoreResult<u64> {
-        Ok(match self {
-            Tx::Sqlite(tx) => bind_values!(sqlx::query(sql), args).execute(&mut **tx).await?.rows_affected(),
-            Tx::Pg(tx) => bind_values!(sqlx::query(sql), args).execute(&mut **tx).await?.rows_affected(),
-        })
+        if let Some(index) = args.iter().position(|v| matches!(v, Value::Text(Some(t)) if t.contains('\0'))) {
+            return Err(StoreError::invalid(column_of(sql, index + 1), "must not contain NUL characters"));
+        }
+        let done = match self {
+            Tx::Sqlite(tx) => bind_values!(sqlx::query(sql), args).execute(&mut **tx).await.map(|r| r.rows_affected()),
+            Tx::Pg(tx) => bind_values!(sqlx::query(sql), args).execute(&mut **tx).await.map(|r| r.rows_affected()),
+        };
+        done.map_err(unique_to_conflict)
     }
 
     pub(crate) async fn fetch_all<R: Record>(&mut self, sql: &str, args: &[Value]) -> StoreResult<Vec<R>> {
@@ -184,5 +243,22 @@ impl Tx {
             Tx::Pg(tx) => tx.commit().await?,
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::column_of;
+
+    #[test]
+    fn placeholders_name_their_columns() {
+        let insert = "INSERT INTO patients (id, clinic_id, given_name) VALUES ($1, $2, $3), ($4, $5, $6)";
+        assert_eq!(column_of(insert, 3), "given_name");
+        assert_eq!(column_of(insert, 5), "clinic_id");
+        let update = "UPDATE patients SET given_name = $1, family_name = $12 WHERE id = $2";
+        assert_eq!(column_of(update, 1), "given_name");
+        assert_eq!(column_of(update, 12), "family_name");
+        assert_eq!(column_of(update, 2), "id");
+        assert_eq!(column_of("DELETE FROM x WHERE y IN ($1)", 1), "text");
     }
 }

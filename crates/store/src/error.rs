@@ -31,7 +31,8 @@ pub enum StoreError {
     /// The input breaks a rule of the domain; `field` names the part at fault.
     #[error("invalid {field}: {message}")]
     Invalid { field: String, message: String },
-    /// The operation conflicts with the record's state (a form already submitted).
+    /// The operation conflicts with the record's state (a form already submitted), or a concurrent write
+    /// created the same record first (a unique key; see `db::unique_to_conflict`).
     #[error("{0}")]
     Conflict(String),
     /// A stored row could not be turned back into a domain value: the database holds something no writer produces.

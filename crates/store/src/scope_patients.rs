@@ -200,7 +200,8 @@ impl ClinicScope {
             )
             .await
             .map_err(|e| match e {
-                StoreError::Database(db) if db.as_database_error().is_some_and(|d| d.is_unique_violation()) => {
+                // The one unique key an update of a patient can break is the record number within the clinic.
+                StoreError::Conflict(_) => {
                     StoreError::invalid("mrn", "another patient of this clinic has this record number")
                 }
                 other => other,

@@ -150,3 +150,58 @@ async fn workflow(db: &TestDb) {
 }
 
 on_both_backends!(treatment_workflow_records, super::workflow);
+
+fn patient_named(given: &str) -> NewPatient {
+    NewPatient {
+        mrn: None,
+        given_name: given.to_owned(),
+        family_name: "Patient".to_owned(),
+        birth_date: date!(1990 - 01 - 01),
+        sex: None,
+        phone: None,
+        email: None,
+        research_consent: false,
+        rems_patient_id: None,
+    }
+}
+
+/// Text with a NUL character is refused by the store itself, naming the column, and nothing is written.
+async fn nul_bytes(db: &TestDb) {
+    let store = &db.store;
+    store.upsert_clinics(&[clinic("a", 40.0, -74.0)], ListingAuthor::AdminCli).await.unwrap();
+    let nurse = store.for_clinic(&staff(store, Some("a"), Role::Nurse, "n@a.example").await).await.unwrap();
+    let refused = nurse.create_patient(patient_named("A\0da")).await;
+    assert!(
+        matches!(&refused, Err(StoreError::Invalid { field, message }) if field == "given_name" && message.contains("NUL")),
+        "{refused:?}"
+    );
+    assert!(nurse.patient_list().await.unwrap().is_empty(), "nothing was written");
+    let p = nurse.create_patient(patient_named("Ada")).await.unwrap();
+    let mut update = patient_named("Ada");
+    update.phone = Some("555\u{0}0100".to_owned());
+    let refused = nurse.update_patient(p.id, update).await;
+    assert!(matches!(&refused, Err(StoreError::Invalid { field, .. }) if field == "phone"), "{refused:?}");
+    assert_eq!(nurse.patient(p.id).await.unwrap().phone, None);
+}
+
+on_both_backends!(nul_bytes_are_refused_naming_the_column, super::nul_bytes);
+
+/// Two first intakes of one patient at once: each is saved or answers `Conflict` (the unique key on the
+/// patient's intake), never a database error, and one of them is kept.
+async fn concurrent_first_intakes(db: &TestDb) {
+    let store = &db.store;
+    store.upsert_clinics(&[clinic("a", 40.0, -74.0)], ListingAuthor::AdminCli).await.unwrap();
+    let nurse = store.for_clinic(&staff(store, Some("a"), Role::Nurse, "n@a.example").await).await.unwrap();
+    for i in 0..8 {
+        let p = nurse.create_patient(patient_named(&format!("P{i}"))).await.unwrap();
+        let (one, two) = (json!({"v": 1}), json!({"v": 2}));
+        let (a, b) = tokio::join!(nurse.put_intake(p.id, &one, "r1", None), nurse.put_intake(p.id, &two, "r1", None));
+        for result in [&a, &b] {
+            assert!(matches!(result, Ok(_) | Err(StoreError::Conflict(_))), "{result:?}");
+        }
+        assert!(a.is_ok() || b.is_ok());
+        assert!(nurse.intake(p.id).await.unwrap().is_some());
+    }
+}
+
+on_both_backends!(concurrent_first_intakes_conflict_not_fail, super::concurrent_first_intakes);

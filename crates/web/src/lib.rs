@@ -10,6 +10,7 @@ pub mod assets;
 pub mod auth;
 pub mod charts;
 pub mod config;
+pub mod demo_care;
 pub mod directory;
 pub mod error;
 pub mod extract;

@@ -7,15 +7,18 @@
 //! - `serve` applies pending migrations (a database that is behind this build) and prints which it applied; a
 //!   database newer than this build is refused by the store's migrator.
 //! - `--demo` seeds 300 fictional clinics (ids `demo-1` … `demo-300`) only when the database holds no clinic, so
-//!   re-running it never duplicates or overwrites real listings; the pages then carry the demo banner.
+//!   re-running it never duplicates or overwrites real listings; the pages then carry the demo banner. With the
+//!   listings it seeds the demo clinic `demo-1` with staff accounts and fictional patients
+//!   (`ketapath_web::demo_care`), and prints the accounts' random passwords once on stderr.
 
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
-use ketapath_directory::Gazetteer;
 use ketapath_directory::demo::demo_clinics;
+use ketapath_directory::{ClinicId, Gazetteer};
 use ketapath_store::{DEFAULT_DATABASE_URL, DatabaseUrl, ListingAuthor, OpenMode, Store, StoreError, StoreOptions};
 use ketapath_web::config::AuthConfig;
+use ketapath_web::demo_care;
 use ketapath_web::{AppState, Directory, RateLimitConfig, RefreshOptions, ServeConfig, WebConfig};
 
 use crate::failure::{CommandResult, Failure};
@@ -31,7 +34,8 @@ pub struct ServeArgs {
     /// Address to listen on.
     #[arg(long, env = "KETAPATH_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
-    /// Seed fictional demo clinics when the database has none, and show the demo banner on every page.
+    /// Seed fictional demo clinics when the database has none (and the demo clinic's fictional staff and
+    /// patients, printing the staff's random passwords once), and show the demo banner on every page.
     #[arg(long, env = "KETAPATH_DEMO")]
     pub demo: bool,
     /// Send Strict-Transport-Security; only when clients reach KetaPath over TLS (a TLS-terminating proxy).
@@ -92,6 +96,31 @@ impl ServeArgs {
     }
 }
 
+/// The clinic that gets the demo staff and patients.
+const DEMO_CARE_CLINIC: &str = "demo-1";
+
+/// Seeds the demo clinic's treatment day and prints its accounts once; only called right after the demo
+/// listings were seeded into an empty database, so it never touches real data.
+async fn seed_demo_care(store: &Store) -> CommandResult {
+    let clinic = ClinicId::parse(DEMO_CARE_CLINIC).map_err(|e| Failure::Runtime(anyhow::anyhow!("{e}")))?;
+    let seeded = demo_care::seed_demo_care(store, &clinic, store.now(), DEMO_SEED).await.map_err(|e| match e {
+        demo_care::DemoError::Store(e) => failure(e),
+        other => Failure::Runtime(other.into()),
+    })?;
+    if let Some(demo) = seeded {
+        eprintln!(
+            "seeded {} fictional demo patients at clinic {}; demo portal accounts (fictional demo only; these \
+             passwords are shown once and never again):",
+            demo.patients.len(),
+            demo.clinic
+        );
+        for account in &demo.accounts {
+            eprintln!("  {:<13} {}  password {}", account.role.to_string(), account.email, account.password);
+        }
+    }
+    Ok(())
+}
+
 fn failure(err: StoreError) -> Failure {
     if err.is_invalid_input() { Failure::Invalid(err.to_string()) } else { Failure::Runtime(err.into()) }
 }
@@ -139,6 +168,7 @@ async fn serve(args: &ServeArgs, db: &str) -> CommandResult {
         store.upsert_clinics(&clinics, ListingAuthor::AdminCli).await.map_err(failure)?;
         directory.refresh().await.map_err(failure)?;
         eprintln!("seeded {} demo clinics", clinics.len());
+        seed_demo_care(&store).await?;
     }
     let _refresher = directory.spawn_refresher(RefreshOptions::default());
 

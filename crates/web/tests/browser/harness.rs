@@ -80,18 +80,82 @@ fn on_path(program: &str) -> Option<PathBuf> {
 pub const DEMO_CLINICS: usize = 300;
 const DEMO_SEED: u64 = 2026;
 
+/// The database the app under test keeps its data in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The variable naming the PostgreSQL server the PostgreSQL suites use (as in the store's and the router's tests).
+const PG_ENV: &str = "KETAPATH_TEST_POSTGRES_URL";
+
+/// Where the server's data lives: a temporary SQLite file, or a throw-away PostgreSQL database dropped (with
+/// FORCE, since the server's pool may still hold connections) when this value is.
+enum Data {
+    Sqlite(#[allow(dead_code)] tempfile::TempDir),
+    Postgres { admin_url: String, name: String },
+}
+
+impl Data {
+    /// A fresh database and its URL; `None` when PostgreSQL is asked for but not configured (never under
+    /// `CI=true`, where that fails the test).
+    async fn create(backend: Backend) -> Res<Option<(Data, String)>> {
+        match backend {
+            Backend::Sqlite => {
+                let dir = tempfile::Builder::new().prefix("ketapath-browser-db-").tempdir()?;
+                let url = format!("sqlite://{}", dir.path().join("ketapath.db").display());
+                Ok(Some((Data::Sqlite(dir), url)))
+            }
+            Backend::Postgres => {
+                use sqlx::Connection;
+                let Ok(admin_url) = std::env::var(PG_ENV) else {
+                    assert!(std::env::var("CI").as_deref() != Ok("true"), "{PG_ENV} is unset under CI=true");
+                    let _ = writeln!(std::io::stderr(), "browser test on PostgreSQL SKIPPED: {PG_ENV} is unset");
+                    return Ok(None);
+                };
+                let name = format!("ketapath_browser_{}", uuid::Uuid::now_v7().simple());
+                let mut conn = sqlx::PgConnection::connect(&admin_url).await?;
+                sqlx::raw_sql(&format!("CREATE DATABASE {name}")).execute(&mut conn).await?;
+                conn.close().await?;
+                let (prefix, _) = admin_url.rsplit_once('/').ok_or("a database name in the PostgreSQL URL")?;
+                let url = format!("{prefix}/{name}");
+                Ok(Some((Data::Postgres { admin_url, name }, url)))
+            }
+        }
+    }
+}
+
+impl Drop for Data {
+    fn drop(&mut self) {
+        let Data::Postgres { admin_url, name } = self else { return };
+        let (admin_url, name) = (admin_url.clone(), name.clone());
+        // A thread of its own with its own runtime: drop may run inside the test's runtime, which cannot block.
+        let _ = std::thread::spawn(move || {
+            let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else { return };
+            rt.block_on(async {
+                use sqlx::Connection;
+                if let Ok(mut conn) = sqlx::PgConnection::connect(&admin_url).await {
+                    let _ =
+                        sqlx::raw_sql(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut conn).await;
+                }
+            });
+        })
+        .join();
+    }
+}
+
 /// The app served on an ephemeral port of 127.0.0.1 for as long as this value lives, with the demo clinics in a
-/// temporary SQLite store (so that problem reports are really stored).
+/// fresh store (so that problem reports and the treatment day are really stored).
 struct Server {
     base: String,
     stop: Option<oneshot::Sender<()>>,
-    _data: tempfile::TempDir,
+    _data: Data,
 }
 
 impl Server {
-    async fn start(config: WebConfig) -> Res<Self> {
-        let data = tempfile::Builder::new().prefix("ketapath-browser-db-").tempdir()?;
-        let url = format!("sqlite://{}", data.path().join("ketapath.db").display());
+    async fn start(config: WebConfig, backend: Backend) -> Res<Option<Self>> {
+        let Some((data, url)) = Data::create(backend).await? else { return Ok(None) };
         let store = Store::open(&url, OpenMode::CreateIfMissing).await?;
         store.migrate().await?;
         store
@@ -105,7 +169,7 @@ impl Server {
         tokio::spawn(serve_with_shutdown(listener, AppState::new(config).with_directory(directory), async {
             let _ = stopped.await;
         }));
-        Ok(Self { base, stop: Some(stop), _data: data })
+        Ok(Some(Self { base, stop: Some(stop), _data: data }))
     }
 }
 
@@ -220,15 +284,16 @@ pub struct Browser {
 }
 
 impl Browser {
-    /// Starts everything, or returns `Ok(None)` when the suite is skipped (see [`tools`]).
-    pub async fn open(scripts: Scripts) -> Res<Option<Self>> {
+    /// Starts everything over `backend`, or returns `Ok(None)` when the suite is skipped (see [`tools`]), or
+    /// when PostgreSQL is asked for and not configured outside CI.
+    pub async fn open_on(scripts: Scripts, backend: Backend) -> Res<Option<Self>> {
         let Some(tools) = tools() else { return Ok(None) };
         // The server is plain HTTP on 127.0.0.1, so the portal's cookies go without `Secure` (and the `__Host-`
         // prefix); every journey posts from the one address, so the POST rate limit is raised above their count.
         let mut config = WebConfig::default();
         config.auth.secure_cookies = false;
         config.rate_limit.burst = 1000;
-        let server = Server::start(config).await?;
+        let Some(server) = Server::start(config, backend).await? else { return Ok(None) };
         let profile = tempfile::Builder::new().prefix("ketapath-chromium-").tempdir()?;
         let driver = Driver::start(&tools.chromedriver)?;
         let capabilities = capabilities(&tools.chromium, profile.path(), scripts)?;

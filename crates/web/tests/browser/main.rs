@@ -17,7 +17,7 @@ mod network;
 mod portal_journey;
 
 use audit::Findings;
-use harness::{Browser, Res, Scripts};
+use harness::{Backend, Browser, Res, Scripts};
 
 /// A page every visitor can reach by address, and what it must show. Add a row for each new public page
 /// (`/check`, `/find`, `/clinics/{id}` with a known demo id): it is then audited with and without scripts.
@@ -66,7 +66,15 @@ async fn with_browser<F>(scripts: Scripts, body: F)
 where
     F: AsyncFnOnce(&Browser) -> Res<Findings>,
 {
-    let browser = match Browser::open(scripts).await {
+    with_browser_on(scripts, Backend::Sqlite, body).await;
+}
+
+/// As [`with_browser`], with the app's data on `backend`.
+async fn with_browser_on<F>(scripts: Scripts, backend: Backend, body: F)
+where
+    F: AsyncFnOnce(&Browser) -> Res<Findings>,
+{
+    let browser = match Browser::open_on(scripts, backend).await {
         Ok(Some(browser)) => browser,
         Ok(None) => return,
         Err(error) => panic!("the browser did not start: {error}"),
@@ -119,4 +127,13 @@ async fn journeys_work_with_scripts() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn journeys_work_without_scripts() {
     with_browser(Scripts::Disabled, async |browser| Ok(journeys::all(browser).await)).await;
+}
+
+/// The portal's treatment day (sign in, intake, course, session, discharge, REMS form) with the app's data on
+/// PostgreSQL; the SQLite run is part of the journeys above. Skipped without `KETAPATH_TEST_POSTGRES_URL`, which
+/// `CI=true` requires.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn portal_journey_works_on_postgres() {
+    with_browser_on(Scripts::Enabled, Backend::Postgres, async |browser| portal_journey::treatment_day(browser).await)
+        .await;
 }

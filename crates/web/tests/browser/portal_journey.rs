@@ -1,7 +1,8 @@
-//! The treatment day of issue 6 in the browser: a nurse signs in, enters the intake, starts an esketamine session
-//! (which plans the course), charts the pre-check blood pressure, the dose, the 40-minute check and the
-//! pre-discharge vitals at explicit earlier times (so nothing waits), is refused an early discharge with the
-//! minimum time named, discharges, and opens the REMS form page. Every page on the way gets the journey audit.
+//! The treatment day of issue 6 in the browser: a nurse signs in, enters the intake, plans the course through the
+//! patient page's course form, starts an esketamine session on it, charts the pre-check blood pressure, the dose,
+//! the 40-minute check and the pre-discharge vitals at explicit earlier times (so nothing waits), is refused an
+//! early discharge with the minimum time named, discharges, and opens the REMS form page. Every page on the way
+//! gets the journey audit. It runs on SQLite with the other journeys and on its own on PostgreSQL.
 
 use time::format_description::well_known::Rfc3339;
 use time::{Duration, OffsetDateTime};
@@ -43,6 +44,13 @@ pub async fn treatment_day(browser: &Browser) -> Res<Findings> {
     press_button(browser, "Save intake").await?;
     expect(browser, "Maudsley staging").await?;
     audit_page(browser, &mut findings, "patient page").await;
+
+    // The course, planned explicitly from the protocol (esketamine, the first modality offered) from today: the
+    // session started next attaches to it instead of planning one of its own.
+    let today = OffsetDateTime::now_utc().format(&Rfc3339)?;
+    fill(browser, "Start date", &today[..10]).await?;
+    press_button(browser, "Plan a course").await?;
+    expect(browser, "16 sessions planned").await?;
 
     press_button(browser, "Start a session").await?;
     expect(browser, "No dose recorded yet").await?;

@@ -7,6 +7,7 @@ mod api;
 mod assets;
 mod check;
 mod clinics;
+mod demo_care;
 mod fhir;
 mod freshness;
 mod headers;

@@ -732,6 +732,88 @@ async fn hostile(backend: Backend) {
     f.finish().await;
 }
 
+/// Two requests at once that both create the same record: the first intake of one patient (the store's unique
+/// key on the patient's intake), and the submission of one session's REMS form (the unique key on the session's
+/// form). Each pair answers success and 409 `conflict`, or success twice where the second is a plain update of
+/// the intake; never a 500; and the audit chain still verifies afterwards.
+async fn concurrent_first_writes(backend: Backend) {
+    let Some(f) = Fixture::new(backend).await else { return };
+    let nurse = f.staff("Nora Nurse", Role::Nurse, "clinic-a").await;
+    let intake = json!({"episode_months": 18, "severity": "moderate", "rems_enrolled": true,
+        "pregnancy_potential": false});
+    // Several patients, so that on PostgreSQL at least some pairs really overlap.
+    for _ in 0..6 {
+        let p = f.patient(&nurse).await;
+        let uri = format!("/api/v1/patients/{p}/intake");
+        let (a, b) = tokio::join!(
+            f.call(Method::PUT, &uri, Some(&nurse), Some(intake.clone())),
+            f.call(Method::PUT, &uri, Some(&nurse), Some(intake.clone()))
+        );
+        for reply in [&a, &b] {
+            assert!(
+                matches!(reply.status, StatusCode::OK | StatusCode::CONFLICT),
+                "{}: {}",
+                reply.status,
+                reply.text()
+            );
+            if reply.status == StatusCode::CONFLICT {
+                assert_eq!(reply.json()["error"]["code"], "conflict", "{}", reply.text());
+            }
+        }
+        assert!(a.status == StatusCode::OK || b.status == StatusCode::OK, "one intake is saved");
+        let saved = f.ok(Method::GET, &uri, &nurse, None, StatusCode::OK).await;
+        assert_eq!(saved["input"]["episode_months"], 18.0);
+    }
+
+    // A discharged esketamine session, then its form submitted twice at once.
+    let p = f.patient(&nurse).await;
+    let intake = json!({"rems_enrolled": true, "pregnancy_potential": false,
+        "concomitant_medications": {"benzodiazepines": false, "non_benzodiazepine_sedative_hypnotics": false,
+            "psychostimulants": false, "maois": false, "respiratory_depressants": false}});
+    f.ok(Method::PUT, &format!("/api/v1/patients/{p}/intake"), &nurse, Some(intake), StatusCode::OK).await;
+    let s = f
+        .ok(
+            Method::POST,
+            &format!("/api/v1/patients/{p}/sessions"),
+            &nurse,
+            Some(json!({"modality": "esketamine_nasal"})),
+            StatusCode::CREATED,
+        )
+        .await;
+    let sid = s["id"].as_str().unwrap().to_owned();
+    let url = |tail: &str| format!("/api/v1/sessions/{sid}{tail}");
+    let checks = json!({"last_food_at": rfc(-180), "last_liquid_at": rfc(-60), "transport_home_arranged": true,
+        "blood_pressure": {"systolic": 128, "diastolic": 82}});
+    f.ok(Method::POST, &url("/pre-checks"), &nurse, Some(checks), StatusCode::CREATED).await;
+    f.at(5);
+    f.ok(Method::POST, &url("/dose"), &nurse, Some(json!({"dose_mg": 56, "lot": "AB123"})), StatusCode::CREATED).await;
+    f.at(45);
+    let obs = json!({"systolic": 140, "diastolic": 88, "heart_rate": 84, "spo2": 97, "moaas": 4, "cadss": 12});
+    f.ok(Method::POST, &url("/observations"), &nurse, Some(obs), StatusCode::CREATED).await;
+    f.at(130);
+    let obs = json!({"systolic": 130, "diastolic": 80, "spo2": 98, "moaas": 5, "cadss": 0});
+    f.ok(Method::POST, &url("/observations"), &nurse, Some(obs), StatusCode::CREATED).await;
+    f.ok(Method::POST, &url("/discharge"), &nurse, Some(json!({"ready_to_leave_at": rfc(90)})), StatusCode::OK).await;
+    let answers = json!({
+        "form": {"hcp": {"phone": "212-555-0100"},
+                 "vital_signs": {"in_range_prior_to_administration": true, "in_range_prior_to_completion": true}},
+        "adverse_effects": {"sedation": false, "dissociation": true, "respiratory_depression": false}
+    });
+    let submit = url("/rems-form/submit");
+    let (a, b) = tokio::join!(
+        f.call(Method::POST, &submit, Some(&nurse), Some(answers.clone())),
+        f.call(Method::POST, &submit, Some(&nurse), Some(answers.clone()))
+    );
+    let mut statuses = [a.status, b.status];
+    statuses.sort();
+    assert_eq!(statuses, [StatusCode::OK, StatusCode::CONFLICT], "{} / {}", a.text(), b.text());
+    let refused = if a.status == StatusCode::CONFLICT { &a } else { &b };
+    assert_error(refused, StatusCode::CONFLICT, "conflict");
+    let form = f.ok(Method::GET, &url("/rems-form"), &nurse, None, StatusCode::OK).await;
+    assert_eq!(form["state"], "submitted");
+    f.finish().await;
+}
+
 macro_rules! on_both_backends {
     ($name:ident, $body:ident) => {
         mod $name {
@@ -752,3 +834,4 @@ on_both_backends!(session_workflow_end_to_end, workflow);
 on_both_backends!(gates_and_overrides, gates);
 on_both_backends!(other_clinic_is_not_found_on_every_route, isolation);
 on_both_backends!(hostile_bodies_are_client_errors, hostile);
+on_both_backends!(concurrent_first_writes_answer_409_never_500, concurrent_first_writes);
