@@ -188,6 +188,8 @@ struct PatientPage {
     modalities: Vec<(&'static str, &'static str)>,
     instruments: Vec<&'static str>,
     research_consent: &'static str,
+    /// The consent decisions, oldest first: `date: given|withdrawn (recorded on …)`.
+    consent_history: Vec<String>,
     courses: Vec<String>,
     links: Vec<(String, String, &'static str)>,
     contexts: Vec<&'static str>,
@@ -233,6 +235,19 @@ pub async fn show(State(state): State<AppState>, staff: PortalStaff, ApiPath(id)
             }
         }
         let care = super::patient_care::summary(&scope, patient_id, &assessments, &doses).await?;
+        let consent_history = scope
+            .research_consents(patient_id)
+            .await?
+            .iter()
+            .map(|r| {
+                format!(
+                    "{}: {} (recorded on {})",
+                    labels::date(r.decided_on),
+                    crate::api::consent::status_code(r.status),
+                    labels::date(r.recorded_at.date())
+                )
+            })
+            .collect::<Vec<_>>();
         let now = staff.store().now();
         let links = scope
             .self_report_links(patient_id)
@@ -244,10 +259,10 @@ pub async fn show(State(state): State<AppState>, staff: PortalStaff, ApiPath(id)
                 (created, expires, crate::api::self_report::status_label(l, now))
             })
             .collect::<Vec<_>>();
-        Ok::<_, ApiError>((patient, assessments, sessions, (care, links, courses)))
+        Ok::<_, ApiError>((patient, assessments, sessions, (care, links, courses, consent_history)))
     };
     match found.await {
-        Ok((p, assessments, sessions, (care, links, courses))) => render(
+        Ok((p, assessments, sessions, (care, links, courses, consent_history))) => render(
             StatusCode::OK,
             &PatientPage {
                 layout: layout(format!("{} {}", p.given_name, p.family_name), demo, PATH),
@@ -259,6 +274,7 @@ pub async fn show(State(state): State<AppState>, staff: PortalStaff, ApiPath(id)
                 sessions,
                 care,
                 research_consent: if p.research_consent { "given" } else { "not given (or withdrawn)" },
+                consent_history,
                 links,
                 courses,
                 instruments: ketapath_clinical::instruments::Instrument::ALL.iter().map(|i| i.code()).collect(),
@@ -310,6 +326,31 @@ pub async fn record_assessment(
     );
     match crate::api::patients::record(&scope, patient, request, form.staff.store().now()).await {
         Ok(_) => see_other(&path),
+        Err(error) => respond(&path, demo, error),
+    }
+}
+
+/// `POST /portal/patients/{id}/research-consent`: records a research-consent decision (`status` given or withdrawn,
+/// `date` blank for today) through the API's own check (`crate::api::consent::decision`); a withdrawal leaves the
+/// patient out of the next research export. Back to the patient page; a bad field is the 400 page naming it.
+pub async fn record_consent(State(state): State<AppState>, ApiPath(id): ApiPath<String>, form: PortalForm) -> Response {
+    let demo = state.config.demo;
+    let path = format!("{PATH}/{id}");
+    let scope = match form.staff.scope().await {
+        Ok(Some(scope)) => scope,
+        Ok(None) => return no_access(&form.staff, demo),
+        Err(error) => return respond(&path, demo, error),
+    };
+    let Ok(patient) = PatientId::parse("id", &id) else { return respond(&path, demo, ApiError::NotFound) };
+    let recorded = async {
+        let today = form.staff.store().now().date();
+        let (status, decided_on) =
+            crate::api::consent::decision(form.fields.get("status"), form.fields.get("date"), today)?;
+        scope.record_research_consent(patient, status, decided_on).await?;
+        Ok::<_, ApiError>(())
+    };
+    match recorded.await {
+        Ok(()) => see_other(&path),
         Err(error) => respond(&path, demo, error),
     }
 }
