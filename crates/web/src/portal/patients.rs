@@ -1,4 +1,4 @@
-//! `GET /portal/patients` (the clinic's patients, searchable by name), `GET`/`POST /portal/patients/new`
+//! `GET /portal/patients` (the clinic's patients, searchable by name and filtered by `status`, a `PatientStatus`), `GET`/`POST /portal/patients/new`
 //! (demographics only, parsed by the same rules as `POST /api/v1/patients`) and `GET /portal/patients/{id}`
 //! (demographics, assessments, intake summary, outcomes with charts, sessions and the form that starts one). Another clinic's patient answers the same
 //! 404 as a missing one.
@@ -8,7 +8,10 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use ketapath_store::domain::PatientId;
+use std::collections::HashSet;
+
+use ketapath_clinical::InvalidInput;
+use ketapath_store::domain::{PatientId, PatientStatus};
 use serde::Deserialize;
 
 use super::csrf::PortalForm;
@@ -39,15 +42,20 @@ struct ListPage {
     layout: Layout,
     bar: Bar,
     q: String,
+    /// The status filter (`PatientStatus` code), empty for every patient.
+    status: String,
+    statuses: Vec<(&'static str, &'static str)>,
     patients: Vec<PatientRow>,
     total: usize,
 }
 
-/// The list's query: `q`, a part of the given or family name.
+/// The list's query: `q`, a part of the given or family name; `status`, a `PatientStatus` code.
 #[derive(Debug, Deserialize)]
 pub struct ListQuery {
     #[serde(default)]
     q: String,
+    #[serde(default)]
+    status: String,
 }
 
 /// `GET /portal/patients?q=`.
@@ -57,20 +65,48 @@ pub async fn list(
     query: Result<Query<ListQuery>, QueryRejection>,
 ) -> Response {
     let demo = state.config.demo;
-    let q = query.map(|Query(q)| q.q.trim().to_owned()).unwrap_or_default();
+    let (q, status) =
+        query.map(|Query(q)| (q.q.trim().to_owned(), q.status.trim().to_owned())).unwrap_or_default();
     let scope = match staff.scope().await {
         Ok(Some(scope)) => scope,
         Ok(None) => return no_access(&staff, demo),
         Err(error) => return respond(PATH, demo, error),
     };
-    let summaries = match scope.patient_list().await {
-        Ok(s) => s,
+    let filter = match status.as_str() {
+        "" => None,
+        code => match PatientStatus::parse(code) {
+            Ok(s) => Some(s),
+            Err(message) => {
+                let invalid = InvalidInput::new("status", format!("the status filter: {message}"));
+                return respond(PATH, demo, invalid.into());
+            }
+        },
+    };
+    let listed = async {
+        let summaries = scope.patient_list().await?;
+        let keep: Option<HashSet<PatientId>> = match filter {
+            None => None,
+            Some(wanted) => Some(
+                scope
+                    .patient_care_facts()
+                    .await?
+                    .into_iter()
+                    .filter(|f| f.status() == wanted)
+                    .map(|f| f.patient_id)
+                    .collect(),
+            ),
+        };
+        Ok::<_, ketapath_store::StoreError>((summaries, keep))
+    };
+    let (summaries, keep) = match listed.await {
+        Ok(found) => found,
         Err(error) => return respond(PATH, demo, error.into()),
     };
     let total = summaries.len();
     let needle = q.to_lowercase();
     let patients = summaries
         .into_iter()
+        .filter(|s| keep.as_ref().is_none_or(|k| k.contains(&s.patient.id)))
         .filter(|s| {
             needle.is_empty()
                 || format!("{} {}", s.patient.given_name, s.patient.family_name).to_lowercase().contains(&needle)
@@ -89,7 +125,15 @@ pub async fn list(
         .collect();
     render(
         StatusCode::OK,
-        &ListPage { layout: layout("Patients", demo, PATH), bar: Bar::of(&staff), q, patients, total },
+        &ListPage {
+            layout: layout("Patients", demo, PATH),
+            bar: Bar::of(&staff),
+            q,
+            status,
+            statuses: PatientStatus::ALL.iter().map(|s| (s.code(), s.label())).collect(),
+            patients,
+            total,
+        },
     )
 }
 
