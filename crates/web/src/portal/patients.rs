@@ -65,8 +65,7 @@ pub async fn list(
     query: Result<Query<ListQuery>, QueryRejection>,
 ) -> Response {
     let demo = state.config.demo;
-    let (q, status) =
-        query.map(|Query(q)| (q.q.trim().to_owned(), q.status.trim().to_owned())).unwrap_or_default();
+    let (q, status) = query.map(|Query(q)| (q.q.trim().to_owned(), q.status.trim().to_owned())).unwrap_or_default();
     let scope = match staff.scope().await {
         Ok(Some(scope)) => scope,
         Ok(None) => return no_access(&staff, demo),

@@ -242,25 +242,30 @@ fn answers(fields: &Fields, form: &PatientMonitoringForm) -> Result<(Value, Map<
             inner.insert(key.to_owned(), value);
         }
     };
-    let yes_no = |path: &str| -> Result<Value, InvalidInput> {
-        match fields.get(path).unwrap_or_default() {
-            "yes" => Ok(Value::Bool(true)),
-            "no" => Ok(Value::Bool(false)),
-            "" => Ok(Value::Null),
-            _ => Err(InvalidInput::new(path, "must be yes, no or unanswered")),
+    // A field the post does not carry is left as drafted; an empty one is cleared.
+    let yes_no = |path: &str| -> Result<Option<Value>, InvalidInput> {
+        match fields.get(path) {
+            None => Ok(None),
+            Some("yes") => Ok(Some(Value::Bool(true))),
+            Some("no") => Ok(Some(Value::Bool(false))),
+            Some("") => Ok(Some(Value::Null)),
+            Some(_) => Err(InvalidInput::new(path, "must be yes, no or unanswered")),
         }
     };
     for path in YES_NO {
-        set(path, yes_no(path)?);
+        if let Some(value) = yes_no(path)? {
+            set(path, value);
+        }
     }
     for path in TEXT {
-        let text = fields.get(path).unwrap_or_default();
-        set(path, if text.is_empty() { Value::Null } else { Value::String(text.to_owned()) });
+        if let Some(text) = fields.get(path) {
+            set(path, if text.is_empty() { Value::Null } else { Value::String(text.to_owned()) });
+        }
     }
     let mut adverse = Map::new();
     for question in &form.adverse_effects {
         let path = format!("{ADVERSE}{}", question.question.code);
-        if let Value::Bool(answer) = yes_no(&path)? {
+        if let Some(Value::Bool(answer)) = yes_no(&path)? {
             adverse.insert(question.question.code.clone(), Value::Bool(answer));
         }
     }
@@ -348,7 +353,7 @@ mod tests {
         );
         let (patch, adverse) = answers(&fields, &form).unwrap_or_default();
         assert_eq!(patch["concomitant_medications"]["maois"], Value::Bool(false));
-        assert_eq!(patch["concomitant_medications"]["psychostimulants"], Value::Null);
+        assert_eq!(patch["concomitant_medications"].get("psychostimulants"), None, "not posted: as drafted");
         assert_eq!(patch["hcp"]["phone"], Value::String("555-0100".to_owned()));
         assert_eq!(patch["patient"]["sex"], Value::Null);
         assert_eq!(adverse.get("sedation"), Some(&Value::Bool(true)));

@@ -76,7 +76,8 @@ fn actor(id: StaffId, role: Role) -> Actor {
 }
 
 /// The answers of the REMS form that the session record cannot give.
-const ANSWERS: [(&str, &str); 11] = [
+const ANSWERS: [(&str, &str); 12] = [
+    ("patient.sex", "female"),
     ("concomitant_medications.benzodiazepines", "no"),
     ("concomitant_medications.non_benzodiazepine_sedative_hypnotics", "no"),
     ("concomitant_medications.psychostimulants", "no"),
@@ -213,7 +214,11 @@ async fn forms(mut p: Portal) {
     let settings = nurse.get("/portal/clinic/settings").await;
     assert_eq!(settings.status, StatusCode::OK);
     let text = settings.text();
-    assert!(text.contains("unverified [U]") && text.contains(">verified<") && text.contains("clinical.md §3.4"));
+    assert!(
+        text.contains("<strong>unverified [U]</strong></td>")
+            && text.contains("<td>verified</td>")
+            && text.contains("clinical.md §3.4")
+    );
     assert!(text.contains("REMS setting type") && !text.contains("Save changes"), "read-only for a nurse");
     let refused = nurse.post("/portal/clinic/settings", &[("csrf", &csrf), ("discharge.min_spo2", "90")]).await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
@@ -221,7 +226,11 @@ async fn forms(mut p: Portal) {
     let (_, doc) = api(&mut nurse, Method::GET, "/api/v1/clinic/protocol-settings", &csrf, None).await;
     assert_eq!(doc["values"]["discharge"]["min_spo2"], 94, "nothing changed");
 
-    // A prescriber changes a value, is refused one under the REMS minimum (named, typed value kept), resets it.
+    // A prescriber (signed in again: the clock moved on) changes a value, is refused one under the REMS minimum
+    // (named, typed value kept), resets it.
+    let mut rx = p.browser();
+    rx.sign_in("rx@a.example", PASSWORD, "").await;
+    let rx_csrf = rx.csrf().await;
     let text = rx.get("/portal/clinic/settings").await.text();
     assert!(text.contains("Save changes") && text.contains("<label for=\"setting-discharge-min_spo2\">"), "{text}");
     let changed = rx.post("/portal/clinic/settings", &[("csrf", &rx_csrf), ("discharge.min_spo2", "96")]).await;
@@ -245,11 +254,14 @@ async fn forms(mut p: Portal) {
     let second = start(&mut nurse, &csrf, &bea, "esketamine_nasal").await;
     dose(&mut nurse, &csrf, &second, "56").await;
     let text = nurse.get(&format!("{second}/rems")).await.text();
-    assert!(text.contains("Not required: this clinic's REMS setting is inpatient"), "{text}");
+    assert!(text.contains("Not required: this clinic&#39;s REMS setting is inpatient"), "{text}");
     assert!(!text.contains("Mark as submitted"), "{text}");
     let api_second = format!("/api/v1{}/rems-form", second.trim_start_matches("/portal"));
     let (_, doc) = api(&mut nurse, Method::GET, &api_second, &csrf, None).await;
-    assert_eq!((doc["setting_type"].clone(), doc["deadline"]["status"].clone()), (json!("inpatient"), json!("not_required")));
+    assert_eq!(
+        (doc["setting_type"].clone(), doc["deadline"]["status"]["status"].clone()),
+        (json!("inpatient"), json!("not_required"))
+    );
     assert!(nurse.get("/portal").await.text().contains("REMS forms due (0)"));
     let outpatient = [("csrf", rx_csrf.as_str()), ("reset", "rems.setting_type")];
     assert_eq!(rx.post("/portal/clinic/settings", &outpatient).await.status, StatusCode::SEE_OTHER);
