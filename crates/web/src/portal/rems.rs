@@ -285,8 +285,8 @@ pub async fn submit(State(state): State<AppState>, ApiPath(id): ApiPath<String>,
     let now = form.staff.store().now();
     let tried = async {
         let view = rems::form(&scope, sid, now).await?;
-        let (patch, adverse) = answers(&form.fields, &view.form)?;
-        Ok::<_, TreatmentError>(rems::attempt(&scope, sid, Some(&patch), Some(&adverse), now).await?)
+        let (patch, adverse) = answers(&form.fields, &view.form).map_err(TreatmentError::from)?;
+        rems::attempt(&scope, sid, Some(&patch), Some(&adverse), now).await
     };
     match tried.await {
         Ok(Ok(_)) => see_other(&path),
@@ -343,11 +343,13 @@ mod tests {
 
     #[test]
     fn staff_answers_become_the_api_submission() {
-        let mut form = PatientMonitoringForm::default();
-        form.adverse_effects = ketapath_clinical::rems::AdverseEffectQuestion::defaults()
-            .into_iter()
-            .map(|question| ketapath_clinical::rems::AdverseEffectAnswer { question, answer: None })
-            .collect();
+        let form = PatientMonitoringForm {
+            adverse_effects: ketapath_clinical::rems::AdverseEffectQuestion::defaults()
+                .into_iter()
+                .map(|question| ketapath_clinical::rems::AdverseEffectAnswer { question, answer: None })
+                .collect(),
+            ..PatientMonitoringForm::default()
+        };
         let fields = Fields::parse(
             b"concomitant_medications.maois=no&hcp.phone=555-0100&patient.sex=&adverse_effects.sedation=yes",
         );
