@@ -25,6 +25,7 @@ mod research;
 mod rows;
 mod scope;
 mod scope_care;
+mod scope_overview;
 mod scope_patients;
 mod scope_referrals;
 mod scope_treatment;

@@ -147,6 +147,20 @@ async fn workflow(db: &TestDb) {
     assert_eq!(nurse.dosed_sessions("esketamine_nasal").await.unwrap()[0].form_submitted_at, Some(at));
     assert!(matches!(other.rems_form(s.id).await, Err(StoreError::NotFound { .. })));
     assert_eq!(nurse.first_dose_at(p.id).await.unwrap(), Some(dose(s.id).given_at));
+
+    // The dashboard's reads: the day's sessions in one query (started 09:31 on the 27th), and each patient's care
+    // facts; another clinic sees neither.
+    let day = |d: time::Date| (d.midnight().assume_utc(), d.next_day().unwrap().midnight().assume_utc());
+    let (from, to) = day(date!(2026 - 11 - 27));
+    let today = nurse.sessions_between(from, to).await.unwrap();
+    assert!(today.iter().any(|d| d.session.id == s.id && !d.treatment.is_empty()), "{today:?}");
+    let (from_next, to_next) = day(date!(2026 - 11 - 28));
+    assert!(nurse.sessions_between(from_next, to_next).await.unwrap().iter().all(|d| d.session.id != s.id));
+    assert!(other.sessions_between(from, to).await.unwrap().is_empty());
+    let facts = nurse.patient_care_facts().await.unwrap();
+    let mine = facts.iter().find(|f| f.patient_id == p.id).unwrap();
+    assert!(mine.sessions_held >= 1, "{mine:?}");
+    assert!(other.patient_care_facts().await.unwrap().is_empty());
 }
 
 on_both_backends!(treatment_workflow_records, super::workflow);

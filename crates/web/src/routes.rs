@@ -89,8 +89,12 @@ pub fn api_routes() -> Vec<ApiRoute> {
 }
 
 /// One portal form route: its path, for the tests that post to every portal form without a token.
-pub const PORTAL_FORMS: [&str; 15] = [
+pub const PORTAL_FORMS: [&str; 19] = [
     "/portal/logout",
+    "/portal/sessions/{id}/rems",
+    "/portal/patients/{id}/research-consent",
+    "/portal/clinic/settings",
+    "/portal/clinic/outcome-publication",
     "/portal/patients/{id}/courses",
     "/portal/patients/{id}/self-report-links",
     "/portal/patients/{id}/assessments",
@@ -123,7 +127,7 @@ fn portal_routes() -> Router<AppState> {
         .route("/portal/patients/{id}/intake", get(portal::intake::form).post(portal::intake::submit))
         .route("/portal/patients/{id}/sessions", post(portal::sessions::start))
         .route("/portal/sessions/{id}", get(portal::sessions::show))
-        .route("/portal/sessions/{id}/rems", get(portal::rems::page))
+        .route("/portal/sessions/{id}/rems", get(portal::rems::show).post(portal::rems::submit))
         .route("/portal/sessions/{id}/rems.pdf", get(portal::rems::pdf))
         .route("/portal/sessions/{id}/pre-checks", post(portal::sessions::pre_checks))
         .route("/portal/sessions/{id}/observations", post(portal::sessions::observe))
@@ -132,6 +136,9 @@ fn portal_routes() -> Router<AppState> {
         .route("/portal/sessions/{id}/discharge", post(portal::sessions::discharge))
         .route("/portal/referrals", get(portal::referrals::page))
         .route("/portal/referrals/{id}/status", post(portal::referrals::set_status))
+        .route("/portal/patients/{id}/research-consent", post(portal::patients::record_consent))
+        .route("/portal/clinic/settings", get(portal::clinic_settings::page).post(portal::clinic_settings::save))
+        .route("/portal/clinic/outcome-publication", post(portal::clinic_settings::set_publication))
         .route("/portal/account", get(portal::account::page))
         .route("/portal/account/totp", post(portal::account::totp_action))
         .route_layer(from_fn(portal::no_store))

@@ -45,7 +45,7 @@ pub use rems::{TreatmentDuration, ready_to_leave_minutes, treatment_duration};
 pub use schedule::{
     MaintenanceFrequency, Phase, PlannedDose, PlannedSession, esketamine_mdsi_schedule, esketamine_schedule, iv_series,
 };
-pub use settings::{ProtocolSettings, SettingsValues};
+pub use settings::{ProtocolSettings, RemsSettings, SettingsValues};
 pub use settings_view::SettingView;
 
 use crate::rule::Rule;

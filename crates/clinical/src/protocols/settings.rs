@@ -11,6 +11,7 @@ use serde_json::Value;
 use super::bp_gate::BpGate;
 use super::modality::Modality;
 use crate::error::InvalidInput;
+use crate::rems::SettingType;
 
 /// Every configurable value of the session protocols, as a clinic stores and edits it.
 ///
@@ -25,6 +26,7 @@ pub struct SettingsValues {
     pub iv: IvSettings,
     pub esketamine: EsketamineSettings,
     pub pre_checks: PreCheckSettings,
+    pub rems: RemsSettings,
 }
 
 /// The pre-dose blood-pressure gate of each modality.
@@ -190,6 +192,21 @@ pub struct PreCheckSettings {
 impl Default for PreCheckSettings {
     fn default() -> Self {
         Self { ketamine_fasting: true, ketamine_transport: true, ketamine_pregnancy: true }
+    }
+}
+
+/// The clinic's REMS setting: an outpatient clinic submits a Patient Monitoring Form after every esketamine
+/// session; an inpatient setting (a hospital ward, an emergency department) does not (`clinical.md` §3.8,
+/// `directory-and-interop.md` §d.3). Read where a session's form is drafted and where the forms due are listed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RemsSettings {
+    pub setting_type: SettingType,
+}
+
+impl Default for RemsSettings {
+    fn default() -> Self {
+        Self { setting_type: SettingType::Outpatient }
     }
 }
 

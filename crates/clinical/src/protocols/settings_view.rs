@@ -200,6 +200,12 @@ static ENTRIES: &[Entry] = &[
         None,
         &esketamine::START_28MG_RULE,
     ),
+    entry(
+        "rems.setting_type",
+        "REMS setting type (outpatient: a Patient Monitoring Form after every esketamine session; inpatient: none)",
+        None,
+        &crate::rems::INPATIENT_EXEMPT_RULE,
+    ),
 ];
 
 /// Reads a dotted path out of a settings document.

@@ -30,7 +30,7 @@ pub use form::{
     HcpSection, PatientMonitoringForm, PatientSection, SessionSection, SettingAddress, SettingSection,
     VitalSignsSection,
 };
-pub use setting::SettingType;
+pub use setting::{INPATIENT_EXEMPT_RULE, SettingType};
 pub use settings::{BpWindow, RemsFormSettings, RemsFormValues};
 
 use crate::rule::Rule;

@@ -8,6 +8,7 @@ pub mod assessment;
 pub mod audit;
 pub mod care;
 pub mod listing;
+pub mod overview;
 pub mod patient;
 pub mod referral;
 pub mod research;
@@ -111,6 +112,7 @@ pub use care::{
     ProtocolSettingsDoc, RemsFormId, RemsFormRecord,
 };
 pub use listing::{ClinicChange, ClinicChanges, ListingReport, ListingReportId, NewListingReport, ReportStatus};
+pub use overview::{DaySession, OpenCourse, PatientCareFacts, PatientStatus};
 pub use patient::{LatestScore, NewPatient, Patient, PatientId, PatientSummary, PatientUpdate};
 pub use referral::{
     LinkState, NewReferral, NewSelfReportAlert, NewSelfReportLink, Referral, ReferralId, ReferralSource,

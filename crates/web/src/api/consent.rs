@@ -9,6 +9,7 @@ use ketapath_research::ConsentStatus;
 use ketapath_store::domain::ConsentRecord;
 use serde::Deserialize;
 use serde_json::{Value, json};
+use time::Date;
 
 use super::courses::date;
 use super::patients::patient_id;
@@ -37,7 +38,26 @@ fn status(raw: Option<&str>) -> Result<ConsentStatus, InvalidInput> {
     }
 }
 
-fn status_code(status: ConsentStatus) -> &'static str {
+/// A consent decision as sent (`status`: given or withdrawn; `date`: the day decided, blank for `today`, never
+/// in the future), checked once for the API and the portal's patient page. Errors name the field.
+pub fn decision(
+    status_raw: Option<&str>,
+    date_raw: Option<&str>,
+    today: Date,
+) -> Result<(ConsentStatus, Date), ApiError> {
+    let status = status(status_raw)?;
+    let decided_on = match date_raw.map(str::trim).filter(|d| !d.is_empty()) {
+        Some(raw) => date("date", raw)?,
+        None => today,
+    };
+    if decided_on > today {
+        return Err(InvalidInput::new("date", "must not be in the future").into());
+    }
+    Ok((status, decided_on))
+}
+
+/// A decision's code, as the API and the portal show it.
+pub fn status_code(status: ConsentStatus) -> &'static str {
     match status {
         ConsentStatus::Given => "given",
         ConsentStatus::Withdrawn => "withdrawn",
@@ -74,15 +94,7 @@ pub async fn put(
     ApiJson(request): ApiJson<ConsentRequest>,
 ) -> Result<Response, ApiError> {
     let patient = patient_id(&id)?;
-    let status = status(request.status.as_deref())?;
-    let today = staff.store.now().date();
-    let decided_on = match request.date.as_deref() {
-        Some(raw) => date("date", raw)?,
-        None => today,
-    };
-    if decided_on > today {
-        return Err(InvalidInput::new("date", "must not be in the future").into());
-    }
+    let (status, decided_on) = decision(request.status.as_deref(), request.date.as_deref(), staff.store.now().date())?;
     staff.scope.record_research_consent(patient, status, decided_on).await?;
     let history = staff.scope.research_consents(patient).await?;
     Ok(private_json(&consent_doc(&history)?))

@@ -1,4 +1,5 @@
-//! `GET /portal`: the clinic's dashboard: today's sessions (linked to their live pages), self-report alerts (a
+//! `GET /portal`: the clinic's dashboard: today's sessions (one store query for the day, each linked to its live
+//! page), patients by status (`PatientStatus`, each count linked to the filtered patient list), self-report alerts (a
 //! positive item 9 first), REMS Patient Monitoring Forms due or overdue (from `treatment::rems::due`), new
 //! referrals and the patient count. Roles without patient access get the "no patient access" page instead.
 
@@ -9,7 +10,7 @@ use axum::response::Response;
 use std::collections::HashMap;
 
 use ketapath_clinical::rems::FormStatus;
-use ketapath_store::domain::{PatientId, ReferralStatus};
+use ketapath_store::domain::{PatientId, PatientStatus, ReferralStatus};
 
 use super::referrals::{ReferralRow, row_of};
 use super::session::PortalStaff;
@@ -38,6 +39,15 @@ struct DashboardPage {
     sessions: Vec<Line>,
     alerts: Vec<Line>,
     rems_due: Vec<Line>,
+    by_status: Vec<StatusCount>,
+}
+
+/// One line of "Patients by status": the count, linked to the patient list filtered by that status.
+#[derive(Debug, Clone)]
+pub struct StatusCount {
+    pub href: String,
+    pub label: &'static str,
+    pub count: usize,
 }
 
 /// `GET /portal`.
@@ -58,32 +68,38 @@ pub async fn page(State(state): State<AppState>, staff: PortalStaff) -> Response
             .map(|s| (s.patient.id, format!("{} {}", s.patient.given_name, s.patient.family_name)))
             .collect();
         let name = |id: &PatientId| names.get(id).cloned().unwrap_or_default();
-        // Today's sessions: the clinic's day is small enough to walk patient by patient.
-        let mut sessions = Vec::new();
-        for summary in &summaries {
-            for course in scope.courses(summary.patient.id).await? {
-                for s in scope.sessions(course.id).await? {
-                    let day = s.started_at.or(s.scheduled_at).map(|t| t.date());
-                    if day == Some(today) {
-                        sessions.push((
-                            s.started_at.or(s.scheduled_at),
-                            Line {
-                                href: format!("{}/{}", super::sessions::PATH, s.id),
-                                text: format!(
-                                    "{}: {} session {} ({})",
-                                    name(&s.patient_id),
-                                    course.treatment,
-                                    s.number,
-                                    s.status
-                                ),
-                                urgent: false,
-                            },
-                        ));
-                    }
-                }
+        // Today's sessions: one query for the clinic's sessions of the UTC day.
+        let midnight = today.midnight().assume_utc();
+        let sessions: Vec<Line> = scope
+            .sessions_between(midnight, midnight + time::Duration::days(1))
+            .await?
+            .into_iter()
+            .map(|d| Line {
+                href: format!("{}/{}", super::sessions::PATH, d.session.id),
+                text: format!(
+                    "{}: {} session {} ({})",
+                    name(&d.session.patient_id),
+                    d.treatment,
+                    d.session.number,
+                    d.session.status
+                ),
+                urgent: false,
+            })
+            .collect();
+        let mut counts: Vec<(PatientStatus, usize)> = PatientStatus::ALL.iter().map(|s| (*s, 0)).collect();
+        for facts in scope.patient_care_facts().await? {
+            if let Some(entry) = counts.iter_mut().find(|(s, _)| *s == facts.status()) {
+                entry.1 += 1;
             }
         }
-        sessions.sort_by_key(|(at, _)| *at);
+        let by_status: Vec<StatusCount> = counts
+            .into_iter()
+            .map(|(status, count)| StatusCount {
+                href: format!("{}?status={}", super::patients::PATH, status.code()),
+                label: status.label(),
+                count,
+            })
+            .collect();
         let mut alerts = scope.self_report_alerts().await?;
         alerts.sort_by_key(|a| (a.item9 == 0, std::cmp::Reverse(a.created_at)));
         let alerts = alerts
@@ -94,11 +110,11 @@ pub async fn page(State(state): State<AppState>, staff: PortalStaff) -> Response
                 urgent: a.item9 > 0,
             })
             .collect();
-        Ok::<_, crate::treatment::TreatmentError>((referrals, summaries.len(), clinic, sessions, alerts))
+        Ok::<_, crate::treatment::TreatmentError>((referrals, summaries.len(), clinic, sessions, (alerts, by_status)))
     };
     let due = async { rems::due(&scope, today).await };
     match (data.await, due.await) {
-        (Ok((referrals, patients, clinic, sessions, alerts)), Ok(due)) => render(
+        (Ok((referrals, patients, clinic, sessions, (alerts, by_status))), Ok(due)) => render(
             StatusCode::OK,
             &DashboardPage {
                 layout: layout("Dashboard", demo, "/portal"),
@@ -106,8 +122,9 @@ pub async fn page(State(state): State<AppState>, staff: PortalStaff) -> Response
                 clinic,
                 patients,
                 new_referrals: referrals.iter().filter(|r| r.status == ReferralStatus::New).map(row_of).collect(),
-                sessions: sessions.into_iter().map(|(_, l)| l).collect(),
+                sessions,
                 alerts,
+                by_status,
                 rems_due: due
                     .iter()
                     .map(|d| {

@@ -4,6 +4,7 @@
 //! `Cache-Control: no-store` ([`no_store`]), because portal pages show patient data.
 
 pub mod account;
+pub mod clinic_settings;
 pub mod csrf;
 pub mod dashboard;
 pub mod intake;
@@ -28,10 +29,11 @@ use crate::pages::{Layout, NavLink, render};
 use session::PortalStaff;
 
 /// The portal's navigation, in order.
-pub const NAV: [(&str, &str); 4] = [
+pub const NAV: [(&str, &str); 5] = [
     ("/portal", "Dashboard"),
     ("/portal/patients", "Patients"),
     ("/portal/referrals", "Referrals"),
+    ("/portal/clinic/settings", "Clinic settings"),
     ("/portal/account", "Account"),
 ];
 

@@ -1,4 +1,4 @@
-//! `GET /portal/patients` (the clinic's patients, searchable by name), `GET`/`POST /portal/patients/new`
+//! `GET /portal/patients` (the clinic's patients, searchable by name and filtered by `status`, a `PatientStatus`), `GET`/`POST /portal/patients/new`
 //! (demographics only, parsed by the same rules as `POST /api/v1/patients`) and `GET /portal/patients/{id}`
 //! (demographics, assessments, intake summary, outcomes with charts, sessions and the form that starts one). Another clinic's patient answers the same
 //! 404 as a missing one.
@@ -8,7 +8,10 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use ketapath_store::domain::PatientId;
+use std::collections::HashSet;
+
+use ketapath_clinical::InvalidInput;
+use ketapath_store::domain::{PatientId, PatientStatus};
 use serde::Deserialize;
 
 use super::csrf::PortalForm;
@@ -39,15 +42,20 @@ struct ListPage {
     layout: Layout,
     bar: Bar,
     q: String,
+    /// The status filter (`PatientStatus` code), empty for every patient.
+    status: String,
+    statuses: Vec<(&'static str, &'static str)>,
     patients: Vec<PatientRow>,
     total: usize,
 }
 
-/// The list's query: `q`, a part of the given or family name.
+/// The list's query: `q`, a part of the given or family name; `status`, a `PatientStatus` code.
 #[derive(Debug, Deserialize)]
 pub struct ListQuery {
     #[serde(default)]
     q: String,
+    #[serde(default)]
+    status: String,
 }
 
 /// `GET /portal/patients?q=`.
@@ -57,20 +65,47 @@ pub async fn list(
     query: Result<Query<ListQuery>, QueryRejection>,
 ) -> Response {
     let demo = state.config.demo;
-    let q = query.map(|Query(q)| q.q.trim().to_owned()).unwrap_or_default();
+    let (q, status) = query.map(|Query(q)| (q.q.trim().to_owned(), q.status.trim().to_owned())).unwrap_or_default();
     let scope = match staff.scope().await {
         Ok(Some(scope)) => scope,
         Ok(None) => return no_access(&staff, demo),
         Err(error) => return respond(PATH, demo, error),
     };
-    let summaries = match scope.patient_list().await {
-        Ok(s) => s,
+    let filter = match status.as_str() {
+        "" => None,
+        code => match PatientStatus::parse(code) {
+            Ok(s) => Some(s),
+            Err(message) => {
+                let invalid = InvalidInput::new("status", format!("the status filter: {message}"));
+                return respond(PATH, demo, invalid.into());
+            }
+        },
+    };
+    let listed = async {
+        let summaries = scope.patient_list().await?;
+        let keep: Option<HashSet<PatientId>> = match filter {
+            None => None,
+            Some(wanted) => Some(
+                scope
+                    .patient_care_facts()
+                    .await?
+                    .into_iter()
+                    .filter(|f| f.status() == wanted)
+                    .map(|f| f.patient_id)
+                    .collect(),
+            ),
+        };
+        Ok::<_, ketapath_store::StoreError>((summaries, keep))
+    };
+    let (summaries, keep) = match listed.await {
+        Ok(found) => found,
         Err(error) => return respond(PATH, demo, error.into()),
     };
     let total = summaries.len();
     let needle = q.to_lowercase();
     let patients = summaries
         .into_iter()
+        .filter(|s| keep.as_ref().is_none_or(|k| k.contains(&s.patient.id)))
         .filter(|s| {
             needle.is_empty()
                 || format!("{} {}", s.patient.given_name, s.patient.family_name).to_lowercase().contains(&needle)
@@ -89,7 +124,15 @@ pub async fn list(
         .collect();
     render(
         StatusCode::OK,
-        &ListPage { layout: layout("Patients", demo, PATH), bar: Bar::of(&staff), q, patients, total },
+        &ListPage {
+            layout: layout("Patients", demo, PATH),
+            bar: Bar::of(&staff),
+            q,
+            status,
+            statuses: PatientStatus::ALL.iter().map(|s| (s.code(), s.label())).collect(),
+            patients,
+            total,
+        },
     )
 }
 
@@ -188,6 +231,8 @@ struct PatientPage {
     modalities: Vec<(&'static str, &'static str)>,
     instruments: Vec<&'static str>,
     research_consent: &'static str,
+    /// The consent decisions, oldest first: `date: given|withdrawn (recorded on …)`.
+    consent_history: Vec<String>,
     courses: Vec<String>,
     links: Vec<(String, String, &'static str)>,
     contexts: Vec<&'static str>,
@@ -233,6 +278,19 @@ pub async fn show(State(state): State<AppState>, staff: PortalStaff, ApiPath(id)
             }
         }
         let care = super::patient_care::summary(&scope, patient_id, &assessments, &doses).await?;
+        let consent_history = scope
+            .research_consents(patient_id)
+            .await?
+            .iter()
+            .map(|r| {
+                format!(
+                    "{}: {} (recorded on {})",
+                    labels::date(r.decided_on),
+                    crate::api::consent::status_code(r.status),
+                    labels::date(r.recorded_at.date())
+                )
+            })
+            .collect::<Vec<_>>();
         let now = staff.store().now();
         let links = scope
             .self_report_links(patient_id)
@@ -244,10 +302,10 @@ pub async fn show(State(state): State<AppState>, staff: PortalStaff, ApiPath(id)
                 (created, expires, crate::api::self_report::status_label(l, now))
             })
             .collect::<Vec<_>>();
-        Ok::<_, ApiError>((patient, assessments, sessions, (care, links, courses)))
+        Ok::<_, ApiError>((patient, assessments, sessions, (care, links, courses, consent_history)))
     };
     match found.await {
-        Ok((p, assessments, sessions, (care, links, courses))) => render(
+        Ok((p, assessments, sessions, (care, links, courses, consent_history))) => render(
             StatusCode::OK,
             &PatientPage {
                 layout: layout(format!("{} {}", p.given_name, p.family_name), demo, PATH),
@@ -259,6 +317,7 @@ pub async fn show(State(state): State<AppState>, staff: PortalStaff, ApiPath(id)
                 sessions,
                 care,
                 research_consent: if p.research_consent { "given" } else { "not given (or withdrawn)" },
+                consent_history,
                 links,
                 courses,
                 instruments: ketapath_clinical::instruments::Instrument::ALL.iter().map(|i| i.code()).collect(),
@@ -310,6 +369,31 @@ pub async fn record_assessment(
     );
     match crate::api::patients::record(&scope, patient, request, form.staff.store().now()).await {
         Ok(_) => see_other(&path),
+        Err(error) => respond(&path, demo, error),
+    }
+}
+
+/// `POST /portal/patients/{id}/research-consent`: records a research-consent decision (`status` given or withdrawn,
+/// `date` blank for today) through the API's own check (`crate::api::consent::decision`); a withdrawal leaves the
+/// patient out of the next research export. Back to the patient page; a bad field is the 400 page naming it.
+pub async fn record_consent(State(state): State<AppState>, ApiPath(id): ApiPath<String>, form: PortalForm) -> Response {
+    let demo = state.config.demo;
+    let path = format!("{PATH}/{id}");
+    let scope = match form.staff.scope().await {
+        Ok(Some(scope)) => scope,
+        Ok(None) => return no_access(&form.staff, demo),
+        Err(error) => return respond(&path, demo, error),
+    };
+    let Ok(patient) = PatientId::parse("id", &id) else { return respond(&path, demo, ApiError::NotFound) };
+    let recorded = async {
+        let today = form.staff.store().now().date();
+        let (status, decided_on) =
+            crate::api::consent::decision(form.fields.get("status"), form.fields.get("date"), today)?;
+        scope.record_research_consent(patient, status, decided_on).await?;
+        Ok::<_, ApiError>(())
+    };
+    match recorded.await {
+        Ok(()) => see_other(&path),
         Err(error) => respond(&path, demo, error),
     }
 }

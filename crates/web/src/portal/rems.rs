@@ -1,45 +1,369 @@
-//! The REMS Patient Monitoring Form of a session in the portal: `GET /portal/sessions/{id}/rems` (the printable
-//! page, every missing required field flagged) and `GET /portal/sessions/{id}/rems.pdf` (the same form as a PDF).
-//! Both come from `crate::treatment::rems::form` and `crate::rems_doc`, like the JSON API's
-//! `GET /api/v1/sessions/{id}/rems-form`.
+//! The REMS Patient Monitoring Form of a session in the portal: `GET /portal/sessions/{id}/rems` (the form with
+//! every field, the staff answers as inputs, every missing required field flagged), `POST` to the same path
+//! ("Mark as submitted": the answers go through `crate::treatment::rems::attempt`, the one completeness check the
+//! JSON API's `POST /api/v1/sessions/{id}/rems-form/submit` runs; an incomplete form shows the page again, 422,
+//! listing every missing field by its form label and keeping what was typed) and
+//! `GET /portal/sessions/{id}/rems.pdf` (the printable PDF through `crate::rems_doc`).
+//!
+//! Staff answer what the session record cannot say: the concomitant medications, the monitoring provider's
+//! contact, the vital-sign questions, the adverse-effect questions and the patient's enrollment answers. The rest
+//! (dates, dose, lots, blood pressures, times) comes from the session and is corrected there.
 
+use askama::Template;
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::Response;
+use ketapath_clinical::InvalidInput;
+use ketapath_clinical::rems::{FieldView, MissingField, PatientMonitoringForm, SettingType};
+use ketapath_store::ClinicScope;
 use ketapath_store::domain::SessionId;
+use serde_json::{Map, Value};
 
-use super::no_access;
-use super::session::PortalStaff;
+use super::csrf::{Fields, PortalForm};
+use super::session::{PortalStaff, see_other};
 use super::sessions::PATH;
+use super::{Bar, layout, no_access};
 use crate::error::{ApiError, respond};
 use crate::extract::ApiPath;
-use crate::rems_doc::{self, FormDocument};
+use crate::pages::{Layout, render};
+use crate::rems_doc::{self, FormDocument, SUBMIT_NOTE, TITLE};
 use crate::state::AppState;
-use crate::treatment::rems;
+use crate::treatment::TreatmentError;
+use crate::treatment::rems::{self, FormView, Incomplete};
 
-/// The form's document of session `raw` in the staff member's clinic.
-async fn document(staff: &PortalStaff, raw: &str) -> Result<Option<FormDocument>, ApiError> {
-    let Some(scope) = staff.scope().await? else { return Ok(None) };
-    let id = SessionId::parse("id", raw).map_err(|_| ApiError::NotFound)?;
-    let view = rems::form(&scope, id, staff.store().now()).await?;
-    Ok(Some(FormDocument::new(&view.form, &view.missing)))
+/// Yes/no answers staff give on the form (the adverse-effect questions, `adverse_effects.<code>`, are too).
+const YES_NO: [&str; 9] = [
+    "patient.first_treatment",
+    "patient.enrolled",
+    "concomitant_medications.benzodiazepines",
+    "concomitant_medications.non_benzodiazepine_sedative_hypnotics",
+    "concomitant_medications.psychostimulants",
+    "concomitant_medications.maois",
+    "concomitant_medications.respiratory_depressants",
+    "vital_signs.in_range_prior_to_administration",
+    "vital_signs.in_range_prior_to_completion",
+];
+
+/// Text answers staff give on the form.
+const TEXT: [&str; 6] =
+    ["patient.middle_initial", "patient.sex", "hcp.first_name", "hcp.last_name", "hcp.phone", "hcp.email"];
+
+const ADVERSE: &str = "adverse_effects.";
+
+/// How a field is shown: an answer staff give (yes/no or text) or a value from the session record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Input {
+    YesNo,
+    Text,
+    Record,
+}
+
+fn input_of(path: &str) -> Input {
+    if YES_NO.contains(&path) || path.starts_with(ADVERSE) {
+        Input::YesNo
+    } else if TEXT.contains(&path) {
+        Input::Text
+    } else {
+        Input::Record
+    }
+}
+
+/// One field of the page.
+#[derive(Debug, Clone)]
+pub struct FieldRow {
+    /// The form's path, also the input's name.
+    pub path: String,
+    /// The input's id (the path with dots as dashes).
+    pub id: String,
+    pub label: String,
+    pub required: bool,
+    pub input: Input,
+    /// As printed for a record value; `yes`, `no` or empty for a yes/no answer; the text for a text answer.
+    pub value: String,
+    pub problem: Option<String>,
+}
+
+/// A section of the form with its fields.
+#[derive(Debug, Clone)]
+pub struct SectionRows {
+    pub title: String,
+    pub rows: Vec<FieldRow>,
+}
+
+#[derive(Template)]
+#[template(path = "portal_rems.html")]
+struct RemsPage {
+    layout: Layout,
+    bar: Bar,
+    csrf: String,
+    heading: &'static str,
+    submit_note: &'static str,
+    session_href: String,
+    pdf_href: String,
+    action: String,
+    /// `Submitted on …`, `Not required …` or empty for an open draft.
+    state: String,
+    editable: bool,
+    deadline: String,
+    /// Every field that stops the form, by its label, with the check's message.
+    problems: Vec<String>,
+    sections: Vec<SectionRows>,
+}
+
+fn answer_text(value: &Value, input: Input) -> String {
+    match (input, value) {
+        (Input::YesNo, Value::Bool(true)) => "yes".to_owned(),
+        (Input::YesNo, Value::Bool(false)) => "no".to_owned(),
+        (Input::YesNo, _) | (Input::Text, Value::Null) => String::new(),
+        (Input::Text, Value::String(s)) => s.clone(),
+        _ => rems_doc::display(value),
+    }
+}
+
+/// The problems of `missing`, each named by its field's label on the form (or by the check's own words when it
+/// names no field, as for an inpatient setting).
+fn problems(fields: &[FieldView], missing: &[MissingField]) -> Vec<String> {
+    missing
+        .iter()
+        .map(|m| match fields.iter().find(|f| f.path == m.path) {
+            Some(field) => format!("{}: {}", field.label, m.message),
+            None => m.to_string(),
+        })
+        .collect()
+}
+
+/// The page of `form` with its `missing` fields; `typed` are the fields of a refused post, shown as typed.
+fn page(
+    staff: &PortalStaff,
+    demo: bool,
+    id: SessionId,
+    view: &FormView,
+    shown: (&PatientMonitoringForm, &[MissingField]),
+    typed: Option<&Fields>,
+    refusal: Option<String>,
+) -> RemsPage {
+    let (form, missing) = shown;
+    let fields = form.fields();
+    let submitted = view.submitted_at.map(|at| format!("Submitted on {}", at.date()));
+    let not_required = (view.setting_type == SettingType::Inpatient).then(|| {
+        "Not required: this clinic's REMS setting is inpatient, which submits no Patient Monitoring Form (report \
+         suspected adverse events to the REMS). The setting is on the clinic settings page."
+            .to_owned()
+    });
+    let editable = submitted.is_none() && not_required.is_none();
+    let mut sections: Vec<SectionRows> = Vec::new();
+    for field in &fields {
+        let input = if editable { input_of(&field.path) } else { Input::Record };
+        let value = match typed.filter(|_| input != Input::Record) {
+            Some(t) => t.get(&field.path).unwrap_or_default().to_owned(),
+            None => answer_text(&field.value, input),
+        };
+        let messages: Vec<&str> = missing.iter().filter(|m| m.path == field.path).map(|m| m.message.as_str()).collect();
+        let row = FieldRow {
+            path: field.path.clone(),
+            id: format!("pmf-{}", field.path.replace('.', "-")),
+            label: field.label.clone(),
+            required: field.required,
+            input,
+            value,
+            problem: (!messages.is_empty()).then(|| messages.join("; ")),
+        };
+        match sections.last_mut() {
+            Some(section) if section.title == field.section => section.rows.push(row),
+            _ => sections.push(SectionRows { title: field.section.to_owned(), rows: vec![row] }),
+        }
+    }
+    let mut listed = refusal.into_iter().collect::<Vec<_>>();
+    if editable {
+        listed.extend(problems(&fields, missing));
+    }
+    let base = format!("{PATH}/{id}");
+    RemsPage {
+        layout: layout(TITLE, demo, ""),
+        bar: Bar::of(staff),
+        csrf: staff.csrf().to_owned(),
+        heading: TITLE,
+        submit_note: SUBMIT_NOTE,
+        session_href: base.clone(),
+        pdf_href: format!("{base}/rems.pdf"),
+        action: format!("{base}/rems"),
+        state: submitted.or(not_required).unwrap_or_default(),
+        editable,
+        deadline: view
+            .deadline
+            .as_ref()
+            .filter(|_| editable)
+            .map(|d| format!("Dose on {}: due by {}", d.dose_date, d.due_on))
+            .unwrap_or_default(),
+        problems: listed,
+        sections,
+    }
+}
+
+fn parse_id(raw: &str) -> Result<SessionId, ApiError> {
+    SessionId::parse("id", raw).map_err(|_| ApiError::NotFound)
+}
+
+/// The scope of a clinic role, or the answer for anyone else.
+async fn scope_of(staff: &PortalStaff, demo: bool, path: &str) -> Result<ClinicScope, Response> {
+    match staff.scope().await {
+        Ok(Some(scope)) => Ok(scope),
+        Ok(None) => Err(no_access(staff, demo)),
+        Err(error) => Err(respond(path, demo, error)),
+    }
 }
 
 /// `GET /portal/sessions/{id}/rems`.
-pub async fn page(State(state): State<AppState>, staff: PortalStaff, ApiPath(id): ApiPath<String>) -> Response {
+pub async fn show(State(state): State<AppState>, staff: PortalStaff, ApiPath(id): ApiPath<String>) -> Response {
+    let demo = state.config.demo;
     let path = format!("{PATH}/{id}/rems");
-    match document(&staff, &id).await {
-        Ok(Some(doc)) => rems_doc::page(&state, &doc, Some(&format!("{PATH}/{id}/rems.pdf"))),
-        Ok(None) => no_access(&staff, state.config.demo),
-        Err(error) => respond(&path, state.config.demo, error),
+    let scope = match scope_of(&staff, demo, &path).await {
+        Ok(scope) => scope,
+        Err(response) => return response,
+    };
+    let shown = async {
+        let sid = parse_id(&id)?;
+        let view = rems::form(&scope, sid, staff.store().now()).await?;
+        Ok::<_, ApiError>(page(&staff, demo, sid, &view, (&view.form, &view.missing), None, None))
+    };
+    match shown.await {
+        Ok(p) => render(StatusCode::OK, &p),
+        Err(error) => respond(&path, demo, error),
+    }
+}
+
+/// The staff answers of a post as the API's submission takes them: a merge patch of the form and the
+/// adverse-effect answers by question code. A yes/no field holding anything else is refused, naming it.
+fn answers(fields: &Fields, form: &PatientMonitoringForm) -> Result<(Value, Map<String, Value>), InvalidInput> {
+    let mut patch = Map::new();
+    let mut set = |path: &str, value: Value| {
+        let (section, key) = path.split_once('.').unwrap_or((path, ""));
+        if let Value::Object(inner) = patch.entry(section.to_owned()).or_insert_with(|| Value::Object(Map::new())) {
+            inner.insert(key.to_owned(), value);
+        }
+    };
+    // A field the post does not carry is left as drafted; an empty one is cleared.
+    let yes_no = |path: &str| -> Result<Option<Value>, InvalidInput> {
+        match fields.get(path) {
+            None => Ok(None),
+            Some("yes") => Ok(Some(Value::Bool(true))),
+            Some("no") => Ok(Some(Value::Bool(false))),
+            Some("") => Ok(Some(Value::Null)),
+            Some(_) => Err(InvalidInput::new(path, "must be yes, no or unanswered")),
+        }
+    };
+    for path in YES_NO {
+        if let Some(value) = yes_no(path)? {
+            set(path, value);
+        }
+    }
+    for path in TEXT {
+        if let Some(text) = fields.get(path) {
+            set(path, if text.is_empty() { Value::Null } else { Value::String(text.to_owned()) });
+        }
+    }
+    let mut adverse = Map::new();
+    for question in &form.adverse_effects {
+        let path = format!("{ADVERSE}{}", question.question.code);
+        if let Some(Value::Bool(answer)) = yes_no(&path)? {
+            adverse.insert(question.question.code.clone(), Value::Bool(answer));
+        }
+    }
+    Ok((Value::Object(patch), adverse))
+}
+
+/// `POST /portal/sessions/{id}/rems`: "Mark as submitted". Submitted: back to the page, which shows the date. Incomplete:
+/// the page again (422) listing every missing field by its label, with what was typed.
+pub async fn submit(State(state): State<AppState>, ApiPath(id): ApiPath<String>, form: PortalForm) -> Response {
+    let demo = state.config.demo;
+    let path = format!("{PATH}/{id}/rems");
+    let scope = match scope_of(&form.staff, demo, &path).await {
+        Ok(scope) => scope,
+        Err(response) => return response,
+    };
+    let Ok(sid) = parse_id(&id) else { return respond(&path, demo, ApiError::NotFound) };
+    let now = form.staff.store().now();
+    let tried = async {
+        let view = rems::form(&scope, sid, now).await?;
+        let (patch, adverse) = answers(&form.fields, &view.form).map_err(TreatmentError::from)?;
+        rems::attempt(&scope, sid, Some(&patch), Some(&adverse), now).await
+    };
+    match tried.await {
+        Ok(Ok(_)) => see_other(&path),
+        Ok(Err(Incomplete { form: completed, missing })) => match rems::form(&scope, sid, now).await {
+            Ok(view) => render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &page(&form.staff, demo, sid, &view, (&completed, &missing), Some(&form.fields), None),
+            ),
+            Err(error) => respond(&path, demo, error.into()),
+        },
+        Err(error) => {
+            let error = ApiError::from(error);
+            let status = error.status();
+            if !status.is_client_error() || status == StatusCode::NOT_FOUND {
+                return respond(&path, demo, error);
+            }
+            // A refused field (or a form already submitted): the page again with the refusal and what was typed.
+            match rems::form(&scope, sid, now).await {
+                Ok(view) => {
+                    let refusal = match &error {
+                        ApiError::InvalidInput(i) => format!("{}: {}", i.field, i.message),
+                        other => other.to_string(),
+                    };
+                    let shown = (&view.form, view.missing.as_slice());
+                    render(status, &page(&form.staff, demo, sid, &view, shown, Some(&form.fields), Some(refusal)))
+                }
+                Err(error) => respond(&path, demo, error.into()),
+            }
+        }
     }
 }
 
 /// `GET /portal/sessions/{id}/rems.pdf`.
 pub async fn pdf(State(state): State<AppState>, staff: PortalStaff, ApiPath(id): ApiPath<String>) -> Response {
+    let demo = state.config.demo;
     let path = format!("{PATH}/{id}/rems.pdf");
-    match document(&staff, &id).await {
-        Ok(Some(doc)) => rems_doc::pdf_response(&doc),
-        Ok(None) => no_access(&staff, state.config.demo),
-        Err(error) => respond(&path, state.config.demo, error),
+    let scope = match scope_of(&staff, demo, &path).await {
+        Ok(scope) => scope,
+        Err(response) => return response,
+    };
+    let document = async {
+        let view = rems::form(&scope, parse_id(&id)?, staff.store().now()).await?;
+        Ok::<_, ApiError>(FormDocument::new(&view.form, &view.missing))
+    };
+    match document.await {
+        Ok(doc) => rems_doc::pdf_response(&doc),
+        Err(error) => respond(&path, demo, error),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn staff_answers_become_the_api_submission() {
+        let form = PatientMonitoringForm {
+            adverse_effects: ketapath_clinical::rems::AdverseEffectQuestion::defaults()
+                .into_iter()
+                .map(|question| ketapath_clinical::rems::AdverseEffectAnswer { question, answer: None })
+                .collect(),
+            ..PatientMonitoringForm::default()
+        };
+        let fields = Fields::parse(
+            b"concomitant_medications.maois=no&hcp.phone=555-0100&patient.sex=&adverse_effects.sedation=yes",
+        );
+        let (patch, adverse) = answers(&fields, &form).unwrap_or_default();
+        assert_eq!(patch["concomitant_medications"]["maois"], Value::Bool(false));
+        assert_eq!(patch["concomitant_medications"].get("psychostimulants"), None, "not posted: as drafted");
+        assert_eq!(patch["hcp"]["phone"], Value::String("555-0100".to_owned()));
+        assert_eq!(patch["patient"]["sex"], Value::Null);
+        assert_eq!(adverse.get("sedation"), Some(&Value::Bool(true)));
+        assert!(!adverse.contains_key("dissociation"), "an unanswered question is left to the check");
+        let bad = Fields::parse(b"vital_signs.in_range_prior_to_completion=maybe");
+        assert_eq!(
+            answers(&bad, &form).map_err(|e| e.field).err().as_deref(),
+            Some("vital_signs.in_range_prior_to_completion")
+        );
     }
 }

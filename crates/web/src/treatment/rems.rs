@@ -2,6 +2,9 @@
 //! listing, staff, doses, observations, discharge), completed by staff at submission, checked by the clinical
 //! rules (every required field named when missing), kept as submitted, and listed on the 7-day dashboard.
 //!
+//! The setting type (outpatient: a form after every session; inpatient: none) is the clinic's protocol setting
+//! `rems.setting_type`, read where the draft is built and where the due list is computed.
+//!
 //! Dates for the deadline are the first dose's UTC date: the store keeps no clinic time zone yet.
 
 use std::collections::HashMap;
@@ -51,7 +54,7 @@ fn split_name(display: &str) -> (Option<String>, Option<String>) {
 }
 
 /// The facts of a loaded session the form is drafted from.
-async fn facts(scope: &ClinicScope, loaded: &Loaded) -> TreatmentResult<SessionFacts> {
+async fn facts(scope: &ClinicScope, loaded: &Loaded, setting_type: SettingType) -> TreatmentResult<SessionFacts> {
     let session = &loaded.detail.session;
     let patient = scope.patient(session.patient_id).await?;
     let intake = scope.intake(session.patient_id).await?;
@@ -72,7 +75,7 @@ async fn facts(scope: &ClinicScope, loaded: &Loaded) -> TreatmentResult<SessionF
         .unwrap_or_default();
     let first_dose = loaded.first_dose_at;
     Ok(SessionFacts {
-        setting_type: SettingType::Outpatient,
+        setting_type,
         patient: PatientSection {
             first_name: Some(patient.given_name),
             middle_initial: None,
@@ -128,16 +131,26 @@ async fn draft(scope: &ClinicScope, id: SessionId) -> TreatmentResult<(Loaded, F
             loaded.modality
         )));
     }
-    let facts = facts(scope, &loaded).await?;
+    let facts = facts(scope, &loaded, setting_type(scope).await?).await?;
     let draft = draft_from_session(&facts, &RemsFormSettings::default());
     Ok((loaded, draft))
 }
 
-fn deadline(loaded: &Loaded, submitted: Option<&RemsFormRecord>, today: Date) -> Option<DashboardEntry<String>> {
+/// The clinic's REMS setting type, from its protocol settings (outpatient by default).
+pub async fn setting_type(scope: &ClinicScope) -> TreatmentResult<SettingType> {
+    Ok(super::protocol_settings(scope).await?.values().rems.setting_type)
+}
+
+fn deadline(
+    loaded: &Loaded,
+    setting_type: SettingType,
+    submitted: Option<&RemsFormRecord>,
+    today: Date,
+) -> Option<DashboardEntry<String>> {
     let first = loaded.first_dose_at?;
     let due = FormDue {
         key: loaded.detail.session.id.to_text(),
-        setting_type: SettingType::Outpatient,
+        setting_type,
         dose_date: first.date(),
         submitted_on: submitted.map(|s| s.submitted_at.date()),
     };
@@ -166,7 +179,7 @@ pub async fn form(scope: &ClinicScope, id: SessionId, now: OffsetDateTime) -> Tr
         form,
         missing,
         prefill: draft.prefill,
-        deadline: deadline(&loaded, submitted.as_ref(), now.date()),
+        deadline: deadline(&loaded, draft.setting_type, submitted.as_ref(), now.date()),
     })
 }
 
@@ -186,16 +199,25 @@ fn merge(target: &mut Value, patch: &Value) {
     }
 }
 
+/// A form that the completeness check refused: the form as completed with the staff answers, and every field
+/// that is still missing or inconsistent.
+#[derive(Debug, Clone)]
+pub struct Incomplete {
+    pub form: PatientMonitoringForm,
+    pub missing: Vec<MissingField>,
+}
+
 /// Completes the draft with staff answers (`form`: a merge patch of the form; `adverse_effects`: answers by
-/// question code), checks it and records it as submitted now. 422 `rems_form_incomplete` names every missing
-/// field and writes nothing; a second submission is 409.
-pub async fn submit(
+/// question code), checks it and, when complete, records it as submitted now. An incomplete form writes nothing
+/// and comes back as [`Incomplete`] with every missing field; a second submission is 409. The API
+/// ([`submit`]) and the portal's form both call this, so they run one check.
+pub async fn attempt(
     scope: &ClinicScope,
     id: SessionId,
     patch: Option<&Value>,
     adverse_effects: Option<&Map<String, Value>>,
     now: OffsetDateTime,
-) -> TreatmentResult<FormView> {
+) -> TreatmentResult<Result<FormView, Incomplete>> {
     let (_, mut draft) = draft(scope, id).await?;
     if scope.rems_form(id).await?.is_some() {
         return Err(
@@ -230,17 +252,34 @@ pub async fn submit(
             draft.form.adverse_effects[index].answer = Some(answer);
         }
     }
-    let complete = check(&draft).map_err(|missing| TreatmentError::RemsIncomplete {
-        field: missing.first().map(|m| m.path.clone()).unwrap_or_default(),
-        message: format!(
-            "the form cannot be submitted until every required field is complete: {}",
-            missing.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
-        ),
-    })?;
+    let complete = match check(&draft) {
+        Ok(complete) => complete,
+        Err(missing) => return Ok(Err(Incomplete { form: draft.form, missing })),
+    };
     let submitted = complete.submit(now);
     let document = serde_json::to_value(submitted.form()).map_err(|e| InvalidInput::new("form", e.to_string()))?;
     scope.submit_rems_form(id, &document, submitted.submitted_at()).await?;
-    form(scope, id, now).await
+    form(scope, id, now).await.map(Ok)
+}
+
+/// [`attempt`] for the JSON API: an incomplete form is 422 `rems_form_incomplete` naming every missing field.
+pub async fn submit(
+    scope: &ClinicScope,
+    id: SessionId,
+    patch: Option<&Value>,
+    adverse_effects: Option<&Map<String, Value>>,
+    now: OffsetDateTime,
+) -> TreatmentResult<FormView> {
+    attempt(scope, id, patch, adverse_effects, now).await?.map_err(|incomplete| {
+        let missing = incomplete.missing;
+        TreatmentError::RemsIncomplete {
+            field: missing.first().map(|m| m.path.clone()).unwrap_or_default(),
+            message: format!(
+                "the form cannot be submitted until every required field is complete: {}",
+                missing.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
+            ),
+        }
+    })
 }
 
 /// A dashboard line: the deadline entry and the patient.
@@ -254,6 +293,7 @@ pub struct DueForm {
 
 /// The esketamine sessions whose forms are still to be submitted, overdue first, then by days left.
 pub async fn due(scope: &ClinicScope, today: Date) -> TreatmentResult<Vec<DueForm>> {
+    let setting_type = setting_type(scope).await?;
     let sessions = scope.dosed_sessions(Modality::EsketamineNasal.code()).await?;
     let patients: HashMap<String, PatientId> =
         sessions.iter().map(|s| (s.session_id.to_text(), s.patient_id)).collect();
@@ -261,7 +301,7 @@ pub async fn due(scope: &ClinicScope, today: Date) -> TreatmentResult<Vec<DueFor
         .iter()
         .map(|s| FormDue {
             key: s.session_id.to_text(),
-            setting_type: SettingType::Outpatient,
+            setting_type,
             dose_date: s.first_dose_at.date(),
             submitted_on: s.form_submitted_at.map(|t| t.date()),
         })

@@ -165,6 +165,7 @@ const MATRIX: &[Row] = &[
     row("GET", "/portal/patients/new", Access::PortalPage, 200, None),
     row("GET", "/portal/patients/{id}", Access::PortalRecord, 200, None),
     row("GET", "/portal/referrals", Access::PortalPage, 200, None),
+    row("GET", "/portal/clinic/settings", Access::PortalPage, 200, None),
     row("GET", "/portal/account", Access::PortalAccount, 200, None),
     row("GET", "/healthz", Access::Public, 200, None),
     row("GET", "/readyz", Access::Public, 200, None),

@@ -19,6 +19,7 @@ mod pages;
 mod patients;
 mod portal_auth;
 mod portal_care;
+mod portal_forms;
 mod portal_pages;
 mod portal_support;
 mod privacy;

@@ -1,0 +1,392 @@
+//! The clinic settings page `/portal/clinic/settings`: every protocol setting (thresholds, times, the REMS
+//! setting type) with its value, unit, default, source section and a visible "verified" / "unverified [U]"
+//! marker, from `ProtocolSettings::describe` as the JSON API's `GET /api/v1/clinic/protocol-settings` shows it;
+//! a form to change values or reset one (or all) to the default for the roles the API's `PUT` allows (clinic
+//! admins and prescribers; others read it), checked by the same `ProtocolSettings::from_json`, a refused value
+//! shown again (400) naming the setting with what was typed; and the outcome-publication choice (clinic admins
+//! only, as `PUT /api/v1/clinic/outcome-publication`).
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use ketapath_clinical::InvalidInput;
+use ketapath_clinical::protocols::{ProtocolSettings, SettingView};
+use ketapath_clinical::rule::Confidence;
+use ketapath_store::ClinicScope;
+use ketapath_store::domain::Role;
+use serde_json::Value;
+
+use super::csrf::{Fields, PortalForm};
+use super::session::{PortalStaff, see_other};
+use super::{Bar, layout, no_access};
+use crate::error::{ApiError, respond};
+use crate::pages::{Layout, render};
+use crate::state::AppState;
+use crate::treatment::{TreatmentError, protocol_settings};
+
+pub const PATH: &str = "/portal/clinic/settings";
+pub const PUBLICATION_PATH: &str = "/portal/clinic/outcome-publication";
+
+/// How a setting is entered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Kind {
+    /// A whole number; `optional` when empty turns the criterion off.
+    Whole {
+        optional: bool,
+    },
+    /// A decimal number.
+    Decimal,
+    YesNo,
+    /// One of the listed codes.
+    Choice(Vec<&'static str>),
+}
+
+/// The codes a text setting takes.
+fn choices(name: &str) -> Vec<&'static str> {
+    match name {
+        "rems.setting_type" => vec!["outpatient", "inpatient"],
+        _ => Vec::new(),
+    }
+}
+
+/// Sets a dotted path inside a settings document, creating the objects on the way.
+fn set_path(document: &mut Value, name: &str, value: Value) {
+    let mut at = document;
+    let parts: Vec<&str> = name.split('.').collect();
+    for (i, part) in parts.iter().enumerate() {
+        if !at.is_object() {
+            *at = Value::Object(serde_json::Map::new());
+        }
+        let Value::Object(map) = at else { return };
+        if i + 1 == parts.len() {
+            map.insert((*part).to_owned(), value);
+            return;
+        }
+        at = map.entry((*part).to_owned()).or_insert_with(|| Value::Object(serde_json::Map::new()));
+    }
+}
+
+fn defaults() -> Value {
+    serde_json::to_value(ProtocolSettings::default()).unwrap_or(Value::Null)
+}
+
+/// Whether the rules accept `value` for `name` alone (every other setting at its default): a probe that tells
+/// which setting a type error of the whole document was about, and whether a number may be left empty.
+fn accepted_alone(name: &str, value: Value) -> bool {
+    let mut probe = defaults();
+    set_path(&mut probe, name, value);
+    ProtocolSettings::from_json(&probe).is_ok()
+}
+
+fn kind_of(view: &SettingView) -> Kind {
+    match &view.default {
+        Value::Bool(_) => Kind::YesNo,
+        Value::String(_) => Kind::Choice(choices(view.name)),
+        Value::Number(n) if n.is_u64() || n.is_i64() => {
+            Kind::Whole { optional: accepted_alone(view.name, Value::Null) }
+        }
+        _ => Kind::Decimal,
+    }
+}
+
+/// A value as the page shows it and a form field carries it.
+fn text(value: &Value) -> String {
+    match value {
+        Value::Null => String::new(),
+        Value::Bool(true) => "yes".to_owned(),
+        Value::Bool(false) => "no".to_owned(),
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// One setting as the page shows it.
+#[derive(Debug, Clone)]
+pub struct SettingRow {
+    pub name: &'static str,
+    pub id: String,
+    pub label: &'static str,
+    pub unit: &'static str,
+    pub kind: Kind,
+    pub value: String,
+    pub default: String,
+    pub changed: bool,
+    /// `verified`, or `unverified [S]` / `unverified [U]` with the reference's tag.
+    pub marker: String,
+    pub verified: bool,
+    pub rule: String,
+    pub source: &'static str,
+}
+
+impl SettingRow {
+    pub fn is_yes_no(&self) -> bool {
+        self.kind == Kind::YesNo
+    }
+
+    /// The codes of a choice (empty for other kinds).
+    pub fn options(&self) -> &[&'static str] {
+        match &self.kind {
+            Kind::Choice(options) => options,
+            _ => &[],
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "portal_clinic_settings.html")]
+struct SettingsPage {
+    layout: Layout,
+    bar: Bar,
+    csrf: String,
+    can_edit: bool,
+    can_publish: bool,
+    publish: bool,
+    updated: String,
+    /// A refused change: the message naming the setting.
+    error: Option<String>,
+    rows: Vec<SettingRow>,
+}
+
+fn rows(settings: &ProtocolSettings, typed: Option<&Fields>) -> Vec<SettingRow> {
+    settings
+        .describe()
+        .iter()
+        .map(|view| SettingRow {
+            name: view.name,
+            id: format!("setting-{}", view.name.replace('.', "-")),
+            label: view.label,
+            unit: view.unit.unwrap_or_default(),
+            kind: kind_of(view),
+            value: match typed {
+                Some(fields) => fields.get(view.name).unwrap_or_default().to_owned(),
+                None => text(&view.value),
+            },
+            default: text(&view.default),
+            changed: view.changed,
+            marker: match view.rule.confidence {
+                Confidence::Confirmed => "verified".to_owned(),
+                other => format!("unverified [{}]", other.tag()),
+            },
+            verified: view.verified,
+            rule: view.rule.reference().to_string(),
+            source: view.rule.source,
+        })
+        .collect()
+}
+
+/// The scope of a clinic role, or the answer for anyone else.
+async fn scope_of(staff: &PortalStaff, demo: bool, path: &str) -> Result<ClinicScope, Response> {
+    match staff.scope().await {
+        Ok(Some(scope)) => Ok(scope),
+        Ok(None) => Err(no_access(staff, demo)),
+        Err(error) => Err(respond(path, demo, error)),
+    }
+}
+
+/// The page, with what was typed and the refusal when a change was refused.
+async fn settings_page(
+    staff: &PortalStaff,
+    scope: &ClinicScope,
+    demo: bool,
+    typed: Option<&Fields>,
+    error: Option<String>,
+) -> Result<SettingsPage, TreatmentError> {
+    let settings = protocol_settings(scope).await?;
+    let saved = scope.protocol_settings().await?;
+    let role = staff.actor().role;
+    Ok(SettingsPage {
+        layout: layout("Clinic settings", demo, PATH),
+        bar: Bar::of(staff),
+        csrf: staff.csrf().to_owned(),
+        can_edit: matches!(role, Role::ClinicAdmin | Role::Prescriber),
+        can_publish: role == Role::ClinicAdmin,
+        publish: scope.publishes_outcomes().await?,
+        updated: saved.map(|s| format!("Last changed on {}.", s.updated_at.date())).unwrap_or_default(),
+        error,
+        rows: rows(&settings, typed),
+    })
+}
+
+/// `GET /portal/clinic/settings`.
+pub async fn page(State(state): State<AppState>, staff: PortalStaff) -> Response {
+    let demo = state.config.demo;
+    let scope = match scope_of(&staff, demo, PATH).await {
+        Ok(scope) => scope,
+        Err(response) => return response,
+    };
+    match settings_page(&staff, &scope, demo, None, None).await {
+        Ok(p) => render(StatusCode::OK, &p),
+        Err(error) => respond(PATH, demo, error.into()),
+    }
+}
+
+/// One typed value in the settings document's type; errors name the setting.
+fn typed_value(view: &SettingView, raw: &str) -> Result<Value, InvalidInput> {
+    let name = view.name;
+    match kind_of(view) {
+        Kind::YesNo => match raw {
+            "yes" => Ok(Value::Bool(true)),
+            "no" => Ok(Value::Bool(false)),
+            _ => Err(InvalidInput::new(name, "must be yes or no")),
+        },
+        Kind::Choice(options) => match options.iter().find(|o| **o == raw) {
+            Some(code) => Ok(Value::String((*code).to_owned())),
+            None => Err(InvalidInput::new(name, format!("must be one of {}", options.join(", ")))),
+        },
+        Kind::Whole { optional } if raw.is_empty() => {
+            if optional {
+                Ok(Value::Null)
+            } else {
+                Err(InvalidInput::new(name, "is required"))
+            }
+        }
+        Kind::Whole { .. } => {
+            raw.parse::<u64>().map(Value::from).map_err(|_| InvalidInput::new(name, "must be a whole number"))
+        }
+        Kind::Decimal => raw
+            .parse::<f64>()
+            .ok()
+            .filter(|f| f.is_finite())
+            .map(Value::from)
+            .ok_or_else(|| InvalidInput::new(name, "must be a number")),
+    }
+}
+
+/// The settings document a post asks for: every setting as typed, then the reset it asked for (`reset` = a
+/// setting's name, or `all`), checked by the rules. Errors name the setting.
+fn requested(current: &ProtocolSettings, fields: &Fields) -> Result<ProtocolSettings, InvalidInput> {
+    let views = current.describe();
+    let reset = fields.get("reset").unwrap_or_default();
+    if reset == "all" {
+        return Ok(ProtocolSettings::default());
+    }
+    let mut document = serde_json::to_value(current).map_err(|e| InvalidInput::new("settings", e.to_string()))?;
+    for view in &views {
+        let value = if view.name == reset {
+            view.default.clone()
+        } else {
+            match fields.get(view.name) {
+                Some(raw) => typed_value(view, raw)?,
+                None => view.value.clone(),
+            }
+        };
+        set_path(&mut document, view.name, value);
+    }
+    ProtocolSettings::from_json(&document).map_err(|error| {
+        // A type error of the whole document ("settings"): name the setting whose value alone is refused.
+        if error.field != "settings" {
+            return error;
+        }
+        views
+            .iter()
+            .find(|v| {
+                document
+                    .pointer(&format!("/{}", v.name.replace('.', "/")))
+                    .is_some_and(|value| !accepted_alone(v.name, value.clone()))
+            })
+            .map(|v| InvalidInput::new(v.name, error.message.clone()))
+            .unwrap_or(error)
+    })
+}
+
+/// The label of setting `name` with its name, for a message.
+fn named(name: &str) -> String {
+    match ProtocolSettings::default().describe().into_iter().find(|v| v.name == name) {
+        Some(view) => format!("{} ({name})", view.label),
+        None => name.to_owned(),
+    }
+}
+
+/// The page again under `status` with a refusal and what was typed.
+async fn refused(form: &PortalForm, scope: &ClinicScope, demo: bool, status: StatusCode, message: String) -> Response {
+    match settings_page(&form.staff, scope, demo, Some(&form.fields), Some(message)).await {
+        Ok(p) => render(status, &p),
+        Err(error) => respond(PATH, demo, error.into()),
+    }
+}
+
+/// `POST /portal/clinic/settings`: saves the settings as typed, or resets one (or all) to the default, through the
+/// same check as `PUT /api/v1/clinic/protocol-settings`; nurses are refused by the store (403).
+pub async fn save(State(state): State<AppState>, form: PortalForm) -> Response {
+    let demo = state.config.demo;
+    let scope = match scope_of(&form.staff, demo, PATH).await {
+        Ok(scope) => scope,
+        Err(response) => return response,
+    };
+    let current = match protocol_settings(&scope).await {
+        Ok(settings) => settings,
+        Err(error) => return respond(PATH, demo, error.into()),
+    };
+    let checked = match requested(&current, &form.fields) {
+        Ok(checked) => checked,
+        Err(invalid) => {
+            let message = format!("{}: {}", named(&invalid.field), invalid.message);
+            return refused(&form, &scope, demo, StatusCode::BAD_REQUEST, message).await;
+        }
+    };
+    let saved = async {
+        let values = serde_json::to_value(&checked).map_err(|_| ApiError::Internal)?;
+        scope.put_protocol_settings(&values).await?;
+        Ok::<_, ApiError>(())
+    };
+    match saved.await {
+        Ok(()) => see_other(PATH),
+        Err(ApiError::Forbidden(reason)) => {
+            let message = format!("Not changed: {reason}. Clinic admins and prescribers change the settings.");
+            refused(&form, &scope, demo, StatusCode::FORBIDDEN, message).await
+        }
+        Err(error) => respond(PATH, demo, error),
+    }
+}
+
+/// `POST /portal/clinic/outcome-publication`: `publish` = `yes` or `no`; clinic admins only (403 otherwise, from
+/// the store, as for the API).
+pub async fn set_publication(State(state): State<AppState>, form: PortalForm) -> Response {
+    let demo = state.config.demo;
+    let scope = match scope_of(&form.staff, demo, PUBLICATION_PATH).await {
+        Ok(scope) => scope,
+        Err(response) => return response,
+    };
+    let publish = match form.fields.get("publish") {
+        Some("yes") => true,
+        Some("no") => false,
+        _ => {
+            let message = "publish: must be yes or no".to_owned();
+            return refused(&form, &scope, demo, StatusCode::BAD_REQUEST, message).await;
+        }
+    };
+    match scope.set_publish_outcomes(publish).await.map_err(ApiError::from) {
+        Ok(_) => see_other(PATH),
+        Err(ApiError::Forbidden(reason)) => {
+            let message = format!("Not changed: {reason}. Only clinic admins choose outcome publication.");
+            refused(&form, &scope, demo, StatusCode::FORBIDDEN, message).await
+        }
+        Err(error) => respond(PUBLICATION_PATH, demo, error),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typed_settings_are_checked_by_the_rules_and_errors_name_the_setting() {
+        let current = ProtocolSettings::default();
+        let ok = requested(&current, &Fields::parse(b"discharge.min_spo2=&rems.setting_type=inpatient")).unwrap();
+        assert_eq!(ok.values().discharge.min_spo2, None, "an optional criterion may be turned off");
+        assert_eq!(ok.values().rems.setting_type, ketapath_clinical::rems::SettingType::Inpatient);
+        let low = requested(&current, &Fields::parse(b"monitoring.minimum_minutes.esketamine_nasal=90")).unwrap_err();
+        assert_eq!(low.field, "monitoring.minimum_minutes.esketamine_nasal");
+        let overflow = requested(&current, &Fields::parse(b"discharge.min_moaas=300")).unwrap_err();
+        assert_eq!(overflow.field, "discharge.min_moaas", "{overflow:?}");
+        let word = requested(&current, &Fields::parse(b"iv.infusion_minutes=forty")).unwrap_err();
+        assert_eq!((word.field.as_str(), word.message.as_str()), ("iv.infusion_minutes", "must be a whole number"));
+        let required = requested(&current, &Fields::parse(b"iv.infusion_minutes=")).unwrap_err();
+        assert_eq!(required.field, "iv.infusion_minutes");
+        let changed = requested(&current, &Fields::parse(b"discharge.min_spo2=90")).unwrap();
+        let reset = requested(&changed, &Fields::parse(b"discharge.min_spo2=90&reset=discharge.min_spo2")).unwrap();
+        assert_eq!(reset.values().discharge.min_spo2, Some(94));
+        assert_eq!(requested(&changed, &Fields::parse(b"reset=all")).unwrap(), ProtocolSettings::default());
+    }
+}

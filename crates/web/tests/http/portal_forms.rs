@@ -1,0 +1,316 @@
+//! The portal's forms for what was API-only, on SQLite and PostgreSQL: the REMS Patient Monitoring Form filled in
+//! and marked as submitted (refused first with every missing field named by its label, 422, keeping what was
+//! typed; then dropped from the dashboard's due list), the clinic settings page (a nurse reads, a prescriber
+//! changes and resets, a bad value is named; the REMS setting type "inpatient" makes a session's form not
+//! required), outcome publication by clinic admins only, research consent withdrawn on the patient page leaving
+//! the patient out of the next export, and the dashboard's patients by status against a hand-built fixture.
+
+#![allow(clippy::unwrap_used)]
+
+use axum::body::Body;
+use axum::http::{Method, StatusCode, header};
+use ketapath_directory::ClinicId;
+use ketapath_store::ResearchUse;
+use ketapath_store::domain::{Actor, CourseStatus, Origin, Role, StaffId};
+use serde_json::{Value, json};
+use time::Duration;
+use time::macros::{date, datetime};
+
+use crate::portal_support::*;
+
+/// Moves the clock to `minutes` after 09:00 UTC, ten minutes at a time with a page reloaded at each step (a portal
+/// session unused for 15 minutes ends).
+async fn at(p: &Portal, b: &mut Browser, minutes: i64) {
+    let target = datetime!(2026-11-27 09:00 UTC) + Duration::minutes(minutes);
+    while p.store.now() < target {
+        p.clock.set((p.store.now() + Duration::minutes(10)).min(target));
+        assert_eq!(b.get("/portal/account").await.status, StatusCode::OK);
+    }
+}
+
+/// A JSON call with the browser's session cookie and CSRF header; answers the status and the document.
+async fn api(b: &mut Browser, method: Method, uri: &str, csrf: &str, body: Option<Value>) -> (StatusCode, Value) {
+    let request = b
+        .request(method, uri)
+        .header(header::CONTENT_TYPE, "application/json")
+        .header("x-csrf-token", csrf)
+        .body(body.map(|b| Body::from(b.to_string())).unwrap_or_else(Body::empty))
+        .unwrap();
+    let reply = b.send(request).await;
+    let doc = serde_json::from_slice(&reply.body).unwrap_or(Value::Null);
+    (reply.status, doc)
+}
+
+async fn new_patient(b: &mut Browser, csrf: &str, given: &str) -> String {
+    let fields = [("csrf", csrf), ("given_name", given), ("family_name", "Example"), ("birth_date", "1980-04-01")];
+    let made = b.post("/portal/patients/new", &fields).await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.text());
+    made.header("location").unwrap().trim_start_matches("/portal/patients/").to_owned()
+}
+
+async fn intake(b: &mut Browser, csrf: &str, patient: &str) {
+    let body = json!({"episode_months": 18, "severity": "moderate", "conditions": [], "rems_enrolled": true,
+        "pregnancy_potential": false});
+    let (status, doc) = api(b, Method::PUT, &format!("/api/v1/patients/{patient}/intake"), csrf, Some(body)).await;
+    assert_eq!(status, StatusCode::OK, "{doc}");
+}
+
+/// Starts a session of `modality` from the patient page; answers the session page's path.
+async fn start(b: &mut Browser, csrf: &str, patient: &str, modality: &str) -> String {
+    let started =
+        b.post(&format!("/portal/patients/{patient}/sessions"), &[("csrf", csrf), ("modality", modality)]).await;
+    assert_eq!(started.status, StatusCode::SEE_OTHER, "{}", started.text());
+    started.header("location").unwrap().to_owned()
+}
+
+/// Pre-checks within the gate and a dose of 56 mg (lot AB123), at the clock's time.
+async fn dose(b: &mut Browser, csrf: &str, session: &str, amount: &str) {
+    let checks = [("csrf", csrf), ("transport_home_arranged", "yes"), ("systolic", "128"), ("diastolic", "82")];
+    assert_eq!(b.post(&format!("{session}/pre-checks"), &checks).await.status, StatusCode::SEE_OTHER);
+    let given = b.post(&format!("{session}/dose"), &[("csrf", csrf), ("dose_mg", amount), ("lot", "AB123")]).await;
+    assert_eq!(given.status, StatusCode::SEE_OTHER, "{}", given.text());
+}
+
+fn actor(id: StaffId, role: Role) -> Actor {
+    Actor { user_id: id, clinic_id: Some(ClinicId::parse("clinic-a").unwrap()), role, origin: Origin::cli() }
+}
+
+/// The answers of the REMS form that the session record cannot give.
+const ANSWERS: [(&str, &str); 12] = [
+    ("patient.sex", "female"),
+    ("concomitant_medications.benzodiazepines", "no"),
+    ("concomitant_medications.non_benzodiazepine_sedative_hypnotics", "no"),
+    ("concomitant_medications.psychostimulants", "no"),
+    ("concomitant_medications.maois", "no"),
+    ("concomitant_medications.respiratory_depressants", "no"),
+    ("vital_signs.in_range_prior_to_administration", "yes"),
+    ("vital_signs.in_range_prior_to_completion", "yes"),
+    ("adverse_effects.sedation", "no"),
+    ("adverse_effects.dissociation", "yes"),
+    ("adverse_effects.respiratory_depression", "no"),
+    ("hcp.phone", "212-555-0100"),
+];
+
+async fn forms(mut p: Portal) {
+    let mut config = ketapath_web::WebConfig::default();
+    config.rate_limit.burst = 1000;
+    p.app = app_over(&p.store, config).await;
+    p.user("nurse@a.example", Role::Nurse, Some("clinic-a")).await;
+    let rx_id = p.user("rx@a.example", Role::Prescriber, Some("clinic-a")).await;
+    p.user("admin@a.example", Role::ClinicAdmin, Some("clinic-a")).await;
+    let mut nurse = p.browser();
+    nurse.sign_in("nurse@a.example", PASSWORD, "").await;
+    let csrf = nurse.csrf().await;
+
+    // The hand-built fixture: Ada in induction (an esketamine session dosed today), Bea and Fay awaiting intake, Cy
+    // ready to plan, Dan in maintenance (a course whose schedule a prescriber set to maintenance), Eve in follow-up
+    // (an IV session, then the course stopped).
+    let ada = new_patient(&mut nurse, &csrf, "Ada").await;
+    let bea = new_patient(&mut nurse, &csrf, "Bea").await;
+    let cy = new_patient(&mut nurse, &csrf, "Cy").await;
+    let dan = new_patient(&mut nurse, &csrf, "Dan").await;
+    let eve = new_patient(&mut nurse, &csrf, "Eve").await;
+    let fay = new_patient(&mut nurse, &csrf, "Fay").await;
+    for patient in [&ada, &cy, &dan, &eve] {
+        intake(&mut nurse, &csrf, patient).await;
+    }
+    let session = start(&mut nurse, &csrf, &ada, "esketamine_nasal").await;
+    at(&p, &mut nurse, 5).await;
+    dose(&mut nurse, &csrf, &session, "56").await;
+    let plan = [("csrf", csrf.as_str()), ("modality", "esketamine_nasal"), ("start_date", "2026-11-27")];
+    assert_eq!(nurse.post(&format!("/portal/patients/{dan}/courses"), &plan).await.status, StatusCode::SEE_OTHER);
+    let mut rx = p.browser();
+    rx.sign_in("rx@a.example", PASSWORD, "").await;
+    let rx_csrf = rx.csrf().await;
+    let (_, courses) = api(&mut rx, Method::GET, &format!("/api/v1/patients/{dan}/courses"), &rx_csrf, None).await;
+    let course = courses["courses"][0]["id"].as_str().unwrap().to_owned();
+    let maintenance = json!({"schedule": [{"number": 1, "date": "2026-12-01", "week": 9, "phase": "maintenance",
+        "modality": "esketamine_nasal", "dose": {"kind": "fixed", "mg": 84, "options_mg": [56, 84]},
+        "rule": "protocols.schedule.esketamine@1"}]});
+    let (status, doc) =
+        api(&mut rx, Method::PUT, &format!("/api/v1/courses/{course}/schedule"), &rx_csrf, Some(maintenance)).await;
+    assert_eq!(status, StatusCode::OK, "{doc}");
+    let iv = start(&mut nurse, &csrf, &eve, "iv_ketamine").await;
+    dose(&mut nurse, &csrf, &iv, "35").await;
+    let scope = p.store.for_clinic(&actor(rx_id, Role::Prescriber)).await.unwrap();
+    let eve_id = ketapath_store::domain::PatientId::parse("id", &eve).unwrap();
+    let eve_course = scope.courses(eve_id).await.unwrap()[0].id;
+    scope.set_course_status(eve_course, CourseStatus::Stopped, Some(date!(2026 - 11 - 27)), None).await.unwrap();
+
+    let dashboard = nurse.get("/portal").await.text();
+    for (code, label, count) in [
+        ("awaiting_intake", "Awaiting intake", 2),
+        ("ready_to_plan", "Ready to plan a course", 1),
+        ("in_induction", "In induction", 1),
+        ("in_maintenance", "In maintenance", 1),
+        ("follow_up", "Follow-up", 1),
+    ] {
+        let line = format!("<a href=\"/portal/patients?status={code}\">{label}: {count}</a>");
+        assert!(dashboard.contains(&line), "{line}\n{dashboard}");
+    }
+    assert!(dashboard.contains("Today's sessions (2)") && dashboard.contains(&format!("href=\"{session}\"")));
+    let awaiting = nurse.get("/portal/patients?status=awaiting_intake").await;
+    assert_eq!(awaiting.status, StatusCode::OK);
+    let text = awaiting.text();
+    for (patient, listed) in [(&bea, true), (&fay, true), (&ada, false), (&cy, false), (&dan, false), (&eve, false)] {
+        assert_eq!(text.contains(patient.as_str()), listed, "{patient} in {text}");
+    }
+    assert!(text.contains("2 of 6 patients shown"), "{text}");
+    let maint = nurse.get("/portal/patients?status=in_maintenance").await.text();
+    assert!(maint.contains(&dan) && !maint.contains(&ada), "{maint}");
+    let bad = nurse.get("/portal/patients?status=sleeping").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(bad.text().contains("the status filter"), "{}", bad.text());
+
+    // The REMS form: due on the dashboard; refused while incomplete (422, every missing field by its label, the
+    // typed telephone kept); after the monitoring and with every answer, marked as submitted.
+    let rems = format!("{session}/rems");
+    assert!(nurse.get("/portal").await.text().contains("REMS forms due (1)"));
+    let page = nurse.get(&rems).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(page.header("cache-control"), Some("no-store"));
+    let text = page.text();
+    assert!(text.contains("Mark as submitted") && text.contains("<label for=\"pmf-hcp-phone\">Telephone</label>"));
+    let early = nurse.post(&rems, &[("csrf", &csrf), ("hcp.phone", "212-555-0100")]).await;
+    assert_eq!(early.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", early.text());
+    let text = early.text();
+    for label in ["Benzodiazepines: is required", "Monoamine oxidase inhibitors (MAOIs): is required"] {
+        assert!(text.contains(label), "{label}\n{text}");
+    }
+    assert!(text.contains("value=\"212-555-0100\""), "what was typed is kept");
+    assert!(nurse.get(&rems).await.text().contains("Not ready to submit"), "nothing was written");
+
+    at(&p, &mut nurse, 47).await;
+    let bp = [("csrf", csrf.as_str()), ("at", "2026-11-27T09:45"), ("systolic", "132"), ("diastolic", "84")];
+    assert_eq!(nurse.post(&format!("{session}/observations"), &bp).await.status, StatusCode::SEE_OTHER);
+    at(&p, &mut nurse, 130).await;
+    let vitals = [
+        ("csrf", csrf.as_str()),
+        ("at", "2026-11-27T11:06"),
+        ("systolic", "130"),
+        ("diastolic", "80"),
+        ("spo2", "98"),
+        ("moaas", "5"),
+        ("cadss", "0"),
+    ];
+    assert_eq!(nurse.post(&format!("{session}/observations"), &vitals).await.status, StatusCode::SEE_OTHER);
+    let discharge = [("csrf", csrf.as_str()), ("at", "2026-11-27T11:08"), ("ready_to_leave_at", "2026-11-27T10:35")];
+    let done = nurse.post(&format!("{session}/discharge"), &discharge).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.text());
+    let mut answers = vec![("csrf", csrf.as_str())];
+    answers.extend(ANSWERS);
+    let submitted = nurse.post(&rems, &answers).await;
+    assert_eq!(submitted.status, StatusCode::SEE_OTHER, "{}", submitted.text());
+    let text = nurse.get(&rems).await.text();
+    assert!(text.contains("Submitted on 2026-11-27") && !text.contains("Mark as submitted"), "{text}");
+    let api_form = format!("/api/v1{}/rems-form", session.trim_start_matches("/portal"));
+    let (_, doc) = api(&mut nurse, Method::GET, &api_form, &csrf, None).await;
+    assert_eq!(doc["state"], "submitted");
+    assert_eq!(doc["form"]["hcp"]["phone"], "212-555-0100");
+    assert!(nurse.get("/portal").await.text().contains("REMS forms due (0)"));
+    assert_eq!(nurse.post(&rems, &answers).await.status, StatusCode::CONFLICT, "submitted once");
+
+    // The settings page: a nurse reads every setting with its source and marker, and is refused a change.
+    let settings = nurse.get("/portal/clinic/settings").await;
+    assert_eq!(settings.status, StatusCode::OK);
+    let text = settings.text();
+    assert!(
+        text.contains("<strong>unverified [U]</strong></td>")
+            && text.contains("<td>verified</td>")
+            && text.contains("clinical.md §3.4")
+    );
+    assert!(text.contains("REMS setting type") && !text.contains("Save changes"), "read-only for a nurse");
+    let refused = nurse.post("/portal/clinic/settings", &[("csrf", &csrf), ("discharge.min_spo2", "90")]).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert!(refused.text().contains("Refused"), "{}", refused.text());
+    let (_, doc) = api(&mut nurse, Method::GET, "/api/v1/clinic/protocol-settings", &csrf, None).await;
+    assert_eq!(doc["values"]["discharge"]["min_spo2"], 94, "nothing changed");
+
+    // A prescriber (signed in again: the clock moved on) changes a value, is refused one under the REMS minimum
+    // (named, typed value kept), resets it.
+    let mut rx = p.browser();
+    rx.sign_in("rx@a.example", PASSWORD, "").await;
+    let rx_csrf = rx.csrf().await;
+    let text = rx.get("/portal/clinic/settings").await.text();
+    assert!(text.contains("Save changes") && text.contains("<label for=\"setting-discharge-min_spo2\">"), "{text}");
+    let changed = rx.post("/portal/clinic/settings", &[("csrf", &rx_csrf), ("discharge.min_spo2", "96")]).await;
+    assert_eq!(changed.status, StatusCode::SEE_OTHER, "{}", changed.text());
+    let (_, doc) = api(&mut rx, Method::GET, "/api/v1/clinic/protocol-settings", &rx_csrf, None).await;
+    assert_eq!(doc["values"]["discharge"]["min_spo2"], 96);
+    let low = [("csrf", rx_csrf.as_str()), ("monitoring.minimum_minutes.esketamine_nasal", "90")];
+    let bad = rx.post("/portal/clinic/settings", &low).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    let text = bad.text();
+    assert!(text.contains("Esketamine: minimum monitoring time") && text.contains("must be from 120"), "{text}");
+    assert!(text.contains("value=\"90\""), "{text}");
+    let reset = [("csrf", rx_csrf.as_str()), ("discharge.min_spo2", "96"), ("reset", "discharge.min_spo2")];
+    assert_eq!(rx.post("/portal/clinic/settings", &reset).await.status, StatusCode::SEE_OTHER);
+    let (_, doc) = api(&mut rx, Method::GET, "/api/v1/clinic/protocol-settings", &rx_csrf, None).await;
+    assert_eq!(doc["values"]["discharge"]["min_spo2"], 94);
+
+    // Inpatient: a new esketamine session's form is not required and leaves the due list; back to outpatient, due.
+    let inpatient = [("csrf", rx_csrf.as_str()), ("rems.setting_type", "inpatient")];
+    assert_eq!(rx.post("/portal/clinic/settings", &inpatient).await.status, StatusCode::SEE_OTHER);
+    let second = start(&mut nurse, &csrf, &bea, "esketamine_nasal").await;
+    dose(&mut nurse, &csrf, &second, "56").await;
+    let text = nurse.get(&format!("{second}/rems")).await.text();
+    assert!(text.contains("Not required: this clinic&#39;s REMS setting is inpatient"), "{text}");
+    assert!(!text.contains("Mark as submitted"), "{text}");
+    let api_second = format!("/api/v1{}/rems-form", second.trim_start_matches("/portal"));
+    let (_, doc) = api(&mut nurse, Method::GET, &api_second, &csrf, None).await;
+    assert_eq!(
+        (doc["setting_type"].clone(), doc["deadline"]["status"]["status"].clone()),
+        (json!("inpatient"), json!("not_required"))
+    );
+    assert!(nurse.get("/portal").await.text().contains("REMS forms due (0)"));
+    let outpatient = [("csrf", rx_csrf.as_str()), ("reset", "rems.setting_type")];
+    assert_eq!(rx.post("/portal/clinic/settings", &outpatient).await.status, StatusCode::SEE_OTHER);
+    assert!(nurse.get("/portal").await.text().contains("REMS forms due (1)"));
+
+    // Outcome publication: refused to a nurse and a prescriber, turned on by the clinic admin.
+    for (b, token) in [(&mut nurse, csrf.as_str()), (&mut rx, rx_csrf.as_str())] {
+        let no = b.post("/portal/clinic/outcome-publication", &[("csrf", token), ("publish", "yes")]).await;
+        assert_eq!(no.status, StatusCode::FORBIDDEN, "{}", no.text());
+        assert!(!b.get("/portal/clinic/settings").await.text().contains("Save publication choice"));
+    }
+    let mut admin = p.browser();
+    admin.sign_in("admin@a.example", PASSWORD, "").await;
+    let admin_csrf = admin.csrf().await;
+    let text = admin.get("/portal/clinic/settings").await.text();
+    assert!(text.contains("Outcome publication is <strong>off</strong>") && text.contains("at least 11 patients"));
+    let on = admin.post("/portal/clinic/outcome-publication", &[("csrf", &admin_csrf), ("publish", "yes")]).await;
+    assert_eq!(on.status, StatusCode::SEE_OTHER, "{}", on.text());
+    assert!(admin.get("/portal/clinic/settings").await.text().contains("Outcome publication is <strong>on</strong>"));
+    let (_, doc) = api(&mut nurse, Method::GET, "/api/v1/clinic/outcome-publication", &csrf, None).await;
+    assert_eq!(doc["publish"], true);
+
+    // Research consent on the patient page: given, then withdrawn; the next export leaves the patient out.
+    let consent = format!("/portal/patients/{ada}/research-consent");
+    let future = nurse.post(&consent, &[("csrf", &csrf), ("status", "given"), ("date", "2999-01-01")]).await;
+    assert_eq!(future.status, StatusCode::BAD_REQUEST);
+    assert!(future.text().contains("must not be in the future"), "{}", future.text());
+    let given = nurse.post(&consent, &[("csrf", &csrf), ("status", "given"), ("date", "2026-11-20")]).await;
+    assert_eq!(given.status, StatusCode::SEE_OTHER, "{}", given.text());
+    let reader = p.store.research_reader_for_admin_cli_and_registry("test");
+    let today = p.store.now().date();
+    let exported = |patients: Vec<ketapath_research::ResearchPatient>| patients.iter().any(|r| r.patient_id == ada);
+    assert!(exported(reader.patients(ResearchUse::Export, today).await.unwrap()), "consenting: exported");
+    let withdrawn = nurse.post(&consent, &[("csrf", &csrf), ("status", "withdrawn")]).await;
+    assert_eq!(withdrawn.status, StatusCode::SEE_OTHER, "{}", withdrawn.text());
+    let text = nurse.get(&format!("/portal/patients/{ada}")).await.text();
+    assert!(text.contains("Research consent</dt><dd>not given (or withdrawn)"), "{text}");
+    assert!(text.contains(": given (recorded on") && text.contains(": withdrawn (recorded on"), "{text}");
+    assert!(!exported(reader.patients(ResearchUse::Export, today).await.unwrap()), "withdrawn: left out");
+    p.verified().await;
+}
+
+#[tokio::test]
+async fn portal_forms_on_sqlite() {
+    forms(Portal::sqlite().await).await;
+}
+
+#[tokio::test]
+async fn portal_forms_on_postgres() {
+    let Some(p) = Portal::postgres().await else { return };
+    forms(p).await;
+}
