@@ -391,6 +391,46 @@ impl ClinicScope {
         })
     }
 
+    /// The clinic's own time zone (an IANA name), if a clinic admin or prescriber has chosen one. The web crate
+    /// checks the name against the time zone database before [`ClinicScope::set_time_zone`] stores it.
+    pub async fn time_zone(&self) -> StoreResult<Option<String>> {
+        let mut tx = self.store.begin_read().await?;
+        let row: Option<(Option<String>,)> = tx
+            .fetch_optional("SELECT time_zone FROM protocol_settings WHERE clinic_id = $1", &args![self.clinic()])
+            .await?;
+        Ok(row.and_then(|(zone,)| zone).filter(|zone| !zone.is_empty()))
+    }
+
+    /// Chooses the clinic's time zone (`None`: back to the default derived from the listing), clinic admins and
+    /// prescribers only, as for the protocol settings it sits beside. A clinic without saved settings gets an
+    /// empty settings document (every setting at its default) to hold it.
+    pub async fn set_time_zone(&self, zone: Option<&str>) -> StoreResult<()> {
+        self.require_role(&[Role::ClinicAdmin, Role::Prescriber], "change the clinic time zone")?;
+        if let Some(zone) = zone
+            && (zone.is_empty() || zone.len() > 64)
+        {
+            return Err(StoreError::invalid("time_zone", "must be a time zone name of 1 to 64 characters"));
+        }
+        let (mut tx, now) = self.begin().await?;
+        let n = tx
+            .execute(
+                "UPDATE protocol_settings SET time_zone = $1, updated_by = $2, updated_at = $3 WHERE clinic_id = $4",
+                &args![zone, self.actor_text(), now, self.clinic()],
+            )
+            .await?;
+        if n == 0 {
+            let id = IntakeId::new(from_micros("protocol_settings", now)?).to_text();
+            tx.execute(
+                "INSERT INTO protocol_settings (id, clinic_id, document, updated_by, updated_at, time_zone) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+                &args![id, self.clinic(), "{}", self.actor_text(), now, zone],
+            )
+            .await?;
+        }
+        self.audit(&mut tx, now, AuditAction::Update, "protocol_settings", self.clinic().to_owned()).await?;
+        tx.commit().await
+    }
+
     /// The submitted Patient Monitoring Form of a session, if any.
     pub async fn rems_form(&self, session: SessionId) -> StoreResult<Option<RemsFormRecord>> {
         let (mut tx, now) = self.begin().await?;

@@ -135,6 +135,21 @@ async fn workflow(db: &TestDb) {
     assert_eq!(nurse.protocol_settings().await.unwrap().unwrap().document, json!({"discharge": {"min_spo2": 96}}));
     assert_eq!(other.protocol_settings().await.unwrap(), None, "settings are per clinic");
 
+    // The clinic time zone sits beside the settings: kept when the settings change, per clinic, nurses may not set
+    // it, and a clinic without saved settings gets a default document to hold it.
+    assert_eq!(nurse.time_zone().await.unwrap(), None);
+    assert!(matches!(nurse.set_time_zone(Some("America/Chicago")).await, Err(StoreError::Denied(_))));
+    rx.set_time_zone(Some("America/Chicago")).await.unwrap();
+    rx.put_protocol_settings(&json!({"discharge": {"min_spo2": 96}})).await.unwrap();
+    assert_eq!(nurse.time_zone().await.unwrap().as_deref(), Some("America/Chicago"));
+    assert!(matches!(rx.set_time_zone(Some("")).await, Err(StoreError::Invalid { .. })));
+    assert_eq!(other.time_zone().await.unwrap(), None, "the zone is per clinic");
+    other.set_time_zone(Some("America/Denver")).await.unwrap();
+    assert_eq!(other.protocol_settings().await.unwrap().unwrap().document, json!({}));
+    other.set_time_zone(None).await.unwrap();
+    assert_eq!(other.time_zone().await.unwrap(), None, "back to the default");
+    assert_eq!(nurse.time_zone().await.unwrap().as_deref(), Some("America/Chicago"));
+
     // The dashboard lists the dosed session until its form is submitted, once.
     let due = nurse.dosed_sessions("esketamine_nasal").await.unwrap();
     assert_eq!(due.len(), 1);

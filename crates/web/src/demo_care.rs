@@ -28,6 +28,15 @@ use serde_json::{Map, Value, json};
 use time::{Date, Duration, OffsetDateTime, Time};
 
 use crate::auth::{PasswordError, hash_password};
+use crate::clinic_time::ClinicTime;
+
+/// The demo clinic's time zone: its listing (`demo-1`) is in Austin, Texas. Its day (sessions "today", the 14:00
+/// treatment slot, course start dates) is this zone's, as the portal shows it.
+pub const DEMO_TIME_ZONE: &str = "America/Chicago";
+
+fn demo_zone() -> ClinicTime {
+    ClinicTime::named(DEMO_TIME_ZONE).unwrap_or_else(|_| ClinicTime::utc())
+}
 use crate::pages::self_report::token_hash;
 use crate::treatment::course::{self, CourseRequest};
 use crate::treatment::intake::{self, IntakeRequest};
@@ -188,6 +197,7 @@ pub async fn seed_demo_care(
         async move { store.for_clinic(&actor).await }
     };
     let team = Team { store: store.clone(), prescriber: scope(1).await?, nurse: scope(2).await?, nurse_id: ids[2] };
+    team.prescriber.set_time_zone(Some(DEMO_TIME_ZONE)).await?;
     let mut rng = SplitMix64::new(seed);
     let mut patients = Vec::new();
     let mut responder = None;
@@ -213,14 +223,24 @@ pub async fn seed_demo_care(
     }))
 }
 
-/// 14:00 UTC on the day `days` before `now`'s day: the clinic's usual treatment slot.
-fn slot(now: OffsetDateTime, days: i64) -> OffsetDateTime {
-    OffsetDateTime::new_utc(now.date() - Duration::days(days), Time::from_hms(14, 0, 0).unwrap_or(Time::MIDNIGHT))
+/// The clinic's calendar date of `now`.
+fn local_today(now: OffsetDateTime) -> Date {
+    demo_zone().date_of(now)
 }
 
-/// `now` plus `hours`, kept on `now`'s day (a demo seeded late in the evening still has its sessions "today").
+/// 14:00 clinic time on the day `days` before the clinic's today: the clinic's usual treatment slot.
+fn slot(now: OffsetDateTime, days: i64) -> OffsetDateTime {
+    let date = local_today(now) - Duration::days(days);
+    let two_pm = Time::from_hms(14, 0, 0).unwrap_or(Time::MIDNIGHT);
+    demo_zone().at(date, two_pm).unwrap_or_else(|| OffsetDateTime::new_utc(date, two_pm))
+}
+
+/// `now` plus `hours`, kept on the clinic's day of `now` (a demo seeded late in the evening still has its sessions
+/// "today").
 fn later_today(now: OffsetDateTime, hours: i64) -> OffsetDateTime {
-    let end = OffsetDateTime::new_utc(now.date(), Time::from_hms(23, 30, 0).unwrap_or(Time::MIDNIGHT));
+    let date = local_today(now);
+    let half_past_eleven = Time::from_hms(23, 30, 0).unwrap_or(Time::MIDNIGHT);
+    let end = demo_zone().at(date, half_past_eleven).unwrap_or_else(|| OffsetDateTime::new_utc(date, half_past_eleven));
     (now + Duration::hours(hours)).min(end).max(now)
 }
 
@@ -334,9 +354,9 @@ async fn seed_patient(
 
     // The course, planned from the protocol on the day of the first session (today, or next week).
     let start = match story {
-        Story::OverrideCourse => now.date() + Duration::days(7),
-        Story::FirstSessionToday => now.date(),
-        _ => now.date() - Duration::days(first_day),
+        Story::OverrideCourse => local_today(now) + Duration::days(7),
+        Story::FirstSessionToday => local_today(now),
+        _ => local_today(now) - Duration::days(first_day),
     };
     let request = CourseRequest {
         modality,
@@ -588,9 +608,12 @@ mod tests {
 
     #[test]
     fn sessions_today_stay_on_the_day_and_trajectories_follow_the_seed() {
-        let late = datetime!(2026-11-27 23:10 UTC);
-        assert_eq!(later_today(late, 4).date(), late.date());
+        // 23:10 in Austin (CST) is 05:10 UTC the next day; four hours later would be past the clinic's midnight.
+        let late = datetime!(2026-11-28 05:10 UTC);
+        assert_eq!(local_today(late), time::macros::date!(2026 - 11 - 27));
+        assert_eq!(local_today(later_today(late, 4)), local_today(late));
         assert_eq!(later_today(datetime!(2026-11-27 09:00 UTC), 2), datetime!(2026-11-27 11:00 UTC));
+        assert_eq!(slot(datetime!(2026-11-27 09:00 UTC), 1), datetime!(2026-11-26 20:00 UTC), "14:00 CST");
         let a = trajectory(&mut SplitMix64::new(7), 20, 0.85, 8);
         assert_eq!(a, trajectory(&mut SplitMix64::new(7), 20, 0.85, 8));
         assert!(a[7] < 5, "a remitter ends below 5: {a:?}");

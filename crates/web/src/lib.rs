@@ -9,6 +9,7 @@ pub mod api;
 pub mod assets;
 pub mod auth;
 pub mod charts;
+pub mod clinic_time;
 pub mod config;
 pub mod demo_care;
 pub mod directory;

@@ -67,7 +67,9 @@ pub async fn submit(
 
 /// `GET /api/v1/rems-forms/due`.
 pub async fn due(staff: ClinicStaff) -> Result<Response, ApiError> {
-    let today = staff.store.now().date();
-    let forms = rems::due(&staff.scope, today).await?;
+    // "Today" and the dose dates are the clinic's calendar dates, as on the dashboard.
+    let zone = crate::clinic_time::ClinicTime::of(&staff.scope).await?;
+    let today = zone.date_of(staff.store.now());
+    let forms = rems::due(&staff.scope, &zone, today).await?;
     Ok(private_json(&json!({ "today": today.to_string(), "forms": forms })))
 }

@@ -5,6 +5,10 @@
 //! admins and prescribers; others read it), checked by the same `ProtocolSettings::from_json`, a refused value
 //! shown again (400) naming the setting with what was typed; and the outcome-publication choice (clinic admins
 //! only, as `PUT /api/v1/clinic/outcome-publication`).
+//!
+//! The same form carries the clinic's time zone (`time_zone`, an IANA name checked by `ClinicTime::named`; empty
+//! for the default), in which every portal page and the REMS form show and read dates and times. Until it is
+//! chosen, the page names the default derived from the listing's state as unverified.
 
 use askama::Template;
 use axum::extract::State;
@@ -20,6 +24,7 @@ use serde_json::Value;
 use super::csrf::{Fields, PortalForm};
 use super::session::{PortalStaff, see_other};
 use super::{Bar, layout, no_access};
+use crate::clinic_time::{ClinicTime, ZoneSource};
 use crate::error::{ApiError, respond};
 use crate::pages::{Layout, render};
 use crate::state::AppState;
@@ -27,6 +32,8 @@ use crate::treatment::{TreatmentError, protocol_settings};
 
 pub const PATH: &str = "/portal/clinic/settings";
 pub const PUBLICATION_PATH: &str = "/portal/clinic/outcome-publication";
+/// The form field of the clinic's time zone.
+const TIME_ZONE: &str = crate::clinic_time::SETTING;
 
 /// How a setting is entered.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -146,6 +153,11 @@ struct SettingsPage {
     /// A refused change: the message naming the setting.
     error: Option<String>,
     rows: Vec<SettingRow>,
+    /// The time zone field: as typed after a refusal, else the chosen zone (empty when none is chosen).
+    time_zone: String,
+    /// The zone in use and where it comes from, in a sentence.
+    time_zone_note: String,
+    time_zone_unverified: bool,
 }
 
 fn rows(settings: &ProtocolSettings, typed: Option<&Fields>) -> Vec<SettingRow> {
@@ -195,6 +207,19 @@ async fn settings_page(
     let settings = protocol_settings(scope).await?;
     let saved = scope.protocol_settings().await?;
     let role = staff.actor().role;
+    let zone = ClinicTime::of(scope).await?;
+    let chosen = scope.time_zone().await?;
+    let time_zone_note = match zone.source() {
+        ZoneSource::Chosen => format!("The clinic's time zone is {}, chosen by the clinic.", zone.name()),
+        ZoneSource::FromState => format!(
+            "No time zone is chosen: the portal uses {}, the primary zone of the listing's state (an unverified \
+             default; a state split between zones takes its most populous one). Check it and save it, or type another.",
+            zone.name()
+        ),
+        ZoneSource::Utc => "No time zone is chosen and none could be derived from the listing: the portal uses UTC. \
+                            Type the clinic's zone."
+            .to_owned(),
+    };
     Ok(SettingsPage {
         layout: layout("Clinic settings", demo, PATH),
         bar: Bar::of(staff),
@@ -205,6 +230,12 @@ async fn settings_page(
         updated: saved.map(|s| format!("Last changed on {}.", s.updated_at.date())).unwrap_or_default(),
         error,
         rows: rows(&settings, typed),
+        time_zone: match typed {
+            Some(fields) => fields.get(TIME_ZONE).unwrap_or_default().to_owned(),
+            None => chosen.unwrap_or_default(),
+        },
+        time_zone_unverified: zone.source() != ZoneSource::Chosen,
+        time_zone_note,
     })
 }
 
@@ -318,6 +349,18 @@ pub async fn save(State(state): State<AppState>, form: PortalForm) -> Response {
         Ok(settings) => settings,
         Err(error) => return respond(PATH, demo, error.into()),
     };
+    // The time zone first: an unknown name refuses the whole post, naming the setting and keeping what was typed.
+    let zone = match form.fields.get(TIME_ZONE).map(str::trim) {
+        None => None,
+        Some("") => Some(None),
+        Some(name) => match ClinicTime::named(name) {
+            Ok(zone) => Some(Some(zone.name().to_owned())),
+            Err(invalid) => {
+                let message = format!("Clinic time zone ({}): {}", invalid.field, invalid.message);
+                return refused(&form, &scope, demo, StatusCode::BAD_REQUEST, message).await;
+            }
+        },
+    };
     let checked = match requested(&current, &form.fields) {
         Ok(checked) => checked,
         Err(invalid) => {
@@ -328,6 +371,11 @@ pub async fn save(State(state): State<AppState>, form: PortalForm) -> Response {
     let saved = async {
         let values = serde_json::to_value(&checked).map_err(|_| ApiError::Internal)?;
         scope.put_protocol_settings(&values).await?;
+        if let Some(zone) = zone
+            && zone != scope.time_zone().await?
+        {
+            scope.set_time_zone(zone.as_deref()).await?;
+        }
         Ok::<_, ApiError>(())
     };
     match saved.await {

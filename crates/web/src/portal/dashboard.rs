@@ -15,6 +15,7 @@ use ketapath_store::domain::{PatientId, PatientStatus, ReferralStatus};
 use super::referrals::{ReferralRow, row_of};
 use super::session::PortalStaff;
 use super::{Bar, layout, no_access};
+use crate::clinic_time::ClinicTime;
 use crate::error::respond;
 use crate::pages::{Layout, render};
 use crate::state::AppState;
@@ -58,7 +59,12 @@ pub async fn page(State(state): State<AppState>, staff: PortalStaff) -> Response
         Ok(None) => return no_access(&staff, demo),
         Err(error) => return respond("/portal", demo, error),
     };
-    let today = staff.store().now().date();
+    let zone = match ClinicTime::of(&scope).await {
+        Ok(zone) => zone,
+        Err(error) => return respond("/portal", demo, error.into()),
+    };
+    // "Today" is the clinic's calendar day: its midnight to the next, in the clinic's time zone.
+    let (today, day_start, day_end) = zone.today(staff.store().now());
     let data = async {
         let referrals = scope.referrals().await?;
         let summaries = scope.patient_list().await?;
@@ -68,10 +74,9 @@ pub async fn page(State(state): State<AppState>, staff: PortalStaff) -> Response
             .map(|s| (s.patient.id, format!("{} {}", s.patient.given_name, s.patient.family_name)))
             .collect();
         let name = |id: &PatientId| names.get(id).cloned().unwrap_or_default();
-        // Today's sessions: one query for the clinic's sessions of the UTC day.
-        let midnight = today.midnight().assume_utc();
+        // Today's sessions: one query for the clinic's sessions of its local day.
         let sessions: Vec<Line> = scope
-            .sessions_between(midnight, midnight + time::Duration::days(1))
+            .sessions_between(day_start, day_end)
             .await?
             .into_iter()
             .map(|d| Line {
@@ -112,7 +117,7 @@ pub async fn page(State(state): State<AppState>, staff: PortalStaff) -> Response
             .collect();
         Ok::<_, crate::treatment::TreatmentError>((referrals, summaries.len(), clinic, sessions, (alerts, by_status)))
     };
-    let due = async { rems::due(&scope, today).await };
+    let due = async { rems::due(&scope, &zone, today).await };
     match (data.await, due.await) {
         (Ok((referrals, patients, clinic, sessions, (alerts, by_status))), Ok(due)) => render(
             StatusCode::OK,
@@ -121,7 +126,11 @@ pub async fn page(State(state): State<AppState>, staff: PortalStaff) -> Response
                 bar: Bar::of(&staff),
                 clinic,
                 patients,
-                new_referrals: referrals.iter().filter(|r| r.status == ReferralStatus::New).map(row_of).collect(),
+                new_referrals: referrals
+                    .iter()
+                    .filter(|r| r.status == ReferralStatus::New)
+                    .map(|r| row_of(&zone, r))
+                    .collect(),
                 sessions,
                 alerts,
                 by_status,

@@ -255,6 +255,7 @@ pub async fn show(State(state): State<AppState>, staff: PortalStaff, ApiPath(id)
     };
     let Ok(patient_id) = PatientId::parse("id", &id) else { return respond(&path, demo, ApiError::NotFound) };
     let found = async {
+        let zone = crate::clinic_time::ClinicTime::of(&scope).await?;
         let patient = scope.patient(patient_id).await?;
         let assessments = scope.assessments(patient_id).await?;
         let mut sessions = Vec::new();
@@ -287,7 +288,7 @@ pub async fn show(State(state): State<AppState>, staff: PortalStaff, ApiPath(id)
                     "{}: {} (recorded on {})",
                     labels::date(r.decided_on),
                     crate::api::consent::status_code(r.status),
-                    labels::date(r.recorded_at.date())
+                    labels::date(zone.date_of(r.recorded_at))
                 )
             })
             .collect::<Vec<_>>();
@@ -297,15 +298,16 @@ pub async fn show(State(state): State<AppState>, staff: PortalStaff, ApiPath(id)
             .await?
             .iter()
             .map(|l| {
-                let created = labels::date(l.created_at.date());
-                let expires = labels::date(l.expires_at.date());
+                let created = labels::date(zone.date_of(l.created_at));
+                let expires = format!("{} {}", labels::date(zone.date_of(l.expires_at)), zone.clock(l.expires_at));
                 (created, expires, crate::api::self_report::status_label(l, now))
             })
             .collect::<Vec<_>>();
-        Ok::<_, ApiError>((patient, assessments, sessions, (care, links, courses, consent_history)))
+        let taken: Vec<String> = assessments.iter().map(|a| labels::date(zone.date_of(a.administered_at))).collect();
+        Ok::<_, ApiError>((patient, assessments, sessions, (care, links, courses, consent_history, taken)))
     };
     match found.await {
-        Ok((p, assessments, sessions, (care, links, courses, consent_history))) => render(
+        Ok((p, assessments, sessions, (care, links, courses, consent_history, taken))) => render(
             StatusCode::OK,
             &PatientPage {
                 layout: layout(format!("{} {}", p.given_name, p.family_name), demo, PATH),
@@ -327,8 +329,9 @@ pub async fn show(State(state): State<AppState>, staff: PortalStaff, ApiPath(id)
                 sex: p.sex.unwrap_or_else(|| "not recorded".to_owned()),
                 assessments: assessments
                     .into_iter()
-                    .map(|a| AssessmentRow {
-                        taken: labels::date(a.administered_at.date()),
+                    .zip(taken)
+                    .map(|(a, taken)| AssessmentRow {
+                        taken,
                         instrument: a.instrument.code().to_uppercase(),
                         total: a.total,
                         severity: a.severity.unwrap_or_default(),
@@ -356,7 +359,11 @@ pub async fn record_assessment(
     };
     let Ok(patient) = PatientId::parse("id", &id) else { return respond(&path, demo, ApiError::NotFound) };
     let f = |name| form.fields.get(name);
-    let taken_at = super::sessions::form_instant("taken_at", f("taken_at"), form.staff.store().now());
+    let zone = match crate::clinic_time::ClinicTime::of(&scope).await {
+        Ok(zone) => zone,
+        Err(error) => return respond(&path, demo, error.into()),
+    };
+    let taken_at = super::sessions::form_instant(&zone, "taken_at", f("taken_at"), form.staff.store().now());
     let taken_at = match taken_at {
         Ok(at) => at.map(|at| at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()),
         Err(invalid) => return respond(&path, demo, invalid.into()),
@@ -386,7 +393,9 @@ pub async fn record_consent(State(state): State<AppState>, ApiPath(id): ApiPath<
     };
     let Ok(patient) = PatientId::parse("id", &id) else { return respond(&path, demo, ApiError::NotFound) };
     let recorded = async {
-        let today = form.staff.store().now().date();
+        // A blank date is the clinic's today, not UTC's.
+        let zone = crate::clinic_time::ClinicTime::of(&scope).await?;
+        let today = zone.date_of(form.staff.store().now());
         let (status, decided_on) =
             crate::api::consent::decision(form.fields.get("status"), form.fields.get("date"), today)?;
         scope.record_research_consent(patient, status, decided_on).await?;

@@ -15,6 +15,7 @@ use ketapath_store::domain::{Referral, ReferralId, ReferralStatus};
 use super::csrf::PortalForm;
 use super::session::{PortalStaff, see_other};
 use super::{Bar, layout, no_access};
+use crate::clinic_time::ClinicTime;
 use crate::error::{ApiError, respond};
 use crate::extract::ApiPath;
 use crate::pages::check::summary::{Summary, SummaryView};
@@ -42,8 +43,8 @@ pub struct ReferralRow {
     pub urgency: u8,
 }
 
-/// The row of one referral.
-pub fn row_of(r: &Referral) -> ReferralRow {
+/// The row of one referral; its date is the clinic's calendar date of its arrival.
+pub fn row_of(zone: &ClinicTime, r: &Referral) -> ReferralRow {
     let summary = r.summary.as_ref().map(Summary::from_json);
     let urgency = match &summary {
         Some(Some(s)) if r.status == ReferralStatus::New => s.urgency(),
@@ -51,7 +52,7 @@ pub fn row_of(r: &Referral) -> ReferralRow {
     };
     ReferralRow {
         id: r.id.to_text(),
-        received: crate::pages::find::labels::date(r.received_at.date()),
+        received: crate::pages::find::labels::date(zone.date_of(r.received_at)),
         source: r.source.code(),
         status: r.status.code(),
         name: r.contact_name.clone().unwrap_or_else(|| "(no name given)".to_owned()),
@@ -89,18 +90,22 @@ pub async fn page(State(state): State<AppState>, staff: PortalStaff) -> Response
         Ok(None) => return no_access(&staff, demo),
         Err(error) => return respond(PATH, demo, error),
     };
-    match scope.referrals().await {
-        Ok(referrals) => render(
+    let listed = async {
+        let zone = ClinicTime::of(&scope).await?;
+        Ok::<_, ApiError>((zone, scope.referrals().await?))
+    };
+    match listed.await {
+        Ok((zone, referrals)) => render(
             StatusCode::OK,
             &ReferralsPage {
                 layout: layout("Referrals", demo, PATH),
                 bar: Bar::of(&staff),
-                referrals: inbox_order(referrals.iter().map(row_of).collect()),
+                referrals: inbox_order(referrals.iter().map(|r| row_of(&zone, r)).collect()),
                 statuses: ReferralStatus::ALL,
                 csrf: staff.csrf().to_owned(),
             },
         ),
-        Err(error) => respond(PATH, demo, error.into()),
+        Err(error) => respond(PATH, demo, error),
     }
 }
 

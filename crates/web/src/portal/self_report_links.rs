@@ -44,16 +44,19 @@ pub async fn create(State(state): State<AppState>, ApiPath(id): ApiPath<String>,
                 Some(h.parse::<i64>().map_err(|_| InvalidInput::new("expires_in_hours", "must be a whole number"))?)
             }
         };
-        crate::api::self_report::create_for_portal(&scope, patient, hours, form.staff.store().now()).await
+        let zone = crate::clinic_time::ClinicTime::of(&scope).await?;
+        let (link, url) =
+            crate::api::self_report::create_for_portal(&scope, patient, hours, form.staff.store().now()).await?;
+        Ok::<_, ApiError>((zone, link, url))
     };
     match created.await {
-        Ok((link, url)) => render(
+        Ok((zone, link, url)) => render(
             StatusCode::CREATED,
             &CreatedPage {
                 layout: layout("Self-report link", demo, PATH),
                 bar: Bar::of(&form.staff),
                 url,
-                expires_at: super::sessions::clock(link.expires_at) + " on " + &link.expires_at.date().to_string(),
+                expires_at: zone.show(link.expires_at),
                 patient_href: path,
             },
         ),

@@ -20,12 +20,13 @@ use time::format_description::well_known::Rfc3339;
 use super::csrf::{Fields, PortalForm};
 use super::session::{PortalStaff, see_other};
 use super::{Bar, layout, no_access};
+use crate::clinic_time::ClinicTime;
 use crate::error::{ApiError, respond};
 use crate::extract::ApiPath;
 use crate::pages::{Layout, render};
 use crate::state::AppState;
 use crate::treatment::session::{self, AdverseEventInput, DoseInput, Loaded, ObservationInput};
-use crate::treatment::{Override, TreatmentError, instant};
+use crate::treatment::{Override, TreatmentError};
 
 pub const PATH: &str = "/portal/sessions";
 
@@ -34,21 +35,24 @@ pub fn code_of(value: &impl Serialize) -> String {
     serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
 }
 
-/// A time as staff read it on the page: `HH:MM UTC`.
-pub fn clock(at: OffsetDateTime) -> String {
-    format!("{:02}:{:02} UTC", at.hour(), at.minute())
-}
-
-/// A time field of a portal form: blank is `None` (now), an RFC 3339 time, or a `datetime-local` value
-/// (`YYYY-MM-DDTHH:MM`, read as UTC); never in the future. Errors name `field`.
+/// A time field of a portal form: blank is `None` (now), an RFC 3339 time with its offset, or a `datetime-local`
+/// value (`YYYY-MM-DDTHH:MM`) read as the clinic's wall-clock time (`ClinicTime::parse_input`, which refuses a
+/// time skipped by the spring-forward change); never in the future. Errors name `field`.
 pub fn form_instant(
+    zone: &ClinicTime,
     field: &str,
     raw: Option<&str>,
     now: OffsetDateTime,
 ) -> Result<Option<OffsetDateTime>, InvalidInput> {
     let Some(raw) = raw.map(str::trim).filter(|r| !r.is_empty()) else { return Ok(None) };
-    let full = if raw.len() == 16 { format!("{raw}:00Z") } else { raw.to_owned() };
-    instant(field, Some(&full), now).map(Some)
+    let at = match OffsetDateTime::parse(raw, &Rfc3339) {
+        Ok(at) => at,
+        Err(_) => zone.parse_input(field, raw)?,
+    };
+    if at > now {
+        return Err(InvalidInput::new(field, "must not be in the future"));
+    }
+    Ok(Some(at))
 }
 
 /// A whole-number form field, blank as `None`; errors name the field.
@@ -123,14 +127,18 @@ struct SessionPage {
     due: Vec<DueRow>,
     discharge_unmet: Vec<String>,
     records: Vec<RecordRow>,
+    /// The clinic's time zone, in which the page shows times and reads typed ones.
+    time_zone: String,
+    /// Now on the clinic's clock, as a time field takes it (with the zone's abbreviation).
+    now_local: String,
     refusal: Option<Refusal>,
 }
 
-fn due_row(d: &ketapath_clinical::protocols::DueItem) -> DueRow {
+fn due_row(zone: &ClinicTime, d: &ketapath_clinical::protocols::DueItem) -> DueRow {
     DueRow {
         what: code_of(&d.what).replace('_', " "),
         minute: d.minute,
-        due_at: clock(d.due_at),
+        due_at: zone.clock(d.due_at),
         status: code_of(&d.status),
         rule: d.rule.to_string(),
     }
@@ -150,11 +158,12 @@ fn measurement(m: &Measurement) -> (String, String) {
     }
 }
 
-fn records(loaded: &Loaded) -> Vec<RecordRow> {
+fn records(zone: &ClinicTime, loaded: &Loaded) -> Vec<RecordRow> {
     let d = &loaded.detail;
     let mut rows: Vec<(OffsetDateTime, RecordRow)> = Vec::new();
-    let mut push =
-        |at: OffsetDateTime, what: String, detail: String| rows.push((at, RecordRow { at: clock(at), what, detail }));
+    let mut push = |at: OffsetDateTime, what: String, detail: String| {
+        rows.push((at, RecordRow { at: zone.clock(at), what, detail }))
+    };
     for dose in &d.doses {
         let lot = dose.lot_number.as_deref().map(|l| format!(", lot {l}")).unwrap_or_default();
         push(dose.given_at, "Dose".into(), format!("{} {} mg {}{lot}", dose.drug, dose.dose_mg, dose.route));
@@ -187,7 +196,7 @@ fn page(
     staff: &PortalStaff,
     demo: bool,
     loaded: &Loaded,
-    now: OffsetDateTime,
+    (zone, now): (&ClinicTime, OffsetDateTime),
     refusal: Option<Refusal>,
 ) -> Result<SessionPage, ApiError> {
     let s = &loaded.detail.session;
@@ -207,15 +216,17 @@ fn page(
         prescriber: staff.actor().role == Role::Prescriber,
         minutes_since_dose: monitoring.map(|m| m.minutes_since_dose),
         minimum_until: monitoring
-            .map(|m| format!("{} ({})", clock(m.minimum_until), m.minimum_rule))
+            .map(|m| format!("{} ({})", zone.clock(m.minimum_until), m.minimum_rule))
             .unwrap_or_default(),
-        next_due: monitoring.and_then(|m| m.next_due.as_ref()).map(due_row),
-        due: monitoring.map(|m| m.due.iter().map(due_row).collect()).unwrap_or_default(),
+        next_due: monitoring.and_then(|m| m.next_due.as_ref()).map(|d| due_row(zone, d)),
+        due: monitoring.map(|m| m.due.iter().map(|d| due_row(zone, d)).collect()).unwrap_or_default(),
         discharge_unmet: view
             .discharge_now
             .map(|d| d.unmet.iter().map(|u| format!("{} ({}, {})", u.message, u.code, u.rule)).collect())
             .unwrap_or_default(),
-        records: records(loaded),
+        records: records(zone, loaded),
+        time_zone: zone.name().to_owned(),
+        now_local: format!("{} ({})", zone.input_value(now), zone.abbreviation(now)),
         refusal,
     })
 }
@@ -243,7 +254,8 @@ pub async fn show(State(state): State<AppState>, staff: PortalStaff, ApiPath(id)
     };
     let shown = async {
         let loaded = session::load(&scope, parse_id(&id)?).await?;
-        page(&staff, demo, &loaded, staff.store().now(), None)
+        let zone = ClinicTime::of(&scope).await?;
+        page(&staff, demo, &loaded, (&zone, staff.store().now()), None)
     };
     match shown.await {
         Ok(p) => render(StatusCode::OK, &p),
@@ -279,7 +291,8 @@ async fn after(
     let refusal = Refusal { code: error.code().to_owned(), message: error.to_string(), field };
     let shown = async {
         let loaded = session::load(scope, id).await?;
-        page(&form.staff, demo, &loaded, form.staff.store().now(), Some(refusal))
+        let zone = ClinicTime::of(scope).await?;
+        page(&form.staff, demo, &loaded, (&zone, form.staff.store().now()), Some(refusal))
     };
     match shown.await {
         Ok(p) => render(status, &p),
@@ -304,11 +317,13 @@ async fn act(
     action: Action,
     now: OffsetDateTime,
 ) -> Result<(), ApiError> {
+    let zone = ClinicTime::of(scope).await?;
+    let form_instant = |field: &str, raw: Option<&str>| form_instant(&zone, field, raw, now);
     match action {
         Action::PreChecks => {
             let mut answers = Map::new();
             for name in ["last_food_at", "last_liquid_at"] {
-                if let Some(at) = form_instant(name, f.get(name), now)? {
+                if let Some(at) = form_instant(name, f.get(name))? {
                     answers.insert(name.to_owned(), json!(at.format(&Rfc3339).map_err(|_| ApiError::Internal)?));
                 }
             }
@@ -326,7 +341,7 @@ async fn act(
         }
         Action::Observe => {
             let record = ObservationRecord {
-                at: form_instant("at", f.get("at"), now)?.unwrap_or(now),
+                at: form_instant("at", f.get("at"))?.unwrap_or(now),
                 systolic: number(f, "systolic")?,
                 diastolic: number(f, "diastolic")?,
                 heart_rate: number(f, "heart_rate")?,
@@ -340,7 +355,7 @@ async fn act(
         Action::Dose => {
             let ov = form_override(scope, f)?;
             let input = DoseInput {
-                at: form_instant("at", f.get("at"), now)?.unwrap_or(now),
+                at: form_instant("at", f.get("at"))?.unwrap_or(now),
                 dose_mg: decimal(f, "dose_mg")?,
                 lot: f.get("lot").filter(|l| !l.is_empty()).map(str::to_owned),
                 weight_kg: decimal(f, "weight_kg")?,
@@ -354,7 +369,7 @@ async fn act(
             let severity = f.get("severity").unwrap_or_default();
             let severity = AeSeverity::parse(severity).map_err(|m| InvalidInput::new("severity", m))?;
             let input = AdverseEventInput {
-                at: form_instant("at", f.get("at"), now)?.unwrap_or(now),
+                at: form_instant("at", f.get("at"))?.unwrap_or(now),
                 kind: kind.to_owned(),
                 severity,
                 description: f.get("description").filter(|d| !d.is_empty()).map(str::to_owned),
@@ -365,8 +380,8 @@ async fn act(
         }
         Action::Discharge => {
             let ov = form_override(scope, f)?;
-            let at = form_instant("at", f.get("at"), now)?.unwrap_or(now);
-            let ready = form_instant("ready_to_leave_at", f.get("ready_to_leave_at"), now)?;
+            let at = form_instant("at", f.get("at"))?.unwrap_or(now);
+            let ready = form_instant("ready_to_leave_at", f.get("ready_to_leave_at"))?;
             session::discharge(scope, id, at, ready, ov).await?;
         }
     }
@@ -472,15 +487,24 @@ mod tests {
     use time::macros::datetime;
 
     #[test]
-    fn form_times_accept_rfc3339_and_datetime_local_but_not_the_future() {
+    fn form_times_accept_rfc3339_and_clinic_local_datetime_but_not_the_future() {
+        let utc = ClinicTime::utc();
         let now = datetime!(2026-11-27 10:00 UTC);
-        assert_eq!(form_instant("at", Some(" "), now).ok(), Some(None));
-        assert_eq!(form_instant("at", Some("2026-11-27T09:30"), now).ok(), Some(Some(datetime!(2026-11-27 09:30 UTC))));
+        assert_eq!(form_instant(&utc, "at", Some(" "), now).ok(), Some(None));
+        let typed = form_instant(&utc, "at", Some("2026-11-27T09:30"), now);
+        assert_eq!(typed.ok(), Some(Some(datetime!(2026-11-27 09:30 UTC))));
         assert_eq!(
-            form_instant("at", Some("2026-11-27T09:30:00Z"), now).ok(),
+            form_instant(&utc, "at", Some("2026-11-27T09:30:00Z"), now).ok(),
             Some(Some(datetime!(2026-11-27 09:30 UTC)))
         );
-        assert_eq!(form_instant("at", Some("2026-11-27T11:00"), now).map_err(|e| e.field), Err("at".to_owned()));
-        assert_eq!(form_instant("at", Some("yesterday"), now).map_err(|e| e.field), Err("at".to_owned()));
+        assert_eq!(form_instant(&utc, "at", Some("2026-11-27T11:00"), now).map_err(|e| e.field), Err("at".to_owned()));
+        assert_eq!(form_instant(&utc, "at", Some("yesterday"), now).map_err(|e| e.field), Err("at".to_owned()));
+        // In New York (EST, -05:00) 04:30 wall-clock is 09:30 UTC; 05:30 would be 10:30 UTC, in the future.
+        let new_york = ClinicTime::named("America/New_York").unwrap();
+        let typed = form_instant(&new_york, "at", Some("2026-11-27T04:30"), now);
+        assert_eq!(typed.ok(), Some(Some(datetime!(2026-11-27 09:30 UTC))));
+        assert!(form_instant(&new_york, "at", Some("2026-11-27T05:30"), now).is_err());
+        let rfc = form_instant(&new_york, "at", Some("2026-11-27T09:30:00Z"), now);
+        assert_eq!(rfc.ok(), Some(Some(datetime!(2026-11-27 09:30 UTC))), "an explicit offset is kept");
     }
 }

@@ -5,7 +5,9 @@
 //! The setting type (outpatient: a form after every session; inpatient: none) is the clinic's protocol setting
 //! `rems.setting_type`, read where the draft is built and where the due list is computed.
 //!
-//! Dates for the deadline are the first dose's UTC date: the store keeps no clinic time zone yet.
+//! Dates are the clinic's own (`clinic_time::ClinicTime`): the treatment date and the deadline's dose date are the
+//! clinic-local date of the first dose, the 7 days are clinic calendar days, and the instants the JSON shows carry
+//! the clinic's UTC offset.
 
 use std::collections::HashMap;
 
@@ -24,6 +26,7 @@ use time::{Date, Duration, OffsetDateTime};
 
 use super::session::{Loaded, load};
 use super::{TreatmentError, TreatmentResult, intake};
+use crate::clinic_time::ClinicTime;
 
 /// The form of a session as the API shows it.
 #[derive(Debug, Clone, Serialize)]
@@ -54,7 +57,12 @@ fn split_name(display: &str) -> (Option<String>, Option<String>) {
 }
 
 /// The facts of a loaded session the form is drafted from.
-async fn facts(scope: &ClinicScope, loaded: &Loaded, setting_type: SettingType) -> TreatmentResult<SessionFacts> {
+async fn facts(
+    scope: &ClinicScope,
+    loaded: &Loaded,
+    setting_type: SettingType,
+    zone: &ClinicTime,
+) -> TreatmentResult<SessionFacts> {
     let session = &loaded.detail.session;
     let patient = scope.patient(session.patient_id).await?;
     let intake = scope.intake(session.patient_id).await?;
@@ -102,7 +110,8 @@ async fn facts(scope: &ClinicScope, loaded: &Loaded, setting_type: SettingType) 
             .doses
             .iter()
             .map(|d| DeviceRecord {
-                given_at: d.given_at,
+                // The form's treatment date is the date of this instant: the clinic's, not UTC's.
+                given_at: zone.local(d.given_at),
                 mg: d.dose_mg.round() as u32,
                 lot_number: d.lot_number.as_deref().and_then(|l| LotNumber::parse(l).ok()),
             })
@@ -123,7 +132,7 @@ async fn facts(scope: &ClinicScope, loaded: &Loaded, setting_type: SettingType) 
 }
 
 /// Loads an esketamine session and drafts its form; other modalities have no REMS form.
-async fn draft(scope: &ClinicScope, id: SessionId) -> TreatmentResult<(Loaded, FormDraft)> {
+async fn draft(scope: &ClinicScope, id: SessionId, zone: &ClinicTime) -> TreatmentResult<(Loaded, FormDraft)> {
     let loaded = load(scope, id).await?;
     if loaded.modality != Modality::EsketamineNasal {
         return Err(TreatmentError::NotApplicable(format!(
@@ -131,7 +140,7 @@ async fn draft(scope: &ClinicScope, id: SessionId) -> TreatmentResult<(Loaded, F
             loaded.modality
         )));
     }
-    let facts = facts(scope, &loaded, setting_type(scope).await?).await?;
+    let facts = facts(scope, &loaded, setting_type(scope).await?, zone).await?;
     let draft = draft_from_session(&facts, &RemsFormSettings::default());
     Ok((loaded, draft))
 }
@@ -145,21 +154,23 @@ fn deadline(
     loaded: &Loaded,
     setting_type: SettingType,
     submitted: Option<&RemsFormRecord>,
-    today: Date,
+    zone: &ClinicTime,
+    now: OffsetDateTime,
 ) -> Option<DashboardEntry<String>> {
     let first = loaded.first_dose_at?;
     let due = FormDue {
         key: loaded.detail.session.id.to_text(),
         setting_type,
-        dose_date: first.date(),
-        submitted_on: submitted.map(|s| s.submitted_at.date()),
+        dose_date: zone.date_of(first),
+        submitted_on: submitted.map(|s| zone.date_of(s.submitted_at)),
     };
-    dashboard(&[due], today).into_iter().next()
+    dashboard(&[due], zone.date_of(now)).into_iter().next()
 }
 
 /// The form of a session: the submitted one, or the draft with what is still missing.
 pub async fn form(scope: &ClinicScope, id: SessionId, now: OffsetDateTime) -> TreatmentResult<FormView> {
-    let (loaded, draft) = draft(scope, id).await?;
+    let zone = ClinicTime::of(scope).await?;
+    let (loaded, draft) = draft(scope, id, &zone).await?;
     let submitted = scope.rems_form(id).await?;
     let (state, form, missing) = match &submitted {
         Some(record) => {
@@ -173,13 +184,13 @@ pub async fn form(scope: &ClinicScope, id: SessionId, now: OffsetDateTime) -> Tr
         session_id: id,
         patient_id: loaded.detail.session.patient_id,
         state,
-        submitted_at: submitted.as_ref().map(|s| s.submitted_at),
+        submitted_at: submitted.as_ref().map(|s| zone.local(s.submitted_at)),
         setting_type: draft.setting_type,
         fields: form.fields(),
         form,
         missing,
         prefill: draft.prefill,
-        deadline: deadline(&loaded, draft.setting_type, submitted.as_ref(), now.date()),
+        deadline: deadline(&loaded, draft.setting_type, submitted.as_ref(), &zone, now),
     })
 }
 
@@ -218,7 +229,8 @@ pub async fn attempt(
     adverse_effects: Option<&Map<String, Value>>,
     now: OffsetDateTime,
 ) -> TreatmentResult<Result<FormView, Incomplete>> {
-    let (_, mut draft) = draft(scope, id).await?;
+    let zone = ClinicTime::of(scope).await?;
+    let (_, mut draft) = draft(scope, id, &zone).await?;
     if scope.rems_form(id).await?.is_some() {
         return Err(
             ketapath_store::StoreError::Conflict("the form of this session is already submitted".to_owned()).into()
@@ -291,8 +303,9 @@ pub struct DueForm {
     pub entry: DashboardEntry<String>,
 }
 
-/// The esketamine sessions whose forms are still to be submitted, overdue first, then by days left.
-pub async fn due(scope: &ClinicScope, today: Date) -> TreatmentResult<Vec<DueForm>> {
+/// The esketamine sessions whose forms are still to be submitted on the clinic's `today`, overdue first, then by
+/// days left; dose dates are the clinic-local dates of the first doses.
+pub async fn due(scope: &ClinicScope, zone: &ClinicTime, today: Date) -> TreatmentResult<Vec<DueForm>> {
     let setting_type = setting_type(scope).await?;
     let sessions = scope.dosed_sessions(Modality::EsketamineNasal.code()).await?;
     let patients: HashMap<String, PatientId> =
@@ -302,8 +315,8 @@ pub async fn due(scope: &ClinicScope, today: Date) -> TreatmentResult<Vec<DueFor
         .map(|s| FormDue {
             key: s.session_id.to_text(),
             setting_type,
-            dose_date: s.first_dose_at.date(),
-            submitted_on: s.form_submitted_at.map(|t| t.date()),
+            dose_date: zone.date_of(s.first_dose_at),
+            submitted_on: s.form_submitted_at.map(|t| zone.date_of(t)),
         })
         .collect();
     Ok(dashboard(&forms, today)

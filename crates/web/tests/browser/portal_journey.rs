@@ -4,7 +4,7 @@
 //! early discharge with the minimum time named, discharges, and opens the REMS form page. Every page on the way
 //! gets the journey audit. It runs on SQLite with the other journeys and on its own on PostgreSQL.
 
-use time::format_description::well_known::Rfc3339;
+use ketapath_web::clinic_time::ClinicTime;
 use time::{Duration, OffsetDateTime};
 
 use crate::audit::Findings;
@@ -12,10 +12,15 @@ use crate::harness::{Browser, PATIENT, Res, STAFF_EMAIL, STAFF_PASSWORD};
 use crate::journey::{fill, fill_in, follow, main_text, press_button, select_in};
 use crate::journeys::{audit_page, go};
 
-/// `minutes` before now as the session page's time fields take it (`YYYY-MM-DDTHH:MM`, UTC).
+/// The harness clinic's time zone: `demo-1` is in Austin, Texas, and has chosen none, so the portal uses the
+/// state's default.
+fn clinic_zone() -> Res<ClinicTime> {
+    Ok(ClinicTime::named("America/Chicago")?)
+}
+
+/// `minutes` before now as the session page's time fields take it: `YYYY-MM-DDTHH:MM` on the clinic's clock.
 fn ago(now: OffsetDateTime, minutes: i64) -> Res<String> {
-    let text = (now - Duration::minutes(minutes)).format(&Rfc3339)?;
-    Ok(text[..16].to_owned())
+    Ok(clinic_zone()?.input_value(now - Duration::minutes(minutes)))
 }
 
 async fn expect(browser: &Browser, text: &str) -> Res<String> {
@@ -47,8 +52,8 @@ pub async fn treatment_day(browser: &Browser) -> Res<Findings> {
 
     // The course, planned explicitly from the protocol (esketamine, the first modality offered) from today: the
     // session started next attaches to it instead of planning one of its own.
-    let today = OffsetDateTime::now_utc().format(&Rfc3339)?;
-    fill(browser, "Start date", &today[..10]).await?;
+    let today = clinic_zone()?.date_of(OffsetDateTime::now_utc()).to_string();
+    fill(browser, "Start date", &today).await?;
     press_button(browser, "Plan a course").await?;
     expect(browser, "16 sessions planned").await?;
 

@@ -3,6 +3,9 @@
 //! pressure (charted after the fact), is refused an early discharge (409, the page naming the minimum time) and an
 //! override, then discharges; a prescriber passes a refused blood-pressure gate with a reason; another clinic's
 //! nurse gets 404 for the session page and its forms.
+//!
+//! `clinic-a` is in New York: the pages show and the forms take times on its clock (EST, UTC-5), so the 09:45 UTC
+//! check is typed and shown as 04:45 EST.
 
 #![allow(clippy::unwrap_used)]
 
@@ -109,8 +112,8 @@ async fn treatment_day(mut p: Portal) {
             &form("/pre-checks"),
             &[
                 ("csrf", &csrf),
-                ("last_food_at", "2026-11-27T06:00"),
-                ("last_liquid_at", "2026-11-27T08:00"),
+                ("last_food_at", "2026-11-27T01:00"),
+                ("last_liquid_at", "2026-11-27T03:00"),
                 ("transport_home_arranged", "yes"),
                 ("systolic", "128"),
                 ("diastolic", "82"),
@@ -129,12 +132,12 @@ async fn treatment_day(mut p: Portal) {
     assert_eq!(live.header("cache-control"), Some("no-store"));
     let text = live.text();
     assert!(text.contains("<strong>42 minutes</strong> since the dose"), "{text}");
-    assert!(text.contains("Next: <strong>blood pressure</strong> at 40 minutes (09:45 UTC)"), "{text}");
+    assert!(text.contains("Next: <strong>blood pressure</strong> at 40 minutes (04:45 EST)"), "{text}");
     assert!(text.contains("http-equiv=\"refresh\""), "the timer refreshes without script");
     assert!(!text.contains("override_reason"), "no override field for a nurse");
     let obs = [
         ("csrf", csrf.as_str()),
-        ("at", "2026-11-27T09:45"),
+        ("at", "2026-11-27T04:45"),
         ("systolic", "150"),
         ("diastolic", "95"),
         ("heart_rate", "84"),
@@ -156,12 +159,12 @@ async fn treatment_day(mut p: Portal) {
     at(&p, &mut nurse, &session, 95).await;
     let calm = [("csrf", csrf.as_str()), ("systolic", "132"), ("diastolic", "84"), ("spo2", "98"), ("moaas", "5")];
     assert_eq!(nurse.post(&form("/observations"), &calm).await.status, StatusCode::SEE_OTHER);
-    let early = nurse.post(&form("/discharge"), &[("csrf", &csrf), ("ready_to_leave_at", "2026-11-27T10:35")]).await;
+    let early = nurse.post(&form("/discharge"), &[("csrf", &csrf), ("ready_to_leave_at", "2026-11-27T05:35")]).await;
     assert_eq!(early.status, StatusCode::CONFLICT);
     let text = early.text();
     assert!(text.contains("Refused: monitoring_incomplete") && text.contains("minimum_time"), "{text}");
     assert!(text.contains("Record observation"), "the session page, not a bare error page");
-    let nurse_override = [("csrf", csrf.as_str()), ("ready_to_leave_at", "2026-11-27T10:35"), ("override_reason", "x")];
+    let nurse_override = [("csrf", csrf.as_str()), ("ready_to_leave_at", "2026-11-27T05:35"), ("override_reason", "x")];
     let forbidden = nurse.post(&form("/discharge"), &nurse_override).await;
     assert_eq!(forbidden.status, StatusCode::FORBIDDEN);
     assert!(forbidden.text().contains("Refused: override_not_allowed"), "{}", forbidden.text());
@@ -170,7 +173,7 @@ async fn treatment_day(mut p: Portal) {
     at(&p, &mut nurse, &session, 140).await;
     let vitals = [
         ("csrf", csrf.as_str()),
-        ("at", "2026-11-27T11:06"),
+        ("at", "2026-11-27T06:06"),
         ("systolic", "130"),
         ("diastolic", "80"),
         ("spo2", "98"),
@@ -178,13 +181,13 @@ async fn treatment_day(mut p: Portal) {
         ("cadss", "0"),
     ];
     assert_eq!(nurse.post(&form("/observations"), &vitals).await.status, StatusCode::SEE_OTHER);
-    let discharge = [("csrf", csrf.as_str()), ("at", "2026-11-27T11:10"), ("ready_to_leave_at", "2026-11-27T10:35")];
+    let discharge = [("csrf", csrf.as_str()), ("at", "2026-11-27T06:10"), ("ready_to_leave_at", "2026-11-27T05:35")];
     let done = nurse.post(&form("/discharge"), &discharge).await;
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.text());
     let text = nurse.get(&session).await.text();
     assert!(text.contains("<strong>completed</strong>"), "{text}");
     assert!(
-        text.contains("11:10 UTC</td><td>Discharge</td><td>discharged, ready to leave 90 min after the dose"),
+        text.contains("06:10 EST</td><td>Discharge</td><td>discharged, ready to leave 90 min after the dose"),
         "{text}"
     );
     assert!(!text.contains("Record observation"), "no forms on a completed session");

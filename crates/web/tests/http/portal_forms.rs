@@ -3,7 +3,10 @@
 //! typed; then dropped from the dashboard's due list), the clinic settings page (a nurse reads, a prescriber
 //! changes and resets, a bad value is named; the REMS setting type "inpatient" makes a session's form not
 //! required), outcome publication by clinic admins only, research consent withdrawn on the patient page leaving
-//! the patient out of the next export, and the dashboard's patients by status against a hand-built fixture.
+//! the patient out of the next export, and the dashboard's patients by status against a hand-built fixture; and
+//! the clinic's time zone (`clinic_local_time`): its setting, its "today", typed times and REMS dates.
+//!
+//! `clinic-a` is in New York, so the forms take times on its clock (EST, UTC-5): 04:45 typed is 09:45 UTC.
 
 #![allow(clippy::unwrap_used)]
 
@@ -181,12 +184,12 @@ async fn forms(mut p: Portal) {
     assert!(nurse.get(&rems).await.text().contains("Not ready to submit"), "nothing was written");
 
     at(&p, &mut nurse, 47).await;
-    let bp = [("csrf", csrf.as_str()), ("at", "2026-11-27T09:45"), ("systolic", "132"), ("diastolic", "84")];
+    let bp = [("csrf", csrf.as_str()), ("at", "2026-11-27T04:45"), ("systolic", "132"), ("diastolic", "84")];
     assert_eq!(nurse.post(&format!("{session}/observations"), &bp).await.status, StatusCode::SEE_OTHER);
     at(&p, &mut nurse, 130).await;
     let vitals = [
         ("csrf", csrf.as_str()),
-        ("at", "2026-11-27T11:06"),
+        ("at", "2026-11-27T06:06"),
         ("systolic", "130"),
         ("diastolic", "80"),
         ("spo2", "98"),
@@ -194,7 +197,7 @@ async fn forms(mut p: Portal) {
         ("cadss", "0"),
     ];
     assert_eq!(nurse.post(&format!("{session}/observations"), &vitals).await.status, StatusCode::SEE_OTHER);
-    let discharge = [("csrf", csrf.as_str()), ("at", "2026-11-27T11:08"), ("ready_to_leave_at", "2026-11-27T10:35")];
+    let discharge = [("csrf", csrf.as_str()), ("at", "2026-11-27T06:08"), ("ready_to_leave_at", "2026-11-27T05:35")];
     let done = nurse.post(&format!("{session}/discharge"), &discharge).await;
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.text());
     let mut answers = vec![("csrf", csrf.as_str())];
@@ -313,4 +316,102 @@ async fn portal_forms_on_sqlite() {
 async fn portal_forms_on_postgres() {
     let Some(p) = Portal::postgres().await else { return };
     forms(p).await;
+}
+
+/// A fresh sign-in (the clock jumps by hours here, past the portal session's idle limit) and its CSRF token.
+async fn signed_in(p: &Portal, email: &str) -> (Browser, String) {
+    let mut b = p.browser();
+    let reply = b.sign_in(email, PASSWORD, "").await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.text());
+    let csrf = b.csrf().await;
+    (b, csrf)
+}
+
+/// The clinic's own calendar and clock: a clinic in America/New_York (EST, UTC-5) at 03:30 UTC is still in the
+/// evening of the day before. Its dashboard's "today" is that local day (a morning session listed, which a UTC
+/// day would leave out), a time typed as 21:10 is stored as 02:10 UTC the next day, a time after the local now is
+/// in the future, and the REMS due line and the API's due list give the dose's local date and deadline.
+async fn clinic_local_time(mut p: Portal) {
+    let mut config = ketapath_web::WebConfig::default();
+    config.rate_limit.burst = 1000;
+    p.app = app_over(&p.store, config).await;
+    p.user("nurse@a.example", Role::Nurse, Some("clinic-a")).await;
+    p.user("rx@a.example", Role::Prescriber, Some("clinic-a")).await;
+
+    // 09:00 EST on 26 November. The listing is in New York: the page names that default as unverified until a
+    // prescriber chooses the zone; an unknown zone is refused naming the setting, with what was typed kept.
+    p.clock.set(datetime!(2026-11-26 14:00 UTC));
+    let (mut rx, rx_csrf) = signed_in(&p, "rx@a.example").await;
+    let text = rx.get("/portal/clinic/settings").await.text();
+    assert!(text.contains("the portal uses America/New_York") && text.contains("unverified default"), "{text}");
+    let bad = rx.post("/portal/clinic/settings", &[("csrf", &rx_csrf), ("time_zone", "America/Austin")]).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    let text = bad.text();
+    assert!(text.contains("Clinic time zone (time_zone)") && text.contains("value=\"America/Austin\""), "{text}");
+    let chosen = rx.post("/portal/clinic/settings", &[("csrf", &rx_csrf), ("time_zone", "America/New_York")]).await;
+    assert_eq!(chosen.status, StatusCode::SEE_OTHER, "{}", chosen.text());
+    let text = rx.get("/portal/clinic/settings").await.text();
+    assert!(text.contains("America/New_York, chosen by the clinic"), "{text}");
+    assert!(text.contains("value=\"America/New_York\""), "{text}");
+
+    let (mut nurse, csrf) = signed_in(&p, "nurse@a.example").await;
+    let ada = new_patient(&mut nurse, &csrf, "Ada").await;
+    let bea = new_patient(&mut nurse, &csrf, "Bea").await;
+    for patient in [&ada, &bea] {
+        intake(&mut nurse, &csrf, patient).await;
+    }
+    let morning = start(&mut nurse, &csrf, &bea, "esketamine_nasal").await;
+
+    // 21:00 EST (02:00 UTC on the 27th): Ada's esketamine dose.
+    p.clock.set(datetime!(2026-11-27 02:00 UTC));
+    let (mut nurse, csrf) = signed_in(&p, "nurse@a.example").await;
+    let evening = start(&mut nurse, &csrf, &ada, "esketamine_nasal").await;
+    dose(&mut nurse, &csrf, &evening, "56").await;
+
+    // 21:20 EST: an observation typed as 21:10 is 02:10 UTC the next day; 21:30 is still to come.
+    p.clock.set(datetime!(2026-11-27 02:20 UTC));
+    let (mut nurse, csrf) = signed_in(&p, "nurse@a.example").await;
+    let obs = [("csrf", csrf.as_str()), ("at", "2026-11-26T21:10"), ("systolic", "131"), ("diastolic", "83")];
+    let posted = nurse.post(&format!("{evening}/observations"), &obs).await;
+    assert_eq!(posted.status, StatusCode::SEE_OTHER, "{}", posted.text());
+    let api_session = format!("/api/v1{}", evening.trim_start_matches("/portal"));
+    let (status, doc) = api(&mut nurse, Method::GET, &api_session, &csrf, None).await;
+    assert_eq!(status, StatusCode::OK, "{doc}");
+    assert!(doc.to_string().contains("\"2026-11-27T02:10:00Z\""), "stored as UTC: {doc}");
+    let page = nurse.get(&evening).await.text();
+    assert!(page.contains("21:10 EST</td><td>Blood pressure</td><td>131/83 mmHg"), "{page}");
+    assert!(page.contains("it is now 2026-11-26T21:20 (EST)"), "{page}");
+    let later = [("csrf", csrf.as_str()), ("at", "2026-11-26T21:30"), ("systolic", "131"), ("diastolic", "83")];
+    let refused = nurse.post(&format!("{evening}/observations"), &later).await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    assert!(refused.text().contains("at: must not be in the future"), "{}", refused.text());
+
+    // 22:30 EST (03:30 UTC on the 27th): today is the 26th, with the morning's session and the evening's; the
+    // dose's form is due seven local days after the 26th.
+    p.clock.set(datetime!(2026-11-27 03:30 UTC));
+    let (mut nurse, csrf) = signed_in(&p, "nurse@a.example").await;
+    let dashboard = nurse.get("/portal").await.text();
+    assert!(dashboard.contains("Today's sessions (2)"), "{dashboard}");
+    for session in [&morning, &evening] {
+        assert!(dashboard.contains(&format!("href=\"{session}\"")), "{session} in {dashboard}");
+    }
+    assert!(dashboard.contains("Dose on 2026-11-26: form due 2026-12-03, due in 7 days"), "{dashboard}");
+    let (_, due) = api(&mut nurse, Method::GET, "/api/v1/rems-forms/due", &csrf, None).await;
+    assert_eq!(due["today"], "2026-11-26", "{due}");
+    assert_eq!(due["forms"][0]["dose_date"], "2026-11-26", "{due}");
+    let api_form = format!("/api/v1{}/rems-form", evening.trim_start_matches("/portal"));
+    let (_, form) = api(&mut nurse, Method::GET, &api_form, &csrf, None).await;
+    assert_eq!(form["form"]["session"]["treatment_date"], "2026-11-26", "{form}");
+    p.verified().await;
+}
+
+#[tokio::test]
+async fn portal_clinic_local_time_on_sqlite() {
+    clinic_local_time(Portal::sqlite().await).await;
+}
+
+#[tokio::test]
+async fn portal_clinic_local_time_on_postgres() {
+    let Some(p) = Portal::postgres().await else { return };
+    clinic_local_time(p).await;
 }
