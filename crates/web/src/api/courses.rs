@@ -76,7 +76,8 @@ pub async fn create(
         Modality::parse(body.modality.as_deref().ok_or_else(|| InvalidInput::new("modality", "is required"))?)?;
     let start = match body.start_date.as_deref() {
         Some(raw) => date("start_date", raw)?,
-        None => staff.store.now().date(),
+        // Today on the clinic's calendar, not UTC's.
+        None => crate::clinic_time::ClinicTime::of(&staff.scope).await?.date_of(staff.store.now()),
     };
     let ov = Override::from_request(&staff.scope, body.override_reason.as_deref())?;
     let request = CourseRequest {

@@ -462,7 +462,7 @@ pub async fn plan_course(State(state): State<AppState>, ApiPath(id): ApiPath<Str
         let modality = Modality::parse(form.fields.get("modality").unwrap_or_default())?;
         let start = match form.fields.get("start_date").filter(|d| !d.is_empty()) {
             Some(raw) => crate::api::courses::date("start_date", raw)?,
-            None => form.staff.store().now().date(),
+            None => ClinicTime::of(&scope).await?.date_of(form.staff.store().now()),
         };
         let ov = form_override(&scope, &form.fields)?;
         let request = crate::treatment::course::CourseRequest {

@@ -86,7 +86,8 @@ pub async fn start(
         None => {
             let request = CourseRequest {
                 modality,
-                start: now.date(),
+                // The course starts on the clinic's today, not UTC's.
+                start: crate::clinic_time::ClinicTime::of(scope).await?.date_of(now),
                 weeks: None,
                 maintenance: MaintenanceFrequency::Weekly,
                 with_psychotherapy: false,

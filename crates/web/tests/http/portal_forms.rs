@@ -361,6 +361,7 @@ async fn clinic_local_time(mut p: Portal) {
         intake(&mut nurse, &csrf, patient).await;
     }
     let morning = start(&mut nurse, &csrf, &bea, "esketamine_nasal").await;
+    dose(&mut nurse, &csrf, &morning, "56").await;
 
     // 21:00 EST (02:00 UTC on the 27th): Ada's esketamine dose.
     p.clock.set(datetime!(2026-11-27 02:00 UTC));
