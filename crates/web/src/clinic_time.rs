@@ -146,7 +146,9 @@ impl ClinicTime {
         let zone = TimeZone::get(name).map_err(|_| {
             InvalidInput::new(SETTING, format!("{name:?} is not a known time zone (for example America/Chicago)"))
         })?;
-        Ok(Self { zone, name: name.to_owned(), source: ZoneSource::Chosen })
+        // The database's spelling, so that "america/chicago" is stored and shown as America/Chicago.
+        let name = zone.iana_name().unwrap_or(name).to_owned();
+        Ok(Self { zone, name, source: ZoneSource::Chosen })
     }
 
     /// The default of a clinic that has not chosen a zone: its state's primary zone, or UTC.
@@ -366,6 +368,7 @@ mod tests {
             assert!(chicago().parse_input("at", raw).is_err(), "{raw}");
         }
         assert_eq!(chicago().parse_input("at", "2026-11-03T14:05:30").unwrap(), datetime!(2026-11-03 20:05:30 UTC));
+        assert_eq!(ClinicTime::named(" america/chicago ").unwrap().name(), "America/Chicago");
         let error = ClinicTime::named("America/Austin").unwrap_err();
         assert_eq!(error.field, SETTING);
         assert!(error.message.contains("America/Austin"));
