@@ -28,6 +28,17 @@ code_enum!(
     }
 );
 
+impl ReferralSource {
+    /// Who sent the referral, in words for the clinic's inbox.
+    pub fn label(self) -> &'static str {
+        match self {
+            ReferralSource::SelfCheck => "the public self-check",
+            ReferralSource::Clinician => "a clinician",
+            ReferralSource::Other => "other",
+        }
+    }
+}
+
 code_enum!(
     /// Where a referral stands at the clinic.
     ReferralStatus {

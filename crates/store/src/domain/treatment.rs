@@ -46,6 +46,18 @@ code_enum!(
     }
 );
 
+impl SessionStatus {
+    /// The status in words, as staff pages show it (the code stays in JSON and URLs).
+    pub fn label(self) -> &'static str {
+        match self {
+            SessionStatus::Scheduled => "scheduled",
+            SessionStatus::InProgress => "in progress",
+            SessionStatus::Completed => "completed",
+            SessionStatus::Aborted => "stopped before the end",
+        }
+    }
+}
+
 code_enum!(
     /// How severe an adverse event was.
     AeSeverity {

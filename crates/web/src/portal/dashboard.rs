@@ -9,10 +9,11 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use std::collections::HashMap;
 
+use ketapath_clinical::protocols::Modality;
 use ketapath_clinical::rems::FormStatus;
 use ketapath_store::domain::{PatientId, PatientStatus, ReferralStatus};
 
-use super::referrals::{ReferralRow, row_of};
+use super::referrals::{ReferralRow, inbox_order, row_of};
 use super::session::PortalStaff;
 use super::{Bar, layout, no_access};
 use crate::clinic_time::ClinicTime;
@@ -82,11 +83,16 @@ pub async fn page(State(state): State<AppState>, staff: PortalStaff) -> Response
             .map(|d| Line {
                 href: format!("{}/{}", super::sessions::PATH, d.session.id),
                 text: format!(
-                    "{}: {} session {} ({})",
+                    "{}{}: {} session {} ({})",
+                    d.session
+                        .started_at
+                        .or(d.session.scheduled_at)
+                        .map(|at| format!("{} ", zone.clock(at)))
+                        .unwrap_or_default(),
                     name(&d.session.patient_id),
-                    d.treatment,
+                    Modality::parse(&d.treatment).map_or_else(|_| d.treatment.clone(), |m| m.label().to_owned()),
                     d.session.number,
-                    d.session.status
+                    d.session.status.label()
                 ),
                 urgent: false,
             })
@@ -115,22 +121,26 @@ pub async fn page(State(state): State<AppState>, staff: PortalStaff) -> Response
                 urgent: a.item9 > 0,
             })
             .collect();
-        Ok::<_, crate::treatment::TreatmentError>((referrals, summaries.len(), clinic, sessions, (alerts, by_status)))
+        Ok::<_, crate::treatment::TreatmentError>((
+            referrals,
+            summaries.len(),
+            clinic,
+            sessions,
+            (alerts, by_status, names),
+        ))
     };
     let due = async { rems::due(&scope, &zone, today).await };
     match (data.await, due.await) {
-        (Ok((referrals, patients, clinic, sessions, (alerts, by_status))), Ok(due)) => render(
+        (Ok((referrals, patients, clinic, sessions, (alerts, by_status, names))), Ok(due)) => render(
             StatusCode::OK,
             &DashboardPage {
                 layout: layout("Dashboard", demo, "/portal"),
                 bar: Bar::of(&staff),
                 clinic,
                 patients,
-                new_referrals: referrals
-                    .iter()
-                    .filter(|r| r.status == ReferralStatus::New)
-                    .map(|r| row_of(&zone, r))
-                    .collect(),
+                new_referrals: inbox_order(
+                    referrals.iter().filter(|r| r.status == ReferralStatus::New).map(|r| row_of(&zone, r)).collect(),
+                ),
                 sessions,
                 alerts,
                 by_status,
@@ -138,13 +148,19 @@ pub async fn page(State(state): State<AppState>, staff: PortalStaff) -> Response
                     .iter()
                     .map(|d| {
                         let (text, urgent) = match d.entry.status {
-                            FormStatus::Overdue { days_late } => (format!("overdue by {days_late} days"), true),
-                            FormStatus::Due { days_left } => (format!("due in {days_left} days"), false),
+                            FormStatus::Overdue { days_late } => (format!("overdue by {}", days(days_late)), true),
+                            FormStatus::Due { days_left: 0 } => ("due today".to_owned(), true),
+                            FormStatus::Due { days_left } => (format!("due in {}", days(days_left)), false),
                             FormStatus::Submitted { .. } | FormStatus::NotRequired => (String::new(), false),
                         };
                         Line {
                             href: format!("{}/{}/rems", super::sessions::PATH, d.session_id),
-                            text: format!("Dose on {}: form due {}, {text}", d.entry.dose_date, d.entry.due_on),
+                            text: format!(
+                                "{}: dose on {}, form due {}, {text}",
+                                names.get(&d.patient_id).map_or("(patient)", String::as_str),
+                                d.entry.dose_date,
+                                d.entry.due_on
+                            ),
                             urgent,
                         }
                     })
@@ -153,4 +169,10 @@ pub async fn page(State(state): State<AppState>, staff: PortalStaff) -> Response
         ),
         (Err(error), _) | (_, Err(error)) => respond("/portal", demo, error.into()),
     }
+}
+
+/// "1 day" or "N days", for the REMS due lines.
+fn days(n: impl Into<i64>) -> String {
+    let n = n.into();
+    if n == 1 { "1 day".to_owned() } else { format!("{n} days") }
 }

@@ -274,7 +274,7 @@ pub async fn show(State(state): State<AppState>, staff: PortalStaff, ApiPath(id)
                 sessions.push(SessionRow {
                     href: format!("{}/{}", super::sessions::PATH, s.id),
                     label: format!("{} session {}", course.treatment, s.number),
-                    status: s.status.to_string(),
+                    status: s.status.label().to_owned(),
                 });
             }
         }

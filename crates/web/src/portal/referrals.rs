@@ -53,7 +53,7 @@ pub fn row_of(zone: &ClinicTime, r: &Referral) -> ReferralRow {
     ReferralRow {
         id: r.id.to_text(),
         received: crate::pages::find::labels::date(zone.date_of(r.received_at)),
-        source: r.source.code(),
+        source: r.source.label(),
         status: r.status.code(),
         name: r.contact_name.clone().unwrap_or_else(|| "(no name given)".to_owned()),
         phone: r.contact_phone.clone().unwrap_or_default(),

@@ -211,7 +211,7 @@ fn page(
         number: s.number,
         modality: loaded.modality.label().to_owned(),
         esketamine: loaded.modality == Modality::EsketamineNasal,
-        status: s.status.to_string(),
+        status: s.status.label().to_owned(),
         open: !matches!(s.status, SessionStatus::Completed | SessionStatus::Aborted),
         prescriber: staff.actor().role == Role::Prescriber,
         minutes_since_dose: monitoring.map(|m| m.minutes_since_dose),

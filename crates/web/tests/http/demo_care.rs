@@ -45,7 +45,7 @@ async fn treatment_day(p: Portal) {
         "Avery Samplewood",
         "Emery Mockford",
         "Harper Imaginary",
-        "in_progress",
+        "(in progress)",
         "Self-report alerts (1)",
         "Jordan Dummyton",
         "item 9 = 1",

@@ -396,7 +396,7 @@ async fn clinic_local_time(mut p: Portal) {
     for session in [&morning, &evening] {
         assert!(dashboard.contains(&format!("href=\"{session}\"")), "{session} in {dashboard}");
     }
-    assert!(dashboard.contains("Dose on 2026-11-26: form due 2026-12-03, due in 7 days"), "{dashboard}");
+    assert!(dashboard.contains(" Example: dose on 2026-11-26, form due 2026-12-03, due in 7 days"), "{dashboard}");
     let (_, due) = api(&mut nurse, Method::GET, "/api/v1/rems-forms/due", &csrf, None).await;
     assert_eq!(due["today"], "2026-11-26", "{due}");
     assert_eq!(due["forms"][0]["dose_date"], "2026-11-26", "{due}");
