@@ -23,7 +23,7 @@ use serde_json::Value;
 
 use super::csrf::{Fields, PortalForm};
 use super::session::{PortalStaff, see_other};
-use super::{Bar, layout, no_access};
+use super::{Bar, layout};
 use crate::clinic_time::{ClinicTime, ZoneSource};
 use crate::error::{ApiError, respond};
 use crate::pages::{Layout, render};
@@ -187,15 +187,6 @@ fn rows(settings: &ProtocolSettings, typed: Option<&Fields>) -> Vec<SettingRow> 
         .collect()
 }
 
-/// The scope of a clinic role, or the answer for anyone else.
-async fn scope_of(staff: &PortalStaff, demo: bool, path: &str) -> Result<ClinicScope, Response> {
-    match staff.scope().await {
-        Ok(Some(scope)) => Ok(scope),
-        Ok(None) => Err(no_access(staff, demo)),
-        Err(error) => Err(respond(path, demo, error)),
-    }
-}
-
 /// The page, with what was typed and the refusal when a change was refused.
 async fn settings_page(
     staff: &PortalStaff,
@@ -242,7 +233,7 @@ async fn settings_page(
 /// `GET /portal/clinic/settings`.
 pub async fn page(State(state): State<AppState>, staff: PortalStaff) -> Response {
     let demo = state.config.demo;
-    let scope = match scope_of(&staff, demo, PATH).await {
+    let scope = match super::clinic_scope(&staff, demo, PATH).await {
         Ok(scope) => scope,
         Err(response) => return response,
     };
@@ -341,7 +332,7 @@ async fn refused(form: &PortalForm, scope: &ClinicScope, demo: bool, status: Sta
 /// same check as `PUT /api/v1/clinic/protocol-settings`; nurses are refused by the store (403).
 pub async fn save(State(state): State<AppState>, form: PortalForm) -> Response {
     let demo = state.config.demo;
-    let scope = match scope_of(&form.staff, demo, PATH).await {
+    let scope = match super::clinic_scope(&form.staff, demo, PATH).await {
         Ok(scope) => scope,
         Err(response) => return response,
     };
@@ -392,7 +383,7 @@ pub async fn save(State(state): State<AppState>, form: PortalForm) -> Response {
 /// the store, as for the API).
 pub async fn set_publication(State(state): State<AppState>, form: PortalForm) -> Response {
     let demo = state.config.demo;
-    let scope = match scope_of(&form.staff, demo, PUBLICATION_PATH).await {
+    let scope = match super::clinic_scope(&form.staff, demo, PUBLICATION_PATH).await {
         Ok(scope) => scope,
         Err(response) => return response,
     };

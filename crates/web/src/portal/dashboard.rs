@@ -15,7 +15,7 @@ use ketapath_store::domain::{PatientId, PatientStatus, ReferralStatus};
 
 use super::referrals::{ReferralRow, inbox_order, row_of};
 use super::session::PortalStaff;
-use super::{Bar, layout, no_access};
+use super::{Bar, layout};
 use crate::clinic_time::ClinicTime;
 use crate::error::respond;
 use crate::pages::{Layout, render};
@@ -55,10 +55,9 @@ pub struct StatusCount {
 /// `GET /portal`.
 pub async fn page(State(state): State<AppState>, staff: PortalStaff) -> Response {
     let demo = state.config.demo;
-    let scope = match staff.scope().await {
-        Ok(Some(scope)) => scope,
-        Ok(None) => return no_access(&staff, demo),
-        Err(error) => return respond("/portal", demo, error),
+    let scope = match super::clinic_scope(&staff, demo, "/portal").await {
+        Ok(scope) => scope,
+        Err(response) => return response,
     };
     let zone = match ClinicTime::of(&scope).await {
         Ok(zone) => zone,

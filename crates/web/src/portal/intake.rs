@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 use super::csrf::{Fields, PortalForm};
 use super::patients::PATH;
 use super::session::{PortalStaff, see_other};
-use super::{Bar, layout, no_access};
+use super::{Bar, layout};
 use crate::error::{ApiError, respond};
 use crate::extract::ApiPath;
 use crate::pages::{Layout, render};
@@ -123,10 +123,9 @@ fn request(fields: &Fields) -> Result<IntakeRequest, InvalidInput> {
 pub async fn form(State(state): State<AppState>, staff: PortalStaff, ApiPath(id): ApiPath<String>) -> Response {
     let demo = state.config.demo;
     let path = format!("{PATH}/{id}/intake");
-    let scope = match staff.scope().await {
-        Ok(Some(scope)) => scope,
-        Ok(None) => return no_access(&staff, demo),
-        Err(error) => return respond(&path, demo, error),
+    let scope = match super::clinic_scope(&staff, demo, &path).await {
+        Ok(scope) => scope,
+        Err(response) => return response,
     };
     let Ok(patient) = PatientId::parse("id", &id) else { return respond(&path, demo, ApiError::NotFound) };
     match scope.patient(patient).await {
@@ -140,10 +139,9 @@ pub async fn submit(State(state): State<AppState>, ApiPath(id): ApiPath<String>,
     let demo = state.config.demo;
     let staff = &form.staff;
     let path = format!("{PATH}/{id}/intake");
-    let scope = match staff.scope().await {
-        Ok(Some(scope)) => scope,
-        Ok(None) => return no_access(staff, demo),
-        Err(error) => return respond(&path, demo, error),
+    let scope = match super::clinic_scope(staff, demo, &path).await {
+        Ok(scope) => scope,
+        Err(response) => return response,
     };
     let Ok(patient) = PatientId::parse("id", &id) else { return respond(&path, demo, ApiError::NotFound) };
     let saved = async {

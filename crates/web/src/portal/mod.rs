@@ -22,6 +22,7 @@ use axum::extract::Request;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
+use ketapath_store::ClinicScope;
 use ketapath_store::domain::Role;
 
 use crate::assets::asset;
@@ -87,6 +88,17 @@ struct NoAccessPage {
     bar: Bar,
     /// The export files a researcher may download (empty for other roles).
     export_files: &'static [&'static str],
+}
+
+/// The caller's clinic scope, or the answer to give instead: the 403 page for a role without patient access, the
+/// error page (for `path`) when the store fails. Every portal handler that reads clinic data starts here, so the
+/// check is written once.
+pub async fn clinic_scope(staff: &PortalStaff, demo: bool, path: &str) -> Result<ClinicScope, Response> {
+    match staff.scope().await {
+        Ok(Some(scope)) => Ok(scope),
+        Ok(None) => Err(no_access(staff, demo)),
+        Err(error) => Err(crate::error::respond(path, demo, error)),
+    }
 }
 
 /// The page a role without patient access (platform admin, researcher) gets instead of patient data: 403.

@@ -66,10 +66,9 @@ pub async fn list(
 ) -> Response {
     let demo = state.config.demo;
     let (q, status) = query.map(|Query(q)| (q.q.trim().to_owned(), q.status.trim().to_owned())).unwrap_or_default();
-    let scope = match staff.scope().await {
-        Ok(Some(scope)) => scope,
-        Ok(None) => return no_access(&staff, demo),
-        Err(error) => return respond(PATH, demo, error),
+    let scope = match super::clinic_scope(&staff, demo, PATH).await {
+        Ok(scope) => scope,
+        Err(response) => return response,
     };
     let filter = match status.as_str() {
         "" => None,
@@ -177,10 +176,9 @@ pub async fn new_form(State(state): State<AppState>, staff: PortalStaff) -> Resp
 pub async fn create(State(state): State<AppState>, form: PortalForm) -> Response {
     let demo = state.config.demo;
     let staff = &form.staff;
-    let scope = match staff.scope().await {
-        Ok(Some(scope)) => scope,
-        Ok(None) => return no_access(staff, demo),
-        Err(error) => return respond(NEW_PATH, demo, error),
+    let scope = match super::clinic_scope(staff, demo, NEW_PATH).await {
+        Ok(scope) => scope,
+        Err(response) => return response,
     };
     let f = |name| form.fields.get(name);
     let values = [
@@ -248,10 +246,9 @@ struct PatientPage {
 pub async fn show(State(state): State<AppState>, staff: PortalStaff, ApiPath(id): ApiPath<String>) -> Response {
     let demo = state.config.demo;
     let path = format!("{PATH}/{id}");
-    let scope = match staff.scope().await {
-        Ok(Some(scope)) => scope,
-        Ok(None) => return no_access(&staff, demo),
-        Err(error) => return respond(&path, demo, error),
+    let scope = match super::clinic_scope(&staff, demo, &path).await {
+        Ok(scope) => scope,
+        Err(response) => return response,
     };
     let Ok(patient_id) = PatientId::parse("id", &id) else { return respond(&path, demo, ApiError::NotFound) };
     let found = async {
@@ -352,10 +349,9 @@ pub async fn record_assessment(
 ) -> Response {
     let demo = state.config.demo;
     let path = format!("{PATH}/{id}");
-    let scope = match form.staff.scope().await {
-        Ok(Some(scope)) => scope,
-        Ok(None) => return no_access(&form.staff, demo),
-        Err(error) => return respond(&path, demo, error),
+    let scope = match super::clinic_scope(&form.staff, demo, &path).await {
+        Ok(scope) => scope,
+        Err(response) => return response,
     };
     let Ok(patient) = PatientId::parse("id", &id) else { return respond(&path, demo, ApiError::NotFound) };
     let f = |name| form.fields.get(name);
@@ -386,10 +382,9 @@ pub async fn record_assessment(
 pub async fn record_consent(State(state): State<AppState>, ApiPath(id): ApiPath<String>, form: PortalForm) -> Response {
     let demo = state.config.demo;
     let path = format!("{PATH}/{id}");
-    let scope = match form.staff.scope().await {
-        Ok(Some(scope)) => scope,
-        Ok(None) => return no_access(&form.staff, demo),
-        Err(error) => return respond(&path, demo, error),
+    let scope = match super::clinic_scope(&form.staff, demo, &path).await {
+        Ok(scope) => scope,
+        Err(response) => return response,
     };
     let Ok(patient) = PatientId::parse("id", &id) else { return respond(&path, demo, ApiError::NotFound) };
     let recorded = async {

@@ -85,10 +85,9 @@ struct ReferralsPage {
 /// `GET /portal/referrals`.
 pub async fn page(State(state): State<AppState>, staff: PortalStaff) -> Response {
     let demo = state.config.demo;
-    let scope = match staff.scope().await {
-        Ok(Some(scope)) => scope,
-        Ok(None) => return no_access(&staff, demo),
-        Err(error) => return respond(PATH, demo, error),
+    let scope = match super::clinic_scope(&staff, demo, PATH).await {
+        Ok(scope) => scope,
+        Err(response) => return response,
     };
     let listed = async {
         let zone = ClinicTime::of(&scope).await?;

@@ -15,14 +15,13 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use ketapath_clinical::InvalidInput;
 use ketapath_clinical::rems::{FieldView, MissingField, PatientMonitoringForm, SettingType};
-use ketapath_store::ClinicScope;
 use ketapath_store::domain::SessionId;
 use serde_json::{Map, Value};
 
 use super::csrf::{Fields, PortalForm};
 use super::session::{PortalStaff, see_other};
 use super::sessions::PATH;
-use super::{Bar, layout, no_access};
+use super::{Bar, layout};
 use crate::error::{ApiError, respond};
 use crate::extract::ApiPath;
 use crate::pages::{Layout, render};
@@ -200,29 +199,16 @@ fn page(
     }
 }
 
-fn parse_id(raw: &str) -> Result<SessionId, ApiError> {
-    SessionId::parse("id", raw).map_err(|_| ApiError::NotFound)
-}
-
-/// The scope of a clinic role, or the answer for anyone else.
-async fn scope_of(staff: &PortalStaff, demo: bool, path: &str) -> Result<ClinicScope, Response> {
-    match staff.scope().await {
-        Ok(Some(scope)) => Ok(scope),
-        Ok(None) => Err(no_access(staff, demo)),
-        Err(error) => Err(respond(path, demo, error)),
-    }
-}
-
 /// `GET /portal/sessions/{id}/rems`.
 pub async fn show(State(state): State<AppState>, staff: PortalStaff, ApiPath(id): ApiPath<String>) -> Response {
     let demo = state.config.demo;
     let path = format!("{PATH}/{id}/rems");
-    let scope = match scope_of(&staff, demo, &path).await {
+    let scope = match super::clinic_scope(&staff, demo, &path).await {
         Ok(scope) => scope,
         Err(response) => return response,
     };
     let shown = async {
-        let sid = parse_id(&id)?;
+        let sid = super::sessions::parse_id(&id)?;
         let view = rems::form(&scope, sid, staff.store().now()).await?;
         Ok::<_, ApiError>(page(&staff, demo, sid, &view, (&view.form, &view.missing), None, None))
     };
@@ -277,11 +263,11 @@ fn answers(fields: &Fields, form: &PatientMonitoringForm) -> Result<(Value, Map<
 pub async fn submit(State(state): State<AppState>, ApiPath(id): ApiPath<String>, form: PortalForm) -> Response {
     let demo = state.config.demo;
     let path = format!("{PATH}/{id}/rems");
-    let scope = match scope_of(&form.staff, demo, &path).await {
+    let scope = match super::clinic_scope(&form.staff, demo, &path).await {
         Ok(scope) => scope,
         Err(response) => return response,
     };
-    let Ok(sid) = parse_id(&id) else { return respond(&path, demo, ApiError::NotFound) };
+    let Ok(sid) = super::sessions::parse_id(&id) else { return respond(&path, demo, ApiError::NotFound) };
     let now = form.staff.store().now();
     let tried = async {
         let view = rems::form(&scope, sid, now).await?;
@@ -323,12 +309,12 @@ pub async fn submit(State(state): State<AppState>, ApiPath(id): ApiPath<String>,
 pub async fn pdf(State(state): State<AppState>, staff: PortalStaff, ApiPath(id): ApiPath<String>) -> Response {
     let demo = state.config.demo;
     let path = format!("{PATH}/{id}/rems.pdf");
-    let scope = match scope_of(&staff, demo, &path).await {
+    let scope = match super::clinic_scope(&staff, demo, &path).await {
         Ok(scope) => scope,
         Err(response) => return response,
     };
     let document = async {
-        let view = rems::form(&scope, parse_id(&id)?, staff.store().now()).await?;
+        let view = rems::form(&scope, super::sessions::parse_id(&id)?, staff.store().now()).await?;
         Ok::<_, ApiError>(FormDocument::new(&view.form, &view.missing))
     };
     match document.await {

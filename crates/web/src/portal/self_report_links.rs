@@ -11,7 +11,7 @@ use ketapath_store::domain::PatientId;
 
 use super::csrf::PortalForm;
 use super::patients::PATH;
-use super::{Bar, layout, no_access};
+use super::{Bar, layout};
 use crate::error::{ApiError, respond};
 use crate::extract::ApiPath;
 use crate::pages::{Layout, render};
@@ -31,10 +31,9 @@ struct CreatedPage {
 pub async fn create(State(state): State<AppState>, ApiPath(id): ApiPath<String>, form: PortalForm) -> Response {
     let demo = state.config.demo;
     let path = format!("{PATH}/{id}");
-    let scope = match form.staff.scope().await {
-        Ok(Some(scope)) => scope,
-        Ok(None) => return no_access(&form.staff, demo),
-        Err(error) => return respond(&path, demo, error),
+    let scope = match super::clinic_scope(&form.staff, demo, &path).await {
+        Ok(scope) => scope,
+        Err(response) => return response,
     };
     let Ok(patient) = PatientId::parse("id", &id) else { return respond(&path, demo, ApiError::NotFound) };
     let created = async {

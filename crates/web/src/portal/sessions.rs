@@ -19,7 +19,7 @@ use time::format_description::well_known::Rfc3339;
 
 use super::csrf::{Fields, PortalForm};
 use super::session::{PortalStaff, see_other};
-use super::{Bar, layout, no_access};
+use super::{Bar, layout};
 use crate::clinic_time::ClinicTime;
 use crate::error::{ApiError, respond};
 use crate::extract::ApiPath;
@@ -231,24 +231,16 @@ fn page(
     })
 }
 
-fn parse_id(raw: &str) -> Result<SessionId, ApiError> {
+/// A session id from the path; one that does not parse is a session that is not there (404).
+pub(super) fn parse_id(raw: &str) -> Result<SessionId, ApiError> {
     SessionId::parse("id", raw).map_err(|_| ApiError::NotFound)
-}
-
-/// The scope of a clinic role, or the answer for anyone else.
-async fn scope_of(staff: &PortalStaff, demo: bool, path: &str) -> Result<ClinicScope, Response> {
-    match staff.scope().await {
-        Ok(Some(scope)) => Ok(scope),
-        Ok(None) => Err(no_access(staff, demo)),
-        Err(error) => Err(respond(path, demo, error)),
-    }
 }
 
 /// `GET /portal/sessions/{id}`.
 pub async fn show(State(state): State<AppState>, staff: PortalStaff, ApiPath(id): ApiPath<String>) -> Response {
     let demo = state.config.demo;
     let path = format!("{PATH}/{id}");
-    let scope = match scope_of(&staff, demo, &path).await {
+    let scope = match super::clinic_scope(&staff, demo, &path).await {
         Ok(scope) => scope,
         Err(response) => return response,
     };
@@ -391,7 +383,7 @@ async fn act(
 async fn handle(state: AppState, form: PortalForm, raw: String, action: Action) -> Response {
     let demo = state.config.demo;
     let path = format!("{PATH}/{raw}");
-    let scope = match scope_of(&form.staff, demo, &path).await {
+    let scope = match super::clinic_scope(&form.staff, demo, &path).await {
         Ok(scope) => scope,
         Err(response) => return response,
     };
@@ -431,7 +423,7 @@ pub async fn discharge(State(state): State<AppState>, ApiPath(id): ApiPath<Strin
 pub async fn start(State(state): State<AppState>, ApiPath(id): ApiPath<String>, form: PortalForm) -> Response {
     let demo = state.config.demo;
     let path = format!("{}/{id}", super::patients::PATH);
-    let scope = match scope_of(&form.staff, demo, &path).await {
+    let scope = match super::clinic_scope(&form.staff, demo, &path).await {
         Ok(scope) => scope,
         Err(response) => return response,
     };
@@ -453,7 +445,7 @@ pub async fn start(State(state): State<AppState>, ApiPath(id): ApiPath<String>, 
 pub async fn plan_course(State(state): State<AppState>, ApiPath(id): ApiPath<String>, form: PortalForm) -> Response {
     let demo = state.config.demo;
     let path = format!("{}/{id}", super::patients::PATH);
-    let scope = match scope_of(&form.staff, demo, &path).await {
+    let scope = match super::clinic_scope(&form.staff, demo, &path).await {
         Ok(scope) => scope,
         Err(response) => return response,
     };

@@ -91,12 +91,13 @@ fn finding(f: &ConditionFinding) -> FindingView {
     FindingView { label: f.label, detail: f.detail.clone(), discuss: f.discuss, source: f.source }
 }
 
-fn answer_label(score: u8) -> &'static str {
+/// The PHQ-9 answer wording of an item score.
+pub(super) fn answer_label(score: u8) -> &'static str {
     phq9::ANSWERS.iter().find(|a| a.score == score).map_or("", |a| a.label)
 }
 
 /// "27 November 2026".
-fn long_date(date: Date) -> String {
+pub(super) fn long_date(date: Date) -> String {
     format!("{} {} {}", date.day(), date.month(), date.year())
 }
 
@@ -136,7 +137,8 @@ fn trd_words(status: TrdStatus, required: usize, no_trials: bool) -> (&'static s
     }
 }
 
-fn judgement(adequate: Judgement) -> &'static str {
+/// Whether a trial was adequate, in words.
+pub(super) fn judgement(adequate: Judgement) -> &'static str {
     match adequate {
         Judgement::Yes => "Yes",
         Judgement::No => "No",
@@ -144,7 +146,8 @@ fn judgement(adequate: Judgement) -> &'static str {
     }
 }
 
-fn helped(failed: Judgement) -> &'static str {
+/// Whether a trial helped, in words (a failed trial did not help enough).
+pub(super) fn helped(failed: Judgement) -> &'static str {
     match failed {
         Judgement::Yes => "Not enough",
         Judgement::No => "Yes",

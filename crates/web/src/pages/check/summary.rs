@@ -13,6 +13,8 @@ use ketapath_clinical::trd::{Judgement, TrdStatus};
 use serde::{Deserialize, Serialize};
 use time::Date;
 
+use super::result::{self, TrialView};
+
 /// The `kind` of every self-check summary.
 pub const KIND: &str = "ketapath.self_check_summary";
 
@@ -201,17 +203,6 @@ pub struct AnswerLine {
     pub answer: &'static str,
 }
 
-/// One antidepressant in words.
-#[derive(Debug, Clone)]
-pub struct TrialLine {
-    pub drug: String,
-    pub entered_as: Option<String>,
-    pub counted: bool,
-    pub adequate: &'static str,
-    pub helped: &'static str,
-    pub notes: Vec<String>,
-}
-
 /// A summary in words, for a page. Never says "eligible": it reports what the answers show.
 #[derive(Debug, Clone)]
 pub struct SummaryView {
@@ -229,7 +220,7 @@ pub struct SummaryView {
     pub trd_text: String,
     pub failed_adequate: usize,
     pub possible_failed: usize,
-    pub trials: Vec<TrialLine>,
+    pub trials: Vec<TrialView>,
     pub contraindications: Vec<String>,
     pub cautions: Vec<String>,
     pub discuss: Vec<String>,
@@ -237,26 +228,6 @@ pub struct SummaryView {
     pub blood_pressure: Option<String>,
     pub episode_months: Option<String>,
     pub rules_version: String,
-}
-
-fn answer_label(score: u8) -> &'static str {
-    phq9::ANSWERS.iter().find(|a| a.score == score).map_or("", |a| a.label)
-}
-
-fn adequate_words(code: &str) -> &'static str {
-    match code {
-        "yes" => "Yes",
-        "no" => "No",
-        _ => "Not known",
-    }
-}
-
-fn helped_words(failed: &str) -> &'static str {
-    match failed {
-        "yes" => "Not enough",
-        "no" => "Yes",
-        _ => "Not known",
-    }
 }
 
 fn finding_line(f: &FindingPart) -> String {
@@ -269,7 +240,16 @@ fn finding_line(f: &FindingPart) -> String {
 /// "27 November 2026", or the stored text when it is not a date.
 fn long_date(iso: &str) -> String {
     let format = time::macros::format_description!("[year]-[month]-[day]");
-    Date::parse(iso, &format).map_or_else(|_| iso.to_owned(), |d| format!("{} {} {}", d.day(), d.month(), d.year()))
+    Date::parse(iso, &format).map_or_else(|_| iso.to_owned(), result::long_date)
+}
+
+/// A trial judgement read back from its stored code (`yes`, `no`, anything else not known).
+fn judgement_of(code: &str) -> Judgement {
+    match code {
+        "yes" => Judgement::Yes,
+        "no" => Judgement::No,
+        _ => Judgement::Unknown,
+    }
 }
 
 impl SummaryView {
@@ -302,7 +282,7 @@ impl SummaryView {
             total_max: phq9::SPEC.total_max,
             severity: phq9::SPEC.band(s.phq9.total).label,
             item9: s.phq9.item9,
-            item9_answer: answer_label(s.phq9.item9),
+            item9_answer: result::answer_label(s.phq9.item9),
             answers: phq9::SPEC
                 .items
                 .iter()
@@ -311,7 +291,7 @@ impl SummaryView {
                     number: item.number,
                     text: item.text.unwrap_or(item.name),
                     score: *score,
-                    answer: answer_label(*score),
+                    answer: result::answer_label(*score),
                 })
                 .collect(),
             trd_text,
@@ -320,12 +300,12 @@ impl SummaryView {
             trials: s
                 .trials
                 .iter()
-                .map(|t| TrialLine {
+                .map(|t| TrialView {
                     drug: t.drug.clone(),
                     entered_as: (t.entered_as != t.drug).then(|| t.entered_as.clone()),
                     counted: t.counted,
-                    adequate: adequate_words(&t.adequate),
-                    helped: helped_words(&t.failed),
+                    adequate: result::judgement(judgement_of(&t.adequate)),
+                    helped: result::helped(judgement_of(&t.failed)),
                     notes: t.notes.clone(),
                 })
                 .collect(),
