@@ -9,7 +9,6 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use ketapath_clinical::InvalidInput;
 use ketapath_clinical::safety::conditions::{CONDITIONS, ConditionKind};
-use ketapath_store::domain::PatientId;
 use serde_json::{Value, json};
 
 use super::csrf::{Fields, PortalForm};
@@ -123,11 +122,10 @@ fn request(fields: &Fields) -> Result<IntakeRequest, InvalidInput> {
 pub async fn form(State(state): State<AppState>, staff: PortalStaff, ApiPath(id): ApiPath<String>) -> Response {
     let demo = state.config.demo;
     let path = format!("{PATH}/{id}/intake");
-    let scope = match super::clinic_scope(&staff, demo, &path).await {
-        Ok(scope) => scope,
+    let (scope, patient) = match super::clinic_patient(&staff, demo, &path, &id).await {
+        Ok(target) => target,
         Err(response) => return response,
     };
-    let Ok(patient) = PatientId::parse("id", &id) else { return respond(&path, demo, ApiError::NotFound) };
     match scope.patient(patient).await {
         Ok(_) => render(StatusCode::OK, &page(&staff, demo, &id, None)),
         Err(error) => respond(&path, demo, error.into()),
@@ -139,11 +137,10 @@ pub async fn submit(State(state): State<AppState>, ApiPath(id): ApiPath<String>,
     let demo = state.config.demo;
     let staff = &form.staff;
     let path = format!("{PATH}/{id}/intake");
-    let scope = match super::clinic_scope(staff, demo, &path).await {
-        Ok(scope) => scope,
+    let (scope, patient) = match super::clinic_patient(staff, demo, &path, &id).await {
+        Ok(target) => target,
         Err(response) => return response,
     };
-    let Ok(patient) = PatientId::parse("id", &id) else { return respond(&path, demo, ApiError::NotFound) };
     let saved = async {
         let request = request(&form.fields)?;
         intake::put(&scope, patient, &request).await?;

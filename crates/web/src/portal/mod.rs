@@ -23,7 +23,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
 use ketapath_store::ClinicScope;
-use ketapath_store::domain::Role;
+use ketapath_store::domain::{PatientId, Role};
 
 use crate::assets::asset;
 use crate::pages::{Layout, NavLink, render};
@@ -99,6 +99,20 @@ pub async fn clinic_scope(staff: &PortalStaff, demo: bool, path: &str) -> Result
         Ok(None) => Err(no_access(staff, demo)),
         Err(error) => Err(crate::error::respond(path, demo, error)),
     }
+}
+
+/// The clinic scope and the patient of a `/portal/patients/{id}/…` handler: [`clinic_scope`], then the id, where
+/// one that does not parse is a patient that is not there (404, as another clinic's patient is).
+pub async fn clinic_patient(
+    staff: &PortalStaff,
+    demo: bool,
+    path: &str,
+    id: &str,
+) -> Result<(ClinicScope, PatientId), Response> {
+    let scope = clinic_scope(staff, demo, path).await?;
+    let patient =
+        PatientId::parse("id", id).map_err(|_| crate::error::respond(path, demo, crate::error::ApiError::NotFound))?;
+    Ok((scope, patient))
 }
 
 /// The page a role without patient access (platform admin, researcher) gets instead of patient data: 403.

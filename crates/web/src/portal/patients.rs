@@ -246,11 +246,10 @@ struct PatientPage {
 pub async fn show(State(state): State<AppState>, staff: PortalStaff, ApiPath(id): ApiPath<String>) -> Response {
     let demo = state.config.demo;
     let path = format!("{PATH}/{id}");
-    let scope = match super::clinic_scope(&staff, demo, &path).await {
-        Ok(scope) => scope,
+    let (scope, patient_id) = match super::clinic_patient(&staff, demo, &path, &id).await {
+        Ok(target) => target,
         Err(response) => return response,
     };
-    let Ok(patient_id) = PatientId::parse("id", &id) else { return respond(&path, demo, ApiError::NotFound) };
     let found = async {
         let zone = crate::clinic_time::ClinicTime::of(&scope).await?;
         let patient = scope.patient(patient_id).await?;
@@ -349,11 +348,10 @@ pub async fn record_assessment(
 ) -> Response {
     let demo = state.config.demo;
     let path = format!("{PATH}/{id}");
-    let scope = match super::clinic_scope(&form.staff, demo, &path).await {
-        Ok(scope) => scope,
+    let (scope, patient) = match super::clinic_patient(&form.staff, demo, &path, &id).await {
+        Ok(target) => target,
         Err(response) => return response,
     };
-    let Ok(patient) = PatientId::parse("id", &id) else { return respond(&path, demo, ApiError::NotFound) };
     let f = |name| form.fields.get(name);
     let zone = match crate::clinic_time::ClinicTime::of(&scope).await {
         Ok(zone) => zone,
@@ -382,11 +380,10 @@ pub async fn record_assessment(
 pub async fn record_consent(State(state): State<AppState>, ApiPath(id): ApiPath<String>, form: PortalForm) -> Response {
     let demo = state.config.demo;
     let path = format!("{PATH}/{id}");
-    let scope = match super::clinic_scope(&form.staff, demo, &path).await {
-        Ok(scope) => scope,
+    let (scope, patient) = match super::clinic_patient(&form.staff, demo, &path, &id).await {
+        Ok(target) => target,
         Err(response) => return response,
     };
-    let Ok(patient) = PatientId::parse("id", &id) else { return respond(&path, demo, ApiError::NotFound) };
     let recorded = async {
         // A blank date is the clinic's today, not UTC's.
         let zone = crate::clinic_time::ClinicTime::of(&scope).await?;

@@ -7,7 +7,6 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use ketapath_clinical::InvalidInput;
-use ketapath_store::domain::PatientId;
 
 use super::csrf::PortalForm;
 use super::patients::PATH;
@@ -31,11 +30,10 @@ struct CreatedPage {
 pub async fn create(State(state): State<AppState>, ApiPath(id): ApiPath<String>, form: PortalForm) -> Response {
     let demo = state.config.demo;
     let path = format!("{PATH}/{id}");
-    let scope = match super::clinic_scope(&form.staff, demo, &path).await {
-        Ok(scope) => scope,
+    let (scope, patient) = match super::clinic_patient(&form.staff, demo, &path, &id).await {
+        Ok(target) => target,
         Err(response) => return response,
     };
-    let Ok(patient) = PatientId::parse("id", &id) else { return respond(&path, demo, ApiError::NotFound) };
     let created = async {
         let hours = match form.fields.get("expires_in_hours").filter(|h| !h.is_empty()) {
             None => None,

@@ -11,7 +11,7 @@ use axum::response::Response;
 use ketapath_clinical::InvalidInput;
 use ketapath_clinical::protocols::{Modality, ObservationRecord};
 use ketapath_store::ClinicScope;
-use ketapath_store::domain::{AeSeverity, Measurement, PatientId, Role, SessionId, SessionStatus};
+use ketapath_store::domain::{AeSeverity, Measurement, Role, SessionId, SessionStatus};
 use serde::Serialize;
 use serde_json::{Map, json};
 use time::OffsetDateTime;
@@ -423,11 +423,10 @@ pub async fn discharge(State(state): State<AppState>, ApiPath(id): ApiPath<Strin
 pub async fn start(State(state): State<AppState>, ApiPath(id): ApiPath<String>, form: PortalForm) -> Response {
     let demo = state.config.demo;
     let path = format!("{}/{id}", super::patients::PATH);
-    let scope = match super::clinic_scope(&form.staff, demo, &path).await {
-        Ok(scope) => scope,
+    let (scope, patient) = match super::clinic_patient(&form.staff, demo, &path, &id).await {
+        Ok(target) => target,
         Err(response) => return response,
     };
-    let Ok(patient) = PatientId::parse("id", &id) else { return respond(&path, demo, ApiError::NotFound) };
     let started = async {
         let modality = Modality::parse(form.fields.get("modality").unwrap_or_default())?;
         let ov = form_override(&scope, &form.fields)?;
@@ -445,11 +444,10 @@ pub async fn start(State(state): State<AppState>, ApiPath(id): ApiPath<String>, 
 pub async fn plan_course(State(state): State<AppState>, ApiPath(id): ApiPath<String>, form: PortalForm) -> Response {
     let demo = state.config.demo;
     let path = format!("{}/{id}", super::patients::PATH);
-    let scope = match super::clinic_scope(&form.staff, demo, &path).await {
-        Ok(scope) => scope,
+    let (scope, patient) = match super::clinic_patient(&form.staff, demo, &path, &id).await {
+        Ok(target) => target,
         Err(response) => return response,
     };
-    let Ok(patient) = PatientId::parse("id", &id) else { return respond(&path, demo, ApiError::NotFound) };
     let planned = async {
         let modality = Modality::parse(form.fields.get("modality").unwrap_or_default())?;
         let start = match form.fields.get("start_date").filter(|d| !d.is_empty()) {

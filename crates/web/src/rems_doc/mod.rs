@@ -1,13 +1,12 @@
-//! The REMS Patient Monitoring Form as a document: the printable page and the PDF, both built from one list of
-//! sections and rows so that they show the same fields, in the order and wording of the form, with every missing
-//! required field flagged.
+//! The REMS Patient Monitoring Form as a document: the sections and rows the PDF prints, in the order and wording of
+//! the form, with every missing required field flagged. (The portal's page, `crate::portal::rems`, walks the same
+//! `PatientMonitoringForm::fields` and adds the staff answers as inputs.)
 //!
 //! The rows come from [`PatientMonitoringForm::fields`], which walks `clinical::rems::FIELDS` and then the clinic's
 //! adverse-effect questions, and the flags from the one completeness check ([`ketapath_clinical::rems::check`]):
-//! nothing here decides what is required. The route that serves the form (`GET /api/v1/sessions/{id}/rems-form`)
-//! calls [`page`] for HTML and [`pdf_response`] (or [`pdf`] for the bytes) for the PDF.
+//! nothing here decides what is required. The routes that serve the PDF (`GET /api/v1/sessions/{id}/rems-form?format=pdf`,
+//! `GET /portal/sessions/{id}/rems.pdf`) call [`pdf_response`] (or [`pdf`] for the bytes).
 
-pub mod page;
 pub mod pdf;
 #[cfg(test)]
 mod print_tests;
@@ -15,7 +14,6 @@ mod print_tests;
 use ketapath_clinical::rems::{CompleteForm, FieldView, FormReport, MissingField, PatientMonitoringForm};
 use serde_json::Value;
 
-pub use page::{html, page};
 pub use pdf::{pdf, pdf_response};
 
 /// The form's title, as the page and the PDF print it.

@@ -12,6 +12,7 @@
 
 use axum::body::Body;
 use axum::http::{Method, StatusCode, header};
+use ketapath_clinical::rems::FIELDS;
 use ketapath_directory::ClinicId;
 use ketapath_store::ResearchUse;
 use ketapath_store::domain::{Actor, CourseStatus, Origin, Role, StaffId};
@@ -174,6 +175,26 @@ async fn forms(mut p: Portal) {
     assert_eq!(page.header("cache-control"), Some("no-store"));
     let text = page.text();
     assert!(text.contains("Mark as submitted") && text.contains("<label for=\"pmf-hcp-phone\">Telephone</label>"));
+    // Every field of the form's inventory has its row and label; the rows flagged missing are the fields the API's
+    // check lists; the PDF is linked; crisis contacts come before the form; no script, no inline style.
+    for spec in FIELDS {
+        assert!(text.contains(&format!("id=\"field-{}\"", spec.path)), "{}", spec.path);
+        assert!(text.contains(&spec.label.replace('\'', "&#39;")), "label of {}", spec.path);
+    }
+    let (_, form) = api(
+        &mut nurse,
+        Method::GET,
+        &format!("/api/v1{}/rems-form", session.trim_start_matches("/portal")),
+        &csrf,
+        None,
+    )
+    .await;
+    let missing = form["missing"].as_array().expect("the check's missing fields").len();
+    assert!(missing > 0);
+    assert_eq!(text.matches("class=\"rems-missing\"").count(), missing, "{text}");
+    assert!(text.contains(&format!("href=\"{rems}.pdf\"")), "{text}");
+    assert!(text.find("tel:988").unwrap() < text.find("rems-fields").unwrap());
+    assert!(!text.contains("<script") && !text.contains("style="));
     let early = nurse.post(&rems, &[("csrf", &csrf), ("hcp.phone", "212-555-0100")]).await;
     assert_eq!(early.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", early.text());
     let text = early.text();
