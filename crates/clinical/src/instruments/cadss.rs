@@ -13,9 +13,9 @@ use crate::rule::{Confidence, Rule, RuleRef};
 
 pub static RULE: Rule = Rule {
     id: "cadss.scoring",
-    version: 1,
-    summary: "CADSS (23-item subjective version) total is the sum of items rated 0-4 (0-92); totals above 4 meet the \
-              Spravato programme cut for dissociation, which also needs a rise from the pre-dose total",
+    version: 2,
+    summary: "CADSS (23-item subjective version) total is the sum of items rated 0-4 (0-92); a total above 4 alone is \
+              undetermined: it is dissociation (Spravato programme cut) only with a rise from the pre-dose total",
     source: "clinical.md §2.5; Bremner JD et al. J Trauma Stress 1998; NCT04226963; J&J Medical Information 04/2024",
     confidence: Confidence::Confirmed,
     configurable: false,
@@ -79,8 +79,8 @@ static BANDS: [Band; 2] = [
     Band {
         min: DISSOCIATION_CUT + 1,
         max: 92,
-        severity: "dissociation_present",
-        label: "Above 4: dissociation if also above the pre-dose total",
+        severity: "undetermined",
+        label: "Above 4: undetermined without a pre-dose total (dissociation only if also above it)",
     },
 ];
 

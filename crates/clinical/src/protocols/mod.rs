@@ -3,12 +3,15 @@
 //! Protocols as data plus pure functions: course schedules ([`schedule`]), esketamine devices ([`esketamine`]),
 //! IV doses from weight ([`iv_ketamine`]), the pre-dose checks and blood-pressure gate ([`pre_checks`],
 //! [`bp_gate`]), hypertensive crisis routing ([`crisis`]), timed monitoring ([`monitoring`]), the discharge gate
-//! ([`discharge`]), prescriber overrides ([`overrides`]) and the REMS form times ([`rems`]). Every value a clinic
+//! ([`discharge`]), prescriber overrides ([`overrides`]), the alerts raised while the patient is in the chair
+//! ([`alerts`], thresholds in [`alert_settings`]) and the REMS form times ([`rems`]). Every value a clinic
 //! may change lives in [`settings::ProtocolSettings`], and every value and result names its [`Rule`].
 //!
 //! Nothing here reads the clock: times come in as parameters, so the live session page and a test ask the same
 //! question the same way. Facts: `clinical.md` §2.5–2.6, §3.2–3.4, §3.8–3.9, §4; `directory-and-interop.md` §d.3.
 
+pub mod alert_settings;
+pub mod alerts;
 pub mod blood_pressure;
 pub mod bp_gate;
 pub mod crisis;
@@ -25,6 +28,8 @@ pub mod schedule;
 pub mod settings;
 pub mod settings_view;
 
+pub use alert_settings::AlertSettings;
+pub use alerts::{Alert, AlertCode, AlertContext, AlertLevel, alerts_for};
 pub use blood_pressure::BloodPressure;
 pub use bp_gate::{BpGate, GateDecision, bp_gate};
 pub use crisis::{CrisisSymptom, SymptomRoute, SymptomRouting, hypertensive_symptom_routing};
@@ -82,6 +87,12 @@ pub fn rules() -> Vec<&'static Rule> {
         &monitoring::PRE_DISCHARGE_ESKETAMINE_RULE,
         &monitoring::PRE_DISCHARGE_KETAMINE_RULE,
         &monitoring::TIMING_RULE,
+        &monitoring::SPO2_EVERY_CHECK_RULE,
+        &alerts::SPO2_LOW_RULE,
+        &alerts::UNRESPONSIVE_RULE,
+        &alerts::HYPERTENSIVE_RANGE_RULE,
+        &alerts::BP_ABOVE_GATE_RULE,
+        &alerts::DISSOCIATION_RULE,
         &discharge::ALERT_RULE,
         &discharge::SPO2_RULE,
         &discharge::DISSOCIATION_RULE,

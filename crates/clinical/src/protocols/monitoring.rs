@@ -4,6 +4,7 @@
 use serde::Serialize;
 use time::{Duration, OffsetDateTime};
 
+use super::alerts::{AlertContext, blood_pressure_alert};
 use super::modality::Modality;
 use super::observation::Observation;
 use super::settings::ProtocolSettings;
@@ -120,6 +121,17 @@ pub static TIMING_RULE: Rule = Rule {
     configurable: true,
 };
 
+pub static SPO2_EVERY_CHECK_RULE: Rule = Rule {
+    id: "protocols.monitoring.spo2_every_check",
+    version: 1,
+    summary: "SpO2 is due at every scheduled check of the monitoring plan (not only before discharge), and a \
+              post-dose blood pressure that raises an alert adds a recheck to the plan",
+    source: "clinical.md §3.4 ('monitor for changes in respiratory status (including pulse oximetry) at each \
+             treatment session'), §8.1 (pulse oximeter onsite), §8.2 (measure again after a few minutes)",
+    confidence: Confidence::Confirmed,
+    configurable: false,
+};
+
 /// The rule that sets the minimum monitoring time of a modality.
 pub fn minimum_rule(modality: Modality) -> &'static Rule {
     match modality {
@@ -141,6 +153,10 @@ pub enum DueWhat {
     Dissociation,
     /// Blood pressure and SpO2 before the session is completed.
     PreDischargeVitals,
+    /// SpO2, at every scheduled check.
+    Spo2,
+    /// Blood pressure again after a post-dose reading that raised an alert.
+    BloodPressureRecheck,
 }
 
 impl DueWhat {
@@ -152,6 +168,8 @@ impl DueWhat {
             DueWhat::Sedation => &[|o| o.moaas().is_some()],
             DueWhat::Dissociation => &[|o| o.cadss().is_some()],
             DueWhat::PreDischargeVitals => &[|o| o.blood_pressure().is_some(), |o| o.spo2().is_some()],
+            DueWhat::Spo2 => &[|o| o.spo2().is_some()],
+            DueWhat::BloodPressureRecheck => &[|o| o.blood_pressure().is_some()],
         }
     }
 }
@@ -196,6 +214,12 @@ pub fn monitoring_plan(modality: Modality, settings: &ProtocolSettings) -> Vec<P
     let sedation = SEDATION_CHECK_RULE.reference();
     plan.push(PlannedCheck { what: DueWhat::Sedation, minute: m.sedation_check_minute, rule: sedation });
     plan.push(PlannedCheck { what: DueWhat::Dissociation, minute: m.sedation_check_minute, rule: sedation });
+    // SpO2 at every scheduled moment; the pre-discharge vitals already hold one.
+    let mut moments: Vec<u32> = plan.iter().map(|c| c.minute).filter(|minute| *minute < minimum).collect();
+    moments.sort_unstable();
+    moments.dedup();
+    let spo2 = SPO2_EVERY_CHECK_RULE.reference();
+    plan.extend(moments.into_iter().map(|minute| PlannedCheck { what: DueWhat::Spo2, minute, rule: spo2 }));
     let pre_discharge = match modality {
         Modality::EsketamineNasal => &PRE_DISCHARGE_ESKETAMINE_RULE,
         _ => &PRE_DISCHARGE_KETAMINE_RULE,
@@ -260,12 +284,44 @@ fn minutes(m: u32) -> Duration {
     Duration::minutes(i64::from(m))
 }
 
+/// The blood-pressure rechecks that post-dose readings raising an alert ask for (`alerts::blood_pressure_alert`):
+/// each is due its recheck time after the reading and is done by the first blood pressure recorded after it.
+fn rechecks(
+    modality: Modality,
+    dose_at: OffsetDateTime,
+    now: OffsetDateTime,
+    recorded: &[&Observation],
+    settings: &ProtocolSettings,
+    grace: Duration,
+) -> Vec<DueItem> {
+    let context = AlertContext::of(modality, Some(dose_at), &[], settings);
+    recorded
+        .iter()
+        .filter_map(|o| {
+            let alert = blood_pressure_alert(o.time(), o.blood_pressure(), &[], &context)?;
+            let after = minutes(alert.recheck_minutes?);
+            let due_at = o.time() + after;
+            let done_at =
+                recorded.iter().filter(|r| r.time() > o.time() && r.blood_pressure().is_some()).map(|r| r.time()).min();
+            let status = match done_at {
+                Some(_) => DueStatus::Done,
+                None if now < due_at => DueStatus::Upcoming,
+                None if now <= due_at + grace => DueStatus::Due,
+                None => DueStatus::Overdue,
+            };
+            let minute = u32::try_from((due_at - dose_at).whole_minutes()).unwrap_or(u32::MAX);
+            Some(DueItem { what: DueWhat::BloodPressureRecheck, minute, due_at, status, done_at, rule: alert.rule })
+        })
+        .collect()
+}
+
 /// Where each check stands at `now`, given the observations recorded so far. Observations after `now` are ignored.
 ///
 /// A check is done when each part of it was recorded in its window: from `early_minutes` before its due time up to
 /// `early_minutes` before the next check of the same kind (the last one's window stays open), so that one reading
 /// never counts for two checks. A check not done is upcoming before its due time, due within `grace_minutes` after
-/// it and overdue afterwards.
+/// it and overdue afterwards. SpO2 is due at every scheduled moment, and each post-dose blood pressure that raises
+/// a crisis-range or above-the-gate alert adds a recheck, listed among the checks by its due time.
 pub fn monitoring_status(
     modality: Modality,
     dose_at: OffsetDateTime,
@@ -287,7 +343,7 @@ pub fn monitoring_status(
     let plan = monitoring_plan(modality, settings);
     let recorded: Vec<&Observation> = observations.iter().filter(|o| o.time() <= now).collect();
 
-    let due: Vec<DueItem> = plan
+    let mut due: Vec<DueItem> = plan
         .iter()
         .map(|check| {
             let due_at = dose_at + minutes(check.minute);
@@ -315,6 +371,9 @@ pub fn monitoring_status(
             DueItem { what: check.what, minute: check.minute, due_at, status, done_at, rule: check.rule }
         })
         .collect();
+    due.extend(rechecks(modality, dose_at, now, &recorded, settings, grace));
+    // A stable sort keeps the plan's order among checks due at the same moment.
+    due.sort_by_key(|d| d.due_at);
     let next_due = due.iter().find(|d| d.status != DueStatus::Done).copied();
     let minimum = m.minimum_minutes.get(modality);
     Ok(MonitoringStatus {

@@ -8,6 +8,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::alert_settings::AlertSettings;
 use super::bp_gate::BpGate;
 use super::modality::Modality;
 use crate::error::InvalidInput;
@@ -27,6 +28,8 @@ pub struct SettingsValues {
     pub esketamine: EsketamineSettings,
     pub pre_checks: PreCheckSettings,
     pub rems: RemsSettings,
+    /// The thresholds of the alerts raised while the patient is in the chair (`alert_settings.rs`).
+    pub alerts: AlertSettings,
 }
 
 /// The pre-dose blood-pressure gate of each modality.
@@ -320,5 +323,6 @@ fn check(v: &SettingsValues) -> Result<(), InvalidInput> {
     in_range("iv.infusion_minutes", iv.infusion_minutes, 10, 240)?;
     in_range("iv.series_infusions", iv.series_infusions, 1, super::schedule::MAX_IV_SERIES_INFUSIONS)?;
     in_range("iv.series_per_week", iv.series_per_week, 1, super::schedule::MAX_IV_PER_WEEK)?;
+    super::alert_settings::check(&v.alerts)?;
     Ok(())
 }

@@ -5,7 +5,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::settings::ProtocolSettings;
-use super::{bp_gate, discharge, esketamine, iv_ketamine, monitoring, pre_checks, schedule};
+use super::{alerts, bp_gate, discharge, esketamine, iv_ketamine, monitoring, pre_checks, schedule};
 use crate::rule::{Confidence, Rule};
 
 /// One configurable value as the settings page shows it.
@@ -205,6 +205,49 @@ static ENTRIES: &[Entry] = &[
         "REMS setting type (outpatient: a Patient Monitoring Form after every esketamine session; inpatient: none)",
         None,
         &crate::rems::INPATIENT_EXEMPT_RULE,
+    ),
+    // The alert thresholds; each label names its floor (`alert_settings::LIMITS`), which a save may not cross.
+    entry(
+        "alerts.spo2_below",
+        "Alert: SpO2 below this is urgent (floor: never below 90; below 90 is always an emergency)",
+        Some("%"),
+        &alerts::SPO2_LOW_RULE,
+    ),
+    entry(
+        "alerts.unresponsive_moaas_at_or_below",
+        "Alert: MOAA/S at or below this is an emergency (floor: never below 1)",
+        None,
+        &alerts::UNRESPONSIVE_RULE,
+    ),
+    entry(
+        "alerts.crisis_systolic",
+        "Alert: systolic BP after the dose in the crisis range from (floor: never above 180)",
+        MMHG,
+        &alerts::HYPERTENSIVE_RANGE_RULE,
+    ),
+    entry(
+        "alerts.crisis_diastolic",
+        "Alert: diastolic BP after the dose in the crisis range from (floor: never above 120)",
+        MMHG,
+        &alerts::HYPERTENSIVE_RANGE_RULE,
+    ),
+    entry(
+        "alerts.crisis_recheck_minutes",
+        "Alert: recheck a crisis-range BP within (floor: never later than 5)",
+        MIN,
+        &alerts::HYPERTENSIVE_RANGE_RULE,
+    ),
+    entry(
+        "alerts.above_gate_recheck_minutes",
+        "Alert: recheck a BP above the gate after the dose within (floor: never later than 30)",
+        MIN,
+        &alerts::BP_ABOVE_GATE_RULE,
+    ),
+    entry(
+        "alerts.dissociation_cadss_above",
+        "Alert: CADSS total above this and above the pre-dose total (floor: never above 4)",
+        None,
+        &alerts::DISSOCIATION_RULE,
     ),
 ];
 
