@@ -24,6 +24,7 @@ mod public;
 mod research;
 mod rows;
 mod scope;
+mod scope_alerts;
 mod scope_care;
 mod scope_overview;
 mod scope_patients;

@@ -338,7 +338,7 @@ impl ClinicScope {
     }
 
     /// Inserts an observation and its audit event inside `tx`.
-    async fn insert_observation(
+    pub(crate) async fn insert_observation(
         &self,
         tx: &mut crate::db::Tx,
         now: i64,

@@ -36,6 +36,7 @@ pub const TABLES: &[&str] = &[
     "patient_addresses",
     "outcome_publication",
     "self_report_alerts",
+    "session_alerts",
     "audit_events",
 ];
 

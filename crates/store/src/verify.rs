@@ -77,6 +77,9 @@ const REFERENCES: &[Reference] = &[
     r("self_report_alerts", "patient_id", "patients", true),
     r("self_report_alerts", "link_id", "self_report_links", true),
     r("self_report_alerts", "assessment_id", "assessments", true),
+    r("session_alerts", "session_id", "sessions", true),
+    r("session_alerts", "patient_id", "patients", true),
+    r("session_alerts", "acknowledged_by", "staff_users", true),
 ];
 
 /// Rows whose patient must equal the patient of the row they point to: (child, via column, parent).
@@ -89,6 +92,7 @@ const SAME_PATIENT: &[(&str, &str, &str)] = &[
     ("assessments", "course_id", "courses"),
     ("gate_overrides", "session_id", "sessions"),
     ("rems_forms", "session_id", "sessions"),
+    ("session_alerts", "session_id", "sessions"),
 ];
 
 /// The result of [`Store::verify`].

@@ -448,7 +448,7 @@ fn measures(at: OffsetDateTime, bp: (u16, u16), moaas: u8, cadss: u16) -> Observ
         moaas: Some(moaas),
         cadss: Some(cadss),
     };
-    ObservationInput { record, note: None }
+    ObservationInput { record, note: None, symptoms: Vec::new() }
 }
 
 /// A completed session at `at`: pre-checks, the dose five minutes later, the 40-minute and pre-discharge

@@ -12,6 +12,7 @@ pub mod overview;
 pub mod patient;
 pub mod referral;
 pub mod research;
+pub mod session_alert;
 pub mod sign_in;
 pub mod staff;
 pub mod treatment;
@@ -119,6 +120,7 @@ pub use referral::{
     ReferralStatus, SelfReportAlert, SelfReportAlertId, SelfReportLink, SelfReportLinkId,
 };
 pub use research::{ConsentRecord, ConsentRecordId, OutcomePublication, PatientAddress};
+pub use session_alert::{NewSessionAlert, SessionAlert, SessionAlertId};
 pub use sign_in::{
     ClinicSecurity, LockoutPolicy, NewStaffSession, SignInAccount, StaffSession, StaffSessionId, TotpEnrollment,
 };

@@ -145,6 +145,7 @@ async fn seed_schema(store: &Store, prefix: &str, workflow: bool) {
             .unwrap();
         if workflow {
             seed_workflow(store, prefix, id, n, p.id, s.id).await;
+            seed_session_alert(&scope, s.id, n == 0).await;
         }
         let items = Items::from_values(Instrument::Phq9, &[2, 2, 1, 1, 0, 0, 3, 1, 0]).unwrap();
         scope
@@ -268,4 +269,25 @@ pub async fn seed_sign_in(store: &Store, prefix: &str) {
         })
         .await
         .unwrap();
+}
+
+/// The table of migration 9: an alert raised with its observation, acknowledged in the first clinic.
+async fn seed_session_alert(scope: &ketapath_store::ClinicScope, session: SessionId, acknowledge: bool) {
+    let observation = NewObservation {
+        session_id: session,
+        observed_at: datetime!(2026-11-02 09:50 UTC),
+        minutes_after_dose: Some(45),
+        measurement: Measurement::Spo2 { percent: 88 },
+    };
+    let alert = NewSessionAlert {
+        code: "spo2_low".to_owned(),
+        level: "emergency".to_owned(),
+        message: "SpO2 88 % is below 90 %".to_owned(),
+        rule: "protocols.alerts.spo2_low@1".to_owned(),
+        at: datetime!(2026-11-02 09:50 UTC),
+    };
+    let (_, alerts) = scope.record_observations_with_alerts(session, vec![observation], vec![alert]).await.unwrap();
+    if acknowledge {
+        scope.acknowledge_session_alert(session, alerts[0].id).await.unwrap();
+    }
 }

@@ -1,13 +1,14 @@
 //! Supervised sessions: `POST /api/v1/patients/{id}/sessions`, `GET /api/v1/sessions/{id}` (with the live
 //! monitoring status), and the charting routes `pre-checks`, `observations`, `dose` (the blood-pressure gate),
-//! `adverse-events` and `discharge` (the minimum monitoring time and criteria). `at` defaults to now and may be
+//! `adverse-events` and `discharge` (the minimum monitoring time and criteria); an observation answers with the
+//! alerts it raised, which `alerts/{alert_id}/acknowledge` acknowledges. `at` defaults to now and may be
 //! in the past (charting after the fact), never in the future. A prescriber passes a gate with
 //! `override_reason`; anyone else sending one gets 403 `override_not_allowed`.
 
 use axum::response::Response;
 use ketapath_clinical::InvalidInput;
-use ketapath_clinical::protocols::{Modality, ObservationRecord};
-use ketapath_store::domain::{AeSeverity, SessionId};
+use ketapath_clinical::protocols::{CrisisSymptom, Modality, ObservationRecord};
+use ketapath_store::domain::{AeSeverity, SessionAlert, SessionAlertId, SessionId};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
@@ -47,8 +48,8 @@ pub async fn start(
     Ok(created(&json!({"id": s.id, "course_id": course.id, "number": s.number, "modality": modality})))
 }
 
-/// A session as the API shows it, with its live state at `now`.
-fn doc(loaded: &Loaded, now: time::OffsetDateTime) -> Result<Value, ApiError> {
+/// A session as the API shows it, with its live state at `now` and its alerts (acknowledged ones included).
+fn doc(loaded: &Loaded, alerts: &[SessionAlert], now: time::OffsetDateTime) -> Result<Value, ApiError> {
     let s = &loaded.detail.session;
     let view = session::view(loaded, now)?;
     let doses = loaded
@@ -113,13 +114,16 @@ fn doc(loaded: &Loaded, now: time::OffsetDateTime) -> Result<Value, ApiError> {
         "overrides": overrides,
         "monitoring": view.monitoring,
         "discharge_now": view.discharge_now,
+        "alerts": alerts.iter().map(crate::treatment::alerts::json).collect::<Vec<_>>(),
     }))
 }
 
 /// `GET /api/v1/sessions/{id}`.
 pub async fn get(staff: ClinicStaff, ApiPath(id): ApiPath<String>) -> Result<Response, ApiError> {
-    let loaded = session::load(&staff.scope, session_id(&id)?).await?;
-    Ok(private_json(&doc(&loaded, staff.store.now())?))
+    let id = session_id(&id)?;
+    let loaded = session::load(&staff.scope, id).await?;
+    let alerts = crate::treatment::alerts::of_session(&staff.scope, id).await?;
+    Ok(private_json(&doc(&loaded, &alerts, staff.store.now())?))
 }
 
 /// The body of `POST /api/v1/sessions/{id}/observations`.
@@ -142,9 +146,13 @@ pub struct ObservationBody {
     cadss: Option<u16>,
     #[serde(default)]
     note: Option<String>,
+    /// Symptoms of a hypertensive crisis or encephalopathy seen now (`CrisisSymptom` codes).
+    #[serde(default)]
+    symptoms: Vec<String>,
 }
 
-/// `POST /api/v1/sessions/{id}/observations`: 201 with the session's monitoring status after it.
+/// `POST /api/v1/sessions/{id}/observations`: 201 with the alerts the observation raised and the session's
+/// monitoring status after it (rechecks included).
 pub async fn observe(
     staff: ClinicStaff,
     ApiPath(id): ApiPath<String>,
@@ -161,15 +169,31 @@ pub async fn observe(
         moaas: body.moaas,
         cadss: body.cadss,
     };
-    let recorded = session::observe(&staff.scope, id, ObservationInput { record, note: body.note }).await?;
+    let codes: Vec<&str> = body.symptoms.iter().map(|s| s.trim()).collect();
+    let symptoms = CrisisSymptom::parse_all(&codes)?;
+    let input = ObservationInput { record, note: body.note, symptoms };
+    let (recorded, alerts) = session::observe(&staff.scope, id, input).await?;
     let loaded = session::load(&staff.scope, id).await?;
     let view = session::view(&loaded, now)?;
     Ok(created(&json!({
         "ids": recorded.iter().map(|o| o.id).collect::<Vec<_>>(),
         "at": rfc3339(record.at)?,
         "minutes_after_dose": recorded.first().and_then(|o| o.minutes_after_dose),
+        "alerts": alerts.iter().map(crate::treatment::alerts::json).collect::<Vec<_>>(),
         "monitoring": view.monitoring,
     })))
+}
+
+/// `POST /api/v1/sessions/{id}/alerts/{alert_id}/acknowledge`: 200 with the alert, now acknowledged by the caller
+/// (a second call keeps the first acknowledgement). Any clinic staff role, as for the other session writes.
+pub async fn acknowledge_alert(
+    staff: ClinicStaff,
+    ApiPath((id, alert_id)): ApiPath<(String, String)>,
+) -> Result<Response, ApiError> {
+    let id = session_id(&id)?;
+    let alert_id = SessionAlertId::parse("alert_id", &alert_id).map_err(|_| ApiError::NotFound)?;
+    let alert = crate::treatment::alerts::acknowledge(&staff.scope, id, alert_id).await?;
+    Ok(private_json(&crate::treatment::alerts::json(&alert)))
 }
 
 /// The body of `POST /api/v1/sessions/{id}/dose`.

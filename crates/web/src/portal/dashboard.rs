@@ -1,6 +1,6 @@
-//! `GET /portal`: the clinic's dashboard: today's sessions (one store query for the day, each linked to its live
-//! page), patients by status (`PatientStatus`, each count linked to the filtered patient list), self-report alerts (a
-//! positive item 9 first), REMS Patient Monitoring Forms due or overdue (from `treatment::rems::due`), new
+//! `GET /portal`: the clinic's dashboard: in-session alerts until a staff member acknowledges them (most serious
+//! first), today's sessions (one store query for the day, each linked to its live page), patients by status
+//! (`PatientStatus`, each count linked to the filtered patient list), self-report alerts (a positive item 9 first), REMS Patient Monitoring Forms due or overdue (from `treatment::rems::due`), new
 //! referrals and the patient count. Roles without patient access get the "no patient access" page instead.
 
 use askama::Template;
@@ -39,6 +39,8 @@ struct DashboardPage {
     patients: usize,
     new_referrals: Vec<ReferralRow>,
     sessions: Vec<Line>,
+    /// In-session alerts no one has acknowledged yet, most serious first.
+    session_alerts: Vec<Line>,
     alerts: Vec<Line>,
     rems_due: Vec<Line>,
     by_status: Vec<StatusCount>,
@@ -110,6 +112,16 @@ pub async fn page(State(state): State<AppState>, staff: PortalStaff) -> Response
                 count,
             })
             .collect();
+        let mut open = scope.open_session_alerts().await?;
+        crate::treatment::alerts::most_serious_first(&mut open);
+        let session_alerts: Vec<Line> = open
+            .iter()
+            .map(|a| Line {
+                href: format!("{}/{}#alerts", super::sessions::PATH, a.session_id),
+                text: format!("{} {}: {} ({}) {}", zone.clock(a.at), name(&a.patient_id), a.level, a.code, a.message),
+                urgent: a.level != "warning",
+            })
+            .collect();
         let mut alerts = scope.self_report_alerts().await?;
         alerts.sort_by_key(|a| (a.item9 == 0, std::cmp::Reverse(a.created_at)));
         let alerts = alerts
@@ -125,12 +137,12 @@ pub async fn page(State(state): State<AppState>, staff: PortalStaff) -> Response
             summaries.len(),
             clinic,
             sessions,
-            (alerts, by_status, names),
+            (alerts, by_status, names, session_alerts),
         ))
     };
     let due = async { rems::due(&scope, &zone, today).await };
     match (data.await, due.await) {
-        (Ok((referrals, patients, clinic, sessions, (alerts, by_status, names))), Ok(due)) => render(
+        (Ok((referrals, patients, clinic, sessions, (alerts, by_status, names, session_alerts))), Ok(due)) => render(
             StatusCode::OK,
             &DashboardPage {
                 layout: layout("Dashboard", demo, "/portal"),
@@ -141,6 +153,7 @@ pub async fn page(State(state): State<AppState>, staff: PortalStaff) -> Response
                     referrals.iter().filter(|r| r.status == ReferralStatus::New).map(|r| row_of(&zone, r)).collect(),
                 ),
                 sessions,
+                session_alerts,
                 alerts,
                 by_status,
                 rems_due: due

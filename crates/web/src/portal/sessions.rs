@@ -1,17 +1,18 @@
-//! The live session page of a treatment day: `GET /portal/sessions/{id}` (minutes since the dose, what is due next,
-//! the monitoring plan, the record so far) and its forms (start from the patient page, pre-checks, observation,
-//! dose, adverse event, discharge). Every form calls the same `crate::treatment::session` functions as the JSON
-//! API; a refused gate (`bp_gate`, `monitoring_incomplete`, an override by a non-prescriber, a bad field) shows
-//! the page again with the refusal and its reasons under the status the API would answer.
+//! The live session page of a treatment day: `GET /portal/sessions/{id}` (the alerts at the top with their
+//! acknowledge buttons, minutes since the dose, what is due next, the monitoring plan, the record so far) and its
+//! forms (start from the patient page, pre-checks, observation, dose, adverse event, discharge, acknowledge an
+//! alert). Every form calls the same `crate::treatment::session` functions as the JSON API; a refused gate
+//! (`bp_gate`, `monitoring_incomplete`, an override by a non-prescriber, a bad field) shows the page again with
+//! the refusal and its reasons under the status the API would answer.
 
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use ketapath_clinical::InvalidInput;
-use ketapath_clinical::protocols::{Modality, ObservationRecord};
+use ketapath_clinical::protocols::{CrisisSymptom, Modality, ObservationRecord};
 use ketapath_store::ClinicScope;
-use ketapath_store::domain::{AeSeverity, Measurement, Role, SessionId, SessionStatus};
+use ketapath_store::domain::{AeSeverity, Measurement, Role, SessionAlertId, SessionId, SessionStatus};
 use serde::Serialize;
 use serde_json::{Map, json};
 use time::OffsetDateTime;
@@ -107,6 +108,20 @@ pub struct Refusal {
     pub field: String,
 }
 
+/// One alert of the session, as the top of the page shows it: open ones with an acknowledge button, acknowledged
+/// ones with who and when.
+#[derive(Debug, Clone)]
+pub struct AlertRow {
+    pub id: String,
+    pub level: String,
+    pub code: String,
+    pub at: String,
+    pub message: String,
+    pub rule: String,
+    /// "by … at …" once acknowledged.
+    pub acknowledged: Option<String>,
+}
+
 #[derive(Template)]
 #[template(path = "portal_session.html")]
 struct SessionPage {
@@ -126,6 +141,10 @@ struct SessionPage {
     next_due: Option<DueRow>,
     due: Vec<DueRow>,
     discharge_unmet: Vec<String>,
+    /// The session's alerts, open ones (most serious first) before acknowledged ones.
+    alerts: Vec<AlertRow>,
+    /// The crisis symptoms the observation form offers: (code, label).
+    symptoms: Vec<(&'static str, &'static str)>,
     records: Vec<RecordRow>,
     /// The clinic's time zone, in which the page shows times and reads typed ones.
     time_zone: String,
@@ -191,11 +210,37 @@ fn records(zone: &ClinicTime, loaded: &Loaded) -> Vec<RecordRow> {
     rows.into_iter().map(|(_, r)| r).collect()
 }
 
-/// The session page of `loaded` at `now`, with a refusal when a form was refused.
+/// The alert rows of a session: open ones first, most serious first, then acknowledged ones with who and when.
+async fn alert_rows(scope: &ClinicScope, zone: &ClinicTime, id: SessionId) -> Result<Vec<AlertRow>, ApiError> {
+    let mut alerts = crate::treatment::alerts::of_session(scope, id).await?;
+    let staff = if alerts.iter().any(|a| a.is_acknowledged()) { scope.staff().await? } else { Vec::new() };
+    crate::treatment::alerts::most_serious_first(&mut alerts);
+    Ok(alerts
+        .iter()
+        .map(|a| AlertRow {
+            id: a.id.to_string(),
+            level: a.level.clone(),
+            code: a.code.clone(),
+            at: zone.clock(a.at),
+            message: a.message.clone(),
+            rule: a.rule.clone(),
+            acknowledged: a.acknowledged_at.map(|at| {
+                let by = a
+                    .acknowledged_by
+                    .and_then(|id| staff.iter().find(|s| s.id == id))
+                    .map_or_else(|| "a former staff member".to_owned(), |s| s.display_name.clone());
+                format!("by {by} at {}", zone.clock(at))
+            }),
+        })
+        .collect())
+}
+
+/// The session page of `loaded` at `now`, with its alerts and a refusal when a form was refused.
 fn page(
     staff: &PortalStaff,
     demo: bool,
     loaded: &Loaded,
+    alerts: Vec<AlertRow>,
     (zone, now): (&ClinicTime, OffsetDateTime),
     refusal: Option<Refusal>,
 ) -> Result<SessionPage, ApiError> {
@@ -224,6 +269,8 @@ fn page(
             .discharge_now
             .map(|d| d.unmet.iter().map(|u| format!("{} ({}, {})", u.message, u.code, u.rule)).collect())
             .unwrap_or_default(),
+        alerts,
+        symptoms: CrisisSymptom::ALL.iter().map(|s| (s.code(), s.label())).collect(),
         records: records(zone, loaded),
         time_zone: zone.name().to_owned(),
         now_local: format!("{} ({})", zone.input_value(now), zone.abbreviation(now)),
@@ -247,7 +294,8 @@ pub async fn show(State(state): State<AppState>, staff: PortalStaff, ApiPath(id)
     let shown = async {
         let loaded = session::load(&scope, parse_id(&id)?).await?;
         let zone = ClinicTime::of(&scope).await?;
-        page(&staff, demo, &loaded, (&zone, staff.store().now()), None)
+        let alerts = alert_rows(&scope, &zone, loaded.detail.session.id).await?;
+        page(&staff, demo, &loaded, alerts, (&zone, staff.store().now()), None)
     };
     match shown.await {
         Ok(p) => render(StatusCode::OK, &p),
@@ -284,7 +332,8 @@ async fn after(
     let shown = async {
         let loaded = session::load(scope, id).await?;
         let zone = ClinicTime::of(scope).await?;
-        page(&form.staff, demo, &loaded, (&zone, form.staff.store().now()), Some(refusal))
+        let alerts = alert_rows(scope, &zone, id).await?;
+        page(&form.staff, demo, &loaded, alerts, (&zone, form.staff.store().now()), Some(refusal))
     };
     match shown.await {
         Ok(p) => render(status, &p),
@@ -342,7 +391,9 @@ async fn act(
                 cadss: number(f, "cadss")?,
             };
             let note = f.get("note").filter(|n| !n.is_empty()).map(str::to_owned);
-            session::observe(scope, id, ObservationInput { record, note }).await?;
+            let codes: Vec<&str> = f.all("symptoms").into_iter().filter(|c| !c.is_empty()).collect();
+            let symptoms = CrisisSymptom::parse_all(&codes)?;
+            session::observe(scope, id, ObservationInput { record, note, symptoms }).await?;
         }
         Action::Dose => {
             let ov = form_override(scope, f)?;
@@ -416,6 +467,26 @@ pub async fn adverse_event(State(state): State<AppState>, ApiPath(id): ApiPath<S
 /// `POST /portal/sessions/{id}/discharge`.
 pub async fn discharge(State(state): State<AppState>, ApiPath(id): ApiPath<String>, form: PortalForm) -> Response {
     handle(state, form, id, Action::Discharge).await
+}
+
+/// `POST /portal/sessions/{id}/alerts/{alert_id}/acknowledge`: the signed-in staff member acknowledges an alert;
+/// back to the session page, where it stays listed with who and when (and leaves the dashboard).
+pub async fn acknowledge_alert(
+    State(state): State<AppState>,
+    ApiPath((raw, alert)): ApiPath<(String, String)>,
+    form: PortalForm,
+) -> Response {
+    let demo = state.config.demo;
+    let path = format!("{PATH}/{raw}");
+    let scope = match super::clinic_scope(&form.staff, demo, &path).await {
+        Ok(scope) => scope,
+        Err(response) => return response,
+    };
+    let (Ok(id), Ok(alert)) = (parse_id(&raw), SessionAlertId::parse("alert_id", &alert)) else {
+        return respond(&path, demo, ApiError::NotFound);
+    };
+    let result = crate::treatment::alerts::acknowledge(&scope, id, alert).await.map(|_| ()).map_err(ApiError::from);
+    after(&state, &form, &scope, id, result).await
 }
 
 /// `POST /portal/patients/{id}/sessions`: starts a session of the chosen modality (on the open course, or a new

@@ -5,6 +5,7 @@
 //! with a [`TreatmentError`] that `crate::error` maps to HTTP once. Only a prescriber may pass a gate, and only
 //! with a reason: the [`Override`] value can be built only from a prescriber's scope (see [`Prescriber`]).
 
+pub mod alerts;
 pub mod course;
 pub mod intake;
 pub mod outcomes;

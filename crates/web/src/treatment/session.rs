@@ -6,23 +6,23 @@ use ketapath_clinical::InvalidInput;
 use ketapath_clinical::protocols::bp_gate::gate_rule;
 use ketapath_clinical::protocols::observation::latest;
 use ketapath_clinical::protocols::{
-    Blocking, DevicePlan, DischargeDecision, EsketamineIndication, GateDecision, LotNumber, MaintenanceFrequency,
-    Modality, MonitoringStatus, Observation, ObservationRecord, PreCheckAnswers, PreCheckReport, ProtocolSettings,
-    bp_gate, discharge_check, esketamine_devices, evaluate_pre_checks, iv_dose, monitoring_status,
+    Blocking, CrisisSymptom, DevicePlan, DischargeDecision, EsketamineIndication, GateDecision, LotNumber,
+    MaintenanceFrequency, Modality, MonitoringStatus, Observation, ObservationRecord, PreCheckAnswers, PreCheckReport,
+    ProtocolSettings, bp_gate, discharge_check, esketamine_devices, evaluate_pre_checks, iv_dose, monitoring_status,
     ready_to_leave_minutes,
 };
 use ketapath_store::ClinicScope;
 use ketapath_store::domain::{
     AdverseEvent, AeSeverity, Course, CourseStatus, Discharge, DoseRecord, Gate, GateOverride, Measurement,
-    NewAdverseEvent, NewDose, NewGateOverride, NewObservation, NewSession, PatientId, Session, SessionDetail,
-    SessionId, SessionStatus,
+    NewAdverseEvent, NewDose, NewGateOverride, NewObservation, NewSession, PatientId, Session, SessionAlert,
+    SessionDetail, SessionId, SessionStatus,
 };
 use serde::Serialize;
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 
 use super::course::{self, CourseRequest};
-use super::{Override, TreatmentError, TreatmentResult, intake, protocol_settings};
+use super::{Override, TreatmentError, TreatmentResult, alerts, intake, protocol_settings};
 
 /// A session with what the rules need: its course's modality, the clinic's settings, the observations as the
 /// clinical rules read them and the time of the first dose.
@@ -103,22 +103,24 @@ pub async fn start(
     Ok((session, course))
 }
 
-/// Measures taken at one moment, checked; `note` carries dissociation or sedation notes in words.
+/// Measures taken at one moment, checked; `note` carries dissociation or sedation notes in words, `symptoms` the
+/// symptoms of a hypertensive crisis or encephalopathy seen at that moment (they route to emergency care).
 #[derive(Debug, Clone)]
 pub struct ObservationInput {
     pub record: ObservationRecord,
     pub note: Option<String>,
+    pub symptoms: Vec<CrisisSymptom>,
 }
 
 /// The longest note kept, in characters.
 const MAX_NOTE_CHARS: usize = 2000;
 
-/// Records the measures of one moment; at least one is needed.
+/// Records the measures of one moment (at least one, or a symptom) and the alerts they raise, together.
 pub async fn observe(
     scope: &ClinicScope,
     id: SessionId,
     input: ObservationInput,
-) -> TreatmentResult<Vec<ketapath_store::domain::Observation>> {
+) -> TreatmentResult<(Vec<ketapath_store::domain::Observation>, Vec<SessionAlert>)> {
     let checked = Observation::try_from(input.record)?;
     let loaded = load(scope, id).await?;
     refuse_if_completed(&loaded)?;
@@ -146,18 +148,28 @@ pub async fn observe(
         }
         measures.push(Measurement::Note { text: note.to_owned() });
     }
+    let mut symptoms = input.symptoms.clone();
+    symptoms.sort();
+    symptoms.dedup();
+    if !symptoms.is_empty() {
+        // The symptoms stay in the record in words, beside the alert they raise.
+        let named: Vec<&str> = symptoms.iter().map(|s| s.label()).collect();
+        measures.push(Measurement::Note { text: format!("Symptoms: {}", named.join(", ")) });
+    }
     if measures.is_empty() {
         return Err(InvalidInput::new(
             "",
-            "an observation needs at least one of systolic and diastolic, heart_rate, spo2, moaas, cadss or note",
+            "an observation needs at least one of systolic and diastolic, heart_rate, spo2, moaas, cadss, note or \
+             symptoms",
         )
         .into());
     }
+    let raised = alerts::raised(&loaded, &checked, &symptoms);
     let new = measures
         .into_iter()
         .map(|measurement| NewObservation { session_id: id, observed_at: at, minutes_after_dose, measurement })
         .collect();
-    Ok(scope.record_observations(new).await?)
+    Ok(scope.record_observations_with_alerts(id, new, raised).await?)
 }
 
 /// A dose to give, as the request carries it.
@@ -315,7 +327,7 @@ pub async fn pre_checks(
             moaas: None,
             cadss: None,
         };
-        observe(scope, id, ObservationInput { record, note: None }).await?;
+        observe(scope, id, ObservationInput { record, note: None, symptoms: Vec::new() }).await?;
     }
     let document = json!({"answers": parsed, "report": report, "recorded_at": now_text});
     scope.set_session_pre_checks(id, &document).await?;

@@ -1,0 +1,129 @@
+//! Session alerts inside a [`ClinicScope`]: written with the observation that raised them, listed on the session
+//! and (while open) on the dashboard, and acknowledged by a staff member, each step audited.
+
+use crate::clock::{from_micros, to_micros, truncate_to_micros};
+use crate::db::args;
+use crate::domain::{
+    AuditAction, NewObservation, NewSessionAlert, Observation, SessionAlert, SessionAlertId, SessionId,
+};
+use crate::error::{StoreError, StoreResult};
+use crate::rows::session_alert::{SESSION_ALERT_COLUMNS, SessionAlertRow};
+use crate::scope::{ClinicScope, Scoped};
+
+impl ClinicScope {
+    /// Records the measures of one moment and the alerts they raise in one transaction, so that an observation is
+    /// never stored without its alerts.
+    pub async fn record_observations_with_alerts(
+        &self,
+        session: SessionId,
+        new: Vec<NewObservation>,
+        alerts: Vec<NewSessionAlert>,
+    ) -> StoreResult<(Vec<Observation>, Vec<SessionAlert>)> {
+        if new.iter().any(|o| o.session_id != session) {
+            return Err(StoreError::invalid("session_id", "every observation must belong to the session"));
+        }
+        let (mut tx, now) = self.begin().await?;
+        let patient = self.session_patient(&mut tx, session).await?;
+        let mut observations = Vec::with_capacity(new.len());
+        for n in new {
+            observations.push(self.insert_observation(&mut tx, now, n).await?);
+        }
+        let created = from_micros("session_alerts", now)?;
+        let mut stored = Vec::with_capacity(alerts.len());
+        for a in alerts {
+            let alert = SessionAlert {
+                id: SessionAlertId::new(created),
+                session_id: session,
+                patient_id: crate::rows::parse_id("session_alerts", &patient, crate::domain::PatientId)?,
+                code: a.code,
+                level: a.level,
+                message: a.message,
+                rule: a.rule,
+                at: truncate_to_micros(a.at),
+                acknowledged_by: None,
+                acknowledged_at: None,
+            };
+            tx.execute(
+                "INSERT INTO session_alerts (id, clinic_id, patient_id, session_id, code, level, message, rule, at, \
+                 created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                &args![
+                    alert.id.to_text(),
+                    self.clinic(),
+                    patient.clone(),
+                    session.to_text(),
+                    alert.code.clone(),
+                    alert.level.clone(),
+                    alert.message.clone(),
+                    alert.rule.clone(),
+                    to_micros(alert.at),
+                    now,
+                ],
+            )
+            .await?;
+            self.audit(&mut tx, now, AuditAction::Create, "session_alert", alert.id.to_text()).await?;
+            stored.push(alert);
+        }
+        tx.commit().await?;
+        Ok((observations, stored))
+    }
+
+    /// A session's alerts, acknowledged or not, in the order they were raised.
+    pub async fn session_alerts(&self, session: SessionId) -> StoreResult<Vec<SessionAlert>> {
+        let (mut tx, now) = self.begin().await?;
+        self.require(&mut tx, Scoped::Session, session.to_text()).await?;
+        let rows: Vec<SessionAlertRow> = tx
+            .fetch_all(
+                &format!(
+                    "SELECT {SESSION_ALERT_COLUMNS} FROM session_alerts WHERE clinic_id = $1 AND session_id = $2 \
+                     ORDER BY at, id"
+                ),
+                &args![self.clinic(), session.to_text()],
+            )
+            .await?;
+        self.audit(&mut tx, now, AuditAction::List, "session_alert", format!("session:{session}")).await?;
+        tx.commit().await?;
+        rows.into_iter().map(SessionAlertRow::into_domain).collect()
+    }
+
+    /// The clinic's alerts no one has acknowledged yet, newest first, for the dashboard.
+    pub async fn open_session_alerts(&self) -> StoreResult<Vec<SessionAlert>> {
+        let (mut tx, now) = self.begin().await?;
+        let rows: Vec<SessionAlertRow> = tx
+            .fetch_all(
+                &format!(
+                    "SELECT {SESSION_ALERT_COLUMNS} FROM session_alerts WHERE clinic_id = $1 \
+                     AND acknowledged_at IS NULL ORDER BY at DESC, id"
+                ),
+                &args![self.clinic()],
+            )
+            .await?;
+        self.audit(&mut tx, now, AuditAction::List, "session_alert", "open".to_owned()).await?;
+        tx.commit().await?;
+        rows.into_iter().map(SessionAlertRow::into_domain).collect()
+    }
+
+    /// Acknowledges an alert of a session of this clinic as the acting staff member, now. Acknowledging an alert
+    /// twice keeps the first acknowledgement (who and when) and answers it again.
+    pub async fn acknowledge_session_alert(&self, session: SessionId, id: SessionAlertId) -> StoreResult<SessionAlert> {
+        let (mut tx, now) = self.begin().await?;
+        tx.execute(
+            "UPDATE session_alerts SET acknowledged_by = $1, acknowledged_at = $2 \
+             WHERE id = $3 AND session_id = $4 AND clinic_id = $5 AND acknowledged_at IS NULL",
+            &args![self.actor_text(), now, id.to_text(), session.to_text(), self.clinic()],
+        )
+        .await?;
+        let row: Option<SessionAlertRow> = tx
+            .fetch_optional(
+                &format!(
+                    "SELECT {SESSION_ALERT_COLUMNS} FROM session_alerts WHERE id = $1 AND session_id = $2 \
+                     AND clinic_id = $3"
+                ),
+                &args![id.to_text(), session.to_text(), self.clinic()],
+            )
+            .await?;
+        let row = row.ok_or(StoreError::NotFound { entity: "session alert" })?;
+        self.audit(&mut tx, now, AuditAction::Update, "session_alert", id.to_text()).await?;
+        tx.commit().await?;
+        row.into_domain()
+    }
+}
