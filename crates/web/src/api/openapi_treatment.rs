@@ -98,7 +98,9 @@ pub fn paths(staff: Responses, error: ErrorResponse) -> Map<String, Value> {
     p.insert("/api/v1/sessions/{id}".into(), json!({
         "get": with_id(op("getSession", "A session with doses, observations, events, overrides and its live monitoring status",
             "`monitoring`: minutes since the dose, every check with its due time and status, and `next_due` (the 40-minute \
-             blood pressure after esketamine); `discharge_now`: whether discharge would be allowed now and what is unmet.",
+             blood pressure after esketamine, SpO2 at every check, blood-pressure rechecks after an alert); `discharge_now`: \
+             whether discharge would be allowed now and what is unmet; `alerts`: every alert its observations raised \
+             (`code`, `level`, `message`, `rule`, `at`, `id`, and `acknowledged_by`/`acknowledged_at` once acknowledged).",
             None, with(ok("200", "The session", "Session"), json!({"404": not_found("session")})))),
     }));
     let charting = |id: &str, summary: &str, description: &str, schema: &str, conflict: Option<&str>| -> Value {
@@ -126,10 +128,23 @@ pub fn paths(staff: Responses, error: ErrorResponse) -> Map<String, Value> {
     p.insert(
         "/api/v1/sessions/{id}/observations".into(),
         json!({"post": charting("recordObservation",
-        "Record the measures of one moment (any of them; at least one)",
-        "`at` defaults to now and may not be in the future. Answers the monitoring status after it.",
+        "Record the measures of one moment (any of them; at least one) and check them",
+        "`at` defaults to now and may not be in the future. `symptoms` charts symptoms of a hypertensive crisis or \
+         encephalopathy (CrisisSymptom codes): any one is an `emergency` alert. Answers the `alerts` the observation \
+         raised (`spo2_low`, `unresponsive`, `hypertensive_crisis_range`, `hypertensive_crisis_symptoms`, \
+         `bp_above_gate`, `dissociation`; each `{code, level: warning|urgent|emergency, message, rule, at, id}`) and \
+         the monitoring status after it, with any blood-pressure recheck the alert asks for.",
         "ObservationRequest", Some("The session is completed (`not_applicable`)"))}),
     );
+    p.insert("/api/v1/sessions/{id}/alerts/{alert_id}/acknowledge".into(), json!({"post": {
+        "operationId": "acknowledgeSessionAlert", "summary": "Acknowledge an alert of the session",
+        "description": "Any clinic staff role. Records who acknowledged the alert and when (audited); the alert stays \
+            listed on the session and leaves the dashboard. A second acknowledgement keeps the first.",
+        "security": [{"bearerAuth": []}],
+        "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}},
+            {"name": "alert_id", "in": "path", "required": true, "schema": {"type": "string"}}],
+        "responses": with(ok("200", "The alert, acknowledged", "SessionAlert"), json!({"404": not_found("session alert")}))
+    }}));
     p.insert("/api/v1/sessions/{id}/dose".into(), json!({"post": charting("recordDose",
         "Record the dose behind the blood-pressure gate",
         "Esketamine: 56 or 84 mg (28 mg where the clinic allows it) with the lot; the devices and their 5-minute spacing \
@@ -214,6 +229,7 @@ fn object(required: &[&str], properties: Value) -> Value {
 /// The treatment schemas, by name.
 pub fn schemas() -> Map<String, Value> {
     let modalities: Vec<&str> = Modality::ALL.iter().map(|m| m.code()).collect();
+    let symptoms: Vec<&str> = ketapath_clinical::protocols::CrisisSymptom::ALL.iter().map(|s| s.code()).collect();
     let at = json!({"type": ["string", "null"], "format": "date-time", "description": "RFC 3339; default now; not in the future"});
     let reason = json!({"type": ["string", "null"], "description": "Prescribers only: the reason to pass a gate"});
     let mut s = Map::new();
@@ -289,7 +305,21 @@ pub fn schemas() -> Map<String, Value> {
         "id": {"type": "string"}, "patient_id": {"type": "string"}, "course_id": {"type": "string"}, "number": {"type": "integer"},
         "status": {"type": "string"}, "modality": {"type": "string"}, "doses": {"type": "array"}, "observations": {"type": "array"},
         "adverse_events": {"type": "array"}, "overrides": {"type": "array"}, "pre_checks": {"type": ["object", "null"]},
-        "monitoring": {"type": ["object", "null"]}, "discharge_now": {"type": ["object", "null"]}})));
+        "monitoring": {"type": ["object", "null"]}, "discharge_now": {"type": ["object", "null"]},
+        "alerts": {"type": "array", "items": {"$ref": "#/components/schemas/SessionAlert"}}})));
+    s.insert(
+        "SessionAlert".into(),
+        object(
+            &["id", "code", "level", "message", "rule", "at"],
+            json!({
+        "id": {"type": "string"}, "code": {"type": "string"},
+        "level": {"type": "string", "enum": ["warning", "urgent", "emergency"]}, "message": {"type": "string"},
+        "rule": {"type": "string", "description": "The rule that raised it, as id@version"},
+        "at": {"type": "string", "format": "date-time"},
+        "acknowledged_by": {"type": ["string", "null"]},
+        "acknowledged_at": {"type": ["string", "null"], "format": "date-time"}}),
+        ),
+    );
     s.insert("PreCheckRequest".into(), json!({"type": "object", "additionalProperties": false, "properties": {
         "dose_at": at, "last_food_at": at, "last_liquid_at": at, "nasal_medication": {"type": "object"},
         "transport_home_arranged": {"type": ["boolean", "null"]},
@@ -300,7 +330,8 @@ pub fn schemas() -> Map<String, Value> {
         "at": at, "systolic": {"type": ["integer", "null"]}, "diastolic": {"type": ["integer", "null"]},
         "heart_rate": {"type": ["integer", "null"]}, "spo2": {"type": ["integer", "null"], "minimum": 0, "maximum": 100},
         "moaas": {"type": ["integer", "null"], "minimum": 0, "maximum": 5}, "cadss": {"type": ["integer", "null"], "minimum": 0, "maximum": 92},
-        "note": {"type": ["string", "null"]}}}));
+        "note": {"type": ["string", "null"]},
+        "symptoms": {"type": "array", "items": {"type": "string", "enum": symptoms}}}}));
     s.insert("DoseRequest".into(), json!({"type": "object", "additionalProperties": false, "properties": {
         "at": at, "dose_mg": {"type": ["number", "null"]}, "lot": {"type": ["string", "null"]},
         "weight_kg": {"type": ["number", "null"]}, "mg_per_kg": {"type": ["number", "null"]}, "override_reason": reason}}));

@@ -115,6 +115,8 @@ const MATRIX: &[Row] = &[
     row("GET", "/api/v1/sessions/{id}", Access::ClinicRecord, 200, None),
     row("POST", "/api/v1/sessions/{id}/pre-checks", Access::ClinicRecord, 201, Some(PRE_CHECKS)),
     row("POST", "/api/v1/sessions/{id}/observations", Access::ClinicRecord, 201, Some(OBSERVATION)),
+    // Acknowledging again keeps the first acknowledgement and answers 200, so every role can repeat it.
+    row("POST", "/api/v1/sessions/{id}/alerts/{alert_id}/acknowledge", Access::ClinicRecord, 200, None),
     // On the IV session, whose blood pressure is within the gate: every dose passes.
     row("POST", "/api/v1/sessions/{id}/dose", Access::ClinicRecord, 201, Some(IV_DOSE)),
     row("POST", "/api/v1/sessions/{id}/adverse-events", Access::ClinicRecord, 201, Some(ADVERSE_EVENT)),
@@ -304,6 +306,8 @@ pub(crate) struct Records {
     pub(crate) iv_session: String,
     /// The token of an open PHQ-9 self-report link (what `/r/{token}` names).
     link: String,
+    /// An alert of the esketamine session (an SpO2 of 88 %), for the acknowledge route.
+    alert: String,
 }
 
 async fn token(store: &Store, email: &str, role: Role, clinic: Option<&str>, expired: bool) -> String {
@@ -451,7 +455,8 @@ impl World {
             .replace("{id}", id)
             .replace("{instrument}", "phq9")
             .replace("{file}", "app.css")
-            .replace("{token}", &records.link);
+            .replace("{token}", &records.link)
+            .replace("{alert_id}", &records.alert);
         match path.as_str() {
             "/fhir/r4/Location" => "/fhir/r4/Location?near=40.7|-74.0|50|km".to_owned(),
             "/fhir/r4/HealthcareService" => format!("/fhir/r4/HealthcareService?location=Location/{clinic}"),
@@ -481,6 +486,8 @@ impl Records {
         let session = session["id"].as_str().unwrap().to_owned();
         call("POST", format!("/api/v1/sessions/{session}/pre-checks"), PRE_CHECKS, 201).await;
         call("POST", format!("/api/v1/sessions/{session}/dose"), r#"{"dose_mg": 56, "lot": "AB123"}"#, 201).await;
+        let low = call("POST", format!("/api/v1/sessions/{session}/observations"), r#"{"spo2": 88}"#, 201).await;
+        let alert = low["alerts"][0]["id"].as_str().unwrap().to_owned();
         let iv =
             call("POST", format!("/api/v1/patients/{patient}/sessions"), r#"{"modality": "iv_ketamine"}"#, 201).await;
         let iv_session = iv["id"].as_str().unwrap().to_owned();
@@ -488,7 +495,7 @@ impl Records {
         call("POST", format!("/api/v1/sessions/{iv_session}/observations"), bp, 201).await;
         let link = call("POST", format!("/api/v1/patients/{patient}/self-report-links"), LINK, 201).await;
         let link = link["url"].as_str().unwrap().trim_start_matches("/r/").to_owned();
-        Records { course: course["id"].as_str().unwrap().to_owned(), session, iv_session, link }
+        Records { course: course["id"].as_str().unwrap().to_owned(), session, iv_session, link, alert }
     }
 }
 

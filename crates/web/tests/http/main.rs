@@ -27,6 +27,7 @@ mod referral;
 mod research;
 mod screenings;
 mod self_report;
+mod session_alerts;
 mod session_workflow;
 mod socket;
 mod support;

@@ -20,7 +20,7 @@ use crate::portal_support::*;
 
 /// Moves the portal's clock to `minutes` after 09:00 UTC on the test day, ten minutes at a time with the session
 /// page reloaded at each step, as its one-minute refresh does (a session unused for 15 minutes ends).
-async fn at(p: &Portal, b: &mut Browser, page: &str, minutes: i64) {
+pub(crate) async fn at(p: &Portal, b: &mut Browser, page: &str, minutes: i64) {
     let target = datetime!(2026-11-27 09:00 UTC) + Duration::minutes(minutes);
     while p.store.now() < target {
         p.clock.set((p.store.now() + Duration::minutes(10)).min(target));

@@ -276,7 +276,9 @@ async fn workflow(backend: Backend) {
     let obs = json!({"systolic": 150, "diastolic": 95, "heart_rate": 84, "spo2": 97, "moaas": 4, "cadss": 12});
     let reply = f.ok(Method::POST, &url("/observations"), &nurse, Some(obs), StatusCode::CREATED).await;
     assert_eq!(reply["minutes_after_dose"], 40);
-    assert_eq!(reply["monitoring"]["next_due"]["what"], "pre_discharge_vitals", "{reply}");
+    // 150/95 after the dose is above the gate: a warning, and a blood-pressure recheck is the next item.
+    assert_eq!(reply["alerts"][0]["code"], "bp_above_gate", "{reply}");
+    assert_eq!(reply["monitoring"]["next_due"]["what"], "blood_pressure_recheck", "{reply}");
 
     let event = json!({"kind": "dissociation", "severity": "mild", "description": "felt detached, resolving"});
     f.ok(Method::POST, &url("/adverse-events"), &nurse, Some(event), StatusCode::CREATED).await;
