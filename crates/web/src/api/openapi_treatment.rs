@@ -143,7 +143,10 @@ pub fn paths(staff: Responses, error: ErrorResponse) -> Map<String, Value> {
         "security": [{"bearerAuth": []}],
         "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}},
             {"name": "alert_id", "in": "path", "required": true, "schema": {"type": "string"}}],
-        "responses": with(ok("200", "The alert, acknowledged", "SessionAlert"), json!({"404": not_found("session alert")}))
+        "requestBody": {"required": true, "content": {"application/json": {"schema":
+            {"type": "object", "additionalProperties": false, "properties": {}, "description": "An empty object"}}}},
+        "responses": with(ok("200", "The alert, acknowledged", "SessionAlert"),
+            json!({"400": bad.clone(), "404": not_found("session alert")}))
     }}));
     p.insert("/api/v1/sessions/{id}/dose".into(), json!({"post": charting("recordDose",
         "Record the dose behind the blood-pressure gate",

@@ -184,11 +184,18 @@ pub async fn observe(
     })))
 }
 
+/// The body of `POST /api/v1/sessions/{id}/alerts/{alert_id}/acknowledge`: an empty object, so that the action is
+/// a JSON request like every other write (and a form post from another site cannot pass as one).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AcknowledgeBody {}
+
 /// `POST /api/v1/sessions/{id}/alerts/{alert_id}/acknowledge`: 200 with the alert, now acknowledged by the caller
 /// (a second call keeps the first acknowledgement). Any clinic staff role, as for the other session writes.
 pub async fn acknowledge_alert(
     staff: ClinicStaff,
     ApiPath((id, alert_id)): ApiPath<(String, String)>,
+    ApiJson(AcknowledgeBody {}): ApiJson<AcknowledgeBody>,
 ) -> Result<Response, ApiError> {
     let id = session_id(&id)?;
     let alert_id = SessionAlertId::parse("alert_id", &alert_id).map_err(|_| ApiError::NotFound)?;

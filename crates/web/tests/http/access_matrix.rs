@@ -116,7 +116,7 @@ const MATRIX: &[Row] = &[
     row("POST", "/api/v1/sessions/{id}/pre-checks", Access::ClinicRecord, 201, Some(PRE_CHECKS)),
     row("POST", "/api/v1/sessions/{id}/observations", Access::ClinicRecord, 201, Some(OBSERVATION)),
     // Acknowledging again keeps the first acknowledgement and answers 200, so every role can repeat it.
-    row("POST", "/api/v1/sessions/{id}/alerts/{alert_id}/acknowledge", Access::ClinicRecord, 200, None),
+    row("POST", "/api/v1/sessions/{id}/alerts/{alert_id}/acknowledge", Access::ClinicRecord, 200, Some("{}")),
     // On the IV session, whose blood pressure is within the gate: every dose passes.
     row("POST", "/api/v1/sessions/{id}/dose", Access::ClinicRecord, 201, Some(IV_DOSE)),
     row("POST", "/api/v1/sessions/{id}/adverse-events", Access::ClinicRecord, 201, Some(ADVERSE_EVENT)),
@@ -307,7 +307,7 @@ pub(crate) struct Records {
     /// The token of an open PHQ-9 self-report link (what `/r/{token}` names).
     link: String,
     /// An alert of the esketamine session (an SpO2 of 88 %), for the acknowledge route.
-    alert: String,
+    pub(crate) alert: String,
 }
 
 async fn token(store: &Store, email: &str, role: Role, clinic: Option<&str>, expired: bool) -> String {

@@ -62,6 +62,7 @@ fn valid_body(path: &str) -> (Value, Option<u16>) {
         "/api/v1/sessions/{id}/rems-form/submit" => {
             return (json!({"form": {"hcp": {"phone": "212-555-0100"}}}), Some(422));
         }
+        "/api/v1/sessions/{id}/alerts/{alert_id}/acknowledge" => json!({}),
         "/api/v1/patients/{id}/research-consent" => json!({"status": "withdrawn", "date": "2026-11-01"}),
         "/api/v1/clinic/outcome-publication" => json!({"publish": true}),
         "/api/v1/clinic/protocol-settings" => {
@@ -79,12 +80,13 @@ fn valid_body(path: &str) -> (Value, Option<u16>) {
 
 /// Routes whose valid body has no string the schema declares (numbers, an empty schedule, the REMS form whose
 /// sections the schema leaves as a free object): the valid body is still sent and must be accepted.
-const NO_STRING_FIELD: [&str; 5] = [
+const NO_STRING_FIELD: [&str; 6] = [
     "/api/v1/clinic/outcome-publication",
     "/api/v1/instruments/{instrument}/score",
     "/api/v1/courses/{id}/schedule",
     "/api/v1/clinic/protocol-settings",
     "/api/v1/sessions/{id}/rems-form/submit",
+    "/api/v1/sessions/{id}/alerts/{alert_id}/acknowledge",
 ];
 
 /// The prescriber-only routes; every other route is called by a nurse.
@@ -163,7 +165,7 @@ async fn injection_campaign(world: World) {
         } else {
             &world.own_patient
         };
-        let uri = path.replace("{id}", id).replace("{instrument}", "phq9");
+        let uri = path.replace("{id}", id).replace("{instrument}", "phq9").replace("{alert_id}", &world.own.alert);
         let post = |body: &Value| {
             Request::builder()
                 .method(method.clone())

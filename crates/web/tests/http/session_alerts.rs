@@ -149,13 +149,19 @@ async fn alerts_in_the_chair(mut p: Portal) {
     let rest: Vec<String> =
         alerts.iter().filter(|a| a["code"] != "spo2_low").map(|a| a["id"].as_str().unwrap().to_owned()).collect();
     let foreign =
-        call(&mut other, Method::POST, &format!("{api}/alerts/{}/acknowledge", rest[0]), &other_csrf, None).await;
+        call(&mut other, Method::POST, &format!("{api}/alerts/{}/acknowledge", rest[0]), &other_csrf, Some(json!({})))
+            .await;
     assert_eq!(foreign.status, StatusCode::NOT_FOUND);
     let foreign = other.post(&format!("{session}/alerts/{}/acknowledge", rest[0]), &[("csrf", &other_csrf)]).await;
     assert_eq!(foreign.status, StatusCode::NOT_FOUND);
-    let unknown =
-        call(&mut nurse, Method::POST, &format!("{api}/alerts/{}/acknowledge", uuid::Uuid::now_v7()), &csrf, None)
-            .await;
+    let unknown = call(
+        &mut nurse,
+        Method::POST,
+        &format!("{api}/alerts/{}/acknowledge", uuid::Uuid::now_v7()),
+        &csrf,
+        Some(json!({})),
+    )
+    .await;
     assert_eq!(unknown.status, StatusCode::NOT_FOUND);
 
     // The prescriber acknowledges the rest through the API, a minute later; the dashboard section goes away.
@@ -164,12 +170,14 @@ async fn alerts_in_the_chair(mut p: Portal) {
     rx.sign_in("rx@a.example", PASSWORD, "").await;
     let rx_csrf = rx.csrf().await;
     for id in &rest {
-        let reply = call(&mut rx, Method::POST, &format!("{api}/alerts/{id}/acknowledge"), &rx_csrf, None).await;
+        let reply =
+            call(&mut rx, Method::POST, &format!("{api}/alerts/{id}/acknowledge"), &rx_csrf, Some(json!({}))).await;
         assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
         assert_eq!(reply.json()["acknowledged_by"], json!(rx_id.to_string()));
         assert_eq!(reply.json()["acknowledged_at"], "2026-11-27T09:46:00Z");
     }
-    let again = call(&mut rx, Method::POST, &format!("{api}/alerts/{spo2}/acknowledge"), &rx_csrf, None).await;
+    let again =
+        call(&mut rx, Method::POST, &format!("{api}/alerts/{spo2}/acknowledge"), &rx_csrf, Some(json!({}))).await;
     assert_eq!(again.status, StatusCode::OK);
     assert_eq!(again.json()["acknowledged_by"], json!(nurse_id.to_string()), "the first acknowledgement stays");
     assert_eq!(again.json()["acknowledged_at"], "2026-11-27T09:45:00Z");
