@@ -133,10 +133,13 @@ pub(crate) fn check(settings: &AlertSettings) -> Result<(), InvalidInput> {
 mod tests {
     use super::*;
 
+    /// A change to the defaults and the field its refusal must name.
+    type Case = (fn(&mut AlertSettings), &'static str);
+
     #[test]
     fn defaults_pass_and_each_floor_is_refused_by_name() {
         assert!(check(&AlertSettings::default()).is_ok());
-        let cases: [(fn(&mut AlertSettings), &str); 7] = [
+        let cases: [Case; 7] = [
             (|a| a.spo2_below = 89, "alerts.spo2_below"),
             (|a| a.unresponsive_moaas_at_or_below = 0, "alerts.unresponsive_moaas_at_or_below"),
             (|a| a.crisis_systolic = 181, "alerts.crisis_systolic"),

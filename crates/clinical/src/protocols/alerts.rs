@@ -211,7 +211,7 @@ pub fn alerts_for(observation: &Observation, symptoms: &[CrisisSymptom], context
         );
         alerts.push(alert(AlertCode::Dissociation, AlertLevel::Warning, message, &DISSOCIATION_RULE, at));
     }
-    alerts.sort_by(|x, y| y.level.cmp(&x.level));
+    alerts.sort_by_key(|a| std::cmp::Reverse(a.level));
     alerts
 }
 
