@@ -109,11 +109,6 @@ impl AlertSettings {
             u32::from(self.dissociation_cadss_above),
         ]
     }
-
-    /// The floor of a setting in words, for the settings page; `None` for a name that is not an alert setting.
-    pub fn floor_of(name: &str) -> Option<&'static str> {
-        LIMITS.iter().find(|l| l.name == name).map(|l| l.floor)
-    }
 }
 
 /// Refuses a value that crosses its floor (or leaves the range that makes sense), naming the field.
