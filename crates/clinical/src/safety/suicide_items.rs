@@ -143,6 +143,14 @@ pub fn suicide_item(items: &Items, levels: &SuicideItemLevels) -> Option<Suicide
     Some(SuicideItem { instrument, item, score, level: cutoffs.level(score) })
 }
 
+/// The suicide item of stored item scores at the default levels (the portal's assessment list); `None` when the
+/// instrument has no suicide item or the scores do not check against it.
+pub fn stored_suicide_item(instrument: Instrument, values: &[u8]) -> Option<SuicideItem> {
+    let values: Vec<i64> = values.iter().map(|v| i64::from(*v)).collect();
+    let items = Items::from_values(instrument, &values).ok()?;
+    suicide_item(&items, &SuicideItemLevels::DEFAULT)
+}
+
 /// The crisis block for checked items at the default levels, when their suicide item is positive; `None` otherwise.
 pub fn suicide_item_crisis(items: &Items) -> Option<Crisis> {
     suicide_item_crisis_with(items, &SuicideItemLevels::DEFAULT)
