@@ -186,10 +186,9 @@ fn score_json_carries_a_crisis_block_for_every_positive_suicide_item() {
 
 #[test]
 fn score_text_puts_crisis_help_first_for_madrs_and_qids() {
-    for (instrument, name, items) in [
-        ("madrs", "MADRS", "[0,0,0,0,0,0,0,0,0,6]"),
-        ("qids_sr16", "QIDS-SR16", "[0,0,0,0,0,0,0,0,0,0,0,3,0,0,0,0]"),
-    ] {
+    for (instrument, name, items) in
+        [("madrs", "MADRS", "[0,0,0,0,0,0,0,0,0,6]"), ("qids_sr16", "QIDS-SR16", "[0,0,0,0,0,0,0,0,0,0,0,3,0,0,0,0]")]
+    {
         let output = run(&["score", instrument, "-"], Some(&format!(r#"{{"items": {items}}}"#)));
         let text = stdout(&output);
         assert!(text.starts_with("!!! GET HELP NOW !!!"), "{instrument}: {text}");

@@ -158,7 +158,7 @@ impl ScreeningInput {
     /// triage answers call for, read leniently ([`triage_pre_read`]), so that crisis help never depends on every
     /// other field being right. The CLI and the API answer with both.
     pub fn parse_or_triage(raw: &Value) -> Result<Self, InvalidScreening> {
-        Self::parse(raw).map_err(|error| InvalidScreening { error, crisis: triage_pre_read(raw) })
+        Self::parse(raw).map_err(|error| InvalidScreening { error, crisis: triage_pre_read(raw).map(Box::new) })
     }
 }
 
@@ -167,7 +167,8 @@ impl ScreeningInput {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InvalidScreening {
     pub error: InvalidInput,
-    pub crisis: Option<Crisis>,
+    /// Boxed: a crisis block is large, and the error path should stay cheap to pass around.
+    pub crisis: Option<Box<Crisis>>,
 }
 
 impl From<InvalidScreening> for InvalidInput {

@@ -84,11 +84,8 @@ impl MadrsConfig {
     /// A threshold of 1 or 2: zero would flag every administration, and above the default the flag would be less
     /// sensitive than the crisis levels, so both are refused.
     pub fn new(item10_threshold: u8) -> Result<Self, InvalidInput> {
-        let item10_threshold = super::checked_threshold(
-            "madrs.item10_threshold",
-            item10_threshold,
-            1..=Self::DEFAULT_ITEM10_THRESHOLD,
-        )?;
+        let item10_threshold =
+            super::checked_threshold("madrs.item10_threshold", item10_threshold, 1..=Self::DEFAULT_ITEM10_THRESHOLD)?;
         Ok(Self { item10_threshold })
     }
 

@@ -65,3 +65,31 @@ pub fn self_report_alert_with(items: &Items, acting_on_thoughts: bool) -> Option
         clinic_message,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn items(instrument: Instrument, item: usize, score: i64) -> Items {
+        let mut values = vec![0_i64; instrument.spec().items.len()];
+        values[item - 1] = score;
+        Items::from_values(instrument, &values).unwrap()
+    }
+
+    #[test]
+    fn alerts_use_the_suicide_item_levels_of_every_instrument() {
+        assert_eq!(self_report_alert(&items(Instrument::Phq9, 9, 0)), None);
+        let phq9 = self_report_alert(&items(Instrument::Phq9, 9, 1)).unwrap();
+        assert_eq!((phq9.level, phq9.item9), (CrisisLevel::Urgent, 1));
+        let own = triage(1, false);
+        assert_eq!((&phq9.crisis.message, &phq9.crisis.resources), (&own.message, &own.resources), "the self-check's");
+        let acting = self_report_alert_with(&items(Instrument::Phq9, 9, 0), true).unwrap();
+        assert_eq!(acting.level, CrisisLevel::Emergency);
+        let madrs = self_report_alert(&items(Instrument::Madrs, 10, 6)).unwrap();
+        assert_eq!(madrs.level, CrisisLevel::Emergency);
+        assert!(madrs.clinic_message.contains("MADRS item 10 = 6"), "{}", madrs.clinic_message);
+        assert_eq!(self_report_alert(&items(Instrument::Madrs, 10, 1)), None);
+        assert_eq!(self_report_alert(&items(Instrument::QidsSr16, 12, 2)).unwrap().level, CrisisLevel::Urgent);
+        assert_eq!(self_report_alert(&items(Instrument::Gad7, 7, 3)), None);
+    }
+}

@@ -18,5 +18,11 @@ use crate::rule::Rule;
 
 /// The rules of this module.
 pub fn rules() -> Vec<&'static Rule> {
-    vec![&conditions::CONTRAINDICATION_RULE, &conditions::CAUTION_RULE, &crisis::TRIAGE_RULE, &crisis::RESOURCES_RULE, &suicide_items::RULE]
+    vec![
+        &conditions::CONTRAINDICATION_RULE,
+        &conditions::CAUTION_RULE,
+        &crisis::TRIAGE_RULE,
+        &crisis::RESOURCES_RULE,
+        &suicide_items::RULE,
+    ]
 }

@@ -60,7 +60,10 @@ mod tests {
 
     #[test]
     fn acting_on_thoughts_is_an_emergency_even_without_item_9() {
-        assert_eq!(level(json!({"phq9": [1, 1, 1, 1, 1, 1, 1, 1], "acting_on_thoughts": true})), Some(CrisisLevel::Emergency));
+        assert_eq!(
+            level(json!({"phq9": [1, 1, 1, 1, 1, 1, 1, 1], "acting_on_thoughts": true})),
+            Some(CrisisLevel::Emergency)
+        );
         assert_eq!(level(json!({"acting_on_thoughts": "yes", "age": 150})), Some(CrisisLevel::Emergency));
         let emergency = triage_pre_read(&json!({"acting_on_thoughts": true})).unwrap();
         assert_eq!(emergency, triage(0, true), "the same block as a valid emergency");

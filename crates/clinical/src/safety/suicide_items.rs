@@ -243,9 +243,15 @@ mod tests {
         let d = SuicideItemLevels::DEFAULT;
         let stricter = Cutoffs { urgent: 1, emergency: Some(4) };
         let levels = SuicideItemLevels::new(d.phq9_item9, stricter, d.qids_item12).unwrap();
-        assert_eq!(suicide_item_crisis_with(&items(Instrument::Madrs, 10, 1), &levels).unwrap().level, CrisisLevel::Urgent);
+        assert_eq!(
+            suicide_item_crisis_with(&items(Instrument::Madrs, 10, 1), &levels).unwrap().level,
+            CrisisLevel::Urgent
+        );
         let looser = Cutoffs { urgent: 3, emergency: Some(5) };
-        assert_eq!(SuicideItemLevels::new(d.phq9_item9, looser, d.qids_item12).unwrap_err().field, "madrs_item10.urgent");
+        assert_eq!(
+            SuicideItemLevels::new(d.phq9_item9, looser, d.qids_item12).unwrap_err().field,
+            "madrs_item10.urgent"
+        );
         let no_emergency = Cutoffs { urgent: 1, emergency: None };
         assert_eq!(
             SuicideItemLevels::new(d.phq9_item9, d.madrs_item10, no_emergency).unwrap_err().field,

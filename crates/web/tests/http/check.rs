@@ -366,11 +366,7 @@ async fn a_page_sent_back_with_mistakes_keeps_crisis_help_first() {
     assert!(help < main.find("id=\"error-summary-heading\"").expect("error summary"), "help before the errors");
     assert!(main.contains("Please talk to someone today"));
     // After "yes", a mistake on a later page leads with 911.
-    let fields = [
-        phq9_answers("1"),
-        pairs(&[("acting", "yes"), ("age", "150"), ("step", "about")]),
-    ]
-    .concat();
+    let fields = [phq9_answers("1"), pairs(&[("acting", "yes"), ("age", "150"), ("step", "about")])].concat();
     let html = send(&default_app(), post_form(CHECK, &fields)).await.text();
     let main = main_of(&html);
     assert!(main.contains("id=\"age-error\""), "{main}");
@@ -386,7 +382,9 @@ async fn a_page_sent_back_with_mistakes_keeps_crisis_help_first() {
 async fn a_reading_in_the_crisis_range_says_what_to_do_today() {
     let (_, result) = walk("0", None, &[("systolic", "230"), ("diastolic", "130")]).await;
     let main = main_of(&result);
-    for words in ["measure your blood pressure again", "contact a clinician today", "Call 911 at once", "difficulty speaking"] {
+    for words in
+        ["measure your blood pressure again", "contact a clinician today", "Call 911 at once", "difficulty speaking"]
+    {
         assert!(main.contains(words), "{words:?} missing");
     }
     assert!(!main.contains("clinical.md"), "sources in plain words on a public page");
@@ -398,7 +396,9 @@ async fn the_anonymous_check_never_says_a_clinician_will_follow_up() {
         let (pages, result) = walk(item9, acting, &[]).await;
         for html in pages.iter().chain(std::iter::once(&result)) {
             let lower = main_of(html).to_lowercase();
-            for promise in ["will follow up", "should follow up", "will contact you", "will call you", "a clinician will"] {
+            for promise in
+                ["will follow up", "should follow up", "will contact you", "will call you", "a clinician will"]
+            {
                 assert!(!lower.contains(promise), "{promise:?} on a page for item 9 = {item9}");
             }
         }

@@ -123,7 +123,8 @@ async fn an_invalid_self_check_still_answers_with_crisis_help() {
     assert_eq!(error["field"], "phq9");
     let crisis = crisis.expect("crisis beside the error");
     assert_eq!(crisis["level"], "emergency");
-    let names: Vec<&str> = crisis["resources"].as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap()).collect();
+    let names: Vec<&str> =
+        crisis["resources"].as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap()).collect();
     assert_eq!(names, ["Emergency services (911)", "988 Suicide & Crisis Lifeline", "Crisis Text Line"]);
 
     // The block is the one a valid input with the same triage answers gets.

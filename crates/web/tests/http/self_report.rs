@@ -214,8 +214,10 @@ async fn journey(f: Fixture) {
     assert_eq!(f.links(&a, &patient).await.json()["links"][0]["status"], "pending");
     assert!(!main_of(&partial.text()).contains("crisis-first-heading"), "item 9 not answered: no crisis block");
     // An invalid submission whose item 9 can be read still shows the crisis help it calls for, before the messages.
-    let pairs: Vec<(String, String)> =
-        [("phq9_1", "1"), ("phq9_2", "2"), ("phq9_9", "3")].iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+    let pairs: Vec<(String, String)> = [("phq9_1", "1"), ("phq9_2", "2"), ("phq9_9", "3")]
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
     let mut request = post_form(&url, &pairs);
     request.headers_mut().insert("sec-fetch-site", "same-origin".parse().unwrap());
     let partial = send(&f.app, from_peer(request, [198, 51, 100, 4])).await;
