@@ -8,7 +8,7 @@ use ketapath_clinical::instruments::Score;
 use ketapath_clinical::safety::crisis::{Crisis, CrisisLevel};
 use ketapath_clinical::screen::Screening;
 use ketapath_clinical::trd::TrdStatus;
-use ketapath_clinical::{RULES_VERSION, Rule};
+use ketapath_clinical::{InvalidInput, RULES_VERSION, Rule};
 use ketapath_directory::search::SearchResponse;
 use serde::Serialize;
 
@@ -36,6 +36,37 @@ pub fn score_text(score: &Score, crisis: Option<&Crisis>) -> String {
     if let Some(copyright) = spec.copyright {
         let _ = writeln!(out, "  {copyright}");
     }
+    out
+}
+
+/// The document `ketapath screen --json` prints for invalid answers whose triage answers could be read:
+/// `{"error": {"code", "message", "field"}, "crisis": {...}}`, the error as the HTTP API writes it.
+#[derive(Debug, Serialize)]
+pub struct InvalidWithCrisis<'a> {
+    pub error: ErrorDetail<'a>,
+    pub crisis: &'a Crisis,
+}
+
+/// The error part of [`InvalidWithCrisis`]; `field` is `null` when no single field is at fault.
+#[derive(Debug, Serialize)]
+pub struct ErrorDetail<'a> {
+    pub code: &'static str,
+    pub message: &'a str,
+    pub field: Option<&'a str>,
+}
+
+impl<'a> InvalidWithCrisis<'a> {
+    pub fn new(error: &'a InvalidInput, crisis: &'a Crisis) -> Self {
+        let field = (!error.field.is_empty()).then_some(error.field.as_str());
+        Self { error: ErrorDetail { code: "invalid_input", message: &error.message, field }, crisis }
+    }
+}
+
+/// Crisis help on its own, as printed before an input error.
+pub fn crisis_help_text(crisis: &Crisis) -> String {
+    let mut out = String::new();
+    crisis_text(&mut out, crisis);
+    let _ = writeln!(out);
     out
 }
 

@@ -104,7 +104,96 @@ fn invalid_input_exits_2_naming_the_field() {
         let output = run(args, Some(input));
         assert_eq!(output.status.code(), Some(2), "{args:?} {input}: stdout {}", stdout(&output));
         assert!(stderr(&output).contains(needle), "{args:?} {input}: stderr {:?} lacks {needle:?}", stderr(&output));
-        assert!(stdout(&output).is_empty(), "nothing on stdout on failure");
+        // A self-check whose PHQ-9 item 9 can be read prints its crisis help first (below); nothing else does.
+        let triage_readable = args[0] == "screen" && input.contains("\"phq9\": [0,0,0,0,0,0,0,0,0]");
+        assert_eq!(stdout(&output).is_empty(), !triage_readable, "{args:?} {input}: stdout {}", stdout(&output));
+    }
+}
+
+#[test]
+fn invalid_screen_json_still_carries_the_crisis_block() {
+    // The issue's example: acting on thoughts, an impossible age, 8 PHQ-9 items and an unknown condition.
+    let input = r#"{"phq9": [3,3,3,3,3,3,3,3], "acting_on_thoughts": true, "age": 150, "conditions": ["nope"]}"#;
+    let output = run(&["screen", "-", "--json"], Some(input));
+    assert_eq!(output.status.code(), Some(2));
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("one JSON document");
+    assert_eq!(doc["error"]["code"], "invalid_input");
+    assert_eq!(doc["error"]["field"], "phq9");
+    assert_eq!(doc["crisis"]["level"], "emergency");
+    assert_eq!(doc["crisis"]["resources"][0]["name"], "Emergency services (911)");
+    assert!(doc["crisis"]["message"].as_str().unwrap().contains("988"));
+    assert_eq!(doc.as_object().unwrap().len(), 2, "exactly error and crisis");
+    assert!(stderr(&output).contains("phq9"), "the error is on stderr too");
+
+    // Item 9 readable, another field wrong: the urgent block beside the error naming that field.
+    let output = run(&["screen", "-", "--json"], Some(r#"{"phq9": [1,1,1,1,1,1,1,1,2], "age": 150}"#));
+    assert_eq!(output.status.code(), Some(2));
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!((doc["error"]["field"].as_str(), doc["crisis"]["level"].as_str()), (Some("age"), Some("urgent")));
+
+    // Item 9 itself unreadable: no crisis block, and the error names the field.
+    let output = run(&["screen", "-", "--json"], Some(r#"{"phq9": [1,1,1,1,1,1,1,1,9]}"#));
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stdout(&output).is_empty());
+    assert!(stderr(&output).contains("phq9[8]"));
+}
+
+#[test]
+fn invalid_screen_text_prints_crisis_help_before_the_error() {
+    let input = r#"{"phq9": [3,3,3,3,3,3,3,3], "acting_on_thoughts": true, "age": 150}"#;
+    let output = run(&["screen", "-"], Some(input));
+    assert_eq!(output.status.code(), Some(2));
+    let text = stdout(&output);
+    assert!(text.starts_with("!!! GET HELP NOW !!!"), "{text}");
+    assert!(text.find("911").unwrap() < text.find("988").unwrap(), "911 first at emergency: {text}");
+    assert!(stderr(&output).contains("invalid input: phq9"));
+}
+
+#[test]
+fn score_json_carries_a_crisis_block_for_every_positive_suicide_item() {
+    let cases: &[(&str, &str, Option<&str>)] = &[
+        ("phq9", "[0,0,0,0,0,0,0,0,0]", None),
+        ("phq9", "[0,0,0,0,0,0,0,0,1]", Some("urgent")),
+        ("madrs", "[0,0,0,0,0,0,0,0,0,1]", None),
+        ("madrs", "[0,0,0,0,0,0,0,0,0,2]", Some("urgent")),
+        ("madrs", "[0,0,0,0,0,0,0,0,0,4]", Some("urgent")),
+        ("madrs", "[0,0,0,0,0,0,0,0,0,5]", Some("emergency")),
+        ("madrs", "[0,0,0,0,0,0,0,0,0,6]", Some("emergency")),
+        ("qids_sr16", "[0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0]", None),
+        ("qids_sr16", "[0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0]", Some("urgent")),
+        ("qids_sr16", "[0,0,0,0,0,0,0,0,0,0,0,2,0,0,0,0]", Some("urgent")),
+        ("qids_sr16", "[0,0,0,0,0,0,0,0,0,0,0,3,0,0,0,0]", Some("emergency")),
+        ("gad7", "[3,3,3,3,3,3,3]", None),
+    ];
+    for (instrument, items, level) in cases {
+        let output = run(&["score", instrument, "-", "--json"], Some(&format!(r#"{{"items": {items}}}"#)));
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        let doc: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+        assert_eq!(doc["crisis"]["level"].as_str(), *level, "{instrument} {items}");
+        if level.is_some() {
+            assert!(doc["crisis"]["resources"].as_array().is_some_and(|r| r.len() == 3), "{instrument} {items}");
+            assert!(doc["total"].is_number(), "the score's fields stay at the top level");
+        }
+    }
+    // The PHQ-9's block is the self-check's own.
+    let score = run(&["score", "phq9", "-", "--json"], Some(r#"{"items": [0,0,0,0,0,0,0,0,2]}"#));
+    let check = run(&["screen", "-", "--json"], Some(r#"{"phq9": [0,0,0,0,0,0,0,0,2]}"#));
+    let score: serde_json::Value = serde_json::from_str(&stdout(&score)).unwrap();
+    let check: serde_json::Value = serde_json::from_str(&stdout(&check)).unwrap();
+    assert_eq!(score["crisis"]["message"], check["crisis"]["message"]);
+    assert_eq!(score["crisis"]["resources"], check["crisis"]["resources"]);
+}
+
+#[test]
+fn score_text_puts_crisis_help_first_for_madrs_and_qids() {
+    for (instrument, name, items) in
+        [("madrs", "MADRS", "[0,0,0,0,0,0,0,0,0,6]"), ("qids_sr16", "QIDS-SR16", "[0,0,0,0,0,0,0,0,0,0,0,3,0,0,0,0]")]
+    {
+        let output = run(&["score", instrument, "-"], Some(&format!(r#"{{"items": {items}}}"#)));
+        let text = stdout(&output);
+        assert!(text.starts_with("!!! GET HELP NOW !!!"), "{instrument}: {text}");
+        let score_line = text.find(&format!("\n{name}: ")).expect("score line");
+        assert!(text.find("911").unwrap() < score_line, "help before the score: {text}");
     }
 }
 

@@ -12,6 +12,7 @@ use crate::instruments::{Instrument, Items, phq9, score};
 use crate::rule::{Confidence, RULES_VERSION, Rule, RuleRef};
 use crate::safety::conditions::{self, Condition, ConditionKind};
 use crate::safety::crisis::{self, Crisis, CrisisLevel};
+use crate::safety::pre_read::triage_pre_read;
 use crate::trd::maudsley::{self, EpisodeDuration};
 use crate::trd::trial::reject_unknown_keys;
 use crate::trd::{DoseTable, TrdConfig, TrdStatus, Trial, TrialAssessment, assess_history, parse_trials};
@@ -25,6 +26,23 @@ pub static BP_CAUTION_RULE: Rule = Rule {
     confidence: Confidence::Confirmed,
     configurable: true,
 };
+
+pub static HYPERTENSIVE_CRISIS_RULE: Rule = Rule {
+    id: "screen.hypertensive_crisis",
+    version: 1,
+    summary: "A self-reported reading of 180 mmHg systolic or 120 mmHg diastolic or more (either number) becomes the \
+              caution hypertensive_crisis_range: measure again after a few minutes; if still that high, contact a \
+              clinician today; call 911 at once with chest or back pain, shortness of breath, numbness or weakness, a \
+              change in vision or difficulty speaking",
+    source: "clinical.md §8.2 (American Heart Association, Hypertensive Crisis: When You Should Call 911 for High \
+             Blood Pressure: 180/120 mm Hg or greater)",
+    confidence: Confidence::Confirmed,
+    configurable: false,
+};
+
+/// The reading from which either number is in the hypertensive-crisis range (American Heart Association, §8.2).
+pub const HYPERTENSIVE_CRISIS_SYSTOLIC: u16 = 180;
+pub const HYPERTENSIVE_CRISIS_DIASTOLIC: u16 = 120;
 
 pub static AGE_CAUTION_RULE: Rule = Rule {
     id: "screen.age_caution",
@@ -134,6 +152,28 @@ impl ScreeningInput {
             .map(|v| BloodPressure::parse(v).map_err(|e| e.within("blood_pressure")))
             .transpose()?;
         Ok(Self { phq9, acting_on_thoughts, age, episode_months, trials, conditions, blood_pressure })
+    }
+
+    /// As [`ScreeningInput::parse`]; when the input is invalid, the error comes with the crisis block that the
+    /// triage answers call for, read leniently ([`triage_pre_read`]), so that crisis help never depends on every
+    /// other field being right. The CLI and the API answer with both.
+    pub fn parse_or_triage(raw: &Value) -> Result<Self, InvalidScreening> {
+        Self::parse(raw).map_err(|error| InvalidScreening { error, crisis: triage_pre_read(raw).map(Box::new) })
+    }
+}
+
+/// An invalid self-check: the error naming the field, and the crisis block when PHQ-9 item 9 or
+/// `acting_on_thoughts` could be read (the same block a valid input with those answers gets).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvalidScreening {
+    pub error: InvalidInput,
+    /// Boxed: a crisis block is large, and the error path should stay cheap to pass around.
+    pub crisis: Option<Box<Crisis>>,
+}
+
+impl From<InvalidScreening> for InvalidInput {
+    fn from(invalid: InvalidScreening) -> Self {
+        invalid.error
     }
 }
 
@@ -266,6 +306,22 @@ pub fn screen(input: &ScreeningInput, config: &ScreenConfig) -> Screening {
         rules.push(condition.rule());
     }
     if let Some(bp) = input.blood_pressure {
+        rules.push(HYPERTENSIVE_CRISIS_RULE.reference());
+        if bp.systolic >= HYPERTENSIVE_CRISIS_SYSTOLIC || bp.diastolic >= HYPERTENSIVE_CRISIS_DIASTOLIC {
+            // First among the cautions: it is the one that may need action today.
+            cautions.insert(
+                0,
+                ConditionFinding::new(
+                    &conditions::HYPERTENSIVE_CRISIS_RANGE_CAUTION,
+                    Some(format!(
+                        "blood pressure {}/{} mmHg is at or above {HYPERTENSIVE_CRISIS_SYSTOLIC}/\
+                         {HYPERTENSIVE_CRISIS_DIASTOLIC}",
+                        bp.systolic, bp.diastolic
+                    )),
+                    HYPERTENSIVE_CRISIS_RULE.reference(),
+                ),
+            );
+        }
         rules.push(BP_CAUTION_RULE.reference());
         if config.bp_caution.applies(bp) {
             cautions.push(ConditionFinding::new(
@@ -355,28 +411,29 @@ pub fn screen(input: &ScreeningInput, config: &ScreenConfig) -> Screening {
 fn trd_sentence(status: TrdStatus, no_trials: bool, required: usize) -> String {
     match status {
         TrdStatus::MeetsDefinition => format!(
-            "Your answers describe at least {required} antidepressants taken at an adequate dose for long enough without \
-             enough improvement, which is how treatment-resistant depression is usually defined: ask a clinician \
-             whether ketamine or esketamine treatment is worth considering."
+            "Your answers describe at least {required} antidepressants taken in this episode of depression at an \
+             adequate dose for long enough without enough improvement, which is how treatment-resistant depression \
+             is usually defined: ask a clinician whether ketamine or esketamine treatment is worth considering."
         ),
         TrdStatus::Possible => "Some details of your past antidepressant treatments are missing or unclear (the drug, \
              dose, length or result): bring the names, doses and dates to a clinician so they can judge which trials \
              were adequate."
             .to_owned(),
         TrdStatus::NotMet if no_trials => {
-            "You did not list past antidepressant treatments: a clinician will ask about \
-             them, because ketamine and esketamine are usually considered after at least two antidepressants have not \
-             helped enough."
+            "You did not list antidepressants taken in this episode of depression: bring the names, doses and dates of \
+             any you have taken to a clinician, because ketamine and esketamine are usually considered after at least \
+             two antidepressants have not helped enough in the current episode."
                 .to_owned()
         }
         TrdStatus::NotMet => format!(
-            "Your answers do not show {required} antidepressants that were taken at an adequate dose for long enough \
-             without helping enough: ask a clinician which treatment options fit your history."
+            "Your answers do not show {required} antidepressants that were taken in this episode of depression at an \
+             adequate dose for long enough without helping enough: ask a clinician which treatment options fit your \
+             history."
         ),
     }
 }
 
 /// The rules of this module.
 pub fn rules() -> Vec<&'static Rule> {
-    vec![&BP_CAUTION_RULE, &AGE_CAUTION_RULE]
+    vec![&BP_CAUTION_RULE, &HYPERTENSIVE_CRISIS_RULE, &AGE_CAUTION_RULE]
 }

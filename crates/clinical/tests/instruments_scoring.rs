@@ -174,10 +174,9 @@ fn qids_item12_flag_at_its_threshold() {
     );
     assert!(default[0].message.contains("PHQ-9 item 9"));
 
-    let at_two = QidsConfig::new(2).unwrap();
-    assert!(qids::flags_with(&values, &at_two).is_empty(), "item 12 at 1, threshold 2");
-    values[11] = 2;
-    assert_eq!(qids::flags_with(&values, &at_two).len(), 1, "item 12 at 2, threshold 2");
+    // A higher threshold would be less sensitive than the crisis levels, so it is refused.
+    assert_eq!(QidsConfig::new(2).unwrap_err().field, "qids.item12_threshold");
+    assert_eq!(qids::flags_with(&values, &QidsConfig::new(1).unwrap()).len(), 1);
 
     // The scoring entry point uses the defaults.
     let mut raw = [0i64; 16];
@@ -188,9 +187,9 @@ fn qids_item12_flag_at_its_threshold() {
 #[test]
 fn madrs_item10_flag_at_its_threshold() {
     let mut values = [6u8; 10];
-    values[9] = 3;
-    assert!(madrs::flags(&values).is_empty(), "item 10 at 3 with the default threshold 4");
-    values[9] = 4;
+    values[9] = 1;
+    assert!(madrs::flags(&values).is_empty(), "item 10 at 1 with the default threshold 2");
+    values[9] = 2;
     let flags = madrs::flags(&values);
     assert_eq!((flags.len(), flags[0].code, flags[0].item), (1, "item10_high", Some(10)));
     assert_eq!(flags[0].rule.id, "madrs.item10_flag");
@@ -202,7 +201,8 @@ fn madrs_item10_flag_at_its_threshold() {
     assert_eq!(madrs::flags_with(&values, &at_one).len(), 1);
 
     assert_eq!(flag_codes(&scored(Instrument::Madrs, &[0, 0, 0, 0, 0, 0, 0, 0, 0, 4])), ["item10_high"]);
-    assert!(scored(Instrument::Madrs, &[6, 6, 6, 6, 6, 6, 6, 6, 6, 3]).flags.is_empty());
+    assert!(scored(Instrument::Madrs, &[6, 6, 6, 6, 6, 6, 6, 6, 6, 1]).flags.is_empty());
+    assert!(MadrsConfig::new(4).is_err(), "a threshold above the crisis levels' urgent cut-off is refused");
 }
 
 #[test]

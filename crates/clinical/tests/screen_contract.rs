@@ -1,6 +1,7 @@
 //! Tests of the self-check result: the DESIGN.md output shape and each default rule.
 
 use ketapath_clinical::RULES_VERSION;
+use ketapath_clinical::safety::CrisisLevel;
 use ketapath_clinical::screen::{BpCaution, ScreenConfig, ScreeningInput, screen};
 use serde_json::{Value, json};
 
@@ -176,7 +177,7 @@ fn blood_pressure_caution_is_strictly_above_140_over_90() {
     assert!(cautions(140, 90).is_empty());
     assert_eq!(cautions(141, 80), ["elevated_blood_pressure"]);
     assert_eq!(cautions(130, 91), ["elevated_blood_pressure"]);
-    assert_eq!(cautions(180, 110), ["elevated_blood_pressure"]);
+    assert_eq!(cautions(179, 110), ["elevated_blood_pressure"]);
     let out = run(json!({"phq9": PHQ9_ZERO_ITEM9, "blood_pressure": {"systolic": 150, "diastolic": 95}}));
     assert_eq!(out["cautions"][0]["detail"], "blood pressure 150/95 mmHg is above 140/90");
     let config =
@@ -233,4 +234,98 @@ fn rules_are_listed_once() {
     assert_eq!(unique.len(), rules.len(), "{rules:?}");
     assert!(rules.iter().any(|r| r.contains("screen.age_caution")));
     assert!(rules.iter().any(|r| r.contains("safety.cautions")));
+}
+
+#[test]
+fn a_reading_of_180_over_120_or_more_is_in_the_hypertensive_crisis_range() {
+    let cautions = |s: u16, d: u16| {
+        codes(&run(json!({"phq9": PHQ9_ZERO_ITEM9, "blood_pressure": {"systolic": s, "diastolic": d}})), "cautions")
+    };
+    assert_eq!(cautions(180, 100), ["hypertensive_crisis_range", "elevated_blood_pressure"], "systolic alone");
+    assert_eq!(cautions(170, 120), ["hypertensive_crisis_range", "elevated_blood_pressure"], "diastolic alone");
+    assert_eq!(cautions(179, 119), ["elevated_blood_pressure"]);
+    let out = run(json!({"phq9": PHQ9_ZERO_ITEM9, "blood_pressure": {"systolic": 230, "diastolic": 130}}));
+    let caution = &out["cautions"][0];
+    assert_eq!(caution["code"], "hypertensive_crisis_range");
+    for field in ["label", "detail", "discuss", "source", "confidence", "rule"] {
+        assert!(!caution[field].is_null(), "{field} like the other cautions");
+    }
+    assert_eq!(caution["rule"]["id"], "screen.hypertensive_crisis");
+    let discuss = caution["discuss"].as_str().unwrap();
+    for words in [
+        "Wait a few minutes and measure",
+        "contact a clinician today",
+        "Call 911 at once",
+        "chest or back pain",
+        "shortness of breath",
+        "numbness or weakness",
+        "a change in vision",
+        "difficulty speaking",
+        "American Heart Association",
+    ] {
+        assert!(discuss.contains(words), "{words:?} missing from {discuss}");
+    }
+    assert!(caution["source"].as_str().unwrap().contains("§8.2"));
+    assert_eq!(out["discuss"][0], discuss, "the first thing to discuss");
+}
+
+#[test]
+fn trials_of_an_earlier_episode_are_reported_not_counted() {
+    let trials = json!([
+        {"drug": "sertraline", "dose_mg_per_day": 100, "weeks": 12, "improvement": "none"},
+        {"drug": "venlafaxine", "dose_mg_per_day": 225, "weeks": 8, "improvement": "none", "current_episode": false},
+        {"drug": "escitalopram", "dose_mg_per_day": 20, "weeks": 8, "improvement": "none", "current_episode": true}
+    ]);
+    let out = run(json!({"phq9": PHQ9_ZERO_ITEM9, "trials": trials}));
+    assert_eq!(out["trd"], "meets_definition");
+    assert_eq!(out["failed_adequate_trials"], 2);
+    assert_eq!(out["trials"][0]["current_episode"], true, "absent means the current episode");
+    assert_eq!(out["trials"][1]["current_episode"], false);
+    assert_eq!(out["trials"][1]["counted"], false);
+    let notes = out["trials"][1]["notes"].to_string();
+    assert!(notes.contains("earlier episode") && notes.contains("current episode"), "{notes}");
+
+    let earlier_only = json!([
+        {"drug": "sertraline", "dose_mg_per_day": 100, "weeks": 12, "improvement": "none", "current_episode": false},
+        {"drug": "venlafaxine", "dose_mg_per_day": 225, "weeks": 8, "improvement": "none", "current_episode": false}
+    ]);
+    let out = run(json!({"phq9": PHQ9_ZERO_ITEM9, "trials": earlier_only}));
+    assert_eq!(out["trd"], "not_met", "two failed trials of an earlier episode do not make TRD now");
+    assert_eq!(out["failed_adequate_trials"], 0);
+
+    let bad = json!({"phq9": PHQ9_ZERO_ITEM9, "trials": [{"drug": "sertraline", "current_episode": "no"}]});
+    assert_eq!(ScreeningInput::parse(&bad).unwrap_err().field, "trials[0].current_episode");
+}
+
+#[test]
+fn invalid_input_keeps_the_crisis_block_when_the_triage_answers_can_be_read() {
+    // The example: acting on thoughts, with an impossible age, 8 PHQ-9 items and an unknown condition.
+    let raw = json!({"phq9": [3, 3, 3, 3, 3, 3, 3, 3], "acting_on_thoughts": true, "age": 150, "conditions": ["x"]});
+    let invalid = ScreeningInput::parse_or_triage(&raw).unwrap_err();
+    assert_eq!(invalid.error.field, "phq9");
+    let crisis = invalid.crisis.expect("crisis block");
+    let valid = run(json!({"phq9": [3, 3, 3, 3, 3, 3, 3, 3, 3], "acting_on_thoughts": true}));
+    assert_eq!(serde_json::to_value(&crisis).unwrap(), valid["crisis"], "the same block as a valid input");
+
+    let raw = json!({"phq9": [1, 1, 1, 1, 1, 1, 1, 1, 2], "age": 150});
+    let invalid = ScreeningInput::parse_or_triage(&raw).unwrap_err();
+    assert_eq!((invalid.error.field.as_str(), invalid.crisis.map(|c| c.level)), ("age", Some(CrisisLevel::Urgent)));
+
+    // Item 9 itself invalid, no acting on thoughts: no block, and the error names the field.
+    let raw = json!({"phq9": [1, 1, 1, 1, 1, 1, 1, 1, 7]});
+    let invalid = ScreeningInput::parse_or_triage(&raw).unwrap_err();
+    assert_eq!((invalid.error.field.as_str(), invalid.crisis), ("phq9[8]", None));
+}
+
+#[test]
+fn the_anonymous_check_never_promises_that_a_clinician_will_follow_up() {
+    for (item9, acting) in [(0, false), (1, false), (3, false), (2, true)] {
+        let mut phq9 = PHQ9_ZERO_ITEM9;
+        phq9[8] = item9;
+        let out = run(json!({"phq9": phq9, "acting_on_thoughts": acting}));
+        let text = out.to_string().to_lowercase();
+        for promise in ["will follow up", "should follow up", "will contact you", "will call you", "will ask about"] {
+            assert!(!text.contains(promise), "{promise:?} in the result for item 9 = {item9}, acting {acting}");
+        }
+    }
 }

@@ -170,6 +170,7 @@ fn thase_rush_from_a_judged_history() {
         weeks: Some(8.0),
         improvement: Improvement::None,
         augmentation: false,
+        current_episode: true,
     };
     let h = assess_history(
         &[t("Zoloft", 100.0), t("venlafaxine", 225.0), t("nortriptyline", 100.0), t("venlafaxine", 75.0)],

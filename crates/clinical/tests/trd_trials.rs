@@ -7,7 +7,14 @@ use ketapath_clinical::trd::{
 use serde_json::{Value, json};
 
 fn trial(drug: &str, dose: Option<f64>, weeks: Option<f64>, improvement: Improvement) -> Trial {
-    Trial { drug: drug.to_owned(), dose_mg_per_day: dose, weeks, improvement, augmentation: false }
+    Trial {
+        drug: drug.to_owned(),
+        dose_mg_per_day: dose,
+        weeks,
+        improvement,
+        augmentation: false,
+        current_episode: true,
+    }
 }
 
 fn judge(t: &Trial) -> (Judgement, Judgement, Vec<String>) {

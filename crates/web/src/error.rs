@@ -155,6 +155,20 @@ impl IntoResponse for ApiError {
     }
 }
 
+/// An input error with the crisis block that the answers call for beside it, `{"error": {...}, "crisis": {...}}`:
+/// the self-check's invalid answers whose PHQ-9 item 9 or `acting_on_thoughts` could still be read (issue 13,
+/// item 6). The status and the error are the error's own; the answer is never cached.
+pub fn with_crisis(error: &ApiError, crisis: &ketapath_clinical::safety::Crisis) -> Response {
+    #[derive(Serialize)]
+    struct Body<'a> {
+        error: ErrorDetail<'a>,
+        crisis: &'a ketapath_clinical::safety::Crisis,
+    }
+    let mut response = (error.status(), Json(Body { error: error.body().error, crisis })).into_response();
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
 /// Tells rate-limited clients when to come back and unauthenticated ones how to authenticate (RFC 6750); other
 /// errors carry no extra headers.
 pub(crate) fn add_retry_after(error: &ApiError, response: &mut Response) {

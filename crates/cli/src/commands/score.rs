@@ -1,9 +1,11 @@
 //! `ketapath score INSTRUMENT [FILE|-] [--json]`: score one administration of a rating instrument.
+//!
+//! When the instrument's suicide item is positive (PHQ-9 item 9, MADRS item 10, QIDS-SR16 item 12), the JSON
+//! carries a top-level `crisis` block and the text puts the crisis help before the score.
 
 use std::path::PathBuf;
 
-use ketapath_clinical::instruments::{Instrument, Items, score};
-use ketapath_clinical::safety::crisis::triage;
+use ketapath_clinical::instruments::{Instrument, score_document};
 
 use crate::failure::CommandResult;
 use crate::{input, render};
@@ -22,14 +24,11 @@ pub struct ScoreArgs {
 pub fn run(args: &ScoreArgs) -> CommandResult {
     let instrument = Instrument::parse(&args.instrument)?;
     let document = input::json(&input::read(args.file.as_ref())?)?;
-    let items = Items::from_document(instrument, &document)?;
-    let score = score(&items);
+    let report = score_document(instrument, &document)?;
     if args.json {
-        println!("{}", render::json(&score)?);
+        println!("{}", render::json(&report)?);
     } else {
-        // A positive PHQ-9 item 9 puts crisis help before the score, as on every surface that shows a result.
-        let crisis = (instrument == Instrument::Phq9 && items.item(9) > 0).then(|| triage(items.item(9), false));
-        print!("{}", render::score_text(&score, crisis.as_ref()));
+        print!("{}", render::score_text(&report.score, report.crisis.as_ref()));
     }
     Ok(())
 }

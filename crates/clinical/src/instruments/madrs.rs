@@ -19,10 +19,11 @@ pub static RULE: Rule = Rule {
 
 pub static ITEM10_RULE: Rule = Rule {
     id: "madrs.item10_flag",
-    version: 1,
-    summary: "MADRS item 10 (suicidal thoughts) at or above a clinic-set threshold (default 4) calls for clinician \
-              escalation; no source gives the threshold, so the default is unverified",
-    source: "clinical.md §2.4, §5.5 (MADRS item 10 high: clinician escalation; threshold [U])",
+    version: 2,
+    summary: "MADRS item 10 (suicidal thoughts) at or above a clinic-set threshold (default 2, the urgent cut-off of \
+              crisis.suicide_items, and never higher) calls for clinician escalation; no source gives the threshold, \
+              so the default is unverified",
+    source: "clinical.md §2.4, §5.5 (MADRS item 10 high: clinician escalation; threshold [U]), §8.4",
     confidence: Confidence::Unverified,
     configurable: true,
 };
@@ -74,15 +75,17 @@ pub struct MadrsConfig {
 }
 
 impl MadrsConfig {
-    /// Default 4 [U]. The MADRS defines anchors at 0, 2, 4 and 6 (`clinical.md` §2.4), and §5.5 asks for
-    /// escalation when item 10 is "high": 4 is the first defined anchor in the upper half of the scale.
-    /// The MADRS is clinician-rated, so lower ratings have already been seen by a clinician during the
-    /// interview; a clinic that wants the PHQ-9 item 9 behaviour sets the threshold to 1 or 2.
-    pub const DEFAULT_ITEM10_THRESHOLD: u8 = 4;
+    /// Default 2 [U]: the urgent cut-off of the crisis levels (`crate::safety::suicide_items`), so that the flag and
+    /// the crisis block appear together. The MADRS defines anchors at 0, 2, 4 and 6 (`clinical.md` §2.4); 2 is the
+    /// first defined anchor above zero.
+    pub const DEFAULT_ITEM10_THRESHOLD: u8 =
+        crate::safety::suicide_items::SuicideItemLevels::DEFAULT.madrs_item10.urgent;
 
-    /// A threshold from 1 to 6: zero would flag every administration, so it is refused.
+    /// A threshold of 1 or 2: zero would flag every administration, and above the default the flag would be less
+    /// sensitive than the crisis levels, so both are refused.
     pub fn new(item10_threshold: u8) -> Result<Self, InvalidInput> {
-        let item10_threshold = super::checked_threshold("madrs.item10_threshold", item10_threshold, 1..=6)?;
+        let item10_threshold =
+            super::checked_threshold("madrs.item10_threshold", item10_threshold, 1..=Self::DEFAULT_ITEM10_THRESHOLD)?;
         Ok(Self { item10_threshold })
     }
 
@@ -138,7 +141,7 @@ mod tests {
     #[test]
     fn config_range() {
         assert!(MadrsConfig::new(0).is_err());
-        assert!(MadrsConfig::new(7).is_err());
-        assert_eq!(MadrsConfig::new(6).unwrap().item10_threshold(), 6);
+        assert!(MadrsConfig::new(3).is_err(), "less sensitive than the crisis levels");
+        assert_eq!(MadrsConfig::new(1).unwrap().item10_threshold(), 1);
     }
 }

@@ -20,6 +20,8 @@ use serde_json::Value;
 
 use crate::error::InvalidInput;
 use crate::rule::{Rule, RuleRef};
+use crate::safety::crisis::Crisis;
+use crate::safety::suicide_items::suicide_item_crisis;
 
 /// The instruments KetaPath scores.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -267,10 +269,34 @@ pub fn score(items: &Items) -> Score {
     }
 }
 
+/// A score with the crisis block that its suicide item calls for: the document of `ketapath score --json` and of
+/// `POST /api/v1/instruments/{instrument}/score`. `crisis` (the self-check's shape) is present only when the
+/// suicide item is positive ([`crate::safety::suicide_items`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ScoreReport {
+    #[serde(flatten)]
+    pub score: Score,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub crisis: Option<Crisis>,
+}
+
+impl std::ops::Deref for ScoreReport {
+    type Target = Score;
+
+    fn deref(&self) -> &Score {
+        &self.score
+    }
+}
+
+/// Scores checked items and adds the crisis block of their suicide item.
+pub fn score_report(items: &Items) -> ScoreReport {
+    ScoreReport { score: score(items), crisis: suicide_item_crisis(items) }
+}
+
 /// Parses `{"items": [...]}` for `instrument` and scores it: the contract of `ketapath score` and
 /// `POST /api/v1/instruments/{instrument}/score`.
-pub fn score_document(instrument: Instrument, document: &Value) -> Result<Score, InvalidInput> {
-    Ok(score(&Items::from_document(instrument, document)?))
+pub fn score_document(instrument: Instrument, document: &Value) -> Result<ScoreReport, InvalidInput> {
+    Ok(score_report(&Items::from_document(instrument, document)?))
 }
 
 /// Sum of item scores: the total of every instrument but the QIDS-SR16.

@@ -20,10 +20,11 @@ pub static RULE: Rule = Rule {
 
 pub static ITEM12_RULE: Rule = Rule {
     id: "qids.item12_flag",
-    version: 1,
-    summary: "QIDS-SR16 item 12 (thoughts of death or suicide) at or above a clinic-set threshold (default 1) calls for \
-              the same follow-up as PHQ-9 item 9; no source gives a cut-off, so the default is unverified",
-    source: "clinical.md §2.3 (item 12 routes like PHQ-9 item 9), §5.5 (threshold [U])",
+    version: 2,
+    summary: "QIDS-SR16 item 12 (thoughts of death or suicide) at or above 1 calls for the same follow-up as PHQ-9 \
+              item 9; no source gives a cut-off, so the default is unverified, and a higher one would be less \
+              sensitive than the crisis levels (crisis.suicide_items), so it is refused",
+    source: "clinical.md §2.3 (item 12 routes like PHQ-9 item 9), §5.5 (threshold [U]), §8.4",
     confidence: Confidence::Unverified,
     configurable: true,
 };
@@ -103,11 +104,14 @@ pub struct QidsConfig {
 
 impl QidsConfig {
     /// The default threshold mirrors PHQ-9 item 9: any answer above zero is followed up (`clinical.md` §5.5).
-    pub const DEFAULT_ITEM12_THRESHOLD: u8 = 1;
+    pub const DEFAULT_ITEM12_THRESHOLD: u8 =
+        crate::safety::suicide_items::SuicideItemLevels::DEFAULT.qids_item12.urgent;
 
-    /// A threshold from 1 to 3: zero would flag every administration, so it is refused.
+    /// Only 1: zero would flag every administration, and a higher threshold would be less sensitive than the
+    /// urgent cut-off of the crisis levels (`crate::safety::suicide_items`).
     pub fn new(item12_threshold: u8) -> Result<Self, InvalidInput> {
-        let item12_threshold = super::checked_threshold("qids.item12_threshold", item12_threshold, 1..=3)?;
+        let item12_threshold =
+            super::checked_threshold("qids.item12_threshold", item12_threshold, 1..=Self::DEFAULT_ITEM12_THRESHOLD)?;
         Ok(Self { item12_threshold })
     }
 
@@ -178,6 +182,7 @@ mod tests {
     fn config_refuses_zero_and_out_of_range() {
         assert_eq!(QidsConfig::new(0).unwrap_err().field, "qids.item12_threshold");
         assert!(QidsConfig::new(4).is_err());
-        assert_eq!(QidsConfig::new(2).unwrap().item12_threshold(), 2);
+        assert!(QidsConfig::new(2).is_err(), "less sensitive than the crisis levels");
+        assert_eq!(QidsConfig::new(1).unwrap().item12_threshold(), 1);
     }
 }

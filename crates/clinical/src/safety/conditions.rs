@@ -83,6 +83,8 @@ const fn derived(mut condition: Condition, confidence: Confidence) -> Condition 
 
 /// Code of the caution set from a blood-pressure reading above the screening threshold.
 pub const ELEVATED_BLOOD_PRESSURE: &str = "elevated_blood_pressure";
+/// Code of the caution set from a reading in the hypertensive-crisis range (180/120 or more).
+pub const HYPERTENSIVE_CRISIS_RANGE: &str = "hypertensive_crisis_range";
 /// Code of the caution set from an age under 18.
 pub const AGE_UNDER_18: &str = "age_under_18";
 /// Code of the caution set from an age of 65 or over.
@@ -211,6 +213,20 @@ pub static ELEVATED_BLOOD_PRESSURE_CAUTION: Condition = derived(
     Confidence::Confirmed,
 );
 
+/// Set when a reading is 180/120 mmHg or more, either number (`screen.hypertensive_crisis`). The words follow the
+/// American Heart Association's advice (`clinical.md` §8.2): measure again, then act on the result.
+pub static HYPERTENSIVE_CRISIS_RANGE_CAUTION: Condition = derived(
+    caution(
+        HYPERTENSIVE_CRISIS_RANGE,
+        "Blood pressure in the hypertensive-crisis range (180/120 or higher) in the reading given",
+        "Wait a few minutes and measure your blood pressure again. If it is still 180/120 or higher, contact a \
+             clinician today. Call 911 at once if you also have chest or back pain, shortness of breath, numbness or \
+             weakness, a change in vision or difficulty speaking (American Heart Association).",
+        "clinical.md §8.2 (American Heart Association: a reading of 180/120 mm Hg or greater)",
+    ),
+    Confidence::Confirmed,
+);
+
 /// Set from an age under 18 (`screen.age_caution`).
 pub static AGE_UNDER_18_CAUTION: Condition = derived(
     caution(
@@ -236,8 +252,12 @@ pub static AGE_65_AND_OVER_CAUTION: Condition = derived(
 );
 
 /// Conditions set from other answers rather than listed.
-pub static DERIVED: [&Condition; 3] =
-    [&ELEVATED_BLOOD_PRESSURE_CAUTION, &AGE_UNDER_18_CAUTION, &AGE_65_AND_OVER_CAUTION];
+pub static DERIVED: [&Condition; 4] = [
+    &HYPERTENSIVE_CRISIS_RANGE_CAUTION,
+    &ELEVATED_BLOOD_PRESSURE_CAUTION,
+    &AGE_UNDER_18_CAUTION,
+    &AGE_65_AND_OVER_CAUTION,
+];
 
 /// Looks a condition up by code.
 pub fn find(code: &str) -> Option<&'static Condition> {

@@ -13,9 +13,10 @@ use crate::rule::{Confidence, Rule, RuleRef};
 
 pub static TRIAGE_RULE: Rule = Rule {
     id: "crisis.triage",
-    version: 1,
+    version: 2,
     summary: "PHQ-9 item 9 >= 1 makes the crisis level at least urgent; acting on thoughts of self-harm makes it emergency; \
-              a zero on item 9 is never presented as the absence of risk",
+              a zero on item 9 is never presented as the absence of risk; the words say what the person can do and \
+              never promise a clinician's call",
     source: "clinical.md §2.1 (item 9 handling), §5.5 (routing design proposal)",
     confidence: Confidence::Secondary,
     configurable: true,
@@ -108,6 +109,9 @@ pub struct Crisis {
 }
 
 /// Triage from PHQ-9 item 9 (0-3) and whether the person says they might act on thoughts of self-harm.
+///
+/// The words say what the person can do now. They never promise that a clinician will call: the anonymous
+/// self-check notifies nobody, and the surfaces that do notify a clinic (self-report links) say so themselves.
 pub fn triage(item9: u8, acting_on_thoughts: bool) -> Crisis {
     let level = if acting_on_thoughts {
         CrisisLevel::Emergency
@@ -116,27 +120,36 @@ pub fn triage(item9: u8, acting_on_thoughts: bool) -> Crisis {
     } else {
         CrisisLevel::None
     };
-    let (message, resources) = match level {
-        CrisisLevel::Emergency => (
+    let message = match level {
+        CrisisLevel::Emergency => {
             "If you might act on thoughts of ending your life or hurting yourself, get help now: call 911 or go to \
              the nearest emergency department, or call or text 988. If you can, stay with someone you trust."
-                .to_owned(),
-            vec![EMERGENCY_911.clone(), LIFELINE_988.clone(), CRISIS_TEXT_LINE.clone()],
-        ),
-        CrisisLevel::Urgent => (
+        }
+        CrisisLevel::Urgent => {
             "You said you have had thoughts that you would be better off dead or of hurting yourself. Please talk to \
-             someone today: call or text 988, or text HOME to 741741. A clinician should follow up with you today."
-                .to_owned(),
-            vec![LIFELINE_988.clone(), CRISIS_TEXT_LINE.clone(), EMERGENCY_911.clone()],
-        ),
-        CrisisLevel::None => (
+             someone today: call or text 988, or text HOME to 741741, and tell a clinician or someone you trust how \
+             you feel. If you might act on these thoughts, call 911."
+        }
+        CrisisLevel::None => {
             "A zero on the question about thoughts of death or self-harm does not rule out risk: thoughts can change, \
              and other warning signs still matter. If things get worse, call or text 988 at any time."
-                .to_owned(),
-            vec![LIFELINE_988.clone(), CRISIS_TEXT_LINE.clone(), EMERGENCY_911.clone()],
-        ),
+        }
     };
-    Crisis { level, message, resources, rules: vec![TRIAGE_RULE.reference(), RESOURCES_RULE.reference()] }
+    at_level(level, message.to_owned(), vec![TRIAGE_RULE.reference()])
+}
+
+/// A crisis block at `level` with `message`: the resources in the order the level calls for (911 first at
+/// `emergency`, 988 first otherwise) and the resources rule after `rules`. Every crisis block is built here, so
+/// the self-check, scores and alerts all have the same shape and the same resources.
+pub fn at_level(level: CrisisLevel, message: String, mut rules: Vec<RuleRef>) -> Crisis {
+    let resources = match level {
+        CrisisLevel::Emergency => vec![EMERGENCY_911.clone(), LIFELINE_988.clone(), CRISIS_TEXT_LINE.clone()],
+        CrisisLevel::Urgent | CrisisLevel::None => {
+            vec![LIFELINE_988.clone(), CRISIS_TEXT_LINE.clone(), EMERGENCY_911.clone()]
+        }
+    };
+    rules.push(RESOURCES_RULE.reference());
+    Crisis { level, message, resources, rules }
 }
 
 /// Serialises a date as `YYYY-MM-DD` (the `time` crate's own serde form is a tuple without its human-readable feature).

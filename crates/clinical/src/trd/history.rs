@@ -9,6 +9,8 @@
 //!   Why the strongest: a second, shorter or lower-dose trial of the same drug does not undo an earlier failed
 //!   adequate trial, and the question the count answers is whether the drug was given a fair chance.
 //! - Augmentation entries are reported but are not antidepressant trials, so they count towards nothing.
+//! - Trials from an earlier episode (`current_episode: false`) are reported but count towards nothing: the
+//!   definition is about the current episode (§1.1: the label and the esketamine trials count the current one).
 
 use std::collections::BTreeMap;
 
@@ -21,11 +23,13 @@ use crate::rule::{Confidence, Rule, RuleRef};
 
 pub static DEFINITION_RULE: Rule = Rule {
     id: "trd.definition",
-    version: 1,
-    summary: "TRD definition met at two or more failed adequate trials of distinct antidepressants (configurable); possible \
-              when only the count including unknown adequacy or outcome reaches two; augmentation entries are not counted",
+    version: 2,
+    summary: "TRD definition met at two or more failed adequate trials of distinct antidepressants in the current \
+              episode (configurable); possible when only the count including unknown adequacy or outcome reaches two; \
+              augmentation entries and trials marked current_episode: false are reported but not counted",
     source: "clinical.md §1.1 (Gaynes 2020: two prior treatment failures with adequate dose and duration; Thase and Rush \
-             1997; FDA and EMA: at least two different antidepressants)",
+             1997; FDA and EMA: at least two different antidepressants; FDA label and esketamine trials: in the current \
+             episode)",
     confidence: Confidence::Confirmed,
     configurable: true,
 };

@@ -97,9 +97,12 @@ pub struct Trial {
     pub improvement: Improvement,
     /// Added to an antidepressant to boost it (for example an antipsychotic): reported, not an antidepressant trial.
     pub augmentation: bool,
+    /// Taken in the current episode of depression. TRD is defined over the current episode (`clinical.md` §1.1),
+    /// so a trial from an earlier episode is reported but not counted. `true` when absent.
+    pub current_episode: bool,
 }
 
-const TRIAL_FIELDS: [&str; 5] = ["drug", "dose_mg_per_day", "weeks", "improvement", "augmentation"];
+const TRIAL_FIELDS: [&str; 6] = ["drug", "dose_mg_per_day", "weeks", "improvement", "augmentation", "current_episode"];
 
 /// Upper bounds that only catch unit slips (micrograms typed as milligrams, days typed as weeks).
 const MAX_DOSE_MG_PER_DAY: f64 = 10_000.0;
@@ -108,7 +111,8 @@ const MAX_WEEKS: f64 = 5_200.0;
 impl Trial {
     /// Parses one trial object. Field names in errors are relative (`weeks`); callers add `trials[i]`.
     ///
-    /// `improvement` defaults to `unknown` and `augmentation` to `false`; `null` means "not known" for the
+    /// `improvement` defaults to `unknown`, `augmentation` to `false` and `current_episode` to `true`; `null` means
+    /// "not known" for the
     /// numbers. Unknown keys are rejected so that a typo (`dose_mg`) is not silently read as a missing dose.
     pub fn parse(raw: &Value) -> Result<Self, InvalidInput> {
         let Some(object) = raw.as_object() else {
@@ -151,7 +155,14 @@ impl Trial {
                 return Err(InvalidInput::new("augmentation", format!("must be true or false; got {other}")));
             }
         };
-        Ok(Trial { drug, dose_mg_per_day, weeks, improvement, augmentation })
+        let current_episode = match object.get("current_episode") {
+            None | Some(Value::Null) => true,
+            Some(Value::Bool(b)) => *b,
+            Some(other) => {
+                return Err(InvalidInput::new("current_episode", format!("must be true or false; got {other}")));
+            }
+        };
+        Ok(Trial { drug, dose_mg_per_day, weeks, improvement, augmentation, current_episode })
     }
 }
 
@@ -201,7 +212,9 @@ pub struct TrialAssessment {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub class: Option<DrugClass>,
     pub augmentation: bool,
-    /// Whether the entry is an antidepressant trial that counts towards the TRD definition.
+    /// Whether the trial was taken in the current episode of depression (as entered; `true` when not said).
+    pub current_episode: bool,
+    /// Whether the entry is an antidepressant trial of the current episode that counts towards the TRD definition.
     pub counted: bool,
     pub adequate: Judgement,
     pub failed: Judgement,
@@ -220,7 +233,14 @@ pub fn assess_trial(trial: &Trial, table: &DoseTable, config: &TrdConfig) -> Tri
         notes.push(format!("\"{}\" read as {}", trial.drug, m.entry.drug));
     }
     let augmentation_only = found.is_some_and(|m| m.entry.role == DrugRole::Augmentation);
-    let counted = !trial.augmentation && !augmentation_only;
+    let counted = !trial.augmentation && !augmentation_only && trial.current_episode;
+    if !trial.current_episode {
+        notes.push(
+            "taken in an earlier episode of depression: reported, but not counted, because treatment-resistant \
+             depression is about the current episode"
+                .to_owned(),
+        );
+    }
     if trial.augmentation {
         notes.push("augmentation entry: reported, but not counted as an antidepressant trial".to_owned());
     } else if augmentation_only {
@@ -326,6 +346,7 @@ pub fn assess_trial(trial: &Trial, table: &DoseTable, config: &TrdConfig) -> Tri
         entered_as: trial.drug.clone(),
         class: found.map(|m| m.entry.class),
         augmentation: trial.augmentation,
+        current_episode: trial.current_episode,
         counted,
         adequate,
         failed,

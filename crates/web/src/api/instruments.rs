@@ -1,8 +1,9 @@
 //! `POST /api/v1/instruments/{instrument}/score`: scores one administration of a rating instrument.
 //!
-//! Input `{"items": [..]}`, output the instrument's total, severity, flags and rules version; the same
-//! document as `ketapath score INSTRUMENT --json`. Item scores are parsed by `ketapath_clinical`, whose errors name
-//! the item (`items[3]`). The answers are not logged or kept.
+//! Input `{"items": [..]}`, output the instrument's total, severity, flags and rules version, and a top-level
+//! `crisis` block when the instrument's suicide item is positive (PHQ-9 item 9, MADRS item 10, QIDS-SR16 item 12);
+//! the same document as `ketapath score INSTRUMENT --json`. Item scores are parsed by `ketapath_clinical`, whose
+//! errors name the item (`items[3]`). The answers are not logged or kept.
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -33,6 +34,6 @@ pub async fn score(
     InstrumentParam(instrument): InstrumentParam,
     ApiJson(document): ApiJson<Value>,
 ) -> Result<Response, ApiError> {
-    let score = score_document(instrument, &document)?;
-    Ok(private_json(&score))
+    let report = score_document(instrument, &document)?;
+    Ok(private_json(&report))
 }

@@ -66,7 +66,8 @@ fn screening_request_schema() -> Value {
                     "dose_mg_per_day": {"type": ["number", "null"], "exclusiveMinimum": 0},
                     "weeks": {"type": ["number", "null"], "minimum": 0},
                     "improvement": {"type": ["string", "null"], "enum": ["none", "partial", "response", "unknown", null]},
-                    "augmentation": {"type": ["boolean", "null"]}
+                    "augmentation": {"type": ["boolean", "null"]},
+                    "current_episode": {"type": ["boolean", "null"], "description": "Taken in the current episode of depression; true when absent. false reports the trial without counting it towards TRD"}
                 }
             }},
             "conditions": {"type": ["array", "null"], "items": {"type": "string", "enum": conditions}},
@@ -77,6 +78,19 @@ fn screening_request_schema() -> Value {
             "trials": [{"drug": "sertraline", "dose_mg_per_day": 100, "weeks": 12, "improvement": "none", "augmentation": false}],
             "conditions": ["aneurysmal_vascular_disease"], "blood_pressure": {"systolic": 150, "diastolic": 95}}]
     })
+}
+
+/// The crisis block: the self-check's, the one beside an invalid self-check's error, and a score's when its suicide
+/// item is positive.
+fn crisis_schema() -> Value {
+    json!({"type": "object", "required": ["level", "message", "resources"], "properties": {
+        "level": {"type": "string", "enum": ["none", "urgent", "emergency"]},
+        "message": {"type": "string"},
+        "resources": {"type": "array", "description": "Always present: 988 first; 911 first at emergency",
+            "items": {"type": "object", "required": ["name", "contact"], "properties": {
+                "name": {"type": "string"}, "contact": {"type": "string"}}}},
+        "rules": {"type": "array", "items": {"$ref": "#/components/schemas/RuleRef"}}
+    }})
 }
 
 /// The fields of the self-check result that scripts rely on; the engine may add more.
@@ -90,19 +104,14 @@ fn screening_schema() -> Value {
             "contraindications", "cautions", "discuss"],
         "properties": {
             "rules_version": {"type": "string"},
-            "crisis": {"type": "object", "required": ["level", "message", "resources"], "properties": {
-                "level": {"type": "string", "enum": ["none", "urgent", "emergency"]},
-                "message": {"type": "string"},
-                "resources": {"type": "array", "description": "Always present: 988 first; 911 first at emergency",
-                    "items": {"type": "object", "required": ["name", "contact"], "properties": {
-                        "name": {"type": "string"}, "contact": {"type": "string"}}}}
-            }},
+            "crisis": {"$ref": "#/components/schemas/Crisis"},
             "phq9": {"type": "object", "required": ["total", "severity", "item9"], "properties": {
                 "total": {"type": "integer"},
                 "severity": {"type": "string", "enum": ["minimal", "mild", "moderate", "moderately_severe", "severe"]},
                 "item9": {"type": "integer"}}},
             "trials": {"type": "array", "items": {"type": "object", "required": ["drug", "adequate", "failed", "notes"], "properties": {
                 "drug": {"type": "string"}, "entered_as": {"type": "string"}, "counted": {"type": "boolean"},
+                "current_episode": {"type": "boolean"},
                 "adequate": {"type": "string", "enum": ["yes", "no", "unknown"]},
                 "failed": {"type": "string", "enum": ["yes", "no", "unknown"]},
                 "notes": {"type": "array", "items": {"type": "string"}}}}},
@@ -443,7 +452,7 @@ fn base() -> Value {
                             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ScoreRequest"}}}
                         },
                         "responses": {
-                            "200": {"description": "The score", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Score"}}}},
+                            "200": {"description": "The score; with a top-level `crisis` block when the suicide item is positive (PHQ-9 item 9 >= 1 urgent; MADRS item 10 >= 2 urgent, >= 5 emergency; QIDS-SR16 item 12 >= 1 urgent, 3 emergency)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Score"}}}},
                             "400": error_response("Invalid items (`invalid_input`, naming the item) or a body that is not JSON (`malformed_json`)"),
                             "404": error_response("Unknown instrument (`unknown_instrument`); the message lists the known ones"),
                             "405": error_response("Method not allowed"),
@@ -467,7 +476,10 @@ fn base() -> Value {
                         },
                         "responses": {
                             "200": {"description": "The self-check result", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Screening"}}}},
-                            "400": error_response("Invalid input (`invalid_input`, naming the field) or a body that is not JSON (`malformed_json`)"),
+                            "400": {
+                                "description": "Invalid input (`invalid_input`, naming the field) or a body that is not JSON (`malformed_json`). When PHQ-9 item 9 or `acting_on_thoughts` can still be read, the crisis block they call for comes beside the error (`crisis`, the same shape as in the result); when item 9 itself cannot be read and `acting_on_thoughts` is not true, there is none and the error names the field",
+                                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorWithCrisis"}}}
+                            },
                             "405": error_response("Method not allowed"),
                             "413": error_response("Body larger than the limit (`payload_too_large`)"),
                             "415": error_response("Content-Type is not application/json (`unsupported_media_type`)"),
@@ -658,6 +670,14 @@ fn base() -> Value {
                     "ClinicResult": clinic_schema(true),
                     "Clinic": clinic_schema(false),
                     "Screening": screening_schema(),
+                    "Crisis": crisis_schema(),
+                    "ErrorWithCrisis": {
+                        "description": "An error, with the crisis block beside it when the answers that drive the crisis triage could be read",
+                        "allOf": [
+                            {"$ref": "#/components/schemas/Error"},
+                            {"type": "object", "properties": {"crisis": {"$ref": "#/components/schemas/Crisis"}}}
+                        ]
+                    },
                     "Score": {
                         "type": "object",
                         "required": ["instrument", "total", "severity", "flags", "rules_version"],
@@ -669,7 +689,8 @@ fn base() -> Value {
                             "severity_label": {"type": "string", "examples": ["Moderate"]},
                             "flags": {"type": "array", "items": {"$ref": "#/components/schemas/Flag"}},
                             "rule": {"$ref": "#/components/schemas/RuleRef"},
-                            "rules_version": {"type": "string"}
+                            "rules_version": {"type": "string"},
+                            "crisis": {"$ref": "#/components/schemas/Crisis", "description": "Present only when the instrument's suicide item is positive"}
                         }
                     }
                 }

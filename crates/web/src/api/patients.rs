@@ -7,7 +7,7 @@
 
 use axum::response::Response;
 use ketapath_clinical::InvalidInput;
-use ketapath_clinical::instruments::{Instrument, Items, score};
+use ketapath_clinical::instruments::{Instrument, Items, score_report};
 use ketapath_store::domain::{Assessment, LatestScore, NewAssessment, NewPatient, Patient, PatientId};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -246,7 +246,8 @@ struct AssessmentDoc {
     items: Vec<u8>,
     taken_at: String,
     context: AssessmentContext,
-    score: ketapath_clinical::instruments::Score,
+    /// The score, with a `crisis` block when the suicide item is positive (the levels of `ketapath score`).
+    score: ketapath_clinical::instruments::ScoreReport,
 }
 
 /// `POST /api/v1/patients/{id}/assessments`: scores and records one administration.
@@ -264,7 +265,7 @@ pub async fn record_assessment(
         items: stored.items,
         taken_at: rfc3339(stored.administered_at)?,
         context: entry.context,
-        score: score(&entry.items),
+        score: score_report(&entry.items),
     }))
 }
 

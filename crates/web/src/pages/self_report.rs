@@ -8,7 +8,8 @@
 //! are `no-store`, and the site-wide `Referrer-Policy: no-referrer` keeps the token out of other sites' logs.
 //!
 //! When item 9 is above 0 the person sees crisis help first, before the thanks, and the clinic's dashboard gets an
-//! alert ([`self_report_alert`]) stored in the same transaction as the answers.
+//! alert ([`self_report_alert`]) stored in the same transaction as the answers. Answers sent back for a mistake
+//! (an unanswered question) still show the crisis help first when item 9 was answered above 0 (issue 13, item 6).
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
@@ -24,8 +25,8 @@ use ketapath_store::domain::{LinkState, NewSelfReportAlert, Origin};
 use ketapath_store::{Store, StoreError, api_token_hash};
 
 use super::check::crisis::{self, ResourceView};
-use super::check::form::{FieldError, phq9_value};
-use super::check::steps::{Common, ErrorLink, Question, phq9_questions};
+use super::check::form::{CheckForm, FieldError, phq9_value};
+use super::check::steps::{Common, CrisisFirst, ErrorLink, Question, phq9_questions};
 use super::check::{FormBody, no_store};
 use super::clinic::is_same_origin;
 use super::{Layout, render};
@@ -76,7 +77,7 @@ impl SelfReportPage {
             stem: phq9::STEM,
             copyright: phq9::COPYRIGHT,
             questions: Vec::new(),
-            common: Common { step: "phq9", progress: "", errors: Vec::new(), hidden: Vec::new() },
+            common: Common { step: "phq9", progress: "", errors: Vec::new(), hidden: Vec::new(), crisis: None },
             resources: Vec::new(),
             emergency: false,
         }
@@ -114,6 +115,12 @@ fn form_page(state: &AppState, token: &LinkToken, answers: &[String; 9], errors:
     view.questions = phq9_questions(answers, errors);
     view.common.errors =
         errors.iter().map(|e| ErrorLink { field: e.field.clone(), message: e.message.clone() }).collect();
+    if !errors.is_empty() {
+        // Answers sent back for a mistake still get the crisis help that item 9 calls for, first: it must not
+        // wait for every other answer to be right. The self-check's form reads it with the engine's pre-read.
+        let form = CheckForm { phq9: answers.clone(), ..CheckForm::default() };
+        view.common.crisis = form.triage().as_ref().and_then(CrisisFirst::of);
+    }
     page(if errors.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST }, &view)
 }
 

@@ -11,6 +11,9 @@ use axum::response::Response;
 use std::collections::HashSet;
 
 use ketapath_clinical::InvalidInput;
+use ketapath_clinical::instruments::Instrument;
+use ketapath_clinical::safety::CrisisLevel;
+use ketapath_clinical::safety::suicide_items::stored_suicide_item;
 use ketapath_store::domain::{PatientId, PatientStatus};
 use serde::Deserialize;
 
@@ -208,6 +211,26 @@ pub struct AssessmentRow {
     pub instrument: String,
     pub total: i64,
     pub severity: String,
+    /// The crisis level of the suicide item in words ("Emergency: MADRS item 10 = 6"), empty when not positive:
+    /// the same levels as the score, the self-check and self-report alerts (`safety::suicide_items`).
+    pub crisis: String,
+    /// `urgent` or `emergency` when `crisis` is set, for the row's style.
+    pub crisis_level: &'static str,
+}
+
+/// The crisis level of a stored assessment's suicide item, in words and as a code, from the one function that the
+/// score, the self-check and self-report alerts use; empty when the item is not positive.
+fn crisis_words(instrument: Instrument, items: &[u8]) -> (String, &'static str) {
+    match stored_suicide_item(instrument, items) {
+        Some(found) if found.level != CrisisLevel::None => {
+            let (word, code) = match found.level {
+                CrisisLevel::Emergency => ("Emergency", "emergency"),
+                _ => ("Urgent", "urgent"),
+            };
+            (format!("{word}: {} item {} = {}", instrument.spec().name, found.item, found.score), code)
+        }
+        _ => (String::new(), ""),
+    }
 }
 
 /// A session row of the patient page, with a link to the live session page.
@@ -326,11 +349,16 @@ pub async fn show(State(state): State<AppState>, staff: PortalStaff, ApiPath(id)
                 assessments: assessments
                     .into_iter()
                     .zip(taken)
-                    .map(|(a, taken)| AssessmentRow {
-                        taken,
-                        instrument: a.instrument.code().to_uppercase(),
-                        total: a.total,
-                        severity: a.severity.unwrap_or_default(),
+                    .map(|(a, taken)| {
+                        let (crisis, crisis_level) = crisis_words(a.instrument, &a.items);
+                        AssessmentRow {
+                            taken,
+                            instrument: a.instrument.code().to_uppercase(),
+                            total: a.total,
+                            severity: a.severity.unwrap_or_default(),
+                            crisis,
+                            crisis_level,
+                        }
                     })
                     .collect(),
             },

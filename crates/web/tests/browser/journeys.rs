@@ -54,7 +54,8 @@ async fn answer_phq9(browser: &Browser, answers: [&str; 9]) -> Res<()> {
     press_button(browser, "Continue").await
 }
 
-/// PHQ-9 item 9 above 0 and "yes, thinking about acting on it": the result opens with crisis help.
+/// PHQ-9 item 9 above 0 and "yes, thinking about acting on it": the get-help-now page comes at once, the check
+/// can go on from it, and the result opens with crisis help.
 pub async fn emergency_shows_crisis_help_first(browser: &Browser) -> Res<Findings> {
     let mut findings = Findings::default();
     go(browser, "/check").await?;
@@ -65,6 +66,26 @@ pub async fn emergency_shows_crisis_help_first(browser: &Browser) -> Res<Finding
     audit_page(browser, &mut findings, "/check follow-up").await;
     choose(browser, "Right now, are you thinking about acting", "Yes").await?;
     press_button(browser, "Continue").await?;
+    // "Yes" is answered at once: the next page is the get-help-now page, 911 first, and the answers stay out of
+    // the address.
+    shows_in_order(
+        browser,
+        &[
+            "Please get help now",
+            "Call 911",
+            "Call 988",
+            "Text HOME to 741741",
+            "stay with someone you trust",
+            "Continue the self-check",
+        ],
+    )
+    .await?;
+    let url = browser.client.current_url().await?;
+    if url.path() != "/check" || url.query().is_some() {
+        return Err(format!("the get-help-now page is at {url}, not at /check with nothing in the address").into());
+    }
+    audit_page(browser, &mut findings, "/check get help now").await;
+    press_button(browser, "Continue the self-check").await?;
     press_button(browser, "Continue").await?;
     press_button(browser, "See my summary").await?;
     crisis_help_before(browser, "How you have been feeling").await?;

@@ -49,6 +49,12 @@ async fn walk(item9: &str, acting: Option<&str>, about: &[(&str, &str)]) -> (Vec
         assert!(html.contains("Right now, are you thinking about acting on these thoughts?"), "{html}");
         pages.push(html.clone());
         html = submit(&app, &html, &[("acting", acting)]).await.text();
+        if acting == "yes" {
+            // "Yes" is answered at once: the get-help-now page, then the check goes on when the person chooses.
+            assert!(html.contains("Please get help now") && html.contains("Continue the self-check"), "{html}");
+            pages.push(html.clone());
+            html = submit(&app, &html, &[]).await.text();
+        }
     }
     assert!(html.contains("Antidepressants you have tried"), "{html}");
     pages.push(html.clone());
@@ -134,7 +140,7 @@ async fn item9_shows_crisis_help_before_the_follow_up_question() {
 #[tokio::test]
 async fn emergency_result_leads_with_911_in_an_alert() {
     let (pages, result) = walk("3", Some("yes"), &[]).await;
-    assert_eq!(pages.len(), 4);
+    assert_eq!(pages.len(), 5);
     let main = main_of(&result);
     let region = main.find("role=\"alert\"").expect("alert region");
     let scores = main.find("id=\"scores-heading\"").expect("scores");
@@ -316,4 +322,91 @@ async fn a_result_without_treatments_says_so_plainly() {
     let main = main_of(&html);
     assert!(main.contains("You did not list any antidepressants"), "{main}");
     assert!(!main.contains("<table class=\"trials\""), "no empty table");
+}
+
+#[tokio::test]
+async fn yes_to_acting_on_thoughts_leads_straight_to_help_now() {
+    let app = default_app();
+    let followup = send(&app, post_form(CHECK, &[phq9_answers("2"), pairs(&[("step", "phq9")])].concat())).await.text();
+    let reply = submit(&app, &followup, &[("acting", "yes")]).await;
+    let html = reply.text();
+    let main = main_of(&html);
+    assert!(!main.contains("Antidepressants you have tried"), "not the medicines form");
+    assert!(main.contains("role=\"alert\""), "announced at once");
+    let call_911 = main.find("tel:911").expect("911");
+    let call_988 = main.find("tel:988").expect("988");
+    let text_line = main.find("sms:741741").expect("the text line");
+    assert!(call_911 < call_988 && call_988 < text_line, "911 first, then 988, then the text line");
+    assert!(main.contains("Text HOME to 741741"));
+    assert!(main.contains("stay with someone you trust"));
+    // The answers travel on in hidden fields of a POST form, never in a link.
+    assert!(main.contains("<form method=\"post\" action=\"/check\""));
+    let hidden = hidden_fields(&html);
+    assert!(hidden.contains(&("phq9_9".to_owned(), "2".to_owned())), "{hidden:?}");
+    assert!(hidden.contains(&("acting".to_owned(), "yes".to_owned())), "{hidden:?}");
+    for link in links(&html) {
+        assert!(!link.contains("phq9") && !link.contains("acting"), "link {link} carries an answer");
+    }
+    assert!(reply.header("set-cookie").is_none(), "no cookie carries the answers");
+    // Continuing goes on to the medicines, with the answers kept; "no" goes there directly.
+    let next = submit(&app, &html, &[]).await.text();
+    assert!(next.contains("Antidepressants you have tried"), "{next}");
+    assert!(hidden_fields(&next).contains(&("acting".to_owned(), "yes".to_owned())));
+    let no = submit(&app, &followup, &[("acting", "no")]).await.text();
+    assert!(no.contains("Antidepressants you have tried") && !no.contains("Please get help now"));
+}
+
+#[tokio::test]
+async fn a_page_sent_back_with_mistakes_keeps_crisis_help_first() {
+    // Item 9 answered, another question not: the PHQ-9 comes back with its messages and crisis help above them.
+    let answers = pairs(&[("phq9_1", "2"), ("phq9_9", "3"), ("step", "phq9")]);
+    let html = send(&default_app(), post_form(CHECK, &answers)).await.text();
+    let main = main_of(&html);
+    let help = main.find("tel:988").expect("988 on the page sent back");
+    assert!(help < main.find("id=\"error-summary-heading\"").expect("error summary"), "help before the errors");
+    assert!(main.contains("Please talk to someone today"));
+    // After "yes", a mistake on a later page leads with 911.
+    let fields = [phq9_answers("1"), pairs(&[("acting", "yes"), ("age", "150"), ("step", "about")])].concat();
+    let html = send(&default_app(), post_form(CHECK, &fields)).await.text();
+    let main = main_of(&html);
+    assert!(main.contains("id=\"age-error\""), "{main}");
+    assert!(main.find("tel:911").unwrap() < main.find("tel:988").unwrap(), "911 first at emergency");
+    assert!(main.find("tel:911").unwrap() < main.find("id=\"age-error\"").unwrap());
+    // No crisis block when item 9 is 0 and nothing else calls for one.
+    let fields = [phq9_answers("0"), pairs(&[("age", "150"), ("step", "about")])].concat();
+    let html = send(&default_app(), post_form(CHECK, &fields)).await.text();
+    assert!(!main_of(&html).contains("crisis-first-heading"));
+}
+
+#[tokio::test]
+async fn a_reading_in_the_crisis_range_says_what_to_do_today() {
+    let (_, result) = walk("0", None, &[("systolic", "230"), ("diastolic", "130")]).await;
+    let main = main_of(&result);
+    for words in
+        ["measure your blood pressure again", "contact a clinician today", "Call 911 at once", "difficulty speaking"]
+    {
+        assert!(main.contains(words), "{words:?} missing");
+    }
+    assert!(!main.contains("clinical.md"), "sources in plain words on a public page");
+}
+
+#[tokio::test]
+async fn the_anonymous_check_never_says_a_clinician_will_follow_up() {
+    for (item9, acting) in [("0", None), ("2", Some("no")), ("3", Some("yes"))] {
+        let (pages, result) = walk(item9, acting, &[]).await;
+        for html in pages.iter().chain(std::iter::once(&result)) {
+            let lower = main_of(html).to_lowercase();
+            for promise in
+                ["will follow up", "should follow up", "will contact you", "will call you", "a clinician will"]
+            {
+                assert!(!lower.contains(promise), "{promise:?} on a page for item 9 = {item9}");
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_medicines_step_asks_about_this_episode() {
+    let html = send(&default_app(), post_form(CHECK, &[phq9_answers("0"), pairs(&[("step", "phq9")])].concat())).await;
+    assert!(html.text().contains("in this episode of depression"), "{}", html.text());
 }

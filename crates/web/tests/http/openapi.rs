@@ -61,3 +61,17 @@ async fn instrument_parameter_lists_every_instrument_and_refs_resolve() {
         assert!(doc["components"]["schemas"].get(name).is_some(), "dangling $ref {name}");
     }
 }
+
+#[tokio::test]
+async fn the_crisis_block_is_described_beside_errors_and_on_scores() {
+    let doc = document().await;
+    let screening_400 = &doc["paths"]["/api/v1/screenings"]["post"]["responses"]["400"];
+    assert_eq!(screening_400["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/ErrorWithCrisis");
+    assert!(screening_400["description"].as_str().unwrap().contains("crisis"));
+    let schemas = &doc["components"]["schemas"];
+    assert_eq!(schemas["ErrorWithCrisis"]["allOf"][1]["properties"]["crisis"]["$ref"], "#/components/schemas/Crisis");
+    assert_eq!(schemas["Score"]["properties"]["crisis"]["$ref"], "#/components/schemas/Crisis");
+    assert_eq!(schemas["Screening"]["properties"]["crisis"]["$ref"], "#/components/schemas/Crisis");
+    let levels = &schemas["Crisis"]["properties"]["level"]["enum"];
+    assert_eq!(levels, &serde_json::json!(["none", "urgent", "emergency"]));
+}

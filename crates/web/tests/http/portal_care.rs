@@ -318,3 +318,56 @@ async fn portal_treatment_day_on_postgres() {
     let Some(p) = Portal::postgres().await else { return };
     treatment_day(p).await;
 }
+
+/// The portal's assessment entry and list use the suicide-item levels of the score and self-report alerts: a MADRS
+/// with item 10 at 6 is listed as an emergency, at 3 as urgent, at 1 as not positive; the API's answer carries the
+/// same crisis block as `ketapath score`.
+async fn assessment_entry_shows_the_suicide_item_level(p: Portal) {
+    p.user("nurse@a.example", Role::Nurse, Some("clinic-a")).await;
+    let mut nurse = p.browser();
+    nurse.sign_in("nurse@a.example", PASSWORD, "").await;
+    let csrf = nurse.csrf().await;
+    let made = nurse
+        .post(
+            "/portal/patients/new",
+            &[("csrf", &csrf), ("given_name", "Ida"), ("family_name", "Example"), ("birth_date", "1975-05-05")],
+        )
+        .await;
+    let patient = made.header("location").unwrap().to_owned();
+    let assess = format!("{patient}/assessments");
+    for items in ["1,1,1,1,1,1,1,1,1,1", "1,1,1,1,1,1,1,1,1,3", "1,1,1,1,1,1,1,1,1,6"] {
+        let form = [("csrf", csrf.as_str()), ("instrument", "madrs"), ("items", items), ("context", "follow_up")];
+        assert_eq!(nurse.post(&assess, &form).await.status, StatusCode::SEE_OTHER);
+    }
+    let page = nurse.get(&patient).await.text();
+    assert!(page.contains("Emergency: MADRS item 10 = 6"), "{page}");
+    assert!(page.contains("Urgent: MADRS item 10 = 3"), "{page}");
+    assert_eq!(page.matches("<td>not positive</td>").count(), 1, "{page}");
+
+    let uri = format!("/api/v1{}/assessments", patient.trim_start_matches("/portal"));
+    let items = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 0, 0, 0, 0];
+    let body = json!({"instrument": "qids_sr16", "items": items, "context": "follow_up"});
+    let request = nurse
+        .request(Method::POST, &uri)
+        .header(header::CONTENT_TYPE, "application/json")
+        .header("x-csrf-token", &csrf)
+        .body(Body::from(body.to_string()))
+        .unwrap();
+    let reply = nurse.send(request).await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+    let doc = reply.json();
+    assert_eq!(doc["score"]["crisis"]["level"], "emergency", "{doc}");
+    assert_eq!(doc["score"]["crisis"]["resources"][0]["name"], "Emergency services (911)");
+    p.verified().await;
+}
+
+#[tokio::test]
+async fn assessment_entry_shows_the_suicide_item_level_on_sqlite() {
+    assessment_entry_shows_the_suicide_item_level(Portal::sqlite().await).await;
+}
+
+#[tokio::test]
+async fn assessment_entry_shows_the_suicide_item_level_on_postgres() {
+    let Some(p) = Portal::postgres().await else { return };
+    assessment_entry_shows_the_suicide_item_level(p).await;
+}

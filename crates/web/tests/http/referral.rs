@@ -95,6 +95,11 @@ async fn to_result(w: &mut Walk, start: &str, item9: &str, acting: Option<&str>)
     let mut html = w.submit(&page.text(), "/check", &typed).await.text();
     if let Some(acting) = acting {
         html = w.submit(&html, "/check", &[("acting", acting)]).await.text();
+        if acting == "yes" {
+            // The get-help-now page comes first; the check goes on from its button.
+            assert!(html.contains("Please get help now"), "{html}");
+            html = w.submit(&html, "/check", &[]).await.text();
+        }
     }
     let trials = [
         ("trial1_drug", DRUG),

@@ -92,8 +92,14 @@ async fn every_invalid_input_is_a_400_naming_the_field() {
     ];
     for (body, field) in cases {
         let reply = send(&app, post_json(SCREENINGS, body.to_string())).await;
-        let error = assert_error(&reply, StatusCode::BAD_REQUEST, "invalid_input");
+        let (error, crisis) = assert_error_with_crisis(&reply, StatusCode::BAD_REQUEST, "invalid_input");
         assert_eq!(error["field"], field, "for {body}: {error}");
+        // Nine PHQ-9 answers whose item 9 is valid: the crisis block of those answers comes beside the error.
+        let item9_readable = body["phq9"].as_array().is_some_and(|a| a.len() == 9);
+        assert_eq!(crisis.is_some(), item9_readable, "crisis block for {body}");
+        if crisis.is_some() {
+            assert_eq!(reply.header("cache-control"), Some("no-store"), "answers are never cached: {body}");
+        }
     }
     for body in ["", "{", r#"{"phq9": [0,1,}"#, "{} {}"] {
         let reply = send(&app, post_json(SCREENINGS, body)).await;
@@ -105,6 +111,65 @@ async fn every_invalid_input_is_a_400_naming_the_field() {
     }
     let form = send(&app, post(SCREENINGS, Some("application/x-www-form-urlencoded"), "phq9=1")).await;
     assert_error(&form, StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type");
+}
+
+#[tokio::test]
+async fn an_invalid_self_check_still_answers_with_crisis_help() {
+    let app = default_app();
+    // The issue's example: acting on thoughts, with an impossible age, 8 PHQ-9 items and an unknown condition.
+    let body = json!({"phq9": [3, 3, 3, 3, 3, 3, 3, 3], "acting_on_thoughts": true, "age": 150, "conditions": ["x"]});
+    let reply = send(&app, post_json(SCREENINGS, body.to_string())).await;
+    let (error, crisis) = assert_error_with_crisis(&reply, StatusCode::BAD_REQUEST, "invalid_input");
+    assert_eq!(error["field"], "phq9");
+    let crisis = crisis.expect("crisis beside the error");
+    assert_eq!(crisis["level"], "emergency");
+    let names: Vec<&str> =
+        crisis["resources"].as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["Emergency services (911)", "988 Suicide & Crisis Lifeline", "Crisis Text Line"]);
+
+    // The block is the one a valid input with the same triage answers gets.
+    let valid = json!({"phq9": [3, 3, 3, 3, 3, 3, 3, 3, 3], "acting_on_thoughts": true});
+    let valid = send(&app, post_json(SCREENINGS, valid.to_string())).await.json();
+    assert_eq!(crisis, valid["crisis"]);
+
+    // Item 9 readable and positive, the age wrong: urgent, 988 first.
+    let body = json!({"phq9": [1, 1, 1, 1, 1, 1, 1, 1, 2], "age": 150});
+    let reply = send(&app, post_json(SCREENINGS, body.to_string())).await;
+    let (error, crisis) = assert_error_with_crisis(&reply, StatusCode::BAD_REQUEST, "invalid_input");
+    assert_eq!(error["field"], "age");
+    let crisis = crisis.expect("crisis beside the error");
+    assert_eq!(crisis["level"], "urgent");
+    assert_eq!(crisis["resources"][0]["name"], "988 Suicide & Crisis Lifeline");
+
+    // Item 9 itself invalid and no acting on thoughts: no block, and the error names item 9.
+    let body = json!({"phq9": [1, 1, 1, 1, 1, 1, 1, 1, 5], "age": 150});
+    let reply = send(&app, post_json(SCREENINGS, body.to_string())).await;
+    let error = assert_error(&reply, StatusCode::BAD_REQUEST, "invalid_input");
+    assert_eq!(error["field"], "phq9[8]");
+}
+
+#[tokio::test]
+async fn scores_carry_the_crisis_block_of_a_positive_suicide_item() {
+    let app = default_app();
+    let cases: [(&str, Vec<u8>, Option<&str>); 7] = [
+        ("phq9", vec![0, 0, 0, 0, 0, 0, 0, 0, 1], Some("urgent")),
+        ("phq9", vec![3, 3, 3, 3, 3, 3, 3, 3, 0], None),
+        ("madrs", vec![0, 0, 0, 0, 0, 0, 0, 0, 0, 2], Some("urgent")),
+        ("madrs", vec![0, 0, 0, 0, 0, 0, 0, 0, 0, 6], Some("emergency")),
+        ("madrs", vec![6, 6, 6, 6, 6, 6, 6, 6, 6, 1], None),
+        ("qids_sr16", vec![0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 0, 0, 0, 0], Some("emergency")),
+        ("qids_sr16", vec![0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0], Some("urgent")),
+    ];
+    for (instrument, items, level) in cases {
+        let uri = format!("/api/v1/instruments/{instrument}/score");
+        let reply = send(&app, post_json(&uri, json!({ "items": items }).to_string())).await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+        let doc = reply.json();
+        assert_eq!(doc["crisis"]["level"].as_str(), level, "{instrument} {items:?}");
+        if level == Some("emergency") {
+            assert_eq!(doc["crisis"]["resources"][0]["name"], "Emergency services (911)");
+        }
+    }
 }
 
 #[tokio::test]

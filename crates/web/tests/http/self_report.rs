@@ -212,6 +212,22 @@ async fn journey(f: Fixture) {
     assert_eq!(partial.status, StatusCode::BAD_REQUEST);
     assert!(partial.text().contains("Question 4: please choose one of the four answers."));
     assert_eq!(f.links(&a, &patient).await.json()["links"][0]["status"], "pending");
+    assert!(!main_of(&partial.text()).contains("crisis-first-heading"), "item 9 not answered: no crisis block");
+    // An invalid submission whose item 9 can be read still shows the crisis help it calls for, before the messages.
+    let pairs: Vec<(String, String)> = [("phq9_1", "1"), ("phq9_2", "2"), ("phq9_9", "3")]
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+    let mut request = post_form(&url, &pairs);
+    request.headers_mut().insert("sec-fetch-site", "same-origin".parse().unwrap());
+    let partial = send(&f.app, from_peer(request, [198, 51, 100, 4])).await;
+    assert_eq!(partial.status, StatusCode::BAD_REQUEST);
+    let html = partial.text();
+    let main = main_of(&html);
+    let help = main.find("crisis-first-heading").expect("crisis help on the page sent back");
+    assert!(help < main.find("Question 3: please choose").expect("message"), "crisis help first");
+    assert!(main.contains("tel:988") && main.contains("sms:741741"));
+    assert_eq!(f.links(&a, &patient).await.json()["links"][0]["status"], "pending", "nothing stored");
 
     // Answered: thanks, no crisis section, the assessment stored as a self-report.
     let done = f.answer(&url, &[1, 2, 3, 1, 2, 0, 1, 2, 0]).await;

@@ -82,6 +82,14 @@ pub const SCORE_PHQ9: &str = "/api/v1/instruments/phq9/score";
 
 /// Asserts the JSON error shape with `status` and `code`; returns the `error` object.
 pub fn assert_error(reply: &Reply, status: StatusCode, code: &str) -> Value {
+    let (error, crisis) = assert_error_with_crisis(reply, status, code);
+    assert_eq!(crisis, None, "only the error key in {}", reply.text());
+    error
+}
+
+/// As [`assert_error`], for the self-check, whose errors may carry a `crisis` block beside `error` and nothing
+/// else; returns the `error` object and the block.
+pub fn assert_error_with_crisis(reply: &Reply, status: StatusCode, code: &str) -> (Value, Option<Value>) {
     assert_eq!(reply.status, status, "status; body {}", reply.text());
     assert!(reply.header("content-type").is_some_and(|c| c.starts_with("application/json")), "{:?}", reply.headers);
     let body = reply.json();
@@ -89,8 +97,10 @@ pub fn assert_error(reply: &Reply, status: StatusCode, code: &str) -> Value {
     assert_eq!(error["code"], code, "code in {body}");
     assert!(error["message"].as_str().is_some_and(|m| !m.is_empty()), "message in {body}");
     assert!(error.get("field").is_some(), "field key present in {body}");
-    assert_eq!(body.as_object().map(|o| o.len()), Some(1), "only the error key in {body}");
-    error
+    let crisis = body.get("crisis").cloned();
+    let keys = if crisis.is_some() { 2 } else { 1 };
+    assert_eq!(body.as_object().map(|o| o.len()), Some(keys), "only the error and crisis keys in {body}");
+    (error, crisis)
 }
 
 /// Asserts every security header is on `reply`, the CSP allows no inline code, and HSTS is as expected.

@@ -26,13 +26,21 @@ pub enum Step {
     Phq9,
     /// Only when PHQ-9 item 9 is above 0: crisis help first, then "are you thinking about acting on these thoughts?".
     FollowUp,
+    /// Only after "yes" to the follow-up: the get-help-now page (911 first), with a button to continue the check.
+    /// No field belongs to it, so every answer travels through it in hidden fields.
+    HelpNow,
     Trials,
     About,
 }
 
 impl Step {
-    const CODES: [(&'static str, Step); 4] =
-        [("phq9", Step::Phq9), ("followup", Step::FollowUp), ("trials", Step::Trials), ("about", Step::About)];
+    const CODES: [(&'static str, Step); 5] = [
+        ("phq9", Step::Phq9),
+        ("followup", Step::FollowUp),
+        ("helpnow", Step::HelpNow),
+        ("trials", Step::Trials),
+        ("about", Step::About),
+    ];
 
     pub fn code(self) -> &'static str {
         Self::CODES.iter().find(|(_, s)| *s == self).map_or("phq9", |(c, _)| c)
@@ -190,6 +198,15 @@ impl CheckForm {
     /// The PHQ-9 item 9 answer, when it is a valid one.
     pub fn item9(&self) -> Option<u8> {
         phq9_value(&self.phq9[8])
+    }
+
+    /// The crisis block that the answers given so far call for, read leniently from PHQ-9 item 9 and the follow-up
+    /// answer by the engine's triage pre-read, whatever else is wrong with the form; `None` when item 9 is not
+    /// answered and the follow-up is not "yes".
+    pub fn triage(&self) -> Option<ketapath_clinical::safety::Crisis> {
+        let items: Vec<Value> = self.phq9.iter().map(|raw| phq9_value(raw).map_or(Value::Null, |v| json!(v))).collect();
+        let acting = self.acting == "yes";
+        ketapath_clinical::safety::triage_pre_read(&json!({"phq9": items, "acting_on_thoughts": acting}))
     }
 
     /// Every non-empty answer as (field name, value), in form order.

@@ -2,8 +2,10 @@
 //!
 //! Steps, all `POST /check` (answers never travel in a URL, and the result is the body of the last POST, never a
 //! redirect): 1. the PHQ-9; if item 9 is above 0, a follow-up page that first shows crisis help and then asks
-//! whether the person is thinking about acting on those thoughts; 2. antidepressants tried; 3. conditions, age,
-//! blood pressure and episode length; then the result. Each page carries the earlier answers in hidden fields:
+//! whether the person is thinking about acting on those thoughts; after "yes", the get-help-now page at once (911
+//! first, then 988 and the text line), with a button to continue the check afterwards; 2. antidepressants tried in
+//! this episode of depression; 3. conditions, age, blood pressure and episode length; then the result. When a page
+//! comes back with a mistake and the answers so far call for crisis help, the help is at the top of it. Each page carries the earlier answers in hidden fields:
 //! they are the person's own answers in their own browser, and the server keeps nothing between requests.
 //!
 //! No CSRF token: these forms carry no session or cookie and change nothing on the server, so a forged submission
@@ -101,11 +103,13 @@ pub async fn submit(State(state): State<AppState>, FormBody(body): FormBody) -> 
     }
 }
 
-/// The page after `step`: the follow-up only when PHQ-9 item 9 is above 0.
+/// The page after `step`: the follow-up only when PHQ-9 item 9 is above 0, and the get-help-now page right after
+/// a "yes" to the follow-up.
 fn next(step: Step, form: &CheckForm) -> Step {
     match step {
         Step::Phq9 if form.item9().is_some_and(|v| v > 0) => Step::FollowUp,
-        Step::Phq9 | Step::FollowUp => Step::Trials,
+        Step::FollowUp if form.acting == "yes" => Step::HelpNow,
+        Step::Phq9 | Step::FollowUp | Step::HelpNow => Step::Trials,
         Step::Trials | Step::About => Step::About,
     }
 }

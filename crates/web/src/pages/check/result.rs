@@ -38,7 +38,7 @@ pub struct FindingView {
     pub label: &'static str,
     pub detail: Option<String>,
     pub discuss: &'static str,
-    pub source: &'static str,
+    pub source: String,
 }
 
 /// One PHQ-9 answer for the printable summary.
@@ -88,7 +88,21 @@ const FIND_LINKS: [Link; 3] = [
 ];
 
 fn finding(f: &ConditionFinding) -> FindingView {
-    FindingView { label: f.label, detail: f.detail.clone(), discuss: f.discuss, source: f.source }
+    FindingView { label: f.label, detail: f.detail.clone(), discuss: f.discuss, source: plain_source(f.source) }
+}
+
+/// A rule's source in plain words for a public page: the published source named in its parentheses, without the
+/// section numbers of KetaPath's internal reference, which a reader of the page cannot open.
+fn plain_source(source: &str) -> String {
+    let inner = source.split_once('(').and_then(|(_, rest)| rest.split_once(')')).map(|(inner, _)| inner.trim());
+    let words = |text: &str| {
+        text.split(' ').map(|w| if w == "PI" { "prescribing information" } else { w }).collect::<Vec<_>>().join(" ")
+    };
+    match inner {
+        Some(inner) if ["SPRAVATO", "PI", "Heart"].iter().any(|k| inner.contains(k)) => words(inner),
+        Some(inner) => format!("SPRAVATO (esketamine) label: {inner}"),
+        None => "the SPRAVATO (esketamine) label".to_owned(),
+    }
 }
 
 /// The PHQ-9 answer wording of an item score.
@@ -106,8 +120,8 @@ fn trd_words(status: TrdStatus, required: usize, no_trials: bool) -> (&'static s
         TrdStatus::MeetsDefinition => (
             "Your past treatments match the usual definition of treatment-resistant depression",
             format!(
-                "At least {required} of the antidepressants you listed were taken at an adequate dose for long enough \
-                 and did not help enough. That is how treatment-resistant depression is usually defined, and it is \
+                "At least {required} of the antidepressants you listed for this episode of depression were taken at an \
+                 adequate dose for long enough and did not help enough. That is how treatment-resistant depression is usually defined, and it is \
                  when ketamine or esketamine treatment is usually considered. Whether it suits you is for you and a \
                  clinician to decide together."
             ),
@@ -122,15 +136,17 @@ fn trd_words(status: TrdStatus, required: usize, no_trials: bool) -> (&'static s
             "You did not list any antidepressants",
             format!(
                 "Ketamine and esketamine are usually considered after at least {required} antidepressants, each taken \
-                 at an adequate dose for long enough, have not helped enough. A clinician will ask about the \
-                 treatments you have had and talk about every option that may help."
+                 at an adequate dose for long enough in the current episode of depression, have not helped enough. \
+                 When you see a clinician, bring the names, doses and dates of any treatments you have had, so you \
+                 can talk about every option that may help."
             ),
         ),
         TrdStatus::NotMet => (
             "Your answers do not show the usual definition of treatment-resistant depression",
             format!(
                 "This says nothing about how hard things have been. The usual definition asks for at least {required} \
-                 antidepressants, each taken at an adequate dose for long enough, that did not help enough. A clinician \
+                 antidepressants in the current episode of depression, each taken at an adequate dose for long enough, \
+                 that did not help enough. A clinician \
                  can go through your history with you and talk about every option that may help."
             ),
         ),

@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use ketapath_clinical::instruments::phq9;
 use ketapath_clinical::safety::conditions::{CONDITIONS, ConditionKind};
-use ketapath_clinical::safety::crisis::triage;
+use ketapath_clinical::safety::crisis::{Crisis, CrisisLevel, triage};
 
 use super::crisis::{self, ResourceView};
 use super::form::{CheckForm, FieldError, IMPROVEMENT_CHOICES, Step};
@@ -28,6 +28,27 @@ pub struct Common {
     pub progress: &'static str,
     pub errors: Vec<ErrorLink>,
     pub hidden: Vec<(String, String)>,
+    /// Crisis help to put above everything else: a page sent back with mistakes whose answers so far call for it.
+    pub crisis: Option<CrisisFirst>,
+}
+
+/// Crisis help at the top of a page (`check_crisis_first.html`), from the engine's crisis block.
+#[derive(Debug, Clone)]
+pub struct CrisisFirst {
+    pub emergency: bool,
+    pub message: String,
+    pub resources: Vec<ResourceView>,
+}
+
+impl CrisisFirst {
+    /// The help to show for `crisis`, when its level is `urgent` or `emergency`.
+    pub fn of(crisis: &Crisis) -> Option<Self> {
+        (crisis.level != CrisisLevel::None).then(|| Self {
+            emergency: crisis.level == CrisisLevel::Emergency,
+            message: crisis.message.clone(),
+            resources: crisis::views(&crisis.resources),
+        })
+    }
 }
 
 /// A radio button or checkbox.
@@ -90,6 +111,14 @@ struct FollowUpPage {
 }
 
 #[derive(Template)]
+#[template(path = "check_help_now.html")]
+struct HelpNowPage {
+    layout: Layout,
+    common: Common,
+    resources: Vec<ResourceView>,
+}
+
+#[derive(Template)]
 #[template(path = "check_trials.html")]
 struct TrialsPage {
     layout: Layout,
@@ -125,7 +154,8 @@ pub fn render(state: &AppState, step: Step, form: &CheckForm, errors: &[FieldErr
     let (title, progress) = match step {
         Step::Phq9 => ("Self-check, step 1 of 3: how you have been feeling", "Step 1 of 3"),
         Step::FollowUp => ("Self-check: a question about your safety", "Step 1 of 3, one more question"),
-        Step::Trials => ("Self-check, step 2 of 3: antidepressants you have tried", "Step 2 of 3"),
+        Step::HelpNow => ("Please get help now", "Before you go on"),
+        Step::Trials => ("Self-check, step 2 of 3: antidepressants tried in this episode", "Step 2 of 3"),
         Step::About => ("Self-check, step 3 of 3: your health", "Step 3 of 3"),
     };
     let title = if errors.is_empty() { title.to_owned() } else { format!("Please check your answers. {title}") };
@@ -135,6 +165,13 @@ pub fn render(state: &AppState, step: Step, form: &CheckForm, errors: &[FieldErr
         progress,
         errors: errors.iter().map(|e| ErrorLink { field: e.field.clone(), message: e.message.clone() }).collect(),
         hidden: form.hidden_for(step),
+        // The follow-up and get-help-now pages are crisis help themselves; other pages sent back with mistakes
+        // start with the help that the answers given so far call for.
+        crisis: match step {
+            Step::FollowUp | Step::HelpNow => None,
+            _ if errors.is_empty() => None,
+            _ => form.triage().as_ref().and_then(CrisisFirst::of),
+        },
     };
     let response = match step {
         Step::Phq9 => pages::render(StatusCode::OK, &phq9_page(layout, common, form, errors)),
@@ -156,6 +193,11 @@ pub fn render(state: &AppState, step: Step, form: &CheckForm, errors: &[FieldErr
                 choices,
                 error: error_for(errors, "acting"),
             };
+            pages::render(StatusCode::OK, &page)
+        }
+        Step::HelpNow => {
+            let item9 = form.item9().unwrap_or(0);
+            let page = HelpNowPage { layout, common, resources: crisis::views(&triage(item9, true).resources) };
             pages::render(StatusCode::OK, &page)
         }
         Step::Trials => pages::render(StatusCode::OK, &trials_page(state, layout, common, form, errors)),
