@@ -12,6 +12,7 @@ pub mod overview;
 pub mod patient;
 pub mod referral;
 pub mod research;
+pub mod review;
 pub mod sign_in;
 pub mod staff;
 pub mod treatment;
@@ -118,6 +119,7 @@ pub use referral::{
     LinkState, NewReferral, NewSelfReportAlert, NewSelfReportLink, Referral, ReferralId, ReferralSource,
     ReferralStatus, SelfReportAlert, SelfReportAlertId, SelfReportLink, SelfReportLinkId,
 };
+pub use review::{BenefitReview, BenefitReviewId, CourseIndication, NewBenefitReview, ReviewDecision};
 pub use research::{ConsentRecord, ConsentRecordId, OutcomePublication, PatientAddress};
 pub use sign_in::{
     ClinicSecurity, LockoutPolicy, NewStaffSession, SignInAccount, StaffSession, StaffSessionId, TotpEnrollment,

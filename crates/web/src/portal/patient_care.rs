@@ -30,8 +30,9 @@ pub struct OutcomeRow {
     pub baseline: u16,
     pub latest: u16,
     pub change: String,
-    pub response: &'static str,
-    pub remission: &'static str,
+    /// "yes", "no", or "not assessable: baseline PHQ-9 below 10" (never a responder from a baseline too low).
+    pub response: String,
+    pub remission: String,
     pub time_to_response: String,
     pub rule: String,
     /// The chart, an `<svg>` element made by [`outcome_svg`] (which escapes every text it prints).
@@ -81,6 +82,15 @@ fn intake_summary(document: &Value) -> IntakeSummary {
     }
 }
 
+/// A response or remission in words; not assessable names the floor, as the page promises.
+fn yes_no(value: Option<bool>, instrument: ketapath_clinical::instruments::Instrument, floor: u16) -> String {
+    match value {
+        Some(true) => "yes".to_owned(),
+        Some(false) => "no".to_owned(),
+        None => format!("not assessable: baseline {} below {floor}", instrument.spec().name),
+    }
+}
+
 /// The treatment part of `patient`'s page; `doses` are the times of the patient's doses, marked on the charts.
 pub async fn summary(
     scope: &ClinicScope,
@@ -112,8 +122,8 @@ pub async fn summary(
                 baseline: o.baseline,
                 latest: o.latest,
                 change: o.change_pct.map(|c| format!("{c:+.0} %")).unwrap_or_default(),
-                response: if o.response { "yes" } else { "no" },
-                remission: if o.remission { "yes" } else { "no" },
+                response: yes_no(o.response, o.instrument, o.baseline_min),
+                remission: yes_no(o.remission, o.instrument, o.baseline_min),
                 time_to_response: o.time_to_response_hours.map(|h| format!("{h:.0} h")).unwrap_or_default(),
                 rule: o.rule.to_string(),
                 svg,

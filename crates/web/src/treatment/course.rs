@@ -88,6 +88,7 @@ pub async fn create(
         schedule: Some(schedule_json(&schedule)?),
         contraindication_override_reason: override_reason,
         contraindication_override_by: None,
+        ..CoursePlan::default()
     };
     Ok(scope.create_course_with_plan(new, &plan).await?)
 }
