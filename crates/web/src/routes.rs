@@ -91,13 +91,14 @@ pub fn api_routes() -> Vec<ApiRoute> {
 }
 
 /// One portal form route: its path, for the tests that post to every portal form without a token.
-pub const PORTAL_FORMS: [&str; 19] = [
+pub const PORTAL_FORMS: [&str; 20] = [
     "/portal/logout",
     "/portal/sessions/{id}/rems",
     "/portal/patients/{id}/research-consent",
     "/portal/clinic/settings",
     "/portal/clinic/outcome-publication",
     "/portal/patients/{id}/courses",
+    "/portal/courses/{id}/benefit-review",
     "/portal/patients/{id}/self-report-links",
     "/portal/patients/{id}/assessments",
     "/portal/patients/{id}/intake",
@@ -126,6 +127,7 @@ fn portal_routes() -> Router<AppState> {
         .route("/portal/patients/{id}/assessments", post(portal::patients::record_assessment))
         .route("/portal/patients/{id}/self-report-links", post(portal::self_report_links::create))
         .route("/portal/patients/{id}/courses", post(portal::sessions::plan_course))
+        .route("/portal/courses/{id}/benefit-review", post(portal::course_review::submit))
         .route("/portal/patients/{id}/intake", get(portal::intake::form).post(portal::intake::submit))
         .route("/portal/patients/{id}/sessions", post(portal::sessions::start))
         .route("/portal/sessions/{id}", get(portal::sessions::show))

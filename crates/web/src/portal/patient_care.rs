@@ -1,15 +1,19 @@
 //! The treatment part of the portal's patient page: the intake summary (TRD status, Maudsley staging,
 //! contraindications and cautions with their rule ids) and the outcomes per instrument (baseline, latest, change,
 //! response, remission, time to response, rule) with one inline SVG chart each, the sessions' doses marked.
-//! Everything comes from the stored intake document and `crate::treatment::outcomes`, as in the JSON API.
+//! Everything comes from the stored intake document and `crate::treatment::outcomes`, as in the JSON API. The
+//! course rows (indication, status, latest benefit review, warnings) come from the course plan, as
+//! `GET /api/v1/courses/{id}` shows it.
 
 use ketapath_clinical::outcomes::{OutcomeConfig, definition};
+use ketapath_clinical::protocols::Modality;
 use ketapath_store::ClinicScope;
-use ketapath_store::domain::{Assessment, PatientId};
+use ketapath_store::domain::{Assessment, Course, CourseIndication, CourseStatus, PatientId};
 use serde_json::Value;
 use time::OffsetDateTime;
 
 use crate::charts::{OutcomeChart, outcome_svg};
+use crate::clinic_time::ClinicTime;
 use crate::treatment::TreatmentResult;
 use crate::treatment::outcomes::outcomes;
 
@@ -37,6 +41,52 @@ pub struct OutcomeRow {
     pub rule: String,
     /// The chart, an `<svg>` element made by [`outcome_svg`] (which escapes every text it prints).
     pub svg: String,
+}
+
+/// One course of the patient page, with what its benefit review form needs.
+#[derive(Debug, Clone)]
+pub struct CourseRow {
+    pub id: String,
+    /// `esketamine_nasal for TRD: active, 8 sessions planned, from 2026-11-27`.
+    pub summary: String,
+    /// `Benefit review: continue (2026-12-25), "note"`, when one was recorded.
+    pub review: Option<String>,
+    pub warnings: Vec<String>,
+    /// An open esketamine course: the benefit review form is shown (to prescribers).
+    pub reviewable: bool,
+}
+
+/// The indication in words, for staff.
+fn indication_label(indication: CourseIndication) -> &'static str {
+    match indication {
+        CourseIndication::Trd => "TRD",
+        CourseIndication::Mdsi => "MDD with acute suicidal ideation or behaviour",
+    }
+}
+
+/// The page's row of `course`.
+pub async fn course_row(scope: &ClinicScope, course: &Course, zone: &ClinicTime) -> TreatmentResult<CourseRow> {
+    let plan = scope.course_plan(course.id).await?;
+    let summary = format!(
+        "{} for {}: {}, {} sessions planned, from {}",
+        course.treatment,
+        indication_label(plan.indication),
+        course.status,
+        course.planned_sessions.map(|n| n.to_string()).unwrap_or_else(|| "no".to_owned()),
+        course.started_on.map(crate::pages::find::labels::date).unwrap_or_default()
+    );
+    let review = plan.benefit_review.as_ref().map(|r| {
+        let note = r.note.as_deref().map(|n| format!(", \"{n}\"")).unwrap_or_default();
+        format!("Benefit review: {} ({}){note}", r.decision, crate::pages::find::labels::date(zone.date_of(r.decided_at)))
+    });
+    let open = matches!(course.status, CourseStatus::Planned | CourseStatus::Active);
+    Ok(CourseRow {
+        id: course.id.to_string(),
+        summary,
+        review,
+        warnings: crate::treatment::course::warnings(&plan),
+        reviewable: open && crate::treatment::course::modality(course) == Ok(Modality::EsketamineNasal),
+    })
 }
 
 /// The treatment part of the patient page.

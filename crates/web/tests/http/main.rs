@@ -5,6 +5,7 @@
 mod access_matrix;
 mod api;
 mod assets;
+mod benefit_review;
 mod check;
 mod clinics;
 mod demo_care;
