@@ -22,6 +22,7 @@ mod portal_auth;
 mod portal_care;
 mod portal_forms;
 mod portal_pages;
+mod portal_review;
 mod portal_support;
 mod privacy;
 mod referral;
