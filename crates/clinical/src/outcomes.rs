@@ -129,7 +129,6 @@ pub static LOSS_OF_RESPONSE: Rule = Rule {
     configurable: true,
 };
 
-
 // Baseline floors (`clinical.md` §8.5): below the floor, response and remission are not assessable. Every floor is
 // also at least one above the remission cut-off, because a baseline already in the remission range cannot show
 // a remission (or, meaningfully, a response) that the treatment brought about.

@@ -36,6 +36,9 @@ fn check_reason(field: &str, reason: &str) -> StoreResult<()> {
     Ok(())
 }
 
+/// A course's plan columns: schedule, override reason and author, indication.
+type PlanRow = (Option<String>, Option<String>, Option<String>, String);
+
 impl ClinicScope {
     /// Fails unless the acting user is a prescriber: only prescribers override clinical gates.
     fn require_prescriber(&self, what: &str) -> StoreResult<()> {
@@ -207,7 +210,7 @@ impl ClinicScope {
     /// The plan of a course of this clinic.
     pub async fn course_plan(&self, course: CourseId) -> StoreResult<CoursePlan> {
         let (mut tx, now) = self.begin().await?;
-        let row: Option<(Option<String>, Option<String>, Option<String>, String)> = tx
+        let row: Option<PlanRow> = tx
             .fetch_optional(
                 "SELECT schedule, contraindication_override_reason, contraindication_override_by, indication \
                  FROM courses WHERE id = $1 AND clinic_id = $2",

@@ -89,8 +89,7 @@ impl ClinicScope {
         )
         .await?;
         if let Some((schedule, planned)) = &new.schedule {
-            let text =
-                serde_json::to_string(schedule).map_err(|e| StoreError::invalid("schedule", e.to_string()))?;
+            let text = serde_json::to_string(schedule).map_err(|e| StoreError::invalid("schedule", e.to_string()))?;
             tx.execute(
                 "UPDATE courses SET schedule = $1, planned_sessions = $2, updated_at = $3 WHERE id = $4 AND clinic_id = $5",
                 &args![text, *planned, now, review.course_id.to_text(), self.clinic()],

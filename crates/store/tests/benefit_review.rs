@@ -81,7 +81,10 @@ async fn reviews(db: &TestDb) {
     assert!(matches!(other.course_first_dose_at(c.id).await, Err(StoreError::NotFound { .. })));
 
     // Prescribers only; a refused review writes nothing.
-    assert!(matches!(nurse.record_benefit_review(review(c.id, ReviewDecision::Continue)).await, Err(StoreError::Denied(_))));
+    assert!(matches!(
+        nurse.record_benefit_review(review(c.id, ReviewDecision::Continue)).await,
+        Err(StoreError::Denied(_))
+    ));
     assert!(matches!(
         other.record_benefit_review(review(c.id, ReviewDecision::Continue)).await,
         Err(StoreError::NotFound { .. })

@@ -119,8 +119,8 @@ pub use referral::{
     LinkState, NewReferral, NewSelfReportAlert, NewSelfReportLink, Referral, ReferralId, ReferralSource,
     ReferralStatus, SelfReportAlert, SelfReportAlertId, SelfReportLink, SelfReportLinkId,
 };
-pub use review::{BenefitReview, BenefitReviewId, CourseIndication, NewBenefitReview, ReviewDecision};
 pub use research::{ConsentRecord, ConsentRecordId, OutcomePublication, PatientAddress};
+pub use review::{BenefitReview, BenefitReviewId, CourseIndication, NewBenefitReview, ReviewDecision};
 pub use sign_in::{
     ClinicSecurity, LockoutPolicy, NewStaffSession, SignInAccount, StaffSession, StaffSessionId, TotpEnrollment,
 };

@@ -80,10 +80,13 @@ pub fn paths(staff: Responses, error: ErrorResponse) -> Map<String, Value> {
                 "type": "object", "properties": {"courses": {"type": "array", "items": {"$ref": "#/components/schemas/Course"}}}}}}}}),
                 json!({"404": not_found("patient")})))),
     }));
-    p.insert("/api/v1/courses/{id}".into(), json!({
-        "get": with_id(op("getCourse", "A course with its schedule, indication and latest benefit review", "", None,
-            with(ok("200", "The course", "Course"), json!({"404": not_found("course")})))),
-    }));
+    p.insert(
+        "/api/v1/courses/{id}".into(),
+        json!({
+            "get": with_id(op("getCourse", "A course with its schedule, indication and latest benefit review", "", None,
+                with(ok("200", "The course", "Course"), json!({"404": not_found("course")})))),
+        }),
+    );
     p.insert("/api/v1/courses/{id}/benefit-review".into(), json!({
         "post": with_id(op("recordBenefitReview", "Record the benefit review at the end of an esketamine induction (prescribers only)",
             "From 28 days after a course's first dose, starting or dosing a session answers 409 `benefit_review_required` \

@@ -77,7 +77,11 @@ pub async fn course_row(scope: &ClinicScope, course: &Course, zone: &ClinicTime)
     );
     let review = plan.benefit_review.as_ref().map(|r| {
         let note = r.note.as_deref().map(|n| format!(", \"{n}\"")).unwrap_or_default();
-        format!("Benefit review: {} ({}){note}", r.decision, crate::pages::find::labels::date(zone.date_of(r.decided_at)))
+        format!(
+            "Benefit review: {} ({}){note}",
+            r.decision,
+            crate::pages::find::labels::date(zone.date_of(r.decided_at))
+        )
     });
     let open = matches!(course.status, CourseStatus::Planned | CourseStatus::Active);
     Ok(CourseRow {

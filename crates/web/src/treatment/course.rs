@@ -55,9 +55,10 @@ pub fn generate(
     settings: &ProtocolSettings,
 ) -> Result<Vec<PlannedSession>, InvalidInput> {
     match (request.modality, indication) {
-        (Modality::EsketamineNasal, CourseIndication::Mdsi) => {
-            esketamine_mdsi_schedule(request.start, request.weeks.unwrap_or(ketapath_clinical::protocols::schedule::MDSI_WEEKS))
-        }
+        (Modality::EsketamineNasal, CourseIndication::Mdsi) => esketamine_mdsi_schedule(
+            request.start,
+            request.weeks.unwrap_or(ketapath_clinical::protocols::schedule::MDSI_WEEKS),
+        ),
         (Modality::EsketamineNasal, CourseIndication::Trd) => {
             let plan = esketamine_schedule(
                 request.start,

@@ -31,7 +31,12 @@ async fn patient(f: &Fixture, nurse: &Staff, baseline: u8) -> String {
 /// start's reply when it was refused.
 async fn start(f: &Fixture, nurse: &Staff, p: &str) -> Result<String, Value> {
     let reply = f
-        .call(Method::POST, &format!("/api/v1/patients/{p}/sessions"), Some(nurse), Some(json!({"modality": "esketamine_nasal"})))
+        .call(
+            Method::POST,
+            &format!("/api/v1/patients/{p}/sessions"),
+            Some(nurse),
+            Some(json!({"modality": "esketamine_nasal"})),
+        )
         .await;
     if reply.status != StatusCode::CREATED {
         assert_eq!(reply.status, StatusCode::CONFLICT, "{}", reply.text());
@@ -76,7 +81,10 @@ async fn low_baseline_is_not_assessable(backend: Backend) {
     let body = json!({"instrument": "phq9", "items": phq9(2), "context": "follow_up"});
     f.ok(Method::POST, &format!("/api/v1/patients/{q}/assessments"), &nurse, Some(body), StatusCode::CREATED).await;
     let out = f.ok(Method::GET, &format!("/api/v1/patients/{q}/outcomes"), &nurse, None, StatusCode::OK).await;
-    assert_eq!((out["instruments"][0]["response"].as_bool(), out["instruments"][0]["remission"].as_bool()), (Some(true), Some(true)));
+    assert_eq!(
+        (out["instruments"][0]["response"].as_bool(), out["instruments"][0]["remission"].as_bool()),
+        (Some(true), Some(true))
+    );
     f.finish().await;
 }
 
@@ -90,12 +98,17 @@ async fn induction_review(backend: Backend) {
 
     // A new course, no indication: TRD, and only the induction is planned (8 sessions, weeks 1-4).
     let bad = f
-        .call(Method::POST, &format!("/api/v1/patients/{p}/courses"), Some(&nurse),
-            Some(json!({"modality": "esketamine_nasal", "indication": "anxiety"})))
+        .call(
+            Method::POST,
+            &format!("/api/v1/patients/{p}/courses"),
+            Some(&nurse),
+            Some(json!({"modality": "esketamine_nasal", "indication": "anxiety"})),
+        )
         .await;
     assert_eq!(assert_error(&bad, StatusCode::BAD_REQUEST, "invalid_input")["field"], "indication");
     let body = json!({"modality": "esketamine_nasal", "start_date": "2026-11-27"});
-    let course = f.ok(Method::POST, &format!("/api/v1/patients/{p}/courses"), &nurse, Some(body), StatusCode::CREATED).await;
+    let course =
+        f.ok(Method::POST, &format!("/api/v1/patients/{p}/courses"), &nurse, Some(body), StatusCode::CREATED).await;
     let cid = course["id"].as_str().unwrap().to_owned();
     assert_eq!(course["indication"], "trd", "{course}");
     assert_eq!(course["benefit_review"], Value::Null);
@@ -125,7 +138,11 @@ async fn induction_review(backend: Backend) {
 
     // Only a prescriber of the clinic reviews; a bad decision names the field.
     for who in [&nurse, &admin] {
-        assert_error(&review(&f, who, &cid, json!({"decision": "continue"})).await, StatusCode::FORBIDDEN, "override_not_allowed");
+        assert_error(
+            &review(&f, who, &cid, json!({"decision": "continue"})).await,
+            StatusCode::FORBIDDEN,
+            "override_not_allowed",
+        );
     }
     assert_error(&review(&f, &other, &cid, json!({"decision": "continue"})).await, StatusCode::NOT_FOUND, "not_found");
     let bad = review(&f, &rx, &cid, json!({"decision": "maybe"})).await;
@@ -145,7 +162,10 @@ async fn induction_review(backend: Backend) {
     assert_eq!(done["warnings"], json!([]));
     let schedule = done["schedule"].as_array().unwrap();
     assert_eq!(schedule.len(), 16, "weeks 5-12 added: {done}");
-    assert_eq!((schedule[8]["phase"].as_str(), schedule[8]["date"].as_str()), (Some("maintenance"), Some("2026-12-25")));
+    assert_eq!(
+        (schedule[8]["phase"].as_str(), schedule[8]["date"].as_str()),
+        (Some("maintenance"), Some("2026-12-25"))
+    );
     assert_eq!(schedule[8]["number"], 9);
     let view = f.ok(Method::GET, &format!("/api/v1/courses/{cid}"), &nurse, None, StatusCode::OK).await;
     assert_eq!(view["benefit_review"]["decision"], "continue", "{view}");
@@ -166,7 +186,8 @@ async fn mdsi_and_stop(backend: Backend) {
     // MDSI: the label's regimen, 84 mg twice weekly for 4 weeks, and 84 mg from the first dose.
     let p = patient(&f, &nurse, 22).await;
     let body = json!({"modality": "esketamine_nasal", "start_date": "2026-11-27", "indication": "mdsi"});
-    let course = f.ok(Method::POST, &format!("/api/v1/patients/{p}/courses"), &nurse, Some(body), StatusCode::CREATED).await;
+    let course =
+        f.ok(Method::POST, &format!("/api/v1/patients/{p}/courses"), &nurse, Some(body), StatusCode::CREATED).await;
     let cid = course["id"].as_str().unwrap().to_owned();
     assert_eq!(course["indication"], "mdsi");
     let schedule = course["schedule"].as_array().unwrap();
@@ -197,13 +218,23 @@ async fn mdsi_and_stop(backend: Backend) {
     let q = patient(&f, &nurse, 18).await;
     f.at(30 * DAY);
     let course = f
-        .ok(Method::POST, &format!("/api/v1/patients/{q}/courses"), &nurse, Some(json!({"modality": "esketamine_nasal"})), StatusCode::CREATED)
+        .ok(
+            Method::POST,
+            &format!("/api/v1/patients/{q}/courses"),
+            &nurse,
+            Some(json!({"modality": "esketamine_nasal"})),
+            StatusCode::CREATED,
+        )
         .await;
     let cid = course["id"].as_str().unwrap().to_owned();
-    let stopped = review(&f, &rx, &cid, json!({"decision": "stop", "note": "no benefit, patient prefers to stop"})).await;
+    let stopped =
+        review(&f, &rx, &cid, json!({"decision": "stop", "note": "no benefit, patient prefers to stop"})).await;
     assert_eq!(stopped.status, StatusCode::CREATED, "{}", stopped.text());
     let stopped = stopped.json();
-    assert_eq!((stopped["status"].as_str(), stopped["benefit_review"]["decision"].as_str()), (Some("stopped"), Some("stop")));
+    assert_eq!(
+        (stopped["status"].as_str(), stopped["benefit_review"]["decision"].as_str()),
+        (Some("stopped"), Some("stop"))
+    );
     assert_eq!(stopped["end_reason"], "benefit review: stop");
     assert_error(&review(&f, &rx, &cid, json!({"decision": "stop"})).await, StatusCode::CONFLICT, "not_applicable");
     f.finish().await;

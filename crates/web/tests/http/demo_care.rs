@@ -94,7 +94,10 @@ async fn treatment_day(p: Portal) {
     assert_eq!(course["indication"], "trd", "{course}");
     let phases: Vec<&str> =
         course["schedule"].as_array().unwrap().iter().map(|s| s["phase"].as_str().unwrap()).collect();
-    assert_eq!((phases.iter().filter(|p| **p == "induction").count(), phases.last().copied()), (8, Some("maintenance")));
+    assert_eq!(
+        (phases.iter().filter(|p| **p == "induction").count(), phases.last().copied()),
+        (8, Some("maintenance"))
+    );
     assert!(patient.contains("Benefit review: continue"), "the patient page shows the review");
     // A patient without a response is in the demo too.
     let mut without = 0;

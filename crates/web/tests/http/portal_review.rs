@@ -24,8 +24,12 @@ fn phq9(total: i64) -> Items {
 async fn review_form(p: Portal) {
     let nurse_id = p.user("nurse@a.example", Role::Nurse, Some("clinic-a")).await;
     p.user("rx@a.example", Role::Prescriber, Some("clinic-a")).await;
-    let actor =
-        Actor { user_id: nurse_id, clinic_id: Some(ClinicId::parse("clinic-a").unwrap()), role: Role::Nurse, origin: Origin::test() };
+    let actor = Actor {
+        user_id: nurse_id,
+        clinic_id: Some(ClinicId::parse("clinic-a").unwrap()),
+        role: Role::Nurse,
+        origin: Origin::test(),
+    };
     let scope = p.store.for_clinic(&actor).await.unwrap();
     let patient = scope
         .create_patient(NewPatient {
@@ -46,7 +50,13 @@ async fn review_form(p: Portal) {
         (4, datetime!(2026-11-26 09:00 UTC), AssessmentContext::Baseline),
         (2, datetime!(2026-12-20 09:00 UTC), AssessmentContext::FollowUp),
     ] {
-        let new = NewAssessment { patient_id: patient.id, course_id: None, session_id: None, items: phq9(total), administered_at: at };
+        let new = NewAssessment {
+            patient_id: patient.id,
+            course_id: None,
+            session_id: None,
+            items: phq9(total),
+            administered_at: at,
+        };
         scope.record_assessment_in_context(new, Some(context)).await.unwrap();
     }
     let course = NewCourse {
@@ -58,7 +68,10 @@ async fn review_form(p: Portal) {
         notes: None,
     };
     let (course, _) = scope.create_course_with_plan(course, &CoursePlan::default()).await.unwrap();
-    let session = scope.create_session(NewSession { course_id: course.id, scheduled_at: None, monitored_by: None }).await.unwrap();
+    let session = scope
+        .create_session(NewSession { course_id: course.id, scheduled_at: None, monitored_by: None })
+        .await
+        .unwrap();
     scope
         .record_dose(NewDose {
             session_id: session.id,

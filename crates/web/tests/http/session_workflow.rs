@@ -148,7 +148,14 @@ impl Fixture {
         send(&self.app, from_peer(builder.body(body).unwrap(), [192, 0, 2, 9])).await
     }
 
-    pub(crate) async fn ok(&self, method: Method, uri: &str, who: &Staff, body: Option<Value>, status: StatusCode) -> Value {
+    pub(crate) async fn ok(
+        &self,
+        method: Method,
+        uri: &str,
+        who: &Staff,
+        body: Option<Value>,
+        status: StatusCode,
+    ) -> Value {
         let reply = self.call(method.clone(), uri, Some(who), body).await;
         assert_eq!(reply.status, status, "{method} {uri}: {}", reply.text());
         reply.json()
