@@ -8,7 +8,8 @@
 #![allow(clippy::unwrap_used)]
 
 use axum::http::{Method, StatusCode};
-use ketapath_store::domain::Role;
+use ketapath_clinical::instruments::{Instrument, Items};
+use ketapath_store::domain::{AssessmentContext, CourseId, NewAssessment, PatientId, Role};
 use serde_json::{Value, json};
 
 use crate::session_workflow::{Backend, Fixture, Staff, phq9, rfc};
@@ -85,6 +86,48 @@ async fn low_baseline_is_not_assessable(backend: Backend) {
         (out["instruments"][0]["response"].as_bool(), out["instruments"][0]["remission"].as_bool()),
         (Some(true), Some(true))
     );
+    f.finish().await;
+}
+
+/// The clinic's own registry over HTTP: a consenting patient whose PHQ-9 went from 4 to 2 is in no figure; one
+/// from 20 to 4 is the one remitter of one.
+async fn registry_leaves_out_low_baselines(backend: Backend) {
+    let Some(f) = Fixture::new(backend).await else { return };
+    let nurse = f.staff("Nora Nurse", Role::Nurse, "clinic-a").await;
+    let scope = f.store.for_clinic(&nurse.actor).await.unwrap();
+    for (baseline, latest) in [(4, 2), (20, 4)] {
+        let p = f.patient(&nurse).await;
+        let consent = json!({"status": "given", "date": "2026-11-01"});
+        f.ok(Method::PUT, &format!("/api/v1/patients/{p}/research-consent"), &nurse, Some(consent), StatusCode::OK)
+            .await;
+        let body = json!({"modality": "esketamine_nasal", "start_date": "2026-11-27"});
+        let course =
+            f.ok(Method::POST, &format!("/api/v1/patients/{p}/courses"), &nurse, Some(body), StatusCode::CREATED).await;
+        let course_id = CourseId::parse("id", course["id"].as_str().unwrap()).unwrap();
+        let patient_id = PatientId::parse("id", &p).unwrap();
+        for (total, day, context) in
+            [(baseline, -1, AssessmentContext::Baseline), (latest, 7, AssessmentContext::FollowUp)]
+        {
+            let new = NewAssessment {
+                patient_id,
+                course_id: Some(course_id),
+                session_id: None,
+                items: Items::from_values(
+                    Instrument::Phq9,
+                    &phq9(total).iter().map(|v| i64::from(*v)).collect::<Vec<_>>(),
+                )
+                .unwrap(),
+                administered_at: crate::session_workflow::T0 + time::Duration::days(day),
+            };
+            scope.record_assessment_in_context(new, Some(context)).await.unwrap();
+        }
+    }
+    f.at(8 * DAY);
+    let doc = f.ok(Method::GET, "/api/v1/clinic/registry", &nurse, None, StatusCode::OK).await;
+    let phq = doc["outcomes"].as_array().unwrap().iter().find(|c| c["instrument"] == "phq9").unwrap().clone();
+    assert_eq!(phq["patients"], 1, "{phq}");
+    assert_eq!((phq["remission"]["successes"].as_u64(), phq["remission"]["n"].as_u64()), (Some(1), Some(1)), "{phq}");
+    assert_eq!(phq["baseline_min"], 10, "{phq}");
     f.finish().await;
 }
 
@@ -257,5 +300,6 @@ macro_rules! on_both_backends {
 }
 
 on_both_backends!(a_phq9_baseline_of_4_is_never_a_remitter, low_baseline_is_not_assessable);
+on_both_backends!(the_clinic_registry_leaves_out_a_baseline_of_4, registry_leaves_out_low_baselines);
 on_both_backends!(induction_ends_with_a_prescribers_benefit_review, induction_review);
 on_both_backends!(mdsi_courses_and_a_stop_decision, mdsi_and_stop);

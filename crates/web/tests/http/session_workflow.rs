@@ -56,7 +56,7 @@ pub(crate) enum Backend {
 
 pub(crate) struct Fixture {
     app: Router,
-    store: Store,
+    pub(crate) store: Store,
     clock: Arc<ManualClock>,
     _dir: tempfile::TempDir,
     _pg: Option<PgDb>,
@@ -64,7 +64,7 @@ pub(crate) struct Fixture {
 
 pub(crate) struct Staff {
     token: String,
-    actor: Actor,
+    pub(crate) actor: Actor,
 }
 
 impl Fixture {
