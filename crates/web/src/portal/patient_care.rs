@@ -6,9 +6,10 @@
 //! `GET /api/v1/courses/{id}` shows it.
 
 use ketapath_clinical::outcomes::{OutcomeConfig, definition};
-use ketapath_clinical::protocols::Modality;
+use ketapath_clinical::protocols::esketamine::induction_last_day;
+use ketapath_clinical::protocols::{Modality, after_induction};
 use ketapath_store::ClinicScope;
-use ketapath_store::domain::{Assessment, Course, CourseIndication, CourseStatus, PatientId};
+use ketapath_store::domain::{Assessment, Course, CourseIndication, CourseStatus, PatientId, ReviewDecision};
 use serde_json::Value;
 use time::OffsetDateTime;
 
@@ -64,8 +65,13 @@ fn indication_label(indication: CourseIndication) -> &'static str {
     }
 }
 
-/// The page's row of `course`.
-pub async fn course_row(scope: &ClinicScope, course: &Course, zone: &ClinicTime) -> TreatmentResult<CourseRow> {
+/// The page's row of `course` at `now`.
+pub async fn course_row(
+    scope: &ClinicScope,
+    course: &Course,
+    zone: &ClinicTime,
+    now: OffsetDateTime,
+) -> TreatmentResult<CourseRow> {
     let plan = scope.course_plan(course.id).await?;
     let summary = format!(
         "{} for {}: {}, {} sessions planned, from {}",
@@ -84,13 +90,20 @@ pub async fn course_row(scope: &ClinicScope, course: &Course, zone: &ClinicTime)
         )
     });
     let open = matches!(course.status, CourseStatus::Planned | CourseStatus::Active);
-    Ok(CourseRow {
-        id: course.id.to_string(),
-        summary,
-        review,
-        warnings: crate::treatment::course::warnings(&plan),
-        reviewable: open && crate::treatment::course::modality(course) == Ok(Modality::EsketamineNasal),
-    })
+    let reviewable = open && crate::treatment::course::modality(course) == Ok(Modality::EsketamineNasal);
+    let mut warnings = crate::treatment::course::warnings(&plan);
+    let continued = plan.benefit_review.as_ref().is_some_and(|r| r.decision == ReviewDecision::Continue);
+    if reviewable && !continued {
+        let first = scope.course_first_dose_at(course.id).await?.map(|at| zone.date_of(at));
+        if let Some(last) = first.filter(|_| after_induction(first, zone.date_of(now))).and_then(induction_last_day) {
+            warnings.push(format!(
+                "The induction ended on {}: no session is started or dosed until a prescriber records the benefit \
+                 review and decides to continue.",
+                crate::pages::find::labels::date(last)
+            ));
+        }
+    }
+    Ok(CourseRow { id: course.id.to_string(), summary, review, warnings, reviewable })
 }
 
 /// The treatment part of the patient page.

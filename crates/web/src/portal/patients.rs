@@ -258,7 +258,7 @@ pub async fn show(State(state): State<AppState>, staff: PortalStaff, ApiPath(id)
         let mut doses = Vec::new();
         let mut courses = Vec::new();
         for course in scope.courses(patient_id).await? {
-            courses.push(super::patient_care::course_row(&scope, &course, &zone).await?);
+            courses.push(super::patient_care::course_row(&scope, &course, &zone, staff.store().now()).await?);
             for s in scope.sessions(course.id).await? {
                 doses.extend(scope.session(s.id).await?.doses.iter().map(|d| d.given_at));
                 sessions.push(SessionRow {
