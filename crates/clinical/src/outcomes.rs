@@ -1,9 +1,11 @@
 //! Outcome definitions over a series of instrument totals: response, remission, time to first response and
 //! loss of response, each result carrying the rules (and the cut-offs) that produced it.
 //!
-//! Source: `clinical.md` §2.9 (summary table), §2.1 (PHQ-9), §2.3 (QIDS-SR16), §2.4 (MADRS). Remission cut-offs
-//! differ between sources, so the cut-off used is part of every [`Outcome`] (`clinical.md` §2.4: "store the rule
-//! and its cut-off explicitly"). Time comes in with the measurements; nothing here reads the clock.
+//! Source: `clinical.md` §2.9 (summary table), §2.1 (PHQ-9), §2.3 (QIDS-SR16), §2.4 (MADRS), §8.5 (baseline floors).
+//! Remission cut-offs differ between sources, so the cut-off used is part of every [`Outcome`] (`clinical.md` §2.4:
+//! "store the rule and its cut-off explicitly"). Response and remission need a baseline that can change: below the
+//! instrument's baseline floor they are `None`, "not assessable" (a PHQ-9 baseline of 4 is already a "remission").
+//! Time comes in with the measurements; nothing here reads the clock.
 
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -14,7 +16,7 @@ use crate::rule::{Confidence, Rule, RuleRef};
 
 pub static RESPONSE_PHQ9: Rule = Rule {
     id: "outcome.response.phq9",
-    version: 1,
+    version: 2,
     summary: "PHQ-9 response is a reduction of at least 50% from the baseline total",
     source: "clinical.md §2.1, §2.9; NCQA/HEDIS as described in doi:10.1176/appi.ps.201900295",
     confidence: Confidence::Confirmed,
@@ -23,7 +25,7 @@ pub static RESPONSE_PHQ9: Rule = Rule {
 
 pub static RESPONSE_MADRS: Rule = Rule {
     id: "outcome.response.madrs",
-    version: 1,
+    version: 2,
     summary: "MADRS response is a reduction of at least 50% from the baseline total",
     source: "clinical.md §2.4, §2.9; TRANSFORM-3 (PMC7894501); Murrough JW et al. Biol Psychiatry 2013",
     confidence: Confidence::Confirmed,
@@ -32,7 +34,7 @@ pub static RESPONSE_MADRS: Rule = Rule {
 
 pub static RESPONSE_QIDS: Rule = Rule {
     id: "outcome.response.qids_sr16",
-    version: 1,
+    version: 2,
     summary: "QIDS-SR16 response is a reduction of at least 50% (clinic-configurable) from the baseline total",
     source: "clinical.md §2.3, §2.9 (standard convention, [S])",
     confidence: Confidence::Secondary,
@@ -41,7 +43,7 @@ pub static RESPONSE_QIDS: Rule = Rule {
 
 pub static RESPONSE_GAD7: Rule = Rule {
     id: "outcome.response.gad7",
-    version: 1,
+    version: 2,
     summary: "GAD-7 response is a reduction of at least 50% (clinic-configurable) from the baseline total, by analogy \
               with depression scales; there is no standard definition",
     source: "clinical.md §2.9 (GAD-7: no standard, 50% by analogy, [U])",
@@ -51,7 +53,7 @@ pub static RESPONSE_GAD7: Rule = Rule {
 
 pub static REMISSION_PHQ9: Rule = Rule {
     id: "outcome.remission.phq9",
-    version: 1,
+    version: 2,
     summary: "PHQ-9 remission is a total below 5",
     source: "clinical.md §2.1, §2.9; NCQA/HEDIS as described in doi:10.1176/appi.ps.201900295",
     confidence: Confidence::Confirmed,
@@ -63,7 +65,7 @@ pub static REMISSION_PHQ9: Rule = Rule {
 
 pub static REMISSION_MADRS_LE12: Rule = Rule {
     id: "outcome.remission.madrs_le12",
-    version: 1,
+    version: 2,
     summary: "MADRS remission is a total of 12 or less (esketamine programme; the default)",
     source: "clinical.md §2.4, §2.9; TRANSFORM-3, PMC7894501 Table 2 footnote",
     confidence: Confidence::Confirmed,
@@ -72,7 +74,7 @@ pub static REMISSION_MADRS_LE12: Rule = Rule {
 
 pub static REMISSION_MADRS_LE10: Rule = Rule {
     id: "outcome.remission.madrs_le10",
-    version: 1,
+    version: 2,
     summary: "MADRS remission is a total of 10 or less (commonly cited)",
     source: "clinical.md §2.4, §2.9 (commonly cited, [S])",
     confidence: Confidence::Secondary,
@@ -81,7 +83,7 @@ pub static REMISSION_MADRS_LE10: Rule = Rule {
 
 pub static REMISSION_MADRS_LT10: Rule = Rule {
     id: "outcome.remission.madrs_lt10",
-    version: 1,
+    version: 2,
     summary: "MADRS remission is a total below 10 (Hawley 2002)",
     source: "clinical.md §2.4, §2.9; Hawley CJ et al. J Affect Disord 2002",
     confidence: Confidence::Confirmed,
@@ -90,7 +92,7 @@ pub static REMISSION_MADRS_LT10: Rule = Rule {
 
 pub static REMISSION_QIDS: Rule = Rule {
     id: "outcome.remission.qids_sr16",
-    version: 1,
+    version: 2,
     summary: "QIDS-SR16 remission is a total of 5 or less (clinic-configurable)",
     source: "clinical.md §2.3, §2.9; Trivedi MH et al. Am J Psychiatry 2006 (STAR*D), via a secondary source",
     confidence: Confidence::Secondary,
@@ -99,7 +101,7 @@ pub static REMISSION_QIDS: Rule = Rule {
 
 pub static REMISSION_GAD7: Rule = Rule {
     id: "outcome.remission.gad7",
-    version: 1,
+    version: 2,
     summary: "GAD-7 remission is a total below 5 (clinic-configurable), by analogy with the minimal band",
     source: "clinical.md §2.2, §2.9 (GAD-7 remission by analogy, [U])",
     confidence: Confidence::Unverified,
@@ -108,7 +110,7 @@ pub static REMISSION_GAD7: Rule = Rule {
 
 pub static TIME_TO_RESPONSE: Rule = Rule {
     id: "outcome.time_to_response",
-    version: 1,
+    version: 2,
     summary: "Time to response is the hours from the first treatment to the first assessment at or after it that meets \
               the instrument's response rule; no source defines it, so it is shown as unverified",
     source: "clinical.md §2.9 (response definitions), §4.3 (rapid response after infusions, Murrough 2013)",
@@ -118,7 +120,7 @@ pub static TIME_TO_RESPONSE: Rule = Rule {
 
 pub static LOSS_OF_RESPONSE: Rule = Rule {
     id: "outcome.loss_of_response",
-    version: 1,
+    version: 2,
     summary: "Loss of response: after a first response, one assessment (or, by clinic setting, two consecutive \
               assessments) no longer meeting the response rule; no source defines it, so it is unverified",
     source: "clinical.md §2.9 (response), §1.1 (ATRQ example: response followed by tachyphylaxis), \
@@ -127,7 +129,51 @@ pub static LOSS_OF_RESPONSE: Rule = Rule {
     configurable: true,
 };
 
-static RULES: [&Rule; 12] = [
+// Baseline floors (`clinical.md` §8.5): below the floor, response and remission are not assessable. Every floor is
+// also at least one above the remission cut-off, because a baseline already in the remission range cannot show
+// a remission (or, meaningfully, a response) that the treatment brought about.
+
+pub static BASELINE_FLOOR_PHQ9: Rule = Rule {
+    id: "outcome.baseline_floor.phq9",
+    version: 1,
+    summary: "PHQ-9 response and remission are assessed only from a baseline total of 10 or more (an index PHQ-9 \
+              greater than 9); below it they are not assessable",
+    source: "clinical.md §8.5 (CMS159 / NQF 0710 Depression Remission at Twelve Months, denominator)",
+    confidence: Confidence::Confirmed,
+    configurable: false,
+};
+
+pub static BASELINE_FLOOR_MADRS: Rule = Rule {
+    id: "outcome.baseline_floor.madrs",
+    version: 1,
+    summary: "MADRS response and remission are assessed only from a baseline total at or above the clinic's floor, \
+              20 by default (the usual entry criterion of trials), and always above the remission cut-off",
+    source: "clinical.md §8.5 (MADRS baseline of 20 or more in trials, [S]), §2.4",
+    confidence: Confidence::Secondary,
+    configurable: true,
+};
+
+pub static BASELINE_FLOOR_QIDS: Rule = Rule {
+    id: "outcome.baseline_floor.qids_sr16",
+    version: 1,
+    summary: "QIDS-SR16 has no sourced baseline floor: response and remission are assessed from any baseline above \
+              the remission cut-off, unless the clinic sets a higher floor",
+    source: "clinical.md §8.5 (QIDS-SR16 floor not sourced, [U]), §2.3",
+    confidence: Confidence::Unverified,
+    configurable: true,
+};
+
+pub static BASELINE_FLOOR_GAD7: Rule = Rule {
+    id: "outcome.baseline_floor.gad7",
+    version: 1,
+    summary: "GAD-7 has no sourced baseline floor: response and remission are assessed from any baseline above the \
+              remission cut-off, unless the clinic sets a higher floor",
+    source: "clinical.md §2.9, §8.5 (no floor is sourced for GAD-7, [U])",
+    confidence: Confidence::Unverified,
+    configurable: true,
+};
+
+static RULES: [&Rule; 16] = [
     &RESPONSE_PHQ9,
     &RESPONSE_MADRS,
     &RESPONSE_QIDS,
@@ -140,6 +186,10 @@ static RULES: [&Rule; 12] = [
     &REMISSION_GAD7,
     &TIME_TO_RESPONSE,
     &LOSS_OF_RESPONSE,
+    &BASELINE_FLOOR_PHQ9,
+    &BASELINE_FLOOR_MADRS,
+    &BASELINE_FLOOR_QIDS,
+    &BASELINE_FLOOR_GAD7,
 ];
 
 /// Every outcome rule, in a stable order.
@@ -217,6 +267,15 @@ pub struct OutcomeConfig {
     /// Minimum GAD-7 reduction from baseline, in percent, for a response; default 50 [U].
     pub gad7_response_pct: u8,
     pub loss_of_response: LossConfirmation,
+    /// Lowest MADRS baseline total from which response and remission are assessed; default 20 [S] (0: none but
+    /// the remission cut-off).
+    pub madrs_baseline_min: u16,
+    /// Lowest QIDS-SR16 baseline total from which response and remission are assessed; default 0, none is
+    /// sourced [U] (the remission cut-off still applies).
+    pub qids_baseline_min: u16,
+    /// Lowest GAD-7 baseline total from which response and remission are assessed; default 0, none is sourced
+    /// [U] (the remission cut-off still applies).
+    pub gad7_baseline_min: u16,
 }
 
 impl Default for OutcomeConfig {
@@ -228,6 +287,9 @@ impl Default for OutcomeConfig {
             qids_response_pct: 50,
             gad7_response_pct: 50,
             loss_of_response: LossConfirmation::default(),
+            madrs_baseline_min: 20,
+            qids_baseline_min: 0,
+            gad7_baseline_min: 0,
         }
     }
 }
@@ -240,15 +302,37 @@ pub struct Definition {
     pub response_reduction_pct: u8,
     /// Highest total that counts as remission, inclusive (a "< 5" rule is stored as 4).
     pub remission_max: u16,
+    /// Lowest baseline total from which response and remission are assessed (inclusive); always above
+    /// `remission_max`.
+    pub baseline_min: u16,
     pub response_rule: RuleRef,
     pub remission_rule: RuleRef,
+    /// The baseline floor's rule.
+    pub baseline_rule: RuleRef,
 }
 
 impl Definition {
+    /// Whether response and remission can be assessed against `baseline`: it is at or above the floor.
+    pub fn is_assessable(&self, baseline: u16) -> bool {
+        baseline >= self.baseline_min
+    }
+
+    /// Why response and remission are not assessable against `baseline`, in words; `None` when they are.
+    pub fn not_assessable_reason(&self, baseline: u16) -> Option<String> {
+        (!self.is_assessable(baseline)).then(|| {
+            format!(
+                "not assessable: baseline {} below {} (rule {})",
+                self.instrument.spec().name,
+                self.baseline_min,
+                self.baseline_rule
+            )
+        })
+    }
+
     /// Whether `total` is a response against `baseline`. Integer arithmetic, so that exactly 50% is a response
-    /// without floating-point doubt. A baseline of 0 can never show a response: there is nothing to reduce.
+    /// without floating-point doubt. A baseline below the floor never shows a response: it is not assessable.
     pub fn is_response(&self, baseline: u16, total: u16) -> bool {
-        if baseline == 0 || total >= baseline {
+        if !self.is_assessable(baseline) || baseline == 0 || total >= baseline {
             return false;
         }
         let reduction = u32::from(baseline - total);
@@ -264,20 +348,24 @@ impl Definition {
 /// (CADSS, MOAA/S, BPRS measure session effects, not the course of depression) or for invalid settings.
 pub fn definition(instrument: Instrument, config: &OutcomeConfig) -> Result<Definition, InvalidInput> {
     let total_max = instrument.spec().total_max;
-    let (response, response_pct, remission, remission_max) = match instrument {
-        Instrument::Phq9 => (&RESPONSE_PHQ9, 50, &REMISSION_PHQ9, 4),
+    let (response, response_pct, remission, remission_max, floor, floor_rule) = match instrument {
+        Instrument::Phq9 => (&RESPONSE_PHQ9, 50, &REMISSION_PHQ9, 4, 10, &BASELINE_FLOOR_PHQ9),
         Instrument::Madrs => {
-            (&RESPONSE_MADRS, 50, config.madrs_remission.rule(), config.madrs_remission.remission_max())
+            let floor = checked_floor("config.madrs_baseline_min", config.madrs_baseline_min, total_max)?;
+            let (rule, max) = (config.madrs_remission.rule(), config.madrs_remission.remission_max());
+            (&RESPONSE_MADRS, 50, rule, max, floor, &BASELINE_FLOOR_MADRS)
         }
         Instrument::QidsSr16 => {
             let pct = checked_pct("config.qids_response_pct", config.qids_response_pct)?;
             let max = checked_max("config.qids_remission_max", config.qids_remission_max, total_max)?;
-            (&RESPONSE_QIDS, pct, &REMISSION_QIDS, max)
+            let floor = checked_floor("config.qids_baseline_min", config.qids_baseline_min, total_max)?;
+            (&RESPONSE_QIDS, pct, &REMISSION_QIDS, max, floor, &BASELINE_FLOOR_QIDS)
         }
         Instrument::Gad7 => {
             let pct = checked_pct("config.gad7_response_pct", config.gad7_response_pct)?;
             let max = checked_max("config.gad7_remission_max", config.gad7_remission_max, total_max)?;
-            (&RESPONSE_GAD7, pct, &REMISSION_GAD7, max)
+            let floor = checked_floor("config.gad7_baseline_min", config.gad7_baseline_min, total_max)?;
+            (&RESPONSE_GAD7, pct, &REMISSION_GAD7, max, floor, &BASELINE_FLOOR_GAD7)
         }
         Instrument::Cadss | Instrument::Moaas | Instrument::BprsPositive => {
             return Err(InvalidInput::new(
@@ -293,8 +381,10 @@ pub fn definition(instrument: Instrument, config: &OutcomeConfig) -> Result<Defi
         instrument,
         response_reduction_pct: response_pct,
         remission_max,
+        baseline_min: floor.max(remission_max + 1),
         response_rule: response.reference(),
         remission_rule: remission.reference(),
+        baseline_rule: floor_rule.reference(),
     })
 }
 
@@ -311,6 +401,14 @@ fn checked_max(field: &str, max: u16, total_max: u16) -> Result<u16, InvalidInpu
         Ok(max)
     } else {
         Err(InvalidInput::new(field, format!("must be below the instrument's maximum total {total_max}; got {max}")))
+    }
+}
+
+fn checked_floor(field: &str, floor: u16, total_max: u16) -> Result<u16, InvalidInput> {
+    if floor <= total_max {
+        Ok(floor)
+    } else {
+        Err(InvalidInput::new(field, format!("must be a total from 0 to {total_max}; got {floor}")))
     }
 }
 
@@ -335,13 +433,20 @@ pub struct Outcome {
     /// `(latest − baseline) / baseline × 100`: negative is improvement, so −50.0 is the response threshold
     /// of most instruments. `None` when the baseline is 0, where a percentage is undefined.
     pub change_pct: Option<f64>,
-    /// Whether the latest assessment meets the response rule.
-    pub response: bool,
-    /// Whether the latest assessment meets the remission rule.
-    pub remission: bool,
+    /// Whether the latest assessment meets the response rule; `None` (not assessable) when the baseline is below
+    /// the floor.
+    pub response: Option<bool>,
+    /// Whether the latest assessment meets the remission rule; `None` (not assessable) when the baseline is below
+    /// the floor.
+    pub remission: Option<bool>,
+    /// Whether response and remission can be assessed: the baseline is at or above `baseline_min`.
+    pub assessable: bool,
+    /// "not assessable: baseline PHQ-9 below 10 (rule …)" when not assessable.
+    pub not_assessable_reason: Option<String>,
     /// The cut-offs applied, stored with the result because clinics may change them.
     pub response_reduction_pct: u8,
     pub remission_max: u16,
+    pub baseline_min: u16,
     /// The first assessment after baseline that met the response rule.
     #[serde(with = "time::serde::rfc3339::option")]
     pub first_response_at: Option<OffsetDateTime>,
@@ -349,14 +454,15 @@ pub struct Outcome {
     /// first treatment time or without such an assessment.
     pub time_to_response_hours: Option<f64>,
     /// Whether response was lost after the first response (see [`LOSS_OF_RESPONSE`]); it stays true if the
-    /// patient responds again later, which `response` then shows.
-    pub loss_of_response: bool,
+    /// patient responds again later, which `response` then shows. `None` when not assessable.
+    pub loss_of_response: Option<bool>,
     /// The assessment that confirmed the first loss of response.
     #[serde(with = "time::serde::rfc3339::option")]
     pub loss_of_response_at: Option<OffsetDateTime>,
     /// The response rule: the portal API's `rule` field.
     pub rule: RuleRef,
-    /// Every rule used: response, remission, time to response (when a first treatment was given), loss of response.
+    /// Every rule used: baseline floor, response, remission, time to response (when a first treatment was given),
+    /// loss of response.
     pub rules: Vec<RuleRef>,
 }
 
@@ -406,7 +512,8 @@ pub fn evaluate(
     let change_pct = (baseline.total > 0)
         .then(|| (f64::from(latest.total) - f64::from(baseline.total)) / f64::from(baseline.total) * 100.0);
 
-    let mut rules = vec![definition.response_rule, definition.remission_rule];
+    let assessable = definition.is_assessable(baseline.total);
+    let mut rules = vec![definition.baseline_rule, definition.response_rule, definition.remission_rule];
     if first_treatment.is_some() {
         rules.push(TIME_TO_RESPONSE.reference());
     }
@@ -418,13 +525,16 @@ pub fn evaluate(
         latest: latest.total,
         latest_at: latest.taken_at,
         change_pct,
-        response: responds(latest),
-        remission: definition.is_remission(latest.total),
+        response: assessable.then(|| responds(latest)),
+        remission: assessable.then(|| definition.is_remission(latest.total)),
+        assessable,
+        not_assessable_reason: definition.not_assessable_reason(baseline.total),
         response_reduction_pct: definition.response_reduction_pct,
         remission_max: definition.remission_max,
+        baseline_min: definition.baseline_min,
         first_response_at,
         time_to_response_hours,
-        loss_of_response: loss_of_response_at.is_some(),
+        loss_of_response: assessable.then_some(loss_of_response_at.is_some()),
         loss_of_response_at,
         rule: definition.response_rule,
         rules,

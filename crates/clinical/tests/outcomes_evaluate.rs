@@ -1,5 +1,6 @@
 //! Outcome tests: response and remission boundaries per instrument and setting, time to first response from an
-//! unsorted series, loss of response, a baseline of zero, and refused input.
+//! unsorted series, loss of response, baseline floors (a PHQ-9 baseline of 4 is never a remitter), a baseline of
+//! zero, and refused input.
 
 use ketapath_clinical::instruments::Instrument;
 use ketapath_clinical::outcomes::{
@@ -40,7 +41,7 @@ fn response_boundary_is_exactly_half() {
     ];
     for (instrument, baseline, latest, expected) in cases {
         let o = run(instrument, baseline, &[(24, latest)], &config);
-        assert_eq!(o.response, expected, "{instrument} {baseline} → {latest}");
+        assert_eq!(o.response, Some(expected), "{instrument} {baseline} → {latest}");
         assert_eq!(o.rule.id, format!("outcome.response.{}", instrument.code()));
     }
 }
@@ -82,8 +83,8 @@ fn remission_boundaries_per_instrument_and_setting() {
     ];
     for (instrument, config, latest, expected, rule) in cases {
         let o = run(instrument, 20, &[(24, latest)], config);
-        assert_eq!(o.remission, expected, "{instrument} latest {latest} under {config:?}");
-        assert_eq!(o.rules[1].id, rule);
+        assert_eq!(o.remission, Some(expected), "{instrument} latest {latest} under {config:?}");
+        assert_eq!(o.rules[2].id, rule);
         assert!(o.rules.iter().any(|r| r.id == rule));
     }
     assert_eq!(definition(Instrument::Madrs, &lt10).unwrap().remission_max, 9);
@@ -92,9 +93,9 @@ fn remission_boundaries_per_instrument_and_setting() {
 #[test]
 fn configured_response_percentage_applies_to_qids_and_gad7_only() {
     let config = OutcomeConfig { gad7_response_pct: 40, qids_response_pct: 60, ..OutcomeConfig::default() };
-    assert!(run(Instrument::Gad7, 10, &[(24, 6)], &config).response, "40% reduction at a 40% setting");
-    assert!(!run(Instrument::QidsSr16, 10, &[(24, 5)], &config).response, "50% reduction at a 60% setting");
-    assert!(run(Instrument::Phq9, 10, &[(24, 5)], &config).response, "PHQ-9 keeps its confirmed 50%");
+    assert_eq!(run(Instrument::Gad7, 10, &[(24, 6)], &config).response, Some(true), "40% reduction at a 40% setting");
+    assert_eq!(run(Instrument::QidsSr16, 10, &[(24, 5)], &config).response, Some(false), "50% at a 60% setting");
+    assert_eq!(run(Instrument::Phq9, 10, &[(24, 5)], &config).response, Some(true), "PHQ-9 keeps its confirmed 50%");
     assert_eq!(run(Instrument::Gad7, 10, &[(24, 6)], &config).response_reduction_pct, 40);
 }
 
@@ -105,8 +106,8 @@ fn time_to_response_from_an_unsorted_series() {
     assert_eq!(o.time_to_response_hours, Some(48.0));
     assert_eq!(o.first_response_at, Some(T0 + Duration::hours(48)));
     assert_eq!((o.latest, o.latest_at), (10, T0 + Duration::hours(72)));
-    assert!(o.response);
-    assert!(!o.loss_of_response);
+    assert_eq!(o.response, Some(true));
+    assert_eq!(o.loss_of_response, Some(false));
     assert!(o.rules.iter().any(|r| r.id == "outcome.time_to_response"));
 
     // Minutes count: a response 90 minutes after the first treatment.
@@ -137,9 +138,9 @@ fn time_to_response_needs_a_first_treatment_and_a_response_after_it() {
 fn loss_of_response_single_and_two_consecutive() {
     let series = [(24, 10), (48, 12), (72, 9), (96, 12), (120, 13)];
     let single = run(Instrument::Madrs, 20, &series, &OutcomeConfig::default());
-    assert!(single.loss_of_response);
+    assert_eq!(single.loss_of_response, Some(true));
     assert_eq!(single.loss_of_response_at, Some(T0 + Duration::hours(48)));
-    assert!(!single.response);
+    assert_eq!(single.response, Some(false));
 
     let two = OutcomeConfig { loss_of_response: LossConfirmation::TwoConsecutive, ..OutcomeConfig::default() };
     let confirmed = run(Instrument::Madrs, 20, &series, &two);
@@ -147,34 +148,79 @@ fn loss_of_response_single_and_two_consecutive() {
 
     // A single dip that recovers is not a loss under the two-assessment setting, and the current state is response.
     let dip = run(Instrument::Madrs, 20, &[(24, 10), (48, 12), (72, 9)], &two);
-    assert!(!dip.loss_of_response);
-    assert!(dip.response);
+    assert_eq!((dip.loss_of_response, dip.response), (Some(false), Some(true)));
 
     // Loss stays recorded when response is regained later.
     let regained = run(Instrument::Madrs, 20, &[(24, 10), (48, 12), (72, 9)], &OutcomeConfig::default());
-    assert!(regained.loss_of_response && regained.response);
+    assert_eq!((regained.loss_of_response, regained.response), (Some(true), Some(true)));
 
     // Without a response there is nothing to lose.
     let never = run(Instrument::Madrs, 20, &[(24, 15), (48, 18)], &OutcomeConfig::default());
-    assert!(!never.loss_of_response);
+    assert_eq!(never.loss_of_response, Some(false));
 }
 
 #[test]
-fn baseline_zero_cannot_respond_and_does_not_divide() {
+fn baseline_zero_is_not_assessable_and_does_not_divide() {
     let o = run(Instrument::Phq9, 0, &[(24, 0), (48, 3)], &OutcomeConfig::default());
     assert_eq!(o.change_pct, None);
-    assert!(!o.response);
+    assert_eq!((o.response, o.remission, o.loss_of_response), (None, None, None));
     assert_eq!((o.time_to_response_hours, o.first_response_at), (None, None));
-    assert!(!o.loss_of_response);
-    assert!(o.remission, "a total of 3 is in PHQ-9 remission");
     let json = serde_json::to_value(&o).unwrap();
     assert!(json["change_pct"].is_null());
+    assert!(json["remission"].is_null() && json["response"].is_null());
+}
+
+#[test]
+fn phq9_baseline_below_10_is_never_a_remitter() {
+    // The patient: baseline 4, later 2. Before, a "remitter"; now not assessable, naming the floor.
+    let o = run(Instrument::Phq9, 4, &[(24, 2)], &OutcomeConfig::default());
+    assert_eq!((o.response, o.remission), (None, None));
+    assert!(!o.assessable);
+    assert_eq!(o.baseline_min, 10);
+    let reason = o.not_assessable_reason.as_deref().unwrap();
+    assert!(reason.starts_with("not assessable: baseline PHQ-9 below 10"), "{reason}");
+    assert_eq!(o.rules[0].id, "outcome.baseline_floor.phq9");
+    // The floor's edge: 9 is not assessable, 10 is (CMS159: index PHQ-9 greater than 9).
+    assert_eq!(run(Instrument::Phq9, 9, &[(24, 2)], &OutcomeConfig::default()).remission, None);
+    let ten = run(Instrument::Phq9, 10, &[(24, 4)], &OutcomeConfig::default());
+    assert_eq!((ten.response, ten.remission, ten.assessable), (Some(true), Some(true), true));
+    assert_eq!(ten.not_assessable_reason, None);
+    let def = definition(Instrument::Phq9, &OutcomeConfig::default()).unwrap();
+    assert!(!def.is_response(4, 1), "the definition itself never counts a response below the floor");
+}
+
+#[test]
+fn other_instruments_floors_are_documented_defaults() {
+    let config = OutcomeConfig::default();
+    // MADRS: 20 by default [S]; a clinic may lower it, but never to the remission cut-off or below.
+    assert_eq!(run(Instrument::Madrs, 19, &[(24, 5)], &config).remission, None);
+    assert_eq!(run(Instrument::Madrs, 20, &[(24, 5)], &config).remission, Some(true));
+    let lowered = OutcomeConfig { madrs_baseline_min: 0, ..config };
+    assert_eq!(definition(Instrument::Madrs, &lowered).unwrap().baseline_min, 13, "above remission ≤ 12");
+    assert_eq!(run(Instrument::Madrs, 15, &[(24, 5)], &lowered).remission, Some(true));
+    // QIDS-SR16 and GAD-7: no sourced floor, only "above the remission cut-off".
+    assert_eq!(definition(Instrument::QidsSr16, &config).unwrap().baseline_min, 6);
+    assert_eq!(definition(Instrument::Gad7, &config).unwrap().baseline_min, 5);
+    assert_eq!(run(Instrument::QidsSr16, 5, &[(24, 1)], &config).remission, None);
+    assert_eq!(run(Instrument::Gad7, 4, &[(24, 0)], &config).remission, None);
+    let stricter = OutcomeConfig { qids_baseline_min: 11, ..config };
+    assert_eq!(run(Instrument::QidsSr16, 10, &[(24, 1)], &stricter).remission, None);
+    for (instrument, id) in [
+        (Instrument::Phq9, "outcome.baseline_floor.phq9"),
+        (Instrument::Madrs, "outcome.baseline_floor.madrs"),
+        (Instrument::QidsSr16, "outcome.baseline_floor.qids_sr16"),
+        (Instrument::Gad7, "outcome.baseline_floor.gad7"),
+    ] {
+        let rule = ketapath_clinical::rule::find(id).unwrap();
+        assert_eq!(definition(instrument, &config).unwrap().baseline_rule.id, id);
+        assert!(rule.source.contains("clinical.md §") && rule.source.contains("§8.5"), "{id} cites §8.5");
+    }
 }
 
 #[test]
 fn no_later_assessment_reports_the_baseline() {
     let o = evaluate(Instrument::Phq9, &at(0, 12), &[], Some(T0), &OutcomeConfig::default()).unwrap();
-    assert_eq!((o.latest, o.latest_at, o.change_pct, o.response), (12, T0, Some(0.0), false));
+    assert_eq!((o.latest, o.latest_at, o.change_pct, o.response), (12, T0, Some(0.0), Some(false)));
 }
 
 #[test]
@@ -201,6 +247,8 @@ fn invalid_input_names_the_field() {
         (OutcomeConfig { qids_response_pct: 101, ..config }, Instrument::QidsSr16, "config.qids_response_pct"),
         (OutcomeConfig { gad7_remission_max: 21, ..config }, Instrument::Gad7, "config.gad7_remission_max"),
         (OutcomeConfig { qids_remission_max: 40, ..config }, Instrument::QidsSr16, "config.qids_remission_max"),
+        (OutcomeConfig { madrs_baseline_min: 61, ..config }, Instrument::Madrs, "config.madrs_baseline_min"),
+        (OutcomeConfig { gad7_baseline_min: 22, ..config }, Instrument::Gad7, "config.gad7_baseline_min"),
     ];
     for (bad, instrument, field) in bad_configs {
         assert_eq!(evaluate(instrument, &at(0, 10), &[], None, &bad).unwrap_err().field, field);
@@ -222,6 +270,7 @@ fn outcome_json_has_the_fields_the_portal_reads() {
     assert_eq!(
         ids,
         [
+            "outcome.baseline_floor.madrs",
             "outcome.response.madrs",
             "outcome.remission.madrs_le12",
             "outcome.time_to_response",
@@ -241,10 +290,10 @@ fn config_round_trips_and_fills_defaults() {
 #[test]
 fn every_outcome_rule_is_catalogued() {
     let all = rules();
-    assert_eq!(all.len(), 12);
+    assert_eq!(all.len(), 16);
     for rule in all {
         assert!(rule.id.starts_with("outcome."), "{}", rule.id);
         assert_eq!(ketapath_clinical::rule::find(rule.id), Some(rule));
-        assert!(rule.source.contains("clinical.md §2."), "{} cites §2", rule.id);
+        assert!(rule.source.contains("clinical.md §2.") || rule.source.contains("§8.5"), "{}", rule.id);
     }
 }

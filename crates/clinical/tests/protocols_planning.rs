@@ -40,7 +40,7 @@ fn esketamine_eight_weeks_is_induction_twice_weekly_then_weekly() {
         assert_eq!(plan.iter().map(|s| s.number).collect::<Vec<_>>(), (1..=12).collect::<Vec<_>>());
         assert_eq!(plan.iter().map(|s| s.week).collect::<Vec<_>>(), [1, 1, 2, 2, 3, 3, 4, 4, 5, 6, 7, 8]);
         assert!(plan.iter().all(|s| s.modality == Modality::EsketamineNasal));
-        assert!(plan.iter().all(|s| s.rule == "protocols.esketamine.schedule@1"));
+        assert!(plan.iter().all(|s| s.rule == "protocols.esketamine.schedule@2"));
     }
 }
 
@@ -257,4 +257,47 @@ fn iv_dose_refuses_mg_per_kg_outside_the_range_and_implausible_weights() {
     let longer = settings_with(|v| v.iv.infusion_minutes = 60);
     let dose = iv_dose(60.0, 0.5, &longer).unwrap();
     assert_eq!((dose.infusion_minutes, dose.rate_mg_per_min), (60, 0.5));
+}
+
+mod benefit_review {
+    use ketapath_clinical::protocols::esketamine::{
+        BENEFIT_REVIEW_RULE, INDUCTION_DAYS, MDSI_BEYOND_FOUR_WEEKS, induction_last_day,
+    };
+    use ketapath_clinical::protocols::{EsketamineIndication, after_induction, benefit_review_gate};
+    use time::macros::date;
+
+    #[test]
+    fn the_induction_is_the_28_days_from_the_first_dose() {
+        let first = date!(2026 - 11 - 27);
+        assert_eq!(INDUCTION_DAYS, 28);
+        assert_eq!(induction_last_day(first), Some(date!(2026 - 12 - 24)));
+        // Week 4's second session (day 24) is induction; day 28 (week 5) is not.
+        assert!(!after_induction(Some(first), date!(2026 - 12 - 21)));
+        assert!(!after_induction(Some(first), date!(2026 - 12 - 24)));
+        assert!(after_induction(Some(first), date!(2026 - 12 - 25)));
+        // Before any dose the course is still in its induction, however long ago it was planned.
+        assert!(!after_induction(None, date!(2027 - 06 - 01)));
+    }
+
+    #[test]
+    fn after_the_induction_only_a_continue_review_lets_a_session_go_ahead() {
+        let first = Some(date!(2026 - 11 - 27));
+        let week5 = date!(2026 - 12 - 25);
+        assert_eq!(benefit_review_gate(EsketamineIndication::Trd, first, date!(2026 - 12 - 24), false), Ok(vec![]));
+        let refused = benefit_review_gate(EsketamineIndication::Trd, first, week5, false).unwrap_err();
+        assert!(refused.contains("2026-12-24") && refused.contains("benefit review"), "{refused}");
+        assert!(refused.contains(&BENEFIT_REVIEW_RULE.reference().to_string()), "{refused}");
+        assert_eq!(benefit_review_gate(EsketamineIndication::Trd, first, week5, true), Ok(vec![]));
+        // MDSI beyond 4 weeks: allowed by the review, with the label's warning.
+        let warned = benefit_review_gate(EsketamineIndication::Mdsi, first, week5, true).unwrap();
+        assert_eq!(warned, vec![MDSI_BEYOND_FOUR_WEEKS.to_owned()]);
+        assert!(MDSI_BEYOND_FOUR_WEEKS.contains("not been systematically evaluated"));
+        assert!(benefit_review_gate(EsketamineIndication::Mdsi, first, week5, false).is_err());
+    }
+
+    #[test]
+    fn the_rule_cites_the_label_section() {
+        assert!(BENEFIT_REVIEW_RULE.source.contains("clinical.md §8.6"));
+        assert_eq!(ketapath_clinical::rule::find(BENEFIT_REVIEW_RULE.id), Some(&BENEFIT_REVIEW_RULE));
+    }
 }

@@ -268,3 +268,35 @@ fn public_durability_curves_stop_before_fewer_than_11_are_at_risk() {
     assert_eq!(durability.steps.len(), 2);
     assert_eq!((durability.steps[1].time, durability.steps[1].at_risk), (21.0, 10));
 }
+
+/// An IV patient whose PHQ-9 baseline is `baseline` and later totals are 2: a "remitter" only if the floor is ignored.
+fn low_baseline_patient(n: usize, baseline: u16) -> ResearchPatient {
+    let mut p = iv_patient(500 + n, [2, 2, 2]);
+    p.assessments[0].total = baseline;
+    p
+}
+
+#[test]
+fn a_baseline_phq9_below_10_counts_in_no_figure() {
+    // The 12 fixture IV patients, plus 11 whose baseline was 4 and who now score 2: the rates must not move.
+    let mut patients = fixture();
+    patients.extend((0..11).map(|n| low_baseline_patient(n, 4)));
+    let config = RegistryConfig::public(AS_OF);
+    let r = registry(&patients, &config).expect("valid");
+    let iv = cell(&r, Modality::IvKetamine, Instrument::Phq9);
+    assert_eq!(iv.patients.shown(), Some(&12), "not assessable patients are not in the denominator");
+    let remission = iv.remission.shown().expect("shown");
+    assert_eq!((remission.successes, remission.n), (6, 12));
+    assert_eq!((iv.baseline_min, iv.baseline_rule.id), (10, "outcome.baseline_floor.phq9"));
+    assert!(r.rules.iter().any(|rule| rule.id == "outcome.baseline_floor.phq9"), "{:?}", r.rules);
+    // The edge: a baseline of 10 is assessable, so 11 such patients at 2 are all remitters.
+    let mut at_floor = fixture();
+    at_floor.extend((0..11).map(|n| low_baseline_patient(n, 10)));
+    let r = registry(&at_floor, &config).expect("valid");
+    let remission = cell(&r, Modality::IvKetamine, Instrument::Phq9).remission.shown().copied().expect("shown");
+    assert_eq!((remission.successes, remission.n), (17, 23));
+    // Nor does the clinic's published line count them.
+    let lines = clinic_outcomes(&patients, "clinic-a", AS_OF, &OutcomeConfig::default(), Threshold::default()).unwrap();
+    let phq9 = lines.iter().find(|l| l.instrument == Instrument::Phq9).expect("a PHQ-9 line");
+    assert_eq!((phq9.patients, phq9.remission.successes, phq9.baseline_min), (12, 6, 10));
+}

@@ -29,6 +29,7 @@ mod scope_care;
 mod scope_overview;
 mod scope_patients;
 mod scope_referrals;
+mod scope_reviews;
 mod scope_treatment;
 mod sign_in;
 mod store;

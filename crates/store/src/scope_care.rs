@@ -36,6 +36,9 @@ fn check_reason(field: &str, reason: &str) -> StoreResult<()> {
     Ok(())
 }
 
+/// A course's plan columns: schedule, override reason and author, indication.
+type PlanRow = (Option<String>, Option<String>, Option<String>, String);
+
 impl ClinicScope {
     /// Fails unless the acting user is a prescriber: only prescribers override clinical gates.
     fn require_prescriber(&self, what: &str) -> StoreResult<()> {
@@ -175,11 +178,12 @@ impl ClinicScope {
         let by = plan.contraindication_override_reason.as_ref().map(|_| self.actor_text());
         tx.execute(
             "UPDATE courses SET schedule = $1, contraindication_override_reason = $2, \
-             contraindication_override_by = $3 WHERE id = $4 AND clinic_id = $5",
+             contraindication_override_by = $3, indication = $4 WHERE id = $5 AND clinic_id = $6",
             &args![
                 schedule,
                 plan.contraindication_override_reason.as_ref().map(|r| r.trim().to_owned()),
                 by,
+                plan.indication.code(),
                 course.id.to_text(),
                 self.clinic()
             ],
@@ -197,6 +201,8 @@ impl ClinicScope {
                 .as_ref()
                 .map(|r| r.trim().to_owned()),
             contraindication_override_by: plan.contraindication_override_reason.as_ref().map(|_| self.actor.user_id),
+            indication: plan.indication,
+            benefit_review: None,
         };
         Ok((course, stored))
     }
@@ -204,14 +210,15 @@ impl ClinicScope {
     /// The plan of a course of this clinic.
     pub async fn course_plan(&self, course: CourseId) -> StoreResult<CoursePlan> {
         let (mut tx, now) = self.begin().await?;
-        let row: Option<(Option<String>, Option<String>, Option<String>)> = tx
+        let row: Option<PlanRow> = tx
             .fetch_optional(
-                "SELECT schedule, contraindication_override_reason, contraindication_override_by FROM courses \
-                 WHERE id = $1 AND clinic_id = $2",
+                "SELECT schedule, contraindication_override_reason, contraindication_override_by, indication \
+                 FROM courses WHERE id = $1 AND clinic_id = $2",
                 &args![course.to_text(), self.clinic()],
             )
             .await?;
-        let (schedule, reason, by) = row.ok_or(StoreError::NotFound { entity: "course" })?;
+        let (schedule, reason, by, indication) = row.ok_or(StoreError::NotFound { entity: "course" })?;
+        let benefit_review = self.latest_benefit_review(&mut tx, course).await?;
         self.audit(&mut tx, now, AuditAction::Read, "course", course.to_text()).await?;
         tx.commit().await?;
         Ok(CoursePlan {
@@ -220,6 +227,8 @@ impl ClinicScope {
                 .transpose()?,
             contraindication_override_reason: reason,
             contraindication_override_by: crate::rows::parse_id_opt("courses", by.as_deref(), StaffId)?,
+            indication: crate::rows::parse_code("courses", &indication, crate::domain::CourseIndication::parse)?,
+            benefit_review,
         })
     }
 

@@ -23,6 +23,7 @@ pub const TABLES: &[&str] = &[
     "patients",
     "patient_intakes",
     "courses",
+    "course_benefit_reviews",
     "sessions",
     "gate_overrides",
     "rems_forms",

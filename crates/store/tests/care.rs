@@ -92,6 +92,7 @@ async fn workflow(db: &TestDb) {
         schedule: Some(json!([{"date": "2026-11-27"}])),
         contraindication_override_reason: Some("aneurysm repaired; cardiology cleared".to_owned()),
         contraindication_override_by: None,
+        ..CoursePlan::default()
     };
     assert!(matches!(nurse.create_course_with_plan(course.clone(), &plan).await, Err(StoreError::Denied(_))));
     assert!(nurse.courses(p.id).await.unwrap().is_empty(), "a refused course leaves nothing behind");

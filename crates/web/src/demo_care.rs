@@ -21,7 +21,8 @@ use ketapath_directory::ClinicId;
 use ketapath_directory::search::synthetic::SplitMix64;
 use ketapath_store::domain::{
     Actor, AeSeverity, AssessmentContext, CourseId, NewAssessment, NewPatient, NewReferral, NewSelfReportAlert,
-    NewSelfReportLink, NewSession, NewStaffUser, Origin, PatientId, ReferralSource, Role, SessionId, StaffId,
+    NewSelfReportLink, NewSession, NewStaffUser, Origin, PatientId, ReferralSource, ReviewDecision, Role, SessionId,
+    StaffId,
 };
 use ketapath_store::{ClinicScope, Store, StoreError, new_link_secret};
 use serde_json::{Map, Value, json};
@@ -108,7 +109,7 @@ const GIVEN: [&str; 12] =
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Story {
     /// Eight esketamine sessions over four weeks; PHQ-9 from the low 20s to under 5 (response and remission),
-    /// every REMS form submitted, and a maintenance session later today.
+    /// every REMS form submitted, the prescriber's benefit review to continue, and a maintenance session later today.
     Remitter,
     /// Eight sessions; PHQ-9 halves (response) but stays above 4; the latest form still due.
     Responder,
@@ -410,7 +411,18 @@ async fn seed_patient(
     }
 
     match story {
-        Story::Remitter => schedule_today(team, course.id, later_today(now, 2)).await?,
+        Story::Remitter => {
+            // The induction ended yesterday: the prescriber's benefit review decided to continue, so today's
+            // maintenance session may be started and dosed.
+            let request = course::ReviewRequest {
+                decision: ReviewDecision::Continue,
+                note: Some("PHQ-9 from the twenties to under 5 over the induction; continue weekly.".to_owned()),
+                weeks: None,
+                maintenance: MaintenanceFrequency::Weekly,
+            };
+            course::review(&team.prescriber, course.id, &request, now).await?;
+            schedule_today(team, course.id, later_today(now, 2)).await?
+        }
         Story::FirstSessionToday => schedule_today(team, course.id, later_today(now, 4)).await?,
         Story::InSessionToday => return Ok((patient, Some(session_today(team, course.id, now).await?))),
         Story::SelfReportAlert => self_report(team, patient, now, true).await?,

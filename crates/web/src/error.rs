@@ -53,7 +53,7 @@ pub enum ApiError {
     #[error("no such resource")]
     NotFound,
     /// The request conflicts with a clinical gate or the record's state: `bp_gate`, `monitoring_incomplete`,
-    /// `contraindication`, `no_dose`, `not_applicable`, `conflict`.
+    /// `contraindication`, `no_dose`, `not_applicable`, `benefit_review_required`, `conflict`.
     #[error("{message}")]
     Conflict { code: &'static str, message: String },
     /// A well-formed request that cannot be processed as it stands: a REMS form with required fields missing
@@ -222,6 +222,7 @@ impl From<TreatmentError> for ApiError {
             TreatmentError::Contraindication(m) => conflict("contraindication", m),
             TreatmentError::NoDose(m) => conflict("no_dose", m),
             TreatmentError::NotApplicable(m) => conflict("not_applicable", m),
+            TreatmentError::BenefitReviewRequired(m) => conflict("benefit_review_required", m),
             e @ TreatmentError::OverrideNotAllowed { .. } => ApiError::OverrideNotAllowed(e.to_string()),
             TreatmentError::RemsIncomplete { message, field } => {
                 ApiError::Unprocessable { code: "rems_form_incomplete", message, field }

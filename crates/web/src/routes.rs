@@ -63,7 +63,9 @@ pub fn api_routes() -> Vec<ApiRoute> {
         ApiRoute::get("/api/v1/patients/{id}/intake", api::intake::get),
         ApiRoute::post("/api/v1/patients/{id}/courses", api::courses::create),
         ApiRoute::get("/api/v1/patients/{id}/courses", api::courses::list),
+        ApiRoute::get("/api/v1/courses/{id}", api::courses::get),
         ApiRoute::put("/api/v1/courses/{id}/schedule", api::courses::put_schedule),
+        ApiRoute::post("/api/v1/courses/{id}/benefit-review", api::courses::benefit_review),
         ApiRoute::get("/api/v1/patients/{id}/outcomes", api::outcomes::get),
         ApiRoute::post("/api/v1/patients/{id}/sessions", api::sessions::start),
         ApiRoute::get("/api/v1/sessions/{id}", api::sessions::get),
@@ -97,6 +99,7 @@ pub const PORTAL_FORMS: [&str; 20] = [
     "/portal/clinic/settings",
     "/portal/clinic/outcome-publication",
     "/portal/patients/{id}/courses",
+    "/portal/courses/{id}/benefit-review",
     "/portal/patients/{id}/self-report-links",
     "/portal/patients/{id}/assessments",
     "/portal/patients/{id}/intake",
@@ -126,6 +129,7 @@ fn portal_routes() -> Router<AppState> {
         .route("/portal/patients/{id}/assessments", post(portal::patients::record_assessment))
         .route("/portal/patients/{id}/self-report-links", post(portal::self_report_links::create))
         .route("/portal/patients/{id}/courses", post(portal::sessions::plan_course))
+        .route("/portal/courses/{id}/benefit-review", post(portal::course_review::submit))
         .route("/portal/patients/{id}/intake", get(portal::intake::form).post(portal::intake::submit))
         .route("/portal/patients/{id}/sessions", post(portal::sessions::start))
         .route("/portal/sessions/{id}", get(portal::sessions::show))

@@ -146,16 +146,20 @@ fn registry_text(r: &ketapath_research::Registry) -> String {
     );
     for c in &r.outcomes {
         out.push_str(&format!(
-            "{} / {}: {} patients; response {}; remission {}; rules {} v{}, {} v{}\n",
+            "{} / {}: {} patients with a baseline of {} or more; response {}; remission {}; rules {} v{}, {} v{}, \
+             {} v{}\n",
             c.modality.label(),
             c.instrument.code(),
             c.patients,
+            c.baseline_min,
             c.response,
             c.remission,
             c.response_rule.id,
             c.response_rule.version,
             c.remission_rule.id,
             c.remission_rule.version,
+            c.baseline_rule.id,
+            c.baseline_rule.version,
         ));
         if let Some(Suppressed::Shown(q)) = &c.time_to_response_days {
             out.push_str(&format!("  days to first response: median {:.0} (IQR {:.0}–{:.0})\n", q.median, q.q1, q.q3));

@@ -1,8 +1,9 @@
 //! Esketamine nasal spray doses and devices: how many 28 mg devices a dose takes, when each is given,
-//! whether the dose may be given at this point of the course, and the lot number the REMS form records.
+//! whether the dose may be given at this point of the course (the benefit review at the end of the induction),
+//! and the lot number the REMS form records.
 
 use serde::{Deserialize, Serialize};
-use time::OffsetDateTime;
+use time::{Date, Duration, OffsetDateTime};
 
 use super::settings::ProtocolSettings;
 use crate::error::InvalidInput;
@@ -38,16 +39,74 @@ pub static MDSI_RULE: Rule = Rule {
     configurable: false,
 };
 
+pub static BENEFIT_REVIEW_RULE: Rule = Rule {
+    id: "protocols.esketamine.benefit_review",
+    version: 1,
+    summary: "Esketamine: a new course plans only the 4-week induction; from 28 days after the course's first dose, no \
+              session is started or dosed until a prescriber has recorded a benefit review that decides to continue \
+              (stop ends the course); for MDSI, continuing beyond 4 weeks is shown as not systematically evaluated",
+    source: "clinical.md §8.6 (SPRAVATO label: evaluate evidence of therapeutic benefit at the end of the induction \
+             phase; MDSI use beyond 4 weeks not systematically evaluated)",
+    confidence: Confidence::Confirmed,
+    configurable: false,
+};
+
+/// Days from the first dose of a course to the end of its induction (weeks 1-4, `clinical.md` §8.6).
+pub const INDUCTION_DAYS: i64 = 28;
+
+/// The warning shown when an MDSI course continues after its 4 weeks (`clinical.md` §8.6).
+pub const MDSI_BEYOND_FOUR_WEEKS: &str = "Use of esketamine beyond 4 weeks for MDD with acute suicidal ideation or \
+     behaviour has not been systematically evaluated (SPRAVATO label); the prescriber's review decides.";
+
+/// The last day of the induction that begins on `first_dose_on`; from the next day a benefit review is needed.
+pub fn induction_last_day(first_dose_on: Date) -> Option<Date> {
+    first_dose_on.checked_add(Duration::days(INDUCTION_DAYS - 1))
+}
+
+/// Whether a session or dose on `on` falls after the induction of a course whose first dose was on
+/// `first_dose_on`; a course without a dose is still in its induction.
+pub fn after_induction(first_dose_on: Option<Date>, on: Date) -> bool {
+    first_dose_on.and_then(induction_last_day).is_some_and(|last| on > last)
+}
+
+/// What the benefit review decides for a session on `on`: `Ok(warnings)` when the session may go ahead, with the
+/// MDSI warning when it continues beyond the 4 weeks, or `Err(message)` when a review deciding to continue is
+/// needed first. `continued` is whether the latest review decided to continue.
+pub fn benefit_review_gate(
+    indication: EsketamineIndication,
+    first_dose_on: Option<Date>,
+    on: Date,
+    continued: bool,
+) -> Result<Vec<String>, String> {
+    if !after_induction(first_dose_on, on) {
+        return Ok(Vec::new());
+    }
+    if !continued {
+        let last = first_dose_on.and_then(induction_last_day).map(|d| d.to_string()).unwrap_or_default();
+        return Err(format!(
+            "the induction of this esketamine course ended on {last}: a prescriber must record a benefit review \
+             that decides to continue (POST /api/v1/courses/{{id}}/benefit-review) before a further session or dose \
+             (rule {})",
+            BENEFIT_REVIEW_RULE.reference()
+        ));
+    }
+    Ok(match indication {
+        EsketamineIndication::Mdsi => vec![MDSI_BEYOND_FOUR_WEEKS.to_owned()],
+        EsketamineIndication::Trd => Vec::new(),
+    })
+}
+
 /// The milligrams one device delivers.
 pub const MG_PER_DEVICE: u32 = 28;
 /// Minutes to wait between devices.
 pub const DEVICE_SPACING_MINUTES: u32 = 5;
 
 /// The indication the esketamine course treats; it decides the regimen and which first dose is allowed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum EsketamineIndication {
     /// Treatment-resistant depression: start at 56 mg.
+    #[default]
     Trd,
     /// Depressive symptoms in MDD with acute suicidal ideation or behaviour: 84 mg from the start.
     Mdsi,

@@ -35,7 +35,8 @@ pub use bp_gate::{BpGate, GateDecision, bp_gate};
 pub use crisis::{CrisisSymptom, SymptomRoute, SymptomRouting, hypertensive_symptom_routing};
 pub use discharge::{DischargeDecision, Unmet, discharge_check};
 pub use esketamine::{
-    DevicePlan, DeviceStep, EsketamineIndication, LotNumber, SpacingWarning, check_device_spacing, esketamine_devices,
+    DevicePlan, DeviceStep, EsketamineIndication, LotNumber, SpacingWarning, after_induction, benefit_review_gate,
+    check_device_spacing, esketamine_devices,
 };
 pub use iv_ketamine::{IvDose, iv_dose};
 pub use modality::{Course, Modality};
@@ -60,6 +61,7 @@ pub fn rules() -> Vec<&'static Rule> {
     vec![
         &schedule::ESKETAMINE_SCHEDULE_RULE,
         &esketamine::MDSI_RULE,
+        &esketamine::BENEFIT_REVIEW_RULE,
         &esketamine::DEVICES_RULE,
         &esketamine::START_28MG_RULE,
         &schedule::IV_SERIES_RULE,

@@ -13,11 +13,12 @@ use crate::rule::{Confidence, Rule};
 
 pub static ESKETAMINE_SCHEDULE_RULE: Rule = Rule {
     id: "protocols.esketamine.schedule",
-    version: 1,
+    version: 2,
     summary: "Esketamine for TRD: induction weeks 1-4 twice weekly (day 1 56 mg, then 56 or 84 mg), maintenance weeks \
               5-8 once weekly, week 9 on weekly or every 2 weeks (56 or 84 mg); sessions fall on days 0 and 3 of a week \
-              by default and the prescriber may move them",
-    source: "clinical.md §3.2 (spravatohcp.com TRD dosing page; Healthline, MIMS HK tables)",
+              by default and the prescriber may move them; a new course plans the induction only, and the maintenance \
+              weeks are planned when the benefit review decides to continue",
+    source: "clinical.md §3.2 (spravatohcp.com TRD dosing page; Healthline, MIMS HK tables), §8.6 (benefit review)",
     confidence: Confidence::Confirmed,
     configurable: true,
 };
@@ -36,6 +37,8 @@ pub static IV_SERIES_RULE: Rule = Rule {
 pub const MAX_PLAN_WEEKS: u32 = 104;
 /// MDSI dosing beyond 4 weeks "has not been systematically evaluated" (`clinical.md` §3.2).
 pub const MDSI_WEEKS: u32 = 4;
+/// The esketamine induction: weeks 1-4, all that a new course plans (`clinical.md` §8.6).
+pub const INDUCTION_WEEKS: u32 = 4;
 /// The longest IV series generated at once: repeated dosing beyond about a month has very limited data
 /// (`clinical.md` §4.1), so a longer course is planned as a new series after review.
 pub const MAX_IV_SERIES_INFUSIONS: u8 = 12;

@@ -3,10 +3,12 @@
 //! summary that the directory shows for clinics that opt in.
 //!
 //! Unit of analysis for outcomes: one course per patient per (modality, instrument) cell, the patient's earliest
-//! evaluable course of that modality. A course is evaluable for an instrument when it has a baseline and at least
-//! one later assessment of it. Baseline: the earliest assessment of the instrument in the course marked
-//! `baseline`, or, when none is marked, the earliest assessment of the instrument in the course. Outcome: the
-//! latest assessment of the course, judged by `ketapath_clinical::outcomes::evaluate` under the configured rules.
+//! evaluable course of that modality. A course is evaluable for an instrument when it has a baseline at or above the
+//! instrument's baseline floor (PHQ-9: 10, the CMS159 / NQF 0710 denominator) and at least one later assessment of
+//! it; a course whose baseline is below the floor is not assessable and counts in no numerator or denominator.
+//! Baseline: the earliest assessment of the instrument in the course marked `baseline`, or, when none is marked,
+//! the earliest assessment of the instrument in the course. Outcome: the latest assessment of the course, judged
+//! by `ketapath_clinical::outcomes::evaluate` under the configured rules.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -90,8 +92,11 @@ pub struct OutcomeCell {
     pub response_over_time: Vec<WeekPoint>,
     pub response_reduction_pct: u8,
     pub remission_max: u16,
+    /// The lowest baseline counted: patients below it are not assessable and left out of every figure here.
+    pub baseline_min: u16,
     pub response_rule: RuleRef,
     pub remission_rule: RuleRef,
+    pub baseline_rule: RuleRef,
 }
 
 /// Adverse events of one type.
@@ -184,6 +189,7 @@ fn registry_of<'a>(
         let cell = outcome_cell(*modality, *instrument, evaluated, config)?;
         rules.insert((cell.response_rule.id, cell.response_rule.version));
         rules.insert((cell.remission_rule.id, cell.remission_rule.version));
+        rules.insert((cell.baseline_rule.id, cell.baseline_rule.version));
         for e in evaluated {
             rules.extend(e.outcome.rules.iter().map(|r| (r.id, r.version)));
         }
@@ -234,6 +240,10 @@ fn evaluate_course<'a>(
     let measure = |a: &Assessment| Measurement { taken_at: a.taken_at, total: a.total };
     let later_measurements: Vec<Measurement> = later.iter().map(|a| measure(a)).collect();
     let outcome = evaluate(instrument, &measure(baseline), &later_measurements, first_treatment, config)?;
+    // A baseline below the floor cannot show a change the treatment brought about: not evaluable.
+    if !outcome.assessable {
+        return Ok(None);
+    }
     Ok(Some(Evaluated { baseline, later, first_treatment, outcome }))
 }
 
@@ -248,8 +258,8 @@ fn outcome_cell(
     let n = evaluated.len() as u64;
     let count = |f: &dyn Fn(&Outcome) -> bool| evaluated.iter().filter(|e| f(&e.outcome)).count() as u64;
     let proportion = |successes: u64| Proportion::new(successes, n);
-    let response = proportion(count(&|o| o.response));
-    let remission = proportion(count(&|o| o.remission));
+    let response = proportion(count(&|o| o.response == Some(true)));
+    let remission = proportion(count(&|o| o.remission == Some(true)));
 
     let days = |d: time::Duration| d.as_seconds_f64() / 86_400.0;
     let ttr: Vec<f64> = evaluated.iter().filter_map(|e| e.outcome.time_to_response_hours.map(|h| h / 24.0)).collect();
@@ -292,8 +302,10 @@ fn outcome_cell(
         response_over_time: response_over_time(evaluated, definition, config),
         response_reduction_pct: definition.response_reduction_pct,
         remission_max: definition.remission_max,
+        baseline_min: definition.baseline_min,
         response_rule: definition.response_rule,
         remission_rule: definition.remission_rule,
+        baseline_rule: definition.baseline_rule,
     })
 }
 
@@ -399,8 +411,10 @@ pub struct PublishedOutcome {
     pub remission: Proportion,
     pub response_reduction_pct: u8,
     pub remission_max: u16,
+    pub baseline_min: u16,
     pub response_rule: RuleRef,
     pub remission_rule: RuleRef,
+    pub baseline_rule: RuleRef,
 }
 
 /// The outcome lines a clinic that opted in shows on its directory page and API: one per (modality, instrument)
@@ -429,8 +443,10 @@ pub fn clinic_outcomes(
                 remission: *cell.remission.shown()?,
                 response_reduction_pct: cell.response_reduction_pct,
                 remission_max: cell.remission_max,
+                baseline_min: cell.baseline_min,
                 response_rule: cell.response_rule,
                 remission_rule: cell.remission_rule,
+                baseline_rule: cell.baseline_rule,
             })
         })
         .collect())

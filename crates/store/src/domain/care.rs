@@ -46,13 +46,16 @@ pub struct Intake {
     pub updated_at: OffsetDateTime,
 }
 
-/// The plan of a course beyond its row: the generated (or prescriber-edited) schedule and the override of a
-/// contraindication that let the course be planned.
+/// The plan of a course beyond its row: the generated (or prescriber-edited) schedule, the override of a
+/// contraindication that let the course be planned, the indication it treats and its latest benefit review.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct CoursePlan {
     pub schedule: Option<Value>,
     pub contraindication_override_reason: Option<String>,
     pub contraindication_override_by: Option<StaffId>,
+    pub indication: super::CourseIndication,
+    /// The latest benefit review; read only (recorded with `ClinicScope::record_benefit_review`).
+    pub benefit_review: Option<super::BenefitReview>,
 }
 
 /// A gate override to record. The acting user is the prescriber; the store refuses other roles.

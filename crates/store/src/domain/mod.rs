@@ -12,6 +12,7 @@ pub mod overview;
 pub mod patient;
 pub mod referral;
 pub mod research;
+pub mod review;
 pub mod session_alert;
 pub mod sign_in;
 pub mod staff;
@@ -120,6 +121,7 @@ pub use referral::{
     ReferralStatus, SelfReportAlert, SelfReportAlertId, SelfReportLink, SelfReportLinkId,
 };
 pub use research::{ConsentRecord, ConsentRecordId, OutcomePublication, PatientAddress};
+pub use review::{BenefitReview, BenefitReviewId, CourseIndication, NewBenefitReview, ReviewDecision};
 pub use session_alert::{NewSessionAlert, SessionAlert, SessionAlertId};
 pub use sign_in::{
     ClinicSecurity, LockoutPolicy, NewStaffSession, SignInAccount, StaffSession, StaffSessionId, TotpEnrollment,

@@ -144,7 +144,7 @@ async fn seed_schema(store: &Store, prefix: &str, workflow: bool) {
             .await
             .unwrap();
         if workflow {
-            seed_workflow(store, prefix, id, n, p.id, s.id).await;
+            seed_workflow(store, prefix, id, n, (p.id, course.id), s.id).await;
             seed_session_alert(&scope, s.id, n == 0).await;
         }
         let items = Items::from_values(Instrument::Phq9, &[2, 2, 1, 1, 0, 0, 3, 1, 0]).unwrap();
@@ -220,7 +220,14 @@ async fn seed_schema(store: &Store, prefix: &str, workflow: bool) {
 }
 
 /// The rows of the tables schema version 3 added, for one clinic's patient and session.
-async fn seed_workflow(store: &Store, prefix: &str, id: &str, n: usize, patient: PatientId, session: SessionId) {
+async fn seed_workflow(
+    store: &Store,
+    prefix: &str,
+    id: &str,
+    n: usize,
+    (patient, course): (PatientId, CourseId),
+    session: SessionId,
+) {
     // The treatment-workflow tables (schema version 3): an intake, a prescriber's override, settings, a form.
     let prescriber = staff(store, Some(id), Role::Prescriber, &format!("prescriber{n}@{prefix}.example")).await;
     let rx = store.for_clinic(&prescriber).await.unwrap();
@@ -246,6 +253,18 @@ async fn seed_workflow(store: &Store, prefix: &str, id: &str, n: usize, patient:
     .unwrap();
     rx.put_protocol_settings(&serde_json::json!({"discharge": {"min_spo2": 95}})).await.unwrap();
     rx.submit_rems_form(session, &serde_json::json!({"patient": {}}), datetime!(2026-11-03 10:00 UTC)).await.unwrap();
+    // The benefit review (schema version 10).
+    rx.record_benefit_review(NewBenefitReview {
+        course_id: course,
+        decision: ReviewDecision::Continue,
+        note: Some("PHQ-9 halved".to_owned()),
+        scores: serde_json::json!([{"instrument": "phq9", "baseline": 20, "latest": 9}]),
+        at: datetime!(2026-11-30 10:00 UTC),
+        schedule: None,
+        ended_on: None,
+    })
+    .await
+    .unwrap();
 }
 
 /// Fills the sign-in tables (version 4) for the clinics `seed` made: a session, a clinic security setting, a

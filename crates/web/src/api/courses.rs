@@ -1,11 +1,12 @@
-//! Courses: `POST`/`GET /api/v1/patients/{id}/courses` (the schedule generated from the protocol; a
-//! contraindication answers 409 unless a prescriber overrides it) and `PUT /api/v1/courses/{id}/schedule`
-//! (prescribers only).
+//! Courses: `POST`/`GET /api/v1/patients/{id}/courses` (the schedule generated from the protocol for the course's
+//! `indication`, `trd` by default or `mdsi`; a contraindication answers 409 unless a prescriber overrides it),
+//! `GET /api/v1/courses/{id}` (with its latest benefit review), `PUT /api/v1/courses/{id}/schedule` and
+//! `POST /api/v1/courses/{id}/benefit-review` (prescribers only).
 
 use axum::response::Response;
 use ketapath_clinical::InvalidInput;
 use ketapath_clinical::protocols::{MaintenanceFrequency, Modality, PlannedSession};
-use ketapath_store::domain::{Course, CourseId, CoursePlan};
+use ketapath_store::domain::{Course, CourseId, CourseIndication, CoursePlan, ReviewDecision};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use time::Date;
@@ -34,7 +35,25 @@ pub struct CourseBody {
     #[serde(default)]
     with_psychotherapy: Option<bool>,
     #[serde(default)]
+    indication: Option<String>,
+    #[serde(default)]
     override_reason: Option<String>,
+}
+
+/// A course indication from a request: `trd` when absent, else `trd` or `mdsi`, naming `indication` otherwise.
+pub(crate) fn indication(raw: Option<&str>) -> Result<CourseIndication, InvalidInput> {
+    match raw.map(str::trim).filter(|r| !r.is_empty()) {
+        None => Ok(CourseIndication::Trd),
+        Some(code) => CourseIndication::parse(code).map_err(|_| {
+            InvalidInput::new(
+                "indication",
+                format!(
+                    "must be trd (treatment-resistant depression) or mdsi (MDD with acute suicidal ideation or \
+                     behaviour); got {code:?}"
+                ),
+            )
+        }),
+    }
 }
 
 /// A date `YYYY-MM-DD`, naming `field` when it is not one.
@@ -53,7 +72,18 @@ pub(crate) fn doc(course: &Course, plan: &CoursePlan) -> Result<Value, ApiError>
         "status": course.status,
         "planned_sessions": course.planned_sessions,
         "started_on": course.started_on.map(|d| d.to_string()),
+        "ended_on": course.ended_on.map(|d| d.to_string()),
+        "end_reason": course.end_reason,
+        "indication": plan.indication,
         "schedule": plan.schedule,
+        "benefit_review": plan.benefit_review.as_ref().map(|r| Ok::<_, ApiError>(json!({
+            "decision": r.decision,
+            "note": r.note,
+            "by": r.decided_by,
+            "at": rfc3339(r.decided_at)?,
+            "scores": r.scores,
+        }))).transpose()?,
+        "warnings": course::warnings(plan),
         "contraindication_override": plan.contraindication_override_reason.as_ref().map(|reason| json!({
             "reason": reason, "by": plan.contraindication_override_by,
         })),
@@ -87,7 +117,8 @@ pub async fn create(
         maintenance: body.maintenance.unwrap_or(MaintenanceFrequency::Weekly),
         with_psychotherapy: body.with_psychotherapy.unwrap_or(false),
     };
-    let (c, plan) = course::create(&staff.scope, patient, &request, ov).await?;
+    let indication = indication(body.indication.as_deref())?;
+    let (c, plan) = course::create_for(&staff.scope, patient, &request, indication, ov).await?;
     Ok(created(&doc(&c, &plan)?))
 }
 
@@ -113,4 +144,51 @@ pub async fn put_schedule(
 ) -> Result<Response, ApiError> {
     let (c, plan) = course::set_schedule(&staff.scope, course_id(&id)?, body.schedule).await?;
     Ok(private_json(&doc(&c, &plan)?))
+}
+
+/// `GET /api/v1/courses/{id}`: the course with its plan, indication and latest benefit review.
+pub async fn get(staff: ClinicStaff, ApiPath(id): ApiPath<String>) -> Result<Response, ApiError> {
+    let id = course_id(&id)?;
+    let c = staff.scope.course(id).await?;
+    let plan = staff.scope.course_plan(id).await?;
+    Ok(private_json(&doc(&c, &plan)?))
+}
+
+/// The body of `POST /api/v1/courses/{id}/benefit-review`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewBody {
+    #[serde(default)]
+    decision: Option<String>,
+    #[serde(default)]
+    note: Option<String>,
+    #[serde(default)]
+    weeks: Option<u32>,
+    #[serde(default)]
+    maintenance: Option<MaintenanceFrequency>,
+}
+
+/// A review decision from a request, naming `decision` when it is missing or unknown.
+pub(crate) fn decision(raw: Option<&str>) -> Result<ReviewDecision, InvalidInput> {
+    let raw = raw.map(str::trim).unwrap_or_default();
+    ReviewDecision::parse(raw)
+        .map_err(|_| InvalidInput::new("decision", format!("must be continue or stop; got {raw:?}")))
+}
+
+/// `POST /api/v1/courses/{id}/benefit-review`: prescribers only (403 `override_not_allowed` otherwise); 201 with
+/// the course as `GET` shows it (and its `warnings`).
+pub async fn benefit_review(
+    staff: ClinicStaff,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(body): ApiJson<ReviewBody>,
+) -> Result<Response, ApiError> {
+    let id = course_id(&id)?;
+    let request = course::ReviewRequest {
+        decision: decision(body.decision.as_deref())?,
+        note: body.note,
+        weeks: body.weeks,
+        maintenance: body.maintenance.unwrap_or(MaintenanceFrequency::Weekly),
+    };
+    let reviewed = course::review(&staff.scope, id, &request, staff.store.now()).await?;
+    Ok(created(&doc(&reviewed.course, &reviewed.plan)?))
 }

@@ -67,8 +67,11 @@ pub fn paths(staff: Responses, error: ErrorResponse) -> Map<String, Value> {
     }));
     p.insert("/api/v1/patients/{id}/courses".into(), json!({
         "post": with_id(op("createCourse", "Plan a course with its schedule generated from the protocol",
-            "Esketamine: twice weekly in weeks 1-4, weekly in weeks 5-8, then weekly or every two weeks (`maintenance`), \
-             12 weeks unless `weeks` says otherwise. IV ketamine: the clinic's series. IM and oral: no generated schedule. \
+            "`indication`: `trd` (default) or `mdsi` (MDD with acute suicidal ideation or behaviour). Esketamine for TRD: \
+             a new course plans only the induction, twice weekly in weeks 1-4 (`weeks`, 12 by default, is checked as the \
+             whole plan's length); weeks 5-8 weekly and then weekly or every two weeks (`maintenance`) are planned when \
+             the benefit review decides to continue. MDSI: 84 mg twice weekly for up to 4 weeks (56 mg as the \
+             tolerability option). IV ketamine: the clinic's series. IM and oral: no generated schedule. \
              A contraindication in the intake answers 409 `contraindication` unless a prescriber sends `override_reason`.",
             Some("CourseRequest"), with(ok("201", "The course", "Course"), json!({"400": bad.clone(), "403": not_prescriber.clone(),
                 "404": not_found("patient"), "409": error("The intake lists a contraindication (`contraindication`)")})))),
@@ -76,6 +79,24 @@ pub fn paths(staff: Responses, error: ErrorResponse) -> Map<String, Value> {
             with(json!({"200": {"description": "The courses, oldest first", "content": {"application/json": {"schema": {
                 "type": "object", "properties": {"courses": {"type": "array", "items": {"$ref": "#/components/schemas/Course"}}}}}}}}),
                 json!({"404": not_found("patient")})))),
+    }));
+    p.insert(
+        "/api/v1/courses/{id}".into(),
+        json!({
+            "get": with_id(op("getCourse", "A course with its schedule, indication and latest benefit review", "", None,
+                with(ok("200", "The course", "Course"), json!({"404": not_found("course")})))),
+        }),
+    );
+    p.insert("/api/v1/courses/{id}/benefit-review".into(), json!({
+        "post": with_id(op("recordBenefitReview", "Record the benefit review at the end of an esketamine induction (prescribers only)",
+            "From 28 days after a course's first dose, starting or dosing a session answers 409 `benefit_review_required` \
+             until a prescriber records `continue`. `continue` is taken from week 4 of the induction on and, for TRD, plans the \
+             maintenance weeks (`weeks`, 12 by default, and `maintenance`); for MDSI it carries the warning that use beyond \
+             4 weeks was not systematically evaluated. `stop` ends the course (status `stopped`). The baseline and latest \
+             scores at the time are kept with the review. Other roles: 403 `override_not_allowed`.",
+            Some("BenefitReviewRequest"), with(ok("201", "The course with the review", "Course"), json!({"400": bad.clone(),
+                "403": not_prescriber.clone(), "404": not_found("course"),
+                "409": error("Not an open esketamine course, or `continue` before week 4 of the induction (`not_applicable`)")})))),
     }));
     p.insert("/api/v1/courses/{id}/schedule".into(), json!({
         "put": with_id(op("putCourseSchedule", "Replace a course's schedule (prescribers only)", "Sessions in date order, in the generated shape.",
@@ -281,11 +302,22 @@ pub fn schemas() -> Map<String, Value> {
     s.insert("CourseRequest".into(), json!({"type": "object", "required": ["modality"], "additionalProperties": false, "properties": {
         "modality": {"type": "string", "enum": modalities}, "start_date": {"type": ["string", "null"], "format": "date"},
         "weeks": {"type": ["integer", "null"], "minimum": 1}, "maintenance": {"type": ["string", "null"], "enum": ["weekly", "every_two_weeks", null]},
-        "with_psychotherapy": {"type": ["boolean", "null"]}, "override_reason": reason}}));
+        "with_psychotherapy": {"type": ["boolean", "null"]}, "indication": {"type": ["string", "null"], "enum": ["trd", "mdsi", null]},
+        "override_reason": reason}}));
+    s.insert("BenefitReviewRequest".into(), json!({"type": "object", "required": ["decision"], "additionalProperties": false, "properties": {
+        "decision": {"type": "string", "enum": ["continue", "stop"]}, "note": {"type": ["string", "null"], "maxLength": 2000},
+        "weeks": {"type": ["integer", "null"], "minimum": 1},
+        "maintenance": {"type": ["string", "null"], "enum": ["weekly", "every_two_weeks", null]}}}));
     s.insert("Course".into(), object(&["id", "patient_id", "treatment", "status", "schedule"], json!({
         "id": {"type": "string"}, "patient_id": {"type": "string"}, "treatment": {"type": "string"},
         "modality": {"type": ["string", "null"]}, "status": {"type": "string"}, "planned_sessions": {"type": ["integer", "null"]},
-        "started_on": {"type": ["string", "null"], "format": "date"},
+        "started_on": {"type": ["string", "null"], "format": "date"}, "ended_on": {"type": ["string", "null"], "format": "date"},
+        "end_reason": {"type": ["string", "null"]}, "indication": {"type": "string", "enum": ["trd", "mdsi"]},
+        "benefit_review": {"type": ["object", "null"], "required": ["decision", "by", "at", "scores"], "properties": {
+            "decision": {"type": "string", "enum": ["continue", "stop"]}, "note": {"type": ["string", "null"]},
+            "by": {"type": "string"}, "at": {"type": "string", "format": "date-time"},
+            "scores": {"type": "array", "items": {"type": "object"}}}},
+        "warnings": {"type": "array", "items": {"type": "string"}},
         "schedule": {"type": ["array", "null"], "items": {"type": "object", "required": ["number", "date", "week", "phase", "modality", "dose", "rule"]}},
         "contraindication_override": {"type": ["object", "null"]}, "created_at": {"type": "string", "format": "date-time"}})));
     s.insert(
@@ -296,8 +328,12 @@ pub fn schemas() -> Map<String, Value> {
     s.insert("Outcomes".into(), object(&["instruments"], json!({"instruments": {"type": "array", "items": object(
         &["instrument", "baseline", "latest", "change_pct", "response", "remission", "time_to_response_hours", "rule"], json!({
         "instrument": {"type": "string"}, "baseline": {"type": "integer"}, "latest": {"type": "integer"},
-        "change_pct": {"type": ["number", "null"]}, "response": {"type": "boolean"}, "remission": {"type": "boolean"},
-        "time_to_response_hours": {"type": ["number", "null"]}, "loss_of_response": {"type": "boolean"},
+        "change_pct": {"type": ["number", "null"]},
+        "response": {"type": ["boolean", "null"], "description": "null: not assessable (baseline below baseline_min)"},
+        "remission": {"type": ["boolean", "null"], "description": "null: not assessable (baseline below baseline_min)"},
+        "assessable": {"type": "boolean"}, "not_assessable_reason": {"type": ["string", "null"]},
+        "baseline_min": {"type": "integer", "description": "the baseline floor: PHQ-9 10 (CMS159 / NQF 0710)"},
+        "time_to_response_hours": {"type": ["number", "null"]}, "loss_of_response": {"type": ["boolean", "null"]},
         "rule": {"$ref": "#/components/schemas/RuleRef"}, "rules": {"type": "array", "items": {"$ref": "#/components/schemas/RuleRef"}}}))}})));
     s.insert(
         "SessionRequest".into(),

@@ -1,5 +1,7 @@
 //! `GET /api/v1/patients/{id}/outcomes`: per instrument, baseline, latest, change, response, remission, time to
-//! first response in hours and loss of response, each naming its rule.
+//! first response in hours and loss of response, each naming its rule. `response`, `remission` and
+//! `loss_of_response` are `null` (not assessable) when the baseline is below the instrument's floor
+//! (`baseline_min`; PHQ-9: 10), and `not_assessable_reason` says so in words.
 
 use axum::response::Response;
 use serde_json::{Value, json};
@@ -25,8 +27,11 @@ pub async fn get(staff: ClinicStaff, ApiPath(id): ApiPath<String>) -> Result<Res
                 "change_pct": o.change_pct,
                 "response": o.response,
                 "remission": o.remission,
+                "assessable": o.assessable,
+                "not_assessable_reason": o.not_assessable_reason,
                 "response_reduction_pct": o.response_reduction_pct,
                 "remission_max": o.remission_max,
+                "baseline_min": o.baseline_min,
                 "first_response_at": rfc3339_opt(o.first_response_at)?,
                 "time_to_response_hours": o.time_to_response_hours,
                 "loss_of_response": o.loss_of_response,

@@ -5,7 +5,9 @@
 //! A pure function of its input: the caller passes the scores, the session times and the outcome [`Definition`]
 //! (the clinic's rules), so the same data always gives the same bytes. The thresholds are the rules' own: a total
 //! on or below the response line is a response against the first (baseline) total, and a total on or below the
-//! remission line is a remission ([`Definition::is_response`], [`Definition::is_remission`]).
+//! remission line is a remission ([`Definition::is_response`], [`Definition::is_remission`]). Below the
+//! instrument's baseline floor ([`Definition::is_assessable`]) neither line is drawn: the chart says that response
+//! and remission are not assessable, so no reader takes a low baseline's "remission" for an outcome.
 
 use std::fmt::Write as _;
 
@@ -168,8 +170,18 @@ pub fn outcome_svg(chart: &OutcomeChart<'_>) -> String {
         );
     }
 
-    // Thresholds, from the rules.
-    if let Some(definition) = chart.definition {
+    // Thresholds, from the rules; none when the baseline is below the floor, only the reason.
+    let not_assessable = chart.definition.zip(baseline).and_then(|(d, b)| d.not_assessable_reason(b));
+    if let Some(reason) = &not_assessable {
+        let _ = write!(
+            svg,
+            "<text class=\"not-assessable\" x=\"{:.1}\" y=\"{:.1}\" font-size=\"10\" fill=\"#5a2d00\">{}</text>",
+            LEFT + 4.0,
+            TOP + 12.0,
+            escape(&format!("Response and remission {reason}"))
+        );
+    }
+    if let Some(definition) = chart.definition.filter(|_| not_assessable.is_none()) {
         let remission = f64::from(definition.remission_max);
         let _ = write!(
             svg,
@@ -252,7 +264,10 @@ fn describe(
         let dates: Vec<String> = sessions.iter().map(|t| date(*t)).collect();
         parts.push(format!("Sessions: {}.", dates.join(", ")));
     }
-    if let Some(definition) = chart.definition {
+    let reason = chart.definition.zip(baseline).and_then(|(d, b)| d.not_assessable_reason(b));
+    if let Some(reason) = reason {
+        parts.push(format!("Response and remission {reason}."));
+    } else if let Some(definition) = chart.definition {
         if let Some(baseline) = baseline.filter(|b| *b > 0) {
             parts.push(format!(
                 "Response: {} or below ({}% below the baseline {baseline}, rule {}).",
@@ -352,6 +367,18 @@ mod tests {
         assert!(svg.contains("No PHQ-9 scores yet. No sessions."), "{svg}");
         assert!(!svg.contains("<circle") && !svg.contains("<polyline") && !svg.contains("class=\"response\""));
         assert!(svg.contains("class=\"remission\""));
+    }
+
+    #[test]
+    fn a_baseline_below_the_floor_draws_no_thresholds_and_says_not_assessable() {
+        // The patient: PHQ-9 baseline 4, then 2. No remission line, no response line, the reason in words.
+        let points = [(datetime!(2026-11-01 10:00 UTC), 4), (datetime!(2026-11-08 10:00 UTC), 2)];
+        let svg = phq9_chart(&points, &SESSIONS);
+        assert!(!svg.contains("class=\"response\"") && !svg.contains("class=\"remission\""), "{svg}");
+        assert!(svg.contains("class=\"not-assessable\""), "{svg}");
+        let desc = svg.split("<desc id=\"phq9-chart-desc\">").nth(1).unwrap().split("</desc>").next().unwrap();
+        assert!(desc.contains("Response and remission not assessable: baseline PHQ-9 below 10"), "{desc}");
+        assert!(!desc.contains("Remission: 4 or below"), "{desc}");
     }
 
     #[test]

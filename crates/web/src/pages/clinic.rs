@@ -114,7 +114,11 @@ fn outcome_lines(outcomes: &[ketapath_research::stats::registry::PublishedOutcom
             response: o.response.to_string(),
             remission: o.remission.to_string(),
             rule: format!(
-                "response: at least {}% fewer points than at baseline ({} v{}); remission: a score of {} or less ({} v{})",
+                "patients with a baseline score of {} or more ({} v{}); response: at least {}% fewer points than at \
+                 baseline ({} v{}); remission: a score of {} or less ({} v{})",
+                o.baseline_min,
+                o.baseline_rule.id,
+                o.baseline_rule.version,
                 o.response_reduction_pct,
                 o.response_rule.id,
                 o.response_rule.version,

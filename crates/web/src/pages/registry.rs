@@ -25,6 +25,8 @@ struct CellRow {
     remission: String,
     time_to_response: String,
     durability: String,
+    /// Which baselines are counted: "baseline 10 or more".
+    counted: String,
     rules: String,
 }
 
@@ -86,9 +88,15 @@ fn page_of(r: &Registry, demo: bool) -> RegistryPage {
                     |m| format!("{} responders; median {m:.0} days", d.responders),
                 )
             }),
+            counted: format!("baseline {} or more", c.baseline_min),
             rules: format!(
-                "{} v{}, {} v{}",
-                c.response_rule.id, c.response_rule.version, c.remission_rule.id, c.remission_rule.version
+                "{} v{}, {} v{}, {} v{}",
+                c.response_rule.id,
+                c.response_rule.version,
+                c.remission_rule.id,
+                c.remission_rule.version,
+                c.baseline_rule.id,
+                c.baseline_rule.version
             ),
         });
         if c.response_over_time.iter().any(|p| !p.response.is_suppressed()) {

@@ -5,6 +5,7 @@
 
 pub mod account;
 pub mod clinic_settings;
+pub mod course_review;
 pub mod csrf;
 pub mod dashboard;
 pub mod intake;

@@ -1,15 +1,20 @@
 //! The treatment part of the portal's patient page: the intake summary (TRD status, Maudsley staging,
 //! contraindications and cautions with their rule ids) and the outcomes per instrument (baseline, latest, change,
 //! response, remission, time to response, rule) with one inline SVG chart each, the sessions' doses marked.
-//! Everything comes from the stored intake document and `crate::treatment::outcomes`, as in the JSON API.
+//! Everything comes from the stored intake document and `crate::treatment::outcomes`, as in the JSON API. The
+//! course rows (indication, status, latest benefit review, warnings) come from the course plan, as
+//! `GET /api/v1/courses/{id}` shows it.
 
 use ketapath_clinical::outcomes::{OutcomeConfig, definition};
+use ketapath_clinical::protocols::esketamine::induction_last_day;
+use ketapath_clinical::protocols::{Modality, after_induction};
 use ketapath_store::ClinicScope;
-use ketapath_store::domain::{Assessment, PatientId};
+use ketapath_store::domain::{Assessment, Course, CourseIndication, CourseStatus, PatientId, ReviewDecision};
 use serde_json::Value;
 use time::OffsetDateTime;
 
 use crate::charts::{OutcomeChart, outcome_svg};
+use crate::clinic_time::ClinicTime;
 use crate::treatment::TreatmentResult;
 use crate::treatment::outcomes::outcomes;
 
@@ -30,12 +35,75 @@ pub struct OutcomeRow {
     pub baseline: u16,
     pub latest: u16,
     pub change: String,
-    pub response: &'static str,
-    pub remission: &'static str,
+    /// "yes", "no", or "not assessable: baseline PHQ-9 below 10" (never a responder from a baseline too low).
+    pub response: String,
+    pub remission: String,
     pub time_to_response: String,
     pub rule: String,
     /// The chart, an `<svg>` element made by [`outcome_svg`] (which escapes every text it prints).
     pub svg: String,
+}
+
+/// One course of the patient page, with what its benefit review form needs.
+#[derive(Debug, Clone)]
+pub struct CourseRow {
+    pub id: String,
+    /// `esketamine_nasal for TRD: active, 8 sessions planned, from 2026-11-27`.
+    pub summary: String,
+    /// `Benefit review: continue (2026-12-25), "note"`, when one was recorded.
+    pub review: Option<String>,
+    pub warnings: Vec<String>,
+    /// An open esketamine course: the benefit review form is shown (to prescribers).
+    pub reviewable: bool,
+}
+
+/// The indication in words, for staff.
+fn indication_label(indication: CourseIndication) -> &'static str {
+    match indication {
+        CourseIndication::Trd => "TRD",
+        CourseIndication::Mdsi => "MDD with acute suicidal ideation or behaviour",
+    }
+}
+
+/// The page's row of `course` at `now`.
+pub async fn course_row(
+    scope: &ClinicScope,
+    course: &Course,
+    zone: &ClinicTime,
+    now: OffsetDateTime,
+) -> TreatmentResult<CourseRow> {
+    let plan = scope.course_plan(course.id).await?;
+    let summary = format!(
+        "{} for {}: {}, {} sessions planned, from {}",
+        course.treatment,
+        indication_label(plan.indication),
+        course.status,
+        course.planned_sessions.map(|n| n.to_string()).unwrap_or_else(|| "no".to_owned()),
+        course.started_on.map(crate::pages::find::labels::date).unwrap_or_default()
+    );
+    let review = plan.benefit_review.as_ref().map(|r| {
+        let note = r.note.as_deref().map(|n| format!(", \"{n}\"")).unwrap_or_default();
+        format!(
+            "Benefit review: {} ({}){note}",
+            r.decision,
+            crate::pages::find::labels::date(zone.date_of(r.decided_at))
+        )
+    });
+    let open = matches!(course.status, CourseStatus::Planned | CourseStatus::Active);
+    let reviewable = open && crate::treatment::course::modality(course) == Ok(Modality::EsketamineNasal);
+    let mut warnings = crate::treatment::course::warnings(&plan);
+    let continued = plan.benefit_review.as_ref().is_some_and(|r| r.decision == ReviewDecision::Continue);
+    if reviewable && !continued {
+        let first = scope.course_first_dose_at(course.id).await?.map(|at| zone.date_of(at));
+        if let Some(last) = first.filter(|_| after_induction(first, zone.date_of(now))).and_then(induction_last_day) {
+            warnings.push(format!(
+                "The induction ended on {}: no session is started or dosed until a prescriber records the benefit \
+                 review and decides to continue.",
+                crate::pages::find::labels::date(last)
+            ));
+        }
+    }
+    Ok(CourseRow { id: course.id.to_string(), summary, review, warnings, reviewable })
 }
 
 /// The treatment part of the patient page.
@@ -81,6 +149,15 @@ fn intake_summary(document: &Value) -> IntakeSummary {
     }
 }
 
+/// A response or remission in words; not assessable names the floor, as the page promises.
+fn yes_no(value: Option<bool>, instrument: ketapath_clinical::instruments::Instrument, floor: u16) -> String {
+    match value {
+        Some(true) => "yes".to_owned(),
+        Some(false) => "no".to_owned(),
+        None => format!("not assessable: baseline {} below {floor}", instrument.spec().name),
+    }
+}
+
 /// The treatment part of `patient`'s page; `doses` are the times of the patient's doses, marked on the charts.
 pub async fn summary(
     scope: &ClinicScope,
@@ -112,8 +189,8 @@ pub async fn summary(
                 baseline: o.baseline,
                 latest: o.latest,
                 change: o.change_pct.map(|c| format!("{c:+.0} %")).unwrap_or_default(),
-                response: if o.response { "yes" } else { "no" },
-                remission: if o.remission { "yes" } else { "no" },
+                response: yes_no(o.response, o.instrument, o.baseline_min),
+                remission: yes_no(o.remission, o.instrument, o.baseline_min),
                 time_to_response: o.time_to_response_hours.map(|h| format!("{h:.0} h")).unwrap_or_default(),
                 rule: o.rule.to_string(),
                 svg,

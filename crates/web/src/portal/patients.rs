@@ -254,7 +254,7 @@ struct PatientPage {
     research_consent: &'static str,
     /// The consent decisions, oldest first: `date: given|withdrawn (recorded on …)`.
     consent_history: Vec<String>,
-    courses: Vec<String>,
+    courses: Vec<super::patient_care::CourseRow>,
     links: Vec<(String, String, &'static str)>,
     contexts: Vec<&'static str>,
     sessions: Vec<SessionRow>,
@@ -281,13 +281,7 @@ pub async fn show(State(state): State<AppState>, staff: PortalStaff, ApiPath(id)
         let mut doses = Vec::new();
         let mut courses = Vec::new();
         for course in scope.courses(patient_id).await? {
-            courses.push(format!(
-                "{}: {}, {} sessions planned, from {}",
-                course.treatment,
-                course.status,
-                course.planned_sessions.map(|n| n.to_string()).unwrap_or_else(|| "no".to_owned()),
-                course.started_on.map(labels::date).unwrap_or_default()
-            ));
+            courses.push(super::patient_care::course_row(&scope, &course, &zone, staff.store().now()).await?);
             for s in scope.sessions(course.id).await? {
                 doses.extend(scope.session(s.id).await?.doses.iter().map(|d| d.given_at));
                 sessions.push(SessionRow {

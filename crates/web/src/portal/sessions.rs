@@ -510,7 +510,8 @@ pub async fn start(State(state): State<AppState>, ApiPath(id): ApiPath<String>, 
     }
 }
 
-/// `POST /portal/patients/{id}/courses`: plans a course of `modality` from `start_date` (blank: today) through
+/// `POST /portal/patients/{id}/courses`: plans a course of `modality` for `indication` (`trd` or `mdsi`; blank:
+/// `trd`) from `start_date` (blank: today) through
 /// `treatment::course::create`; a contraindication refuses it (409 page) unless a prescriber gives a reason.
 pub async fn plan_course(State(state): State<AppState>, ApiPath(id): ApiPath<String>, form: PortalForm) -> Response {
     let demo = state.config.demo;
@@ -533,7 +534,8 @@ pub async fn plan_course(State(state): State<AppState>, ApiPath(id): ApiPath<Str
             maintenance: ketapath_clinical::protocols::MaintenanceFrequency::Weekly,
             with_psychotherapy: false,
         };
-        crate::treatment::course::create(&scope, patient, &request, ov).await?;
+        let indication = crate::api::courses::indication(form.fields.get("indication"))?;
+        crate::treatment::course::create_for(&scope, patient, &request, indication, ov).await?;
         Ok::<_, ApiError>(())
     };
     match planned.await {

@@ -45,6 +45,9 @@ pub enum TreatmentError {
     /// The step does not apply to this session (a REMS form for IV ketamine).
     #[error("{0}")]
     NotApplicable(String),
+    /// A session or dose after the esketamine induction without a benefit review that decided to continue.
+    #[error("{0}")]
+    BenefitReviewRequired(String),
     /// The REMS form has required fields missing or inconsistent; `field` is the first, the message lists all.
     #[error("{message}")]
     RemsIncomplete { message: String, field: String },

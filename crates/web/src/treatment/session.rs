@@ -95,6 +95,7 @@ pub async fn start(
             course::create(scope, patient, &request, ov).await?.0
         }
     };
+    course::require_benefit_review(scope, &course, now).await?;
     if course.status == CourseStatus::Planned {
         course = scope.set_course_status(course.id, CourseStatus::Active, None, None).await?;
     }
@@ -226,6 +227,7 @@ pub async fn dose(
 ) -> TreatmentResult<DoseOutcome> {
     let loaded = load(scope, id).await?;
     refuse_if_completed(&loaded)?;
+    course::require_benefit_review(scope, &loaded.course, input.at).await?;
     let settings = &loaded.settings;
     let (mg, devices, iv, drug, route) = match loaded.modality {
         Modality::EsketamineNasal => {
@@ -233,7 +235,8 @@ pub async fn dose(
             let lot = input.lot.as_deref().unwrap_or_default();
             LotNumber::parse(lot).map_err(|e| InvalidInput::new("lot", e.message))?;
             let prior = prior_doses(scope, &loaded).await?;
-            let plan = esketamine_devices(requested, EsketamineIndication::Trd, &prior, settings)?;
+            let indication: EsketamineIndication = course::indication(scope, &loaded.course).await?;
+            let plan = esketamine_devices(requested, indication, &prior, settings)?;
             (f64::from(requested), Some(plan), None, "esketamine", "intranasal")
         }
         Modality::IvKetamine => match (input.dose_mg, input.weight_kg) {

@@ -55,7 +55,7 @@ pub async fn treatment_day(browser: &Browser) -> Res<Findings> {
     let today = clinic_zone()?.date_of(OffsetDateTime::now_utc()).to_string();
     fill(browser, "Start date", &today).await?;
     press_button(browser, "Plan a course").await?;
-    expect(browser, "16 sessions planned").await?;
+    expect(browser, "8 sessions planned").await?;
 
     press_button(browser, "Start a session").await?;
     expect(browser, "No dose recorded yet").await?;

@@ -78,6 +78,7 @@ const INTAKE: &str = r#"{"episode_months": 18, "severity": "moderate", "conditio
     "pregnancy_potential": false, "research_consent": true}"#;
 const COURSE: &str = r#"{"modality": "esketamine_nasal", "start_date": "2026-11-27"}"#;
 const SCHEDULE: &str = r#"{"schedule": []}"#;
+const REVIEW: &str = r#"{"decision": "continue", "note": "matrix"}"#;
 const SESSION: &str = r#"{"modality": "esketamine_nasal"}"#;
 const PRE_CHECKS: &str = r#"{"transport_home_arranged": true, "blood_pressure": {"systolic": 128, "diastolic": 82}}"#;
 const OBSERVATION: &str = r#"{"spo2": 97, "heart_rate": 80}"#;
@@ -109,7 +110,11 @@ const MATRIX: &[Row] = &[
     row("PUT", "/api/v1/clinic/outcome-publication", Access::ClinicAdmin, 200, Some(r#"{"publish": false}"#)),
     row("POST", "/api/v1/patients/{id}/courses", Access::ClinicRecord, 201, Some(COURSE)),
     row("GET", "/api/v1/patients/{id}/courses", Access::ClinicRecord, 200, None),
+    row("GET", "/api/v1/courses/{id}", Access::ClinicRecord, 200, None),
     row("PUT", "/api/v1/courses/{id}/schedule", Access::PrescriberRecord, 200, Some(SCHEDULE)),
+    // The course's first dose was moments ago: a prescriber's `continue` is refused before week 4 of the induction
+    // (409 `not_applicable`), which writes nothing and leaves the course open for the next caller.
+    row("POST", "/api/v1/courses/{id}/benefit-review", Access::PrescriberRecord, 409, Some(REVIEW)),
     row("GET", "/api/v1/patients/{id}/outcomes", Access::ClinicRecord, 200, None),
     row("POST", "/api/v1/patients/{id}/sessions", Access::ClinicRecord, 201, Some(SESSION)),
     row("GET", "/api/v1/sessions/{id}", Access::ClinicRecord, 200, None),

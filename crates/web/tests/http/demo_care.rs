@@ -86,6 +86,19 @@ async fn treatment_day(p: Portal) {
     assert_eq!(phq9["rule"]["id"], "outcome.response.phq9", "{outcomes}");
     let patient = b.get(&format!("/portal/patients/{}", demo.responder)).await.text();
     assert!(patient.contains("outcome.response.phq9"), "the patient page names the rule");
+    // The remitter's maintenance session today follows a recorded benefit review that decided to continue, with the
+    // maintenance weeks planned after the induction.
+    let courses = b.get(&format!("/api/v1/patients/{}/courses", demo.responder)).await.json();
+    let course = &courses["courses"][0];
+    assert_eq!(course["benefit_review"]["decision"], "continue", "{course}");
+    assert_eq!(course["indication"], "trd", "{course}");
+    let phases: Vec<&str> =
+        course["schedule"].as_array().unwrap().iter().map(|s| s["phase"].as_str().unwrap()).collect();
+    assert_eq!(
+        (phases.iter().filter(|p| **p == "induction").count(), phases.last().copied()),
+        (8, Some("maintenance"))
+    );
+    assert!(patient.contains("Benefit review: continue"), "the patient page shows the review");
     // A patient without a response is in the demo too.
     let mut without = 0;
     for id in &demo.patients {

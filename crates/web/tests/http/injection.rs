@@ -49,6 +49,10 @@ fn valid_body(path: &str) -> (Value, Option<u16>) {
             "pregnancy_potential": false, "research_consent": true}),
         "/api/v1/patients/{id}/courses" => json!({"modality": "esketamine_nasal", "start_date": "2026-11-27"}),
         "/api/v1/courses/{id}/schedule" => json!({"schedule": []}),
+        // `continue` is refused (409 `not_applicable`) before week 4 of the induction, as on this new course.
+        "/api/v1/courses/{id}/benefit-review" => {
+            return (json!({"decision": "continue", "note": "PHQ-9 halved"}), Some(409));
+        }
         "/api/v1/patients/{id}/sessions" => json!({"modality": "esketamine_nasal"}),
         "/api/v1/sessions/{id}/pre-checks" => json!({"last_food_at": past, "last_liquid_at": past,
             "transport_home_arranged": true, "blood_pressure": {"systolic": 128, "diastolic": 82}}),
@@ -90,7 +94,8 @@ const NO_STRING_FIELD: [&str; 6] = [
 ];
 
 /// The prescriber-only routes; every other route is called by a nurse.
-const PRESCRIBER: [&str; 2] = ["/api/v1/courses/{id}/schedule", "/api/v1/clinic/protocol-settings"];
+const PRESCRIBER: [&str; 3] =
+    ["/api/v1/courses/{id}/schedule", "/api/v1/courses/{id}/benefit-review", "/api/v1/clinic/protocol-settings"];
 
 /// JSON pointers to every string value in `body` that `schema` declares as a string (enums included).
 fn string_fields(schema: &Value, doc: &Value, body: &Value, pointer: &str, out: &mut Vec<String>) {

@@ -5,6 +5,7 @@
 mod access_matrix;
 mod api;
 mod assets;
+mod benefit_review;
 mod check;
 mod clinics;
 mod demo_care;
@@ -21,6 +22,7 @@ mod portal_auth;
 mod portal_care;
 mod portal_forms;
 mod portal_pages;
+mod portal_review;
 mod portal_support;
 mod privacy;
 mod referral;

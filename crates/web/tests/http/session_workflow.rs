@@ -24,7 +24,7 @@ use time::{Duration, OffsetDateTime};
 use crate::support::*;
 
 pub(crate) const PG_ENV: &str = "KETAPATH_TEST_POSTGRES_URL";
-const T0: OffsetDateTime = datetime!(2026-11-27 09:00 UTC);
+pub(crate) const T0: OffsetDateTime = datetime!(2026-11-27 09:00 UTC);
 
 /// A throw-away PostgreSQL database, dropped (with FORCE) with this value.
 pub(crate) struct PgDb {
@@ -49,28 +49,28 @@ impl Drop for PgDb {
 }
 
 #[derive(Clone, Copy, Debug)]
-enum Backend {
+pub(crate) enum Backend {
     Sqlite,
     Postgres,
 }
 
-struct Fixture {
+pub(crate) struct Fixture {
     app: Router,
-    store: Store,
+    pub(crate) store: Store,
     clock: Arc<ManualClock>,
     _dir: tempfile::TempDir,
     _pg: Option<PgDb>,
 }
 
-struct Staff {
+pub(crate) struct Staff {
     token: String,
-    actor: Actor,
+    pub(crate) actor: Actor,
 }
 
 impl Fixture {
     /// A migrated store on `backend` with clinics A and B; `None` when PostgreSQL is not configured (never
     /// under `CI=true`).
-    async fn new(backend: Backend) -> Option<Self> {
+    pub(crate) async fn new(backend: Backend) -> Option<Self> {
         let dir = tempfile::tempdir().unwrap();
         let clock = Arc::new(ManualClock::new(T0));
         let options = StoreOptions { clock: clock.clone(), ..StoreOptions::default() };
@@ -108,7 +108,7 @@ impl Fixture {
         Some(Fixture { app, store, clock, _dir: dir, _pg: pg })
     }
 
-    async fn staff(&self, name: &str, role: Role, clinic: &str) -> Staff {
+    pub(crate) async fn staff(&self, name: &str, role: Role, clinic: &str) -> Staff {
         let admin = self.store.unscoped_for_admin_cli_and_tests();
         let user = admin
             .create_staff_user(NewStaffUser {
@@ -133,7 +133,7 @@ impl Fixture {
         Staff { token, actor: Actor { user_id: user.id, clinic_id: user.clinic_id, role, origin: Origin::test() } }
     }
 
-    async fn call(&self, method: Method, uri: &str, who: Option<&Staff>, body: Option<Value>) -> Reply {
+    pub(crate) async fn call(&self, method: Method, uri: &str, who: Option<&Staff>, body: Option<Value>) -> Reply {
         let mut builder = Request::builder().method(method).uri(uri);
         if let Some(who) = who {
             builder = builder.header(header::AUTHORIZATION, format!("Bearer {}", who.token));
@@ -148,35 +148,42 @@ impl Fixture {
         send(&self.app, from_peer(builder.body(body).unwrap(), [192, 0, 2, 9])).await
     }
 
-    async fn ok(&self, method: Method, uri: &str, who: &Staff, body: Option<Value>, status: StatusCode) -> Value {
+    pub(crate) async fn ok(
+        &self,
+        method: Method,
+        uri: &str,
+        who: &Staff,
+        body: Option<Value>,
+        status: StatusCode,
+    ) -> Value {
         let reply = self.call(method.clone(), uri, Some(who), body).await;
         assert_eq!(reply.status, status, "{method} {uri}: {}", reply.text());
         reply.json()
     }
 
     /// Sets the store's clock to `minutes` after T0.
-    fn at(&self, minutes: i64) {
+    pub(crate) fn at(&self, minutes: i64) {
         self.clock.set(T0 + Duration::minutes(minutes));
     }
 
-    async fn patient(&self, who: &Staff) -> String {
+    pub(crate) async fn patient(&self, who: &Staff) -> String {
         let body = json!({"given_name": "Ada", "family_name": "Example", "birth_date": "1980-04-01", "sex": "female"});
         let p = self.ok(Method::POST, "/api/v1/patients", who, Some(body), StatusCode::CREATED).await;
         p["id"].as_str().unwrap().to_owned()
     }
 
-    async fn finish(self) {
+    pub(crate) async fn finish(self) {
         let report = self.store.verify().await.unwrap();
         assert!(report.is_ok(), "{report:?}");
         self.store.close().await;
     }
 }
 
-fn rfc(minutes: i64) -> String {
+pub(crate) fn rfc(minutes: i64) -> String {
     (T0 + Duration::minutes(minutes)).format(&time::format_description::well_known::Rfc3339).unwrap()
 }
 
-fn phq9(total: u8) -> Vec<u8> {
+pub(crate) fn phq9(total: u8) -> Vec<u8> {
     // Spread `total` over the 9 items, at most 3 each, item 9 last.
     let mut items = vec![0u8; 9];
     let mut left = total;
@@ -227,14 +234,15 @@ async fn workflow(backend: Backend) {
     let doc = f.ok(Method::GET, &format!("/api/v1/patients/{p}/intake"), &nurse, None, StatusCode::OK).await;
     assert_eq!(doc["baseline"][0]["total"], 20);
 
-    // The course: twice weekly for weeks 1-4, weekly for 5-8, then weekly to week 12: 16 sessions.
+    // The course: only the induction is planned, twice weekly for weeks 1-4 (8 sessions); the maintenance weeks
+    // follow the benefit review (benefit_review.rs).
     let body = json!({"modality": "esketamine_nasal", "start_date": "2026-11-27"});
     let course =
         f.ok(Method::POST, &format!("/api/v1/patients/{p}/courses"), &nurse, Some(body), StatusCode::CREATED).await;
     let schedule = course["schedule"].as_array().unwrap();
-    assert_eq!(schedule.len(), 16);
+    assert_eq!(schedule.len(), 8);
     assert_eq!((schedule[0]["date"].as_str(), schedule[1]["date"].as_str()), (Some("2026-11-27"), Some("2026-11-30")));
-    assert_eq!(schedule[8]["date"], "2026-12-25", "week 5 is weekly");
+    assert_eq!(schedule[7]["date"], "2026-12-21", "week 4's second session ends the induction");
 
     // The session attaches to that course.
     let s = f

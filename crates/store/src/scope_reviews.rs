@@ -1,0 +1,152 @@
+//! A course's benefit review (the prescriber's continue-or-stop decision at the end of an esketamine induction)
+//! and the facts the review gate reads: the course's first dose.
+
+use time::OffsetDateTime;
+
+use crate::clock::{date_to_text, from_micros, from_micros_opt};
+use crate::db::{Tx, args};
+use crate::domain::{
+    AuditAction, BenefitReview, BenefitReviewId, CourseId, CourseStatus, NewBenefitReview, PatientId, ReviewDecision,
+    Role, StaffId,
+};
+use crate::error::{StoreError, StoreResult};
+use crate::rows::{parse_code, parse_id};
+use crate::scope::{ClinicScope, Scoped};
+
+/// The longest note kept with a review, in characters (as long as an override reason may be).
+pub const MAX_REVIEW_NOTE_CHARS: usize = 2000;
+
+const REVIEW_COLUMNS: &str = "id, patient_id, course_id, decision, note, scores, decided_by, decided_at, created_at";
+
+type ReviewRow = (String, String, String, String, Option<String>, String, String, i64, i64);
+
+fn review_of(row: ReviewRow) -> StoreResult<BenefitReview> {
+    const T: &str = "course_benefit_reviews";
+    let (id, patient, course, decision, note, scores, by, at, created) = row;
+    Ok(BenefitReview {
+        id: parse_id(T, &id, BenefitReviewId)?,
+        patient_id: parse_id(T, &patient, PatientId)?,
+        course_id: parse_id(T, &course, CourseId)?,
+        decision: parse_code(T, &decision, ReviewDecision::parse)?,
+        note,
+        scores: serde_json::from_str(&scores).map_err(|e| StoreError::corrupt(T, format!("scores: {e}")))?,
+        decided_by: parse_id(T, &by, StaffId)?,
+        decided_at: from_micros(T, at)?,
+        created_at: from_micros(T, created)?,
+    })
+}
+
+impl ClinicScope {
+    /// Records a prescriber's benefit review of a course and, in the same transaction, what it decides: a
+    /// `continue` may replace the schedule (the maintenance sessions added), a `stop` ends the course as `stopped`.
+    /// Other roles are refused before anything is read; a course that is no longer open is refused as a conflict.
+    pub async fn record_benefit_review(&self, new: NewBenefitReview) -> StoreResult<BenefitReview> {
+        self.require_role(&[Role::Prescriber], "record a benefit review")?;
+        let note = new.note.as_deref().map(str::trim).filter(|n| !n.is_empty()).map(str::to_owned);
+        if note.as_ref().is_some_and(|n| n.chars().count() > MAX_REVIEW_NOTE_CHARS) {
+            return Err(StoreError::invalid("note", format!("must be at most {MAX_REVIEW_NOTE_CHARS} characters")));
+        }
+        let scores = serde_json::to_string(&new.scores).map_err(|e| StoreError::invalid("scores", e.to_string()))?;
+        let (mut tx, now) = self.begin().await?;
+        self.require(&mut tx, Scoped::Course, new.course_id.to_text()).await?;
+        let (patient, status): (String, String) = tx
+            .fetch_one(
+                "SELECT patient_id, status FROM courses WHERE id = $1 AND clinic_id = $2",
+                &args![new.course_id.to_text(), self.clinic()],
+            )
+            .await?;
+        let status = parse_code("courses", &status, CourseStatus::parse)?;
+        if !matches!(status, CourseStatus::Planned | CourseStatus::Active) {
+            return Err(StoreError::Conflict(format!("the course is {status}: there is nothing left to review")));
+        }
+        let decided_at = crate::clock::to_micros(new.at);
+        let created = from_micros("course_benefit_reviews", now)?;
+        let review = BenefitReview {
+            id: BenefitReviewId::new(created),
+            course_id: new.course_id,
+            patient_id: parse_id("courses", &patient, PatientId)?,
+            decision: new.decision,
+            note,
+            scores: new.scores.clone(),
+            decided_by: self.actor.user_id,
+            decided_at: from_micros("course_benefit_reviews", decided_at)?,
+            created_at: created,
+        };
+        tx.execute(
+            &format!("INSERT INTO course_benefit_reviews (clinic_id, {REVIEW_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"),
+            &args![
+                self.clinic(),
+                review.id.to_text(),
+                patient,
+                review.course_id.to_text(),
+                review.decision.code(),
+                review.note.clone(),
+                scores,
+                self.actor_text(),
+                decided_at,
+                now
+            ],
+        )
+        .await?;
+        if let Some((schedule, planned)) = &new.schedule {
+            let text = serde_json::to_string(schedule).map_err(|e| StoreError::invalid("schedule", e.to_string()))?;
+            tx.execute(
+                "UPDATE courses SET schedule = $1, planned_sessions = $2, updated_at = $3 WHERE id = $4 AND clinic_id = $5",
+                &args![text, *planned, now, review.course_id.to_text(), self.clinic()],
+            )
+            .await?;
+        }
+        if new.decision == ReviewDecision::Stop {
+            tx.execute(
+                "UPDATE courses SET status = $1, ended_on = $2, end_reason = $3, updated_at = $4 \
+                 WHERE id = $5 AND clinic_id = $6",
+                &args![
+                    CourseStatus::Stopped.code(),
+                    new.ended_on.map(date_to_text),
+                    "benefit review: stop".to_owned(),
+                    now,
+                    review.course_id.to_text(),
+                    self.clinic()
+                ],
+            )
+            .await?;
+        }
+        self.audit(&mut tx, now, AuditAction::Create, "course_benefit_review", review.id.to_text()).await?;
+        tx.commit().await?;
+        Ok(review)
+    }
+
+    /// The latest benefit review of a course inside `tx` (the course's scope was checked by the caller).
+    pub(crate) async fn latest_benefit_review(
+        &self,
+        tx: &mut Tx,
+        course: CourseId,
+    ) -> StoreResult<Option<BenefitReview>> {
+        let row: Option<ReviewRow> = tx
+            .fetch_optional(
+                &format!(
+                    "SELECT {REVIEW_COLUMNS} FROM course_benefit_reviews WHERE course_id = $1 AND clinic_id = $2 \
+                     ORDER BY decided_at DESC, created_at DESC, id DESC LIMIT 1"
+                ),
+                &args![course.to_text(), self.clinic()],
+            )
+            .await?;
+        row.map(review_of).transpose()
+    }
+
+    /// When the first dose of a course was given, if one was: the start of its induction.
+    pub async fn course_first_dose_at(&self, course: CourseId) -> StoreResult<Option<OffsetDateTime>> {
+        let (mut tx, now) = self.begin().await?;
+        self.require(&mut tx, Scoped::Course, course.to_text()).await?;
+        let (first,): (Option<i64>,) = tx
+            .fetch_one(
+                "SELECT MIN(d.given_at) FROM dose_records d JOIN sessions s ON s.id = d.session_id \
+                 AND s.clinic_id = d.clinic_id WHERE s.course_id = $1 AND d.clinic_id = $2",
+                &args![course.to_text(), self.clinic()],
+            )
+            .await?;
+        self.audit(&mut tx, now, AuditAction::List, "dose_record", format!("course:{course}")).await?;
+        tx.commit().await?;
+        from_micros_opt("dose_records", first)
+    }
+}

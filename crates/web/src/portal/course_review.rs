@@ -1,0 +1,41 @@
+//! The benefit review form of the patient page: `POST /portal/courses/{id}/benefit-review` records a
+//! prescriber's continue-or-stop decision at the end of an esketamine induction through the same
+//! `crate::treatment::course::review` as the JSON API, then goes back to the patient page. A refusal (a nurse, a
+//! `continue` before week 4, a closed course, a bad field) is the error page with the status the API answers.
+
+use axum::extract::State;
+use axum::response::Response;
+use ketapath_clinical::protocols::MaintenanceFrequency;
+use ketapath_store::domain::CourseId;
+
+use super::csrf::PortalForm;
+use super::session::see_other;
+use crate::error::{ApiError, respond};
+use crate::extract::ApiPath;
+use crate::state::AppState;
+use crate::treatment::course::{self, ReviewRequest};
+
+/// `POST /portal/courses/{id}/benefit-review`: `decision` (`continue` or `stop`) and an optional `note`.
+pub async fn submit(State(state): State<AppState>, ApiPath(id): ApiPath<String>, form: PortalForm) -> Response {
+    let demo = state.config.demo;
+    let path = format!("/portal/courses/{id}/benefit-review");
+    let scope = match super::clinic_scope(&form.staff, demo, &path).await {
+        Ok(scope) => scope,
+        Err(response) => return response,
+    };
+    let reviewed = async {
+        let course_id = CourseId::parse("id", &id).map_err(|_| ApiError::NotFound)?;
+        let request = ReviewRequest {
+            decision: crate::api::courses::decision(form.fields.get("decision"))?,
+            note: form.fields.get("note").map(str::to_owned).filter(|n| !n.trim().is_empty()),
+            weeks: None,
+            maintenance: MaintenanceFrequency::Weekly,
+        };
+        let reviewed = course::review(&scope, course_id, &request, form.staff.store().now()).await?;
+        Ok::<_, ApiError>(reviewed.course.patient_id)
+    };
+    match reviewed.await {
+        Ok(patient) => see_other(&format!("{}/{patient}", super::patients::PATH)),
+        Err(error) => respond(&path, demo, error),
+    }
+}
