@@ -92,7 +92,7 @@ pub fn api_routes() -> Vec<ApiRoute> {
 }
 
 /// One portal form route: its path, for the tests that post to every portal form without a token.
-pub const PORTAL_FORMS: [&str; 20] = [
+pub const PORTAL_FORMS: &[&str] = &[
     "/portal/logout",
     "/portal/sessions/{id}/rems",
     "/portal/patients/{id}/research-consent",
