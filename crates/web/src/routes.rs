@@ -72,6 +72,7 @@ pub fn api_routes() -> Vec<ApiRoute> {
         ApiRoute::post("/api/v1/sessions/{id}/dose", api::sessions::dose),
         ApiRoute::post("/api/v1/sessions/{id}/adverse-events", api::sessions::adverse_event),
         ApiRoute::post("/api/v1/sessions/{id}/discharge", api::sessions::discharge),
+        ApiRoute::post("/api/v1/sessions/{id}/early-departure", api::sessions::early_departure_post),
         ApiRoute::get("/api/v1/sessions/{id}/rems-form", api::rems_forms::get),
         ApiRoute::post("/api/v1/sessions/{id}/rems-form/submit", api::rems_forms::submit),
         ApiRoute::get("/api/v1/rems-forms/due", api::rems_forms::due),
@@ -89,7 +90,7 @@ pub fn api_routes() -> Vec<ApiRoute> {
 }
 
 /// One portal form route: its path, for the tests that post to every portal form without a token.
-pub const PORTAL_FORMS: [&str; 19] = [
+pub const PORTAL_FORMS: [&str; 20] = [
     "/portal/logout",
     "/portal/sessions/{id}/rems",
     "/portal/patients/{id}/research-consent",
@@ -105,6 +106,7 @@ pub const PORTAL_FORMS: [&str; 19] = [
     "/portal/sessions/{id}/dose",
     "/portal/sessions/{id}/adverse-events",
     "/portal/sessions/{id}/discharge",
+    "/portal/sessions/{id}/early-departure",
     "/portal/patients/new",
     "/portal/referrals/{id}/status",
     "/portal/account/totp",
@@ -134,6 +136,7 @@ fn portal_routes() -> Router<AppState> {
         .route("/portal/sessions/{id}/dose", post(portal::sessions::dose))
         .route("/portal/sessions/{id}/adverse-events", post(portal::sessions::adverse_event))
         .route("/portal/sessions/{id}/discharge", post(portal::sessions::discharge))
+        .route("/portal/sessions/{id}/early-departure", post(portal::early_departure::post))
         .route("/portal/referrals", get(portal::referrals::page))
         .route("/portal/referrals/{id}/status", post(portal::referrals::set_status))
         .route("/portal/patients/{id}/research-consent", post(portal::patients::record_consent))

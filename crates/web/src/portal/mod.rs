@@ -7,6 +7,7 @@ pub mod account;
 pub mod clinic_settings;
 pub mod csrf;
 pub mod dashboard;
+pub mod early_departure;
 pub mod intake;
 pub mod login;
 pub mod patient_care;

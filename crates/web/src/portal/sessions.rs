@@ -1,6 +1,7 @@
 //! The live session page of a treatment day: `GET /portal/sessions/{id}` (minutes since the dose, what is due next,
 //! the monitoring plan, the record so far) and its forms (start from the patient page, pre-checks, observation,
-//! dose, adverse event, discharge). Every form calls the same `crate::treatment::session` functions as the JSON
+//! dose, adverse event, discharge; the early departure and its confirmation are in `early_departure.rs`).
+//! Every form calls the same `crate::treatment::session` functions as the JSON
 //! API; a refused gate (`bp_gate`, `monitoring_incomplete`, an override by a non-prescriber, a bad field) shows
 //! the page again with the refusal and its reasons under the status the API would answer.
 
@@ -11,7 +12,7 @@ use axum::response::Response;
 use ketapath_clinical::InvalidInput;
 use ketapath_clinical::protocols::{Modality, ObservationRecord};
 use ketapath_store::ClinicScope;
-use ketapath_store::domain::{AeSeverity, Measurement, Role, SessionId, SessionStatus};
+use ketapath_store::domain::{AeSeverity, Measurement, Role, SessionId};
 use serde::Serialize;
 use serde_json::{Map, json};
 use time::OffsetDateTime;
@@ -76,6 +77,11 @@ fn decimal(fields: &Fields, name: &str) -> Result<Option<f64>, InvalidInput> {
     }
 }
 
+/// The override reason a form carries, blank as none; the workflow reads it only after the absolute gates.
+fn override_reason(fields: &Fields) -> Option<&str> {
+    fields.get("override_reason").filter(|r| !r.is_empty())
+}
+
 /// The override a form carries: blank is none; a prescriber's reason, or the refusal for anyone else.
 fn form_override(scope: &ClinicScope, fields: &Fields) -> Result<Option<Override>, TreatmentError> {
     Override::from_request(scope, fields.get("override_reason").filter(|r| !r.is_empty()))
@@ -126,6 +132,8 @@ struct SessionPage {
     next_due: Option<DueRow>,
     due: Vec<DueRow>,
     discharge_unmet: Vec<String>,
+    /// The advisory pre-checks not met or not recorded, at the dose (or now, before it).
+    dose_warnings: Vec<String>,
     records: Vec<RecordRow>,
     /// The clinic's time zone, in which the page shows times and reads typed ones.
     time_zone: String,
@@ -187,6 +195,11 @@ fn records(zone: &ClinicTime, loaded: &Loaded) -> Vec<RecordRow> {
             .unwrap_or_default();
         push(at, "Discharge".into(), format!("discharged{ready}"));
     }
+    if let (Some(reason), Some(at)) = (d.session.early_departure_reason.as_deref(), d.session.ended_at) {
+        let minutes = loaded.first_dose_at.map(|first| format!(" after {} min", (at - first).whole_minutes()));
+        let reason = ketapath_clinical::rems::EarlyDepartureReason::parse(reason).map_or(reason, |r| r.label());
+        push(at, "Early departure".into(), format!("{reason}{}", minutes.unwrap_or_default()));
+    }
     rows.sort_by_key(|(at, _)| *at);
     rows.into_iter().map(|(_, r)| r).collect()
 }
@@ -212,7 +225,7 @@ fn page(
         modality: loaded.modality.label().to_owned(),
         esketamine: loaded.modality == Modality::EsketamineNasal,
         status: s.status.label().to_owned(),
-        open: !matches!(s.status, SessionStatus::Completed | SessionStatus::Aborted),
+        open: !s.status.is_closed(),
         prescriber: staff.actor().role == Role::Prescriber,
         minutes_since_dose: monitoring.map(|m| m.minutes_since_dose),
         minimum_until: monitoring
@@ -224,6 +237,10 @@ fn page(
             .discharge_now
             .map(|d| d.unmet.iter().map(|u| format!("{} ({}, {})", u.message, u.code, u.rule)).collect())
             .unwrap_or_default(),
+        dose_warnings: session::dose_warnings(loaded, None, loaded.first_dose_at.unwrap_or(now))
+            .into_iter()
+            .map(|w| format!("{} ({})", w.message, w.rule))
+            .collect(),
         records: records(zone, loaded),
         time_zone: zone.name().to_owned(),
         now_local: format!("{} ({})", zone.input_value(now), zone.abbreviation(now)),
@@ -257,7 +274,7 @@ pub async fn show(State(state): State<AppState>, staff: PortalStaff, ApiPath(id)
 
 /// After a session form: back to the page when it was recorded; the page again with the refusal (under its
 /// status) when a rule or a field refused it; the error page for a missing session.
-async fn after(
+pub(super) async fn after(
     state: &AppState,
     form: &PortalForm,
     scope: &ClinicScope,
@@ -345,7 +362,6 @@ async fn act(
             session::observe(scope, id, ObservationInput { record, note }).await?;
         }
         Action::Dose => {
-            let ov = form_override(scope, f)?;
             let input = DoseInput {
                 at: form_instant("at", f.get("at"))?.unwrap_or(now),
                 dose_mg: decimal(f, "dose_mg")?,
@@ -353,7 +369,7 @@ async fn act(
                 weight_kg: decimal(f, "weight_kg")?,
                 mg_per_kg: decimal(f, "mg_per_kg")?,
             };
-            session::dose(scope, id, input, ov).await?;
+            session::dose(scope, id, input, override_reason(f)).await?;
         }
         Action::AdverseEvent => {
             let kind =
@@ -371,10 +387,9 @@ async fn act(
             session::adverse_event(scope, id, input).await?;
         }
         Action::Discharge => {
-            let ov = form_override(scope, f)?;
             let at = form_instant("at", f.get("at"))?.unwrap_or(now);
             let ready = form_instant("ready_to_leave_at", f.get("ready_to_leave_at"))?;
-            session::discharge(scope, id, at, ready, ov).await?;
+            session::discharge(scope, id, at, ready, override_reason(f)).await?;
         }
     }
     Ok(())
