@@ -368,7 +368,7 @@ fn check(v: &SettingsValues) -> Result<(), InvalidInput> {
     if min.esketamine_nasal < 120 {
         return Err(crosses(
             "monitoring.minimum_minutes.esketamine_nasal",
-            format!("must be at least 120; got {}", min.esketamine_nasal),
+            format!("must be from 120 to {MAX_MONITORING_MINUTES}; got {}", min.esketamine_nasal),
         ));
     }
     in_range("monitoring.minimum_minutes.esketamine_nasal", min.esketamine_nasal, 120, MAX_MONITORING_MINUTES)?;

@@ -243,7 +243,7 @@ pub fn dose_warnings(loaded: &Loaded, intake: Option<&Intake>, at: OffsetDateTim
 }
 
 /// Records a dose. For esketamine in an outpatient setting the intake must record the patient as enrolled in the
-/// REMS (409 `rems_enrollment`, before any override is read: no role passes it). The latest blood pressure at or
+/// REMS (409 `rems_enrollment`, checked after the fields and before any override is read: no role passes it). The latest blood pressure at or
 /// before the dose must pass the clinic's gate (none recorded blocks as well); a prescriber's override
 /// (`override_reason`, read only after the absolute gate) passes a blocked blood-pressure gate and is kept with
 /// the dose. The advisory pre-checks come back as warnings.
@@ -256,16 +256,6 @@ pub async fn dose(
     let loaded = load(scope, id).await?;
     refuse_if_completed(&loaded)?;
     let settings = &loaded.settings;
-    let intake = scope.intake(loaded.detail.session.patient_id).await?;
-    let enrollment = (loaded.modality == Modality::EsketamineNasal).then(|| {
-        let enrolled = intake::answer(intake.as_ref(), "rems_enrolled").and_then(Value::as_bool);
-        enrollment_gate(settings.values().rems.setting_type, enrolled)
-    });
-    if let Some(EnrollmentGate::Refused { message, .. }) = &enrollment {
-        return Err(TreatmentError::RemsEnrollment(format!("{message}; no override passes this gate")));
-    }
-    let ov = Override::from_request(scope, override_reason)?;
-    let warnings = dose_warnings(&loaded, intake.as_ref(), input.at);
     let (mg, devices, iv, drug, route) = match loaded.modality {
         Modality::EsketamineNasal => {
             let requested = whole_mg(input.dose_mg.ok_or_else(|| InvalidInput::new("dose_mg", "is required"))?)?;
@@ -293,6 +283,18 @@ pub async fn dose(
     if !mg.is_finite() || mg <= 0.0 {
         return Err(InvalidInput::new("dose_mg", "must be a positive number").into());
     }
+    // The fields are checked first, so a malformed request names its field; then the absolute gate, before any
+    // override is read, so it refuses every role alike.
+    let intake = scope.intake(loaded.detail.session.patient_id).await?;
+    let enrollment = (loaded.modality == Modality::EsketamineNasal).then(|| {
+        let enrolled = intake::answer(intake.as_ref(), "rems_enrolled").and_then(Value::as_bool);
+        enrollment_gate(settings.values().rems.setting_type, enrolled)
+    });
+    if let Some(EnrollmentGate::Refused { message, .. }) = &enrollment {
+        return Err(TreatmentError::RemsEnrollment(format!("{message}; no override passes this gate")));
+    }
+    let ov = Override::from_request(scope, override_reason)?;
+    let warnings = dose_warnings(&loaded, intake.as_ref(), input.at);
     let gate = match latest(&loaded.observations, input.at, Observation::blood_pressure) {
         Some((_, bp)) => bp_gate(loaded.modality, bp, settings),
         None => GateDecision::Blocked {
