@@ -11,7 +11,7 @@ use crate::error::{StoreError, StoreResult};
 use crate::rows::care::{GATE_OVERRIDE_COLUMNS, GateOverrideRow};
 use crate::rows::treatment::{
     ADVERSE_EVENT_COLUMNS, AdverseEventRow, COURSE_COLUMNS, CourseRow, DOSE_COLUMNS, DoseRow, OBSERVATION_COLUMNS,
-    ObservationRow, SESSION_COLUMNS, SessionRow,
+    ObservationRow, SESSION_COLUMNS, SESSION_INSERT_COLUMNS, SessionRow,
 };
 use crate::scope::{ClinicScope, Scoped};
 
@@ -188,7 +188,7 @@ impl ClinicScope {
             updated_at: at,
         };
         tx.execute(
-            &format!("INSERT INTO sessions ({SESSION_COLUMNS}) VALUES ({})", placeholders(18)),
+            &format!("INSERT INTO sessions ({SESSION_INSERT_COLUMNS}) VALUES ({})", placeholders(17)),
             &args![
                 s.id.to_text(),
                 self.clinic(),
@@ -207,7 +207,6 @@ impl ClinicScope {
                 None::<String>,
                 now,
                 now,
-                None::<String>,
             ],
         )
         .await?;
