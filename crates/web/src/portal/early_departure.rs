@@ -7,9 +7,8 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use ketapath_clinical::InvalidInput;
-use ketapath_clinical::rems::EarlyDepartureReason;
-use ketapath_store::domain::Role;
+use ketapath_clinical::protocols::Modality;
+use time::format_description::well_known::Rfc3339;
 
 use super::csrf::PortalForm;
 use super::sessions::{PATH, after, form_instant, parse_id};
@@ -29,7 +28,7 @@ struct ConfirmPage {
     csrf: String,
     id: String,
     number: i64,
-    /// The departure time as typed (blank for now), sent again with the confirmation.
+    /// The departure time (RFC 3339), sent again with the confirmation.
     at: String,
     at_shown: String,
     reason: String,
@@ -63,37 +62,23 @@ pub async fn post(State(state): State<AppState>, ApiPath(raw): ApiPath<String>, 
             session::early_departure(&scope, id, input).await?;
             return Ok(None);
         }
-        // The confirmation names what will happen, so it checks what the departure would refuse first.
-        if !matches!(scope.role(), Role::Nurse | Role::Prescriber) {
-            return Err(ApiError::Forbidden(format!("the {} role may not record an early departure", scope.role())));
-        }
-        let reason = EarlyDepartureReason::parse(input.reason.as_deref().unwrap_or_default())
-            .map_err(|m| InvalidInput::new("reason", m))?;
-        let loaded = session::load(&scope, id).await?;
-        let Some(first) = loaded.first_dose_at else {
-            return Err(ApiError::Conflict {
-                code: "no_dose",
-                message: "no dose is recorded for this session: before the dose the session is simply stopped, not \
-                          ended early"
-                    .to_owned(),
-            });
-        };
-        if at < first {
-            return Err(InvalidInput::new("at", "must not be before the first dose of the session").into());
-        }
+        // The confirmation runs the same check as the departure, so it names only what would be recorded.
+        let check = session::check_early_departure(&scope, id, input).await?;
+        let loaded = &check.loaded;
         Ok(Some(ConfirmPage {
             layout: layout(format!("Confirm early departure: session {}", loaded.detail.session.number), demo, ""),
             bar: Bar::of(&form.staff),
             csrf: form.staff.csrf().to_owned(),
             id: id.to_string(),
             number: loaded.detail.session.number,
-            at: f.get("at").unwrap_or_default().to_owned(),
-            at_shown: zone.clock(at),
-            reason: reason.code().to_owned(),
-            reason_label: reason.label().to_owned(),
-            note: input.note.unwrap_or_default(),
-            minutes_monitored: (at - first).whole_minutes(),
-            esketamine: loaded.modality == ketapath_clinical::protocols::Modality::EsketamineNasal,
+            // The instant shown, so the confirmation records the time the page named, not the time it is sent.
+            at: check.at.format(&Rfc3339).map_err(|_| ApiError::Internal)?,
+            at_shown: zone.clock(check.at),
+            reason: check.reason.code().to_owned(),
+            reason_label: check.reason.label().to_owned(),
+            note: check.note.clone().unwrap_or_default(),
+            minutes_monitored: check.minutes_monitored,
+            esketamine: loaded.modality == Modality::EsketamineNasal,
         }))
     };
     match result.await {

@@ -525,16 +525,26 @@ fn departure_severity(reason: EarlyDepartureReason) -> AeSeverity {
     }
 }
 
-/// Ends a dosed session early: the patient left at `at` before discharge (nurses and prescribers only; other
-/// roles 403 before the session is looked up). The session becomes `ended_early`, never `completed`; an adverse
-/// event of kind `early_departure` linked to the session is recorded with it, and the REMS form then states the
-/// departure with the true minutes monitored. Refused without a dose (409 `no_dose`: before the dose the session
-/// is simply stopped), after discharge or another ending (409), and with `at` before the first dose (400).
-pub async fn early_departure(
+/// An early departure checked but not yet recorded: what the confirmation page names and what
+/// [`early_departure`] records.
+#[derive(Debug, Clone)]
+pub struct DepartureCheck {
+    pub loaded: Loaded,
+    pub at: OffsetDateTime,
+    pub reason: EarlyDepartureReason,
+    pub note: Option<String>,
+    pub minutes_monitored: i64,
+}
+
+/// Checks an early departure without recording it (nurses and prescribers only; other roles 403 before the
+/// session is looked up): the reason and note, a session still open (409 `not_applicable` after discharge or
+/// another ending), a dose given (409 `no_dose`: before the dose the session is simply stopped), and `at` not
+/// before the first dose (400).
+pub async fn check_early_departure(
     scope: &ClinicScope,
     id: SessionId,
     input: EarlyDepartureInput,
-) -> TreatmentResult<EarlyDepartureOutcome> {
+) -> TreatmentResult<DepartureCheck> {
     if !matches!(scope.role(), Role::Nurse | Role::Prescriber) {
         return Err(StoreError::Denied(format!("the {} role may not record an early departure", scope.role())).into());
     }
@@ -564,10 +574,24 @@ pub async fn early_departure(
         return Err(InvalidInput::new("at", "must not be before the first dose of the session").into());
     }
     let minutes_monitored = (input.at - first).whole_minutes();
+    Ok(DepartureCheck { loaded, at: input.at, reason, note, minutes_monitored })
+}
+
+/// Ends a dosed session early, after [`check_early_departure`]: the patient left at `at` before discharge. The
+/// session becomes `ended_early`, never `completed`; an adverse event of kind `early_departure` linked to the
+/// session is recorded with it in one transaction, and the REMS form then states the departure with the true
+/// minutes monitored.
+pub async fn early_departure(
+    scope: &ClinicScope,
+    id: SessionId,
+    input: EarlyDepartureInput,
+) -> TreatmentResult<EarlyDepartureOutcome> {
+    let DepartureCheck { loaded, at, reason, note, minutes_monitored } =
+        check_early_departure(scope, id, input).await?;
     let event = NewAdverseEvent {
         patient_id: loaded.detail.session.patient_id,
         session_id: Some(id),
-        occurred_at: input.at,
+        occurred_at: at,
         kind: "early_departure".to_owned(),
         severity: departure_severity(reason),
         description: Some(match &note {
@@ -577,6 +601,6 @@ pub async fn early_departure(
         action_taken: None,
         reported_externally: false,
     };
-    let (session, adverse_event) = scope.end_session_early(id, input.at, reason.code(), event).await?;
+    let (session, adverse_event) = scope.end_session_early(id, at, reason.code(), event).await?;
     Ok(EarlyDepartureOutcome { session, adverse_event, reason, minutes_monitored })
 }
