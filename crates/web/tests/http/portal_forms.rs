@@ -333,7 +333,10 @@ async fn forms(mut p: Portal) {
     );
     assert!(text.contains("left against advice") && text.contains("name=\"confirm\" value=\"yes\""), "{text}");
     assert!(text.contains("REMS Patient Monitoring Form will state the early departure"), "{text}");
-    assert!(nurse.get(&second).await.text().contains("<strong>in progress</strong>"), "nothing recorded yet");
+    let text = nurse.get(&second).await.text();
+    assert!(text.contains("<strong>in progress</strong>"), "nothing recorded yet: {text}");
+    // The advisory pre-checks the dose went ahead without (no fasting times were charted) stay on the page.
+    assert!(text.contains("Pre-checks to review") && text.contains("last food not recorded"), "{text}");
     let no = admin.post(&early, &[("csrf", admin_csrf.as_str()), ("reason", "other"), ("confirm", "yes")]).await;
     assert_eq!(no.status, StatusCode::FORBIDDEN, "{}", no.text());
     let confirmed =
