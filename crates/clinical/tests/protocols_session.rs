@@ -5,7 +5,7 @@ use ketapath_clinical::protocols::settings::SettingsValues;
 use ketapath_clinical::protocols::{
     BloodPressure, CrisisSymptom, DueStatus, DueWhat, GateDecision, GateOutcome, Modality, NasalMedication,
     Observation, ObservationRecord, PreCheckAnswers, PreCheckKind, PreCheckStatus, PregnancyStatus, ProtocolSettings,
-    SymptomRoute, apply_override, bp_gate, discharge_check, evaluate_pre_checks, hypertensive_symptom_routing,
+    Refusal, SymptomRoute, apply_override, bp_gate, discharge_check, evaluate_pre_checks, hypertensive_symptom_routing,
     monitoring_plan, monitoring_status, parse_observations, pre_checks, ready_to_leave_minutes, treatment_duration,
 };
 use time::macros::datetime;
@@ -255,6 +255,53 @@ fn missing_or_gated_blood_pressure_and_missing_rems_enrollment_block_dosing() {
 }
 
 #[test]
+fn rems_enrollment_takes_no_override_and_inpatient_settings_are_exempt() {
+    use ketapath_clinical::protocols::{EnrollmentGate, enrollment_gate};
+    use ketapath_clinical::rems::SettingType;
+    let defaults = ProtocolSettings::default();
+    let not_enrolled = PreCheckAnswers { rems_enrolled: Some(false), ..good_answers() };
+    let report = evaluate_pre_checks(Modality::EsketamineNasal, &not_enrolled, &defaults);
+    assert!(report.dosing_blocked);
+    let rems = report.results.iter().find(|r| r.kind == PreCheckKind::RemsEnrollment).unwrap();
+    assert!(rems.blocks_dosing && !rems.overridable);
+    assert_eq!((rems.rule.id, rems.rule.version), ("protocols.pre_checks.rems_enrollment", 2));
+    // The absolute block is not among the rules an override may lift: with nothing else blocking, nothing is.
+    assert!(matches!(apply_override(&report, "prescriber reviewed").unwrap(), GateOutcome::Proceed));
+
+    assert!(matches!(enrollment_gate(SettingType::Outpatient, None), EnrollmentGate::Refused { .. }));
+    assert!(matches!(enrollment_gate(SettingType::Outpatient, Some(false)), EnrollmentGate::Refused { .. }));
+    assert!(matches!(enrollment_gate(SettingType::Outpatient, Some(true)), EnrollmentGate::Enrolled { .. }));
+    assert!(matches!(enrollment_gate(SettingType::Inpatient, Some(false)), EnrollmentGate::NotRequired { .. }));
+
+    let inpatient = settings_with(|v| v.rems.setting_type = SettingType::Inpatient);
+    let report = evaluate_pre_checks(Modality::EsketamineNasal, &not_enrolled, &inpatient);
+    assert!(!report.dosing_blocked, "{report:?}");
+    let rems = report.results.iter().find(|r| r.kind == PreCheckKind::RemsEnrollment).unwrap();
+    assert_eq!(rems.status, PreCheckStatus::NotApplicable);
+    assert!(rems.message.contains("inpatient"), "{}", rems.message);
+}
+
+#[test]
+fn advisory_pre_checks_come_back_as_warnings() {
+    let defaults = ProtocolSettings::default();
+    let report = evaluate_pre_checks(Modality::EsketamineNasal, &good_answers(), &defaults);
+    assert!(report.warnings().is_empty(), "{:?}", report.warnings());
+    let sparse = PreCheckAnswers {
+        last_food_at: Some(after(-60)),
+        transport_home_arranged: None,
+        rems_enrolled: Some(false),
+        ..good_answers()
+    };
+    let warnings = evaluate_pre_checks(Modality::EsketamineNasal, &sparse, &defaults).warnings();
+    let codes: Vec<PreCheckKind> = warnings.iter().map(|w| w.code).collect();
+    assert_eq!(codes, [PreCheckKind::Fasting, PreCheckKind::TransportHome]);
+    let json = serde_json::to_value(&warnings[0]).unwrap();
+    assert_eq!(json["code"], "fasting");
+    assert_eq!(json["rule"]["id"], "protocols.pre_checks.fasting");
+    assert!(json["message"].as_str().unwrap().contains("60 min"), "{json}");
+}
+
+#[test]
 fn pre_check_answers_come_from_json() {
     let answers: PreCheckAnswers = serde_json::from_str(
         r#"{"dose_at": "2026-01-05T09:00:00Z", "last_food_at": "2026-01-05T06:00:00Z",
@@ -493,28 +540,42 @@ fn discharge_uses_the_latest_values_at_or_before_the_moment_asked() {
 }
 
 #[test]
-fn discharge_criteria_can_be_switched_off_and_overridden() {
-    let no_cadss_needed = settings_with(|v| v.discharge.max_cadss = None);
-    let without_cadss = Observation::at(after(120))
-        .with_blood_pressure(128, 82)
-        .and_then(|o| o.with_spo2(97))
-        .and_then(|o| o.with_moaas(5))
-        .unwrap();
-    let decision =
-        discharge_check(Modality::EsketamineNasal, DOSE_AT, after(121), &[without_cadss], &no_cadss_needed).unwrap();
-    assert!(decision.allowed, "{decision:?}");
-
+fn the_minimum_time_is_absolute_and_only_the_criteria_after_it_take_an_override() {
     let defaults = ProtocolSettings::default();
     let decision = discharge_check(Modality::EsketamineNasal, DOSE_AT, after(100), &[], &defaults).unwrap();
     assert_eq!(codes(&decision), ["minimum_time", "no_recent_vitals"]);
-    assert_eq!(apply_override(&decision, " ").unwrap_err().field, "reason");
-    match apply_override(&decision, "Transferred to the emergency department").unwrap() {
-        GateOutcome::Overridden { overridden, .. } => {
+    assert!(!decision.overridable);
+    match decision.refusal() {
+        Some(Refusal::Absolute(minimum)) => {
+            assert_eq!(minimum.code, "minimum_time");
+            assert_eq!(minimum.rule.id, "protocols.monitoring.minimum.esketamine_nasal");
+        }
+        other => panic!("before 120 minutes the refusal is absolute: {other:?}"),
+    }
+    // Zero minutes after the dose, with every value fine: still absolute.
+    let at_once = discharge_check(Modality::EsketamineNasal, DOSE_AT, DOSE_AT, &[fine(DOSE_AT)], &defaults).unwrap();
+    assert!(matches!(at_once.refusal(), Some(Refusal::Absolute(_))), "{at_once:?}");
+    // IV ketamine's minimum is absolute too.
+    let iv = discharge_check(Modality::IvKetamine, DOSE_AT, after(60), &[fine(after(55))], &defaults).unwrap();
+    assert!(matches!(iv.refusal(), Some(Refusal::Absolute(_))));
+
+    // After the minimum, unmet criteria are overridable with a reason.
+    let decision = discharge_check(Modality::EsketamineNasal, DOSE_AT, after(125), &[], &defaults).unwrap();
+    assert!(decision.overridable);
+    let Some(Refusal::Criteria(criteria)) = decision.refusal() else { panic!("criteria expected: {decision:?}") };
+    assert_eq!(apply_override(&criteria, " ").unwrap_err().field, "reason");
+    match apply_override(&criteria, "Transferred to the emergency department").unwrap() {
+        GateOutcome::Overridden { overridden, rule, .. } => {
             let ids: Vec<&str> = overridden.iter().map(|r| r.id).collect();
-            assert_eq!(ids, ["protocols.monitoring.minimum.esketamine_nasal", "protocols.discharge.recent_vitals"]);
+            assert_eq!(ids, ["protocols.discharge.recent_vitals"]);
+            assert_eq!((rule.id, rule.version), ("protocols.prescriber_override", 2));
         }
         GateOutcome::Proceed => panic!("a refused discharge needs an override"),
     }
+    let allowed =
+        discharge_check(Modality::EsketamineNasal, DOSE_AT, after(121), &[fine(after(120))], &defaults).unwrap();
+    assert!(allowed.allowed && allowed.refusal().is_none());
+
     let err = discharge_check(Modality::EsketamineNasal, DOSE_AT, after(-5), &[], &defaults).unwrap_err();
     assert_eq!(err.field, "at");
 }

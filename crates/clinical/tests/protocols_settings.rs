@@ -83,7 +83,7 @@ fn describe_covers_every_value_with_a_catalogued_rule() {
 fn describe_shows_changed_values_next_to_their_defaults() {
     let settings = settings_with(|v| {
         v.bp_gate.iv_ketamine.systolic_max = 150;
-        v.discharge.min_spo2 = None;
+        v.discharge.min_spo2 = Some(96);
     })
     .unwrap();
     let views = settings.describe();
@@ -96,8 +96,13 @@ fn describe_shows_changed_values_next_to_their_defaults() {
         (json!(150), json!(140))
     );
     assert!(view("bp_gate.iv_ketamine.systolic_max").changed);
-    assert_eq!(view("discharge.min_spo2").value, Value::Null);
+    assert_eq!(view("discharge.min_spo2").value, json!(96));
     assert!(view("discharge.min_spo2").changed);
+    assert_eq!(view("discharge.min_spo2").floor.map(|f| f.limit), Some("required; at least 90 %"));
+    assert!(view("iv.infusion_minutes").floor.is_none());
+    let floor = serde_json::to_value(view("discharge.max_cadss")).unwrap();
+    assert!(floor["floor"]["source"].as_str().unwrap().contains("clinical.md §2.5"), "{floor}");
+    assert_eq!(floor["floor"]["confidence"], "unverified");
     assert_eq!(views.iter().filter(|v| v.changed).count(), 2);
     let json = serde_json::to_value(view("bp_gate.iv_ketamine.systolic_max")).unwrap();
     assert_eq!(json["rule"]["id"], "protocols.bp_gate.ketamine");
@@ -113,7 +118,7 @@ fn settings_round_trip_through_json() {
 
     let custom = settings_with(|v| {
         v.monitoring.minimum_minutes.esketamine_nasal = 150;
-        v.discharge.max_cadss = None;
+        v.discharge.max_cadss = Some(2);
         v.iv.mg_per_kg_max = 0.6;
         v.esketamine.allow_28mg_start = true;
         v.pre_checks.ketamine_fasting = false;
@@ -210,4 +215,40 @@ fn protocol_rules_are_unique_sourced_and_honest_about_confidence() {
         }
         assert!(rule::find(rule.id).is_some(), "{} is missing from the crate catalog", rule.id);
     }
+}
+
+#[test]
+fn no_discharge_criterion_can_be_switched_off_or_set_past_its_floor() {
+    let refused = |edit: fn(&mut SettingsValues)| settings_with(edit).unwrap_err();
+    for (edit, name) in [
+        ((|v: &mut SettingsValues| v.discharge.min_moaas = None) as fn(&mut SettingsValues), "discharge.min_moaas"),
+        (|v| v.discharge.min_spo2 = None, "discharge.min_spo2"),
+        (|v| v.discharge.max_cadss = None, "discharge.max_cadss"),
+        (|v| v.discharge.bp_within_gate = false, "discharge.bp_within_gate"),
+    ] {
+        let err = refused(edit);
+        assert_eq!(err.field, name);
+        assert!(err.message.contains("cannot be switched off"), "{}", err.message);
+    }
+    let err = refused(|v| v.discharge.min_spo2 = Some(89));
+    assert_eq!(err.field, "discharge.min_spo2");
+    assert!(err.message.contains("at least 90") && err.message.contains("§8.3"), "{}", err.message);
+    assert_eq!(refused(|v| v.discharge.min_spo2 = Some(80)).field, "discharge.min_spo2");
+    assert_eq!(refused(|v| v.discharge.min_moaas = Some(3)).field, "discharge.min_moaas");
+    assert_eq!(refused(|v| v.discharge.max_cadss = Some(5)).field, "discharge.max_cadss");
+    assert_eq!(
+        refused(|v| v.bp_gate.esketamine_nasal.systolic_max = 221).field,
+        "bp_gate.esketamine_nasal.systolic_max"
+    );
+    let err = ProtocolSettings::from_json(&json!({"discharge": {"min_spo2": null}})).unwrap_err();
+    assert_eq!(err.field, "discharge.min_spo2");
+
+    // At the floors, and stricter, is accepted.
+    let strict = settings_with(|v| {
+        v.discharge.min_spo2 = Some(90);
+        v.discharge.min_moaas = Some(4);
+        v.discharge.max_cadss = Some(0);
+    });
+    assert!(strict.is_ok(), "{strict:?}");
+    assert!(settings_with(|v| v.discharge.min_spo2 = Some(98)).is_ok());
 }

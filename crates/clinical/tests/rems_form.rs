@@ -3,9 +3,9 @@
 
 use ketapath_clinical::protocols::{LotNumber, Observation};
 use ketapath_clinical::rems::{
-    AdverseEventAnswer, DeviceRecord, DoseAdministered, FIELDS, FormDraft, HcpSection, PatientSection,
-    RemsFormSettings, Requirement, SessionFacts, SettingAddress, SettingSection, SettingType, VitalSignsSection, check,
-    draft_from_session,
+    AdverseEventAnswer, DeviceRecord, DoseAdministered, EarlyDeparture, EarlyDepartureReason, FIELDS, FormDraft,
+    HcpSection, PatientSection, RemsFormSettings, Requirement, SessionFacts, SettingAddress, SettingSection,
+    SettingType, VitalSignsSection, check, draft_from_session,
 };
 use ketapath_clinical::rems::{ConcomitantMedications, MissingField, report};
 use ketapath_clinical::rule::Confidence;
@@ -89,6 +89,7 @@ fn full_session() -> SessionFacts {
             AdverseEventAnswer { code: "dissociation".into(), occurred: true },
             AdverseEventAnswer { code: "respiratory_depression".into(), occurred: false },
         ],
+        early_departure: None,
     }
 }
 
@@ -227,12 +228,49 @@ fn a_duration_below_two_hours_fails() {
     facts.monitoring_completed_at = Some(at(95));
     facts.ready_to_leave_at = Some(at(90));
     let missing = check(&draft(&facts)).expect_err("95 minutes is too short");
-    assert_eq!(message_for(&missing, "treatment_duration_minutes"), "95 is below the 2-hour minimum (120 minutes)",);
+    assert_eq!(
+        message_for(&missing, "treatment_duration_minutes"),
+        "95 is below the 2-hour minimum (120 minutes); if the patient left early, record the early departure",
+    );
     // Exactly 120 minutes passes.
     facts.monitoring_completed_at = Some(at(120));
     let draft = draft(&facts);
     assert_eq!(draft.form.treatment_duration_minutes, Some(120));
     assert!(check(&draft).is_ok(), "{:?}", check(&draft).err());
+}
+
+#[test]
+fn an_early_departure_completes_the_form_with_the_true_duration_and_only_then() {
+    let mut facts = full_session();
+    facts.monitoring_completed_at = Some(at(90));
+    facts.ready_to_leave_at = Some(at(85));
+    facts.early_departure = Some(EarlyDepartureReason::TransferredToEmergency);
+    let drafted = draft(&facts);
+    assert_eq!(drafted.form.treatment_duration_minutes, Some(90));
+    assert_eq!(
+        drafted.form.early_departure,
+        Some(EarlyDeparture { reason: EarlyDepartureReason::TransferredToEmergency, minutes_monitored: 90 })
+    );
+    let complete = check(&drafted).expect("an early departure with its true duration is a complete form");
+    let json = serde_json::to_value(complete.form()).unwrap();
+    assert_eq!(
+        json["early_departure"],
+        serde_json::json!({"reason": "transferred_to_emergency", "minutes_monitored": 90})
+    );
+    assert_eq!(json["treatment_duration_minutes"], 90);
+
+    // The departure must state the same minutes as the duration: a false duration beside it is refused.
+    let mut forged = drafted.clone();
+    forged.form.treatment_duration_minutes = Some(120);
+    let missing = check(&forged).expect_err("the minutes disagree");
+    assert_eq!(paths(&missing), ["early_departure.minutes_monitored"]);
+
+    // Without the departure, the same 90 minutes is refused; a completed session has no early_departure key.
+    let mut plain = drafted;
+    plain.form.early_departure = None;
+    assert_eq!(paths(&check(&plain).expect_err("too short")), ["treatment_duration_minutes"]);
+    let normal = serde_json::to_value(&draft(&full_session()).form).unwrap();
+    assert!(normal.get("early_departure").is_none(), "{normal}");
 }
 
 #[test]

@@ -325,6 +325,9 @@ impl ClinicScope {
         if status == SessionStatus::Completed.code() {
             return Err(StoreError::Conflict("the session is already discharged".to_owned()));
         }
+        if status == SessionStatus::EndedEarly.code() {
+            return Err(StoreError::Conflict("the session ended early: the patient has left".to_owned()));
+        }
         let at = to_micros(d.at);
         let reason = d.override_.as_ref().map(|o| o.reason.trim().to_owned());
         tx.execute(
@@ -356,6 +359,51 @@ impl ClinicScope {
             .await?;
         tx.commit().await?;
         row.into_domain()
+    }
+
+    /// Ends a session early (status `ended_early`, never `completed`): the patient left at `at` before the
+    /// discharge criteria were met, for `reason`; the adverse event that goes with it is recorded in the same
+    /// transaction, so neither exists without the other. Nurses and prescribers only; a session that is already
+    /// over is a conflict.
+    pub async fn end_session_early(
+        &self,
+        id: SessionId,
+        at: OffsetDateTime,
+        reason: &str,
+        event: crate::domain::NewAdverseEvent,
+    ) -> StoreResult<(Session, crate::domain::AdverseEvent)> {
+        self.require_role(&[Role::Nurse, Role::Prescriber], "record an early departure")?;
+        if reason.trim().is_empty() {
+            return Err(StoreError::invalid("reason", "must not be blank"));
+        }
+        let (mut tx, now) = self.begin().await?;
+        let (status,): (String,) = tx
+            .fetch_one(
+                "SELECT status FROM sessions WHERE id = $1 AND clinic_id = $2",
+                &args![id.to_text(), self.clinic()],
+            )
+            .await?;
+        let status = SessionStatus::parse(&status).map_err(|m| StoreError::invalid("status", m))?;
+        if status.is_closed() {
+            return Err(StoreError::Conflict(format!("the session is already over ({})", status.label())));
+        }
+        let ended = to_micros(at);
+        tx.execute(
+            "UPDATE sessions SET status = $1, ended_at = $2, early_departure_reason = $3, updated_at = $4 \
+             WHERE id = $5 AND clinic_id = $6",
+            &args![SessionStatus::EndedEarly.code(), ended, reason.trim(), now, id.to_text(), self.clinic()],
+        )
+        .await?;
+        let event = self.insert_adverse_event(&mut tx, now, event).await?;
+        self.audit(&mut tx, now, AuditAction::Update, "session", id.to_text()).await?;
+        let row: SessionRow = tx
+            .fetch_one(
+                &format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE id = $1 AND clinic_id = $2"),
+                &args![id.to_text(), self.clinic()],
+            )
+            .await?;
+        tx.commit().await?;
+        Ok((row.into_domain()?, event))
     }
 
     /// The clinic's protocol settings document, if it has saved one.

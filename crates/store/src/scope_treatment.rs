@@ -11,7 +11,7 @@ use crate::error::{StoreError, StoreResult};
 use crate::rows::care::{GATE_OVERRIDE_COLUMNS, GateOverrideRow};
 use crate::rows::treatment::{
     ADVERSE_EVENT_COLUMNS, AdverseEventRow, COURSE_COLUMNS, CourseRow, DOSE_COLUMNS, DoseRow, OBSERVATION_COLUMNS,
-    ObservationRow, SESSION_COLUMNS, SessionRow,
+    ObservationRow, SESSION_COLUMNS, SESSION_INSERT_COLUMNS, SessionRow,
 };
 use crate::scope::{ClinicScope, Scoped};
 
@@ -182,12 +182,13 @@ impl ClinicScope {
             discharged_at: None,
             discharged_by: None,
             discharge_override_reason: None,
+            early_departure_reason: None,
             notes: None,
             created_at: at,
             updated_at: at,
         };
         tx.execute(
-            &format!("INSERT INTO sessions ({SESSION_COLUMNS}) VALUES ({})", placeholders(17)),
+            &format!("INSERT INTO sessions ({SESSION_INSERT_COLUMNS}) VALUES ({})", placeholders(17)),
             &args![
                 s.id.to_text(),
                 self.clinic(),
@@ -382,13 +383,25 @@ impl ClinicScope {
 
     /// Records an adverse event of a patient, during a session or not.
     pub async fn record_adverse_event(&self, new: NewAdverseEvent) -> StoreResult<AdverseEvent> {
+        let (mut tx, now) = self.begin().await?;
+        let e = self.insert_adverse_event(&mut tx, now, new).await?;
+        tx.commit().await?;
+        Ok(e)
+    }
+
+    /// Inserts an adverse event of the scope's patient (and session, when given) inside `tx`, audited.
+    pub(crate) async fn insert_adverse_event(
+        &self,
+        tx: &mut crate::db::Tx,
+        now: i64,
+        new: NewAdverseEvent,
+    ) -> StoreResult<AdverseEvent> {
         if new.kind.trim().is_empty() {
             return Err(StoreError::invalid("kind", "must not be empty"));
         }
-        let (mut tx, now) = self.begin().await?;
-        self.require(&mut tx, Scoped::Patient, new.patient_id.to_text()).await?;
+        self.require(tx, Scoped::Patient, new.patient_id.to_text()).await?;
         if let Some(s) = new.session_id {
-            let patient = self.session_patient(&mut tx, s).await?;
+            let patient = self.session_patient(tx, s).await?;
             if patient != new.patient_id.to_text() {
                 return Err(StoreError::invalid("session_id", "the session belongs to another patient"));
             }
@@ -425,8 +438,7 @@ impl ClinicScope {
             ],
         )
         .await?;
-        self.audit(&mut tx, now, AuditAction::Create, "adverse_event", e.id.to_text()).await?;
-        tx.commit().await?;
+        self.audit(tx, now, AuditAction::Create, "adverse_event", e.id.to_text()).await?;
         Ok(e)
     }
 

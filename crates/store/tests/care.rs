@@ -177,6 +177,37 @@ async fn workflow(db: &TestDb) {
     let mine = facts.iter().find(|f| f.patient_id == p.id).unwrap();
     assert!(mine.sessions_held >= 1, "{mine:?}");
     assert!(other.patient_care_facts().await.unwrap().is_empty());
+
+    // An early departure: the session ends `ended_early` with its adverse event, in one transaction; it is not a
+    // discharge, and nothing ends it twice.
+    let s2 =
+        nurse.create_session(NewSession { course_id: c.id, scheduled_at: None, monitored_by: None }).await.unwrap();
+    nurse.record_dose_with_override(dose(s2.id), None).await.unwrap();
+    let left = datetime!(2026-11-27 10:05 UTC);
+    let event = |session| NewAdverseEvent {
+        patient_id: p.id,
+        session_id: Some(session),
+        occurred_at: left,
+        kind: "early_departure".to_owned(),
+        severity: AeSeverity::Severe,
+        description: Some("transferred to emergency care after 34 min".to_owned()),
+        action_taken: None,
+        reported_externally: false,
+    };
+    assert!(matches!(nurse.end_session_early(s2.id, left, " ", event(s2.id)).await, Err(StoreError::Invalid { .. })));
+    let (ended, recorded) =
+        nurse.end_session_early(s2.id, left, "transferred_to_emergency", event(s2.id)).await.unwrap();
+    assert_eq!(ended.status, SessionStatus::EndedEarly);
+    assert_eq!(ended.status.label(), "left early");
+    assert_eq!((ended.ended_at, ended.discharged_at), (Some(left), None));
+    assert_eq!(ended.early_departure_reason.as_deref(), Some("transferred_to_emergency"));
+    let detail = nurse.session(s2.id).await.unwrap();
+    assert_eq!(detail.session, ended);
+    assert_eq!(detail.adverse_events, vec![recorded]);
+    assert!(matches!(nurse.end_session_early(s2.id, left, "other", event(s2.id)).await, Err(StoreError::Conflict(_))));
+    assert_eq!(nurse.session(s2.id).await.unwrap().adverse_events.len(), 1, "the refused second left nothing");
+    let discharge = Discharge { at: left, ready_to_leave_minutes: None, override_: None };
+    assert!(matches!(nurse.discharge_session(s2.id, &discharge).await, Err(StoreError::Conflict(_))));
 }
 
 on_both_backends!(treatment_workflow_records, super::workflow);

@@ -219,6 +219,7 @@ impl From<TreatmentError> for ApiError {
             TreatmentError::Store(e) => ApiError::from(e),
             TreatmentError::BpGate(m) => conflict("bp_gate", m),
             TreatmentError::MonitoringIncomplete(m) => conflict("monitoring_incomplete", m),
+            TreatmentError::RemsEnrollment(m) => conflict("rems_enrollment", m),
             TreatmentError::Contraindication(m) => conflict("contraindication", m),
             TreatmentError::NoDose(m) => conflict("no_dose", m),
             TreatmentError::NotApplicable(m) => conflict("not_applicable", m),

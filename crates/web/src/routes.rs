@@ -75,6 +75,7 @@ pub fn api_routes() -> Vec<ApiRoute> {
         ApiRoute::post("/api/v1/sessions/{id}/dose", api::sessions::dose),
         ApiRoute::post("/api/v1/sessions/{id}/adverse-events", api::sessions::adverse_event),
         ApiRoute::post("/api/v1/sessions/{id}/discharge", api::sessions::discharge),
+        ApiRoute::post("/api/v1/sessions/{id}/early-departure", api::sessions::early_departure_post),
         ApiRoute::get("/api/v1/sessions/{id}/rems-form", api::rems_forms::get),
         ApiRoute::post("/api/v1/sessions/{id}/rems-form/submit", api::rems_forms::submit),
         ApiRoute::get("/api/v1/rems-forms/due", api::rems_forms::due),
@@ -110,6 +111,7 @@ pub const PORTAL_FORMS: &[&str] = &[
     "/portal/sessions/{id}/adverse-events",
     "/portal/sessions/{id}/discharge",
     "/portal/sessions/{id}/alerts/{alert_id}/acknowledge",
+    "/portal/sessions/{id}/early-departure",
     "/portal/patients/new",
     "/portal/referrals/{id}/status",
     "/portal/account/totp",
@@ -141,6 +143,7 @@ fn portal_routes() -> Router<AppState> {
         .route("/portal/sessions/{id}/adverse-events", post(portal::sessions::adverse_event))
         .route("/portal/sessions/{id}/discharge", post(portal::sessions::discharge))
         .route("/portal/sessions/{id}/alerts/{alert_id}/acknowledge", post(portal::sessions::acknowledge_alert))
+        .route("/portal/sessions/{id}/early-departure", post(portal::early_departure::post))
         .route("/portal/referrals", get(portal::referrals::page))
         .route("/portal/referrals/{id}/status", post(portal::referrals::set_status))
         .route("/portal/patients/{id}/research-consent", post(portal::patients::record_consent))

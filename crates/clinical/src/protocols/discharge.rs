@@ -1,6 +1,19 @@
 //! The discharge gate: a patient may leave once the minimum monitoring time has passed and the clinic's
 //! criteria (alert, SpO2, dissociation resolved, blood pressure within the gate, recent values) are met.
 //!
+//! The two kinds of refusal are kept apart in the types: before the minimum time the refusal is absolute (a
+//! patient who leaves then leaves early, which is recorded as an early departure, not as a discharge), while an
+//! unmet criterion after it may be lifted by a prescriber's recorded reason. [`DischargeDecision`] does not
+//! implement [`Blocking`], so it cannot be handed to [`super::overrides::apply_override`]; only the
+//! [`Criteria`] that [`DischargeDecision::refusal`] returns after the minimum time can:
+//!
+//! ```compile_fail
+//! use ketapath_clinical::protocols::{Modality, ProtocolSettings, apply_override, discharge_check};
+//! let at = time::OffsetDateTime::UNIX_EPOCH;
+//! let decision = discharge_check(Modality::EsketamineNasal, at, at, &[], &ProtocolSettings::default()).unwrap();
+//! apply_override(&decision, "patient insists on leaving").unwrap();
+//! ```
+//!
 //! Each criterion reads the latest value of its measure at or before the moment asked about; observations
 //! after that moment are ignored, so the same answer comes back when the question is asked again later.
 
@@ -17,9 +30,9 @@ use crate::rule::{Confidence, Rule, RuleRef};
 
 pub static ALERT_RULE: Rule = Rule {
     id: "protocols.discharge.alert",
-    version: 1,
+    version: 2,
     summary: "Discharge needs the latest MOAA/S at or above the clinic's minimum (default 5: responds readily to name \
-              in a normal tone), so that sedation has resolved",
+              in a normal tone), so that sedation has resolved; it cannot be switched off and never goes below 4 (clinical.md §8.3)",
     source: "clinical.md §2.6 (MOAA/S scale), §3.8 (monitor until resolution of sedation); threshold [U]",
     confidence: Confidence::Unverified,
     configurable: true,
@@ -27,20 +40,20 @@ pub static ALERT_RULE: Rule = Rule {
 
 pub static SPO2_RULE: Rule = Rule {
     id: "protocols.discharge.spo2",
-    version: 1,
+    version: 2,
     summary: "Discharge needs the latest SpO2 at or above the clinic's minimum (default 94%), so that respiratory \
-              depression has resolved",
+              depression has resolved; it cannot be switched off and never goes below 90%",
     source: "clinical.md §3.4 (pulse oximetry each session), §3.8 (monitor until resolution of respiratory \
-             depression); threshold [U]",
+             depression), §8.3 (below 90% is hypoxaemia [S]: the floor); threshold [U]",
     confidence: Confidence::Unverified,
     configurable: true,
 };
 
 pub static DISSOCIATION_RULE: Rule = Rule {
     id: "protocols.discharge.dissociation",
-    version: 1,
+    version: 2,
     summary: "Discharge needs the latest CADSS total at or below the clinic's maximum (default 4: the programme \
-              defines dissociation as CADSS > 4), so that dissociation has resolved",
+              defines dissociation as CADSS > 4), so that dissociation has resolved; it cannot be switched off and never goes above 4",
     source: "clinical.md §2.5 (dissociation = CADSS total > 4 and change > 0), §3.8 (monitor until resolution of \
              dissociation); use as a discharge threshold [U]",
     confidence: Confidence::Unverified,
@@ -49,8 +62,9 @@ pub static DISSOCIATION_RULE: Rule = Rule {
 
 pub static BP_RULE: Rule = Rule {
     id: "protocols.discharge.blood_pressure",
-    version: 1,
-    summary: "Discharge needs the latest blood pressure within the modality's pre-dose gate (default 140/90 mmHg)",
+    version: 2,
+    summary: "Discharge needs the latest blood pressure within the modality's pre-dose gate (default 140/90 mmHg); \
+              it cannot be switched off",
     source: "clinical.md §3.4 (measure BP until values decline; 'if BP remains high, promptly seek assistance'), \
              §3.9 (vital signs in range prior to session completion); threshold [U]",
     confidence: Confidence::Unverified,
@@ -67,6 +81,9 @@ pub static RECENT_RULE: Rule = Rule {
     configurable: true,
 };
 
+/// The code of the absolute refusal: the minimum monitoring time has not passed.
+pub const MINIMUM_TIME: &str = "minimum_time";
+
 /// A discharge criterion that is not met.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Unmet {
@@ -81,18 +98,51 @@ pub struct Unmet {
 pub struct DischargeDecision {
     pub allowed: bool,
     pub minutes_since_dose: i64,
+    /// Every criterion not met, for the page: the minimum time (when it has not passed) first.
     pub unmet: Vec<Unmet>,
+    /// Whether a prescriber's reason may lift the refusal: never before the minimum time.
+    pub overridable: bool,
 }
 
-impl Blocking for DischargeDecision {
+/// Why a discharge is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal<'a> {
+    /// The minimum monitoring time has not passed: no override lifts it, for any role.
+    Absolute(&'a Unmet),
+    /// Criteria unmet after the minimum time: a prescriber's recorded reason may lift them.
+    Criteria(Criteria<'a>),
+}
+
+/// The unmet criteria an override may lift. Only [`DischargeDecision::refusal`] builds one, and only once the
+/// minimum time has passed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Criteria<'a>(&'a [Unmet]);
+
+impl Criteria<'_> {
+    pub fn unmet(&self) -> &[Unmet] {
+        self.0
+    }
+}
+
+impl Blocking for Criteria<'_> {
     fn blocking_rules(&self) -> Vec<RuleRef> {
         let mut rules: Vec<RuleRef> = Vec::new();
-        for unmet in &self.unmet {
+        for unmet in self.0 {
             if !rules.contains(&unmet.rule) {
                 rules.push(unmet.rule);
             }
         }
         rules
+    }
+}
+
+impl DischargeDecision {
+    /// The refusal, if any: absolute before the minimum time, overridable criteria after it.
+    pub fn refusal(&self) -> Option<Refusal<'_>> {
+        if let Some(minimum) = self.unmet.iter().find(|u| u.code == MINIMUM_TIME) {
+            return Some(Refusal::Absolute(minimum));
+        }
+        (!self.unmet.is_empty()).then_some(Refusal::Criteria(Criteria(&self.unmet)))
     }
 }
 
@@ -120,7 +170,7 @@ pub fn discharge_check(
 
     if elapsed < Duration::minutes(i64::from(minimum)) {
         unmet.push(Unmet {
-            code: "minimum_time",
+            code: MINIMUM_TIME,
             message: format!("monitored {} min; the minimum is {minimum} min after dosing", elapsed.whole_minutes()),
             rule: minimum_rule(modality).reference(),
         });
@@ -193,5 +243,6 @@ pub fn discharge_check(
         });
     }
 
-    Ok(DischargeDecision { allowed: unmet.is_empty(), minutes_since_dose: elapsed.whole_minutes(), unmet })
+    let overridable = !unmet.iter().any(|u| u.code == MINIMUM_TIME);
+    Ok(DischargeDecision { allowed: unmet.is_empty(), minutes_since_dose: elapsed.whole_minutes(), unmet, overridable })
 }

@@ -33,7 +33,7 @@ pub use alerts::{Alert, AlertCode, AlertContext, AlertLevel, alerts_for};
 pub use blood_pressure::BloodPressure;
 pub use bp_gate::{BpGate, GateDecision, bp_gate};
 pub use crisis::{CrisisSymptom, SymptomRoute, SymptomRouting, hypertensive_symptom_routing};
-pub use discharge::{DischargeDecision, Unmet, discharge_check};
+pub use discharge::{Criteria, DischargeDecision, Refusal, Unmet, discharge_check};
 pub use esketamine::{
     DevicePlan, DeviceStep, EsketamineIndication, LotNumber, SpacingWarning, after_induction, benefit_review_gate,
     check_device_spacing, esketamine_devices,
@@ -44,8 +44,8 @@ pub use monitoring::{DueItem, DueStatus, DueWhat, MonitoringStatus, PlannedCheck
 pub use observation::{Observation, ObservationRecord, parse_observations};
 pub use overrides::{Blocking, GateOutcome, apply_override};
 pub use pre_checks::{
-    NasalMedication, PreCheck, PreCheckAnswers, PreCheckKind, PreCheckReport, PreCheckResult, PreCheckStatus,
-    PregnancyStatus, evaluate_pre_checks, pre_checks,
+    EnrollmentGate, NasalMedication, PreCheck, PreCheckAnswers, PreCheckKind, PreCheckReport, PreCheckResult,
+    PreCheckStatus, PreCheckWarning, PregnancyStatus, enrollment_gate, evaluate_pre_checks, pre_checks,
 };
 pub use rems::{TreatmentDuration, ready_to_leave_minutes, treatment_duration};
 pub use schedule::{

@@ -13,9 +13,10 @@ use crate::rule::{Confidence, Rule, RuleRef};
 
 pub static MINIMUM_ESKETAMINE_RULE: Rule = Rule {
     id: "protocols.monitoring.minimum.esketamine_nasal",
-    version: 1,
+    version: 2,
     summary: "After esketamine, patients are monitored for at least 2 hours and until sedation, dissociation and \
-              respiratory depression have resolved; a clinic may lengthen the time, not shorten it",
+              respiratory depression have resolved; a clinic may lengthen the time, not shorten it; no override \
+              lifts it (leaving earlier is recorded as an early departure)",
     source: "clinical.md §3.4 (boxed warning, 2019 PI), §3.8 (REMS objectives); directory-and-interop.md §d.3",
     confidence: Confidence::Confirmed,
     configurable: true,
@@ -23,9 +24,10 @@ pub static MINIMUM_ESKETAMINE_RULE: Rule = Rule {
 
 pub static MINIMUM_IV_RULE: Rule = Rule {
     id: "protocols.monitoring.minimum.iv_ketamine",
-    version: 1,
+    version: 2,
     summary: "After the start of an IV ketamine infusion, monitoring lasts at least 120 minutes by default: the \
-              40-minute infusion plus monitoring until recovered; no source gives a fixed figure",
+              40-minute infusion plus monitoring until recovered; no source gives a fixed figure; no override lifts \
+              the clinic's minimum (leaving earlier is recorded as an early departure)",
     source: "clinical.md §4.1 (vital signs before, during and after [S]), §4.4 (BP every 15 min after the infusion)",
     confidence: Confidence::Unverified,
     configurable: true,
@@ -33,9 +35,9 @@ pub static MINIMUM_IV_RULE: Rule = Rule {
 
 pub static MINIMUM_IM_RULE: Rule = Rule {
     id: "protocols.monitoring.minimum.im_ketamine",
-    version: 1,
+    version: 2,
     summary: "After IM ketamine, monitoring lasts at least 120 minutes by default, by analogy with the esketamine \
-              REMS; the reference holds no IM figure",
+              REMS; the reference holds no IM figure; no override lifts the clinic's minimum",
     source: "clinical.md §4.5 (ASA 2025: monitoring and rescue capability; details [U]), §3.4 by analogy",
     confidence: Confidence::Unverified,
     configurable: true,
@@ -43,9 +45,9 @@ pub static MINIMUM_IM_RULE: Rule = Rule {
 
 pub static MINIMUM_ORAL_RULE: Rule = Rule {
     id: "protocols.monitoring.minimum.oral_ketamine",
-    version: 1,
+    version: 2,
     summary: "After in-clinic oral ketamine, monitoring lasts at least 120 minutes by default, by analogy with the \
-              esketamine REMS; the reference holds no oral figure",
+              esketamine REMS; the reference holds no oral figure; no override lifts the clinic's minimum",
     source: "clinical.md §4.5 (ASA 2025: monitoring and rescue capability; details [U]), §3.4 by analogy",
     confidence: Confidence::Unverified,
     configurable: true,

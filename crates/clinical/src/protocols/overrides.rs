@@ -1,5 +1,9 @@
-//! Prescriber overrides: how a blocked step (dosing over the blood-pressure gate, discharge before the criteria
-//! are met) may still proceed.
+//! Prescriber overrides: how a blocked step (dosing over the blood-pressure gate, discharge with a criterion
+//! unmet after the minimum monitoring time) may still proceed.
+//!
+//! Absolute steps take no override for any role: the minimum monitoring time (see
+//! [`super::discharge::Refusal::Absolute`]) and, for esketamine in an outpatient setting, the patient's REMS
+//! enrollment before a dose (see [`super::pre_checks::enrollment_gate`]). Neither implements [`Blocking`].
 //!
 //! The system informs and records; clinicians decide (DESIGN.md, "Clinical safety principles"). A block is
 //! therefore lifted by a recorded reason, never silently. Who may override (a named prescriber) is a matter of
@@ -12,11 +16,13 @@ use crate::rule::{Confidence, Rule, RuleRef};
 
 pub static OVERRIDE_RULE: Rule = Rule {
     id: "protocols.prescriber_override",
-    version: 1,
+    version: 2,
     summary: "A step blocked by a session rule may proceed only when a named prescriber records a non-empty reason; \
-              the reason and the overridden rules are kept with the session",
+              the reason and the overridden rules are kept with the session. The minimum monitoring time and, for \
+              esketamine in an outpatient setting, REMS patient enrollment before a dose are never overridden",
     source: "clinical.md §3.3 (2019 SPRAVATO PI §5.6: a decision to delay 'should take into account the balance of \
-             benefit and risk in individual patients'); DESIGN.md, Clinical safety principles",
+             benefit and risk in individual patients'), §3.4 and §3.8 (at least 2 hours; REMS enrollment before \
+             outpatient treatment); DESIGN.md, Clinical safety principles",
     confidence: Confidence::Confirmed,
     configurable: false,
 };

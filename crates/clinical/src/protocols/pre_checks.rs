@@ -1,8 +1,9 @@
 //! Checks before each dose, as data and as a pure evaluation: fasting, nasal medication timing, transport home,
 //! pregnancy status where it applies, REMS enrollment and the pre-dose blood pressure.
 //!
-//! Only a missing or gated blood pressure and a missing REMS enrollment block dosing (until a prescriber
-//! overrides); the other checks inform the clinician, who decides.
+//! A missing or gated blood pressure blocks dosing until a prescriber overrides. A missing REMS enrollment blocks
+//! an esketamine dose in an outpatient setting with no override ([`enrollment_gate`]); an inpatient setting is
+//! exempt. The other checks inform the clinician, who decides; the dose response carries them as warnings.
 
 use serde::{Deserialize, Serialize};
 use time::{Duration, OffsetDateTime};
@@ -12,6 +13,7 @@ use super::bp_gate::{self, GateDecision, bp_gate};
 use super::modality::Modality;
 use super::overrides::Blocking;
 use super::settings::ProtocolSettings;
+use crate::rems::SettingType;
 use crate::rule::{Confidence, Rule, RuleRef};
 
 pub static FASTING_RULE: Rule = Rule {
@@ -81,10 +83,13 @@ pub static PREGNANCY_KETAMINE_RULE: Rule = Rule {
 
 pub static REMS_ENROLLMENT_RULE: Rule = Rule {
     id: "protocols.pre_checks.rems_enrollment",
-    version: 1,
-    summary: "In an outpatient setting, the patient is enrolled in the SPRAVATO REMS before treatment",
-    source: "clinical.md §3.8, §3.9 (first treatment: enrolled? if not, submit the Patient Enrollment Form first); \
-             directory-and-interop.md §d.3",
+    version: 2,
+    summary: "In an outpatient setting, an esketamine dose is refused unless the intake records the patient as \
+              enrolled in the SPRAVATO REMS; no override passes it. Inpatient settings (including emergency \
+              departments) are exempt: the REMS does not require them to enroll patients",
+    source: "clinical.md §3.8, §3.9 (first treatment: enrolled? if not, submit the Patient Enrollment Form first), \
+             §8.1 (Outpatient Healthcare Settings are required to enroll patients prior to patient treatment; \
+             Inpatient Healthcare Settings are NOT required to enroll patients); directory-and-interop.md §d.3",
     confidence: Confidence::Confirmed,
     configurable: false,
 };
@@ -250,8 +255,10 @@ pub struct PreCheckResult {
     pub label: &'static str,
     pub status: PreCheckStatus,
     pub message: String,
-    /// Whether this result blocks dosing until a prescriber overrides it.
+    /// Whether this result blocks dosing.
     pub blocks_dosing: bool,
+    /// Whether a prescriber's reason may lift the block: false for REMS enrollment.
+    pub overridable: bool,
     pub rule: RuleRef,
 }
 
@@ -265,8 +272,52 @@ pub struct PreCheckReport {
 }
 
 impl Blocking for PreCheckReport {
+    /// The blocks a prescriber may lift; an absolute block (REMS enrollment) is not among them, and the dose
+    /// refuses it before any override is looked at.
     fn blocking_rules(&self) -> Vec<RuleRef> {
-        self.results.iter().filter(|r| r.blocks_dosing).map(|r| r.rule).collect()
+        self.results.iter().filter(|r| r.blocks_dosing && r.overridable).map(|r| r.rule).collect()
+    }
+}
+
+/// Whether REMS enrollment allows an esketamine dose.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum EnrollmentGate {
+    /// The patient is enrolled.
+    Enrolled { rule: RuleRef },
+    /// The setting is inpatient: the REMS does not require patient enrollment there.
+    NotRequired { message: String, rule: RuleRef },
+    /// Outpatient and not recorded as enrolled: the dose is refused, with no override.
+    Refused { message: String, rule: RuleRef },
+}
+
+/// The REMS enrollment gate before an esketamine dose, in the clinic's setting. The setting type decides through
+/// [`SettingType::outpatient_rems_applies`], the same function that decides whether a Patient Monitoring Form is
+/// due, so the dose gate and the form cannot disagree.
+pub fn enrollment_gate(setting: SettingType, rems_enrolled: Option<bool>) -> EnrollmentGate {
+    let rule = REMS_ENROLLMENT_RULE.reference();
+    if !setting.outpatient_rems_applies() {
+        return EnrollmentGate::NotRequired {
+            message: "inpatient setting: the REMS does not require patient enrollment here (suspected adverse \
+                      events are still reported to the REMS)"
+                .to_owned(),
+            rule,
+        };
+    }
+    match rems_enrolled {
+        Some(true) => EnrollmentGate::Enrolled { rule },
+        Some(false) => EnrollmentGate::Refused {
+            message: "the intake records the patient as not enrolled in the SPRAVATO REMS: submit the Patient \
+                      Enrollment Form and record rems_enrolled in the intake before the dose"
+                .to_owned(),
+            rule,
+        },
+        None => EnrollmentGate::Refused {
+            message: "the intake does not record the patient as enrolled in the SPRAVATO REMS: confirm enrollment \
+                      and record rems_enrolled in the intake before the dose"
+                .to_owned(),
+            rule,
+        },
     }
 }
 
@@ -305,14 +356,14 @@ fn worst(a: PreCheckStatus, b: PreCheckStatus) -> PreCheckStatus {
 
 fn evaluate(check: &PreCheck, modality: Modality, a: &PreCheckAnswers, settings: &ProtocolSettings) -> PreCheckResult {
     let (status, message, blocks) = match check.kind {
-        PreCheckKind::RemsEnrollment => match a.rems_enrolled {
-            Some(true) => (PreCheckStatus::Met, "enrolled in the REMS".to_owned(), false),
-            Some(false) => (
-                PreCheckStatus::NotMet,
-                "not enrolled: submit the Patient Enrollment Form before treatment (outpatient settings)".to_owned(),
-                true,
-            ),
-            None => (PreCheckStatus::NotRecorded, "REMS enrollment not confirmed".to_owned(), true),
+        PreCheckKind::RemsEnrollment => match enrollment_gate(settings.values().rems.setting_type, a.rems_enrolled) {
+            EnrollmentGate::Enrolled { .. } => (PreCheckStatus::Met, "enrolled in the REMS".to_owned(), false),
+            EnrollmentGate::NotRequired { message, .. } => (PreCheckStatus::NotApplicable, message, false),
+            EnrollmentGate::Refused { message, .. } => {
+                let status =
+                    if a.rems_enrolled.is_some() { PreCheckStatus::NotMet } else { PreCheckStatus::NotRecorded };
+                (status, format!("{message}; no override passes this check"), true)
+            }
         },
         PreCheckKind::Fasting => {
             let (food, food_message) = enough_before("food", a.dose_at, a.last_food_at, FOOD_FAST_MINUTES);
@@ -367,7 +418,29 @@ fn evaluate(check: &PreCheck, modality: Modality, a: &PreCheckAnswers, settings:
         status,
         message,
         blocks_dosing: blocks,
+        overridable: check.kind != PreCheckKind::RemsEnrollment,
         rule: check.rule.reference(),
+    }
+}
+
+/// An advisory pre-check that is not met or not recorded, as the dose response and the session page show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PreCheckWarning {
+    /// The check's id: `fasting`, `nasal_medication`, `transport_home` or `pregnancy_status`.
+    pub code: PreCheckKind,
+    pub message: String,
+    pub rule: RuleRef,
+}
+
+impl PreCheckReport {
+    /// The advisory checks (everything that does not block dosing) that are not met or not recorded.
+    pub fn warnings(&self) -> Vec<PreCheckWarning> {
+        self.results
+            .iter()
+            .filter(|r| !r.blocks_dosing && matches!(r.status, PreCheckStatus::NotMet | PreCheckStatus::NotRecorded))
+            .filter(|r| !matches!(r.kind, PreCheckKind::RemsEnrollment | PreCheckKind::BloodPressure))
+            .map(|r| PreCheckWarning { code: r.kind, message: format!("{}: {}", r.label, r.message), rule: r.rule })
+            .collect()
     }
 }
 

@@ -13,6 +13,7 @@ use super::bp_gate::BpGate;
 use super::modality::Modality;
 use crate::error::InvalidInput;
 use crate::rems::SettingType;
+use crate::rule::Confidence;
 
 /// Every configurable value of the session protocols, as a clinic stores and edits it.
 ///
@@ -118,7 +119,9 @@ impl Default for MonitoringSettings {
     }
 }
 
-/// The criteria for leaving after the minimum monitoring time. `None` turns a criterion off.
+/// The criteria for leaving after the minimum monitoring time. They apply to esketamine sessions, so none can be
+/// switched off (`null` is refused) and each threshold stays on the safe side of its [`Floor`]; the `Option`s
+/// keep the document's shape.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct DischargeSettings {
@@ -213,6 +216,91 @@ impl Default for RemsSettings {
     }
 }
 
+/// A limit that a clinic's setting may not cross, with its source; a clinic can always be stricter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Floor {
+    /// The setting's dotted path.
+    pub name: &'static str,
+    /// The limit in words, as the settings page and the refusal show it.
+    pub limit: &'static str,
+    pub source: &'static str,
+    pub confidence: Confidence,
+}
+
+/// The lowest discharge SpO2 a clinic may set, in percent: below 90 % is hypoxaemia.
+pub const MIN_SPO2_FLOOR: u8 = 90;
+/// The lowest discharge MOAA/S a clinic may set: 4 is a lethargic response to the name in a normal tone.
+pub const MIN_MOAAS_FLOOR: u8 = 4;
+/// The highest discharge CADSS total a clinic may set: above 4 is the programme's definition of dissociation.
+pub const MAX_CADSS_CEILING: u16 = 4;
+/// The laxest pre-dose (and discharge) blood-pressure gate a clinic may set, systolic and diastolic, in mmHg.
+pub const BP_GATE_CEILING: (u16, u16) = (220, 130);
+
+/// Every floor of the clinic settings, in the order the settings page shows them.
+pub static FLOORS: &[Floor] = &[
+    Floor {
+        name: "monitoring.minimum_minutes.esketamine_nasal",
+        limit: "at least 120 minutes",
+        source: "clinical.md §3.4 (boxed warning: at least 2 hours), §8.1 (REMS objective)",
+        confidence: Confidence::Confirmed,
+    },
+    Floor {
+        name: "discharge.min_moaas",
+        limit: "required; at least 4 (4: lethargic response to the name in a normal tone)",
+        source: "clinical.md §2.6 and §8.3 (MOAA/S anchors; the label's sedation threshold is unverified)",
+        confidence: Confidence::Unverified,
+    },
+    Floor {
+        name: "discharge.min_spo2",
+        limit: "required; at least 90 %",
+        source: "clinical.md §8.3 (SpO2 below 90 % is the common clinical definition of hypoxaemia; the label and \
+                 REMS require pulse oximetry but give no threshold)",
+        confidence: Confidence::Secondary,
+    },
+    Floor {
+        name: "discharge.max_cadss",
+        limit: "required; at most 4",
+        source: "clinical.md §2.5 (the programme defines dissociation as a CADSS total above 4; its use as a \
+                 discharge threshold is unverified)",
+        confidence: Confidence::Unverified,
+    },
+    Floor {
+        name: "discharge.bp_within_gate",
+        limit: "required (always on)",
+        source: "clinical.md §3.4 (measure blood pressure until values decline), §3.9 (vital signs in range prior to \
+                 session completion)",
+        confidence: Confidence::Confirmed,
+    },
+    Floor {
+        name: "bp_gate.esketamine_nasal.systolic_max",
+        limit: "at most 220 mmHg (the label gives 140/90 as a general guide, so the default is 140)",
+        source: "clinical.md §3.3 (label: 'as a general guide' above 140/90); the repository's range [U]",
+        confidence: Confidence::Unverified,
+    },
+    Floor {
+        name: "bp_gate.esketamine_nasal.diastolic_max",
+        limit: "at most 130 mmHg (the label gives 140/90 as a general guide, so the default is 90)",
+        source: "clinical.md §3.3 (label: 'as a general guide' above 140/90); the repository's range [U]",
+        confidence: Confidence::Unverified,
+    },
+];
+
+/// The floor of a setting, if it has one.
+pub fn floor(name: &str) -> Option<&'static Floor> {
+    FLOORS.iter().find(|f| f.name == name)
+}
+
+/// A refusal for a setting that crosses its floor: the field, its limit and the source.
+fn crosses(name: &str, detail: String) -> InvalidInput {
+    match floor(name) {
+        Some(f) => InvalidInput::new(
+            name,
+            format!("{detail}: the limit is {} ({}); a clinic may be stricter, not laxer", f.limit, f.source),
+        ),
+        None => InvalidInput::new(name, detail),
+    }
+}
+
 /// The IV mg/kg range a clinic may configure: the doses reported by Andrade 2017 (`clinical.md` §4.2).
 /// A clinic may narrow it, not widen it.
 pub const IV_MG_PER_KG_LIMITS: (f64, f64) = (0.1, 0.75);
@@ -269,8 +357,9 @@ fn check(v: &SettingsValues) -> Result<(), InvalidInput> {
     for modality in Modality::ALL {
         let gate = v.bp_gate.get(modality);
         let field = format!("bp_gate.{modality}");
-        in_range(&format!("{field}.systolic_max"), gate.systolic_max, 100, 220)?;
-        in_range(&format!("{field}.diastolic_max"), gate.diastolic_max, 50, 130)?;
+        let (systolic, diastolic) = BP_GATE_CEILING;
+        in_range(&format!("{field}.systolic_max"), gate.systolic_max, 100, systolic)?;
+        in_range(&format!("{field}.diastolic_max"), gate.diastolic_max, 50, diastolic)?;
         if gate.diastolic_max >= gate.systolic_max {
             return Err(InvalidInput::new(format!("{field}.diastolic_max"), "must be below systolic_max"));
         }
@@ -279,6 +368,12 @@ fn check(v: &SettingsValues) -> Result<(), InvalidInput> {
     let m = &v.monitoring;
     let min = &m.minimum_minutes;
     // The REMS requires at least two hours (clinical.md §3.4, §3.8): a clinic may only lengthen it.
+    if min.esketamine_nasal < 120 {
+        return Err(crosses(
+            "monitoring.minimum_minutes.esketamine_nasal",
+            format!("must be from 120 to {MAX_MONITORING_MINUTES}; got {}", min.esketamine_nasal),
+        ));
+    }
     in_range("monitoring.minimum_minutes.esketamine_nasal", min.esketamine_nasal, 120, MAX_MONITORING_MINUTES)?;
     // An IV session cannot end before its infusion does.
     in_range("monitoring.minimum_minutes.iv_ketamine", min.iv_ketamine, v.iv.infusion_minutes, MAX_MONITORING_MINUTES)?;
@@ -292,15 +387,23 @@ fn check(v: &SettingsValues) -> Result<(), InvalidInput> {
     in_range("monitoring.early_minutes", m.early_minutes, 0, 30)?;
     in_range("monitoring.grace_minutes", m.grace_minutes, 0, 60)?;
 
+    // The discharge criteria apply to esketamine sessions: none may be switched off, none set laxer than its floor.
     let d = &v.discharge;
-    if let Some(moaas) = d.min_moaas {
-        in_range("discharge.min_moaas", moaas, 0, 5)?;
+    let off = |name: &str| crosses(name, "cannot be switched off".to_owned());
+    let moaas = d.min_moaas.ok_or_else(|| off("discharge.min_moaas"))?;
+    if !(MIN_MOAAS_FLOOR..=5).contains(&moaas) {
+        return Err(crosses("discharge.min_moaas", format!("must be from {MIN_MOAAS_FLOOR} to 5; got {moaas}")));
     }
-    if let Some(spo2) = d.min_spo2 {
-        in_range("discharge.min_spo2", spo2, 80, 100)?;
+    let spo2 = d.min_spo2.ok_or_else(|| off("discharge.min_spo2"))?;
+    if !(MIN_SPO2_FLOOR..=100).contains(&spo2) {
+        return Err(crosses("discharge.min_spo2", format!("must be from {MIN_SPO2_FLOOR} to 100; got {spo2}")));
     }
-    if let Some(cadss) = d.max_cadss {
-        in_range("discharge.max_cadss", cadss, 0, 92)?;
+    let cadss = d.max_cadss.ok_or_else(|| off("discharge.max_cadss"))?;
+    if cadss > MAX_CADSS_CEILING {
+        return Err(crosses("discharge.max_cadss", format!("must be from 0 to {MAX_CADSS_CEILING}; got {cadss}")));
+    }
+    if !d.bp_within_gate {
+        return Err(off("discharge.bp_within_gate"));
     }
     in_range("discharge.vitals_max_age_minutes", d.vitals_max_age_minutes, 5, 120)?;
 

@@ -4,7 +4,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use super::settings::ProtocolSettings;
+use super::settings::{Floor, ProtocolSettings, floor};
 use super::{alerts, bp_gate, discharge, esketamine, iv_ketamine, monitoring, pre_checks, schedule};
 use crate::rule::{Confidence, Rule};
 
@@ -22,6 +22,8 @@ pub struct SettingView {
     /// Whether the rule behind the value is confirmed in a primary source ([C]).
     pub verified: bool,
     pub rule: &'static Rule,
+    /// The limit the clinic may not cross, with its source, when the setting has one.
+    pub floor: Option<&'static Floor>,
 }
 
 struct Entry {
@@ -150,19 +152,9 @@ static ENTRIES: &[Entry] = &[
         MIN,
         &monitoring::TIMING_RULE,
     ),
-    entry(
-        "discharge.min_moaas",
-        "Discharge: lowest MOAA/S (5 = alert; empty = not required)",
-        None,
-        &discharge::ALERT_RULE,
-    ),
-    entry("discharge.min_spo2", "Discharge: lowest SpO2 (empty = not required)", Some("%"), &discharge::SPO2_RULE),
-    entry(
-        "discharge.max_cadss",
-        "Discharge: highest CADSS total (empty = not required)",
-        None,
-        &discharge::DISSOCIATION_RULE,
-    ),
+    entry("discharge.min_moaas", "Discharge: lowest MOAA/S (5 = alert)", None, &discharge::ALERT_RULE),
+    entry("discharge.min_spo2", "Discharge: lowest SpO2", Some("%"), &discharge::SPO2_RULE),
+    entry("discharge.max_cadss", "Discharge: highest CADSS total", None, &discharge::DISSOCIATION_RULE),
     entry("discharge.bp_within_gate", "Discharge: blood pressure within the pre-dose gate", None, &discharge::BP_RULE),
     entry(
         "discharge.vitals_max_age_minutes",
@@ -277,6 +269,7 @@ impl ProtocolSettings {
                     default,
                     verified: e.rule.confidence == Confidence::Confirmed,
                     rule: e.rule,
+                    floor: floor(e.name),
                 }
             })
             .collect()

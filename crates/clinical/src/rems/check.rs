@@ -16,11 +16,12 @@ use crate::rule::{Confidence, Rule, RuleRef};
 
 pub static REQUIRED_FIELDS_RULE: Rule = Rule {
     id: "rems.pmf.required_fields",
-    version: 1,
+    version: 2,
     summary: "A Patient Monitoring Form can be marked submitted only when every required field is complete and \
               consistent: the REMS enrollment answer when it is the patient's first treatment, a treatment duration \
-              of at least 120 minutes, an evaluation answer no later than the completion of monitoring, and an \
-              answer to each adverse-effect question",
+              of at least 120 minutes (or, only when the patient left early and the form says so, the true shorter \
+              duration, equal to the minutes monitored), an evaluation answer no later than the completion of \
+              monitoring, and an answer to each adverse-effect question",
     source: "clinical.md §3.9 (complete all required fields after every session; at least 2 hours), §3.4; \
              directory-and-interop.md §d.3 (required fields; a note cannot be signed until they are complete [S1])",
     confidence: Confidence::Confirmed,
@@ -237,13 +238,24 @@ fn consistency(form: &PatientMonitoringForm) -> Vec<MissingField> {
     if let Some(DoseAdministered::Other { mg: 0 }) = form.session.dose {
         problem("session.dose", "an 'other' dose must be more than 0 mg".to_owned());
     }
-    if let Some(minutes) = form.treatment_duration_minutes
-        && minutes < REMS_MINIMUM_MINUTES
-    {
-        problem(
+    match (form.treatment_duration_minutes, form.early_departure) {
+        // A departure before the minimum is stated, not hidden: the duration is the true one.
+        (Some(minutes), Some(early)) if early.minutes_monitored != minutes => problem(
+            "early_departure.minutes_monitored",
+            format!("{} does not match the treatment duration of {minutes} minutes", early.minutes_monitored),
+        ),
+        (None, Some(_)) => problem(
             "treatment_duration_minutes",
-            format!("{minutes} is below the 2-hour minimum ({REMS_MINIMUM_MINUTES} minutes)"),
-        );
+            "is required with an early departure: the true minutes monitored".to_owned(),
+        ),
+        (Some(minutes), None) if minutes < REMS_MINIMUM_MINUTES => problem(
+            "treatment_duration_minutes",
+            format!(
+                "{minutes} is below the 2-hour minimum ({REMS_MINIMUM_MINUTES} minutes); if the patient left early, \
+                 record the early departure"
+            ),
+        ),
+        _ => {}
     }
     if let (Some(ready), Some(total)) = (form.ready_to_leave_minutes, form.treatment_duration_minutes)
         && ready > total

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use time::{Duration, OffsetDateTime};
 
 use super::facts::{DeviceRecord, SessionFacts};
-use super::form::{AdverseEffectAnswer, DoseAdministered, PatientMonitoringForm};
+use super::form::{AdverseEffectAnswer, DoseAdministered, EarlyDeparture, PatientMonitoringForm};
 use super::setting::SettingType;
 use super::settings::{BpWindow, POST_DOSE_TARGET_MINUTE, RemsFormSettings};
 use crate::protocols::observation::latest;
@@ -158,11 +158,18 @@ fn fill_times(form: &mut PatientMonitoringForm, input: &SessionFacts, first: Off
     match input.monitoring_completed_at.map(|done| treatment_duration(first, done)) {
         Some(Ok(duration)) => {
             form.treatment_duration_minutes = Some(duration.minutes);
-            notes.filled(
-                "treatment_duration_minutes",
-                "from the first device administration to the completion of monitoring".to_owned(),
-                Some(&MONITORING_FORM_RULE),
-            );
+            let detail = match input.early_departure {
+                // The true duration, with the departure beside it: the form never carries an invented one.
+                Some(reason) => {
+                    form.early_departure = Some(EarlyDeparture { reason, minutes_monitored: duration.minutes });
+                    format!(
+                        "from the first device administration to the patient's early departure ({})",
+                        reason.label()
+                    )
+                }
+                None => "from the first device administration to the completion of monitoring".to_owned(),
+            };
+            notes.filled("treatment_duration_minutes", detail, Some(&MONITORING_FORM_RULE));
         }
         Some(Err(e)) => notes.missing("treatment_duration_minutes", e.to_string()),
         None => notes.missing("treatment_duration_minutes", "the completion of monitoring is not recorded".to_owned()),

@@ -7,7 +7,9 @@
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-use super::form::{ConcomitantMedications, HcpSection, PatientSection, SettingSection, VitalSignsSection};
+use super::form::{
+    ConcomitantMedications, EarlyDepartureReason, HcpSection, PatientSection, SettingSection, VitalSignsSection,
+};
 use super::setting::SettingType;
 use crate::protocols::{LotNumber, Observation};
 
@@ -45,7 +47,7 @@ pub struct SessionFacts {
     /// The devices given, in any order.
     pub devices: Vec<DeviceRecord>,
     pub observations: Vec<Observation>,
-    /// When monitoring was completed (the discharge time).
+    /// When monitoring was completed (the discharge time, or the departure time of an early departure).
     #[serde(default, with = "time::serde::rfc3339::option")]
     pub monitoring_completed_at: Option<OffsetDateTime>,
     /// When the clinician judged the patient would have been ready to leave without the 2-hour minimum.
@@ -57,4 +59,7 @@ pub struct SessionFacts {
     /// Adverse effects answered during the session, by question code.
     #[serde(default)]
     pub adverse_events: Vec<AdverseEventAnswer>,
+    /// Why the patient left before the end of monitoring, when the session ended early.
+    #[serde(default)]
+    pub early_departure: Option<EarlyDepartureReason>,
 }

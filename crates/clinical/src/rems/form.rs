@@ -206,6 +206,63 @@ pub struct PatientMonitoringForm {
     pub vital_signs: VitalSignsSection,
     pub blood_pressure: BloodPressureSection,
     pub adverse_effects: Vec<AdverseEffectAnswer>,
+    /// When the patient left before the end of monitoring: why, and the true minutes monitored. Only then may
+    /// the treatment duration be under the 2-hour minimum, so the form states what happened instead of a false
+    /// duration.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub early_departure: Option<EarlyDeparture>,
+}
+
+/// Why a patient left before the end of monitoring.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EarlyDepartureReason {
+    /// Sent to emergency care (an adverse event that needed it).
+    TransferredToEmergency,
+    /// Left against the clinician's advice.
+    LeftAgainstAdvice,
+    Other,
+}
+
+impl EarlyDepartureReason {
+    pub const ALL: [EarlyDepartureReason; 3] = [Self::TransferredToEmergency, Self::LeftAgainstAdvice, Self::Other];
+
+    /// The code, as JSON and the store spell it.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::TransferredToEmergency => "transferred_to_emergency",
+            Self::LeftAgainstAdvice => "left_against_advice",
+            Self::Other => "other",
+        }
+    }
+
+    /// The reason in words, as staff pages show it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::TransferredToEmergency => "transferred to emergency care",
+            Self::LeftAgainstAdvice => "left against advice",
+            Self::Other => "left early for another reason",
+        }
+    }
+
+    /// Parses a code; the message lists the known codes.
+    pub fn parse(code: &str) -> Result<Self, String> {
+        Self::ALL.into_iter().find(|r| r.code() == code).ok_or_else(|| {
+            format!(
+                "unknown reason {code:?}; expected one of {}",
+                Self::ALL.iter().map(|r| r.code()).collect::<Vec<_>>().join(", ")
+            )
+        })
+    }
+}
+
+/// The form's record of an early departure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EarlyDeparture {
+    pub reason: EarlyDepartureReason,
+    /// Whole minutes from the first device to the departure: the same as `treatment_duration_minutes`.
+    pub minutes_monitored: u32,
 }
 
 /// Reads a confidence in the form [`Confidence`] serializes to (`confirmed`, `secondary`, `unverified`), or as the

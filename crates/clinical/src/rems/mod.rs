@@ -27,8 +27,8 @@ pub use facts::{AdverseEventAnswer, DeviceRecord, SessionFacts};
 pub use fields::{FIELDS, FieldSpec, FieldView, Requirement};
 pub use form::{
     AdverseEffectAnswer, AdverseEffectQuestion, BloodPressureSection, ConcomitantMedications, DoseAdministered,
-    HcpSection, PatientMonitoringForm, PatientSection, SessionSection, SettingAddress, SettingSection,
-    VitalSignsSection,
+    EarlyDeparture, EarlyDepartureReason, HcpSection, PatientMonitoringForm, PatientSection, SessionSection,
+    SettingAddress, SettingSection, VitalSignsSection,
 };
 pub use setting::{INPATIENT_EXEMPT_RULE, SettingType};
 pub use settings::{BpWindow, RemsFormSettings, RemsFormValues};

@@ -27,8 +27,15 @@ pub enum SettingType {
 }
 
 impl SettingType {
+    /// Whether the outpatient REMS requirements apply: patient enrollment before treatment and a Patient
+    /// Monitoring Form after every session (`clinical.md` §8.1). The one place the setting type decides; the dose
+    /// gate ([`crate::protocols::pre_checks::enrollment_gate`]) and the form ([`Self::requires_form`]) both ask it.
+    pub fn outpatient_rems_applies(self) -> bool {
+        self == SettingType::Outpatient
+    }
+
     /// Whether a Patient Monitoring Form is required after a session in this setting.
     pub fn requires_form(self) -> bool {
-        self == SettingType::Outpatient
+        self.outpatient_rems_applies()
     }
 }

@@ -43,6 +43,7 @@ code_enum!(
         InProgress => "in_progress",
         Completed => "completed",
         Aborted => "aborted",
+        EndedEarly => "ended_early",
     }
 );
 
@@ -54,7 +55,13 @@ impl SessionStatus {
             SessionStatus::InProgress => "in progress",
             SessionStatus::Completed => "completed",
             SessionStatus::Aborted => "stopped before the end",
+            SessionStatus::EndedEarly => "left early",
         }
+    }
+
+    /// Whether the session is over (discharged, stopped, or ended by an early departure): nothing more is charted.
+    pub fn is_closed(self) -> bool {
+        matches!(self, SessionStatus::Completed | SessionStatus::Aborted | SessionStatus::EndedEarly)
     }
 }
 
@@ -116,6 +123,8 @@ pub struct Session {
     pub discharged_by: Option<StaffId>,
     /// The reason a prescriber gave to override a discharge gate.
     pub discharge_override_reason: Option<String>,
+    /// Why the session ended early (`transferred_to_emergency`, `left_against_advice`, `other`), when it did.
+    pub early_departure_reason: Option<String>,
     pub notes: Option<String>,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,

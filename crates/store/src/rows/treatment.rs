@@ -47,9 +47,16 @@ impl CourseRow {
     }
 }
 
-pub(crate) const SESSION_COLUMNS: &str = "id, clinic_id, patient_id, course_id, number, status, scheduled_at, \
+/// The columns a new session is inserted with: those of version 1, so the forward-migration test can seed an old
+/// database with today's code. Columns added since start empty and are written by their own steps.
+pub(crate) const SESSION_INSERT_COLUMNS: &str = "id, clinic_id, patient_id, course_id, number, status, scheduled_at, \
      started_at, ended_at, monitored_by, ready_to_leave_minutes, discharged_at, discharged_by, \
      discharge_override_reason, notes, created_at, updated_at";
+
+/// The columns a session is read with (version 8 added `early_departure_reason`).
+pub(crate) const SESSION_COLUMNS: &str = "id, clinic_id, patient_id, course_id, number, status, scheduled_at, \
+     started_at, ended_at, monitored_by, ready_to_leave_minutes, discharged_at, discharged_by, \
+     discharge_override_reason, notes, created_at, updated_at, early_departure_reason";
 
 #[derive(Debug, sqlx::FromRow)]
 pub(crate) struct SessionRow {
@@ -69,6 +76,7 @@ pub(crate) struct SessionRow {
     pub notes: Option<String>,
     pub created_at: i64,
     pub updated_at: i64,
+    pub early_departure_reason: Option<String>,
 }
 
 impl SessionRow {
@@ -88,6 +96,7 @@ impl SessionRow {
             discharged_at: from_micros_opt(T, self.discharged_at)?,
             discharged_by: parse_id_opt(T, self.discharged_by.as_deref(), StaffId)?,
             discharge_override_reason: self.discharge_override_reason,
+            early_departure_reason: self.early_departure_reason,
             notes: self.notes,
             created_at: from_micros(T, self.created_at)?,
             updated_at: from_micros(T, self.updated_at)?,

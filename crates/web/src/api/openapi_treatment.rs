@@ -170,12 +170,17 @@ pub fn paths(staff: Responses, error: ErrorResponse) -> Map<String, Value> {
             json!({"400": bad.clone(), "404": not_found("session alert")}))
     }}));
     p.insert("/api/v1/sessions/{id}/dose".into(), json!({"post": charting("recordDose",
-        "Record the dose behind the blood-pressure gate",
+        "Record the dose behind the REMS enrollment gate and the blood-pressure gate",
         "Esketamine: 56 or 84 mg (28 mg where the clinic allows it) with the lot; the devices and their 5-minute spacing \
-         come back. IV: `dose_mg`, or `weight_kg` (and `mg_per_kg`, default the clinic's). The latest blood pressure at \
-         or before `at` must be within the gate (none recorded blocks too): else 409 `bp_gate`, unless a prescriber \
-         sends `override_reason` (kept with the session and audited).",
-        "DoseRequest", Some("Blood pressure over the gate or not recorded (`bp_gate`); session completed (`not_applicable`)"))}));
+         come back. In an outpatient setting (protocol setting `rems.setting_type`) an esketamine dose is refused with \
+         409 `rems_enrollment` unless the intake says `rems_enrolled: true`, for every role, with or without \
+         `override_reason`; inpatient settings are exempt (`enrollment.outcome` `not_required`). IV: `dose_mg`, or \
+         `weight_kg` (and `mg_per_kg`, default the clinic's). The latest blood pressure at or before `at` must be within \
+         the gate (none recorded blocks too): else 409 `bp_gate`, unless a prescriber sends `override_reason` (kept \
+         with the session and audited). `warnings` lists the advisory pre-checks (food, liquids, nasal products, ride \
+         home, pregnancy) not met or not recorded, each `{code, message, rule}`.",
+        "DoseRequest", Some("Not enrolled in the REMS (`rems_enrollment`); blood pressure over the gate or not recorded \
+         (`bp_gate`); session completed (`not_applicable`)"))}));
     p.insert(
         "/api/v1/sessions/{id}/adverse-events".into(),
         json!({"post": charting("recordAdverseEvent",
@@ -183,13 +188,31 @@ pub fn paths(staff: Responses, error: ErrorResponse) -> Map<String, Value> {
     );
     p.insert("/api/v1/sessions/{id}/discharge".into(), json!({"post": with_id(op("discharge",
         "Discharge: the minimum monitoring time and the clinic's criteria",
-        "409 `monitoring_incomplete` before the minimum time after the first dose (120 min for esketamine) or with a \
-         criterion unmet (alert, SpO2, dissociation, blood pressure, recent vitals), each listed; a prescriber may pass \
-         with `override_reason`. After esketamine `ready_to_leave_at` (the REMS evaluation question) is required.",
+        "409 `monitoring_incomplete` before the minimum time after the first dose (120 min for esketamine) for every \
+         role, with or without `override_reason` (a patient who leaves then is recorded with `early-departure`); after \
+         it, 409 with a criterion unmet (alert, SpO2, dissociation, blood pressure, recent vitals), each listed, which a \
+         prescriber may pass with `override_reason`. After esketamine `ready_to_leave_at` (the REMS evaluation \
+         question) is required.",
         Some("DischargeRequest"), with(json!({"200": {"description": "The discharged session with the decision",
             "content": {"application/json": {"schema": {"type": "object"}}}}}),
             json!({"400": bad.clone(), "403": not_prescriber.clone(), "404": not_found("session"),
                 "409": error("`monitoring_incomplete`, `no_dose`, or already discharged (`not_applicable`)")}))))}));
+    p.insert(
+        "/api/v1/sessions/{id}/early-departure".into(),
+        json!({"post": with_id(op("recordEarlyDeparture",
+        "The patient left before discharge: end the session early",
+        "Nurses and prescribers (other roles 403). `reason` is `transferred_to_emergency`, `left_against_advice` or \
+         `other`; `at` (default now) must not be before the first dose; `note` is kept with the adverse event. The \
+         session ends with status `ended_early` (never `completed`), an adverse event of kind `early_departure` \
+         (severe for a transfer to emergency care, else moderate) is recorded with it, and the session's REMS form \
+         carries `early_departure: {reason, minutes_monitored}` with the true duration.",
+        Some("EarlyDepartureRequest"), with(json!({"201": {"description": "The session, ended early",
+            "content": {"application/json": {"schema": {"type": "object"}}}}}),
+            json!({"400": bad.clone(), "403": error("Not a nurse or prescriber (`forbidden`)"),
+                "404": not_found("session"),
+                "409": error("No dose recorded (`no_dose`: stop the session instead), or the session is already over \
+                    (`not_applicable`)")}))))}),
+    );
     p.insert("/api/v1/sessions/{id}/rems-form".into(), json!({"get": {
         "operationId": "getRemsForm", "summary": "The SPRAVATO REMS Patient Monitoring Form of a session",
         "description": "Drafted from the session until submitted: the form, every field with its value, requirement, \
@@ -378,6 +401,13 @@ pub fn schemas() -> Map<String, Value> {
         "at": at, "kind": {"type": "string"}, "severity": {"type": "string", "enum": ["mild", "moderate", "severe", "life_threatening"]},
         "description": {"type": ["string", "null"]}, "action_taken": {"type": ["string", "null"]},
         "reported_externally": {"type": ["boolean", "null"]}}}));
+    s.insert(
+        "EarlyDepartureRequest".into(),
+        json!({"type": "object", "required": ["reason"],
+        "additionalProperties": false, "properties": {"at": at,
+        "reason": {"type": "string", "enum": ["transferred_to_emergency", "left_against_advice", "other"]},
+        "note": {"type": ["string", "null"]}}}),
+    );
     s.insert(
         "DischargeRequest".into(),
         json!({"type": "object", "additionalProperties": false, "properties": {

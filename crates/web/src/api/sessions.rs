@@ -1,9 +1,10 @@
 //! Supervised sessions: `POST /api/v1/patients/{id}/sessions`, `GET /api/v1/sessions/{id}` (with the live
 //! monitoring status), and the charting routes `pre-checks`, `observations`, `dose` (the blood-pressure gate),
-//! `adverse-events` and `discharge` (the minimum monitoring time and criteria); an observation answers with the
-//! alerts it raised, which `alerts/{alert_id}/acknowledge` acknowledges. `at` defaults to now and may be
-//! in the past (charting after the fact), never in the future. A prescriber passes a gate with
-//! `override_reason`; anyone else sending one gets 403 `override_not_allowed`.
+//! `adverse-events`, `discharge` (the minimum monitoring time and criteria) and `early-departure`; an observation
+//! answers with the alerts it raised, which `alerts/{alert_id}/acknowledge` acknowledges. `at` defaults to now and
+//! may be in the past (charting after the fact), never in the future. A prescriber passes a gate with
+//! `override_reason`; anyone else sending one gets 403 `override_not_allowed`. Absolute gates (the minimum
+//! monitoring time, REMS enrollment before an outpatient esketamine dose) answer 409 for every role first.
 
 use axum::response::Response;
 use ketapath_clinical::InvalidInput;
@@ -17,7 +18,7 @@ use super::{created, private_json, rfc3339, rfc3339_opt};
 use crate::auth::ClinicStaff;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiPath};
-use crate::treatment::session::{self, AdverseEventInput, DoseInput, Loaded, ObservationInput};
+use crate::treatment::session::{self, AdverseEventInput, DoseInput, EarlyDepartureInput, Loaded, ObservationInput};
 use crate::treatment::{Override, instant};
 
 pub(crate) fn session_id(raw: &str) -> Result<SessionId, ApiError> {
@@ -107,6 +108,8 @@ fn doc(loaded: &Loaded, alerts: &[SessionAlert], now: time::OffsetDateTime) -> R
         "discharged_by": s.discharged_by,
         "ready_to_leave_minutes": s.ready_to_leave_minutes,
         "discharge_override_reason": s.discharge_override_reason,
+        "ended_at": rfc3339_opt(s.ended_at)?,
+        "early_departure": early_departure(loaded),
         "pre_checks": loaded.detail.pre_checks,
         "doses": doses,
         "observations": observations,
@@ -116,6 +119,14 @@ fn doc(loaded: &Loaded, alerts: &[SessionAlert], now: time::OffsetDateTime) -> R
         "discharge_now": view.discharge_now,
         "alerts": alerts.iter().map(crate::treatment::alerts::json).collect::<Vec<_>>(),
     }))
+}
+
+/// The early departure of a session that ended early: the reason and the true minutes monitored.
+fn early_departure(loaded: &Loaded) -> Option<Value> {
+    let s = &loaded.detail.session;
+    let reason = s.early_departure_reason.as_deref()?;
+    let minutes = loaded.first_dose_at.zip(s.ended_at).map(|(first, ended)| (ended - first).whole_minutes());
+    Some(json!({"reason": reason, "minutes_monitored": minutes}))
 }
 
 /// `GET /api/v1/sessions/{id}`.
@@ -221,7 +232,9 @@ pub struct DoseBody {
     override_reason: Option<String>,
 }
 
-/// `POST /api/v1/sessions/{id}/dose`: 409 `bp_gate` when the latest blood pressure before `at` is over the gate.
+/// `POST /api/v1/sessions/{id}/dose`: 409 `rems_enrollment` for esketamine in an outpatient setting unless the
+/// intake records REMS enrollment (no override); 409 `bp_gate` when the latest blood pressure before `at` is over
+/// the gate. The advisory pre-checks not met or not recorded come back as `warnings`.
 pub async fn dose(
     staff: ClinicStaff,
     ApiPath(id): ApiPath<String>,
@@ -229,10 +242,9 @@ pub async fn dose(
 ) -> Result<Response, ApiError> {
     let id = session_id(&id)?;
     let at = instant("at", body.at.as_deref(), staff.store.now())?;
-    let ov = Override::from_request(&staff.scope, body.override_reason.as_deref())?;
     let input =
         DoseInput { at, dose_mg: body.dose_mg, lot: body.lot, weight_kg: body.weight_kg, mg_per_kg: body.mg_per_kg };
-    let outcome = session::dose(&staff.scope, id, input, ov).await?;
+    let outcome = session::dose(&staff.scope, id, input, body.override_reason.as_deref()).await?;
     let d = &outcome.dose;
     Ok(created(&json!({
         "id": d.id,
@@ -242,6 +254,8 @@ pub async fn dose(
         "route": d.route,
         "lot": d.lot_number,
         "gate": outcome.gate,
+        "enrollment": outcome.enrollment,
+        "warnings": outcome.warnings,
         "override": outcome.override_.as_ref().map(|o| json!({"gate": o.gate, "reason": o.reason, "rules": o.rules, "by": o.overridden_by})),
         "devices": outcome.devices,
         "iv": outcome.iv,
@@ -312,8 +326,9 @@ pub struct DischargeBody {
     override_reason: Option<String>,
 }
 
-/// `POST /api/v1/sessions/{id}/discharge`: 409 `monitoring_incomplete` before the minimum time or with
-/// criteria unmet (the message lists each).
+/// `POST /api/v1/sessions/{id}/discharge`: 409 `monitoring_incomplete` before the minimum time (every role,
+/// with or without `override_reason`) or with criteria unmet (the message lists each; a prescriber may pass
+/// those with `override_reason`).
 pub async fn discharge(
     staff: ClinicStaff,
     ApiPath(id): ApiPath<String>,
@@ -323,8 +338,7 @@ pub async fn discharge(
     let now = staff.store.now();
     let at = instant("at", body.at.as_deref(), now)?;
     let ready = body.ready_to_leave_at.as_deref().map(|r| instant("ready_to_leave_at", Some(r), now)).transpose()?;
-    let ov = Override::from_request(&staff.scope, body.override_reason.as_deref())?;
-    let (s, decision) = session::discharge(&staff.scope, id, at, ready, ov).await?;
+    let (s, decision) = session::discharge(&staff.scope, id, at, ready, body.override_reason.as_deref()).await?;
     Ok(private_json(&json!({
         "id": s.id,
         "status": s.status,
@@ -332,5 +346,39 @@ pub async fn discharge(
         "ready_to_leave_minutes": s.ready_to_leave_minutes,
         "discharge_override_reason": s.discharge_override_reason,
         "decision": decision,
+    })))
+}
+
+/// The body of `POST /api/v1/sessions/{id}/early-departure`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EarlyDepartureBody {
+    #[serde(default)]
+    at: Option<String>,
+    #[serde(default)]
+    reason: Option<String>,
+    #[serde(default)]
+    note: Option<String>,
+}
+
+/// `POST /api/v1/sessions/{id}/early-departure`: the patient left before discharge. Nurses and prescribers
+/// only; the session ends `ended_early` with an adverse event, and its REMS form states the departure.
+pub async fn early_departure_post(
+    staff: ClinicStaff,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(body): ApiJson<EarlyDepartureBody>,
+) -> Result<Response, ApiError> {
+    let id = session_id(&id)?;
+    let at = instant("at", body.at.as_deref(), staff.store.now())?;
+    let input = EarlyDepartureInput { at, reason: body.reason, note: body.note };
+    let outcome = session::early_departure(&staff.scope, id, input).await?;
+    let s = &outcome.session;
+    Ok(created(&json!({
+        "id": s.id,
+        "status": s.status,
+        "ended_at": rfc3339_opt(s.ended_at)?,
+        "early_departure": {"reason": outcome.reason, "minutes_monitored": outcome.minutes_monitored},
+        "adverse_event": {"id": outcome.adverse_event.id, "kind": outcome.adverse_event.kind,
+            "severity": outcome.adverse_event.severity},
     })))
 }

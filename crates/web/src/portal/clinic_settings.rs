@@ -3,7 +3,8 @@
 //! marker, from `ProtocolSettings::describe` as the JSON API's `GET /api/v1/clinic/protocol-settings` shows it;
 //! a form to change values or reset one (or all) to the default for the roles the API's `PUT` allows (clinic
 //! admins and prescribers; others read it), checked by the same `ProtocolSettings::from_json`, a refused value
-//! shown again (400) naming the setting with what was typed; and the outcome-publication choice (clinic admins
+//! shown again (400) naming the setting with what was typed (a value past its floor names the floor and its
+//! source; each floor is shown beside its setting); and the outcome-publication choice (clinic admins
 //! only, as `PUT /api/v1/clinic/outcome-publication`).
 //!
 //! The same form carries the clinic's time zone (`time_zone`, an IANA name checked by `ClinicTime::named`; empty
@@ -124,6 +125,8 @@ pub struct SettingRow {
     pub verified: bool,
     pub rule: String,
     pub source: &'static str,
+    /// The limit the clinic may not cross, with its source and confidence (empty when the setting has none).
+    pub floor: String,
 }
 
 impl SettingRow {
@@ -183,6 +186,16 @@ fn rows(settings: &ProtocolSettings, typed: Option<&Fields>) -> Vec<SettingRow> 
             verified: view.verified,
             rule: view.rule.reference().to_string(),
             source: view.rule.source,
+            floor: view
+                .floor
+                .map(|f| {
+                    let marker = match f.confidence {
+                        Confidence::Confirmed => "verified".to_owned(),
+                        other => format!("unverified [{}]", other.tag()),
+                    };
+                    format!("{} ({}; {marker})", f.limit, f.source)
+                })
+                .unwrap_or_default(),
         })
         .collect()
 }
@@ -257,7 +270,8 @@ fn typed_value(view: &SettingView, raw: &str) -> Result<Value, InvalidInput> {
             None => Err(InvalidInput::new(name, format!("must be one of {}", options.join(", ")))),
         },
         Kind::Whole { optional } if raw.is_empty() => {
-            if optional {
+            // A criterion with a floor is sent on empty, so the refusal names the floor and its source.
+            if optional || ketapath_clinical::protocols::settings::floor(name).is_some() {
                 Ok(Value::Null)
             } else {
                 Err(InvalidInput::new(name, "is required"))
@@ -412,9 +426,14 @@ mod tests {
     #[test]
     fn typed_settings_are_checked_by_the_rules_and_errors_name_the_setting() {
         let current = ProtocolSettings::default();
-        let ok = requested(&current, &Fields::parse(b"discharge.min_spo2=&rems.setting_type=inpatient")).unwrap();
-        assert_eq!(ok.values().discharge.min_spo2, None, "an optional criterion may be turned off");
+        let ok = requested(&current, &Fields::parse(b"discharge.min_spo2=96&rems.setting_type=inpatient")).unwrap();
+        assert_eq!(ok.values().discharge.min_spo2, Some(96));
         assert_eq!(ok.values().rems.setting_type, ketapath_clinical::rems::SettingType::Inpatient);
+        let off = requested(&current, &Fields::parse(b"discharge.min_spo2=")).unwrap_err();
+        assert_eq!(off.field, "discharge.min_spo2");
+        assert!(off.message.contains("cannot be switched off") && off.message.contains("at least 90"), "{off:?}");
+        let low = requested(&current, &Fields::parse(b"discharge.min_spo2=80")).unwrap_err();
+        assert_eq!(low.field, "discharge.min_spo2");
         let low = requested(&current, &Fields::parse(b"monitoring.minimum_minutes.esketamine_nasal=90")).unwrap_err();
         assert_eq!(low.field, "monitoring.minimum_minutes.esketamine_nasal");
         let overflow = requested(&current, &Fields::parse(b"discharge.min_moaas=300")).unwrap_err();

@@ -8,6 +8,7 @@ pub mod clinic_settings;
 pub mod course_review;
 pub mod csrf;
 pub mod dashboard;
+pub mod early_departure;
 pub mod intake;
 pub mod login;
 pub mod patient_care;

@@ -1,9 +1,10 @@
 //! The live session page of a treatment day: `GET /portal/sessions/{id}` (the alerts at the top with their
 //! acknowledge buttons, minutes since the dose, what is due next, the monitoring plan, the record so far) and its
 //! forms (start from the patient page, pre-checks, observation, dose, adverse event, discharge, acknowledge an
-//! alert). Every form calls the same `crate::treatment::session` functions as the JSON API; a refused gate
-//! (`bp_gate`, `monitoring_incomplete`, an override by a non-prescriber, a bad field) shows the page again with
-//! the refusal and its reasons under the status the API would answer.
+//! alert; the early departure and its confirmation are in `early_departure.rs`). Every form calls the same
+//! `crate::treatment::session` functions as the JSON API; a refused gate (`bp_gate`, `monitoring_incomplete`, an
+//! override by a non-prescriber, a bad field) shows the page again with the refusal and its reasons under the
+//! status the API would answer.
 
 use askama::Template;
 use axum::extract::State;
@@ -12,7 +13,7 @@ use axum::response::Response;
 use ketapath_clinical::InvalidInput;
 use ketapath_clinical::protocols::{CrisisSymptom, Modality, ObservationRecord};
 use ketapath_store::ClinicScope;
-use ketapath_store::domain::{AeSeverity, Measurement, Role, SessionAlertId, SessionId, SessionStatus};
+use ketapath_store::domain::{AeSeverity, Measurement, Role, SessionAlertId, SessionId};
 use serde::Serialize;
 use serde_json::{Map, json};
 use time::OffsetDateTime;
@@ -75,6 +76,11 @@ fn decimal(fields: &Fields, name: &str) -> Result<Option<f64>, InvalidInput> {
             .map(Some)
             .ok_or_else(|| InvalidInput::new(name, "must be a number")),
     }
+}
+
+/// The override reason a form carries, blank as none; the workflow reads it only after the absolute gates.
+fn override_reason(fields: &Fields) -> Option<&str> {
+    fields.get("override_reason").filter(|r| !r.is_empty())
 }
 
 /// The override a form carries: blank is none; a prescriber's reason, or the refusal for anyone else.
@@ -145,6 +151,8 @@ struct SessionPage {
     alerts: Vec<AlertRow>,
     /// The crisis symptoms the observation form offers: (code, label).
     symptoms: Vec<(&'static str, &'static str)>,
+    /// The advisory pre-checks not met or not recorded, at the dose (or now, before it).
+    dose_warnings: Vec<String>,
     records: Vec<RecordRow>,
     /// The clinic's time zone, in which the page shows times and reads typed ones.
     time_zone: String,
@@ -206,6 +214,11 @@ fn records(zone: &ClinicTime, loaded: &Loaded) -> Vec<RecordRow> {
             .unwrap_or_default();
         push(at, "Discharge".into(), format!("discharged{ready}"));
     }
+    if let (Some(reason), Some(at)) = (d.session.early_departure_reason.as_deref(), d.session.ended_at) {
+        let minutes = loaded.first_dose_at.map(|first| format!(" after {} min", (at - first).whole_minutes()));
+        let reason = ketapath_clinical::rems::EarlyDepartureReason::parse(reason).map_or(reason, |r| r.label());
+        push(at, "Early departure".into(), format!("{reason}{}", minutes.unwrap_or_default()));
+    }
     rows.sort_by_key(|(at, _)| *at);
     rows.into_iter().map(|(_, r)| r).collect()
 }
@@ -257,7 +270,7 @@ fn page(
         modality: loaded.modality.label().to_owned(),
         esketamine: loaded.modality == Modality::EsketamineNasal,
         status: s.status.label().to_owned(),
-        open: !matches!(s.status, SessionStatus::Completed | SessionStatus::Aborted),
+        open: !s.status.is_closed(),
         prescriber: staff.actor().role == Role::Prescriber,
         minutes_since_dose: monitoring.map(|m| m.minutes_since_dose),
         minimum_until: monitoring
@@ -271,6 +284,10 @@ fn page(
             .unwrap_or_default(),
         alerts,
         symptoms: CrisisSymptom::ALL.iter().map(|s| (s.code(), s.label())).collect(),
+        dose_warnings: session::dose_warnings(loaded, None, loaded.first_dose_at.unwrap_or(now))
+            .into_iter()
+            .map(|w| format!("{} ({})", w.message, w.rule))
+            .collect(),
         records: records(zone, loaded),
         time_zone: zone.name().to_owned(),
         now_local: format!("{} ({})", zone.input_value(now), zone.abbreviation(now)),
@@ -305,7 +322,7 @@ pub async fn show(State(state): State<AppState>, staff: PortalStaff, ApiPath(id)
 
 /// After a session form: back to the page when it was recorded; the page again with the refusal (under its
 /// status) when a rule or a field refused it; the error page for a missing session.
-async fn after(
+pub(super) async fn after(
     state: &AppState,
     form: &PortalForm,
     scope: &ClinicScope,
@@ -396,7 +413,6 @@ async fn act(
             session::observe(scope, id, ObservationInput { record, note, symptoms }).await?;
         }
         Action::Dose => {
-            let ov = form_override(scope, f)?;
             let input = DoseInput {
                 at: form_instant("at", f.get("at"))?.unwrap_or(now),
                 dose_mg: decimal(f, "dose_mg")?,
@@ -404,7 +420,7 @@ async fn act(
                 weight_kg: decimal(f, "weight_kg")?,
                 mg_per_kg: decimal(f, "mg_per_kg")?,
             };
-            session::dose(scope, id, input, ov).await?;
+            session::dose(scope, id, input, override_reason(f)).await?;
         }
         Action::AdverseEvent => {
             let kind =
@@ -422,10 +438,9 @@ async fn act(
             session::adverse_event(scope, id, input).await?;
         }
         Action::Discharge => {
-            let ov = form_override(scope, f)?;
             let at = form_instant("at", f.get("at"))?.unwrap_or(now);
             let ready = form_instant("ready_to_leave_at", f.get("ready_to_leave_at"))?;
-            session::discharge(scope, id, at, ready, ov).await?;
+            session::discharge(scope, id, at, ready, override_reason(f)).await?;
         }
     }
     Ok(())

@@ -4,6 +4,8 @@
 //! Gates (the blood pressure before a dose, the discharge criteria, a contraindication before a course) refuse
 //! with a [`TreatmentError`] that `crate::error` maps to HTTP once. Only a prescriber may pass a gate, and only
 //! with a reason: the [`Override`] value can be built only from a prescriber's scope (see [`Prescriber`]).
+//! Absolute steps (the minimum monitoring time, REMS enrollment before an outpatient esketamine dose) are
+//! checked before any override is read, so they refuse every role alike.
 
 pub mod alerts;
 pub mod course;
@@ -33,6 +35,9 @@ pub enum TreatmentError {
     /// Discharge before the minimum monitoring time, or with criteria unmet; the message lists each.
     #[error("{0}")]
     MonitoringIncomplete(String),
+    /// An esketamine dose in an outpatient setting for a patient the intake does not record as REMS-enrolled.
+    #[error("{0}")]
+    RemsEnrollment(String),
     /// The intake lists a label contraindication; a prescriber's override is needed to plan the course.
     #[error("{0}")]
     Contraindication(String),

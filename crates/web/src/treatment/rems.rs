@@ -14,9 +14,9 @@ use std::collections::HashMap;
 use ketapath_clinical::InvalidInput;
 use ketapath_clinical::protocols::{LotNumber, Modality};
 use ketapath_clinical::rems::{
-    AdverseEventAnswer, ConcomitantMedications, DashboardEntry, DeviceRecord, FieldView, FormDraft, FormDue,
-    HcpSection, MissingField, PatientMonitoringForm, PatientSection, Prefill, RemsFormSettings, SessionFacts,
-    SettingAddress, SettingSection, SettingType, check, dashboard, draft_from_session,
+    AdverseEventAnswer, ConcomitantMedications, DashboardEntry, DeviceRecord, EarlyDepartureReason, FieldView,
+    FormDraft, FormDue, HcpSection, MissingField, PatientMonitoringForm, PatientSection, Prefill, RemsFormSettings,
+    SessionFacts, SettingAddress, SettingSection, SettingType, check, dashboard, draft_from_session,
 };
 use ketapath_store::ClinicScope;
 use ketapath_store::domain::{PatientId, RemsFormRecord, SessionId, StaffId};
@@ -82,6 +82,7 @@ async fn facts(
         .and_then(|v| serde_json::from_value(v.clone()).ok())
         .unwrap_or_default();
     let first_dose = loaded.first_dose_at;
+    let early_departure = session.early_departure_reason.as_deref().and_then(|r| EarlyDepartureReason::parse(r).ok());
     Ok(SessionFacts {
         setting_type,
         patient: PatientSection {
@@ -117,7 +118,8 @@ async fn facts(
             })
             .collect(),
         observations: loaded.observations.clone(),
-        monitoring_completed_at: session.discharged_at,
+        // An early departure completes monitoring too: at the departure, with the true (shorter) duration.
+        monitoring_completed_at: session.discharged_at.or(early_departure.and(session.ended_at)),
         ready_to_leave_at: first_dose
             .zip(session.ready_to_leave_minutes)
             .map(|(first, minutes)| first + Duration::minutes(minutes)),
@@ -128,6 +130,7 @@ async fn facts(
             .iter()
             .map(|e| AdverseEventAnswer { code: e.kind.clone(), occurred: true })
             .collect(),
+        early_departure,
     })
 }
 

@@ -1,22 +1,25 @@
 //! Supervised sessions: start one on the patient's open course, record pre-checks, timed observations, the dose
-//! (behind the blood-pressure gate), adverse events, and the discharge (behind the minimum monitoring time and
-//! the clinic's criteria), with the live monitoring status (minutes since the dose, the 40-minute blood pressure).
+//! (behind the REMS enrollment gate and the blood-pressure gate, with the advisory pre-checks as warnings),
+//! adverse events, the discharge (behind the minimum monitoring time and the clinic's criteria) or an early
+//! departure, with the live monitoring status (minutes since the dose, the 40-minute blood pressure).
 
 use ketapath_clinical::InvalidInput;
 use ketapath_clinical::protocols::bp_gate::gate_rule;
 use ketapath_clinical::protocols::observation::latest;
 use ketapath_clinical::protocols::{
-    Blocking, CrisisSymptom, DevicePlan, DischargeDecision, EsketamineIndication, GateDecision, LotNumber,
-    MaintenanceFrequency, Modality, MonitoringStatus, Observation, ObservationRecord, PreCheckAnswers, PreCheckReport,
-    ProtocolSettings, bp_gate, discharge_check, esketamine_devices, evaluate_pre_checks, iv_dose, monitoring_status,
+    Blocking, CrisisSymptom, DevicePlan, DischargeDecision, EnrollmentGate, EsketamineIndication, GateDecision,
+    LotNumber, MaintenanceFrequency, Modality, MonitoringStatus, NasalMedication, Observation, ObservationRecord,
+    PreCheckAnswers, PreCheckReport, PreCheckWarning, PregnancyStatus, ProtocolSettings, Refusal, bp_gate,
+    discharge_check, enrollment_gate, esketamine_devices, evaluate_pre_checks, iv_dose, monitoring_status,
     ready_to_leave_minutes,
 };
-use ketapath_store::ClinicScope;
+use ketapath_clinical::rems::EarlyDepartureReason;
 use ketapath_store::domain::{
-    AdverseEvent, AeSeverity, Course, CourseStatus, Discharge, DoseRecord, Gate, GateOverride, Measurement,
-    NewAdverseEvent, NewDose, NewGateOverride, NewObservation, NewSession, PatientId, Session, SessionAlert,
-    SessionDetail, SessionId, SessionStatus,
+    AdverseEvent, AeSeverity, Course, CourseStatus, Discharge, DoseRecord, Gate, GateOverride, Intake, Measurement,
+    NewAdverseEvent, NewDose, NewGateOverride, NewObservation, NewSession, PatientId, Role, Session, SessionAlert,
+    SessionDetail, SessionId,
 };
+use ketapath_store::{ClinicScope, StoreError};
 use serde::Serialize;
 use serde_json::{Value, json};
 use time::OffsetDateTime;
@@ -61,7 +64,7 @@ pub async fn load(scope: &ClinicScope, id: SessionId) -> TreatmentResult<Loaded>
 }
 
 fn refuse_if_completed(loaded: &Loaded) -> TreatmentResult<()> {
-    if matches!(loaded.detail.session.status, SessionStatus::Completed | SessionStatus::Aborted) {
+    if loaded.detail.session.status.is_closed() {
         return Err(TreatmentError::NotApplicable(format!(
             "the session is {}: nothing more can be charted on it",
             loaded.detail.session.status
@@ -188,6 +191,10 @@ pub struct DoseInput {
 pub struct DoseOutcome {
     pub dose: DoseRecord,
     pub gate: GateDecision,
+    /// For esketamine: the REMS enrollment gate (enrolled, or not required in an inpatient setting).
+    pub enrollment: Option<EnrollmentGate>,
+    /// The advisory pre-checks (food, liquids, nasal products, ride home, pregnancy) not met or not recorded.
+    pub warnings: Vec<PreCheckWarning>,
     pub override_: Option<GateOverride>,
     /// For esketamine: the devices and their five-minute spacing.
     pub devices: Option<DevicePlan>,
@@ -217,13 +224,48 @@ fn whole_mg(dose: f64) -> Result<u32, InvalidInput> {
     Ok(dose as u32)
 }
 
-/// Records a dose. The latest blood pressure at or before the dose must pass the clinic's gate (none recorded
-/// blocks as well); a prescriber's override passes a blocked gate and is kept with the dose.
+/// Pregnancy status from the intake: not applicable when the intake says the patient cannot become pregnant.
+fn intake_pregnancy(intake: Option<&Intake>) -> PregnancyStatus {
+    match intake::answer(intake, "pregnancy_potential").and_then(Value::as_bool) {
+        Some(false) => PregnancyStatus::NotApplicable,
+        _ => PregnancyStatus::Unknown,
+    }
+}
+
+/// The advisory pre-checks at the dose: the answers recorded before it (or none), asked again at the dose time.
+pub fn dose_warnings(loaded: &Loaded, intake: Option<&Intake>, at: OffsetDateTime) -> Vec<PreCheckWarning> {
+    let recorded: Option<PreCheckAnswers> = loaded
+        .detail
+        .pre_checks
+        .as_ref()
+        .and_then(|doc| doc.get("answers"))
+        .and_then(|answers| serde_json::from_value(answers.clone()).ok());
+    let answers = match recorded {
+        Some(answers) => PreCheckAnswers { dose_at: at, ..answers },
+        None => PreCheckAnswers {
+            dose_at: at,
+            last_food_at: None,
+            last_liquid_at: None,
+            nasal_medication: NasalMedication::NotAsked,
+            transport_home_arranged: None,
+            pregnancy: intake_pregnancy(intake),
+            rems_enrolled: None,
+            blood_pressure: None,
+        },
+    };
+    evaluate_pre_checks(loaded.modality, &answers, &loaded.settings).warnings()
+}
+
+/// Records a dose. For esketamine in an outpatient setting the intake must record the patient as enrolled in the
+/// REMS (409 `rems_enrollment`, checked after the fields and before any override is read: no role passes it). The latest blood pressure at or
+/// before the dose must pass the clinic's gate (none recorded blocks as well); a prescriber's override
+/// (`override_reason`, read only after the absolute gate) passes a blocked blood-pressure gate and is kept with
+/// the dose. The advisory pre-checks come back as warnings.
 pub async fn dose(
     scope: &ClinicScope,
     id: SessionId,
     input: DoseInput,
-    ov: Option<Override>,
+    override_reason: Option<&str>,
 ) -> TreatmentResult<DoseOutcome> {
     let loaded = load(scope, id).await?;
     refuse_if_completed(&loaded)?;
@@ -257,6 +299,18 @@ pub async fn dose(
     if !mg.is_finite() || mg <= 0.0 {
         return Err(InvalidInput::new("dose_mg", "must be a positive number").into());
     }
+    // The fields are checked first, so a malformed request names its field; then the absolute gate, before any
+    // override is read, so it refuses every role alike.
+    let intake = scope.intake(loaded.detail.session.patient_id).await?;
+    let enrollment = (loaded.modality == Modality::EsketamineNasal).then(|| {
+        let enrolled = intake::answer(intake.as_ref(), "rems_enrolled").and_then(Value::as_bool);
+        enrollment_gate(settings.values().rems.setting_type, enrolled)
+    });
+    if let Some(EnrollmentGate::Refused { message, .. }) = &enrollment {
+        return Err(TreatmentError::RemsEnrollment(format!("{message}; no override passes this gate")));
+    }
+    let ov = Override::from_request(scope, override_reason)?;
+    let warnings = dose_warnings(&loaded, intake.as_ref(), input.at);
     let gate = match latest(&loaded.observations, input.at, Observation::blood_pressure) {
         Some((_, bp)) => bp_gate(loaded.modality, bp, settings),
         None => GateDecision::Blocked {
@@ -288,7 +342,7 @@ pub async fn dose(
         lot_number: input.lot.map(|l| l.trim().to_owned()).filter(|l| !l.is_empty()),
     };
     let (dose, override_) = scope.record_dose_with_override(new, new_override.as_ref()).await?;
-    Ok(DoseOutcome { dose, gate, override_, devices, iv })
+    Ok(DoseOutcome { dose, gate, enrollment, warnings, override_, devices, iv })
 }
 
 /// The pre-dose checks: the answers as sent (missing `dose_at` is now, missing `nasal_medication` is not asked,
@@ -306,11 +360,7 @@ pub async fn pre_checks(
     let now_text = rfc3339(now)?;
     answers.entry("dose_at").or_insert(Value::String(now_text.clone()));
     answers.entry("nasal_medication").or_insert(json!({"answer": "not_asked"}));
-    let pregnancy = match intake::answer(intake.as_ref(), "pregnancy_potential").and_then(Value::as_bool) {
-        Some(false) => "not_applicable",
-        _ => "unknown",
-    };
-    answers.entry("pregnancy").or_insert(json!(pregnancy));
+    answers.entry("pregnancy").or_insert(json!(intake_pregnancy(intake.as_ref())));
     if let Some(enrolled) = intake::answer(intake.as_ref(), "rems_enrolled") {
         answers.entry("rems_enrolled").or_insert(enrolled.clone());
     }
@@ -374,15 +424,17 @@ pub async fn adverse_event(
         .await?)
 }
 
-/// Discharges the patient at `at`: refused with 409 `monitoring_incomplete` before the minimum monitoring time
-/// after the first dose or with a criterion unmet, unless a prescriber overrides. For esketamine the REMS
-/// question "when would this patient have been ready to leave" (`ready_to_leave_at`) is required.
+/// Discharges the patient at `at`. Before the minimum monitoring time after the first dose the answer is 409
+/// `monitoring_incomplete` for every role, whatever `override_reason` says (checked before the override is read;
+/// a patient who leaves then leaves early: [`early_departure`]). After it, a criterion unmet is 409 too, unless a
+/// prescriber overrides with a reason. For esketamine the REMS question "when would this patient have been ready
+/// to leave" (`ready_to_leave_at`) is required.
 pub async fn discharge(
     scope: &ClinicScope,
     id: SessionId,
     at: OffsetDateTime,
     ready_to_leave_at: Option<OffsetDateTime>,
-    ov: Option<Override>,
+    override_reason: Option<&str>,
 ) -> TreatmentResult<(Session, DischargeDecision)> {
     let loaded = load(scope, id).await?;
     refuse_if_completed(&loaded)?;
@@ -390,19 +442,28 @@ pub async fn discharge(
         TreatmentError::NoDose("no dose is recorded for this session: there is nothing to discharge from".to_owned())
     })?;
     let decision = discharge_check(loaded.modality, first, at, &loaded.observations, &loaded.settings)?;
-    let override_ = match (decision.allowed, ov) {
-        (true, _) => None,
-        (false, Some(ov)) => Some(NewGateOverride {
+    let refusal = decision.refusal();
+    if let Some(Refusal::Absolute(minimum)) = refusal {
+        return Err(TreatmentError::MonitoringIncomplete(format!(
+            "the patient may not leave yet: {} ({}); no override lifts the minimum monitoring time. If the patient \
+             leaves now, record an early departure instead",
+            minimum.message, minimum.code
+        )));
+    }
+    let ov = Override::from_request(scope, override_reason)?;
+    let override_ = match (refusal, ov) {
+        (None, _) => None,
+        (Some(Refusal::Criteria(criteria)), Some(ov)) => Some(NewGateOverride {
             session_id: id,
             gate: Gate::Discharge,
             reason: ov.reason,
-            rules: decision.blocking_rules().iter().map(ToString::to_string).collect(),
+            rules: criteria.blocking_rules().iter().map(ToString::to_string).collect(),
             at,
         }),
-        (false, None) => {
+        (Some(_), _) => {
             let unmet: Vec<String> = decision.unmet.iter().map(|u| format!("{} ({})", u.message, u.code)).collect();
             return Err(TreatmentError::MonitoringIncomplete(format!(
-                "the patient may not leave yet: {}",
+                "the patient may not leave yet: {}; a prescriber may pass these criteria with override_reason",
                 unmet.join("; ")
             )));
         }
@@ -438,7 +499,7 @@ pub fn view(loaded: &Loaded, now: OffsetDateTime) -> TreatmentResult<SessionView
     let (monitoring, discharge_now) = match loaded.first_dose_at {
         Some(first) if first <= now => {
             let status = monitoring_status(loaded.modality, first, now, &loaded.observations, &loaded.settings)?;
-            let open = !matches!(loaded.detail.session.status, SessionStatus::Completed | SessionStatus::Aborted);
+            let open = !loaded.detail.session.status.is_closed();
             let decision = if open {
                 Some(discharge_check(loaded.modality, first, now, &loaded.observations, &loaded.settings)?)
             } else {
@@ -449,4 +510,113 @@ pub fn view(loaded: &Loaded, now: OffsetDateTime) -> TreatmentResult<SessionView
         _ => (None, None),
     };
     Ok(SessionView { modality: loaded.modality, monitoring, discharge_now })
+}
+
+/// An early departure, as the request carries it.
+#[derive(Debug, Clone)]
+pub struct EarlyDepartureInput {
+    pub at: OffsetDateTime,
+    /// The reason's code as sent: `transferred_to_emergency`, `left_against_advice` or `other`.
+    pub reason: Option<String>,
+    pub note: Option<String>,
+}
+
+/// What an early departure recorded: the session (status `ended_early`), the adverse event that goes with it and
+/// the true minutes monitored.
+#[derive(Debug, Clone)]
+pub struct EarlyDepartureOutcome {
+    pub session: Session,
+    pub adverse_event: AdverseEvent,
+    pub reason: EarlyDepartureReason,
+    pub minutes_monitored: i64,
+}
+
+/// The adverse event an early departure records: a transfer to emergency care is severe; leaving against advice
+/// or for another reason before monitoring ended is moderate, since sedation or dissociation may not have
+/// resolved.
+fn departure_severity(reason: EarlyDepartureReason) -> AeSeverity {
+    match reason {
+        EarlyDepartureReason::TransferredToEmergency => AeSeverity::Severe,
+        EarlyDepartureReason::LeftAgainstAdvice | EarlyDepartureReason::Other => AeSeverity::Moderate,
+    }
+}
+
+/// An early departure checked but not yet recorded: what the confirmation page names and what
+/// [`early_departure`] records.
+#[derive(Debug, Clone)]
+pub struct DepartureCheck {
+    pub loaded: Loaded,
+    pub at: OffsetDateTime,
+    pub reason: EarlyDepartureReason,
+    pub note: Option<String>,
+    pub minutes_monitored: i64,
+}
+
+/// Checks an early departure without recording it (nurses and prescribers only; other roles 403 before the
+/// session is looked up): the reason and note, a session still open (409 `not_applicable` after discharge or
+/// another ending), a dose given (409 `no_dose`: before the dose the session is simply stopped), and `at` not
+/// before the first dose (400).
+pub async fn check_early_departure(
+    scope: &ClinicScope,
+    id: SessionId,
+    input: EarlyDepartureInput,
+) -> TreatmentResult<DepartureCheck> {
+    if !matches!(scope.role(), Role::Nurse | Role::Prescriber) {
+        return Err(StoreError::Denied(format!("the {} role may not record an early departure", scope.role())).into());
+    }
+    let loaded = load(scope, id).await?;
+    let reason = input.reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
+    let reason = reason.ok_or_else(|| {
+        InvalidInput::new("reason", "is required: transferred_to_emergency, left_against_advice or other")
+    })?;
+    let reason = EarlyDepartureReason::parse(reason).map_err(|m| InvalidInput::new("reason", m))?;
+    let note = input.note.as_deref().map(str::trim).filter(|n| !n.is_empty()).map(str::to_owned);
+    if note.as_ref().is_some_and(|n| n.chars().count() > MAX_NOTE_CHARS) {
+        return Err(InvalidInput::new("note", format!("must be at most {MAX_NOTE_CHARS} characters")).into());
+    }
+    if loaded.detail.session.status.is_closed() {
+        return Err(TreatmentError::NotApplicable(format!(
+            "the session is {}: the patient has already left",
+            loaded.detail.session.status.label()
+        )));
+    }
+    let first = loaded.first_dose_at.ok_or_else(|| {
+        TreatmentError::NoDose(
+            "no dose is recorded for this session: before the dose the session is simply stopped, not ended early"
+                .to_owned(),
+        )
+    })?;
+    if input.at < first {
+        return Err(InvalidInput::new("at", "must not be before the first dose of the session").into());
+    }
+    let minutes_monitored = (input.at - first).whole_minutes();
+    Ok(DepartureCheck { loaded, at: input.at, reason, note, minutes_monitored })
+}
+
+/// Ends a dosed session early, after [`check_early_departure`]: the patient left at `at` before discharge. The
+/// session becomes `ended_early`, never `completed`; an adverse event of kind `early_departure` linked to the
+/// session is recorded with it in one transaction, and the REMS form then states the departure with the true
+/// minutes monitored.
+pub async fn early_departure(
+    scope: &ClinicScope,
+    id: SessionId,
+    input: EarlyDepartureInput,
+) -> TreatmentResult<EarlyDepartureOutcome> {
+    let DepartureCheck { loaded, at, reason, note, minutes_monitored } =
+        check_early_departure(scope, id, input).await?;
+    let event = NewAdverseEvent {
+        patient_id: loaded.detail.session.patient_id,
+        session_id: Some(id),
+        occurred_at: at,
+        kind: "early_departure".to_owned(),
+        severity: departure_severity(reason),
+        description: Some(match &note {
+            Some(note) => format!("{} after {minutes_monitored} min of monitoring: {note}", reason.label()),
+            None => format!("{} after {minutes_monitored} min of monitoring", reason.label()),
+        }),
+        action_taken: None,
+        reported_externally: false,
+    };
+    let (session, adverse_event) = scope.end_session_early(id, at, reason.code(), event).await?;
+    Ok(EarlyDepartureOutcome { session, adverse_event, reason, minutes_monitored })
 }

@@ -1,9 +1,11 @@
 //! The treatment day of issue 6 in the browser: a nurse signs in, enters the intake, plans the course through the
 //! patient page's course form, starts an esketamine session on it, charts the pre-check blood pressure, the dose,
 //! the 40-minute check and the pre-discharge vitals at explicit earlier times (so nothing waits), is refused an
-//! early discharge with the minimum time named, discharges, and opens the REMS form page. Every page on the way
-//! gets the journey audit. It runs on SQLite with the other journeys and on its own on PostgreSQL.
+//! early discharge with the minimum time named, discharges, and opens the REMS form page; then doses a second
+//! session and records the patient's early departure through its confirmation page. Every page on the way gets
+//! the journey audit. It runs on SQLite with the other journeys and on its own on PostgreSQL.
 
+use fantoccini::Locator;
 use ketapath_web::clinic_time::ClinicTime;
 use time::{Duration, OffsetDateTime};
 
@@ -46,6 +48,9 @@ pub async fn treatment_day(browser: &Browser) -> Res<Findings> {
     follow(browser, "Enter the intake").await?;
     audit_page(browser, &mut findings, "intake form").await;
     fill(browser, "Episode length", "18").await?;
+    // Enrolled in the REMS: without it an outpatient esketamine dose is refused. The radio buttons of the group
+    // share their "yes" labels, so the control is taken by its id.
+    browser.client.find(Locator::Id("rems-yes")).await?.click().await?;
     press_button(browser, "Save intake").await?;
     expect(browser, "Maudsley staging").await?;
     audit_page(browser, &mut findings, "patient page").await;
@@ -105,6 +110,40 @@ pub async fn treatment_day(browser: &Browser) -> Res<Findings> {
     follow(browser, "REMS Patient Monitoring Form").await?;
     expect(browser, "AB123").await?;
     audit_page(browser, &mut findings, "REMS form page").await;
+
+    // A second session: dosed 30 minutes ago, the patient leaves against advice. The button leads to a page that
+    // names the consequence; only its confirmation ends the session.
+    go(browser, "/portal/patients").await?;
+    follow(browser, &format!("{}, {}", PATIENT.1, PATIENT.0)).await?;
+    press_button(browser, "Start a session").await?;
+    expect(browser, "No dose recorded yet").await?;
+    let now = OffsetDateTime::now_utc();
+    fill_in(browser, "Observation", "Time", &ago(now, 35)?).await?;
+    fill_in(browser, "Observation", "Systolic", "126").await?;
+    fill_in(browser, "Observation", "Diastolic", "80").await?;
+    press_button(browser, "Record observation").await?;
+    fill_in(browser, "Dose", "Time", &ago(now, 30)?).await?;
+    fill_in(browser, "Dose", "Dose (mg)", "56").await?;
+    fill_in(browser, "Dose", "Lot", "AB123").await?;
+    press_button(browser, "Record dose").await?;
+    expect(browser, "since the dose").await?;
+    select_in(browser, "Early departure", "Reason", "left against advice").await?;
+    fill_in(browser, "Early departure", "Note", "declined to wait").await?;
+    // The log is drained so that each audit below sees only its own page.
+    browser.network().await?;
+    press_button(browser, "Patient left early").await?;
+    let confirm = expect(browser, "Confirm the early departure").await?;
+    if !confirm.contains("left early") || !confirm.contains("left against advice") {
+        return Err(format!("the confirmation does not name the consequence: {confirm}").into());
+    }
+    audit_page(browser, &mut findings, "early departure confirmation").await;
+    browser.network().await?;
+    press_button(browser, "Confirm: the patient left early").await?;
+    let ended = expect(browser, "Status: left early").await?;
+    if !ended.contains("Early departure") || ended.contains("Record observation") {
+        return Err(format!("the session did not end early: {ended}").into());
+    }
+    audit_page(browser, &mut findings, "session ended early").await;
     Ok(findings)
 }
 

@@ -32,6 +32,9 @@ enum Access {
     /// A record named in the path that only prescribers may change: other clinic roles get 403 before the record
     /// is looked up (so the refusal tells nothing about whether it exists), another clinic's record 404.
     PrescriberRecord,
+    /// A record named in the path that only the care team (nurses and prescribers) may change: clinic admins get
+    /// 403 before the record is looked up, another clinic's record 404.
+    CareTeamRecord,
     /// The caller's clinic's configuration, changed by clinic admins and prescribers only (nurses 403).
     AdminOrPrescriber,
     /// The caller's clinic's public face (outcome publication), changed by clinic admins only.
@@ -85,6 +88,7 @@ const OBSERVATION: &str = r#"{"spo2": 97, "heart_rate": 80}"#;
 const IV_DOSE: &str = r#"{"dose_mg": 35, "lot": "L1"}"#;
 const ADVERSE_EVENT: &str = r#"{"kind": "dissociation", "severity": "mild", "description": "resolving"}"#;
 const DISCHARGE: &str = r#"{"ready_to_leave_at": "2026-01-01T00:00:00Z"}"#;
+const EARLY_DEPARTURE: &str = r#"{"at": "2020-01-01T00:00:00Z", "reason": "other"}"#;
 const PROTOCOL: &str = r#"{"bp_gate": {"esketamine_nasal": {"systolic_max": 140, "diastolic_max": 90}}}"#;
 const LINK: &str = r#"{"instrument": "phq9"}"#;
 
@@ -128,6 +132,8 @@ const MATRIX: &[Row] = &[
     // The esketamine session was dosed moments ago: discharge is refused (409 `monitoring_incomplete`) for every
     // role that reaches the gate, so no call completes the session under the next one.
     row("POST", "/api/v1/sessions/{id}/discharge", Access::ClinicRecord, 409, Some(DISCHARGE)),
+    // A departure time before the dose is refused (400) by the care team's roles, so the session stays open.
+    row("POST", "/api/v1/sessions/{id}/early-departure", Access::CareTeamRecord, 400, Some(EARLY_DEPARTURE)),
     row("GET", "/api/v1/sessions/{id}/rems-form", Access::ClinicRecord, 200, None),
     // An empty submission reaches the form's completeness check (422 `rems_form_incomplete`), writes nothing and
     // leaves the form open for the next caller.
@@ -211,10 +217,11 @@ fn expected(row: &Row, role: Option<Role>, target: Target) -> u16 {
         (Access::Researcher, Some(Role::Researcher)) => row.ok,
         (Access::Researcher, Some(_)) => 403,
         (Access::PrescriberRecord, Some(Role::ClinicAdmin | Role::Nurse)) => 403,
+        (Access::CareTeamRecord, Some(Role::ClinicAdmin)) => 403,
         (Access::AdminOrPrescriber, Some(Role::Nurse)) => 403,
         (Access::ClinicAdmin, Some(Role::Prescriber | Role::Nurse)) => 403,
         (_, Some(Role::PlatformAdmin | Role::Researcher)) => 403,
-        (Access::ClinicRecord | Access::PrescriberRecord | Access::PortalRecord, Some(_))
+        (Access::ClinicRecord | Access::PrescriberRecord | Access::CareTeamRecord | Access::PortalRecord, Some(_))
             if target == Target::Other =>
         {
             404

@@ -63,6 +63,11 @@ fn valid_body(path: &str) -> (Value, Option<u16>) {
             json!({"kind": "dissociation", "severity": "mild", "description": "felt detached, resolving"})
         }
         "/api/v1/sessions/{id}/discharge" => return (json!({"ready_to_leave_at": past}), Some(409)),
+        // A departure time before the dose: refused (400) after the body is parsed, so the session stays open for
+        // the routes after it; the strings are still read as data up to that check.
+        "/api/v1/sessions/{id}/early-departure" => {
+            return (json!({"at": "2020-01-01T00:00:00Z", "reason": "other", "note": "left with a friend"}), Some(400));
+        }
         "/api/v1/sessions/{id}/rems-form/submit" => {
             return (json!({"form": {"hcp": {"phone": "212-555-0100"}}}), Some(422));
         }

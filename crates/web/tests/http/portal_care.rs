@@ -164,10 +164,12 @@ async fn treatment_day(mut p: Portal) {
     let text = early.text();
     assert!(text.contains("Refused: monitoring_incomplete") && text.contains("minimum_time"), "{text}");
     assert!(text.contains("Record observation"), "the session page, not a bare error page");
+    // The minimum is absolute: an override reason changes nothing, for the nurse as for anyone.
     let nurse_override = [("csrf", csrf.as_str()), ("ready_to_leave_at", "2026-11-27T05:35"), ("override_reason", "x")];
-    let forbidden = nurse.post(&form("/discharge"), &nurse_override).await;
-    assert_eq!(forbidden.status, StatusCode::FORBIDDEN);
-    assert!(forbidden.text().contains("Refused: override_not_allowed"), "{}", forbidden.text());
+    let refused = nurse.post(&form("/discharge"), &nurse_override).await;
+    assert_eq!(refused.status, StatusCode::CONFLICT);
+    let text = refused.text();
+    assert!(text.contains("Refused: monitoring_incomplete") && text.contains("no override lifts"), "{text}");
 
     // Charted after the fact at 11:20: the pre-discharge vitals at 11:06 and the discharge at 11:10.
     at(&p, &mut nurse, &session, 140).await;

@@ -267,6 +267,18 @@ async fn forms(mut p: Portal) {
     let text = bad.text();
     assert!(text.contains("Esketamine: minimum monitoring time") && text.contains("must be from 120"), "{text}");
     assert!(text.contains("value=\"90\""), "{text}");
+    // A floor: SpO2 below 90 % or switched off is refused naming the setting, the limit and its source.
+    let text = rx.get("/portal/clinic/settings").await.text();
+    assert!(text.contains("required; at least 90 %") && text.contains("hypoxaemia"), "the floor is shown: {text}");
+    for value in ["85", ""] {
+        let bad =
+            rx.post("/portal/clinic/settings", &[("csrf", rx_csrf.as_str()), ("discharge.min_spo2", value)]).await;
+        assert_eq!(bad.status, StatusCode::BAD_REQUEST, "{value:?}");
+        let text = bad.text();
+        assert!(text.contains("discharge.min_spo2") && text.contains("the limit is required; at least 90 %"), "{text}");
+    }
+    let (_, doc) = api(&mut rx, Method::GET, "/api/v1/clinic/protocol-settings", &rx_csrf, None).await;
+    assert_eq!(doc["values"]["discharge"]["min_spo2"], 96, "a refused change writes nothing");
     let reset = [("csrf", rx_csrf.as_str()), ("discharge.min_spo2", "96"), ("reset", "discharge.min_spo2")];
     assert_eq!(rx.post("/portal/clinic/settings", &reset).await.status, StatusCode::SEE_OTHER);
     let (_, doc) = api(&mut rx, Method::GET, "/api/v1/clinic/protocol-settings", &rx_csrf, None).await;
@@ -307,6 +319,39 @@ async fn forms(mut p: Portal) {
     assert!(admin.get("/portal/clinic/settings").await.text().contains("Outcome publication is <strong>on</strong>"));
     let (_, doc) = api(&mut nurse, Method::GET, "/api/v1/clinic/outcome-publication", &csrf, None).await;
     assert_eq!(doc["publish"], true);
+
+    // The patient of the second session leaves early: the first post shows the confirmation naming what it
+    // records (no JavaScript); a clinic admin is refused; the confirmed post ends the session as "left early".
+    let early = format!("{second}/early-departure");
+    let asked = [("csrf", csrf.as_str()), ("reason", "left_against_advice"), ("note", "walked out")];
+    let confirm = nurse.post(&early, &asked).await;
+    assert_eq!(confirm.status, StatusCode::OK, "{}", confirm.text());
+    let text = confirm.text();
+    assert!(
+        text.contains("Confirm the early departure") && text.contains("ends as <strong>left early</strong>"),
+        "{text}"
+    );
+    assert!(text.contains("left against advice") && text.contains("name=\"confirm\" value=\"yes\""), "{text}");
+    assert!(text.contains("REMS Patient Monitoring Form will state the early departure"), "{text}");
+    let text = nurse.get(&second).await.text();
+    assert!(text.contains("<strong>in progress</strong>"), "nothing recorded yet: {text}");
+    // The advisory pre-checks the dose went ahead without (no fasting times were charted) stay on the page.
+    assert!(text.contains("Pre-checks to review") && text.contains("last food not recorded"), "{text}");
+    let no = admin.post(&early, &[("csrf", admin_csrf.as_str()), ("reason", "other"), ("confirm", "yes")]).await;
+    assert_eq!(no.status, StatusCode::FORBIDDEN, "{}", no.text());
+    let confirmed =
+        [("csrf", csrf.as_str()), ("reason", "left_against_advice"), ("note", "walked out"), ("confirm", "yes")];
+    let done = nurse.post(&early, &confirmed).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.text());
+    let text = nurse.get(&second).await.text();
+    assert!(
+        text.contains("<strong>left early</strong>") && text.contains("Early departure</td><td>left against advice"),
+        "{text}"
+    );
+    assert!(text.contains("early_departure (moderate)"), "{text}");
+    assert!(!text.contains("Record observation"), "no forms on a session that ended");
+    let again = nurse.post(&early, &confirmed).await;
+    assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.text());
 
     // Research consent on the patient page: given, then withdrawn; the next export leaves the patient out.
     let consent = format!("/portal/patients/{ada}/research-consent");

@@ -415,6 +415,22 @@ async fn gates(backend: Backend) {
         .await;
     let url = |tail: &str| format!("/api/v1/sessions/{}{tail}", s["id"].as_str().unwrap());
 
+    // Not recorded as REMS-enrolled (outpatient, the default): refused for every role, with or without a reason.
+    for (who, body) in [
+        (&nurse, json!({"dose_mg": 56, "lot": "L1"})),
+        (&rx, json!({"dose_mg": 56, "lot": "L1", "override_reason": "patient enrolled by phone yesterday"})),
+        (&nurse, json!({"dose_mg": 56, "lot": "L1", "override_reason": "x"})),
+    ] {
+        let refused = f.call(Method::POST, &url("/dose"), Some(who), Some(body)).await;
+        let error = assert_error(&refused, StatusCode::CONFLICT, "rems_enrollment");
+        assert!(error["message"].as_str().unwrap().contains("no override"), "{error}");
+    }
+    let intake = format!("/api/v1/patients/{p}/intake");
+    f.ok(Method::PUT, &intake, &nurse, Some(json!({"rems_enrolled": false})), StatusCode::OK).await;
+    let refused = f.call(Method::POST, &url("/dose"), Some(&rx), Some(json!({"dose_mg": 56, "lot": "L1"}))).await;
+    assert_error(&refused, StatusCode::CONFLICT, "rems_enrollment");
+    f.ok(Method::PUT, &intake, &nurse, Some(json!({"rems_enrolled": true})), StatusCode::OK).await;
+
     // No blood pressure yet: the gate blocks; above the gate it blocks naming the reading.
     let first = f.call(Method::POST, &url("/dose"), Some(&nurse), Some(json!({"dose_mg": 56, "lot": "L1"}))).await;
     assert_error(&first, StatusCode::CONFLICT, "bp_gate");
@@ -476,16 +492,22 @@ async fn gates(backend: Backend) {
         "{events:?}"
     );
 
-    // Discharge criteria: a prescriber may discharge early with a reason; a nurse may not.
+    // Before the two hours, discharge is refused for every role, with or without a reason: the minimum is absolute.
     f.at(30);
-    let early = json!({"ready_to_leave_at": rfc(30), "override_reason": "transfer to ED"});
-    assert_error(
-        &f.call(Method::POST, &url("/discharge"), Some(&nurse), Some(early.clone())).await,
-        StatusCode::FORBIDDEN,
-        "override_not_allowed",
-    );
-    let done = f.ok(Method::POST, &url("/discharge"), &rx, Some(early), StatusCode::OK).await;
-    assert_eq!(done["discharge_override_reason"], "transfer to ED");
+    for who in [&nurse, &rx] {
+        for body in [
+            json!({"ready_to_leave_at": rfc(30)}),
+            json!({"ready_to_leave_at": rfc(30), "override_reason": "patient insists on leaving"}),
+        ] {
+            let refused = f.call(Method::POST, &url("/discharge"), Some(who), Some(body)).await;
+            let error = assert_error(&refused, StatusCode::CONFLICT, "monitoring_incomplete");
+            let message = error["message"].as_str().unwrap();
+            assert!(message.contains("minimum_time") && message.contains("no override lifts"), "{error}");
+        }
+    }
+    let view = f.ok(Method::GET, &url(""), &nurse, None, StatusCode::OK).await;
+    assert_eq!((view["status"].as_str(), view["discharged_at"].as_str()), (Some("in_progress"), None));
+    assert_eq!(view["discharge_now"]["overridable"], false);
 
     // A contraindication blocks a course until a prescriber overrides it.
     let p2 = f.patient(&nurse).await;
@@ -583,6 +605,145 @@ async fn gates(backend: Backend) {
     assert_eq!(e["field"], "monitoring.minimum_minutes.esketamine_nasal");
     let saved = f.ok(Method::PUT, "/api/v1/clinic/protocol-settings", &admin, Some(change), StatusCode::OK).await;
     assert_eq!(saved["values"]["bp_gate"]["esketamine_nasal"]["systolic_max"], 150);
+    f.finish().await;
+}
+
+/// The patient leaves before the end of monitoring: the session ends `ended_early` with an adverse event, and its
+/// REMS form states the departure with the true minutes. Also: the criteria after the minimum still take a
+/// prescriber's override; an inpatient clinic doses without enrollment; the dose carries the pre-check warnings.
+async fn early_departure(backend: Backend) {
+    let Some(f) = Fixture::new(backend).await else { return };
+    let nurse = f.staff("Nora Nurse", Role::Nurse, "clinic-a").await;
+    let rx = f.staff("Pat Prescriber", Role::Prescriber, "clinic-a").await;
+    let admin = f.staff("Ann Admin", Role::ClinicAdmin, "clinic-a").await;
+    let p = f.patient(&nurse).await;
+    let intake = json!({"rems_enrolled": true, "pregnancy_potential": false});
+    f.ok(Method::PUT, &format!("/api/v1/patients/{p}/intake"), &nurse, Some(intake), StatusCode::OK).await;
+    let sessions = format!("/api/v1/patients/{p}/sessions");
+    let esketamine = json!({"modality": "esketamine_nasal"});
+    let s = f.ok(Method::POST, &sessions, &nurse, Some(esketamine.clone()), StatusCode::CREATED).await;
+    let url = |tail: &str| format!("/api/v1/sessions/{}{tail}", s["id"].as_str().unwrap());
+
+    // Before the dose there is nothing to leave early from: the session is stopped instead.
+    let body = json!({"reason": "left_against_advice"});
+    let none = f.call(Method::POST, &url("/early-departure"), Some(&nurse), Some(body)).await;
+    let error = assert_error(&none, StatusCode::CONFLICT, "no_dose");
+    assert!(error["message"].as_str().unwrap().contains("stopped"), "{error}");
+
+    // The dose, with no pre-checks recorded: the advisory ones come back as warnings.
+    let bp = json!({"systolic": 128, "diastolic": 82, "spo2": 98});
+    f.ok(Method::POST, &url("/observations"), &nurse, Some(bp), StatusCode::CREATED).await;
+    f.at(1);
+    let dose =
+        f.ok(Method::POST, &url("/dose"), &nurse, Some(json!({"dose_mg": 56, "lot": "L1"})), StatusCode::CREATED).await;
+    assert_eq!(dose["enrollment"]["outcome"], "enrolled");
+    let codes: Vec<&str> = dose["warnings"].as_array().unwrap().iter().map(|w| w["code"].as_str().unwrap()).collect();
+    assert_eq!(codes, ["fasting", "nasal_medication", "transport_home"], "{dose}");
+    assert_eq!(dose["warnings"][0]["rule"]["id"], "protocols.pre_checks.fasting");
+    assert!(dose["warnings"][2]["message"].as_str().unwrap().contains("transport"), "{dose}");
+
+    // At 36 minutes the patient is transferred to the emergency department.
+    f.at(40);
+    let body = json!({"at": rfc(37), "reason": "transferred_to_emergency", "note": "chest pain, BP 190/115"});
+    let forbidden = f.call(Method::POST, &url("/early-departure"), Some(&admin), Some(body.clone())).await;
+    assert_error(&forbidden, StatusCode::FORBIDDEN, "forbidden");
+    let before = json!({"at": rfc(0), "reason": "other"});
+    let e = assert_error(
+        &f.call(Method::POST, &url("/early-departure"), Some(&nurse), Some(before)).await,
+        StatusCode::BAD_REQUEST,
+        "invalid_input",
+    );
+    assert_eq!(e["field"], "at");
+    let left = f.ok(Method::POST, &url("/early-departure"), &nurse, Some(body.clone()), StatusCode::CREATED).await;
+    assert_eq!(left["status"], "ended_early");
+    assert_eq!(left["early_departure"], json!({"reason": "transferred_to_emergency", "minutes_monitored": 36}));
+    assert_eq!(
+        (left["adverse_event"]["kind"].as_str(), left["adverse_event"]["severity"].as_str()),
+        (Some("early_departure"), Some("severe"))
+    );
+    let view = f.ok(Method::GET, &url(""), &nurse, None, StatusCode::OK).await;
+    assert_eq!(view["status"], "ended_early");
+    assert_eq!(view["discharged_at"], Value::Null, "an early departure is not a discharge");
+    assert_eq!(view["early_departure"], json!({"reason": "transferred_to_emergency", "minutes_monitored": 36}));
+    let event = &view["adverse_events"][0];
+    assert_eq!((event["kind"].as_str(), event["severity"].as_str()), (Some("early_departure"), Some("severe")));
+    assert!(event["description"].as_str().unwrap().contains("chest pain"), "{event}");
+    assert_eq!(view["discharge_now"], Value::Null);
+
+    // The REMS form states the departure with the true duration, which the check accepts.
+    let form = f.ok(Method::GET, &url("/rems-form"), &nurse, None, StatusCode::OK).await;
+    assert_eq!(form["form"]["early_departure"], json!({"reason": "transferred_to_emergency", "minutes_monitored": 36}));
+    assert_eq!(form["form"]["treatment_duration_minutes"], 36);
+    let paths: Vec<&str> = form["missing"].as_array().unwrap().iter().map(|m| m["path"].as_str().unwrap()).collect();
+    assert!(!paths.contains(&"treatment_duration_minutes"), "{paths:?}");
+
+    // Nothing more happens on it: no second departure, no discharge, no charting.
+    for (tail, who, body) in [
+        ("/early-departure", &rx, body),
+        ("/discharge", &rx, json!({"ready_to_leave_at": rfc(30), "override_reason": "x"})),
+        ("/observations", &nurse, json!({"spo2": 97})),
+    ] {
+        assert_error(
+            &f.call(Method::POST, &url(tail), Some(who), Some(body)).await,
+            StatusCode::CONFLICT,
+            "not_applicable",
+        );
+    }
+
+    // The criteria after the minimum still take a prescriber's override (not a nurse's).
+    let s2 = f.ok(Method::POST, &sessions, &nurse, Some(esketamine), StatusCode::CREATED).await;
+    let url2 = |tail: &str| format!("/api/v1/sessions/{}{tail}", s2["id"].as_str().unwrap());
+    let bp = json!({"systolic": 128, "diastolic": 82});
+    f.ok(Method::POST, &url2("/observations"), &nurse, Some(bp), StatusCode::CREATED).await;
+    f.at(41);
+    f.ok(Method::POST, &url2("/dose"), &nurse, Some(json!({"dose_mg": 56, "lot": "L1"})), StatusCode::CREATED).await;
+    f.at(200);
+    let ready = json!({"ready_to_leave_at": rfc(150)});
+    let stale = f.call(Method::POST, &url2("/discharge"), Some(&nurse), Some(ready)).await;
+    let error = assert_error(&stale, StatusCode::CONFLICT, "monitoring_incomplete");
+    assert!(error["message"].as_str().unwrap().contains("no_recent_vitals"), "{error}");
+    let ov = json!({"ready_to_leave_at": rfc(150), "override_reason": "vitals charted on paper; transcribing"});
+    assert_error(
+        &f.call(Method::POST, &url2("/discharge"), Some(&nurse), Some(ov.clone())).await,
+        StatusCode::FORBIDDEN,
+        "override_not_allowed",
+    );
+    let done = f.ok(Method::POST, &url2("/discharge"), &rx, Some(ov), StatusCode::OK).await;
+    assert_eq!(done["status"], "completed");
+    assert_eq!(done["discharge_override_reason"], "vitals charted on paper; transcribing");
+
+    // An inpatient clinic doses a patient who is not enrolled: the REMS does not require it there.
+    let p2 = f.patient(&nurse).await;
+    f.ok(
+        Method::PUT,
+        &format!("/api/v1/patients/{p2}/intake"),
+        &nurse,
+        Some(json!({"rems_enrolled": false})),
+        StatusCode::OK,
+    )
+    .await;
+    let inpatient = json!({"rems": {"setting_type": "inpatient"}});
+    f.ok(Method::PUT, "/api/v1/clinic/protocol-settings", &rx, Some(inpatient), StatusCode::OK).await;
+    let s3 = f
+        .ok(
+            Method::POST,
+            &format!("/api/v1/patients/{p2}/sessions"),
+            &nurse,
+            Some(json!({"modality": "esketamine_nasal"})),
+            StatusCode::CREATED,
+        )
+        .await;
+    let url3 = |tail: &str| format!("/api/v1/sessions/{}{tail}", s3["id"].as_str().unwrap());
+    let pre = json!({"blood_pressure": {"systolic": 126, "diastolic": 80}, "transport_home_arranged": true});
+    let report = f.ok(Method::POST, &url3("/pre-checks"), &nurse, Some(pre), StatusCode::CREATED).await;
+    let rems = report["results"].as_array().unwrap().iter().find(|r| r["id"] == "rems_enrollment").unwrap().clone();
+    assert_eq!(rems["status"], "not_applicable", "{report}");
+    assert!(rems["message"].as_str().unwrap().contains("inpatient"), "{rems}");
+    f.at(202);
+    let dose = f
+        .ok(Method::POST, &url3("/dose"), &nurse, Some(json!({"dose_mg": 56, "lot": "L1"})), StatusCode::CREATED)
+        .await;
+    assert_eq!(dose["enrollment"]["outcome"], "not_required");
     f.finish().await;
 }
 
@@ -713,6 +874,20 @@ async fn hostile(backend: Backend) {
         ),
         (Method::POST, format!("/api/v1/sessions/{sid}/adverse-events"), json!({"severity": "mild"}), Some("kind")),
         (Method::POST, format!("/api/v1/sessions/{sid}/discharge"), json!({"at": "2026-13-40T99:00:00Z"}), Some("at")),
+        (Method::POST, format!("/api/v1/sessions/{sid}/early-departure"), json!({"reason": "bored"}), Some("reason")),
+        (Method::POST, format!("/api/v1/sessions/{sid}/early-departure"), json!({}), Some("reason")),
+        (
+            Method::POST,
+            format!("/api/v1/sessions/{sid}/early-departure"),
+            json!({"at": "noon", "reason": "other"}),
+            Some("at"),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/sessions/{sid}/early-departure"),
+            json!({"reason": "other", "mood": "fine"}),
+            None,
+        ),
         (
             Method::POST,
             format!("/api/v1/sessions/{sid}/rems-form/submit"),
@@ -725,6 +900,18 @@ async fn hostile(backend: Backend) {
             "/api/v1/clinic/protocol-settings".to_owned(),
             json!({"discharge": {"min_spo2": 50}}),
             Some("discharge.min_spo2"),
+        ),
+        (
+            Method::PUT,
+            "/api/v1/clinic/protocol-settings".to_owned(),
+            json!({"discharge": {"max_cadss": null}}),
+            Some("discharge.max_cadss"),
+        ),
+        (
+            Method::PUT,
+            "/api/v1/clinic/protocol-settings".to_owned(),
+            json!({"discharge": {"bp_within_gate": false}}),
+            Some("discharge.bp_within_gate"),
         ),
     ];
     let rx = f.staff("Pat Prescriber", Role::Prescriber, "clinic-a").await;
@@ -842,6 +1029,7 @@ macro_rules! on_both_backends {
 
 on_both_backends!(session_workflow_end_to_end, workflow);
 on_both_backends!(gates_and_overrides, gates);
+on_both_backends!(early_departure_inpatient_and_overridable_criteria, early_departure);
 on_both_backends!(other_clinic_is_not_found_on_every_route, isolation);
 on_both_backends!(hostile_bodies_are_client_errors, hostile);
 on_both_backends!(concurrent_first_writes_answer_409_never_500, concurrent_first_writes);
