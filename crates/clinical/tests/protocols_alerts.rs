@@ -101,5 +101,6 @@ fn alert_settings_below_a_floor_are_refused_by_name_and_stricter_ones_kept() {
     let described = ProtocolSettings::default().describe();
     let row = described.iter().find(|v| v.name == "alerts.spo2_below").expect("shown on the settings page");
     assert_eq!((row.default.clone(), row.verified), (json!(92), false));
-    assert!(row.label.contains("never below 90"));
+    // The floor is the setting's row in the one floor table, which the settings page shows beside the value.
+    assert!(row.floor.expect("the floor is shown").limit.contains("never below 90"));
 }

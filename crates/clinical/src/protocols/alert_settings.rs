@@ -6,6 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::settings::floor;
 use crate::error::InvalidInput;
 
 /// The alert thresholds of a clinic.
@@ -42,15 +43,15 @@ impl Default for AlertSettings {
     }
 }
 
-/// One limit of an alert setting: the field, the range a clinic may choose from, and why the floor is where it is.
+/// One limit of an alert setting: the field and the range a clinic may choose from. Why the floor is where it is,
+/// in words and with its source, is the setting's row in the settings' one floor table (`settings::FLOORS`), so
+/// that the settings page and the refusal read the same text for alerts as for discharge criteria.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AlertLimit {
     pub name: &'static str,
     /// The laxest value allowed (the floor) and the strictest that still makes sense.
     pub lowest: u32,
     pub highest: u32,
-    /// Which end is the floor, in words, for the settings page and the error.
-    pub floor: &'static str,
 }
 
 /// The SpO2 below which a reading is hypoxaemia and always an emergency alert (`clinical.md` §8.3).
@@ -58,43 +59,13 @@ pub const SPO2_FLOOR: u8 = 90;
 
 /// The limits of every alert setting, in the order of [`AlertSettings`].
 pub const LIMITS: [AlertLimit; 7] = [
-    AlertLimit {
-        name: "alerts.spo2_below",
-        lowest: SPO2_FLOOR as u32,
-        highest: 100,
-        floor: "never below 90 % (hypoxaemia)",
-    },
-    AlertLimit {
-        name: "alerts.unresponsive_moaas_at_or_below",
-        lowest: 1,
-        highest: 4,
-        floor: "never below 1 (MOAA/S 0 and 1 always alert)",
-    },
-    AlertLimit {
-        name: "alerts.crisis_systolic",
-        lowest: 140,
-        highest: 180,
-        floor: "never above 180 mmHg (hypertensive crisis)",
-    },
-    AlertLimit {
-        name: "alerts.crisis_diastolic",
-        lowest: 90,
-        highest: 120,
-        floor: "never above 120 mmHg (hypertensive crisis)",
-    },
-    AlertLimit { name: "alerts.crisis_recheck_minutes", lowest: 1, highest: 5, floor: "never later than 5 minutes" },
-    AlertLimit {
-        name: "alerts.above_gate_recheck_minutes",
-        lowest: 5,
-        highest: 30,
-        floor: "never later than 30 minutes",
-    },
-    AlertLimit {
-        name: "alerts.dissociation_cadss_above",
-        lowest: 0,
-        highest: 4,
-        floor: "never above 4 (the Spravato programme cut)",
-    },
+    AlertLimit { name: "alerts.spo2_below", lowest: SPO2_FLOOR as u32, highest: 100 },
+    AlertLimit { name: "alerts.unresponsive_moaas_at_or_below", lowest: 1, highest: 4 },
+    AlertLimit { name: "alerts.crisis_systolic", lowest: 140, highest: 180 },
+    AlertLimit { name: "alerts.crisis_diastolic", lowest: 90, highest: 120 },
+    AlertLimit { name: "alerts.crisis_recheck_minutes", lowest: 1, highest: 5 },
+    AlertLimit { name: "alerts.above_gate_recheck_minutes", lowest: 5, highest: 30 },
+    AlertLimit { name: "alerts.dissociation_cadss_above", lowest: 0, highest: 4 },
 ];
 
 impl AlertSettings {
@@ -115,9 +86,13 @@ impl AlertSettings {
 pub(crate) fn check(settings: &AlertSettings) -> Result<(), InvalidInput> {
     for (limit, value) in LIMITS.iter().zip(settings.values()) {
         if value < limit.lowest || value > limit.highest {
+            let why = floor(limit.name).map(|f| format!(" ({}; {})", f.limit, f.source)).unwrap_or_default();
             return Err(InvalidInput::new(
                 limit.name,
-                format!("must be from {} to {} ({}); got {value}", limit.lowest, limit.highest, limit.floor),
+                format!(
+                    "must be from {} to {}{why}; got {value}; a clinic may be stricter, not laxer",
+                    limit.lowest, limit.highest
+                ),
             ));
         }
     }

@@ -283,6 +283,51 @@ pub static FLOORS: &[Floor] = &[
         source: "clinical.md §3.3 (label: 'as a general guide' above 140/90); the repository's range [U]",
         confidence: Confidence::Unverified,
     },
+    Floor {
+        name: "alerts.spo2_below",
+        limit: "never below 90 % (below 90 % is hypoxaemia and always an emergency alert)",
+        source: "clinical.md §8.3 (SpO2 below 90 % is the common clinical definition of hypoxaemia [S]; the 92 % \
+                 default is unverified)",
+        confidence: Confidence::Secondary,
+    },
+    Floor {
+        name: "alerts.unresponsive_moaas_at_or_below",
+        limit: "never below 1 (MOAA/S 0 and 1 always alert)",
+        source: "clinical.md §8.3 (MOAA/S anchors: 0 no response, 1 only to a painful squeeze; the alert at 1 or \
+                 less is a design choice)",
+        confidence: Confidence::Unverified,
+    },
+    Floor {
+        name: "alerts.crisis_systolic",
+        limit: "never above 180 mmHg (the hypertensive-crisis reading)",
+        source: "clinical.md §8.2 (American Heart Association: 180/120 mm Hg or greater)",
+        confidence: Confidence::Confirmed,
+    },
+    Floor {
+        name: "alerts.crisis_diastolic",
+        limit: "never above 120 mmHg (the hypertensive-crisis reading)",
+        source: "clinical.md §8.2 (American Heart Association: 180/120 mm Hg or greater)",
+        confidence: Confidence::Confirmed,
+    },
+    Floor {
+        name: "alerts.crisis_recheck_minutes",
+        limit: "never later than 5 minutes",
+        source: "clinical.md §8.2 (American Heart Association: wait a few minutes and measure again)",
+        confidence: Confidence::Confirmed,
+    },
+    Floor {
+        name: "alerts.above_gate_recheck_minutes",
+        limit: "never later than 30 minutes",
+        source: "clinical.md §3.4 (measure blood pressure as clinically warranted until values decline); the \
+                 30-minute limit is a design choice",
+        confidence: Confidence::Unverified,
+    },
+    Floor {
+        name: "alerts.dissociation_cadss_above",
+        limit: "never above 4 (the Spravato programme's dissociation cut-off)",
+        source: "clinical.md §2.5 (dissociation = CADSS total above 4 and a rise from the pre-dose total)",
+        confidence: Confidence::Confirmed,
+    },
 ];
 
 /// The floor of a setting, if it has one.
