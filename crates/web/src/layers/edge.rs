@@ -11,7 +11,7 @@ use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use super::{metrics, rate_limit, security_headers};
+use super::{client, metrics, rate_limit, security_headers};
 use crate::error::{ApiError, is_machine_path, respond};
 use crate::pages::error_page;
 use crate::state::AppState;
@@ -28,8 +28,10 @@ pub async fn edge(State(state): State<AppState>, request: Request, next: Next) -
 
 async fn handle(state: &AppState, request: Request, next: Next) -> Response {
     if rate_limit::is_limited(request.method())
-        && let Err(wait) =
-            state.limiter.take(rate_limit::client_key(&request, &state.config.trusted_proxies), Instant::now())
+        && let Err(wait) = state.limiter.take(
+            client::client_key(request.headers(), request.extensions(), &state.config.trusted_proxies),
+            Instant::now(),
+        )
     {
         let error = ApiError::RateLimited { retry_after_secs: wait.as_secs().max(1) };
         return respond(request.uri().path(), state.config.demo, error);

@@ -1,43 +1,14 @@
-//! Rate limit for public POST routes: one token bucket per client address, kept in memory.
-//!
-//! The client is the TCP peer (`ConnectInfo<SocketAddr>`). IPv6 clients are keyed by their /64 network, because
-//! one host usually owns a whole /64 and could otherwise rotate addresses to escape the limit. When the peer is
-//! unknown (router tests without a socket) all such requests share one bucket. `X-Forwarded-For` is believed only
-//! from a configured trusted proxy (`WebConfig::trusted_proxies`): then the client is the rightmost address in the
-//! header that is not itself a trusted proxy, the one the nearest proxy saw. From any other peer the header is
-//! ignored, since a client can write anything into it.
+//! Rate limit for public POST routes: one token bucket per client address ([`super::client::ClientKey`]), kept
+//! in memory.
 
 use std::collections::HashMap;
-use std::net::{IpAddr, SocketAddr};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use axum::extract::{ConnectInfo, Request};
 use axum::http::Method;
 
+use super::client::ClientKey;
 use crate::config::RateLimitConfig;
-
-/// Who a bucket belongs to. Never logged or exported: addresses are personal data.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ClientKey {
-    V4([u8; 4]),
-    /// The first 64 bits of an IPv6 address.
-    V6Network(u64),
-    Unknown,
-}
-
-impl ClientKey {
-    pub fn from_peer(peer: Option<SocketAddr>) -> Self {
-        match peer.map(|p| p.ip()) {
-            None => ClientKey::Unknown,
-            Some(IpAddr::V4(v4)) => ClientKey::V4(v4.octets()),
-            Some(IpAddr::V6(v6)) => match v6.to_ipv4_mapped() {
-                Some(v4) => ClientKey::V4(v4.octets()),
-                None => ClientKey::V6Network((v6.to_bits() >> 64) as u64),
-            },
-        }
-    }
-}
 
 #[derive(Debug, Clone, Copy)]
 struct Bucket {
@@ -101,33 +72,6 @@ impl RateLimiter {
     }
 }
 
-/// The client key of a request: its peer address when it came over a socket, or, when that peer is one of
-/// `trusted_proxies`, the client address the proxies reported in `X-Forwarded-For`.
-pub fn client_key(request: &Request, trusted_proxies: &[IpAddr]) -> ClientKey {
-    let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
-    let forwarded = peer
-        .filter(|p| trusted_proxies.contains(&p.ip()))
-        .and_then(|_| forwarded_client(request, trusted_proxies))
-        .map(|ip| SocketAddr::from((ip, 0)));
-    ClientKey::from_peer(forwarded.or(peer))
-}
-
-/// The rightmost `X-Forwarded-For` address that is not a trusted proxy (every header line, in order). A value
-/// that does not parse ends the walk with nothing, so a garbled header falls back to the proxy's own bucket.
-fn forwarded_client(request: &Request, trusted_proxies: &[IpAddr]) -> Option<IpAddr> {
-    let mut hops: Vec<&str> = Vec::new();
-    for value in request.headers().get_all("x-forwarded-for") {
-        hops.extend(value.to_str().ok()?.split(',').map(str::trim));
-    }
-    for hop in hops.iter().rev() {
-        let ip: IpAddr = hop.parse().ok()?;
-        if !trusted_proxies.contains(&ip) {
-            return Some(ip);
-        }
-    }
-    None
-}
-
 /// True for requests that take a token: every POST (all of them are public today); reading is never limited.
 pub fn is_limited(method: &Method) -> bool {
     method == Method::POST
@@ -136,7 +80,6 @@ pub fn is_limited(method: &Method) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::net::Ipv6Addr;
 
     fn limiter(burst: u32, per_minute: u32, max_clients: usize) -> RateLimiter {
         RateLimiter::new(RateLimitConfig { burst, per_minute, max_clients })
@@ -165,19 +108,6 @@ mod tests {
     }
 
     #[test]
-    fn ipv6_hosts_in_one_network_share_a_bucket_and_mapped_v4_is_v4() {
-        let a: Ipv6Addr = "2001:db8:1:2::1".parse().unwrap();
-        let b: Ipv6Addr = "2001:db8:1:2:ffff::9".parse().unwrap();
-        let c: Ipv6Addr = "2001:db8:1:3::1".parse().unwrap();
-        let key = |ip: Ipv6Addr| ClientKey::from_peer(Some(SocketAddr::from((ip, 1))));
-        assert_eq!(key(a), key(b));
-        assert_ne!(key(a), key(c));
-        let mapped: Ipv6Addr = "::ffff:192.0.2.7".parse().unwrap();
-        assert_eq!(key(mapped), ClientKey::V4([192, 0, 2, 7]));
-        assert_eq!(ClientKey::from_peer(None), ClientKey::Unknown);
-    }
-
-    #[test]
     fn memory_stays_bounded() {
         let l = limiter(1, 60, 100);
         let t0 = Instant::now();
@@ -185,33 +115,6 @@ mod tests {
             let _ = l.take(ClientKey::V4(i.to_be_bytes()), t0);
             assert!(l.tracked_clients() <= 100);
         }
-    }
-
-    #[test]
-    fn forwarded_for_is_believed_only_from_a_trusted_proxy() {
-        let proxy: IpAddr = "10.0.0.5".parse().unwrap();
-        let request = |peer: [u8; 4], forwarded: &[&str]| {
-            let mut builder = axum::http::Request::builder();
-            for value in forwarded {
-                builder = builder.header("x-forwarded-for", *value);
-            }
-            let mut request = builder.body(axum::body::Body::empty()).unwrap();
-            request.extensions_mut().insert(ConnectInfo(SocketAddr::from((peer, 1))));
-            request
-        };
-        let trusted = [proxy];
-        // From the proxy: the client the proxy saw, the rightmost untrusted hop (earlier hops are client-written).
-        let via_proxy = request([10, 0, 0, 5], &["6.6.6.6, 192.0.2.9"]);
-        assert_eq!(client_key(&via_proxy, &trusted), ClientKey::V4([192, 0, 2, 9]));
-        let two_lines = request([10, 0, 0, 5], &["6.6.6.6", "192.0.2.9, 10.0.0.5"]);
-        assert_eq!(client_key(&two_lines, &trusted), ClientKey::V4([192, 0, 2, 9]));
-        // From anyone else, or with no trusted proxy configured, the header is ignored.
-        let spoofed = request([192, 0, 2, 1], &["6.6.6.6"]);
-        assert_eq!(client_key(&spoofed, &trusted), ClientKey::V4([192, 0, 2, 1]));
-        assert_eq!(client_key(&via_proxy, &[]), ClientKey::V4([10, 0, 0, 5]));
-        // A garbled or missing header keys on the proxy itself.
-        assert_eq!(client_key(&request([10, 0, 0, 5], &["not-an-ip"]), &trusted), ClientKey::V4([10, 0, 0, 5]));
-        assert_eq!(client_key(&request([10, 0, 0, 5], &[]), &trusted), ClientKey::V4([10, 0, 0, 5]));
     }
 
     #[test]
