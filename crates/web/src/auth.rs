@@ -69,8 +69,10 @@ impl FromRequestParts<AppState> for StaffActor {
         };
         let found = store.api_token_by_hash(&api_token_hash(secret), store.now()).await?;
         let Some((_token, user)) = found else {
+            state.limit_refused_credential(parts)?;
             return Err(ApiError::Unauthorized(UNAUTHORIZED.to_owned()));
         };
+        state.limit_staff(parts, user.id)?;
         // The peer address is what the audit log records; router tests have no socket.
         let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(addr)| addr.ip());
         let actor = Actor {
@@ -88,8 +90,10 @@ impl FromRequestParts<AppState> for StaffActor {
 /// because a browser attaches the cookie to requests another site makes it send.
 async fn from_session(parts: &Parts, state: &AppState) -> Result<StaffActor, ApiError> {
     let Some(signed_in) = crate::portal::session::session_of(parts, state).await? else {
+        state.limit_refused_credential(parts)?;
         return Err(ApiError::Unauthorized(UNAUTHORIZED.to_owned()));
     };
+    state.limit_staff(parts, signed_in.user.id)?;
     if !parts.method.is_safe() {
         let sent = parts.headers.get(crate::portal::csrf::HEADER).and_then(|v| v.to_str().ok()).unwrap_or_default();
         if !crate::portal::csrf::tokens_match(sent, &signed_in.session.csrf_secret) {

@@ -26,6 +26,7 @@ use super::session::{
 };
 use crate::auth::{hash_password, verify_password};
 use crate::error::{ApiError, respond};
+use crate::layers::rate_limit::LimitKey;
 use crate::pages::check::FormBody;
 use crate::pages::{Layout, render};
 use crate::state::AppState;
@@ -129,6 +130,12 @@ pub async fn submit(State(state): State<AppState>, request: Request) -> Response
         Err(response) => return response,
     };
     let fields = Fields::parse(&bytes);
+    // Sign-in attempts are limited per (account, client address), not per address alone: a stranger flooding
+    // one account is slowed without slowing colleagues who sign in from the same clinic network.
+    let client = crate::layers::client::client_key(&parts.headers, &parts.extensions, &state.config.trusted_proxies);
+    if let Err(error) = state.limit(LimitKey::sign_in(fields.get("email").unwrap_or_default(), client)) {
+        return respond(LOGIN_PATH, state.config.demo, error);
+    }
     if !login_token_ok(&state, &parts.headers, &fields) {
         return login_refused(&state);
     }

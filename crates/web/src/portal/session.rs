@@ -162,10 +162,17 @@ impl FromRequestParts<AppState> for PortalStaff {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let refuse = |error| crate::error::respond(parts.uri.path(), state.config.demo, error);
         match session_of(parts, state).await {
-            Ok(Some(signed_in)) => Ok(PortalStaff(signed_in)),
-            Ok(None) => Err(to_login()),
-            Err(error) => Err(crate::error::respond(parts.uri.path(), state.config.demo, error)),
+            Ok(Some(signed_in)) => {
+                state.limit_staff(parts, signed_in.user.id).map_err(refuse)?;
+                Ok(PortalStaff(signed_in))
+            }
+            Ok(None) => {
+                state.limit_refused_credential(parts).map_err(refuse)?;
+                Err(to_login())
+            }
+            Err(error) => Err(refuse(error)),
         }
     }
 }

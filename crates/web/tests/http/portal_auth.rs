@@ -162,6 +162,61 @@ async fn account_page_checks_count_and_weak_passwords_are_refused(p: Portal) {
     p.verified().await;
 }
 
+/// Rate limits by route class: a public flood from a clinic's NAT address is limited there, while another
+/// address and the clinic's staff behind the same NAT are not; each staff member has an allowance of their own.
+async fn rate_limits_by_route_class(p: Portal) {
+    p.user("nurse@a.example", Role::Nurse, Some("clinic-a")).await;
+    p.user("rx@a.example", Role::Prescriber, Some("clinic-a")).await;
+    let config = WebConfig {
+        rate_limit: ketapath_web::RateLimitConfig { burst: 2, per_minute: 1, max_clients: 100 },
+        ..WebConfig::default()
+    };
+    let app = app_over(&p.store, config).await;
+    let nat = [203, 0, 113, 10];
+    let at = |peer: [u8; 4]| Browser { app: app.clone(), ..p.browser_at(peer) };
+    let (mut nurse, mut rx) = (at(nat), at(nat));
+    assert_redirect(&nurse.sign_in("nurse@a.example", PASSWORD, "").await, "/portal");
+    assert_redirect(&rx.sign_in("rx@a.example", PASSWORD, "").await, "/portal");
+    let score = |b: &Browser| {
+        b.request(Method::POST, SCORE_PHQ9)
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(r#"{"items": [0,1,2,3,0,1,2,1,0]}"#))
+            .unwrap()
+    };
+    let mut anonymous = at(nat);
+    for _ in 0..2 {
+        let request = score(&anonymous);
+        assert_eq!(anonymous.send(request).await.status, StatusCode::OK);
+    }
+    let request = score(&anonymous);
+    let flooded = anonymous.send(request).await;
+    assert_error(&flooded, StatusCode::TOO_MANY_REQUESTS, "rate_limited");
+    assert!(flooded.header("retry-after").is_some_and(|s| s.parse::<u64>().is_ok_and(|n| n >= 1)));
+    let mut elsewhere = at([198, 51, 100, 20]);
+    let request = score(&elsewhere);
+    assert_eq!(elsewhere.send(request).await.status, StatusCode::OK, "another address");
+    // A bogus credential does not escape the address's limit.
+    let request = anonymous.request(Method::POST, "/api/v1/patients").header(header::AUTHORIZATION, "Bearer kp_nope");
+    let bogus = anonymous.send(request.body(Body::from("{}")).unwrap()).await;
+    assert_eq!(bogus.status, StatusCode::TOO_MANY_REQUESTS);
+    // Staff behind the same NAT address: their writes take from their own allowances.
+    let csrf = nurse.csrf().await;
+    let write = [("csrf", csrf.as_str()), ("action", "neither")];
+    for _ in 0..2 {
+        assert_eq!(nurse.post("/portal/account/totp", &write).await.status, StatusCode::BAD_REQUEST);
+    }
+    let limited = nurse.post("/portal/account/totp", &write).await;
+    assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(limited.header("retry-after").is_some());
+    assert!(limited.text().to_lowercase().contains("too many requests"), "{}", limited.text());
+    let csrf = rx.csrf().await;
+    let write = [("csrf", csrf.as_str()), ("action", "neither")];
+    assert_eq!(rx.post("/portal/account/totp", &write).await.status, StatusCode::BAD_REQUEST, "a colleague");
+    // Reading is never limited.
+    assert_eq!(nurse.get("/portal").await.status, StatusCode::OK);
+    p.verified().await;
+}
+
 macro_rules! on_both_backends {
     ($name:ident, $body:ident) => {
         mod $name {
@@ -179,6 +234,7 @@ macro_rules! on_both_backends {
     };
 }
 
+on_both_backends!(rate_limits_are_keyed_by_route_class, rate_limits_by_route_class);
 on_both_backends!(a_strangers_failures_never_lock_the_owner_out, strangers_cannot_lock_the_owner_out);
 on_both_backends!(
     account_page_failures_count_and_new_passwords_meet_the_policy,
@@ -454,5 +510,8 @@ async fn sign_in_posts_are_rate_limited_and_plain_cookies_are_a_setting() {
     let third = b.sign_in("nurse@a.example", PASSWORD, "").await;
     assert_eq!(third.status, StatusCode::TOO_MANY_REQUESTS);
     assert!(third.header("retry-after").is_some());
+    // The allowance is per (account, address): a colleague signing in from the same address is not slowed.
+    p.user("rx@a.example", Role::Prescriber, Some("clinic-a")).await;
+    assert_redirect(&b.sign_in("rx@a.example", PASSWORD, "").await, "/portal");
     p.verified().await;
 }
