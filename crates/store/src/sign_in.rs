@@ -213,7 +213,8 @@ impl Store {
         let account = user_in(&mut tx, user).await?;
         // Old rows go here rather than in a background task: the table stays bounded by the failures of a day.
         tx.execute(
-            "DELETE FROM staff_sign_in_failures WHERE last_failed_at < $1 AND (locked_until IS NULL OR locked_until < $2)",
+            "DELETE FROM staff_sign_in_failures \
+             WHERE last_failed_at < $1 AND (locked_until IS NULL OR locked_until < $2)",
             &args![to_micros(now_at - FORGET_FAILURES_AFTER), now],
         )
         .await?;
@@ -239,8 +240,8 @@ impl Store {
             .await?;
         if changed == 0 {
             tx.execute(
-                "INSERT INTO staff_sign_in_failures (user_id, client_hash, failed_logins, last_failed_at, locked_until) \
-                 VALUES ($1, $2, $3, $4, $5)",
+                "INSERT INTO staff_sign_in_failures \
+                 (user_id, client_hash, failed_logins, last_failed_at, locked_until) VALUES ($1, $2, $3, $4, $5)",
                 &args![&user_text, &hash, failed, now, until],
             )
             .await?;

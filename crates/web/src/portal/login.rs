@@ -1,13 +1,13 @@
 //! `GET`/`POST /portal/login` (staff sign-in) and `POST /portal/logout`.
 //!
 //! Sign-in checks, in order: the sign-in form's CSRF token (double-submit cookie) and origin; the account by
-//! e-mail; the Argon2id password (a dummy hash is verified for an unknown e-mail or a locked account, so each
+//! e-mail; the Argon2id password (a dummy hash is verified for an unknown e-mail or a locked-out address, so each
 //! answer takes the time of one verification); the lock; the second factor when the user enrolled or the clinic
-//! requires one of the role. An unknown e-mail, a wrong password, a locked account and a wrong code all get the
+//! requires one of the role. An unknown e-mail, a wrong password, a locked-out address and a wrong code all get the
 //! same page with the same status. After `max_failures` failures in a row from one client address, that address
 //! is locked out of the account for `lockout` (web [`crate::config::AuthConfig`]); the owner signing in from
-//! another address is not affected, so nobody can lock a colleague out by guessing. Success starts a new session with a new secret, ends any session the
-//! browser presented, and redirects to the dashboard.
+//! another address is not affected, so nobody can lock a colleague out by guessing. Success starts a new session
+//! with a new secret, ends any session the browser presented, and redirects to the dashboard.
 
 use std::sync::OnceLock;
 

@@ -1,9 +1,10 @@
 //! Portal sign-in attacks and sessions: success and cookie attributes, wrong passwords until the address is
 //! locked out of the account (the lock holding against the right password from that address until it passes,
 //! never against the owner elsewhere), one answer for unknown e-mail, wrong password and locked address, the
-//! account page's current-password checks counted like sign-in and its password policy, CSRF on every portal form, session fixation, sign-out, idle timeout, the API over the session
-//! cookie, TOTP (required, valid, replayed, wrong), roles without patient access, and two servers sharing
-//! sessions over one PostgreSQL.
+//! account page's current-password checks counted like sign-in and its password policy, rate limits by route
+//! class, CSRF on every portal form, session fixation, sign-out, idle timeout, the API over the session cookie,
+//! TOTP (required, valid, replayed, wrong), roles without patient access, and two servers sharing sessions over
+//! one PostgreSQL.
 
 #![allow(clippy::unwrap_used)]
 
