@@ -70,7 +70,7 @@ fn users_and_tokens_from_the_command_line() {
     assert!(out.contains("nurse@example.org") && out.contains("c-1"), "{out}");
     assert!(!out.contains(password));
 
-    // Role and clinic must agree; a clinic must exist; the password must be given and long enough.
+    // Role and clinic must agree; a clinic must exist; the password must be given, long enough and hard to guess.
     let base =
         |role: &'static str| vec!["user", "add", "--email", "x@example.org", "--role", role, "--db", db.as_str()];
     invalid(&ketapath(dir.path(), &base("nurse"), Some(password)), "--clinic");
@@ -82,7 +82,12 @@ fn users_and_tokens_from_the_command_line() {
     invalid(&ketapath(dir.path(), &unknown_clinic, Some(password)), "clinic");
     invalid(&ketapath(dir.path(), &base("wizard"), Some(password)), "--role");
     invalid(&ketapath(dir.path(), &base("researcher"), Some("")), "password");
-    invalid(&ketapath(dir.path(), &base("researcher"), Some("short\n")), "password");
+    invalid(&ketapath(dir.path(), &base("researcher"), Some("short\n")), "at least 12 characters");
+    // Long enough but common or guessable (issue 16): refused, saying what to choose instead.
+    for weak in ["aaaaaaaaaaaa\n", "password1234\n"] {
+        invalid(&ketapath(dir.path(), &base("researcher"), Some(weak)), "too easy to guess");
+        invalid(&ketapath(dir.path(), &base("researcher"), Some(weak)), "several unrelated words");
+    }
     invalid(&ketapath(dir.path(), &add, Some(password)), "email");
     ok(&ketapath(dir.path(), &base("researcher"), Some(password)));
 

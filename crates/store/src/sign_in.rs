@@ -1,18 +1,19 @@
-//! Staff sign-in for the web portal: the account look-up, failed attempts and lock-out, browser sessions (start,
+//! Staff sign-in for the web portal: the account look-up, failed attempts and lock-out per (account, client
+//! address), browser sessions (start,
 //! look up with idle and absolute limits, end), TOTP enrollment with replay prevention, and each clinic's
 //! `require_totp` setting. Every sign-in, failure, lock-out, sign-out and second-factor change is audited.
 //!
 //! Sessions live in the database, not in a server's memory, so several servers over one PostgreSQL share them.
 //! Only the SHA-256 of a session's secret is stored; "now" always comes from the store's clock.
 
-use time::{Duration, OffsetDateTime};
+use time::Duration;
 
 use crate::audit::{self, AuditEntry};
 use crate::clock::{from_micros, to_micros};
 use crate::db::{Tx, args};
 use crate::domain::{
-    Actor, AuditAction, ClinicSecurity, LockoutPolicy, NewStaffSession, Role, SignInAccount, StaffId, StaffSession,
-    StaffSessionId, StaffUser,
+    Actor, AuditAction, ClinicSecurity, LockoutPolicy, NewStaffSession, Role, SignInAccount, SignInFailures, StaffId,
+    StaffSession, StaffSessionId, StaffUser,
 };
 use crate::error::{StoreError, StoreResult};
 use crate::rows::sign_in::{SESSION_COLUMNS, SIGN_IN_COLUMNS, SessionRow, SignInRow};
@@ -103,7 +104,8 @@ async fn user_in(tx: &mut Tx, id: StaffId) -> StoreResult<StaffUser> {
     row.ok_or(StoreError::NotFound { entity: "staff user" })?.into_domain()
 }
 
-/// A user's sign-in state; a user without a row has no failures, no lock and no second factor.
+/// A user's second-factor state; a user without a row has no second factor. (The row's account-wide failure
+/// columns of version 4 are no longer used: failures are counted per client, see [`client_failures`].)
 async fn sign_in_state(tx: &mut Tx, user: StaffId) -> StoreResult<SignInRow> {
     let row: Option<SignInRow> = tx
         .fetch_optional(
@@ -111,13 +113,7 @@ async fn sign_in_state(tx: &mut Tx, user: StaffId) -> StoreResult<SignInRow> {
             &args![user.to_text()],
         )
         .await?;
-    Ok(row.unwrap_or(SignInRow {
-        failed_logins: 0,
-        locked_until: None,
-        totp_secret: None,
-        totp_enabled: false,
-        totp_last_step: None,
-    }))
+    Ok(row.unwrap_or(SignInRow { totp_secret: None, totp_enabled: false, totp_last_step: None }))
 }
 
 /// Creates the user's sign-in row when it does not exist yet, so that the updates that follow find it.
@@ -129,6 +125,26 @@ async fn ensure_sign_in_row(tx: &mut Tx, user: StaffId) -> StoreResult<()> {
     )
     .await?;
     Ok(())
+}
+
+/// A client's key as stored: its SHA-256, so that the failure table holds no address.
+fn client_hash(client: &str) -> String {
+    crate::auth::api_token_hash(client)
+}
+
+/// How long a failure row is kept after its last failure once any lock has passed.
+const FORGET_FAILURES_AFTER: Duration = Duration::days(1);
+
+/// The failures of `user` from the client with `hash` as stored: (count, last failure, locked until).
+async fn client_failures(tx: &mut Tx, user: &str, hash: &str) -> StoreResult<(i64, i64, Option<i64>)> {
+    let row: Option<(i64, i64, Option<i64>)> = tx
+        .fetch_optional(
+            "SELECT failed_logins, last_failed_at, locked_until FROM staff_sign_in_failures \
+             WHERE user_id = $1 AND client_hash = $2",
+            &args![user, hash],
+        )
+        .await?;
+    Ok(row.unwrap_or((0, 0, None)))
 }
 
 fn is_hex_sha256(text: &str) -> bool {
@@ -161,55 +177,78 @@ impl Store {
             }
             None => false,
         };
-        Ok(Some(SignInAccount {
-            totp: state.totp(),
-            failed_logins: state.failed_logins,
-            locked_until: crate::clock::from_micros_opt("staff_users", state.locked_until)?,
-            user,
-            clinic_requires_totp,
-        }))
+        Ok(Some(SignInAccount { totp: state.totp(), user, clinic_requires_totp }))
     }
 
-    /// Counts a failed sign-in of `user` (wrong password or code) and locks the account for
-    /// `policy.lock_for` when this makes `policy.max_failures` in a row. Returns whether it locked now.
-    /// A locked account's failures are audited but not counted, so an attacker cannot extend the lock
+    /// The failures of `user` from `client` (the caller's client key, such as an IPv4 address or IPv6 /64) and
+    /// whether they locked that client out. `None` runs the same query for no account, so that an unknown e-mail
+    /// costs the same read as a known one.
+    pub async fn sign_in_failures(&self, user: Option<StaffId>, client: &str) -> StoreResult<SignInFailures> {
+        let mut tx = self.begin_read().await?;
+        let user = user.map(|u| u.to_text()).unwrap_or_default();
+        let (failed_logins, _, locked_until) = client_failures(&mut tx, &user, &client_hash(client)).await?;
+        Ok(SignInFailures {
+            failed_logins,
+            locked_until: crate::clock::from_micros_opt("staff_sign_in_failures", locked_until)?,
+        })
+    }
+
+    /// Counts a failed sign-in of `user` from `client` (wrong password or code, at sign-in or on the account
+    /// page) and locks that client out of the account for `policy.lock_for` when this makes `policy.max_failures`
+    /// in a row, each within `lock_for` of the one before. Returns whether it locked now. Only this client is
+    /// locked: the owner signing in from another address is not affected, so strangers cannot lock anyone out.
+    /// A locked client's failures are audited but not counted, so an attacker cannot extend the lock
     /// indefinitely from one guess, nor shorten it.
-    pub async fn record_failed_sign_in(&self, user: StaffId, policy: LockoutPolicy, origin: &str) -> StoreResult<bool> {
+    pub async fn record_failed_sign_in(
+        &self,
+        user: StaffId,
+        client: &str,
+        policy: LockoutPolicy,
+        origin: &str,
+    ) -> StoreResult<bool> {
         let now_at = self.now();
         let now = to_micros(now_at);
+        let (user_text, hash) = (user.to_text(), client_hash(client));
         let mut tx = self.begin_write().await?;
         let account = user_in(&mut tx, user).await?;
-        ensure_sign_in_row(&mut tx, user).await?;
-        let state = sign_in_state(&mut tx, user).await?;
-        if state.locked_until.is_some_and(|until| until > now) {
+        // Old rows go here rather than in a background task: the table stays bounded by the failures of a day.
+        tx.execute(
+            "DELETE FROM staff_sign_in_failures \
+             WHERE last_failed_at < $1 AND (locked_until IS NULL OR locked_until < $2)",
+            &args![to_micros(now_at - FORGET_FAILURES_AFTER), now],
+        )
+        .await?;
+        let (count, last, locked_until) = client_failures(&mut tx, &user_text, &hash).await?;
+        let failed_entry =
+            OwnedEntry::by_user(&account, origin, AuditAction::SignInFailed, "staff_user", user_text.clone());
+        if locked_until.is_some_and(|until| until > now) {
             // Audited like any failure (and costing the same write), but neither counted nor extending the lock.
-            OwnedEntry::by_user(&account, origin, AuditAction::SignInFailed, "staff_user", user.to_text())
-                .append(&mut tx, now)
-                .await?;
+            failed_entry.append(&mut tx, now).await?;
             tx.commit().await?;
             return Ok(false);
         }
-        let failed = state.failed_logins + 1;
+        let in_a_row = last >= to_micros(now_at - policy.lock_for);
+        let failed = if in_a_row { count + 1 } else { 1 };
         let lock = failed >= i64::from(policy.max_failures.max(1));
-        if lock {
-            let until = to_micros(now_at + policy.lock_for);
-            tx.execute(
-                "UPDATE staff_sign_in SET failed_logins = 0, locked_until = $1 WHERE user_id = $2",
-                &args![until, user.to_text()],
+        let (failed, until) = if lock { (0, Some(to_micros(now_at + policy.lock_for))) } else { (failed, None) };
+        let changed = tx
+            .execute(
+                "UPDATE staff_sign_in_failures SET failed_logins = $1, last_failed_at = $2, locked_until = $3 \
+                 WHERE user_id = $4 AND client_hash = $5",
+                &args![failed, now, until, &user_text, &hash],
             )
             .await?;
-        } else {
+        if changed == 0 {
             tx.execute(
-                "UPDATE staff_sign_in SET failed_logins = $1, locked_until = NULL WHERE user_id = $2",
-                &args![failed, user.to_text()],
+                "INSERT INTO staff_sign_in_failures \
+                 (user_id, client_hash, failed_logins, last_failed_at, locked_until) VALUES ($1, $2, $3, $4, $5)",
+                &args![&user_text, &hash, failed, now, until],
             )
             .await?;
         }
-        OwnedEntry::by_user(&account, origin, AuditAction::SignInFailed, "staff_user", user.to_text())
-            .append(&mut tx, now)
-            .await?;
+        failed_entry.append(&mut tx, now).await?;
         if lock {
-            OwnedEntry::by_user(&account, origin, AuditAction::LockOut, "staff_user", user.to_text())
+            OwnedEntry::by_user(&account, origin, AuditAction::LockOut, "staff_user", user_text)
                 .append(&mut tx, now)
                 .await?;
         }
@@ -236,7 +275,8 @@ impl Store {
         tx.commit().await
     }
 
-    /// Starts a session after a successful sign-in: clears the failure count and audits the sign-in.
+    /// Starts a session after a successful sign-in: clears the failure count of the client it came from and
+    /// audits the sign-in.
     pub async fn start_staff_session(&self, new: NewStaffSession) -> StoreResult<StaffSession> {
         if !is_hex_sha256(&new.id_hash) {
             return Err(StoreError::invalid("id_hash", "must be a hex SHA-256"));
@@ -276,8 +316,8 @@ impl Store {
         )
         .await?;
         tx.execute(
-            "UPDATE staff_sign_in SET failed_logins = 0, locked_until = NULL WHERE user_id = $1",
-            &args![new.user_id.to_text()],
+            "DELETE FROM staff_sign_in_failures WHERE user_id = $1 AND client_hash = $2",
+            &args![new.user_id.to_text(), client_hash(&new.client)],
         )
         .await?;
         OwnedEntry::by_user(&user, new.origin.as_str(), AuditAction::SignIn, "staff_session", session.id.to_text())
@@ -452,13 +492,5 @@ impl Store {
             .append(&mut tx, now)
             .await?;
         tx.commit().await
-    }
-
-    /// The instant an account is locked until, if it is locked at the store's "now"; for the admin CLI.
-    pub async fn locked_until(&self, user: StaffId) -> StoreResult<Option<OffsetDateTime>> {
-        let mut tx = self.begin_read().await?;
-        let until = sign_in_state(&mut tx, user).await?.locked_until;
-        let now = to_micros(self.now());
-        crate::clock::from_micros_opt("staff_users", until.filter(|u| *u > now))
     }
 }

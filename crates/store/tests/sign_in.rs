@@ -8,7 +8,7 @@ mod common;
 use std::sync::Arc;
 
 use common::{TestDb, clinic, staff, test_options};
-use ketapath_store::domain::{AuditAction, LockoutPolicy, NewStaffSession, Origin, Role};
+use ketapath_store::domain::{AuditAction, LockoutPolicy, NewStaffSession, Origin, Role, SignInFailures};
 use ketapath_store::{ListingAuthor, ManualClock, SecurityAuthor, Store, StoreError, StoreOptions};
 use time::Duration;
 use time::macros::datetime;
@@ -34,6 +34,7 @@ fn new_session(user: ketapath_store::domain::StaffId, secret: &str) -> NewStaffS
         csrf_secret: hash(&format!("csrf {secret}")),
         lifetime: Duration::hours(12),
         origin: Origin::test(),
+        client: "192.0.2.1".to_owned(),
     }
 }
 
@@ -45,28 +46,43 @@ async fn story(db: &TestDb, clock: &ManualClock) {
     // The account is found by e-mail in any case; an unknown one is None.
     let account = store.sign_in_account("nurse@c1.example ").await.unwrap().unwrap();
     assert_eq!(account.user.id, nurse.user_id);
-    assert!(!account.is_locked(store.now()) && !account.needs_totp());
+    assert!(!account.needs_totp());
     assert!(store.sign_in_account("nobody@c1.example").await.unwrap().is_none());
+    let (a, b) = ("192.0.2.1", "198.51.100.7");
+    let failures = |client: &'static str| store.sign_in_failures(Some(nurse.user_id), client);
+    assert!(!failures(a).await.unwrap().is_locked(store.now()));
 
-    // Four failures do not lock; the fifth does, for 15 minutes.
+    // Four failures from one address do not lock; the fifth locks that address out, for 15 minutes, and only it.
     let policy = LockoutPolicy::default();
     for _ in 0..4 {
-        assert!(!store.record_failed_sign_in(nurse.user_id, policy, "192.0.2.1").await.unwrap());
+        assert!(!store.record_failed_sign_in(nurse.user_id, a, policy, a).await.unwrap());
     }
-    assert_eq!(store.sign_in_account("nurse@c1.example").await.unwrap().unwrap().failed_logins, 4);
-    assert!(store.record_failed_sign_in(nurse.user_id, policy, "192.0.2.1").await.unwrap());
-    let locked = store.sign_in_account("nurse@c1.example").await.unwrap().unwrap();
+    assert_eq!(failures(a).await.unwrap().failed_logins, 4);
+    assert!(store.record_failed_sign_in(nurse.user_id, a, policy, a).await.unwrap());
+    let locked = failures(a).await.unwrap();
     assert!(locked.is_locked(store.now()));
     assert_eq!(locked.locked_until, Some(store.now() + Duration::minutes(15)));
+    assert_eq!(failures(b).await.unwrap(), SignInFailures::default(), "another address is not locked");
+    assert_eq!(store.sign_in_failures(None, a).await.unwrap(), SignInFailures::default());
     // Failures while locked neither count nor extend the lock.
-    assert!(!store.record_failed_sign_in(nurse.user_id, policy, "192.0.2.1").await.unwrap());
-    assert_eq!(store.locked_until(nurse.user_id).await.unwrap(), locked.locked_until);
-    store.record_unknown_sign_in("192.0.2.1").await.unwrap();
+    assert!(!store.record_failed_sign_in(nurse.user_id, a, policy, a).await.unwrap());
+    assert_eq!(failures(a).await.unwrap(), locked);
+    store.record_unknown_sign_in(a).await.unwrap();
     clock.advance(Duration::minutes(14));
-    assert!(store.locked_until(nurse.user_id).await.unwrap().is_some());
+    assert!(failures(a).await.unwrap().is_locked(store.now()));
     clock.advance(Duration::minutes(1));
-    assert!(!store.sign_in_account("nurse@c1.example").await.unwrap().unwrap().is_locked(store.now()));
-    assert!(store.locked_until(nurse.user_id).await.unwrap().is_none());
+    assert!(!failures(a).await.unwrap().is_locked(store.now()));
+    // Failures spread out more than the lock period apart are not "in a row".
+    for _ in 0..6 {
+        assert!(!store.record_failed_sign_in(nurse.user_id, b, policy, b).await.unwrap());
+        clock.advance(Duration::minutes(16));
+    }
+    assert_eq!(failures(b).await.unwrap().failed_logins, 1);
+    // A day after the last failure the rows are forgotten (the next failure anywhere prunes them).
+    clock.advance(Duration::days(1) + Duration::minutes(1));
+    store.record_failed_sign_in(nurse.user_id, "203.0.113.1", policy, "203.0.113.1").await.unwrap();
+    let kept = store.unscoped_for_admin_cli_and_tests().table_counts().await.unwrap();
+    assert!(kept.iter().any(|(t, n)| t == "staff_sign_in_failures" && *n == 1), "{kept:?}");
 
     // A session: found while used, gone after 15 idle minutes.
     let idle = Duration::minutes(15);
@@ -152,8 +168,9 @@ async fn story(db: &TestDb, clock: &ManualClock) {
     for action in [AuditAction::SignIn, AuditAction::SignInFailed, AuditAction::LockOut, AuditAction::SignOut] {
         assert!(actions.iter().any(|a| a == action.code()), "{action} audited: {actions:?}");
     }
-    // Five failures, one more audited (not counted) while locked, and the unknown account.
-    assert_eq!(actions.iter().filter(|a| *a == AuditAction::SignInFailed.code()).count(), 7);
+    // Five failures, one more audited (not counted) while locked, the unknown account, six spread-out failures
+    // and the one after a day.
+    assert_eq!(actions.iter().filter(|a| *a == AuditAction::SignInFailed.code()).count(), 14);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -115,6 +115,7 @@ pub const PORTAL_FORMS: &[&str] = &[
     "/portal/patients/new",
     "/portal/referrals/{id}/status",
     "/portal/account/totp",
+    "/portal/account/password",
     "/portal/login",
 ];
 
@@ -151,6 +152,7 @@ fn portal_routes() -> Router<AppState> {
         .route("/portal/clinic/outcome-publication", post(portal::clinic_settings::set_publication))
         .route("/portal/account", get(portal::account::page))
         .route("/portal/account/totp", post(portal::account::totp_action))
+        .route("/portal/account/password", post(portal::account::change_password))
         .route_layer(from_fn(portal::no_store))
 }
 

@@ -69,6 +69,39 @@ impl AppState {
         }
     }
 
+    /// Takes one request from `key`'s rate-limit allowance; over it, the 429 with its Retry-After.
+    pub(crate) fn limit(&self, key: crate::layers::rate_limit::LimitKey) -> Result<(), crate::error::ApiError> {
+        self.limiter.check(key).map_err(|wait| crate::error::ApiError::RateLimited {
+            retry_after_secs: wait.as_secs() + u64::from(wait.subsec_nanos() > 0),
+        })
+    }
+
+    /// Takes from the allowance of a staff member's writes (the API or the portal, per user wherever they sign
+    /// in from); reads are never limited.
+    pub(crate) fn limit_staff(
+        &self,
+        parts: &axum::http::request::Parts,
+        user: ketapath_store::domain::StaffId,
+    ) -> Result<(), crate::error::ApiError> {
+        if !crate::layers::rate_limit::is_limited(&parts.method) {
+            return Ok(());
+        }
+        self.limit(crate::layers::rate_limit::LimitKey::staff(user))
+    }
+
+    /// Takes a write with a staff credential that was not accepted from its address's public allowance, so that
+    /// bogus credentials do not escape the limit the edge left to the sign-in check.
+    pub(crate) fn limit_refused_credential(
+        &self,
+        parts: &axum::http::request::Parts,
+    ) -> Result<(), crate::error::ApiError> {
+        if !crate::layers::rate_limit::is_limited(&parts.method) {
+            return Ok(());
+        }
+        let client = crate::layers::client::client_key(&parts.headers, &parts.extensions, &self.config.trusted_proxies);
+        self.limit(crate::layers::rate_limit::LimitKey::Public(client))
+    }
+
     /// Replaces the readiness check (phase 2: the store's and the search index's).
     #[must_use]
     pub fn with_readiness(mut self, readiness: Arc<dyn Readiness>) -> Self {

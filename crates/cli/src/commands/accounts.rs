@@ -127,7 +127,7 @@ pub fn run_user(cmd: UserCommand, db: &str) -> CommandResult {
     let (role, clinic_id) = role_and_clinic(&role, clinic.as_deref())?;
     let password = password_from_stdin()?;
     let hash = hash_password(&password).map_err(|e| match e {
-        PasswordError::TooShort => Failure::Invalid(format!("password: {e}")),
+        PasswordError::TooShort | PasswordError::Guessable(_) => Failure::Invalid(format!("password: {e}")),
         PasswordError::Hash(_) => Failure::Runtime(anyhow::anyhow!("{e}")),
     })?;
     runtime()?.block_on(async {

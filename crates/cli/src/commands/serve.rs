@@ -41,10 +41,11 @@ pub struct ServeArgs {
     /// Send Strict-Transport-Security; only when clients reach KetaPath over TLS (a TLS-terminating proxy).
     #[arg(long, env = "KETAPATH_HSTS")]
     pub hsts: bool,
-    /// Requests per minute each client may POST (token bucket refill).
+    /// POSTs per minute each allowance gets back: per client address for public POSTs, per account and address
+    /// for sign-in, per signed-in user for staff writes.
     #[arg(long, env = "KETAPATH_RATE_LIMIT_PER_MINUTE", default_value_t = RateLimitConfig::default().per_minute)]
     pub rate_limit_per_minute: u32,
-    /// POSTs a client may send at once before the per-minute rate applies.
+    /// POSTs one allowance may send at once before the per-minute rate applies.
     #[arg(long, env = "KETAPATH_RATE_LIMIT_BURST", default_value_t = RateLimitConfig::default().burst)]
     pub rate_limit_burst: u32,
     /// Address of a reverse proxy whose X-Forwarded-For header is believed (repeat, or comma-separate in the

@@ -124,7 +124,8 @@ pub use research::{ConsentRecord, ConsentRecordId, OutcomePublication, PatientAd
 pub use review::{BenefitReview, BenefitReviewId, CourseIndication, NewBenefitReview, ReviewDecision};
 pub use session_alert::{NewSessionAlert, SessionAlert, SessionAlertId};
 pub use sign_in::{
-    ClinicSecurity, LockoutPolicy, NewStaffSession, SignInAccount, StaffSession, StaffSessionId, TotpEnrollment,
+    ClinicSecurity, LockoutPolicy, NewStaffSession, SignInAccount, SignInFailures, StaffSession, StaffSessionId,
+    TotpEnrollment,
 };
 pub use staff::{Actor, ApiToken, ApiTokenId, NewApiToken, NewStaffUser, Origin, Role, StaffId, StaffUser};
 pub use treatment::{

@@ -36,6 +36,8 @@ pub struct NewStaffSession {
     pub lifetime: Duration,
     /// Where the sign-in came from, for the audit log and the session row.
     pub origin: Origin,
+    /// The client key (address) the sign-in came from, whose failure count the success clears.
+    pub client: String,
 }
 
 /// How many consecutive failed sign-ins lock an account, and for how long.
@@ -60,23 +62,33 @@ pub struct TotpEnrollment {
     pub last_step: Option<i64>,
 }
 
-/// What sign-in needs to know about an account: the user, its lock-out state and its second factor.
+/// What sign-in needs to know about an account: the user and its second factor. Failures and locks belong to
+/// the account and one client address together ([`SignInFailures`]), never to the account alone.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SignInAccount {
     pub user: StaffUser,
-    pub failed_logins: i64,
-    pub locked_until: Option<OffsetDateTime>,
     pub totp: Option<TotpEnrollment>,
     /// Whether the user's clinic requires a second factor of its admins and prescribers.
     pub clinic_requires_totp: bool,
 }
 
-impl SignInAccount {
-    /// Whether the account is locked at `now`.
+/// The failed sign-ins of one account from one client address, and the lock they led to: a stranger's failures
+/// lock the stranger's address out of that account, not the account's owner elsewhere.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SignInFailures {
+    /// Failures in a row (each within the lock period of the one before).
+    pub failed_logins: i64,
+    pub locked_until: Option<OffsetDateTime>,
+}
+
+impl SignInFailures {
+    /// Whether this address is locked out of the account at `now`.
     pub fn is_locked(&self, now: OffsetDateTime) -> bool {
         self.locked_until.is_some_and(|until| until > now)
     }
+}
 
+impl SignInAccount {
     /// Whether a code must be entered at sign-in: the user enrolled, or the clinic requires it of the role.
     pub fn needs_totp(&self) -> bool {
         self.totp.as_ref().is_some_and(|t| t.enabled) || self.totp_required_by_clinic()

@@ -38,12 +38,10 @@ impl SessionRow {
     }
 }
 
-pub(crate) const SIGN_IN_COLUMNS: &str = "failed_logins, locked_until, totp_secret, totp_enabled, totp_last_step";
+pub(crate) const SIGN_IN_COLUMNS: &str = "totp_secret, totp_enabled, totp_last_step";
 
 #[derive(Debug, sqlx::FromRow)]
 pub(crate) struct SignInRow {
-    pub failed_logins: i64,
-    pub locked_until: Option<i64>,
     pub totp_secret: Option<String>,
     pub totp_enabled: bool,
     pub totp_last_step: Option<i64>,

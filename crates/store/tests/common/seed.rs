@@ -277,7 +277,7 @@ pub async fn seed_sign_in(store: &Store, prefix: &str) {
         .set_totp(ketapath_store::SecurityAuthor::AdminCli, prescriber.user_id, Some("JBSWY3DPEHPK3PXP"), true)
         .await
         .unwrap();
-    store.record_failed_sign_in(prescriber.user_id, LockoutPolicy::default(), "test").await.unwrap();
+    store.record_failed_sign_in(prescriber.user_id, "192.0.2.1", LockoutPolicy::default(), "test").await.unwrap();
     store
         .start_staff_session(NewStaffSession {
             user_id: prescriber.user_id,
@@ -285,6 +285,7 @@ pub async fn seed_sign_in(store: &Store, prefix: &str) {
             csrf_secret: digest(&format!("csrf-{prefix}")),
             lifetime: time::Duration::hours(12),
             origin: Origin::test(),
+            client: "192.0.2.2".to_owned(),
         })
         .await
         .unwrap();

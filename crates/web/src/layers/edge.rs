@@ -1,4 +1,4 @@
-//! The one outer middleware, in the order a request meets it: a rate-limit token for POSTs, the request timeout,
+//! The one outer middleware, in the order a request meets it: the public rate limit for writes, the request timeout,
 //! then on the way out the metrics record and the security headers, so that every response (errors, 404s, 429s,
 //! timeouts, caught panics) is counted and carries the headers.
 //!
@@ -11,9 +11,11 @@ use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use super::{metrics, rate_limit, security_headers};
+use super::rate_limit::LimitKey;
+use super::{client, metrics, rate_limit, security_headers};
 use crate::error::{ApiError, is_machine_path, respond};
 use crate::pages::error_page;
+use crate::portal::session::{LOGIN_PATH, cookie, session_cookie_name};
 use crate::state::AppState;
 
 /// The middleware.
@@ -28,10 +30,13 @@ pub async fn edge(State(state): State<AppState>, request: Request, next: Next) -
 
 async fn handle(state: &AppState, request: Request, next: Next) -> Response {
     if rate_limit::is_limited(request.method())
-        && let Err(wait) =
-            state.limiter.take(rate_limit::client_key(&request, &state.config.trusted_proxies), Instant::now())
+        && is_public_write(state, &request)
+        && let Err(error) = state.limit(LimitKey::Public(client::client_key(
+            request.headers(),
+            request.extensions(),
+            &state.config.trusted_proxies,
+        )))
     {
-        let error = ApiError::RateLimited { retry_after_secs: wait.as_secs().max(1) };
         return respond(request.uri().path(), state.config.demo, error);
     }
     // Decided before the request moves: an OperationOutcome, JSON or HTML for a timeout. The page does not echo the path.
@@ -44,3 +49,25 @@ async fn handle(state: &AppState, request: Request, next: Next) -> Response {
         Err(_) => error_page(state.config.demo, &ApiError::Timeout, ""),
     }
 }
+
+/// Whether a write takes from its client address's public allowance here. Two kinds are limited further in:
+/// the sign-in, per (account, address), once its form names the account (`portal::login`); and writes to staff
+/// routes that carry a credential, per signed-in user once it is checked (`auth`, `portal::session`), where a
+/// credential that is refused takes from the address's public allowance after all. So a clinic's staff behind
+/// one NAT address never share one allowance.
+fn is_public_write(state: &AppState, request: &Request) -> bool {
+    let path = request.uri().path();
+    if path == LOGIN_PATH {
+        return false;
+    }
+    let staff_route = path.starts_with("/portal/")
+        || path.starts_with("/fhir/")
+        || (path.starts_with("/api/") && !PUBLIC_API_WRITES.iter().any(|p| path.starts_with(p)));
+    let headers = request.headers();
+    let credential = headers.contains_key(axum::http::header::AUTHORIZATION)
+        || cookie(headers, session_cookie_name(state)).is_some();
+    !(staff_route && credential)
+}
+
+/// The API's writes that need no sign-in (path prefixes).
+const PUBLIC_API_WRITES: [&str; 2] = ["/api/v1/instruments/", "/api/v1/screenings"];

@@ -1,12 +1,13 @@
 //! `GET`/`POST /portal/login` (staff sign-in) and `POST /portal/logout`.
 //!
 //! Sign-in checks, in order: the sign-in form's CSRF token (double-submit cookie) and origin; the account by
-//! e-mail; the Argon2id password (a dummy hash is verified for an unknown e-mail or a locked account, so each
+//! e-mail; the Argon2id password (a dummy hash is verified for an unknown e-mail or a locked-out address, so each
 //! answer takes the time of one verification); the lock; the second factor when the user enrolled or the clinic
-//! requires one of the role. An unknown e-mail, a wrong password, a locked account and a wrong code all get the
-//! same page with the same status. After `max_failures` failures in a row the account is locked for `lockout`
-//! (web [`crate::config::AuthConfig`]). Success starts a new session with a new secret, ends any session the
-//! browser presented, and redirects to the dashboard.
+//! requires one of the role. An unknown e-mail, a wrong password, a locked-out address and a wrong code all get the
+//! same page with the same status. After `max_failures` failures in a row from one client address, that address
+//! is locked out of the account for `lockout` (web [`crate::config::AuthConfig`]); the owner signing in from
+//! another address is not affected, so nobody can lock a colleague out by guessing. Success starts a new session
+//! with a new secret, ends any session the browser presented, and redirects to the dashboard.
 
 use std::sync::OnceLock;
 
@@ -14,16 +15,18 @@ use askama::Template;
 use axum::extract::{FromRequest, Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::Response;
+use ketapath_store::Store;
 use ketapath_store::api_token_hash;
 use ketapath_store::domain::{LockoutPolicy, NewStaffSession, SignInAccount};
 
 use super::csrf::{Fields, PortalForm, login_refused, login_token_ok};
 use super::session::{
-    LOGIN_PATH, cookie, is_secret, login_cookie_name, new_secret, origin_of, see_other, session_cookie_name,
+    LOGIN_PATH, client_of, cookie, is_secret, login_cookie_name, new_secret, origin_of, see_other, session_cookie_name,
     session_of, set_cookie,
 };
 use crate::auth::{hash_password, verify_password};
 use crate::error::{ApiError, respond};
+use crate::layers::rate_limit::LimitKey;
 use crate::pages::check::FormBody;
 use crate::pages::{Layout, render};
 use crate::state::AppState;
@@ -34,7 +37,8 @@ pub const HOME: &str = "/portal";
 
 /// The one message of every refused sign-in, whatever the reason.
 const NOT_ACCEPTED: &str = "The e-mail address, password or code was not accepted. After several failed attempts \
-                            an account is locked for a while; ask your clinic admin if you cannot sign in.";
+                            sign-in from this network is paused for a while; ask your clinic admin if you cannot \
+                            sign in.";
 
 #[derive(Template)]
 #[template(path = "portal_login.html")]
@@ -126,6 +130,12 @@ pub async fn submit(State(state): State<AppState>, request: Request) -> Response
         Err(response) => return response,
     };
     let fields = Fields::parse(&bytes);
+    // Sign-in attempts are limited per (account, client address), not per address alone: a stranger flooding
+    // one account is slowed without slowing colleagues who sign in from the same clinic network.
+    let client = crate::layers::client::client_key(&parts.headers, &parts.extensions, &state.config.trusted_proxies);
+    if let Err(error) = state.limit(LimitKey::sign_in(fields.get("email").unwrap_or_default(), client)) {
+        return respond(LOGIN_PATH, state.config.demo, error);
+    }
     if !login_token_ok(&state, &parts.headers, &fields) {
         return login_refused(&state);
     }
@@ -153,34 +163,33 @@ async fn sign_in(
     let password = fields.raw("password").unwrap_or_default().to_owned();
     let code = fields.get("code").unwrap_or_default();
     let origin = origin_of(&parts.extensions);
+    let client = client_of(parts, state);
     let account = if email.is_empty() || email.len() > 254 { None } else { store.sign_in_account(email).await? };
+    // The same read for an unknown e-mail as for a known one, so the answer's timing does not tell them apart.
+    let failures = store.sign_in_failures(account.as_ref().map(|a| a.user.id), &client).await?;
     let now = store.now();
-    // A locked account's password is checked against the dummy hash, so the lock cannot be told apart by timing
-    // and a right password learns nothing while locked.
-    let usable = account.as_ref().filter(|a| !a.is_locked(now));
+    // While this address is locked out, the password is checked against the dummy hash, so the lock cannot be
+    // told apart by timing and a right password learns nothing from here.
+    let usable = account.as_ref().filter(|_| !failures.is_locked(now));
     let hash = usable.and_then(|a| a.user.password_hash.clone());
     let password_ok = password_matches(password, hash).await;
-    let auth = &state.config.auth;
-    let policy = LockoutPolicy {
-        max_failures: auth.max_failures,
-        lock_for: time::Duration::try_from(auth.lockout).unwrap_or(time::Duration::minutes(15)),
-    };
-    // Every refusal writes one audit event, so an unknown e-mail, a locked account and a wrong password cost the
+    let policy = lockout_policy(state);
+    // Every refusal writes one audit event, so an unknown e-mail, a locked address and a wrong password cost the
     // same database work as well as the same hash verification.
     let Some(account) = usable else {
         match &account {
-            Some(locked) => store.record_failed_sign_in(locked.user.id, policy, origin.as_str()).await?,
+            Some(locked) => store.record_failed_sign_in(locked.user.id, &client, policy, origin.as_str()).await?,
             None => store.record_unknown_sign_in(origin.as_str()).await.map(|()| false)?,
         };
         return Ok(Err(Outcome::NotAccepted));
     };
     if !password_ok {
-        store.record_failed_sign_in(account.user.id, policy, origin.as_str()).await?;
+        store.record_failed_sign_in(account.user.id, &client, policy, origin.as_str()).await?;
         return Ok(Err(Outcome::NotAccepted));
     }
     if let Some(outcome) = second_factor(store, account, code, now).await? {
         if outcome == Outcome::NotAccepted {
-            store.record_failed_sign_in(account.user.id, policy, origin.as_str()).await?;
+            store.record_failed_sign_in(account.user.id, &client, policy, origin.as_str()).await?;
         }
         return Ok(Err(outcome));
     }
@@ -194,8 +203,9 @@ async fn sign_in(
             user_id: account.user.id,
             id_hash: api_token_hash(&secret),
             csrf_secret: new_secret()?,
-            lifetime: time::Duration::try_from(auth.session_lifetime).unwrap_or(time::Duration::hours(12)),
+            lifetime: time::Duration::try_from(state.config.auth.session_lifetime).unwrap_or(time::Duration::hours(12)),
             origin,
+            client,
         })
         .await?;
     let mut response = see_other(HOME);
@@ -205,9 +215,18 @@ async fn sign_in(
     Ok(Ok(response))
 }
 
+/// How many failures in a row from one address lock it out of an account, and for how long (the web settings).
+pub(crate) fn lockout_policy(state: &AppState) -> LockoutPolicy {
+    let auth = &state.config.auth;
+    LockoutPolicy {
+        max_failures: auth.max_failures,
+        lock_for: time::Duration::try_from(auth.lockout).unwrap_or(time::Duration::minutes(15)),
+    }
+}
+
 /// `None` when no second factor is needed or the code is right (and not replayed); else why not.
 async fn second_factor(
-    store: &ketapath_store::Store,
+    store: &Store,
     account: &SignInAccount,
     code: &str,
     now: time::OffsetDateTime,

@@ -86,6 +86,12 @@ pub fn origin_of(parts_extensions: &axum::http::Extensions) -> Origin {
     Origin::ip(peer.unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED)))
 }
 
+/// The client key of a request as text (its address, or the one a trusted proxy reported), under which failed
+/// sign-ins and password checks are counted.
+pub fn client_of(parts: &Parts, state: &AppState) -> String {
+    crate::layers::client::client_key(&parts.headers, &parts.extensions, &state.config.trusted_proxies).to_string()
+}
+
 /// A live session found from the request's cookie.
 #[derive(Debug, Clone)]
 pub struct SignedIn {
@@ -95,6 +101,8 @@ pub struct SignedIn {
     /// The SHA-256 of the cookie's secret, to end this session.
     pub id_hash: String,
     pub store: Store,
+    /// The client key of this request ([`client_of`]), for counting failed password checks on the account page.
+    pub client: String,
 }
 
 /// The live session named by the request's session cookie, if any. `Err` only when the server has no database
@@ -115,7 +123,7 @@ pub async fn session_of(parts: &Parts, state: &AppState) -> Result<Option<Signed
         role: user.role,
         origin: origin_of(&parts.extensions),
     };
-    Ok(Some(SignedIn { actor, user, session, id_hash, store: store.clone() }))
+    Ok(Some(SignedIn { actor, user, session, id_hash, store: store.clone(), client: client_of(parts, state) }))
 }
 
 /// A staff member signed in to the portal through the session cookie. Pages take it as an extractor; a browser
@@ -154,10 +162,17 @@ impl FromRequestParts<AppState> for PortalStaff {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let refuse = |error| crate::error::respond(parts.uri.path(), state.config.demo, error);
         match session_of(parts, state).await {
-            Ok(Some(signed_in)) => Ok(PortalStaff(signed_in)),
-            Ok(None) => Err(to_login()),
-            Err(error) => Err(crate::error::respond(parts.uri.path(), state.config.demo, error)),
+            Ok(Some(signed_in)) => {
+                state.limit_staff(parts, signed_in.user.id).map_err(refuse)?;
+                Ok(PortalStaff(signed_in))
+            }
+            Ok(None) => {
+                state.limit_refused_credential(parts).map_err(refuse)?;
+                Err(to_login())
+            }
+            Err(error) => Err(refuse(error)),
         }
     }
 }

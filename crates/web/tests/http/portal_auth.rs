@@ -1,8 +1,10 @@
-//! Portal sign-in attacks and sessions: success and cookie attributes, wrong passwords until lock-out (and the
-//! lock holding against the right password until it passes), one answer for unknown e-mail, wrong password and
-//! locked account, CSRF on every portal form, session fixation, sign-out, idle timeout, the API over the session
-//! cookie, TOTP (required, valid, replayed, wrong), roles without patient access, and two servers sharing
-//! sessions over one PostgreSQL.
+//! Portal sign-in attacks and sessions: success and cookie attributes, wrong passwords until the address is
+//! locked out of the account (the lock holding against the right password from that address until it passes,
+//! never against the owner elsewhere), one answer for unknown e-mail, wrong password and locked address, the
+//! account page's current-password checks counted like sign-in and its password policy, rate limits by route
+//! class, CSRF on every portal form, session fixation, sign-out, idle timeout, the API over the session cookie,
+//! TOTP (required, valid, replayed, wrong), roles without patient access, and two servers sharing sessions over
+//! one PostgreSQL.
 
 #![allow(clippy::unwrap_used)]
 
@@ -53,7 +55,7 @@ async fn sign_in_sets_a_strict_http_only_secure_session_cookie() {
 }
 
 #[tokio::test]
-async fn wrong_passwords_lock_the_account_with_one_answer_for_every_refusal() {
+async fn wrong_passwords_lock_out_that_address_with_one_answer_for_every_refusal() {
     let p = Portal::sqlite().await;
     p.user("nurse@a.example", Role::Nurse, Some("clinic-a")).await;
     let mut b = p.browser();
@@ -67,10 +69,13 @@ async fn wrong_passwords_lock_the_account_with_one_answer_for_every_refusal() {
         assert_eq!(refusal(&wrong), expected, "attempt {attempt} answers like an unknown e-mail");
         assert!(b.cookie(SESSION).is_none());
     }
-    // Locked: the right password is refused with the same answer, until the lock passes.
+    // This address is locked out: the right password from it is refused with the same answer, until the lock
+    // passes. (Before issue 16 the whole account was locked; now only the address that failed is.)
     let locked = b.sign_in("nurse@a.example", PASSWORD, "").await;
     assert_eq!(locked.status, StatusCode::UNAUTHORIZED);
     assert_eq!(refusal(&locked), expected);
+    // The owner on another network is not locked out.
+    assert_redirect(&p.browser_at([198, 51, 100, 7]).sign_in("nurse@a.example", PASSWORD, "").await, "/portal");
     p.clock.advance(Duration::minutes(14));
     assert_eq!(b.sign_in("nurse@a.example", PASSWORD, "").await.status, StatusCode::UNAUTHORIZED);
     p.clock.advance(Duration::minutes(1) + Duration::seconds(1));
@@ -78,9 +83,164 @@ async fn wrong_passwords_lock_the_account_with_one_answer_for_every_refusal() {
     let events = p.store.unscoped_for_admin_cli_and_tests().audit_events(1, i64::MAX).await.unwrap();
     let count = |action: &str| events.iter().filter(|e| e.action == action).count();
     // The unknown e-mail, five wrong passwords and two attempts while locked are audited; only the five count.
-    assert_eq!((count("sign_in_failed"), count("lock_out"), count("sign_in")), (8, 1, 1));
+    assert_eq!((count("sign_in_failed"), count("lock_out"), count("sign_in")), (8, 1, 2));
     p.verified().await;
 }
+
+/// A stranger's 50 wrong passwords from one address never keep the owner, on another address, out.
+async fn strangers_cannot_lock_the_owner_out(p: Portal) {
+    p.user("rx@a.example", Role::Prescriber, Some("clinic-a")).await;
+    let mut stranger = p.browser_at([203, 0, 113, 66]);
+    for attempt in 1..=50 {
+        let status = stranger.sign_in("rx@a.example", &format!("guess number {attempt}"), "").await.status;
+        // Slowed: refused as any failure, then locked out, and beyond the burst answered 429 before any check.
+        assert!([StatusCode::UNAUTHORIZED, StatusCode::TOO_MANY_REQUESTS].contains(&status), "{attempt}: {status}");
+    }
+    let mut owner = p.browser_at([198, 51, 100, 7]);
+    let reply = owner.sign_in("rx@a.example", PASSWORD, "").await;
+    assert_redirect(&reply, "/portal");
+    assert_eq!(owner.get("/portal").await.status, StatusCode::OK);
+    // The stranger's address stays locked out even with the right password.
+    p.clock.advance(Duration::minutes(2));
+    let status = stranger.sign_in("rx@a.example", PASSWORD, "").await.status;
+    assert!([StatusCode::UNAUTHORIZED, StatusCode::TOO_MANY_REQUESTS].contains(&status), "{status}");
+    let events = p.store.unscoped_for_admin_cli_and_tests().audit_events(1, i64::MAX).await.unwrap();
+    assert!(events.iter().any(|e| e.action == "lock_out"));
+    p.verified().await;
+}
+
+async fn change_password(b: &mut Browser, csrf: &str, current: &str, new: &str) -> Reply {
+    b.post("/portal/account/password", &[("csrf", csrf), ("password", current), ("new_password", new)]).await
+}
+
+/// The account page asks for the current password (and code) before a change; wrong ones count like sign-in
+/// failures from that address, and new passwords must meet the policy.
+async fn account_page_checks_count_and_weak_passwords_are_refused(p: Portal) {
+    let nurse = p.user("nurse@a.example", Role::Nurse, Some("clinic-a")).await;
+    let mut b = p.browser();
+    assert_redirect(&b.sign_in("nurse@a.example", PASSWORD, "").await, "/portal");
+    let csrf = b.csrf().await;
+    for (weak, says) in [
+        ("elevenchars", "at least 12 characters"),
+        ("aaaaaaaaaaaa", "too easy to guess"),
+        ("password1234", "too easy to guess"),
+    ] {
+        let refused = change_password(&mut b, &csrf, PASSWORD, weak).await;
+        assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{weak}");
+        let text = refused.text();
+        assert!(text.contains(says) && text.contains("choose a longer one"), "{weak}: {text}");
+    }
+    // Four wrong current passwords are refused (and nothing changes); the fifth locks this address out, so even
+    // the right one is refused from here, and sign-in from here is refused too, while the owner elsewhere is not.
+    for attempt in 1..=5 {
+        let wrong = change_password(&mut b, &csrf, "not my password at all", "a brand new passphrase of mine").await;
+        assert_eq!(wrong.status, StatusCode::BAD_REQUEST, "attempt {attempt}");
+        assert!(wrong.text().contains("current password or code was not accepted"), "{}", wrong.text());
+    }
+    let locked = change_password(&mut b, &csrf, PASSWORD, "a brand new passphrase of mine").await;
+    assert_eq!(locked.status, StatusCode::BAD_REQUEST);
+    assert_eq!(p.browser().sign_in("nurse@a.example", PASSWORD, "").await.status, StatusCode::UNAUTHORIZED);
+    let mut elsewhere = p.browser_at([198, 51, 100, 7]);
+    assert_redirect(&elsewhere.sign_in("nurse@a.example", PASSWORD, "").await, "/portal");
+    // From the other address the change goes through, and the new password is the one that signs in.
+    let csrf = elsewhere.csrf().await;
+    let changed = change_password(&mut elsewhere, &csrf, PASSWORD, "violet kettle orbit thunder").await;
+    assert_eq!(changed.status, StatusCode::OK, "{}", changed.text());
+    assert!(changed.text().contains("Your password is changed."));
+    let mut again = p.browser_at([198, 51, 100, 8]);
+    assert_eq!(again.sign_in("nurse@a.example", PASSWORD, "").await.status, StatusCode::UNAUTHORIZED);
+    assert_redirect(&again.sign_in("nurse@a.example", "violet kettle orbit thunder", "").await, "/portal");
+    // With the second factor on, the password alone no longer changes anything: a current code is needed.
+    let secret = "JBSWY3DPEHPK3PXP";
+    p.store.set_totp(SecurityAuthor::AdminCli, nurse, Some(secret), true).await.unwrap();
+    let csrf = again.csrf().await;
+    let no_code = [("csrf", csrf.as_str()), ("action", "start"), ("password", "violet kettle orbit thunder")];
+    assert_eq!(again.post("/portal/account/totp", &no_code).await.status, StatusCode::BAD_REQUEST);
+    let code = ketapath_web::totp::code_at(secret, p.store.now()).unwrap();
+    let with_code =
+        [("csrf", csrf.as_str()), ("action", "start"), ("password", "violet kettle orbit thunder"), ("code", &code)];
+    assert_eq!(again.post("/portal/account/totp", &with_code).await.status, StatusCode::SEE_OTHER);
+    p.verified().await;
+}
+
+/// Rate limits by route class: a public flood from a clinic's NAT address is limited there, while another
+/// address and the clinic's staff behind the same NAT are not; each staff member has an allowance of their own.
+async fn rate_limits_by_route_class(p: Portal) {
+    p.user("nurse@a.example", Role::Nurse, Some("clinic-a")).await;
+    p.user("rx@a.example", Role::Prescriber, Some("clinic-a")).await;
+    let config = WebConfig {
+        rate_limit: ketapath_web::RateLimitConfig { burst: 2, per_minute: 1, max_clients: 100 },
+        ..WebConfig::default()
+    };
+    let app = app_over(&p.store, config).await;
+    let nat = [203, 0, 113, 10];
+    let at = |peer: [u8; 4]| Browser { app: app.clone(), ..p.browser_at(peer) };
+    let (mut nurse, mut rx) = (at(nat), at(nat));
+    assert_redirect(&nurse.sign_in("nurse@a.example", PASSWORD, "").await, "/portal");
+    assert_redirect(&rx.sign_in("rx@a.example", PASSWORD, "").await, "/portal");
+    let score = |b: &Browser| {
+        b.request(Method::POST, SCORE_PHQ9)
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(r#"{"items": [0,1,2,3,0,1,2,1,0]}"#))
+            .unwrap()
+    };
+    let mut anonymous = at(nat);
+    for _ in 0..2 {
+        let request = score(&anonymous);
+        assert_eq!(anonymous.send(request).await.status, StatusCode::OK);
+    }
+    let request = score(&anonymous);
+    let flooded = anonymous.send(request).await;
+    assert_error(&flooded, StatusCode::TOO_MANY_REQUESTS, "rate_limited");
+    assert!(flooded.header("retry-after").is_some_and(|s| s.parse::<u64>().is_ok_and(|n| n >= 1)));
+    let mut elsewhere = at([198, 51, 100, 20]);
+    let request = score(&elsewhere);
+    assert_eq!(elsewhere.send(request).await.status, StatusCode::OK, "another address");
+    // A bogus credential does not escape the address's limit.
+    let request = anonymous.request(Method::POST, "/api/v1/patients").header(header::AUTHORIZATION, "Bearer kp_nope");
+    let bogus = anonymous.send(request.body(Body::from("{}")).unwrap()).await;
+    assert_eq!(bogus.status, StatusCode::TOO_MANY_REQUESTS);
+    // Staff behind the same NAT address: their writes take from their own allowances.
+    let csrf = nurse.csrf().await;
+    let write = [("csrf", csrf.as_str()), ("action", "neither")];
+    for _ in 0..2 {
+        assert_eq!(nurse.post("/portal/account/totp", &write).await.status, StatusCode::BAD_REQUEST);
+    }
+    let limited = nurse.post("/portal/account/totp", &write).await;
+    assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(limited.header("retry-after").is_some());
+    assert!(limited.text().to_lowercase().contains("too many requests"), "{}", limited.text());
+    let csrf = rx.csrf().await;
+    let write = [("csrf", csrf.as_str()), ("action", "neither")];
+    assert_eq!(rx.post("/portal/account/totp", &write).await.status, StatusCode::BAD_REQUEST, "a colleague");
+    // Reading is never limited.
+    assert_eq!(nurse.get("/portal").await.status, StatusCode::OK);
+    p.verified().await;
+}
+
+macro_rules! on_both_backends {
+    ($name:ident, $body:ident) => {
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$body(super::Portal::sqlite().await).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let Some(portal) = super::Portal::postgres().await else { return };
+                super::$body(portal).await;
+            }
+        }
+    };
+}
+
+on_both_backends!(rate_limits_are_keyed_by_route_class, rate_limits_by_route_class);
+on_both_backends!(a_strangers_failures_never_lock_the_owner_out, strangers_cannot_lock_the_owner_out);
+on_both_backends!(
+    account_page_failures_count_and_new_passwords_meet_the_policy,
+    account_page_checks_count_and_weak_passwords_are_refused
+);
 
 #[tokio::test]
 async fn every_portal_form_refuses_a_missing_wrong_or_cross_site_token() {
@@ -314,7 +474,7 @@ async fn two_servers_over_one_postgresql_share_sessions() {
     let mut on_a = a.browser();
     assert_redirect(&on_a.sign_in("nurse@a.example", PASSWORD, "").await, "/portal");
     let csrf = on_a.csrf().await;
-    let mut on_b = Browser { app: app_b, cookies: on_a.cookies.clone() };
+    let mut on_b = Browser { app: app_b, cookies: on_a.cookies.clone(), peer: BROWSER_PEER };
     assert_eq!(on_b.get("/portal").await.status, StatusCode::OK, "the session made on A works on B");
     // A form posted to B with the token from A's page works, and signing out on B ends the session on A.
     let created = on_b
@@ -340,7 +500,7 @@ async fn sign_in_posts_are_rate_limited_and_plain_cookies_are_a_setting() {
         auth: ketapath_web::config::AuthConfig { secure_cookies: false, ..Default::default() },
         ..WebConfig::default()
     };
-    let mut b = Browser { app: app_over(&p.store, config).await, cookies: Vec::new() };
+    let mut b = Browser { app: app_over(&p.store, config).await, ..p.browser() };
     let first = b.sign_in("nurse@a.example", "wrong password, twice over", "").await;
     assert_eq!(first.status, StatusCode::UNAUTHORIZED);
     assert!(b.cookie("kp_login").is_some() && b.cookie(LOGIN).is_none(), "{:?}", b.cookies);
@@ -351,5 +511,8 @@ async fn sign_in_posts_are_rate_limited_and_plain_cookies_are_a_setting() {
     let third = b.sign_in("nurse@a.example", PASSWORD, "").await;
     assert_eq!(third.status, StatusCode::TOO_MANY_REQUESTS);
     assert!(third.header("retry-after").is_some());
+    // The allowance is per (account, address): a colleague signing in from the same address is not slowed.
+    p.user("rx@a.example", Role::Prescriber, Some("clinic-a")).await;
+    assert_redirect(&b.sign_in("rx@a.example", PASSWORD, "").await, "/portal");
     p.verified().await;
 }

@@ -113,7 +113,12 @@ impl Portal {
     }
 
     pub fn browser(&self) -> Browser {
-        Browser { app: self.app.clone(), cookies: Vec::new() }
+        Browser { app: self.app.clone(), cookies: Vec::new(), peer: BROWSER_PEER }
+    }
+
+    /// A browser on another network (its requests come from `peer`).
+    pub fn browser_at(&self, peer: [u8; 4]) -> Browser {
+        Browser { peer, ..self.browser() }
     }
 }
 
@@ -122,7 +127,12 @@ impl Portal {
 pub struct Browser {
     pub app: Router,
     pub cookies: Vec<(String, String)>,
+    /// The address its requests come from.
+    pub peer: [u8; 4],
 }
+
+/// The address a browser's requests come from unless a test says otherwise.
+pub const BROWSER_PEER: [u8; 4] = [192, 0, 2, 9];
 
 impl Browser {
     pub fn cookie(&self, name: &str) -> Option<String> {
@@ -160,7 +170,7 @@ impl Browser {
     }
 
     pub async fn send(&mut self, request: Request<Body>) -> Reply {
-        let reply = send(&self.app, from_peer(request, [192, 0, 2, 9])).await;
+        let reply = send(&self.app, from_peer(request, self.peer)).await;
         self.keep_cookies(&reply);
         reply
     }
