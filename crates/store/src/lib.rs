@@ -13,6 +13,7 @@ mod admin;
 mod audit;
 mod auth;
 mod backup;
+mod bounds;
 mod bench_seed;
 mod clinics;
 mod clock;
