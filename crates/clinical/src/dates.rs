@@ -78,10 +78,15 @@ impl DateKind {
 
     /// The last allowed calendar date, given the server's `now`.
     pub fn latest(self, now: OffsetDateTime) -> Date {
-        let today = latest_today(now);
+        // A charted instant may be 5 minutes ahead of the server, but a charted calendar date is the local date of
+        // the place it happened, which may be ahead of UTC's: every kind of date ends at the latest today on Earth.
+        self.latest_on(latest_today(now))
+    }
+
+    /// The last allowed calendar date when the caller knows the local `today` (a clinic's own date).
+    pub fn latest_on(self, today: Date) -> Date {
         match self {
-            DateKind::Birth | DateKind::Consent => today,
-            DateKind::Charted => now.saturating_add(CHARTED_SLACK).to_offset(UtcOffset::UTC).date(),
+            DateKind::Birth | DateKind::Consent | DateKind::Charted => today,
             DateKind::Planned => plus_years(today, PLANNED_YEARS_AHEAD),
         }
     }
@@ -99,6 +104,15 @@ impl DateKind {
     /// Checks a calendar date; the error names `field`.
     pub fn check_date(self, field: &str, date: Date, now: OffsetDateTime) -> Result<Date, InvalidInput> {
         if date < self.earliest() || date > self.latest(now) {
+            return Err(InvalidInput::new(field, format!("must be {}", self.range_words())));
+        }
+        Ok(date)
+    }
+
+    /// Checks a calendar date against a local `today` (the clinic's date, which may be behind the latest date on
+    /// Earth); the error names `field`.
+    pub fn check_date_on(self, field: &str, date: Date, today: Date) -> Result<Date, InvalidInput> {
+        if date < self.earliest() || date > self.latest_on(today) {
             return Err(InvalidInput::new(field, format!("must be {}", self.range_words())));
         }
         Ok(date)
@@ -149,6 +163,11 @@ impl BirthDate {
         DateKind::Birth.check_date(field, date, now).map(BirthDate)
     }
 
+    /// Checked against a local `today` (see [`DateKind::check_date_on`]).
+    pub fn on(field: &str, date: Date, today: Date) -> Result<Self, InvalidInput> {
+        DateKind::Birth.check_date_on(field, date, today).map(BirthDate)
+    }
+
     pub fn get(self) -> Date {
         self.0
     }
@@ -161,6 +180,11 @@ pub struct PlannedDate(Date);
 impl PlannedDate {
     pub fn new(field: &str, date: Date, now: OffsetDateTime) -> Result<Self, InvalidInput> {
         DateKind::Planned.check_date(field, date, now).map(PlannedDate)
+    }
+
+    /// Checked against a local `today` (see [`DateKind::check_date_on`]).
+    pub fn on(field: &str, date: Date, today: Date) -> Result<Self, InvalidInput> {
+        DateKind::Planned.check_date_on(field, date, today).map(PlannedDate)
     }
 
     pub fn get(self) -> Date {
@@ -189,6 +213,11 @@ pub struct ConsentDate(Date);
 impl ConsentDate {
     pub fn new(field: &str, date: Date, now: OffsetDateTime) -> Result<Self, InvalidInput> {
         DateKind::Consent.check_date(field, date, now).map(ConsentDate)
+    }
+
+    /// Checked against a local `today` (see [`DateKind::check_date_on`]).
+    pub fn on(field: &str, date: Date, today: Date) -> Result<Self, InvalidInput> {
+        DateKind::Consent.check_date_on(field, date, today).map(ConsentDate)
     }
 
     pub fn get(self) -> Date {
@@ -252,6 +281,16 @@ mod tests {
         assert!(ConsentDate::new("decided_on", date!(2000 - 01 - 01), NOW).is_ok());
         assert!(ConsentDate::new("decided_on", date!(1999 - 12 - 31), NOW).is_err());
         assert!(ConsentDate::new("decided_on", date!(2026 - 12 - 06), NOW).is_ok());
+    }
+
+    #[test]
+    fn a_local_today_bounds_dates_the_same_way() {
+        let today = date!(2026 - 12 - 05);
+        assert!(BirthDate::on("birth_date", today, today).is_ok());
+        assert!(BirthDate::on("birth_date", date!(2026 - 12 - 06), today).is_err());
+        assert!(ConsentDate::on("date", date!(1999 - 12 - 31), today).is_err());
+        assert!(PlannedDate::on("start_date", date!(2028 - 12 - 05), today).is_ok());
+        assert!(PlannedDate::on("start_date", date!(2028 - 12 - 06), today).is_err());
     }
 
     #[test]

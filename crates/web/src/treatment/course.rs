@@ -6,6 +6,7 @@
 //! after the induction (409 `benefit_review_required`).
 
 use ketapath_clinical::InvalidInput;
+use ketapath_clinical::dates::PlannedDate;
 use ketapath_clinical::outcomes::Outcome;
 use ketapath_clinical::protocols::esketamine::{INDUCTION_DAYS, MDSI_BEYOND_FOUR_WEEKS};
 use ketapath_clinical::protocols::{
@@ -122,6 +123,7 @@ pub async fn create_for(
             )));
         }
     };
+    PlannedDate::new("start_date", request.start, scope.now())?;
     let settings = protocol_settings(scope).await?;
     let schedule = generate(request, indication, &settings)?;
     let planned = i64::try_from(schedule.len()).ok().filter(|n| *n > 0);
