@@ -70,9 +70,7 @@ impl DateKind {
                 .with_time(now.time())
                 .assume_offset(now.offset())
                 .saturating_add(Duration::hours(EARLIEST_ZONE_AHEAD_HOURS)),
-            DateKind::Birth | DateKind::Consent => {
-                self.latest(now).with_time(Time::MAX).assume_offset(UtcOffset::UTC)
-            }
+            DateKind::Birth | DateKind::Consent => self.latest(now).with_time(Time::MAX).assume_offset(UtcOffset::UTC),
         }
     }
 
@@ -119,7 +117,12 @@ impl DateKind {
     }
 
     /// Checks an instant; the error names `field`.
-    pub fn check_instant(self, field: &str, at: OffsetDateTime, now: OffsetDateTime) -> Result<OffsetDateTime, InvalidInput> {
+    pub fn check_instant(
+        self,
+        field: &str,
+        at: OffsetDateTime,
+        now: OffsetDateTime,
+    ) -> Result<OffsetDateTime, InvalidInput> {
         if at < self.earliest_instant() || at > self.latest_instant(now) {
             return Err(InvalidInput::new(field, format!("must be {}", self.range_words())));
         }
@@ -135,9 +138,7 @@ fn latest_today(now: OffsetDateTime) -> Date {
 /// The same day `years` later; February 29th becomes February 28th in a year without it.
 fn plus_years(date: Date, years: i32) -> Date {
     let year = date.year().saturating_add(years);
-    date.replace_year(year)
-        .or_else(|_| Date::from_calendar_date(year, date.month(), 28))
-        .unwrap_or(Date::MAX)
+    date.replace_year(year).or_else(|_| Date::from_calendar_date(year, date.month(), 28)).unwrap_or(Date::MAX)
 }
 
 /// A charted or recorded time within [`DateKind::Charted`]'s range.

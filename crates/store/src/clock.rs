@@ -143,7 +143,12 @@ mod tests {
     fn instants_no_page_can_write_read_as_the_nearest_writable_one() {
         let year_minus_one = to_micros(time::macros::datetime!(-0001-12-31 23:00 UTC));
         assert_eq!(from_micros("t", year_minus_one).unwrap(), READ_FIRST);
-        assert!(READ_FIRST.to_offset(time::macros::offset!(-12:00)).format(&time::format_description::well_known::Rfc3339).is_ok());
+        assert!(
+            READ_FIRST
+                .to_offset(time::macros::offset!(-12:00))
+                .format(&time::format_description::well_known::Rfc3339)
+                .is_ok()
+        );
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! The treatment workflow inside a [`ClinicScope`]: intakes, course plans, pre-dose checks, gated doses and
 //! discharges with prescriber overrides, protocol settings and submitted REMS forms. Every method audits.
 
-use serde_json::Value;
 use ketapath_clinical::dates::DateKind;
+use serde_json::Value;
 use time::OffsetDateTime;
 
 use crate::clock::{from_micros, from_micros_opt, to_micros, truncate_to_micros};

@@ -20,7 +20,8 @@ const LATEST_YEAR: i32 = 9000;
 pub fn dates_in_bounds(patient: &ResearchPatient) -> bool {
     let latest = Date::from_calendar_date(LATEST_YEAR, Month::January, 1).unwrap_or(Date::MAX);
     let date_ok = |kind: DateKind, d: Date| d >= kind.earliest() && d < latest;
-    let instant_ok = |at: OffsetDateTime| date_ok(DateKind::Charted, at.date()) && at >= DateKind::Charted.earliest_instant();
+    let instant_ok =
+        |at: OffsetDateTime| date_ok(DateKind::Charted, at.date()) && at >= DateKind::Charted.earliest_instant();
     date_ok(DateKind::Birth, patient.birth_date)
         && patient.courses.iter().all(|c| {
             date_ok(DateKind::Planned, c.started_on) && c.ended_on.is_none_or(|d| date_ok(DateKind::Charted, d))

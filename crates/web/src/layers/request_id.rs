@@ -17,7 +17,8 @@ const MAX_LEN: usize = 64;
 /// is not a short token of letters, digits, `-`, `_` and `.`, so that no client can write arbitrary text into the
 /// log line.
 pub fn take<B>(request: &mut Request<B>) -> String {
-    let sent = request.extensions().get::<RequestId>().and_then(|id| id.header_value().to_str().ok()).map(str::to_owned);
+    let sent =
+        request.extensions().get::<RequestId>().and_then(|id| id.header_value().to_str().ok()).map(str::to_owned);
     if let Some(id) = sent.filter(|id| is_safe(id)) {
         return id;
     }
