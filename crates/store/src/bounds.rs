@@ -99,7 +99,6 @@ const BOUNDED_COLUMNS: &[BoundedColumn] = &[
     c("rems_forms", "submitted_at", DateKind::Charted, Stored::Micros),
     c("session_alerts", "at", DateKind::Charted, Stored::Micros),
     c("session_alerts", "acknowledged_at", DateKind::Charted, Stored::Micros),
-    c("course_benefit_reviews", "decided_at", DateKind::Charted, Stored::Micros),
     c("research_consents", "decided_on", DateKind::Consent, Stored::Text),
 ];
 

@@ -61,7 +61,6 @@ impl ClinicScope {
         }
         let decided_at = crate::clock::to_micros(new.at);
         let created = from_micros("course_benefit_reviews", now)?;
-        crate::bounds::instant(ketapath_clinical::dates::DateKind::Charted, "at", new.at, created)?;
         let review = BenefitReview {
             id: BenefitReviewId::new(created),
             course_id: new.course_id,
