@@ -34,11 +34,12 @@ pub(crate) fn date(kind: DateKind, field: &str, date: Date, now: OffsetDateTime)
     kind.check_date(field, date, now).map(|_| ()).map_err(|e| StoreError::invalid(e.field, e.message))
 }
 
-/// Checks every date and time inside a JSON document (pre-checks, REMS forms): an RFC 3339 time as a charted
-/// time, a `YYYY-MM-DD` date as a charted date, or as a birth date under a `birthdate` key. These documents carry
-/// answers such as `last_food_at`, and a year-1000 answer must not be stored any more than a year-0 observation.
-/// The error names the document's field and the key path inside it.
-pub(crate) fn document_times(field: &str, document: &Value, now: OffsetDateTime) -> StoreResult<()> {
+/// Checks every date and time inside a JSON document (pre-checks and REMS forms with `dates` charted, course
+/// schedules with `dates` planned): an RFC 3339 time as a charted time, a `YYYY-MM-DD` date as a date of kind
+/// `dates`, or as a birth date under a `birthdate` key. These documents carry answers such as `last_food_at`, and a
+/// year-1000 answer must not be stored any more than a year-0 observation. The error names the document's field and
+/// the key path inside it.
+pub(crate) fn document_times(field: &str, document: &Value, dates: DateKind, now: OffsetDateTime) -> StoreResult<()> {
     match document {
         Value::String(s) => {
             if let Ok(at) = OffsetDateTime::parse(s, &Rfc3339) {
@@ -46,14 +47,14 @@ pub(crate) fn document_times(field: &str, document: &Value, now: OffsetDateTime)
             }
             match Date::parse(s, DATE_TEXT) {
                 Ok(day) if field.ends_with("birthdate") => date(DateKind::Birth, field, day, now),
-                Ok(day) => date(DateKind::Charted, field, day, now),
+                Ok(day) => date(dates, field, day, now),
                 Err(_) => Ok(()),
             }
         }
         Value::Array(items) => {
-            items.iter().enumerate().try_for_each(|(i, v)| document_times(&format!("{field}[{i}]"), v, now))
+            items.iter().enumerate().try_for_each(|(i, v)| document_times(&format!("{field}[{i}]"), v, dates, now))
         }
-        Value::Object(map) => map.iter().try_for_each(|(k, v)| document_times(&format!("{field}.{k}"), v, now)),
+        Value::Object(map) => map.iter().try_for_each(|(k, v)| document_times(&format!("{field}.{k}"), v, dates, now)),
         _ => Ok(()),
     }
 }
@@ -155,13 +156,18 @@ mod tests {
     fn document_times_name_the_key_at_fault() {
         let ok = json!({"last_food_at": "2026-12-06T07:00:00Z", "note": "1000-01-01 is not a time",
             "patient": {"birthdate": "1950-02-03"}, "session": {"treatment_date": "2026-12-06"}});
-        assert!(document_times("pre_checks", &ok, NOW).is_ok());
+        assert!(document_times("pre_checks", &ok, DateKind::Charted, NOW).is_ok());
         let bad = json!({"answers": [{"last_food_at": "1000-01-01T00:00:00Z"}]});
-        match document_times("pre_checks", &bad, NOW) {
+        match document_times("pre_checks", &bad, DateKind::Charted, NOW) {
             Err(StoreError::Invalid { field, .. }) => assert_eq!(field, "pre_checks.answers[0].last_food_at"),
             other => panic!("expected an invalid field, got {other:?}"),
         }
         let day = json!({"session": {"treatment_date": "0000-01-01"}});
-        assert!(document_times("form", &day, NOW).is_err());
+        assert!(document_times("form", &day, DateKind::Charted, NOW).is_err());
+        // A schedule's dates are plans: next year is fine, three years ahead is not.
+        let plan = json!([{"date": "2027-06-01"}]);
+        assert!(document_times("schedule", &plan, DateKind::Planned, NOW).is_ok());
+        let far = json!([{"date": "2029-12-07"}]);
+        assert!(document_times("schedule", &far, DateKind::Planned, NOW).is_err());
     }
 }

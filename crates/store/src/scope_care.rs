@@ -239,6 +239,7 @@ impl ClinicScope {
         self.require_prescriber("edit a course schedule")?;
         let text = to_json("schedule", schedule)?;
         let (mut tx, now) = self.begin().await?;
+        crate::bounds::document_times("schedule", schedule, DateKind::Planned, from_micros("courses", now)?)?;
         let n = tx
             .execute(
                 "UPDATE courses SET schedule = $1, updated_at = $2 WHERE id = $3 AND clinic_id = $4",
@@ -256,7 +257,7 @@ impl ClinicScope {
     pub async fn set_session_pre_checks(&self, session: SessionId, document: &Value) -> StoreResult<()> {
         let text = to_json("pre_checks", document)?;
         let (mut tx, now) = self.begin().await?;
-        crate::bounds::document_times("pre_checks", document, from_micros("sessions", now)?)?;
+        crate::bounds::document_times("pre_checks", document, DateKind::Charted, from_micros("sessions", now)?)?;
         let n = tx
             .execute(
                 "UPDATE sessions SET pre_checks = $1, updated_at = $2 WHERE id = $3 AND clinic_id = $4",
@@ -529,7 +530,7 @@ impl ClinicScope {
         }
         let created = from_micros("rems_forms", now)?;
         crate::bounds::instant(DateKind::Charted, "submitted_at", at, created)?;
-        crate::bounds::document_times("form", form, created)?;
+        crate::bounds::document_times("form", form, DateKind::Charted, created)?;
         let id = RemsFormId::new(created);
         tx.execute(
             &format!("INSERT INTO rems_forms ({REMS_FORM_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"),

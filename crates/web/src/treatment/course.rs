@@ -185,6 +185,10 @@ pub async fn set_schedule(
     if let Some(i) = schedule.windows(2).position(|w| w[1].date < w[0].date) {
         return Err(InvalidInput::new(format!("schedule[{}].date", i + 1), "sessions must be in date order").into());
     }
+    let now = scope.now();
+    for (i, session) in schedule.iter().enumerate() {
+        PlannedDate::new(&format!("schedule[{i}].date"), session.date, now)?;
+    }
     scope.set_course_schedule(course, &schedule_json(&schedule)?).await?;
     Ok((scope.course(course).await?, scope.course_plan(course).await?))
 }

@@ -108,6 +108,20 @@ async fn api_attacks(backend: Backend) {
         );
     }
 
+    // A prescriber's schedule edit with a year-0 session date.
+    let rx = f.staff("Rita Rx", Role::Prescriber, "clinic-a").await;
+    let body = json!({"modality": "iv_ketamine", "start_date": "2026-11-27"});
+    let course =
+        f.ok(Method::POST, &format!("/api/v1/patients/{p}/courses"), &nurse, Some(body), StatusCode::CREATED).await;
+    let mut schedule = course["schedule"].clone();
+    schedule[0]["date"] = json!("0000-01-01");
+    let cid = course["id"].as_str().unwrap();
+    let edit = json!({ "schedule": schedule });
+    refused(
+        &f.call(Method::PUT, &format!("/api/v1/courses/{cid}/schedule"), Some(&rx), Some(edit)).await,
+        "schedule[0].date",
+    );
+
     // Assessments and observations at the server's now are still accepted.
     let fine = json!({"instrument": "phq9", "items": phq9(12), "taken_at": rfc(0), "context": "baseline"});
     f.ok(Method::POST, &format!("/api/v1/patients/{p}/assessments"), &nurse, Some(fine), StatusCode::CREATED).await;
