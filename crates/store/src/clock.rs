@@ -83,10 +83,21 @@ pub(crate) fn to_micros(t: OffsetDateTime) -> i64 {
     i64::try_from(t.unix_timestamp_nanos() / 1_000).unwrap_or(i64::MAX)
 }
 
+/// The earliest instant a read hands out: a day after the start of year 0, so that the instant stays within
+/// RFC 3339's years (0000 to 9999) in every time zone a page may show it in.
+const READ_FIRST: OffsetDateTime = time::macros::datetime!(0000-01-02 00:00 UTC);
+
+/// The latest instant a read hands out, a day before the end of year 9999 for the same reason.
+const READ_LAST: OffsetDateTime = time::macros::datetime!(9999-12-30 23:59:59.999999 UTC);
+
 /// Converts stored microseconds back to a UTC instant.
+///
+/// Writes are bounded (`bounds.rs`), but a database written by an older version may hold a year-0 or year-(-1)
+/// instant, which no API or page can write out; such an instant reads as the nearest writable one, so that one bad
+/// row cannot make a session, an assessment list or an export fail. `verify()` names the row for correction.
 pub(crate) fn from_micros(table: &'static str, micros: i64) -> StoreResult<OffsetDateTime> {
     OffsetDateTime::from_unix_timestamp_nanos(i128::from(micros) * 1_000)
-        .map(|t| t.to_offset(UtcOffset::UTC))
+        .map(|t| t.to_offset(UtcOffset::UTC).clamp(READ_FIRST, READ_LAST))
         .map_err(|e| StoreError::corrupt(table, format!("timestamp {micros}: {e}")))
 }
 
@@ -126,6 +137,18 @@ mod tests {
         let back = from_micros("t", to_micros(t)).unwrap();
         assert_eq!(back, t);
         assert_eq!(back.offset(), UtcOffset::UTC);
+    }
+
+    #[test]
+    fn instants_no_page_can_write_read_as_the_nearest_writable_one() {
+        let year_minus_one = to_micros(time::macros::datetime!(-0001-12-31 23:00 UTC));
+        assert_eq!(from_micros("t", year_minus_one).unwrap(), READ_FIRST);
+        assert!(
+            READ_FIRST
+                .to_offset(time::macros::offset!(-12:00))
+                .format(&time::format_description::well_known::Rfc3339)
+                .is_ok()
+        );
     }
 
     #[test]

@@ -14,6 +14,7 @@ mod audit;
 mod auth;
 mod backup;
 mod bench_seed;
+mod bounds;
 mod clinics;
 mod clock;
 mod copy;

@@ -170,6 +170,7 @@ impl ClinicScope {
         let (mut tx, now) = self.begin().await?;
         self.require(&mut tx, Scoped::Patient, patient.to_text()).await?;
         let at = from_micros("research_consents", now)?;
+        crate::bounds::date(ketapath_clinical::dates::DateKind::Consent, "decided_on", decided_on, at)?;
         let record = ConsentRecord {
             id: ConsentRecordId::new(at),
             patient_id: patient,

@@ -112,6 +112,11 @@ impl ClinicScope {
         }
     }
 
+    /// The store's "now", so that a caller's checks (date bounds) use the same clock as the scope's writes.
+    pub fn now(&self) -> time::OffsetDateTime {
+        self.store.now()
+    }
+
     /// Starts a write transaction and returns it with "now" in stored form.
     pub(crate) async fn begin(&self) -> StoreResult<(Tx, i64)> {
         let tx = self.store.begin_write().await?;

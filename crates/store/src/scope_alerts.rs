@@ -29,6 +29,9 @@ impl ClinicScope {
             observations.push(self.insert_observation(&mut tx, now, n).await?);
         }
         let created = from_micros("session_alerts", now)?;
+        for a in &alerts {
+            crate::bounds::instant(ketapath_clinical::dates::DateKind::Charted, "at", a.at, created)?;
+        }
         let mut stored = Vec::with_capacity(alerts.len());
         for a in alerts {
             let alert = SessionAlert {

@@ -1,6 +1,7 @@
 //! The treatment workflow inside a [`ClinicScope`]: intakes, course plans, pre-dose checks, gated doses and
 //! discharges with prescriber overrides, protocol settings and submitted REMS forms. Every method audits.
 
+use ketapath_clinical::dates::DateKind;
 use serde_json::Value;
 use time::OffsetDateTime;
 
@@ -57,6 +58,7 @@ impl ClinicScope {
         check_reason("override_reason", &ov.reason)?;
         let rules = serde_json::to_string(&ov.rules).map_err(|e| StoreError::invalid("rules", e.to_string()))?;
         let created = from_micros("gate_overrides", now)?;
+        crate::bounds::instant(DateKind::Charted, "at", ov.at, created)?;
         let o = GateOverride {
             id: GateOverrideId::new(created),
             session_id: ov.session_id,
@@ -237,6 +239,7 @@ impl ClinicScope {
         self.require_prescriber("edit a course schedule")?;
         let text = to_json("schedule", schedule)?;
         let (mut tx, now) = self.begin().await?;
+        crate::bounds::document_times("schedule", schedule, DateKind::Planned, from_micros("courses", now)?)?;
         let n = tx
             .execute(
                 "UPDATE courses SET schedule = $1, updated_at = $2 WHERE id = $3 AND clinic_id = $4",
@@ -254,6 +257,7 @@ impl ClinicScope {
     pub async fn set_session_pre_checks(&self, session: SessionId, document: &Value) -> StoreResult<()> {
         let text = to_json("pre_checks", document)?;
         let (mut tx, now) = self.begin().await?;
+        crate::bounds::document_times("pre_checks", document, DateKind::Charted, from_micros("sessions", now)?)?;
         let n = tx
             .execute(
                 "UPDATE sessions SET pre_checks = $1, updated_at = $2 WHERE id = $3 AND clinic_id = $4",
@@ -328,6 +332,7 @@ impl ClinicScope {
         if status == SessionStatus::EndedEarly.code() {
             return Err(StoreError::Conflict("the session ended early: the patient has left".to_owned()));
         }
+        crate::bounds::instant(DateKind::Charted, "discharged_at", d.at, from_micros("sessions", now)?)?;
         let at = to_micros(d.at);
         let reason = d.override_.as_ref().map(|o| o.reason.trim().to_owned());
         tx.execute(
@@ -387,6 +392,7 @@ impl ClinicScope {
         if status.is_closed() {
             return Err(StoreError::Conflict(format!("the session is already over ({})", status.label())));
         }
+        crate::bounds::instant(DateKind::Charted, "ended_at", at, from_micros("sessions", now)?)?;
         let ended = to_micros(at);
         tx.execute(
             "UPDATE sessions SET status = $1, ended_at = $2, early_departure_reason = $3, updated_at = $4 \
@@ -523,6 +529,8 @@ impl ClinicScope {
             return Err(StoreError::Conflict("the form of this session is already submitted".to_owned()));
         }
         let created = from_micros("rems_forms", now)?;
+        crate::bounds::instant(DateKind::Charted, "submitted_at", at, created)?;
+        crate::bounds::document_times("form", form, DateKind::Charted, created)?;
         let id = RemsFormId::new(created);
         tx.execute(
             &format!("INSERT INTO rems_forms ({REMS_FORM_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"),

@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 
+use ketapath_clinical::dates::DateKind;
 use ketapath_clinical::instruments::{Items, score};
 
 use crate::clock::{date_to_text, from_micros, to_micros};
@@ -39,6 +40,7 @@ pub(crate) async fn insert_assessment(
 ) -> StoreResult<Assessment> {
     let scored = score(&new.items);
     let created = from_micros("assessments", now)?;
+    crate::bounds::instant(DateKind::Charted, "administered_at", new.administered_at, created)?;
     let a = Assessment {
         id: AssessmentId::new(created),
         patient_id: new.patient_id,
@@ -102,6 +104,7 @@ impl ClinicScope {
     /// Registers a patient of this clinic.
     pub async fn create_patient(&self, new: NewPatient) -> StoreResult<Patient> {
         check_patient(&new)?;
+        crate::bounds::date(DateKind::Birth, "birth_date", new.birth_date, self.store.now())?;
         let (mut tx, now) = self.begin().await?;
         if let Some(mrn) = &new.mrn {
             let (n,): (i64,) = tx
@@ -177,6 +180,7 @@ impl ClinicScope {
     /// Replaces a patient's editable fields.
     pub async fn update_patient(&self, id: PatientId, update: PatientUpdate) -> StoreResult<Patient> {
         check_patient(&update)?;
+        crate::bounds::date(DateKind::Birth, "birth_date", update.birth_date, self.store.now())?;
         let (mut tx, now) = self.begin().await?;
         let n = tx
             .execute(

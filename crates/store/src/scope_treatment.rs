@@ -1,5 +1,7 @@
 //! Treatment courses, sessions, doses, timed observations and adverse events inside a [`ClinicScope`].
 
+use ketapath_clinical::dates::DateKind;
+
 use crate::clock::{date_to_text, from_micros, to_micros, truncate_to_micros};
 use crate::db::args;
 use crate::domain::{
@@ -51,6 +53,9 @@ impl ClinicScope {
         self.require(tx, Scoped::Patient, new.patient_id.to_text()).await?;
         self.require_staff(tx, new.prescriber_id).await?;
         let at = from_micros("courses", now)?;
+        if let Some(started) = new.started_on {
+            crate::bounds::date(DateKind::Planned, "started_on", started, at)?;
+        }
         let c = Course {
             id: CourseId::new(at),
             patient_id: new.patient_id,
@@ -168,6 +173,7 @@ impl ClinicScope {
             )
             .await?;
         let at = from_micros("sessions", now)?;
+        crate::bounds::instant_opt(DateKind::Planned, "scheduled_at", new.scheduled_at, at)?;
         let s = Session {
             id: SessionId::new(at),
             patient_id: crate::rows::parse_id("courses", &patient, PatientId)?,
@@ -224,6 +230,10 @@ impl ClinicScope {
             return Err(StoreError::invalid("discharge_override_reason", "must not be blank when given"));
         }
         let (mut tx, now) = self.begin().await?;
+        let at = from_micros("sessions", now)?;
+        crate::bounds::instant_opt(DateKind::Charted, "started_at", u.started_at, at)?;
+        crate::bounds::instant_opt(DateKind::Charted, "ended_at", u.ended_at, at)?;
+        crate::bounds::instant_opt(DateKind::Charted, "discharged_at", u.discharged_at, at)?;
         self.require_staff(&mut tx, u.monitored_by).await?;
         self.require_staff(&mut tx, u.discharged_by).await?;
         let n = tx
@@ -287,6 +297,7 @@ impl ClinicScope {
         }
         let patient = self.session_patient(tx, new.session_id).await?;
         let at = from_micros("dose_records", now)?;
+        crate::bounds::instant(DateKind::Charted, "given_at", new.given_at, at)?;
         let d = DoseRecord {
             id: DoseId::new(at),
             session_id: new.session_id,
@@ -352,6 +363,7 @@ impl ClinicScope {
             serde_json::to_string(&new.measurement).map_err(|e| StoreError::invalid("measurement", e.to_string()))?;
         let patient = self.session_patient(tx, new.session_id).await?;
         let at = from_micros("observations", now)?;
+        crate::bounds::instant(DateKind::Charted, "observed_at", new.observed_at, at)?;
         let o = Observation {
             id: ObservationId::new(at),
             session_id: new.session_id,
@@ -407,6 +419,7 @@ impl ClinicScope {
             }
         }
         let at = from_micros("adverse_events", now)?;
+        crate::bounds::instant(DateKind::Charted, "occurred_at", new.occurred_at, at)?;
         let e = AdverseEvent {
             id: AdverseEventId::new(at),
             patient_id: new.patient_id,

@@ -2,7 +2,8 @@
 //!
 //! No orphan rows; every clinic-scoped row belongs to the same clinic as the rows it points to; a session's
 //! patient is its course's patient, a dose's or observation's patient is its session's; staff roles match their
-//! clinic; stored item scores are valid for their instrument; the audit chain is intact.
+//! clinic; stored item scores are valid for their instrument; every date a person enters is within the bounds of
+//! its kind (`bounds.rs`); the audit chain is intact.
 
 use serde::Serialize;
 
@@ -163,6 +164,7 @@ impl Store {
         if bad_items > 0 {
             problems.push(format!("{bad_items} assessments rows do not decode to valid item scores"));
         }
+        problems.extend(crate::bounds::out_of_bounds(&mut tx, self.now()).await?);
         drop(tx);
         let audit = self.verify_audit_chain().await?;
         Ok(VerifyReport { problems, audit })

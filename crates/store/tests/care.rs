@@ -156,7 +156,7 @@ async fn workflow(db: &TestDb) {
     assert_eq!(due.len(), 1);
     assert_eq!((due[0].session_id, due[0].first_dose_at, due[0].form_submitted_at), (s.id, dose(s.id).given_at, None));
     assert!(other.dosed_sessions("esketamine_nasal").await.unwrap().is_empty());
-    let at = datetime!(2026-11-28 12:00 UTC);
+    let at = datetime!(2026-11-28 00:00 UTC);
     nurse.submit_rems_form(s.id, &json!({"ok": true}), at).await.unwrap();
     assert!(matches!(nurse.submit_rems_form(s.id, &json!({}), at).await, Err(StoreError::Conflict(_))));
     assert_eq!(nurse.rems_form(s.id).await.unwrap().unwrap().form, json!({"ok": true}));

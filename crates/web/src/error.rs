@@ -129,7 +129,20 @@ impl ApiError {
 
     /// The JSON document of this error.
     pub fn body(&self) -> ErrorBody<'_> {
-        ErrorBody { error: ErrorDetail { code: self.code(), message: self.to_string(), field: self.field() } }
+        ErrorBody {
+            error: ErrorDetail {
+                code: self.code(),
+                message: self.to_string(),
+                field: self.field(),
+                request_id: self.request_id(),
+            },
+        }
+    }
+
+    /// For a 5xx, the id of the request being handled, which the edge layer logs with the failure: the client
+    /// can quote it and an operator can find the line. Other errors are the client's own and carry none.
+    pub fn request_id(&self) -> Option<String> {
+        if self.status().is_server_error() { crate::layers::request_id::current() } else { None }
     }
 }
 
@@ -145,6 +158,9 @@ pub struct ErrorDetail<'a> {
     pub message: String,
     /// Always present, `null` when no single field is at fault, so scripts can read it unconditionally.
     pub field: Option<&'a str>,
+    /// On a 5xx only: the id of the request, as logged and as the `x-request-id` header carries it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
 }
 
 impl IntoResponse for ApiError {

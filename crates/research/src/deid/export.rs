@@ -30,6 +30,9 @@ pub struct Export {
     /// Patients given as input but left out because their consent did not stand on the export date. For the
     /// caller's summary; it is not written to any file.
     pub excluded_without_consent: usize,
+    /// Consenting patients left out because a stored date is outside the plausible bounds (see
+    /// [`super::bounds`]): only a database written before the bounds existed holds such a date.
+    pub excluded_out_of_bounds: usize,
 }
 
 /// One file of the export: its name (`patients.csv`) and its text.
@@ -80,6 +83,10 @@ pub fn build_export(patients: &[ResearchPatient], key: &ExportKey, as_of: Date) 
         }
         if !eligible(&patient.consent, as_of) {
             export.excluded_without_consent += 1;
+            continue;
+        }
+        if !super::bounds::dates_in_bounds(patient) {
+            export.excluded_out_of_bounds += 1;
             continue;
         }
         let shift = DateShift::for_patient(key, &patient.patient_id);

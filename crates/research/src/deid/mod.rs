@@ -1,6 +1,7 @@
 //! De-identification following HIPAA Safe Harbor (45 CFR 164.514(b)(2)): keyed pseudonyms, per-patient date
 //! shifting, grouped ages, three-digit ZIP codes, and output records that have no place for free text.
 
+pub mod bounds;
 pub mod export;
 pub mod key;
 pub mod pseudonym;

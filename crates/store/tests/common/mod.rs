@@ -67,9 +67,10 @@ impl Drop for PgDatabase {
     }
 }
 
+/// The tests' clock starts after every time they chart (the store refuses charting ahead of its clock).
 pub fn test_options() -> StoreOptions {
     StoreOptions {
-        clock: Arc::new(SteppingClock::new(datetime!(2026-11-27 09:00 UTC), time::Duration::milliseconds(7))),
+        clock: Arc::new(SteppingClock::new(datetime!(2026-11-28 00:00 UTC), time::Duration::milliseconds(7))),
         ..StoreOptions::default()
     }
 }

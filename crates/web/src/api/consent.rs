@@ -5,6 +5,7 @@
 
 use axum::response::Response;
 use ketapath_clinical::InvalidInput;
+use ketapath_clinical::dates::ConsentDate;
 use ketapath_research::ConsentStatus;
 use ketapath_store::domain::ConsentRecord;
 use serde::Deserialize;
@@ -53,7 +54,7 @@ pub fn decision(
     if decided_on > today {
         return Err(InvalidInput::new("date", "must not be in the future").into());
     }
-    Ok((status, decided_on))
+    Ok((status, ConsentDate::on("date", decided_on, today)?.get()))
 }
 
 /// A decision's code, as the API and the portal show it.

@@ -614,7 +614,12 @@ fn base() -> Value {
                                 "properties": {
                                     "code": {"type": "string", "examples": ["invalid_input"]},
                                     "message": {"type": "string"},
-                                    "field": {"type": ["string", "null"], "examples": ["items[3]"]}
+                                    "field": {"type": ["string", "null"], "examples": ["items[3]"]},
+                                    "request_id": {
+                                        "type": "string",
+                                        "description": "On a 5xx only: the request's id, as in the x-request-id header and the server's log line.",
+                                        "examples": ["5f0c1a52-3f0e-4c2b-9a51-0c1d2e3f4a5b"]
+                                    }
                                 }
                             }
                         }

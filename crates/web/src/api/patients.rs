@@ -7,6 +7,7 @@
 
 use axum::response::Response;
 use ketapath_clinical::InvalidInput;
+use ketapath_clinical::dates::BirthDate;
 use ketapath_clinical::instruments::{Instrument, Items, score_report};
 use ketapath_store::domain::{Assessment, LatestScore, NewAssessment, NewPatient, Patient, PatientId};
 use serde::{Deserialize, Serialize};
@@ -83,6 +84,7 @@ impl PatientRequest {
         if birth_date > today {
             return Err(InvalidInput::new("birth_date", "must not be in the future"));
         }
+        let birth_date = BirthDate::on("birth_date", birth_date, today)?.get();
         let sex = match self.sex.as_deref().map(str::trim) {
             None => None,
             Some(code) if SEX_CODES.contains(&code) => Some(code.to_owned()),

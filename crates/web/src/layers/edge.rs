@@ -1,6 +1,7 @@
 //! The one outer middleware, in the order a request meets it: the public rate limit for writes, the request timeout,
 //! then on the way out the metrics record and the security headers, so that every response (errors, 404s, 429s,
-//! timeouts, caught panics) is counted and carries the headers.
+//! timeouts, caught panics) is counted and carries the headers. The request id is known to the handlers (see
+//! [`request_id`]) and every 5xx is logged with it.
 //!
 //! One layer rather than four keeps the per-request cost low (each axum middleware boxes a future and clones the
 //! inner service); the policies themselves live in their own modules.
@@ -12,18 +13,26 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use super::rate_limit::LimitKey;
-use super::{client, metrics, rate_limit, security_headers};
+use super::{client, metrics, rate_limit, request_id, security_headers};
 use crate::error::{ApiError, is_machine_path, respond};
 use crate::pages::error_page;
 use crate::portal::session::{LOGIN_PATH, cookie, session_cookie_name};
 use crate::state::AppState;
 
 /// The middleware.
-pub async fn edge(State(state): State<AppState>, request: Request, next: Next) -> Response {
+pub async fn edge(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = request.method().clone();
-    let mut response = handle(&state, request, next).await;
-    state.metrics.record(metrics::route_label(&response), &method, response.status().as_u16(), started.elapsed());
+    let id = request_id::take(&mut request);
+    let mut response = request_id::scope(id.clone(), handle(&state, request, next)).await;
+    let route = metrics::route_label(&response);
+    let status = response.status();
+    if status.is_server_error() {
+        // Every 5xx leaves one line naming the request id the client was shown, the method and the route
+        // template (never the path, whose ids and query could identify a patient, nor any body).
+        tracing::error!(request_id = %id, %method, route, status = status.as_u16(), "request failed");
+    }
+    state.metrics.record(route, &method, status.as_u16(), started.elapsed());
     security_headers::apply(response.headers_mut(), state.config.hsts);
     response
 }

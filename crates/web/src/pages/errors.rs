@@ -15,6 +15,8 @@ struct ErrorPage {
     message: String,
     /// The requested address, percent-decoded for reading; askama escapes it.
     path: Option<String>,
+    /// On a 5xx, the request id to quote to the clinic's support (the log line carries the same id).
+    request_id: Option<String>,
 }
 
 /// The page for `error` at `path`.
@@ -29,8 +31,13 @@ pub fn error_page(demo: bool, error: &ApiError, path: &str) -> Response {
         other => ("The request could not be handled", other.to_string(), false),
     };
     let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy().into_owned();
-    let page =
-        ErrorPage { layout: Layout::new(heading, demo, ""), heading, message, path: show_path.then_some(decoded) };
+    let page = ErrorPage {
+        layout: Layout::new(heading, demo, ""),
+        heading,
+        message,
+        path: show_path.then_some(decoded),
+        request_id: error.request_id(),
+    };
     let mut response = render(error.status(), &page);
     add_retry_after(error, &mut response);
     response

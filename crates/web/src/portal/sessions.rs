@@ -54,7 +54,7 @@ pub fn form_instant(
     if at > now {
         return Err(InvalidInput::new(field, "must not be in the future"));
     }
-    Ok(Some(at))
+    Ok(Some(ketapath_clinical::dates::ChartedAt::new(field, at, now)?.get()))
 }
 
 /// A whole-number form field, blank as `None`; errors name the field.

@@ -6,6 +6,7 @@
 //! after the induction (409 `benefit_review_required`).
 
 use ketapath_clinical::InvalidInput;
+use ketapath_clinical::dates::PlannedDate;
 use ketapath_clinical::outcomes::Outcome;
 use ketapath_clinical::protocols::esketamine::{INDUCTION_DAYS, MDSI_BEYOND_FOUR_WEEKS};
 use ketapath_clinical::protocols::{
@@ -122,6 +123,7 @@ pub async fn create_for(
             )));
         }
     };
+    PlannedDate::new("start_date", request.start, scope.now())?;
     let settings = protocol_settings(scope).await?;
     let schedule = generate(request, indication, &settings)?;
     let planned = i64::try_from(schedule.len()).ok().filter(|n| *n > 0);
@@ -182,6 +184,10 @@ pub async fn set_schedule(
     Prescriber::of(scope, "edit a course schedule")?;
     if let Some(i) = schedule.windows(2).position(|w| w[1].date < w[0].date) {
         return Err(InvalidInput::new(format!("schedule[{}].date", i + 1), "sessions must be in date order").into());
+    }
+    let now = scope.now();
+    for (i, session) in schedule.iter().enumerate() {
+        PlannedDate::new(&format!("schedule[{i}].date"), session.date, now)?;
     }
     scope.set_course_schedule(course, &schedule_json(&schedule)?).await?;
     Ok((scope.course(course).await?, scope.course_plan(course).await?))

@@ -15,6 +15,7 @@ pub mod rems;
 pub mod session;
 
 use ketapath_clinical::InvalidInput;
+use ketapath_clinical::dates::ChartedAt;
 use ketapath_clinical::protocols::ProtocolSettings;
 use ketapath_clinical::protocols::overrides::MAX_REASON_CHARS;
 use ketapath_store::domain::Role;
@@ -103,7 +104,8 @@ impl Override {
 }
 
 /// An instant from the request: `now` when absent, an RFC 3339 time otherwise, never in the future (charting
-/// after the fact is allowed, charting ahead is not). Errors name `field`.
+/// after the fact is allowed, charting ahead is not) and never before 1990 ([`ChartedAt`]: a year-0 time is a
+/// slip or an attack, never a fact). Errors name `field`.
 pub fn instant(field: &str, raw: Option<&str>, now: OffsetDateTime) -> Result<OffsetDateTime, InvalidInput> {
     let at = match raw {
         None => now,
@@ -113,7 +115,7 @@ pub fn instant(field: &str, raw: Option<&str>, now: OffsetDateTime) -> Result<Of
     if at > now {
         return Err(InvalidInput::new(field, "must not be in the future"));
     }
-    Ok(at)
+    Ok(ChartedAt::new(field, at, now)?.get())
 }
 
 /// The clinic's protocol settings: its saved document checked by the rules, or the defaults.

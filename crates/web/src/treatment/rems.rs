@@ -12,6 +12,7 @@
 use std::collections::HashMap;
 
 use ketapath_clinical::InvalidInput;
+use ketapath_clinical::dates::DateKind;
 use ketapath_clinical::protocols::{LotNumber, Modality};
 use ketapath_clinical::rems::{
     AdverseEventAnswer, ConcomitantMedications, DashboardEntry, DeviceRecord, EarlyDepartureReason, FieldView,
@@ -272,6 +273,13 @@ pub async fn attempt(
         Err(missing) => return Ok(Err(Incomplete { form: draft.form, missing })),
     };
     let submitted = complete.submit(now);
+    // The form's own dates are bounded like every other: a birth date and the (charted) treatment date.
+    if let Some(birth) = submitted.form().patient.birthdate {
+        DateKind::Birth.check_date("patient.birthdate", birth, now)?;
+    }
+    if let Some(day) = submitted.form().session.treatment_date {
+        DateKind::Charted.check_date("session.treatment_date", day, now)?;
+    }
     let document = serde_json::to_value(submitted.form()).map_err(|e| InvalidInput::new("form", e.to_string()))?;
     scope.submit_rems_form(id, &document, submitted.submitted_at()).await?;
     form(scope, id, now).await.map(Ok)

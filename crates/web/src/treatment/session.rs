@@ -4,6 +4,7 @@
 //! departure, with the live monitoring status (minutes since the dose, the 40-minute blood pressure).
 
 use ketapath_clinical::InvalidInput;
+use ketapath_clinical::dates::{ChartedAt, DateKind};
 use ketapath_clinical::protocols::bp_gate::gate_rule;
 use ketapath_clinical::protocols::observation::latest;
 use ketapath_clinical::protocols::{
@@ -369,6 +370,7 @@ pub async fn pre_checks(
         crate::error::ApiError::InvalidInput(i) => TreatmentError::Invalid(i),
         other => TreatmentError::Invalid(InvalidInput::new("", other.to_string())),
     })?;
+    check_pre_check_dates(&parsed, now)?;
     let report = evaluate_pre_checks(loaded.modality, &parsed, &loaded.settings);
     if let Some(bp) = parsed.blood_pressure {
         let record = ObservationRecord {
@@ -385,6 +387,21 @@ pub async fn pre_checks(
     let document = json!({"answers": parsed, "report": report, "recorded_at": now_text});
     scope.set_session_pre_checks(id, &document).await?;
     Ok(report)
+}
+
+/// The times of the pre-check answers within their bounds: the answers are charted facts (meals, drinks, a nasal
+/// spray), and the dose time is a plan. Errors name the answer's field.
+fn check_pre_check_dates(parsed: &PreCheckAnswers, now: OffsetDateTime) -> Result<(), InvalidInput> {
+    DateKind::Planned.check_instant("dose_at", parsed.dose_at, now)?;
+    for (field, at) in [("last_food_at", parsed.last_food_at), ("last_liquid_at", parsed.last_liquid_at)] {
+        if let Some(at) = at {
+            ChartedAt::new(field, at, now)?;
+        }
+    }
+    if let NasalMedication::TakenAt { at } = parsed.nasal_medication {
+        ChartedAt::new("nasal_medication.at", at, now)?;
+    }
+    Ok(())
 }
 
 fn rfc3339(at: OffsetDateTime) -> TreatmentResult<String> {

@@ -119,6 +119,10 @@ async fn registry_leaves_out_low_baselines(backend: Backend) {
                 .unwrap(),
                 administered_at: crate::session_workflow::T0 + time::Duration::days(day),
             };
+            // The store refuses a charted time ahead of its clock, so the clock reaches the follow-up first.
+            if day > 0 {
+                f.at(day * DAY);
+            }
             scope.record_assessment_in_context(new, Some(context)).await.unwrap();
         }
     }

@@ -8,6 +8,7 @@ mod assets;
 mod benefit_review;
 mod check;
 mod clinics;
+mod date_bounds;
 mod demo_care;
 mod fhir;
 mod freshness;
