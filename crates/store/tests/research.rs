@@ -47,10 +47,12 @@ fn key(seed: u8) -> ExportKey {
 
 /// A key under which `patient`'s date shift exceeds the fixture's 30-day span, so that no shifted date can equal
 /// another real date of the same patient and the search for real dates is meaningful.
-fn key_far_from(patient: &str, mut seed: u8) -> ExportKey {
+/// A key whose date shift moves every one of `patients` by more than 40 days, so that no shifted date of one
+/// patient can land on a real date of the fixture (the patients' ids are random, and so are their shifts).
+fn key_far_from(patients: &[&str], mut seed: u8) -> ExportKey {
     loop {
         let k = key(seed);
-        if DateShift::for_patient(&k, patient).days().abs() > 40 {
+        if patients.iter().all(|p| DateShift::for_patient(&k, p).days().abs() > 40) {
             return k;
         }
         seed = seed.wrapping_add(1);
@@ -227,9 +229,9 @@ async fn export_texts(store: &Store, key: &ExportKey) -> (ketapath_research::Exp
 
 async fn no_identifier_leaves(db: &TestDb) {
     let store = &db.store;
-    let (_, patient, _, times) = fixture(store).await;
+    let (_, patient, other, times) = fixture(store).await;
     let id = patient.to_text();
-    let k = key_far_from(&id, 1);
+    let k = key_far_from(&[&id, &other.to_text()], 1);
     let (export, texts) = export_texts(store, &k).await;
     assert_eq!(export.patients.len(), 2, "both consenting patients are exported");
 
