@@ -287,22 +287,6 @@ async fn mdsi_and_stop(backend: Backend) {
     f.finish().await;
 }
 
-macro_rules! on_both_backends {
-    ($name:ident, $body:ident) => {
-        mod $name {
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                super::$body(super::Backend::Sqlite).await;
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                super::$body(super::Backend::Postgres).await;
-            }
-        }
-    };
-}
-
 on_both_backends!(a_phq9_baseline_of_4_is_never_a_remitter, low_baseline_is_not_assessable);
 on_both_backends!(the_clinic_registry_leaves_out_a_baseline_of_4, registry_leaves_out_low_baselines);
 on_both_backends!(induction_ends_with_a_prescribers_benefit_review, induction_review);

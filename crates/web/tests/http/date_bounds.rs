@@ -250,22 +250,6 @@ async fn internal_error_carries_request_id(backend: Backend) {
     f.store.close().await;
 }
 
-macro_rules! on_both_backends {
-    ($name:ident, $body:ident) => {
-        mod $name {
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                super::$body(super::Backend::Sqlite).await;
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                super::$body(super::Backend::Postgres).await;
-            }
-        }
-    };
-}
-
 on_both_backends!(every_reported_date_attack_is_a_400_naming_the_field, api_attacks);
 on_both_backends!(rows_already_out_of_bounds_break_no_read_and_are_reported, stored_year_zero);
 

@@ -1011,22 +1011,6 @@ async fn concurrent_first_writes(backend: Backend) {
     f.finish().await;
 }
 
-macro_rules! on_both_backends {
-    ($name:ident, $body:ident) => {
-        mod $name {
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                super::$body(super::Backend::Sqlite).await;
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                super::$body(super::Backend::Postgres).await;
-            }
-        }
-    };
-}
-
 on_both_backends!(session_workflow_end_to_end, workflow);
 on_both_backends!(gates_and_overrides, gates);
 on_both_backends!(early_departure_inpatient_and_overridable_criteria, early_departure);
