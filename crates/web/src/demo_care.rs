@@ -497,6 +497,11 @@ async fn past_session(
     session::observe(nurse, id, measures(dosed + Duration::minutes(125), (systolic, 80), 5, 0)).await?;
     let ready = dosed + Duration::minutes(80 + (rng.next_u64() % 30) as i64);
     session::discharge(nurse, id, dosed + Duration::minutes(130), Some(ready), None).await?;
+    // The nurse on duty saw and acknowledged the alerts of a past session (a post-dose pressure above the gate, say);
+    // only today's sessions leave alerts open on the demo dashboard.
+    for alert in crate::treatment::alerts::of_session(nurse, id).await? {
+        crate::treatment::alerts::acknowledge(nurse, id, alert.id).await?;
+    }
     Ok(id)
 }
 

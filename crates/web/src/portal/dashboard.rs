@@ -118,7 +118,15 @@ pub async fn page(State(state): State<AppState>, staff: PortalStaff) -> Response
             .iter()
             .map(|a| Line {
                 href: format!("{}/{}#alerts", super::sessions::PATH, a.session_id),
-                text: format!("{} {}: {} ({}) {}", zone.clock(a.at), name(&a.patient_id), a.level, a.code, a.message),
+                // An alert raised on an earlier day names its date: a bare clock time would read as today's.
+                text: format!(
+                    "{} {}: {} ({}) {}",
+                    if zone.date_of(a.at) == today { zone.clock(a.at) } else { zone.show(a.at) },
+                    name(&a.patient_id),
+                    a.level,
+                    a.code,
+                    a.message
+                ),
                 urgent: a.level != "warning",
             })
             .collect();
