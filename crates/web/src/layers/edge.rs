@@ -71,12 +71,19 @@ fn is_public_write(state: &AppState, request: &Request) -> bool {
     }
     let staff_route = path.starts_with("/portal/")
         || path.starts_with("/fhir/")
-        || (path.starts_with("/api/") && !PUBLIC_API_WRITES.iter().any(|p| path.starts_with(p)));
+        || (path.starts_with("/api/") && !is_public_api_write(path));
     let headers = request.headers();
     let credential = headers.contains_key(axum::http::header::AUTHORIZATION)
         || cookie(headers, session_cookie_name(state)).is_some();
     !(staff_route && credential)
 }
 
-/// The API's writes that need no sign-in (path prefixes).
+/// The API's writes that need no sign-in (path prefixes). The access matrix test checks that every public write
+/// it lists matches one (`public_writes_take_from_the_address_allowance`), so a new public route cannot slip
+/// past the per-address limit.
 const PUBLIC_API_WRITES: [&str; 2] = ["/api/v1/instruments/", "/api/v1/screenings"];
+
+/// Whether an API path is one of the writes that need no sign-in.
+pub fn is_public_api_write(path: &str) -> bool {
+    PUBLIC_API_WRITES.iter().any(|p| path.starts_with(p))
+}
