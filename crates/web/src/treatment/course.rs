@@ -3,7 +3,8 @@
 //! A contraindication in the intake blocks the course until a prescriber overrides it with a reason. At the end
 //! of an esketamine induction a prescriber's benefit review decides: `continue` plans the maintenance weeks and
 //! lets sessions go on, `stop` ends the course; without a `continue`, no session starts and no dose is given
-//! after the induction (409 `benefit_review_required`).
+//! after the induction (409 `benefit_review_required`); after a `stop`, only a prescriber plans the next
+//! esketamine course.
 
 use ketapath_clinical::InvalidInput;
 use ketapath_clinical::dates::PlannedDate;
@@ -102,6 +103,28 @@ pub async fn create(
     create_for(scope, patient, request, CourseIndication::Trd, ov).await
 }
 
+/// After a prescriber's benefit review stopped the patient's latest esketamine course, only a prescriber plans
+/// the next one (403 `override_not_allowed` for other roles): a new course starts a fresh induction, and a nurse
+/// planning one (or starting a session, which plans one) would otherwise walk around the decision to stop.
+async fn require_prescriber_after_stop(scope: &ClinicScope, patient: PatientId, new: Modality) -> TreatmentResult<()> {
+    if new != Modality::EsketamineNasal {
+        return Ok(());
+    }
+    let courses = scope.courses(patient).await?;
+    let latest = courses
+        .iter()
+        .filter(|c| modality(c).is_ok_and(|m| m == Modality::EsketamineNasal))
+        .max_by_key(|c| c.created_at);
+    if let Some(latest) = latest {
+        let stopped =
+            scope.course_plan(latest.id).await?.benefit_review.is_some_and(|r| r.decision == ReviewDecision::Stop);
+        if stopped {
+            Prescriber::of(scope, "plan a new esketamine course after a benefit review decided to stop")?;
+        }
+    }
+    Ok(())
+}
+
 /// Plans a course for `indication`: refused with 409 `contraindication` when the intake lists one, unless a
 /// prescriber's override is given.
 pub async fn create_for(
@@ -111,6 +134,7 @@ pub async fn create_for(
     indication: CourseIndication,
     ov: Option<Override>,
 ) -> TreatmentResult<(Course, CoursePlan)> {
+    require_prescriber_after_stop(scope, patient, request.modality).await?;
     let contraindications = intake::contraindications(scope, patient).await?;
     let override_reason = match (contraindications.is_empty(), ov) {
         (true, _) => None,

@@ -284,6 +284,16 @@ async fn mdsi_and_stop(backend: Backend) {
     );
     assert_eq!(stopped["end_reason"], "benefit review: stop");
     assert_error(&review(&f, &rx, &cid, json!({"decision": "stop"})).await, StatusCode::CONFLICT, "not_applicable");
+    // A nurse cannot walk around the decision with a fresh course (planned directly, or by starting a session);
+    // a prescriber may plan one, which is a new clinical decision.
+    let again = json!({"modality": "esketamine_nasal"});
+    let courses = format!("/api/v1/patients/{q}/courses");
+    let refused = f.call(Method::POST, &courses, Some(&nurse), Some(again.clone())).await;
+    assert_error(&refused, StatusCode::FORBIDDEN, "override_not_allowed");
+    let session = json!({"modality": "esketamine_nasal"});
+    let refused = f.call(Method::POST, &format!("/api/v1/patients/{q}/sessions"), Some(&nurse), Some(session)).await;
+    assert_error(&refused, StatusCode::FORBIDDEN, "override_not_allowed");
+    f.ok(Method::POST, &courses, &rx, Some(again), StatusCode::CREATED).await;
     f.finish().await;
 }
 
