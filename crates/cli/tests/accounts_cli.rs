@@ -102,7 +102,7 @@ fn users_and_tokens_from_the_command_line() {
     });
     let phc = stored.password_hash.unwrap();
     assert!(phc.starts_with("$argon2id$"), "{phc}");
-    assert!(ketapath_web::auth::verify_password(password, &phc));
+    assert!(ketapath_care::accounts::password::verify_password(password, &phc));
 
     let created = ketapath(dir.path(), &["token", "create", "--email", "nurse@example.org", "--db", &db], None);
     let token = ok(&created).trim().to_owned();

@@ -144,18 +144,65 @@ fn pure_crates_depend_on_no_io_crates() {
     }
 }
 
-/// Architecture invariant: arrows point down only. The pure crates never depend on the store, web or CLI crates.
+/// Architecture invariant: arrows point down only: `ketapath` -> `ketapath-web` -> `ketapath-care` -> `ketapath-store`
+/// -> (the pure crates). The pure crates never depend on the store, care, web or CLI crates.
 #[test]
 fn dependencies_point_down() {
     let deps = transitive_normal_dependencies();
     for (krate, banned) in [
-        ("ketapath-clinical", vec!["ketapath-directory", "ketapath-store", "ketapath-web", "ketapath"]),
-        ("ketapath-directory", vec!["ketapath-clinical", "ketapath-store", "ketapath-web", "ketapath"]),
-        ("ketapath-research", vec!["ketapath-directory", "ketapath-store", "ketapath-web", "ketapath"]),
-        ("ketapath-store", vec!["ketapath-web", "ketapath"]),
+        (
+            "ketapath-clinical",
+            vec!["ketapath-directory", "ketapath-store", "ketapath-care", "ketapath-web", "ketapath"],
+        ),
+        (
+            "ketapath-directory",
+            vec!["ketapath-clinical", "ketapath-store", "ketapath-care", "ketapath-web", "ketapath"],
+        ),
+        (
+            "ketapath-research",
+            vec!["ketapath-directory", "ketapath-store", "ketapath-care", "ketapath-web", "ketapath"],
+        ),
+        ("ketapath-store", vec!["ketapath-care", "ketapath-web", "ketapath"]),
+        ("ketapath-care", vec!["ketapath-web", "ketapath"]),
     ] {
         for b in banned {
             assert!(!deps[krate].contains(b), "{krate} must not depend on {b}");
         }
+    }
+}
+
+/// Architecture invariant: the application layer knows no HTTP. `ketapath-care` holds the use cases (the treatment
+/// workflow and its gates, accounts, clinic time, the directory refresher, the registry cache, demo data); nothing in
+/// its dependency closure is an HTTP server, client or template crate, so a use case cannot reach for a request,
+/// a status code or a page.
+#[test]
+fn care_depends_on_no_http_crate() {
+    let forbidden = ["axum", "axum-core", "hyper", "hyper-util", "tower", "tower-http", "http", "http-body", "askama"];
+    let deps = transitive_normal_dependencies();
+    // The walk must see the store (and through it the database driver), or the check would pass vacuously.
+    assert!(deps["ketapath-care"].contains("ketapath-store") && deps["ketapath-care"].contains("sqlx"));
+    assert!(deps["ketapath-web"].contains("axum"), "the web crate is the one that knows HTTP");
+    let found: Vec<&String> = deps["ketapath-care"].iter().filter(|d| forbidden.contains(&d.as_str())).collect();
+    assert!(found.is_empty(), "ketapath-care depends on HTTP crates: {found:?}");
+}
+
+/// Architecture invariant: the CLI reaches accounts, TOTP and the demo data through `ketapath-care`; it names
+/// `ketapath-web` only to serve it (`commands/serve.rs`), never for a use case.
+#[test]
+fn the_cli_uses_web_only_to_serve() {
+    let root = workspace_root().join("crates/cli/src");
+    let mut files = Vec::new();
+    rust_files(&root, &mut files);
+    assert!(files.len() > 5, "expected the CLI's sources, found {}", files.len());
+    let offenders: Vec<String> = files
+        .iter()
+        .filter(|f| !f.ends_with("commands/serve.rs"))
+        .filter(|f| std::fs::read_to_string(f).unwrap().contains("ketapath_web"))
+        .map(|f| f.display().to_string())
+        .collect();
+    assert!(offenders.is_empty(), "CLI files using ketapath-web outside serve:\n{}", offenders.join("\n"));
+    let serve = std::fs::read_to_string(root.join("commands/serve.rs")).unwrap();
+    for use_case in ["ketapath_web::auth", "ketapath_web::demo", "ketapath_web::totp", "ketapath_web::treatment"] {
+        assert!(!serve.contains(use_case), "serve.rs reaches a use case through the web crate: {use_case}");
     }
 }

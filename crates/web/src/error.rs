@@ -11,7 +11,9 @@ use ketapath_clinical::InvalidInput;
 use ketapath_store::StoreError;
 use serde::Serialize;
 
-use crate::treatment::TreatmentError;
+use ketapath_care::json::JsonError;
+use ketapath_care::research_stats::StatsError;
+use ketapath_care::treatment::TreatmentError;
 
 /// Every error a request can end in.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -244,6 +246,27 @@ impl From<TreatmentError> for ApiError {
             TreatmentError::RemsIncomplete { message, field } => {
                 ApiError::Unprocessable { code: "rems_form_incomplete", message, field }
             }
+        }
+    }
+}
+
+impl From<JsonError> for ApiError {
+    /// A syntax error is `malformed_json`; a document of the wrong shape is `invalid_input` naming the field.
+    fn from(error: JsonError) -> Self {
+        match error {
+            JsonError::Malformed(m) => ApiError::MalformedJson(m),
+            JsonError::Invalid(e) => ApiError::InvalidInput(e),
+        }
+    }
+}
+
+impl From<StatsError> for ApiError {
+    /// The registry statistics could not be computed: the store's own mapping, or 500 for a fault in stored data
+    /// (already logged by the cache, by field name only).
+    fn from(error: StatsError) -> Self {
+        match error {
+            StatsError::Store(e) => ApiError::from(e),
+            StatsError::Internal(_) => ApiError::Internal,
         }
     }
 }

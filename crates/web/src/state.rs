@@ -3,38 +3,19 @@
 //! Phase 2 adds the engines the remaining routes need (clinic search, self-check, store) as further fields;
 //! routes that need an engine are only registered once the engine is here, so no route answers from a stand-in.
 
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
 
 use ketapath_clinical::screen::ScreenConfig;
+use ketapath_research::stats::registry::PublishedOutcome;
 
 use crate::config::WebConfig;
 use ketapath_research::ExportKey;
 
-use crate::directory::Directory;
 use crate::layers::metrics::Metrics;
 use crate::layers::rate_limit::RateLimiter;
-use crate::research::ResearchStats;
-
-/// A boxed future, so that [`Readiness`] can be used as a trait object.
-pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
-
-/// Answers `GET /readyz`: can this instance serve traffic now (database reachable, search index built)?
-pub trait Readiness: Send + Sync + 'static {
-    /// `Ok(())` when ready; otherwise a short reason that is safe to show to anyone (no secrets, no patient data).
-    fn check(&self) -> BoxFuture<'_, Result<(), String>>;
-}
-
-/// Readiness of a process that depends on nothing: ready as soon as it listens.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct NoDependencies;
-
-impl Readiness for NoDependencies {
-    fn check(&self) -> BoxFuture<'_, Result<(), String>> {
-        Box::pin(async { Ok(()) })
-    }
-}
+use ketapath_care::directory::Directory;
+pub use ketapath_care::readiness::{BoxFuture, NoDependencies, Readiness};
+use ketapath_care::research_stats::ResearchStats;
 
 /// Everything handlers share. Cheap to clone: every field is an `Arc`.
 #[derive(Clone)]
@@ -144,5 +125,17 @@ impl AppState {
 impl std::fmt::Debug for AppState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AppState").field("config", &self.config).finish_non_exhaustive()
+    }
+}
+
+impl AppState {
+    /// The outcome lines a clinic publishes: empty unless it opted in and a cell reaches the threshold. A failure to
+    /// compute is logged and shows nothing, so that the clinic's listing itself is always served.
+    pub async fn published_outcomes(&self, clinic: &str) -> Vec<PublishedOutcome> {
+        let Some(store) = self.directory.store() else { return Vec::new() };
+        match self.research.snapshot(store).await {
+            Ok(snapshot) => snapshot.outcomes.get(clinic).cloned().unwrap_or_default(),
+            Err(_) => Vec::new(),
+        }
     }
 }

@@ -9,11 +9,11 @@
 use std::io::Read;
 
 use anyhow::Context;
+use ketapath_care::accounts::password::{PasswordError, hash_password};
+use ketapath_care::accounts::totp;
 use ketapath_directory::ClinicId;
 use ketapath_store::domain::{ApiTokenId, NewApiToken, NewStaffUser, Role};
 use ketapath_store::{SecurityAuthor, StoreError, api_token_hash, new_api_token_secret};
-use ketapath_web::auth::{PasswordError, hash_password};
-use ketapath_web::totp;
 
 use super::store::{failure, open_existing};
 use crate::failure::{CommandResult, Failure};

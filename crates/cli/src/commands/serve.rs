@@ -9,17 +9,18 @@
 //! - `--demo` seeds 300 fictional clinics (ids `demo-1` … `demo-300`) only when the database holds no clinic, so
 //!   re-running it never duplicates or overwrites real listings; the pages then carry the demo banner. With the
 //!   listings it seeds the demo clinic `demo-1` with staff accounts and fictional patients
-//!   (`ketapath_web::demo_care`), and prints the accounts' random passwords once on stderr.
+//!   (`ketapath_care::demo`), and prints the accounts' random passwords once on stderr.
 
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
+use ketapath_care::demo as demo_care;
+use ketapath_care::{Directory, RefreshOptions};
 use ketapath_directory::demo::demo_clinics;
 use ketapath_directory::{ClinicId, Gazetteer};
 use ketapath_store::{DEFAULT_DATABASE_URL, DatabaseUrl, ListingAuthor, OpenMode, Store, StoreError, StoreOptions};
 use ketapath_web::config::AuthConfig;
-use ketapath_web::demo_care;
-use ketapath_web::{AppState, Directory, RateLimitConfig, RefreshOptions, ServeConfig, WebConfig};
+use ketapath_web::{AppState, RateLimitConfig, ServeConfig, WebConfig};
 
 use crate::failure::{CommandResult, Failure};
 
@@ -175,7 +176,7 @@ async fn serve(args: &ServeArgs, db: &str) -> CommandResult {
 
     let mut state = AppState::new(args.web_config()).with_directory(directory);
     // The registry statistics are recomputed on a schedule, so that no request waits for them after the first.
-    let _registry = state.research.spawn_refresher(store.clone(), ketapath_web::research::DEFAULT_TTL / 2);
+    let _registry = state.research.spawn_refresher(store.clone(), ketapath_care::research_stats::DEFAULT_TTL / 2);
     // The researcher export route is enabled only when the server holds an export key.
     if std::env::var_os(super::research::KEY_ENV).is_some() {
         state = state.with_research_key(super::research::load_key(None)?);

@@ -12,10 +12,10 @@ use ketapath_directory::export::ClinicRecord;
 use ketapath_directory::search::{ParamError, Query, SearchParams, SearchResponse, SearchResult};
 use ketapath_directory::{Clinic, ClinicId, Gazetteer};
 
-use crate::directory::Directory;
 use crate::error::ApiError;
 use crate::extract::ApiPath;
 use crate::state::AppState;
+use ketapath_care::directory::Directory;
 
 /// The decoded `name=value` pairs of a query string, in order, repeats kept (the parser rejects repeats).
 pub fn query_pairs(uri: &Uri) -> Vec<(String, String)> {
@@ -63,7 +63,7 @@ pub fn lookup(directory: &Directory, raw: &str) -> Result<Clinic, ApiError> {
 /// `GET /api/v1/clinics/{id}`.
 pub async fn get(State(state): State<AppState>, ApiPath(id): ApiPath<String>) -> Result<Response, ApiError> {
     let clinic = lookup(&state.directory, &id)?;
-    let outcomes = crate::research::published_outcomes(&state, clinic.id.as_str()).await;
+    let outcomes = state.published_outcomes(clinic.id.as_str()).await;
     if outcomes.is_empty() {
         return Ok(axum::Json(ClinicRecord::resolved(&clinic)).into_response());
     }

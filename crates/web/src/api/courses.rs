@@ -17,8 +17,8 @@ use super::{created, private_json, rfc3339};
 use crate::auth::ClinicStaff;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiPath};
-use crate::treatment::Override;
-use crate::treatment::course::{self, CourseRequest};
+use ketapath_care::treatment::Override;
+use ketapath_care::treatment::course::{self, CourseRequest};
 
 /// The body of `POST /api/v1/patients/{id}/courses` as sent.
 #[derive(Debug, Deserialize)]
@@ -107,7 +107,7 @@ pub async fn create(
     let start = match body.start_date.as_deref() {
         Some(raw) => date("start_date", raw)?,
         // Today on the clinic's calendar, not UTC's.
-        None => crate::clinic_time::ClinicTime::of(&staff.scope).await?.date_of(staff.store.now()),
+        None => ketapath_care::clinic_time::ClinicTime::of(&staff.scope).await?.date_of(staff.store.now()),
     };
     let ov = Override::from_request(&staff.scope, body.override_reason.as_deref())?;
     let request = CourseRequest {

@@ -10,7 +10,7 @@ use super::{private_json, rfc3339};
 use crate::auth::ClinicStaff;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiPath};
-use crate::treatment::intake::{self, IntakeRequest};
+use ketapath_care::treatment::intake::{self, IntakeRequest};
 
 fn doc(intake: &Intake, baseline: Vec<Value>) -> Result<Value, ApiError> {
     Ok(json!({

@@ -11,7 +11,7 @@ use super::{private_json, rfc3339, rfc3339_opt};
 use crate::auth::ClinicStaff;
 use crate::error::ApiError;
 use crate::extract::ApiPath;
-use crate::treatment::outcomes::outcomes;
+use ketapath_care::treatment::outcomes::outcomes;
 
 /// `GET /api/v1/patients/{id}/outcomes`.
 pub async fn get(staff: ClinicStaff, ApiPath(id): ApiPath<String>) -> Result<Response, ApiError> {

@@ -146,7 +146,7 @@ impl AssessmentRequest {
             self.items.as_ref().ok_or_else(|| InvalidInput::new("items", "is required"))?,
             "items",
         )?;
-        let taken_at = crate::treatment::instant("taken_at", self.taken_at.as_deref(), now)?;
+        let taken_at = ketapath_care::treatment::instant("taken_at", self.taken_at.as_deref(), now)?;
         let context = parse_context(required("context", self.context.as_deref())?)?;
         Ok(AssessmentEntry { items, taken_at, context })
     }

@@ -12,7 +12,7 @@ use crate::extract::ApiJson;
 
 async fn doc(staff: &ClinicStaff) -> Result<Value, ApiError> {
     let saved = staff.scope.protocol_settings().await?;
-    let settings = crate::treatment::protocol_settings(&staff.scope).await?;
+    let settings = ketapath_care::treatment::protocol_settings(&staff.scope).await?;
     let values = serde_json::to_value(&settings).map_err(|_| ApiError::Internal)?;
     let described: Vec<Value> = settings
         .describe()

@@ -13,7 +13,7 @@ use crate::auth::ClinicStaff;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiPath};
 use crate::rems_doc;
-use crate::treatment::rems;
+use ketapath_care::treatment::rems;
 
 /// `GET /api/v1/sessions/{id}/rems-form`.
 pub async fn get(
@@ -68,7 +68,7 @@ pub async fn submit(
 /// `GET /api/v1/rems-forms/due`.
 pub async fn due(staff: ClinicStaff) -> Result<Response, ApiError> {
     // "Today" and the dose dates are the clinic's calendar dates, as on the dashboard.
-    let zone = crate::clinic_time::ClinicTime::of(&staff.scope).await?;
+    let zone = ketapath_care::clinic_time::ClinicTime::of(&staff.scope).await?;
     let today = zone.date_of(staff.store.now());
     let forms = rems::due(&staff.scope, &zone, today).await?;
     Ok(private_json(&json!({ "today": today.to_string(), "forms": forms })))

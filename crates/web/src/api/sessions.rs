@@ -18,8 +18,10 @@ use super::{created, private_json, rfc3339, rfc3339_opt};
 use crate::auth::ClinicStaff;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiPath};
-use crate::treatment::session::{self, AdverseEventInput, DoseInput, EarlyDepartureInput, Loaded, ObservationInput};
-use crate::treatment::{Override, instant};
+use ketapath_care::treatment::session::{
+    self, AdverseEventInput, DoseInput, EarlyDepartureInput, Loaded, ObservationInput,
+};
+use ketapath_care::treatment::{Override, instant};
 
 pub(crate) fn session_id(raw: &str) -> Result<SessionId, ApiError> {
     SessionId::parse("id", raw).map_err(|_| ApiError::NotFound)
@@ -117,7 +119,7 @@ fn doc(loaded: &Loaded, alerts: &[SessionAlert], now: time::OffsetDateTime) -> R
         "overrides": overrides,
         "monitoring": view.monitoring,
         "discharge_now": view.discharge_now,
-        "alerts": alerts.iter().map(crate::treatment::alerts::json).collect::<Vec<_>>(),
+        "alerts": alerts.iter().map(ketapath_care::treatment::alerts::json).collect::<Vec<_>>(),
     }))
 }
 
@@ -133,7 +135,7 @@ fn early_departure(loaded: &Loaded) -> Option<Value> {
 pub async fn get(staff: ClinicStaff, ApiPath(id): ApiPath<String>) -> Result<Response, ApiError> {
     let id = session_id(&id)?;
     let loaded = session::load(&staff.scope, id).await?;
-    let alerts = crate::treatment::alerts::of_session(&staff.scope, id).await?;
+    let alerts = ketapath_care::treatment::alerts::of_session(&staff.scope, id).await?;
     Ok(private_json(&doc(&loaded, &alerts, staff.store.now())?))
 }
 
@@ -190,7 +192,7 @@ pub async fn observe(
         "ids": recorded.iter().map(|o| o.id).collect::<Vec<_>>(),
         "at": rfc3339(record.at)?,
         "minutes_after_dose": recorded.first().and_then(|o| o.minutes_after_dose),
-        "alerts": alerts.iter().map(crate::treatment::alerts::json).collect::<Vec<_>>(),
+        "alerts": alerts.iter().map(ketapath_care::treatment::alerts::json).collect::<Vec<_>>(),
         "monitoring": view.monitoring,
     })))
 }
@@ -210,8 +212,8 @@ pub async fn acknowledge_alert(
 ) -> Result<Response, ApiError> {
     let id = session_id(&id)?;
     let alert_id = SessionAlertId::parse("alert_id", &alert_id).map_err(|_| ApiError::NotFound)?;
-    let alert = crate::treatment::alerts::acknowledge(&staff.scope, id, alert_id).await?;
-    Ok(private_json(&crate::treatment::alerts::json(&alert)))
+    let alert = ketapath_care::treatment::alerts::acknowledge(&staff.scope, id, alert_id).await?;
+    Ok(private_json(&ketapath_care::treatment::alerts::json(&alert)))
 }
 
 /// The body of `POST /api/v1/sessions/{id}/dose`.

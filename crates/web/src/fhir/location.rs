@@ -24,9 +24,9 @@ use serde_json::{Value, json};
 use super::outcome::FhirError;
 use super::{AcceptsJson, SearchParam, fhir_json};
 use crate::api::clinics::{query_pairs, with_results};
-use crate::directory::Directory;
 use crate::error::ApiError;
 use crate::state::AppState;
+use ketapath_care::directory::Directory;
 
 /// The search radius of `near` when the client gives no distance, in km.
 pub const DEFAULT_NEAR_KM: f64 = 50.0;

@@ -142,7 +142,7 @@ struct ReportedPage {
 pub async fn page(State(state): State<AppState>, ApiPath(id): ApiPath<String>) -> Response {
     match lookup(&state.directory, &id) {
         Ok(clinic) => {
-            let outcomes = crate::research::published_outcomes(&state, clinic.id.as_str()).await;
+            let outcomes = state.published_outcomes(clinic.id.as_str()).await;
             let mut page = clinic_page(&state, &clinic, "", "", None);
             page.outcomes = outcome_lines(&outcomes);
             page.check_href = receives_summaries(&state, &clinic).await.then(|| check_path(&clinic));

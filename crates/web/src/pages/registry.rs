@@ -1,7 +1,7 @@
 //! `GET /registry`: the public registry over consenting patients: response and remission by modality and
 //! instrument with Wilson intervals, time to first response, durability (Kaplan–Meier), adverse events per 100
 //! sessions and blood-pressure gate rates, each figure about fewer than 11 patients shown as "fewer than 11", and
-//! two inline SVG charts per shown cell. The statistics come from the cached snapshot ([`crate::research`]).
+//! two inline SVG charts per shown cell. The statistics come from the cached snapshot (`ketapath_care::research_stats`).
 
 use askama::Template;
 use axum::extract::State;
@@ -153,6 +153,6 @@ pub async fn page(State(state): State<AppState>) -> Response {
     };
     match state.research.snapshot(store).await {
         Ok(snapshot) => render(StatusCode::OK, &page_of(&snapshot.registry, demo)),
-        Err(error) => respond(PATH, demo, error),
+        Err(error) => respond(PATH, demo, error.into()),
     }
 }

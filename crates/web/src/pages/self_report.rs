@@ -22,7 +22,7 @@ use ketapath_clinical::instruments::{Instrument, Items, phq9};
 use ketapath_clinical::measurement::{Alert, LinkToken, self_report_alert};
 use ketapath_clinical::safety::CrisisLevel;
 use ketapath_store::domain::{LinkState, NewSelfReportAlert, Origin};
-use ketapath_store::{Store, StoreError, api_token_hash};
+use ketapath_store::{Store, StoreError};
 
 use super::check::crisis::{self, ResourceView};
 use super::check::form::{CheckForm, FieldError, phq9_value};
@@ -33,14 +33,10 @@ use super::{Layout, render};
 use crate::error::{ApiError, respond};
 use crate::extract::ApiPath;
 use crate::state::AppState;
+use ketapath_care::self_report::token_hash;
 
 /// The path prefix of self-report links.
 pub const PREFIX: &str = "/r/";
-
-/// The stored hash of a link token: SHA-256 of the token as it appears in the link.
-pub fn token_hash(token: &LinkToken) -> String {
-    api_token_hash(token.as_str())
-}
 
 /// What the page shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -5,7 +5,7 @@
 //! secret (stored, not yet required) and shows it with its `otpauth://` URI as text to type or paste into an
 //! authenticator app; `action=confirm` with a `code` from the app turns it on. From then on sign-in asks for a
 //! code. Starting again replaces the secret. The password form takes the current `password` (and `code` when the
-//! second factor is on) and a `new_password` that meets the password policy ([`crate::auth::check_new_password`]).
+//! second factor is on) and a `new_password` that meets the password policy ([`ketapath_care::accounts::password::check_new_password`]).
 //! A wrong current password or code counts as a failed sign-in from this address, so a borrowed session cannot
 //! guess the password here without being locked out as at the sign-in page.
 
@@ -19,11 +19,11 @@ use super::csrf::{Fields, PortalForm};
 use super::login::{lockout_policy, password_matches};
 use super::session::{PortalStaff, see_other};
 use super::{Bar, layout};
-use crate::auth::{PasswordError, hash_password};
 use crate::error::{ApiError, respond};
 use crate::pages::{Layout, render};
 use crate::state::AppState;
-use crate::totp;
+use ketapath_care::accounts::password::{PasswordError, hash_password};
+use ketapath_care::accounts::totp;
 
 pub const PATH: &str = "/portal/account";
 pub const TOTP_PATH: &str = "/portal/account/totp";

@@ -25,16 +25,16 @@ use serde_json::Value;
 use super::csrf::{Fields, PortalForm};
 use super::session::{PortalStaff, see_other};
 use super::{Bar, layout};
-use crate::clinic_time::{ClinicTime, ZoneSource};
 use crate::error::{ApiError, respond};
 use crate::pages::{Layout, render};
 use crate::state::AppState;
-use crate::treatment::{TreatmentError, protocol_settings};
+use ketapath_care::clinic_time::{ClinicTime, ZoneSource};
+use ketapath_care::treatment::{TreatmentError, protocol_settings};
 
 pub const PATH: &str = "/portal/clinic/settings";
 pub const PUBLICATION_PATH: &str = "/portal/clinic/outcome-publication";
 /// The form field of the clinic's time zone.
-const TIME_ZONE: &str = crate::clinic_time::SETTING;
+const TIME_ZONE: &str = ketapath_care::clinic_time::SETTING;
 
 /// How a setting is entered.
 #[derive(Debug, Clone, PartialEq, Eq)]

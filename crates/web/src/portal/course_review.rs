@@ -1,6 +1,6 @@
 //! The benefit review form of the patient page: `POST /portal/courses/{id}/benefit-review` records a
 //! prescriber's continue-or-stop decision at the end of an esketamine induction through the same
-//! `crate::treatment::course::review` as the JSON API, then goes back to the patient page. A refusal (a nurse, a
+//! `ketapath_care::treatment::course::review` as the JSON API, then goes back to the patient page. A refusal (a nurse, a
 //! `continue` before week 4, a closed course, a bad field) is the error page with the status the API answers.
 
 use axum::extract::State;
@@ -13,7 +13,7 @@ use super::session::see_other;
 use crate::error::{ApiError, respond};
 use crate::extract::ApiPath;
 use crate::state::AppState;
-use crate::treatment::course::{self, ReviewRequest};
+use ketapath_care::treatment::course::{self, ReviewRequest};
 
 /// `POST /portal/courses/{id}/benefit-review`: `decision` (`continue` or `stop`) and an optional `note`.
 pub async fn submit(State(state): State<AppState>, ApiPath(id): ApiPath<String>, form: PortalForm) -> Response {

@@ -16,11 +16,11 @@ use ketapath_store::domain::{PatientId, PatientStatus, ReferralStatus};
 use super::referrals::{ReferralRow, inbox_order, row_of};
 use super::session::PortalStaff;
 use super::{Bar, layout};
-use crate::clinic_time::ClinicTime;
 use crate::error::respond;
 use crate::pages::{Layout, render};
 use crate::state::AppState;
-use crate::treatment::rems;
+use ketapath_care::clinic_time::ClinicTime;
+use ketapath_care::treatment::rems;
 
 /// A line of the dashboard with an optional link.
 #[derive(Debug, Clone)]
@@ -113,7 +113,7 @@ pub async fn page(State(state): State<AppState>, staff: PortalStaff) -> Response
             })
             .collect();
         let mut open = scope.open_session_alerts().await?;
-        crate::treatment::alerts::most_serious_first(&mut open);
+        ketapath_care::treatment::alerts::most_serious_first(&mut open);
         let session_alerts: Vec<Line> = open
             .iter()
             .map(|a| Line {
@@ -140,7 +140,7 @@ pub async fn page(State(state): State<AppState>, staff: PortalStaff) -> Response
                 urgent: a.item9 > 0,
             })
             .collect();
-        Ok::<_, crate::treatment::TreatmentError>((
+        Ok::<_, ketapath_care::treatment::TreatmentError>((
             referrals,
             summaries.len(),
             clinic,

@@ -1,7 +1,7 @@
 //! The early departure of a patient from the session page: `POST /portal/sessions/{id}/early-departure`. The
 //! first post (from the session page's form) answers a confirmation page naming the consequence; only the second
 //! (with `confirm=yes`, from that page, with the same CSRF token) ends the session, through the same
-//! `crate::treatment::session::early_departure` as the JSON API. No JavaScript is involved.
+//! `ketapath_care::treatment::session::early_departure` as the JSON API. No JavaScript is involved.
 
 use askama::Template;
 use axum::extract::State;
@@ -13,12 +13,12 @@ use time::format_description::well_known::Rfc3339;
 use super::csrf::PortalForm;
 use super::sessions::{PATH, after, form_instant, parse_id};
 use super::{Bar, layout};
-use crate::clinic_time::ClinicTime;
 use crate::error::{ApiError, respond};
 use crate::extract::ApiPath;
 use crate::pages::{Layout, render};
 use crate::state::AppState;
-use crate::treatment::session::{self, EarlyDepartureInput};
+use ketapath_care::clinic_time::ClinicTime;
+use ketapath_care::treatment::session::{self, EarlyDepartureInput};
 
 #[derive(Template)]
 #[template(path = "portal_early_departure.html")]

@@ -1,6 +1,6 @@
 //! `GET`/`POST /portal/patients/{id}/intake`: the intake form (up to three antidepressant trials, the Maudsley
 //! inputs, conditions and contraindications, REMS enrollment, pregnancy potential, research consent), saved by
-//! the same `crate::treatment::intake::put` as `PUT /api/v1/patients/{id}/intake`. A field problem shows the form
+//! the same `ketapath_care::treatment::intake::put` as `PUT /api/v1/patients/{id}/intake`. A field problem shows the form
 //! again with the message naming the field (400).
 
 use askama::Template;
@@ -19,7 +19,7 @@ use crate::error::{ApiError, respond};
 use crate::extract::ApiPath;
 use crate::pages::{Layout, render};
 use crate::state::AppState;
-use crate::treatment::intake::{self, IntakeRequest};
+use ketapath_care::treatment::intake::{self, IntakeRequest};
 
 /// How many trial rows the form offers.
 const TRIAL_ROWS: usize = 3;

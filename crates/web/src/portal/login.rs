@@ -24,13 +24,13 @@ use super::session::{
     LOGIN_PATH, client_of, cookie, is_secret, login_cookie_name, new_secret, origin_of, see_other, session_cookie_name,
     session_of, set_cookie,
 };
-use crate::auth::{hash_password, verify_password};
 use crate::error::{ApiError, respond};
 use crate::layers::rate_limit::LimitKey;
 use crate::pages::check::FormBody;
 use crate::pages::{Layout, render};
 use crate::state::AppState;
-use crate::totp;
+use ketapath_care::accounts::password::{hash_password, verify_password};
+use ketapath_care::accounts::totp;
 
 /// Where a successful sign-in goes.
 pub const HOME: &str = "/portal";

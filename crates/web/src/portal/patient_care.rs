@@ -1,7 +1,7 @@
 //! The treatment part of the portal's patient page: the intake summary (TRD status, Maudsley staging,
 //! contraindications and cautions with their rule ids) and the outcomes per instrument (baseline, latest, change,
 //! response, remission, time to response, rule) with one inline SVG chart each, the sessions' doses marked.
-//! Everything comes from the stored intake document and `crate::treatment::outcomes`, as in the JSON API. The
+//! Everything comes from the stored intake document and `ketapath_care::treatment::outcomes`, as in the JSON API. The
 //! course rows (indication, status, latest benefit review, warnings) come from the course plan, as
 //! `GET /api/v1/courses/{id}` shows it.
 
@@ -14,9 +14,9 @@ use serde_json::Value;
 use time::OffsetDateTime;
 
 use crate::charts::{OutcomeChart, outcome_svg};
-use crate::clinic_time::ClinicTime;
-use crate::treatment::TreatmentResult;
-use crate::treatment::outcomes::outcomes;
+use ketapath_care::clinic_time::ClinicTime;
+use ketapath_care::treatment::TreatmentResult;
+use ketapath_care::treatment::outcomes::outcomes;
 
 /// What the intake says, as the page shows it.
 #[derive(Debug, Clone, Default)]
@@ -90,8 +90,8 @@ pub async fn course_row(
         )
     });
     let open = matches!(course.status, CourseStatus::Planned | CourseStatus::Active);
-    let reviewable = open && crate::treatment::course::modality(course) == Ok(Modality::EsketamineNasal);
-    let mut warnings = crate::treatment::course::warnings(&plan);
+    let reviewable = open && ketapath_care::treatment::course::modality(course) == Ok(Modality::EsketamineNasal);
+    let mut warnings = ketapath_care::treatment::course::warnings(&plan);
     let continued = plan.benefit_review.as_ref().is_some_and(|r| r.decision == ReviewDecision::Continue);
     if reviewable && !continued {
         let first = scope.course_first_dose_at(course.id).await?.map(|at| zone.date_of(at));

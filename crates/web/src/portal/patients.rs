@@ -274,7 +274,7 @@ pub async fn show(State(state): State<AppState>, staff: PortalStaff, ApiPath(id)
         Err(response) => return response,
     };
     let found = async {
-        let zone = crate::clinic_time::ClinicTime::of(&scope).await?;
+        let zone = ketapath_care::clinic_time::ClinicTime::of(&scope).await?;
         let patient = scope.patient(patient_id).await?;
         let assessments = scope.assessments(patient_id).await?;
         let mut sessions = Vec::new();
@@ -313,7 +313,7 @@ pub async fn show(State(state): State<AppState>, staff: PortalStaff, ApiPath(id)
             .map(|l| {
                 let created = labels::date(zone.date_of(l.created_at));
                 let expires = format!("{} {}", labels::date(zone.date_of(l.expires_at)), zone.clock(l.expires_at));
-                (created, expires, crate::api::self_report::status_label(l, now))
+                (created, expires, ketapath_care::self_report::LinkStatus::of(l, now).label())
             })
             .collect::<Vec<_>>();
         let taken: Vec<String> = assessments.iter().map(|a| labels::date(zone.date_of(a.administered_at))).collect();
@@ -375,7 +375,7 @@ pub async fn record_assessment(
         Err(response) => return response,
     };
     let f = |name| form.fields.get(name);
-    let zone = match crate::clinic_time::ClinicTime::of(&scope).await {
+    let zone = match ketapath_care::clinic_time::ClinicTime::of(&scope).await {
         Ok(zone) => zone,
         Err(error) => return respond(&path, demo, error.into()),
     };
@@ -408,7 +408,7 @@ pub async fn record_consent(State(state): State<AppState>, ApiPath(id): ApiPath<
     };
     let recorded = async {
         // A blank date is the clinic's today, not UTC's.
-        let zone = crate::clinic_time::ClinicTime::of(&scope).await?;
+        let zone = ketapath_care::clinic_time::ClinicTime::of(&scope).await?;
         let today = zone.date_of(form.staff.store().now());
         let (status, decided_on) =
             crate::api::consent::decision(form.fields.get("status"), form.fields.get("date"), today)?;

@@ -15,12 +15,12 @@ use ketapath_store::domain::{Referral, ReferralId, ReferralStatus};
 use super::csrf::PortalForm;
 use super::session::{PortalStaff, see_other};
 use super::{Bar, layout, no_access};
-use crate::clinic_time::ClinicTime;
 use crate::error::{ApiError, respond};
 use crate::extract::ApiPath;
 use crate::pages::check::summary::{Summary, SummaryView};
 use crate::pages::{Layout, render};
 use crate::state::AppState;
+use ketapath_care::clinic_time::ClinicTime;
 
 pub const PATH: &str = "/portal/referrals";
 

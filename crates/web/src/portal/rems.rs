@@ -1,6 +1,6 @@
 //! The REMS Patient Monitoring Form of a session in the portal: `GET /portal/sessions/{id}/rems` (the form with
 //! every field, the staff answers as inputs, every missing required field flagged), `POST` to the same path
-//! ("Mark as submitted": the answers go through `crate::treatment::rems::attempt`, the one completeness check the
+//! ("Mark as submitted": the answers go through `ketapath_care::treatment::rems::attempt`, the one completeness check the
 //! JSON API's `POST /api/v1/sessions/{id}/rems-form/submit` runs; an incomplete form shows the page again, 422,
 //! listing every missing field by its form label and keeping what was typed) and
 //! `GET /portal/sessions/{id}/rems.pdf` (the printable PDF through `crate::rems_doc`).
@@ -27,8 +27,8 @@ use crate::extract::ApiPath;
 use crate::pages::{Layout, render};
 use crate::rems_doc::{self, FormDocument, SUBMIT_NOTE, TITLE};
 use crate::state::AppState;
-use crate::treatment::TreatmentError;
-use crate::treatment::rems::{self, FormView, Incomplete};
+use ketapath_care::treatment::TreatmentError;
+use ketapath_care::treatment::rems::{self, FormView, Incomplete};
 
 /// Yes/no answers staff give on the form (the adverse-effect questions, `adverse_effects.<code>`, are too).
 const YES_NO: [&str; 9] = [

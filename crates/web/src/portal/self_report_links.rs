@@ -41,7 +41,7 @@ pub async fn create(State(state): State<AppState>, ApiPath(id): ApiPath<String>,
                 Some(h.parse::<i64>().map_err(|_| InvalidInput::new("expires_in_hours", "must be a whole number"))?)
             }
         };
-        let zone = crate::clinic_time::ClinicTime::of(&scope).await?;
+        let zone = ketapath_care::clinic_time::ClinicTime::of(&scope).await?;
         let (link, url) =
             crate::api::self_report::create_for_portal(&scope, patient, hours, form.staff.store().now()).await?;
         Ok::<_, ApiError>((zone, link, url))

@@ -2,7 +2,7 @@
 //! acknowledge buttons, minutes since the dose, what is due next, the monitoring plan, the record so far) and its
 //! forms (start from the patient page, pre-checks, observation, dose, adverse event, discharge, acknowledge an
 //! alert; the early departure and its confirmation are in `early_departure.rs`). Every form calls the same
-//! `crate::treatment::session` functions as the JSON API; a refused gate (`bp_gate`, `monitoring_incomplete`, an
+//! `ketapath_care::treatment::session` functions as the JSON API; a refused gate (`bp_gate`, `monitoring_incomplete`, an
 //! override by a non-prescriber, a bad field) shows the page again with the refusal and its reasons under the
 //! status the API would answer.
 
@@ -22,13 +22,13 @@ use time::format_description::well_known::Rfc3339;
 use super::csrf::{Fields, PortalForm};
 use super::session::{PortalStaff, see_other};
 use super::{Bar, layout};
-use crate::clinic_time::ClinicTime;
 use crate::error::{ApiError, respond};
 use crate::extract::ApiPath;
 use crate::pages::{Layout, render};
 use crate::state::AppState;
-use crate::treatment::session::{self, AdverseEventInput, DoseInput, Loaded, ObservationInput};
-use crate::treatment::{Override, TreatmentError};
+use ketapath_care::clinic_time::ClinicTime;
+use ketapath_care::treatment::session::{self, AdverseEventInput, DoseInput, Loaded, ObservationInput};
+use ketapath_care::treatment::{Override, TreatmentError};
 
 pub const PATH: &str = "/portal/sessions";
 
@@ -225,9 +225,9 @@ fn records(zone: &ClinicTime, loaded: &Loaded) -> Vec<RecordRow> {
 
 /// The alert rows of a session: open ones first, most serious first, then acknowledged ones with who and when.
 async fn alert_rows(scope: &ClinicScope, zone: &ClinicTime, id: SessionId) -> Result<Vec<AlertRow>, ApiError> {
-    let mut alerts = crate::treatment::alerts::of_session(scope, id).await?;
+    let mut alerts = ketapath_care::treatment::alerts::of_session(scope, id).await?;
     let staff = if alerts.iter().any(|a| a.is_acknowledged()) { scope.staff().await? } else { Vec::new() };
-    crate::treatment::alerts::most_serious_first(&mut alerts);
+    ketapath_care::treatment::alerts::most_serious_first(&mut alerts);
     Ok(alerts
         .iter()
         .map(|a| AlertRow {
@@ -500,7 +500,8 @@ pub async fn acknowledge_alert(
     let (Ok(id), Ok(alert)) = (parse_id(&raw), SessionAlertId::parse("alert_id", &alert)) else {
         return respond(&path, demo, ApiError::NotFound);
     };
-    let result = crate::treatment::alerts::acknowledge(&scope, id, alert).await.map(|_| ()).map_err(ApiError::from);
+    let result =
+        ketapath_care::treatment::alerts::acknowledge(&scope, id, alert).await.map(|_| ()).map_err(ApiError::from);
     after(&state, &form, &scope, id, result).await
 }
 
@@ -542,7 +543,7 @@ pub async fn plan_course(State(state): State<AppState>, ApiPath(id): ApiPath<Str
             None => ClinicTime::of(&scope).await?.date_of(form.staff.store().now()),
         };
         let ov = form_override(&scope, &form.fields)?;
-        let request = crate::treatment::course::CourseRequest {
+        let request = ketapath_care::treatment::course::CourseRequest {
             modality,
             start,
             weeks: None,
@@ -550,7 +551,7 @@ pub async fn plan_course(State(state): State<AppState>, ApiPath(id): ApiPath<Str
             with_psychotherapy: false,
         };
         let indication = crate::api::courses::indication(form.fields.get("indication"))?;
-        crate::treatment::course::create_for(&scope, patient, &request, indication, ov).await?;
+        ketapath_care::treatment::course::create_for(&scope, patient, &request, indication, ov).await?;
         Ok::<_, ApiError>(())
     };
     match planned.await {

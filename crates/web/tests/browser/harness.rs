@@ -189,7 +189,9 @@ async fn seed_portal(store: &Store) -> Res<()> {
             email: STAFF_EMAIL.to_owned(),
             display_name: "Nora Nurse".to_owned(),
             role: Role::Nurse,
-            password_hash: Some(ketapath_web::auth::hash_password(STAFF_PASSWORD).map_err(|e| e.to_string())?),
+            password_hash: Some(
+                ketapath_care::accounts::password::hash_password(STAFF_PASSWORD).map_err(|e| e.to_string())?,
+            ),
         })
         .await?;
     let actor = Actor { user_id: user.id, clinic_id: Some(clinic), role: Role::Nurse, origin: Origin::test() };

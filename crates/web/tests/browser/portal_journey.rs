@@ -6,7 +6,7 @@
 //! the journey audit. It runs on SQLite with the other journeys and on its own on PostgreSQL.
 
 use fantoccini::Locator;
-use ketapath_web::clinic_time::ClinicTime;
+use ketapath_care::clinic_time::ClinicTime;
 use time::{Duration, OffsetDateTime};
 
 use crate::audit::Findings;

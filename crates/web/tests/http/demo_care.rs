@@ -1,4 +1,4 @@
-//! The demo clinic's treatment day (`ketapath_web::demo_care`): seeded on SQLite and PostgreSQL with a hand-moved
+//! The demo clinic's treatment day (`ketapath_care::demo`): seeded on SQLite and PostgreSQL with a hand-moved
 //! clock, the audit chain verifies, a seeded nurse signs in with the printed password and sees the day on the
 //! dashboard, a responder's outcomes name their rule, and a second seeding changes nothing.
 
@@ -6,9 +6,9 @@
 #![allow(clippy::unwrap_used)]
 
 use axum::http::StatusCode;
+use ketapath_care::demo::{DEMO_EMAIL_DOMAIN, seed_demo_care};
 use ketapath_directory::ClinicId;
 use ketapath_store::domain::Role;
-use ketapath_web::demo_care::{DEMO_EMAIL_DOMAIN, seed_demo_care};
 use serde_json::Value;
 
 use crate::portal_support::Portal;

@@ -156,7 +156,7 @@ async fn account_page_checks_count_and_weak_passwords_are_refused(p: Portal) {
     let csrf = again.csrf().await;
     let no_code = [("csrf", csrf.as_str()), ("action", "start"), ("password", "violet kettle orbit thunder")];
     assert_eq!(again.post("/portal/account/totp", &no_code).await.status, StatusCode::BAD_REQUEST);
-    let code = ketapath_web::totp::code_at(secret, p.store.now()).unwrap();
+    let code = ketapath_care::accounts::totp::code_at(secret, p.store.now()).unwrap();
     let with_code =
         [("csrf", csrf.as_str()), ("action", "start"), ("password", "violet kettle orbit thunder"), ("code", &code)];
     assert_eq!(again.post("/portal/account/totp", &with_code).await.status, StatusCode::SEE_OTHER);
@@ -418,12 +418,12 @@ async fn totp_is_required_by_the_clinic_and_codes_cannot_be_replayed() {
     assert!(enrol.text().contains("ketapath user totp"), "{}", enrol.text());
     assert_redirect(&p.browser().sign_in("nurse@a.example", PASSWORD, "").await, "/portal");
 
-    let secret = ketapath_web::totp::new_secret().unwrap();
+    let secret = ketapath_care::accounts::totp::new_secret().unwrap();
     p.store.set_totp(SecurityAuthor::AdminCli, rx, Some(&secret), true).await.unwrap();
     let asked = b.sign_in("rx@a.example", PASSWORD, "").await;
     assert_eq!(asked.status, StatusCode::UNAUTHORIZED);
     assert!(asked.text().contains("6-digit code"));
-    let code = ketapath_web::totp::code_at(&secret, p.store.now()).unwrap();
+    let code = ketapath_care::accounts::totp::code_at(&secret, p.store.now()).unwrap();
     let wrong = format!("{:06}", (code.parse::<u32>().unwrap() + 1) % 1_000_000);
     assert_eq!(b.sign_in("rx@a.example", PASSWORD, &wrong).await.status, StatusCode::UNAUTHORIZED);
     assert_redirect(&b.sign_in("rx@a.example", PASSWORD, &code).await, "/portal");
@@ -433,7 +433,7 @@ async fn totp_is_required_by_the_clinic_and_codes_cannot_be_replayed() {
     assert!(replayed.text().contains("was not accepted"));
     // The next step's code works.
     p.clock.advance(Duration::seconds(30));
-    let next = ketapath_web::totp::code_at(&secret, p.store.now()).unwrap();
+    let next = ketapath_care::accounts::totp::code_at(&secret, p.store.now()).unwrap();
     assert_redirect(&p.browser().sign_in("rx@a.example", PASSWORD, &next).await, "/portal");
     p.verified().await;
 }

@@ -127,14 +127,14 @@ async fn staff_enroll_their_own_second_factor_from_the_account_page() {
     assert!(page.contains("otpauth://totp/KetaPath:rx%40a%2Eexample?secret="), "{page}");
     let bad = b.post("/portal/account/totp", &[("csrf", &csrf), ("action", "confirm"), ("code", "000000")]).await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
-    let code = ketapath_web::totp::code_at(&secret, p.store.now()).unwrap();
+    let code = ketapath_care::accounts::totp::code_at(&secret, p.store.now()).unwrap();
     let on = b.post("/portal/account/totp", &[("csrf", &csrf), ("action", "confirm"), ("code", &code)]).await;
     assert!(on.text().contains("Your second factor is on"), "{}", on.text());
     // From now on sign-in asks for a code, and the enrolment code itself cannot be reused.
     assert_eq!(p.browser().sign_in("rx@a.example", PASSWORD, "").await.status, StatusCode::UNAUTHORIZED);
     assert_eq!(p.browser().sign_in("rx@a.example", PASSWORD, &code).await.status, StatusCode::UNAUTHORIZED);
     p.clock.advance(Duration::seconds(60));
-    let later = ketapath_web::totp::code_at(&secret, p.store.now()).unwrap();
+    let later = ketapath_care::accounts::totp::code_at(&secret, p.store.now()).unwrap();
     assert_eq!(p.browser().sign_in("rx@a.example", PASSWORD, &later).await.status, StatusCode::SEE_OTHER);
     p.verified().await;
 }

@@ -6,9 +6,9 @@ use std::sync::Arc;
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
+use ketapath_care::accounts::password::hash_password;
 use ketapath_store::domain::{NewStaffUser, Role, StaffId};
 use ketapath_store::{ListingAuthor, ManualClock, OpenMode, Store, StoreOptions};
-use ketapath_web::auth::hash_password;
 use ketapath_web::{AppState, WebConfig};
 use time::macros::datetime;
 

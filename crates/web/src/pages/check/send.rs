@@ -19,13 +19,12 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
+use ketapath_care::referrals;
 use ketapath_clinical::InvalidInput;
 use ketapath_clinical::safety::crisis::CrisisLevel;
 use ketapath_clinical::screen::{Screening, ScreeningInput, screen};
-use ketapath_directory::search::haversine_km;
 use ketapath_directory::{Clinic, ClinicId, Gazetteer, Place};
 use ketapath_store::StoreError;
-use ketapath_store::domain::{NewReferral, ReferralSource};
 
 use super::crisis::{self, ResourceView};
 use super::form::{CheckForm, FieldError};
@@ -140,10 +139,9 @@ fn store_of(state: &AppState) -> Result<ketapath_store::Store, ApiError> {
         .ok_or_else(|| ApiError::NotReady("summaries cannot be sent to clinics from this server".into()))
 }
 
-/// The clinics that receive summaries, as listings; those missing from the directory are skipped.
+/// The clinics that receive summaries, as listings ([`referrals::receiving`]).
 async fn receiving(state: &AppState, store: &ketapath_store::Store) -> Result<Vec<Clinic>, ApiError> {
-    let ids = store.receiving_clinics().await.map_err(ApiError::from)?;
-    Ok(ids.iter().filter_map(|id| state.directory.clinic(id)).collect())
+    Ok(referrals::receiving(store, &state.directory).await?)
 }
 
 fn address(c: &Clinic) -> String {
@@ -232,12 +230,7 @@ fn choices(clinics: &[Clinic], place: &str, selected: &str) -> Result<(Vec<Clini
         })?;
         Some(position)
     };
-    let mut listed: Vec<(&Clinic, Option<f64>)> =
-        clinics.iter().map(|c| (c, origin.map(|o| haversine_km(o, c.position)))).collect();
-    match origin {
-        Some(_) => listed.sort_by(|a, b| a.1.unwrap_or(0.0).total_cmp(&b.1.unwrap_or(0.0)).then(a.0.id.cmp(&b.0.id))),
-        None => listed.sort_by(|a, b| a.0.name.to_lowercase().cmp(&b.0.name.to_lowercase()).then(a.0.id.cmp(&b.0.id))),
-    }
+    let listed = referrals::in_choice_order(clinics, origin);
     let more = listed.len() > MAX_CHOICES;
     // A ticked clinic stays in the list even when it is not among the nearest shown.
     let kept: Vec<ClinicChoice> = listed
@@ -354,15 +347,7 @@ pub async fn confirm(State(state): State<AppState>, headers: HeaderMap, FormBody
         Err(errors) => return contact_page(&state, &checked, &send, &clinic, errors),
     };
     let (by_phone, by_email) = (contact.phone.is_some(), contact.email.is_some());
-    let new = NewReferral {
-        source: ReferralSource::SelfCheck,
-        contact_name: contact.name,
-        contact_phone: contact.phone,
-        contact_email: contact.email,
-        message: contact.message,
-        summary: Some(checked.summary.to_json()),
-    };
-    match store.submit_public_referral(&clinic.id, new).await {
+    match referrals::submit(&store, &clinic.id, contact, checked.summary.to_json()).await {
         Ok(_) => {
             let page = SentPage {
                 layout: Layout::new(format!("Your summary was sent to {}", clinic.name), demo, PATH),

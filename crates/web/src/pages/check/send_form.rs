@@ -32,14 +32,8 @@ pub struct SendForm {
     pub consent: bool,
 }
 
-/// The contact details the referral keeps.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Contact {
-    pub name: Option<String>,
-    pub phone: Option<String>,
-    pub email: Option<String>,
-    pub message: Option<String>,
-}
+/// The contact details the referral keeps (the use case's own type).
+pub use ketapath_care::referrals::Contact;
 
 impl SendForm {
     /// Reads the send fields of a form body; the answers in the same body are read by `CheckForm::parse`.

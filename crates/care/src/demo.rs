@@ -8,12 +8,12 @@
 //! Time comes in as `now` and every choice follows from `seed`; only the passwords are random, because a demo
 //! server reachable on a network must never accept a password that anyone can look up.
 //!
-//! It lives in the web crate, not in the store, because the treatment service and the Argon2id password hash
-//! (`auth::hash_password`) live here; the CLI only calls [`seed_demo_care`].
+//! It lives in the care crate, not in the store, because it goes through the treatment use cases and the Argon2id
+//! password hash (`accounts::password::hash_password`) like a real clinic's day; the CLI only calls [`seed_demo_care`].
 
 use ketapath_clinical::InvalidInput;
 use ketapath_clinical::instruments::{Instrument, Items};
-use ketapath_clinical::measurement::{LinkToken, self_report_alert};
+use ketapath_clinical::measurement::self_report_alert;
 use ketapath_clinical::protocols::{MaintenanceFrequency, Modality, ObservationRecord};
 use ketapath_clinical::safety::CrisisLevel;
 use ketapath_clinical::screen::{ScreenConfig, ScreeningInput, screen};
@@ -21,14 +21,13 @@ use ketapath_directory::ClinicId;
 use ketapath_directory::search::synthetic::SplitMix64;
 use ketapath_store::domain::{
     Actor, AeSeverity, AssessmentContext, CourseId, NewAssessment, NewPatient, NewReferral, NewSelfReportAlert,
-    NewSelfReportLink, NewSession, NewStaffUser, Origin, PatientId, ReferralSource, ReviewDecision, Role, SessionId,
-    StaffId,
+    NewSession, NewStaffUser, Origin, PatientId, ReferralSource, ReviewDecision, Role, SessionId, StaffId,
 };
 use ketapath_store::{ClinicScope, Store, StoreError, new_link_secret};
 use serde_json::{Map, Value, json};
 use time::{Date, Duration, OffsetDateTime, Time};
 
-use crate::auth::{PasswordError, hash_password};
+use crate::accounts::password::{PasswordError, hash_password};
 use crate::clinic_time::ClinicTime;
 
 /// The demo clinic's time zone: its listing (`demo-1`) is in Austin, Texas. Its day (sessions "today", the 14:00
@@ -38,7 +37,7 @@ pub const DEMO_TIME_ZONE: &str = "America/Chicago";
 fn demo_zone() -> ClinicTime {
     ClinicTime::named(DEMO_TIME_ZONE).unwrap_or_else(|_| ClinicTime::utc())
 }
-use crate::pages::self_report::token_hash;
+use crate::self_report::token_hash;
 use crate::treatment::course::{self, CourseRequest};
 use crate::treatment::intake::{self, IntakeRequest};
 use crate::treatment::session::{self, AdverseEventInput, DoseInput, ObservationInput};
@@ -544,15 +543,9 @@ async fn session_today(team: &Team, course: CourseId, now: OffsetDateTime) -> Re
 
 /// A PHQ-9 link for home: left open, or answered yesterday with item 9 positive, which raises the alert.
 async fn self_report(team: &Team, patient: PatientId, now: OffsetDateTime, answered: bool) -> Result<(), DemoError> {
-    let token = LinkToken::from_bytes(&new_link_secret()?);
+    let (_, token) =
+        crate::self_report::issue(&team.nurse, patient, Instrument::Phq9, now + Duration::hours(72)).await?;
     let hash = token_hash(&token);
-    let new = NewSelfReportLink {
-        patient_id: patient,
-        instrument: Instrument::Phq9,
-        token_hash: hash.clone(),
-        expires_at: now + Duration::hours(72),
-    };
-    team.nurse.create_self_report_link(new).await?;
     if !answered {
         return Ok(());
     }

@@ -1,8 +1,8 @@
-//! The treatment workflow as one service that the JSON API (and later the portal pages) call: load from the
+//! The treatment workflow as one service that the JSON API and the portal pages call: load from the
 //! clinic scope, ask the clinical rules, write through the scope. Handlers stay thin; every decision is here.
 //!
 //! Gates (the blood pressure before a dose, the discharge criteria, a contraindication before a course) refuse
-//! with a [`TreatmentError`] that `crate::error` maps to HTTP once. Only a prescriber may pass a gate, and only
+//! with a [`TreatmentError`] that each edge maps once (`ketapath-web`'s `error.rs` to HTTP). Only a prescriber may pass a gate, and only
 //! with a reason: the [`Override`] value can be built only from a prescriber's scope (see [`Prescriber`]).
 //! Absolute steps (the minimum monitoring time, REMS enrollment before an outpatient esketamine dose) are
 //! checked before any override is read, so they refuse every role alike.

@@ -1,4 +1,4 @@
-//! Session alerts at the web edge: each charted observation is checked by the clinical rules
+//! Session alerts: each charted observation is checked by the clinical rules
 //! (`ketapath_clinical::protocols::alerts`), the alerts it raises are stored with it, and a staff member
 //! acknowledges them (who and when are kept, audited by the store).
 

@@ -17,7 +17,7 @@ use ketapath_store::domain::ClinicChange;
 use ketapath_store::{Store, StoreError, StoreResult};
 use tokio::task::JoinHandle;
 
-use crate::state::{BoxFuture, Readiness};
+use crate::readiness::{BoxFuture, Readiness};
 
 /// How the refresher follows the store.
 #[derive(Debug, Clone, Copy)]

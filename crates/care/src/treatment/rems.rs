@@ -28,6 +28,7 @@ use time::{Date, Duration, OffsetDateTime};
 use super::session::{Loaded, load};
 use super::{TreatmentError, TreatmentResult, intake};
 use crate::clinic_time::ClinicTime;
+use crate::json::JsonError;
 
 /// The form of a session as the API shows it.
 #[derive(Debug, Clone, Serialize)]
@@ -246,9 +247,9 @@ pub async fn attempt(
         }
         let mut document = serde_json::to_value(&draft.form).map_err(|e| InvalidInput::new("form", e.to_string()))?;
         merge(&mut document, patch);
-        draft.form = crate::extract::parse_json(document.to_string().as_bytes()).map_err(|e| match e {
-            crate::error::ApiError::InvalidInput(i) => InvalidInput::new(format!("form.{}", i.field), i.message),
-            other => InvalidInput::new("form", other.to_string()),
+        draft.form = crate::json::parse(document.to_string().as_bytes()).map_err(|e| match e {
+            JsonError::Invalid(i) => InvalidInput::new(format!("form.{}", i.field), i.message),
+            JsonError::Malformed(m) => InvalidInput::new("form", format!("the request body is not valid JSON: {m}")),
         })?;
     }
     if let Some(answers) = adverse_effects {

@@ -13,11 +13,19 @@ use std::time::{Duration, Instant};
 use ketapath_clinical::outcomes::OutcomeConfig;
 use ketapath_research::stats::registry::PublishedOutcome;
 use ketapath_research::{Registry, RegistryConfig, Threshold, clinic_outcomes, registry};
-use ketapath_store::{ResearchUse, Store};
+use ketapath_store::{ResearchUse, Store, StoreError};
 use tokio::sync::Mutex;
 use tokio::task::JoinHandle;
 
-use crate::error::ApiError;
+/// Why the statistics could not be computed.
+#[derive(Debug, thiserror::Error)]
+pub enum StatsError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The computation panicked or refused a stored record; the detail is logged (field names, no values).
+    #[error("the registry statistics could not be computed: {0}")]
+    Internal(&'static str),
+}
 
 /// How long a snapshot is served before a request triggers a recomputation.
 pub const DEFAULT_TTL: Duration = Duration::from_secs(600);
@@ -51,7 +59,7 @@ impl ResearchStats {
     }
 
     /// The current snapshot, recomputed first when missing or older than the TTL.
-    pub async fn snapshot(&self, store: &Store) -> Result<Arc<Snapshot>, ApiError> {
+    pub async fn snapshot(&self, store: &Store) -> Result<Arc<Snapshot>, StatsError> {
         let mut cached = self.cached.lock().await;
         if let Some(s) = cached.as_ref().filter(|s| s.computed_at.elapsed() < self.ttl) {
             return Ok(Arc::clone(s));
@@ -62,7 +70,7 @@ impl ResearchStats {
     }
 
     /// Recomputes now, whatever the age of the snapshot.
-    pub async fn refresh(&self, store: &Store) -> Result<(), ApiError> {
+    pub async fn refresh(&self, store: &Store) -> Result<(), StatsError> {
         let fresh = Arc::new(compute(store).await?);
         *self.cached.lock().await = Some(fresh);
         Ok(())
@@ -84,18 +92,8 @@ impl ResearchStats {
     }
 }
 
-/// The outcome lines a clinic publishes: empty unless it opted in and a cell reaches the threshold. A failure to
-/// compute is logged and shows nothing, so that the clinic's listing itself is always served.
-pub async fn published_outcomes(state: &crate::state::AppState, clinic: &str) -> Vec<PublishedOutcome> {
-    let Some(store) = state.directory.store() else { return Vec::new() };
-    match state.research.snapshot(store).await {
-        Ok(snapshot) => snapshot.outcomes.get(clinic).cloned().unwrap_or_default(),
-        Err(_) => Vec::new(),
-    }
-}
-
 /// Reads every consenting patient once and computes the registry and each opted-in clinic's outcome lines.
-async fn compute(store: &Store) -> Result<Snapshot, ApiError> {
+async fn compute(store: &Store) -> Result<Snapshot, StatsError> {
     let as_of = store.now().date();
     let reader = store.research_reader_for_admin_cli_and_registry("registry");
     let patients = reader.patients(ResearchUse::Statistics, as_of).await?;
@@ -114,11 +112,11 @@ async fn compute(store: &Store) -> Result<Snapshot, ApiError> {
     .await
     .map_err(|error| {
         tracing::error!(%error, "registry computation panicked");
-        ApiError::Internal
+        StatsError::Internal("the computation panicked")
     })?;
     computed.map_err(|error| {
         // Stored records the rules refuse are a data fault, not the caller's: log the field, answer 500.
         tracing::error!(field = %error.field, "registry computation refused a stored record");
-        ApiError::Internal
+        StatsError::Internal("a stored record was refused")
     })
 }

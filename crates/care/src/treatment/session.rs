@@ -27,6 +27,7 @@ use time::OffsetDateTime;
 
 use super::course::{self, CourseRequest};
 use super::{Override, TreatmentError, TreatmentResult, alerts, intake, protocol_settings};
+use crate::json::JsonError;
 
 /// A session with what the rules need: its course's modality, the clinic's settings, the observations as the
 /// clinical rules read them and the time of the first dose.
@@ -366,9 +367,11 @@ pub async fn pre_checks(
         answers.entry("rems_enrolled").or_insert(enrolled.clone());
     }
     let raw = Value::Object(answers);
-    let parsed: PreCheckAnswers = crate::extract::parse_json(raw.to_string().as_bytes()).map_err(|e| match e {
-        crate::error::ApiError::InvalidInput(i) => TreatmentError::Invalid(i),
-        other => TreatmentError::Invalid(InvalidInput::new("", other.to_string())),
+    let parsed: PreCheckAnswers = crate::json::parse(raw.to_string().as_bytes()).map_err(|e| match e {
+        JsonError::Invalid(i) => TreatmentError::Invalid(i),
+        JsonError::Malformed(m) => {
+            TreatmentError::Invalid(InvalidInput::new("", format!("the request body is not valid JSON: {m}")))
+        }
     })?;
     check_pre_check_dates(&parsed, now)?;
     let report = evaluate_pre_checks(loaded.modality, &parsed, &loaded.settings);
