@@ -11,6 +11,7 @@
 
 mod admin;
 mod audit;
+mod audited;
 mod auth;
 mod backup;
 mod bench_seed;
@@ -25,13 +26,6 @@ mod public;
 mod research;
 mod rows;
 mod scope;
-mod scope_alerts;
-mod scope_care;
-mod scope_overview;
-mod scope_patients;
-mod scope_referrals;
-mod scope_reviews;
-mod scope_treatment;
 mod sign_in;
 mod store;
 mod tables;
@@ -40,6 +34,7 @@ mod verify;
 
 pub use admin::UnscopedAdminHandle;
 pub use audit::{BadEvent, ChainReport, GENESIS_HASH};
+pub use audited::{Audit, AuditEvents, AuditedTx};
 pub use auth::{API_TOKEN_PREFIX, api_token_hash, new_api_token_secret, new_link_secret};
 pub use backup::{BackupMethod, restore_sqlite};
 pub use bench_seed::{SyntheticCounts, SyntheticResearch};

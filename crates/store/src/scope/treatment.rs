@@ -2,12 +2,13 @@
 
 use ketapath_clinical::dates::DateKind;
 
+use crate::audited::{Audit, AuditEvents, AuditedTx};
 use crate::clock::{date_to_text, from_micros, to_micros, truncate_to_micros};
 use crate::db::args;
 use crate::domain::{
-    AdverseEvent, AdverseEventId, AuditAction, Course, CourseId, CourseStatus, DoseId, DoseRecord, NewAdverseEvent,
-    NewCourse, NewDose, NewObservation, NewSession, Observation, ObservationId, PatientId, Session, SessionDetail,
-    SessionId, SessionStatus, SessionUpdate, StaffId,
+    AdverseEvent, AdverseEventId, Course, CourseId, CourseStatus, DoseId, DoseRecord, NewAdverseEvent, NewCourse,
+    NewDose, NewObservation, NewSession, Observation, ObservationId, PatientId, Session, SessionDetail, SessionId,
+    SessionStatus, SessionUpdate, StaffId,
 };
 use crate::error::{StoreError, StoreResult};
 use crate::rows::care::{GATE_OVERRIDE_COLUMNS, GateOverrideRow};
@@ -23,7 +24,7 @@ fn placeholders(n: usize) -> String {
 
 impl ClinicScope {
     /// Fails unless `staff` is a user of this clinic (a prescriber or monitor named on a record).
-    async fn require_staff(&self, tx: &mut crate::db::Tx, staff: Option<StaffId>) -> StoreResult<()> {
+    async fn require_staff(&self, tx: &mut AuditedTx<'_>, staff: Option<StaffId>) -> StoreResult<()> {
         let Some(id) = staff else { return Ok(()) };
         let (n,): (i64,) = tx
             .fetch_one(
@@ -36,14 +37,15 @@ impl ClinicScope {
 
     /// Plans a treatment course for a patient of this clinic.
     pub async fn create_course(&self, new: NewCourse) -> StoreResult<Course> {
-        let (mut tx, now) = self.begin().await?;
-        let c = self.insert_course(&mut tx, now, new).await?;
-        tx.commit().await?;
+        let mut tx = self.begin_audited().await?;
+        let c = self.insert_course(&mut tx, new).await?;
+        tx.commit_with(Audit::create("course", c.id.to_text())).await?;
         Ok(c)
     }
 
-    /// Inserts a course and its audit event inside `tx`.
-    pub(crate) async fn insert_course(&self, tx: &mut crate::db::Tx, now: i64, new: NewCourse) -> StoreResult<Course> {
+    /// Inserts a course inside `tx`; the caller commits it with the course's audit event.
+    pub(crate) async fn insert_course(&self, tx: &mut AuditedTx<'_>, new: NewCourse) -> StoreResult<Course> {
+        let now = tx.now();
         if new.treatment.trim().is_empty() {
             return Err(StoreError::invalid("treatment", "must not be empty"));
         }
@@ -89,7 +91,6 @@ impl ClinicScope {
             ],
         )
         .await?;
-        self.audit(tx, now, AuditAction::Create, "course", c.id.to_text()).await?;
         Ok(c)
     }
 
@@ -101,7 +102,8 @@ impl ClinicScope {
         ended_on: Option<time::Date>,
         end_reason: Option<String>,
     ) -> StoreResult<Course> {
-        let (mut tx, now) = self.begin().await?;
+        let mut tx = self.begin_audited().await?;
+        let now = tx.now();
         let n = tx
             .execute(
                 "UPDATE courses SET status = $1, ended_on = $2, end_reason = $3, updated_at = $4 \
@@ -118,14 +120,13 @@ impl ClinicScope {
                 &args![id.to_text(), self.clinic()],
             )
             .await?;
-        self.audit(&mut tx, now, AuditAction::Update, "course", id.to_text()).await?;
-        tx.commit().await?;
+        tx.commit_with(Audit::update("course", id.to_text())).await?;
         row.into_domain()
     }
 
     /// A course of this clinic.
     pub async fn course(&self, id: CourseId) -> StoreResult<Course> {
-        let (mut tx, now) = self.begin().await?;
+        let mut tx = self.begin_audited().await?;
         let row: Option<CourseRow> = tx
             .fetch_optional(
                 &format!("SELECT {COURSE_COLUMNS} FROM courses WHERE id = $1 AND clinic_id = $2"),
@@ -133,14 +134,13 @@ impl ClinicScope {
             )
             .await?;
         let row = row.ok_or(StoreError::NotFound { entity: "course" })?;
-        self.audit(&mut tx, now, AuditAction::Read, "course", id.to_text()).await?;
-        tx.commit().await?;
+        tx.commit_with(Audit::read("course", id.to_text())).await?;
         row.into_domain()
     }
 
     /// A patient's courses, oldest first.
     pub async fn courses(&self, patient: PatientId) -> StoreResult<Vec<Course>> {
-        let (mut tx, now) = self.begin().await?;
+        let mut tx = self.begin_audited().await?;
         self.require(&mut tx, Scoped::Patient, patient.to_text()).await?;
         let rows: Vec<CourseRow> = tx
             .fetch_all(
@@ -150,14 +150,14 @@ impl ClinicScope {
                 &args![self.clinic(), patient.to_text()],
             )
             .await?;
-        self.audit(&mut tx, now, AuditAction::List, "course", format!("patient:{patient}")).await?;
-        tx.commit().await?;
+        tx.commit_with(Audit::list("course", format!("patient:{patient}"))).await?;
         rows.into_iter().map(CourseRow::into_domain).collect()
     }
 
     /// Schedules the next session of a course; sessions are numbered from 1 within their course.
     pub async fn create_session(&self, new: NewSession) -> StoreResult<Session> {
-        let (mut tx, now) = self.begin().await?;
+        let mut tx = self.begin_audited().await?;
+        let now = tx.now();
         let course: Option<(String,)> = tx
             .fetch_optional(
                 "SELECT patient_id FROM courses WHERE id = $1 AND clinic_id = $2",
@@ -216,8 +216,7 @@ impl ClinicScope {
             ],
         )
         .await?;
-        self.audit(&mut tx, now, AuditAction::Create, "session", s.id.to_text()).await?;
-        tx.commit().await?;
+        tx.commit_with(Audit::create("session", s.id.to_text())).await?;
         Ok(s)
     }
 
@@ -229,7 +228,8 @@ impl ClinicScope {
         if u.discharge_override_reason.as_deref().is_some_and(|r| r.trim().is_empty()) {
             return Err(StoreError::invalid("discharge_override_reason", "must not be blank when given"));
         }
-        let (mut tx, now) = self.begin().await?;
+        let mut tx = self.begin_audited().await?;
+        let now = tx.now();
         let at = from_micros("sessions", now)?;
         crate::bounds::instant_opt(DateKind::Charted, "started_at", u.started_at, at)?;
         crate::bounds::instant_opt(DateKind::Charted, "ended_at", u.ended_at, at)?;
@@ -266,13 +266,12 @@ impl ClinicScope {
                 &args![id.to_text(), self.clinic()],
             )
             .await?;
-        self.audit(&mut tx, now, AuditAction::Update, "session", id.to_text()).await?;
-        tx.commit().await?;
+        tx.commit_with(Audit::update("session", id.to_text())).await?;
         row.into_domain()
     }
 
     /// The patient of a session of this clinic, or "not found".
-    pub(crate) async fn session_patient(&self, tx: &mut crate::db::Tx, session: SessionId) -> StoreResult<String> {
+    pub(crate) async fn session_patient(&self, tx: &mut AuditedTx<'_>, session: SessionId) -> StoreResult<String> {
         let row: Option<(String,)> = tx
             .fetch_optional(
                 "SELECT patient_id FROM sessions WHERE id = $1 AND clinic_id = $2",
@@ -284,14 +283,15 @@ impl ClinicScope {
 
     /// Records a dose given during a session.
     pub async fn record_dose(&self, new: NewDose) -> StoreResult<DoseRecord> {
-        let (mut tx, now) = self.begin().await?;
-        let d = self.insert_dose(&mut tx, now, new).await?;
-        tx.commit().await?;
+        let mut tx = self.begin_audited().await?;
+        let d = self.insert_dose(&mut tx, new).await?;
+        tx.commit_with(Audit::create("dose_record", d.id.to_text())).await?;
         Ok(d)
     }
 
-    /// Inserts a dose and its audit event inside `tx`.
-    pub(crate) async fn insert_dose(&self, tx: &mut crate::db::Tx, now: i64, new: NewDose) -> StoreResult<DoseRecord> {
+    /// Inserts a dose inside `tx`; the caller commits it with the dose's audit event.
+    pub(crate) async fn insert_dose(&self, tx: &mut AuditedTx<'_>, new: NewDose) -> StoreResult<DoseRecord> {
+        let now = tx.now();
         if !new.dose_mg.is_finite() || new.dose_mg <= 0.0 {
             return Err(StoreError::invalid("dose_mg", "must be a positive number"));
         }
@@ -326,36 +326,40 @@ impl ClinicScope {
             ],
         )
         .await?;
-        self.audit(tx, now, AuditAction::Create, "dose_record", d.id.to_text()).await?;
         Ok(d)
     }
 
     /// Records a timed observation during a session.
     pub async fn record_observation(&self, new: NewObservation) -> StoreResult<Observation> {
-        let (mut tx, now) = self.begin().await?;
-        let o = self.insert_observation(&mut tx, now, new).await?;
-        tx.commit().await?;
+        let mut tx = self.begin_audited().await?;
+        let o = self.insert_observation(&mut tx, new).await?;
+        tx.commit_with(Audit::create("observation", o.id.to_text())).await?;
         Ok(o)
     }
 
     /// Records several measures taken at one moment (a blood pressure, a heart rate, an SpO2) together.
     pub async fn record_observations(&self, new: Vec<NewObservation>) -> StoreResult<Vec<Observation>> {
-        let (mut tx, now) = self.begin().await?;
+        let mut tx = self.begin_audited().await?;
         let mut out = Vec::with_capacity(new.len());
         for n in new {
-            out.push(self.insert_observation(&mut tx, now, n).await?);
+            out.push(self.insert_observation(&mut tx, n).await?);
         }
-        tx.commit().await?;
+        // No measures, nothing written: the transaction is dropped (rolled back) instead of committed.
+        let Some(events) = AuditEvents::from_all(out.iter().map(|o| Audit::create("observation", o.id.to_text())))
+        else {
+            return Ok(out);
+        };
+        tx.commit_with(events).await?;
         Ok(out)
     }
 
-    /// Inserts an observation and its audit event inside `tx`.
+    /// Inserts an observation inside `tx`; the caller commits it with the observation's audit event.
     pub(crate) async fn insert_observation(
         &self,
-        tx: &mut crate::db::Tx,
-        now: i64,
+        tx: &mut AuditedTx<'_>,
         new: NewObservation,
     ) -> StoreResult<Observation> {
+        let now = tx.now();
         if new.minutes_after_dose.is_some_and(|m| m < 0) {
             return Err(StoreError::invalid("minutes_after_dose", "must not be negative"));
         }
@@ -389,25 +393,25 @@ impl ClinicScope {
             ],
         )
         .await?;
-        self.audit(tx, now, AuditAction::Create, "observation", o.id.to_text()).await?;
         Ok(o)
     }
 
     /// Records an adverse event of a patient, during a session or not.
     pub async fn record_adverse_event(&self, new: NewAdverseEvent) -> StoreResult<AdverseEvent> {
-        let (mut tx, now) = self.begin().await?;
-        let e = self.insert_adverse_event(&mut tx, now, new).await?;
-        tx.commit().await?;
+        let mut tx = self.begin_audited().await?;
+        let e = self.insert_adverse_event(&mut tx, new).await?;
+        tx.commit_with(Audit::create("adverse_event", e.id.to_text())).await?;
         Ok(e)
     }
 
-    /// Inserts an adverse event of the scope's patient (and session, when given) inside `tx`, audited.
+    /// Inserts an adverse event of the scope's patient (and session, when given) inside `tx`; the caller commits
+    /// it with the event's audit entry.
     pub(crate) async fn insert_adverse_event(
         &self,
-        tx: &mut crate::db::Tx,
-        now: i64,
+        tx: &mut AuditedTx<'_>,
         new: NewAdverseEvent,
     ) -> StoreResult<AdverseEvent> {
+        let now = tx.now();
         if new.kind.trim().is_empty() {
             return Err(StoreError::invalid("kind", "must not be empty"));
         }
@@ -451,13 +455,12 @@ impl ClinicScope {
             ],
         )
         .await?;
-        self.audit(tx, now, AuditAction::Create, "adverse_event", e.id.to_text()).await?;
         Ok(e)
     }
 
     /// A session with its doses, observations (in time order) and adverse events.
     pub async fn session(&self, id: SessionId) -> StoreResult<SessionDetail> {
-        let (mut tx, now) = self.begin().await?;
+        let mut tx = self.begin_audited().await?;
         let row: Option<SessionRow> = tx
             .fetch_optional(
                 &format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE id = $1 AND clinic_id = $2"),
@@ -501,8 +504,7 @@ impl ClinicScope {
                 &a,
             )
             .await?;
-        self.audit(&mut tx, now, AuditAction::Read, "session", id.to_text()).await?;
-        tx.commit().await?;
+        tx.commit_with(Audit::read("session", id.to_text())).await?;
         let pre_checks = pre_checks
             .map(|text| {
                 serde_json::from_str(&text).map_err(|e| StoreError::corrupt("sessions", format!("pre_checks: {e}")))
@@ -520,7 +522,7 @@ impl ClinicScope {
 
     /// A course's sessions, in order.
     pub async fn sessions(&self, course: CourseId) -> StoreResult<Vec<Session>> {
-        let (mut tx, now) = self.begin().await?;
+        let mut tx = self.begin_audited().await?;
         self.require(&mut tx, Scoped::Course, course.to_text()).await?;
         let rows: Vec<SessionRow> = tx
             .fetch_all(
@@ -530,14 +532,13 @@ impl ClinicScope {
                 &args![self.clinic(), course.to_text()],
             )
             .await?;
-        self.audit(&mut tx, now, AuditAction::List, "session", format!("course:{course}")).await?;
-        tx.commit().await?;
+        tx.commit_with(Audit::list("session", format!("course:{course}"))).await?;
         rows.into_iter().map(SessionRow::into_domain).collect()
     }
 
     /// A patient's adverse events, oldest first.
     pub async fn adverse_events(&self, patient: PatientId) -> StoreResult<Vec<AdverseEvent>> {
-        let (mut tx, now) = self.begin().await?;
+        let mut tx = self.begin_audited().await?;
         self.require(&mut tx, Scoped::Patient, patient.to_text()).await?;
         let rows: Vec<AdverseEventRow> = tx
             .fetch_all(
@@ -548,8 +549,7 @@ impl ClinicScope {
                 &args![self.clinic(), patient.to_text()],
             )
             .await?;
-        self.audit(&mut tx, now, AuditAction::List, "adverse_event", format!("patient:{patient}")).await?;
-        tx.commit().await?;
+        tx.commit_with(Audit::list("adverse_event", format!("patient:{patient}"))).await?;
         rows.into_iter().map(AdverseEventRow::into_domain).collect()
     }
 }

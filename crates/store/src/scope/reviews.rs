@@ -3,11 +3,11 @@
 
 use time::OffsetDateTime;
 
+use crate::audited::Audit;
 use crate::clock::{date_to_text, from_micros, from_micros_opt};
 use crate::db::{Tx, args};
 use crate::domain::{
-    AuditAction, BenefitReview, BenefitReviewId, CourseId, CourseStatus, NewBenefitReview, PatientId, ReviewDecision,
-    Role, StaffId,
+    BenefitReview, BenefitReviewId, CourseId, CourseStatus, NewBenefitReview, PatientId, ReviewDecision, Role, StaffId,
 };
 use crate::error::{StoreError, StoreResult};
 use crate::rows::{parse_code, parse_id};
@@ -47,7 +47,8 @@ impl ClinicScope {
             return Err(StoreError::invalid("note", format!("must be at most {MAX_REVIEW_NOTE_CHARS} characters")));
         }
         let scores = serde_json::to_string(&new.scores).map_err(|e| StoreError::invalid("scores", e.to_string()))?;
-        let (mut tx, now) = self.begin().await?;
+        let mut tx = self.begin_audited().await?;
+        let now = tx.now();
         self.require(&mut tx, Scoped::Course, new.course_id.to_text()).await?;
         let (patient, status): (String, String) = tx
             .fetch_one(
@@ -111,8 +112,7 @@ impl ClinicScope {
             )
             .await?;
         }
-        self.audit(&mut tx, now, AuditAction::Create, "course_benefit_review", review.id.to_text()).await?;
-        tx.commit().await?;
+        tx.commit_with(Audit::create("course_benefit_review", review.id.to_text())).await?;
         Ok(review)
     }
 
@@ -136,7 +136,7 @@ impl ClinicScope {
 
     /// When the first dose of a course was given, if one was: the start of its induction.
     pub async fn course_first_dose_at(&self, course: CourseId) -> StoreResult<Option<OffsetDateTime>> {
-        let (mut tx, now) = self.begin().await?;
+        let mut tx = self.begin_audited().await?;
         self.require(&mut tx, Scoped::Course, course.to_text()).await?;
         let (first,): (Option<i64>,) = tx
             .fetch_one(
@@ -145,8 +145,7 @@ impl ClinicScope {
                 &args![course.to_text(), self.clinic()],
             )
             .await?;
-        self.audit(&mut tx, now, AuditAction::List, "dose_record", format!("course:{course}")).await?;
-        tx.commit().await?;
+        tx.commit_with(Audit::list("dose_record", format!("course:{course}"))).await?;
         from_micros_opt("dose_records", first)
     }
 }

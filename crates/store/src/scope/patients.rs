@@ -5,11 +5,12 @@ use std::collections::HashMap;
 use ketapath_clinical::dates::DateKind;
 use ketapath_clinical::instruments::{Items, score};
 
+use crate::audited::Audit;
 use crate::clock::{date_to_text, from_micros, to_micros};
 use crate::db::args;
 use crate::domain::{
-    Assessment, AssessmentContext, AssessmentId, AssessmentSource, AuditAction, NewAssessment, NewPatient, Patient,
-    PatientId, PatientSummary, PatientUpdate,
+    Assessment, AssessmentContext, AssessmentId, AssessmentSource, NewAssessment, NewPatient, Patient, PatientId,
+    PatientSummary, PatientUpdate,
 };
 use crate::error::{StoreError, StoreResult};
 use crate::rows::patient::{ASSESSMENT_COLUMNS, AssessmentRow, LatestScoreRow, PATIENT_COLUMNS, PatientRow};
@@ -105,7 +106,8 @@ impl ClinicScope {
     pub async fn create_patient(&self, new: NewPatient) -> StoreResult<Patient> {
         check_patient(&new)?;
         crate::bounds::date(DateKind::Birth, "birth_date", new.birth_date, self.store.now())?;
-        let (mut tx, now) = self.begin().await?;
+        let mut tx = self.begin_audited().await?;
+        let now = tx.now();
         if let Some(mrn) = &new.mrn {
             let (n,): (i64,) = tx
                 .fetch_one(
@@ -157,14 +159,13 @@ impl ClinicScope {
             ],
         )
         .await?;
-        self.audit(&mut tx, now, AuditAction::Create, "patient", p.id.to_text()).await?;
-        tx.commit().await?;
+        tx.commit_with(Audit::create("patient", p.id.to_text())).await?;
         Ok(p)
     }
 
     /// A patient of this clinic; another clinic's patient is not found.
     pub async fn patient(&self, id: PatientId) -> StoreResult<Patient> {
-        let (mut tx, now) = self.begin().await?;
+        let mut tx = self.begin_audited().await?;
         let row: Option<PatientRow> = tx
             .fetch_optional(
                 &format!("SELECT {PATIENT_COLUMNS} FROM patients WHERE id = $1 AND clinic_id = $2"),
@@ -172,8 +173,7 @@ impl ClinicScope {
             )
             .await?;
         let row = row.ok_or(StoreError::NotFound { entity: "patient" })?;
-        self.audit(&mut tx, now, AuditAction::Read, "patient", id.to_text()).await?;
-        tx.commit().await?;
+        tx.commit_with(Audit::read("patient", id.to_text())).await?;
         row.into_domain()
     }
 
@@ -181,7 +181,8 @@ impl ClinicScope {
     pub async fn update_patient(&self, id: PatientId, update: PatientUpdate) -> StoreResult<Patient> {
         check_patient(&update)?;
         crate::bounds::date(DateKind::Birth, "birth_date", update.birth_date, self.store.now())?;
-        let (mut tx, now) = self.begin().await?;
+        let mut tx = self.begin_audited().await?;
+        let now = tx.now();
         let n = tx
             .execute(
                 "UPDATE patients SET mrn = $1, given_name = $2, family_name = $3, birth_date = $4, sex = $5, \
@@ -219,15 +220,14 @@ impl ClinicScope {
                 &args![id.to_text(), self.clinic()],
             )
             .await?;
-        self.audit(&mut tx, now, AuditAction::Update, "patient", id.to_text()).await?;
-        tx.commit().await?;
+        tx.commit_with(Audit::update("patient", id.to_text())).await?;
         row.into_domain()
     }
 
     /// The clinic's patients (archived ones excluded) with each one's latest score per instrument, sorted by
     /// family name, given name and id.
     pub async fn patient_list(&self) -> StoreResult<Vec<PatientSummary>> {
-        let (mut tx, now) = self.begin().await?;
+        let mut tx = self.begin_audited().await?;
         let patients: Vec<PatientRow> = tx
             .fetch_all(
                 &format!(
@@ -247,8 +247,7 @@ impl ClinicScope {
                 &args![self.clinic()],
             )
             .await?;
-        self.audit(&mut tx, now, AuditAction::List, "patient", "*".to_owned()).await?;
-        tx.commit().await?;
+        tx.commit_with(Audit::list("patient", "*".to_owned())).await?;
         let mut by_patient: HashMap<String, Vec<crate::domain::LatestScore>> = HashMap::new();
         for row in latest {
             let (pid, score) = row.into_domain()?;
@@ -275,7 +274,8 @@ impl ClinicScope {
         new: NewAssessment,
         context: Option<AssessmentContext>,
     ) -> StoreResult<Assessment> {
-        let (mut tx, now) = self.begin().await?;
+        let mut tx = self.begin_audited().await?;
+        let now = tx.now();
         self.require(&mut tx, Scoped::Patient, new.patient_id.to_text()).await?;
         if let Some(c) = new.course_id {
             self.require(&mut tx, Scoped::Course, c.to_text()).await?;
@@ -284,7 +284,7 @@ impl ClinicScope {
             self.require(&mut tx, Scoped::Session, s.to_text()).await?;
         }
         let a = insert_assessment(
-            &mut tx,
+            tx.db(),
             now,
             self.clinic(),
             &new,
@@ -293,14 +293,13 @@ impl ClinicScope {
             Some(self.actor_text()),
         )
         .await?;
-        self.audit(&mut tx, now, AuditAction::Create, "assessment", a.id.to_text()).await?;
-        tx.commit().await?;
+        tx.commit_with(Audit::create("assessment", a.id.to_text())).await?;
         Ok(a)
     }
 
     /// A patient's assessments, oldest first.
     pub async fn assessments(&self, patient: PatientId) -> StoreResult<Vec<Assessment>> {
-        let (mut tx, now) = self.begin().await?;
+        let mut tx = self.begin_audited().await?;
         self.require(&mut tx, Scoped::Patient, patient.to_text()).await?;
         let rows: Vec<AssessmentRow> = tx
             .fetch_all(
@@ -311,8 +310,7 @@ impl ClinicScope {
                 &args![self.clinic(), patient.to_text()],
             )
             .await?;
-        self.audit(&mut tx, now, AuditAction::List, "assessment", format!("patient:{patient}")).await?;
-        tx.commit().await?;
+        tx.commit_with(Audit::list("assessment", format!("patient:{patient}"))).await?;
         rows.into_iter().map(AssessmentRow::into_domain).collect()
     }
 }

@@ -5,8 +5,9 @@ use ketapath_clinical::dates::DateKind;
 use serde_json::Value;
 use time::OffsetDateTime;
 
+use crate::audited::{Audit, AuditEvents, AuditedTx};
 use crate::clock::{from_micros, from_micros_opt, to_micros, truncate_to_micros};
-use crate::db::{Tx, args};
+use crate::db::args;
 use crate::domain::{
     AuditAction, Course, CourseId, CoursePlan, Discharge, DoseRecord, DosedSession, GateOverride, GateOverrideId,
     Intake, IntakeId, NewCourse, NewDose, NewGateOverride, PatientId, ProtocolSettingsDoc, RemsFormId, RemsFormRecord,
@@ -46,14 +47,15 @@ impl ClinicScope {
         self.require_role(&[Role::Prescriber], what)
     }
 
-    /// Records a prescriber's override of a session gate inside `tx`.
+    /// Records a prescriber's override of a session gate inside `tx`; the caller commits it with the override's
+    /// audit event.
     async fn insert_override(
         &self,
-        tx: &mut Tx,
-        now: i64,
+        tx: &mut AuditedTx<'_>,
         patient: &str,
         ov: &NewGateOverride,
     ) -> StoreResult<GateOverride> {
+        let now = tx.now();
         self.require_prescriber("override a clinical gate")?;
         check_reason("override_reason", &ov.reason)?;
         let rules = serde_json::to_string(&ov.rules).map_err(|e| StoreError::invalid("rules", e.to_string()))?;
@@ -88,7 +90,6 @@ impl ClinicScope {
             ],
         )
         .await?;
-        self.audit(tx, now, AuditAction::Create, "gate_override", o.id.to_text()).await?;
         Ok(o)
     }
 
@@ -101,7 +102,8 @@ impl ClinicScope {
         research_consent: Option<bool>,
     ) -> StoreResult<Intake> {
         let text = to_json("document", document)?;
-        let (mut tx, now) = self.begin().await?;
+        let mut tx = self.begin_audited().await?;
+        let now = tx.now();
         self.require(&mut tx, Scoped::Patient, patient.to_text()).await?;
         let existing: Option<IntakeRow> = tx
             .fetch_optional(
@@ -135,23 +137,27 @@ impl ClinicScope {
                 &args![consent, now, patient.to_text(), self.clinic()],
             )
             .await?;
-            self.audit(&mut tx, now, AuditAction::Update, "patient", patient.to_text()).await?;
         }
+        // The consent's event comes first, as the write it describes came first.
         let action = if existing.is_some() { AuditAction::Update } else { AuditAction::Create };
-        self.audit(&mut tx, now, action, "patient_intake", id.clone()).await?;
+        let intake = Audit::new(action, "patient_intake", id.clone());
+        let events = match research_consent {
+            Some(_) => AuditEvents::from(Audit::update("patient", patient.to_text())).then(intake),
+            None => AuditEvents::from(intake),
+        };
         let row: IntakeRow = tx
             .fetch_one(
                 &format!("SELECT {INTAKE_COLUMNS} FROM patient_intakes WHERE id = $1 AND clinic_id = $2"),
                 &args![id, self.clinic()],
             )
             .await?;
-        tx.commit().await?;
+        tx.commit_with(events).await?;
         row.into_domain()
     }
 
     /// A patient's intake, if one was entered.
     pub async fn intake(&self, patient: PatientId) -> StoreResult<Option<Intake>> {
-        let (mut tx, now) = self.begin().await?;
+        let mut tx = self.begin_audited().await?;
         self.require(&mut tx, Scoped::Patient, patient.to_text()).await?;
         let row: Option<IntakeRow> = tx
             .fetch_optional(
@@ -159,8 +165,7 @@ impl ClinicScope {
                 &args![self.clinic(), patient.to_text()],
             )
             .await?;
-        self.audit(&mut tx, now, AuditAction::Read, "patient_intake", format!("patient:{patient}")).await?;
-        tx.commit().await?;
+        tx.commit_with(Audit::read("patient_intake", format!("patient:{patient}"))).await?;
         row.map(IntakeRow::into_domain).transpose()
     }
 
@@ -175,8 +180,8 @@ impl ClinicScope {
             check_reason("override_reason", reason)?;
         }
         let schedule = plan.schedule.as_ref().map(|s| to_json("schedule", s)).transpose()?;
-        let (mut tx, now) = self.begin().await?;
-        let course = self.insert_course(&mut tx, now, new).await?;
+        let mut tx = self.begin_audited().await?;
+        let course = self.insert_course(&mut tx, new).await?;
         let by = plan.contraindication_override_reason.as_ref().map(|_| self.actor_text());
         tx.execute(
             "UPDATE courses SET schedule = $1, contraindication_override_reason = $2, \
@@ -191,11 +196,11 @@ impl ClinicScope {
             ],
         )
         .await?;
+        let mut events = AuditEvents::from(Audit::create("course", course.id.to_text()));
         if plan.contraindication_override_reason.is_some() {
-            self.audit(&mut tx, now, AuditAction::Update, "course_contraindication_override", course.id.to_text())
-                .await?;
+            events.push(Audit::update("course_contraindication_override", course.id.to_text()));
         }
-        tx.commit().await?;
+        tx.commit_with(events).await?;
         let stored = CoursePlan {
             schedule: plan.schedule.clone(),
             contraindication_override_reason: plan
@@ -211,7 +216,7 @@ impl ClinicScope {
 
     /// The plan of a course of this clinic.
     pub async fn course_plan(&self, course: CourseId) -> StoreResult<CoursePlan> {
-        let (mut tx, now) = self.begin().await?;
+        let mut tx = self.begin_audited().await?;
         let row: Option<PlanRow> = tx
             .fetch_optional(
                 "SELECT schedule, contraindication_override_reason, contraindication_override_by, indication \
@@ -220,9 +225,8 @@ impl ClinicScope {
             )
             .await?;
         let (schedule, reason, by, indication) = row.ok_or(StoreError::NotFound { entity: "course" })?;
-        let benefit_review = self.latest_benefit_review(&mut tx, course).await?;
-        self.audit(&mut tx, now, AuditAction::Read, "course", course.to_text()).await?;
-        tx.commit().await?;
+        let benefit_review = self.latest_benefit_review(tx.db(), course).await?;
+        tx.commit_with(Audit::read("course", course.to_text())).await?;
         Ok(CoursePlan {
             schedule: schedule
                 .map(|s| serde_json::from_str(&s).map_err(|e| StoreError::corrupt("courses", format!("schedule: {e}"))))
@@ -238,7 +242,8 @@ impl ClinicScope {
     pub async fn set_course_schedule(&self, course: CourseId, schedule: &Value) -> StoreResult<()> {
         self.require_prescriber("edit a course schedule")?;
         let text = to_json("schedule", schedule)?;
-        let (mut tx, now) = self.begin().await?;
+        let mut tx = self.begin_audited().await?;
+        let now = tx.now();
         crate::bounds::document_times("schedule", schedule, DateKind::Planned, from_micros("courses", now)?)?;
         let n = tx
             .execute(
@@ -249,14 +254,14 @@ impl ClinicScope {
         if n == 0 {
             return Err(StoreError::NotFound { entity: "course" });
         }
-        self.audit(&mut tx, now, AuditAction::Update, "course_schedule", course.to_text()).await?;
-        tx.commit().await
+        tx.commit_with(Audit::update("course_schedule", course.to_text())).await
     }
 
     /// Records the pre-dose checks of a session (the answers and the rules' report), replacing earlier ones.
     pub async fn set_session_pre_checks(&self, session: SessionId, document: &Value) -> StoreResult<()> {
         let text = to_json("pre_checks", document)?;
-        let (mut tx, now) = self.begin().await?;
+        let mut tx = self.begin_audited().await?;
+        let now = tx.now();
         crate::bounds::document_times("pre_checks", document, DateKind::Charted, from_micros("sessions", now)?)?;
         let n = tx
             .execute(
@@ -267,8 +272,7 @@ impl ClinicScope {
         if n == 0 {
             return Err(StoreError::NotFound { entity: "session" });
         }
-        self.audit(&mut tx, now, AuditAction::Update, "session_pre_checks", session.to_text()).await?;
-        tx.commit().await
+        tx.commit_with(Audit::update("session_pre_checks", session.to_text())).await
     }
 
     /// Records a dose, with the prescriber's override of a gate that blocked it, in one transaction; a
@@ -282,15 +286,21 @@ impl ClinicScope {
             self.require_prescriber("override a clinical gate")?;
             check_reason("override_reason", &ov.reason)?;
         }
-        let (mut tx, now) = self.begin().await?;
+        let mut tx = self.begin_audited().await?;
+        let now = tx.now();
         let patient = self.session_patient(&mut tx, new.session_id).await?;
         let session = new.session_id;
         let given = to_micros(new.given_at);
-        let dose = self.insert_dose(&mut tx, now, new).await?;
+        let dose = self.insert_dose(&mut tx, new).await?;
         let recorded = match ov {
-            Some(ov) => Some(self.insert_override(&mut tx, now, &patient, ov).await?),
+            Some(ov) => Some(self.insert_override(&mut tx, &patient, ov).await?),
             None => None,
         };
+        // The session's move to "in progress" below is part of recording the dose: the dose's event covers it.
+        let mut events = AuditEvents::from(Audit::create("dose_record", dose.id.to_text()));
+        if let Some(o) = &recorded {
+            events.push(Audit::create("gate_override", o.id.to_text()));
+        }
         tx.execute(
             "UPDATE sessions SET status = $1, started_at = COALESCE(started_at, $2), updated_at = $3 \
              WHERE id = $4 AND clinic_id = $5 AND status = $6",
@@ -304,7 +314,7 @@ impl ClinicScope {
             ],
         )
         .await?;
-        tx.commit().await?;
+        tx.commit_with(events).await?;
         Ok((dose, recorded))
     }
 
@@ -318,7 +328,8 @@ impl ClinicScope {
             self.require_prescriber("override a clinical gate")?;
             check_reason("override_reason", &ov.reason)?;
         }
-        let (mut tx, now) = self.begin().await?;
+        let mut tx = self.begin_audited().await?;
+        let now = tx.now();
         let patient = self.session_patient(&mut tx, id).await?;
         let (status,): (String,) = tx
             .fetch_one(
@@ -352,17 +363,21 @@ impl ClinicScope {
             ],
         )
         .await?;
-        if let Some(ov) = &d.override_ {
-            self.insert_override(&mut tx, now, &patient, ov).await?;
-        }
-        self.audit(&mut tx, now, AuditAction::Update, "session", id.to_text()).await?;
+        let session_event = Audit::update("session", id.to_text());
+        let events = match &d.override_ {
+            Some(ov) => {
+                let o = self.insert_override(&mut tx, &patient, ov).await?;
+                AuditEvents::from(Audit::create("gate_override", o.id.to_text())).then(session_event)
+            }
+            None => AuditEvents::from(session_event),
+        };
         let row: SessionRow = tx
             .fetch_one(
                 &format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE id = $1 AND clinic_id = $2"),
                 &args![id.to_text(), self.clinic()],
             )
             .await?;
-        tx.commit().await?;
+        tx.commit_with(events).await?;
         row.into_domain()
     }
 
@@ -381,7 +396,8 @@ impl ClinicScope {
         if reason.trim().is_empty() {
             return Err(StoreError::invalid("reason", "must not be blank"));
         }
-        let (mut tx, now) = self.begin().await?;
+        let mut tx = self.begin_audited().await?;
+        let now = tx.now();
         let (status,): (String,) = tx
             .fetch_one(
                 "SELECT status FROM sessions WHERE id = $1 AND clinic_id = $2",
@@ -400,15 +416,16 @@ impl ClinicScope {
             &args![SessionStatus::EndedEarly.code(), ended, reason.trim(), now, id.to_text(), self.clinic()],
         )
         .await?;
-        let event = self.insert_adverse_event(&mut tx, now, event).await?;
-        self.audit(&mut tx, now, AuditAction::Update, "session", id.to_text()).await?;
+        let event = self.insert_adverse_event(&mut tx, event).await?;
+        let events = AuditEvents::from(Audit::create("adverse_event", event.id.to_text()))
+            .then(Audit::update("session", id.to_text()));
         let row: SessionRow = tx
             .fetch_one(
                 &format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE id = $1 AND clinic_id = $2"),
                 &args![id.to_text(), self.clinic()],
             )
             .await?;
-        tx.commit().await?;
+        tx.commit_with(events).await?;
         Ok((row.into_domain()?, event))
     }
 
@@ -429,7 +446,8 @@ impl ClinicScope {
     pub async fn put_protocol_settings(&self, document: &Value) -> StoreResult<ProtocolSettingsDoc> {
         self.require_role(&[Role::ClinicAdmin, Role::Prescriber], "change the protocol settings")?;
         let text = to_json("settings", document)?;
-        let (mut tx, now) = self.begin().await?;
+        let mut tx = self.begin_audited().await?;
+        let now = tx.now();
         let n = tx
             .execute(
                 "UPDATE protocol_settings SET document = $1, updated_by = $2, updated_at = $3 WHERE clinic_id = $4",
@@ -445,8 +463,7 @@ impl ClinicScope {
             )
             .await?;
         }
-        self.audit(&mut tx, now, AuditAction::Update, "protocol_settings", self.clinic().to_owned()).await?;
-        tx.commit().await?;
+        tx.commit_with(Audit::update("protocol_settings", self.clinic().to_owned())).await?;
         Ok(ProtocolSettingsDoc {
             document: document.clone(),
             updated_by: Some(self.actor.user_id),
@@ -474,7 +491,8 @@ impl ClinicScope {
         {
             return Err(StoreError::invalid("time_zone", "must be a time zone name of 1 to 64 characters"));
         }
-        let (mut tx, now) = self.begin().await?;
+        let mut tx = self.begin_audited().await?;
+        let now = tx.now();
         let n = tx
             .execute(
                 "UPDATE protocol_settings SET time_zone = $1, updated_by = $2, updated_at = $3 WHERE clinic_id = $4",
@@ -490,13 +508,12 @@ impl ClinicScope {
             )
             .await?;
         }
-        self.audit(&mut tx, now, AuditAction::Update, "protocol_settings", self.clinic().to_owned()).await?;
-        tx.commit().await
+        tx.commit_with(Audit::update("protocol_settings", self.clinic().to_owned())).await
     }
 
     /// The submitted Patient Monitoring Form of a session, if any.
     pub async fn rems_form(&self, session: SessionId) -> StoreResult<Option<RemsFormRecord>> {
-        let (mut tx, now) = self.begin().await?;
+        let mut tx = self.begin_audited().await?;
         self.require(&mut tx, Scoped::Session, session.to_text()).await?;
         let row: Option<RemsFormRow> = tx
             .fetch_optional(
@@ -504,8 +521,7 @@ impl ClinicScope {
                 &args![self.clinic(), session.to_text()],
             )
             .await?;
-        self.audit(&mut tx, now, AuditAction::Read, "rems_form", format!("session:{session}")).await?;
-        tx.commit().await?;
+        tx.commit_with(Audit::read("rems_form", format!("session:{session}"))).await?;
         row.map(RemsFormRow::into_domain).transpose()
     }
 
@@ -517,7 +533,8 @@ impl ClinicScope {
         at: OffsetDateTime,
     ) -> StoreResult<RemsFormRecord> {
         let text = to_json("form", form)?;
-        let (mut tx, now) = self.begin().await?;
+        let mut tx = self.begin_audited().await?;
+        let now = tx.now();
         let patient = self.session_patient(&mut tx, session).await?;
         let (n,): (i64,) = tx
             .fetch_one(
@@ -546,8 +563,7 @@ impl ClinicScope {
             ],
         )
         .await?;
-        self.audit(&mut tx, now, AuditAction::Create, "rems_form", id.to_text()).await?;
-        tx.commit().await?;
+        tx.commit_with(Audit::create("rems_form", id.to_text())).await?;
         Ok(RemsFormRecord {
             id,
             session_id: session,
@@ -562,7 +578,7 @@ impl ClinicScope {
     /// Every session of the clinic with a dose of a course of `treatment`, with its first dose time and when its
     /// form was submitted, for the REMS form dashboard.
     pub async fn dosed_sessions(&self, treatment: &str) -> StoreResult<Vec<DosedSession>> {
-        let (mut tx, now) = self.begin().await?;
+        let mut tx = self.begin_audited().await?;
         let rows: Vec<DosedSessionRow> = tx
             .fetch_all(
                 "SELECT s.id AS session_id, s.patient_id AS patient_id, c.treatment AS treatment, \
@@ -575,14 +591,13 @@ impl ClinicScope {
                 &args![self.clinic(), treatment],
             )
             .await?;
-        self.audit(&mut tx, now, AuditAction::List, "rems_form", format!("treatment:{treatment}")).await?;
-        tx.commit().await?;
+        tx.commit_with(Audit::list("rems_form", format!("treatment:{treatment}"))).await?;
         rows.into_iter().map(DosedSessionRow::into_domain).collect()
     }
 
     /// When the patient's first dose of any course was given, if one was.
     pub async fn first_dose_at(&self, patient: PatientId) -> StoreResult<Option<OffsetDateTime>> {
-        let (mut tx, now) = self.begin().await?;
+        let mut tx = self.begin_audited().await?;
         self.require(&mut tx, Scoped::Patient, patient.to_text()).await?;
         let (first,): (Option<i64>,) = tx
             .fetch_one(
@@ -590,8 +605,7 @@ impl ClinicScope {
                 &args![self.clinic(), patient.to_text()],
             )
             .await?;
-        self.audit(&mut tx, now, AuditAction::List, "dose_record", format!("patient:{patient}")).await?;
-        tx.commit().await?;
+        tx.commit_with(Audit::list("dose_record", format!("patient:{patient}"))).await?;
         from_micros_opt("dose_records", first)
     }
 }
