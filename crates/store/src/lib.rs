@@ -14,6 +14,7 @@ mod audit;
 mod audited;
 mod auth;
 mod backup;
+#[cfg(feature = "test-support")]
 mod bench_seed;
 mod bounds;
 mod clinics;
@@ -37,6 +38,7 @@ pub use audit::{BadEvent, ChainReport, GENESIS_HASH};
 pub use audited::{Audit, AuditEvents, AuditedTx};
 pub use auth::{API_TOKEN_PREFIX, api_token_hash, new_api_token_secret, new_link_secret};
 pub use backup::{BackupMethod, restore_sqlite};
+#[cfg(feature = "test-support")]
 pub use bench_seed::{SyntheticCounts, SyntheticResearch};
 pub use clinics::{CLINICS_CHANNEL, ClinicChangeListener, ListingAuthor};
 pub use clock::{Clock, ManualClock, SteppingClock, SystemClock, truncate_to_micros};
