@@ -28,6 +28,7 @@ mod research;
 mod rows;
 mod scope;
 mod sign_in;
+mod statement;
 mod store;
 mod tables;
 mod url;

@@ -35,6 +35,7 @@ use crate::rows::treatment::{
 };
 use crate::rows::{parse_clinic_id, parse_id, parse_id_opt};
 use crate::scope::{ClinicScope, Scoped};
+use crate::statement::{Insert, Update};
 use crate::store::Store;
 
 /// Patients read per page by default: large enough that the per-page queries are few, small enough that a page
@@ -181,25 +182,23 @@ impl ClinicScope {
             recorded_by: Some(self.actor().user_id),
             recorded_at: at,
         };
-        tx.execute(
-            "INSERT INTO research_consents (id, clinic_id, patient_id, status, decided_on, recorded_by, recorded_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            &args![
-                record.id.to_text(),
-                self.clinic(),
-                patient.to_text(),
-                status_code(status),
-                date_to_text(decided_on),
-                self.actor_text(),
-                now,
-            ],
-        )
-        .await?;
-        tx.execute(
-            "UPDATE patients SET research_consent = $1, updated_at = $2 WHERE id = $3 AND clinic_id = $4",
-            &args![status == ConsentStatus::Given, now, patient.to_text(), self.clinic()],
-        )
-        .await?;
+        Insert::into("research_consents")
+            .value("id", record.id.to_text())
+            .value("clinic_id", self.clinic())
+            .value("patient_id", patient.to_text())
+            .value("status", status_code(status))
+            .value("decided_on", date_to_text(decided_on))
+            .value("recorded_by", self.actor_text())
+            .value("recorded_at", now)
+            .execute(tx.db())
+            .await?;
+        Update::table("patients")
+            .set("research_consent", status == ConsentStatus::Given)
+            .set("updated_at", now)
+            .filter("id", patient.to_text())
+            .filter("clinic_id", self.clinic())
+            .execute(tx.db())
+            .await?;
         tx.commit_with(Audit::create("research_consent", record.id.to_text())).await?;
         Ok(record)
     }
@@ -225,12 +224,16 @@ impl ClinicScope {
         let now = tx.now();
         self.require(&mut tx, Scoped::Patient, patient.to_text()).await?;
         tx.execute("DELETE FROM patient_addresses WHERE patient_id = $1", &args![patient.to_text()]).await?;
-        tx.execute(
-            "INSERT INTO patient_addresses (patient_id, clinic_id, street, city, state, zip, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            &args![patient.to_text(), self.clinic(), address.street, address.city, address.state, address.zip, now],
-        )
-        .await?;
+        Insert::into("patient_addresses")
+            .value("patient_id", patient.to_text())
+            .value("clinic_id", self.clinic())
+            .value("street", address.street)
+            .value("city", address.city)
+            .value("state", address.state)
+            .value("zip", address.zip)
+            .value("updated_at", now)
+            .execute(tx.db())
+            .await?;
         tx.commit_with(Audit::update("patient_address", patient.to_text())).await
     }
 
@@ -240,11 +243,13 @@ impl ClinicScope {
         let mut tx = self.begin_audited().await?;
         let now = tx.now();
         tx.execute("DELETE FROM outcome_publication WHERE clinic_id = $1", &args![self.clinic()]).await?;
-        tx.execute(
-            "INSERT INTO outcome_publication (clinic_id, publish, updated_at, updated_by) VALUES ($1, $2, $3, $4)",
-            &args![self.clinic(), publish, now, self.actor_text()],
-        )
-        .await?;
+        Insert::into("outcome_publication")
+            .value("clinic_id", self.clinic())
+            .value("publish", publish)
+            .value("updated_at", now)
+            .value("updated_by", self.actor_text())
+            .execute(tx.db())
+            .await?;
         tx.commit_with(Audit::update("outcome_publication", self.clinic().to_owned())).await?;
         Ok(OutcomePublication {
             clinic_id: self.clinic_id().clone(),

@@ -8,6 +8,7 @@ use crate::domain::{NewObservation, NewSessionAlert, Observation, SessionAlert, 
 use crate::error::{StoreError, StoreResult};
 use crate::rows::session_alert::{SESSION_ALERT_COLUMNS, SessionAlertRow};
 use crate::scope::{ClinicScope, Scoped};
+use crate::statement::{Insert, Update};
 
 impl ClinicScope {
     /// Records the measures of one moment and the alerts they raise in one transaction, so that an observation is
@@ -46,23 +47,19 @@ impl ClinicScope {
                 acknowledged_by: None,
                 acknowledged_at: None,
             };
-            tx.execute(
-                "INSERT INTO session_alerts (id, clinic_id, patient_id, session_id, code, level, message, rule, at, \
-                 created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-                &args![
-                    alert.id.to_text(),
-                    self.clinic(),
-                    patient.clone(),
-                    session.to_text(),
-                    alert.code.clone(),
-                    alert.level.clone(),
-                    alert.message.clone(),
-                    alert.rule.clone(),
-                    to_micros(alert.at),
-                    now,
-                ],
-            )
-            .await?;
+            Insert::into("session_alerts")
+                .value("id", alert.id.to_text())
+                .value("clinic_id", self.clinic())
+                .value("patient_id", patient.clone())
+                .value("session_id", session.to_text())
+                .value("code", alert.code.clone())
+                .value("level", alert.level.clone())
+                .value("message", alert.message.clone())
+                .value("rule", alert.rule.clone())
+                .value("at", to_micros(alert.at))
+                .value("created_at", now)
+                .execute(tx.db())
+                .await?;
             stored.push(alert);
         }
         // Each observation's event, then each alert's, as they were written.
@@ -116,12 +113,15 @@ impl ClinicScope {
     pub async fn acknowledge_session_alert(&self, session: SessionId, id: SessionAlertId) -> StoreResult<SessionAlert> {
         let mut tx = self.begin_audited().await?;
         let now = tx.now();
-        tx.execute(
-            "UPDATE session_alerts SET acknowledged_by = $1, acknowledged_at = $2 \
-             WHERE id = $3 AND session_id = $4 AND clinic_id = $5 AND acknowledged_at IS NULL",
-            &args![self.actor_text(), now, id.to_text(), session.to_text(), self.clinic()],
-        )
-        .await?;
+        Update::table("session_alerts")
+            .set("acknowledged_by", self.actor_text())
+            .set("acknowledged_at", now)
+            .filter("id", id.to_text())
+            .filter("session_id", session.to_text())
+            .filter("clinic_id", self.clinic())
+            .filter_null("acknowledged_at")
+            .execute(tx.db())
+            .await?;
         let row: Option<SessionAlertRow> = tx
             .fetch_optional(
                 &format!(

@@ -15,11 +15,11 @@ use crate::domain::{
 };
 use crate::error::{StoreError, StoreResult};
 use crate::rows::care::{
-    DosedSessionRow, GATE_OVERRIDE_COLUMNS, INTAKE_COLUMNS, IntakeRow, ProtocolSettingsRow, REMS_FORM_COLUMNS,
-    RemsFormRow,
+    DosedSessionRow, INTAKE_COLUMNS, IntakeRow, ProtocolSettingsRow, REMS_FORM_COLUMNS, RemsFormRow,
 };
 use crate::rows::treatment::{SESSION_COLUMNS, SessionRow};
 use crate::scope::{ClinicScope, Scoped};
+use crate::statement::{Insert, Update};
 
 /// The longest override reason kept, in characters (the clinical rule's own limit is checked before).
 const MAX_REASON_CHARS: usize = 2000;
@@ -72,24 +72,19 @@ impl ClinicScope {
             at: truncate_to_micros(ov.at),
             created_at: created,
         };
-        tx.execute(
-            &format!(
-                "INSERT INTO gate_overrides ({GATE_OVERRIDE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
-            ),
-            &args![
-                o.id.to_text(),
-                self.clinic(),
-                patient,
-                o.session_id.to_text(),
-                o.gate.code(),
-                &o.reason,
-                rules,
-                self.actor_text(),
-                to_micros(o.at),
-                now,
-            ],
-        )
-        .await?;
+        Insert::into("gate_overrides")
+            .value("id", o.id.to_text())
+            .value("clinic_id", self.clinic())
+            .value("patient_id", patient)
+            .value("session_id", o.session_id.to_text())
+            .value("gate", o.gate.code())
+            .value("reason", &o.reason)
+            .value("rules", rules)
+            .value("overridden_by", self.actor_text())
+            .value("at", to_micros(o.at))
+            .value("created_at", now)
+            .execute(tx.db())
+            .await?;
         Ok(o)
     }
 
@@ -113,30 +108,41 @@ impl ClinicScope {
             .await?;
         let id = match &existing {
             Some(row) => {
-                tx.execute(
-                    "UPDATE patient_intakes SET document = $1, rules_version = $2, updated_by = $3, updated_at = $4 \
-                     WHERE id = $5 AND clinic_id = $6",
-                    &args![text, rules_version, self.actor_text(), now, &row.id, self.clinic()],
-                )
-                .await?;
+                Update::table("patient_intakes")
+                    .set("document", text)
+                    .set("rules_version", rules_version)
+                    .set("updated_by", self.actor_text())
+                    .set("updated_at", now)
+                    .filter("id", &row.id)
+                    .filter("clinic_id", self.clinic())
+                    .execute(tx.db())
+                    .await?;
                 row.id.clone()
             }
             None => {
                 let id = IntakeId::new(from_micros("patient_intakes", now)?).to_text();
-                tx.execute(
-                    &format!("INSERT INTO patient_intakes ({INTAKE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"),
-                    &args![&id, self.clinic(), patient.to_text(), text, rules_version, self.actor_text(), now, now],
-                )
-                .await?;
+                Insert::into("patient_intakes")
+                    .value("id", &id)
+                    .value("clinic_id", self.clinic())
+                    .value("patient_id", patient.to_text())
+                    .value("document", text)
+                    .value("rules_version", rules_version)
+                    .value("updated_by", self.actor_text())
+                    .value("created_at", now)
+                    .value("updated_at", now)
+                    .execute(tx.db())
+                    .await?;
                 id
             }
         };
         if let Some(consent) = research_consent {
-            tx.execute(
-                "UPDATE patients SET research_consent = $1, updated_at = $2 WHERE id = $3 AND clinic_id = $4",
-                &args![consent, now, patient.to_text(), self.clinic()],
-            )
-            .await?;
+            Update::table("patients")
+                .set("research_consent", consent)
+                .set("updated_at", now)
+                .filter("id", patient.to_text())
+                .filter("clinic_id", self.clinic())
+                .execute(tx.db())
+                .await?;
         }
         // The consent's event comes first, as the write it describes came first.
         let action = if existing.is_some() { AuditAction::Update } else { AuditAction::Create };
@@ -183,19 +189,18 @@ impl ClinicScope {
         let mut tx = self.begin_audited().await?;
         let course = self.insert_course(&mut tx, new).await?;
         let by = plan.contraindication_override_reason.as_ref().map(|_| self.actor_text());
-        tx.execute(
-            "UPDATE courses SET schedule = $1, contraindication_override_reason = $2, \
-             contraindication_override_by = $3, indication = $4 WHERE id = $5 AND clinic_id = $6",
-            &args![
-                schedule,
+        Update::table("courses")
+            .set("schedule", schedule)
+            .set(
+                "contraindication_override_reason",
                 plan.contraindication_override_reason.as_ref().map(|r| r.trim().to_owned()),
-                by,
-                plan.indication.code(),
-                course.id.to_text(),
-                self.clinic()
-            ],
-        )
-        .await?;
+            )
+            .set("contraindication_override_by", by)
+            .set("indication", plan.indication.code())
+            .filter("id", course.id.to_text())
+            .filter("clinic_id", self.clinic())
+            .execute(tx.db())
+            .await?;
         let mut events = AuditEvents::from(Audit::create("course", course.id.to_text()));
         if plan.contraindication_override_reason.is_some() {
             events.push(Audit::update("course_contraindication_override", course.id.to_text()));
@@ -245,11 +250,12 @@ impl ClinicScope {
         let mut tx = self.begin_audited().await?;
         let now = tx.now();
         crate::bounds::document_times("schedule", schedule, DateKind::Planned, from_micros("courses", now)?)?;
-        let n = tx
-            .execute(
-                "UPDATE courses SET schedule = $1, updated_at = $2 WHERE id = $3 AND clinic_id = $4",
-                &args![text, now, course.to_text(), self.clinic()],
-            )
+        let n = Update::table("courses")
+            .set("schedule", text)
+            .set("updated_at", now)
+            .filter("id", course.to_text())
+            .filter("clinic_id", self.clinic())
+            .execute(tx.db())
             .await?;
         if n == 0 {
             return Err(StoreError::NotFound { entity: "course" });
@@ -263,11 +269,12 @@ impl ClinicScope {
         let mut tx = self.begin_audited().await?;
         let now = tx.now();
         crate::bounds::document_times("pre_checks", document, DateKind::Charted, from_micros("sessions", now)?)?;
-        let n = tx
-            .execute(
-                "UPDATE sessions SET pre_checks = $1, updated_at = $2 WHERE id = $3 AND clinic_id = $4",
-                &args![text, now, session.to_text(), self.clinic()],
-            )
+        let n = Update::table("sessions")
+            .set("pre_checks", text)
+            .set("updated_at", now)
+            .filter("id", session.to_text())
+            .filter("clinic_id", self.clinic())
+            .execute(tx.db())
             .await?;
         if n == 0 {
             return Err(StoreError::NotFound { entity: "session" });
@@ -301,19 +308,15 @@ impl ClinicScope {
         if let Some(o) = &recorded {
             events.push(Audit::create("gate_override", o.id.to_text()));
         }
-        tx.execute(
-            "UPDATE sessions SET status = $1, started_at = COALESCE(started_at, $2), updated_at = $3 \
-             WHERE id = $4 AND clinic_id = $5 AND status = $6",
-            &args![
-                SessionStatus::InProgress.code(),
-                given,
-                now,
-                session.to_text(),
-                self.clinic(),
-                SessionStatus::Scheduled.code()
-            ],
-        )
-        .await?;
+        Update::table("sessions")
+            .set("status", SessionStatus::InProgress.code())
+            .set_if_null("started_at", given)
+            .set("updated_at", now)
+            .filter("id", session.to_text())
+            .filter("clinic_id", self.clinic())
+            .filter("status", SessionStatus::Scheduled.code())
+            .execute(tx.db())
+            .await?;
         tx.commit_with(events).await?;
         Ok((dose, recorded))
     }
@@ -346,23 +349,18 @@ impl ClinicScope {
         crate::bounds::instant(DateKind::Charted, "discharged_at", d.at, from_micros("sessions", now)?)?;
         let at = to_micros(d.at);
         let reason = d.override_.as_ref().map(|o| o.reason.trim().to_owned());
-        tx.execute(
-            "UPDATE sessions SET status = $1, ended_at = $2, discharged_at = $3, discharged_by = $4, \
-             ready_to_leave_minutes = $5, discharge_override_reason = $6, updated_at = $7 \
-             WHERE id = $8 AND clinic_id = $9",
-            &args![
-                SessionStatus::Completed.code(),
-                at,
-                at,
-                self.actor_text(),
-                d.ready_to_leave_minutes,
-                reason,
-                now,
-                id.to_text(),
-                self.clinic()
-            ],
-        )
-        .await?;
+        Update::table("sessions")
+            .set("status", SessionStatus::Completed.code())
+            .set("ended_at", at)
+            .set("discharged_at", at)
+            .set("discharged_by", self.actor_text())
+            .set("ready_to_leave_minutes", d.ready_to_leave_minutes)
+            .set("discharge_override_reason", reason)
+            .set("updated_at", now)
+            .filter("id", id.to_text())
+            .filter("clinic_id", self.clinic())
+            .execute(tx.db())
+            .await?;
         let session_event = Audit::update("session", id.to_text());
         let events = match &d.override_ {
             Some(ov) => {
@@ -410,12 +408,15 @@ impl ClinicScope {
         }
         crate::bounds::instant(DateKind::Charted, "ended_at", at, from_micros("sessions", now)?)?;
         let ended = to_micros(at);
-        tx.execute(
-            "UPDATE sessions SET status = $1, ended_at = $2, early_departure_reason = $3, updated_at = $4 \
-             WHERE id = $5 AND clinic_id = $6",
-            &args![SessionStatus::EndedEarly.code(), ended, reason.trim(), now, id.to_text(), self.clinic()],
-        )
-        .await?;
+        Update::table("sessions")
+            .set("status", SessionStatus::EndedEarly.code())
+            .set("ended_at", ended)
+            .set("early_departure_reason", reason.trim())
+            .set("updated_at", now)
+            .filter("id", id.to_text())
+            .filter("clinic_id", self.clinic())
+            .execute(tx.db())
+            .await?;
         let event = self.insert_adverse_event(&mut tx, event).await?;
         let events = AuditEvents::from(Audit::create("adverse_event", event.id.to_text()))
             .then(Audit::update("session", id.to_text()));
@@ -448,20 +449,23 @@ impl ClinicScope {
         let text = to_json("settings", document)?;
         let mut tx = self.begin_audited().await?;
         let now = tx.now();
-        let n = tx
-            .execute(
-                "UPDATE protocol_settings SET document = $1, updated_by = $2, updated_at = $3 WHERE clinic_id = $4",
-                &args![&text, self.actor_text(), now, self.clinic()],
-            )
+        let n = Update::table("protocol_settings")
+            .set("document", &text)
+            .set("updated_by", self.actor_text())
+            .set("updated_at", now)
+            .filter("clinic_id", self.clinic())
+            .execute(tx.db())
             .await?;
         if n == 0 {
             let id = IntakeId::new(from_micros("protocol_settings", now)?).to_text();
-            tx.execute(
-                "INSERT INTO protocol_settings (id, clinic_id, document, updated_by, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5)",
-                &args![id, self.clinic(), &text, self.actor_text(), now],
-            )
-            .await?;
+            Insert::into("protocol_settings")
+                .value("id", id)
+                .value("clinic_id", self.clinic())
+                .value("document", &text)
+                .value("updated_by", self.actor_text())
+                .value("updated_at", now)
+                .execute(tx.db())
+                .await?;
         }
         tx.commit_with(Audit::update("protocol_settings", self.clinic().to_owned())).await?;
         Ok(ProtocolSettingsDoc {
@@ -493,20 +497,24 @@ impl ClinicScope {
         }
         let mut tx = self.begin_audited().await?;
         let now = tx.now();
-        let n = tx
-            .execute(
-                "UPDATE protocol_settings SET time_zone = $1, updated_by = $2, updated_at = $3 WHERE clinic_id = $4",
-                &args![zone, self.actor_text(), now, self.clinic()],
-            )
+        let n = Update::table("protocol_settings")
+            .set("time_zone", zone)
+            .set("updated_by", self.actor_text())
+            .set("updated_at", now)
+            .filter("clinic_id", self.clinic())
+            .execute(tx.db())
             .await?;
         if n == 0 {
             let id = IntakeId::new(from_micros("protocol_settings", now)?).to_text();
-            tx.execute(
-                "INSERT INTO protocol_settings (id, clinic_id, document, updated_by, updated_at, time_zone) \
-                 VALUES ($1, $2, $3, $4, $5, $6)",
-                &args![id, self.clinic(), "{}", self.actor_text(), now, zone],
-            )
-            .await?;
+            Insert::into("protocol_settings")
+                .value("id", id)
+                .value("clinic_id", self.clinic())
+                .value("document", "{}")
+                .value("updated_by", self.actor_text())
+                .value("updated_at", now)
+                .value("time_zone", zone)
+                .execute(tx.db())
+                .await?;
         }
         tx.commit_with(Audit::update("protocol_settings", self.clinic().to_owned())).await
     }
@@ -549,20 +557,17 @@ impl ClinicScope {
         crate::bounds::instant(DateKind::Charted, "submitted_at", at, created)?;
         crate::bounds::document_times("form", form, DateKind::Charted, created)?;
         let id = RemsFormId::new(created);
-        tx.execute(
-            &format!("INSERT INTO rems_forms ({REMS_FORM_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"),
-            &args![
-                id.to_text(),
-                self.clinic(),
-                &patient,
-                session.to_text(),
-                text,
-                to_micros(at),
-                self.actor_text(),
-                now
-            ],
-        )
-        .await?;
+        Insert::into("rems_forms")
+            .value("id", id.to_text())
+            .value("clinic_id", self.clinic())
+            .value("patient_id", &patient)
+            .value("session_id", session.to_text())
+            .value("form", text)
+            .value("submitted_at", to_micros(at))
+            .value("submitted_by", self.actor_text())
+            .value("created_at", now)
+            .execute(tx.db())
+            .await?;
         tx.commit_with(Audit::create("rems_form", id.to_text())).await?;
         Ok(RemsFormRecord {
             id,

@@ -20,6 +20,7 @@ use crate::db::args;
 use crate::domain::{Actor, AuditEvent, NewStaffUser, Role, StaffId, StaffUser};
 use crate::error::{StoreError, StoreResult};
 use crate::rows::staff::{AUDIT_COLUMNS, AuditRow, STAFF_COLUMNS, StaffRow};
+use crate::statement::Update;
 use crate::store::Store;
 
 /// A handle bound to one clinic and one acting staff member.
@@ -186,11 +187,12 @@ impl ClinicScope {
         self.require_role(&[Role::ClinicAdmin], "manage staff")?;
         let mut tx = self.begin_audited().await?;
         let now = tx.now();
-        let n = tx
-            .execute(
-                "UPDATE staff_users SET active = $1, updated_at = $2 WHERE id = $3 AND clinic_id = $4",
-                &args![active, now, id.to_text(), self.clinic()],
-            )
+        let n = Update::table("staff_users")
+            .set("active", active)
+            .set("updated_at", now)
+            .filter("id", id.to_text())
+            .filter("clinic_id", self.clinic())
+            .execute(tx.db())
             .await?;
         if n == 0 {
             return Err(StoreError::NotFound { entity: "staff user" });

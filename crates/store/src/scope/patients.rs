@@ -15,6 +15,7 @@ use crate::domain::{
 use crate::error::{StoreError, StoreResult};
 use crate::rows::patient::{ASSESSMENT_COLUMNS, AssessmentRow, LatestScoreRow, PATIENT_COLUMNS, PatientRow};
 use crate::scope::{ClinicScope, Scoped};
+use crate::statement::{Insert, Update};
 
 fn check_patient(p: &NewPatient) -> StoreResult<()> {
     if p.given_name.trim().is_empty() {
@@ -65,39 +66,26 @@ pub(crate) async fn insert_assessment(
     let items = serde_json::to_string(&a.items).map_err(|e| StoreError::invalid("items", e.to_string()))?;
     // Without a context the column is left out, so that the statement is the one of schema versions 1 and 2,
     // which the migration test fills before migrating forward.
-    let (columns, context_placeholder) = match context {
-        Some(_) => (ASSESSMENT_COLUMNS, ", $16"),
-        None => (ASSESSMENT_COLUMNS.trim_end_matches(", context"), ""),
-    };
-    let mut values = args![
-        a.id.to_text(),
-        clinic,
-        a.patient_id.to_text(),
-        a.course_id.map(|c| c.to_text()),
-        a.session_id.map(|s| s.to_text()),
-        a.instrument.code(),
-        items,
-        a.total,
-        a.severity.clone(),
-        &a.rule_id,
-        &a.rule_version,
-        source.code(),
-        to_micros(a.administered_at),
-        recorded_by,
-        now,
-    ]
-    .to_vec();
+    let mut insert = Insert::into("assessments")
+        .value("id", a.id.to_text())
+        .value("clinic_id", clinic)
+        .value("patient_id", a.patient_id.to_text())
+        .value("course_id", a.course_id.map(|c| c.to_text()))
+        .value("session_id", a.session_id.map(|s| s.to_text()))
+        .value("instrument", a.instrument.code())
+        .value("items", items)
+        .value("total", a.total)
+        .value("severity", a.severity.clone())
+        .value("rule_id", &a.rule_id)
+        .value("rule_version", &a.rule_version)
+        .value("source", source.code())
+        .value("administered_at", to_micros(a.administered_at))
+        .value("recorded_by", recorded_by)
+        .value("created_at", now);
     if let Some(c) = context {
-        values.push(c.code().into());
+        insert = insert.value("context", c.code());
     }
-    tx.execute(
-        &format!(
-            "INSERT INTO assessments ({columns}) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15{context_placeholder})"
-        ),
-        &values,
-    )
-    .await?;
+    insert.execute(tx).await?;
     Ok(a)
 }
 
@@ -136,29 +124,23 @@ impl ClinicScope {
             updated_at: at,
             archived_at: None,
         };
-        tx.execute(
-            &format!(
-                "INSERT INTO patients ({PATIENT_COLUMNS}) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
-            ),
-            &args![
-                p.id.to_text(),
-                self.clinic(),
-                p.mrn.clone(),
-                &p.given_name,
-                &p.family_name,
-                date_to_text(p.birth_date),
-                p.sex.clone(),
-                p.phone.clone(),
-                p.email.clone(),
-                p.research_consent,
-                p.rems_patient_id.clone(),
-                now,
-                now,
-                None::<i64>,
-            ],
-        )
-        .await?;
+        Insert::into("patients")
+            .value("id", p.id.to_text())
+            .value("clinic_id", self.clinic())
+            .value("mrn", p.mrn.clone())
+            .value("given_name", &p.given_name)
+            .value("family_name", &p.family_name)
+            .value("birth_date", date_to_text(p.birth_date))
+            .value("sex", p.sex.clone())
+            .value("phone", p.phone.clone())
+            .value("email", p.email.clone())
+            .value("research_consent", p.research_consent)
+            .value("rems_patient_id", p.rems_patient_id.clone())
+            .value("created_at", now)
+            .value("updated_at", now)
+            .value("archived_at", None::<i64>)
+            .execute(tx.db())
+            .await?;
         tx.commit_with(Audit::create("patient", p.id.to_text())).await?;
         Ok(p)
     }
@@ -183,26 +165,20 @@ impl ClinicScope {
         crate::bounds::date(DateKind::Birth, "birth_date", update.birth_date, self.store.now())?;
         let mut tx = self.begin_audited().await?;
         let now = tx.now();
-        let n = tx
-            .execute(
-                "UPDATE patients SET mrn = $1, given_name = $2, family_name = $3, birth_date = $4, sex = $5, \
-                 phone = $6, email = $7, research_consent = $8, rems_patient_id = $9, updated_at = $10 \
-                 WHERE id = $11 AND clinic_id = $12",
-                &args![
-                    update.mrn,
-                    update.given_name,
-                    update.family_name,
-                    date_to_text(update.birth_date),
-                    update.sex,
-                    update.phone,
-                    update.email,
-                    update.research_consent,
-                    update.rems_patient_id,
-                    now,
-                    id.to_text(),
-                    self.clinic(),
-                ],
-            )
+        let n = Update::table("patients")
+            .set("mrn", update.mrn)
+            .set("given_name", update.given_name)
+            .set("family_name", update.family_name)
+            .set("birth_date", date_to_text(update.birth_date))
+            .set("sex", update.sex)
+            .set("phone", update.phone)
+            .set("email", update.email)
+            .set("research_consent", update.research_consent)
+            .set("rems_patient_id", update.rems_patient_id)
+            .set("updated_at", now)
+            .filter("id", id.to_text())
+            .filter("clinic_id", self.clinic())
+            .execute(tx.db())
             .await
             .map_err(|e| match e {
                 // The one unique key an update of a patient can break is the record number within the clinic.

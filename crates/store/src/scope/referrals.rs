@@ -12,6 +12,7 @@ use crate::rows::patient::{
     REFERRAL_COLUMNS, ReferralRow, SELF_REPORT_ALERT_COLUMNS, SELF_REPORT_COLUMNS, SelfReportAlertRow, SelfReportRow,
 };
 use crate::scope::{ClinicScope, Scoped};
+use crate::statement::{Insert, Update};
 
 impl ClinicScope {
     /// The clinic's referrals, newest first.
@@ -54,12 +55,14 @@ impl ClinicScope {
         if let Some(p) = patient {
             self.require(&mut tx, Scoped::Patient, p.to_text()).await?;
         }
-        tx.execute(
-            "UPDATE referrals SET status = $1, patient_id = COALESCE($2, patient_id), updated_at = $3 \
-             WHERE id = $4 AND clinic_id = $5",
-            &args![status.code(), patient.map(|p| p.to_text()), now, id.to_text(), self.clinic()],
-        )
-        .await?;
+        Update::table("referrals")
+            .set("status", status.code())
+            .set_unless_null("patient_id", patient.map(|p| p.to_text()))
+            .set("updated_at", now)
+            .filter("id", id.to_text())
+            .filter("clinic_id", self.clinic())
+            .execute(tx.db())
+            .await?;
         let row: ReferralRow = tx
             .fetch_one(
                 &format!("SELECT {REFERRAL_COLUMNS} FROM referrals WHERE id = $1 AND clinic_id = $2"),
@@ -94,24 +97,19 @@ impl ClinicScope {
             created_by: Some(self.actor.user_id),
             assessment_id: None,
         };
-        tx.execute(
-            &format!(
-                "INSERT INTO self_report_links ({SELF_REPORT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
-            ),
-            &args![
-                link.id.to_text(),
-                self.clinic(),
-                link.patient_id.to_text(),
-                link.instrument.code(),
-                &link.token_hash,
-                now,
-                to_micros(link.expires_at),
-                None::<i64>,
-                self.actor_text(),
-                None::<String>,
-            ],
-        )
-        .await?;
+        Insert::into("self_report_links")
+            .value("id", link.id.to_text())
+            .value("clinic_id", self.clinic())
+            .value("patient_id", link.patient_id.to_text())
+            .value("instrument", link.instrument.code())
+            .value("token_hash", &link.token_hash)
+            .value("created_at", now)
+            .value("expires_at", to_micros(link.expires_at))
+            .value("used_at", None::<i64>)
+            .value("created_by", self.actor_text())
+            .value("assessment_id", None::<String>)
+            .execute(tx.db())
+            .await?;
         tx.commit_with(Audit::create("self_report_link", link.id.to_text())).await?;
         Ok(link)
     }
