@@ -206,3 +206,50 @@ fn the_cli_uses_web_only_to_serve() {
         assert!(!serve.contains(use_case), "serve.rs reaches a use case through the web crate: {use_case}");
     }
 }
+
+/// Architecture invariant: the store's `test-support` feature (`UnscopedAdminHandle::execute_raw_sql`, and
+/// `Store::insert_synthetic_research_for_benchmarks`, which writes without audit events) is enabled only by
+/// dev-dependencies, never by a normal or build dependency nor by default, so the `ketapath` binary and the web
+/// server never contain those helpers. Cargo's resolver keeps dev-dependency features out of normal builds.
+#[test]
+fn store_test_support_is_enabled_only_by_dev_dependencies() {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let output = Command::new(cargo)
+        .args(["metadata", "--format-version", "1", "--no-deps"])
+        .current_dir(workspace_root())
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "cargo metadata failed: {}", String::from_utf8_lossy(&output.stderr));
+    let meta: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let packages = meta["packages"].as_array().unwrap();
+    let store = packages.iter().find(|p| p["name"] == "ketapath-store").unwrap();
+    assert!(store["features"]["test-support"].is_array(), "ketapath-store declares no test-support feature");
+    let default: Vec<&str> = store["features"]["default"]
+        .as_array()
+        .map(|d| d.iter().filter_map(|f| f.as_str()).collect())
+        .unwrap_or_default();
+    assert!(!default.iter().any(|f| f.contains("test-support")), "test-support is a default feature: {default:?}");
+    let (mut normal_edges, mut dev_edges_with_feature) = (0, 0);
+    let mut offenders = Vec::new();
+    for package in packages {
+        for dep in package["dependencies"].as_array().unwrap() {
+            if dep["name"] != "ketapath-store" {
+                continue;
+            }
+            let enables = dep["features"].as_array().unwrap().iter().any(|f| f == "test-support");
+            match dep["kind"].as_str() {
+                Some("dev") => dev_edges_with_feature += usize::from(enables),
+                kind => {
+                    normal_edges += 1;
+                    if enables {
+                        offenders.push(format!("{} ({})", package["name"], kind.unwrap_or("normal")));
+                    }
+                }
+            }
+        }
+    }
+    // The walk must see real edges of both kinds, or the check would pass vacuously.
+    assert!(normal_edges >= 2, "expected the web and CLI crates to depend on the store, found {normal_edges}");
+    assert!(dev_edges_with_feature >= 1, "expected test code to enable test-support");
+    assert!(offenders.is_empty(), "test-support enabled by a non-dev dependency: {offenders:?}");
+}

@@ -3,7 +3,6 @@
 
 use crate::audit::{self, AuditEntry};
 use crate::clock::to_micros;
-use crate::db::Backend;
 use crate::domain::{ApiToken, ApiTokenId, AuditAction, AuditEvent, NewApiToken, NewStaffUser, StaffUser};
 use crate::error::{StoreError, StoreResult};
 use crate::store::Store;
@@ -87,8 +86,11 @@ impl UnscopedAdminHandle {
     }
 
     /// Runs raw SQL outside any scope or audit: for tests that must damage a database on purpose (for example
-    /// to disable the append-only trigger and edit an audit event). Never exposed by the CLI.
+    /// to disable the append-only trigger and edit an audit event). Never exposed by the CLI, and compiled only
+    /// with the `test-support` feature, which only dev-dependencies enable.
+    #[cfg(feature = "test-support")]
     pub async fn execute_raw_sql(&self, sql: &str) -> StoreResult<u64> {
+        use crate::db::Backend;
         Ok(match self.store.backend() {
             Backend::Sqlite { writer, .. } => sqlx::raw_sql(sql).execute(writer).await?.rows_affected(),
             Backend::Postgres(pool) => sqlx::raw_sql(sql).execute(pool).await?.rows_affected(),

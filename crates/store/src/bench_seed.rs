@@ -1,6 +1,7 @@
 //! A bulk generator of synthetic, fictional treatment records for the registry benchmark and the research tests
 //! that need many patients. It writes rows directly in large multi-row inserts, without audit events, so it is
-//! for benchmarks and tests only; its name says so, and no command or route calls it.
+//! for benchmarks and tests only; its name says so, no command or route calls it, and it is compiled only with the
+//! `test-support` feature, which only dev-dependencies enable.
 
 use ketapath_clinical::instruments::{Instrument, Items, score};
 use ketapath_directory::ClinicId;

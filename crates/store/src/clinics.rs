@@ -301,6 +301,54 @@ impl ClinicChangeListener {
     }
 }
 
+/// Declares [`ScanColumns`]: for each field of [`ClinicRow`], the position of the column of the same name in the
+/// scan's statement, looked up once per scan. Fields are read by name, so reordering `CLINIC_COLUMNS` cannot shift
+/// one into another, and a name missing from the statement fails the scan instead of reading the wrong column.
+macro_rules! scan_columns {
+    ($($field:ident),* $(,)?) => {
+        struct ScanColumns {
+            $($field: usize),*
+        }
+
+        impl ScanColumns {
+            fn of(statement: &rusqlite::Statement<'_>) -> rusqlite::Result<Self> {
+                Ok(Self { $($field: statement.column_index(stringify!($field))?),* })
+            }
+
+            fn read(&self, r: &rusqlite::Row<'_>) -> rusqlite::Result<ClinicRow> {
+                Ok(ClinicRow { $($field: r.get(self.$field)?),* })
+            }
+        }
+    };
+}
+
+scan_columns!(
+    id,
+    name,
+    street,
+    city,
+    state,
+    zip,
+    lat,
+    lon,
+    position_source,
+    phone,
+    website,
+    offers,
+    payment,
+    telehealth,
+    languages,
+    accepting_new_patients,
+    rems_certified,
+    last_verified,
+    verified_by,
+    hours,
+    accessibility,
+    description,
+    demo,
+    deleted,
+);
+
 /// Listings decoded per message of the SQLite scan.
 const SCAN_BATCH: usize = 1024;
 
@@ -318,36 +366,11 @@ fn sqlite_scan(path: &std::path::Path, tx: &tokio::sync::mpsc::Sender<Vec<Clinic
     )?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     let mut statement = conn.prepare(&format!("SELECT {CLINIC_COLUMNS} FROM clinics WHERE deleted = 0"))?;
+    let columns = ScanColumns::of(&statement)?;
     let mut rows = statement.query([])?;
     let mut batch = Vec::with_capacity(SCAN_BATCH);
-    // Column positions follow CLINIC_COLUMNS.
     while let Some(r) = rows.next()? {
-        let row = ClinicRow {
-            id: r.get(0)?,
-            name: r.get(1)?,
-            street: r.get(2)?,
-            city: r.get(3)?,
-            state: r.get(4)?,
-            zip: r.get(5)?,
-            lat: r.get(6)?,
-            lon: r.get(7)?,
-            position_source: r.get(8)?,
-            phone: r.get(9)?,
-            website: r.get(10)?,
-            offers: r.get(11)?,
-            payment: r.get(12)?,
-            telehealth: r.get(13)?,
-            languages: r.get(14)?,
-            accepting_new_patients: r.get(15)?,
-            rems_certified: r.get(16)?,
-            last_verified: r.get(17)?,
-            verified_by: r.get(18)?,
-            hours: r.get(19)?,
-            accessibility: r.get(20)?,
-            description: r.get(21)?,
-            demo: r.get(22)?,
-            deleted: r.get(25)?,
-        };
+        let row = columns.read(r)?;
         batch.push(row.into_clinic()?);
         if batch.len() == SCAN_BATCH && tx.blocking_send(std::mem::take(&mut batch)).is_err() {
             return Ok(());

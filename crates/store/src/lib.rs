@@ -11,8 +11,10 @@
 
 mod admin;
 mod audit;
+mod audited;
 mod auth;
 mod backup;
+#[cfg(feature = "test-support")]
 mod bench_seed;
 mod bounds;
 mod clinics;
@@ -25,14 +27,8 @@ mod public;
 mod research;
 mod rows;
 mod scope;
-mod scope_alerts;
-mod scope_care;
-mod scope_overview;
-mod scope_patients;
-mod scope_referrals;
-mod scope_reviews;
-mod scope_treatment;
 mod sign_in;
+mod statement;
 mod store;
 mod tables;
 mod url;
@@ -40,8 +36,10 @@ mod verify;
 
 pub use admin::UnscopedAdminHandle;
 pub use audit::{BadEvent, ChainReport, GENESIS_HASH};
+pub use audited::{Audit, AuditEvents, AuditedTx};
 pub use auth::{API_TOKEN_PREFIX, api_token_hash, new_api_token_secret, new_link_secret};
 pub use backup::{BackupMethod, restore_sqlite};
+#[cfg(feature = "test-support")]
 pub use bench_seed::{SyntheticCounts, SyntheticResearch};
 pub use clinics::{CLINICS_CHANNEL, ClinicChangeListener, ListingAuthor};
 pub use clock::{Clock, ManualClock, SteppingClock, SystemClock, truncate_to_micros};

@@ -18,7 +18,7 @@ use crate::domain::{
 use crate::error::{StoreError, StoreResult};
 use crate::rows::clinic::{LISTING_REPORT_COLUMNS, ListingReportRow};
 use crate::rows::patient::{REFERRAL_COLUMNS, SELF_REPORT_COLUMNS, SelfReportRow};
-use crate::scope_patients::insert_assessment;
+use crate::scope::patients::insert_assessment;
 use crate::store::Store;
 
 fn public_entry<'a>(

@@ -20,6 +20,7 @@ use ketapath_research::{Consent, ConsentStatus, ResearchPatient, consent::eligib
 use time::{Date, OffsetDateTime};
 
 use crate::audit::{self, AuditEntry};
+use crate::audited::Audit;
 use crate::clock::{date_from_text, date_to_text, from_micros, to_micros};
 use crate::db::{Tx, args};
 use crate::domain::{
@@ -34,6 +35,7 @@ use crate::rows::treatment::{
 };
 use crate::rows::{parse_clinic_id, parse_id, parse_id_opt};
 use crate::scope::{ClinicScope, Scoped};
+use crate::statement::{Insert, Update};
 use crate::store::Store;
 
 /// Patients read per page by default: large enough that the per-page queries are few, small enough that a page
@@ -167,7 +169,8 @@ impl ClinicScope {
         status: ConsentStatus,
         decided_on: Date,
     ) -> StoreResult<ConsentRecord> {
-        let (mut tx, now) = self.begin().await?;
+        let mut tx = self.begin_audited().await?;
+        let now = tx.now();
         self.require(&mut tx, Scoped::Patient, patient.to_text()).await?;
         let at = from_micros("research_consents", now)?;
         crate::bounds::date(ketapath_clinical::dates::DateKind::Consent, "decided_on", decided_on, at)?;
@@ -179,33 +182,30 @@ impl ClinicScope {
             recorded_by: Some(self.actor().user_id),
             recorded_at: at,
         };
-        tx.execute(
-            "INSERT INTO research_consents (id, clinic_id, patient_id, status, decided_on, recorded_by, recorded_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            &args![
-                record.id.to_text(),
-                self.clinic(),
-                patient.to_text(),
-                status_code(status),
-                date_to_text(decided_on),
-                self.actor_text(),
-                now,
-            ],
-        )
-        .await?;
-        tx.execute(
-            "UPDATE patients SET research_consent = $1, updated_at = $2 WHERE id = $3 AND clinic_id = $4",
-            &args![status == ConsentStatus::Given, now, patient.to_text(), self.clinic()],
-        )
-        .await?;
-        self.audit(&mut tx, now, AuditAction::Create, "research_consent", record.id.to_text()).await?;
-        tx.commit().await?;
+        Insert::into("research_consents")
+            .value("id", record.id.to_text())
+            .value("clinic_id", self.clinic())
+            .value("patient_id", patient.to_text())
+            .value("status", status_code(status))
+            .value("decided_on", date_to_text(decided_on))
+            .value("recorded_by", self.actor_text())
+            .value("recorded_at", now)
+            .execute(tx.db())
+            .await?;
+        Update::table("patients")
+            .set("research_consent", status == ConsentStatus::Given)
+            .set("updated_at", now)
+            .filter("id", patient.to_text())
+            .filter("clinic_id", self.clinic())
+            .execute(tx.db())
+            .await?;
+        tx.commit_with(Audit::create("research_consent", record.id.to_text())).await?;
         Ok(record)
     }
 
     /// A patient's research-consent history, oldest first.
     pub async fn research_consents(&self, patient: PatientId) -> StoreResult<Vec<ConsentRecord>> {
-        let (mut tx, now) = self.begin().await?;
+        let mut tx = self.begin_audited().await?;
         self.require(&mut tx, Scoped::Patient, patient.to_text()).await?;
         let rows: Vec<ConsentRow> = tx
             .fetch_all(
@@ -214,38 +214,43 @@ impl ClinicScope {
                 &args![self.clinic(), patient.to_text()],
             )
             .await?;
-        self.audit(&mut tx, now, AuditAction::List, "research_consent", format!("patient:{patient}")).await?;
-        tx.commit().await?;
+        tx.commit_with(Audit::list("research_consent", format!("patient:{patient}"))).await?;
         rows.into_iter().map(ConsentRow::into_domain).collect()
     }
 
     /// Sets (replaces) a patient's postal address.
     pub async fn set_patient_address(&self, patient: PatientId, address: PatientAddress) -> StoreResult<()> {
-        let (mut tx, now) = self.begin().await?;
+        let mut tx = self.begin_audited().await?;
+        let now = tx.now();
         self.require(&mut tx, Scoped::Patient, patient.to_text()).await?;
         tx.execute("DELETE FROM patient_addresses WHERE patient_id = $1", &args![patient.to_text()]).await?;
-        tx.execute(
-            "INSERT INTO patient_addresses (patient_id, clinic_id, street, city, state, zip, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            &args![patient.to_text(), self.clinic(), address.street, address.city, address.state, address.zip, now],
-        )
-        .await?;
-        self.audit(&mut tx, now, AuditAction::Update, "patient_address", patient.to_text()).await?;
-        tx.commit().await
+        Insert::into("patient_addresses")
+            .value("patient_id", patient.to_text())
+            .value("clinic_id", self.clinic())
+            .value("street", address.street)
+            .value("city", address.city)
+            .value("state", address.state)
+            .value("zip", address.zip)
+            .value("updated_at", now)
+            .execute(tx.db())
+            .await?;
+        tx.commit_with(Audit::update("patient_address", patient.to_text())).await
     }
 
     /// Turns the publication of this clinic's outcomes in the directory on or off (clinic admins only).
     pub async fn set_publish_outcomes(&self, publish: bool) -> StoreResult<OutcomePublication> {
         self.require_role(&[Role::ClinicAdmin], "change outcome publication")?;
-        let (mut tx, now) = self.begin().await?;
+        let mut tx = self.begin_audited().await?;
+        let now = tx.now();
         tx.execute("DELETE FROM outcome_publication WHERE clinic_id = $1", &args![self.clinic()]).await?;
-        tx.execute(
-            "INSERT INTO outcome_publication (clinic_id, publish, updated_at, updated_by) VALUES ($1, $2, $3, $4)",
-            &args![self.clinic(), publish, now, self.actor_text()],
-        )
-        .await?;
-        self.audit(&mut tx, now, AuditAction::Update, "outcome_publication", self.clinic().to_owned()).await?;
-        tx.commit().await?;
+        Insert::into("outcome_publication")
+            .value("clinic_id", self.clinic())
+            .value("publish", publish)
+            .value("updated_at", now)
+            .value("updated_by", self.actor_text())
+            .execute(tx.db())
+            .await?;
+        tx.commit_with(Audit::update("outcome_publication", self.clinic().to_owned())).await?;
         Ok(OutcomePublication {
             clinic_id: self.clinic_id().clone(),
             publish,
@@ -264,9 +269,8 @@ impl ClinicScope {
 
     /// This clinic's consenting patients on `as_of`, for its own statistics. One audit event for the read.
     pub async fn research_patients(&self, as_of: Date) -> StoreResult<Vec<ResearchPatient>> {
-        let (mut tx, now) = self.begin().await?;
-        self.audit(&mut tx, now, AuditAction::List, "research_patient", "statistics".to_owned()).await?;
-        tx.commit().await?;
+        let tx = self.begin_audited().await?;
+        tx.commit_with(Audit::list("research_patient", "statistics".to_owned())).await?;
         let mut tx = self.store.begin_read().await?;
         let mut all = Vec::new();
         read_clinic(&mut tx, self.clinic(), as_of, RESEARCH_PAGE, &mut |page| {

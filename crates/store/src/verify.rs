@@ -157,7 +157,7 @@ impl Store {
         let mut bad_items = 0;
         for row in assessments {
             match row.into_domain() {
-                Ok(a) if crate::scope_patients::items_valid(&a) => {}
+                Ok(a) if crate::scope::patients::items_valid(&a) => {}
                 _ => bad_items += 1,
             }
         }

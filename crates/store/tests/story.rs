@@ -50,6 +50,11 @@ async fn story(db: &TestDb) {
     assert_eq!(store.clinic(&c3).await.unwrap(), None);
     let all = store.clinics().await.unwrap();
     assert_eq!(all.iter().map(|c| c.id.as_str()).collect::<Vec<_>>(), ["c-1", "c-2"]);
+    // The streaming scan (rusqlite reading columns by name on SQLite) yields the same listings, field for field.
+    let mut streamed = Vec::new();
+    store.for_each_clinic(|c| streamed.push(c)).await.unwrap();
+    streamed.sort_by(|a, b| a.id.as_str().cmp(b.id.as_str()));
+    assert_eq!(streamed, all);
     let changes = store.clinic_changes_since(1).await.unwrap();
     assert_eq!(changes.version, 3);
     assert_eq!(changes.changes, vec![ClinicChange::Upserted(Box::new(renamed)), ClinicChange::Deleted(c3.clone())]);

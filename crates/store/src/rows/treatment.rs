@@ -47,12 +47,6 @@ impl CourseRow {
     }
 }
 
-/// The columns a new session is inserted with: those of version 1, so the forward-migration test can seed an old
-/// database with today's code. Columns added since start empty and are written by their own steps.
-pub(crate) const SESSION_INSERT_COLUMNS: &str = "id, clinic_id, patient_id, course_id, number, status, scheduled_at, \
-     started_at, ended_at, monitored_by, ready_to_leave_minutes, discharged_at, discharged_by, \
-     discharge_override_reason, notes, created_at, updated_at";
-
 /// The columns a session is read with (version 8 added `early_departure_reason`).
 pub(crate) const SESSION_COLUMNS: &str = "id, clinic_id, patient_id, course_id, number, status, scheduled_at, \
      started_at, ended_at, monitored_by, ready_to_leave_minutes, discharged_at, discharged_by, \

@@ -3,15 +3,16 @@
 
 use time::OffsetDateTime;
 
+use crate::audited::Audit;
 use crate::clock::{date_to_text, from_micros, from_micros_opt};
 use crate::db::{Tx, args};
 use crate::domain::{
-    AuditAction, BenefitReview, BenefitReviewId, CourseId, CourseStatus, NewBenefitReview, PatientId, ReviewDecision,
-    Role, StaffId,
+    BenefitReview, BenefitReviewId, CourseId, CourseStatus, NewBenefitReview, PatientId, ReviewDecision, Role, StaffId,
 };
 use crate::error::{StoreError, StoreResult};
 use crate::rows::{parse_code, parse_id};
 use crate::scope::{ClinicScope, Scoped};
+use crate::statement::{Insert, Update};
 
 /// The longest note kept with a review, in characters (as long as an override reason may be).
 pub const MAX_REVIEW_NOTE_CHARS: usize = 2000;
@@ -47,7 +48,8 @@ impl ClinicScope {
             return Err(StoreError::invalid("note", format!("must be at most {MAX_REVIEW_NOTE_CHARS} characters")));
         }
         let scores = serde_json::to_string(&new.scores).map_err(|e| StoreError::invalid("scores", e.to_string()))?;
-        let (mut tx, now) = self.begin().await?;
+        let mut tx = self.begin_audited().await?;
+        let now = tx.now();
         self.require(&mut tx, Scoped::Course, new.course_id.to_text()).await?;
         let (patient, status): (String, String) = tx
             .fetch_one(
@@ -72,47 +74,42 @@ impl ClinicScope {
             decided_at: from_micros("course_benefit_reviews", decided_at)?,
             created_at: created,
         };
-        tx.execute(
-            &format!("INSERT INTO course_benefit_reviews (clinic_id, {REVIEW_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"),
-            &args![
-                self.clinic(),
-                review.id.to_text(),
-                patient,
-                review.course_id.to_text(),
-                review.decision.code(),
-                review.note.clone(),
-                scores,
-                self.actor_text(),
-                decided_at,
-                now
-            ],
-        )
-        .await?;
+        Insert::into("course_benefit_reviews")
+            .value("clinic_id", self.clinic())
+            .value("id", review.id.to_text())
+            .value("patient_id", patient)
+            .value("course_id", review.course_id.to_text())
+            .value("decision", review.decision.code())
+            .value("note", review.note.clone())
+            .value("scores", scores)
+            .value("decided_by", self.actor_text())
+            .value("decided_at", decided_at)
+            .value("created_at", now)
+            .execute(tx.db())
+            .await?;
         if let Some((schedule, planned)) = &new.schedule {
             let text = serde_json::to_string(schedule).map_err(|e| StoreError::invalid("schedule", e.to_string()))?;
-            tx.execute(
-                "UPDATE courses SET schedule = $1, planned_sessions = $2, updated_at = $3 WHERE id = $4 AND clinic_id = $5",
-                &args![text, *planned, now, review.course_id.to_text(), self.clinic()],
-            )
-            .await?;
+            Update::table("courses")
+                .set("schedule", text)
+                .set("planned_sessions", *planned)
+                .set("updated_at", now)
+                .filter("id", review.course_id.to_text())
+                .filter("clinic_id", self.clinic())
+                .execute(tx.db())
+                .await?;
         }
         if new.decision == ReviewDecision::Stop {
-            tx.execute(
-                "UPDATE courses SET status = $1, ended_on = $2, end_reason = $3, updated_at = $4 \
-                 WHERE id = $5 AND clinic_id = $6",
-                &args![
-                    CourseStatus::Stopped.code(),
-                    new.ended_on.map(date_to_text),
-                    "benefit review: stop".to_owned(),
-                    now,
-                    review.course_id.to_text(),
-                    self.clinic()
-                ],
-            )
-            .await?;
+            Update::table("courses")
+                .set("status", CourseStatus::Stopped.code())
+                .set("ended_on", new.ended_on.map(date_to_text))
+                .set("end_reason", "benefit review: stop".to_owned())
+                .set("updated_at", now)
+                .filter("id", review.course_id.to_text())
+                .filter("clinic_id", self.clinic())
+                .execute(tx.db())
+                .await?;
         }
-        self.audit(&mut tx, now, AuditAction::Create, "course_benefit_review", review.id.to_text()).await?;
-        tx.commit().await?;
+        tx.commit_with(Audit::create("course_benefit_review", review.id.to_text())).await?;
         Ok(review)
     }
 
@@ -136,7 +133,7 @@ impl ClinicScope {
 
     /// When the first dose of a course was given, if one was: the start of its induction.
     pub async fn course_first_dose_at(&self, course: CourseId) -> StoreResult<Option<OffsetDateTime>> {
-        let (mut tx, now) = self.begin().await?;
+        let mut tx = self.begin_audited().await?;
         self.require(&mut tx, Scoped::Course, course.to_text()).await?;
         let (first,): (Option<i64>,) = tx
             .fetch_one(
@@ -145,8 +142,7 @@ impl ClinicScope {
                 &args![course.to_text(), self.clinic()],
             )
             .await?;
-        self.audit(&mut tx, now, AuditAction::List, "dose_record", format!("course:{course}")).await?;
-        tx.commit().await?;
+        tx.commit_with(Audit::list("dose_record", format!("course:{course}"))).await?;
         from_micros_opt("dose_records", first)
     }
 }

@@ -5,15 +5,17 @@ use std::collections::HashMap;
 use ketapath_clinical::dates::DateKind;
 use ketapath_clinical::instruments::{Items, score};
 
+use crate::audited::Audit;
 use crate::clock::{date_to_text, from_micros, to_micros};
 use crate::db::args;
 use crate::domain::{
-    Assessment, AssessmentContext, AssessmentId, AssessmentSource, AuditAction, NewAssessment, NewPatient, Patient,
-    PatientId, PatientSummary, PatientUpdate,
+    Assessment, AssessmentContext, AssessmentId, AssessmentSource, NewAssessment, NewPatient, Patient, PatientId,
+    PatientSummary, PatientUpdate,
 };
 use crate::error::{StoreError, StoreResult};
 use crate::rows::patient::{ASSESSMENT_COLUMNS, AssessmentRow, LatestScoreRow, PATIENT_COLUMNS, PatientRow};
 use crate::scope::{ClinicScope, Scoped};
+use crate::statement::{Insert, Update};
 
 fn check_patient(p: &NewPatient) -> StoreResult<()> {
     if p.given_name.trim().is_empty() {
@@ -64,39 +66,26 @@ pub(crate) async fn insert_assessment(
     let items = serde_json::to_string(&a.items).map_err(|e| StoreError::invalid("items", e.to_string()))?;
     // Without a context the column is left out, so that the statement is the one of schema versions 1 and 2,
     // which the migration test fills before migrating forward.
-    let (columns, context_placeholder) = match context {
-        Some(_) => (ASSESSMENT_COLUMNS, ", $16"),
-        None => (ASSESSMENT_COLUMNS.trim_end_matches(", context"), ""),
-    };
-    let mut values = args![
-        a.id.to_text(),
-        clinic,
-        a.patient_id.to_text(),
-        a.course_id.map(|c| c.to_text()),
-        a.session_id.map(|s| s.to_text()),
-        a.instrument.code(),
-        items,
-        a.total,
-        a.severity.clone(),
-        &a.rule_id,
-        &a.rule_version,
-        source.code(),
-        to_micros(a.administered_at),
-        recorded_by,
-        now,
-    ]
-    .to_vec();
+    let mut insert = Insert::into("assessments")
+        .value("id", a.id.to_text())
+        .value("clinic_id", clinic)
+        .value("patient_id", a.patient_id.to_text())
+        .value("course_id", a.course_id.map(|c| c.to_text()))
+        .value("session_id", a.session_id.map(|s| s.to_text()))
+        .value("instrument", a.instrument.code())
+        .value("items", items)
+        .value("total", a.total)
+        .value("severity", a.severity.clone())
+        .value("rule_id", &a.rule_id)
+        .value("rule_version", &a.rule_version)
+        .value("source", source.code())
+        .value("administered_at", to_micros(a.administered_at))
+        .value("recorded_by", recorded_by)
+        .value("created_at", now);
     if let Some(c) = context {
-        values.push(c.code().into());
+        insert = insert.value("context", c.code());
     }
-    tx.execute(
-        &format!(
-            "INSERT INTO assessments ({columns}) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15{context_placeholder})"
-        ),
-        &values,
-    )
-    .await?;
+    insert.execute(tx).await?;
     Ok(a)
 }
 
@@ -105,7 +94,8 @@ impl ClinicScope {
     pub async fn create_patient(&self, new: NewPatient) -> StoreResult<Patient> {
         check_patient(&new)?;
         crate::bounds::date(DateKind::Birth, "birth_date", new.birth_date, self.store.now())?;
-        let (mut tx, now) = self.begin().await?;
+        let mut tx = self.begin_audited().await?;
+        let now = tx.now();
         if let Some(mrn) = &new.mrn {
             let (n,): (i64,) = tx
                 .fetch_one(
@@ -134,37 +124,30 @@ impl ClinicScope {
             updated_at: at,
             archived_at: None,
         };
-        tx.execute(
-            &format!(
-                "INSERT INTO patients ({PATIENT_COLUMNS}) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
-            ),
-            &args![
-                p.id.to_text(),
-                self.clinic(),
-                p.mrn.clone(),
-                &p.given_name,
-                &p.family_name,
-                date_to_text(p.birth_date),
-                p.sex.clone(),
-                p.phone.clone(),
-                p.email.clone(),
-                p.research_consent,
-                p.rems_patient_id.clone(),
-                now,
-                now,
-                None::<i64>,
-            ],
-        )
-        .await?;
-        self.audit(&mut tx, now, AuditAction::Create, "patient", p.id.to_text()).await?;
-        tx.commit().await?;
+        Insert::into("patients")
+            .value("id", p.id.to_text())
+            .value("clinic_id", self.clinic())
+            .value("mrn", p.mrn.clone())
+            .value("given_name", &p.given_name)
+            .value("family_name", &p.family_name)
+            .value("birth_date", date_to_text(p.birth_date))
+            .value("sex", p.sex.clone())
+            .value("phone", p.phone.clone())
+            .value("email", p.email.clone())
+            .value("research_consent", p.research_consent)
+            .value("rems_patient_id", p.rems_patient_id.clone())
+            .value("created_at", now)
+            .value("updated_at", now)
+            .value("archived_at", None::<i64>)
+            .execute(tx.db())
+            .await?;
+        tx.commit_with(Audit::create("patient", p.id.to_text())).await?;
         Ok(p)
     }
 
     /// A patient of this clinic; another clinic's patient is not found.
     pub async fn patient(&self, id: PatientId) -> StoreResult<Patient> {
-        let (mut tx, now) = self.begin().await?;
+        let mut tx = self.begin_audited().await?;
         let row: Option<PatientRow> = tx
             .fetch_optional(
                 &format!("SELECT {PATIENT_COLUMNS} FROM patients WHERE id = $1 AND clinic_id = $2"),
@@ -172,8 +155,7 @@ impl ClinicScope {
             )
             .await?;
         let row = row.ok_or(StoreError::NotFound { entity: "patient" })?;
-        self.audit(&mut tx, now, AuditAction::Read, "patient", id.to_text()).await?;
-        tx.commit().await?;
+        tx.commit_with(Audit::read("patient", id.to_text())).await?;
         row.into_domain()
     }
 
@@ -181,27 +163,22 @@ impl ClinicScope {
     pub async fn update_patient(&self, id: PatientId, update: PatientUpdate) -> StoreResult<Patient> {
         check_patient(&update)?;
         crate::bounds::date(DateKind::Birth, "birth_date", update.birth_date, self.store.now())?;
-        let (mut tx, now) = self.begin().await?;
-        let n = tx
-            .execute(
-                "UPDATE patients SET mrn = $1, given_name = $2, family_name = $3, birth_date = $4, sex = $5, \
-                 phone = $6, email = $7, research_consent = $8, rems_patient_id = $9, updated_at = $10 \
-                 WHERE id = $11 AND clinic_id = $12",
-                &args![
-                    update.mrn,
-                    update.given_name,
-                    update.family_name,
-                    date_to_text(update.birth_date),
-                    update.sex,
-                    update.phone,
-                    update.email,
-                    update.research_consent,
-                    update.rems_patient_id,
-                    now,
-                    id.to_text(),
-                    self.clinic(),
-                ],
-            )
+        let mut tx = self.begin_audited().await?;
+        let now = tx.now();
+        let n = Update::table("patients")
+            .set("mrn", update.mrn)
+            .set("given_name", update.given_name)
+            .set("family_name", update.family_name)
+            .set("birth_date", date_to_text(update.birth_date))
+            .set("sex", update.sex)
+            .set("phone", update.phone)
+            .set("email", update.email)
+            .set("research_consent", update.research_consent)
+            .set("rems_patient_id", update.rems_patient_id)
+            .set("updated_at", now)
+            .filter("id", id.to_text())
+            .filter("clinic_id", self.clinic())
+            .execute(tx.db())
             .await
             .map_err(|e| match e {
                 // The one unique key an update of a patient can break is the record number within the clinic.
@@ -219,15 +196,14 @@ impl ClinicScope {
                 &args![id.to_text(), self.clinic()],
             )
             .await?;
-        self.audit(&mut tx, now, AuditAction::Update, "patient", id.to_text()).await?;
-        tx.commit().await?;
+        tx.commit_with(Audit::update("patient", id.to_text())).await?;
         row.into_domain()
     }
 
     /// The clinic's patients (archived ones excluded) with each one's latest score per instrument, sorted by
     /// family name, given name and id.
     pub async fn patient_list(&self) -> StoreResult<Vec<PatientSummary>> {
-        let (mut tx, now) = self.begin().await?;
+        let mut tx = self.begin_audited().await?;
         let patients: Vec<PatientRow> = tx
             .fetch_all(
                 &format!(
@@ -247,8 +223,7 @@ impl ClinicScope {
                 &args![self.clinic()],
             )
             .await?;
-        self.audit(&mut tx, now, AuditAction::List, "patient", "*".to_owned()).await?;
-        tx.commit().await?;
+        tx.commit_with(Audit::list("patient", "*".to_owned())).await?;
         let mut by_patient: HashMap<String, Vec<crate::domain::LatestScore>> = HashMap::new();
         for row in latest {
             let (pid, score) = row.into_domain()?;
@@ -275,7 +250,8 @@ impl ClinicScope {
         new: NewAssessment,
         context: Option<AssessmentContext>,
     ) -> StoreResult<Assessment> {
-        let (mut tx, now) = self.begin().await?;
+        let mut tx = self.begin_audited().await?;
+        let now = tx.now();
         self.require(&mut tx, Scoped::Patient, new.patient_id.to_text()).await?;
         if let Some(c) = new.course_id {
             self.require(&mut tx, Scoped::Course, c.to_text()).await?;
@@ -284,7 +260,7 @@ impl ClinicScope {
             self.require(&mut tx, Scoped::Session, s.to_text()).await?;
         }
         let a = insert_assessment(
-            &mut tx,
+            tx.db(),
             now,
             self.clinic(),
             &new,
@@ -293,14 +269,13 @@ impl ClinicScope {
             Some(self.actor_text()),
         )
         .await?;
-        self.audit(&mut tx, now, AuditAction::Create, "assessment", a.id.to_text()).await?;
-        tx.commit().await?;
+        tx.commit_with(Audit::create("assessment", a.id.to_text())).await?;
         Ok(a)
     }
 
     /// A patient's assessments, oldest first.
     pub async fn assessments(&self, patient: PatientId) -> StoreResult<Vec<Assessment>> {
-        let (mut tx, now) = self.begin().await?;
+        let mut tx = self.begin_audited().await?;
         self.require(&mut tx, Scoped::Patient, patient.to_text()).await?;
         let rows: Vec<AssessmentRow> = tx
             .fetch_all(
@@ -311,8 +286,7 @@ impl ClinicScope {
                 &args![self.clinic(), patient.to_text()],
             )
             .await?;
-        self.audit(&mut tx, now, AuditAction::List, "assessment", format!("patient:{patient}")).await?;
-        tx.commit().await?;
+        tx.commit_with(Audit::list("assessment", format!("patient:{patient}"))).await?;
         rows.into_iter().map(AssessmentRow::into_domain).collect()
     }
 }

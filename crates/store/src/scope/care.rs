@@ -5,8 +5,9 @@ use ketapath_clinical::dates::DateKind;
 use serde_json::Value;
 use time::OffsetDateTime;
 
+use crate::audited::{Audit, AuditEvents, AuditedTx};
 use crate::clock::{from_micros, from_micros_opt, to_micros, truncate_to_micros};
-use crate::db::{Tx, args};
+use crate::db::args;
 use crate::domain::{
     AuditAction, Course, CourseId, CoursePlan, Discharge, DoseRecord, DosedSession, GateOverride, GateOverrideId,
     Intake, IntakeId, NewCourse, NewDose, NewGateOverride, PatientId, ProtocolSettingsDoc, RemsFormId, RemsFormRecord,
@@ -14,11 +15,11 @@ use crate::domain::{
 };
 use crate::error::{StoreError, StoreResult};
 use crate::rows::care::{
-    DosedSessionRow, GATE_OVERRIDE_COLUMNS, INTAKE_COLUMNS, IntakeRow, ProtocolSettingsRow, REMS_FORM_COLUMNS,
-    RemsFormRow,
+    DosedSessionRow, INTAKE_COLUMNS, IntakeRow, ProtocolSettingsRow, REMS_FORM_COLUMNS, RemsFormRow,
 };
 use crate::rows::treatment::{SESSION_COLUMNS, SessionRow};
 use crate::scope::{ClinicScope, Scoped};
+use crate::statement::{Insert, Update};
 
 /// The longest override reason kept, in characters (the clinical rule's own limit is checked before).
 const MAX_REASON_CHARS: usize = 2000;
@@ -46,14 +47,15 @@ impl ClinicScope {
         self.require_role(&[Role::Prescriber], what)
     }
 
-    /// Records a prescriber's override of a session gate inside `tx`.
+    /// Records a prescriber's override of a session gate inside `tx`; the caller commits it with the override's
+    /// audit event.
     async fn insert_override(
         &self,
-        tx: &mut Tx,
-        now: i64,
+        tx: &mut AuditedTx<'_>,
         patient: &str,
         ov: &NewGateOverride,
     ) -> StoreResult<GateOverride> {
+        let now = tx.now();
         self.require_prescriber("override a clinical gate")?;
         check_reason("override_reason", &ov.reason)?;
         let rules = serde_json::to_string(&ov.rules).map_err(|e| StoreError::invalid("rules", e.to_string()))?;
@@ -70,25 +72,19 @@ impl ClinicScope {
             at: truncate_to_micros(ov.at),
             created_at: created,
         };
-        tx.execute(
-            &format!(
-                "INSERT INTO gate_overrides ({GATE_OVERRIDE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
-            ),
-            &args![
-                o.id.to_text(),
-                self.clinic(),
-                patient,
-                o.session_id.to_text(),
-                o.gate.code(),
-                &o.reason,
-                rules,
-                self.actor_text(),
-                to_micros(o.at),
-                now,
-            ],
-        )
-        .await?;
-        self.audit(tx, now, AuditAction::Create, "gate_override", o.id.to_text()).await?;
+        Insert::into("gate_overrides")
+            .value("id", o.id.to_text())
+            .value("clinic_id", self.clinic())
+            .value("patient_id", patient)
+            .value("session_id", o.session_id.to_text())
+            .value("gate", o.gate.code())
+            .value("reason", &o.reason)
+            .value("rules", rules)
+            .value("overridden_by", self.actor_text())
+            .value("at", to_micros(o.at))
+            .value("created_at", now)
+            .execute(tx.db())
+            .await?;
         Ok(o)
     }
 
@@ -101,7 +97,8 @@ impl ClinicScope {
         research_consent: Option<bool>,
     ) -> StoreResult<Intake> {
         let text = to_json("document", document)?;
-        let (mut tx, now) = self.begin().await?;
+        let mut tx = self.begin_audited().await?;
+        let now = tx.now();
         self.require(&mut tx, Scoped::Patient, patient.to_text()).await?;
         let existing: Option<IntakeRow> = tx
             .fetch_optional(
@@ -111,47 +108,62 @@ impl ClinicScope {
             .await?;
         let id = match &existing {
             Some(row) => {
-                tx.execute(
-                    "UPDATE patient_intakes SET document = $1, rules_version = $2, updated_by = $3, updated_at = $4 \
-                     WHERE id = $5 AND clinic_id = $6",
-                    &args![text, rules_version, self.actor_text(), now, &row.id, self.clinic()],
-                )
-                .await?;
+                Update::table("patient_intakes")
+                    .set("document", text)
+                    .set("rules_version", rules_version)
+                    .set("updated_by", self.actor_text())
+                    .set("updated_at", now)
+                    .filter("id", &row.id)
+                    .filter("clinic_id", self.clinic())
+                    .execute(tx.db())
+                    .await?;
                 row.id.clone()
             }
             None => {
                 let id = IntakeId::new(from_micros("patient_intakes", now)?).to_text();
-                tx.execute(
-                    &format!("INSERT INTO patient_intakes ({INTAKE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"),
-                    &args![&id, self.clinic(), patient.to_text(), text, rules_version, self.actor_text(), now, now],
-                )
-                .await?;
+                Insert::into("patient_intakes")
+                    .value("id", &id)
+                    .value("clinic_id", self.clinic())
+                    .value("patient_id", patient.to_text())
+                    .value("document", text)
+                    .value("rules_version", rules_version)
+                    .value("updated_by", self.actor_text())
+                    .value("created_at", now)
+                    .value("updated_at", now)
+                    .execute(tx.db())
+                    .await?;
                 id
             }
         };
         if let Some(consent) = research_consent {
-            tx.execute(
-                "UPDATE patients SET research_consent = $1, updated_at = $2 WHERE id = $3 AND clinic_id = $4",
-                &args![consent, now, patient.to_text(), self.clinic()],
-            )
-            .await?;
-            self.audit(&mut tx, now, AuditAction::Update, "patient", patient.to_text()).await?;
+            Update::table("patients")
+                .set("research_consent", consent)
+                .set("updated_at", now)
+                .filter("id", patient.to_text())
+                .filter("clinic_id", self.clinic())
+                .execute(tx.db())
+                .await?;
         }
+        // The consent's event comes first, as the write it describes came first.
         let action = if existing.is_some() { AuditAction::Update } else { AuditAction::Create };
-        self.audit(&mut tx, now, action, "patient_intake", id.clone()).await?;
+        let intake = Audit::new(action, "patient_intake", id.clone());
+        let events = match research_consent {
+            Some(_) => AuditEvents::from(Audit::update("patient", patient.to_text())).then(intake),
+            None => AuditEvents::from(intake),
+        };
         let row: IntakeRow = tx
             .fetch_one(
                 &format!("SELECT {INTAKE_COLUMNS} FROM patient_intakes WHERE id = $1 AND clinic_id = $2"),
                 &args![id, self.clinic()],
             )
             .await?;
-        tx.commit().await?;
+        tx.commit_with(events).await?;
         row.into_domain()
     }
 
     /// A patient's intake, if one was entered.
     pub async fn intake(&self, patient: PatientId) -> StoreResult<Option<Intake>> {
-        let (mut tx, now) = self.begin().await?;
+        let mut tx = self.begin_audited().await?;
         self.require(&mut tx, Scoped::Patient, patient.to_text()).await?;
         let row: Option<IntakeRow> = tx
             .fetch_optional(
@@ -159,8 +171,7 @@ impl ClinicScope {
                 &args![self.clinic(), patient.to_text()],
             )
             .await?;
-        self.audit(&mut tx, now, AuditAction::Read, "patient_intake", format!("patient:{patient}")).await?;
-        tx.commit().await?;
+        tx.commit_with(Audit::read("patient_intake", format!("patient:{patient}"))).await?;
         row.map(IntakeRow::into_domain).transpose()
     }
 
@@ -175,27 +186,26 @@ impl ClinicScope {
             check_reason("override_reason", reason)?;
         }
         let schedule = plan.schedule.as_ref().map(|s| to_json("schedule", s)).transpose()?;
-        let (mut tx, now) = self.begin().await?;
-        let course = self.insert_course(&mut tx, now, new).await?;
+        let mut tx = self.begin_audited().await?;
+        let course = self.insert_course(&mut tx, new).await?;
         let by = plan.contraindication_override_reason.as_ref().map(|_| self.actor_text());
-        tx.execute(
-            "UPDATE courses SET schedule = $1, contraindication_override_reason = $2, \
-             contraindication_override_by = $3, indication = $4 WHERE id = $5 AND clinic_id = $6",
-            &args![
-                schedule,
+        Update::table("courses")
+            .set("schedule", schedule)
+            .set(
+                "contraindication_override_reason",
                 plan.contraindication_override_reason.as_ref().map(|r| r.trim().to_owned()),
-                by,
-                plan.indication.code(),
-                course.id.to_text(),
-                self.clinic()
-            ],
-        )
-        .await?;
+            )
+            .set("contraindication_override_by", by)
+            .set("indication", plan.indication.code())
+            .filter("id", course.id.to_text())
+            .filter("clinic_id", self.clinic())
+            .execute(tx.db())
+            .await?;
+        let mut events = AuditEvents::from(Audit::create("course", course.id.to_text()));
         if plan.contraindication_override_reason.is_some() {
-            self.audit(&mut tx, now, AuditAction::Update, "course_contraindication_override", course.id.to_text())
-                .await?;
+            events.push(Audit::update("course_contraindication_override", course.id.to_text()));
         }
-        tx.commit().await?;
+        tx.commit_with(events).await?;
         let stored = CoursePlan {
             schedule: plan.schedule.clone(),
             contraindication_override_reason: plan
@@ -211,7 +221,7 @@ impl ClinicScope {
 
     /// The plan of a course of this clinic.
     pub async fn course_plan(&self, course: CourseId) -> StoreResult<CoursePlan> {
-        let (mut tx, now) = self.begin().await?;
+        let mut tx = self.begin_audited().await?;
         let row: Option<PlanRow> = tx
             .fetch_optional(
                 "SELECT schedule, contraindication_override_reason, contraindication_override_by, indication \
@@ -220,9 +230,8 @@ impl ClinicScope {
             )
             .await?;
         let (schedule, reason, by, indication) = row.ok_or(StoreError::NotFound { entity: "course" })?;
-        let benefit_review = self.latest_benefit_review(&mut tx, course).await?;
-        self.audit(&mut tx, now, AuditAction::Read, "course", course.to_text()).await?;
-        tx.commit().await?;
+        let benefit_review = self.latest_benefit_review(tx.db(), course).await?;
+        tx.commit_with(Audit::read("course", course.to_text())).await?;
         Ok(CoursePlan {
             schedule: schedule
                 .map(|s| serde_json::from_str(&s).map_err(|e| StoreError::corrupt("courses", format!("schedule: {e}"))))
@@ -238,37 +247,39 @@ impl ClinicScope {
     pub async fn set_course_schedule(&self, course: CourseId, schedule: &Value) -> StoreResult<()> {
         self.require_prescriber("edit a course schedule")?;
         let text = to_json("schedule", schedule)?;
-        let (mut tx, now) = self.begin().await?;
+        let mut tx = self.begin_audited().await?;
+        let now = tx.now();
         crate::bounds::document_times("schedule", schedule, DateKind::Planned, from_micros("courses", now)?)?;
-        let n = tx
-            .execute(
-                "UPDATE courses SET schedule = $1, updated_at = $2 WHERE id = $3 AND clinic_id = $4",
-                &args![text, now, course.to_text(), self.clinic()],
-            )
+        let n = Update::table("courses")
+            .set("schedule", text)
+            .set("updated_at", now)
+            .filter("id", course.to_text())
+            .filter("clinic_id", self.clinic())
+            .execute(tx.db())
             .await?;
         if n == 0 {
             return Err(StoreError::NotFound { entity: "course" });
         }
-        self.audit(&mut tx, now, AuditAction::Update, "course_schedule", course.to_text()).await?;
-        tx.commit().await
+        tx.commit_with(Audit::update("course_schedule", course.to_text())).await
     }
 
     /// Records the pre-dose checks of a session (the answers and the rules' report), replacing earlier ones.
     pub async fn set_session_pre_checks(&self, session: SessionId, document: &Value) -> StoreResult<()> {
         let text = to_json("pre_checks", document)?;
-        let (mut tx, now) = self.begin().await?;
+        let mut tx = self.begin_audited().await?;
+        let now = tx.now();
         crate::bounds::document_times("pre_checks", document, DateKind::Charted, from_micros("sessions", now)?)?;
-        let n = tx
-            .execute(
-                "UPDATE sessions SET pre_checks = $1, updated_at = $2 WHERE id = $3 AND clinic_id = $4",
-                &args![text, now, session.to_text(), self.clinic()],
-            )
+        let n = Update::table("sessions")
+            .set("pre_checks", text)
+            .set("updated_at", now)
+            .filter("id", session.to_text())
+            .filter("clinic_id", self.clinic())
+            .execute(tx.db())
             .await?;
         if n == 0 {
             return Err(StoreError::NotFound { entity: "session" });
         }
-        self.audit(&mut tx, now, AuditAction::Update, "session_pre_checks", session.to_text()).await?;
-        tx.commit().await
+        tx.commit_with(Audit::update("session_pre_checks", session.to_text())).await
     }
 
     /// Records a dose, with the prescriber's override of a gate that blocked it, in one transaction; a
@@ -282,29 +293,31 @@ impl ClinicScope {
             self.require_prescriber("override a clinical gate")?;
             check_reason("override_reason", &ov.reason)?;
         }
-        let (mut tx, now) = self.begin().await?;
+        let mut tx = self.begin_audited().await?;
+        let now = tx.now();
         let patient = self.session_patient(&mut tx, new.session_id).await?;
         let session = new.session_id;
         let given = to_micros(new.given_at);
-        let dose = self.insert_dose(&mut tx, now, new).await?;
+        let dose = self.insert_dose(&mut tx, new).await?;
         let recorded = match ov {
-            Some(ov) => Some(self.insert_override(&mut tx, now, &patient, ov).await?),
+            Some(ov) => Some(self.insert_override(&mut tx, &patient, ov).await?),
             None => None,
         };
-        tx.execute(
-            "UPDATE sessions SET status = $1, started_at = COALESCE(started_at, $2), updated_at = $3 \
-             WHERE id = $4 AND clinic_id = $5 AND status = $6",
-            &args![
-                SessionStatus::InProgress.code(),
-                given,
-                now,
-                session.to_text(),
-                self.clinic(),
-                SessionStatus::Scheduled.code()
-            ],
-        )
-        .await?;
-        tx.commit().await?;
+        // The session's move to "in progress" below is part of recording the dose: the dose's event covers it.
+        let mut events = AuditEvents::from(Audit::create("dose_record", dose.id.to_text()));
+        if let Some(o) = &recorded {
+            events.push(Audit::create("gate_override", o.id.to_text()));
+        }
+        Update::table("sessions")
+            .set("status", SessionStatus::InProgress.code())
+            .set_if_null("started_at", given)
+            .set("updated_at", now)
+            .filter("id", session.to_text())
+            .filter("clinic_id", self.clinic())
+            .filter("status", SessionStatus::Scheduled.code())
+            .execute(tx.db())
+            .await?;
+        tx.commit_with(events).await?;
         Ok((dose, recorded))
     }
 
@@ -318,7 +331,8 @@ impl ClinicScope {
             self.require_prescriber("override a clinical gate")?;
             check_reason("override_reason", &ov.reason)?;
         }
-        let (mut tx, now) = self.begin().await?;
+        let mut tx = self.begin_audited().await?;
+        let now = tx.now();
         let patient = self.session_patient(&mut tx, id).await?;
         let (status,): (String,) = tx
             .fetch_one(
@@ -335,34 +349,33 @@ impl ClinicScope {
         crate::bounds::instant(DateKind::Charted, "discharged_at", d.at, from_micros("sessions", now)?)?;
         let at = to_micros(d.at);
         let reason = d.override_.as_ref().map(|o| o.reason.trim().to_owned());
-        tx.execute(
-            "UPDATE sessions SET status = $1, ended_at = $2, discharged_at = $3, discharged_by = $4, \
-             ready_to_leave_minutes = $5, discharge_override_reason = $6, updated_at = $7 \
-             WHERE id = $8 AND clinic_id = $9",
-            &args![
-                SessionStatus::Completed.code(),
-                at,
-                at,
-                self.actor_text(),
-                d.ready_to_leave_minutes,
-                reason,
-                now,
-                id.to_text(),
-                self.clinic()
-            ],
-        )
-        .await?;
-        if let Some(ov) = &d.override_ {
-            self.insert_override(&mut tx, now, &patient, ov).await?;
-        }
-        self.audit(&mut tx, now, AuditAction::Update, "session", id.to_text()).await?;
+        Update::table("sessions")
+            .set("status", SessionStatus::Completed.code())
+            .set("ended_at", at)
+            .set("discharged_at", at)
+            .set("discharged_by", self.actor_text())
+            .set("ready_to_leave_minutes", d.ready_to_leave_minutes)
+            .set("discharge_override_reason", reason)
+            .set("updated_at", now)
+            .filter("id", id.to_text())
+            .filter("clinic_id", self.clinic())
+            .execute(tx.db())
+            .await?;
+        let session_event = Audit::update("session", id.to_text());
+        let events = match &d.override_ {
+            Some(ov) => {
+                let o = self.insert_override(&mut tx, &patient, ov).await?;
+                AuditEvents::from(Audit::create("gate_override", o.id.to_text())).then(session_event)
+            }
+            None => AuditEvents::from(session_event),
+        };
         let row: SessionRow = tx
             .fetch_one(
                 &format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE id = $1 AND clinic_id = $2"),
                 &args![id.to_text(), self.clinic()],
             )
             .await?;
-        tx.commit().await?;
+        tx.commit_with(events).await?;
         row.into_domain()
     }
 
@@ -381,7 +394,8 @@ impl ClinicScope {
         if reason.trim().is_empty() {
             return Err(StoreError::invalid("reason", "must not be blank"));
         }
-        let (mut tx, now) = self.begin().await?;
+        let mut tx = self.begin_audited().await?;
+        let now = tx.now();
         let (status,): (String,) = tx
             .fetch_one(
                 "SELECT status FROM sessions WHERE id = $1 AND clinic_id = $2",
@@ -394,21 +408,25 @@ impl ClinicScope {
         }
         crate::bounds::instant(DateKind::Charted, "ended_at", at, from_micros("sessions", now)?)?;
         let ended = to_micros(at);
-        tx.execute(
-            "UPDATE sessions SET status = $1, ended_at = $2, early_departure_reason = $3, updated_at = $4 \
-             WHERE id = $5 AND clinic_id = $6",
-            &args![SessionStatus::EndedEarly.code(), ended, reason.trim(), now, id.to_text(), self.clinic()],
-        )
-        .await?;
-        let event = self.insert_adverse_event(&mut tx, now, event).await?;
-        self.audit(&mut tx, now, AuditAction::Update, "session", id.to_text()).await?;
+        Update::table("sessions")
+            .set("status", SessionStatus::EndedEarly.code())
+            .set("ended_at", ended)
+            .set("early_departure_reason", reason.trim())
+            .set("updated_at", now)
+            .filter("id", id.to_text())
+            .filter("clinic_id", self.clinic())
+            .execute(tx.db())
+            .await?;
+        let event = self.insert_adverse_event(&mut tx, event).await?;
+        let events = AuditEvents::from(Audit::create("adverse_event", event.id.to_text()))
+            .then(Audit::update("session", id.to_text()));
         let row: SessionRow = tx
             .fetch_one(
                 &format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE id = $1 AND clinic_id = $2"),
                 &args![id.to_text(), self.clinic()],
             )
             .await?;
-        tx.commit().await?;
+        tx.commit_with(events).await?;
         Ok((row.into_domain()?, event))
     }
 
@@ -429,24 +447,27 @@ impl ClinicScope {
     pub async fn put_protocol_settings(&self, document: &Value) -> StoreResult<ProtocolSettingsDoc> {
         self.require_role(&[Role::ClinicAdmin, Role::Prescriber], "change the protocol settings")?;
         let text = to_json("settings", document)?;
-        let (mut tx, now) = self.begin().await?;
-        let n = tx
-            .execute(
-                "UPDATE protocol_settings SET document = $1, updated_by = $2, updated_at = $3 WHERE clinic_id = $4",
-                &args![&text, self.actor_text(), now, self.clinic()],
-            )
+        let mut tx = self.begin_audited().await?;
+        let now = tx.now();
+        let n = Update::table("protocol_settings")
+            .set("document", &text)
+            .set("updated_by", self.actor_text())
+            .set("updated_at", now)
+            .filter("clinic_id", self.clinic())
+            .execute(tx.db())
             .await?;
         if n == 0 {
             let id = IntakeId::new(from_micros("protocol_settings", now)?).to_text();
-            tx.execute(
-                "INSERT INTO protocol_settings (id, clinic_id, document, updated_by, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5)",
-                &args![id, self.clinic(), &text, self.actor_text(), now],
-            )
-            .await?;
+            Insert::into("protocol_settings")
+                .value("id", id)
+                .value("clinic_id", self.clinic())
+                .value("document", &text)
+                .value("updated_by", self.actor_text())
+                .value("updated_at", now)
+                .execute(tx.db())
+                .await?;
         }
-        self.audit(&mut tx, now, AuditAction::Update, "protocol_settings", self.clinic().to_owned()).await?;
-        tx.commit().await?;
+        tx.commit_with(Audit::update("protocol_settings", self.clinic().to_owned())).await?;
         Ok(ProtocolSettingsDoc {
             document: document.clone(),
             updated_by: Some(self.actor.user_id),
@@ -474,29 +495,33 @@ impl ClinicScope {
         {
             return Err(StoreError::invalid("time_zone", "must be a time zone name of 1 to 64 characters"));
         }
-        let (mut tx, now) = self.begin().await?;
-        let n = tx
-            .execute(
-                "UPDATE protocol_settings SET time_zone = $1, updated_by = $2, updated_at = $3 WHERE clinic_id = $4",
-                &args![zone, self.actor_text(), now, self.clinic()],
-            )
+        let mut tx = self.begin_audited().await?;
+        let now = tx.now();
+        let n = Update::table("protocol_settings")
+            .set("time_zone", zone)
+            .set("updated_by", self.actor_text())
+            .set("updated_at", now)
+            .filter("clinic_id", self.clinic())
+            .execute(tx.db())
             .await?;
         if n == 0 {
             let id = IntakeId::new(from_micros("protocol_settings", now)?).to_text();
-            tx.execute(
-                "INSERT INTO protocol_settings (id, clinic_id, document, updated_by, updated_at, time_zone) \
-                 VALUES ($1, $2, $3, $4, $5, $6)",
-                &args![id, self.clinic(), "{}", self.actor_text(), now, zone],
-            )
-            .await?;
+            Insert::into("protocol_settings")
+                .value("id", id)
+                .value("clinic_id", self.clinic())
+                .value("document", "{}")
+                .value("updated_by", self.actor_text())
+                .value("updated_at", now)
+                .value("time_zone", zone)
+                .execute(tx.db())
+                .await?;
         }
-        self.audit(&mut tx, now, AuditAction::Update, "protocol_settings", self.clinic().to_owned()).await?;
-        tx.commit().await
+        tx.commit_with(Audit::update("protocol_settings", self.clinic().to_owned())).await
     }
 
     /// The submitted Patient Monitoring Form of a session, if any.
     pub async fn rems_form(&self, session: SessionId) -> StoreResult<Option<RemsFormRecord>> {
-        let (mut tx, now) = self.begin().await?;
+        let mut tx = self.begin_audited().await?;
         self.require(&mut tx, Scoped::Session, session.to_text()).await?;
         let row: Option<RemsFormRow> = tx
             .fetch_optional(
@@ -504,8 +529,7 @@ impl ClinicScope {
                 &args![self.clinic(), session.to_text()],
             )
             .await?;
-        self.audit(&mut tx, now, AuditAction::Read, "rems_form", format!("session:{session}")).await?;
-        tx.commit().await?;
+        tx.commit_with(Audit::read("rems_form", format!("session:{session}"))).await?;
         row.map(RemsFormRow::into_domain).transpose()
     }
 
@@ -517,7 +541,8 @@ impl ClinicScope {
         at: OffsetDateTime,
     ) -> StoreResult<RemsFormRecord> {
         let text = to_json("form", form)?;
-        let (mut tx, now) = self.begin().await?;
+        let mut tx = self.begin_audited().await?;
+        let now = tx.now();
         let patient = self.session_patient(&mut tx, session).await?;
         let (n,): (i64,) = tx
             .fetch_one(
@@ -532,22 +557,18 @@ impl ClinicScope {
         crate::bounds::instant(DateKind::Charted, "submitted_at", at, created)?;
         crate::bounds::document_times("form", form, DateKind::Charted, created)?;
         let id = RemsFormId::new(created);
-        tx.execute(
-            &format!("INSERT INTO rems_forms ({REMS_FORM_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"),
-            &args![
-                id.to_text(),
-                self.clinic(),
-                &patient,
-                session.to_text(),
-                text,
-                to_micros(at),
-                self.actor_text(),
-                now
-            ],
-        )
-        .await?;
-        self.audit(&mut tx, now, AuditAction::Create, "rems_form", id.to_text()).await?;
-        tx.commit().await?;
+        Insert::into("rems_forms")
+            .value("id", id.to_text())
+            .value("clinic_id", self.clinic())
+            .value("patient_id", &patient)
+            .value("session_id", session.to_text())
+            .value("form", text)
+            .value("submitted_at", to_micros(at))
+            .value("submitted_by", self.actor_text())
+            .value("created_at", now)
+            .execute(tx.db())
+            .await?;
+        tx.commit_with(Audit::create("rems_form", id.to_text())).await?;
         Ok(RemsFormRecord {
             id,
             session_id: session,
@@ -562,7 +583,7 @@ impl ClinicScope {
     /// Every session of the clinic with a dose of a course of `treatment`, with its first dose time and when its
     /// form was submitted, for the REMS form dashboard.
     pub async fn dosed_sessions(&self, treatment: &str) -> StoreResult<Vec<DosedSession>> {
-        let (mut tx, now) = self.begin().await?;
+        let mut tx = self.begin_audited().await?;
         let rows: Vec<DosedSessionRow> = tx
             .fetch_all(
                 "SELECT s.id AS session_id, s.patient_id AS patient_id, c.treatment AS treatment, \
@@ -575,14 +596,13 @@ impl ClinicScope {
                 &args![self.clinic(), treatment],
             )
             .await?;
-        self.audit(&mut tx, now, AuditAction::List, "rems_form", format!("treatment:{treatment}")).await?;
-        tx.commit().await?;
+        tx.commit_with(Audit::list("rems_form", format!("treatment:{treatment}"))).await?;
         rows.into_iter().map(DosedSessionRow::into_domain).collect()
     }
 
     /// When the patient's first dose of any course was given, if one was.
     pub async fn first_dose_at(&self, patient: PatientId) -> StoreResult<Option<OffsetDateTime>> {
-        let (mut tx, now) = self.begin().await?;
+        let mut tx = self.begin_audited().await?;
         self.require(&mut tx, Scoped::Patient, patient.to_text()).await?;
         let (first,): (Option<i64>,) = tx
             .fetch_one(
@@ -590,8 +610,7 @@ impl ClinicScope {
                 &args![self.clinic(), patient.to_text()],
             )
             .await?;
-        self.audit(&mut tx, now, AuditAction::List, "dose_record", format!("patient:{patient}")).await?;
-        tx.commit().await?;
+        tx.commit_with(Audit::list("dose_record", format!("patient:{patient}"))).await?;
         from_micros_opt("dose_records", first)
     }
 }

@@ -1,14 +1,14 @@
 //! Session alerts inside a [`ClinicScope`]: written with the observation that raised them, listed on the session
 //! and (while open) on the dashboard, and acknowledged by a staff member, each step audited.
 
+use crate::audited::{Audit, AuditEvents};
 use crate::clock::{from_micros, to_micros, truncate_to_micros};
 use crate::db::args;
-use crate::domain::{
-    AuditAction, NewObservation, NewSessionAlert, Observation, SessionAlert, SessionAlertId, SessionId,
-};
+use crate::domain::{NewObservation, NewSessionAlert, Observation, SessionAlert, SessionAlertId, SessionId};
 use crate::error::{StoreError, StoreResult};
 use crate::rows::session_alert::{SESSION_ALERT_COLUMNS, SessionAlertRow};
 use crate::scope::{ClinicScope, Scoped};
+use crate::statement::{Insert, Update};
 
 impl ClinicScope {
     /// Records the measures of one moment and the alerts they raise in one transaction, so that an observation is
@@ -22,11 +22,12 @@ impl ClinicScope {
         if new.iter().any(|o| o.session_id != session) {
             return Err(StoreError::invalid("session_id", "every observation must belong to the session"));
         }
-        let (mut tx, now) = self.begin().await?;
+        let mut tx = self.begin_audited().await?;
+        let now = tx.now();
         let patient = self.session_patient(&mut tx, session).await?;
         let mut observations = Vec::with_capacity(new.len());
         for n in new {
-            observations.push(self.insert_observation(&mut tx, now, n).await?);
+            observations.push(self.insert_observation(&mut tx, n).await?);
         }
         let created = from_micros("session_alerts", now)?;
         for a in &alerts {
@@ -46,33 +47,37 @@ impl ClinicScope {
                 acknowledged_by: None,
                 acknowledged_at: None,
             };
-            tx.execute(
-                "INSERT INTO session_alerts (id, clinic_id, patient_id, session_id, code, level, message, rule, at, \
-                 created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-                &args![
-                    alert.id.to_text(),
-                    self.clinic(),
-                    patient.clone(),
-                    session.to_text(),
-                    alert.code.clone(),
-                    alert.level.clone(),
-                    alert.message.clone(),
-                    alert.rule.clone(),
-                    to_micros(alert.at),
-                    now,
-                ],
-            )
-            .await?;
-            self.audit(&mut tx, now, AuditAction::Create, "session_alert", alert.id.to_text()).await?;
+            Insert::into("session_alerts")
+                .value("id", alert.id.to_text())
+                .value("clinic_id", self.clinic())
+                .value("patient_id", patient.clone())
+                .value("session_id", session.to_text())
+                .value("code", alert.code.clone())
+                .value("level", alert.level.clone())
+                .value("message", alert.message.clone())
+                .value("rule", alert.rule.clone())
+                .value("at", to_micros(alert.at))
+                .value("created_at", now)
+                .execute(tx.db())
+                .await?;
             stored.push(alert);
         }
-        tx.commit().await?;
+        // Each observation's event, then each alert's, as they were written.
+        let events = observations
+            .iter()
+            .map(|o| Audit::create("observation", o.id.to_text()))
+            .chain(stored.iter().map(|a| Audit::create("session_alert", a.id.to_text())));
+        // No measures and no alerts, nothing written: the transaction is dropped instead of committed.
+        let Some(events) = AuditEvents::from_all(events) else {
+            return Ok((observations, stored));
+        };
+        tx.commit_with(events).await?;
         Ok((observations, stored))
     }
 
     /// A session's alerts, acknowledged or not, in the order they were raised.
     pub async fn session_alerts(&self, session: SessionId) -> StoreResult<Vec<SessionAlert>> {
-        let (mut tx, now) = self.begin().await?;
+        let mut tx = self.begin_audited().await?;
         self.require(&mut tx, Scoped::Session, session.to_text()).await?;
         let rows: Vec<SessionAlertRow> = tx
             .fetch_all(
@@ -83,14 +88,13 @@ impl ClinicScope {
                 &args![self.clinic(), session.to_text()],
             )
             .await?;
-        self.audit(&mut tx, now, AuditAction::List, "session_alert", format!("session:{session}")).await?;
-        tx.commit().await?;
+        tx.commit_with(Audit::list("session_alert", format!("session:{session}"))).await?;
         rows.into_iter().map(SessionAlertRow::into_domain).collect()
     }
 
     /// The clinic's alerts no one has acknowledged yet, newest first, for the dashboard.
     pub async fn open_session_alerts(&self) -> StoreResult<Vec<SessionAlert>> {
-        let (mut tx, now) = self.begin().await?;
+        let mut tx = self.begin_audited().await?;
         let rows: Vec<SessionAlertRow> = tx
             .fetch_all(
                 &format!(
@@ -100,21 +104,24 @@ impl ClinicScope {
                 &args![self.clinic()],
             )
             .await?;
-        self.audit(&mut tx, now, AuditAction::List, "session_alert", "open".to_owned()).await?;
-        tx.commit().await?;
+        tx.commit_with(Audit::list("session_alert", "open".to_owned())).await?;
         rows.into_iter().map(SessionAlertRow::into_domain).collect()
     }
 
     /// Acknowledges an alert of a session of this clinic as the acting staff member, now. Acknowledging an alert
     /// twice keeps the first acknowledgement (who and when) and answers it again.
     pub async fn acknowledge_session_alert(&self, session: SessionId, id: SessionAlertId) -> StoreResult<SessionAlert> {
-        let (mut tx, now) = self.begin().await?;
-        tx.execute(
-            "UPDATE session_alerts SET acknowledged_by = $1, acknowledged_at = $2 \
-             WHERE id = $3 AND session_id = $4 AND clinic_id = $5 AND acknowledged_at IS NULL",
-            &args![self.actor_text(), now, id.to_text(), session.to_text(), self.clinic()],
-        )
-        .await?;
+        let mut tx = self.begin_audited().await?;
+        let now = tx.now();
+        Update::table("session_alerts")
+            .set("acknowledged_by", self.actor_text())
+            .set("acknowledged_at", now)
+            .filter("id", id.to_text())
+            .filter("session_id", session.to_text())
+            .filter("clinic_id", self.clinic())
+            .filter_null("acknowledged_at")
+            .execute(tx.db())
+            .await?;
         let row: Option<SessionAlertRow> = tx
             .fetch_optional(
                 &format!(
@@ -125,8 +132,7 @@ impl ClinicScope {
             )
             .await?;
         let row = row.ok_or(StoreError::NotFound { entity: "session alert" })?;
-        self.audit(&mut tx, now, AuditAction::Update, "session_alert", id.to_text()).await?;
-        tx.commit().await?;
+        tx.commit_with(Audit::update("session_alert", id.to_text())).await?;
         row.into_domain()
     }
 }

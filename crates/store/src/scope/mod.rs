@@ -5,14 +5,22 @@
 //! record that does not exist. Every method that reads or writes patient data appends an audit event in the
 //! same transaction, so data and audit commit together or not at all.
 
+mod alerts;
+mod care;
+mod overview;
+pub(crate) mod patients;
+mod referrals;
+pub(crate) mod reviews;
+mod treatment;
+
 use ketapath_directory::{Clinic, ClinicId};
 
-use crate::audit::{self, AuditEntry};
-use crate::clock::to_micros;
-use crate::db::{Tx, args};
-use crate::domain::{Actor, AuditAction, AuditEvent, NewStaffUser, Role, StaffId, StaffUser};
+use crate::audited::{Audit, AuditedTx, Auditor};
+use crate::db::args;
+use crate::domain::{Actor, AuditEvent, NewStaffUser, Role, StaffId, StaffUser};
 use crate::error::{StoreError, StoreResult};
 use crate::rows::staff::{AUDIT_COLUMNS, AuditRow, STAFF_COLUMNS, StaffRow};
+use crate::statement::Update;
 use crate::store::Store;
 
 /// A handle bound to one clinic and one acting staff member.
@@ -117,36 +125,20 @@ impl ClinicScope {
         self.store.now()
     }
 
-    /// Starts a write transaction and returns it with "now" in stored form.
-    pub(crate) async fn begin(&self) -> StoreResult<(Tx, i64)> {
-        let tx = self.store.begin_write().await?;
-        Ok((tx, to_micros(self.store.now())))
-    }
-
-    /// Appends the audit event for an operation of this scope.
-    pub(crate) async fn audit(
-        &self,
-        tx: &mut Tx,
-        at: i64,
-        action: AuditAction,
-        entity: &'static str,
-        entity_id: String,
-    ) -> StoreResult<()> {
-        let entry = AuditEntry {
+    /// Starts a write transaction whose audit events name this scope's user, role, clinic and origin. It commits
+    /// only with its events ([`AuditedTx::commit_with`]); reads of patient data use it too, since they append one.
+    pub(crate) async fn begin_audited(&self) -> StoreResult<AuditedTx<'_>> {
+        let by = Auditor {
             actor_id: Some(self.actor_text()),
             actor_role: self.actor.role.code(),
             clinic_id: Some(self.clinic()),
-            action,
-            entity,
-            entity_id,
             origin: self.actor.origin.as_str(),
         };
-        audit::append(tx, at, &entry).await?;
-        Ok(())
+        AuditedTx::begin(&self.store, by).await
     }
 
     /// Fails with "not found" unless the record exists in this clinic.
-    pub(crate) async fn require(&self, tx: &mut Tx, kind: Scoped, id: String) -> StoreResult<()> {
+    pub(crate) async fn require(&self, tx: &mut AuditedTx<'_>, kind: Scoped, id: String) -> StoreResult<()> {
         let sql = format!("SELECT COUNT(*) FROM {} WHERE id = $1 AND clinic_id = $2", kind.table());
         let (n,): (i64,) = tx.fetch_one(&sql, &args![id, self.clinic()]).await?;
         if n == 1 { Ok(()) } else { Err(StoreError::NotFound { entity: kind.entity() }) }
@@ -183,42 +175,42 @@ impl ClinicScope {
             return Err(StoreError::invalid("role", format!("a clinic cannot create a {} account", new.role)));
         }
         let new = NewStaffUser { clinic_id: Some(self.clinic_id.clone()), ..new };
-        let (mut tx, now) = self.begin().await?;
-        let user = crate::auth::insert_staff(&mut tx, now, &new).await?;
-        self.audit(&mut tx, now, AuditAction::Create, "staff_user", user.id.to_text()).await?;
-        tx.commit().await?;
+        let mut tx = self.begin_audited().await?;
+        let now = tx.now();
+        let user = crate::auth::insert_staff(tx.db(), now, &new).await?;
+        tx.commit_with(Audit::create("staff_user", user.id.to_text())).await?;
         Ok(user)
     }
 
     /// Activates or deactivates a staff member of this clinic (clinic admins only).
     pub async fn set_staff_active(&self, id: StaffId, active: bool) -> StoreResult<()> {
         self.require_role(&[Role::ClinicAdmin], "manage staff")?;
-        let (mut tx, now) = self.begin().await?;
-        let n = tx
-            .execute(
-                "UPDATE staff_users SET active = $1, updated_at = $2 WHERE id = $3 AND clinic_id = $4",
-                &args![active, now, id.to_text(), self.clinic()],
-            )
+        let mut tx = self.begin_audited().await?;
+        let now = tx.now();
+        let n = Update::table("staff_users")
+            .set("active", active)
+            .set("updated_at", now)
+            .filter("id", id.to_text())
+            .filter("clinic_id", self.clinic())
+            .execute(tx.db())
             .await?;
         if n == 0 {
             return Err(StoreError::NotFound { entity: "staff user" });
         }
-        self.audit(&mut tx, now, AuditAction::Update, "staff_user", id.to_text()).await?;
-        tx.commit().await
+        tx.commit_with(Audit::update("staff_user", id.to_text())).await
     }
 
     /// This clinic's audit events, newest first (clinic admins only). Reading the log is itself logged.
     pub async fn audit_events(&self, limit: i64) -> StoreResult<Vec<AuditEvent>> {
         self.require_role(&[Role::ClinicAdmin], "read the audit log")?;
-        let (mut tx, now) = self.begin().await?;
+        let mut tx = self.begin_audited().await?;
         let rows: Vec<AuditRow> = tx
             .fetch_all(
                 &format!("SELECT {AUDIT_COLUMNS} FROM audit_events WHERE clinic_id = $1 ORDER BY seq DESC LIMIT $2"),
                 &args![self.clinic(), limit],
             )
             .await?;
-        self.audit(&mut tx, now, AuditAction::List, "audit_event", "*".to_owned()).await?;
-        tx.commit().await?;
+        tx.commit_with(Audit::list("audit_event", "*".to_owned())).await?;
         rows.into_iter().map(AuditRow::into_domain).collect()
     }
 }

@@ -7,9 +7,10 @@ use std::collections::{HashMap, HashSet};
 use serde_json::Value;
 use time::OffsetDateTime;
 
+use crate::audited::Audit;
 use crate::clock::to_micros;
 use crate::db::args;
-use crate::domain::{AuditAction, CourseId, DaySession, OpenCourse, PatientCareFacts, PatientId};
+use crate::domain::{CourseId, DaySession, OpenCourse, PatientCareFacts, PatientId};
 use crate::error::{StoreError, StoreResult};
 use crate::rows::parse_id;
 use crate::rows::treatment::{SESSION_COLUMNS, SessionRow};
@@ -30,7 +31,7 @@ impl ClinicScope {
     /// The clinic's sessions whose start (or, before it starts, its scheduled time) falls in `[from, to)`, in time
     /// order, each with its course's treatment.
     pub async fn sessions_between(&self, from: OffsetDateTime, to: OffsetDateTime) -> StoreResult<Vec<DaySession>> {
-        let (mut tx, now) = self.begin().await?;
+        let mut tx = self.begin_audited().await?;
         let range = args![self.clinic(), to_micros(from), to_micros(to)];
         let rows: Vec<SessionRow> = tx
             .fetch_all(
@@ -50,15 +51,7 @@ impl ClinicScope {
                 &range,
             )
             .await?;
-        self.audit(
-            &mut tx,
-            now,
-            AuditAction::List,
-            "session",
-            format!("between:{}..{}", to_micros(from), to_micros(to)),
-        )
-        .await?;
-        tx.commit().await?;
+        tx.commit_with(Audit::list("session", format!("between:{}..{}", to_micros(from), to_micros(to)))).await?;
         let treatments: HashMap<String, String> = treatments.into_iter().collect();
         rows.into_iter()
             .map(|row| {
@@ -72,7 +65,7 @@ impl ClinicScope {
     /// For every patient of the clinic (archived ones excluded), in the order of the patient list, whether an
     /// intake is recorded, the latest open course with where its schedule stands, and how many sessions were held.
     pub async fn patient_care_facts(&self) -> StoreResult<Vec<PatientCareFacts>> {
-        let (mut tx, now) = self.begin().await?;
+        let mut tx = self.begin_audited().await?;
         let clinic = args![self.clinic()];
         let patients: Vec<(String,)> = tx
             .fetch_all(
@@ -100,8 +93,7 @@ impl ClinicScope {
                 &clinic,
             )
             .await?;
-        self.audit(&mut tx, now, AuditAction::List, "patient", "status".to_owned()).await?;
-        tx.commit().await?;
+        tx.commit_with(Audit::list("patient", "status".to_owned())).await?;
 
         let intakes: HashSet<String> = intakes.into_iter().map(|(p,)| p).collect();
         let held: HashMap<String, i64> = held.into_iter().collect();

@@ -1,9 +1,10 @@
 //! Referrals, self-report links and the alerts returned self-reports raise, inside a [`ClinicScope`].
 
+use crate::audited::Audit;
 use crate::clock::{from_micros, to_micros, truncate_to_micros};
 use crate::db::args;
 use crate::domain::{
-    AuditAction, NewSelfReportLink, PatientId, Referral, ReferralId, ReferralStatus, SelfReportAlert, SelfReportLink,
+    NewSelfReportLink, PatientId, Referral, ReferralId, ReferralStatus, SelfReportAlert, SelfReportLink,
     SelfReportLinkId,
 };
 use crate::error::{StoreError, StoreResult};
@@ -11,25 +12,25 @@ use crate::rows::patient::{
     REFERRAL_COLUMNS, ReferralRow, SELF_REPORT_ALERT_COLUMNS, SELF_REPORT_COLUMNS, SelfReportAlertRow, SelfReportRow,
 };
 use crate::scope::{ClinicScope, Scoped};
+use crate::statement::{Insert, Update};
 
 impl ClinicScope {
     /// The clinic's referrals, newest first.
     pub async fn referrals(&self) -> StoreResult<Vec<Referral>> {
-        let (mut tx, now) = self.begin().await?;
+        let mut tx = self.begin_audited().await?;
         let rows: Vec<ReferralRow> = tx
             .fetch_all(
                 &format!("SELECT {REFERRAL_COLUMNS} FROM referrals WHERE clinic_id = $1 ORDER BY received_at DESC, id"),
                 &args![self.clinic()],
             )
             .await?;
-        self.audit(&mut tx, now, AuditAction::List, "referral", "*".to_owned()).await?;
-        tx.commit().await?;
+        tx.commit_with(Audit::list("referral", "*".to_owned())).await?;
         rows.into_iter().map(ReferralRow::into_domain).collect()
     }
 
     /// One referral of this clinic.
     pub async fn referral(&self, id: ReferralId) -> StoreResult<Referral> {
-        let (mut tx, now) = self.begin().await?;
+        let mut tx = self.begin_audited().await?;
         let row: Option<ReferralRow> = tx
             .fetch_optional(
                 &format!("SELECT {REFERRAL_COLUMNS} FROM referrals WHERE id = $1 AND clinic_id = $2"),
@@ -37,8 +38,7 @@ impl ClinicScope {
             )
             .await?;
         let row = row.ok_or(StoreError::NotFound { entity: "referral" })?;
-        self.audit(&mut tx, now, AuditAction::Read, "referral", id.to_text()).await?;
-        tx.commit().await?;
+        tx.commit_with(Audit::read("referral", id.to_text())).await?;
         row.into_domain()
     }
 
@@ -49,25 +49,27 @@ impl ClinicScope {
         status: ReferralStatus,
         patient: Option<PatientId>,
     ) -> StoreResult<Referral> {
-        let (mut tx, now) = self.begin().await?;
+        let mut tx = self.begin_audited().await?;
+        let now = tx.now();
         self.require(&mut tx, Scoped::Referral, id.to_text()).await?;
         if let Some(p) = patient {
             self.require(&mut tx, Scoped::Patient, p.to_text()).await?;
         }
-        tx.execute(
-            "UPDATE referrals SET status = $1, patient_id = COALESCE($2, patient_id), updated_at = $3 \
-             WHERE id = $4 AND clinic_id = $5",
-            &args![status.code(), patient.map(|p| p.to_text()), now, id.to_text(), self.clinic()],
-        )
-        .await?;
+        Update::table("referrals")
+            .set("status", status.code())
+            .set_unless_null("patient_id", patient.map(|p| p.to_text()))
+            .set("updated_at", now)
+            .filter("id", id.to_text())
+            .filter("clinic_id", self.clinic())
+            .execute(tx.db())
+            .await?;
         let row: ReferralRow = tx
             .fetch_one(
                 &format!("SELECT {REFERRAL_COLUMNS} FROM referrals WHERE id = $1 AND clinic_id = $2"),
                 &args![id.to_text(), self.clinic()],
             )
             .await?;
-        self.audit(&mut tx, now, AuditAction::Update, "referral", id.to_text()).await?;
-        tx.commit().await?;
+        tx.commit_with(Audit::update("referral", id.to_text())).await?;
         row.into_domain()
     }
 
@@ -77,7 +79,8 @@ impl ClinicScope {
         if new.token_hash.len() != 64 || !new.token_hash.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Err(StoreError::invalid("token_hash", "must be a hex SHA-256"));
         }
-        let (mut tx, now) = self.begin().await?;
+        let mut tx = self.begin_audited().await?;
+        let now = tx.now();
         self.require(&mut tx, Scoped::Patient, new.patient_id.to_text()).await?;
         let at = from_micros("self_report_links", now)?;
         if new.expires_at <= at {
@@ -94,32 +97,26 @@ impl ClinicScope {
             created_by: Some(self.actor.user_id),
             assessment_id: None,
         };
-        tx.execute(
-            &format!(
-                "INSERT INTO self_report_links ({SELF_REPORT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
-            ),
-            &args![
-                link.id.to_text(),
-                self.clinic(),
-                link.patient_id.to_text(),
-                link.instrument.code(),
-                &link.token_hash,
-                now,
-                to_micros(link.expires_at),
-                None::<i64>,
-                self.actor_text(),
-                None::<String>,
-            ],
-        )
-        .await?;
-        self.audit(&mut tx, now, AuditAction::Create, "self_report_link", link.id.to_text()).await?;
-        tx.commit().await?;
+        Insert::into("self_report_links")
+            .value("id", link.id.to_text())
+            .value("clinic_id", self.clinic())
+            .value("patient_id", link.patient_id.to_text())
+            .value("instrument", link.instrument.code())
+            .value("token_hash", &link.token_hash)
+            .value("created_at", now)
+            .value("expires_at", to_micros(link.expires_at))
+            .value("used_at", None::<i64>)
+            .value("created_by", self.actor_text())
+            .value("assessment_id", None::<String>)
+            .execute(tx.db())
+            .await?;
+        tx.commit_with(Audit::create("self_report_link", link.id.to_text())).await?;
         Ok(link)
     }
 
     /// A patient's self-report links, newest first.
     pub async fn self_report_links(&self, patient: PatientId) -> StoreResult<Vec<SelfReportLink>> {
-        let (mut tx, now) = self.begin().await?;
+        let mut tx = self.begin_audited().await?;
         self.require(&mut tx, Scoped::Patient, patient.to_text()).await?;
         let rows: Vec<SelfReportRow> = tx
             .fetch_all(
@@ -130,14 +127,13 @@ impl ClinicScope {
                 &args![self.clinic(), patient.to_text()],
             )
             .await?;
-        self.audit(&mut tx, now, AuditAction::List, "self_report_link", format!("patient:{patient}")).await?;
-        tx.commit().await?;
+        tx.commit_with(Audit::list("self_report_link", format!("patient:{patient}"))).await?;
         rows.into_iter().map(SelfReportRow::into_domain).collect()
     }
 
     /// The clinic's self-report alerts, newest first, for the dashboard.
     pub async fn self_report_alerts(&self) -> StoreResult<Vec<SelfReportAlert>> {
-        let (mut tx, now) = self.begin().await?;
+        let mut tx = self.begin_audited().await?;
         let rows: Vec<SelfReportAlertRow> = tx
             .fetch_all(
                 &format!(
@@ -147,8 +143,7 @@ impl ClinicScope {
                 &args![self.clinic()],
             )
             .await?;
-        self.audit(&mut tx, now, AuditAction::List, "self_report_alert", "*".to_owned()).await?;
-        tx.commit().await?;
+        tx.commit_with(Audit::list("self_report_alert", "*".to_owned())).await?;
         rows.into_iter().map(SelfReportAlertRow::into_domain).collect()
     }
 }

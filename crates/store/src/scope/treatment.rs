@@ -2,28 +2,26 @@
 
 use ketapath_clinical::dates::DateKind;
 
+use crate::audited::{Audit, AuditEvents, AuditedTx};
 use crate::clock::{date_to_text, from_micros, to_micros, truncate_to_micros};
 use crate::db::args;
 use crate::domain::{
-    AdverseEvent, AdverseEventId, AuditAction, Course, CourseId, CourseStatus, DoseId, DoseRecord, NewAdverseEvent,
-    NewCourse, NewDose, NewObservation, NewSession, Observation, ObservationId, PatientId, Session, SessionDetail,
-    SessionId, SessionStatus, SessionUpdate, StaffId,
+    AdverseEvent, AdverseEventId, Course, CourseId, CourseStatus, DoseId, DoseRecord, NewAdverseEvent, NewCourse,
+    NewDose, NewObservation, NewSession, Observation, ObservationId, PatientId, Session, SessionDetail, SessionId,
+    SessionStatus, SessionUpdate, StaffId,
 };
 use crate::error::{StoreError, StoreResult};
 use crate::rows::care::{GATE_OVERRIDE_COLUMNS, GateOverrideRow};
 use crate::rows::treatment::{
     ADVERSE_EVENT_COLUMNS, AdverseEventRow, COURSE_COLUMNS, CourseRow, DOSE_COLUMNS, DoseRow, OBSERVATION_COLUMNS,
-    ObservationRow, SESSION_COLUMNS, SESSION_INSERT_COLUMNS, SessionRow,
+    ObservationRow, SESSION_COLUMNS, SessionRow,
 };
 use crate::scope::{ClinicScope, Scoped};
-
-fn placeholders(n: usize) -> String {
-    (1..=n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
-}
+use crate::statement::{Insert, Update};
 
 impl ClinicScope {
     /// Fails unless `staff` is a user of this clinic (a prescriber or monitor named on a record).
-    async fn require_staff(&self, tx: &mut crate::db::Tx, staff: Option<StaffId>) -> StoreResult<()> {
+    async fn require_staff(&self, tx: &mut AuditedTx<'_>, staff: Option<StaffId>) -> StoreResult<()> {
         let Some(id) = staff else { return Ok(()) };
         let (n,): (i64,) = tx
             .fetch_one(
@@ -36,14 +34,15 @@ impl ClinicScope {
 
     /// Plans a treatment course for a patient of this clinic.
     pub async fn create_course(&self, new: NewCourse) -> StoreResult<Course> {
-        let (mut tx, now) = self.begin().await?;
-        let c = self.insert_course(&mut tx, now, new).await?;
-        tx.commit().await?;
+        let mut tx = self.begin_audited().await?;
+        let c = self.insert_course(&mut tx, new).await?;
+        tx.commit_with(Audit::create("course", c.id.to_text())).await?;
         Ok(c)
     }
 
-    /// Inserts a course and its audit event inside `tx`.
-    pub(crate) async fn insert_course(&self, tx: &mut crate::db::Tx, now: i64, new: NewCourse) -> StoreResult<Course> {
+    /// Inserts a course inside `tx`; the caller commits it with the course's audit event.
+    pub(crate) async fn insert_course(&self, tx: &mut AuditedTx<'_>, new: NewCourse) -> StoreResult<Course> {
+        let now = tx.now();
         if new.treatment.trim().is_empty() {
             return Err(StoreError::invalid("treatment", "must not be empty"));
         }
@@ -70,26 +69,22 @@ impl ClinicScope {
             created_at: at,
             updated_at: at,
         };
-        tx.execute(
-            &format!("INSERT INTO courses ({COURSE_COLUMNS}) VALUES ({})", placeholders(13)),
-            &args![
-                c.id.to_text(),
-                self.clinic(),
-                c.patient_id.to_text(),
-                &c.treatment,
-                c.status.code(),
-                c.planned_sessions,
-                c.prescriber_id.map(|p| p.to_text()),
-                c.started_on.map(date_to_text),
-                None::<String>,
-                None::<String>,
-                c.notes.clone(),
-                now,
-                now,
-            ],
-        )
-        .await?;
-        self.audit(tx, now, AuditAction::Create, "course", c.id.to_text()).await?;
+        Insert::into("courses")
+            .value("id", c.id.to_text())
+            .value("clinic_id", self.clinic())
+            .value("patient_id", c.patient_id.to_text())
+            .value("treatment", &c.treatment)
+            .value("status", c.status.code())
+            .value("planned_sessions", c.planned_sessions)
+            .value("prescriber_id", c.prescriber_id.map(|p| p.to_text()))
+            .value("started_on", c.started_on.map(date_to_text))
+            .value("ended_on", None::<String>)
+            .value("end_reason", None::<String>)
+            .value("notes", c.notes.clone())
+            .value("created_at", now)
+            .value("updated_at", now)
+            .execute(tx.db())
+            .await?;
         Ok(c)
     }
 
@@ -101,13 +96,16 @@ impl ClinicScope {
         ended_on: Option<time::Date>,
         end_reason: Option<String>,
     ) -> StoreResult<Course> {
-        let (mut tx, now) = self.begin().await?;
-        let n = tx
-            .execute(
-                "UPDATE courses SET status = $1, ended_on = $2, end_reason = $3, updated_at = $4 \
-                 WHERE id = $5 AND clinic_id = $6",
-                &args![status.code(), ended_on.map(date_to_text), end_reason, now, id.to_text(), self.clinic()],
-            )
+        let mut tx = self.begin_audited().await?;
+        let now = tx.now();
+        let n = Update::table("courses")
+            .set("status", status.code())
+            .set("ended_on", ended_on.map(date_to_text))
+            .set("end_reason", end_reason)
+            .set("updated_at", now)
+            .filter("id", id.to_text())
+            .filter("clinic_id", self.clinic())
+            .execute(tx.db())
             .await?;
         if n == 0 {
             return Err(StoreError::NotFound { entity: "course" });
@@ -118,14 +116,13 @@ impl ClinicScope {
                 &args![id.to_text(), self.clinic()],
             )
             .await?;
-        self.audit(&mut tx, now, AuditAction::Update, "course", id.to_text()).await?;
-        tx.commit().await?;
+        tx.commit_with(Audit::update("course", id.to_text())).await?;
         row.into_domain()
     }
 
     /// A course of this clinic.
     pub async fn course(&self, id: CourseId) -> StoreResult<Course> {
-        let (mut tx, now) = self.begin().await?;
+        let mut tx = self.begin_audited().await?;
         let row: Option<CourseRow> = tx
             .fetch_optional(
                 &format!("SELECT {COURSE_COLUMNS} FROM courses WHERE id = $1 AND clinic_id = $2"),
@@ -133,14 +130,13 @@ impl ClinicScope {
             )
             .await?;
         let row = row.ok_or(StoreError::NotFound { entity: "course" })?;
-        self.audit(&mut tx, now, AuditAction::Read, "course", id.to_text()).await?;
-        tx.commit().await?;
+        tx.commit_with(Audit::read("course", id.to_text())).await?;
         row.into_domain()
     }
 
     /// A patient's courses, oldest first.
     pub async fn courses(&self, patient: PatientId) -> StoreResult<Vec<Course>> {
-        let (mut tx, now) = self.begin().await?;
+        let mut tx = self.begin_audited().await?;
         self.require(&mut tx, Scoped::Patient, patient.to_text()).await?;
         let rows: Vec<CourseRow> = tx
             .fetch_all(
@@ -150,14 +146,14 @@ impl ClinicScope {
                 &args![self.clinic(), patient.to_text()],
             )
             .await?;
-        self.audit(&mut tx, now, AuditAction::List, "course", format!("patient:{patient}")).await?;
-        tx.commit().await?;
+        tx.commit_with(Audit::list("course", format!("patient:{patient}"))).await?;
         rows.into_iter().map(CourseRow::into_domain).collect()
     }
 
     /// Schedules the next session of a course; sessions are numbered from 1 within their course.
     pub async fn create_session(&self, new: NewSession) -> StoreResult<Session> {
-        let (mut tx, now) = self.begin().await?;
+        let mut tx = self.begin_audited().await?;
+        let now = tx.now();
         let course: Option<(String,)> = tx
             .fetch_optional(
                 "SELECT patient_id FROM courses WHERE id = $1 AND clinic_id = $2",
@@ -193,31 +189,29 @@ impl ClinicScope {
             created_at: at,
             updated_at: at,
         };
-        tx.execute(
-            &format!("INSERT INTO sessions ({SESSION_INSERT_COLUMNS}) VALUES ({})", placeholders(17)),
-            &args![
-                s.id.to_text(),
-                self.clinic(),
-                patient,
-                s.course_id.to_text(),
-                s.number,
-                s.status.code(),
-                s.scheduled_at.map(to_micros),
-                None::<i64>,
-                None::<i64>,
-                s.monitored_by.map(|m| m.to_text()),
-                None::<i64>,
-                None::<i64>,
-                None::<String>,
-                None::<String>,
-                None::<String>,
-                now,
-                now,
-            ],
-        )
-        .await?;
-        self.audit(&mut tx, now, AuditAction::Create, "session", s.id.to_text()).await?;
-        tx.commit().await?;
+        // The columns of schema version 1 only, so the forward-migration test can seed an old database with
+        // today's code; columns added since start empty and are written by their own steps.
+        Insert::into("sessions")
+            .value("id", s.id.to_text())
+            .value("clinic_id", self.clinic())
+            .value("patient_id", patient)
+            .value("course_id", s.course_id.to_text())
+            .value("number", s.number)
+            .value("status", s.status.code())
+            .value("scheduled_at", s.scheduled_at.map(to_micros))
+            .value("started_at", None::<i64>)
+            .value("ended_at", None::<i64>)
+            .value("monitored_by", s.monitored_by.map(|m| m.to_text()))
+            .value("ready_to_leave_minutes", None::<i64>)
+            .value("discharged_at", None::<i64>)
+            .value("discharged_by", None::<String>)
+            .value("discharge_override_reason", None::<String>)
+            .value("notes", None::<String>)
+            .value("created_at", now)
+            .value("updated_at", now)
+            .execute(tx.db())
+            .await?;
+        tx.commit_with(Audit::create("session", s.id.to_text())).await?;
         Ok(s)
     }
 
@@ -229,33 +223,28 @@ impl ClinicScope {
         if u.discharge_override_reason.as_deref().is_some_and(|r| r.trim().is_empty()) {
             return Err(StoreError::invalid("discharge_override_reason", "must not be blank when given"));
         }
-        let (mut tx, now) = self.begin().await?;
+        let mut tx = self.begin_audited().await?;
+        let now = tx.now();
         let at = from_micros("sessions", now)?;
         crate::bounds::instant_opt(DateKind::Charted, "started_at", u.started_at, at)?;
         crate::bounds::instant_opt(DateKind::Charted, "ended_at", u.ended_at, at)?;
         crate::bounds::instant_opt(DateKind::Charted, "discharged_at", u.discharged_at, at)?;
         self.require_staff(&mut tx, u.monitored_by).await?;
         self.require_staff(&mut tx, u.discharged_by).await?;
-        let n = tx
-            .execute(
-                "UPDATE sessions SET status = $1, started_at = $2, ended_at = $3, monitored_by = $4, \
-                 ready_to_leave_minutes = $5, discharged_at = $6, discharged_by = $7, discharge_override_reason = $8, \
-                 notes = $9, updated_at = $10 WHERE id = $11 AND clinic_id = $12",
-                &args![
-                    u.status.code(),
-                    u.started_at.map(to_micros),
-                    u.ended_at.map(to_micros),
-                    u.monitored_by.map(|m| m.to_text()),
-                    u.ready_to_leave_minutes,
-                    u.discharged_at.map(to_micros),
-                    u.discharged_by.map(|m| m.to_text()),
-                    u.discharge_override_reason,
-                    u.notes,
-                    now,
-                    id.to_text(),
-                    self.clinic(),
-                ],
-            )
+        let n = Update::table("sessions")
+            .set("status", u.status.code())
+            .set("started_at", u.started_at.map(to_micros))
+            .set("ended_at", u.ended_at.map(to_micros))
+            .set("monitored_by", u.monitored_by.map(|m| m.to_text()))
+            .set("ready_to_leave_minutes", u.ready_to_leave_minutes)
+            .set("discharged_at", u.discharged_at.map(to_micros))
+            .set("discharged_by", u.discharged_by.map(|m| m.to_text()))
+            .set("discharge_override_reason", u.discharge_override_reason)
+            .set("notes", u.notes)
+            .set("updated_at", now)
+            .filter("id", id.to_text())
+            .filter("clinic_id", self.clinic())
+            .execute(tx.db())
             .await?;
         if n == 0 {
             return Err(StoreError::NotFound { entity: "session" });
@@ -266,13 +255,12 @@ impl ClinicScope {
                 &args![id.to_text(), self.clinic()],
             )
             .await?;
-        self.audit(&mut tx, now, AuditAction::Update, "session", id.to_text()).await?;
-        tx.commit().await?;
+        tx.commit_with(Audit::update("session", id.to_text())).await?;
         row.into_domain()
     }
 
     /// The patient of a session of this clinic, or "not found".
-    pub(crate) async fn session_patient(&self, tx: &mut crate::db::Tx, session: SessionId) -> StoreResult<String> {
+    pub(crate) async fn session_patient(&self, tx: &mut AuditedTx<'_>, session: SessionId) -> StoreResult<String> {
         let row: Option<(String,)> = tx
             .fetch_optional(
                 "SELECT patient_id FROM sessions WHERE id = $1 AND clinic_id = $2",
@@ -284,14 +272,15 @@ impl ClinicScope {
 
     /// Records a dose given during a session.
     pub async fn record_dose(&self, new: NewDose) -> StoreResult<DoseRecord> {
-        let (mut tx, now) = self.begin().await?;
-        let d = self.insert_dose(&mut tx, now, new).await?;
-        tx.commit().await?;
+        let mut tx = self.begin_audited().await?;
+        let d = self.insert_dose(&mut tx, new).await?;
+        tx.commit_with(Audit::create("dose_record", d.id.to_text())).await?;
         Ok(d)
     }
 
-    /// Inserts a dose and its audit event inside `tx`.
-    pub(crate) async fn insert_dose(&self, tx: &mut crate::db::Tx, now: i64, new: NewDose) -> StoreResult<DoseRecord> {
+    /// Inserts a dose inside `tx`; the caller commits it with the dose's audit event.
+    pub(crate) async fn insert_dose(&self, tx: &mut AuditedTx<'_>, new: NewDose) -> StoreResult<DoseRecord> {
+        let now = tx.now();
         if !new.dose_mg.is_finite() || new.dose_mg <= 0.0 {
             return Err(StoreError::invalid("dose_mg", "must be a positive number"));
         }
@@ -309,53 +298,54 @@ impl ClinicScope {
             given_by: Some(self.actor.user_id),
             created_at: at,
         };
-        tx.execute(
-            &format!("INSERT INTO dose_records ({DOSE_COLUMNS}) VALUES ({})", placeholders(11)),
-            &args![
-                d.id.to_text(),
-                self.clinic(),
-                patient,
-                d.session_id.to_text(),
-                to_micros(d.given_at),
-                &d.drug,
-                d.dose_mg,
-                &d.route,
-                d.lot_number.clone(),
-                self.actor_text(),
-                now,
-            ],
-        )
-        .await?;
-        self.audit(tx, now, AuditAction::Create, "dose_record", d.id.to_text()).await?;
+        Insert::into("dose_records")
+            .value("id", d.id.to_text())
+            .value("clinic_id", self.clinic())
+            .value("patient_id", patient)
+            .value("session_id", d.session_id.to_text())
+            .value("given_at", to_micros(d.given_at))
+            .value("drug", &d.drug)
+            .value("dose_mg", d.dose_mg)
+            .value("route", &d.route)
+            .value("lot_number", d.lot_number.clone())
+            .value("given_by", self.actor_text())
+            .value("created_at", now)
+            .execute(tx.db())
+            .await?;
         Ok(d)
     }
 
     /// Records a timed observation during a session.
     pub async fn record_observation(&self, new: NewObservation) -> StoreResult<Observation> {
-        let (mut tx, now) = self.begin().await?;
-        let o = self.insert_observation(&mut tx, now, new).await?;
-        tx.commit().await?;
+        let mut tx = self.begin_audited().await?;
+        let o = self.insert_observation(&mut tx, new).await?;
+        tx.commit_with(Audit::create("observation", o.id.to_text())).await?;
         Ok(o)
     }
 
     /// Records several measures taken at one moment (a blood pressure, a heart rate, an SpO2) together.
     pub async fn record_observations(&self, new: Vec<NewObservation>) -> StoreResult<Vec<Observation>> {
-        let (mut tx, now) = self.begin().await?;
+        let mut tx = self.begin_audited().await?;
         let mut out = Vec::with_capacity(new.len());
         for n in new {
-            out.push(self.insert_observation(&mut tx, now, n).await?);
+            out.push(self.insert_observation(&mut tx, n).await?);
         }
-        tx.commit().await?;
+        // No measures, nothing written: the transaction is dropped (rolled back) instead of committed.
+        let Some(events) = AuditEvents::from_all(out.iter().map(|o| Audit::create("observation", o.id.to_text())))
+        else {
+            return Ok(out);
+        };
+        tx.commit_with(events).await?;
         Ok(out)
     }
 
-    /// Inserts an observation and its audit event inside `tx`.
+    /// Inserts an observation inside `tx`; the caller commits it with the observation's audit event.
     pub(crate) async fn insert_observation(
         &self,
-        tx: &mut crate::db::Tx,
-        now: i64,
+        tx: &mut AuditedTx<'_>,
         new: NewObservation,
     ) -> StoreResult<Observation> {
+        let now = tx.now();
         if new.minutes_after_dose.is_some_and(|m| m < 0) {
             return Err(StoreError::invalid("minutes_after_dose", "must not be negative"));
         }
@@ -373,41 +363,38 @@ impl ClinicScope {
             recorded_by: Some(self.actor.user_id),
             created_at: at,
         };
-        tx.execute(
-            &format!("INSERT INTO observations ({OBSERVATION_COLUMNS}) VALUES ({})", placeholders(10)),
-            &args![
-                o.id.to_text(),
-                self.clinic(),
-                patient,
-                o.session_id.to_text(),
-                to_micros(o.observed_at),
-                o.minutes_after_dose,
-                o.measurement.kind(),
-                data,
-                self.actor_text(),
-                now,
-            ],
-        )
-        .await?;
-        self.audit(tx, now, AuditAction::Create, "observation", o.id.to_text()).await?;
+        Insert::into("observations")
+            .value("id", o.id.to_text())
+            .value("clinic_id", self.clinic())
+            .value("patient_id", patient)
+            .value("session_id", o.session_id.to_text())
+            .value("observed_at", to_micros(o.observed_at))
+            .value("minutes_after_dose", o.minutes_after_dose)
+            .value("kind", o.measurement.kind())
+            .value("data", data)
+            .value("recorded_by", self.actor_text())
+            .value("created_at", now)
+            .execute(tx.db())
+            .await?;
         Ok(o)
     }
 
     /// Records an adverse event of a patient, during a session or not.
     pub async fn record_adverse_event(&self, new: NewAdverseEvent) -> StoreResult<AdverseEvent> {
-        let (mut tx, now) = self.begin().await?;
-        let e = self.insert_adverse_event(&mut tx, now, new).await?;
-        tx.commit().await?;
+        let mut tx = self.begin_audited().await?;
+        let e = self.insert_adverse_event(&mut tx, new).await?;
+        tx.commit_with(Audit::create("adverse_event", e.id.to_text())).await?;
         Ok(e)
     }
 
-    /// Inserts an adverse event of the scope's patient (and session, when given) inside `tx`, audited.
+    /// Inserts an adverse event of the scope's patient (and session, when given) inside `tx`; the caller commits
+    /// it with the event's audit entry.
     pub(crate) async fn insert_adverse_event(
         &self,
-        tx: &mut crate::db::Tx,
-        now: i64,
+        tx: &mut AuditedTx<'_>,
         new: NewAdverseEvent,
     ) -> StoreResult<AdverseEvent> {
+        let now = tx.now();
         if new.kind.trim().is_empty() {
             return Err(StoreError::invalid("kind", "must not be empty"));
         }
@@ -433,31 +420,27 @@ impl ClinicScope {
             recorded_by: Some(self.actor.user_id),
             created_at: at,
         };
-        tx.execute(
-            &format!("INSERT INTO adverse_events ({ADVERSE_EVENT_COLUMNS}) VALUES ({})", placeholders(12)),
-            &args![
-                e.id.to_text(),
-                self.clinic(),
-                e.patient_id.to_text(),
-                e.session_id.map(|s| s.to_text()),
-                to_micros(e.occurred_at),
-                &e.kind,
-                e.severity.code(),
-                e.description.clone(),
-                e.action_taken.clone(),
-                e.reported_externally,
-                self.actor_text(),
-                now,
-            ],
-        )
-        .await?;
-        self.audit(tx, now, AuditAction::Create, "adverse_event", e.id.to_text()).await?;
+        Insert::into("adverse_events")
+            .value("id", e.id.to_text())
+            .value("clinic_id", self.clinic())
+            .value("patient_id", e.patient_id.to_text())
+            .value("session_id", e.session_id.map(|s| s.to_text()))
+            .value("occurred_at", to_micros(e.occurred_at))
+            .value("kind", &e.kind)
+            .value("severity", e.severity.code())
+            .value("description", e.description.clone())
+            .value("action_taken", e.action_taken.clone())
+            .value("reported_externally", e.reported_externally)
+            .value("recorded_by", self.actor_text())
+            .value("created_at", now)
+            .execute(tx.db())
+            .await?;
         Ok(e)
     }
 
     /// A session with its doses, observations (in time order) and adverse events.
     pub async fn session(&self, id: SessionId) -> StoreResult<SessionDetail> {
-        let (mut tx, now) = self.begin().await?;
+        let mut tx = self.begin_audited().await?;
         let row: Option<SessionRow> = tx
             .fetch_optional(
                 &format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE id = $1 AND clinic_id = $2"),
@@ -501,8 +484,7 @@ impl ClinicScope {
                 &a,
             )
             .await?;
-        self.audit(&mut tx, now, AuditAction::Read, "session", id.to_text()).await?;
-        tx.commit().await?;
+        tx.commit_with(Audit::read("session", id.to_text())).await?;
         let pre_checks = pre_checks
             .map(|text| {
                 serde_json::from_str(&text).map_err(|e| StoreError::corrupt("sessions", format!("pre_checks: {e}")))
@@ -520,7 +502,7 @@ impl ClinicScope {
 
     /// A course's sessions, in order.
     pub async fn sessions(&self, course: CourseId) -> StoreResult<Vec<Session>> {
-        let (mut tx, now) = self.begin().await?;
+        let mut tx = self.begin_audited().await?;
         self.require(&mut tx, Scoped::Course, course.to_text()).await?;
         let rows: Vec<SessionRow> = tx
             .fetch_all(
@@ -530,14 +512,13 @@ impl ClinicScope {
                 &args![self.clinic(), course.to_text()],
             )
             .await?;
-        self.audit(&mut tx, now, AuditAction::List, "session", format!("course:{course}")).await?;
-        tx.commit().await?;
+        tx.commit_with(Audit::list("session", format!("course:{course}"))).await?;
         rows.into_iter().map(SessionRow::into_domain).collect()
     }
 
     /// A patient's adverse events, oldest first.
     pub async fn adverse_events(&self, patient: PatientId) -> StoreResult<Vec<AdverseEvent>> {
-        let (mut tx, now) = self.begin().await?;
+        let mut tx = self.begin_audited().await?;
         self.require(&mut tx, Scoped::Patient, patient.to_text()).await?;
         let rows: Vec<AdverseEventRow> = tx
             .fetch_all(
@@ -548,8 +529,7 @@ impl ClinicScope {
                 &args![self.clinic(), patient.to_text()],
             )
             .await?;
-        self.audit(&mut tx, now, AuditAction::List, "adverse_event", format!("patient:{patient}")).await?;
-        tx.commit().await?;
+        tx.commit_with(Audit::list("adverse_event", format!("patient:{patient}"))).await?;
         rows.into_iter().map(AdverseEventRow::into_domain).collect()
     }
 }
