@@ -1,5 +1,6 @@
 //! The one route table: every path KetaPath answers, the JSON API table the OpenAPI document is checked
-//! against, and the layers around them. `app(state)` is all a test needs; no socket.
+//! against, who may call a route ([`Access`], which the portal's table names per row), and the layers around
+//! them. `app(state)` is all a test needs; no socket.
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, State};
@@ -8,6 +9,7 @@ use axum::http::{Method, Uri};
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, get, post, put};
+use ketapath_store::domain::Role;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 
@@ -15,6 +17,72 @@ use crate::error::{ApiError, respond};
 use crate::layers::{edge, metrics};
 use crate::state::AppState;
 use crate::{api, assets, fhir, ops, pages, portal};
+
+/// Who may call a route. The portal's table ([`portal::routes::portal_routes`]) names it per row; the access
+/// matrix test turns it into the status each caller gets (anonymous: 401 on the API, a redirect to sign-in in the
+/// portal; a role it does not allow: 403; another clinic's record: 404 like a missing one).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, with or without credentials (a token sent to a public route is ignored).
+    Public,
+    /// Every signed-in staff role, on their own account (the portal's account page and sign-out).
+    OwnAccount,
+    /// Clinic staff on their own clinic: a collection, a create or a page whose data are the caller's clinic's.
+    ClinicCollection,
+    /// Clinic staff on one record named in the path: another clinic's record answers 404 like a missing one.
+    ClinicRecord,
+    /// A record named in the path that only prescribers may change: other clinic roles get 403 before the record
+    /// is looked up (so the refusal tells nothing about whether it exists), another clinic's record 404.
+    PrescriberRecord,
+    /// A record named in the path that only the care team (nurses and prescribers) may change: clinic admins get
+    /// 403 before the record is looked up, another clinic's record 404.
+    CareTeamRecord,
+    /// As [`Access::CareTeamRecord`], but the record is looked up before the role is checked: another clinic's
+    /// record answers 404 to every clinic role, and a clinic admin gets 403 on their own clinic's record only
+    /// (the portal's early-departure form, which runs the departure's own check to show its confirmation page).
+    CareTeamRecordLookedUpFirst,
+    /// The caller's clinic's configuration, changed by clinic admins and prescribers only.
+    AdminOrPrescriber,
+    /// The caller's clinic's public face (outcome publication), changed by clinic admins only.
+    ClinicAdmin,
+    /// The cross-clinic research export: researchers only.
+    Researcher,
+}
+
+impl Access {
+    /// Whether a signed-in caller of `role` is let through (the route may still answer 404 for another clinic's
+    /// record, see [`Access::names_record`]).
+    pub fn allows(self, role: Role) -> bool {
+        match self {
+            Access::Public | Access::OwnAccount => true,
+            Access::ClinicCollection | Access::ClinicRecord => role.is_clinic_role(),
+            Access::PrescriberRecord => role == Role::Prescriber,
+            Access::CareTeamRecord | Access::CareTeamRecordLookedUpFirst => {
+                matches!(role, Role::Prescriber | Role::Nurse)
+            }
+            Access::AdminOrPrescriber => matches!(role, Role::ClinicAdmin | Role::Prescriber),
+            Access::ClinicAdmin => role == Role::ClinicAdmin,
+            Access::Researcher => role == Role::Researcher,
+        }
+    }
+
+    /// Whether the path names one clinic's record, which another clinic's staff cannot tell from a missing one.
+    pub fn names_record(self) -> bool {
+        matches!(
+            self,
+            Access::ClinicRecord
+                | Access::PrescriberRecord
+                | Access::CareTeamRecord
+                | Access::CareTeamRecordLookedUpFirst
+        )
+    }
+
+    /// Whether another clinic's record answers 404 to every clinic role before the role is checked (so a clinic
+    /// role the route does not allow gets 404 there, not 403; roles without patient access still get 403).
+    pub fn looks_up_record_first(self) -> bool {
+        self == Access::CareTeamRecordLookedUpFirst
+    }
+}
 
 /// One JSON API route: its method and path (OpenAPI syntax, `{param}`) and its handler.
 pub struct ApiRoute {
@@ -93,70 +161,6 @@ pub fn api_routes() -> Vec<ApiRoute> {
     ]
 }
 
-/// One portal form route: its path, for the tests that post to every portal form without a token.
-pub const PORTAL_FORMS: &[&str] = &[
-    "/portal/logout",
-    "/portal/sessions/{id}/rems",
-    "/portal/patients/{id}/research-consent",
-    "/portal/clinic/settings",
-    "/portal/clinic/outcome-publication",
-    "/portal/patients/{id}/courses",
-    "/portal/courses/{id}/benefit-review",
-    "/portal/patients/{id}/self-report-links",
-    "/portal/patients/{id}/assessments",
-    "/portal/patients/{id}/intake",
-    "/portal/patients/{id}/sessions",
-    "/portal/sessions/{id}/pre-checks",
-    "/portal/sessions/{id}/observations",
-    "/portal/sessions/{id}/dose",
-    "/portal/sessions/{id}/adverse-events",
-    "/portal/sessions/{id}/discharge",
-    "/portal/sessions/{id}/alerts/{alert_id}/acknowledge",
-    "/portal/sessions/{id}/early-departure",
-    "/portal/patients/new",
-    "/portal/referrals/{id}/status",
-    "/portal/account/totp",
-    "/portal/account/password",
-    "/portal/login",
-];
-
-/// The clinic portal's pages and forms. Every answer is `Cache-Control: no-store`; every POST but the sign-in
-/// takes [`portal::csrf::PortalForm`], and the sign-in checks its own double-submit token.
-fn portal_routes() -> Router<AppState> {
-    Router::new()
-        .route("/portal", get(portal::dashboard::page))
-        .route("/portal/login", get(portal::login::page).post(portal::login::submit))
-        .route("/portal/logout", post(portal::login::logout))
-        .route("/portal/patients", get(portal::patients::list))
-        .route("/portal/patients/new", get(portal::patients::new_form).post(portal::patients::create))
-        .route("/portal/patients/{id}", get(portal::patients::show))
-        .route("/portal/patients/{id}/assessments", post(portal::patients::record_assessment))
-        .route("/portal/patients/{id}/self-report-links", post(portal::self_report_links::create))
-        .route("/portal/patients/{id}/courses", post(portal::sessions::plan_course))
-        .route("/portal/courses/{id}/benefit-review", post(portal::course_review::submit))
-        .route("/portal/patients/{id}/intake", get(portal::intake::form).post(portal::intake::submit))
-        .route("/portal/patients/{id}/sessions", post(portal::sessions::start))
-        .route("/portal/sessions/{id}", get(portal::sessions::show))
-        .route("/portal/sessions/{id}/rems", get(portal::rems::show).post(portal::rems::submit))
-        .route("/portal/sessions/{id}/rems.pdf", get(portal::rems::pdf))
-        .route("/portal/sessions/{id}/pre-checks", post(portal::sessions::pre_checks))
-        .route("/portal/sessions/{id}/observations", post(portal::sessions::observe))
-        .route("/portal/sessions/{id}/dose", post(portal::sessions::dose))
-        .route("/portal/sessions/{id}/adverse-events", post(portal::sessions::adverse_event))
-        .route("/portal/sessions/{id}/discharge", post(portal::sessions::discharge))
-        .route("/portal/sessions/{id}/alerts/{alert_id}/acknowledge", post(portal::sessions::acknowledge_alert))
-        .route("/portal/sessions/{id}/early-departure", post(portal::early_departure::post))
-        .route("/portal/referrals", get(portal::referrals::page))
-        .route("/portal/referrals/{id}/status", post(portal::referrals::set_status))
-        .route("/portal/patients/{id}/research-consent", post(portal::patients::record_consent))
-        .route("/portal/clinic/settings", get(portal::clinic_settings::page).post(portal::clinic_settings::save))
-        .route("/portal/clinic/outcome-publication", post(portal::clinic_settings::set_publication))
-        .route("/portal/account", get(portal::account::page))
-        .route("/portal/account/totp", post(portal::account::totp_action))
-        .route("/portal/account/password", post(portal::account::change_password))
-        .route_layer(from_fn(portal::no_store))
-}
-
 /// The application: pages, API, operations endpoints, static assets, and the layers every response passes.
 ///
 /// Layers, outermost first: the edge (rate limit for POSTs, timeout, metrics, security headers; see
@@ -187,7 +191,7 @@ pub fn app(state: AppState) -> Router {
         router = router.route(route.path, route.handler);
     }
     router
-        .merge(portal_routes())
+        .merge(portal::routes::router())
         // Both calls apply to the routes above, so they come after every `route`.
         .method_not_allowed_fallback(method_not_allowed)
         .route_layer(from_fn(metrics::tag_route))

@@ -1,7 +1,8 @@
 //! The clinic portal: staff sign-in and sign-out, the cookie session, CSRF protection, and the server-rendered
-//! shell pages (dashboard, patients, referrals, account). Every page needs a signed-in staff member
-//! ([`session::PortalStaff`]); every form post goes through [`csrf::PortalForm`]; every answer carries
-//! `Cache-Control: no-store` ([`no_store`]), because portal pages show patient data.
+//! shell pages (dashboard, patients, referrals, account). Every route is a row of [`routes::portal_routes`], which
+//! names who may call it; every page needs a signed-in staff member ([`session::PortalStaff`]); every form post
+//! goes through [`csrf::PortalForm`] (a form row whose handler does not take it does not compile); every answer
+//! carries `Cache-Control: no-store` ([`no_store`]), because portal pages show patient data.
 
 pub mod account;
 pub mod clinic_settings;
@@ -15,6 +16,7 @@ pub mod patient_care;
 pub mod patients;
 pub mod referrals;
 pub mod rems;
+pub mod routes;
 pub mod self_report_links;
 pub mod session;
 pub mod sessions;
