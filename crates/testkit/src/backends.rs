@@ -21,6 +21,9 @@ pub trait BothBackends: Sized {
 
     /// Checks what every test must leave true (the store's invariants) and closes the fixture.
     fn finish(self) -> impl Future<Output = ()>;
+
+    /// Closes the fixture without checks: for tests that break the invariants on purpose.
+    fn finish_unverified(self) -> impl Future<Output = ()>;
 }
 
 impl BothBackends for TestDb {
@@ -35,31 +38,37 @@ impl BothBackends for TestDb {
     async fn finish(self) {
         TestDb::finish(self).await;
     }
+
+    async fn finish_unverified(self) {
+        TestDb::finish_unverified(self).await;
+    }
 }
 
 /// Builds the fixture on `backend`, runs `body` over it and finishes it; returns early on a skipped PostgreSQL.
 pub async fn run_on<F: BothBackends>(backend: Backend, body: impl AsyncFnOnce(&F)) {
-    let fixture = match backend {
-        Backend::Sqlite => F::sqlite().await,
-        Backend::Postgres => match F::postgres().await {
-            Some(fixture) => fixture,
-            None => return,
-        },
-    };
+    let Some(fixture) = build(backend).await else { return };
     body(&fixture).await;
     fixture.finish().await;
 }
 
-/// As [`run_on`] over a [`TestDb`], without checking invariants at the end: for tests that break them on purpose.
-pub async fn run_on_unverified(backend: Backend, body: impl AsyncFnOnce(&TestDb)) {
-    let Some(db) = TestDb::open(backend, crate::fixtures::test_options()).await else { return };
-    body(&db).await;
-    db.finish_unverified().await;
+/// As [`run_on`], without checking invariants at the end: for tests that break them on purpose.
+pub async fn run_on_unverified<F: BothBackends>(backend: Backend, body: impl AsyncFnOnce(&F)) {
+    let Some(fixture) = build(backend).await else { return };
+    body(&fixture).await;
+    fixture.finish_unverified().await;
+}
+
+/// The fixture on `backend`; `None` when PostgreSQL is skipped.
+async fn build<F: BothBackends>(backend: Backend) -> Option<F> {
+    match backend {
+        Backend::Sqlite => Some(F::sqlite().await),
+        Backend::Postgres => F::postgres().await,
+    }
 }
 
 /// Runs the async function `$body(&fixture)` as two tests, `$name::sqlite` and `$name::postgres`, where the
 /// fixture is whatever [`BothBackends`] type `$body` takes by reference. The fixture is finished (checked) after
-/// the body; with `unverified`, the body takes a [`TestDb`] and its invariants are not checked (tamper tests).
+/// the body; with `unverified` it is closed without checks (for tests that break the invariants on purpose).
 /// The PostgreSQL test follows the skip policy when `KETAPATH_TEST_POSTGRES_URL` is unset.
 #[macro_export]
 macro_rules! on_both_backends {

@@ -10,9 +10,10 @@
 use axum::http::{Method, StatusCode};
 use ketapath_clinical::instruments::{Instrument, Items};
 use ketapath_store::domain::{AssessmentContext, CourseId, NewAssessment, PatientId, Role};
+use ketapath_testkit::on_both_backends;
 use serde_json::{Value, json};
 
-use crate::session_workflow::{Backend, Fixture, Staff, phq9, rfc};
+use crate::session_workflow::{Fixture, Staff, phq9, rfc};
 use crate::support::assert_error;
 
 const DAY: i64 = 24 * 60;
@@ -61,8 +62,7 @@ async fn review(f: &Fixture, who: &Staff, course: &str, body: Value) -> crate::s
     f.call(Method::POST, &format!("/api/v1/courses/{course}/benefit-review"), Some(who), Some(body)).await
 }
 
-async fn low_baseline_is_not_assessable(backend: Backend) {
-    let Some(f) = Fixture::new(backend).await else { return };
+async fn low_baseline_is_not_assessable(f: &Fixture) {
     let nurse = f.staff("Nora Nurse", Role::Nurse, "clinic-a").await;
     // The patient: baseline PHQ-9 4, later 2. Before, a "remitter"; now neither, naming the floor.
     let p = patient(&f, &nurse, 4).await;
@@ -86,13 +86,11 @@ async fn low_baseline_is_not_assessable(backend: Backend) {
         (out["instruments"][0]["response"].as_bool(), out["instruments"][0]["remission"].as_bool()),
         (Some(true), Some(true))
     );
-    f.finish().await;
 }
 
 /// The clinic's own registry over HTTP: a consenting patient whose PHQ-9 went from 4 to 2 is in no figure; one
 /// from 20 to 4 is the one remitter of one.
-async fn registry_leaves_out_low_baselines(backend: Backend) {
-    let Some(f) = Fixture::new(backend).await else { return };
+async fn registry_leaves_out_low_baselines(f: &Fixture) {
     let nurse = f.staff("Nora Nurse", Role::Nurse, "clinic-a").await;
     let scope = f.store.for_clinic(&nurse.actor).await.unwrap();
     for (baseline, latest) in [(4, 2), (20, 4)] {
@@ -132,11 +130,9 @@ async fn registry_leaves_out_low_baselines(backend: Backend) {
     assert_eq!(phq["patients"], 1, "{phq}");
     assert_eq!((phq["remission"]["successes"].as_u64(), phq["remission"]["n"].as_u64()), (Some(1), Some(1)), "{phq}");
     assert_eq!(phq["baseline_min"], 10, "{phq}");
-    f.finish().await;
 }
 
-async fn induction_review(backend: Backend) {
-    let Some(f) = Fixture::new(backend).await else { return };
+async fn induction_review(f: &Fixture) {
     let nurse = f.staff("Nora Nurse", Role::Nurse, "clinic-a").await;
     let rx = f.staff("Pat Prescriber", Role::Prescriber, "clinic-a").await;
     let admin = f.staff("Ann Admin", Role::ClinicAdmin, "clinic-a").await;
@@ -222,11 +218,9 @@ async fn induction_review(backend: Backend) {
     let late = dose(&f, &nurse, &s24, 56).await;
     assert_eq!(late.status, StatusCode::CREATED, "{}", late.text());
     assert!(start(&f, &nurse, &p).await.is_ok());
-    f.finish().await;
 }
 
-async fn mdsi_and_stop(backend: Backend) {
-    let Some(f) = Fixture::new(backend).await else { return };
+async fn mdsi_and_stop(f: &Fixture) {
     let nurse = f.staff("Nora Nurse", Role::Nurse, "clinic-a").await;
     let rx = f.staff("Pat Prescriber", Role::Prescriber, "clinic-a").await;
 
@@ -294,10 +288,9 @@ async fn mdsi_and_stop(backend: Backend) {
     let refused = f.call(Method::POST, &format!("/api/v1/patients/{q}/sessions"), Some(&nurse), Some(session)).await;
     assert_error(&refused, StatusCode::FORBIDDEN, "override_not_allowed");
     f.ok(Method::POST, &courses, &rx, Some(again), StatusCode::CREATED).await;
-    f.finish().await;
 }
 
-on_both_backends!(a_phq9_baseline_of_4_is_never_a_remitter, low_baseline_is_not_assessable);
-on_both_backends!(the_clinic_registry_leaves_out_a_baseline_of_4, registry_leaves_out_low_baselines);
-on_both_backends!(induction_ends_with_a_prescribers_benefit_review, induction_review);
-on_both_backends!(mdsi_courses_and_a_stop_decision, mdsi_and_stop);
+on_both_backends!(a_phq9_baseline_of_4_is_never_a_remitter, super::low_baseline_is_not_assessable);
+on_both_backends!(the_clinic_registry_leaves_out_a_baseline_of_4, super::registry_leaves_out_low_baselines);
+on_both_backends!(induction_ends_with_a_prescribers_benefit_review, super::induction_review);
+on_both_backends!(mdsi_courses_and_a_stop_decision, super::mdsi_and_stop);

@@ -15,9 +15,8 @@ use ketapath_store::domain::{
     Actor, AssessmentSource, NewApiToken, NewCourse, NewSession, NewStaffUser, Origin, PatientId, Role, SessionStatus,
     SessionUpdate,
 };
-use ketapath_store::{
-    Clock, DatabaseUrl, ListingAuthor, OpenMode, Store, StoreOptions, api_token_hash, new_api_token_secret,
-};
+use ketapath_store::{Clock, ListingAuthor, Store, StoreOptions, api_token_hash, new_api_token_secret};
+use ketapath_testkit::{Backend, TestDb};
 use serde_json::{Value, json};
 use time::{Duration, OffsetDateTime};
 
@@ -37,33 +36,23 @@ struct Fixture {
     app: Router,
     store: Store,
     clock: Arc<ShiftedClock>,
-    _dir: tempfile::TempDir,
-    _pg: Option<crate::freshness::PgDatabase>,
+    _db: TestDb,
 }
 
 impl Fixture {
     async fn sqlite() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let url = DatabaseUrl::Sqlite { path: dir.path().join("k.db") };
-        Self::open(url, OpenMode::CreateIfMissing, dir, None).await
+        Self::open(Backend::Sqlite).await.unwrap()
     }
 
     async fn postgres() -> Option<Self> {
-        let pg = crate::freshness::PgDatabase::create().await?;
-        let url = DatabaseUrl::Postgres { url: pg.url.clone() };
-        Some(Self::open(url, OpenMode::MustExist, tempfile::tempdir().unwrap(), Some(pg)).await)
+        Self::open(Backend::Postgres).await
     }
 
-    async fn open(
-        url: DatabaseUrl,
-        mode: OpenMode,
-        dir: tempfile::TempDir,
-        pg: Option<crate::freshness::PgDatabase>,
-    ) -> Self {
+    async fn open(backend: Backend) -> Option<Self> {
         let clock = Arc::new(ShiftedClock::default());
         let options = StoreOptions { clock: clock.clone(), ..StoreOptions::default() };
-        let store = Store::open_with(&url, mode, options).await.unwrap();
-        store.migrate().await.unwrap();
+        let db = TestDb::open(backend, options).await?;
+        let store = db.store.clone();
         store
             .upsert_clinics(
                 &[clinic("clinic-a", 40.7, -74.0), clinic("clinic-b", 41.0, -73.9)],
@@ -73,7 +62,7 @@ impl Fixture {
             .unwrap();
         let directory = ketapath_web::Directory::load(store.clone()).await.unwrap();
         let app = ketapath_web::app(ketapath_web::AppState::new(Default::default()).with_directory(directory));
-        Fixture { app, store, clock, _dir: dir, _pg: pg }
+        Some(Fixture { app, store, clock, _db: db })
     }
 
     /// A nurse at `clinic` with a live API token: the secret and the actor.
