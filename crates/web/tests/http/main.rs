@@ -4,6 +4,7 @@
 
 mod access_matrix;
 mod api;
+mod api_fixture;
 mod assets;
 mod benefit_review;
 mod check;

@@ -6,138 +6,15 @@
 // Test helpers may unwrap: a panic there is a failed test with its cause.
 #![allow(clippy::unwrap_used)]
 
-use std::sync::Arc;
-
-use axum::Router;
-use axum::body::Body;
-use axum::http::{Method, Request, StatusCode, header};
+use axum::http::{Method, StatusCode};
 use ketapath_clinical::rems::FIELDS;
-use ketapath_store::domain::{Actor, NewApiToken, NewStaffUser, Origin, Role};
-use ketapath_store::{ListingAuthor, ManualClock, Store, StoreOptions, api_token_hash, new_api_token_secret};
-use ketapath_testkit::{Backend, BothBackends, TestDb, on_both_backends};
+use ketapath_store::domain::Role;
+use ketapath_testkit::on_both_backends;
 use serde_json::{Value, json};
-use time::macros::datetime;
-use time::{Duration, OffsetDateTime};
+use time::Duration;
 
+pub(crate) use crate::api_fixture::{Fixture, Staff, T0};
 use crate::support::*;
-
-pub(crate) const T0: OffsetDateTime = datetime!(2026-11-27 09:00 UTC);
-
-/// The API over a migrated store with clinics A and B and a hand-moved clock starting at [`T0`].
-pub(crate) struct Fixture {
-    app: Router,
-    pub(crate) store: Store,
-    clock: Arc<ManualClock>,
-    _db: TestDb,
-}
-
-pub(crate) struct Staff {
-    token: String,
-    pub(crate) actor: Actor,
-}
-
-impl BothBackends for Fixture {
-    async fn sqlite() -> Self {
-        Fixture::new(Backend::Sqlite).await.expect("SQLite is always there")
-    }
-
-    async fn postgres() -> Option<Self> {
-        Fixture::new(Backend::Postgres).await
-    }
-
-    async fn finish(self) {
-        self._db.finish().await;
-    }
-
-    async fn finish_unverified(self) {
-        self._db.finish_unverified().await;
-    }
-}
-
-impl Fixture {
-    /// The fixture on `backend`; `None` when PostgreSQL is not configured (the kit's skip policy: never under
-    /// `CI=true`).
-    pub(crate) async fn new(backend: Backend) -> Option<Self> {
-        let clock = Arc::new(ManualClock::new(T0));
-        let options = StoreOptions { clock: clock.clone(), ..StoreOptions::default() };
-        let db = TestDb::open(backend, options).await?;
-        let store = db.store.clone();
-        store
-            .upsert_clinics(
-                &[clinic("clinic-a", 40.7, -74.0), clinic("clinic-b", 41.0, -73.9)],
-                ListingAuthor::AdminCli,
-            )
-            .await
-            .unwrap();
-        let directory = ketapath_web::Directory::load(store.clone()).await.unwrap();
-        let app = ketapath_web::app(ketapath_web::AppState::new(Default::default()).with_directory(directory));
-        Some(Fixture { app, store, clock, _db: db })
-    }
-
-    pub(crate) async fn staff(&self, name: &str, role: Role, clinic: &str) -> Staff {
-        let admin = self.store.unscoped_for_admin_cli_and_tests();
-        let user = admin
-            .create_staff_user(NewStaffUser {
-                clinic_id: Some(ketapath_directory::ClinicId::parse(clinic).unwrap()),
-                email: format!("{}@{clinic}.example", name.to_lowercase().replace(' ', ".")),
-                display_name: name.to_owned(),
-                role,
-                password_hash: None,
-            })
-            .await
-            .unwrap();
-        let token = new_api_token_secret().unwrap();
-        admin
-            .create_api_token(NewApiToken {
-                user_id: user.id,
-                name: "test".to_owned(),
-                token_hash: api_token_hash(&token),
-                expires_at: None,
-            })
-            .await
-            .unwrap();
-        Staff { token, actor: Actor { user_id: user.id, clinic_id: user.clinic_id, role, origin: Origin::test() } }
-    }
-
-    pub(crate) async fn call(&self, method: Method, uri: &str, who: Option<&Staff>, body: Option<Value>) -> Reply {
-        let mut builder = Request::builder().method(method).uri(uri);
-        if let Some(who) = who {
-            builder = builder.header(header::AUTHORIZATION, format!("Bearer {}", who.token));
-        }
-        let body = match body {
-            Some(v) => {
-                builder = builder.header(header::CONTENT_TYPE, "application/json");
-                Body::from(v.to_string())
-            }
-            None => Body::empty(),
-        };
-        send(&self.app, from_peer(builder.body(body).unwrap(), [192, 0, 2, 9])).await
-    }
-
-    pub(crate) async fn ok(
-        &self,
-        method: Method,
-        uri: &str,
-        who: &Staff,
-        body: Option<Value>,
-        status: StatusCode,
-    ) -> Value {
-        let reply = self.call(method.clone(), uri, Some(who), body).await;
-        assert_eq!(reply.status, status, "{method} {uri}: {}", reply.text());
-        reply.json()
-    }
-
-    /// Sets the store's clock to `minutes` after T0.
-    pub(crate) fn at(&self, minutes: i64) {
-        self.clock.set(T0 + Duration::minutes(minutes));
-    }
-
-    pub(crate) async fn patient(&self, who: &Staff) -> String {
-        let body = json!({"given_name": "Ada", "family_name": "Example", "birth_date": "1980-04-01", "sex": "female"});
-        let p = self.ok(Method::POST, "/api/v1/patients", who, Some(body), StatusCode::CREATED).await;
-        p["id"].as_str().unwrap().to_owned()
-    }
-}
 
 pub(crate) fn rfc(minutes: i64) -> String {
     (T0 + Duration::minutes(minutes)).format(&time::format_description::well_known::Rfc3339).unwrap()
