@@ -65,7 +65,7 @@ async fn review(f: &Fixture, who: &Staff, course: &str, body: Value) -> crate::s
 async fn low_baseline_is_not_assessable(f: &Fixture) {
     let nurse = f.staff("Nora Nurse", Role::Nurse, "clinic-a").await;
     // The patient: baseline PHQ-9 4, later 2. Before, a "remitter"; now neither, naming the floor.
-    let p = patient(&f, &nurse, 4).await;
+    let p = patient(f, &nurse, 4).await;
     let body = json!({"instrument": "phq9", "items": phq9(2), "context": "follow_up"});
     f.ok(Method::POST, &format!("/api/v1/patients/{p}/assessments"), &nurse, Some(body), StatusCode::CREATED).await;
     let out = f.ok(Method::GET, &format!("/api/v1/patients/{p}/outcomes"), &nurse, None, StatusCode::OK).await;
@@ -78,7 +78,7 @@ async fn low_baseline_is_not_assessable(f: &Fixture) {
     assert!(reason.starts_with("not assessable: baseline PHQ-9 below 10"), "{reason}");
     assert_eq!(phq["rules"][0]["id"], "outcome.baseline_floor.phq9", "{phq}");
     // A baseline of 10 is assessable: 10 → 2 is a response and a remission.
-    let q = patient(&f, &nurse, 10).await;
+    let q = patient(f, &nurse, 10).await;
     let body = json!({"instrument": "phq9", "items": phq9(2), "context": "follow_up"});
     f.ok(Method::POST, &format!("/api/v1/patients/{q}/assessments"), &nurse, Some(body), StatusCode::CREATED).await;
     let out = f.ok(Method::GET, &format!("/api/v1/patients/{q}/outcomes"), &nurse, None, StatusCode::OK).await;
@@ -137,7 +137,7 @@ async fn induction_review(f: &Fixture) {
     let rx = f.staff("Pat Prescriber", Role::Prescriber, "clinic-a").await;
     let admin = f.staff("Ann Admin", Role::ClinicAdmin, "clinic-a").await;
     let other = f.staff("Oscar Other", Role::Prescriber, "clinic-b").await;
-    let p = patient(&f, &nurse, 20).await;
+    let p = patient(f, &nurse, 20).await;
 
     // A new course, no indication: TRD, and only the induction is planned (8 sessions, weeks 1-4).
     let bad = f
@@ -160,42 +160,42 @@ async fn induction_review(f: &Fixture) {
     assert!(schedule.iter().all(|s| s["phase"] == "induction" && s["week"].as_u64().unwrap() <= 4), "{course}");
 
     // Day 0: the first dose starts the induction. Day 24 (week 4) is still induction.
-    let s0 = start(&f, &nurse, &p).await.unwrap();
+    let s0 = start(f, &nurse, &p).await.unwrap();
     f.at(5);
-    let d = dose(&f, &nurse, &s0, 56).await;
+    let d = dose(f, &nurse, &s0, 56).await;
     assert_eq!(d.status, StatusCode::CREATED, "{}", d.text());
     // `continue` is taken at the end of the induction, from week 4: on day 10 it is refused and writes nothing.
     f.at(10 * DAY);
-    let early = review(&f, &rx, &cid, json!({"decision": "continue"})).await;
+    let early = review(f, &rx, &cid, json!({"decision": "continue"})).await;
     assert_error(&early, StatusCode::CONFLICT, "not_applicable");
     f.at(24 * DAY);
-    let s24 = start(&f, &nurse, &p).await.unwrap();
+    let s24 = start(f, &nurse, &p).await.unwrap();
 
     // Day 28 (week 5): no session starts and no dose is given without a review.
     f.at(28 * DAY);
-    let refused = start(&f, &nurse, &p).await.unwrap_err();
+    let refused = start(f, &nurse, &p).await.unwrap_err();
     assert_eq!(refused["error"]["code"], "benefit_review_required", "{refused}");
     assert!(refused["error"]["message"].as_str().unwrap().contains("2026-12-24"), "{refused}");
-    let late = dose(&f, &nurse, &s24, 56).await;
+    let late = dose(f, &nurse, &s24, 56).await;
     assert_error(&late, StatusCode::CONFLICT, "benefit_review_required");
 
     // Only a prescriber of the clinic reviews; a bad decision names the field.
     for who in [&nurse, &admin] {
         assert_error(
-            &review(&f, who, &cid, json!({"decision": "continue"})).await,
+            &review(f, who, &cid, json!({"decision": "continue"})).await,
             StatusCode::FORBIDDEN,
             "override_not_allowed",
         );
     }
-    assert_error(&review(&f, &other, &cid, json!({"decision": "continue"})).await, StatusCode::NOT_FOUND, "not_found");
-    let bad = review(&f, &rx, &cid, json!({"decision": "maybe"})).await;
+    assert_error(&review(f, &other, &cid, json!({"decision": "continue"})).await, StatusCode::NOT_FOUND, "not_found");
+    let bad = review(f, &rx, &cid, json!({"decision": "maybe"})).await;
     assert_eq!(assert_error(&bad, StatusCode::BAD_REQUEST, "invalid_input")["field"], "decision");
     let view = f.ok(Method::GET, &format!("/api/v1/courses/{cid}"), &nurse, None, StatusCode::OK).await;
     assert_eq!(view["benefit_review"], Value::Null, "refused reviews wrote nothing: {view}");
 
     // Continue: recorded with the scores shown, the maintenance weeks planned after the induction.
     let note = "PHQ-9 20 to 9, tolerating 56 mg";
-    let done = review(&f, &rx, &cid, json!({"decision": "continue", "note": note})).await;
+    let done = review(f, &rx, &cid, json!({"decision": "continue", "note": note})).await;
     assert_eq!(done.status, StatusCode::CREATED, "{}", done.text());
     let done = done.json();
     assert_eq!(done["benefit_review"]["decision"], "continue");
@@ -215,9 +215,9 @@ async fn induction_review(f: &Fixture) {
     assert_eq!(view["planned_sessions"], 16);
 
     // Now the maintenance session goes ahead.
-    let late = dose(&f, &nurse, &s24, 56).await;
+    let late = dose(f, &nurse, &s24, 56).await;
     assert_eq!(late.status, StatusCode::CREATED, "{}", late.text());
-    assert!(start(&f, &nurse, &p).await.is_ok());
+    assert!(start(f, &nurse, &p).await.is_ok());
 }
 
 async fn mdsi_and_stop(f: &Fixture) {
@@ -225,7 +225,7 @@ async fn mdsi_and_stop(f: &Fixture) {
     let rx = f.staff("Pat Prescriber", Role::Prescriber, "clinic-a").await;
 
     // MDSI: the label's regimen, 84 mg twice weekly for 4 weeks, and 84 mg from the first dose.
-    let p = patient(&f, &nurse, 22).await;
+    let p = patient(f, &nurse, 22).await;
     let body = json!({"modality": "esketamine_nasal", "start_date": "2026-11-27", "indication": "mdsi"});
     let course =
         f.ok(Method::POST, &format!("/api/v1/patients/{p}/courses"), &nurse, Some(body), StatusCode::CREATED).await;
@@ -238,25 +238,25 @@ async fn mdsi_and_stop(f: &Fixture) {
     let refused = f.call(Method::POST, &format!("/api/v1/patients/{p}/courses"), Some(&nurse), Some(long)).await;
     let e = assert_error(&refused, StatusCode::BAD_REQUEST, "invalid_input");
     assert!(e["message"].as_str().unwrap().contains("not been systematically evaluated"), "{e}");
-    let s0 = start(&f, &nurse, &p).await.unwrap();
+    let s0 = start(f, &nurse, &p).await.unwrap();
     f.at(5);
-    let d = dose(&f, &nurse, &s0, 84).await;
+    let d = dose(f, &nurse, &s0, 84).await;
     assert_eq!(d.status, StatusCode::CREATED, "84 mg first is the MDSI regimen: {}", d.text());
     assert_eq!(d.json()["devices"]["rule"]["id"], "protocols.esketamine.mdsi");
 
     // After 4 weeks: the review is needed; continuing carries the label's warning and plans nothing.
     f.at(29 * DAY);
-    assert_eq!(start(&f, &nurse, &p).await.unwrap_err()["error"]["code"], "benefit_review_required");
-    let done = review(&f, &rx, &cid, json!({"decision": "continue"})).await;
+    assert_eq!(start(f, &nurse, &p).await.unwrap_err()["error"]["code"], "benefit_review_required");
+    let done = review(f, &rx, &cid, json!({"decision": "continue"})).await;
     assert_eq!(done.status, StatusCode::CREATED, "{}", done.text());
     let done = done.json();
     assert!(done["warnings"][0].as_str().unwrap().contains("beyond 4 weeks"), "{done}");
     assert!(done["warnings"][0].as_str().unwrap().contains("not been systematically evaluated"), "{done}");
     assert_eq!(done["schedule"].as_array().unwrap().len(), 8, "the label plans no MDSI maintenance");
-    assert!(start(&f, &nurse, &p).await.is_ok());
+    assert!(start(f, &nurse, &p).await.is_ok());
 
     // Stop: the course ends; nothing more is reviewed on it.
-    let q = patient(&f, &nurse, 18).await;
+    let q = patient(f, &nurse, 18).await;
     f.at(30 * DAY);
     let course = f
         .ok(
@@ -269,7 +269,7 @@ async fn mdsi_and_stop(f: &Fixture) {
         .await;
     let cid = course["id"].as_str().unwrap().to_owned();
     let stopped =
-        review(&f, &rx, &cid, json!({"decision": "stop", "note": "no benefit, patient prefers to stop"})).await;
+        review(f, &rx, &cid, json!({"decision": "stop", "note": "no benefit, patient prefers to stop"})).await;
     assert_eq!(stopped.status, StatusCode::CREATED, "{}", stopped.text());
     let stopped = stopped.json();
     assert_eq!(
@@ -277,7 +277,7 @@ async fn mdsi_and_stop(f: &Fixture) {
         (Some("stopped"), Some("stop"))
     );
     assert_eq!(stopped["end_reason"], "benefit review: stop");
-    assert_error(&review(&f, &rx, &cid, json!({"decision": "stop"})).await, StatusCode::CONFLICT, "not_applicable");
+    assert_error(&review(f, &rx, &cid, json!({"decision": "stop"})).await, StatusCode::CONFLICT, "not_applicable");
     // A nurse cannot walk around the decision with a fresh course (planned directly, or by starting a session);
     // a prescriber may plan one, which is a new clinical decision.
     let again = json!({"modality": "esketamine_nasal"});

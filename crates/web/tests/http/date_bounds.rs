@@ -41,7 +41,7 @@ async fn patient_with_session(f: &Fixture, nurse: &crate::session_workflow::Staf
 /// Every reported attack through the API answers 400 naming the field, and nothing is stored.
 async fn api_attacks(f: &Fixture) {
     let nurse = f.staff("Nora Nurse", Role::Nurse, "clinic-a").await;
-    let (p, sid) = patient_with_session(&f, &nurse).await;
+    let (p, sid) = patient_with_session(f, &nurse).await;
     let refused = |reply: &Reply, field: &str| {
         let e = assert_error(reply, StatusCode::BAD_REQUEST, "invalid_input");
         assert_eq!(e["field"], field, "{e}");
@@ -156,7 +156,7 @@ async fn researcher(f: &Fixture) -> String {
 /// Rows already out of bounds (written raw) do not break reads or the export, and verify names them.
 async fn stored_year_zero(f: &Fixture) {
     let nurse = f.staff("Nora Nurse", Role::Nurse, "clinic-a").await;
-    let (p, sid) = patient_with_session(&f, &nurse).await;
+    let (p, sid) = patient_with_session(f, &nurse).await;
     f.ok(
         Method::POST,
         &format!("/api/v1/sessions/{sid}/observations"),
@@ -182,7 +182,7 @@ async fn stored_year_zero(f: &Fixture) {
     f.ok(Method::GET, &format!("/api/v1/patients/{p}"), &nurse, None, StatusCode::OK).await;
 
     // The export leaves the patient out instead of failing for everyone.
-    let token = researcher(&f).await;
+    let token = researcher(f).await;
     let request = Request::builder()
         .uri("/api/v1/research/export?file=patients&format=csv")
         .header(header::AUTHORIZATION, format!("Bearer {token}"))
