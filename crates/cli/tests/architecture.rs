@@ -253,3 +253,31 @@ fn store_test_support_is_enabled_only_by_dev_dependencies() {
     assert!(dev_edges_with_feature >= 1, "expected test code to enable test-support");
     assert!(offenders.is_empty(), "test-support enabled by a non-dev dependency: {offenders:?}");
 }
+
+/// Architecture invariant: only `ketapath-testkit` creates (and drops) throw-away databases, so every test follows
+/// one skip policy and every database is dropped with FORCE, even after a panic.
+#[test]
+fn only_the_testkit_creates_databases() {
+    let root = workspace_root().join("crates");
+    // The store's own product code creates the database named in a URL (`OpenMode::CreateIfMissing`, through
+    // sqlx's `create_database`): that is the product's contract for `ketapath migrate`, not a throw-away database.
+    // This file names what it looks for.
+    let allowed = [root.join("testkit"), root.join("store/src/store.rs"), root.join("cli/tests/architecture.rs")];
+    let needles = ["create database", "drop database", "create_database("];
+    let files = workspace_rust_files();
+    assert!(files.iter().any(|f| f.starts_with(root.join("testkit"))), "the walk must see the kit itself");
+    let offenders: Vec<String> = files
+        .into_iter()
+        .filter(|f| !allowed.iter().any(|a| f.starts_with(a)))
+        .filter(|f| {
+            let text = std::fs::read_to_string(f).unwrap().to_lowercase();
+            needles.iter().any(|needle| text.contains(needle))
+        })
+        .map(|f| f.display().to_string())
+        .collect();
+    assert!(
+        offenders.is_empty(),
+        "files that create or drop databases outside crates/testkit (use ketapath_testkit::PgDatabase or TestDb):\n{}",
+        offenders.join("\n")
+    );
+}

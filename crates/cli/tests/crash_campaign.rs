@@ -274,49 +274,11 @@ fn sigkill_under_write_load_loses_no_acknowledged_write_on_sqlite() {
     sigkill_campaign(dir.path(), &db);
 }
 
-/// A throw-away database on the server of `KETAPATH_TEST_POSTGRES_URL`, dropped with FORCE at the end.
-struct SharedPgDatabase {
-    admin_url: String,
-    name: String,
-}
-
-impl SharedPgDatabase {
-    fn create() -> Option<SharedPgDatabase> {
-        let Ok(admin_url) = std::env::var("KETAPATH_TEST_POSTGRES_URL") else {
-            assert!(std::env::var("CI").as_deref() != Ok("true"), "KETAPATH_TEST_POSTGRES_URL is unset under CI=true");
-            println!("skipped: KETAPATH_TEST_POSTGRES_URL unset");
-            return None;
-        };
-        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
-        let name = format!("ketapath_crash_{}_{nanos}", std::process::id());
-        psql(&admin_url, &format!("CREATE DATABASE {name}"));
-        Some(SharedPgDatabase { admin_url, name })
-    }
-
-    fn url(&self) -> String {
-        let (prefix, _) = self.admin_url.rsplit_once('/').unwrap();
-        format!("{prefix}/{}", self.name)
-    }
-}
-
-impl Drop for SharedPgDatabase {
-    fn drop(&mut self) {
-        let _ = Command::new("psql")
-            .args([&self.admin_url, "-qc", &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name)])
-            .output();
-    }
-}
-
-fn psql(url: &str, sql: &str) {
-    let out = Command::new("psql").args([url, "-qc", sql]).output().expect("psql (postgresql-client) on PATH");
-    assert!(out.status.success(), "{sql}: {}", String::from_utf8_lossy(&out.stderr));
-}
-
 #[test]
 fn sigkill_under_write_load_loses_no_acknowledged_write_on_postgres() {
-    let Some(pg) = SharedPgDatabase::create() else { return };
+    let Some(pg) = ketapath_testkit::PgDatabase::create_blocking() else { return };
     let dir = tempfile::tempdir().unwrap();
-    sigkill_campaign(dir.path(), &pg.url());
+    sigkill_campaign(dir.path(), &pg.url);
 }
 
 /// A private PostgreSQL cluster in a temporary directory on its own port, so that stopping it touches nothing
@@ -349,8 +311,7 @@ impl PrivateCluster {
 
     fn start_new() -> Option<PrivateCluster> {
         let Some(bin) = Self::bin() else {
-            assert!(std::env::var("CI").as_deref() != Ok("true"), "initdb/pg_ctl not found under CI=true");
-            println!("skipped: no PostgreSQL server binaries (set KETAPATH_PG_BIN)");
+            ketapath_testkit::skip("PostgreSQL server binaries", "initdb/pg_ctl not found (set KETAPATH_PG_BIN)");
             return None;
         };
         let dir = tempfile::tempdir().unwrap();

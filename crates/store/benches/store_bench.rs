@@ -16,7 +16,6 @@ use ketapath_directory::model::{Address, Position, PositionSource};
 use ketapath_directory::{Clinic, ClinicId, Offers, Payments};
 use ketapath_store::domain::*;
 use ketapath_store::{DatabaseUrl, ListingAuthor, OpenMode, Store, StoreOptions};
-use sqlx::Connection;
 use time::macros::{date, datetime};
 
 fn clinic(i: usize) -> Clinic {
@@ -206,15 +205,12 @@ async fn main() {
     run("sqlite", &store, clinics).await;
     store.close().await;
 
-    if let Ok(admin_url) = std::env::var("KETAPATH_TEST_POSTGRES_URL") {
-        let name = format!("ketapath_bench_{}", uuid::Uuid::now_v7().simple());
-        let mut conn = sqlx::PgConnection::connect(&admin_url).await.unwrap();
-        sqlx::raw_sql(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.unwrap();
-        let (prefix, _) = admin_url.rsplit_once('/').unwrap();
-        let url = DatabaseUrl::Postgres { url: format!("{prefix}/{name}") };
+    // Benchmarks have no skip policy: PostgreSQL is measured only when a server is named.
+    if let Ok(admin_url) = std::env::var(ketapath_testkit::PG_ENV) {
+        let pg = ketapath_testkit::PgDatabase::create_on(&admin_url).await;
+        let url = DatabaseUrl::Postgres { url: pg.url.clone() };
         let store = Store::open_with(&url, OpenMode::MustExist, StoreOptions::default()).await.unwrap();
         run("postgres", &store, clinics).await;
         store.close().await;
-        sqlx::raw_sql(&format!("DROP DATABASE {name} WITH (FORCE)")).execute(&mut conn).await.unwrap();
     }
 }

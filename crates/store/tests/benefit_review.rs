@@ -11,6 +11,7 @@ mod common;
 use common::{TestDb, clinic, staff};
 use ketapath_store::domain::*;
 use ketapath_store::{ListingAuthor, StoreError};
+use ketapath_testkit::on_both_backends;
 use serde_json::json;
 use time::macros::{date, datetime};
 

@@ -9,6 +9,7 @@ mod common;
 use common::seed::{seed, seed_sign_in, seed_version_1};
 use common::{TestDb, test_options};
 use ketapath_store::{DatabaseUrl, OpenMode, Store, StoreError, TABLES, copy_database};
+use ketapath_testkit::on_both_backends;
 
 async fn schema_matches_catalog(db: &TestDb) {
     let store = &db.store;

@@ -10,6 +10,7 @@ use common::{TestDb, clinic, staff};
 use ketapath_directory::ClinicId;
 use ketapath_store::domain::*;
 use ketapath_store::{ListingAuthor, StoreError};
+use ketapath_testkit::on_both_backends;
 
 fn referral() -> NewReferral {
     NewReferral {

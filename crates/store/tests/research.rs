@@ -13,6 +13,7 @@ use ketapath_research::deid::shift::DateShift;
 use ketapath_research::{ConsentStatus, ExportKey, Format, build_export};
 use ketapath_store::domain::*;
 use ketapath_store::{ClinicScope, ListingAuthor, ResearchUse, Store, StoreError};
+use ketapath_testkit::on_both_backends;
 use time::macros::{date, datetime};
 use time::{Date, Duration, OffsetDateTime};
 

@@ -10,6 +10,7 @@ use common::{TestDb, clinic, staff};
 use ketapath_clinical::instruments::{Instrument, Items};
 use ketapath_store::domain::*;
 use ketapath_store::{ListingAuthor, StoreError};
+use ketapath_testkit::on_both_backends;
 use time::macros::{date, datetime};
 
 fn not_found<T: std::fmt::Debug>(r: Result<T, StoreError>) {

@@ -10,6 +10,7 @@ use ketapath_clinical::instruments::{Instrument, Items};
 use ketapath_directory::ClinicId;
 use ketapath_store::domain::*;
 use ketapath_store::{BackendKind, ListingAuthor, StoreError};
+use ketapath_testkit::on_both_backends;
 use time::macros::{date, datetime};
 
 fn phq9(values: [i64; 9]) -> Items {

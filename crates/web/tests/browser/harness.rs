@@ -4,7 +4,6 @@
 //! Every helper returns [`Res`] instead of panicking, so that a test can always close its browser before it
 //! reports a failure; a panic in the middle would leave Chromium running until the process ends.
 
-use std::io::Write;
 use std::net::{SocketAddr, TcpListener as StdListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -16,7 +15,8 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use ketapath_directory::Gazetteer;
 use ketapath_directory::demo::demo_clinics;
 use ketapath_store::domain::{Actor, NewPatient, NewStaffUser, Origin, Role};
-use ketapath_store::{ListingAuthor, OpenMode, Store};
+use ketapath_store::{ListingAuthor, Store, StoreOptions};
+use ketapath_testkit::{TestDb, skip};
 use ketapath_web::{AppState, Directory, WebConfig, serve_with_shutdown};
 use rustix::process::{Pid, Signal, getpgid, kill_process_group};
 use serde_json::{Value, json};
@@ -48,24 +48,15 @@ struct Tools {
     chromedriver: PathBuf,
 }
 
-/// Finds chromium and chromedriver. Missing tools skip the suite on a developer machine and fail it under CI.
+/// Finds chromium and chromedriver. Missing tools skip the suite on a developer machine and fail it under CI (the
+/// kit's skip policy).
 fn tools() -> Option<Tools> {
     let chromium = std::env::var_os("KETAPATH_CHROMIUM").map_or_else(|| PathBuf::from(CHROMIUM), PathBuf::from);
     let chromedriver = on_path("chromedriver");
     match chromedriver {
         Some(chromedriver) if chromium.is_file() => Some(Tools { chromium, chromedriver }),
-        _ if std::env::var("CI").as_deref() == Ok("true") => {
-            panic!(
-                "browser tests FAILED: chromium or chromedriver missing, and CI=true requires them (scripts/test installs them)"
-            )
-        }
         _ => {
-            // Written to the real stderr rather than through `eprintln!`, which the test harness captures and
-            // shows only for failing tests: a skip must be visible in every run.
-            let _ = writeln!(
-                std::io::stderr(),
-                "browser tests SKIPPED: chromium or chromedriver missing (scripts/test installs them)"
-            );
+            skip("browser", "chromium or chromedriver missing (scripts/test installs them)");
             None
         }
     }
@@ -80,84 +71,22 @@ fn on_path(program: &str) -> Option<PathBuf> {
 pub const DEMO_CLINICS: usize = 300;
 const DEMO_SEED: u64 = 2026;
 
-/// The database the app under test keeps its data in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Backend {
-    Sqlite,
-    Postgres,
-}
-
-/// The variable naming the PostgreSQL server the PostgreSQL suites use (as in the store's and the router's tests).
-const PG_ENV: &str = "KETAPATH_TEST_POSTGRES_URL";
-
-/// Where the server's data lives: a temporary SQLite file, or a throw-away PostgreSQL database dropped (with
-/// FORCE, since the server's pool may still hold connections) when this value is.
-enum Data {
-    Sqlite(#[allow(dead_code)] tempfile::TempDir),
-    Postgres { admin_url: String, name: String },
-}
-
-impl Data {
-    /// A fresh database and its URL; `None` when PostgreSQL is asked for but not configured (never under
-    /// `CI=true`, where that fails the test).
-    async fn create(backend: Backend) -> Res<Option<(Data, String)>> {
-        match backend {
-            Backend::Sqlite => {
-                let dir = tempfile::Builder::new().prefix("ketapath-browser-db-").tempdir()?;
-                let url = format!("sqlite://{}", dir.path().join("ketapath.db").display());
-                Ok(Some((Data::Sqlite(dir), url)))
-            }
-            Backend::Postgres => {
-                use sqlx::Connection;
-                let Ok(admin_url) = std::env::var(PG_ENV) else {
-                    assert!(std::env::var("CI").as_deref() != Ok("true"), "{PG_ENV} is unset under CI=true");
-                    let _ = writeln!(std::io::stderr(), "browser test on PostgreSQL SKIPPED: {PG_ENV} is unset");
-                    return Ok(None);
-                };
-                let name = format!("ketapath_browser_{}", uuid::Uuid::now_v7().simple());
-                let mut conn = sqlx::PgConnection::connect(&admin_url).await?;
-                sqlx::raw_sql(&format!("CREATE DATABASE {name}")).execute(&mut conn).await?;
-                conn.close().await?;
-                let (prefix, _) = admin_url.rsplit_once('/').ok_or("a database name in the PostgreSQL URL")?;
-                let url = format!("{prefix}/{name}");
-                Ok(Some((Data::Postgres { admin_url, name }, url)))
-            }
-        }
-    }
-}
-
-impl Drop for Data {
-    fn drop(&mut self) {
-        let Data::Postgres { admin_url, name } = self else { return };
-        let (admin_url, name) = (admin_url.clone(), name.clone());
-        // A thread of its own with its own runtime: drop may run inside the test's runtime, which cannot block.
-        let _ = std::thread::spawn(move || {
-            let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else { return };
-            rt.block_on(async {
-                use sqlx::Connection;
-                if let Ok(mut conn) = sqlx::PgConnection::connect(&admin_url).await {
-                    let _ =
-                        sqlx::raw_sql(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut conn).await;
-                }
-            });
-        })
-        .join();
-    }
-}
+/// The database the app under test keeps its data in (the kit's: a temporary SQLite file, or a throw-away
+/// PostgreSQL database dropped with FORCE, since the server's pool may still hold connections).
+pub use ketapath_testkit::Backend;
 
 /// The app served on an ephemeral port of 127.0.0.1 for as long as this value lives, with the demo clinics in a
 /// fresh store (so that problem reports and the treatment day are really stored).
 struct Server {
     base: String,
     stop: Option<oneshot::Sender<()>>,
-    _data: Data,
+    _db: TestDb,
 }
 
 impl Server {
     async fn start(config: WebConfig, backend: Backend) -> Res<Option<Self>> {
-        let Some((data, url)) = Data::create(backend).await? else { return Ok(None) };
-        let store = Store::open(&url, OpenMode::CreateIfMissing).await?;
-        store.migrate().await?;
+        let Some(db) = TestDb::open(backend, StoreOptions::default()).await else { return Ok(None) };
+        let store = db.store.clone();
         store
             .upsert_clinics(&demo_clinics(DEMO_CLINICS, DEMO_SEED, Gazetteer::shipped()), ListingAuthor::AdminCli)
             .await?;
@@ -169,7 +98,7 @@ impl Server {
         tokio::spawn(serve_with_shutdown(listener, AppState::new(config).with_directory(directory), async {
             let _ = stopped.await;
         }));
-        Ok(Some(Self { base, stop: Some(stop), _data: data }))
+        Ok(Some(Self { base, stop: Some(stop), _db: db }))
     }
 }
 

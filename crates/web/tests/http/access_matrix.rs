@@ -14,7 +14,8 @@ use axum::body::Body;
 use axum::http::{Method, Request, header};
 use ketapath_directory::ClinicId;
 use ketapath_store::domain::{NewApiToken, NewStaffUser, Role};
-use ketapath_store::{ListingAuthor, OpenMode, Store, api_token_hash, new_api_token_secret};
+use ketapath_store::{ListingAuthor, Store, StoreOptions, api_token_hash, new_api_token_secret};
+use ketapath_testkit::{Backend, TestDb};
 use ketapath_web::portal::routes::portal_routes;
 use ketapath_web::routes::Access;
 use ketapath_web::{AppState, RateLimitConfig, WebConfig, api_routes};
@@ -433,9 +434,8 @@ pub(crate) struct World {
     other: Records,
     expired: String,
     revoked: String,
-    _dir: tempfile::TempDir,
-    /// The throw-away PostgreSQL database of a world on PostgreSQL, dropped with it.
-    _pg: Option<crate::freshness::PgDatabase>,
+    /// The world's database, dropped with it.
+    _db: TestDb,
 }
 
 /// The records of one clinic that the paths name: an esketamine course with a session dosed at set-up, and an
@@ -483,22 +483,19 @@ async fn token(store: &Store, email: &str, role: Role, clinic: Option<&str>, exp
 impl World {
     /// A world on a fresh SQLite file.
     pub(crate) async fn new() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}", dir.path().join("k.db").display());
-        Self::over(&url, dir, None).await
+        Self::open(Backend::Sqlite).await.unwrap()
     }
 
     /// A world on a throw-away PostgreSQL database; `None` when `KETAPATH_TEST_POSTGRES_URL` is unset (a failure
     /// under `CI=true`).
     pub(crate) async fn postgres() -> Option<Self> {
-        let pg = crate::freshness::PgDatabase::create().await?;
-        let url = pg.url.clone();
-        Some(Self::over(&url, tempfile::tempdir().unwrap(), Some(pg)).await)
+        Self::open(Backend::Postgres).await
     }
 
-    async fn over(url: &str, dir: tempfile::TempDir, pg: Option<crate::freshness::PgDatabase>) -> Self {
-        let store = Store::open(url, OpenMode::CreateIfMissing).await.unwrap();
-        store.migrate().await.unwrap();
+    /// A world on `backend`, with the store's real clock (the tokens expire by it).
+    async fn open(backend: Backend) -> Option<Self> {
+        let db = TestDb::open(backend, StoreOptions::default()).await?;
+        let store = db.store.clone();
         store
             .upsert_clinics(
                 &[clinic("clinic-a", 40.7, -74.0), clinic("clinic-b", 41.0, -73.9)],
@@ -529,8 +526,7 @@ impl World {
             other: Records::default(),
             expired,
             revoked,
-            _dir: dir,
-            _pg: pg,
+            _db: db,
         };
         let a_nurse = world.secret(Some(Role::Nurse));
         let client = in_process(&world.app().await);
@@ -538,7 +534,7 @@ impl World {
         world.other_patient = world.create_patient(&client, &b_nurse).await;
         world.own = Records::create(&client, &a_nurse, &world.own_patient).await;
         world.other = Records::create(&client, &b_nurse, &world.other_patient).await;
-        world
+        Some(world)
     }
 
     pub(crate) fn secret(&self, role: Option<Role>) -> String {

@@ -10,9 +10,10 @@
 use axum::http::{Method, StatusCode};
 use ketapath_clinical::instruments::{Instrument, Items};
 use ketapath_store::domain::{AssessmentContext, CourseId, NewAssessment, PatientId, Role};
+use ketapath_testkit::on_both_backends;
 use serde_json::{Value, json};
 
-use crate::session_workflow::{Backend, Fixture, Staff, phq9, rfc};
+use crate::session_workflow::{Fixture, Staff, phq9, rfc};
 use crate::support::assert_error;
 
 const DAY: i64 = 24 * 60;
@@ -61,11 +62,10 @@ async fn review(f: &Fixture, who: &Staff, course: &str, body: Value) -> crate::s
     f.call(Method::POST, &format!("/api/v1/courses/{course}/benefit-review"), Some(who), Some(body)).await
 }
 
-async fn low_baseline_is_not_assessable(backend: Backend) {
-    let Some(f) = Fixture::new(backend).await else { return };
+async fn low_baseline_is_not_assessable(f: &Fixture) {
     let nurse = f.staff("Nora Nurse", Role::Nurse, "clinic-a").await;
     // The patient: baseline PHQ-9 4, later 2. Before, a "remitter"; now neither, naming the floor.
-    let p = patient(&f, &nurse, 4).await;
+    let p = patient(f, &nurse, 4).await;
     let body = json!({"instrument": "phq9", "items": phq9(2), "context": "follow_up"});
     f.ok(Method::POST, &format!("/api/v1/patients/{p}/assessments"), &nurse, Some(body), StatusCode::CREATED).await;
     let out = f.ok(Method::GET, &format!("/api/v1/patients/{p}/outcomes"), &nurse, None, StatusCode::OK).await;
@@ -78,7 +78,7 @@ async fn low_baseline_is_not_assessable(backend: Backend) {
     assert!(reason.starts_with("not assessable: baseline PHQ-9 below 10"), "{reason}");
     assert_eq!(phq["rules"][0]["id"], "outcome.baseline_floor.phq9", "{phq}");
     // A baseline of 10 is assessable: 10 → 2 is a response and a remission.
-    let q = patient(&f, &nurse, 10).await;
+    let q = patient(f, &nurse, 10).await;
     let body = json!({"instrument": "phq9", "items": phq9(2), "context": "follow_up"});
     f.ok(Method::POST, &format!("/api/v1/patients/{q}/assessments"), &nurse, Some(body), StatusCode::CREATED).await;
     let out = f.ok(Method::GET, &format!("/api/v1/patients/{q}/outcomes"), &nurse, None, StatusCode::OK).await;
@@ -86,13 +86,11 @@ async fn low_baseline_is_not_assessable(backend: Backend) {
         (out["instruments"][0]["response"].as_bool(), out["instruments"][0]["remission"].as_bool()),
         (Some(true), Some(true))
     );
-    f.finish().await;
 }
 
 /// The clinic's own registry over HTTP: a consenting patient whose PHQ-9 went from 4 to 2 is in no figure; one
 /// from 20 to 4 is the one remitter of one.
-async fn registry_leaves_out_low_baselines(backend: Backend) {
-    let Some(f) = Fixture::new(backend).await else { return };
+async fn registry_leaves_out_low_baselines(f: &Fixture) {
     let nurse = f.staff("Nora Nurse", Role::Nurse, "clinic-a").await;
     let scope = f.store.for_clinic(&nurse.actor).await.unwrap();
     for (baseline, latest) in [(4, 2), (20, 4)] {
@@ -132,16 +130,14 @@ async fn registry_leaves_out_low_baselines(backend: Backend) {
     assert_eq!(phq["patients"], 1, "{phq}");
     assert_eq!((phq["remission"]["successes"].as_u64(), phq["remission"]["n"].as_u64()), (Some(1), Some(1)), "{phq}");
     assert_eq!(phq["baseline_min"], 10, "{phq}");
-    f.finish().await;
 }
 
-async fn induction_review(backend: Backend) {
-    let Some(f) = Fixture::new(backend).await else { return };
+async fn induction_review(f: &Fixture) {
     let nurse = f.staff("Nora Nurse", Role::Nurse, "clinic-a").await;
     let rx = f.staff("Pat Prescriber", Role::Prescriber, "clinic-a").await;
     let admin = f.staff("Ann Admin", Role::ClinicAdmin, "clinic-a").await;
     let other = f.staff("Oscar Other", Role::Prescriber, "clinic-b").await;
-    let p = patient(&f, &nurse, 20).await;
+    let p = patient(f, &nurse, 20).await;
 
     // A new course, no indication: TRD, and only the induction is planned (8 sessions, weeks 1-4).
     let bad = f
@@ -164,42 +160,42 @@ async fn induction_review(backend: Backend) {
     assert!(schedule.iter().all(|s| s["phase"] == "induction" && s["week"].as_u64().unwrap() <= 4), "{course}");
 
     // Day 0: the first dose starts the induction. Day 24 (week 4) is still induction.
-    let s0 = start(&f, &nurse, &p).await.unwrap();
+    let s0 = start(f, &nurse, &p).await.unwrap();
     f.at(5);
-    let d = dose(&f, &nurse, &s0, 56).await;
+    let d = dose(f, &nurse, &s0, 56).await;
     assert_eq!(d.status, StatusCode::CREATED, "{}", d.text());
     // `continue` is taken at the end of the induction, from week 4: on day 10 it is refused and writes nothing.
     f.at(10 * DAY);
-    let early = review(&f, &rx, &cid, json!({"decision": "continue"})).await;
+    let early = review(f, &rx, &cid, json!({"decision": "continue"})).await;
     assert_error(&early, StatusCode::CONFLICT, "not_applicable");
     f.at(24 * DAY);
-    let s24 = start(&f, &nurse, &p).await.unwrap();
+    let s24 = start(f, &nurse, &p).await.unwrap();
 
     // Day 28 (week 5): no session starts and no dose is given without a review.
     f.at(28 * DAY);
-    let refused = start(&f, &nurse, &p).await.unwrap_err();
+    let refused = start(f, &nurse, &p).await.unwrap_err();
     assert_eq!(refused["error"]["code"], "benefit_review_required", "{refused}");
     assert!(refused["error"]["message"].as_str().unwrap().contains("2026-12-24"), "{refused}");
-    let late = dose(&f, &nurse, &s24, 56).await;
+    let late = dose(f, &nurse, &s24, 56).await;
     assert_error(&late, StatusCode::CONFLICT, "benefit_review_required");
 
     // Only a prescriber of the clinic reviews; a bad decision names the field.
     for who in [&nurse, &admin] {
         assert_error(
-            &review(&f, who, &cid, json!({"decision": "continue"})).await,
+            &review(f, who, &cid, json!({"decision": "continue"})).await,
             StatusCode::FORBIDDEN,
             "override_not_allowed",
         );
     }
-    assert_error(&review(&f, &other, &cid, json!({"decision": "continue"})).await, StatusCode::NOT_FOUND, "not_found");
-    let bad = review(&f, &rx, &cid, json!({"decision": "maybe"})).await;
+    assert_error(&review(f, &other, &cid, json!({"decision": "continue"})).await, StatusCode::NOT_FOUND, "not_found");
+    let bad = review(f, &rx, &cid, json!({"decision": "maybe"})).await;
     assert_eq!(assert_error(&bad, StatusCode::BAD_REQUEST, "invalid_input")["field"], "decision");
     let view = f.ok(Method::GET, &format!("/api/v1/courses/{cid}"), &nurse, None, StatusCode::OK).await;
     assert_eq!(view["benefit_review"], Value::Null, "refused reviews wrote nothing: {view}");
 
     // Continue: recorded with the scores shown, the maintenance weeks planned after the induction.
     let note = "PHQ-9 20 to 9, tolerating 56 mg";
-    let done = review(&f, &rx, &cid, json!({"decision": "continue", "note": note})).await;
+    let done = review(f, &rx, &cid, json!({"decision": "continue", "note": note})).await;
     assert_eq!(done.status, StatusCode::CREATED, "{}", done.text());
     let done = done.json();
     assert_eq!(done["benefit_review"]["decision"], "continue");
@@ -219,19 +215,17 @@ async fn induction_review(backend: Backend) {
     assert_eq!(view["planned_sessions"], 16);
 
     // Now the maintenance session goes ahead.
-    let late = dose(&f, &nurse, &s24, 56).await;
+    let late = dose(f, &nurse, &s24, 56).await;
     assert_eq!(late.status, StatusCode::CREATED, "{}", late.text());
-    assert!(start(&f, &nurse, &p).await.is_ok());
-    f.finish().await;
+    assert!(start(f, &nurse, &p).await.is_ok());
 }
 
-async fn mdsi_and_stop(backend: Backend) {
-    let Some(f) = Fixture::new(backend).await else { return };
+async fn mdsi_and_stop(f: &Fixture) {
     let nurse = f.staff("Nora Nurse", Role::Nurse, "clinic-a").await;
     let rx = f.staff("Pat Prescriber", Role::Prescriber, "clinic-a").await;
 
     // MDSI: the label's regimen, 84 mg twice weekly for 4 weeks, and 84 mg from the first dose.
-    let p = patient(&f, &nurse, 22).await;
+    let p = patient(f, &nurse, 22).await;
     let body = json!({"modality": "esketamine_nasal", "start_date": "2026-11-27", "indication": "mdsi"});
     let course =
         f.ok(Method::POST, &format!("/api/v1/patients/{p}/courses"), &nurse, Some(body), StatusCode::CREATED).await;
@@ -244,25 +238,25 @@ async fn mdsi_and_stop(backend: Backend) {
     let refused = f.call(Method::POST, &format!("/api/v1/patients/{p}/courses"), Some(&nurse), Some(long)).await;
     let e = assert_error(&refused, StatusCode::BAD_REQUEST, "invalid_input");
     assert!(e["message"].as_str().unwrap().contains("not been systematically evaluated"), "{e}");
-    let s0 = start(&f, &nurse, &p).await.unwrap();
+    let s0 = start(f, &nurse, &p).await.unwrap();
     f.at(5);
-    let d = dose(&f, &nurse, &s0, 84).await;
+    let d = dose(f, &nurse, &s0, 84).await;
     assert_eq!(d.status, StatusCode::CREATED, "84 mg first is the MDSI regimen: {}", d.text());
     assert_eq!(d.json()["devices"]["rule"]["id"], "protocols.esketamine.mdsi");
 
     // After 4 weeks: the review is needed; continuing carries the label's warning and plans nothing.
     f.at(29 * DAY);
-    assert_eq!(start(&f, &nurse, &p).await.unwrap_err()["error"]["code"], "benefit_review_required");
-    let done = review(&f, &rx, &cid, json!({"decision": "continue"})).await;
+    assert_eq!(start(f, &nurse, &p).await.unwrap_err()["error"]["code"], "benefit_review_required");
+    let done = review(f, &rx, &cid, json!({"decision": "continue"})).await;
     assert_eq!(done.status, StatusCode::CREATED, "{}", done.text());
     let done = done.json();
     assert!(done["warnings"][0].as_str().unwrap().contains("beyond 4 weeks"), "{done}");
     assert!(done["warnings"][0].as_str().unwrap().contains("not been systematically evaluated"), "{done}");
     assert_eq!(done["schedule"].as_array().unwrap().len(), 8, "the label plans no MDSI maintenance");
-    assert!(start(&f, &nurse, &p).await.is_ok());
+    assert!(start(f, &nurse, &p).await.is_ok());
 
     // Stop: the course ends; nothing more is reviewed on it.
-    let q = patient(&f, &nurse, 18).await;
+    let q = patient(f, &nurse, 18).await;
     f.at(30 * DAY);
     let course = f
         .ok(
@@ -275,7 +269,7 @@ async fn mdsi_and_stop(backend: Backend) {
         .await;
     let cid = course["id"].as_str().unwrap().to_owned();
     let stopped =
-        review(&f, &rx, &cid, json!({"decision": "stop", "note": "no benefit, patient prefers to stop"})).await;
+        review(f, &rx, &cid, json!({"decision": "stop", "note": "no benefit, patient prefers to stop"})).await;
     assert_eq!(stopped.status, StatusCode::CREATED, "{}", stopped.text());
     let stopped = stopped.json();
     assert_eq!(
@@ -283,7 +277,7 @@ async fn mdsi_and_stop(backend: Backend) {
         (Some("stopped"), Some("stop"))
     );
     assert_eq!(stopped["end_reason"], "benefit review: stop");
-    assert_error(&review(&f, &rx, &cid, json!({"decision": "stop"})).await, StatusCode::CONFLICT, "not_applicable");
+    assert_error(&review(f, &rx, &cid, json!({"decision": "stop"})).await, StatusCode::CONFLICT, "not_applicable");
     // A nurse cannot walk around the decision with a fresh course (planned directly, or by starting a session);
     // a prescriber may plan one, which is a new clinical decision.
     let again = json!({"modality": "esketamine_nasal"});
@@ -294,10 +288,9 @@ async fn mdsi_and_stop(backend: Backend) {
     let refused = f.call(Method::POST, &format!("/api/v1/patients/{q}/sessions"), Some(&nurse), Some(session)).await;
     assert_error(&refused, StatusCode::FORBIDDEN, "override_not_allowed");
     f.ok(Method::POST, &courses, &rx, Some(again), StatusCode::CREATED).await;
-    f.finish().await;
 }
 
-on_both_backends!(a_phq9_baseline_of_4_is_never_a_remitter, low_baseline_is_not_assessable);
-on_both_backends!(the_clinic_registry_leaves_out_a_baseline_of_4, registry_leaves_out_low_baselines);
-on_both_backends!(induction_ends_with_a_prescribers_benefit_review, induction_review);
-on_both_backends!(mdsi_courses_and_a_stop_decision, mdsi_and_stop);
+on_both_backends!(a_phq9_baseline_of_4_is_never_a_remitter, super::low_baseline_is_not_assessable);
+on_both_backends!(the_clinic_registry_leaves_out_a_baseline_of_4, super::registry_leaves_out_low_baselines);
+on_both_backends!(induction_ends_with_a_prescribers_benefit_review, super::induction_review);
+on_both_backends!(mdsi_courses_and_a_stop_decision, super::mdsi_and_stop);

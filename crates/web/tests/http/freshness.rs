@@ -2,61 +2,18 @@
 //! in another instance's search within 5 s, and a removal disappears as fast. On PostgreSQL the other instance
 //! polls only once a minute, so the test proves the LISTEN/NOTIFY path; on SQLite it proves the polling path.
 // Helpers here are test code too: a panic in them is a failed test (clippy.toml allows it in test functions).
-#![allow(clippy::unwrap_used, clippy::print_stderr)]
+#![allow(clippy::unwrap_used)]
 
 use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::http::StatusCode;
 use ketapath_store::{ListingAuthor, OpenMode, Store};
+use ketapath_testkit::PgDatabase;
 use ketapath_web::{AppState, Directory, RefreshOptions, WebConfig, app};
-use sqlx::Connection;
 use tokio::task::JoinHandle;
 
 use crate::support::*;
-
-const PG_ENV: &str = "KETAPATH_TEST_POSTGRES_URL";
-
-/// A throw-away PostgreSQL database, dropped (with FORCE) when this value is dropped.
-pub(crate) struct PgDatabase {
-    admin_url: String,
-    name: String,
-    pub(crate) url: String,
-}
-
-impl PgDatabase {
-    /// `None` (with a printed line) when `KETAPATH_TEST_POSTGRES_URL` is unset; under `CI=true` that fails instead.
-    pub(crate) async fn create() -> Option<PgDatabase> {
-        let Ok(admin_url) = std::env::var(PG_ENV) else {
-            assert!(std::env::var("CI").as_deref() != Ok("true"), "{PG_ENV} is unset under CI=true");
-            eprintln!("skipped: {PG_ENV} unset");
-            return None;
-        };
-        let name = format!("ketapath_web_test_{}", uuid::Uuid::now_v7().simple());
-        let mut conn = sqlx::PgConnection::connect(&admin_url).await.expect("connect");
-        sqlx::raw_sql(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.expect("create database");
-        conn.close().await.ok();
-        let (prefix, _) = admin_url.rsplit_once('/').expect("the URL names a database");
-        let url = format!("{prefix}/{name}");
-        Some(PgDatabase { admin_url, name, url })
-    }
-}
-
-impl Drop for PgDatabase {
-    fn drop(&mut self) {
-        let (admin_url, name) = (self.admin_url.clone(), self.name.clone());
-        let _ = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
-            rt.block_on(async {
-                if let Ok(mut conn) = sqlx::PgConnection::connect(&admin_url).await {
-                    let _ =
-                        sqlx::raw_sql(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut conn).await;
-                }
-            });
-        })
-        .join();
-    }
-}
 
 /// One server instance: its own store handle, directory and refresher.
 struct Instance {

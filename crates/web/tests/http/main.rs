@@ -2,26 +2,9 @@
 //!
 //! One test binary with modules per area keeps link time down on a shared machine.
 
-/// Runs the async function `$body(Backend)` as two tests, `$name::sqlite` and `$name::postgres`, for the modules
-/// whose test bodies take a `Backend` (defined here once, before the modules, so that every module can use it).
-macro_rules! on_both_backends {
-    ($name:ident, $body:ident) => {
-        mod $name {
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                super::$body(super::Backend::Sqlite).await;
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                super::$body(super::Backend::Postgres).await;
-            }
-        }
-    };
-}
-
 mod access_matrix;
 mod api;
+mod api_fixture;
 mod assets;
 mod benefit_review;
 mod check;

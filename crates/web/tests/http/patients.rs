@@ -4,89 +4,30 @@
 // Test helpers may unwrap: a panic there is a failed test with its cause.
 #![allow(clippy::unwrap_used)]
 
-use axum::Router;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
-use ketapath_store::domain::{NewApiToken, NewStaffUser, Role};
-use ketapath_store::{ListingAuthor, OpenMode, Store, api_token_hash, new_api_token_secret};
-use serde_json::{Value, json};
+use ketapath_store::SystemClock;
+use ketapath_store::domain::{ApiTokenId, NewApiToken, NewStaffUser, Role};
+use ketapath_store::{api_token_hash, new_api_token_secret};
+use serde_json::json;
 
 use crate::support::*;
 
-struct Fixture {
-    app: Router,
-    store: Store,
-    _dir: tempfile::TempDir,
-}
+type Fixture = crate::api_fixture::Fixture<SystemClock>;
+use crate::api_fixture::API_PEER;
 
+/// The helpers of these tests, which work with bare token secrets (some of them wrong on purpose).
 impl Fixture {
-    async fn new() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}", dir.path().join("k.db").display());
-        let store = Store::open(&url, OpenMode::CreateIfMissing).await.unwrap();
-        store.migrate().await.unwrap();
-        store
-            .upsert_clinics(
-                &[clinic("clinic-a", 40.7, -74.0), clinic("clinic-b", 41.0, -73.9)],
-                ListingAuthor::AdminCli,
-            )
-            .await
-            .unwrap();
-        let directory = ketapath_web::Directory::load(store.clone()).await.unwrap();
-        let app = ketapath_web::app(ketapath_web::AppState::new(Default::default()).with_directory(directory));
-        Fixture { app, store, _dir: dir }
-    }
-
     /// A user with `role` (at `clinic` for clinic roles) and a live token of theirs; returns the secret and the
     /// token id.
-    async fn token(
-        &self,
-        email: &str,
-        role: Role,
-        clinic: Option<&str>,
-    ) -> (String, ketapath_store::domain::ApiTokenId) {
-        let admin = self.store.unscoped_for_admin_cli_and_tests();
-        let user = admin
-            .create_staff_user(NewStaffUser {
-                clinic_id: clinic.map(|c| ketapath_directory::ClinicId::parse(c).unwrap()),
-                email: email.to_owned(),
-                display_name: email.to_owned(),
-                role,
-                password_hash: None,
-            })
-            .await
-            .unwrap();
-        let secret = new_api_token_secret().unwrap();
-        let token = admin
-            .create_api_token(NewApiToken {
-                user_id: user.id,
-                name: "test".to_owned(),
-                token_hash: api_token_hash(&secret),
-                expires_at: None,
-            })
-            .await
-            .unwrap();
-        (secret, token.id)
-    }
-
-    async fn call(&self, method: Method, uri: &str, token: Option<&str>, body: Option<Value>) -> Reply {
-        let mut builder = Request::builder().method(method).uri(uri);
-        if let Some(token) = token {
-            builder = builder.header(header::AUTHORIZATION, format!("Bearer {token}"));
-        }
-        let body = match body {
-            Some(v) => {
-                builder = builder.header(header::CONTENT_TYPE, "application/json");
-                Body::from(v.to_string())
-            }
-            None => Body::empty(),
-        };
-        send(&self.app, from_peer(builder.body(body).unwrap(), [192, 0, 2, 7])).await
+    async fn token(&self, email: &str, role: Role, clinic: Option<&str>) -> (String, ApiTokenId) {
+        let (staff, id) = self.account(email, email, role, clinic).await;
+        (staff.token, id)
     }
 
     async fn create_patient(&self, token: &str, given: &str) -> String {
         let reply = self
-            .call(
+            .bearer(
                 Method::POST,
                 "/api/v1/patients",
                 Some(token),
@@ -98,23 +39,18 @@ impl Fixture {
         assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
         reply.json()["id"].as_str().unwrap().to_owned()
     }
-
-    async fn assert_verified(&self) {
-        let report = self.store.verify().await.unwrap();
-        assert!(report.is_ok(), "{:?}", report.problems);
-    }
 }
 
 const PHQ9: [u8; 9] = [1, 2, 3, 1, 2, 0, 1, 2, 1];
 
 #[tokio::test]
 async fn no_bad_or_revoked_token_is_401_with_the_bearer_challenge() {
-    let f = Fixture::new().await;
+    let f = Fixture::real_time().await;
     let (secret, id) = f.token("nurse@a.example", Role::Nurse, Some("clinic-a")).await;
-    assert_eq!(f.call(Method::GET, "/api/v1/patients", Some(&secret), None).await.status, StatusCode::OK);
+    assert_eq!(f.bearer(Method::GET, "/api/v1/patients", Some(&secret), None).await.status, StatusCode::OK);
 
-    let missing = f.call(Method::GET, "/api/v1/patients", None, None).await;
-    let unknown = f.call(Method::GET, "/api/v1/patients", Some("kp_0000"), None).await;
+    let missing = f.bearer(Method::GET, "/api/v1/patients", None, None).await;
+    let unknown = f.bearer(Method::GET, "/api/v1/patients", Some("kp_0000"), None).await;
     let basic = send(
         &f.app,
         Request::builder()
@@ -125,8 +61,8 @@ async fn no_bad_or_revoked_token_is_401_with_the_bearer_challenge() {
     )
     .await;
     f.store.unscoped_for_admin_cli_and_tests().revoke_api_token(id).await.unwrap();
-    let revoked = f.call(Method::GET, "/api/v1/patients", Some(&secret), None).await;
-    let post = f.call(Method::POST, "/api/v1/patients", None, Some(json!({}))).await;
+    let revoked = f.bearer(Method::GET, "/api/v1/patients", Some(&secret), None).await;
+    let post = f.bearer(Method::POST, "/api/v1/patients", None, Some(json!({}))).await;
     for reply in [&missing, &unknown, &basic, &revoked, &post] {
         assert_error(reply, StatusCode::UNAUTHORIZED, "unauthorized");
         assert_eq!(reply.header("www-authenticate"), Some("Bearer"));
@@ -135,12 +71,12 @@ async fn no_bad_or_revoked_token_is_401_with_the_bearer_challenge() {
     // One message for every reason, so a caller cannot tell an unknown token from a revoked one.
     assert_eq!(missing.body, revoked.body);
     assert_eq!(unknown.body, revoked.body);
-    f.assert_verified().await;
+    f.verified().await;
 }
 
 #[tokio::test]
 async fn expired_tokens_are_refused() {
-    let f = Fixture::new().await;
+    let f = Fixture::real_time().await;
     let admin = f.store.unscoped_for_admin_cli_and_tests();
     let user = admin
         .create_staff_user(NewStaffUser {
@@ -162,20 +98,20 @@ async fn expired_tokens_are_refused() {
         })
         .await
         .unwrap();
-    let reply = f.call(Method::GET, "/api/v1/patients", Some(&secret), None).await;
+    let reply = f.bearer(Method::GET, "/api/v1/patients", Some(&secret), None).await;
     assert_error(&reply, StatusCode::UNAUTHORIZED, "unauthorized");
 }
 
 #[tokio::test]
 async fn create_list_get_and_record_an_assessment() {
-    let f = Fixture::new().await;
+    let f = Fixture::real_time().await;
     let (nurse, _) = f.token("nurse@a.example", Role::Nurse, Some("clinic-a")).await;
     let (prescriber, _) = f.token("doc@a.example", Role::Prescriber, Some("clinic-a")).await;
 
     let ada = f.create_patient(&nurse, "Ada").await;
     let bea = f.create_patient(&prescriber, "Bea").await;
 
-    let got = f.call(Method::GET, &format!("/api/v1/patients/{ada}"), Some(&prescriber), None).await;
+    let got = f.bearer(Method::GET, &format!("/api/v1/patients/{ada}"), Some(&prescriber), None).await;
     assert_eq!(got.status, StatusCode::OK, "{}", got.text());
     assert_eq!(got.header("cache-control"), Some("no-store"));
     let doc = got.json();
@@ -185,7 +121,8 @@ async fn create_list_get_and_record_an_assessment() {
     assert_eq!(doc["sex"], "female");
 
     let body = json!({"instrument": "phq9", "items": PHQ9, "taken_at": "2026-01-05T09:30:00Z", "context": "baseline"});
-    let recorded = f.call(Method::POST, &format!("/api/v1/patients/{ada}/assessments"), Some(&nurse), Some(body)).await;
+    let recorded =
+        f.bearer(Method::POST, &format!("/api/v1/patients/{ada}/assessments"), Some(&nurse), Some(body)).await;
     assert_eq!(recorded.status, StatusCode::CREATED, "{}", recorded.text());
     let a = recorded.json();
     let expected_total: u32 = PHQ9.iter().map(|v| u32::from(*v)).sum();
@@ -197,7 +134,7 @@ async fn create_list_get_and_record_an_assessment() {
     assert_eq!(a["taken_at"], "2026-01-05T09:30:00Z");
 
     // The recorded assessment reads back with its stored total and rule, oldest first; only in its own clinic.
-    let listed = f.call(Method::GET, &format!("/api/v1/patients/{ada}/assessments"), Some(&prescriber), None).await;
+    let listed = f.bearer(Method::GET, &format!("/api/v1/patients/{ada}/assessments"), Some(&prescriber), None).await;
     assert_eq!(listed.status, StatusCode::OK, "{}", listed.text());
     assert_eq!(listed.header("cache-control"), Some("no-store"));
     let stored = listed.json()["assessments"].as_array().unwrap().clone();
@@ -211,10 +148,10 @@ async fn create_list_get_and_record_an_assessment() {
     // taken_at defaults to now.
     let body = json!({"instrument": "gad7", "items": [0, 0, 1, 0, 0, 0, 0], "context": "follow_up"});
     let later =
-        f.call(Method::POST, &format!("/api/v1/patients/{bea}/assessments"), Some(&prescriber), Some(body)).await;
+        f.bearer(Method::POST, &format!("/api/v1/patients/{bea}/assessments"), Some(&prescriber), Some(body)).await;
     assert_eq!(later.status, StatusCode::CREATED, "{}", later.text());
 
-    let list = f.call(Method::GET, "/api/v1/patients", Some(&nurse), None).await;
+    let list = f.bearer(Method::GET, "/api/v1/patients", Some(&nurse), None).await;
     assert_eq!(list.status, StatusCode::OK);
     let patients = list.json()["patients"].as_array().unwrap().clone();
     let names: Vec<&str> = patients.iter().map(|p| p["given_name"].as_str().unwrap()).collect();
@@ -226,20 +163,23 @@ async fn create_list_get_and_record_an_assessment() {
     // The reads are in the audit log with the caller's address.
     let events = f.store.unscoped_for_admin_cli_and_tests().audit_events(1, i64::MAX).await.unwrap();
     let has = |action: &str, entity: &str, entity_id: &str| {
-        events
-            .iter()
-            .any(|e| e.action == action && e.entity == entity && e.entity_id == entity_id && e.origin == "192.0.2.7")
+        events.iter().any(|e| {
+            e.action == action
+                && e.entity == entity
+                && e.entity_id == entity_id
+                && e.origin == std::net::Ipv4Addr::from(API_PEER).to_string()
+        })
     };
     assert!(has("read", "patient", &ada), "{events:?}");
     assert!(has("list", "patient", "*"));
     assert!(has("create", "patient", &bea));
     assert!(events.iter().any(|e| e.action == "create" && e.entity == "assessment"));
-    f.assert_verified().await;
+    f.verified().await;
 }
 
 #[tokio::test]
 async fn bad_input_is_400_naming_the_field() {
-    let f = Fixture::new().await;
+    let f = Fixture::real_time().await;
     let (nurse, _) = f.token("nurse@a.example", Role::Nurse, Some("clinic-a")).await;
     let ada = f.create_patient(&nurse, "Ada").await;
     let uri = format!("/api/v1/patients/{ada}/assessments");
@@ -259,7 +199,7 @@ async fn bad_input_is_400_naming_the_field() {
         ),
     ];
     for (body, field) in cases {
-        let reply = f.call(Method::POST, &uri, Some(&nurse), Some(body.clone())).await;
+        let reply = f.bearer(Method::POST, &uri, Some(&nurse), Some(body.clone())).await;
         let error = assert_error(&reply, StatusCode::BAD_REQUEST, "invalid_input");
         assert_eq!(error["field"], field, "{body}");
     }
@@ -272,39 +212,39 @@ async fn bad_input_is_400_naming_the_field() {
         (json!({"given_name": "A", "family_name": "X", "birth_date": "1980-01-01", "sex": "robot"}), "sex"),
     ];
     for (body, field) in patient_cases {
-        let reply = f.call(Method::POST, "/api/v1/patients", Some(&nurse), Some(body.clone())).await;
+        let reply = f.bearer(Method::POST, "/api/v1/patients", Some(&nurse), Some(body.clone())).await;
         let error = assert_error(&reply, StatusCode::BAD_REQUEST, "invalid_input");
         assert_eq!(error["field"], field, "{body}");
     }
     // Nothing was recorded by the refused requests.
-    let list = f.call(Method::GET, "/api/v1/patients", Some(&nurse), None).await;
+    let list = f.bearer(Method::GET, "/api/v1/patients", Some(&nurse), None).await;
     assert_eq!(list.json()["patients"].as_array().map(Vec::len), Some(1));
     assert_eq!(list.json()["patients"][0]["latest"].as_array().map(Vec::len), Some(0));
-    f.assert_verified().await;
+    f.verified().await;
 }
 
 #[tokio::test]
 async fn another_clinics_patient_is_not_found_and_admins_are_forbidden() {
-    let f = Fixture::new().await;
+    let f = Fixture::real_time().await;
     let (a_nurse, _) = f.token("nurse@a.example", Role::Nurse, Some("clinic-a")).await;
     let (b_nurse, _) = f.token("nurse@b.example", Role::Nurse, Some("clinic-b")).await;
     let (admin, _) = f.token("root@example.org", Role::PlatformAdmin, None).await;
     let (researcher, _) = f.token("r@example.org", Role::Researcher, None).await;
     let b_patient = f.create_patient(&b_nurse, "Bo").await;
 
-    let theirs = f.call(Method::GET, &format!("/api/v1/patients/{b_patient}"), Some(&a_nurse), None).await;
+    let theirs = f.bearer(Method::GET, &format!("/api/v1/patients/{b_patient}"), Some(&a_nurse), None).await;
     let missing =
-        f.call(Method::GET, "/api/v1/patients/0190a0a0-0000-7000-8000-000000000000", Some(&a_nurse), None).await;
-    let garbage = f.call(Method::GET, "/api/v1/patients/not-an-id", Some(&a_nurse), None).await;
+        f.bearer(Method::GET, "/api/v1/patients/0190a0a0-0000-7000-8000-000000000000", Some(&a_nurse), None).await;
+    let garbage = f.bearer(Method::GET, "/api/v1/patients/not-an-id", Some(&a_nurse), None).await;
     let body = json!({"instrument": "phq9", "items": PHQ9, "context": "baseline"});
     let assess = f
-        .call(Method::POST, &format!("/api/v1/patients/{b_patient}/assessments"), Some(&a_nurse), Some(body.clone()))
+        .bearer(Method::POST, &format!("/api/v1/patients/{b_patient}/assessments"), Some(&a_nurse), Some(body.clone()))
         .await;
     for reply in [&theirs, &missing, &garbage, &assess] {
         assert_error(reply, StatusCode::NOT_FOUND, "not_found");
     }
     assert_eq!(theirs.body, missing.body, "the same body for another clinic's patient and none");
-    let list = f.call(Method::GET, "/api/v1/patients", Some(&a_nurse), None).await;
+    let list = f.bearer(Method::GET, "/api/v1/patients", Some(&a_nurse), None).await;
     assert_eq!(list.json()["patients"], json!([]));
 
     for token in [&admin, &researcher] {
@@ -314,14 +254,14 @@ async fn another_clinics_patient_is_not_found_and_admins_are_forbidden() {
             (Method::POST, format!("/api/v1/patients/{b_patient}/assessments"), Some(body.clone())),
             (Method::POST, "/api/v1/patients".to_owned(), Some(json!({"not": "checked"}))),
         ] {
-            let reply = f.call(method, &uri, Some(token), body).await;
+            let reply = f.bearer(method, &uri, Some(token), body).await;
             assert_error(&reply, StatusCode::FORBIDDEN, "forbidden");
         }
     }
     // Clinic B's record still has no assessment.
-    let b_list = f.call(Method::GET, "/api/v1/patients", Some(&b_nurse), None).await;
+    let b_list = f.bearer(Method::GET, "/api/v1/patients", Some(&b_nurse), None).await;
     assert_eq!(b_list.json()["patients"][0]["latest"], json!([]));
-    f.assert_verified().await;
+    f.verified().await;
 }
 
 #[tokio::test]
@@ -353,17 +293,17 @@ async fn tokens_and_patient_values_never_reach_the_log() {
     let _guard = tracing::subscriber::set_default(subscriber);
     tracing::info!("capture-canary");
 
-    let f = Fixture::new().await;
+    let f = Fixture::real_time().await;
     let (secret, id) = f.token("nurse@a.example", Role::Nurse, Some("clinic-a")).await;
     let patient = f.create_patient(&secret, "Zebulonia").await;
     let body = json!({"instrument": "phq9", "items": PHQ9, "context": "pre_session"});
     let uri = format!("/api/v1/patients/{patient}/assessments");
-    assert_eq!(f.call(Method::POST, &uri, Some(&secret), Some(body)).await.status, StatusCode::CREATED);
-    assert_eq!(f.call(Method::GET, "/api/v1/patients", Some(&secret), None).await.status, StatusCode::OK);
+    assert_eq!(f.bearer(Method::POST, &uri, Some(&secret), Some(body)).await.status, StatusCode::CREATED);
+    assert_eq!(f.bearer(Method::GET, "/api/v1/patients", Some(&secret), None).await.status, StatusCode::OK);
     let wrong = format!("{secret}x");
-    assert_eq!(f.call(Method::GET, "/api/v1/patients", Some(&wrong), None).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(f.bearer(Method::GET, "/api/v1/patients", Some(&wrong), None).await.status, StatusCode::UNAUTHORIZED);
     f.store.unscoped_for_admin_cli_and_tests().revoke_api_token(id).await.unwrap();
-    assert_eq!(f.call(Method::GET, "/api/v1/patients", Some(&secret), None).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(f.bearer(Method::GET, "/api/v1/patients", Some(&secret), None).await.status, StatusCode::UNAUTHORIZED);
 
     drop(_guard);
     let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();

@@ -11,7 +11,8 @@
 use axum::body::Body;
 use axum::http::{Method, StatusCode, header};
 use ketapath_store::domain::Role;
-use ketapath_store::{ManualClock, OpenMode, SecurityAuthor, Store, StoreOptions};
+use ketapath_store::{OpenMode, SecurityAuthor, Store};
+use ketapath_testkit::on_both_backends;
 use ketapath_web::WebConfig;
 use ketapath_web::portal::routes::{FormCheck, portal_routes};
 use time::Duration;
@@ -88,7 +89,7 @@ async fn wrong_passwords_lock_out_that_address_with_one_answer_for_every_refusal
 }
 
 /// A stranger's 50 wrong passwords from one address never keep the owner, on another address, out.
-async fn strangers_cannot_lock_the_owner_out(p: Portal) {
+async fn strangers_cannot_lock_the_owner_out(p: &Portal) {
     p.user("rx@a.example", Role::Prescriber, Some("clinic-a")).await;
     let mut stranger = p.browser_at([203, 0, 113, 66]);
     for attempt in 1..=50 {
@@ -115,7 +116,7 @@ async fn change_password(b: &mut Browser, csrf: &str, current: &str, new: &str) 
 
 /// The account page asks for the current password (and code) before a change; wrong ones count like sign-in
 /// failures from that address, and new passwords must meet the policy.
-async fn account_page_checks_count_and_weak_passwords_are_refused(p: Portal) {
+async fn account_page_checks_count_and_weak_passwords_are_refused(p: &Portal) {
     let nurse = p.user("nurse@a.example", Role::Nurse, Some("clinic-a")).await;
     let mut b = p.browser();
     assert_redirect(&b.sign_in("nurse@a.example", PASSWORD, "").await, "/portal");
@@ -165,7 +166,7 @@ async fn account_page_checks_count_and_weak_passwords_are_refused(p: Portal) {
 
 /// Rate limits by route class: a public flood from a clinic's NAT address is limited there, while another
 /// address and the clinic's staff behind the same NAT are not; each staff member has an allowance of their own.
-async fn rate_limits_by_route_class(p: Portal) {
+async fn rate_limits_by_route_class(p: &Portal) {
     p.user("nurse@a.example", Role::Nurse, Some("clinic-a")).await;
     p.user("rx@a.example", Role::Prescriber, Some("clinic-a")).await;
     let config = WebConfig {
@@ -218,28 +219,11 @@ async fn rate_limits_by_route_class(p: Portal) {
     p.verified().await;
 }
 
-macro_rules! on_both_backends {
-    ($name:ident, $body:ident) => {
-        mod $name {
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                super::$body(super::Portal::sqlite().await).await;
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                let Some(portal) = super::Portal::postgres().await else { return };
-                super::$body(portal).await;
-            }
-        }
-    };
-}
-
-on_both_backends!(rate_limits_are_keyed_by_route_class, rate_limits_by_route_class);
-on_both_backends!(a_strangers_failures_never_lock_the_owner_out, strangers_cannot_lock_the_owner_out);
+on_both_backends!(rate_limits_are_keyed_by_route_class, super::rate_limits_by_route_class);
+on_both_backends!(a_strangers_failures_never_lock_the_owner_out, super::strangers_cannot_lock_the_owner_out);
 on_both_backends!(
     account_page_failures_count_and_new_passwords_meet_the_policy,
-    account_page_checks_count_and_weak_passwords_are_refused
+    super::account_page_checks_count_and_weak_passwords_are_refused
 );
 
 #[tokio::test]
@@ -466,14 +450,9 @@ async fn roles_without_patient_access_see_no_patient_data() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_servers_over_one_postgresql_share_sessions() {
-    let Some(pg) = crate::freshness::PgDatabase::create().await else { return };
-    let clock = ManualClock::new(time::macros::datetime!(2026-11-27 09:00 UTC));
-    let options = StoreOptions { clock: std::sync::Arc::new(clock.clone()), ..StoreOptions::default() };
-    let url = ketapath_store::DatabaseUrl::Postgres { url: pg.url.clone() };
-    let store_a = Store::open_with(&url, OpenMode::MustExist, options.clone()).await.unwrap();
-    let a = Portal::over(store_a, clock.clone(), None).await;
+    let Some(a) = Portal::postgres().await else { return };
     a.user("nurse@a.example", Role::Nurse, Some("clinic-a")).await;
-    let store_b = Store::open_with(&url, OpenMode::MustExist, options).await.unwrap();
+    let store_b = Store::open_with(&a.db.url, OpenMode::MustExist, a.options()).await.unwrap();
     let app_b = app_over(&store_b, WebConfig::default()).await;
 
     let mut on_a = a.browser();

@@ -141,12 +141,7 @@ async fn staff_enroll_their_own_second_factor_from_the_account_page() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_nul_character_in_a_portal_form_is_a_400_naming_the_field_on_postgresql() {
-    let Some(pg) = crate::freshness::PgDatabase::create().await else { return };
-    let clock = ketapath_store::ManualClock::new(time::macros::datetime!(2026-11-27 09:00 UTC));
-    let options = ketapath_store::StoreOptions { clock: std::sync::Arc::new(clock.clone()), ..Default::default() };
-    let url = ketapath_store::DatabaseUrl::Postgres { url: pg.url.clone() };
-    let store = ketapath_store::Store::open_with(&url, ketapath_store::OpenMode::MustExist, options).await.unwrap();
-    let p = Portal::over(store, clock, None).await;
+    let Some(p) = Portal::postgres().await else { return };
     p.user("nurse@a.example", Role::Nurse, Some("clinic-a")).await;
     let mut b = p.browser();
     b.sign_in("nurse@a.example", PASSWORD, "").await;

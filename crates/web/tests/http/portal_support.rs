@@ -8,7 +8,8 @@ use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use ketapath_care::accounts::password::hash_password;
 use ketapath_store::domain::{NewStaffUser, Role, StaffId};
-use ketapath_store::{ListingAuthor, ManualClock, OpenMode, Store, StoreOptions};
+use ketapath_store::{ListingAuthor, ManualClock, Store, StoreOptions};
+use ketapath_testkit::{Backend, BothBackends, TestDb};
 use ketapath_web::{AppState, WebConfig};
 use time::macros::datetime;
 
@@ -18,12 +19,13 @@ pub const PASSWORD: &str = "correct horse battery staple";
 pub const SESSION: &str = "__Host-kp_session";
 pub const LOGIN: &str = "__Host-kp_login";
 
+/// The portal over a migrated store with clinics A and B and a hand-moved clock at 2026-11-27 09:00 UTC.
 pub struct Portal {
     pub app: Router,
     pub store: Store,
     pub clock: ManualClock,
-    _dir: Option<tempfile::TempDir>,
-    _pg: Option<crate::session_workflow::PgDb>,
+    /// The database, dropped with the portal (its URL lets a second server open the same one).
+    pub db: TestDb,
 }
 
 /// One Argon2id hash for every test account: hashing is slow in debug builds, and the salt is not what is tested.
@@ -38,48 +40,41 @@ pub async fn app_over(store: &Store, config: WebConfig) -> Router {
     ketapath_web::app(AppState::new(config).with_directory(directory))
 }
 
+impl BothBackends for Portal {
+    async fn sqlite() -> Portal {
+        Portal::sqlite().await
+    }
+
+    async fn postgres() -> Option<Portal> {
+        Portal::postgres().await
+    }
+
+    async fn finish(self) {
+        self.db.finish().await;
+    }
+
+    async fn finish_unverified(self) {
+        self.db.finish_unverified().await;
+    }
+}
+
 impl Portal {
     pub async fn sqlite() -> Portal {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let url = format!("sqlite://{}", dir.path().join("k.db").display());
-        let clock = ManualClock::new(datetime!(2026-11-27 09:00 UTC));
-        let options = StoreOptions { clock: Arc::new(clock.clone()), ..StoreOptions::default() };
-        let store = Store::open_with(
-            &ketapath_store::DatabaseUrl::parse(&url).expect("url"),
-            OpenMode::CreateIfMissing,
-            options,
-        )
-        .await
-        .expect("open");
-        Portal::over(store, clock, Some(dir)).await
+        Portal::open(Backend::Sqlite).await.expect("SQLite is always there")
     }
 
-    /// The same fixture over a throw-away PostgreSQL database; `None` when PostgreSQL is not configured (never
-    /// under `CI=true`).
+    /// The same fixture over a throw-away PostgreSQL database; `None` when PostgreSQL is not configured (the
+    /// kit's skip policy: never under `CI=true`).
     pub async fn postgres() -> Option<Portal> {
-        use sqlx::Connection;
-        let env = crate::session_workflow::PG_ENV;
-        let Ok(admin_url) = std::env::var(env) else {
-            assert!(std::env::var("CI").as_deref() != Ok("true"), "{env} is unset under CI=true");
-            return None;
-        };
-        let name = format!("ketapath_portal_{}", uuid::Uuid::now_v7().simple());
-        let mut conn = sqlx::PgConnection::connect(&admin_url).await.expect("connect");
-        sqlx::raw_sql(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.expect("create database");
-        conn.close().await.ok();
-        let pg = crate::session_workflow::PgDb { admin_url: admin_url.clone(), name: name.clone() };
-        let (prefix, _) = admin_url.rsplit_once('/').expect("a database in the URL");
-        let url = ketapath_store::DatabaseUrl::Postgres { url: format!("{prefix}/{name}") };
-        let clock = ManualClock::new(datetime!(2026-11-27 09:00 UTC));
-        let options = StoreOptions { clock: Arc::new(clock.clone()), ..StoreOptions::default() };
-        let store = Store::open_with(&url, OpenMode::MustExist, options).await.expect("open");
-        let mut portal = Portal::over(store, clock, None).await;
-        portal._pg = Some(pg);
-        Some(portal)
+        Portal::open(Backend::Postgres).await
     }
 
-    pub async fn over(store: Store, clock: ManualClock, dir: Option<tempfile::TempDir>) -> Portal {
-        store.migrate().await.expect("migrate");
+    /// The portal on `backend`; `None` when PostgreSQL is asked for and not configured.
+    pub async fn open(backend: Backend) -> Option<Portal> {
+        let clock = ManualClock::new(datetime!(2026-11-27 09:00 UTC));
+        let options = StoreOptions { clock: Arc::new(clock.clone()), ..StoreOptions::default() };
+        let db = TestDb::open(backend, options).await?;
+        let store = db.store.clone();
         store
             .upsert_clinics(
                 &[clinic("clinic-a", 40.7, -74.0), clinic("clinic-b", 41.0, -73.9)],
@@ -88,7 +83,12 @@ impl Portal {
             .await
             .expect("clinics");
         let app = app_over(&store, WebConfig::default()).await;
-        Portal { app, store, clock, _dir: dir, _pg: None }
+        Some(Portal { app, store, clock, db })
+    }
+
+    /// The store options of a second server over this portal's database: the same clock.
+    pub fn options(&self) -> StoreOptions {
+        StoreOptions { clock: Arc::new(self.clock.clone()), ..StoreOptions::default() }
     }
 
     /// A staff account with [`PASSWORD`].

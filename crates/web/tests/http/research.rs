@@ -9,14 +9,16 @@ use axum::http::{Request, StatusCode, header};
 use ketapath_directory::ClinicId;
 use ketapath_research::ExportKey;
 use ketapath_store::domain::{Actor, NewApiToken, NewStaffUser, Origin, Role};
-use ketapath_store::{ListingAuthor, OpenMode, Store, SyntheticResearch, api_token_hash, new_api_token_secret};
+use ketapath_store::{ListingAuthor, Store, StoreOptions, SyntheticResearch, api_token_hash, new_api_token_secret};
+use ketapath_testkit::TestDb;
 
 use crate::support::*;
 
+/// The registry's scenario: four clinics with synthetic consenting patients, over the kit's SQLite database.
 struct Fixture {
     app: Router,
     store: Store,
-    _dir: tempfile::TempDir,
+    _db: TestDb,
 }
 
 /// Adds `patients` synthetic consenting patients at `clinic`, all with one course of the given kind.
@@ -67,10 +69,8 @@ impl Fixture {
     /// eleven: 11 patients, opted in; ten: 10 patients, opted in; quiet: 11 patients, not opted in; rare: 3 IV
     /// patients, whose registry cell is suppressed.
     async fn new() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}", dir.path().join("k.db").display());
-        let store = Store::open(&url, OpenMode::CreateIfMissing).await.unwrap();
-        store.migrate().await.unwrap();
+        let db = TestDb::sqlite_with(StoreOptions::default()).await;
+        let store = db.store.clone();
         let clinics = [
             clinic("eleven", 40.7, -74.0),
             clinic("ten", 41.0, -73.9),
@@ -88,7 +88,7 @@ impl Fixture {
         let state = ketapath_web::AppState::new(Default::default())
             .with_directory(directory)
             .with_research_key(ExportKey::from_bytes(&[5; 32]).unwrap());
-        Fixture { app: ketapath_web::app(state), store, _dir: dir }
+        Fixture { app: ketapath_web::app(state), store, _db: db }
     }
 
     async fn get(&self, uri: &str, token: Option<&str>) -> Reply {

@@ -8,16 +8,12 @@
 
 use std::sync::{Arc, Mutex};
 
-use axum::Router;
-use axum::body::Body;
-use axum::http::{Method, Request, StatusCode, header};
+use axum::http::{Method, StatusCode, header};
 use ketapath_store::domain::{
-    Actor, AssessmentSource, NewApiToken, NewCourse, NewSession, NewStaffUser, Origin, PatientId, Role, SessionStatus,
-    SessionUpdate,
+    Actor, AssessmentSource, NewCourse, NewSession, PatientId, Role, SessionStatus, SessionUpdate,
 };
-use ketapath_store::{
-    Clock, DatabaseUrl, ListingAuthor, OpenMode, Store, StoreOptions, api_token_hash, new_api_token_secret,
-};
+use ketapath_store::{Clock, api_token_hash};
+use ketapath_testkit::Backend;
 use serde_json::{Value, json};
 use time::{Duration, OffsetDateTime};
 
@@ -33,90 +29,30 @@ impl Clock for ShiftedClock {
     }
 }
 
-struct Fixture {
-    app: Router,
-    store: Store,
-    clock: Arc<ShiftedClock>,
-    _dir: tempfile::TempDir,
-    _pg: Option<crate::freshness::PgDatabase>,
-}
+type Fixture = crate::api_fixture::Fixture<ShiftedClock>;
 
+/// The helpers of these tests: a clock that moves with real time, and staff who work with bare token secrets.
 impl Fixture {
     async fn sqlite() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let url = DatabaseUrl::Sqlite { path: dir.path().join("k.db") };
-        Self::open(url, OpenMode::CreateIfMissing, dir, None).await
+        Fixture::with_clock(Backend::Sqlite, Arc::default()).await.unwrap()
     }
 
     async fn postgres() -> Option<Self> {
-        let pg = crate::freshness::PgDatabase::create().await?;
-        let url = DatabaseUrl::Postgres { url: pg.url.clone() };
-        Some(Self::open(url, OpenMode::MustExist, tempfile::tempdir().unwrap(), Some(pg)).await)
-    }
-
-    async fn open(
-        url: DatabaseUrl,
-        mode: OpenMode,
-        dir: tempfile::TempDir,
-        pg: Option<crate::freshness::PgDatabase>,
-    ) -> Self {
-        let clock = Arc::new(ShiftedClock::default());
-        let options = StoreOptions { clock: clock.clone(), ..StoreOptions::default() };
-        let store = Store::open_with(&url, mode, options).await.unwrap();
-        store.migrate().await.unwrap();
-        store
-            .upsert_clinics(
-                &[clinic("clinic-a", 40.7, -74.0), clinic("clinic-b", 41.0, -73.9)],
-                ListingAuthor::AdminCli,
-            )
-            .await
-            .unwrap();
-        let directory = ketapath_web::Directory::load(store.clone()).await.unwrap();
-        let app = ketapath_web::app(ketapath_web::AppState::new(Default::default()).with_directory(directory));
-        Fixture { app, store, clock, _dir: dir, _pg: pg }
+        Fixture::with_clock(Backend::Postgres, Arc::default()).await
     }
 
     /// A nurse at `clinic` with a live API token: the secret and the actor.
     async fn nurse(&self, email: &str, clinic: &str) -> (String, Actor) {
-        let admin = self.store.unscoped_for_admin_cli_and_tests();
-        let user = admin
-            .create_staff_user(NewStaffUser {
-                clinic_id: Some(ketapath_directory::ClinicId::parse(clinic).unwrap()),
-                email: email.to_owned(),
-                display_name: email.to_owned(),
-                role: Role::Nurse,
-                password_hash: None,
-            })
-            .await
-            .unwrap();
-        let secret = new_api_token_secret().unwrap();
-        admin
-            .create_api_token(NewApiToken {
-                user_id: user.id,
-                name: "test".to_owned(),
-                token_hash: api_token_hash(&secret),
-                expires_at: None,
-            })
-            .await
-            .unwrap();
-        let actor = Actor { user_id: user.id, clinic_id: user.clinic_id, role: Role::Nurse, origin: Origin::test() };
-        (secret, actor)
+        let (staff, _) = self.account(email, email, Role::Nurse, Some(clinic)).await;
+        (staff.token, staff.actor)
     }
 
     async fn api(&self, method: Method, uri: &str, token: &str, body: Option<Value>) -> Reply {
-        let mut builder =
-            Request::builder().method(method).uri(uri).header(header::AUTHORIZATION, format!("Bearer {token}"));
-        let body = match body {
-            Some(v) => {
-                builder = builder.header(header::CONTENT_TYPE, "application/json");
-                Body::from(v.to_string())
-            }
-            None => Body::empty(),
-        };
-        send(&self.app, from_peer(builder.body(body).unwrap(), [192, 0, 2, 7])).await
+        self.bearer(method, uri, Some(token), body).await
     }
 
-    async fn patient(&self, token: &str, given: &str) -> String {
+    /// A patient named `given`, created through the API with `token`.
+    async fn new_patient(&self, token: &str, given: &str) -> String {
         let body = json!({"given_name": given, "family_name": "Example", "birth_date": "1980-04-01", "sex": "female"});
         let reply = self.api(Method::POST, "/api/v1/patients", token, Some(body)).await;
         assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
@@ -169,7 +105,7 @@ async fn journey(f: Fixture) {
 
     let (a, a_actor) = f.nurse("nurse@a.example", "clinic-a").await;
     let (b, _) = f.nurse("nurse@b.example", "clinic-b").await;
-    let patient = f.patient(&a, "Zebulonia").await;
+    let patient = f.new_patient(&a, "Zebulonia").await;
     let links_uri = format!("/api/v1/patients/{patient}/self-report-links");
 
     // Bad input names the field; another clinic's patient is not found.
@@ -321,7 +257,7 @@ async fn self_report_journey_postgres() {
 
 async fn plan(f: Fixture) {
     let (a, actor) = f.nurse("nurse@a.example", "clinic-a").await;
-    let patient = f.patient(&a, "Plan").await;
+    let patient = f.new_patient(&a, "Plan").await;
     let uri = format!("/api/v1/patients/{patient}/self-report-links/plan");
 
     // No session yet: nothing to plan.

@@ -4,180 +4,17 @@
 //! refused to nurses, charting in the future refused, and another clinic's records answering 404 on every route.
 
 // Test helpers may unwrap: a panic there is a failed test with its cause.
-#![allow(clippy::unwrap_used, clippy::print_stdout)]
+#![allow(clippy::unwrap_used)]
 
-use std::sync::Arc;
-
-use axum::Router;
-use axum::body::Body;
-use axum::http::{Method, Request, StatusCode, header};
+use axum::http::{Method, StatusCode};
 use ketapath_clinical::rems::FIELDS;
-use ketapath_store::domain::{Actor, NewApiToken, NewStaffUser, Origin, Role};
-use ketapath_store::{
-    DatabaseUrl, ListingAuthor, ManualClock, OpenMode, Store, StoreOptions, api_token_hash, new_api_token_secret,
-};
+use ketapath_store::domain::Role;
+use ketapath_testkit::on_both_backends;
 use serde_json::{Value, json};
-use sqlx::Connection;
-use time::macros::datetime;
-use time::{Duration, OffsetDateTime};
+use time::Duration;
 
+pub(crate) use crate::api_fixture::{Fixture, Staff, T0};
 use crate::support::*;
-
-pub(crate) const PG_ENV: &str = "KETAPATH_TEST_POSTGRES_URL";
-pub(crate) const T0: OffsetDateTime = datetime!(2026-11-27 09:00 UTC);
-
-/// A throw-away PostgreSQL database, dropped (with FORCE) with this value.
-pub(crate) struct PgDb {
-    pub(crate) admin_url: String,
-    pub(crate) name: String,
-}
-
-impl Drop for PgDb {
-    fn drop(&mut self) {
-        let (admin_url, name) = (self.admin_url.clone(), self.name.clone());
-        let _ = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-            rt.block_on(async {
-                if let Ok(mut conn) = sqlx::PgConnection::connect(&admin_url).await {
-                    let _ =
-                        sqlx::raw_sql(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut conn).await;
-                }
-            });
-        })
-        .join();
-    }
-}
-
-#[derive(Clone, Copy, Debug)]
-pub(crate) enum Backend {
-    Sqlite,
-    Postgres,
-}
-
-pub(crate) struct Fixture {
-    app: Router,
-    pub(crate) store: Store,
-    clock: Arc<ManualClock>,
-    _dir: tempfile::TempDir,
-    _pg: Option<PgDb>,
-}
-
-pub(crate) struct Staff {
-    token: String,
-    pub(crate) actor: Actor,
-}
-
-impl Fixture {
-    /// A migrated store on `backend` with clinics A and B; `None` when PostgreSQL is not configured (never
-    /// under `CI=true`).
-    pub(crate) async fn new(backend: Backend) -> Option<Self> {
-        let dir = tempfile::tempdir().unwrap();
-        let clock = Arc::new(ManualClock::new(T0));
-        let options = StoreOptions { clock: clock.clone(), ..StoreOptions::default() };
-        let (store, pg) = match backend {
-            Backend::Sqlite => {
-                let url = DatabaseUrl::Sqlite { path: dir.path().join("k.db") };
-                (Store::open_with(&url, OpenMode::CreateIfMissing, options).await.unwrap(), None)
-            }
-            Backend::Postgres => {
-                let Ok(admin_url) = std::env::var(PG_ENV) else {
-                    assert!(std::env::var("CI").as_deref() != Ok("true"), "{PG_ENV} is unset under CI=true");
-                    println!("skipped: {PG_ENV} unset");
-                    return None;
-                };
-                let name = format!("ketapath_web_{}", uuid::Uuid::now_v7().simple());
-                let mut conn = sqlx::PgConnection::connect(&admin_url).await.unwrap();
-                sqlx::raw_sql(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.unwrap();
-                conn.close().await.ok();
-                let (prefix, _) = admin_url.rsplit_once('/').unwrap();
-                let url = DatabaseUrl::Postgres { url: format!("{prefix}/{name}") };
-                let pg = PgDb { admin_url: admin_url.clone(), name };
-                (Store::open_with(&url, OpenMode::MustExist, options).await.unwrap(), Some(pg))
-            }
-        };
-        store.migrate().await.unwrap();
-        store
-            .upsert_clinics(
-                &[clinic("clinic-a", 40.7, -74.0), clinic("clinic-b", 41.0, -73.9)],
-                ListingAuthor::AdminCli,
-            )
-            .await
-            .unwrap();
-        let directory = ketapath_web::Directory::load(store.clone()).await.unwrap();
-        let app = ketapath_web::app(ketapath_web::AppState::new(Default::default()).with_directory(directory));
-        Some(Fixture { app, store, clock, _dir: dir, _pg: pg })
-    }
-
-    pub(crate) async fn staff(&self, name: &str, role: Role, clinic: &str) -> Staff {
-        let admin = self.store.unscoped_for_admin_cli_and_tests();
-        let user = admin
-            .create_staff_user(NewStaffUser {
-                clinic_id: Some(ketapath_directory::ClinicId::parse(clinic).unwrap()),
-                email: format!("{}@{clinic}.example", name.to_lowercase().replace(' ', ".")),
-                display_name: name.to_owned(),
-                role,
-                password_hash: None,
-            })
-            .await
-            .unwrap();
-        let token = new_api_token_secret().unwrap();
-        admin
-            .create_api_token(NewApiToken {
-                user_id: user.id,
-                name: "test".to_owned(),
-                token_hash: api_token_hash(&token),
-                expires_at: None,
-            })
-            .await
-            .unwrap();
-        Staff { token, actor: Actor { user_id: user.id, clinic_id: user.clinic_id, role, origin: Origin::test() } }
-    }
-
-    pub(crate) async fn call(&self, method: Method, uri: &str, who: Option<&Staff>, body: Option<Value>) -> Reply {
-        let mut builder = Request::builder().method(method).uri(uri);
-        if let Some(who) = who {
-            builder = builder.header(header::AUTHORIZATION, format!("Bearer {}", who.token));
-        }
-        let body = match body {
-            Some(v) => {
-                builder = builder.header(header::CONTENT_TYPE, "application/json");
-                Body::from(v.to_string())
-            }
-            None => Body::empty(),
-        };
-        send(&self.app, from_peer(builder.body(body).unwrap(), [192, 0, 2, 9])).await
-    }
-
-    pub(crate) async fn ok(
-        &self,
-        method: Method,
-        uri: &str,
-        who: &Staff,
-        body: Option<Value>,
-        status: StatusCode,
-    ) -> Value {
-        let reply = self.call(method.clone(), uri, Some(who), body).await;
-        assert_eq!(reply.status, status, "{method} {uri}: {}", reply.text());
-        reply.json()
-    }
-
-    /// Sets the store's clock to `minutes` after T0.
-    pub(crate) fn at(&self, minutes: i64) {
-        self.clock.set(T0 + Duration::minutes(minutes));
-    }
-
-    pub(crate) async fn patient(&self, who: &Staff) -> String {
-        let body = json!({"given_name": "Ada", "family_name": "Example", "birth_date": "1980-04-01", "sex": "female"});
-        let p = self.ok(Method::POST, "/api/v1/patients", who, Some(body), StatusCode::CREATED).await;
-        p["id"].as_str().unwrap().to_owned()
-    }
-
-    pub(crate) async fn finish(self) {
-        let report = self.store.verify().await.unwrap();
-        assert!(report.is_ok(), "{report:?}");
-        self.store.close().await;
-    }
-}
 
 pub(crate) fn rfc(minutes: i64) -> String {
     (T0 + Duration::minutes(minutes)).format(&time::format_description::well_known::Rfc3339).unwrap()
@@ -196,8 +33,7 @@ pub(crate) fn phq9(total: u8) -> Vec<u8> {
     items
 }
 
-async fn workflow(backend: Backend) {
-    let Some(f) = Fixture::new(backend).await else { return };
+async fn workflow(f: &Fixture) {
     let nurse = f.staff("Nora Nurse", Role::Nurse, "clinic-a").await;
     let p = f.patient(&nurse).await;
 
@@ -395,11 +231,9 @@ async fn workflow(backend: Backend) {
     let out = f.ok(Method::GET, &format!("/api/v1/patients/{p}/outcomes"), &nurse, None, StatusCode::OK).await;
     assert_eq!(out["instruments"][0]["remission"], true);
     assert_eq!(out["instruments"][0]["change_pct"], -80.0);
-    f.finish().await;
 }
 
-async fn gates(backend: Backend) {
-    let Some(f) = Fixture::new(backend).await else { return };
+async fn gates(f: &Fixture) {
     let nurse = f.staff("Nora Nurse", Role::Nurse, "clinic-a").await;
     let rx = f.staff("Pat Prescriber", Role::Prescriber, "clinic-a").await;
     let admin = f.staff("Ann Admin", Role::ClinicAdmin, "clinic-a").await;
@@ -605,14 +439,12 @@ async fn gates(backend: Backend) {
     assert_eq!(e["field"], "monitoring.minimum_minutes.esketamine_nasal");
     let saved = f.ok(Method::PUT, "/api/v1/clinic/protocol-settings", &admin, Some(change), StatusCode::OK).await;
     assert_eq!(saved["values"]["bp_gate"]["esketamine_nasal"]["systolic_max"], 150);
-    f.finish().await;
 }
 
 /// The patient leaves before the end of monitoring: the session ends `ended_early` with an adverse event, and its
 /// REMS form states the departure with the true minutes. Also: the criteria after the minimum still take a
 /// prescriber's override; an inpatient clinic doses without enrollment; the dose carries the pre-check warnings.
-async fn early_departure(backend: Backend) {
-    let Some(f) = Fixture::new(backend).await else { return };
+async fn early_departure(f: &Fixture) {
     let nurse = f.staff("Nora Nurse", Role::Nurse, "clinic-a").await;
     let rx = f.staff("Pat Prescriber", Role::Prescriber, "clinic-a").await;
     let admin = f.staff("Ann Admin", Role::ClinicAdmin, "clinic-a").await;
@@ -744,11 +576,9 @@ async fn early_departure(backend: Backend) {
         .ok(Method::POST, &url3("/dose"), &nurse, Some(json!({"dose_mg": 56, "lot": "L1"})), StatusCode::CREATED)
         .await;
     assert_eq!(dose["enrollment"]["outcome"], "not_required");
-    f.finish().await;
 }
 
-async fn isolation(backend: Backend) {
-    let Some(f) = Fixture::new(backend).await else { return };
+async fn isolation(f: &Fixture) {
     let nurse = f.staff("Nora Nurse", Role::Nurse, "clinic-a").await;
     let other = f.staff("Olga Other", Role::Prescriber, "clinic-b").await;
     let p = f.patient(&nurse).await;
@@ -796,13 +626,11 @@ async fn isolation(backend: Backend) {
     // Nothing the other clinic sent was written.
     let view = f.ok(Method::GET, &format!("/api/v1/sessions/{sid}"), &nurse, None, StatusCode::OK).await;
     assert_eq!((view["observations"].as_array().unwrap().len(), view["doses"].as_array().unwrap().len()), (0, 0));
-    f.finish().await;
 }
 
 /// Malformed or out-of-range bodies on every charting route answer 4xx with the error shape naming a field where
 /// one is at fault; none is a 5xx, and none writes anything.
-async fn hostile(backend: Backend) {
-    let Some(f) = Fixture::new(backend).await else { return };
+async fn hostile(f: &Fixture) {
     let nurse = f.staff("Nora Nurse", Role::Nurse, "clinic-a").await;
     let p = f.patient(&nurse).await;
     let s = f
@@ -926,15 +754,13 @@ async fn hostile(backend: Backend) {
     let view = f.ok(Method::GET, &format!("/api/v1/sessions/{sid}"), &nurse, None, StatusCode::OK).await;
     assert_eq!(view["observations"], json!([]));
     assert_eq!(view["doses"], json!([]));
-    f.finish().await;
 }
 
 /// Two requests at once that both create the same record: the first intake of one patient (the store's unique
 /// key on the patient's intake), and the submission of one session's REMS form (the unique key on the session's
 /// form). Each pair answers success and 409 `conflict`, or success twice where the second is a plain update of
 /// the intake; never a 500; and the audit chain still verifies afterwards.
-async fn concurrent_first_writes(backend: Backend) {
-    let Some(f) = Fixture::new(backend).await else { return };
+async fn concurrent_first_writes(f: &Fixture) {
     let nurse = f.staff("Nora Nurse", Role::Nurse, "clinic-a").await;
     let intake = json!({"episode_months": 18, "severity": "moderate", "rems_enrolled": true,
         "pregnancy_potential": false});
@@ -1008,12 +834,11 @@ async fn concurrent_first_writes(backend: Backend) {
     assert_error(refused, StatusCode::CONFLICT, "conflict");
     let form = f.ok(Method::GET, &url("/rems-form"), &nurse, None, StatusCode::OK).await;
     assert_eq!(form["state"], "submitted");
-    f.finish().await;
 }
 
-on_both_backends!(session_workflow_end_to_end, workflow);
-on_both_backends!(gates_and_overrides, gates);
-on_both_backends!(early_departure_inpatient_and_overridable_criteria, early_departure);
-on_both_backends!(other_clinic_is_not_found_on_every_route, isolation);
-on_both_backends!(hostile_bodies_are_client_errors, hostile);
-on_both_backends!(concurrent_first_writes_answer_409_never_500, concurrent_first_writes);
+on_both_backends!(session_workflow_end_to_end, super::workflow);
+on_both_backends!(gates_and_overrides, super::gates);
+on_both_backends!(early_departure_inpatient_and_overridable_criteria, super::early_departure);
+on_both_backends!(other_clinic_is_not_found_on_every_route, super::isolation);
+on_both_backends!(hostile_bodies_are_client_errors, super::hostile);
+on_both_backends!(concurrent_first_writes_answer_409_never_500, super::concurrent_first_writes);

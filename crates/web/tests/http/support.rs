@@ -282,12 +282,10 @@ pub fn app_with_clinics(clinics: Vec<ketapath_directory::Clinic>) -> Router {
 /// Without the variable it says so and returns, except under `CI=true`, where a test must never pass without running.
 pub async fn assert_valid_fhir(app: &Router, documents: &[(&str, &str)]) {
     let Ok(python) = std::env::var("KETAPATH_FHIR_VALIDATOR") else {
-        assert!(std::env::var("CI").as_deref() != Ok("true"), "KETAPATH_FHIR_VALIDATOR is unset under CI=true");
-        // A helper, not a test, so the print lint applies: the skip line is the point of this output.
-        #[allow(clippy::print_stderr)]
-        {
-            eprintln!("skipped: set KETAPATH_FHIR_VALIDATOR to a python with fhir.resources==6.2.2 to validate FHIR");
-        }
+        ketapath_testkit::skip(
+            "FHIR validator",
+            "KETAPATH_FHIR_VALIDATOR unset (a python with fhir.resources==6.2.2; scripts/test builds one)",
+        );
         return;
     };
     let dir = tempfile::tempdir().expect("a temporary directory");
