@@ -21,7 +21,8 @@ const BOTTOM: f64 = 40.0;
 const PLOT_W: f64 = WIDTH - LEFT - RIGHT;
 const PLOT_H: f64 = HEIGHT - TOP - BOTTOM;
 
-/// Escapes text for SVG content and attribute values.
+/// Escapes text for SVG (XML) content and double- or single-quoted attribute values. Every SVG KetaPath draws
+/// (the registry's charts, the outcome charts, the finder's map) escapes through this one function.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -31,6 +32,9 @@ pub fn escape(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
+            // Control characters other than tab and newline are not allowed in XML 1.0 at all (not even as
+            // character references), so they are dropped rather than making the document ill-formed.
+            c if c.is_control() && c != '\t' && c != '\n' => {}
             c => out.push(c),
         }
     }
@@ -224,4 +228,19 @@ pub fn km_chart(id: &str, title: &str, steps: &[Step], unit: &str) -> String {
 fn fmt_time(t: f64) -> String {
     let rounded = (t * 10.0).round() / 10.0;
     if rounded.fract() == 0.0 { format!("{rounded:.0}") } else { format!("{rounded:.1}") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape;
+
+    #[test]
+    fn escape_covers_markup_quotes_and_characters_xml_forbids() {
+        assert_eq!(
+            escape("<a href=\"x\">Tom & 'Jo'</a>"),
+            "&lt;a href=&quot;x&quot;&gt;Tom &amp; &#39;Jo&#39;&lt;/a&gt;"
+        );
+        // XML 1.0 forbids these control characters even as references; tab and newline are kept.
+        assert_eq!(escape("a\u{0}b\u{7}c\u{1b}d\te\nf"), "abcd\te\nf");
+    }
 }

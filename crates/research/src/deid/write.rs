@@ -44,18 +44,19 @@ pub fn write_table<T: Table>(rows: &[T], format: Format) -> Result<String, Expor
 /// CSV with a header line of [`Table::COLUMNS`], `\n` line ends, quoting only where needed. Absent values are
 /// empty cells.
 pub fn to_csv<T: Table>(rows: &[T]) -> Result<String, ExportError> {
-    let mut out = T::COLUMNS.join(",");
-    out.push('\n');
+    // The csv crate quotes exactly where RFC 4180 needs it (a comma, a quote or a line break in the cell).
+    let mut writer = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
+    writer.write_record(T::COLUMNS).map_err(serialization)?;
     for row in rows {
         let Value::Object(map) = serde_json::to_value(row).map_err(serialization)? else {
             return Err(serialization(format!("a {} row is not a JSON object", T::FILE_STEM)));
         };
-        let cells: Vec<String> =
-            T::COLUMNS.iter().map(|column| csv_cell(map.get(*column).unwrap_or(&Value::Null))).collect();
-        out.push_str(&cells.join(","));
-        out.push('\n');
+        writer
+            .write_record(T::COLUMNS.iter().map(|column| csv_cell(map.get(*column).unwrap_or(&Value::Null))))
+            .map_err(serialization)?;
     }
-    Ok(out)
+    let bytes = writer.into_inner().map_err(serialization)?;
+    String::from_utf8(bytes).map_err(serialization)
 }
 
 /// One JSON object per line, keys in [`Table::COLUMNS`] order, absent values as `null`.
@@ -72,13 +73,13 @@ fn serialization(error: impl std::fmt::Display) -> ExportError {
     ExportError::Invalid(ketapath_clinical::InvalidInput::new("export", format!("cannot serialize: {error}")))
 }
 
+/// A cell's text: absent values are empty, strings as they are, numbers and booleans as JSON writes them.
 fn csv_cell(value: &Value) -> String {
-    let text = match value {
-        Value::Null => return String::new(),
+    match value {
+        Value::Null => String::new(),
         Value::String(s) => s.clone(),
         other => other.to_string(),
-    };
-    if text.contains([',', '"', '\n', '\r']) { format!("\"{}\"", text.replace('"', "\"\"")) } else { text }
+    }
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ mod tests;
 
 use std::fmt::Write as _;
 
+use ketapath_research::svg::escape;
 use projection::{HEIGHT, WIDTH, project};
 pub use states::{BBox, State, states};
 
@@ -203,22 +204,4 @@ fn num(value: f64) -> String {
         return "0".to_owned();
     }
     if tenths % 10.0 == 0.0 { format!("{}", tenths / 10.0) } else { format!("{:.1}", tenths / 10.0) }
-}
-
-/// Escapes text for an XML element or a double- or single-quoted attribute.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            // Control characters other than tab and newline are not allowed in XML 1.0 at all, so they are dropped.
-            c if c.is_control() && c != '\t' && c != '\n' => {}
-            c => out.push(c),
-        }
-    }
-    out
 }
