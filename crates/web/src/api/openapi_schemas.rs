@@ -9,8 +9,8 @@ use ketapath_clinical::safety::conditions;
 use ketapath_directory::search::{DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET};
 use ketapath_directory::{Offer, Payment};
 use serde::Deserialize;
-use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema, SchemaType, Type};
 use utoipa::openapi::RefOr;
+use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema, SchemaType, Type};
 use utoipa::{IntoParams, PartialSchema, ToSchema};
 
 use super::openapi::{code_array, codes, instrument_codes, or_null};
@@ -110,7 +110,8 @@ fn sex_codes() -> ObjectBuilder {
 
 /// A string limited to `codes`, or null.
 pub(crate) fn nullable_codes<'a>(of: impl IntoIterator<Item = &'a str>) -> ObjectBuilder {
-    let values: Vec<serde_json::Value> = of.into_iter().map(serde_json::Value::from).chain([serde_json::Value::Null]).collect();
+    let values: Vec<serde_json::Value> =
+        of.into_iter().map(serde_json::Value::from).chain([serde_json::Value::Null]).collect();
     ObjectBuilder::new().schema_type(SchemaType::from_iter([Type::String, Type::Null])).enum_values(Some(values))
 }
 
