@@ -236,11 +236,6 @@ static SERIALIZED: LazyLock<String> = LazyLock::new(|| {
     serde_json::to_string(&ApiDoc::openapi()).unwrap_or_else(|_| "{}".to_owned())
 });
 
-/// The document as a value, for the tests and tools that read it in process.
-pub fn document_value() -> serde_json::Value {
-    serde_json::from_str(&SERIALIZED).unwrap_or_default()
-}
-
 /// The handler.
 #[utoipa::path(
     get,
