@@ -39,6 +39,18 @@ pub fn with_results<R>(directory: &Directory, query: &Query, f: impl FnOnce(&Sea
 }
 
 /// `GET /api/v1/clinics`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/clinics",
+    operation_id = "searchClinics",
+    summary = "Find clinics near a place, nearest first",
+    description = "Exactly one of `near` or `zip` is required. Results are sorted by great-circle distance (sphere of radius 6371.0088 km), then by id; `total` counts every match within the radius, not only the page. Every invalid or unknown parameter answers 400 naming it in `field`; a ZIP code missing from KetaPath's ZIP data answers 400 naming `zip`. The same document as `ketapath clinics search --json`.",
+    params(super::openapi_schemas::ClinicSearchQuery),
+    responses(
+        (status = 200, description = "A page of clinics", body = super::openapi_schemas::ClinicSearch),
+        (status = 400, description = "An invalid, unknown or repeated parameter, or an unknown ZIP code (`invalid_input`, naming the parameter)", body = super::openapi_schemas::Error),
+    )
+)]
 pub async fn search(State(state): State<AppState>, uri: Uri) -> Result<Response, ApiError> {
     let params = SearchParams::parse(&query_pairs(&uri)).map_err(param_error)?;
     let query = resolve(&params)?;
@@ -61,6 +73,17 @@ pub fn lookup(directory: &Directory, raw: &str) -> Result<Clinic, ApiError> {
 }
 
 /// `GET /api/v1/clinics/{id}`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/clinics/{id}",
+    operation_id = "getClinic",
+    summary = "One clinic listing",
+    params(("id" = String, Path)),
+    responses(
+        (status = 200, description = "The listing", body = super::openapi_schemas::Clinic),
+        (status = 404, description = "No listing with this id (`not_found`)", body = super::openapi_schemas::Error),
+    )
+)]
 pub async fn get(State(state): State<AppState>, ApiPath(id): ApiPath<String>) -> Result<Response, ApiError> {
     let clinic = lookup(&state.directory, &id)?;
     let outcomes = state.published_outcomes(clinic.id.as_str()).await;

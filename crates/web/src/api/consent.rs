@@ -83,12 +83,39 @@ fn consent_doc(history: &[ConsentRecord]) -> Result<Value, ApiError> {
 }
 
 /// `GET /api/v1/patients/{id}/research-consent`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/patients/{id}/research-consent",
+    operation_id = "getResearchConsent",
+    summary = "A patient's research consent: the decision in force and its history",
+    params(("id" = String, Path)),
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "The consent", body = super::openapi_treatment::ResearchConsent),
+        (status = 404, description = super::openapi::errors::NO_PATIENT_TREATMENT, body = super::openapi_schemas::Error),
+    )
+)]
 pub async fn get(staff: ClinicStaff, ApiPath(id): ApiPath<String>) -> Result<Response, ApiError> {
     let history = staff.scope.research_consents(patient_id(&id)?).await?;
     Ok(private_json(&consent_doc(&history)?))
 }
 
 /// `PUT /api/v1/patients/{id}/research-consent`: records a decision; answers the updated document.
+#[utoipa::path(
+    put,
+    path = "/api/v1/patients/{id}/research-consent",
+    operation_id = "putResearchConsent",
+    summary = "Record a patient's research consent (given or withdrawn)",
+    description = "A withdrawal takes the patient out of every later research export and statistic. `date` defaults to today and may not be in the future.",
+    params(("id" = String, Path)),
+    request_body = super::openapi_treatment::ResearchConsentRequest,
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "The consent", body = super::openapi_treatment::ResearchConsent),
+        (status = 400, description = super::openapi::errors::TREATMENT_BAD, body = super::openapi_schemas::Error),
+        (status = 404, description = super::openapi::errors::NO_PATIENT_TREATMENT, body = super::openapi_schemas::Error),
+    )
+)]
 pub async fn put(
     staff: ClinicStaff,
     ApiPath(id): ApiPath<String>,
@@ -110,12 +137,35 @@ pub struct PublicationRequest {
 }
 
 /// `GET /api/v1/clinic/outcome-publication`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/clinic/outcome-publication",
+    operation_id = "getOutcomePublication",
+    summary = "Whether the directory shows the clinic's outcome rates",
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "The choice", body = super::openapi_treatment::OutcomePublication),
+    )
+)]
 pub async fn get_publication(staff: ClinicStaff) -> Result<Response, ApiError> {
     Ok(private_json(&json!({ "publish": staff.scope.publishes_outcomes().await? })))
 }
 
 /// `PUT /api/v1/clinic/outcome-publication`: opts the clinic in or out of showing its outcome rates in the
 /// directory (still only where at least 11 patients stand behind a figure). Clinic admins only (403 otherwise).
+#[utoipa::path(
+    put,
+    path = "/api/v1/clinic/outcome-publication",
+    operation_id = "putOutcomePublication",
+    summary = "Opt the clinic in or out of showing its outcome rates (clinic admins)",
+    description = "Rates are shown only where at least 11 patients stand behind a figure; other roles answer 403.",
+    request_body = super::openapi_treatment::OutcomePublication,
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "The choice", body = super::openapi_treatment::OutcomePublication),
+        (status = 400, description = super::openapi::errors::TREATMENT_BAD, body = super::openapi_schemas::Error),
+    )
+)]
 pub async fn put_publication(
     staff: ClinicStaff,
     ApiJson(request): ApiJson<PublicationRequest>,

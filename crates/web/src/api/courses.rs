@@ -96,6 +96,23 @@ fn course_id(raw: &str) -> Result<CourseId, ApiError> {
 }
 
 /// `POST /api/v1/patients/{id}/courses`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/patients/{id}/courses",
+    operation_id = "createCourse",
+    summary = "Plan a course with its schedule generated from the protocol",
+    description = "`indication`: `trd` (default) or `mdsi` (MDD with acute suicidal ideation or behaviour). Esketamine for TRD: a new course plans only the induction, twice weekly in weeks 1-4 (`weeks`, 12 by default, is checked as the whole plan's length); weeks 5-8 weekly and then weekly or every two weeks (`maintenance`) are planned when the benefit review decides to continue. MDSI: 84 mg twice weekly for up to 4 weeks (56 mg as the tolerability option). IV ketamine: the clinic's series. IM and oral: no generated schedule. A contraindication in the intake answers 409 `contraindication` unless a prescriber sends `override_reason`.",
+    params(("id" = String, Path)),
+    request_body = super::openapi_treatment::CourseRequest,
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 201, description = "The course", body = super::openapi_treatment::Course),
+        (status = 400, description = super::openapi::errors::TREATMENT_BAD, body = super::openapi_schemas::Error),
+        (status = 403, description = super::openapi::errors::NOT_PRESCRIBER, body = super::openapi_schemas::Error),
+        (status = 404, description = super::openapi::errors::NO_PATIENT_TREATMENT, body = super::openapi_schemas::Error),
+        (status = 409, description = "The intake lists a contraindication (`contraindication`)", body = super::openapi_schemas::Error),
+    )
+)]
 pub async fn create(
     staff: ClinicStaff,
     ApiPath(id): ApiPath<String>,
@@ -123,6 +140,18 @@ pub async fn create(
 }
 
 /// `GET /api/v1/patients/{id}/courses`: oldest first.
+#[utoipa::path(
+    get,
+    path = "/api/v1/patients/{id}/courses",
+    operation_id = "listCourses",
+    summary = "A patient's courses with their schedules",
+    params(("id" = String, Path)),
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "The courses, oldest first", body = inline(super::openapi_treatment::CourseList)),
+        (status = 404, description = super::openapi::errors::NO_PATIENT_TREATMENT, body = super::openapi_schemas::Error),
+    )
+)]
 pub async fn list(staff: ClinicStaff, ApiPath(id): ApiPath<String>) -> Result<Response, ApiError> {
     let courses = course::list(&staff.scope, patient_id(&id)?).await?;
     let docs = courses.iter().map(|(c, p)| doc(c, p)).collect::<Result<Vec<_>, _>>()?;
@@ -137,6 +166,22 @@ pub struct ScheduleBody {
 }
 
 /// `PUT /api/v1/courses/{id}/schedule`: prescribers only (403 `override_not_allowed` otherwise).
+#[utoipa::path(
+    put,
+    path = "/api/v1/courses/{id}/schedule",
+    operation_id = "putCourseSchedule",
+    summary = "Replace a course's schedule (prescribers only)",
+    description = "Sessions in date order, in the generated shape.",
+    params(("id" = String, Path)),
+    request_body = super::openapi_treatment::ScheduleRequest,
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "The course", body = super::openapi_treatment::Course),
+        (status = 400, description = super::openapi::errors::TREATMENT_BAD, body = super::openapi_schemas::Error),
+        (status = 403, description = super::openapi::errors::NOT_PRESCRIBER, body = super::openapi_schemas::Error),
+        (status = 404, description = super::openapi::errors::NO_COURSE, body = super::openapi_schemas::Error),
+    )
+)]
 pub async fn put_schedule(
     staff: ClinicStaff,
     ApiPath(id): ApiPath<String>,
@@ -147,6 +192,18 @@ pub async fn put_schedule(
 }
 
 /// `GET /api/v1/courses/{id}`: the course with its plan, indication and latest benefit review.
+#[utoipa::path(
+    get,
+    path = "/api/v1/courses/{id}",
+    operation_id = "getCourse",
+    summary = "A course with its schedule, indication and latest benefit review",
+    params(("id" = String, Path)),
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "The course", body = super::openapi_treatment::Course),
+        (status = 404, description = super::openapi::errors::NO_COURSE, body = super::openapi_schemas::Error),
+    )
+)]
 pub async fn get(staff: ClinicStaff, ApiPath(id): ApiPath<String>) -> Result<Response, ApiError> {
     let id = course_id(&id)?;
     let c = staff.scope.course(id).await?;
@@ -177,6 +234,23 @@ pub(crate) fn decision(raw: Option<&str>) -> Result<ReviewDecision, InvalidInput
 
 /// `POST /api/v1/courses/{id}/benefit-review`: prescribers only (403 `override_not_allowed` otherwise); 201 with
 /// the course as `GET` shows it (and its `warnings`).
+#[utoipa::path(
+    post,
+    path = "/api/v1/courses/{id}/benefit-review",
+    operation_id = "recordBenefitReview",
+    summary = "Record the benefit review at the end of an esketamine induction (prescribers only)",
+    description = "From 28 days after a course's first dose, starting or dosing a session answers 409 `benefit_review_required` until a prescriber records `continue`. `continue` is taken from week 4 of the induction on and, for TRD, plans the maintenance weeks (`weeks`, 12 by default, and `maintenance`); for MDSI it carries the warning that use beyond 4 weeks was not systematically evaluated. `stop` ends the course (status `stopped`). The baseline and latest scores at the time are kept with the review. Other roles: 403 `override_not_allowed`.",
+    params(("id" = String, Path)),
+    request_body = super::openapi_treatment::BenefitReviewRequest,
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 201, description = "The course with the review", body = super::openapi_treatment::Course),
+        (status = 400, description = super::openapi::errors::TREATMENT_BAD, body = super::openapi_schemas::Error),
+        (status = 403, description = super::openapi::errors::NOT_PRESCRIBER, body = super::openapi_schemas::Error),
+        (status = 404, description = super::openapi::errors::NO_COURSE, body = super::openapi_schemas::Error),
+        (status = 409, description = "Not an open esketamine course, or `continue` before week 4 of the induction (`not_applicable`)", body = super::openapi_schemas::Error),
+    )
+)]
 pub async fn benefit_review(
     staff: ClinicStaff,
     ApiPath(id): ApiPath<String>,

@@ -30,6 +30,23 @@ impl<S: Send + Sync> FromRequestParts<S> for InstrumentParam {
 }
 
 /// The handler.
+#[utoipa::path(
+    post,
+    path = "/api/v1/instruments/{instrument}/score",
+    operation_id = "scoreInstrument",
+    summary = "Score one administration of a rating instrument",
+    description = format!("Item counts and ranges: {}. A wrong count, a value out of range or a non-integer answers 400 naming the item (`items[3]`).", super::openapi::item_ranges()),
+    params(super::openapi_schemas::InstrumentPath),
+    request_body = super::openapi_schemas::ScoreRequest,
+    responses(
+        (status = 200, description = "The score; with a top-level `crisis` block when the suicide item is positive (PHQ-9 item 9 >= 1 urgent; MADRS item 10 >= 2 urgent, >= 5 emergency; QIDS-SR16 item 12 >= 1 urgent, 3 emergency)", body = super::openapi_schemas::Score),
+        (status = 400, description = "Invalid items (`invalid_input`, naming the item) or a body that is not JSON (`malformed_json`)", body = super::openapi_schemas::Error),
+        (status = 404, description = "Unknown instrument (`unknown_instrument`); the message lists the known ones", body = super::openapi_schemas::Error),
+        (status = 413, description = super::openapi::errors::TOO_LARGE, body = super::openapi_schemas::Error),
+        (status = 415, description = super::openapi::errors::NOT_JSON, body = super::openapi_schemas::Error),
+        (status = 429, description = super::openapi::errors::RATE_LIMITED, body = super::openapi_schemas::Error),
+    )
+)]
 pub async fn score(
     InstrumentParam(instrument): InstrumentParam,
     ApiJson(document): ApiJson<Value>,

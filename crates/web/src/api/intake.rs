@@ -39,6 +39,21 @@ async fn baseline(staff: &ClinicStaff, patient: ketapath_store::domain::PatientI
 }
 
 /// `PUT /api/v1/patients/{id}/intake`: replaces the intake.
+#[utoipa::path(
+    put,
+    path = "/api/v1/patients/{id}/intake",
+    operation_id = "putIntake",
+    summary = "Enter or replace a patient's intake",
+    description = "Treatment history (the self-check's trial model), episode and severity for the Maudsley staging, conditions, REMS enrollment, pregnancy potential, concomitant medications and research consent. The answer carries what the rules computed (TRD status, Maudsley score, contraindications and cautions), each with its rule. Baseline scores are assessments with context `baseline`.",
+    params(("id" = String, Path)),
+    request_body = super::openapi_treatment::IntakeRequest,
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "The intake", body = super::openapi_treatment::Intake),
+        (status = 400, description = super::openapi::errors::TREATMENT_BAD, body = super::openapi_schemas::Error),
+        (status = 404, description = super::openapi::errors::NO_PATIENT_TREATMENT, body = super::openapi_schemas::Error),
+    )
+)]
 pub async fn put(
     staff: ClinicStaff,
     ApiPath(id): ApiPath<String>,
@@ -50,6 +65,18 @@ pub async fn put(
 }
 
 /// `GET /api/v1/patients/{id}/intake`: 404 when none was entered.
+#[utoipa::path(
+    get,
+    path = "/api/v1/patients/{id}/intake",
+    operation_id = "getIntake",
+    summary = "A patient's intake",
+    params(("id" = String, Path)),
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "The intake", body = super::openapi_treatment::Intake),
+        (status = 404, description = "No such patient or intake in the caller's clinic (`not_found`; the same for another clinic's)", body = super::openapi_schemas::Error),
+    )
+)]
 pub async fn get(staff: ClinicStaff, ApiPath(id): ApiPath<String>) -> Result<Response, ApiError> {
     let patient = patient_id(&id)?;
     let saved = staff.scope.intake(patient).await?.ok_or(ApiError::NotFound)?;

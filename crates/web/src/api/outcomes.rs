@@ -14,6 +14,19 @@ use crate::extract::ApiPath;
 use ketapath_care::treatment::outcomes::outcomes;
 
 /// `GET /api/v1/patients/{id}/outcomes`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/patients/{id}/outcomes",
+    operation_id = "getOutcomes",
+    summary = "Outcomes per instrument: baseline, latest, change, response, remission, time to response",
+    description = "The baseline is the first assessment with context `baseline` (else the first); time to response counts from the first dose. Each names its rule.",
+    params(("id" = String, Path)),
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "The outcomes", body = super::openapi_treatment::Outcomes),
+        (status = 404, description = super::openapi::errors::NO_PATIENT_TREATMENT, body = super::openapi_schemas::Error),
+    )
+)]
 pub async fn get(staff: ClinicStaff, ApiPath(id): ApiPath<String>) -> Result<Response, ApiError> {
     let list = outcomes(&staff.scope, patient_id(&id)?).await?;
     let instruments = list

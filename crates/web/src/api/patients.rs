@@ -212,6 +212,20 @@ pub(crate) fn patient_id(raw: &str) -> Result<PatientId, ApiError> {
 }
 
 /// `POST /api/v1/patients`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/patients",
+    operation_id = "createPatient",
+    summary = "Register a patient of the caller's clinic",
+    request_body = super::openapi_schemas::PatientRequest,
+    security(("bearerAuth" = []), ("cookieAuth" = [])),
+    responses(
+        (status = 201, description = "The patient", body = super::openapi_schemas::Patient),
+        (status = 400, description = super::openapi::errors::BAD_JSON, body = super::openapi_schemas::Error),
+        (status = 413, description = super::openapi::errors::TOO_LARGE, body = super::openapi_schemas::Error),
+        (status = 415, description = super::openapi::errors::NOT_JSON, body = super::openapi_schemas::Error),
+    )
+)]
 pub async fn create(staff: ClinicStaff, ApiJson(request): ApiJson<PatientRequest>) -> Result<Response, ApiError> {
     let new = request.parse(staff.store.now().date())?;
     let patient = staff.scope.create_patient(new).await?;
@@ -219,6 +233,16 @@ pub async fn create(staff: ClinicStaff, ApiJson(request): ApiJson<PatientRequest
 }
 
 /// `GET /api/v1/patients`: the clinic's patients with their latest scores.
+#[utoipa::path(
+    get,
+    path = "/api/v1/patients",
+    operation_id = "listPatients",
+    summary = "The caller's clinic's patients with each one's latest score per instrument",
+    security(("bearerAuth" = []), ("cookieAuth" = [])),
+    responses(
+        (status = 200, description = "The patients, by family name, given name and id", body = inline(super::openapi_schemas::PatientList)),
+    )
+)]
 pub async fn list(staff: ClinicStaff) -> Result<Response, ApiError> {
     let summaries = staff.scope.patient_list().await?;
     let patients = summaries
@@ -234,6 +258,18 @@ pub async fn list(staff: ClinicStaff) -> Result<Response, ApiError> {
 }
 
 /// `GET /api/v1/patients/{id}`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/patients/{id}",
+    operation_id = "getPatient",
+    summary = "One patient of the caller's clinic",
+    params(("id" = String, Path)),
+    security(("bearerAuth" = []), ("cookieAuth" = [])),
+    responses(
+        (status = 200, description = "The patient", body = super::openapi_schemas::Patient),
+        (status = 404, description = super::openapi::errors::NO_PATIENT, body = super::openapi_schemas::Error),
+    )
+)]
 pub async fn get(staff: ClinicStaff, ApiPath(id): ApiPath<String>) -> Result<Response, ApiError> {
     let patient = staff.scope.patient(patient_id(&id)?).await?;
     Ok(private_json(&PatientDoc::of(patient)?))
@@ -253,6 +289,23 @@ struct AssessmentDoc {
 }
 
 /// `POST /api/v1/patients/{id}/assessments`: scores and records one administration.
+#[utoipa::path(
+    post,
+    path = "/api/v1/patients/{id}/assessments",
+    operation_id = "recordAssessment",
+    summary = "Score and record one administration of a rating instrument for a patient",
+    description = format!("Item counts and ranges: {}. `taken_at` defaults to now and may not be in the future.", super::openapi::item_ranges()),
+    params(("id" = String, Path)),
+    request_body = super::openapi_schemas::AssessmentRequest,
+    security(("bearerAuth" = []), ("cookieAuth" = [])),
+    responses(
+        (status = 201, description = "The recorded assessment with its score", body = super::openapi_schemas::Assessment),
+        (status = 400, description = "Invalid input (`invalid_input`, naming `instrument`, `items[3]`, `taken_at` or `context`) or a body that is not JSON (`malformed_json`)", body = super::openapi_schemas::Error),
+        (status = 404, description = super::openapi::errors::NO_PATIENT, body = super::openapi_schemas::Error),
+        (status = 413, description = super::openapi::errors::TOO_LARGE, body = super::openapi_schemas::Error),
+        (status = 415, description = super::openapi::errors::NOT_JSON, body = super::openapi_schemas::Error),
+    )
+)]
 pub async fn record_assessment(
     staff: ClinicStaff,
     ApiPath(id): ApiPath<String>,
@@ -338,6 +391,18 @@ struct AssessmentList {
 }
 
 /// `GET /api/v1/patients/{id}/assessments`: every assessment of one patient of the caller's clinic, oldest first.
+#[utoipa::path(
+    get,
+    path = "/api/v1/patients/{id}/assessments",
+    operation_id = "listAssessments",
+    summary = "Every recorded assessment of one patient of the caller's clinic, oldest first",
+    params(("id" = String, Path)),
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "The assessments", body = inline(super::openapi_schemas::AssessmentList)),
+        (status = 404, description = super::openapi::errors::NO_PATIENT, body = super::openapi_schemas::Error),
+    )
+)]
 pub async fn list_assessments(staff: ClinicStaff, ApiPath(id): ApiPath<String>) -> Result<Response, ApiError> {
     let stored = staff.scope.assessments(patient_id(&id)?).await?;
     let assessments = stored

@@ -34,12 +34,35 @@ async fn doc(staff: &ClinicStaff) -> Result<Value, ApiError> {
 }
 
 /// `GET /api/v1/clinic/protocol-settings`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/clinic/protocol-settings",
+    operation_id = "getProtocolSettings",
+    summary = "The clinic's protocol settings, each with its rule, source and whether verified",
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "The settings", body = super::openapi_treatment::ProtocolSettings),
+    )
+)]
 pub async fn get(staff: ClinicStaff) -> Result<Response, ApiError> {
     Ok(private_json(&doc(&staff).await?))
 }
 
 /// `PUT /api/v1/clinic/protocol-settings`: a settings document (missing keys take their defaults), checked by
 /// the rules (400 naming the setting) before it is saved.
+#[utoipa::path(
+    put,
+    path = "/api/v1/clinic/protocol-settings",
+    operation_id = "putProtocolSettings",
+    summary = "Change the clinic's protocol settings (clinic admins and prescribers)",
+    description = "A settings document; missing keys take their defaults; a value outside its allowed range answers 400 naming it.",
+    request_body = super::openapi_treatment::ProtocolSettingsRequest,
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "The settings", body = super::openapi_treatment::ProtocolSettings),
+        (status = 400, description = super::openapi::errors::TREATMENT_BAD, body = super::openapi_schemas::Error),
+    )
+)]
 pub async fn put(staff: ClinicStaff, ApiJson(document): ApiJson<Value>) -> Result<Response, ApiError> {
     let checked = ProtocolSettings::from_json(&document)?;
     let values = serde_json::to_value(&checked).map_err(|_| ApiError::Internal)?;

@@ -16,6 +16,21 @@ use crate::rems_doc;
 use ketapath_care::treatment::rems;
 
 /// `GET /api/v1/sessions/{id}/rems-form`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/sessions/{id}/rems-form",
+    operation_id = "getRemsForm",
+    summary = "The SPRAVATO REMS Patient Monitoring Form of a session",
+    description = "Drafted from the session until submitted: the form, every field with its value, requirement, source and confidence, what is still missing, where each value came from, and the 7-day deadline. `format=pdf` answers the printable form as `application/pdf` (missing required fields flagged).",
+    params(("id" = String, Path), super::openapi_treatment::RemsFormQuery),
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "The form (JSON), or the printable form with `format=pdf`", content((super::openapi_treatment::RemsForm = "application/json"), (String = "application/pdf"))),
+        (status = 404, description = super::openapi::errors::NO_SESSION, body = super::openapi_schemas::Error),
+        (status = 406, description = "A format other than JSON or PDF (`not_acceptable`)", body = super::openapi_schemas::Error),
+        (status = 409, description = "Not an esketamine session (`not_applicable`)", body = super::openapi_schemas::Error),
+    )
+)]
 pub async fn get(
     staff: ClinicStaff,
     ApiPath(id): ApiPath<String>,
@@ -54,6 +69,23 @@ pub struct SubmitBody {
 }
 
 /// `POST /api/v1/sessions/{id}/rems-form/submit`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/sessions/{id}/rems-form/submit",
+    operation_id = "submitRemsForm",
+    summary = "Complete the form with staff answers, check it and record it as submitted",
+    description = "`form` is a merge patch of the form (HCP telephone, vital-sign answers, corrections); `adverse_effects` answers each question by code. 422 `rems_form_incomplete` names every missing field (the first in `field`) and records nothing; a second submission is 409 `conflict`.",
+    params(("id" = String, Path)),
+    request_body = super::openapi_treatment::RemsSubmitRequest,
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "The submitted form", body = super::openapi_treatment::RemsForm),
+        (status = 400, description = super::openapi::errors::TREATMENT_BAD, body = super::openapi_schemas::Error),
+        (status = 404, description = super::openapi::errors::NO_SESSION, body = super::openapi_schemas::Error),
+        (status = 409, description = "Already submitted (`conflict`) or not esketamine (`not_applicable`)", body = super::openapi_schemas::Error),
+        (status = 422, description = "Required fields missing (`rems_form_incomplete`)", body = super::openapi_schemas::Error),
+    )
+)]
 pub async fn submit(
     staff: ClinicStaff,
     ApiPath(id): ApiPath<String>,
@@ -66,6 +98,16 @@ pub async fn submit(
 }
 
 /// `GET /api/v1/rems-forms/due`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/rems-forms/due",
+    operation_id = "remsFormsDue",
+    summary = "Esketamine sessions whose forms are not yet submitted, overdue first, then by days left (7-day deadline)",
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "The open forms", body = inline(super::openapi_treatment::DueForms)),
+    )
+)]
 pub async fn due(staff: ClinicStaff) -> Result<Response, ApiError> {
     // "Today" and the dose dates are the clinic's calendar dates, as on the dashboard.
     let zone = ketapath_care::clinic_time::ClinicTime::of(&staff.scope).await?;

@@ -22,6 +22,17 @@ fn store(state: &AppState) -> Result<&Store, ApiError> {
 }
 
 /// `GET /api/v1/registry`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/registry",
+    operation_id = "getRegistry",
+    summary = "Registry statistics over consenting patients",
+    description = "Response and remission by modality and instrument with Wilson 95% intervals, time to first response, durability (Kaplan-Meier), adverse events per 100 sessions and blood-pressure gate rates. Any figure about fewer than 11 patients is the string \"< 11\". Computed on a schedule and cached, not per request.",
+    responses(
+        (status = 200, description = "The registry", body = inline(super::openapi_schemas::Registry)),
+        (status = 503, description = "This server has no database (`not_ready`)", body = super::openapi_schemas::Error),
+    )
+)]
 pub async fn public_registry(State(state): State<AppState>) -> Result<Response, ApiError> {
     let snapshot = state.research.snapshot(store(&state)?).await?;
     Ok(axum::Json(&snapshot.registry).into_response())
@@ -47,6 +58,21 @@ impl ExportQuery {
 }
 
 /// `GET /api/v1/research/export`: 401 without a valid token, 403 for every role but researcher, then the file.
+#[utoipa::path(
+    get,
+    path = "/api/v1/research/export",
+    operation_id = "getResearchExportFile",
+    summary = "One file of the de-identified research export (researcher role only)",
+    description = "The data dictionary is docs/research-export.md. Only patients whose research consent stands today are included.",
+    params(super::openapi_schemas::ExportQuery),
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "The file", content((String = "text/csv"), (String = "application/x-ndjson"))),
+        (status = 400, description = "Unknown or missing `file`, unknown `format` (`invalid_input`)", body = super::openapi_schemas::Error),
+        (status = 403, description = "The token's role is not researcher (`forbidden`)", body = super::openapi_schemas::Error),
+        (status = 503, description = "No database or no export key on this server (`not_ready`)", body = super::openapi_schemas::Error),
+    )
+)]
 pub async fn export(
     State(state): State<AppState>,
     staff: StaffActor,
@@ -86,6 +112,16 @@ pub async fn export(
 /// `GET /api/v1/clinic/registry`: the caller's clinic's own registry over its consenting patients. Figures are not
 /// suppressed (the staff already see these patients), so the answer is `no-store` and computed per request from the
 /// clinic's own patients only.
+#[utoipa::path(
+    get,
+    path = "/api/v1/clinic/registry",
+    operation_id = "getOwnClinicRegistry",
+    summary = "The caller's clinic's registry over its own consenting patients, not suppressed (clinic roles only)",
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "The clinic's registry (Cache-Control: no-store)", body = inline(super::openapi_schemas::Registry)),
+    )
+)]
 pub async fn own_clinic(staff: ClinicStaff) -> Result<Response, ApiError> {
     let as_of = staff.store.now().date();
     let patients = staff.scope.research_patients(as_of).await?;

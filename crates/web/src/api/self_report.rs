@@ -131,6 +131,22 @@ pub(crate) async fn create_for_portal(
 }
 
 /// `POST /api/v1/patients/{id}/self-report-links`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/patients/{id}/self-report-links",
+    operation_id = "createSelfReportLink",
+    summary = "Create a one-time, expiring self-report link for a patient",
+    description = "The answer's `url` (`/r/{token}`) is shown this once: only the token's SHA-256 is stored. Give it to the patient by copy or print. It works once and expires after `expires_in_hours` (default 72, at most 336).",
+    params(("id" = String, Path)),
+    request_body = super::self_report_openapi::SelfReportLinkRequest,
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 201, description = "The link with its one-time URL", body = super::self_report_openapi::CreatedSelfReportLink),
+        (status = 400, description = "Invalid input (`invalid_input`, naming `instrument` or `expires_in_hours`) or a body that is not JSON (`malformed_json`)", body = super::openapi_schemas::Error),
+        (status = 404, description = super::openapi::errors::NO_PATIENT, body = super::openapi_schemas::Error),
+        (status = 415, description = super::openapi::errors::NOT_JSON, body = super::openapi_schemas::Error),
+    )
+)]
 pub async fn create(
     staff: ClinicStaff,
     ApiPath(id): ApiPath<String>,
@@ -145,6 +161,18 @@ pub async fn create(
 }
 
 /// `GET /api/v1/patients/{id}/self-report-links`: newest first, with their status and never their token.
+#[utoipa::path(
+    get,
+    path = "/api/v1/patients/{id}/self-report-links",
+    operation_id = "listSelfReportLinks",
+    summary = "A patient's self-report links with their status, newest first (never their tokens)",
+    params(("id" = String, Path)),
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "The links", body = inline(super::self_report_openapi::LinkList)),
+        (status = 404, description = super::openapi::errors::NO_PATIENT, body = super::openapi_schemas::Error),
+    )
+)]
 pub async fn list(staff: ClinicStaff, ApiPath(id): ApiPath<String>) -> Result<Response, ApiError> {
     let links = staff.scope.self_report_links(patient_id(&id)?).await?;
     let now = staff.store.now();
@@ -155,6 +183,22 @@ pub async fn list(staff: ClinicStaff, ApiPath(id): ApiPath<String>) -> Result<Re
 /// `POST /api/v1/patients/{id}/self-report-links/plan`: creates the links the clinic's schedule plans after the
 /// patient's sessions (by default 24 hours after each dose, then weekly, each open 72 hours), skipping any whose
 /// time has passed. Each answer carries the link's URL, when it falls due and the dose it follows.
+#[utoipa::path(
+    post,
+    path = "/api/v1/patients/{id}/self-report-links/plan",
+    operation_id = "planSelfReportLinks",
+    summary = "Create the self-report links the schedule plans after the patient's sessions",
+    description = "By default a link 24 hours after each started session, then weekly until the next session or `horizon` (default 28 days from now), each open 72 hours or until the next link falls due (rules `measurement.self_report.schedule` and `measurement.self_report.expiry`). Links whose time has passed are skipped. A link can be answered from its creation; `due_at` says when to give it to the patient.",
+    params(("id" = String, Path)),
+    request_body = inline(super::self_report_openapi::PlanRequest),
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 201, description = "The links created, each with its one-time URL", body = inline(super::self_report_openapi::PlannedLinks)),
+        (status = 400, description = "Invalid input (`invalid_input`, naming `horizon`) or a body that is not JSON (`malformed_json`)", body = super::openapi_schemas::Error),
+        (status = 404, description = super::openapi::errors::NO_PATIENT, body = super::openapi_schemas::Error),
+        (status = 415, description = super::openapi::errors::NOT_JSON, body = super::openapi_schemas::Error),
+    )
+)]
 pub async fn plan(
     staff: ClinicStaff,
     ApiPath(id): ApiPath<String>,
@@ -212,6 +256,16 @@ impl AlertDoc {
 }
 
 /// `GET /api/v1/self-report-alerts`: the clinic's alerts from returned self-reports, newest first.
+#[utoipa::path(
+    get,
+    path = "/api/v1/self-report-alerts",
+    operation_id = "listSelfReportAlerts",
+    summary = "The clinic's alerts from returned self-reports (PHQ-9 item 9 above 0), newest first",
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "The alerts", body = inline(super::self_report_openapi::AlertList)),
+    )
+)]
 pub async fn alerts(staff: ClinicStaff) -> Result<Response, ApiError> {
     let alerts = staff.scope.self_report_alerts().await?;
     let docs = alerts.into_iter().map(AlertDoc::of).collect::<Result<Vec<_>, _>>()?;

@@ -38,6 +38,23 @@ pub struct StartBody {
 }
 
 /// `POST /api/v1/patients/{id}/sessions`: on the patient's open course of the modality, or a new course.
+#[utoipa::path(
+    post,
+    path = "/api/v1/patients/{id}/sessions",
+    operation_id = "startSession",
+    summary = "Start a session",
+    description = "On the patient's latest planned or active course of the modality; when there is none, a course is planned from today (a contraindication blocks it as in createCourse).",
+    params(("id" = String, Path)),
+    request_body = super::openapi_treatment::SessionRequest,
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 201, description = "The session", body = inline(super::openapi_treatment::StartedSession)),
+        (status = 400, description = super::openapi::errors::TREATMENT_BAD, body = super::openapi_schemas::Error),
+        (status = 403, description = super::openapi::errors::NOT_PRESCRIBER, body = super::openapi_schemas::Error),
+        (status = 404, description = super::openapi::errors::NO_PATIENT_TREATMENT, body = super::openapi_schemas::Error),
+        (status = 409, description = "`contraindication`", body = super::openapi_schemas::Error),
+    )
+)]
 pub async fn start(
     staff: ClinicStaff,
     ApiPath(id): ApiPath<String>,
@@ -132,6 +149,19 @@ fn early_departure(loaded: &Loaded) -> Option<Value> {
 }
 
 /// `GET /api/v1/sessions/{id}`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/sessions/{id}",
+    operation_id = "getSession",
+    summary = "A session with doses, observations, events, overrides and its live monitoring status",
+    description = "`monitoring`: minutes since the dose, every check with its due time and status, and `next_due` (the 40-minute blood pressure after esketamine, SpO2 at every check, blood-pressure rechecks after an alert); `discharge_now`: whether discharge would be allowed now and what is unmet; `alerts`: every alert its observations raised (`code`, `level`, `message`, `rule`, `at`, `id`, and `acknowledged_by`/`acknowledged_at` once acknowledged).",
+    params(("id" = String, Path)),
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "The session", body = super::openapi_treatment::Session),
+        (status = 404, description = super::openapi::errors::NO_SESSION, body = super::openapi_schemas::Error),
+    )
+)]
 pub async fn get(staff: ClinicStaff, ApiPath(id): ApiPath<String>) -> Result<Response, ApiError> {
     let id = session_id(&id)?;
     let loaded = session::load(&staff.scope, id).await?;
@@ -166,6 +196,23 @@ pub struct ObservationBody {
 
 /// `POST /api/v1/sessions/{id}/observations`: 201 with the alerts the observation raised and the session's
 /// monitoring status after it (rechecks included).
+#[utoipa::path(
+    post,
+    path = "/api/v1/sessions/{id}/observations",
+    operation_id = "recordObservation",
+    summary = "Record the measures of one moment (any of them; at least one) and check them",
+    description = "`at` defaults to now and may not be in the future. `symptoms` charts symptoms of a hypertensive crisis or encephalopathy (CrisisSymptom codes): any one is an `emergency` alert. Answers the `alerts` the observation raised (`spo2_low`, `unresponsive`, `hypertensive_crisis_range`, `hypertensive_crisis_symptoms`, `bp_above_gate`, `dissociation`; each `{code, level: warning|urgent|emergency, message, rule, at, id}`) and the monitoring status after it, with any blood-pressure recheck the alert asks for.",
+    params(("id" = String, Path)),
+    request_body = super::openapi_treatment::ObservationRequest,
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 201, description = "Recorded", body = inline(super::openapi_treatment::Recorded)),
+        (status = 400, description = super::openapi::errors::TREATMENT_BAD, body = super::openapi_schemas::Error),
+        (status = 403, description = super::openapi::errors::NOT_PRESCRIBER, body = super::openapi_schemas::Error),
+        (status = 404, description = super::openapi::errors::NO_SESSION, body = super::openapi_schemas::Error),
+        (status = 409, description = super::openapi::errors::SESSION_COMPLETED, body = super::openapi_schemas::Error),
+    )
+)]
 pub async fn observe(
     staff: ClinicStaff,
     ApiPath(id): ApiPath<String>,
@@ -205,6 +252,21 @@ pub struct AcknowledgeBody {}
 
 /// `POST /api/v1/sessions/{id}/alerts/{alert_id}/acknowledge`: 200 with the alert, now acknowledged by the caller
 /// (a second call keeps the first acknowledgement). Any clinic staff role, as for the other session writes.
+#[utoipa::path(
+    post,
+    path = "/api/v1/sessions/{id}/alerts/{alert_id}/acknowledge",
+    operation_id = "acknowledgeSessionAlert",
+    summary = "Acknowledge an alert of the session",
+    description = "Any clinic staff role. Records who acknowledged the alert and when (audited); the alert stays listed on the session and leaves the dashboard. A second acknowledgement keeps the first.",
+    params(("id" = String, Path), ("alert_id" = String, Path)),
+    request_body = inline(super::openapi_treatment::Acknowledge),
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "The alert, acknowledged", body = super::openapi_treatment::SessionAlert),
+        (status = 400, description = super::openapi::errors::TREATMENT_BAD, body = super::openapi_schemas::Error),
+        (status = 404, description = "No such session alert in the caller's clinic (`not_found`; the same for another clinic's)", body = super::openapi_schemas::Error),
+    )
+)]
 pub async fn acknowledge_alert(
     staff: ClinicStaff,
     ApiPath((id, alert_id)): ApiPath<(String, String)>,
@@ -237,6 +299,23 @@ pub struct DoseBody {
 /// `POST /api/v1/sessions/{id}/dose`: 409 `rems_enrollment` for esketamine in an outpatient setting unless the
 /// intake records REMS enrollment (no override); 409 `bp_gate` when the latest blood pressure before `at` is over
 /// the gate. The advisory pre-checks not met or not recorded come back as `warnings`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/sessions/{id}/dose",
+    operation_id = "recordDose",
+    summary = "Record the dose behind the REMS enrollment gate and the blood-pressure gate",
+    description = "Esketamine: 56 or 84 mg (28 mg where the clinic allows it) with the lot; the devices and their 5-minute spacing come back. In an outpatient setting (protocol setting `rems.setting_type`) an esketamine dose is refused with 409 `rems_enrollment` unless the intake says `rems_enrolled: true`, for every role, with or without `override_reason`; inpatient settings are exempt (`enrollment.outcome` `not_required`). IV: `dose_mg`, or `weight_kg` (and `mg_per_kg`, default the clinic's). The latest blood pressure at or before `at` must be within the gate (none recorded blocks too): else 409 `bp_gate`, unless a prescriber sends `override_reason` (kept with the session and audited). `warnings` lists the advisory pre-checks (food, liquids, nasal products, ride home, pregnancy) not met or not recorded, each `{code, message, rule}`.",
+    params(("id" = String, Path)),
+    request_body = super::openapi_treatment::DoseRequest,
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 201, description = "Recorded", body = inline(super::openapi_treatment::Recorded)),
+        (status = 400, description = super::openapi::errors::TREATMENT_BAD, body = super::openapi_schemas::Error),
+        (status = 403, description = super::openapi::errors::NOT_PRESCRIBER, body = super::openapi_schemas::Error),
+        (status = 404, description = super::openapi::errors::NO_SESSION, body = super::openapi_schemas::Error),
+        (status = 409, description = "Not enrolled in the REMS (`rems_enrollment`); blood pressure over the gate or not recorded (`bp_gate`); session completed (`not_applicable`)", body = super::openapi_schemas::Error),
+    )
+)]
 pub async fn dose(
     staff: ClinicStaff,
     ApiPath(id): ApiPath<String>,
@@ -265,6 +344,23 @@ pub async fn dose(
 }
 
 /// `POST /api/v1/sessions/{id}/pre-checks`: the answers (see the OpenAPI document), evaluated and kept.
+#[utoipa::path(
+    post,
+    path = "/api/v1/sessions/{id}/pre-checks",
+    operation_id = "recordPreChecks",
+    summary = "Record and evaluate the pre-dose checks",
+    description = "Fasting times, nasal medication, transport home, pregnancy (default from the intake), REMS enrollment (default from the intake) and blood pressure (also recorded as an observation now). Answers the rules' report.",
+    params(("id" = String, Path)),
+    request_body = super::openapi_treatment::PreCheckRequest,
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 201, description = "Recorded", body = inline(super::openapi_treatment::Recorded)),
+        (status = 400, description = super::openapi::errors::TREATMENT_BAD, body = super::openapi_schemas::Error),
+        (status = 403, description = super::openapi::errors::NOT_PRESCRIBER, body = super::openapi_schemas::Error),
+        (status = 404, description = super::openapi::errors::NO_SESSION, body = super::openapi_schemas::Error),
+        (status = 409, description = super::openapi::errors::SESSION_COMPLETED, body = super::openapi_schemas::Error),
+    )
+)]
 pub async fn pre_checks(
     staff: ClinicStaff,
     ApiPath(id): ApiPath<String>,
@@ -293,6 +389,21 @@ pub struct AdverseEventBody {
 }
 
 /// `POST /api/v1/sessions/{id}/adverse-events`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/sessions/{id}/adverse-events",
+    operation_id = "recordAdverseEvent",
+    summary = "Record an adverse event of the session",
+    params(("id" = String, Path)),
+    request_body = super::openapi_treatment::AdverseEventRequest,
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 201, description = "Recorded", body = inline(super::openapi_treatment::Recorded)),
+        (status = 400, description = super::openapi::errors::TREATMENT_BAD, body = super::openapi_schemas::Error),
+        (status = 403, description = super::openapi::errors::NOT_PRESCRIBER, body = super::openapi_schemas::Error),
+        (status = 404, description = super::openapi::errors::NO_SESSION, body = super::openapi_schemas::Error),
+    )
+)]
 pub async fn adverse_event(
     staff: ClinicStaff,
     ApiPath(id): ApiPath<String>,
@@ -331,6 +442,23 @@ pub struct DischargeBody {
 /// `POST /api/v1/sessions/{id}/discharge`: 409 `monitoring_incomplete` before the minimum time (every role,
 /// with or without `override_reason`) or with criteria unmet (the message lists each; a prescriber may pass
 /// those with `override_reason`).
+#[utoipa::path(
+    post,
+    path = "/api/v1/sessions/{id}/discharge",
+    operation_id = "discharge",
+    summary = "Discharge: the minimum monitoring time and the clinic's criteria",
+    description = "409 `monitoring_incomplete` before the minimum time after the first dose (120 min for esketamine) for every role, with or without `override_reason` (a patient who leaves then is recorded with `early-departure`); after it, 409 with a criterion unmet (alert, SpO2, dissociation, blood pressure, recent vitals), each listed, which a prescriber may pass with `override_reason`. After esketamine `ready_to_leave_at` (the REMS evaluation question) is required.",
+    params(("id" = String, Path)),
+    request_body = super::openapi_treatment::DischargeRequest,
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "The discharged session with the decision", body = inline(super::openapi_treatment::Recorded)),
+        (status = 400, description = super::openapi::errors::TREATMENT_BAD, body = super::openapi_schemas::Error),
+        (status = 403, description = super::openapi::errors::NOT_PRESCRIBER, body = super::openapi_schemas::Error),
+        (status = 404, description = super::openapi::errors::NO_SESSION, body = super::openapi_schemas::Error),
+        (status = 409, description = "`monitoring_incomplete`, `no_dose`, or already discharged (`not_applicable`)", body = super::openapi_schemas::Error),
+    )
+)]
 pub async fn discharge(
     staff: ClinicStaff,
     ApiPath(id): ApiPath<String>,
@@ -365,6 +493,23 @@ pub struct EarlyDepartureBody {
 
 /// `POST /api/v1/sessions/{id}/early-departure`: the patient left before discharge. Nurses and prescribers
 /// only; the session ends `ended_early` with an adverse event, and its REMS form states the departure.
+#[utoipa::path(
+    post,
+    path = "/api/v1/sessions/{id}/early-departure",
+    operation_id = "recordEarlyDeparture",
+    summary = "The patient left before discharge: end the session early",
+    description = "Nurses and prescribers (other roles 403). `reason` is `transferred_to_emergency`, `left_against_advice` or `other`; `at` (default now) must not be before the first dose; `note` is kept with the adverse event. The session ends with status `ended_early` (never `completed`), an adverse event of kind `early_departure` (severe for a transfer to emergency care, else moderate) is recorded with it, and the session's REMS form carries `early_departure: {reason, minutes_monitored}` with the true duration.",
+    params(("id" = String, Path)),
+    request_body = super::openapi_treatment::EarlyDepartureRequest,
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 201, description = "The session, ended early", body = inline(super::openapi_treatment::Recorded)),
+        (status = 400, description = super::openapi::errors::TREATMENT_BAD, body = super::openapi_schemas::Error),
+        (status = 403, description = "Not a nurse or prescriber (`forbidden`)", body = super::openapi_schemas::Error),
+        (status = 404, description = super::openapi::errors::NO_SESSION, body = super::openapi_schemas::Error),
+        (status = 409, description = "No dose recorded (`no_dose`: stop the session instead), or the session is already over (`not_applicable`)", body = super::openapi_schemas::Error),
+    )
+)]
 pub async fn early_departure_post(
     staff: ClinicStaff,
     ApiPath(id): ApiPath<String>,
