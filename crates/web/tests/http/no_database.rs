@@ -1,6 +1,8 @@
 //! A state without a store (tests, and servers started without a database) is valid for the pure routes, and every
 //! route that needs the store answers the one 503 `not_ready` with `Retry-After`: JSON on the API, a page for people.
 
+#![allow(clippy::unwrap_used)]
+
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use serde_json::json;

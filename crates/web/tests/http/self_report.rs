@@ -71,8 +71,7 @@ impl Fixture {
             )
             .await
             .unwrap();
-        let directory = ketapath_web::Directory::load(store.clone()).await.unwrap();
-        let app = ketapath_web::app(ketapath_web::AppState::new(Default::default()).with_directory(directory));
+        let app = ketapath_web::app(ketapath_web::AppState::load(Default::default(), store.clone()).await.unwrap());
         Fixture { app, store, clock, _dir: dir, _pg: pg }
     }
 
