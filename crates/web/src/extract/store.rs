@@ -2,7 +2,6 @@
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum::http::{HeaderValue, header};
 use axum::response::Response;
 use ketapath_store::Store;
 
@@ -10,8 +9,7 @@ use crate::state::AppState;
 
 /// The store a handler acts on. Without one (a state built with no database) the request is answered 503
 /// `not_ready` with `Retry-After`, in the form its path calls for ([`crate::error::respond`]): the JSON error on
-/// the API, an OperationOutcome on FHIR, the error page for people. The answer is `no-store`, because whether
-/// the server has a database says nothing a cache should keep.
+/// the API, an OperationOutcome on FHIR, the error page for people (all `no-store`, from the one error table).
 #[derive(Debug, Clone)]
 pub struct Db(pub Store);
 
@@ -19,13 +17,9 @@ impl FromRequestParts<AppState> for Db {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
-        match state.store() {
-            Ok(store) => Ok(Db(store.clone())),
-            Err(error) => {
-                let mut response = crate::error::respond(parts.uri.path(), state.config.demo, error);
-                response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-                Err(response)
-            }
-        }
+        state
+            .store()
+            .map(|store| Db(store.clone()))
+            .map_err(|error| crate::error::respond(parts.uri.path(), state.config.demo, error))
     }
 }

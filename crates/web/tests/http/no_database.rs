@@ -1,5 +1,6 @@
 //! A state without a store (tests, and servers started without a database) is valid for the pure routes, and every
-//! route that needs the store answers the one 503 `not_ready` with `Retry-After`: JSON on the API, a page for people.
+//! route that needs the store answers the one 503 `not_ready` with `Retry-After` (and `no-store`): JSON on the API, a
+//! page for people.
 
 #![allow(clippy::unwrap_used)]
 
@@ -37,6 +38,7 @@ async fn an_api_route_answers_the_json_503_with_retry_after() {
         let reply = send(&app, request).await;
         let error = assert_error(&reply, StatusCode::SERVICE_UNAVAILABLE, "not_ready");
         assert_eq!(reply.header("retry-after"), Some("5"), "{uri}");
+        assert_eq!(reply.header("cache-control"), Some("no-store"), "{uri}");
         let request_id =
             error["request_id"].as_str().unwrap_or_else(|| panic!("{uri}: a 5xx names its request: {error}"));
         assert_eq!(
@@ -56,6 +58,7 @@ async fn a_portal_page_and_a_public_page_answer_the_html_503_with_retry_after() 
         assert_eq!(reply.status, StatusCode::SERVICE_UNAVAILABLE, "{uri}: {}", reply.text());
         assert!(reply.header("content-type").is_some_and(|c| c.starts_with("text/html")), "{uri}");
         assert_eq!(reply.header("retry-after"), Some("5"), "{uri}");
+        assert_eq!(reply.header("cache-control"), Some("no-store"), "{uri}");
         let text = reply.text();
         assert!(text.contains("<h1>The request could not be handled</h1>"), "{uri}: {text}");
         assert!(text.contains(NO_DATABASE), "{uri}: {text}");
