@@ -37,6 +37,8 @@ impl Default for RefreshOptions {
 
 /// The clinic directory one server process answers from.
 pub struct Directory {
+    /// The store the refresher follows and readiness asks; handlers never reach the store through here (the web
+    /// layer's state holds its own handle).
     store: Option<Store>,
     index: RwLock<ClinicIndex>,
     /// The listing version the index reflects.
@@ -78,11 +80,6 @@ impl Directory {
             version: AtomicI64::new(version),
             languages,
         }))
-    }
-
-    /// The store behind this directory, if there is one (problem reports are written through it).
-    pub fn store(&self) -> Option<&Store> {
-        self.store.as_ref()
     }
 
     /// The listing version the index reflects (0 for an in-memory directory).

@@ -49,8 +49,7 @@ fn invalid(output: &Output, needle: &str) {
 
 async fn get_patients(store: Store, token: &str) -> axum::http::StatusCode {
     use tower::ServiceExt;
-    let directory = ketapath_web::Directory::load(store).await.unwrap();
-    let app = ketapath_web::app(ketapath_web::AppState::new(Default::default()).with_directory(directory));
+    let app = ketapath_web::app(ketapath_web::AppState::load(Default::default(), store).await.unwrap());
     let request = axum::http::Request::builder()
         .uri("/api/v1/patients")
         .header("authorization", format!("Bearer {token}"))

@@ -61,9 +61,7 @@ impl FromRequestParts<AppState> for StaffActor {
         // A bearer token wins; without one, the portal's session cookie is accepted (the portal's own pages call
         // the API that way), and then an unsafe method must carry the session's CSRF token.
         let Some(secret) = bearer_secret(parts) else { return from_session(parts, state).await };
-        let Some(store) = state.directory.store() else {
-            return Err(ApiError::NotReady("this server has no database".to_owned()));
-        };
+        let store = state.store()?;
         let found = store.api_token_by_hash(&api_token_hash(secret), store.now()).await?;
         let Some((_token, user)) = found else {
             state.limit_refused_credential(parts)?;

@@ -187,8 +187,9 @@ pub fn with_crisis(error: &ApiError, crisis: &ketapath_clinical::safety::Crisis)
     response
 }
 
-/// Tells rate-limited clients when to come back and unauthenticated ones how to authenticate (RFC 6750); other
-/// errors carry no extra headers.
+/// Tells rate-limited and not-ready clients when to come back and unauthenticated ones how to authenticate
+/// (RFC 6750); a not-ready answer is also `no-store`, since a cache must not replay an outage. Other errors carry no
+/// extra headers.
 pub(crate) fn add_retry_after(error: &ApiError, response: &mut Response) {
     match error {
         ApiError::RateLimited { retry_after_secs } => {
@@ -196,6 +197,7 @@ pub(crate) fn add_retry_after(error: &ApiError, response: &mut Response) {
         }
         ApiError::NotReady(_) => {
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+            response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         }
         ApiError::Unauthorized(_) => {
             response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));

@@ -1,5 +1,6 @@
 //! Extractors that turn raw requests into typed values and reject with [`ApiError`], so that every rejection,
-//! including axum's own (bad content type, oversized body, syntax error), has the one error shape.
+//! including axum's own (bad content type, oversized body, syntax error), has the one error shape; and [`Db`], the
+//! store of a handler that needs the database.
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
@@ -9,6 +10,9 @@ use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
 use crate::state::AppState;
+
+mod store;
+pub use store::Db;
 
 /// A JSON request body of type `T`.
 ///

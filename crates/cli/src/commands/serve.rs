@@ -14,8 +14,8 @@
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
+use ketapath_care::RefreshOptions;
 use ketapath_care::demo as demo_care;
-use ketapath_care::{Directory, RefreshOptions};
 use ketapath_directory::demo::demo_clinics;
 use ketapath_directory::{ClinicId, Gazetteer};
 use ketapath_store::{DEFAULT_DATABASE_URL, DatabaseUrl, ListingAuthor, OpenMode, Store, StoreError, StoreOptions};
@@ -164,17 +164,18 @@ async fn serve(args: &ServeArgs, db: &str) -> CommandResult {
         );
     }
 
-    let directory = Directory::load(store.clone()).await.map_err(failure)?;
-    if args.demo && directory.is_empty() {
+    // The state holds the store every route acts on, and the directory loaded from it (which keeps its own
+    // handle for its refresher).
+    let mut state = AppState::load(args.web_config(), store.clone()).await.map_err(failure)?;
+    if args.demo && state.directory.is_empty() {
         let clinics = demo_clinics(DEMO_CLINICS, DEMO_SEED, Gazetteer::shipped());
         store.upsert_clinics(&clinics, ListingAuthor::AdminCli).await.map_err(failure)?;
-        directory.refresh().await.map_err(failure)?;
+        state.directory.refresh().await.map_err(failure)?;
         eprintln!("seeded {} demo clinics", clinics.len());
         seed_demo_care(&store).await?;
     }
-    let _refresher = directory.spawn_refresher(RefreshOptions::default());
+    let _refresher = state.directory.spawn_refresher(RefreshOptions::default());
 
-    let mut state = AppState::new(args.web_config()).with_directory(directory);
     // The registry statistics are recomputed on a schedule, so that no request waits for them after the first.
     let _registry = state.research.spawn_refresher(store.clone(), ketapath_care::research_stats::DEFAULT_TTL / 2);
     // The researcher export route is enabled only when the server holds an export key.

@@ -7,19 +7,16 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use ketapath_clinical::InvalidInput;
 use ketapath_research::{Format, build_export, registry};
-use ketapath_store::{ResearchUse, Store};
+use ketapath_store::ResearchUse;
 use serde::Deserialize;
 
 use crate::auth::{ClinicStaff, StaffActor};
 use crate::error::ApiError;
+use crate::extract::Db;
 use crate::state::AppState;
 
 /// The files of the export, by the name the `file` parameter takes.
 pub const EXPORT_FILES: [&str; 5] = ["patients", "courses", "assessments", "sessions", "adverse_events"];
-
-fn store(state: &AppState) -> Result<&Store, ApiError> {
-    state.directory.store().ok_or_else(|| ApiError::NotReady("this server has no database".to_owned()))
-}
 
 /// `GET /api/v1/registry`.
 #[utoipa::path(
@@ -33,8 +30,8 @@ fn store(state: &AppState) -> Result<&Store, ApiError> {
         (status = 503, description = "This server has no database (`not_ready`)", body = super::openapi_schemas::Error),
     )
 )]
-pub async fn public_registry(State(state): State<AppState>) -> Result<Response, ApiError> {
-    let snapshot = state.research.snapshot(store(&state)?).await?;
+pub async fn public_registry(State(state): State<AppState>, Db(store): Db) -> Result<Response, ApiError> {
+    let snapshot = state.research.snapshot(&store).await?;
     Ok(axum::Json(&snapshot.registry).into_response())
 }
 

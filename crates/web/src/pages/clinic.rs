@@ -25,7 +25,7 @@ use super::find::{PATH as FIND_PATH, clinic_path, labels};
 use super::{Layout, render};
 use crate::api::clinics::lookup;
 use crate::error::{ApiError, respond};
-use crate::extract::ApiPath;
+use crate::extract::{ApiPath, Db};
 use crate::state::AppState;
 
 /// The reasons a person can pick, with their labels; the code is what the store keeps.
@@ -204,7 +204,7 @@ fn check_path(c: &Clinic) -> String {
 /// Whether the clinic receives self-check summaries. A store that cannot answer hides the offer rather than the
 /// page: the listing itself comes from the directory in memory.
 async fn receives_summaries(state: &AppState, c: &Clinic) -> bool {
-    let Some(store) = state.directory.store() else { return false };
+    let Some(store) = state.optional_store() else { return false };
     match store.clinic_receives_summaries(&c.id).await {
         Ok(receives) => receives,
         Err(error) => {
@@ -235,6 +235,7 @@ pub fn is_same_origin(headers: &HeaderMap) -> bool {
 /// `POST /clinics/{id}/report`.
 pub async fn report(
     State(state): State<AppState>,
+    Db(store): Db,
     ApiPath(id): ApiPath<String>,
     peer: Option<Extension<ConnectInfo<SocketAddr>>>,
     headers: HeaderMap,
@@ -276,9 +277,6 @@ pub async fn report(
     if let Some(message) = problem {
         return render(StatusCode::BAD_REQUEST, &clinic_page(&state, &clinic, &reason, &details, Some(message)));
     }
-    let Some(store) = state.directory.store() else {
-        return respond(&path, demo, ApiError::NotReady("problem reports cannot be stored on this server".into()));
-    };
     // The peer address is what the audit log records for public writes; router tests have no socket.
     let origin = Origin::ip(peer.map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |Extension(ConnectInfo(addr))| addr.ip()));
     let new = NewListingReport {

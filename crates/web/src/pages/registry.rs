@@ -11,7 +11,8 @@ use ketapath_research::stats::Proportion;
 use ketapath_research::{Registry, Suppressed, svg};
 
 use super::{Layout, render};
-use crate::error::{ApiError, respond};
+use crate::error::respond;
+use crate::extract::Db;
 use crate::state::AppState;
 
 pub const PATH: &str = "/registry";
@@ -146,12 +147,9 @@ fn page_of(r: &Registry, demo: bool) -> RegistryPage {
 }
 
 /// `GET /registry`.
-pub async fn page(State(state): State<AppState>) -> Response {
+pub async fn page(State(state): State<AppState>, Db(store): Db) -> Response {
     let demo = state.config.demo;
-    let Some(store) = state.directory.store() else {
-        return respond(PATH, demo, ApiError::NotReady("this server has no database".to_owned()));
-    };
-    match state.research.snapshot(store).await {
+    match state.research.snapshot(&store).await {
         Ok(snapshot) => render(StatusCode::OK, &page_of(&snapshot.registry, demo)),
         Err(error) => respond(PATH, demo, error.into()),
     }

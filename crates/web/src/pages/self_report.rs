@@ -21,8 +21,8 @@ use axum::response::Response;
 use ketapath_clinical::instruments::{Instrument, Items, phq9};
 use ketapath_clinical::measurement::{Alert, LinkToken, self_report_alert};
 use ketapath_clinical::safety::CrisisLevel;
+use ketapath_store::StoreError;
 use ketapath_store::domain::{LinkState, NewSelfReportAlert, Origin};
-use ketapath_store::{Store, StoreError};
 
 use super::check::crisis::{self, ResourceView};
 use super::check::form::{CheckForm, FieldError, phq9_value};
@@ -31,7 +31,7 @@ use super::check::{FormBody, no_store};
 use super::clinic::is_same_origin;
 use super::{Layout, render};
 use crate::error::{ApiError, respond};
-use crate::extract::ApiPath;
+use crate::extract::{ApiPath, Db};
 use crate::state::AppState;
 use ketapath_care::self_report::token_hash;
 
@@ -120,18 +120,9 @@ fn form_page(state: &AppState, token: &LinkToken, answers: &[String; 9], errors:
     page(if errors.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST }, &view)
 }
 
-/// The store, or the error that says the server cannot take answers.
-fn store_of(state: &AppState) -> Result<Store, ApiError> {
-    state.directory.store().cloned().ok_or_else(|| ApiError::NotReady("this server has no database".to_owned()))
-}
-
 /// `GET /r/{token}`: the questionnaire, or a page saying the link is used, expired or not valid.
-pub async fn show(State(state): State<AppState>, ApiPath(raw): ApiPath<String>) -> Response {
+pub async fn show(State(state): State<AppState>, Db(store): Db, ApiPath(raw): ApiPath<String>) -> Response {
     let Ok(token) = LinkToken::parse(&raw) else { return invalid(&state) };
-    let store = match store_of(&state) {
-        Ok(store) => store,
-        Err(error) => return respond("/r", state.config.demo, error),
-    };
     match store.self_report_link_state(&token_hash(&token)).await {
         Ok(Some(LinkState::Open { instrument: Instrument::Phq9 })) => {
             form_page(&state, &token, &Default::default(), &[])
@@ -184,6 +175,7 @@ fn stored_alert(alert: &Alert) -> NewSelfReportAlert {
 /// that says so; the answers sent first are kept.
 pub async fn submit(
     State(state): State<AppState>,
+    Db(store): Db,
     ApiPath(raw): ApiPath<String>,
     peer: Option<Extension<ConnectInfo<SocketAddr>>>,
     headers: HeaderMap,
@@ -198,10 +190,6 @@ pub async fn submit(
         return respond("/r", state.config.demo, refused);
     }
     let Ok(token) = LinkToken::parse(&raw) else { return invalid(&state) };
-    let store = match store_of(&state) {
-        Ok(store) => store,
-        Err(error) => return respond("/r", state.config.demo, error),
-    };
     let (raw_answers, checked) = answers(&body);
     let values = match checked {
         Ok(values) => values,

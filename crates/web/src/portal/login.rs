@@ -156,9 +156,7 @@ async fn sign_in(
     parts: &axum::http::request::Parts,
     fields: &Fields,
 ) -> Result<Result<Response, Outcome>, ApiError> {
-    let Some(store) = state.directory.store() else {
-        return Err(ApiError::NotReady("this server has no database".to_owned()));
-    };
+    let store = state.store()?;
     let email = fields.get("email").unwrap_or_default();
     let password = fields.raw("password").unwrap_or_default().to_owned();
     let code = fields.get("code").unwrap_or_default();

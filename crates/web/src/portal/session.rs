@@ -111,9 +111,7 @@ pub async fn session_of(parts: &Parts, state: &AppState) -> Result<Option<Signed
     let Some(secret) = cookie(&parts.headers, session_cookie_name(state)).filter(|v| is_secret(v)) else {
         return Ok(None);
     };
-    let Some(store) = state.directory.store() else {
-        return Err(ApiError::NotReady("this server has no database".to_owned()));
-    };
+    let store = state.store()?;
     let id_hash = api_token_hash(secret);
     let idle = time::Duration::try_from(state.config.auth.idle_timeout).unwrap_or(time::Duration::minutes(15));
     let Some((session, user)) = store.staff_session(&id_hash, idle).await? else { return Ok(None) };

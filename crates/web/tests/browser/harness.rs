@@ -17,7 +17,7 @@ use ketapath_directory::demo::demo_clinics;
 use ketapath_store::domain::{Actor, NewPatient, NewStaffUser, Origin, Role};
 use ketapath_store::{ListingAuthor, Store, StoreOptions};
 use ketapath_testkit::{TestDb, skip};
-use ketapath_web::{AppState, Directory, WebConfig, serve_with_shutdown};
+use ketapath_web::{AppState, WebConfig, serve_with_shutdown};
 use rustix::process::{Pid, Signal, getpgid, kill_process_group};
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
@@ -91,11 +91,11 @@ impl Server {
             .upsert_clinics(&demo_clinics(DEMO_CLINICS, DEMO_SEED, Gazetteer::shipped()), ListingAuthor::AdminCli)
             .await?;
         seed_portal(&store).await?;
-        let directory = Directory::load(store).await?;
+        let state = AppState::load(config, store).await?;
         let listener = TcpListener::bind("127.0.0.1:0").await?;
         let base = format!("http://{}", listener.local_addr()?);
         let (stop, stopped) = oneshot::channel::<()>();
-        tokio::spawn(serve_with_shutdown(listener, AppState::new(config).with_directory(directory), async {
+        tokio::spawn(serve_with_shutdown(listener, state, async {
             let _ = stopped.await;
         }));
         Ok(Some(Self { base, stop: Some(stop), _db: db }))

@@ -548,10 +548,9 @@ impl World {
             rate_limit: RateLimitConfig { burst: 100_000, per_minute: 100_000, ..RateLimitConfig::default() },
             ..WebConfig::default()
         };
-        let directory = ketapath_web::Directory::load(self.store.clone()).await.unwrap();
         // The export needs a key; without one it answers 503 to the researcher too.
         let key = ketapath_research::ExportKey::from_bytes(&[7; 32]).unwrap();
-        AppState::new(config).with_directory(directory).with_research_key(key)
+        AppState::load(config, self.store.clone()).await.unwrap().with_research_key(key)
     }
 
     pub(crate) async fn app(&self) -> Router {

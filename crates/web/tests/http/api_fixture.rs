@@ -89,8 +89,8 @@ impl<C: Clock> Fixture<C> {
             )
             .await
             .expect("clinics");
-        let directory = ketapath_web::Directory::load(store.clone()).await.expect("directory");
-        let app = ketapath_web::app(ketapath_web::AppState::new(Default::default()).with_directory(directory));
+        let state = ketapath_web::AppState::load(Default::default(), store.clone()).await.expect("state");
+        let app = ketapath_web::app(state);
         Some(Fixture { app, store, clock, db })
     }
 

@@ -299,8 +299,7 @@ async fn a_problem_report_is_stored_and_cross_site_posts_are_refused() {
     let store = Store::open(&url, OpenMode::CreateIfMissing).await.unwrap();
     store.migrate().await.unwrap();
     store.upsert_clinics(&fixture(), ListingAuthor::AdminCli).await.unwrap();
-    let directory = ketapath_web::Directory::load(store.clone()).await.unwrap();
-    let app = ketapath_web::app(ketapath_web::AppState::new(Default::default()).with_directory(directory));
+    let app = ketapath_web::app(ketapath_web::AppState::load(Default::default(), store.clone()).await.unwrap());
 
     for (origin, why) in [(Some("https://evil.example"), "another site"), (None, "no Origin or Referer")] {
         let reply = send(&app, report("/clinics/c-near/report", "reason=closed", origin)).await;

@@ -188,9 +188,9 @@ async fn stored_year_zero(f: &Fixture) {
         .header(header::AUTHORIZATION, format!("Bearer {token}"))
         .body(Body::empty())
         .unwrap();
-    let directory = ketapath_web::Directory::load(f.store.clone()).await.unwrap();
-    let state = ketapath_web::AppState::new(Default::default())
-        .with_directory(directory)
+    let state = ketapath_web::AppState::load(Default::default(), f.store.clone())
+        .await
+        .unwrap()
         .with_research_key(ketapath_research::ExportKey::from_bytes(&[5; 32]).unwrap());
     let export = send(&ketapath_web::app(state), from_peer(request, [192, 0, 2, 9])).await;
     assert_eq!(export.status, StatusCode::OK, "{}", export.text());

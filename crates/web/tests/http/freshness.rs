@@ -10,7 +10,7 @@ use axum::Router;
 use axum::http::StatusCode;
 use ketapath_store::{ListingAuthor, OpenMode, Store};
 use ketapath_testkit::PgDatabase;
-use ketapath_web::{AppState, Directory, RefreshOptions, WebConfig, app};
+use ketapath_web::{AppState, RefreshOptions, WebConfig, app};
 use tokio::task::JoinHandle;
 
 use crate::support::*;
@@ -23,9 +23,9 @@ struct Instance {
 
 async fn instance(url: &str, poll: Duration) -> Instance {
     let store = Store::open(url, OpenMode::MustExist).await.expect("open");
-    let directory = Directory::load(store).await.expect("load");
-    let refresher = directory.spawn_refresher(RefreshOptions { poll_interval: poll, compact_after: 1000 });
-    Instance { app: app(AppState::new(WebConfig::default()).with_directory(directory)), refresher }
+    let state = AppState::load(WebConfig::default(), store).await.expect("load");
+    let refresher = state.directory.spawn_refresher(RefreshOptions { poll_interval: poll, compact_after: 1000 });
+    Instance { app: app(state), refresher }
 }
 
 /// Waits up to 5 s for the search around the clinic's position to contain (or not) `id`.
@@ -101,8 +101,7 @@ async fn readyz_waits_for_the_store_behind_the_directory() {
     let url = format!("sqlite://{}", dir.path().join("k.db").display());
     let store = Store::open(&url, OpenMode::CreateIfMissing).await.unwrap();
     store.migrate().await.unwrap();
-    let directory = Directory::load(store.clone()).await.unwrap();
-    let app = app(AppState::new(WebConfig::default()).with_directory(directory));
+    let app = app(AppState::load(WebConfig::default(), store.clone()).await.unwrap());
     assert_eq!(send(&app, get("/readyz")).await.status, StatusCode::OK);
     store.close().await;
     let reply = send(&app, get("/readyz")).await;

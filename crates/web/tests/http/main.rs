@@ -16,6 +16,7 @@ mod freshness;
 mod headers;
 mod hostile;
 mod injection;
+mod no_database;
 mod openapi;
 mod ops;
 mod pages;

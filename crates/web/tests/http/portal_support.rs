@@ -36,8 +36,7 @@ fn password_hash() -> String {
 
 /// The application over `store`, as a server would build it.
 pub async fn app_over(store: &Store, config: WebConfig) -> Router {
-    let directory = ketapath_web::Directory::load(store.clone()).await.expect("directory");
-    ketapath_web::app(AppState::new(config).with_directory(directory))
+    ketapath_web::app(AppState::load(config, store.clone()).await.expect("state"))
 }
 
 impl BothBackends for Portal {

@@ -84,9 +84,9 @@ impl Fixture {
         patients(&store, "rare", 3, 1.0, 4).await;
         publish(&store, "eleven").await;
         publish(&store, "ten").await;
-        let directory = ketapath_web::Directory::load(store.clone()).await.unwrap();
-        let state = ketapath_web::AppState::new(Default::default())
-            .with_directory(directory)
+        let state = ketapath_web::AppState::load(Default::default(), store.clone())
+            .await
+            .unwrap()
             .with_research_key(ExportKey::from_bytes(&[5; 32]).unwrap());
         Fixture { app: ketapath_web::app(state), store, _db: db }
     }

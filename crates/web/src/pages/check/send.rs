@@ -33,6 +33,7 @@ use super::steps::ErrorLink;
 use super::summary::{Summary, SummaryView};
 use super::{FormBody, PATH, no_store};
 use crate::error::{ApiError, respond};
+use crate::extract::Db;
 use crate::pages::clinic::is_same_origin;
 use crate::pages::find::labels;
 use crate::pages::{self, Layout};
@@ -128,15 +129,6 @@ fn recheck(state: &AppState, body: &[u8], today: time::Date) -> Result<Checked, 
     let screening = screen(&input, &state.screen);
     let summary = Summary::build(&input, &screening, state.screen.trd.required_failed_trials(), today);
     Ok(Checked { form, screening, summary })
-}
-
-/// The store referrals go to; a server without one (an in-memory directory) cannot send summaries.
-fn store_of(state: &AppState) -> Result<ketapath_store::Store, ApiError> {
-    state
-        .directory
-        .store()
-        .cloned()
-        .ok_or_else(|| ApiError::NotReady("summaries cannot be sent to clinics from this server".into()))
 }
 
 /// The clinics that receive summaries, as listings ([`referrals::receiving`]).
@@ -273,10 +265,9 @@ fn list_page(
 
 /// `POST /check/send`: the list of clinics (sorted by a typed place), or, once one is chosen (or preselected by
 /// `to` from a clinic's page), the contact form with the consent and the preview of the summary.
-pub async fn send(State(state): State<AppState>, FormBody(body): FormBody) -> Response {
-    let prepared = store_of(&state).and_then(|store| Ok((recheck(&state, &body, store.now().date())?, store)));
-    let (checked, store) = match prepared {
-        Ok(prepared) => prepared,
+pub async fn send(State(state): State<AppState>, Db(store): Db, FormBody(body): FormBody) -> Response {
+    let checked = match recheck(&state, &body, store.now().date()) {
+        Ok(checked) => checked,
         Err(error) => return no_store(respond(SEND_PATH, state.config.demo, error)),
     };
     let send = SendForm::parse(&body);
@@ -319,7 +310,12 @@ fn contact_page(
 
 /// `POST /check/send/confirm`: re-checks the answers, the clinic, the contact details and the consent, stores
 /// the referral, and says to whom it went. Any problem shows the page again with the field named (400).
-pub async fn confirm(State(state): State<AppState>, headers: HeaderMap, FormBody(body): FormBody) -> Response {
+pub async fn confirm(
+    State(state): State<AppState>,
+    Db(store): Db,
+    headers: HeaderMap,
+    FormBody(body): FormBody,
+) -> Response {
     let demo = state.config.demo;
     if !is_same_origin(&headers) {
         let refused = ApiError::Forbidden(
@@ -329,10 +325,9 @@ pub async fn confirm(State(state): State<AppState>, headers: HeaderMap, FormBody
         );
         return no_store(respond(CONFIRM_PATH, demo, refused));
     }
-    let prepared = store_of(&state).and_then(|store| Ok((recheck(&state, &body, store.now().date())?, store)));
-    let (checked, store) = match prepared {
-        Ok(prepared) => prepared,
-        Err(error) => return no_store(respond(CONFIRM_PATH, state.config.demo, error)),
+    let checked = match recheck(&state, &body, store.now().date()) {
+        Ok(checked) => checked,
+        Err(error) => return no_store(respond(CONFIRM_PATH, demo, error)),
     };
     let send = SendForm::parse(&body);
     let clinics = match receiving(&state, &store).await {
