@@ -55,6 +55,9 @@ enum Command {
     Export(commands::research::ExportCommand),
     /// Registry statistics over consenting patients, small cells suppressed.
     Registry(commands::research::RegistryArgs),
+    /// Server secrets: re-encrypt the stored TOTP keys with a new KETAPATH_SECRET_KEY.
+    #[command(subcommand)]
+    Secrets(commands::secrets::SecretsCommand),
     #[command(flatten)]
     Store(commands::store::StoreCommand),
 }
@@ -87,6 +90,9 @@ fn main() -> ExitCode {
         }
         Command::Registry(args) => {
             commands::research::run_registry(&args, cli.db.as_deref().unwrap_or(ketapath_store::DEFAULT_DATABASE_URL))
+        }
+        Command::Secrets(cmd) => {
+            commands::secrets::run(cmd, cli.db.as_deref().unwrap_or(ketapath_store::DEFAULT_DATABASE_URL))
         }
         Command::Store(cmd) => commands::store::run(cmd, cli.db.as_deref()),
     };

@@ -8,7 +8,7 @@ use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-use ketapath_store::{OpenMode, Store};
+use ketapath_store::{ExposeSecret, OpenMode, Store};
 
 const CSV: &str = "id,name,street,city,state,zip,lat,lon,phone,website,offers,payment,telehealth,languages,accepting_new_patients,rems_certified,last_verified\n\
 c-1,Midtown Ketamine,1 W 34th St,New York,NY,10001,40.7484,-73.9857,212-555-0101,,iv_ketamine,self_pay,false,en,true,true,2026-10-01\n";
@@ -18,6 +18,9 @@ fn ketapath(dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
         .args(args)
         .current_dir(dir)
         .env_remove("KETAPATH_DATABASE_URL")
+        // Without a secret key, as the stored forms checked below assume.
+        .env_remove("KETAPATH_SECRET_KEY")
+        .env_remove("KETAPATH_OLD_SECRET_KEY")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -100,8 +103,9 @@ fn users_and_tokens_from_the_command_line() {
         store.staff_user_by_email("nurse@example.org").await.unwrap().unwrap()
     });
     let phc = stored.password_hash.unwrap();
+    let phc = phc.expose_secret();
     assert!(phc.starts_with("$argon2id$"), "{phc}");
-    assert!(ketapath_care::accounts::password::verify_password(password, &phc));
+    assert!(ketapath_care::accounts::password::verify_password(password, phc));
 
     let created = ketapath(dir.path(), &["token", "create", "--email", "nurse@example.org", "--db", &db], None);
     let token = ok(&created).trim().to_owned();
@@ -162,7 +166,7 @@ fn second_factor_enrollment_and_the_clinic_requirement_from_the_command_line() {
         account
     });
     assert!(account.clinic_requires_totp && account.needs_totp());
-    assert_eq!(account.totp.map(|t| (t.secret, t.enabled)), Some((secret.to_owned(), true)));
+    assert_eq!(account.totp.map(|t| (t.key.expose_stored().to_owned(), t.enabled)), Some((secret.to_owned(), true)));
 
     ok(&ketapath(dir.path(), &["user", "totp", "--email", "rx@example.org", "--off", "--db", &db], None));
     ok(&ketapath(dir.path(), &["user", "require-totp", "--clinic", "c-1", "off", "--db", &db], None));

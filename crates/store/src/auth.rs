@@ -1,5 +1,6 @@
 //! Staff accounts and API tokens: the look-ups authentication needs before any scope exists.
 
+use secrecy::{ExposeSecret, SecretString};
 use time::OffsetDateTime;
 
 use crate::audit::{self, AuditEntry};
@@ -55,7 +56,7 @@ pub(crate) async fn insert_staff(tx: &mut Tx, now: i64, new: &NewStaffUser) -> S
             &user.email,
             &user.display_name,
             user.role.code(),
-            user.password_hash.clone(),
+            user.password_hash.as_ref().map(|hash| hash.expose_secret()),
             true,
             now,
             now,
@@ -70,13 +71,13 @@ pub const API_TOKEN_PREFIX: &str = "kp_";
 
 /// A new API token secret: `kp_` and 32 bytes from the operating system's random source, in hex. Shown to its
 /// owner once; only [`api_token_hash`] of it is stored.
-pub fn new_api_token_secret() -> StoreResult<String> {
+pub fn new_api_token_secret() -> StoreResult<SecretString> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).map_err(|e| StoreError::Io {
         context: "reading the operating system's random source".to_owned(),
         source: std::io::Error::other(e.to_string()),
     })?;
-    Ok(format!("{API_TOKEN_PREFIX}{}", hex::encode(bytes)))
+    Ok(SecretString::from(format!("{API_TOKEN_PREFIX}{}", hex::encode(bytes))))
 }
 
 /// 32 bytes from the operating system's random source, for a self-report link's token
@@ -181,7 +182,7 @@ impl Store {
     }
 
     /// Sets a user's password hash (the user themself, or a platform admin).
-    pub async fn set_password_hash(&self, by: &Actor, user: StaffId, hash: &str) -> StoreResult<()> {
+    pub async fn set_password_hash(&self, by: &Actor, user: StaffId, hash: &SecretString) -> StoreResult<()> {
         if by.user_id != user && by.role != Role::PlatformAdmin {
             return Err(StoreError::Denied("only the user or a platform admin may set a password".to_owned()));
         }
@@ -190,7 +191,7 @@ impl Store {
         let n = tx
             .execute(
                 "UPDATE staff_users SET password_hash = $1, updated_at = $2 WHERE id = $3",
-                &args![hash, now, user.to_text()],
+                &args![hash.expose_secret(), now, user.to_text()],
             )
             .await?;
         if n == 0 {
@@ -268,13 +269,15 @@ mod tests {
     fn secrets_are_fresh_prefixed_and_stored_as_their_hash() {
         let a = new_api_token_secret().expect("random source");
         let b = new_api_token_secret().expect("random source");
+        assert!(!format!("{a:?}").contains(a.expose_secret()), "Debug shows a token secret");
+        let (a, b) = (a.expose_secret(), b.expose_secret());
         assert_ne!(a, b);
         assert!(a.starts_with(API_TOKEN_PREFIX) && a.len() == API_TOKEN_PREFIX.len() + 64, "{a}");
-        let hash = api_token_hash(&a);
+        let hash = api_token_hash(a);
         assert_eq!(hash.len(), 64);
         assert!(hash.bytes().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()));
-        assert_eq!(hash, api_token_hash(&a));
-        assert_ne!(hash, api_token_hash(&b));
+        assert_eq!(hash, api_token_hash(a));
+        assert_ne!(hash, api_token_hash(b));
         assert!(!hash.contains(&a[API_TOKEN_PREFIX.len()..]));
     }
 }

@@ -4,8 +4,12 @@
 //! `require_totp` setting. Every sign-in, failure, lock-out, sign-out and second-factor change is audited.
 //!
 //! Sessions live in the database, not in a server's memory, so several servers over one PostgreSQL share them.
-//! Only the SHA-256 of a session's secret is stored; "now" always comes from the store's clock.
+//! Only the SHA-256 of a session's secret is stored; "now" always comes from the store's clock. TOTP keys are kept
+//! as the text the caller gives ([`StoredTotpKey`]): `ketapath-care` encrypts them when the server has a secret key,
+//! and `ketapath secrets rotate` re-encrypts them through [`Store::stored_totp_keys`] and
+//! [`Store::replace_totp_keys`].
 
+use secrecy::ExposeSecret;
 use time::Duration;
 
 use crate::audit::{self, AuditEntry};
@@ -13,7 +17,7 @@ use crate::clock::{from_micros, to_micros};
 use crate::db::{Tx, args};
 use crate::domain::{
     Actor, AuditAction, ClinicSecurity, LockoutPolicy, NewStaffSession, Role, SignInAccount, SignInFailures, StaffId,
-    StaffSession, StaffSessionId, StaffUser,
+    StaffSession, StaffSessionId, StaffUser, StoredTotpKey, TotpKeyChange,
 };
 use crate::error::{StoreError, StoreResult};
 use crate::rows::sign_in::{SESSION_COLUMNS, SIGN_IN_COLUMNS, SessionRow, SignInRow};
@@ -281,7 +285,7 @@ impl Store {
         if !is_hex_sha256(&new.id_hash) {
             return Err(StoreError::invalid("id_hash", "must be a hex SHA-256"));
         }
-        if new.csrf_secret.len() < 32 {
+        if new.csrf_secret.expose_secret().len() < 32 {
             return Err(StoreError::invalid("csrf_secret", "must be at least 32 characters"));
         }
         let at = crate::clock::truncate_to_micros(self.now());
@@ -306,7 +310,7 @@ impl Store {
                 session.id.to_text(),
                 new.id_hash.to_ascii_lowercase(),
                 new.user_id.to_text(),
-                &session.csrf_secret,
+                session.csrf_secret.expose_secret(),
                 now,
                 now,
                 to_micros(session.expires_at),
@@ -394,13 +398,13 @@ impl Store {
         Ok(true)
     }
 
-    /// Sets (or with `None` removes) a user's TOTP secret and whether it is required at sign-in; clears the
-    /// replay guard. The user themself, a platform admin, or the admin command line may do it; audited.
+    /// Sets (or with `None` removes) a user's TOTP key, as stored, and whether it is required at sign-in; clears
+    /// the replay guard. The user themself, a platform admin, or the admin command line may do it; audited.
     pub async fn set_totp(
         &self,
         by: SecurityAuthor<'_>,
         user: StaffId,
-        secret: Option<&str>,
+        key: Option<&StoredTotpKey>,
         enabled: bool,
     ) -> StoreResult<()> {
         if let SecurityAuthor::Staff(actor) = by
@@ -409,7 +413,7 @@ impl Store {
         {
             return Err(StoreError::Denied("only the user or a platform admin may change a second factor".to_owned()));
         }
-        if enabled && secret.is_none() {
+        if enabled && key.is_none() {
             return Err(StoreError::invalid("totp_secret", "a second factor cannot be enabled without a secret"));
         }
         let now = to_micros(self.now());
@@ -418,7 +422,7 @@ impl Store {
         ensure_sign_in_row(&mut tx, user).await?;
         tx.execute(
             "UPDATE staff_sign_in SET totp_secret = $1, totp_enabled = $2, totp_last_step = NULL WHERE user_id = $3",
-            &args![secret, enabled, user.to_text()],
+            &args![key.map(StoredTotpKey::expose_stored), enabled, user.to_text()],
         )
         .await?;
         let clinic = target.clinic_id.as_ref().map(|c| c.as_str());
@@ -439,6 +443,50 @@ impl Store {
             .await?;
         tx.commit().await?;
         Ok(n == 1)
+    }
+
+    /// Every enrolled TOTP key as stored (pending or enabled), by account, for `ketapath secrets rotate`.
+    pub async fn stored_totp_keys(&self) -> StoreResult<Vec<(StaffId, StoredTotpKey)>> {
+        let mut tx = self.begin_read().await?;
+        let rows: Vec<(String, String)> = tx
+            .fetch_all(
+                "SELECT user_id, totp_secret FROM staff_sign_in WHERE totp_secret IS NOT NULL ORDER BY user_id",
+                &args![],
+            )
+            .await?;
+        rows.into_iter()
+            .map(|(user, stored)| Ok((StaffId::parse("staff_sign_in.user_id", &user)?, StoredTotpKey::from(stored))))
+            .collect()
+    }
+
+    /// Writes each change's new stored form where the row still holds the form it was read with, in one
+    /// transaction, with one audit event per account changed (the admin command line, `staff_totp_key`). The
+    /// key itself, its enrollment and its replay guard stay as they are. Returns how many accounts changed: a row
+    /// enrolled again or removed since it was read is left alone.
+    pub async fn replace_totp_keys(&self, changes: &[TotpKeyChange]) -> StoreResult<usize> {
+        let now = to_micros(self.now());
+        let mut tx = self.begin_write().await?;
+        let mut changed = 0;
+        for change in changes {
+            let n = tx
+                .execute(
+                    "UPDATE staff_sign_in SET totp_secret = $1 WHERE user_id = $2 AND totp_secret = $3",
+                    &args![change.to.expose_stored(), change.user_id.to_text(), change.from.expose_stored()],
+                )
+                .await?;
+            if n == 0 {
+                continue;
+            }
+            changed += 1;
+            let target = user_in(&mut tx, change.user_id).await?;
+            let clinic = target.clinic_id.as_ref().map(|c| c.as_str());
+            SecurityAuthor::AdminCli
+                .entry(AuditAction::Update, "staff_totp_key", change.user_id.to_text(), clinic)
+                .append(&mut tx, now)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(changed)
     }
 
     /// A clinic's security settings (defaults when it never set any).

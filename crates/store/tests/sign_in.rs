@@ -31,7 +31,7 @@ fn new_session(user: ketapath_store::domain::StaffId, secret: &str) -> NewStaffS
     NewStaffSession {
         user_id: user,
         id_hash: hash(secret),
-        csrf_secret: hash(&format!("csrf {secret}")),
+        csrf_secret: hash(&format!("csrf {secret}")).into(),
         lifetime: Duration::hours(12),
         origin: Origin::test(),
         client: "192.0.2.1".to_owned(),
@@ -124,7 +124,7 @@ async fn story(db: &TestDb, clock: &ManualClock) {
     // TOTP: a step is accepted once, and never an earlier one.
     let rx = staff(store, Some("c-1"), Role::Prescriber, "rx@c1.example").await;
     assert!(!store.accept_totp_step(rx.user_id, 100).await.unwrap(), "no secret, no step");
-    store.set_totp(SecurityAuthor::Staff(&rx), rx.user_id, Some("JBSWY3DPEHPK3PXP"), true).await.unwrap();
+    store.set_totp(SecurityAuthor::Staff(&rx), rx.user_id, Some(&"JBSWY3DPEHPK3PXP".into()), true).await.unwrap();
     assert!(store.accept_totp_step(rx.user_id, 100).await.unwrap());
     assert!(!store.accept_totp_step(rx.user_id, 100).await.unwrap(), "replayed");
     assert!(!store.accept_totp_step(rx.user_id, 99).await.unwrap(), "older");

@@ -75,7 +75,7 @@ async fn story(db: &TestDb) {
             email: "Nurse@C1.example".to_owned(),
             display_name: "Nurse".to_owned(),
             role: Role::Nurse,
-            password_hash: Some("$argon2id$stub".to_owned()),
+            password_hash: Some("$argon2id$stub".into()),
         })
         .await
         .unwrap();
@@ -100,7 +100,7 @@ async fn story(db: &TestDb) {
     assert_eq!(store.staff_user_by_email("NURSE@c1.example").await.unwrap().unwrap().id, nurse_user.id);
     assert_eq!(store.staff_user(nurse_user.id).await.unwrap().unwrap(), nurse_user);
     assert_eq!(scope.clinic_listing().await.unwrap().id, c1);
-    store.set_password_hash(&nurse, nurse_user.id, "$argon2id$new").await.unwrap();
+    store.set_password_hash(&nurse, nurse_user.id, &"$argon2id$new".into()).await.unwrap();
 
     // API tokens.
     let token = store

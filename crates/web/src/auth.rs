@@ -10,7 +10,7 @@ use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::header;
 use axum::http::request::Parts;
 use ketapath_store::domain::{Actor, Origin};
-use ketapath_store::{ClinicScope, Store, api_token_hash};
+use ketapath_store::{ClinicScope, ExposeSecret, Store, api_token_hash};
 
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -91,7 +91,7 @@ async fn from_session(parts: &Parts, state: &AppState) -> Result<StaffActor, Api
     state.limit_staff(parts, signed_in.user.id)?;
     if !parts.method.is_safe() {
         let sent = parts.headers.get(crate::portal::csrf::HEADER).and_then(|v| v.to_str().ok()).unwrap_or_default();
-        if !crate::portal::csrf::tokens_match(sent, &signed_in.session.csrf_secret) {
+        if !crate::portal::csrf::tokens_match(sent, signed_in.session.csrf_secret.expose_secret()) {
             return Err(ApiError::Forbidden(
                 "a request authenticated by the session cookie must send the session's X-CSRF-Token header".to_owned(),
             ));

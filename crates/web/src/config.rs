@@ -5,6 +5,8 @@
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
+use ketapath_care::accounts::TotpKeyRing;
+
 /// How the router behaves. It lives inside [`crate::AppState`] because `app(state)` is the only input of the router.
 #[derive(Debug, Clone)]
 pub struct WebConfig {
@@ -28,6 +30,10 @@ pub struct WebConfig {
     /// them does the rate limiter key on the client address the proxy reports; from anyone else the header is
     /// ignored, because any client can send it.
     pub trusted_proxies: Vec<IpAddr>,
+    /// The server's secret keys (`KETAPATH_SECRET_KEY`, and `KETAPATH_OLD_SECRET_KEY` during a rotation), which
+    /// seal the TOTP keys enrolled here and open the stored ones. Empty, keys are stored as base32 text. Its
+    /// `Debug` shows key ids only.
+    pub totp_keys: TotpKeyRing,
 }
 
 impl Default for WebConfig {
@@ -41,6 +47,7 @@ impl Default for WebConfig {
             header_read_timeout: Duration::from_secs(10),
             auth: AuthConfig::default(),
             trusted_proxies: Vec::new(),
+            totp_keys: TotpKeyRing::default(),
         }
     }
 }

@@ -11,6 +11,7 @@ use ketapath_clinical::InvalidInput;
 use ketapath_store::StoreError;
 use serde::Serialize;
 
+use ketapath_care::accounts::TotpKeyError;
 use ketapath_care::json::JsonError;
 use ketapath_care::research_stats::StatsError;
 use ketapath_care::treatment::TreatmentError;
@@ -226,6 +227,16 @@ impl From<StoreError> for ApiError {
                 ApiError::Internal
             }
         }
+    }
+}
+
+impl From<TotpKeyError> for ApiError {
+    /// A stored TOTP key this server cannot open (sealed with a secret key it does not hold, altered, or moved
+    /// from another account) is the operator's to fix, not the user's: 500, with the key id logged (never a key)
+    /// so that the operator can tell which `KETAPATH_SECRET_KEY` is missing.
+    fn from(error: TotpKeyError) -> Self {
+        tracing::error!(%error, "a TOTP key could not be opened or sealed; see docs/OPERATIONS.md, Secret key");
+        ApiError::Internal
     }
 }
 

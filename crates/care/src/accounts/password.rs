@@ -4,6 +4,7 @@
 use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use secrecy::SecretString;
 
 /// Why a password could not be hashed.
 #[derive(Debug, thiserror::Error)]
@@ -42,12 +43,13 @@ pub fn check_new_password(password: &str) -> Result<(), PasswordError> {
 }
 
 /// Hashes a new password with Argon2id (default parameters, random salt) into a PHC string, after
-/// [`check_new_password`].
-pub fn hash_password(password: &str) -> Result<String, PasswordError> {
+/// [`check_new_password`]. The hash is a secret too (it allows an offline guessing attack), so it comes back in a
+/// type that neither prints nor serializes it.
+pub fn hash_password(password: &str) -> Result<SecretString, PasswordError> {
     check_new_password(password)?;
     Argon2::default()
         .hash_password(password.as_bytes())
-        .map(|hash| hash.to_string())
+        .map(|hash| SecretString::from(hash.to_string()))
         .map_err(|e| PasswordError::Hash(e.to_string()))
 }
 
@@ -60,15 +62,18 @@ pub fn verify_password(password: &str, phc: &str) -> bool {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+    use secrecy::ExposeSecret;
 
     #[test]
     fn passwords_hash_to_argon2id_and_verify() {
-        let phc = hash_password("correct horse battery").unwrap();
+        let hash = hash_password("correct horse battery").unwrap();
+        let phc = hash.expose_secret();
         assert!(phc.starts_with("$argon2id$"), "{phc}");
-        assert!(verify_password("correct horse battery", &phc));
-        assert!(!verify_password("correct horse batterY", &phc));
+        assert!(!format!("{hash:?}").contains("argon2"), "Debug shows the hash");
+        assert!(verify_password("correct horse battery", phc));
+        assert!(!verify_password("correct horse batterY", phc));
         assert!(!verify_password("correct horse battery", "not a hash"));
-        assert_ne!(hash_password("correct horse battery").unwrap(), phc, "salted");
+        assert_ne!(hash_password("correct horse battery").unwrap().expose_secret(), phc, "salted");
         assert!(matches!(hash_password("short"), Err(PasswordError::TooShort)));
     }
 

@@ -6,6 +6,7 @@
 //! twice (`Store::accept_totp_step`).
 
 use hmac::{Hmac, Mac};
+use secrecy::SecretString;
 use sha1::Sha1;
 use time::OffsetDateTime;
 
@@ -55,11 +56,11 @@ pub fn base32_decode(text: &str) -> Option<Vec<u8>> {
     Some(out)
 }
 
-/// A new random secret, base32.
-pub fn new_secret() -> Result<String, getrandom::Error> {
+/// A new random secret, base32. Stored through [`super::totp_key::TotpKeyRing::seal`].
+pub fn new_secret() -> Result<SecretString, getrandom::Error> {
     let mut bytes = [0_u8; SECRET_BYTES];
     getrandom::fill(&mut bytes)?;
-    Ok(base32_encode(&bytes))
+    Ok(SecretString::from(base32_encode(&bytes)))
 }
 
 /// The step an instant falls in.
@@ -144,20 +145,21 @@ mod tests {
     #[test]
     fn codes_verify_within_one_step_either_side_only() {
         let secret = new_secret().unwrap();
+        let secret = secrecy::ExposeSecret::expose_secret(&secret);
         let now = OffsetDateTime::from_unix_timestamp(1_800_000_015).unwrap();
         let step = step_at(now);
         let at = |offset: i64| OffsetDateTime::from_unix_timestamp(now.unix_timestamp() + offset).unwrap();
-        assert_eq!(verify(&secret, &code_at(&secret, now).unwrap(), now), Some(step));
-        assert_eq!(verify(&secret, &code_at(&secret, at(-30)).unwrap(), now), Some(step - 1));
-        assert_eq!(verify(&secret, &code_at(&secret, at(30)).unwrap(), now), Some(step + 1));
-        let old = code_at(&secret, at(-90)).unwrap();
-        let current = code_at(&secret, now).unwrap();
+        assert_eq!(verify(secret, &code_at(secret, now).unwrap(), now), Some(step));
+        assert_eq!(verify(secret, &code_at(secret, at(-30)).unwrap(), now), Some(step - 1));
+        assert_eq!(verify(secret, &code_at(secret, at(30)).unwrap(), now), Some(step + 1));
+        let old = code_at(secret, at(-90)).unwrap();
+        let current = code_at(secret, now).unwrap();
         // A code two steps old is refused (unless it happens to equal the current one by chance).
         if old != current {
-            assert_eq!(verify(&secret, &old, now), None);
+            assert_eq!(verify(secret, &old, now), None);
         }
-        assert_eq!(verify(&secret, "12345", now), None);
-        assert_eq!(verify(&secret, "abcdef", now), None);
+        assert_eq!(verify(secret, "12345", now), None);
+        assert_eq!(verify(secret, "abcdef", now), None);
         assert_eq!(verify("not base32!", "123456", now), None);
     }
 
@@ -169,7 +171,7 @@ mod tests {
         }
         assert_eq!(base32_decode("jbsw y3dp-ehpk3pxp").unwrap(), b"Hello!\xde\xad\xbe\xef");
         assert_eq!(base32_decode("JBSW1"), None);
-        assert_eq!(new_secret().unwrap().len(), 32);
+        assert_eq!(secrecy::ExposeSecret::expose_secret(&new_secret().unwrap()).len(), 32);
     }
 
     #[test]

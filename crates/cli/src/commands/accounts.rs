@@ -1,5 +1,6 @@
 //! Staff accounts and API tokens from the server's command line: `user add`, `user totp`, `user require-totp`,
-//! `token create`, `token revoke`.
+//! `token create`, `token revoke`. `user totp` encrypts the key it enrolls with `KETAPATH_SECRET_KEY` when it is
+//! set, as `serve` does (see `secrets.rs`).
 //!
 //! These run with the database owner's authority (the admin handle), so the first platform admin and the first
 //! clinic accounts can be made before anyone can sign in; each change is audited as the system acting from `cli`.
@@ -10,10 +11,10 @@ use std::io::Read;
 
 use anyhow::Context;
 use ketapath_care::accounts::password::{PasswordError, hash_password};
-use ketapath_care::accounts::totp;
+use ketapath_care::accounts::{TotpKeyRing, totp};
 use ketapath_directory::ClinicId;
 use ketapath_store::domain::{ApiTokenId, NewApiToken, NewStaffUser, Role};
-use ketapath_store::{SecurityAuthor, StoreError, api_token_hash, new_api_token_secret};
+use ketapath_store::{ExposeSecret, SecretString, SecurityAuthor, StoreError, api_token_hash, new_api_token_secret};
 
 use super::store::{failure, open_existing};
 use crate::failure::{CommandResult, Failure};
@@ -102,14 +103,14 @@ fn role_and_clinic(role: &str, clinic: Option<&str>) -> Result<(Role, Option<Cli
 }
 
 /// The password from standard input, without the one line ending a shell or `echo` adds.
-fn password_from_stdin() -> Result<String, Failure> {
+fn password_from_stdin() -> Result<SecretString, Failure> {
     let mut raw = String::new();
     std::io::stdin().read_to_string(&mut raw).context("reading the password from standard input")?;
     let password = raw.strip_suffix('\n').map(|p| p.strip_suffix('\r').unwrap_or(p)).unwrap_or(&raw);
     if password.is_empty() {
         return Err(Failure::Invalid("password: none on standard input".to_owned()));
     }
-    Ok(password.to_owned())
+    Ok(SecretString::from(password))
 }
 
 pub fn run_user(cmd: UserCommand, db: &str) -> CommandResult {
@@ -126,7 +127,7 @@ pub fn run_user(cmd: UserCommand, db: &str) -> CommandResult {
     };
     let (role, clinic_id) = role_and_clinic(&role, clinic.as_deref())?;
     let password = password_from_stdin()?;
-    let hash = hash_password(&password).map_err(|e| match e {
+    let hash = hash_password(password.expose_secret()).map_err(|e| match e {
         PasswordError::TooShort | PasswordError::Guessable(_) => Failure::Invalid(format!("password: {e}")),
         PasswordError::Hash(_) => Failure::Runtime(anyhow::anyhow!("{e}")),
     })?;
@@ -153,6 +154,8 @@ async fn sign_in_settings(store: &ketapath_store::Store, cmd: UserCommand) -> Co
     match cmd {
         UserCommand::Add { .. } => Err(Failure::Invalid("user add is handled elsewhere".to_owned())),
         UserCommand::Totp { email, off } => {
+            // A malformed key is refused before anything is written.
+            let keys = if off { TotpKeyRing::default() } else { super::secrets::key_ring_from_env()? };
             let user = store
                 .staff_user_by_email(&email)
                 .await
@@ -163,10 +166,11 @@ async fn sign_in_settings(store: &ketapath_store::Store, cmd: UserCommand) -> Co
                 println!("removed the second factor of {}", user.email);
                 return Ok(());
             }
-            let secret = totp::new_secret().map_err(|e| Failure::Runtime(anyhow::anyhow!("random source: {e}")))?;
-            store.set_totp(SecurityAuthor::AdminCli, user.id, Some(&secret), true).await.map_err(account_failure)?;
+            let (secret, stored) = keys.new_key(user.id).map_err(|e| Failure::Runtime(e.into()))?;
+            store.set_totp(SecurityAuthor::AdminCli, user.id, Some(&stored), true).await.map_err(account_failure)?;
             // The URI and key alone on stdout (shown this once); the explanation on stderr.
-            println!("{}", totp::otpauth_uri("KetaPath", &user.email, &secret));
+            let secret = secret.expose_secret();
+            println!("{}", totp::otpauth_uri("KetaPath", &user.email, secret));
             println!("{secret}");
             eprintln!(
                 "enrolled {} in TOTP: give them the URI (or the key) above for their authenticator app; it is not \
@@ -210,7 +214,8 @@ async fn token(store: &ketapath_store::Store, cmd: TokenCommand) -> CommandResul
                 return Err(Failure::Invalid(format!("--email: the account {email} is not active")));
             }
             let secret = new_api_token_secret().map_err(failure)?;
-            let new = NewApiToken { user_id: user.id, name, token_hash: api_token_hash(&secret), expires_at: None };
+            let secret = secret.expose_secret();
+            let new = NewApiToken { user_id: user.id, name, token_hash: api_token_hash(secret), expires_at: None };
             let token = admin.create_api_token(new).await.map_err(account_failure)?;
             // The secret alone on stdout, so that a script can capture it; the rest goes to stderr.
             println!("{secret}");

@@ -6,5 +6,6 @@ pub mod research;
 pub mod rules;
 pub mod score;
 pub mod screen;
+pub mod secrets;
 pub mod serve;
 pub mod store;

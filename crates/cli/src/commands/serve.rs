@@ -10,6 +10,11 @@
 //!   re-running it never duplicates or overwrites real listings; the pages then carry the demo banner. With the
 //!   listings it seeds the demo clinic `demo-1` with staff accounts and fictional patients
 //!   (`ketapath_care::demo`), and prints the accounts' random passwords once on stderr.
+//!
+//! Secret key: `KETAPATH_SECRET_KEY` (and `KETAPATH_OLD_SECRET_KEY` during a rotation) is read before anything
+//! else, so a malformed key stops the server at start (exit 2). Without one, `serve` warns once on stderr that TOTP
+//! keys are stored unencrypted; it also warns of stored keys it cannot open, and of keys left unencrypted while a
+//! key is set (see `secrets.rs`).
 
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
@@ -141,6 +146,10 @@ pub fn run(args: &ServeArgs, db: Option<&str>) -> CommandResult {
 }
 
 async fn serve(args: &ServeArgs, db: &str) -> CommandResult {
+    let totp_keys = super::secrets::key_ring_from_env()?;
+    if !totp_keys.encrypts() {
+        eprintln!("{}", super::secrets::unencrypted_warning());
+    }
     let url = DatabaseUrl::parse(db).map_err(failure)?;
     let mode = if url.is_default() { OpenMode::CreateIfMissing } else { OpenMode::MustExist };
     // The acquire timeout stays under the request timeout, so that a database outage answers 503, not 408.
@@ -164,9 +173,14 @@ async fn serve(args: &ServeArgs, db: &str) -> CommandResult {
         );
     }
 
+    for warning in super::secrets::stored_key_warnings(&store, &totp_keys).await? {
+        eprintln!("{warning}");
+    }
+
     // The state holds the store every route acts on, and the directory loaded from it (which keeps its own
     // handle for its refresher).
-    let mut state = AppState::load(args.web_config(), store.clone()).await.map_err(failure)?;
+    let config = WebConfig { totp_keys, ..args.web_config() };
+    let mut state = AppState::load(config, store.clone()).await.map_err(failure)?;
     if args.demo && state.directory.is_empty() {
         let clinics = demo_clinics(DEMO_CLINICS, DEMO_SEED, Gazetteer::shipped());
         store.upsert_clinics(&clinics, ListingAuthor::AdminCli).await.map_err(failure)?;

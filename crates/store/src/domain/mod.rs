@@ -125,7 +125,7 @@ pub use review::{BenefitReview, BenefitReviewId, CourseIndication, NewBenefitRev
 pub use session_alert::{NewSessionAlert, SessionAlert, SessionAlertId};
 pub use sign_in::{
     ClinicSecurity, LockoutPolicy, NewStaffSession, SignInAccount, SignInFailures, StaffSession, StaffSessionId,
-    TotpEnrollment,
+    StoredTotpKey, TotpEnrollment, TotpKeyChange,
 };
 pub use staff::{Actor, ApiToken, ApiTokenId, NewApiToken, NewStaffUser, Origin, Role, StaffId, StaffUser};
 pub use treatment::{

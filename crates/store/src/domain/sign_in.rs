@@ -2,6 +2,7 @@
 //! security settings, as the store hands them to the web layer.
 
 use ketapath_directory::ClinicId;
+use secrecy::{ExposeSecret, SecretString};
 use time::{Duration, OffsetDateTime};
 
 use super::{Origin, StaffId, StaffUser, id_type};
@@ -12,12 +13,12 @@ id_type!(
 );
 
 /// A signed-in browser session. Only the SHA-256 of the cookie's secret is stored.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct StaffSession {
     pub id: StaffSessionId,
     pub user_id: StaffId,
     /// The synchronizer token every form of this session must send back.
-    pub csrf_secret: String,
+    pub csrf_secret: SecretString,
     pub created_at: OffsetDateTime,
     pub last_seen_at: OffsetDateTime,
     /// The absolute end of the session, whatever its activity.
@@ -26,12 +27,12 @@ pub struct StaffSession {
 }
 
 /// A session to start after a successful sign-in.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct NewStaffSession {
     pub user_id: StaffId,
     /// Lower-case hex SHA-256 of the cookie's secret.
     pub id_hash: String,
-    pub csrf_secret: String,
+    pub csrf_secret: SecretString,
     /// How long the session may live at most (its absolute lifetime).
     pub lifetime: Duration,
     /// Where the sign-in came from, for the audit log and the session row.
@@ -53,10 +54,40 @@ impl Default for LockoutPolicy {
     }
 }
 
-/// A user's TOTP enrollment. The secret is base32 text, as authenticator apps take it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A TOTP key as the database keeps it: the base32 key itself for rows written without a server secret key, or
+/// its encrypted form (`v1:...`, see `ketapath_care::accounts::totp_key`). The store neither reads nor makes
+/// either form: it keeps the text it is given, so only the application crate ever holds the key that opens it.
+#[derive(Debug, Clone)]
+pub struct StoredTotpKey(SecretString);
+
+impl StoredTotpKey {
+    pub fn new(stored: SecretString) -> Self {
+        StoredTotpKey(stored)
+    }
+
+    /// The text to store or to open.
+    pub fn expose_stored(&self) -> &str {
+        self.0.expose_secret()
+    }
+}
+
+impl From<&str> for StoredTotpKey {
+    fn from(stored: &str) -> Self {
+        StoredTotpKey(SecretString::from(stored))
+    }
+}
+
+impl From<String> for StoredTotpKey {
+    fn from(stored: String) -> Self {
+        StoredTotpKey(SecretString::from(stored))
+    }
+}
+
+/// A user's TOTP enrollment: the key as stored, which `ketapath_care::accounts::totp_key::TotpKeyRing::open` turns
+/// into the base32 key authenticator apps take.
+#[derive(Debug, Clone)]
 pub struct TotpEnrollment {
-    pub secret: String,
+    pub key: StoredTotpKey,
     pub enabled: bool,
     /// The last 30-second step a code was accepted for: a code is accepted only for a later step (no replay).
     pub last_step: Option<i64>,
@@ -64,7 +95,7 @@ pub struct TotpEnrollment {
 
 /// What sign-in needs to know about an account: the user and its second factor. Failures and locks belong to
 /// the account and one client address together ([`SignInFailures`]), never to the account alone.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct SignInAccount {
     pub user: StaffUser,
     pub totp: Option<TotpEnrollment>,
@@ -98,6 +129,16 @@ impl SignInAccount {
     pub fn totp_required_by_clinic(&self) -> bool {
         self.clinic_requires_totp && matches!(self.user.role, super::Role::ClinicAdmin | super::Role::Prescriber)
     }
+}
+
+/// A TOTP key to replace by `ketapath secrets rotate`: the account, the stored form read, and the one to write
+/// instead. The store writes the new form only while the row still holds the old one, so that an enrollment made
+/// meanwhile is never overwritten.
+#[derive(Debug, Clone)]
+pub struct TotpKeyChange {
+    pub user_id: StaffId,
+    pub from: StoredTotpKey,
+    pub to: StoredTotpKey,
 }
 
 /// A clinic's security settings.

@@ -3,6 +3,7 @@
 use std::net::IpAddr;
 
 use ketapath_directory::ClinicId;
+use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
@@ -36,7 +37,16 @@ impl Role {
 }
 
 /// A staff account.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// It holds the password hash, so it is neither `Serialize` nor printed by `Debug`: the hash is a
+/// [`SecretString`], which implements no `Serialize` (a derive on this type would not compile) and prints as
+/// `[REDACTED]`. Pages and JSON show the fields they need, one by one.
+///
+/// ```compile_fail
+/// fn serializable<T: serde::Serialize>() {}
+/// serializable::<ketapath_store::domain::StaffUser>();
+/// ```
+#[derive(Debug, Clone)]
 pub struct StaffUser {
     pub id: StaffId,
     /// The clinic of a clinic role; `None` for platform admins and researchers.
@@ -44,21 +54,39 @@ pub struct StaffUser {
     pub email: String,
     pub display_name: String,
     pub role: Role,
-    /// Argon2id PHC string, set by the web layer; the store never sees a password.
-    pub password_hash: Option<String>,
+    /// Argon2id PHC string, made by `ketapath_care::accounts::password`; the store never sees a password.
+    pub password_hash: Option<SecretString>,
     pub active: bool,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
 }
 
+/// Equal when every field is, the password hash included, so that a test can compare an account read back with
+/// the one written. Nothing compares hashes to authenticate: passwords are verified by Argon2id.
+impl PartialEq for StaffUser {
+    fn eq(&self, other: &Self) -> bool {
+        use secrecy::ExposeSecret;
+        self.id == other.id
+            && self.clinic_id == other.clinic_id
+            && self.email == other.email
+            && self.display_name == other.display_name
+            && self.role == other.role
+            && self.password_hash.as_ref().map(|h| h.expose_secret())
+                == other.password_hash.as_ref().map(|h| h.expose_secret())
+            && self.active == other.active
+            && self.created_at == other.created_at
+            && self.updated_at == other.updated_at
+    }
+}
+
 /// A staff account to create. The clinic must be given for clinic roles and absent for the others.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct NewStaffUser {
     pub clinic_id: Option<ClinicId>,
     pub email: String,
     pub display_name: String,
     pub role: Role,
-    pub password_hash: Option<String>,
+    pub password_hash: Option<SecretString>,
 }
 
 /// An API token: only the SHA-256 of the secret is stored.

@@ -2,13 +2,15 @@
 
 use super::parse_id;
 use crate::clock::{from_micros, from_micros_opt};
-use crate::domain::{StaffId, StaffSession, StaffSessionId, TotpEnrollment};
+use crate::domain::{StaffId, StaffSession, StaffSessionId, StoredTotpKey, TotpEnrollment};
 use crate::error::StoreResult;
+use secrecy::SecretString;
 
 pub(crate) const SESSION_COLUMNS: &str =
     "id, id_hash, user_id, csrf_secret, created_at, last_seen_at, expires_at, revoked_at, peer";
 
-#[derive(Debug, sqlx::FromRow)]
+/// No `Debug`: the row holds the CSRF secret in plain text until [`SessionRow::into_domain`] wraps it.
+#[derive(sqlx::FromRow)]
 pub(crate) struct SessionRow {
     pub id: String,
     #[allow(dead_code)]
@@ -29,7 +31,7 @@ impl SessionRow {
         Ok(StaffSession {
             id: parse_id(T, &self.id, StaffSessionId)?,
             user_id: parse_id(T, &self.user_id, StaffId)?,
-            csrf_secret: self.csrf_secret,
+            csrf_secret: SecretString::from(self.csrf_secret),
             created_at: from_micros(T, self.created_at)?,
             last_seen_at: from_micros(T, self.last_seen_at)?,
             expires_at: from_micros(T, self.expires_at)?,
@@ -40,7 +42,8 @@ impl SessionRow {
 
 pub(crate) const SIGN_IN_COLUMNS: &str = "totp_secret, totp_enabled, totp_last_step";
 
-#[derive(Debug, sqlx::FromRow)]
+/// No `Debug`: the row holds the TOTP key as stored until [`SignInRow::totp`] wraps it.
+#[derive(sqlx::FromRow)]
 pub(crate) struct SignInRow {
     pub totp_secret: Option<String>,
     pub totp_enabled: bool,
@@ -49,8 +52,8 @@ pub(crate) struct SignInRow {
 
 impl SignInRow {
     pub(crate) fn totp(&self) -> Option<TotpEnrollment> {
-        self.totp_secret.as_ref().map(|secret| TotpEnrollment {
-            secret: secret.clone(),
+        self.totp_secret.as_ref().map(|stored| TotpEnrollment {
+            key: StoredTotpKey::from(stored.as_str()),
             enabled: self.totp_enabled,
             last_step: self.totp_last_step,
         })

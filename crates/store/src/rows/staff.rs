@@ -4,11 +4,13 @@ use super::{parse_clinic_id, parse_code, parse_id};
 use crate::clock::{from_micros, from_micros_opt};
 use crate::domain::{ApiToken, ApiTokenId, AuditEvent, Role, StaffId, StaffUser};
 use crate::error::StoreResult;
+use secrecy::SecretString;
 
 pub(crate) const STAFF_COLUMNS: &str =
     "id, clinic_id, email, display_name, role, password_hash, active, created_at, updated_at";
 
-#[derive(Debug, sqlx::FromRow)]
+/// No `Debug`: the row holds the password hash in plain text until [`StaffRow::into_domain`] wraps it.
+#[derive(sqlx::FromRow)]
 pub(crate) struct StaffRow {
     pub id: String,
     pub clinic_id: Option<String>,
@@ -30,7 +32,7 @@ impl StaffRow {
             email: self.email,
             display_name: self.display_name,
             role: parse_code(T, &self.role, Role::parse)?,
-            password_hash: self.password_hash,
+            password_hash: self.password_hash.map(SecretString::from),
             active: self.active,
             created_at: from_micros(T, self.created_at)?,
             updated_at: from_micros(T, self.updated_at)?,

@@ -274,7 +274,7 @@ pub async fn seed_sign_in(store: &Store, prefix: &str) {
     let prescriber = staff(store, Some(clinic_id.as_str()), Role::Prescriber, &format!("rx@{prefix}.example")).await;
     store.set_clinic_require_totp(ketapath_store::SecurityAuthor::AdminCli, &clinic_id, true).await.unwrap();
     store
-        .set_totp(ketapath_store::SecurityAuthor::AdminCli, prescriber.user_id, Some("JBSWY3DPEHPK3PXP"), true)
+        .set_totp(ketapath_store::SecurityAuthor::AdminCli, prescriber.user_id, Some(&"JBSWY3DPEHPK3PXP".into()), true)
         .await
         .unwrap();
     store.record_failed_sign_in(prescriber.user_id, "192.0.2.1", LockoutPolicy::default(), "test").await.unwrap();
@@ -282,7 +282,7 @@ pub async fn seed_sign_in(store: &Store, prefix: &str) {
         .start_staff_session(NewStaffSession {
             user_id: prescriber.user_id,
             id_hash: digest(&format!("session-{prefix}")),
-            csrf_secret: digest(&format!("csrf-{prefix}")),
+            csrf_secret: digest(&format!("csrf-{prefix}")).into(),
             lifetime: time::Duration::hours(12),
             origin: Origin::test(),
             client: "192.0.2.2".to_owned(),

@@ -13,7 +13,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use ketapath_store::SecurityAuthor;
+use ketapath_store::{ExposeSecret, SecretString, SecurityAuthor};
 
 use super::csrf::{Fields, PortalForm};
 use super::login::{lockout_policy, password_matches};
@@ -57,10 +57,17 @@ async fn account_page(state: &AppState, staff: &PortalStaff, status: StatusCode,
         Err(error) => return respond(PATH, demo, error.into()),
     };
     let email = staff.user().email.clone();
-    let pending = enrollment
-        .as_ref()
-        .filter(|t| !t.enabled)
-        .map(|t| (t.secret.clone(), totp::otpauth_uri(ISSUER, &email, &t.secret)));
+    // A key waiting for its first code is shown (the user types it into the app), so it is opened here.
+    let pending = match enrollment.as_ref().filter(|t| !t.enabled) {
+        Some(t) => match state.config.totp_keys.open(staff.user().id, &t.key) {
+            Ok(key) => {
+                let key = key.expose_secret();
+                Some((key.to_owned(), totp::otpauth_uri(ISSUER, &email, key)))
+            }
+            Err(error) => return respond(PATH, demo, error.into()),
+        },
+        None => None,
+    };
     let page = AccountPage {
         layout: layout("Account", demo, PATH),
         bar: Bar::of(staff),
@@ -93,14 +100,11 @@ pub async fn totp_action(State(state): State<AppState>, form: PortalForm) -> Res
                 Ok(false) => return account_page(&state, staff, StatusCode::BAD_REQUEST, Some(NOT_ACCEPTED)).await,
                 Err(error) => return respond(TOTP_PATH, demo, error),
             }
-            let secret = match totp::new_secret() {
-                Ok(secret) => secret,
-                Err(error) => {
-                    tracing::error!(%error, "the operating system's random source failed");
-                    return respond(TOTP_PATH, demo, ApiError::Internal);
-                }
+            let stored = match state.config.totp_keys.new_key(user) {
+                Ok((_shown_on_the_page, stored)) => stored,
+                Err(error) => return respond(TOTP_PATH, demo, error.into()),
             };
-            match store.set_totp(SecurityAuthor::Staff(staff.actor()), user, Some(&secret), false).await {
+            match store.set_totp(SecurityAuthor::Staff(staff.actor()), user, Some(&stored), false).await {
                 Ok(()) => see_other(PATH),
                 Err(error) => respond(TOTP_PATH, demo, error.into()),
             }
@@ -113,9 +117,10 @@ pub async fn totp_action(State(state): State<AppState>, form: PortalForm) -> Res
             let pending = account.and_then(|a| a.totp).filter(|t| !t.enabled);
             let Some(pending) = pending else { return see_other(PATH) };
             let code = form.fields.get("code").unwrap_or_default();
-            let accepted = match totp::verify(&pending.secret, code, store.now()) {
-                Some(step) => store.accept_totp_step(user, step).await,
-                None => Ok(false),
+            let accepted = match state.config.totp_keys.verify(user, &pending.key, code, store.now()) {
+                Ok(Some(step)) => store.accept_totp_step(user, step).await,
+                Ok(None) => Ok(false),
+                Err(error) => return respond(TOTP_PATH, demo, error.into()),
             };
             match accepted {
                 Ok(true) => {}
@@ -128,7 +133,7 @@ pub async fn totp_action(State(state): State<AppState>, form: PortalForm) -> Res
             // Enabling clears the replay guard, so the accepted step is recorded again right after.
             let step = totp::step_at(store.now());
             let enabled = async {
-                store.set_totp(SecurityAuthor::Staff(staff.actor()), user, Some(&pending.secret), true).await?;
+                store.set_totp(SecurityAuthor::Staff(staff.actor()), user, Some(&pending.key), true).await?;
                 store.accept_totp_step(user, step + totp::DRIFT_STEPS).await
             };
             match enabled.await {
@@ -185,12 +190,12 @@ async fn current_credentials_ok(state: &AppState, staff: &PortalStaff, fields: &
     let now = store.now();
     let locked = store.sign_in_failures(Some(user.id), client).await?.is_locked(now);
     let hash = if locked { None } else { user.password_hash.clone() };
-    let mut accepted = password_matches(fields.raw("password").unwrap_or_default().to_owned(), hash).await;
+    let mut accepted = password_matches(SecretString::from(fields.raw("password").unwrap_or_default()), hash).await;
     if accepted {
         let enrollment = store.sign_in_account(&user.email).await?.and_then(|a| a.totp).filter(|t| t.enabled);
         if let Some(enrollment) = enrollment {
             let code = fields.get("code").unwrap_or_default();
-            accepted = match totp::verify(&enrollment.secret, code, now) {
+            accepted = match state.config.totp_keys.verify(user.id, &enrollment.key, code, now)? {
                 Some(step) => store.accept_totp_step(user.id, step).await?,
                 None => false,
             };

@@ -27,9 +27,15 @@ pub fn tokens_match(sent: &str, expected: &str) -> bool {
     !expected.is_empty() && bool::from(sent.as_bytes().ct_eq(expected.as_bytes()))
 }
 
-/// The fields of a form body, in order.
-#[derive(Debug, Clone, Default)]
+/// The fields of a form body, in order. `Debug` shows the names only: the values include passwords and codes.
+#[derive(Clone, Default)]
 pub struct Fields(Vec<(String, String)>);
+
+impl std::fmt::Debug for Fields {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Fields").field(&self.0.iter().map(|(name, _)| name).collect::<Vec<_>>()).finish()
+    }
+}
 
 impl Fields {
     pub fn parse(body: &[u8]) -> Self {
@@ -131,5 +137,7 @@ mod tests {
         assert_eq!(fields.get("email"), Some("a@b.example"));
         assert_eq!(fields.raw("password"), Some(" pw "));
         assert_eq!(fields.get("missing"), None);
+        let shown = format!("{fields:?}");
+        assert!(shown.contains("password") && !shown.contains(" pw "), "{shown}");
     }
 }

@@ -15,9 +15,8 @@ use askama::Template;
 use axum::extract::{FromRequest, Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::Response;
-use ketapath_store::Store;
-use ketapath_store::api_token_hash;
 use ketapath_store::domain::{LockoutPolicy, NewStaffSession, SignInAccount};
+use ketapath_store::{ExposeSecret, SecretString, Store, api_token_hash};
 
 use super::csrf::{Fields, PortalForm, login_refused, login_token_ok};
 use super::session::{
@@ -29,8 +28,8 @@ use crate::layers::rate_limit::LimitKey;
 use crate::pages::check::FormBody;
 use crate::pages::{Layout, render};
 use crate::state::AppState;
+use ketapath_care::accounts::TotpKeyRing;
 use ketapath_care::accounts::password::{hash_password, verify_password};
-use ketapath_care::accounts::totp;
 
 /// Where a successful sign-in goes.
 pub const HOME: &str = "/portal";
@@ -71,7 +70,7 @@ fn login_page(state: &AppState, headers: &axum::http::HeaderMap, email: &str, ou
     let token = match cookie(headers, login_cookie_name(state)).filter(|v| is_secret(v)) {
         Some(existing) => existing.to_owned(),
         None => match new_secret() {
-            Ok(fresh) => fresh,
+            Ok(fresh) => fresh.expose_secret().to_owned(),
             Err(error) => return respond(LOGIN_PATH, state.config.demo, error),
         },
     };
@@ -109,16 +108,20 @@ fn login_page(state: &AppState, headers: &axum::http::HeaderMap, email: &str, ou
 pub fn dummy_hash() -> &'static str {
     static DUMMY: OnceLock<String> = OnceLock::new();
     DUMMY.get_or_init(|| {
-        let filler = new_secret().unwrap_or_else(|_| "a fixed filler when the random source fails".to_owned());
-        hash_password(&filler).unwrap_or_default()
+        let filler = new_secret()
+            .map(|s| s.expose_secret().to_owned())
+            .unwrap_or_else(|_| "a fixed filler when the random source fails".to_owned());
+        hash_password(&filler).map(|h| h.expose_secret().to_owned()).unwrap_or_default()
     })
 }
 
 /// Verifies `password` against `hash` (or the dummy hash) off the async threads: Argon2id is deliberately slow.
-pub(crate) async fn password_matches(password: String, hash: Option<String>) -> bool {
+pub(crate) async fn password_matches(password: SecretString, hash: Option<SecretString>) -> bool {
     let real = hash.is_some();
-    let hash = hash.unwrap_or_else(|| dummy_hash().to_owned());
-    let matches = tokio::task::spawn_blocking(move || verify_password(&password, &hash)).await.unwrap_or(false);
+    let hash = hash.unwrap_or_else(|| SecretString::from(dummy_hash()));
+    let matches = tokio::task::spawn_blocking(move || verify_password(password.expose_secret(), hash.expose_secret()))
+        .await
+        .unwrap_or(false);
     matches && real
 }
 
@@ -158,7 +161,7 @@ async fn sign_in(
 ) -> Result<Result<Response, Outcome>, ApiError> {
     let store = state.store()?;
     let email = fields.get("email").unwrap_or_default();
-    let password = fields.raw("password").unwrap_or_default().to_owned();
+    let password = SecretString::from(fields.raw("password").unwrap_or_default());
     let code = fields.get("code").unwrap_or_default();
     let origin = origin_of(&parts.extensions);
     let client = client_of(parts, state);
@@ -185,7 +188,7 @@ async fn sign_in(
         store.record_failed_sign_in(account.user.id, &client, policy, origin.as_str()).await?;
         return Ok(Err(Outcome::NotAccepted));
     }
-    if let Some(outcome) = second_factor(store, account, code, now).await? {
+    if let Some(outcome) = second_factor(store, &state.config.totp_keys, account, code, now).await? {
         if outcome == Outcome::NotAccepted {
             store.record_failed_sign_in(account.user.id, &client, policy, origin.as_str()).await?;
         }
@@ -199,7 +202,7 @@ async fn sign_in(
     store
         .start_staff_session(NewStaffSession {
             user_id: account.user.id,
-            id_hash: api_token_hash(&secret),
+            id_hash: api_token_hash(secret.expose_secret()),
             csrf_secret: new_secret()?,
             lifetime: time::Duration::try_from(state.config.auth.session_lifetime).unwrap_or(time::Duration::hours(12)),
             origin,
@@ -208,7 +211,7 @@ async fn sign_in(
         .await?;
     let mut response = see_other(HOME);
     let headers = response.headers_mut();
-    headers.append(header::SET_COOKIE, set_cookie(state, session_cookie_name(state), &secret, None));
+    headers.append(header::SET_COOKIE, set_cookie(state, session_cookie_name(state), secret.expose_secret(), None));
     headers.append(header::SET_COOKIE, set_cookie(state, login_cookie_name(state), "", Some(0)));
     Ok(Ok(response))
 }
@@ -225,6 +228,7 @@ pub(crate) fn lockout_policy(state: &AppState) -> LockoutPolicy {
 /// `None` when no second factor is needed or the code is right (and not replayed); else why not.
 async fn second_factor(
     store: &Store,
+    keys: &TotpKeyRing,
     account: &SignInAccount,
     code: &str,
     now: time::OffsetDateTime,
@@ -238,7 +242,9 @@ async fn second_factor(
     if code.is_empty() {
         return Ok(Some(Outcome::CodeNeeded));
     }
-    let Some(step) = totp::verify(&enrollment.secret, code, now) else { return Ok(Some(Outcome::NotAccepted)) };
+    let Some(step) = keys.verify(account.user.id, &enrollment.key, code, now)? else {
+        return Ok(Some(Outcome::NotAccepted));
+    };
     if !store.accept_totp_step(account.user.id, step).await? {
         return Ok(Some(Outcome::NotAccepted));
     }

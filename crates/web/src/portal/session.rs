@@ -14,7 +14,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use ketapath_store::domain::{Actor, Origin, StaffSession, StaffUser};
-use ketapath_store::{ClinicScope, Store, api_token_hash};
+use ketapath_store::{ClinicScope, ExposeSecret, SecretString, Store, api_token_hash};
 
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -39,14 +39,14 @@ pub fn login_cookie_name(state: &AppState) -> &'static str {
     if state.config.auth.secure_cookies { LOGIN_SECURE } else { LOGIN_PLAIN }
 }
 
-/// A new 256-bit secret in hex (session ids, CSRF tokens).
-pub fn new_secret() -> Result<String, ApiError> {
+/// A new 256-bit secret in hex (session ids, CSRF tokens), in a type that neither prints nor serializes it.
+pub fn new_secret() -> Result<SecretString, ApiError> {
     let mut bytes = [0_u8; 32];
     getrandom::fill(&mut bytes).map_err(|error| {
         tracing::error!(%error, "the operating system's random source failed");
         ApiError::Internal
     })?;
-    Ok(hex::encode(bytes))
+    Ok(SecretString::from(hex::encode(bytes)))
 }
 
 /// Whether a cookie value looks like one of our secrets (64 lower-case hex digits); anything else is ignored
@@ -144,7 +144,7 @@ impl PortalStaff {
 
     /// The synchronizer token the session's forms carry.
     pub fn csrf(&self) -> &str {
-        &self.0.session.csrf_secret
+        self.0.session.csrf_secret.expose_secret()
     }
 
     /// The clinic scope, or `None` for a role without patient access (platform admin, researcher).
@@ -204,9 +204,11 @@ mod tests {
 
     #[test]
     fn only_our_secrets_are_looked_up() {
-        let secret = new_secret().unwrap();
-        assert!(is_secret(&secret));
-        assert_ne!(secret, new_secret().unwrap());
+        let fresh = new_secret().unwrap();
+        let secret = fresh.expose_secret();
+        assert!(!format!("{fresh:?}").contains(secret), "Debug shows a session secret");
+        assert!(is_secret(secret));
+        assert_ne!(secret, new_secret().unwrap().expose_secret());
         assert!(!is_secret(&secret.to_ascii_uppercase()));
         assert!(!is_secret(&secret[1..]));
         assert!(!is_secret("../../etc/passwd"));

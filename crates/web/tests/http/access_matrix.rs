@@ -14,7 +14,7 @@ use axum::body::Body;
 use axum::http::{Method, Request, header};
 use ketapath_directory::ClinicId;
 use ketapath_store::domain::{NewApiToken, NewStaffUser, Role};
-use ketapath_store::{ListingAuthor, Store, StoreOptions, api_token_hash, new_api_token_secret};
+use ketapath_store::{ExposeSecret, ListingAuthor, Store, StoreOptions, api_token_hash, new_api_token_secret};
 use ketapath_testkit::{Backend, TestDb};
 use ketapath_web::portal::routes::portal_routes;
 use ketapath_web::routes::Access;
@@ -463,7 +463,7 @@ async fn token(store: &Store, email: &str, role: Role, clinic: Option<&str>, exp
         })
         .await
         .unwrap();
-    let secret = new_api_token_secret().unwrap();
+    let secret = new_api_token_secret().unwrap().expose_secret().to_owned();
     let expires_at = expired.then(|| store.now() - time::Duration::minutes(1));
     let created = admin
         .create_api_token(NewApiToken {

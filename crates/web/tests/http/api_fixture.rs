@@ -9,7 +9,8 @@ use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use ketapath_store::domain::{Actor, ApiTokenId, NewApiToken, NewStaffUser, Origin, Role};
 use ketapath_store::{
-    Clock, ListingAuthor, ManualClock, Store, StoreOptions, SystemClock, api_token_hash, new_api_token_secret,
+    Clock, ExposeSecret, ListingAuthor, ManualClock, Store, StoreOptions, SystemClock, api_token_hash,
+    new_api_token_secret,
 };
 use ketapath_testkit::{Backend, BothBackends, TestDb};
 use serde_json::{Value, json};
@@ -120,7 +121,7 @@ impl<C: Clock> Fixture<C> {
             })
             .await
             .expect("staff user");
-        let token = new_api_token_secret().expect("token secret");
+        let token = new_api_token_secret().expect("token secret").expose_secret().to_owned();
         let created = admin
             .create_api_token(NewApiToken {
                 user_id: user.id,

@@ -9,7 +9,7 @@
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use ketapath_store::domain::{NewApiToken, NewStaffUser, Role};
-use ketapath_store::{api_token_hash, new_api_token_secret};
+use ketapath_store::{ExposeSecret, api_token_hash, new_api_token_secret};
 use ketapath_testkit::{Backend, on_both_backends};
 use serde_json::{Value, json};
 use tracing_subscriber::fmt::format::FmtSpan;
@@ -140,7 +140,7 @@ async fn researcher(f: &Fixture) -> String {
         })
         .await
         .unwrap();
-    let token = new_api_token_secret().unwrap();
+    let token = new_api_token_secret().unwrap().expose_secret().to_owned();
     admin
         .create_api_token(NewApiToken {
             user_id: user.id,

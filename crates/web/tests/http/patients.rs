@@ -8,7 +8,7 @@ use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use ketapath_store::SystemClock;
 use ketapath_store::domain::{ApiTokenId, NewApiToken, NewStaffUser, Role};
-use ketapath_store::{api_token_hash, new_api_token_secret};
+use ketapath_store::{ExposeSecret, api_token_hash, new_api_token_secret};
 use serde_json::json;
 
 use crate::support::*;
@@ -88,7 +88,7 @@ async fn expired_tokens_are_refused() {
         })
         .await
         .unwrap();
-    let secret = new_api_token_secret().unwrap();
+    let secret = new_api_token_secret().unwrap().expose_secret().to_owned();
     admin
         .create_api_token(NewApiToken {
             user_id: user.id,

@@ -153,7 +153,7 @@ async fn account_page_checks_count_and_weak_passwords_are_refused(p: &Portal) {
     assert_redirect(&again.sign_in("nurse@a.example", "violet kettle orbit thunder", "").await, "/portal");
     // With the second factor on, the password alone no longer changes anything: a current code is needed.
     let secret = "JBSWY3DPEHPK3PXP";
-    p.store.set_totp(SecurityAuthor::AdminCli, nurse, Some(secret), true).await.unwrap();
+    p.store.set_totp(SecurityAuthor::AdminCli, nurse, Some(&secret.into()), true).await.unwrap();
     let csrf = again.csrf().await;
     let no_code = [("csrf", csrf.as_str()), ("action", "start"), ("password", "violet kettle orbit thunder")];
     assert_eq!(again.post("/portal/account/totp", &no_code).await.status, StatusCode::BAD_REQUEST);
@@ -408,7 +408,8 @@ async fn totp_is_required_by_the_clinic_and_codes_cannot_be_replayed() {
     assert_redirect(&p.browser().sign_in("nurse@a.example", PASSWORD, "").await, "/portal");
 
     let secret = ketapath_care::accounts::totp::new_secret().unwrap();
-    p.store.set_totp(SecurityAuthor::AdminCli, rx, Some(&secret), true).await.unwrap();
+    let secret = ketapath_store::ExposeSecret::expose_secret(&secret).to_owned();
+    p.store.set_totp(SecurityAuthor::AdminCli, rx, Some(&secret.as_str().into()), true).await.unwrap();
     let asked = b.sign_in("rx@a.example", PASSWORD, "").await;
     assert_eq!(asked.status, StatusCode::UNAUTHORIZED);
     assert!(asked.text().contains("6-digit code"));

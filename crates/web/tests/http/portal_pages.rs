@@ -1,11 +1,14 @@
 //! The portal's shell pages for a clinic role: adding a patient through the form (errors name the field and keep
 //! the answers), the list and its name search, the patient page, another clinic's patient as 404, the referral
-//! inbox and its status form, and TOTP enrollment from the account page.
+//! inbox and its status form, and TOTP enrollment from the account page (with the key stored as it is, and
+//! encrypted at rest under a server secret key).
 
 #![allow(clippy::unwrap_used)]
 
 use axum::http::StatusCode;
+use ketapath_care::accounts::{SecretKey, TotpKeyRing};
 use ketapath_store::domain::{NewReferral, Origin, ReferralSource, Role};
+use ketapath_web::WebConfig;
 use time::Duration;
 
 use crate::portal_support::*;
@@ -110,9 +113,25 @@ async fn referrals_show_on_the_dashboard_and_move_on_through_the_inbox() {
 
 #[tokio::test]
 async fn staff_enroll_their_own_second_factor_from_the_account_page() {
+    let stored = enroll_from_the_account_page(TotpKeyRing::default()).await;
+    assert!(!stored.starts_with("v1:"), "without a secret key the key is stored as base32: {stored}");
+}
+
+#[tokio::test]
+async fn with_a_secret_key_the_enrolled_key_is_encrypted_at_rest_and_still_signs_in() {
+    let key = SecretKey::generate().unwrap();
+    let stored = enroll_from_the_account_page(TotpKeyRing::new(Some(key.clone()), None)).await;
+    assert!(stored.starts_with(&format!("v1:{}:", key.id())), "{stored}");
+}
+
+/// Enrolls a prescriber from the account page of a server holding `keys`, signs in with a code, and returns
+/// the key as stored, which holds the key itself only when `keys` is empty.
+async fn enroll_from_the_account_page(keys: TotpKeyRing) -> String {
     let p = Portal::sqlite().await;
     p.user("rx@a.example", Role::Prescriber, Some("clinic-a")).await;
-    let mut b = p.browser();
+    let app = app_over(&p.store, WebConfig { totp_keys: keys.clone(), ..WebConfig::default() }).await;
+    let browser = || Browser { app: app.clone(), ..p.browser() };
+    let mut b = browser();
     b.sign_in("rx@a.example", PASSWORD, "").await;
     let csrf = b.csrf().await;
     let no_password = b.post("/portal/account/totp", &[("csrf", &csrf), ("action", "start")]).await;
@@ -131,12 +150,25 @@ async fn staff_enroll_their_own_second_factor_from_the_account_page() {
     let on = b.post("/portal/account/totp", &[("csrf", &csrf), ("action", "confirm"), ("code", &code)]).await;
     assert!(on.text().contains("Your second factor is on"), "{}", on.text());
     // From now on sign-in asks for a code, and the enrolment code itself cannot be reused.
-    assert_eq!(p.browser().sign_in("rx@a.example", PASSWORD, "").await.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(p.browser().sign_in("rx@a.example", PASSWORD, &code).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(browser().sign_in("rx@a.example", PASSWORD, "").await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(browser().sign_in("rx@a.example", PASSWORD, &code).await.status, StatusCode::UNAUTHORIZED);
     p.clock.advance(Duration::seconds(60));
     let later = ketapath_care::accounts::totp::code_at(&secret, p.store.now()).unwrap();
-    assert_eq!(p.browser().sign_in("rx@a.example", PASSWORD, &later).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(browser().sign_in("rx@a.example", PASSWORD, &later).await.status, StatusCode::SEE_OTHER);
+    let account = p.store.sign_in_account("rx@a.example").await.unwrap().unwrap();
+    let stored = account.totp.unwrap().key.expose_stored().to_owned();
+    assert_eq!(stored == secret, !keys.encrypts(), "the key is stored as base32 only without a secret key");
+    assert!(!format!("{:?}", p.store.sign_in_account("rx@a.example").await.unwrap()).contains(&secret));
+    if keys.encrypts() {
+        // A server without the key cannot open it: sign-in with a right code fails (500, logged with the key id)
+        // rather than passing without a second factor.
+        p.clock.advance(Duration::seconds(60));
+        let next = ketapath_care::accounts::totp::code_at(&secret, p.store.now()).unwrap();
+        let keyless = p.browser().sign_in("rx@a.example", PASSWORD, &next).await;
+        assert_eq!(keyless.status, StatusCode::INTERNAL_SERVER_ERROR);
+    }
     p.verified().await;
+    stored
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

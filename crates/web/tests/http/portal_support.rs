@@ -29,8 +29,8 @@ pub struct Portal {
 }
 
 /// One Argon2id hash for every test account: hashing is slow in debug builds, and the salt is not what is tested.
-fn password_hash() -> String {
-    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+fn password_hash() -> ketapath_store::SecretString {
+    static HASH: std::sync::OnceLock<ketapath_store::SecretString> = std::sync::OnceLock::new();
     HASH.get_or_init(|| hash_password(PASSWORD).expect("hash")).clone()
 }
 

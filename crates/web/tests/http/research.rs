@@ -9,7 +9,9 @@ use axum::http::{Request, StatusCode, header};
 use ketapath_directory::ClinicId;
 use ketapath_research::ExportKey;
 use ketapath_store::domain::{Actor, NewApiToken, NewStaffUser, Origin, Role};
-use ketapath_store::{ListingAuthor, Store, StoreOptions, SyntheticResearch, api_token_hash, new_api_token_secret};
+use ketapath_store::{
+    ExposeSecret, ListingAuthor, Store, StoreOptions, SyntheticResearch, api_token_hash, new_api_token_secret,
+};
 use ketapath_testkit::TestDb;
 
 use crate::support::*;
@@ -47,7 +49,7 @@ async fn user(store: &Store, email: &str, role: Role, clinic: Option<&str>) -> (
         })
         .await
         .unwrap();
-    let secret = new_api_token_secret().unwrap();
+    let secret = new_api_token_secret().unwrap().expose_secret().to_owned();
     admin
         .create_api_token(NewApiToken {
             user_id: u.id,
