@@ -111,3 +111,19 @@ impl Default for ServeConfig {
         Self { listen: SocketAddr::from(([127, 0, 0, 1], 8080)) }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use ketapath_care::accounts::SecretKey;
+
+    #[test]
+    fn debug_shows_the_secret_key_id_and_never_the_key() {
+        let hex = "8f3a".repeat(16);
+        let key = SecretKey::from_hex(&hex).unwrap();
+        let config = WebConfig { totp_keys: TotpKeyRing::new(Some(key.clone()), None), ..WebConfig::default() };
+        let shown = format!("{config:?}");
+        assert!(shown.contains(key.id()) && !shown.contains("8f3a8f3a"), "{shown}");
+    }
+}

@@ -147,3 +147,69 @@ pub struct ClinicSecurity {
     pub clinic_id: ClinicId,
     pub require_totp: bool,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{NewStaffUser, Role};
+
+    /// Every type of the sign-in domain that holds a secret prints `[REDACTED]` in its place.
+    #[test]
+    fn debug_never_shows_a_secret() {
+        let at = OffsetDateTime::UNIX_EPOCH;
+        let (hash, csrf, key) = ("$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA", "c5rf".repeat(16), "JBSWY3DPEHPK3PXP");
+        let user = StaffUser {
+            id: StaffId::new(at),
+            clinic_id: None,
+            email: "rx@a.example".to_owned(),
+            display_name: "Rx".to_owned(),
+            role: Role::PlatformAdmin,
+            password_hash: Some(hash.into()),
+            active: true,
+            created_at: at,
+            updated_at: at,
+        };
+        let new_user = NewStaffUser {
+            clinic_id: None,
+            email: user.email.clone(),
+            display_name: user.display_name.clone(),
+            role: user.role,
+            password_hash: user.password_hash.clone(),
+        };
+        let session = StaffSession {
+            id: StaffSessionId::new(at),
+            user_id: user.id,
+            csrf_secret: csrf.as_str().into(),
+            created_at: at,
+            last_seen_at: at,
+            expires_at: at,
+            revoked_at: None,
+        };
+        let new_session = NewStaffSession {
+            user_id: user.id,
+            id_hash: "ab".repeat(32),
+            csrf_secret: csrf.as_str().into(),
+            lifetime: Duration::hours(1),
+            origin: Origin::test(),
+            client: "192.0.2.1".to_owned(),
+        };
+        let enrollment = TotpEnrollment { key: key.into(), enabled: true, last_step: None };
+        let account = SignInAccount { user: user.clone(), totp: Some(enrollment.clone()), clinic_requires_totp: true };
+        let change = TotpKeyChange { user_id: user.id, from: key.into(), to: key.into() };
+        let shown = [
+            format!("{user:?}"),
+            format!("{new_user:?}"),
+            format!("{session:?}"),
+            format!("{new_session:?}"),
+            format!("{enrollment:?}"),
+            format!("{account:?}"),
+            format!("{change:?}"),
+        ];
+        for text in shown {
+            assert!(text.contains("REDACTED"), "{text}");
+            for secret in [hash, &csrf, key] {
+                assert!(!text.contains(secret), "{secret} shown in {text}");
+            }
+        }
+    }
+}
