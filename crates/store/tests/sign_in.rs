@@ -1,5 +1,6 @@
 //! Staff sign-in in the store on both backends: lock-out after repeated failures and its expiry, sessions with
-//! idle and absolute limits and sign-out, TOTP replay prevention, the clinic's `require_totp`, and the audit trail.
+//! idle and absolute limits and sign-out, TOTP replay prevention and the re-encryption of stored TOTP keys, the
+//! clinic's `require_totp`, and the audit trail.
 
 #![allow(clippy::unwrap_used)]
 
@@ -8,7 +9,9 @@ mod common;
 use std::sync::Arc;
 
 use common::{TestDb, clinic, staff, test_options};
-use ketapath_store::domain::{AuditAction, LockoutPolicy, NewStaffSession, Origin, Role, SignInFailures};
+use ketapath_store::domain::{
+    AuditAction, LockoutPolicy, NewStaffSession, Origin, Role, SignInFailures, TotpKeyChange,
+};
 use ketapath_store::{ListingAuthor, ManualClock, SecurityAuthor, Store, StoreError, StoreOptions};
 use time::Duration;
 use time::macros::datetime;
@@ -131,6 +134,24 @@ async fn story(db: &TestDb, clock: &ManualClock) {
     assert!(store.accept_totp_step(rx.user_id, 101).await.unwrap());
     let totp = store.sign_in_account("rx@c1.example").await.unwrap().unwrap().totp.unwrap();
     assert!(totp.enabled && totp.last_step == Some(101));
+    // Rotation replaces the stored form only where the row still holds the one read (a change that raced with a
+    // new enrollment is left alone), audited per account, and keeps the enrollment and its replay guard.
+    let stored = store.stored_totp_keys().await.unwrap();
+    assert_eq!(
+        stored.iter().map(|(u, k)| (*u, k.expose_stored())).collect::<Vec<_>>(),
+        [(rx.user_id, "JBSWY3DPEHPK3PXP")]
+    );
+    let changes = [
+        TotpKeyChange { user_id: rx.user_id, from: "JBSWY3DPEHPK3PXP".into(), to: "v1:sealed".into() },
+        TotpKeyChange { user_id: rx.user_id, from: "an older form".into(), to: "v1:stale".into() },
+    ];
+    assert_eq!(store.replace_totp_keys(&changes).await.unwrap(), 1);
+    let totp = store.sign_in_account("rx@c1.example").await.unwrap().unwrap().totp.unwrap();
+    assert!(totp.key.expose_stored() == "v1:sealed" && totp.enabled && totp.last_step == Some(101));
+    assert!(!store.accept_totp_step(rx.user_id, 101).await.unwrap(), "the replay guard survives a rotation");
+    let events = store.unscoped_for_admin_cli_and_tests().audit_events(1, i64::MAX).await.unwrap();
+    let rotated: Vec<_> = events.iter().filter(|e| e.entity == "staff_totp_key").collect();
+    assert!(rotated.len() == 1 && rotated[0].entity_id == rx.user_id.to_string() && rotated[0].origin == "cli");
     // Another user may not change it; enabling needs a secret.
     assert!(matches!(
         store.set_totp(SecurityAuthor::Staff(&nurse), rx.user_id, None, false).await,
