@@ -4,7 +4,8 @@
 //! malformed key is refused naming the variable (exit 2); and `serve` warns at start when no key is set or a stored
 //! key does not open. On SQLite, and on PostgreSQL when `KETAPATH_TEST_POSTGRES_URL` is set.
 
-#![allow(clippy::unwrap_used)]
+// Test helpers may unwrap; a skipped PostgreSQL run says so on stderr.
+#![allow(clippy::unwrap_used, clippy::print_stderr)]
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;

@@ -19,7 +19,7 @@ use base64::engine::general_purpose::STANDARD_NO_PAD;
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use ketapath_store::domain::{StaffId, StoredTotpKey};
-use secrecy::{ExposeSecret, SecretSlice, SecretString};
+use secrecy::{ExposeSecret, ExposeSecretMut, SecretBox, SecretString};
 use time::OffsetDateTime;
 
 use super::totp;
@@ -58,15 +58,19 @@ pub enum TotpKeyError {
     /// Re-encryption needs a current secret key.
     #[error("no secret key to encrypt with")]
     NoCurrentKey,
+    /// The cipher refused to encrypt (only possible for messages far beyond a TOTP key's size).
+    #[error("the TOTP key could not be encrypted")]
+    Encrypt,
     #[error("the operating system's random source failed: {0}")]
     Random(String),
 }
 
-/// A server secret key (32 bytes) and its id. `Debug` shows the id only.
+/// A server secret key (32 bytes, wiped from memory when the last copy is dropped) and its id. `Debug` shows the
+/// id only.
 #[derive(Clone)]
 pub struct SecretKey {
     id: String,
-    bytes: SecretSlice<u8>,
+    bytes: Arc<SecretBox<[u8; SECRET_KEY_BYTES]>>,
 }
 
 impl SecretKey {
@@ -77,21 +81,23 @@ impl SecretKey {
         if text.chars().count() != SECRET_KEY_BYTES * 2 {
             return Err(SecretKeyError::Length(text.chars().count()));
         }
-        let bytes = hex::decode(text).map_err(|_| SecretKeyError::NotHex)?;
+        let mut bytes = SecretBox::new(Box::new([0_u8; SECRET_KEY_BYTES]));
+        hex::decode_to_slice(text, bytes.expose_secret_mut()).map_err(|_| SecretKeyError::NotHex)?;
         Ok(Self::from_bytes(bytes))
     }
 
-    fn from_bytes(bytes: Vec<u8>) -> Self {
+    fn from_bytes(bytes: SecretBox<[u8; SECRET_KEY_BYTES]>) -> Self {
         use sha2::{Digest, Sha256};
         // A label keeps this digest from equalling any other use of a SHA-256 of the key.
-        let digest = Sha256::new().chain_update(b"ketapath secret key id\0").chain_update(&bytes).finalize();
-        SecretKey { id: hex::encode(&digest[..4]), bytes: SecretSlice::from(bytes) }
+        let digest =
+            Sha256::new().chain_update(b"ketapath secret key id\0").chain_update(bytes.expose_secret()).finalize();
+        SecretKey { id: hex::encode(&digest[..4]), bytes: Arc::new(bytes) }
     }
 
     /// A new random key (tests and tools; operators make theirs with `openssl rand -hex 32`).
     pub fn generate() -> Result<Self, TotpKeyError> {
-        let mut bytes = vec![0_u8; SECRET_KEY_BYTES];
-        getrandom::fill(&mut bytes).map_err(|e| TotpKeyError::Random(e.to_string()))?;
+        let mut bytes = SecretBox::new(Box::new([0_u8; SECRET_KEY_BYTES]));
+        getrandom::fill(bytes.expose_secret_mut()).map_err(|e| TotpKeyError::Random(e.to_string()))?;
         Ok(Self::from_bytes(bytes))
     }
 
@@ -101,10 +107,7 @@ impl SecretKey {
     }
 
     fn cipher(&self) -> XChaCha20Poly1305 {
-        // The length was checked when the key was read, so this cannot fail; a key of another length would
-        // only make every seal and open fail.
-        XChaCha20Poly1305::new_from_slice(self.bytes.expose_secret())
-            .unwrap_or_else(|_| XChaCha20Poly1305::new(&Default::default()))
+        XChaCha20Poly1305::new(self.bytes.expose_secret().into())
     }
 }
 
@@ -135,14 +138,14 @@ pub enum Resealed {
 /// one, which only opens. With neither, keys are stored as base32 text, as before encryption existed.
 #[derive(Debug, Clone, Default)]
 pub struct TotpKeyRing {
-    current: Option<Arc<SecretKey>>,
-    old: Option<Arc<SecretKey>>,
+    current: Option<SecretKey>,
+    old: Option<SecretKey>,
 }
 
 impl TotpKeyRing {
     /// A ring that seals with `current` and opens with it and `old`.
     pub fn new(current: Option<SecretKey>, old: Option<SecretKey>) -> Self {
-        TotpKeyRing { current: current.map(Arc::new), old: old.map(Arc::new) }
+        TotpKeyRing { current, old }
     }
 
     /// Whether keys written are encrypted.
@@ -152,7 +155,7 @@ impl TotpKeyRing {
 
     /// The current key's id, when there is one.
     pub fn current_id(&self) -> Option<&str> {
-        self.current.as_deref().map(SecretKey::id)
+        self.current.as_ref().map(SecretKey::id)
     }
 
     /// The stored form of `key` (base32) for `user`: sealed with the current key, or the key itself without one.
@@ -165,7 +168,7 @@ impl TotpKeyRing {
             .cipher()
             .encrypt(&XNonce::from(nonce), Payload { msg: key.expose_secret().as_bytes(), aad: aad.as_bytes() })
             // Encryption fails only for messages beyond the cipher's limit (256 GiB); a TOTP key is 32 characters.
-            .map_err(|_| TotpKeyError::Malformed)?;
+            .map_err(|_| TotpKeyError::Encrypt)?;
         Ok(StoredTotpKey::from(format!(
             "{VERSION}:{}:{}:{}",
             current.id(),
@@ -226,7 +229,7 @@ impl TotpKeyRing {
     }
 
     fn held(&self, key_id: &str) -> Option<&SecretKey> {
-        [&self.current, &self.old].into_iter().flatten().map(|k| k.as_ref()).find(|k| k.id() == key_id)
+        [&self.current, &self.old].into_iter().flatten().find(|k| k.id() == key_id)
     }
 }
 
