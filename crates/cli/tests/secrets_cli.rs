@@ -4,8 +4,8 @@
 //! malformed key is refused naming the variable (exit 2); and `serve` warns at start when no key is set or a stored
 //! key does not open. On SQLite, and on PostgreSQL when `KETAPATH_TEST_POSTGRES_URL` is set.
 
-// Test helpers may unwrap; a skipped PostgreSQL run says so on stderr.
-#![allow(clippy::unwrap_used, clippy::print_stderr)]
+// Test helpers may unwrap: a panic there is a failed test with its cause.
+#![allow(clippy::unwrap_used)]
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -182,9 +182,9 @@ fn secrets_rotate_encrypts_and_re_encrypts_totp_keys_on_sqlite() {
 
 #[test]
 fn secrets_rotate_encrypts_and_re_encrypts_totp_keys_on_postgres() {
-    let Some(pg) = PgDatabase::create() else { return };
+    let Some(pg) = ketapath_testkit::PgDatabase::create_blocking() else { return };
     let dir = tempfile::tempdir().unwrap();
-    rotation(dir.path(), &pg.url());
+    rotation(dir.path(), &pg.url);
 }
 
 /// The first lines `serve` writes on stderr, up to the one saying it serves (or until it exits).
@@ -260,39 +260,4 @@ fn serve_refuses_a_malformed_key_and_warns_once_without_one() {
     let (code, stderr) = serve_start(dir.path(), &db, &[("KETAPATH_SECRET_KEY", NEW_KEY)]);
     assert_eq!(code, None, "serve kept running: {stderr}");
     assert!(!stderr.contains("warning"), "{stderr}");
-}
-
-/// A throw-away database on the server of `KETAPATH_TEST_POSTGRES_URL`, dropped with FORCE at the end; `None`
-/// (the test skips, saying so) when the variable is unset outside CI.
-struct PgDatabase {
-    admin_url: String,
-    name: String,
-}
-
-impl PgDatabase {
-    fn create() -> Option<PgDatabase> {
-        let Ok(admin_url) = std::env::var("KETAPATH_TEST_POSTGRES_URL") else {
-            assert!(std::env::var("CI").as_deref() != Ok("true"), "KETAPATH_TEST_POSTGRES_URL is unset under CI=true");
-            eprintln!("skipped: KETAPATH_TEST_POSTGRES_URL unset");
-            return None;
-        };
-        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
-        let name = format!("ketapath_secrets_{}_{nanos}", std::process::id());
-        let out = Command::new("psql").args([&admin_url, "-qc", &format!("CREATE DATABASE {name}")]).output().unwrap();
-        assert!(out.status.success(), "{}", text(&out.stderr));
-        Some(PgDatabase { admin_url, name })
-    }
-
-    fn url(&self) -> String {
-        let (prefix, _) = self.admin_url.rsplit_once('/').unwrap();
-        format!("{prefix}/{}", self.name)
-    }
-}
-
-impl Drop for PgDatabase {
-    fn drop(&mut self) {
-        let _ = Command::new("psql")
-            .args([&self.admin_url, "-qc", &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name)])
-            .output();
-    }
 }
