@@ -21,7 +21,7 @@ use ketapath_directory::ClinicId;
 use ketapath_directory::search::synthetic::SplitMix64;
 use ketapath_store::domain::{
     Actor, AeSeverity, AssessmentContext, CourseId, NewAssessment, NewPatient, NewReferral, NewSelfReportAlert,
-    NewSession, NewStaffUser, Origin, PatientId, ReferralSource, ReviewDecision, Role, SessionId, StaffId,
+    NewStaffUser, NewTreatmentSession, Origin, PatientId, ReferralSource, ReviewDecision, Role, SessionId, StaffId,
 };
 use ketapath_store::{ClinicScope, Store, StoreError, new_link_secret};
 use serde_json::{Map, Value, json};
@@ -472,7 +472,7 @@ async fn past_session(
     rng: &mut SplitMix64,
 ) -> Result<SessionId, DemoError> {
     let nurse = &team.nurse;
-    let new = NewSession { course_id: course, scheduled_at: Some(at), monitored_by: Some(team.nurse_id) };
+    let new = NewTreatmentSession { course_id: course, scheduled_at: Some(at), monitored_by: Some(team.nurse_id) };
     let id = nurse.create_session(new).await?.id;
     let systolic = 118 + (rng.next_u64() % 18) as u16;
     pre_checks(team, id, at, systolic).await?;
@@ -518,7 +518,7 @@ async fn submit_form(team: &Team, id: SessionId, at: OffsetDateTime) -> Result<(
 
 /// A session scheduled for `at` on the course.
 async fn schedule_today(team: &Team, course: CourseId, at: OffsetDateTime) -> Result<(), DemoError> {
-    let new = NewSession { course_id: course, scheduled_at: Some(at), monitored_by: Some(team.nurse_id) };
+    let new = NewTreatmentSession { course_id: course, scheduled_at: Some(at), monitored_by: Some(team.nurse_id) };
     team.nurse.create_session(new).await?;
     Ok(())
 }
@@ -527,7 +527,7 @@ async fn schedule_today(team: &Team, course: CourseId, at: OffsetDateTime) -> Re
 /// 40-minute blood pressure is due as the demo opens.
 async fn session_today(team: &Team, course: CourseId, now: OffsetDateTime) -> Result<SessionId, DemoError> {
     let start = now - Duration::minutes(45);
-    let new = NewSession { course_id: course, scheduled_at: Some(start), monitored_by: Some(team.nurse_id) };
+    let new = NewTreatmentSession { course_id: course, scheduled_at: Some(start), monitored_by: Some(team.nurse_id) };
     let id = team.nurse.create_session(new).await?.id;
     pre_checks(team, id, start, 126).await?;
     let input = DoseInput {

@@ -125,7 +125,7 @@ async fn clinical(label: &str, store: &Store) {
         .await
         .unwrap();
     let session = scope
-        .create_session(NewSession { course_id: course.id, scheduled_at: None, monitored_by: None })
+        .create_session(NewTreatmentSession { course_id: course.id, scheduled_at: None, monitored_by: None })
         .await
         .unwrap();
     let n = 5_000;

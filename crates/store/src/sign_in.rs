@@ -16,11 +16,11 @@ use crate::audit::{self, AuditEntry};
 use crate::clock::{from_micros, to_micros};
 use crate::db::{Tx, args};
 use crate::domain::{
-    Actor, AuditAction, ClinicSecurity, LockoutPolicy, NewStaffSession, Role, SignInAccount, SignInFailures, StaffId,
-    StaffSession, StaffSessionId, StaffUser, StoredTotpKey, TotpKeyChange,
+    Actor, AuditAction, ClinicSecurity, LockoutPolicy, NewStaffSignIn, Role, SignInAccount, SignInFailures, StaffId,
+    StaffSignIn, StaffSignInId, StaffUser, StoredTotpKey, TotpKeyChange,
 };
 use crate::error::{StoreError, StoreResult};
-use crate::rows::sign_in::{SESSION_COLUMNS, SIGN_IN_COLUMNS, SessionRow, SignInRow};
+use crate::rows::sign_in::{SESSION_COLUMNS, SIGN_IN_COLUMNS, SignInRow, StaffSignInRow};
 use crate::rows::staff::{STAFF_COLUMNS, StaffRow};
 use crate::store::Store;
 use ketapath_directory::ClinicId;
@@ -281,7 +281,7 @@ impl Store {
 
     /// Starts a session after a successful sign-in: clears the failure count of the client it came from and
     /// audits the sign-in.
-    pub async fn start_staff_session(&self, new: NewStaffSession) -> StoreResult<StaffSession> {
+    pub async fn start_sign_in(&self, new: NewStaffSignIn) -> StoreResult<StaffSignIn> {
         if !is_hex_sha256(&new.id_hash) {
             return Err(StoreError::invalid("id_hash", "must be a hex SHA-256"));
         }
@@ -295,8 +295,8 @@ impl Store {
         if !user.active {
             return Err(StoreError::Denied("the user is not active".to_owned()));
         }
-        let session = StaffSession {
-            id: StaffSessionId::new(at),
+        let session = StaffSignIn {
+            id: StaffSignInId::new(at),
             user_id: new.user_id,
             csrf_secret: new.csrf_secret,
             created_at: at,
@@ -333,7 +333,7 @@ impl Store {
 
     /// The live session with this id hash and its active user: not revoked, before its absolute end, and used
     /// within `idle`. Refreshes the session's last use (at most once per [`SESSION_TOUCH_INTERVAL`]).
-    pub async fn staff_session(&self, id_hash: &str, idle: Duration) -> StoreResult<Option<(StaffSession, StaffUser)>> {
+    pub async fn staff_sign_in(&self, id_hash: &str, idle: Duration) -> StoreResult<Option<(StaffSignIn, StaffUser)>> {
         if !is_hex_sha256(id_hash) {
             return Ok(None);
         }
@@ -341,7 +341,7 @@ impl Store {
         let now = to_micros(now_at);
         let found = {
             let mut tx = self.begin_read().await?;
-            let row: Option<SessionRow> = tx
+            let row: Option<StaffSignInRow> = tx
                 .fetch_optional(
                     &format!(
                         "SELECT {SESSION_COLUMNS} FROM staff_sessions WHERE id_hash = $1 AND revoked_at IS NULL \
@@ -350,7 +350,7 @@ impl Store {
                     &args![id_hash.to_ascii_lowercase(), now, to_micros(now_at - idle)],
                 )
                 .await?;
-            let Some(session) = row.map(SessionRow::into_domain).transpose()? else { return Ok(None) };
+            let Some(session) = row.map(StaffSignInRow::into_domain).transpose()? else { return Ok(None) };
             let user: Option<StaffRow> = tx
                 .fetch_optional(
                     &format!("SELECT {STAFF_COLUMNS} FROM staff_users WHERE id = $1 AND active = $2"),
@@ -375,19 +375,19 @@ impl Store {
     }
 
     /// Ends the session with this id hash (sign-out), audited. Returns whether a live session was ended.
-    pub async fn end_staff_session(&self, id_hash: &str, origin: &str) -> StoreResult<bool> {
+    pub async fn end_sign_in(&self, id_hash: &str, origin: &str) -> StoreResult<bool> {
         if !is_hex_sha256(id_hash) {
             return Ok(false);
         }
         let now = to_micros(self.now());
         let mut tx = self.begin_write().await?;
-        let row: Option<SessionRow> = tx
+        let row: Option<StaffSignInRow> = tx
             .fetch_optional(
                 &format!("SELECT {SESSION_COLUMNS} FROM staff_sessions WHERE id_hash = $1 AND revoked_at IS NULL"),
                 &args![id_hash.to_ascii_lowercase()],
             )
             .await?;
-        let Some(session) = row.map(SessionRow::into_domain).transpose()? else { return Ok(false) };
+        let Some(session) = row.map(StaffSignInRow::into_domain).transpose()? else { return Ok(false) };
         tx.execute("UPDATE staff_sessions SET revoked_at = $1 WHERE id = $2", &args![now, session.id.to_text()])
             .await?;
         let user = user_in(&mut tx, session.user_id).await?;

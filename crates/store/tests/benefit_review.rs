@@ -67,7 +67,10 @@ async fn reviews(db: &TestDb) {
 
     // The first dose of the course starts its induction.
     assert_eq!(nurse.course_first_dose_at(c.id).await.unwrap(), None);
-    let s = nurse.create_session(NewSession { course_id: c.id, scheduled_at: None, monitored_by: None }).await.unwrap();
+    let s = nurse
+        .create_session(NewTreatmentSession { course_id: c.id, scheduled_at: None, monitored_by: None })
+        .await
+        .unwrap();
     let dose = |at| NewDose {
         session_id: s.id,
         given_at: at,

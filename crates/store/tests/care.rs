@@ -105,7 +105,10 @@ async fn workflow(db: &TestDb) {
     assert!(matches!(other.course_plan(c.id).await, Err(StoreError::NotFound { .. })));
 
     // A gated dose: a nurse's override is refused and writes nothing; a prescriber's is kept with the dose.
-    let s = nurse.create_session(NewSession { course_id: c.id, scheduled_at: None, monitored_by: None }).await.unwrap();
+    let s = nurse
+        .create_session(NewTreatmentSession { course_id: c.id, scheduled_at: None, monitored_by: None })
+        .await
+        .unwrap();
     nurse.set_session_pre_checks(s.id, &json!({"answers": {}})).await.unwrap();
     let ov = bp_override(s.id);
     assert!(matches!(nurse.record_dose_with_override(dose(s.id), Some(&ov)).await, Err(StoreError::Denied(_))));
@@ -181,8 +184,10 @@ async fn workflow(db: &TestDb) {
 
     // An early departure: the session ends `ended_early` with its adverse event, in one transaction; it is not a
     // discharge, and nothing ends it twice.
-    let s2 =
-        nurse.create_session(NewSession { course_id: c.id, scheduled_at: None, monitored_by: None }).await.unwrap();
+    let s2 = nurse
+        .create_session(NewTreatmentSession { course_id: c.id, scheduled_at: None, monitored_by: None })
+        .await
+        .unwrap();
     nurse.record_dose_with_override(dose(s2.id), None).await.unwrap();
     let left = datetime!(2026-11-27 10:05 UTC);
     let event = |session| NewAdverseEvent {

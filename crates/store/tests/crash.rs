@@ -100,7 +100,7 @@ async fn crash_and_recover(db: TestDb) {
         .await
         .unwrap();
     let session = scope
-        .create_session(NewSession { course_id: course.id, scheduled_at: None, monitored_by: None })
+        .create_session(NewTreatmentSession { course_id: course.id, scheduled_at: None, monitored_by: None })
         .await
         .unwrap();
     let url = match &db.url {

@@ -68,10 +68,15 @@ async fn bounds(db: &TestDb) {
     let c = nurse.create_course(course(date!(1990 - 01 - 01))).await.unwrap();
     let far = datetime!(2029-01-01 00:00 UTC);
     invalid(
-        nurse.create_session(NewSession { course_id: c.id, scheduled_at: Some(far), monitored_by: None }).await,
+        nurse
+            .create_session(NewTreatmentSession { course_id: c.id, scheduled_at: Some(far), monitored_by: None })
+            .await,
         "scheduled_at",
     );
-    let s = nurse.create_session(NewSession { course_id: c.id, scheduled_at: None, monitored_by: None }).await.unwrap();
+    let s = nurse
+        .create_session(NewTreatmentSession { course_id: c.id, scheduled_at: None, monitored_by: None })
+        .await
+        .unwrap();
 
     // Charted times: 1990-01-01 to now + 5 minutes.
     let observation = |at| NewObservation {

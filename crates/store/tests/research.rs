@@ -97,7 +97,7 @@ async fn treat(scope: &ClinicScope, patient: PatientId) -> Vec<OffsetDateTime> {
     for (n, day) in [0_i64, 3, 7, 10].into_iter().enumerate() {
         let at = START + Duration::days(day);
         let s = scope
-            .create_session(NewSession { course_id: course.id, scheduled_at: Some(at), monitored_by: None })
+            .create_session(NewTreatmentSession { course_id: course.id, scheduled_at: Some(at), monitored_by: None })
             .await
             .unwrap();
         scope
@@ -139,7 +139,7 @@ async fn treat(scope: &ClinicScope, patient: PatientId) -> Vec<OffsetDateTime> {
         scope
             .update_session(
                 s.id,
-                SessionUpdate {
+                TreatmentSessionUpdate {
                     status: SessionStatus::Completed,
                     started_at: Some(at),
                     ended_at: Some(at + Duration::minutes(100)),

@@ -64,8 +64,10 @@ async fn isolation(db: &TestDb) {
         })
         .await
         .unwrap();
-    let session =
-        a.create_session(NewSession { course_id: course.id, scheduled_at: None, monitored_by: None }).await.unwrap();
+    let session = a
+        .create_session(NewTreatmentSession { course_id: course.id, scheduled_at: None, monitored_by: None })
+        .await
+        .unwrap();
     a.record_dose(NewDose {
         session_id: session.id,
         given_at: at,
@@ -161,8 +163,10 @@ async fn isolation(db: &TestDb) {
         .await,
     );
     not_found(b.set_course_status(course.id, CourseStatus::Stopped, None, None).await);
-    not_found(b.create_session(NewSession { course_id: course.id, scheduled_at: None, monitored_by: None }).await);
-    let update = SessionUpdate {
+    not_found(
+        b.create_session(NewTreatmentSession { course_id: course.id, scheduled_at: None, monitored_by: None }).await,
+    );
+    let update = TreatmentSessionUpdate {
         status: SessionStatus::Aborted,
         started_at: None,
         ended_at: None,

@@ -9,9 +9,7 @@ mod common;
 use std::sync::Arc;
 
 use common::{TestDb, clinic, staff, test_options};
-use ketapath_store::domain::{
-    AuditAction, LockoutPolicy, NewStaffSession, Origin, Role, SignInFailures, TotpKeyChange,
-};
+use ketapath_store::domain::{AuditAction, LockoutPolicy, NewStaffSignIn, Origin, Role, SignInFailures, TotpKeyChange};
 use ketapath_store::{ListingAuthor, ManualClock, SecurityAuthor, Store, StoreError, StoreOptions};
 use time::Duration;
 use time::macros::datetime;
@@ -30,8 +28,8 @@ async fn audit_actions(store: &Store) -> Vec<String> {
     events.into_iter().map(|e| e.action).collect()
 }
 
-fn new_session(user: ketapath_store::domain::StaffId, secret: &str) -> NewStaffSession {
-    NewStaffSession {
+fn new_session(user: ketapath_store::domain::StaffId, secret: &str) -> NewStaffSignIn {
+    NewStaffSignIn {
         user_id: user,
         id_hash: hash(secret),
         csrf_secret: hash(&format!("csrf {secret}")).into(),
@@ -89,23 +87,23 @@ async fn story(db: &TestDb, clock: &ManualClock) {
 
     // A session: found while used, gone after 15 idle minutes.
     let idle = Duration::minutes(15);
-    store.start_staff_session(new_session(nurse.user_id, "one")).await.unwrap();
-    let (session, user) = store.staff_session(&hash("one"), idle).await.unwrap().unwrap();
+    store.start_sign_in(new_session(nurse.user_id, "one")).await.unwrap();
+    let (session, user) = store.staff_sign_in(&hash("one"), idle).await.unwrap().unwrap();
     assert_eq!(user.id, nurse.user_id);
     assert_eq!(session.expires_at, session.created_at + Duration::hours(12));
-    assert!(store.staff_session(&hash("two"), idle).await.unwrap().is_none());
-    assert!(store.staff_session("not a hash", idle).await.unwrap().is_none());
+    assert!(store.staff_sign_in(&hash("two"), idle).await.unwrap().is_none());
+    assert!(store.staff_sign_in("not a hash", idle).await.unwrap().is_none());
     clock.advance(Duration::minutes(10));
-    assert!(store.staff_session(&hash("one"), idle).await.unwrap().is_some(), "used within the idle limit");
+    assert!(store.staff_sign_in(&hash("one"), idle).await.unwrap().is_some(), "used within the idle limit");
     clock.advance(Duration::minutes(10));
-    assert!(store.staff_session(&hash("one"), idle).await.unwrap().is_some(), "the last use moved the limit");
+    assert!(store.staff_sign_in(&hash("one"), idle).await.unwrap().is_some(), "the last use moved the limit");
     clock.advance(Duration::minutes(16));
-    assert!(store.staff_session(&hash("one"), idle).await.unwrap().is_none(), "idle too long");
+    assert!(store.staff_sign_in(&hash("one"), idle).await.unwrap().is_none(), "idle too long");
 
     // The absolute lifetime ends a session however active it is.
-    store.start_staff_session(new_session(nurse.user_id, "busy")).await.unwrap();
+    store.start_sign_in(new_session(nurse.user_id, "busy")).await.unwrap();
     let mut alive = Duration::ZERO;
-    while store.staff_session(&hash("busy"), idle).await.unwrap().is_some() {
+    while store.staff_sign_in(&hash("busy"), idle).await.unwrap().is_some() {
         assert!(alive <= Duration::hours(13), "still alive after {alive}");
         clock.advance(Duration::minutes(14));
         alive += Duration::minutes(14);
@@ -113,15 +111,15 @@ async fn story(db: &TestDb, clock: &ManualClock) {
     assert!(alive >= Duration::hours(12) && alive < Duration::hours(12) + Duration::minutes(14), "{alive}");
 
     // Sign-out revokes, once.
-    store.start_staff_session(new_session(nurse.user_id, "three")).await.unwrap();
-    assert!(store.end_staff_session(&hash("three"), "192.0.2.1").await.unwrap());
-    assert!(store.staff_session(&hash("three"), idle).await.unwrap().is_none());
-    assert!(!store.end_staff_session(&hash("three"), "192.0.2.1").await.unwrap());
+    store.start_sign_in(new_session(nurse.user_id, "three")).await.unwrap();
+    assert!(store.end_sign_in(&hash("three"), "192.0.2.1").await.unwrap());
+    assert!(store.staff_sign_in(&hash("three"), idle).await.unwrap().is_none());
+    assert!(!store.end_sign_in(&hash("three"), "192.0.2.1").await.unwrap());
 
     // A deactivated user's session stops working.
-    store.start_staff_session(new_session(nurse.user_id, "four")).await.unwrap();
+    store.start_sign_in(new_session(nurse.user_id, "four")).await.unwrap();
     store.unscoped_for_admin_cli_and_tests().execute_raw_sql("UPDATE staff_users SET active = FALSE").await.unwrap();
-    assert!(store.staff_session(&hash("four"), idle).await.unwrap().is_none());
+    assert!(store.staff_sign_in(&hash("four"), idle).await.unwrap().is_none());
     store.unscoped_for_admin_cli_and_tests().execute_raw_sql("UPDATE staff_users SET active = TRUE").await.unwrap();
 
     // TOTP: a step is accepted once, and never an earlier one.

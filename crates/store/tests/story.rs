@@ -213,7 +213,7 @@ async fn story(db: &TestDb) {
     assert_eq!(scope.course(course.id).await.unwrap(), active);
     assert_eq!(scope.courses(p.id).await.unwrap(), vec![active.clone()]);
     let s1 = scope
-        .create_session(NewSession {
+        .create_session(NewTreatmentSession {
             course_id: course.id,
             scheduled_at: Some(datetime!(2026-11-03 09:00 UTC)),
             monitored_by: Some(nurse.user_id),
@@ -221,7 +221,7 @@ async fn story(db: &TestDb) {
         .await
         .unwrap();
     let s2 = scope
-        .create_session(NewSession { course_id: course.id, scheduled_at: None, monitored_by: None })
+        .create_session(NewTreatmentSession { course_id: course.id, scheduled_at: None, monitored_by: None })
         .await
         .unwrap();
     assert_eq!((s1.number, s2.number), (1, 2));
@@ -299,7 +299,7 @@ async fn story(db: &TestDb) {
     let finished = scope
         .update_session(
             s1.id,
-            SessionUpdate {
+            TreatmentSessionUpdate {
                 status: SessionStatus::Completed,
                 started_at: Some(datetime!(2026-11-03 09:05 UTC)),
                 ended_at: Some(datetime!(2026-11-03 11:10 UTC)),

@@ -60,7 +60,7 @@ impl FromRequestParts<AppState> for StaffActor {
         // Credentials are checked before anything else, so that no route reveals anything to an anonymous caller.
         // A bearer token wins; without one, the portal's session cookie is accepted (the portal's own pages call
         // the API that way), and then an unsafe method must carry the session's CSRF token.
-        let Some(secret) = bearer_secret(parts) else { return from_session(parts, state).await };
+        let Some(secret) = bearer_secret(parts) else { return from_sign_in(parts, state).await };
         let store = state.store()?;
         let found = store.api_token_by_hash(&api_token_hash(secret), store.now()).await?;
         let Some((_token, user)) = found else {
@@ -83,8 +83,8 @@ impl FromRequestParts<AppState> for StaffActor {
 /// The API caller signed in through the portal's session cookie. Without a live session: the one 401. With one,
 /// a method other than GET, HEAD or OPTIONS must send the session's CSRF token in `X-CSRF-Token` (403 otherwise),
 /// because a browser attaches the cookie to requests another site makes it send.
-async fn from_session(parts: &Parts, state: &AppState) -> Result<StaffActor, ApiError> {
-    let Some(signed_in) = crate::portal::session::session_of(parts, state).await? else {
+async fn from_sign_in(parts: &Parts, state: &AppState) -> Result<StaffActor, ApiError> {
+    let Some(signed_in) = crate::portal::sign_in_cookie::sign_in_of(parts, state).await? else {
         state.limit_refused_credential(parts)?;
         return Err(ApiError::Unauthorized(UNAUTHORIZED.to_owned()));
     };

@@ -64,7 +64,7 @@ pub struct AuthConfig {
     /// A session unused this long ends (DESIGN: idle timeout).
     pub idle_timeout: Duration,
     /// A session ends this long after sign-in however active it is.
-    pub session_lifetime: Duration,
+    pub sign_in_lifetime: Duration,
     /// Consecutive failed sign-ins that lock an account.
     pub max_failures: u32,
     /// How long a locked account stays locked.
@@ -76,7 +76,7 @@ impl Default for AuthConfig {
         Self {
             secure_cookies: true,
             idle_timeout: Duration::from_secs(15 * 60),
-            session_lifetime: Duration::from_secs(12 * 60 * 60),
+            sign_in_lifetime: Duration::from_secs(12 * 60 * 60),
             max_failures: 5,
             lockout: Duration::from_secs(15 * 60),
         }

@@ -17,8 +17,8 @@ use ketapath_clinical::protocols::{
 use ketapath_clinical::rems::EarlyDepartureReason;
 use ketapath_store::domain::{
     AdverseEvent, AeSeverity, Course, CourseStatus, Discharge, DoseRecord, Gate, GateOverride, Intake, Measurement,
-    NewAdverseEvent, NewDose, NewGateOverride, NewObservation, NewSession, PatientId, Role, Session, SessionAlert,
-    SessionDetail, SessionId,
+    NewAdverseEvent, NewDose, NewGateOverride, NewObservation, NewTreatmentSession, PatientId, Role, SessionAlert,
+    SessionId, TreatmentSession, TreatmentSessionDetail,
 };
 use ketapath_store::{ClinicScope, StoreError};
 use serde::Serialize;
@@ -33,7 +33,7 @@ use crate::json::JsonError;
 /// clinical rules read them and the time of the first dose.
 #[derive(Debug, Clone)]
 pub struct Loaded {
-    pub detail: SessionDetail,
+    pub detail: TreatmentSessionDetail,
     pub course: Course,
     pub modality: Modality,
     pub settings: ProtocolSettings,
@@ -84,7 +84,7 @@ pub async fn start(
     modality: Modality,
     now: OffsetDateTime,
     ov: Option<Override>,
-) -> TreatmentResult<(Session, Course)> {
+) -> TreatmentResult<(TreatmentSession, Course)> {
     let courses = scope.courses(patient).await?;
     let mut course = match course::open_course(&courses, modality) {
         Some(c) => c.clone(),
@@ -104,8 +104,9 @@ pub async fn start(
     if course.status == CourseStatus::Planned {
         course = scope.set_course_status(course.id, CourseStatus::Active, None, None).await?;
     }
-    let session =
-        scope.create_session(NewSession { course_id: course.id, scheduled_at: None, monitored_by: None }).await?;
+    let session = scope
+        .create_session(NewTreatmentSession { course_id: course.id, scheduled_at: None, monitored_by: None })
+        .await?;
     Ok((session, course))
 }
 
@@ -455,7 +456,7 @@ pub async fn discharge(
     at: OffsetDateTime,
     ready_to_leave_at: Option<OffsetDateTime>,
     override_reason: Option<&str>,
-) -> TreatmentResult<(Session, DischargeDecision)> {
+) -> TreatmentResult<(TreatmentSession, DischargeDecision)> {
     let loaded = load(scope, id).await?;
     refuse_if_completed(&loaded)?;
     let first = loaded.first_dose_at.ok_or_else(|| {
@@ -545,7 +546,7 @@ pub struct EarlyDepartureInput {
 /// the true minutes monitored.
 #[derive(Debug, Clone)]
 pub struct EarlyDepartureOutcome {
-    pub session: Session,
+    pub session: TreatmentSession,
     pub adverse_event: AdverseEvent,
     pub reason: EarlyDepartureReason,
     pub minutes_monitored: i64,

@@ -124,12 +124,12 @@ pub use research::{ConsentRecord, ConsentRecordId, OutcomePublication, PatientAd
 pub use review::{BenefitReview, BenefitReviewId, CourseIndication, NewBenefitReview, ReviewDecision};
 pub use session_alert::{NewSessionAlert, SessionAlert, SessionAlertId};
 pub use sign_in::{
-    ClinicSecurity, LockoutPolicy, NewStaffSession, SignInAccount, SignInFailures, StaffSession, StaffSessionId,
+    ClinicSecurity, LockoutPolicy, NewStaffSignIn, SignInAccount, SignInFailures, StaffSignIn, StaffSignInId,
     StoredTotpKey, TotpEnrollment, TotpKeyChange,
 };
 pub use staff::{Actor, ApiToken, ApiTokenId, NewApiToken, NewStaffUser, Origin, Role, StaffId, StaffUser};
 pub use treatment::{
     AdverseEvent, AdverseEventId, AeSeverity, Course, CourseId, CourseStatus, DoseId, DoseRecord, Measurement,
-    NewAdverseEvent, NewCourse, NewDose, NewObservation, NewSession, Observation, ObservationId, Session,
-    SessionDetail, SessionId, SessionStatus, SessionUpdate,
+    NewAdverseEvent, NewCourse, NewDose, NewObservation, NewTreatmentSession, Observation, ObservationId, SessionId,
+    SessionStatus, TreatmentSession, TreatmentSessionDetail, TreatmentSessionUpdate,
 };

@@ -1,7 +1,7 @@
 //! The clinic dashboard's view of its patients: where each one stands in care ([`PatientStatus`], defined once
 //! here from [`PatientCareFacts`]) and a session of the clinic's day with its course's treatment ([`DaySession`]).
 
-use super::{PatientId, Session, code_enum};
+use super::{PatientId, TreatmentSession, code_enum};
 
 code_enum!(
     /// Where a patient stands in the clinic's care, as the dashboard counts and the patient list filters.
@@ -78,7 +78,7 @@ pub struct OpenCourse {
 /// One session of the clinic's day, with the treatment of its course, for the dashboard.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DaySession {
-    pub session: Session,
+    pub session: TreatmentSession,
     pub treatment: String,
 }
 

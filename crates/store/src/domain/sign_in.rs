@@ -9,13 +9,13 @@ use super::{Origin, StaffId, StaffUser, id_type};
 
 id_type!(
     /// A browser session's row id (not its secret, which only the cookie holds).
-    StaffSessionId
+    StaffSignInId
 );
 
 /// A signed-in browser session. Only the SHA-256 of the cookie's secret is stored.
 #[derive(Debug, Clone)]
-pub struct StaffSession {
-    pub id: StaffSessionId,
+pub struct StaffSignIn {
+    pub id: StaffSignInId,
     pub user_id: StaffId,
     /// The synchronizer token every form of this session must send back.
     pub csrf_secret: SecretString,
@@ -28,7 +28,7 @@ pub struct StaffSession {
 
 /// A session to start after a successful sign-in.
 #[derive(Debug, Clone)]
-pub struct NewStaffSession {
+pub struct NewStaffSignIn {
     pub user_id: StaffId,
     /// Lower-case hex SHA-256 of the cookie's secret.
     pub id_hash: String,
@@ -176,8 +176,8 @@ mod tests {
             role: user.role,
             password_hash: user.password_hash.clone(),
         };
-        let session = StaffSession {
-            id: StaffSessionId::new(at),
+        let session = StaffSignIn {
+            id: StaffSignInId::new(at),
             user_id: user.id,
             csrf_secret: csrf.as_str().into(),
             created_at: at,
@@ -185,7 +185,7 @@ mod tests {
             expires_at: at,
             revoked_at: None,
         };
-        let new_session = NewStaffSession {
+        let new_session = NewStaffSignIn {
             user_id: user.id,
             id_hash: "ab".repeat(32),
             csrf_secret: csrf.as_str().into(),

@@ -106,7 +106,7 @@ pub struct NewCourse {
 
 /// One supervised treatment session.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Session {
+pub struct TreatmentSession {
     pub id: SessionId,
     pub patient_id: PatientId,
     pub course_id: super::CourseId,
@@ -132,7 +132,7 @@ pub struct Session {
 
 /// A session to schedule or start; the store numbers it within its course.
 #[derive(Debug, Clone, PartialEq)]
-pub struct NewSession {
+pub struct NewTreatmentSession {
     pub course_id: CourseId,
     pub scheduled_at: Option<OffsetDateTime>,
     pub monitored_by: Option<StaffId>,
@@ -140,7 +140,7 @@ pub struct NewSession {
 
 /// The fields of a session that change as it runs; every field is replaced.
 #[derive(Debug, Clone, PartialEq)]
-pub struct SessionUpdate {
+pub struct TreatmentSessionUpdate {
     pub status: SessionStatus,
     pub started_at: Option<OffsetDateTime>,
     pub ended_at: Option<OffsetDateTime>,
@@ -277,8 +277,8 @@ pub struct NewAdverseEvent {
 
 /// A session with everything recorded during it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SessionDetail {
-    pub session: Session,
+pub struct TreatmentSessionDetail {
+    pub session: TreatmentSession,
     pub doses: Vec<DoseRecord>,
     pub observations: Vec<Observation>,
     pub adverse_events: Vec<AdverseEvent>,

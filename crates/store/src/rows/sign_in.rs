@@ -2,7 +2,7 @@
 
 use super::parse_id;
 use crate::clock::{from_micros, from_micros_opt};
-use crate::domain::{StaffId, StaffSession, StaffSessionId, StoredTotpKey, TotpEnrollment};
+use crate::domain::{StaffId, StaffSignIn, StaffSignInId, StoredTotpKey, TotpEnrollment};
 use crate::error::StoreResult;
 use secrecy::SecretString;
 
@@ -11,7 +11,7 @@ pub(crate) const SESSION_COLUMNS: &str =
 
 /// No `Debug`: the row holds the CSRF secret in plain text until [`SessionRow::into_domain`] wraps it.
 #[derive(sqlx::FromRow)]
-pub(crate) struct SessionRow {
+pub(crate) struct StaffSignInRow {
     pub id: String,
     #[allow(dead_code)]
     pub id_hash: String,
@@ -25,11 +25,11 @@ pub(crate) struct SessionRow {
     pub peer: Option<String>,
 }
 
-impl SessionRow {
-    pub(crate) fn into_domain(self) -> StoreResult<StaffSession> {
+impl StaffSignInRow {
+    pub(crate) fn into_domain(self) -> StoreResult<StaffSignIn> {
         const T: &str = "staff_sessions";
-        Ok(StaffSession {
-            id: parse_id(T, &self.id, StaffSessionId)?,
+        Ok(StaffSignIn {
+            id: parse_id(T, &self.id, StaffSignInId)?,
             user_id: parse_id(T, &self.user_id, StaffId)?,
             csrf_secret: SecretString::from(self.csrf_secret),
             created_at: from_micros(T, self.created_at)?,

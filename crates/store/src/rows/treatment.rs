@@ -4,7 +4,7 @@ use super::{parse_code, parse_id, parse_id_opt};
 use crate::clock::{date_from_text_opt, from_micros, from_micros_opt};
 use crate::domain::{
     AdverseEvent, AdverseEventId, AeSeverity, Course, CourseId, CourseStatus, DoseId, DoseRecord, Measurement,
-    Observation, ObservationId, PatientId, Session, SessionId, SessionStatus, StaffId,
+    Observation, ObservationId, PatientId, SessionId, SessionStatus, StaffId, TreatmentSession,
 };
 use crate::error::{StoreError, StoreResult};
 
@@ -74,9 +74,9 @@ pub(crate) struct SessionRow {
 }
 
 impl SessionRow {
-    pub(crate) fn into_domain(self) -> StoreResult<Session> {
+    pub(crate) fn into_domain(self) -> StoreResult<TreatmentSession> {
         const T: &str = "sessions";
-        Ok(Session {
+        Ok(TreatmentSession {
             id: parse_id(T, &self.id, SessionId)?,
             patient_id: parse_id(T, &self.patient_id, PatientId)?,
             course_id: parse_id(T, &self.course_id, CourseId)?,

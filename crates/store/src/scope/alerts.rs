@@ -78,7 +78,7 @@ impl ClinicScope {
     /// A session's alerts, acknowledged or not, in the order they were raised.
     pub async fn session_alerts(&self, session: SessionId) -> StoreResult<Vec<SessionAlert>> {
         let mut tx = self.begin_audited().await?;
-        self.require(&mut tx, Scoped::Session, session.to_text()).await?;
+        self.require(&mut tx, Scoped::TreatmentSession, session.to_text()).await?;
         let rows: Vec<SessionAlertRow> = tx
             .fetch_all(
                 &format!(

@@ -11,7 +11,7 @@ use crate::db::args;
 use crate::domain::{
     AuditAction, Course, CourseId, CoursePlan, Discharge, DoseRecord, DosedSession, GateOverride, GateOverrideId,
     Intake, IntakeId, NewCourse, NewDose, NewGateOverride, PatientId, ProtocolSettingsDoc, RemsFormId, RemsFormRecord,
-    Role, Session, SessionId, SessionStatus, StaffId,
+    Role, SessionId, SessionStatus, StaffId, TreatmentSession,
 };
 use crate::error::{StoreError, StoreResult};
 use crate::rows::care::{
@@ -323,7 +323,7 @@ impl ClinicScope {
 
     /// Completes a session: discharged now by the acting user, with the REMS evaluation answer and, when a
     /// prescriber passed unmet criteria, the override, in one transaction.
-    pub async fn discharge_session(&self, id: SessionId, d: &Discharge) -> StoreResult<Session> {
+    pub async fn discharge_session(&self, id: SessionId, d: &Discharge) -> StoreResult<TreatmentSession> {
         if d.ready_to_leave_minutes.is_some_and(|m| m < 0) {
             return Err(StoreError::invalid("ready_to_leave_at", "must not be before the first administration"));
         }
@@ -389,7 +389,7 @@ impl ClinicScope {
         at: OffsetDateTime,
         reason: &str,
         event: crate::domain::NewAdverseEvent,
-    ) -> StoreResult<(Session, crate::domain::AdverseEvent)> {
+    ) -> StoreResult<(TreatmentSession, crate::domain::AdverseEvent)> {
         self.require_role(&[Role::Nurse, Role::Prescriber], "record an early departure")?;
         if reason.trim().is_empty() {
             return Err(StoreError::invalid("reason", "must not be blank"));
@@ -522,7 +522,7 @@ impl ClinicScope {
     /// The submitted Patient Monitoring Form of a session, if any.
     pub async fn rems_form(&self, session: SessionId) -> StoreResult<Option<RemsFormRecord>> {
         let mut tx = self.begin_audited().await?;
-        self.require(&mut tx, Scoped::Session, session.to_text()).await?;
+        self.require(&mut tx, Scoped::TreatmentSession, session.to_text()).await?;
         let row: Option<RemsFormRow> = tx
             .fetch_optional(
                 &format!("SELECT {REMS_FORM_COLUMNS} FROM rems_forms WHERE clinic_id = $1 AND session_id = $2"),

@@ -37,7 +37,7 @@ pub struct ClinicScope {
 pub(crate) enum Scoped {
     Patient,
     Course,
-    Session,
+    TreatmentSession,
     Referral,
 }
 
@@ -46,7 +46,7 @@ impl Scoped {
         match self {
             Scoped::Patient => "patients",
             Scoped::Course => "courses",
-            Scoped::Session => "sessions",
+            Scoped::TreatmentSession => "sessions",
             Scoped::Referral => "referrals",
         }
     }
@@ -55,7 +55,7 @@ impl Scoped {
         match self {
             Scoped::Patient => "patient",
             Scoped::Course => "course",
-            Scoped::Session => "session",
+            Scoped::TreatmentSession => "session",
             Scoped::Referral => "referral",
         }
     }

@@ -257,7 +257,7 @@ impl ClinicScope {
             self.require(&mut tx, Scoped::Course, c.to_text()).await?;
         }
         if let Some(s) = new.session_id {
-            self.require(&mut tx, Scoped::Session, s.to_text()).await?;
+            self.require(&mut tx, Scoped::TreatmentSession, s.to_text()).await?;
         }
         let a = insert_assessment(
             tx.db(),

@@ -7,8 +7,8 @@ use crate::clock::{date_to_text, from_micros, to_micros, truncate_to_micros};
 use crate::db::args;
 use crate::domain::{
     AdverseEvent, AdverseEventId, Course, CourseId, CourseStatus, DoseId, DoseRecord, NewAdverseEvent, NewCourse,
-    NewDose, NewObservation, NewSession, Observation, ObservationId, PatientId, Session, SessionDetail, SessionId,
-    SessionStatus, SessionUpdate, StaffId,
+    NewDose, NewObservation, NewTreatmentSession, Observation, ObservationId, PatientId, SessionId, SessionStatus,
+    StaffId, TreatmentSession, TreatmentSessionDetail, TreatmentSessionUpdate,
 };
 use crate::error::{StoreError, StoreResult};
 use crate::rows::care::{GATE_OVERRIDE_COLUMNS, GateOverrideRow};
@@ -151,7 +151,7 @@ impl ClinicScope {
     }
 
     /// Schedules the next session of a course; sessions are numbered from 1 within their course.
-    pub async fn create_session(&self, new: NewSession) -> StoreResult<Session> {
+    pub async fn create_session(&self, new: NewTreatmentSession) -> StoreResult<TreatmentSession> {
         let mut tx = self.begin_audited().await?;
         let now = tx.now();
         let course: Option<(String,)> = tx
@@ -170,7 +170,7 @@ impl ClinicScope {
             .await?;
         let at = from_micros("sessions", now)?;
         crate::bounds::instant_opt(DateKind::Planned, "scheduled_at", new.scheduled_at, at)?;
-        let s = Session {
+        let s = TreatmentSession {
             id: SessionId::new(at),
             patient_id: crate::rows::parse_id("courses", &patient, PatientId)?,
             course_id: new.course_id,
@@ -216,7 +216,7 @@ impl ClinicScope {
     }
 
     /// Replaces the changing fields of a session (start, end, discharge, override).
-    pub async fn update_session(&self, id: SessionId, u: SessionUpdate) -> StoreResult<Session> {
+    pub async fn update_session(&self, id: SessionId, u: TreatmentSessionUpdate) -> StoreResult<TreatmentSession> {
         if u.ready_to_leave_minutes.is_some_and(|m| m < 0) {
             return Err(StoreError::invalid("ready_to_leave_minutes", "must not be negative"));
         }
@@ -439,7 +439,7 @@ impl ClinicScope {
     }
 
     /// A session with its doses, observations (in time order) and adverse events.
-    pub async fn session(&self, id: SessionId) -> StoreResult<SessionDetail> {
+    pub async fn session(&self, id: SessionId) -> StoreResult<TreatmentSessionDetail> {
         let mut tx = self.begin_audited().await?;
         let row: Option<SessionRow> = tx
             .fetch_optional(
@@ -490,7 +490,7 @@ impl ClinicScope {
                 serde_json::from_str(&text).map_err(|e| StoreError::corrupt("sessions", format!("pre_checks: {e}")))
             })
             .transpose()?;
-        Ok(SessionDetail {
+        Ok(TreatmentSessionDetail {
             pre_checks,
             overrides: overrides.into_iter().map(GateOverrideRow::into_domain).collect::<StoreResult<_>>()?,
             session: row.into_domain()?,
@@ -501,7 +501,7 @@ impl ClinicScope {
     }
 
     /// A course's sessions, in order.
-    pub async fn sessions(&self, course: CourseId) -> StoreResult<Vec<Session>> {
+    pub async fn sessions(&self, course: CourseId) -> StoreResult<Vec<TreatmentSession>> {
         let mut tx = self.begin_audited().await?;
         self.require(&mut tx, Scoped::Course, course.to_text()).await?;
         let rows: Vec<SessionRow> = tx

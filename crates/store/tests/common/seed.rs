@@ -103,7 +103,7 @@ async fn seed_schema(store: &Store, prefix: &str, workflow: bool) {
             .await
             .unwrap();
         let s = scope
-            .create_session(NewSession {
+            .create_session(NewTreatmentSession {
                 course_id: course.id,
                 scheduled_at: Some(datetime!(2026-11-02 09:00 UTC)),
                 monitored_by: Some(nurse.user_id),
@@ -279,7 +279,7 @@ pub async fn seed_sign_in(store: &Store, prefix: &str) {
         .unwrap();
     store.record_failed_sign_in(prescriber.user_id, "192.0.2.1", LockoutPolicy::default(), "test").await.unwrap();
     store
-        .start_staff_session(NewStaffSession {
+        .start_sign_in(NewStaffSignIn {
             user_id: prescriber.user_id,
             id_hash: digest(&format!("session-{prefix}")),
             csrf_secret: digest(&format!("csrf-{prefix}")).into(),

@@ -317,7 +317,7 @@ pub(crate) struct StartedSession {
 }
 
 #[derive(Deserialize, ToSchema)]
-pub struct Session {
+pub struct TreatmentSession {
     id: String,
     patient_id: String,
     course_id: String,

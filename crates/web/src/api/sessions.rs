@@ -158,7 +158,7 @@ fn early_departure(loaded: &Loaded) -> Option<Value> {
     params(("id" = String, Path)),
     security(("bearerAuth" = [])),
     responses(
-        (status = 200, description = "The session", body = super::openapi_treatment::Session),
+        (status = 200, description = "The session", body = super::openapi_treatment::TreatmentSession),
         (status = 404, description = super::openapi::errors::NO_SESSION, body = super::openapi_schemas::Error),
     )
 )]

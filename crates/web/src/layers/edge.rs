@@ -16,7 +16,7 @@ use super::rate_limit::LimitKey;
 use super::{client, metrics, rate_limit, request_id, security_headers};
 use crate::error::{ApiError, is_machine_path, respond};
 use crate::pages::error_page;
-use crate::portal::session::{LOGIN_PATH, cookie, session_cookie_name};
+use crate::portal::sign_in_cookie::{LOGIN_PATH, cookie, sign_in_cookie_name};
 use crate::state::AppState;
 
 /// The middleware.
@@ -61,7 +61,7 @@ async fn handle(state: &AppState, request: Request, next: Next) -> Response {
 
 /// Whether a write takes from its client address's public allowance here. Two kinds are limited further in:
 /// the sign-in, per (account, address), once its form names the account (`portal::login`); and writes to staff
-/// routes that carry a credential, per signed-in user once it is checked (`auth`, `portal::session`), where a
+/// routes that carry a credential, per signed-in user once it is checked (`auth`, `portal::sign_in_cookie`), where a
 /// credential that is refused takes from the address's public allowance after all. So a clinic's staff behind
 /// one NAT address never share one allowance.
 fn is_public_write(state: &AppState, request: &Request) -> bool {
@@ -74,7 +74,7 @@ fn is_public_write(state: &AppState, request: &Request) -> bool {
         || (path.starts_with("/api/") && !is_public_api_write(path));
     let headers = request.headers();
     let credential = headers.contains_key(axum::http::header::AUTHORIZATION)
-        || cookie(headers, session_cookie_name(state)).is_some();
+        || cookie(headers, sign_in_cookie_name(state)).is_some();
     !(staff_route && credential)
 }
 

@@ -17,7 +17,7 @@ use ketapath_store::{ExposeSecret, SecretString, SecurityAuthor};
 
 use super::csrf::{Fields, PortalForm};
 use super::login::{lockout_policy, password_matches};
-use super::session::{PortalStaff, see_other};
+use super::sign_in_cookie::{PortalStaff, see_other};
 use super::{Bar, layout};
 use crate::error::{ApiError, respond};
 use crate::pages::{Layout, render};

@@ -23,7 +23,7 @@ use ketapath_store::domain::Role;
 use serde_json::Value;
 
 use super::csrf::{Fields, PortalForm};
-use super::session::{PortalStaff, see_other};
+use super::sign_in_cookie::{PortalStaff, see_other};
 use super::{Bar, layout};
 use crate::error::{ApiError, respond};
 use crate::pages::{Layout, render};

@@ -9,7 +9,7 @@ use ketapath_clinical::protocols::MaintenanceFrequency;
 use ketapath_store::domain::CourseId;
 
 use super::csrf::PortalForm;
-use super::session::see_other;
+use super::sign_in_cookie::see_other;
 use crate::error::{ApiError, respond};
 use crate::extract::ApiPath;
 use crate::state::AppState;

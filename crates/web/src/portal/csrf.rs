@@ -11,7 +11,7 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use subtle::ConstantTimeEq;
 
-use super::session::{PortalStaff, cookie, is_secret, login_cookie_name};
+use super::sign_in_cookie::{PortalStaff, cookie, is_secret, login_cookie_name};
 use crate::error::{ApiError, respond};
 use crate::pages::check::FormBody;
 use crate::pages::clinic::is_same_origin;
@@ -116,7 +116,7 @@ pub fn login_token_ok(state: &AppState, headers: &HeaderMap, fields: &Fields) ->
 
 /// The 403 page of a sign-in post that failed [`login_token_ok`].
 pub fn login_refused(state: &AppState) -> Response {
-    refused(super::session::LOGIN_PATH, state)
+    refused(super::sign_in_cookie::LOGIN_PATH, state)
 }
 
 #[cfg(test)]

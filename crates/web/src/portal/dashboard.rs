@@ -14,7 +14,7 @@ use ketapath_clinical::rems::FormStatus;
 use ketapath_store::domain::{PatientId, PatientStatus, ReferralStatus};
 
 use super::referrals::{ReferralRow, inbox_order, row_of};
-use super::session::PortalStaff;
+use super::sign_in_cookie::PortalStaff;
 use super::{Bar, layout};
 use crate::error::respond;
 use crate::pages::{Layout, render};

@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 
 use super::csrf::{Fields, PortalForm};
 use super::patients::PATH;
-use super::session::{PortalStaff, see_other};
+use super::sign_in_cookie::{PortalStaff, see_other};
 use super::{Bar, layout};
 use crate::error::{ApiError, respond};
 use crate::extract::ApiPath;

@@ -15,13 +15,13 @@ use askama::Template;
 use axum::extract::{FromRequest, Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::Response;
-use ketapath_store::domain::{LockoutPolicy, NewStaffSession, SignInAccount};
+use ketapath_store::domain::{LockoutPolicy, NewStaffSignIn, SignInAccount};
 use ketapath_store::{ExposeSecret, SecretString, Store, api_token_hash};
 
 use super::csrf::{Fields, PortalForm, login_refused, login_token_ok};
-use super::session::{
-    LOGIN_PATH, client_of, cookie, is_secret, login_cookie_name, new_secret, origin_of, see_other, session_cookie_name,
-    session_of, set_cookie,
+use super::sign_in_cookie::{
+    LOGIN_PATH, client_of, cookie, is_secret, login_cookie_name, new_secret, origin_of, see_other, set_cookie,
+    sign_in_cookie_name, sign_in_of,
 };
 use crate::error::{ApiError, respond};
 use crate::layers::rate_limit::LimitKey;
@@ -195,23 +195,23 @@ async fn sign_in(
         return Ok(Err(outcome));
     }
     // Session fixation: whatever session cookie the browser presented is ended, never reused.
-    if let Some(previous) = session_of(parts, state).await? {
-        store.end_staff_session(&previous.id_hash, origin.as_str()).await?;
+    if let Some(previous) = sign_in_of(parts, state).await? {
+        store.end_sign_in(&previous.id_hash, origin.as_str()).await?;
     }
     let secret = new_secret()?;
     store
-        .start_staff_session(NewStaffSession {
+        .start_sign_in(NewStaffSignIn {
             user_id: account.user.id,
             id_hash: api_token_hash(secret.expose_secret()),
             csrf_secret: new_secret()?,
-            lifetime: time::Duration::try_from(state.config.auth.session_lifetime).unwrap_or(time::Duration::hours(12)),
+            lifetime: time::Duration::try_from(state.config.auth.sign_in_lifetime).unwrap_or(time::Duration::hours(12)),
             origin,
             client,
         })
         .await?;
     let mut response = see_other(HOME);
     let headers = response.headers_mut();
-    headers.append(header::SET_COOKIE, set_cookie(state, session_cookie_name(state), secret.expose_secret(), None));
+    headers.append(header::SET_COOKIE, set_cookie(state, sign_in_cookie_name(state), secret.expose_secret(), None));
     headers.append(header::SET_COOKIE, set_cookie(state, login_cookie_name(state), "", Some(0)));
     Ok(Ok(response))
 }
@@ -254,10 +254,10 @@ async fn second_factor(
 /// `POST /portal/logout`: ends the session and clears its cookie.
 pub async fn logout(State(state): State<AppState>, form: PortalForm) -> Response {
     let signed_in = &form.staff.0;
-    if let Err(error) = signed_in.store.end_staff_session(&signed_in.id_hash, signed_in.actor.origin.as_str()).await {
+    if let Err(error) = signed_in.store.end_sign_in(&signed_in.id_hash, signed_in.actor.origin.as_str()).await {
         return respond("/portal/logout", state.config.demo, error.into());
     }
     let mut response = see_other(LOGIN_PATH);
-    response.headers_mut().append(header::SET_COOKIE, set_cookie(&state, session_cookie_name(&state), "", Some(0)));
+    response.headers_mut().append(header::SET_COOKIE, set_cookie(&state, sign_in_cookie_name(&state), "", Some(0)));
     response
 }

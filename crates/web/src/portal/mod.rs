@@ -1,6 +1,6 @@
 //! The clinic portal: staff sign-in and sign-out, the cookie session, CSRF protection, and the server-rendered
 //! shell pages (dashboard, patients, referrals, account). Every route is a row of [`routes::portal_routes`], which
-//! names who may call it; every page needs a signed-in staff member ([`session::PortalStaff`]); every form post
+//! names who may call it; every page needs a signed-in staff member ([`sign_in_cookie::PortalStaff`]); every form post
 //! goes through [`csrf::PortalForm`] (a form row whose handler does not take it does not compile); every answer
 //! carries `Cache-Control: no-store` ([`no_store`]), because portal pages show patient data.
 
@@ -18,8 +18,8 @@ pub mod referrals;
 pub mod rems;
 pub mod routes;
 pub mod self_report_links;
-pub mod session;
 pub mod sessions;
+pub mod sign_in_cookie;
 
 use askama::Template;
 use axum::extract::Request;
@@ -31,7 +31,7 @@ use ketapath_store::domain::{PatientId, Role};
 
 use crate::assets::asset;
 use crate::pages::{Layout, NavLink, render};
-use session::PortalStaff;
+use sign_in_cookie::PortalStaff;
 
 /// The portal's navigation, in order.
 pub const NAV: [(&str, &str); 5] = [

@@ -18,7 +18,7 @@ use ketapath_store::domain::{PatientId, PatientStatus};
 use serde::Deserialize;
 
 use super::csrf::PortalForm;
-use super::session::{PortalStaff, see_other};
+use super::sign_in_cookie::{PortalStaff, see_other};
 use super::{Bar, layout, no_access};
 use crate::api::patients::{PatientRequest, SEX_CODES};
 use crate::error::{ApiError, respond};

@@ -13,7 +13,7 @@ use ketapath_clinical::InvalidInput;
 use ketapath_store::domain::{Referral, ReferralId, ReferralStatus};
 
 use super::csrf::PortalForm;
-use super::session::{PortalStaff, see_other};
+use super::sign_in_cookie::{PortalStaff, see_other};
 use super::{Bar, layout, no_access};
 use crate::error::{ApiError, respond};
 use crate::extract::ApiPath;

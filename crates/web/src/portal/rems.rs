@@ -19,8 +19,8 @@ use ketapath_store::domain::SessionId;
 use serde_json::{Map, Value};
 
 use super::csrf::{Fields, PortalForm};
-use super::session::{PortalStaff, see_other};
 use super::sessions::PATH;
+use super::sign_in_cookie::{PortalStaff, see_other};
 use super::{Bar, layout};
 use crate::error::{ApiError, respond};
 use crate::extract::ApiPath;

@@ -72,7 +72,7 @@ impl PortalRoute {
     fn sign_in() -> Self {
         Self {
             method: Method::POST,
-            path: super::session::LOGIN_PATH,
+            path: super::sign_in_cookie::LOGIN_PATH,
             access: Access::Public,
             check: FormCheck::SignInToken,
             handler: post(login::submit),

@@ -20,7 +20,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use super::csrf::{Fields, PortalForm};
-use super::session::{PortalStaff, see_other};
+use super::sign_in_cookie::{PortalStaff, see_other};
 use super::{Bar, layout};
 use crate::error::{ApiError, respond};
 use crate::extract::ApiPath;

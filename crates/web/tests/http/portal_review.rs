@@ -9,7 +9,8 @@ use axum::http::StatusCode;
 use ketapath_clinical::instruments::{Instrument, Items};
 use ketapath_directory::ClinicId;
 use ketapath_store::domain::{
-    Actor, AssessmentContext, CoursePlan, NewAssessment, NewCourse, NewDose, NewPatient, NewSession, Origin, Role,
+    Actor, AssessmentContext, CoursePlan, NewAssessment, NewCourse, NewDose, NewPatient, NewTreatmentSession, Origin,
+    Role,
 };
 use time::Duration;
 use time::macros::{date, datetime};
@@ -73,7 +74,7 @@ async fn review_form(p: Portal) {
     };
     let (course, _) = scope.create_course_with_plan(course, &CoursePlan::default()).await.unwrap();
     let session = scope
-        .create_session(NewSession { course_id: course.id, scheduled_at: None, monitored_by: None })
+        .create_session(NewTreatmentSession { course_id: course.id, scheduled_at: None, monitored_by: None })
         .await
         .unwrap();
     scope

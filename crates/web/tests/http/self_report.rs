@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 
 use axum::http::{Method, StatusCode, header};
 use ketapath_store::domain::{
-    Actor, AssessmentSource, NewCourse, NewSession, PatientId, Role, SessionStatus, SessionUpdate,
+    Actor, AssessmentSource, NewCourse, NewTreatmentSession, PatientId, Role, SessionStatus, TreatmentSessionUpdate,
 };
 use ketapath_store::{Clock, api_token_hash};
 use ketapath_testkit::Backend;
@@ -279,14 +279,14 @@ async fn plan(f: Fixture) {
         .await
         .unwrap();
     let session = scope
-        .create_session(NewSession { course_id: course.id, scheduled_at: None, monitored_by: None })
+        .create_session(NewTreatmentSession { course_id: course.id, scheduled_at: None, monitored_by: None })
         .await
         .unwrap();
     let dose_at = f.store.now() - Duration::hours(30);
     scope
         .update_session(
             session.id,
-            SessionUpdate {
+            TreatmentSessionUpdate {
                 status: SessionStatus::Completed,
                 started_at: Some(dose_at),
                 ended_at: Some(dose_at + Duration::hours(2)),

@@ -1,5 +1,6 @@
-//! The portal's cookie session: cookie names and attributes, fresh secrets, and the [`PortalStaff`] extractor that
-//! turns the session cookie into a signed-in staff member (or sends a browser to the sign-in page).
+//! The portal's sign-in cookie: cookie names and attributes, fresh secrets, and the [`PortalStaff`] extractor that
+//! turns the cookie into a signed-in staff member (or sends a browser to the sign-in page). In this code base a
+//! "session" is always a treatment session; what the cookie carries is a sign-in (`StaffSignIn` in the store).
 //!
 //! The cookie holds a 256-bit random secret; the database keeps only its SHA-256 (`staff_sessions.id_hash`), so
 //! sessions survive a server restart and are shared by every server over one PostgreSQL. The cookie is
@@ -13,7 +14,7 @@ use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use ketapath_store::domain::{Actor, Origin, StaffSession, StaffUser};
+use ketapath_store::domain::{Actor, Origin, StaffSignIn, StaffUser};
 use ketapath_store::{ClinicScope, ExposeSecret, SecretString, Store, api_token_hash};
 
 use crate::error::ApiError;
@@ -30,7 +31,7 @@ const LOGIN_SECURE: &str = "__Host-kp_login";
 const LOGIN_PLAIN: &str = "kp_login";
 
 /// The session cookie's name under this configuration.
-pub fn session_cookie_name(state: &AppState) -> &'static str {
+pub fn sign_in_cookie_name(state: &AppState) -> &'static str {
     if state.config.auth.secure_cookies { SESSION_SECURE } else { SESSION_PLAIN }
 }
 
@@ -97,7 +98,7 @@ pub fn client_of(parts: &Parts, state: &AppState) -> String {
 pub struct SignedIn {
     pub actor: Actor,
     pub user: StaffUser,
-    pub session: StaffSession,
+    pub session: StaffSignIn,
     /// The SHA-256 of the cookie's secret, to end this session.
     pub id_hash: String,
     pub store: Store,
@@ -107,14 +108,14 @@ pub struct SignedIn {
 
 /// The live session named by the request's session cookie, if any. `Err` only when the server has no database
 /// or the database fails.
-pub async fn session_of(parts: &Parts, state: &AppState) -> Result<Option<SignedIn>, ApiError> {
-    let Some(secret) = cookie(&parts.headers, session_cookie_name(state)).filter(|v| is_secret(v)) else {
+pub async fn sign_in_of(parts: &Parts, state: &AppState) -> Result<Option<SignedIn>, ApiError> {
+    let Some(secret) = cookie(&parts.headers, sign_in_cookie_name(state)).filter(|v| is_secret(v)) else {
         return Ok(None);
     };
     let store = state.store()?;
     let id_hash = api_token_hash(secret);
     let idle = time::Duration::try_from(state.config.auth.idle_timeout).unwrap_or(time::Duration::minutes(15));
-    let Some((session, user)) = store.staff_session(&id_hash, idle).await? else { return Ok(None) };
+    let Some((session, user)) = store.staff_sign_in(&id_hash, idle).await? else { return Ok(None) };
     let actor = Actor {
         user_id: user.id,
         clinic_id: user.clinic_id.clone(),
@@ -161,7 +162,7 @@ impl FromRequestParts<AppState> for PortalStaff {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
         let refuse = |error| crate::error::respond(parts.uri.path(), state.config.demo, error);
-        match session_of(parts, state).await {
+        match sign_in_of(parts, state).await {
             Ok(Some(signed_in)) => {
                 state.limit_staff(parts, signed_in.user.id).map_err(refuse)?;
                 Ok(PortalStaff(signed_in))
