@@ -48,7 +48,7 @@ pub use db::BackendKind;
 pub use error::{StoreError, StoreResult};
 pub use research::{DerivedGate, RESEARCH_PAGE, ResearchReader, ResearchUse, bp_gate_from_records};
 pub use scope::ClinicScope;
-// Callers name the secret types of the domain (`StaffUser::password_hash`, `StaffSession::csrf_secret`) without a
+// Callers name the secret types of the domain (`StaffUser::password_hash`, `StaffSignIn::csrf_secret`) without a
 // dependency of their own.
 pub use secrecy::{ExposeSecret, SecretString};
 pub use sign_in::{SESSION_TOUCH_INTERVAL, SecurityAuthor};
