@@ -1,9 +1,8 @@
 //! The unscoped handle: for the admin command line and tests only. Its name says so on purpose, so that any use
 //! outside those places stands out in review.
 
-use crate::audit::{self, AuditEntry};
-use crate::clock::to_micros;
-use crate::domain::{ApiToken, ApiTokenId, AuditAction, AuditEvent, NewApiToken, NewStaffUser, StaffUser};
+use crate::audited::{Audit, AuditedTx, Auditor};
+use crate::domain::{ApiToken, ApiTokenId, AuditEvent, NewApiToken, NewStaffUser, StaffUser};
 use crate::error::{StoreError, StoreResult};
 use crate::store::Store;
 use crate::tables::TABLES;
@@ -23,49 +22,38 @@ impl Store {
 
 impl UnscopedAdminHandle {
     /// Creates any staff account, including platform admins (the first account of a new installation).
-    /// Audited as the system acting from the command line.
+    /// Audited as the system acting from the command line, in the new account's clinic.
     pub async fn create_staff_user(&self, new: NewStaffUser) -> StoreResult<StaffUser> {
-        let now = to_micros(self.store.now());
-        let mut tx = self.store.begin_write().await?;
-        let user = crate::auth::insert_staff(&mut tx, now, &new).await?;
-        let entry = AuditEntry {
-            actor_id: None,
-            actor_role: "system",
-            clinic_id: user.clinic_id.as_ref().map(|c| c.as_str()),
-            action: AuditAction::Create,
-            entity: "staff_user",
-            entity_id: user.id.to_text(),
-            origin: "cli",
-        };
-        audit::append(&mut tx, now, &entry).await?;
-        tx.commit().await?;
+        let clinic = new.clinic_id.as_ref().map(|c| c.as_str());
+        let mut tx = AuditedTx::begin(&self.store, Auditor::system(clinic, "cli")).await?;
+        let now = tx.now();
+        let user = crate::auth::insert_staff(tx.db(), now, &new).await?;
+        tx.commit_with(Audit::create("staff_user", user.id.to_text())).await?;
         Ok(user)
     }
 
     /// Creates an API token for any user (the `ketapath token create` command), audited as the system acting
     /// from the command line.
     pub async fn create_api_token(&self, new: NewApiToken) -> StoreResult<ApiToken> {
-        let at = self.store.now();
-        let mut tx = self.store.begin_write().await?;
-        let token = crate::auth::insert_api_token(&mut tx, at, new).await?;
-        audit::append(&mut tx, to_micros(at), &cli_entry(AuditAction::Create, "api_token", token.id.to_text())).await?;
-        tx.commit().await?;
+        let mut tx = AuditedTx::begin(&self.store, Auditor::cli()).await?;
+        let at = tx.at();
+        let token = crate::auth::insert_api_token(tx.db(), at, new).await?;
+        tx.commit_with(Audit::create("api_token", token.id.to_text())).await?;
         Ok(token)
     }
 
     /// Revokes any token (the `ketapath token revoke` command). Returns whether a live token was revoked; an
     /// unknown id is not found.
     pub async fn revoke_api_token(&self, id: ApiTokenId) -> StoreResult<bool> {
-        let now = to_micros(self.store.now());
-        let mut tx = self.store.begin_write().await?;
+        let mut tx = AuditedTx::begin(&self.store, Auditor::cli()).await?;
+        let now = tx.now();
         let (n,): (i64,) =
             tx.fetch_one("SELECT COUNT(*) FROM api_tokens WHERE id = $1", &crate::db::args![id.to_text()]).await?;
         if n == 0 {
             return Err(StoreError::NotFound { entity: "api token" });
         }
-        let revoked = crate::auth::mark_revoked(&mut tx, now, id).await?;
-        audit::append(&mut tx, now, &cli_entry(AuditAction::Update, "api_token", id.to_text())).await?;
-        tx.commit().await?;
+        let revoked = crate::auth::mark_revoked(tx.db(), now, id).await?;
+        tx.commit_with(Audit::update("api_token", id.to_text())).await?;
         Ok(revoked)
     }
 
@@ -96,9 +84,4 @@ impl UnscopedAdminHandle {
             Backend::Postgres(pool) => sqlx::raw_sql(sql).execute(pool).await?.rows_affected(),
         })
     }
-}
-
-/// The audit entry of a change made by the system from the admin command line.
-fn cli_entry(action: AuditAction, entity: &'static str, entity_id: String) -> AuditEntry<'static> {
-    AuditEntry { actor_id: None, actor_role: "system", clinic_id: None, action, entity, entity_id, origin: "cli" }
 }

@@ -3,12 +3,13 @@
 use secrecy::{ExposeSecret, SecretString};
 use time::OffsetDateTime;
 
-use crate::audit::{self, AuditEntry};
+use crate::audited::{Audit, AuditedTx, Auditor};
 use crate::clock::to_micros;
 use crate::db::{Tx, args};
-use crate::domain::{Actor, ApiToken, ApiTokenId, AuditAction, NewApiToken, NewStaffUser, Role, StaffId, StaffUser};
+use crate::domain::{Actor, ApiToken, ApiTokenId, NewApiToken, NewStaffUser, Role, StaffId, StaffUser};
 use crate::error::{StoreError, StoreResult};
 use crate::rows::staff::{API_TOKEN_COLUMNS, ApiTokenRow, STAFF_COLUMNS, StaffRow};
+use crate::statement::{Insert, Update};
 use crate::store::Store;
 
 /// Checks a new account and inserts it; shared by the clinic scope and the admin handle.
@@ -48,21 +49,18 @@ pub(crate) async fn insert_staff(tx: &mut Tx, now: i64, new: &NewStaffUser) -> S
         created_at: at,
         updated_at: at,
     };
-    tx.execute(
-        &format!("INSERT INTO staff_users ({STAFF_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"),
-        &args![
-            user.id.to_text(),
-            user.clinic_id.as_ref().map(|c| c.as_str()),
-            &user.email,
-            &user.display_name,
-            user.role.code(),
-            user.password_hash.as_ref().map(|hash| hash.expose_secret()),
-            true,
-            now,
-            now,
-        ],
-    )
-    .await?;
+    Insert::into("staff_users")
+        .value("id", user.id.to_text())
+        .value("clinic_id", user.clinic_id.as_ref().map(|c| c.as_str()))
+        .value("email", &user.email)
+        .value("display_name", &user.display_name)
+        .value("role", user.role.code())
+        .value("password_hash", user.password_hash.as_ref().map(|hash| hash.expose_secret()))
+        .value("active", true)
+        .value("created_at", now)
+        .value("updated_at", now)
+        .execute(tx)
+        .await?;
     Ok(user)
 }
 
@@ -120,43 +118,28 @@ pub(crate) async fn insert_api_token(tx: &mut Tx, at: OffsetDateTime, new: NewAp
         expires_at: new.expires_at.map(crate::clock::truncate_to_micros),
         revoked_at: None,
     };
-    tx.execute(
-        &format!("INSERT INTO api_tokens ({API_TOKEN_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)"),
-        &args![
-            token.id.to_text(),
-            token.user_id.to_text(),
-            &token.name,
-            &token.token_hash,
-            to_micros(at),
-            token.expires_at.map(to_micros),
-            None::<i64>,
-        ],
-    )
-    .await?;
+    Insert::into("api_tokens")
+        .value("id", token.id.to_text())
+        .value("user_id", token.user_id.to_text())
+        .value("name", &token.name)
+        .value("token_hash", &token.token_hash)
+        .value("created_at", to_micros(at))
+        .value("expires_at", token.expires_at.map(to_micros))
+        .value("revoked_at", None::<i64>)
+        .execute(tx)
+        .await?;
     Ok(token)
 }
 
 /// Marks a token revoked at `now`; false when it already was.
 pub(crate) async fn mark_revoked(tx: &mut Tx, now: i64, id: ApiTokenId) -> StoreResult<bool> {
-    let n = tx
-        .execute(
-            "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
-            &args![now, id.to_text()],
-        )
+    let n = Update::table("api_tokens")
+        .set("revoked_at", now)
+        .filter("id", id.to_text())
+        .filter_null("revoked_at")
+        .execute(tx)
         .await?;
     Ok(n > 0)
-}
-
-fn actor_entry<'a>(actor: &'a Actor, action: AuditAction, entity: &'static str, entity_id: String) -> AuditEntry<'a> {
-    AuditEntry {
-        actor_id: Some(actor.user_id.to_text()),
-        actor_role: actor.role.code(),
-        clinic_id: actor.clinic_id.as_ref().map(|c| c.as_str()),
-        action,
-        entity,
-        entity_id,
-        origin: actor.origin.as_str(),
-    }
 }
 
 impl Store {
@@ -186,19 +169,18 @@ impl Store {
         if by.user_id != user && by.role != Role::PlatformAdmin {
             return Err(StoreError::Denied("only the user or a platform admin may set a password".to_owned()));
         }
-        let now = to_micros(self.now());
-        let mut tx = self.begin_write().await?;
-        let n = tx
-            .execute(
-                "UPDATE staff_users SET password_hash = $1, updated_at = $2 WHERE id = $3",
-                &args![hash.expose_secret(), now, user.to_text()],
-            )
+        let mut tx = AuditedTx::begin(self, Auditor::staff(by)).await?;
+        let now = tx.now();
+        let n = Update::table("staff_users")
+            .set("password_hash", hash.expose_secret())
+            .set("updated_at", now)
+            .filter("id", user.to_text())
+            .execute(tx.db())
             .await?;
         if n == 0 {
             return Err(StoreError::NotFound { entity: "staff user" });
         }
-        audit::append(&mut tx, now, &actor_entry(by, AuditAction::Update, "staff_user", user.to_text())).await?;
-        tx.commit().await
+        tx.commit_with(Audit::update("staff_user", user.to_text())).await
     }
 
     /// Creates an API token for `new.user_id` (the user themself, or a platform admin).
@@ -206,12 +188,10 @@ impl Store {
         if by.user_id != new.user_id && by.role != Role::PlatformAdmin {
             return Err(StoreError::Denied("only the user or a platform admin may create a token".to_owned()));
         }
-        let at = self.now();
-        let mut tx = self.begin_write().await?;
-        let token = insert_api_token(&mut tx, at, new).await?;
-        audit::append(&mut tx, to_micros(at), &actor_entry(by, AuditAction::Create, "api_token", token.id.to_text()))
-            .await?;
-        tx.commit().await?;
+        let mut tx = AuditedTx::begin(self, Auditor::staff(by)).await?;
+        let at = tx.at();
+        let token = insert_api_token(tx.db(), at, new).await?;
+        tx.commit_with(Audit::create("api_token", token.id.to_text())).await?;
         Ok(token)
     }
 
@@ -243,8 +223,8 @@ impl Store {
 
     /// Revokes a token (its owner, or a platform admin). Returns whether a live token was revoked.
     pub async fn revoke_api_token(&self, by: &Actor, id: ApiTokenId) -> StoreResult<bool> {
-        let now = to_micros(self.now());
-        let mut tx = self.begin_write().await?;
+        let mut tx = AuditedTx::begin(self, Auditor::staff(by)).await?;
+        let now = tx.now();
         let owner: Option<(String,)> =
             tx.fetch_optional("SELECT user_id FROM api_tokens WHERE id = $1", &args![id.to_text()]).await?;
         match owner {
@@ -254,9 +234,8 @@ impl Store {
             }
             Some(_) => {}
         }
-        let revoked = mark_revoked(&mut tx, now, id).await?;
-        audit::append(&mut tx, now, &actor_entry(by, AuditAction::Update, "api_token", id.to_text())).await?;
-        tx.commit().await?;
+        let revoked = mark_revoked(tx.db(), now, id).await?;
+        tx.commit_with(Audit::update("api_token", id.to_text())).await?;
         Ok(revoked)
     }
 }

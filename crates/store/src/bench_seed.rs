@@ -8,6 +8,7 @@ use ketapath_directory::ClinicId;
 use ketapath_directory::search::synthetic::SplitMix64;
 use time::{Date, Duration, OffsetDateTime, Time};
 
+use crate::audited::Unaudited;
 use crate::clock::{date_to_text, to_micros};
 use crate::db::{Tx, Value};
 use crate::error::{StoreError, StoreResult};
@@ -274,7 +275,7 @@ impl Store {
                     counts.assessments += 1;
                 }
             }
-            let mut tx = self.begin_write().await?;
+            let mut tx = self.begin_unaudited_write(Unaudited::BenchSeed).await?;
             for table in [
                 &mut patients,
                 &mut courses,

@@ -13,12 +13,12 @@ use ketapath_directory::{Clinic, ClinicId};
 use sqlx::postgres::PgListener;
 use sqlx::{Postgres, Sqlite};
 
-use crate::audit::{self, AuditEntry};
-use crate::clock::to_micros;
+use crate::audited::{Audit, AuditedTx, Auditor};
 use crate::db::{Backend, BackendKind, Tx, Value, args};
 use crate::domain::{Actor, AuditAction, ClinicChange, ClinicChanges, Role};
 use crate::error::{StoreError, StoreResult};
 use crate::rows::clinic::{CLINIC_COLUMN_COUNT, CLINIC_COLUMNS, ClinicRow, clinic_values};
+use crate::statement::Update;
 use crate::store::Store;
 use crate::url::DatabaseUrl;
 
@@ -39,33 +39,23 @@ pub enum ListingAuthor<'a> {
     AdminCli,
 }
 
-impl ListingAuthor<'_> {
-    fn entry(&self, action: AuditAction, entity_id: String) -> StoreResult<AuditEntry<'_>> {
-        Ok(match self {
-            ListingAuthor::Staff(actor) => {
-                if actor.role != Role::PlatformAdmin && actor.role != Role::ClinicAdmin {
-                    return Err(StoreError::Denied(format!("{} may not change listings", actor.role)));
-                }
-                AuditEntry {
-                    actor_id: Some(actor.user_id.to_text()),
-                    actor_role: actor.role.code(),
-                    clinic_id: actor.clinic_id.as_ref().map(ClinicId::as_str),
-                    action,
-                    entity: "clinic",
-                    entity_id,
-                    origin: actor.origin.as_str(),
-                }
+impl<'a> ListingAuthor<'a> {
+    /// Who the change's events name.
+    fn auditor(&self) -> Auditor<'a> {
+        match self {
+            ListingAuthor::Staff(actor) => Auditor::staff(actor),
+            ListingAuthor::AdminCli => Auditor::cli(),
+        }
+    }
+
+    /// Fails unless the author may change listings at all: platform admins, clinic admins, the command line.
+    fn may_change_listings(&self) -> StoreResult<()> {
+        match self {
+            ListingAuthor::Staff(actor) if actor.role != Role::PlatformAdmin && actor.role != Role::ClinicAdmin => {
+                Err(StoreError::Denied(format!("{} may not change listings", actor.role)))
             }
-            ListingAuthor::AdminCli => AuditEntry {
-                actor_id: None,
-                actor_role: "system",
-                clinic_id: None,
-                action,
-                entity: "clinic",
-                entity_id,
-                origin: "cli",
-            },
-        })
+            _ => Ok(()),
+        }
     }
 
     /// A clinic admin may change only the own clinic's listing.
@@ -121,7 +111,6 @@ impl Store {
         for c in clinics {
             by.check_clinic(&c.id)?;
         }
-        let now = to_micros(self.now());
         let mut last_index: HashMap<&str, usize> = HashMap::with_capacity(clinics.len());
         for (i, c) in clinics.iter().enumerate() {
             last_index.insert(c.id.as_str(), i);
@@ -133,16 +122,20 @@ impl Store {
             .map(|(_, c)| c)
             .collect();
 
-        let mut tx = self.begin_write().await?;
-        let version = next_listing_version(&mut tx).await?;
-        let full_batch_sql = upsert_sql(tx.kind(), UPSERT_BATCH);
+        let mut tx = AuditedTx::begin(self, by.auditor()).await?;
+        let now = tx.now();
+        let version = next_listing_version(tx.db()).await?;
+        let full_batch_sql = upsert_sql(tx.db().kind(), UPSERT_BATCH);
         for chunk in unique.chunks(UPSERT_BATCH) {
             let mut values: Vec<Value> = Vec::with_capacity(chunk.len() * CLINIC_COLUMN_COUNT);
             for c in chunk {
                 values.extend(clinic_values(c, version, now)?);
             }
-            let sql =
-                if chunk.len() == UPSERT_BATCH { full_batch_sql.clone() } else { upsert_sql(tx.kind(), chunk.len()) };
+            let sql = if chunk.len() == UPSERT_BATCH {
+                full_batch_sql.clone()
+            } else {
+                upsert_sql(tx.db().kind(), chunk.len())
+            };
             tx.execute(&sql, &values).await?;
         }
         let what = match unique.as_slice() {
@@ -150,9 +143,9 @@ impl Store {
             many => format!("{} listings, version {version}", many.len()),
         };
         let action = if unique.len() == 1 { AuditAction::Update } else { AuditAction::Import };
-        audit::append(&mut tx, now, &by.entry(action, what)?).await?;
-        notify(&mut tx, version).await?;
-        tx.commit().await?;
+        by.may_change_listings()?;
+        notify(tx.db(), version).await?;
+        tx.commit_with(Audit::new(action, "clinic", what)).await?;
         Ok(version)
     }
 
@@ -171,21 +164,23 @@ impl Store {
     /// Deletes a listing (kept as a tombstone for the change feed). Returns whether it existed.
     pub async fn delete_clinic(&self, id: &ClinicId, by: ListingAuthor<'_>) -> StoreResult<bool> {
         by.check_clinic(id)?;
-        let now = to_micros(self.now());
-        let mut tx = self.begin_write().await?;
-        let version = next_listing_version(&mut tx).await?;
-        let changed = tx
-            .execute(
-                "UPDATE clinics SET deleted = $1, listing_version = $2, updated_at = $3 WHERE id = $4 AND deleted = $5",
-                &args![true, version, now, id.as_str(), false],
-            )
+        let mut tx = AuditedTx::begin(self, by.auditor()).await?;
+        let now = tx.now();
+        let version = next_listing_version(tx.db()).await?;
+        let changed = Update::table("clinics")
+            .set("deleted", true)
+            .set("listing_version", version)
+            .set("updated_at", now)
+            .filter("id", id.as_str())
+            .filter("deleted", false)
+            .execute(tx.db())
             .await?;
         if changed == 0 {
             return Ok(false);
         }
-        audit::append(&mut tx, now, &by.entry(AuditAction::Delete, id.as_str().to_owned())?).await?;
-        notify(&mut tx, version).await?;
-        tx.commit().await?;
+        by.may_change_listings()?;
+        notify(tx.db(), version).await?;
+        tx.commit_with(Audit::new(AuditAction::Delete, "clinic", id.as_str())).await?;
         Ok(true)
     }
 

@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use crate::audited::Unaudited;
 use crate::db::Value;
 use crate::error::{StoreError, StoreResult};
 use crate::store::Store;
@@ -25,7 +26,7 @@ pub async fn copy_database(from: &Store, to: &Store) -> StoreResult<CopyReport> 
         return Err(StoreError::invalid("to", format!("the target database is not empty ({n} rows in {table})")));
     }
     let target_kind = to.kind();
-    let mut tx = to.begin_write().await?;
+    let mut tx = to.begin_unaudited_write(Unaudited::DatabaseCopy).await?;
     let mut report = Vec::new();
     for table in TABLES {
         let columns = from.columns(table).await?;

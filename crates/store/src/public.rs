@@ -7,38 +7,20 @@ use ketapath_clinical::instruments::Items;
 use ketapath_directory::ClinicId;
 use time::OffsetDateTime;
 
-use crate::audit::{self, AuditEntry};
+use crate::audited::{Audit, AuditEvents, AuditedTx, Auditor};
 use crate::clock::{from_micros, to_micros};
 use crate::db::{Tx, args};
 use crate::domain::{
-    Actor, Assessment, AssessmentSource, AuditAction, LinkState, ListingReport, ListingReportId, NewAssessment,
-    NewListingReport, NewReferral, NewSelfReportAlert, Origin, PatientId, Referral, ReferralId, ReferralStatus,
-    ReportStatus, Role, SelfReportAlertId,
+    Actor, Assessment, AssessmentSource, LinkState, ListingReport, ListingReportId, NewAssessment, NewListingReport,
+    NewReferral, NewSelfReportAlert, Origin, PatientId, Referral, ReferralId, ReferralStatus, ReportStatus, Role,
+    SelfReportAlertId,
 };
 use crate::error::{StoreError, StoreResult};
 use crate::rows::clinic::{LISTING_REPORT_COLUMNS, ListingReportRow};
-use crate::rows::patient::{REFERRAL_COLUMNS, SELF_REPORT_COLUMNS, SelfReportRow};
+use crate::rows::patient::{SELF_REPORT_COLUMNS, SelfReportRow};
 use crate::scope::patients::insert_assessment;
+use crate::statement::{Insert, Update};
 use crate::store::Store;
-
-fn public_entry<'a>(
-    role: &'a str,
-    clinic: &'a ClinicId,
-    action: AuditAction,
-    entity: &'static str,
-    id: String,
-    origin: &'a Origin,
-) -> AuditEntry<'a> {
-    AuditEntry {
-        actor_id: None,
-        actor_role: role,
-        clinic_id: Some(clinic.as_str()),
-        action,
-        entity,
-        entity_id: id,
-        origin: origin.as_str(),
-    }
-}
 
 async fn require_live_clinic(tx: &mut Tx, clinic: &ClinicId) -> StoreResult<()> {
     let (n,): (i64,) = tx
@@ -116,11 +98,11 @@ impl Store {
             .map(serde_json::to_string)
             .transpose()
             .map_err(|e| StoreError::invalid("summary", e.to_string()))?;
-        let now = to_micros(self.now());
+        let mut tx = AuditedTx::begin(self, Auditor::public("public", Some(clinic.as_str()), origin.as_str())).await?;
+        let now = tx.now();
         let at = from_micros("referrals", now)?;
-        let mut tx = self.begin_write().await?;
-        require_live_clinic(&mut tx, clinic).await?;
-        if must_receive && !receives_summaries(&mut tx, clinic).await? {
+        require_live_clinic(tx.db(), clinic).await?;
+        if must_receive && !receives_summaries(tx.db(), clinic).await? {
             return Err(StoreError::invalid("clinic", "does not receive self-check summaries through KetaPath"));
         }
         let r = Referral {
@@ -136,33 +118,22 @@ impl Store {
             patient_id: None,
             updated_at: at,
         };
-        tx.execute(
-            &format!(
-                "INSERT INTO referrals ({REFERRAL_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
-            ),
-            &args![
-                r.id.to_text(),
-                clinic.as_str(),
-                now,
-                r.source.code(),
-                r.status.code(),
-                r.contact_name.clone(),
-                r.contact_phone.clone(),
-                r.contact_email.clone(),
-                r.message.clone(),
-                summary,
-                None::<String>,
-                now,
-            ],
-        )
-        .await?;
-        audit::append(
-            &mut tx,
-            now,
-            &public_entry("public", clinic, AuditAction::Create, "referral", r.id.to_text(), origin),
-        )
-        .await?;
-        tx.commit().await?;
+        Insert::into("referrals")
+            .value("id", r.id.to_text())
+            .value("clinic_id", clinic.as_str())
+            .value("received_at", now)
+            .value("source", r.source.code())
+            .value("status", r.status.code())
+            .value("contact_name", r.contact_name.clone())
+            .value("contact_phone", r.contact_phone.clone())
+            .value("contact_email", r.contact_email.clone())
+            .value("message", r.message.clone())
+            .value("summary", summary)
+            .value("patient_id", None::<String>)
+            .value("updated_at", now)
+            .execute(tx.db())
+            .await?;
+        tx.commit_with(Audit::create("referral", r.id.to_text())).await?;
         Ok(r)
     }
 
@@ -171,13 +142,14 @@ impl Store {
         if new.reason.trim().is_empty() {
             return Err(StoreError::invalid("reason", "must not be empty"));
         }
-        let now = to_micros(self.now());
+        let by = Auditor::public("public", Some(new.clinic_id.as_str()), origin.as_str());
+        let mut tx = AuditedTx::begin(self, by).await?;
+        let now = tx.now();
         let at = from_micros("listing_reports", now)?;
-        let mut tx = self.begin_write().await?;
-        require_live_clinic(&mut tx, &new.clinic_id).await?;
+        require_live_clinic(tx.db(), &new.clinic_id).await?;
         let r = ListingReport {
             id: ListingReportId::new(at),
-            clinic_id: new.clinic_id,
+            clinic_id: new.clinic_id.clone(),
             reported_at: at,
             reason: new.reason,
             details: new.details,
@@ -186,26 +158,19 @@ impl Store {
             resolved_at: None,
             resolved_by: None,
         };
-        tx.execute(
-            &format!(
-                "INSERT INTO listing_reports ({LISTING_REPORT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
-            ),
-            &args![
-                r.id.to_text(),
-                r.clinic_id.as_str(),
-                now,
-                &r.reason,
-                r.details.clone(),
-                r.contact.clone(),
-                r.status.code(),
-                None::<i64>,
-                None::<String>,
-            ],
-        )
-        .await?;
-        let entry = public_entry("public", &r.clinic_id, AuditAction::Create, "listing_report", r.id.to_text(), origin);
-        audit::append(&mut tx, now, &entry).await?;
-        tx.commit().await?;
+        Insert::into("listing_reports")
+            .value("id", r.id.to_text())
+            .value("clinic_id", r.clinic_id.as_str())
+            .value("reported_at", now)
+            .value("reason", &r.reason)
+            .value("details", r.details.clone())
+            .value("contact", r.contact.clone())
+            .value("status", r.status.code())
+            .value("resolved_at", None::<i64>)
+            .value("resolved_by", None::<String>)
+            .execute(tx.db())
+            .await?;
+        tx.commit_with(Audit::create("listing_report", r.id.to_text())).await?;
         Ok(r)
     }
 
@@ -236,28 +201,20 @@ impl Store {
         if by.role != Role::PlatformAdmin {
             return Err(StoreError::Denied("only platform admins review listing reports".to_owned()));
         }
-        let now = to_micros(self.now());
-        let mut tx = self.begin_write().await?;
-        let n = tx
-            .execute(
-                "UPDATE listing_reports SET status = $1, resolved_at = $2, resolved_by = $3 WHERE id = $4",
-                &args![status.code(), now, by.user_id.to_text(), id.to_text()],
-            )
+        // A listing report is about the directory, not a clinic's records: the event names no clinic.
+        let mut tx = AuditedTx::begin(self, Auditor::staff(by).without_clinic()).await?;
+        let now = tx.now();
+        let n = Update::table("listing_reports")
+            .set("status", status.code())
+            .set("resolved_at", now)
+            .set("resolved_by", by.user_id.to_text())
+            .filter("id", id.to_text())
+            .execute(tx.db())
             .await?;
         if n == 0 {
             return Err(StoreError::NotFound { entity: "listing report" });
         }
-        let entry = AuditEntry {
-            actor_id: Some(by.user_id.to_text()),
-            actor_role: by.role.code(),
-            clinic_id: None,
-            action: AuditAction::Update,
-            entity: "listing_report",
-            entity_id: id.to_text(),
-            origin: by.origin.as_str(),
-        };
-        audit::append(&mut tx, now, &entry).await?;
-        tx.commit().await
+        tx.commit_with(Audit::update("listing_report", id.to_text())).await
     }
 
     /// Records a patient's self-reported scores through a one-time link, identified by the SHA-256 of its
@@ -285,8 +242,9 @@ impl Store {
         administered_at: OffsetDateTime,
         alert: Option<NewSelfReportAlert>,
     ) -> StoreResult<Assessment> {
-        let now = to_micros(self.now());
-        let mut tx = self.begin_write().await?;
+        // The clinic is the link's, read below: each event names it.
+        let mut tx = AuditedTx::begin(self, Auditor::public("self_report", None, origin.as_str())).await?;
+        let now = tx.now();
         let row: Option<SelfReportRow> = tx
             .fetch_optional(
                 &format!(
@@ -310,7 +268,7 @@ impl Store {
             administered_at,
         };
         let a = insert_assessment(
-            &mut tx,
+            tx.db(),
             now,
             clinic.as_str(),
             &new,
@@ -319,42 +277,37 @@ impl Store {
             None,
         )
         .await?;
-        let used = tx
-            .execute(
-                "UPDATE self_report_links SET used_at = $1, assessment_id = $2 WHERE id = $3 AND used_at IS NULL",
-                &args![now, a.id.to_text(), link.id.to_text()],
-            )
+        let used = Update::table("self_report_links")
+            .set("used_at", now)
+            .set("assessment_id", a.id.to_text())
+            .filter("id", link.id.to_text())
+            .filter_null("used_at")
+            .execute(tx.db())
             .await?;
         if used != 1 {
             // Another submission used the link first; dropping the transaction rolls this one's assessment back.
             return Err(StoreError::NotFound { entity: "self-report link" });
         }
-        let entry = public_entry("self_report", &clinic, AuditAction::Create, "assessment", a.id.to_text(), origin);
-        audit::append(&mut tx, now, &entry).await?;
+        let mut events =
+            AuditEvents::from(Audit::create("assessment", a.id.to_text()).in_clinic(Some(clinic.as_str())));
         if let Some(alert) = alert {
             let id = SelfReportAlertId::new(from_micros("self_report_alerts", now)?);
-            tx.execute(
-                "INSERT INTO self_report_alerts (id, clinic_id, patient_id, link_id, assessment_id, level, item9, \
-                 total, message, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-                &args![
-                    id.to_text(),
-                    clinic.as_str(),
-                    link.patient_id.to_text(),
-                    link.id.to_text(),
-                    a.id.to_text(),
-                    alert.level,
-                    i64::from(alert.item9),
-                    i64::from(alert.total),
-                    alert.message,
-                    now,
-                ],
-            )
-            .await?;
-            let entry =
-                public_entry("self_report", &clinic, AuditAction::Create, "self_report_alert", id.to_text(), origin);
-            audit::append(&mut tx, now, &entry).await?;
+            Insert::into("self_report_alerts")
+                .value("id", id.to_text())
+                .value("clinic_id", clinic.as_str())
+                .value("patient_id", link.patient_id.to_text())
+                .value("link_id", link.id.to_text())
+                .value("assessment_id", a.id.to_text())
+                .value("level", alert.level)
+                .value("item9", i64::from(alert.item9))
+                .value("total", i64::from(alert.total))
+                .value("message", alert.message)
+                .value("created_at", now)
+                .execute(tx.db())
+                .await?;
+            events.push(Audit::create("self_report_alert", id.to_text()).in_clinic(Some(clinic.as_str())));
         }
-        tx.commit().await?;
+        tx.commit_with(events).await?;
         Ok(a)
     }
 

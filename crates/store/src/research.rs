@@ -11,6 +11,7 @@
 //! The read walks each clinic's patients in id order, a page at a time, and fetches each table for the page's id
 //! range through `(clinic_id, patient_id)` indexes, so that memory per page is bounded and no query scans a table.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use ketapath_clinical::instruments::Instrument;
@@ -19,9 +20,8 @@ use ketapath_research::model as rm;
 use ketapath_research::{Consent, ConsentStatus, ResearchPatient, consent::eligible};
 use time::{Date, OffsetDateTime};
 
-use crate::audit::{self, AuditEntry};
-use crate::audited::Audit;
-use crate::clock::{date_from_text, date_to_text, from_micros, to_micros};
+use crate::audited::{Audit, AuditedTx, Auditor};
+use crate::clock::{date_from_text, date_to_text, from_micros};
 use crate::db::{Tx, args};
 use crate::domain::{
     Actor, AeSeverity, AuditAction, ConsentRecord, ConsentRecordId, Measurement, OutcomePublication, PatientAddress,
@@ -124,19 +124,14 @@ impl ResearchReader {
     where
         F: FnMut(Vec<ResearchPatient>) -> StoreResult<()>,
     {
-        let now = to_micros(self.store.now());
-        let mut tx = self.store.begin_write().await?;
-        let entry = AuditEntry {
+        let by = Auditor {
             actor_id: self.actor_id.clone(),
-            actor_role: self.actor_role,
+            actor_role: Cow::Borrowed(self.actor_role),
             clinic_id: None,
-            action: purpose.action(),
-            entity: "research_patient",
-            entity_id: purpose.entity_id().to_owned(),
-            origin: &self.origin,
+            origin: Cow::Borrowed(&self.origin),
         };
-        audit::append(&mut tx, now, &entry).await?;
-        tx.commit().await?;
+        let tx = AuditedTx::begin(&self.store, by).await?;
+        tx.commit_with(Audit::new(purpose.action(), "research_patient", purpose.entity_id())).await?;
 
         let mut tx = self.store.begin_read().await?;
         let clinics: Vec<(String,)> =

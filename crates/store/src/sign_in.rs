@@ -12,7 +12,7 @@
 use secrecy::ExposeSecret;
 use time::Duration;
 
-use crate::audit::{self, AuditEntry};
+use crate::audited::{Audit, AuditEvents, AuditedTx, Auditor, Unaudited};
 use crate::clock::{from_micros, to_micros};
 use crate::db::{Tx, args};
 use crate::domain::{
@@ -22,6 +22,7 @@ use crate::domain::{
 use crate::error::{StoreError, StoreResult};
 use crate::rows::sign_in::{SESSION_COLUMNS, SIGN_IN_COLUMNS, SignInRow, StaffSignInRow};
 use crate::rows::staff::{STAFF_COLUMNS, StaffRow};
+use crate::statement::{Insert, Update};
 use crate::store::Store;
 use ketapath_directory::ClinicId;
 
@@ -36,68 +37,22 @@ pub enum SecurityAuthor<'a> {
     AdminCli,
 }
 
-impl SecurityAuthor<'_> {
-    fn entry(&self, action: AuditAction, entity: &'static str, entity_id: String, clinic: Option<&str>) -> OwnedEntry {
+impl<'a> SecurityAuthor<'a> {
+    /// Who the change's events name.
+    fn auditor(&self) -> Auditor<'a> {
         match self {
-            SecurityAuthor::Staff(actor) => OwnedEntry {
-                actor_id: Some(actor.user_id.to_text()),
-                actor_role: actor.role.code().to_owned(),
-                clinic_id: actor.clinic_id.as_ref().map(|c| c.as_str().to_owned()).or(clinic.map(str::to_owned)),
-                action,
-                entity,
-                entity_id,
-                origin: actor.origin.as_str().to_owned(),
-            },
-            SecurityAuthor::AdminCli => OwnedEntry {
-                actor_id: None,
-                actor_role: "system".to_owned(),
-                clinic_id: clinic.map(str::to_owned),
-                action,
-                entity,
-                entity_id,
-                origin: "cli".to_owned(),
-            },
-        }
-    }
-}
-
-/// An audit entry that owns its text, for events whose actor is built inside the transaction.
-struct OwnedEntry {
-    actor_id: Option<String>,
-    actor_role: String,
-    clinic_id: Option<String>,
-    action: AuditAction,
-    entity: &'static str,
-    entity_id: String,
-    origin: String,
-}
-
-impl OwnedEntry {
-    /// The entry for something `user` did from `origin`.
-    fn by_user(user: &StaffUser, origin: &str, action: AuditAction, entity: &'static str, entity_id: String) -> Self {
-        OwnedEntry {
-            actor_id: Some(user.id.to_text()),
-            actor_role: user.role.code().to_owned(),
-            clinic_id: user.clinic_id.as_ref().map(|c| c.as_str().to_owned()),
-            action,
-            entity,
-            entity_id,
-            origin: origin.to_owned(),
+            SecurityAuthor::Staff(actor) => Auditor::staff(actor),
+            SecurityAuthor::AdminCli => Auditor::cli(),
         }
     }
 
-    async fn append(&self, tx: &mut Tx, at: i64) -> StoreResult<()> {
-        let entry = AuditEntry {
-            actor_id: self.actor_id.clone(),
-            actor_role: &self.actor_role,
-            clinic_id: self.clinic_id.as_deref(),
-            action: self.action,
-            entity: self.entity,
-            entity_id: self.entity_id.clone(),
-            origin: &self.origin,
+    /// The change's event, naming the acting user's own clinic, or else the clinic of what changed.
+    fn event(&self, entity: &'static str, entity_id: String, clinic_changed: Option<&str>) -> Audit {
+        let own = match self {
+            SecurityAuthor::Staff(actor) => actor.clinic_id.as_ref().map(ClinicId::as_str),
+            SecurityAuthor::AdminCli => None,
         };
-        audit::append(tx, at, &entry).await?;
-        Ok(())
+        Audit::update(entity, entity_id).in_clinic(own.or(clinic_changed))
     }
 }
 
@@ -122,12 +77,13 @@ async fn sign_in_state(tx: &mut Tx, user: StaffId) -> StoreResult<SignInRow> {
 
 /// Creates the user's sign-in row when it does not exist yet, so that the updates that follow find it.
 async fn ensure_sign_in_row(tx: &mut Tx, user: StaffId) -> StoreResult<()> {
-    tx.execute(
-        "INSERT INTO staff_sign_in (user_id, failed_logins, totp_enabled) VALUES ($1, $2, $3) \
-         ON CONFLICT (user_id) DO NOTHING",
-        &args![user.to_text(), 0_i64, false],
-    )
-    .await?;
+    Insert::into("staff_sign_in")
+        .value("user_id", user.to_text())
+        .value("failed_logins", 0_i64)
+        .value("totp_enabled", false)
+        .unless_exists("user_id")
+        .execute(tx)
+        .await?;
     Ok(())
 }
 
@@ -210,11 +166,12 @@ impl Store {
         policy: LockoutPolicy,
         origin: &str,
     ) -> StoreResult<bool> {
-        let now_at = self.now();
-        let now = to_micros(now_at);
         let (user_text, hash) = (user.to_text(), client_hash(client));
-        let mut tx = self.begin_write().await?;
-        let account = user_in(&mut tx, user).await?;
+        // The events name the account, read below; until then the transaction names what an unknown one is.
+        let mut tx = AuditedTx::begin(self, Auditor::public("public", None, origin)).await?;
+        let (now_at, now) = (tx.at(), tx.now());
+        let account = user_in(tx.db(), user).await?;
+        tx.act_as(Auditor::account(&account, origin));
         // Old rows go here rather than in a background task: the table stays bounded by the failures of a day.
         tx.execute(
             "DELETE FROM staff_sign_in_failures \
@@ -222,41 +179,40 @@ impl Store {
             &args![to_micros(now_at - FORGET_FAILURES_AFTER), now],
         )
         .await?;
-        let (count, last, locked_until) = client_failures(&mut tx, &user_text, &hash).await?;
-        let failed_entry =
-            OwnedEntry::by_user(&account, origin, AuditAction::SignInFailed, "staff_user", user_text.clone());
+        let (count, last, locked_until) = client_failures(tx.db(), &user_text, &hash).await?;
+        let failed_event = Audit::new(AuditAction::SignInFailed, "staff_user", user_text.clone());
         if locked_until.is_some_and(|until| until > now) {
             // Audited like any failure (and costing the same write), but neither counted nor extending the lock.
-            failed_entry.append(&mut tx, now).await?;
-            tx.commit().await?;
+            tx.commit_with(failed_event).await?;
             return Ok(false);
         }
         let in_a_row = last >= to_micros(now_at - policy.lock_for);
         let failed = if in_a_row { count + 1 } else { 1 };
         let lock = failed >= i64::from(policy.max_failures.max(1));
         let (failed, until) = if lock { (0, Some(to_micros(now_at + policy.lock_for))) } else { (failed, None) };
-        let changed = tx
-            .execute(
-                "UPDATE staff_sign_in_failures SET failed_logins = $1, last_failed_at = $2, locked_until = $3 \
-                 WHERE user_id = $4 AND client_hash = $5",
-                &args![failed, now, until, &user_text, &hash],
-            )
+        let changed = Update::table("staff_sign_in_failures")
+            .set("failed_logins", failed)
+            .set("last_failed_at", now)
+            .set("locked_until", until)
+            .filter("user_id", &user_text)
+            .filter("client_hash", &hash)
+            .execute(tx.db())
             .await?;
         if changed == 0 {
-            tx.execute(
-                "INSERT INTO staff_sign_in_failures \
-                 (user_id, client_hash, failed_logins, last_failed_at, locked_until) VALUES ($1, $2, $3, $4, $5)",
-                &args![&user_text, &hash, failed, now, until],
-            )
-            .await?;
-        }
-        failed_entry.append(&mut tx, now).await?;
-        if lock {
-            OwnedEntry::by_user(&account, origin, AuditAction::LockOut, "staff_user", user_text)
-                .append(&mut tx, now)
+            Insert::into("staff_sign_in_failures")
+                .value("user_id", &user_text)
+                .value("client_hash", &hash)
+                .value("failed_logins", failed)
+                .value("last_failed_at", now)
+                .value("locked_until", until)
+                .execute(tx.db())
                 .await?;
         }
-        tx.commit().await?;
+        let mut events = AuditEvents::from(failed_event);
+        if lock {
+            events.push(Audit::new(AuditAction::LockOut, "staff_user", user_text));
+        }
+        tx.commit_with(events).await?;
         Ok(lock)
     }
 
@@ -264,19 +220,8 @@ impl Store {
     /// (people type passwords into the wrong field). The write also makes this answer cost what a wrong
     /// password's does, so response times do not tell unknown e-mails from known ones.
     pub async fn record_unknown_sign_in(&self, origin: &str) -> StoreResult<()> {
-        let now = to_micros(self.now());
-        let mut tx = self.begin_write().await?;
-        let entry = OwnedEntry {
-            actor_id: None,
-            actor_role: "public".to_owned(),
-            clinic_id: None,
-            action: AuditAction::SignInFailed,
-            entity: "sign_in",
-            entity_id: "unknown account".to_owned(),
-            origin: origin.to_owned(),
-        };
-        entry.append(&mut tx, now).await?;
-        tx.commit().await
+        let tx = AuditedTx::begin(self, Auditor::public("public", None, origin)).await?;
+        tx.commit_with(Audit::new(AuditAction::SignInFailed, "sign_in", "unknown account")).await
     }
 
     /// Starts a session after a successful sign-in: clears the failure count of the client it came from and
@@ -288,13 +233,15 @@ impl Store {
         if new.csrf_secret.expose_secret().len() < 32 {
             return Err(StoreError::invalid("csrf_secret", "must be at least 32 characters"));
         }
-        let at = crate::clock::truncate_to_micros(self.now());
-        let now = to_micros(at);
-        let mut tx = self.begin_write().await?;
-        let user = user_in(&mut tx, new.user_id).await?;
+        // The events name the account, read below; until then the transaction names what an unknown one is.
+        let mut tx = AuditedTx::begin(self, Auditor::public("public", None, new.origin.as_str())).await?;
+        let at = crate::clock::truncate_to_micros(tx.at());
+        let now = tx.now();
+        let user = user_in(tx.db(), new.user_id).await?;
         if !user.active {
             return Err(StoreError::Denied("the user is not active".to_owned()));
         }
+        tx.act_as(Auditor::account(&user, new.origin.as_str()));
         let session = StaffSignIn {
             id: StaffSignInId::new(at),
             user_id: new.user_id,
@@ -304,30 +251,24 @@ impl Store {
             expires_at: at + new.lifetime,
             revoked_at: None,
         };
-        tx.execute(
-            &format!("INSERT INTO staff_sessions ({SESSION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"),
-            &args![
-                session.id.to_text(),
-                new.id_hash.to_ascii_lowercase(),
-                new.user_id.to_text(),
-                session.csrf_secret.expose_secret(),
-                now,
-                now,
-                to_micros(session.expires_at),
-                None::<i64>,
-                new.origin.as_str(),
-            ],
-        )
-        .await?;
+        Insert::into("staff_sessions")
+            .value("id", session.id.to_text())
+            .value("id_hash", new.id_hash.to_ascii_lowercase())
+            .value("user_id", new.user_id.to_text())
+            .value("csrf_secret", session.csrf_secret.expose_secret())
+            .value("created_at", now)
+            .value("last_seen_at", now)
+            .value("expires_at", to_micros(session.expires_at))
+            .value("revoked_at", None::<i64>)
+            .value("peer", new.origin.as_str())
+            .execute(tx.db())
+            .await?;
         tx.execute(
             "DELETE FROM staff_sign_in_failures WHERE user_id = $1 AND client_hash = $2",
             &args![new.user_id.to_text(), client_hash(&new.client)],
         )
         .await?;
-        OwnedEntry::by_user(&user, new.origin.as_str(), AuditAction::SignIn, "staff_session", session.id.to_text())
-            .append(&mut tx, now)
-            .await?;
-        tx.commit().await?;
+        tx.commit_with(Audit::new(AuditAction::SignIn, "staff_session", session.id.to_text())).await?;
         Ok(session)
     }
 
@@ -362,7 +303,7 @@ impl Store {
         };
         let (mut session, user) = found;
         if now_at - session.last_seen_at >= SESSION_TOUCH_INTERVAL {
-            let mut tx = self.begin_write().await?;
+            let mut tx = self.begin_unaudited_write(Unaudited::SignInTouch).await?;
             tx.execute(
                 "UPDATE staff_sessions SET last_seen_at = $1 WHERE id = $2 AND last_seen_at < $1",
                 &args![now, session.id.to_text()],
@@ -379,8 +320,9 @@ impl Store {
         if !is_hex_sha256(id_hash) {
             return Ok(false);
         }
-        let now = to_micros(self.now());
-        let mut tx = self.begin_write().await?;
+        // The events name the session's account, read below; until then the transaction names no one.
+        let mut tx = AuditedTx::begin(self, Auditor::public("public", None, origin)).await?;
+        let now = tx.now();
         let row: Option<StaffSignInRow> = tx
             .fetch_optional(
                 &format!("SELECT {SESSION_COLUMNS} FROM staff_sessions WHERE id_hash = $1 AND revoked_at IS NULL"),
@@ -388,13 +330,14 @@ impl Store {
             )
             .await?;
         let Some(session) = row.map(StaffSignInRow::into_domain).transpose()? else { return Ok(false) };
-        tx.execute("UPDATE staff_sessions SET revoked_at = $1 WHERE id = $2", &args![now, session.id.to_text()])
+        Update::table("staff_sessions")
+            .set("revoked_at", now)
+            .filter("id", session.id.to_text())
+            .execute(tx.db())
             .await?;
-        let user = user_in(&mut tx, session.user_id).await?;
-        OwnedEntry::by_user(&user, origin, AuditAction::SignOut, "staff_session", session.id.to_text())
-            .append(&mut tx, now)
-            .await?;
-        tx.commit().await?;
+        let user = user_in(tx.db(), session.user_id).await?;
+        tx.act_as(Auditor::account(&user, origin));
+        tx.commit_with(Audit::new(AuditAction::SignOut, "staff_session", session.id.to_text())).await?;
         Ok(true)
     }
 
@@ -416,24 +359,24 @@ impl Store {
         if enabled && key.is_none() {
             return Err(StoreError::invalid("totp_secret", "a second factor cannot be enabled without a secret"));
         }
-        let now = to_micros(self.now());
-        let mut tx = self.begin_write().await?;
-        let target = user_in(&mut tx, user).await?;
-        ensure_sign_in_row(&mut tx, user).await?;
-        tx.execute(
-            "UPDATE staff_sign_in SET totp_secret = $1, totp_enabled = $2, totp_last_step = NULL WHERE user_id = $3",
-            &args![key.map(StoredTotpKey::expose_stored), enabled, user.to_text()],
-        )
-        .await?;
-        let clinic = target.clinic_id.as_ref().map(|c| c.as_str());
-        by.entry(AuditAction::Update, "staff_totp", user.to_text(), clinic).append(&mut tx, now).await?;
-        tx.commit().await
+        let mut tx = AuditedTx::begin(self, by.auditor()).await?;
+        let target = user_in(tx.db(), user).await?;
+        ensure_sign_in_row(tx.db(), user).await?;
+        Update::table("staff_sign_in")
+            .set("totp_secret", key.map(StoredTotpKey::expose_stored))
+            .set("totp_enabled", enabled)
+            .set("totp_last_step", None::<i64>)
+            .filter("user_id", user.to_text())
+            .execute(tx.db())
+            .await?;
+        let clinic = target.clinic_id.as_ref().map(ClinicId::as_str);
+        tx.commit_with(by.event("staff_totp", user.to_text(), clinic)).await
     }
 
     /// Accepts a TOTP code's time step for `user` only if it is later than the last one accepted, atomically, so
     /// that a code cannot be used twice even by two servers at once. Returns whether it was accepted.
     pub async fn accept_totp_step(&self, user: StaffId, step: i64) -> StoreResult<bool> {
-        let mut tx = self.begin_write().await?;
+        let mut tx = self.begin_unaudited_write(Unaudited::TotpReplayGuard).await?;
         let n = tx
             .execute(
                 "UPDATE staff_sign_in SET totp_last_step = $1 WHERE user_id = $2 AND totp_secret IS NOT NULL \
@@ -464,28 +407,28 @@ impl Store {
     /// key itself, its enrollment and its replay guard stay as they are. Returns how many accounts changed: a row
     /// enrolled again or removed since it was read is left alone.
     pub async fn replace_totp_keys(&self, changes: &[TotpKeyChange]) -> StoreResult<usize> {
-        let now = to_micros(self.now());
-        let mut tx = self.begin_write().await?;
-        let mut changed = 0;
+        let by = SecurityAuthor::AdminCli;
+        let mut tx = AuditedTx::begin(self, by.auditor()).await?;
+        let mut events = Vec::new();
         for change in changes {
-            let n = tx
-                .execute(
-                    "UPDATE staff_sign_in SET totp_secret = $1 WHERE user_id = $2 AND totp_secret = $3",
-                    &args![change.to.expose_stored(), change.user_id.to_text(), change.from.expose_stored()],
-                )
+            let n = Update::table("staff_sign_in")
+                .set("totp_secret", change.to.expose_stored())
+                .filter("user_id", change.user_id.to_text())
+                .filter("totp_secret", change.from.expose_stored())
+                .execute(tx.db())
                 .await?;
             if n == 0 {
                 continue;
             }
-            changed += 1;
-            let target = user_in(&mut tx, change.user_id).await?;
-            let clinic = target.clinic_id.as_ref().map(|c| c.as_str());
-            SecurityAuthor::AdminCli
-                .entry(AuditAction::Update, "staff_totp_key", change.user_id.to_text(), clinic)
-                .append(&mut tx, now)
-                .await?;
+            let target = user_in(tx.db(), change.user_id).await?;
+            let clinic = target.clinic_id.as_ref().map(ClinicId::as_str);
+            events.push(by.event("staff_totp_key", change.user_id.to_text(), clinic));
         }
-        tx.commit().await?;
+        let changed = events.len();
+        // When no row changed nothing was written, and dropping the transaction commits nothing either.
+        if let Some(events) = AuditEvents::from_all(events) {
+            tx.commit_with(events).await?;
+        }
         Ok(changed)
     }
 
@@ -513,8 +456,8 @@ impl Store {
                 return Err(StoreError::Denied("only the clinic's admin may change its security settings".to_owned()));
             }
         }
-        let now = to_micros(self.now());
-        let mut tx = self.begin_write().await?;
+        let mut tx = AuditedTx::begin(self, by.auditor()).await?;
+        let now = tx.now();
         let (n,): (i64,) = tx.fetch_one("SELECT COUNT(*) FROM clinics WHERE id = $1", &args![clinic.as_str()]).await?;
         if n == 0 {
             return Err(StoreError::NotFound { entity: "clinic" });
@@ -523,22 +466,22 @@ impl Store {
             SecurityAuthor::Staff(actor) => Some(actor.user_id.to_text()),
             SecurityAuthor::AdminCli => None,
         };
-        let changed = tx
-            .execute(
-                "UPDATE clinic_security SET require_totp = $1, updated_at = $2, updated_by = $3 WHERE clinic_id = $4",
-                &args![require_totp, now, updated_by.clone(), clinic.as_str()],
-            )
+        let changed = Update::table("clinic_security")
+            .set("require_totp", require_totp)
+            .set("updated_at", now)
+            .set("updated_by", updated_by.clone())
+            .filter("clinic_id", clinic.as_str())
+            .execute(tx.db())
             .await?;
         if changed == 0 {
-            tx.execute(
-                "INSERT INTO clinic_security (clinic_id, require_totp, updated_at, updated_by) VALUES ($1, $2, $3, $4)",
-                &args![clinic.as_str(), require_totp, now, updated_by],
-            )
-            .await?;
+            Insert::into("clinic_security")
+                .value("clinic_id", clinic.as_str())
+                .value("require_totp", require_totp)
+                .value("updated_at", now)
+                .value("updated_by", updated_by)
+                .execute(tx.db())
+                .await?;
         }
-        by.entry(AuditAction::Update, "clinic_security", clinic.as_str().to_owned(), Some(clinic.as_str()))
-            .append(&mut tx, now)
-            .await?;
-        tx.commit().await
+        tx.commit_with(by.event("clinic_security", clinic.as_str().to_owned(), Some(clinic.as_str()))).await
     }
 }

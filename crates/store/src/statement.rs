@@ -23,11 +23,19 @@ fn check_text(column: &'static str, value: &Value) -> StoreResult<()> {
 pub(crate) struct Insert {
     table: &'static str,
     columns: Vec<(&'static str, Value)>,
+    keep_existing_on: Option<&'static str>,
 }
 
 impl Insert {
     pub(crate) fn into(table: &'static str) -> Self {
-        Self { table, columns: Vec::new() }
+        Self { table, columns: Vec::new(), keep_existing_on: None }
+    }
+
+    /// Inserts nothing, without an error, when a row with the same `key` exists (`ON CONFLICT (key) DO
+    /// NOTHING`): for rows created on first use, such as a user's sign-in row.
+    pub(crate) fn unless_exists(mut self, key: &'static str) -> Self {
+        self.keep_existing_on = Some(key);
+        self
     }
 
     /// Adds a column and the value it receives.
@@ -39,7 +47,11 @@ impl Insert {
     fn sql(&self, kind: BackendKind) -> String {
         let names: Vec<&str> = self.columns.iter().map(|(c, _)| *c).collect();
         let placeholders: Vec<String> = (1..=self.columns.len()).map(|n| kind.placeholder(n)).collect();
-        format!("INSERT INTO {} ({}) VALUES ({})", self.table, names.join(", "), placeholders.join(", "))
+        let mut sql = format!("INSERT INTO {} ({}) VALUES ({})", self.table, names.join(", "), placeholders.join(", "));
+        if let Some(key) = self.keep_existing_on {
+            sql.push_str(&format!(" ON CONFLICT ({key}) DO NOTHING"));
+        }
+        sql
     }
 
     /// Runs the insert in `tx`; returns the number of rows written (1). A broken unique key is
@@ -162,6 +174,10 @@ mod tests {
             "INSERT INTO sessions (id, clinic_id, number) VALUES ($1, $2, $3)"
         );
         assert_eq!(insert.sql(BackendKind::Sqlite), "INSERT INTO sessions (id, clinic_id, number) VALUES (?, ?, ?)");
+        assert_eq!(
+            Insert::into("staff_sign_in").value("user_id", "u1").unless_exists("user_id").sql(BackendKind::Postgres),
+            "INSERT INTO staff_sign_in (user_id) VALUES ($1) ON CONFLICT (user_id) DO NOTHING"
+        );
         let update = Update::table("sessions")
             .set("status", "in_progress")
             .set_if_null("started_at", 5_i64)

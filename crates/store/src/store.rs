@@ -225,10 +225,6 @@ impl Store {
         &self.inner.backend
     }
 
-    pub(crate) async fn begin_write(&self) -> StoreResult<Tx> {
-        self.inner.backend.begin_write().await
-    }
-
     pub(crate) async fn begin_read(&self) -> StoreResult<Tx> {
         self.inner.backend.begin_read().await
     }

@@ -13,6 +13,8 @@ mod referrals;
 pub(crate) mod reviews;
 mod treatment;
 
+use std::borrow::Cow;
+
 use ketapath_directory::{Clinic, ClinicId};
 
 use crate::audited::{Audit, AuditedTx, Auditor};
@@ -128,12 +130,7 @@ impl ClinicScope {
     /// Starts a write transaction whose audit events name this scope's user, role, clinic and origin. It commits
     /// only with its events ([`AuditedTx::commit_with`]); reads of patient data use it too, since they append one.
     pub(crate) async fn begin_audited(&self) -> StoreResult<AuditedTx<'_>> {
-        let by = Auditor {
-            actor_id: Some(self.actor_text()),
-            actor_role: self.actor.role.code(),
-            clinic_id: Some(self.clinic()),
-            origin: self.actor.origin.as_str(),
-        };
+        let by = Auditor { clinic_id: Some(Cow::Borrowed(self.clinic())), ..Auditor::staff(&self.actor) };
         AuditedTx::begin(&self.store, by).await
     }
 
