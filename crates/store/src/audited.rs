@@ -279,6 +279,8 @@ impl Store {
     /// Starts a write transaction that commits without an audit event, for the reason `why` names (see
     /// [`Unaudited`]). Every other write opens an [`AuditedTx`].
     pub(crate) async fn begin_unaudited_write(&self, why: Unaudited) -> StoreResult<Tx> {
+        // The reason is not used at run time: it names the exception where the call is written, for review and
+        // for the source test below.
         let _ = why;
         self.backend().begin_write().await
     }
