@@ -18,7 +18,8 @@ use utoipa::{Modify, OpenApi};
 
 use super::openapi_schemas as public;
 use super::openapi_treatment as treatment;
-use super::self_report_openapi as self_report;
+use super::patients;
+use super::self_report;
 
 /// The descriptions of the error answers several routes share, so that each is written once.
 pub(crate) mod errors {
@@ -104,8 +105,8 @@ routes is stored or logged.",
     ),
     components(schemas(
         public::Error, public::ErrorWithCrisis, public::ScoreRequest, public::Proportion, public::RuleRef,
-        public::Flag, public::PatientRequest, public::Patient, public::PatientListItem, public::AssessmentRequest,
-        public::Assessment, public::StoredAssessment, public::ScreeningRequest, public::ClinicSearch,
+        public::Flag, patients::PatientRequest, patients::PatientDoc, patients::PatientListItem,
+        patients::AssessmentRequest, patients::AssessmentDoc, patients::StoredAssessmentDoc, public::ScreeningRequest, public::ClinicSearch,
         public::ClinicResult, public::Clinic, public::Screening, public::Crisis, public::Score,
         treatment::ResearchConsentRequest, treatment::ResearchConsent, treatment::OutcomePublication,
         treatment::IntakeRequest, treatment::Intake, treatment::CourseRequest, treatment::BenefitReviewRequest,
@@ -114,8 +115,8 @@ routes is stored or logged.",
         treatment::DoseRequest, treatment::AdverseEventRequest, treatment::EarlyDepartureRequest,
         treatment::DischargeRequest, treatment::RemsForm, treatment::RemsSubmitRequest,
         treatment::ProtocolSettingsRequest, treatment::ProtocolSettings,
-        self_report::SelfReportLinkRequest, self_report::SelfReportLink, self_report::CreatedSelfReportLink,
-        self_report::PlannedSelfReportLink, self_report::SelfReportAlert,
+        self_report::LinkRequest, self_report::LinkDoc, self_report::CreatedLink, self_report::PlannedDoc,
+        self_report::AlertDoc,
     )),
     modifiers(&Shared)
 )]
@@ -189,6 +190,18 @@ fn ref_to(name: &str) -> utoipa::openapi::Ref {
 /// A string limited to `codes`, the codes the server itself knows (so the document cannot fall behind them).
 pub(crate) fn codes<'a>(codes: impl IntoIterator<Item = &'a str>) -> ObjectBuilder {
     ObjectBuilder::new().schema_type(Type::String).enum_values(Some(codes.into_iter().map(str::to_owned)))
+}
+
+/// A string limited to `codes`, or null.
+pub(crate) fn nullable_codes<'a>(of: impl IntoIterator<Item = &'a str>) -> ObjectBuilder {
+    let values: Vec<serde_json::Value> =
+        of.into_iter().map(serde_json::Value::from).chain([serde_json::Value::Null]).collect();
+    ObjectBuilder::new().schema_type(SchemaType::from_iter([Type::String, Type::Null])).enum_values(Some(values))
+}
+
+/// An array of whole numbers from 0: a rating instrument's item answers.
+pub(crate) fn non_negative_integers() -> ArrayBuilder {
+    ArrayBuilder::new().items(ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(0)))
 }
 
 /// An array of strings limited to `codes`.

@@ -13,8 +13,7 @@ use utoipa::openapi::RefOr;
 use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema, SchemaType, Type};
 use utoipa::{IntoParams, PartialSchema, ToSchema};
 
-use super::openapi::{code_array, codes, instrument_codes, or_null};
-use super::patients::{AssessmentContext, SEX_CODES};
+use super::openapi::{code_array, codes, instrument_codes, non_negative_integers, nullable_codes, or_null};
 
 /// Every error answer: `{"error": {"code", "message", "field"}}`.
 #[derive(Deserialize, ToSchema)]
@@ -51,10 +50,6 @@ pub struct ScoreRequest {
     items: Vec<i64>,
 }
 
-fn non_negative_integers() -> ArrayBuilder {
-    ArrayBuilder::new().items(ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(0)))
-}
-
 /// A rate with its Wilson interval.
 #[derive(Deserialize, ToSchema)]
 pub struct Proportion {
@@ -87,116 +82,6 @@ pub struct Flag {
     item: Option<i64>,
     message: String,
     rule: RuleRef,
-}
-
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(examples(json!({"given_name": "Ada", "family_name": "Example", "birth_date": "1980-04-01", "sex": "female"})))]
-pub struct PatientRequest {
-    #[schema(min_length = 1)]
-    given_name: String,
-    #[schema(min_length = 1)]
-    family_name: String,
-    /// YYYY-MM-DD, not in the future
-    #[schema(format = Date)]
-    birth_date: String,
-    #[schema(schema_with = sex_codes)]
-    sex: Option<String>,
-}
-
-fn sex_codes() -> ObjectBuilder {
-    nullable_codes(SEX_CODES)
-}
-
-/// A string limited to `codes`, or null.
-pub(crate) fn nullable_codes<'a>(of: impl IntoIterator<Item = &'a str>) -> ObjectBuilder {
-    let values: Vec<serde_json::Value> =
-        of.into_iter().map(serde_json::Value::from).chain([serde_json::Value::Null]).collect();
-    ObjectBuilder::new().schema_type(SchemaType::from_iter([Type::String, Type::Null])).enum_values(Some(values))
-}
-
-#[derive(Deserialize, ToSchema)]
-pub struct Patient {
-    id: String,
-    given_name: String,
-    family_name: String,
-    #[schema(format = Date)]
-    birth_date: String,
-    #[schema(required = true)]
-    sex: Option<String>,
-    #[schema(format = DateTime)]
-    created_at: String,
-}
-
-#[derive(Deserialize, ToSchema)]
-pub struct PatientListItem {
-    #[serde(flatten)]
-    patient: Patient,
-    #[schema(inline)]
-    latest: Vec<LatestScore>,
-}
-
-#[derive(Deserialize, ToSchema)]
-struct LatestScore {
-    instrument: String,
-    total: i64,
-    #[schema(required = true)]
-    severity: Option<String>,
-    #[schema(format = DateTime)]
-    taken_at: String,
-}
-
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(examples(json!({"instrument": "phq9", "items": [0, 1, 2, 3, 0, 1, 2, 1, 0], "taken_at": "2026-11-02T09:30:00Z", "context": "baseline"})))]
-pub struct AssessmentRequest {
-    #[schema(schema_with = instrument_codes)]
-    instrument: String,
-    #[schema(schema_with = non_negative_integers)]
-    items: Vec<i64>,
-    /// RFC 3339; default now; not in the future
-    #[schema(format = DateTime)]
-    taken_at: Option<String>,
-    #[schema(schema_with = context_codes)]
-    context: String,
-}
-
-fn context_codes() -> ObjectBuilder {
-    codes(AssessmentContext::ALL.iter().map(|c| c.code()))
-}
-
-#[derive(Deserialize, ToSchema)]
-pub struct Assessment {
-    id: String,
-    patient_id: String,
-    instrument: String,
-    items: Vec<i64>,
-    #[schema(format = DateTime)]
-    taken_at: String,
-    #[schema(schema_with = context_codes)]
-    context: String,
-    score: Score,
-}
-
-#[derive(Deserialize, ToSchema)]
-pub struct StoredAssessment {
-    id: String,
-    patient_id: String,
-    instrument: String,
-    items: Vec<i64>,
-    #[schema(format = DateTime)]
-    taken_at: String,
-    total: i64,
-    #[schema(required = true)]
-    severity: Option<String>,
-    #[schema(inline)]
-    rule: StoredRule,
-}
-
-#[derive(Deserialize, ToSchema)]
-struct StoredRule {
-    id: String,
-    version: String,
 }
 
 /// The self-check input (DESIGN.md, Self-check), with the condition codes and improvement values the engine knows.
@@ -620,18 +505,6 @@ pub(crate) struct Registry {
     adverse_events: serde_json::Value,
     bp_gate: serde_json::Value,
     rules: serde_json::Value,
-}
-
-/// The caller's clinic's patients.
-#[derive(Deserialize, ToSchema)]
-pub(crate) struct PatientList {
-    patients: Vec<PatientListItem>,
-}
-
-/// One patient's stored assessments.
-#[derive(Deserialize, ToSchema)]
-pub(crate) struct AssessmentList {
-    assessments: Vec<StoredAssessment>,
 }
 
 /// The query of `GET /api/v1/research/export`.

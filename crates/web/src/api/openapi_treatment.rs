@@ -15,8 +15,9 @@ use utoipa::openapi::RefOr;
 use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema, Type};
 use utoipa::{IntoParams, PartialSchema, ToSchema};
 
+use super::openapi::nullable_codes;
 use super::openapi::{code_array, codes, or_null};
-use super::openapi_schemas::{RuleRef, nullable_codes};
+use super::openapi_schemas::RuleRef;
 
 /// A JSON object whose keys this document leaves open.
 type Object = BTreeMap<String, Value>;
