@@ -11,6 +11,7 @@ use std::sync::LazyLock;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use ketapath_clinical::instruments::Instrument;
+use ketapath_clinical::protocols::Modality;
 use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema, SchemaType, Type};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, OpenApi as Document, PathItem, RefOr, ResponseBuilder};
@@ -108,12 +109,12 @@ routes is stored or logged.",
         public::Flag, patients::PatientRequest, patients::PatientDoc, patients::PatientListItem,
         patients::AssessmentRequest, patients::AssessmentDoc, patients::StoredAssessmentDoc, public::ScreeningRequest, public::ClinicSearch,
         public::ClinicResult, public::Clinic, public::Screening, public::Crisis, public::Score,
-        treatment::ResearchConsentRequest, treatment::ResearchConsent, treatment::OutcomePublication,
-        treatment::IntakeRequest, treatment::Intake, treatment::CourseRequest, treatment::BenefitReviewRequest,
-        treatment::Course, treatment::ScheduleRequest, treatment::Outcomes, treatment::SessionRequest,
-        treatment::TreatmentSession, treatment::SessionAlert, treatment::PreCheckRequest, treatment::ObservationRequest,
-        treatment::DoseRequest, treatment::AdverseEventRequest, treatment::EarlyDepartureRequest,
-        treatment::DischargeRequest, treatment::RemsForm, treatment::RemsSubmitRequest,
+        super::consent::ConsentRequest, treatment::ResearchConsent, super::consent::PublicationRequest,
+        treatment::IntakeRequest, treatment::Intake, super::courses::CourseBody, super::courses::ReviewBody,
+        treatment::Course, super::courses::ScheduleBody, treatment::Outcomes, super::sessions::StartBody,
+        treatment::TreatmentSession, treatment::SessionAlert, treatment::PreCheckRequest, super::sessions::ObservationBody,
+        super::sessions::DoseBody, super::sessions::AdverseEventBody, super::sessions::EarlyDepartureBody,
+        super::sessions::DischargeBody, treatment::RemsForm, super::rems_forms::SubmitBody,
         treatment::ProtocolSettingsRequest, treatment::ProtocolSettings,
         self_report::LinkRequest, self_report::LinkDoc, self_report::CreatedLink, self_report::PlannedDoc,
         self_report::AlertDoc,
@@ -202,6 +203,14 @@ pub(crate) fn nullable_codes<'a>(of: impl IntoIterator<Item = &'a str>) -> Objec
 /// An array of whole numbers from 0: a rating instrument's item answers.
 pub(crate) fn non_negative_integers() -> ArrayBuilder {
     ArrayBuilder::new().items(ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(0)))
+}
+
+/// A JSON object whose keys this document leaves open.
+pub(crate) type Object = std::collections::BTreeMap<String, serde_json::Value>;
+
+/// The treatment modalities, in the order the server knows them.
+pub(crate) fn modality_codes() -> ObjectBuilder {
+    codes(Modality::ALL.iter().map(|m| m.code()))
 }
 
 /// An array of strings limited to `codes`.

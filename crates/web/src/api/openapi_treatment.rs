@@ -5,9 +5,6 @@
 // These types exist to be described, never built or read: the derive is their only use.
 #![allow(dead_code)]
 
-use std::collections::BTreeMap;
-
-use ketapath_clinical::protocols::{CrisisSymptom, Modality};
 use ketapath_clinical::safety::conditions;
 use serde::Deserialize;
 use serde_json::Value;
@@ -15,22 +12,8 @@ use utoipa::openapi::RefOr;
 use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema, Type};
 use utoipa::{IntoParams, PartialSchema, ToSchema};
 
-use super::openapi::nullable_codes;
-use super::openapi::{code_array, codes, or_null};
+use super::openapi::{Object, code_array, nullable_codes, or_null};
 use super::openapi_schemas::RuleRef;
-
-/// A JSON object whose keys this document leaves open.
-type Object = BTreeMap<String, Value>;
-
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ResearchConsentRequest {
-    #[schema(inline)]
-    status: ConsentDecision,
-    /// Default today; not in the future
-    #[schema(format = Date)]
-    date: Option<String>,
-}
 
 #[derive(Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -64,12 +47,6 @@ struct ConsentRecord {
     #[schema(format = DateTime)]
     recorded_at: String,
     recorded_by: Option<String>,
-}
-
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct OutcomePublication {
-    publish: bool,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -141,54 +118,11 @@ pub struct Intake {
     updated_at: String,
 }
 
-fn modality_codes() -> ObjectBuilder {
-    codes(Modality::ALL.iter().map(|m| m.code()))
-}
-
-fn maintenance_codes() -> ObjectBuilder {
-    nullable_codes(["weekly", "every_two_weeks"])
-}
-
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CourseRequest {
-    #[schema(schema_with = modality_codes)]
-    modality: String,
-    #[schema(format = Date)]
-    start_date: Option<String>,
-    #[schema(minimum = 1)]
-    weeks: Option<i64>,
-    #[schema(schema_with = maintenance_codes)]
-    maintenance: Option<String>,
-    with_psychotherapy: Option<bool>,
-    #[schema(schema_with = indication_codes)]
-    indication: Option<String>,
-    /// Prescribers only: the reason to pass a gate
-    override_reason: Option<String>,
-}
-
-fn indication_codes() -> ObjectBuilder {
-    nullable_codes(["trd", "mdsi"])
-}
-
 #[derive(Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 enum Decision {
     Continue,
     Stop,
-}
-
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct BenefitReviewRequest {
-    #[schema(inline)]
-    decision: Decision,
-    #[schema(max_length = 2000)]
-    note: Option<String>,
-    #[schema(minimum = 1)]
-    weeks: Option<i64>,
-    #[schema(schema_with = maintenance_codes)]
-    maintenance: Option<String>,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -259,13 +193,6 @@ fn schedule() -> RefOr<Schema> {
 }
 
 #[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ScheduleRequest {
-    #[schema(value_type = Vec<Object>)]
-    schedule: Vec<Object>,
-}
-
-#[derive(Deserialize, ToSchema)]
 pub struct Outcomes {
     #[schema(inline)]
     instruments: Vec<InstrumentOutcome>,
@@ -296,15 +223,6 @@ struct InstrumentOutcome {
     rule: RuleRef,
     #[serde(default)]
     rules: Vec<RuleRef>,
-}
-
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct SessionRequest {
-    #[schema(schema_with = modality_codes)]
-    modality: String,
-    /// Prescribers only: the reason to pass a gate
-    override_reason: Option<String>,
 }
 
 /// The answer to starting a session.
@@ -376,12 +294,6 @@ pub struct SessionAlert {
     acknowledged_at: Option<String>,
 }
 
-/// The body of acknowledging an alert.
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(description = "An empty object")]
-pub(crate) struct Acknowledge {}
-
 #[derive(Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 enum Pregnancy {
@@ -425,100 +337,6 @@ struct MeasuredPressure {
 
 fn measured_pressure() -> RefOr<Schema> {
     or_null(MeasuredPressure::schema())
-}
-
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ObservationRequest {
-    /// RFC 3339; default now; not in the future
-    #[schema(format = DateTime)]
-    at: Option<String>,
-    systolic: Option<i64>,
-    diastolic: Option<i64>,
-    heart_rate: Option<i64>,
-    #[schema(minimum = 0, maximum = 100)]
-    spo2: Option<i64>,
-    #[schema(minimum = 0, maximum = 5)]
-    moaas: Option<i64>,
-    #[schema(minimum = 0, maximum = 92)]
-    cadss: Option<i64>,
-    note: Option<String>,
-    #[serde(default)]
-    #[schema(schema_with = symptom_codes)]
-    symptoms: Vec<String>,
-}
-
-fn symptom_codes() -> ArrayBuilder {
-    code_array(CrisisSymptom::ALL.iter().map(|s| s.code()))
-}
-
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct DoseRequest {
-    /// RFC 3339; default now; not in the future
-    #[schema(format = DateTime)]
-    at: Option<String>,
-    dose_mg: Option<f64>,
-    lot: Option<String>,
-    weight_kg: Option<f64>,
-    mg_per_kg: Option<f64>,
-    /// Prescribers only: the reason to pass a gate
-    override_reason: Option<String>,
-}
-
-#[derive(Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-enum Severity {
-    Mild,
-    Moderate,
-    Severe,
-    LifeThreatening,
-}
-
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct AdverseEventRequest {
-    /// RFC 3339; default now; not in the future
-    #[schema(format = DateTime)]
-    at: Option<String>,
-    kind: String,
-    #[schema(inline)]
-    severity: Severity,
-    description: Option<String>,
-    action_taken: Option<String>,
-    reported_externally: Option<bool>,
-}
-
-#[derive(Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-enum DepartureReason {
-    TransferredToEmergency,
-    LeftAgainstAdvice,
-    Other,
-}
-
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct EarlyDepartureRequest {
-    /// RFC 3339; default now; not in the future
-    #[schema(format = DateTime)]
-    at: Option<String>,
-    #[schema(inline)]
-    reason: DepartureReason,
-    note: Option<String>,
-}
-
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct DischargeRequest {
-    /// RFC 3339; default now; not in the future
-    #[schema(format = DateTime)]
-    at: Option<String>,
-    /// RFC 3339; default now; not in the future
-    #[schema(format = DateTime)]
-    ready_to_leave_at: Option<String>,
-    /// Prescribers only: the reason to pass a gate
-    override_reason: Option<String>,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -566,14 +384,6 @@ struct FormField {
 struct MissingField {
     path: Value,
     message: Value,
-}
-
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RemsSubmitRequest {
-    #[schema(value_type = Option<Object>)]
-    form: Option<Object>,
-    adverse_effects: Option<BTreeMap<String, bool>>,
 }
 
 /// A settings document: missing keys take their defaults.

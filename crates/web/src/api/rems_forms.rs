@@ -6,6 +6,7 @@ use axum::extract::RawQuery;
 use axum::response::Response;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
+use utoipa::ToSchema;
 
 use super::private_json;
 use super::sessions::session_id;
@@ -56,15 +57,18 @@ pub async fn get(
 }
 
 /// The body of `POST /api/v1/sessions/{id}/rems-form/submit`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = RemsSubmitRequest)]
 pub struct SubmitBody {
     /// A merge patch of the form: the answers staff add to the draft (concomitant medications, HCP phone, the
     /// vital-sign questions).
     #[serde(default)]
+    #[schema(value_type = Option<Object>)]
     form: Option<Value>,
     /// Adverse-effect answers by question code.
     #[serde(default)]
+    #[schema(value_type = Option<std::collections::BTreeMap<String, bool>>)]
     adverse_effects: Option<Map<String, Value>>,
 }
 
@@ -76,7 +80,7 @@ pub struct SubmitBody {
     summary = "Complete the form with staff answers, check it and record it as submitted",
     description = "`form` is a merge patch of the form (HCP telephone, vital-sign answers, corrections); `adverse_effects` answers each question by code. 422 `rems_form_incomplete` names every missing field (the first in `field`) and records nothing; a second submission is 409 `conflict`.",
     params(("id" = String, Path)),
-    request_body = super::openapi_treatment::RemsSubmitRequest,
+    request_body = SubmitBody,
     security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "The submitted form", body = super::openapi_treatment::RemsForm),
