@@ -16,6 +16,7 @@ use utoipa::openapi::schema::ObjectBuilder;
 
 use super::courses::date;
 use super::openapi::codes;
+use super::openapi_responses::{NoTreatmentPatient, TreatmentBad};
 use super::patients::patient_id;
 use super::{private_json, rfc3339};
 use crate::auth::ClinicStaff;
@@ -98,7 +99,7 @@ fn consent_doc(history: &[ConsentRecord]) -> Result<Value, ApiError> {
     security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "The consent", body = super::openapi_treatment::ResearchConsent),
-        (status = 404, description = super::openapi::errors::NO_PATIENT_TREATMENT, body = super::openapi_schemas::Error),
+        NoTreatmentPatient,
     )
 )]
 pub async fn get(staff: ClinicStaff, ApiPath(id): ApiPath<String>) -> Result<Response, ApiError> {
@@ -118,8 +119,7 @@ pub async fn get(staff: ClinicStaff, ApiPath(id): ApiPath<String>) -> Result<Res
     security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "The consent", body = super::openapi_treatment::ResearchConsent),
-        (status = 400, description = super::openapi::errors::TREATMENT_BAD, body = super::openapi_schemas::Error),
-        (status = 404, description = super::openapi::errors::NO_PATIENT_TREATMENT, body = super::openapi_schemas::Error),
+        NoTreatmentPatient, TreatmentBad,
     )
 )]
 pub async fn put(
@@ -171,7 +171,7 @@ pub async fn get_publication(staff: ClinicStaff) -> Result<Response, ApiError> {
     security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "The choice", body = PublicationRequest),
-        (status = 400, description = super::openapi::errors::TREATMENT_BAD, body = super::openapi_schemas::Error),
+        TreatmentBad,
     )
 )]
 pub async fn put_publication(

@@ -15,6 +15,8 @@ use utoipa::ToSchema;
 use utoipa::openapi::schema::ObjectBuilder;
 
 use super::openapi::{codes, modality_codes, nullable_codes};
+use super::openapi_responses::{CourseGatedWrite, NoCourse, NoTreatmentPatient, PatientGatedWrite};
+use super::openapi_schemas::Error;
 use super::patients::patient_id;
 use super::{created, private_json, rfc3339};
 use crate::auth::ClinicStaff;
@@ -117,10 +119,8 @@ fn course_id(raw: &str) -> Result<CourseId, ApiError> {
     security(("bearerAuth" = [])),
     responses(
         (status = 201, description = "The course", body = super::openapi_treatment::Course),
-        (status = 400, description = super::openapi::errors::TREATMENT_BAD, body = super::openapi_schemas::Error),
-        (status = 403, description = super::openapi::errors::NOT_PRESCRIBER, body = super::openapi_schemas::Error),
-        (status = 404, description = super::openapi::errors::NO_PATIENT_TREATMENT, body = super::openapi_schemas::Error),
-        (status = 409, description = "The intake lists a contraindication (`contraindication`)", body = super::openapi_schemas::Error),
+        (status = 409, description = "The intake lists a contraindication (`contraindication`)", body = Error),
+        PatientGatedWrite,
     )
 )]
 pub async fn create(
@@ -159,7 +159,7 @@ pub async fn create(
     security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "The courses, oldest first", body = inline(super::openapi_treatment::CourseList)),
-        (status = 404, description = super::openapi::errors::NO_PATIENT_TREATMENT, body = super::openapi_schemas::Error),
+        NoTreatmentPatient,
     )
 )]
 pub async fn list(staff: ClinicStaff, ApiPath(id): ApiPath<String>) -> Result<Response, ApiError> {
@@ -189,9 +189,7 @@ pub struct ScheduleBody {
     security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "The course", body = super::openapi_treatment::Course),
-        (status = 400, description = super::openapi::errors::TREATMENT_BAD, body = super::openapi_schemas::Error),
-        (status = 403, description = super::openapi::errors::NOT_PRESCRIBER, body = super::openapi_schemas::Error),
-        (status = 404, description = super::openapi::errors::NO_COURSE, body = super::openapi_schemas::Error),
+        CourseGatedWrite,
     )
 )]
 pub async fn put_schedule(
@@ -213,7 +211,7 @@ pub async fn put_schedule(
     security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "The course", body = super::openapi_treatment::Course),
-        (status = 404, description = super::openapi::errors::NO_COURSE, body = super::openapi_schemas::Error),
+        NoCourse,
     )
 )]
 pub async fn get(staff: ClinicStaff, ApiPath(id): ApiPath<String>) -> Result<Response, ApiError> {
@@ -262,10 +260,8 @@ pub(crate) fn decision(raw: Option<&str>) -> Result<ReviewDecision, InvalidInput
     security(("bearerAuth" = [])),
     responses(
         (status = 201, description = "The course with the review", body = super::openapi_treatment::Course),
-        (status = 400, description = super::openapi::errors::TREATMENT_BAD, body = super::openapi_schemas::Error),
-        (status = 403, description = super::openapi::errors::NOT_PRESCRIBER, body = super::openapi_schemas::Error),
-        (status = 404, description = super::openapi::errors::NO_COURSE, body = super::openapi_schemas::Error),
-        (status = 409, description = "Not an open esketamine course, or `continue` before week 4 of the induction (`not_applicable`)", body = super::openapi_schemas::Error),
+        (status = 409, description = "Not an open esketamine course, or `continue` before week 4 of the induction (`not_applicable`)", body = Error),
+        CourseGatedWrite,
     )
 )]
 pub async fn benefit_review(

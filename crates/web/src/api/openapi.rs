@@ -176,7 +176,7 @@ fn operations(item: &mut PathItem) -> impl Iterator<Item = &mut utoipa::openapi:
 }
 
 /// An answer with the error body.
-fn error_response(description: &str) -> RefOr<utoipa::openapi::Response> {
+pub(crate) fn error_response(description: &str) -> RefOr<utoipa::openapi::Response> {
     ResponseBuilder::new()
         .description(description)
         .content("application/json", ContentBuilder::new().schema(Some(RefOr::Ref(ref_to("Error")))).build())

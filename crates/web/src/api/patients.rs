@@ -18,6 +18,7 @@ use utoipa::ToSchema;
 use utoipa::openapi::schema::ObjectBuilder;
 
 use super::openapi::{codes, instrument_codes, non_negative_integers, nullable_codes};
+use super::openapi_responses::{JsonBody, NoPatient};
 use super::openapi_schemas::{Error, Score};
 use super::{created, private_json, rfc3339};
 use crate::auth::ClinicStaff;
@@ -260,8 +261,7 @@ pub(crate) fn patient_id(raw: &str) -> Result<PatientId, ApiError> {
     responses(
         (status = 201, description = "The patient", body = PatientDoc),
         (status = 400, description = super::openapi::errors::BAD_JSON, body = Error),
-        (status = 413, description = super::openapi::errors::TOO_LARGE, body = Error),
-        (status = 415, description = super::openapi::errors::NOT_JSON, body = Error),
+        JsonBody,
     )
 )]
 pub async fn create(staff: ClinicStaff, ApiJson(request): ApiJson<PatientRequest>) -> Result<Response, ApiError> {
@@ -305,7 +305,7 @@ pub async fn list(staff: ClinicStaff) -> Result<Response, ApiError> {
     security(("bearerAuth" = []), ("cookieAuth" = [])),
     responses(
         (status = 200, description = "The patient", body = PatientDoc),
-        (status = 404, description = super::openapi::errors::NO_PATIENT, body = Error),
+        NoPatient,
     )
 )]
 pub async fn get(staff: ClinicStaff, ApiPath(id): ApiPath<String>) -> Result<Response, ApiError> {
@@ -344,9 +344,7 @@ pub(crate) struct AssessmentDoc {
     responses(
         (status = 201, description = "The recorded assessment with its score", body = AssessmentDoc),
         (status = 400, description = "Invalid input (`invalid_input`, naming `instrument`, `items[3]`, `taken_at` or `context`) or a body that is not JSON (`malformed_json`)", body = Error),
-        (status = 404, description = super::openapi::errors::NO_PATIENT, body = Error),
-        (status = 413, description = super::openapi::errors::TOO_LARGE, body = Error),
-        (status = 415, description = super::openapi::errors::NOT_JSON, body = Error),
+        JsonBody, NoPatient,
     )
 )]
 pub async fn record_assessment(
@@ -449,7 +447,7 @@ struct AssessmentList {
     security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "The assessments", body = inline(AssessmentList)),
-        (status = 404, description = super::openapi::errors::NO_PATIENT, body = Error),
+        NoPatient,
     )
 )]
 pub async fn list_assessments(staff: ClinicStaff, ApiPath(id): ApiPath<String>) -> Result<Response, ApiError> {

@@ -8,6 +8,8 @@ use serde::Deserialize;
 use serde_json::{Map, Value, json};
 use utoipa::ToSchema;
 
+use super::openapi_responses::{NoSession, TreatmentBad};
+use super::openapi_schemas::Error;
 use super::private_json;
 use super::sessions::session_id;
 use crate::auth::ClinicStaff;
@@ -27,9 +29,9 @@ use ketapath_care::treatment::rems;
     security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "The form (JSON), or the printable form with `format=pdf`", content((super::openapi_treatment::RemsForm = "application/json"), (String = "application/pdf"))),
-        (status = 404, description = super::openapi::errors::NO_SESSION, body = super::openapi_schemas::Error),
-        (status = 406, description = "A format other than JSON or PDF (`not_acceptable`)", body = super::openapi_schemas::Error),
-        (status = 409, description = "Not an esketamine session (`not_applicable`)", body = super::openapi_schemas::Error),
+        (status = 406, description = "A format other than JSON or PDF (`not_acceptable`)", body = Error),
+        (status = 409, description = "Not an esketamine session (`not_applicable`)", body = Error),
+        NoSession,
     )
 )]
 pub async fn get(
@@ -84,10 +86,9 @@ pub struct SubmitBody {
     security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "The submitted form", body = super::openapi_treatment::RemsForm),
-        (status = 400, description = super::openapi::errors::TREATMENT_BAD, body = super::openapi_schemas::Error),
-        (status = 404, description = super::openapi::errors::NO_SESSION, body = super::openapi_schemas::Error),
-        (status = 409, description = "Already submitted (`conflict`) or not esketamine (`not_applicable`)", body = super::openapi_schemas::Error),
-        (status = 422, description = "Required fields missing (`rems_form_incomplete`)", body = super::openapi_schemas::Error),
+        (status = 409, description = "Already submitted (`conflict`) or not esketamine (`not_applicable`)", body = Error),
+        (status = 422, description = "Required fields missing (`rems_form_incomplete`)", body = Error),
+        NoSession, TreatmentBad,
     )
 )]
 pub async fn submit(

@@ -10,6 +10,7 @@ use ketapath_research::{Format, build_export, registry};
 use ketapath_store::ResearchUse;
 use serde::Deserialize;
 
+use super::openapi_schemas::Error;
 use crate::auth::{ClinicStaff, StaffActor};
 use crate::error::ApiError;
 use crate::extract::Db;
@@ -27,7 +28,7 @@ pub const EXPORT_FILES: [&str; 5] = ["patients", "courses", "assessments", "sess
     description = "Response and remission by modality and instrument with Wilson 95% intervals, time to first response, durability (Kaplan-Meier), adverse events per 100 sessions and blood-pressure gate rates. Any figure about fewer than 11 patients is the string \"< 11\". Computed on a schedule and cached, not per request.",
     responses(
         (status = 200, description = "The registry", body = inline(super::openapi_schemas::Registry)),
-        (status = 503, description = "This server has no database (`not_ready`)", body = super::openapi_schemas::Error),
+        (status = 503, description = "This server has no database (`not_ready`)", body = Error),
     )
 )]
 pub async fn public_registry(State(state): State<AppState>, Db(store): Db) -> Result<Response, ApiError> {
@@ -65,9 +66,9 @@ impl ExportQuery {
     security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "The file", content((String = "text/csv"), (String = "application/x-ndjson"))),
-        (status = 400, description = "Unknown or missing `file`, unknown `format` (`invalid_input`)", body = super::openapi_schemas::Error),
-        (status = 403, description = "The token's role is not researcher (`forbidden`)", body = super::openapi_schemas::Error),
-        (status = 503, description = "No database or no export key on this server (`not_ready`)", body = super::openapi_schemas::Error),
+        (status = 400, description = "Unknown or missing `file`, unknown `format` (`invalid_input`)", body = Error),
+        (status = 403, description = "The token's role is not researcher (`forbidden`)", body = Error),
+        (status = 503, description = "No database or no export key on this server (`not_ready`)", body = Error),
     )
 )]
 pub async fn export(

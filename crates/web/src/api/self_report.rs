@@ -19,6 +19,7 @@ use utoipa::ToSchema;
 use utoipa::openapi::schema::ObjectBuilder;
 
 use super::openapi::codes;
+use super::openapi_responses::{NoPatient, NotJson};
 use super::openapi_schemas::Error;
 use super::private_json;
 use crate::auth::ClinicStaff;
@@ -188,8 +189,7 @@ pub(crate) async fn create_for_portal(
     responses(
         (status = 201, description = "The link with its one-time URL", body = CreatedLink),
         (status = 400, description = "Invalid input (`invalid_input`, naming `instrument` or `expires_in_hours`) or a body that is not JSON (`malformed_json`)", body = Error),
-        (status = 404, description = super::openapi::errors::NO_PATIENT, body = Error),
-        (status = 415, description = super::openapi::errors::NOT_JSON, body = Error),
+        NotJson, NoPatient,
     )
 )]
 pub async fn create(
@@ -215,7 +215,7 @@ pub async fn create(
     security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "The links", body = inline(LinkList)),
-        (status = 404, description = super::openapi::errors::NO_PATIENT, body = Error),
+        NoPatient,
     )
 )]
 pub async fn list(staff: ClinicStaff, ApiPath(id): ApiPath<String>) -> Result<Response, ApiError> {
@@ -240,8 +240,7 @@ pub async fn list(staff: ClinicStaff, ApiPath(id): ApiPath<String>) -> Result<Re
     responses(
         (status = 201, description = "The links created, each with its one-time URL", body = inline(PlannedLinks)),
         (status = 400, description = "Invalid input (`invalid_input`, naming `horizon`) or a body that is not JSON (`malformed_json`)", body = Error),
-        (status = 404, description = super::openapi::errors::NO_PATIENT, body = Error),
-        (status = 415, description = super::openapi::errors::NOT_JSON, body = Error),
+        NotJson, NoPatient,
     )
 )]
 pub async fn plan(

@@ -16,6 +16,10 @@ use utoipa::ToSchema;
 use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder};
 
 use super::openapi::{code_array, codes, modality_codes};
+use super::openapi_responses::{
+    NoSession, PatientGatedWrite, RecordedAnswer, SessionCompleted, SessionGatedWrite, TreatmentBad,
+};
+use super::openapi_schemas::Error;
 use super::patients::patient_id;
 use super::{created, private_json, rfc3339, rfc3339_opt};
 use crate::auth::ClinicStaff;
@@ -55,10 +59,8 @@ pub struct StartBody {
     security(("bearerAuth" = [])),
     responses(
         (status = 201, description = "The session", body = inline(super::openapi_treatment::StartedSession)),
-        (status = 400, description = super::openapi::errors::TREATMENT_BAD, body = super::openapi_schemas::Error),
-        (status = 403, description = super::openapi::errors::NOT_PRESCRIBER, body = super::openapi_schemas::Error),
-        (status = 404, description = super::openapi::errors::NO_PATIENT_TREATMENT, body = super::openapi_schemas::Error),
-        (status = 409, description = "`contraindication`", body = super::openapi_schemas::Error),
+        (status = 409, description = "`contraindication`", body = Error),
+        PatientGatedWrite,
     )
 )]
 pub async fn start(
@@ -165,7 +167,7 @@ fn early_departure(loaded: &Loaded) -> Option<Value> {
     security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "The session", body = super::openapi_treatment::TreatmentSession),
-        (status = 404, description = super::openapi::errors::NO_SESSION, body = super::openapi_schemas::Error),
+        NoSession,
     )
 )]
 pub async fn get(staff: ClinicStaff, ApiPath(id): ApiPath<String>) -> Result<Response, ApiError> {
@@ -226,11 +228,7 @@ fn symptom_codes() -> ArrayBuilder {
     request_body = ObservationBody,
     security(("bearerAuth" = [])),
     responses(
-        (status = 201, description = "Recorded", body = inline(super::openapi_treatment::Recorded)),
-        (status = 400, description = super::openapi::errors::TREATMENT_BAD, body = super::openapi_schemas::Error),
-        (status = 403, description = super::openapi::errors::NOT_PRESCRIBER, body = super::openapi_schemas::Error),
-        (status = 404, description = super::openapi::errors::NO_SESSION, body = super::openapi_schemas::Error),
-        (status = 409, description = super::openapi::errors::SESSION_COMPLETED, body = super::openapi_schemas::Error),
+        RecordedAnswer, SessionGatedWrite, SessionCompleted,
     )
 )]
 pub async fn observe(
@@ -284,8 +282,8 @@ pub struct AcknowledgeBody {}
     security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "The alert, acknowledged", body = super::openapi_treatment::SessionAlert),
-        (status = 400, description = super::openapi::errors::TREATMENT_BAD, body = super::openapi_schemas::Error),
-        (status = 404, description = "No such session alert in the caller's clinic (`not_found`; the same for another clinic's)", body = super::openapi_schemas::Error),
+        (status = 404, description = "No such session alert in the caller's clinic (`not_found`; the same for another clinic's)", body = Error),
+        TreatmentBad,
     )
 )]
 pub async fn acknowledge_alert(
@@ -334,11 +332,8 @@ pub struct DoseBody {
     request_body = DoseBody,
     security(("bearerAuth" = [])),
     responses(
-        (status = 201, description = "Recorded", body = inline(super::openapi_treatment::Recorded)),
-        (status = 400, description = super::openapi::errors::TREATMENT_BAD, body = super::openapi_schemas::Error),
-        (status = 403, description = super::openapi::errors::NOT_PRESCRIBER, body = super::openapi_schemas::Error),
-        (status = 404, description = super::openapi::errors::NO_SESSION, body = super::openapi_schemas::Error),
-        (status = 409, description = "Not enrolled in the REMS (`rems_enrollment`); blood pressure over the gate or not recorded (`bp_gate`); session completed (`not_applicable`)", body = super::openapi_schemas::Error),
+        (status = 409, description = "Not enrolled in the REMS (`rems_enrollment`); blood pressure over the gate or not recorded (`bp_gate`); session completed (`not_applicable`)", body = Error),
+        RecordedAnswer, SessionGatedWrite,
     )
 )]
 pub async fn dose(
@@ -379,11 +374,7 @@ pub async fn dose(
     request_body = super::openapi_treatment::PreCheckRequest,
     security(("bearerAuth" = [])),
     responses(
-        (status = 201, description = "Recorded", body = inline(super::openapi_treatment::Recorded)),
-        (status = 400, description = super::openapi::errors::TREATMENT_BAD, body = super::openapi_schemas::Error),
-        (status = 403, description = super::openapi::errors::NOT_PRESCRIBER, body = super::openapi_schemas::Error),
-        (status = 404, description = super::openapi::errors::NO_SESSION, body = super::openapi_schemas::Error),
-        (status = 409, description = super::openapi::errors::SESSION_COMPLETED, body = super::openapi_schemas::Error),
+        RecordedAnswer, SessionGatedWrite, SessionCompleted,
     )
 )]
 pub async fn pre_checks(
@@ -428,10 +419,7 @@ pub struct AdverseEventBody {
     request_body = AdverseEventBody,
     security(("bearerAuth" = [])),
     responses(
-        (status = 201, description = "Recorded", body = inline(super::openapi_treatment::Recorded)),
-        (status = 400, description = super::openapi::errors::TREATMENT_BAD, body = super::openapi_schemas::Error),
-        (status = 403, description = super::openapi::errors::NOT_PRESCRIBER, body = super::openapi_schemas::Error),
-        (status = 404, description = super::openapi::errors::NO_SESSION, body = super::openapi_schemas::Error),
+        RecordedAnswer, SessionGatedWrite,
     )
 )]
 pub async fn adverse_event(
@@ -489,10 +477,8 @@ pub struct DischargeBody {
     security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "The discharged session with the decision", body = inline(super::openapi_treatment::Recorded)),
-        (status = 400, description = super::openapi::errors::TREATMENT_BAD, body = super::openapi_schemas::Error),
-        (status = 403, description = super::openapi::errors::NOT_PRESCRIBER, body = super::openapi_schemas::Error),
-        (status = 404, description = super::openapi::errors::NO_SESSION, body = super::openapi_schemas::Error),
-        (status = 409, description = "`monitoring_incomplete`, `no_dose`, or already discharged (`not_applicable`)", body = super::openapi_schemas::Error),
+        (status = 409, description = "`monitoring_incomplete`, `no_dose`, or already discharged (`not_applicable`)", body = Error),
+        SessionGatedWrite,
     )
 )]
 pub async fn discharge(
@@ -544,10 +530,9 @@ pub struct EarlyDepartureBody {
     security(("bearerAuth" = [])),
     responses(
         (status = 201, description = "The session, ended early", body = inline(super::openapi_treatment::Recorded)),
-        (status = 400, description = super::openapi::errors::TREATMENT_BAD, body = super::openapi_schemas::Error),
-        (status = 403, description = "Not a nurse or prescriber (`forbidden`)", body = super::openapi_schemas::Error),
-        (status = 404, description = super::openapi::errors::NO_SESSION, body = super::openapi_schemas::Error),
-        (status = 409, description = "No dose recorded (`no_dose`: stop the session instead), or the session is already over (`not_applicable`)", body = super::openapi_schemas::Error),
+        (status = 403, description = "Not a nurse or prescriber (`forbidden`)", body = Error),
+        (status = 409, description = "No dose recorded (`no_dose`: stop the session instead), or the session is already over (`not_applicable`)", body = Error),
+        NoSession, TreatmentBad,
     )
 )]
 pub async fn early_departure_post(
