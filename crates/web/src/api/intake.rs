@@ -48,7 +48,7 @@ async fn baseline(staff: &ClinicStaff, patient: ketapath_store::domain::PatientI
     summary = "Enter or replace a patient's intake",
     description = "Treatment history (the self-check's trial model), episode and severity for the Maudsley staging, conditions, REMS enrollment, pregnancy potential, concomitant medications and research consent. The answer carries what the rules computed (TRD status, Maudsley score, contraindications and cautions), each with its rule. Baseline scores are assessments with context `baseline`.",
     params(("id" = String, Path)),
-    request_body = super::openapi_treatment::IntakeRequest,
+    request_body = IntakeRequest,
     security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "The intake", body = super::openapi_treatment::Intake),

@@ -12,7 +12,7 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use ketapath_clinical::instruments::Instrument;
 use ketapath_clinical::protocols::Modality;
-use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema, SchemaType, Type};
+use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Type};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, OpenApi as Document, PathItem, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
@@ -110,7 +110,7 @@ routes is stored or logged.",
         patients::AssessmentRequest, patients::AssessmentDoc, patients::StoredAssessmentDoc, public::ScreeningRequest, public::ClinicSearch,
         public::ClinicResult, public::Clinic, public::Screening, public::Crisis, public::Score,
         super::consent::ConsentRequest, treatment::ResearchConsent, super::consent::PublicationRequest,
-        treatment::IntakeRequest, treatment::Intake, super::courses::CourseBody, super::courses::ReviewBody,
+        ketapath_care::treatment::intake::IntakeRequest, treatment::Intake, super::courses::CourseBody, super::courses::ReviewBody,
         treatment::Course, super::courses::ScheduleBody, treatment::Outcomes, super::sessions::StartBody,
         treatment::TreatmentSession, treatment::SessionAlert, treatment::PreCheckRequest, super::sessions::ObservationBody,
         super::sessions::DoseBody, super::sessions::AdverseEventBody, super::sessions::EarlyDepartureBody,
@@ -188,17 +188,7 @@ fn ref_to(name: &str) -> utoipa::openapi::Ref {
     utoipa::openapi::Ref::from_schema_name(name)
 }
 
-/// A string limited to `codes`, the codes the server itself knows (so the document cannot fall behind them).
-pub(crate) fn codes<'a>(codes: impl IntoIterator<Item = &'a str>) -> ObjectBuilder {
-    ObjectBuilder::new().schema_type(Type::String).enum_values(Some(codes.into_iter().map(str::to_owned)))
-}
-
-/// A string limited to `codes`, or null.
-pub(crate) fn nullable_codes<'a>(of: impl IntoIterator<Item = &'a str>) -> ObjectBuilder {
-    let values: Vec<serde_json::Value> =
-        of.into_iter().map(serde_json::Value::from).chain([serde_json::Value::Null]).collect();
-    ObjectBuilder::new().schema_type(SchemaType::from_iter([Type::String, Type::Null])).enum_values(Some(values))
-}
+pub(crate) use ketapath_care::openapi::{code_array, codes, nullable_codes, or_null};
 
 /// An array of whole numbers from 0: a rating instrument's item answers.
 pub(crate) fn non_negative_integers() -> ArrayBuilder {
@@ -211,27 +201,6 @@ pub(crate) type Object = std::collections::BTreeMap<String, serde_json::Value>;
 /// The treatment modalities, in the order the server knows them.
 pub(crate) fn modality_codes() -> ObjectBuilder {
     codes(Modality::ALL.iter().map(|m| m.code()))
-}
-
-/// An array of strings limited to `codes`.
-pub(crate) fn code_array<'a>(of: impl IntoIterator<Item = &'a str>) -> ArrayBuilder {
-    ArrayBuilder::new().items(codes(of))
-}
-
-/// The same schema, also allowing `null` (an absent optional object), kept inline so that readers of the
-/// document (and the injection test) see its properties directly.
-pub(crate) fn or_null(schema: RefOr<Schema>) -> RefOr<Schema> {
-    match schema {
-        RefOr::T(Schema::Object(mut object)) => {
-            object.schema_type = SchemaType::from_iter([Type::Object, Type::Null]);
-            RefOr::T(Schema::Object(object))
-        }
-        RefOr::T(Schema::Array(mut array)) => {
-            array.schema_type = SchemaType::from_iter([Type::Array, Type::Null]);
-            RefOr::T(Schema::Array(array))
-        }
-        other => other,
-    }
 }
 
 /// The instrument codes, in the order the server knows them.

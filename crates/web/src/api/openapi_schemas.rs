@@ -13,7 +13,7 @@ use utoipa::openapi::RefOr;
 use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema, SchemaType, Type};
 use utoipa::{IntoParams, PartialSchema, ToSchema};
 
-use super::openapi::{code_array, codes, instrument_codes, non_negative_integers, nullable_codes, or_null};
+use super::openapi::{code_array, instrument_codes, non_negative_integers, nullable_codes, or_null};
 
 /// Every error answer: `{"error": {"code", "message", "field"}}`.
 #[derive(Deserialize, ToSchema)]
@@ -505,22 +505,4 @@ pub(crate) struct Registry {
     adverse_events: serde_json::Value,
     bp_gate: serde_json::Value,
     rules: serde_json::Value,
-}
-
-/// The query of `GET /api/v1/research/export`.
-#[derive(Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub(crate) struct ExportQuery {
-    #[param(schema_with = export_files, required = true)]
-    file: String,
-    #[param(schema_with = export_formats)]
-    format: Option<String>,
-}
-
-fn export_files() -> ObjectBuilder {
-    codes(super::research::EXPORT_FILES)
-}
-
-fn export_formats() -> ObjectBuilder {
-    codes(["csv", "ndjson"]).default(Some("csv".into()))
 }

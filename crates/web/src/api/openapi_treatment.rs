@@ -5,14 +5,13 @@
 // These types exist to be described, never built or read: the derive is their only use.
 #![allow(dead_code)]
 
-use ketapath_clinical::safety::conditions;
 use serde::Deserialize;
 use serde_json::Value;
 use utoipa::openapi::RefOr;
 use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema, Type};
 use utoipa::{IntoParams, PartialSchema, ToSchema};
 
-use super::openapi::{Object, code_array, nullable_codes, or_null};
+use super::openapi::{Object, or_null};
 use super::openapi_schemas::RuleRef;
 
 #[derive(Deserialize, ToSchema)]
@@ -47,58 +46,6 @@ struct ConsentRecord {
     #[schema(format = DateTime)]
     recorded_at: String,
     recorded_by: Option<String>,
-}
-
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct IntakeRequest {
-    #[schema(schema_with = demographics)]
-    demographics: Option<Demographics>,
-    /// As in the self-check
-    #[serde(default)]
-    #[schema(value_type = Vec<Object>)]
-    trials: Vec<Object>,
-    #[schema(minimum = 0)]
-    episode_months: Option<f64>,
-    #[schema(schema_with = severity_codes)]
-    severity: Option<String>,
-    augmentation_used: Option<bool>,
-    ect_used: Option<bool>,
-    #[serde(default)]
-    #[schema(schema_with = condition_codes)]
-    conditions: Vec<String>,
-    rems_enrolled: Option<bool>,
-    pregnancy_potential: Option<bool>,
-    research_consent: Option<bool>,
-    #[schema(value_type = Option<Object>)]
-    concomitant_medications: Option<Object>,
-}
-
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-struct Demographics {
-    #[schema(max_length = 100)]
-    race: Option<String>,
-    #[schema(max_length = 100)]
-    ethnicity: Option<String>,
-    #[schema(max_length = 100)]
-    gender_identity: Option<String>,
-    #[schema(max_length = 100)]
-    preferred_language: Option<String>,
-    #[schema(max_length = 100)]
-    zip: Option<String>,
-}
-
-fn demographics() -> RefOr<Schema> {
-    or_null(Demographics::schema())
-}
-
-fn severity_codes() -> ObjectBuilder {
-    nullable_codes(["subsyndromal", "mild", "moderate", "severe_without_psychosis", "severe_with_psychosis"])
-}
-
-fn condition_codes() -> ArrayBuilder {
-    code_array(conditions::input_codes())
 }
 
 #[derive(Deserialize, ToSchema)]

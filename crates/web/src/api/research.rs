@@ -9,7 +9,10 @@ use ketapath_clinical::InvalidInput;
 use ketapath_research::{Format, build_export, registry};
 use ketapath_store::ResearchUse;
 use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa::openapi::schema::ObjectBuilder;
 
+use super::openapi::codes;
 use super::openapi_schemas::Error;
 use crate::auth::{ClinicStaff, StaffActor};
 use crate::error::ApiError;
@@ -37,10 +40,21 @@ pub async fn public_registry(State(state): State<AppState>, Db(store): Db) -> Re
 }
 
 /// The query of the export route as sent.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ExportQuery {
+    #[param(schema_with = export_files, required = true)]
     file: Option<String>,
+    #[param(schema_with = export_formats)]
     format: Option<String>,
+}
+
+fn export_files() -> ObjectBuilder {
+    codes(EXPORT_FILES)
+}
+
+fn export_formats() -> ObjectBuilder {
+    codes(["csv", "ndjson"]).default(Some("csv".into()))
 }
 
 impl ExportQuery {
@@ -62,7 +76,7 @@ impl ExportQuery {
     operation_id = "getResearchExportFile",
     summary = "One file of the de-identified research export (researcher role only)",
     description = "The data dictionary is docs/research-export.md. Only patients whose research consent stands today are included.",
-    params(super::openapi_schemas::ExportQuery),
+    params(ExportQuery),
     security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "The file", content((String = "text/csv"), (String = "application/x-ndjson"))),
