@@ -8,37 +8,21 @@
 use ketapath_clinical::safety::conditions;
 use ketapath_directory::search::{DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET};
 use ketapath_directory::{Offer, Payment};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use utoipa::openapi::RefOr;
 use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema, SchemaType, Type};
 use utoipa::{IntoParams, PartialSchema, ToSchema};
 
+pub(crate) use crate::error::ErrorBody as Error;
+
 use super::openapi::{code_array, instrument_codes, non_negative_integers, nullable_codes, or_null};
 
-/// Every error answer: `{"error": {"code", "message", "field"}}`.
-#[derive(Deserialize, ToSchema)]
-pub struct Error {
-    #[schema(inline)]
-    error: ErrorDetail,
-}
-
-#[derive(Deserialize, ToSchema)]
-struct ErrorDetail {
-    #[schema(examples("invalid_input"))]
-    code: String,
-    message: String,
-    #[schema(required = true, examples("items[3]"))]
-    field: Option<String>,
-    /// On a 5xx only: the request's id, as in the x-request-id header and the server's log line.
-    #[schema(examples("5f0c1a52-3f0e-4c2b-9a51-0c1d2e3f4a5b"))]
-    request_id: Option<String>,
-}
-
 /// An error, with the crisis block beside it when the answers that drive the crisis triage could be read.
-#[derive(Deserialize, ToSchema)]
+// Mirror of `error::with_crisis`'s local body, whose `crisis` is the clinical crate's type (no utoipa there).
+#[derive(Serialize, ToSchema)]
 pub struct ErrorWithCrisis {
     #[serde(flatten)]
-    error: Error,
+    error: Error<'static>,
     #[schema(required = false)]
     crisis: Crisis,
 }
@@ -68,7 +52,7 @@ struct Interval {
 }
 
 /// The rule a result follows, by id and version.
-#[derive(Deserialize, ToSchema)]
+#[derive(Deserialize, Serialize, ToSchema)]
 pub struct RuleRef {
     id: String,
     version: i64,
@@ -153,7 +137,7 @@ pub(crate) fn blood_pressure() -> RefOr<Schema> {
 
 /// The crisis block: the self-check's, the one beside an invalid self-check's error, and a score's when its suicide
 /// item is positive.
-#[derive(Deserialize, ToSchema)]
+#[derive(Deserialize, Serialize, ToSchema)]
 pub struct Crisis {
     #[schema(inline)]
     level: CrisisLevel,
@@ -165,7 +149,7 @@ pub struct Crisis {
     rules: Vec<RuleRef>,
 }
 
-#[derive(Deserialize, ToSchema)]
+#[derive(Deserialize, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 enum CrisisLevel {
     None,
@@ -173,7 +157,7 @@ enum CrisisLevel {
     Emergency,
 }
 
-#[derive(Deserialize, ToSchema)]
+#[derive(Deserialize, Serialize, ToSchema)]
 struct Resource {
     name: String,
     contact: String,
