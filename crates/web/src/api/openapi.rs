@@ -1,6 +1,7 @@
 //! `GET /api/openapi.json`: the OpenAPI 3.1 description of every JSON route, derived with utoipa from the handlers'
-//! `#[utoipa::path]` attributes and the schema types of `openapi_schemas.rs`, `openapi_treatment.rs` and
-//! `self_report_openapi.rs`.
+//! `#[utoipa::path]` attributes, the request and answer types themselves (in the handlers' modules, `error.rs` and
+//! `ketapath-care`), the shared answers of `openapi_responses.rs`, and the few mirrors that remain
+//! (`openapi_schemas.rs`, `openapi_treatment.rs`, `self_report_openapi.rs`), each saying why it cannot be derived.
 //!
 //! A test checks it against [`crate::routes::api_routes`], the table routes are registered from, in both
 //! directions, so a route cannot be added or removed without this document following. Info, security schemes and

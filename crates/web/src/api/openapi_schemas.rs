@@ -1,6 +1,6 @@
-//! The schemas of the public routes (clinic search, scoring, the self-check), the patient routes and the error body,
-//! as types the OpenAPI document derives from. They mirror the JSON the handlers write and read (the handlers keep
-//! their own lenient parsing, so that a missing field answers 400 naming it); only the document uses them.
+//! The schemas of the public routes (clinic search, scoring, the self-check) that the OpenAPI document cannot
+//! derive from a real type: each mirror says why in a comment (mostly: the real type lives in a pure crate with
+//! no utoipa dependency, or the body is read or written as a JSON value). Only the document uses them.
 
 // These types exist to be described, never built or read: the derive is their only use.
 #![allow(dead_code)]
@@ -27,6 +27,7 @@ pub struct ErrorWithCrisis {
     crisis: Crisis,
 }
 
+// Mirror: the handler reads the body as a JSON value that the clinical crate's `Items::parse` checks.
 #[derive(Deserialize, ToSchema)]
 #[schema(examples(json!({"items": [0, 1, 2, 3, 0, 1, 2, 1, 0]})))]
 pub struct ScoreRequest {
@@ -35,6 +36,7 @@ pub struct ScoreRequest {
 }
 
 /// A rate with its Wilson interval.
+// Mirror: the real type lives in the pure directory crate, which has no utoipa dependency yet.
 #[derive(Deserialize, ToSchema)]
 pub struct Proportion {
     successes: i64,
@@ -52,12 +54,14 @@ struct Interval {
 }
 
 /// The rule a result follows, by id and version.
+// Mirror: the real type lives in the pure clinical crate, which has no utoipa dependency yet.
 #[derive(Deserialize, Serialize, ToSchema)]
 pub struct RuleRef {
     id: String,
     version: i64,
 }
 
+// Mirror: the real type lives in the pure clinical crate, which has no utoipa dependency yet.
 #[derive(Deserialize, ToSchema)]
 pub struct Flag {
     #[schema(examples("item9_positive"))]
@@ -69,6 +73,7 @@ pub struct Flag {
 }
 
 /// The self-check input (DESIGN.md, Self-check), with the condition codes and improvement values the engine knows.
+// Mirror: the handler reads the body as a JSON value that the clinical crate's screening parser checks.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(examples(json!({"phq9": [0,1,2,3,0,1,2,1,0], "acting_on_thoughts": false, "age": 34, "episode_months": 18,
@@ -137,6 +142,7 @@ pub(crate) fn blood_pressure() -> RefOr<Schema> {
 
 /// The crisis block: the self-check's, the one beside an invalid self-check's error, and a score's when its suicide
 /// item is positive.
+// Mirror: the real type lives in the pure clinical crate, which has no utoipa dependency yet.
 #[derive(Deserialize, Serialize, ToSchema)]
 pub struct Crisis {
     #[schema(inline)]
@@ -164,6 +170,7 @@ struct Resource {
 }
 
 /// The fields of the self-check result that scripts rely on; the engine may add more.
+// Mirror: the real type lives in the pure clinical crate, which has no utoipa dependency yet.
 #[derive(Deserialize, ToSchema)]
 pub struct Screening {
     rules_version: String,
@@ -250,6 +257,7 @@ struct Finding {
 }
 
 /// A score as `POST /api/v1/instruments/{instrument}/score` answers it.
+// Mirror: the real type lives in the pure clinical crate, which has no utoipa dependency yet.
 #[derive(Deserialize, ToSchema)]
 pub struct Score {
     #[schema(schema_with = instrument_codes)]
@@ -272,6 +280,7 @@ pub struct Score {
 }
 
 /// The query parameters of `GET /api/v1/clinics` (DESIGN.md, "Clinic search").
+// Mirror: the handler parses the raw query string with the directory crate's `SearchParams::parse`.
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub(crate) struct ClinicSearchQuery {
@@ -328,6 +337,7 @@ fn payments() -> ObjectBuilder {
 }
 
 /// The `{instrument}` path parameter, limited to the instruments the server scores.
+// Mirror: the real `InstrumentParam` is a tuple struct, which IntoParams cannot name.
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Path)]
 pub(crate) struct InstrumentPath {
@@ -335,6 +345,7 @@ pub(crate) struct InstrumentPath {
     instrument: String,
 }
 
+// Mirror: the real type lives in the pure directory crate, which has no utoipa dependency yet.
 #[derive(Deserialize, ToSchema)]
 pub struct ClinicSearch {
     #[schema(inline)]
@@ -391,6 +402,7 @@ fn payment_codes() -> ArrayBuilder {
 }
 
 /// A listing as a search result, with its distance.
+// Mirror: the real type lives in the pure directory crate, which has no utoipa dependency yet.
 #[derive(Deserialize, ToSchema)]
 pub struct ClinicResult {
     #[serde(flatten)]
@@ -400,6 +412,7 @@ pub struct ClinicResult {
 }
 
 /// A listing as its own record.
+// Mirror: the real type lives in the pure directory crate, which has no utoipa dependency yet.
 #[derive(Deserialize, ToSchema)]
 pub struct Clinic {
     #[serde(flatten)]
@@ -481,6 +494,7 @@ enum Day {
 }
 
 /// The registry's answer: only its top-level fields are promised here (docs/research-export.md has the rest).
+// Mirror: the registry is the research crate's JSON document, promised here by its top-level keys only.
 #[derive(Deserialize, ToSchema)]
 pub(crate) struct Registry {
     as_of: serde_json::Value,

@@ -1,6 +1,6 @@
-//! The schemas of the treatment workflow (intake, courses, sessions, REMS forms, outcomes, consent, protocol
-//! settings) as types the OpenAPI document derives from. They mirror the JSON the handlers read and write; only
-//! the document uses them (the handlers parse leniently so that a wrong field answers 400 naming it).
+//! The schemas of the treatment workflow's answers (intake, courses, sessions, REMS forms, outcomes, consent,
+//! protocol settings) that the OpenAPI document cannot derive from a real type, mostly because the handler builds
+//! them as `json!` values; each mirror says why in a comment. The request bodies derive their own schemas.
 
 // These types exist to be described, never built or read: the derive is their only use.
 #![allow(dead_code)]
@@ -29,6 +29,7 @@ enum ConsentStatus {
     None,
 }
 
+// Mirror: the handler builds this answer as a `json!` value; no struct carries it.
 #[derive(Deserialize, ToSchema)]
 pub struct ResearchConsent {
     #[schema(inline)]
@@ -48,6 +49,7 @@ struct ConsentRecord {
     recorded_by: Option<String>,
 }
 
+// Mirror: care builds the stored intake as a `json!` value; no struct carries it.
 #[derive(Deserialize, ToSchema)]
 pub struct Intake {
     patient_id: String,
@@ -79,6 +81,7 @@ enum Indication {
     Mdsi,
 }
 
+// Mirror: the handler builds this answer as a `json!` value; no struct carries it.
 #[derive(Deserialize, ToSchema)]
 pub struct Course {
     id: String,
@@ -139,6 +142,7 @@ fn schedule() -> RefOr<Schema> {
     or_null(RefOr::T(Schema::Array(ArrayBuilder::new().items(PlannedSession::schema()).build())))
 }
 
+// Mirror: the outcomes are built from the clinical crate's types, which have no utoipa dependency yet.
 #[derive(Deserialize, ToSchema)]
 pub struct Outcomes {
     #[schema(inline)]
@@ -173,6 +177,7 @@ struct InstrumentOutcome {
 }
 
 /// The answer to starting a session.
+// Mirror: the handler builds this answer as a `json!` value; no struct carries it.
 #[derive(Deserialize, ToSchema)]
 pub(crate) struct StartedSession {
     id: String,
@@ -182,6 +187,7 @@ pub(crate) struct StartedSession {
     modality: String,
 }
 
+// Mirror: the handler builds this answer as a `json!` value; no struct carries it.
 #[derive(Deserialize, ToSchema)]
 pub struct TreatmentSession {
     id: String,
@@ -225,6 +231,7 @@ enum AlertLevel {
     Emergency,
 }
 
+// Mirror: care's `alerts::json` builds this answer as a `json!` value; no struct carries it.
 #[derive(Deserialize, ToSchema)]
 pub struct SessionAlert {
     id: String,
@@ -250,6 +257,7 @@ enum Pregnancy {
     Unknown,
 }
 
+// Mirror: the handler reads the body as a JSON map that care's pre-check parser checks field by field.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PreCheckRequest {
@@ -293,6 +301,7 @@ enum FormState {
     Submitted,
 }
 
+// Mirror: care's `FormView` holds clinical and store types (form, setting, ids) that have no utoipa dependency.
 #[derive(Deserialize, ToSchema)]
 pub struct RemsForm {
     session_id: String,
@@ -334,10 +343,12 @@ struct MissingField {
 }
 
 /// A settings document: missing keys take their defaults.
+// Mirror: the handler reads the settings as a JSON value that the clinical crate's settings parser checks.
 #[derive(Deserialize, ToSchema)]
 #[schema(description = "Missing keys take their defaults")]
 pub struct ProtocolSettingsRequest {}
 
+// Mirror: the settings answer is built as a `json!` value from the clinical crate's settings.
 #[derive(Deserialize, ToSchema)]
 pub struct ProtocolSettings {
     #[schema(value_type = Object)]
@@ -358,6 +369,7 @@ struct Setting {
 }
 
 /// The answer listing a patient's courses.
+// Mirror: the handler builds this answer as a `json!` value; no struct carries it.
 #[derive(Deserialize, ToSchema)]
 pub(crate) struct CourseList {
     #[serde(default)]
@@ -365,6 +377,7 @@ pub(crate) struct CourseList {
 }
 
 /// The open REMS forms.
+// Mirror: the open forms are built as a `json!` value from care's `DueForm`.
 #[derive(Deserialize, ToSchema)]
 pub(crate) struct DueForms {
     #[serde(default)]
@@ -376,6 +389,7 @@ pub(crate) struct DueForms {
 }
 
 /// An answer the document leaves as an open object (a charting route's record, a discharge decision).
+// Not a mirror: an answer this document leaves open.
 #[derive(Deserialize, ToSchema)]
 pub(crate) struct Recorded {}
 
@@ -387,6 +401,7 @@ enum RemsFormat {
 }
 
 /// The query of `GET /api/v1/sessions/{id}/rems-form`.
+// Mirror: the handler reads the raw query string (`RawQuery`), not a typed query.
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub(crate) struct RemsFormQuery {
