@@ -11,6 +11,7 @@ pub mod clinic_time;
 pub mod demo;
 pub mod directory;
 pub mod json;
+pub mod openapi;
 pub mod readiness;
 pub mod referrals;
 pub mod research_stats;

@@ -23,7 +23,7 @@ pub const MAX_EXPIRES_IN_HOURS: u32 = 14 * 24;
 pub const DEFAULT_PLAN_DAYS: i64 = 28;
 
 /// Where a link stands at a given instant.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum LinkStatus {
     Pending,

@@ -149,20 +149,25 @@ impl ApiError {
     }
 }
 
-/// `{"error": {...}}`, the shape of every JSON error.
-#[derive(Debug, Serialize)]
+/// Every error answer: `{"error": {"code", "message", "field"}}`.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = Error)]
 pub struct ErrorBody<'a> {
+    #[schema(inline)]
     pub error: ErrorDetail<'a>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ErrorDetail<'a> {
+    #[schema(examples("invalid_input"))]
     pub code: &'static str,
     pub message: String,
     /// Always present, `null` when no single field is at fault, so scripts can read it unconditionally.
+    #[schema(required = true, examples("items[3]"))]
     pub field: Option<&'a str>,
     /// On a 5xx only: the id of the request, as logged and as the `x-request-id` header carries it.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(examples("5f0c1a52-3f0e-4c2b-9a51-0c1d2e3f4a5b"))]
     pub request_id: Option<String>,
 }
 

@@ -11,23 +11,33 @@ use ketapath_store::ClinicScope;
 use ketapath_store::domain::{Intake, PatientId};
 use serde::Deserialize;
 use serde_json::{Value, json};
+use utoipa::openapi::RefOr;
+use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema};
+use utoipa::{PartialSchema, ToSchema};
+
+use crate::openapi::{code_array, nullable_codes, or_null};
 
 use super::TreatmentResult;
 
 /// Demographics beyond the patient record (name, birth date and sex live there), as staff record them, for the
-/// research registry's descriptions. Free text, each at most [`MAX_DEMOGRAPHIC_CHARS`] characters.
-#[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
+/// research registry's descriptions. Free text, each at most 100 characters (`MAX_DEMOGRAPHIC_CHARS`).
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Demographics {
     #[serde(default)]
+    #[schema(max_length = 100)]
     pub race: Option<String>,
     #[serde(default)]
+    #[schema(max_length = 100)]
     pub ethnicity: Option<String>,
     #[serde(default)]
+    #[schema(max_length = 100)]
     pub gender_identity: Option<String>,
     #[serde(default)]
+    #[schema(max_length = 100)]
     pub preferred_language: Option<String>,
     #[serde(default)]
+    #[schema(max_length = 100)]
     pub zip: Option<String>,
 }
 
@@ -58,22 +68,28 @@ impl Demographics {
 }
 
 /// The body of `PUT /api/v1/patients/{id}/intake` as sent.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IntakeRequest {
     #[serde(default)]
+    #[schema(schema_with = demographics_or_null)]
     pub demographics: Option<Demographics>,
+    /// As in the self-check
     #[serde(default)]
+    #[schema(value_type = Vec<Object>)]
     pub trials: Option<Value>,
     #[serde(default)]
+    #[schema(minimum = 0)]
     pub episode_months: Option<f64>,
     #[serde(default)]
+    #[schema(schema_with = severity_codes)]
     pub severity: Option<String>,
     #[serde(default)]
     pub augmentation_used: Option<bool>,
     #[serde(default)]
     pub ect_used: Option<bool>,
     #[serde(default)]
+    #[schema(schema_with = condition_codes)]
     pub conditions: Option<Value>,
     #[serde(default)]
     pub rems_enrolled: Option<bool>,
@@ -82,7 +98,20 @@ pub struct IntakeRequest {
     #[serde(default)]
     pub research_consent: Option<bool>,
     #[serde(default)]
+    #[schema(value_type = Option<Object>)]
     pub concomitant_medications: Option<ketapath_clinical::rems::ConcomitantMedications>,
+}
+
+fn demographics_or_null() -> RefOr<Schema> {
+    or_null(Demographics::schema())
+}
+
+fn severity_codes() -> ObjectBuilder {
+    nullable_codes(SEVERITIES.iter().map(|(code, _)| *code))
+}
+
+fn condition_codes() -> ArrayBuilder {
+    code_array(ketapath_clinical::safety::conditions::input_codes())
 }
 
 const SEVERITIES: [(&str, Severity); 5] = [

@@ -12,6 +12,7 @@ use ketapath_directory::export::ClinicRecord;
 use ketapath_directory::search::{ParamError, Query, SearchParams, SearchResponse, SearchResult};
 use ketapath_directory::{Clinic, ClinicId, Gazetteer};
 
+use super::openapi_schemas::Error;
 use crate::error::ApiError;
 use crate::extract::ApiPath;
 use crate::state::AppState;
@@ -48,7 +49,7 @@ pub fn with_results<R>(directory: &Directory, query: &Query, f: impl FnOnce(&Sea
     params(super::openapi_schemas::ClinicSearchQuery),
     responses(
         (status = 200, description = "A page of clinics", body = super::openapi_schemas::ClinicSearch),
-        (status = 400, description = "An invalid, unknown or repeated parameter, or an unknown ZIP code (`invalid_input`, naming the parameter)", body = super::openapi_schemas::Error),
+        (status = 400, description = "An invalid, unknown or repeated parameter, or an unknown ZIP code (`invalid_input`, naming the parameter)", body = Error),
     )
 )]
 pub async fn search(State(state): State<AppState>, uri: Uri) -> Result<Response, ApiError> {
@@ -81,7 +82,7 @@ pub fn lookup(directory: &Directory, raw: &str) -> Result<Clinic, ApiError> {
     params(("id" = String, Path)),
     responses(
         (status = 200, description = "The listing", body = super::openapi_schemas::Clinic),
-        (status = 404, description = "No listing with this id (`not_found`)", body = super::openapi_schemas::Error),
+        (status = 404, description = "No listing with this id (`not_found`)", body = Error),
     )
 )]
 pub async fn get(State(state): State<AppState>, ApiPath(id): ApiPath<String>) -> Result<Response, ApiError> {

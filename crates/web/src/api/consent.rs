@@ -11,8 +11,12 @@ use ketapath_store::domain::ConsentRecord;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use time::Date;
+use utoipa::ToSchema;
+use utoipa::openapi::schema::ObjectBuilder;
 
 use super::courses::date;
+use super::openapi::codes;
+use super::openapi_responses::{NoTreatmentPatient, TreatmentBad};
 use super::patients::patient_id;
 use super::{private_json, rfc3339};
 use crate::auth::ClinicStaff;
@@ -20,13 +24,16 @@ use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiPath};
 
 /// The body of `PUT /api/v1/patients/{id}/research-consent` as sent.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = ResearchConsentRequest)]
 pub struct ConsentRequest {
     #[serde(default)]
+    #[schema(required = true, schema_with = consent_decisions)]
     status: Option<String>,
     /// The day the patient decided (defaults to today); never in the future.
     #[serde(default)]
+    #[schema(format = Date)]
     date: Option<String>,
 }
 
@@ -92,7 +99,7 @@ fn consent_doc(history: &[ConsentRecord]) -> Result<Value, ApiError> {
     security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "The consent", body = super::openapi_treatment::ResearchConsent),
-        (status = 404, description = super::openapi::errors::NO_PATIENT_TREATMENT, body = super::openapi_schemas::Error),
+        NoTreatmentPatient,
     )
 )]
 pub async fn get(staff: ClinicStaff, ApiPath(id): ApiPath<String>) -> Result<Response, ApiError> {
@@ -108,12 +115,11 @@ pub async fn get(staff: ClinicStaff, ApiPath(id): ApiPath<String>) -> Result<Res
     summary = "Record a patient's research consent (given or withdrawn)",
     description = "A withdrawal takes the patient out of every later research export and statistic. `date` defaults to today and may not be in the future.",
     params(("id" = String, Path)),
-    request_body = super::openapi_treatment::ResearchConsentRequest,
+    request_body = ConsentRequest,
     security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "The consent", body = super::openapi_treatment::ResearchConsent),
-        (status = 400, description = super::openapi::errors::TREATMENT_BAD, body = super::openapi_schemas::Error),
-        (status = 404, description = super::openapi::errors::NO_PATIENT_TREATMENT, body = super::openapi_schemas::Error),
+        NoTreatmentPatient, TreatmentBad,
     )
 )]
 pub async fn put(
@@ -128,11 +134,13 @@ pub async fn put(
     Ok(private_json(&consent_doc(&history)?))
 }
 
-/// The body of `PUT /api/v1/clinic/outcome-publication` as sent.
-#[derive(Debug, Deserialize)]
+/// The body of `PUT /api/v1/clinic/outcome-publication` as sent; both routes answer the same shape.
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = OutcomePublication)]
 pub struct PublicationRequest {
     #[serde(default)]
+    #[schema(value_type = bool, required = true)]
     publish: Option<bool>,
 }
 
@@ -144,7 +152,7 @@ pub struct PublicationRequest {
     summary = "Whether the directory shows the clinic's outcome rates",
     security(("bearerAuth" = [])),
     responses(
-        (status = 200, description = "The choice", body = super::openapi_treatment::OutcomePublication),
+        (status = 200, description = "The choice", body = PublicationRequest),
     )
 )]
 pub async fn get_publication(staff: ClinicStaff) -> Result<Response, ApiError> {
@@ -159,11 +167,11 @@ pub async fn get_publication(staff: ClinicStaff) -> Result<Response, ApiError> {
     operation_id = "putOutcomePublication",
     summary = "Opt the clinic in or out of showing its outcome rates (clinic admins)",
     description = "Rates are shown only where at least 11 patients stand behind a figure; other roles answer 403.",
-    request_body = super::openapi_treatment::OutcomePublication,
+    request_body = PublicationRequest,
     security(("bearerAuth" = [])),
     responses(
-        (status = 200, description = "The choice", body = super::openapi_treatment::OutcomePublication),
-        (status = 400, description = super::openapi::errors::TREATMENT_BAD, body = super::openapi_schemas::Error),
+        (status = 200, description = "The choice", body = PublicationRequest),
+        TreatmentBad,
     )
 )]
 pub async fn put_publication(
@@ -173,4 +181,9 @@ pub async fn put_publication(
     let publish = request.publish.ok_or_else(|| InvalidInput::new("publish", "is required (true or false)"))?;
     let saved = staff.scope.set_publish_outcomes(publish).await?;
     Ok(private_json(&json!({ "publish": saved.publish })))
+}
+
+/// The decisions a consent records.
+fn consent_decisions() -> ObjectBuilder {
+    codes(["given", "withdrawn"])
 }

@@ -11,7 +11,12 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use time::Date;
 use time::macros::format_description;
+use utoipa::ToSchema;
+use utoipa::openapi::schema::ObjectBuilder;
 
+use super::openapi::{codes, modality_codes, nullable_codes};
+use super::openapi_responses::{CourseGatedWrite, NoCourse, NoTreatmentPatient, PatientGatedWrite};
+use super::openapi_schemas::Error;
 use super::patients::patient_id;
 use super::{created, private_json, rfc3339};
 use crate::auth::ClinicStaff;
@@ -21,21 +26,28 @@ use ketapath_care::treatment::Override;
 use ketapath_care::treatment::course::{self, CourseRequest};
 
 /// The body of `POST /api/v1/patients/{id}/courses` as sent.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = CourseRequest)]
 pub struct CourseBody {
     #[serde(default)]
+    #[schema(required = true, schema_with = modality_codes)]
     modality: Option<String>,
     #[serde(default)]
+    #[schema(format = Date)]
     start_date: Option<String>,
     #[serde(default)]
+    #[schema(value_type = Option<i64>, minimum = 1)]
     weeks: Option<u32>,
     #[serde(default)]
+    #[schema(schema_with = maintenance_codes)]
     maintenance: Option<MaintenanceFrequency>,
     #[serde(default)]
     with_psychotherapy: Option<bool>,
     #[serde(default)]
+    #[schema(schema_with = indication_codes)]
     indication: Option<String>,
+    /// Prescribers only: the reason to pass a gate
     #[serde(default)]
     override_reason: Option<String>,
 }
@@ -103,14 +115,12 @@ fn course_id(raw: &str) -> Result<CourseId, ApiError> {
     summary = "Plan a course with its schedule generated from the protocol",
     description = "`indication`: `trd` (default) or `mdsi` (MDD with acute suicidal ideation or behaviour). Esketamine for TRD: a new course plans only the induction, twice weekly in weeks 1-4 (`weeks`, 12 by default, is checked as the whole plan's length); weeks 5-8 weekly and then weekly or every two weeks (`maintenance`) are planned when the benefit review decides to continue. MDSI: 84 mg twice weekly for up to 4 weeks (56 mg as the tolerability option). IV ketamine: the clinic's series. IM and oral: no generated schedule. A contraindication in the intake answers 409 `contraindication` unless a prescriber sends `override_reason`.",
     params(("id" = String, Path)),
-    request_body = super::openapi_treatment::CourseRequest,
+    request_body = CourseBody,
     security(("bearerAuth" = [])),
     responses(
         (status = 201, description = "The course", body = super::openapi_treatment::Course),
-        (status = 400, description = super::openapi::errors::TREATMENT_BAD, body = super::openapi_schemas::Error),
-        (status = 403, description = super::openapi::errors::NOT_PRESCRIBER, body = super::openapi_schemas::Error),
-        (status = 404, description = super::openapi::errors::NO_PATIENT_TREATMENT, body = super::openapi_schemas::Error),
-        (status = 409, description = "The intake lists a contraindication (`contraindication`)", body = super::openapi_schemas::Error),
+        (status = 409, description = "The intake lists a contraindication (`contraindication`)", body = Error),
+        PatientGatedWrite,
     )
 )]
 pub async fn create(
@@ -149,7 +159,7 @@ pub async fn create(
     security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "The courses, oldest first", body = inline(super::openapi_treatment::CourseList)),
-        (status = 404, description = super::openapi::errors::NO_PATIENT_TREATMENT, body = super::openapi_schemas::Error),
+        NoTreatmentPatient,
     )
 )]
 pub async fn list(staff: ClinicStaff, ApiPath(id): ApiPath<String>) -> Result<Response, ApiError> {
@@ -159,9 +169,11 @@ pub async fn list(staff: ClinicStaff, ApiPath(id): ApiPath<String>) -> Result<Re
 }
 
 /// The body of `PUT /api/v1/courses/{id}/schedule`: the whole schedule, in the generated shape.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = ScheduleRequest)]
 pub struct ScheduleBody {
+    #[schema(value_type = Vec<Object>)]
     schedule: Vec<PlannedSession>,
 }
 
@@ -173,13 +185,11 @@ pub struct ScheduleBody {
     summary = "Replace a course's schedule (prescribers only)",
     description = "Sessions in date order, in the generated shape.",
     params(("id" = String, Path)),
-    request_body = super::openapi_treatment::ScheduleRequest,
+    request_body = ScheduleBody,
     security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "The course", body = super::openapi_treatment::Course),
-        (status = 400, description = super::openapi::errors::TREATMENT_BAD, body = super::openapi_schemas::Error),
-        (status = 403, description = super::openapi::errors::NOT_PRESCRIBER, body = super::openapi_schemas::Error),
-        (status = 404, description = super::openapi::errors::NO_COURSE, body = super::openapi_schemas::Error),
+        CourseGatedWrite,
     )
 )]
 pub async fn put_schedule(
@@ -201,7 +211,7 @@ pub async fn put_schedule(
     security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "The course", body = super::openapi_treatment::Course),
-        (status = 404, description = super::openapi::errors::NO_COURSE, body = super::openapi_schemas::Error),
+        NoCourse,
     )
 )]
 pub async fn get(staff: ClinicStaff, ApiPath(id): ApiPath<String>) -> Result<Response, ApiError> {
@@ -212,16 +222,21 @@ pub async fn get(staff: ClinicStaff, ApiPath(id): ApiPath<String>) -> Result<Res
 }
 
 /// The body of `POST /api/v1/courses/{id}/benefit-review`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = BenefitReviewRequest)]
 pub struct ReviewBody {
     #[serde(default)]
+    #[schema(required = true, schema_with = review_decisions)]
     decision: Option<String>,
     #[serde(default)]
+    #[schema(max_length = 2000)]
     note: Option<String>,
     #[serde(default)]
+    #[schema(value_type = Option<i64>, minimum = 1)]
     weeks: Option<u32>,
     #[serde(default)]
+    #[schema(schema_with = maintenance_codes)]
     maintenance: Option<MaintenanceFrequency>,
 }
 
@@ -241,14 +256,12 @@ pub(crate) fn decision(raw: Option<&str>) -> Result<ReviewDecision, InvalidInput
     summary = "Record the benefit review at the end of an esketamine induction (prescribers only)",
     description = "From 28 days after a course's first dose, starting or dosing a session answers 409 `benefit_review_required` until a prescriber records `continue`. `continue` is taken from week 4 of the induction on and, for TRD, plans the maintenance weeks (`weeks`, 12 by default, and `maintenance`); for MDSI it carries the warning that use beyond 4 weeks was not systematically evaluated. `stop` ends the course (status `stopped`). The baseline and latest scores at the time are kept with the review. Other roles: 403 `override_not_allowed`.",
     params(("id" = String, Path)),
-    request_body = super::openapi_treatment::BenefitReviewRequest,
+    request_body = ReviewBody,
     security(("bearerAuth" = [])),
     responses(
         (status = 201, description = "The course with the review", body = super::openapi_treatment::Course),
-        (status = 400, description = super::openapi::errors::TREATMENT_BAD, body = super::openapi_schemas::Error),
-        (status = 403, description = super::openapi::errors::NOT_PRESCRIBER, body = super::openapi_schemas::Error),
-        (status = 404, description = super::openapi::errors::NO_COURSE, body = super::openapi_schemas::Error),
-        (status = 409, description = "Not an open esketamine course, or `continue` before week 4 of the induction (`not_applicable`)", body = super::openapi_schemas::Error),
+        (status = 409, description = "Not an open esketamine course, or `continue` before week 4 of the induction (`not_applicable`)", body = Error),
+        CourseGatedWrite,
     )
 )]
 pub async fn benefit_review(
@@ -265,4 +278,17 @@ pub async fn benefit_review(
     };
     let reviewed = course::review(&staff.scope, id, &request, staff.store.now()).await?;
     Ok(created(&doc(&reviewed.course, &reviewed.plan)?))
+}
+
+fn maintenance_codes() -> ObjectBuilder {
+    nullable_codes(["weekly", "every_two_weeks"])
+}
+
+fn indication_codes() -> ObjectBuilder {
+    nullable_codes(["trd", "mdsi"])
+}
+
+/// The decisions of a benefit review.
+fn review_decisions() -> ObjectBuilder {
+    codes(["continue", "stop"])
 }

@@ -11,6 +11,8 @@ use axum::response::Response;
 use ketapath_clinical::instruments::{Instrument, score_document};
 use serde_json::Value;
 
+use super::openapi_responses::PublicJsonBody;
+use super::openapi_schemas::Error;
 use super::private_json;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiPath};
@@ -40,11 +42,9 @@ impl<S: Send + Sync> FromRequestParts<S> for InstrumentParam {
     request_body = super::openapi_schemas::ScoreRequest,
     responses(
         (status = 200, description = "The score; with a top-level `crisis` block when the suicide item is positive (PHQ-9 item 9 >= 1 urgent; MADRS item 10 >= 2 urgent, >= 5 emergency; QIDS-SR16 item 12 >= 1 urgent, 3 emergency)", body = super::openapi_schemas::Score),
-        (status = 400, description = "Invalid items (`invalid_input`, naming the item) or a body that is not JSON (`malformed_json`)", body = super::openapi_schemas::Error),
-        (status = 404, description = "Unknown instrument (`unknown_instrument`); the message lists the known ones", body = super::openapi_schemas::Error),
-        (status = 413, description = super::openapi::errors::TOO_LARGE, body = super::openapi_schemas::Error),
-        (status = 415, description = super::openapi::errors::NOT_JSON, body = super::openapi_schemas::Error),
-        (status = 429, description = super::openapi::errors::RATE_LIMITED, body = super::openapi_schemas::Error),
+        (status = 400, description = "Invalid items (`invalid_input`, naming the item) or a body that is not JSON (`malformed_json`)", body = Error),
+        (status = 404, description = "Unknown instrument (`unknown_instrument`); the message lists the known ones", body = Error),
+        PublicJsonBody,
     )
 )]
 pub async fn score(

@@ -5,6 +5,8 @@ use axum::response::Response;
 use ketapath_store::domain::{AssessmentContext, Intake};
 use serde_json::{Value, json};
 
+use super::openapi_responses::{NoTreatmentPatient, TreatmentBad};
+use super::openapi_schemas::Error;
 use super::patients::patient_id;
 use super::{private_json, rfc3339};
 use crate::auth::ClinicStaff;
@@ -46,12 +48,11 @@ async fn baseline(staff: &ClinicStaff, patient: ketapath_store::domain::PatientI
     summary = "Enter or replace a patient's intake",
     description = "Treatment history (the self-check's trial model), episode and severity for the Maudsley staging, conditions, REMS enrollment, pregnancy potential, concomitant medications and research consent. The answer carries what the rules computed (TRD status, Maudsley score, contraindications and cautions), each with its rule. Baseline scores are assessments with context `baseline`.",
     params(("id" = String, Path)),
-    request_body = super::openapi_treatment::IntakeRequest,
+    request_body = IntakeRequest,
     security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "The intake", body = super::openapi_treatment::Intake),
-        (status = 400, description = super::openapi::errors::TREATMENT_BAD, body = super::openapi_schemas::Error),
-        (status = 404, description = super::openapi::errors::NO_PATIENT_TREATMENT, body = super::openapi_schemas::Error),
+        NoTreatmentPatient, TreatmentBad,
     )
 )]
 pub async fn put(
@@ -74,7 +75,7 @@ pub async fn put(
     security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "The intake", body = super::openapi_treatment::Intake),
-        (status = 404, description = "No such patient or intake in the caller's clinic (`not_found`; the same for another clinic's)", body = super::openapi_schemas::Error),
+        (status = 404, description = "No such patient or intake in the caller's clinic (`not_found`; the same for another clinic's)", body = Error),
     )
 )]
 pub async fn get(staff: ClinicStaff, ApiPath(id): ApiPath<String>) -> Result<Response, ApiError> {

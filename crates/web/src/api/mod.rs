@@ -6,6 +6,7 @@ pub mod courses;
 pub mod instruments;
 pub mod intake;
 pub mod openapi;
+mod openapi_responses;
 mod openapi_schemas;
 mod openapi_treatment;
 pub mod outcomes;

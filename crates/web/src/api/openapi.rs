@@ -1,6 +1,7 @@
 //! `GET /api/openapi.json`: the OpenAPI 3.1 description of every JSON route, derived with utoipa from the handlers'
-//! `#[utoipa::path]` attributes and the schema types of `openapi_schemas.rs`, `openapi_treatment.rs` and
-//! `self_report_openapi.rs`.
+//! `#[utoipa::path]` attributes, the request and answer types themselves (in the handlers' modules, `error.rs` and
+//! `ketapath-care`), the shared answers of `openapi_responses.rs`, and the few mirrors that remain
+//! (`openapi_schemas.rs`, `openapi_treatment.rs`, `self_report_openapi.rs`), each saying why it cannot be derived.
 //!
 //! A test checks it against [`crate::routes::api_routes`], the table routes are registered from, in both
 //! directions, so a route cannot be added or removed without this document following. Info, security schemes and
@@ -11,14 +12,16 @@ use std::sync::LazyLock;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use ketapath_clinical::instruments::Instrument;
-use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema, SchemaType, Type};
+use ketapath_clinical::protocols::Modality;
+use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Type};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, OpenApi as Document, PathItem, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use super::openapi_schemas as public;
 use super::openapi_treatment as treatment;
-use super::self_report_openapi as self_report;
+use super::patients;
+use super::self_report;
 
 /// The descriptions of the error answers several routes share, so that each is written once.
 pub(crate) mod errors {
@@ -104,18 +107,18 @@ routes is stored or logged.",
     ),
     components(schemas(
         public::Error, public::ErrorWithCrisis, public::ScoreRequest, public::Proportion, public::RuleRef,
-        public::Flag, public::PatientRequest, public::Patient, public::PatientListItem, public::AssessmentRequest,
-        public::Assessment, public::StoredAssessment, public::ScreeningRequest, public::ClinicSearch,
+        public::Flag, patients::PatientRequest, patients::PatientDoc, patients::PatientListItem,
+        patients::AssessmentRequest, patients::AssessmentDoc, patients::StoredAssessmentDoc, public::ScreeningRequest, public::ClinicSearch,
         public::ClinicResult, public::Clinic, public::Screening, public::Crisis, public::Score,
-        treatment::ResearchConsentRequest, treatment::ResearchConsent, treatment::OutcomePublication,
-        treatment::IntakeRequest, treatment::Intake, treatment::CourseRequest, treatment::BenefitReviewRequest,
-        treatment::Course, treatment::ScheduleRequest, treatment::Outcomes, treatment::SessionRequest,
-        treatment::TreatmentSession, treatment::SessionAlert, treatment::PreCheckRequest, treatment::ObservationRequest,
-        treatment::DoseRequest, treatment::AdverseEventRequest, treatment::EarlyDepartureRequest,
-        treatment::DischargeRequest, treatment::RemsForm, treatment::RemsSubmitRequest,
+        super::consent::ConsentRequest, treatment::ResearchConsent, super::consent::PublicationRequest,
+        ketapath_care::treatment::intake::IntakeRequest, treatment::Intake, super::courses::CourseBody, super::courses::ReviewBody,
+        treatment::Course, super::courses::ScheduleBody, treatment::Outcomes, super::sessions::StartBody,
+        treatment::TreatmentSession, treatment::SessionAlert, treatment::PreCheckRequest, super::sessions::ObservationBody,
+        super::sessions::DoseBody, super::sessions::AdverseEventBody, super::sessions::EarlyDepartureBody,
+        super::sessions::DischargeBody, treatment::RemsForm, super::rems_forms::SubmitBody,
         treatment::ProtocolSettingsRequest, treatment::ProtocolSettings,
-        self_report::SelfReportLinkRequest, self_report::SelfReportLink, self_report::CreatedSelfReportLink,
-        self_report::PlannedSelfReportLink, self_report::SelfReportAlert,
+        self_report::LinkRequest, self_report::LinkDoc, self_report::CreatedLink, self_report::PlannedDoc,
+        self_report::AlertDoc,
     )),
     modifiers(&Shared)
 )]
@@ -174,7 +177,7 @@ fn operations(item: &mut PathItem) -> impl Iterator<Item = &mut utoipa::openapi:
 }
 
 /// An answer with the error body.
-fn error_response(description: &str) -> RefOr<utoipa::openapi::Response> {
+pub(crate) fn error_response(description: &str) -> RefOr<utoipa::openapi::Response> {
     ResponseBuilder::new()
         .description(description)
         .content("application/json", ContentBuilder::new().schema(Some(RefOr::Ref(ref_to("Error")))).build())
@@ -186,30 +189,19 @@ fn ref_to(name: &str) -> utoipa::openapi::Ref {
     utoipa::openapi::Ref::from_schema_name(name)
 }
 
-/// A string limited to `codes`, the codes the server itself knows (so the document cannot fall behind them).
-pub(crate) fn codes<'a>(codes: impl IntoIterator<Item = &'a str>) -> ObjectBuilder {
-    ObjectBuilder::new().schema_type(Type::String).enum_values(Some(codes.into_iter().map(str::to_owned)))
+pub(crate) use ketapath_care::openapi::{code_array, codes, nullable_codes, or_null};
+
+/// An array of whole numbers from 0: a rating instrument's item answers.
+pub(crate) fn non_negative_integers() -> ArrayBuilder {
+    ArrayBuilder::new().items(ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(0)))
 }
 
-/// An array of strings limited to `codes`.
-pub(crate) fn code_array<'a>(of: impl IntoIterator<Item = &'a str>) -> ArrayBuilder {
-    ArrayBuilder::new().items(codes(of))
-}
+/// A JSON object whose keys this document leaves open.
+pub(crate) type Object = std::collections::BTreeMap<String, serde_json::Value>;
 
-/// The same schema, also allowing `null` (an absent optional object), kept inline so that readers of the
-/// document (and the injection test) see its properties directly.
-pub(crate) fn or_null(schema: RefOr<Schema>) -> RefOr<Schema> {
-    match schema {
-        RefOr::T(Schema::Object(mut object)) => {
-            object.schema_type = SchemaType::from_iter([Type::Object, Type::Null]);
-            RefOr::T(Schema::Object(object))
-        }
-        RefOr::T(Schema::Array(mut array)) => {
-            array.schema_type = SchemaType::from_iter([Type::Array, Type::Null]);
-            RefOr::T(Schema::Array(array))
-        }
-        other => other,
-    }
+/// The treatment modalities, in the order the server knows them.
+pub(crate) fn modality_codes() -> ObjectBuilder {
+    codes(Modality::ALL.iter().map(|m| m.code()))
 }
 
 /// The instrument codes, in the order the server knows them.

@@ -1,6 +1,6 @@
-//! The schemas of the public routes (clinic search, scoring, the self-check), the patient routes and the error body,
-//! as types the OpenAPI document derives from. They mirror the JSON the handlers write and read (the handlers keep
-//! their own lenient parsing, so that a missing field answers 400 naming it); only the document uses them.
+//! The schemas of the public routes (clinic search, scoring, the self-check) that the OpenAPI document cannot
+//! derive from a real type: each mirror says why in a comment (mostly: the real type lives in a pure crate with
+//! no utoipa dependency, or the body is read or written as a JSON value). Only the document uses them.
 
 // These types exist to be described, never built or read: the derive is their only use.
 #![allow(dead_code)]
@@ -8,42 +8,26 @@
 use ketapath_clinical::safety::conditions;
 use ketapath_directory::search::{DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET};
 use ketapath_directory::{Offer, Payment};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use utoipa::openapi::RefOr;
 use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema, SchemaType, Type};
 use utoipa::{IntoParams, PartialSchema, ToSchema};
 
-use super::openapi::{code_array, codes, instrument_codes, or_null};
-use super::patients::{AssessmentContext, SEX_CODES};
+pub(crate) use crate::error::ErrorBody as Error;
 
-/// Every error answer: `{"error": {"code", "message", "field"}}`.
-#[derive(Deserialize, ToSchema)]
-pub struct Error {
-    #[schema(inline)]
-    error: ErrorDetail,
-}
-
-#[derive(Deserialize, ToSchema)]
-struct ErrorDetail {
-    #[schema(examples("invalid_input"))]
-    code: String,
-    message: String,
-    #[schema(required = true, examples("items[3]"))]
-    field: Option<String>,
-    /// On a 5xx only: the request's id, as in the x-request-id header and the server's log line.
-    #[schema(examples("5f0c1a52-3f0e-4c2b-9a51-0c1d2e3f4a5b"))]
-    request_id: Option<String>,
-}
+use super::openapi::{code_array, instrument_codes, non_negative_integers, nullable_codes, or_null};
 
 /// An error, with the crisis block beside it when the answers that drive the crisis triage could be read.
-#[derive(Deserialize, ToSchema)]
+// Mirror of `error::with_crisis`'s local body, whose `crisis` is the clinical crate's type (no utoipa there).
+#[derive(Serialize, ToSchema)]
 pub struct ErrorWithCrisis {
     #[serde(flatten)]
-    error: Error,
+    error: Error<'static>,
     #[schema(required = false)]
     crisis: Crisis,
 }
 
+// Mirror: the handler reads the body as a JSON value that the clinical crate's `Items::parse` checks.
 #[derive(Deserialize, ToSchema)]
 #[schema(examples(json!({"items": [0, 1, 2, 3, 0, 1, 2, 1, 0]})))]
 pub struct ScoreRequest {
@@ -51,11 +35,8 @@ pub struct ScoreRequest {
     items: Vec<i64>,
 }
 
-fn non_negative_integers() -> ArrayBuilder {
-    ArrayBuilder::new().items(ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(0)))
-}
-
 /// A rate with its Wilson interval.
+// Mirror: the real type lives in the pure directory crate, which has no utoipa dependency yet.
 #[derive(Deserialize, ToSchema)]
 pub struct Proportion {
     successes: i64,
@@ -73,12 +54,14 @@ struct Interval {
 }
 
 /// The rule a result follows, by id and version.
-#[derive(Deserialize, ToSchema)]
+// Mirror: the real type lives in the pure clinical crate, which has no utoipa dependency yet.
+#[derive(Deserialize, Serialize, ToSchema)]
 pub struct RuleRef {
     id: String,
     version: i64,
 }
 
+// Mirror: the real type lives in the pure clinical crate, which has no utoipa dependency yet.
 #[derive(Deserialize, ToSchema)]
 pub struct Flag {
     #[schema(examples("item9_positive"))]
@@ -89,117 +72,8 @@ pub struct Flag {
     rule: RuleRef,
 }
 
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(examples(json!({"given_name": "Ada", "family_name": "Example", "birth_date": "1980-04-01", "sex": "female"})))]
-pub struct PatientRequest {
-    #[schema(min_length = 1)]
-    given_name: String,
-    #[schema(min_length = 1)]
-    family_name: String,
-    /// YYYY-MM-DD, not in the future
-    #[schema(format = Date)]
-    birth_date: String,
-    #[schema(schema_with = sex_codes)]
-    sex: Option<String>,
-}
-
-fn sex_codes() -> ObjectBuilder {
-    nullable_codes(SEX_CODES)
-}
-
-/// A string limited to `codes`, or null.
-pub(crate) fn nullable_codes<'a>(of: impl IntoIterator<Item = &'a str>) -> ObjectBuilder {
-    let values: Vec<serde_json::Value> =
-        of.into_iter().map(serde_json::Value::from).chain([serde_json::Value::Null]).collect();
-    ObjectBuilder::new().schema_type(SchemaType::from_iter([Type::String, Type::Null])).enum_values(Some(values))
-}
-
-#[derive(Deserialize, ToSchema)]
-pub struct Patient {
-    id: String,
-    given_name: String,
-    family_name: String,
-    #[schema(format = Date)]
-    birth_date: String,
-    #[schema(required = true)]
-    sex: Option<String>,
-    #[schema(format = DateTime)]
-    created_at: String,
-}
-
-#[derive(Deserialize, ToSchema)]
-pub struct PatientListItem {
-    #[serde(flatten)]
-    patient: Patient,
-    #[schema(inline)]
-    latest: Vec<LatestScore>,
-}
-
-#[derive(Deserialize, ToSchema)]
-struct LatestScore {
-    instrument: String,
-    total: i64,
-    #[schema(required = true)]
-    severity: Option<String>,
-    #[schema(format = DateTime)]
-    taken_at: String,
-}
-
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(examples(json!({"instrument": "phq9", "items": [0, 1, 2, 3, 0, 1, 2, 1, 0], "taken_at": "2026-11-02T09:30:00Z", "context": "baseline"})))]
-pub struct AssessmentRequest {
-    #[schema(schema_with = instrument_codes)]
-    instrument: String,
-    #[schema(schema_with = non_negative_integers)]
-    items: Vec<i64>,
-    /// RFC 3339; default now; not in the future
-    #[schema(format = DateTime)]
-    taken_at: Option<String>,
-    #[schema(schema_with = context_codes)]
-    context: String,
-}
-
-fn context_codes() -> ObjectBuilder {
-    codes(AssessmentContext::ALL.iter().map(|c| c.code()))
-}
-
-#[derive(Deserialize, ToSchema)]
-pub struct Assessment {
-    id: String,
-    patient_id: String,
-    instrument: String,
-    items: Vec<i64>,
-    #[schema(format = DateTime)]
-    taken_at: String,
-    #[schema(schema_with = context_codes)]
-    context: String,
-    score: Score,
-}
-
-#[derive(Deserialize, ToSchema)]
-pub struct StoredAssessment {
-    id: String,
-    patient_id: String,
-    instrument: String,
-    items: Vec<i64>,
-    #[schema(format = DateTime)]
-    taken_at: String,
-    total: i64,
-    #[schema(required = true)]
-    severity: Option<String>,
-    #[schema(inline)]
-    rule: StoredRule,
-}
-
-#[derive(Deserialize, ToSchema)]
-struct StoredRule {
-    id: String,
-    version: String,
-}
-
 /// The self-check input (DESIGN.md, Self-check), with the condition codes and improvement values the engine knows.
+// Mirror: the handler reads the body as a JSON value that the clinical crate's screening parser checks.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(examples(json!({"phq9": [0,1,2,3,0,1,2,1,0], "acting_on_thoughts": false, "age": 34, "episode_months": 18,
@@ -268,7 +142,8 @@ pub(crate) fn blood_pressure() -> RefOr<Schema> {
 
 /// The crisis block: the self-check's, the one beside an invalid self-check's error, and a score's when its suicide
 /// item is positive.
-#[derive(Deserialize, ToSchema)]
+// Mirror: the real type lives in the pure clinical crate, which has no utoipa dependency yet.
+#[derive(Deserialize, Serialize, ToSchema)]
 pub struct Crisis {
     #[schema(inline)]
     level: CrisisLevel,
@@ -280,7 +155,7 @@ pub struct Crisis {
     rules: Vec<RuleRef>,
 }
 
-#[derive(Deserialize, ToSchema)]
+#[derive(Deserialize, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 enum CrisisLevel {
     None,
@@ -288,13 +163,14 @@ enum CrisisLevel {
     Emergency,
 }
 
-#[derive(Deserialize, ToSchema)]
+#[derive(Deserialize, Serialize, ToSchema)]
 struct Resource {
     name: String,
     contact: String,
 }
 
 /// The fields of the self-check result that scripts rely on; the engine may add more.
+// Mirror: the real type lives in the pure clinical crate, which has no utoipa dependency yet.
 #[derive(Deserialize, ToSchema)]
 pub struct Screening {
     rules_version: String,
@@ -381,6 +257,7 @@ struct Finding {
 }
 
 /// A score as `POST /api/v1/instruments/{instrument}/score` answers it.
+// Mirror: the real type lives in the pure clinical crate, which has no utoipa dependency yet.
 #[derive(Deserialize, ToSchema)]
 pub struct Score {
     #[schema(schema_with = instrument_codes)]
@@ -403,6 +280,7 @@ pub struct Score {
 }
 
 /// The query parameters of `GET /api/v1/clinics` (DESIGN.md, "Clinic search").
+// Mirror: the handler parses the raw query string with the directory crate's `SearchParams::parse`.
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub(crate) struct ClinicSearchQuery {
@@ -459,6 +337,7 @@ fn payments() -> ObjectBuilder {
 }
 
 /// The `{instrument}` path parameter, limited to the instruments the server scores.
+// Mirror: the real `InstrumentParam` is a tuple struct, which IntoParams cannot name.
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Path)]
 pub(crate) struct InstrumentPath {
@@ -466,6 +345,7 @@ pub(crate) struct InstrumentPath {
     instrument: String,
 }
 
+// Mirror: the real type lives in the pure directory crate, which has no utoipa dependency yet.
 #[derive(Deserialize, ToSchema)]
 pub struct ClinicSearch {
     #[schema(inline)]
@@ -522,6 +402,7 @@ fn payment_codes() -> ArrayBuilder {
 }
 
 /// A listing as a search result, with its distance.
+// Mirror: the real type lives in the pure directory crate, which has no utoipa dependency yet.
 #[derive(Deserialize, ToSchema)]
 pub struct ClinicResult {
     #[serde(flatten)]
@@ -531,6 +412,7 @@ pub struct ClinicResult {
 }
 
 /// A listing as its own record.
+// Mirror: the real type lives in the pure directory crate, which has no utoipa dependency yet.
 #[derive(Deserialize, ToSchema)]
 pub struct Clinic {
     #[serde(flatten)]
@@ -612,6 +494,7 @@ enum Day {
 }
 
 /// The registry's answer: only its top-level fields are promised here (docs/research-export.md has the rest).
+// Mirror: the registry is the research crate's JSON document, promised here by its top-level keys only.
 #[derive(Deserialize, ToSchema)]
 pub(crate) struct Registry {
     as_of: serde_json::Value,
@@ -620,34 +503,4 @@ pub(crate) struct Registry {
     adverse_events: serde_json::Value,
     bp_gate: serde_json::Value,
     rules: serde_json::Value,
-}
-
-/// The caller's clinic's patients.
-#[derive(Deserialize, ToSchema)]
-pub(crate) struct PatientList {
-    patients: Vec<PatientListItem>,
-}
-
-/// One patient's stored assessments.
-#[derive(Deserialize, ToSchema)]
-pub(crate) struct AssessmentList {
-    assessments: Vec<StoredAssessment>,
-}
-
-/// The query of `GET /api/v1/research/export`.
-#[derive(Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub(crate) struct ExportQuery {
-    #[param(schema_with = export_files, required = true)]
-    file: String,
-    #[param(schema_with = export_formats)]
-    format: Option<String>,
-}
-
-fn export_files() -> ObjectBuilder {
-    codes(super::research::EXPORT_FILES)
-}
-
-fn export_formats() -> ObjectBuilder {
-    codes(["csv", "ndjson"]).default(Some("csv".into()))
 }

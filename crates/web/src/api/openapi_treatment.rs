@@ -1,35 +1,18 @@
-//! The schemas of the treatment workflow (intake, courses, sessions, REMS forms, outcomes, consent, protocol
-//! settings) as types the OpenAPI document derives from. They mirror the JSON the handlers read and write; only
-//! the document uses them (the handlers parse leniently so that a wrong field answers 400 naming it).
+//! The schemas of the treatment workflow's answers (intake, courses, sessions, REMS forms, outcomes, consent,
+//! protocol settings) that the OpenAPI document cannot derive from a real type, mostly because the handler builds
+//! them as `json!` values; each mirror says why in a comment. The request bodies derive their own schemas.
 
 // These types exist to be described, never built or read: the derive is their only use.
 #![allow(dead_code)]
 
-use std::collections::BTreeMap;
-
-use ketapath_clinical::protocols::{CrisisSymptom, Modality};
-use ketapath_clinical::safety::conditions;
 use serde::Deserialize;
 use serde_json::Value;
 use utoipa::openapi::RefOr;
 use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema, Type};
 use utoipa::{IntoParams, PartialSchema, ToSchema};
 
-use super::openapi::{code_array, codes, or_null};
-use super::openapi_schemas::{RuleRef, nullable_codes};
-
-/// A JSON object whose keys this document leaves open.
-type Object = BTreeMap<String, Value>;
-
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ResearchConsentRequest {
-    #[schema(inline)]
-    status: ConsentDecision,
-    /// Default today; not in the future
-    #[schema(format = Date)]
-    date: Option<String>,
-}
+use super::openapi::{Object, or_null};
+use super::openapi_schemas::RuleRef;
 
 #[derive(Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -46,6 +29,7 @@ enum ConsentStatus {
     None,
 }
 
+// Mirror: the handler builds this answer as a `json!` value; no struct carries it.
 #[derive(Deserialize, ToSchema)]
 pub struct ResearchConsent {
     #[schema(inline)]
@@ -65,64 +49,7 @@ struct ConsentRecord {
     recorded_by: Option<String>,
 }
 
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct OutcomePublication {
-    publish: bool,
-}
-
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct IntakeRequest {
-    #[schema(schema_with = demographics)]
-    demographics: Option<Demographics>,
-    /// As in the self-check
-    #[serde(default)]
-    #[schema(value_type = Vec<Object>)]
-    trials: Vec<Object>,
-    #[schema(minimum = 0)]
-    episode_months: Option<f64>,
-    #[schema(schema_with = severity_codes)]
-    severity: Option<String>,
-    augmentation_used: Option<bool>,
-    ect_used: Option<bool>,
-    #[serde(default)]
-    #[schema(schema_with = condition_codes)]
-    conditions: Vec<String>,
-    rems_enrolled: Option<bool>,
-    pregnancy_potential: Option<bool>,
-    research_consent: Option<bool>,
-    #[schema(value_type = Option<Object>)]
-    concomitant_medications: Option<Object>,
-}
-
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-struct Demographics {
-    #[schema(max_length = 100)]
-    race: Option<String>,
-    #[schema(max_length = 100)]
-    ethnicity: Option<String>,
-    #[schema(max_length = 100)]
-    gender_identity: Option<String>,
-    #[schema(max_length = 100)]
-    preferred_language: Option<String>,
-    #[schema(max_length = 100)]
-    zip: Option<String>,
-}
-
-fn demographics() -> RefOr<Schema> {
-    or_null(Demographics::schema())
-}
-
-fn severity_codes() -> ObjectBuilder {
-    nullable_codes(["subsyndromal", "mild", "moderate", "severe_without_psychosis", "severe_with_psychosis"])
-}
-
-fn condition_codes() -> ArrayBuilder {
-    code_array(conditions::input_codes())
-}
-
+// Mirror: care builds the stored intake as a `json!` value; no struct carries it.
 #[derive(Deserialize, ToSchema)]
 pub struct Intake {
     patient_id: String,
@@ -140,54 +67,11 @@ pub struct Intake {
     updated_at: String,
 }
 
-fn modality_codes() -> ObjectBuilder {
-    codes(Modality::ALL.iter().map(|m| m.code()))
-}
-
-fn maintenance_codes() -> ObjectBuilder {
-    nullable_codes(["weekly", "every_two_weeks"])
-}
-
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CourseRequest {
-    #[schema(schema_with = modality_codes)]
-    modality: String,
-    #[schema(format = Date)]
-    start_date: Option<String>,
-    #[schema(minimum = 1)]
-    weeks: Option<i64>,
-    #[schema(schema_with = maintenance_codes)]
-    maintenance: Option<String>,
-    with_psychotherapy: Option<bool>,
-    #[schema(schema_with = indication_codes)]
-    indication: Option<String>,
-    /// Prescribers only: the reason to pass a gate
-    override_reason: Option<String>,
-}
-
-fn indication_codes() -> ObjectBuilder {
-    nullable_codes(["trd", "mdsi"])
-}
-
 #[derive(Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 enum Decision {
     Continue,
     Stop,
-}
-
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct BenefitReviewRequest {
-    #[schema(inline)]
-    decision: Decision,
-    #[schema(max_length = 2000)]
-    note: Option<String>,
-    #[schema(minimum = 1)]
-    weeks: Option<i64>,
-    #[schema(schema_with = maintenance_codes)]
-    maintenance: Option<String>,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -197,6 +81,7 @@ enum Indication {
     Mdsi,
 }
 
+// Mirror: the handler builds this answer as a `json!` value; no struct carries it.
 #[derive(Deserialize, ToSchema)]
 pub struct Course {
     id: String,
@@ -257,13 +142,7 @@ fn schedule() -> RefOr<Schema> {
     or_null(RefOr::T(Schema::Array(ArrayBuilder::new().items(PlannedSession::schema()).build())))
 }
 
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ScheduleRequest {
-    #[schema(value_type = Vec<Object>)]
-    schedule: Vec<Object>,
-}
-
+// Mirror: the outcomes are built from the clinical crate's types, which have no utoipa dependency yet.
 #[derive(Deserialize, ToSchema)]
 pub struct Outcomes {
     #[schema(inline)]
@@ -297,16 +176,8 @@ struct InstrumentOutcome {
     rules: Vec<RuleRef>,
 }
 
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct SessionRequest {
-    #[schema(schema_with = modality_codes)]
-    modality: String,
-    /// Prescribers only: the reason to pass a gate
-    override_reason: Option<String>,
-}
-
 /// The answer to starting a session.
+// Mirror: the handler builds this answer as a `json!` value; no struct carries it.
 #[derive(Deserialize, ToSchema)]
 pub(crate) struct StartedSession {
     id: String,
@@ -316,6 +187,7 @@ pub(crate) struct StartedSession {
     modality: String,
 }
 
+// Mirror: the handler builds this answer as a `json!` value; no struct carries it.
 #[derive(Deserialize, ToSchema)]
 pub struct TreatmentSession {
     id: String,
@@ -359,6 +231,7 @@ enum AlertLevel {
     Emergency,
 }
 
+// Mirror: care's `alerts::json` builds this answer as a `json!` value; no struct carries it.
 #[derive(Deserialize, ToSchema)]
 pub struct SessionAlert {
     id: String,
@@ -375,12 +248,6 @@ pub struct SessionAlert {
     acknowledged_at: Option<String>,
 }
 
-/// The body of acknowledging an alert.
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(description = "An empty object")]
-pub(crate) struct Acknowledge {}
-
 #[derive(Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 enum Pregnancy {
@@ -390,6 +257,7 @@ enum Pregnancy {
     Unknown,
 }
 
+// Mirror: the handler reads the body as a JSON map that care's pre-check parser checks field by field.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PreCheckRequest {
@@ -427,106 +295,13 @@ fn measured_pressure() -> RefOr<Schema> {
 }
 
 #[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ObservationRequest {
-    /// RFC 3339; default now; not in the future
-    #[schema(format = DateTime)]
-    at: Option<String>,
-    systolic: Option<i64>,
-    diastolic: Option<i64>,
-    heart_rate: Option<i64>,
-    #[schema(minimum = 0, maximum = 100)]
-    spo2: Option<i64>,
-    #[schema(minimum = 0, maximum = 5)]
-    moaas: Option<i64>,
-    #[schema(minimum = 0, maximum = 92)]
-    cadss: Option<i64>,
-    note: Option<String>,
-    #[serde(default)]
-    #[schema(schema_with = symptom_codes)]
-    symptoms: Vec<String>,
-}
-
-fn symptom_codes() -> ArrayBuilder {
-    code_array(CrisisSymptom::ALL.iter().map(|s| s.code()))
-}
-
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct DoseRequest {
-    /// RFC 3339; default now; not in the future
-    #[schema(format = DateTime)]
-    at: Option<String>,
-    dose_mg: Option<f64>,
-    lot: Option<String>,
-    weight_kg: Option<f64>,
-    mg_per_kg: Option<f64>,
-    /// Prescribers only: the reason to pass a gate
-    override_reason: Option<String>,
-}
-
-#[derive(Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-enum Severity {
-    Mild,
-    Moderate,
-    Severe,
-    LifeThreatening,
-}
-
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct AdverseEventRequest {
-    /// RFC 3339; default now; not in the future
-    #[schema(format = DateTime)]
-    at: Option<String>,
-    kind: String,
-    #[schema(inline)]
-    severity: Severity,
-    description: Option<String>,
-    action_taken: Option<String>,
-    reported_externally: Option<bool>,
-}
-
-#[derive(Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-enum DepartureReason {
-    TransferredToEmergency,
-    LeftAgainstAdvice,
-    Other,
-}
-
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct EarlyDepartureRequest {
-    /// RFC 3339; default now; not in the future
-    #[schema(format = DateTime)]
-    at: Option<String>,
-    #[schema(inline)]
-    reason: DepartureReason,
-    note: Option<String>,
-}
-
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct DischargeRequest {
-    /// RFC 3339; default now; not in the future
-    #[schema(format = DateTime)]
-    at: Option<String>,
-    /// RFC 3339; default now; not in the future
-    #[schema(format = DateTime)]
-    ready_to_leave_at: Option<String>,
-    /// Prescribers only: the reason to pass a gate
-    override_reason: Option<String>,
-}
-
-#[derive(Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 enum FormState {
     Draft,
     Submitted,
 }
 
+// Mirror: care's `FormView` holds clinical and store types (form, setting, ids) that have no utoipa dependency.
 #[derive(Deserialize, ToSchema)]
 pub struct RemsForm {
     session_id: String,
@@ -567,19 +342,13 @@ struct MissingField {
     message: Value,
 }
 
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RemsSubmitRequest {
-    #[schema(value_type = Option<Object>)]
-    form: Option<Object>,
-    adverse_effects: Option<BTreeMap<String, bool>>,
-}
-
 /// A settings document: missing keys take their defaults.
+// Mirror: the handler reads the settings as a JSON value that the clinical crate's settings parser checks.
 #[derive(Deserialize, ToSchema)]
 #[schema(description = "Missing keys take their defaults")]
 pub struct ProtocolSettingsRequest {}
 
+// Mirror: the settings answer is built as a `json!` value from the clinical crate's settings.
 #[derive(Deserialize, ToSchema)]
 pub struct ProtocolSettings {
     #[schema(value_type = Object)]
@@ -600,6 +369,7 @@ struct Setting {
 }
 
 /// The answer listing a patient's courses.
+// Mirror: the handler builds this answer as a `json!` value; no struct carries it.
 #[derive(Deserialize, ToSchema)]
 pub(crate) struct CourseList {
     #[serde(default)]
@@ -607,6 +377,7 @@ pub(crate) struct CourseList {
 }
 
 /// The open REMS forms.
+// Mirror: the open forms are built as a `json!` value from care's `DueForm`.
 #[derive(Deserialize, ToSchema)]
 pub(crate) struct DueForms {
     #[serde(default)]
@@ -618,6 +389,7 @@ pub(crate) struct DueForms {
 }
 
 /// An answer the document leaves as an open object (a charting route's record, a discharge decision).
+// Not a mirror: an answer this document leaves open.
 #[derive(Deserialize, ToSchema)]
 pub(crate) struct Recorded {}
 
@@ -629,6 +401,7 @@ enum RemsFormat {
 }
 
 /// The query of `GET /api/v1/sessions/{id}/rems-form`.
+// Mirror: the handler reads the raw query string (`RawQuery`), not a typed query.
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub(crate) struct RemsFormQuery {

@@ -6,6 +6,7 @@
 use axum::response::Response;
 use serde_json::{Value, json};
 
+use super::openapi_responses::NoTreatmentPatient;
 use super::patients::patient_id;
 use super::{private_json, rfc3339, rfc3339_opt};
 use crate::auth::ClinicStaff;
@@ -24,7 +25,7 @@ use ketapath_care::treatment::outcomes::outcomes;
     security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "The outcomes", body = super::openapi_treatment::Outcomes),
-        (status = 404, description = super::openapi::errors::NO_PATIENT_TREATMENT, body = super::openapi_schemas::Error),
+        NoTreatmentPatient,
     )
 )]
 pub async fn get(staff: ClinicStaff, ApiPath(id): ApiPath<String>) -> Result<Response, ApiError> {

@@ -14,7 +14,12 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use time::macros::format_description;
 use time::{Date, OffsetDateTime};
+use utoipa::ToSchema;
+use utoipa::openapi::schema::ObjectBuilder;
 
+use super::openapi::{codes, instrument_codes, non_negative_integers, nullable_codes};
+use super::openapi_responses::{JsonBody, NoPatient};
+use super::openapi_schemas::{Error, Score};
 use super::{created, private_json, rfc3339};
 use crate::auth::ClinicStaff;
 use crate::error::ApiError;
@@ -27,18 +32,33 @@ pub const SEX_CODES: [&str; 4] = ["female", "male", "other", "unknown"];
 const NAME_MAX_CHARS: usize = 200;
 
 /// The body of `POST /api/v1/patients` as sent.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(examples(json!({"given_name": "Ada", "family_name": "Example", "birth_date": "1980-04-01", "sex": "female"})))]
 pub struct PatientRequest {
-    // Required fields are optional here so that a missing one answers 400 naming it, like a wrong one.
+    // Required fields are optional here so that a missing one answers 400 naming it, like a wrong one; the
+    // document still marks them required.
     #[serde(default)]
+    #[schema(value_type = String, required = true, min_length = 1)]
     given_name: Option<String>,
     #[serde(default)]
+    #[schema(value_type = String, required = true, min_length = 1)]
     family_name: Option<String>,
+    /// YYYY-MM-DD, not in the future
     #[serde(default)]
+    #[schema(value_type = String, required = true, format = Date)]
     birth_date: Option<String>,
     #[serde(default)]
+    #[schema(schema_with = sex_codes)]
     sex: Option<String>,
+}
+
+fn sex_codes() -> ObjectBuilder {
+    nullable_codes(SEX_CODES)
+}
+
+fn context_codes() -> ObjectBuilder {
+    codes(AssessmentContext::ALL.iter().map(|c| c.code()))
 }
 
 /// A required field's value, or 400 naming it.
@@ -115,16 +135,22 @@ fn parse_context(raw: &str) -> Result<AssessmentContext, InvalidInput> {
 }
 
 /// The body of `POST /api/v1/patients/{id}/assessments` as sent.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(examples(json!({"instrument": "phq9", "items": [0, 1, 2, 3, 0, 1, 2, 1, 0], "taken_at": "2026-11-02T09:30:00Z", "context": "baseline"})))]
 pub struct AssessmentRequest {
     #[serde(default)]
+    #[schema(required = true, schema_with = instrument_codes)]
     instrument: Option<String>,
     #[serde(default)]
+    #[schema(required = true, schema_with = non_negative_integers)]
     items: Option<Value>,
+    /// RFC 3339; default now; not in the future
     #[serde(default)]
+    #[schema(format = DateTime)]
     taken_at: Option<String>,
     #[serde(default)]
+    #[schema(required = true, schema_with = context_codes)]
     context: Option<String>,
 }
 
@@ -153,13 +179,17 @@ impl AssessmentRequest {
 }
 
 /// A patient as the API shows it.
-#[derive(Debug, Serialize)]
-struct PatientDoc {
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Patient)]
+pub(crate) struct PatientDoc {
     id: String,
     given_name: String,
     family_name: String,
+    #[schema(format = Date)]
     birth_date: String,
+    #[schema(required = true)]
     sex: Option<String>,
+    #[schema(format = DateTime)]
     created_at: String,
 }
 
@@ -180,19 +210,28 @@ impl PatientDoc {
 }
 
 /// A patient in the list, with the latest score of each instrument.
-#[derive(Debug, Serialize)]
-struct PatientListItem {
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct PatientListItem {
     #[serde(flatten)]
     patient: PatientDoc,
+    #[schema(inline)]
     latest: Vec<LatestDoc>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 struct LatestDoc {
     instrument: &'static str,
     total: i64,
+    #[schema(required = true)]
     severity: Option<String>,
+    #[schema(format = DateTime)]
     taken_at: String,
+}
+
+/// The caller's clinic's patients.
+#[derive(Debug, Serialize, ToSchema)]
+struct PatientList {
+    patients: Vec<PatientListItem>,
 }
 
 impl LatestDoc {
@@ -217,13 +256,12 @@ pub(crate) fn patient_id(raw: &str) -> Result<PatientId, ApiError> {
     path = "/api/v1/patients",
     operation_id = "createPatient",
     summary = "Register a patient of the caller's clinic",
-    request_body = super::openapi_schemas::PatientRequest,
+    request_body = PatientRequest,
     security(("bearerAuth" = []), ("cookieAuth" = [])),
     responses(
-        (status = 201, description = "The patient", body = super::openapi_schemas::Patient),
-        (status = 400, description = super::openapi::errors::BAD_JSON, body = super::openapi_schemas::Error),
-        (status = 413, description = super::openapi::errors::TOO_LARGE, body = super::openapi_schemas::Error),
-        (status = 415, description = super::openapi::errors::NOT_JSON, body = super::openapi_schemas::Error),
+        (status = 201, description = "The patient", body = PatientDoc),
+        (status = 400, description = super::openapi::errors::BAD_JSON, body = Error),
+        JsonBody,
     )
 )]
 pub async fn create(staff: ClinicStaff, ApiJson(request): ApiJson<PatientRequest>) -> Result<Response, ApiError> {
@@ -240,7 +278,7 @@ pub async fn create(staff: ClinicStaff, ApiJson(request): ApiJson<PatientRequest
     summary = "The caller's clinic's patients with each one's latest score per instrument",
     security(("bearerAuth" = []), ("cookieAuth" = [])),
     responses(
-        (status = 200, description = "The patients, by family name, given name and id", body = inline(super::openapi_schemas::PatientList)),
+        (status = 200, description = "The patients, by family name, given name and id", body = inline(PatientList)),
     )
 )]
 pub async fn list(staff: ClinicStaff) -> Result<Response, ApiError> {
@@ -254,7 +292,7 @@ pub async fn list(staff: ClinicStaff) -> Result<Response, ApiError> {
             })
         })
         .collect::<Result<Vec<_>, ApiError>>()?;
-    Ok(private_json(&serde_json::json!({ "patients": patients })))
+    Ok(private_json(&PatientList { patients }))
 }
 
 /// `GET /api/v1/patients/{id}`.
@@ -266,8 +304,8 @@ pub async fn list(staff: ClinicStaff) -> Result<Response, ApiError> {
     params(("id" = String, Path)),
     security(("bearerAuth" = []), ("cookieAuth" = [])),
     responses(
-        (status = 200, description = "The patient", body = super::openapi_schemas::Patient),
-        (status = 404, description = super::openapi::errors::NO_PATIENT, body = super::openapi_schemas::Error),
+        (status = 200, description = "The patient", body = PatientDoc),
+        NoPatient,
     )
 )]
 pub async fn get(staff: ClinicStaff, ApiPath(id): ApiPath<String>) -> Result<Response, ApiError> {
@@ -276,15 +314,20 @@ pub async fn get(staff: ClinicStaff, ApiPath(id): ApiPath<String>) -> Result<Res
 }
 
 /// The answer to a recorded assessment: the stored record and the score with its flags and rule.
-#[derive(Debug, Serialize)]
-struct AssessmentDoc {
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Assessment)]
+pub(crate) struct AssessmentDoc {
     id: String,
     patient_id: String,
     instrument: &'static str,
+    #[schema(value_type = Vec<i64>)]
     items: Vec<u8>,
+    #[schema(format = DateTime)]
     taken_at: String,
+    #[schema(schema_with = context_codes)]
     context: AssessmentContext,
-    /// The score, with a `crisis` block when the suicide item is positive (the levels of `ketapath score`).
+    // The score, with a `crisis` block when the suicide item is positive (the levels of `ketapath score`).
+    #[schema(value_type = Score)]
     score: ketapath_clinical::instruments::ScoreReport,
 }
 
@@ -296,14 +339,12 @@ struct AssessmentDoc {
     summary = "Score and record one administration of a rating instrument for a patient",
     description = format!("Item counts and ranges: {}. `taken_at` defaults to now and may not be in the future.", super::openapi::item_ranges()),
     params(("id" = String, Path)),
-    request_body = super::openapi_schemas::AssessmentRequest,
+    request_body = AssessmentRequest,
     security(("bearerAuth" = []), ("cookieAuth" = [])),
     responses(
-        (status = 201, description = "The recorded assessment with its score", body = super::openapi_schemas::Assessment),
-        (status = 400, description = "Invalid input (`invalid_input`, naming `instrument`, `items[3]`, `taken_at` or `context`) or a body that is not JSON (`malformed_json`)", body = super::openapi_schemas::Error),
-        (status = 404, description = super::openapi::errors::NO_PATIENT, body = super::openapi_schemas::Error),
-        (status = 413, description = super::openapi::errors::TOO_LARGE, body = super::openapi_schemas::Error),
-        (status = 415, description = super::openapi::errors::NOT_JSON, body = super::openapi_schemas::Error),
+        (status = 201, description = "The recorded assessment with its score", body = AssessmentDoc),
+        (status = 400, description = "Invalid input (`invalid_input`, naming `instrument`, `items[3]`, `taken_at` or `context`) or a body that is not JSON (`malformed_json`)", body = Error),
+        JsonBody, NoPatient,
     )
 )]
 pub async fn record_assessment(
@@ -367,25 +408,31 @@ impl AssessmentRequest {
 
 /// One stored assessment as `GET /api/v1/patients/{id}/assessments` lists it: what was recorded, with the stored
 /// total and the rule that scored it (the context of a recording is not stored).
-#[derive(Debug, Serialize)]
-struct StoredAssessmentDoc {
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = StoredAssessment)]
+pub(crate) struct StoredAssessmentDoc {
     id: String,
     patient_id: String,
     instrument: &'static str,
+    #[schema(value_type = Vec<i64>)]
     items: Vec<u8>,
+    #[schema(format = DateTime)]
     taken_at: String,
     total: i64,
+    #[schema(required = true)]
     severity: Option<String>,
+    #[schema(inline)]
     rule: StoredRule,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 struct StoredRule {
     id: String,
     version: String,
 }
 
-#[derive(Debug, Serialize)]
+/// One patient's stored assessments.
+#[derive(Debug, Serialize, ToSchema)]
 struct AssessmentList {
     assessments: Vec<StoredAssessmentDoc>,
 }
@@ -399,8 +446,8 @@ struct AssessmentList {
     params(("id" = String, Path)),
     security(("bearerAuth" = [])),
     responses(
-        (status = 200, description = "The assessments", body = inline(super::openapi_schemas::AssessmentList)),
-        (status = 404, description = super::openapi::errors::NO_PATIENT, body = super::openapi_schemas::Error),
+        (status = 200, description = "The assessments", body = inline(AssessmentList)),
+        NoPatient,
     )
 )]
 pub async fn list_assessments(staff: ClinicStaff, ApiPath(id): ApiPath<String>) -> Result<Response, ApiError> {

@@ -5,6 +5,7 @@ use axum::response::Response;
 use ketapath_clinical::protocols::ProtocolSettings;
 use serde_json::{Value, json};
 
+use super::openapi_responses::TreatmentBad;
 use super::{private_json, rfc3339_opt};
 use crate::auth::ClinicStaff;
 use crate::error::ApiError;
@@ -60,7 +61,7 @@ pub async fn get(staff: ClinicStaff) -> Result<Response, ApiError> {
     security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "The settings", body = super::openapi_treatment::ProtocolSettings),
-        (status = 400, description = super::openapi::errors::TREATMENT_BAD, body = super::openapi_schemas::Error),
+        TreatmentBad,
     )
 )]
 pub async fn put(staff: ClinicStaff, ApiJson(document): ApiJson<Value>) -> Result<Response, ApiError> {

@@ -6,7 +6,10 @@ use axum::extract::RawQuery;
 use axum::response::Response;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
+use utoipa::ToSchema;
 
+use super::openapi_responses::{NoSession, TreatmentBad};
+use super::openapi_schemas::Error;
 use super::private_json;
 use super::sessions::session_id;
 use crate::auth::ClinicStaff;
@@ -26,9 +29,9 @@ use ketapath_care::treatment::rems;
     security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "The form (JSON), or the printable form with `format=pdf`", content((super::openapi_treatment::RemsForm = "application/json"), (String = "application/pdf"))),
-        (status = 404, description = super::openapi::errors::NO_SESSION, body = super::openapi_schemas::Error),
-        (status = 406, description = "A format other than JSON or PDF (`not_acceptable`)", body = super::openapi_schemas::Error),
-        (status = 409, description = "Not an esketamine session (`not_applicable`)", body = super::openapi_schemas::Error),
+        (status = 406, description = "A format other than JSON or PDF (`not_acceptable`)", body = Error),
+        (status = 409, description = "Not an esketamine session (`not_applicable`)", body = Error),
+        NoSession,
     )
 )]
 pub async fn get(
@@ -56,15 +59,18 @@ pub async fn get(
 }
 
 /// The body of `POST /api/v1/sessions/{id}/rems-form/submit`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = RemsSubmitRequest)]
 pub struct SubmitBody {
     /// A merge patch of the form: the answers staff add to the draft (concomitant medications, HCP phone, the
     /// vital-sign questions).
     #[serde(default)]
+    #[schema(value_type = Option<Object>)]
     form: Option<Value>,
     /// Adverse-effect answers by question code.
     #[serde(default)]
+    #[schema(value_type = Option<std::collections::BTreeMap<String, bool>>)]
     adverse_effects: Option<Map<String, Value>>,
 }
 
@@ -76,14 +82,13 @@ pub struct SubmitBody {
     summary = "Complete the form with staff answers, check it and record it as submitted",
     description = "`form` is a merge patch of the form (HCP telephone, vital-sign answers, corrections); `adverse_effects` answers each question by code. 422 `rems_form_incomplete` names every missing field (the first in `field`) and records nothing; a second submission is 409 `conflict`.",
     params(("id" = String, Path)),
-    request_body = super::openapi_treatment::RemsSubmitRequest,
+    request_body = SubmitBody,
     security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "The submitted form", body = super::openapi_treatment::RemsForm),
-        (status = 400, description = super::openapi::errors::TREATMENT_BAD, body = super::openapi_schemas::Error),
-        (status = 404, description = super::openapi::errors::NO_SESSION, body = super::openapi_schemas::Error),
-        (status = 409, description = "Already submitted (`conflict`) or not esketamine (`not_applicable`)", body = super::openapi_schemas::Error),
-        (status = 422, description = "Required fields missing (`rems_form_incomplete`)", body = super::openapi_schemas::Error),
+        (status = 409, description = "Already submitted (`conflict`) or not esketamine (`not_applicable`)", body = Error),
+        (status = 422, description = "Required fields missing (`rems_form_incomplete`)", body = Error),
+        NoSession, TreatmentBad,
     )
 )]
 pub async fn submit(

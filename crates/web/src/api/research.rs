@@ -9,7 +9,11 @@ use ketapath_clinical::InvalidInput;
 use ketapath_research::{Format, build_export, registry};
 use ketapath_store::ResearchUse;
 use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa::openapi::schema::ObjectBuilder;
 
+use super::openapi::codes;
+use super::openapi_schemas::Error;
 use crate::auth::{ClinicStaff, StaffActor};
 use crate::error::ApiError;
 use crate::extract::Db;
@@ -27,7 +31,7 @@ pub const EXPORT_FILES: [&str; 5] = ["patients", "courses", "assessments", "sess
     description = "Response and remission by modality and instrument with Wilson 95% intervals, time to first response, durability (Kaplan-Meier), adverse events per 100 sessions and blood-pressure gate rates. Any figure about fewer than 11 patients is the string \"< 11\". Computed on a schedule and cached, not per request.",
     responses(
         (status = 200, description = "The registry", body = inline(super::openapi_schemas::Registry)),
-        (status = 503, description = "This server has no database (`not_ready`)", body = super::openapi_schemas::Error),
+        (status = 503, description = "This server has no database (`not_ready`)", body = Error),
     )
 )]
 pub async fn public_registry(State(state): State<AppState>, Db(store): Db) -> Result<Response, ApiError> {
@@ -36,10 +40,21 @@ pub async fn public_registry(State(state): State<AppState>, Db(store): Db) -> Re
 }
 
 /// The query of the export route as sent.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ExportQuery {
+    #[param(schema_with = export_files, required = true)]
     file: Option<String>,
+    #[param(schema_with = export_formats)]
     format: Option<String>,
+}
+
+fn export_files() -> ObjectBuilder {
+    codes(EXPORT_FILES)
+}
+
+fn export_formats() -> ObjectBuilder {
+    codes(["csv", "ndjson"]).default(Some("csv".into()))
 }
 
 impl ExportQuery {
@@ -61,13 +76,13 @@ impl ExportQuery {
     operation_id = "getResearchExportFile",
     summary = "One file of the de-identified research export (researcher role only)",
     description = "The data dictionary is docs/research-export.md. Only patients whose research consent stands today are included.",
-    params(super::openapi_schemas::ExportQuery),
+    params(ExportQuery),
     security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "The file", content((String = "text/csv"), (String = "application/x-ndjson"))),
-        (status = 400, description = "Unknown or missing `file`, unknown `format` (`invalid_input`)", body = super::openapi_schemas::Error),
-        (status = 403, description = "The token's role is not researcher (`forbidden`)", body = super::openapi_schemas::Error),
-        (status = 503, description = "No database or no export key on this server (`not_ready`)", body = super::openapi_schemas::Error),
+        (status = 400, description = "Unknown or missing `file`, unknown `format` (`invalid_input`)", body = Error),
+        (status = 403, description = "The token's role is not researcher (`forbidden`)", body = Error),
+        (status = 503, description = "No database or no export key on this server (`not_ready`)", body = Error),
     )
 )]
 pub async fn export(

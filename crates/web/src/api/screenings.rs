@@ -13,6 +13,8 @@ use axum::response::{IntoResponse, Response};
 use ketapath_clinical::screen::{ScreeningInput, screen};
 use serde_json::Value;
 
+use super::openapi_responses::PublicJsonBody;
+use super::openapi_schemas::ErrorWithCrisis;
 use super::private_json;
 use crate::error::{ApiError, with_crisis};
 use crate::extract::ApiJson;
@@ -28,10 +30,8 @@ use crate::state::AppState;
     request_body = super::openapi_schemas::ScreeningRequest,
     responses(
         (status = 200, description = "The self-check result", body = super::openapi_schemas::Screening),
-        (status = 400, description = "Invalid input (`invalid_input`, naming the field) or a body that is not JSON (`malformed_json`). When PHQ-9 item 9 or `acting_on_thoughts` can still be read, the crisis block they call for comes beside the error (`crisis`, the same shape as in the result); when item 9 itself cannot be read and `acting_on_thoughts` is not true, there is none and the error names the field", body = super::openapi_schemas::ErrorWithCrisis),
-        (status = 413, description = super::openapi::errors::TOO_LARGE, body = super::openapi_schemas::Error),
-        (status = 415, description = super::openapi::errors::NOT_JSON, body = super::openapi_schemas::Error),
-        (status = 429, description = super::openapi::errors::RATE_LIMITED, body = super::openapi_schemas::Error),
+        (status = 400, description = "Invalid input (`invalid_input`, naming the field) or a body that is not JSON (`malformed_json`). When PHQ-9 item 9 or `acting_on_thoughts` can still be read, the crisis block they call for comes beside the error (`crisis`, the same shape as in the result); when item 9 itself cannot be read and `acting_on_thoughts` is not true, there is none and the error names the field", body = ErrorWithCrisis),
+        PublicJsonBody,
     )
 )]
 pub async fn create(State(state): State<AppState>, ApiJson(document): ApiJson<Value>) -> Response {

@@ -15,7 +15,12 @@ use ketapath_store::domain::{PatientId, SelfReportAlert, SelfReportLink};
 use serde::{Deserialize, Serialize};
 use time::format_description::well_known::Rfc3339;
 use time::{Duration, OffsetDateTime};
+use utoipa::ToSchema;
+use utoipa::openapi::schema::ObjectBuilder;
 
+use super::openapi::codes;
+use super::openapi_responses::{NoPatient, NotJson};
+use super::openapi_schemas::Error;
 use super::private_json;
 use crate::auth::ClinicStaff;
 use crate::error::ApiError;
@@ -23,13 +28,21 @@ use crate::extract::{ApiJson, ApiPath};
 use crate::pages::self_report::PREFIX;
 
 /// The body of `POST /api/v1/patients/{id}/self-report-links` as sent.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = SelfReportLinkRequest)]
 pub struct LinkRequest {
     #[serde(default)]
+    #[schema(required = true, schema_with = instruments)]
     instrument: Option<String>,
     #[serde(default)]
+    #[schema(value_type = i64, minimum = 1, maximum = 336, default = 72)]
     expires_in_hours: Option<i64>,
+}
+
+/// The instruments a self-report link can carry.
+fn instruments() -> ObjectBuilder {
+    codes([Instrument::Phq9.code()])
 }
 
 impl LinkRequest {
@@ -39,22 +52,29 @@ impl LinkRequest {
 }
 
 /// The body of `POST /api/v1/patients/{id}/self-report-links/plan` as sent.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PlanRequest {
     /// The last instant to plan links for (RFC 3339); 28 days from now when absent.
     #[serde(default)]
+    #[schema(value_type = String, format = DateTime)]
     horizon: Option<String>,
 }
 
 /// A link as the API lists it: never its token.
-#[derive(Debug, Serialize)]
-struct LinkDoc {
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = SelfReportLink)]
+pub(crate) struct LinkDoc {
     id: String,
+    #[schema(schema_with = instruments)]
     instrument: &'static str,
+    #[schema(inline)]
     status: LinkStatus,
+    #[schema(format = DateTime)]
     created_at: String,
+    #[schema(format = DateTime)]
     expires_at: String,
+    #[schema(format = DateTime)]
     used_at: Option<String>,
     assessment_id: Option<String>,
 }
@@ -78,22 +98,48 @@ impl LinkDoc {
 }
 
 /// A new link with its one-time URL.
-#[derive(Debug, Serialize)]
-struct CreatedLink {
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = CreatedSelfReportLink)]
+pub(crate) struct CreatedLink {
     #[serde(flatten)]
     link: LinkDoc,
     /// The path to give the patient (`/r/{token}`); shown this once.
+    #[schema(examples("/r/3q2-7wEAAAB…"))]
     url: String,
 }
 
 /// A planned link, created, with when it falls due.
-#[derive(Debug, Serialize)]
-struct PlannedDoc {
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = PlannedSelfReportLink)]
+pub(crate) struct PlannedDoc {
     #[serde(flatten)]
     created: CreatedLink,
+    #[schema(format = DateTime)]
     due_at: String,
+    #[schema(value_type = super::self_report_openapi::Anchor, inline)]
     anchor: ketapath_clinical::measurement::LinkAnchor,
     rules: Vec<String>,
+}
+
+/// The answer listing a patient's links.
+#[derive(Debug, Serialize, ToSchema)]
+struct LinkList {
+    links: Vec<LinkDoc>,
+}
+
+/// The answer of planning links.
+#[derive(Debug, Serialize, ToSchema)]
+struct PlannedLinks {
+    /// Started sessions the plan counted
+    #[schema(value_type = i64)]
+    doses: usize,
+    links: Vec<PlannedDoc>,
+}
+
+/// The clinic's self-report alerts.
+#[derive(Debug, Serialize, ToSchema)]
+struct AlertList {
+    alerts: Vec<AlertDoc>,
 }
 
 /// A `{id}` segment that is not a patient id cannot name a patient: the same 404 as an unknown one.
@@ -138,13 +184,12 @@ pub(crate) async fn create_for_portal(
     summary = "Create a one-time, expiring self-report link for a patient",
     description = "The answer's `url` (`/r/{token}`) is shown this once: only the token's SHA-256 is stored. Give it to the patient by copy or print. It works once and expires after `expires_in_hours` (default 72, at most 336).",
     params(("id" = String, Path)),
-    request_body = super::self_report_openapi::SelfReportLinkRequest,
+    request_body = LinkRequest,
     security(("bearerAuth" = [])),
     responses(
-        (status = 201, description = "The link with its one-time URL", body = super::self_report_openapi::CreatedSelfReportLink),
-        (status = 400, description = "Invalid input (`invalid_input`, naming `instrument` or `expires_in_hours`) or a body that is not JSON (`malformed_json`)", body = super::openapi_schemas::Error),
-        (status = 404, description = super::openapi::errors::NO_PATIENT, body = super::openapi_schemas::Error),
-        (status = 415, description = super::openapi::errors::NOT_JSON, body = super::openapi_schemas::Error),
+        (status = 201, description = "The link with its one-time URL", body = CreatedLink),
+        (status = 400, description = "Invalid input (`invalid_input`, naming `instrument` or `expires_in_hours`) or a body that is not JSON (`malformed_json`)", body = Error),
+        NotJson, NoPatient,
     )
 )]
 pub async fn create(
@@ -169,15 +214,15 @@ pub async fn create(
     params(("id" = String, Path)),
     security(("bearerAuth" = [])),
     responses(
-        (status = 200, description = "The links", body = inline(super::self_report_openapi::LinkList)),
-        (status = 404, description = super::openapi::errors::NO_PATIENT, body = super::openapi_schemas::Error),
+        (status = 200, description = "The links", body = inline(LinkList)),
+        NoPatient,
     )
 )]
 pub async fn list(staff: ClinicStaff, ApiPath(id): ApiPath<String>) -> Result<Response, ApiError> {
     let links = staff.scope.self_report_links(patient_id(&id)?).await?;
     let now = staff.store.now();
     let docs = links.iter().map(|l| LinkDoc::of(l, now)).collect::<Result<Vec<_>, _>>()?;
-    Ok(private_json(&serde_json::json!({ "links": docs })))
+    Ok(private_json(&LinkList { links: docs }))
 }
 
 /// `POST /api/v1/patients/{id}/self-report-links/plan`: creates the links the clinic's schedule plans after the
@@ -190,13 +235,12 @@ pub async fn list(staff: ClinicStaff, ApiPath(id): ApiPath<String>) -> Result<Re
     summary = "Create the self-report links the schedule plans after the patient's sessions",
     description = "By default a link 24 hours after each started session, then weekly until the next session or `horizon` (default 28 days from now), each open 72 hours or until the next link falls due (rules `measurement.self_report.schedule` and `measurement.self_report.expiry`). Links whose time has passed are skipped. A link can be answered from its creation; `due_at` says when to give it to the patient.",
     params(("id" = String, Path)),
-    request_body = inline(super::self_report_openapi::PlanRequest),
+    request_body = inline(PlanRequest),
     security(("bearerAuth" = [])),
     responses(
-        (status = 201, description = "The links created, each with its one-time URL", body = inline(super::self_report_openapi::PlannedLinks)),
-        (status = 400, description = "Invalid input (`invalid_input`, naming `horizon`) or a body that is not JSON (`malformed_json`)", body = super::openapi_schemas::Error),
-        (status = 404, description = super::openapi::errors::NO_PATIENT, body = super::openapi_schemas::Error),
-        (status = 415, description = super::openapi::errors::NOT_JSON, body = super::openapi_schemas::Error),
+        (status = 201, description = "The links created, each with its one-time URL", body = inline(PlannedLinks)),
+        (status = 400, description = "Invalid input (`invalid_input`, naming `horizon`) or a body that is not JSON (`malformed_json`)", body = Error),
+        NotJson, NoPatient,
     )
 )]
 pub async fn plan(
@@ -222,22 +266,32 @@ pub async fn plan(
             rules: planned.rules,
         });
     }
-    let mut response = private_json(&serde_json::json!({ "doses": plan.doses, "links": out }));
+    let mut response = private_json(&PlannedLinks { doses: plan.doses, links: out });
     *response.status_mut() = StatusCode::CREATED;
     Ok(response)
 }
 
 /// An alert as the dashboard lists it.
-#[derive(Debug, Serialize)]
-struct AlertDoc {
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = SelfReportAlert)]
+pub(crate) struct AlertDoc {
     id: String,
     patient_id: String,
     assessment_id: String,
+    #[schema(schema_with = alert_levels)]
     level: String,
+    #[schema(value_type = i64, minimum = 1, maximum = 3)]
     item9: u8,
+    #[schema(value_type = i64)]
     total: u16,
     message: String,
+    #[schema(format = DateTime)]
     created_at: String,
+}
+
+/// The levels a self-report alert is raised at.
+fn alert_levels() -> ObjectBuilder {
+    codes(["urgent", "emergency"])
 }
 
 impl AlertDoc {
@@ -263,11 +317,11 @@ impl AlertDoc {
     summary = "The clinic's alerts from returned self-reports (PHQ-9 item 9 above 0), newest first",
     security(("bearerAuth" = [])),
     responses(
-        (status = 200, description = "The alerts", body = inline(super::self_report_openapi::AlertList)),
+        (status = 200, description = "The alerts", body = inline(AlertList)),
     )
 )]
 pub async fn alerts(staff: ClinicStaff) -> Result<Response, ApiError> {
     let alerts = staff.scope.self_report_alerts().await?;
     let docs = alerts.into_iter().map(AlertDoc::of).collect::<Result<Vec<_>, _>>()?;
-    Ok(private_json(&serde_json::json!({ "alerts": docs })))
+    Ok(private_json(&AlertList { alerts: docs }))
 }

@@ -12,7 +12,14 @@ use ketapath_clinical::protocols::{CrisisSymptom, Modality, ObservationRecord};
 use ketapath_store::domain::{AeSeverity, SessionAlert, SessionAlertId, SessionId};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
+use utoipa::ToSchema;
+use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder};
 
+use super::openapi::{code_array, codes, modality_codes};
+use super::openapi_responses::{
+    NoSession, PatientGatedWrite, RecordedAnswer, SessionCompleted, SessionGatedWrite, TreatmentBad,
+};
+use super::openapi_schemas::Error;
 use super::patients::patient_id;
 use super::{created, private_json, rfc3339, rfc3339_opt};
 use crate::auth::ClinicStaff;
@@ -28,11 +35,14 @@ pub(crate) fn session_id(raw: &str) -> Result<SessionId, ApiError> {
 }
 
 /// The body of `POST /api/v1/patients/{id}/sessions`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = SessionRequest)]
 pub struct StartBody {
     #[serde(default)]
+    #[schema(required = true, schema_with = modality_codes)]
     modality: Option<String>,
+    /// Prescribers only: the reason to pass a gate
     #[serde(default)]
     override_reason: Option<String>,
 }
@@ -45,14 +55,12 @@ pub struct StartBody {
     summary = "Start a session",
     description = "On the patient's latest planned or active course of the modality; when there is none, a course is planned from today (a contraindication blocks it as in createCourse).",
     params(("id" = String, Path)),
-    request_body = super::openapi_treatment::SessionRequest,
+    request_body = StartBody,
     security(("bearerAuth" = [])),
     responses(
         (status = 201, description = "The session", body = inline(super::openapi_treatment::StartedSession)),
-        (status = 400, description = super::openapi::errors::TREATMENT_BAD, body = super::openapi_schemas::Error),
-        (status = 403, description = super::openapi::errors::NOT_PRESCRIBER, body = super::openapi_schemas::Error),
-        (status = 404, description = super::openapi::errors::NO_PATIENT_TREATMENT, body = super::openapi_schemas::Error),
-        (status = 409, description = "`contraindication`", body = super::openapi_schemas::Error),
+        (status = 409, description = "`contraindication`", body = Error),
+        PatientGatedWrite,
     )
 )]
 pub async fn start(
@@ -159,7 +167,7 @@ fn early_departure(loaded: &Loaded) -> Option<Value> {
     security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "The session", body = super::openapi_treatment::TreatmentSession),
-        (status = 404, description = super::openapi::errors::NO_SESSION, body = super::openapi_schemas::Error),
+        NoSession,
     )
 )]
 pub async fn get(staff: ClinicStaff, ApiPath(id): ApiPath<String>) -> Result<Response, ApiError> {
@@ -170,28 +178,42 @@ pub async fn get(staff: ClinicStaff, ApiPath(id): ApiPath<String>) -> Result<Res
 }
 
 /// The body of `POST /api/v1/sessions/{id}/observations`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = ObservationRequest)]
 pub struct ObservationBody {
+    /// RFC 3339; default now; not in the future
     #[serde(default)]
+    #[schema(format = DateTime)]
     at: Option<String>,
     #[serde(default)]
+    #[schema(value_type = Option<i64>)]
     systolic: Option<u16>,
     #[serde(default)]
+    #[schema(value_type = Option<i64>)]
     diastolic: Option<u16>,
     #[serde(default)]
+    #[schema(value_type = Option<i64>)]
     heart_rate: Option<u16>,
     #[serde(default)]
+    #[schema(value_type = Option<i64>, minimum = 0, maximum = 100)]
     spo2: Option<u8>,
     #[serde(default)]
+    #[schema(value_type = Option<i64>, minimum = 0, maximum = 5)]
     moaas: Option<u8>,
     #[serde(default)]
+    #[schema(value_type = Option<i64>, minimum = 0, maximum = 92)]
     cadss: Option<u16>,
     #[serde(default)]
     note: Option<String>,
     /// Symptoms of a hypertensive crisis or encephalopathy seen now (`CrisisSymptom` codes).
     #[serde(default)]
+    #[schema(schema_with = symptom_codes)]
     symptoms: Vec<String>,
+}
+
+fn symptom_codes() -> ArrayBuilder {
+    code_array(CrisisSymptom::ALL.iter().map(|s| s.code()))
 }
 
 /// `POST /api/v1/sessions/{id}/observations`: 201 with the alerts the observation raised and the session's
@@ -203,14 +225,10 @@ pub struct ObservationBody {
     summary = "Record the measures of one moment (any of them; at least one) and check them",
     description = "`at` defaults to now and may not be in the future. `symptoms` charts symptoms of a hypertensive crisis or encephalopathy (CrisisSymptom codes): any one is an `emergency` alert. Answers the `alerts` the observation raised (`spo2_low`, `unresponsive`, `hypertensive_crisis_range`, `hypertensive_crisis_symptoms`, `bp_above_gate`, `dissociation`; each `{code, level: warning|urgent|emergency, message, rule, at, id}`) and the monitoring status after it, with any blood-pressure recheck the alert asks for.",
     params(("id" = String, Path)),
-    request_body = super::openapi_treatment::ObservationRequest,
+    request_body = ObservationBody,
     security(("bearerAuth" = [])),
     responses(
-        (status = 201, description = "Recorded", body = inline(super::openapi_treatment::Recorded)),
-        (status = 400, description = super::openapi::errors::TREATMENT_BAD, body = super::openapi_schemas::Error),
-        (status = 403, description = super::openapi::errors::NOT_PRESCRIBER, body = super::openapi_schemas::Error),
-        (status = 404, description = super::openapi::errors::NO_SESSION, body = super::openapi_schemas::Error),
-        (status = 409, description = super::openapi::errors::SESSION_COMPLETED, body = super::openapi_schemas::Error),
+        RecordedAnswer, SessionGatedWrite, SessionCompleted,
     )
 )]
 pub async fn observe(
@@ -246,8 +264,9 @@ pub async fn observe(
 
 /// The body of `POST /api/v1/sessions/{id}/alerts/{alert_id}/acknowledge`: an empty object, so that the action is
 /// a JSON request like every other write (and a form post from another site cannot pass as one).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(description = "An empty object")]
 pub struct AcknowledgeBody {}
 
 /// `POST /api/v1/sessions/{id}/alerts/{alert_id}/acknowledge`: 200 with the alert, now acknowledged by the caller
@@ -259,12 +278,12 @@ pub struct AcknowledgeBody {}
     summary = "Acknowledge an alert of the session",
     description = "Any clinic staff role. Records who acknowledged the alert and when (audited); the alert stays listed on the session and leaves the dashboard. A second acknowledgement keeps the first.",
     params(("id" = String, Path), ("alert_id" = String, Path)),
-    request_body = inline(super::openapi_treatment::Acknowledge),
+    request_body = inline(AcknowledgeBody),
     security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "The alert, acknowledged", body = super::openapi_treatment::SessionAlert),
-        (status = 400, description = super::openapi::errors::TREATMENT_BAD, body = super::openapi_schemas::Error),
-        (status = 404, description = "No such session alert in the caller's clinic (`not_found`; the same for another clinic's)", body = super::openapi_schemas::Error),
+        (status = 404, description = "No such session alert in the caller's clinic (`not_found`; the same for another clinic's)", body = Error),
+        TreatmentBad,
     )
 )]
 pub async fn acknowledge_alert(
@@ -279,10 +298,13 @@ pub async fn acknowledge_alert(
 }
 
 /// The body of `POST /api/v1/sessions/{id}/dose`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = DoseRequest)]
 pub struct DoseBody {
+    /// RFC 3339; default now; not in the future
     #[serde(default)]
+    #[schema(format = DateTime)]
     at: Option<String>,
     #[serde(default)]
     dose_mg: Option<f64>,
@@ -292,6 +314,7 @@ pub struct DoseBody {
     weight_kg: Option<f64>,
     #[serde(default)]
     mg_per_kg: Option<f64>,
+    /// Prescribers only: the reason to pass a gate
     #[serde(default)]
     override_reason: Option<String>,
 }
@@ -306,14 +329,11 @@ pub struct DoseBody {
     summary = "Record the dose behind the REMS enrollment gate and the blood-pressure gate",
     description = "Esketamine: 56 or 84 mg (28 mg where the clinic allows it) with the lot; the devices and their 5-minute spacing come back. In an outpatient setting (protocol setting `rems.setting_type`) an esketamine dose is refused with 409 `rems_enrollment` unless the intake says `rems_enrolled: true`, for every role, with or without `override_reason`; inpatient settings are exempt (`enrollment.outcome` `not_required`). IV: `dose_mg`, or `weight_kg` (and `mg_per_kg`, default the clinic's). The latest blood pressure at or before `at` must be within the gate (none recorded blocks too): else 409 `bp_gate`, unless a prescriber sends `override_reason` (kept with the session and audited). `warnings` lists the advisory pre-checks (food, liquids, nasal products, ride home, pregnancy) not met or not recorded, each `{code, message, rule}`.",
     params(("id" = String, Path)),
-    request_body = super::openapi_treatment::DoseRequest,
+    request_body = DoseBody,
     security(("bearerAuth" = [])),
     responses(
-        (status = 201, description = "Recorded", body = inline(super::openapi_treatment::Recorded)),
-        (status = 400, description = super::openapi::errors::TREATMENT_BAD, body = super::openapi_schemas::Error),
-        (status = 403, description = super::openapi::errors::NOT_PRESCRIBER, body = super::openapi_schemas::Error),
-        (status = 404, description = super::openapi::errors::NO_SESSION, body = super::openapi_schemas::Error),
-        (status = 409, description = "Not enrolled in the REMS (`rems_enrollment`); blood pressure over the gate or not recorded (`bp_gate`); session completed (`not_applicable`)", body = super::openapi_schemas::Error),
+        (status = 409, description = "Not enrolled in the REMS (`rems_enrollment`); blood pressure over the gate or not recorded (`bp_gate`); session completed (`not_applicable`)", body = Error),
+        RecordedAnswer, SessionGatedWrite,
     )
 )]
 pub async fn dose(
@@ -354,11 +374,7 @@ pub async fn dose(
     request_body = super::openapi_treatment::PreCheckRequest,
     security(("bearerAuth" = [])),
     responses(
-        (status = 201, description = "Recorded", body = inline(super::openapi_treatment::Recorded)),
-        (status = 400, description = super::openapi::errors::TREATMENT_BAD, body = super::openapi_schemas::Error),
-        (status = 403, description = super::openapi::errors::NOT_PRESCRIBER, body = super::openapi_schemas::Error),
-        (status = 404, description = super::openapi::errors::NO_SESSION, body = super::openapi_schemas::Error),
-        (status = 409, description = super::openapi::errors::SESSION_COMPLETED, body = super::openapi_schemas::Error),
+        RecordedAnswer, SessionGatedWrite, SessionCompleted,
     )
 )]
 pub async fn pre_checks(
@@ -371,14 +387,19 @@ pub async fn pre_checks(
 }
 
 /// The body of `POST /api/v1/sessions/{id}/adverse-events`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = AdverseEventRequest)]
 pub struct AdverseEventBody {
+    /// RFC 3339; default now; not in the future
     #[serde(default)]
+    #[schema(format = DateTime)]
     at: Option<String>,
     #[serde(default)]
+    #[schema(value_type = String, required = true)]
     kind: Option<String>,
     #[serde(default)]
+    #[schema(required = true, schema_with = ae_severities)]
     severity: Option<String>,
     #[serde(default)]
     description: Option<String>,
@@ -395,13 +416,10 @@ pub struct AdverseEventBody {
     operation_id = "recordAdverseEvent",
     summary = "Record an adverse event of the session",
     params(("id" = String, Path)),
-    request_body = super::openapi_treatment::AdverseEventRequest,
+    request_body = AdverseEventBody,
     security(("bearerAuth" = [])),
     responses(
-        (status = 201, description = "Recorded", body = inline(super::openapi_treatment::Recorded)),
-        (status = 400, description = super::openapi::errors::TREATMENT_BAD, body = super::openapi_schemas::Error),
-        (status = 403, description = super::openapi::errors::NOT_PRESCRIBER, body = super::openapi_schemas::Error),
-        (status = 404, description = super::openapi::errors::NO_SESSION, body = super::openapi_schemas::Error),
+        RecordedAnswer, SessionGatedWrite,
     )
 )]
 pub async fn adverse_event(
@@ -428,13 +446,19 @@ pub async fn adverse_event(
 }
 
 /// The body of `POST /api/v1/sessions/{id}/discharge`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = DischargeRequest)]
 pub struct DischargeBody {
+    /// RFC 3339; default now; not in the future
     #[serde(default)]
+    #[schema(format = DateTime)]
     at: Option<String>,
+    /// RFC 3339; default now; not in the future
     #[serde(default)]
+    #[schema(format = DateTime)]
     ready_to_leave_at: Option<String>,
+    /// Prescribers only: the reason to pass a gate
     #[serde(default)]
     override_reason: Option<String>,
 }
@@ -449,14 +473,12 @@ pub struct DischargeBody {
     summary = "Discharge: the minimum monitoring time and the clinic's criteria",
     description = "409 `monitoring_incomplete` before the minimum time after the first dose (120 min for esketamine) for every role, with or without `override_reason` (a patient who leaves then is recorded with `early-departure`); after it, 409 with a criterion unmet (alert, SpO2, dissociation, blood pressure, recent vitals), each listed, which a prescriber may pass with `override_reason`. After esketamine `ready_to_leave_at` (the REMS evaluation question) is required.",
     params(("id" = String, Path)),
-    request_body = super::openapi_treatment::DischargeRequest,
+    request_body = DischargeBody,
     security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "The discharged session with the decision", body = inline(super::openapi_treatment::Recorded)),
-        (status = 400, description = super::openapi::errors::TREATMENT_BAD, body = super::openapi_schemas::Error),
-        (status = 403, description = super::openapi::errors::NOT_PRESCRIBER, body = super::openapi_schemas::Error),
-        (status = 404, description = super::openapi::errors::NO_SESSION, body = super::openapi_schemas::Error),
-        (status = 409, description = "`monitoring_incomplete`, `no_dose`, or already discharged (`not_applicable`)", body = super::openapi_schemas::Error),
+        (status = 409, description = "`monitoring_incomplete`, `no_dose`, or already discharged (`not_applicable`)", body = Error),
+        SessionGatedWrite,
     )
 )]
 pub async fn discharge(
@@ -480,12 +502,16 @@ pub async fn discharge(
 }
 
 /// The body of `POST /api/v1/sessions/{id}/early-departure`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = EarlyDepartureRequest)]
 pub struct EarlyDepartureBody {
+    /// RFC 3339; default now; not in the future
     #[serde(default)]
+    #[schema(format = DateTime)]
     at: Option<String>,
     #[serde(default)]
+    #[schema(required = true, schema_with = departure_reasons)]
     reason: Option<String>,
     #[serde(default)]
     note: Option<String>,
@@ -500,14 +526,13 @@ pub struct EarlyDepartureBody {
     summary = "The patient left before discharge: end the session early",
     description = "Nurses and prescribers (other roles 403). `reason` is `transferred_to_emergency`, `left_against_advice` or `other`; `at` (default now) must not be before the first dose; `note` is kept with the adverse event. The session ends with status `ended_early` (never `completed`), an adverse event of kind `early_departure` (severe for a transfer to emergency care, else moderate) is recorded with it, and the session's REMS form carries `early_departure: {reason, minutes_monitored}` with the true duration.",
     params(("id" = String, Path)),
-    request_body = super::openapi_treatment::EarlyDepartureRequest,
+    request_body = EarlyDepartureBody,
     security(("bearerAuth" = [])),
     responses(
         (status = 201, description = "The session, ended early", body = inline(super::openapi_treatment::Recorded)),
-        (status = 400, description = super::openapi::errors::TREATMENT_BAD, body = super::openapi_schemas::Error),
-        (status = 403, description = "Not a nurse or prescriber (`forbidden`)", body = super::openapi_schemas::Error),
-        (status = 404, description = super::openapi::errors::NO_SESSION, body = super::openapi_schemas::Error),
-        (status = 409, description = "No dose recorded (`no_dose`: stop the session instead), or the session is already over (`not_applicable`)", body = super::openapi_schemas::Error),
+        (status = 403, description = "Not a nurse or prescriber (`forbidden`)", body = Error),
+        (status = 409, description = "No dose recorded (`no_dose`: stop the session instead), or the session is already over (`not_applicable`)", body = Error),
+        NoSession, TreatmentBad,
     )
 )]
 pub async fn early_departure_post(
@@ -528,4 +553,14 @@ pub async fn early_departure_post(
         "adverse_event": {"id": outcome.adverse_event.id, "kind": outcome.adverse_event.kind,
             "severity": outcome.adverse_event.severity},
     })))
+}
+
+/// The adverse-event severities.
+fn ae_severities() -> ObjectBuilder {
+    codes(["mild", "moderate", "severe", "life_threatening"])
+}
+
+/// The reasons a session can end early.
+fn departure_reasons() -> ObjectBuilder {
+    codes(["transferred_to_emergency", "left_against_advice", "other"])
 }
