@@ -272,6 +272,7 @@ pub(crate) enum Unaudited {
     /// must then be the source's, byte for byte. An event of its own would break that equality.
     DatabaseCopy,
     /// Synthetic research data for benchmarks, compiled only with the `test-support` feature: no person's data.
+    #[cfg(feature = "test-support")]
     BenchSeed,
 }
 
