@@ -171,15 +171,12 @@ impl Store {
         }
         let mut tx = AuditedTx::begin(self, Auditor::staff(by)).await?;
         let now = tx.now();
-        let n = Update::table("staff_users")
+        Update::table("staff_users")
             .set("password_hash", hash.expose_secret())
             .set("updated_at", now)
             .filter("id", user.to_text())
-            .execute(tx.db())
+            .execute_one(tx.db(), "staff user")
             .await?;
-        if n == 0 {
-            return Err(StoreError::NotFound { entity: "staff user" });
-        }
         tx.commit_with(Audit::update("staff_user", user.to_text())).await
     }
 

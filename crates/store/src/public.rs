@@ -204,16 +204,13 @@ impl Store {
         // A listing report is about the directory, not a clinic's records: the event names no clinic.
         let mut tx = AuditedTx::begin(self, Auditor::staff(by).without_clinic()).await?;
         let now = tx.now();
-        let n = Update::table("listing_reports")
+        Update::table("listing_reports")
             .set("status", status.code())
             .set("resolved_at", now)
             .set("resolved_by", by.user_id.to_text())
             .filter("id", id.to_text())
-            .execute(tx.db())
+            .execute_one(tx.db(), "listing report")
             .await?;
-        if n == 0 {
-            return Err(StoreError::NotFound { entity: "listing report" });
-        }
         tx.commit_with(Audit::update("listing_report", id.to_text())).await
     }
 

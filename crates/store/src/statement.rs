@@ -158,6 +158,15 @@ impl Update {
             self.sets.into_iter().map(|(_, _, v)| v).chain(self.filters.into_iter().map(|(_, v)| v)).collect();
         tx.execute(&sql, &values).await
     }
+
+    /// Runs the update in `tx` where it must change a row: none changed means the filtered record does not exist
+    /// (or is another clinic's), which is [`StoreError::NotFound`] naming `entity`.
+    pub(crate) async fn execute_one(self, tx: &mut Tx, entity: &'static str) -> StoreResult<()> {
+        match self.execute(tx).await? {
+            0 => Err(StoreError::NotFound { entity }),
+            _ => Ok(()),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -250,16 +250,13 @@ impl ClinicScope {
         let mut tx = self.begin_audited().await?;
         let now = tx.now();
         crate::bounds::document_times("schedule", schedule, DateKind::Planned, from_micros("courses", now)?)?;
-        let n = Update::table("courses")
+        Update::table("courses")
             .set("schedule", text)
             .set("updated_at", now)
             .filter("id", course.to_text())
             .filter("clinic_id", self.clinic())
-            .execute(tx.db())
+            .execute_one(tx.db(), "course")
             .await?;
-        if n == 0 {
-            return Err(StoreError::NotFound { entity: "course" });
-        }
         tx.commit_with(Audit::update("course_schedule", course.to_text())).await
     }
 
@@ -269,16 +266,13 @@ impl ClinicScope {
         let mut tx = self.begin_audited().await?;
         let now = tx.now();
         crate::bounds::document_times("pre_checks", document, DateKind::Charted, from_micros("sessions", now)?)?;
-        let n = Update::table("sessions")
+        Update::table("sessions")
             .set("pre_checks", text)
             .set("updated_at", now)
             .filter("id", session.to_text())
             .filter("clinic_id", self.clinic())
-            .execute(tx.db())
+            .execute_one(tx.db(), "session")
             .await?;
-        if n == 0 {
-            return Err(StoreError::NotFound { entity: "session" });
-        }
         tx.commit_with(Audit::update("session_pre_checks", session.to_text())).await
     }
 

@@ -184,16 +184,13 @@ impl ClinicScope {
         self.require_role(&[Role::ClinicAdmin], "manage staff")?;
         let mut tx = self.begin_audited().await?;
         let now = tx.now();
-        let n = Update::table("staff_users")
+        Update::table("staff_users")
             .set("active", active)
             .set("updated_at", now)
             .filter("id", id.to_text())
             .filter("clinic_id", self.clinic())
-            .execute(tx.db())
+            .execute_one(tx.db(), "staff user")
             .await?;
-        if n == 0 {
-            return Err(StoreError::NotFound { entity: "staff user" });
-        }
         tx.commit_with(Audit::update("staff_user", id.to_text())).await
     }
 

@@ -98,18 +98,15 @@ impl ClinicScope {
     ) -> StoreResult<Course> {
         let mut tx = self.begin_audited().await?;
         let now = tx.now();
-        let n = Update::table("courses")
+        Update::table("courses")
             .set("status", status.code())
             .set("ended_on", ended_on.map(date_to_text))
             .set("end_reason", end_reason)
             .set("updated_at", now)
             .filter("id", id.to_text())
             .filter("clinic_id", self.clinic())
-            .execute(tx.db())
+            .execute_one(tx.db(), "course")
             .await?;
-        if n == 0 {
-            return Err(StoreError::NotFound { entity: "course" });
-        }
         let row: CourseRow = tx
             .fetch_one(
                 &format!("SELECT {COURSE_COLUMNS} FROM courses WHERE id = $1 AND clinic_id = $2"),
@@ -231,7 +228,7 @@ impl ClinicScope {
         crate::bounds::instant_opt(DateKind::Charted, "discharged_at", u.discharged_at, at)?;
         self.require_staff(&mut tx, u.monitored_by).await?;
         self.require_staff(&mut tx, u.discharged_by).await?;
-        let n = Update::table("sessions")
+        Update::table("sessions")
             .set("status", u.status.code())
             .set("started_at", u.started_at.map(to_micros))
             .set("ended_at", u.ended_at.map(to_micros))
@@ -244,11 +241,8 @@ impl ClinicScope {
             .set("updated_at", now)
             .filter("id", id.to_text())
             .filter("clinic_id", self.clinic())
-            .execute(tx.db())
+            .execute_one(tx.db(), "session")
             .await?;
-        if n == 0 {
-            return Err(StoreError::NotFound { entity: "session" });
-        }
         let row: SessionRow = tx
             .fetch_one(
                 &format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE id = $1 AND clinic_id = $2"),
