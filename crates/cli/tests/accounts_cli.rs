@@ -85,8 +85,12 @@ fn users_and_tokens_from_the_command_line() {
     invalid(&ketapath(dir.path(), &admin_with_clinic, Some(password)), "--clinic");
     let mut unknown_clinic = base("prescriber");
     unknown_clinic.extend(["--clinic", "c-404"]);
-    invalid(&ketapath(dir.path(), &unknown_clinic, Some(password)), "clinic");
-    invalid(&ketapath(dir.path(), &base("wizard"), Some(password)), "--role");
+    invalid(&ketapath(dir.path(), &unknown_clinic, Some(password)), "--clinic c-404: no clinic has this listing id");
+    // An unknown role is named in lower case with the roles to use instead.
+    invalid(
+        &ketapath(dir.path(), &base("doctor"), Some(password)),
+        "--role: unknown role \"doctor\": use one of platform_admin, clinic_admin, prescriber, nurse, researcher",
+    );
     invalid(&ketapath(dir.path(), &base("researcher"), Some("")), "password");
     invalid(&ketapath(dir.path(), &base("researcher"), Some("short\n")), "at least 12 characters");
     // Long enough but common or guessable (issue 16): refused, saying what to choose instead.
@@ -150,7 +154,10 @@ fn second_factor_enrollment_and_the_clinic_requirement_from_the_command_line() {
 
     let out = ok(&ketapath(dir.path(), &["user", "require-totp", "--clinic", "c-1", "on", "--db", &db], None));
     assert!(out.contains("now required"), "{out}");
-    invalid(&ketapath(dir.path(), &["user", "require-totp", "--clinic", "c-404", "on", "--db", &db], None), "clinic");
+    invalid(
+        &ketapath(dir.path(), &["user", "require-totp", "--clinic", "c-404", "on", "--db", &db], None),
+        "--clinic c-404: no clinic has this listing id",
+    );
     let enrolled = ok(&ketapath(dir.path(), &["user", "totp", "--email", "rx@example.org", "--db", &db], None));
     let mut lines = enrolled.lines();
     let uri = lines.next().unwrap();

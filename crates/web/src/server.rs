@@ -78,6 +78,12 @@ where
 pub async fn run(config: ServeConfig, state: AppState) -> std::io::Result<()> {
     let listener = TcpListener::bind(config.listen).await?;
     tracing::info!(address = %listener.local_addr()?, "KetaPath is listening");
+    serve_until_signal(listener, state).await
+}
+
+/// Serves on a listener the caller has already bound until Ctrl-C or SIGTERM: `ketapath serve` binds first, so
+/// that a port in use is reported before anything is seeded or announced.
+pub async fn serve_until_signal(listener: TcpListener, state: AppState) -> std::io::Result<()> {
     serve_with_shutdown(listener, state, shutdown_signal()).await
 }
 

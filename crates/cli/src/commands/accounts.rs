@@ -86,6 +86,16 @@ fn account_failure(err: StoreError) -> Failure {
     }
 }
 
+/// As [`account_failure`], naming the `--clinic` value when the clinic is the record that does not exist.
+fn clinic_failure(err: StoreError, clinic: Option<&ClinicId>) -> Failure {
+    match (err, clinic) {
+        (StoreError::NotFound { entity: "clinic" }, Some(clinic)) => Failure::Invalid(format!(
+            "--clinic {clinic}: no clinic has this listing id; `ketapath clinics export` lists the clinics and their ids"
+        )),
+        (other, _) => account_failure(other),
+    }
+}
+
 /// The role and clinic of a new account, checked together: clinic roles need a clinic, the others have none.
 fn role_and_clinic(role: &str, clinic: Option<&str>) -> Result<(Role, Option<ClinicId>), Failure> {
     let role = Role::parse(role).map_err(|e| Failure::Invalid(format!("--role: {e}")))?;
@@ -134,13 +144,15 @@ pub fn run_user(cmd: UserCommand, db: &str) -> CommandResult {
     runtime()?.block_on(async {
         let store = open_existing(db).await?;
         let new = NewStaffUser {
-            clinic_id,
+            clinic_id: clinic_id.clone(),
             display_name: name.unwrap_or_else(|| email.clone()),
             email,
             role,
             password_hash: Some(hash),
         };
-        let user = store.unscoped_for_admin_cli_and_tests().create_staff_user(new).await.map_err(account_failure);
+        let user = store.unscoped_for_admin_cli_and_tests().create_staff_user(new)
+            .await
+            .map_err(|e| clinic_failure(e, clinic_id.as_ref()));
         store.close().await;
         let user = user?;
         let at = user.clinic_id.as_ref().map(|c| format!(" at clinic {c}")).unwrap_or_default();
@@ -182,7 +194,10 @@ async fn sign_in_settings(store: &ketapath_store::Store, cmd: UserCommand) -> Co
         UserCommand::RequireTotp { clinic, setting } => {
             let clinic = ClinicId::parse(&clinic).map_err(|e| Failure::Invalid(format!("--clinic: {e}")))?;
             let on = setting == "on";
-            store.set_clinic_require_totp(SecurityAuthor::AdminCli, &clinic, on).await.map_err(account_failure)?;
+            store
+                .set_clinic_require_totp(SecurityAuthor::AdminCli, &clinic, on)
+                .await
+                .map_err(|e| clinic_failure(e, Some(&clinic)))?;
             println!(
                 "clinic {clinic}: a second factor is {} for clinic admins and prescribers",
                 if on { "now required" } else { "no longer required" }
