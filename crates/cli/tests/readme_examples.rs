@@ -13,6 +13,8 @@
 //! - The folder holds a copy of the repository's `examples/`, which the commands name by relative path; no
 //!   `KETAPATH_*` variable of the environment reaches the commands, so the default database is the folder's own.
 //! - The lines of one block run in one bash, so a variable set on one line (`TOKEN=$(…)`) reaches the next.
+//!
+//! A second test keeps the README and docs self-contained: none sends the reader to a file outside the repository.
 
 #![cfg(unix)]
 
@@ -50,7 +52,8 @@ fn sh_blocks(readme: &str) -> Vec<Vec<Example>> {
                 current = None;
             }
             Some(block) => {
-                let mut example = pending.take().unwrap_or(Example { line: i + 1, command: String::new(), exit_code: 0 });
+                let mut example =
+                    pending.take().unwrap_or(Example { line: i + 1, command: String::new(), exit_code: 0 });
                 if let Some(continued) = line.strip_suffix('\\') {
                     example.command.push_str(continued);
                     pending = Some(example);
@@ -179,4 +182,34 @@ fn the_parser_joins_continued_lines_and_reads_exit_codes() {
     assert_eq!((blocks[0][0].line, blocks[0][0].command.as_str(), blocks[0][0].exit_code), (3, "ketapath a   --b", 0));
     assert_eq!(blocks[0][1].exit_code, 2);
     assert_eq!(blocks[1][0].command, "scripts/test");
+}
+
+/// The README and every document in docs/ (and each crate's README) are readable from a clone alone: none refers
+/// to the shared folder the project was designed in, which a clone does not have.
+#[test]
+fn the_docs_refer_to_nothing_outside_the_repository() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut files = vec![root.join("README.md")];
+    for dir in [root.join("docs"), root.join("crates")] {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let doc = if path.is_dir() { path.join("README.md") } else { path };
+            if doc.extension().is_some_and(|e| e == "md") && doc.is_file() {
+                files.push(doc);
+            }
+        }
+    }
+    assert!(files.len() >= 8, "README.md and docs/*.md: {files:?}");
+    assert!(files.iter().any(|f| f.ends_with("docs/FORMATS.md")), "docs/FORMATS.md holds the contracts");
+    for file in &files {
+        let text = std::fs::read_to_string(file).unwrap();
+        for outside in ["../shared", "shared/DESIGN", "reference/clinical.md"] {
+            assert!(!text.contains(outside), "{} refers to {outside}, which a clone does not have", file.display());
+        }
+    }
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let next = &readme[readme.find("## Where to read next").unwrap()..];
+    for doc in ["docs/FORMATS.md", "docs/OPERATIONS.md"] {
+        assert!(next.contains(doc), "the README's \"Where to read next\" lists {doc}");
+    }
 }

@@ -28,7 +28,10 @@ fn migrate_names_a_missing_folder_and_help_shows_the_default_database() {
     let out = ketapath(dir.path(), &["migrate", "--db", &format!("sqlite://{}", path.display())]);
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains(&path.display().to_string()) && stderr.contains("nonexistent-dir does not exist"), "{stderr}");
+    assert!(
+        stderr.contains(&path.display().to_string()) && stderr.contains("nonexistent-dir does not exist"),
+        "{stderr}"
+    );
     assert!(!stderr.contains("unable to open database file"), "{stderr}");
     assert!(!path.parent().unwrap().exists());
 

@@ -67,9 +67,13 @@ impl StoreError {
 
     /// Whether the error is a user mistake (exit code 2) rather than a failure at run time.
     pub fn is_invalid_input(&self) -> bool {
-        matches!(self, StoreError::Invalid { .. } | StoreError::InvalidUrl { .. }
+        matches!(
+            self,
+            StoreError::Invalid { .. }
+                | StoreError::InvalidUrl { .. }
                 | StoreError::MissingDatabase { .. }
-                | StoreError::MissingFolder { .. })
+                | StoreError::MissingFolder { .. }
+        )
     }
 
     /// True when the database cannot be reached right now (connection refused or lost, pool exhausted, server

@@ -150,7 +150,9 @@ pub fn run_user(cmd: UserCommand, db: &str) -> CommandResult {
             role,
             password_hash: Some(hash),
         };
-        let user = store.unscoped_for_admin_cli_and_tests().create_staff_user(new)
+        let user = store
+            .unscoped_for_admin_cli_and_tests()
+            .create_staff_user(new)
             .await
             .map_err(|e| clinic_failure(e, clinic_id.as_ref()));
         store.close().await;

@@ -154,10 +154,7 @@ mod tests {
     #[test]
     fn an_unknown_code_is_named_in_lower_case_with_the_codes_to_use() {
         let message = Role::parse("doctor").unwrap_err();
-        assert!(
-            message.starts_with("unknown role \"doctor\": use one of platform_admin, clinic_admin, "),
-            "{message}"
-        );
+        assert!(message.starts_with("unknown role \"doctor\": use one of platform_admin, clinic_admin, "), "{message}");
         assert_eq!(super::vocabulary_words("AssessmentSource"), "assessment source");
     }
 }
