@@ -17,6 +17,8 @@
 //! A second test keeps the README and docs self-contained: none sends the reader to a file outside the repository.
 
 #![cfg(unix)]
+// Test helpers may unwrap: a panic there is a failed test with its cause.
+#![allow(clippy::unwrap_used)]
 
 mod support;
 
