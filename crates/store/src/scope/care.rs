@@ -18,7 +18,7 @@ use crate::rows::care::{
     DosedSessionRow, INTAKE_COLUMNS, IntakeRow, ProtocolSettingsRow, REMS_FORM_COLUMNS, RemsFormRow,
 };
 use crate::rows::treatment::{SESSION_COLUMNS, SessionRow};
-use crate::scope::{ClinicScope, Scoped};
+use crate::scope::{Children, ClinicScope, Scoped};
 use crate::statement::{Insert, Update};
 
 /// The longest override reason kept, in characters (the clinical rule's own limit is checked before).
@@ -151,27 +151,15 @@ impl ClinicScope {
             Some(_) => AuditEvents::from(Audit::update("patient", patient.to_text())).then(intake),
             None => AuditEvents::from(intake),
         };
-        let row: IntakeRow = tx
-            .fetch_one(
-                &format!("SELECT {INTAKE_COLUMNS} FROM patient_intakes WHERE id = $1 AND clinic_id = $2"),
-                &args![id, self.clinic()],
-            )
-            .await?;
+        let row: IntakeRow = self.scoped_row(&mut tx, Scoped::Intake, INTAKE_COLUMNS, id).await?;
         tx.commit_with(events).await?;
         row.into_domain()
     }
 
     /// A patient's intake, if one was entered.
     pub async fn intake(&self, patient: PatientId) -> StoreResult<Option<Intake>> {
-        let mut tx = self.begin_audited().await?;
-        self.require(&mut tx, Scoped::Patient, patient.to_text()).await?;
-        let row: Option<IntakeRow> = tx
-            .fetch_optional(
-                &format!("SELECT {INTAKE_COLUMNS} FROM patient_intakes WHERE clinic_id = $1 AND patient_id = $2"),
-                &args![self.clinic(), patient.to_text()],
-            )
-            .await?;
-        tx.commit_with(Audit::read("patient_intake", format!("patient:{patient}"))).await?;
+        let of = Children { table: "patient_intakes", columns: INTAKE_COLUMNS, order: "id" };
+        let row: Option<IntakeRow> = self.child(Scoped::Patient, patient.to_text(), of).await?;
         row.map(IntakeRow::into_domain).transpose()
     }
 
@@ -363,12 +351,7 @@ impl ClinicScope {
             }
             None => AuditEvents::from(session_event),
         };
-        let row: SessionRow = tx
-            .fetch_one(
-                &format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE id = $1 AND clinic_id = $2"),
-                &args![id.to_text(), self.clinic()],
-            )
-            .await?;
+        let row: SessionRow = self.scoped_row(&mut tx, Scoped::TreatmentSession, SESSION_COLUMNS, id.to_text()).await?;
         tx.commit_with(events).await?;
         row.into_domain()
     }
@@ -414,12 +397,7 @@ impl ClinicScope {
         let event = self.insert_adverse_event(&mut tx, event).await?;
         let events = AuditEvents::from(Audit::create("adverse_event", event.id.to_text()))
             .then(Audit::update("session", id.to_text()));
-        let row: SessionRow = tx
-            .fetch_one(
-                &format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE id = $1 AND clinic_id = $2"),
-                &args![id.to_text(), self.clinic()],
-            )
-            .await?;
+        let row: SessionRow = self.scoped_row(&mut tx, Scoped::TreatmentSession, SESSION_COLUMNS, id.to_text()).await?;
         tx.commit_with(events).await?;
         Ok((row.into_domain()?, event))
     }
@@ -515,15 +493,8 @@ impl ClinicScope {
 
     /// The submitted Patient Monitoring Form of a session, if any.
     pub async fn rems_form(&self, session: SessionId) -> StoreResult<Option<RemsFormRecord>> {
-        let mut tx = self.begin_audited().await?;
-        self.require(&mut tx, Scoped::TreatmentSession, session.to_text()).await?;
-        let row: Option<RemsFormRow> = tx
-            .fetch_optional(
-                &format!("SELECT {REMS_FORM_COLUMNS} FROM rems_forms WHERE clinic_id = $1 AND session_id = $2"),
-                &args![self.clinic(), session.to_text()],
-            )
-            .await?;
-        tx.commit_with(Audit::read("rems_form", format!("session:{session}"))).await?;
+        let of = Children { table: "rems_forms", columns: REMS_FORM_COLUMNS, order: "id" };
+        let row: Option<RemsFormRow> = self.child(Scoped::TreatmentSession, session.to_text(), of).await?;
         row.map(RemsFormRow::into_domain).transpose()
     }
 
