@@ -234,34 +234,40 @@ impl ClinicScope {
     /// Replaces a course's schedule (prescribers only).
     pub async fn set_course_schedule(&self, course: CourseId, schedule: &Value) -> StoreResult<()> {
         self.require_prescriber("edit a course schedule")?;
-        let text = to_json("schedule", schedule)?;
-        let mut tx = self.begin_audited().await?;
-        let now = tx.now();
-        crate::bounds::document_times("schedule", schedule, DateKind::Planned, from_micros("courses", now)?)?;
-        Update::table("courses")
-            .set("schedule", text)
-            .set("updated_at", now)
-            .filter("id", course.to_text())
-            .filter("clinic_id", self.clinic())
-            .execute_one(tx.db(), "course")
-            .await?;
-        tx.commit_with(Audit::update("course_schedule", course.to_text())).await
+        self.set_document(Scoped::Course, course.to_text(), "schedule", schedule, DateKind::Planned, "course_schedule")
+            .await
     }
 
     /// Records the pre-dose checks of a session (the answers and the rules' report), replacing earlier ones.
     pub async fn set_session_pre_checks(&self, session: SessionId, document: &Value) -> StoreResult<()> {
-        let text = to_json("pre_checks", document)?;
+        let kind = Scoped::TreatmentSession;
+        self.set_document(kind, session.to_text(), "pre_checks", document, DateKind::Charted, "session_pre_checks")
+            .await
+    }
+
+    /// Replaces the JSON document in `column` of record `id` of this clinic, after checking the times it holds as
+    /// `times`; the audit event names the change `audited_as`.
+    async fn set_document(
+        &self,
+        kind: Scoped,
+        id: String,
+        column: &'static str,
+        document: &Value,
+        times: DateKind,
+        audited_as: &'static str,
+    ) -> StoreResult<()> {
+        let text = to_json(column, document)?;
         let mut tx = self.begin_audited().await?;
         let now = tx.now();
-        crate::bounds::document_times("pre_checks", document, DateKind::Charted, from_micros("sessions", now)?)?;
-        Update::table("sessions")
-            .set("pre_checks", text)
+        crate::bounds::document_times(column, document, times, from_micros(kind.table(), now)?)?;
+        Update::table(kind.table())
+            .set(column, text)
             .set("updated_at", now)
-            .filter("id", session.to_text())
+            .filter("id", id.clone())
             .filter("clinic_id", self.clinic())
-            .execute_one(tx.db(), "session")
+            .execute_one(tx.db(), kind.entity())
             .await?;
-        tx.commit_with(Audit::update("session_pre_checks", session.to_text())).await
+        tx.commit_with(Audit::update(audited_as, id)).await
     }
 
     /// Records a dose, with the prescriber's override of a gate that blocked it, in one transaction; a
