@@ -47,10 +47,7 @@ impl Modality {
 
     /// Parses a modality code; the error lists the known codes.
     pub fn parse(code: &str) -> Result<Self, InvalidInput> {
-        Modality::ALL.into_iter().find(|m| m.code() == code).ok_or_else(|| {
-            let known: Vec<&str> = Modality::ALL.iter().map(|m| m.code()).collect();
-            InvalidInput::new("modality", format!("unknown modality {code:?}; known: {}", known.join(", ")))
-        })
+        InvalidInput::from_code(&Modality::ALL, Modality::code, code, "modality", "modality")
     }
 }
 
