@@ -60,6 +60,9 @@ impl FindForm {
             let value = value.trim();
             match name.as_str() {
                 "place" => value.clone_into(&mut form.place),
+                // `zip=` is the API's name for the same thing; links written for the API keep their place here.
+                // A `place=` in the same query wins, whatever the order of the two.
+                "zip" if pairs.iter().all(|(other, _)| other != "place") => value.clone_into(&mut form.place),
                 "near" => value.clone_into(&mut form.near),
                 "radius_km" => value.clone_into(&mut form.radius_km),
                 // A comma list in one value (the self-check's links) and one checkbox per value both work.
@@ -440,6 +443,14 @@ mod tests {
         let form = FindForm::parse(&pairs("place=10001&offers=iv_ketamine&offers=tms&payment=self_pay,medicare"));
         assert_eq!(form.offers, ["iv_ketamine", "tms"]);
         assert_eq!(form.payment, ["self_pay", "medicare"]);
+    }
+
+    #[test]
+    fn a_zip_from_an_api_link_is_the_place_and_a_place_beside_it_wins() {
+        assert_eq!(FindForm::parse(&pairs("zip=43215")).place, "43215");
+        assert_eq!(FindForm::parse(&pairs("zip=43215&place=Dayton%2C+OH")).place, "Dayton, OH");
+        assert_eq!(FindForm::parse(&pairs("place=Dayton%2C+OH&zip=43215")).place, "Dayton, OH");
+        assert_eq!(FindForm::parse(&pairs("zip=43215")).url(|_| {}), "/find?place=43215");
     }
 
     #[test]
