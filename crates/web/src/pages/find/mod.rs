@@ -9,7 +9,10 @@
 //! API cannot disagree about what a filter means. Problems (an unknown place, a bad value) are shown on the page
 //! with the form kept, never as an error page.
 
+mod facts;
 pub mod labels;
+
+pub use facts::ListingFacts;
 
 use askama::Template;
 use axum::extract::State;
@@ -185,12 +188,7 @@ pub struct ResultView {
     pub distance: String,
     pub address: String,
     pub phone: Option<String>,
-    pub offers: Vec<&'static str>,
-    pub payment: Vec<&'static str>,
-    pub telehealth: bool,
-    pub accepting: bool,
-    pub rems_certified: bool,
-    pub languages: String,
+    pub facts: ListingFacts,
     pub verified: String,
     pub demo: bool,
 }
@@ -410,12 +408,7 @@ fn view(c: &ketapath_directory::Clinic, distance_km: f64) -> ResultView {
         distance: labels::distance(distance_km),
         address: format!("{}, {}, {} {}", c.address.street, c.address.city, c.address.state, c.address.zip),
         phone: c.phone.clone(),
-        offers: c.offers.iter().map(labels::offer).collect(),
-        payment: c.payment.iter().map(labels::payment).collect(),
-        telehealth: c.telehealth,
-        accepting: c.accepting_new_patients,
-        rems_certified: c.rems_certified,
-        languages: c.languages.iter().map(|l| labels::language(l.as_str())).collect::<Vec<_>>().join(", "),
+        facts: ListingFacts::of(c),
         verified: c.last_verified.map_or_else(|| "not yet verified".to_owned(), labels::date),
         demo: c.demo,
     }
