@@ -7,9 +7,8 @@ use axum::response::Response;
 use ketapath_clinical::InvalidInput;
 use ketapath_clinical::dates::ConsentDate;
 use ketapath_research::ConsentStatus;
-use ketapath_store::domain::ConsentRecord;
-use serde::Deserialize;
-use serde_json::{Value, json};
+use ketapath_store::domain::{ConsentRecord, StaffId};
+use serde::{Deserialize, Serialize};
 use time::Date;
 use utoipa::ToSchema;
 use utoipa::openapi::schema::ObjectBuilder;
@@ -73,20 +72,44 @@ pub fn status_code(status: ConsentStatus) -> &'static str {
 }
 
 /// The consent document: the decision in force (the latest record) and the history, oldest first.
-fn consent_doc(history: &[ConsentRecord]) -> Result<Value, ApiError> {
-    let records = history
-        .iter()
-        .map(|r| {
-            Ok(json!({
-                "status": status_code(r.status),
-                "date": r.decided_on.to_string(),
-                "recorded_at": rfc3339(r.recorded_at)?,
-                "recorded_by": r.recorded_by,
-            }))
-        })
-        .collect::<Result<Vec<_>, ApiError>>()?;
-    let current = history.last().map(|r| status_code(r.status));
-    Ok(json!({ "status": current.unwrap_or("none"), "history": records }))
+#[derive(Serialize, ToSchema)]
+#[schema(as = ResearchConsent)]
+pub struct ConsentDoc {
+    #[schema(schema_with = consent_states)]
+    status: &'static str,
+    history: Vec<ConsentRecordDoc>,
+}
+
+/// One recorded decision.
+#[derive(Serialize, ToSchema)]
+#[schema(as = ConsentRecord)]
+pub struct ConsentRecordDoc {
+    #[schema(schema_with = consent_decisions)]
+    status: &'static str,
+    #[schema(format = Date)]
+    date: String,
+    #[schema(format = DateTime)]
+    recorded_at: String,
+    #[schema(value_type = Option<String>, required = true)]
+    recorded_by: Option<StaffId>,
+}
+
+impl ConsentDoc {
+    fn of(history: &[ConsentRecord]) -> Result<Self, ApiError> {
+        let records = history
+            .iter()
+            .map(|r| {
+                Ok(ConsentRecordDoc {
+                    status: status_code(r.status),
+                    date: r.decided_on.to_string(),
+                    recorded_at: rfc3339(r.recorded_at)?,
+                    recorded_by: r.recorded_by,
+                })
+            })
+            .collect::<Result<Vec<_>, ApiError>>()?;
+        let current = history.last().map(|r| status_code(r.status));
+        Ok(ConsentDoc { status: current.unwrap_or("none"), history: records })
+    }
 }
 
 /// `GET /api/v1/patients/{id}/research-consent`.
@@ -98,13 +121,13 @@ fn consent_doc(history: &[ConsentRecord]) -> Result<Value, ApiError> {
     params(("id" = String, Path)),
     security(("bearerAuth" = [])),
     responses(
-        (status = 200, description = "The consent", body = super::openapi_treatment::ResearchConsent),
+        (status = 200, description = "The consent", body = ConsentDoc),
         NoTreatmentPatient,
     )
 )]
 pub async fn get(staff: ClinicStaff, ApiPath(id): ApiPath<String>) -> Result<Response, ApiError> {
     let history = staff.scope.research_consents(patient_id(&id)?).await?;
-    Ok(private_json(&consent_doc(&history)?))
+    Ok(private_json(&ConsentDoc::of(&history)?))
 }
 
 /// `PUT /api/v1/patients/{id}/research-consent`: records a decision; answers the updated document.
@@ -118,7 +141,7 @@ pub async fn get(staff: ClinicStaff, ApiPath(id): ApiPath<String>) -> Result<Res
     request_body = ConsentRequest,
     security(("bearerAuth" = [])),
     responses(
-        (status = 200, description = "The consent", body = super::openapi_treatment::ResearchConsent),
+        (status = 200, description = "The consent", body = ConsentDoc),
         NoTreatmentPatient, TreatmentBad,
     )
 )]
@@ -131,17 +154,24 @@ pub async fn put(
     let (status, decided_on) = decision(request.status.as_deref(), request.date.as_deref(), staff.store.now().date())?;
     staff.scope.record_research_consent(patient, status, decided_on).await?;
     let history = staff.scope.research_consents(patient).await?;
-    Ok(private_json(&consent_doc(&history)?))
+    Ok(private_json(&ConsentDoc::of(&history)?))
 }
 
 /// The body of `PUT /api/v1/clinic/outcome-publication` as sent; both routes answer the same shape.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(as = OutcomePublication)]
+#[schema(as = OutcomePublicationRequest)]
 pub struct PublicationRequest {
     #[serde(default)]
     #[schema(value_type = bool, required = true)]
     publish: Option<bool>,
+}
+
+/// The clinic's choice, as both outcome-publication routes answer it.
+#[derive(Serialize, ToSchema)]
+#[schema(as = OutcomePublication)]
+pub struct Publication {
+    publish: bool,
 }
 
 /// `GET /api/v1/clinic/outcome-publication`.
@@ -152,11 +182,11 @@ pub struct PublicationRequest {
     summary = "Whether the directory shows the clinic's outcome rates",
     security(("bearerAuth" = [])),
     responses(
-        (status = 200, description = "The choice", body = PublicationRequest),
+        (status = 200, description = "The choice", body = Publication),
     )
 )]
 pub async fn get_publication(staff: ClinicStaff) -> Result<Response, ApiError> {
-    Ok(private_json(&json!({ "publish": staff.scope.publishes_outcomes().await? })))
+    Ok(private_json(&Publication { publish: staff.scope.publishes_outcomes().await? }))
 }
 
 /// `PUT /api/v1/clinic/outcome-publication`: opts the clinic in or out of showing its outcome rates in the
@@ -170,7 +200,7 @@ pub async fn get_publication(staff: ClinicStaff) -> Result<Response, ApiError> {
     request_body = PublicationRequest,
     security(("bearerAuth" = [])),
     responses(
-        (status = 200, description = "The choice", body = PublicationRequest),
+        (status = 200, description = "The choice", body = Publication),
         TreatmentBad,
     )
 )]
@@ -180,7 +210,12 @@ pub async fn put_publication(
 ) -> Result<Response, ApiError> {
     let publish = request.publish.ok_or_else(|| InvalidInput::new("publish", "is required (true or false)"))?;
     let saved = staff.scope.set_publish_outcomes(publish).await?;
-    Ok(private_json(&json!({ "publish": saved.publish })))
+    Ok(private_json(&Publication { publish: saved.publish }))
+}
+
+/// The decision in force: `none` before any was recorded.
+fn consent_states() -> ObjectBuilder {
+    codes(["given", "withdrawn", "none"])
 }
 
 /// The decisions a consent records.

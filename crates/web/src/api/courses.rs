@@ -6,9 +6,11 @@
 use axum::response::Response;
 use ketapath_clinical::InvalidInput;
 use ketapath_clinical::protocols::{MaintenanceFrequency, Modality, PlannedSession};
-use ketapath_store::domain::{Course, CourseId, CourseIndication, CoursePlan, ReviewDecision};
-use serde::Deserialize;
-use serde_json::{Value, json};
+use ketapath_store::domain::{
+    Course, CourseId, CourseIndication, CoursePlan, CourseStatus, PatientId, ReviewDecision, StaffId,
+};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use time::Date;
 use time::macros::format_description;
 use utoipa::ToSchema;
@@ -74,33 +76,105 @@ pub(crate) fn date(field: &str, raw: &str) -> Result<Date, InvalidInput> {
         .map_err(|_| InvalidInput::new(field, "must be a date YYYY-MM-DD"))
 }
 
-/// A course and its plan as the API shows them.
-pub(crate) fn doc(course: &Course, plan: &CoursePlan) -> Result<Value, ApiError> {
-    Ok(json!({
-        "id": course.id,
-        "patient_id": course.patient_id,
-        "treatment": course.treatment,
-        "modality": course::modality(course).ok(),
-        "status": course.status,
-        "planned_sessions": course.planned_sessions,
-        "started_on": course.started_on.map(|d| d.to_string()),
-        "ended_on": course.ended_on.map(|d| d.to_string()),
-        "end_reason": course.end_reason,
-        "indication": plan.indication,
-        "schedule": plan.schedule,
-        "benefit_review": plan.benefit_review.as_ref().map(|r| Ok::<_, ApiError>(json!({
-            "decision": r.decision,
-            "note": r.note,
-            "by": r.decided_by,
-            "at": rfc3339(r.decided_at)?,
-            "scores": r.scores,
-        }))).transpose()?,
-        "warnings": course::warnings(plan),
-        "contraindication_override": plan.contraindication_override_reason.as_ref().map(|reason| json!({
-            "reason": reason, "by": plan.contraindication_override_by,
-        })),
-        "created_at": rfc3339(course.created_at)?,
-    }))
+/// A course and its plan as the API shows them. The fields stand in alphabetical order, the order this answer had
+/// when it was built as a JSON map, so that its text did not change when it became a type.
+#[derive(Serialize, ToSchema)]
+#[schema(as = Course)]
+pub struct CourseDoc {
+    #[schema(required = true)]
+    benefit_review: Option<BenefitReviewDoc>,
+    #[schema(required = true)]
+    contraindication_override: Option<OverrideDoc>,
+    #[schema(format = DateTime)]
+    created_at: String,
+    end_reason: Option<String>,
+    #[schema(format = Date)]
+    ended_on: Option<String>,
+    #[schema(value_type = String)]
+    id: CourseId,
+    #[schema(schema_with = indications)]
+    indication: CourseIndication,
+    #[schema(schema_with = nullable_modality_codes)]
+    modality: Option<Modality>,
+    #[schema(value_type = String)]
+    patient_id: PatientId,
+    planned_sessions: Option<i64>,
+    /// The planned sessions in date order; null for a modality without a generated schedule.
+    #[schema(value_type = Option<Vec<PlannedSession>>, required = true)]
+    schedule: Option<Value>,
+    #[schema(format = Date)]
+    started_on: Option<String>,
+    #[schema(schema_with = course_statuses)]
+    status: CourseStatus,
+    treatment: String,
+    warnings: Vec<String>,
+}
+
+/// The latest benefit review of a course.
+#[derive(Serialize, ToSchema)]
+#[schema(as = BenefitReview)]
+pub struct BenefitReviewDoc {
+    #[schema(format = DateTime)]
+    at: String,
+    #[schema(value_type = String)]
+    by: StaffId,
+    #[schema(schema_with = review_decisions)]
+    decision: ReviewDecision,
+    note: Option<String>,
+    /// The baseline and latest scores the prescriber saw.
+    #[schema(value_type = Vec<Object>)]
+    scores: Value,
+}
+
+/// A contraindication a prescriber overrode to plan the course.
+#[derive(Serialize, ToSchema)]
+#[schema(as = ContraindicationOverride)]
+pub struct OverrideDoc {
+    #[schema(value_type = Option<String>)]
+    by: Option<StaffId>,
+    reason: String,
+}
+
+/// The answer listing a patient's courses.
+#[derive(Serialize, ToSchema)]
+#[schema(as = CourseList)]
+pub struct CourseListDoc {
+    courses: Vec<CourseDoc>,
+}
+
+impl CourseDoc {
+    /// A course and its plan as the API shows them.
+    pub(crate) fn of(course: &Course, plan: &CoursePlan) -> Result<Self, ApiError> {
+        let benefit_review = plan.benefit_review.as_ref().map(|r| {
+            Ok::<_, ApiError>(BenefitReviewDoc {
+                at: rfc3339(r.decided_at)?,
+                by: r.decided_by,
+                decision: r.decision,
+                note: r.note.clone(),
+                scores: r.scores.clone(),
+            })
+        });
+        Ok(CourseDoc {
+            benefit_review: benefit_review.transpose()?,
+            contraindication_override: plan
+                .contraindication_override_reason
+                .as_ref()
+                .map(|reason| OverrideDoc { by: plan.contraindication_override_by, reason: reason.clone() }),
+            created_at: rfc3339(course.created_at)?,
+            end_reason: course.end_reason.clone(),
+            ended_on: course.ended_on.map(|d| d.to_string()),
+            id: course.id,
+            indication: plan.indication,
+            modality: course::modality(course).ok(),
+            patient_id: course.patient_id,
+            planned_sessions: course.planned_sessions,
+            schedule: plan.schedule.clone(),
+            started_on: course.started_on.map(|d| d.to_string()),
+            status: course.status,
+            treatment: course.treatment.clone(),
+            warnings: course::warnings(plan),
+        })
+    }
 }
 
 fn course_id(raw: &str) -> Result<CourseId, ApiError> {
@@ -118,7 +192,7 @@ fn course_id(raw: &str) -> Result<CourseId, ApiError> {
     request_body = CourseBody,
     security(("bearerAuth" = [])),
     responses(
-        (status = 201, description = "The course", body = super::openapi_treatment::Course),
+        (status = 201, description = "The course", body = CourseDoc),
         (status = 409, description = "The intake lists a contraindication (`contraindication`)", body = Error),
         PatientGatedWrite,
     )
@@ -146,7 +220,7 @@ pub async fn create(
     };
     let indication = indication(body.indication.as_deref())?;
     let (c, plan) = course::create_for(&staff.scope, patient, &request, indication, ov).await?;
-    Ok(created(&doc(&c, &plan)?))
+    Ok(created(&CourseDoc::of(&c, &plan)?))
 }
 
 /// `GET /api/v1/patients/{id}/courses`: oldest first.
@@ -158,14 +232,14 @@ pub async fn create(
     params(("id" = String, Path)),
     security(("bearerAuth" = [])),
     responses(
-        (status = 200, description = "The courses, oldest first", body = inline(super::openapi_treatment::CourseList)),
+        (status = 200, description = "The courses, oldest first", body = CourseListDoc),
         NoTreatmentPatient,
     )
 )]
 pub async fn list(staff: ClinicStaff, ApiPath(id): ApiPath<String>) -> Result<Response, ApiError> {
     let courses = course::list(&staff.scope, patient_id(&id)?).await?;
-    let docs = courses.iter().map(|(c, p)| doc(c, p)).collect::<Result<Vec<_>, _>>()?;
-    Ok(private_json(&json!({ "courses": docs })))
+    let courses = courses.iter().map(|(c, p)| CourseDoc::of(c, p)).collect::<Result<Vec<_>, _>>()?;
+    Ok(private_json(&CourseListDoc { courses }))
 }
 
 /// The body of `PUT /api/v1/courses/{id}/schedule`: the whole schedule, in the generated shape.
@@ -188,7 +262,7 @@ pub struct ScheduleBody {
     request_body = ScheduleBody,
     security(("bearerAuth" = [])),
     responses(
-        (status = 200, description = "The course", body = super::openapi_treatment::Course),
+        (status = 200, description = "The course", body = CourseDoc),
         CourseGatedWrite,
     )
 )]
@@ -198,7 +272,7 @@ pub async fn put_schedule(
     ApiJson(body): ApiJson<ScheduleBody>,
 ) -> Result<Response, ApiError> {
     let (c, plan) = course::set_schedule(&staff.scope, course_id(&id)?, body.schedule).await?;
-    Ok(private_json(&doc(&c, &plan)?))
+    Ok(private_json(&CourseDoc::of(&c, &plan)?))
 }
 
 /// `GET /api/v1/courses/{id}`: the course with its plan, indication and latest benefit review.
@@ -210,7 +284,7 @@ pub async fn put_schedule(
     params(("id" = String, Path)),
     security(("bearerAuth" = [])),
     responses(
-        (status = 200, description = "The course", body = super::openapi_treatment::Course),
+        (status = 200, description = "The course", body = CourseDoc),
         NoCourse,
     )
 )]
@@ -218,7 +292,7 @@ pub async fn get(staff: ClinicStaff, ApiPath(id): ApiPath<String>) -> Result<Res
     let id = course_id(&id)?;
     let c = staff.scope.course(id).await?;
     let plan = staff.scope.course_plan(id).await?;
-    Ok(private_json(&doc(&c, &plan)?))
+    Ok(private_json(&CourseDoc::of(&c, &plan)?))
 }
 
 /// The body of `POST /api/v1/courses/{id}/benefit-review`.
@@ -259,7 +333,7 @@ pub(crate) fn decision(raw: Option<&str>) -> Result<ReviewDecision, InvalidInput
     request_body = ReviewBody,
     security(("bearerAuth" = [])),
     responses(
-        (status = 201, description = "The course with the review", body = super::openapi_treatment::Course),
+        (status = 201, description = "The course with the review", body = CourseDoc),
         (status = 409, description = "Not an open esketamine course, or `continue` before week 4 of the induction (`not_applicable`)", body = Error),
         CourseGatedWrite,
     )
@@ -277,7 +351,7 @@ pub async fn benefit_review(
         maintenance: body.maintenance.unwrap_or(MaintenanceFrequency::Weekly),
     };
     let reviewed = course::review(&staff.scope, id, &request, staff.store.now()).await?;
-    Ok(created(&doc(&reviewed.course, &reviewed.plan)?))
+    Ok(created(&CourseDoc::of(&reviewed.course, &reviewed.plan)?))
 }
 
 fn maintenance_codes() -> ObjectBuilder {
@@ -286,6 +360,21 @@ fn maintenance_codes() -> ObjectBuilder {
 
 fn indication_codes() -> ObjectBuilder {
     nullable_codes(["trd", "mdsi"])
+}
+
+/// A modality, or null for a course whose treatment is not one.
+fn nullable_modality_codes() -> ObjectBuilder {
+    nullable_codes(Modality::ALL.iter().map(|m| m.code()))
+}
+
+/// The indications a course may have.
+fn indications() -> ObjectBuilder {
+    codes(CourseIndication::ALL.iter().map(|i| i.code()))
+}
+
+/// The states of a course.
+fn course_statuses() -> ObjectBuilder {
+    codes(CourseStatus::ALL.iter().map(|s| s.code()))
 }
 
 /// The decisions of a benefit review.

@@ -20,6 +20,13 @@ use utoipa::{Modify, OpenApi};
 
 use super::openapi_schemas as public;
 use super::openapi_treatment as treatment;
+use crate::error::ErrorWithCrisis;
+use ketapath_clinical::instruments::{Flag, ScoreReport};
+use ketapath_clinical::rule::RuleRef;
+use ketapath_clinical::safety::Crisis;
+use ketapath_clinical::screen::Screening;
+use ketapath_directory::search::{ClinicResult, SearchResponse};
+use ketapath_research::stats::wilson::Proportion;
 // Handlers are named through their module, so each operation is tagged with its module's name (`clinics`,
 // `sessions`), not with the `super::` path it was reached by.
 use super::{
@@ -110,17 +117,18 @@ routes is stored or logged.",
         self_report::alerts,
     ),
     components(schemas(
-        public::Error, public::ErrorWithCrisis, public::ScoreRequest, public::Proportion, public::RuleRef,
-        public::Flag, patients::PatientRequest, patients::PatientDoc, patients::PatientListItem,
-        patients::AssessmentRequest, patients::AssessmentDoc, patients::StoredAssessmentDoc, public::ScreeningRequest, public::ClinicSearch,
-        public::ClinicResult, public::Clinic, public::Screening, public::Crisis, public::Score,
-        super::consent::ConsentRequest, treatment::ResearchConsent, super::consent::PublicationRequest,
-        ketapath_care::treatment::intake::IntakeRequest, treatment::Intake, super::courses::CourseBody, super::courses::ReviewBody,
-        treatment::Course, super::courses::ScheduleBody, treatment::Outcomes, super::sessions::StartBody,
-        treatment::TreatmentSession, treatment::SessionAlert, treatment::PreCheckRequest, super::sessions::ObservationBody,
-        super::sessions::DoseBody, super::sessions::AdverseEventBody, super::sessions::EarlyDepartureBody,
-        super::sessions::DischargeBody, treatment::RemsForm, super::rems_forms::SubmitBody,
-        treatment::ProtocolSettingsRequest, treatment::ProtocolSettings,
+        public::Error, ErrorWithCrisis, public::ScoreRequest, public::ScreeningRequest, ScoreReport, Screening, Crisis,
+        RuleRef, Flag, Proportion, SearchResponse, ClinicResult, clinics::ClinicAnswer,
+        patients::PatientRequest, patients::PatientDoc, patients::PatientListItem, patients::AssessmentRequest,
+        patients::AssessmentDoc, patients::StoredAssessmentDoc,
+        consent::ConsentRequest, consent::ConsentDoc, consent::PublicationRequest, consent::Publication,
+        ketapath_care::treatment::intake::IntakeRequest, intake::IntakeDoc,
+        courses::CourseBody, courses::ReviewBody, courses::ScheduleBody, courses::CourseDoc, courses::CourseListDoc,
+        outcomes::OutcomesDoc, sessions::StartBody, sessions::StartedSession, sessions::SessionDoc,
+        ketapath_care::treatment::alerts::AlertDoc, sessions::Observed, sessions::Dosed, sessions::RecordedEvent,
+        sessions::Discharged, sessions::EndedEarly, treatment::PreCheckRequest, sessions::ObservationBody, sessions::DoseBody, sessions::AdverseEventBody,
+        sessions::EarlyDepartureBody, sessions::DischargeBody, treatment::RemsForm, rems_forms::SubmitBody,
+        rems_forms::DueForms, treatment::ProtocolSettingsRequest, protocol::SettingsDoc,
         self_report::LinkRequest, self_report::LinkDoc, self_report::CreatedLink, self_report::PlannedDoc,
         self_report::AlertDoc,
     )),

@@ -19,7 +19,7 @@ use utoipa::openapi::schema::ObjectBuilder;
 
 use super::openapi::{codes, instrument_codes, non_negative_integers, nullable_codes};
 use super::openapi_responses::{JsonBody, NoPatient};
-use super::openapi_schemas::{Error, Score};
+use super::openapi_schemas::Error;
 use super::{created, private_json, rfc3339};
 use crate::auth::ClinicStaff;
 use crate::error::ApiError;
@@ -327,7 +327,6 @@ pub(crate) struct AssessmentDoc {
     #[schema(schema_with = context_codes)]
     context: AssessmentContext,
     // The score, with a `crisis` block when the suicide item is positive (the levels of `ketapath score`).
-    #[schema(value_type = Score)]
     score: ketapath_clinical::instruments::ScoreReport,
 }
 

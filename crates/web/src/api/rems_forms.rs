@@ -4,8 +4,8 @@
 
 use axum::extract::RawQuery;
 use axum::response::Response;
-use serde::Deserialize;
-use serde_json::{Map, Value, json};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 use utoipa::ToSchema;
 
 use super::openapi_responses::{NoSession, TreatmentBad};
@@ -16,7 +16,7 @@ use crate::auth::ClinicStaff;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiPath};
 use crate::rems_doc;
-use ketapath_care::treatment::rems;
+use ketapath_care::treatment::rems::{self, DueForm};
 
 /// `GET /api/v1/sessions/{id}/rems-form`.
 #[utoipa::path(
@@ -110,7 +110,7 @@ pub async fn submit(
     summary = "Esketamine sessions whose forms are not yet submitted, overdue first, then by days left (7-day deadline)",
     security(("bearerAuth" = [])),
     responses(
-        (status = 200, description = "The open forms", body = inline(super::openapi_treatment::DueForms)),
+        (status = 200, description = "The open forms", body = DueForms),
     )
 )]
 pub async fn due(staff: ClinicStaff) -> Result<Response, ApiError> {
@@ -118,5 +118,16 @@ pub async fn due(staff: ClinicStaff) -> Result<Response, ApiError> {
     let zone = ketapath_care::clinic_time::ClinicTime::of(&staff.scope).await?;
     let today = zone.date_of(staff.store.now());
     let forms = rems::due(&staff.scope, &zone, today).await?;
-    Ok(private_json(&json!({ "today": today.to_string(), "forms": forms })))
+    Ok(private_json(&DueForms { forms, today: today.to_string() }))
+}
+
+/// The open REMS forms on the clinic's `today`.
+#[derive(Serialize, ToSchema)]
+pub struct DueForms {
+    /// Each with its session, patient, dose date, due date and deadline status; the document leaves their shape
+    /// open, because care's `DueForm` flattens a generic dashboard entry of the clinical crate.
+    #[schema(value_type = Vec<Object>)]
+    forms: Vec<DueForm>,
+    #[schema(format = Date)]
+    today: String,
 }

@@ -75,3 +75,28 @@ async fn the_crisis_block_is_described_beside_errors_and_on_scores() {
     let levels = &schemas["Crisis"]["properties"]["level"]["enum"];
     assert_eq!(levels, &serde_json::json!(["none", "urgent", "emergency"]));
 }
+
+#[tokio::test]
+async fn the_conformance_check_names_undocumented_missing_and_mistyped_keys() {
+    // The check every fixture answer goes through (conformance.rs) must be able to fail, or it proves nothing.
+    let doc = document().await;
+    let consent = |body: Value| {
+        crate::conformance::problems(
+            &doc,
+            &axum::http::Method::GET,
+            "/api/v1/patients/p-1/research-consent",
+            StatusCode::OK,
+            &body,
+        )
+    };
+    assert_eq!(consent(serde_json::json!({"status": "none", "history": []})), Vec::<String>::new());
+    let extra = consent(serde_json::json!({"status": "none", "history": [], "surprise": 1}));
+    assert!(extra.iter().any(|p| p.contains("$.surprise: sent but not documented")), "{extra:?}");
+    let missing = consent(serde_json::json!({"status": "none"}));
+    assert!(missing.iter().any(|p| p.contains("$.history: documented as required")), "{missing:?}");
+    let null = consent(serde_json::json!({"status": null, "history": []}));
+    assert!(!null.is_empty(), "a null where none is documented");
+    let record = serde_json::json!({"status": "given", "date": "2026-11-27", "recorded_at": "2026-11-27T09:00:00Z",
+        "recorded_by": null});
+    assert_eq!(consent(serde_json::json!({"status": "given", "history": [record]})), Vec::<String>::new());
+}
