@@ -16,11 +16,10 @@ use utoipa::openapi::schema::ObjectBuilder;
 use super::courses::date;
 use super::openapi::codes;
 use super::openapi_responses::{NoTreatmentPatient, TreatmentBad};
-use super::patients::patient_id;
 use super::{private_json, rfc3339};
 use crate::auth::ClinicStaff;
 use crate::error::ApiError;
-use crate::extract::{ApiJson, ApiPath};
+use crate::extract::{ApiJson, PatientPath};
 
 /// The body of `PUT /api/v1/patients/{id}/research-consent` as sent.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -118,15 +117,15 @@ impl ConsentDoc {
     path = "/api/v1/patients/{id}/research-consent",
     operation_id = "getResearchConsent",
     summary = "A patient's research consent: the decision in force and its history",
-    params(("id" = String, Path)),
+    params(PatientPath),
     security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "The consent", body = ConsentDoc),
         NoTreatmentPatient,
     )
 )]
-pub async fn get(staff: ClinicStaff, ApiPath(id): ApiPath<String>) -> Result<Response, ApiError> {
-    let history = staff.scope.research_consents(patient_id(&id)?).await?;
+pub async fn get(staff: ClinicStaff, PatientPath { id }: PatientPath) -> Result<Response, ApiError> {
+    let history = staff.scope.research_consents(id).await?;
     Ok(private_json(&ConsentDoc::of(&history)?))
 }
 
@@ -137,7 +136,7 @@ pub async fn get(staff: ClinicStaff, ApiPath(id): ApiPath<String>) -> Result<Res
     operation_id = "putResearchConsent",
     summary = "Record a patient's research consent (given or withdrawn)",
     description = "A withdrawal takes the patient out of every later research export and statistic. `date` defaults to today and may not be in the future.",
-    params(("id" = String, Path)),
+    params(PatientPath),
     request_body = ConsentRequest,
     security(("bearerAuth" = [])),
     responses(
@@ -147,10 +146,9 @@ pub async fn get(staff: ClinicStaff, ApiPath(id): ApiPath<String>) -> Result<Res
 )]
 pub async fn put(
     staff: ClinicStaff,
-    ApiPath(id): ApiPath<String>,
+    PatientPath { id: patient }: PatientPath,
     ApiJson(request): ApiJson<ConsentRequest>,
 ) -> Result<Response, ApiError> {
-    let patient = patient_id(&id)?;
     let (status, decided_on) = decision(request.status.as_deref(), request.date.as_deref(), staff.store.now().date())?;
     staff.scope.record_research_consent(patient, status, decided_on).await?;
     let history = staff.scope.research_consents(patient).await?;

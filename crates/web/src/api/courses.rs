@@ -19,11 +19,10 @@ use utoipa::openapi::schema::ObjectBuilder;
 use super::openapi::{codes, modality_codes, nullable_codes};
 use super::openapi_responses::{CourseGatedWrite, NoCourse, NoTreatmentPatient, PatientGatedWrite};
 use super::openapi_schemas::Error;
-use super::patients::patient_id;
 use super::{created, private_json, rfc3339};
 use crate::auth::ClinicStaff;
 use crate::error::ApiError;
-use crate::extract::{ApiJson, ApiPath};
+use crate::extract::{ApiJson, CoursePath, PatientPath};
 use ketapath_care::treatment::Override;
 use ketapath_care::treatment::course::{self, CourseRequest};
 
@@ -177,10 +176,6 @@ impl CourseDoc {
     }
 }
 
-fn course_id(raw: &str) -> Result<CourseId, ApiError> {
-    CourseId::parse("id", raw).map_err(|_| ApiError::NotFound)
-}
-
 /// `POST /api/v1/patients/{id}/courses`.
 #[utoipa::path(
     post,
@@ -188,7 +183,7 @@ fn course_id(raw: &str) -> Result<CourseId, ApiError> {
     operation_id = "createCourse",
     summary = "Plan a course with its schedule generated from the protocol",
     description = "`indication`: `trd` (default) or `mdsi` (MDD with acute suicidal ideation or behaviour). Esketamine for TRD: a new course plans only the induction, twice weekly in weeks 1-4 (`weeks`, 12 by default, is checked as the whole plan's length); weeks 5-8 weekly and then weekly or every two weeks (`maintenance`) are planned when the benefit review decides to continue. MDSI: 84 mg twice weekly for up to 4 weeks (56 mg as the tolerability option). IV ketamine: the clinic's series. IM and oral: no generated schedule. A contraindication in the intake answers 409 `contraindication` unless a prescriber sends `override_reason`.",
-    params(("id" = String, Path)),
+    params(PatientPath),
     request_body = CourseBody,
     security(("bearerAuth" = [])),
     responses(
@@ -199,10 +194,9 @@ fn course_id(raw: &str) -> Result<CourseId, ApiError> {
 )]
 pub async fn create(
     staff: ClinicStaff,
-    ApiPath(id): ApiPath<String>,
+    PatientPath { id: patient }: PatientPath,
     ApiJson(body): ApiJson<CourseBody>,
 ) -> Result<Response, ApiError> {
-    let patient = patient_id(&id)?;
     let modality =
         Modality::parse(body.modality.as_deref().ok_or_else(|| InvalidInput::new("modality", "is required"))?)?;
     let start = match body.start_date.as_deref() {
@@ -229,15 +223,15 @@ pub async fn create(
     path = "/api/v1/patients/{id}/courses",
     operation_id = "listCourses",
     summary = "A patient's courses with their schedules",
-    params(("id" = String, Path)),
+    params(PatientPath),
     security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "The courses, oldest first", body = CourseListDoc),
         NoTreatmentPatient,
     )
 )]
-pub async fn list(staff: ClinicStaff, ApiPath(id): ApiPath<String>) -> Result<Response, ApiError> {
-    let courses = course::list(&staff.scope, patient_id(&id)?).await?;
+pub async fn list(staff: ClinicStaff, PatientPath { id }: PatientPath) -> Result<Response, ApiError> {
+    let courses = course::list(&staff.scope, id).await?;
     let courses = courses.iter().map(|(c, p)| CourseDoc::of(c, p)).collect::<Result<Vec<_>, _>>()?;
     Ok(private_json(&CourseListDoc { courses }))
 }
@@ -258,7 +252,7 @@ pub struct ScheduleBody {
     operation_id = "putCourseSchedule",
     summary = "Replace a course's schedule (prescribers only)",
     description = "Sessions in date order, in the generated shape.",
-    params(("id" = String, Path)),
+    params(CoursePath),
     request_body = ScheduleBody,
     security(("bearerAuth" = [])),
     responses(
@@ -268,10 +262,10 @@ pub struct ScheduleBody {
 )]
 pub async fn put_schedule(
     staff: ClinicStaff,
-    ApiPath(id): ApiPath<String>,
+    CoursePath { id }: CoursePath,
     ApiJson(body): ApiJson<ScheduleBody>,
 ) -> Result<Response, ApiError> {
-    let (c, plan) = course::set_schedule(&staff.scope, course_id(&id)?, body.schedule).await?;
+    let (c, plan) = course::set_schedule(&staff.scope, id, body.schedule).await?;
     Ok(private_json(&CourseDoc::of(&c, &plan)?))
 }
 
@@ -281,15 +275,14 @@ pub async fn put_schedule(
     path = "/api/v1/courses/{id}",
     operation_id = "getCourse",
     summary = "A course with its schedule, indication and latest benefit review",
-    params(("id" = String, Path)),
+    params(CoursePath),
     security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "The course", body = CourseDoc),
         NoCourse,
     )
 )]
-pub async fn get(staff: ClinicStaff, ApiPath(id): ApiPath<String>) -> Result<Response, ApiError> {
-    let id = course_id(&id)?;
+pub async fn get(staff: ClinicStaff, CoursePath { id }: CoursePath) -> Result<Response, ApiError> {
     let c = staff.scope.course(id).await?;
     let plan = staff.scope.course_plan(id).await?;
     Ok(private_json(&CourseDoc::of(&c, &plan)?))
@@ -329,7 +322,7 @@ pub(crate) fn decision(raw: Option<&str>) -> Result<ReviewDecision, InvalidInput
     operation_id = "recordBenefitReview",
     summary = "Record the benefit review at the end of an esketamine induction (prescribers only)",
     description = "From 28 days after a course's first dose, starting or dosing a session answers 409 `benefit_review_required` until a prescriber records `continue`. `continue` is taken from week 4 of the induction on and, for TRD, plans the maintenance weeks (`weeks`, 12 by default, and `maintenance`); for MDSI it carries the warning that use beyond 4 weeks was not systematically evaluated. `stop` ends the course (status `stopped`). The baseline and latest scores at the time are kept with the review. Other roles: 403 `override_not_allowed`.",
-    params(("id" = String, Path)),
+    params(CoursePath),
     request_body = ReviewBody,
     security(("bearerAuth" = [])),
     responses(
@@ -340,10 +333,9 @@ pub(crate) fn decision(raw: Option<&str>) -> Result<ReviewDecision, InvalidInput
 )]
 pub async fn benefit_review(
     staff: ClinicStaff,
-    ApiPath(id): ApiPath<String>,
+    CoursePath { id }: CoursePath,
     ApiJson(body): ApiJson<ReviewBody>,
 ) -> Result<Response, ApiError> {
-    let id = course_id(&id)?;
     let request = course::ReviewRequest {
         decision: decision(body.decision.as_deref())?,
         note: body.note,

@@ -10,11 +10,10 @@ use utoipa::ToSchema;
 
 use super::openapi_responses::{NoTreatmentPatient, TreatmentBad};
 use super::openapi_schemas::Error;
-use super::patients::patient_id;
 use super::{private_json, rfc3339};
 use crate::auth::ClinicStaff;
 use crate::error::ApiError;
-use crate::extract::{ApiJson, ApiPath};
+use crate::extract::{ApiJson, PatientPath};
 use ketapath_care::treatment::intake::{self, IntakeRequest};
 
 /// The intake as the API shows it: what was entered, what the rules computed from it, and the baseline scores. The
@@ -87,7 +86,7 @@ async fn baseline(staff: &ClinicStaff, patient: PatientId) -> Result<Vec<Baselin
     operation_id = "putIntake",
     summary = "Enter or replace a patient's intake",
     description = "Treatment history (the self-check's trial model), episode and severity for the Maudsley staging, conditions, REMS enrollment, pregnancy potential, concomitant medications and research consent. The answer carries what the rules computed (TRD status, Maudsley score, contraindications and cautions), each with its rule. Baseline scores are assessments with context `baseline`.",
-    params(("id" = String, Path)),
+    params(PatientPath),
     request_body = IntakeRequest,
     security(("bearerAuth" = [])),
     responses(
@@ -97,10 +96,9 @@ async fn baseline(staff: &ClinicStaff, patient: PatientId) -> Result<Vec<Baselin
 )]
 pub async fn put(
     staff: ClinicStaff,
-    ApiPath(id): ApiPath<String>,
+    PatientPath { id: patient }: PatientPath,
     ApiJson(request): ApiJson<IntakeRequest>,
 ) -> Result<Response, ApiError> {
-    let patient = patient_id(&id)?;
     let saved = intake::put(&staff.scope, patient, &request).await?;
     Ok(private_json(&IntakeDoc::of(&saved, baseline(&staff, patient).await?)?))
 }
@@ -111,15 +109,14 @@ pub async fn put(
     path = "/api/v1/patients/{id}/intake",
     operation_id = "getIntake",
     summary = "A patient's intake",
-    params(("id" = String, Path)),
+    params(PatientPath),
     security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "The intake", body = IntakeDoc),
         (status = 404, description = "No such patient or intake in the caller's clinic (`not_found`; the same for another clinic's)", body = Error),
     )
 )]
-pub async fn get(staff: ClinicStaff, ApiPath(id): ApiPath<String>) -> Result<Response, ApiError> {
-    let patient = patient_id(&id)?;
+pub async fn get(staff: ClinicStaff, PatientPath { id: patient }: PatientPath) -> Result<Response, ApiError> {
     let saved = staff.scope.intake(patient).await?.ok_or(ApiError::NotFound)?;
     Ok(private_json(&IntakeDoc::of(&saved, baseline(&staff, patient).await?)?))
 }

@@ -1,7 +1,8 @@
 //! `GET /api/openapi.json`: the OpenAPI 3.1 description of every JSON route, derived with utoipa from the handlers'
-//! `#[utoipa::path]` attributes, the request and answer types themselves (in the handlers' modules, `error.rs` and
-//! `ketapath-care`), the shared answers of `openapi_responses.rs`, and the few mirrors that remain
-//! (`openapi_schemas.rs`, `openapi_treatment.rs`, `self_report_openapi.rs`), each saying why it cannot be derived.
+//! `#[utoipa::path]` attributes, the request and answer types themselves (in the handlers' modules, `error.rs`,
+//! `ketapath-care`, and the pure crates through their `openapi` feature), the shared answers of
+//! `openapi_responses.rs`, and the few mirrors that remain (`openapi_schemas.rs`, `openapi_treatment.rs`), each
+//! saying why it cannot be derived.
 //!
 //! A test checks it against [`crate::routes::api_routes`], the table routes are registered from, in both
 //! directions, so a route cannot be added or removed without this document following. Info, security schemes and

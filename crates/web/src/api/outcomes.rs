@@ -9,11 +9,10 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::openapi_responses::NoTreatmentPatient;
-use super::patients::patient_id;
 use super::private_json;
 use crate::auth::ClinicStaff;
 use crate::error::ApiError;
-use crate::extract::ApiPath;
+use crate::extract::PatientPath;
 use ketapath_care::treatment::outcomes::outcomes;
 
 /// `GET /api/v1/patients/{id}/outcomes`.
@@ -23,15 +22,15 @@ use ketapath_care::treatment::outcomes::outcomes;
     operation_id = "getOutcomes",
     summary = "Outcomes per instrument: baseline, latest, change, response, remission, time to response",
     description = "The baseline is the first assessment with context `baseline` (else the first); time to response counts from the first dose. Each names its rule.",
-    params(("id" = String, Path)),
+    params(PatientPath),
     security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "The outcomes", body = OutcomesDoc),
         NoTreatmentPatient,
     )
 )]
-pub async fn get(staff: ClinicStaff, ApiPath(id): ApiPath<String>) -> Result<Response, ApiError> {
-    let instruments = outcomes(&staff.scope, patient_id(&id)?).await?;
+pub async fn get(staff: ClinicStaff, PatientPath { id }: PatientPath) -> Result<Response, ApiError> {
+    let instruments = outcomes(&staff.scope, id).await?;
     Ok(private_json(&OutcomesDoc { instruments }))
 }
 

@@ -27,11 +27,10 @@ use super::openapi_responses::{
     NoSession, PatientGatedWrite, RecordedAnswer, SessionCompleted, SessionGatedWrite, TreatmentBad,
 };
 use super::openapi_schemas::Error;
-use super::patients::patient_id;
 use super::{created, private_json, rfc3339, rfc3339_opt};
 use crate::auth::ClinicStaff;
 use crate::error::ApiError;
-use crate::extract::{ApiJson, ApiPath};
+use crate::extract::{ApiJson, ApiPath, PatientPath, SessionPath};
 use ketapath_care::treatment::session::{
     self, AdverseEventInput, DoseInput, EarlyDepartureInput, Loaded, ObservationInput,
 };
@@ -61,7 +60,7 @@ pub struct StartBody {
     operation_id = "startSession",
     summary = "Start a session",
     description = "On the patient's latest planned or active course of the modality; when there is none, a course is planned from today (a contraindication blocks it as in createCourse).",
-    params(("id" = String, Path)),
+    params(PatientPath),
     request_body = StartBody,
     security(("bearerAuth" = [])),
     responses(
@@ -72,10 +71,9 @@ pub struct StartBody {
 )]
 pub async fn start(
     staff: ClinicStaff,
-    ApiPath(id): ApiPath<String>,
+    PatientPath { id: patient }: PatientPath,
     ApiJson(body): ApiJson<StartBody>,
 ) -> Result<Response, ApiError> {
-    let patient = patient_id(&id)?;
     let modality =
         Modality::parse(body.modality.as_deref().ok_or_else(|| InvalidInput::new("modality", "is required"))?)?;
     let ov = Override::from_request(&staff.scope, body.override_reason.as_deref())?;
@@ -304,15 +302,14 @@ fn early_departure(loaded: &Loaded) -> Option<EarlyDeparture> {
     operation_id = "getSession",
     summary = "A session with doses, observations, events, overrides and its live monitoring status",
     description = "`monitoring`: minutes since the dose, every check with its due time and status, and `next_due` (the 40-minute blood pressure after esketamine, SpO2 at every check, blood-pressure rechecks after an alert); `discharge_now`: whether discharge would be allowed now and what is unmet; `alerts`: every alert its observations raised (`code`, `level`, `message`, `rule`, `at`, `id`, and `acknowledged_by`/`acknowledged_at` once acknowledged).",
-    params(("id" = String, Path)),
+    params(SessionPath),
     security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "The session", body = SessionDoc),
         NoSession,
     )
 )]
-pub async fn get(staff: ClinicStaff, ApiPath(id): ApiPath<String>) -> Result<Response, ApiError> {
-    let id = session_id(&id)?;
+pub async fn get(staff: ClinicStaff, SessionPath { id }: SessionPath) -> Result<Response, ApiError> {
     let loaded = session::load(&staff.scope, id).await?;
     let alerts = ketapath_care::treatment::alerts::of_session(&staff.scope, id).await?;
     Ok(private_json(&SessionDoc::of(&loaded, &alerts, staff.store.now())?))
@@ -365,7 +362,7 @@ fn symptom_codes() -> ArrayBuilder {
     operation_id = "recordObservation",
     summary = "Record the measures of one moment (any of them; at least one) and check them",
     description = "`at` defaults to now and may not be in the future. `symptoms` charts symptoms of a hypertensive crisis or encephalopathy (CrisisSymptom codes): any one is an `emergency` alert. Answers the `alerts` the observation raised (`spo2_low`, `unresponsive`, `hypertensive_crisis_range`, `hypertensive_crisis_symptoms`, `bp_above_gate`, `dissociation`; each `{code, level: warning|urgent|emergency, message, rule, at, id}`) and the monitoring status after it, with any blood-pressure recheck the alert asks for.",
-    params(("id" = String, Path)),
+    params(SessionPath),
     request_body = ObservationBody,
     security(("bearerAuth" = [])),
     responses(
@@ -375,10 +372,9 @@ fn symptom_codes() -> ArrayBuilder {
 )]
 pub async fn observe(
     staff: ClinicStaff,
-    ApiPath(id): ApiPath<String>,
+    SessionPath { id }: SessionPath,
     ApiJson(body): ApiJson<ObservationBody>,
 ) -> Result<Response, ApiError> {
-    let id = session_id(&id)?;
     let now = staff.store.now();
     let record = ObservationRecord {
         at: instant("at", body.at.as_deref(), now)?,
@@ -487,7 +483,7 @@ pub struct DoseBody {
     operation_id = "recordDose",
     summary = "Record the dose behind the REMS enrollment gate and the blood-pressure gate",
     description = "Esketamine: 56 or 84 mg (28 mg where the clinic allows it) with the lot; the devices and their 5-minute spacing come back. In an outpatient setting (protocol setting `rems.setting_type`) an esketamine dose is refused with 409 `rems_enrollment` unless the intake says `rems_enrolled: true`, for every role, with or without `override_reason`; inpatient settings are exempt (`enrollment.outcome` `not_required`). IV: `dose_mg`, or `weight_kg` (and `mg_per_kg`, default the clinic's). The latest blood pressure at or before `at` must be within the gate (none recorded blocks too): else 409 `bp_gate`, unless a prescriber sends `override_reason` (kept with the session and audited). `warnings` lists the advisory pre-checks (food, liquids, nasal products, ride home, pregnancy) not met or not recorded, each `{code, message, rule}`.",
-    params(("id" = String, Path)),
+    params(SessionPath),
     request_body = DoseBody,
     security(("bearerAuth" = [])),
     responses(
@@ -498,10 +494,9 @@ pub struct DoseBody {
 )]
 pub async fn dose(
     staff: ClinicStaff,
-    ApiPath(id): ApiPath<String>,
+    SessionPath { id }: SessionPath,
     ApiJson(body): ApiJson<DoseBody>,
 ) -> Result<Response, ApiError> {
-    let id = session_id(&id)?;
     let at = instant("at", body.at.as_deref(), staff.store.now())?;
     let input =
         DoseInput { at, dose_mg: body.dose_mg, lot: body.lot, weight_kg: body.weight_kg, mg_per_kg: body.mg_per_kg };
@@ -580,7 +575,7 @@ pub struct DoseOverride {
     operation_id = "recordPreChecks",
     summary = "Record and evaluate the pre-dose checks",
     description = "Fasting times, nasal medication, transport home, pregnancy (default from the intake), REMS enrollment (default from the intake) and blood pressure (also recorded as an observation now). Answers the rules' report.",
-    params(("id" = String, Path)),
+    params(SessionPath),
     request_body = super::openapi_treatment::PreCheckRequest,
     security(("bearerAuth" = [])),
     responses(
@@ -589,10 +584,10 @@ pub struct DoseOverride {
 )]
 pub async fn pre_checks(
     staff: ClinicStaff,
-    ApiPath(id): ApiPath<String>,
+    SessionPath { id }: SessionPath,
     ApiJson(body): ApiJson<Map<String, Value>>,
 ) -> Result<Response, ApiError> {
-    let report = session::pre_checks(&staff.scope, session_id(&id)?, body, staff.store.now()).await?;
+    let report = session::pre_checks(&staff.scope, id, body, staff.store.now()).await?;
     Ok(created(&report))
 }
 
@@ -625,7 +620,7 @@ pub struct AdverseEventBody {
     path = "/api/v1/sessions/{id}/adverse-events",
     operation_id = "recordAdverseEvent",
     summary = "Record an adverse event of the session",
-    params(("id" = String, Path)),
+    params(SessionPath),
     request_body = AdverseEventBody,
     security(("bearerAuth" = [])),
     responses(
@@ -635,10 +630,9 @@ pub struct AdverseEventBody {
 )]
 pub async fn adverse_event(
     staff: ClinicStaff,
-    ApiPath(id): ApiPath<String>,
+    SessionPath { id }: SessionPath,
     ApiJson(body): ApiJson<AdverseEventBody>,
 ) -> Result<Response, ApiError> {
-    let id = session_id(&id)?;
     let at = instant("at", body.at.as_deref(), staff.store.now())?;
     let kind = body.kind.as_deref().map(str::trim).filter(|k| !k.is_empty());
     let kind = kind.ok_or_else(|| InvalidInput::new("kind", "is required"))?.to_owned();
@@ -698,7 +692,7 @@ pub struct DischargeBody {
     operation_id = "discharge",
     summary = "Discharge: the minimum monitoring time and the clinic's criteria",
     description = "409 `monitoring_incomplete` before the minimum time after the first dose (120 min for esketamine) for every role, with or without `override_reason` (a patient who leaves then is recorded with `early-departure`); after it, 409 with a criterion unmet (alert, SpO2, dissociation, blood pressure, recent vitals), each listed, which a prescriber may pass with `override_reason`. After esketamine `ready_to_leave_at` (the REMS evaluation question) is required.",
-    params(("id" = String, Path)),
+    params(SessionPath),
     request_body = DischargeBody,
     security(("bearerAuth" = [])),
     responses(
@@ -709,10 +703,9 @@ pub struct DischargeBody {
 )]
 pub async fn discharge(
     staff: ClinicStaff,
-    ApiPath(id): ApiPath<String>,
+    SessionPath { id }: SessionPath,
     ApiJson(body): ApiJson<DischargeBody>,
 ) -> Result<Response, ApiError> {
-    let id = session_id(&id)?;
     let now = staff.store.now();
     let at = instant("at", body.at.as_deref(), now)?;
     let ready = body.ready_to_leave_at.as_deref().map(|r| instant("ready_to_leave_at", Some(r), now)).transpose()?;
@@ -770,7 +763,7 @@ pub struct EarlyDepartureBody {
     operation_id = "recordEarlyDeparture",
     summary = "The patient left before discharge: end the session early",
     description = "Nurses and prescribers (other roles 403). `reason` is `transferred_to_emergency`, `left_against_advice` or `other`; `at` (default now) must not be before the first dose; `note` is kept with the adverse event. The session ends with status `ended_early` (never `completed`), an adverse event of kind `early_departure` (severe for a transfer to emergency care, else moderate) is recorded with it, and the session's REMS form carries `early_departure: {reason, minutes_monitored}` with the true duration.",
-    params(("id" = String, Path)),
+    params(SessionPath),
     request_body = EarlyDepartureBody,
     security(("bearerAuth" = [])),
     responses(
@@ -782,10 +775,9 @@ pub struct EarlyDepartureBody {
 )]
 pub async fn early_departure_post(
     staff: ClinicStaff,
-    ApiPath(id): ApiPath<String>,
+    SessionPath { id }: SessionPath,
     ApiJson(body): ApiJson<EarlyDepartureBody>,
 ) -> Result<Response, ApiError> {
-    let id = session_id(&id)?;
     let at = instant("at", body.at.as_deref(), staff.store.now())?;
     let input = EarlyDepartureInput { at, reason: body.reason, note: body.note };
     let outcome = session::early_departure(&staff.scope, id, input).await?;

@@ -3,11 +3,12 @@
 //! only where the schema allows one). A small structural check, not a JSON Schema validator: enough to prove that
 //! the document derived from the answer types describes the JSON really sent.
 
+use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
 use axum::Router;
 use axum::http::{Method, StatusCode};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::support::*;
 
@@ -83,18 +84,27 @@ fn check(doc: &Value, schema: &Value, value: &Value, at: &str, problems: &mut Ve
         return;
     }
     if let Some(parts) = schema.get("allOf").and_then(Value::as_array) {
-        // The parts of a flattened struct: their properties together describe one object.
-        let mut merged = Map::new();
-        let mut required = Vec::new();
+        // The parts of a flattened struct or enum describe one object together: the value must fit each part (keys
+        // of the other parts allowed), and each key it sends must be documented by some part or alternative.
+        let mut documented = BTreeSet::new();
         for part in parts {
             let part = resolve(doc, part);
-            if let Some(properties) = part["properties"].as_object() {
-                merged.extend(properties.clone());
+            let alternatives = part.get("oneOf").or_else(|| part.get("anyOf")).and_then(Value::as_array);
+            let objects: Vec<&Value> = match alternatives {
+                Some(branches) => branches.iter().map(|b| resolve(doc, b)).collect(),
+                None => vec![part],
+            };
+            for object in &objects {
+                documented.extend(object["properties"].as_object().into_iter().flat_map(|p| p.keys().cloned()));
             }
-            required.extend(part["required"].as_array().cloned().unwrap_or_default());
+            let open: Vec<Value> = objects.iter().map(|o| opened(o)).collect();
+            check(doc, &serde_json::json!({"anyOf": open}), value, at, problems);
         }
-        let object = serde_json::json!({"type": "object", "properties": merged, "required": required});
-        check(doc, &object, value, at, problems);
+        for key in value.as_object().into_iter().flat_map(|o| o.keys()) {
+            if !documented.contains(key) {
+                problems.push(format!("{at}.{key}: sent but not documented"));
+            }
+        }
         return;
     }
     if let Some(allowed) = schema["enum"].as_array()
@@ -133,6 +143,15 @@ fn check(doc: &Value, schema: &Value, value: &Value, at: &str, problems: &mut Ve
         }
         _ => {}
     }
+}
+
+/// The same object schema, with keys it does not list allowed (they belong to another part of an `allOf`).
+fn opened(object: &Value) -> Value {
+    let mut open = object.clone();
+    if let Some(map) = open.as_object_mut() {
+        map.insert("additionalProperties".to_owned(), Value::Bool(true));
+    }
+    open
 }
 
 /// Whether `value` has one of the documented JSON types (any, when none is documented).
