@@ -178,8 +178,10 @@ pub struct AdverseEventDoc {
 /// A gate a prescriber passed with a reason.
 #[derive(Serialize, ToSchema)]
 pub struct GateOverrideDoc {
+    /// Absent in a dose's answer, whose own `at` says when.
+    #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(format = DateTime)]
-    at: String,
+    at: Option<String>,
     #[schema(value_type = String)]
     by: StaffId,
     #[schema(schema_with = gates)]
@@ -252,7 +254,7 @@ impl SessionDoc {
             .iter()
             .map(|o| {
                 Ok(GateOverrideDoc {
-                    at: rfc3339(o.at)?,
+                    at: Some(rfc3339(o.at)?),
                     by: o.overridden_by,
                     gate: o.gate,
                     reason: o.reason.clone(),
@@ -512,7 +514,8 @@ pub async fn dose(
         id: d.id,
         iv: outcome.iv,
         lot: d.lot_number.clone(),
-        override_: outcome.override_.map(|o| DoseOverride {
+        override_: outcome.override_.map(|o| GateOverrideDoc {
+            at: None,
             by: o.overridden_by,
             gate: o.gate,
             reason: o.reason,
@@ -550,22 +553,11 @@ pub struct Dosed {
     lot: Option<String>,
     #[serde(rename = "override")]
     #[schema(required = true)]
-    override_: Option<DoseOverride>,
+    override_: Option<GateOverrideDoc>,
     route: String,
     /// The advisory pre-checks not met or not recorded, each `{code, message, rule}`.
     #[schema(value_type = Vec<Object>)]
     warnings: Vec<PreCheckWarning>,
-}
-
-/// The gate a prescriber passed to give the dose.
-#[derive(Serialize, ToSchema)]
-pub struct DoseOverride {
-    #[schema(value_type = String)]
-    by: StaffId,
-    #[schema(schema_with = gates)]
-    gate: Gate,
-    reason: String,
-    rules: Vec<String>,
 }
 
 /// `POST /api/v1/sessions/{id}/pre-checks`: the answers (see the OpenAPI document), evaluated and kept.
