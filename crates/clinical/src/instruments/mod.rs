@@ -27,6 +27,7 @@ use crate::safety::suicide_items::suicide_item_crisis;
 
 /// The instruments KetaPath scores.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Instrument {
     Phq9,
@@ -235,6 +236,7 @@ impl Items {
 
 /// A safety or clinical flag raised by an instrument (for example PHQ-9 item 9 above zero).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Flag {
     pub code: &'static str,
     /// The item that raised it, 1-based, when one did.
@@ -245,6 +247,9 @@ pub struct Flag {
 
 /// The scored result of one administration.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+// Named apart from the report, which the API serves and documents as `Score` (see `openapi` below).
+#[cfg_attr(feature = "openapi", schema(as = ScoreFields))]
 pub struct Score {
     /// The rule set that produced the score, so a stored or printed score says which rules it came from.
     pub rules_version: &'static str,
@@ -307,6 +312,46 @@ impl std::ops::Deref for ScoreReport {
 
     fn deref(&self) -> &Score {
         &self.score
+    }
+}
+
+/// The report's schema as the JSON is sent: one object with the score's fields and the optional crisis block
+/// beside them. A derive would describe the flattened score as `allOf`, which leaves `crisis` out of the
+/// properties a reader of `Score` looks at; building it from [`Score`]'s own derived schema keeps every field
+/// derived from the real type.
+#[cfg(feature = "openapi")]
+mod openapi {
+    use std::borrow::Cow;
+
+    use utoipa::openapi::schema::Schema;
+    use utoipa::openapi::{Ref, RefOr};
+    use utoipa::{PartialSchema, ToSchema};
+
+    use super::{Score, ScoreReport};
+    use crate::safety::Crisis;
+
+    impl PartialSchema for ScoreReport {
+        fn schema() -> RefOr<Schema> {
+            let mut schema = Score::schema();
+            if let RefOr::T(Schema::Object(object)) = &mut schema {
+                let mut crisis = Ref::from_schema_name(Crisis::name());
+                crisis.description = "Present only when the instrument's suicide item is positive".to_owned();
+                object.properties.insert("crisis".to_owned(), crisis.into());
+            }
+            schema
+        }
+    }
+
+    impl ToSchema for ScoreReport {
+        fn name() -> Cow<'static, str> {
+            Cow::Borrowed("Score")
+        }
+
+        fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
+            Score::schemas(schemas);
+            schemas.push((Crisis::name().into_owned(), Crisis::schema()));
+            Crisis::schemas(schemas);
+        }
     }
 }
 

@@ -9,6 +9,7 @@ use crate::error::InvalidInput;
 
 /// The route of administration of a session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Modality {
     /// SPRAVATO® esketamine nasal spray under the REMS (`clinical.md` §3).
