@@ -19,6 +19,7 @@ pub mod map;
 pub mod ops;
 pub mod pages;
 pub mod portal;
+pub mod print;
 pub mod rems_doc;
 pub mod routes;
 pub mod server;

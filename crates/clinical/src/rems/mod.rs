@@ -17,6 +17,7 @@ pub mod draft;
 pub mod facts;
 pub mod fields;
 pub mod form;
+pub mod from_chart;
 pub mod setting;
 pub mod settings;
 
@@ -25,6 +26,7 @@ pub use deadline::{DashboardEntry, FormDue, FormStatus, dashboard, due_at, statu
 pub use draft::{FormDraft, Prefill, draft_from_session};
 pub use facts::{AdverseEventAnswer, DeviceRecord, SessionFacts};
 pub use fields::{FIELDS, FieldSpec, FieldView, Requirement};
+pub use from_chart::{CHART_ANSWERS_RULE, ChartAnswer, ChartThresholds, chart_answer};
 pub use form::{
     AdverseEffectAnswer, AdverseEffectQuestion, BloodPressureSection, ConcomitantMedications, DoseAdministered,
     EarlyDeparture, EarlyDepartureReason, HcpSection, PatientMonitoringForm, PatientSection, SessionSection,
@@ -43,6 +45,7 @@ pub fn rules() -> Vec<&'static Rule> {
         &check::REQUIRED_FIELDS_RULE,
         &draft::BP_WINDOW_RULE,
         &form::ADVERSE_EFFECTS_RULE,
+        &from_chart::CHART_ANSWERS_RULE,
         &deadline::DEADLINE_RULE,
         &setting::INPATIENT_EXEMPT_RULE,
     ]
