@@ -20,6 +20,7 @@ pub mod ops;
 pub mod pages;
 pub mod portal;
 pub mod print;
+pub mod record_doc;
 pub mod rems_doc;
 pub mod routes;
 pub mod server;

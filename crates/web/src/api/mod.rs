@@ -17,6 +17,7 @@ pub mod research;
 pub mod screenings;
 pub mod self_report;
 mod self_report_openapi;
+pub mod session_record;
 pub mod sessions;
 
 use axum::Json;
