@@ -74,8 +74,13 @@ pub fn pdf(record: &SessionRecord) -> Vec<u8> {
     let s = &d.session;
     let when = |at: OffsetDateTime| zone.show(at);
     let name = format!("{} {}", record.patient.given_name, record.patient.family_name);
-    let day = record.loaded.first_dose_at.or(s.started_at).map_or_else(|| zone.date_of(s.created_at), |at| zone.date_of(at));
-    let frame = Frame { title: TITLE.to_owned(), header: patient_header(&name, Some(record.patient.birth_date)), date: Some(day) };
+    let day =
+        record.loaded.first_dose_at.or(s.started_at).map_or_else(|| zone.date_of(s.created_at), |at| zone.date_of(at));
+    let frame = Frame {
+        title: TITLE.to_owned(),
+        header: patient_header(&name, Some(record.patient.birth_date)),
+        date: Some(day),
+    };
     let mut w = Writer::new(frame);
     let line = |w: &mut Writer, label: &str, value: String| w.row(label, LABEL_WIDTH, &[(Font::Regular, value)]);
 
@@ -101,9 +106,10 @@ pub fn pdf(record: &SessionRecord) -> Vec<u8> {
     w.heading("Pre-checks");
     match &d.pre_checks {
         Some(document) => {
-            let recorded = document.get("recorded_at").and_then(Value::as_str).and_then(|t| {
-                OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339).ok()
-            });
+            let recorded = document
+                .get("recorded_at")
+                .and_then(Value::as_str)
+                .and_then(|t| OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339).ok());
             if let Some(at) = recorded {
                 line(&mut w, "Recorded", when(at));
             }
@@ -185,11 +191,7 @@ pub fn pdf(record: &SessionRecord) -> Vec<u8> {
             ),
             None => "Not acknowledged".to_owned(),
         };
-        w.row(
-            &when(a.at),
-            LABEL_WIDTH,
-            &[(Font::Bold, format!("{} ({})", a.message, a.level)), (Font::Regular, ack)],
-        );
+        w.row(&when(a.at), LABEL_WIDTH, &[(Font::Bold, format!("{} ({})", a.message, a.level)), (Font::Regular, ack)]);
     }
     for o in &d.overrides {
         line(&mut w, &when(o.at), format!("Override of {}: {}", code_of(&o.gate).replace('_', " "), o.reason));

@@ -15,9 +15,9 @@ use ketapath_clinical::InvalidInput;
 use ketapath_clinical::dates::DateKind;
 use ketapath_clinical::protocols::{LotNumber, Modality, ProtocolSettings};
 use ketapath_clinical::rems::{
-    AdverseEventAnswer, ChartThresholds, ConcomitantMedications, DashboardEntry, DeviceRecord, EarlyDepartureReason, FieldView,
-    FormDraft, FormDue, HcpSection, MissingField, PatientMonitoringForm, PatientSection, Prefill, RemsFormSettings,
-    SessionFacts, SettingAddress, SettingSection, SettingType, check, dashboard, draft_from_session,
+    AdverseEventAnswer, ChartThresholds, ConcomitantMedications, DashboardEntry, DeviceRecord, EarlyDepartureReason,
+    FieldView, FormDraft, FormDue, HcpSection, MissingField, PatientMonitoringForm, PatientSection, Prefill,
+    RemsFormSettings, SessionFacts, SettingAddress, SettingSection, SettingType, check, dashboard, draft_from_session,
 };
 use ketapath_store::ClinicScope;
 use ketapath_store::domain::{PatientId, RemsFormRecord, SessionId, StaffId};

@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 use time::{Duration, OffsetDateTime};
 
 use super::facts::{DeviceRecord, SessionFacts};
-use super::from_chart::{CHART_ANSWERS_RULE, chart_answer};
 use super::form::{AdverseEffectAnswer, DoseAdministered, EarlyDeparture, PatientMonitoringForm};
+use super::from_chart::{CHART_ANSWERS_RULE, chart_answer};
 use super::setting::SettingType;
 use super::settings::{BpWindow, POST_DOSE_TARGET_MINUTE, RemsFormSettings};
 use crate::protocols::observation::latest;
@@ -66,7 +66,11 @@ impl FormDraft {
 }
 
 fn unanswered(settings: &RemsFormSettings) -> Vec<AdverseEffectAnswer> {
-    settings.adverse_effects().iter().map(|q| AdverseEffectAnswer { question: q.clone(), answer: None, derived_from_chart: false }).collect()
+    settings
+        .adverse_effects()
+        .iter()
+        .map(|q| AdverseEffectAnswer { question: q.clone(), answer: None, derived_from_chart: false })
+        .collect()
 }
 
 struct Notes(Vec<Prefill>);
@@ -340,7 +344,10 @@ fn fill_adverse_effects(
                     if derived.from_adverse_event { &super::form::ADVERSE_EFFECTS_RULE } else { &CHART_ANSWERS_RULE };
                 notes.filled(&path, derived.detail, Some(rule));
             }
-            None => notes.missing(&path, "the chart does not answer it: no post-dose score or adverse event of the kind".to_owned()),
+            None => notes.missing(
+                &path,
+                "the chart does not answer it: no post-dose score or adverse event of the kind".to_owned(),
+            ),
         }
     }
     for event in &input.adverse_events {

@@ -67,7 +67,11 @@ struct Score {
     value: u32,
 }
 
-fn post_dose(observations: &[Observation], first: OffsetDateTime, pick: impl Fn(&Observation) -> Option<u32>) -> Vec<Score> {
+fn post_dose(
+    observations: &[Observation],
+    first: OffsetDateTime,
+    pick: impl Fn(&Observation) -> Option<u32>,
+) -> Vec<Score> {
     let mut scores: Vec<(OffsetDateTime, u32)> =
         observations.iter().filter(|o| o.time() >= first).filter_map(|o| pick(o).map(|v| (o.time(), v))).collect();
     scores.sort_by_key(|(at, _)| *at);
@@ -75,12 +79,7 @@ fn post_dose(observations: &[Observation], first: OffsetDateTime, pick: impl Fn(
 }
 
 /// What the scores say: yes at the first crossing score, no when scores exist and none crosses.
-fn from_scores(
-    scores: &[Score],
-    crosses: impl Fn(u32) -> bool,
-    name: &str,
-    threshold: &str,
-) -> Option<ChartAnswer> {
+fn from_scores(scores: &[Score], crosses: impl Fn(u32) -> bool, name: &str, threshold: &str) -> Option<ChartAnswer> {
     if let Some(hit) = scores.iter().find(|s| crosses(s.value)) {
         return Some(ChartAnswer {
             answer: true,

@@ -26,12 +26,12 @@ pub use deadline::{DashboardEntry, FormDue, FormStatus, dashboard, due_at, statu
 pub use draft::{FormDraft, Prefill, draft_from_session};
 pub use facts::{AdverseEventAnswer, DeviceRecord, SessionFacts};
 pub use fields::{FIELDS, FieldSpec, FieldView, Requirement};
-pub use from_chart::{CHART_ANSWERS_RULE, ChartAnswer, ChartThresholds, chart_answer};
 pub use form::{
     AdverseEffectAnswer, AdverseEffectQuestion, BloodPressureSection, ConcomitantMedications, DoseAdministered,
     EarlyDeparture, EarlyDepartureReason, HcpSection, PatientMonitoringForm, PatientSection, SessionSection,
     SettingAddress, SettingSection, VitalSignsSection,
 };
+pub use from_chart::{CHART_ANSWERS_RULE, ChartAnswer, ChartThresholds, chart_answer};
 pub use setting::{INPATIENT_EXEMPT_RULE, SettingType};
 pub use settings::{BpWindow, RemsFormSettings, RemsFormValues};
 

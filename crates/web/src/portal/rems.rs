@@ -355,7 +355,11 @@ mod tests {
         let form = PatientMonitoringForm {
             adverse_effects: ketapath_clinical::rems::AdverseEffectQuestion::defaults()
                 .into_iter()
-                .map(|question| ketapath_clinical::rems::AdverseEffectAnswer { question, answer: None, derived_from_chart: false })
+                .map(|question| ketapath_clinical::rems::AdverseEffectAnswer {
+                    question,
+                    answer: None,
+                    derived_from_chart: false,
+                })
                 .collect(),
             ..PatientMonitoringForm::default()
         };

@@ -123,9 +123,7 @@ impl FontSet {
     pub(super) fn encode(&self, font: Font, text: &str) -> Vec<u8> {
         let face = Face::of(font);
         let remapper = self.remappers.get(&font);
-        text.chars()
-            .flat_map(|c| remapper.and_then(|r| r.get(face.glyph(c))).unwrap_or(0).to_be_bytes())
-            .collect()
+        text.chars().flat_map(|c| remapper.and_then(|r| r.get(face.glyph(c))).unwrap_or(0).to_be_bytes()).collect()
     }
 
     /// Writes each font: the Type 0 font, its CID font with the widths, the descriptor, the ToUnicode map and the
@@ -139,8 +137,7 @@ impl FontSet {
             let tag = subset_tag(remapper);
             let base = format!("{tag}+{}", postscript_name(*font));
             let base = Name(base.as_bytes());
-            let system_info =
-                SystemInfo { registry: Str(b"Adobe"), ordering: Str(b"Identity"), supplement: 0 };
+            let system_info = SystemInfo { registry: Str(b"Adobe"), ordering: Str(b"Identity"), supplement: 0 };
 
             pdf.type0_font(r.type0)
                 .base_font(base)
@@ -152,8 +149,7 @@ impl FontSet {
             cid.subtype(CidFontType::Type2).base_font(base).system_info(system_info).font_descriptor(r.descriptor);
             cid.default_width(0.0);
             cid.cid_to_gid_map_predefined(Name(b"Identity"));
-            let widths: Vec<f32> =
-                remapper.remapped_gids().map(|old| (face.advance(old) * 1000.0).round()).collect();
+            let widths: Vec<f32> = remapper.remapped_gids().map(|old| (face.advance(old) * 1000.0).round()).collect();
             cid.widths().consecutive(0, widths);
             cid.finish();
 
