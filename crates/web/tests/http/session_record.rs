@@ -11,7 +11,7 @@ use ketapath_testkit::on_both_backends;
 use serde_json::json;
 
 use crate::api_fixture::Fixture;
-use crate::session_workflow::rfc;
+use crate::session_workflow::{dosed_esketamine_session, rfc};
 
 /// The pages of a PDF as `pdftotext` reads them, or `None` where the tool is missing (a failure under CI).
 fn pages(pdf: &[u8]) -> Option<Vec<String>> {
@@ -33,21 +33,8 @@ async fn record(f: &Fixture) {
     let body = json!({"given_name": "Nguyễn Thị", "family_name": "Minh Khai", "birth_date": "1980-04-01"});
     let p = f.ok(Method::POST, "/api/v1/patients", &nurse, Some(body), StatusCode::CREATED).await;
     let p = p["id"].as_str().unwrap().to_owned();
-    let intake = json!({"episode_months": 18, "severity": "moderate", "conditions": [], "rems_enrolled": true,
-        "pregnancy_potential": false, "trials": [
-            {"drug": "sertraline", "dose_mg_per_day": 150, "weeks": 10, "improvement": "none"},
-            {"drug": "venlafaxine", "dose_mg_per_day": 225, "weeks": 8, "improvement": "partial"}]});
-    f.ok(Method::PUT, &format!("/api/v1/patients/{p}/intake"), &nurse, Some(intake), StatusCode::OK).await;
-    let s = json!({"modality": "esketamine_nasal"});
-    let s = f.ok(Method::POST, &format!("/api/v1/patients/{p}/sessions"), &nurse, Some(s), StatusCode::CREATED).await;
-    let sid = s["id"].as_str().unwrap().to_owned();
+    let sid = dosed_esketamine_session(f, &nurse, &p).await;
     let url = |tail: &str| format!("/api/v1/sessions/{sid}{tail}");
-
-    let checks = json!({"last_food_at": rfc(-180), "last_liquid_at": rfc(-60), "transport_home_arranged": true,
-        "blood_pressure": {"systolic": 128, "diastolic": 82}});
-    f.ok(Method::POST, &url("/pre-checks"), &nurse, Some(checks), StatusCode::CREATED).await;
-    f.at(5);
-    f.ok(Method::POST, &url("/dose"), &nurse, Some(json!({"dose_mg": 56, "lot": "AB123"})), StatusCode::CREATED).await;
     f.at(45);
     let obs = json!({"systolic": 150, "diastolic": 95, "heart_rate": 84, "spo2": 97, "moaas": 4, "cadss": 8,
         "note": "sleepy, dissociated"});

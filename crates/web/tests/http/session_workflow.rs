@@ -33,6 +33,26 @@ pub(crate) fn phq9(total: u8) -> Vec<u8> {
     items
 }
 
+/// An enrolled patient's esketamine session with the pre-checks at T0 (128/82) and 56 mg given at T0+5 (lot
+/// AB123); the clock is left at T0+5. Returns the session's id.
+pub(crate) async fn dosed_esketamine_session(f: &Fixture, nurse: &Staff, patient: &str) -> String {
+    let intake = json!({"rems_enrolled": true, "pregnancy_potential": false,
+        "concomitant_medications": {"benzodiazepines": false, "non_benzodiazepine_sedative_hypnotics": false,
+            "psychostimulants": false, "maois": false, "respiratory_depressants": false}});
+    f.ok(Method::PUT, &format!("/api/v1/patients/{patient}/intake"), nurse, Some(intake), StatusCode::OK).await;
+    let body = json!({"modality": "esketamine_nasal"});
+    let sessions = format!("/api/v1/patients/{patient}/sessions");
+    let s = f.ok(Method::POST, &sessions, nurse, Some(body), StatusCode::CREATED).await;
+    let sid = s["id"].as_str().unwrap().to_owned();
+    let url = |tail: &str| format!("/api/v1/sessions/{sid}{tail}");
+    let checks = json!({"last_food_at": rfc(-180), "last_liquid_at": rfc(-60), "transport_home_arranged": true,
+        "blood_pressure": {"systolic": 128, "diastolic": 82}});
+    f.ok(Method::POST, &url("/pre-checks"), nurse, Some(checks), StatusCode::CREATED).await;
+    f.at(5);
+    f.ok(Method::POST, &url("/dose"), nurse, Some(json!({"dose_mg": 56, "lot": "AB123"})), StatusCode::CREATED).await;
+    sid
+}
+
 async fn workflow(f: &Fixture) {
     let nurse = f.staff("Nora Nurse", Role::Nurse, "clinic-a").await;
     let p = f.patient(&nurse).await;
@@ -819,26 +839,8 @@ async fn concurrent_first_writes(f: &Fixture) {
 
     // A discharged esketamine session, then its form submitted twice at once.
     let p = f.patient(&nurse).await;
-    let intake = json!({"rems_enrolled": true, "pregnancy_potential": false,
-        "concomitant_medications": {"benzodiazepines": false, "non_benzodiazepine_sedative_hypnotics": false,
-            "psychostimulants": false, "maois": false, "respiratory_depressants": false}});
-    f.ok(Method::PUT, &format!("/api/v1/patients/{p}/intake"), &nurse, Some(intake), StatusCode::OK).await;
-    let s = f
-        .ok(
-            Method::POST,
-            &format!("/api/v1/patients/{p}/sessions"),
-            &nurse,
-            Some(json!({"modality": "esketamine_nasal"})),
-            StatusCode::CREATED,
-        )
-        .await;
-    let sid = s["id"].as_str().unwrap().to_owned();
+    let sid = dosed_esketamine_session(f, &nurse, &p).await;
     let url = |tail: &str| format!("/api/v1/sessions/{sid}{tail}");
-    let checks = json!({"last_food_at": rfc(-180), "last_liquid_at": rfc(-60), "transport_home_arranged": true,
-        "blood_pressure": {"systolic": 128, "diastolic": 82}});
-    f.ok(Method::POST, &url("/pre-checks"), &nurse, Some(checks), StatusCode::CREATED).await;
-    f.at(5);
-    f.ok(Method::POST, &url("/dose"), &nurse, Some(json!({"dose_mg": 56, "lot": "AB123"})), StatusCode::CREATED).await;
     f.at(45);
     let obs = json!({"systolic": 140, "diastolic": 88, "heart_rate": 84, "spo2": 97, "moaas": 4, "cadss": 12});
     f.ok(Method::POST, &url("/observations"), &nurse, Some(obs), StatusCode::CREATED).await;
