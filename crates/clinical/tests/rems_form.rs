@@ -90,6 +90,7 @@ fn full_session() -> SessionFacts {
             AdverseEventAnswer { code: "respiratory_depression".into(), occurred: false },
         ],
         early_departure: None,
+        thresholds: Default::default(),
     }
 }
 
@@ -200,10 +201,11 @@ fn every_problem_is_named_at_once() {
         "ready_to_leave_minutes",
         "adverse_effects.sedation",
         "adverse_effects.dissociation",
-        "adverse_effects.respiratory_depression",
     ] {
         assert!(named.contains(&expected), "{expected} missing from {named:?}");
     }
+    // The charted SpO2 of 97 % answers the respiratory-depression question: no.
+    assert!(!named.contains(&"adverse_effects.respiratory_depression"), "{named:?}");
 }
 
 #[test]

@@ -19,6 +19,8 @@ pub mod map;
 pub mod ops;
 pub mod pages;
 pub mod portal;
+pub mod print;
+pub mod record_doc;
 pub mod rems_doc;
 pub mod routes;
 pub mod server;

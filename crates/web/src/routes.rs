@@ -148,6 +148,7 @@ pub fn api_routes() -> Vec<ApiRoute> {
         ApiRoute::get("/api/v1/sessions/{id}/rems-form", api::rems_forms::get),
         ApiRoute::post("/api/v1/sessions/{id}/rems-form/submit", api::rems_forms::submit),
         ApiRoute::get("/api/v1/rems-forms/due", api::rems_forms::due),
+        ApiRoute::get("/api/v1/sessions/{id}/record.pdf", api::session_record::get),
         ApiRoute::get("/api/v1/clinic/protocol-settings", api::protocol::get),
         ApiRoute::put("/api/v1/clinic/protocol-settings", api::protocol::put),
         ApiRoute::get("/api/v1/registry", api::research::public_registry),

@@ -11,6 +11,7 @@ pub mod alerts;
 pub mod course;
 pub mod intake;
 pub mod outcomes;
+pub mod record;
 pub mod rems;
 pub mod session;
 

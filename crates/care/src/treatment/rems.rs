@@ -13,11 +13,11 @@ use std::collections::HashMap;
 
 use ketapath_clinical::InvalidInput;
 use ketapath_clinical::dates::DateKind;
-use ketapath_clinical::protocols::{LotNumber, Modality};
+use ketapath_clinical::protocols::{LotNumber, Modality, ProtocolSettings};
 use ketapath_clinical::rems::{
-    AdverseEventAnswer, ConcomitantMedications, DashboardEntry, DeviceRecord, EarlyDepartureReason, FieldView,
-    FormDraft, FormDue, HcpSection, MissingField, PatientMonitoringForm, PatientSection, Prefill, RemsFormSettings,
-    SessionFacts, SettingAddress, SettingSection, SettingType, check, dashboard, draft_from_session,
+    AdverseEventAnswer, ChartThresholds, ConcomitantMedications, DashboardEntry, DeviceRecord, EarlyDepartureReason,
+    FieldView, FormDraft, FormDue, HcpSection, MissingField, PatientMonitoringForm, PatientSection, Prefill,
+    RemsFormSettings, SessionFacts, SettingAddress, SettingSection, SettingType, check, dashboard, draft_from_session,
 };
 use ketapath_store::ClinicScope;
 use ketapath_store::domain::{PatientId, RemsFormRecord, SessionId, StaffId};
@@ -62,9 +62,10 @@ fn split_name(display: &str) -> (Option<String>, Option<String>) {
 async fn facts(
     scope: &ClinicScope,
     loaded: &Loaded,
-    setting_type: SettingType,
+    settings: &ProtocolSettings,
     zone: &ClinicTime,
 ) -> TreatmentResult<SessionFacts> {
+    let setting_type = settings.values().rems.setting_type;
     let session = &loaded.detail.session;
     let patient = scope.patient(session.patient_id).await?;
     let intake = scope.intake(session.patient_id).await?;
@@ -133,6 +134,9 @@ async fn facts(
             .map(|e| AdverseEventAnswer { code: e.kind.clone(), occurred: true })
             .collect(),
         early_departure,
+        // The answers the chart gives (sedation, dissociation, respiratory depression) use the clinic's own
+        // alert thresholds, the same ones that raised the alerts during the session.
+        thresholds: ChartThresholds::from(&settings.values().alerts),
     })
 }
 
@@ -145,7 +149,8 @@ async fn draft(scope: &ClinicScope, id: SessionId, zone: &ClinicTime) -> Treatme
             loaded.modality
         )));
     }
-    let facts = facts(scope, &loaded, setting_type(scope).await?, zone).await?;
+    let settings = super::protocol_settings(scope).await?;
+    let facts = facts(scope, &loaded, &settings, zone).await?;
     let draft = draft_from_session(&facts, &RemsFormSettings::default());
     Ok((loaded, draft))
 }
@@ -191,7 +196,7 @@ pub async fn form(scope: &ClinicScope, id: SessionId, now: OffsetDateTime) -> Tr
         state,
         submitted_at: submitted.as_ref().map(|s| zone.local(s.submitted_at)),
         setting_type: draft.setting_type,
-        fields: form.fields(),
+        fields: form.fields_against(&draft),
         form,
         missing,
         prefill: draft.prefill,
@@ -266,7 +271,10 @@ pub async fn attempt(
             updates.push((index, answer));
         }
         for (index, answer) in updates {
-            draft.form.adverse_effects[index].answer = Some(answer);
+            // A person's answer replaces the chart's, even when it says the same: it is no longer derived.
+            let entry = &mut draft.form.adverse_effects[index];
+            entry.answer = Some(answer);
+            entry.derived_from_chart = false;
         }
     }
     let complete = match check(&draft) {

@@ -6,6 +6,7 @@ use time::{Duration, OffsetDateTime};
 
 use super::facts::{DeviceRecord, SessionFacts};
 use super::form::{AdverseEffectAnswer, DoseAdministered, EarlyDeparture, PatientMonitoringForm};
+use super::from_chart::{CHART_ANSWERS_RULE, chart_answer};
 use super::setting::SettingType;
 use super::settings::{BpWindow, POST_DOSE_TARGET_MINUTE, RemsFormSettings};
 use crate::protocols::observation::latest;
@@ -65,7 +66,11 @@ impl FormDraft {
 }
 
 fn unanswered(settings: &RemsFormSettings) -> Vec<AdverseEffectAnswer> {
-    settings.adverse_effects().iter().map(|q| AdverseEffectAnswer { question: q.clone(), answer: None }).collect()
+    settings
+        .adverse_effects()
+        .iter()
+        .map(|q| AdverseEffectAnswer { question: q.clone(), answer: None, derived_from_chart: false })
+        .collect()
 }
 
 struct Notes(Vec<Prefill>);
@@ -121,7 +126,7 @@ pub fn draft_from_session(input: &SessionFacts, settings: &RemsFormSettings) -> 
         window,
         &mut notes,
     );
-    fill_adverse_effects(&mut form, input, settings, &mut notes);
+    fill_adverse_effects(&mut form, input, first_device_at, settings, &mut notes);
 
     FormDraft { form, setting_type: input.setting_type, post_40_min_window: window, prefill: notes.0 }
 }
@@ -324,19 +329,25 @@ fn fill_blood_pressure(
 fn fill_adverse_effects(
     form: &mut PatientMonitoringForm,
     input: &SessionFacts,
+    first_device_at: Option<OffsetDateTime>,
     settings: &RemsFormSettings,
     notes: &mut Notes,
 ) {
     form.adverse_effects = unanswered(settings);
     for answer in &mut form.adverse_effects {
         let path = format!("adverse_effects.{}", answer.question.code);
-        // The last answer recorded for a code wins, as a correction is recorded after the original.
-        match input.adverse_events.iter().rev().find(|e| e.code == answer.question.code) {
-            Some(event) => {
-                answer.answer = Some(event.occurred);
-                notes.filled(&path, "answered during the session".to_owned(), Some(&super::form::ADVERSE_EFFECTS_RULE));
+        match chart_answer(&answer.question.code, input, first_device_at) {
+            Some(derived) => {
+                answer.answer = Some(derived.answer);
+                answer.derived_from_chart = true;
+                let rule =
+                    if derived.from_adverse_event { &super::form::ADVERSE_EFFECTS_RULE } else { &CHART_ANSWERS_RULE };
+                notes.filled(&path, derived.detail, Some(rule));
             }
-            None => notes.missing(&path, "not answered during the session".to_owned()),
+            None => notes.missing(
+                &path,
+                "the chart does not answer it: no post-dose score or adverse event of the kind".to_owned(),
+            ),
         }
     }
     for event in &input.adverse_events {

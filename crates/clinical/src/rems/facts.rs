@@ -10,6 +10,7 @@ use time::OffsetDateTime;
 use super::form::{
     ConcomitantMedications, EarlyDepartureReason, HcpSection, PatientSection, SettingSection, VitalSignsSection,
 };
+use super::from_chart::ChartThresholds;
 use super::setting::SettingType;
 use crate::protocols::{LotNumber, Observation};
 
@@ -62,4 +63,7 @@ pub struct SessionFacts {
     /// Why the patient left before the end of monitoring, when the session ended early.
     #[serde(default)]
     pub early_departure: Option<EarlyDepartureReason>,
+    /// The clinic's thresholds that turn the charted scores into adverse-effect answers.
+    #[serde(default)]
+    pub thresholds: ChartThresholds,
 }

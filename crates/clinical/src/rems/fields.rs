@@ -7,6 +7,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
+use super::draft::FormDraft;
 use super::form::{ADVERSE_EFFECTS_RULE, PatientMonitoringForm};
 use crate::rule::Confidence;
 
@@ -168,6 +169,8 @@ pub struct FieldView {
     pub required: bool,
     pub source: &'static str,
     pub confidence: Confidence,
+    /// Whether the value is the one the draft took from the chart and no person has changed it.
+    pub derived_from_chart: bool,
 }
 
 impl FieldSpec {
@@ -202,6 +205,7 @@ impl PatientMonitoringForm {
                 required: spec.is_required(self),
                 source: spec.source,
                 confidence: spec.confidence,
+                derived_from_chart: false,
             })
             .collect();
         views.extend(self.adverse_effects.iter().map(|a| FieldView {
@@ -212,7 +216,21 @@ impl PatientMonitoringForm {
             required: true,
             source: ADVERSE_EFFECTS_RULE.source,
             confidence: a.question.confidence,
+            derived_from_chart: a.derived_from_chart,
         }));
+        views
+    }
+
+    /// [`Self::fields`], with each fixed field marked as derived from the chart when `draft` filled it in from the
+    /// session and this form still holds the drafted value; an adverse-effect answer carries its own mark.
+    pub fn fields_against(&self, draft: &FormDraft) -> Vec<FieldView> {
+        let drafted = serde_json::to_value(&draft.form).unwrap_or(Value::Null);
+        let mut views = self.fields();
+        for view in views.iter_mut().filter(|v| !v.path.starts_with("adverse_effects.")) {
+            let filled = draft.prefill.iter().any(|p| p.path == view.path && p.filled);
+            view.derived_from_chart =
+                filled && !view.value.is_null() && value_at(&drafted, &view.path) == Some(&view.value);
+        }
         views
     }
 }

@@ -186,6 +186,10 @@ pub struct AdverseEffectAnswer {
     pub question: AdverseEffectQuestion,
     #[serde(default)]
     pub answer: Option<bool>,
+    /// Whether `answer` is the one the chart gave (MOAA/S, CADSS, SpO2 or a charted adverse event) and no person
+    /// has set it yet; `false` once a person answers, and for an answer nobody derived.
+    #[serde(default)]
+    pub derived_from_chart: bool,
 }
 
 /// The whole Patient Monitoring Form. JSON field names are the paths that [`super::fields::FIELDS`] and

@@ -17,6 +17,7 @@ pub mod draft;
 pub mod facts;
 pub mod fields;
 pub mod form;
+pub mod from_chart;
 pub mod setting;
 pub mod settings;
 
@@ -30,6 +31,7 @@ pub use form::{
     EarlyDeparture, EarlyDepartureReason, HcpSection, PatientMonitoringForm, PatientSection, SessionSection,
     SettingAddress, SettingSection, VitalSignsSection,
 };
+pub use from_chart::{CHART_ANSWERS_RULE, ChartAnswer, ChartThresholds, chart_answer};
 pub use setting::{INPATIENT_EXEMPT_RULE, SettingType};
 pub use settings::{BpWindow, RemsFormSettings, RemsFormValues};
 
@@ -43,6 +45,7 @@ pub fn rules() -> Vec<&'static Rule> {
         &check::REQUIRED_FIELDS_RULE,
         &draft::BP_WINDOW_RULE,
         &form::ADVERSE_EFFECTS_RULE,
+        &from_chart::CHART_ANSWERS_RULE,
         &deadline::DEADLINE_RULE,
         &setting::INPATIENT_EXEMPT_RULE,
     ]

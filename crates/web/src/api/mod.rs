@@ -16,6 +16,7 @@ pub mod rems_forms;
 pub mod research;
 pub mod screenings;
 pub mod self_report;
+pub mod session_record;
 pub mod sessions;
 
 use axum::Json;

@@ -76,8 +76,8 @@ pub struct RemsForm {
     state: FormState,
     #[schema(format = DateTime)]
     submitted_at: Option<String>,
-    #[schema(value_type = Object)]
-    form: Object,
+    #[schema(inline)]
+    form: FormDocument,
     #[schema(inline)]
     fields: Vec<FormField>,
     #[schema(inline)]
@@ -92,7 +92,29 @@ pub struct RemsForm {
     setting_type: Value,
 }
 
-/// One field of the form; the document promises its keys, not their shapes.
+/// The form's sections; the document promises the adverse-effect entries, not the other sections' shapes.
+#[derive(Deserialize, ToSchema)]
+struct FormDocument {
+    #[schema(inline)]
+    adverse_effects: Vec<AdverseEffectEntry>,
+}
+
+/// One adverse-effect question with its answer.
+#[derive(Deserialize, ToSchema)]
+struct AdverseEffectEntry {
+    code: String,
+    text: String,
+    confidence: Value,
+    /// `true` or `false`, the chart's answer when `derived_from_chart`; `null` while unanswered.
+    answer: Option<bool>,
+    /// Always present: `true` while `answer` is the one derived from the chart (a post-dose MOAA/S below 5,
+    /// a post-dose CADSS above the clinic's threshold or a charted dissociation, a post-dose SpO2 below the
+    /// clinic's alert threshold, or a charted adverse event of the kind) and no person has set it; `false` once
+    /// a person answers, and for an answer nobody derived.
+    derived_from_chart: bool,
+}
+
+/// One field of the form; the document promises its keys, not their shapes, except `derived_from_chart`.
 #[derive(Deserialize, ToSchema)]
 struct FormField {
     path: Value,
@@ -102,6 +124,8 @@ struct FormField {
     required: Value,
     source: Value,
     confidence: Value,
+    /// Always present: `true` while `value` is the one drafted from the session record and nobody changed it.
+    derived_from_chart: bool,
 }
 
 #[derive(Deserialize, ToSchema)]

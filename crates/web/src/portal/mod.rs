@@ -18,6 +18,7 @@ pub mod referrals;
 pub mod rems;
 pub mod routes;
 pub mod self_report_links;
+pub mod session_record;
 pub mod sessions;
 pub mod sign_in_cookie;
 

@@ -49,6 +49,10 @@ const TEXT: [&str; 6] =
 
 const ADVERSE: &str = "adverse_effects.";
 
+/// What a refused "Mark as submitted" says first: no partial edit is kept.
+pub const NOT_RECORDED: &str = "Not submitted, and nothing was recorded: the form is recorded, with the values shown, \
+                                only when every required field is complete.";
+
 /// How a field is shown: an answer staff give (yes/no or text) or a value from the session record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Input {
@@ -80,6 +84,8 @@ pub struct FieldRow {
     /// As printed for a record value; `yes`, `no` or empty for a yes/no answer; the text for a text answer.
     pub value: String,
     pub problem: Option<String>,
+    /// Whether the value shown is the one derived from the chart, not yet changed by a person.
+    pub from_chart: bool,
 }
 
 /// A section of the form with its fields.
@@ -157,6 +163,9 @@ fn page(
             Some(t) => t.get(&field.path).unwrap_or_default().to_owned(),
             None => answer_text(&field.value, input),
         };
+        // "From the chart" while the value is the derived one: a typed value that differs is a person's.
+        let derived = view.fields.iter().find(|f| f.path == field.path).filter(|f| f.derived_from_chart);
+        let from_chart = derived.is_some_and(|d| answer_text(&d.value, input) == value);
         let messages: Vec<&str> = missing.iter().filter(|m| m.path == field.path).map(|m| m.message.as_str()).collect();
         let row = FieldRow {
             path: field.path.clone(),
@@ -166,6 +175,7 @@ fn page(
             input,
             value,
             problem: (!messages.is_empty()).then(|| messages.join("; ")),
+            from_chart,
         };
         match sections.last_mut() {
             Some(section) if section.title == field.section => section.rows.push(row),
@@ -251,15 +261,20 @@ fn answers(fields: &Fields, form: &PatientMonitoringForm) -> Result<(Value, Map<
     let mut adverse = Map::new();
     for question in &form.adverse_effects {
         let path = format!("{ADVERSE}{}", question.question.code);
-        if let Some(Value::Bool(answer)) = yes_no(&path)? {
+        // An answer left as shown is not a person's answer: a derived one stays "from the chart".
+        if let Some(Value::Bool(answer)) = yes_no(&path)?
+            && question.answer != Some(answer)
+        {
             adverse.insert(question.question.code.clone(), Value::Bool(answer));
         }
     }
     Ok((Value::Object(patch), adverse))
 }
 
-/// `POST /portal/sessions/{id}/rems`: "Mark as submitted". Submitted: back to the page, which shows the date. Incomplete:
-/// the page again (422) listing every missing field by its label, with what was typed.
+/// `POST /portal/sessions/{id}/rems`: "Mark as submitted". The form records exactly the values shown on the page when it
+/// was posted (the page says so beside the button); nothing is kept from a refused post. Submitted: back to the page,
+/// which shows the date. Incomplete: the page again (422) listing every missing field by its label, with what was
+/// typed, under [`NOT_RECORDED`].
 pub async fn submit(State(state): State<AppState>, ApiPath(id): ApiPath<String>, form: PortalForm) -> Response {
     let demo = state.config.demo;
     let path = format!("{PATH}/{id}/rems");
@@ -279,7 +294,15 @@ pub async fn submit(State(state): State<AppState>, ApiPath(id): ApiPath<String>,
         Ok(Err(Incomplete { form: completed, missing })) => match rems::form(&scope, sid, now).await {
             Ok(view) => render(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                &page(&form.staff, demo, sid, &view, (&completed, &missing), Some(&form.fields), None),
+                &page(
+                    &form.staff,
+                    demo,
+                    sid,
+                    &view,
+                    (&completed, &missing),
+                    Some(&form.fields),
+                    Some(NOT_RECORDED.to_owned()),
+                ),
             ),
             Err(error) => respond(&path, demo, error.into()),
         },
@@ -332,7 +355,11 @@ mod tests {
         let form = PatientMonitoringForm {
             adverse_effects: ketapath_clinical::rems::AdverseEffectQuestion::defaults()
                 .into_iter()
-                .map(|question| ketapath_clinical::rems::AdverseEffectAnswer { question, answer: None })
+                .map(|question| ketapath_clinical::rems::AdverseEffectAnswer {
+                    question,
+                    answer: None,
+                    derived_from_chart: false,
+                })
                 .collect(),
             ..PatientMonitoringForm::default()
         };

@@ -10,7 +10,7 @@ use axum::routing::{MethodRouter, get, post};
 
 use super::csrf::PortalForm;
 use super::{account, clinic_settings, course_review, dashboard, early_departure, intake, login, patients};
-use super::{referrals, rems, self_report_links, sessions};
+use super::{referrals, rems, self_report_links, session_record, sessions};
 use crate::routes::Access;
 use crate::state::AppState;
 
@@ -110,6 +110,7 @@ pub fn portal_routes() -> Vec<PortalRoute> {
         R::page("/portal/sessions/{id}/rems", ClinicRecord, rems::show),
         R::form("/portal/sessions/{id}/rems", ClinicRecord, rems::submit),
         R::page("/portal/sessions/{id}/rems.pdf", ClinicRecord, rems::pdf),
+        R::page("/portal/sessions/{id}/record.pdf", ClinicRecord, session_record::pdf),
         R::form("/portal/sessions/{id}/pre-checks", ClinicRecord, sessions::pre_checks),
         R::form("/portal/sessions/{id}/observations", ClinicRecord, sessions::observe),
         R::form("/portal/sessions/{id}/dose", ClinicRecord, sessions::dose),

@@ -16,6 +16,8 @@ use serde_json::Value;
 
 pub use pdf::{pdf, pdf_response};
 
+use crate::print::{patient_header, us_date};
+
 /// The form's title, as the page and the PDF print it.
 pub const TITLE: &str = "SPRAVATO\u{ae} REMS Patient Monitoring Form";
 
@@ -52,6 +54,10 @@ pub struct FormDocument {
     pub complete: bool,
     /// The treatment date as MM/DD/YYYY, when filled in.
     pub treatment_date: Option<String>,
+    /// The treatment date itself: the PDF's creation date and its file name.
+    pub treatment_day: Option<time::Date>,
+    /// The line at the top of every page: the patient's name and birth date.
+    pub header: String,
 }
 
 impl FormDocument {
@@ -72,6 +78,8 @@ impl FormDocument {
             other_problems,
             complete: missing.is_empty(),
             treatment_date: form.session.treatment_date.map(us_date),
+            treatment_day: form.session.treatment_date,
+            header: patient_header(&patient_name(form), form.patient.birthdate),
         }
     }
 
@@ -107,8 +115,14 @@ fn row(view: &FieldView, missing: &[MissingField]) -> Row {
     }
 }
 
-fn us_date(date: time::Date) -> String {
-    format!("{:02}/{:02}/{:04}", u8::from(date.month()), date.day(), date.year())
+/// The patient's name as the form holds it (first name, middle initial, last name).
+fn patient_name(form: &PatientMonitoringForm) -> String {
+    let p = &form.patient;
+    let parts: Vec<&str> = [&p.first_name, &p.middle_initial, &p.last_name]
+        .into_iter()
+        .filter_map(|part| part.as_deref().map(str::trim).filter(|s| !s.is_empty()))
+        .collect();
+    if parts.is_empty() { "name not recorded".to_owned() } else { parts.join(" ") }
 }
 
 /// A form value as the paper form holds it: yes/no, dates as MM/DD/YYYY, doses in mg, blood pressure as
@@ -232,6 +246,7 @@ mod tests {
         assert_eq!(value("treatment_duration_minutes"), "125");
         assert_eq!(value("setting.address.line2"), "Suite 2");
         assert_eq!(document.treatment_date.as_deref(), Some("11/20/2026"));
+        assert_eq!(document.header, "Patient: Ana Q Ríos-Łukasz · born 02/29/1980");
         assert_eq!(display(&serde_json::json!({"kind": "other", "mg": 28})), "Other: 28 mg");
     }
 

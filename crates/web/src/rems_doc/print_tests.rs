@@ -3,40 +3,10 @@
 //! is in `tests/http/portal_forms.rs`.)
 #![allow(clippy::unwrap_used)]
 
-use std::process::Command;
-
 use ketapath_clinical::rems::FIELDS;
 
-use super::pdf::winansi_lossy;
 use super::{FormDocument, fixtures, pdf};
-
-/// Text with every run of whitespace made one space, so that wrapped lines compare like unwrapped ones.
-fn squash(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// The text of a PDF as poppler's `pdftotext -raw` reads it (content-stream order), or `None` when the tool is
-/// missing on a developer machine. Under `CI=true` a missing tool fails the test.
-fn pdf_text(bytes: &[u8]) -> Option<String> {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("form.pdf");
-    std::fs::write(&path, bytes).unwrap();
-    match Command::new("pdftotext").arg("-raw").arg("-enc").arg("UTF-8").arg(&path).arg("-").output() {
-        Ok(out) => {
-            assert!(out.status.success(), "pdftotext failed: {}", String::from_utf8_lossy(&out.stderr));
-            assert!(out.stderr.is_empty(), "pdftotext complained: {}", String::from_utf8_lossy(&out.stderr));
-            Some(String::from_utf8(out.stdout).unwrap())
-        }
-        Err(error) => {
-            assert!(
-                std::env::var("CI").as_deref() != Ok("true"),
-                "pdftotext (poppler-utils) is required in CI: {error}"
-            );
-            eprintln!("SKIPPED: pdftotext is not installed ({error})");
-            None
-        }
-    }
-}
+use crate::print::test_text::{pdf_pages, pdf_text, squash};
 
 #[test]
 fn the_pdf_holds_every_label_and_value_of_a_complete_form() {
@@ -51,12 +21,13 @@ fn the_pdf_holds_every_label_and_value_of_a_complete_form() {
     }
     for row in document.rows() {
         assert!(text.contains(&squash(&row.label)), "label {:?}", row.label);
-        assert!(text.contains(&squash(&winansi_lossy(&row.value))), "value of {}: {:?}", row.path, row.value);
+        assert!(text.contains(&squash(&row.value)), "value of {}: {:?}", row.path, row.value);
     }
     // Escaped characters come back as typed.
     assert!(text.contains("Calm & Co. \\ Clinic"));
     assert!(text.contains("O'Neil (RN)"));
-    assert!(text.contains("R\u{ed}os-?ukasz"));
+    // Names outside Latin-1 print as typed, from the embedded font.
+    assert!(text.contains("Ríos-Łukasz"), "{text}");
     assert!(text.contains("page 1 of"));
 }
 
@@ -68,5 +39,24 @@ fn the_pdf_flags_each_missing_field_with_the_check_message() {
     assert!(text.contains(&format!("NOT READY TO SUBMIT: {} required field(s)", report.missing.len())), "{text}");
     for missing in &report.missing {
         assert!(text.contains(&squash(&format!("MISSING: {}", missing.message))), "{missing}: {text}");
+    }
+}
+
+#[test]
+fn unicode_names_come_back_exactly_and_every_page_names_the_patient() {
+    for (first, last) in [("Łukasz", "Żółć"), ("Nguyễn Thị", "Minh Khai"), ("José", "Núñez")] {
+        let mut report = fixtures::incomplete();
+        report.form.patient.first_name = Some(first.to_owned());
+        report.form.patient.middle_initial = None;
+        report.form.patient.last_name = Some(last.to_owned());
+        let document = FormDocument::report(&report);
+        let Some(pages) = pdf_pages(&pdf(&document)) else { return };
+        let name = format!("{first} {last}");
+        assert!(pages.len() > 1, "the form takes more than one page");
+        for (index, page) in pages.iter().enumerate() {
+            assert!(page.contains(&format!("Patient: {name} · born 02/29/1980")), "page {}: {page}", index + 1);
+        }
+        assert!(pages[0].contains(&format!("{first}\n")) || pages[0].contains(first), "{}", pages[0]);
+        assert!(pages.concat().contains(last), "{name}");
     }
 }

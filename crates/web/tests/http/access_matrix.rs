@@ -107,6 +107,7 @@ const MATRIX: &[Row] = &[
     // leaves the form open for the next caller.
     row("POST", "/api/v1/sessions/{id}/rems-form/submit", Access::ClinicRecord, 422, Some("{}")),
     row("GET", "/api/v1/rems-forms/due", Access::ClinicCollection, 200, None),
+    row("GET", "/api/v1/sessions/{id}/record.pdf", Access::ClinicRecord, 200, None),
     row("GET", "/api/v1/clinic/protocol-settings", Access::ClinicCollection, 200, None),
     row("PUT", "/api/v1/clinic/protocol-settings", Access::AdminOrPrescriber, 200, Some(PROTOCOL)),
     row("GET", "/api/v1/registry", Access::Public, 200, None),
@@ -252,6 +253,7 @@ const PORTAL: &[Sample] = &[
     // An empty submission reaches the form's completeness check (422) and leaves the form open.
     sample("POST", "/portal/sessions/{id}/rems", 422, &[]),
     sample("GET", "/portal/sessions/{id}/rems.pdf", 200, &[]),
+    sample("GET", "/portal/sessions/{id}/record.pdf", 200, &[]),
     sample(
         "POST",
         "/portal/sessions/{id}/pre-checks",

@@ -34,6 +34,7 @@ mod research;
 mod screenings;
 mod self_report;
 mod session_alerts;
+mod session_record;
 mod session_workflow;
 mod socket;
 mod support;

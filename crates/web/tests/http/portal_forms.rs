@@ -202,6 +202,7 @@ async fn forms(mut p: Portal) {
         assert!(text.contains(label), "{label}\n{text}");
     }
     assert!(text.contains("value=\"212-555-0100\""), "what was typed is kept");
+    assert!(text.contains("nothing was recorded"), "a refused submission says it kept nothing: {text}");
     assert!(nurse.get(&rems).await.text().contains("Not ready to submit"), "nothing was written");
 
     at(&p, &mut nurse, 47).await;
@@ -221,6 +222,10 @@ async fn forms(mut p: Portal) {
     let discharge = [("csrf", csrf.as_str()), ("at", "2026-11-27T06:08"), ("ready_to_leave_at", "2026-11-27T05:35")];
     let done = nurse.post(&format!("{session}/discharge"), &discharge).await;
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.text());
+    // The charted MOAA/S 5, CADSS 0 and SpO2 98 answer the adverse-effect questions, labelled as from the chart.
+    let text = nurse.get(&rems).await.text();
+    assert!(text.contains("id=\"pmf-adverse_effects-sedation-chart\">from the chart</span>"), "{text}");
+    assert!(text.contains("records exactly the values shown on this page"), "{text}");
     let mut answers = vec![("csrf", csrf.as_str())];
     answers.extend(ANSWERS);
     let submitted = nurse.post(&rems, &answers).await;
@@ -231,6 +236,13 @@ async fn forms(mut p: Portal) {
     let (_, doc) = api(&mut nurse, Method::GET, &api_form, &csrf, None).await;
     assert_eq!(doc["state"], "submitted");
     assert_eq!(doc["form"]["hcp"]["phone"], "212-555-0100");
+    // Sedation was left as the chart answered it; dissociation was changed by the nurse, so it is hers.
+    let effect = |code: &str| {
+        let e = doc["form"]["adverse_effects"].as_array().unwrap().iter().find(|a| a["code"] == code).unwrap().clone();
+        (e["answer"].clone(), e["derived_from_chart"].clone())
+    };
+    assert_eq!(effect("sedation"), (serde_json::json!(false), serde_json::json!(true)));
+    assert_eq!(effect("dissociation"), (serde_json::json!(true), serde_json::json!(false)));
     assert!(nurse.get("/portal").await.text().contains("REMS forms due (0)"));
     assert_eq!(nurse.post(&rems, &answers).await.status, StatusCode::CONFLICT, "submitted once");
 

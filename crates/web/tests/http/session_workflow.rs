@@ -33,6 +33,26 @@ pub(crate) fn phq9(total: u8) -> Vec<u8> {
     items
 }
 
+/// An enrolled patient's esketamine session with the pre-checks at T0 (128/82) and 56 mg given at T0+5 (lot
+/// AB123); the clock is left at T0+5. Returns the session's id.
+pub(crate) async fn dosed_esketamine_session(f: &Fixture, nurse: &Staff, patient: &str) -> String {
+    let intake = json!({"rems_enrolled": true, "pregnancy_potential": false,
+        "concomitant_medications": {"benzodiazepines": false, "non_benzodiazepine_sedative_hypnotics": false,
+            "psychostimulants": false, "maois": false, "respiratory_depressants": false}});
+    f.ok(Method::PUT, &format!("/api/v1/patients/{patient}/intake"), nurse, Some(intake), StatusCode::OK).await;
+    let body = json!({"modality": "esketamine_nasal"});
+    let sessions = format!("/api/v1/patients/{patient}/sessions");
+    let s = f.ok(Method::POST, &sessions, nurse, Some(body), StatusCode::CREATED).await;
+    let sid = s["id"].as_str().unwrap().to_owned();
+    let url = |tail: &str| format!("/api/v1/sessions/{sid}{tail}");
+    let checks = json!({"last_food_at": rfc(-180), "last_liquid_at": rfc(-60), "transport_home_arranged": true,
+        "blood_pressure": {"systolic": 128, "diastolic": 82}});
+    f.ok(Method::POST, &url("/pre-checks"), nurse, Some(checks), StatusCode::CREATED).await;
+    f.at(5);
+    f.ok(Method::POST, &url("/dose"), nurse, Some(json!({"dose_mg": 56, "lot": "AB123"})), StatusCode::CREATED).await;
+    sid
+}
+
 async fn workflow(f: &Fixture) {
     let nurse = f.staff("Nora Nurse", Role::Nurse, "clinic-a").await;
     let p = f.patient(&nurse).await;
@@ -162,10 +182,21 @@ async fn workflow(f: &Fixture) {
     assert_eq!(form["form"]["session"]["lot_numbers"], json!(["AB123"]));
     assert_eq!(form["form"]["patient"]["first_treatment"], true);
     assert_eq!(form["form"]["hcp"]["last_name"], "Nurse");
-    // The adverse event answered its question; the others stay unanswered until staff answer them.
+    // The chart answers the adverse-effect questions, and says so: MOAA/S 4 after the dose is sedation, CADSS 12
+    // and the charted event are dissociation, SpO2 97 and 98 are above the clinic's 92 % alert threshold.
     let effects = form["form"]["adverse_effects"].as_array().unwrap();
-    let answer = |code: &str| effects.iter().find(|a| a["code"] == code).unwrap()["answer"].clone();
-    assert_eq!((answer("dissociation"), answer("sedation")), (json!(true), Value::Null));
+    let entry = |code: &str| effects.iter().find(|a| a["code"] == code).unwrap().clone();
+    for (code, answer) in [("sedation", true), ("dissociation", true), ("respiratory_depression", false)] {
+        assert_eq!(entry(code)["answer"], json!(answer), "{code}: {form}");
+        assert_eq!(entry(code)["derived_from_chart"], json!(true), "{code}");
+    }
+    let prefill = form["prefill"].as_array().unwrap();
+    let note = |path: &str| prefill.iter().find(|p| p["path"] == path).unwrap()["detail"].as_str().unwrap().to_owned();
+    assert!(note("adverse_effects.sedation").contains("MOAA/S 4 at 40 min"), "{}", note("adverse_effects.sedation"));
+    let field = |path: &str| form["fields"].as_array().unwrap().iter().find(|f| f["path"] == path).unwrap().clone();
+    assert_eq!(field("blood_pressure.post_40_min")["derived_from_chart"], true);
+    assert_eq!(field("adverse_effects.sedation")["derived_from_chart"], true);
+    assert_eq!(field("hcp.phone")["derived_from_chart"], false, "nothing to derive");
     // The fields are the clinical catalog's, in its order, then the adverse-effect questions.
     let paths: Vec<&str> = form["fields"].as_array().unwrap().iter().map(|f| f["path"].as_str().unwrap()).collect();
     let catalog: Vec<&str> = FIELDS.iter().map(|f| f.path).collect();
@@ -192,17 +223,35 @@ async fn workflow(f: &Fixture) {
     let missing = f.call(Method::POST, &url("/rems-form/submit"), Some(&nurse), Some(json!({}))).await;
     let error = assert_error(&missing, StatusCode::UNPROCESSABLE_ENTITY, "rems_form_incomplete");
     assert_eq!(error["field"], "hcp.phone");
-    for path in ["hcp.phone", "vital_signs.in_range_prior_to_administration", "adverse_effects.respiratory_depression"]
-    {
+    for path in ["hcp.phone", "vital_signs.in_range_prior_to_administration"] {
         assert!(error["message"].as_str().unwrap().contains(path), "{path} in {error}");
     }
+    assert!(!error["message"].as_str().unwrap().contains("adverse_effects"), "the chart answered them: {error}");
+
+    // The thresholds are the clinic's: with an SpO2 alert below 98 %, the 97 % reading is respiratory depression.
+    let rx = f.staff("Pat Prescriber", Role::Prescriber, "clinic-a").await;
+    let stricter = json!({"alerts": {"spo2_below": 98}});
+    f.ok(Method::PUT, "/api/v1/clinic/protocol-settings", &rx, Some(stricter), StatusCode::OK).await;
+    let form = f.ok(Method::GET, &url("/rems-form"), &nurse, None, StatusCode::OK).await;
+    let effects = form["form"]["adverse_effects"].as_array().unwrap();
+    let depression = effects.iter().find(|a| a["code"] == "respiratory_depression").unwrap();
+    assert_eq!((&depression["answer"], &depression["derived_from_chart"]), (&json!(true), &json!(true)), "{form}");
+
+    // A person's answer replaces the chart's and is no longer marked derived; the others keep their mark.
     let answers = json!({
         "form": {"hcp": {"phone": "212-555-0100"},
                  "vital_signs": {"in_range_prior_to_administration": true, "in_range_prior_to_completion": true}},
-        "adverse_effects": {"sedation": true, "dissociation": true, "respiratory_depression": false}
+        "adverse_effects": {"respiratory_depression": false}
     });
     let submitted = f.ok(Method::POST, &url("/rems-form/submit"), &nurse, Some(answers.clone()), StatusCode::OK).await;
     assert_eq!(submitted["state"], "submitted");
+    let effects = submitted["form"]["adverse_effects"].as_array().unwrap();
+    let mark = |code: &str| {
+        let e = effects.iter().find(|a| a["code"] == code).unwrap();
+        (e["answer"].clone(), e["derived_from_chart"].clone())
+    };
+    assert_eq!(mark("respiratory_depression"), (json!(false), json!(false)));
+    assert_eq!(mark("sedation"), (json!(true), json!(true)));
     assert_eq!(submitted["form"]["hcp"]["phone"], "212-555-0100");
     assert_eq!(submitted["deadline"]["status"], json!({"status": "submitted", "on_time": true}));
     let twice = f.call(Method::POST, &url("/rems-form/submit"), Some(&nurse), Some(answers)).await;
@@ -790,26 +839,8 @@ async fn concurrent_first_writes(f: &Fixture) {
 
     // A discharged esketamine session, then its form submitted twice at once.
     let p = f.patient(&nurse).await;
-    let intake = json!({"rems_enrolled": true, "pregnancy_potential": false,
-        "concomitant_medications": {"benzodiazepines": false, "non_benzodiazepine_sedative_hypnotics": false,
-            "psychostimulants": false, "maois": false, "respiratory_depressants": false}});
-    f.ok(Method::PUT, &format!("/api/v1/patients/{p}/intake"), &nurse, Some(intake), StatusCode::OK).await;
-    let s = f
-        .ok(
-            Method::POST,
-            &format!("/api/v1/patients/{p}/sessions"),
-            &nurse,
-            Some(json!({"modality": "esketamine_nasal"})),
-            StatusCode::CREATED,
-        )
-        .await;
-    let sid = s["id"].as_str().unwrap().to_owned();
+    let sid = dosed_esketamine_session(f, &nurse, &p).await;
     let url = |tail: &str| format!("/api/v1/sessions/{sid}{tail}");
-    let checks = json!({"last_food_at": rfc(-180), "last_liquid_at": rfc(-60), "transport_home_arranged": true,
-        "blood_pressure": {"systolic": 128, "diastolic": 82}});
-    f.ok(Method::POST, &url("/pre-checks"), &nurse, Some(checks), StatusCode::CREATED).await;
-    f.at(5);
-    f.ok(Method::POST, &url("/dose"), &nurse, Some(json!({"dose_mg": 56, "lot": "AB123"})), StatusCode::CREATED).await;
     f.at(45);
     let obs = json!({"systolic": 140, "diastolic": 88, "heart_rate": 84, "spo2": 97, "moaas": 4, "cadss": 12});
     f.ok(Method::POST, &url("/observations"), &nurse, Some(obs), StatusCode::CREATED).await;
