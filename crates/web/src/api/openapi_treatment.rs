@@ -92,11 +92,33 @@ pub struct RemsForm {
     setting_type: Value,
 }
 
-/// The form's sections; the document promises the adverse-effect entries, not the other sections' shapes.
+/// The form's sections, as the Patient Monitoring Form groups them; the document promises each section and the
+/// adverse-effect entries' shape, and leaves the other sections' fields to `fields` (one entry per field, by path).
 #[derive(Deserialize, ToSchema)]
 struct FormDocument {
+    #[schema(value_type = Object)]
+    patient: Value,
+    #[schema(value_type = Object)]
+    concomitant_medications: Value,
+    #[schema(value_type = Object)]
+    hcp: Value,
+    #[schema(value_type = Object)]
+    setting: Value,
+    #[schema(value_type = Object)]
+    session: Value,
+    /// Minutes from the first device to the completion of monitoring (or to an early departure).
+    treatment_duration_minutes: Option<i64>,
+    /// Minutes from the first device to when the patient was judged ready to leave.
+    ready_to_leave_minutes: Option<i64>,
+    #[schema(value_type = Object)]
+    vital_signs: Value,
+    #[schema(value_type = Object)]
+    blood_pressure: Value,
     #[schema(inline)]
     adverse_effects: Vec<AdverseEffectEntry>,
+    /// Present only when the patient left before monitoring was complete: the minutes monitored and the reason.
+    #[schema(value_type = Option<Object>, required = false)]
+    early_departure: Option<Value>,
 }
 
 /// One adverse-effect question with its answer.
