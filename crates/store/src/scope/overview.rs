@@ -69,8 +69,9 @@ impl ClinicScope {
         with_treatments(rows, treatments)
     }
 
-    /// The clinic's sessions whose start (or, before it starts, its scheduled time) falls in `[from, to)`, in time
-    /// order, each with its course's treatment.
+    /// The clinic's sessions whose start (or, before it starts, its scheduled time, or for a session opened
+    /// without a schedule, its creation) falls in `[from, to)`, in time order, each with its course's treatment. A
+    /// session opened at the chair but not yet dosed is part of its day too.
     pub async fn sessions_between(&self, from: OffsetDateTime, to: OffsetDateTime) -> StoreResult<Vec<DaySession>> {
         let mut tx = self.begin_audited().await?;
         let range = args![self.clinic(), to_micros(from), to_micros(to)];
@@ -78,8 +79,8 @@ impl ClinicScope {
             .fetch_all(
                 &format!(
                     "SELECT {SESSION_COLUMNS} FROM sessions WHERE clinic_id = $1 \
-                     AND COALESCE(started_at, scheduled_at) >= $2 AND COALESCE(started_at, scheduled_at) < $3 \
-                     ORDER BY COALESCE(started_at, scheduled_at), id"
+                     AND COALESCE(started_at, scheduled_at, created_at) >= $2 AND COALESCE(started_at, scheduled_at, created_at) < $3 \
+                     ORDER BY COALESCE(started_at, scheduled_at, created_at), id"
                 ),
                 &range,
             )
@@ -88,7 +89,7 @@ impl ClinicScope {
             .fetch_all(
                 "SELECT id, treatment FROM courses WHERE clinic_id = $1 AND id IN ( \
                    SELECT course_id FROM sessions WHERE clinic_id = $1 \
-                   AND COALESCE(started_at, scheduled_at) >= $2 AND COALESCE(started_at, scheduled_at) < $3)",
+                   AND COALESCE(started_at, scheduled_at, created_at) >= $2 AND COALESCE(started_at, scheduled_at, created_at) < $3)",
                 &range,
             )
             .await?;
