@@ -227,7 +227,11 @@ async fn prior_doses(scope: &ClinicScope, loaded: &Loaded) -> TreatmentResult<Ve
 /// copies forward (dose and lot) for a nurse to check before saving. `None` for a first session.
 pub async fn previous_dose(scope: &ClinicScope, loaded: &Loaded) -> TreatmentResult<Option<(i64, DoseRecord)>> {
     let number = loaded.detail.session.number;
-    Ok(other_sessions_doses(scope, loaded).await?.into_iter().filter(|(n, _)| *n < number).max_by_key(|(n, d)| (*n, d.given_at)))
+    Ok(other_sessions_doses(scope, loaded)
+        .await?
+        .into_iter()
+        .filter(|(n, _)| *n < number)
+        .max_by_key(|(n, d)| (*n, d.given_at)))
 }
 
 fn whole_mg(dose: f64) -> Result<u32, InvalidInput> {

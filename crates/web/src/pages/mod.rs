@@ -47,7 +47,14 @@ impl Layout {
     /// The layout of the page at `current_path`, which is marked in the navigation.
     pub fn new(title: impl Into<String>, demo: bool, current_path: &str) -> Self {
         let nav = NAV.iter().map(|(href, label)| NavLink { href, label, current: *href == current_path }).collect();
-        Self { title: title.into(), demo, css_url: asset("app.css").url(), icon_url: asset("icon.svg").url(), nav, staff: false }
+        Self {
+            title: title.into(),
+            demo,
+            css_url: asset("app.css").url(),
+            icon_url: asset("icon.svg").url(),
+            nav,
+            staff: false,
+        }
     }
 }
 

@@ -164,7 +164,10 @@ pub async fn page(State(state): State<AppState>, staff: PortalStaff) -> Response
     };
     let due = async { rems::due(&scope, &zone, today).await };
     match (data.await, due.await) {
-        (Ok((referrals, patients, clinic, (in_chair, sessions), (alerts, by_status, names, session_alerts))), Ok(due)) => render(
+        (
+            Ok((referrals, patients, clinic, (in_chair, sessions), (alerts, by_status, names, session_alerts))),
+            Ok(due),
+        ) => render(
             StatusCode::OK,
             &DashboardPage {
                 layout: layout("Dashboard", demo, "/portal"),
@@ -232,7 +235,9 @@ async fn chair_line(
     let (minutes, next, overdue) = match &view.monitoring {
         Some(m) => (
             format!("{} since the dose", count(m.minutes_since_dose, "minute")),
-            m.next_due.as_ref().map_or_else(|| "no check due".to_owned(), |n| format!("next: {}", next_check_text(zone, n))),
+            m.next_due
+                .as_ref()
+                .map_or_else(|| "no check due".to_owned(), |n| format!("next: {}", next_check_text(zone, n))),
             m.next_due.as_ref().is_some_and(|n| n.is_overdue()),
         ),
         None => ("dose charted for later".to_owned(), "no check due".to_owned(), false),

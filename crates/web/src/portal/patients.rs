@@ -23,9 +23,9 @@ use super::{Bar, layout, no_access};
 use crate::api::patients::{PatientRequest, SEX_CODES};
 use crate::error::{ApiError, respond};
 use crate::extract::ApiPath;
-use ketapath_care::clinic_time::date_text;
 use crate::pages::{Layout, render};
 use crate::state::AppState;
+use ketapath_care::clinic_time::date_text;
 
 pub const PATH: &str = "/portal/patients";
 pub const NEW_PATH: &str = "/portal/patients/new";

@@ -342,10 +342,18 @@ fn records(zone: &ClinicTime, loaded: &Loaded) -> Vec<RecordRow> {
         push(dose.given_at, "Dose".into(), format!("{} {} mg {}{lot}", dose.drug, dose.dose_mg, dose.route));
     }
     for e in &d.adverse_events {
-        push(e.occurred_at, "Adverse event".into(), format!("{} ({})", e.kind.replace('_', " "), code_of(&e.severity).replace('_', " ")));
+        push(
+            e.occurred_at,
+            "Adverse event".into(),
+            format!("{} ({})", e.kind.replace('_', " "), code_of(&e.severity).replace('_', " ")),
+        );
     }
     for o in &d.overrides {
-        push(o.at, "Override".into(), format!("{}: {} [{}]", code_of(&o.gate).replace('_', " "), o.reason, o.rules.join(", ")));
+        push(
+            o.at,
+            "Override".into(),
+            format!("{}: {} [{}]", code_of(&o.gate).replace('_', " "), o.reason, o.rules.join(", ")),
+        );
     }
     if let Some(at) = d.session.discharged_at {
         let ready = d
@@ -415,7 +423,10 @@ const FIELD_LABELS: &[(&str, &str)] = &[
 
 /// A field's label on the session page; a name not in the table is shown in words.
 fn field_label(field: &str) -> String {
-    FIELD_LABELS.iter().find(|(name, _)| *name == field).map_or_else(|| field.replace('_', " "), |(_, l)| (*l).to_owned())
+    FIELD_LABELS
+        .iter()
+        .find(|(name, _)| *name == field)
+        .map_or_else(|| field.replace('_', " "), |(_, l)| (*l).to_owned())
 }
 
 /// Whether a word is a code or rule id (`minimum_time`, `protocols.alerts.spo2_low@1`) rather than a word people read.
@@ -498,8 +509,7 @@ struct Context {
 async fn context(scope: &ClinicScope, zone: &ClinicTime, loaded: &Loaded) -> Result<Context, ApiError> {
     let alerts = alert_rows(scope, zone, loaded.detail.session.id).await?;
     let patient = scope.patient(loaded.detail.session.patient_id).await?;
-    let previous =
-        if loaded.first_dose_at.is_none() { session::previous_dose(scope, loaded).await? } else { None };
+    let previous = if loaded.first_dose_at.is_none() { session::previous_dose(scope, loaded).await? } else { None };
     Ok(Context { alerts, patient, previous })
 }
 
@@ -885,6 +895,43 @@ pub async fn plan_course(State(state): State<AppState>, ApiPath(id): ApiPath<Str
 mod tests {
     use super::*;
     use time::macros::datetime;
+
+    #[test]
+    fn refusals_read_in_words_with_the_codes_set_aside() {
+        let gate = ApiError::Conflict {
+            code: "bp_gate",
+            message: "no blood pressure is recorded before the dose: record one, or a prescriber decides \
+                      (protocols.bp_gate.esketamine@1); a prescriber may pass the gate with override_reason"
+                .to_owned(),
+        };
+        let refusal = refusal_of(&gate);
+        assert_eq!(refusal.headline, "The dose was not recorded: the blood pressure gate did not pass");
+        assert_eq!(
+            refusal.message,
+            "No blood pressure is recorded before the dose: record one, or a prescriber decides; a prescriber may \
+             pass the gate with an override reason"
+        );
+        assert_eq!(refusal.codes, ["bp_gate", "protocols.bp_gate.esketamine@1"]);
+        let missing = ApiError::InvalidInput(InvalidInput::new("ready_to_leave_at", "is required after esketamine"));
+        let refusal = refusal_of(&missing);
+        assert_eq!(
+            (refusal.field.as_str(), refusal.message.as_str()),
+            ("Ready to leave at", "Is required after esketamine")
+        );
+        assert!(!refusal.message.contains('_') && refusal.codes == ["invalid_input"], "{refusal:?}");
+        // Parentheses in words stay.
+        let mut codes = Vec::new();
+        assert_eq!(words_of("ready (90 min after the dose)", &mut codes), "Ready (90 min after the dose)");
+        assert!(codes.is_empty());
+    }
+
+    #[test]
+    fn counts_are_singular_for_one() {
+        assert_eq!(
+            (count(1, "minute"), count(0, "minute"), count(42, "minute")),
+            ("1 minute".to_owned(), "0 minutes".to_owned(), "42 minutes".to_owned())
+        );
+    }
 
     #[test]
     fn form_times_accept_rfc3339_and_clinic_local_datetime_but_not_the_future() {

@@ -148,14 +148,19 @@ async fn treatment_day(mut p: Portal) {
     assert_eq!(nurse.post(&form("/observations"), &obs).await.status, StatusCode::SEE_OTHER);
     let text = nurse.get(&session).await.text();
     assert!(
-        text.contains("04:45 EST <span class=\"after\">(40 minutes after the dose)</span></th><td>150/95</td><td>84</td>"),
+        text.contains(
+            "04:45 EST <span class=\"after\">(40 minutes after the dose)</span></th><td>150/95</td><td>84</td>"
+        ),
         "one flowsheet row per check: {text}"
     );
     assert!(!text.contains("id=\"next-due\"><strong>blood pressure</strong>"), "{text}");
     let bad = nurse.post(&form("/observations"), &[("csrf", &csrf), ("at", "2026-11-27T12:00"), ("spo2", "98")]).await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     assert!(bad.text().contains("<strong>Time:</strong> Must not be in the future"), "{}", bad.text());
-    assert!(bad.text().contains("value=\"2026-11-27T12:00\"") && bad.text().contains("value=\"98\""), "typed values kept");
+    assert!(
+        bad.text().contains("value=\"2026-11-27T12:00\"") && bad.text().contains("value=\"98\""),
+        "typed values kept"
+    );
     let event = [("csrf", csrf.as_str()), ("kind", "dissociation"), ("severity", "mild")];
     assert_eq!(nurse.post(&form("/adverse-events"), &event).await.status, StatusCode::SEE_OTHER);
 
@@ -166,14 +171,20 @@ async fn treatment_day(mut p: Portal) {
     let early = nurse.post(&form("/discharge"), &[("csrf", &csrf), ("ready_to_leave_at", "2026-11-27T05:35")]).await;
     assert_eq!(early.status, StatusCode::CONFLICT);
     let text = early.text();
-    assert!(text.contains("Not discharged: the patient may not leave yet") && text.contains("<code>minimum_time</code>"), "{text}");
+    assert!(
+        text.contains("Not discharged: the patient may not leave yet") && text.contains("<code>minimum_time</code>"),
+        "{text}"
+    );
     assert!(text.contains("Save check"), "the session page, not a bare error page");
     // The minimum is absolute: an override reason changes nothing, for the nurse as for anyone.
     let nurse_override = [("csrf", csrf.as_str()), ("ready_to_leave_at", "2026-11-27T05:35"), ("override_reason", "x")];
     let refused = nurse.post(&form("/discharge"), &nurse_override).await;
     assert_eq!(refused.status, StatusCode::CONFLICT);
     let text = refused.text();
-    assert!(text.contains("Not discharged: the patient may not leave yet") && text.contains("no override lifts"), "{text}");
+    assert!(
+        text.contains("Not discharged: the patient may not leave yet") && text.contains("no override lifts"),
+        "{text}"
+    );
 
     // Charted after the fact at 11:20: the pre-discharge vitals at 11:06 and the discharge at 11:10.
     at(&p, &mut nurse, &session, 140).await;
@@ -268,7 +279,10 @@ async fn treatment_day(mut p: Portal) {
     let gated = rx.post(&format!("{second}/dose"), &dose).await;
     assert_eq!(gated.status, StatusCode::CONFLICT);
     let text = gated.text();
-    assert!(text.contains("the blood pressure gate did not pass") && text.contains("with an override reason"), "{text}");
+    assert!(
+        text.contains("the blood pressure gate did not pass") && text.contains("with an override reason"),
+        "{text}"
+    );
     assert!(text.contains("rechecked") || text.contains("value=\"AB124\""), "the typed lot is kept: {text}");
     let mut with_reason = dose.to_vec();
     with_reason.push(("override_reason", "rechecked after rest; cardiology cleared"));

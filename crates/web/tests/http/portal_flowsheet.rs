@@ -76,9 +76,10 @@ async fn flowsheet(mut p: Portal) {
     assert!(html.contains("<span id=\"patient-name\">Ada Example</span>"), "{html}");
     assert!(html.contains("id=\"birth-date\">1 Apr 1980</dd>"), "{html}");
     assert!(html.contains("id=\"record-number\">none on the record</dd>"), "{html}");
-    // Before the dose: pre-checks and the dose, nothing else.
-    assert!(text.contains("Save pre-checks") && text.contains("Save dose"), "{text}");
-    for absent in ["Save check", "Discharge criteria", "Patient left early", "Save adverse event"] {
+    // Before the dose: pre-checks, a baseline check and the dose; no discharge, early departure or adverse event.
+    assert!(text.contains("Save pre-checks") && text.contains("Save dose") && text.contains("Save check"), "{text}");
+    assert!(!html.contains("/discharge\""), "no discharge form before the dose: {html}");
+    for absent in ["Discharge criteria", "Patient left early", "Save adverse event"] {
         assert!(!text.contains(absent), "{absent} before the dose: {text}");
     }
     // The dose copied forward from session 1, marked, and the time on the clinic's clock.

@@ -446,9 +446,15 @@ async fn clinic_local_time(mut p: Portal) {
     assert_eq!(status, StatusCode::OK, "{doc}");
     assert!(doc.to_string().contains("\"2026-11-27T02:10:00Z\""), "stored as UTC: {doc}");
     let page = nurse.get(&evening).await.text();
-    assert!(page.contains("21:10 EST <span class=\"after\">(10 minutes after the dose)</span></th><td>131/83</td>"), "{page}");
+    assert!(
+        page.contains("21:10 EST <span class=\"after\">(10 minutes after the dose)</span></th><td>131/83</td>"),
+        "{page}"
+    );
     assert!(page.contains("Clinic time 26 Nov 2026, 21:20 EST"), "{page}");
-    assert!(page.contains("name=\"at\" type=\"datetime-local\" value=\"2026-11-26T21:20\""), "now on the clinic's clock: {page}");
+    assert!(
+        page.contains("name=\"at\" type=\"datetime-local\" value=\"2026-11-26T21:20\""),
+        "now on the clinic's clock: {page}"
+    );
     let later = [("csrf", csrf.as_str()), ("at", "2026-11-26T21:30"), ("systolic", "131"), ("diastolic", "83")];
     let refused = nurse.post(&format!("{evening}/observations"), &later).await;
     assert_eq!(refused.status, StatusCode::BAD_REQUEST);
