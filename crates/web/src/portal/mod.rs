@@ -29,7 +29,6 @@ use axum::response::Response;
 use ketapath_store::ClinicScope;
 use ketapath_store::domain::{PatientId, Role};
 
-use crate::assets::asset;
 use crate::pages::{Layout, NavLink, render};
 use sign_in_cookie::PortalStaff;
 
@@ -46,14 +45,7 @@ pub const NAV: [(&str, &str); 5] = [
 /// crisis strip and patient-facing footer.
 pub fn layout(title: impl Into<String>, demo: bool, current: &str) -> Layout {
     let nav = NAV.iter().map(|(href, label)| NavLink { href, label, current: *href == current }).collect();
-    Layout {
-        title: title.into(),
-        demo,
-        css_url: asset("app.css").url(),
-        icon_url: asset("icon.svg").url(),
-        nav,
-        staff: true,
-    }
+    Layout { nav, staff: true, ..Layout::new(title, demo, current) }
 }
 
 /// Who is signed in, shown on every portal page with the sign-out button (a form with the session's token).

@@ -429,9 +429,12 @@ fn field_label(field: &str) -> String {
         .map_or_else(|| field.replace('_', " "), |(_, l)| (*l).to_owned())
 }
 
+/// The punctuation that may follow a word in a sentence.
+const PUNCTUATION: [char; 4] = [',', ';', '.', ':'];
+
 /// Whether a word is a code or rule id (`minimum_time`, `protocols.alerts.spo2_low@1`) rather than a word people read.
 fn is_code(word: &str) -> bool {
-    let word = word.trim_matches(|c: char| matches!(c, ',' | ';' | '.' | ':'));
+    let word = word.trim_matches(PUNCTUATION);
     !word.is_empty()
         && word.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | '.' | '@'))
         && (word.contains('_') || word.contains('@'))
@@ -460,7 +463,7 @@ fn words_of(message: &str, codes: &mut Vec<String>) -> String {
     let words: Vec<String> = out
         .split(' ')
         .map(|w| {
-            let bare = w.trim_end_matches(|c: char| matches!(c, ',' | ';' | '.' | ':'));
+            let bare = w.trim_end_matches(PUNCTUATION);
             if FIELD_LABELS.iter().any(|(name, _)| *name == bare) && (bare.contains('_') || bare == "override_reason") {
                 let label = field_label(bare).to_lowercase();
                 let label = if bare == "override_reason" { format!("an {label}") } else { format!("\"{label}\"") };
