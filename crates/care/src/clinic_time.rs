@@ -105,6 +105,14 @@ pub fn state_zone(state: &str) -> Option<&'static str> {
     TABLE.iter().find(|(code, _)| *code == state).map(|(_, zone)| *zone)
 }
 
+/// A calendar date as every portal page shows it: `6 Dec 2026` (day, the month's first three letters, year), one
+/// format in place of the ISO dates and long month names the pages used to mix. Written by hand because the
+/// format is three fields and the `time` crate's month names are English already.
+pub fn date_text(date: Date) -> String {
+    let month = date.month().to_string();
+    format!("{} {} {}", date.day(), month.get(..3).unwrap_or(&month), date.year())
+}
+
 /// An instant as jiff's timestamp; instants outside jiff's range (years beyond ±9999) are refused by the caller.
 fn timestamp(at: OffsetDateTime) -> Option<Timestamp> {
     Timestamp::from_nanosecond(at.unix_timestamp_nanos()).ok()
@@ -213,9 +221,15 @@ impl ClinicTime {
         format!("{:02}:{:02} {}", local.hour(), local.minute(), self.abbreviation(at))
     }
 
-    /// A date and time as staff read it: `2026-11-03 14:05 CST`.
+    /// A date and time as staff read it: `3 Nov 2026, 14:05 CST` (the portal's one format, [`date_text`] then
+    /// [`ClinicTime::clock`]).
     pub fn show(&self, at: OffsetDateTime) -> String {
-        format!("{} {}", self.date_of(at), self.clock(at))
+        format!("{}, {}", date_text(self.date_of(at)), self.clock(at))
+    }
+
+    /// The clinic calendar date of an instant as staff read it: `3 Nov 2026`.
+    pub fn day_text(&self, at: OffsetDateTime) -> String {
+        date_text(self.date_of(at))
     }
 
     /// The value of a `datetime-local` input for an instant: `2026-11-03T14:05`, clinic-local.
@@ -320,7 +334,9 @@ mod tests {
         assert_eq!(dose.offset(), time::macros::offset!(-6), "parsed instants carry the clinic's offset");
         assert_eq!(dose.to_offset(UtcOffset::UTC).date(), date!(2026 - 11 - 04), "the UTC date is the next day");
         assert_eq!(zone.date_of(dose), date!(2026 - 11 - 03));
-        assert_eq!(zone.show(dose), "2026-11-03 23:30 CST");
+        assert_eq!(zone.show(dose), "3 Nov 2026, 23:30 CST");
+        assert_eq!(zone.day_text(dose), "3 Nov 2026", "the clinic's date, not UTC's 4 Nov");
+        assert_eq!(date_text(date!(2026 - 09 - 30)), "30 Sep 2026");
         assert_eq!(zone.input_value(dose), "2026-11-03T23:30");
         let due = FormDue {
             key: "s".to_owned(),

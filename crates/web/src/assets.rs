@@ -50,6 +50,7 @@ pub static ASSETS: LazyLock<Vec<Asset>> = LazyLock::new(|| {
         Asset::new("app.css", "text/css; charset=utf-8", include_bytes!("../static/app.css")),
         Asset::new("icon.svg", "image/svg+xml", include_bytes!("../static/icon.svg")),
         Asset::new("find.js", "text/javascript; charset=utf-8", include_bytes!("../static/find.js")),
+        Asset::new("session.js", "text/javascript; charset=utf-8", include_bytes!("../static/session.js")),
     ]
 });
 

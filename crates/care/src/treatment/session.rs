@@ -205,19 +205,33 @@ pub struct DoseOutcome {
     pub iv: Option<ketapath_clinical::protocols::IvDose>,
 }
 
-/// The previous esketamine doses of the course, oldest first, for the device rules (84 mg only after 56 mg).
-async fn prior_doses(scope: &ClinicScope, loaded: &Loaded) -> TreatmentResult<Vec<u32>> {
+/// The doses of the course's other sessions, in session order, each with its session's number.
+async fn other_sessions_doses(scope: &ClinicScope, loaded: &Loaded) -> TreatmentResult<Vec<(i64, DoseRecord)>> {
     let mut doses = Vec::new();
     for session in scope.sessions(loaded.course.id).await? {
         if session.id == loaded.detail.session.id {
             continue;
         }
-        for d in scope.session(session.id).await?.doses {
-            // Stored esketamine doses are whole milligrams; the device rules refuse anything else by name.
-            doses.push(d.dose_mg.round() as u32);
-        }
+        doses.extend(scope.session(session.id).await?.doses.into_iter().map(|d| (session.number, d)));
     }
     Ok(doses)
+}
+
+/// The previous esketamine doses of the course, oldest first, for the device rules (84 mg only after 56 mg).
+async fn prior_doses(scope: &ClinicScope, loaded: &Loaded) -> TreatmentResult<Vec<u32>> {
+    // Stored esketamine doses are whole milligrams; the device rules refuse anything else by name.
+    Ok(other_sessions_doses(scope, loaded).await?.into_iter().map(|(_, d)| d.dose_mg.round() as u32).collect())
+}
+
+/// The dose of the course's latest earlier session that has one, with that session's number: what the session page
+/// copies forward (dose and lot) for a nurse to check before saving. `None` for a first session.
+pub async fn previous_dose(scope: &ClinicScope, loaded: &Loaded) -> TreatmentResult<Option<(i64, DoseRecord)>> {
+    let number = loaded.detail.session.number;
+    Ok(other_sessions_doses(scope, loaded)
+        .await?
+        .into_iter()
+        .filter(|(n, _)| *n < number)
+        .max_by_key(|(n, d)| (*n, d.given_at)))
 }
 
 fn whole_mg(dose: f64) -> Result<u32, InvalidInput> {

@@ -27,9 +27,51 @@ fn next_phase(schedule: Option<&str>, held: i64) -> StoreResult<Option<String>> 
     Ok(entry.and_then(|e| e.get("phase")).and_then(Value::as_str).map(str::to_owned))
 }
 
+/// Session rows with their course's treatment, from (course id, treatment) pairs read in the same transaction.
+fn with_treatments(rows: Vec<SessionRow>, treatments: Vec<(String, String)>) -> StoreResult<Vec<DaySession>> {
+    let treatments: HashMap<String, String> = treatments.into_iter().collect();
+    rows.into_iter()
+        .map(|row| {
+            let session = row.into_domain()?;
+            let treatment = treatments.get(&session.course_id.to_text()).cloned().unwrap_or_default();
+            Ok(DaySession { session, treatment })
+        })
+        .collect()
+}
+
 impl ClinicScope {
-    /// The clinic's sessions whose start (or, before it starts, its scheduled time) falls in `[from, to)`, in time
-    /// order, each with its course's treatment.
+    /// The clinic's sessions "in the chair": dosed and still open (not discharged, stopped or ended early),
+    /// whatever day they started, oldest dose first, each with its course's treatment. A session left open from an
+    /// earlier day stays here until someone closes it, so no dosed patient drops off the dashboard at midnight.
+    pub async fn sessions_in_chair(&self) -> StoreResult<Vec<DaySession>> {
+        let mut tx = self.begin_audited().await?;
+        let rows: Vec<SessionRow> = tx
+            .fetch_all(
+                &format!(
+                    "SELECT {SESSION_COLUMNS} FROM sessions WHERE clinic_id = $1 \
+                     AND status NOT IN ('completed', 'aborted', 'ended_early') \
+                     AND EXISTS (SELECT 1 FROM dose_records d WHERE d.clinic_id = $1 AND d.session_id = sessions.id) \
+                     ORDER BY (SELECT MIN(d.given_at) FROM dose_records d WHERE d.clinic_id = $1 \
+                       AND d.session_id = sessions.id), id"
+                ),
+                &args![self.clinic()],
+            )
+            .await?;
+        let treatments: Vec<(String, String)> = tx
+            .fetch_all(
+                "SELECT id, treatment FROM courses WHERE clinic_id = $1 AND id IN ( \
+                   SELECT course_id FROM sessions WHERE clinic_id = $1 \
+                   AND status NOT IN ('completed', 'aborted', 'ended_early'))",
+                &args![self.clinic()],
+            )
+            .await?;
+        tx.commit_with(Audit::list("session", "in_chair".to_owned())).await?;
+        with_treatments(rows, treatments)
+    }
+
+    /// The clinic's sessions whose start (or, before it starts, its scheduled time, or for a session opened
+    /// without a schedule, its creation) falls in `[from, to)`, in time order, each with its course's treatment. A
+    /// session opened at the chair but not yet dosed is part of its day too.
     pub async fn sessions_between(&self, from: OffsetDateTime, to: OffsetDateTime) -> StoreResult<Vec<DaySession>> {
         let mut tx = self.begin_audited().await?;
         let range = args![self.clinic(), to_micros(from), to_micros(to)];
@@ -37,8 +79,8 @@ impl ClinicScope {
             .fetch_all(
                 &format!(
                     "SELECT {SESSION_COLUMNS} FROM sessions WHERE clinic_id = $1 \
-                     AND COALESCE(started_at, scheduled_at) >= $2 AND COALESCE(started_at, scheduled_at) < $3 \
-                     ORDER BY COALESCE(started_at, scheduled_at), id"
+                     AND COALESCE(started_at, scheduled_at, created_at) >= $2 AND COALESCE(started_at, scheduled_at, created_at) < $3 \
+                     ORDER BY COALESCE(started_at, scheduled_at, created_at), id"
                 ),
                 &range,
             )
@@ -47,19 +89,12 @@ impl ClinicScope {
             .fetch_all(
                 "SELECT id, treatment FROM courses WHERE clinic_id = $1 AND id IN ( \
                    SELECT course_id FROM sessions WHERE clinic_id = $1 \
-                   AND COALESCE(started_at, scheduled_at) >= $2 AND COALESCE(started_at, scheduled_at) < $3)",
+                   AND COALESCE(started_at, scheduled_at, created_at) >= $2 AND COALESCE(started_at, scheduled_at, created_at) < $3)",
                 &range,
             )
             .await?;
         tx.commit_with(Audit::list("session", format!("between:{}..{}", to_micros(from), to_micros(to)))).await?;
-        let treatments: HashMap<String, String> = treatments.into_iter().collect();
-        rows.into_iter()
-            .map(|row| {
-                let session = row.into_domain()?;
-                let treatment = treatments.get(&session.course_id.to_text()).cloned().unwrap_or_default();
-                Ok(DaySession { session, treatment })
-            })
-            .collect()
+        with_treatments(rows, treatments)
     }
 
     /// For every patient of the clinic (archived ones excluded), in the order of the patient list, whether an

@@ -38,13 +38,23 @@ pub struct Layout {
     pub css_url: String,
     pub icon_url: String,
     pub nav: Vec<NavLink>,
+    /// A staff page (the portal): a compact crisis-protocol link and a staff footer instead of the public crisis
+    /// strip and the footer addressed to patients.
+    pub staff: bool,
 }
 
 impl Layout {
     /// The layout of the page at `current_path`, which is marked in the navigation.
     pub fn new(title: impl Into<String>, demo: bool, current_path: &str) -> Self {
         let nav = NAV.iter().map(|(href, label)| NavLink { href, label, current: *href == current_path }).collect();
-        Self { title: title.into(), demo, css_url: asset("app.css").url(), icon_url: asset("icon.svg").url(), nav }
+        Self {
+            title: title.into(),
+            demo,
+            css_url: asset("app.css").url(),
+            icon_url: asset("icon.svg").url(),
+            nav,
+            staff: false,
+        }
     }
 }
 

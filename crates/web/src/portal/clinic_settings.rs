@@ -231,7 +231,7 @@ async fn settings_page(
         can_edit: matches!(role, Role::ClinicAdmin | Role::Prescriber),
         can_publish: role == Role::ClinicAdmin,
         publish: scope.publishes_outcomes().await?,
-        updated: saved.map(|s| format!("Last changed on {}.", s.updated_at.date())).unwrap_or_default(),
+        updated: saved.map(|s| format!("Last changed on {}.", zone.day_text(s.updated_at))).unwrap_or_default(),
         error,
         rows: rows(&settings, typed),
         time_zone: match typed {

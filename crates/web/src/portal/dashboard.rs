@@ -1,7 +1,9 @@
-//! `GET /portal`: the clinic's dashboard: in-session alerts until a staff member acknowledges them (most serious
-//! first), today's sessions (one store query for the day, each linked to its live page), patients by status
-//! (`PatientStatus`, each count linked to the filtered patient list), self-report alerts (a positive item 9 first), REMS Patient Monitoring Forms due or overdue (from `treatment::rems::due`), new
-//! referrals and the patient count. Roles without patient access get the "no patient access" page instead.
+//! `GET /portal`: the clinic's dashboard, in the order a treatment day needs it: the patients "in the chair"
+//! (dosed and not yet discharged or ended, whatever the date, by full name, with minutes since the dose, the next
+//! check and open alerts), the in-session alerts until a staff member acknowledges them (most serious first),
+//! today's other sessions, new referrals (each a link, urgent ones first and marked), REMS Patient Monitoring Forms
+//! due or overdue (from `treatment::rems::due`), self-report alerts (a positive item 9 first), then the patient
+//! count and patients by status. Roles without patient access get the "no patient access" page instead.
 
 use askama::Template;
 use axum::extract::State;
@@ -14,13 +16,14 @@ use ketapath_clinical::rems::FormStatus;
 use ketapath_store::domain::{PatientId, PatientStatus, ReferralStatus};
 
 use super::referrals::{ReferralRow, inbox_order, row_of};
+use super::sessions::{count, next_check_text};
 use super::sign_in_cookie::PortalStaff;
 use super::{Bar, layout};
 use crate::error::respond;
 use crate::pages::{Layout, render};
 use crate::state::AppState;
-use ketapath_care::clinic_time::ClinicTime;
-use ketapath_care::treatment::rems;
+use ketapath_care::clinic_time::{ClinicTime, date_text};
+use ketapath_care::treatment::{rems, session};
 
 /// A line of the dashboard with an optional link.
 #[derive(Debug, Clone)]
@@ -38,6 +41,9 @@ struct DashboardPage {
     clinic: String,
     patients: usize,
     new_referrals: Vec<ReferralRow>,
+    /// Dosed and not yet discharged or ended, oldest dose first.
+    in_chair: Vec<Line>,
+    /// Today's sessions not in the chair.
     sessions: Vec<Line>,
     /// In-session alerts no one has acknowledged yet, most serious first.
     session_alerts: Vec<Line>,
@@ -76,11 +82,21 @@ pub async fn page(State(state): State<AppState>, staff: PortalStaff) -> Response
             .map(|s| (s.patient.id, format!("{} {}", s.patient.given_name, s.patient.family_name)))
             .collect();
         let name = |id: &PatientId| names.get(id).cloned().unwrap_or_default();
-        // Today's sessions: one query for the clinic's sessions of its local day.
+        let mut open = scope.open_session_alerts().await?;
+        ketapath_care::treatment::alerts::most_serious_first(&mut open);
+        let now = staff.store().now();
+        let mut in_chair = Vec::new();
+        let mut chair_ids = std::collections::HashSet::new();
+        for d in scope.sessions_in_chair().await? {
+            chair_ids.insert(d.session.id);
+            in_chair.push(chair_line(&scope, &zone, now, &d, &name(&d.session.patient_id), &open).await?);
+        }
+        // Today's other sessions: one query for the clinic's sessions of its local day.
         let sessions: Vec<Line> = scope
             .sessions_between(day_start, day_end)
             .await?
             .into_iter()
+            .filter(|d| !chair_ids.contains(&d.session.id))
             .map(|d| Line {
                 href: format!("{}/{}", super::sessions::PATH, d.session.id),
                 text: format!(
@@ -91,7 +107,7 @@ pub async fn page(State(state): State<AppState>, staff: PortalStaff) -> Response
                         .map(|at| format!("{} ", zone.clock(at)))
                         .unwrap_or_default(),
                     name(&d.session.patient_id),
-                    Modality::parse(&d.treatment).map_or_else(|_| d.treatment.clone(), |m| m.label().to_owned()),
+                    treatment_label(&d.treatment),
                     d.session.number,
                     d.session.status.label()
                 ),
@@ -112,8 +128,6 @@ pub async fn page(State(state): State<AppState>, staff: PortalStaff) -> Response
                 count,
             })
             .collect();
-        let mut open = scope.open_session_alerts().await?;
-        ketapath_care::treatment::alerts::most_serious_first(&mut open);
         let session_alerts: Vec<Line> = open
             .iter()
             .map(|a| Line {
@@ -124,7 +138,7 @@ pub async fn page(State(state): State<AppState>, staff: PortalStaff) -> Response
                     if zone.date_of(a.at) == today { zone.clock(a.at) } else { zone.show(a.at) },
                     name(&a.patient_id),
                     a.level,
-                    a.code,
+                    a.code.replace('_', " "),
                     a.message
                 ),
                 urgent: a.level != "warning",
@@ -144,13 +158,16 @@ pub async fn page(State(state): State<AppState>, staff: PortalStaff) -> Response
             referrals,
             summaries.len(),
             clinic,
-            sessions,
+            (in_chair, sessions),
             (alerts, by_status, names, session_alerts),
         ))
     };
     let due = async { rems::due(&scope, &zone, today).await };
     match (data.await, due.await) {
-        (Ok((referrals, patients, clinic, sessions, (alerts, by_status, names, session_alerts))), Ok(due)) => render(
+        (
+            Ok((referrals, patients, clinic, (in_chair, sessions), (alerts, by_status, names, session_alerts))),
+            Ok(due),
+        ) => render(
             StatusCode::OK,
             &DashboardPage {
                 layout: layout("Dashboard", demo, "/portal"),
@@ -160,6 +177,7 @@ pub async fn page(State(state): State<AppState>, staff: PortalStaff) -> Response
                 new_referrals: inbox_order(
                     referrals.iter().filter(|r| r.status == ReferralStatus::New).map(|r| row_of(&zone, r)).collect(),
                 ),
+                in_chair,
                 sessions,
                 session_alerts,
                 alerts,
@@ -178,8 +196,8 @@ pub async fn page(State(state): State<AppState>, staff: PortalStaff) -> Response
                             text: format!(
                                 "{}: dose on {}, form due {}, {text}",
                                 names.get(&d.patient_id).map_or("(patient)", String::as_str),
-                                d.entry.dose_date,
-                                d.entry.due_on
+                                date_text(d.entry.dose_date),
+                                date_text(d.entry.due_on)
                             ),
                             urgent,
                         }
@@ -193,6 +211,48 @@ pub async fn page(State(state): State<AppState>, staff: PortalStaff) -> Response
 
 /// "1 day" or "N days", for the REMS due lines.
 fn days(n: impl Into<i64>) -> String {
-    let n = n.into();
-    if n == 1 { "1 day".to_owned() } else { format!("{n} days") }
+    count(n.into(), "day")
+}
+
+/// A course's treatment code in words.
+fn treatment_label(treatment: &str) -> String {
+    Modality::parse(treatment).map_or_else(|_| treatment.to_owned(), |m| m.label().to_owned())
+}
+
+/// The line of a patient in the chair: full name, modality and session, minutes since the dose, the next check
+/// and the session's open alerts, linked to its flowsheet. Urgent when a check is overdue or an alert is open.
+async fn chair_line(
+    scope: &ketapath_store::ClinicScope,
+    zone: &ClinicTime,
+    now: time::OffsetDateTime,
+    d: &ketapath_store::domain::DaySession,
+    name: &str,
+    open: &[ketapath_store::domain::SessionAlert],
+) -> Result<Line, ketapath_care::treatment::TreatmentError> {
+    let loaded = session::load(scope, d.session.id).await?;
+    let view = session::view(&loaded, now)?;
+    let alerts = open.iter().filter(|a| a.session_id == d.session.id).count();
+    let (minutes, next, overdue) = match &view.monitoring {
+        Some(m) => (
+            format!("{} since the dose", count(m.minutes_since_dose, "minute")),
+            m.next_due
+                .as_ref()
+                .map_or_else(|| "no check due".to_owned(), |n| format!("next: {}", next_check_text(zone, n))),
+            m.next_due.as_ref().is_some_and(|n| n.is_overdue()),
+        ),
+        None => ("dose charted for later".to_owned(), "no check due".to_owned(), false),
+    };
+    let alerts_text = match alerts {
+        0 => "no open alerts".to_owned(),
+        n => format!("{} open", count(i64::try_from(n).unwrap_or(i64::MAX), "alert")),
+    };
+    Ok(Line {
+        href: format!("{}/{}", super::sessions::PATH, d.session.id),
+        text: format!(
+            "{name}: {} session {}, {minutes}; {next}; {alerts_text}",
+            treatment_label(&d.treatment),
+            d.session.number
+        ),
+        urgent: overdue || alerts > 0,
+    })
 }

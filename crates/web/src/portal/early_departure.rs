@@ -83,7 +83,7 @@ pub async fn post(State(state): State<AppState>, ApiPath(raw): ApiPath<String>, 
     };
     match result.await {
         Ok(Some(page)) => render(StatusCode::OK, &page),
-        Ok(None) => after(&state, &form, &scope, id, Ok(())).await,
-        Err(error) => after(&state, &form, &scope, id, Err(error)).await,
+        Ok(None) => after(&state, &form, &scope, (id, "early-departure"), Ok(())).await,
+        Err(error) => after(&state, &form, &scope, (id, "early-departure"), Err(error)).await,
     }
 }

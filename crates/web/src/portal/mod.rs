@@ -30,7 +30,6 @@ use axum::response::Response;
 use ketapath_store::ClinicScope;
 use ketapath_store::domain::{PatientId, Role};
 
-use crate::assets::asset;
 use crate::pages::{Layout, NavLink, render};
 use sign_in_cookie::PortalStaff;
 
@@ -43,10 +42,11 @@ pub const NAV: [(&str, &str); 5] = [
     ("/portal/account", "Account"),
 ];
 
-/// The layout of a portal page at `current` (marked in the navigation).
+/// The layout of a portal page at `current` (marked in the navigation): the staff layout, without the public
+/// crisis strip and patient-facing footer.
 pub fn layout(title: impl Into<String>, demo: bool, current: &str) -> Layout {
     let nav = NAV.iter().map(|(href, label)| NavLink { href, label, current: *href == current }).collect();
-    Layout { title: title.into(), demo, css_url: asset("app.css").url(), icon_url: asset("icon.svg").url(), nav }
+    Layout { nav, staff: true, ..Layout::new(title, demo, current) }
 }
 
 /// Who is signed in, shown on every portal page with the sign-out button (a form with the session's token).

@@ -79,14 +79,14 @@ pub async fn course_row(
         indication_label(plan.indication),
         course.status,
         course.planned_sessions.map(|n| n.to_string()).unwrap_or_else(|| "no".to_owned()),
-        course.started_on.map(crate::pages::find::labels::date).unwrap_or_default()
+        course.started_on.map(ketapath_care::clinic_time::date_text).unwrap_or_default()
     );
     let review = plan.benefit_review.as_ref().map(|r| {
         let note = r.note.as_deref().map(|n| format!(", \"{n}\"")).unwrap_or_default();
         format!(
             "Benefit review: {} ({}){note}",
             r.decision,
-            crate::pages::find::labels::date(zone.date_of(r.decided_at))
+            ketapath_care::clinic_time::date_text(zone.date_of(r.decided_at))
         )
     });
     let open = matches!(course.status, CourseStatus::Planned | CourseStatus::Active);
@@ -99,7 +99,7 @@ pub async fn course_row(
             warnings.push(format!(
                 "The induction ended on {}: no session is started or dosed until a prescriber records the benefit \
                  review and decides to continue.",
-                crate::pages::find::labels::date(last)
+                ketapath_care::clinic_time::date_text(last)
             ));
         }
     }

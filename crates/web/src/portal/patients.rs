@@ -23,9 +23,9 @@ use super::{Bar, layout, no_access};
 use crate::api::patients::{PatientRequest, SEX_CODES};
 use crate::error::{ApiError, respond};
 use crate::extract::ApiPath;
-use crate::pages::find::labels;
 use crate::pages::{Layout, render};
 use crate::state::AppState;
+use ketapath_care::clinic_time::date_text;
 
 pub const PATH: &str = "/portal/patients";
 pub const NEW_PATH: &str = "/portal/patients/new";
@@ -115,7 +115,7 @@ pub async fn list(
         .map(|s| PatientRow {
             href: format!("{PATH}/{}", s.patient.id),
             name: format!("{}, {}", s.patient.family_name, s.patient.given_name),
-            birth_date: labels::date(s.patient.birth_date),
+            birth_date: date_text(s.patient.birth_date),
             latest: s
                 .latest
                 .iter()
@@ -299,9 +299,9 @@ pub async fn show(State(state): State<AppState>, staff: PortalStaff, ApiPath(id)
             .map(|r| {
                 format!(
                     "{}: {} (recorded on {})",
-                    labels::date(r.decided_on),
+                    date_text(r.decided_on),
                     crate::api::consent::status_code(r.status),
-                    labels::date(zone.date_of(r.recorded_at))
+                    zone.day_text(r.recorded_at)
                 )
             })
             .collect::<Vec<_>>();
@@ -311,12 +311,12 @@ pub async fn show(State(state): State<AppState>, staff: PortalStaff, ApiPath(id)
             .await?
             .iter()
             .map(|l| {
-                let created = labels::date(zone.date_of(l.created_at));
-                let expires = format!("{} {}", labels::date(zone.date_of(l.expires_at)), zone.clock(l.expires_at));
+                let created = zone.day_text(l.created_at);
+                let expires = zone.show(l.expires_at);
                 (created, expires, ketapath_care::self_report::LinkStatus::of(l, now).label())
             })
             .collect::<Vec<_>>();
-        let taken: Vec<String> = assessments.iter().map(|a| labels::date(zone.date_of(a.administered_at))).collect();
+        let taken: Vec<String> = assessments.iter().map(|a| zone.day_text(a.administered_at)).collect();
         Ok::<_, ApiError>((patient, assessments, sessions, (care, links, courses, consent_history, taken)))
     };
     match found.await {
@@ -338,7 +338,7 @@ pub async fn show(State(state): State<AppState>, staff: PortalStaff, ApiPath(id)
                 instruments: ketapath_clinical::instruments::Instrument::ALL.iter().map(|i| i.code()).collect(),
                 contexts: ketapath_store::domain::AssessmentContext::ALL.iter().map(|c| c.code()).collect(),
                 name: format!("{} {}", p.given_name, p.family_name),
-                birth_date: labels::date(p.birth_date),
+                birth_date: date_text(p.birth_date),
                 sex: p.sex.unwrap_or_else(|| "not recorded".to_owned()),
                 assessments: assessments
                     .into_iter()

@@ -52,7 +52,7 @@ pub fn row_of(zone: &ClinicTime, r: &Referral) -> ReferralRow {
     };
     ReferralRow {
         id: r.id.to_text(),
-        received: crate::pages::find::labels::date(zone.date_of(r.received_at)),
+        received: ketapath_care::clinic_time::date_text(zone.date_of(r.received_at)),
         source: r.source.label(),
         status: r.status.code(),
         name: r.contact_name.clone().unwrap_or_else(|| "(no name given)".to_owned()),

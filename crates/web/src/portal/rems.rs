@@ -149,7 +149,8 @@ fn page(
 ) -> RemsPage {
     let (form, missing) = shown;
     let fields = form.fields();
-    let submitted = view.submitted_at.map(|at| format!("Submitted on {}", at.date()));
+    let submitted =
+        view.submitted_at.map(|at| format!("Submitted on {}", ketapath_care::clinic_time::date_text(at.date())));
     let not_required = (view.setting_type == SettingType::Inpatient).then(|| {
         "Not required: this clinic's REMS setting is inpatient, which submits no Patient Monitoring Form (report \
          suspected adverse events to the REMS). The setting is on the clinic settings page."

@@ -1,19 +1,20 @@
-//! The live session page of a treatment day: `GET /portal/sessions/{id}` (the alerts at the top with their
-//! acknowledge buttons, minutes since the dose, what is due next, the monitoring plan, the record so far) and its
-//! forms (start from the patient page, pre-checks, observation, dose, adverse event, discharge, acknowledge an
-//! alert; the early departure and its confirmation are in `early_departure.rs`). Every form calls the same
-//! `ketapath_care::treatment::session` functions as the JSON API; a refused gate (`bp_gate`, `monitoring_incomplete`, an
-//! override by a non-prescriber, a bad field) shows the page again with the refusal and its reasons under the
-//! status the API would answer.
+//! The session flowsheet of a treatment day: `GET /portal/sessions/{id}` (the patient's identity, modality, dose,
+//! minutes since the dose, the next check and open alerts at the top; one row per check; the events; only the
+//! forms that apply now) and its forms (start from the patient page, pre-checks, a check of vitals, dose, adverse
+//! event, discharge, acknowledge an alert; the early departure and its confirmation are in `early_departure.rs`).
+//! Every form calls the same `ketapath_care::treatment::session` functions as the JSON API; a refused gate or field
+//! shows the page again under the status the API would answer, with the reason in words (codes and rule ids in a
+//! details element) and every value typed into the refused form. The page never reloads itself: `session.js`
+//! moves the clock, the minutes since the dose and the checks' statuses, and without it the page still works.
 
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use ketapath_clinical::InvalidInput;
-use ketapath_clinical::protocols::{CrisisSymptom, Modality, ObservationRecord};
+use ketapath_clinical::protocols::{CrisisSymptom, DueItem, DueStatus, Modality, ObservationRecord};
 use ketapath_store::ClinicScope;
-use ketapath_store::domain::{AeSeverity, Measurement, Role, SessionAlertId, SessionId};
+use ketapath_store::domain::{AeSeverity, DoseRecord, Measurement, Patient, Role, SessionAlertId, SessionId};
 use serde::Serialize;
 use serde_json::{Map, json};
 use time::OffsetDateTime;
@@ -22,11 +23,12 @@ use time::format_description::well_known::Rfc3339;
 use super::csrf::{Fields, PortalForm};
 use super::sign_in_cookie::{PortalStaff, see_other};
 use super::{Bar, layout};
+use crate::assets::asset;
 use crate::error::{ApiError, respond};
 use crate::extract::ApiPath;
 use crate::pages::{Layout, render};
 use crate::state::AppState;
-use ketapath_care::clinic_time::ClinicTime;
+use ketapath_care::clinic_time::{ClinicTime, date_text};
 use ketapath_care::treatment::session::{self, AdverseEventInput, DoseInput, Loaded, ObservationInput};
 use ketapath_care::treatment::{Override, TreatmentError};
 
@@ -88,17 +90,21 @@ fn form_override(scope: &ClinicScope, fields: &Fields) -> Result<Option<Override
     Override::from_request(scope, fields.get("override_reason").filter(|r| !r.is_empty()))
 }
 
-/// One line of the monitoring plan.
+/// One line of the monitoring plan. `due_ms` and `overdue_ms` (Unix milliseconds) let the page's script move the
+/// status from upcoming to due to overdue without a reload.
 #[derive(Debug, Clone)]
 pub struct DueRow {
     pub what: String,
     pub minute: u32,
     pub due_at: String,
-    pub status: String,
+    pub status: &'static str,
     pub rule: String,
+    pub done: bool,
+    pub due_ms: i128,
+    pub overdue_ms: i128,
 }
 
-/// One recorded event of the session, in time order.
+/// One event of the session other than a check (dose, adverse event, override, discharge, early departure).
 #[derive(Debug, Clone)]
 pub struct RecordRow {
     pub at: String,
@@ -106,12 +112,61 @@ pub struct RecordRow {
     pub detail: String,
 }
 
-/// A refusal shown at the top of the page: its code, its message and the field it names.
+/// One row of the flowsheet: every measure charted at one time.
+#[derive(Debug, Clone, Default)]
+pub struct CheckRow {
+    pub at: String,
+    /// "40 min after the dose", or "before the dose".
+    pub after: String,
+    pub bp: String,
+    pub heart_rate: String,
+    pub spo2: String,
+    pub moaas: String,
+    pub cadss: String,
+    pub note: String,
+}
+
+/// A refusal shown at the top of the page, in words: what was refused, why (the workflow's message with its codes
+/// and rule ids taken out) and the field at fault by its label; the codes and rule ids go in a details element.
 #[derive(Debug, Clone)]
 pub struct Refusal {
-    pub code: String,
+    pub headline: &'static str,
     pub message: String,
     pub field: String,
+    pub codes: Vec<String>,
+}
+
+/// The values a form shows: what was typed when that form was refused (so nothing typed is lost), else its
+/// defaults (now for a time, the previous session's dose).
+#[derive(Debug, Clone, Default)]
+pub struct FormValues {
+    typed: Option<Fields>,
+    defaults: Vec<(&'static str, String)>,
+}
+
+impl FormValues {
+    fn new(typed: Option<&(&'static str, Fields)>, form: &str, defaults: Vec<(&'static str, String)>) -> Self {
+        let typed = typed.filter(|(name, _)| *name == form).map(|(_, fields)| fields.clone());
+        Self { typed, defaults }
+    }
+
+    /// The value of `name`: as typed, else the default, else empty.
+    pub fn get(&self, name: &str) -> &str {
+        match &self.typed {
+            Some(fields) => fields.raw(name).unwrap_or_default(),
+            None => self.defaults.iter().find(|(n, _)| *n == name).map_or("", |(_, v)| v.as_str()),
+        }
+    }
+
+    /// Whether a checkbox `name` was ticked with `value`.
+    pub fn has(&self, name: &str, value: &str) -> bool {
+        self.typed.as_ref().is_some_and(|f| f.all(name).contains(&value))
+    }
+
+    /// Whether the shown values are the defaults (nothing typed was refused on this form).
+    pub fn defaulted(&self) -> bool {
+        self.typed.is_none()
+    }
 }
 
 /// One alert of the session, as the top of the page shows it: open ones with an acknowledge button, acknowledged
@@ -128,6 +183,25 @@ pub struct AlertRow {
     pub acknowledged: Option<String>,
 }
 
+/// Who the session is for, at the top of the page: the two identifiers checked before a dose.
+#[derive(Debug, Clone)]
+pub struct Identity {
+    pub name: String,
+    pub birth_date: String,
+    /// The clinic's medical record number, when the record has one.
+    pub record_number: Option<String>,
+}
+
+/// The dose copied forward from an earlier session of the course, shown as such until the nurse saves it.
+#[derive(Debug, Clone)]
+pub struct CopiedDose {
+    pub number: i64,
+    pub dose_mg: String,
+    pub lot: String,
+    /// "2 devices (28 mg each)" for esketamine.
+    pub devices: String,
+}
+
 #[derive(Template)]
 #[template(path = "portal_session.html")]
 struct SessionPage {
@@ -136,55 +210,127 @@ struct SessionPage {
     csrf: String,
     id: String,
     patient_href: String,
+    identity: Identity,
     number: i64,
     modality: String,
     esketamine: bool,
     status: String,
     open: bool,
+    dosed: bool,
     prescriber: bool,
-    minutes_since_dose: Option<i64>,
+    /// The dose given ("56 mg at 09:05 EST") or planned (the previous session's, "56 mg as in session 1").
+    dose_line: String,
+    /// "42 minutes" since the first dose.
+    minutes_since_dose: Option<String>,
+    /// The first dose in Unix milliseconds, for the script's minute count.
+    dose_ms: Option<i128>,
     minimum_until: String,
     next_due: Option<DueRow>,
     due: Vec<DueRow>,
     discharge_unmet: Vec<String>,
     /// The session's alerts, open ones (most serious first) before acknowledged ones.
     alerts: Vec<AlertRow>,
+    open_alerts: usize,
     /// The crisis symptoms the observation form offers: (code, label).
     symptoms: Vec<(&'static str, &'static str)>,
     /// The advisory pre-checks not met or not recorded, at the dose (or now, before it).
     dose_warnings: Vec<String>,
+    checks: Vec<CheckRow>,
     records: Vec<RecordRow>,
     /// The clinic's time zone, in which the page shows times and reads typed ones.
     time_zone: String,
-    /// Now on the clinic's clock, as a time field takes it (with the zone's abbreviation).
-    now_local: String,
+    /// Now on the clinic's clock, as people read it, and in Unix milliseconds for the script.
+    now_shown: String,
+    now_ms: i128,
+    copied: Option<CopiedDose>,
     refusal: Option<Refusal>,
+    pre_checks_form: FormValues,
+    check_form: FormValues,
+    dose_form: FormValues,
+    event_form: FormValues,
+    discharge_form: FormValues,
+    early_form: FormValues,
+    script_url: String,
+    severities: &'static [&'static str],
+    /// The early departure reasons: (code, label).
+    departure_reasons: &'static [(&'static str, &'static str)],
 }
 
-fn due_row(zone: &ClinicTime, d: &ketapath_clinical::protocols::DueItem) -> DueRow {
+/// "1 minute", "2 minutes": a count with its noun, singular for one.
+pub fn count(n: i64, noun: &str) -> String {
+    if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
+}
+
+fn millis(at: OffsetDateTime) -> i128 {
+    at.unix_timestamp_nanos() / 1_000_000
+}
+
+/// A check's status in words.
+fn status_words(status: DueStatus) -> &'static str {
+    match status {
+        DueStatus::Done => "done",
+        DueStatus::Upcoming => "upcoming",
+        DueStatus::Due => "due now",
+        DueStatus::Overdue => "overdue",
+    }
+}
+
+fn due_row(zone: &ClinicTime, grace_minutes: u32, d: &DueItem) -> DueRow {
     DueRow {
         what: code_of(&d.what).replace('_', " "),
         minute: d.minute,
         due_at: zone.clock(d.due_at),
-        status: code_of(&d.status),
+        status: status_words(d.status),
         rule: d.rule.to_string(),
+        done: d.status == DueStatus::Done,
+        due_ms: millis(d.due_at),
+        overdue_ms: millis(d.due_at + time::Duration::minutes(i64::from(grace_minutes))),
     }
 }
 
-fn measurement(m: &Measurement) -> (String, String) {
-    match m {
-        Measurement::BloodPressure { systolic, diastolic } => {
-            ("Blood pressure".into(), format!("{systolic}/{diastolic} mmHg"))
+/// The next check in words, for the session page and the dashboard: "blood pressure at 40 minutes (09:45 EST),
+/// overdue".
+pub fn next_check_text(zone: &ClinicTime, d: &DueItem) -> String {
+    format!(
+        "{} at {} ({}), {}",
+        code_of(&d.what).replace('_', " "),
+        count(i64::from(d.minute), "minute"),
+        zone.clock(d.due_at),
+        status_words(d.status)
+    )
+}
+
+/// The flowsheet: one row per charted time, each measure in its column.
+fn check_rows(zone: &ClinicTime, loaded: &Loaded) -> Vec<CheckRow> {
+    let mut rows: std::collections::BTreeMap<OffsetDateTime, CheckRow> = std::collections::BTreeMap::new();
+    for o in &loaded.detail.observations {
+        let row = rows.entry(o.observed_at).or_insert_with(|| CheckRow {
+            at: zone.clock(o.observed_at),
+            after: o
+                .minutes_after_dose
+                .map_or_else(|| "before the dose".to_owned(), |m| format!("{} after the dose", count(m, "minute"))),
+            ..CheckRow::default()
+        });
+        let mut note = |text: String| {
+            if !row.note.is_empty() {
+                row.note.push_str("; ");
+            }
+            row.note.push_str(&text);
+        };
+        match &o.measurement {
+            Measurement::BloodPressure { systolic, diastolic } => row.bp = format!("{systolic}/{diastolic}"),
+            Measurement::HeartRate { bpm } => row.heart_rate = bpm.to_string(),
+            Measurement::Spo2 { percent } => row.spo2 = format!("{percent} %"),
+            Measurement::Moaas { score } => row.moaas = score.to_string(),
+            Measurement::Cadss { total } => row.cadss = total.to_string(),
+            Measurement::RespiratoryRate { per_minute } => note(format!("respiratory rate {per_minute} /min")),
+            Measurement::Note { text } => note(text.clone()),
         }
-        Measurement::HeartRate { bpm } => ("Heart rate".into(), format!("{bpm} /min")),
-        Measurement::Spo2 { percent } => ("SpO2".into(), format!("{percent} %")),
-        Measurement::Moaas { score } => ("MOAA/S".into(), score.to_string()),
-        Measurement::Cadss { total } => ("CADSS".into(), total.to_string()),
-        Measurement::RespiratoryRate { per_minute } => ("Respiratory rate".into(), format!("{per_minute} /min")),
-        Measurement::Note { text } => ("Note".into(), text.clone()),
     }
+    rows.into_values().collect()
 }
 
+/// The session's events other than checks, in time order.
 fn records(zone: &ClinicTime, loaded: &Loaded) -> Vec<RecordRow> {
     let d = &loaded.detail;
     let mut rows: Vec<(OffsetDateTime, RecordRow)> = Vec::new();
@@ -195,16 +341,19 @@ fn records(zone: &ClinicTime, loaded: &Loaded) -> Vec<RecordRow> {
         let lot = dose.lot_number.as_deref().map(|l| format!(", lot {l}")).unwrap_or_default();
         push(dose.given_at, "Dose".into(), format!("{} {} mg {}{lot}", dose.drug, dose.dose_mg, dose.route));
     }
-    for o in &d.observations {
-        let (what, detail) = measurement(&o.measurement);
-        let after = o.minutes_after_dose.map(|m| format!(" ({m} min after the dose)")).unwrap_or_default();
-        push(o.observed_at, what, format!("{detail}{after}"));
-    }
     for e in &d.adverse_events {
-        push(e.occurred_at, "Adverse event".into(), format!("{} ({})", e.kind, code_of(&e.severity)));
+        push(
+            e.occurred_at,
+            "Adverse event".into(),
+            format!("{} ({})", e.kind.replace('_', " "), code_of(&e.severity).replace('_', " ")),
+        );
     }
     for o in &d.overrides {
-        push(o.at, "Override".into(), format!("{}: {} [{}]", code_of(&o.gate), o.reason, o.rules.join(", ")));
+        push(
+            o.at,
+            "Override".into(),
+            format!("{}: {} [{}]", code_of(&o.gate).replace('_', " "), o.reason, o.rules.join(", ")),
+        );
     }
     if let Some(at) = d.session.discharged_at {
         let ready = d
@@ -233,7 +382,7 @@ async fn alert_rows(scope: &ClinicScope, zone: &ClinicTime, id: SessionId) -> Re
         .map(|a| AlertRow {
             id: a.id.to_string(),
             level: a.level.clone(),
-            code: a.code.clone(),
+            code: a.code.replace('_', " "),
             at: zone.clock(a.at),
             message: a.message.clone(),
             rule: a.rule.clone(),
@@ -248,50 +397,225 @@ async fn alert_rows(scope: &ClinicScope, zone: &ClinicTime, id: SessionId) -> Re
         .collect())
 }
 
-/// The session page of `loaded` at `now`, with its alerts and a refusal when a form was refused.
+/// The labels of the session forms' fields, as the page names a field at fault.
+const FIELD_LABELS: &[(&str, &str)] = &[
+    ("at", "Time"),
+    ("systolic", "Systolic"),
+    ("diastolic", "Diastolic"),
+    ("heart_rate", "Heart rate"),
+    ("spo2", "SpO2"),
+    ("moaas", "MOAA/S"),
+    ("cadss", "CADSS"),
+    ("note", "Note"),
+    ("symptoms", "Symptoms"),
+    ("dose_mg", "Dose (mg)"),
+    ("lot", "Lot"),
+    ("weight_kg", "Weight (kg)"),
+    ("mg_per_kg", "mg per kg"),
+    ("override_reason", "Override reason"),
+    ("ready_to_leave_at", "Ready to leave at"),
+    ("last_food_at", "Last food at"),
+    ("last_liquid_at", "Last liquid at"),
+    ("kind", "Kind"),
+    ("severity", "Severity"),
+    ("reason", "Reason"),
+];
+
+/// A field's label on the session page; a name not in the table is shown in words.
+fn field_label(field: &str) -> String {
+    FIELD_LABELS
+        .iter()
+        .find(|(name, _)| *name == field)
+        .map_or_else(|| field.replace('_', " "), |(_, l)| (*l).to_owned())
+}
+
+/// The punctuation that may follow a word in a sentence.
+const PUNCTUATION: [char; 4] = [',', ';', '.', ':'];
+
+/// Whether a word is a code or rule id (`minimum_time`, `protocols.alerts.spo2_low@1`) rather than a word people read.
+fn is_code(word: &str) -> bool {
+    let word = word.trim_matches(PUNCTUATION);
+    !word.is_empty()
+        && word.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | '.' | '@'))
+        && (word.contains('_') || word.contains('@'))
+}
+
+/// A workflow message in words: parenthesised groups of codes and rule ids move to `codes`, field names become
+/// their labels, and any code left in a sentence is written in words. The JSON API keeps the message as it is.
+fn words_of(message: &str, codes: &mut Vec<String>) -> String {
+    let mut out = String::new();
+    let mut rest = message;
+    while let Some(open) = rest.find('(') {
+        let Some(close) = rest[open..].find(')').map(|c| open + c) else { break };
+        let inner = &rest[open + 1..close];
+        out.push_str(&rest[..open]);
+        if inner.split([',', ' ']).filter(|w| !w.is_empty() && *w != "rule").all(is_code) {
+            codes.extend(inner.split(',').map(|c| c.trim().to_owned()).filter(|c| !c.is_empty()));
+            while out.ends_with(' ') {
+                out.pop();
+            }
+        } else {
+            out.push_str(&rest[open..=close]);
+        }
+        rest = &rest[close + 1..];
+    }
+    out.push_str(rest);
+    let words: Vec<String> = out
+        .split(' ')
+        .map(|w| {
+            let bare = w.trim_end_matches(PUNCTUATION);
+            if FIELD_LABELS.iter().any(|(name, _)| *name == bare) && (bare.contains('_') || bare == "override_reason") {
+                let label = field_label(bare).to_lowercase();
+                let label = if bare == "override_reason" { format!("an {label}") } else { format!("\"{label}\"") };
+                format!("{label}{}", &w[bare.len()..])
+            } else if is_code(w) {
+                codes.push(bare.to_owned());
+                w.replace('_', " ")
+            } else {
+                w.to_owned()
+            }
+        })
+        .collect();
+    let text = words.join(" ");
+    let mut chars = text.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
+/// The refusal of a session form, in words.
+fn refusal_of(error: &ApiError) -> Refusal {
+    let code = error.code();
+    let headline = match code {
+        "bp_gate" => "The dose was not recorded: the blood pressure gate did not pass",
+        "rems_enrollment" => "The dose was not recorded: the patient is not enrolled in the REMS",
+        "benefit_review_required" => "Not recorded: a prescriber's benefit review is needed first",
+        "monitoring_incomplete" => "Not discharged: the patient may not leave yet",
+        "no_dose" => "Not recorded: no dose is charted for this session yet",
+        "not_applicable" => "Not recorded: this no longer applies to the session",
+        "override_not_allowed" | "forbidden" => "Not recorded: only a prescriber may do this",
+        "invalid_input" | "bad_request" => "Not recorded: please check the form",
+        _ => "Not recorded",
+    };
+    let mut codes = vec![code.to_owned()];
+    let field = error.field().map(field_label).unwrap_or_default();
+    let message = words_of(&error.to_string(), &mut codes);
+    codes.dedup();
+    Refusal { headline, message, field, codes }
+}
+
+/// What the page needs besides the session: its alerts, its patient and the dose copied forward.
+struct Context {
+    alerts: Vec<AlertRow>,
+    patient: Patient,
+    previous: Option<(i64, DoseRecord)>,
+}
+
+async fn context(scope: &ClinicScope, zone: &ClinicTime, loaded: &Loaded) -> Result<Context, ApiError> {
+    let alerts = alert_rows(scope, zone, loaded.detail.session.id).await?;
+    let patient = scope.patient(loaded.detail.session.patient_id).await?;
+    let previous = if loaded.first_dose_at.is_none() { session::previous_dose(scope, loaded).await? } else { None };
+    Ok(Context { alerts, patient, previous })
+}
+
+/// "56" for 56.0 mg, "0.5" for half a milligram.
+fn mg(dose: f64) -> String {
+    format!("{dose}")
+}
+
+/// The session page of `loaded` at `now`, with a refusal and the refused form's typed values when a form was
+/// refused.
 fn page(
     staff: &PortalStaff,
     demo: bool,
     loaded: &Loaded,
-    alerts: Vec<AlertRow>,
+    context: Context,
     (zone, now): (&ClinicTime, OffsetDateTime),
-    refusal: Option<Refusal>,
+    refused: Option<(Refusal, (&'static str, Fields))>,
 ) -> Result<SessionPage, ApiError> {
     let s = &loaded.detail.session;
     let view = session::view(loaded, now)?;
     let monitoring = view.monitoring.as_ref();
+    let esketamine = loaded.modality == Modality::EsketamineNasal;
+    let grace = loaded.settings.values().monitoring.grace_minutes;
+    let (refusal, typed) = refused.map_or((None, None), |(r, t)| (Some(r), Some(t)));
+    let typed = typed.as_ref();
+    let now_value = zone.input_value(now);
+    let at_now = || vec![("at", now_value.clone())];
+    let copied = context.previous.as_ref().map(|(number, d)| CopiedDose {
+        number: *number,
+        dose_mg: mg(d.dose_mg),
+        lot: d.lot_number.clone().unwrap_or_default(),
+        devices: if esketamine {
+            count((d.dose_mg / 28.0).round() as i64, "device") + " (28 mg each)"
+        } else {
+            String::new()
+        },
+    });
+    let mut dose_defaults = at_now();
+    if let Some(c) = &copied {
+        dose_defaults.push(("dose_mg", c.dose_mg.clone()));
+        dose_defaults.push(("lot", c.lot.clone()));
+    }
+    let dose_line = match (loaded.detail.doses.first(), &copied) {
+        (Some(d), _) => format!("{} mg given at {}", mg(d.dose_mg), zone.clock(d.given_at)),
+        (None, Some(c)) => format!("{} mg as in session {} (not yet given)", c.dose_mg, c.number),
+        (None, None) => "not yet given; no earlier session to copy from".to_owned(),
+    };
+    let p = &context.patient;
     Ok(SessionPage {
-        layout: layout(format!("Session {}", s.number), demo, ""),
+        layout: layout(format!("Session {}: {} {}", s.number, p.given_name, p.family_name), demo, ""),
         bar: Bar::of(staff),
         csrf: staff.csrf().to_owned(),
         id: s.id.to_string(),
         patient_href: format!("{}/{}", super::patients::PATH, s.patient_id),
+        identity: Identity {
+            name: format!("{} {}", p.given_name, p.family_name),
+            birth_date: date_text(p.birth_date),
+            record_number: p.mrn.clone(),
+        },
         number: s.number,
         modality: loaded.modality.label().to_owned(),
-        esketamine: loaded.modality == Modality::EsketamineNasal,
+        esketamine,
         status: s.status.label().to_owned(),
         open: !s.status.is_closed(),
+        dosed: loaded.first_dose_at.is_some(),
         prescriber: staff.actor().role == Role::Prescriber,
-        minutes_since_dose: monitoring.map(|m| m.minutes_since_dose),
-        minimum_until: monitoring
-            .map(|m| format!("{} ({})", zone.clock(m.minimum_until), m.minimum_rule))
-            .unwrap_or_default(),
-        next_due: monitoring.and_then(|m| m.next_due.as_ref()).map(|d| due_row(zone, d)),
-        due: monitoring.map(|m| m.due.iter().map(|d| due_row(zone, d)).collect()).unwrap_or_default(),
+        dose_line,
+        minutes_since_dose: monitoring.map(|m| count(m.minutes_since_dose, "minute")),
+        dose_ms: loaded.first_dose_at.map(millis),
+        minimum_until: monitoring.map(|m| zone.clock(m.minimum_until)).unwrap_or_default(),
+        next_due: monitoring.and_then(|m| m.next_due.as_ref()).map(|d| due_row(zone, grace, d)),
+        due: monitoring.map(|m| m.due.iter().map(|d| due_row(zone, grace, d)).collect()).unwrap_or_default(),
         discharge_unmet: view
             .discharge_now
-            .map(|d| d.unmet.iter().map(|u| format!("{} ({}, {})", u.message, u.code, u.rule)).collect())
+            .map(|d| d.unmet.iter().map(|u| u.message.clone()).collect())
             .unwrap_or_default(),
-        alerts,
+        open_alerts: context.alerts.iter().filter(|a| a.acknowledged.is_none()).count(),
+        alerts: context.alerts,
         symptoms: CrisisSymptom::ALL.iter().map(|s| (s.code(), s.label())).collect(),
         dose_warnings: session::dose_warnings(loaded, None, loaded.first_dose_at.unwrap_or(now))
             .into_iter()
-            .map(|w| format!("{} ({})", w.message, w.rule))
+            .map(|w| w.message)
             .collect(),
+        checks: check_rows(zone, loaded),
         records: records(zone, loaded),
         time_zone: zone.name().to_owned(),
-        now_local: format!("{} ({})", zone.input_value(now), zone.abbreviation(now)),
+        now_shown: zone.show(now),
+        now_ms: millis(now),
         refusal,
+        pre_checks_form: FormValues::new(typed, "pre-checks", Vec::new()),
+        check_form: FormValues::new(typed, "observations", at_now()),
+        dose_form: FormValues::new(typed, "dose", dose_defaults),
+        event_form: FormValues::new(typed, "adverse-events", at_now()),
+        discharge_form: FormValues::new(typed, "discharge", at_now()),
+        early_form: FormValues::new(typed, "early-departure", at_now()),
+        copied,
+        script_url: asset("session.js").url(),
+        severities: &["mild", "moderate", "severe"],
+        departure_reasons: &[
+            ("transferred_to_emergency", "transferred to emergency care"),
+            ("left_against_advice", "left against advice"),
+            ("other", "other"),
+        ],
     })
 }
 
@@ -311,8 +635,8 @@ pub async fn show(State(state): State<AppState>, staff: PortalStaff, ApiPath(id)
     let shown = async {
         let loaded = session::load(&scope, parse_id(&id)?).await?;
         let zone = ClinicTime::of(&scope).await?;
-        let alerts = alert_rows(&scope, &zone, loaded.detail.session.id).await?;
-        page(&staff, demo, &loaded, alerts, (&zone, staff.store().now()), None)
+        let context = context(&scope, &zone, &loaded).await?;
+        page(&staff, demo, &loaded, context, (&zone, staff.store().now()), None)
     };
     match shown.await {
         Ok(p) => render(StatusCode::OK, &p),
@@ -320,13 +644,14 @@ pub async fn show(State(state): State<AppState>, staff: PortalStaff, ApiPath(id)
     }
 }
 
-/// After a session form: back to the page when it was recorded; the page again with the refusal (under its
-/// status) when a rule or a field refused it; the error page for a missing session.
+/// After a session form (`form_name`, the last segment of its action): back to the page when it was recorded;
+/// the page again with the refusal in words (under its status) and every typed value of the refused form when a
+/// rule or a field refused it; the error page for a missing session.
 pub(super) async fn after(
     state: &AppState,
     form: &PortalForm,
     scope: &ClinicScope,
-    id: SessionId,
+    (id, form_name): (SessionId, &'static str),
     result: Result<(), ApiError>,
 ) -> Response {
     let demo = state.config.demo;
@@ -340,17 +665,13 @@ pub(super) async fn after(
     if !status.is_client_error() {
         return respond(&path, demo, error);
     }
-    let field = match &error {
-        ApiError::InvalidInput(i) => i.field.clone(),
-        ApiError::Unprocessable { field, .. } => field.clone(),
-        _ => String::new(),
-    };
-    let refusal = Refusal { code: error.code().to_owned(), message: error.to_string(), field };
+    let refusal = refusal_of(&error);
     let shown = async {
         let loaded = session::load(scope, id).await?;
         let zone = ClinicTime::of(scope).await?;
-        let alerts = alert_rows(scope, &zone, id).await?;
-        page(&form.staff, demo, &loaded, alerts, (&zone, form.staff.store().now()), Some(refusal))
+        let context = context(scope, &zone, &loaded).await?;
+        let typed = (form_name, form.fields.clone());
+        page(&form.staff, demo, &loaded, context, (&zone, form.staff.store().now()), Some((refusal, typed)))
     };
     match shown.await {
         Ok(p) => render(status, &p),
@@ -366,6 +687,19 @@ enum Action {
     Dose,
     AdverseEvent,
     Discharge,
+}
+
+impl Action {
+    /// The last segment of the form's action, which names its typed values after a refusal.
+    fn form_name(self) -> &'static str {
+        match self {
+            Action::PreChecks => "pre-checks",
+            Action::Observe => "observations",
+            Action::Dose => "dose",
+            Action::AdverseEvent => "adverse-events",
+            Action::Discharge => "discharge",
+        }
+    }
 }
 
 async fn act(
@@ -456,7 +790,7 @@ async fn handle(state: AppState, form: PortalForm, raw: String, action: Action) 
     let Ok(id) = parse_id(&raw) else { return respond(&path, demo, ApiError::NotFound) };
     let now = form.staff.store().now();
     let result = act(&scope, id, &form.fields, action, now).await;
-    after(&state, &form, &scope, id, result).await
+    after(&state, &form, &scope, (id, action.form_name()), result).await
 }
 
 /// `POST /portal/sessions/{id}/pre-checks`.
@@ -502,7 +836,7 @@ pub async fn acknowledge_alert(
     };
     let result =
         ketapath_care::treatment::alerts::acknowledge(&scope, id, alert).await.map(|_| ()).map_err(ApiError::from);
-    after(&state, &form, &scope, id, result).await
+    after(&state, &form, &scope, (id, "acknowledge"), result).await
 }
 
 /// `POST /portal/patients/{id}/sessions`: starts a session of the chosen modality (on the open course, or a new
@@ -564,6 +898,43 @@ pub async fn plan_course(State(state): State<AppState>, ApiPath(id): ApiPath<Str
 mod tests {
     use super::*;
     use time::macros::datetime;
+
+    #[test]
+    fn refusals_read_in_words_with_the_codes_set_aside() {
+        let gate = ApiError::Conflict {
+            code: "bp_gate",
+            message: "no blood pressure is recorded before the dose: record one, or a prescriber decides \
+                      (protocols.bp_gate.esketamine@1); a prescriber may pass the gate with override_reason"
+                .to_owned(),
+        };
+        let refusal = refusal_of(&gate);
+        assert_eq!(refusal.headline, "The dose was not recorded: the blood pressure gate did not pass");
+        assert_eq!(
+            refusal.message,
+            "No blood pressure is recorded before the dose: record one, or a prescriber decides; a prescriber may \
+             pass the gate with an override reason"
+        );
+        assert_eq!(refusal.codes, ["bp_gate", "protocols.bp_gate.esketamine@1"]);
+        let missing = ApiError::InvalidInput(InvalidInput::new("ready_to_leave_at", "is required after esketamine"));
+        let refusal = refusal_of(&missing);
+        assert_eq!(
+            (refusal.field.as_str(), refusal.message.as_str()),
+            ("Ready to leave at", "Is required after esketamine")
+        );
+        assert!(!refusal.message.contains('_') && refusal.codes == ["invalid_input"], "{refusal:?}");
+        // Parentheses in words stay.
+        let mut codes = Vec::new();
+        assert_eq!(words_of("ready (90 min after the dose)", &mut codes), "Ready (90 min after the dose)");
+        assert!(codes.is_empty());
+    }
+
+    #[test]
+    fn counts_are_singular_for_one() {
+        assert_eq!(
+            (count(1, "minute"), count(0, "minute"), count(42, "minute")),
+            ("1 minute".to_owned(), "0 minutes".to_owned(), "42 minutes".to_owned())
+        );
+    }
 
     #[test]
     fn form_times_accept_rfc3339_and_clinic_local_datetime_but_not_the_future() {

@@ -73,10 +73,16 @@ pub fn network(url: &str, status: u64, log: &NetworkLog) -> Problems {
     problems
 }
 
-/// The crisis contacts are links in the site header, visible, and start within the first screen.
+/// The crisis links of a staff page's compact crisis-protocol line (the portal has no public crisis strip).
+const STAFF_CRISIS_LINKS: [(&str, &str); 2] = [("tel:911", "911"), ("tel:988", "988")];
+
+/// The crisis contacts are links in the site header, visible, and start within the first screen: the public strip's
+/// on public pages, the crisis-protocol line's on staff pages.
 pub async fn crisis_header(browser: &Browser) -> Res<Problems> {
     let mut problems = Problems::new();
-    for (href, text) in CRISIS_LINKS {
+    let staff = !browser.client.find_all(Locator::Css("header #staff-crisis")).await?.is_empty();
+    let links: &[(&str, &str)] = if staff { &STAFF_CRISIS_LINKS } else { CRISIS_LINKS };
+    for (href, text) in links {
         let selector = format!("header a[href^='{href}']");
         let Some(link) = browser.client.find_all(Locator::Css(&selector)).await?.into_iter().next() else {
             problems.push(format!("no crisis link {selector} in the header"));

@@ -67,6 +67,15 @@ pub async fn control_in(browser: &Browser, group: &str, label: &str) -> Res<Elem
 /// Types `value` into the field labelled `label` within the group whose legend contains `group`.
 pub async fn fill_in(browser: &Browser, group: &str, label: &str, value: &str) -> Res<()> {
     let field = control_in(browser, group, label).await?;
+    if field.attr("type").await?.as_deref() == Some("datetime-local") {
+        // Chromium's date-time field takes keys segment by segment in the locale's order, so the value is set as a
+        // picker would set it, with the input event a person's change fires (the session page's script stops
+        // moving a field's time to now once it has one).
+        let script = "arguments[0].value = arguments[1]; \
+                      arguments[0].dispatchEvent(new Event('input', { bubbles: true }));";
+        browser.client.execute(script, vec![serde_json::to_value(&field)?, value.into()]).await?;
+        return Ok(());
+    }
     field.clear().await?;
     field.send_keys(value).await?;
     Ok(())

@@ -40,7 +40,7 @@ pub async fn treatment_day(browser: &Browser) -> Res<Findings> {
     fill(browser, "E-mail address", STAFF_EMAIL).await?;
     fill(browser, "Password", STAFF_PASSWORD).await?;
     press_button(browser, "Sign in").await?;
-    expect(browser, "Today's sessions").await?;
+    expect(browser, "In the chair").await?;
     audit_page(browser, &mut findings, "portal dashboard").await;
 
     go(browser, "/portal/patients").await?;
@@ -63,48 +63,50 @@ pub async fn treatment_day(browser: &Browser) -> Res<Findings> {
     expect(browser, "8 sessions planned").await?;
 
     press_button(browser, "Start a session").await?;
-    expect(browser, "No dose recorded yet").await?;
+    expect(browser, "no dose yet").await?;
+    audit_page(browser, &mut findings, "session before the dose").await;
     let now = OffsetDateTime::now_utc();
-    fill_in(browser, "Observation", "Time", &ago(now, 135)?).await?;
-    fill_in(browser, "Observation", "Systolic", "128").await?;
-    fill_in(browser, "Observation", "Diastolic", "82").await?;
-    press_button(browser, "Record observation").await?;
+    fill_in(browser, "Chart a check", "Time", &ago(now, 135)?).await?;
+    fill_in(browser, "Chart a check", "Systolic", "128").await?;
+    fill_in(browser, "Chart a check", "Diastolic", "82").await?;
+    press_button(browser, "Save check").await?;
     fill_in(browser, "Dose", "Time", &ago(now, 130)?).await?;
     fill_in(browser, "Dose", "Dose (mg)", "56").await?;
     fill_in(browser, "Dose", "Lot", "AB123").await?;
-    press_button(browser, "Record dose").await?;
-    expect(browser, "since the dose").await?;
-    fill_in(browser, "Observation", "Time", &ago(now, 90)?).await?;
+    press_button(browser, "Save dose").await?;
+    expect(browser, "minimum monitoring until").await?;
+    fill_in(browser, "Chart a check", "Time", &ago(now, 90)?).await?;
     for (label, value) in [("Systolic", "150"), ("Diastolic", "95"), ("SpO2", "97"), ("MOAA/S", "4"), ("CADSS", "12")] {
-        fill_in(browser, "Observation", label, value).await?;
+        fill_in(browser, "Chart a check", label, value).await?;
     }
-    press_button(browser, "Record observation").await?;
-    expect(browser, "150/95 mmHg (40 min after the dose)").await?;
+    press_button(browser, "Save check").await?;
+    expect(browser, "40 minutes after the dose").await?;
+    expect(browser, "150/95").await?;
     fill_in(browser, "Adverse event", "Kind", "dissociation").await?;
     select_in(browser, "Adverse event", "Severity", "mild").await?;
-    press_button(browser, "Record adverse event").await?;
+    press_button(browser, "Save adverse event").await?;
 
-    // 95 minutes after the dose: refused, the page naming the minimum time.
+    // 95 minutes after the dose: refused in words, the page naming the minimum time, the typed values kept.
     fill_in(browser, "Discharge", "Time", &ago(now, 35)?).await?;
     fill_in(browser, "Discharge", "Ready to leave", &ago(now, 40)?).await?;
     press_button(browser, "Discharge").await?;
-    let refused = expect(browser, "Refused: monitoring_incomplete").await?;
-    if !refused.contains("minimum_time") {
-        return Err(format!("the refusal does not name the minimum time: {refused}").into());
+    let refused = expect(browser, "Not discharged: the patient may not leave yet").await?;
+    if !refused.contains("the minimum is") || refused.contains("monitoring_incomplete") {
+        return Err(format!("the refusal does not name the minimum time in words: {refused}").into());
     }
     audit_page_status(browser, &mut findings).await;
 
-    fill_in(browser, "Observation", "Time", &ago(now, 8)?).await?;
+    fill_in(browser, "Chart a check", "Time", &ago(now, 8)?).await?;
     for (label, value) in [("Systolic", "130"), ("Diastolic", "80"), ("SpO2", "98"), ("MOAA/S", "5"), ("CADSS", "0")] {
-        fill_in(browser, "Observation", label, value).await?;
+        fill_in(browser, "Chart a check", label, value).await?;
     }
-    press_button(browser, "Record observation").await?;
+    press_button(browser, "Save check").await?;
     // The log is drained here so that the audit of the completed session sees only its own visit.
     browser.network().await?;
     fill_in(browser, "Discharge", "Time", &ago(now, 5)?).await?;
     fill_in(browser, "Discharge", "Ready to leave", &ago(now, 40)?).await?;
     press_button(browser, "Discharge").await?;
-    expect(browser, "Status: completed").await?;
+    expect(browser, "completed").await?;
     audit_page(browser, &mut findings, "completed session").await;
 
     follow(browser, "REMS Patient Monitoring Form").await?;
@@ -116,17 +118,16 @@ pub async fn treatment_day(browser: &Browser) -> Res<Findings> {
     go(browser, "/portal/patients").await?;
     follow(browser, &format!("{}, {}", PATIENT.1, PATIENT.0)).await?;
     press_button(browser, "Start a session").await?;
-    expect(browser, "No dose recorded yet").await?;
+    // The dose and lot of session 1 are copied forward, marked for the nurse to check; saved as they are.
+    expect(browser, "Dose and lot from session 1 — check before saving").await?;
     let now = OffsetDateTime::now_utc();
-    fill_in(browser, "Observation", "Time", &ago(now, 35)?).await?;
-    fill_in(browser, "Observation", "Systolic", "126").await?;
-    fill_in(browser, "Observation", "Diastolic", "80").await?;
-    press_button(browser, "Record observation").await?;
+    fill_in(browser, "Chart a check", "Time", &ago(now, 35)?).await?;
+    fill_in(browser, "Chart a check", "Systolic", "126").await?;
+    fill_in(browser, "Chart a check", "Diastolic", "80").await?;
+    press_button(browser, "Save check").await?;
     fill_in(browser, "Dose", "Time", &ago(now, 30)?).await?;
-    fill_in(browser, "Dose", "Dose (mg)", "56").await?;
-    fill_in(browser, "Dose", "Lot", "AB123").await?;
-    press_button(browser, "Record dose").await?;
-    expect(browser, "since the dose").await?;
+    press_button(browser, "Save dose").await?;
+    expect(browser, "56 mg given at").await?;
     select_in(browser, "Early departure", "Reason", "left against advice").await?;
     fill_in(browser, "Early departure", "Note", "declined to wait").await?;
     // The log is drained so that each audit below sees only its own page.
@@ -139,8 +140,8 @@ pub async fn treatment_day(browser: &Browser) -> Res<Findings> {
     audit_page(browser, &mut findings, "early departure confirmation").await;
     browser.network().await?;
     press_button(browser, "Confirm: the patient left early").await?;
-    let ended = expect(browser, "Status: left early").await?;
-    if !ended.contains("Early departure") || ended.contains("Record observation") {
+    let ended = expect(browser, "left early").await?;
+    if !ended.contains("Early departure") || ended.contains("Save check") {
         return Err(format!("the session did not end early: {ended}").into());
     }
     audit_page(browser, &mut findings, "session ended early").await;

@@ -41,11 +41,12 @@ async fn treatment_day(p: Portal) {
     assert_eq!(page.status, StatusCode::OK);
     let dashboard = page.text();
     for expected in [
-        "Today's sessions (3)",
+        "In the chair (1)",
+        "Today's other sessions (2)",
         "Avery Samplewood",
         "Emery Mockford",
         "Harper Imaginary",
-        "(in progress)",
+        " since the dose; next: ",
         "Self-report alerts (1)",
         "Jordan Dummyton",
         "item 9 = 1",

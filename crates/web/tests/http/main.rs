@@ -24,6 +24,7 @@ mod pages;
 mod patients;
 mod portal_auth;
 mod portal_care;
+mod portal_flowsheet;
 mod portal_forms;
 mod portal_pages;
 mod portal_review;

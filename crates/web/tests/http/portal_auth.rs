@@ -46,7 +46,7 @@ async fn sign_in_sets_a_strict_http_only_secure_session_cookie() {
     assert_eq!(dashboard.status, StatusCode::OK, "{}", dashboard.text());
     assert_eq!(dashboard.header("cache-control"), Some("no-store"));
     assert!(dashboard.text().contains("Name of nurse@a.example"));
-    assert_crisis_contacts(&dashboard.text());
+    assert_staff_crisis_protocol(&dashboard.text());
     // Without a session every portal page sends the browser to sign in.
     let mut anonymous = p.browser();
     for page in ["/portal", "/portal/patients", "/portal/referrals", "/portal/account"] {

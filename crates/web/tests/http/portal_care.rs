@@ -131,9 +131,9 @@ async fn treatment_day(mut p: Portal) {
     assert_eq!(live.status, StatusCode::OK);
     assert_eq!(live.header("cache-control"), Some("no-store"));
     let text = live.text();
-    assert!(text.contains("<strong>42 minutes</strong> since the dose"), "{text}");
-    assert!(text.contains("Next: <strong>blood pressure</strong> at 40 minutes (04:45 EST)"), "{text}");
-    assert!(text.contains("http-equiv=\"refresh\""), "the timer refreshes without script");
+    assert!(text.contains(">42 minutes</strong>; minimum monitoring until"), "{text}");
+    assert!(text.contains("id=\"next-due\"><strong>blood pressure</strong> at 40 minutes (04:45 EST)"), "{text}");
+    assert!(!text.contains("http-equiv"), "the page never reloads itself over typed input");
     assert!(!text.contains("override_reason"), "no override field for a nurse");
     let obs = [
         ("csrf", csrf.as_str()),
@@ -147,11 +147,20 @@ async fn treatment_day(mut p: Portal) {
     ];
     assert_eq!(nurse.post(&form("/observations"), &obs).await.status, StatusCode::SEE_OTHER);
     let text = nurse.get(&session).await.text();
-    assert!(text.contains("150/95 mmHg (40 min after the dose)"), "{text}");
-    assert!(!text.contains("Next: <strong>blood pressure</strong>"), "{text}");
+    assert!(
+        text.contains(
+            "04:45 EST <span class=\"after\">(40 minutes after the dose)</span></th><td>150/95</td><td>84</td>"
+        ),
+        "one flowsheet row per check: {text}"
+    );
+    assert!(!text.contains("id=\"next-due\"><strong>blood pressure</strong>"), "{text}");
     let bad = nurse.post(&form("/observations"), &[("csrf", &csrf), ("at", "2026-11-27T12:00"), ("spo2", "98")]).await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
-    assert!(bad.text().contains("at: must not be in the future"), "{}", bad.text());
+    assert!(bad.text().contains("<strong>Time:</strong> Must not be in the future"), "{}", bad.text());
+    assert!(
+        bad.text().contains("value=\"2026-11-27T12:00\"") && bad.text().contains("value=\"98\""),
+        "typed values kept"
+    );
     let event = [("csrf", csrf.as_str()), ("kind", "dissociation"), ("severity", "mild")];
     assert_eq!(nurse.post(&form("/adverse-events"), &event).await.status, StatusCode::SEE_OTHER);
 
@@ -162,14 +171,20 @@ async fn treatment_day(mut p: Portal) {
     let early = nurse.post(&form("/discharge"), &[("csrf", &csrf), ("ready_to_leave_at", "2026-11-27T05:35")]).await;
     assert_eq!(early.status, StatusCode::CONFLICT);
     let text = early.text();
-    assert!(text.contains("Refused: monitoring_incomplete") && text.contains("minimum_time"), "{text}");
-    assert!(text.contains("Record observation"), "the session page, not a bare error page");
+    assert!(
+        text.contains("Not discharged: the patient may not leave yet") && text.contains("<code>minimum_time</code>"),
+        "{text}"
+    );
+    assert!(text.contains("Save check"), "the session page, not a bare error page");
     // The minimum is absolute: an override reason changes nothing, for the nurse as for anyone.
     let nurse_override = [("csrf", csrf.as_str()), ("ready_to_leave_at", "2026-11-27T05:35"), ("override_reason", "x")];
     let refused = nurse.post(&form("/discharge"), &nurse_override).await;
     assert_eq!(refused.status, StatusCode::CONFLICT);
     let text = refused.text();
-    assert!(text.contains("Refused: monitoring_incomplete") && text.contains("no override lifts"), "{text}");
+    assert!(
+        text.contains("Not discharged: the patient may not leave yet") && text.contains("no override lifts"),
+        "{text}"
+    );
 
     // Charted after the fact at 11:20: the pre-discharge vitals at 11:06 and the discharge at 11:10.
     at(&p, &mut nurse, &session, 140).await;
@@ -192,7 +207,7 @@ async fn treatment_day(mut p: Portal) {
         text.contains("06:10 EST</td><td>Discharge</td><td>discharged, ready to leave 90 min after the dose"),
         "{text}"
     );
-    assert!(!text.contains("Record observation"), "no forms on a completed session");
+    assert!(!text.contains("Save check"), "no forms on a completed session");
 
     // The REMS form, drafted from the session, as a printable page and as a PDF.
     let rems = nurse.get(&form("/rems")).await;
@@ -245,7 +260,7 @@ async fn treatment_day(mut p: Portal) {
     // The dashboard lists the session of the day and its REMS form, due in seven days.
     let dashboard = nurse.get("/portal").await.text();
     assert!(
-        dashboard.contains("Today's sessions (1)") && dashboard.contains(&format!("href=\"{session}\"")),
+        dashboard.contains("Today's other sessions (1)") && dashboard.contains(&format!("href=\"{session}\"")),
         "{dashboard}"
     );
     assert!(dashboard.contains("REMS forms due (1)") && dashboard.contains("due in 7 days"), "{dashboard}");
@@ -263,7 +278,12 @@ async fn treatment_day(mut p: Portal) {
     let dose = [("csrf", rx_csrf.as_str()), ("dose_mg", "56"), ("lot", "AB124")];
     let gated = rx.post(&format!("{second}/dose"), &dose).await;
     assert_eq!(gated.status, StatusCode::CONFLICT);
-    assert!(gated.text().contains("Refused: bp_gate") && gated.text().contains("override_reason"), "{}", gated.text());
+    let text = gated.text();
+    assert!(
+        text.contains("the blood pressure gate did not pass") && text.contains("with an override reason"),
+        "{text}"
+    );
+    assert!(text.contains("rechecked") || text.contains("value=\"AB124\""), "the typed lot is kept: {text}");
     let mut with_reason = dose.to_vec();
     with_reason.push(("override_reason", "rechecked after rest; cardiology cleared"));
     assert_eq!(rx.post(&format!("{second}/dose"), &with_reason).await.status, StatusCode::SEE_OTHER);

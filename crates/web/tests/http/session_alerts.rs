@@ -122,13 +122,13 @@ async fn alerts_in_the_chair(mut p: Portal) {
     // At the top of the session page with a button each, and on the dashboard.
     let page = nurse.get(&session).await.text();
     let top = page.find("id=\"alerts\"").expect("the alerts block");
-    assert!(top < page.find("id=\"monitoring-heading\"").unwrap(), "alerts come before the monitoring");
+    assert!(top < page.find("id=\"flowsheet-heading\"").unwrap(), "alerts come before the checks");
     assert_eq!(page.matches("/acknowledge\"").count(), 5, "{page}");
     assert!(page.contains("SpO2 85 %"), "{page}");
     assert!(page.contains("name=\"symptoms\" type=\"checkbox\" value=\"chest_pain\""), "the form offers symptoms");
     let dashboard = nurse.get("/portal").await.text();
     assert!(dashboard.contains("Alerts in the chair (5 not acknowledged)"), "{dashboard}");
-    assert!(dashboard.contains("Ada Example: emergency (spo2_low)"), "{dashboard}");
+    assert!(dashboard.contains("Ada Example: emergency (spo2 low)"), "{dashboard}");
 
     // The portal button: CSRF is required; the nurse acknowledges the SpO2 alert.
     let spo2 = alerts.iter().find(|a| a["code"] == "spo2_low").unwrap()["id"].as_str().unwrap().to_owned();

@@ -126,6 +126,18 @@ pub fn assert_crisis_contacts(html: &str) {
     }
 }
 
+/// The staff layout of a portal page: the compact crisis-protocol line (911, 988) instead of the public crisis strip,
+/// and the staff footer instead of the one addressed to patients.
+pub fn assert_staff_crisis_protocol(html: &str) {
+    assert!(
+        html.contains("id=\"staff-crisis\"") && html.contains("href=\"tel:911\"") && html.contains("href=\"tel:988\"")
+    );
+    for public in ["In crisis? Free help", "Text HOME to 741741", "Decisions about treatment belong to you"] {
+        assert!(!html.contains(public), "the public {public:?} on a staff page");
+    }
+    assert!(html.contains("KetaPath clinic portal"), "the staff footer");
+}
+
 /// A request body that yields `chunks` chunks of `chunk` bytes and gives no length up front.
 pub struct Chunked {
     pub chunk: usize,
