@@ -11,6 +11,10 @@
 //!   listings it seeds the demo clinic `demo-1` with staff accounts and fictional patients
 //!   (`ketapath_care::demo`), and prints the accounts' random passwords once on stderr.
 //!
+//! Audit log: with `KETAPATH_AUDIT_KEY` set every event is linked with HMAC-SHA-256 under it (see
+//! `ketapath_store::AuditKey`). The server logs each chain's head (`audit head chain=global seq=N hash=H`) at start,
+//! every ten minutes and at shutdown, so that an external log keeps anchors for `audit verify --expect-head`.
+//!
 //! Secret key: `KETAPATH_SECRET_KEY` (and `KETAPATH_OLD_SECRET_KEY` during a rotation) is read before anything
 //! else, so a malformed key stops the server at start (exit 2). Without one, `serve` warns once on stderr that TOTP
 //! keys are stored unencrypted; it also warns of stored keys it cannot open, and of keys left unencrypted while a
@@ -103,6 +107,21 @@ impl ServeArgs {
     }
 }
 
+/// How often the server logs the audit chains' heads.
+const AUDIT_HEAD_LOG_INTERVAL: Duration = Duration::from_secs(600);
+
+/// Logs the head of each audit chain at INFO; a failed read is a warning, never a reason to stop serving.
+async fn log_audit_heads(store: &Store) {
+    match store.audit_heads().await {
+        Ok(heads) => {
+            for head in heads {
+                tracing::info!("{}", head.log_line());
+            }
+        }
+        Err(error) => tracing::warn!(%error, "could not read the audit head"),
+    }
+}
+
 /// The clinic that gets the demo staff and patients.
 const DEMO_CARE_CLINIC: &str = "demo-1";
 
@@ -156,6 +175,7 @@ async fn serve(args: &ServeArgs, db: &str) -> CommandResult {
     let options = StoreOptions {
         acquire_timeout: Duration::from_secs(args.db_acquire_timeout_secs.max(1)),
         postgres_max_connections: args.db_max_connections.max(1),
+        audit_key: super::store::audit_key_from_env()?,
         ..StoreOptions::default()
     };
     let store = Store::open_with(&url, mode, options).await.map_err(failure)?;
@@ -197,9 +217,18 @@ async fn serve(args: &ServeArgs, db: &str) -> CommandResult {
         state = state.with_research_key(super::research::load_key(None)?);
     }
     eprintln!("KetaPath: serving {} clinics from {} on http://{}", state.directory.len(), url.display(), args.listen);
-    ketapath_web::run(ServeConfig { listen: args.listen }, state)
-        .await
-        .map_err(|e| Failure::Runtime(anyhow::Error::new(e).context(format!("serving on {}", args.listen))))?;
+    let heads_store = store.clone();
+    let heads = tokio::spawn(async move {
+        let mut every = tokio::time::interval(AUDIT_HEAD_LOG_INTERVAL);
+        loop {
+            every.tick().await;
+            log_audit_heads(&heads_store).await;
+        }
+    });
+    let served = ketapath_web::run(ServeConfig { listen: args.listen }, state).await;
+    heads.abort();
+    log_audit_heads(&store).await;
+    served.map_err(|e| Failure::Runtime(anyhow::Error::new(e).context(format!("serving on {}", args.listen))))?;
     store.close().await;
     Ok(())
 }
