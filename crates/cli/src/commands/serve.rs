@@ -74,6 +74,14 @@ pub struct ServeArgs {
     /// PostgreSQL connections per server process.
     #[arg(long, env = "KETAPATH_DB_MAX_CONNECTIONS", default_value_t = StoreOptions::default().postgres_max_connections)]
     pub db_max_connections: u32,
+    /// A second address that serves only `/metrics`, for a Prometheus scraper on a private network. Without it (or
+    /// --metrics-token), `/metrics` on the public port answers 404.
+    #[arg(long, env = "KETAPATH_METRICS_LISTEN")]
+    pub metrics_listen: Option<SocketAddr>,
+    /// The bearer token `/metrics` asks for, on the public port and the metrics listener; prefer the environment
+    /// variable, since arguments show in `ps`.
+    #[arg(long, env = "KETAPATH_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
     /// Send the portal's session cookies without `Secure` (named `kp_session`), for a server reached over plain
     /// HTTP on a private network during testing. Never behind TLS.
     #[arg(long, env = "KETAPATH_INSECURE_COOKIES")]
@@ -95,6 +103,12 @@ impl ServeArgs {
                 ..defaults.rate_limit
             },
             trusted_proxies: self.trusted_proxies.clone(),
+            metrics_token: self
+                .metrics_token
+                .as_deref()
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(ketapath_store::SecretString::from),
             // Session cookies are `Secure` (and `__Host-` prefixed) unless asked otherwise, or for a demo on a
             // loopback address, which has no TLS and nothing real to protect (see `AuthConfig::secure_cookies`). A
             // loopback address alone does not turn it off: the usual deployment is a TLS proxy on the same host.
@@ -164,7 +178,16 @@ pub fn run(args: &ServeArgs, db: Option<&str>) -> CommandResult {
     runtime.block_on(serve(args, db.unwrap_or(DEFAULT_DATABASE_URL)))
 }
 
+/// The shortest metrics token accepted: a guessable token would make `/metrics` public again.
+const MIN_METRICS_TOKEN_CHARS: usize = 16;
+
 async fn serve(args: &ServeArgs, db: &str) -> CommandResult {
+    if args.metrics_token.as_deref().is_some_and(|t| t.trim().chars().count() < MIN_METRICS_TOKEN_CHARS) {
+        return Err(Failure::Invalid(format!(
+            "--metrics-token: must be at least {MIN_METRICS_TOKEN_CHARS} characters (for example from `openssl rand \
+             -hex 32`)"
+        )));
+    }
     let totp_keys = super::secrets::key_ring_from_env()?;
     if !totp_keys.encrypts() {
         eprintln!("{}", super::secrets::unencrypted_warning());
@@ -225,7 +248,8 @@ async fn serve(args: &ServeArgs, db: &str) -> CommandResult {
             log_audit_heads(&heads_store).await;
         }
     });
-    let served = ketapath_web::run(ServeConfig { listen: args.listen }, state).await;
+    let served =
+        ketapath_web::run(ServeConfig { listen: args.listen, metrics_listen: args.metrics_listen }, state).await;
     heads.abort();
     log_audit_heads(&store).await;
     served.map_err(|e| Failure::Runtime(anyhow::Error::new(e).context(format!("serving on {}", args.listen))))?;
