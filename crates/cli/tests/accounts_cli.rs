@@ -101,6 +101,9 @@ fn users_and_tokens_from_the_command_line() {
     unknown_clinic.extend(["--clinic", "c-404"]);
     invalid(&ketapath(dir.path(), &unknown_clinic, Some(password)), "clinic");
     invalid(&ketapath(dir.path(), &base("wizard"), Some(password)), "--role");
+    let mut blank_name = base("researcher");
+    blank_name.extend(["--name", "\u{200B}\u{2800}"]);
+    invalid(&ketapath(dir.path(), &blank_name, Some(password)), "--name: must show a visible character");
     invalid(&ketapath(dir.path(), &base("researcher"), Some("")), "password");
     invalid(&ketapath(dir.path(), &base("researcher"), Some("short\n")), "at least 12 characters");
     // Long enough but common or guessable (issue 16): refused, saying what to choose instead.

@@ -18,8 +18,11 @@ pub(crate) async fn insert_staff(tx: &mut Tx, now: i64, new: &NewStaffUser) -> S
     if email.is_empty() || !email.contains('@') || email.len() > 254 {
         return Err(StoreError::invalid("email", "must be an e-mail address"));
     }
-    if new.display_name.trim().is_empty() {
-        return Err(StoreError::invalid("display_name", "must not be empty"));
+    if ketapath_directory::text::shows_nothing(&new.display_name) {
+        return Err(StoreError::invalid(
+            "display_name",
+            "must show a visible character: it is empty or holds only invisible or control characters",
+        ));
     }
     crate::staff::check_role_and_clinic(new.role, new.clinic_id.as_ref())?;
     if let Some(clinic) = &new.clinic_id {

@@ -54,6 +54,17 @@ async fn lifecycle(db: &TestDb) {
     let nurse_b = staff(store, Some("b"), Role::Nurse, "nurse@b.example").await;
     let cli = SecurityAuthor::AdminCli;
 
+    // A display name of invisible characters only is refused, naming the field.
+    let blank = ketapath_store::domain::NewStaffUser {
+        clinic_id: Some(id("a")),
+        email: "blank@a.example".to_owned(),
+        display_name: "\u{200B}\u{3164}\u{0007}".to_owned(),
+        role: Role::Nurse,
+        password_hash: None,
+    };
+    let err = store.unscoped_for_admin_cli_and_tests().create_staff_user(blank).await.unwrap_err();
+    assert!(matches!(&err, StoreError::Invalid { field, .. } if field == "display_name"), "{err}");
+
     // The list: everyone by e-mail, or one clinic's staff; a clinic admin sees their own clinic only.
     let session = sign_in(store, &nurse_a, "session-1").await;
     let all = store.staff_accounts(cli, None).await.unwrap();

@@ -231,6 +231,12 @@ pub fn run_user(cmd: UserCommand, db: &str) -> CommandResult {
         }
     };
     let (role, clinic_id) = role_and_clinic(&role, clinic.as_deref())?;
+    if name.as_deref().is_some_and(ketapath_directory::text::shows_nothing) {
+        return Err(Failure::Invalid(
+            "--name: must show a visible character; it is empty or holds only invisible or control characters"
+                .to_owned(),
+        ));
+    }
     let password = password_from_stdin()?;
     let hash = hash_password(password.expose_secret()).map_err(|e| match e {
         PasswordError::TooShort | PasswordError::Guessable(_) => Failure::Invalid(format!("password: {e}")),
