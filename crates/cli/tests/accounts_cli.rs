@@ -256,7 +256,10 @@ fn an_administrator_closes_an_account_in_one_command() {
     invalid(&run(&["user", "list", "--clinic", "c-404"], None), "--clinic c-404: unknown");
 
     // Deactivation: the token answers 401 at once, and after reactivation too.
-    invalid(&run(&["user", "deactivate", "--email", "nobody@example.org"], None), "--email nobody@example.org: unknown");
+    invalid(
+        &run(&["user", "deactivate", "--email", "nobody@example.org"], None),
+        "--email nobody@example.org: unknown",
+    );
     assert!(ok(&run(&["user", "deactivate", "--email", "nurse@example.org"], None)).contains("deactivated"));
     assert_eq!(status(&token), axum::http::StatusCode::UNAUTHORIZED);
     let accounts = json(&run(&["user", "list", "--json", "--clinic", "c-1"], None));
@@ -293,8 +296,9 @@ fn an_administrator_closes_an_account_in_one_command() {
     ok(&run(&["token", "create", "--email", "rx@example.org"], None));
 
     // Each change is audited as a platform event from the command line.
-    let events = runtime
-        .block_on(async { open(&db).await.unscoped_for_admin_cli_and_tests().audit_events(1, i64::MAX).await.unwrap() });
+    let events = runtime.block_on(async {
+        open(&db).await.unscoped_for_admin_cli_and_tests().audit_events(1, i64::MAX).await.unwrap()
+    });
     for action in ["deactivate", "activate", "password_reset", "role_change"] {
         let event = events.iter().find(|e| e.action == action).unwrap_or_else(|| panic!("{action} is audited"));
         assert_eq!((event.origin.as_str(), event.clinic_id.as_deref()), ("cli", None), "{action}");
@@ -317,7 +321,10 @@ fn a_recorded_head_and_the_audit_key_from_the_command_line() {
     assert_eq!(parts[0], "global");
     assert!(parts[1].parse::<u64>().unwrap() >= 3 && parts[2].len() == 64, "{head}");
     let heads = json(&run(&["audit", "head", "--json"], None));
-    assert_eq!(heads, serde_json::json!([{"chain": "global", "seq": parts[1].parse::<u64>().unwrap(), "hash": parts[2]}]));
+    assert_eq!(
+        heads,
+        serde_json::json!([{"chain": "global", "seq": parts[1].parse::<u64>().unwrap(), "hash": parts[2]}])
+    );
     let recorded = parts.join(":");
 
     // More events later: the recorded head is still reached.

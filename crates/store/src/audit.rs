@@ -105,7 +105,8 @@ impl ChainHead {
         let (Some(chain), Some(seq), Some(hash)) = (parts.next(), parts.next(), parts.next()) else {
             return Err(invalid(&format!("{text:?} has not three parts")));
         };
-        let seq: i64 = seq.parse().ok().filter(|s| *s >= 0).ok_or_else(|| invalid(&format!("{seq:?} is not an event number")))?;
+        let seq: i64 =
+            seq.parse().ok().filter(|s| *s >= 0).ok_or_else(|| invalid(&format!("{seq:?} is not an event number")))?;
         if !(hash.len() == 64 && hash.bytes().all(|b| b.is_ascii_hexdigit())) {
             return Err(invalid(&format!("{hash:?} is not a 64-digit hex hash")));
         }
@@ -354,7 +355,13 @@ impl Store {
                 };
                 if let Some(reason) = reason {
                     let first_bad = Some(BadEvent { seq: row.seq, reason });
-                    return Ok(ChainReport { events, head_hash: prev_hash, first_bad, keyed_from, key_missing_at: None });
+                    return Ok(ChainReport {
+                        events,
+                        head_hash: prev_hash,
+                        first_bad,
+                        keyed_from,
+                        key_missing_at: None,
+                    });
                 }
                 events += 1;
                 expected_seq += 1;

@@ -167,7 +167,12 @@ impl Store {
 
     /// Sets a new password hash for an account (an admin's reset) and ends its sign-in sessions, audited.
     /// Returns how many sessions were ended.
-    pub async fn reset_password(&self, author: SecurityAuthor<'_>, id: StaffId, hash: &SecretString) -> StoreResult<u64> {
+    pub async fn reset_password(
+        &self,
+        author: SecurityAuthor<'_>,
+        id: StaffId,
+        hash: &SecretString,
+    ) -> StoreResult<u64> {
         let mut tx = AuditedTx::begin(self, author.auditor()).await?;
         let now = tx.now();
         managed_user(tx.db(), &author, id).await?;

@@ -119,13 +119,15 @@ impl Store {
                 (Backend::Postgres(pool), created)
             }
         };
-        Ok(Store { inner: Arc::new(Inner {
-            backend,
-            clock: options.clock,
-            url: url.clone(),
-            created,
-            audit_key: options.audit_key,
-        }) })
+        Ok(Store {
+            inner: Arc::new(Inner {
+                backend,
+                clock: options.clock,
+                url: url.clone(),
+                created,
+                audit_key: options.audit_key,
+            }),
+        })
     }
 
     /// Whether opening created the database (only possible with [`OpenMode::CreateIfMissing`]).

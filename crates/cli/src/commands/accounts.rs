@@ -145,14 +145,15 @@ fn lifecycle_failure(err: LifecycleError, email: &str, clinic: Option<&str>) -> 
         LifecycleError::Invalid { field: "email", message } if message.contains("is unknown") => {
             Failure::Invalid(format!("--email {email}: unknown; no staff account has this e-mail address"))
         }
-        LifecycleError::Invalid { field, message } => Failure::Invalid(format!("--{}: {message}", field.replace('_', "-"))),
+        LifecycleError::Invalid { field, message } => {
+            Failure::Invalid(format!("--{}: {message}", field.replace('_', "-")))
+        }
         err @ LifecycleError::TotpRequired { .. } => Failure::Invalid(err.to_string()),
         LifecycleError::Password(PasswordError::Hash(e)) => Failure::Runtime(anyhow::anyhow!("{e}")),
         err @ LifecycleError::Password(_) => Failure::Invalid(err.to_string()),
-        LifecycleError::Store(StoreError::NotFound { entity: "clinic" }) => Failure::Invalid(format!(
-            "--clinic {}: unknown; no clinic has this listing id",
-            clinic.unwrap_or_default()
-        )),
+        LifecycleError::Store(StoreError::NotFound { entity: "clinic" }) => {
+            Failure::Invalid(format!("--clinic {}: unknown; no clinic has this listing id", clinic.unwrap_or_default()))
+        }
         LifecycleError::Store(err) => account_failure(err),
     }
 }
@@ -323,7 +324,8 @@ async fn user_lifecycle(store: &ketapath_store::Store, cmd: ParsedLifecycle) -> 
                 println!("{}", crate::render::json(&list)?);
                 return Ok(());
             }
-            let mut rows = vec![["EMAIL", "ROLE", "CLINIC", "ACTIVE", "TOTP", "LAST SIGN-IN"].map(str::to_owned).to_vec()];
+            let mut rows =
+                vec![["EMAIL", "ROLE", "CLINIC", "ACTIVE", "TOTP", "LAST SIGN-IN"].map(str::to_owned).to_vec()];
             for a in &accounts {
                 rows.push(vec![
                     a.email.clone(),

@@ -46,7 +46,9 @@ pub fn app_with_metrics_token() -> axum::Router {
 /// A GET of `/metrics` with the metrics token.
 pub fn get_metrics() -> axum::http::Request<axum::body::Body> {
     let mut request = get("/metrics");
-    request.headers_mut().insert("authorization", format!("Bearer {METRICS_TOKEN}").parse().unwrap());
+    request
+        .headers_mut()
+        .insert("authorization", format!("Bearer {METRICS_TOKEN}").parse().expect("a valid header value"));
     request
 }
 
