@@ -24,6 +24,17 @@ use time::format_description::well_known::Rfc3339;
 use super::store::{failure, open_existing};
 use crate::failure::{CommandResult, Failure};
 
+/// An account's role and clinic, as `user add` and `user set-role` take them.
+#[derive(Debug, clap::Args)]
+pub struct RoleArgs {
+    /// platform_admin, clinic_admin, prescriber, nurse or researcher.
+    #[arg(long)]
+    role: String,
+    /// The clinic's listing id; required for clinic_admin, prescriber and nurse, refused for the others.
+    #[arg(long)]
+    clinic: Option<String>,
+}
+
 #[derive(Debug, clap::Subcommand)]
 pub enum UserCommand {
     /// Add a staff account; the password is read from standard input.
@@ -31,12 +42,8 @@ pub enum UserCommand {
         /// The e-mail address the user signs in with.
         #[arg(long)]
         email: String,
-        /// platform_admin, clinic_admin, prescriber, nurse or researcher.
-        #[arg(long)]
-        role: String,
-        /// The clinic's listing id; required for clinic_admin, prescriber and nurse, refused for the others.
-        #[arg(long)]
-        clinic: Option<String>,
+        #[command(flatten)]
+        at: RoleArgs,
         /// The name shown in the portal; defaults to the e-mail address.
         #[arg(long)]
         name: Option<String>,
@@ -69,12 +76,8 @@ pub enum UserCommand {
     SetRole {
         #[arg(long)]
         email: String,
-        /// platform_admin, clinic_admin, prescriber, nurse or researcher.
-        #[arg(long)]
-        role: String,
-        /// The clinic's listing id; required for clinic_admin, prescriber and nurse, refused for the others.
-        #[arg(long)]
-        clinic: Option<String>,
+        #[command(flatten)]
+        at: RoleArgs,
     },
     /// Enroll a user in TOTP (an authenticator app): prints the otpauth:// URI and the base32 key once, and
     /// from then on sign-in asks for a code. `--off` removes the second factor.
@@ -207,7 +210,7 @@ fn password_from_stdin() -> Result<SecretString, Failure> {
 
 pub fn run_user(cmd: UserCommand, db: &str) -> CommandResult {
     let (email, role, clinic, name) = match cmd {
-        UserCommand::Add { email, role, clinic, name } => (email, role, clinic, name),
+        UserCommand::Add { email, at: RoleArgs { role, clinic }, name } => (email, role, clinic, name),
         cmd @ (UserCommand::List { .. }
         | UserCommand::Deactivate { .. }
         | UserCommand::Activate { .. }
@@ -283,7 +286,7 @@ impl ParsedLifecycle {
             UserCommand::ResetPassword { email } => {
                 ParsedLifecycle::ResetPassword { email, password: password_from_stdin()? }
             }
-            UserCommand::SetRole { email, role, clinic } => {
+            UserCommand::SetRole { email, at: RoleArgs { role, clinic } } => {
                 let (role, clinic) = role_and_clinic(&role, clinic.as_deref())?;
                 ParsedLifecycle::SetRole { email, role, clinic }
             }
