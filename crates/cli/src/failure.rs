@@ -2,7 +2,7 @@
 
 use ketapath_clinical::InvalidInput;
 
-/// A command's failure, carrying the exit code class DESIGN.md fixes.
+/// A command's failure, carrying its exit code class (the contract is in docs/FORMATS.md, "Exit codes").
 #[derive(Debug, thiserror::Error)]
 pub enum Failure {
     /// The input or the command line is wrong: exit code 2. The message names the field or line.

@@ -1,7 +1,7 @@
 //! The `ketapath` binary: parses the command line and hands each command to the library crates.
 //!
 //! Architecture invariant: no business logic here. Commands parse their input into domain types, call a
-//! library crate, and render the result. Exit codes follow DESIGN.md: 0 success, 1 failure at run time,
+//! library crate, and render the result. Exit codes (docs/FORMATS.md): 0 success, 1 failure at run time,
 //! 2 invalid input or usage, with a message on stderr naming the field or line at fault.
 
 // The binary is the one place that talks to the terminal.
@@ -23,8 +23,11 @@ use clap::{Parser, Subcommand};
     about = "KetaPath: find, screen, treat and measure supervised ketamine and esketamine care"
 )]
 struct Cli {
-    /// Database URL (sqlite://PATH or postgres://…); also read from KETAPATH_DATABASE_URL.
-    #[arg(long, global = true, env = "KETAPATH_DATABASE_URL")]
+    /// Database URL (sqlite://PATH or postgres://USER@HOST:PORT/DATABASE); also read from KETAPATH_DATABASE_URL.
+    /// With the default, `serve` creates the file on first run.
+    // The default is shown in `--help`; the field stays an `Option` so that every command's fallback to
+    // `DEFAULT_DATABASE_URL` reads the same whether or not clap filled it in.
+    #[arg(long, global = true, env = "KETAPATH_DATABASE_URL", default_value = ketapath_store::DEFAULT_DATABASE_URL)]
     db: Option<String>,
 
     #[command(subcommand)]

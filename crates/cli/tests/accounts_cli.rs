@@ -99,8 +99,12 @@ fn users_and_tokens_from_the_command_line() {
     invalid(&ketapath(dir.path(), &admin_with_clinic, Some(password)), "--clinic");
     let mut unknown_clinic = base("prescriber");
     unknown_clinic.extend(["--clinic", "c-404"]);
-    invalid(&ketapath(dir.path(), &unknown_clinic, Some(password)), "clinic");
-    invalid(&ketapath(dir.path(), &base("wizard"), Some(password)), "--role");
+    invalid(&ketapath(dir.path(), &unknown_clinic, Some(password)), "--clinic c-404: no clinic has this listing id");
+    // An unknown role is named in lower case with the roles to use instead.
+    invalid(
+        &ketapath(dir.path(), &base("doctor"), Some(password)),
+        "--role: unknown role \"doctor\": use one of platform_admin, clinic_admin, prescriber, nurse, researcher",
+    );
     let mut blank_name = base("researcher");
     blank_name.extend(["--name", "\u{200B}\u{2800}"]);
     invalid(&ketapath(dir.path(), &blank_name, Some(password)), "--name: must show a visible character");
@@ -167,7 +171,10 @@ fn second_factor_enrollment_and_the_clinic_requirement_from_the_command_line() {
 
     let out = ok(&ketapath(dir.path(), &["user", "require-totp", "--clinic", "c-1", "on", "--db", &db], None));
     assert!(out.contains("now required"), "{out}");
-    invalid(&ketapath(dir.path(), &["user", "require-totp", "--clinic", "c-404", "on", "--db", &db], None), "clinic");
+    invalid(
+        &ketapath(dir.path(), &["user", "require-totp", "--clinic", "c-404", "on", "--db", &db], None),
+        "--clinic c-404: no clinic has this listing id",
+    );
     let enrolled = ok(&ketapath(dir.path(), &["user", "totp", "--email", "rx@example.org", "--db", &db], None));
     let mut lines = enrolled.lines();
     let uri = lines.next().unwrap();
@@ -253,7 +260,7 @@ fn an_administrator_closes_an_account_in_one_command() {
         (&"nurse@example.org".into(), &"nurse".into(), &"c-1".into(), &true.into(), &false.into())
     );
     assert!(ok(&run(&["user", "list", "--clinic", "c-1"], None)).contains("rx@example.org"));
-    invalid(&run(&["user", "list", "--clinic", "c-404"], None), "--clinic c-404: unknown");
+    invalid(&run(&["user", "list", "--clinic", "c-404"], None), "--clinic c-404: no clinic has this listing id");
 
     // Deactivation: the token answers 401 at once, and after reactivation too.
     invalid(
@@ -287,7 +294,7 @@ fn an_administrator_closes_an_account_in_one_command() {
     invalid(&set_role("wizard", None), "platform_admin, clinic_admin, prescriber, nurse, researcher");
     invalid(&set_role("researcher", Some("c-1")), "--clinic");
     invalid(&set_role("nurse", None), "--clinic");
-    invalid(&set_role("nurse", Some("c-404")), "--clinic c-404: unknown");
+    invalid(&set_role("nurse", Some("c-404")), "--clinic c-404: no clinic has this listing id");
 
     // A clinic that requires TOTP gives tokens only to users with TOTP enrolled.
     ok(&run(&["user", "require-totp", "--clinic", "c-1", "on"], None));

@@ -111,6 +111,30 @@ fn an_invalid_row_imports_nothing_and_names_the_line() {
     assert_eq!(doc["results"][0]["name"], "Renamed");
 }
 
+/// A wrong header is a fault of the whole file: exit 2 even with `--skip-invalid`, naming the expected and the
+/// found columns, with nothing imported and no rejects file written.
+#[test]
+fn a_wrong_header_is_exit_2_even_with_skip_invalid() {
+    let (dir, db) = setup();
+    let text = good_rows().replacen("street,city", "city,street", 1);
+    std::fs::write(dir.path().join("swapped.csv"), text).unwrap();
+    for skip in [false, true] {
+        let mut args = vec!["clinics", "import", "swapped.csv", "--db", &db];
+        if skip {
+            args.extend(["--skip-invalid", "rejects.csv"]);
+        }
+        let out = ketapath(dir.path(), &args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains("column 3 is \"city\", expected \"street\""), "{stderr}");
+        assert!(stderr.contains(&format!("the header must be exactly {HEADER}")), "{stderr}");
+        assert!(stderr.contains("found id,name,city,street,state"), "{stderr}");
+        assert!(stderr.contains("--skip-invalid does not apply"), "{stderr}");
+        assert!(!dir.path().join("rejects.csv").exists());
+    }
+    assert_eq!(search_json(dir.path(), &db, &["--zip", "10001"])["total"], 3, "nothing was imported");
+}
+
 #[test]
 fn export_round_trips_through_csv_and_fhir() {
     let (dir, db) = setup();

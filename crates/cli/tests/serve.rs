@@ -1,37 +1,14 @@
 //! `ketapath serve` end to end: a real process on a free port, seeded with demo clinics, answering a ZIP search
-//! nearest first; and the guard that refuses a missing non-default database.
+//! nearest first; the guard that refuses a missing non-default database; and what `serve` says when it cannot start.
+
+mod support;
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// Kills the server when the test ends, however it ends.
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind a free port");
-    listener.local_addr().expect("bound address").port()
-}
-
-/// A plain HTTP/1.1 GET; returns the status code and the body.
-fn get(port: u16, path: &str) -> std::io::Result<(u16, String)> {
-    let mut stream = TcpStream::connect(("127.0.0.1", port))?;
-    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
-    write!(stream, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")?;
-    let mut response = String::new();
-    stream.read_to_string(&mut response)?;
-    let status = response.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
-    let body = response.split_once("\r\n\r\n").map(|(_, b)| b.to_owned()).unwrap_or_default();
-    Ok((status, body))
-}
+use support::{Server, free_port, get, ketapath, wait_for};
 
 #[test]
 fn serve_demo_answers_a_zip_search_nearest_first() {
@@ -80,7 +57,7 @@ fn serve_demo_answers_a_zip_search_nearest_first() {
 fn serve_refuses_a_missing_database_that_is_not_the_default() {
     let dir = tempfile::tempdir().unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_ketapath"))
-        .args(["serve", "--db", "sqlite://typo.db", "--listen", "127.0.0.1:1"])
+        .args(["serve", "--db", "sqlite://typo.db", "--listen", "127.0.0.1:0"])
         .current_dir(dir.path())
         .env_remove("KETAPATH_DATABASE_URL")
         .output()
@@ -195,12 +172,75 @@ fn serve_demo_on_an_empty_database_prints_the_demo_accounts_once() {
     passwords.dedup();
     assert_eq!(passwords.len(), 3, "every account has its own password");
 
-    // The database now has clinics: a second start seeds nothing and prints no password.
+    // The database now has clinics: a second start seeds nothing and prints no password, but says how to set one.
     let second = serve_demo_once(&url, &dir.path().join("second.log"));
-    assert!(!second.contains("password") && !second.contains("seeded"), "{second}");
+    assert!(passwords.iter().all(|p| !second.contains(p.as_str())), "{second}");
+    assert!(!second.lines().any(|l| l.starts_with("seeded")), "{second}");
+    assert!(second.contains("the database already has 300 clinics, so nothing was seeded"), "{second}");
+    assert!(
+        second.contains(&format!("`ketapath user reset-password --email admin@demo.ketapath.invalid --db {url}`")),
+        "{second}"
+    );
 
     let verify = Command::new(env!("CARGO_BIN_EXE_ketapath")).args(["audit", "verify", "--db", &url]).output().unwrap();
     assert_eq!(verify.status.code(), Some(0), "{}", String::from_utf8_lossy(&verify.stderr));
+}
+
+/// A database path in a folder that does not exist: `serve` names the path and the folder (not "unable to open
+/// database file", not advice to run `migrate`), exits 2, and creates nothing.
+#[test]
+fn serve_names_a_missing_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("nonexistent-dir").join("x.db").display());
+    let out = ketapath(dir.path(), &["serve", "--db", &url, "--listen", "127.0.0.1:0"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains(&format!("{}", dir.path().join("nonexistent-dir").join("x.db").display())), "{stderr}");
+    assert!(stderr.contains("nonexistent-dir does not exist"), "{stderr}");
+    assert!(!stderr.contains("migrate") && !stderr.contains("serving"), "{stderr}");
+    assert!(!dir.path().join("nonexistent-dir").exists());
+}
+
+/// A port in use: one error naming the address, a non-zero exit, and no "serving" line before it.
+#[test]
+fn serve_reports_a_port_in_use_before_announcing_anything() {
+    let dir = tempfile::tempdir().unwrap();
+    let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let url = format!("sqlite://{}", dir.path().join("k.db").display());
+    assert_eq!(ketapath(dir.path(), &["migrate", "--db", &url]).status.code(), Some(0));
+    let out = ketapath(dir.path(), &["serve", "--db", &url, "--listen", &addr, "--demo"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains(&format!("cannot listen on {addr}")), "{stderr}");
+    assert!(stderr.contains("--listen"), "{stderr}");
+    assert!(!stderr.contains("serving") && !stderr.contains("seeded"), "{stderr}");
+}
+
+/// `--listen localhost:PORT` is resolved (to the IPv4 loopback address), and the announced URL is the bound one.
+#[test]
+fn serve_accepts_a_host_name_in_listen() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("k.db").display());
+    assert_eq!(ketapath(dir.path(), &["migrate", "--db", &url]).status.code(), Some(0));
+    let port = free_port();
+    let log = dir.path().join("serve.log");
+    let child = Command::new(env!("CARGO_BIN_EXE_ketapath"))
+        .args(["serve", "--db", &url, "--listen", &format!("localhost:{port}")])
+        .env_remove("KETAPATH_DATABASE_URL")
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    let mut server = Server(child);
+    wait_for(&mut server, port, "/readyz", 60);
+    let printed = std::fs::read_to_string(&log).unwrap();
+    assert!(printed.contains(&format!("on http://127.0.0.1:{port}")), "{printed}");
+
+    let bad = ketapath(dir.path(), &["serve", "--db", &url, "--listen", "no-port-here"]);
+    let stderr = String::from_utf8_lossy(&bad.stderr);
+    assert_eq!(bad.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("--listen") && stderr.contains("localhost:8080"), "{stderr}");
 }
 
 /// `/metrics` is not on the public port without a token, `--metrics-listen` serves it (and nothing else), and the

@@ -19,6 +19,33 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
+/// `migrate` into a folder that does not exist names the path and the folder (exit 2) and creates neither; in an
+/// existing folder it creates the file. `--help` shows the default database.
+#[test]
+fn migrate_names_a_missing_folder_and_help_shows_the_default_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("nonexistent-dir").join("x.db");
+    let out = ketapath(dir.path(), &["migrate", "--db", &format!("sqlite://{}", path.display())]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(&path.display().to_string()) && stderr.contains("nonexistent-dir does not exist"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("unable to open database file"), "{stderr}");
+    assert!(!path.parent().unwrap().exists());
+
+    std::fs::create_dir(path.parent().unwrap()).unwrap();
+    let out = ketapath(dir.path(), &["migrate", "--db", &format!("sqlite://{}", path.display())]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(path.exists());
+
+    for args in [&["--help"][..], &["migrate", "--help"], &["clinics", "import", "--help"]] {
+        let help = text(&ketapath(dir.path(), args).stdout);
+        assert!(help.contains("[default: sqlite://ketapath.db]"), "{args:?}: {help}");
+    }
+}
+
 #[test]
 fn commands_refuse_a_missing_file_but_migrate_creates_it() {
     let dir = tempfile::tempdir().unwrap();

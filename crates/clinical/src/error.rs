@@ -32,4 +32,19 @@ impl InvalidInput {
         };
         Self { field, message: self.message }
     }
+
+    /// Finds the value of a closed set whose code is `code`, or refuses it on `field` with every known code, so
+    /// that each coded enum (instruments, modalities, symptoms) parses and explains itself the same way.
+    pub fn from_code<T: Copy>(
+        all: &[T],
+        code_of: impl Fn(T) -> &'static str,
+        code: &str,
+        field: &str,
+        what: &str,
+    ) -> Result<T, InvalidInput> {
+        all.iter().copied().find(|value| code_of(*value) == code).ok_or_else(|| {
+            let known: Vec<&str> = all.iter().map(|value| code_of(*value)).collect();
+            InvalidInput::new(field, format!("unknown {what} {code:?}; known: {}", known.join(", ")))
+        })
+    }
 }

@@ -422,6 +422,8 @@ pub struct Measurement {
 
 /// The outcome of a course so far, as the portal shows and the API returns it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = InstrumentOutcome))]
 pub struct Outcome {
     pub instrument: Instrument,
     /// Baseline total.
@@ -429,19 +431,24 @@ pub struct Outcome {
     /// Total of the latest assessment (the baseline itself when there is no later one).
     pub latest: u16,
     #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub latest_at: OffsetDateTime,
     /// `(latest − baseline) / baseline × 100`: negative is improvement, so −50.0 is the response threshold
     /// of most instruments. `None` when the baseline is 0, where a percentage is undefined.
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub change_pct: Option<f64>,
     /// Whether the latest assessment meets the response rule; `None` (not assessable) when the baseline is below
     /// the floor.
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub response: Option<bool>,
     /// Whether the latest assessment meets the remission rule; `None` (not assessable) when the baseline is below
     /// the floor.
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub remission: Option<bool>,
     /// Whether response and remission can be assessed: the baseline is at or above `baseline_min`.
     pub assessable: bool,
     /// "not assessable: baseline PHQ-9 below 10 (rule …)" when not assessable.
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub not_assessable_reason: Option<String>,
     /// The cut-offs applied, stored with the result because clinics may change them.
     pub response_reduction_pct: u8,
@@ -449,15 +456,19 @@ pub struct Outcome {
     pub baseline_min: u16,
     /// The first assessment after baseline that met the response rule.
     #[serde(with = "time::serde::rfc3339::option")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime, required = true))]
     pub first_response_at: Option<OffsetDateTime>,
     /// Hours from the first treatment to the first responding assessment taken at or after it; `None` without a
     /// first treatment time or without such an assessment.
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub time_to_response_hours: Option<f64>,
     /// Whether response was lost after the first response (see [`LOSS_OF_RESPONSE`]); it stays true if the
     /// patient responds again later, which `response` then shows. `None` when not assessable.
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub loss_of_response: Option<bool>,
     /// The assessment that confirmed the first loss of response.
     #[serde(with = "time::serde::rfc3339::option")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime, required = true))]
     pub loss_of_response_at: Option<OffsetDateTime>,
     /// The response rule: the portal API's `rule` field.
     pub rule: RuleRef,

@@ -18,6 +18,7 @@ pub const RULES_FINGERPRINT: &str = "6424251f885a4cfe";
 
 /// How well the fact behind a rule is established (`reference/clinical.md`, "Confidence tags").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Confidence {
     /// [C] Confirmed in a primary source or a close copy of one.
@@ -64,6 +65,7 @@ impl Rule {
 
 /// Which rule, at which version, produced a result.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RuleRef {
     pub id: &'static str,
     pub version: u32,

@@ -220,6 +220,7 @@ pub struct ScreenConfig {
 
 /// PHQ-9 part of the result.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Phq9Summary {
     pub total: u16,
     pub severity: &'static str,
@@ -228,6 +229,7 @@ pub struct Phq9Summary {
 
 /// A reported contraindication or caution.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConditionFinding {
     pub code: &'static str,
     pub label: &'static str,
@@ -256,6 +258,7 @@ impl ConditionFinding {
 
 /// The current episode's duration, in the Maudsley categories.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Episode {
     pub months: f64,
     pub duration: EpisodeDuration,
@@ -264,6 +267,7 @@ pub struct Episode {
 
 /// The self-check result; serialises to the DESIGN.md output document. Crisis help comes first.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Screening {
     pub rules_version: &'static str,
     pub crisis: Crisis,

@@ -110,6 +110,17 @@ macro_rules! code_set {
             }
         }
 
+        /// An array of the codes, in the order the server knows them.
+        #[cfg(feature = "openapi")]
+        impl utoipa::PartialSchema for $set {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                openapi::code_array($enum::ALL.iter().map(|c| c.code()))
+            }
+        }
+
+        #[cfg(feature = "openapi")]
+        impl utoipa::ToSchema for $set {}
+
         impl<'de> Deserialize<'de> for $set {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let codes = Vec::<$enum>::deserialize(deserializer)?;
@@ -182,6 +193,35 @@ impl std::fmt::Display for Language {
 impl Serialize for Language {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
+    }
+}
+
+/// A two-letter lower-case code.
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for Language {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        openapi::language()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for Language {}
+
+/// The schemas of the code types, which serialize by hand and so cannot derive theirs.
+#[cfg(feature = "openapi")]
+mod openapi {
+    use utoipa::openapi::RefOr;
+    use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema, Type};
+
+    /// An array of strings limited to `codes`.
+    pub(super) fn code_array<'a>(codes: impl Iterator<Item = &'a str>) -> RefOr<Schema> {
+        let codes = ObjectBuilder::new().schema_type(Type::String).enum_values(Some(codes.map(str::to_owned)));
+        ArrayBuilder::new().items(codes).into()
+    }
+
+    /// An ISO 639-1 code as a listing writes it.
+    pub(super) fn language() -> RefOr<Schema> {
+        ObjectBuilder::new().schema_type(Type::String).pattern(Some("^[a-z]{2}$")).examples(["es"]).into()
     }
 }
 

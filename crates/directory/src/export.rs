@@ -15,6 +15,7 @@ use crate::spreadsheet::neutralise;
 /// A clinic as a JSON record: the fields of a search result entry without `distance_km`, in contract order,
 /// plus the extended fields when they carry something.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ClinicRecord<'a> {
     pub id: &'a str,
     pub name: &'a str,
@@ -35,6 +36,7 @@ pub struct ClinicRecord<'a> {
     pub languages: &'a [Language],
     pub accepting_new_patients: bool,
     pub rems_certified: bool,
+    #[cfg_attr(feature = "openapi", schema(format = Date, required = true))]
     pub last_verified: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub verified_by: Option<&'a str>,

@@ -55,6 +55,7 @@ impl std::fmt::Display for ClinicId {
 
 /// A WGS84 position in degrees, checked to be on the globe.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Position {
     pub lat: f64,
     pub lon: f64,
@@ -86,6 +87,7 @@ impl Position {
 
 /// Where a clinic's position came from: its record, or the centroid of its ZIP code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PositionSource {
     #[default]
@@ -106,6 +108,7 @@ pub struct Address {
 
 /// Opening hours on some days of the week (Plan-Net `hoursOfOperation`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OpeningHours {
     /// FHIR day codes: `mon`, `tue`, `wed`, `thu`, `fri`, `sat`, `sun`.
     pub days: Vec<String>,

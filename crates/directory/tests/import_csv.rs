@@ -272,10 +272,19 @@ fn wrong_header_is_one_clear_reject() {
         "{}",
         r.reasons[0]
     );
+    assert!(r.reasons[0].ends_with("; found id,name,city,street,state,zip,lat,lon,phone,website,offers,payment,telehealth,languages,accepting_new_patients,rems_certified,last_verified"), "{}", r.reasons[0]);
+    assert_eq!(batch.file_fault(), Some(r), "a wrong header stops the whole file");
     let short = parse_csv(b"id,name\n", g());
     assert!(short.rejects[0].reasons[0].starts_with("header: found 2 columns, expected 17"), "{:?}", short.rejects);
+    assert!(short.file_fault().is_some());
     let empty = parse_csv(b"", g());
     assert!(empty.rejects[0].reasons[0].starts_with("the file is empty"));
+    assert!(empty.file_fault().is_some());
+    // A bad row is not a fault of the file: --skip-invalid may import around it.
+    let one_bad = HEADER.to_owned() + "\n" + &row("c-1", &[("lat", "91")]) + "\n";
+    let one_bad = parse_csv(one_bad.as_bytes(), g());
+    assert_eq!(one_bad.rejects.len(), 1);
+    assert_eq!(one_bad.file_fault(), None);
 }
 
 #[test]

@@ -103,10 +103,7 @@ impl AdverseEventKind {
 
     /// Parses an adverse-event type code; the error lists the known codes.
     pub fn parse(code: &str) -> Result<Self, InvalidInput> {
-        AdverseEventKind::ALL.into_iter().find(|k| k.code() == code).ok_or_else(|| {
-            let known: Vec<&str> = AdverseEventKind::ALL.iter().map(|k| k.code()).collect();
-            InvalidInput::new("kind", format!("unknown adverse event type {code:?}; known: {}", known.join(", ")))
-        })
+        InvalidInput::from_code(&AdverseEventKind::ALL, AdverseEventKind::code, code, "kind", "adverse event type")
     }
 }
 

@@ -19,6 +19,12 @@ pub enum StoreError {
         "database file {path} does not exist; run `ketapath migrate --db sqlite://{path}` to create it, or check the URL"
     )]
     MissingDatabase { path: String },
+    /// The folder a SQLite file would live in does not exist; nothing creates folders, so that a typo in the path
+    /// is reported rather than silently creating a directory tree.
+    #[error(
+        "database file {path}: the folder {folder} does not exist; create it (mkdir -p {folder}) or choose a path in an existing folder"
+    )]
+    MissingFolder { path: String, folder: String },
     /// The database URL is not one the store understands.
     #[error("invalid database URL {url:?}: {reason}")]
     InvalidUrl { url: String, reason: String },
@@ -61,7 +67,13 @@ impl StoreError {
 
     /// Whether the error is a user mistake (exit code 2) rather than a failure at run time.
     pub fn is_invalid_input(&self) -> bool {
-        matches!(self, StoreError::Invalid { .. } | StoreError::InvalidUrl { .. } | StoreError::MissingDatabase { .. })
+        matches!(
+            self,
+            StoreError::Invalid { .. }
+                | StoreError::InvalidUrl { .. }
+                | StoreError::MissingDatabase { .. }
+                | StoreError::MissingFolder { .. }
+        )
     }
 
     /// True when the database cannot be reached right now (connection refused or lost, pool exhausted, server

@@ -78,6 +78,14 @@ impl Store {
         let (backend, created) = match url {
             DatabaseUrl::Sqlite { path } => {
                 let exists = path.exists();
+                // A missing folder is named before anything else: SQLite itself only says "unable to open
+                // database file", and advising `migrate` would not help, since it does not create folders either.
+                if !exists && let Some(folder) = path.parent().filter(|f| !f.as_os_str().is_empty() && !f.is_dir()) {
+                    return Err(StoreError::MissingFolder {
+                        path: path.display().to_string(),
+                        folder: folder.display().to_string(),
+                    });
+                }
                 if !exists && mode == OpenMode::MustExist {
                     return Err(StoreError::MissingDatabase { path: path.display().to_string() });
                 }

@@ -27,6 +27,24 @@ async fn missing_sqlite_file_is_refused_and_named() {
     again.close().await;
 }
 
+/// A file in a folder that does not exist is refused in both modes, naming the path and the folder; in an
+/// existing folder `CreateIfMissing` creates it.
+#[tokio::test]
+async fn a_missing_folder_is_named_in_both_modes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("no-such-dir").join("x.db");
+    let url = format!("sqlite://{}", path.display());
+    for mode in [OpenMode::MustExist, OpenMode::CreateIfMissing] {
+        let err = Store::open(&url, mode).await.unwrap_err();
+        assert!(matches!(err, StoreError::MissingFolder { .. }), "{err}");
+        let message = err.to_string();
+        assert!(message.contains(&path.display().to_string()), "{message}");
+        assert!(message.contains("no-such-dir does not exist"), "{message}");
+        assert!(err.is_invalid_input());
+    }
+    assert!(!path.parent().unwrap().exists(), "refusing must not create the folder");
+}
+
 #[tokio::test]
 async fn unknown_schemes_are_invalid_input() {
     let err = DatabaseUrl::parse("sqlit://x.db").unwrap_err();

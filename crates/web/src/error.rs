@@ -171,6 +171,16 @@ pub struct ErrorDetail<'a> {
     pub request_id: Option<String>,
 }
 
+/// An error with the crisis block beside it, as [`with_crisis`] answers it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorWithCrisis<'a> {
+    #[serde(flatten)]
+    pub error: ErrorBody<'a>,
+    /// Present when the answers that drive the crisis triage could be read.
+    #[schema(required = false)]
+    pub crisis: &'a ketapath_clinical::safety::Crisis,
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let mut response = (self.status(), Json(self.body())).into_response();
@@ -183,12 +193,7 @@ impl IntoResponse for ApiError {
 /// the self-check's invalid answers whose PHQ-9 item 9 or `acting_on_thoughts` could still be read (issue 13,
 /// item 6). The status and the error are the error's own; the answer is never cached.
 pub fn with_crisis(error: &ApiError, crisis: &ketapath_clinical::safety::Crisis) -> Response {
-    #[derive(Serialize)]
-    struct Body<'a> {
-        error: ErrorDetail<'a>,
-        crisis: &'a ketapath_clinical::safety::Crisis,
-    }
-    let mut response = (error.status(), Json(Body { error: error.body().error, crisis })).into_response();
+    let mut response = (error.status(), Json(ErrorWithCrisis { error: error.body(), crisis })).into_response();
     response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
 }

@@ -73,6 +73,39 @@ where
     }
 }
 
+/// Declares an extractor of one record's `{id}` path segment, parsed into the store's id type, that also names the
+/// parameter in the OpenAPI document (`params(SessionPath)`): one type both reads and documents the path. A
+/// segment that is not such an id cannot name a record: the same 404 as an unknown one.
+macro_rules! record_path {
+    ($($(#[$doc:meta])* $name:ident => $id:ty;)+) => {$(
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, utoipa::IntoParams)]
+        #[into_params(parameter_in = Path)]
+        pub struct $name {
+            #[param(value_type = String)]
+            pub id: $id,
+        }
+
+        impl<S: Send + Sync> FromRequestParts<S> for $name {
+            type Rejection = ApiError;
+
+            async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+                let ApiPath(raw) = ApiPath::<String>::from_request_parts(parts, state).await?;
+                <$id>::parse("id", &raw).map(|id| $name { id }).map_err(|_| ApiError::NotFound)
+            }
+        }
+    )+};
+}
+
+record_path! {
+    /// `{id}` naming a patient.
+    PatientPath => ketapath_store::domain::PatientId;
+    /// `{id}` naming a course.
+    CoursePath => ketapath_store::domain::CourseId;
+    /// `{id}` naming a session.
+    SessionPath => ketapath_store::domain::SessionId;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -113,11 +113,17 @@ pub async fn run(config: ServeConfig, state: AppState) -> std::io::Result<()> {
         }
         None => None,
     };
-    let served = serve_with_shutdown(listener, state, shutdown_signal()).await;
+    let served = serve_until_signal(listener, state).await;
     if let Some(task) = metrics {
         task.abort();
     }
     served
+}
+
+/// Serves on a listener the caller has already bound until Ctrl-C or SIGTERM: `ketapath serve` binds first, so
+/// that a port in use is reported before anything is seeded or announced.
+pub async fn serve_until_signal(listener: TcpListener, state: AppState) -> std::io::Result<()> {
+    serve_with_shutdown(listener, state, shutdown_signal()).await
 }
 
 /// Completes on Ctrl-C, or on SIGTERM where there are Unix signals. If a handler cannot be installed, that

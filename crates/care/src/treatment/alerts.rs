@@ -4,9 +4,10 @@
 
 use ketapath_clinical::protocols::{AlertContext, AlertLevel, CrisisSymptom, Observation, alerts_for};
 use ketapath_store::ClinicScope;
-use ketapath_store::domain::{NewSessionAlert, SessionAlert, SessionAlertId, SessionId};
-use serde_json::{Value, json};
-use time::format_description::well_known::Rfc3339;
+use ketapath_store::domain::{NewSessionAlert, SessionAlert, SessionAlertId, SessionId, StaffId};
+use serde::Serialize;
+use time::OffsetDateTime;
+use utoipa::ToSchema;
 
 use super::TreatmentResult;
 use super::session::Loaded;
@@ -47,21 +48,45 @@ pub async fn acknowledge(
     Ok(scope.acknowledge_session_alert(session, alert).await?)
 }
 
-fn rfc3339(at: time::OffsetDateTime) -> Value {
-    at.format(&Rfc3339).map(Value::String).unwrap_or(Value::Null)
+/// An alert as the API shows it: the contract's `code`, `level`, `message`, `rule` and `at`, with its `id` and
+/// who acknowledged it when (`null` while it is open). The fields stand in alphabetical order, the order this
+/// answer had when it was built as a JSON map.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(as = SessionAlert)]
+pub struct AlertDoc {
+    #[schema(value_type = Option<String>, format = DateTime, required = true)]
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub acknowledged_at: Option<OffsetDateTime>,
+    #[schema(value_type = Option<String>, required = true)]
+    pub acknowledged_by: Option<StaffId>,
+    #[schema(value_type = String, format = DateTime)]
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+    pub code: String,
+    #[schema(value_type = String)]
+    pub id: SessionAlertId,
+    #[schema(schema_with = alert_levels)]
+    pub level: String,
+    pub message: String,
+    /// The rule that raised it, as id@version
+    pub rule: String,
 }
 
-/// An alert as the API shows it: the contract's `code`, `level`, `message`, `rule` and `at`, with its `id` and
-/// who acknowledged it when (`null` while it is open).
-pub fn json(alert: &SessionAlert) -> Value {
-    json!({
-        "id": alert.id,
-        "code": alert.code,
-        "level": alert.level,
-        "message": alert.message,
-        "rule": alert.rule,
-        "at": rfc3339(alert.at),
-        "acknowledged_by": alert.acknowledged_by,
-        "acknowledged_at": alert.acknowledged_at.map(rfc3339),
-    })
+/// The alert levels, least serious first.
+fn alert_levels() -> utoipa::openapi::schema::ObjectBuilder {
+    crate::openapi::codes([AlertLevel::Warning, AlertLevel::Urgent, AlertLevel::Emergency].map(AlertLevel::code))
+}
+
+/// An alert as the API shows it.
+pub fn json(alert: &SessionAlert) -> AlertDoc {
+    AlertDoc {
+        acknowledged_at: alert.acknowledged_at,
+        acknowledged_by: alert.acknowledged_by,
+        at: alert.at,
+        code: alert.code.clone(),
+        id: alert.id,
+        level: alert.level.clone(),
+        message: alert.message.clone(),
+        rule: alert.rule.clone(),
+    }
 }

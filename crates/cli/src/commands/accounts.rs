@@ -143,7 +143,7 @@ fn account_failure(err: StoreError) -> Failure {
 }
 
 /// A lifecycle use case's refusal as the command line says it: bad input (exit 2) names the option and value.
-fn lifecycle_failure(err: LifecycleError, email: &str, clinic: Option<&str>) -> Failure {
+fn lifecycle_failure(err: LifecycleError, email: &str, clinic: Option<&ClinicId>) -> Failure {
     match err {
         LifecycleError::Invalid { field: "email", message } if message.contains("is unknown") => {
             Failure::Invalid(format!("--email {email}: unknown; no staff account has this e-mail address"))
@@ -154,10 +154,7 @@ fn lifecycle_failure(err: LifecycleError, email: &str, clinic: Option<&str>) -> 
         err @ LifecycleError::TotpRequired { .. } => Failure::Invalid(err.to_string()),
         LifecycleError::Password(PasswordError::Hash(e)) => Failure::Runtime(anyhow::anyhow!("{e}")),
         err @ LifecycleError::Password(_) => Failure::Invalid(err.to_string()),
-        LifecycleError::Store(StoreError::NotFound { entity: "clinic" }) => {
-            Failure::Invalid(format!("--clinic {}: unknown; no clinic has this listing id", clinic.unwrap_or_default()))
-        }
-        LifecycleError::Store(err) => account_failure(err),
+        LifecycleError::Store(err) => clinic_failure(err, clinic),
     }
 }
 
@@ -178,6 +175,16 @@ fn print_table(rows: &[Vec<String>]) {
     for row in rows {
         let cells: Vec<String> = row.iter().zip(&widths).map(|(cell, w)| format!("{cell:<w$}")).collect();
         println!("{}", cells.join("  ").trim_end());
+    }
+}
+
+/// As [`account_failure`], naming the `--clinic` value when the clinic is the record that does not exist.
+fn clinic_failure(err: StoreError, clinic: Option<&ClinicId>) -> Failure {
+    match (err, clinic) {
+        (StoreError::NotFound { entity: "clinic" }, Some(clinic)) => Failure::Invalid(format!(
+            "--clinic {clinic}: no clinic has this listing id; `ketapath clinics export` lists the clinics and their ids"
+        )),
+        (other, _) => account_failure(other),
     }
 }
 
@@ -249,13 +256,17 @@ pub fn run_user(cmd: UserCommand, db: &str) -> CommandResult {
     runtime()?.block_on(async {
         let store = open_existing(db).await?;
         let new = NewStaffUser {
-            clinic_id,
+            clinic_id: clinic_id.clone(),
             display_name: name.unwrap_or_else(|| email.clone()),
             email,
             role,
             password_hash: Some(hash),
         };
-        let user = store.unscoped_for_admin_cli_and_tests().create_staff_user(new).await.map_err(account_failure);
+        let user = store
+            .unscoped_for_admin_cli_and_tests()
+            .create_staff_user(new)
+            .await
+            .map_err(|e| clinic_failure(e, clinic_id.as_ref()));
         store.close().await;
         let user = user?;
         let at = user.clinic_id.as_ref().map(|c| format!(" at clinic {c}")).unwrap_or_default();
@@ -303,10 +314,9 @@ async fn user_lifecycle(store: &ketapath_store::Store, cmd: ParsedLifecycle) -> 
     let by = SecurityAuthor::AdminCli;
     match cmd {
         ParsedLifecycle::List { clinic, json } => {
-            let clinic_text = clinic.as_ref().map(|c| c.as_str().to_owned());
             let accounts = lifecycle::list(store, by, clinic.as_ref())
                 .await
-                .map_err(|e| lifecycle_failure(e, "", clinic_text.as_deref()))?;
+                .map_err(|e| lifecycle_failure(e, "", clinic.as_ref()))?;
             if json {
                 let list: Vec<serde_json::Value> = accounts
                     .iter()
@@ -365,10 +375,9 @@ async fn user_lifecycle(store: &ketapath_store::Store, cmd: ParsedLifecycle) -> 
             println!("set a new password for {}; ended {ended} sign-in sessions", user.email);
         }
         ParsedLifecycle::SetRole { email, role, clinic } => {
-            let clinic_text = clinic.as_ref().map(|c| c.as_str().to_owned());
             let user = lifecycle::set_role(store, by, &email, role, clinic.as_ref())
                 .await
-                .map_err(|e| lifecycle_failure(e, &email, clinic_text.as_deref()))?;
+                .map_err(|e| lifecycle_failure(e, &email, clinic.as_ref()))?;
             let at = user.clinic_id.as_ref().map(|c| format!(" at clinic {c}")).unwrap_or_default();
             println!("{} is now {}{at}", user.email, user.role);
         }
@@ -414,7 +423,10 @@ async fn sign_in_settings(store: &ketapath_store::Store, cmd: UserCommand) -> Co
         UserCommand::RequireTotp { clinic, setting } => {
             let clinic = ClinicId::parse(&clinic).map_err(|e| Failure::Invalid(format!("--clinic: {e}")))?;
             let on = setting == "on";
-            store.set_clinic_require_totp(SecurityAuthor::AdminCli, &clinic, on).await.map_err(account_failure)?;
+            store
+                .set_clinic_require_totp(SecurityAuthor::AdminCli, &clinic, on)
+                .await
+                .map_err(|e| clinic_failure(e, Some(&clinic)))?;
             println!(
                 "clinic {clinic}: a second factor is {} for clinic admins and prescribers",
                 if on { "now required" } else { "no longer required" }

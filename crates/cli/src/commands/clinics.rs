@@ -1,8 +1,8 @@
 //! `ketapath clinics import|export|search`: the clinic directory from the command line, through the store.
 //!
 //! Parsing and searching are `ketapath-directory`'s; keeping is `ketapath-store`'s. This file moves bytes between
-//! files, those two crates and the terminal, and decides only what DESIGN.md fixes: atomic import unless
-//! `--skip-invalid`, exit codes, one JSON document with `--json`.
+//! files, those two crates and the terminal, and decides only what docs/FORMATS.md fixes: atomic import unless
+//! `--skip-invalid` (a wrong header refuses the whole file even then), exit codes, one JSON document with `--json`.
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -132,6 +132,8 @@ pub fn run(cmd: ClinicsCommand, db: &str) -> CommandResult {
 
 /// What a parse produced: valid clinics, and rejects already written in the format's rejects-file form.
 struct Parsed {
+    /// A fault of the whole file (a wrong CSV header): nothing can be imported, with or without `--skip-invalid`.
+    file_fault: Option<String>,
     clinics: Vec<Clinic>,
     reject_lines: Vec<String>,
     rejects_file: String,
@@ -143,6 +145,7 @@ fn parsed_csv(bytes: &[u8], gazetteer: &Gazetteer) -> Parsed {
     bar.finish_and_clear();
     let describe = |r: &Reject| format!("line {}: {}", r.line, r.reasons.join("; "));
     Parsed {
+        file_fault: batch.file_fault().map(describe),
         reject_lines: batch.rejects.iter().map(describe).collect(),
         rejects_file: write_rejects_csv(&batch.rejects),
         clinics: batch.clinics.into_iter().map(|(_, c)| c).collect(),
@@ -152,6 +155,7 @@ fn parsed_csv(bytes: &[u8], gazetteer: &Gazetteer) -> Parsed {
 fn parsed_entries(clinics: Vec<(usize, Clinic)>, rejects: Vec<EntryReject>, what: &str) -> Result<Parsed, Failure> {
     let describe = |r: &EntryReject| format!("{what} {}: {}", r.index, r.reasons.join("; "));
     Ok(Parsed {
+        file_fault: None,
         reject_lines: rejects.iter().map(describe).collect(),
         rejects_file: render::json(&rejects)?,
         clinics: clinics.into_iter().map(|(_, c)| c).collect(),
@@ -217,6 +221,13 @@ async fn import(db: &str, file: &Path, format: Option<Format>, skip_invalid: Opt
             parsed_entries(batch.clinics, batch.rejects, "entry")?
         }
     };
+    if let Some(fault) = &parsed.file_fault {
+        return Err(Failure::Invalid(format!(
+            "{}: {fault}. Nothing was imported: without the expected header no row can be read, so \
+             --skip-invalid does not apply",
+            file.display()
+        )));
+    }
     if !parsed.reject_lines.is_empty() {
         match skip_invalid {
             None => {

@@ -20,7 +20,7 @@
 //! keys are stored unencrypted; it also warns of stored keys it cannot open, and of keys left unencrypted while a
 //! key is set (see `secrets.rs`).
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
 use std::time::Duration;
 
 use ketapath_care::RefreshOptions;
@@ -29,7 +29,7 @@ use ketapath_directory::demo::demo_clinics;
 use ketapath_directory::{ClinicId, Gazetteer};
 use ketapath_store::{DEFAULT_DATABASE_URL, DatabaseUrl, ListingAuthor, OpenMode, Store, StoreError, StoreOptions};
 use ketapath_web::config::AuthConfig;
-use ketapath_web::{AppState, RateLimitConfig, ServeConfig, WebConfig};
+use ketapath_web::{AppState, RateLimitConfig, WebConfig};
 
 use crate::failure::{CommandResult, Failure};
 
@@ -41,8 +41,8 @@ const DEMO_SEED: u64 = 2026;
 /// configuration reference a test checks against this list).
 #[derive(Debug, clap::Args)]
 pub struct ServeArgs {
-    /// Address to listen on.
-    #[arg(long, env = "KETAPATH_LISTEN", default_value = "127.0.0.1:8080")]
+    /// Address to listen on: IP:PORT, or HOST:PORT with a host name resolved at start (localhost:8080).
+    #[arg(long, env = "KETAPATH_LISTEN", default_value = "127.0.0.1:8080", value_parser = parse_listen)]
     pub listen: SocketAddr,
     /// Seed fictional demo clinics when the database has none (and the demo clinic's fictional staff and
     /// patients, printing the staff's random passwords once), and show the demo banner on every page.
@@ -136,6 +136,24 @@ async fn log_audit_heads(store: &Store) {
     }
 }
 
+/// Parses `--listen`: an IP address and port, or a host name and port resolved now (`localhost:8080`). Of a name's
+/// addresses the first IPv4 one is taken, so that `localhost` means 127.0.0.1 as the default address does.
+fn parse_listen(raw: &str) -> Result<SocketAddr, String> {
+    if let Ok(addr) = raw.parse() {
+        return Ok(addr);
+    }
+    let addrs: Vec<SocketAddr> = raw
+        .to_socket_addrs()
+        .map_err(|e| format!("expected HOST:PORT, for example 127.0.0.1:8080 or localhost:8080 ({e})"))?
+        .collect();
+    addrs
+        .iter()
+        .find(|a| a.is_ipv4())
+        .or(addrs.first())
+        .copied()
+        .ok_or_else(|| format!("the host name in {raw} resolves to no address"))
+}
+
 /// The clinic that gets the demo staff and patients.
 const DEMO_CARE_CLINIC: &str = "demo-1";
 
@@ -159,6 +177,21 @@ async fn seed_demo_care(store: &Store) -> CommandResult {
         }
     }
     Ok(())
+}
+
+/// What `--demo` says when the database already has clinics: nothing was seeded, and, when the demo accounts exist,
+/// that their passwords were shown only at seeding and how to set a new one.
+async fn not_seeded_notice(store: &Store, url: &DatabaseUrl, clinics: usize) -> Result<String, Failure> {
+    let mut notice = format!("--demo: the database already has {clinics} clinics, so nothing was seeded");
+    let admin = format!("admin@{}", demo_care::DEMO_EMAIL_DOMAIN);
+    if store.staff_user_by_email(&admin).await.map_err(failure)?.is_some() {
+        let db = if url.is_default() { String::new() } else { format!(" --db {}", url.display()) };
+        notice.push_str(&format!(
+            ". The demo accounts' passwords were shown only when they were seeded; to set a new one, run \
+             `ketapath user reset-password --email {admin}{db}` (or another demo account's address)"
+        ));
+    }
+    Ok(notice)
 }
 
 fn failure(err: StoreError) -> Failure {
@@ -193,6 +226,23 @@ async fn serve(args: &ServeArgs, db: &str) -> CommandResult {
         eprintln!("{}", super::secrets::unencrypted_warning());
     }
     let url = DatabaseUrl::parse(db).map_err(failure)?;
+    // Bound before the database is opened: a port in use stops the start with one message naming the address,
+    // before anything is created, migrated, seeded or announced.
+    let listener = tokio::net::TcpListener::bind(args.listen).await.map_err(|e| {
+        Failure::Runtime(anyhow::anyhow!(
+            "cannot listen on {}: {e}; stop the program using that address or choose another with --listen",
+            args.listen
+        ))
+    })?;
+    let address = listener.local_addr().map_err(|e| Failure::Runtime(e.into()))?;
+    let metrics_listener = match args.metrics_listen {
+        Some(metrics) => Some(tokio::net::TcpListener::bind(metrics).await.map_err(|e| {
+            Failure::Runtime(anyhow::anyhow!(
+                "cannot listen on {metrics} (--metrics-listen): {e}; choose another address"
+            ))
+        })?),
+        None => None,
+    };
     let mode = if url.is_default() { OpenMode::CreateIfMissing } else { OpenMode::MustExist };
     // The acquire timeout stays under the request timeout, so that a database outage answers 503, not 408.
     let options = StoreOptions {
@@ -230,6 +280,8 @@ async fn serve(args: &ServeArgs, db: &str) -> CommandResult {
         state.directory.refresh().await.map_err(failure)?;
         eprintln!("seeded {} demo clinics", clinics.len());
         seed_demo_care(&store).await?;
+    } else if args.demo {
+        eprintln!("{}", not_seeded_notice(&store, &url, state.directory.len()).await?);
     }
     let _refresher = state.directory.spawn_refresher(RefreshOptions::default());
 
@@ -239,7 +291,14 @@ async fn serve(args: &ServeArgs, db: &str) -> CommandResult {
     if std::env::var_os(super::research::KEY_ENV).is_some() {
         state = state.with_research_key(super::research::load_key(None)?);
     }
-    eprintln!("KetaPath: serving {} clinics from {} on http://{}", state.directory.len(), url.display(), args.listen);
+    eprintln!("KetaPath: serving {} clinics from {} on http://{address}", state.directory.len(), url.display());
+    let metrics = metrics_listener.map(|listener| {
+        eprintln!(
+            "KetaPath: serving /metrics alone on http://{}",
+            args.metrics_listen.map(|a| a.to_string()).unwrap_or_default()
+        );
+        tokio::spawn(ketapath_web::serve_metrics_with_shutdown(listener, state.clone(), std::future::pending()))
+    });
     let heads_store = store.clone();
     let heads = tokio::spawn(async move {
         let mut every = tokio::time::interval(AUDIT_HEAD_LOG_INTERVAL);
@@ -248,11 +307,13 @@ async fn serve(args: &ServeArgs, db: &str) -> CommandResult {
             log_audit_heads(&heads_store).await;
         }
     });
-    let served =
-        ketapath_web::run(ServeConfig { listen: args.listen, metrics_listen: args.metrics_listen }, state).await;
+    let served = ketapath_web::serve_until_signal(listener, state).await;
     heads.abort();
+    if let Some(metrics) = metrics {
+        metrics.abort();
+    }
     log_audit_heads(&store).await;
-    served.map_err(|e| Failure::Runtime(anyhow::Error::new(e).context(format!("serving on {}", args.listen))))?;
+    served.map_err(|e| Failure::Runtime(anyhow::Error::new(e).context(format!("serving on {address}"))))?;
     store.close().await;
     Ok(())
 }

@@ -9,7 +9,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{Band, Flag, Instrument, InstrumentSpec, Item, Items};
+use super::{Band, Instrument, InstrumentSpec, Item, Items};
 use crate::error::InvalidInput;
 use crate::rule::{Confidence, Rule};
 
@@ -35,12 +35,12 @@ pub static ANCHORING_RULE: Rule = Rule {
 
 pub static EXTRA_RULES: &[&Rule] = &[&ANCHORING_RULE];
 
-static ITEMS: [Item; 4] = [
-    Item { number: 1, name: "Conceptual disorganization", text: None, loinc: None },
-    Item { number: 2, name: "Suspiciousness", text: None, loinc: None },
-    Item { number: 3, name: "Hallucinatory behaviour", text: None, loinc: None },
-    Item { number: 4, name: "Unusual thought content", text: None, loinc: None },
-];
+static ITEMS: [Item; 4] = Item::names_only([
+    "Conceptual disorganization",
+    "Suspiciousness",
+    "Hallucinatory behaviour",
+    "Unusual thought content",
+]);
 
 /// One band covering every total: no cut-offs are published for the positive subscale, and inventing one would
 /// present an unsourced threshold as a clinical category.
@@ -124,15 +124,6 @@ pub fn total_as(total: u16, anchoring: BprsAnchoring) -> u16 {
     total + u16::from(anchoring.item_min()) * ITEMS.len() as u16
 }
 
-pub fn total(values: &[u8]) -> u16 {
-    super::sum(values)
-}
-
-/// No flags: the subscale has no published threshold, and a change from pre-dose is for the clinician to judge.
-pub fn flags(_values: &[u8]) -> Vec<Flag> {
-    Vec::new()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -142,7 +133,7 @@ mod tests {
     fn one_to_seven_shifts_down() {
         let items = parse_items(&json!([1, 7, 4, 2]), "items", BprsAnchoring::OneToSeven).unwrap();
         assert_eq!(items.values(), &[0, 6, 3, 1]);
-        assert_eq!(total_as(total(items.values()), BprsAnchoring::OneToSeven), 1 + 7 + 4 + 2);
+        assert_eq!(total_as(crate::instruments::sum(items.values()), BprsAnchoring::OneToSeven), 1 + 7 + 4 + 2);
         assert_eq!(total_as(10, BprsAnchoring::ZeroToSix), 10);
     }
 

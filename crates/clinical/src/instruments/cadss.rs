@@ -7,7 +7,7 @@
 
 use serde::Serialize;
 
-use super::{Band, Flag, Instrument, InstrumentSpec, Item, Items};
+use super::{Band, Instrument, InstrumentSpec, Item, Items};
 use crate::error::InvalidInput;
 use crate::rule::{Confidence, Rule, RuleRef};
 
@@ -48,31 +48,11 @@ pub const DISSOCIATION_CUT: u16 = 4;
 /// The items of the 23-item CADSS that make up the CADSS-6 (`clinical.md` §2.5).
 pub const CADSS6_ITEMS: [u8; 6] = [1, 2, 6, 7, 15, 22];
 
-static ITEMS: [Item; 23] = [
-    Item { number: 1, name: "Item 1", text: None, loinc: None },
-    Item { number: 2, name: "Item 2", text: None, loinc: None },
-    Item { number: 3, name: "Item 3", text: None, loinc: None },
-    Item { number: 4, name: "Item 4", text: None, loinc: None },
-    Item { number: 5, name: "Item 5", text: None, loinc: None },
-    Item { number: 6, name: "Item 6", text: None, loinc: None },
-    Item { number: 7, name: "Item 7", text: None, loinc: None },
-    Item { number: 8, name: "Item 8", text: None, loinc: None },
-    Item { number: 9, name: "Item 9", text: None, loinc: None },
-    Item { number: 10, name: "Item 10", text: None, loinc: None },
-    Item { number: 11, name: "Item 11", text: None, loinc: None },
-    Item { number: 12, name: "Item 12", text: None, loinc: None },
-    Item { number: 13, name: "Item 13", text: None, loinc: None },
-    Item { number: 14, name: "Item 14", text: None, loinc: None },
-    Item { number: 15, name: "Item 15", text: None, loinc: None },
-    Item { number: 16, name: "Item 16", text: None, loinc: None },
-    Item { number: 17, name: "Item 17", text: None, loinc: None },
-    Item { number: 18, name: "Item 18", text: None, loinc: None },
-    Item { number: 19, name: "Item 19", text: None, loinc: None },
-    Item { number: 20, name: "Item 20", text: None, loinc: None },
-    Item { number: 21, name: "Item 21", text: None, loinc: None },
-    Item { number: 22, name: "Item 22", text: None, loinc: None },
-    Item { number: 23, name: "Item 23", text: None, loinc: None },
-];
+static ITEMS: [Item; 23] = Item::names_only([
+    "Item 1", "Item 2", "Item 3", "Item 4", "Item 5", "Item 6", "Item 7", "Item 8", "Item 9", "Item 10", "Item 11",
+    "Item 12", "Item 13", "Item 14", "Item 15", "Item 16", "Item 17", "Item 18", "Item 19", "Item 20", "Item 21",
+    "Item 22", "Item 23",
+]);
 
 static BANDS: [Band; 2] = [
     Band { min: 0, max: DISSOCIATION_CUT, severity: "none", label: "None (total 4 or less)" },
@@ -100,16 +80,6 @@ pub static SPEC: InstrumentSpec = InstrumentSpec {
     copyright: None,
     rule: &RULE,
 };
-
-pub fn total(values: &[u8]) -> u16 {
-    super::sum(values)
-}
-
-/// The CADSS raises no flag from one administration: whether a high total is dissociation depends on the
-/// pre-dose total, which [`dissociation`] takes.
-pub fn flags(_values: &[u8]) -> Vec<Flag> {
-    Vec::new()
-}
 
 /// Whether a session met the Spravato programme definition of dissociation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -3,7 +3,7 @@
 //! Source: `clinical.md` §2.2 (Spitzer 2006; HL7 PHR and PCO implementation guides for the codes).
 //! The GAD-7 has no safety item, so it raises no flags.
 
-use super::{Band, Flag, Instrument, InstrumentSpec, Item};
+use super::{Band, Instrument, InstrumentSpec, Item};
 use crate::rule::{Confidence, Rule};
 
 pub static RULE: Rule = Rule {
@@ -84,15 +84,6 @@ pub static SPEC: InstrumentSpec = InstrumentSpec {
     copyright: Some(COPYRIGHT),
     rule: &RULE,
 };
-
-pub fn total(values: &[u8]) -> u16 {
-    super::sum(values)
-}
-
-/// The GAD-7 has no item that calls for a safety flag.
-pub fn flags(_values: &[u8]) -> Vec<Flag> {
-    Vec::new()
-}
 
 #[cfg(test)]
 mod tests {

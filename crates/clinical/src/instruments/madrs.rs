@@ -2,8 +2,7 @@
 //!
 //! Source: `clinical.md` §2.4 (Montgomery and Åsberg 1979; Snaith 1986 cut points).
 
-use super::{Band, Flag, Instrument, InstrumentSpec, Item};
-use crate::error::InvalidInput;
+use super::{Band, Flag, Instrument, InstrumentSpec, Item, ItemThreshold, SuicideItem};
 use crate::rule::{Confidence, Rule};
 
 pub static RULE: Rule = Rule {
@@ -30,18 +29,18 @@ pub static ITEM10_RULE: Rule = Rule {
 
 pub static EXTRA_RULES: &[&Rule] = &[&ITEM10_RULE];
 
-static ITEMS: [Item; 10] = [
-    Item { number: 1, name: "Apparent sadness", text: None, loinc: None },
-    Item { number: 2, name: "Reported sadness", text: None, loinc: None },
-    Item { number: 3, name: "Inner tension", text: None, loinc: None },
-    Item { number: 4, name: "Reduced sleep", text: None, loinc: None },
-    Item { number: 5, name: "Reduced appetite", text: None, loinc: None },
-    Item { number: 6, name: "Concentration difficulties", text: None, loinc: None },
-    Item { number: 7, name: "Lassitude", text: None, loinc: None },
-    Item { number: 8, name: "Inability to feel", text: None, loinc: None },
-    Item { number: 9, name: "Pessimistic thoughts", text: None, loinc: None },
-    Item { number: 10, name: "Suicidal thoughts", text: None, loinc: None },
-];
+static ITEMS: [Item; 10] = Item::names_only([
+    "Apparent sadness",
+    "Reported sadness",
+    "Inner tension",
+    "Reduced sleep",
+    "Reduced appetite",
+    "Concentration difficulties",
+    "Lassitude",
+    "Inability to feel",
+    "Pessimistic thoughts",
+    "Suicidal thoughts",
+]);
 
 static BANDS: [Band; 4] = [
     Band { min: 0, max: 6, severity: "normal", label: "Normal / absent" },
@@ -68,41 +67,28 @@ pub static SPEC: InstrumentSpec = InstrumentSpec {
     rule: &RULE,
 };
 
-/// Clinic settings for the MADRS flags. The item 10 threshold is an unverified default ([`ITEM10_RULE`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-pub struct MadrsConfig {
-    item10_threshold: u8,
-}
+/// MADRS item 10 (suicidal thoughts), whose threshold is an unverified default ([`ITEM10_RULE`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Item10 {}
 
-impl MadrsConfig {
-    /// Default 2 [U]: the urgent cut-off of the crisis levels (`crate::safety::suicide_items`), so that the flag and
-    /// the crisis block appear together. The MADRS defines anchors at 0, 2, 4 and 6 (`clinical.md` §2.4); 2 is the
-    /// first defined anchor above zero.
-    pub const DEFAULT_ITEM10_THRESHOLD: u8 =
-        crate::safety::suicide_items::SuicideItemLevels::DEFAULT.madrs_item10.urgent;
+impl SuicideItem for Item10 {
+    const ITEM: u8 = 10;
+    const SETTING: &'static str = "madrs.item10_threshold";
+    /// Default 2 [U]: the urgent cut-off of the crisis levels (`crate::safety::suicide_items`). The MADRS defines
+    /// anchors at 0, 2, 4 and 6 (`clinical.md` §2.4); 2 is the first defined anchor above zero.
+    const DEFAULT_THRESHOLD: u8 = crate::safety::suicide_items::SuicideItemLevels::DEFAULT.madrs_item10.urgent;
+    const FLAG: (&'static str, &'static Rule) = ("item10_high", &ITEM10_RULE);
 
-    /// A threshold of 1 or 2: zero would flag every administration, and above the default the flag would be less
-    /// sensitive than the crisis levels, so both are refused.
-    pub fn new(item10_threshold: u8) -> Result<Self, InvalidInput> {
-        let item10_threshold =
-            super::checked_threshold("madrs.item10_threshold", item10_threshold, 1..=Self::DEFAULT_ITEM10_THRESHOLD)?;
-        Ok(Self { item10_threshold })
-    }
-
-    pub fn item10_threshold(&self) -> u8 {
-        self.item10_threshold
+    fn message(score: u8, threshold: u8) -> String {
+        format!(
+            "Item 10 (suicidal thoughts) rated {score}, at or above the clinic's threshold of {threshold} (unverified: \
+             no published cut-off): escalate to the responsible clinician for a suicide risk assessment before any dosing decision"
+        )
     }
 }
 
-impl Default for MadrsConfig {
-    fn default() -> Self {
-        Self { item10_threshold: Self::DEFAULT_ITEM10_THRESHOLD }
-    }
-}
-
-pub fn total(values: &[u8]) -> u16 {
-    super::sum(values)
-}
+/// Clinic settings for the MADRS flags: a threshold of 1 or 2 for item 10.
+pub type MadrsConfig = ItemThreshold<Item10>;
 
 /// Flags with the default clinic settings; what [`super::score`] uses.
 pub fn flags(values: &[u8]) -> Vec<Flag> {
@@ -111,20 +97,7 @@ pub fn flags(values: &[u8]) -> Vec<Flag> {
 
 /// Flags with a clinic's settings.
 pub fn flags_with(values: &[u8], config: &MadrsConfig) -> Vec<Flag> {
-    let item10 = super::item_score(values, 10);
-    if item10 < config.item10_threshold {
-        return Vec::new();
-    }
-    vec![Flag {
-        code: "item10_high",
-        item: Some(10),
-        message: format!(
-            "Item 10 (suicidal thoughts) rated {item10}, at or above the clinic's threshold of {} (unverified: no \
-             published cut-off): escalate to the responsible clinician for a suicide risk assessment before any dosing decision",
-            config.item10_threshold
-        ),
-        rule: ITEM10_RULE.reference(),
-    }]
+    config.flags(values)
 }
 
 #[cfg(test)]
@@ -142,6 +115,6 @@ mod tests {
     fn config_range() {
         assert!(MadrsConfig::new(0).is_err());
         assert!(MadrsConfig::new(3).is_err(), "less sensitive than the crisis levels");
-        assert_eq!(MadrsConfig::new(1).unwrap().item10_threshold(), 1);
+        assert_eq!(MadrsConfig::new(1).unwrap().threshold(), 1);
     }
 }

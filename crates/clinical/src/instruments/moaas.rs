@@ -40,7 +40,7 @@ pub static UNRESPONSIVE_RULE: Rule = Rule {
 
 pub static EXTRA_RULES: &[&Rule] = &[&SEDATION_RULE, &UNRESPONSIVE_RULE];
 
-static ITEMS: [Item; 1] = [Item { number: 1, name: "Responsiveness", text: None, loinc: None }];
+static ITEMS: [Item; 1] = Item::names_only(["Responsiveness"]);
 
 /// The response levels of `clinical.md` §2.6, which the observer picks from.
 static ANSWERS: [AnswerOption; 6] = [
@@ -109,10 +109,6 @@ impl Default for MoaasConfig {
     fn default() -> Self {
         Self { sedation_at_or_below: Self::DEFAULT_SEDATION_AT_OR_BELOW }
     }
-}
-
-pub fn total(values: &[u8]) -> u16 {
-    super::sum(values)
 }
 
 /// Flags with the default clinic settings; what [`super::score`] uses.

@@ -15,6 +15,8 @@ pub mod moaas;
 pub mod phq9;
 pub mod qids;
 
+use std::marker::PhantomData;
+
 use serde::Serialize;
 use serde_json::Value;
 
@@ -25,6 +27,7 @@ use crate::safety::suicide_items::suicide_item_crisis;
 
 /// The instruments KetaPath scores.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Instrument {
     Phq9,
@@ -62,10 +65,7 @@ impl Instrument {
 
     /// Parses an instrument code; the error lists the known codes.
     pub fn parse(code: &str) -> Result<Self, InvalidInput> {
-        Instrument::ALL.into_iter().find(|i| i.code() == code).ok_or_else(|| {
-            let known: Vec<&str> = Instrument::ALL.iter().map(|i| i.code()).collect();
-            InvalidInput::new("instrument", format!("unknown instrument {code:?}; known: {}", known.join(", ")))
-        })
+        InvalidInput::from_code(&Instrument::ALL, Instrument::code, code, "instrument", "instrument")
     }
 
     pub fn spec(self) -> &'static InstrumentSpec {
@@ -94,6 +94,22 @@ pub struct Item {
     pub name: &'static str,
     pub text: Option<&'static str>,
     pub loinc: Option<&'static str>,
+}
+
+impl Item {
+    /// The items of a licensed instrument, known by name and number only (numbered from 1 in the order given):
+    /// their texts are not ours to ship, so no text or LOINC code can be set by mistake.
+    pub(crate) const fn names_only<const N: usize>(names: [&'static str; N]) -> [Item; N] {
+        const UNNAMED: Item = Item { number: 0, name: "", text: None, loinc: None };
+        let mut items = [UNNAMED; N];
+        let mut index = 0;
+        while index < N {
+            // Instruments have far fewer than 255 items, so the number cannot wrap.
+            items[index] = Item { number: index as u8 + 1, name: names[index], text: None, loinc: None };
+            index += 1;
+        }
+        items
+    }
 }
 
 /// An answer option with its LOINC answer code, where the instrument has them (PHQ-9, GAD-7).
@@ -220,6 +236,7 @@ impl Items {
 
 /// A safety or clinical flag raised by an instrument (for example PHQ-9 item 9 above zero).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Flag {
     pub code: &'static str,
     /// The item that raised it, 1-based, when one did.
@@ -230,6 +247,9 @@ pub struct Flag {
 
 /// The scored result of one administration.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+// Named apart from the report, which the API serves and documents as `Score` (see `openapi` below).
+#[cfg_attr(feature = "openapi", schema(as = ScoreFields))]
 pub struct Score {
     /// The rule set that produced the score, so a stored or printed score says which rules it came from.
     pub rules_version: &'static str,
@@ -247,14 +267,21 @@ pub fn score(items: &Items) -> Score {
     let instrument = items.instrument;
     let spec = instrument.spec();
     let values = items.values();
-    let (total, flags) = match instrument {
-        Instrument::Phq9 => (phq9::total(values), phq9::flags(values)),
-        Instrument::Gad7 => (gad7::total(values), gad7::flags(values)),
-        Instrument::QidsSr16 => (qids::total(values), qids::flags(values)),
-        Instrument::Madrs => (madrs::total(values), madrs::flags(values)),
-        Instrument::Cadss => (cadss::total(values), cadss::flags(values)),
-        Instrument::Moaas => (moaas::total(values), moaas::flags(values)),
-        Instrument::BprsPositive => (bprs::total(values), bprs::flags(values)),
+    // Every total but the QIDS-SR16's is the plain item sum (see [`qids::total`]).
+    let total = if instrument == Instrument::QidsSr16 { qids::total(values) } else { sum(values) };
+    let flags = match instrument {
+        Instrument::Phq9 => phq9::flags(values),
+        Instrument::QidsSr16 => qids::flags(values),
+        Instrument::Madrs => madrs::flags(values),
+        Instrument::Moaas => moaas::flags(values),
+        // The GAD-7 has no item that calls for a safety flag.
+        Instrument::Gad7 => Vec::new(),
+        // The CADSS raises no flag from one administration: whether a high total is dissociation depends on the
+        // pre-dose total, which [`cadss::dissociation`] takes.
+        Instrument::Cadss => Vec::new(),
+        // No flags: the BPRS positive subscale has no published threshold, and a change from pre-dose is for the
+        // clinician to judge.
+        Instrument::BprsPositive => Vec::new(),
     };
     let band = spec.band(total);
     Score {
@@ -285,6 +312,46 @@ impl std::ops::Deref for ScoreReport {
 
     fn deref(&self) -> &Score {
         &self.score
+    }
+}
+
+/// The report's schema as the JSON is sent: one object with the score's fields and the optional crisis block
+/// beside them. A derive would describe the flattened score as `allOf`, which leaves `crisis` out of the
+/// properties a reader of `Score` looks at; building it from [`Score`]'s own derived schema keeps every field
+/// derived from the real type.
+#[cfg(feature = "openapi")]
+mod openapi {
+    use std::borrow::Cow;
+
+    use utoipa::openapi::schema::Schema;
+    use utoipa::openapi::{Ref, RefOr};
+    use utoipa::{PartialSchema, ToSchema};
+
+    use super::{Score, ScoreReport};
+    use crate::safety::Crisis;
+
+    impl PartialSchema for ScoreReport {
+        fn schema() -> RefOr<Schema> {
+            let mut schema = Score::schema();
+            if let RefOr::T(Schema::Object(object)) = &mut schema {
+                let mut crisis = Ref::from_schema_name(Crisis::name());
+                crisis.description = "Present only when the instrument's suicide item is positive".to_owned();
+                object.properties.insert("crisis".to_owned(), crisis.into());
+            }
+            schema
+        }
+    }
+
+    impl ToSchema for ScoreReport {
+        fn name() -> Cow<'static, str> {
+            Cow::Borrowed("Score")
+        }
+
+        fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
+            Score::schemas(schemas);
+            schemas.push((Crisis::name().into_owned(), Crisis::schema()));
+            Crisis::schemas(schemas);
+        }
     }
 }
 
@@ -323,6 +390,60 @@ pub(crate) fn checked_threshold(
         Ok(value)
     } else {
         Err(InvalidInput::new(field, format!("must be from {} to {}; got {value}", allowed.start(), allowed.end())))
+    }
+}
+
+/// A suicide item whose score at or above a clinic's threshold raises a flag (MADRS item 10, QIDS-SR16 item 12).
+/// The instruments differ only in these constants; [`ItemThreshold`] holds the check and the flag once.
+pub trait SuicideItem {
+    /// The item, 1-based.
+    const ITEM: u8;
+    /// The setting's name, as an error names it (`madrs.item10_threshold`).
+    const SETTING: &'static str;
+    /// The default threshold, which is also the highest allowed: the urgent cut-off of the crisis levels
+    /// (`crate::safety::suicide_items`), so that the flag and the crisis block appear together.
+    const DEFAULT_THRESHOLD: u8;
+    /// The flag's code and rule.
+    const FLAG: (&'static str, &'static Rule);
+
+    /// The flag's message for an item score at or above the threshold.
+    fn message(score: u8, threshold: u8) -> String;
+}
+
+/// A clinic's threshold for the flag of suicide item `I`, from 1 to its default: zero would flag every
+/// administration, and above the default the flag would be less sensitive than the crisis levels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(bound = "")]
+pub struct ItemThreshold<I> {
+    threshold: u8,
+    #[serde(skip)]
+    item: PhantomData<I>,
+}
+
+impl<I: SuicideItem> ItemThreshold<I> {
+    pub fn new(threshold: u8) -> Result<Self, InvalidInput> {
+        let threshold = checked_threshold(I::SETTING, threshold, 1..=I::DEFAULT_THRESHOLD)?;
+        Ok(Self { threshold, item: PhantomData })
+    }
+
+    pub fn threshold(&self) -> u8 {
+        self.threshold
+    }
+
+    /// The item's flag, when its score reaches the threshold.
+    pub fn flags(&self, values: &[u8]) -> Vec<Flag> {
+        let score = item_score(values, I::ITEM);
+        if score < self.threshold {
+            return Vec::new();
+        }
+        let (code, rule) = I::FLAG;
+        vec![Flag { code, item: Some(I::ITEM), message: I::message(score, self.threshold), rule: rule.reference() }]
+    }
+}
+
+impl<I: SuicideItem> Default for ItemThreshold<I> {
+    fn default() -> Self {
+        Self { threshold: I::DEFAULT_THRESHOLD, item: PhantomData }
     }
 }
 

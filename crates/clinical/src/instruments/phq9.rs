@@ -114,10 +114,6 @@ pub static SPEC: InstrumentSpec = InstrumentSpec {
     rule: &RULE,
 };
 
-pub fn total(values: &[u8]) -> u16 {
-    super::sum(values)
-}
-
 pub fn flags(values: &[u8]) -> Vec<Flag> {
     let item9 = values[8];
     if item9 == 0 {

@@ -4,8 +4,7 @@
 //! appetite/weight and psychomotor domains take the highest of their items; summing all 16 items would
 //! overstate severity, which is why [`total`] goes through [`domain_scores`].
 
-use super::{Band, Flag, Instrument, InstrumentSpec, Item};
-use crate::error::InvalidInput;
+use super::{Band, Flag, Instrument, InstrumentSpec, Item, ItemThreshold, SuicideItem};
 use crate::rule::{Confidence, Rule};
 
 pub static RULE: Rule = Rule {
@@ -31,24 +30,24 @@ pub static ITEM12_RULE: Rule = Rule {
 
 pub static EXTRA_RULES: &[&Rule] = &[&ITEM12_RULE];
 
-static ITEMS: [Item; 16] = [
-    Item { number: 1, name: "Sleep onset insomnia", text: None, loinc: None },
-    Item { number: 2, name: "Mid-nocturnal insomnia", text: None, loinc: None },
-    Item { number: 3, name: "Early morning insomnia", text: None, loinc: None },
-    Item { number: 4, name: "Hypersomnia", text: None, loinc: None },
-    Item { number: 5, name: "Sad mood", text: None, loinc: None },
-    Item { number: 6, name: "Decreased appetite", text: None, loinc: None },
-    Item { number: 7, name: "Increased appetite", text: None, loinc: None },
-    Item { number: 8, name: "Weight loss", text: None, loinc: None },
-    Item { number: 9, name: "Weight gain", text: None, loinc: None },
-    Item { number: 10, name: "Concentration and decision-making", text: None, loinc: None },
-    Item { number: 11, name: "Self-view", text: None, loinc: None },
-    Item { number: 12, name: "Thoughts of death or suicide", text: None, loinc: None },
-    Item { number: 13, name: "General interest", text: None, loinc: None },
-    Item { number: 14, name: "Energy and fatigue", text: None, loinc: None },
-    Item { number: 15, name: "Feeling slowed down", text: None, loinc: None },
-    Item { number: 16, name: "Feeling restless", text: None, loinc: None },
-];
+static ITEMS: [Item; 16] = Item::names_only([
+    "Sleep onset insomnia",
+    "Mid-nocturnal insomnia",
+    "Early morning insomnia",
+    "Hypersomnia",
+    "Sad mood",
+    "Decreased appetite",
+    "Increased appetite",
+    "Weight loss",
+    "Weight gain",
+    "Concentration and decision-making",
+    "Self-view",
+    "Thoughts of death or suicide",
+    "General interest",
+    "Energy and fatigue",
+    "Feeling slowed down",
+    "Feeling restless",
+]);
 
 /// One of the nine DSM symptom domains and the items (1-based) whose highest score is the domain score.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -96,35 +95,28 @@ pub static SPEC: InstrumentSpec = InstrumentSpec {
     rule: &RULE,
 };
 
-/// Clinic settings for the QIDS-SR16 flags. The item 12 threshold is an unverified default ([`ITEM12_RULE`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-pub struct QidsConfig {
-    item12_threshold: u8,
-}
+/// QIDS-SR16 item 12 (thoughts of death or suicide), whose threshold is an unverified default ([`ITEM12_RULE`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Item12 {}
 
-impl QidsConfig {
-    /// The default threshold mirrors PHQ-9 item 9: any answer above zero is followed up (`clinical.md` §5.5).
-    pub const DEFAULT_ITEM12_THRESHOLD: u8 =
-        crate::safety::suicide_items::SuicideItemLevels::DEFAULT.qids_item12.urgent;
+impl SuicideItem for Item12 {
+    const ITEM: u8 = 12;
+    const SETTING: &'static str = "qids.item12_threshold";
+    /// The default threshold mirrors PHQ-9 item 9: any answer above zero is followed up (`clinical.md` §5.5), so
+    /// 1 is the only threshold allowed.
+    const DEFAULT_THRESHOLD: u8 = crate::safety::suicide_items::SuicideItemLevels::DEFAULT.qids_item12.urgent;
+    const FLAG: (&'static str, &'static Rule) = ("item12_positive", &ITEM12_RULE);
 
-    /// Only 1: zero would flag every administration, and a higher threshold would be less sensitive than the
-    /// urgent cut-off of the crisis levels (`crate::safety::suicide_items`).
-    pub fn new(item12_threshold: u8) -> Result<Self, InvalidInput> {
-        let item12_threshold =
-            super::checked_threshold("qids.item12_threshold", item12_threshold, 1..=Self::DEFAULT_ITEM12_THRESHOLD)?;
-        Ok(Self { item12_threshold })
-    }
-
-    pub fn item12_threshold(&self) -> u8 {
-        self.item12_threshold
+    fn message(score: u8, threshold: u8) -> String {
+        format!(
+            "Item 12 (thoughts of death or suicide) scored {score}, at or above the clinic's threshold of {threshold} \
+             (unverified: no published cut-off): follow up as for PHQ-9 item 9, with a structured suicide risk assessment today"
+        )
     }
 }
 
-impl Default for QidsConfig {
-    fn default() -> Self {
-        Self { item12_threshold: Self::DEFAULT_ITEM12_THRESHOLD }
-    }
-}
+/// Clinic settings for the QIDS-SR16 flags: a threshold of 1 for item 12.
+pub type QidsConfig = ItemThreshold<Item12>;
 
 /// The nine domain scores, in the order of [`DOMAINS`].
 pub fn domain_scores(values: &[u8]) -> [u8; 9] {
@@ -145,20 +137,7 @@ pub fn flags(values: &[u8]) -> Vec<Flag> {
 
 /// Flags with a clinic's settings.
 pub fn flags_with(values: &[u8], config: &QidsConfig) -> Vec<Flag> {
-    let item12 = super::item_score(values, 12);
-    if item12 < config.item12_threshold {
-        return Vec::new();
-    }
-    vec![Flag {
-        code: "item12_positive",
-        item: Some(12),
-        message: format!(
-            "Item 12 (thoughts of death or suicide) scored {item12}, at or above the clinic's threshold of {} \
-             (unverified: no published cut-off): follow up as for PHQ-9 item 9, with a structured suicide risk assessment today",
-            config.item12_threshold
-        ),
-        rule: ITEM12_RULE.reference(),
-    }]
+    config.flags(values)
 }
 
 #[cfg(test)]
@@ -183,6 +162,6 @@ mod tests {
         assert_eq!(QidsConfig::new(0).unwrap_err().field, "qids.item12_threshold");
         assert!(QidsConfig::new(4).is_err());
         assert!(QidsConfig::new(2).is_err(), "less sensitive than the crisis levels");
-        assert_eq!(QidsConfig::new(1).unwrap().item12_threshold(), 1);
+        assert_eq!(QidsConfig::new(1).unwrap().threshold(), 1);
     }
 }

@@ -106,6 +106,7 @@ impl SelfReportSettings {
 
 /// What a link is anchored to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum AnchorKind {
     /// The link `first_after_hours` after the dose.
@@ -116,8 +117,10 @@ pub enum AnchorKind {
 
 /// The dose a link follows and its place after it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LinkAnchor {
     #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub dose_at: OffsetDateTime,
     #[serde(flatten)]
     pub kind: AnchorKind,

@@ -67,10 +67,7 @@ impl CrisisSymptom {
 
     /// Parses a symptom code; the error lists the known codes.
     pub fn parse(code: &str) -> Result<Self, InvalidInput> {
-        CrisisSymptom::ALL.into_iter().find(|s| s.code() == code).ok_or_else(|| {
-            let known: Vec<&str> = CrisisSymptom::ALL.iter().map(|s| s.code()).collect();
-            InvalidInput::new("symptom", format!("unknown symptom {code:?}; known: {}", known.join(", ")))
-        })
+        InvalidInput::from_code(&CrisisSymptom::ALL, CrisisSymptom::code, code, "symptom", "symptom")
     }
 
     /// Parses a list of codes; an error names the entry (`symptoms[1]`).

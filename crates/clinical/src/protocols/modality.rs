@@ -9,6 +9,7 @@ use crate::error::InvalidInput;
 
 /// The route of administration of a session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Modality {
     /// SPRAVATO® esketamine nasal spray under the REMS (`clinical.md` §3).
@@ -47,10 +48,7 @@ impl Modality {
 
     /// Parses a modality code; the error lists the known codes.
     pub fn parse(code: &str) -> Result<Self, InvalidInput> {
-        Modality::ALL.into_iter().find(|m| m.code() == code).ok_or_else(|| {
-            let known: Vec<&str> = Modality::ALL.iter().map(|m| m.code()).collect();
-            InvalidInput::new("modality", format!("unknown modality {code:?}; known: {}", known.join(", ")))
-        })
+        InvalidInput::from_code(&Modality::ALL, Modality::code, code, "modality", "modality")
     }
 }
 

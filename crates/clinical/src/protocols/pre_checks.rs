@@ -122,75 +122,54 @@ pub struct PreCheck {
     pub rule: &'static Rule,
 }
 
-static REMS_ENROLLMENT: PreCheck = PreCheck {
-    kind: PreCheckKind::RemsEnrollment,
-    label: "Enrolled in the SPRAVATO REMS",
-    rule: &REMS_ENROLLMENT_RULE,
-};
-static FASTING: PreCheck = PreCheck {
-    kind: PreCheckKind::Fasting,
-    label: "No food for 2 hours, no liquids for 30 minutes",
-    rule: &FASTING_RULE,
-};
-static FASTING_KETAMINE: PreCheck = PreCheck {
-    kind: PreCheckKind::Fasting,
-    label: "No food for 2 hours, no liquids for 30 minutes",
-    rule: &FASTING_KETAMINE_RULE,
-};
-static NASAL_MEDICATION: PreCheck = PreCheck {
-    kind: PreCheckKind::NasalMedication,
-    label: "Nasal corticosteroid or decongestant, if used, at least 1 hour before",
-    rule: &NASAL_MEDICATION_RULE,
-};
-static TRANSPORT: PreCheck = PreCheck {
-    kind: PreCheckKind::TransportHome,
-    label: "Transport home arranged (no driving today)",
-    rule: &TRANSPORT_RULE,
-};
-static TRANSPORT_KETAMINE: PreCheck = PreCheck {
-    kind: PreCheckKind::TransportHome,
-    label: "Transport home arranged (no driving today)",
-    rule: &TRANSPORT_KETAMINE_RULE,
-};
-static PREGNANCY: PreCheck = PreCheck {
-    kind: PreCheckKind::PregnancyStatus,
-    label: "Pregnancy status, where it applies",
-    rule: &PREGNANCY_RULE,
-};
-static PREGNANCY_KETAMINE: PreCheck = PreCheck {
-    kind: PreCheckKind::PregnancyStatus,
-    label: "Pregnancy status, where it applies",
-    rule: &PREGNANCY_KETAMINE_RULE,
-};
-static BP_ESKETAMINE: PreCheck = PreCheck {
-    kind: PreCheckKind::BloodPressure,
-    label: "Blood pressure before the dose",
-    rule: &bp_gate::ESKETAMINE_RULE,
-};
-static BP_KETAMINE: PreCheck = PreCheck {
-    kind: PreCheckKind::BloodPressure,
-    label: "Blood pressure before the dose",
-    rule: &bp_gate::KETAMINE_RULE,
-};
+impl PreCheckKind {
+    /// What the page asks: the same words for every modality, whose checks differ only in their rule.
+    pub const fn label(self) -> &'static str {
+        match self {
+            PreCheckKind::RemsEnrollment => "Enrolled in the SPRAVATO REMS",
+            PreCheckKind::Fasting => "No food for 2 hours, no liquids for 30 minutes",
+            PreCheckKind::NasalMedication => "Nasal corticosteroid or decongestant, if used, at least 1 hour before",
+            PreCheckKind::TransportHome => "Transport home arranged (no driving today)",
+            PreCheckKind::PregnancyStatus => "Pregnancy status, where it applies",
+            PreCheckKind::BloodPressure => "Blood pressure before the dose",
+        }
+    }
+}
+
+impl PreCheck {
+    const fn asking(kind: PreCheckKind, rule: &'static Rule) -> Self {
+        Self { kind, label: kind.label(), rule }
+    }
+}
+
+/// The checks before an esketamine dose, in the order the page asks them: the label and the REMS ask every one.
+static ESKETAMINE_CHECKS: [PreCheck; 6] = [
+    PreCheck::asking(PreCheckKind::RemsEnrollment, &REMS_ENROLLMENT_RULE),
+    PreCheck::asking(PreCheckKind::Fasting, &FASTING_RULE),
+    PreCheck::asking(PreCheckKind::NasalMedication, &NASAL_MEDICATION_RULE),
+    PreCheck::asking(PreCheckKind::TransportHome, &TRANSPORT_RULE),
+    PreCheck::asking(PreCheckKind::PregnancyStatus, &PREGNANCY_RULE),
+    PreCheck::asking(PreCheckKind::BloodPressure, &bp_gate::ESKETAMINE_RULE),
+];
+
+/// The checks a ketamine dose may ask, in the page's order; which of the first three are asked is the clinic's
+/// setting.
+static KETAMINE_CHECKS: [PreCheck; 4] = [
+    PreCheck::asking(PreCheckKind::Fasting, &FASTING_KETAMINE_RULE),
+    PreCheck::asking(PreCheckKind::TransportHome, &TRANSPORT_KETAMINE_RULE),
+    PreCheck::asking(PreCheckKind::PregnancyStatus, &PREGNANCY_KETAMINE_RULE),
+    PreCheck::asking(PreCheckKind::BloodPressure, &bp_gate::KETAMINE_RULE),
+];
 
 /// The checks asked before a dose of `modality`, in the order the page asks them.
 pub fn pre_checks(modality: Modality, settings: &ProtocolSettings) -> Vec<&'static PreCheck> {
     if modality == Modality::EsketamineNasal {
-        return vec![&REMS_ENROLLMENT, &FASTING, &NASAL_MEDICATION, &TRANSPORT, &PREGNANCY, &BP_ESKETAMINE];
+        return ESKETAMINE_CHECKS.iter().collect();
     }
     let p = &settings.values().pre_checks;
-    let mut checks: Vec<&'static PreCheck> = Vec::new();
-    if p.ketamine_fasting {
-        checks.push(&FASTING_KETAMINE);
-    }
-    if p.ketamine_transport {
-        checks.push(&TRANSPORT_KETAMINE);
-    }
-    if p.ketamine_pregnancy {
-        checks.push(&PREGNANCY_KETAMINE);
-    }
-    checks.push(&BP_KETAMINE);
-    checks
+    // Fasting, transport and pregnancy are asked as the clinic set them, blood pressure always.
+    let asked = [p.ketamine_fasting, p.ketamine_transport, p.ketamine_pregnancy, true];
+    KETAMINE_CHECKS.iter().zip(asked).filter_map(|(check, asked)| asked.then_some(check)).collect()
 }
 
 /// Whether a nasal corticosteroid or decongestant was used before the dose.

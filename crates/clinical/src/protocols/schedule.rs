@@ -57,6 +57,7 @@ pub enum MaintenanceFrequency {
 
 /// Where a session sits in its course.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Phase {
     Induction,
@@ -69,6 +70,7 @@ pub enum Phase {
 
 /// The planned dose of a session.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum PlannedDose {
     /// A fixed dose in mg (esketamine), with the doses the prescriber may choose at that session.
@@ -79,10 +81,12 @@ pub enum PlannedDose {
 
 /// One session of a generated plan.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PlannedSession {
     /// 1-based position in the plan.
     pub number: u32,
     #[serde(with = "iso_date")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub date: Date,
     /// 1-based week of the course.
     pub week: u32,

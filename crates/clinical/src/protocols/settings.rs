@@ -33,18 +33,18 @@ pub struct SettingsValues {
     pub alerts: AlertSettings,
 }
 
-/// The pre-dose blood-pressure gate of each modality.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct BpGates {
-    pub esketamine_nasal: BpGate,
-    pub iv_ketamine: BpGate,
-    pub im_ketamine: BpGate,
-    pub oral_ketamine: BpGate,
+/// One value for each modality, keyed in a settings document by the modality's code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields, bound(deserialize = "T: Deserialize<'de>, PerModality<T>: Default"))]
+pub struct PerModality<T> {
+    pub esketamine_nasal: T,
+    pub iv_ketamine: T,
+    pub im_ketamine: T,
+    pub oral_ketamine: T,
 }
 
-impl BpGates {
-    pub fn get(&self, modality: Modality) -> BpGate {
+impl<T: Copy> PerModality<T> {
+    pub fn get(&self, modality: Modality) -> T {
         match modality {
             Modality::EsketamineNasal => self.esketamine_nasal,
             Modality::IvKetamine => self.iv_ketamine,
@@ -52,34 +52,29 @@ impl BpGates {
             Modality::OralKetamine => self.oral_ketamine,
         }
     }
+
+    const fn all(value: T) -> Self {
+        Self { esketamine_nasal: value, iv_ketamine: value, im_ketamine: value, oral_ketamine: value }
+    }
+}
+
+/// The pre-dose blood-pressure gate of each modality.
+pub type BpGates = PerModality<BpGate>;
+
+impl Default for BpGates {
+    fn default() -> Self {
+        Self::all(BpGate::default())
+    }
 }
 
 /// The minimum monitoring time after dosing, in minutes, of each modality.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct MinimumMinutes {
-    pub esketamine_nasal: u32,
-    pub iv_ketamine: u32,
-    pub im_ketamine: u32,
-    pub oral_ketamine: u32,
-}
+pub type MinimumMinutes = PerModality<u32>;
 
 impl Default for MinimumMinutes {
     fn default() -> Self {
         // Esketamine: the REMS two hours. The others have no sourced figure; two hours in total is the
         // documented default (for IV: the 40-minute infusion plus monitoring until recovered).
-        Self { esketamine_nasal: 120, iv_ketamine: 120, im_ketamine: 120, oral_ketamine: 120 }
-    }
-}
-
-impl MinimumMinutes {
-    pub fn get(&self, modality: Modality) -> u32 {
-        match modality {
-            Modality::EsketamineNasal => self.esketamine_nasal,
-            Modality::IvKetamine => self.iv_ketamine,
-            Modality::ImKetamine => self.im_ketamine,
-            Modality::OralKetamine => self.oral_ketamine,
-        }
+        Self::all(120)
     }
 }
 

@@ -36,6 +36,7 @@ pub const LAST_REVIEWED: Date = date!(2026 - 11 - 27);
 
 /// How soon someone should get help.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CrisisLevel {
     None,
@@ -45,17 +46,20 @@ pub enum CrisisLevel {
 
 /// A crisis service and how to reach it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CrisisResource {
     pub name: &'static str,
     /// The one line to act on ("Call or text 988").
     pub contact: &'static str,
     /// Other ways in and menu options.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>))]
     pub options: &'static [&'static str],
     pub available: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<&'static str>,
     pub source: &'static str,
     #[serde(serialize_with = "serialize_date")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub last_reviewed: Date,
 }
 
@@ -99,7 +103,10 @@ pub static EMERGENCY_911: CrisisResource = CrisisResource {
 
 /// The result of triage.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Crisis {
+    // Inline, so that the document lists the levels where a reader of the crisis block looks.
+    #[cfg_attr(feature = "openapi", schema(inline))]
     pub level: CrisisLevel,
     /// What to do now, in plain words.
     pub message: String,

@@ -39,6 +39,7 @@ const RELEASE_SUFFIXES: [&str; 8] = ["xr", "er", "sr", "xl", "la", "cr", "ir", "
 
 /// Drug class as the dose table groups drugs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DrugClass {
     Ssri,

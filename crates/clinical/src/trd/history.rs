@@ -36,6 +36,7 @@ pub static DEFINITION_RULE: Rule = Rule {
 
 /// The TRD status of a treatment history. Not a diagnosis and not an eligibility decision.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TrdStatus {
     MeetsDefinition,

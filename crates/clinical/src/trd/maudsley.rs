@@ -55,6 +55,7 @@ impl Severity {
 
 /// Duration of the current episode in the MSM's categories.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum EpisodeDuration {
     /// 12 months or less.

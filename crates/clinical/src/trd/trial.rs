@@ -70,6 +70,7 @@ impl Improvement {
 
 /// Yes, no, or cannot be judged from what was given.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Judgement {
     Yes,
@@ -203,6 +204,7 @@ fn optional_number(object: &Map<String, Value>, key: &str, max: f64, unit: &str)
 
 /// What the rules made of one trial.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TrialAssessment {
     /// Canonical generic name when the drug is in the table, otherwise the name as entered.
     pub drug: String,

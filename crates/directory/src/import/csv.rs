@@ -118,7 +118,7 @@ fn check_header(record: &ByteRecord) -> Result<(), String> {
         Some(i) => format!("column {} is {:?}, expected {:?}", i + 1, found[i], CSV_COLUMNS[i]),
         None => format!("found {} columns, expected {}", found.len(), CSV_COLUMNS.len()),
     };
-    Err(format!("header: {detail}; the header must be exactly {}", CSV_COLUMNS.join(",")))
+    Err(format!("header: {detail}; the header must be exactly {}; found {}", CSV_COLUMNS.join(","), found.join(",")))
 }
 
 type RowFault = (Option<String>, Vec<String>);

@@ -103,6 +103,13 @@ impl fmt::Display for EntryReject {
 }
 
 impl ImportBatch {
+    /// The reject that stopped the whole file, if any: a wrong or missing header (or a first line the CSV reader
+    /// cannot read) is reported on line 1, where no record can start, and nothing after it was read. No row can
+    /// be told valid then, so the caller refuses the file even when it would skip invalid rows.
+    pub fn file_fault(&self) -> Option<&Reject> {
+        self.rejects.first().filter(|r| r.line == 1)
+    }
+
     /// The clinics when there is no reject (an atomic import), else the rejects.
     pub fn into_atomic(self) -> Result<Vec<Clinic>, Vec<Reject>> {
         if self.rejects.is_empty() { Ok(self.clinics.into_iter().map(|(_, c)| c).collect()) } else { Err(self.rejects) }

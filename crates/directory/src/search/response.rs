@@ -13,9 +13,14 @@ use super::query::Query;
 
 /// The response document (DESIGN.md, "Clinic search"), plus `limit` and `offset` for paging.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = ClinicSearch))]
 pub struct SearchResponse<'a> {
+    #[cfg_attr(feature = "openapi", schema(inline))]
     pub origin: Position,
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub radius_km: Option<f64>,
+    /// Every match within the radius, not only this page.
     pub total: usize,
     pub limit: usize,
     pub offset: usize,
@@ -24,6 +29,7 @@ pub struct SearchResponse<'a> {
 
 /// One clinic in the response.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ClinicResult<'a> {
     pub id: &'a str,
     pub name: &'a str,
@@ -44,6 +50,7 @@ pub struct ClinicResult<'a> {
     pub accepting_new_patients: bool,
     pub rems_certified: bool,
     #[serde(serialize_with = "iso_date")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date, required = true))]
     pub last_verified: Option<Date>,
     /// A fictional listing (`--demo`); present only when true.
     #[serde(skip_serializing_if = "std::ops::Not::not")]

@@ -52,6 +52,7 @@ impl RegistryConfig {
 /// A span of calendar months, `YYYY-MM`, from the earliest baseline to the latest assessment of a cell. Months,
 /// not days, so that no single patient's visit date is published.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Period {
     pub from: String,
     pub to: String,
@@ -402,6 +403,7 @@ fn gate_rates(included: &[(usize, &ResearchPatient)], vis: Visibility) -> GateRa
 
 /// One outcome line of a clinic's public directory entry.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PublishedOutcome {
     pub modality: Modality,
     pub instrument: Instrument,

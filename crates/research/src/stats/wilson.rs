@@ -8,6 +8,7 @@ pub const Z_95: f64 = 1.96;
 
 /// A closed interval of proportions.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Interval {
     pub low: f64,
     pub high: f64,
@@ -35,6 +36,7 @@ pub fn wilson(successes: u64, n: u64, z: f64) -> Option<Interval> {
 
 /// A count of successes out of `n`, its rate and its Wilson 95% interval.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Proportion {
     pub successes: u64,
     pub n: u64,

@@ -76,13 +76,14 @@ macro_rules! code_enum {
                 match self { $($name::$variant => $code),+ }
             }
 
-            /// Parses a code; the error lists the known codes.
+            /// Parses a code; the error names the vocabulary in lower-case words (`unknown role "doctor"`) and
+            /// lists the codes to use instead.
             pub fn parse(code: &str) -> Result<Self, String> {
                 match code {
                     $($code => Ok($name::$variant),)+
                     other => Err(format!(
-                        "unknown {} {:?}; known: {}",
-                        stringify!($name),
+                        "unknown {} {:?}: use one of {}",
+                        $crate::domain::vocabulary_words(stringify!($name)),
                         other,
                         Self::ALL.iter().map(|c| c.code()).collect::<Vec<_>>().join(", ")
                     )),
@@ -98,6 +99,18 @@ macro_rules! code_enum {
     };
 }
 pub(crate) use code_enum;
+
+/// A vocabulary's type name as lower-case words for messages: `AssessmentSource` becomes `assessment source`.
+pub(crate) fn vocabulary_words(type_name: &str) -> String {
+    let mut words = String::with_capacity(type_name.len() + 4);
+    for (i, c) in type_name.chars().enumerate() {
+        if c.is_ascii_uppercase() && i > 0 {
+            words.push(' ');
+        }
+        words.push(c.to_ascii_lowercase());
+    }
+    words
+}
 
 /// A UUIDv7 whose timestamp is `at`; the random part comes from the uuid crate's generator.
 pub(crate) fn uuid_v7(at: OffsetDateTime) -> Uuid {
@@ -135,3 +148,15 @@ pub use treatment::{
     NewAdverseEvent, NewCourse, NewDose, NewObservation, NewTreatmentSession, Observation, ObservationId, SessionId,
     SessionStatus, TreatmentSession, TreatmentSessionDetail, TreatmentSessionUpdate,
 };
+
+#[cfg(test)]
+mod tests {
+    use super::Role;
+
+    #[test]
+    fn an_unknown_code_is_named_in_lower_case_with_the_codes_to_use() {
+        let message = Role::parse("doctor").unwrap_err();
+        assert!(message.starts_with("unknown role \"doctor\": use one of platform_admin, clinic_admin, "), "{message}");
+        assert_eq!(super::vocabulary_words("AssessmentSource"), "assessment source");
+    }
+}

@@ -7,7 +7,7 @@ use crate::db::args;
 use crate::domain::{NewObservation, NewSessionAlert, Observation, SessionAlert, SessionAlertId, SessionId};
 use crate::error::{StoreError, StoreResult};
 use crate::rows::session_alert::{SESSION_ALERT_COLUMNS, SessionAlertRow};
-use crate::scope::{ClinicScope, Scoped};
+use crate::scope::{Children, ClinicScope, Scoped};
 use crate::statement::{Insert, Update};
 
 impl ClinicScope {
@@ -77,19 +77,8 @@ impl ClinicScope {
 
     /// A session's alerts, acknowledged or not, in the order they were raised.
     pub async fn session_alerts(&self, session: SessionId) -> StoreResult<Vec<SessionAlert>> {
-        let mut tx = self.begin_audited().await?;
-        self.require(&mut tx, Scoped::TreatmentSession, session.to_text()).await?;
-        let rows: Vec<SessionAlertRow> = tx
-            .fetch_all(
-                &format!(
-                    "SELECT {SESSION_ALERT_COLUMNS} FROM session_alerts WHERE clinic_id = $1 AND session_id = $2 \
-                     ORDER BY at, id"
-                ),
-                &args![self.clinic(), session.to_text()],
-            )
-            .await?;
-        tx.commit_with(Audit::list("session_alert", format!("session:{session}"))).await?;
-        rows.into_iter().map(SessionAlertRow::into_domain).collect()
+        let of = Children { table: "session_alerts", columns: SESSION_ALERT_COLUMNS, order: "at, id" };
+        self.children(Scoped::TreatmentSession, session.to_text(), of, SessionAlertRow::into_domain).await
     }
 
     /// The clinic's alerts no one has acknowledged yet, newest first, for the dashboard.

@@ -18,7 +18,7 @@ use crate::rows::care::{
     DosedSessionRow, INTAKE_COLUMNS, IntakeRow, ProtocolSettingsRow, REMS_FORM_COLUMNS, RemsFormRow,
 };
 use crate::rows::treatment::{SESSION_COLUMNS, SessionRow};
-use crate::scope::{ClinicScope, Scoped};
+use crate::scope::{Children, ClinicScope, Scoped};
 use crate::statement::{Insert, Update};
 
 /// The longest override reason kept, in characters (the clinical rule's own limit is checked before).
@@ -151,27 +151,15 @@ impl ClinicScope {
             Some(_) => AuditEvents::from(Audit::update("patient", patient.to_text())).then(intake),
             None => AuditEvents::from(intake),
         };
-        let row: IntakeRow = tx
-            .fetch_one(
-                &format!("SELECT {INTAKE_COLUMNS} FROM patient_intakes WHERE id = $1 AND clinic_id = $2"),
-                &args![id, self.clinic()],
-            )
-            .await?;
+        let row: IntakeRow = self.scoped_row(&mut tx, Scoped::Intake, INTAKE_COLUMNS, id).await?;
         tx.commit_with(events).await?;
         row.into_domain()
     }
 
     /// A patient's intake, if one was entered.
     pub async fn intake(&self, patient: PatientId) -> StoreResult<Option<Intake>> {
-        let mut tx = self.begin_audited().await?;
-        self.require(&mut tx, Scoped::Patient, patient.to_text()).await?;
-        let row: Option<IntakeRow> = tx
-            .fetch_optional(
-                &format!("SELECT {INTAKE_COLUMNS} FROM patient_intakes WHERE clinic_id = $1 AND patient_id = $2"),
-                &args![self.clinic(), patient.to_text()],
-            )
-            .await?;
-        tx.commit_with(Audit::read("patient_intake", format!("patient:{patient}"))).await?;
+        let of = Children { table: "patient_intakes", columns: INTAKE_COLUMNS, order: "id" };
+        let row: Option<IntakeRow> = self.child(Scoped::Patient, patient.to_text(), of).await?;
         row.map(IntakeRow::into_domain).transpose()
     }
 
@@ -246,34 +234,40 @@ impl ClinicScope {
     /// Replaces a course's schedule (prescribers only).
     pub async fn set_course_schedule(&self, course: CourseId, schedule: &Value) -> StoreResult<()> {
         self.require_prescriber("edit a course schedule")?;
-        let text = to_json("schedule", schedule)?;
-        let mut tx = self.begin_audited().await?;
-        let now = tx.now();
-        crate::bounds::document_times("schedule", schedule, DateKind::Planned, from_micros("courses", now)?)?;
-        Update::table("courses")
-            .set("schedule", text)
-            .set("updated_at", now)
-            .filter("id", course.to_text())
-            .filter("clinic_id", self.clinic())
-            .execute_one(tx.db(), "course")
-            .await?;
-        tx.commit_with(Audit::update("course_schedule", course.to_text())).await
+        self.set_document(Scoped::Course, course.to_text(), "schedule", schedule, DateKind::Planned, "course_schedule")
+            .await
     }
 
     /// Records the pre-dose checks of a session (the answers and the rules' report), replacing earlier ones.
     pub async fn set_session_pre_checks(&self, session: SessionId, document: &Value) -> StoreResult<()> {
-        let text = to_json("pre_checks", document)?;
+        let kind = Scoped::TreatmentSession;
+        self.set_document(kind, session.to_text(), "pre_checks", document, DateKind::Charted, "session_pre_checks")
+            .await
+    }
+
+    /// Replaces the JSON document in `column` of record `id` of this clinic, after checking the times it holds as
+    /// `times`; the audit event names the change `audited_as`.
+    async fn set_document(
+        &self,
+        kind: Scoped,
+        id: String,
+        column: &'static str,
+        document: &Value,
+        times: DateKind,
+        audited_as: &'static str,
+    ) -> StoreResult<()> {
+        let text = to_json(column, document)?;
         let mut tx = self.begin_audited().await?;
         let now = tx.now();
-        crate::bounds::document_times("pre_checks", document, DateKind::Charted, from_micros("sessions", now)?)?;
-        Update::table("sessions")
-            .set("pre_checks", text)
+        crate::bounds::document_times(column, document, times, from_micros(kind.table(), now)?)?;
+        Update::table(kind.table())
+            .set(column, text)
             .set("updated_at", now)
-            .filter("id", session.to_text())
+            .filter("id", id.clone())
             .filter("clinic_id", self.clinic())
-            .execute_one(tx.db(), "session")
+            .execute_one(tx.db(), kind.entity())
             .await?;
-        tx.commit_with(Audit::update("session_pre_checks", session.to_text())).await
+        tx.commit_with(Audit::update(audited_as, id)).await
     }
 
     /// Records a dose, with the prescriber's override of a gate that blocked it, in one transaction; a
@@ -363,12 +357,7 @@ impl ClinicScope {
             }
             None => AuditEvents::from(session_event),
         };
-        let row: SessionRow = tx
-            .fetch_one(
-                &format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE id = $1 AND clinic_id = $2"),
-                &args![id.to_text(), self.clinic()],
-            )
-            .await?;
+        let row: SessionRow = self.scoped_row(&mut tx, Scoped::TreatmentSession, SESSION_COLUMNS, id.to_text()).await?;
         tx.commit_with(events).await?;
         row.into_domain()
     }
@@ -414,12 +403,7 @@ impl ClinicScope {
         let event = self.insert_adverse_event(&mut tx, event).await?;
         let events = AuditEvents::from(Audit::create("adverse_event", event.id.to_text()))
             .then(Audit::update("session", id.to_text()));
-        let row: SessionRow = tx
-            .fetch_one(
-                &format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE id = $1 AND clinic_id = $2"),
-                &args![id.to_text(), self.clinic()],
-            )
-            .await?;
+        let row: SessionRow = self.scoped_row(&mut tx, Scoped::TreatmentSession, SESSION_COLUMNS, id.to_text()).await?;
         tx.commit_with(events).await?;
         Ok((row.into_domain()?, event))
     }
@@ -515,15 +499,8 @@ impl ClinicScope {
 
     /// The submitted Patient Monitoring Form of a session, if any.
     pub async fn rems_form(&self, session: SessionId) -> StoreResult<Option<RemsFormRecord>> {
-        let mut tx = self.begin_audited().await?;
-        self.require(&mut tx, Scoped::TreatmentSession, session.to_text()).await?;
-        let row: Option<RemsFormRow> = tx
-            .fetch_optional(
-                &format!("SELECT {REMS_FORM_COLUMNS} FROM rems_forms WHERE clinic_id = $1 AND session_id = $2"),
-                &args![self.clinic(), session.to_text()],
-            )
-            .await?;
-        tx.commit_with(Audit::read("rems_form", format!("session:{session}"))).await?;
+        let of = Children { table: "rems_forms", columns: REMS_FORM_COLUMNS, order: "id" };
+        let row: Option<RemsFormRow> = self.child(Scoped::TreatmentSession, session.to_text(), of).await?;
         row.map(RemsFormRow::into_domain).transpose()
     }
 

@@ -18,7 +18,7 @@ use std::borrow::Cow;
 use ketapath_directory::{Clinic, ClinicId};
 
 use crate::audited::{Audit, AuditedTx, Auditor};
-use crate::db::args;
+use crate::db::{Record, args};
 use crate::domain::{Actor, AuditEvent, NewStaffUser, Role, StaffId, StaffUser};
 use crate::error::{StoreError, StoreResult};
 use crate::rows::staff::{AUDIT_COLUMNS, AuditRow, STAFF_COLUMNS, StaffRow};
@@ -41,15 +41,28 @@ pub(crate) enum Scoped {
     Course,
     TreatmentSession,
     Referral,
+    Intake,
 }
 
 impl Scoped {
+    /// The column that ties a child record to a record of this kind (`patient_id` of an assessment).
+    fn parent_column(self) -> &'static str {
+        match self {
+            Scoped::Patient => "patient_id",
+            Scoped::Course => "course_id",
+            Scoped::TreatmentSession => "session_id",
+            Scoped::Referral => "referral_id",
+            Scoped::Intake => "intake_id",
+        }
+    }
+
     fn table(self) -> &'static str {
         match self {
             Scoped::Patient => "patients",
             Scoped::Course => "courses",
             Scoped::TreatmentSession => "sessions",
             Scoped::Referral => "referrals",
+            Scoped::Intake => "patient_intakes",
         }
     }
 
@@ -59,7 +72,33 @@ impl Scoped {
             Scoped::Course => "course",
             Scoped::TreatmentSession => "session",
             Scoped::Referral => "referral",
+            Scoped::Intake => "intake",
         }
+    }
+}
+
+/// The records a patient, course or session holds in one table, as [`ClinicScope::children`] and
+/// [`ClinicScope::child`] read them: the table, its columns and the `ORDER BY` list.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Children {
+    pub table: &'static str,
+    pub columns: &'static str,
+    pub order: &'static str,
+}
+
+impl Children {
+    /// The entity the audit event names: the table's name in the singular (`assessments`, `assessment`), as every
+    /// audit event of the store names it.
+    fn entity(self) -> &'static str {
+        self.table.strip_suffix('s').unwrap_or(self.table)
+    }
+
+    fn select(self, parent: Scoped) -> String {
+        let Children { table, columns, order, .. } = self;
+        format!(
+            "SELECT {columns} FROM {table} WHERE clinic_id = $1 AND {} = $2 ORDER BY {order}",
+            parent.parent_column()
+        )
     }
 }
 
@@ -139,6 +178,61 @@ impl ClinicScope {
         let sql = format!("SELECT COUNT(*) FROM {} WHERE id = $1 AND clinic_id = $2", kind.table());
         let (n,): (i64,) = tx.fetch_one(&sql, &args![id, self.clinic()]).await?;
         if n == 1 { Ok(()) } else { Err(StoreError::NotFound { entity: kind.entity() }) }
+    }
+
+    /// Record `id` of this clinic read with `columns`, or "not found": the one select behind every read of a
+    /// record by its id and every re-read after an update, so that none of them can forget the clinic filter.
+    pub(crate) async fn scoped_row<R: Record>(
+        &self,
+        tx: &mut AuditedTx<'_>,
+        kind: Scoped,
+        columns: &str,
+        id: String,
+    ) -> StoreResult<R> {
+        let sql = format!("SELECT {columns} FROM {} WHERE id = $1 AND clinic_id = $2", kind.table());
+        let row: Option<R> = tx.fetch_optional(&sql, &args![id, self.clinic()]).await?;
+        row.ok_or(StoreError::NotFound { entity: kind.entity() })
+    }
+
+    /// Every record of `of` that belongs to `parent` (a patient, course or session of this clinic, else "not
+    /// found"), audited as one list read under the parent.
+    pub(crate) async fn children<R: Record, T>(
+        &self,
+        parent: Scoped,
+        parent_id: String,
+        of: Children,
+        into_domain: fn(R) -> StoreResult<T>,
+    ) -> StoreResult<Vec<T>> {
+        let audit = |entity, parent| Audit::list(entity, parent);
+        let rows: Vec<R> = self.rows_of_parent(parent, parent_id, of, audit).await?;
+        rows.into_iter().map(into_domain).collect()
+    }
+
+    /// The one row of `of` that belongs to `parent`, if any (a patient's intake, a session's REMS form; a unique
+    /// key allows no second one), audited as a read under the parent.
+    pub(crate) async fn child<R: Record>(
+        &self,
+        parent: Scoped,
+        parent_id: String,
+        of: Children,
+    ) -> StoreResult<Option<R>> {
+        let audit = |entity, parent| Audit::read(entity, parent);
+        Ok(self.rows_of_parent(parent, parent_id, of, audit).await?.into_iter().next())
+    }
+
+    /// The rows behind [`Self::children`] and [`Self::child`], committed with the one event `audit` makes.
+    async fn rows_of_parent<R: Record>(
+        &self,
+        parent: Scoped,
+        parent_id: String,
+        of: Children,
+        audit: fn(&'static str, String) -> Audit,
+    ) -> StoreResult<Vec<R>> {
+        let mut tx = self.begin_audited().await?;
+        self.require(&mut tx, parent, parent_id.clone()).await?;
+        let rows = tx.fetch_all(&of.select(parent), &args![self.clinic(), parent_id.clone()]).await?;
+        tx.commit_with(audit(of.entity(), format!("{}:{parent_id}", parent.entity()))).await?;
+        Ok(rows)
     }
 
     /// The clinic's own listing (deleted listings included, since staff still work there).

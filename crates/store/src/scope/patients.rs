@@ -14,7 +14,7 @@ use crate::domain::{
 };
 use crate::error::{StoreError, StoreResult};
 use crate::rows::patient::{ASSESSMENT_COLUMNS, AssessmentRow, LatestScoreRow, PATIENT_COLUMNS, PatientRow};
-use crate::scope::{ClinicScope, Scoped};
+use crate::scope::{Children, ClinicScope, Scoped};
 use crate::statement::{Insert, Update};
 
 fn check_patient(p: &NewPatient) -> StoreResult<()> {
@@ -148,13 +148,7 @@ impl ClinicScope {
     /// A patient of this clinic; another clinic's patient is not found.
     pub async fn patient(&self, id: PatientId) -> StoreResult<Patient> {
         let mut tx = self.begin_audited().await?;
-        let row: Option<PatientRow> = tx
-            .fetch_optional(
-                &format!("SELECT {PATIENT_COLUMNS} FROM patients WHERE id = $1 AND clinic_id = $2"),
-                &args![id.to_text(), self.clinic()],
-            )
-            .await?;
-        let row = row.ok_or(StoreError::NotFound { entity: "patient" })?;
+        let row: PatientRow = self.scoped_row(&mut tx, Scoped::Patient, PATIENT_COLUMNS, id.to_text()).await?;
         tx.commit_with(Audit::read("patient", id.to_text())).await?;
         row.into_domain()
     }
@@ -190,12 +184,7 @@ impl ClinicScope {
         if n == 0 {
             return Err(StoreError::NotFound { entity: "patient" });
         }
-        let row: PatientRow = tx
-            .fetch_one(
-                &format!("SELECT {PATIENT_COLUMNS} FROM patients WHERE id = $1 AND clinic_id = $2"),
-                &args![id.to_text(), self.clinic()],
-            )
-            .await?;
+        let row: PatientRow = self.scoped_row(&mut tx, Scoped::Patient, PATIENT_COLUMNS, id.to_text()).await?;
         tx.commit_with(Audit::update("patient", id.to_text())).await?;
         row.into_domain()
     }
@@ -275,19 +264,8 @@ impl ClinicScope {
 
     /// A patient's assessments, oldest first.
     pub async fn assessments(&self, patient: PatientId) -> StoreResult<Vec<Assessment>> {
-        let mut tx = self.begin_audited().await?;
-        self.require(&mut tx, Scoped::Patient, patient.to_text()).await?;
-        let rows: Vec<AssessmentRow> = tx
-            .fetch_all(
-                &format!(
-                    "SELECT {ASSESSMENT_COLUMNS} FROM assessments WHERE clinic_id = $1 AND patient_id = $2 \
-                     ORDER BY administered_at, id"
-                ),
-                &args![self.clinic(), patient.to_text()],
-            )
-            .await?;
-        tx.commit_with(Audit::list("assessment", format!("patient:{patient}"))).await?;
-        rows.into_iter().map(AssessmentRow::into_domain).collect()
+        let of = Children { table: "assessments", columns: ASSESSMENT_COLUMNS, order: "administered_at, id" };
+        self.children(Scoped::Patient, patient.to_text(), of, AssessmentRow::into_domain).await
     }
 }
 

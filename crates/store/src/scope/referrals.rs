@@ -11,7 +11,7 @@ use crate::error::{StoreError, StoreResult};
 use crate::rows::patient::{
     REFERRAL_COLUMNS, ReferralRow, SELF_REPORT_ALERT_COLUMNS, SELF_REPORT_COLUMNS, SelfReportAlertRow, SelfReportRow,
 };
-use crate::scope::{ClinicScope, Scoped};
+use crate::scope::{Children, ClinicScope, Scoped};
 use crate::statement::{Insert, Update};
 
 impl ClinicScope {
@@ -31,13 +31,7 @@ impl ClinicScope {
     /// One referral of this clinic.
     pub async fn referral(&self, id: ReferralId) -> StoreResult<Referral> {
         let mut tx = self.begin_audited().await?;
-        let row: Option<ReferralRow> = tx
-            .fetch_optional(
-                &format!("SELECT {REFERRAL_COLUMNS} FROM referrals WHERE id = $1 AND clinic_id = $2"),
-                &args![id.to_text(), self.clinic()],
-            )
-            .await?;
-        let row = row.ok_or(StoreError::NotFound { entity: "referral" })?;
+        let row: ReferralRow = self.scoped_row(&mut tx, Scoped::Referral, REFERRAL_COLUMNS, id.to_text()).await?;
         tx.commit_with(Audit::read("referral", id.to_text())).await?;
         row.into_domain()
     }
@@ -63,12 +57,7 @@ impl ClinicScope {
             .filter("clinic_id", self.clinic())
             .execute(tx.db())
             .await?;
-        let row: ReferralRow = tx
-            .fetch_one(
-                &format!("SELECT {REFERRAL_COLUMNS} FROM referrals WHERE id = $1 AND clinic_id = $2"),
-                &args![id.to_text(), self.clinic()],
-            )
-            .await?;
+        let row: ReferralRow = self.scoped_row(&mut tx, Scoped::Referral, REFERRAL_COLUMNS, id.to_text()).await?;
         tx.commit_with(Audit::update("referral", id.to_text())).await?;
         row.into_domain()
     }
@@ -116,19 +105,8 @@ impl ClinicScope {
 
     /// A patient's self-report links, newest first.
     pub async fn self_report_links(&self, patient: PatientId) -> StoreResult<Vec<SelfReportLink>> {
-        let mut tx = self.begin_audited().await?;
-        self.require(&mut tx, Scoped::Patient, patient.to_text()).await?;
-        let rows: Vec<SelfReportRow> = tx
-            .fetch_all(
-                &format!(
-                    "SELECT {SELF_REPORT_COLUMNS} FROM self_report_links WHERE clinic_id = $1 AND patient_id = $2 \
-                     ORDER BY created_at DESC, id"
-                ),
-                &args![self.clinic(), patient.to_text()],
-            )
-            .await?;
-        tx.commit_with(Audit::list("self_report_link", format!("patient:{patient}"))).await?;
-        rows.into_iter().map(SelfReportRow::into_domain).collect()
+        let of = Children { table: "self_report_links", columns: SELF_REPORT_COLUMNS, order: "created_at DESC, id" };
+        self.children(Scoped::Patient, patient.to_text(), of, SelfReportRow::into_domain).await
     }
 
     /// The clinic's self-report alerts, newest first, for the dashboard.

@@ -16,7 +16,7 @@ use crate::rows::treatment::{
     ADVERSE_EVENT_COLUMNS, AdverseEventRow, COURSE_COLUMNS, CourseRow, DOSE_COLUMNS, DoseRow, OBSERVATION_COLUMNS,
     ObservationRow, SESSION_COLUMNS, SessionRow,
 };
-use crate::scope::{ClinicScope, Scoped};
+use crate::scope::{Children, ClinicScope, Scoped};
 use crate::statement::{Insert, Update};
 
 impl ClinicScope {
@@ -107,12 +107,7 @@ impl ClinicScope {
             .filter("clinic_id", self.clinic())
             .execute_one(tx.db(), "course")
             .await?;
-        let row: CourseRow = tx
-            .fetch_one(
-                &format!("SELECT {COURSE_COLUMNS} FROM courses WHERE id = $1 AND clinic_id = $2"),
-                &args![id.to_text(), self.clinic()],
-            )
-            .await?;
+        let row: CourseRow = self.scoped_row(&mut tx, Scoped::Course, COURSE_COLUMNS, id.to_text()).await?;
         tx.commit_with(Audit::update("course", id.to_text())).await?;
         row.into_domain()
     }
@@ -120,44 +115,23 @@ impl ClinicScope {
     /// A course of this clinic.
     pub async fn course(&self, id: CourseId) -> StoreResult<Course> {
         let mut tx = self.begin_audited().await?;
-        let row: Option<CourseRow> = tx
-            .fetch_optional(
-                &format!("SELECT {COURSE_COLUMNS} FROM courses WHERE id = $1 AND clinic_id = $2"),
-                &args![id.to_text(), self.clinic()],
-            )
-            .await?;
-        let row = row.ok_or(StoreError::NotFound { entity: "course" })?;
+        let row: CourseRow = self.scoped_row(&mut tx, Scoped::Course, COURSE_COLUMNS, id.to_text()).await?;
         tx.commit_with(Audit::read("course", id.to_text())).await?;
         row.into_domain()
     }
 
     /// A patient's courses, oldest first.
     pub async fn courses(&self, patient: PatientId) -> StoreResult<Vec<Course>> {
-        let mut tx = self.begin_audited().await?;
-        self.require(&mut tx, Scoped::Patient, patient.to_text()).await?;
-        let rows: Vec<CourseRow> = tx
-            .fetch_all(
-                &format!(
-                    "SELECT {COURSE_COLUMNS} FROM courses WHERE clinic_id = $1 AND patient_id = $2 ORDER BY created_at, id"
-                ),
-                &args![self.clinic(), patient.to_text()],
-            )
-            .await?;
-        tx.commit_with(Audit::list("course", format!("patient:{patient}"))).await?;
-        rows.into_iter().map(CourseRow::into_domain).collect()
+        let of = Children { table: "courses", columns: COURSE_COLUMNS, order: "created_at, id" };
+        self.children(Scoped::Patient, patient.to_text(), of, CourseRow::into_domain).await
     }
 
     /// Schedules the next session of a course; sessions are numbered from 1 within their course.
     pub async fn create_session(&self, new: NewTreatmentSession) -> StoreResult<TreatmentSession> {
         let mut tx = self.begin_audited().await?;
         let now = tx.now();
-        let course: Option<(String,)> = tx
-            .fetch_optional(
-                "SELECT patient_id FROM courses WHERE id = $1 AND clinic_id = $2",
-                &args![new.course_id.to_text(), self.clinic()],
-            )
-            .await?;
-        let (patient,) = course.ok_or(StoreError::NotFound { entity: "course" })?;
+        let (patient,): (String,) =
+            self.scoped_row(&mut tx, Scoped::Course, "patient_id", new.course_id.to_text()).await?;
         self.require_staff(&mut tx, new.monitored_by).await?;
         let (number,): (i64,) = tx
             .fetch_one(
@@ -243,25 +217,16 @@ impl ClinicScope {
             .filter("clinic_id", self.clinic())
             .execute_one(tx.db(), "session")
             .await?;
-        let row: SessionRow = tx
-            .fetch_one(
-                &format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE id = $1 AND clinic_id = $2"),
-                &args![id.to_text(), self.clinic()],
-            )
-            .await?;
+        let row: SessionRow = self.scoped_row(&mut tx, Scoped::TreatmentSession, SESSION_COLUMNS, id.to_text()).await?;
         tx.commit_with(Audit::update("session", id.to_text())).await?;
         row.into_domain()
     }
 
     /// The patient of a session of this clinic, or "not found".
     pub(crate) async fn session_patient(&self, tx: &mut AuditedTx<'_>, session: SessionId) -> StoreResult<String> {
-        let row: Option<(String,)> = tx
-            .fetch_optional(
-                "SELECT patient_id FROM sessions WHERE id = $1 AND clinic_id = $2",
-                &args![session.to_text(), self.clinic()],
-            )
-            .await?;
-        Ok(row.ok_or(StoreError::NotFound { entity: "session" })?.0)
+        let (patient,): (String,) =
+            self.scoped_row(tx, Scoped::TreatmentSession, "patient_id", session.to_text()).await?;
+        Ok(patient)
     }
 
     /// Records a dose given during a session.
@@ -435,13 +400,7 @@ impl ClinicScope {
     /// A session with its doses, observations (in time order) and adverse events.
     pub async fn session(&self, id: SessionId) -> StoreResult<TreatmentSessionDetail> {
         let mut tx = self.begin_audited().await?;
-        let row: Option<SessionRow> = tx
-            .fetch_optional(
-                &format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE id = $1 AND clinic_id = $2"),
-                &args![id.to_text(), self.clinic()],
-            )
-            .await?;
-        let row = row.ok_or(StoreError::NotFound { entity: "session" })?;
+        let row: SessionRow = self.scoped_row(&mut tx, Scoped::TreatmentSession, SESSION_COLUMNS, id.to_text()).await?;
         let a = args![id.to_text(), self.clinic()];
         let doses: Vec<DoseRow> = tx
             .fetch_all(
@@ -496,34 +455,13 @@ impl ClinicScope {
 
     /// A course's sessions, in order.
     pub async fn sessions(&self, course: CourseId) -> StoreResult<Vec<TreatmentSession>> {
-        let mut tx = self.begin_audited().await?;
-        self.require(&mut tx, Scoped::Course, course.to_text()).await?;
-        let rows: Vec<SessionRow> = tx
-            .fetch_all(
-                &format!(
-                    "SELECT {SESSION_COLUMNS} FROM sessions WHERE clinic_id = $1 AND course_id = $2 ORDER BY number"
-                ),
-                &args![self.clinic(), course.to_text()],
-            )
-            .await?;
-        tx.commit_with(Audit::list("session", format!("course:{course}"))).await?;
-        rows.into_iter().map(SessionRow::into_domain).collect()
+        let of = Children { table: "sessions", columns: SESSION_COLUMNS, order: "number" };
+        self.children(Scoped::Course, course.to_text(), of, SessionRow::into_domain).await
     }
 
     /// A patient's adverse events, oldest first.
     pub async fn adverse_events(&self, patient: PatientId) -> StoreResult<Vec<AdverseEvent>> {
-        let mut tx = self.begin_audited().await?;
-        self.require(&mut tx, Scoped::Patient, patient.to_text()).await?;
-        let rows: Vec<AdverseEventRow> = tx
-            .fetch_all(
-                &format!(
-                    "SELECT {ADVERSE_EVENT_COLUMNS} FROM adverse_events WHERE clinic_id = $1 AND patient_id = $2 \
-                     ORDER BY occurred_at, id"
-                ),
-                &args![self.clinic(), patient.to_text()],
-            )
-            .await?;
-        tx.commit_with(Audit::list("adverse_event", format!("patient:{patient}"))).await?;
-        rows.into_iter().map(AdverseEventRow::into_domain).collect()
+        let of = Children { table: "adverse_events", columns: ADVERSE_EVENT_COLUMNS, order: "occurred_at, id" };
+        self.children(Scoped::Patient, patient.to_text(), of, AdverseEventRow::into_domain).await
     }
 }

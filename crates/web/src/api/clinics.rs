@@ -11,6 +11,9 @@ use ketapath_clinical::InvalidInput;
 use ketapath_directory::export::ClinicRecord;
 use ketapath_directory::search::{ParamError, Query, SearchParams, SearchResponse, SearchResult};
 use ketapath_directory::{Clinic, ClinicId, Gazetteer};
+use ketapath_research::stats::registry::PublishedOutcome;
+use serde::Serialize;
+use utoipa::ToSchema;
 
 use super::openapi_schemas::Error;
 use crate::error::ApiError;
@@ -48,7 +51,7 @@ pub fn with_results<R>(directory: &Directory, query: &Query, f: impl FnOnce(&Sea
     description = "Exactly one of `near` or `zip` is required. Results are sorted by great-circle distance (sphere of radius 6371.0088 km), then by id; `total` counts every match within the radius, not only the page. Every invalid or unknown parameter answers 400 naming it in `field`; a ZIP code missing from KetaPath's ZIP data answers 400 naming `zip`. The same document as `ketapath clinics search --json`.",
     params(super::openapi_schemas::ClinicSearchQuery),
     responses(
-        (status = 200, description = "A page of clinics", body = super::openapi_schemas::ClinicSearch),
+        (status = 200, description = "A page of clinics", body = SearchResponse),
         (status = 400, description = "An invalid, unknown or repeated parameter, or an unknown ZIP code (`invalid_input`, naming the parameter)", body = Error),
     )
 )]
@@ -81,20 +84,25 @@ pub fn lookup(directory: &Directory, raw: &str) -> Result<Clinic, ApiError> {
     summary = "One clinic listing",
     params(("id" = String, Path)),
     responses(
-        (status = 200, description = "The listing", body = super::openapi_schemas::Clinic),
+        (status = 200, description = "The listing", body = ClinicAnswer),
         (status = 404, description = "No listing with this id (`not_found`)", body = Error),
     )
 )]
 pub async fn get(State(state): State<AppState>, ApiPath(id): ApiPath<String>) -> Result<Response, ApiError> {
     let clinic = lookup(&state.directory, &id)?;
     let outcomes = state.published_outcomes(clinic.id.as_str()).await;
-    if outcomes.is_empty() {
-        return Ok(axum::Json(ClinicRecord::resolved(&clinic)).into_response());
-    }
-    // The outcome lines appear only for a clinic that opted in and has a cell of at least 11 patients.
-    let mut record = serde_json::to_value(ClinicRecord::resolved(&clinic)).map_err(|_| ApiError::Internal)?;
-    if let Some(map) = record.as_object_mut() {
-        map.insert("outcomes".to_owned(), serde_json::to_value(&outcomes).map_err(|_| ApiError::Internal)?);
-    }
-    Ok(axum::Json(record).into_response())
+    Ok(axum::Json(ClinicAnswer { record: ClinicRecord::resolved(&clinic), outcomes }).into_response())
+}
+
+/// A listing as its own record: the resolved record, and the outcome lines of a clinic that opted in and has a cell
+/// of at least 11 patients.
+#[derive(Serialize, ToSchema)]
+#[schema(as = Clinic)]
+pub struct ClinicAnswer<'a> {
+    #[serde(flatten)]
+    record: ClinicRecord<'a>,
+    /// Present only for a clinic that publishes its outcomes and has at least 11 patients in a line: response and
+    /// remission with Wilson 95% intervals, the number of patients, the period and the rules.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    outcomes: Vec<PublishedOutcome>,
 }

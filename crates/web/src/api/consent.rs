@@ -7,9 +7,8 @@ use axum::response::Response;
 use ketapath_clinical::InvalidInput;
 use ketapath_clinical::dates::ConsentDate;
 use ketapath_research::ConsentStatus;
-use ketapath_store::domain::ConsentRecord;
-use serde::Deserialize;
-use serde_json::{Value, json};
+use ketapath_store::domain::{ConsentRecord, StaffId};
+use serde::{Deserialize, Serialize};
 use time::Date;
 use utoipa::ToSchema;
 use utoipa::openapi::schema::ObjectBuilder;
@@ -17,11 +16,10 @@ use utoipa::openapi::schema::ObjectBuilder;
 use super::courses::date;
 use super::openapi::codes;
 use super::openapi_responses::{NoTreatmentPatient, TreatmentBad};
-use super::patients::patient_id;
 use super::{private_json, rfc3339};
 use crate::auth::ClinicStaff;
 use crate::error::ApiError;
-use crate::extract::{ApiJson, ApiPath};
+use crate::extract::{ApiJson, PatientPath};
 
 /// The body of `PUT /api/v1/patients/{id}/research-consent` as sent.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -73,20 +71,44 @@ pub fn status_code(status: ConsentStatus) -> &'static str {
 }
 
 /// The consent document: the decision in force (the latest record) and the history, oldest first.
-fn consent_doc(history: &[ConsentRecord]) -> Result<Value, ApiError> {
-    let records = history
-        .iter()
-        .map(|r| {
-            Ok(json!({
-                "status": status_code(r.status),
-                "date": r.decided_on.to_string(),
-                "recorded_at": rfc3339(r.recorded_at)?,
-                "recorded_by": r.recorded_by,
-            }))
-        })
-        .collect::<Result<Vec<_>, ApiError>>()?;
-    let current = history.last().map(|r| status_code(r.status));
-    Ok(json!({ "status": current.unwrap_or("none"), "history": records }))
+#[derive(Serialize, ToSchema)]
+#[schema(as = ResearchConsent)]
+pub struct ConsentDoc {
+    #[schema(schema_with = consent_states)]
+    status: &'static str,
+    history: Vec<ConsentRecordDoc>,
+}
+
+/// One recorded decision.
+#[derive(Serialize, ToSchema)]
+#[schema(as = ConsentRecord)]
+pub struct ConsentRecordDoc {
+    #[schema(schema_with = consent_decisions)]
+    status: &'static str,
+    #[schema(format = Date)]
+    date: String,
+    #[schema(format = DateTime)]
+    recorded_at: String,
+    #[schema(value_type = Option<String>, required = true)]
+    recorded_by: Option<StaffId>,
+}
+
+impl ConsentDoc {
+    fn of(history: &[ConsentRecord]) -> Result<Self, ApiError> {
+        let records = history
+            .iter()
+            .map(|r| {
+                Ok(ConsentRecordDoc {
+                    status: status_code(r.status),
+                    date: r.decided_on.to_string(),
+                    recorded_at: rfc3339(r.recorded_at)?,
+                    recorded_by: r.recorded_by,
+                })
+            })
+            .collect::<Result<Vec<_>, ApiError>>()?;
+        let current = history.last().map(|r| status_code(r.status));
+        Ok(ConsentDoc { status: current.unwrap_or("none"), history: records })
+    }
 }
 
 /// `GET /api/v1/patients/{id}/research-consent`.
@@ -95,16 +117,16 @@ fn consent_doc(history: &[ConsentRecord]) -> Result<Value, ApiError> {
     path = "/api/v1/patients/{id}/research-consent",
     operation_id = "getResearchConsent",
     summary = "A patient's research consent: the decision in force and its history",
-    params(("id" = String, Path)),
+    params(PatientPath),
     security(("bearerAuth" = [])),
     responses(
-        (status = 200, description = "The consent", body = super::openapi_treatment::ResearchConsent),
+        (status = 200, description = "The consent", body = ConsentDoc),
         NoTreatmentPatient,
     )
 )]
-pub async fn get(staff: ClinicStaff, ApiPath(id): ApiPath<String>) -> Result<Response, ApiError> {
-    let history = staff.scope.research_consents(patient_id(&id)?).await?;
-    Ok(private_json(&consent_doc(&history)?))
+pub async fn get(staff: ClinicStaff, PatientPath { id }: PatientPath) -> Result<Response, ApiError> {
+    let history = staff.scope.research_consents(id).await?;
+    Ok(private_json(&ConsentDoc::of(&history)?))
 }
 
 /// `PUT /api/v1/patients/{id}/research-consent`: records a decision; answers the updated document.
@@ -114,34 +136,40 @@ pub async fn get(staff: ClinicStaff, ApiPath(id): ApiPath<String>) -> Result<Res
     operation_id = "putResearchConsent",
     summary = "Record a patient's research consent (given or withdrawn)",
     description = "A withdrawal takes the patient out of every later research export and statistic. `date` defaults to today and may not be in the future.",
-    params(("id" = String, Path)),
+    params(PatientPath),
     request_body = ConsentRequest,
     security(("bearerAuth" = [])),
     responses(
-        (status = 200, description = "The consent", body = super::openapi_treatment::ResearchConsent),
+        (status = 200, description = "The consent", body = ConsentDoc),
         NoTreatmentPatient, TreatmentBad,
     )
 )]
 pub async fn put(
     staff: ClinicStaff,
-    ApiPath(id): ApiPath<String>,
+    PatientPath { id: patient }: PatientPath,
     ApiJson(request): ApiJson<ConsentRequest>,
 ) -> Result<Response, ApiError> {
-    let patient = patient_id(&id)?;
     let (status, decided_on) = decision(request.status.as_deref(), request.date.as_deref(), staff.store.now().date())?;
     staff.scope.record_research_consent(patient, status, decided_on).await?;
     let history = staff.scope.research_consents(patient).await?;
-    Ok(private_json(&consent_doc(&history)?))
+    Ok(private_json(&ConsentDoc::of(&history)?))
 }
 
 /// The body of `PUT /api/v1/clinic/outcome-publication` as sent; both routes answer the same shape.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(as = OutcomePublication)]
+#[schema(as = OutcomePublicationRequest)]
 pub struct PublicationRequest {
     #[serde(default)]
     #[schema(value_type = bool, required = true)]
     publish: Option<bool>,
+}
+
+/// The clinic's choice, as both outcome-publication routes answer it.
+#[derive(Serialize, ToSchema)]
+#[schema(as = OutcomePublication)]
+pub struct Publication {
+    publish: bool,
 }
 
 /// `GET /api/v1/clinic/outcome-publication`.
@@ -152,11 +180,11 @@ pub struct PublicationRequest {
     summary = "Whether the directory shows the clinic's outcome rates",
     security(("bearerAuth" = [])),
     responses(
-        (status = 200, description = "The choice", body = PublicationRequest),
+        (status = 200, description = "The choice", body = Publication),
     )
 )]
 pub async fn get_publication(staff: ClinicStaff) -> Result<Response, ApiError> {
-    Ok(private_json(&json!({ "publish": staff.scope.publishes_outcomes().await? })))
+    Ok(private_json(&Publication { publish: staff.scope.publishes_outcomes().await? }))
 }
 
 /// `PUT /api/v1/clinic/outcome-publication`: opts the clinic in or out of showing its outcome rates in the
@@ -170,7 +198,7 @@ pub async fn get_publication(staff: ClinicStaff) -> Result<Response, ApiError> {
     request_body = PublicationRequest,
     security(("bearerAuth" = [])),
     responses(
-        (status = 200, description = "The choice", body = PublicationRequest),
+        (status = 200, description = "The choice", body = Publication),
         TreatmentBad,
     )
 )]
@@ -180,7 +208,12 @@ pub async fn put_publication(
 ) -> Result<Response, ApiError> {
     let publish = request.publish.ok_or_else(|| InvalidInput::new("publish", "is required (true or false)"))?;
     let saved = staff.scope.set_publish_outcomes(publish).await?;
-    Ok(private_json(&json!({ "publish": saved.publish })))
+    Ok(private_json(&Publication { publish: saved.publish }))
+}
+
+/// The decision in force: `none` before any was recorded.
+fn consent_states() -> ObjectBuilder {
+    codes(["given", "withdrawn", "none"])
 }
 
 /// The decisions a consent records.

@@ -6,9 +6,11 @@
 use axum::response::Response;
 use ketapath_clinical::InvalidInput;
 use ketapath_clinical::protocols::{MaintenanceFrequency, Modality, PlannedSession};
-use ketapath_store::domain::{Course, CourseId, CourseIndication, CoursePlan, ReviewDecision};
-use serde::Deserialize;
-use serde_json::{Value, json};
+use ketapath_store::domain::{
+    Course, CourseId, CourseIndication, CoursePlan, CourseStatus, PatientId, ReviewDecision, StaffId,
+};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use time::Date;
 use time::macros::format_description;
 use utoipa::ToSchema;
@@ -17,11 +19,10 @@ use utoipa::openapi::schema::ObjectBuilder;
 use super::openapi::{codes, modality_codes, nullable_codes};
 use super::openapi_responses::{CourseGatedWrite, NoCourse, NoTreatmentPatient, PatientGatedWrite};
 use super::openapi_schemas::Error;
-use super::patients::patient_id;
 use super::{created, private_json, rfc3339};
 use crate::auth::ClinicStaff;
 use crate::error::ApiError;
-use crate::extract::{ApiJson, ApiPath};
+use crate::extract::{ApiJson, CoursePath, PatientPath};
 use ketapath_care::treatment::Override;
 use ketapath_care::treatment::course::{self, CourseRequest};
 
@@ -74,37 +75,105 @@ pub(crate) fn date(field: &str, raw: &str) -> Result<Date, InvalidInput> {
         .map_err(|_| InvalidInput::new(field, "must be a date YYYY-MM-DD"))
 }
 
-/// A course and its plan as the API shows them.
-pub(crate) fn doc(course: &Course, plan: &CoursePlan) -> Result<Value, ApiError> {
-    Ok(json!({
-        "id": course.id,
-        "patient_id": course.patient_id,
-        "treatment": course.treatment,
-        "modality": course::modality(course).ok(),
-        "status": course.status,
-        "planned_sessions": course.planned_sessions,
-        "started_on": course.started_on.map(|d| d.to_string()),
-        "ended_on": course.ended_on.map(|d| d.to_string()),
-        "end_reason": course.end_reason,
-        "indication": plan.indication,
-        "schedule": plan.schedule,
-        "benefit_review": plan.benefit_review.as_ref().map(|r| Ok::<_, ApiError>(json!({
-            "decision": r.decision,
-            "note": r.note,
-            "by": r.decided_by,
-            "at": rfc3339(r.decided_at)?,
-            "scores": r.scores,
-        }))).transpose()?,
-        "warnings": course::warnings(plan),
-        "contraindication_override": plan.contraindication_override_reason.as_ref().map(|reason| json!({
-            "reason": reason, "by": plan.contraindication_override_by,
-        })),
-        "created_at": rfc3339(course.created_at)?,
-    }))
+/// A course and its plan as the API shows them. The fields stand in alphabetical order, the order this answer had
+/// when it was built as a JSON map, so that its text did not change when it became a type.
+#[derive(Serialize, ToSchema)]
+#[schema(as = Course)]
+pub struct CourseDoc {
+    #[schema(required = true)]
+    benefit_review: Option<BenefitReviewDoc>,
+    #[schema(required = true)]
+    contraindication_override: Option<OverrideDoc>,
+    #[schema(format = DateTime)]
+    created_at: String,
+    end_reason: Option<String>,
+    #[schema(format = Date)]
+    ended_on: Option<String>,
+    #[schema(value_type = String)]
+    id: CourseId,
+    #[schema(schema_with = indications)]
+    indication: CourseIndication,
+    #[schema(schema_with = nullable_modality_codes)]
+    modality: Option<Modality>,
+    #[schema(value_type = String)]
+    patient_id: PatientId,
+    planned_sessions: Option<i64>,
+    /// The planned sessions in date order; null for a modality without a generated schedule.
+    #[schema(value_type = Option<Vec<PlannedSession>>, required = true)]
+    schedule: Option<Value>,
+    #[schema(format = Date)]
+    started_on: Option<String>,
+    #[schema(schema_with = course_statuses)]
+    status: CourseStatus,
+    treatment: String,
+    warnings: Vec<String>,
 }
 
-fn course_id(raw: &str) -> Result<CourseId, ApiError> {
-    CourseId::parse("id", raw).map_err(|_| ApiError::NotFound)
+/// The latest benefit review of a course.
+#[derive(Serialize, ToSchema)]
+#[schema(as = BenefitReview)]
+pub struct BenefitReviewDoc {
+    #[schema(format = DateTime)]
+    at: String,
+    #[schema(value_type = String)]
+    by: StaffId,
+    #[schema(schema_with = review_decisions)]
+    decision: ReviewDecision,
+    note: Option<String>,
+    /// The baseline and latest scores the prescriber saw.
+    #[schema(value_type = Vec<Object>)]
+    scores: Value,
+}
+
+/// A contraindication a prescriber overrode to plan the course.
+#[derive(Serialize, ToSchema)]
+#[schema(as = ContraindicationOverride)]
+pub struct OverrideDoc {
+    #[schema(value_type = Option<String>)]
+    by: Option<StaffId>,
+    reason: String,
+}
+
+/// The answer listing a patient's courses.
+#[derive(Serialize, ToSchema)]
+#[schema(as = CourseList)]
+pub struct CourseListDoc {
+    courses: Vec<CourseDoc>,
+}
+
+impl CourseDoc {
+    /// A course and its plan as the API shows them.
+    pub(crate) fn of(course: &Course, plan: &CoursePlan) -> Result<Self, ApiError> {
+        let benefit_review = plan.benefit_review.as_ref().map(|r| {
+            Ok::<_, ApiError>(BenefitReviewDoc {
+                at: rfc3339(r.decided_at)?,
+                by: r.decided_by,
+                decision: r.decision,
+                note: r.note.clone(),
+                scores: r.scores.clone(),
+            })
+        });
+        Ok(CourseDoc {
+            benefit_review: benefit_review.transpose()?,
+            contraindication_override: plan
+                .contraindication_override_reason
+                .as_ref()
+                .map(|reason| OverrideDoc { by: plan.contraindication_override_by, reason: reason.clone() }),
+            created_at: rfc3339(course.created_at)?,
+            end_reason: course.end_reason.clone(),
+            ended_on: course.ended_on.map(|d| d.to_string()),
+            id: course.id,
+            indication: plan.indication,
+            modality: course::modality(course).ok(),
+            patient_id: course.patient_id,
+            planned_sessions: course.planned_sessions,
+            schedule: plan.schedule.clone(),
+            started_on: course.started_on.map(|d| d.to_string()),
+            status: course.status,
+            treatment: course.treatment.clone(),
+            warnings: course::warnings(plan),
+        })
+    }
 }
 
 /// `POST /api/v1/patients/{id}/courses`.
@@ -114,21 +183,20 @@ fn course_id(raw: &str) -> Result<CourseId, ApiError> {
     operation_id = "createCourse",
     summary = "Plan a course with its schedule generated from the protocol",
     description = "`indication`: `trd` (default) or `mdsi` (MDD with acute suicidal ideation or behaviour). Esketamine for TRD: a new course plans only the induction, twice weekly in weeks 1-4 (`weeks`, 12 by default, is checked as the whole plan's length); weeks 5-8 weekly and then weekly or every two weeks (`maintenance`) are planned when the benefit review decides to continue. MDSI: 84 mg twice weekly for up to 4 weeks (56 mg as the tolerability option). IV ketamine: the clinic's series. IM and oral: no generated schedule. A contraindication in the intake answers 409 `contraindication` unless a prescriber sends `override_reason`.",
-    params(("id" = String, Path)),
+    params(PatientPath),
     request_body = CourseBody,
     security(("bearerAuth" = [])),
     responses(
-        (status = 201, description = "The course", body = super::openapi_treatment::Course),
+        (status = 201, description = "The course", body = CourseDoc),
         (status = 409, description = "The intake lists a contraindication (`contraindication`)", body = Error),
         PatientGatedWrite,
     )
 )]
 pub async fn create(
     staff: ClinicStaff,
-    ApiPath(id): ApiPath<String>,
+    PatientPath { id: patient }: PatientPath,
     ApiJson(body): ApiJson<CourseBody>,
 ) -> Result<Response, ApiError> {
-    let patient = patient_id(&id)?;
     let modality =
         Modality::parse(body.modality.as_deref().ok_or_else(|| InvalidInput::new("modality", "is required"))?)?;
     let start = match body.start_date.as_deref() {
@@ -146,7 +214,7 @@ pub async fn create(
     };
     let indication = indication(body.indication.as_deref())?;
     let (c, plan) = course::create_for(&staff.scope, patient, &request, indication, ov).await?;
-    Ok(created(&doc(&c, &plan)?))
+    Ok(created(&CourseDoc::of(&c, &plan)?))
 }
 
 /// `GET /api/v1/patients/{id}/courses`: oldest first.
@@ -155,17 +223,17 @@ pub async fn create(
     path = "/api/v1/patients/{id}/courses",
     operation_id = "listCourses",
     summary = "A patient's courses with their schedules",
-    params(("id" = String, Path)),
+    params(PatientPath),
     security(("bearerAuth" = [])),
     responses(
-        (status = 200, description = "The courses, oldest first", body = inline(super::openapi_treatment::CourseList)),
+        (status = 200, description = "The courses, oldest first", body = CourseListDoc),
         NoTreatmentPatient,
     )
 )]
-pub async fn list(staff: ClinicStaff, ApiPath(id): ApiPath<String>) -> Result<Response, ApiError> {
-    let courses = course::list(&staff.scope, patient_id(&id)?).await?;
-    let docs = courses.iter().map(|(c, p)| doc(c, p)).collect::<Result<Vec<_>, _>>()?;
-    Ok(private_json(&json!({ "courses": docs })))
+pub async fn list(staff: ClinicStaff, PatientPath { id }: PatientPath) -> Result<Response, ApiError> {
+    let courses = course::list(&staff.scope, id).await?;
+    let courses = courses.iter().map(|(c, p)| CourseDoc::of(c, p)).collect::<Result<Vec<_>, _>>()?;
+    Ok(private_json(&CourseListDoc { courses }))
 }
 
 /// The body of `PUT /api/v1/courses/{id}/schedule`: the whole schedule, in the generated shape.
@@ -184,21 +252,21 @@ pub struct ScheduleBody {
     operation_id = "putCourseSchedule",
     summary = "Replace a course's schedule (prescribers only)",
     description = "Sessions in date order, in the generated shape.",
-    params(("id" = String, Path)),
+    params(CoursePath),
     request_body = ScheduleBody,
     security(("bearerAuth" = [])),
     responses(
-        (status = 200, description = "The course", body = super::openapi_treatment::Course),
+        (status = 200, description = "The course", body = CourseDoc),
         CourseGatedWrite,
     )
 )]
 pub async fn put_schedule(
     staff: ClinicStaff,
-    ApiPath(id): ApiPath<String>,
+    CoursePath { id }: CoursePath,
     ApiJson(body): ApiJson<ScheduleBody>,
 ) -> Result<Response, ApiError> {
-    let (c, plan) = course::set_schedule(&staff.scope, course_id(&id)?, body.schedule).await?;
-    Ok(private_json(&doc(&c, &plan)?))
+    let (c, plan) = course::set_schedule(&staff.scope, id, body.schedule).await?;
+    Ok(private_json(&CourseDoc::of(&c, &plan)?))
 }
 
 /// `GET /api/v1/courses/{id}`: the course with its plan, indication and latest benefit review.
@@ -207,18 +275,17 @@ pub async fn put_schedule(
     path = "/api/v1/courses/{id}",
     operation_id = "getCourse",
     summary = "A course with its schedule, indication and latest benefit review",
-    params(("id" = String, Path)),
+    params(CoursePath),
     security(("bearerAuth" = [])),
     responses(
-        (status = 200, description = "The course", body = super::openapi_treatment::Course),
+        (status = 200, description = "The course", body = CourseDoc),
         NoCourse,
     )
 )]
-pub async fn get(staff: ClinicStaff, ApiPath(id): ApiPath<String>) -> Result<Response, ApiError> {
-    let id = course_id(&id)?;
+pub async fn get(staff: ClinicStaff, CoursePath { id }: CoursePath) -> Result<Response, ApiError> {
     let c = staff.scope.course(id).await?;
     let plan = staff.scope.course_plan(id).await?;
-    Ok(private_json(&doc(&c, &plan)?))
+    Ok(private_json(&CourseDoc::of(&c, &plan)?))
 }
 
 /// The body of `POST /api/v1/courses/{id}/benefit-review`.
@@ -255,21 +322,20 @@ pub(crate) fn decision(raw: Option<&str>) -> Result<ReviewDecision, InvalidInput
     operation_id = "recordBenefitReview",
     summary = "Record the benefit review at the end of an esketamine induction (prescribers only)",
     description = "From 28 days after a course's first dose, starting or dosing a session answers 409 `benefit_review_required` until a prescriber records `continue`. `continue` is taken from week 4 of the induction on and, for TRD, plans the maintenance weeks (`weeks`, 12 by default, and `maintenance`); for MDSI it carries the warning that use beyond 4 weeks was not systematically evaluated. `stop` ends the course (status `stopped`). The baseline and latest scores at the time are kept with the review. Other roles: 403 `override_not_allowed`.",
-    params(("id" = String, Path)),
+    params(CoursePath),
     request_body = ReviewBody,
     security(("bearerAuth" = [])),
     responses(
-        (status = 201, description = "The course with the review", body = super::openapi_treatment::Course),
+        (status = 201, description = "The course with the review", body = CourseDoc),
         (status = 409, description = "Not an open esketamine course, or `continue` before week 4 of the induction (`not_applicable`)", body = Error),
         CourseGatedWrite,
     )
 )]
 pub async fn benefit_review(
     staff: ClinicStaff,
-    ApiPath(id): ApiPath<String>,
+    CoursePath { id }: CoursePath,
     ApiJson(body): ApiJson<ReviewBody>,
 ) -> Result<Response, ApiError> {
-    let id = course_id(&id)?;
     let request = course::ReviewRequest {
         decision: decision(body.decision.as_deref())?,
         note: body.note,
@@ -277,7 +343,7 @@ pub async fn benefit_review(
         maintenance: body.maintenance.unwrap_or(MaintenanceFrequency::Weekly),
     };
     let reviewed = course::review(&staff.scope, id, &request, staff.store.now()).await?;
-    Ok(created(&doc(&reviewed.course, &reviewed.plan)?))
+    Ok(created(&CourseDoc::of(&reviewed.course, &reviewed.plan)?))
 }
 
 fn maintenance_codes() -> ObjectBuilder {
@@ -286,6 +352,21 @@ fn maintenance_codes() -> ObjectBuilder {
 
 fn indication_codes() -> ObjectBuilder {
     nullable_codes(["trd", "mdsi"])
+}
+
+/// A modality, or null for a course whose treatment is not one.
+fn nullable_modality_codes() -> ObjectBuilder {
+    nullable_codes(Modality::ALL.iter().map(|m| m.code()))
+}
+
+/// The indications a course may have.
+fn indications() -> ObjectBuilder {
+    codes(CourseIndication::ALL.iter().map(|i| i.code()))
+}
+
+/// The states of a course.
+fn course_statuses() -> ObjectBuilder {
+    codes(CourseStatus::ALL.iter().map(|s| s.code()))
 }
 
 /// The decisions of a benefit review.

@@ -41,7 +41,7 @@ impl<S: Send + Sync> FromRequestParts<S> for InstrumentParam {
     params(super::openapi_schemas::InstrumentPath),
     request_body = super::openapi_schemas::ScoreRequest,
     responses(
-        (status = 200, description = "The score; with a top-level `crisis` block when the suicide item is positive (PHQ-9 item 9 >= 1 urgent; MADRS item 10 >= 2 urgent, >= 5 emergency; QIDS-SR16 item 12 >= 1 urgent, 3 emergency)", body = super::openapi_schemas::Score),
+        (status = 200, description = "The score; with a top-level `crisis` block when the suicide item is positive (PHQ-9 item 9 >= 1 urgent; MADRS item 10 >= 2 urgent, >= 5 emergency; QIDS-SR16 item 12 >= 1 urgent, 3 emergency)", body = ketapath_clinical::instruments::ScoreReport),
         (status = 400, description = "Invalid items (`invalid_input`, naming the item) or a body that is not JSON (`malformed_json`)", body = Error),
         (status = 404, description = "Unknown instrument (`unknown_instrument`); the message lists the known ones", body = Error),
         PublicJsonBody,

@@ -16,7 +16,6 @@ pub mod rems_forms;
 pub mod research;
 pub mod screenings;
 pub mod self_report;
-mod self_report_openapi;
 pub mod sessions;
 
 use axum::Json;

@@ -1,7 +1,8 @@
 //! `GET /api/openapi.json`: the OpenAPI 3.1 description of every JSON route, derived with utoipa from the handlers'
-//! `#[utoipa::path]` attributes, the request and answer types themselves (in the handlers' modules, `error.rs` and
-//! `ketapath-care`), the shared answers of `openapi_responses.rs`, and the few mirrors that remain
-//! (`openapi_schemas.rs`, `openapi_treatment.rs`, `self_report_openapi.rs`), each saying why it cannot be derived.
+//! `#[utoipa::path]` attributes, the request and answer types themselves (in the handlers' modules, `error.rs`,
+//! `ketapath-care`, and the pure crates through their `openapi` feature), the shared answers of
+//! `openapi_responses.rs`, and the few mirrors that remain (`openapi_schemas.rs`, `openapi_treatment.rs`), each
+//! saying why it cannot be derived.
 //!
 //! A test checks it against [`crate::routes::api_routes`], the table routes are registered from, in both
 //! directions, so a route cannot be added or removed without this document following. Info, security schemes and
@@ -20,6 +21,13 @@ use utoipa::{Modify, OpenApi};
 
 use super::openapi_schemas as public;
 use super::openapi_treatment as treatment;
+use crate::error::ErrorWithCrisis;
+use ketapath_clinical::instruments::{Flag, ScoreReport};
+use ketapath_clinical::rule::RuleRef;
+use ketapath_clinical::safety::Crisis;
+use ketapath_clinical::screen::Screening;
+use ketapath_directory::search::{ClinicResult, SearchResponse};
+use ketapath_research::stats::wilson::Proportion;
 // Handlers are named through their module, so each operation is tagged with its module's name (`clinics`,
 // `sessions`), not with the `super::` path it was reached by.
 use super::{
@@ -110,17 +118,18 @@ routes is stored or logged.",
         self_report::alerts,
     ),
     components(schemas(
-        public::Error, public::ErrorWithCrisis, public::ScoreRequest, public::Proportion, public::RuleRef,
-        public::Flag, patients::PatientRequest, patients::PatientDoc, patients::PatientListItem,
-        patients::AssessmentRequest, patients::AssessmentDoc, patients::StoredAssessmentDoc, public::ScreeningRequest, public::ClinicSearch,
-        public::ClinicResult, public::Clinic, public::Screening, public::Crisis, public::Score,
-        super::consent::ConsentRequest, treatment::ResearchConsent, super::consent::PublicationRequest,
-        ketapath_care::treatment::intake::IntakeRequest, treatment::Intake, super::courses::CourseBody, super::courses::ReviewBody,
-        treatment::Course, super::courses::ScheduleBody, treatment::Outcomes, super::sessions::StartBody,
-        treatment::TreatmentSession, treatment::SessionAlert, treatment::PreCheckRequest, super::sessions::ObservationBody,
-        super::sessions::DoseBody, super::sessions::AdverseEventBody, super::sessions::EarlyDepartureBody,
-        super::sessions::DischargeBody, treatment::RemsForm, super::rems_forms::SubmitBody,
-        treatment::ProtocolSettingsRequest, treatment::ProtocolSettings,
+        public::Error, ErrorWithCrisis, public::ScoreRequest, public::ScreeningRequest, ScoreReport, Screening, Crisis,
+        RuleRef, Flag, Proportion, SearchResponse, ClinicResult, clinics::ClinicAnswer,
+        patients::PatientRequest, patients::PatientDoc, patients::PatientListItem, patients::AssessmentRequest,
+        patients::AssessmentDoc, patients::StoredAssessmentDoc,
+        consent::ConsentRequest, consent::ConsentDoc, consent::PublicationRequest, consent::Publication,
+        ketapath_care::treatment::intake::IntakeRequest, intake::IntakeDoc,
+        courses::CourseBody, courses::ReviewBody, courses::ScheduleBody, courses::CourseDoc, courses::CourseListDoc,
+        outcomes::OutcomesDoc, sessions::StartBody, sessions::StartedSession, sessions::SessionDoc,
+        ketapath_care::treatment::alerts::AlertDoc, sessions::Observed, sessions::Dosed, sessions::RecordedEvent,
+        sessions::Discharged, sessions::EndedEarly, treatment::PreCheckRequest, sessions::ObservationBody, sessions::DoseBody, sessions::AdverseEventBody,
+        sessions::EarlyDepartureBody, sessions::DischargeBody, treatment::RemsForm, rems_forms::SubmitBody,
+        rems_forms::DueForms, treatment::ProtocolSettingsRequest, protocol::SettingsDoc,
         self_report::LinkRequest, self_report::LinkDoc, self_report::CreatedLink, self_report::PlannedDoc,
         self_report::AlertDoc,
     )),

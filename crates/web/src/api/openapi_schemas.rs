@@ -1,6 +1,8 @@
-//! The schemas of the public routes (clinic search, scoring, the self-check) that the OpenAPI document cannot
-//! derive from a real type: each mirror says why in a comment (mostly: the real type lives in a pure crate with
-//! no utoipa dependency, or the body is read or written as a JSON value). Only the document uses them.
+//! The schemas of the public routes (clinic search, scoring, the self-check, the registry) that the OpenAPI
+//! document cannot derive from a real type, because the handler reads the request as a raw JSON value or query
+//! string that a pure crate's parser checks: each mirror says why in a comment. The answers derive their schemas
+//! from the real types (`ketapath-clinical`, `-directory` and `-research` with their `openapi` feature). Only the
+//! document uses these.
 
 // These types exist to be described, never built or read: the derive is their only use.
 #![allow(dead_code)]
@@ -8,7 +10,7 @@
 use ketapath_clinical::safety::conditions;
 use ketapath_directory::search::{DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET};
 use ketapath_directory::{Offer, Payment};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::openapi::RefOr;
 use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema, SchemaType, Type};
 use utoipa::{IntoParams, PartialSchema, ToSchema};
@@ -17,59 +19,12 @@ pub(crate) use crate::error::ErrorBody as Error;
 
 use super::openapi::{code_array, instrument_codes, non_negative_integers, nullable_codes, or_null};
 
-/// An error, with the crisis block beside it when the answers that drive the crisis triage could be read.
-// Mirror of `error::with_crisis`'s local body, whose `crisis` is the clinical crate's type (no utoipa there).
-#[derive(Serialize, ToSchema)]
-pub struct ErrorWithCrisis {
-    #[serde(flatten)]
-    error: Error<'static>,
-    #[schema(required = false)]
-    crisis: Crisis,
-}
-
 // Mirror: the handler reads the body as a JSON value that the clinical crate's `Items::parse` checks.
 #[derive(Deserialize, ToSchema)]
 #[schema(examples(json!({"items": [0, 1, 2, 3, 0, 1, 2, 1, 0]})))]
 pub struct ScoreRequest {
     #[schema(schema_with = non_negative_integers)]
     items: Vec<i64>,
-}
-
-/// A rate with its Wilson interval.
-// Mirror: the real type lives in the pure directory crate, which has no utoipa dependency yet.
-#[derive(Deserialize, ToSchema)]
-pub struct Proportion {
-    successes: i64,
-    n: i64,
-    rate: f64,
-    /// Wilson score interval, 95%
-    #[schema(inline)]
-    interval: Interval,
-}
-
-#[derive(Deserialize, ToSchema)]
-struct Interval {
-    low: f64,
-    high: f64,
-}
-
-/// The rule a result follows, by id and version.
-// Mirror: the real type lives in the pure clinical crate, which has no utoipa dependency yet.
-#[derive(Deserialize, Serialize, ToSchema)]
-pub struct RuleRef {
-    id: String,
-    version: i64,
-}
-
-// Mirror: the real type lives in the pure clinical crate, which has no utoipa dependency yet.
-#[derive(Deserialize, ToSchema)]
-pub struct Flag {
-    #[schema(examples("item9_positive"))]
-    code: String,
-    /// 1-based item number that raised the flag
-    item: Option<i64>,
-    message: String,
-    rule: RuleRef,
 }
 
 /// The self-check input (DESIGN.md, Self-check), with the condition codes and improvement values the engine knows.
@@ -140,145 +95,6 @@ pub(crate) fn blood_pressure() -> RefOr<Schema> {
     or_null(BloodPressure::schema())
 }
 
-/// The crisis block: the self-check's, the one beside an invalid self-check's error, and a score's when its suicide
-/// item is positive.
-// Mirror: the real type lives in the pure clinical crate, which has no utoipa dependency yet.
-#[derive(Deserialize, Serialize, ToSchema)]
-pub struct Crisis {
-    #[schema(inline)]
-    level: CrisisLevel,
-    message: String,
-    /// Always present: 988 first; 911 first at emergency
-    #[schema(inline)]
-    resources: Vec<Resource>,
-    #[serde(default)]
-    rules: Vec<RuleRef>,
-}
-
-#[derive(Deserialize, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-enum CrisisLevel {
-    None,
-    Urgent,
-    Emergency,
-}
-
-#[derive(Deserialize, Serialize, ToSchema)]
-struct Resource {
-    name: String,
-    contact: String,
-}
-
-/// The fields of the self-check result that scripts rely on; the engine may add more.
-// Mirror: the real type lives in the pure clinical crate, which has no utoipa dependency yet.
-#[derive(Deserialize, ToSchema)]
-pub struct Screening {
-    rules_version: String,
-    crisis: Crisis,
-    #[schema(inline)]
-    phq9: Phq9Result,
-    #[schema(inline)]
-    trials: Vec<TrialJudgement>,
-    failed_adequate_trials: i64,
-    possible_failed_trials: i64,
-    #[schema(inline)]
-    trd: Trd,
-    #[schema(inline)]
-    contraindications: Vec<Finding>,
-    #[schema(inline)]
-    cautions: Vec<Finding>,
-    discuss: Vec<String>,
-    #[serde(default)]
-    rules: Vec<RuleRef>,
-}
-
-#[derive(Deserialize, ToSchema)]
-struct Phq9Result {
-    total: i64,
-    #[schema(inline)]
-    severity: Phq9Severity,
-    item9: i64,
-}
-
-#[derive(Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-enum Phq9Severity {
-    Minimal,
-    Mild,
-    Moderate,
-    ModeratelySevere,
-    Severe,
-}
-
-#[derive(Deserialize, ToSchema)]
-struct TrialJudgement {
-    drug: String,
-    #[serde(default)]
-    entered_as: String,
-    #[serde(default)]
-    counted: bool,
-    #[serde(default)]
-    current_episode: bool,
-    #[schema(inline)]
-    adequate: YesNoUnknown,
-    #[schema(inline)]
-    failed: YesNoUnknown,
-    notes: Vec<String>,
-}
-
-#[derive(Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-enum YesNoUnknown {
-    Yes,
-    No,
-    Unknown,
-}
-
-#[derive(Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-enum Trd {
-    MeetsDefinition,
-    Possible,
-    NotMet,
-}
-
-#[derive(Deserialize, ToSchema)]
-struct Finding {
-    code: String,
-    #[serde(default)]
-    label: String,
-    #[serde(default)]
-    detail: String,
-    #[serde(default)]
-    discuss: String,
-    source: String,
-    #[schema(required = false)]
-    rule: RuleRef,
-}
-
-/// A score as `POST /api/v1/instruments/{instrument}/score` answers it.
-// Mirror: the real type lives in the pure clinical crate, which has no utoipa dependency yet.
-#[derive(Deserialize, ToSchema)]
-pub struct Score {
-    #[schema(schema_with = instrument_codes)]
-    instrument: String,
-    total: i64,
-    #[serde(default)]
-    total_max: i64,
-    #[schema(examples("moderate"))]
-    severity: String,
-    #[serde(default)]
-    #[schema(examples("Moderate"))]
-    severity_label: String,
-    flags: Vec<Flag>,
-    #[schema(required = false)]
-    rule: RuleRef,
-    rules_version: String,
-    /// Present only when the instrument's suicide item is positive
-    #[schema(required = false)]
-    crisis: Crisis,
-}
-
 /// The query parameters of `GET /api/v1/clinics` (DESIGN.md, "Clinic search").
 // Mirror: the handler parses the raw query string with the directory crate's `SearchParams::parse`.
 #[derive(Deserialize, IntoParams)]
@@ -345,154 +161,6 @@ pub(crate) struct InstrumentPath {
     instrument: String,
 }
 
-// Mirror: the real type lives in the pure directory crate, which has no utoipa dependency yet.
-#[derive(Deserialize, ToSchema)]
-pub struct ClinicSearch {
-    #[schema(inline)]
-    origin: Origin,
-    #[schema(required = true)]
-    radius_km: Option<f64>,
-    /// Every match within the radius, not only this page
-    total: i64,
-    limit: i64,
-    offset: i64,
-    results: Vec<ClinicResult>,
-}
-
-#[derive(Deserialize, ToSchema)]
-struct Origin {
-    lat: f64,
-    lon: f64,
-}
-
-/// The fields a listing shows in both forms.
-#[derive(Deserialize, ToSchema)]
-struct Listing {
-    id: String,
-    name: String,
-    lat: f64,
-    lon: f64,
-    street: String,
-    city: String,
-    state: String,
-    zip: String,
-    phone: Option<String>,
-    website: Option<String>,
-    #[schema(schema_with = offer_codes)]
-    offers: Vec<String>,
-    #[schema(schema_with = payment_codes)]
-    payment: Vec<String>,
-    telehealth: bool,
-    languages: Vec<String>,
-    accepting_new_patients: bool,
-    rems_certified: bool,
-    #[schema(required = true, format = Date)]
-    last_verified: Option<String>,
-    /// Present and true for fictional demo listings
-    #[serde(default)]
-    demo: bool,
-}
-
-fn offer_codes() -> ArrayBuilder {
-    code_array(Offer::ALL.iter().map(|o| o.code()))
-}
-
-fn payment_codes() -> ArrayBuilder {
-    code_array(Payment::ALL.iter().map(|p| p.code()))
-}
-
-/// A listing as a search result, with its distance.
-// Mirror: the real type lives in the pure directory crate, which has no utoipa dependency yet.
-#[derive(Deserialize, ToSchema)]
-pub struct ClinicResult {
-    #[serde(flatten)]
-    listing: Listing,
-    /// Great-circle kilometres, 3 decimals
-    distance_km: f64,
-}
-
-/// A listing as its own record.
-// Mirror: the real type lives in the pure directory crate, which has no utoipa dependency yet.
-#[derive(Deserialize, ToSchema)]
-pub struct Clinic {
-    #[serde(flatten)]
-    listing: Listing,
-    /// Present only for a clinic that publishes its outcomes and has at least 11 patients in a line: response and
-    /// remission with Wilson 95% intervals, the number of patients, the period and the rules
-    #[serde(default)]
-    #[schema(inline)]
-    outcomes: Vec<PublishedOutcome>,
-    #[serde(default)]
-    #[schema(inline)]
-    position_source: PositionSource,
-    verified_by: Option<String>,
-    description: Option<String>,
-    #[serde(default)]
-    accessibility: Vec<String>,
-    #[serde(default)]
-    #[schema(inline)]
-    hours: Vec<Hours>,
-}
-
-#[derive(Deserialize, ToSchema)]
-struct PublishedOutcome {
-    modality: String,
-    instrument: String,
-    #[schema(minimum = 11)]
-    patients: i64,
-    #[schema(inline)]
-    period: Period,
-    response: Proportion,
-    remission: Proportion,
-    #[serde(default)]
-    response_reduction_pct: i64,
-    #[serde(default)]
-    remission_max: i64,
-    response_rule: RuleRef,
-    remission_rule: RuleRef,
-}
-
-#[derive(Deserialize, ToSchema)]
-struct Period {
-    #[serde(default)]
-    from: String,
-    #[serde(default)]
-    to: String,
-}
-
-#[derive(Default, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-enum PositionSource {
-    #[default]
-    Record,
-    ZipCentroid,
-}
-
-#[derive(Deserialize, ToSchema)]
-struct Hours {
-    #[serde(default)]
-    #[schema(inline)]
-    days: Vec<Day>,
-    #[serde(default)]
-    #[schema(examples("09:00"))]
-    opens: String,
-    #[serde(default)]
-    #[schema(examples("17:00"))]
-    closes: String,
-}
-
-#[derive(Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-enum Day {
-    Mon,
-    Tue,
-    Wed,
-    Thu,
-    Fri,
-    Sat,
-    Sun,
-}
-
 /// The registry's answer: only its top-level fields are promised here (docs/research-export.md has the rest).
 // Mirror: the registry is the research crate's JSON document, promised here by its top-level keys only.
 #[derive(Deserialize, ToSchema)]
@@ -503,4 +171,5 @@ pub(crate) struct Registry {
     adverse_events: serde_json::Value,
     bp_gate: serde_json::Value,
     rules: serde_json::Value,
+    visibility: serde_json::Value,
 }

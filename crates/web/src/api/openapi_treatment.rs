@@ -1,6 +1,6 @@
-//! The schemas of the treatment workflow's answers (intake, courses, sessions, REMS forms, outcomes, consent,
-//! protocol settings) that the OpenAPI document cannot derive from a real type, mostly because the handler builds
-//! them as `json!` values; each mirror says why in a comment. The request bodies derive their own schemas.
+//! The schemas of the treatment workflow (the REMS form, the pre-check and settings requests) that the OpenAPI
+//! document cannot derive from a real type; each mirror says why in a comment. The other answers (intake, courses,
+//! sessions, alerts, outcomes, consent, protocol settings) and the request bodies derive their own schemas.
 
 // These types exist to be described, never built or read: the derive is their only use.
 #![allow(dead_code)]
@@ -8,245 +8,10 @@
 use serde::Deserialize;
 use serde_json::Value;
 use utoipa::openapi::RefOr;
-use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema, Type};
+use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
 use utoipa::{IntoParams, PartialSchema, ToSchema};
 
 use super::openapi::{Object, or_null};
-use super::openapi_schemas::RuleRef;
-
-#[derive(Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-enum ConsentDecision {
-    Given,
-    Withdrawn,
-}
-
-#[derive(Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-enum ConsentStatus {
-    Given,
-    Withdrawn,
-    None,
-}
-
-// Mirror: the handler builds this answer as a `json!` value; no struct carries it.
-#[derive(Deserialize, ToSchema)]
-pub struct ResearchConsent {
-    #[schema(inline)]
-    status: ConsentStatus,
-    #[schema(inline)]
-    history: Vec<ConsentRecord>,
-}
-
-#[derive(Deserialize, ToSchema)]
-struct ConsentRecord {
-    #[schema(inline)]
-    status: ConsentDecision,
-    #[schema(format = Date)]
-    date: String,
-    #[schema(format = DateTime)]
-    recorded_at: String,
-    recorded_by: Option<String>,
-}
-
-// Mirror: care builds the stored intake as a `json!` value; no struct carries it.
-#[derive(Deserialize, ToSchema)]
-pub struct Intake {
-    patient_id: String,
-    #[schema(value_type = Object)]
-    input: Object,
-    /// trd, maudsley, contraindications, cautions, each with its rule
-    #[schema(value_type = Object)]
-    computed: Object,
-    rules_version: String,
-    #[serde(default)]
-    #[schema(value_type = Vec<Object>)]
-    baseline: Vec<Object>,
-    #[serde(default)]
-    #[schema(format = DateTime)]
-    updated_at: String,
-}
-
-#[derive(Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-enum Decision {
-    Continue,
-    Stop,
-}
-
-#[derive(Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-enum Indication {
-    Trd,
-    Mdsi,
-}
-
-// Mirror: the handler builds this answer as a `json!` value; no struct carries it.
-#[derive(Deserialize, ToSchema)]
-pub struct Course {
-    id: String,
-    patient_id: String,
-    treatment: String,
-    modality: Option<String>,
-    status: String,
-    planned_sessions: Option<i64>,
-    #[schema(format = Date)]
-    started_on: Option<String>,
-    #[schema(format = Date)]
-    ended_on: Option<String>,
-    end_reason: Option<String>,
-    #[schema(required = false, inline)]
-    indication: Indication,
-    #[schema(schema_with = benefit_review)]
-    benefit_review: Option<BenefitReview>,
-    #[serde(default)]
-    warnings: Vec<String>,
-    #[schema(required = true, schema_with = schedule)]
-    schedule: Option<Vec<PlannedSession>>,
-    #[schema(value_type = Option<Object>)]
-    contraindication_override: Option<Object>,
-    #[serde(default)]
-    #[schema(format = DateTime)]
-    created_at: String,
-}
-
-#[derive(Deserialize, ToSchema)]
-struct BenefitReview {
-    #[schema(inline)]
-    decision: Decision,
-    note: Option<String>,
-    by: String,
-    #[schema(format = DateTime)]
-    at: String,
-    #[schema(value_type = Vec<Object>)]
-    scores: Vec<Object>,
-}
-
-fn benefit_review() -> RefOr<Schema> {
-    or_null(BenefitReview::schema())
-}
-
-/// One planned session of a schedule; the document promises its fields, not their shapes.
-#[derive(Deserialize, ToSchema)]
-struct PlannedSession {
-    number: Value,
-    date: Value,
-    week: Value,
-    phase: Value,
-    modality: Value,
-    dose: Value,
-    rule: Value,
-}
-
-fn schedule() -> RefOr<Schema> {
-    or_null(RefOr::T(Schema::Array(ArrayBuilder::new().items(PlannedSession::schema()).build())))
-}
-
-// Mirror: the outcomes are built from the clinical crate's types, which have no utoipa dependency yet.
-#[derive(Deserialize, ToSchema)]
-pub struct Outcomes {
-    #[schema(inline)]
-    instruments: Vec<InstrumentOutcome>,
-}
-
-#[derive(Deserialize, ToSchema)]
-struct InstrumentOutcome {
-    instrument: String,
-    baseline: i64,
-    latest: i64,
-    #[schema(required = true)]
-    change_pct: Option<f64>,
-    /// null: not assessable (baseline below baseline_min)
-    #[schema(required = true)]
-    response: Option<bool>,
-    /// null: not assessable (baseline below baseline_min)
-    #[schema(required = true)]
-    remission: Option<bool>,
-    #[serde(default)]
-    assessable: bool,
-    not_assessable_reason: Option<String>,
-    /// the baseline floor: PHQ-9 10 (CMS159 / NQF 0710)
-    #[serde(default)]
-    baseline_min: i64,
-    #[schema(required = true)]
-    time_to_response_hours: Option<f64>,
-    loss_of_response: Option<bool>,
-    rule: RuleRef,
-    #[serde(default)]
-    rules: Vec<RuleRef>,
-}
-
-/// The answer to starting a session.
-// Mirror: the handler builds this answer as a `json!` value; no struct carries it.
-#[derive(Deserialize, ToSchema)]
-pub(crate) struct StartedSession {
-    id: String,
-    course_id: String,
-    number: i64,
-    #[serde(default)]
-    modality: String,
-}
-
-// Mirror: the handler builds this answer as a `json!` value; no struct carries it.
-#[derive(Deserialize, ToSchema)]
-pub struct TreatmentSession {
-    id: String,
-    patient_id: String,
-    course_id: String,
-    number: i64,
-    status: String,
-    modality: String,
-    #[serde(default)]
-    #[schema(schema_with = any_array)]
-    doses: Vec<Value>,
-    #[serde(default)]
-    #[schema(schema_with = any_array)]
-    observations: Vec<Value>,
-    #[serde(default)]
-    #[schema(schema_with = any_array)]
-    adverse_events: Vec<Value>,
-    #[serde(default)]
-    #[schema(schema_with = any_array)]
-    overrides: Vec<Value>,
-    #[schema(value_type = Option<Object>)]
-    pre_checks: Option<Object>,
-    #[schema(value_type = Option<Object>)]
-    monitoring: Option<Object>,
-    #[schema(value_type = Option<Object>)]
-    discharge_now: Option<Object>,
-    #[serde(default)]
-    alerts: Vec<SessionAlert>,
-}
-
-/// An array whose items the document leaves open.
-fn any_array() -> ObjectBuilder {
-    ObjectBuilder::new().schema_type(Type::Array)
-}
-
-#[derive(Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-enum AlertLevel {
-    Warning,
-    Urgent,
-    Emergency,
-}
-
-// Mirror: care's `alerts::json` builds this answer as a `json!` value; no struct carries it.
-#[derive(Deserialize, ToSchema)]
-pub struct SessionAlert {
-    id: String,
-    code: String,
-    #[schema(inline)]
-    level: AlertLevel,
-    message: String,
-    /// The rule that raised it, as id@version
-    rule: String,
-    #[schema(format = DateTime)]
-    at: String,
-    acknowledged_by: Option<String>,
-    #[schema(format = DateTime)]
-    acknowledged_at: Option<String>,
-}
 
 #[derive(Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -322,6 +87,9 @@ pub struct RemsForm {
     prefill: Vec<Value>,
     #[schema(value_type = Option<Object>)]
     deadline: Option<Object>,
+    /// The clinic's REMS setting (`rems.setting_type`), which decides whether a form is required
+    #[serde(default)]
+    setting_type: Value,
 }
 
 /// One field of the form; the document promises its keys, not their shapes.
@@ -342,51 +110,16 @@ struct MissingField {
     message: Value,
 }
 
+/// An array whose items the document leaves open.
+fn any_array() -> ObjectBuilder {
+    ObjectBuilder::new().schema_type(Type::Array)
+}
+
 /// A settings document: missing keys take their defaults.
 // Mirror: the handler reads the settings as a JSON value that the clinical crate's settings parser checks.
 #[derive(Deserialize, ToSchema)]
 #[schema(description = "Missing keys take their defaults")]
 pub struct ProtocolSettingsRequest {}
-
-// Mirror: the settings answer is built as a `json!` value from the clinical crate's settings.
-#[derive(Deserialize, ToSchema)]
-pub struct ProtocolSettings {
-    #[schema(value_type = Object)]
-    values: Object,
-    #[schema(inline)]
-    settings: Vec<Setting>,
-}
-
-/// One protocol setting; the document promises its keys, not their shapes.
-#[derive(Deserialize, ToSchema)]
-struct Setting {
-    name: Value,
-    value: Value,
-    default: Value,
-    verified: Value,
-    rule: Value,
-    source: Value,
-}
-
-/// The answer listing a patient's courses.
-// Mirror: the handler builds this answer as a `json!` value; no struct carries it.
-#[derive(Deserialize, ToSchema)]
-pub(crate) struct CourseList {
-    #[serde(default)]
-    courses: Vec<Course>,
-}
-
-/// The open REMS forms.
-// Mirror: the open forms are built as a `json!` value from care's `DueForm`.
-#[derive(Deserialize, ToSchema)]
-pub(crate) struct DueForms {
-    #[serde(default)]
-    #[schema(format = Date)]
-    today: String,
-    #[serde(default)]
-    #[schema(value_type = Vec<Object>)]
-    forms: Vec<Object>,
-}
 
 /// An answer the document leaves as an open object (a charting route's record, a discharge decision).
 // Not a mirror: an answer this document leaves open.

@@ -19,11 +19,11 @@ use utoipa::openapi::schema::ObjectBuilder;
 
 use super::openapi::{codes, instrument_codes, non_negative_integers, nullable_codes};
 use super::openapi_responses::{JsonBody, NoPatient};
-use super::openapi_schemas::{Error, Score};
+use super::openapi_schemas::Error;
 use super::{created, private_json, rfc3339};
 use crate::auth::ClinicStaff;
 use crate::error::ApiError;
-use crate::extract::{ApiJson, ApiPath};
+use crate::extract::{ApiJson, PatientPath};
 
 /// The sex codes accepted, FHIR's AdministrativeGender, so the later FHIR `Patient` maps them one to one.
 pub const SEX_CODES: [&str; 4] = ["female", "male", "other", "unknown"];
@@ -245,11 +245,6 @@ impl LatestDoc {
     }
 }
 
-/// A `{id}` segment that is not a patient id cannot name a patient: the same 404 as an unknown one.
-pub(crate) fn patient_id(raw: &str) -> Result<PatientId, ApiError> {
-    PatientId::parse("id", raw).map_err(|_| ApiError::NotFound)
-}
-
 /// `POST /api/v1/patients`.
 #[utoipa::path(
     post,
@@ -301,15 +296,15 @@ pub async fn list(staff: ClinicStaff) -> Result<Response, ApiError> {
     path = "/api/v1/patients/{id}",
     operation_id = "getPatient",
     summary = "One patient of the caller's clinic",
-    params(("id" = String, Path)),
+    params(PatientPath),
     security(("bearerAuth" = []), ("cookieAuth" = [])),
     responses(
         (status = 200, description = "The patient", body = PatientDoc),
         NoPatient,
     )
 )]
-pub async fn get(staff: ClinicStaff, ApiPath(id): ApiPath<String>) -> Result<Response, ApiError> {
-    let patient = staff.scope.patient(patient_id(&id)?).await?;
+pub async fn get(staff: ClinicStaff, PatientPath { id }: PatientPath) -> Result<Response, ApiError> {
+    let patient = staff.scope.patient(id).await?;
     Ok(private_json(&PatientDoc::of(patient)?))
 }
 
@@ -327,7 +322,6 @@ pub(crate) struct AssessmentDoc {
     #[schema(schema_with = context_codes)]
     context: AssessmentContext,
     // The score, with a `crisis` block when the suicide item is positive (the levels of `ketapath score`).
-    #[schema(value_type = Score)]
     score: ketapath_clinical::instruments::ScoreReport,
 }
 
@@ -338,7 +332,7 @@ pub(crate) struct AssessmentDoc {
     operation_id = "recordAssessment",
     summary = "Score and record one administration of a rating instrument for a patient",
     description = format!("Item counts and ranges: {}. `taken_at` defaults to now and may not be in the future.", super::openapi::item_ranges()),
-    params(("id" = String, Path)),
+    params(PatientPath),
     request_body = AssessmentRequest,
     security(("bearerAuth" = []), ("cookieAuth" = [])),
     responses(
@@ -349,10 +343,9 @@ pub(crate) struct AssessmentDoc {
 )]
 pub async fn record_assessment(
     staff: ClinicStaff,
-    ApiPath(id): ApiPath<String>,
+    PatientPath { id: patient }: PatientPath,
     ApiJson(request): ApiJson<AssessmentRequest>,
 ) -> Result<Response, ApiError> {
-    let patient = patient_id(&id)?;
     let (stored, entry) = record(&staff.scope, patient, request, staff.store.now()).await?;
     Ok(created(&AssessmentDoc {
         id: stored.id.to_text(),
@@ -443,15 +436,15 @@ struct AssessmentList {
     path = "/api/v1/patients/{id}/assessments",
     operation_id = "listAssessments",
     summary = "Every recorded assessment of one patient of the caller's clinic, oldest first",
-    params(("id" = String, Path)),
+    params(PatientPath),
     security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "The assessments", body = inline(AssessmentList)),
         NoPatient,
     )
 )]
-pub async fn list_assessments(staff: ClinicStaff, ApiPath(id): ApiPath<String>) -> Result<Response, ApiError> {
-    let stored = staff.scope.assessments(patient_id(&id)?).await?;
+pub async fn list_assessments(staff: ClinicStaff, PatientPath { id }: PatientPath) -> Result<Response, ApiError> {
+    let stored = staff.scope.assessments(id).await?;
     let assessments = stored
         .into_iter()
         .map(|a| {

@@ -4,19 +4,18 @@
 
 use axum::extract::RawQuery;
 use axum::response::Response;
-use serde::Deserialize;
-use serde_json::{Map, Value, json};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 use utoipa::ToSchema;
 
 use super::openapi_responses::{NoSession, TreatmentBad};
 use super::openapi_schemas::Error;
 use super::private_json;
-use super::sessions::session_id;
 use crate::auth::ClinicStaff;
 use crate::error::ApiError;
-use crate::extract::{ApiJson, ApiPath};
+use crate::extract::{ApiJson, SessionPath};
 use crate::rems_doc;
-use ketapath_care::treatment::rems;
+use ketapath_care::treatment::rems::{self, DueForm};
 
 /// `GET /api/v1/sessions/{id}/rems-form`.
 #[utoipa::path(
@@ -25,7 +24,7 @@ use ketapath_care::treatment::rems;
     operation_id = "getRemsForm",
     summary = "The SPRAVATO REMS Patient Monitoring Form of a session",
     description = "Drafted from the session until submitted: the form, every field with its value, requirement, source and confidence, what is still missing, where each value came from, and the 7-day deadline. `format=pdf` answers the printable form as `application/pdf` (missing required fields flagged).",
-    params(("id" = String, Path), super::openapi_treatment::RemsFormQuery),
+    params(SessionPath, super::openapi_treatment::RemsFormQuery),
     security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "The form (JSON), or the printable form with `format=pdf`", content((super::openapi_treatment::RemsForm = "application/json"), (String = "application/pdf"))),
@@ -36,7 +35,7 @@ use ketapath_care::treatment::rems;
 )]
 pub async fn get(
     staff: ClinicStaff,
-    ApiPath(id): ApiPath<String>,
+    SessionPath { id }: SessionPath,
     RawQuery(query): RawQuery,
 ) -> Result<Response, ApiError> {
     let format = form_urlencoded::parse(query.unwrap_or_default().as_bytes())
@@ -51,7 +50,7 @@ pub async fn get(
             )));
         }
     };
-    let view = rems::form(&staff.scope, session_id(&id)?, staff.store.now()).await?;
+    let view = rems::form(&staff.scope, id, staff.store.now()).await?;
     if pdf {
         return Ok(rems_doc::pdf_response(&rems_doc::FormDocument::new(&view.form, &view.missing)));
     }
@@ -81,7 +80,7 @@ pub struct SubmitBody {
     operation_id = "submitRemsForm",
     summary = "Complete the form with staff answers, check it and record it as submitted",
     description = "`form` is a merge patch of the form (HCP telephone, vital-sign answers, corrections); `adverse_effects` answers each question by code. 422 `rems_form_incomplete` names every missing field (the first in `field`) and records nothing; a second submission is 409 `conflict`.",
-    params(("id" = String, Path)),
+    params(SessionPath),
     request_body = SubmitBody,
     security(("bearerAuth" = [])),
     responses(
@@ -93,12 +92,11 @@ pub struct SubmitBody {
 )]
 pub async fn submit(
     staff: ClinicStaff,
-    ApiPath(id): ApiPath<String>,
+    SessionPath { id }: SessionPath,
     ApiJson(body): ApiJson<SubmitBody>,
 ) -> Result<Response, ApiError> {
     let now = staff.store.now();
-    let view =
-        rems::submit(&staff.scope, session_id(&id)?, body.form.as_ref(), body.adverse_effects.as_ref(), now).await?;
+    let view = rems::submit(&staff.scope, id, body.form.as_ref(), body.adverse_effects.as_ref(), now).await?;
     Ok(private_json(&view))
 }
 
@@ -110,7 +108,7 @@ pub async fn submit(
     summary = "Esketamine sessions whose forms are not yet submitted, overdue first, then by days left (7-day deadline)",
     security(("bearerAuth" = [])),
     responses(
-        (status = 200, description = "The open forms", body = inline(super::openapi_treatment::DueForms)),
+        (status = 200, description = "The open forms", body = DueForms),
     )
 )]
 pub async fn due(staff: ClinicStaff) -> Result<Response, ApiError> {
@@ -118,5 +116,16 @@ pub async fn due(staff: ClinicStaff) -> Result<Response, ApiError> {
     let zone = ketapath_care::clinic_time::ClinicTime::of(&staff.scope).await?;
     let today = zone.date_of(staff.store.now());
     let forms = rems::due(&staff.scope, &zone, today).await?;
-    Ok(private_json(&json!({ "today": today.to_string(), "forms": forms })))
+    Ok(private_json(&DueForms { forms, today: today.to_string() }))
+}
+
+/// The open REMS forms on the clinic's `today`.
+#[derive(Serialize, ToSchema)]
+pub struct DueForms {
+    /// Each with its session, patient, dose date, due date and deadline status; the document leaves their shape
+    /// open, because care's `DueForm` flattens a generic dashboard entry of the clinical crate.
+    #[schema(value_type = Vec<Object>)]
+    forms: Vec<DueForm>,
+    #[schema(format = Date)]
+    today: String,
 }

@@ -14,9 +14,8 @@ use ketapath_clinical::screen::{ScreeningInput, screen};
 use serde_json::Value;
 
 use super::openapi_responses::PublicJsonBody;
-use super::openapi_schemas::ErrorWithCrisis;
 use super::private_json;
-use crate::error::{ApiError, with_crisis};
+use crate::error::{ApiError, ErrorWithCrisis, with_crisis};
 use crate::extract::ApiJson;
 use crate::state::AppState;
 
@@ -29,7 +28,7 @@ use crate::state::AppState;
     description = "PHQ-9 answers, past antidepressant trials, conditions, age and blood pressure in; crisis level and resources (always first), PHQ-9 score, trial judgements, TRD status, contraindications, cautions and what to discuss with a clinician out. Only `phq9` is required. Nothing is stored or logged; the answer is `Cache-Control: no-store`. Every invalid input answers 400 naming the field (`phq9[3]`, `trials[0].weeks`, `conditions[1]`).",
     request_body = super::openapi_schemas::ScreeningRequest,
     responses(
-        (status = 200, description = "The self-check result", body = super::openapi_schemas::Screening),
+        (status = 200, description = "The self-check result", body = ketapath_clinical::screen::Screening),
         (status = 400, description = "Invalid input (`invalid_input`, naming the field) or a body that is not JSON (`malformed_json`). When PHQ-9 item 9 or `acting_on_thoughts` can still be read, the crisis block they call for comes beside the error (`crisis`, the same shape as in the result); when item 9 itself cannot be read and `acting_on_thoughts` is not true, there is none and the error names the field", body = ErrorWithCrisis),
         PublicJsonBody,
     )

@@ -24,7 +24,7 @@ use super::openapi_schemas::Error;
 use super::private_json;
 use crate::auth::ClinicStaff;
 use crate::error::ApiError;
-use crate::extract::{ApiJson, ApiPath};
+use crate::extract::{ApiJson, PatientPath};
 use crate::pages::self_report::PREFIX;
 
 /// The body of `POST /api/v1/patients/{id}/self-report-links` as sent.
@@ -116,7 +116,7 @@ pub(crate) struct PlannedDoc {
     created: CreatedLink,
     #[schema(format = DateTime)]
     due_at: String,
-    #[schema(value_type = super::self_report_openapi::Anchor, inline)]
+    #[schema(inline)]
     anchor: ketapath_clinical::measurement::LinkAnchor,
     rules: Vec<String>,
 }
@@ -140,11 +140,6 @@ struct PlannedLinks {
 #[derive(Debug, Serialize, ToSchema)]
 struct AlertList {
     alerts: Vec<AlertDoc>,
-}
-
-/// A `{id}` segment that is not a patient id cannot name a patient: the same 404 as an unknown one.
-fn patient_id(raw: &str) -> Result<PatientId, ApiError> {
-    PatientId::parse("id", raw).map_err(|_| ApiError::NotFound)
 }
 
 /// The path to give the patient (`/r/{token}`).
@@ -183,7 +178,7 @@ pub(crate) async fn create_for_portal(
     operation_id = "createSelfReportLink",
     summary = "Create a one-time, expiring self-report link for a patient",
     description = "The answer's `url` (`/r/{token}`) is shown this once: only the token's SHA-256 is stored. Give it to the patient by copy or print. It works once and expires after `expires_in_hours` (default 72, at most 336).",
-    params(("id" = String, Path)),
+    params(PatientPath),
     request_body = LinkRequest,
     security(("bearerAuth" = [])),
     responses(
@@ -194,10 +189,9 @@ pub(crate) async fn create_for_portal(
 )]
 pub async fn create(
     staff: ClinicStaff,
-    ApiPath(id): ApiPath<String>,
+    PatientPath { id: patient }: PatientPath,
     ApiJson(request): ApiJson<LinkRequest>,
 ) -> Result<Response, ApiError> {
-    let patient = patient_id(&id)?;
     let (instrument, lifetime) = request.parse()?;
     let created = create_link(&staff, patient, instrument, staff.store.now() + lifetime).await?;
     let mut response = private_json(&created);
@@ -211,15 +205,15 @@ pub async fn create(
     path = "/api/v1/patients/{id}/self-report-links",
     operation_id = "listSelfReportLinks",
     summary = "A patient's self-report links with their status, newest first (never their tokens)",
-    params(("id" = String, Path)),
+    params(PatientPath),
     security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "The links", body = inline(LinkList)),
         NoPatient,
     )
 )]
-pub async fn list(staff: ClinicStaff, ApiPath(id): ApiPath<String>) -> Result<Response, ApiError> {
-    let links = staff.scope.self_report_links(patient_id(&id)?).await?;
+pub async fn list(staff: ClinicStaff, PatientPath { id }: PatientPath) -> Result<Response, ApiError> {
+    let links = staff.scope.self_report_links(id).await?;
     let now = staff.store.now();
     let docs = links.iter().map(|l| LinkDoc::of(l, now)).collect::<Result<Vec<_>, _>>()?;
     Ok(private_json(&LinkList { links: docs }))
@@ -234,7 +228,7 @@ pub async fn list(staff: ClinicStaff, ApiPath(id): ApiPath<String>) -> Result<Re
     operation_id = "planSelfReportLinks",
     summary = "Create the self-report links the schedule plans after the patient's sessions",
     description = "By default a link 24 hours after each started session, then weekly until the next session or `horizon` (default 28 days from now), each open 72 hours or until the next link falls due (rules `measurement.self_report.schedule` and `measurement.self_report.expiry`). Links whose time has passed are skipped. A link can be answered from its creation; `due_at` says when to give it to the patient.",
-    params(("id" = String, Path)),
+    params(PatientPath),
     request_body = inline(PlanRequest),
     security(("bearerAuth" = [])),
     responses(
@@ -245,10 +239,9 @@ pub async fn list(staff: ClinicStaff, ApiPath(id): ApiPath<String>) -> Result<Re
 )]
 pub async fn plan(
     staff: ClinicStaff,
-    ApiPath(id): ApiPath<String>,
+    PatientPath { id: patient }: PatientPath,
     ApiJson(request): ApiJson<PlanRequest>,
 ) -> Result<Response, ApiError> {
-    let patient = patient_id(&id)?;
     let now = staff.store.now();
     let horizon = match request.horizon.as_deref() {
         None => now + Duration::days(self_report::DEFAULT_PLAN_DAYS),

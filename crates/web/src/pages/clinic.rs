@@ -21,7 +21,7 @@ use ketapath_directory::Clinic;
 use ketapath_store::domain::{NewListingReport, Origin};
 
 use super::check::FormBody;
-use super::find::{PATH as FIND_PATH, clinic_path, labels};
+use super::find::{ListingFacts, PATH as FIND_PATH, clinic_path, labels};
 use super::{Layout, render};
 use crate::api::clinics::lookup;
 use crate::error::{ApiError, respond};
@@ -70,12 +70,7 @@ struct ClinicPage {
     phone_href: Option<String>,
     website: Option<String>,
     description: Option<String>,
-    offers: Vec<&'static str>,
-    payment: Vec<&'static str>,
-    telehealth: bool,
-    accepting: bool,
-    rems_certified: bool,
-    languages: String,
+    facts: ListingFacts,
     hours: Vec<Hours>,
     accessibility: String,
     verified: String,
@@ -167,12 +162,7 @@ fn clinic_page(state: &AppState, c: &Clinic, reason: &str, details: &str, report
         phone: c.phone.clone(),
         website: c.website.clone(),
         description: c.description.clone(),
-        offers: c.offers.iter().map(labels::offer).collect(),
-        payment: c.payment.iter().map(labels::payment).collect(),
-        telehealth: c.telehealth,
-        accepting: c.accepting_new_patients,
-        rems_certified: c.rems_certified,
-        languages: c.languages.iter().map(|l| labels::language(l.as_str())).collect::<Vec<_>>().join(", "),
+        facts: ListingFacts::of(c),
         hours: c
             .hours
             .iter()

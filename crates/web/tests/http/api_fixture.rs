@@ -167,7 +167,11 @@ impl<C: Clock> Fixture<C> {
     ) -> Value {
         let reply = self.call(method.clone(), uri, Some(who), body).await;
         assert_eq!(reply.status, status, "{method} {uri}: {}", reply.text());
-        reply.json()
+        let body = reply.json();
+        // Every answer a test receives is also checked against the OpenAPI document, so that the document's
+        // schemas are proved on real answers of every workflow the tests drive.
+        crate::conformance::assert_documented(&self.app, &method, uri, status, &body).await;
+        body
     }
 
     /// A patient created by `who` through the API; returns its id.

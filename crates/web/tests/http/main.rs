@@ -9,6 +9,7 @@ mod assets;
 mod benefit_review;
 mod check;
 mod clinics;
+mod conformance;
 mod date_bounds;
 mod demo_care;
 mod fhir;

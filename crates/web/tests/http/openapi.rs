@@ -75,3 +75,53 @@ async fn the_crisis_block_is_described_beside_errors_and_on_scores() {
     let levels = &schemas["Crisis"]["properties"]["level"]["enum"];
     assert_eq!(levels, &serde_json::json!(["none", "urgent", "emergency"]));
 }
+
+#[tokio::test]
+async fn the_conformance_check_names_undocumented_missing_and_mistyped_keys() {
+    // The check every fixture answer goes through (conformance.rs) must be able to fail, or it proves nothing.
+    let doc = document().await;
+    let consent = |body: Value| {
+        crate::conformance::problems(
+            &doc,
+            &axum::http::Method::GET,
+            "/api/v1/patients/p-1/research-consent",
+            StatusCode::OK,
+            &body,
+        )
+    };
+    assert_eq!(consent(serde_json::json!({"status": "none", "history": []})), Vec::<String>::new());
+    let extra = consent(serde_json::json!({"status": "none", "history": [], "surprise": 1}));
+    assert!(extra.iter().any(|p| p.contains("$.surprise: sent but not documented")), "{extra:?}");
+    let missing = consent(serde_json::json!({"status": "none"}));
+    assert!(missing.iter().any(|p| p.contains("$.history: documented as required")), "{missing:?}");
+    let null = consent(serde_json::json!({"status": null, "history": []}));
+    assert!(!null.is_empty(), "a null where none is documented");
+    let record = serde_json::json!({"status": "given", "date": "2026-11-27", "recorded_at": "2026-11-27T09:00:00Z",
+        "recorded_by": null});
+    assert_eq!(consent(serde_json::json!({"status": "given", "history": [record]})), Vec::<String>::new());
+}
+
+#[tokio::test]
+async fn public_answers_match_the_document() {
+    // The public routes answer through no fixture; their typed answers (the pure crates' own types) are checked here.
+    let doc = document().await;
+    let app = app_with_clinics(vec![clinic("c-1", 40.75, -73.99)]);
+    let item9 = serde_json::json!({"items": [1, 1, 1, 1, 1, 1, 1, 1, 2]}).to_string();
+    let screening = serde_json::json!({"phq9": [1, 1, 1, 1, 1, 1, 1, 1, 1], "age": 70, "episode_months": 18,
+        "trials": [{"drug": "sertraline", "dose_mg_per_day": 100, "weeks": 12, "improvement": "none"}],
+        "conditions": ["aneurysmal_vascular_disease"], "blood_pressure": {"systolic": 150, "diastolic": 95}})
+    .to_string();
+    let calls = [
+        (get("/api/v1/clinics?near=40.7,-73.9"), "/api/v1/clinics"),
+        (get("/api/v1/clinics/c-1"), "/api/v1/clinics/c-1"),
+        (post_json("/api/v1/instruments/phq9/score", item9), "/api/v1/instruments/phq9/score"),
+        (post_json("/api/v1/screenings", screening), "/api/v1/screenings"),
+    ];
+    for (request, uri) in calls {
+        let method = request.method().clone();
+        let reply = send(&app, request).await;
+        assert_eq!(reply.status, StatusCode::OK, "{uri}: {}", reply.text());
+        let problems = crate::conformance::problems(&doc, &method, uri, StatusCode::OK, &reply.json());
+        assert_eq!(problems, Vec::<String>::new(), "{uri}: {}", reply.text());
+    }
+}

@@ -9,7 +9,10 @@
 //! API cannot disagree about what a filter means. Problems (an unknown place, a bad value) are shown on the page
 //! with the form kept, never as an error page.
 
+mod facts;
 pub mod labels;
+
+pub use facts::ListingFacts;
 
 use askama::Template;
 use axum::extract::State;
@@ -60,6 +63,9 @@ impl FindForm {
             let value = value.trim();
             match name.as_str() {
                 "place" => value.clone_into(&mut form.place),
+                // `zip=` is the API's name for the same thing; links written for the API keep their place here.
+                // A `place=` in the same query wins, whatever the order of the two.
+                "zip" if pairs.iter().all(|(other, _)| other != "place") => value.clone_into(&mut form.place),
                 "near" => value.clone_into(&mut form.near),
                 "radius_km" => value.clone_into(&mut form.radius_km),
                 // A comma list in one value (the self-check's links) and one checkbox per value both work.
@@ -182,12 +188,7 @@ pub struct ResultView {
     pub distance: String,
     pub address: String,
     pub phone: Option<String>,
-    pub offers: Vec<&'static str>,
-    pub payment: Vec<&'static str>,
-    pub telehealth: bool,
-    pub accepting: bool,
-    pub rems_certified: bool,
-    pub languages: String,
+    pub facts: ListingFacts,
     pub verified: String,
     pub demo: bool,
 }
@@ -407,12 +408,7 @@ fn view(c: &ketapath_directory::Clinic, distance_km: f64) -> ResultView {
         distance: labels::distance(distance_km),
         address: format!("{}, {}, {} {}", c.address.street, c.address.city, c.address.state, c.address.zip),
         phone: c.phone.clone(),
-        offers: c.offers.iter().map(labels::offer).collect(),
-        payment: c.payment.iter().map(labels::payment).collect(),
-        telehealth: c.telehealth,
-        accepting: c.accepting_new_patients,
-        rems_certified: c.rems_certified,
-        languages: c.languages.iter().map(|l| labels::language(l.as_str())).collect::<Vec<_>>().join(", "),
+        facts: ListingFacts::of(c),
         verified: c.last_verified.map_or_else(|| "not yet verified".to_owned(), labels::date),
         demo: c.demo,
     }
@@ -440,6 +436,14 @@ mod tests {
         let form = FindForm::parse(&pairs("place=10001&offers=iv_ketamine&offers=tms&payment=self_pay,medicare"));
         assert_eq!(form.offers, ["iv_ketamine", "tms"]);
         assert_eq!(form.payment, ["self_pay", "medicare"]);
+    }
+
+    #[test]
+    fn a_zip_from_an_api_link_is_the_place_and_a_place_beside_it_wins() {
+        assert_eq!(FindForm::parse(&pairs("zip=43215")).place, "43215");
+        assert_eq!(FindForm::parse(&pairs("zip=43215&place=Dayton%2C+OH")).place, "Dayton, OH");
+        assert_eq!(FindForm::parse(&pairs("place=Dayton%2C+OH&zip=43215")).place, "Dayton, OH");
+        assert_eq!(FindForm::parse(&pairs("zip=43215")).url(|_| {}), "/find?place=43215");
     }
 
     #[test]
