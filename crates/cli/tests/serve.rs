@@ -242,3 +242,62 @@ fn serve_accepts_a_host_name_in_listen() {
     assert_eq!(bad.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("--listen") && stderr.contains("localhost:8080"), "{stderr}");
 }
+
+/// `/metrics` is not on the public port without a token, `--metrics-listen` serves it (and nothing else), and the
+/// server logs the audit head at start and again at shutdown (issue 16, items 5 and 7).
+#[test]
+fn serve_keeps_metrics_private_and_logs_the_audit_head() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("metrics.db").display());
+    let migrate = Command::new(env!("CARGO_BIN_EXE_ketapath")).args(["migrate", "--db", &url]).output().unwrap();
+    assert_eq!(migrate.status.code(), Some(0), "{}", String::from_utf8_lossy(&migrate.stderr));
+    let short = Command::new(env!("CARGO_BIN_EXE_ketapath"))
+        .args(["serve", "--db", &url, "--listen", "127.0.0.1:1", "--metrics-token", "short"])
+        .env_remove("KETAPATH_METRICS_TOKEN")
+        .output()
+        .unwrap();
+    assert_eq!(short.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&short.stderr).contains("--metrics-token"));
+
+    let (port, metrics_port) = (free_port(), free_port());
+    let log = dir.path().join("serve.log");
+    let child = Command::new(env!("CARGO_BIN_EXE_ketapath"))
+        .args(["serve", "--db", &url, "--listen", &format!("127.0.0.1:{port}")])
+        .args(["--metrics-listen", &format!("127.0.0.1:{metrics_port}")])
+        .env_remove("KETAPATH_DATABASE_URL")
+        .env_remove("KETAPATH_METRICS_TOKEN")
+        .env_remove("KETAPATH_AUDIT_KEY")
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    let pid = child.id().to_string();
+    let server = Server(child);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !matches!(get(port, "/healthz"), Ok((200, _))) {
+        assert!(Instant::now() < deadline, "serve did not answer /healthz within 60 s");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    assert_eq!(get(port, "/metrics").unwrap().0, 404);
+    let (status, body) = get(metrics_port, "/metrics").unwrap();
+    assert_eq!(status, 200);
+    assert!(body.contains("ketapath_http_requests_total"), "{body}");
+    assert_eq!(get(metrics_port, "/healthz").unwrap().0, 404);
+    assert_eq!(get(metrics_port, "/api/v1/clinics?zip=10001").unwrap().0, 404);
+
+    // SIGTERM: the server drains, logs the head once more, and exits.
+    let term = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    assert!(term.success());
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mut server = server;
+    while server.0.try_wait().unwrap().is_none() {
+        assert!(Instant::now() < deadline, "serve did not stop within 30 s of SIGTERM");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let text = std::fs::read_to_string(&log).unwrap();
+    let heads: Vec<&str> = text.lines().filter(|l| l.contains("audit head chain=global seq=")).collect();
+    assert_eq!(heads.len(), 2, "at start and at shutdown:\n{text}");
+    let line = heads[1].split("audit head ").nth(1).unwrap();
+    let hash = line.rsplit("hash=").next().unwrap();
+    assert!(hash.len() == 64 && hash.chars().all(|c| c.is_ascii_hexdigit()), "{line}");
+}

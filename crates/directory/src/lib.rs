@@ -13,6 +13,7 @@ pub mod languages;
 pub mod model;
 pub mod search;
 pub mod spreadsheet;
+pub mod text;
 pub mod zip;
 
 pub use codes::{Language, Offer, Offers, Payment, Payments};

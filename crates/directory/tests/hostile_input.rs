@@ -214,6 +214,22 @@ fn nul_bytes_are_control_characters_rejected_by_column() {
 }
 
 #[test]
+fn names_of_only_invisible_characters_are_rejected_by_column() {
+    // Zero-width spaces, a Hangul filler, a braille blank: a clinic listed under one would look nameless.
+    for blank in ["\u{200B}\u{200B}", "\u{3164}", "\u{2800}", "\u{200D}\u{FEFF}"] {
+        for column in ["name", "city"] {
+            let batch = parse_csv(&csv_file(&[(column, blank.as_bytes())]), g());
+            let reasons = only_clinic(batch).expect_err(column);
+            assert_reasons_name(&reasons, column);
+            assert!(reasons[0].contains("only invisible characters"), "{reasons:?}");
+        }
+    }
+    // A visible name around a zero-width character is still a name.
+    let batch = parse_csv(&csv_file(&[("name", "Clinic\u{200B}One".as_bytes())]), g());
+    assert_eq!(only_clinic(batch).expect("kept").name, "Clinic\u{200B}One");
+}
+
+#[test]
 fn megabyte_fields_are_rejected_by_column_without_echoing_them() {
     let megabyte = "x".repeat(1 << 20);
     for column in CSV_COLUMNS {

@@ -73,6 +73,15 @@ impl UnscopedAdminHandle {
         Ok(out)
     }
 
+    /// The statements an attacker holding only the database would run to rewrite event `seq` (naming
+    /// `entity_id` instead) and hide it: every event from `seq` on relinked with plain SHA-256 hashes recomputed
+    /// from the new contents. For the tests that show a keyed chain or a recorded head detects it; run them with
+    /// [`Self::execute_raw_sql`] after disabling the append-only trigger. Compiled only with `test-support`.
+    #[cfg(feature = "test-support")]
+    pub async fn forged_audit_rewrite_sql(&self, seq: i64, entity_id: &str) -> StoreResult<Vec<String>> {
+        crate::audit::forged_rewrite_sql(&self.store, seq, entity_id).await
+    }
+
     /// Runs raw SQL outside any scope or audit: for tests that must damage a database on purpose (for example
     /// to disable the append-only trigger and edit an audit event). Never exposed by the CLI, and compiled only
     /// with the `test-support` feature, which only dev-dependencies enable.

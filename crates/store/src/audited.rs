@@ -183,6 +183,7 @@ impl<'a> Auditor<'a> {
 /// A write transaction whose only way to commit appends its audit events (see the module documentation).
 pub struct AuditedTx<'a> {
     tx: Tx,
+    key: Option<crate::audit::AuditKey>,
     at: OffsetDateTime,
     now: i64,
     by: Auditor<'a>,
@@ -193,7 +194,7 @@ impl<'a> AuditedTx<'a> {
     pub(crate) async fn begin(store: &Store, by: Auditor<'a>) -> StoreResult<Self> {
         let tx = store.backend().begin_write().await?;
         let at = store.now();
-        Ok(Self { tx, at, now: crate::clock::to_micros(at), by })
+        Ok(Self { tx, key: store.audit_key().cloned(), at, now: crate::clock::to_micros(at), by })
     }
 
     /// The transaction's "now" as read from the store's clock (not truncated to the stored precision), for
@@ -251,7 +252,7 @@ impl<'a> AuditedTx<'a> {
                 entity_id: event.entity_id,
                 origin: &self.by.origin,
             };
-            audit::append(&mut self.tx, self.now, &entry).await?;
+            audit::append(&mut self.tx, self.now, &entry, self.key.as_ref()).await?;
         }
         self.tx.commit().await
     }
@@ -268,6 +269,9 @@ pub(crate) enum Unaudited {
     /// Accepting a TOTP code's time step (the replay guard). It changes no account and no setting; the sign-in
     /// or second-factor change the code serves is audited on its own.
     TotpReplayGuard,
+    /// Recording an API token's last use (at most once a minute), shown by `ketapath token list`: bookkeeping,
+    /// like [`Unaudited::SignInTouch`]; the requests the token makes are audited on their own.
+    TokenTouch,
     /// `ketapath db copy`: rows (audit events included) copied as they are into an empty database, whose chain
     /// must then be the source's, byte for byte. An event of its own would break that equality.
     DatabaseCopy,
@@ -308,7 +312,7 @@ mod tests {
 
     /// Every place of the store allowed one of [`NEEDLES`], with how often, and why. Anything else, and any count
     /// that changes, fails the test: a new plain write must be added here by name, with its reason.
-    const ALLOWED: [(&str, &str, usize); 16] = [
+    const ALLOWED: [(&str, &str, usize); 18] = [
         // The backends' own transaction: where a write transaction starts and commits.
         ("db.rs", "begin_write(", 1),
         ("db.rs", ".commit()", 2),
@@ -321,6 +325,9 @@ mod tests {
         // Unaudited::SignInTouch (a sign-in's last use) and Unaudited::TotpReplayGuard (a TOTP step accepted).
         ("sign_in.rs", "begin_unaudited_write(", 2),
         ("sign_in.rs", ".commit()", 2),
+        // Unaudited::TokenTouch (an API token's last use).
+        ("auth.rs", "begin_unaudited_write(", 1),
+        ("auth.rs", ".commit()", 1),
         // Unaudited::DatabaseCopy: the copy carries the source's audit chain as it is.
         ("copy.rs", "begin_unaudited_write(", 1),
         ("copy.rs", ".commit()", 1),

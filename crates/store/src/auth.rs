@@ -3,7 +3,7 @@
 use secrecy::{ExposeSecret, SecretString};
 use time::OffsetDateTime;
 
-use crate::audited::{Audit, AuditedTx, Auditor};
+use crate::audited::{Audit, AuditedTx, Auditor, Unaudited};
 use crate::clock::to_micros;
 use crate::db::{Tx, args};
 use crate::domain::{Actor, ApiToken, ApiTokenId, NewApiToken, NewStaffUser, Role, StaffId, StaffUser};
@@ -18,20 +18,15 @@ pub(crate) async fn insert_staff(tx: &mut Tx, now: i64, new: &NewStaffUser) -> S
     if email.is_empty() || !email.contains('@') || email.len() > 254 {
         return Err(StoreError::invalid("email", "must be an e-mail address"));
     }
-    if new.display_name.trim().is_empty() {
-        return Err(StoreError::invalid("display_name", "must not be empty"));
-    }
-    if new.role.is_clinic_role() != new.clinic_id.is_some() {
+    if ketapath_directory::text::shows_nothing(&new.display_name) {
         return Err(StoreError::invalid(
-            "clinic_id",
-            format!("the {} role {} a clinic", new.role, if new.role.is_clinic_role() { "needs" } else { "has no" }),
+            "display_name",
+            "must show a visible character: it is empty or holds only invisible or control characters",
         ));
     }
+    crate::staff::check_role_and_clinic(new.role, new.clinic_id.as_ref())?;
     if let Some(clinic) = &new.clinic_id {
-        let (n,): (i64,) = tx.fetch_one("SELECT COUNT(*) FROM clinics WHERE id = $1", &args![clinic.as_str()]).await?;
-        if n == 0 {
-            return Err(StoreError::NotFound { entity: "clinic" });
-        }
+        crate::staff::require_clinic(tx, clinic).await?;
     }
     let (taken,): (i64,) = tx.fetch_one("SELECT COUNT(*) FROM staff_users WHERE email = $1", &args![&email]).await?;
     if taken > 0 {
@@ -117,6 +112,7 @@ pub(crate) async fn insert_api_token(tx: &mut Tx, at: OffsetDateTime, new: NewAp
         created_at: crate::clock::truncate_to_micros(at),
         expires_at: new.expires_at.map(crate::clock::truncate_to_micros),
         revoked_at: None,
+        last_used_at: None,
     };
     Insert::into("api_tokens")
         .value("id", token.id.to_text())
@@ -208,14 +204,29 @@ impl Store {
                 &args![hash.to_ascii_lowercase(), to_micros(now)],
             )
             .await?;
-        let Some(token) = row.map(ApiTokenRow::into_domain).transpose()? else { return Ok(None) };
+        let Some(mut token) = row.map(ApiTokenRow::into_domain).transpose()? else { return Ok(None) };
         let user: Option<StaffRow> = tx
             .fetch_optional(
                 &format!("SELECT {STAFF_COLUMNS} FROM staff_users WHERE id = $1 AND active = $2"),
                 &args![token.user_id.to_text(), true],
             )
             .await?;
-        Ok(user.map(StaffRow::into_domain).transpose()?.map(|u| (token, u)))
+        let Some(user) = user.map(StaffRow::into_domain).transpose()? else { return Ok(None) };
+        drop(tx);
+        // The last use is written at most once a minute, like a portal session's, so that API calls are not a
+        // database write each.
+        if token.last_used_at.is_none_or(|last| now - last >= crate::sign_in::SESSION_TOUCH_INTERVAL) {
+            let stamp = to_micros(now);
+            let mut tx = self.begin_unaudited_write(Unaudited::TokenTouch).await?;
+            tx.execute(
+                "UPDATE api_tokens SET last_used_at = $1 WHERE id = $2 AND (last_used_at IS NULL OR last_used_at < $1)",
+                &args![stamp, token.id.to_text()],
+            )
+            .await?;
+            tx.commit().await?;
+            token.last_used_at = Some(crate::clock::from_micros("api_tokens", stamp)?);
+        }
+        Ok(Some((token, user)))
     }
 
     /// Revokes a token (its owner, or a platform admin). Returns whether a live token was revoked.

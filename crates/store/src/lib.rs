@@ -28,6 +28,7 @@ mod research;
 mod rows;
 mod scope;
 mod sign_in;
+mod staff;
 mod statement;
 mod store;
 mod tables;
@@ -35,7 +36,7 @@ mod url;
 mod verify;
 
 pub use admin::UnscopedAdminHandle;
-pub use audit::{BadEvent, ChainReport, GENESIS_HASH};
+pub use audit::{AuditKey, BadEvent, ChainHead, ChainReport, GENESIS_HASH, GLOBAL_CHAIN};
 pub use audited::{Audit, AuditEvents, AuditedTx};
 pub use auth::{API_TOKEN_PREFIX, api_token_hash, new_api_token_secret, new_link_secret};
 pub use backup::{BackupMethod, restore_sqlite};

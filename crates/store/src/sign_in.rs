@@ -39,7 +39,7 @@ pub enum SecurityAuthor<'a> {
 
 impl<'a> SecurityAuthor<'a> {
     /// Who the change's events name.
-    fn auditor(&self) -> Auditor<'a> {
+    pub(crate) fn auditor(&self) -> Auditor<'a> {
         match self {
             SecurityAuthor::Staff(actor) => Auditor::staff(actor),
             SecurityAuthor::AdminCli => Auditor::cli(),

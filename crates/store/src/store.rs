@@ -10,6 +10,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{Postgres, Sqlite};
 use time::OffsetDateTime;
 
+use crate::audit::AuditKey;
 use crate::clock::{Clock, SystemClock};
 use crate::db::{Backend, BackendKind, Tx};
 use crate::error::{StoreError, StoreResult};
@@ -32,6 +33,9 @@ pub struct StoreOptions {
     /// How long a caller waits for a pooled connection before the operation fails.
     pub acquire_timeout: Duration,
     pub clock: Arc<dyn Clock>,
+    /// The audit key (`KETAPATH_AUDIT_KEY`): with it every appended audit event is linked with HMAC-SHA-256 and
+    /// keyed events can be verified; without it events are linked with plain SHA-256.
+    pub audit_key: Option<AuditKey>,
 }
 
 impl Default for StoreOptions {
@@ -41,6 +45,7 @@ impl Default for StoreOptions {
             sqlite_readers: 4,
             acquire_timeout: Duration::from_secs(30),
             clock: Arc::new(SystemClock),
+            audit_key: None,
         }
     }
 }
@@ -57,6 +62,7 @@ struct Inner {
     clock: Arc<dyn Clock>,
     url: DatabaseUrl,
     created: bool,
+    audit_key: Option<AuditKey>,
 }
 
 impl Store {
@@ -121,7 +127,15 @@ impl Store {
                 (Backend::Postgres(pool), created)
             }
         };
-        Ok(Store { inner: Arc::new(Inner { backend, clock: options.clock, url: url.clone(), created }) })
+        Ok(Store {
+            inner: Arc::new(Inner {
+                backend,
+                clock: options.clock,
+                url: url.clone(),
+                created,
+                audit_key: options.audit_key,
+            }),
+        })
     }
 
     /// Whether opening created the database (only possible with [`OpenMode::CreateIfMissing`]).
@@ -227,6 +241,16 @@ impl Store {
     /// Closes the pools, waiting for connections in use to return.
     pub async fn close(&self) {
         self.inner.backend.close().await;
+    }
+
+    /// The audit key this store links and verifies events with, if any.
+    pub(crate) fn audit_key(&self) -> Option<&AuditKey> {
+        self.inner.audit_key.as_ref()
+    }
+
+    /// Whether this store links new audit events with HMAC-SHA-256 (it holds an audit key).
+    pub fn keys_audit_events(&self) -> bool {
+        self.inner.audit_key.is_some()
     }
 
     pub(crate) fn backend(&self) -> &Backend {

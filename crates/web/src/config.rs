@@ -6,6 +6,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
 use ketapath_care::accounts::TotpKeyRing;
+use secrecy::SecretString;
 
 /// How the router behaves. It lives inside [`crate::AppState`] because `app(state)` is the only input of the router.
 #[derive(Debug, Clone)]
@@ -34,6 +35,9 @@ pub struct WebConfig {
     /// seal the TOTP keys enrolled here and open the stored ones. Empty, keys are stored as base32 text. Its
     /// `Debug` shows key ids only.
     pub totp_keys: TotpKeyRing,
+    /// The bearer token `/metrics` asks for (`--metrics-token`). Without one, `/metrics` on the public port answers
+    /// 404: the metrics are served only by the separate metrics listener (`ServeConfig::metrics_listen`), if any.
+    pub metrics_token: Option<SecretString>,
 }
 
 impl Default for WebConfig {
@@ -48,6 +52,7 @@ impl Default for WebConfig {
             auth: AuthConfig::default(),
             trusted_proxies: Vec::new(),
             totp_keys: TotpKeyRing::default(),
+            metrics_token: None,
         }
     }
 }
@@ -104,11 +109,13 @@ impl Default for RateLimitConfig {
 pub struct ServeConfig {
     /// Address to bind, `127.0.0.1:8080` by default (DESIGN.md, command line contract).
     pub listen: SocketAddr,
+    /// A second address that serves only `/metrics` (`--metrics-listen`), for a scraper on a private network.
+    pub metrics_listen: Option<SocketAddr>,
 }
 
 impl Default for ServeConfig {
     fn default() -> Self {
-        Self { listen: SocketAddr::from(([127, 0, 0, 1], 8080)) }
+        Self { listen: SocketAddr::from(([127, 0, 0, 1], 8080)), metrics_listen: None }
     }
 }
 

@@ -29,6 +29,6 @@ pub mod state;
 pub use config::{RateLimitConfig, ServeConfig, WebConfig};
 pub use error::ApiError;
 pub use ketapath_care::{Directory, RefreshOptions};
-pub use routes::{ApiRoute, api_routes, app};
-pub use server::{run, serve, serve_until_signal, serve_with_shutdown};
+pub use routes::{ApiRoute, api_routes, app, metrics_app};
+pub use server::{run, serve, serve_metrics_with_shutdown, serve_until_signal, serve_with_shutdown};
 pub use state::{AppState, BoxFuture, NoDependencies, Readiness};

@@ -206,6 +206,19 @@ pub fn app(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// The metrics listener's application (`--metrics-listen`): `/metrics` only, on a private address, and 404 for
+/// every other path, so that nothing of the public application is reachable through it.
+pub fn metrics_app(state: AppState) -> Router {
+    Router::new()
+        .route("/metrics", get(ops::metrics_listener))
+        .fallback(|| async { ApiError::NotFound.into_response() })
+        .layer(axum::middleware::map_response(|mut response: Response| async move {
+            crate::layers::security_headers::apply(response.headers_mut(), false);
+            response
+        }))
+        .with_state(state)
+}
+
 /// Any path no route matches: a JSON 404 under `/api`, an OperationOutcome under `/fhir`, an HTML page elsewhere.
 async fn not_found(State(state): State<AppState>, uri: Uri) -> Response {
     respond(uri.path(), state.config.demo, ApiError::NotFound)

@@ -18,7 +18,7 @@ use tokio::net::TcpListener;
 use tower::{Service, ServiceExt};
 
 use crate::config::ServeConfig;
-use crate::routes::app;
+use crate::routes::{app, metrics_app};
 use crate::state::AppState;
 
 /// How long shutdown waits for requests in flight before closing their connections.
@@ -34,10 +34,33 @@ pub async fn serve_with_shutdown<F>(listener: TcpListener, state: AppState, shut
 where
     F: Future<Output = ()> + Send + 'static,
 {
+    let header_read_timeout = state.config.header_read_timeout;
+    serve_router(listener, app(state), header_read_timeout, shutdown).await
+}
+
+/// Serves the metrics listener's application (`/metrics` only, see [`metrics_app`]) until `shutdown` completes.
+pub async fn serve_metrics_with_shutdown<F>(listener: TcpListener, state: AppState, shutdown: F) -> std::io::Result<()>
+where
+    F: Future<Output = ()> + Send + 'static,
+{
+    let header_read_timeout = state.config.header_read_timeout;
+    serve_router(listener, metrics_app(state), header_read_timeout, shutdown).await
+}
+
+/// The accept loop shared by the public application and the metrics listener.
+async fn serve_router<F>(
+    listener: TcpListener,
+    router: axum::Router,
+    header_read_timeout: Duration,
+    shutdown: F,
+) -> std::io::Result<()>
+where
+    F: Future<Output = ()> + Send + 'static,
+{
     let mut builder = Builder::new(TokioExecutor::new());
-    builder.http1().timer(TokioTimer::new()).header_read_timeout(state.config.header_read_timeout);
+    builder.http1().timer(TokioTimer::new()).header_read_timeout(header_read_timeout);
     builder.http2().timer(TokioTimer::new());
-    let mut make_service = app(state).into_make_service_with_connect_info::<SocketAddr>();
+    let mut make_service = router.into_make_service_with_connect_info::<SocketAddr>();
     let graceful = GracefulShutdown::new();
     let mut shutdown = pin!(shutdown);
     loop {
@@ -74,11 +97,27 @@ where
     Ok(())
 }
 
-/// Binds `config.listen` and serves until Ctrl-C or SIGTERM. The address actually bound is logged.
+/// Binds `config.listen` (and `config.metrics_listen`, serving `/metrics` only) and serves until Ctrl-C or
+/// SIGTERM. The addresses actually bound are logged.
 pub async fn run(config: ServeConfig, state: AppState) -> std::io::Result<()> {
     let listener = TcpListener::bind(config.listen).await?;
     tracing::info!(address = %listener.local_addr()?, "KetaPath is listening");
-    serve_until_signal(listener, state).await
+    // The metrics listener is bound before serving starts, so that a wrong address stops the server at start; it
+    // ends with the public server.
+    let metrics = match config.metrics_listen {
+        Some(address) => {
+            let metrics_listener = TcpListener::bind(address).await?;
+            tracing::info!(address = %metrics_listener.local_addr()?, "KetaPath serves /metrics here");
+            let metrics_state = state.clone();
+            Some(tokio::spawn(serve_metrics_with_shutdown(metrics_listener, metrics_state, std::future::pending())))
+        }
+        None => None,
+    };
+    let served = serve_until_signal(listener, state).await;
+    if let Some(task) = metrics {
+        task.abort();
+    }
+    served
 }
 
 /// Serves on a listener the caller has already bound until Ctrl-C or SIGTERM: `ketapath serve` binds first, so

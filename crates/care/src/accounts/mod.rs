@@ -1,6 +1,7 @@
-//! Staff accounts outside HTTP: password strength and hashing, TOTP second factors, and the encryption of TOTP
-//! keys at rest.
+//! Staff accounts outside HTTP: password strength and hashing, TOTP second factors, the encryption of TOTP
+//! keys at rest, and the staff lifecycle (deactivation, password resets, roles, API tokens).
 
+pub mod lifecycle;
 pub mod password;
 pub mod totp;
 pub mod totp_key;

@@ -1,5 +1,7 @@
-//! Staff accounts and API tokens from the server's command line: `user add`, `user totp`, `user require-totp`,
-//! `token create`, `token revoke`. `user totp` encrypts the key it enrolls with `KETAPATH_SECRET_KEY` when it is
+//! Staff accounts and API tokens from the server's command line: `user add`, `user list`, `user deactivate`,
+//! `user activate`, `user reset-password`, `user set-role`, `user totp`, `user require-totp`, `token list`,
+//! `token create`, `token revoke`. The lifecycle use cases live in `ketapath_care::accounts::lifecycle` (the portal
+//! shares them); this file parses arguments and prints. `user totp` encrypts the key it enrolls with `KETAPATH_SECRET_KEY` when it is
 //! set, as `serve` does (see `secrets.rs`).
 //!
 //! These run with the database owner's authority (the admin handle), so the first platform admin and the first
@@ -10,14 +12,28 @@
 use std::io::Read;
 
 use anyhow::Context;
+use ketapath_care::accounts::lifecycle::{self, DEFAULT_TOKEN_DAYS, LifecycleError};
 use ketapath_care::accounts::password::{PasswordError, hash_password};
 use ketapath_care::accounts::{TotpKeyRing, totp};
 use ketapath_directory::ClinicId;
-use ketapath_store::domain::{ApiTokenId, NewApiToken, NewStaffUser, Role};
-use ketapath_store::{ExposeSecret, SecretString, SecurityAuthor, StoreError, api_token_hash, new_api_token_secret};
+use ketapath_store::domain::{ApiTokenId, NewStaffUser, Role};
+use ketapath_store::{ExposeSecret, SecretString, SecurityAuthor, StoreError};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
 
 use super::store::{failure, open_existing};
 use crate::failure::{CommandResult, Failure};
+
+/// An account's role and clinic, as `user add` and `user set-role` take them.
+#[derive(Debug, clap::Args)]
+pub struct RoleArgs {
+    /// platform_admin, clinic_admin, prescriber, nurse or researcher.
+    #[arg(long)]
+    role: String,
+    /// The clinic's listing id; required for clinic_admin, prescriber and nurse, refused for the others.
+    #[arg(long)]
+    clinic: Option<String>,
+}
 
 #[derive(Debug, clap::Subcommand)]
 pub enum UserCommand {
@@ -26,15 +42,42 @@ pub enum UserCommand {
         /// The e-mail address the user signs in with.
         #[arg(long)]
         email: String,
-        /// platform_admin, clinic_admin, prescriber, nurse or researcher.
-        #[arg(long)]
-        role: String,
-        /// The clinic's listing id; required for clinic_admin, prescriber and nurse, refused for the others.
-        #[arg(long)]
-        clinic: Option<String>,
+        #[command(flatten)]
+        at: RoleArgs,
         /// The name shown in the portal; defaults to the e-mail address.
         #[arg(long)]
         name: Option<String>,
+    },
+    /// List staff accounts (all, or one clinic's): e-mail, role, clinic, active, TOTP and last sign-in.
+    List {
+        /// Only this clinic's staff (its listing id).
+        #[arg(long)]
+        clinic: Option<String>,
+        /// One JSON array of objects instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Deactivate an account: its sign-in sessions end at once and its API tokens answer 401 from then on.
+    Deactivate {
+        #[arg(long)]
+        email: String,
+    },
+    /// Reactivate a deactivated account (its old sessions stay ended).
+    Activate {
+        #[arg(long)]
+        email: String,
+    },
+    /// Set a new password, read from standard input (same strength rules as `user add`); ends the user's sessions.
+    ResetPassword {
+        #[arg(long)]
+        email: String,
+    },
+    /// Change an account's role (and clinic), with the same rules as `user add`.
+    SetRole {
+        #[arg(long)]
+        email: String,
+        #[command(flatten)]
+        at: RoleArgs,
     },
     /// Enroll a user in TOTP (an authenticator app): prints the otpauth:// URI and the base32 key once, and
     /// from then on sign-in asks for a code. `--off` removes the second factor.
@@ -57,7 +100,17 @@ pub enum UserCommand {
 
 #[derive(Debug, clap::Subcommand)]
 pub enum TokenCommand {
-    /// Create an API token for a user and print it once on standard output.
+    /// List a user's API tokens: id, name, created, last used, expiry (revoked ones marked).
+    List {
+        /// The e-mail address of the tokens' owner.
+        #[arg(long)]
+        email: String,
+        /// One JSON array of objects instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Create an API token for a user and print it once on standard output. Refused (exit 2) when the user's
+    /// clinic requires TOTP and the user has none enrolled.
     Create {
         /// The e-mail address of the token's owner.
         #[arg(long)]
@@ -65,6 +118,9 @@ pub enum TokenCommand {
         /// A label to tell tokens apart (for example the script that uses it).
         #[arg(long, default_value = "cli")]
         name: String,
+        /// How long the token lives, in days: Nd, from 1d to 730d.
+        #[arg(long, default_value_t = format!("{DEFAULT_TOKEN_DAYS}d"))]
+        expires_in: String,
     },
     /// Revoke an API token by its id (printed when it was created).
     Revoke {
@@ -83,6 +139,42 @@ fn account_failure(err: StoreError) -> Failure {
     match err {
         StoreError::NotFound { entity } => Failure::Invalid(format!("no such {entity}")),
         other => failure(other),
+    }
+}
+
+/// A lifecycle use case's refusal as the command line says it: bad input (exit 2) names the option and value.
+fn lifecycle_failure(err: LifecycleError, email: &str, clinic: Option<&ClinicId>) -> Failure {
+    match err {
+        LifecycleError::Invalid { field: "email", message } if message.contains("is unknown") => {
+            Failure::Invalid(format!("--email {email}: unknown; no staff account has this e-mail address"))
+        }
+        LifecycleError::Invalid { field, message } => {
+            Failure::Invalid(format!("--{}: {message}", field.replace('_', "-")))
+        }
+        err @ LifecycleError::TotpRequired { .. } => Failure::Invalid(err.to_string()),
+        LifecycleError::Password(PasswordError::Hash(e)) => Failure::Runtime(anyhow::anyhow!("{e}")),
+        err @ LifecycleError::Password(_) => Failure::Invalid(err.to_string()),
+        LifecycleError::Store(err) => clinic_failure(err, clinic),
+    }
+}
+
+/// An instant as RFC 3339 (UTC), for tables and JSON.
+fn rfc3339(at: OffsetDateTime) -> String {
+    at.format(&Rfc3339).unwrap_or_else(|_| at.to_string())
+}
+
+fn rfc3339_opt(at: Option<OffsetDateTime>) -> Option<String> {
+    at.map(rfc3339)
+}
+
+/// Prints rows as columns padded to the widest cell, the first row being the header.
+fn print_table(rows: &[Vec<String>]) {
+    let widths: Vec<usize> = (0..rows.first().map_or(0, Vec::len))
+        .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
+        .collect();
+    for row in rows {
+        let cells: Vec<String> = row.iter().zip(&widths).map(|(cell, w)| format!("{cell:<w$}")).collect();
+        println!("{}", cells.join("  ").trim_end());
     }
 }
 
@@ -125,7 +217,21 @@ fn password_from_stdin() -> Result<SecretString, Failure> {
 
 pub fn run_user(cmd: UserCommand, db: &str) -> CommandResult {
     let (email, role, clinic, name) = match cmd {
-        UserCommand::Add { email, role, clinic, name } => (email, role, clinic, name),
+        UserCommand::Add { email, at: RoleArgs { role, clinic }, name } => (email, role, clinic, name),
+        cmd @ (UserCommand::List { .. }
+        | UserCommand::Deactivate { .. }
+        | UserCommand::Activate { .. }
+        | UserCommand::ResetPassword { .. }
+        | UserCommand::SetRole { .. }) => {
+            // The arguments are checked, and the password read, before the database is opened.
+            let parsed = ParsedLifecycle::parse(cmd)?;
+            return runtime()?.block_on(async {
+                let store = open_existing(db).await?;
+                let result = user_lifecycle(&store, parsed).await;
+                store.close().await;
+                result
+            });
+        }
         other => {
             return runtime()?.block_on(async {
                 let store = open_existing(db).await?;
@@ -136,6 +242,12 @@ pub fn run_user(cmd: UserCommand, db: &str) -> CommandResult {
         }
     };
     let (role, clinic_id) = role_and_clinic(&role, clinic.as_deref())?;
+    if name.as_deref().is_some_and(ketapath_directory::text::shows_nothing) {
+        return Err(Failure::Invalid(
+            "--name: must show a visible character; it is empty or holds only invisible or control characters"
+                .to_owned(),
+        ));
+    }
     let password = password_from_stdin()?;
     let hash = hash_password(password.expose_secret()).map_err(|e| match e {
         PasswordError::TooShort | PasswordError::Guessable(_) => Failure::Invalid(format!("password: {e}")),
@@ -163,10 +275,125 @@ pub fn run_user(cmd: UserCommand, db: &str) -> CommandResult {
     })
 }
 
+/// A lifecycle command with its arguments checked.
+enum ParsedLifecycle {
+    List { clinic: Option<ClinicId>, json: bool },
+    Active { email: String, active: bool },
+    ResetPassword { email: String, password: SecretString },
+    SetRole { email: String, role: Role, clinic: Option<ClinicId> },
+}
+
+impl ParsedLifecycle {
+    fn parse(cmd: UserCommand) -> Result<Self, Failure> {
+        Ok(match cmd {
+            UserCommand::List { clinic, json } => ParsedLifecycle::List {
+                clinic: clinic
+                    .map(|c| ClinicId::parse(&c).map_err(|e| Failure::Invalid(format!("--clinic {c}: {e}"))))
+                    .transpose()?,
+                json,
+            },
+            UserCommand::Deactivate { email } => ParsedLifecycle::Active { email, active: false },
+            UserCommand::Activate { email } => ParsedLifecycle::Active { email, active: true },
+            UserCommand::ResetPassword { email } => {
+                ParsedLifecycle::ResetPassword { email, password: password_from_stdin()? }
+            }
+            UserCommand::SetRole { email, at: RoleArgs { role, clinic } } => {
+                let (role, clinic) = role_and_clinic(&role, clinic.as_deref())?;
+                ParsedLifecycle::SetRole { email, role, clinic }
+            }
+            UserCommand::Add { .. } | UserCommand::Totp { .. } | UserCommand::RequireTotp { .. } => {
+                return Err(Failure::Invalid("not a lifecycle command".to_owned()));
+            }
+        })
+    }
+}
+
+/// `user list`, `user deactivate`, `user activate`, `user reset-password` and `user set-role`, as the command line
+/// (audited as platform events from `cli`).
+async fn user_lifecycle(store: &ketapath_store::Store, cmd: ParsedLifecycle) -> CommandResult {
+    let by = SecurityAuthor::AdminCli;
+    match cmd {
+        ParsedLifecycle::List { clinic, json } => {
+            let accounts = lifecycle::list(store, by, clinic.as_ref())
+                .await
+                .map_err(|e| lifecycle_failure(e, "", clinic.as_ref()))?;
+            if json {
+                let list: Vec<serde_json::Value> = accounts
+                    .iter()
+                    .map(|a| {
+                        serde_json::json!({
+                            "id": a.id.to_text(),
+                            "email": a.email,
+                            "display_name": a.display_name,
+                            "role": a.role.code(),
+                            "clinic": a.clinic_id.as_ref().map(ClinicId::as_str),
+                            "active": a.active,
+                            "totp": a.totp,
+                            "last_sign_in_at": rfc3339_opt(a.last_sign_in_at),
+                            "created_at": rfc3339(a.created_at),
+                        })
+                    })
+                    .collect();
+                println!("{}", crate::render::json(&list)?);
+                return Ok(());
+            }
+            let mut rows =
+                vec![["EMAIL", "ROLE", "CLINIC", "ACTIVE", "TOTP", "LAST SIGN-IN"].map(str::to_owned).to_vec()];
+            for a in &accounts {
+                rows.push(vec![
+                    a.email.clone(),
+                    a.role.code().to_owned(),
+                    a.clinic_id.as_ref().map_or("-", ClinicId::as_str).to_owned(),
+                    if a.active { "yes" } else { "no" }.to_owned(),
+                    if a.totp { "on" } else { "off" }.to_owned(),
+                    rfc3339_opt(a.last_sign_in_at).unwrap_or_else(|| "never".to_owned()),
+                ]);
+            }
+            print_table(&rows);
+            eprintln!("{} staff accounts", accounts.len());
+        }
+        ParsedLifecycle::Active { email, active } => {
+            let (user, changed) = lifecycle::set_active(store, by, &email, active)
+                .await
+                .map_err(|e| lifecycle_failure(e, &email, None))?;
+            match (active, changed) {
+                (false, true) => println!(
+                    "deactivated {}: their sign-in sessions ended and their API tokens are revoked",
+                    user.email
+                ),
+                (false, false) => {
+                    println!("{} was already inactive; any remaining sessions and tokens ended", user.email)
+                }
+                (true, true) => println!("activated {}", user.email),
+                (true, false) => println!("{} was already active", user.email),
+            }
+        }
+        ParsedLifecycle::ResetPassword { email, password } => {
+            let (user, ended) = lifecycle::reset_password(store, by, &email, &password)
+                .await
+                .map_err(|e| lifecycle_failure(e, &email, None))?;
+            println!("set a new password for {}; ended {ended} sign-in sessions", user.email);
+        }
+        ParsedLifecycle::SetRole { email, role, clinic } => {
+            let user = lifecycle::set_role(store, by, &email, role, clinic.as_ref())
+                .await
+                .map_err(|e| lifecycle_failure(e, &email, clinic.as_ref()))?;
+            let at = user.clinic_id.as_ref().map(|c| format!(" at clinic {c}")).unwrap_or_default();
+            println!("{} is now {}{at}", user.email, user.role);
+        }
+    }
+    Ok(())
+}
+
 /// `user totp` and `user require-totp`.
 async fn sign_in_settings(store: &ketapath_store::Store, cmd: UserCommand) -> CommandResult {
     match cmd {
-        UserCommand::Add { .. } => Err(Failure::Invalid("user add is handled elsewhere".to_owned())),
+        UserCommand::Add { .. }
+        | UserCommand::List { .. }
+        | UserCommand::Deactivate { .. }
+        | UserCommand::Activate { .. }
+        | UserCommand::ResetPassword { .. }
+        | UserCommand::SetRole { .. } => Err(Failure::Invalid("handled elsewhere".to_owned())),
         UserCommand::Totp { email, off } => {
             // A malformed key is refused before anything is written.
             let keys = if off { TotpKeyRing::default() } else { super::secrets::key_ring_from_env()? };
@@ -221,24 +448,59 @@ pub fn run_token(cmd: TokenCommand, db: &str) -> CommandResult {
 async fn token(store: &ketapath_store::Store, cmd: TokenCommand) -> CommandResult {
     let admin = store.unscoped_for_admin_cli_and_tests();
     match cmd {
-        TokenCommand::Create { email, name } => {
-            let user = store
-                .staff_user_by_email(&email)
+        TokenCommand::List { email, json } => {
+            let (_, tokens) = lifecycle::tokens(store, SecurityAuthor::AdminCli, &email)
                 .await
-                .map_err(failure)?
-                .ok_or_else(|| Failure::Invalid(format!("--email: no staff account {email}")))?;
-            if !user.active {
-                return Err(Failure::Invalid(format!("--email: the account {email} is not active")));
+                .map_err(|e| lifecycle_failure(e, &email, None))?;
+            if json {
+                let list: Vec<serde_json::Value> = tokens
+                    .iter()
+                    .map(|t| {
+                        serde_json::json!({
+                            "id": t.id.to_text(),
+                            "name": t.name,
+                            "created_at": rfc3339(t.created_at),
+                            "last_used_at": rfc3339_opt(t.last_used_at),
+                            "expires_at": rfc3339_opt(t.expires_at),
+                            "revoked_at": rfc3339_opt(t.revoked_at),
+                        })
+                    })
+                    .collect();
+                println!("{}", crate::render::json(&list)?);
+                return Ok(());
             }
-            let secret = new_api_token_secret().map_err(failure)?;
-            let secret = secret.expose_secret();
-            let new = NewApiToken { user_id: user.id, name, token_hash: api_token_hash(secret), expires_at: None };
-            let token = admin.create_api_token(new).await.map_err(account_failure)?;
+            let now = store.now();
+            let mut rows = vec![["ID", "NAME", "CREATED", "LAST USED", "EXPIRES", "STATE"].map(str::to_owned).to_vec()];
+            for t in &tokens {
+                let state = match (t.revoked_at, t.expires_at) {
+                    (Some(_), _) => "revoked",
+                    (None, Some(end)) if end <= now => "expired",
+                    _ => "live",
+                };
+                rows.push(vec![
+                    t.id.to_text(),
+                    t.name.clone(),
+                    rfc3339(t.created_at),
+                    rfc3339_opt(t.last_used_at).unwrap_or_else(|| "never".to_owned()),
+                    rfc3339_opt(t.expires_at).unwrap_or_else(|| "never".to_owned()),
+                    state.to_owned(),
+                ]);
+            }
+            print_table(&rows);
+        }
+        TokenCommand::Create { email, name, expires_in } => {
+            let lifetime =
+                lifecycle::parse_token_lifetime(&expires_in).map_err(|e| lifecycle_failure(e, &email, None))?;
+            let (token, secret) = lifecycle::create_token(store, SecurityAuthor::AdminCli, &email, &name, lifetime)
+                .await
+                .map_err(|e| lifecycle_failure(e, &email, None))?;
+            let expires = rfc3339_opt(token.expires_at).unwrap_or_default();
             // The secret alone on stdout, so that a script can capture it; the rest goes to stderr.
-            println!("{secret}");
+            println!("{}", secret.expose_secret());
             eprintln!(
-                "created API token {} for {}; it is shown only this once (revoke with `ketapath token revoke --id {}`)",
-                token.id, user.email, token.id
+                "created API token {} for {email}, expiring {expires}; it is shown only this once (revoke with \
+                 `ketapath token revoke --id {}`)",
+                token.id, token.id
             );
         }
         TokenCommand::Revoke { id } => {

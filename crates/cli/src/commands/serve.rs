@@ -11,6 +11,10 @@
 //!   listings it seeds the demo clinic `demo-1` with staff accounts and fictional patients
 //!   (`ketapath_care::demo`), and prints the accounts' random passwords once on stderr.
 //!
+//! Audit log: with `KETAPATH_AUDIT_KEY` set every event is linked with HMAC-SHA-256 under it (see
+//! `ketapath_store::AuditKey`). The server logs each chain's head (`audit head chain=global seq=N hash=H`) at start,
+//! every ten minutes and at shutdown, so that an external log keeps anchors for `audit verify --expect-head`.
+//!
 //! Secret key: `KETAPATH_SECRET_KEY` (and `KETAPATH_OLD_SECRET_KEY` during a rotation) is read before anything
 //! else, so a malformed key stops the server at start (exit 2). Without one, `serve` warns once on stderr that TOTP
 //! keys are stored unencrypted; it also warns of stored keys it cannot open, and of keys left unencrypted while a
@@ -70,6 +74,14 @@ pub struct ServeArgs {
     /// PostgreSQL connections per server process.
     #[arg(long, env = "KETAPATH_DB_MAX_CONNECTIONS", default_value_t = StoreOptions::default().postgres_max_connections)]
     pub db_max_connections: u32,
+    /// A second address that serves only `/metrics`, for a Prometheus scraper on a private network. Without it (or
+    /// --metrics-token), `/metrics` on the public port answers 404.
+    #[arg(long, env = "KETAPATH_METRICS_LISTEN")]
+    pub metrics_listen: Option<SocketAddr>,
+    /// The bearer token `/metrics` asks for, on the public port and the metrics listener; prefer the environment
+    /// variable, since arguments show in `ps`.
+    #[arg(long, env = "KETAPATH_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
     /// Send the portal's session cookies without `Secure` (named `kp_session`), for a server reached over plain
     /// HTTP on a private network during testing. Never behind TLS.
     #[arg(long, env = "KETAPATH_INSECURE_COOKIES")]
@@ -91,6 +103,12 @@ impl ServeArgs {
                 ..defaults.rate_limit
             },
             trusted_proxies: self.trusted_proxies.clone(),
+            metrics_token: self
+                .metrics_token
+                .as_deref()
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(ketapath_store::SecretString::from),
             // Session cookies are `Secure` (and `__Host-` prefixed) unless asked otherwise, or for a demo on a
             // loopback address, which has no TLS and nothing real to protect (see `AuthConfig::secure_cookies`). A
             // loopback address alone does not turn it off: the usual deployment is a TLS proxy on the same host.
@@ -100,6 +118,21 @@ impl ServeArgs {
             },
             ..defaults
         }
+    }
+}
+
+/// How often the server logs the audit chains' heads.
+const AUDIT_HEAD_LOG_INTERVAL: Duration = Duration::from_secs(600);
+
+/// Logs the head of each audit chain at INFO; a failed read is a warning, never a reason to stop serving.
+async fn log_audit_heads(store: &Store) {
+    match store.audit_heads().await {
+        Ok(heads) => {
+            for head in heads {
+                tracing::info!("{}", head.log_line());
+            }
+        }
+        Err(error) => tracing::warn!(%error, "could not read the audit head"),
     }
 }
 
@@ -178,7 +211,16 @@ pub fn run(args: &ServeArgs, db: Option<&str>) -> CommandResult {
     runtime.block_on(serve(args, db.unwrap_or(DEFAULT_DATABASE_URL)))
 }
 
+/// The shortest metrics token accepted: a guessable token would make `/metrics` public again.
+const MIN_METRICS_TOKEN_CHARS: usize = 16;
+
 async fn serve(args: &ServeArgs, db: &str) -> CommandResult {
+    if args.metrics_token.as_deref().is_some_and(|t| t.trim().chars().count() < MIN_METRICS_TOKEN_CHARS) {
+        return Err(Failure::Invalid(format!(
+            "--metrics-token: must be at least {MIN_METRICS_TOKEN_CHARS} characters (for example from `openssl rand \
+             -hex 32`)"
+        )));
+    }
     let totp_keys = super::secrets::key_ring_from_env()?;
     if !totp_keys.encrypts() {
         eprintln!("{}", super::secrets::unencrypted_warning());
@@ -193,11 +235,20 @@ async fn serve(args: &ServeArgs, db: &str) -> CommandResult {
         ))
     })?;
     let address = listener.local_addr().map_err(|e| Failure::Runtime(e.into()))?;
+    let metrics_listener = match args.metrics_listen {
+        Some(metrics) => Some(tokio::net::TcpListener::bind(metrics).await.map_err(|e| {
+            Failure::Runtime(anyhow::anyhow!(
+                "cannot listen on {metrics} (--metrics-listen): {e}; choose another address"
+            ))
+        })?),
+        None => None,
+    };
     let mode = if url.is_default() { OpenMode::CreateIfMissing } else { OpenMode::MustExist };
     // The acquire timeout stays under the request timeout, so that a database outage answers 503, not 408.
     let options = StoreOptions {
         acquire_timeout: Duration::from_secs(args.db_acquire_timeout_secs.max(1)),
         postgres_max_connections: args.db_max_connections.max(1),
+        audit_key: super::store::audit_key_from_env()?,
         ..StoreOptions::default()
     };
     let store = Store::open_with(&url, mode, options).await.map_err(failure)?;
@@ -241,9 +292,28 @@ async fn serve(args: &ServeArgs, db: &str) -> CommandResult {
         state = state.with_research_key(super::research::load_key(None)?);
     }
     eprintln!("KetaPath: serving {} clinics from {} on http://{address}", state.directory.len(), url.display());
-    ketapath_web::serve_until_signal(listener, state)
-        .await
-        .map_err(|e| Failure::Runtime(anyhow::Error::new(e).context(format!("serving on {address}"))))?;
+    let metrics = metrics_listener.map(|listener| {
+        eprintln!(
+            "KetaPath: serving /metrics alone on http://{}",
+            args.metrics_listen.map(|a| a.to_string()).unwrap_or_default()
+        );
+        tokio::spawn(ketapath_web::serve_metrics_with_shutdown(listener, state.clone(), std::future::pending()))
+    });
+    let heads_store = store.clone();
+    let heads = tokio::spawn(async move {
+        let mut every = tokio::time::interval(AUDIT_HEAD_LOG_INTERVAL);
+        loop {
+            every.tick().await;
+            log_audit_heads(&heads_store).await;
+        }
+    });
+    let served = ketapath_web::serve_until_signal(listener, state).await;
+    heads.abort();
+    if let Some(metrics) = metrics {
+        metrics.abort();
+    }
+    log_audit_heads(&store).await;
+    served.map_err(|e| Failure::Runtime(anyhow::Error::new(e).context(format!("serving on {address}"))))?;
     store.close().await;
     Ok(())
 }

@@ -1,13 +1,16 @@
-//! Database commands: `migrate`, `backup OUT`, `restore FILE`, `copy --from URL --to URL`, `audit verify`.
+//! Database commands: `migrate`, `backup OUT`, `restore FILE`, `copy --from URL --to URL`, `audit verify
+//! [--expect-head CHAIN:SEQ:HASH]…`, `audit head [--json]`.
 //!
-//! The logic (opening with the missing-file guard, backup, restore, copy, verification) lives in
-//! `ketapath-store`; these commands parse arguments, call it and report.
+//! The logic (opening with the missing-file guard, backup, restore, copy, verification, chain heads) lives in
+//! `ketapath-store`; these commands parse arguments, call it and report. Every command opens the store with the
+//! audit key of `KETAPATH_AUDIT_KEY` when it is set, so the events it writes are keyed like the server's and
+//! `audit verify` can check keyed events.
 
 use std::path::PathBuf;
 
 use ketapath_store::{
-    BackupMethod, DEFAULT_DATABASE_URL, DatabaseUrl, OpenMode, Store, StoreError, StoreOptions, copy_database,
-    restore_sqlite,
+    AuditKey, BackupMethod, ChainHead, DEFAULT_DATABASE_URL, DatabaseUrl, OpenMode, Store, StoreError, StoreOptions,
+    copy_database, restore_sqlite,
 };
 
 use crate::failure::{CommandResult, Failure};
@@ -46,7 +49,29 @@ pub enum StoreCommand {
 #[derive(Debug, clap::Subcommand)]
 pub enum AuditCommand {
     /// Check the audit hash chain and the database invariants; names the first bad event.
-    Verify,
+    Verify {
+        /// A head recorded earlier from `ketapath audit head` (or the server's log), as CHAIN:SEQ:HASH; the log
+        /// must still reach it intact (exit 1 when it was truncated or rewritten). Repeat for several chains.
+        #[arg(long = "expect-head", value_name = "CHAIN:SEQ:HASH")]
+        expect_head: Vec<String>,
+    },
+    /// Print the head of each audit chain, one line `CHAIN SEQ HASH`; keep them outside the database.
+    Head {
+        /// One JSON array of {"chain","seq","hash"} instead.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// The environment variable holding the audit key (64 hex digits).
+pub(crate) const AUDIT_KEY_ENV: &str = "KETAPATH_AUDIT_KEY";
+
+/// The audit key from `KETAPATH_AUDIT_KEY`, if set; a malformed one is invalid input (exit 2).
+pub(crate) fn audit_key_from_env() -> Result<Option<AuditKey>, Failure> {
+    match std::env::var(AUDIT_KEY_ENV) {
+        Ok(text) if !text.trim().is_empty() => AuditKey::from_hex(&text).map(Some).map_err(failure),
+        _ => Ok(None),
+    }
 }
 
 pub(crate) fn failure(err: StoreError) -> Failure {
@@ -55,7 +80,8 @@ pub(crate) fn failure(err: StoreError) -> Failure {
 
 async fn open(url: &str, mode: OpenMode) -> Result<Store, Failure> {
     let url = DatabaseUrl::parse(url).map_err(failure)?;
-    Store::open_with(&url, mode, StoreOptions::default()).await.map_err(failure)
+    let options = StoreOptions { audit_key: audit_key_from_env()?, ..StoreOptions::default() };
+    Store::open_with(&url, mode, options).await.map_err(failure)
 }
 
 /// Opens an existing, fully migrated database (every command but `migrate` and `restore`).
@@ -121,29 +147,65 @@ async fn run_async(cmd: StoreCommand, db: &str) -> CommandResult {
             source.close().await;
             target.close().await;
         }
-        StoreCommand::Audit(AuditCommand::Verify) => {
+        StoreCommand::Audit(AuditCommand::Verify { expect_head }) => {
+            let expected = expect_head
+                .iter()
+                .map(|h| ChainHead::parse("--expect-head", h))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(failure)?;
             let store = open_existing(db).await?;
-            let report = store.verify().await.map_err(failure)?;
+            let report = store.verify().await.map_err(failure);
+            let heads = match &report {
+                Ok(_) => store.check_audit_heads(&expected).await.map_err(failure),
+                Err(_) => Ok(Vec::new()),
+            };
             store.close().await;
-            match &report.audit.first_bad {
-                None => {
-                    println!("audit chain intact: {} events, head hash {}", report.audit.events, report.audit.head_hash)
+            let (report, head_problems) = (report?, heads?);
+            let audit = &report.audit;
+            match (&audit.first_bad, audit.key_missing_at) {
+                (Some(bad), _) => println!("audit chain broken at event {}: {}", bad.seq, bad.reason),
+                (None, Some(seq)) => println!(
+                    "audit chain cannot be checked from event {seq} on: its events are linked with HMAC-SHA-256 \
+                     under the audit key; set {AUDIT_KEY_ENV} to verify them ({} events before it are intact)",
+                    audit.events
+                ),
+                (None, None) => {
+                    let keyed = audit.keyed_from.map(|s| format!(", keyed from event {s}")).unwrap_or_default();
+                    println!("audit chain intact: {} events, head hash {}{keyed}", audit.events, audit.head_hash)
                 }
-                Some(bad) => println!("audit chain broken at event {}: {}", bad.seq, bad.reason),
+            }
+            for problem in &head_problems {
+                println!("{problem}");
+            }
+            for want in &expected {
+                if !head_problems.iter().any(|p| p.starts_with(&format!("chain {} ", want.chain))) {
+                    println!("chain {} reaches the recorded head {} {}", want.chain, want.seq, want.hash);
+                }
             }
             for problem in &report.problems {
                 println!("invariant broken: {problem}");
             }
-            if !report.is_ok() {
+            if !report.is_ok() || !head_problems.is_empty() {
+                let first = audit.first_bad.as_ref().map(|b| format!(": first bad audit event is {}", b.seq));
+                let missing = audit.key_missing_at.map(|s| format!(": {AUDIT_KEY_ENV} is needed from event {s}"));
+                let heads = (!head_problems.is_empty()).then(|| ": the log does not reach a recorded head".to_owned());
                 return Err(Failure::Runtime(anyhow::anyhow!(
                     "verification failed{}",
-                    report
-                        .audit
-                        .first_bad
-                        .as_ref()
-                        .map(|b| format!(": first bad audit event is {}", b.seq))
-                        .unwrap_or_default()
+                    first.or(missing).or(heads).unwrap_or_default()
                 )));
+            }
+        }
+        StoreCommand::Audit(AuditCommand::Head { json }) => {
+            let store = open_existing(db).await?;
+            let heads = store.audit_heads().await.map_err(failure);
+            store.close().await;
+            let heads = heads?;
+            if json {
+                println!("{}", serde_json::to_string(&heads).map_err(|e| Failure::Runtime(e.into()))?);
+            } else {
+                for head in &heads {
+                    println!("{head}");
+                }
             }
         }
     }

@@ -196,6 +196,9 @@ fn check_line(text: &str, max_chars: usize) -> Result<&str, String> {
 fn required_line(text: &str, max_chars: usize) -> Result<String, String> {
     match check_line(text, max_chars)? {
         "" => Err("is required".to_owned()),
+        text if crate::text::shows_nothing(text) => {
+            Err("holds only invisible characters (such as zero-width spaces); give a visible value".to_owned())
+        }
         text => Ok(text.to_owned()),
     }
 }

@@ -19,6 +19,10 @@ code_enum!(
         SignInFailed => "sign_in_failed",
         SignOut => "sign_out",
         LockOut => "lock_out",
+        Deactivate => "deactivate",
+        Activate => "activate",
+        PasswordReset => "password_reset",
+        RoleChange => "role_change",
     }
 );
 

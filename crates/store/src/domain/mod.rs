@@ -140,7 +140,9 @@ pub use sign_in::{
     ClinicSecurity, LockoutPolicy, NewStaffSignIn, SignInAccount, SignInFailures, StaffSignIn, StaffSignInId,
     StoredTotpKey, TotpEnrollment, TotpKeyChange,
 };
-pub use staff::{Actor, ApiToken, ApiTokenId, NewApiToken, NewStaffUser, Origin, Role, StaffId, StaffUser};
+pub use staff::{
+    Actor, ApiToken, ApiTokenId, NewApiToken, NewStaffUser, Origin, Role, StaffAccount, StaffId, StaffUser,
+};
 pub use treatment::{
     AdverseEvent, AdverseEventId, AeSeverity, Course, CourseId, CourseStatus, DoseId, DoseRecord, Measurement,
     NewAdverseEvent, NewCourse, NewDose, NewObservation, NewTreatmentSession, Observation, ObservationId, SessionId,

@@ -99,6 +99,24 @@ pub struct ApiToken {
     pub created_at: OffsetDateTime,
     pub expires_at: Option<OffsetDateTime>,
     pub revoked_at: Option<OffsetDateTime>,
+    /// The last request made with the token (recorded at most once a minute), if any.
+    pub last_used_at: Option<OffsetDateTime>,
+}
+
+/// A staff account as the account list shows it: no password hash, with whether TOTP is on and the last sign-in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaffAccount {
+    pub id: StaffId,
+    pub clinic_id: Option<ClinicId>,
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+    pub active: bool,
+    /// Whether a TOTP second factor is enrolled and on.
+    pub totp: bool,
+    /// When the user last signed in to the portal (started a session), if ever.
+    pub last_sign_in_at: Option<OffsetDateTime>,
+    pub created_at: OffsetDateTime,
 }
 
 /// An API token to create.

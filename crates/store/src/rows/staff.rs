@@ -40,7 +40,8 @@ impl StaffRow {
     }
 }
 
-pub(crate) const API_TOKEN_COLUMNS: &str = "id, user_id, name, token_hash, created_at, expires_at, revoked_at";
+pub(crate) const API_TOKEN_COLUMNS: &str =
+    "id, user_id, name, token_hash, created_at, expires_at, revoked_at, last_used_at";
 
 #[derive(Debug, sqlx::FromRow)]
 pub(crate) struct ApiTokenRow {
@@ -51,6 +52,7 @@ pub(crate) struct ApiTokenRow {
     pub created_at: i64,
     pub expires_at: Option<i64>,
     pub revoked_at: Option<i64>,
+    pub last_used_at: Option<i64>,
 }
 
 impl ApiTokenRow {
@@ -64,12 +66,13 @@ impl ApiTokenRow {
             created_at: from_micros(T, self.created_at)?,
             expires_at: from_micros_opt(T, self.expires_at)?,
             revoked_at: from_micros_opt(T, self.revoked_at)?,
+            last_used_at: from_micros_opt(T, self.last_used_at)?,
         })
     }
 }
 
 pub(crate) const AUDIT_COLUMNS: &str =
-    "seq, at, actor_id, actor_role, clinic_id, action, entity, entity_id, origin, prev_hash, hash";
+    "seq, at, actor_id, actor_role, clinic_id, action, entity, entity_id, origin, prev_hash, hash, link";
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub(crate) struct AuditRow {
@@ -84,6 +87,8 @@ pub(crate) struct AuditRow {
     pub origin: String,
     pub prev_hash: String,
     pub hash: String,
+    /// How `hash` was made: `sha256` or `hmac-sha256` (see `audit.rs`).
+    pub link: String,
 }
 
 impl AuditRow {

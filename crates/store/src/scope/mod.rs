@@ -273,7 +273,8 @@ impl ClinicScope {
         Ok(user)
     }
 
-    /// Activates or deactivates a staff member of this clinic (clinic admins only).
+    /// Activates or deactivates a staff member of this clinic (clinic admins only); deactivating ends their
+    /// sign-in sessions at once.
     pub async fn set_staff_active(&self, id: StaffId, active: bool) -> StoreResult<()> {
         self.require_role(&[Role::ClinicAdmin], "manage staff")?;
         let mut tx = self.begin_audited().await?;
@@ -285,6 +286,9 @@ impl ClinicScope {
             .filter("clinic_id", self.clinic())
             .execute_one(tx.db(), "staff user")
             .await?;
+        if !active {
+            crate::staff::end_sessions_of(tx.db(), id, now).await?;
+        }
         tx.commit_with(Audit::update("staff_user", id.to_text())).await
     }
 

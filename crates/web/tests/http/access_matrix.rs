@@ -141,7 +141,8 @@ const MATRIX: &[Row] = &[
     row("POST", "/r/{token}", Access::Public, 400, Some("")),
     row("GET", "/healthz", Access::Public, 200, None),
     row("GET", "/readyz", Access::Public, 200, None),
-    row("GET", "/metrics", Access::Public, 200, None),
+    // Without a metrics token or listener (the default), the public port has no /metrics (issue 16, item 7).
+    row("GET", "/metrics", Access::Public, 404, None),
     row("GET", "/static/{file}", Access::Public, 200, None),
 ];
 

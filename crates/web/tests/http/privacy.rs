@@ -51,7 +51,8 @@ async fn no_answer_reaches_the_log_or_the_metrics() {
     let _guard = tracing::subscriber::set_default(subscriber);
     tracing::info!("capture-canary");
 
-    let app = default_app();
+    // With the metrics token set, so that /metrics answers and its text can be checked too.
+    let app = crate::ops::app_with_metrics_token();
     let body = format!(
         r#"{{"phq9": [3,3,3,3,3,3,3,3,2], "acting_on_thoughts": true, "episode_months": {EPISODE},
             "trials": [{{"drug": "{DRUG}", "dose_mg_per_day": {DOSE}, "weeks": 9}}]}}"#
@@ -85,7 +86,8 @@ async fn no_answer_reaches_the_log_or_the_metrics() {
     broken.push(("age".to_owned(), format!("{DRUG} years")));
     assert_eq!(send(&app, post_form("/check", &broken)).await.status, StatusCode::OK);
 
-    let metrics = send(&app, get("/metrics")).await.text();
+    let metrics = send(&app, crate::ops::get_metrics()).await.text();
+    assert!(metrics.contains("ketapath_http_requests_total"), "{metrics}");
     drop(_guard);
     let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
     assert!(log.contains("capture-canary"), "the subscriber captured nothing, so the test would prove nothing");

@@ -312,12 +312,14 @@ async fn mistakes_are_named_and_keep_what_was_typed(p: Portal) {
     let long = "x".repeat(1001);
     let long = long.as_str();
     // (what is typed, the field named in the message, text that must still be on the page)
-    let cases: [(Typed<'_>, &str, &str); 7] = [
+    let cases: [(Typed<'_>, &str, &str); 8] = [
         (&[("name", "No Contact"), ("consent", "yes")], "contact", "No Contact"),
         (&[("email", "robin-at-example.org"), ("consent", "yes")], "email", "robin-at-example.org"),
         (&[("phone", "12-34"), ("consent", "yes")], "phone", "12-34"),
         (&[("email", "a@example.org"), ("message", long), ("consent", "yes")], "message", long),
         (&[("email", "a@example.org"), ("name", "Nul\0Name"), ("consent", "yes")], "name", "a@example.org"),
+        // A name of zero-width spaces and a Hangul filler would look empty in the clinic's inbox (issue 16, item 7).
+        (&[("email", "b@example.org"), ("name", "\u{200B}\u{3164}"), ("consent", "yes")], "name", "b@example.org"),
         (&[("email", "kept@example.org"), ("message", "Keep me")], "consent", "Keep me"),
         (&[("email", "a@example.org"), ("consent", "yes"), ("clinic", "no-such-clinic")], "clinic", "a@example.org"),
     ];

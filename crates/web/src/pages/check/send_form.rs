@@ -90,6 +90,12 @@ impl SendForm {
                     "name",
                     "Please remove the line breaks and control characters from your name.",
                 ));
+            } else if !self.name.trim().is_empty() && ketapath_directory::text::shows_nothing(&self.name) {
+                more.push(FieldError::new(
+                    "name",
+                    "Your name holds only invisible characters: please write it with visible letters, or leave it \
+                     empty.",
+                ));
             }
         }
         if self.phone.is_empty() && self.email.is_empty() {
