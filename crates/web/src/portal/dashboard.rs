@@ -11,9 +11,9 @@ use std::collections::HashMap;
 
 use ketapath_clinical::protocols::Modality;
 use ketapath_clinical::rems::FormStatus;
-use ketapath_store::domain::{PatientId, PatientStatus, ReferralStatus};
+use ketapath_store::domain::{PatientId, PatientStatus, ReferralFilter, ReferralStatus};
 
-use super::referrals::{ReferralRow, inbox_order, row_of};
+use super::referrals::{PAGE_SIZE as REFERRAL_PAGE_SIZE, ReferralRow, row_of};
 use super::sign_in_cookie::PortalStaff;
 use super::{Bar, layout};
 use crate::error::respond;
@@ -37,7 +37,10 @@ struct DashboardPage {
     bar: Bar,
     clinic: String,
     patients: usize,
+    /// The newest new referrals (one inbox page), newest first.
     new_referrals: Vec<ReferralRow>,
+    /// How many new referrals there are in all.
+    new_total: u64,
     sessions: Vec<Line>,
     /// In-session alerts no one has acknowledged yet, most serious first.
     session_alerts: Vec<Line>,
@@ -68,7 +71,8 @@ pub async fn page(State(state): State<AppState>, staff: PortalStaff) -> Response
     // "Today" is the clinic's calendar day: its midnight to the next, in the clinic's time zone.
     let (today, day_start, day_end) = zone.today(staff.store().now());
     let data = async {
-        let referrals = scope.referrals().await?;
+        let new = ReferralFilter { status: Some(ReferralStatus::New), level: None };
+        let referrals = scope.referral_page(new, REFERRAL_PAGE_SIZE, 0).await?;
         let summaries = scope.patient_list().await?;
         let clinic = scope.clinic_listing().await.map(|c| c.name).unwrap_or_else(|_| scope.clinic_id().to_string());
         let names: HashMap<PatientId, String> = summaries
@@ -157,9 +161,8 @@ pub async fn page(State(state): State<AppState>, staff: PortalStaff) -> Response
                 bar: Bar::of(&staff),
                 clinic,
                 patients,
-                new_referrals: inbox_order(
-                    referrals.iter().filter(|r| r.status == ReferralStatus::New).map(|r| row_of(&zone, r)).collect(),
-                ),
+                new_referrals: referrals.referrals.iter().map(|r| row_of(&zone, r)).collect(),
+                new_total: referrals.total,
                 sessions,
                 session_alerts,
                 alerts,
