@@ -2,10 +2,10 @@
 //! (nearest first from the place they gave, else by name), and the submission of a summary with its contact
 //! details. The page that asks and answers is `ketapath-web`'s `pages/check/send.rs`.
 
+use ketapath_clinical::safety::crisis::CrisisLevel;
 use ketapath_directory::model::Position;
 use ketapath_directory::search::haversine_km;
 use ketapath_directory::{Clinic, ClinicId};
-use ketapath_clinical::safety::crisis::CrisisLevel;
 use ketapath_store::domain::{NewReferral, PublicDelivery, ReferralSource, ReportedLevel};
 use ketapath_store::{Store, StoreResult};
 

@@ -30,11 +30,15 @@ const DAY_MICROS: i64 = 24 * 60 * 60 * 1_000_000;
 /// [`DEFAULT_REFERRAL_DAILY_CAP`] applies).
 pub(crate) async fn own_daily_cap(tx: &mut Tx, clinic: &ClinicId) -> StoreResult<Option<u32>> {
     let row: Option<(Option<i64>,)> = tx
-        .fetch_optional("SELECT referral_daily_cap FROM protocol_settings WHERE clinic_id = $1", &args![clinic.as_str()])
+        .fetch_optional(
+            "SELECT referral_daily_cap FROM protocol_settings WHERE clinic_id = $1",
+            &args![clinic.as_str()],
+        )
         .await?;
     row.and_then(|(cap,)| cap)
         .map(|cap| {
-            u32::try_from(cap).map_err(|_| StoreError::corrupt("protocol_settings", format!("referral_daily_cap {cap}")))
+            u32::try_from(cap)
+                .map_err(|_| StoreError::corrupt("protocol_settings", format!("referral_daily_cap {cap}")))
         })
         .transpose()
 }
@@ -163,7 +167,12 @@ impl Store {
                     .filter("clinic_id", clinic.as_str())
                     .execute_one(tx.db(), "referral")
                     .await?;
-                let merged = ReferralRow { times_sent: earlier.times_sent.saturating_add(1), sent_again_at: Some(now), updated_at: now, ..earlier };
+                let merged = ReferralRow {
+                    times_sent: earlier.times_sent.saturating_add(1),
+                    sent_again_at: Some(now),
+                    updated_at: now,
+                    ..earlier
+                };
                 tx.commit_with(Audit::update("referral", id)).await?;
                 return Ok(PublicDelivery::Merged(merged.into_domain()?));
             }

@@ -6,8 +6,8 @@ use super::{parse_clinic_id, parse_code, parse_id, parse_id_opt};
 use crate::clock::{date_from_text, from_micros, from_micros_opt};
 use crate::domain::{
     Assessment, AssessmentContext, AssessmentId, AssessmentSource, CourseId, LatestScore, Patient, PatientId, Referral,
-    ReferralId, ReferralSource, ReferralStatus, ReportedLevel, SelfReportAlert, SelfReportAlertId, SelfReportLink, SelfReportLinkId,
-    SessionId, StaffId,
+    ReferralId, ReferralSource, ReferralStatus, ReportedLevel, SelfReportAlert, SelfReportAlertId, SelfReportLink,
+    SelfReportLinkId, SessionId, StaffId,
 };
 use crate::error::{StoreError, StoreResult};
 

@@ -7,8 +7,8 @@ use crate::domain::{
     MAX_REFERRAL_DAILY_CAP, NewSelfReportLink, PatientId, Referral, ReferralFilter, ReferralId, ReferralPage,
     ReferralStatus, Role, SelfReportAlert, SelfReportLink, SelfReportLinkId,
 };
-use crate::public::own_daily_cap;
 use crate::error::{StoreError, StoreResult};
+use crate::public::own_daily_cap;
 use crate::rows::patient::{
     REFERRAL_COLUMNS, ReferralRow, SELF_REPORT_ALERT_COLUMNS, SELF_REPORT_COLUMNS, SelfReportAlertRow, SelfReportRow,
 };
@@ -56,10 +56,11 @@ impl ClinicScope {
         values.push(Value::from(i64::from(limit)));
         values.push(Value::from(offset));
         let rows: Vec<ReferralRow> = tx.fetch_all(&sql, &values).await?;
-        let named: Vec<String> = [filter.status.map(|s| format!("status={s}")), filter.level.map(|l| format!("level={l}"))]
-            .into_iter()
-            .flatten()
-            .collect();
+        let named: Vec<String> =
+            [filter.status.map(|s| format!("status={s}")), filter.level.map(|l| format!("level={l}"))]
+                .into_iter()
+                .flatten()
+                .collect();
         let listed = if named.is_empty() { "*".to_owned() } else { named.join("&") };
         tx.commit_with(Audit::list("referral", listed)).await?;
         Ok(ReferralPage {

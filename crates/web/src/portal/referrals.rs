@@ -77,9 +77,7 @@ pub fn row_of(zone: &ClinicTime, r: &Referral) -> ReferralRow {
         summary_unreadable: matches!(summary, Some(None)),
         summary: summary.flatten().as_ref().map(SummaryView::of),
         urgency,
-        sent_again: r.sent_again_at.map(|at| {
-            format!("Sent again at {}, {} times in all", zone.show(at), r.times_sent)
-        }),
+        sent_again: r.sent_again_at.map(|at| format!("Sent again at {}, {} times in all", zone.show(at), r.times_sent)),
     }
 }
 
@@ -225,7 +223,11 @@ pub async fn set_status(State(state): State<AppState>, ApiPath(id): ApiPath<Stri
         // Back to the inbox with the filters and page it was on; the query is parsed and written again, so
         // nothing but the inbox's own parameters reaches the `Location`.
         let back = InboxQuery::parse(form.fields.get("back").unwrap_or_default()).unwrap_or_default();
-        Ok(if back.filter == ReferralFilter::default() && back.page <= 1 { PATH.to_owned() } else { back.href(back.page) })
+        Ok(if back.filter == ReferralFilter::default() && back.page <= 1 {
+            PATH.to_owned()
+        } else {
+            back.href(back.page)
+        })
     };
     match result.await {
         Ok(back) => see_other(&back),

@@ -46,7 +46,10 @@ async fn over_the_cap_the_sender_gets_the_clinic_phone_and_nothing_is_stored(p: 
     let mut admin = p.browser();
     admin.sign_in("admin@a.example", PASSWORD, "").await;
     let settings = admin.get("/portal/clinic/settings").await.text();
-    assert!(settings.contains("at most <strong>20</strong>") && settings.contains("(the platform default)"), "{settings}");
+    assert!(
+        settings.contains("at most <strong>20</strong>") && settings.contains("(the platform default)"),
+        "{settings}"
+    );
     // A wrong cap is named; a nurse may not change it; the admin sets 2.
     let csrf = admin.csrf().await;
     let wrong = admin.post("/portal/clinic/referral-cap", &[("csrf", &csrf), ("referral_daily_cap", "0")]).await;
@@ -57,7 +60,8 @@ async fn over_the_cap_the_sender_gets_the_clinic_phone_and_nothing_is_stored(p: 
     let mut other = p.browser();
     other.sign_in("nurse@a.example", PASSWORD, "").await;
     let nurse_csrf = other.csrf().await;
-    let refused = other.post("/portal/clinic/referral-cap", &[("csrf", &nurse_csrf), ("referral_daily_cap", "500")]).await;
+    let refused =
+        other.post("/portal/clinic/referral-cap", &[("csrf", &nurse_csrf), ("referral_daily_cap", "500")]).await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
     let set = admin.post("/portal/clinic/referral-cap", &[("csrf", &csrf), ("referral_daily_cap", "2")]).await;
     assert_eq!(set.status, StatusCode::SEE_OTHER, "{}", set.text());
@@ -208,7 +212,9 @@ async fn the_inbox_is_paged_and_filtered(p: Portal) {
     assert!(urgent.contains("No referrals match these filters"), "{urgent}");
 
     // Wrong parameters are named; a page past the end says so.
-    for (query, field) in [("page=0", "page"), ("page=two", "page"), ("status=open", "status"), ("urgency=high", "urgency")] {
+    for (query, field) in
+        [("page=0", "page"), ("page=two", "page"), ("status=open", "status"), ("urgency=high", "urgency")]
+    {
         let reply = staff.get(&format!("/portal/referrals?{query}")).await;
         assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{query}");
         assert!(reply.text().contains(field), "{query}: {}", reply.text());
