@@ -173,7 +173,7 @@ async fn the_inbox_is_paged_and_filtered(p: Portal) {
         seen.extend(listed(&html));
         match page {
             3 => assert!(!html.contains("rel=\"next\"")),
-            _ => href = unescape(&html[..html.find("\" rel=\"next\"").unwrap()].rsplit("href=\"").next().unwrap()),
+            _ => href = unescape(html[..html.find("\" rel=\"next\"").unwrap()].rsplit("href=\"").next().unwrap()),
         }
     }
     let newest_first: Vec<String> = all.iter().map(|r| r.id.to_text()).collect();
