@@ -2,10 +2,11 @@
 //! (nearest first from the place they gave, else by name), and the submission of a summary with its contact
 //! details. The page that asks and answers is `ketapath-web`'s `pages/check/send.rs`.
 
+use ketapath_clinical::safety::crisis::CrisisLevel;
 use ketapath_directory::model::Position;
 use ketapath_directory::search::haversine_km;
 use ketapath_directory::{Clinic, ClinicId};
-use ketapath_store::domain::{NewReferral, ReferralSource};
+use ketapath_store::domain::{NewReferral, PublicDelivery, ReferralSource, ReportedLevel};
 use ketapath_store::{Store, StoreResult};
 
 use crate::directory::Directory;
@@ -39,9 +40,27 @@ pub struct Contact {
     pub message: Option<String>,
 }
 
-/// Stores the summary (the versioned JSON the clinic's inbox shows) for `clinic`, audited with the channel
-/// (`public web`) instead of the sender's address. Not found or invalid when the clinic stopped receiving.
-pub async fn submit(store: &Store, clinic: &ClinicId, contact: Contact, summary: serde_json::Value) -> StoreResult<()> {
+/// The level a referral carries from the crisis level its sender's answers gave: self-reported, so it filters the
+/// clinic's inbox but never orders it.
+pub fn reported_level(level: CrisisLevel) -> ReportedLevel {
+    match level {
+        CrisisLevel::Emergency => ReportedLevel::Emergency,
+        CrisisLevel::Urgent => ReportedLevel::Urgent,
+        CrisisLevel::None => ReportedLevel::Routine,
+    }
+}
+
+/// Stores the summary (the versioned JSON the clinic's inbox shows) for `clinic` with the crisis level its answers
+/// gave, audited with the channel (`public web`) instead of the sender's address; a repeat from the same contact
+/// within 24 hours is merged, and over the clinic's daily cap nothing is stored
+/// ([`Store::submit_public_referral`]). Not found or invalid when the clinic stopped receiving.
+pub async fn submit(
+    store: &Store,
+    clinic: &ClinicId,
+    contact: Contact,
+    summary: serde_json::Value,
+    level: CrisisLevel,
+) -> StoreResult<PublicDelivery> {
     let new = NewReferral {
         source: ReferralSource::SelfCheck,
         contact_name: contact.name,
@@ -50,5 +69,5 @@ pub async fn submit(store: &Store, clinic: &ClinicId, contact: Contact, summary:
         message: contact.message,
         summary: Some(summary),
     };
-    store.submit_public_referral(clinic, new).await.map(|_| ())
+    store.submit_public_referral(clinic, new, reported_level(level)).await
 }

@@ -11,16 +11,37 @@ use crate::audited::{Audit, AuditEvents, AuditedTx, Auditor};
 use crate::clock::{from_micros, to_micros};
 use crate::db::{Tx, args};
 use crate::domain::{
-    Actor, Assessment, AssessmentSource, LinkState, ListingReport, ListingReportId, NewAssessment, NewListingReport,
-    NewReferral, NewSelfReportAlert, Origin, PatientId, Referral, ReferralId, ReferralStatus, ReportStatus, Role,
-    SelfReportAlertId,
+    Actor, Assessment, AssessmentSource, DEFAULT_REFERRAL_DAILY_CAP, LinkState, ListingReport, ListingReportId,
+    NewAssessment, NewListingReport, NewReferral, NewSelfReportAlert, Origin, PatientId, PublicDelivery, Referral,
+    ReferralId, ReferralStatus, ReportStatus, ReportedLevel, Role, SelfReportAlertId, email_key, phone_key,
 };
 use crate::error::{StoreError, StoreResult};
 use crate::rows::clinic::{LISTING_REPORT_COLUMNS, ListingReportRow};
+use crate::rows::patient::{REFERRAL_COLUMNS, ReferralRow};
 use crate::rows::patient::{SELF_REPORT_COLUMNS, SelfReportRow};
 use crate::scope::patients::insert_assessment;
 use crate::statement::{Insert, Update};
 use crate::store::Store;
+
+/// 24 hours in microseconds, the unit of the store's instants: the window of the daily cap and of merging.
+const DAY_MICROS: i64 = 24 * 60 * 60 * 1_000_000;
+
+/// The clinic's own cap on public referrals in 24 hours, if it set one (else the platform's
+/// [`DEFAULT_REFERRAL_DAILY_CAP`] applies).
+pub(crate) async fn own_daily_cap(tx: &mut Tx, clinic: &ClinicId) -> StoreResult<Option<u32>> {
+    let row: Option<(Option<i64>,)> = tx
+        .fetch_optional(
+            "SELECT referral_daily_cap FROM protocol_settings WHERE clinic_id = $1",
+            &args![clinic.as_str()],
+        )
+        .await?;
+    row.and_then(|(cap,)| cap)
+        .map(|cap| {
+            u32::try_from(cap)
+                .map_err(|_| StoreError::corrupt("protocol_settings", format!("referral_daily_cap {cap}")))
+        })
+        .transpose()
+}
 
 async fn require_live_clinic(tx: &mut Tx, clinic: &ClinicId) -> StoreResult<()> {
     let (n,): (i64,) = tx
@@ -68,27 +89,44 @@ impl Store {
         receives_summaries(&mut tx, clinic).await
     }
 
-    /// Delivers a self-check summary that a person chose to send from the public web site. Unlike
-    /// [`Store::submit_referral`], the clinic must receive summaries (checked in the same transaction as the
-    /// insert, so an account deactivated meanwhile is seen), and the audit entry records the channel
-    /// ([`Origin::public_web`]), not the sender's address: the referral row (summary, contact, message) is all
-    /// that is kept of them.
-    pub async fn submit_public_referral(&self, clinic: &ClinicId, new: NewReferral) -> StoreResult<Referral> {
-        self.deliver_referral(clinic, new, &Origin::public_web(), true).await
+    /// Delivers a self-check summary that a person chose to send from the public web site, with the crisis level
+    /// their answers gave (`level`, self-reported). Unlike [`Store::submit_referral`], the clinic must receive
+    /// summaries (checked in the same transaction as the insert, so an account deactivated meanwhile is seen), and
+    /// the audit entry records the channel ([`Origin::public_web`]), not the sender's address: the referral row
+    /// (summary, contact, message) is all that is kept of them.
+    ///
+    /// Two bounds keep a flood out of the inbox, both over the last 24 hours and both in this one transaction:
+    /// the same contact (e-mail address or phone number, normalised by [`email_key`] and [`phone_key`]) sending
+    /// this clinic again marks their earlier referral "sent again" instead of adding one
+    /// ([`PublicDelivery::Merged`], audited as an update), and once the clinic has received its daily cap of
+    /// public referrals (its own cap, else [`DEFAULT_REFERRAL_DAILY_CAP`]) nothing is
+    /// stored ([`PublicDelivery::OverCap`]). A repeat is merged even over the cap, since it adds no entry.
+    pub async fn submit_public_referral(
+        &self,
+        clinic: &ClinicId,
+        new: NewReferral,
+        level: ReportedLevel,
+    ) -> StoreResult<PublicDelivery> {
+        self.deliver_referral(clinic, new, level, &Origin::public_web(), true).await
     }
 
     /// Delivers a referral to a clinic (a person sending their self-check summary, or a clinician).
     pub async fn submit_referral(&self, clinic: &ClinicId, new: NewReferral, origin: &Origin) -> StoreResult<Referral> {
-        self.deliver_referral(clinic, new, origin, false).await
+        match self.deliver_referral(clinic, new, ReportedLevel::Routine, origin, false).await? {
+            PublicDelivery::Created(r) | PublicDelivery::Merged(r) => Ok(r),
+            // Only public deliveries are capped.
+            PublicDelivery::OverCap { .. } => Err(StoreError::invalid("clinic", "has reached its daily cap")),
+        }
     }
 
     async fn deliver_referral(
         &self,
         clinic: &ClinicId,
         new: NewReferral,
+        level: ReportedLevel,
         origin: &Origin,
-        must_receive: bool,
-    ) -> StoreResult<Referral> {
+        public: bool,
+    ) -> StoreResult<PublicDelivery> {
         if new.contact_email.is_none() && new.contact_phone.is_none() {
             return Err(StoreError::invalid("contact", "give a phone number or an e-mail address"));
         }
@@ -98,12 +136,57 @@ impl Store {
             .map(serde_json::to_string)
             .transpose()
             .map_err(|e| StoreError::invalid("summary", e.to_string()))?;
+        let email = new.contact_email.as_deref().and_then(email_key);
+        let phone = new.contact_phone.as_deref().and_then(phone_key);
         let mut tx = AuditedTx::begin(self, Auditor::public("public", Some(clinic.as_str()), origin.as_str())).await?;
         let now = tx.now();
         let at = from_micros("referrals", now)?;
         require_live_clinic(tx.db(), clinic).await?;
-        if must_receive && !receives_summaries(tx.db(), clinic).await? {
-            return Err(StoreError::invalid("clinic", "does not receive self-check summaries through KetaPath"));
+        if public {
+            if !receives_summaries(tx.db(), clinic).await? {
+                return Err(StoreError::invalid("clinic", "does not receive self-check summaries through KetaPath"));
+            }
+            let since = now - DAY_MICROS;
+            let earlier: Option<ReferralRow> = tx
+                .fetch_optional(
+                    &format!(
+                        "SELECT {REFERRAL_COLUMNS} FROM referrals WHERE clinic_id = $1 AND source = $2 \
+                         AND received_at >= $3 AND (email_key = $4 OR phone_key = $5) \
+                         ORDER BY received_at DESC, id LIMIT 1"
+                    ),
+                    &args![clinic.as_str(), new.source.code(), since, email.clone(), phone.clone()],
+                )
+                .await?;
+            if let Some(earlier) = earlier {
+                let id = earlier.id.clone();
+                Update::table("referrals")
+                    .set("times_sent", earlier.times_sent.saturating_add(1))
+                    .set("sent_again_at", now)
+                    .set("updated_at", now)
+                    .filter("id", &id)
+                    .filter("clinic_id", clinic.as_str())
+                    .execute_one(tx.db(), "referral")
+                    .await?;
+                let merged = ReferralRow {
+                    times_sent: earlier.times_sent.saturating_add(1),
+                    sent_again_at: Some(now),
+                    updated_at: now,
+                    ..earlier
+                };
+                tx.commit_with(Audit::update("referral", id)).await?;
+                return Ok(PublicDelivery::Merged(merged.into_domain()?));
+            }
+            let cap = own_daily_cap(tx.db(), clinic).await?.unwrap_or(DEFAULT_REFERRAL_DAILY_CAP);
+            let (received,): (i64,) = tx
+                .fetch_one(
+                    "SELECT COUNT(*) FROM referrals WHERE clinic_id = $1 AND source = $2 AND received_at >= $3",
+                    &args![clinic.as_str(), new.source.code(), since],
+                )
+                .await?;
+            if received >= i64::from(cap) {
+                // Dropping the transaction stores nothing and writes no event: the flood leaves no trace to read.
+                return Ok(PublicDelivery::OverCap { cap });
+            }
         }
         let r = Referral {
             id: ReferralId::new(at),
@@ -117,6 +200,9 @@ impl Store {
             summary: new.summary,
             patient_id: None,
             updated_at: at,
+            reported_level: level,
+            times_sent: 1,
+            sent_again_at: None,
         };
         Insert::into("referrals")
             .value("id", r.id.to_text())
@@ -131,10 +217,15 @@ impl Store {
             .value("summary", summary)
             .value("patient_id", None::<String>)
             .value("updated_at", now)
+            .value("reported_level", level.code())
+            .value("email_key", email)
+            .value("phone_key", phone)
+            .value("times_sent", 1_i64)
+            .value("sent_again_at", None::<i64>)
             .execute(tx.db())
             .await?;
         tx.commit_with(Audit::create("referral", r.id.to_text())).await?;
-        Ok(r)
+        Ok(PublicDelivery::Created(r))
     }
 
     /// Stores a problem report about a listing from the public form.

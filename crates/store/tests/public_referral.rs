@@ -45,14 +45,18 @@ async fn only_receiving_clinics_get_summaries(db: &TestDb) {
     assert!(store.clinic_receives_summaries(&id("a")).await.unwrap());
     assert!(!store.clinic_receives_summaries(&id("b")).await.unwrap());
 
-    let sent = store.submit_public_referral(&id("a"), referral()).await.unwrap();
+    let PublicDelivery::Created(sent) =
+        store.submit_public_referral(&id("a"), referral(), ReportedLevel::Routine).await.unwrap()
+    else {
+        panic!("the first referral is a new entry")
+    };
     assert_eq!(sent.status, ReferralStatus::New);
     for refused in ["b", "c"] {
-        let error = store.submit_public_referral(&id(refused), referral()).await.unwrap_err();
+        let error = store.submit_public_referral(&id(refused), referral(), ReportedLevel::Routine).await.unwrap_err();
         assert!(matches!(&error, StoreError::Invalid { field, .. } if field == "clinic"), "{refused}: {error:?}");
     }
     for gone in ["d", "zz"] {
-        let error = store.submit_public_referral(&id(gone), referral()).await.unwrap_err();
+        let error = store.submit_public_referral(&id(gone), referral(), ReportedLevel::Routine).await.unwrap_err();
         assert!(matches!(error, StoreError::NotFound { .. }), "{gone}: {error:?}");
     }
 

@@ -130,8 +130,9 @@ pub use listing::{ClinicChange, ClinicChanges, ListingReport, ListingReportId, N
 pub use overview::{DaySession, OpenCourse, PatientCareFacts, PatientStatus};
 pub use patient::{LatestScore, NewPatient, Patient, PatientId, PatientSummary, PatientUpdate};
 pub use referral::{
-    LinkState, NewReferral, NewSelfReportAlert, NewSelfReportLink, Referral, ReferralId, ReferralSource,
-    ReferralStatus, SelfReportAlert, SelfReportAlertId, SelfReportLink, SelfReportLinkId,
+    DEFAULT_REFERRAL_DAILY_CAP, LinkState, MAX_REFERRAL_DAILY_CAP, NewReferral, NewSelfReportAlert, NewSelfReportLink,
+    PublicDelivery, Referral, ReferralFilter, ReferralId, ReferralPage, ReferralSource, ReferralStatus, ReportedLevel,
+    SelfReportAlert, SelfReportAlertId, SelfReportLink, SelfReportLinkId, email_key, phone_key,
 };
 pub use research::{ConsentRecord, ConsentRecordId, OutcomePublication, PatientAddress};
 pub use review::{BenefitReview, BenefitReviewId, CourseIndication, NewBenefitReview, ReviewDecision};

@@ -6,8 +6,8 @@ use super::{parse_clinic_id, parse_code, parse_id, parse_id_opt};
 use crate::clock::{date_from_text, from_micros, from_micros_opt};
 use crate::domain::{
     Assessment, AssessmentContext, AssessmentId, AssessmentSource, CourseId, LatestScore, Patient, PatientId, Referral,
-    ReferralId, ReferralSource, ReferralStatus, SelfReportAlert, SelfReportAlertId, SelfReportLink, SelfReportLinkId,
-    SessionId, StaffId,
+    ReferralId, ReferralSource, ReferralStatus, ReportedLevel, SelfReportAlert, SelfReportAlertId, SelfReportLink,
+    SelfReportLinkId, SessionId, StaffId,
 };
 use crate::error::{StoreError, StoreResult};
 
@@ -131,7 +131,7 @@ impl LatestScoreRow {
 }
 
 pub(crate) const REFERRAL_COLUMNS: &str = "id, clinic_id, received_at, source, status, contact_name, contact_phone, \
-     contact_email, message, summary, patient_id, updated_at";
+     contact_email, message, summary, patient_id, updated_at, reported_level, times_sent, sent_again_at";
 
 #[derive(Debug, sqlx::FromRow)]
 pub(crate) struct ReferralRow {
@@ -146,6 +146,9 @@ pub(crate) struct ReferralRow {
     pub summary: Option<String>,
     pub patient_id: Option<String>,
     pub updated_at: i64,
+    pub reported_level: String,
+    pub times_sent: i64,
+    pub sent_again_at: Option<i64>,
 }
 
 impl ReferralRow {
@@ -169,6 +172,10 @@ impl ReferralRow {
             summary,
             patient_id: parse_id_opt(T, self.patient_id.as_deref(), PatientId)?,
             updated_at: from_micros(T, self.updated_at)?,
+            reported_level: parse_code(T, &self.reported_level, ReportedLevel::parse)?,
+            times_sent: u32::try_from(self.times_sent)
+                .map_err(|_| StoreError::corrupt(T, format!("times_sent {}", self.times_sent)))?,
+            sent_again_at: from_micros_opt(T, self.sent_again_at)?,
         })
     }
 }

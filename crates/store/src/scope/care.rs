@@ -7,7 +7,7 @@ use time::OffsetDateTime;
 
 use crate::audited::{Audit, AuditEvents, AuditedTx};
 use crate::clock::{from_micros, from_micros_opt, to_micros, truncate_to_micros};
-use crate::db::args;
+use crate::db::{self, args};
 use crate::domain::{
     AuditAction, Course, CourseId, CoursePlan, Discharge, DoseRecord, DosedSession, GateOverride, GateOverrideId,
     Intake, IntakeId, NewCourse, NewDose, NewGateOverride, PatientId, ProtocolSettingsDoc, RemsFormId, RemsFormRecord,
@@ -473,10 +473,16 @@ impl ClinicScope {
         {
             return Err(StoreError::invalid("time_zone", "must be a time zone name of 1 to 64 characters"));
         }
+        self.set_clinic_setting("time_zone", db::Value::from(zone)).await
+    }
+
+    /// Sets one column of the clinic's settings row, audited as an update of the settings. A clinic without saved
+    /// settings gets an empty settings document (every setting at its default) to hold it.
+    pub(crate) async fn set_clinic_setting(&self, column: &'static str, value: db::Value) -> StoreResult<()> {
         let mut tx = self.begin_audited().await?;
         let now = tx.now();
         let n = Update::table("protocol_settings")
-            .set("time_zone", zone)
+            .set(column, value.clone())
             .set("updated_by", self.actor_text())
             .set("updated_at", now)
             .filter("clinic_id", self.clinic())
@@ -490,7 +496,7 @@ impl ClinicScope {
                 .value("document", "{}")
                 .value("updated_by", self.actor_text())
                 .value("updated_at", now)
-                .value("time_zone", zone)
+                .value(column, value)
                 .execute(tx.db())
                 .await?;
         }

@@ -2,12 +2,13 @@
 
 use crate::audited::Audit;
 use crate::clock::{from_micros, to_micros, truncate_to_micros};
-use crate::db::args;
+use crate::db::{Value, args};
 use crate::domain::{
-    NewSelfReportLink, PatientId, Referral, ReferralId, ReferralStatus, SelfReportAlert, SelfReportLink,
-    SelfReportLinkId,
+    MAX_REFERRAL_DAILY_CAP, NewSelfReportLink, PatientId, Referral, ReferralFilter, ReferralId, ReferralPage,
+    ReferralStatus, Role, SelfReportAlert, SelfReportLink, SelfReportLinkId,
 };
 use crate::error::{StoreError, StoreResult};
+use crate::public::own_daily_cap;
 use crate::rows::patient::{
     REFERRAL_COLUMNS, ReferralRow, SELF_REPORT_ALERT_COLUMNS, SELF_REPORT_COLUMNS, SelfReportAlertRow, SelfReportRow,
 };
@@ -26,6 +27,68 @@ impl ClinicScope {
             .await?;
         tx.commit_with(Audit::list("referral", "*".to_owned())).await?;
         rows.into_iter().map(ReferralRow::into_domain).collect()
+    }
+
+    /// One page of the clinic's referrals that `filter` matches, newest first (arrival order only: the level a
+    /// sender reported can filter the inbox but never reorders it), skipping `offset` and at most `limit` long,
+    /// with the number the filter matches in all. Audited as one list event naming the filter.
+    pub async fn referral_page(&self, filter: ReferralFilter, limit: u32, offset: u64) -> StoreResult<ReferralPage> {
+        let mut conditions = String::from("clinic_id = $1");
+        let mut values: Vec<Value> = vec![Value::from(self.clinic())];
+        if let Some(status) = filter.status {
+            values.push(Value::from(status.code()));
+            conditions.push_str(&format!(" AND status = ${}", values.len()));
+        }
+        if let Some(level) = filter.level {
+            values.push(Value::from(level.code()));
+            conditions.push_str(&format!(" AND reported_level = ${}", values.len()));
+        }
+        let offset = i64::try_from(offset).map_err(|_| StoreError::invalid("page", "is too large"))?;
+        let mut tx = self.begin_audited().await?;
+        let (total,): (i64,) =
+            tx.fetch_one(&format!("SELECT COUNT(*) FROM referrals WHERE {conditions}"), &values).await?;
+        let sql = format!(
+            "SELECT {REFERRAL_COLUMNS} FROM referrals WHERE {conditions} ORDER BY received_at DESC, id \
+             LIMIT ${} OFFSET ${}",
+            values.len() + 1,
+            values.len() + 2
+        );
+        values.push(Value::from(i64::from(limit)));
+        values.push(Value::from(offset));
+        let rows: Vec<ReferralRow> = tx.fetch_all(&sql, &values).await?;
+        let named: Vec<String> =
+            [filter.status.map(|s| format!("status={s}")), filter.level.map(|l| format!("level={l}"))]
+                .into_iter()
+                .flatten()
+                .collect();
+        let listed = if named.is_empty() { "*".to_owned() } else { named.join("&") };
+        tx.commit_with(Audit::list("referral", listed)).await?;
+        Ok(ReferralPage {
+            referrals: rows.into_iter().map(ReferralRow::into_domain).collect::<StoreResult<_>>()?,
+            total: u64::try_from(total).unwrap_or_default(),
+        })
+    }
+
+    /// The clinic's own cap on referrals from the public self-check in 24 hours, if it set one; `None`: the
+    /// platform's [`DEFAULT_REFERRAL_DAILY_CAP`](crate::domain::DEFAULT_REFERRAL_DAILY_CAP) applies.
+    pub async fn referral_daily_cap(&self) -> StoreResult<Option<u32>> {
+        let mut tx = self.store.begin_read().await?;
+        own_daily_cap(&mut tx, &self.clinic_id).await
+    }
+
+    /// Sets the clinic's cap on public referrals in 24 hours (`None`: back to the platform default), clinic
+    /// admins only, from 1 to [`MAX_REFERRAL_DAILY_CAP`]. Kept in the clinic's settings row, beside its time zone.
+    pub async fn set_referral_daily_cap(&self, cap: Option<u32>) -> StoreResult<()> {
+        self.require_role(&[Role::ClinicAdmin], "change the clinic's daily referral cap")?;
+        if let Some(cap) = cap
+            && !(1..=MAX_REFERRAL_DAILY_CAP).contains(&cap)
+        {
+            return Err(StoreError::invalid(
+                "referral_daily_cap",
+                format!("must be a whole number from 1 to {MAX_REFERRAL_DAILY_CAP}"),
+            ));
+        }
+        self.set_clinic_setting("referral_daily_cap", Value::from(cap.map(i64::from))).await
     }
 
     /// One referral of this clinic.

@@ -158,22 +158,37 @@ async fn seed_schema(store: &Store, prefix: &str, workflow: bool) {
             })
             .await
             .unwrap();
-        let r = store
-            .submit_referral(
-                &clinic(id, 0.0, 0.0).id,
-                NewReferral {
-                    source: ReferralSource::SelfCheck,
-                    contact_name: None,
-                    contact_phone: None,
-                    contact_email: Some("x@example.org".to_owned()),
-                    message: Some("hello".to_owned()),
-                    summary: Some(serde_json::json!({"total": 12.5})),
-                },
-                &Origin::test(),
-            )
-            .await
-            .unwrap();
-        scope.set_referral_status(r.id, ReferralStatus::Accepted, Some(p.id)).await.unwrap();
+        if workflow {
+            let r = store
+                .submit_referral(
+                    &clinic(id, 0.0, 0.0).id,
+                    NewReferral {
+                        source: ReferralSource::SelfCheck,
+                        contact_name: None,
+                        contact_phone: None,
+                        contact_email: Some("x@example.org".to_owned()),
+                        message: Some("hello".to_owned()),
+                        summary: Some(serde_json::json!({"total": 12.5})),
+                    },
+                    &Origin::test(),
+                )
+                .await
+                .unwrap();
+            scope.set_referral_status(r.id, ReferralStatus::Accepted, Some(p.id)).await.unwrap();
+        } else {
+            // The store's referral code writes the columns of version 14, which a version 1 schema lacks: the
+            // referral of version 1 is written as that version's code wrote it.
+            let at = store.now();
+            let micros = i64::try_from(at.unix_timestamp_nanos() / 1000).unwrap();
+            let sql = format!(
+                "INSERT INTO referrals (id, clinic_id, received_at, source, status, contact_name, contact_phone, \
+                 contact_email, message, summary, patient_id, updated_at) VALUES ('{}', '{id}', {micros}, \
+                 'self_check', 'accepted', NULL, NULL, 'x@example.org', 'hello', '{{\"total\": 12.5}}', '{}', {micros})",
+                ReferralId::new(at).to_text(),
+                p.id.to_text()
+            );
+            store.unscoped_for_admin_cli_and_tests().execute_raw_sql(&sql).await.unwrap();
+        }
         scope
             .create_self_report_link(NewSelfReportLink {
                 patient_id: p.id,

@@ -147,6 +147,12 @@ pub async fn page(State(state): State<AppState>, ApiPath(id): ApiPath<String>) -
     }
 }
 
+/// The `tel:` link of a listed phone number: its digits and a leading `+`.
+pub fn tel_href(phone: &str) -> String {
+    let digits: String = phone.chars().filter(|ch| ch.is_ascii_digit() || *ch == '+').collect();
+    format!("tel:{digits}")
+}
+
 fn clinic_page(state: &AppState, c: &Clinic, reason: &str, details: &str, report_error: Option<String>) -> ClinicPage {
     let address = format!("{}, {}, {} {}", c.address.street, c.address.city, c.address.state, c.address.zip);
     ClinicPage {
@@ -155,10 +161,7 @@ fn clinic_page(state: &AppState, c: &Clinic, reason: &str, details: &str, report
         geo_href: format!("geo:{},{}", c.position.lat, c.position.lon),
         zip_centroid: c.position_source == ketapath_directory::model::PositionSource::ZipCentroid,
         address,
-        phone_href: c.phone.as_ref().map(|p| {
-            let digits: String = p.chars().filter(|ch| ch.is_ascii_digit() || *ch == '+').collect();
-            format!("tel:{digits}")
-        }),
+        phone_href: c.phone.as_deref().map(tel_href),
         phone: c.phone.clone(),
         website: c.website.clone(),
         description: c.description.clone(),

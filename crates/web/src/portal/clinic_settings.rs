@@ -19,7 +19,7 @@ use ketapath_clinical::InvalidInput;
 use ketapath_clinical::protocols::{ProtocolSettings, SettingView};
 use ketapath_clinical::rule::Confidence;
 use ketapath_store::ClinicScope;
-use ketapath_store::domain::Role;
+use ketapath_store::domain::{DEFAULT_REFERRAL_DAILY_CAP, MAX_REFERRAL_DAILY_CAP, Role};
 use serde_json::Value;
 
 use super::csrf::{Fields, PortalForm};
@@ -33,6 +33,9 @@ use ketapath_care::treatment::{TreatmentError, protocol_settings};
 
 pub const PATH: &str = "/portal/clinic/settings";
 pub const PUBLICATION_PATH: &str = "/portal/clinic/outcome-publication";
+
+/// The path of the daily referral cap's form.
+pub const REFERRAL_CAP_PATH: &str = "/portal/clinic/referral-cap";
 /// The form field of the clinic's time zone.
 const TIME_ZONE: &str = ketapath_care::clinic_time::SETTING;
 
@@ -161,6 +164,10 @@ struct SettingsPage {
     /// The zone in use and where it comes from, in a sentence.
     time_zone_note: String,
     time_zone_unverified: bool,
+    /// The clinic's cap on public referrals in 24 hours, and whether it is the platform default.
+    referral_cap: u32,
+    referral_cap_default: bool,
+    default_referral_cap: u32,
 }
 
 fn rows(settings: &ProtocolSettings, typed: Option<&Fields>) -> Vec<SettingRow> {
@@ -213,6 +220,7 @@ async fn settings_page(
     let role = staff.actor().role;
     let zone = ClinicTime::of(scope).await?;
     let chosen = scope.time_zone().await?;
+    let own_cap = scope.referral_daily_cap().await?;
     let time_zone_note = match zone.source() {
         ZoneSource::Chosen => format!("The clinic's time zone is {}, chosen by the clinic.", zone.name()),
         ZoneSource::FromState => format!(
@@ -240,6 +248,9 @@ async fn settings_page(
         },
         time_zone_unverified: zone.source() != ZoneSource::Chosen,
         time_zone_note,
+        referral_cap: own_cap.unwrap_or(DEFAULT_REFERRAL_DAILY_CAP),
+        referral_cap_default: own_cap.is_none(),
+        default_referral_cap: DEFAULT_REFERRAL_DAILY_CAP,
     })
 }
 
@@ -416,6 +427,41 @@ pub async fn set_publication(State(state): State<AppState>, form: PortalForm) ->
             refused(&form, &scope, demo, StatusCode::FORBIDDEN, message).await
         }
         Err(error) => respond(PUBLICATION_PATH, demo, error),
+    }
+}
+
+/// `POST /portal/clinic/referral-cap`: `referral_daily_cap`, a whole number from 1 to 1000, or empty for the
+/// platform default; clinic admins only (403 otherwise, from the store).
+pub async fn set_referral_cap(State(state): State<AppState>, form: PortalForm) -> Response {
+    let demo = state.config.demo;
+    let scope = match super::clinic_scope(&form.staff, demo, REFERRAL_CAP_PATH).await {
+        Ok(scope) => scope,
+        Err(response) => return response,
+    };
+    let cap = match form.fields.get("referral_daily_cap").unwrap_or_default() {
+        "" => None,
+        raw => match raw.parse::<u32>() {
+            Ok(cap) => Some(cap),
+            Err(_) => {
+                let message = format!(
+                    "Daily referral cap (referral_daily_cap): must be a whole number from 1 to \
+                     {MAX_REFERRAL_DAILY_CAP}, or empty for the platform default"
+                );
+                return refused(&form, &scope, demo, StatusCode::BAD_REQUEST, message).await;
+            }
+        },
+    };
+    match scope.set_referral_daily_cap(cap).await.map_err(ApiError::from) {
+        Ok(()) => see_other(PATH),
+        Err(ApiError::Forbidden(reason)) => {
+            let message = format!("Not changed: {reason}. Only clinic admins set the daily referral cap.");
+            refused(&form, &scope, demo, StatusCode::FORBIDDEN, message).await
+        }
+        Err(ApiError::InvalidInput(invalid)) => {
+            let message = format!("Daily referral cap ({}): {}", invalid.field, invalid.message);
+            refused(&form, &scope, demo, StatusCode::BAD_REQUEST, message).await
+        }
+        Err(error) => respond(REFERRAL_CAP_PATH, demo, error),
     }
 }
 

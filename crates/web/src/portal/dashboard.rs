@@ -13,9 +13,9 @@ use std::collections::HashMap;
 
 use ketapath_clinical::protocols::Modality;
 use ketapath_clinical::rems::FormStatus;
-use ketapath_store::domain::{PatientId, PatientStatus, ReferralStatus};
+use ketapath_store::domain::{PatientId, PatientStatus, ReferralFilter, ReferralStatus};
 
-use super::referrals::{ReferralRow, inbox_order, row_of};
+use super::referrals::{PAGE_SIZE as REFERRAL_PAGE_SIZE, ReferralRow, row_of};
 use super::sessions::{count, next_check_text};
 use super::sign_in_cookie::PortalStaff;
 use super::{Bar, layout};
@@ -40,7 +40,10 @@ struct DashboardPage {
     bar: Bar,
     clinic: String,
     patients: usize,
+    /// The newest new referrals (one inbox page), newest first.
     new_referrals: Vec<ReferralRow>,
+    /// How many new referrals there are in all.
+    new_total: u64,
     /// Dosed and not yet discharged or ended, oldest dose first.
     in_chair: Vec<Line>,
     /// Today's sessions not in the chair.
@@ -74,7 +77,8 @@ pub async fn page(State(state): State<AppState>, staff: PortalStaff) -> Response
     // "Today" is the clinic's calendar day: its midnight to the next, in the clinic's time zone.
     let (today, day_start, day_end) = zone.today(staff.store().now());
     let data = async {
-        let referrals = scope.referrals().await?;
+        let new = ReferralFilter { status: Some(ReferralStatus::New), level: None };
+        let referrals = scope.referral_page(new, REFERRAL_PAGE_SIZE, 0).await?;
         let summaries = scope.patient_list().await?;
         let clinic = scope.clinic_listing().await.map(|c| c.name).unwrap_or_else(|_| scope.clinic_id().to_string());
         let names: HashMap<PatientId, String> = summaries
@@ -174,9 +178,8 @@ pub async fn page(State(state): State<AppState>, staff: PortalStaff) -> Response
                 bar: Bar::of(&staff),
                 clinic,
                 patients,
-                new_referrals: inbox_order(
-                    referrals.iter().filter(|r| r.status == ReferralStatus::New).map(|r| row_of(&zone, r)).collect(),
-                ),
+                new_referrals: urgent_first(referrals.referrals.iter().map(|r| row_of(&zone, r)).collect()),
+                new_total: referrals.total,
                 in_chair,
                 sessions,
                 session_alerts,
@@ -255,4 +258,14 @@ async fn chair_line(
         ),
         urgent: overdue || alerts > 0,
     })
+}
+
+/// The dashboard's new referrals with the self-reported emergencies, then the urgent ones, first, each level newest
+/// first. The inbox itself is newest first only (a public sender's level is self-reported, so it never moves a
+/// referral up there); the dashboard's short list is the one place where staff should see a reported crisis before
+/// anything else, and the daily cap and merged repeats bound how many forged ones can reach it.
+fn urgent_first(mut rows: Vec<ReferralRow>) -> Vec<ReferralRow> {
+    // A stable sort keeps the inbox page's newest-first order within each level.
+    rows.sort_by_key(|r| std::cmp::Reverse(r.urgency));
+    rows
 }

@@ -124,6 +124,7 @@ pub fn portal_routes() -> Vec<PortalRoute> {
         R::page("/portal/clinic/settings", ClinicCollection, clinic_settings::page),
         R::form("/portal/clinic/settings", AdminOrPrescriber, clinic_settings::save),
         R::form("/portal/clinic/outcome-publication", ClinicAdmin, clinic_settings::set_publication),
+        R::form("/portal/clinic/referral-cap", ClinicAdmin, clinic_settings::set_referral_cap),
         R::page("/portal/account", OwnAccount, account::page),
         R::form("/portal/account/totp", OwnAccount, account::totp_action),
         R::form("/portal/account/password", OwnAccount, account::change_password),

@@ -31,6 +31,7 @@ mod portal_review;
 mod portal_support;
 mod privacy;
 mod referral;
+mod referral_abuse;
 mod research;
 mod screenings;
 mod self_report;

@@ -20,13 +20,13 @@ const AGE: &str = "58";
 const PEER: &str = "192.0.2.9";
 
 /// A browser's walk through pages, remembering every URL it saw (links, form actions, `Location` headers).
-struct Walk {
-    browser: Browser,
+pub(crate) struct Walk {
+    pub(crate) browser: Browser,
     urls: Vec<String>,
 }
 
 impl Walk {
-    fn new(p: &Portal) -> Self {
+    pub(crate) fn new(p: &Portal) -> Self {
         Walk { browser: p.browser(), urls: Vec::new() }
     }
 
@@ -45,14 +45,14 @@ impl Walk {
         assert!(reply.headers.get("set-cookie").is_none(), "the flow sets no cookie: {:?}", reply.headers);
     }
 
-    async fn get(&mut self, uri: &str) -> Reply {
+    pub(crate) async fn get(&mut self, uri: &str) -> Reply {
         self.urls.push(uri.to_owned());
         let reply = self.browser.get(uri).await;
         self.saw(&reply);
         reply
     }
 
-    async fn post(&mut self, uri: &str, fields: &[(String, String)]) -> Reply {
+    pub(crate) async fn post(&mut self, uri: &str, fields: &[(String, String)]) -> Reply {
         let borrowed: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         let reply = self.browser.post(uri, &borrowed).await;
         self.saw(&reply);
@@ -60,7 +60,7 @@ impl Walk {
     }
 
     /// Submits the form of `html` whose action is `action`: its hidden fields plus `typed`.
-    async fn submit(&mut self, html: &str, action: &str, typed: &[(&str, &str)]) -> Reply {
+    pub(crate) async fn submit(&mut self, html: &str, action: &str, typed: &[(&str, &str)]) -> Reply {
         let mut fields = form_fields(html, action);
         fields.extend(pairs(typed));
         self.post(action, &fields).await
@@ -68,7 +68,7 @@ impl Walk {
 }
 
 /// The hidden fields of the first form in `html` posting to `action`.
-fn form_fields(html: &str, action: &str) -> Vec<(String, String)> {
+pub(crate) fn form_fields(html: &str, action: &str) -> Vec<(String, String)> {
     let marker = format!("action=\"{action}\"");
     let start = html.find(&marker).unwrap_or_else(|| panic!("no form posting to {action}: {html}"));
     let form = &html[start..];
@@ -87,7 +87,7 @@ fn phq9(item9: &str) -> Vec<(&'static str, String)> {
 }
 
 /// Walks the check from `start` to the result page; `acting` answers the follow-up after a non-zero item 9.
-async fn to_result(w: &mut Walk, start: &str, item9: &str, acting: Option<&str>) -> String {
+pub(crate) async fn to_result(w: &mut Walk, start: &str, item9: &str, acting: Option<&str>) -> String {
     let page = w.get(start).await;
     assert_eq!(page.status, StatusCode::OK);
     let answers = phq9(item9);
@@ -119,7 +119,7 @@ async fn to_result(w: &mut Walk, start: &str, item9: &str, acting: Option<&str>)
     html
 }
 
-const CONTACT: [(&str, &str); 5] = [
+pub(crate) const CONTACT: [(&str, &str); 5] = [
     ("name", "Robin Sender"),
     ("phone", "+1 (555) 010-0123"),
     ("email", "robin@example.org"),
@@ -127,7 +127,7 @@ const CONTACT: [(&str, &str); 5] = [
     ("consent", "yes"),
 ];
 
-fn nurse_actor(user: ketapath_store::domain::StaffId, clinic: &str) -> Actor {
+pub(crate) fn nurse_actor(user: ketapath_store::domain::StaffId, clinic: &str) -> Actor {
     Actor {
         user_id: user,
         clinic_id: Some(ClinicId::parse(clinic).unwrap()),
@@ -136,7 +136,7 @@ fn nurse_actor(user: ketapath_store::domain::StaffId, clinic: &str) -> Actor {
     }
 }
 
-async fn referrals_of(p: &Portal, actor: &Actor) -> Vec<Referral> {
+pub(crate) async fn referrals_of(p: &Portal, actor: &Actor) -> Vec<Referral> {
     p.store.for_clinic(actor).await.unwrap().referrals().await.unwrap()
 }
 
@@ -259,7 +259,7 @@ async fn the_summary_reaches_only_the_chosen_clinic(p: Portal) {
     p.verified().await;
 }
 
-async fn crisis_answers_put_crisis_help_first_and_the_referral_on_top(p: Portal) {
+async fn crisis_answers_put_crisis_help_first_but_never_the_referral_on_top(p: Portal) {
     let nurse_a = p.user("rx@a.example", Role::Prescriber, Some("clinic-a")).await;
     let mut w = Walk::new(&p);
     let result = to_result(&mut w, "/check", "2", Some("yes")).await;
@@ -278,7 +278,7 @@ async fn crisis_answers_put_crisis_help_first_and_the_referral_on_top(p: Portal)
     assert!(crisis < body.find("Your summary was sent").unwrap(), "crisis help before the confirmation: {body}");
     assert!(body.contains("role=\"alert\"") && body.contains("href=\"tel:911\""), "{body}");
 
-    // A calmer summary arrives later, so newest-first alone would list it on top.
+    // A calmer summary arrives later: newest first, it is listed on top.
     p.clock.advance(time::Duration::minutes(5));
     let mut calm = Walk::new(&p);
     let result = to_result(&mut calm, "/check?to=clinic-a", "0", None).await;
@@ -291,13 +291,21 @@ async fn crisis_answers_put_crisis_help_first_and_the_referral_on_top(p: Portal)
     assert_eq!(urgent.summary.as_ref().unwrap()["crisis"]["level"], "emergency");
     assert_eq!(urgent.summary.as_ref().unwrap()["crisis"]["acting_on_thoughts"], true);
 
-    // The emergency comes first in the inbox although it is not the newest, and it is highlighted.
+    // The self-reported emergency (anyone can answer "yes" to acting on thoughts) does not move the referral up:
+    // the inbox stays newest first, so forged emergencies cannot push real referrals off the first page. It is
+    // highlighted, marked as reported by the sender, and the urgency filter finds it.
     let mut staff = p.browser();
     staff.sign_in("rx@a.example", PASSWORD, "").await;
     let inbox = staff.get("/portal/referrals").await.text();
     let (alex, robin) = (inbox.find("Alex Urgent").unwrap(), inbox.find("Robin Sender").unwrap());
-    assert!(alex < robin, "the emergency is listed first");
-    assert!(inbox[..robin].contains("Emergency: the person may act on thoughts of self-harm"), "{inbox}");
+    assert!(robin < alex, "newest first, whatever the sender's answers: {inbox}");
+    assert!(inbox[alex..].contains("Emergency: the person may act on thoughts of self-harm"), "{inbox}");
+    assert!(inbox[alex..].contains("role=\"alert\""), "the emergency is highlighted");
+    assert_eq!(inbox.matches("Contact not verified").count(), 2, "every referral is marked: {inbox}");
+    let emergencies = staff.get("/portal/referrals?status=new&urgency=emergency").await.text();
+    assert!(emergencies.contains("Alex Urgent") && !emergencies.contains("Robin Sender"), "{emergencies}");
+    let routine = staff.get("/portal/referrals?urgency=none").await.text();
+    assert!(!routine.contains("Alex Urgent") && routine.contains("Robin Sender"), "{routine}");
     p.verified().await;
 }
 
@@ -404,14 +412,14 @@ async fn the_summary_reaches_only_the_chosen_clinic_on_postgresql() {
 }
 
 #[tokio::test]
-async fn crisis_answers_put_crisis_help_first_and_the_referral_on_top_on_sqlite() {
-    crisis_answers_put_crisis_help_first_and_the_referral_on_top(Portal::sqlite().await).await;
+async fn crisis_answers_put_crisis_help_first_but_never_the_referral_on_top_on_sqlite() {
+    crisis_answers_put_crisis_help_first_but_never_the_referral_on_top(Portal::sqlite().await).await;
 }
 
 #[tokio::test]
-async fn crisis_answers_put_crisis_help_first_and_the_referral_on_top_on_postgresql() {
+async fn crisis_answers_put_crisis_help_first_but_never_the_referral_on_top_on_postgresql() {
     let Some(p) = Portal::postgres().await else { return };
-    crisis_answers_put_crisis_help_first_and_the_referral_on_top(p).await;
+    crisis_answers_put_crisis_help_first_but_never_the_referral_on_top(p).await;
 }
 
 #[tokio::test]

@@ -12,6 +12,9 @@
 //!
 //! The referral keeps the summary, the contact details and the message, and nothing else: the store audits it
 //! with the channel (`public web`), not the person's address ([`ketapath_store::Store::submit_public_referral`]).
+//! A repeat from the same contact within 24 hours is merged into the earlier referral and answered with the same
+//! page as a new one; once the clinic has its daily cap of public referrals, nothing is stored and the page (429)
+//! gives the clinic's phone number and the crisis services instead.
 //! The confirmation is a state change from a public page, so it is guarded like the listing report
 //! ([`crate::pages::clinic::is_same_origin`]).
 
@@ -25,6 +28,7 @@ use ketapath_clinical::safety::crisis::CrisisLevel;
 use ketapath_clinical::screen::{Screening, ScreeningInput, screen};
 use ketapath_directory::{Clinic, ClinicId, Gazetteer, Place};
 use ketapath_store::StoreError;
+use ketapath_store::domain::PublicDelivery;
 
 use super::crisis::{self, ResourceView};
 use super::form::{CheckForm, FieldError};
@@ -34,7 +38,7 @@ use super::summary::{Summary, SummaryView};
 use super::{FormBody, PATH, no_store};
 use crate::error::{ApiError, respond};
 use crate::extract::Db;
-use crate::pages::clinic::is_same_origin;
+use crate::pages::clinic::{is_same_origin, tel_href};
 use crate::pages::find::labels;
 use crate::pages::{self, Layout};
 use crate::state::AppState;
@@ -104,6 +108,21 @@ struct SentPage {
     clinic_name: String,
     by_phone: bool,
     by_email: bool,
+}
+
+/// The page a sender sees when the clinic has received its daily cap of public referrals: nothing was stored, and
+/// the clinic's phone number (when its listing has one) and the crisis services are there instead.
+#[derive(Template)]
+#[template(path = "check_send_full.html")]
+struct FullPage {
+    layout: Layout,
+    level: String,
+    crisis_message: String,
+    resources: Vec<ResourceView>,
+    clinic_name: String,
+    clinic_id: String,
+    phone: Option<String>,
+    phone_href: Option<String>,
 }
 
 /// The answers of a send request, re-checked, with their screening and summary.
@@ -342,8 +361,24 @@ pub async fn confirm(
         Err(errors) => return contact_page(&state, &checked, &send, &clinic, errors),
     };
     let (by_phone, by_email) = (contact.phone.is_some(), contact.email.is_some());
-    match referrals::submit(&store, &clinic.id, contact, checked.summary.to_json()).await {
-        Ok(_) => {
+    let level = checked.screening.crisis.level;
+    match referrals::submit(&store, &clinic.id, contact, checked.summary.to_json(), level).await {
+        Ok(PublicDelivery::OverCap { .. }) => {
+            let page = FullPage {
+                layout: Layout::new(format!("{} cannot take more summaries today", clinic.name), demo, PATH),
+                level: level_code(level),
+                crisis_message: checked.screening.crisis.message.clone(),
+                resources: crisis::views(&checked.screening.crisis.resources),
+                clinic_name: clinic.name.clone(),
+                clinic_id: clinic.id.as_str().to_owned(),
+                phone: clinic.phone.clone(),
+                phone_href: clinic.phone.as_deref().map(tel_href),
+            };
+            no_store(pages::render(StatusCode::TOO_MANY_REQUESTS, &page))
+        }
+        // A repeat merged into the earlier referral shows the same page as a new one: the page must not tell
+        // whoever typed an e-mail address or phone number whether its owner already wrote to this clinic.
+        Ok(PublicDelivery::Created(_) | PublicDelivery::Merged(_)) => {
             let page = SentPage {
                 layout: Layout::new(format!("Your summary was sent to {}", clinic.name), demo, PATH),
                 level: level_code(checked.screening.crisis.level),
