@@ -150,7 +150,11 @@ pub fn api_routes() -> Vec<ApiRoute> {
         ApiRoute::get("/api/v1/sessions/{id}", ClinicRecord, api::sessions::get),
         ApiRoute::post("/api/v1/sessions/{id}/pre-checks", ClinicRecord, api::sessions::pre_checks),
         ApiRoute::post("/api/v1/sessions/{id}/observations", ClinicRecord, api::sessions::observe),
-        ApiRoute::post("/api/v1/sessions/{id}/alerts/{alert_id}/acknowledge", ClinicRecord, api::sessions::acknowledge_alert),
+        ApiRoute::post(
+            "/api/v1/sessions/{id}/alerts/{alert_id}/acknowledge",
+            ClinicRecord,
+            api::sessions::acknowledge_alert,
+        ),
         ApiRoute::post("/api/v1/sessions/{id}/dose", ClinicRecord, api::sessions::dose),
         ApiRoute::post("/api/v1/sessions/{id}/adverse-events", ClinicRecord, api::sessions::adverse_event),
         ApiRoute::post("/api/v1/sessions/{id}/discharge", ClinicRecord, api::sessions::discharge),

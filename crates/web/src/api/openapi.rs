@@ -46,8 +46,7 @@ pub(crate) mod errors {
     pub const TOO_LARGE: &str = "Body larger than the limit (`payload_too_large`)";
     pub const NOT_JSON: &str = "Content-Type is not application/json (`unsupported_media_type`)";
     pub const RATE_LIMITED: &str = "Too many requests from this client (`rate_limited`); see Retry-After";
-    pub const NO_PATIENT: &str =
-        "No such patient in the caller's clinic (`not_found`; the same for another clinic's)";
+    pub const NO_PATIENT: &str = "No such patient in the caller's clinic (`not_found`; the same for another clinic's)";
     pub const TREATMENT_BAD: &str = "Invalid input (`invalid_input`, naming the field; `at` in the future names `at`) or a body that is not JSON (`malformed_json`)";
     pub const NOT_PRESCRIBER: &str =
         "`override_reason` (or a prescriber-only edit) sent by a role other than prescriber (`override_not_allowed`)";
@@ -181,11 +180,7 @@ impl Modify for Shared {
                     SecurityRequirement::new("bearerAuth", Vec::<String>::new()),
                     SecurityRequirement::new("cookieAuth", Vec::<String>::new()),
                 ]);
-                shared.extend([
-                    ("401", errors::UNAUTHORIZED),
-                    ("403", errors::FORBIDDEN),
-                    ("503", errors::NOT_READY),
-                ]);
+                shared.extend([("401", errors::UNAUTHORIZED), ("403", errors::FORBIDDEN), ("503", errors::NOT_READY)]);
             }
             if route.access.names_record() {
                 shared.extend(record_not_found(route.path));

@@ -8,7 +8,6 @@ use ketapath_clinical::outcomes::Outcome;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-
 use super::private_json;
 use crate::auth::ClinicStaff;
 use crate::error::ApiError;

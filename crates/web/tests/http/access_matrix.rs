@@ -406,7 +406,10 @@ fn every_api_and_fhir_route_has_one_answer() {
     let listed: BTreeSet<(&str, &str)> = rows.iter().map(|r| (r.method, r.path)).collect();
     assert_eq!(listed.len(), rows.len(), "a route has two answers in API");
     for (method, path, _) in table_access() {
-        assert!(listed.contains(&(method.as_str(), path)), "{method} {path} is served but has no answer in API: add one");
+        assert!(
+            listed.contains(&(method.as_str(), path)),
+            "{method} {path} is served but has no answer in API: add one"
+        );
     }
     let all = all_rows();
     let distinct: BTreeSet<(&str, &str)> = all.iter().map(|r| (r.method, r.path)).collect();
