@@ -84,81 +84,95 @@ impl Access {
     }
 }
 
-/// One JSON API route: its method and path (OpenAPI syntax, `{param}`) and its handler.
+/// One JSON API route: its method and path (OpenAPI syntax, `{param}`), who may call it, and its handler.
+///
+/// `access` is enforced where the handler's extractors and use cases check it (`StaffActor`, `ClinicStaff`, the
+/// care crate's role proofs), because they hold the authenticated actor and the record lookup whose order decides
+/// between 403 and 404; a second check in a layer would authenticate twice. The table is the description the
+/// access matrix test (every row x every role x own and other clinic, SQLite and PostgreSQL), docs/SECURITY.md
+/// and the OpenAPI document's `security` and shared error answers are derived from, so the matrix proves that the
+/// table and the extractors agree on every row.
 pub struct ApiRoute {
     pub method: Method,
     pub path: &'static str,
+    pub access: Access,
     handler: MethodRouter<AppState>,
 }
 
 impl ApiRoute {
-    fn get<H: Handler<T, AppState>, T: 'static>(path: &'static str, handler: H) -> Self {
-        Self { method: Method::GET, path, handler: get(handler) }
+    fn get<H: Handler<T, AppState>, T: 'static>(path: &'static str, access: Access, handler: H) -> Self {
+        Self { method: Method::GET, path, access, handler: get(handler) }
     }
 
-    fn post<H: Handler<T, AppState>, T: 'static>(path: &'static str, handler: H) -> Self {
-        Self { method: Method::POST, path, handler: post(handler) }
+    fn post<H: Handler<T, AppState>, T: 'static>(path: &'static str, access: Access, handler: H) -> Self {
+        Self { method: Method::POST, path, access, handler: post(handler) }
     }
 
-    fn put<H: Handler<T, AppState>, T: 'static>(path: &'static str, handler: H) -> Self {
-        Self { method: Method::PUT, path, handler: put(handler) }
+    fn put<H: Handler<T, AppState>, T: 'static>(path: &'static str, access: Access, handler: H) -> Self {
+        Self { method: Method::PUT, path, access, handler: put(handler) }
     }
 }
 
 impl std::fmt::Debug for ApiRoute {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} {}", self.method, self.path)
+        write!(f, "{} {} ({:?})", self.method, self.path, self.access)
     }
 }
 
-/// Every JSON route under `/api`. The router is built from this list and the OpenAPI test reads it, so the
-/// two cannot drift.
+/// Every JSON route under `/api` and who may call it. The router is built from this list, and the OpenAPI
+/// document, its test and the access matrix read it, so none of them can drift from what is served.
 pub fn api_routes() -> Vec<ApiRoute> {
+    use Access::{AdminOrPrescriber, CareTeamRecord, ClinicAdmin, ClinicCollection, ClinicRecord, Public};
+    use Access::{PrescriberRecord, Researcher};
     vec![
-        ApiRoute::get("/api/openapi.json", api::openapi::document),
-        ApiRoute::get("/api/v1/clinics", api::clinics::search),
-        ApiRoute::get("/api/v1/clinics/{id}", api::clinics::get),
-        ApiRoute::post("/api/v1/instruments/{instrument}/score", api::instruments::score),
-        ApiRoute::post("/api/v1/screenings", api::screenings::create),
-        ApiRoute::post("/api/v1/patients", api::patients::create),
-        ApiRoute::get("/api/v1/patients", api::patients::list),
-        ApiRoute::get("/api/v1/patients/{id}", api::patients::get),
-        ApiRoute::post("/api/v1/patients/{id}/assessments", api::patients::record_assessment),
-        ApiRoute::put("/api/v1/patients/{id}/intake", api::intake::put),
-        ApiRoute::get("/api/v1/patients/{id}/research-consent", api::consent::get),
-        ApiRoute::put("/api/v1/patients/{id}/research-consent", api::consent::put),
-        ApiRoute::get("/api/v1/clinic/outcome-publication", api::consent::get_publication),
-        ApiRoute::put("/api/v1/clinic/outcome-publication", api::consent::put_publication),
-        ApiRoute::get("/api/v1/patients/{id}/intake", api::intake::get),
-        ApiRoute::post("/api/v1/patients/{id}/courses", api::courses::create),
-        ApiRoute::get("/api/v1/patients/{id}/courses", api::courses::list),
-        ApiRoute::get("/api/v1/courses/{id}", api::courses::get),
-        ApiRoute::put("/api/v1/courses/{id}/schedule", api::courses::put_schedule),
-        ApiRoute::post("/api/v1/courses/{id}/benefit-review", api::courses::benefit_review),
-        ApiRoute::get("/api/v1/patients/{id}/outcomes", api::outcomes::get),
-        ApiRoute::post("/api/v1/patients/{id}/sessions", api::sessions::start),
-        ApiRoute::get("/api/v1/sessions/{id}", api::sessions::get),
-        ApiRoute::post("/api/v1/sessions/{id}/pre-checks", api::sessions::pre_checks),
-        ApiRoute::post("/api/v1/sessions/{id}/observations", api::sessions::observe),
-        ApiRoute::post("/api/v1/sessions/{id}/alerts/{alert_id}/acknowledge", api::sessions::acknowledge_alert),
-        ApiRoute::post("/api/v1/sessions/{id}/dose", api::sessions::dose),
-        ApiRoute::post("/api/v1/sessions/{id}/adverse-events", api::sessions::adverse_event),
-        ApiRoute::post("/api/v1/sessions/{id}/discharge", api::sessions::discharge),
-        ApiRoute::post("/api/v1/sessions/{id}/early-departure", api::sessions::early_departure_post),
-        ApiRoute::get("/api/v1/sessions/{id}/rems-form", api::rems_forms::get),
-        ApiRoute::post("/api/v1/sessions/{id}/rems-form/submit", api::rems_forms::submit),
-        ApiRoute::get("/api/v1/rems-forms/due", api::rems_forms::due),
-        ApiRoute::get("/api/v1/sessions/{id}/record.pdf", api::session_record::get),
-        ApiRoute::get("/api/v1/clinic/protocol-settings", api::protocol::get),
-        ApiRoute::put("/api/v1/clinic/protocol-settings", api::protocol::put),
-        ApiRoute::get("/api/v1/registry", api::research::public_registry),
-        ApiRoute::get("/api/v1/clinic/registry", api::research::own_clinic),
-        ApiRoute::get("/api/v1/research/export", api::research::export),
-        ApiRoute::post("/api/v1/patients/{id}/self-report-links", api::self_report::create),
-        ApiRoute::get("/api/v1/patients/{id}/self-report-links", api::self_report::list),
-        ApiRoute::post("/api/v1/patients/{id}/self-report-links/plan", api::self_report::plan),
-        ApiRoute::get("/api/v1/self-report-alerts", api::self_report::alerts),
-        ApiRoute::get("/api/v1/patients/{id}/assessments", api::patients::list_assessments),
+        ApiRoute::get("/api/openapi.json", Public, api::openapi::document),
+        ApiRoute::get("/api/v1/clinics", Public, api::clinics::search),
+        ApiRoute::get("/api/v1/clinics/{id}", Public, api::clinics::get),
+        ApiRoute::post("/api/v1/instruments/{instrument}/score", Public, api::instruments::score),
+        ApiRoute::post("/api/v1/screenings", Public, api::screenings::create),
+        ApiRoute::post("/api/v1/patients", ClinicCollection, api::patients::create),
+        ApiRoute::get("/api/v1/patients", ClinicCollection, api::patients::list),
+        ApiRoute::get("/api/v1/patients/{id}", ClinicRecord, api::patients::get),
+        ApiRoute::post("/api/v1/patients/{id}/assessments", ClinicRecord, api::patients::record_assessment),
+        ApiRoute::put("/api/v1/patients/{id}/intake", ClinicRecord, api::intake::put),
+        ApiRoute::get("/api/v1/patients/{id}/research-consent", ClinicRecord, api::consent::get),
+        ApiRoute::put("/api/v1/patients/{id}/research-consent", ClinicRecord, api::consent::put),
+        ApiRoute::get("/api/v1/clinic/outcome-publication", ClinicCollection, api::consent::get_publication),
+        ApiRoute::put("/api/v1/clinic/outcome-publication", ClinicAdmin, api::consent::put_publication),
+        ApiRoute::get("/api/v1/patients/{id}/intake", ClinicRecord, api::intake::get),
+        ApiRoute::post("/api/v1/patients/{id}/courses", ClinicRecord, api::courses::create),
+        ApiRoute::get("/api/v1/patients/{id}/courses", ClinicRecord, api::courses::list),
+        ApiRoute::get("/api/v1/courses/{id}", ClinicRecord, api::courses::get),
+        ApiRoute::put("/api/v1/courses/{id}/schedule", PrescriberRecord, api::courses::put_schedule),
+        ApiRoute::post("/api/v1/courses/{id}/benefit-review", PrescriberRecord, api::courses::benefit_review),
+        ApiRoute::get("/api/v1/patients/{id}/outcomes", ClinicRecord, api::outcomes::get),
+        ApiRoute::post("/api/v1/patients/{id}/sessions", ClinicRecord, api::sessions::start),
+        ApiRoute::get("/api/v1/sessions/{id}", ClinicRecord, api::sessions::get),
+        ApiRoute::post("/api/v1/sessions/{id}/pre-checks", ClinicRecord, api::sessions::pre_checks),
+        ApiRoute::post("/api/v1/sessions/{id}/observations", ClinicRecord, api::sessions::observe),
+        ApiRoute::post(
+            "/api/v1/sessions/{id}/alerts/{alert_id}/acknowledge",
+            ClinicRecord,
+            api::sessions::acknowledge_alert,
+        ),
+        ApiRoute::post("/api/v1/sessions/{id}/dose", ClinicRecord, api::sessions::dose),
+        ApiRoute::post("/api/v1/sessions/{id}/adverse-events", ClinicRecord, api::sessions::adverse_event),
+        ApiRoute::post("/api/v1/sessions/{id}/discharge", ClinicRecord, api::sessions::discharge),
+        ApiRoute::post("/api/v1/sessions/{id}/early-departure", CareTeamRecord, api::sessions::early_departure_post),
+        ApiRoute::get("/api/v1/sessions/{id}/rems-form", ClinicRecord, api::rems_forms::get),
+        ApiRoute::post("/api/v1/sessions/{id}/rems-form/submit", ClinicRecord, api::rems_forms::submit),
+        ApiRoute::get("/api/v1/rems-forms/due", ClinicCollection, api::rems_forms::due),
+        ApiRoute::get("/api/v1/sessions/{id}/record.pdf", ClinicRecord, api::session_record::get),
+        ApiRoute::get("/api/v1/clinic/protocol-settings", ClinicCollection, api::protocol::get),
+        ApiRoute::put("/api/v1/clinic/protocol-settings", AdminOrPrescriber, api::protocol::put),
+        ApiRoute::get("/api/v1/registry", Public, api::research::public_registry),
+        ApiRoute::get("/api/v1/clinic/registry", ClinicCollection, api::research::own_clinic),
+        ApiRoute::get("/api/v1/research/export", Researcher, api::research::export),
+        ApiRoute::post("/api/v1/patients/{id}/self-report-links", ClinicRecord, api::self_report::create),
+        ApiRoute::get("/api/v1/patients/{id}/self-report-links", ClinicRecord, api::self_report::list),
+        ApiRoute::post("/api/v1/patients/{id}/self-report-links/plan", ClinicRecord, api::self_report::plan),
+        ApiRoute::get("/api/v1/self-report-alerts", ClinicCollection, api::self_report::alerts),
+        ApiRoute::get("/api/v1/patients/{id}/assessments", ClinicRecord, api::patients::list_assessments),
     ]
 }
 

@@ -15,7 +15,7 @@ use utoipa::openapi::schema::ObjectBuilder;
 
 use super::courses::date;
 use super::openapi::codes;
-use super::openapi_responses::{NoTreatmentPatient, TreatmentBad};
+use super::openapi_responses::TreatmentBad;
 use super::{private_json, rfc3339};
 use crate::auth::ClinicStaff;
 use crate::error::ApiError;
@@ -118,10 +118,8 @@ impl ConsentDoc {
     operation_id = "getResearchConsent",
     summary = "A patient's research consent: the decision in force and its history",
     params(PatientPath),
-    security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "The consent", body = ConsentDoc),
-        NoTreatmentPatient,
     )
 )]
 pub async fn get(staff: ClinicStaff, PatientPath { id }: PatientPath) -> Result<Response, ApiError> {
@@ -138,10 +136,9 @@ pub async fn get(staff: ClinicStaff, PatientPath { id }: PatientPath) -> Result<
     description = "A withdrawal takes the patient out of every later research export and statistic. `date` defaults to today and may not be in the future.",
     params(PatientPath),
     request_body = ConsentRequest,
-    security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "The consent", body = ConsentDoc),
-        NoTreatmentPatient, TreatmentBad,
+        TreatmentBad,
     )
 )]
 pub async fn put(
@@ -178,7 +175,6 @@ pub struct Publication {
     path = "/api/v1/clinic/outcome-publication",
     operation_id = "getOutcomePublication",
     summary = "Whether the directory shows the clinic's outcome rates",
-    security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "The choice", body = Publication),
     )
@@ -196,7 +192,6 @@ pub async fn get_publication(staff: ClinicStaff) -> Result<Response, ApiError> {
     summary = "Opt the clinic in or out of showing its outcome rates (clinic admins)",
     description = "Rates are shown only where at least 11 patients stand behind a figure; other roles answer 403.",
     request_body = PublicationRequest,
-    security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "The choice", body = Publication),
         TreatmentBad,

@@ -17,7 +17,7 @@ use utoipa::ToSchema;
 use utoipa::openapi::schema::ObjectBuilder;
 
 use super::openapi::{codes, modality_codes, nullable_codes};
-use super::openapi_responses::{CourseGatedWrite, NoCourse, NoTreatmentPatient, PatientGatedWrite};
+use super::openapi_responses::GatedWrite;
 use super::openapi_schemas::Error;
 use super::{created, private_json, rfc3339};
 use crate::auth::ClinicStaff;
@@ -185,11 +185,10 @@ impl CourseDoc {
     description = "`indication`: `trd` (default) or `mdsi` (MDD with acute suicidal ideation or behaviour). Esketamine for TRD: a new course plans only the induction, twice weekly in weeks 1-4 (`weeks`, 12 by default, is checked as the whole plan's length); weeks 5-8 weekly and then weekly or every two weeks (`maintenance`) are planned when the benefit review decides to continue. MDSI: 84 mg twice weekly for up to 4 weeks (56 mg as the tolerability option). IV ketamine: the clinic's series. IM and oral: no generated schedule. A contraindication in the intake answers 409 `contraindication` unless a prescriber sends `override_reason`.",
     params(PatientPath),
     request_body = CourseBody,
-    security(("bearerAuth" = [])),
     responses(
         (status = 201, description = "The course", body = CourseDoc),
         (status = 409, description = "The intake lists a contraindication (`contraindication`)", body = Error),
-        PatientGatedWrite,
+        GatedWrite,
     )
 )]
 pub async fn create(
@@ -224,10 +223,8 @@ pub async fn create(
     operation_id = "listCourses",
     summary = "A patient's courses with their schedules",
     params(PatientPath),
-    security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "The courses, oldest first", body = CourseListDoc),
-        NoTreatmentPatient,
     )
 )]
 pub async fn list(staff: ClinicStaff, PatientPath { id }: PatientPath) -> Result<Response, ApiError> {
@@ -254,10 +251,9 @@ pub struct ScheduleBody {
     description = "Sessions in date order, in the generated shape.",
     params(CoursePath),
     request_body = ScheduleBody,
-    security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "The course", body = CourseDoc),
-        CourseGatedWrite,
+        GatedWrite,
     )
 )]
 pub async fn put_schedule(
@@ -276,10 +272,8 @@ pub async fn put_schedule(
     operation_id = "getCourse",
     summary = "A course with its schedule, indication and latest benefit review",
     params(CoursePath),
-    security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "The course", body = CourseDoc),
-        NoCourse,
     )
 )]
 pub async fn get(staff: ClinicStaff, CoursePath { id }: CoursePath) -> Result<Response, ApiError> {
@@ -324,11 +318,10 @@ pub(crate) fn decision(raw: Option<&str>) -> Result<ReviewDecision, InvalidInput
     description = "From 28 days after a course's first dose, starting or dosing a session answers 409 `benefit_review_required` until a prescriber records `continue`. `continue` is taken from week 4 of the induction on and, for TRD, plans the maintenance weeks (`weeks`, 12 by default, and `maintenance`); for MDSI it carries the warning that use beyond 4 weeks was not systematically evaluated. `stop` ends the course (status `stopped`). The baseline and latest scores at the time are kept with the review. Other roles: 403 `override_not_allowed`.",
     params(CoursePath),
     request_body = ReviewBody,
-    security(("bearerAuth" = [])),
     responses(
         (status = 201, description = "The course with the review", body = CourseDoc),
         (status = 409, description = "Not an open esketamine course, or `continue` before week 4 of the induction (`not_applicable`)", body = Error),
-        CourseGatedWrite,
+        GatedWrite,
     )
 )]
 pub async fn benefit_review(

@@ -8,7 +8,7 @@ use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
 
-use super::openapi_responses::{NoTreatmentPatient, TreatmentBad};
+use super::openapi_responses::TreatmentBad;
 use super::openapi_schemas::Error;
 use super::{private_json, rfc3339};
 use crate::auth::ClinicStaff;
@@ -88,10 +88,9 @@ async fn baseline(staff: &ClinicStaff, patient: PatientId) -> Result<Vec<Baselin
     description = "Treatment history (the self-check's trial model), episode and severity for the Maudsley staging, conditions, REMS enrollment, pregnancy potential, concomitant medications and research consent. The answer carries what the rules computed (TRD status, Maudsley score, contraindications and cautions), each with its rule. Baseline scores are assessments with context `baseline`.",
     params(PatientPath),
     request_body = IntakeRequest,
-    security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "The intake", body = IntakeDoc),
-        NoTreatmentPatient, TreatmentBad,
+        TreatmentBad,
     )
 )]
 pub async fn put(
@@ -110,7 +109,6 @@ pub async fn put(
     operation_id = "getIntake",
     summary = "A patient's intake",
     params(PatientPath),
-    security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "The intake", body = IntakeDoc),
         (status = 404, description = "No such patient or intake in the caller's clinic (`not_found`; the same for another clinic's)", body = Error),

@@ -5,23 +5,27 @@
 //! saying why it cannot be derived.
 //!
 //! A test checks it against [`crate::routes::api_routes`], the table routes are registered from, in both
-//! directions, so a route cannot be added or removed without this document following. Info, security schemes and
-//! the responses every route shares are set here, in one place.
+//! directions, so a route cannot be added or removed without this document following. Info, security schemes, each
+//! operation's `security` (from who may call the route in that table) and the responses every route shares are set
+//! here, in one place.
 
 use std::sync::LazyLock;
 
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderValue, Method, header};
 use axum::response::{IntoResponse, Response};
 use ketapath_clinical::instruments::Instrument;
 use ketapath_clinical::protocols::Modality;
 use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Type};
-use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::security::{
+    ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme,
+};
 use utoipa::openapi::{ContentBuilder, OpenApi as Document, PathItem, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use super::openapi_schemas as public;
 use super::openapi_treatment as treatment;
 use crate::error::ErrorWithCrisis;
+use crate::routes::Access;
 use ketapath_clinical::instruments::{Flag, ScoreReport};
 use ketapath_clinical::rule::RuleRef;
 use ketapath_clinical::safety::Crisis;
@@ -42,13 +46,10 @@ pub(crate) mod errors {
     pub const TOO_LARGE: &str = "Body larger than the limit (`payload_too_large`)";
     pub const NOT_JSON: &str = "Content-Type is not application/json (`unsupported_media_type`)";
     pub const RATE_LIMITED: &str = "Too many requests from this client (`rate_limited`); see Retry-After";
-    pub const NO_PATIENT: &str =
-        "No such patient in the caller's clinic (`not_found`; the same for another clinic's patient)";
+    pub const NO_PATIENT: &str = "No such patient in the caller's clinic (`not_found`; the same for another clinic's)";
     pub const TREATMENT_BAD: &str = "Invalid input (`invalid_input`, naming the field; `at` in the future names `at`) or a body that is not JSON (`malformed_json`)";
     pub const NOT_PRESCRIBER: &str =
         "`override_reason` (or a prescriber-only edit) sent by a role other than prescriber (`override_not_allowed`)";
-    pub const NO_PATIENT_TREATMENT: &str =
-        "No such patient in the caller's clinic (`not_found`; the same for another clinic's)";
     pub const NO_COURSE: &str = "No such course in the caller's clinic (`not_found`; the same for another clinic's)";
     pub const NO_SESSION: &str = "No such session in the caller's clinic (`not_found`; the same for another clinic's)";
     pub const SESSION_COMPLETED: &str = "The session is completed (`not_applicable`)";
@@ -138,8 +139,9 @@ routes is stored or logged.",
 )]
 struct ApiDoc;
 
-/// What every route shares: the two security schemes, 405 on every route but this document's own, and the
-/// authentication, role and readiness answers on every staff route (a route's own answer for a code wins).
+/// What every route shares: the two security schemes, 405 on every route but this document's own, and, from who
+/// may call the route in [`crate::routes::api_routes`], its `security` and the authentication, role, record and
+/// readiness answers of every staff route (a route's own answer for a code wins).
 struct Shared;
 
 impl Modify for Shared {
@@ -162,32 +164,57 @@ impl Modify for Shared {
                  off). Methods other than GET, HEAD and OPTIONS must also send the session's CSRF token in `X-CSRF-Token`.",
             ))),
         );
-        for item in doc.paths.paths.values_mut() {
-            for operation in operations(item) {
-                if operation.operation_id.as_deref() == Some("openapi") {
-                    continue;
-                }
-                let staff = operation.security.is_some();
-                let responses = &mut operation.responses.responses;
-                let mut shared = vec![("405", errors::METHOD)];
-                if staff {
-                    shared.extend([
-                        ("401", errors::UNAUTHORIZED),
-                        ("403", errors::FORBIDDEN),
-                        ("503", errors::NOT_READY),
-                    ]);
-                }
-                for (status, description) in shared {
-                    responses.entry(status.to_owned()).or_insert_with(|| error_response(description));
-                }
+        for route in crate::routes::api_routes() {
+            let Some(operation) = doc.paths.paths.get_mut(route.path).and_then(|item| operation(item, &route.method))
+            else {
+                // The document test names a table route the document lacks; the route's answers are not made up here.
+                continue;
+            };
+            if operation.operation_id.as_deref() == Some("openapi") {
+                continue;
+            }
+            let mut shared = vec![("405", errors::METHOD)];
+            if route.access != Access::Public {
+                // Every staff extractor accepts either credential (`crate::auth::StaffActor`).
+                operation.security = Some(vec![
+                    SecurityRequirement::new("bearerAuth", Vec::<String>::new()),
+                    SecurityRequirement::new("cookieAuth", Vec::<String>::new()),
+                ]);
+                shared.extend([("401", errors::UNAUTHORIZED), ("403", errors::FORBIDDEN), ("503", errors::NOT_READY)]);
+            }
+            if route.access.names_record() {
+                shared.extend(record_not_found(route.path));
+            }
+            let responses = &mut operation.responses.responses;
+            for (status, description) in shared {
+                responses.entry(status.to_owned()).or_insert_with(|| error_response(description));
             }
         }
     }
 }
 
-/// The operations of one path, whichever methods it has.
-fn operations(item: &mut PathItem) -> impl Iterator<Item = &mut utoipa::openapi::path::Operation> {
-    [&mut item.get, &mut item.post, &mut item.put].into_iter().filter_map(Option::as_mut)
+/// The 404 of a route that names one clinic's record, by the record its path names first.
+fn record_not_found(path: &str) -> Option<(&'static str, &'static str)> {
+    let description = if path.starts_with("/api/v1/patients/") {
+        errors::NO_PATIENT
+    } else if path.starts_with("/api/v1/courses/") {
+        errors::NO_COURSE
+    } else if path.starts_with("/api/v1/sessions/") {
+        errors::NO_SESSION
+    } else {
+        return None;
+    };
+    Some(("404", description))
+}
+
+/// The operation of `method` on one path.
+fn operation<'a>(item: &'a mut PathItem, method: &Method) -> Option<&'a mut utoipa::openapi::path::Operation> {
+    match *method {
+        Method::GET => item.get.as_mut(),
+        Method::POST => item.post.as_mut(),
+        Method::PUT => item.put.as_mut(),
+        _ => None,
+    }
 }
 
 /// An answer with the error body.

@@ -27,14 +27,6 @@ macro_rules! error_answers {
 }
 
 error_answers! {
-    /// 404 for a patient route of the clinic API.
-    NoPatient = ["404" => errors::NO_PATIENT];
-    /// 404 for a patient route of the treatment workflow.
-    NoTreatmentPatient = ["404" => errors::NO_PATIENT_TREATMENT];
-    /// 404 for a course route.
-    NoCourse = ["404" => errors::NO_COURSE];
-    /// 404 for a session route.
-    NoSession = ["404" => errors::NO_SESSION];
     /// 400 for a treatment write.
     TreatmentBad = ["400" => errors::TREATMENT_BAD];
     /// 415 for a route that reads a JSON body.
@@ -43,16 +35,9 @@ error_answers! {
     JsonBody = ["413" => errors::TOO_LARGE, "415" => errors::NOT_JSON];
     /// A public route's JSON body: 413, 415, and 429 from its rate limit.
     PublicJsonBody = ["413" => errors::TOO_LARGE, "415" => errors::NOT_JSON, "429" => errors::RATE_LIMITED];
-    /// A write that a prescriber may pass with `override_reason` on one patient: 400, 403 and 404.
-    PatientGatedWrite = [
-        "400" => errors::TREATMENT_BAD,
-        "403" => errors::NOT_PRESCRIBER,
-        "404" => errors::NO_PATIENT_TREATMENT,
-    ];
-    /// The same on one course.
-    CourseGatedWrite = ["400" => errors::TREATMENT_BAD, "403" => errors::NOT_PRESCRIBER, "404" => errors::NO_COURSE];
-    /// The same on one session.
-    SessionGatedWrite = ["400" => errors::TREATMENT_BAD, "403" => errors::NOT_PRESCRIBER, "404" => errors::NO_SESSION];
+    /// A write that a prescriber may pass with `override_reason`: 400 and 403 (its 404 comes from the route's
+    /// access in the route table, see `openapi::Shared`).
+    GatedWrite = ["400" => errors::TREATMENT_BAD, "403" => errors::NOT_PRESCRIBER];
     /// 409 for a write to a completed session.
     SessionCompleted = ["409" => errors::SESSION_COMPLETED];
 }

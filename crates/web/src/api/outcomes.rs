@@ -8,7 +8,6 @@ use ketapath_clinical::outcomes::Outcome;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::openapi_responses::NoTreatmentPatient;
 use super::private_json;
 use crate::auth::ClinicStaff;
 use crate::error::ApiError;
@@ -23,10 +22,8 @@ use ketapath_care::treatment::outcomes::outcomes;
     summary = "Outcomes per instrument: baseline, latest, change, response, remission, time to response",
     description = "The baseline is the first assessment with context `baseline` (else the first); time to response counts from the first dose. Each names its rule.",
     params(PatientPath),
-    security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "The outcomes", body = OutcomesDoc),
-        NoTreatmentPatient,
     )
 )]
 pub async fn get(staff: ClinicStaff, PatientPath { id }: PatientPath) -> Result<Response, ApiError> {

@@ -18,7 +18,7 @@ use utoipa::ToSchema;
 use utoipa::openapi::schema::ObjectBuilder;
 
 use super::openapi::{codes, instrument_codes, non_negative_integers, nullable_codes};
-use super::openapi_responses::{JsonBody, NoPatient};
+use super::openapi_responses::JsonBody;
 use super::openapi_schemas::Error;
 use super::{created, private_json, rfc3339};
 use crate::auth::ClinicStaff;
@@ -252,7 +252,6 @@ impl LatestDoc {
     operation_id = "createPatient",
     summary = "Register a patient of the caller's clinic",
     request_body = PatientRequest,
-    security(("bearerAuth" = []), ("cookieAuth" = [])),
     responses(
         (status = 201, description = "The patient", body = PatientDoc),
         (status = 400, description = super::openapi::errors::BAD_JSON, body = Error),
@@ -271,7 +270,6 @@ pub async fn create(staff: ClinicStaff, ApiJson(request): ApiJson<PatientRequest
     path = "/api/v1/patients",
     operation_id = "listPatients",
     summary = "The caller's clinic's patients with each one's latest score per instrument",
-    security(("bearerAuth" = []), ("cookieAuth" = [])),
     responses(
         (status = 200, description = "The patients, by family name, given name and id", body = inline(PatientList)),
     )
@@ -297,10 +295,8 @@ pub async fn list(staff: ClinicStaff) -> Result<Response, ApiError> {
     operation_id = "getPatient",
     summary = "One patient of the caller's clinic",
     params(PatientPath),
-    security(("bearerAuth" = []), ("cookieAuth" = [])),
     responses(
         (status = 200, description = "The patient", body = PatientDoc),
-        NoPatient,
     )
 )]
 pub async fn get(staff: ClinicStaff, PatientPath { id }: PatientPath) -> Result<Response, ApiError> {
@@ -334,11 +330,10 @@ pub(crate) struct AssessmentDoc {
     description = format!("Item counts and ranges: {}. `taken_at` defaults to now and may not be in the future.", super::openapi::item_ranges()),
     params(PatientPath),
     request_body = AssessmentRequest,
-    security(("bearerAuth" = []), ("cookieAuth" = [])),
     responses(
         (status = 201, description = "The recorded assessment with its score", body = AssessmentDoc),
         (status = 400, description = "Invalid input (`invalid_input`, naming `instrument`, `items[3]`, `taken_at` or `context`) or a body that is not JSON (`malformed_json`)", body = Error),
-        JsonBody, NoPatient,
+        JsonBody,
     )
 )]
 pub async fn record_assessment(
@@ -437,10 +432,8 @@ struct AssessmentList {
     operation_id = "listAssessments",
     summary = "Every recorded assessment of one patient of the caller's clinic, oldest first",
     params(PatientPath),
-    security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "The assessments", body = inline(AssessmentList)),
-        NoPatient,
     )
 )]
 pub async fn list_assessments(staff: ClinicStaff, PatientPath { id }: PatientPath) -> Result<Response, ApiError> {

@@ -85,7 +85,6 @@ impl SettingsDoc {
     path = "/api/v1/clinic/protocol-settings",
     operation_id = "getProtocolSettings",
     summary = "The clinic's protocol settings, each with its rule, source and whether verified",
-    security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "The settings", body = SettingsDoc),
     )
@@ -103,7 +102,6 @@ pub async fn get(staff: ClinicStaff) -> Result<Response, ApiError> {
     summary = "Change the clinic's protocol settings (clinic admins and prescribers)",
     description = "A settings document; missing keys take their defaults; a value outside its allowed range answers 400 naming it.",
     request_body = super::openapi_treatment::ProtocolSettingsRequest,
-    security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "The settings", body = SettingsDoc),
         TreatmentBad,

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use utoipa::ToSchema;
 
-use super::openapi_responses::{NoSession, TreatmentBad};
+use super::openapi_responses::TreatmentBad;
 use super::openapi_schemas::Error;
 use super::private_json;
 use crate::auth::ClinicStaff;
@@ -25,12 +25,10 @@ use ketapath_care::treatment::rems::{self, DueForm};
     summary = "The SPRAVATO REMS Patient Monitoring Form of a session",
     description = "Drafted from the session until submitted: the form, every field with its value, requirement, source and confidence, what is still missing, where each value came from, and the 7-day deadline. `format=pdf` answers the printable form as `application/pdf` (missing required fields flagged).",
     params(SessionPath, super::openapi_treatment::RemsFormQuery),
-    security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "The form (JSON), or the printable form with `format=pdf`", content((super::openapi_treatment::RemsForm = "application/json"), (String = "application/pdf"))),
         (status = 406, description = "A format other than JSON or PDF (`not_acceptable`)", body = Error),
         (status = 409, description = "Not an esketamine session (`not_applicable`)", body = Error),
-        NoSession,
     )
 )]
 pub async fn get(
@@ -82,12 +80,11 @@ pub struct SubmitBody {
     description = "`form` is a merge patch of the form (HCP telephone, vital-sign answers, corrections); `adverse_effects` answers each question by code. 422 `rems_form_incomplete` names every missing field (the first in `field`) and records nothing; a second submission is 409 `conflict`.",
     params(SessionPath),
     request_body = SubmitBody,
-    security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "The submitted form", body = super::openapi_treatment::RemsForm),
         (status = 409, description = "Already submitted (`conflict`) or not esketamine (`not_applicable`)", body = Error),
         (status = 422, description = "Required fields missing (`rems_form_incomplete`)", body = Error),
-        NoSession, TreatmentBad,
+        TreatmentBad,
     )
 )]
 pub async fn submit(
@@ -106,7 +103,6 @@ pub async fn submit(
     path = "/api/v1/rems-forms/due",
     operation_id = "remsFormsDue",
     summary = "Esketamine sessions whose forms are not yet submitted, overdue first, then by days left (7-day deadline)",
-    security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "The open forms", body = DueForms),
     )

@@ -77,7 +77,6 @@ impl ExportQuery {
     summary = "One file of the de-identified research export (researcher role only)",
     description = "The data dictionary is docs/research-export.md. Only patients whose research consent stands today are included.",
     params(ExportQuery),
-    security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "The file", content((String = "text/csv"), (String = "application/x-ndjson"))),
         (status = 400, description = "Unknown or missing `file`, unknown `format` (`invalid_input`)", body = Error),
@@ -129,7 +128,6 @@ pub async fn export(
     path = "/api/v1/clinic/registry",
     operation_id = "getOwnClinicRegistry",
     summary = "The caller's clinic's registry over its own consenting patients, not suppressed (clinic roles only)",
-    security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "The clinic's registry (Cache-Control: no-store)", body = inline(super::openapi_schemas::Registry)),
     )

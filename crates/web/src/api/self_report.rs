@@ -19,7 +19,7 @@ use utoipa::ToSchema;
 use utoipa::openapi::schema::ObjectBuilder;
 
 use super::openapi::codes;
-use super::openapi_responses::{NoPatient, NotJson};
+use super::openapi_responses::NotJson;
 use super::openapi_schemas::Error;
 use super::private_json;
 use crate::auth::ClinicStaff;
@@ -180,11 +180,10 @@ pub(crate) async fn create_for_portal(
     description = "The answer's `url` (`/r/{token}`) is shown this once: only the token's SHA-256 is stored. Give it to the patient by copy or print. It works once and expires after `expires_in_hours` (default 72, at most 336).",
     params(PatientPath),
     request_body = LinkRequest,
-    security(("bearerAuth" = [])),
     responses(
         (status = 201, description = "The link with its one-time URL", body = CreatedLink),
         (status = 400, description = "Invalid input (`invalid_input`, naming `instrument` or `expires_in_hours`) or a body that is not JSON (`malformed_json`)", body = Error),
-        NotJson, NoPatient,
+        NotJson,
     )
 )]
 pub async fn create(
@@ -206,10 +205,8 @@ pub async fn create(
     operation_id = "listSelfReportLinks",
     summary = "A patient's self-report links with their status, newest first (never their tokens)",
     params(PatientPath),
-    security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "The links", body = inline(LinkList)),
-        NoPatient,
     )
 )]
 pub async fn list(staff: ClinicStaff, PatientPath { id }: PatientPath) -> Result<Response, ApiError> {
@@ -230,11 +227,10 @@ pub async fn list(staff: ClinicStaff, PatientPath { id }: PatientPath) -> Result
     description = "By default a link 24 hours after each started session, then weekly until the next session or `horizon` (default 28 days from now), each open 72 hours or until the next link falls due (rules `measurement.self_report.schedule` and `measurement.self_report.expiry`). Links whose time has passed are skipped. A link can be answered from its creation; `due_at` says when to give it to the patient.",
     params(PatientPath),
     request_body = inline(PlanRequest),
-    security(("bearerAuth" = [])),
     responses(
         (status = 201, description = "The links created, each with its one-time URL", body = inline(PlannedLinks)),
         (status = 400, description = "Invalid input (`invalid_input`, naming `horizon`) or a body that is not JSON (`malformed_json`)", body = Error),
-        NotJson, NoPatient,
+        NotJson,
     )
 )]
 pub async fn plan(
@@ -308,7 +304,6 @@ impl AlertDoc {
     path = "/api/v1/self-report-alerts",
     operation_id = "listSelfReportAlerts",
     summary = "The clinic's alerts from returned self-reports (PHQ-9 item 9 above 0), newest first",
-    security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "The alerts", body = inline(AlertList)),
     )

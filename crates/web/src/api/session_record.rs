@@ -3,7 +3,6 @@
 
 use axum::response::Response;
 
-use super::openapi_responses::NoSession;
 use super::sessions::session_id;
 use crate::auth::ClinicStaff;
 use crate::error::ApiError;
@@ -18,10 +17,8 @@ use crate::record_doc;
     summary = "The printable record of a session (PDF)",
     description = "The session for the chart: the patient's name and birth date on every page, the course and modality, the pre-checks, the doses, every observation row (time, BP, heart rate, SpO2, MOAA/S, CADSS, note), adverse events, alerts and their acknowledgements, and the discharge or early departure.",
     params(("id" = String, Path)),
-    security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "The record", content((String = "application/pdf"))),
-        NoSession,
     )
 )]
 pub async fn get(staff: ClinicStaff, ApiPath(id): ApiPath<String>) -> Result<Response, ApiError> {

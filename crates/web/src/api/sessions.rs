@@ -23,9 +23,7 @@ use utoipa::ToSchema;
 use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder};
 
 use super::openapi::{code_array, codes, modality_codes};
-use super::openapi_responses::{
-    NoSession, PatientGatedWrite, RecordedAnswer, SessionCompleted, SessionGatedWrite, TreatmentBad,
-};
+use super::openapi_responses::{GatedWrite, RecordedAnswer, SessionCompleted, TreatmentBad};
 use super::openapi_schemas::Error;
 use super::{created, private_json, rfc3339, rfc3339_opt};
 use crate::auth::ClinicStaff;
@@ -62,11 +60,10 @@ pub struct StartBody {
     description = "On the patient's latest planned or active course of the modality; when there is none, a course is planned from today (a contraindication blocks it as in createCourse).",
     params(PatientPath),
     request_body = StartBody,
-    security(("bearerAuth" = [])),
     responses(
         (status = 201, description = "The session", body = StartedSession),
         (status = 409, description = "`contraindication`", body = Error),
-        PatientGatedWrite,
+        GatedWrite,
     )
 )]
 pub async fn start(
@@ -305,10 +302,8 @@ fn early_departure(loaded: &Loaded) -> Option<EarlyDeparture> {
     summary = "A session with doses, observations, events, overrides and its live monitoring status",
     description = "`monitoring`: minutes since the dose, every check with its due time and status, and `next_due` (the 40-minute blood pressure after esketamine, SpO2 at every check, blood-pressure rechecks after an alert); `discharge_now`: whether discharge would be allowed now and what is unmet; `alerts`: every alert its observations raised (`code`, `level`, `message`, `rule`, `at`, `id`, and `acknowledged_by`/`acknowledged_at` once acknowledged).",
     params(SessionPath),
-    security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "The session", body = SessionDoc),
-        NoSession,
     )
 )]
 pub async fn get(staff: ClinicStaff, SessionPath { id }: SessionPath) -> Result<Response, ApiError> {
@@ -366,10 +361,9 @@ fn symptom_codes() -> ArrayBuilder {
     description = "`at` defaults to now and may not be in the future. `symptoms` charts symptoms of a hypertensive crisis or encephalopathy (CrisisSymptom codes): any one is an `emergency` alert. Answers the `alerts` the observation raised (`spo2_low`, `unresponsive`, `hypertensive_crisis_range`, `hypertensive_crisis_symptoms`, `bp_above_gate`, `dissociation`; each `{code, level: warning|urgent|emergency, message, rule, at, id}`) and the monitoring status after it, with any blood-pressure recheck the alert asks for.",
     params(SessionPath),
     request_body = ObservationBody,
-    security(("bearerAuth" = [])),
     responses(
         (status = 201, description = "The alerts raised and the monitoring status after it", body = Observed),
-        SessionGatedWrite, SessionCompleted,
+        GatedWrite, SessionCompleted,
     )
 )]
 pub async fn observe(
@@ -436,7 +430,6 @@ pub struct AcknowledgeBody {}
     description = "Any clinic staff role. Records who acknowledged the alert and when (audited); the alert stays listed on the session and leaves the dashboard. A second acknowledgement keeps the first.",
     params(("id" = String, Path), ("alert_id" = String, Path)),
     request_body = inline(AcknowledgeBody),
-    security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "The alert, acknowledged", body = AlertDoc),
         (status = 404, description = "No such session alert in the caller's clinic (`not_found`; the same for another clinic's)", body = Error),
@@ -487,11 +480,10 @@ pub struct DoseBody {
     description = "Esketamine: 56 or 84 mg (28 mg where the clinic allows it) with the lot; the devices and their 5-minute spacing come back. In an outpatient setting (protocol setting `rems.setting_type`) an esketamine dose is refused with 409 `rems_enrollment` unless the intake says `rems_enrolled: true`, for every role, with or without `override_reason`; inpatient settings are exempt (`enrollment.outcome` `not_required`). IV: `dose_mg`, or `weight_kg` (and `mg_per_kg`, default the clinic's). The latest blood pressure at or before `at` must be within the gate (none recorded blocks too): else 409 `bp_gate`, unless a prescriber sends `override_reason` (kept with the session and audited). `warnings` lists the advisory pre-checks (food, liquids, nasal products, ride home, pregnancy) not met or not recorded, each `{code, message, rule}`.",
     params(SessionPath),
     request_body = DoseBody,
-    security(("bearerAuth" = [])),
     responses(
         (status = 409, description = "Not enrolled in the REMS (`rems_enrollment`); blood pressure over the gate or not recorded (`bp_gate`); session completed (`not_applicable`)", body = Error),
         (status = 201, description = "The dose with its gates", body = Dosed),
-        SessionGatedWrite,
+        GatedWrite,
     )
 )]
 pub async fn dose(
@@ -569,9 +561,8 @@ pub struct Dosed {
     description = "Fasting times, nasal medication, transport home, pregnancy (default from the intake), REMS enrollment (default from the intake) and blood pressure (also recorded as an observation now). Answers the rules' report.",
     params(SessionPath),
     request_body = super::openapi_treatment::PreCheckRequest,
-    security(("bearerAuth" = [])),
     responses(
-        RecordedAnswer, SessionGatedWrite, SessionCompleted,
+        RecordedAnswer, GatedWrite, SessionCompleted,
     )
 )]
 pub async fn pre_checks(
@@ -614,10 +605,9 @@ pub struct AdverseEventBody {
     summary = "Record an adverse event of the session",
     params(SessionPath),
     request_body = AdverseEventBody,
-    security(("bearerAuth" = [])),
     responses(
         (status = 201, description = "The adverse event", body = RecordedEvent),
-        SessionGatedWrite,
+        GatedWrite,
     )
 )]
 pub async fn adverse_event(
@@ -686,11 +676,10 @@ pub struct DischargeBody {
     description = "409 `monitoring_incomplete` before the minimum time after the first dose (120 min for esketamine) for every role, with or without `override_reason` (a patient who leaves then is recorded with `early-departure`); after it, 409 with a criterion unmet (alert, SpO2, dissociation, blood pressure, recent vitals), each listed, which a prescriber may pass with `override_reason`. After esketamine `ready_to_leave_at` (the REMS evaluation question) is required.",
     params(SessionPath),
     request_body = DischargeBody,
-    security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "The discharged session with the decision", body = Discharged),
         (status = 409, description = "`monitoring_incomplete`, `no_dose`, or already discharged (`not_applicable`)", body = Error),
-        SessionGatedWrite,
+        GatedWrite,
     )
 )]
 pub async fn discharge(
@@ -757,12 +746,11 @@ pub struct EarlyDepartureBody {
     description = "Nurses and prescribers (other roles 403). `reason` is `transferred_to_emergency`, `left_against_advice` or `other`; `at` (default now) must not be before the first dose; `note` is kept with the adverse event. The session ends with status `ended_early` (never `completed`), an adverse event of kind `early_departure` (severe for a transfer to emergency care, else moderate) is recorded with it, and the session's REMS form carries `early_departure: {reason, minutes_monitored}` with the true duration.",
     params(SessionPath),
     request_body = EarlyDepartureBody,
-    security(("bearerAuth" = [])),
     responses(
         (status = 201, description = "The session, ended early", body = EndedEarly),
         (status = 403, description = "Not a nurse or prescriber (`forbidden`)", body = Error),
         (status = 409, description = "No dose recorded (`no_dose`: stop the session instead), or the session is already over (`not_applicable`)", body = Error),
-        NoSession, TreatmentBad,
+        TreatmentBad,
     )
 )]
 pub async fn early_departure_post(

@@ -89,6 +89,12 @@ impl FhirRoute {
     ) -> Self {
         Self { path, interaction, documentation, handler: get(handler) }
     }
+
+    /// Who may call the route: anyone. The FHIR routes serve the public directory and the instruments' public
+    /// Questionnaires, never patient data; the access matrix reads this, as it reads the API's table.
+    pub fn access(&self) -> crate::routes::Access {
+        crate::routes::Access::Public
+    }
 }
 
 impl std::fmt::Debug for FhirRoute {

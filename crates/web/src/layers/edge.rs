@@ -78,9 +78,10 @@ fn is_public_write(state: &AppState, request: &Request) -> bool {
     !(staff_route && credential)
 }
 
-/// The API's writes that need no sign-in (path prefixes). The access matrix test checks that every public write
-/// it lists matches one (`public_writes_take_from_the_address_allowance`), so a new public route cannot slip
-/// past the per-address limit.
+/// The API's writes that need no sign-in (path prefixes). The access matrix test checks that every write the
+/// API's route table marks `Access::Public` matches one and no staff write does
+/// (`public_writes_take_from_the_address_allowance`), so a new public route cannot slip past the per-address
+/// limit. Prefixes rather than the table's templates, because this runs on every request with the concrete path.
 const PUBLIC_API_WRITES: [&str; 2] = ["/api/v1/instruments/", "/api/v1/screenings"];
 
 /// Whether an API path is one of the writes that need no sign-in.

@@ -1,5 +1,6 @@
-//! The permission matrix: one table of every route (JSON API, FHIR, pages, operations) and what each role gets on
-//! its own clinic's records and on another clinic's, run in-process and black-box over a real socket, with
+//! The permission matrix: every route (JSON API and FHIR from their tables, the portal from its table, pages and
+//! operations by hand), who may call it as its table says, and what each role gets on its own clinic's records and
+//! on another clinic's, run in-process and black-box over a real socket, with
 //! expired and revoked tokens against every staff route, the audit chain verified after each run, and the
 //! rendered matrix kept identical to the one in docs/SECURITY.md.
 
@@ -39,6 +40,18 @@ const fn row(method: &'static str, path: &'static str, access: Access, ok: u16, 
     Row { method, path, access, ok, body }
 }
 
+/// The sample call of one API or FHIR route: the success status and a valid JSON body.
+struct Answer {
+    method: &'static str,
+    path: &'static str,
+    ok: u16,
+    body: Option<&'static str>,
+}
+
+const fn answer(method: &'static str, path: &'static str, ok: u16, body: Option<&'static str>) -> Answer {
+    Answer { method, path, ok, body }
+}
+
 const CONSENT: &str = r#"{"status": "given", "date": "2026-11-01"}"#;
 const PATIENT: &str = r#"{"given_name": "Matrix", "family_name": "Example", "birth_date": "1980-04-01"}"#;
 const ASSESSMENT: &str = r#"{"instrument": "phq9", "items": [1,2,3,1,2,0,1,2,1], "context": "baseline"}"#;
@@ -60,70 +73,75 @@ const EARLY_DEPARTURE: &str = r#"{"at": "2020-01-01T00:00:00Z", "reason": "other
 const PROTOCOL: &str = r#"{"bp_gate": {"esketamine_nasal": {"systolic_max": 140, "diastolic_max": 90}}}"#;
 const LINK: &str = r#"{"instrument": "phq9"}"#;
 
-/// THE matrix of everything outside the portal. Every route of `api_routes()` and `fhir::routes()` must be here
-/// (`the_matrix_lists_every_route`); pages and operations endpoints are listed by hand. The portal's rows come from
-/// its route table, which names who may call each ([`portal_rows`]); the roles follow from `Access`.
-const MATRIX: &[Row] = &[
-    row("GET", "/api/openapi.json", Access::Public, 200, None),
-    row("GET", "/api/v1/clinics", Access::Public, 200, None),
-    row("GET", "/api/v1/clinics/{id}", Access::Public, 200, None),
-    row("POST", "/api/v1/instruments/{instrument}/score", Access::Public, 200, Some(SCORE)),
-    row("POST", "/api/v1/screenings", Access::Public, 200, Some(SCREENING)),
-    row("POST", "/api/v1/patients", Access::ClinicCollection, 201, Some(PATIENT)),
-    row("GET", "/api/v1/patients", Access::ClinicCollection, 200, None),
-    row("GET", "/api/v1/patients/{id}", Access::ClinicRecord, 200, None),
-    row("POST", "/api/v1/patients/{id}/assessments", Access::ClinicRecord, 201, Some(ASSESSMENT)),
-    row("GET", "/api/v1/patients/{id}/assessments", Access::ClinicRecord, 200, None),
-    row("PUT", "/api/v1/patients/{id}/intake", Access::ClinicRecord, 200, Some(INTAKE)),
-    row("GET", "/api/v1/patients/{id}/intake", Access::ClinicRecord, 200, None),
-    row("GET", "/api/v1/patients/{id}/research-consent", Access::ClinicRecord, 200, None),
-    row("PUT", "/api/v1/patients/{id}/research-consent", Access::ClinicRecord, 200, Some(CONSENT)),
-    row("GET", "/api/v1/clinic/outcome-publication", Access::ClinicCollection, 200, None),
-    row("PUT", "/api/v1/clinic/outcome-publication", Access::ClinicAdmin, 200, Some(r#"{"publish": false}"#)),
-    row("POST", "/api/v1/patients/{id}/courses", Access::ClinicRecord, 201, Some(COURSE)),
-    row("GET", "/api/v1/patients/{id}/courses", Access::ClinicRecord, 200, None),
-    row("GET", "/api/v1/courses/{id}", Access::ClinicRecord, 200, None),
-    row("PUT", "/api/v1/courses/{id}/schedule", Access::PrescriberRecord, 200, Some(SCHEDULE)),
+/// What each API and FHIR route answers a caller it lets through, and the body it is sent. Who may call a route is
+/// not written here: it comes from the route tables (`api_routes()`, `fhir::routes()`), so the matrix checks the
+/// table's `Access` against what the extractors really do. A table route without an answer here fails
+/// `every_api_and_fhir_route_has_one_answer`.
+const API: &[Answer] = &[
+    answer("GET", "/api/openapi.json", 200, None),
+    answer("GET", "/api/v1/clinics", 200, None),
+    answer("GET", "/api/v1/clinics/{id}", 200, None),
+    answer("POST", "/api/v1/instruments/{instrument}/score", 200, Some(SCORE)),
+    answer("POST", "/api/v1/screenings", 200, Some(SCREENING)),
+    answer("POST", "/api/v1/patients", 201, Some(PATIENT)),
+    answer("GET", "/api/v1/patients", 200, None),
+    answer("GET", "/api/v1/patients/{id}", 200, None),
+    answer("POST", "/api/v1/patients/{id}/assessments", 201, Some(ASSESSMENT)),
+    answer("GET", "/api/v1/patients/{id}/assessments", 200, None),
+    answer("PUT", "/api/v1/patients/{id}/intake", 200, Some(INTAKE)),
+    answer("GET", "/api/v1/patients/{id}/intake", 200, None),
+    answer("GET", "/api/v1/patients/{id}/research-consent", 200, None),
+    answer("PUT", "/api/v1/patients/{id}/research-consent", 200, Some(CONSENT)),
+    answer("GET", "/api/v1/clinic/outcome-publication", 200, None),
+    answer("PUT", "/api/v1/clinic/outcome-publication", 200, Some(r#"{"publish": false}"#)),
+    answer("POST", "/api/v1/patients/{id}/courses", 201, Some(COURSE)),
+    answer("GET", "/api/v1/patients/{id}/courses", 200, None),
+    answer("GET", "/api/v1/courses/{id}", 200, None),
+    answer("PUT", "/api/v1/courses/{id}/schedule", 200, Some(SCHEDULE)),
     // The course's first dose was moments ago: a prescriber's `continue` is refused before week 4 of the induction
     // (409 `not_applicable`), which writes nothing and leaves the course open for the next caller.
-    row("POST", "/api/v1/courses/{id}/benefit-review", Access::PrescriberRecord, 409, Some(REVIEW)),
-    row("GET", "/api/v1/patients/{id}/outcomes", Access::ClinicRecord, 200, None),
-    row("POST", "/api/v1/patients/{id}/sessions", Access::ClinicRecord, 201, Some(SESSION)),
-    row("GET", "/api/v1/sessions/{id}", Access::ClinicRecord, 200, None),
-    row("POST", "/api/v1/sessions/{id}/pre-checks", Access::ClinicRecord, 201, Some(PRE_CHECKS)),
-    row("POST", "/api/v1/sessions/{id}/observations", Access::ClinicRecord, 201, Some(OBSERVATION)),
+    answer("POST", "/api/v1/courses/{id}/benefit-review", 409, Some(REVIEW)),
+    answer("GET", "/api/v1/patients/{id}/outcomes", 200, None),
+    answer("POST", "/api/v1/patients/{id}/sessions", 201, Some(SESSION)),
+    answer("GET", "/api/v1/sessions/{id}", 200, None),
+    answer("POST", "/api/v1/sessions/{id}/pre-checks", 201, Some(PRE_CHECKS)),
+    answer("POST", "/api/v1/sessions/{id}/observations", 201, Some(OBSERVATION)),
     // Acknowledging again keeps the first acknowledgement and answers 200, so every role can repeat it.
-    row("POST", "/api/v1/sessions/{id}/alerts/{alert_id}/acknowledge", Access::ClinicRecord, 200, Some("{}")),
+    answer("POST", "/api/v1/sessions/{id}/alerts/{alert_id}/acknowledge", 200, Some("{}")),
     // On the IV session, whose blood pressure is within the gate: every dose passes.
-    row("POST", "/api/v1/sessions/{id}/dose", Access::ClinicRecord, 201, Some(IV_DOSE)),
-    row("POST", "/api/v1/sessions/{id}/adverse-events", Access::ClinicRecord, 201, Some(ADVERSE_EVENT)),
+    answer("POST", "/api/v1/sessions/{id}/dose", 201, Some(IV_DOSE)),
+    answer("POST", "/api/v1/sessions/{id}/adverse-events", 201, Some(ADVERSE_EVENT)),
     // The esketamine session was dosed moments ago: discharge is refused (409 `monitoring_incomplete`) for every
     // role that reaches the gate, so no call completes the session under the next one.
-    row("POST", "/api/v1/sessions/{id}/discharge", Access::ClinicRecord, 409, Some(DISCHARGE)),
+    answer("POST", "/api/v1/sessions/{id}/discharge", 409, Some(DISCHARGE)),
     // A departure time before the dose is refused (400) by the care team's roles, so the session stays open.
-    row("POST", "/api/v1/sessions/{id}/early-departure", Access::CareTeamRecord, 400, Some(EARLY_DEPARTURE)),
-    row("GET", "/api/v1/sessions/{id}/rems-form", Access::ClinicRecord, 200, None),
+    answer("POST", "/api/v1/sessions/{id}/early-departure", 400, Some(EARLY_DEPARTURE)),
+    answer("GET", "/api/v1/sessions/{id}/rems-form", 200, None),
     // An empty submission reaches the form's completeness check (422 `rems_form_incomplete`), writes nothing and
     // leaves the form open for the next caller.
-    row("POST", "/api/v1/sessions/{id}/rems-form/submit", Access::ClinicRecord, 422, Some("{}")),
-    row("GET", "/api/v1/rems-forms/due", Access::ClinicCollection, 200, None),
-    row("GET", "/api/v1/sessions/{id}/record.pdf", Access::ClinicRecord, 200, None),
-    row("GET", "/api/v1/clinic/protocol-settings", Access::ClinicCollection, 200, None),
-    row("PUT", "/api/v1/clinic/protocol-settings", Access::AdminOrPrescriber, 200, Some(PROTOCOL)),
-    row("GET", "/api/v1/registry", Access::Public, 200, None),
-    row("GET", "/api/v1/clinic/registry", Access::ClinicCollection, 200, None),
-    row("GET", "/api/v1/research/export", Access::Researcher, 200, None),
-    row("POST", "/api/v1/patients/{id}/self-report-links", Access::ClinicRecord, 201, Some(LINK)),
-    row("GET", "/api/v1/patients/{id}/self-report-links", Access::ClinicRecord, 200, None),
-    row("POST", "/api/v1/patients/{id}/self-report-links/plan", Access::ClinicRecord, 201, Some("{}")),
-    row("GET", "/api/v1/self-report-alerts", Access::ClinicCollection, 200, None),
-    row("GET", "/fhir/r4/metadata", Access::Public, 200, None),
-    row("GET", "/fhir/r4/Questionnaire/{id}", Access::Public, 200, None),
-    row("GET", "/fhir/r4/Location", Access::Public, 200, None),
-    row("GET", "/fhir/r4/Location/{id}", Access::Public, 200, None),
-    row("GET", "/fhir/r4/HealthcareService", Access::Public, 200, None),
-    row("GET", "/fhir/r4/HealthcareService/{id}", Access::Public, 200, None),
-    row("GET", "/fhir/r4/Organization/{id}", Access::Public, 200, None),
+    answer("POST", "/api/v1/sessions/{id}/rems-form/submit", 422, Some("{}")),
+    answer("GET", "/api/v1/rems-forms/due", 200, None),
+    answer("GET", "/api/v1/sessions/{id}/record.pdf", 200, None),
+    answer("GET", "/api/v1/clinic/protocol-settings", 200, None),
+    answer("PUT", "/api/v1/clinic/protocol-settings", 200, Some(PROTOCOL)),
+    answer("GET", "/api/v1/registry", 200, None),
+    answer("GET", "/api/v1/clinic/registry", 200, None),
+    answer("GET", "/api/v1/research/export", 200, None),
+    answer("POST", "/api/v1/patients/{id}/self-report-links", 201, Some(LINK)),
+    answer("GET", "/api/v1/patients/{id}/self-report-links", 200, None),
+    answer("POST", "/api/v1/patients/{id}/self-report-links/plan", 201, Some("{}")),
+    answer("GET", "/api/v1/self-report-alerts", 200, None),
+    answer("GET", "/fhir/r4/metadata", 200, None),
+    answer("GET", "/fhir/r4/Questionnaire/{id}", 200, None),
+    answer("GET", "/fhir/r4/Location", 200, None),
+    answer("GET", "/fhir/r4/Location/{id}", 200, None),
+    answer("GET", "/fhir/r4/HealthcareService", 200, None),
+    answer("GET", "/fhir/r4/HealthcareService/{id}", 200, None),
+    answer("GET", "/fhir/r4/Organization/{id}", 200, None),
+];
+
+/// The pages and operations endpoints, listed by hand: no table names them, and every one is public.
+const PAGES: &[Row] = &[
     row("GET", "/", Access::Public, 200, None),
     row("GET", "/about", Access::Public, 200, None),
     row("GET", "/registry", Access::Public, 200, None),
@@ -302,9 +320,38 @@ fn portal_rows() -> Vec<(Row, &'static Sample)> {
         .collect()
 }
 
-/// Every row of the matrix: the hand-listed routes, then the portal's table.
+/// Who may call each route of the API's and the FHIR tables, as the tables say.
+fn table_access() -> Vec<(String, &'static str, Access)> {
+    api_routes()
+        .into_iter()
+        .map(|r| (r.method.to_string(), r.path, r.access))
+        .chain(ketapath_web::fhir::routes().into_iter().map(|r| ("GET".to_owned(), r.path, r.access())))
+        .collect()
+}
+
+/// The API's and FHIR's rows of the matrix: each sample answer with the access its route's table names, in the
+/// order of [`API`] (the order of the matrix in docs/SECURITY.md).
+fn api_rows() -> Vec<Row> {
+    let table = table_access();
+    API.iter()
+        .map(|a| {
+            let route = table.iter().find(|(method, path, _)| method == a.method && *path == a.path);
+            let Some((_, _, access)) = route else {
+                panic!("{} {} has an answer in API but no route in the tables: remove it", a.method, a.path)
+            };
+            Row { method: a.method, path: a.path, access: *access, ok: a.ok, body: a.body }
+        })
+        .collect()
+}
+
+/// The rows outside the portal: the API's and FHIR's tables, then the hand-listed pages.
+fn outside_portal_rows() -> Vec<Row> {
+    api_rows().into_iter().chain(PAGES.iter().copied()).collect()
+}
+
+/// Every row of the matrix: the API's and FHIR's tables, the hand-listed pages, then the portal's table.
 fn all_rows() -> Vec<Row> {
-    MATRIX.iter().copied().chain(portal_rows().into_iter().map(|(row, _)| row)).collect()
+    outside_portal_rows().into_iter().chain(portal_rows().into_iter().map(|(row, _)| row)).collect()
 }
 
 /// The matrix as the Markdown table in docs/SECURITY.md.
@@ -340,30 +387,34 @@ const END: &str = "<!-- access-matrix:end -->";
 /// edge's list of public writes cannot drift from the routes that really need no sign-in.
 #[test]
 fn public_writes_take_from_the_address_allowance() {
-    for r in MATRIX.iter().filter(|r| r.path.starts_with("/api/") && r.method != "GET") {
+    for r in api_rows().iter().filter(|r| r.path.starts_with("/api/") && r.method != "GET") {
         let public = matches!(r.access, Access::Public);
         assert_eq!(
             ketapath_web::layers::edge::is_public_api_write(r.path),
             public,
-            "{} {}: public in the matrix = {public}, but the edge's public-write list says otherwise",
+            "{} {}: public in the API's table = {public}, but the edge's public-write list says otherwise",
             r.method,
             r.path
         );
     }
 }
 
+/// The API's and FHIR's tables and the sample answers match one to one: a new route needs an answer (and so its
+/// rows of the matrix), and an answer of a route that is gone is removed.
 #[test]
-fn the_matrix_lists_every_route() {
-    let rows = all_rows();
-    let listed: BTreeSet<(String, String)> = rows.iter().map(|r| (r.method.to_owned(), r.path.to_owned())).collect();
-    assert_eq!(listed.len(), rows.len(), "a route is listed twice");
-    let served = api_routes()
-        .into_iter()
-        .map(|r| (r.method.to_string(), r.path.to_owned()))
-        .chain(ketapath_web::fhir::routes().into_iter().map(|r| ("GET".to_owned(), r.path.to_owned())));
-    for route in served {
-        assert!(listed.contains(&route), "{route:?} is served but missing from the access matrix: add a row");
+fn every_api_and_fhir_route_has_one_answer() {
+    let rows = api_rows();
+    let listed: BTreeSet<(&str, &str)> = rows.iter().map(|r| (r.method, r.path)).collect();
+    assert_eq!(listed.len(), rows.len(), "a route has two answers in API");
+    for (method, path, _) in table_access() {
+        assert!(
+            listed.contains(&(method.as_str(), path)),
+            "{method} {path} is served but has no answer in API: add one"
+        );
     }
+    let all = all_rows();
+    let distinct: BTreeSet<(&str, &str)> = all.iter().map(|r| (r.method, r.path)).collect();
+    assert_eq!(distinct.len(), all.len(), "a route is listed twice in the matrix");
 }
 
 /// No `/portal` route is mounted outside the portal's table (`crates/web/src/portal/routes.rs`), so the router,
@@ -705,7 +756,7 @@ impl Client {
 /// Runs the whole matrix, then expired and revoked tokens against every staff route; returns the failures.
 async fn run_matrix(world: &World, client: &Client) -> Vec<String> {
     let mut failures = Vec::new();
-    for row in MATRIX {
+    for row in &outside_portal_rows() {
         for (role, secret) in &world.tokens {
             for target in [Target::Own, Target::Other] {
                 let path = world.path(row, target);

@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use axum::http::StatusCode;
 use ketapath_clinical::instruments::Instrument;
 use ketapath_web::api_routes;
+use ketapath_web::routes::Access;
 use serde_json::Value;
 
 use crate::support::*;
@@ -43,6 +44,36 @@ async fn every_table_route_is_really_served() {
         assert_ne!(reply.status, StatusCode::METHOD_NOT_ALLOWED, "{route:?}");
         if reply.status == StatusCode::NOT_FOUND {
             assert_ne!(reply.json()["error"]["code"], "not_found", "{route:?} is in the table but not routed");
+        }
+    }
+}
+
+/// Each operation's `security` and the staff routes' shared answers follow who may call the route in the table:
+/// a public route names no credential and no 401, a staff route names the bearer token or the portal's cookie and
+/// answers 401 and 403, and a route naming one clinic's record answers 404.
+#[tokio::test]
+async fn security_follows_the_route_table() {
+    let doc = document().await;
+    for route in api_routes() {
+        let operation = &doc["paths"][route.path][route.method.as_str().to_lowercase()];
+        let responses = operation["responses"].as_object().expect("responses");
+        if route.access == Access::Public {
+            assert!(operation.get("security").is_none(), "{route:?} is public but names a credential");
+            assert!(!responses.contains_key("401"), "{route:?} is public but documents 401");
+            continue;
+        }
+        let schemes: Vec<&str> = operation["security"]
+            .as_array()
+            .expect("security")
+            .iter()
+            .flat_map(|requirement| requirement.as_object().expect("requirement").keys().map(String::as_str))
+            .collect();
+        assert_eq!(schemes, ["bearerAuth", "cookieAuth"], "{route:?}");
+        for status in ["401", "403", "503"] {
+            assert!(responses.contains_key(status), "{route:?} does not document {status}");
+        }
+        if route.access.names_record() {
+            assert!(responses.contains_key("404"), "{route:?} names a record but does not document 404");
         }
     }
 }
