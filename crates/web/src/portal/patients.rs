@@ -9,6 +9,7 @@ use axum::extract::State;
 use axum::http::{StatusCode, Uri};
 use axum::response::Response;
 
+use ketapath_clinical::InvalidInput;
 use ketapath_clinical::instruments::Instrument;
 use ketapath_clinical::safety::CrisisLevel;
 use ketapath_clinical::safety::suicide_items::stored_suicide_item;
@@ -54,10 +55,12 @@ struct ListPage {
     first: String,
 }
 
-/// The list's link for the search `q` and `status`, from `cursor` when given: the query kept in every link.
-fn list_link(q: &str, status: &str, cursor: Option<&str>) -> String {
+/// The list's link for the search `q`, `status` and `limit` (each as typed), from `cursor` when given: the query
+/// kept in every link.
+fn list_link(search: [&str; 3], cursor: Option<&str>) -> String {
+    let [q, status, limit] = search;
     let mut query = form_urlencoded::Serializer::new(String::new());
-    for (name, value) in [("q", q), ("status", status), ("cursor", cursor.unwrap_or_default())] {
+    for (name, value) in [("q", q), ("status", status), ("limit", limit), ("cursor", cursor.unwrap_or_default())] {
         if !value.is_empty() {
             query.append_pair(name, value);
         }
@@ -72,21 +75,26 @@ pub async fn list(State(state): State<AppState>, staff: PortalStaff, uri: Uri) -
     let demo = state.config.demo;
     let pairs = crate::api::clinics::query_pairs(&uri);
     let param = |name: &str| pairs.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.trim()).to_owned();
-    let (q, status) = (param("q"), param("status"));
+    let (q, status, limit) = (param("q"), param("status"), param("limit"));
     let scope = match super::clinic_scope(&staff, demo, PATH).await {
         Ok(scope) => scope,
         Err(response) => return response,
     };
     let query = match crate::api::patients::patient_query(&uri) {
         Ok(query) => query,
-        Err(invalid) => return respond(PATH, demo, invalid.into()),
+        Err(invalid) => {
+            // The error page shows the message alone, so the message names the parameter.
+            let message = format!("The search's {} {}", invalid.field, invalid.message);
+            return respond(PATH, demo, InvalidInput::new(invalid.field, message).into());
+        }
     };
     let page = match ketapath_care::patients::find(&scope, &query).await {
         Ok(page) => page,
         Err(error) => return respond(PATH, demo, error.into()),
     };
-    let next = page.next_cursor.as_deref().map(|cursor| list_link(&q, &status, Some(cursor)));
-    let first = list_link(&q, &status, None);
+    let search = [q.as_str(), status.as_str(), limit.as_str()];
+    let next = page.next_cursor.as_deref().map(|cursor| list_link(search, Some(cursor)));
+    let first = list_link(search, None);
     let patients = page
         .patients
         .into_iter()
