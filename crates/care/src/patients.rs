@@ -91,14 +91,13 @@ impl PatientQuery {
                     .map_err(|message| InvalidInput::new("status", format!("the status filter: {message}")))
             })
             .transpose()?;
-        let limit = match given(limit) {
-            None => DEFAULT_LIMIT,
-            Some(raw) => raw
-                .parse::<usize>()
-                .ok()
-                .filter(|n| (1..=MAX_LIMIT).contains(n))
-                .ok_or_else(|| InvalidInput::new("limit", format!("must be a whole number from 1 to {MAX_LIMIT}")))?,
-        };
+        let limit =
+            match given(limit) {
+                None => DEFAULT_LIMIT,
+                Some(raw) => raw.parse::<usize>().ok().filter(|n| (1..=MAX_LIMIT).contains(n)).ok_or_else(|| {
+                    InvalidInput::new("limit", format!("must be a whole number from 1 to {MAX_LIMIT}"))
+                })?,
+            };
         let after = given(cursor).map(after_cursor).transpose()?;
         Ok(PatientQuery { matching, status, limit, after })
     }

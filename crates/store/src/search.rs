@@ -37,9 +37,8 @@ pub fn mrn_key(mrn: &str) -> String {
 pub(crate) async fn fill(store: &Store) -> StoreResult<u64> {
     // Unaudited::SearchColumns: the keys are derived from fields already stored; no record changes meaning.
     let mut tx = store.begin_unaudited_write(Unaudited::SearchColumns).await?;
-    let rows: Vec<(String, String, String, Option<String>)> = tx
-        .fetch_all("SELECT id, given_name, family_name, mrn FROM patients WHERE search_name IS NULL", &[])
-        .await?;
+    let rows: Vec<(String, String, String, Option<String>)> =
+        tx.fetch_all("SELECT id, given_name, family_name, mrn FROM patients WHERE search_name IS NULL", &[]).await?;
     let mut filled = 0;
     for (id, given, family, mrn) in rows {
         filled += Update::table("patients")

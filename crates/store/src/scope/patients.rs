@@ -187,7 +187,12 @@ impl ClinicScope {
 
     /// Refuses a record number that another patient of this clinic (other than `except`) already has, in any
     /// case: a search by record number must find one patient.
-    async fn check_mrn_free(&self, tx: &mut AuditedTx<'_>, mrn: Option<&str>, except: Option<PatientId>) -> StoreResult<()> {
+    async fn check_mrn_free(
+        &self,
+        tx: &mut AuditedTx<'_>,
+        mrn: Option<&str>,
+        except: Option<PatientId>,
+    ) -> StoreResult<()> {
         let Some(mrn) = mrn else { return Ok(()) };
         let except = except.map(|id| id.to_text()).unwrap_or_default();
         let (n,): (i64,) = tx
@@ -246,9 +251,8 @@ impl ClinicScope {
                 Some((key.unwrap_or_default(), id.to_text()))
             }
         };
-        let mut sql = format!(
-            "SELECT {PATIENT_COLUMNS}, search_name FROM patients WHERE clinic_id = $1 AND archived_at IS NULL"
-        );
+        let mut sql =
+            format!("SELECT {PATIENT_COLUMNS}, search_name FROM patients WHERE clinic_id = $1 AND archived_at IS NULL");
         let mut values = vec![Value::from(self.clinic())];
         match matching {
             PatientMatch::Everyone => {}
@@ -281,7 +285,7 @@ impl ClinicScope {
             patients.retain(|p| (&p.search_name, &p.id) > (&key, &id));
         }
         let summaries = self.with_latest_scores(&mut tx, patients).await?;
-        tx.commit_with(Audit::list("patient", "search".to_owned())).await?;
+        tx.commit_with(Audit::list("patient", "*".to_owned())).await?;
         Ok(summaries)
     }
 

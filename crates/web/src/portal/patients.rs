@@ -181,8 +181,7 @@ pub async fn create(State(state): State<AppState>, form: PortalForm) -> Response
         f("sex").unwrap_or_default(),
         f("mrn").unwrap_or_default(),
     ];
-    let request =
-        PatientRequest::from_form(f("given_name"), f("family_name"), f("birth_date"), f("sex"), f("mrn"));
+    let request = PatientRequest::from_form(f("given_name"), f("family_name"), f("birth_date"), f("sex"), f("mrn"));
     let again = |field: &str, message: &str| {
         let error = Some((field.to_owned(), message.to_owned()));
         render(StatusCode::BAD_REQUEST, &new_page(staff, demo, values, error))

@@ -8,9 +8,9 @@
 
 use axum::http::{Method, StatusCode};
 use ketapath_store::domain::{NewPatient, Role};
-use time::macros::date;
 use ketapath_testkit::on_both_backends;
 use serde_json::{Value, json};
+use time::macros::date;
 
 use crate::api_fixture::{Fixture, Staff};
 use crate::portal_support::{Browser, PASSWORD, Portal};
@@ -43,7 +43,8 @@ async fn search(f: &Fixture) {
     let got = f.ok(Method::GET, &format!("/api/v1/patients/{jose}"), &nurse, None, StatusCode::OK).await;
     assert_eq!(got["mrn"], "K-1042");
 
-    for q in ["quorv", "QUORV", "Quorvá", "jose", "JOSÉ", "jos%C3%A9%20quorv", "quorvath%20jose", "k-1042", "K-1042"] {
+    for q in ["quorv", "QUORV", "Quorvá", "jose", "JOSÉ", "jos%C3%A9%20quorv", "quorvath%20jose", "k-1042", "K-1042"]
+    {
         let (ids, next) = page(f, &nurse, &format!("/api/v1/patients?q={q}")).await;
         assert_eq!(ids, [jose], "q={q}");
         assert_eq!(next, None, "one page");
@@ -94,10 +95,8 @@ async fn search(f: &Fixture) {
 
     // Paging over 120 more patients (122 in all): the default page is 50; pages follow name then id order, with
     // no patient twice or missed, and the last page's cursor is null.
-    let mut expected: Vec<(String, String)> = vec![
-        ("example ada".to_owned(), ada.to_owned()),
-        ("quorvath jose".to_owned(), jose.to_owned()),
-    ];
+    let mut expected: Vec<(String, String)> =
+        vec![("example ada".to_owned(), ada.to_owned()), ("quorvath jose".to_owned(), jose.to_owned())];
     // Registered through the store's clinic scope, the path the API takes, so the API's rate limit is not hit.
     let scope = f.store.for_clinic(&nurse.actor).await.unwrap();
     for n in 0..120 {
