@@ -94,21 +94,13 @@ async fn seed_schema(store: &Store, prefix: &str, workflow: bool) {
             .unwrap();
         let scope = store.for_clinic(&nurse).await.unwrap();
         let p = if workflow {
-            scope
-                .create_patient(NewPatient {
-                    mrn: Some(format!("m{n}")),
-                    given_name: "Given".to_owned(),
-                    family_name: format!("Family{n}"),
-                    birth_date: date!(1980 - 02 - 29),
-                    sex: None,
-                    phone: Some("555".to_owned()),
-                    email: None,
-                    research_consent: n == 0,
-                    rems_patient_id: None,
-                })
-                .await
-                .unwrap()
-                .id
+            let new = NewPatient {
+                mrn: Some(format!("m{n}")),
+                phone: Some("555".to_owned()),
+                research_consent: n == 0,
+                ..ketapath_testkit::patient("Given", &format!("Family{n}"), date!(1980 - 02 - 29))
+            };
+            scope.create_patient(new).await.unwrap().id
         } else {
             version_1_patient(store, id, n).await
         };

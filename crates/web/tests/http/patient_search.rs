@@ -7,8 +7,8 @@
 #![allow(clippy::unwrap_used)]
 
 use axum::http::{Method, StatusCode};
-use ketapath_store::domain::{NewPatient, Role};
-use ketapath_testkit::on_both_backends;
+use ketapath_store::domain::Role;
+use ketapath_testkit::{on_both_backends, patient};
 use serde_json::{Value, json};
 use time::macros::date;
 
@@ -103,20 +103,7 @@ async fn search(f: &Fixture) {
         // Family names repeat (and two differ only by an accent and case), so that ids decide ties.
         let family = ["Ñandú", "nandu", "Berg", "Ödegaard", "Ash"][n % 5];
         let given = format!("Pat{:03}", 119 - n);
-        let p = scope
-            .create_patient(NewPatient {
-                mrn: None,
-                given_name: given.clone(),
-                family_name: family.to_owned(),
-                birth_date: date!(2000 - 06 - 15),
-                sex: None,
-                phone: None,
-                email: None,
-                research_consent: false,
-                rems_patient_id: None,
-            })
-            .await
-            .unwrap();
+        let p = scope.create_patient(patient(&given, family, date!(2000 - 06 - 15))).await.unwrap();
         let key = ketapath_store::fold(&format!("{family} {given}"));
         expected.push((key, p.id.to_text()));
     }
