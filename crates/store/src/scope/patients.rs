@@ -119,8 +119,6 @@ impl ClinicScope {
             .value("id", p.id.to_text())
             .value("clinic_id", self.clinic())
             .value("mrn", p.mrn.clone())
-            .value("mrn_key", p.mrn.as_deref().map(mrn_key))
-            .value("search_name", search_name(&p.given_name, &p.family_name))
             .value("given_name", &p.given_name)
             .value("family_name", &p.family_name)
             .value("birth_date", date_to_text(p.birth_date))
@@ -132,6 +130,9 @@ impl ClinicScope {
             .value("created_at", now)
             .value("updated_at", now)
             .value("archived_at", None::<i64>)
+            // The derived keys come last, so that text with a NUL character is refused naming the field sent.
+            .value("mrn_key", p.mrn.as_deref().map(mrn_key))
+            .value("search_name", search_name(&p.given_name, &p.family_name))
             .execute(tx.db())
             .await?;
         tx.commit_with(Audit::create("patient", p.id.to_text())).await?;
@@ -153,9 +154,8 @@ impl ClinicScope {
         let mut tx = self.begin_audited().await?;
         let now = tx.now();
         self.check_mrn_free(&mut tx, update.mrn.as_deref(), Some(id)).await?;
+        let keys = (update.mrn.as_deref().map(mrn_key), search_name(&update.given_name, &update.family_name));
         let n = Update::table("patients")
-            .set("mrn_key", update.mrn.as_deref().map(mrn_key))
-            .set("search_name", search_name(&update.given_name, &update.family_name))
             .set("mrn", update.mrn)
             .set("given_name", update.given_name)
             .set("family_name", update.family_name)
@@ -166,6 +166,9 @@ impl ClinicScope {
             .set("research_consent", update.research_consent)
             .set("rems_patient_id", update.rems_patient_id)
             .set("updated_at", now)
+            // The derived keys come last, so that text with a NUL character is refused naming the field sent.
+            .set("mrn_key", keys.0)
+            .set("search_name", keys.1)
             .filter("id", id.to_text())
             .filter("clinic_id", self.clinic())
             .execute(tx.db())
