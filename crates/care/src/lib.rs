@@ -12,6 +12,7 @@ pub mod demo;
 pub mod directory;
 pub mod json;
 pub mod openapi;
+pub mod patients;
 pub mod readiness;
 pub mod referrals;
 pub mod research_stats;

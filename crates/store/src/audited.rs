@@ -275,6 +275,9 @@ pub(crate) enum Unaudited {
     /// `ketapath db copy`: rows (audit events included) copied as they are into an empty database, whose chain
     /// must then be the source's, byte for byte. An event of its own would break that equality.
     DatabaseCopy,
+    /// Filling the patient search keys (`search_name`, `mrn_key`) of rows written before schema version 15: both
+    /// are derived from fields already stored and audited, so the fill records nothing new about anyone.
+    SearchColumns,
     /// Synthetic research data for benchmarks, compiled only with the `test-support` feature: no person's data.
     #[cfg(feature = "test-support")]
     BenchSeed,
@@ -334,6 +337,9 @@ mod tests {
         // Unaudited::BenchSeed: synthetic benchmark data, compiled only with `test-support`.
         ("bench_seed.rs", "begin_unaudited_write(", 1),
         ("bench_seed.rs", ".commit()", 1),
+        // Unaudited::SearchColumns: the search keys of rows older than schema version 15, derived from stored fields.
+        ("search.rs", "begin_unaudited_write(", 1),
+        ("search.rs", ".commit()", 1),
         // Migrations change the schema, not records; sqlx records each in `_sqlx_migrations`.
         ("store.rs", "migrator.run(", 2),
         // `execute_raw_sql` (its name and its two backends), compiled only with `test-support`, for tests that

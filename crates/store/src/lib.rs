@@ -27,6 +27,7 @@ mod public;
 mod research;
 mod rows;
 mod scope;
+mod search;
 mod sign_in;
 mod staff;
 mod statement;
@@ -49,6 +50,7 @@ pub use db::BackendKind;
 pub use error::{StoreError, StoreResult};
 pub use research::{DerivedGate, RESEARCH_PAGE, ResearchReader, ResearchUse, bp_gate_from_records};
 pub use scope::ClinicScope;
+pub use search::{fold, mrn_key};
 // Callers name the secret types of the domain (`StaffUser::password_hash`, `StaffSignIn::csrf_secret`) without a
 // dependency of their own.
 pub use secrecy::{ExposeSecret, SecretString};

@@ -184,6 +184,11 @@ impl Store {
             Backend::Sqlite { writer, .. } => migrator.run(writer).await?,
             Backend::Postgres(pool) => migrator.run(pool).await?,
         }
+        // The patient search keys are folded in Rust, so rows older than the columns are filled here rather than
+        // by the migration's SQL (a no-op once every row has its keys).
+        if migrator.migrations.iter().any(|m| m.version == crate::search::SEARCH_COLUMNS_VERSION) {
+            crate::search::fill(self).await?;
+        }
         Ok(migrator.migrations.iter().map(|m| m.version).filter(|v| before.is_none_or(|b| *v > b)).collect())
     }
 

@@ -272,3 +272,27 @@ async fn concurrent_first_intakes(db: &TestDb) {
 }
 
 on_both_backends!(concurrent_first_intakes_conflict_not_fail, super::concurrent_first_intakes);
+
+/// An update keeps the search keys in step: a renamed patient is found by the new name (accents folded), and a
+/// record number another patient has, in any case, is refused naming `mrn`.
+async fn updates_keep_search_keys(db: &TestDb) {
+    let store = &db.store;
+    store.upsert_clinics(&[clinic("a", 40.0, -74.0)], ListingAuthor::AdminCli).await.unwrap();
+    let nurse = store.for_clinic(&staff(store, Some("a"), Role::Nurse, "n@a.example").await).await.unwrap();
+    let with_mrn = NewPatient { mrn: Some("X-1".to_owned()), ..patient_named("Ada") };
+    nurse.create_patient(with_mrn).await.unwrap();
+    let bea = nurse.create_patient(patient_named("Bea")).await.unwrap();
+    let taken = NewPatient { mrn: Some("x-1".to_owned()), ..patient_named("Bea") };
+    let refused = nurse.update_patient(bea.id, taken).await;
+    assert!(matches!(&refused, Err(StoreError::Invalid { field, .. }) if field == "mrn"), "{refused:?}");
+    let renamed = NewPatient { mrn: Some("B-2".to_owned()), ..patient_named("Zoë") };
+    nurse.update_patient(bea.id, renamed).await.unwrap();
+    let find = |text: &str| PatientMatch::Text(text.to_owned());
+    for text in ["zoe", "ZOË patient", "b-2"] {
+        let found = nurse.patient_search(&find(text), None).await.unwrap();
+        assert_eq!(found.iter().map(|s| s.patient.id).collect::<Vec<_>>(), [bea.id], "{text}");
+    }
+    assert!(nurse.patient_search(&find("bea"), None).await.unwrap().is_empty(), "the old name is gone");
+}
+
+on_both_backends!(updates_keep_the_search_keys_and_a_unique_record_number, super::updates_keep_search_keys);

@@ -8,6 +8,7 @@ mod common;
 
 use common::seed::{seed, seed_sign_in, seed_version_1};
 use common::{TestDb, test_options};
+use ketapath_store::domain::{PatientMatch, Role};
 use ketapath_store::{DatabaseUrl, OpenMode, Store, StoreError, TABLES, copy_database};
 use ketapath_testkit::on_both_backends;
 
@@ -34,10 +35,11 @@ async fn forward_from_previous_version(url: &DatabaseUrl, mode: OpenMode) {
     let before = store.table_fingerprints().await.unwrap();
     let applied = store.migrate().await.unwrap();
     assert_eq!(applied, store.known_schema_versions().into_iter().filter(|v| *v > 1).collect::<Vec<_>>());
-    // Versions 3, 13 and 14 add columns (empty or at their default in old rows) to these tables, which changes
-    // their fingerprints but not their row counts; every other table is unchanged row for row, and the new tables
-    // start empty.
-    const ALTERED: [&str; 6] = ["api_tokens", "assessments", "audit_events", "courses", "referrals", "sessions"];
+    // Versions 3, 13 and 14 add columns (empty or at their default in old rows) to these tables, and version 15 the
+    // patients' search keys (filled for old rows by `migrate`), which changes their fingerprints but not their row
+    // counts; every other table is unchanged row for row, and the new tables start empty.
+    const ALTERED: [&str; 7] =
+        ["api_tokens", "assessments", "audit_events", "courses", "patients", "referrals", "sessions"];
     let after = store.table_fingerprints().await.unwrap();
     let after: Vec<_> = after.into_iter().filter(|(t, n, _)| before.iter().any(|(b, _, _)| b == t) || *n > 0).collect();
     assert_eq!(before.len(), after.len(), "the new tables start empty");
@@ -46,6 +48,16 @@ async fn forward_from_previous_version(url: &DatabaseUrl, mode: OpenMode) {
         if !ALTERED.contains(&old.0.as_str()) {
             assert_eq!(old, new);
         }
+    }
+    // The old rows got their search keys: José Family0 is found by a folded part of the name and by his record
+    // number in another case.
+    let nurse = common::staff(&store, Some("old-1"), Role::Nurse, "late@old.example").await;
+    let scope = store.for_clinic(&nurse).await.unwrap();
+    for text in ["JOSE fam", "m0"] {
+        let found = scope.patient_search(&PatientMatch::Text(text.to_owned()), None).await.unwrap();
+        let names: Vec<_> =
+            found.iter().map(|s| (s.patient.given_name.as_str(), s.patient.family_name.as_str())).collect();
+        assert_eq!(names, [("José", "Family0")], "{text}");
     }
     let report = store.verify().await.unwrap();
     assert!(report.is_ok(), "{report:?}");

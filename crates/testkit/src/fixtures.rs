@@ -4,8 +4,9 @@ use std::sync::Arc;
 
 use ketapath_directory::model::{Address, Position, PositionSource};
 use ketapath_directory::{Clinic, ClinicId, Offers, Payments};
-use ketapath_store::domain::{Actor, NewStaffUser, Origin, Role};
+use ketapath_store::domain::{Actor, NewPatient, NewStaffUser, Origin, Role};
 use ketapath_store::{SteppingClock, Store, StoreOptions};
+use time::Date;
 use time::macros::datetime;
 
 /// The tests' clock starts after every time they chart (the store refuses charting ahead of its clock) and steps
@@ -61,4 +62,20 @@ pub async fn staff(store: &Store, clinic: Option<&str>, role: Role, email: &str)
         .await
         .expect("create staff");
     Actor { user_id: user.id, clinic_id: user.clinic_id, role, origin: Origin::test() }
+}
+
+/// A patient to register with a name and a birth date and nothing else; tests set the other fields with struct
+/// update syntax (`NewPatient { mrn: Some(..), ..patient(..) }`).
+pub fn patient(given_name: &str, family_name: &str, birth_date: Date) -> NewPatient {
+    NewPatient {
+        mrn: None,
+        given_name: given_name.to_owned(),
+        family_name: family_name.to_owned(),
+        birth_date,
+        sex: None,
+        phone: None,
+        email: None,
+        research_consent: false,
+        rems_patient_id: None,
+    }
 }

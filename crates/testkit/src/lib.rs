@@ -19,7 +19,7 @@ mod skip;
 mod test_db;
 
 pub use backends::{Backend, BothBackends, run_on, run_on_unverified};
-pub use fixtures::{clinic, staff, test_options};
+pub use fixtures::{clinic, patient, staff, test_options};
 pub use pg::{PG_ENV, PgDatabase};
 pub use skip::{current_test, skip};
 pub use test_db::TestDb;

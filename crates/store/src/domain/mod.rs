@@ -128,7 +128,7 @@ pub use care::{
 };
 pub use listing::{ClinicChange, ClinicChanges, ListingReport, ListingReportId, NewListingReport, ReportStatus};
 pub use overview::{DaySession, OpenCourse, PatientCareFacts, PatientStatus};
-pub use patient::{LatestScore, NewPatient, Patient, PatientId, PatientSummary, PatientUpdate};
+pub use patient::{LatestScore, NewPatient, Patient, PatientId, PatientMatch, PatientSummary, PatientUpdate};
 pub use referral::{
     DEFAULT_REFERRAL_DAILY_CAP, LinkState, MAX_REFERRAL_DAILY_CAP, NewReferral, NewSelfReportAlert, NewSelfReportLink,
     PublicDelivery, Referral, ReferralFilter, ReferralId, ReferralPage, ReferralSource, ReferralStatus, ReportedLevel,

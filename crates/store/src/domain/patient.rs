@@ -67,3 +67,15 @@ pub struct PatientSummary {
     /// The latest score per instrument, in instrument order.
     pub latest: Vec<LatestScore>,
 }
+
+/// What a patient search matches, within the clinic's patients that are not archived.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PatientMatch {
+    /// Every patient.
+    Everyone,
+    /// Text typed by staff: every word of it is part of the patient's name (without regard to accents or case),
+    /// or the whole of it is the patient's clinic record number (without regard to case).
+    Text(String),
+    /// The birth date, exactly.
+    BirthDate(Date),
+}

@@ -34,6 +34,10 @@ pub(crate) struct PatientRow {
     pub created_at: i64,
     pub updated_at: i64,
     pub archived_at: Option<i64>,
+    /// The folded search key (`search::search_name`), read only by the search, which selects it beside
+    /// [`PATIENT_COLUMNS`]; absent (and `None`) everywhere else.
+    #[sqlx(default)]
+    pub search_name: Option<String>,
 }
 
 impl PatientRow {

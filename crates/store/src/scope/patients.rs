@@ -5,16 +5,17 @@ use std::collections::HashMap;
 use ketapath_clinical::dates::DateKind;
 use ketapath_clinical::instruments::{Items, score};
 
-use crate::audited::Audit;
+use crate::audited::{Audit, AuditedTx};
 use crate::clock::{date_to_text, from_micros, to_micros};
-use crate::db::args;
+use crate::db::{Value, args};
 use crate::domain::{
     Assessment, AssessmentContext, AssessmentId, AssessmentSource, NewAssessment, NewPatient, Patient, PatientId,
-    PatientSummary, PatientUpdate,
+    PatientMatch, PatientSummary, PatientUpdate,
 };
 use crate::error::{StoreError, StoreResult};
 use crate::rows::patient::{ASSESSMENT_COLUMNS, AssessmentRow, LatestScoreRow, PATIENT_COLUMNS, PatientRow};
 use crate::scope::{Children, ClinicScope, Scoped};
+use crate::search::{fold, mrn_key, search_name};
 use crate::statement::{Insert, Update};
 
 fn check_patient(p: &NewPatient) -> StoreResult<()> {
@@ -96,17 +97,7 @@ impl ClinicScope {
         crate::bounds::date(DateKind::Birth, "birth_date", new.birth_date, self.store.now())?;
         let mut tx = self.begin_audited().await?;
         let now = tx.now();
-        if let Some(mrn) = &new.mrn {
-            let (n,): (i64,) = tx
-                .fetch_one(
-                    "SELECT COUNT(*) FROM patients WHERE clinic_id = $1 AND mrn = $2",
-                    &args![self.clinic(), mrn],
-                )
-                .await?;
-            if n > 0 {
-                return Err(StoreError::invalid("mrn", "another patient of this clinic has this record number"));
-            }
-        }
+        self.check_mrn_free(&mut tx, new.mrn.as_deref(), None).await?;
         let at = from_micros("patients", now)?;
         let p = Patient {
             id: PatientId::new(at),
@@ -139,6 +130,9 @@ impl ClinicScope {
             .value("created_at", now)
             .value("updated_at", now)
             .value("archived_at", None::<i64>)
+            // The derived keys come last, so that text with a NUL character is refused naming the field sent.
+            .value("mrn_key", p.mrn.as_deref().map(mrn_key))
+            .value("search_name", search_name(&p.given_name, &p.family_name))
             .execute(tx.db())
             .await?;
         tx.commit_with(Audit::create("patient", p.id.to_text())).await?;
@@ -159,6 +153,8 @@ impl ClinicScope {
         crate::bounds::date(DateKind::Birth, "birth_date", update.birth_date, self.store.now())?;
         let mut tx = self.begin_audited().await?;
         let now = tx.now();
+        self.check_mrn_free(&mut tx, update.mrn.as_deref(), Some(id)).await?;
+        let keys = (update.mrn.as_deref().map(mrn_key), search_name(&update.given_name, &update.family_name));
         let n = Update::table("patients")
             .set("mrn", update.mrn)
             .set("given_name", update.given_name)
@@ -170,6 +166,9 @@ impl ClinicScope {
             .set("research_consent", update.research_consent)
             .set("rems_patient_id", update.rems_patient_id)
             .set("updated_at", now)
+            // The derived keys come last, so that text with a NUL character is refused naming the field sent.
+            .set("mrn_key", keys.0)
+            .set("search_name", keys.1)
             .filter("id", id.to_text())
             .filter("clinic_id", self.clinic())
             .execute(tx.db())
@@ -189,6 +188,28 @@ impl ClinicScope {
         row.into_domain()
     }
 
+    /// Refuses a record number that another patient of this clinic (other than `except`) already has, in any
+    /// case: a search by record number must find one patient.
+    async fn check_mrn_free(
+        &self,
+        tx: &mut AuditedTx<'_>,
+        mrn: Option<&str>,
+        except: Option<PatientId>,
+    ) -> StoreResult<()> {
+        let Some(mrn) = mrn else { return Ok(()) };
+        let except = except.map(|id| id.to_text()).unwrap_or_default();
+        let (n,): (i64,) = tx
+            .fetch_one(
+                "SELECT COUNT(*) FROM patients WHERE clinic_id = $1 AND mrn_key = $2 AND id <> $3",
+                &args![self.clinic(), mrn_key(mrn), except],
+            )
+            .await?;
+        if n > 0 {
+            return Err(StoreError::invalid("mrn", "another patient of this clinic has this record number"));
+        }
+        Ok(())
+    }
+
     /// The clinic's patients (archived ones excluded) with each one's latest score per instrument, sorted by
     /// family name, given name and id.
     pub async fn patient_list(&self) -> StoreResult<Vec<PatientSummary>> {
@@ -202,6 +223,81 @@ impl ClinicScope {
                 &args![self.clinic()],
             )
             .await?;
+        let summaries = self.with_latest_scores(&mut tx, patients).await?;
+        tx.commit_with(Audit::list("patient", "*".to_owned())).await?;
+        Ok(summaries)
+    }
+
+    /// The clinic's patients (archived ones excluded) that `matching` finds, each with its latest score per
+    /// instrument, in the order of their folded names (family name, then given name) and ids, starting after the
+    /// patient `after` (a page's last one) when given. The order is decided here rather than by SQL, whose
+    /// collation differs between the backends. A patient of another clinic as `after` is refused as a
+    /// `cursor`, like one that does not exist.
+    pub async fn patient_search(
+        &self,
+        matching: &PatientMatch,
+        after: Option<PatientId>,
+    ) -> StoreResult<Vec<PatientSummary>> {
+        let mut tx = self.begin_audited().await?;
+        let start = match after {
+            None => None,
+            Some(id) => {
+                let found: Option<(Option<String>,)> = tx
+                    .fetch_optional(
+                        "SELECT search_name FROM patients WHERE clinic_id = $1 AND id = $2",
+                        &args![self.clinic(), id.to_text()],
+                    )
+                    .await?;
+                let (key,) = found.ok_or_else(|| {
+                    StoreError::invalid("cursor", "is not a page of this list; start again without it")
+                })?;
+                Some((key.unwrap_or_default(), id.to_text()))
+            }
+        };
+        let mut sql =
+            format!("SELECT {PATIENT_COLUMNS}, search_name FROM patients WHERE clinic_id = $1 AND archived_at IS NULL");
+        let mut values = vec![Value::from(self.clinic())];
+        match matching {
+            PatientMatch::Everyone => {}
+            PatientMatch::BirthDate(date) => {
+                values.push(Value::from(date_to_text(*date)));
+                sql.push_str(" AND birth_date = $2");
+            }
+            PatientMatch::Text(text) => {
+                // Every word must be part of the folded name; `%`, `_` and the escape itself are matched as
+                // typed. The whole text may instead be the record number.
+                let mut words = Vec::new();
+                for word in fold(text).split(' ').filter(|w| !w.is_empty()) {
+                    let escaped = word.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+                    values.push(Value::from(format!("%{escaped}%")));
+                    words.push(format!("search_name LIKE ${} ESCAPE '\\'", values.len()));
+                }
+                values.push(Value::from(mrn_key(text)));
+                let mrn = format!("mrn_key = ${}", values.len());
+                if words.is_empty() {
+                    sql.push_str(&format!(" AND {mrn}"));
+                } else {
+                    sql.push_str(&format!(" AND (({}) OR {mrn})", words.join(" AND ")));
+                }
+            }
+        }
+        let mut patients: Vec<PatientRow> = tx.fetch_all(&sql, &values).await?;
+        patients.sort_by(|a, b| (&a.search_name, &a.id).cmp(&(&b.search_name, &b.id)));
+        if let Some((key, id)) = start {
+            let key = Some(key);
+            patients.retain(|p| (&p.search_name, &p.id) > (&key, &id));
+        }
+        let summaries = self.with_latest_scores(&mut tx, patients).await?;
+        tx.commit_with(Audit::list("patient", "*".to_owned())).await?;
+        Ok(summaries)
+    }
+
+    /// `patients` with each one's latest score per instrument, in the same order.
+    async fn with_latest_scores(
+        &self,
+        tx: &mut AuditedTx<'_>,
+        patients: Vec<PatientRow>,
+    ) -> StoreResult<Vec<PatientSummary>> {
         let latest: Vec<LatestScoreRow> = tx
             .fetch_all(
                 "SELECT patient_id, instrument, total, severity, administered_at FROM ( \
@@ -212,7 +308,6 @@ impl ClinicScope {
                 &args![self.clinic()],
             )
             .await?;
-        tx.commit_with(Audit::list("patient", "*".to_owned())).await?;
         let mut by_patient: HashMap<String, Vec<crate::domain::LatestScore>> = HashMap::new();
         for row in latest {
             let (pid, score) = row.into_domain()?;

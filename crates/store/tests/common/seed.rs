@@ -12,6 +12,22 @@ fn digest(s: &str) -> String {
     hex::encode(sha2::Sha256::digest(s.as_bytes()))
 }
 
+/// A patient row as schema version 1 holds it, written by SQL because today's `create_patient` also writes the
+/// search keys of version 15; named José Family{n}, so that the migration test can find it by a folded name.
+async fn version_1_patient(store: &Store, clinic: &str, n: usize) -> PatientId {
+    let at = datetime!(2026-10-01 09:00 UTC);
+    let id = PatientId::new(at);
+    let micros = at.unix_timestamp() * 1_000_000;
+    let consent = if n == 0 { "TRUE" } else { "FALSE" };
+    let sql = format!(
+        "INSERT INTO patients (id, clinic_id, mrn, given_name, family_name, birth_date, sex, phone, email, \
+         research_consent, rems_patient_id, created_at, updated_at, archived_at) VALUES ('{id}', '{clinic}', \
+         'M{n}', 'José', 'Family{n}', '1980-02-29', NULL, '555', NULL, {consent}, NULL, {micros}, {micros}, NULL)"
+    );
+    store.unscoped_for_admin_cli_and_tests().execute_raw_sql(&sql).await.unwrap();
+    id
+}
+
 /// Fills every table with a few rows for clinics `prefix-1` and `prefix-2`.
 pub async fn seed(store: &Store, prefix: &str) {
     seed_schema(store, prefix, true).await;
@@ -77,23 +93,20 @@ async fn seed_schema(store: &Store, prefix: &str, workflow: bool) {
             .await
             .unwrap();
         let scope = store.for_clinic(&nurse).await.unwrap();
-        let p = scope
-            .create_patient(NewPatient {
+        let p = if workflow {
+            let new = NewPatient {
                 mrn: Some(format!("m{n}")),
-                given_name: "Given".to_owned(),
-                family_name: format!("Family{n}"),
-                birth_date: date!(1980 - 02 - 29),
-                sex: None,
                 phone: Some("555".to_owned()),
-                email: None,
                 research_consent: n == 0,
-                rems_patient_id: None,
-            })
-            .await
-            .unwrap();
+                ..ketapath_testkit::patient("Given", &format!("Family{n}"), date!(1980 - 02 - 29))
+            };
+            scope.create_patient(new).await.unwrap().id
+        } else {
+            version_1_patient(store, id, n).await
+        };
         let course = scope
             .create_course(NewCourse {
-                patient_id: p.id,
+                patient_id: p,
                 treatment: "esketamine_nasal".to_owned(),
                 planned_sessions: Some(8),
                 prescriber_id: None,
@@ -132,7 +145,7 @@ async fn seed_schema(store: &Store, prefix: &str, workflow: bool) {
             .unwrap();
         scope
             .record_adverse_event(NewAdverseEvent {
-                patient_id: p.id,
+                patient_id: p,
                 session_id: Some(s.id),
                 occurred_at: datetime!(2026-11-02 09:50 UTC),
                 kind: "dissociation".to_owned(),
@@ -144,13 +157,13 @@ async fn seed_schema(store: &Store, prefix: &str, workflow: bool) {
             .await
             .unwrap();
         if workflow {
-            seed_workflow(store, prefix, id, n, (p.id, course.id), s.id).await;
+            seed_workflow(store, prefix, id, n, (p, course.id), s.id).await;
             seed_session_alert(&scope, s.id, n == 0).await;
         }
         let items = Items::from_values(Instrument::Phq9, &[2, 2, 1, 1, 0, 0, 3, 1, 0]).unwrap();
         scope
             .record_assessment(NewAssessment {
-                patient_id: p.id,
+                patient_id: p,
                 course_id: Some(course.id),
                 session_id: Some(s.id),
                 items,
@@ -174,7 +187,7 @@ async fn seed_schema(store: &Store, prefix: &str, workflow: bool) {
                 )
                 .await
                 .unwrap();
-            scope.set_referral_status(r.id, ReferralStatus::Accepted, Some(p.id)).await.unwrap();
+            scope.set_referral_status(r.id, ReferralStatus::Accepted, Some(p)).await.unwrap();
         } else {
             // The store's referral code writes the columns of version 14, which a version 1 schema lacks: the
             // referral of version 1 is written as that version's code wrote it.
@@ -185,13 +198,13 @@ async fn seed_schema(store: &Store, prefix: &str, workflow: bool) {
                  contact_email, message, summary, patient_id, updated_at) VALUES ('{}', '{id}', {micros}, \
                  'self_check', 'accepted', NULL, NULL, 'x@example.org', 'hello', '{{\"total\": 12.5}}', '{}', {micros})",
                 ReferralId::new(at).to_text(),
-                p.id.to_text()
+                p.to_text()
             );
             store.unscoped_for_admin_cli_and_tests().execute_raw_sql(&sql).await.unwrap();
         }
         scope
             .create_self_report_link(NewSelfReportLink {
-                patient_id: p.id,
+                patient_id: p,
                 instrument: Instrument::Phq9,
                 token_hash: digest(&format!("link-{prefix}-{n}")),
                 expires_at: datetime!(2030-01-01 00:00 UTC),

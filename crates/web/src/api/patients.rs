@@ -1,15 +1,18 @@
-//! The clinic API for patients and their assessments: `POST`/`GET /api/v1/patients`, `GET /api/v1/patients/{id}`,
-//! `POST` and `GET /api/v1/patients/{id}/assessments`.
+//! The clinic API for patients and their assessments: `POST`/`GET /api/v1/patients` (the list is a search: name
+//! part, birth date or record number, status, pages), `GET /api/v1/patients/{id}`, `POST` and
+//! `GET /api/v1/patients/{id}/assessments`.
 //!
 //! Every route needs a bearer token of a clinic role ([`ClinicStaff`]) and works inside that clinic's scope, which
 //! audits each read and write with the caller's IP address. A patient of another clinic answers the same 404 as one
 //! that does not exist. Answers are `Cache-Control: no-store`: they carry health information.
 
+use axum::http::Uri;
 use axum::response::Response;
+use ketapath_care::patients::PatientQuery;
 use ketapath_clinical::InvalidInput;
 use ketapath_clinical::dates::BirthDate;
 use ketapath_clinical::instruments::{Instrument, Items, score_report};
-use ketapath_store::domain::{Assessment, LatestScore, NewAssessment, NewPatient, Patient, PatientId};
+use ketapath_store::domain::{Assessment, LatestScore, NewAssessment, NewPatient, Patient, PatientId, PatientStatus};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use time::macros::format_description;
@@ -31,10 +34,29 @@ pub const SEX_CODES: [&str; 4] = ["female", "male", "other", "unknown"];
 /// The longest name part accepted.
 const NAME_MAX_CHARS: usize = 200;
 
+/// The longest clinic record number accepted.
+const MRN_MAX_CHARS: usize = 40;
+
+/// A clinic record number as sent: trimmed, 1 to 40 characters, none of them a control character.
+fn mrn(raw: Option<&str>) -> Result<Option<String>, InvalidInput> {
+    let Some(raw) = raw else { return Ok(None) };
+    let trimmed = raw.trim();
+    if trimmed.is_empty() {
+        return Err(InvalidInput::new("mrn", "must not be blank; leave it out for a patient without one"));
+    }
+    if trimmed.chars().count() > MRN_MAX_CHARS {
+        return Err(InvalidInput::new("mrn", format!("must be at most {MRN_MAX_CHARS} characters")));
+    }
+    if trimmed.chars().any(char::is_control) {
+        return Err(InvalidInput::new("mrn", "must hold printable characters only"));
+    }
+    Ok(Some(trimmed.to_owned()))
+}
+
 /// The body of `POST /api/v1/patients` as sent.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(examples(json!({"given_name": "Ada", "family_name": "Example", "birth_date": "1980-04-01", "sex": "female"})))]
+#[schema(examples(json!({"given_name": "Ada", "family_name": "Example", "birth_date": "1980-04-01", "sex": "female", "mrn": "K-1042"})))]
 pub struct PatientRequest {
     // Required fields are optional here so that a missing one answers 400 naming it, like a wrong one; the
     // document still marks them required.
@@ -51,6 +73,11 @@ pub struct PatientRequest {
     #[serde(default)]
     #[schema(schema_with = sex_codes)]
     sex: Option<String>,
+    /// The clinic's record number (MRN): 1 to 40 printable characters, trimmed, unique in the clinic without
+    /// regard to case; absent or null for none
+    #[serde(default)]
+    #[schema(nullable, min_length = 1, max_length = 40)]
+    mrn: Option<String>,
 }
 
 fn sex_codes() -> ObjectBuilder {
@@ -84,13 +111,15 @@ impl PatientRequest {
         family_name: Option<&str>,
         birth_date: Option<&str>,
         sex: Option<&str>,
+        mrn: Option<&str>,
     ) -> Self {
         PatientRequest {
             given_name: given_name.map(str::to_owned),
             family_name: family_name.map(str::to_owned),
             birth_date: birth_date.map(str::to_owned),
-            // The form's "not given" option is the empty string.
+            // The form's "not given" option, and a record number left empty, are the empty string.
             sex: sex.filter(|s| !s.is_empty()).map(str::to_owned),
+            mrn: mrn.filter(|m| !m.trim().is_empty()).map(str::to_owned),
         }
     }
 
@@ -110,8 +139,9 @@ impl PatientRequest {
             Some(code) if SEX_CODES.contains(&code) => Some(code.to_owned()),
             Some(_) => return Err(InvalidInput::new("sex", format!("must be one of {}", SEX_CODES.join(", ")))),
         };
+        let mrn = mrn(self.mrn.as_deref())?;
         Ok(NewPatient {
-            mrn: None,
+            mrn,
             given_name,
             family_name,
             birth_date,
@@ -189,6 +219,9 @@ pub(crate) struct PatientDoc {
     birth_date: String,
     #[schema(required = true)]
     sex: Option<String>,
+    /// The clinic's record number, null when none was given
+    #[schema(required = true)]
+    mrn: Option<String>,
     #[schema(format = DateTime)]
     created_at: String,
 }
@@ -204,6 +237,7 @@ impl PatientDoc {
             given_name: p.given_name,
             family_name: p.family_name,
             sex: p.sex,
+            mrn: p.mrn,
             created_at: rfc3339(p.created_at)?,
         })
     }
@@ -228,10 +262,45 @@ struct LatestDoc {
     taken_at: String,
 }
 
-/// The caller's clinic's patients.
+/// A page of the caller's clinic's patients.
 #[derive(Debug, Serialize, ToSchema)]
 struct PatientList {
     patients: Vec<PatientListItem>,
+    /// Send as `cursor` for the next page (with the same `q`, `status` and `limit`); null on the last page
+    #[schema(required = true)]
+    next_cursor: Option<String>,
+}
+
+/// The query of `GET /api/v1/patients` (documentation only: the handler reads the pairs with
+/// [`ketapath_care::patients::PatientQuery::parse`], so that each bad value answers 400 naming its parameter).
+#[derive(Debug, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+struct PatientListQuery {
+    /// Part of a name (every word, without regard to accents or case), a birth date YYYY-MM-DD (exact), or the
+    /// clinic's record number (exact, without regard to case)
+    #[param(max_length = 200)]
+    q: Option<String>,
+    /// Only patients with this status
+    #[param(schema_with = status_codes)]
+    status: Option<String>,
+    /// Patients per page, 1 to 200; default 50
+    #[param(minimum = 1, maximum = 200)]
+    limit: Option<i64>,
+    /// The `next_cursor` of the previous page
+    cursor: Option<String>,
+}
+
+fn status_codes() -> ObjectBuilder {
+    codes(PatientStatus::ALL.iter().map(|s| s.code()))
+}
+
+/// The search of a patient list request (`q`, `status`, `limit`, `cursor`): the one reading of the API and the
+/// portal's search box. Unknown parameters are ignored; a repeated one counts once, as first given.
+pub(crate) fn patient_query(uri: &Uri) -> Result<PatientQuery, InvalidInput> {
+    let pairs = super::clinics::query_pairs(uri);
+    let param = |name: &str| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
+    PatientQuery::parse(param("q"), param("status"), param("limit"), param("cursor"))
 }
 
 impl LatestDoc {
@@ -264,19 +333,23 @@ pub async fn create(staff: ClinicStaff, ApiJson(request): ApiJson<PatientRequest
     Ok(created(&PatientDoc::of(patient)?))
 }
 
-/// `GET /api/v1/patients`: the clinic's patients with their latest scores.
+/// `GET /api/v1/patients`: a page of the clinic's patients with their latest scores, found by `q` and `status`.
 #[utoipa::path(
     get,
     path = "/api/v1/patients",
     operation_id = "listPatients",
-    summary = "The caller's clinic's patients with each one's latest score per instrument",
+    summary = "The caller's clinic's patients with each one's latest score per instrument, searched and paged",
+    params(PatientListQuery),
     responses(
-        (status = 200, description = "The patients, by family name, given name and id", body = inline(PatientList)),
+        (status = 200, description = "A page of patients, by family name, given name (both without regard to accents or case) and id", body = inline(PatientList)),
+        (status = 400, description = "A bad `q` (a date that does not exist), `status`, `limit` or `cursor` (`invalid_input`, naming the parameter)", body = Error),
     )
 )]
-pub async fn list(staff: ClinicStaff) -> Result<Response, ApiError> {
-    let summaries = staff.scope.patient_list().await?;
-    let patients = summaries
+pub async fn list(staff: ClinicStaff, uri: Uri) -> Result<Response, ApiError> {
+    let query = patient_query(&uri)?;
+    let page = ketapath_care::patients::find(&staff.scope, &query).await?;
+    let patients = page
+        .patients
         .into_iter()
         .map(|s| {
             Ok(PatientListItem {
@@ -285,7 +358,7 @@ pub async fn list(staff: ClinicStaff) -> Result<Response, ApiError> {
             })
         })
         .collect::<Result<Vec<_>, ApiError>>()?;
-    Ok(private_json(&PatientList { patients }))
+    Ok(private_json(&PatientList { patients, next_cursor: page.next_cursor }))
 }
 
 /// `GET /api/v1/patients/{id}`.

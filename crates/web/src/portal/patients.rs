@@ -1,21 +1,19 @@
-//! `GET /portal/patients` (the clinic's patients, searchable by name and filtered by `status`, a `PatientStatus`), `GET`/`POST /portal/patients/new`
+//! `GET /portal/patients` (the clinic's patients, searched by name part, birth date or record number, filtered by
+//! `status`, a `PatientStatus`, and paged: the API's search), `GET`/`POST /portal/patients/new`
 //! (demographics only, parsed by the same rules as `POST /api/v1/patients`) and `GET /portal/patients/{id}`
 //! (demographics, assessments, intake summary, outcomes with charts, sessions and the form that starts one). Another clinic's patient answers the same
 //! 404 as a missing one.
 
 use askama::Template;
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
-use axum::http::StatusCode;
+use axum::extract::State;
+use axum::http::{StatusCode, Uri};
 use axum::response::Response;
-use std::collections::HashSet;
 
 use ketapath_clinical::InvalidInput;
 use ketapath_clinical::instruments::Instrument;
 use ketapath_clinical::safety::CrisisLevel;
 use ketapath_clinical::safety::suicide_items::stored_suicide_item;
-use ketapath_store::domain::{PatientId, PatientStatus};
-use serde::Deserialize;
+use ketapath_store::domain::PatientStatus;
 
 use super::csrf::PortalForm;
 use super::sign_in_cookie::{PortalStaff, see_other};
@@ -49,69 +47,57 @@ struct ListPage {
     status: String,
     statuses: Vec<(&'static str, &'static str)>,
     patients: Vec<PatientRow>,
-    total: usize,
+    /// The link to the next page (the same search from the page's cursor), when there is one.
+    next: Option<String>,
+    /// Whether this is a later page, which links back to the first.
+    paged: bool,
+    /// The first page of the same search.
+    first: String,
 }
 
-/// The list's query: `q`, a part of the given or family name; `status`, a `PatientStatus` code.
-#[derive(Debug, Deserialize)]
-pub struct ListQuery {
-    #[serde(default)]
-    q: String,
-    #[serde(default)]
-    status: String,
+/// The list's link for the search `q`, `status` and `limit` (each as typed), from `cursor` when given: the query
+/// kept in every link.
+fn list_link(search: [&str; 3], cursor: Option<&str>) -> String {
+    let [q, status, limit] = search;
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    for (name, value) in [("q", q), ("status", status), ("limit", limit), ("cursor", cursor.unwrap_or_default())] {
+        if !value.is_empty() {
+            query.append_pair(name, value);
+        }
+    }
+    let query = query.finish();
+    if query.is_empty() { PATH.to_owned() } else { format!("{PATH}?{query}") }
 }
 
-/// `GET /portal/patients?q=`.
-pub async fn list(
-    State(state): State<AppState>,
-    staff: PortalStaff,
-    query: Result<Query<ListQuery>, QueryRejection>,
-) -> Response {
+/// `GET /portal/patients?q=&status=&cursor=`: the API's search (`api::patients::patient_query` and
+/// `ketapath_care::patients::find`), one page at a time.
+pub async fn list(State(state): State<AppState>, staff: PortalStaff, uri: Uri) -> Response {
     let demo = state.config.demo;
-    let (q, status) = query.map(|Query(q)| (q.q.trim().to_owned(), q.status.trim().to_owned())).unwrap_or_default();
+    let pairs = crate::api::clinics::query_pairs(&uri);
+    let param = |name: &str| pairs.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.trim()).to_owned();
+    let (q, status, limit) = (param("q"), param("status"), param("limit"));
     let scope = match super::clinic_scope(&staff, demo, PATH).await {
         Ok(scope) => scope,
         Err(response) => return response,
     };
-    let filter = match status.as_str() {
-        "" => None,
-        code => match PatientStatus::parse(code) {
-            Ok(s) => Some(s),
-            Err(message) => {
-                let invalid = InvalidInput::new("status", format!("the status filter: {message}"));
-                return respond(PATH, demo, invalid.into());
-            }
-        },
+    let query = match crate::api::patients::patient_query(&uri) {
+        Ok(query) => query,
+        Err(invalid) => {
+            // The error page shows the message alone, so the message names the parameter.
+            let message = format!("The search's {} {}", invalid.field, invalid.message);
+            return respond(PATH, demo, InvalidInput::new(invalid.field, message).into());
+        }
     };
-    let listed = async {
-        let summaries = scope.patient_list().await?;
-        let keep: Option<HashSet<PatientId>> = match filter {
-            None => None,
-            Some(wanted) => Some(
-                scope
-                    .patient_care_facts()
-                    .await?
-                    .into_iter()
-                    .filter(|f| f.status() == wanted)
-                    .map(|f| f.patient_id)
-                    .collect(),
-            ),
-        };
-        Ok::<_, ketapath_store::StoreError>((summaries, keep))
-    };
-    let (summaries, keep) = match listed.await {
-        Ok(found) => found,
+    let page = match ketapath_care::patients::find(&scope, &query).await {
+        Ok(page) => page,
         Err(error) => return respond(PATH, demo, error.into()),
     };
-    let total = summaries.len();
-    let needle = q.to_lowercase();
-    let patients = summaries
+    let search = [q.as_str(), status.as_str(), limit.as_str()];
+    let next = page.next_cursor.as_deref().map(|cursor| list_link(search, Some(cursor)));
+    let first = list_link(search, None);
+    let patients = page
+        .patients
         .into_iter()
-        .filter(|s| keep.as_ref().is_none_or(|k| k.contains(&s.patient.id)))
-        .filter(|s| {
-            needle.is_empty()
-                || format!("{} {}", s.patient.given_name, s.patient.family_name).to_lowercase().contains(&needle)
-        })
         .map(|s| PatientRow {
             href: format!("{PATH}/{}", s.patient.id),
             name: format!("{}, {}", s.patient.family_name, s.patient.given_name),
@@ -133,7 +119,9 @@ pub async fn list(
             status,
             statuses: PatientStatus::ALL.iter().map(|s| (s.code(), s.label())).collect(),
             patients,
-            total,
+            next,
+            paged: query.after.is_some(),
+            first,
         },
     )
 }
@@ -149,10 +137,11 @@ struct NewPage {
     birth_date: String,
     sex: String,
     sexes: &'static [&'static str],
+    mrn: String,
     error: Option<(String, String)>,
 }
 
-fn new_page(staff: &PortalStaff, demo: bool, values: [&str; 4], error: Option<(String, String)>) -> NewPage {
+fn new_page(staff: &PortalStaff, demo: bool, values: [&str; 5], error: Option<(String, String)>) -> NewPage {
     NewPage {
         layout: layout("New patient", demo, PATH),
         bar: Bar::of(staff),
@@ -162,6 +151,7 @@ fn new_page(staff: &PortalStaff, demo: bool, values: [&str; 4], error: Option<(S
         birth_date: values[2].to_owned(),
         sex: values[3].to_owned(),
         sexes: &SEX_CODES,
+        mrn: values[4].to_owned(),
         error,
     }
 }
@@ -171,7 +161,7 @@ pub async fn new_form(State(state): State<AppState>, staff: PortalStaff) -> Resp
     if !staff.actor().role.is_clinic_role() {
         return no_access(&staff, state.config.demo);
     }
-    render(StatusCode::OK, &new_page(&staff, state.config.demo, ["", "", "", ""], None))
+    render(StatusCode::OK, &new_page(&staff, state.config.demo, ["", "", "", "", ""], None))
 }
 
 /// `POST /portal/patients/new`: creates the record and goes to it; a field problem shows the form again with the
@@ -189,17 +179,21 @@ pub async fn create(State(state): State<AppState>, form: PortalForm) -> Response
         f("family_name").unwrap_or_default(),
         f("birth_date").unwrap_or_default(),
         f("sex").unwrap_or_default(),
+        f("mrn").unwrap_or_default(),
     ];
-    let request = PatientRequest::from_form(f("given_name"), f("family_name"), f("birth_date"), f("sex"));
+    let request = PatientRequest::from_form(f("given_name"), f("family_name"), f("birth_date"), f("sex"), f("mrn"));
+    let again = |field: &str, message: &str| {
+        let error = Some((field.to_owned(), message.to_owned()));
+        render(StatusCode::BAD_REQUEST, &new_page(staff, demo, values, error))
+    };
     let new = match request.parse(staff.store().now().date()) {
         Ok(new) => new,
-        Err(invalid) => {
-            let error = Some((invalid.field.clone(), invalid.message.clone()));
-            return render(StatusCode::BAD_REQUEST, &new_page(staff, demo, values, error));
-        }
+        Err(invalid) => return again(&invalid.field, &invalid.message),
     };
     match scope.create_patient(new).await {
         Ok(patient) => see_other(&format!("{PATH}/{}", patient.id)),
+        // A record number another patient has is a field problem too: the form again, with what was typed.
+        Err(ketapath_store::StoreError::Invalid { field, message }) => again(&field, &message),
         Err(error) => respond(NEW_PATH, demo, error.into()),
     }
 }
@@ -262,6 +256,8 @@ struct PatientPage {
     name: String,
     birth_date: String,
     sex: String,
+    /// The clinic's record number, or words saying there is none.
+    mrn: String,
     assessments: Vec<AssessmentRow>,
 }
 
@@ -340,6 +336,7 @@ pub async fn show(State(state): State<AppState>, staff: PortalStaff, ApiPath(id)
                 name: format!("{} {}", p.given_name, p.family_name),
                 birth_date: date_text(p.birth_date),
                 sex: p.sex.unwrap_or_else(|| "not recorded".to_owned()),
+                mrn: p.mrn.unwrap_or_else(|| "not recorded".to_owned()),
                 assessments: assessments
                     .into_iter()
                     .zip(taken)
