@@ -21,7 +21,7 @@ use axum::response::Response;
 use ketapath_directory::search::{Query, SearchParams};
 use ketapath_directory::{Gazetteer, Offer, Payment, Place};
 
-use super::{Layout, render};
+use super::{Choice, Layout, render};
 use crate::api::clinics::{query_pairs, resolve, with_results};
 use crate::assets::asset;
 use crate::map::{MapPoint, Zoom, us_map_svg};
@@ -162,15 +162,6 @@ impl FindForm {
 
 fn split_list(value: &str) -> impl Iterator<Item = String> + '_ {
     value.split(',').map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned)
-}
-
-/// One checkbox or option.
-#[derive(Debug, Clone)]
-pub struct Choice {
-    pub id: String,
-    pub value: String,
-    pub label: String,
-    pub checked: bool,
 }
 
 /// A link with its text.
