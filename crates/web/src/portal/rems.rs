@@ -279,11 +279,10 @@ fn answers(fields: &Fields, form: &PatientMonitoringForm) -> Result<(Value, Map<
 pub async fn submit(State(state): State<AppState>, ApiPath(id): ApiPath<String>, form: PortalForm) -> Response {
     let demo = state.config.demo;
     let path = format!("{PATH}/{id}/rems");
-    let scope = match super::clinic_scope(&form.staff, demo, &path).await {
-        Ok(scope) => scope,
+    let (scope, sid) = match super::clinic_record(&form.staff, demo, &path, super::sessions::parse_id(&id)).await {
+        Ok(target) => target,
         Err(response) => return response,
     };
-    let Ok(sid) = super::sessions::parse_id(&id) else { return respond(&path, demo, ApiError::NotFound) };
     let now = form.staff.store().now();
     let tried = async {
         let view = rems::form(&scope, sid, now).await?;

@@ -783,11 +783,10 @@ async fn act(
 async fn handle(state: AppState, form: PortalForm, raw: String, action: Action) -> Response {
     let demo = state.config.demo;
     let path = format!("{PATH}/{raw}");
-    let scope = match super::clinic_scope(&form.staff, demo, &path).await {
-        Ok(scope) => scope,
+    let (scope, id) = match super::clinic_record(&form.staff, demo, &path, parse_id(&raw)).await {
+        Ok(target) => target,
         Err(response) => return response,
     };
-    let Ok(id) = parse_id(&raw) else { return respond(&path, demo, ApiError::NotFound) };
     let now = form.staff.store().now();
     let result = act(&scope, id, &form.fields, action, now).await;
     after(&state, &form, &scope, (id, action.form_name()), result).await
