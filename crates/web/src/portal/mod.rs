@@ -131,6 +131,18 @@ pub async fn clinic_record<T, E>(
     Ok((scope, id))
 }
 
+/// Runs `work` in the caller's clinic scope ([`clinic_scope`]); a failure of the work is the error page for `path`.
+/// The portal's record pages and documents start here, so each says only what it shows.
+pub async fn in_clinic_scope<T>(
+    staff: &PortalStaff,
+    demo: bool,
+    path: &str,
+    work: impl AsyncFnOnce(&ClinicScope) -> Result<T, crate::error::ApiError>,
+) -> Result<T, Response> {
+    let scope = clinic_scope(staff, demo, path).await?;
+    work(&scope).await.map_err(|error| crate::error::respond(path, demo, error))
+}
+
 /// The page a role without patient access (platform admin, researcher) gets instead of patient data: 403.
 pub fn no_access(staff: &PortalStaff, demo: bool) -> Response {
     // Researchers get the de-identified export instead: links to the researcher-only API route, which the session
