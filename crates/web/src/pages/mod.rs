@@ -26,6 +26,16 @@ pub struct NavLink {
     pub current: bool,
 }
 
+/// A radio button, checkbox or select option of a public form (the self-check's steps, the finder's filters).
+#[derive(Debug, Clone)]
+pub struct Choice {
+    /// The element id, for a `<label for>`; empty where the template needs none (select options).
+    pub id: String,
+    pub value: String,
+    pub label: String,
+    pub checked: bool,
+}
+
 /// The main navigation, in order.
 pub const NAV: [(&str, &str); 4] =
     [("/", "Home"), ("/find", "Find a clinic"), ("/check", "Self-check"), ("/about", "About ketamine care")];

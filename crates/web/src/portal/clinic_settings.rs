@@ -353,6 +353,26 @@ async fn refused(form: &PortalForm, scope: &ClinicScope, demo: bool, status: Sta
     }
 }
 
+/// The answer to a settings post once the store has answered: back to the settings page when it was saved; the page
+/// again with the refusal when the store refused the role (`who_may` says which roles may); the error page for `path`
+/// otherwise.
+async fn saved(
+    form: &PortalForm,
+    scope: &ClinicScope,
+    demo: bool,
+    path: &str,
+    result: Result<(), ApiError>,
+    who_may: &str,
+) -> Response {
+    match result {
+        Ok(()) => see_other(PATH),
+        Err(ApiError::Forbidden(reason)) => {
+            refused(form, scope, demo, StatusCode::FORBIDDEN, format!("Not changed: {reason}. {who_may}")).await
+        }
+        Err(error) => respond(path, demo, error),
+    }
+}
+
 /// `POST /portal/clinic/settings`: saves the settings as typed, or resets one (or all) to the default, through the
 /// same check as `PUT /api/v1/clinic/protocol-settings`; nurses are refused by the store (403).
 pub async fn save(State(state): State<AppState>, form: PortalForm) -> Response {
@@ -384,7 +404,7 @@ pub async fn save(State(state): State<AppState>, form: PortalForm) -> Response {
             return refused(&form, &scope, demo, StatusCode::BAD_REQUEST, message).await;
         }
     };
-    let saved = async {
+    let saved_settings = async {
         let values = serde_json::to_value(&checked).map_err(|_| ApiError::Internal)?;
         scope.put_protocol_settings(&values).await?;
         if let Some(zone) = zone
@@ -394,14 +414,8 @@ pub async fn save(State(state): State<AppState>, form: PortalForm) -> Response {
         }
         Ok::<_, ApiError>(())
     };
-    match saved.await {
-        Ok(()) => see_other(PATH),
-        Err(ApiError::Forbidden(reason)) => {
-            let message = format!("Not changed: {reason}. Clinic admins and prescribers change the settings.");
-            refused(&form, &scope, demo, StatusCode::FORBIDDEN, message).await
-        }
-        Err(error) => respond(PATH, demo, error),
-    }
+    let who_may = "Clinic admins and prescribers change the settings.";
+    saved(&form, &scope, demo, PATH, saved_settings.await, who_may).await
 }
 
 /// `POST /portal/clinic/outcome-publication`: `publish` = `yes` or `no`; clinic admins only (403 otherwise, from
@@ -420,14 +434,8 @@ pub async fn set_publication(State(state): State<AppState>, form: PortalForm) ->
             return refused(&form, &scope, demo, StatusCode::BAD_REQUEST, message).await;
         }
     };
-    match scope.set_publish_outcomes(publish).await.map_err(ApiError::from) {
-        Ok(_) => see_other(PATH),
-        Err(ApiError::Forbidden(reason)) => {
-            let message = format!("Not changed: {reason}. Only clinic admins choose outcome publication.");
-            refused(&form, &scope, demo, StatusCode::FORBIDDEN, message).await
-        }
-        Err(error) => respond(PUBLICATION_PATH, demo, error),
-    }
+    let result = scope.set_publish_outcomes(publish).await.map(|_| ()).map_err(ApiError::from);
+    saved(&form, &scope, demo, PUBLICATION_PATH, result, "Only clinic admins choose outcome publication.").await
 }
 
 /// `POST /portal/clinic/referral-cap`: `referral_daily_cap`, a whole number from 1 to 1000, or empty for the
@@ -452,16 +460,14 @@ pub async fn set_referral_cap(State(state): State<AppState>, form: PortalForm) -
         },
     };
     match scope.set_referral_daily_cap(cap).await.map_err(ApiError::from) {
-        Ok(()) => see_other(PATH),
-        Err(ApiError::Forbidden(reason)) => {
-            let message = format!("Not changed: {reason}. Only clinic admins set the daily referral cap.");
-            refused(&form, &scope, demo, StatusCode::FORBIDDEN, message).await
-        }
         Err(ApiError::InvalidInput(invalid)) => {
             let message = format!("Daily referral cap ({}): {}", invalid.field, invalid.message);
             refused(&form, &scope, demo, StatusCode::BAD_REQUEST, message).await
         }
-        Err(error) => respond(REFERRAL_CAP_PATH, demo, error),
+        result => {
+            let who_may = "Only clinic admins set the daily referral cap.";
+            saved(&form, &scope, demo, REFERRAL_CAP_PATH, result, who_may).await
+        }
     }
 }
 

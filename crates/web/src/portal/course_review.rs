@@ -19,12 +19,11 @@ use ketapath_care::treatment::course::{self, ReviewRequest};
 pub async fn submit(State(state): State<AppState>, ApiPath(id): ApiPath<String>, form: PortalForm) -> Response {
     let demo = state.config.demo;
     let path = format!("/portal/courses/{id}/benefit-review");
-    let scope = match super::clinic_scope(&form.staff, demo, &path).await {
-        Ok(scope) => scope,
+    let (scope, course_id) = match super::clinic_record(&form.staff, demo, &path, CourseId::parse("id", &id)).await {
+        Ok(target) => target,
         Err(response) => return response,
     };
     let reviewed = async {
-        let course_id = CourseId::parse("id", &id).map_err(|_| ApiError::NotFound)?;
         let request = ReviewRequest {
             decision: crate::api::courses::decision(form.fields.get("decision"))?,
             note: form.fields.get("note").map(str::to_owned).filter(|n| !n.trim().is_empty()),

@@ -13,7 +13,7 @@ use time::format_description::well_known::Rfc3339;
 use super::csrf::PortalForm;
 use super::sessions::{PATH, after, form_instant, parse_id};
 use super::{Bar, layout};
-use crate::error::{ApiError, respond};
+use crate::error::ApiError;
 use crate::extract::ApiPath;
 use crate::pages::{Layout, render};
 use crate::state::AppState;
@@ -42,11 +42,10 @@ struct ConfirmPage {
 pub async fn post(State(state): State<AppState>, ApiPath(raw): ApiPath<String>, form: PortalForm) -> Response {
     let demo = state.config.demo;
     let path = format!("{PATH}/{raw}");
-    let scope = match super::clinic_scope(&form.staff, demo, &path).await {
-        Ok(scope) => scope,
+    let (scope, id) = match super::clinic_record(&form.staff, demo, &path, parse_id(&raw)).await {
+        Ok(target) => target,
         Err(response) => return response,
     };
-    let Ok(id) = parse_id(&raw) else { return respond(&path, demo, ApiError::NotFound) };
     let now = form.staff.store().now();
     let f = &form.fields;
     let confirmed = f.get("confirm") == Some("yes");

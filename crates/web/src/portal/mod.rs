@@ -114,10 +114,33 @@ pub async fn clinic_patient(
     path: &str,
     id: &str,
 ) -> Result<(ClinicScope, PatientId), Response> {
+    clinic_record(staff, demo, path, PatientId::parse("id", id)).await
+}
+
+/// [`clinic_scope`], then the record id the path names (parsed by the caller): one that does not parse is a record
+/// that is not there, 404 as another clinic's record is. The scope is checked first, so a role without patient
+/// access gets its 403 page whatever the id.
+pub async fn clinic_record<T, E>(
+    staff: &PortalStaff,
+    demo: bool,
+    path: &str,
+    id: Result<T, E>,
+) -> Result<(ClinicScope, T), Response> {
     let scope = clinic_scope(staff, demo, path).await?;
-    let patient =
-        PatientId::parse("id", id).map_err(|_| crate::error::respond(path, demo, crate::error::ApiError::NotFound))?;
-    Ok((scope, patient))
+    let id = id.map_err(|_| crate::error::respond(path, demo, crate::error::ApiError::NotFound))?;
+    Ok((scope, id))
+}
+
+/// Runs `work` in the caller's clinic scope ([`clinic_scope`]); a failure of the work is the error page for `path`.
+/// The portal's record pages and documents start here, so each says only what it shows.
+pub async fn in_clinic_scope<T>(
+    staff: &PortalStaff,
+    demo: bool,
+    path: &str,
+    work: impl AsyncFnOnce(&ClinicScope) -> Result<T, crate::error::ApiError>,
+) -> Result<T, Response> {
+    let scope = clinic_scope(staff, demo, path).await?;
+    work(&scope).await.map_err(|error| crate::error::respond(path, demo, error))
 }
 
 /// The page a role without patient access (platform admin, researcher) gets instead of patient data: 403.

@@ -214,19 +214,12 @@ fn page(
 pub async fn show(State(state): State<AppState>, staff: PortalStaff, ApiPath(id): ApiPath<String>) -> Response {
     let demo = state.config.demo;
     let path = format!("{PATH}/{id}/rems");
-    let scope = match super::clinic_scope(&staff, demo, &path).await {
-        Ok(scope) => scope,
-        Err(response) => return response,
-    };
-    let shown = async {
+    let shown = super::in_clinic_scope(&staff, demo, &path, async |scope| {
         let sid = super::sessions::parse_id(&id)?;
-        let view = rems::form(&scope, sid, staff.store().now()).await?;
-        Ok::<_, ApiError>(page(&staff, demo, sid, &view, (&view.form, &view.missing), None, None))
-    };
-    match shown.await {
-        Ok(p) => render(StatusCode::OK, &p),
-        Err(error) => respond(&path, demo, error),
-    }
+        let view = rems::form(scope, sid, staff.store().now()).await?;
+        Ok(page(&staff, demo, sid, &view, (&view.form, &view.missing), None, None))
+    });
+    shown.await.map_or_else(|refused| refused, |p| render(StatusCode::OK, &p))
 }
 
 /// The staff answers of a post as the API's submission takes them: a merge patch of the form and the
@@ -279,11 +272,10 @@ fn answers(fields: &Fields, form: &PatientMonitoringForm) -> Result<(Value, Map<
 pub async fn submit(State(state): State<AppState>, ApiPath(id): ApiPath<String>, form: PortalForm) -> Response {
     let demo = state.config.demo;
     let path = format!("{PATH}/{id}/rems");
-    let scope = match super::clinic_scope(&form.staff, demo, &path).await {
-        Ok(scope) => scope,
+    let (scope, sid) = match super::clinic_record(&form.staff, demo, &path, super::sessions::parse_id(&id)).await {
+        Ok(target) => target,
         Err(response) => return response,
     };
-    let Ok(sid) = super::sessions::parse_id(&id) else { return respond(&path, demo, ApiError::NotFound) };
     let now = form.staff.store().now();
     let tried = async {
         let view = rems::form(&scope, sid, now).await?;
@@ -333,18 +325,11 @@ pub async fn submit(State(state): State<AppState>, ApiPath(id): ApiPath<String>,
 pub async fn pdf(State(state): State<AppState>, staff: PortalStaff, ApiPath(id): ApiPath<String>) -> Response {
     let demo = state.config.demo;
     let path = format!("{PATH}/{id}/rems.pdf");
-    let scope = match super::clinic_scope(&staff, demo, &path).await {
-        Ok(scope) => scope,
-        Err(response) => return response,
-    };
-    let document = async {
-        let view = rems::form(&scope, super::sessions::parse_id(&id)?, staff.store().now()).await?;
-        Ok::<_, ApiError>(FormDocument::new(&view.form, &view.missing))
-    };
-    match document.await {
-        Ok(doc) => rems_doc::pdf_response(&doc),
-        Err(error) => respond(&path, demo, error),
-    }
+    let document = super::in_clinic_scope(&staff, demo, &path, async |scope| {
+        let view = rems::form(scope, super::sessions::parse_id(&id)?, staff.store().now()).await?;
+        Ok(FormDocument::new(&view.form, &view.missing))
+    });
+    document.await.map_or_else(|refused| refused, |doc| rems_doc::pdf_response(&doc))
 }
 
 #[cfg(test)]

@@ -628,20 +628,13 @@ pub(super) fn parse_id(raw: &str) -> Result<SessionId, ApiError> {
 pub async fn show(State(state): State<AppState>, staff: PortalStaff, ApiPath(id): ApiPath<String>) -> Response {
     let demo = state.config.demo;
     let path = format!("{PATH}/{id}");
-    let scope = match super::clinic_scope(&staff, demo, &path).await {
-        Ok(scope) => scope,
-        Err(response) => return response,
-    };
-    let shown = async {
-        let loaded = session::load(&scope, parse_id(&id)?).await?;
-        let zone = ClinicTime::of(&scope).await?;
-        let context = context(&scope, &zone, &loaded).await?;
+    let shown = super::in_clinic_scope(&staff, demo, &path, async |scope| {
+        let loaded = session::load(scope, parse_id(&id)?).await?;
+        let zone = ClinicTime::of(scope).await?;
+        let context = context(scope, &zone, &loaded).await?;
         page(&staff, demo, &loaded, context, (&zone, staff.store().now()), None)
-    };
-    match shown.await {
-        Ok(p) => render(StatusCode::OK, &p),
-        Err(error) => respond(&path, demo, error),
-    }
+    });
+    shown.await.map_or_else(|refused| refused, |p| render(StatusCode::OK, &p))
 }
 
 /// After a session form (`form_name`, the last segment of its action): back to the page when it was recorded;
@@ -783,11 +776,10 @@ async fn act(
 async fn handle(state: AppState, form: PortalForm, raw: String, action: Action) -> Response {
     let demo = state.config.demo;
     let path = format!("{PATH}/{raw}");
-    let scope = match super::clinic_scope(&form.staff, demo, &path).await {
-        Ok(scope) => scope,
+    let (scope, id) = match super::clinic_record(&form.staff, demo, &path, parse_id(&raw)).await {
+        Ok(target) => target,
         Err(response) => return response,
     };
-    let Ok(id) = parse_id(&raw) else { return respond(&path, demo, ApiError::NotFound) };
     let now = form.staff.store().now();
     let result = act(&scope, id, &form.fields, action, now).await;
     after(&state, &form, &scope, (id, action.form_name()), result).await

@@ -305,23 +305,28 @@ impl CheckForm {
                 ));
             }
             trial.insert("drug".into(), json!(row.drug));
-            match number(&row.dose) {
-                Ok(value) => {
-                    trial.insert("dose_mg_per_day".into(), value);
-                }
-                Err(()) => errors.push(FieldError::new(
-                    format!("trial{n}_dose"),
+            // The two optional numbers of a row: (document key, typed value, field suffix, message).
+            let numbers = [
+                (
+                    "dose_mg_per_day",
+                    &row.dose,
+                    "dose",
                     "Please enter the dose as a number of milligrams a day, for example 100, or leave it empty.",
-                )),
-            }
-            match number(&row.weeks) {
-                Ok(value) => {
-                    trial.insert("weeks".into(), value);
-                }
-                Err(()) => errors.push(FieldError::new(
-                    format!("trial{n}_weeks"),
+                ),
+                (
+                    "weeks",
+                    &row.weeks,
+                    "weeks",
                     "Please enter the number of weeks as a number, for example 8, or leave it empty.",
-                )),
+                ),
+            ];
+            for (key, typed, field, message) in numbers {
+                match number(typed) {
+                    Ok(value) => {
+                        trial.insert(key.into(), value);
+                    }
+                    Err(()) => errors.push(FieldError::new(format!("trial{n}_{field}"), message)),
+                }
             }
             let improvement = if row.improvement.is_empty() { "unknown" } else { row.improvement.as_str() };
             trial.insert("improvement".into(), json!(improvement));

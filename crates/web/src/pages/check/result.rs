@@ -18,6 +18,7 @@ use time::Date;
 use super::PATH;
 use super::crisis::{self, Link, ResourceView};
 use super::form::CheckForm;
+use super::summary::TrialPart;
 use crate::pages::{self, Layout};
 use crate::state::AppState;
 
@@ -219,18 +220,7 @@ pub fn render(
         trd_text,
         failed_adequate: screening.failed_adequate_trials,
         possible_failed: screening.possible_failed_trials,
-        trials: screening
-            .trials
-            .iter()
-            .map(|t| TrialView {
-                drug: t.drug.clone(),
-                entered_as: (t.entered_as != t.drug).then(|| t.entered_as.clone()),
-                counted: t.counted,
-                adequate: judgement(t.adequate),
-                helped: helped(t.failed),
-                notes: t.notes.clone(),
-            })
-            .collect(),
+        trials: screening.trials.iter().map(|t| TrialView::of(&TrialPart::of(t))).collect(),
         contraindications: screening.contraindications.iter().map(finding).collect(),
         cautions: screening.cautions.iter().map(finding).collect(),
         discuss: screening.discuss.clone(),

@@ -11,7 +11,7 @@ use ketapath_clinical::safety::crisis::{Crisis, CrisisLevel, triage};
 use super::crisis::{self, ResourceView};
 use super::form::{CheckForm, FieldError, IMPROVEMENT_CHOICES, Step};
 use super::{PATH, no_store};
-use crate::pages::{self, Layout};
+use crate::pages::{self, Choice, Layout};
 use crate::state::AppState;
 
 /// A link in the error summary to the field at fault.
@@ -49,15 +49,6 @@ impl CrisisFirst {
             resources: crisis::views(&crisis.resources),
         })
     }
-}
-
-/// A radio button or checkbox.
-#[derive(Debug, Clone)]
-pub struct Choice {
-    pub id: String,
-    pub value: String,
-    pub label: String,
-    pub checked: bool,
 }
 
 /// A text field with its value and message.

@@ -9,7 +9,7 @@
 use ketapath_clinical::instruments::phq9;
 use ketapath_clinical::safety::crisis::CrisisLevel;
 use ketapath_clinical::screen::{ConditionFinding, Screening, ScreeningInput};
-use ketapath_clinical::trd::{Judgement, TrdStatus};
+use ketapath_clinical::trd::{Judgement, TrdStatus, TrialAssessment};
 use serde::{Deserialize, Serialize};
 use time::Date;
 
@@ -114,6 +114,36 @@ fn judgement_code(j: Judgement) -> String {
     code_of(j)
 }
 
+impl TrialPart {
+    /// The stored form of an assessed trial.
+    pub fn of(t: &TrialAssessment) -> Self {
+        TrialPart {
+            drug: t.drug.clone(),
+            entered_as: t.entered_as.clone(),
+            augmentation: t.augmentation,
+            counted: t.counted,
+            adequate: judgement_code(t.adequate),
+            failed: judgement_code(t.failed),
+            notes: t.notes.clone(),
+        }
+    }
+}
+
+impl TrialView {
+    /// A stored trial in words. The result page shows its trials through this too (via [`TrialPart::of`]), so the
+    /// page and a summary read back later cannot word the same trial differently.
+    pub fn of(t: &TrialPart) -> Self {
+        TrialView {
+            drug: t.drug.clone(),
+            entered_as: (t.entered_as != t.drug).then(|| t.entered_as.clone()),
+            counted: t.counted,
+            adequate: result::judgement(judgement_of(&t.adequate)),
+            helped: result::helped(judgement_of(&t.failed)),
+            notes: t.notes.clone(),
+        }
+    }
+}
+
 fn finding(f: &ConditionFinding) -> FindingPart {
     FindingPart { code: f.code.to_owned(), label: f.label.to_owned(), detail: f.detail.clone() }
 }
@@ -143,19 +173,7 @@ impl Summary {
                 possible_failed_trials: screening.possible_failed_trials,
                 required_failed_trials: required,
             },
-            trials: screening
-                .trials
-                .iter()
-                .map(|t| TrialPart {
-                    drug: t.drug.clone(),
-                    entered_as: t.entered_as.clone(),
-                    augmentation: t.augmentation,
-                    counted: t.counted,
-                    adequate: judgement_code(t.adequate),
-                    failed: judgement_code(t.failed),
-                    notes: t.notes.clone(),
-                })
-                .collect(),
+            trials: screening.trials.iter().map(TrialPart::of).collect(),
             contraindications: screening.contraindications.iter().map(finding).collect(),
             cautions: screening.cautions.iter().map(finding).collect(),
             discuss: screening.discuss.clone(),
@@ -297,18 +315,7 @@ impl SummaryView {
             trd_text,
             failed_adequate: trd.failed_adequate_trials,
             possible_failed: trd.possible_failed_trials,
-            trials: s
-                .trials
-                .iter()
-                .map(|t| TrialView {
-                    drug: t.drug.clone(),
-                    entered_as: (t.entered_as != t.drug).then(|| t.entered_as.clone()),
-                    counted: t.counted,
-                    adequate: result::judgement(judgement_of(&t.adequate)),
-                    helped: result::helped(judgement_of(&t.failed)),
-                    notes: t.notes.clone(),
-                })
-                .collect(),
+            trials: s.trials.iter().map(TrialView::of).collect(),
             contraindications: s.contraindications.iter().map(finding_line).collect(),
             cautions: s.cautions.iter().map(finding_line).collect(),
             discuss: s.discuss.clone(),

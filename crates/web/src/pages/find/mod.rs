@@ -21,7 +21,7 @@ use axum::response::Response;
 use ketapath_directory::search::{Query, SearchParams};
 use ketapath_directory::{Gazetteer, Offer, Payment, Place};
 
-use super::{Layout, render};
+use super::{Choice, Layout, render};
 use crate::api::clinics::{query_pairs, resolve, with_results};
 use crate::assets::asset;
 use crate::map::{MapPoint, Zoom, us_map_svg};
@@ -164,15 +164,6 @@ fn split_list(value: &str) -> impl Iterator<Item = String> + '_ {
     value.split(',').map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned)
 }
 
-/// One checkbox or option.
-#[derive(Debug, Clone)]
-pub struct Choice {
-    pub id: String,
-    pub value: String,
-    pub label: String,
-    pub checked: bool,
-}
-
 /// A link with its text.
 #[derive(Debug, Clone)]
 pub struct Link {
@@ -239,47 +230,34 @@ pub async fn page(State(state): State<AppState>, uri: Uri) -> Response {
         (None, None)
     };
     let (error, error_field) = error.map_or((None, ""), |(message, field)| (Some(message), field));
-    let chosen = |values: &[String], code: &str| values.iter().any(|v| v == code);
+    // The radius and language select options: one selected when it is what the search asked for.
+    let option = |value: &str, label: String, asked: &str| Choice {
+        id: String::new(),
+        value: value.to_owned(),
+        label,
+        checked: asked == value,
+    };
+    // The treatment and payment checkboxes: one per code, ticked when the search asked for it.
+    let checkbox = |name: &str, code: &str, label: &str, asked: &[String]| Choice {
+        id: format!("{name}-{code}"),
+        value: code.to_owned(),
+        label: label.to_owned(),
+        checked: asked.iter().any(|v| v == code),
+    };
     let page = FindPage {
         layout: Layout::new("Find a clinic", state.config.demo, PATH),
         script_url: asset("find.js").url(),
-        radii: RADII
-            .iter()
-            .map(|(value, label)| Choice {
-                id: String::new(),
-                value: (*value).to_owned(),
-                label: (*label).to_owned(),
-                checked: form.radius_km == *value,
-            })
-            .collect(),
-        offers: Offer::ALL
-            .iter()
-            .map(|o| Choice {
-                id: format!("offers-{}", o.code()),
-                value: o.code().to_owned(),
-                label: labels::offer(*o).to_owned(),
-                checked: chosen(&form.offers, o.code()),
-            })
-            .collect(),
+        radii: RADII.iter().map(|(value, label)| option(value, (*label).to_owned(), &form.radius_km)).collect(),
+        offers: Offer::ALL.iter().map(|o| checkbox("offers", o.code(), labels::offer(*o), &form.offers)).collect(),
         payments: Payment::ALL
             .iter()
-            .map(|p| Choice {
-                id: format!("payment-{}", p.code()),
-                value: p.code().to_owned(),
-                label: labels::payment(*p).to_owned(),
-                checked: chosen(&form.payment, p.code()),
-            })
+            .map(|p| checkbox("payment", p.code(), labels::payment(*p), &form.payment))
             .collect(),
         languages: state
             .directory
             .languages()
             .iter()
-            .map(|l| Choice {
-                id: String::new(),
-                value: l.as_str().to_owned(),
-                label: labels::language(l.as_str()),
-                checked: form.language == l.as_str(),
-            })
+            .map(|l| option(l.as_str(), labels::language(l.as_str()), &form.language))
             .collect(),
         telehealth: form.telehealth,
         accepting: form.accepting,
@@ -328,75 +306,41 @@ fn search(state: &AppState, form: &FindForm, query: &Query) -> Results {
 
 /// Searches to suggest when nothing was found: a wider radius, no radius, and the search without each filter.
 fn wider_searches(form: &FindForm) -> Vec<Link> {
+    // Each suggestion is this search from its first page with one change.
+    let search = |label: String, change: &dyn Fn(&mut FindForm)| Link {
+        href: form.url(|f| {
+            f.offset.clear();
+            change(f);
+        }),
+        label,
+    };
     let mut links = Vec::new();
-    let reset = |f: &mut FindForm| f.offset.clear();
     if !form.radius_km.is_empty() {
         let current: f64 = form.radius_km.parse().unwrap_or(0.0);
         if let Some((wider, label)) =
             RADII.iter().skip(1).find(|(value, _)| value.parse::<f64>().is_ok_and(|v| v > current))
         {
-            links.push(Link {
-                href: form.url(|f| {
-                    reset(f);
-                    (*wider).clone_into(&mut f.radius_km);
-                }),
-                label: format!("Search within {label}"),
-            });
+            links.push(search(format!("Search within {label}"), &|f| (*wider).clone_into(&mut f.radius_km)));
         }
-        links.push(Link {
-            href: form.url(|f| {
-                reset(f);
-                f.radius_km.clear();
-            }),
-            label: "Search at any distance".to_owned(),
-        });
+        links.push(search("Search at any distance".to_owned(), &|f| f.radius_km.clear()));
     }
     for code in &form.offers {
         let label = Offer::parse(code).map_or_else(|_| code.clone(), |o| labels::offer(o).to_owned());
-        links.push(Link {
-            href: form.url(|f| {
-                reset(f);
-                f.offers.retain(|c| c != code);
-            }),
-            label: format!("Drop the filter: {label}"),
-        });
+        links.push(search(format!("Drop the filter: {label}"), &|f| f.offers.retain(|c| c != code)));
     }
     for code in &form.payment {
         let label = Payment::parse(code).map_or_else(|_| code.clone(), |p| labels::payment(p).to_owned());
-        links.push(Link {
-            href: form.url(|f| {
-                reset(f);
-                f.payment.retain(|c| c != code);
-            }),
-            label: format!("Drop the filter: {label}"),
-        });
+        links.push(search(format!("Drop the filter: {label}"), &|f| f.payment.retain(|c| c != code)));
     }
     if form.telehealth {
-        links.push(Link {
-            href: form.url(|f| {
-                reset(f);
-                f.telehealth = false;
-            }),
-            label: "Drop the filter: offers telehealth".to_owned(),
-        });
+        links.push(search("Drop the filter: offers telehealth".to_owned(), &|f| f.telehealth = false));
     }
     if !form.language.is_empty() {
-        links.push(Link {
-            href: form.url(|f| {
-                reset(f);
-                f.language.clear();
-            }),
-            label: format!("Drop the filter: speaks {}", labels::language(&form.language)),
-        });
+        let label = format!("Drop the filter: speaks {}", labels::language(&form.language));
+        links.push(search(label, &|f| f.language.clear()));
     }
     if form.accepting {
-        links.push(Link {
-            href: form.url(|f| {
-                reset(f);
-                f.accepting = false;
-            }),
-            label: "Drop the filter: accepting new patients".to_owned(),
-        });
+        links.push(search("Drop the filter: accepting new patients".to_owned(), &|f| f.accepting = false));
     }
     links
 }
