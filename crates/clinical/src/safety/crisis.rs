@@ -5,7 +5,7 @@
 //! Levels: item 9 >= 1 is at least `urgent`; `acting_on_thoughts` makes it `emergency`, with or without item 9,
 //! because someone who says they may act on thoughts of self-harm needs immediate help whatever they scored.
 
-use serde::{Serialize, Serializer};
+use serde::Serialize;
 use time::Date;
 use time::macros::date;
 
@@ -58,7 +58,7 @@ pub struct CrisisResource {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<&'static str>,
     pub source: &'static str,
-    #[serde(serialize_with = "serialize_date")]
+    #[serde(serialize_with = "crate::dates::serialize_iso_date")]
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub last_reviewed: Date,
 }
@@ -157,9 +157,4 @@ pub fn at_level(level: CrisisLevel, message: String, mut rules: Vec<RuleRef>) ->
     };
     rules.push(RESOURCES_RULE.reference());
     Crisis { level, message, resources, rules }
-}
-
-/// Serialises a date as `YYYY-MM-DD` (the `time` crate's own serde form is a tuple without its human-readable feature).
-fn serialize_date<S: Serializer>(date: &Date, serializer: S) -> Result<S::Ok, S::Error> {
-    serializer.collect_str(&format_args!("{:04}-{:02}-{:02}", date.year(), u8::from(date.month()), date.day()))
 }

@@ -132,6 +132,8 @@ pub struct GateRates {
 /// The registry over one population (all consenting clinics, or one clinic).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Registry {
+    /// The date the registry was computed for, `YYYY-MM-DD`.
+    #[serde(serialize_with = "ketapath_clinical::dates::serialize_iso_date")]
     pub as_of: Date,
     pub visibility: Visibility,
     pub patients: Suppressed<u64>,

@@ -165,7 +165,9 @@ pub(crate) struct InstrumentPath {
 // Mirror: the registry is the research crate's JSON document, promised here by its top-level keys only.
 #[derive(Deserialize, ToSchema)]
 pub(crate) struct Registry {
-    as_of: serde_json::Value,
+    /// The date the figures were computed for (`YYYY-MM-DD`, the server's date).
+    #[schema(format = Date)]
+    as_of: String,
     patients: serde_json::Value,
     outcomes: serde_json::Value,
     adverse_events: serde_json::Value,

@@ -144,6 +144,9 @@ async fn registry_page_and_api_show_figures_and_suppress_small_cells() {
     let f = Fixture::new().await;
     let doc = f.get("/api/v1/registry", None).await.json();
     assert_eq!(doc["patients"], 35);
+    // The date is written as a date, not as the `time` crate's `[year, ordinal]` tuple.
+    let as_of = doc["as_of"].as_str().expect("as_of is a YYYY-MM-DD string");
+    assert!(time::Date::parse(as_of, &time::format_description::well_known::Iso8601::DATE).is_ok(), "{as_of}");
     let cells = doc["outcomes"].as_array().unwrap();
     let esketamine = cells.iter().find(|c| c["modality"] == "esketamine_nasal").unwrap();
     assert_eq!(esketamine["patients"], 32);
