@@ -226,6 +226,13 @@ impl ConsentDate {
     }
 }
 
+/// Serialises a date as `YYYY-MM-DD`, for `#[serde(serialize_with = ...)]`: the `time` crate's own serde form is a
+/// `[year, ordinal]` tuple without its human-readable feature, and turning that feature on for the workspace would
+/// change how every stored document reads its dates back.
+pub fn serialize_iso_date<S: serde::Serializer>(date: &time::Date, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.collect_str(&format_args!("{:04}-{:02}-{:02}", date.year(), u8::from(date.month()), date.day()))
+}
+
 #[cfg(test)]
 mod tests {
     use time::macros::{date, datetime};
@@ -306,11 +313,4 @@ mod tests {
         assert_eq!(err.field, "last_food_at");
         assert!(err.message.contains("1990-01-01"), "{}", err.message);
     }
-}
-
-/// Serialises a date as `YYYY-MM-DD`, for `#[serde(serialize_with = ...)]`: the `time` crate's own serde form is a
-/// `[year, ordinal]` tuple without its human-readable feature, and turning that feature on for the workspace would
-/// change how every stored document reads its dates back.
-pub fn serialize_iso_date<S: serde::Serializer>(date: &time::Date, serializer: S) -> Result<S::Ok, S::Error> {
-    serializer.collect_str(&format_args!("{:04}-{:02}-{:02}", date.year(), u8::from(date.month()), date.day()))
 }
