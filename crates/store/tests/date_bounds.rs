@@ -22,17 +22,7 @@ fn invalid<T: std::fmt::Debug>(result: Result<T, StoreError>, column: &str) {
 }
 
 fn patient(birth_date: time::Date) -> NewPatient {
-    NewPatient {
-        mrn: None,
-        given_name: "A".to_owned(),
-        family_name: "Patient".to_owned(),
-        birth_date,
-        sex: None,
-        phone: None,
-        email: None,
-        research_consent: false,
-        rems_patient_id: None,
-    }
+    ketapath_testkit::fixtures::patient("A", "Patient", birth_date)
 }
 
 async fn bounds(db: &TestDb) {
