@@ -57,9 +57,7 @@ impl AddressForm<'_> {
             }
             Ok(value)
         };
-        let required = |field: &str, v: Option<&str>| {
-            given(v).ok_or_else(|| InvalidInput::new(field, "is required"))
-        };
+        let required = |field: &str, v: Option<&str>| given(v).ok_or_else(|| InvalidInput::new(field, "is required"));
         Ok(PatientAddress {
             street: line("street", self.street)?,
             city: Some(line("city", self.city)?.ok_or_else(|| InvalidInput::new("city", "is required"))?),

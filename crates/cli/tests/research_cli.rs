@@ -126,7 +126,10 @@ fn the_default_export_has_no_dates_and_shifted_dates_stop_at_the_export_date() {
     let out = ketapath(dir.path(), &["export", "research", "--out", "plain"], Some(KEY));
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let read = |d: &str, f: &str| std::fs::read_to_string(dir.path().join(d).join(f)).expect("export file");
-    assert!(read("plain", "patients.csv").starts_with("patient,clinic,sex,age_at_first_event,zip3,state,first_event_year\n"));
+    assert!(
+        read("plain", "patients.csv")
+            .starts_with("patient,clinic,sex,age_at_first_event,zip3,state,first_event_year\n")
+    );
     assert!(read("plain", "sessions.csv").contains(",day,last_observation_minute,minutes_monitored,"));
     for file in ["patients.csv", "courses.csv", "assessments.csv", "sessions.csv", "adverse_events.csv"] {
         let body = read("plain", file);

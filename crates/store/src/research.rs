@@ -234,7 +234,12 @@ impl ClinicScope {
 
     /// Sets the ZIP code of a patient's address inside `tx`, keeping the street, city and state (the intake records
     /// a ZIP only); the caller checks the patient and commits with a `patient_address` event.
-    pub(crate) async fn set_address_zip(&self, tx: &mut AuditedTx<'_>, patient: PatientId, zip: &str) -> StoreResult<()> {
+    pub(crate) async fn set_address_zip(
+        &self,
+        tx: &mut AuditedTx<'_>,
+        patient: PatientId,
+        zip: &str,
+    ) -> StoreResult<()> {
         let now = tx.now();
         let changed = Update::table("patient_addresses")
             .set("zip", zip)

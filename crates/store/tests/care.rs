@@ -278,7 +278,10 @@ async fn concurrent_first_intakes(db: &TestDb) {
     for i in 0..8 {
         let p = nurse.create_patient(patient_named(&format!("P{i}"))).await.unwrap();
         let (one, two) = (json!({"v": 1}), json!({"v": 2}));
-        let (a, b) = tokio::join!(nurse.put_intake(p.id, &one, "r1", None, None), nurse.put_intake(p.id, &two, "r1", None, None));
+        let (a, b) = tokio::join!(
+            nurse.put_intake(p.id, &one, "r1", None, None),
+            nurse.put_intake(p.id, &two, "r1", None, None)
+        );
         for result in [&a, &b] {
             assert!(matches!(result, Ok(_) | Err(StoreError::Conflict(_))), "{result:?}");
         }

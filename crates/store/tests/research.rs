@@ -14,8 +14,8 @@ use ketapath_research::{ConsentStatus, DateForm, ExportKey, Format, build_export
 use ketapath_store::domain::*;
 use ketapath_store::{ClinicScope, ListingAuthor, ResearchUse, Store, StoreError};
 use ketapath_testkit::on_both_backends;
-use time::macros::{date, datetime};
 use time::format_description::well_known::Rfc3339;
+use time::macros::{date, datetime};
 use time::{Date, Duration, OffsetDateTime};
 
 /// Every identifying value of the fixture patient; none may appear in an export.

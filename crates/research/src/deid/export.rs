@@ -70,7 +70,9 @@ impl Export {
 #[derive(Clone, Copy)]
 enum Clock {
     /// Offsets from the real date of the patient's first event (in the event's own time zone).
-    Offsets { first: Date },
+    Offsets {
+        first: Date,
+    },
     Shifted(DateShift),
 }
 
@@ -225,10 +227,8 @@ pub fn build_export(
         }
 
         for event in &patient.adverse_events {
-            let session = event
-                .session_id
-                .as_deref()
-                .and_then(|id| patient.sessions.iter().find(|s| s.session_id == id));
+            let session =
+                event.session_id.as_deref().and_then(|id| patient.sessions.iter().find(|s| s.session_id == id));
             let row = AdverseEventRow {
                 adverse_event: pseudo(&mut ids, Kind::AdverseEvent, &event.event_id)?,
                 patient: pt.clone(),
@@ -322,7 +322,8 @@ fn last_event_date(patient: &ResearchPatient) -> Option<Date> {
     });
     let assessments = patient.assessments.iter().map(|a| a.taken_at);
     let events = patient.adverse_events.iter().map(|e| e.occurred_at);
-    let instants = sessions.chain(assessments).chain(events).flat_map(|at| [at.date(), at.to_offset(UtcOffset::UTC).date()]);
+    let instants =
+        sessions.chain(assessments).chain(events).flat_map(|at| [at.date(), at.to_offset(UtcOffset::UTC).date()]);
     courses.chain(instants).max()
 }
 

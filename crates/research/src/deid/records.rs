@@ -91,8 +91,14 @@ pub struct CourseRow {
 #[serde(untagged)]
 pub enum CourseDates {
     /// Days since the patient's first event; `end_day` is absent while the course is open.
-    Offsets { day: i64, end_day: Option<i64> },
-    Shifted { start_date: String, end_date: Option<String> },
+    Offsets {
+        day: i64,
+        end_day: Option<i64>,
+    },
+    Shifted {
+        start_date: String,
+        end_date: Option<String>,
+    },
 }
 
 impl Table for CourseRow {
@@ -128,7 +134,8 @@ pub enum Taken {
 
 impl Table for AssessmentRow {
     const FILE_STEM: &'static str = "assessments";
-    const COLUMNS: &'static [&'static str] = &["assessment", "patient", "course", "instrument", "day", "total", "baseline"];
+    const COLUMNS: &'static [&'static str] =
+        &["assessment", "patient", "course", "instrument", "day", "total", "baseline"];
     const SHIFTED_COLUMNS: &'static [&'static str] =
         &["assessment", "patient", "course", "instrument", "taken_at", "total", "baseline"];
 }

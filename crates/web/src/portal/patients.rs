@@ -449,6 +449,11 @@ pub async fn set_address(State(state): State<AppState>, ApiPath(id): ApiPath<Str
         ketapath_care::address::AddressForm { street: f("street"), city: f("city"), state: f("state"), zip: f("zip") };
     match ketapath_care::address::set(&scope, patient, &address).await {
         Ok(_) => see_other(&path),
+        // The error page shows the message alone, so the message names the field.
+        Err(ketapath_care::treatment::TreatmentError::Invalid(invalid)) => {
+            let message = format!("The address's {} {}", invalid.field, invalid.message);
+            respond(&path, demo, InvalidInput::new(invalid.field, message).into())
+        }
         Err(error) => respond(&path, demo, error.into()),
     }
 }

@@ -95,8 +95,8 @@ async fn address_reaches_zip3(p: &Portal) {
 
     // The intake through the JSON API sets the ZIP too, and keeps the city and state of the form.
     let body = serde_json::json!({"demographics": {"zip": "10001"}, "conditions": []});
-    let (status, doc) = crate::portal_forms::api(&mut b, axum::http::Method::PUT, &intake_api(&id), &csrf, Some(body))
-        .await;
+    let (status, doc) =
+        crate::portal_forms::api(&mut b, axum::http::Method::PUT, &intake_api(&id), &csrf, Some(body)).await;
     assert_eq!(status, StatusCode::OK, "{doc}");
     let rows = exported_patients(&app, &researcher).await;
     assert_eq!((&rows[0]["zip3"], &rows[0]["state"]), (&Value::from("100"), &Value::from("NH")));
