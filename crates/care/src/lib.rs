@@ -7,6 +7,7 @@
 //! `error.rs` to HTTP, the CLI to exit codes).
 
 pub mod accounts;
+pub mod address;
 pub mod clinic_time;
 pub mod demo;
 pub mod directory;

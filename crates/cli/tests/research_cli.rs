@@ -107,3 +107,48 @@ fn registry_prints_suppressed_statistics() {
     assert_eq!(out.status.code(), Some(0));
     assert!(text(&out.stdout).contains("PHQ") || text(&out.stdout).contains("phq9"), "{}", text(&out.stdout));
 }
+
+/// Every `YYYY-MM-DD` in `text`.
+fn iso_dates(text: &str) -> Vec<&str> {
+    let b = text.as_bytes();
+    let digits = |r: std::ops::Range<usize>| b.get(r).is_some_and(|s| s.iter().all(u8::is_ascii_digit));
+    (0..b.len().saturating_sub(9))
+        .filter(|&i| digits(i..i + 4) && b[i + 4] == b'-' && digits(i + 5..i + 7) && b[i + 7] == b'-')
+        .filter(|&i| digits(i + 8..i + 10))
+        .map(|i| &text[i..i + 10])
+        .collect()
+}
+
+#[test]
+fn the_default_export_has_no_dates_and_shifted_dates_stop_at_the_export_date() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    database(dir.path());
+    let out = ketapath(dir.path(), &["export", "research", "--out", "plain"], Some(KEY));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let read = |d: &str, f: &str| std::fs::read_to_string(dir.path().join(d).join(f)).expect("export file");
+    assert!(
+        read("plain", "patients.csv")
+            .starts_with("patient,clinic,sex,age_at_first_event,zip3,state,first_event_year\n")
+    );
+    assert!(read("plain", "sessions.csv").contains(",day,last_observation_minute,minutes_monitored,"));
+    for file in ["patients.csv", "courses.csv", "assessments.csv", "sessions.csv", "adverse_events.csv"] {
+        let body = read("plain", file);
+        assert!(body.lines().count() > 1, "{file} has rows");
+        assert_eq!(iso_dates(&body), Vec::<&str>::new(), "{file} holds a date");
+        assert!(!body.contains(':'), "{file} holds a time of day");
+    }
+
+    let out = ketapath(dir.path(), &["export", "research", "--out", "shifted", "--shifted-dates"], Some(KEY));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(read("shifted", "patients.csv").contains(",first_event_date\n"));
+    let today = time::OffsetDateTime::now_utc().date().to_string();
+    let mut seen = 0;
+    for file in ["patients.csv", "courses.csv", "assessments.csv", "sessions.csv", "adverse_events.csv"] {
+        let body = read("shifted", file);
+        for date in iso_dates(&body) {
+            seen += 1;
+            assert!(date <= today.as_str(), "{file}: shifted date {date} is after the export date {today}");
+        }
+    }
+    assert!(seen > 100, "the shifted form has dates: {seen}");
+}

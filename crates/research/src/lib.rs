@@ -15,7 +15,7 @@ pub mod stats;
 pub mod svg;
 
 pub use consent::{Consent, ConsentStatus, eligible};
-pub use deid::{Export, ExportFile, ExportKey, Format, build_export};
+pub use deid::{DateForm, Export, ExportFile, ExportKey, Format, build_export};
 pub use error::{ExportError, KeyError};
 pub use model::{
     AdverseEvent, AdverseEventKind, Assessment, Course, Modality, Observation, ResearchPatient, Session, Sex,

@@ -9,7 +9,7 @@
 use std::time::Instant;
 
 use ketapath_clinical::instruments::Instrument;
-use ketapath_research::{ExportKey, Format, RegistryConfig, build_export, registry};
+use ketapath_research::{DateForm, ExportKey, Format, RegistryConfig, build_export, registry};
 use ketapath_store::{DatabaseUrl, ListingAuthor, OpenMode, ResearchUse, Store, StoreOptions, SyntheticResearch};
 
 fn arg(name: &str) -> Option<String> {
@@ -59,7 +59,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let started = Instant::now();
     let key = ExportKey::from_bytes(&[42; 32])?;
-    let export = build_export(&consenting, &key, as_of)?;
+    let export = build_export(&consenting, &key, as_of, DateForm::Offsets)?;
     drop(consenting);
     std::fs::create_dir_all(&out)?;
     for file in export.files(Format::Csv)? {

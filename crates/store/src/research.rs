@@ -232,6 +232,48 @@ impl ClinicScope {
         tx.commit_with(Audit::update("patient_address", patient.to_text())).await
     }
 
+    /// Sets the ZIP code of a patient's address inside `tx`, keeping the street, city and state (the intake records
+    /// a ZIP only); the caller checks the patient and commits with a `patient_address` event.
+    pub(crate) async fn set_address_zip(
+        &self,
+        tx: &mut AuditedTx<'_>,
+        patient: PatientId,
+        zip: &str,
+    ) -> StoreResult<()> {
+        let now = tx.now();
+        let changed = Update::table("patient_addresses")
+            .set("zip", zip)
+            .set("updated_at", now)
+            .filter("patient_id", patient.to_text())
+            .filter("clinic_id", self.clinic())
+            .execute(tx.db())
+            .await?;
+        if changed == 0 {
+            Insert::into("patient_addresses")
+                .value("patient_id", patient.to_text())
+                .value("clinic_id", self.clinic())
+                .value("zip", zip)
+                .value("updated_at", now)
+                .execute(tx.db())
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// A patient's postal address, if one was recorded (by the intake's ZIP or the portal's address form).
+    pub async fn patient_address(&self, patient: PatientId) -> StoreResult<Option<PatientAddress>> {
+        let mut tx = self.begin_audited().await?;
+        self.require(&mut tx, Scoped::Patient, patient.to_text()).await?;
+        let row: Option<(Option<String>, Option<String>, Option<String>, Option<String>)> = tx
+            .fetch_optional(
+                "SELECT street, city, state, zip FROM patient_addresses WHERE clinic_id = $1 AND patient_id = $2",
+                &args![self.clinic(), patient.to_text()],
+            )
+            .await?;
+        tx.commit_with(Audit::read("patient_address", patient.to_text())).await?;
+        Ok(row.map(|(street, city, state, zip)| PatientAddress { street, city, state, zip }))
+    }
+
     /// Turns the publication of this clinic's outcomes in the directory on or off (clinic admins only).
     pub async fn set_publish_outcomes(&self, publish: bool) -> StoreResult<OutcomePublication> {
         self.require_role(&[Role::ClinicAdmin], "change outcome publication")?;

@@ -72,13 +72,29 @@ async fn workflow(db: &TestDb) {
 
     // Intake: created, replaced, consent written with it; another clinic sees nothing.
     assert_eq!(nurse.intake(p.id).await.unwrap(), None);
-    let first = nurse.put_intake(p.id, &json!({"v": 1}), "r1", None).await.unwrap();
-    let second = nurse.put_intake(p.id, &json!({"v": 2}), "r2", Some(true)).await.unwrap();
+    let first = nurse.put_intake(p.id, &json!({"v": 1}), "r1", None, None).await.unwrap();
+    let second = nurse.put_intake(p.id, &json!({"v": 2}), "r2", Some(true), Some("03431")).await.unwrap();
     assert_eq!(first.id, second.id, "one intake per patient");
     assert_eq!(nurse.intake(p.id).await.unwrap().unwrap().document, json!({"v": 2}));
     assert!(nurse.patient(p.id).await.unwrap().research_consent);
     assert!(matches!(other.intake(p.id).await, Err(StoreError::NotFound { .. })));
-    assert!(matches!(other.put_intake(p.id, &json!({}), "x", None).await, Err(StoreError::NotFound { .. })));
+    assert!(matches!(other.put_intake(p.id, &json!({}), "x", None, None).await, Err(StoreError::NotFound { .. })));
+    // The intake's ZIP is the address's ZIP; a later full address keeps its own, and a later intake ZIP replaces
+    // only the ZIP.
+    let address = nurse.patient_address(p.id).await.unwrap().unwrap();
+    assert_eq!((address.zip.as_deref(), address.city), (Some("03431"), None));
+    let full = PatientAddress {
+        street: None,
+        city: Some("Keene".to_owned()),
+        state: Some("NH".to_owned()),
+        zip: Some("03435".to_owned()),
+    };
+    nurse.set_patient_address(p.id, full.clone()).await.unwrap();
+    assert_eq!(nurse.patient_address(p.id).await.unwrap(), Some(full.clone()));
+    nurse.put_intake(p.id, &json!({"v": 3}), "r2", None, Some("10001")).await.unwrap();
+    let address = nurse.patient_address(p.id).await.unwrap().unwrap();
+    assert_eq!(address, PatientAddress { zip: Some("10001".to_owned()), ..full });
+    assert!(matches!(other.patient_address(p.id).await, Err(StoreError::NotFound { .. })));
 
     // A course plan with a contraindication override: prescribers only.
     let course = NewCourse {
@@ -262,7 +278,10 @@ async fn concurrent_first_intakes(db: &TestDb) {
     for i in 0..8 {
         let p = nurse.create_patient(patient_named(&format!("P{i}"))).await.unwrap();
         let (one, two) = (json!({"v": 1}), json!({"v": 2}));
-        let (a, b) = tokio::join!(nurse.put_intake(p.id, &one, "r1", None), nurse.put_intake(p.id, &two, "r1", None));
+        let (a, b) = tokio::join!(
+            nurse.put_intake(p.id, &one, "r1", None, None),
+            nurse.put_intake(p.id, &two, "r1", None, None)
+        );
         for result in [&a, &b] {
             assert!(matches!(result, Ok(_) | Err(StoreError::Conflict(_))), "{result:?}");
         }

@@ -9,11 +9,12 @@ mod common;
 
 use common::{TestDb, clinic, staff};
 use ketapath_clinical::instruments::{Instrument, Items};
-use ketapath_research::deid::shift::DateShift;
-use ketapath_research::{ConsentStatus, ExportKey, Format, build_export};
+use ketapath_research::deid::records::{FirstEvent, SessionTimes, Taken};
+use ketapath_research::{ConsentStatus, DateForm, ExportKey, Format, build_export};
 use ketapath_store::domain::*;
 use ketapath_store::{ClinicScope, ListingAuthor, ResearchUse, Store, StoreError};
 use ketapath_testkit::on_both_backends;
+use time::format_description::well_known::Rfc3339;
 use time::macros::{date, datetime};
 use time::{Date, Duration, OffsetDateTime};
 
@@ -46,18 +47,29 @@ fn key(seed: u8) -> ExportKey {
     ExportKey::from_bytes(&[seed; 32]).unwrap()
 }
 
-/// A key under which `patient`'s date shift exceeds the fixture's 30-day span, so that no shifted date can equal
-/// another real date of the same patient and the search for real dates is meaningful.
-/// A key whose date shift moves every one of `patients` by more than 40 days, so that no shifted date of one
-/// patient can land on a real date of the fixture (the patients' ids are random, and so are their shifts).
-fn key_far_from(patients: &[&str], mut seed: u8) -> ExportKey {
+/// A key whose date shift moves every exported patient by more than 40 days in the shifted form, so that no
+/// shifted date of one patient can land on a real date of the fixture (the patients' ids are random, and so are
+/// their shifts). Both fixture patients have the same real times, so each one's shift is its first exported time
+/// minus the first real one.
+async fn key_far_from(store: &Store, times: &[OffsetDateTime], mut seed: u8) -> ExportKey {
+    let first_real = times.iter().min().copied().unwrap();
     loop {
-        let k = key(seed);
-        if patients.iter().all(|p| DateShift::for_patient(&k, p).days().abs() > 40) {
-            return k;
+        let (export, _) = export_texts(store, &key(seed), DateForm::Shifted).await;
+        let far = export.patients.iter().all(|p| {
+            let first = export.sessions.iter().filter(|s| s.patient == p.patient).map(|s| shifted(&s.times)).min();
+            first.is_some_and(|first| (first - first_real).whole_days().abs() > 40)
+        });
+        if far {
+            return key(seed);
         }
         seed = seed.wrapping_add(1);
     }
+}
+
+/// A session's shifted start.
+fn shifted(times: &SessionTimes) -> OffsetDateTime {
+    let SessionTimes::Shifted { started_at, .. } = times else { panic!("not the shifted form: {times:?}") };
+    OffsetDateTime::parse(started_at, &Rfc3339).unwrap()
 }
 
 async fn scope_for(store: &Store, clinic_id: &str, role: Role, email: &str) -> ClinicScope {
@@ -215,10 +227,14 @@ fn as_of(store: &Store) -> Date {
     store.now().date()
 }
 
-async fn export_texts(store: &Store, key: &ExportKey) -> (ketapath_research::Export, Vec<(String, String)>) {
+async fn export_texts(
+    store: &Store,
+    key: &ExportKey,
+    form: DateForm,
+) -> (ketapath_research::Export, Vec<(String, String)>) {
     let reader = store.research_reader_for_admin_cli_and_registry("cli");
     let patients = reader.patients(ResearchUse::Export, as_of(store)).await.unwrap();
-    let export = build_export(&patients, key, as_of(store)).unwrap();
+    let export = build_export(&patients, key, as_of(store), form).unwrap();
     let mut texts = Vec::new();
     for format in [Format::Csv, Format::Ndjson] {
         for f in export.files(format).unwrap() {
@@ -230,48 +246,34 @@ async fn export_texts(store: &Store, key: &ExportKey) -> (ketapath_research::Exp
 
 async fn no_identifier_leaves(db: &TestDb) {
     let store = &db.store;
-    let (_, patient, other, times) = fixture(store).await;
+    let (_, patient, _, times) = fixture(store).await;
     let id = patient.to_text();
-    let k = key_far_from(&[&id, &other.to_text()], 1);
-    let (export, texts) = export_texts(store, &k).await;
-    assert_eq!(export.patients.len(), 2, "both consenting patients are exported");
+    let k = key_far_from(store, &times, 1).await;
+    for form in [DateForm::Offsets, DateForm::Shifted] {
+        let (export, texts) = export_texts(store, &k, form).await;
+        assert_eq!(export.patients.len(), 2, "both consenting patients are exported");
 
-    // Every identifier, the internal ids and every real date and time are absent from every file.
-    let mut forbidden: Vec<String> = IDENTIFIERS.iter().map(|s| (*s).to_owned()).collect();
-    forbidden.push(id.clone());
-    forbidden.push("deid-clinic".to_owned());
-    for t in &times {
-        forbidden.push(t.date().to_string());
-        forbidden.push(t.to_offset(time::UtcOffset::UTC).date().to_string());
-    }
-    for (name, text) in &texts {
-        for value in &forbidden {
-            assert!(!text.to_lowercase().contains(&value.to_lowercase()), "{value:?} appears in {name}");
+        // Every identifier, the internal ids and every real date and time are absent from every file.
+        let mut forbidden: Vec<String> = IDENTIFIERS.iter().map(|s| (*s).to_owned()).collect();
+        forbidden.push(id.clone());
+        forbidden.push("deid-clinic".to_owned());
+        for t in &times {
+            forbidden.push(t.date().to_string());
+            forbidden.push(t.to_offset(time::UtcOffset::UTC).date().to_string());
         }
+        for (name, text) in &texts {
+            for value in &forbidden {
+                assert!(!text.to_lowercase().contains(&value.to_lowercase()), "{value:?} appears in {name}");
+            }
+        }
+        // The age is grouped, the ZIP3 is a restricted one, the state survives upper-cased.
+        let row = export.patients.iter().find(|r| r.zip3.as_deref() == Some("000")).expect("the fixture patient");
+        assert_eq!(row.age_at_first_event.as_deref(), Some("90+"));
+        assert_eq!(row.state.as_deref(), Some("WY"));
+        no_date_leaves_in(&export, row, &times, (form, as_of(store)));
     }
-
-    // The age is grouped, the ZIP3 is a restricted one, the state survives upper-cased.
+    let (export, _) = export_texts(store, &k, DateForm::Offsets).await;
     let row = export.patients.iter().find(|r| r.zip3.as_deref() == Some("000")).expect("the fixture patient");
-    assert_eq!(row.age_at_first_event.as_deref(), Some("90+"));
-    assert_eq!(row.state.as_deref(), Some("WY"));
-
-    // Intervals between the patient's events are preserved exactly.
-    let mut exported: Vec<OffsetDateTime> = Vec::new();
-    for a in export.assessments.iter().filter(|a| a.patient == row.patient) {
-        exported.push(OffsetDateTime::parse(&a.taken_at, &time::format_description::well_known::Rfc3339).unwrap());
-    }
-    for s in export.sessions.iter().filter(|s| s.patient == row.patient) {
-        exported.push(OffsetDateTime::parse(&s.started_at, &time::format_description::well_known::Rfc3339).unwrap());
-    }
-    let mut real = times.clone();
-    real.sort();
-    exported.sort();
-    assert_eq!(exported.len(), real.len());
-    let shift = exported[0] - real[0];
-    assert!(shift.whole_days().abs() > 40);
-    for (e, r) in exported.iter().zip(&real) {
-        assert_eq!(*e - *r, shift, "every event moves by the same offset");
-    }
     // The blood-pressure gate blocked the second session and a prescriber passed it: an override.
     let blocked: Vec<_> = export.sessions.iter().filter(|s| s.patient == row.patient && s.bp_gate_blocked).collect();
     assert_eq!(blocked.len(), 1);
@@ -281,13 +283,60 @@ async fn no_identifier_leaves(db: &TestDb) {
 
 on_both_backends!(export_from_the_store_contains_no_identifier, super::no_identifier_leaves);
 
+/// The default form gives days from the first event (the course's start, the day of the first session) and its
+/// year; the shifted form moves every event of the patient by one offset.
+fn no_date_leaves_in(
+    export: &ketapath_research::Export,
+    row: &ketapath_research::deid::records::PatientRow,
+    times: &[OffsetDateTime],
+    (form, as_of): (DateForm, Date),
+) {
+    let mut real = times.to_vec();
+    real.sort();
+    if form == DateForm::Offsets {
+        assert_eq!(row.first_event, FirstEvent::Year { first_event_year: Some(START.year()) });
+        let mut days: Vec<i64> = export
+            .assessments
+            .iter()
+            .filter(|a| a.patient == row.patient)
+            .map(|a| match a.taken {
+                Taken::Day { day } => day,
+                Taken::At { .. } => panic!("a date in the default form"),
+            })
+            .collect();
+        days.extend(export.sessions.iter().filter(|s| s.patient == row.patient).map(|s| match s.times {
+            SessionTimes::Offsets { day, .. } => day,
+            SessionTimes::Shifted { .. } => panic!("a date in the default form"),
+        }));
+        days.sort();
+        let expected: Vec<i64> = real.iter().map(|t| (t.date() - START.date()).whole_days()).collect();
+        assert_eq!(days, expected);
+        return;
+    }
+    // Intervals between the patient's events are preserved exactly.
+    let mut exported: Vec<OffsetDateTime> = Vec::new();
+    for a in export.assessments.iter().filter(|a| a.patient == row.patient) {
+        let Taken::At { taken_at } = &a.taken else { panic!("not shifted") };
+        exported.push(OffsetDateTime::parse(taken_at, &Rfc3339).unwrap());
+    }
+    exported.extend(export.sessions.iter().filter(|s| s.patient == row.patient).map(|s| shifted(&s.times)));
+    exported.sort();
+    assert_eq!(exported.len(), real.len());
+    let shift = exported[0] - real[0];
+    assert!(shift.whole_days().abs() > 40);
+    for (e, r) in exported.iter().zip(&real) {
+        assert_eq!(*e - *r, shift, "every event moves by the same offset");
+    }
+    assert!(exported.iter().all(|e| e.date() <= as_of), "no shifted date passes the export date");
+}
+
 async fn pseudonyms_follow_the_key(db: &TestDb) {
     let store = &db.store;
     fixture(store).await;
-    let (a, texts_a) = export_texts(store, &key(7)).await;
-    let (b, texts_b) = export_texts(store, &key(7)).await;
+    let (a, texts_a) = export_texts(store, &key(7), DateForm::Offsets).await;
+    let (b, texts_b) = export_texts(store, &key(7), DateForm::Offsets).await;
     assert_eq!(texts_a, texts_b, "same data, same key: byte-identical files");
-    let (c, _) = export_texts(store, &key(8)).await;
+    let (c, _) = export_texts(store, &key(8), DateForm::Offsets).await;
     let ids = |e: &ketapath_research::Export| e.patients.iter().map(|p| p.patient.clone()).collect::<Vec<_>>();
     assert_eq!(ids(&a), ids(&b));
     for id in ids(&c) {
@@ -301,10 +350,10 @@ async fn withdrawal_removes_from_the_next_export(db: &TestDb) {
     let store = &db.store;
     let (scope, patient, other, _) = fixture(store).await;
     let k = key(3);
-    let (before, _) = export_texts(store, &k).await;
+    let (before, _) = export_texts(store, &k, DateForm::Offsets).await;
     assert_eq!(before.patients.len(), 2);
     scope.record_research_consent(patient, ConsentStatus::Withdrawn, as_of(store)).await.unwrap();
-    let (after, texts) = export_texts(store, &k).await;
+    let (after, texts) = export_texts(store, &k, DateForm::Offsets).await;
     assert_eq!(after.patients.len(), 1);
     let gone = before.patients.iter().find(|p| !after.patients.iter().any(|q| q.patient == p.patient)).unwrap();
     for (name, text) in &texts {
@@ -317,7 +366,7 @@ async fn withdrawal_removes_from_the_next_export(db: &TestDb) {
     let mut edit = new_patient("Ada", "Other", "MRN-2", false);
     edit.research_consent = false;
     scope.update_patient(other, edit).await.unwrap();
-    let (none, _) = export_texts(store, &k).await;
+    let (none, _) = export_texts(store, &k, DateForm::Offsets).await;
     assert!(none.patients.is_empty());
 }
 

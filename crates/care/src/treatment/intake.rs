@@ -36,8 +36,10 @@ pub struct Demographics {
     #[serde(default)]
     #[schema(max_length = 100)]
     pub preferred_language: Option<String>,
+    /// The US ZIP code of the patient's address (5 digits or ZIP+4): stored as the address's ZIP, from which the
+    /// research export takes `zip3`.
     #[serde(default)]
-    #[schema(max_length = 100)]
+    #[schema(max_length = 100, pattern = "^[0-9]{5}(-[0-9]{4})?$")]
     pub zip: Option<String>,
 }
 
@@ -45,7 +47,8 @@ pub struct Demographics {
 pub const MAX_DEMOGRAPHIC_CHARS: usize = 100;
 
 impl Demographics {
-    /// Trims each answer, drops blank ones and refuses overlong ones, naming `demographics.<field>`.
+    /// Trims each answer, drops blank ones and refuses overlong ones, naming `demographics.<field>`; the ZIP must be
+    /// a US ZIP code (5 digits or ZIP+4), since it becomes the ZIP of the patient's address.
     fn checked(&self) -> Result<Self, InvalidInput> {
         let one = |field: &str, value: &Option<String>| -> Result<Option<String>, InvalidInput> {
             let Some(v) = value.as_deref().map(str::trim).filter(|v| !v.is_empty()) else { return Ok(None) };
@@ -62,7 +65,7 @@ impl Demographics {
             ethnicity: one("ethnicity", &self.ethnicity)?,
             gender_identity: one("gender_identity", &self.gender_identity)?,
             preferred_language: one("preferred_language", &self.preferred_language)?,
-            zip: one("zip", &self.zip)?,
+            zip: one("zip", &self.zip)?.map(|zip| crate::address::us_zip("demographics.zip", &zip)).transpose()?,
         })
     }
 }
@@ -192,10 +195,12 @@ pub fn compute(request: &IntakeRequest) -> Result<Value, InvalidInput> {
     }))
 }
 
-/// Computes and saves a patient's intake.
+/// Computes and saves a patient's intake; a ZIP in the demographics becomes the ZIP of the patient's address, in
+/// the same audited transaction.
 pub async fn put(scope: &ClinicScope, patient: PatientId, request: &IntakeRequest) -> TreatmentResult<Intake> {
     let document = compute(request)?;
-    Ok(scope.put_intake(patient, &document, RULES_VERSION, request.research_consent).await?)
+    let zip = document.pointer("/input/demographics/zip").and_then(Value::as_str);
+    Ok(scope.put_intake(patient, &document, RULES_VERSION, request.research_consent, zip).await?)
 }
 
 /// The contraindication codes of a patient's intake (none without an intake).

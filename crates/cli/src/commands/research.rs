@@ -1,4 +1,5 @@
-//! Research commands: `export research --out DIR [--format csv|ndjson] [--key-file F]` and `registry [--json]`.
+//! Research commands: `export research --out DIR [--format csv|ndjson] [--key-file F] [--shifted-dates]` and
+//! `registry [--json]`.
 //!
 //! Both read consenting patients through the store's research reader (one audit event per run) and hand them to
 //! `ketapath-research`, which de-identifies or aggregates them. The export key comes from a file or the
@@ -8,7 +9,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use ketapath_research::{ExportKey, Format, RegistryConfig, Suppressed, build_export, registry};
+use ketapath_research::{DateForm, ExportKey, Format, RegistryConfig, Suppressed, build_export, registry};
 use ketapath_store::ResearchUse;
 
 use super::store::{failure, open_existing};
@@ -30,6 +31,10 @@ pub enum ExportCommand {
         /// A file holding the export key as at least 64 hex digits; otherwise KETAPATH_RESEARCH_KEY.
         #[arg(long)]
         key_file: Option<PathBuf>,
+        /// Write dates shifted per patient instead of days since each patient's first event. Shifted dates are
+        /// not Safe Harbor: they need an Expert Determination before the data leave the clinic.
+        #[arg(long)]
+        shifted_dates: bool,
     },
 }
 
@@ -70,7 +75,8 @@ pub(crate) fn load_key(key_file: Option<&Path>) -> Result<ExportKey, Failure> {
 }
 
 pub fn run_export(cmd: ExportCommand, db: &str) -> CommandResult {
-    let ExportCommand::Research { out, format, key_file } = cmd;
+    let ExportCommand::Research { out, format, key_file, shifted_dates } = cmd;
+    let form = if shifted_dates { DateForm::Shifted } else { DateForm::Offsets };
     let format = Format::parse(&format)?;
     let key = load_key(key_file.as_deref())?;
     if out.exists() {
@@ -82,7 +88,7 @@ pub fn run_export(cmd: ExportCommand, db: &str) -> CommandResult {
         let reader = store.research_reader_for_admin_cli_and_registry("cli");
         let patients = reader.patients(ResearchUse::Export, as_of).await.map_err(failure)?;
         store.close().await;
-        let export = build_export(&patients, &key, as_of).map_err(|e| Failure::Runtime(e.into()))?;
+        let export = build_export(&patients, &key, as_of, form).map_err(|e| Failure::Runtime(e.into()))?;
         let files = export.files(format).map_err(|e| Failure::Runtime(e.into()))?;
         write_atomically(&out, &files).map_err(Failure::Runtime)?;
         println!(

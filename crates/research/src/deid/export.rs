@@ -1,15 +1,18 @@
-//! Builds the de-identified research export from consenting patients' records.
+//! Builds the de-identified research export from consenting patients' records, in either date form.
 
 use std::collections::HashMap;
 
 use ketapath_clinical::InvalidInput;
 use time::format_description::well_known::Rfc3339;
-use time::{Date, OffsetDateTime};
+use time::{Date, OffsetDateTime, UtcOffset};
 
 use super::key::ExportKey;
 use super::pseudonym::{Kind, pseudonym};
-use super::records::{AdverseEventRow, AssessmentRow, CourseRow, PatientRow, SessionRow, Table};
-use super::shift::{DateShift, age_group, age_on};
+use super::records::{
+    AdverseEventRow, AssessmentRow, CourseDates, CourseRow, DateForm, FirstEvent, Occurred, PatientRow, SessionRow,
+    SessionTimes, Table, Taken,
+};
+use super::shift::{DateShift, MAX_SHIFT_DAYS, age_group, age_on};
 use super::write::{Format, write_table};
 use super::zip::zip3;
 use crate::cohort::{InductionCriteria, is_induction};
@@ -17,11 +20,13 @@ use crate::consent::eligible;
 use crate::error::ExportError;
 use crate::model::{ResearchPatient, Session};
 
-/// A de-identified data set: one table per file, each in a deterministic order (by patient pseudonym, then shifted
-/// time, then row pseudonym), so that the input order (which may follow internal ids or insertion time) leaks
-/// nothing and the same input and key give byte-identical files.
+/// A de-identified data set: one table per file, each in a deterministic order (by patient pseudonym, then time,
+/// then row pseudonym), so that the input order (which may follow internal ids or insertion time) leaks nothing and
+/// the same input and key give byte-identical files.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Export {
+    /// How the rows write dates: which columns the files have.
+    pub form: DateForm,
     pub patients: Vec<PatientRow>,
     pub courses: Vec<CourseRow>,
     pub assessments: Vec<AssessmentRow>,
@@ -45,28 +50,118 @@ pub struct ExportFile {
 impl Export {
     /// The export's files in `format`, in a fixed order: patients, courses, assessments, sessions, adverse_events.
     pub fn files(&self, format: Format) -> Result<Vec<ExportFile>, ExportError> {
-        fn file<T: Table>(rows: &[T], format: Format) -> Result<ExportFile, ExportError> {
+        fn file<T: Table>(rows: &[T], format: Format, form: DateForm) -> Result<ExportFile, ExportError> {
             Ok(ExportFile {
                 name: format!("{}.{}", T::FILE_STEM, format.extension()),
-                contents: write_table(rows, format)?,
+                contents: write_table(rows, format, form)?,
             })
         }
         Ok(vec![
-            file(&self.patients, format)?,
-            file(&self.courses, format)?,
-            file(&self.assessments, format)?,
-            file(&self.sessions, format)?,
-            file(&self.adverse_events, format)?,
+            file(&self.patients, format, self.form)?,
+            file(&self.courses, format, self.form)?,
+            file(&self.assessments, format, self.form)?,
+            file(&self.sessions, format, self.form)?,
+            file(&self.adverse_events, format, self.form)?,
         ])
     }
 }
 
-/// Builds the export of the patients whose research consent stands on `as_of` (see [`crate::consent::eligible`]).
+/// How one patient's dates are written in the rows.
+#[derive(Clone, Copy)]
+enum Clock {
+    /// Offsets from the real date of the patient's first event (in the event's own time zone).
+    Offsets {
+        first: Date,
+    },
+    Shifted(DateShift),
+}
+
+impl Clock {
+    fn for_patient(form: DateForm, patient: &ResearchPatient, key: &ExportKey, as_of: Date) -> Self {
+        match form {
+            DateForm::Offsets => Clock::Offsets { first: first_event_date(patient).unwrap_or(as_of) },
+            DateForm::Shifted => {
+                let room = last_event_date(patient).map_or(MAX_SHIFT_DAYS, |last| (as_of - last).whole_days());
+                Clock::Shifted(DateShift::within(key, &patient.patient_id, room))
+            }
+        }
+    }
+
+    /// Whole calendar days from the first event to `date`.
+    fn day(first: Date, date: Date) -> i64 {
+        (date - first).whole_days()
+    }
+
+    fn course(self, start: Date, end: Option<Date>) -> CourseDates {
+        match self {
+            Clock::Offsets { first } => {
+                CourseDates::Offsets { day: Self::day(first, start), end_day: end.map(|d| Self::day(first, d)) }
+            }
+            Clock::Shifted(shift) => CourseDates::Shifted {
+                start_date: iso_date(shift.date(start)),
+                end_date: end.map(|d| iso_date(shift.date(d))),
+            },
+        }
+    }
+
+    fn taken(self, at: OffsetDateTime) -> Result<Taken, ExportError> {
+        Ok(match self {
+            Clock::Offsets { first } => Taken::Day { day: Self::day(first, at.date()) },
+            Clock::Shifted(shift) => Taken::At { taken_at: iso_instant(shift.instant(at))? },
+        })
+    }
+
+    fn session(self, session: &Session) -> Result<SessionTimes, ExportError> {
+        Ok(match self {
+            Clock::Offsets { first } => SessionTimes::Offsets {
+                day: Self::day(first, session.started_at.date()),
+                last_observation_minute: session
+                    .observations
+                    .iter()
+                    .map(|o| o.at)
+                    .max()
+                    .map(|at| (at - session.started_at).whole_minutes()),
+            },
+            Clock::Shifted(shift) => SessionTimes::Shifted {
+                started_at: iso_instant(shift.instant(session.started_at))?,
+                ended_at: session.ended_at.map(|t| iso_instant(shift.instant(t))).transpose()?,
+            },
+        })
+    }
+
+    fn occurred(self, at: OffsetDateTime, session: Option<&Session>) -> Result<Occurred, ExportError> {
+        Ok(match self {
+            Clock::Offsets { first } => Occurred::Offsets {
+                day: Self::day(first, at.date()),
+                minute: session.map(|s| (at - s.started_at).whole_minutes()),
+            },
+            Clock::Shifted(shift) => Occurred::At { occurred_at: iso_instant(shift.instant(at))? },
+        })
+    }
+
+    fn first_event(self, first_event: Option<Date>) -> FirstEvent {
+        match self {
+            Clock::Offsets { .. } => FirstEvent::Year { first_event_year: first_event.map(Date::year) },
+            Clock::Shifted(shift) => {
+                FirstEvent::Date { first_event_date: first_event.map(|d| iso_date(shift.date(d))) }
+            }
+        }
+    }
+}
+
+/// Builds the export of the patients whose research consent stands on `as_of` (see [`crate::consent::eligible`]),
+/// with dates in `form`: by default no calendar date at all, or dates shifted per patient so that none passes
+/// `as_of` (see [`super::shift`]).
 ///
 /// Errors name the record at fault (`patients[2].sessions[0].ended_at`); a duplicate patient id is refused, and so
 /// is a pseudonym collision (see [`super::pseudonym`]).
-pub fn build_export(patients: &[ResearchPatient], key: &ExportKey, as_of: Date) -> Result<Export, ExportError> {
-    let mut export = Export::default();
+pub fn build_export(
+    patients: &[ResearchPatient],
+    key: &ExportKey,
+    as_of: Date,
+    form: DateForm,
+) -> Result<Export, ExportError> {
+    let mut export = Export { form, ..Export::default() };
     let mut ids = IdRegistry::default();
     let mut seen_patients: HashMap<&str, usize> = HashMap::new();
     let criteria = InductionCriteria::default();
@@ -89,7 +184,7 @@ pub fn build_export(patients: &[ResearchPatient], key: &ExportKey, as_of: Date) 
             export.excluded_out_of_bounds += 1;
             continue;
         }
-        let shift = DateShift::for_patient(key, &patient.patient_id);
+        let clock = Clock::for_patient(form, patient, key, as_of);
         let pt = ids.pseudonym(key, Kind::Patient, &patient.patient_id)?;
         let pseudo = |ids: &mut IdRegistry, kind: Kind, id: &str| ids.pseudonym(key, kind, id);
 
@@ -105,45 +200,44 @@ pub fn build_export(patients: &[ResearchPatient], key: &ExportKey, as_of: Date) 
                 course: pseudo(&mut ids, Kind::Course, &course.course_id)?,
                 patient: pt.clone(),
                 modality: course.modality.code(),
-                start_date: iso_date(shift.date(course.started_on)),
-                end_date: course.ended_on.map(|d| iso_date(shift.date(d))),
+                dates: clock.course(course.started_on, course.ended_on),
                 sessions: u32::try_from(course_sessions.len()).unwrap_or(u32::MAX),
                 induction_cohort: is_induction(course_sessions.iter().copied(), &criteria),
             };
-            courses.push(((pt.clone(), shift.date(course.started_on).midnight().assume_utc()), row));
+            courses.push(((pt.clone(), course.started_on.midnight().assume_utc()), row));
         }
 
         for assessment in &patient.assessments {
-            let at = shift.instant(assessment.taken_at);
             let row = AssessmentRow {
                 assessment: pseudo(&mut ids, Kind::Assessment, &assessment.assessment_id)?,
                 patient: pt.clone(),
                 course: assessment.course_id.as_deref().map(|id| pseudo(&mut ids, Kind::Course, id)).transpose()?,
                 instrument: assessment.instrument.code(),
-                taken_at: iso_instant(at)?,
+                taken: clock.taken(assessment.taken_at)?,
                 total: assessment.total,
                 baseline: assessment.baseline,
             };
-            assessments.push(((pt.clone(), at), row));
+            assessments.push(((pt.clone(), assessment.taken_at), row));
         }
 
         for (s, session) in patient.sessions.iter().enumerate() {
-            let row = session_row(session, &pt, shift, key, &mut ids)
+            let row = session_row(session, &pt, clock, key, &mut ids)
                 .map_err(|e| prefix(e, &field(&format!(".sessions[{s}]"))))?;
-            sessions.push(((pt.clone(), shift.instant(session.started_at)), row));
+            sessions.push(((pt.clone(), session.started_at), row));
         }
 
         for event in &patient.adverse_events {
-            let at = shift.instant(event.occurred_at);
+            let session =
+                event.session_id.as_deref().and_then(|id| patient.sessions.iter().find(|s| s.session_id == id));
             let row = AdverseEventRow {
                 adverse_event: pseudo(&mut ids, Kind::AdverseEvent, &event.event_id)?,
                 patient: pt.clone(),
                 session: event.session_id.as_deref().map(|id| pseudo(&mut ids, Kind::Session, id)).transpose()?,
-                occurred_at: iso_instant(at)?,
+                occurred: clock.occurred(event.occurred_at, session)?,
                 kind: event.kind.code(),
                 serious: event.serious,
             };
-            events.push(((pt.clone(), at), row));
+            events.push(((pt.clone(), event.occurred_at), row));
         }
 
         let first_event = first_event_date(patient);
@@ -154,7 +248,7 @@ pub fn build_export(patients: &[ResearchPatient], key: &ExportKey, as_of: Date) 
             age_at_first_event: first_event.and_then(|d| age_group(age_on(patient.birth_date, d))),
             zip3: patient.zip.as_deref().and_then(zip3),
             state: patient.state.as_deref().and_then(state_code),
-            first_event_date: first_event.map(|d| iso_date(shift.date(d))),
+            first_event: clock.first_event(first_event),
         });
     }
 
@@ -169,7 +263,7 @@ pub fn build_export(patients: &[ResearchPatient], key: &ExportKey, as_of: Date) 
 fn session_row(
     session: &Session,
     pt: &str,
-    shift: DateShift,
+    clock: Clock,
     key: &ExportKey,
     ids: &mut IdRegistry,
 ) -> Result<SessionRow, ExportError> {
@@ -193,8 +287,7 @@ fn session_row(
         course: session.course_id.as_deref().map(|id| ids.pseudonym(key, Kind::Course, id)).transpose()?,
         modality: session.modality.code(),
         dose_mg,
-        started_at: iso_instant(shift.instant(session.started_at))?,
-        ended_at: session.ended_at.map(|t| iso_instant(shift.instant(t))).transpose()?,
+        times: clock.session(session)?,
         minutes_monitored: session.ended_at.map(|end| (end - session.started_at).whole_minutes()),
         observations: u32::try_from(obs.len()).unwrap_or(u32::MAX),
         max_systolic: obs.iter().filter_map(|o| o.systolic).max(),
@@ -216,6 +309,22 @@ fn first_event_date(patient: &ResearchPatient) -> Option<Date> {
     let assessments = patient.assessments.iter().map(|a| a.taken_at.date());
     let events = patient.adverse_events.iter().map(|e| e.occurred_at.date());
     courses.chain(sessions).chain(assessments).chain(events).min()
+}
+
+/// The latest real date of any of the patient's records, counting each instant's date both where it happened and
+/// in UTC (the shifted form writes instants in UTC), so that bounding the shift by it keeps every written date on
+/// or before the export date.
+fn last_event_date(patient: &ResearchPatient) -> Option<Date> {
+    let courses = patient.courses.iter().flat_map(|c| [Some(c.started_on), c.ended_on]).flatten();
+    let sessions = patient.sessions.iter().flat_map(|s| {
+        let observations = s.observations.iter().map(|o| o.at);
+        std::iter::once(s.started_at).chain(s.ended_at).chain(observations)
+    });
+    let assessments = patient.assessments.iter().map(|a| a.taken_at);
+    let events = patient.adverse_events.iter().map(|e| e.occurred_at);
+    let instants =
+        sessions.chain(assessments).chain(events).flat_map(|at| [at.date(), at.to_offset(UtcOffset::UTC).date()]);
+    courses.chain(instants).max()
 }
 
 /// A two-letter state code, upper-cased; anything else is withheld, because the field might hold free text.

@@ -1,5 +1,6 @@
-//! De-identification following HIPAA Safe Harbor (45 CFR 164.514(b)(2)): keyed pseudonyms, per-patient date
-//! shifting, grouped ages, three-digit ZIP codes, and output records that have no place for free text.
+//! De-identification following HIPAA Safe Harbor (45 CFR 164.514(b)(2)): keyed pseudonyms, no calendar dates by
+//! default (offsets from each patient's first event and its year) or, on request, per-patient date shifting,
+//! grouped ages, three-digit ZIP codes, and output records that have no place for free text.
 
 pub mod bounds;
 pub mod export;
@@ -13,4 +14,5 @@ pub mod zip;
 pub use export::{Export, ExportFile, build_export};
 pub use key::ExportKey;
 pub use pseudonym::{Kind, pseudonym};
+pub use records::DateForm;
 pub use write::Format;

@@ -1,17 +1,43 @@
-//! The rows of the research export, one type per file.
+//! The rows of the research export, one type per file, in the export's two date forms.
 //!
 //! Free text is dropped by construction: none of these types has a field that could hold a note, a name, an
-//! address, a phone number, an e-mail, an MRN or a birth date. Ids are keyed pseudonyms, dates and times are
-//! shifted per patient and written in UTC (`YYYY-MM-DD`, RFC 3339), ages are grouped, ZIP codes cut to three
-//! digits. `docs/research-export.md` describes every column; the `COLUMNS` lists here give the CSV order and a
-//! test checks them against the serialized field names.
+//! address, a phone number, an e-mail, an MRN or a birth date. Ids are keyed pseudonyms, ages are grouped, ZIP codes
+//! cut to three digits. Each row's date part is an enum of the two [`DateForm`]s: by default no calendar date at
+//! all (whole days since the patient's first event, minutes since the session's start, and the year of the first
+//! event), or, on request, dates shifted per patient and written in UTC (`YYYY-MM-DD`, RFC 3339).
+//! `docs/research-export.md` describes every column; the column lists here give the CSV order and a test checks
+//! them against the serialized field names.
 
 use serde::Serialize;
 
-/// A row type of the export: its file stem and its columns in CSV order (which are also its JSON keys).
+/// How the export writes a patient's dates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum DateForm {
+    /// The default, meant to meet Safe Harbor's date rule: no calendar date, only offsets from the patient's first
+    /// event (days; minutes within a session) and the year of the first event.
+    #[default]
+    Offsets,
+    /// Dates shifted per patient (`--shifted-dates`): calendar dates that are not the real ones. Needs an Expert
+    /// Determination before the data leave the clinic.
+    Shifted,
+}
+
+/// A row type of the export: its file stem and its columns in CSV order (which are also its JSON keys) in each
+/// date form.
 pub trait Table: Serialize {
     const FILE_STEM: &'static str;
+    /// The columns of the default form ([`DateForm::Offsets`]).
     const COLUMNS: &'static [&'static str];
+    /// The columns of the shifted-date form ([`DateForm::Shifted`]).
+    const SHIFTED_COLUMNS: &'static [&'static str];
+
+    /// The columns of `form`.
+    fn columns(form: DateForm) -> &'static [&'static str] {
+        match form {
+            DateForm::Offsets => Self::COLUMNS,
+            DateForm::Shifted => Self::SHIFTED_COLUMNS,
+        }
+    }
 }
 
 /// `patients`: one row per consenting patient.
@@ -24,13 +50,25 @@ pub struct PatientRow {
     pub age_at_first_event: Option<String>,
     pub zip3: Option<String>,
     pub state: Option<String>,
-    /// Shifted date of the first recorded event (course start, session, assessment or adverse event).
-    pub first_event_date: Option<String>,
+    #[serde(flatten)]
+    pub first_event: FirstEvent,
+}
+
+/// When the patient's first recorded event (course start, session, assessment or adverse event) was.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum FirstEvent {
+    /// Its real year only (`YYYY`).
+    Year { first_event_year: Option<i32> },
+    /// Its shifted date.
+    Date { first_event_date: Option<String> },
 }
 
 impl Table for PatientRow {
     const FILE_STEM: &'static str = "patients";
     const COLUMNS: &'static [&'static str] =
+        &["patient", "clinic", "sex", "age_at_first_event", "zip3", "state", "first_event_year"];
+    const SHIFTED_COLUMNS: &'static [&'static str] =
         &["patient", "clinic", "sex", "age_at_first_event", "zip3", "state", "first_event_date"];
 }
 
@@ -40,17 +78,34 @@ pub struct CourseRow {
     pub course: String,
     pub patient: String,
     pub modality: &'static str,
-    pub start_date: String,
-    pub end_date: Option<String>,
+    #[serde(flatten)]
+    pub dates: CourseDates,
     /// Sessions recorded for the course.
     pub sessions: u32,
     /// Whether the course meets the induction cohort definition ([`crate::cohort::INDUCTION_COHORT`]).
     pub induction_cohort: bool,
 }
 
+/// A course's first and last day.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum CourseDates {
+    /// Days since the patient's first event; `end_day` is absent while the course is open.
+    Offsets {
+        day: i64,
+        end_day: Option<i64>,
+    },
+    Shifted {
+        start_date: String,
+        end_date: Option<String>,
+    },
+}
+
 impl Table for CourseRow {
     const FILE_STEM: &'static str = "courses";
     const COLUMNS: &'static [&'static str] =
+        &["course", "patient", "modality", "day", "end_day", "sessions", "induction_cohort"];
+    const SHIFTED_COLUMNS: &'static [&'static str] =
         &["course", "patient", "modality", "start_date", "end_date", "sessions", "induction_cohort"];
 }
 
@@ -61,14 +116,27 @@ pub struct AssessmentRow {
     pub patient: String,
     pub course: Option<String>,
     pub instrument: &'static str,
-    pub taken_at: String,
+    #[serde(flatten)]
+    pub taken: Taken,
     pub total: u16,
     pub baseline: bool,
+}
+
+/// When an assessment was completed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Taken {
+    /// Days since the patient's first event.
+    Day { day: i64 },
+    /// The shifted instant, RFC 3339 in UTC.
+    At { taken_at: String },
 }
 
 impl Table for AssessmentRow {
     const FILE_STEM: &'static str = "assessments";
     const COLUMNS: &'static [&'static str] =
+        &["assessment", "patient", "course", "instrument", "day", "total", "baseline"];
+    const SHIFTED_COLUMNS: &'static [&'static str] =
         &["assessment", "patient", "course", "instrument", "taken_at", "total", "baseline"];
 }
 
@@ -80,9 +148,9 @@ pub struct SessionRow {
     pub course: Option<String>,
     pub modality: &'static str,
     pub dose_mg: Option<f64>,
-    pub started_at: String,
-    pub ended_at: Option<String>,
-    /// Whole minutes from start to discharge.
+    #[serde(flatten)]
+    pub times: SessionTimes,
+    /// Whole minutes from start to discharge: the discharge minute.
     pub minutes_monitored: Option<i64>,
     pub observations: u32,
     pub max_systolic: Option<u16>,
@@ -96,28 +164,47 @@ pub struct SessionRow {
     pub bp_gate_overridden: bool,
 }
 
+/// When a session started and ended.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum SessionTimes {
+    /// The day since the patient's first event, and the minute of the last observation since the session's start
+    /// (the discharge minute is `minutes_monitored`).
+    Offsets { day: i64, last_observation_minute: Option<i64> },
+    /// Shifted instants, RFC 3339 in UTC.
+    Shifted { started_at: String, ended_at: Option<String> },
+}
+
+/// The columns of the session table, with its two date columns in the middle.
+macro_rules! session_columns {
+    ($a:literal, $b:literal) => {
+        &[
+            "session",
+            "patient",
+            "course",
+            "modality",
+            "dose_mg",
+            $a,
+            $b,
+            "minutes_monitored",
+            "observations",
+            "max_systolic",
+            "max_diastolic",
+            "max_heart_rate",
+            "min_spo2",
+            "max_cadss",
+            "min_moaas",
+            "bp_gate_checked",
+            "bp_gate_blocked",
+            "bp_gate_overridden",
+        ]
+    };
+}
+
 impl Table for SessionRow {
     const FILE_STEM: &'static str = "sessions";
-    const COLUMNS: &'static [&'static str] = &[
-        "session",
-        "patient",
-        "course",
-        "modality",
-        "dose_mg",
-        "started_at",
-        "ended_at",
-        "minutes_monitored",
-        "observations",
-        "max_systolic",
-        "max_diastolic",
-        "max_heart_rate",
-        "min_spo2",
-        "max_cadss",
-        "min_moaas",
-        "bp_gate_checked",
-        "bp_gate_blocked",
-        "bp_gate_overridden",
-    ];
+    const COLUMNS: &'static [&'static str] = session_columns!("day", "last_observation_minute");
+    const SHIFTED_COLUMNS: &'static [&'static str] = session_columns!("started_at", "ended_at");
 }
 
 /// `adverse_events`: one row per adverse event, type code only.
@@ -126,12 +213,27 @@ pub struct AdverseEventRow {
     pub adverse_event: String,
     pub patient: String,
     pub session: Option<String>,
-    pub occurred_at: String,
+    #[serde(flatten)]
+    pub occurred: Occurred,
     pub kind: &'static str,
     pub serious: bool,
 }
 
+/// When an adverse event occurred.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Occurred {
+    /// The day since the patient's first event, and the minute since the start of the event's session (absent
+    /// when the event is not tied to a session of the export).
+    Offsets { day: i64, minute: Option<i64> },
+    /// The shifted instant, RFC 3339 in UTC.
+    At { occurred_at: String },
+}
+
 impl Table for AdverseEventRow {
     const FILE_STEM: &'static str = "adverse_events";
-    const COLUMNS: &'static [&'static str] = &["adverse_event", "patient", "session", "occurred_at", "kind", "serious"];
+    const COLUMNS: &'static [&'static str] =
+        &["adverse_event", "patient", "session", "day", "minute", "kind", "serious"];
+    const SHIFTED_COLUMNS: &'static [&'static str] =
+        &["adverse_event", "patient", "session", "occurred_at", "kind", "serious"];
 }

@@ -88,13 +88,15 @@ impl ClinicScope {
         Ok(o)
     }
 
-    /// Saves a patient's intake document (replacing the previous one) and, when given, the research consent.
+    /// Saves a patient's intake document (replacing the previous one) and, when given, the research consent and
+    /// the ZIP code of the patient's address (the research export's `zip3` comes from it), in one transaction.
     pub async fn put_intake(
         &self,
         patient: PatientId,
         document: &Value,
         rules_version: &str,
         research_consent: Option<bool>,
+        address_zip: Option<&str>,
     ) -> StoreResult<Intake> {
         let text = to_json("document", document)?;
         let mut tx = self.begin_audited().await?;
@@ -144,13 +146,19 @@ impl ClinicScope {
                 .execute(tx.db())
                 .await?;
         }
-        // The consent's event comes first, as the write it describes came first.
+        if let Some(zip) = address_zip {
+            self.set_address_zip(&mut tx, patient, zip).await?;
+        }
+        // The consent's event comes first, as the write it describes came first; the address's comes last.
         let action = if existing.is_some() { AuditAction::Update } else { AuditAction::Create };
         let intake = Audit::new(action, "patient_intake", id.clone());
-        let events = match research_consent {
+        let mut events = match research_consent {
             Some(_) => AuditEvents::from(Audit::update("patient", patient.to_text())).then(intake),
             None => AuditEvents::from(intake),
         };
+        if address_zip.is_some() {
+            events.push(Audit::update("patient_address", patient.to_text()));
+        }
         let row: IntakeRow = self.scoped_row(&mut tx, Scoped::Intake, INTAKE_COLUMNS, id).await?;
         tx.commit_with(events).await?;
         row.into_domain()

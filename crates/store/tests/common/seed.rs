@@ -259,7 +259,9 @@ async fn seed_workflow(
     // The treatment-workflow tables (schema version 3): an intake, a prescriber's override, settings, a form.
     let prescriber = staff(store, Some(id), Role::Prescriber, &format!("prescriber{n}@{prefix}.example")).await;
     let rx = store.for_clinic(&prescriber).await.unwrap();
-    rx.put_intake(patient, &serde_json::json!({"input": {"conditions": []}}), "test", Some(n == 0)).await.unwrap();
+    rx.put_intake(patient, &serde_json::json!({"input": {"conditions": []}}), "test", Some(n == 0), None)
+        .await
+        .unwrap();
     rx.record_dose_with_override(
         NewDose {
             session_id: session,

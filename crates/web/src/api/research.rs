@@ -1,12 +1,13 @@
 //! The research routes: `GET /api/v1/registry` (public registry statistics, small cells suppressed) and
-//! `GET /api/v1/research/export?file=…&format=csv|ndjson` (one file of the de-identified export, researchers only),
+//! `GET /api/v1/research/export?file=…&format=csv|ndjson[&shifted_dates=true]` (one file of the de-identified
+//! export, researchers only; no calendar dates unless `shifted_dates=true`),
 //! and `GET /api/v1/clinic/registry` (a clinic's own statistics for its staff, unsuppressed, never cached or shared).
 
 use axum::extract::{Query, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use ketapath_clinical::InvalidInput;
-use ketapath_research::{Format, build_export, registry};
+use ketapath_research::{DateForm, Format, build_export, registry};
 use ketapath_store::ResearchUse;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -47,6 +48,10 @@ pub struct ExportQuery {
     file: Option<String>,
     #[param(schema_with = export_formats)]
     format: Option<String>,
+    /// `true` for dates shifted per patient (none after the export date), which need an Expert Determination;
+    /// `false` (the default) for no calendar dates: days since each patient's first event and its year.
+    #[param(schema_with = shifted_dates)]
+    shifted_dates: Option<String>,
 }
 
 fn export_files() -> ObjectBuilder {
@@ -57,15 +62,24 @@ fn export_formats() -> ObjectBuilder {
     codes(["csv", "ndjson"]).default(Some("csv".into()))
 }
 
+fn shifted_dates() -> ObjectBuilder {
+    codes(["true", "false"]).default(Some("false".into()))
+}
+
 impl ExportQuery {
-    fn parse(&self) -> Result<(&'static str, Format), InvalidInput> {
+    fn parse(&self) -> Result<(&'static str, Format, DateForm), InvalidInput> {
         let raw = self.file.as_deref().ok_or_else(|| InvalidInput::new("file", "is required"))?;
         let file = EXPORT_FILES
             .into_iter()
             .find(|f| *f == raw)
             .ok_or_else(|| InvalidInput::new("file", format!("must be one of {}", EXPORT_FILES.join(", "))))?;
         let format = Format::parse(self.format.as_deref().unwrap_or("csv"))?;
-        Ok((file, format))
+        let form = match self.shifted_dates.as_deref().unwrap_or("false") {
+            "false" => DateForm::Offsets,
+            "true" => DateForm::Shifted,
+            _ => return Err(InvalidInput::new("shifted_dates", "must be true or false")),
+        };
+        Ok((file, format, form))
     }
 }
 
@@ -75,11 +89,11 @@ impl ExportQuery {
     path = "/api/v1/research/export",
     operation_id = "getResearchExportFile",
     summary = "One file of the de-identified research export (researcher role only)",
-    description = "The data dictionary is docs/research-export.md. Only patients whose research consent stands today are included.",
+    description = "The data dictionary is docs/research-export.md. Only patients whose research consent stands today are included. By default no file holds a calendar date: events are whole days since each patient's first event (minutes within a session) and the patients file gives the year of the first event, meeting Safe Harbor's date rule. `shifted_dates=true` gives dates shifted per patient instead (none after the export date); shifted dates need an Expert Determination before the data leave the clinic.",
     params(ExportQuery),
     responses(
         (status = 200, description = "The file", content((String = "text/csv"), (String = "application/x-ndjson"))),
-        (status = 400, description = "Unknown or missing `file`, unknown `format` (`invalid_input`)", body = Error),
+        (status = 400, description = "Unknown or missing `file`, unknown `format`, `shifted_dates` other than true or false (`invalid_input`)", body = Error),
         (status = 403, description = "The token's role is not researcher (`forbidden`)", body = Error),
         (status = 503, description = "No database or no export key on this server (`not_ready`)", body = Error),
     )
@@ -90,14 +104,14 @@ pub async fn export(
     Query(query): Query<ExportQuery>,
 ) -> Result<Response, ApiError> {
     let reader = staff.store().research_reader(&staff.actor).await?;
-    let (file, format) = query.parse()?;
+    let (file, format, form) = query.parse()?;
     let key = state
         .research_key
         .clone()
         .ok_or_else(|| ApiError::NotReady("no research export key is configured on this server".to_owned()))?;
     let as_of = staff.store().now().date();
     let patients = reader.patients(ResearchUse::Export, as_of).await?;
-    let files = tokio::task::spawn_blocking(move || build_export(&patients, &key, as_of)?.files(format))
+    let files = tokio::task::spawn_blocking(move || build_export(&patients, &key, as_of, form)?.files(format))
         .await
         .map_err(|_| ApiError::Internal)?
         .map_err(|error| {

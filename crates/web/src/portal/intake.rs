@@ -103,8 +103,10 @@ fn request(fields: &Fields) -> Result<IntakeRequest, InvalidInput> {
     }
     let severity = fields.get("severity").filter(|s| !s.is_empty()).map(str::to_owned);
     let conditions: Vec<Value> = fields.all("conditions").into_iter().map(|c| json!(c)).collect();
+    // The ZIP of the patient's address is the one demographic the form asks: it feeds the research export's zip3.
+    let zip = fields.get("zip").filter(|z| !z.is_empty()).map(str::to_owned);
     Ok(IntakeRequest {
-        demographics: None,
+        demographics: zip.map(|zip| intake::Demographics { zip: Some(zip), ..intake::Demographics::default() }),
         trials: Some(Value::Array(trials)),
         episode_months: number(fields, "episode_months", "episode_months")?,
         severity,

@@ -1,8 +1,9 @@
 //! `GET /portal/patients` (the clinic's patients, searched by name part, birth date or record number, filtered by
 //! `status`, a `PatientStatus`, and paged: the API's search), `GET`/`POST /portal/patients/new`
 //! (demographics only, parsed by the same rules as `POST /api/v1/patients`) and `GET /portal/patients/{id}`
-//! (demographics, assessments, intake summary, outcomes with charts, sessions and the form that starts one). Another clinic's patient answers the same
-//! 404 as a missing one.
+//! (demographics, address, assessments, intake summary, outcomes with charts, sessions and the form that starts one),
+//! and `POST /portal/patients/{id}/address` (the address form). Another clinic's patient answers the same 404 as a
+//! missing one.
 
 use askama::Template;
 use axum::extract::State;
@@ -258,6 +259,8 @@ struct PatientPage {
     sex: String,
     /// The clinic's record number, or words saying there is none.
     mrn: String,
+    /// The address form's values: street, city, state, ZIP (empty when not recorded).
+    address: (String, String, String, String),
     assessments: Vec<AssessmentRow>,
 }
 
@@ -313,10 +316,13 @@ pub async fn show(State(state): State<AppState>, staff: PortalStaff, ApiPath(id)
             })
             .collect::<Vec<_>>();
         let taken: Vec<String> = assessments.iter().map(|a| zone.day_text(a.administered_at)).collect();
-        Ok::<_, ApiError>((patient, assessments, sessions, (care, links, courses, consent_history, taken)))
+        let a = scope.patient_address(patient_id).await?.unwrap_or_default();
+        let text = Option::unwrap_or_default;
+        let address = (text(a.street), text(a.city), text(a.state), text(a.zip));
+        Ok::<_, ApiError>((patient, assessments, sessions, (care, links, courses, consent_history, taken, address)))
     };
     match found.await {
-        Ok((p, assessments, sessions, (care, links, courses, consent_history, taken))) => render(
+        Ok((p, assessments, sessions, (care, links, courses, consent_history, taken, address))) => render(
             StatusCode::OK,
             &PatientPage {
                 layout: layout(format!("{} {}", p.given_name, p.family_name), demo, PATH),
@@ -337,6 +343,7 @@ pub async fn show(State(state): State<AppState>, staff: PortalStaff, ApiPath(id)
                 birth_date: date_text(p.birth_date),
                 sex: p.sex.unwrap_or_else(|| "not recorded".to_owned()),
                 mrn: p.mrn.unwrap_or_else(|| "not recorded".to_owned()),
+                address,
                 assessments: assessments
                     .into_iter()
                     .zip(taken)
@@ -358,6 +365,18 @@ pub async fn show(State(state): State<AppState>, staff: PortalStaff, ApiPath(id)
     }
 }
 
+/// The patient page's path, the clinic scope and the patient of a form posted under `/portal/patients/{id}/`; the
+/// answer to send instead (404 for another clinic's patient, no access for a role without one) when there is none.
+async fn posted_to(
+    demo: bool,
+    id: &str,
+    form: &PortalForm,
+) -> Result<(String, ketapath_store::ClinicScope, ketapath_store::domain::PatientId), Response> {
+    let path = format!("{PATH}/{id}");
+    let (scope, patient) = super::clinic_patient(&form.staff, demo, &path, id).await?;
+    Ok((path, scope, patient))
+}
+
 /// `POST /portal/patients/{id}/assessments`: records an assessment through the API's own check
 /// (`crate::api::patients::record`) and goes back to the patient page; a bad field is the 400 page naming it.
 pub async fn record_assessment(
@@ -366,8 +385,7 @@ pub async fn record_assessment(
     form: PortalForm,
 ) -> Response {
     let demo = state.config.demo;
-    let path = format!("{PATH}/{id}");
-    let (scope, patient) = match super::clinic_patient(&form.staff, demo, &path, &id).await {
+    let (path, scope, patient) = match posted_to(demo, &id, &form).await {
         Ok(target) => target,
         Err(response) => return response,
     };
@@ -398,8 +416,7 @@ pub async fn record_assessment(
 /// patient out of the next research export. Back to the patient page; a bad field is the 400 page naming it.
 pub async fn record_consent(State(state): State<AppState>, ApiPath(id): ApiPath<String>, form: PortalForm) -> Response {
     let demo = state.config.demo;
-    let path = format!("{PATH}/{id}");
-    let (scope, patient) = match super::clinic_patient(&form.staff, demo, &path, &id).await {
+    let (path, scope, patient) = match posted_to(demo, &id, &form).await {
         Ok(target) => target,
         Err(response) => return response,
     };
@@ -415,5 +432,28 @@ pub async fn record_consent(State(state): State<AppState>, ApiPath(id): ApiPath<
     match recorded.await {
         Ok(()) => see_other(&path),
         Err(error) => respond(&path, demo, error),
+    }
+}
+
+/// `POST /portal/patients/{id}/address`: sets the patient's address (street optional; city, 2-letter state, US ZIP
+/// or ZIP+4) through `ketapath_care::address`, and goes back to the patient page; a bad field is the 400 page
+/// naming it and saying what to enter.
+pub async fn set_address(State(state): State<AppState>, ApiPath(id): ApiPath<String>, form: PortalForm) -> Response {
+    let demo = state.config.demo;
+    let (path, scope, patient) = match posted_to(demo, &id, &form).await {
+        Ok(target) => target,
+        Err(response) => return response,
+    };
+    let f = |name| form.fields.get(name);
+    let address =
+        ketapath_care::address::AddressForm { street: f("street"), city: f("city"), state: f("state"), zip: f("zip") };
+    match ketapath_care::address::set(&scope, patient, &address).await {
+        Ok(_) => see_other(&path),
+        // The error page shows the message alone, so the message names the field.
+        Err(ketapath_care::treatment::TreatmentError::Invalid(invalid)) => {
+            let message = format!("The address's {} {}", invalid.field, invalid.message);
+            respond(&path, demo, InvalidInput::new(invalid.field, message).into())
+        }
+        Err(error) => respond(&path, demo, error.into()),
     }
 }

@@ -121,6 +121,7 @@ pub fn portal_routes() -> Vec<PortalRoute> {
         R::page("/portal/referrals", ClinicCollection, referrals::page),
         R::form("/portal/referrals/{id}/status", ClinicRecord, referrals::set_status),
         R::form("/portal/patients/{id}/research-consent", ClinicRecord, patients::record_consent),
+        R::form("/portal/patients/{id}/address", ClinicRecord, patients::set_address),
         R::page("/portal/clinic/settings", ClinicCollection, clinic_settings::page),
         R::form("/portal/clinic/settings", AdminOrPrescriber, clinic_settings::save),
         R::form("/portal/clinic/outcome-publication", ClinicAdmin, clinic_settings::set_publication),

@@ -295,6 +295,7 @@ const PORTAL: &[Sample] = &[
     sample("GET", "/portal/referrals", 200, &[]),
     sample("POST", "/portal/referrals/{id}/status", 303, &[("status", "contacted")]),
     sample("POST", "/portal/patients/{id}/research-consent", 303, &[("status", "withdrawn")]),
+    sample("POST", "/portal/patients/{id}/address", 303, &[("city", "Keene"), ("state", "NH"), ("zip", "03431")]),
     sample("GET", "/portal/clinic/settings", 200, &[]),
     sample("POST", "/portal/clinic/settings", 303, &[]),
     sample("POST", "/portal/clinic/outcome-publication", 303, &[("publish", "no")]),

@@ -21,6 +21,7 @@ mod no_database;
 mod openapi;
 mod ops;
 mod pages;
+mod patient_address;
 mod patient_search;
 mod patients;
 mod portal_auth;

@@ -33,7 +33,13 @@ async fn at(p: &Portal, b: &mut Browser, minutes: i64) {
 }
 
 /// A JSON call with the browser's session cookie and CSRF header; answers the status and the document.
-async fn api(b: &mut Browser, method: Method, uri: &str, csrf: &str, body: Option<Value>) -> (StatusCode, Value) {
+pub(crate) async fn api(
+    b: &mut Browser,
+    method: Method,
+    uri: &str,
+    csrf: &str,
+    body: Option<Value>,
+) -> (StatusCode, Value) {
     let request = b
         .request(method, uri)
         .header(header::CONTENT_TYPE, "application/json")

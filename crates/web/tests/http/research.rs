@@ -37,7 +37,7 @@ async fn patients(store: &Store, clinic: &str, patients: usize, iv_share: f64, s
     store.insert_synthetic_research_for_benchmarks(&spec).await.unwrap();
 }
 
-async fn user(store: &Store, email: &str, role: Role, clinic: Option<&str>) -> (Actor, String) {
+pub(crate) async fn user(store: &Store, email: &str, role: Role, clinic: Option<&str>) -> (Actor, String) {
     let admin = store.unscoped_for_admin_cli_and_tests();
     let u = admin
         .create_staff_user(NewStaffUser {
