@@ -63,7 +63,9 @@ trap cleanup EXIT
 db="sqlite://$work/st.db"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 "$bin" migrate --db "$db" >/dev/null
-# Generated requests all come from 127.0.0.1; the limiter is raised so that they are not answered 429.
+# Generated requests all come from 127.0.0.1; the limiter is raised so that they are not answered 429. A throw-away
+# research export key enables the researcher export (without one it answers 503 `not_ready`, as documented).
+KETAPATH_RESEARCH_KEY=$(python3 -c 'import secrets; print(secrets.token_hex(32))') \
 "$bin" serve --db "$db" --listen "127.0.0.1:$port" --demo --rate-limit-burst 1000000 --rate-limit-per-minute 1000000 \
   2>"$work/serve.log" &
 server=$!
