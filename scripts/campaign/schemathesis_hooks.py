@@ -89,37 +89,36 @@ class Pools:
                 ancestors[segments[index - 1]] = str(path_values[name])
         last = segments[-1]
         collection = segments[-2] if parameter_name(last) is not None and len(segments) > 1 else last
-        if isinstance(body, dict) and "id" in body:
-            self.add(collection, body["id"], ancestors)
-            inner = dict(ancestors)
-            if isinstance(body["id"], (str, int)):
-                inner[collection] = str(body["id"])
-            self._walk(body, inner)
-        elif isinstance(body, list):
+        if isinstance(body, list):
             self._list(collection, body, ancestors)
+        elif isinstance(body, dict) and "id" in body:
+            self._record(collection, body, ancestors)
         elif isinstance(body, dict):
             # A collection answer such as {"patients": [...]} or {"items": [...]}: its lists name their records.
-            for key, value in body.items():
-                if isinstance(value, list):
-                    self._list(collection if key in ("items", "data", "results") else key, value, ancestors)
-            self._walk(body, ancestors)
+            self._walk(body, ancestors, collection)
+
+    def _record(self, collection: str, item: dict, ancestors: dict[str, str]) -> None:
+        """One record: its id, then what it holds, which belongs to it."""
+        self.add(collection, item["id"], ancestors)
+        inner = dict(ancestors)
+        if isinstance(item["id"], (str, int)):
+            inner[collection] = str(item["id"])
+        self._walk(item, inner)
 
     def _list(self, collection: str, items: list, ancestors: dict[str, str]) -> None:
         for item in items:
             if isinstance(item, dict) and "id" in item:
-                self.add(collection, item["id"], ancestors)
-                inner = dict(ancestors)
-                if isinstance(item["id"], (str, int)):
-                    inner[collection] = str(item["id"])
-                self._walk(item, inner)
+                self._record(collection, item, ancestors)
 
-    def _walk(self, node: dict, ancestors: dict[str, str]) -> None:
-        """Nested records (`alerts: [{id}]`) and references (`session_id`) inside one record."""
+    def _walk(self, node: dict, ancestors: dict[str, str], collection: str | None = None) -> None:
+        """Nested records (`alerts: [{id}]`) and references (`session_id`) inside one record; in a collection
+        answer, a generic list key (`items`) names the path's collection."""
         for key, value in node.items():
             if key.endswith("_id") and isinstance(value, (str, int)) and not isinstance(value, bool):
                 self.add(key[: -len("_id")] + "s", value, {})
             elif isinstance(value, list):
-                self._list(key, value, ancestors)
+                generic = collection is not None and key in ("items", "data", "results")
+                self._list(collection if generic else key, value, ancestors)
             elif isinstance(value, dict):
                 if "id" in value:
                     self.add(key + "s" if not key.endswith("s") else key, value["id"], ancestors)
@@ -219,7 +218,9 @@ class Setup:
             document = None
         if response.status_code < 300 and document is not None:
             POOLS.harvest(template, values, document)
-        if response.status_code >= 400:
+        # A read that is refused is expected (a route that needs a query, an IV session's REMS form); a refused
+        # write means the setup no longer matches the API, and a 5xx is always worth seeing.
+        if response.status_code >= 500 or (response.status_code >= 400 and method != "GET"):
             print(f"setup: {method} {path} answered {response.status_code}: {response.text[:200]}", file=sys.stderr)
         return response.status_code, document
 
