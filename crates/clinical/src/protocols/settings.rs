@@ -341,6 +341,23 @@ fn crosses(name: &str, detail: String) -> InvalidInput {
     }
 }
 
+/// Refuses a settings document, or a group in it, written as a JSON list: serde reads a list as a struct's fields
+/// in order (so `[]` was every default and `{"bp_gate": [[150, 95]]}` a gate), which the API document does not
+/// allow and nobody means. No setting is a list, so any list is refused where it stands.
+fn objects_only(node: &Value, path: &str) -> Result<(), InvalidInput> {
+    match node {
+        Value::Array(_) => Err(InvalidInput::new(
+            if path.is_empty() { "settings" } else { path },
+            "must be a JSON object of named settings, not a list; send the names of the settings you change",
+        )),
+        Value::Object(map) => map.iter().try_for_each(|(key, value)| {
+            let inner = if path.is_empty() { key.clone() } else { format!("{path}.{key}") };
+            objects_only(value, &inner)
+        }),
+        _ => Ok(()),
+    }
+}
+
 /// The IV mg/kg range a clinic may configure: the doses reported by Andrade 2017 (`clinical.md` §4.2).
 /// A clinic may narrow it, not widen it.
 pub const IV_MG_PER_KG_LIMITS: (f64, f64) = (0.1, 0.75);
@@ -368,6 +385,7 @@ impl TryFrom<SettingsValues> for ProtocolSettings {
 impl ProtocolSettings {
     /// Parses a clinic's settings document; missing keys take their defaults.
     pub fn from_json(document: &Value) -> Result<Self, InvalidInput> {
+        objects_only(document, "")?;
         let values: SettingsValues =
             serde_json::from_value(document.clone()).map_err(|e| InvalidInput::new("settings", e.to_string()))?;
         Self::try_from(values)

@@ -14,6 +14,7 @@ mod date_bounds;
 mod demo_care;
 mod fhir;
 mod freshness;
+mod fuzz_findings;
 mod headers;
 mod hostile;
 mod injection;
