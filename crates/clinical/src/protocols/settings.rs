@@ -6,11 +6,11 @@
 //! [`ProtocolSettings::describe`] (in `settings_view.rs`) lists each value with its rule, source and confidence.
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 use super::alert_settings::AlertSettings;
 use super::bp_gate::BpGate;
 use super::modality::Modality;
+use crate::checked_settings::checked_settings;
 use crate::error::InvalidInput;
 use crate::rems::SettingType;
 use crate::rule::Confidence;
@@ -345,38 +345,14 @@ fn crosses(name: &str, detail: String) -> InvalidInput {
 /// A clinic may narrow it, not widen it.
 pub const IV_MG_PER_KG_LIMITS: (f64, f64) = (0.1, 0.75);
 
-/// Checked protocol settings: build them from [`SettingsValues`] or a JSON document.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(try_from = "SettingsValues", into = "SettingsValues")]
-pub struct ProtocolSettings(SettingsValues);
-
-impl From<ProtocolSettings> for SettingsValues {
-    fn from(settings: ProtocolSettings) -> Self {
-        settings.0
-    }
-}
-
-impl TryFrom<SettingsValues> for ProtocolSettings {
-    type Error = InvalidInput;
-
-    fn try_from(values: SettingsValues) -> Result<Self, Self::Error> {
-        check(&values)?;
-        Ok(Self(values))
-    }
-}
+checked_settings!(
+    /// Checked protocol settings: build them from [`SettingsValues`] or a JSON document.
+    ProtocolSettings(SettingsValues),
+    "settings",
+    check
+);
 
 impl ProtocolSettings {
-    /// Parses a clinic's settings document; missing keys take their defaults.
-    pub fn from_json(document: &Value) -> Result<Self, InvalidInput> {
-        let values: SettingsValues =
-            serde_json::from_value(document.clone()).map_err(|e| InvalidInput::new("settings", e.to_string()))?;
-        Self::try_from(values)
-    }
-
-    pub fn values(&self) -> &SettingsValues {
-        &self.0
-    }
-
     /// The values, to edit and check again with `ProtocolSettings::try_from`.
     pub fn into_values(self) -> SettingsValues {
         self.0
