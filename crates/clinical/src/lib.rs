@@ -6,6 +6,7 @@
 //! Every computed result carries the [`rule::RuleRef`] of the rule that produced it, and every rule cites
 //! its source section in `reference/clinical.md` with a confidence tag (see [`rule::Confidence`]).
 
+mod checked_settings;
 pub mod dates;
 pub mod error;
 pub mod instruments;

@@ -47,21 +47,15 @@ static ITEMS: [Item; 4] = Item::names_only([
 static BANDS: [Band; 1] =
     [Band { min: 0, max: 24, severity: "not_banded", label: "Not banded (no published cut-offs)" }];
 
-pub static SPEC: InstrumentSpec = InstrumentSpec {
-    instrument: Instrument::BprsPositive,
-    name: "BPRS positive subscale (0-6 anchoring)",
-    recall: "current state, at each timed assessment",
-    items: &ITEMS,
-    item_min: 0,
-    item_max: 6,
-    total_max: 24,
-    bands: &BANDS,
-    answers: &[],
-    loinc_panel: None,
-    loinc_total: None,
-    copyright: None,
-    rule: &RULE,
-};
+pub static SPEC: InstrumentSpec = InstrumentSpec::licensed(
+    Instrument::BprsPositive,
+    "BPRS positive subscale (0-6 anchoring)",
+    "current state, at each timed assessment",
+    &ITEMS,
+    6,
+    &BANDS,
+    &RULE,
+);
 
 /// The anchoring convention BPRS ratings were recorded in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]

@@ -64,22 +64,12 @@ static BANDS: [Band; 2] = [
     },
 ];
 
-pub static SPEC: InstrumentSpec = InstrumentSpec {
-    instrument: Instrument::Cadss,
-    name: "CADSS",
-    recall: "current state, at each timed assessment after dosing",
-    items: &ITEMS,
-    item_min: 0,
-    item_max: 4,
-    total_max: 92,
-    bands: &BANDS,
-    answers: &[],
-    // No LOINC code was found for the CADSS (clinical.md §6, open item 8).
-    loinc_panel: None,
-    loinc_total: None,
-    copyright: None,
-    rule: &RULE,
-};
+/// What the ratings describe: the state at each timed assessment after a dose, not a recall period.
+const RECALL: &str = "current state, at each timed assessment after dosing";
+
+// No LOINC code was found for the CADSS (clinical.md §6, open item 8).
+pub static SPEC: InstrumentSpec =
+    InstrumentSpec::licensed(Instrument::Cadss, "CADSS", RECALL, &ITEMS, 4, &BANDS, &RULE);
 
 /// Whether a session met the Spravato programme definition of dissociation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

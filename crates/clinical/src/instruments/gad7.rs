@@ -3,7 +3,8 @@
 //! Source: `clinical.md` §2.2 (Spitzer 2006; HL7 PHR and PCO implementation guides for the codes).
 //! The GAD-7 has no safety item, so it raises no flags.
 
-use super::{Band, Instrument, InstrumentSpec, Item};
+use super::severity::{MILD, MINIMAL, MODERATE, SEVERE};
+use super::{Band, Instrument, InstrumentSpec, Item, band};
 use crate::rule::{Confidence, Rule};
 
 pub static RULE: Rule = Rule {
@@ -61,29 +62,11 @@ static ITEMS: [Item; 7] = [
     },
 ];
 
-static BANDS: [Band; 4] = [
-    Band { min: 0, max: 4, severity: "minimal", label: "Minimal" },
-    Band { min: 5, max: 9, severity: "mild", label: "Mild" },
-    Band { min: 10, max: 14, severity: "moderate", label: "Moderate" },
-    Band { min: 15, max: 21, severity: "severe", label: "Severe" },
-];
+static BANDS: [Band; 4] = [band(0, 4, MINIMAL), band(5, 9, MILD), band(10, 14, MODERATE), band(15, 21, SEVERE)];
 
-pub static SPEC: InstrumentSpec = InstrumentSpec {
-    instrument: Instrument::Gad7,
-    name: "GAD-7",
-    recall: "last 2 weeks",
-    items: &ITEMS,
-    item_min: 0,
-    item_max: 3,
-    total_max: 21,
-    bands: &BANDS,
-    // The answer options and their LOINC answer codes are the PHQ-9's (clinical.md §2.1, §2.2).
-    answers: &super::phq9::ANSWERS,
-    loinc_panel: Some("69737-5"),
-    loinc_total: Some("70274-6"),
-    copyright: Some(COPYRIGHT),
-    rule: &RULE,
-};
+// The answer options and their LOINC answer codes are the PHQ-9's (clinical.md §2.1, §2.2).
+pub static SPEC: InstrumentSpec =
+    InstrumentSpec::pfizer(Instrument::Gad7, "GAD-7", &ITEMS, &BANDS, "69737-5", "70274-6", &RULE);
 
 #[cfg(test)]
 mod tests {

@@ -2,7 +2,8 @@
 //!
 //! Source: `clinical.md` §2.4 (Montgomery and Åsberg 1979; Snaith 1986 cut points).
 
-use super::{Band, Flag, Instrument, InstrumentSpec, Item, ItemThreshold, SuicideItem};
+use super::severity::{MILD, MODERATE, SEVERE};
+use super::{Band, Flag, Instrument, InstrumentSpec, Item, ItemThreshold, SuicideItem, band};
 use crate::rule::{Confidence, Rule};
 
 pub static RULE: Rule = Rule {
@@ -42,30 +43,13 @@ static ITEMS: [Item; 10] = Item::names_only([
     "Suicidal thoughts",
 ]);
 
-static BANDS: [Band; 4] = [
-    Band { min: 0, max: 6, severity: "normal", label: "Normal / absent" },
-    Band { min: 7, max: 19, severity: "mild", label: "Mild" },
-    Band { min: 20, max: 34, severity: "moderate", label: "Moderate" },
-    Band { min: 35, max: 60, severity: "severe", label: "Severe" },
-];
+static BANDS: [Band; 4] =
+    [band(0, 6, ("normal", "Normal / absent")), band(7, 19, MILD), band(20, 34, MODERATE), band(35, 60, SEVERE)];
 
-pub static SPEC: InstrumentSpec = InstrumentSpec {
-    instrument: Instrument::Madrs,
-    name: "MADRS",
-    recall: "past week",
-    items: &ITEMS,
-    item_min: 0,
-    item_max: 6,
-    total_max: 60,
-    bands: &BANDS,
-    answers: &[],
-    // No LOINC code was found for the MADRS total (clinical.md §2.4, [U]).
-    loinc_panel: None,
-    loinc_total: None,
-    // Anchors are not shown (licence terms [U], clinical.md §2.4).
-    copyright: None,
-    rule: &RULE,
-};
+// No LOINC code was found for the MADRS total (clinical.md §2.4, [U]); anchors are not shown (licence terms [U],
+// clinical.md §2.4).
+pub static SPEC: InstrumentSpec =
+    InstrumentSpec::licensed(Instrument::Madrs, "MADRS", "past week", &ITEMS, 6, &BANDS, &RULE);
 
 /// MADRS item 10 (suicidal thoughts), whose threshold is an unverified default ([`ITEM10_RULE`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -131,6 +131,23 @@ pub struct Band {
     pub label: &'static str,
 }
 
+/// The band of totals from `min` to `max` inclusive, which are `severity`: a code and its label (see [`severity`]).
+pub(crate) const fn band(min: u16, max: u16, severity: (&'static str, &'static str)) -> Band {
+    Band { min, max, severity: severity.0, label: severity.1 }
+}
+
+/// The severity words (code, label) the depression and anxiety scales share, written once so that a code reads the
+/// same whichever instrument's band it names.
+pub(crate) mod severity {
+    pub const NONE: (&str, &str) = ("none", "None");
+    pub const MINIMAL: (&str, &str) = ("minimal", "Minimal");
+    pub const MILD: (&str, &str) = ("mild", "Mild");
+    pub const MODERATE: (&str, &str) = ("moderate", "Moderate");
+    pub const MODERATELY_SEVERE: (&str, &str) = ("moderately_severe", "Moderately severe");
+    pub const SEVERE: (&str, &str) = ("severe", "Severe");
+    pub const VERY_SEVERE: (&str, &str) = ("very_severe", "Very severe");
+}
+
 /// Everything static about an instrument.
 #[derive(Debug, Clone, Serialize)]
 pub struct InstrumentSpec {
@@ -152,6 +169,64 @@ pub struct InstrumentSpec {
 }
 
 impl InstrumentSpec {
+    /// A Pfizer screener (PHQ-9, GAD-7): texts shown with the Pfizer line, the PHQ answer options with their LOINC
+    /// answer codes, items rated 0-3 over the last 2 weeks, and a total that is the item sum.
+    pub(crate) const fn pfizer(
+        instrument: Instrument,
+        name: &'static str,
+        items: &'static [Item],
+        bands: &'static [Band],
+        loinc_panel: &'static str,
+        loinc_total: &'static str,
+        rule: &'static Rule,
+    ) -> Self {
+        InstrumentSpec {
+            instrument,
+            name,
+            recall: "last 2 weeks",
+            items,
+            item_min: 0,
+            item_max: 3,
+            // The cast cannot truncate: the screeners have 7 and 9 items.
+            total_max: 3 * items.len() as u16,
+            bands,
+            answers: &phq9::ANSWERS,
+            loinc_panel: Some(loinc_panel),
+            loinc_total: Some(loinc_total),
+            copyright: Some(phq9::COPYRIGHT),
+            rule,
+        }
+    }
+
+    /// A licensed instrument (QIDS-SR16, MADRS, CADSS, BPRS): items known by name and number only, rated from 0,
+    /// with no answer labels, no LOINC codes and no licence line, since none of its text is shown. The highest
+    /// total is where the last band ends, so the two cannot disagree.
+    pub(crate) const fn licensed(
+        instrument: Instrument,
+        name: &'static str,
+        recall: &'static str,
+        items: &'static [Item],
+        item_max: u8,
+        bands: &'static [Band],
+        rule: &'static Rule,
+    ) -> Self {
+        InstrumentSpec {
+            instrument,
+            name,
+            recall,
+            items,
+            item_min: 0,
+            item_max,
+            total_max: bands[bands.len() - 1].max,
+            bands,
+            answers: &[],
+            loinc_panel: None,
+            loinc_total: None,
+            copyright: None,
+            rule,
+        }
+    }
+
     /// The band a total falls in. Totals come from [`score`], so they are always within a band;
     /// the fallback to the last band only guards against a table typo, which the band tests catch.
     pub fn band(&self, total: u16) -> &'static Band {

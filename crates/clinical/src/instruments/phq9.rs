@@ -2,7 +2,8 @@
 //!
 //! Source: `clinical.md` §2.1 (Kroenke 2001; US Core examples for codes and texts).
 
-use super::{AnswerOption, Band, Flag, Instrument, InstrumentSpec, Item};
+use super::severity::{MILD, MINIMAL, MODERATE, MODERATELY_SEVERE, SEVERE};
+use super::{AnswerOption, Band, Flag, Instrument, InstrumentSpec, Item, band};
 use crate::rule::{Confidence, Rule};
 
 pub static RULE: Rule = Rule {
@@ -91,28 +92,15 @@ pub static ANSWERS: [AnswerOption; 4] = [
 ];
 
 static BANDS: [Band; 5] = [
-    Band { min: 0, max: 4, severity: "minimal", label: "Minimal" },
-    Band { min: 5, max: 9, severity: "mild", label: "Mild" },
-    Band { min: 10, max: 14, severity: "moderate", label: "Moderate" },
-    Band { min: 15, max: 19, severity: "moderately_severe", label: "Moderately severe" },
-    Band { min: 20, max: 27, severity: "severe", label: "Severe" },
+    band(0, 4, MINIMAL),
+    band(5, 9, MILD),
+    band(10, 14, MODERATE),
+    band(15, 19, MODERATELY_SEVERE),
+    band(20, 27, SEVERE),
 ];
 
-pub static SPEC: InstrumentSpec = InstrumentSpec {
-    instrument: Instrument::Phq9,
-    name: "PHQ-9",
-    recall: "last 2 weeks",
-    items: &ITEMS,
-    item_min: 0,
-    item_max: 3,
-    total_max: 27,
-    bands: &BANDS,
-    answers: &ANSWERS,
-    loinc_panel: Some("44249-1"),
-    loinc_total: Some("44261-6"),
-    copyright: Some(COPYRIGHT),
-    rule: &RULE,
-};
+pub static SPEC: InstrumentSpec =
+    InstrumentSpec::pfizer(Instrument::Phq9, "PHQ-9", &ITEMS, &BANDS, "44249-1", "44261-6", &RULE);
 
 pub fn flags(values: &[u8]) -> Vec<Flag> {
     let item9 = values[8];

@@ -4,7 +4,8 @@
 //! appetite/weight and psychomotor domains take the highest of their items; summing all 16 items would
 //! overstate severity, which is why [`total`] goes through [`domain_scores`].
 
-use super::{Band, Flag, Instrument, InstrumentSpec, Item, ItemThreshold, SuicideItem};
+use super::severity::{MILD, MODERATE, NONE, SEVERE, VERY_SEVERE};
+use super::{Band, Flag, Instrument, InstrumentSpec, Item, ItemThreshold, SuicideItem, band};
 use crate::rule::{Confidence, Rule};
 
 pub static RULE: Rule = Rule {
@@ -69,31 +70,13 @@ pub static DOMAINS: [Domain; 9] = [
     Domain { name: "Psychomotor", items: &[15, 16] },
 ];
 
-static BANDS: [Band; 5] = [
-    Band { min: 0, max: 5, severity: "none", label: "None" },
-    Band { min: 6, max: 10, severity: "mild", label: "Mild" },
-    Band { min: 11, max: 15, severity: "moderate", label: "Moderate" },
-    Band { min: 16, max: 20, severity: "severe", label: "Severe" },
-    Band { min: 21, max: 27, severity: "very_severe", label: "Very severe" },
-];
+static BANDS: [Band; 5] =
+    [band(0, 5, NONE), band(6, 10, MILD), band(11, 15, MODERATE), band(16, 20, SEVERE), band(21, 27, VERY_SEVERE)];
 
-pub static SPEC: InstrumentSpec = InstrumentSpec {
-    instrument: Instrument::QidsSr16,
-    name: "QIDS-SR16",
-    recall: "past 7 days",
-    items: &ITEMS,
-    item_min: 0,
-    item_max: 3,
-    total_max: 27,
-    bands: &BANDS,
-    answers: &[],
-    // No LOINC code was found for the QIDS-SR16 (clinical.md §2.3, [U]).
-    loinc_panel: None,
-    loinc_total: None,
-    // The texts are not shown (licence terms [U], clinical.md §2.3), so no licence line is needed.
-    copyright: None,
-    rule: &RULE,
-};
+// No LOINC code was found for the QIDS-SR16 (clinical.md §2.3, [U]); the texts are not shown (licence terms [U],
+// clinical.md §2.3), so no licence line is needed.
+pub static SPEC: InstrumentSpec =
+    InstrumentSpec::licensed(Instrument::QidsSr16, "QIDS-SR16", "past 7 days", &ITEMS, 3, &BANDS, &RULE);
 
 /// QIDS-SR16 item 12 (thoughts of death or suicide), whose threshold is an unverified default ([`ITEM12_RULE`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -4,9 +4,9 @@
 //! The timings are clinic settings: no source in the reference gives them (see the rules below).
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use time::{Duration, OffsetDateTime};
 
+use crate::checked_settings::checked_settings;
 use crate::error::InvalidInput;
 use crate::rule::{Confidence, Rule};
 
@@ -56,16 +56,13 @@ impl Default for SelfReportValues {
     }
 }
 
-/// Checked schedule settings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(try_from = "SelfReportValues", into = "SelfReportValues")]
-pub struct SelfReportSettings(SelfReportValues);
-
-impl From<SelfReportSettings> for SelfReportValues {
-    fn from(settings: SelfReportSettings) -> Self {
-        settings.0
-    }
-}
+checked_settings!(
+    /// Checked schedule settings.
+    #[derive(Copy, Eq)]
+    SelfReportSettings(SelfReportValues),
+    "self_report",
+    check
+);
 
 /// Two weeks: the PHQ-9's recall period, and the longest any timing may be.
 const MAX_HOURS: u32 = 14 * 24;
@@ -77,31 +74,14 @@ fn in_range(field: &str, value: u32, min: u32, max: u32) -> Result<(), InvalidIn
     Ok(())
 }
 
-impl TryFrom<SelfReportValues> for SelfReportSettings {
-    type Error = InvalidInput;
-
-    fn try_from(v: SelfReportValues) -> Result<Self, Self::Error> {
-        in_range("first_after_hours", v.first_after_hours, 1, MAX_HOURS)?;
-        if let Some(days) = v.repeat_every_days {
-            in_range("repeat_every_days", days, 1, MAX_HOURS / 24)?;
-        }
-        in_range("min_gap_hours", v.min_gap_hours, 0, MAX_HOURS)?;
-        in_range("expires_after_hours", v.expires_after_hours, 1, MAX_HOURS)?;
-        Ok(Self(v))
+/// Every timing within its range: what makes [`SelfReportValues`] a [`SelfReportSettings`].
+fn check(v: &SelfReportValues) -> Result<(), InvalidInput> {
+    in_range("first_after_hours", v.first_after_hours, 1, MAX_HOURS)?;
+    if let Some(days) = v.repeat_every_days {
+        in_range("repeat_every_days", days, 1, MAX_HOURS / 24)?;
     }
-}
-
-impl SelfReportSettings {
-    /// Parses a clinic's settings document.
-    pub fn from_json(document: &Value) -> Result<Self, InvalidInput> {
-        let values: SelfReportValues =
-            serde_json::from_value(document.clone()).map_err(|e| InvalidInput::new("self_report", e.to_string()))?;
-        Self::try_from(values)
-    }
-
-    pub fn values(&self) -> SelfReportValues {
-        self.0
-    }
+    in_range("min_gap_hours", v.min_gap_hours, 0, MAX_HOURS)?;
+    in_range("expires_after_hours", v.expires_after_hours, 1, MAX_HOURS)
 }
 
 /// What a link is anchored to.

@@ -6,11 +6,11 @@
 //! [`ProtocolSettings::describe`] (in `settings_view.rs`) lists each value with its rule, source and confidence.
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 use super::alert_settings::AlertSettings;
 use super::bp_gate::BpGate;
 use super::modality::Modality;
+use crate::checked_settings::checked_settings;
 use crate::error::InvalidInput;
 use crate::rems::SettingType;
 use crate::rule::Confidence;
@@ -343,11 +343,13 @@ fn crosses(name: &str, detail: String) -> InvalidInput {
 
 /// Refuses a settings document, or a group in it, written as a JSON list: serde reads a list as a struct's fields
 /// in order (so `[]` was every default and `{"bp_gate": [[150, 95]]}` a gate), which the API document does not
-/// allow and nobody means. No setting is a list, so any list is refused where it stands.
+/// allow and nobody means. No protocol setting is a list, so any list is refused where it stands, under the name
+/// of the group (`bp_gate`) or `settings` when the document itself is a list. (The REMS form settings hold a list
+/// of questions, which is why this check belongs to the protocol settings alone.)
 fn objects_only(node: &Value, path: &str) -> Result<(), InvalidInput> {
     match node {
         Value::Array(_) => Err(InvalidInput::new(
-            if path.is_empty() { "settings" } else { path },
+            if path.is_empty() { "settings".to_owned() } else { path.to_owned() },
             "must be a JSON object of named settings, not a list; send the names of the settings you change",
         )),
         Value::Object(map) => map.iter().try_for_each(|(key, value)| {
@@ -362,39 +364,15 @@ fn objects_only(node: &Value, path: &str) -> Result<(), InvalidInput> {
 /// A clinic may narrow it, not widen it.
 pub const IV_MG_PER_KG_LIMITS: (f64, f64) = (0.1, 0.75);
 
-/// Checked protocol settings: build them from [`SettingsValues`] or a JSON document.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(try_from = "SettingsValues", into = "SettingsValues")]
-pub struct ProtocolSettings(SettingsValues);
-
-impl From<ProtocolSettings> for SettingsValues {
-    fn from(settings: ProtocolSettings) -> Self {
-        settings.0
-    }
-}
-
-impl TryFrom<SettingsValues> for ProtocolSettings {
-    type Error = InvalidInput;
-
-    fn try_from(values: SettingsValues) -> Result<Self, Self::Error> {
-        check(&values)?;
-        Ok(Self(values))
-    }
-}
+checked_settings!(
+    /// Checked protocol settings: build them from [`SettingsValues`] or a JSON document.
+    ProtocolSettings(SettingsValues),
+    "settings",
+    check,
+    |document| objects_only(document, "")
+);
 
 impl ProtocolSettings {
-    /// Parses a clinic's settings document; missing keys take their defaults.
-    pub fn from_json(document: &Value) -> Result<Self, InvalidInput> {
-        objects_only(document, "")?;
-        let values: SettingsValues =
-            serde_json::from_value(document.clone()).map_err(|e| InvalidInput::new("settings", e.to_string()))?;
-        Self::try_from(values)
-    }
-
-    pub fn values(&self) -> &SettingsValues {
-        &self.0
-    }
-
     /// The values, to edit and check again with `ProtocolSettings::try_from`.
     pub fn into_values(self) -> SettingsValues {
         self.0

@@ -4,9 +4,9 @@
 //! Parse, don't validate: [`RemsFormSettings`] can only be built from checked [`RemsFormValues`].
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 use super::form::AdverseEffectQuestion;
+use crate::checked_settings::checked_settings;
 use crate::error::InvalidInput;
 use crate::protocols::rems::REMS_MINIMUM_MINUTES;
 
@@ -41,38 +41,15 @@ impl Default for RemsFormValues {
     }
 }
 
-/// Checked form settings.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(try_from = "RemsFormValues", into = "RemsFormValues")]
-pub struct RemsFormSettings(RemsFormValues);
-
-impl From<RemsFormSettings> for RemsFormValues {
-    fn from(settings: RemsFormSettings) -> Self {
-        settings.0
-    }
-}
-
-impl TryFrom<RemsFormValues> for RemsFormSettings {
-    type Error = InvalidInput;
-
-    fn try_from(values: RemsFormValues) -> Result<Self, Self::Error> {
-        check(&values)?;
-        Ok(Self(values))
-    }
-}
+checked_settings!(
+    /// Checked form settings.
+    #[derive(Eq)]
+    RemsFormSettings(RemsFormValues),
+    "rems_form",
+    check
+);
 
 impl RemsFormSettings {
-    /// Parses a clinic's settings document.
-    pub fn from_json(document: &Value) -> Result<Self, InvalidInput> {
-        let values: RemsFormValues =
-            serde_json::from_value(document.clone()).map_err(|e| InvalidInput::new("rems_form", e.to_string()))?;
-        Self::try_from(values)
-    }
-
-    pub fn values(&self) -> &RemsFormValues {
-        &self.0
-    }
-
     pub fn post_40_min_window(&self) -> BpWindow {
         self.0.post_40_min_window
     }

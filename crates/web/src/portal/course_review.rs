@@ -10,7 +10,6 @@ use ketapath_store::domain::CourseId;
 
 use super::csrf::PortalForm;
 use super::sign_in_cookie::see_other;
-use crate::error::{ApiError, respond};
 use crate::extract::ApiPath;
 use crate::state::AppState;
 use ketapath_care::treatment::course::{self, ReviewRequest};
@@ -19,22 +18,16 @@ use ketapath_care::treatment::course::{self, ReviewRequest};
 pub async fn submit(State(state): State<AppState>, ApiPath(id): ApiPath<String>, form: PortalForm) -> Response {
     let demo = state.config.demo;
     let path = format!("/portal/courses/{id}/benefit-review");
-    let (scope, course_id) = match super::clinic_record(&form.staff, demo, &path, CourseId::parse("id", &id)).await {
-        Ok(target) => target,
-        Err(response) => return response,
-    };
-    let reviewed = async {
-        let request = ReviewRequest {
-            decision: crate::api::courses::decision(form.fields.get("decision"))?,
-            note: form.fields.get("note").map(str::to_owned).filter(|n| !n.trim().is_empty()),
-            weeks: None,
-            maintenance: MaintenanceFrequency::Weekly,
-        };
-        let reviewed = course::review(&scope, course_id, &request, form.staff.store().now()).await?;
-        Ok::<_, ApiError>(reviewed.course.patient_id)
-    };
-    match reviewed.await {
-        Ok(patient) => see_other(&format!("{}/{patient}", super::patients::PATH)),
-        Err(error) => respond(&path, demo, error),
-    }
+    let reviewed =
+        super::in_clinic_record(&form.staff, demo, &path, CourseId::parse("id", &id), async |scope, course_id| {
+            let request = ReviewRequest {
+                decision: crate::api::courses::decision(form.fields.get("decision"))?,
+                note: form.fields.get("note").map(str::to_owned).filter(|n| !n.trim().is_empty()),
+                weeks: None,
+                maintenance: MaintenanceFrequency::Weekly,
+            };
+            let reviewed = course::review(scope, course_id, &request, form.staff.store().now()).await?;
+            Ok(reviewed.course.patient_id)
+        });
+    reviewed.await.map_or_else(|refused| refused, |patient| see_other(&format!("{}/{patient}", super::patients::PATH)))
 }

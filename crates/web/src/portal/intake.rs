@@ -124,14 +124,9 @@ fn request(fields: &Fields) -> Result<IntakeRequest, InvalidInput> {
 pub async fn form(State(state): State<AppState>, staff: PortalStaff, ApiPath(id): ApiPath<String>) -> Response {
     let demo = state.config.demo;
     let path = format!("{PATH}/{id}/intake");
-    let (scope, patient) = match super::clinic_patient(&staff, demo, &path, &id).await {
-        Ok(target) => target,
-        Err(response) => return response,
-    };
-    match scope.patient(patient).await {
-        Ok(_) => render(StatusCode::OK, &page(&staff, demo, &id, None)),
-        Err(error) => respond(&path, demo, error.into()),
-    }
+    let found =
+        super::in_clinic_patient(&staff, demo, &path, &id, async |scope, patient| Ok(scope.patient(patient).await?));
+    found.await.map_or_else(|refused| refused, |_| render(StatusCode::OK, &page(&staff, demo, &id, None)))
 }
 
 /// `POST /portal/patients/{id}/intake`: saves the intake and goes back to the patient page.

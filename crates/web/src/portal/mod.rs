@@ -131,6 +131,31 @@ pub async fn clinic_record<T, E>(
     Ok((scope, id))
 }
 
+/// [`clinic_record`], then `work` on the record in the caller's clinic scope; a failure of the work is the error page
+/// for `path`, as in [`in_clinic_scope`]. The portal's handlers on one record start here, so each says only what it
+/// does with the record.
+pub async fn in_clinic_record<T, E, R>(
+    staff: &PortalStaff,
+    demo: bool,
+    path: &str,
+    id: Result<T, E>,
+    work: impl AsyncFnOnce(&ClinicScope, T) -> Result<R, crate::error::ApiError>,
+) -> Result<R, Response> {
+    let (scope, id) = clinic_record(staff, demo, path, id).await?;
+    work(&scope, id).await.map_err(|error| crate::error::respond(path, demo, error))
+}
+
+/// [`in_clinic_record`] for a `/portal/patients/{id}/…` handler, whose id is a patient's (see [`clinic_patient`]).
+pub async fn in_clinic_patient<R>(
+    staff: &PortalStaff,
+    demo: bool,
+    path: &str,
+    id: &str,
+    work: impl AsyncFnOnce(&ClinicScope, PatientId) -> Result<R, crate::error::ApiError>,
+) -> Result<R, Response> {
+    in_clinic_record(staff, demo, path, PatientId::parse("id", id), work).await
+}
+
 /// Runs `work` in the caller's clinic scope ([`clinic_scope`]); a failure of the work is the error page for `path`.
 /// The portal's record pages and documents start here, so each says only what it shows.
 pub async fn in_clinic_scope<T>(

@@ -416,23 +416,16 @@ pub async fn record_assessment(
 /// patient out of the next research export. Back to the patient page; a bad field is the 400 page naming it.
 pub async fn record_consent(State(state): State<AppState>, ApiPath(id): ApiPath<String>, form: PortalForm) -> Response {
     let demo = state.config.demo;
-    let (path, scope, patient) = match posted_to(demo, &id, &form).await {
-        Ok(target) => target,
-        Err(response) => return response,
-    };
-    let recorded = async {
+    let path = format!("{PATH}/{id}");
+    let recorded = super::in_clinic_patient(&form.staff, demo, &path, &id, async |scope, patient| {
         // A blank date is the clinic's today, not UTC's.
-        let zone = ketapath_care::clinic_time::ClinicTime::of(&scope).await?;
+        let zone = ketapath_care::clinic_time::ClinicTime::of(scope).await?;
         let today = zone.date_of(form.staff.store().now());
         let (status, decided_on) =
             crate::api::consent::decision(form.fields.get("status"), form.fields.get("date"), today)?;
-        scope.record_research_consent(patient, status, decided_on).await?;
-        Ok::<_, ApiError>(())
-    };
-    match recorded.await {
-        Ok(()) => see_other(&path),
-        Err(error) => respond(&path, demo, error),
-    }
+        Ok(scope.record_research_consent(patient, status, decided_on).await?)
+    });
+    recorded.await.map_or_else(|refused| refused, |_| see_other(&path))
 }
 
 /// `POST /portal/patients/{id}/address`: sets the patient's address (street optional; city, 2-letter state, US ZIP

@@ -11,7 +11,6 @@ use ketapath_clinical::InvalidInput;
 use super::csrf::PortalForm;
 use super::patients::PATH;
 use super::{Bar, layout};
-use crate::error::{ApiError, respond};
 use crate::extract::ApiPath;
 use crate::pages::{Layout, render};
 use crate::state::AppState;
@@ -30,22 +29,18 @@ struct CreatedPage {
 pub async fn create(State(state): State<AppState>, ApiPath(id): ApiPath<String>, form: PortalForm) -> Response {
     let demo = state.config.demo;
     let path = format!("{PATH}/{id}");
-    let (scope, patient) = match super::clinic_patient(&form.staff, demo, &path, &id).await {
-        Ok(target) => target,
-        Err(response) => return response,
-    };
-    let created = async {
+    let created = super::in_clinic_patient(&form.staff, demo, &path, &id, async |scope, patient| {
         let hours = match form.fields.get("expires_in_hours").filter(|h| !h.is_empty()) {
             None => None,
             Some(h) => {
                 Some(h.parse::<i64>().map_err(|_| InvalidInput::new("expires_in_hours", "must be a whole number"))?)
             }
         };
-        let zone = ketapath_care::clinic_time::ClinicTime::of(&scope).await?;
+        let zone = ketapath_care::clinic_time::ClinicTime::of(scope).await?;
         let (link, url) =
-            crate::api::self_report::create_for_portal(&scope, patient, hours, form.staff.store().now()).await?;
-        Ok::<_, ApiError>((zone, link, url))
-    };
+            crate::api::self_report::create_for_portal(scope, patient, hours, form.staff.store().now()).await?;
+        Ok((zone, link, url))
+    });
     match created.await {
         Ok((zone, link, url)) => render(
             StatusCode::CREATED,
@@ -57,6 +52,6 @@ pub async fn create(State(state): State<AppState>, ApiPath(id): ApiPath<String>,
                 patient_href: path,
             },
         ),
-        Err(error) => respond(&path, demo, error),
+        Err(refused) => refused,
     }
 }

@@ -776,13 +776,12 @@ async fn act(
 async fn handle(state: AppState, form: PortalForm, raw: String, action: Action) -> Response {
     let demo = state.config.demo;
     let path = format!("{PATH}/{raw}");
-    let (scope, id) = match super::clinic_record(&form.staff, demo, &path, parse_id(&raw)).await {
-        Ok(target) => target,
-        Err(response) => return response,
-    };
-    let now = form.staff.store().now();
-    let result = act(&scope, id, &form.fields, action, now).await;
-    after(&state, &form, &scope, (id, action.form_name()), result).await
+    // The action's own failure is shown by `after` (the session page with the refusal), not as an error page.
+    let answered = super::in_clinic_record(&form.staff, demo, &path, parse_id(&raw), async |scope, id| {
+        let result = act(scope, id, &form.fields, action, form.staff.store().now()).await;
+        Ok(after(&state, &form, scope, (id, action.form_name()), result).await)
+    });
+    answered.await.unwrap_or_else(|refused| refused)
 }
 
 /// `POST /portal/sessions/{id}/pre-checks`.
@@ -836,20 +835,13 @@ pub async fn acknowledge_alert(
 pub async fn start(State(state): State<AppState>, ApiPath(id): ApiPath<String>, form: PortalForm) -> Response {
     let demo = state.config.demo;
     let path = format!("{}/{id}", super::patients::PATH);
-    let (scope, patient) = match super::clinic_patient(&form.staff, demo, &path, &id).await {
-        Ok(target) => target,
-        Err(response) => return response,
-    };
-    let started = async {
+    let started = super::in_clinic_patient(&form.staff, demo, &path, &id, async |scope, patient| {
         let modality = Modality::parse(form.fields.get("modality").unwrap_or_default())?;
-        let ov = form_override(&scope, &form.fields)?;
-        let (s, _) = session::start(&scope, patient, modality, form.staff.store().now(), ov).await?;
-        Ok::<_, ApiError>(s.id)
-    };
-    match started.await {
-        Ok(sid) => see_other(&format!("{PATH}/{sid}")),
-        Err(error) => respond(&path, demo, error),
-    }
+        let ov = form_override(scope, &form.fields)?;
+        let (s, _) = session::start(scope, patient, modality, form.staff.store().now(), ov).await?;
+        Ok(s.id)
+    });
+    started.await.map_or_else(|refused| refused, |sid| see_other(&format!("{PATH}/{sid}")))
 }
 
 /// `POST /portal/patients/{id}/courses`: plans a course of `modality` for `indication` (`trd` or `mdsi`; blank:
@@ -858,17 +850,13 @@ pub async fn start(State(state): State<AppState>, ApiPath(id): ApiPath<String>, 
 pub async fn plan_course(State(state): State<AppState>, ApiPath(id): ApiPath<String>, form: PortalForm) -> Response {
     let demo = state.config.demo;
     let path = format!("{}/{id}", super::patients::PATH);
-    let (scope, patient) = match super::clinic_patient(&form.staff, demo, &path, &id).await {
-        Ok(target) => target,
-        Err(response) => return response,
-    };
-    let planned = async {
+    let planned = super::in_clinic_patient(&form.staff, demo, &path, &id, async |scope, patient| {
         let modality = Modality::parse(form.fields.get("modality").unwrap_or_default())?;
         let start = match form.fields.get("start_date").filter(|d| !d.is_empty()) {
             Some(raw) => crate::api::courses::date("start_date", raw)?,
-            None => ClinicTime::of(&scope).await?.date_of(form.staff.store().now()),
+            None => ClinicTime::of(scope).await?.date_of(form.staff.store().now()),
         };
-        let ov = form_override(&scope, &form.fields)?;
+        let ov = form_override(scope, &form.fields)?;
         let request = ketapath_care::treatment::course::CourseRequest {
             modality,
             start,
@@ -877,13 +865,9 @@ pub async fn plan_course(State(state): State<AppState>, ApiPath(id): ApiPath<Str
             with_psychotherapy: false,
         };
         let indication = crate::api::courses::indication(form.fields.get("indication"))?;
-        ketapath_care::treatment::course::create_for(&scope, patient, &request, indication, ov).await?;
-        Ok::<_, ApiError>(())
-    };
-    match planned.await {
-        Ok(()) => see_other(&path),
-        Err(error) => respond(&path, demo, error),
-    }
+        Ok(ketapath_care::treatment::course::create_for(scope, patient, &request, indication, ov).await?)
+    });
+    planned.await.map_or_else(|refused| refused, |_| see_other(&path))
 }
 
 #[cfg(test)]
