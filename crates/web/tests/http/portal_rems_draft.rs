@@ -88,11 +88,10 @@ async fn draft(mut p: Portal) {
     assert!(!page.contains("Draft saved on"), "{page}");
     let before = api_form(&mut nurse, &session).await;
     assert_eq!(before["draft_saved"], Value::Null);
-    let chart_email = field(&before, "hcp.email");
-    assert_eq!(chart_email.1, json!(true), "the monitoring nurse's e-mail comes from the chart: {before}");
+    let shown_email = field(&before, "hcp.email");
 
-    // A partial draft: saved without the completeness check. The e-mail posted as shown stays the chart's.
-    let email = chart_email.0.as_str().unwrap().to_owned();
+    // A partial draft: saved without the completeness check. The e-mail posted as shown is not saved as an answer.
+    let email = shown_email.0.as_str().unwrap().to_owned();
     let first = [
         ("csrf", csrf.as_str()),
         ("action", "draft"),
@@ -116,22 +115,28 @@ async fn draft(mut p: Portal) {
     assert_eq!(doc["draft_saved"]["saved_at"], "2026-11-27T04:05:00-05:00");
     assert_eq!(field(&doc, "hcp.phone"), (json!("212-555-0100"), json!(false)));
     assert_eq!(field(&doc, "concomitant_medications.maois"), (json!(false), json!(false)));
-    assert_eq!(field(&doc, "hcp.email"), chart_email, "left as shown: still the chart's");
+    assert_eq!(field(&doc, "hcp.email"), shown_email, "left as shown");
     assert_eq!(field(&doc, "adverse_effects.dissociation"), (json!(true), json!(false)));
 
-    // A person's answer stays theirs even when it comes back to what the chart says: set another e-mail, then the
-    // chart's again. Neither is shown "from the chart" any more.
+    // A post-dose MOAA/S of 5 answers the sedation question from the chart ("no"). A person's answer stays theirs
+    // even when it comes back to what the chart says: "yes", then "no" again; it is no longer "from the chart".
     at(&p, &mut nurse, 12).await;
-    let other = [("csrf", csrf.as_str()), ("action", "draft"), ("hcp.email", "desk@a.example")];
-    assert_eq!(nurse.post(&rems, &other).await.status, StatusCode::SEE_OTHER);
-    let back = [("csrf", csrf.as_str()), ("action", "draft"), ("hcp.email", &email)];
-    assert_eq!(nurse.post(&rems, &back).await.status, StatusCode::SEE_OTHER);
+    let alert = [("csrf", csrf.as_str()), ("spo2", "98"), ("moaas", "5")];
+    assert_eq!(nurse.post(&format!("{session}/observations"), &alert).await.status, StatusCode::SEE_OTHER);
     let doc = api_form(&mut nurse, &session).await;
-    assert_eq!(field(&doc, "hcp.email"), (json!(email), json!(false)));
+    assert_eq!(field(&doc, "adverse_effects.sedation"), (json!(false), json!(true)), "{doc}");
+    let page = nurse.get(&rems).await.text();
+    assert!(page.contains("id=\"pmf-adverse_effects-sedation-chart\">from the chart</span>"), "{page}");
+    for answer in ["yes", "no"] {
+        let post = [("csrf", csrf.as_str()), ("action", "draft"), ("adverse_effects.sedation", answer)];
+        assert_eq!(nurse.post(&rems, &post).await.status, StatusCode::SEE_OTHER);
+    }
+    let doc = api_form(&mut nurse, &session).await;
+    assert_eq!(field(&doc, "adverse_effects.sedation"), (json!(false), json!(false)), "{doc}");
     assert_eq!(field(&doc, "hcp.phone").0, json!("212-555-0100"), "earlier answers are kept by later saves");
     let page = nurse.get(&rems).await.text();
     assert!(page.contains("Draft saved on 27 Nov 2026, 04:12 EST"), "{page}");
-    assert!(!page.contains("id=\"pmf-adverse_effects-dissociation-chart\""), "{page}");
+    assert!(!page.contains("id=\"pmf-adverse_effects-sedation-chart\""), "{page}");
 
     // A bad value: refused naming the field, what was typed shown again, and the saved draft unchanged.
     let bad = [
