@@ -15,22 +15,10 @@ use axum::body::Body;
 use axum::http::{Method, StatusCode, header};
 use ketapath_store::domain::Role;
 use serde_json::{Value, json};
-use time::Duration;
-use time::macros::datetime;
 
-use crate::portal_forms::{dose, intake, new_patient, signed_in, start};
+use crate::portal_forms::{at, dose, intake, new_patient, signed_in, start};
 use crate::portal_support::*;
 use crate::support::{assert_crisis_contacts, assert_staff_crisis_protocol};
-
-/// Moves the clock to `minutes` after 09:00 UTC, ten minutes at a time with a page reloaded at each step (a portal
-/// sign-in unused for 15 minutes ends).
-async fn at(p: &Portal, b: &mut Browser, minutes: i64) {
-    let target = datetime!(2026-11-27 09:00 UTC) + Duration::minutes(minutes);
-    while p.store.now() < target {
-        p.clock.set((p.store.now() + Duration::minutes(10)).min(target));
-        assert_eq!(b.get("/portal/account").await.status, StatusCode::OK);
-    }
-}
 
 /// The API's form of the session behind the portal path `session`, read with the browser's session cookie.
 async fn api_form(b: &mut Browser, session: &str) -> Value {
@@ -259,7 +247,7 @@ async fn portal_rems_draft_on_postgres() {
 /// The staff crisis protocol: signed-in staff only, linked from every staff page's crisis line, built from the
 /// clinic's own thresholds (a stricter SpO2 threshold shows at once), the rules cited by id in details elements;
 /// staff without a clinic see the defaults, said as such.
-async fn crisis_protocol(p: Portal) {
+async fn crisis_protocol(p: &Portal) {
     p.user("nurse@a.example", Role::Nurse, Some("clinic-a")).await;
     p.user("rx@a.example", Role::Prescriber, Some("clinic-a")).await;
     p.user("root@example.org", Role::PlatformAdmin, None).await;
@@ -308,20 +296,11 @@ async fn crisis_protocol(p: Portal) {
     assert!(text.contains("KetaPath&#39;s defaults") && text.contains("SpO2 below 92 %"), "{text}");
 }
 
-#[tokio::test]
-async fn portal_crisis_protocol_on_sqlite() {
-    crisis_protocol(Portal::sqlite().await).await;
-}
-
-#[tokio::test]
-async fn portal_crisis_protocol_on_postgres() {
-    let Some(p) = Portal::postgres().await else { return };
-    crisis_protocol(p).await;
-}
+ketapath_testkit::on_both_backends!(portal_crisis_protocol, super::crisis_protocol);
 
 /// Error pages under `/portal` use the staff layout (the portal bar for a signed-in caller, the staff crisis line,
 /// the staff footer), whoever asks; public error pages keep the public crisis strip and footer.
-async fn error_pages(p: Portal) {
+async fn error_pages(p: &Portal) {
     p.user("nurse@a.example", Role::Nurse, Some("clinic-a")).await;
     let mut anonymous = p.browser();
     let missing = anonymous.get("/portal/no/such/page").await;
@@ -347,13 +326,4 @@ async fn error_pages(p: Portal) {
     assert!(record.text().contains("Signed in as"), "{}", record.text());
 }
 
-#[tokio::test]
-async fn portal_error_pages_on_sqlite() {
-    error_pages(Portal::sqlite().await).await;
-}
-
-#[tokio::test]
-async fn portal_error_pages_on_postgres() {
-    let Some(p) = Portal::postgres().await else { return };
-    error_pages(p).await;
-}
+ketapath_testkit::on_both_backends!(portal_error_pages, super::error_pages);
