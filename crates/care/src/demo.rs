@@ -512,7 +512,8 @@ async fn submit_form(team: &Team, id: SessionId, at: OffsetDateTime) -> Result<(
     for code in ["sedation", "dissociation", "respiratory_depression"] {
         effects.insert(code.to_owned(), Value::Bool(code == "dissociation"));
     }
-    rems::submit(&team.nurse, id, Some(&patch), Some(&effects), at).await?;
+    let answers = rems::Answers { form: Some(patch), adverse_effects: Some(effects) };
+    rems::submit(&team.nurse, id, &answers, at).await?;
     Ok(())
 }
 

@@ -28,6 +28,7 @@ pub const TABLES: &[&str] = &[
     "sessions",
     "gate_overrides",
     "rems_forms",
+    "rems_form_drafts",
     "dose_records",
     "observations",
     "adverse_events",

@@ -71,6 +71,9 @@ const REFERENCES: &[Reference] = &[
     r("rems_forms", "session_id", "sessions", true),
     r("rems_forms", "patient_id", "patients", true),
     r("rems_forms", "submitted_by", "staff_users", true),
+    r("rems_form_drafts", "session_id", "sessions", true),
+    r("rems_form_drafts", "patient_id", "patients", true),
+    r("rems_form_drafts", "saved_by", "staff_users", true),
     r("research_consents", "patient_id", "patients", true),
     r("research_consents", "recorded_by", "staff_users", true),
     r("patient_addresses", "patient_id", "patients", true),
@@ -94,6 +97,7 @@ const SAME_PATIENT: &[(&str, &str, &str)] = &[
     ("assessments", "course_id", "courses"),
     ("gate_overrides", "session_id", "sessions"),
     ("rems_forms", "session_id", "sessions"),
+    ("rems_form_drafts", "session_id", "sessions"),
     ("session_alerts", "session_id", "sessions"),
 ];
 

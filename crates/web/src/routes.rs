@@ -160,6 +160,7 @@ pub fn api_routes() -> Vec<ApiRoute> {
         ApiRoute::post("/api/v1/sessions/{id}/discharge", ClinicRecord, api::sessions::discharge),
         ApiRoute::post("/api/v1/sessions/{id}/early-departure", CareTeamRecord, api::sessions::early_departure_post),
         ApiRoute::get("/api/v1/sessions/{id}/rems-form", ClinicRecord, api::rems_forms::get),
+        ApiRoute::post("/api/v1/sessions/{id}/rems-form/draft", ClinicRecord, api::rems_forms::save_draft),
         ApiRoute::post("/api/v1/sessions/{id}/rems-form/submit", ClinicRecord, api::rems_forms::submit),
         ApiRoute::get("/api/v1/rems-forms/due", ClinicCollection, api::rems_forms::due),
         ApiRoute::get("/api/v1/sessions/{id}/record.pdf", ClinicRecord, api::session_record::get),
@@ -233,9 +234,19 @@ pub fn metrics_app(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Any path no route matches: a JSON 404 under `/api`, an OperationOutcome under `/fhir`, an HTML page elsewhere.
-async fn not_found(State(state): State<AppState>, uri: Uri) -> Response {
-    respond(uri.path(), state.config.demo, ApiError::NotFound)
+/// Any path no route matches: a JSON 404 under `/api`, an OperationOutcome under `/fhir`, an HTML page elsewhere;
+/// under `/portal` the staff layout, with the signed-in staff member's bar when the sign-in cookie is live (looked up
+/// without the rate limit's accounting, since a 404 changes nothing).
+async fn not_found(State(state): State<AppState>, request: axum::extract::Request) -> Response {
+    let path = request.uri().path().to_owned();
+    if pages::errors::is_portal_path(&path) {
+        let (parts, _) = request.into_parts();
+        if let Ok(Some(signed_in)) = portal::sign_in_cookie::sign_in_of(&parts, &state).await {
+            let staff = portal::sign_in_cookie::PortalStaff(signed_in);
+            return portal::refuse(&staff, state.config.demo, &path, ApiError::NotFound);
+        }
+    }
+    respond(&path, state.config.demo, ApiError::NotFound)
 }
 
 /// A known path with a method it does not take. axum keeps the `Allow` header on this response.

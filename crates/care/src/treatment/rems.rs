@@ -1,6 +1,11 @@
 //! The SPRAVATO REMS Patient Monitoring Form of a session: drafted from the record (patient, intake, clinic
-//! listing, staff, doses, observations, discharge), completed by staff at submission, checked by the clinical
-//! rules (every required field named when missing), kept as submitted, and listed on the 7-day dashboard.
+//! listing, staff, doses, observations, discharge), completed by staff (answers saved as a draft on the way, without
+//! the completeness check), checked by the clinical rules at submission (every required field named when missing),
+//! kept as submitted, and listed on the 7-day dashboard.
+//!
+//! A saved draft keeps the staff answers only, never the whole form: each time the form is shown, the answers are
+//! applied over the form drafted from the chart, so the values the record gives keep following the record, and an
+//! answer a person saved is no longer marked `derived_from_chart`, even where it says what the chart says.
 //!
 //! The setting type (outpatient: a form after every session; inpatient: none) is the clinic's protocol setting
 //! `rems.setting_type`, read where the draft is built and where the due list is computed.
@@ -20,7 +25,7 @@ use ketapath_clinical::rems::{
     RemsFormSettings, SessionFacts, SettingAddress, SettingSection, SettingType, check, dashboard, draft_from_session,
 };
 use ketapath_store::ClinicScope;
-use ketapath_store::domain::{PatientId, RemsFormRecord, SessionId, StaffId};
+use ketapath_store::domain::{PatientId, RemsFormDraft, RemsFormRecord, SessionId, StaffId};
 use serde::Serialize;
 use serde_json::{Map, Value};
 use time::{Date, Duration, OffsetDateTime};
@@ -49,6 +54,85 @@ pub struct FormView {
     pub prefill: Vec<Prefill>,
     /// The deadline, when a dose was given.
     pub deadline: Option<DashboardEntry<String>>,
+    /// When and by whom the staff answers were last saved as a draft (`null` when no draft was saved); kept after
+    /// submission as the draft's last save.
+    pub draft_saved: Option<DraftSaved>,
+}
+
+/// The last save of a form's draft.
+#[derive(Debug, Clone, Serialize)]
+pub struct DraftSaved {
+    /// On the clinic's clock (its UTC offset).
+    #[serde(with = "time::serde::rfc3339")]
+    pub saved_at: OffsetDateTime,
+    pub saved_by: Option<StaffId>,
+    /// `saved_at` as the portal shows every time ([`ClinicTime::show`]: `3 Nov 2026, 14:05 CST`); not in the JSON.
+    #[serde(skip)]
+    pub saved_at_text: String,
+    /// The saver's name as the portal shows it (not in the JSON, which names staff by id).
+    #[serde(skip)]
+    pub saved_by_name: Option<String>,
+}
+
+/// The staff answers of a form as a draft keeps them and a submission takes them: a merge patch of the form and the
+/// adverse-effect answers by question code.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Answers {
+    pub form: Option<Value>,
+    pub adverse_effects: Option<Map<String, Value>>,
+}
+
+impl Answers {
+    /// The answers of a saved draft (`{"form": …, "adverse_effects": …}`); a part that is not the expected JSON
+    /// kind is left out, because the answers were checked when they were saved.
+    fn of_draft(draft: &RemsFormDraft) -> Self {
+        Self {
+            form: draft.answers.get("form").filter(|f| f.is_object()).cloned(),
+            adverse_effects: draft.answers.get("adverse_effects").and_then(Value::as_object).cloned(),
+        }
+    }
+
+    fn document(&self) -> Value {
+        let mut document = Map::new();
+        document.insert("form".to_owned(), self.form.clone().unwrap_or_else(|| Value::Object(Map::new())));
+        document.insert("adverse_effects".to_owned(), Value::Object(self.adverse_effects.clone().unwrap_or_default()));
+        Value::Object(document)
+    }
+
+    /// These answers with `later` on top: later form values replace earlier ones path by path (a `null` clears a
+    /// field and stays a person's answer), later adverse-effect answers replace earlier ones by code.
+    fn then(mut self, later: &Answers) -> Self {
+        if let Some(patch) = &later.form {
+            let mut form = self.form.take().unwrap_or_else(|| Value::Object(Map::new()));
+            merge(&mut form, patch);
+            self.form = Some(form);
+        }
+        if let Some(answers) = &later.adverse_effects {
+            self.adverse_effects.get_or_insert_with(Map::new).extend(answers.clone());
+        }
+        self
+    }
+
+    /// The dotted paths of the form fields these answers set (`hcp.phone`, `adverse_effects.sedation`).
+    fn paths(&self) -> Vec<String> {
+        fn walk(value: &Value, prefix: &str, out: &mut Vec<String>) {
+            match value {
+                Value::Object(map) => {
+                    for (key, inner) in map {
+                        let path = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
+                        walk(inner, &path, out);
+                    }
+                }
+                _ => out.push(prefix.to_owned()),
+            }
+        }
+        let mut paths = Vec::new();
+        if let Some(form) = &self.form {
+            walk(form, "", &mut paths);
+        }
+        paths.extend(self.adverse_effects.iter().flat_map(|a| a.keys().map(|code| format!("adverse_effects.{code}"))));
+        paths
+    }
 }
 
 fn split_name(display: &str) -> (Option<String>, Option<String>) {
@@ -177,30 +261,55 @@ fn deadline(
     dashboard(&[due], zone.date_of(now)).into_iter().next()
 }
 
-/// The form of a session: the submitted one, or the draft with what is still missing.
+/// The form of a session: the submitted one, or the draft from the chart with the saved staff answers applied and
+/// what is still missing.
 pub async fn form(scope: &ClinicScope, id: SessionId, now: OffsetDateTime) -> TreatmentResult<FormView> {
     let zone = ClinicTime::of(scope).await?;
-    let (loaded, draft) = draft(scope, id, &zone).await?;
+    let (loaded, chart) = draft(scope, id, &zone).await?;
     let submitted = scope.rems_form(id).await?;
-    let (state, form, missing) = match &submitted {
+    let saved = scope.rems_form_draft(id).await?;
+    let answers = saved.as_ref().map(Answers::of_draft).unwrap_or_default();
+    let (state, form, missing, person_set) = match &submitted {
         Some(record) => {
             let form: PatientMonitoringForm = serde_json::from_value(record.form.clone())
                 .map_err(|e| InvalidInput::new("form", format!("the stored form does not decode: {e}")))?;
-            ("submitted", form, Vec::new())
+            ("submitted", form, Vec::new(), Vec::new())
         }
-        None => ("draft", draft.form.clone(), check(&draft).err().unwrap_or_default()),
+        None => {
+            let mut worked = chart.clone();
+            apply(&mut worked, &answers)?;
+            ("draft", worked.form.clone(), check(&worked).err().unwrap_or_default(), answers.paths())
+        }
+    };
+    let mut fields = form.fields_against(&chart);
+    // A value a person saved is theirs, even where it says what the chart says.
+    for field in fields.iter_mut().filter(|f| person_set.contains(&f.path)) {
+        field.derived_from_chart = false;
+    }
+    let draft_saved = match saved {
+        Some(saved) => Some(DraftSaved {
+            saved_at: zone.local(saved.saved_at),
+            saved_by: saved.saved_by,
+            saved_at_text: zone.show(saved.saved_at),
+            saved_by_name: match saved.saved_by {
+                Some(by) => scope.staff().await?.into_iter().find(|s| s.id == by).map(|s| s.display_name),
+                None => None,
+            },
+        }),
+        None => None,
     };
     Ok(FormView {
         session_id: id,
         patient_id: loaded.detail.session.patient_id,
         state,
         submitted_at: submitted.as_ref().map(|s| zone.local(s.submitted_at)),
-        setting_type: draft.setting_type,
-        fields: form.fields_against(&draft),
+        setting_type: chart.setting_type,
+        fields,
         form,
         missing,
-        prefill: draft.prefill,
-        deadline: deadline(&loaded, draft.setting_type, submitted.as_ref(), &zone, now),
+        prefill: chart.prefill,
+        deadline: deadline(&loaded, chart.setting_type, submitted.as_ref(), &zone, now),
+        draft_saved,
     })
 }
 
@@ -228,25 +337,10 @@ pub struct Incomplete {
     pub missing: Vec<MissingField>,
 }
 
-/// Completes the draft with staff answers (`form`: a merge patch of the form; `adverse_effects`: answers by
-/// question code), checks it and, when complete, records it as submitted now. An incomplete form writes nothing
-/// and comes back as [`Incomplete`] with every missing field; a second submission is 409. The API
-/// ([`submit`]) and the portal's form both call this, so they run one check.
-pub async fn attempt(
-    scope: &ClinicScope,
-    id: SessionId,
-    patch: Option<&Value>,
-    adverse_effects: Option<&Map<String, Value>>,
-    now: OffsetDateTime,
-) -> TreatmentResult<Result<FormView, Incomplete>> {
-    let zone = ClinicTime::of(scope).await?;
-    let (_, mut draft) = draft(scope, id, &zone).await?;
-    if scope.rems_form(id).await?.is_some() {
-        return Err(
-            ketapath_store::StoreError::Conflict("the form of this session is already submitted".to_owned()).into()
-        );
-    }
-    if let Some(patch) = patch {
+/// Applies staff answers to a draft: the merge patch to the form (each value checked as the form's JSON reads it,
+/// a refusal naming `form.<path>`), then each adverse-effect answer by question code, which makes it a person's.
+fn apply(draft: &mut FormDraft, answers: &Answers) -> TreatmentResult<()> {
+    if let Some(patch) = &answers.form {
         if !patch.is_object() {
             return Err(InvalidInput::new("form", "must be an object with the form's sections").into());
         }
@@ -257,7 +351,7 @@ pub async fn attempt(
             JsonError::Malformed(m) => InvalidInput::new("form", format!("the request body is not valid JSON: {m}")),
         })?;
     }
-    if let Some(answers) = adverse_effects {
+    if let Some(answers) = &answers.adverse_effects {
         let mut known: HashMap<&str, usize> = HashMap::new();
         for (i, a) in draft.form.adverse_effects.iter().enumerate() {
             known.insert(a.question.code.as_str(), i);
@@ -277,18 +371,70 @@ pub async fn attempt(
             entry.derived_from_chart = false;
         }
     }
+    Ok(())
+}
+
+/// Refuses a form whose own dates leave their bounds: the birth date and the (charted) treatment date.
+fn check_dates(form: &PatientMonitoringForm, now: OffsetDateTime) -> TreatmentResult<()> {
+    if let Some(birth) = form.patient.birthdate {
+        DateKind::Birth.check_date("patient.birthdate", birth, now)?;
+    }
+    if let Some(day) = form.session.treatment_date {
+        DateKind::Charted.check_date("session.treatment_date", day, now)?;
+    }
+    Ok(())
+}
+
+/// The form of a session before any new answer: the chart's draft with the saved draft's answers applied. A form
+/// already submitted is a conflict: it takes no more answers.
+async fn working_draft(scope: &ClinicScope, id: SessionId) -> TreatmentResult<(FormDraft, Answers)> {
+    let zone = ClinicTime::of(scope).await?;
+    let (_, draft) = draft(scope, id, &zone).await?;
+    if scope.rems_form(id).await?.is_some() {
+        return Err(
+            ketapath_store::StoreError::Conflict("the form of this session is already submitted".to_owned()).into()
+        );
+    }
+    let saved = scope.rems_form_draft(id).await?.as_ref().map(Answers::of_draft).unwrap_or_default();
+    Ok((draft, saved))
+}
+
+/// Saves staff answers as the form's draft, without the completeness check: the answers are added to those saved
+/// before (`form`: a merge patch; `adverse_effects`: answers by question code), each value checked as at submission
+/// (a bad value refused naming its field, nothing saved), and kept for the next showing and the submission. A
+/// submitted form takes no draft (409).
+pub async fn save_draft(
+    scope: &ClinicScope,
+    id: SessionId,
+    answers: &Answers,
+    now: OffsetDateTime,
+) -> TreatmentResult<FormView> {
+    let (mut draft, saved) = working_draft(scope, id).await?;
+    let all = saved.then(answers);
+    apply(&mut draft, &all)?;
+    check_dates(&draft.form, now)?;
+    scope.save_rems_form_draft(id, &all.document()).await?;
+    form(scope, id, now).await
+}
+
+/// Completes the draft with staff answers (the saved draft's, then `answers`: a merge patch of the form and the
+/// adverse-effect answers by question code), checks it and, when complete, records it as submitted now. An
+/// incomplete form writes nothing and comes back as [`Incomplete`] with every missing field; a second submission is
+/// 409. The API ([`submit`]) and the portal's form both call this, so they run one check.
+pub async fn attempt(
+    scope: &ClinicScope,
+    id: SessionId,
+    answers: &Answers,
+    now: OffsetDateTime,
+) -> TreatmentResult<Result<FormView, Incomplete>> {
+    let (mut draft, saved) = working_draft(scope, id).await?;
+    apply(&mut draft, &saved.then(answers))?;
     let complete = match check(&draft) {
         Ok(complete) => complete,
         Err(missing) => return Ok(Err(Incomplete { form: draft.form, missing })),
     };
     let submitted = complete.submit(now);
-    // The form's own dates are bounded like every other: a birth date and the (charted) treatment date.
-    if let Some(birth) = submitted.form().patient.birthdate {
-        DateKind::Birth.check_date("patient.birthdate", birth, now)?;
-    }
-    if let Some(day) = submitted.form().session.treatment_date {
-        DateKind::Charted.check_date("session.treatment_date", day, now)?;
-    }
+    check_dates(submitted.form(), now)?;
     let document = serde_json::to_value(submitted.form()).map_err(|e| InvalidInput::new("form", e.to_string()))?;
     scope.submit_rems_form(id, &document, submitted.submitted_at()).await?;
     form(scope, id, now).await.map(Ok)
@@ -298,11 +444,10 @@ pub async fn attempt(
 pub async fn submit(
     scope: &ClinicScope,
     id: SessionId,
-    patch: Option<&Value>,
-    adverse_effects: Option<&Map<String, Value>>,
+    answers: &Answers,
     now: OffsetDateTime,
 ) -> TreatmentResult<FormView> {
-    attempt(scope, id, patch, adverse_effects, now).await?.map_err(|incomplete| {
+    attempt(scope, id, answers, now).await?.map_err(|incomplete| {
         let missing = incomplete.missing;
         TreatmentError::RemsIncomplete {
             field: missing.first().map(|m| m.path.clone()).unwrap_or_default(),

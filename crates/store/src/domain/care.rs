@@ -1,6 +1,6 @@
 //! Treatment-workflow records beyond courses and sessions: the patient intake, a course's schedule and
-//! contraindication override, prescriber overrides of session gates, clinic protocol settings and submitted
-//! REMS Patient Monitoring Forms.
+//! contraindication override, prescriber overrides of session gates, clinic protocol settings, submitted
+//! REMS Patient Monitoring Forms and their saved drafts.
 //!
 //! Clinical content (the intake's computed results, schedules, settings, the form) is a JSON document here:
 //! `ketapath-clinical` owns its meaning and checks it before it is stored; the store keeps it whole.
@@ -22,6 +22,10 @@ id_type!(
 id_type!(
     /// A submitted REMS form's id.
     RemsFormId
+);
+id_type!(
+    /// A saved REMS form draft's id.
+    RemsFormDraftId
 );
 
 code_enum!(
@@ -101,6 +105,18 @@ pub struct RemsFormRecord {
     pub submitted_at: OffsetDateTime,
     pub submitted_by: Option<StaffId>,
     pub created_at: OffsetDateTime,
+}
+
+/// The saved draft of a session's REMS form: the staff answers only (`{"form": merge patch, "adverse_effects":
+/// {code: bool}}`), applied over the form drafted from the chart each time it is shown, and who saved it when.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RemsFormDraft {
+    pub id: RemsFormDraftId,
+    pub session_id: SessionId,
+    pub patient_id: PatientId,
+    pub answers: Value,
+    pub saved_at: OffsetDateTime,
+    pub saved_by: Option<StaffId>,
 }
 
 /// A session of the clinic with a dose given, for the REMS form dashboard.

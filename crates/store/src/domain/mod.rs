@@ -124,7 +124,7 @@ pub use assessment::{Assessment, AssessmentContext, AssessmentId, AssessmentSour
 pub use audit::{AuditAction, AuditEvent};
 pub use care::{
     CoursePlan, Discharge, DosedSession, Gate, GateOverride, GateOverrideId, Intake, IntakeId, NewGateOverride,
-    ProtocolSettingsDoc, RemsFormId, RemsFormRecord,
+    ProtocolSettingsDoc, RemsFormDraft, RemsFormDraftId, RemsFormId, RemsFormRecord,
 };
 pub use listing::{ClinicChange, ClinicChanges, ListingReport, ListingReportId, NewListingReport, ReportStatus};
 pub use overview::{DaySession, OpenCourse, PatientCareFacts, PatientStatus};

@@ -1,12 +1,12 @@
-//! The `patient_intakes`, `gate_overrides`, `protocol_settings` and `rems_forms` rows.
+//! The `patient_intakes`, `gate_overrides`, `protocol_settings`, `rems_forms` and `rems_form_drafts` rows.
 
 use serde_json::Value;
 
 use super::{parse_code, parse_id, parse_id_opt};
 use crate::clock::{from_micros, from_micros_opt};
 use crate::domain::{
-    Gate, GateOverride, GateOverrideId, Intake, IntakeId, PatientId, ProtocolSettingsDoc, RemsFormId, RemsFormRecord,
-    SessionId, StaffId,
+    Gate, GateOverride, GateOverrideId, Intake, IntakeId, PatientId, ProtocolSettingsDoc, RemsFormDraft,
+    RemsFormDraftId, RemsFormId, RemsFormRecord, SessionId, StaffId,
 };
 use crate::error::{StoreError, StoreResult};
 
@@ -121,6 +121,32 @@ impl RemsFormRow {
             submitted_at: from_micros(T, self.submitted_at)?,
             submitted_by: parse_id_opt(T, self.submitted_by.as_deref(), StaffId)?,
             created_at: from_micros(T, self.created_at)?,
+        })
+    }
+}
+
+pub(crate) const REMS_FORM_DRAFT_COLUMNS: &str = "id, clinic_id, patient_id, session_id, answers, saved_at, saved_by";
+
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct RemsFormDraftRow {
+    pub id: String,
+    pub patient_id: String,
+    pub session_id: String,
+    pub answers: String,
+    pub saved_at: i64,
+    pub saved_by: Option<String>,
+}
+
+impl RemsFormDraftRow {
+    pub(crate) fn into_domain(self) -> StoreResult<RemsFormDraft> {
+        const T: &str = "rems_form_drafts";
+        Ok(RemsFormDraft {
+            id: parse_id(T, &self.id, RemsFormDraftId)?,
+            session_id: parse_id(T, &self.session_id, SessionId)?,
+            patient_id: parse_id(T, &self.patient_id, PatientId)?,
+            answers: json(T, "answers", &self.answers)?,
+            saved_at: from_micros(T, self.saved_at)?,
+            saved_by: parse_id_opt(T, self.saved_by.as_deref(), StaffId)?,
         })
     }
 }

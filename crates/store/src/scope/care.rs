@@ -10,12 +10,13 @@ use crate::clock::{from_micros, from_micros_opt, to_micros, truncate_to_micros};
 use crate::db::{self, args};
 use crate::domain::{
     AuditAction, Course, CourseId, CoursePlan, Discharge, DoseRecord, DosedSession, GateOverride, GateOverrideId,
-    Intake, IntakeId, NewCourse, NewDose, NewGateOverride, PatientId, ProtocolSettingsDoc, RemsFormId, RemsFormRecord,
-    Role, SessionId, SessionStatus, StaffId, TreatmentSession,
+    Intake, IntakeId, NewCourse, NewDose, NewGateOverride, PatientId, ProtocolSettingsDoc, RemsFormDraft,
+    RemsFormDraftId, RemsFormId, RemsFormRecord, Role, SessionId, SessionStatus, StaffId, TreatmentSession,
 };
 use crate::error::{StoreError, StoreResult};
 use crate::rows::care::{
-    DosedSessionRow, INTAKE_COLUMNS, IntakeRow, ProtocolSettingsRow, REMS_FORM_COLUMNS, RemsFormRow,
+    DosedSessionRow, INTAKE_COLUMNS, IntakeRow, ProtocolSettingsRow, REMS_FORM_COLUMNS, REMS_FORM_DRAFT_COLUMNS,
+    RemsFormDraftRow, RemsFormRow,
 };
 use crate::rows::treatment::{SESSION_COLUMNS, SessionRow};
 use crate::scope::{Children, ClinicScope, Scoped};
@@ -562,6 +563,77 @@ impl ClinicScope {
             submitted_at: truncate_to_micros(at),
             submitted_by: Some(self.actor.user_id),
             created_at: created,
+        })
+    }
+
+    /// The saved draft of a session's form (the staff answers), if one was saved.
+    pub async fn rems_form_draft(&self, session: SessionId) -> StoreResult<Option<RemsFormDraft>> {
+        let of = Children { table: "rems_form_drafts", columns: REMS_FORM_DRAFT_COLUMNS, order: "id" };
+        let row: Option<RemsFormDraftRow> = self.child(Scoped::TreatmentSession, session.to_text(), of).await?;
+        row.map(RemsFormDraftRow::into_domain).transpose()
+    }
+
+    /// Saves `answers` (the staff answers, checked by the caller against the form) as the draft of a session's form,
+    /// replacing the draft saved before, by the acting user now. A form already submitted takes no draft: conflict.
+    pub async fn save_rems_form_draft(&self, session: SessionId, answers: &Value) -> StoreResult<RemsFormDraft> {
+        let text = to_json("answers", answers)?;
+        let mut tx = self.begin_audited().await?;
+        let now = tx.now();
+        let patient = self.session_patient(&mut tx, session).await?;
+        let (submitted,): (i64,) = tx
+            .fetch_one(
+                "SELECT COUNT(*) FROM rems_forms WHERE clinic_id = $1 AND session_id = $2",
+                &args![self.clinic(), session.to_text()],
+            )
+            .await?;
+        if submitted > 0 {
+            return Err(StoreError::Conflict("the form of this session is already submitted".to_owned()));
+        }
+        let saved = from_micros("rems_form_drafts", now)?;
+        let existing: Option<(String,)> = tx
+            .fetch_optional(
+                "SELECT id FROM rems_form_drafts WHERE clinic_id = $1 AND session_id = $2",
+                &args![self.clinic(), session.to_text()],
+            )
+            .await?;
+        // One draft per session: a later save replaces the answers and says who saved them when.
+        let (id, audit) = match existing {
+            Some((raw,)) => {
+                let id = crate::rows::parse_id("rems_form_drafts", &raw, RemsFormDraftId)?;
+                Update::table("rems_form_drafts")
+                    .set("answers", text)
+                    .set("saved_at", now)
+                    .set("saved_by", self.actor_text())
+                    .filter("clinic_id", self.clinic())
+                    .filter("id", raw)
+                    .execute(tx.db())
+                    .await?;
+                (id, Audit::update("rems_form_draft", id.to_text()))
+            }
+            None => {
+                let id = RemsFormDraftId::new(saved);
+                Insert::into("rems_form_drafts")
+                    .value("id", id.to_text())
+                    .value("clinic_id", self.clinic())
+                    .value("patient_id", &patient)
+                    .value("session_id", session.to_text())
+                    .value("answers", text)
+                    .value("saved_at", now)
+                    .value("saved_by", self.actor_text())
+                    .value("created_at", now)
+                    .execute(tx.db())
+                    .await?;
+                (id, Audit::create("rems_form_draft", id.to_text()))
+            }
+        };
+        tx.commit_with(audit).await?;
+        Ok(RemsFormDraft {
+            id,
+            session_id: session,
+            patient_id: crate::rows::parse_id("sessions", &patient, PatientId)?,
+            answers: answers.clone(),
+            saved_at: saved,
+            saved_by: Some(self.actor.user_id),
         })
     }
 

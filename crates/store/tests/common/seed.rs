@@ -282,7 +282,16 @@ async fn seed_workflow(
     .await
     .unwrap();
     rx.put_protocol_settings(&serde_json::json!({"discharge": {"min_spo2": 95}})).await.unwrap();
+    // A draft saved twice (schema version 16), then the form submitted: a submitted form takes no more drafts.
+    let answers = serde_json::json!({"form": {"hcp": {"phone": "555-0100"}}, "adverse_effects": {"sedation": false}});
+    let first = rx.save_rems_form_draft(session, &serde_json::json!({"form": {}})).await.unwrap();
+    let again = rx.save_rems_form_draft(session, &answers).await.unwrap();
+    assert_eq!((again.id, rx.rems_form_draft(session).await.unwrap().map(|d| d.answers)), (first.id, Some(answers)));
     rx.submit_rems_form(session, &serde_json::json!({"patient": {}}), datetime!(2026-11-03 10:00 UTC)).await.unwrap();
+    assert!(matches!(
+        rx.save_rems_form_draft(session, &serde_json::json!({})).await,
+        Err(ketapath_store::StoreError::Conflict(_))
+    ));
     // The benefit review (schema version 10).
     rx.record_benefit_review(NewBenefitReview {
         course_id: course,

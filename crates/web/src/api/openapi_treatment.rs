@@ -90,6 +90,25 @@ pub struct RemsForm {
     /// The clinic's REMS setting (`rems.setting_type`), which decides whether a form is required
     #[serde(default)]
     setting_type: Value,
+    /// When and by whom the staff answers were last saved as a draft (the portal's "Save draft"), applied over the
+    /// form drafted from the chart until it is submitted; `null` when no draft was saved
+    #[serde(default)]
+    #[schema(schema_with = draft_saved)]
+    draft_saved: Option<DraftSaved>,
+}
+
+/// The last save of a form's draft.
+#[derive(Deserialize, ToSchema)]
+struct DraftSaved {
+    /// RFC 3339, with the clinic's UTC offset
+    #[schema(format = DateTime)]
+    saved_at: String,
+    /// The id of the staff member who saved it
+    saved_by: Option<String>,
+}
+
+fn draft_saved() -> RefOr<Schema> {
+    or_null(DraftSaved::schema())
 }
 
 /// The form's sections, as the Patient Monitoring Form groups them; the document promises each section and the

@@ -1,6 +1,8 @@
 //! The REMS Patient Monitoring Form of a session: `GET /api/v1/sessions/{id}/rems-form` (the form's fields as
-//! JSON; `?format=pdf` the printable PDF from `crate::rems_doc`), `POST .../rems-form/submit` (422 naming
-//! every missing field, else recorded) and `GET /api/v1/rems-forms/due` (open forms by their 7-day deadline).
+//! JSON, with the saved draft's answers applied; `?format=pdf` the printable PDF from `crate::rems_doc`),
+//! `POST .../rems-form/draft` (staff answers saved without the completeness check, as the portal's "Save draft"),
+//! `POST .../rems-form/submit` (422 naming every missing field, else recorded) and `GET /api/v1/rems-forms/due` (open
+//! forms by their 7-day deadline).
 
 use axum::extract::RawQuery;
 use axum::response::Response;
@@ -15,7 +17,7 @@ use crate::auth::ClinicStaff;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, SessionPath};
 use crate::rems_doc;
-use ketapath_care::treatment::rems::{self, DueForm};
+use ketapath_care::treatment::rems::{self, Answers, DueForm};
 
 /// `GET /api/v1/sessions/{id}/rems-form`.
 #[utoipa::path(
@@ -93,7 +95,37 @@ pub async fn submit(
     ApiJson(body): ApiJson<SubmitBody>,
 ) -> Result<Response, ApiError> {
     let now = staff.store.now();
-    let view = rems::submit(&staff.scope, id, body.form.as_ref(), body.adverse_effects.as_ref(), now).await?;
+    let view = rems::submit(&staff.scope, id, &body.answers(), now).await?;
+    Ok(private_json(&view))
+}
+
+impl SubmitBody {
+    fn answers(self) -> Answers {
+        Answers { form: self.form, adverse_effects: self.adverse_effects }
+    }
+}
+
+/// `POST /api/v1/sessions/{id}/rems-form/draft`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/sessions/{id}/rems-form/draft",
+    operation_id = "saveRemsFormDraft",
+    summary = "Save staff answers as the form's draft, without the completeness check",
+    description = "The body of `submit`: `form` is a merge patch of the staff answers, `adverse_effects` answers each question by code. The answers are added to those saved before and each value is checked (400 naming the field; nothing is saved), but the form need not be complete. Every later `GET` and the submission apply the saved answers over the form drafted from the chart, and a saved answer is no longer `derived_from_chart`; `draft_saved` says when and by whom. A submitted form takes no draft (409 `conflict`).",
+    params(SessionPath),
+    request_body = SubmitBody,
+    responses(
+        (status = 200, description = "The form with the saved draft applied", body = super::openapi_treatment::RemsForm),
+        (status = 409, description = "Already submitted (`conflict`) or not esketamine (`not_applicable`)", body = Error),
+        TreatmentBad,
+    )
+)]
+pub async fn save_draft(
+    staff: ClinicStaff,
+    SessionPath { id }: SessionPath,
+    ApiJson(body): ApiJson<SubmitBody>,
+) -> Result<Response, ApiError> {
+    let view = rems::save_draft(&staff.scope, id, &body.answers(), staff.store.now()).await?;
     Ok(private_json(&view))
 }
 

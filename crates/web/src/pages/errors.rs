@@ -1,11 +1,14 @@
 //! HTML error pages (404, 405, timeouts) for people, from the same [`ApiError`] table the JSON API uses.
-//! They extend the shared layout, so the crisis contacts are on error pages too.
+//! They extend the shared layout, so the crisis contacts are on error pages too: the public crisis strip and footer
+//! on public pages, and under `/portal` the staff layout (the portal's navigation, the compact staff crisis-protocol
+//! line and the staff footer, with the signed-in staff member's bar when the caller is known).
 
 use askama::Template;
 use axum::response::Response;
 
 use super::{Layout, render};
 use crate::error::{ApiError, add_retry_after};
+use crate::portal::Bar;
 
 #[derive(Template)]
 #[template(path = "error.html")]
@@ -17,10 +20,30 @@ struct ErrorPage {
     path: Option<String>,
     /// On a 5xx, the request id to quote to the clinic's support (the log line carries the same id).
     request_id: Option<String>,
+    /// The signed-in staff member's bar, on a portal page whose caller is known.
+    bar: Option<Bar>,
+    /// Where the page sends the reader on: the portal's dashboard under `/portal`, else the home page.
+    home_href: &'static str,
+    home_label: &'static str,
 }
 
-/// The page for `error` at `path`.
+/// Whether `path` is a page of the clinic portal, whose error pages use the staff layout.
+pub fn is_portal_path(path: &str) -> bool {
+    path.strip_prefix("/portal").is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
+
+/// The page for `error` at `path`: under `/portal` the staff layout without a signed-in bar (the caller is not
+/// known here), elsewhere the public layout.
 pub fn error_page(demo: bool, error: &ApiError, path: &str) -> Response {
+    page_for(demo, error, path, None)
+}
+
+/// The page for `error` at a portal `path` for a signed-in staff member: the staff layout with their bar.
+pub fn staff_error_page(demo: bool, error: &ApiError, path: &str, bar: Bar) -> Response {
+    page_for(demo, error, path, Some(bar))
+}
+
+fn page_for(demo: bool, error: &ApiError, path: &str, bar: Option<Bar>) -> Response {
     let (heading, message, show_path) = match error {
         ApiError::NotFound => ("Page not found", "There is no page at this address.".to_owned(), true),
         ApiError::MethodNotAllowed => {
@@ -31,12 +54,21 @@ pub fn error_page(demo: bool, error: &ApiError, path: &str) -> Response {
         other => ("The request could not be handled", other.to_string(), false),
     };
     let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy().into_owned();
+    let portal = is_portal_path(path);
+    let (layout, home_href, home_label) = if portal {
+        (crate::portal::layout(heading, demo, ""), "/portal", "Go to the portal dashboard")
+    } else {
+        (Layout::new(heading, demo, ""), "/", "Go to the KetaPath home page")
+    };
     let page = ErrorPage {
-        layout: Layout::new(heading, demo, ""),
+        layout,
         heading,
         message,
         path: show_path.then_some(decoded),
         request_id: error.request_id(),
+        bar: bar.filter(|_| portal),
+        home_href,
+        home_label,
     };
     let mut response = render(error.status(), &page);
     add_retry_after(error, &mut response);
@@ -76,6 +108,23 @@ mod tests {
                 assert!(html.contains(contact), "{error:?} page lacks {contact}");
             }
             assert_eq!(retry.is_some(), matches!(error, ApiError::RateLimited { .. } | ApiError::NotReady(_)));
+        }
+    }
+
+    /// Under `/portal` every error page has the staff layout: the compact crisis-protocol line and the staff footer,
+    /// never the public crisis strip or the footer addressed to patients; a public path keeps the public layout.
+    #[tokio::test]
+    async fn portal_error_pages_use_the_staff_layout() {
+        for error in [ApiError::NotFound, ApiError::Forbidden("no".into()), ApiError::Internal] {
+            for (path, staff) in [("/portal/nowhere", true), ("/portal", true), ("/portals", false), ("/x", false)] {
+                let response = error_page(false, &error, path);
+                let body = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
+                let html = String::from_utf8(body.to_vec()).unwrap();
+                assert_eq!(html.contains("id=\"staff-crisis\""), staff, "{path} {error:?}");
+                assert_eq!(html.contains("In crisis? Free help"), !staff, "{path} {error:?}");
+                assert_eq!(html.contains("KetaPath clinic portal"), staff, "{path} {error:?}");
+                assert_eq!(html.contains("href=\"/portal/crisis-protocol\""), staff, "{path} {error:?}");
+            }
         }
     }
 

@@ -70,14 +70,18 @@ impl Fields {
     }
 }
 
-/// The refusal of a form that failed the origin or token check: 403, as a page.
-fn refused(path: &str, state: &AppState) -> Response {
+/// The refusal of a form that failed the origin or token check: 403, as a page (with the staff member's bar when
+/// the session is known).
+fn refused(path: &str, state: &AppState, staff: Option<&PortalStaff>) -> Response {
     let error = ApiError::Forbidden(
         "This form did not come from this KetaPath portal page, or the page was open too long. Go back, reload the \
          page and try again."
             .to_owned(),
     );
-    respond(path, state.config.demo, error)
+    match staff {
+        Some(staff) => super::refuse(staff, state.config.demo, path, error),
+        None => respond(path, state.config.demo, error),
+    }
 }
 
 /// A portal form post from a signed-in staff member, checked against cross-site request forgery.
@@ -95,14 +99,14 @@ impl FromRequest<AppState> for PortalForm {
         let staff = PortalStaff::from_request_parts(&mut parts, state).await?;
         let path = parts.uri.path().to_owned();
         if !is_same_origin(&parts.headers) {
-            return Err(refused(&path, state));
+            return Err(refused(&path, state, Some(&staff)));
         }
         let FormBody(bytes) = FormBody::from_request(Request::from_parts(parts, body), state).await?;
         let fields = Fields::parse(&bytes);
         if !fields.raw(FIELD).is_some_and(|sent| tokens_match(sent, staff.csrf())) {
-            return Err(refused(&path, state));
+            return Err(refused(&path, state, Some(&staff)));
         }
-        fields.refuse_nul().map_err(|error| respond(&path, state.config.demo, error))?;
+        fields.refuse_nul().map_err(|error| super::refuse(&staff, state.config.demo, &path, error))?;
         Ok(PortalForm { staff, fields })
     }
 }
@@ -116,7 +120,7 @@ pub fn login_token_ok(state: &AppState, headers: &HeaderMap, fields: &Fields) ->
 
 /// The 403 page of a sign-in post that failed [`login_token_ok`].
 pub fn login_refused(state: &AppState) -> Response {
-    refused(super::sign_in_cookie::LOGIN_PATH, state)
+    refused(super::sign_in_cookie::LOGIN_PATH, state, None)
 }
 
 #[cfg(test)]

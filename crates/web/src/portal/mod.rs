@@ -7,6 +7,7 @@
 pub mod account;
 pub mod clinic_settings;
 pub mod course_review;
+pub mod crisis_protocol;
 pub mod csrf;
 pub mod dashboard;
 pub mod early_departure;
@@ -102,8 +103,14 @@ pub async fn clinic_scope(staff: &PortalStaff, demo: bool, path: &str) -> Result
     match staff.scope().await {
         Ok(Some(scope)) => Ok(scope),
         Ok(None) => Err(no_access(staff, demo)),
-        Err(error) => Err(crate::error::respond(path, demo, error)),
+        Err(error) => Err(refuse(staff, demo, path, error)),
     }
+}
+
+/// The error page of a portal `path` for a signed-in staff member: the staff layout with their bar, so a refusal
+/// or a failure keeps the portal's navigation and the staff crisis-protocol line.
+pub fn refuse(staff: &PortalStaff, demo: bool, path: &str, error: crate::error::ApiError) -> Response {
+    crate::pages::errors::staff_error_page(demo, &error, path, Bar::of(staff))
 }
 
 /// The clinic scope and the patient of a `/portal/patients/{id}/…` handler: [`clinic_scope`], then the id, where
@@ -127,7 +134,7 @@ pub async fn clinic_record<T, E>(
     id: Result<T, E>,
 ) -> Result<(ClinicScope, T), Response> {
     let scope = clinic_scope(staff, demo, path).await?;
-    let id = id.map_err(|_| crate::error::respond(path, demo, crate::error::ApiError::NotFound))?;
+    let id = id.map_err(|_| refuse(staff, demo, path, crate::error::ApiError::NotFound))?;
     Ok((scope, id))
 }
 
@@ -165,7 +172,7 @@ pub async fn in_clinic_scope<T>(
     work: impl AsyncFnOnce(&ClinicScope) -> Result<T, crate::error::ApiError>,
 ) -> Result<T, Response> {
     let scope = clinic_scope(staff, demo, path).await?;
-    work(&scope).await.map_err(|error| crate::error::respond(path, demo, error))
+    work(&scope).await.map_err(|error| refuse(staff, demo, path, error))
 }
 
 /// The page a role without patient access (platform admin, researcher) gets instead of patient data: 403.

@@ -1,9 +1,13 @@
 //! The REMS Patient Monitoring Form of a session in the portal: `GET /portal/sessions/{id}/rems` (the form with
-//! every field, the staff answers as inputs, every missing required field flagged), `POST` to the same path
-//! ("Mark as submitted": the answers go through `ketapath_care::treatment::rems::attempt`, the one completeness check the
-//! JSON API's `POST /api/v1/sessions/{id}/rems-form/submit` runs; an incomplete form shows the page again, 422,
-//! listing every missing field by its form label and keeping what was typed) and
-//! `GET /portal/sessions/{id}/rems.pdf` (the printable PDF through `crate::rems_doc`).
+//! every field, the staff answers as inputs, every missing required field flagged, and when the draft was last saved
+//! and by whom), `POST` to the same path with one of two buttons: "Save draft" (`action=draft`: the answers a person
+//! changed are saved through `ketapath_care::treatment::rems::save_draft` without the completeness check, each value
+//! still checked; a refused value shows the page again naming the field and keeping what was typed) or "Mark as
+//! submitted" (`action=submit`, also a post without `action`: the answers go through
+//! `ketapath_care::treatment::rems::attempt`, the one completeness check the JSON API's
+//! `POST /api/v1/sessions/{id}/rems-form/submit` runs; an incomplete form shows the page again, 422, listing every
+//! missing field by its form label and keeping what was typed) and `GET /portal/sessions/{id}/rems.pdf` (the
+//! printable PDF through `crate::rems_doc`).
 //!
 //! Staff answer what the session record cannot say: the concomitant medications, the monitoring provider's
 //! contact, the vital-sign questions, the adverse-effect questions and the patient's enrollment answers. The rest
@@ -22,13 +26,13 @@ use super::csrf::{Fields, PortalForm};
 use super::sessions::PATH;
 use super::sign_in_cookie::{PortalStaff, see_other};
 use super::{Bar, layout};
-use crate::error::{ApiError, respond};
+use crate::error::ApiError;
 use crate::extract::ApiPath;
 use crate::pages::{Layout, render};
 use crate::rems_doc::{self, FormDocument, SUBMIT_NOTE, TITLE};
 use crate::state::AppState;
 use ketapath_care::treatment::TreatmentError;
-use ketapath_care::treatment::rems::{self, FormView, Incomplete};
+use ketapath_care::treatment::rems::{self, Answers, FormView, Incomplete};
 
 /// Yes/no answers staff give on the form (the adverse-effect questions, `adverse_effects.<code>`, are too).
 const YES_NO: [&str; 9] = [
@@ -51,7 +55,14 @@ const ADVERSE: &str = "adverse_effects.";
 
 /// What a refused "Mark as submitted" says first: no partial edit is kept.
 pub const NOT_RECORDED: &str = "Not submitted, and nothing was recorded: the form is recorded, with the values shown, \
-                                only when every required field is complete.";
+                                only when every required field is complete. \"Save draft\" keeps the answers so far.";
+
+/// What a refused "Save draft" says first: the draft saved before is kept as it was.
+pub const DRAFT_NOT_SAVED: &str = "Draft not saved: correct the answer named below and save again; the draft saved \
+                                   before, if any, is unchanged.";
+
+/// The value of the `action` field that saves a draft; any other value, or none, is "Mark as submitted".
+pub const SAVE_DRAFT: &str = "draft";
 
 /// How a field is shown: an answer staff give (yes/no or text) or a value from the session record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -108,6 +119,8 @@ struct RemsPage {
     action: String,
     /// `Submitted on …`, `Not required …` or empty for an open draft.
     state: String,
+    /// `Draft saved on <clinic time> by <name>`, or empty when no draft was saved.
+    draft_note: String,
     editable: bool,
     deadline: String,
     /// Every field that stops the form, by its label, with the check's message.
@@ -198,6 +211,15 @@ fn page(
         pdf_href: format!("{base}/rems.pdf"),
         action: format!("{base}/rems"),
         state: submitted.or(not_required).unwrap_or_default(),
+        draft_note: view
+            .draft_saved
+            .as_ref()
+            .filter(|_| editable)
+            .map(|d| {
+                let by = d.saved_by_name.as_deref().map(|name| format!(" by {name}")).unwrap_or_default();
+                format!("Draft saved on {}{by}.", d.saved_at_text)
+            })
+            .unwrap_or_default(),
         editable,
         deadline: view
             .deadline
@@ -224,7 +246,7 @@ pub async fn show(State(state): State<AppState>, staff: PortalStaff, ApiPath(id)
 
 /// The staff answers of a post as the API's submission takes them: a merge patch of the form and the
 /// adverse-effect answers by question code. A yes/no field holding anything else is refused, naming it.
-fn answers(fields: &Fields, form: &PatientMonitoringForm) -> Result<(Value, Map<String, Value>), InvalidInput> {
+fn answers(fields: &Fields, form: &PatientMonitoringForm) -> Result<Answers, InvalidInput> {
     let mut patch = Map::new();
     let mut set = |path: &str, value: Value| {
         let (section, key) = path.split_once('.').unwrap_or((path, ""));
@@ -262,13 +284,41 @@ fn answers(fields: &Fields, form: &PatientMonitoringForm) -> Result<(Value, Map<
             adverse.insert(question.question.code.clone(), Value::Bool(answer));
         }
     }
-    Ok((Value::Object(patch), adverse))
+    Ok(Answers { form: Some(Value::Object(patch)), adverse_effects: Some(adverse) })
 }
 
-/// `POST /portal/sessions/{id}/rems`: "Mark as submitted". The form records exactly the values shown on the page when it
-/// was posted (the page says so beside the button); nothing is kept from a refused post. Submitted: back to the page,
-/// which shows the date. Incomplete: the page again (422) listing every missing field by its label, with what was
-/// typed, under [`NOT_RECORDED`].
+/// The answers of a post that differ from what the page showed (`shown`, the form with the draft saved before):
+/// a field left as shown is not saved as a person's answer, so a value from the chart stays "from the chart".
+fn changed_only(mut posted: Answers, shown: &PatientMonitoringForm) -> Answers {
+    let document = serde_json::to_value(shown).unwrap_or(Value::Null);
+    if let Some(Value::Object(sections)) = &mut posted.form {
+        for (section, inner) in sections.iter_mut() {
+            if let Value::Object(values) = inner {
+                values.retain(|key, value| document.get(section).and_then(|s| s.get(key)) != Some(value));
+            }
+        }
+        sections.retain(|_, inner| inner.as_object().is_none_or(|values| !values.is_empty()));
+    }
+    posted
+}
+
+/// The refusal of a field as the page says it: the field's label on the form and its path, then the message.
+fn refused_field(fields: &[FieldView], field: &str, message: &str) -> String {
+    let path = field.strip_prefix("form.").unwrap_or(field);
+    match fields.iter().find(|f| f.path == path) {
+        Some(view) => format!("{} ({path}): {message}", view.label),
+        None => format!("{field}: {message}"),
+    }
+}
+
+/// `POST /portal/sessions/{id}/rems`: "Save draft" (`action=draft`) or "Mark as submitted" (any other post).
+///
+/// "Save draft" saves the answers a person changed, without the completeness check; a bad value is refused (400),
+/// the page shown again naming the field with what was typed, and the draft saved before stays as it was.
+///
+/// "Mark as submitted" records exactly the values shown on the page when it was posted (the page says so beside the
+/// button); nothing is kept from a refused post. Submitted: back to the page, which shows the date. Incomplete: the
+/// page again (422) listing every missing field by its label, with what was typed, under [`NOT_RECORDED`].
 pub async fn submit(State(state): State<AppState>, ApiPath(id): ApiPath<String>, form: PortalForm) -> Response {
     let demo = state.config.demo;
     let path = format!("{PATH}/{id}/rems");
@@ -277,10 +327,15 @@ pub async fn submit(State(state): State<AppState>, ApiPath(id): ApiPath<String>,
         Err(response) => return response,
     };
     let now = form.staff.store().now();
+    let draft = form.fields.get("action") == Some(SAVE_DRAFT);
     let tried = async {
         let view = rems::form(&scope, sid, now).await?;
-        let (patch, adverse) = answers(&form.fields, &view.form).map_err(TreatmentError::from)?;
-        rems::attempt(&scope, sid, Some(&patch), Some(&adverse), now).await
+        let posted = answers(&form.fields, &view.form).map_err(TreatmentError::from)?;
+        if draft {
+            rems::save_draft(&scope, sid, &changed_only(posted, &view.form), now).await.map(Ok)
+        } else {
+            rems::attempt(&scope, sid, &posted, now).await
+        }
     };
     match tried.await {
         Ok(Ok(_)) => see_other(&path),
@@ -297,25 +352,26 @@ pub async fn submit(State(state): State<AppState>, ApiPath(id): ApiPath<String>,
                     Some(NOT_RECORDED.to_owned()),
                 ),
             ),
-            Err(error) => respond(&path, demo, error.into()),
+            Err(error) => super::refuse(&form.staff, demo, &path, error.into()),
         },
         Err(error) => {
             let error = ApiError::from(error);
             let status = error.status();
             if !status.is_client_error() || status == StatusCode::NOT_FOUND {
-                return respond(&path, demo, error);
+                return super::refuse(&form.staff, demo, &path, error);
             }
             // A refused field (or a form already submitted): the page again with the refusal and what was typed.
             match rems::form(&scope, sid, now).await {
                 Ok(view) => {
                     let refusal = match &error {
-                        ApiError::InvalidInput(i) => format!("{}: {}", i.field, i.message),
+                        ApiError::InvalidInput(i) => refused_field(&view.fields, &i.field, &i.message),
                         other => other.to_string(),
                     };
+                    let refusal = if draft { format!("{DRAFT_NOT_SAVED} {refusal}") } else { refusal };
                     let shown = (&view.form, view.missing.as_slice());
                     render(status, &page(&form.staff, demo, sid, &view, shown, Some(&form.fields), Some(refusal)))
                 }
-                Err(error) => respond(&path, demo, error.into()),
+                Err(error) => super::refuse(&form.staff, demo, &path, error.into()),
             }
         }
     }
@@ -352,7 +408,8 @@ mod tests {
         let fields = Fields::parse(
             b"concomitant_medications.maois=no&hcp.phone=555-0100&patient.sex=&adverse_effects.sedation=yes",
         );
-        let (patch, adverse) = answers(&fields, &form).unwrap_or_default();
+        let posted = answers(&fields, &form).unwrap_or_default();
+        let (patch, adverse) = (posted.form.unwrap_or_default(), posted.adverse_effects.unwrap_or_default());
         assert_eq!(patch["concomitant_medications"]["maois"], Value::Bool(false));
         assert_eq!(patch["concomitant_medications"].get("psychostimulants"), None, "not posted: as drafted");
         assert_eq!(patch["hcp"]["phone"], Value::String("555-0100".to_owned()));
@@ -364,5 +421,20 @@ mod tests {
             answers(&bad, &form).map_err(|e| e.field).err().as_deref(),
             Some("vital_signs.in_range_prior_to_completion")
         );
+    }
+
+    #[test]
+    fn a_draft_keeps_only_the_answers_a_person_changed() {
+        let mut shown = PatientMonitoringForm::default();
+        shown.hcp.phone = Some("555-0100".to_owned());
+        shown.concomitant_medications.maois = Some(true);
+        let fields = Fields::parse(b"hcp.phone=555-0100&patient.sex=&concomitant_medications.maois=no&hcp.email=");
+        let posted = answers(&fields, &shown).unwrap_or_default();
+        let changed = changed_only(posted, &shown);
+        assert_eq!(changed.form, Some(serde_json::json!({"concomitant_medications": {"maois": false}})));
+        // A field a person empties is their answer too.
+        shown.hcp.email = Some("a@b.example".to_owned());
+        let changed = changed_only(answers(&fields, &shown).unwrap_or_default(), &shown);
+        assert_eq!(changed.form.as_ref().map(|f| f["hcp"].clone()), Some(serde_json::json!({"email": null})));
     }
 }

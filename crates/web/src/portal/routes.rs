@@ -9,7 +9,9 @@ use axum::middleware::from_fn;
 use axum::routing::{MethodRouter, get, post};
 
 use super::csrf::PortalForm;
-use super::{account, clinic_settings, course_review, dashboard, early_departure, intake, login, patients};
+use super::{
+    account, clinic_settings, course_review, crisis_protocol, dashboard, early_departure, intake, login, patients,
+};
 use super::{referrals, rems, self_report_links, session_record, sessions};
 use crate::routes::Access;
 use crate::state::AppState;
@@ -127,6 +129,7 @@ pub fn portal_routes() -> Vec<PortalRoute> {
         R::form("/portal/clinic/outcome-publication", ClinicAdmin, clinic_settings::set_publication),
         R::form("/portal/clinic/referral-cap", ClinicAdmin, clinic_settings::set_referral_cap),
         R::page("/portal/account", OwnAccount, account::page),
+        R::page(crisis_protocol::PATH, OwnAccount, crisis_protocol::page),
         R::form("/portal/account/totp", OwnAccount, account::totp_action),
         R::form("/portal/account/password", OwnAccount, account::change_password),
     ]

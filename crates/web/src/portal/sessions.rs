@@ -651,12 +651,12 @@ pub(super) async fn after(
     let path = format!("{PATH}/{id}");
     let error = match result {
         Ok(()) => return see_other(&path),
-        Err(ApiError::NotFound) => return respond(&path, demo, ApiError::NotFound),
+        Err(ApiError::NotFound) => return super::refuse(&form.staff, demo, &path, ApiError::NotFound),
         Err(error) => error,
     };
     let status = error.status();
     if !status.is_client_error() {
-        return respond(&path, demo, error);
+        return super::refuse(&form.staff, demo, &path, error);
     }
     let refusal = refusal_of(&error);
     let shown = async {
@@ -668,7 +668,7 @@ pub(super) async fn after(
     };
     match shown.await {
         Ok(p) => render(status, &p),
-        Err(error) => respond(&path, demo, error),
+        Err(error) => super::refuse(&form.staff, demo, &path, error),
     }
 }
 

@@ -1,9 +1,11 @@
 //! The treatment day of issue 6 in the browser: a nurse signs in, enters the intake, plans the course through the
 //! patient page's course form, starts an esketamine session on it, charts the pre-check blood pressure, the dose,
 //! the 40-minute check and the pre-discharge vitals at explicit earlier times (so nothing waits), is refused an
-//! early discharge with the minimum time named, discharges, and opens the REMS form page; then doses a second
-//! session and records the patient's early departure through its confirmation page. Every page on the way gets
-//! the journey audit. It runs on SQLite with the other journeys and on its own on PostgreSQL.
+//! early discharge with the minimum time named, discharges, opens the REMS form page, saves a partial draft
+//! ("Save draft"), completes it and marks it as submitted; opens the staff crisis protocol from the staff crisis
+//! line and meets a portal 404 in the staff layout; then doses a second session and records the patient's early
+//! departure through its confirmation page. Every page on the way gets the journey audit. It runs on SQLite with
+//! the other journeys and on its own on PostgreSQL.
 
 use fantoccini::Locator;
 use ketapath_care::clinic_time::ClinicTime;
@@ -11,7 +13,7 @@ use time::{Duration, OffsetDateTime};
 
 use crate::audit::Findings;
 use crate::harness::{Browser, PATIENT, Res, STAFF_EMAIL, STAFF_PASSWORD};
-use crate::journey::{fill, fill_in, follow, main_text, press_button, select_in};
+use crate::journey::{fill, fill_in, follow, main_text, press_button, select, select_in};
 use crate::journeys::{audit_page, go};
 
 /// The harness clinic's time zone: `demo-1` is in Austin, Texas, and has chosen none, so the portal uses the
@@ -112,6 +114,50 @@ pub async fn treatment_day(browser: &Browser) -> Res<Findings> {
     follow(browser, "REMS Patient Monitoring Form").await?;
     expect(browser, "AB123").await?;
     audit_page(browser, &mut findings, "REMS form page").await;
+
+    // "Save draft" keeps a partial form without the completeness check; "Mark as submitted" then records it with
+    // the remaining answers.
+    fill(browser, "Telephone", "512-555-0100").await?;
+    select(browser, "Monoamine oxidase inhibitors (MAOIs)", "No").await?;
+    browser.network().await?;
+    press_button(browser, "Save draft").await?;
+    expect(browser, "Draft saved on").await?;
+    audit_page(browser, &mut findings, "REMS form with a saved draft").await;
+    fill(browser, "Sex", "female").await?;
+    for label in [
+        "Benzodiazepines",
+        "Non-benzodiazepine sedative hypnotics",
+        "Psychostimulants",
+        "Other medications that may cause respiratory depression",
+        "experience respiratory depression",
+    ] {
+        select(browser, label, "No").await?;
+    }
+    for label in [
+        "prior to administration?",
+        "prior to treatment session completion?",
+        "experience sedation",
+        "experience dissociation",
+    ] {
+        select(browser, label, "Yes").await?;
+    }
+    browser.network().await?;
+    press_button(browser, "Mark as submitted").await?;
+    expect(browser, "Submitted on").await?;
+    audit_page(browser, &mut findings, "submitted REMS form").await;
+
+    // The staff crisis line leads to the crisis protocol; a portal address that does not exist keeps the staff
+    // layout (answered 404, so only the crisis line and axe are checked on it).
+    browser.client.find(Locator::Css("#staff-crisis a[href='/portal/crisis-protocol']")).await?;
+    go(browser, "/portal/crisis-protocol").await?;
+    expect(browser, "Respiratory depression or deep sedation").await?;
+    audit_page(browser, &mut findings, "staff crisis protocol").await;
+    go(browser, "/portal/no-such-page").await?;
+    expect(browser, "Page not found").await?;
+    findings.check("portal 404", crate::audit::crisis_header(browser).await);
+    if browser.scripts == crate::harness::Scripts::Enabled {
+        findings.check("portal 404", crate::audit::axe(browser).await);
+    }
 
     // A second session: dosed 30 minutes ago, the patient leaves against advice. The button leads to a page that
     // names the consequence; only its confirmation ends the session.

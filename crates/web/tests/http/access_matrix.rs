@@ -117,6 +117,8 @@ const API: &[Answer] = &[
     // A departure time before the dose is refused (400) by the care team's roles, so the session stays open.
     answer("POST", "/api/v1/sessions/{id}/early-departure", 400, Some(EARLY_DEPARTURE)),
     answer("GET", "/api/v1/sessions/{id}/rems-form", 200, None),
+    // An empty draft is saved (200) again and again, and leaves the form open.
+    answer("POST", "/api/v1/sessions/{id}/rems-form/draft", 200, Some("{}")),
     // An empty submission reaches the form's completeness check (422 `rems_form_incomplete`), writes nothing and
     // leaves the form open for the next caller.
     answer("POST", "/api/v1/sessions/{id}/rems-form/submit", 422, Some("{}")),
@@ -301,6 +303,7 @@ const PORTAL: &[Sample] = &[
     sample("POST", "/portal/clinic/outcome-publication", 303, &[("publish", "no")]),
     sample("POST", "/portal/clinic/referral-cap", 303, &[("referral_daily_cap", "")]),
     sample("GET", "/portal/account", 200, &[]),
+    sample("GET", "/portal/crisis-protocol", 200, &[]),
     // No enrolment is pending, so `confirm` goes back to the account page and changes nothing.
     sample("POST", "/portal/account/totp", 303, &[("action", "confirm"), ("code", "000000")]),
     sample("POST", "/portal/account/password", 400, &[("password", PASSWORD), ("new_password", "short")]),

@@ -24,7 +24,7 @@ use crate::portal_support::*;
 
 /// Moves the clock to `minutes` after 09:00 UTC, ten minutes at a time with a page reloaded at each step (a portal
 /// session unused for 15 minutes ends).
-async fn at(p: &Portal, b: &mut Browser, minutes: i64) {
+pub(crate) async fn at(p: &Portal, b: &mut Browser, minutes: i64) {
     let target = datetime!(2026-11-27 09:00 UTC) + Duration::minutes(minutes);
     while p.store.now() < target {
         p.clock.set((p.store.now() + Duration::minutes(10)).min(target));
