@@ -5,6 +5,7 @@
 pub mod lifecycle;
 pub mod password;
 pub mod set_password_link;
+pub mod staff_admin;
 pub mod totp;
 pub mod totp_key;
 

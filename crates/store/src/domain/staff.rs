@@ -121,6 +121,8 @@ pub struct StaffAccount {
     /// When the user last signed in to the portal (started a session), if ever.
     pub last_sign_in_at: Option<OffsetDateTime>,
     pub created_at: OffsetDateTime,
+    /// How many of its API tokens are live (neither revoked nor expired).
+    pub live_tokens: u32,
 }
 
 /// An API token to create.
@@ -186,7 +188,11 @@ pub struct PasswordLink {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PasswordLinkState {
     /// Unused, unexpired, and its account is active.
-    Open { user_id: StaffId, email: String, expires_at: OffsetDateTime },
+    Open {
+        user_id: StaffId,
+        email: String,
+        expires_at: OffsetDateTime,
+    },
     Used,
     /// Past its expiry, or ended early by a newer link or the account's deactivation.
     Expired,

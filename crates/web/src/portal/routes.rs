@@ -10,7 +10,7 @@ use axum::routing::{MethodRouter, get, post};
 
 use super::csrf::PortalForm;
 use super::{account, clinic_settings, course_review, dashboard, early_departure, intake, login, patients};
-use super::{referrals, rems, self_report_links, session_record, sessions, set_password};
+use super::{referrals, rems, self_report_links, session_record, sessions, set_password, staff};
 use crate::routes::Access;
 use crate::state::AppState;
 
@@ -76,7 +76,13 @@ impl PortalRoute {
     /// A public POST without a session, whose handler checks the sign-in form's double-submit token
     /// ([`super::csrf::login_token_ok`]): the sign-in form and a set-password link's form.
     fn pre_session_form<H: Handler<T, AppState>, T: 'static>(path: &'static str, handler: H) -> Self {
-        Self { method: Method::POST, path, access: Access::Public, check: FormCheck::SignInToken, handler: post(handler) }
+        Self {
+            method: Method::POST,
+            path,
+            access: Access::Public,
+            check: FormCheck::SignInToken,
+            handler: post(handler),
+        }
     }
 }
 
@@ -128,7 +134,15 @@ pub fn portal_routes() -> Vec<PortalRoute> {
         R::page("/portal/account", OwnAccount, account::page),
         R::form("/portal/account/totp", OwnAccount, account::totp_action),
         R::form("/portal/account/password", OwnAccount, account::change_password),
-        // A one-time set-password link's public page and form (issue 17, item 1).
+        // Staff administration (issue 17, item 1): clinic admins for their clinic, platform admins for any, and a
+        // one-time set-password link's public page and form.
+        R::page("/portal/staff", Access::StaffAdmin, staff::list),
+        R::form("/portal/staff", Access::StaffAdmin, staff::add),
+        R::page("/portal/staff/{id}", Access::StaffAdminRecord, staff::show),
+        R::form("/portal/staff/{id}/role", Access::StaffAdminRecord, staff::set_role),
+        R::form("/portal/staff/{id}/active", Access::StaffAdminRecord, staff::set_active),
+        R::form("/portal/staff/{id}/password", Access::StaffAdminRecord, staff::reset_password),
+        R::form("/portal/staff/{id}/tokens/{token_id}/revoke", Access::StaffAdminRecord, staff::revoke_token),
         R::page("/portal/set-password/{token}", Access::Public, set_password::show),
         R::pre_session_form("/portal/set-password/{token}", set_password::submit),
     ]

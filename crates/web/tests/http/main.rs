@@ -29,6 +29,7 @@ mod portal_flowsheet;
 mod portal_forms;
 mod portal_pages;
 mod portal_review;
+mod portal_staff;
 mod portal_support;
 mod privacy;
 mod referral;
