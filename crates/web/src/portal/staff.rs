@@ -145,9 +145,9 @@ struct LinkPage {
     member_href: String,
 }
 
-/// The admin of a staff page, or the 403 page for any other role.
-fn admin_of<'a>(staff: &'a PortalStaff, demo: bool, path: &str) -> Result<StaffAdmin<'a>, Response> {
-    StaffAdmin::of(staff.actor()).map_err(|error| respond(path, demo, error.into()))
+/// The admin of a staff page; any other role's refusal (403) to show as the page's error.
+fn admin_of(staff: &PortalStaff) -> Result<StaffAdmin<'_>, ApiError> {
+    Ok(StaffAdmin::of(staff.actor())?)
 }
 
 /// The clock dates are shown on: the clinic's for a clinic admin, UTC for a platform admin (who has no clinic).
@@ -195,9 +195,9 @@ async fn list_page(
 
 /// `GET /portal/staff`.
 pub async fn list(State(state): State<AppState>, staff: PortalStaff) -> Response {
-    let admin = match admin_of(&staff, state.config.demo, PATH) {
+    let admin = match admin_of(&staff) {
         Ok(admin) => admin,
-        Err(response) => return response,
+        Err(error) => return respond(PATH, state.config.demo, error),
     };
     list_page(&state, &staff, admin, StatusCode::OK, None).await
 }
@@ -229,9 +229,9 @@ async fn link_page(state: &AppState, staff: &PortalStaff, email: &str, member: S
 pub async fn add(State(state): State<AppState>, form: PortalForm) -> Response {
     let demo = state.config.demo;
     let staff = &form.staff;
-    let admin = match admin_of(staff, demo, PATH) {
+    let admin = match admin_of(staff) {
         Ok(admin) => admin,
-        Err(response) => return response,
+        Err(error) => return respond(PATH, demo, error),
     };
     let fields = &form.fields;
     let added = async {
@@ -266,7 +266,7 @@ async fn member_of<'a>(
     id: &str,
 ) -> Result<(StaffAdmin<'a>, StaffAccount), Response> {
     let path = format!("{PATH}/{id}");
-    let admin = admin_of(staff, demo, &path)?;
+    let admin = admin_of(staff).map_err(|error| respond(&path, demo, error))?;
     let id = StaffId::parse("id", id).map_err(|_| respond(&path, demo, ApiError::NotFound))?;
     let account = staff_admin::member(staff.store(), admin, id).await.map_err(|e| respond(&path, demo, e.into()))?;
     Ok((admin, account))
