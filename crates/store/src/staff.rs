@@ -9,7 +9,7 @@ use secrecy::{ExposeSecret, SecretString};
 use crate::audited::{Audit, AuditedTx};
 use crate::clock::{from_micros, from_micros_opt};
 use crate::db::{Tx, args};
-use crate::domain::{ApiToken, AuditAction, Role, StaffAccount, StaffId, StaffUser};
+use crate::domain::{ApiToken, ApiTokenId, AuditAction, NewStaffUser, Role, StaffAccount, StaffId, StaffUser};
 use crate::error::{StoreError, StoreResult};
 use crate::rows::staff::{API_TOKEN_COLUMNS, ApiTokenRow, STAFF_COLUMNS, StaffRow};
 use crate::rows::{parse_clinic_id, parse_code, parse_id};
@@ -48,7 +48,7 @@ fn may_manage(author: &SecurityAuthor<'_>, clinic: Option<&ClinicId>) -> StoreRe
 }
 
 /// A lifecycle event: a staff author's events name their own clinic, the command line's name none.
-fn event(author: &SecurityAuthor<'_>, action: AuditAction, entity: &'static str, id: String) -> Audit {
+pub(crate) fn event(author: &SecurityAuthor<'_>, action: AuditAction, entity: &'static str, id: String) -> Audit {
     let clinic = match author {
         SecurityAuthor::Staff(actor) => actor.clinic_id.as_ref().map(ClinicId::as_str),
         SecurityAuthor::AdminCli => None,
@@ -57,7 +57,7 @@ fn event(author: &SecurityAuthor<'_>, action: AuditAction, entity: &'static str,
 }
 
 /// The account `id` inside `tx`, after checking that `author` may manage it.
-async fn managed_user(tx: &mut Tx, author: &SecurityAuthor<'_>, id: StaffId) -> StoreResult<StaffUser> {
+pub(crate) async fn managed_user(tx: &mut Tx, author: &SecurityAuthor<'_>, id: StaffId) -> StoreResult<StaffUser> {
     let row: Option<StaffRow> = tx
         .fetch_optional(&format!("SELECT {STAFF_COLUMNS} FROM staff_users WHERE id = $1"), &args![id.to_text()])
         .await?;
@@ -83,12 +83,72 @@ pub(crate) fn check_role_and_clinic(role: Role, clinic: Option<&ClinicId>) -> St
     Ok(())
 }
 
-type AccountRow = (String, Option<String>, String, String, String, bool, i64, Option<bool>, Option<i64>);
+type AccountRow = (String, Option<String>, String, String, String, bool, i64, Option<bool>, Option<i64>, i64);
+
+/// The account list's select: each account with whether TOTP is on, its last sign-in and its live API tokens (not
+/// revoked, not expired at `$1`); callers add the `WHERE` on `s`.
+const ACCOUNT_SELECT: &str = "SELECT s.id, s.clinic_id, s.email, s.display_name, s.role, s.active, s.created_at, \
+     g.totp_enabled, (SELECT MAX(x.created_at) FROM staff_sessions x WHERE x.user_id = s.id), \
+     (SELECT COUNT(*) FROM api_tokens t WHERE t.user_id = s.id AND t.revoked_at IS NULL \
+      AND (t.expires_at IS NULL OR t.expires_at > $1)) \
+     FROM staff_users s LEFT JOIN staff_sign_in g ON g.user_id = s.id";
+
+fn account_of(row: AccountRow) -> StoreResult<StaffAccount> {
+    const T: &str = "staff_users";
+    let (id, clinic, email, display_name, role, active, created_at, totp, last_sign_in, live_tokens) = row;
+    Ok(StaffAccount {
+        id: parse_id(T, &id, StaffId)?,
+        clinic_id: clinic.as_deref().map(|c| parse_clinic_id(T, c)).transpose()?,
+        email,
+        display_name,
+        role: parse_code(T, &role, Role::parse)?,
+        active,
+        totp: totp.unwrap_or(false),
+        last_sign_in_at: from_micros_opt("staff_sessions", last_sign_in)?,
+        created_at: from_micros(T, created_at)?,
+        live_tokens: u32::try_from(live_tokens).unwrap_or(u32::MAX),
+    })
+}
+
+/// Refuses what would leave a clinic without an active clinic admin, or an admin without their own account, when a
+/// signed-in admin makes the change (the command line stays the way back in, and is not refused): `user`, as it
+/// is now, would stop being an active clinic admin of its clinic. `self_action` names what the author may not do to
+/// their own account.
+async fn keep_an_admin(
+    tx: &mut Tx,
+    author: &SecurityAuthor<'_>,
+    user: &StaffUser,
+    self_action: Option<&str>,
+) -> StoreResult<()> {
+    let SecurityAuthor::Staff(actor) = author else { return Ok(()) };
+    if let Some(action) = self_action.filter(|_| actor.user_id == user.id) {
+        return Err(StoreError::Conflict(format!(
+            "you cannot {action} your own account; another admin of the clinic (or a platform admin) can"
+        )));
+    }
+    let Some(clinic) = user.clinic_id.as_ref().filter(|_| user.active && user.role == Role::ClinicAdmin) else {
+        return Ok(());
+    };
+    let (others,): (i64,) = tx
+        .fetch_one(
+            "SELECT COUNT(*) FROM staff_users WHERE clinic_id = $1 AND role = $2 AND active = $3 AND id <> $4",
+            &args![clinic.as_str(), Role::ClinicAdmin.code(), true, user.id.to_text()],
+        )
+        .await?;
+    if others == 0 {
+        return Err(StoreError::Conflict(format!(
+            "{} is the last active clinic admin of {clinic}: make another member a clinic admin first, so that \
+             someone can still run the clinic's accounts",
+            user.email
+        )));
+    }
+    Ok(())
+}
 
 impl Store {
-    /// Every staff account, or those of `clinic`, by e-mail, with whether TOTP is on and the last sign-in. A
-    /// clinic admin sees only their own clinic's staff; an unknown clinic is not found. Reading the list writes
-    /// nothing: it holds no patient data.
+    /// Every staff account, or those of `clinic`, by e-mail, with whether TOTP is on, the last sign-in and the
+    /// number of live API tokens. A clinic admin sees only their own clinic's staff; an unknown clinic is not found.
+    /// Reading the list writes nothing: it holds no patient data.
     pub async fn staff_accounts(
         &self,
         author: SecurityAuthor<'_>,
@@ -104,34 +164,75 @@ impl Store {
         } else {
             may_manage(&author, clinic)?;
         }
+        let now = crate::clock::to_micros(self.now());
         let mut tx = self.begin_read().await?;
-        let select = "SELECT s.id, s.clinic_id, s.email, s.display_name, s.role, s.active, s.created_at, \
-                      g.totp_enabled, (SELECT MAX(x.created_at) FROM staff_sessions x WHERE x.user_id = s.id) \
-                      FROM staff_users s LEFT JOIN staff_sign_in g ON g.user_id = s.id";
         let rows: Vec<AccountRow> = match clinic {
             Some(clinic) => {
                 require_clinic(&mut tx, clinic).await?;
-                tx.fetch_all(&format!("{select} WHERE s.clinic_id = $1 ORDER BY s.email"), &args![clinic.as_str()])
-                    .await?
+                tx.fetch_all(
+                    &format!("{ACCOUNT_SELECT} WHERE s.clinic_id = $2 ORDER BY s.email"),
+                    &args![now, clinic.as_str()],
+                )
+                .await?
             }
-            None => tx.fetch_all(&format!("{select} ORDER BY s.email"), &[]).await?,
+            None => tx.fetch_all(&format!("{ACCOUNT_SELECT} ORDER BY s.email"), &args![now]).await?,
         };
-        const T: &str = "staff_users";
-        rows.into_iter()
-            .map(|(id, clinic, email, display_name, role, active, created_at, totp, last_sign_in)| {
-                Ok(StaffAccount {
-                    id: parse_id(T, &id, StaffId)?,
-                    clinic_id: clinic.as_deref().map(|c| parse_clinic_id(T, c)).transpose()?,
-                    email,
-                    display_name,
-                    role: parse_code(T, &role, Role::parse)?,
-                    active,
-                    totp: totp.unwrap_or(false),
-                    last_sign_in_at: from_micros_opt("staff_sessions", last_sign_in)?,
-                    created_at: from_micros(T, created_at)?,
-                })
-            })
-            .collect()
+        rows.into_iter().map(account_of).collect()
+    }
+
+    /// One account as the account list shows it, after checking that `author` may manage it (another clinic's
+    /// account is denied to a clinic admin, as every lifecycle change is).
+    pub async fn staff_account(&self, author: SecurityAuthor<'_>, id: StaffId) -> StoreResult<StaffAccount> {
+        let now = crate::clock::to_micros(self.now());
+        let mut tx = self.begin_read().await?;
+        managed_user(&mut tx, &author, id).await?;
+        let row: AccountRow =
+            tx.fetch_one(&format!("{ACCOUNT_SELECT} WHERE s.id = $2"), &args![now, id.to_text()]).await?;
+        account_of(row)
+    }
+
+    /// Creates a staff account, audited: a platform admin any account, a clinic admin only a clinic role of their
+    /// own clinic (the command line uses [`crate::UnscopedAdminHandle::create_staff_user`]).
+    pub async fn create_staff_account(&self, author: SecurityAuthor<'_>, new: NewStaffUser) -> StoreResult<StaffUser> {
+        may_manage(&author, new.clinic_id.as_ref())?;
+        let mut tx = AuditedTx::begin(self, author.auditor()).await?;
+        let now = tx.now();
+        let user = crate::auth::insert_staff(tx.db(), now, &new).await?;
+        let clinic = new.clinic_id.as_ref().map(ClinicId::as_str);
+        let created = Audit::create("staff_user", user.id.to_text());
+        tx.commit_with(match author {
+            SecurityAuthor::Staff(actor) => {
+                created.in_clinic(actor.clinic_id.as_ref().map(ClinicId::as_str).or(clinic))
+            }
+            SecurityAuthor::AdminCli => created.in_clinic(clinic),
+        })
+        .await?;
+        Ok(user)
+    }
+
+    /// Revokes the API token `token` of the account `user`, audited, by an author who may manage the account; a
+    /// token of another account is not found. Returns whether a live token was revoked.
+    pub async fn revoke_api_token_of(
+        &self,
+        author: SecurityAuthor<'_>,
+        user: StaffId,
+        token: ApiTokenId,
+    ) -> StoreResult<bool> {
+        let mut tx = AuditedTx::begin(self, author.auditor()).await?;
+        let now = tx.now();
+        managed_user(tx.db(), &author, user).await?;
+        let (n,): (i64,) = tx
+            .fetch_one(
+                "SELECT COUNT(*) FROM api_tokens WHERE id = $1 AND user_id = $2",
+                &args![token.to_text(), user.to_text()],
+            )
+            .await?;
+        if n == 0 {
+            return Err(StoreError::NotFound { entity: "api token" });
+        }
+        let revoked = crate::auth::mark_revoked(tx.db(), now, token).await?;
+        tx.commit_with(event(&author, AuditAction::Update, "api_token", token.to_text())).await?;
+        Ok(revoked)
     }
 
     /// Deactivates (`active` false) or reactivates an account, audited. Deactivating ends the user's sign-in
@@ -143,7 +244,9 @@ impl Store {
         let now = tx.now();
         let user = managed_user(tx.db(), &author, id).await?;
         if !active {
+            keep_an_admin(tx.db(), &author, &user, Some("deactivate")).await?;
             end_sessions_of(tx.db(), id, now).await?;
+            crate::password_links::end_links_of(tx.db(), id, now).await?;
             Update::table("api_tokens")
                 .set("revoked_at", now)
                 .filter("user_id", id.to_text())
@@ -202,6 +305,9 @@ impl Store {
         let now = tx.now();
         let mut user = managed_user(tx.db(), &author, id).await?;
         may_manage(&author, clinic)?;
+        if role != Role::ClinicAdmin || clinic != user.clinic_id.as_ref() {
+            keep_an_admin(tx.db(), &author, &user, None).await?;
+        }
         if let Some(clinic) = clinic {
             require_clinic(tx.db(), clinic).await?;
         }

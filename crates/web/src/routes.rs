@@ -8,7 +8,7 @@ use axum::handler::Handler;
 use axum::http::{Method, Uri};
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{MethodRouter, get, post, put};
+use axum::routing::{MethodRouter, delete, get, patch, post, put};
 use ketapath_store::domain::Role;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -47,6 +47,12 @@ pub enum Access {
     ClinicAdmin,
     /// The cross-clinic research export: researchers only.
     Researcher,
+    /// Staff administration's collections (the account list, adding a member): clinic admins for their own
+    /// clinic, platform admins for any.
+    StaffAdmin,
+    /// One staff member named in the path: clinic admins for their own clinic's staff (another clinic's member
+    /// answers 404), platform admins for anyone's.
+    StaffAdminRecord,
 }
 
 impl Access {
@@ -63,7 +69,14 @@ impl Access {
             Access::AdminOrPrescriber => matches!(role, Role::ClinicAdmin | Role::Prescriber),
             Access::ClinicAdmin => role == Role::ClinicAdmin,
             Access::Researcher => role == Role::Researcher,
+            Access::StaffAdmin | Access::StaffAdminRecord => matches!(role, Role::ClinicAdmin | Role::PlatformAdmin),
         }
+    }
+
+    /// Whether a caller of `role` reaches every clinic's records through this route (a platform admin
+    /// administering staff), so that another clinic's record answers it as its own.
+    pub fn sees_every_clinic(self, role: Role) -> bool {
+        self == Access::StaffAdminRecord && role == Role::PlatformAdmin
     }
 
     /// Whether the path names one clinic's record, which another clinic's staff cannot tell from a missing one.
@@ -74,6 +87,7 @@ impl Access {
                 | Access::PrescriberRecord
                 | Access::CareTeamRecord
                 | Access::CareTeamRecordLookedUpFirst
+                | Access::StaffAdminRecord
         )
     }
 
@@ -111,6 +125,14 @@ impl ApiRoute {
     fn put<H: Handler<T, AppState>, T: 'static>(path: &'static str, access: Access, handler: H) -> Self {
         Self { method: Method::PUT, path, access, handler: put(handler) }
     }
+
+    fn patch<H: Handler<T, AppState>, T: 'static>(path: &'static str, access: Access, handler: H) -> Self {
+        Self { method: Method::PATCH, path, access, handler: patch(handler) }
+    }
+
+    fn delete<H: Handler<T, AppState>, T: 'static>(path: &'static str, access: Access, handler: H) -> Self {
+        Self { method: Method::DELETE, path, access, handler: delete(handler) }
+    }
 }
 
 impl std::fmt::Debug for ApiRoute {
@@ -123,7 +145,7 @@ impl std::fmt::Debug for ApiRoute {
 /// document, its test and the access matrix read it, so none of them can drift from what is served.
 pub fn api_routes() -> Vec<ApiRoute> {
     use Access::{AdminOrPrescriber, CareTeamRecord, ClinicAdmin, ClinicCollection, ClinicRecord, Public};
-    use Access::{PrescriberRecord, Researcher};
+    use Access::{PrescriberRecord, Researcher, StaffAdmin, StaffAdminRecord};
     vec![
         ApiRoute::get("/api/openapi.json", Public, api::openapi::document),
         ApiRoute::get("/api/v1/clinics", Public, api::clinics::search),
@@ -174,6 +196,14 @@ pub fn api_routes() -> Vec<ApiRoute> {
         ApiRoute::post("/api/v1/patients/{id}/self-report-links/plan", ClinicRecord, api::self_report::plan),
         ApiRoute::get("/api/v1/self-report-alerts", ClinicCollection, api::self_report::alerts),
         ApiRoute::get("/api/v1/patients/{id}/assessments", ClinicRecord, api::patients::list_assessments),
+        // Staff administration (issue 17, item 1): clinic admins for their clinic, platform admins for any.
+        ApiRoute::get("/api/v1/clinic/staff", StaffAdmin, api::staff::list),
+        ApiRoute::post("/api/v1/clinic/staff", StaffAdmin, api::staff::add),
+        ApiRoute::get("/api/v1/clinic/staff/{id}", StaffAdminRecord, api::staff::get),
+        ApiRoute::patch("/api/v1/clinic/staff/{id}", StaffAdminRecord, api::staff::update),
+        ApiRoute::post("/api/v1/clinic/staff/{id}/reset-password", StaffAdminRecord, api::staff::reset_password),
+        ApiRoute::get("/api/v1/clinic/staff/{id}/tokens", StaffAdminRecord, api::staff::tokens),
+        ApiRoute::delete("/api/v1/clinic/staff/{id}/tokens/{token_id}", StaffAdminRecord, api::staff::revoke_token),
     ]
 }
 

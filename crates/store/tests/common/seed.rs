@@ -328,6 +328,13 @@ pub async fn seed_sign_in(store: &Store, prefix: &str) {
         })
         .await
         .unwrap();
+    // The table of migration 18: a one-time set-password link, open for three days.
+    let expires = store.now() + time::Duration::hours(72);
+    let hash = digest(&format!("set-password-{prefix}"));
+    store
+        .issue_password_link(ketapath_store::SecurityAuthor::AdminCli, prescriber.user_id, &hash, expires)
+        .await
+        .unwrap();
 }
 
 /// The table of migration 9: an alert raised with its observation, acknowledged in the first clinic.

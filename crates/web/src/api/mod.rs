@@ -18,6 +18,7 @@ pub mod screenings;
 pub mod self_report;
 pub mod session_record;
 pub mod sessions;
+pub mod staff;
 
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};

@@ -36,7 +36,7 @@ use ketapath_research::stats::wilson::Proportion;
 // `sessions`), not with the `super::` path it was reached by.
 use super::{
     clinics, consent, courses, instruments, intake, outcomes, patients, protocol, rems_forms, research, screenings,
-    self_report, sessions,
+    self_report, sessions, staff,
 };
 
 /// The descriptions of the error answers several routes share, so that each is written once.
@@ -119,6 +119,13 @@ routes is stored or logged.",
         self_report::list,
         self_report::plan,
         self_report::alerts,
+        staff::list,
+        staff::add,
+        staff::get,
+        staff::update,
+        staff::reset_password,
+        staff::tokens,
+        staff::revoke_token,
     ),
     components(schemas(
         public::Error, ErrorWithCrisis, public::ScoreRequest, public::ScreeningRequest, ScoreReport, Screening, Crisis,
@@ -135,6 +142,8 @@ routes is stored or logged.",
         rems_forms::DueForms, treatment::ProtocolSettingsRequest, protocol::SettingsDoc,
         self_report::LinkRequest, self_report::LinkDoc, self_report::CreatedLink, self_report::PlannedDoc,
         self_report::AlertDoc,
+        staff::MemberDoc, staff::AddedDoc, staff::SetPasswordLink, staff::ResetDoc, staff::TokenDoc,
+        staff::AddRequest, staff::UpdateRequest, staff::ResetRequest,
     )),
     modifiers(&Shared)
 )]
@@ -214,6 +223,8 @@ fn operation<'a>(item: &'a mut PathItem, method: &Method) -> Option<&'a mut utoi
         Method::GET => item.get.as_mut(),
         Method::POST => item.post.as_mut(),
         Method::PUT => item.put.as_mut(),
+        Method::PATCH => item.patch.as_mut(),
+        Method::DELETE => item.delete.as_mut(),
         _ => None,
     }
 }

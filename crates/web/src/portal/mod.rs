@@ -21,7 +21,9 @@ pub mod routes;
 pub mod self_report_links;
 pub mod session_record;
 pub mod sessions;
+pub mod set_password;
 pub mod sign_in_cookie;
+pub mod staff;
 
 use askama::Template;
 use axum::extract::Request;
@@ -56,6 +58,8 @@ pub struct Bar {
     pub name: String,
     pub role: &'static str,
     pub csrf: String,
+    /// A clinic or platform admin, whose bar links to the staff administration (`/portal/staff`).
+    pub staff_admin: bool,
 }
 
 impl Bar {
@@ -64,6 +68,7 @@ impl Bar {
             name: staff.user().display_name.clone(),
             role: role_label(staff.actor().role),
             csrf: staff.csrf().to_owned(),
+            staff_admin: matches!(staff.actor().role, Role::ClinicAdmin | Role::PlatformAdmin),
         }
     }
 }

@@ -12,7 +12,7 @@ use super::csrf::PortalForm;
 use super::{
     account, clinic_settings, course_review, crisis_protocol, dashboard, early_departure, intake, login, patients,
 };
-use super::{referrals, rems, self_report_links, session_record, sessions};
+use super::{referrals, rems, self_report_links, session_record, sessions, set_password, staff};
 use crate::routes::Access;
 use crate::state::AppState;
 
@@ -24,8 +24,8 @@ pub enum FormCheck {
     /// A form of a signed-in staff member: the handler takes [`PortalForm`], which checks the origin and the
     /// session's synchronizer token before the handler runs.
     SessionToken,
-    /// The sign-in form, which has no session yet: its handler checks the same origin and a double-submit
-    /// cookie ([`super::csrf::login_token_ok`]).
+    /// A form without a session (the sign-in form, a set-password link's form): its handler checks the same origin
+    /// and a double-submit cookie ([`super::csrf::login_token_ok`]).
     SignInToken,
 }
 
@@ -70,14 +70,20 @@ impl PortalRoute {
         Self { method: Method::POST, path, access, check: FormCheck::SessionToken, handler: post(handler) }
     }
 
-    /// The sign-in form, the one POST without a session: [`login::submit`] checks its double-submit token.
+    /// The sign-in form, a POST without a session: [`login::submit`] checks its double-submit token.
     fn sign_in() -> Self {
+        Self::pre_session_form(super::sign_in_cookie::LOGIN_PATH, login::submit)
+    }
+
+    /// A public POST without a session, whose handler checks the sign-in form's double-submit token
+    /// ([`super::csrf::login_token_ok`]): the sign-in form and a set-password link's form.
+    fn pre_session_form<H: Handler<T, AppState>, T: 'static>(path: &'static str, handler: H) -> Self {
         Self {
             method: Method::POST,
-            path: super::sign_in_cookie::LOGIN_PATH,
+            path,
             access: Access::Public,
             check: FormCheck::SignInToken,
-            handler: post(login::submit),
+            handler: post(handler),
         }
     }
 }
@@ -132,6 +138,17 @@ pub fn portal_routes() -> Vec<PortalRoute> {
         R::page(crisis_protocol::PATH, OwnAccount, crisis_protocol::page),
         R::form("/portal/account/totp", OwnAccount, account::totp_action),
         R::form("/portal/account/password", OwnAccount, account::change_password),
+        // Staff administration (issue 17, item 1): clinic admins for their clinic, platform admins for any, and a
+        // one-time set-password link's public page and form.
+        R::page("/portal/staff", Access::StaffAdmin, staff::list),
+        R::form("/portal/staff", Access::StaffAdmin, staff::add),
+        R::page("/portal/staff/{id}", Access::StaffAdminRecord, staff::show),
+        R::form("/portal/staff/{id}/role", Access::StaffAdminRecord, staff::set_role),
+        R::form("/portal/staff/{id}/active", Access::StaffAdminRecord, staff::set_active),
+        R::form("/portal/staff/{id}/password", Access::StaffAdminRecord, staff::reset_password),
+        R::form("/portal/staff/{id}/tokens/{token_id}/revoke", Access::StaffAdminRecord, staff::revoke_token),
+        R::page("/portal/set-password/{token}", Access::Public, set_password::show),
+        R::pre_session_form("/portal/set-password/{token}", set_password::submit),
     ]
 }
 

@@ -105,10 +105,12 @@ impl Server {
 /// The portal account the portal journey signs in with: a nurse of `demo-1`.
 pub const STAFF_EMAIL: &str = "nurse@demo-1.example";
 pub const STAFF_PASSWORD: &str = "correct horse battery staple";
+/// The clinic admin of `demo-1` the staff journey signs in with (the same password).
+pub const ADMIN_EMAIL: &str = "admin@demo-1.example";
 /// The patient of `demo-1` the portal journey treats.
 pub const PATIENT: (&str, &str) = ("Ada", "Example");
 
-/// A nurse with a password and one patient in clinic `demo-1`, for the portal journey.
+/// A nurse and a clinic admin with a password and one patient in clinic `demo-1`, for the portal journeys.
 async fn seed_portal(store: &Store) -> Res<()> {
     let clinic = ketapath_directory::ClinicId::parse("demo-1").map_err(|e| e.to_string())?;
     let user = store
@@ -121,6 +123,16 @@ async fn seed_portal(store: &Store) -> Res<()> {
             password_hash: Some(
                 ketapath_care::accounts::password::hash_password(STAFF_PASSWORD).map_err(|e| e.to_string())?,
             ),
+        })
+        .await?;
+    store
+        .unscoped_for_admin_cli_and_tests()
+        .create_staff_user(NewStaffUser {
+            clinic_id: Some(clinic.clone()),
+            email: ADMIN_EMAIL.to_owned(),
+            display_name: "Ada Admin".to_owned(),
+            role: Role::ClinicAdmin,
+            password_hash: user.password_hash.clone(),
         })
         .await?;
     let actor = Actor { user_id: user.id, clinic_id: Some(clinic), role: Role::Nurse, origin: Origin::test() };

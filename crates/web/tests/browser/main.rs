@@ -15,6 +15,7 @@ mod journey;
 mod journeys;
 mod network;
 mod portal_journey;
+mod staff_journey;
 
 use audit::Findings;
 use harness::{Backend, Browser, Res, Scripts};

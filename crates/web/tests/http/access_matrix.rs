@@ -72,6 +72,10 @@ const DISCHARGE: &str = r#"{"ready_to_leave_at": "2026-01-01T00:00:00Z"}"#;
 const EARLY_DEPARTURE: &str = r#"{"at": "2020-01-01T00:00:00Z", "reason": "other"}"#;
 const PROTOCOL: &str = r#"{"bp_gate": {"esketamine_nasal": {"systolic_max": 140, "diastolic_max": 90}}}"#;
 const LINK: &str = r#"{"instrument": "phq9"}"#;
+/// A member to add with a password the policy refuses: every admin's call reaches the check (400) and stores nothing.
+const NEW_MEMBER: &str = r#"{"email": "matrix-new@a.example", "name": "Matrix New", "role": "nurse", "clinic": "clinic-a", "password": "short"}"#;
+/// The member's role and status as they are: every admin can repeat it.
+const MEMBER_UPDATE: &str = r#"{"role": "nurse", "active": true}"#;
 
 /// What each API and FHIR route answers a caller it lets through, and the body it is sent. Who may call a route is
 /// not written here: it comes from the route tables (`api_routes()`, `fhir::routes()`), so the matrix checks the
@@ -133,6 +137,15 @@ const API: &[Answer] = &[
     answer("GET", "/api/v1/patients/{id}/self-report-links", 200, None),
     answer("POST", "/api/v1/patients/{id}/self-report-links/plan", 201, Some("{}")),
     answer("GET", "/api/v1/self-report-alerts", 200, None),
+    answer("GET", "/api/v1/clinic/staff", 200, None),
+    answer("POST", "/api/v1/clinic/staff", 400, Some(NEW_MEMBER)),
+    answer("GET", "/api/v1/clinic/staff/{id}", 200, None),
+    answer("PATCH", "/api/v1/clinic/staff/{id}", 200, Some(MEMBER_UPDATE)),
+    // Without a password, a one-time set-password link (each call makes a new one and ends the one before).
+    answer("POST", "/api/v1/clinic/staff/{id}/reset-password", 200, Some("{}")),
+    answer("GET", "/api/v1/clinic/staff/{id}/tokens", 200, None),
+    // Revoking a revoked token answers the same, so every admin can repeat it.
+    answer("DELETE", "/api/v1/clinic/staff/{id}/tokens/{token_id}", 200, None),
     answer("GET", "/fhir/r4/metadata", 200, None),
     answer("GET", "/fhir/r4/Questionnaire/{id}", 200, None),
     answer("GET", "/fhir/r4/Location", 200, None),
@@ -198,7 +211,9 @@ fn expected(row: &Row, role: Option<Role>, target: Target) -> u16 {
         None => 401,
         Some(role) if role.is_clinic_role() && row.access.looks_up_record_first() && target == Target::Other => 404,
         Some(role) if !row.access.allows(role) => 403,
-        Some(_) if row.access.names_record() && target == Target::Other => 404,
+        Some(role) if row.access.names_record() && target == Target::Other && !row.access.sees_every_clinic(role) => {
+            404
+        }
         Some(_) => row.ok,
     }
 }
@@ -307,6 +322,32 @@ const PORTAL: &[Sample] = &[
     // No enrolment is pending, so `confirm` goes back to the account page and changes nothing.
     sample("POST", "/portal/account/totp", 303, &[("action", "confirm"), ("code", "000000")]),
     sample("POST", "/portal/account/password", 400, &[("password", PASSWORD), ("new_password", "short")]),
+    sample("GET", "/portal/staff", 200, &[]),
+    // A password the policy refuses: every admin's post reaches the check (400) and stores nothing.
+    sample(
+        "POST",
+        "/portal/staff",
+        400,
+        &[
+            ("email", "matrix-new@a.example"),
+            ("name", "Matrix New"),
+            ("role", "nurse"),
+            ("clinic", "clinic-a"),
+            ("credential", "password"),
+            ("password", "short"),
+        ],
+    ),
+    sample("GET", "/portal/staff/{id}", 200, &[]),
+    sample("POST", "/portal/staff/{id}/role", 303, &[("role", "nurse")]),
+    // Without `confirm`, the page only asks (200) and changes nothing.
+    sample("POST", "/portal/staff/{id}/active", 200, &[("active", "no")]),
+    // The answer is the page showing the new set-password link once (201).
+    sample("POST", "/portal/staff/{id}/password", 201, &[("credential", "link")]),
+    sample("POST", "/portal/staff/{id}/tokens/{token_id}/revoke", 303, &[]),
+    // No link has the sample's token: the public page answers 404 to everyone, and its form (which carries the
+    // sign-in form's double-submit token, not a session's) 403 without that cookie's token.
+    sample("GET", "/portal/set-password/{token}", 404, &[]),
+    sample("POST", "/portal/set-password/{token}", 403, &[]),
 ];
 
 /// The portal's rows of the matrix: each route of the portal's table, with the access the table names and the
@@ -508,6 +549,24 @@ pub(crate) struct Records {
     link: String,
     /// An alert of the esketamine session (an SpO2 of 88 %), for the acknowledge route.
     pub(crate) alert: String,
+    /// A staff member of the clinic and one of their API tokens, for the staff administration routes.
+    staff: String,
+    staff_token: String,
+}
+
+/// A nurse of `clinic` with an API token that no caller of the matrix uses, as the staff routes' record: (their
+/// id, the token's id).
+async fn staff_target(store: &Store, clinic: &str) -> (String, String) {
+    let email = format!("member@{clinic}.example");
+    token(store, &email, Role::Nurse, Some(clinic), false).await;
+    member_of(store, &email).await
+}
+
+/// The id of the account with `email` and of its first API token.
+async fn member_of(store: &Store, email: &str) -> (String, String) {
+    let user = store.staff_user_by_email(email).await.unwrap().unwrap();
+    let tokens = store.api_tokens_of(ketapath_store::SecurityAuthor::AdminCli, user.id).await.unwrap();
+    (user.id.to_text(), tokens[0].id.to_text())
 }
 
 async fn token(store: &Store, email: &str, role: Role, clinic: Option<&str>, expired: bool) -> String {
@@ -593,6 +652,8 @@ impl World {
         world.other_patient = world.create_patient(&client, &b_nurse).await;
         world.own = Records::create(&client, &a_nurse, &world.own_patient).await;
         world.other = Records::create(&client, &b_nurse, &world.other_patient).await;
+        (world.own.staff, world.own.staff_token) = staff_target(&world.store, "clinic-a").await;
+        (world.other.staff, world.other.staff_token) = staff_target(&world.store, "clinic-b").await;
         Some(world)
     }
 
@@ -628,6 +689,8 @@ impl World {
         };
         let id = if row.path.starts_with("/api/v1/patients") {
             patient.as_str()
+        } else if row.path.starts_with("/api/v1/clinic/staff/") {
+            records.staff.as_str()
         } else if row.path.starts_with("/api/v1/courses/") {
             records.course.as_str()
         } else if row.path == "/api/v1/sessions/{id}/dose" {
@@ -649,7 +712,8 @@ impl World {
             .replace("{instrument}", "phq9")
             .replace("{file}", "app.css")
             .replace("{token}", &records.link)
-            .replace("{alert_id}", &records.alert);
+            .replace("{alert_id}", &records.alert)
+            .replace("{token_id}", &records.staff_token);
         match path.as_str() {
             "/fhir/r4/Location" => "/fhir/r4/Location?near=40.7|-74.0|50|km".to_owned(),
             "/fhir/r4/HealthcareService" => format!("/fhir/r4/HealthcareService?location=Location/{clinic}"),
@@ -688,7 +752,8 @@ impl Records {
         call("POST", format!("/api/v1/sessions/{iv_session}/observations"), bp, 201).await;
         let link = call("POST", format!("/api/v1/patients/{patient}/self-report-links"), LINK, 201).await;
         let link = link["url"].as_str().unwrap().trim_start_matches("/r/").to_owned();
-        Records { course: course["id"].as_str().unwrap().to_owned(), session, iv_session, link, alert }
+        let course = course["id"].as_str().unwrap().to_owned();
+        Records { course, session, iv_session, link, alert, ..Records::default() }
     }
 }
 
@@ -854,6 +919,8 @@ impl PortalRecords {
         };
         let origin = ketapath_store::domain::Origin::test();
         let referral = p.store.submit_referral(&ClinicId::parse(clinic).unwrap(), new, &origin).await.unwrap();
+        let mut records = records;
+        (records.staff, records.staff_token) = member_of(&p.store, &format!("api-nurse@{clinic}.example")).await;
         PortalRecords { patient, records, referral: referral.id.to_string() }
     }
 
@@ -867,10 +934,16 @@ impl PortalRecords {
             self.records.iv_session.as_str()
         } else if template.starts_with("/portal/sessions/") {
             self.records.session.as_str()
+        } else if template.starts_with("/portal/staff/") {
+            self.records.staff.as_str()
         } else {
             self.referral.as_str()
         };
-        template.replace("{id}", id).replace("{alert_id}", &self.records.alert)
+        template
+            .replace("{id}", id)
+            .replace("{alert_id}", &self.records.alert)
+            .replace("{token_id}", &self.records.staff_token)
+            .replace("{token}", &"0".repeat(64))
     }
 }
 

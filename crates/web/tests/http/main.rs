@@ -32,6 +32,7 @@ mod portal_forms;
 mod portal_pages;
 mod portal_rems_draft;
 mod portal_review;
+mod portal_staff;
 mod portal_support;
 mod privacy;
 mod referral;
