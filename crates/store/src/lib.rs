@@ -18,6 +18,7 @@ mod backup;
 mod bench_seed;
 mod bounds;
 mod clinics;
+mod listing_requests;
 mod clock;
 mod copy;
 mod db;

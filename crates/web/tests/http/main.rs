@@ -17,6 +17,7 @@ mod freshness;
 mod headers;
 mod hostile;
 mod injection;
+mod listing;
 mod no_database;
 mod openapi;
 mod ops;
