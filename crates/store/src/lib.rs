@@ -24,6 +24,7 @@ mod copy;
 mod db;
 pub mod domain;
 mod error;
+mod password_links;
 mod public;
 mod research;
 mod rows;

@@ -48,7 +48,7 @@ fn may_manage(author: &SecurityAuthor<'_>, clinic: Option<&ClinicId>) -> StoreRe
 }
 
 /// A lifecycle event: a staff author's events name their own clinic, the command line's name none.
-fn event(author: &SecurityAuthor<'_>, action: AuditAction, entity: &'static str, id: String) -> Audit {
+pub(crate) fn event(author: &SecurityAuthor<'_>, action: AuditAction, entity: &'static str, id: String) -> Audit {
     let clinic = match author {
         SecurityAuthor::Staff(actor) => actor.clinic_id.as_ref().map(ClinicId::as_str),
         SecurityAuthor::AdminCli => None,
@@ -57,7 +57,7 @@ fn event(author: &SecurityAuthor<'_>, action: AuditAction, entity: &'static str,
 }
 
 /// The account `id` inside `tx`, after checking that `author` may manage it.
-async fn managed_user(tx: &mut Tx, author: &SecurityAuthor<'_>, id: StaffId) -> StoreResult<StaffUser> {
+pub(crate) async fn managed_user(tx: &mut Tx, author: &SecurityAuthor<'_>, id: StaffId) -> StoreResult<StaffUser> {
     let row: Option<StaffRow> = tx
         .fetch_optional(&format!("SELECT {STAFF_COLUMNS} FROM staff_users WHERE id = $1"), &args![id.to_text()])
         .await?;
@@ -144,6 +144,7 @@ impl Store {
         let user = managed_user(tx.db(), &author, id).await?;
         if !active {
             end_sessions_of(tx.db(), id, now).await?;
+            crate::password_links::end_links_of(tx.db(), id, now).await?;
             Update::table("api_tokens")
                 .set("revoked_at", now)
                 .filter("user_id", id.to_text())

@@ -19,6 +19,7 @@ pub const TABLES: &[&str] = &[
     "staff_sign_in",
     "staff_sign_in_failures",
     "staff_sessions",
+    "staff_password_links",
     "clinic_security",
     "listing_reports",
     "listing_field_verifications",

@@ -31,6 +31,8 @@ const REFERENCES: &[Reference] = &[
     r("staff_sessions", "user_id", "staff_users", false),
     r("staff_sign_in", "user_id", "staff_users", false),
     r("staff_sign_in_failures", "user_id", "staff_users", false),
+    r("staff_password_links", "user_id", "staff_users", false),
+    r("staff_password_links", "created_by", "staff_users", false),
     r("clinic_security", "clinic_id", "clinics", false),
     r("clinic_security", "updated_by", "staff_users", false),
     r("listing_reports", "clinic_id", "clinics", false),

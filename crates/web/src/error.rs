@@ -12,6 +12,8 @@ use ketapath_store::StoreError;
 use serde::Serialize;
 
 use ketapath_care::accounts::TotpKeyError;
+use ketapath_care::accounts::lifecycle::LifecycleError;
+use ketapath_care::accounts::password::PasswordError;
 use ketapath_care::json::JsonError;
 use ketapath_care::research_stats::StatsError;
 use ketapath_care::treatment::TreatmentError;
@@ -247,6 +249,24 @@ impl From<TotpKeyError> for ApiError {
     fn from(error: TotpKeyError) -> Self {
         tracing::error!(%error, "a TOTP key could not be opened or sealed; see docs/OPERATIONS.md, Secret key");
         ApiError::Internal
+    }
+}
+
+impl From<LifecycleError> for ApiError {
+    /// The staff lifecycle's refusals: input naming its field 400 (a weak new password names `password`), a token
+    /// for an account without the second factor its clinic requires 409 `totp_required`, the store's own mapping
+    /// otherwise; a password that could not be hashed is a fault of ours, 500.
+    fn from(error: LifecycleError) -> Self {
+        match error {
+            LifecycleError::Invalid { field, message } => ApiError::InvalidInput(InvalidInput::new(field, message)),
+            e @ LifecycleError::TotpRequired { .. } => ApiError::Conflict { code: "totp_required", message: e.to_string() },
+            LifecycleError::Password(PasswordError::Hash(error)) => {
+                tracing::error!(%error, "a new password could not be hashed");
+                ApiError::Internal
+            }
+            LifecycleError::Password(refused) => ApiError::InvalidInput(InvalidInput::new("password", refused.to_string())),
+            LifecycleError::Store(e) => ApiError::from(e),
+        }
     }
 }
 

@@ -1,8 +1,10 @@
 //! Staff accounts outside HTTP: password strength and hashing, TOTP second factors, the encryption of TOTP
-//! keys at rest, and the staff lifecycle (deactivation, password resets, roles, API tokens).
+//! keys at rest, the staff lifecycle (deactivation, password resets, roles, API tokens) and one-time set-password
+//! links.
 
 pub mod lifecycle;
 pub mod password;
+pub mod set_password_link;
 pub mod totp;
 pub mod totp_key;
 

@@ -146,7 +146,8 @@ pub use sign_in::{
     StoredTotpKey, TotpEnrollment, TotpKeyChange,
 };
 pub use staff::{
-    Actor, ApiToken, ApiTokenId, NewApiToken, NewStaffUser, Origin, Role, StaffAccount, StaffId, StaffUser,
+    Actor, ApiToken, ApiTokenId, NewApiToken, NewStaffUser, Origin, PasswordLink, PasswordLinkId, PasswordLinkState,
+    Role, StaffAccount, StaffId, StaffUser,
 };
 pub use treatment::{
     AdverseEvent, AdverseEventId, AeSeverity, Course, CourseId, CourseStatus, DoseId, DoseRecord, Measurement,

@@ -17,6 +17,10 @@ id_type!(
     /// An API token's id (not the secret).
     ApiTokenId
 );
+id_type!(
+    /// A one-time set-password link's id (not its secret).
+    PasswordLinkId
+);
 
 code_enum!(
     /// What a user may do. Platform admins and researchers belong to no clinic and never see patient identities.
@@ -167,4 +171,23 @@ pub struct Actor {
     pub clinic_id: Option<ClinicId>,
     pub role: Role,
     pub origin: Origin,
+}
+
+/// A one-time set-password link as issued: its secret is the caller's to show once, the store keeps its hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PasswordLink {
+    pub id: PasswordLinkId,
+    pub user_id: StaffId,
+    pub expires_at: OffsetDateTime,
+}
+
+/// Where a set-password link stands, for its public page to say "already used" or "expired" instead of a bare not
+/// found. Only an open link names its account, since whoever holds it may set that account's password.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PasswordLinkState {
+    /// Unused, unexpired, and its account is active.
+    Open { user_id: StaffId, email: String, expires_at: OffsetDateTime },
+    Used,
+    /// Past its expiry, or ended early by a newer link or the account's deactivation.
+    Expired,
 }

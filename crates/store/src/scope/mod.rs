@@ -288,6 +288,7 @@ impl ClinicScope {
             .await?;
         if !active {
             crate::staff::end_sessions_of(tx.db(), id, now).await?;
+            crate::password_links::end_links_of(tx.db(), id, now).await?;
         }
         tx.commit_with(Audit::update("staff_user", id.to_text())).await
     }

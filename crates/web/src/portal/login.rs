@@ -67,12 +67,9 @@ pub async fn page(State(state): State<AppState>, request: Request) -> Response {
 /// The sign-in page, with the sign-in CSRF cookie (kept when the browser already has a valid one, so that two
 /// open sign-in tabs both work).
 fn login_page(state: &AppState, headers: &axum::http::HeaderMap, email: &str, outcome: Outcome) -> Response {
-    let token = match cookie(headers, login_cookie_name(state)).filter(|v| is_secret(v)) {
-        Some(existing) => existing.to_owned(),
-        None => match new_secret() {
-            Ok(fresh) => fresh.expose_secret().to_owned(),
-            Err(error) => return respond(LOGIN_PATH, state.config.demo, error),
-        },
+    let token = match pre_session_token(state, headers) {
+        Ok(token) => token,
+        Err(error) => return respond(LOGIN_PATH, state.config.demo, error),
     };
     let (status, error) = match outcome {
         Outcome::Blank => (StatusCode::OK, None),
@@ -99,8 +96,22 @@ fn login_page(state: &AppState, headers: &axum::http::HeaderMap, email: &str, ou
         error,
         code_needed: outcome == Outcome::CodeNeeded,
     };
-    let mut response = render(status, &page);
-    response.headers_mut().append(header::SET_COOKIE, set_cookie(state, login_cookie_name(state), &token, None));
+    with_pre_session_cookie(state, render(status, &page), &token)
+}
+
+/// The double-submit token of a form shown before any session (sign-in, a set-password link): the browser's
+/// valid sign-in cookie, kept so that two open tabs both work, or a fresh one. Its form is checked by
+/// [`super::csrf::login_token_ok`].
+pub(crate) fn pre_session_token(state: &AppState, headers: &axum::http::HeaderMap) -> Result<String, ApiError> {
+    match cookie(headers, login_cookie_name(state)).filter(|v| is_secret(v)) {
+        Some(existing) => Ok(existing.to_owned()),
+        None => Ok(new_secret()?.expose_secret().to_owned()),
+    }
+}
+
+/// `response` with the sign-in cookie holding `token`, which its form carries ([`pre_session_token`]).
+pub(crate) fn with_pre_session_cookie(state: &AppState, mut response: Response, token: &str) -> Response {
+    response.headers_mut().append(header::SET_COOKIE, set_cookie(state, login_cookie_name(state), token, None));
     response
 }
 

@@ -22,6 +22,7 @@ pub mod routes;
 pub mod self_report_links;
 pub mod session_record;
 pub mod sessions;
+pub mod set_password;
 pub mod sign_in_cookie;
 
 use askama::Template;

@@ -11,7 +11,7 @@ use axum::routing::{MethodRouter, get, post};
 use super::csrf::PortalForm;
 use super::{account, clinic_settings, course_review, dashboard, early_departure, intake, listing, listing_requests};
 use super::{login, patients};
-use super::{referrals, rems, self_report_links, session_record, sessions};
+use super::{referrals, rems, self_report_links, session_record, sessions, set_password};
 use crate::routes::Access;
 use crate::state::AppState;
 
@@ -23,8 +23,8 @@ pub enum FormCheck {
     /// A form of a signed-in staff member: the handler takes [`PortalForm`], which checks the origin and the
     /// session's synchronizer token before the handler runs.
     SessionToken,
-    /// The sign-in form, which has no session yet: its handler checks the same origin and a double-submit
-    /// cookie ([`super::csrf::login_token_ok`]).
+    /// A form without a session (the sign-in form, a set-password link's form): its handler checks the same origin
+    /// and a double-submit cookie ([`super::csrf::login_token_ok`]).
     SignInToken,
 }
 
@@ -69,15 +69,15 @@ impl PortalRoute {
         Self { method: Method::POST, path, access, check: FormCheck::SessionToken, handler: post(handler) }
     }
 
-    /// The sign-in form, the one POST without a session: [`login::submit`] checks its double-submit token.
+    /// The sign-in form, a POST without a session: [`login::submit`] checks its double-submit token.
     fn sign_in() -> Self {
-        Self {
-            method: Method::POST,
-            path: super::sign_in_cookie::LOGIN_PATH,
-            access: Access::Public,
-            check: FormCheck::SignInToken,
-            handler: post(login::submit),
-        }
+        Self::pre_session_form(super::sign_in_cookie::LOGIN_PATH, login::submit)
+    }
+
+    /// A public POST without a session, whose handler checks the sign-in form's double-submit token
+    /// ([`super::csrf::login_token_ok`]): the sign-in form and a set-password link's form.
+    fn pre_session_form<H: Handler<T, AppState>, T: 'static>(path: &'static str, handler: H) -> Self {
+        Self { method: Method::POST, path, access: Access::Public, check: FormCheck::SignInToken, handler: post(handler) }
     }
 }
 
@@ -134,6 +134,9 @@ pub fn portal_routes() -> Vec<PortalRoute> {
         R::page("/portal/account", OwnAccount, account::page),
         R::form("/portal/account/totp", OwnAccount, account::totp_action),
         R::form("/portal/account/password", OwnAccount, account::change_password),
+        // A one-time set-password link's public page and form (issue 17, item 1).
+        R::page("/portal/set-password/{token}", Access::Public, set_password::show),
+        R::pre_session_form("/portal/set-password/{token}", set_password::submit),
     ]
 }
 

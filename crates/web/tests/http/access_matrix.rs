@@ -326,6 +326,10 @@ const PORTAL: &[Sample] = &[
     // No enrolment is pending, so `confirm` goes back to the account page and changes nothing.
     sample("POST", "/portal/account/totp", 303, &[("action", "confirm"), ("code", "000000")]),
     sample("POST", "/portal/account/password", 400, &[("password", PASSWORD), ("new_password", "short")]),
+    // No link has the sample's token: the public page answers 404 to everyone, and its form (which carries the
+    // sign-in form's double-submit token, not a session's) 403 without that cookie's token.
+    sample("GET", "/portal/set-password/{token}", 404, &[]),
+    sample("POST", "/portal/set-password/{token}", 403, &[]),
 ];
 
 /// The portal's rows of the matrix: each route of the portal's table, with the access the table names and the
@@ -889,7 +893,7 @@ impl PortalRecords {
         } else {
             self.referral.as_str()
         };
-        template.replace("{id}", id).replace("{alert_id}", &self.records.alert)
+        template.replace("{id}", id).replace("{alert_id}", &self.records.alert).replace("{token}", &"0".repeat(64))
     }
 }
 

@@ -245,7 +245,11 @@ async fn every_portal_form_refuses_a_missing_wrong_or_cross_site_token() {
     assert!(forms.iter().all(|r| r.check != FormCheck::Page), "every portal POST carries a CSRF check: {forms:?}");
     assert!(forms.len() >= 23, "the portal's forms: {forms:?}");
     for route in forms.iter().map(|r| r.path) {
-        let uri = route.replace("{id}", referral).replace("{alert_id}", referral);
+        let uri = route
+            .replace("{id}", referral)
+            .replace("{alert_id}", referral)
+            .replace("{token_id}", referral)
+            .replace("{token}", referral);
         let fields = [("given_name", "Eve"), ("family_name", "Forged"), ("birth_date", "1990-01-01")];
         let with = |csrf: &'static str| {
             let mut all: Vec<(&str, &str)> = fields.to_vec();
