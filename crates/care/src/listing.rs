@@ -35,7 +35,9 @@ pub fn listing_clinic(actor: &Actor, named: Option<&str>) -> StoreResult<ClinicI
                 "a platform admin names the clinic whose listing to change with ?clinic=ID".to_owned(),
             )),
         },
-        role => Err(StoreError::Denied(format!("only the clinic's admins change its listing; the {role} role may not"))),
+        role => {
+            Err(StoreError::Denied(format!("only the clinic's admins change its listing; the {role} role may not")))
+        }
     }
 }
 

@@ -8,8 +8,8 @@ use ketapath_directory::listing::{check_https_url, check_us_phone, npi_is_valid}
 use ketapath_directory::model::{Address, PositionSource};
 use ketapath_directory::{Clinic, ClinicId, Gazetteer, Offer, Offers, Payments, Zip};
 use ketapath_store::domain::{
-    Actor, ListingRequest, ListingRequestId, NewListingRequest, NewStaffUser, Origin, RequestDelivery, Role,
-    StaffUser, VERIFIED_BY_PLATFORM,
+    Actor, ListingRequest, ListingRequestId, NewListingRequest, NewStaffUser, Origin, RequestDelivery, Role, StaffUser,
+    VERIFIED_BY_PLATFORM,
 };
 use ketapath_store::{Store, StoreResult};
 

@@ -169,7 +169,9 @@ impl ListingUpdate {
         for (field, value) in object {
             let f = field.as_str();
             match f {
-                "phone" => update.phone = Some(check_us_phone(text_or_null(f, value)?).map_err(|m| FieldError::new(f, m))?),
+                "phone" => {
+                    update.phone = Some(check_us_phone(text_or_null(f, value)?).map_err(|m| FieldError::new(f, m))?)
+                }
                 "website" => {
                     update.website = Some(check_https_url(text_or_null(f, value)?).map_err(|m| FieldError::new(f, m))?)
                 }
@@ -365,9 +367,15 @@ mod tests {
         assert_eq!(field(json!({"phone": "12"})), "phone");
         assert_eq!(field(json!({"website": "http://example.org"})), "website");
         assert_eq!(field(json!({"website": "https://localhost"})), "website");
-        assert_eq!(field(json!({"hours": [{"days": ["mon"], "opens": "17:00", "closes": "09:00"}]})), "hours[0].closes");
+        assert_eq!(
+            field(json!({"hours": [{"days": ["mon"], "opens": "17:00", "closes": "09:00"}]})),
+            "hours[0].closes"
+        );
         assert_eq!(field(json!({"hours": [{"days": ["mon"], "opens": "9:00", "closes": "17:00"}]})), "hours[0].opens");
-        assert_eq!(field(json!({"hours": [{"days": ["monday"], "opens": "09:00", "closes": "17:00"}]})), "hours[0].days");
+        assert_eq!(
+            field(json!({"hours": [{"days": ["monday"], "opens": "09:00", "closes": "17:00"}]})),
+            "hours[0].days"
+        );
         assert_eq!(field(json!({"hours": [{"days": [], "opens": "09:00", "closes": "17:00"}]})), "hours[0].days");
         assert_eq!(field(json!({"hours": "always"})), "hours");
         assert_eq!(field(json!({"payment": ["cash"]})), "payment");

@@ -16,11 +16,11 @@ use sqlx::postgres::PgListener;
 use sqlx::{Postgres, Sqlite};
 
 use crate::audited::{Audit, AuditedTx, Auditor};
+use crate::clock::{date_from_text, date_to_text};
 use crate::db::{Backend, BackendKind, Tx, Value, args};
 use crate::domain::{Actor, AuditAction, ClinicChange, ClinicChanges, Role};
 use crate::error::{StoreError, StoreResult};
 use crate::rows::clinic::{CLINIC_COLUMN_COUNT, CLINIC_COLUMNS, ClinicRow, clinic_values};
-use crate::clock::{date_from_text, date_to_text};
 use crate::statement::{Insert, Update};
 use crate::store::Store;
 use crate::url::DatabaseUrl;
@@ -172,10 +172,7 @@ impl Store {
         let mut tx = AuditedTx::begin(self, by.auditor()).await?;
         let now = tx.now();
         let (live,): (i64,) = tx
-            .fetch_one(
-                "SELECT COUNT(*) FROM clinics WHERE id = $1 AND deleted = $2",
-                &args![clinic.id.as_str(), false],
-            )
+            .fetch_one("SELECT COUNT(*) FROM clinics WHERE id = $1 AND deleted = $2", &args![clinic.id.as_str(), false])
             .await?;
         if live == 0 {
             return Err(StoreError::NotFound { entity: "clinic" });

@@ -51,7 +51,8 @@ struct RequestRow {
 
 impl RequestRow {
     fn into_domain(self) -> StoreResult<ListingRequest> {
-        let offers = u8::try_from(self.offers).map_err(|_| StoreError::corrupt(T, format!("offers {}", self.offers)))?;
+        let offers =
+            u8::try_from(self.offers).map_err(|_| StoreError::corrupt(T, format!("offers {}", self.offers)))?;
         Ok(ListingRequest {
             id: parse_id(T, &self.id, ListingRequestId)?,
             received_at: from_micros(T, self.received_at)?,
@@ -88,9 +89,8 @@ fn platform_admin_only(by: &Actor) -> StoreResult<()> {
 
 /// The pending request `id` inside `tx`; a decided one is a conflict (decided twice), a missing one not found.
 async fn pending(tx: &mut Tx, id: ListingRequestId) -> StoreResult<ListingRequest> {
-    let row: Option<RequestRow> = tx
-        .fetch_optional(&format!("SELECT {COLUMNS} FROM {T} WHERE id = $1"), &args![id.to_text()])
-        .await?;
+    let row: Option<RequestRow> =
+        tx.fetch_optional(&format!("SELECT {COLUMNS} FROM {T} WHERE id = $1"), &args![id.to_text()]).await?;
     let request = row.ok_or(StoreError::NotFound { entity: "listing request" })?.into_domain()?;
     if request.status != RequestStatus::Pending {
         return Err(StoreError::Conflict(format!("the listing request was already {}", request.status)));
@@ -109,8 +109,9 @@ impl Store {
     ) -> StoreResult<RequestDelivery> {
         let mut tx = AuditedTx::begin(self, Auditor::public("public", None, origin.as_str())).await?;
         let now = tx.now();
-        let (received,): (i64,) =
-            tx.fetch_one(&format!("SELECT COUNT(*) FROM {T} WHERE received_at >= $1"), &args![now - DAY_MICROS]).await?;
+        let (received,): (i64,) = tx
+            .fetch_one(&format!("SELECT COUNT(*) FROM {T} WHERE received_at >= $1"), &args![now - DAY_MICROS])
+            .await?;
         if received >= i64::from(LISTING_REQUEST_DAILY_CAP) {
             return Ok(RequestDelivery::OverCap { cap: LISTING_REQUEST_DAILY_CAP });
         }
@@ -158,9 +159,8 @@ impl Store {
     pub async fn listing_request(&self, by: &Actor, id: ListingRequestId) -> StoreResult<ListingRequest> {
         platform_admin_only(by)?;
         let mut tx = self.begin_read().await?;
-        let row: Option<RequestRow> = tx
-            .fetch_optional(&format!("SELECT {COLUMNS} FROM {T} WHERE id = $1"), &args![id.to_text()])
-            .await?;
+        let row: Option<RequestRow> =
+            tx.fetch_optional(&format!("SELECT {COLUMNS} FROM {T} WHERE id = $1"), &args![id.to_text()]).await?;
         row.ok_or(StoreError::NotFound { entity: "listing request" })?.into_domain()
     }
 

@@ -21,12 +21,7 @@ const T: &str = "staff_password_links";
 
 /// Ends every open link of `user` at `now` (a newer link replaces them; a deactivated account keeps none).
 pub(crate) async fn end_links_of(tx: &mut Tx, user: StaffId, now: i64) -> StoreResult<u64> {
-    Update::table(T)
-        .set("expires_at", now)
-        .filter("user_id", user.to_text())
-        .filter_null("used_at")
-        .execute(tx)
-        .await
+    Update::table(T).set("expires_at", now).filter("user_id", user.to_text()).filter_null("used_at").execute(tx).await
 }
 
 fn is_hex_sha256(text: &str) -> bool {
@@ -93,7 +88,12 @@ impl Store {
             .value("used_at", None::<i64>)
             .execute(tx.db())
             .await?;
-        let events = AuditEvents::from(crate::staff::event(&author, AuditAction::Create, "staff_password_link", link.id.to_text()));
+        let events = AuditEvents::from(crate::staff::event(
+            &author,
+            AuditAction::Create,
+            "staff_password_link",
+            link.id.to_text(),
+        ));
         tx.commit_with(events).await?;
         Ok(PasswordLink { expires_at: crate::clock::truncate_to_micros(expires_at), ..link })
     }
@@ -144,7 +144,12 @@ impl Store {
             return Err(gone());
         }
         tx.act_as(Auditor::account(&user, origin.as_str()));
-        let used = Update::table(T).set("used_at", now).filter("id", id.clone()).filter_null("used_at").execute(tx.db()).await?;
+        let used = Update::table(T)
+            .set("used_at", now)
+            .filter("id", id.clone())
+            .filter_null("used_at")
+            .execute(tx.db())
+            .await?;
         if used != 1 {
             return Err(gone());
         }
@@ -155,8 +160,11 @@ impl Store {
             .execute_one(tx.db(), "staff user")
             .await?;
         crate::staff::end_sessions_of(tx.db(), user.id, now).await?;
-        let events = AuditEvents::from(Audit::update("staff_password_link", id))
-            .then(Audit::new(AuditAction::PasswordReset, "staff_user", user_id));
+        let events = AuditEvents::from(Audit::update("staff_password_link", id)).then(Audit::new(
+            AuditAction::PasswordReset,
+            "staff_user",
+            user_id,
+        ));
         tx.commit_with(events).await?;
         Ok(StaffUser { password_hash: Some(hash.clone()), updated_at: from_micros("staff_users", now)?, ..user })
     }

@@ -259,12 +259,16 @@ impl From<LifecycleError> for ApiError {
     fn from(error: LifecycleError) -> Self {
         match error {
             LifecycleError::Invalid { field, message } => ApiError::InvalidInput(InvalidInput::new(field, message)),
-            e @ LifecycleError::TotpRequired { .. } => ApiError::Conflict { code: "totp_required", message: e.to_string() },
+            e @ LifecycleError::TotpRequired { .. } => {
+                ApiError::Conflict { code: "totp_required", message: e.to_string() }
+            }
             LifecycleError::Password(PasswordError::Hash(error)) => {
                 tracing::error!(%error, "a new password could not be hashed");
                 ApiError::Internal
             }
-            LifecycleError::Password(refused) => ApiError::InvalidInput(InvalidInput::new("password", refused.to_string())),
+            LifecycleError::Password(refused) => {
+                ApiError::InvalidInput(InvalidInput::new("password", refused.to_string()))
+            }
             LifecycleError::Store(e) => ApiError::from(e),
         }
     }

@@ -43,8 +43,7 @@ impl IssuedLink {
 pub async fn issue(store: &Store, author: SecurityAuthor<'_>, user: StaffId) -> Result<IssuedLink, LifecycleError> {
     let token = SecretString::from(hex::encode(new_link_secret()?));
     let expires_at = store.now() + LINK_LIFETIME;
-    let link =
-        store.issue_password_link(author, user, &api_token_hash(token.expose_secret()), expires_at).await?;
+    let link = store.issue_password_link(author, user, &api_token_hash(token.expose_secret()), expires_at).await?;
     Ok(IssuedLink { user_id: link.user_id, token, expires_at: link.expires_at })
 }
 

@@ -12,8 +12,8 @@ use ketapath_directory::export::{clinics_to_csv, clinics_to_json};
 use ketapath_directory::fhir::{export_bundle, import_bundle};
 use ketapath_directory::geo::Gazetteer;
 use ketapath_directory::import::{parse_csv_with_progress, parse_json, write_rejects_csv};
-use ketapath_directory::search::{ClinicIndex, SearchParams, SearchResponse};
 use ketapath_directory::listing::{ImportConflict, keep_clinic_verified};
+use ketapath_directory::search::{ClinicIndex, SearchParams, SearchResponse};
 use ketapath_directory::{Clinic, EntryReject, Reject};
 use ketapath_store::ListingAuthor;
 
@@ -281,11 +281,7 @@ async fn import(
         for c in &conflicts {
             eprintln!(
                 "conflict: clinic {}, {}: kept the clinic's {:?} (verified by the clinic on {}); not imported: {:?}",
-                c.clinic,
-                c.field,
-                c.kept,
-                c.verified_on,
-                c.imported
+                c.clinic, c.field, c.kept, c.verified_on, c.imported
             );
         }
     }

@@ -118,5 +118,7 @@ pub struct ListingRequest {
 pub enum RequestDelivery {
     Stored(ListingRequestId),
     /// The platform's daily cap was reached: nothing was stored.
-    OverCap { cap: u32 },
+    OverCap {
+        cap: u32,
+    },
 }

@@ -186,7 +186,11 @@ pub struct PasswordLink {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PasswordLinkState {
     /// Unused, unexpired, and its account is active.
-    Open { user_id: StaffId, email: String, expires_at: OffsetDateTime },
+    Open {
+        user_id: StaffId,
+        email: String,
+        expires_at: OffsetDateTime,
+    },
     Used,
     /// Past its expiry, or ended early by a newer link or the account's deactivation.
     Expired,

@@ -60,7 +60,11 @@ struct SentPage {
 fn request_page(demo: bool, form: RequestForm, error: Option<(String, String)>) -> RequestPage {
     let offers = Offer::ALL
         .iter()
-        .map(|o| OfferChoice { code: o.code(), label: labels::offer(*o), checked: form.offers.iter().any(|c| c == o.code()) })
+        .map(|o| OfferChoice {
+            code: o.code(),
+            label: labels::offer(*o),
+            checked: form.offers.iter().any(|c| c == o.code()),
+        })
         .collect();
     RequestPage { layout: Layout::new("List your clinic", demo, PATH), form, offers, states: &USPS_CODES, error }
 }
@@ -126,7 +130,8 @@ pub async fn post(
     let fields = Fields::parse(&body);
     let form = form_of(&fields);
     if let Err(ApiError::InvalidInput(invalid)) = fields.refuse_nul() {
-        let error = (invalid.field.clone(), format!("{}: remove the invisible NUL character", label_of(&invalid.field)));
+        let error =
+            (invalid.field.clone(), format!("{}: remove the invisible NUL character", label_of(&invalid.field)));
         return render(StatusCode::BAD_REQUEST, &request_page(demo, form, Some(error)));
     }
     // The peer address is what the audit log records for public writes; router tests have no socket.

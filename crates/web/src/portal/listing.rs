@@ -114,7 +114,13 @@ fn language_codes(state: &AppState, clinic: &Clinic) -> Vec<String> {
     codes
 }
 
-fn page(state: &AppState, staff: &PortalStaff, clinic: &Clinic, typed: Option<&Fields>, error: Option<String>) -> ListingPage {
+fn page(
+    state: &AppState,
+    staff: &PortalStaff,
+    clinic: &Clinic,
+    typed: Option<&Fields>,
+    error: Option<String>,
+) -> ListingPage {
     let text = |name: &str, saved: Option<&str>| match typed {
         Some(fields) => fields.get(name).unwrap_or_default().to_owned(),
         None => saved.unwrap_or_default().to_owned(),
@@ -169,8 +175,12 @@ fn page(state: &AppState, staff: &PortalStaff, clinic: &Clinic, typed: Option<&F
         languages: choices(languages, &|c| {
             ticked("languages", c, Language::parse(c).is_ok_and(|l| clinic.languages.contains(&l)))
         }),
-        accessibility: choices(accessibility, &|c| ticked("accessibility", c, clinic.accessibility.iter().any(|a| a == c))),
-        split_hours: DAYS.iter().any(|(code, _)| clinic.hours.iter().filter(|h| h.days.iter().any(|d| d == code)).count() > 1),
+        accessibility: choices(accessibility, &|c| {
+            ticked("accessibility", c, clinic.accessibility.iter().any(|a| a == c))
+        }),
+        split_hours: DAYS
+            .iter()
+            .any(|(code, _)| clinic.hours.iter().filter(|h| h.days.iter().any(|d| d == code)).count() > 1),
     }
 }
 
@@ -189,7 +199,12 @@ fn hours_of(fields: &Fields) -> Value {
             None => hours.push((opens, closes, vec![code])),
         }
     }
-    Value::Array(hours.into_iter().map(|(opens, closes, days)| json!({"days": days, "opens": opens, "closes": closes})).collect())
+    Value::Array(
+        hours
+            .into_iter()
+            .map(|(opens, closes, days)| json!({"days": days, "opens": opens, "closes": closes}))
+            .collect(),
+    )
 }
 
 /// The form as the JSON document of `PUT /api/v1/clinic/listing`: every field, since the form shows every field.

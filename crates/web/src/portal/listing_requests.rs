@@ -147,14 +147,14 @@ pub async fn approve_post(State(state): State<AppState>, ApiPath(id): ApiPath<St
 }
 
 /// The one-time set-password link of the approved request's new clinic admin, as a path to show once: the staff
-/// helper's use case (`ketapath_care::accounts::set_password_link::issue`, one link table for every account).
+/// accounts' use case (`ketapath_care::accounts::set_password_link::issue`, one link table for every account).
 async fn set_password_link(
     store: &ketapath_store::Store,
     actor: &ketapath_store::domain::Actor,
     user: ketapath_store::domain::StaffId,
 ) -> Result<String, ApiError> {
-    let _ = (store, actor, user);
-    Err(ApiError::Internal)
+    let author = ketapath_store::SecurityAuthor::Staff(actor);
+    Ok(ketapath_care::accounts::set_password_link::issue(store, author, user).await?.path())
 }
 
 /// `POST /portal/admin/listing-requests/{id}/decline`: `reason` is required; a refusal shows the queue again.

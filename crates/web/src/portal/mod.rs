@@ -155,7 +155,11 @@ pub fn no_access(staff: &PortalStaff, demo: bool) -> Response {
     let export_files: &'static [&'static str] =
         if staff.actor().role == Role::Researcher { &crate::api::research::EXPORT_FILES } else { &[] };
     let listing_requests = staff.actor().role == Role::PlatformAdmin;
-    let page =
-        NoAccessPage { layout: layout("No patient access", demo, ""), bar: Bar::of(staff), export_files, listing_requests };
+    let page = NoAccessPage {
+        layout: layout("No patient access", demo, ""),
+        bar: Bar::of(staff),
+        export_files,
+        listing_requests,
+    };
     render(StatusCode::FORBIDDEN, &page)
 }

@@ -77,7 +77,13 @@ impl PortalRoute {
     /// A public POST without a session, whose handler checks the sign-in form's double-submit token
     /// ([`super::csrf::login_token_ok`]): the sign-in form and a set-password link's form.
     fn pre_session_form<H: Handler<T, AppState>, T: 'static>(path: &'static str, handler: H) -> Self {
-        Self { method: Method::POST, path, access: Access::Public, check: FormCheck::SignInToken, handler: post(handler) }
+        Self {
+            method: Method::POST,
+            path,
+            access: Access::Public,
+            check: FormCheck::SignInToken,
+            handler: post(handler),
+        }
     }
 }
 

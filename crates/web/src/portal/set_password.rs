@@ -50,7 +50,14 @@ struct SetPasswordPage {
 }
 
 /// The page for `kind`, with the pre-session cookie its form is checked against.
-fn page(state: &AppState, headers: &HeaderMap, token: &str, kind: Kind, email: &str, error: Option<String>) -> Response {
+fn page(
+    state: &AppState,
+    headers: &HeaderMap,
+    token: &str,
+    kind: Kind,
+    email: &str,
+    error: Option<String>,
+) -> Response {
     let action = format!("{PATH_PREFIX}{token}");
     let csrf = match pre_session_token(state, headers) {
         Ok(csrf) => csrf,

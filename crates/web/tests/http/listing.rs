@@ -65,10 +65,9 @@ async fn the_clinic_admin_changes_and_verifies_the_listing(p: &Portal) {
     let (mut admin, _) = signed_in(p, "admin@a.example", Role::ClinicAdmin, Some("clinic-a")).await;
     // A second server over the same database, following the change feed as `serve` does.
     let state = AppState::load(WebConfig::default(), p.store.clone()).await.unwrap();
-    let refresher = state.directory.spawn_refresher(RefreshOptions {
-        poll_interval: Duration::from_millis(100),
-        compact_after: 1000,
-    });
+    let refresher = state
+        .directory
+        .spawn_refresher(RefreshOptions { poll_interval: Duration::from_millis(100), compact_after: 1000 });
     let other_server = ketapath_web::app(state);
     let before = send(&other_server, get("/api/v1/clinics/clinic-a")).await.json();
     assert_eq!(before["telehealth"], false);
@@ -88,7 +87,10 @@ async fn the_clinic_admin_changes_and_verifies_the_listing(p: &Portal) {
     for field in ["offers", "payment", "languages", "accessibility", "accepting_new_patients", "name", "street"] {
         assert_eq!(record[field], before[field], "{field} kept");
     }
-    assert_eq!((record["last_verified"].as_str(), record["verified_by"].as_str()), (Some("2026-11-27"), Some("clinic")));
+    assert_eq!(
+        (record["last_verified"].as_str(), record["verified_by"].as_str()),
+        (Some("2026-11-27"), Some("clinic"))
+    );
 
     // Every bad field answers 400 naming it, and changes nothing.
     for (body, field) in [
@@ -105,7 +107,10 @@ async fn the_clinic_admin_changes_and_verifies_the_listing(p: &Portal) {
         let error = assert_error(&refused, StatusCode::BAD_REQUEST, "invalid_input");
         assert_eq!(error["field"], field, "{body}");
     }
-    assert_eq!(p.store.clinic(&ClinicId::parse("clinic-a").unwrap()).await.unwrap().unwrap().phone.as_deref(), Some("(212) 555-0199"));
+    assert_eq!(
+        p.store.clinic(&ClinicId::parse("clinic-a").unwrap()).await.unwrap().unwrap().phone.as_deref(),
+        Some("(212) 555-0199")
+    );
 
     // Another clinic's listing is not found, whoever names it; a nurse may not; a platform admin names the clinic.
     let other = put_json(&mut admin, "/api/v1/clinic/listing?clinic=clinic-b", &json!({"telehealth": true})).await;
@@ -117,7 +122,9 @@ async fn the_clinic_admin_changes_and_verifies_the_listing(p: &Portal) {
     let (mut platform, _) = signed_in(p, "platform@example.org", Role::PlatformAdmin, None).await;
     let unnamed = put_json(&mut platform, "/api/v1/clinic/listing", &json!({"telehealth": true})).await;
     assert_eq!(unnamed.status, StatusCode::FORBIDDEN);
-    let named = put_json(&mut platform, "/api/v1/clinic/listing?clinic=clinic-b", &json!({"description": "Quiet rooms."})).await;
+    let named =
+        put_json(&mut platform, "/api/v1/clinic/listing?clinic=clinic-b", &json!({"description": "Quiet rooms."}))
+            .await;
     assert_eq!(named.status, StatusCode::OK, "{}", named.text());
     assert_eq!(named.json()["verified_by"], "platform");
 
@@ -154,7 +161,10 @@ async fn the_clinic_admin_changes_and_verifies_the_listing(p: &Portal) {
     let refused = admin.post("/portal/clinic/listing", &typed).await;
     assert_eq!(refused.status, StatusCode::BAD_REQUEST);
     let text = refused.text();
-    assert!(text.contains("hours[0].closes") && text.contains("212-555-0142") && text.contains("Evening sessions."), "{text}");
+    assert!(
+        text.contains("hours[0].closes") && text.contains("212-555-0142") && text.contains("Evening sessions."),
+        "{text}"
+    );
     let mut fixed = typed.to_vec();
     fixed.retain(|(name, _)| *name != "closes_wed");
     fixed.push(("closes_wed", "21:00"));
@@ -162,15 +172,25 @@ async fn the_clinic_admin_changes_and_verifies_the_listing(p: &Portal) {
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.text());
     let listing = p.store.clinic(&ClinicId::parse("clinic-a").unwrap()).await.unwrap().unwrap();
     assert_eq!(listing.phone.as_deref(), Some("212-555-0142"));
-    assert_eq!((listing.offers.join(";"), listing.payment.join(";")), ("esketamine_nasal".to_owned(), "medicare".to_owned()));
+    assert_eq!(
+        (listing.offers.join(";"), listing.payment.join(";")),
+        ("esketamine_nasal".to_owned(), "medicare".to_owned())
+    );
     assert!(!listing.accepting_new_patients && listing.telehealth && listing.accessibility.is_empty());
     assert_eq!(listing.hours.len(), 1);
     assert_eq!((listing.hours[0].opens.as_str(), listing.hours[0].closes.as_str()), ("18:00", "21:00"));
-    let updates = events(&p.store).await.iter().filter(|e| e.entity == "clinic" && e.entity_id == "clinic-a" && e.action == "update").count();
+    let updates = events(&p.store)
+        .await
+        .iter()
+        .filter(|e| e.entity == "clinic" && e.entity_id == "clinic-a" && e.action == "update")
+        .count();
     assert_eq!(updates, 2, "each save of clinic A is audited");
 }
 
-on_both_backends!(the_clinic_admin_changes_and_verifies_the_listing, super::the_clinic_admin_changes_and_verifies_the_listing);
+on_both_backends!(
+    the_clinic_admin_changes_and_verifies_the_listing,
+    super::the_clinic_admin_changes_and_verifies_the_listing
+);
 
 /// The request form's fields, valid.
 fn request_fields(name: &str) -> Vec<(&'static str, String)> {
@@ -247,16 +267,20 @@ async fn a_clinic_asks_to_be_listed_and_is_approved_or_declined(p: &Portal) {
         origin: Origin::test(),
     };
     let pending = p.store.listing_requests(&actor, RequestStatus::Pending).await.unwrap();
-    let (lakeside, hilltop) = (pending[0].id.to_text(), pending[1].id.to_text());
+    // Both arrived at the same instant of the test clock, so they are found by name, not by order.
+    let named = |name: &str| pending.iter().find(|r| r.request.name == name).unwrap().id;
+    let (lakeside_id, hilltop_id) = (named("Lakeside Ketamine"), named("Hilltop Clinic"));
+    let (lakeside, hilltop) = (lakeside_id.to_text(), hilltop_id.to_text());
     let csrf = csrf_of(&html);
 
     // Decline needs a reason, which is kept.
     let path = |id: &str, what: &str| format!("/portal/admin/listing-requests/{id}/{what}");
     let no_reason = platform.post(&path(&hilltop, "decline"), &[("csrf", &csrf), ("reason", " ")]).await;
     assert_eq!(no_reason.status, StatusCode::BAD_REQUEST);
-    let declined = platform.post(&path(&hilltop, "decline"), &[("csrf", &csrf), ("reason", "Not a ketamine clinic")]).await;
+    let declined =
+        platform.post(&path(&hilltop, "decline"), &[("csrf", &csrf), ("reason", "Not a ketamine clinic")]).await;
     assert_eq!(declined.status, StatusCode::SEE_OTHER);
-    let kept = p.store.listing_request(&actor, pending[1].id).await.unwrap();
+    let kept = p.store.listing_request(&actor, hilltop_id).await.unwrap();
     assert_eq!((kept.status, kept.decline_reason.as_deref()), (RequestStatus::Declined, Some("Not a ketamine clinic")));
     nothing_published(p).await;
 
@@ -265,7 +289,7 @@ async fn a_clinic_asks_to_be_listed_and_is_approved_or_declined(p: &Portal) {
     assert_eq!(approved.status, StatusCode::CREATED, "{}", approved.text());
     let page = approved.text();
     assert!(page.contains("/portal/set-password/") && page.contains("ada@lakeside-ketamine.example.org"), "{page}");
-    let request = p.store.listing_request(&actor, pending[0].id).await.unwrap();
+    let request = p.store.listing_request(&actor, lakeside_id).await.unwrap();
     assert_eq!(request.status, RequestStatus::Approved);
     let clinic_id = request.clinic_id.unwrap();
     let listing = p.store.clinic(&clinic_id).await.unwrap().unwrap();
@@ -276,7 +300,8 @@ async fn a_clinic_asks_to_be_listed_and_is_approved_or_declined(p: &Portal) {
     assert_eq!(staff, [("ada@lakeside-ketamine.example.org", Role::ClinicAdmin, true)]);
     let again = platform.post(&path(&lakeside, "approve"), &[("csrf", &csrf)]).await;
     assert_eq!(again.status, StatusCode::CONFLICT, "a request is approved once");
-    let public_page = send(&app_over(&p.store, WebConfig::default()).await, get(&format!("/clinics/{clinic_id}"))).await;
+    let public_page =
+        send(&app_over(&p.store, WebConfig::default()).await, get(&format!("/clinics/{clinic_id}"))).await;
     assert!(public_page.text().contains("Verified by KetaPath on 27 Nov 2026"), "{}", public_page.text());
     let audited: Vec<_> = events(&p.store).await.into_iter().filter(|e| e.entity == "listing_request").collect();
     assert_eq!(audited.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(), ["create", "create", "update", "update"]);
@@ -289,13 +314,14 @@ on_both_backends!(
 
 async fn requests_are_limited_like_referrals(p: &Portal) {
     // Per client address: the edge's public allowance.
-    let config = WebConfig {
-        rate_limit: RateLimitConfig { burst: 1, per_minute: 1, max_clients: 100 },
-        ..WebConfig::default()
-    };
+    let config =
+        WebConfig { rate_limit: RateLimitConfig { burst: 1, per_minute: 1, max_clients: 100 }, ..WebConfig::default() };
     let mut limited = Browser { app: app_over(&p.store, config).await, ..p.browser() };
     assert_eq!(send_request(&mut limited, &request_fields("First Clinic")).await.status, StatusCode::OK);
-    assert_eq!(send_request(&mut limited, &request_fields("Second Clinic")).await.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(
+        send_request(&mut limited, &request_fields("Second Clinic")).await.status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
     // Platform-wide: past the daily cap nothing is stored, from any address.
     let new = NewListingRequest {
         name: "Filler".to_owned(),
@@ -338,11 +364,15 @@ async fn an_import_keeps_what_the_clinic_verified_later(p: &Portal) {
     assert_eq!(verified[&id].iter().map(|v| v.field.as_str()).collect::<Vec<_>>(), ["phone"]);
     let existing = p.store.clinic(&id).await.unwrap().unwrap();
     let mut imported = clinic("clinic-a", 40.7, -74.0);
-    let conflicts = ketapath_directory::listing::keep_clinic_verified(&existing, &mut imported, &verified[&id], imported.last_verified);
+    let as_of = imported.last_verified;
+    let conflicts = ketapath_directory::listing::keep_clinic_verified(&existing, &mut imported, &verified[&id], as_of);
     assert_eq!(conflicts.len(), 1);
     assert_eq!((conflicts[0].kept.as_str(), conflicts[0].imported.as_str()), ("212-555-0199", "555-0100"));
     p.store.upsert_clinics(&[imported], ListingAuthor::AdminCli).await.unwrap();
     assert_eq!(p.store.clinic(&id).await.unwrap().unwrap().phone.as_deref(), Some("212-555-0199"));
 }
 
-on_both_backends!(an_import_keeps_what_the_clinic_verified_later, super::an_import_keeps_what_the_clinic_verified_later);
+on_both_backends!(
+    an_import_keeps_what_the_clinic_verified_later,
+    super::an_import_keeps_what_the_clinic_verified_later
+);
