@@ -79,13 +79,9 @@ struct ApprovedPage {
 }
 
 /// The 403 of a role other than platform admin, before anything is read.
-fn platform_admin(staff: &PortalStaff, demo: bool, path: &str) -> Result<(), Response> {
-    if staff.actor().role == Role::PlatformAdmin {
-        Ok(())
-    } else {
-        let refused = ApiError::Forbidden("Only platform admins review listing requests.".to_owned());
-        Err(respond(path, demo, refused))
-    }
+fn refused_unless_platform_admin(staff: &PortalStaff, demo: bool, path: &str) -> Option<Response> {
+    (staff.actor().role != Role::PlatformAdmin)
+        .then(|| respond(path, demo, ApiError::Forbidden("Only platform admins review listing requests.".to_owned())))
 }
 
 async fn queue(staff: &PortalStaff, demo: bool, error: Option<String>) -> Result<QueuePage, ApiError> {
@@ -105,7 +101,7 @@ async fn queue(staff: &PortalStaff, demo: bool, error: Option<String>) -> Result
 /// `GET /portal/admin/listing-requests`.
 pub async fn page(State(state): State<AppState>, staff: PortalStaff) -> Response {
     let demo = state.config.demo;
-    if let Err(refused) = platform_admin(&staff, demo, PATH) {
+    if let Some(refused) = refused_unless_platform_admin(&staff, demo, PATH) {
         return refused;
     }
     match queue(&staff, demo, None).await {
@@ -123,7 +119,7 @@ fn request_id(raw: &str) -> Result<ListingRequestId, ApiError> {
 pub async fn approve_post(State(state): State<AppState>, ApiPath(id): ApiPath<String>, form: PortalForm) -> Response {
     let demo = state.config.demo;
     let path = format!("{PATH}/{id}/approve");
-    if let Err(refused) = platform_admin(&form.staff, demo, &path) {
+    if let Some(refused) = refused_unless_platform_admin(&form.staff, demo, &path) {
         return refused;
     }
     let done = async {
@@ -161,7 +157,7 @@ async fn set_password_link(
 pub async fn decline_post(State(state): State<AppState>, ApiPath(id): ApiPath<String>, form: PortalForm) -> Response {
     let demo = state.config.demo;
     let path = format!("{PATH}/{id}/decline");
-    if let Err(refused) = platform_admin(&form.staff, demo, &path) {
+    if let Some(refused) = refused_unless_platform_admin(&form.staff, demo, &path) {
         return refused;
     }
     let id = match request_id(&id) {
