@@ -12,6 +12,8 @@ pub mod clinic_time;
 pub mod demo;
 pub mod directory;
 pub mod json;
+pub mod listing;
+pub mod listing_requests;
 pub mod openapi;
 pub mod patients;
 pub mod readiness;

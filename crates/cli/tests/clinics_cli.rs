@@ -176,3 +176,53 @@ fn a_missing_database_file_is_refused_naming_the_path() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("typo.db"));
     assert!(!dir.path().join("typo.db").exists(), "a mistyped URL must not create a database");
 }
+
+/// Marks `fields` of listing `id` as verified by its clinic on `on` (what the clinic's own listing form does).
+fn verify_as_clinic(db: &str, id: &str, fields: &[&'static str], on: time::Date) {
+    use ketapath_store::{ListingAuthor, OpenMode, Store};
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let store = Store::open(db, OpenMode::MustExist).await.unwrap();
+        let id = ketapath_directory::ClinicId::parse(id).unwrap();
+        let mut listing = store.clinic(&id).await.unwrap().unwrap();
+        listing.phone = Some("212-555-0199".to_owned());
+        listing.last_verified = Some(on);
+        store.save_verified_listing(&listing, fields, "clinic", ListingAuthor::AdminCli).await.unwrap();
+    });
+}
+
+#[test]
+fn an_import_keeps_a_field_the_clinic_verified_later_and_reports_it() {
+    let (dir, db) = setup();
+    verify_as_clinic(&db, "c-1", &["phone"], time::macros::date!(2026 - 12 - 06));
+    // The file's c-1 says 212-555-0101 as of 2026-10-01 and c-2 changes telehealth, which no clinic verified.
+    let changed = good_rows().replace(",true,en,true,true,2026-09-15", ",false,en,true,true,2026-09-15");
+    std::fs::write(dir.path().join("again.csv"), &changed).unwrap();
+    let out = ketapath(dir.path(), &["clinics", "import", "again.csv", "--db", &db]);
+    let stdout = ok(&out);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("conflict: clinic c-1, phone: kept the clinic's \"212-555-0199\"")
+            && stderr.contains("2026-12-06")
+            && stderr.contains("\"212-555-0101\""),
+        "{stderr}"
+    );
+    assert!(stdout.contains("1 field(s) verified more recently by their clinic kept"), "{stdout}");
+    let doc = search_json(dir.path(), &db, &["--zip", "10001", "--limit", "3"]);
+    let record = |id: &str| doc["results"].as_array().unwrap().iter().find(|r| r["id"] == id).unwrap().clone();
+    assert_eq!(record("c-1")["phone"], "212-555-0199", "the clinic's phone is kept");
+    assert_eq!(record("c-2")["telehealth"], false, "a field no clinic verified is imported");
+
+    // With --prefer-clinic: the same field kept, counted, and no conflict line.
+    let out = ketapath(dir.path(), &["clinics", "import", "again.csv", "--prefer-clinic", "--db", &db]);
+    let stdout = ok(&out);
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("conflict"));
+    assert!(stdout.contains("1 field(s) verified more recently by their clinic kept"), "{stdout}");
+    // A record dated after the clinic's verification is imported.
+    let newer = changed.replace("es,true,true,2026-10-01", "es,true,true,2026-12-07");
+    std::fs::write(dir.path().join("newer.csv"), newer).unwrap();
+    let stdout = ok(&ketapath(dir.path(), &["clinics", "import", "newer.csv", "--db", &db]));
+    assert!(!stdout.contains("kept"), "{stdout}");
+    let doc = search_json(dir.path(), &db, &["--zip", "10001", "--limit", "1"]);
+    assert_eq!(doc["results"][0]["phone"], "212-555-0101");
+}

@@ -10,6 +10,7 @@ pub mod fhir;
 pub mod geo;
 pub mod import;
 pub mod languages;
+pub mod listing;
 pub mod model;
 pub mod search;
 pub mod spreadsheet;

@@ -1,5 +1,6 @@
-//! Clinic listings: atomic bulk upsert, reads for search-index building, deletion, and the change feed that
-//! keeps several servers' in-memory indexes fresh.
+//! Clinic listings: atomic bulk upsert, a clinic's own verified changes (with the date of each verified field),
+//! reads for search-index building, deletion, and the change feed that keeps several servers' in-memory indexes
+//! fresh.
 //!
 //! Every write takes the next `listing_version` (one per transaction, serialized like audit appends) and stamps
 //! it on the rows it touches; a server that has applied version V asks for `changes_since(V)`. Deleted listings
@@ -9,16 +10,18 @@
 use std::collections::HashMap;
 
 use futures_util::TryStreamExt;
+use ketapath_directory::listing::FieldVerification;
 use ketapath_directory::{Clinic, ClinicId};
 use sqlx::postgres::PgListener;
 use sqlx::{Postgres, Sqlite};
 
 use crate::audited::{Audit, AuditedTx, Auditor};
+use crate::clock::{date_from_text, date_to_text};
 use crate::db::{Backend, BackendKind, Tx, Value, args};
 use crate::domain::{Actor, AuditAction, ClinicChange, ClinicChanges, Role};
 use crate::error::{StoreError, StoreResult};
 use crate::rows::clinic::{CLINIC_COLUMN_COUNT, CLINIC_COLUMNS, ClinicRow, clinic_values};
-use crate::statement::Update;
+use crate::statement::{Insert, Update};
 use crate::store::Store;
 use crate::url::DatabaseUrl;
 
@@ -49,7 +52,7 @@ impl<'a> ListingAuthor<'a> {
     }
 
     /// Fails unless the author may change listings at all: platform admins, clinic admins, the command line.
-    fn may_change_listings(&self) -> StoreResult<()> {
+    pub(crate) fn may_change_listings(&self) -> StoreResult<()> {
         match self {
             ListingAuthor::Staff(actor) if actor.role != Role::PlatformAdmin && actor.role != Role::ClinicAdmin => {
                 Err(StoreError::Denied(format!("{} may not change listings", actor.role)))
@@ -59,7 +62,7 @@ impl<'a> ListingAuthor<'a> {
     }
 
     /// A clinic admin may change only the own clinic's listing.
-    fn check_clinic(&self, id: &ClinicId) -> StoreResult<()> {
+    pub(crate) fn check_clinic(&self, id: &ClinicId) -> StoreResult<()> {
         match self {
             ListingAuthor::Staff(actor) if actor.role == Role::ClinicAdmin && actor.clinic_id.as_ref() != Some(id) => {
                 Err(StoreError::NotFound { entity: "clinic" })
@@ -69,7 +72,7 @@ impl<'a> ListingAuthor<'a> {
     }
 }
 
-fn upsert_sql(kind: BackendKind, rows: usize) -> String {
+pub(crate) fn upsert_sql(kind: BackendKind, rows: usize) -> String {
     let columns: Vec<&str> = CLINIC_COLUMNS.split(',').map(str::trim).collect();
     let mut sql = format!("INSERT INTO clinics ({CLINIC_COLUMNS}) VALUES ");
     for r in 0..rows {
@@ -89,7 +92,7 @@ fn upsert_sql(kind: BackendKind, rows: usize) -> String {
 }
 
 /// Allocates the next listing version inside `tx` (which then holds the listing lock until commit).
-async fn next_listing_version(tx: &mut Tx) -> StoreResult<i64> {
+pub(crate) async fn next_listing_version(tx: &mut Tx) -> StoreResult<i64> {
     if tx.kind() == BackendKind::Postgres {
         tx.execute("SELECT pg_advisory_xact_lock($1)", &args![LISTING_LOCK_KEY]).await?;
     }
@@ -97,7 +100,7 @@ async fn next_listing_version(tx: &mut Tx) -> StoreResult<i64> {
     Ok(current + 1)
 }
 
-async fn notify(tx: &mut Tx, version: i64) -> StoreResult<()> {
+pub(crate) async fn notify(tx: &mut Tx, version: i64) -> StoreResult<()> {
     if tx.kind() == BackendKind::Postgres {
         tx.execute("SELECT pg_notify($1, $2)", &args![CLINICS_CHANNEL, version.to_string()]).await?;
     }
@@ -147,6 +150,81 @@ impl Store {
         notify(tx.db(), version).await?;
         tx.commit_with(Audit::new(action, "clinic", what)).await?;
         Ok(version)
+    }
+
+    /// Saves one listing as its clinic (or a platform admin) verified it: the row, as the change feed's next
+    /// version so every server's index follows within seconds, and the date each named field was verified
+    /// (`verified_by`: [`VERIFIED_BY_CLINIC`](crate::domain::VERIFIED_BY_CLINIC) or `platform`), in one audited
+    /// transaction. The listing must exist; a clinic admin may save only their own clinic's.
+    pub async fn save_verified_listing(
+        &self,
+        clinic: &Clinic,
+        fields: &[&'static str],
+        verified_by: &'static str,
+        by: ListingAuthor<'_>,
+    ) -> StoreResult<i64> {
+        by.may_change_listings()?;
+        by.check_clinic(&clinic.id)?;
+        let verified_on = clinic
+            .last_verified
+            .map(date_to_text)
+            .ok_or_else(|| StoreError::invalid("last_verified", "a verified listing carries its date"))?;
+        let mut tx = AuditedTx::begin(self, by.auditor()).await?;
+        let now = tx.now();
+        let (live,): (i64,) = tx
+            .fetch_one("SELECT COUNT(*) FROM clinics WHERE id = $1 AND deleted = $2", &args![clinic.id.as_str(), false])
+            .await?;
+        if live == 0 {
+            return Err(StoreError::NotFound { entity: "clinic" });
+        }
+        let version = next_listing_version(tx.db()).await?;
+        let sql = upsert_sql(tx.db().kind(), 1);
+        tx.execute(&sql, &clinic_values(clinic, version, now)?).await?;
+        for field in fields {
+            let updated = Update::table("listing_field_verifications")
+                .set("verified_on", verified_on.as_str())
+                .set("verified_by", verified_by)
+                .set("updated_at", now)
+                .filter("clinic_id", clinic.id.as_str())
+                .filter("field", *field)
+                .execute(tx.db())
+                .await?;
+            if updated == 0 {
+                Insert::into("listing_field_verifications")
+                    .value("clinic_id", clinic.id.as_str())
+                    .value("field", *field)
+                    .value("verified_on", verified_on.as_str())
+                    .value("verified_by", verified_by)
+                    .value("updated_at", now)
+                    .execute(tx.db())
+                    .await?;
+            }
+        }
+        notify(tx.db(), version).await?;
+        let event = Audit::update("clinic", clinic.id.as_str()).in_clinic(Some(clinic.id.as_str()));
+        tx.commit_with(event).await?;
+        Ok(version)
+    }
+
+    /// The date each listing field was last verified by its clinic or a platform admin, per clinic (the CSV import
+    /// keeps such a field when the import is older; `ketapath_directory::listing::keep_clinic_verified`).
+    pub async fn listing_field_verifications(&self) -> StoreResult<HashMap<ClinicId, Vec<FieldVerification>>> {
+        let mut tx = self.begin_read().await?;
+        let rows: Vec<(String, String, String)> = tx
+            .fetch_all(
+                "SELECT clinic_id, field, verified_on FROM listing_field_verifications ORDER BY clinic_id, field",
+                &[],
+            )
+            .await?;
+        let mut out: HashMap<ClinicId, Vec<FieldVerification>> = HashMap::new();
+        for (clinic, field, on) in rows {
+            const T: &str = "listing_field_verifications";
+            let verified_on = date_from_text(T, &on)?;
+            out.entry(crate::rows::parse_clinic_id(T, &clinic)?)
+                .or_default()
+                .push(FieldVerification { field, verified_on });
+        }
+        Ok(out)
     }
 
     /// A listing by its id; deleted listings are not found.

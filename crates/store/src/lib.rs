@@ -23,6 +23,7 @@ mod copy;
 mod db;
 pub mod domain;
 mod error;
+mod listing_requests;
 mod password_links;
 mod public;
 mod research;

@@ -22,6 +22,8 @@ pub const TABLES: &[&str] = &[
     "staff_password_links",
     "clinic_security",
     "listing_reports",
+    "listing_field_verifications",
+    "listing_requests",
     "patients",
     "patient_intakes",
     "courses",
@@ -53,6 +55,7 @@ pub(crate) fn key_of(table: &str) -> &'static str {
         "staff_sign_in_failures" => "user_id, client_hash",
         "patient_addresses" => "patient_id",
         "outcome_publication" => "clinic_id",
+        "listing_field_verifications" => "clinic_id, field",
         _ => "id",
     }
 }

@@ -53,6 +53,8 @@ pub enum Access {
     /// One staff member named in the path: clinic admins for their own clinic's staff (another clinic's member
     /// answers 404), platform admins for anyone's.
     StaffAdminRecord,
+    /// The platform's own work (the "List your clinic" queue): platform admins only.
+    PlatformAdmin,
 }
 
 impl Access {
@@ -70,6 +72,7 @@ impl Access {
             Access::ClinicAdmin => role == Role::ClinicAdmin,
             Access::Researcher => role == Role::Researcher,
             Access::StaffAdmin | Access::StaffAdminRecord => matches!(role, Role::ClinicAdmin | Role::PlatformAdmin),
+            Access::PlatformAdmin => role == Role::PlatformAdmin,
         }
     }
 
@@ -161,6 +164,7 @@ pub fn api_routes() -> Vec<ApiRoute> {
         ApiRoute::put("/api/v1/patients/{id}/research-consent", ClinicRecord, api::consent::put),
         ApiRoute::get("/api/v1/clinic/outcome-publication", ClinicCollection, api::consent::get_publication),
         ApiRoute::put("/api/v1/clinic/outcome-publication", ClinicAdmin, api::consent::put_publication),
+        ApiRoute::put("/api/v1/clinic/listing", ClinicAdmin, api::listing::put),
         ApiRoute::get("/api/v1/patients/{id}/intake", ClinicRecord, api::intake::get),
         ApiRoute::post("/api/v1/patients/{id}/courses", ClinicRecord, api::courses::create),
         ApiRoute::get("/api/v1/patients/{id}/courses", ClinicRecord, api::courses::list),
@@ -222,6 +226,7 @@ pub fn app(state: AppState) -> Router {
         .route("/find", get(pages::find::page))
         .route("/clinics/{id}", get(pages::clinic::page))
         .route("/clinics/{id}/report", post(pages::clinic::report))
+        .route(pages::list_clinic::PATH, get(pages::list_clinic::page).post(pages::list_clinic::post))
         .route("/check", get(pages::check::start).post(pages::check::submit))
         .route("/check/send", post(pages::check::send::send))
         .route("/check/send/confirm", post(pages::check::send::confirm))

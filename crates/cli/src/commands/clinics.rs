@@ -12,6 +12,7 @@ use ketapath_directory::export::{clinics_to_csv, clinics_to_json};
 use ketapath_directory::fhir::{export_bundle, import_bundle};
 use ketapath_directory::geo::Gazetteer;
 use ketapath_directory::import::{parse_csv_with_progress, parse_json, write_rejects_csv};
+use ketapath_directory::listing::{ImportConflict, keep_clinic_verified};
 use ketapath_directory::search::{ClinicIndex, SearchParams, SearchResponse};
 use ketapath_directory::{Clinic, EntryReject, Reject};
 use ketapath_store::ListingAuthor;
@@ -39,6 +40,10 @@ pub enum ClinicsCommand {
         /// Import the valid records and write the rejected ones, with reasons, to this file.
         #[arg(long, value_name = "REJECTS_FILE")]
         skip_invalid: Option<PathBuf>,
+        /// Keep a field its clinic verified after the record's last_verified date without a line per field (only
+        /// their count); without it each such field is kept too, and reported on stderr.
+        #[arg(long)]
+        prefer_clinic: bool,
     },
     /// Export every listing (CSV, JSON or a FHIR R4 Bundle) to stdout or --out.
     Export {
@@ -121,8 +126,8 @@ pub fn run(cmd: ClinicsCommand, db: &str) -> CommandResult {
         .map_err(|e| Failure::Runtime(e.into()))?;
     runtime.block_on(async {
         match cmd {
-            ClinicsCommand::Import { file, format, skip_invalid } => {
-                import(db, &file, format, skip_invalid.as_deref()).await
+            ClinicsCommand::Import { file, format, skip_invalid, prefer_clinic } => {
+                import(db, &file, format, skip_invalid.as_deref(), prefer_clinic).await
             }
             ClinicsCommand::Export { format, out } => export(db, format, out.as_deref()).await,
             ClinicsCommand::Search(args) => search(db, &args).await,
@@ -191,7 +196,31 @@ fn detect_format(file: &Path, bytes: &[u8]) -> Result<Format, Failure> {
     }
 }
 
-async fn import(db: &str, file: &Path, format: Option<Format>, skip_invalid: Option<&Path>) -> CommandResult {
+/// Keeps in `clinics` every field that its clinic (or a platform admin) verified after the record's own
+/// `last_verified` date, or at any date when the record has none, so that an import never silently overwrites what
+/// a clinic verified more recently (`ketapath_directory::listing::keep_clinic_verified`). Returns the conflicts.
+async fn keep_clinic_verified_fields(
+    store: &ketapath_store::Store,
+    clinics: &mut [Clinic],
+) -> Result<Vec<ImportConflict>, Failure> {
+    let verified = store.listing_field_verifications().await.map_err(failure)?;
+    let mut conflicts = Vec::new();
+    for imported in clinics.iter_mut() {
+        let Some(fields) = verified.get(&imported.id) else { continue };
+        let Some(existing) = store.clinic(&imported.id).await.map_err(failure)? else { continue };
+        let as_of = imported.last_verified;
+        conflicts.extend(keep_clinic_verified(&existing, imported, fields, as_of));
+    }
+    Ok(conflicts)
+}
+
+async fn import(
+    db: &str,
+    file: &Path,
+    format: Option<Format>,
+    skip_invalid: Option<&Path>,
+    prefer_clinic: bool,
+) -> CommandResult {
     let bytes = std::fs::read(file).map_err(|e| Failure::Invalid(format!("cannot read {}: {e}", file.display())))?;
     let format = match format {
         Some(f) => f,
@@ -246,15 +275,29 @@ async fn import(db: &str, file: &Path, format: Option<Format>, skip_invalid: Opt
             }
         }
     }
+    let mut clinics = parsed.clinics;
+    let conflicts = keep_clinic_verified_fields(&store, &mut clinics).await?;
+    if !prefer_clinic {
+        for c in &conflicts {
+            eprintln!(
+                "conflict: clinic {}, {}: kept the clinic's {:?} (verified by the clinic on {}); not imported: {:?}",
+                c.clinic, c.field, c.kept, c.verified_on, c.imported
+            );
+        }
+    }
     // One transaction: either every valid clinic is stored or none is.
-    store.upsert_clinics(&parsed.clinics, ListingAuthor::AdminCli).await.map_err(failure)?;
+    store.upsert_clinics(&clinics, ListingAuthor::AdminCli).await.map_err(failure)?;
     let rejected = match skip_invalid {
         Some(path) if !parsed.reject_lines.is_empty() => {
             format!("; {} rejected, written to {}", parsed.reject_lines.len(), path.display())
         }
         _ => String::new(),
     };
-    println!("imported {} clinic(s) from {}{rejected}", parsed.clinics.len(), file.display());
+    let kept = match conflicts.len() {
+        0 => String::new(),
+        n => format!("; {n} field(s) verified more recently by their clinic kept"),
+    };
+    println!("imported {} clinic(s) from {}{rejected}{kept}", clinics.len(), file.display());
     Ok(())
 }
 

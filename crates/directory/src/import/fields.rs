@@ -182,7 +182,7 @@ pub(crate) fn validate(
     })
 }
 
-fn check_line(text: &str, max_chars: usize) -> Result<&str, String> {
+pub(crate) fn check_line(text: &str, max_chars: usize) -> Result<&str, String> {
     let text = text.trim();
     if text.chars().any(char::is_control) {
         return Err(format!("{text:?} contains a control character (such as a line break or tab)"));
@@ -216,7 +216,7 @@ fn check_state(state: &str) -> Result<String, String> {
     }
 }
 
-fn check_phone(phone: &str) -> Result<Option<String>, String> {
+pub(crate) fn check_phone(phone: &str) -> Result<Option<String>, String> {
     let Some(phone) = optional_line(phone, 40)? else { return Ok(None) };
     let digits = phone.bytes().filter(u8::is_ascii_digit).count();
     if (7..=20).contains(&digits) {
@@ -235,7 +235,7 @@ fn check_website(website: &str) -> Result<Option<String>, String> {
     }
 }
 
-fn check_description(description: &str) -> Result<Option<String>, String> {
+pub(crate) fn check_description(description: &str) -> Result<Option<String>, String> {
     let description = description.trim();
     if description.chars().any(|c| c.is_control() && c != '\n') {
         return Err("contains a control character other than a line break".to_owned());

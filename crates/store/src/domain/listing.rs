@@ -1,6 +1,7 @@
-//! Listing problem reports from the public form, and the change feed of clinic listings.
+//! Listing problem reports from the public form, the change feed of clinic listings, and "List your clinic"
+//! requests with what a platform admin decided.
 
-use ketapath_directory::{Clinic, ClinicId};
+use ketapath_directory::{Clinic, ClinicId, Offers};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
@@ -56,4 +57,68 @@ pub enum ClinicChange {
 pub struct ClinicChanges {
     pub changes: Vec<ClinicChange>,
     pub version: i64,
+}
+
+id_type!(
+    /// A "List your clinic" request's id.
+    ListingRequestId
+);
+
+code_enum!(
+    /// Where a "List your clinic" request stands.
+    RequestStatus {
+        Pending => "pending",
+        Approved => "approved",
+        Declined => "declined",
+    }
+);
+
+/// Who verified a listing's fields: the clinic itself, or a platform admin (shown on the public page as "by
+/// KetaPath").
+pub const VERIFIED_BY_CLINIC: &str = "clinic";
+/// See [`VERIFIED_BY_CLINIC`].
+pub const VERIFIED_BY_PLATFORM: &str = "platform";
+
+/// Requests accepted from the public in 24 hours, all addresses together; past it nothing is stored, as past a
+/// clinic's daily referral cap.
+pub const LISTING_REQUEST_DAILY_CAP: u32 = 50;
+
+/// A request to be listed, as a clinic sent it (checked by the care layer before it is stored).
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewListingRequest {
+    pub name: String,
+    pub street: String,
+    pub city: String,
+    pub state: String,
+    pub zip: String,
+    pub phone: String,
+    pub website: Option<String>,
+    pub offers: Offers,
+    pub rems_certified: bool,
+    pub npi: String,
+    pub contact_name: String,
+    pub contact_email: String,
+}
+
+/// A stored request and what became of it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListingRequest {
+    pub id: ListingRequestId,
+    pub received_at: OffsetDateTime,
+    pub status: RequestStatus,
+    pub request: NewListingRequest,
+    pub decided_at: Option<OffsetDateTime>,
+    pub decided_by: Option<StaffId>,
+    pub decline_reason: Option<String>,
+    pub clinic_id: Option<ClinicId>,
+}
+
+/// What became of a public request.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RequestDelivery {
+    Stored(ListingRequestId),
+    /// The platform's daily cap was reached: nothing was stored.
+    OverCap {
+        cap: u32,
+    },
 }

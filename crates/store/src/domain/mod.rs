@@ -127,6 +127,10 @@ pub use care::{
     ProtocolSettingsDoc, RemsFormDraft, RemsFormDraftId, RemsFormId, RemsFormRecord,
 };
 pub use listing::{ClinicChange, ClinicChanges, ListingReport, ListingReportId, NewListingReport, ReportStatus};
+pub use listing::{
+    LISTING_REQUEST_DAILY_CAP, ListingRequest, ListingRequestId, NewListingRequest, RequestDelivery, RequestStatus,
+    VERIFIED_BY_CLINIC, VERIFIED_BY_PLATFORM,
+};
 pub use overview::{DaySession, OpenCourse, PatientCareFacts, PatientStatus};
 pub use patient::{LatestScore, NewPatient, Patient, PatientId, PatientMatch, PatientSummary, PatientUpdate};
 pub use referral::{

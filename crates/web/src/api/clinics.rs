@@ -90,8 +90,14 @@ pub fn lookup(directory: &Directory, raw: &str) -> Result<Clinic, ApiError> {
 )]
 pub async fn get(State(state): State<AppState>, ApiPath(id): ApiPath<String>) -> Result<Response, ApiError> {
     let clinic = lookup(&state.directory, &id)?;
+    Ok(answer(&state, &clinic).await.into_response())
+}
+
+/// The public record of `clinic` with its published outcomes: what `GET /api/v1/clinics/{id}` answers, and what
+/// `PUT /api/v1/clinic/listing` answers after a change.
+pub async fn answer<'a>(state: &AppState, clinic: &'a Clinic) -> axum::Json<ClinicAnswer<'a>> {
     let outcomes = state.published_outcomes(clinic.id.as_str()).await;
-    Ok(axum::Json(ClinicAnswer { record: ClinicRecord::resolved(&clinic), outcomes }).into_response())
+    axum::Json(ClinicAnswer { record: ClinicRecord::resolved(clinic), outcomes })
 }
 
 /// A listing as its own record: the resolved record, and the outcome lines of a clinic that opted in and has a cell

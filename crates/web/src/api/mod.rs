@@ -5,6 +5,7 @@ pub mod consent;
 pub mod courses;
 pub mod instruments;
 pub mod intake;
+pub mod listing;
 pub mod openapi;
 mod openapi_responses;
 mod openapi_schemas;

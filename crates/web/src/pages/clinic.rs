@@ -73,8 +73,8 @@ struct ClinicPage {
     facts: ListingFacts,
     hours: Vec<Hours>,
     accessibility: String,
+    /// Who verified the listing and when, in a sentence ([`verified_line`]).
     verified: String,
-    verified_by: Option<String>,
     demo: bool,
     questions: &'static [&'static str],
     report_action: String,
@@ -175,8 +175,7 @@ fn clinic_page(state: &AppState, c: &Clinic, reason: &str, details: &str, report
             })
             .collect(),
         accessibility: c.accessibility.join(", "),
-        verified: c.last_verified.map_or_else(|| "not yet verified".to_owned(), labels::date),
-        verified_by: c.verified_by.clone(),
+        verified: verified_line(c),
         demo: c.demo,
         questions: &QUESTIONS,
         report_action: format!("{}/report", clinic_path(c.id.as_str())),
@@ -186,6 +185,20 @@ fn clinic_page(state: &AppState, c: &Clinic, reason: &str, details: &str, report
         find_path: FIND_PATH,
         outcomes: Vec::new(),
         check_href: None,
+    }
+}
+
+/// Who verified a listing and when: "Verified by the clinic on 6 Dec 2026" when the clinic saved it itself, "by
+/// KetaPath" when a platform admin did, else the importer's stamp as the import gave it.
+pub fn verified_line(c: &Clinic) -> String {
+    use ketapath_store::domain::{VERIFIED_BY_CLINIC, VERIFIED_BY_PLATFORM};
+    let Some(date) = c.last_verified else { return "Last verified: not yet verified".to_owned() };
+    let on = ketapath_care::clinic_time::date_text(date);
+    match c.verified_by.as_deref() {
+        Some(VERIFIED_BY_CLINIC) => format!("Verified by the clinic on {on}"),
+        Some(VERIFIED_BY_PLATFORM) => format!("Verified by KetaPath on {on}"),
+        Some(by) => format!("Last verified: {} ({by})", labels::date(date)),
+        None => format!("Last verified: {}", labels::date(date)),
     }
 }
 

@@ -7,6 +7,7 @@ pub mod clinic;
 pub mod errors;
 pub mod find;
 pub mod home;
+pub mod list_clinic;
 pub mod registry;
 pub mod self_report;
 

@@ -12,6 +12,8 @@ pub mod csrf;
 pub mod dashboard;
 pub mod early_departure;
 pub mod intake;
+pub mod listing;
+pub mod listing_requests;
 pub mod login;
 pub mod patient_care;
 pub mod patients;
@@ -99,6 +101,8 @@ struct NoAccessPage {
     bar: Bar,
     /// The export files a researcher may download (empty for other roles).
     export_files: &'static [&'static str],
+    /// A platform admin's link to the "List your clinic" queue.
+    listing_requests: bool,
 }
 
 /// The caller's clinic scope, or the answer to give instead: the 403 page for a role without patient access, the
@@ -186,6 +190,12 @@ pub fn no_access(staff: &PortalStaff, demo: bool) -> Response {
     // cookie authenticates for a GET.
     let export_files: &'static [&'static str] =
         if staff.actor().role == Role::Researcher { &crate::api::research::EXPORT_FILES } else { &[] };
-    let page = NoAccessPage { layout: layout("No patient access", demo, ""), bar: Bar::of(staff), export_files };
+    let listing_requests = staff.actor().role == Role::PlatformAdmin;
+    let page = NoAccessPage {
+        layout: layout("No patient access", demo, ""),
+        bar: Bar::of(staff),
+        export_files,
+        listing_requests,
+    };
     render(StatusCode::FORBIDDEN, &page)
 }

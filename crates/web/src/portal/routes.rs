@@ -10,7 +10,8 @@ use axum::routing::{MethodRouter, get, post};
 
 use super::csrf::PortalForm;
 use super::{
-    account, clinic_settings, course_review, crisis_protocol, dashboard, early_departure, intake, login, patients,
+    account, clinic_settings, course_review, crisis_protocol, dashboard, early_departure, intake, listing,
+    listing_requests, login, patients,
 };
 use super::{referrals, rems, self_report_links, session_record, sessions, set_password, staff};
 use crate::routes::Access;
@@ -134,6 +135,11 @@ pub fn portal_routes() -> Vec<PortalRoute> {
         R::form("/portal/clinic/settings", AdminOrPrescriber, clinic_settings::save),
         R::form("/portal/clinic/outcome-publication", ClinicAdmin, clinic_settings::set_publication),
         R::form("/portal/clinic/referral-cap", ClinicAdmin, clinic_settings::set_referral_cap),
+        R::page(listing::PATH, ClinicAdmin, listing::show),
+        R::form(listing::PATH, ClinicAdmin, listing::save),
+        R::page(listing_requests::PATH, Access::PlatformAdmin, listing_requests::page),
+        R::form("/portal/admin/listing-requests/{id}/approve", Access::PlatformAdmin, listing_requests::approve_post),
+        R::form("/portal/admin/listing-requests/{id}/decline", Access::PlatformAdmin, listing_requests::decline_post),
         R::page("/portal/account", OwnAccount, account::page),
         R::page(crisis_protocol::PATH, OwnAccount, crisis_protocol::page),
         R::form("/portal/account/totp", OwnAccount, account::totp_action),

@@ -98,6 +98,8 @@ const API: &[Answer] = &[
     answer("PUT", "/api/v1/patients/{id}/research-consent", 200, Some(CONSENT)),
     answer("GET", "/api/v1/clinic/outcome-publication", 200, None),
     answer("PUT", "/api/v1/clinic/outcome-publication", 200, Some(r#"{"publish": false}"#)),
+    // A clinic admin verifies the own listing as it is; a platform admin who names no clinic is refused (403).
+    answer("PUT", "/api/v1/clinic/listing", 200, Some(r#"{"accepting_new_patients": true}"#)),
     answer("POST", "/api/v1/patients/{id}/courses", 201, Some(COURSE)),
     answer("GET", "/api/v1/patients/{id}/courses", 200, None),
     answer("GET", "/api/v1/courses/{id}", 200, None),
@@ -163,6 +165,9 @@ const PAGES: &[Row] = &[
     row("GET", "/find", Access::Public, 200, None),
     row("GET", "/clinics/{id}", Access::Public, 200, None),
     row("POST", "/clinics/{id}/report", Access::Public, 200, Some(REPORT)),
+    row("GET", "/list-your-clinic", Access::Public, 200, None),
+    // An empty request is refused field by field (400) and stores nothing; the flow is covered in listing.rs.
+    row("POST", "/list-your-clinic", Access::Public, 400, Some("")),
     row("GET", "/check", Access::Public, 200, None),
     row("POST", "/check", Access::Public, 200, Some("")),
     // Without answers the send pages refuse with 400 and store nothing; the flow is covered in referral.rs.
@@ -317,6 +322,24 @@ const PORTAL: &[Sample] = &[
     sample("POST", "/portal/clinic/settings", 303, &[]),
     sample("POST", "/portal/clinic/outcome-publication", 303, &[("publish", "no")]),
     sample("POST", "/portal/clinic/referral-cap", 303, &[("referral_daily_cap", "")]),
+    sample("GET", "/portal/clinic/listing", 200, &[]),
+    sample(
+        "POST",
+        "/portal/clinic/listing",
+        303,
+        &[
+            ("phone", "212-555-0100"),
+            ("offers", "esketamine_nasal"),
+            ("offers", "iv_ketamine"),
+            ("payment", "self_pay"),
+            ("accepting_new_patients", "yes"),
+        ],
+    ),
+    sample("GET", "/portal/admin/listing-requests", 200, &[]),
+    // A request id that is not there answers 404 to the platform admin and changes nothing; the approval and the
+    // decline themselves are covered in listing.rs.
+    sample("POST", "/portal/admin/listing-requests/{id}/approve", 404, &[]),
+    sample("POST", "/portal/admin/listing-requests/{id}/decline", 404, &[("reason", "matrix")]),
     sample("GET", "/portal/account", 200, &[]),
     sample("GET", "/portal/crisis-protocol", 200, &[]),
     // No enrolment is pending, so `confirm` goes back to the account page and changes nothing.
