@@ -7,8 +7,10 @@
 //! `error.rs` to HTTP, the CLI to exit codes).
 
 pub mod accounts;
+pub mod clinic_outcomes;
 pub mod clinic_time;
 pub mod demo;
+pub mod demo_year;
 pub mod directory;
 pub mod json;
 pub mod openapi;

@@ -93,11 +93,18 @@ pub(crate) async fn insert_assessment(
 impl ClinicScope {
     /// Registers a patient of this clinic.
     pub async fn create_patient(&self, new: NewPatient) -> StoreResult<Patient> {
+        let mut tx = self.begin_audited().await?;
+        let p = self.insert_patient(&mut tx, new).await?;
+        tx.commit_with(Audit::create("patient", p.id.to_text())).await?;
+        Ok(p)
+    }
+
+    /// Inserts a patient inside `tx`; the caller commits it with the patient's audit event.
+    pub(crate) async fn insert_patient(&self, tx: &mut AuditedTx<'_>, new: NewPatient) -> StoreResult<Patient> {
         check_patient(&new)?;
         crate::bounds::date(DateKind::Birth, "birth_date", new.birth_date, self.store.now())?;
-        let mut tx = self.begin_audited().await?;
         let now = tx.now();
-        self.check_mrn_free(&mut tx, new.mrn.as_deref(), None).await?;
+        self.check_mrn_free(tx, new.mrn.as_deref(), None).await?;
         let at = from_micros("patients", now)?;
         let p = Patient {
             id: PatientId::new(at),
@@ -135,7 +142,6 @@ impl ClinicScope {
             .value("search_name", search_name(&p.given_name, &p.family_name))
             .execute(tx.db())
             .await?;
-        tx.commit_with(Audit::create("patient", p.id.to_text())).await?;
         Ok(p)
     }
 

@@ -12,6 +12,7 @@ pub mod dashboard;
 pub mod early_departure;
 pub mod intake;
 pub mod login;
+pub mod outcomes;
 pub mod patient_care;
 pub mod patients;
 pub mod referrals;
@@ -55,14 +56,19 @@ pub struct Bar {
     pub name: String,
     pub role: &'static str,
     pub csrf: String,
+    /// Whether the role may see the clinic's outcome figures (clinic admins and prescribers), which the bar
+    /// then links to.
+    pub outcomes: bool,
 }
 
 impl Bar {
     pub fn of(staff: &PortalStaff) -> Self {
+        let role = staff.actor().role;
         Bar {
             name: staff.user().display_name.clone(),
-            role: role_label(staff.actor().role),
+            role: role_label(role),
             csrf: staff.csrf().to_owned(),
+            outcomes: crate::routes::Access::AdminOrPrescriber.allows(role),
         }
     }
 }

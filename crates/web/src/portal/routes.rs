@@ -9,7 +9,7 @@ use axum::middleware::from_fn;
 use axum::routing::{MethodRouter, get, post};
 
 use super::csrf::PortalForm;
-use super::{account, clinic_settings, course_review, dashboard, early_departure, intake, login, patients};
+use super::{account, clinic_settings, course_review, dashboard, early_departure, intake, login, outcomes, patients};
 use super::{referrals, rems, self_report_links, session_record, sessions};
 use crate::routes::Access;
 use crate::state::AppState;
@@ -125,6 +125,8 @@ pub fn portal_routes() -> Vec<PortalRoute> {
         R::form("/portal/clinic/settings", AdminOrPrescriber, clinic_settings::save),
         R::form("/portal/clinic/outcome-publication", ClinicAdmin, clinic_settings::set_publication),
         R::form("/portal/clinic/referral-cap", ClinicAdmin, clinic_settings::set_referral_cap),
+        R::page(outcomes::PATH, AdminOrPrescriber, outcomes::page),
+        R::page(outcomes::CSV_PATH, AdminOrPrescriber, outcomes::csv),
         R::page("/portal/account", OwnAccount, account::page),
         R::form("/portal/account/totp", OwnAccount, account::totp_action),
         R::form("/portal/account/password", OwnAccount, account::change_password),

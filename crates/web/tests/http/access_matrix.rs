@@ -299,6 +299,8 @@ const PORTAL: &[Sample] = &[
     sample("POST", "/portal/clinic/settings", 303, &[]),
     sample("POST", "/portal/clinic/outcome-publication", 303, &[("publish", "no")]),
     sample("POST", "/portal/clinic/referral-cap", 303, &[("referral_daily_cap", "")]),
+    sample("GET", "/portal/outcomes", 200, &[]),
+    sample("GET", "/portal/outcomes.csv", 200, &[]),
     sample("GET", "/portal/account", 200, &[]),
     // No enrolment is pending, so `confirm` goes back to the account page and changes nothing.
     sample("POST", "/portal/account/totp", 303, &[("action", "confirm"), ("code", "000000")]),
