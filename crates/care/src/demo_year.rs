@@ -1,4 +1,4 @@
-//! A demo year of treated patients for `ketapath serve --demo`: a few demo clinics each get about a hundred clearly
+//! A demo year of treated patients for `ketapath serve --demo`: a few demo clinics each get eighty clearly
 //! fictional patients treated over the twelve months before today (an esketamine or IV ketamine course, its
 //! sessions with pre-dose blood pressures, doses, observations and adverse events, PHQ-9 scores every week and
 //! MADRS or QIDS-SR16 for some, with a mix of remission, response, partial response, non-response and loss of
@@ -10,7 +10,7 @@
 //! started from `seed`, and every time from `now`. The blood-pressure gate is decided by the clinical rule
 //! (`protocols::bp_gate`), and a blocked session is either overridden by the clinic's prescriber with a reason or
 //! stopped without a dose, as in a live session. Each patient is written in one audited transaction
-//! ([`ClinicScope::record_past_treatment`]), which keeps the seeding to about a second on SQLite.
+//! ([`ClinicScope::record_past_treatment`]), which keeps the seeding to seconds on SQLite (one transaction per charted step would take minutes).
 
 use ketapath_clinical::InvalidInput;
 use ketapath_clinical::instruments::{Instrument, Items};
@@ -31,7 +31,7 @@ pub const DEMO_YEAR_CLINICS: [&str; 3] = ["demo-1", "demo-2", "demo-3"];
 /// How many of [`DEMO_YEAR_CLINICS`] publish their outcomes in the directory.
 pub const PUBLISHING: usize = 2;
 /// Treated patients per clinic.
-pub const PATIENTS_PER_CLINIC: usize = 100;
+pub const PATIENTS_PER_CLINIC: usize = 80;
 
 /// What was seeded.
 #[derive(Debug, Clone)]
@@ -241,10 +241,8 @@ fn patient(rng: &mut SplitMix64, clinic: usize, index: usize, now: OffsetDateTim
             let after = |minutes: i64| dose_at + Duration::minutes(minutes);
             observations
                 .push((after(40), Measurement::BloodPressure { systolic: systolic + 8, diastolic: diastolic + 4 }));
-            observations.push((after(40), Measurement::HeartRate { bpm: 70 + (rng.next_u64() % 20) as u16 }));
-            observations.push((after(40), Measurement::Spo2 { percent: 96 + (rng.next_u64() % 4) as u8 }));
+            // The 40-minute sedation check; heart rate, SpO2 and CADSS add rows without adding a figure.
             observations.push((after(40), Measurement::Moaas { score: 4 + u8::from(rng.chance(0.6)) }));
-            observations.push((after(40), Measurement::Cadss { total: (rng.next_u64() % 20) as u16 }));
             observations.push((after(115), Measurement::BloodPressure { systolic, diastolic }));
             for (kind, chance, severity) in [
                 ("dissociation", if modality == Modality::EsketamineNasal { 0.22 } else { 0.12 }, AeSeverity::Mild),

@@ -1,16 +1,16 @@
 //! A past course of treatment written in one audited transaction: the patient, the research consent, the course,
 //! each session with its observations, dose, gate override and adverse events, and the course's ratings. Each
 //! record goes through the same insert as its one-record method and gets its own audit event; only the
-//! transaction is shared, so that a demo year of a few hundred patients is written in about a second instead of
-//! the tens of thousands of transactions that charting it step by step would take.
+//! transaction is shared, so that a demo year of a few hundred patients is written in a few hundred transactions
+//! instead of the tens of thousands that charting it step by step would take.
 
 use ketapath_clinical::dates::DateKind;
 
 use crate::audited::{Audit, AuditEvents};
 use crate::clock::{date_to_text, from_micros, to_micros};
 use crate::domain::{
-    AssessmentSource, CourseStatus, Gate, NewAdverseEvent, NewAssessment, NewCourse, NewDose, NewGateOverride,
-    NewObservation, NewTreatmentSession, PastTreatment, PatientId, SessionStatus,
+    CourseStatus, Gate, NewAdverseEvent, NewAssessment, NewCourse, NewDose, NewGateOverride, NewObservation,
+    NewTreatmentSession, PastTreatment, PatientId, SessionStatus,
 };
 use crate::error::{StoreError, StoreResult};
 use crate::scope::ClinicScope;
@@ -149,17 +149,7 @@ impl ClinicScope {
                 items: a.items,
                 administered_at: a.at,
             };
-            let context = Some(a.context);
-            let inserted = crate::scope::patients::insert_assessment(
-                tx.db(),
-                now,
-                self.clinic(),
-                &new,
-                AssessmentSource::Staff,
-                context,
-                Some(self.actor_text()),
-            )
-            .await?;
+            let inserted = self.insert_staff_assessment(&mut tx, &new, Some(a.context)).await?;
             events.push(Audit::create("assessment", inserted.id.to_text()));
         }
         tx.commit_with(events).await?;

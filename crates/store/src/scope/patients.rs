@@ -349,18 +349,22 @@ impl ClinicScope {
         if let Some(s) = new.session_id {
             self.require(&mut tx, Scoped::TreatmentSession, s.to_text()).await?;
         }
-        let a = insert_assessment(
-            tx.db(),
-            now,
-            self.clinic(),
-            &new,
-            AssessmentSource::Staff,
-            context,
-            Some(self.actor_text()),
-        )
-        .await?;
+        let a = self.insert_staff_assessment(&mut tx, &new, context).await?;
         tx.commit_with(Audit::create("assessment", a.id.to_text())).await?;
         Ok(a)
+    }
+
+    /// Inserts an assessment entered by this scope's staff member inside `tx`; the caller commits it with the
+    /// assessment's audit event.
+    pub(crate) async fn insert_staff_assessment(
+        &self,
+        tx: &mut AuditedTx<'_>,
+        new: &NewAssessment,
+        context: Option<AssessmentContext>,
+    ) -> StoreResult<Assessment> {
+        let now = tx.now();
+        insert_assessment(tx.db(), now, self.clinic(), new, AssessmentSource::Staff, context, Some(self.actor_text()))
+            .await
     }
 
     /// A patient's assessments, oldest first.

@@ -62,6 +62,16 @@ struct Curve {
     summary: String,
 }
 
+impl Curve {
+    /// The chart of `steps` titled "`what`: `cell`", and the summary that names the cell.
+    fn km(id: String, what: &str, cell: &str, steps: &[ketapath_research::stats::Step], summary: &str) -> Self {
+        Curve {
+            svg: svg::km_chart(&id, &format!("{what}: {cell}"), steps, "days"),
+            summary: format!("{cell}: {summary}"),
+        }
+    }
+}
+
 struct EventRow {
     kind: String,
     text: String,
@@ -159,23 +169,15 @@ fn page_of(staff: &PortalStaff, demo: bool, o: &ClinicOutcomes) -> OutcomesPage 
         .iter()
         .enumerate()
         .filter(|(_, t)| !t.steps.is_empty())
-        .map(|(k, t)| Curve {
-            svg: svg::km_chart(
-                &format!("ttr-{k}"),
-                &format!(
-                    "Share not yet responding, by days since the first treatment: {}",
-                    title(t.modality, t.instrument)
-                ),
-                &t.steps,
-                "days",
-            ),
-            summary: format!(
-                "{}: {} of {} courses responded; median time to first response {}.",
-                title(t.modality, t.instrument),
+        .map(|(k, t)| {
+            let summary = format!(
+                "{} of {} courses responded; median time to first response {}.",
                 t.responders,
                 t.courses,
                 days(t.median_days)
-            ),
+            );
+            let what = "Share not yet responding, by days since the first treatment";
+            Curve::km(format!("ttr-{k}"), what, &title(t.modality, t.instrument), &t.steps, &summary)
         })
         .collect();
     let durability = r
@@ -183,24 +185,10 @@ fn page_of(staff: &PortalStaff, demo: bool, o: &ClinicOutcomes) -> OutcomesPage 
         .iter()
         .enumerate()
         .filter_map(|(k, c)| {
-            let d = c.durability.shown()?;
-            (!d.steps.is_empty()).then(|| Curve {
-                svg: svg::km_chart(
-                    &format!("km-{k}"),
-                    &format!(
-                        "Share still responding, by days since the first response: {}",
-                        title(c.modality, c.instrument)
-                    ),
-                    &d.steps,
-                    "days",
-                ),
-                summary: format!(
-                    "{}: {} responders; median duration of response {}.",
-                    title(c.modality, c.instrument),
-                    d.responders,
-                    days(d.median_days)
-                ),
-            })
+            let d = c.durability.shown().filter(|d| !d.steps.is_empty())?;
+            let summary = format!("{} responders; median duration of response {}.", d.responders, days(d.median_days));
+            let what = "Share still responding, by days since the first response";
+            Some(Curve::km(format!("km-{k}"), what, &title(c.modality, c.instrument), &d.steps, &summary))
         })
         .collect();
     let gate = |p: &Option<Suppressed<Proportion>>| match p {
