@@ -341,7 +341,6 @@ impl ClinicScope {
         context: Option<AssessmentContext>,
     ) -> StoreResult<Assessment> {
         let mut tx = self.begin_audited().await?;
-        let now = tx.now();
         self.require(&mut tx, Scoped::Patient, new.patient_id.to_text()).await?;
         if let Some(c) = new.course_id {
             self.require(&mut tx, Scoped::Course, c.to_text()).await?;
