@@ -394,6 +394,8 @@ async fn clinic_outcome_figures_on_postgres() {
     clinic_figures(p).await;
 }
 
+// The seeding time is printed so that a run with `--nocapture` shows what the demo year adds to `serve --demo`.
+#[allow(clippy::print_stderr)]
 async fn demo_year(p: Portal) {
     let clinics = [ClinicId::parse("clinic-a").unwrap(), ClinicId::parse("clinic-b").unwrap()];
     let started = std::time::Instant::now();
