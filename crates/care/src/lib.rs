@@ -8,8 +8,10 @@
 
 pub mod accounts;
 pub mod address;
+pub mod clinic_outcomes;
 pub mod clinic_time;
 pub mod demo;
+pub mod demo_year;
 pub mod directory;
 pub mod json;
 pub mod listing;

@@ -138,7 +138,7 @@ impl ResearchReader {
             tx.fetch_all("SELECT DISTINCT clinic_id FROM patients ORDER BY clinic_id", &[]).await?;
         let mut total = 0;
         for (clinic,) in clinics {
-            total += read_clinic(&mut tx, &clinic, as_of, page, &mut f).await?;
+            total += read_clinic(&mut tx, &clinic, Population::Consenting { as_of }, page, &mut f).await?;
         }
         Ok(total)
     }
@@ -310,13 +310,39 @@ impl ClinicScope {
         tx.commit_with(Audit::list("research_patient", "statistics".to_owned())).await?;
         let mut tx = self.store.begin_read().await?;
         let mut all = Vec::new();
-        read_clinic(&mut tx, self.clinic(), as_of, RESEARCH_PAGE, &mut |page| {
+        read_clinic(&mut tx, self.clinic(), Population::Consenting { as_of }, RESEARCH_PAGE, &mut |page| {
             all.extend(page);
             Ok(())
         })
         .await?;
         Ok(all)
     }
+
+    /// Every patient of this clinic with their care records, whatever their research consent, for the clinic's
+    /// own outcome figures, which never leave the clinic (the clinic measuring its own care is not a research
+    /// use). Clinic admins and prescribers only; one audit event for the read.
+    pub async fn outcome_patients(&self) -> StoreResult<Vec<ResearchPatient>> {
+        self.require_role(&[Role::ClinicAdmin, Role::Prescriber], "read the clinic's outcome figures")?;
+        let tx = self.begin_audited().await?;
+        tx.commit_with(Audit::list("research_patient", "clinic_outcomes".to_owned())).await?;
+        let mut tx = self.store.begin_read().await?;
+        let mut all = Vec::new();
+        read_clinic(&mut tx, self.clinic(), Population::AllOfClinic, RESEARCH_PAGE, &mut |page| {
+            all.extend(page);
+            Ok(())
+        })
+        .await?;
+        Ok(all)
+    }
+}
+
+/// Whose records a read of one clinic hands over.
+#[derive(Debug, Clone, Copy)]
+enum Population {
+    /// Patients whose research consent stands on `as_of`: everything that may leave the clinic.
+    Consenting { as_of: Date },
+    /// Every patient of the clinic: its own outcome figures, shown to its own staff only.
+    AllOfClinic,
 }
 
 fn status_code(status: ConsentStatus) -> &'static str {
@@ -380,29 +406,34 @@ struct ResearchAssessmentRow {
     context: Option<String>,
 }
 
-/// Reads one clinic's consenting patients page by page.
-async fn read_clinic<F>(tx: &mut Tx, clinic: &str, as_of: Date, page: usize, f: &mut F) -> StoreResult<u64>
+/// Reads one clinic's patients of `population` page by page.
+async fn read_clinic<F>(tx: &mut Tx, clinic: &str, population: Population, page: usize, f: &mut F) -> StoreResult<u64>
 where
     F: FnMut(Vec<ResearchPatient>) -> StoreResult<()>,
 {
     let page = page.max(1);
     let mut after = String::new();
     let mut total = 0;
+    // Every patient has the flag as true or false, so "flag is true or flag is false" is every patient.
+    let consent_flags: [bool; 2] = match population {
+        Population::Consenting { .. } => [true, true],
+        Population::AllOfClinic => [true, false],
+    };
     loop {
         let rows: Vec<PatientRow> = tx
             .fetch_all(
                 &format!(
-                    "SELECT {PATIENT_COLUMNS} FROM patients WHERE clinic_id = $1 AND research_consent = $2 \
-                     AND id > $3 ORDER BY id LIMIT $4"
+                    "SELECT {PATIENT_COLUMNS} FROM patients WHERE clinic_id = $1 \
+                     AND (research_consent = $2 OR research_consent = $3) AND id > $4 ORDER BY id LIMIT $5"
                 ),
-                &args![clinic, true, after.as_str(), page as i64],
+                &args![clinic, consent_flags[0], consent_flags[1], after.as_str(), page as i64],
             )
             .await?;
         let (Some(first), Some(last)) = (rows.first(), rows.last()) else { break };
         let (low, high) = (first.id.clone(), last.id.clone());
         after = high.clone();
         let full = rows.len() == page;
-        let patients = read_page(tx, clinic, rows, &low, &high, as_of).await?;
+        let patients = read_page(tx, clinic, rows, &low, &high, population).await?;
         total += patients.len() as u64;
         if !patients.is_empty() {
             f(patients)?;
@@ -414,14 +445,15 @@ where
     Ok(total)
 }
 
-/// The records of one page of patients (ids `low..=high` of `clinic`), consent checked.
+/// The records of one page of patients (ids `low..=high` of `clinic`), consent checked for a consenting
+/// population.
 async fn read_page(
     tx: &mut Tx,
     clinic: &str,
     rows: Vec<PatientRow>,
     low: &str,
     high: &str,
-    as_of: Date,
+    population: Population,
 ) -> StoreResult<Vec<ResearchPatient>> {
     let range = args![clinic, low, high];
     let range_clause = "clinic_id = $1 AND patient_id >= $2 AND patient_id <= $3";
@@ -450,7 +482,9 @@ async fn read_page(
         // The flag says yes (the query asked for it); the history, when it has rows, must say yes too. A patient
         // whose consent predates the history (set on registration) counts from the registration date.
         let consent = latest.remove(&id).unwrap_or_else(|| Consent::given(p.created_at.date()));
-        if !eligible(&consent, as_of) {
+        if let Population::Consenting { as_of } = population
+            && !eligible(&consent, as_of)
+        {
             continue;
         }
         index.insert(id.clone(), patients.len());

@@ -25,6 +25,7 @@ use std::time::Duration;
 
 use ketapath_care::RefreshOptions;
 use ketapath_care::demo as demo_care;
+use ketapath_care::demo_year;
 use ketapath_directory::demo::demo_clinics;
 use ketapath_directory::{ClinicId, Gazetteer};
 use ketapath_store::{DEFAULT_DATABASE_URL, DatabaseUrl, ListingAuthor, OpenMode, Store, StoreError, StoreOptions};
@@ -175,6 +176,32 @@ async fn seed_demo_care(store: &Store) -> CommandResult {
         for account in &demo.accounts {
             eprintln!("  {:<13} {}  password {}", account.role.to_string(), account.email, account.password);
         }
+    }
+    seed_demo_year(store).await
+}
+
+/// Seeds the demo year of treated patients in the first demo clinics (`ketapath_care::demo_year`) and says how
+/// long it took, so that a slower start is seen, not guessed.
+async fn seed_demo_year(store: &Store) -> CommandResult {
+    let clinics = demo_year::DEMO_YEAR_CLINICS
+        .iter()
+        .map(|id| ClinicId::parse(id))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| Failure::Runtime(anyhow::anyhow!("{e}")))?;
+    let started = std::time::Instant::now();
+    let seeded = demo_year::seed_demo_year(store, &clinics, store.now(), DEMO_SEED).await.map_err(|e| match e {
+        demo_care::DemoError::Store(e) => failure(e),
+        other => Failure::Runtime(other.into()),
+    })?;
+    if let Some(year) = seeded {
+        let ids: Vec<&str> = year.clinics.iter().map(ClinicId::as_str).collect();
+        eprintln!(
+            "seeded a demo year of {} fictional treated patients at {} in {:.1} s ({} publish their outcomes)",
+            year.patients,
+            ids.join(", "),
+            started.elapsed().as_secs_f64(),
+            year.publishing.len()
+        );
     }
     Ok(())
 }

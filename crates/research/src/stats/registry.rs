@@ -145,12 +145,15 @@ pub struct Registry {
 }
 
 /// One patient's evaluated course for one instrument.
-struct Evaluated<'a> {
+pub(super) struct Evaluated<'a> {
     baseline: &'a Assessment,
     later: Vec<&'a Assessment>,
-    first_treatment: Option<OffsetDateTime>,
-    outcome: Outcome,
+    pub(super) first_treatment: Option<OffsetDateTime>,
+    pub(super) outcome: Outcome,
 }
+
+/// The evaluated courses of each (modality, instrument) cell.
+pub(super) type Cells<'a> = BTreeMap<(Modality, Instrument), Vec<Evaluated<'a>>>;
 
 /// Computes the registry over the patients whose consent stands on `config.as_of`; the others are ignored.
 ///
@@ -166,10 +169,19 @@ fn registry_of<'a>(
 ) -> Result<Registry, InvalidInput> {
     let included: Vec<(usize, &ResearchPatient)> =
         patients.filter(|(_, p)| eligible(&p.consent, config.as_of)).collect();
+    Ok(registry_over(&included, config)?.0)
+}
+
+/// The registry of exactly `included` (no consent check: the caller chose the population), with the evaluated
+/// courses of each cell for figures the registry does not hold.
+pub(super) fn registry_over<'a>(
+    included: &[(usize, &'a ResearchPatient)],
+    config: &RegistryConfig,
+) -> Result<(Registry, Cells<'a>), InvalidInput> {
     let vis = config.visibility;
 
-    let mut cells: BTreeMap<(Modality, Instrument), Vec<Evaluated>> = BTreeMap::new();
-    for &(index, patient) in &included {
+    let mut cells: Cells<'a> = BTreeMap::new();
+    for &(index, patient) in included {
         let mut courses: Vec<(usize, &Course)> = patient.courses.iter().enumerate().collect();
         courses.sort_by_key(|(_, c)| c.started_on);
         for instrument in OUTCOME_INSTRUMENTS {
@@ -203,15 +215,16 @@ fn registry_of<'a>(
         rules.insert((suppression.id, suppression.version));
     }
 
-    Ok(Registry {
+    let registry = Registry {
         as_of: config.as_of,
         visibility: vis,
         patients: vis.cell(included.len() as u64, included.len() as u64),
         outcomes,
-        adverse_events: adverse_events(&included, vis),
-        bp_gate: gate_rates(&included, vis),
+        adverse_events: adverse_events(included, vis),
+        bp_gate: gate_rates(included, vis),
         rules: rules.into_iter().map(|(id, version)| RuleRef { id, version }).collect(),
-    })
+    };
+    Ok((registry, cells))
 }
 
 fn evaluate_course<'a>(

@@ -7,6 +7,7 @@
 pub mod assessment;
 pub mod audit;
 pub mod care;
+pub mod history;
 pub mod listing;
 pub mod overview;
 pub mod patient;
@@ -126,6 +127,7 @@ pub use care::{
     CoursePlan, Discharge, DosedSession, Gate, GateOverride, GateOverrideId, Intake, IntakeId, NewGateOverride,
     ProtocolSettingsDoc, RemsFormDraft, RemsFormDraftId, RemsFormId, RemsFormRecord,
 };
+pub use history::{PastAdverseEvent, PastAssessment, PastDose, PastSession, PastTreatment};
 pub use listing::{ClinicChange, ClinicChanges, ListingReport, ListingReportId, NewListingReport, ReportStatus};
 pub use listing::{
     LISTING_REQUEST_DAILY_CAP, ListingRequest, ListingRequestId, NewListingRequest, RequestDelivery, RequestStatus,

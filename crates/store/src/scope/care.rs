@@ -50,7 +50,7 @@ impl ClinicScope {
 
     /// Records a prescriber's override of a session gate inside `tx`; the caller commits it with the override's
     /// audit event.
-    async fn insert_override(
+    pub(super) async fn insert_override(
         &self,
         tx: &mut AuditedTx<'_>,
         patient: &str,

@@ -7,6 +7,7 @@
 
 mod alerts;
 mod care;
+mod history;
 mod overview;
 pub(crate) mod patients;
 mod referrals;

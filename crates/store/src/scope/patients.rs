@@ -93,11 +93,18 @@ pub(crate) async fn insert_assessment(
 impl ClinicScope {
     /// Registers a patient of this clinic.
     pub async fn create_patient(&self, new: NewPatient) -> StoreResult<Patient> {
+        let mut tx = self.begin_audited().await?;
+        let p = self.insert_patient(&mut tx, new).await?;
+        tx.commit_with(Audit::create("patient", p.id.to_text())).await?;
+        Ok(p)
+    }
+
+    /// Inserts a patient inside `tx`; the caller commits it with the patient's audit event.
+    pub(crate) async fn insert_patient(&self, tx: &mut AuditedTx<'_>, new: NewPatient) -> StoreResult<Patient> {
         check_patient(&new)?;
         crate::bounds::date(DateKind::Birth, "birth_date", new.birth_date, self.store.now())?;
-        let mut tx = self.begin_audited().await?;
         let now = tx.now();
-        self.check_mrn_free(&mut tx, new.mrn.as_deref(), None).await?;
+        self.check_mrn_free(tx, new.mrn.as_deref(), None).await?;
         let at = from_micros("patients", now)?;
         let p = Patient {
             id: PatientId::new(at),
@@ -135,7 +142,6 @@ impl ClinicScope {
             .value("search_name", search_name(&p.given_name, &p.family_name))
             .execute(tx.db())
             .await?;
-        tx.commit_with(Audit::create("patient", p.id.to_text())).await?;
         Ok(p)
     }
 
@@ -335,7 +341,6 @@ impl ClinicScope {
         context: Option<AssessmentContext>,
     ) -> StoreResult<Assessment> {
         let mut tx = self.begin_audited().await?;
-        let now = tx.now();
         self.require(&mut tx, Scoped::Patient, new.patient_id.to_text()).await?;
         if let Some(c) = new.course_id {
             self.require(&mut tx, Scoped::Course, c.to_text()).await?;
@@ -343,18 +348,22 @@ impl ClinicScope {
         if let Some(s) = new.session_id {
             self.require(&mut tx, Scoped::TreatmentSession, s.to_text()).await?;
         }
-        let a = insert_assessment(
-            tx.db(),
-            now,
-            self.clinic(),
-            &new,
-            AssessmentSource::Staff,
-            context,
-            Some(self.actor_text()),
-        )
-        .await?;
+        let a = self.insert_staff_assessment(&mut tx, &new, context).await?;
         tx.commit_with(Audit::create("assessment", a.id.to_text())).await?;
         Ok(a)
+    }
+
+    /// Inserts an assessment entered by this scope's staff member inside `tx`; the caller commits it with the
+    /// assessment's audit event.
+    pub(crate) async fn insert_staff_assessment(
+        &self,
+        tx: &mut AuditedTx<'_>,
+        new: &NewAssessment,
+        context: Option<AssessmentContext>,
+    ) -> StoreResult<Assessment> {
+        let now = tx.now();
+        insert_assessment(tx.db(), now, self.clinic(), new, AssessmentSource::Staff, context, Some(self.actor_text()))
+            .await
     }
 
     /// A patient's assessments, oldest first.

@@ -129,10 +129,20 @@ impl ClinicScope {
     /// Schedules the next session of a course; sessions are numbered from 1 within their course.
     pub async fn create_session(&self, new: NewTreatmentSession) -> StoreResult<TreatmentSession> {
         let mut tx = self.begin_audited().await?;
+        let s = self.insert_session(&mut tx, new).await?;
+        tx.commit_with(Audit::create("session", s.id.to_text())).await?;
+        Ok(s)
+    }
+
+    /// Inserts a scheduled session inside `tx`; the caller commits it with the session's audit event.
+    pub(crate) async fn insert_session(
+        &self,
+        tx: &mut AuditedTx<'_>,
+        new: NewTreatmentSession,
+    ) -> StoreResult<TreatmentSession> {
         let now = tx.now();
-        let (patient,): (String,) =
-            self.scoped_row(&mut tx, Scoped::Course, "patient_id", new.course_id.to_text()).await?;
-        self.require_staff(&mut tx, new.monitored_by).await?;
+        let (patient,): (String,) = self.scoped_row(tx, Scoped::Course, "patient_id", new.course_id.to_text()).await?;
+        self.require_staff(tx, new.monitored_by).await?;
         let (number,): (i64,) = tx
             .fetch_one(
                 "SELECT COALESCE(MAX(number), 0) + 1 FROM sessions WHERE course_id = $1 AND clinic_id = $2",
@@ -182,7 +192,6 @@ impl ClinicScope {
             .value("updated_at", now)
             .execute(tx.db())
             .await?;
-        tx.commit_with(Audit::create("session", s.id.to_text())).await?;
         Ok(s)
     }
 

@@ -15,6 +15,7 @@ pub mod intake;
 pub mod listing;
 pub mod listing_requests;
 pub mod login;
+pub mod outcomes;
 pub mod patient_care;
 pub mod patients;
 pub mod referrals;
@@ -62,15 +63,20 @@ pub struct Bar {
     pub csrf: String,
     /// A clinic or platform admin, whose bar links to the staff administration (`/portal/staff`).
     pub staff_admin: bool,
+    /// Whether the role may see the clinic's outcome figures (clinic admins and prescribers), which the bar
+    /// then links to.
+    pub outcomes: bool,
 }
 
 impl Bar {
     pub fn of(staff: &PortalStaff) -> Self {
+        let role = staff.actor().role;
         Bar {
             name: staff.user().display_name.clone(),
-            role: role_label(staff.actor().role),
+            role: role_label(role),
             csrf: staff.csrf().to_owned(),
-            staff_admin: matches!(staff.actor().role, Role::ClinicAdmin | Role::PlatformAdmin),
+            staff_admin: matches!(role, Role::ClinicAdmin | Role::PlatformAdmin),
+            outcomes: crate::routes::Access::AdminOrPrescriber.allows(role),
         }
     }
 }

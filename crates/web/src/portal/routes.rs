@@ -11,7 +11,7 @@ use axum::routing::{MethodRouter, get, post};
 use super::csrf::PortalForm;
 use super::{
     account, clinic_settings, course_review, crisis_protocol, dashboard, early_departure, intake, listing,
-    listing_requests, login, patients,
+    listing_requests, login, outcomes, patients,
 };
 use super::{referrals, rems, self_report_links, session_record, sessions, set_password, staff};
 use crate::routes::Access;
@@ -140,6 +140,8 @@ pub fn portal_routes() -> Vec<PortalRoute> {
         R::page(listing_requests::PATH, Access::PlatformAdmin, listing_requests::page),
         R::form("/portal/admin/listing-requests/{id}/approve", Access::PlatformAdmin, listing_requests::approve_post),
         R::form("/portal/admin/listing-requests/{id}/decline", Access::PlatformAdmin, listing_requests::decline_post),
+        R::page(outcomes::PATH, AdminOrPrescriber, outcomes::page),
+        R::page(outcomes::CSV_PATH, AdminOrPrescriber, outcomes::csv),
         R::page("/portal/account", OwnAccount, account::page),
         R::page(crisis_protocol::PATH, OwnAccount, crisis_protocol::page),
         R::form("/portal/account/totp", OwnAccount, account::totp_action),

@@ -340,6 +340,8 @@ const PORTAL: &[Sample] = &[
     // decline themselves are covered in listing.rs.
     sample("POST", "/portal/admin/listing-requests/{id}/approve", 404, &[]),
     sample("POST", "/portal/admin/listing-requests/{id}/decline", 404, &[("reason", "matrix")]),
+    sample("GET", "/portal/outcomes", 200, &[]),
+    sample("GET", "/portal/outcomes.csv", 200, &[]),
     sample("GET", "/portal/account", 200, &[]),
     sample("GET", "/portal/crisis-protocol", 200, &[]),
     // No enrolment is pending, so `confirm` goes back to the account page and changes nothing.

@@ -30,6 +30,7 @@ mod portal_auth;
 mod portal_care;
 mod portal_flowsheet;
 mod portal_forms;
+mod portal_outcomes;
 mod portal_pages;
 mod portal_rems_draft;
 mod portal_review;
