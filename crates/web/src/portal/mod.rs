@@ -11,6 +11,7 @@ pub mod csrf;
 pub mod dashboard;
 pub mod early_departure;
 pub mod intake;
+pub mod labels;
 pub mod login;
 pub mod patient_care;
 pub mod patients;
@@ -18,6 +19,7 @@ pub mod referrals;
 pub mod rems;
 pub mod routes;
 pub mod self_report_links;
+pub mod setting_words;
 pub mod session_record;
 pub mod sessions;
 pub mod sign_in_cookie;
@@ -67,15 +69,9 @@ impl Bar {
     }
 }
 
-/// A role as staff read it.
+/// A role as staff read it (the labels table's words).
 pub fn role_label(role: Role) -> &'static str {
-    match role {
-        Role::PlatformAdmin => "Platform admin",
-        Role::ClinicAdmin => "Clinic admin",
-        Role::Prescriber => "Prescriber",
-        Role::Nurse => "Nurse",
-        Role::Researcher => "Researcher",
-    }
+    labels::role(role)
 }
 
 /// Middleware on every portal route: `Cache-Control: no-store`, so no browser or proxy keeps a page of

@@ -28,6 +28,7 @@ mod portal_care;
 mod portal_flowsheet;
 mod portal_forms;
 mod portal_pages;
+mod portal_readable;
 mod portal_review;
 mod portal_support;
 mod privacy;

@@ -251,11 +251,13 @@ async fn forms(mut p: Portal) {
     assert_eq!(settings.status, StatusCode::OK);
     let text = settings.text();
     assert!(
-        text.contains("<strong>unverified [U]</strong></td>")
-            && text.contains("<td>verified</td>")
-            && text.contains("clinical.md §3.4")
+        text.contains("<strong class=\"marker\">[U]</strong>")
+            && text.contains("Verified in a primary source")
+            && text.contains("SPRAVATO boxed warning and REMS")
+            && !text.contains(".md"),
+        "{text}"
     );
-    assert!(text.contains("REMS setting type") && !text.contains("Save changes"), "read-only for a nurse");
+    assert!(text.contains("The clinic&#39;s REMS setting") && !text.contains("Save changes"), "read-only for a nurse");
     let refused = nurse.post("/portal/clinic/settings", &[("csrf", &csrf), ("discharge.min_spo2", "90")]).await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
     assert!(refused.text().contains("Refused"), "{}", refused.text());
@@ -379,7 +381,7 @@ async fn forms(mut p: Portal) {
     let withdrawn = nurse.post(&consent, &[("csrf", &csrf), ("status", "withdrawn")]).await;
     assert_eq!(withdrawn.status, StatusCode::SEE_OTHER, "{}", withdrawn.text());
     let text = nurse.get(&format!("/portal/patients/{ada}")).await.text();
-    assert!(text.contains("Research consent</dt><dd>not given (or withdrawn)"), "{text}");
+    assert!(text.contains("<p id=\"research-consent\">Withdrawn on "), "{text}");
     assert!(text.contains(": given (recorded on") && text.contains(": withdrawn (recorded on"), "{text}");
     assert!(!exported(reader.patients(ResearchUse::Export, today).await.unwrap()), "withdrawn: left out");
     p.verified().await;
