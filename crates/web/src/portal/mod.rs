@@ -19,9 +19,9 @@ pub mod referrals;
 pub mod rems;
 pub mod routes;
 pub mod self_report_links;
-pub mod setting_words;
 pub mod session_record;
 pub mod sessions;
+pub mod setting_words;
 pub mod sign_in_cookie;
 
 use askama::Template;

@@ -11,9 +11,9 @@ use axum::response::Response;
 
 use ketapath_clinical::InvalidInput;
 use ketapath_clinical::instruments::Instrument;
+use ketapath_clinical::protocols::Modality;
 use ketapath_clinical::safety::CrisisLevel;
 use ketapath_clinical::safety::suicide_items::stored_suicide_item;
-use ketapath_clinical::protocols::Modality;
 use ketapath_research::{Consent, ConsentStatus};
 use ketapath_store::domain::{AssessmentContext, ConsentRecord, Patient, PatientId, PatientStatus};
 use ketapath_store::{ClinicScope, consent_decision};
@@ -361,10 +361,7 @@ fn consent_sentence(patient: &Patient, history: &[ConsentRecord]) -> String {
             "Given on {}: the patient's de-identified data is included in research exports from that date.",
             date_text(c.date)
         ),
-        Some(c) => format!(
-            "Withdrawn on {}: the patient's data is left out of research exports.",
-            date_text(c.date)
-        ),
+        Some(c) => format!("Withdrawn on {}: the patient's data is left out of research exports.", date_text(c.date)),
         None if history.is_empty() => {
             "Not given: no research consent is recorded, so the patient's data is left out of research exports."
                 .to_owned()

@@ -378,6 +378,8 @@ async fn forms(mut p: Portal) {
     let today = p.store.now().date();
     let exported = |patients: Vec<ketapath_research::ResearchPatient>| patients.iter().any(|r| r.patient_id == ada);
     assert!(exported(reader.patients(ResearchUse::Export, today).await.unwrap()), "consenting: exported");
+    // A minute later: two decisions recorded in the same microsecond would have no order.
+    p.clock.set(p.store.now() + Duration::minutes(1));
     let withdrawn = nurse.post(&consent, &[("csrf", &csrf), ("status", "withdrawn")]).await;
     assert_eq!(withdrawn.status, StatusCode::SEE_OTHER, "{}", withdrawn.text());
     let text = nurse.get(&format!("/portal/patients/{ada}")).await.text();

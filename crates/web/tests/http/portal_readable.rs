@@ -196,7 +196,8 @@ async fn settings_in_words(p: &Portal) {
     assert!(!text.contains(".md") && !text.contains('§'), "no internal reference on the page");
 
     // Editing works as before: a value saved, a floor refused naming it, with what was typed kept.
-    let saved = admin.post("/portal/clinic/settings", &[("csrf", &csrf), ("bp_gate.iv_ketamine.systolic_max", "150")]).await;
+    let saved =
+        admin.post("/portal/clinic/settings", &[("csrf", &csrf), ("bp_gate.iv_ketamine.systolic_max", "150")]).await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.text());
     let text = admin.get("/portal/clinic/settings").await.text();
     assert!(text.contains("name=\"bp_gate.iv_ketamine.systolic_max\" value=\"150\""), "{text}");

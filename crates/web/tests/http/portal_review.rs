@@ -97,7 +97,10 @@ async fn review_form(p: Portal) {
     let page = nurse.get(&page_path).await.text();
     assert!(page.contains("not assessable: baseline PHQ-9 below 10"), "{page}");
     assert!(!page.contains("<td>yes</td>"), "no responder or remitter shown: {page}");
-    assert!(page.contains("Esketamine nasal spray (SPRAVATO) for treatment-resistant depression (TRD): planned"), "{page}");
+    assert!(
+        page.contains("Esketamine nasal spray (SPRAVATO) for treatment-resistant depression (TRD): planned"),
+        "{page}"
+    );
     assert!(page.contains("a prescriber records the benefit review"), "{page}");
     assert!(page.contains("The induction ended on 24 Dec 2026: no session is started or dosed"), "{page}");
     assert!(!page.contains("benefit-review\""), "no form for a nurse: {page}");
