@@ -155,6 +155,22 @@ impl ResearchReader {
     }
 }
 
+/// The research-consent decision the store acts on for one patient, from the patient's `research_consent` flag,
+/// the registration date and the latest decision of the consent history: the one reading shared by the research
+/// read and the portal's patient page, so that the page cannot say what the export does not do. `None` is no
+/// consent (the flag is off and no withdrawal is recorded).
+pub fn consent_decision(flag: bool, registered_on: Date, latest: Option<Consent>) -> Option<Consent> {
+    match (flag, latest) {
+        // The flag says yes: the history, when it has rows, must say yes too; a consent that predates the history
+        // (given on registration or with the intake) counts from the registration date.
+        (true, Some(latest)) => Some(latest),
+        (true, None) => Some(Consent::given(registered_on)),
+        // The flag says no: a recorded withdrawal is what the patient decided; anything else is no consent.
+        (false, Some(latest)) if latest.status == ConsentStatus::Withdrawn => Some(latest),
+        (false, _) => None,
+    }
+}
+
 impl ClinicScope {
     /// Records a research-consent decision for a patient of this clinic and makes it the patient's current state.
     /// Any clinic role may record it, since the form is usually taken at the front desk.
@@ -479,14 +495,19 @@ async fn read_page(
     for row in rows {
         let p = row.into_domain()?;
         let id = p.id.to_text();
-        // The flag says yes (the query asked for it); the history, when it has rows, must say yes too. A patient
-        // whose consent predates the history (set on registration) counts from the registration date.
-        let consent = latest.remove(&id).unwrap_or_else(|| Consent::given(p.created_at.date()));
-        if let Population::Consenting { as_of } = population
-            && !eligible(&consent, as_of)
-        {
-            continue;
-        }
+        let latest = latest.remove(&id);
+        let consent = match population {
+            // The flag says yes (the query asked for it); the decision is the one the patient page shows.
+            Population::Consenting { as_of } => {
+                match consent_decision(p.research_consent, p.created_at.date(), latest).filter(|c| eligible(c, as_of))
+                {
+                    Some(consent) => consent,
+                    None => continue,
+                }
+            }
+            // The clinic's own figures count every patient; the consent carried along is not read for them.
+            Population::AllOfClinic => latest.unwrap_or_else(|| Consent::given(p.created_at.date())),
+        };
         index.insert(id.clone(), patients.len());
         patients.push(ResearchPatient {
             patient_id: id,

@@ -445,24 +445,41 @@ pub(crate) async fn record(
     Ok((stored, entry))
 }
 
+/// Item scores typed as whole numbers separated by commas or spaces (anything else is passed on as text, so the
+/// parse names the item).
+pub(crate) fn comma_scores(raw: &str) -> Value {
+    Value::Array(
+        raw.split(|c: char| c == ',' || c.is_whitespace())
+            .filter(|t| !t.is_empty())
+            .map(|t| t.parse::<u64>().map_or_else(|_| Value::String(t.to_owned()), Value::from))
+            .collect(),
+    )
+}
+
+/// Item scores from one form field per item, in item order: a blank or absent item is `null`, so the parse names
+/// that item instead of counting the items short; anything not a whole number is passed on as text.
+pub(crate) fn item_scores<'a>(fields: impl Iterator<Item = Option<&'a str>>) -> Value {
+    Value::Array(
+        fields
+            .map(|raw| match raw.map(str::trim).filter(|t| !t.is_empty()) {
+                None => Value::Null,
+                Some(t) => t.parse::<u64>().map_or_else(|_| Value::String(t.to_owned()), Value::from),
+            })
+            .collect(),
+    )
+}
+
 impl AssessmentRequest {
-    /// The request a portal form carries: `items` as whole numbers separated by commas or spaces (anything else
-    /// is passed on as text, so the parse names the item); blank fields are absent.
-    pub(crate) fn from_form(
+    /// The request a portal form carries, with the item scores already gathered ([`comma_scores`] or
+    /// [`item_scores`]); blank fields are absent.
+    pub(crate) fn from_parts(
         instrument: Option<&str>,
-        items: Option<&str>,
+        items: Option<Value>,
         taken_at: Option<&str>,
         context: Option<&str>,
     ) -> Self {
         let some = |v: Option<&str>| v.map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
-        let items = some(items).map(|raw| {
-            Value::Array(
-                raw.split(|c: char| c == ',' || c.is_whitespace())
-                    .filter(|t| !t.is_empty())
-                    .map(|t| t.parse::<u64>().map_or_else(|_| Value::String(t.to_owned()), Value::from))
-                    .collect(),
-            )
-        });
+        let items = items.filter(|v| v.as_array().is_none_or(|a| !a.is_empty()));
         Self { instrument: some(instrument), items, taken_at: some(taken_at), context: some(context) }
     }
 }

@@ -1,6 +1,8 @@
 //! The clinic settings page `/portal/clinic/settings`: every protocol setting (thresholds, times, the REMS
-//! setting type) with its value, unit, default, source section and a visible "verified" / "unverified [U]"
-//! marker, from `ProtocolSettings::describe` as the JSON API's `GET /api/v1/clinic/protocol-settings` shows it;
+//! setting type) grouped by modality and by step of the session, each as a sentence around its value
+//! (`setting_words`) with a visible `[U]` / `[S]` marker, and its default, limit, plain-words source and
+//! confidence behind a `<details>`, from `ProtocolSettings::describe` as the JSON API's
+//! `GET /api/v1/clinic/protocol-settings` shows it;
 //! a form to change values or reset one (or all) to the default for the roles the API's `PUT` allows (clinic
 //! admins and prescribers; others read it), checked by the same `ProtocolSettings::from_json`, a refused value
 //! shown again (400) naming the setting with what was typed (a value past its floor names the floor and its
@@ -23,6 +25,8 @@ use ketapath_store::domain::{DEFAULT_REFERRAL_DAILY_CAP, MAX_REFERRAL_DAILY_CAP,
 use serde_json::Value;
 
 use super::csrf::{Fields, PortalForm};
+use super::labels;
+use super::setting_words::{Group, Step, wording};
 use super::sign_in_cookie::{PortalStaff, see_other};
 use super::{Bar, layout};
 use crate::error::{ApiError, respond};
@@ -112,23 +116,31 @@ fn text(value: &Value) -> String {
     }
 }
 
-/// One setting as the page shows it.
+/// One setting as the page shows it: a sentence around its value, and its source behind a `<details>`.
 #[derive(Debug, Clone)]
 pub struct SettingRow {
     pub name: &'static str,
     pub id: String,
+    /// The setting's name in words, for the reset button.
     pub label: &'static str,
-    pub unit: &'static str,
+    /// The sentence before the value, and after it (`setting_words`).
+    pub before: &'static str,
+    pub after: &'static str,
     pub kind: Kind,
     pub value: String,
+    /// The value as read-only staff see it: words for a choice, `off` for an empty criterion.
+    pub shown: String,
     pub default: String,
     pub changed: bool,
-    /// `verified`, or `unverified [S]` / `unverified [U]` with the reference's tag.
+    /// `[U]` or `[S]` for a value to check before relying on it, empty for a verified one.
     pub marker: String,
+    /// The confidence in words: "verified in a primary source", "unverified default", "secondary source".
+    pub status: &'static str,
     pub verified: bool,
     pub rule: String,
+    /// Where the value comes from, in plain words.
     pub source: &'static str,
-    /// The limit the clinic may not cross, with its source and confidence (empty when the setting has none).
+    /// The limit the clinic may not cross, with where it comes from (empty when the setting has none).
     pub floor: String,
 }
 
@@ -137,13 +149,28 @@ impl SettingRow {
         self.kind == Kind::YesNo
     }
 
-    /// The codes of a choice (empty for other kinds).
-    pub fn options(&self) -> &[&'static str] {
+    /// The `(code, words)` of a choice (empty for other kinds).
+    pub fn options(&self) -> Vec<(&'static str, String)> {
         match &self.kind {
-            Kind::Choice(options) => options,
-            _ => &[],
+            Kind::Choice(options) => options.iter().map(|o| (*o, labels::setting_type_code(o))).collect(),
+            _ => Vec::new(),
         }
     }
+}
+
+/// The settings of one step of the session, within one modality.
+#[derive(Debug, Clone)]
+pub struct StepRows {
+    pub title: &'static str,
+    pub rows: Vec<SettingRow>,
+}
+
+/// The settings of one modality, step by step.
+#[derive(Debug, Clone)]
+pub struct GroupRows {
+    pub title: &'static str,
+    pub id: &'static str,
+    pub steps: Vec<StepRows>,
 }
 
 #[derive(Template)]
@@ -158,7 +185,7 @@ struct SettingsPage {
     updated: String,
     /// A refused change: the message naming the setting.
     error: Option<String>,
-    rows: Vec<SettingRow>,
+    groups: Vec<GroupRows>,
     /// The time zone field: as typed after a refusal, else the chosen zone (empty when none is chosen).
     time_zone: String,
     /// The zone in use and where it comes from, in a sentence.
@@ -170,40 +197,88 @@ struct SettingsPage {
     default_referral_cap: u32,
 }
 
+/// A confidence as the page says it.
+fn confidence_words(confidence: Confidence) -> &'static str {
+    match confidence {
+        Confidence::Confirmed => "verified in a primary source",
+        Confidence::Secondary => "from a secondary source: check it before relying on it",
+        Confidence::Unverified => "unverified default: check it against your protocol before relying on it",
+    }
+}
+
+fn marker(confidence: Confidence) -> String {
+    match confidence {
+        Confidence::Confirmed => String::new(),
+        other => format!("[{}]", other.tag()),
+    }
+}
+
 fn rows(settings: &ProtocolSettings, typed: Option<&Fields>) -> Vec<SettingRow> {
     settings
         .describe()
         .iter()
-        .map(|view| SettingRow {
-            name: view.name,
-            id: format!("setting-{}", view.name.replace('.', "-")),
-            label: view.label,
-            unit: view.unit.unwrap_or_default(),
-            kind: kind_of(view),
-            value: match typed {
+        .map(|view| {
+            let words = wording(view.name);
+            let kind = kind_of(view);
+            let value = match typed {
                 Some(fields) => fields.get(view.name).unwrap_or_default().to_owned(),
                 None => text(&view.value),
-            },
-            default: text(&view.default),
-            changed: view.changed,
-            marker: match view.rule.confidence {
-                Confidence::Confirmed => "verified".to_owned(),
-                other => format!("unverified [{}]", other.tag()),
-            },
-            verified: view.verified,
-            rule: view.rule.reference().to_string(),
-            source: view.rule.source,
-            floor: view
-                .floor
-                .map(|f| {
-                    let marker = match f.confidence {
-                        Confidence::Confirmed => "verified".to_owned(),
-                        other => format!("unverified [{}]", other.tag()),
-                    };
-                    format!("{} ({}; {marker})", f.limit, f.source)
-                })
-                .unwrap_or_default(),
+            };
+            let shown = match (&kind, value.as_str()) {
+                (Kind::Choice(_), code) => labels::setting_type_code(code),
+                (_, "") => "off".to_owned(),
+                (_, other) => other.to_owned(),
+            };
+            SettingRow {
+                name: view.name,
+                id: format!("setting-{}", view.name.replace('.', "-")),
+                label: view.label,
+                before: words.map_or(view.label, |w| w.before),
+                after: words.map_or(view.unit.unwrap_or_default(), |w| w.after),
+                kind,
+                shown,
+                value,
+                default: match &view.default {
+                    Value::String(code) => labels::setting_type_code(code),
+                    other => text(other),
+                },
+                changed: view.changed,
+                marker: marker(view.rule.confidence),
+                status: confidence_words(view.rule.confidence),
+                verified: view.verified,
+                rule: view.rule.reference().to_string(),
+                // A setting without words would show its rule's summary rather than an internal reference.
+                source: words.map_or(view.rule.summary, |w| w.source),
+                floor: view
+                    .floor
+                    .map(|f| {
+                        let source = words.and_then(|w| w.limit_source).unwrap_or_default();
+                        format!("{} ({source}; {})", f.limit, confidence_words(f.confidence))
+                    })
+                    .unwrap_or_default(),
+            }
         })
+        .collect()
+}
+
+/// The rows grouped by modality, then by step of the session, in the order of a session; empty steps are left out.
+fn grouped(rows: Vec<SettingRow>) -> Vec<GroupRows> {
+    let place = |row: &SettingRow| wording(row.name).map_or((Group::Every, Step::Monitoring), |w| (w.group, w.step));
+    Group::ALL
+        .iter()
+        .map(|group| GroupRows {
+            title: group.title(),
+            id: group.id(),
+            steps: Step::ALL
+                .iter()
+                .map(|step| StepRows {
+                    title: step.title(),
+                    rows: rows.iter().filter(|r| place(r) == (*group, *step)).cloned().collect(),
+                })
+                .filter(|s| !s.rows.is_empty())
+                .collect(),
+        })
+        .filter(|g| !g.steps.is_empty())
         .collect()
 }
 
@@ -241,7 +316,7 @@ async fn settings_page(
         publish: scope.publishes_outcomes().await?,
         updated: saved.map(|s| format!("Last changed on {}.", zone.day_text(s.updated_at))).unwrap_or_default(),
         error,
-        rows: rows(&settings, typed),
+        groups: grouped(rows(&settings, typed)),
         time_zone: match typed {
             Some(fields) => fields.get(TIME_ZONE).unwrap_or_default().to_owned(),
             None => chosen.unwrap_or_default(),

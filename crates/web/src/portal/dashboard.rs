@@ -142,7 +142,7 @@ pub async fn page(State(state): State<AppState>, staff: PortalStaff) -> Response
                     if zone.date_of(a.at) == today { zone.clock(a.at) } else { zone.show(a.at) },
                     name(&a.patient_id),
                     a.level,
-                    a.code.replace('_', " "),
+                    super::labels::alert_code(&a.code),
                     a.message
                 ),
                 urgent: a.level != "warning",

@@ -14,6 +14,7 @@ pub mod early_departure;
 pub mod intake;
 pub mod listing;
 pub mod listing_requests;
+pub mod labels;
 pub mod login;
 pub mod outcomes;
 pub mod patient_care;
@@ -25,6 +26,7 @@ pub mod self_report_links;
 pub mod session_record;
 pub mod sessions;
 pub mod set_password;
+pub mod setting_words;
 pub mod sign_in_cookie;
 pub mod staff;
 
@@ -81,15 +83,9 @@ impl Bar {
     }
 }
 
-/// A role as staff read it.
+/// A role as staff read it (the labels table's words).
 pub fn role_label(role: Role) -> &'static str {
-    match role {
-        Role::PlatformAdmin => "Platform admin",
-        Role::ClinicAdmin => "Clinic admin",
-        Role::Prescriber => "Prescriber",
-        Role::Nurse => "Nurse",
-        Role::Researcher => "Researcher",
-    }
+    labels::role(role)
 }
 
 /// Middleware on every portal route: `Cache-Control: no-store`, so no browser or proxy keeps a page of

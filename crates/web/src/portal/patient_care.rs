@@ -9,10 +9,11 @@ use ketapath_clinical::outcomes::{OutcomeConfig, definition};
 use ketapath_clinical::protocols::esketamine::induction_last_day;
 use ketapath_clinical::protocols::{Modality, after_induction};
 use ketapath_store::ClinicScope;
-use ketapath_store::domain::{Assessment, Course, CourseIndication, CourseStatus, PatientId, ReviewDecision};
+use ketapath_store::domain::{Assessment, Course, CourseStatus, PatientId, ReviewDecision};
 use serde_json::Value;
 use time::OffsetDateTime;
 
+use super::labels;
 use crate::charts::{OutcomeChart, outcome_svg};
 use ketapath_care::clinic_time::ClinicTime;
 use ketapath_care::treatment::TreatmentResult;
@@ -23,7 +24,7 @@ use ketapath_care::treatment::outcomes::outcomes;
 pub struct IntakeSummary {
     pub trd: String,
     pub maudsley: String,
-    /// `label (code, rule)` of each contraindication.
+    /// `label (rule)` of each contraindication.
     pub contraindications: Vec<String>,
     pub cautions: Vec<String>,
 }
@@ -31,7 +32,7 @@ pub struct IntakeSummary {
 /// One instrument's outcome row.
 #[derive(Debug, Clone)]
 pub struct OutcomeRow {
-    pub instrument: String,
+    pub instrument: &'static str,
     pub baseline: u16,
     pub latest: u16,
     pub change: String,
@@ -48,21 +49,14 @@ pub struct OutcomeRow {
 #[derive(Debug, Clone)]
 pub struct CourseRow {
     pub id: String,
-    /// `esketamine_nasal for TRD: active, 8 sessions planned, from 2026-11-27`.
+    /// `Esketamine nasal spray (SPRAVATO) for treatment-resistant depression (TRD): active, 8 sessions planned, from
+    /// 2026-11-27`, every code in words.
     pub summary: String,
     /// `Benefit review: continue (2026-12-25), "note"`, when one was recorded.
     pub review: Option<String>,
     pub warnings: Vec<String>,
     /// An open esketamine course: the benefit review form is shown (to prescribers).
     pub reviewable: bool,
-}
-
-/// The indication in words, for staff.
-fn indication_label(indication: CourseIndication) -> &'static str {
-    match indication {
-        CourseIndication::Trd => "TRD",
-        CourseIndication::Mdsi => "MDD with acute suicidal ideation or behaviour",
-    }
 }
 
 /// The page's row of `course` at `now`.
@@ -75,9 +69,9 @@ pub async fn course_row(
     let plan = scope.course_plan(course.id).await?;
     let summary = format!(
         "{} for {}: {}, {} sessions planned, from {}",
-        course.treatment,
-        indication_label(plan.indication),
-        course.status,
+        labels::treatment(&course.treatment),
+        labels::indication(plan.indication),
+        labels::course_status(course.status),
         course.planned_sessions.map(|n| n.to_string()).unwrap_or_else(|| "no".to_owned()),
         course.started_on.map(ketapath_care::clinic_time::date_text).unwrap_or_default()
     );
@@ -85,7 +79,7 @@ pub async fn course_row(
         let note = r.note.as_deref().map(|n| format!(", \"{n}\"")).unwrap_or_default();
         format!(
             "Benefit review: {} ({}){note}",
-            r.decision,
+            labels::review_decision(r.decision),
             ketapath_care::clinic_time::date_text(zone.date_of(r.decided_at))
         )
     });
@@ -125,7 +119,7 @@ fn conditions(document: &Value, kind: &str) -> Vec<String> {
                         (Some(id), Some(version)) => format!("{}@{version}", id.as_str().unwrap_or_default()),
                         _ => r.to_string(),
                     });
-                    format!("{} ({}, rule {})", text("label"), text("code"), rule.unwrap_or_default())
+                    format!("{} (rule {})", text("label"), rule.unwrap_or_default())
                 })
                 .collect()
         })
@@ -137,12 +131,12 @@ fn intake_summary(document: &Value) -> IntakeSummary {
         Some(m) => format!(
             "{} points, {}",
             m.get("total").map(ToString::to_string).unwrap_or_default(),
-            m.get("band").and_then(Value::as_str).unwrap_or_default().replace('_', " ")
+            labels::computed(m.get("band").and_then(Value::as_str).unwrap_or_default())
         ),
         None => "not staged (needs the episode length, the severity and a failed trial)".to_owned(),
     };
     IntakeSummary {
-        trd: document.pointer("/computed/trd/trd").and_then(Value::as_str).unwrap_or("not assessed").replace('_', " "),
+        trd: labels::computed(document.pointer("/computed/trd/trd").and_then(Value::as_str).unwrap_or("not assessed")),
         maudsley,
         contraindications: conditions(document, "contraindications"),
         cautions: conditions(document, "cautions"),
@@ -185,7 +179,7 @@ pub async fn summary(
                 definition: rules.as_ref(),
             });
             OutcomeRow {
-                instrument: o.instrument.code().to_uppercase(),
+                instrument: labels::instrument(o.instrument),
                 baseline: o.baseline,
                 latest: o.latest,
                 change: o.change_pct.map(|c| format!("{c:+.0} %")).unwrap_or_default(),

@@ -12,11 +12,15 @@ use axum::response::Response;
 
 use ketapath_clinical::InvalidInput;
 use ketapath_clinical::instruments::Instrument;
+use ketapath_clinical::protocols::Modality;
 use ketapath_clinical::safety::CrisisLevel;
 use ketapath_clinical::safety::suicide_items::stored_suicide_item;
-use ketapath_store::domain::PatientStatus;
+use ketapath_research::{Consent, ConsentStatus};
+use ketapath_store::domain::{AssessmentContext, ConsentRecord, Patient, PatientId, PatientStatus};
+use ketapath_store::{ClinicScope, consent_decision};
 
-use super::csrf::PortalForm;
+use super::csrf::{Fields, PortalForm};
+use super::labels;
 use super::sign_in_cookie::{PortalStaff, see_other};
 use super::{Bar, layout, no_access};
 use crate::api::patients::{PatientRequest, SEX_CODES};
@@ -106,7 +110,7 @@ pub async fn list(State(state): State<AppState>, staff: PortalStaff, uri: Uri) -
             latest: s
                 .latest
                 .iter()
-                .map(|l| format!("{} {}", l.instrument.code().to_uppercase(), l.total))
+                .map(|l| format!("{} {}", labels::instrument(l.instrument), l.total))
                 .collect::<Vec<_>>()
                 .join(", "),
         })
@@ -203,7 +207,7 @@ pub async fn create(State(state): State<AppState>, form: PortalForm) -> Response
 #[derive(Debug, Clone)]
 pub struct AssessmentRow {
     pub taken: String,
-    pub instrument: String,
+    pub instrument: &'static str,
     pub total: i64,
     pub severity: String,
     /// The crisis level of the suicide item in words ("Emergency: MADRS item 10 = 6"), empty when not positive:
@@ -222,7 +226,7 @@ fn crisis_words(instrument: Instrument, items: &[u8]) -> (String, &'static str) 
                 CrisisLevel::Emergency => ("Emergency", "emergency"),
                 _ => ("Urgent", "urgent"),
             };
-            (format!("{word}: {} item {} = {}", instrument.spec().name, found.item, found.score), code)
+            (format!("{word}: {} item {} = {}", labels::instrument(instrument), found.item, found.score), code)
         }
         _ => (String::new(), ""),
     }
@@ -236,6 +240,88 @@ pub struct SessionRow {
     pub status: String,
 }
 
+/// One item of the assessment form: a select of the instrument's own answer choices with their scores (public
+/// instruments), or of the scores alone (licensed instruments, whose texts and anchors are not ours to show).
+#[derive(Debug, Clone)]
+pub struct ItemField {
+    /// The form field, `item_1` … `item_N`.
+    pub name: String,
+    /// The item in words: its number, and its text where the instrument's text may be shown.
+    pub label: String,
+    /// `(score, words)` of each choice.
+    pub choices: Vec<(String, String)>,
+    /// The score chosen (what was typed after a refusal), empty for none.
+    pub value: String,
+}
+
+/// The assessment entry form of the patient page, for one instrument.
+#[derive(Debug, Clone)]
+pub struct AssessmentForm {
+    /// The instrument's code (the form's hidden `instrument` value).
+    pub instrument: &'static str,
+    pub instrument_name: &'static str,
+    /// `(code, words)` of every instrument, for the chooser.
+    pub instruments: Vec<(&'static str, &'static str)>,
+    /// The recall period in words for an instrument whose texts are shown ("last 2 weeks").
+    pub recall: Option<&'static str>,
+    /// Whether the instrument is licensed: items by number and score only.
+    pub licensed: bool,
+    pub copyright: Option<&'static str>,
+    pub items: Vec<ItemField>,
+    pub taken_at: String,
+    pub context: String,
+    /// `(code, words)` of every context.
+    pub contexts: Vec<(&'static str, &'static str)>,
+    /// A refused entry: the message naming the item or field.
+    pub error: Option<String>,
+}
+
+/// The form field of item `number`.
+fn item_field(number: u8) -> String {
+    format!("item_{number}")
+}
+
+/// The entry form for `instrument`, with what was typed and the refusal when an entry was refused.
+fn assessment_form(instrument: Instrument, typed: Option<&Fields>, error: Option<String>) -> AssessmentForm {
+    let spec = instrument.spec();
+    let typed_value = |name: &str| typed.and_then(|f| f.get(name)).unwrap_or_default().trim().to_owned();
+    // Texts and answer anchors are shown only where the instrument ships them (PHQ-9, GAD-7, MOAA/S); the licensed
+    // instruments carry neither, so their items are numbers with a score from the instrument's range.
+    let licensed = spec.answers.is_empty();
+    let items = spec
+        .items
+        .iter()
+        .map(|item| {
+            let label = match item.text {
+                Some(text) if !licensed => format!("{}. {text}", item.number),
+                _ => format!("Item {}", item.number),
+            };
+            let choices = if licensed {
+                (spec.item_min..=spec.item_max).map(|score| (score.to_string(), score.to_string())).collect()
+            } else {
+                let mut answers: Vec<_> = spec.answers.iter().collect();
+                answers.sort_by_key(|a| a.score);
+                answers.iter().map(|a| (a.score.to_string(), format!("{} ({})", a.label, a.score))).collect()
+            };
+            let name = item_field(item.number);
+            ItemField { value: typed_value(&name), name, label, choices }
+        })
+        .collect();
+    AssessmentForm {
+        instrument: instrument.code(),
+        instrument_name: labels::instrument(instrument),
+        instruments: Instrument::ALL.iter().map(|i| (i.code(), labels::instrument(*i))).collect(),
+        recall: spec.items.iter().any(|i| i.text.is_some()).then_some(spec.recall),
+        licensed,
+        copyright: spec.copyright,
+        items,
+        taken_at: typed_value("taken_at"),
+        context: typed_value("context"),
+        contexts: AssessmentContext::ALL.iter().map(|c| (c.code(), labels::assessment_context(*c))).collect(),
+        error,
+    }
+}
+
 #[derive(Template)]
 #[template(path = "portal_patient.html")]
 struct PatientPage {
@@ -245,13 +331,12 @@ struct PatientPage {
     id: String,
     prescriber: bool,
     modalities: Vec<(&'static str, &'static str)>,
-    instruments: Vec<&'static str>,
-    research_consent: &'static str,
+    /// The research-consent decision the store acts on, in one sentence.
+    research_consent: String,
     /// The consent decisions, oldest first: `date: given|withdrawn (recorded on …)`.
     consent_history: Vec<String>,
     courses: Vec<super::patient_care::CourseRow>,
     links: Vec<(String, String, &'static str)>,
-    contexts: Vec<&'static str>,
     sessions: Vec<SessionRow>,
     care: super::patient_care::CareSummary,
     name: String,
@@ -262,123 +347,163 @@ struct PatientPage {
     /// The address form's values: street, city, state, ZIP (empty when not recorded).
     address: (String, String, String, String),
     assessments: Vec<AssessmentRow>,
+    entry: AssessmentForm,
 }
 
-/// `GET /portal/patients/{id}`.
-pub async fn show(State(state): State<AppState>, staff: PortalStaff, ApiPath(id): ApiPath<String>) -> Response {
+/// The research-consent decision of `patient` in one sentence, from the store's own reading of the flag and the
+/// history (`ketapath_store::consent_decision`), so that the page says what the research export does.
+fn consent_sentence(patient: &Patient, history: &[ConsentRecord]) -> String {
+    let latest = history.last().map(|r| Consent { status: r.status, date: r.decided_on });
+    match consent_decision(patient.research_consent, patient.created_at.date(), latest) {
+        Some(c) if c.status == ConsentStatus::Given && history.is_empty() => format!(
+            "Given at registration ({}); no decision is recorded below yet. The patient's de-identified data is \
+             included in research exports.",
+            date_text(c.date)
+        ),
+        Some(c) if c.status == ConsentStatus::Given => format!(
+            "Given on {}: the patient's de-identified data is included in research exports from that date.",
+            date_text(c.date)
+        ),
+        Some(c) => format!("Withdrawn on {}: the patient's data is left out of research exports.", date_text(c.date)),
+        None if history.is_empty() => {
+            "Not given: no research consent is recorded, so the patient's data is left out of research exports."
+                .to_owned()
+        }
+        None => "Not given: the intake recorded no consent after the decisions below, so the patient's data is left \
+                 out of research exports."
+            .to_owned(),
+    }
+}
+
+/// The patient page with the assessment form `entry`.
+async fn patient_page(
+    staff: &PortalStaff,
+    scope: &ClinicScope,
+    patient_id: PatientId,
+    demo: bool,
+    entry: AssessmentForm,
+) -> Result<PatientPage, ApiError> {
+    let zone = ketapath_care::clinic_time::ClinicTime::of(scope).await?;
+    let p = scope.patient(patient_id).await?;
+    let assessments = scope.assessments(patient_id).await?;
+    let mut sessions = Vec::new();
+    let mut doses = Vec::new();
+    let mut courses = Vec::new();
+    for course in scope.courses(patient_id).await? {
+        courses.push(super::patient_care::course_row(scope, &course, &zone, staff.store().now()).await?);
+        for s in scope.sessions(course.id).await? {
+            doses.extend(scope.session(s.id).await?.doses.iter().map(|d| d.given_at));
+            sessions.push(SessionRow {
+                href: format!("{}/{}", super::sessions::PATH, s.id),
+                label: format!("{}, session {}", labels::treatment(&course.treatment), s.number),
+                status: labels::session_status(s.status).to_owned(),
+            });
+        }
+    }
+    let care = super::patient_care::summary(scope, patient_id, &assessments, &doses).await?;
+    let history = scope.research_consents(patient_id).await?;
+    let consent_history = history
+        .iter()
+        .map(|r| {
+            format!(
+                "{}: {} (recorded on {})",
+                date_text(r.decided_on),
+                labels::consent(r.status),
+                zone.day_text(r.recorded_at)
+            )
+        })
+        .collect::<Vec<_>>();
+    let a = scope.patient_address(patient_id).await?.unwrap_or_default();
+    let text = Option::unwrap_or_default;
+    let address = (text(a.street), text(a.city), text(a.state), text(a.zip));
+    let now = staff.store().now();
+    let links = scope
+        .self_report_links(patient_id)
+        .await?
+        .iter()
+        .map(|l| {
+            let created = zone.day_text(l.created_at);
+            let expires = zone.show(l.expires_at);
+            (created, expires, ketapath_care::self_report::LinkStatus::of(l, now).label())
+        })
+        .collect::<Vec<_>>();
+    Ok(PatientPage {
+        layout: layout(format!("{} {}", p.given_name, p.family_name), demo, PATH),
+        bar: Bar::of(staff),
+        csrf: staff.csrf().to_owned(),
+        id: p.id.to_string(),
+        prescriber: staff.actor().role == ketapath_store::domain::Role::Prescriber,
+        modalities: Modality::ALL.iter().map(|m| (m.code(), labels::modality(*m))).collect(),
+        sessions,
+        care,
+        research_consent: consent_sentence(&p, &history),
+        consent_history,
+        links,
+        courses,
+        name: format!("{} {}", p.given_name, p.family_name),
+        birth_date: date_text(p.birth_date),
+        sex: p.sex.clone().unwrap_or_else(|| "not recorded".to_owned()),
+        mrn: p.mrn.clone().unwrap_or_else(|| "not recorded".to_owned()),
+        address,
+        assessments: assessments
+            .into_iter()
+            .map(|a| {
+                let (crisis, crisis_level) = crisis_words(a.instrument, &a.items);
+                AssessmentRow {
+                    taken: zone.day_text(a.administered_at),
+                    instrument: labels::instrument(a.instrument),
+                    total: a.total,
+                    severity: a.severity.as_deref().map(|s| labels::severity(a.instrument, s)).unwrap_or_default(),
+                    crisis,
+                    crisis_level,
+                }
+            })
+            .collect(),
+        entry,
+    })
+}
+
+/// `GET /portal/patients/{id}?instrument=`: the patient page; `instrument` chooses the assessment form's
+/// instrument (PHQ-9 when absent or unknown).
+pub async fn show(
+    State(state): State<AppState>,
+    staff: PortalStaff,
+    ApiPath(id): ApiPath<String>,
+    uri: Uri,
+) -> Response {
     let demo = state.config.demo;
     let path = format!("{PATH}/{id}");
     let (scope, patient_id) = match super::clinic_patient(&staff, demo, &path, &id).await {
         Ok(target) => target,
         Err(response) => return response,
     };
-    let found = async {
-        let zone = ketapath_care::clinic_time::ClinicTime::of(&scope).await?;
-        let patient = scope.patient(patient_id).await?;
-        let assessments = scope.assessments(patient_id).await?;
-        let mut sessions = Vec::new();
-        let mut doses = Vec::new();
-        let mut courses = Vec::new();
-        for course in scope.courses(patient_id).await? {
-            courses.push(super::patient_care::course_row(&scope, &course, &zone, staff.store().now()).await?);
-            for s in scope.sessions(course.id).await? {
-                doses.extend(scope.session(s.id).await?.doses.iter().map(|d| d.given_at));
-                sessions.push(SessionRow {
-                    href: format!("{}/{}", super::sessions::PATH, s.id),
-                    label: format!("{} session {}", course.treatment, s.number),
-                    status: s.status.label().to_owned(),
-                });
-            }
-        }
-        let care = super::patient_care::summary(&scope, patient_id, &assessments, &doses).await?;
-        let consent_history = scope
-            .research_consents(patient_id)
-            .await?
-            .iter()
-            .map(|r| {
-                format!(
-                    "{}: {} (recorded on {})",
-                    date_text(r.decided_on),
-                    crate::api::consent::status_code(r.status),
-                    zone.day_text(r.recorded_at)
-                )
-            })
-            .collect::<Vec<_>>();
-        let now = staff.store().now();
-        let links = scope
-            .self_report_links(patient_id)
-            .await?
-            .iter()
-            .map(|l| {
-                let created = zone.day_text(l.created_at);
-                let expires = zone.show(l.expires_at);
-                (created, expires, ketapath_care::self_report::LinkStatus::of(l, now).label())
-            })
-            .collect::<Vec<_>>();
-        let taken: Vec<String> = assessments.iter().map(|a| zone.day_text(a.administered_at)).collect();
-        let a = scope.patient_address(patient_id).await?.unwrap_or_default();
-        let text = Option::unwrap_or_default;
-        let address = (text(a.street), text(a.city), text(a.state), text(a.zip));
-        Ok::<_, ApiError>((patient, assessments, sessions, (care, links, courses, consent_history, taken, address)))
-    };
-    match found.await {
-        Ok((p, assessments, sessions, (care, links, courses, consent_history, taken, address))) => render(
-            StatusCode::OK,
-            &PatientPage {
-                layout: layout(format!("{} {}", p.given_name, p.family_name), demo, PATH),
-                bar: Bar::of(&staff),
-                csrf: staff.csrf().to_owned(),
-                id: p.id.to_string(),
-                prescriber: staff.actor().role == ketapath_store::domain::Role::Prescriber,
-                modalities: ketapath_clinical::protocols::Modality::ALL.iter().map(|m| (m.code(), m.label())).collect(),
-                sessions,
-                care,
-                research_consent: if p.research_consent { "given" } else { "not given (or withdrawn)" },
-                consent_history,
-                links,
-                courses,
-                instruments: ketapath_clinical::instruments::Instrument::ALL.iter().map(|i| i.code()).collect(),
-                contexts: ketapath_store::domain::AssessmentContext::ALL.iter().map(|c| c.code()).collect(),
-                name: format!("{} {}", p.given_name, p.family_name),
-                birth_date: date_text(p.birth_date),
-                sex: p.sex.unwrap_or_else(|| "not recorded".to_owned()),
-                mrn: p.mrn.unwrap_or_else(|| "not recorded".to_owned()),
-                address,
-                assessments: assessments
-                    .into_iter()
-                    .zip(taken)
-                    .map(|(a, taken)| {
-                        let (crisis, crisis_level) = crisis_words(a.instrument, &a.items);
-                        AssessmentRow {
-                            taken,
-                            instrument: a.instrument.code().to_uppercase(),
-                            total: a.total,
-                            severity: a.severity.unwrap_or_default(),
-                            crisis,
-                            crisis_level,
-                        }
-                    })
-                    .collect(),
-            },
-        ),
+    let pairs = crate::api::clinics::query_pairs(&uri);
+    let chosen = pairs.iter().find(|(k, _)| k == "instrument").and_then(|(_, v)| Instrument::parse(v.trim()).ok());
+    let entry = assessment_form(chosen.unwrap_or(Instrument::Phq9), None, None);
+    match patient_page(&staff, &scope, patient_id, demo, entry).await {
+        Ok(page) => render(StatusCode::OK, &page),
         Err(error) => respond(&path, demo, error),
     }
 }
 
-/// The patient page's path, the clinic scope and the patient of a form posted under `/portal/patients/{id}/`; the
-/// answer to send instead (404 for another clinic's patient, no access for a role without one) when there is none.
-async fn posted_to(
-    demo: bool,
-    id: &str,
-    form: &PortalForm,
-) -> Result<(String, ketapath_store::ClinicScope, ketapath_store::domain::PatientId), Response> {
-    let path = format!("{PATH}/{id}");
-    let (scope, patient) = super::clinic_patient(&form.staff, demo, &path, id).await?;
-    Ok((path, scope, patient))
+/// The request an assessment form carries: one `item_N` field per item of the chosen instrument (a blank item is
+/// sent as missing, so the one check names it), or the older `items` list of scores separated by commas, which
+/// scripts may still post.
+fn assessment_request(fields: &Fields, taken_at: Option<&str>) -> crate::api::patients::AssessmentRequest {
+    let instrument = fields.get("instrument");
+    let items = match (fields.get("items"), instrument.and_then(|code| Instrument::parse(code.trim()).ok())) {
+        (None, Some(chosen)) => {
+            let scores = chosen.spec().items.iter().map(|item| fields.get(&item_field(item.number)));
+            Some(crate::api::patients::item_scores(scores))
+        }
+        (items, _) => items.map(crate::api::patients::comma_scores),
+    };
+    crate::api::patients::AssessmentRequest::from_parts(instrument, items, taken_at, fields.get("context"))
 }
 
 /// `POST /portal/patients/{id}/assessments`: records an assessment through the API's own check
-/// (`crate::api::patients::record`) and goes back to the patient page; a bad field is the 400 page naming it.
+/// (`crate::api::patients::record`) and goes back to the patient page; a refused entry shows the page again (400)
+/// with the message naming the item or field and every value as entered.
 pub async fn record_assessment(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<String>,
@@ -394,19 +519,27 @@ pub async fn record_assessment(
         Ok(zone) => zone,
         Err(error) => return respond(&path, demo, error.into()),
     };
-    let taken_at = super::sessions::form_instant(&zone, "taken_at", f("taken_at"), form.staff.store().now());
-    let taken_at = match taken_at {
-        Ok(at) => at.map(|at| at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()),
-        Err(invalid) => return respond(&path, demo, invalid.into()),
+    let taken_at = super::sessions::form_instant(&zone, "taken_at", f("taken_at"), form.staff.store().now())
+        .map(|at| at.map(|at| at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()))
+        .map_err(ApiError::from);
+    let recorded = match taken_at {
+        Ok(taken_at) => {
+            let request = assessment_request(&form.fields, taken_at.as_deref());
+            crate::api::patients::record(&scope, patient, request, form.staff.store().now()).await.map(|_| ())
+        }
+        Err(error) => Err(error),
     };
-    let request = crate::api::patients::AssessmentRequest::from_form(
-        f("instrument"),
-        f("items"),
-        taken_at.as_deref(),
-        f("context"),
-    );
-    match crate::api::patients::record(&scope, patient, request, form.staff.store().now()).await {
-        Ok(_) => see_other(&path),
+    match recorded {
+        Ok(()) => see_other(&path),
+        Err(ApiError::InvalidInput(invalid)) => {
+            let chosen = f("instrument").and_then(|code| Instrument::parse(code.trim()).ok());
+            let message = format!("{}: {}", invalid.field, invalid.message);
+            let entry = assessment_form(chosen.unwrap_or(Instrument::Phq9), Some(&form.fields), Some(message));
+            match patient_page(&form.staff, &scope, patient, demo, entry).await {
+                Ok(page) => render(StatusCode::BAD_REQUEST, &page),
+                Err(error) => respond(&path, demo, error),
+            }
+        }
         Err(error) => respond(&path, demo, error),
     }
 }

@@ -40,7 +40,9 @@ pub struct ReferralRow {
     pub id: String,
     pub received: String,
     pub source: &'static str,
+    /// The status's code (the form's value) and its words (what the page shows).
     pub status: &'static str,
+    pub status_words: &'static str,
     pub name: String,
     pub phone: String,
     pub email: String,
@@ -70,6 +72,7 @@ pub fn row_of(zone: &ClinicTime, r: &Referral) -> ReferralRow {
         received: ketapath_care::clinic_time::date_text(zone.date_of(r.received_at)),
         source: r.source.label(),
         status: r.status.code(),
+        status_words: super::labels::referral_status(r.status),
         name: r.contact_name.clone().unwrap_or_else(|| "(no name given)".to_owned()),
         phone: r.contact_phone.clone().unwrap_or_default(),
         email: r.contact_email.clone().unwrap_or_default(),

@@ -382,7 +382,7 @@ async fn alert_rows(scope: &ClinicScope, zone: &ClinicTime, id: SessionId) -> Re
         .map(|a| AlertRow {
             id: a.id.to_string(),
             level: a.level.clone(),
-            code: a.code.replace('_', " "),
+            code: super::labels::alert_code(&a.code),
             at: zone.clock(a.at),
             message: a.message.clone(),
             rule: a.rule.clone(),

@@ -11,8 +11,8 @@ use fantoccini::Locator;
 use ketapath_care::clinic_time::ClinicTime;
 use time::{Duration, OffsetDateTime};
 
-use crate::audit::Findings;
-use crate::harness::{Browser, PATIENT, Res, STAFF_EMAIL, STAFF_PASSWORD};
+use crate::audit::{Findings, Problems};
+use crate::harness::{Browser, DESKTOP, PATIENT, PHONE, Res, STAFF_EMAIL, STAFF_PASSWORD};
 use crate::journey::{fill, fill_in, follow, main_text, press_button, select, select_in};
 use crate::journeys::{audit_page, go};
 
@@ -191,7 +191,29 @@ pub async fn treatment_day(browser: &Browser) -> Res<Findings> {
         return Err(format!("the session did not end early: {ended}").into());
     }
     audit_page(browser, &mut findings, "session ended early").await;
+
+    // The settings page, grouped by modality and step in sentences, fits a 1280 px screen without sideways
+    // scrolling (and a phone, as every page).
+    go(browser, "/portal/clinic/settings").await?;
+    expect(browser, "Hold the dose when the systolic blood pressure is above").await?;
+    audit_page(browser, &mut findings, "clinic settings").await;
+    findings.check("clinic settings at 1280 px", fits_desktop(browser).await);
     Ok(findings)
+}
+
+/// At 1280 px the document is no wider than 1280 px; the window goes back to phone size for the next page.
+async fn fits_desktop(browser: &Browser) -> Res<Problems> {
+    browser.client.set_window_size(DESKTOP.0, DESKTOP.1).await?;
+    let widths =
+        browser.client.execute("return [document.documentElement.scrollWidth, window.innerWidth];", vec![]).await;
+    browser.client.set_window_size(PHONE.0, PHONE.1).await?;
+    let widths = widths?;
+    let mut problems = Problems::new();
+    match widths[0].as_u64() {
+        Some(scroll) if scroll <= u64::from(DESKTOP.0) => {}
+        scroll => problems.push(format!("content {scroll:?} px wide at {} px (inner {})", DESKTOP.0, widths[1])),
+    }
+    Ok(problems)
 }
 
 /// The refused discharge is answered 409, which the 200-only network audit would report: only the crisis

@@ -33,6 +33,7 @@ mod portal_forms;
 mod portal_outcomes;
 mod portal_pages;
 mod portal_rems_draft;
+mod portal_readable;
 mod portal_review;
 mod portal_staff;
 mod portal_support;

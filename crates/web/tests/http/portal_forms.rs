@@ -257,11 +257,13 @@ async fn forms(mut p: Portal) {
     assert_eq!(settings.status, StatusCode::OK);
     let text = settings.text();
     assert!(
-        text.contains("<strong>unverified [U]</strong></td>")
-            && text.contains("<td>verified</td>")
-            && text.contains("clinical.md §3.4")
+        text.contains("<strong class=\"marker\">[U]</strong>")
+            && text.contains("Verified in a primary source")
+            && text.contains("SPRAVATO boxed warning and REMS")
+            && !text.contains(".md"),
+        "{text}"
     );
-    assert!(text.contains("REMS setting type") && !text.contains("Save changes"), "read-only for a nurse");
+    assert!(text.contains("The clinic&#39;s REMS setting") && !text.contains("Save changes"), "read-only for a nurse");
     let refused = nurse.post("/portal/clinic/settings", &[("csrf", &csrf), ("discharge.min_spo2", "90")]).await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
     assert!(refused.text().contains("Refused"), "{}", refused.text());
@@ -382,10 +384,12 @@ async fn forms(mut p: Portal) {
     let today = p.store.now().date();
     let exported = |patients: Vec<ketapath_research::ResearchPatient>| patients.iter().any(|r| r.patient_id == ada);
     assert!(exported(reader.patients(ResearchUse::Export, today).await.unwrap()), "consenting: exported");
+    // A minute later: two decisions recorded in the same microsecond would have no order.
+    p.clock.set(p.store.now() + Duration::minutes(1));
     let withdrawn = nurse.post(&consent, &[("csrf", &csrf), ("status", "withdrawn")]).await;
     assert_eq!(withdrawn.status, StatusCode::SEE_OTHER, "{}", withdrawn.text());
     let text = nurse.get(&format!("/portal/patients/{ada}")).await.text();
-    assert!(text.contains("Research consent</dt><dd>not given (or withdrawn)"), "{text}");
+    assert!(text.contains("<p id=\"research-consent\">Withdrawn on "), "{text}");
     assert!(text.contains(": given (recorded on") && text.contains(": withdrawn (recorded on"), "{text}");
     assert!(!exported(reader.patients(ResearchUse::Export, today).await.unwrap()), "withdrawn: left out");
     p.verified().await;

@@ -97,7 +97,10 @@ async fn review_form(p: Portal) {
     let page = nurse.get(&page_path).await.text();
     assert!(page.contains("not assessable: baseline PHQ-9 below 10"), "{page}");
     assert!(!page.contains("<td>yes</td>"), "no responder or remitter shown: {page}");
-    assert!(page.contains("esketamine_nasal for TRD: planned"), "{page}");
+    assert!(
+        page.contains("Esketamine nasal spray (SPRAVATO) for treatment-resistant depression (TRD): planned"),
+        "{page}"
+    );
     assert!(page.contains("a prescriber records the benefit review"), "{page}");
     assert!(page.contains("The induction ended on 24 Dec 2026: no session is started or dosed"), "{page}");
     assert!(!page.contains("benefit-review\""), "no form for a nurse: {page}");
@@ -108,7 +111,7 @@ async fn review_form(p: Portal) {
     let page = rx.get(&page_path).await.text();
     let action = format!("/portal/courses/{}/benefit-review", course.id);
     assert!(page.contains(&format!("action=\"{action}\"")), "{page}");
-    assert!(page.contains("PHQ9: baseline 4, latest 2"), "the latest scores are on the form: {page}");
+    assert!(page.contains("PHQ-9: baseline 4, latest 2"), "the latest scores are on the form: {page}");
     let csrf = csrf_of(&page);
     let bad = rx.post(&action, &[("csrf", &csrf), ("decision", "perhaps")]).await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
