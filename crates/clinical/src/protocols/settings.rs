@@ -5,6 +5,7 @@
 //! function can rely on, for example, a minimum esketamine monitoring time of at least the REMS two hours.
 //! [`ProtocolSettings::describe`] (in `settings_view.rs`) lists each value with its rule, source and confidence.
 
+use serde_json::Value;
 use serde::{Deserialize, Serialize};
 
 use super::alert_settings::AlertSettings;

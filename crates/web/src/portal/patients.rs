@@ -501,6 +501,18 @@ fn assessment_request(fields: &Fields, taken_at: Option<&str>) -> crate::api::pa
     crate::api::patients::AssessmentRequest::from_parts(instrument, items, taken_at, fields.get("context"))
 }
 
+/// The patient page's path, the clinic scope and the patient of a form posted under `/portal/patients/{id}/`; the
+/// answer to send instead (404 for another clinic's patient, no access for a role without one) when there is none.
+async fn posted_to(
+    demo: bool,
+    id: &str,
+    form: &PortalForm,
+) -> Result<(String, ketapath_store::ClinicScope, ketapath_store::domain::PatientId), Response> {
+    let path = format!("{PATH}/{id}");
+    let (scope, patient) = super::clinic_patient(&form.staff, demo, &path, id).await?;
+    Ok((path, scope, patient))
+}
+
 /// `POST /portal/patients/{id}/assessments`: records an assessment through the API's own check
 /// (`crate::api::patients::record`) and goes back to the patient page; a refused entry shows the page again (400)
 /// with the message naming the item or field and every value as entered.
