@@ -38,6 +38,9 @@ use crate::scope::{ClinicScope, Scoped};
 use crate::statement::{Insert, Update};
 use crate::store::Store;
 
+/// A `patient_addresses` row as read: street, city, state, ZIP.
+type AddressColumns = (Option<String>, Option<String>, Option<String>, Option<String>);
+
 /// Patients read per page by default: large enough that the per-page queries are few, small enough that a page
 /// of 40 assessments each stays a few megabytes.
 pub const RESEARCH_PAGE: usize = 2_000;
@@ -280,7 +283,7 @@ impl ClinicScope {
     pub async fn patient_address(&self, patient: PatientId) -> StoreResult<Option<PatientAddress>> {
         let mut tx = self.begin_audited().await?;
         self.require(&mut tx, Scoped::Patient, patient.to_text()).await?;
-        let row: Option<(Option<String>, Option<String>, Option<String>, Option<String>)> = tx
+        let row: Option<AddressColumns> = tx
             .fetch_optional(
                 "SELECT street, city, state, zip FROM patient_addresses WHERE clinic_id = $1 AND patient_id = $2",
                 &args![self.clinic(), patient.to_text()],
