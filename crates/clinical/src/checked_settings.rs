@@ -66,4 +66,3 @@ macro_rules! checked_settings {
 }
 
 pub(crate) use checked_settings;
-

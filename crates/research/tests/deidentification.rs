@@ -171,7 +171,7 @@ fn no_identifier_appears_in_the_export_searched_by_value() {
 
 fn identifiers_absent(patients: &[ResearchPatient], export: &Export) {
     assert_eq!(export.patients.len(), 2);
-    let text = all_text(&export);
+    let text = all_text(export);
     // Positive control: the search runs over a real export holding both patients' rows in both formats.
     for expected in ["patients.csv", "sessions.ndjson", "pt-", "se-", "90+", "\"zip3\":\"000\"", "nausea"] {
         assert!(text.contains(expected), "the export lacks {expected:?}");

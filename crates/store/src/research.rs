@@ -502,8 +502,7 @@ async fn read_page(
         let consent = match population {
             // The flag says yes (the query asked for it); the decision is the one the patient page shows.
             Population::Consenting { as_of } => {
-                match consent_decision(p.research_consent, p.created_at.date(), latest).filter(|c| eligible(c, as_of))
-                {
+                match consent_decision(p.research_consent, p.created_at.date(), latest).filter(|c| eligible(c, as_of)) {
                     Some(consent) => consent,
                     None => continue,
                 }

@@ -177,11 +177,12 @@ async fn seed_demo_care(store: &Store) -> CommandResult {
             eprintln!("  {:<13} {}  password {}", account.role.to_string(), account.email, account.password);
         }
     }
-    seed_demo_year(store).await
+    Ok(())
 }
 
 /// Seeds the demo year of treated patients in the first demo clinics (`ketapath_care::demo_year`) and says how
-/// long it took, so that a slower start is seen, not guessed.
+/// long it took. It runs after the server is ready (see `serve`): a few hundred patients take seconds in a release
+/// build and half a minute in a debug one, which the demo's start should not wait for.
 async fn seed_demo_year(store: &Store) -> CommandResult {
     let clinics = demo_year::DEMO_YEAR_CLINICS
         .iter()
@@ -301,12 +302,14 @@ async fn serve(args: &ServeArgs, db: &str) -> CommandResult {
     // handle for its refresher).
     let config = WebConfig { totp_keys, ..args.web_config() };
     let mut state = AppState::load(config, store.clone()).await.map_err(failure)?;
+    let mut seeding_year = false;
     if args.demo && state.directory.is_empty() {
         let clinics = demo_clinics(DEMO_CLINICS, DEMO_SEED, Gazetteer::shipped());
         store.upsert_clinics(&clinics, ListingAuthor::AdminCli).await.map_err(failure)?;
         state.directory.refresh().await.map_err(failure)?;
         eprintln!("seeded {} demo clinics", clinics.len());
         seed_demo_care(&store).await?;
+        seeding_year = true;
     } else if args.demo {
         eprintln!("{}", not_seeded_notice(&store, &url, state.directory.len()).await?);
     }
@@ -326,6 +329,21 @@ async fn serve(args: &ServeArgs, db: &str) -> CommandResult {
         );
         tokio::spawn(ketapath_web::serve_metrics_with_shutdown(listener, state.clone(), std::future::pending()))
     });
+    // The demo year is written while the server already answers: its pages fill in as the patients arrive, and
+    // the registry's figures are recomputed once the year is complete instead of at the next scheduled refresh.
+    let year = seeding_year.then(|| {
+        let (year_store, research) = (store.clone(), state.research.clone());
+        tokio::spawn(async move {
+            match seed_demo_year(&year_store).await {
+                Ok(()) => {
+                    if let Err(error) = research.refresh(&year_store).await {
+                        tracing::warn!(%error, "the registry figures were not recomputed after the demo year");
+                    }
+                }
+                Err(failure) => eprintln!("the demo year was not seeded completely: {failure}"),
+            }
+        })
+    });
     let heads_store = store.clone();
     let heads = tokio::spawn(async move {
         let mut every = tokio::time::interval(AUDIT_HEAD_LOG_INTERVAL);
@@ -336,6 +354,9 @@ async fn serve(args: &ServeArgs, db: &str) -> CommandResult {
     });
     let served = ketapath_web::serve_until_signal(listener, state).await;
     heads.abort();
+    if let Some(year) = year {
+        year.abort();
+    }
     if let Some(metrics) = metrics {
         metrics.abort();
     }

@@ -5,8 +5,8 @@
 //! function can rely on, for example, a minimum esketamine monitoring time of at least the REMS two hours.
 //! [`ProtocolSettings::describe`] (in `settings_view.rs`) lists each value with its rule, source and confidence.
 
-use serde_json::Value;
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 use super::alert_settings::AlertSettings;
 use super::bp_gate::BpGate;

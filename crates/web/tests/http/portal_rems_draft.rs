@@ -256,7 +256,7 @@ async fn crisis_protocol(p: &Portal) {
     assert_eq!(refused.status, StatusCode::SEE_OTHER);
     assert_eq!(refused.header("location"), Some("/portal/login"));
 
-    let (mut nurse, _) = signed_in(&p, "nurse@a.example").await;
+    let (mut nurse, _) = signed_in(p, "nurse@a.example").await;
     let dashboard = nurse.get("/portal").await.text();
     assert!(dashboard.contains("<a href=\"/portal/crisis-protocol\">"), "the staff line links the protocol");
     let page = nurse.get("/portal/crisis-protocol").await;
@@ -283,7 +283,7 @@ async fn crisis_protocol(p: &Portal) {
     }
     assert!(text.matches("<details>").count() >= 5, "each section cites its rules: {text}");
 
-    let (mut rx, rx_csrf) = signed_in(&p, "rx@a.example").await;
+    let (mut rx, rx_csrf) = signed_in(p, "rx@a.example").await;
     let stricter = [("csrf", rx_csrf.as_str()), ("alerts.spo2_below", "95"), ("alerts.crisis_systolic", "170")];
     let changed = rx.post("/portal/clinic/settings", &stricter).await;
     assert_eq!(changed.status, StatusCode::SEE_OTHER, "{}", changed.text());
@@ -291,7 +291,7 @@ async fn crisis_protocol(p: &Portal) {
     assert!(text.contains("SpO2 below 95 %") && !text.contains("SpO2 below 92 %"), "{text}");
     assert!(text.contains("170 systolic or 120 diastolic"), "{text}");
 
-    let (mut admin, _) = signed_in(&p, "root@example.org").await;
+    let (mut admin, _) = signed_in(p, "root@example.org").await;
     let text = admin.get("/portal/crisis-protocol").await.text();
     assert!(text.contains("KetaPath&#39;s defaults") && text.contains("SpO2 below 92 %"), "{text}");
 }
@@ -313,7 +313,7 @@ async fn error_pages(p: &Portal) {
     assert_crisis_contacts(&public.text());
     assert!(!public.text().contains("id=\"staff-crisis\""));
 
-    let (mut nurse, _) = signed_in(&p, "nurse@a.example").await;
+    let (mut nurse, _) = signed_in(p, "nurse@a.example").await;
     let missing = nurse.get("/portal/no/such/page").await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
     let text = missing.text();
