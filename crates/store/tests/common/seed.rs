@@ -34,8 +34,8 @@ pub async fn seed(store: &Store, prefix: &str) {
     seed_research(store, prefix).await;
 }
 
-/// The tables of migration 5: a consent record, an address and the outcome-publication choice per clinic of
-/// [`seed_version_1`].
+/// The tables of migration 5 and later: a consent record, an address and the outcome-publication choice per clinic
+/// of [`seed_version_1`], a field the clinic verified (migration 19) and a request to list a new clinic.
 pub async fn seed_research(store: &Store, prefix: &str) {
     for n in 0..2 {
         let id = format!("{prefix}-{}", n + 1);
@@ -62,6 +62,31 @@ pub async fn seed_research(store: &Store, prefix: &str) {
         let address = PatientAddress { zip: Some("62701".to_owned()), ..PatientAddress::default() };
         scope.set_patient_address(p.id, address).await.unwrap();
         scope.set_publish_outcomes(n == 0).await.unwrap();
+        // The clinic verifies its phone (a listing field verification) and someone asks to list a new clinic.
+        let mut listing = clinic(&id, 0.0, 0.0);
+        listing.phone = Some("555-0199".to_owned());
+        listing.verified_by = Some("clinic".to_owned());
+        store.save_verified_listing(&listing, &["phone"], "clinic", ListingAuthor::AdminCli).await.unwrap();
+        store
+            .submit_listing_request(
+                NewListingRequest {
+                    name: format!("New clinic near {id}"),
+                    street: "2 Main St".to_owned(),
+                    city: "Springfield".to_owned(),
+                    state: "IL".to_owned(),
+                    zip: "62701".to_owned(),
+                    phone: "555-0101".to_owned(),
+                    website: None,
+                    offers: listing.offers,
+                    rems_certified: true,
+                    npi: "1234567893".to_owned(),
+                    contact_name: "Contact".to_owned(),
+                    contact_email: format!("contact@{id}.example"),
+                },
+                &Origin::test(),
+            )
+            .await
+            .unwrap();
     }
 }
 

@@ -41,14 +41,31 @@ const TITLE: &str = "Staff crisis protocol";
 pub struct RuleLine {
     /// `id@version`.
     pub id: String,
-    pub summary: &'static str,
-    pub source: &'static str,
+    pub summary: String,
 }
 
 impl RuleLine {
+    /// The rule's id and summary; the catalog's source and the summary's own bracketed references name the
+    /// project's internal reference file, so the page gives the source in plain words beside each situation instead.
     fn of(rule: &Rule) -> Self {
-        Self { id: rule.reference().to_string(), summary: rule.summary, source: rule.source }
+        Self { id: rule.reference().to_string(), summary: without_internal_references(rule.summary) }
     }
+}
+
+/// `text` without its bracketed references to the internal reference file ("(clinical.md §8.3)").
+fn without_internal_references(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find(" (") {
+        let Some(close) = rest[open..].find(')').map(|c| open + c) else { break };
+        out.push_str(&rest[..open]);
+        if !rest[open..close].contains(".md") {
+            out.push_str(&rest[open..=close]);
+        }
+        rest = &rest[close + 1..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// One situation of the protocol: what staff do, where it comes from in plain words, and the rules behind it.
@@ -229,6 +246,15 @@ pub async fn page(State(state): State<AppState>, staff: PortalStaff) -> Response
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn internal_references_are_cut_from_rule_summaries() {
+        assert_eq!(
+            super::without_internal_references("never goes below 4 (clinical.md §8.3) (MOAA/S) done"),
+            "never goes below 4 (MOAA/S) done"
+        );
+        assert_eq!(super::without_internal_references("no bracket"), "no bracket");
+    }
+
     use super::*;
 
     /// The page's numbers are the settings': a stricter clinic's thresholds replace the defaults in the words.

@@ -82,6 +82,14 @@ fn valid_body(path: &str) -> (Value, Option<u16>) {
             let horizon = time::OffsetDateTime::now_utc() + time::Duration::days(20);
             json!({"horizon": horizon.format(&time::format_description::well_known::Rfc3339).unwrap()})
         }
+        "/api/v1/clinic/listing" => json!({"phone": "212-555-0100", "description": "Quiet rooms, parking behind"}),
+        "/api/v1/sessions/{id}/rems-form/draft" => json!({"form": {"hcp": {"phone": "212-555-0100"}}}),
+        // The first post adds the member; every later one meets the taken e-mail (400 naming `email`) once its
+        // fields were read as data, and an injection the route refuses earlier is a 400 too.
+        "/api/v1/clinic/staff" => {
+            return (json!({"email": "injected@a.example", "name": "New Nurse", "role": "nurse"}), Some(400));
+        }
+        "/api/v1/clinic/staff/{id}/reset-password" => json!({"password": "seven quiet harbours 2026"}),
         other => panic!("{other} takes a JSON body: add a valid body for it to the injection test"),
     };
     (body, None)
@@ -89,16 +97,25 @@ fn valid_body(path: &str) -> (Value, Option<u16>) {
 
 /// Routes whose valid body has no string the schema declares (numbers, an empty schedule, the REMS form whose
 /// sections the schema leaves as a free object): the valid body is still sent and must be accepted.
-const NO_STRING_FIELD: [&str; 6] = [
+const NO_STRING_FIELD: [&str; 7] = [
     "/api/v1/clinic/outcome-publication",
     "/api/v1/instruments/{instrument}/score",
     "/api/v1/courses/{id}/schedule",
     "/api/v1/clinic/protocol-settings",
     "/api/v1/sessions/{id}/rems-form/submit",
+    "/api/v1/sessions/{id}/rems-form/draft",
     "/api/v1/sessions/{id}/alerts/{alert_id}/acknowledge",
 ];
 
-/// The prescriber-only routes; every other route is called by a nurse.
+/// The clinic-admin-only routes.
+const CLINIC_ADMIN: [&str; 4] = [
+    "/api/v1/clinic/outcome-publication",
+    "/api/v1/clinic/listing",
+    "/api/v1/clinic/staff",
+    "/api/v1/clinic/staff/{id}/reset-password",
+];
+
+/// The prescriber-only routes; every other route is called by a nurse (or a clinic admin, above).
 const PRESCRIBER: [&str; 3] =
     ["/api/v1/courses/{id}/schedule", "/api/v1/courses/{id}/benefit-review", "/api/v1/clinic/protocol-settings"];
 
@@ -148,6 +165,18 @@ async fn injection_campaign(world: World) {
     let prescriber = world.secret(Some(Role::Prescriber));
     let clinic_admin = world.secret(Some(Role::ClinicAdmin));
     let doc = send(&app, get("/api/openapi.json")).await.json();
+    // A member of the clinic whose password the reset route changes, so that no account the campaign signs in
+    // with is touched.
+    let added = Request::builder()
+        .method(Method::POST)
+        .uri("/api/v1/clinic/staff")
+        .header(header::AUTHORIZATION, format!("Bearer {clinic_admin}"))
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(json!({"email": "reset-me@a.example", "name": "Reset Me", "role": "nurse"}).to_string()))
+        .unwrap();
+    let added = send(&app, from_peer(added, [192, 0, 2, 7])).await;
+    assert!(added.status.is_success(), "{}", added.text());
+    let member = added.json()["member"]["id"].as_str().unwrap().to_owned();
     let mut tried = 0;
     let mut routes = 0;
     let operations = doc["paths"].as_object().unwrap().iter().flat_map(|(path, operations)| {
@@ -161,7 +190,7 @@ async fn injection_campaign(world: World) {
         let (base, gate) = valid_body(path);
         let token = if PRESCRIBER.contains(&path.as_str()) {
             &prescriber
-        } else if path == "/api/v1/clinic/outcome-publication" {
+        } else if CLINIC_ADMIN.contains(&path.as_str()) {
             &clinic_admin
         } else {
             &nurse
@@ -172,6 +201,8 @@ async fn injection_campaign(world: World) {
             &world.own.iv_session
         } else if path.starts_with("/api/v1/sessions/") {
             &world.own.session
+        } else if path.starts_with("/api/v1/clinic/staff/") {
+            &member
         } else {
             &world.own_patient
         };

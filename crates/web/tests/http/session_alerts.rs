@@ -128,7 +128,7 @@ async fn alerts_in_the_chair(mut p: Portal) {
     assert!(page.contains("name=\"symptoms\" type=\"checkbox\" value=\"chest_pain\""), "the form offers symptoms");
     let dashboard = nurse.get("/portal").await.text();
     assert!(dashboard.contains("Alerts in the chair (5 not acknowledged)"), "{dashboard}");
-    assert!(dashboard.contains("Ada Example: emergency (spo2 low)"), "{dashboard}");
+    assert!(dashboard.contains("Ada Example: emergency (Low oxygen saturation (SpO2))"), "{dashboard}");
 
     // The portal button: CSRF is required; the nurse acknowledges the SpO2 alert.
     let spo2 = alerts.iter().find(|a| a["code"] == "spo2_low").unwrap()["id"].as_str().unwrap().to_owned();
