@@ -80,6 +80,12 @@ for a in $addrs; do
   for _ in $(seq 1 300); do curl -sf "http://$a/readyz" >/dev/null && break; sleep 0.2; done
   curl -sf "http://$a/readyz" >/dev/null || { cat "$work"/serve-*.log; exit 1; }
 done
+# `serve --demo` writes the demo year in the background once it answers; the campaign's own accounts and its
+# measured load wait until that is done, so that neither meets the seeding's write transactions.
+for _ in $(seq 1 1500); do
+  grep -qs -e "seeded a demo year" -e "demo year was not seeded" "$work"/serve-*.log && break; sleep 0.2
+done
+grep -qs "seeded a demo year" "$work"/serve-*.log || { echo "the demo year was not seeded within 300 s" >&2; cat "$work"/serve-*.log; exit 1; }
 printf 'a long enough passphrase\n' |
   "$bin" user add --email load@example.org --role nurse --clinic demo-1 --db "$db" >/dev/null
 token=$("$bin" token create --email load@example.org --name load-campaign --db "$db" 2>/dev/null)

@@ -70,6 +70,12 @@ KETAPATH_RESEARCH_KEY=$(python3 -c 'import secrets; print(secrets.token_hex(32))
   2>"$work/serve.log" &
 server=$!
 for _ in $(seq 1 300); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.2; done
+# `serve --demo` writes the demo year in the background once it answers; the accounts below wait for it, so that
+# their writes do not meet the seeding's transactions on the SQLite file.
+for _ in $(seq 1 1500); do
+  grep -qs -e "seeded a demo year" -e "demo year was not seeded" "$work/serve.log" && break; sleep 0.2
+done
+grep -qs "seeded a demo year" "$work/serve.log" || { echo "the demo year was not seeded within 300 s" >&2; cat "$work/serve.log"; exit 1; }
 # One account and token per role the hooks may use; each operation is called with the first of them it accepts.
 tokens="{"
 for role in prescriber clinic_admin researcher; do
