@@ -77,8 +77,9 @@ for _ in $(seq 1 1500); do
 done
 grep -qs "seeded a demo year" "$work/serve.log" || { echo "the demo year was not seeded within 300 s" >&2; cat "$work/serve.log"; exit 1; }
 # One account and token per role the hooks may use; each operation is called with the first of them it accepts.
-tokens="{"
+tokens="{" accounts=""
 for role in prescriber clinic_admin researcher; do
+  accounts="$accounts${accounts:+,}st-$role@example.org"
   clinic=(--clinic demo-1); [ "$role" = researcher ] && clinic=()
   printf 'a long enough passphrase\n' |
     "$bin" user add --email "st-$role@example.org" --role "$role" "${clinic[@]}" --db "$db" >/dev/null
@@ -94,7 +95,7 @@ status=0
 # (HTTP framing, not an API answer); a fixed, meaningless cookie keeps the run about the API. The bearer token is
 # set per operation by the hooks' auth provider.
 PYTHONPATH="scripts/campaign${PYTHONPATH:+:$PYTHONPATH}" SCHEMATHESIS_HOOKS=schemathesis_hooks \
-  KP_ST_BASE_URL="http://127.0.0.1:$port" KP_ST_TOKENS="$tokens" KP_ST_LOG="$work/answers.log" \
+  KP_ST_BASE_URL="http://127.0.0.1:$port" KP_ST_TOKENS="$tokens" KP_ST_ACCOUNTS="$accounts" KP_ST_LOG="$work/answers.log" \
   "$venv/bin/st" run "http://127.0.0.1:$port/api/openapi.json" \
   --header "Cookie: kp_schemathesis=1" \
   --checks all --exclude-checks positive_data_acceptance \
@@ -106,5 +107,7 @@ echo "answers per operation (cases the hooks logged; 'real ids': cases whose pat
 
 kill "$server"; wait "$server" 2>/dev/null || true; server=""
 "$bin" audit verify --db "$db" || status=1
+# A 5xx answer carries a request id; the server's log line for it says what failed.
+if [ "$status" != 0 ]; then grep -E 'ERROR|request_id' "$work/serve.log" | tail -n 20 >&2 || true; fi
 if grep -q 'panicked' "$work/serve.log"; then echo "the server panicked:" >&2; grep -A3 panicked "$work/serve.log" >&2; status=1; fi
 exit "$status"

@@ -8,6 +8,9 @@ passes what they need in the environment:
   KP_ST_BASE_URL  the server under test (loopback)
   KP_ST_TOKENS    a JSON object from role (`prescriber`, `clinic_admin`, `researcher`) to a bearer token
   KP_ST_LOG       a file that gets one line per generated request: METHOD PATH-TEMPLATE STATUS REAL-IDS(0|1)
+  KP_ST_ACCOUNTS  the e-mails of the accounts behind KP_ST_TOKENS, comma-separated: their staff records are never
+                  offered as ids, so that a generated deactivation or password reset cannot revoke the tokens the
+                  run signs in with (every later call would then be a 401)
 
 What they do:
 
@@ -60,6 +63,10 @@ class Known:
     ancestors: dict[str, str] = field(default_factory=dict)
 
 
+# The accounts the run signs in with (see KP_ST_ACCOUNTS).
+OWN_ACCOUNTS = {e.strip() for e in os.environ.get("KP_ST_ACCOUNTS", "").split(",") if e.strip()}
+
+
 class Pools:
     """Real ids by collection name (the path segment that names them, e.g. `patients`), in the order found."""
 
@@ -98,7 +105,9 @@ class Pools:
             self._walk(body, ancestors, collection)
 
     def _record(self, collection: str, item: dict, ancestors: dict[str, str]) -> None:
-        """One record: its id, then what it holds, which belongs to it."""
+        """One record: its id, then what it holds, which belongs to it. The run's own accounts are left out."""
+        if item.get("email") in OWN_ACCOUNTS:
+            return
         self.add(collection, item["id"], ancestors)
         inner = dict(ancestors)
         if isinstance(item["id"], (str, int)):
