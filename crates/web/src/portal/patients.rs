@@ -501,18 +501,6 @@ fn assessment_request(fields: &Fields, taken_at: Option<&str>) -> crate::api::pa
     crate::api::patients::AssessmentRequest::from_parts(instrument, items, taken_at, fields.get("context"))
 }
 
-/// The patient page's path, the clinic scope and the patient of a form posted under `/portal/patients/{id}/`; the
-/// answer to send instead (404 for another clinic's patient, no access for a role without one) when there is none.
-async fn posted_to(
-    demo: bool,
-    id: &str,
-    form: &PortalForm,
-) -> Result<(String, ketapath_store::ClinicScope, ketapath_store::domain::PatientId), Response> {
-    let path = format!("{PATH}/{id}");
-    let (scope, patient) = super::clinic_patient(&form.staff, demo, &path, id).await?;
-    Ok((path, scope, patient))
-}
-
 /// `POST /portal/patients/{id}/assessments`: records an assessment through the API's own check
 /// (`crate::api::patients::record`) and goes back to the patient page; a refused entry shows the page again (400)
 /// with the message naming the item or field and every value as entered.
@@ -522,7 +510,8 @@ pub async fn record_assessment(
     form: PortalForm,
 ) -> Response {
     let demo = state.config.demo;
-    let (path, scope, patient) = match posted_to(demo, &id, &form).await {
+    let path = format!("{PATH}/{id}");
+    let (scope, patient) = match super::clinic_patient(&form.staff, demo, &path, &id).await {
         Ok(target) => target,
         Err(response) => return response,
     };
@@ -578,20 +567,20 @@ pub async fn record_consent(State(state): State<AppState>, ApiPath(id): ApiPath<
 /// naming it and saying what to enter.
 pub async fn set_address(State(state): State<AppState>, ApiPath(id): ApiPath<String>, form: PortalForm) -> Response {
     let demo = state.config.demo;
-    let (path, scope, patient) = match posted_to(demo, &id, &form).await {
-        Ok(target) => target,
-        Err(response) => return response,
-    };
+    let path = format!("{PATH}/{id}");
     let f = |name| form.fields.get(name);
     let address =
         ketapath_care::address::AddressForm { street: f("street"), city: f("city"), state: f("state"), zip: f("zip") };
-    match ketapath_care::address::set(&scope, patient, &address).await {
-        Ok(_) => see_other(&path),
-        // The error page shows the message alone, so the message names the field.
-        Err(ketapath_care::treatment::TreatmentError::Invalid(invalid)) => {
-            let message = format!("The address's {} {}", invalid.field, invalid.message);
-            respond(&path, demo, InvalidInput::new(invalid.field, message).into())
+    let saved = super::in_clinic_patient(&form.staff, demo, &path, &id, async |scope, patient| {
+        match ketapath_care::address::set(scope, patient, &address).await {
+            Ok(_) => Ok(()),
+            // The error page shows the message alone, so the message names the field.
+            Err(ketapath_care::treatment::TreatmentError::Invalid(invalid)) => {
+                let message = format!("The address's {} {}", invalid.field, invalid.message);
+                Err(InvalidInput::new(invalid.field, message).into())
+            }
+            Err(error) => Err(error.into()),
         }
-        Err(error) => respond(&path, demo, error.into()),
-    }
+    });
+    saved.await.map_or_else(|refused| refused, |()| see_other(&path))
 }
