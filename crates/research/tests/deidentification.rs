@@ -555,6 +555,20 @@ fn session_summaries_and_cohort_flags_are_exported() {
 }
 
 #[test]
+fn a_course_ending_before_it_starts_leaves_its_patient_out_not_the_whole_export() {
+    // An older version let a benefit review stop a course planned for a later day; the export of every other
+    // patient must still be written, and the one left out is counted.
+    let mut patients = fixture();
+    let start = patients[1].courses[0].started_on;
+    patients[1].courses[0].ended_on = Some(start - Duration::days(3));
+    let export = export_of(&patients, &export_key());
+    assert_eq!((export.patients.len(), export.excluded_out_of_bounds), (1, 1));
+    let b = pseudonym(&export_key(), Kind::Patient, &patients[1].patient_id);
+    assert!(!all_text(&export).contains(&b), "the patient with the course out of order is in the export");
+    assert_eq!(export.courses.len(), 1);
+}
+
+#[test]
 fn invalid_records_are_refused_naming_the_field() {
     let mut patients = fixture();
     patients[1].sessions[2].ended_at = Some(patients[1].sessions[2].started_at - Duration::minutes(1));

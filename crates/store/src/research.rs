@@ -565,7 +565,9 @@ async fn read_page(
         patients[i].courses.push(rm::Course {
             course_id: id,
             modality,
-            started_on: c.started_on.unwrap_or_else(|| c.created_at.date()),
+            // A course without a start date starts on its creation's UTC date, which can be the day after the
+            // clinic's date of a same-evening stop; the end bounds it so that the course never ends before it starts.
+            started_on: c.started_on.unwrap_or_else(|| c.created_at.date()).min(c.ended_on.unwrap_or(time::Date::MAX)),
             ended_on: c.ended_on,
             notes,
         });

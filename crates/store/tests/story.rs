@@ -320,6 +320,10 @@ async fn story(db: &TestDb) {
     assert_eq!(detail.adverse_events, vec![ae.clone()]);
     assert_eq!(scope.sessions(course.id).await.unwrap().iter().map(|s| s.id).collect::<Vec<_>>(), vec![s1.id, s2.id]);
     assert_eq!(scope.adverse_events(p.id).await.unwrap(), vec![ae]);
+    // A course cannot end before it starts: refused naming the field, and the course is left as it was.
+    let early = scope.set_course_status(course.id, CourseStatus::Completed, Some(date!(2000 - 01 - 01)), None).await;
+    assert!(matches!(&early, Err(StoreError::Invalid { field, .. }) if field == "ended_on"), "{early:?}");
+    assert_eq!(scope.course(course.id).await.unwrap().ended_on, None);
     let done = scope
         .set_course_status(
             course.id,

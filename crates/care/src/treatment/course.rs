@@ -298,6 +298,13 @@ pub async fn review(
     let plan = scope.course_plan(id).await?;
     let zone = ClinicTime::of(scope).await?;
     let today = zone.date_of(now);
+    if let Some(start) = course.started_on.filter(|start| request.decision == ReviewDecision::Stop && today < *start) {
+        // A stop ends the course today, and a course cannot end before it starts: a course planned for a later
+        // day has had no dose and no induction to judge.
+        return Err(TreatmentError::NotApplicable(format!(
+            "the course is planned to start on {start}: a benefit review can stop it from that day on"
+        )));
+    }
     let first = first_dose_on(scope, &course, &zone).await?;
     let mut schedule = None;
     if request.decision == ReviewDecision::Continue {

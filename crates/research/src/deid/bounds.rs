@@ -1,4 +1,4 @@
-//! Which patients the export must leave out because a stored date is outside the plausible bounds.
+//! Which patients the export must leave out because a stored date is outside the plausible bounds or out of order.
 //!
 //! The write path refuses such dates (`ketapath_clinical::dates`), but a database written by an older version
 //! may hold a year-0 assessment; shifting it would leave the calendar `time` can write and fail the whole export
@@ -16,7 +16,9 @@ use crate::model::ResearchPatient;
 /// bounds of the write path (relative to "now") are not applied here.
 const LATEST_YEAR: i32 = 9000;
 
-/// True when every date of the patient's records is within the lower bound of its kind and before [`LATEST_YEAR`].
+/// True when every date of the patient's records is within the lower bound of its kind and before [`LATEST_YEAR`],
+/// and no course ends before it starts (a version before 2026-12-07 let a benefit review stop a course planned
+/// for a later day; the one such row must not fail every clinic's export).
 pub fn dates_in_bounds(patient: &ResearchPatient) -> bool {
     let latest = Date::from_calendar_date(LATEST_YEAR, Month::January, 1).unwrap_or(Date::MAX);
     let date_ok = |kind: DateKind, d: Date| d >= kind.earliest() && d < latest;
@@ -24,7 +26,8 @@ pub fn dates_in_bounds(patient: &ResearchPatient) -> bool {
         |at: OffsetDateTime| date_ok(DateKind::Charted, at.date()) && at >= DateKind::Charted.earliest_instant();
     date_ok(DateKind::Birth, patient.birth_date)
         && patient.courses.iter().all(|c| {
-            date_ok(DateKind::Planned, c.started_on) && c.ended_on.is_none_or(|d| date_ok(DateKind::Charted, d))
+            date_ok(DateKind::Planned, c.started_on)
+                && c.ended_on.is_none_or(|d| date_ok(DateKind::Charted, d) && d >= c.started_on)
         })
         && patient.assessments.iter().all(|a| instant_ok(a.taken_at))
         && patient.sessions.iter().all(|s| {

@@ -188,12 +188,7 @@ pub fn build_export(
         let pt = ids.pseudonym(key, Kind::Patient, &patient.patient_id)?;
         let pseudo = |ids: &mut IdRegistry, kind: Kind, id: &str| ids.pseudonym(key, kind, id);
 
-        for (c, course) in patient.courses.iter().enumerate() {
-            if let Some(end) = course.ended_on
-                && end < course.started_on
-            {
-                return Err(InvalidInput::new(field(&format!(".courses[{c}].ended_on")), "is before started_on").into());
-            }
+        for course in &patient.courses {
             let course_sessions: Vec<&Session> =
                 patient.sessions.iter().filter(|s| s.course_id.as_deref() == Some(&course.course_id)).collect();
             let row = CourseRow {

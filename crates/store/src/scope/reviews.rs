@@ -4,7 +4,7 @@
 use time::OffsetDateTime;
 
 use crate::audited::Audit;
-use crate::clock::{date_to_text, from_micros, from_micros_opt};
+use crate::clock::{date_from_text_opt, date_to_text, from_micros, from_micros_opt};
 use crate::db::{Tx, args};
 use crate::domain::{
     BenefitReview, BenefitReviewId, CourseId, CourseStatus, NewBenefitReview, PatientId, ReviewDecision, Role, StaffId,
@@ -51,15 +51,25 @@ impl ClinicScope {
         let mut tx = self.begin_audited().await?;
         let now = tx.now();
         self.require(&mut tx, Scoped::Course, new.course_id.to_text()).await?;
-        let (patient, status): (String, String) = tx
+        let (patient, status, started_on): (String, String, Option<String>) = tx
             .fetch_one(
-                "SELECT patient_id, status FROM courses WHERE id = $1 AND clinic_id = $2",
+                "SELECT patient_id, status, started_on FROM courses WHERE id = $1 AND clinic_id = $2",
                 &args![new.course_id.to_text(), self.clinic()],
             )
             .await?;
         let status = parse_code("courses", &status, CourseStatus::parse)?;
         if !matches!(status, CourseStatus::Planned | CourseStatus::Active) {
             return Err(StoreError::Conflict(format!("the course is {status}: there is nothing left to review")));
+        }
+        // A course cannot end before it starts: the research export and the outcome tables count on the order.
+        let started_on = date_from_text_opt("courses", started_on.as_deref())?;
+        if let (Some(started_on), Some(end)) = (started_on, new.ended_on)
+            && end < started_on
+        {
+            return Err(StoreError::invalid(
+                "ended_on",
+                format!("must not be before the course's start, {started_on}"),
+            ));
         }
         let decided_at = crate::clock::to_micros(new.at);
         let created = from_micros("course_benefit_reviews", now)?;

@@ -108,8 +108,16 @@ impl ClinicScope {
             .execute_one(tx.db(), "course")
             .await?;
         let row: CourseRow = self.scoped_row(&mut tx, Scoped::Course, COURSE_COLUMNS, id.to_text()).await?;
+        let course = row.into_domain()?;
+        // Checked on the row as stored, so the start date compared is the one in this transaction; returning the
+        // error drops the transaction, which rolls the update back.
+        if let (Some(start), Some(end)) = (course.started_on, course.ended_on)
+            && end < start
+        {
+            return Err(StoreError::invalid("ended_on", format!("must not be before the course's start, {start}")));
+        }
         tx.commit_with(Audit::update("course", id.to_text())).await?;
-        row.into_domain()
+        Ok(course)
     }
 
     /// A course of this clinic.

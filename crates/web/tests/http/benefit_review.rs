@@ -258,6 +258,18 @@ async fn mdsi_and_stop(f: &Fixture) {
     // Stop: the course ends; nothing more is reviewed on it.
     let q = patient(f, &nurse, 18).await;
     f.at(30 * DAY);
+    // A course planned for a later day cannot be stopped today: it would end before it starts, and one such row
+    // made the research export fail (schemathesis, 2026-12-07). It stays planned and the export still answers.
+    let later = patient(f, &nurse, 18).await;
+    let body = json!({"modality": "esketamine_nasal", "start_date": "2027-03-01"});
+    let planned =
+        f.ok(Method::POST, &format!("/api/v1/patients/{later}/courses"), &nurse, Some(body), StatusCode::CREATED).await;
+    let planned_id = planned["id"].as_str().unwrap().to_owned();
+    let refused = review(f, &rx, &planned_id, json!({"decision": "stop"})).await;
+    let e = assert_error(&refused, StatusCode::CONFLICT, "not_applicable");
+    assert!(e["message"].as_str().unwrap().contains("planned to start on 2027-03-01"), "{e}");
+    let kept = f.ok(Method::GET, &format!("/api/v1/courses/{planned_id}"), &nurse, None, StatusCode::OK).await;
+    assert_eq!((kept["status"].as_str(), kept["ended_on"].as_str()), (Some("planned"), None), "{kept}");
     let course = f
         .ok(
             Method::POST,
