@@ -530,15 +530,7 @@ impl ClinicScope {
         let mut tx = self.begin_audited().await?;
         let now = tx.now();
         let patient = self.session_patient(&mut tx, session).await?;
-        let (n,): (i64,) = tx
-            .fetch_one(
-                "SELECT COUNT(*) FROM rems_forms WHERE clinic_id = $1 AND session_id = $2",
-                &args![self.clinic(), session.to_text()],
-            )
-            .await?;
-        if n > 0 {
-            return Err(StoreError::Conflict("the form of this session is already submitted".to_owned()));
-        }
+        self.refuse_once_submitted(&mut tx, session).await?;
         let created = from_micros("rems_forms", now)?;
         crate::bounds::instant(DateKind::Charted, "submitted_at", at, created)?;
         crate::bounds::document_times("form", form, DateKind::Charted, created)?;
@@ -566,6 +558,21 @@ impl ClinicScope {
         })
     }
 
+    /// A conflict when the session's form is already submitted: a submitted form takes neither a second
+    /// submission nor a draft, and both writes check it inside their own transaction.
+    async fn refuse_once_submitted(&self, tx: &mut AuditedTx<'_>, session: SessionId) -> StoreResult<()> {
+        let (submitted,): (i64,) = tx
+            .fetch_one(
+                "SELECT COUNT(*) FROM rems_forms WHERE clinic_id = $1 AND session_id = $2",
+                &args![self.clinic(), session.to_text()],
+            )
+            .await?;
+        if submitted > 0 {
+            return Err(StoreError::Conflict("the form of this session is already submitted".to_owned()));
+        }
+        Ok(())
+    }
+
     /// The saved draft of a session's form (the staff answers), if one was saved.
     pub async fn rems_form_draft(&self, session: SessionId) -> StoreResult<Option<RemsFormDraft>> {
         let of = Children { table: "rems_form_drafts", columns: REMS_FORM_DRAFT_COLUMNS, order: "id" };
@@ -580,15 +587,7 @@ impl ClinicScope {
         let mut tx = self.begin_audited().await?;
         let now = tx.now();
         let patient = self.session_patient(&mut tx, session).await?;
-        let (submitted,): (i64,) = tx
-            .fetch_one(
-                "SELECT COUNT(*) FROM rems_forms WHERE clinic_id = $1 AND session_id = $2",
-                &args![self.clinic(), session.to_text()],
-            )
-            .await?;
-        if submitted > 0 {
-            return Err(StoreError::Conflict("the form of this session is already submitted".to_owned()));
-        }
+        self.refuse_once_submitted(&mut tx, session).await?;
         let saved = from_micros("rems_form_drafts", now)?;
         let existing: Option<(String,)> = tx
             .fetch_optional(
