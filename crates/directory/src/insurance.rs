@@ -63,7 +63,8 @@ mod tests {
         let many: Vec<String> = (0..41).map(|i| format!("Plan {i}")).collect();
         assert!(check_plans(many.iter().map(String::as_str)).unwrap_err().contains("at most 40"));
         assert_eq!(check_plans(many.iter().take(40).map(String::as_str)).unwrap().len(), 40);
-        let repeated: Vec<String> = (0..41).map(|i| if i == 40 { "plan 0".to_owned() } else { format!("Plan {i}") }).collect();
+        let repeated: Vec<String> =
+            (0..41).map(|i| if i == 40 { "plan 0".to_owned() } else { format!("Plan {i}") }).collect();
         assert_eq!(check_plans(repeated.iter().map(String::as_str)).unwrap().len(), 40, "duplicates do not count");
     }
 }

@@ -161,9 +161,7 @@ fn parse_row(
     for (i, field) in record.iter().enumerate() {
         match std::str::from_utf8(field) {
             Ok(s) => text[i] = s,
-            Err(e) => {
-                problems.push(format!("{}: invalid UTF-8 at byte {} of the field", columns[i], e.valid_up_to()))
-            }
+            Err(e) => problems.push(format!("{}: invalid UTF-8 at byte {} of the field", columns[i], e.valid_up_to())),
         }
     }
     if !problems.is_empty() {

@@ -15,8 +15,7 @@ use crate::geo::Gazetteer;
 use crate::model::OpeningHours;
 
 /// The fields a JSON record may carry beyond the contract's CSV columns.
-const EXTENDED_FIELDS: [&str; 6] =
-    ["insurance_plans", "verified_by", "hours", "accessibility", "description", "demo"];
+const EXTENDED_FIELDS: [&str; 6] = ["insurance_plans", "verified_by", "hours", "accessibility", "description", "demo"];
 
 /// Every field a JSON record may carry: the CSV columns, in order, then the extended fields.
 fn json_fields() -> impl Iterator<Item = &'static str> {

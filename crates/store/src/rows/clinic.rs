@@ -63,8 +63,8 @@ fn split_list(s: &str) -> impl Iterator<Item = &str> {
 pub(crate) fn clinic_values(c: &Clinic, version: i64, updated_at: i64) -> StoreResult<Vec<Value>> {
     let hours = serde_json::to_string(&c.hours).map_err(|e| StoreError::invalid("hours", e.to_string()))?;
     let languages = c.languages.iter().map(|l| l.as_str()).collect::<Vec<_>>().join(";");
-    let insurance_plans = serde_json::to_string(&c.insurance_plans)
-        .map_err(|e| StoreError::invalid("insurance_plans", e.to_string()))?;
+    let insurance_plans =
+        serde_json::to_string(&c.insurance_plans).map_err(|e| StoreError::invalid("insurance_plans", e.to_string()))?;
     Ok(Vec::from(args![
         c.id.as_str(),
         c.name.as_str(),
