@@ -6,8 +6,7 @@
 // Test helpers may unwrap: a panic there is a failed test with its cause.
 #![allow(clippy::unwrap_used)]
 
-use axum::body::Body;
-use axum::http::{Method, StatusCode, header};
+use axum::http::StatusCode;
 use ketapath_directory::fhir::INSURANCE_PLAN_URL;
 use ketapath_directory::{ClinicId, Gazetteer};
 use ketapath_store::ListingAuthor;
@@ -16,26 +15,16 @@ use ketapath_testkit::on_both_backends;
 use ketapath_web::{AppState, WebConfig};
 use serde_json::{Value, json};
 
+use crate::listing::{put_json, signed_in};
 use crate::portal_support::*;
 use crate::support::*;
 
 async fn admin_of_clinic_a(p: &Portal) -> Browser {
-    p.user("admin@a.example", Role::ClinicAdmin, Some("clinic-a")).await;
-    let mut browser = p.browser();
-    let reply = browser.sign_in("admin@a.example", PASSWORD, "").await;
-    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.text());
-    browser
+    signed_in(p, "admin@a.example", Role::ClinicAdmin, Some("clinic-a")).await.0
 }
 
 async fn put_listing(browser: &mut Browser, body: &Value) -> Reply {
-    let csrf = browser.csrf().await;
-    let request = browser
-        .request(Method::PUT, "/api/v1/clinic/listing")
-        .header(header::CONTENT_TYPE, "application/json")
-        .header("x-csrf-token", csrf)
-        .body(Body::from(body.to_string()))
-        .unwrap();
-    browser.send(request).await
+    put_json(browser, "/api/v1/clinic/listing", body).await
 }
 
 /// A server freshly loaded from the store, as another instance of `serve` would answer.
