@@ -145,6 +145,7 @@ pub fn listing_of(request: &ListingRequest, today: time::Date) -> StoreResult<Cl
         website: r.website.clone(),
         offers: r.offers,
         payment: Payments::EMPTY,
+        insurance_plans: Vec::new(),
         telehealth: false,
         languages: Vec::new(),
         accepting_new_patients: true,

@@ -139,7 +139,7 @@ fn a_wrong_header_is_exit_2_even_with_skip_invalid() {
 fn export_round_trips_through_csv_and_fhir() {
     let (dir, db) = setup();
     let csv = ok(&ketapath(dir.path(), &["clinics", "export", "--format", "csv", "--db", &db]));
-    assert_eq!(csv.lines().next().unwrap(), HEADER);
+    assert_eq!(csv.lines().next().unwrap(), format!("{HEADER},insurance_plans"));
     assert_eq!(csv.lines().count(), 4);
     ok(&ketapath(dir.path(), &["clinics", "export", "--format", "fhir", "--out", "bundle.json", "--db", &db]));
     let db2 = format!("sqlite://{}", dir.path().join("k2.db").display());

@@ -97,6 +97,7 @@ fn read_clinics(path: &str) -> Result<Vec<Clinic>, Box<dyn Error>> {
             website: None,
             offers: Offers::parse_list(f(8), ';').map_err(|e| format!("{}: {e}", row()))?,
             payment: Payments::parse_list(f(9), ';').map_err(|e| format!("{}: {e}", row()))?,
+            insurance_plans: Vec::new(),
             telehealth: f(10) == "true",
             languages,
             accepting_new_patients: f(12) == "true",

@@ -104,6 +104,7 @@ fn demo_clinic(n: usize, rng: &mut SplitMix64, places: &[crate::geo::ZipPlace]) 
         website: Some(format!("https://demo.invalid/clinics/{id}")),
         offers,
         payment,
+        insurance_plans: Vec::new(),
         telehealth: rng.chance(40),
         languages,
         accepting_new_patients: rng.chance(75),

@@ -2,12 +2,12 @@
 //!
 //! A clinic placed at its ZIP's centroid is exported with empty (CSV) or null (JSON) `lat`/`lon`, exactly as such
 //! a record is imported, so that an export re-imports to equal clinics and keeps saying where the position came
-//! from. The CSV carries only the 17 contract columns; the JSON record adds the extended fields when set.
+//! from. The CSV carries the 17 contract columns and `insurance_plans`; the JSON record adds the extended fields when set.
 
 use serde::Serialize;
 
 use crate::codes::{Language, Offers, Payments};
-use crate::import::CSV_COLUMNS;
+use crate::import::CSV_COLUMNS_WITH_PLANS;
 use crate::import::fields::format_date;
 use crate::model::{Clinic, OpeningHours, PositionSource};
 use crate::spreadsheet::neutralise;
@@ -32,6 +32,8 @@ pub struct ClinicRecord<'a> {
     pub website: Option<&'a str>,
     pub offers: Offers,
     pub payment: Payments,
+    /// Named insurance plans accepted, `[]` when the listing names none.
+    pub insurance_plans: &'a [String],
     pub telehealth: bool,
     pub languages: &'a [Language],
     pub accepting_new_patients: bool,
@@ -67,6 +69,7 @@ impl<'a> From<&'a Clinic> for ClinicRecord<'a> {
             website: c.website.as_deref(),
             offers: c.offers,
             payment: c.payment,
+            insurance_plans: &c.insurance_plans,
             telehealth: c.telehealth,
             languages: &c.languages,
             accepting_new_patients: c.accepting_new_patients,
@@ -101,11 +104,11 @@ pub fn clinics_to_json(clinics: &[Clinic]) -> String {
     serde_json::to_string_pretty(&records).unwrap_or_else(|_| "[]".to_owned())
 }
 
-/// Writes the clinics as CSV with the contract header to `out`, one record at a time, so a million listings
-/// stream to a file without being held twice in memory. The extended fields have no column and are not written.
+/// Writes the clinics as CSV with the contract header and `insurance_plans` to `out`, one record at a time, so a
+/// million listings stream to a file without being held twice in memory. The other extended fields have no column.
 pub fn write_csv<'a, W: std::io::Write>(clinics: impl IntoIterator<Item = &'a Clinic>, out: W) -> csv::Result<W> {
     let mut writer = csv::WriterBuilder::new().from_writer(out);
-    writer.write_record(CSV_COLUMNS)?;
+    writer.write_record(CSV_COLUMNS_WITH_PLANS)?;
     for c in clinics {
         let recorded = c.position_source == PositionSource::Record;
         let (lat, lon) = if recorded {
@@ -134,6 +137,7 @@ pub fn write_csv<'a, W: std::io::Write>(clinics: impl IntoIterator<Item = &'a Cl
             bool_text(c.accepting_new_patients),
             bool_text(c.rems_certified),
             &last_verified,
+            &neutralise(&c.insurance_plans.join(";")),
         ])?;
     }
     writer.into_inner().map_err(|e| e.into_error().into())

@@ -9,6 +9,7 @@ pub mod export;
 pub mod fhir;
 pub mod geo;
 pub mod import;
+pub mod insurance;
 pub mod languages;
 pub mod listing;
 pub mod model;

@@ -11,14 +11,16 @@ use time::Date;
 
 use crate::codes::{Language, Offer, Offers, Payment, Payments};
 use crate::import::fields::{ACCESSIBILITY_CODES, DAYS, check_description, check_line, check_time};
+use crate::insurance::check_plans;
 use crate::model::{Clinic, ClinicId, OpeningHours};
 
 /// The fields of a listing its clinic may change and verify, in the public record's names and order.
-pub const CLINIC_FIELDS: [&str; 10] = [
+pub const CLINIC_FIELDS: [&str; 11] = [
     "phone",
     "website",
     "offers",
     "payment",
+    "insurance_plans",
     "telehealth",
     "languages",
     "accepting_new_patients",
@@ -75,6 +77,8 @@ pub struct ListingUpdate {
     pub website: Option<Option<String>>,
     pub offers: Option<Offers>,
     pub payment: Option<Payments>,
+    /// Checked by [`crate::insurance::check_plans`]; `Some(vec![])` removes every plan.
+    pub insurance_plans: Option<Vec<String>>,
     pub telehealth: Option<bool>,
     pub languages: Option<Vec<Language>>,
     pub accepting_new_patients: Option<bool>,
@@ -186,6 +190,13 @@ impl ListingUpdate {
                 "accepting_new_patients" => update.accepting_new_patients = Some(boolean(f, value)?),
                 "offers" => update.offers = Some(each_code(f, value, Offer::parse)?),
                 "payment" => update.payment = Some(each_code(f, value, Payment::parse)?),
+                "insurance_plans" => {
+                    let plans = match value {
+                        Value::Null => Vec::new(),
+                        _ => codes(f, value).map_err(|_| FieldError::new(f, "must be a list of plan names"))?,
+                    };
+                    update.insurance_plans = Some(check_plans(plans).map_err(|m| FieldError::new(f, m))?);
+                }
                 "languages" => {
                     let all: Vec<Language> = each_code(f, value, Language::parse)?;
                     // A repeated language is kept once, where it first appears.
@@ -236,8 +247,8 @@ impl ListingUpdate {
                 }
             )*};
         }
-        set!(phone, website, offers, payment, telehealth, languages, accepting_new_patients, hours, accessibility);
-        set!(description);
+        set!(phone, website, offers, payment, insurance_plans, telehealth, languages, accepting_new_patients);
+        set!(hours, accessibility, description);
         named
     }
 }
@@ -250,6 +261,7 @@ pub fn field_text(clinic: &Clinic, field: &str) -> String {
         "website" => clinic.website.clone().unwrap_or_default(),
         "offers" => clinic.offers.join(";"),
         "payment" => clinic.payment.join(";"),
+        "insurance_plans" => clinic.insurance_plans.join(";"),
         "telehealth" => clinic.telehealth.to_string(),
         "languages" => list(clinic.languages.iter().map(Language::as_str).collect()),
         "accepting_new_patients" => clinic.accepting_new_patients.to_string(),
@@ -267,6 +279,7 @@ fn copy_field(from: &Clinic, to: &mut Clinic, field: &str) {
         "website" => to.website.clone_from(&from.website),
         "offers" => to.offers = from.offers,
         "payment" => to.payment = from.payment,
+        "insurance_plans" => to.insurance_plans.clone_from(&from.insurance_plans),
         "telehealth" => to.telehealth = from.telehealth,
         "languages" => to.languages.clone_from(&from.languages),
         "accepting_new_patients" => to.accepting_new_patients = from.accepting_new_patients,
@@ -379,6 +392,9 @@ mod tests {
         assert_eq!(field(json!({"hours": [{"days": [], "opens": "09:00", "closes": "17:00"}]})), "hours[0].days");
         assert_eq!(field(json!({"hours": "always"})), "hours");
         assert_eq!(field(json!({"payment": ["cash"]})), "payment");
+        assert_eq!(field(json!({"insurance_plans": ["Aetna", ""]})), "insurance_plans");
+        assert_eq!(field(json!({"insurance_plans": "Aetna"})), "insurance_plans");
+        assert_eq!(field(json!({"insurance_plans": [1]})), "insurance_plans");
         assert_eq!(field(json!({"offers": ["psilocybin"]})), "offers");
         assert_eq!(field(json!({"languages": ["xx"]})), "languages");
         assert_eq!(field(json!({"accessibility": ["ramps"]})), "accessibility");
@@ -396,10 +412,12 @@ mod tests {
             "phone": "(212) 555-0101",
             "hours": [{"days": ["mon", "tue"], "opens": "08:30", "closes": "17:00"}],
             "languages": ["es", "en", "es"],
+            "insurance_plans": [" Aetna ", "aetna", "Medicaid (Ohio)"],
             "description": null
         }))
         .unwrap();
-        assert_eq!(update.apply(&mut after), ["phone", "languages", "hours", "description"]);
+        assert_eq!(update.apply(&mut after), ["phone", "insurance_plans", "languages", "hours", "description"]);
+        assert_eq!(after.insurance_plans, ["Aetna", "Medicaid (Ohio)"]);
         assert_eq!(after.phone.as_deref(), Some("(212) 555-0101"));
         assert_eq!(after.hours[0].days, ["mon", "tue"]);
         assert_eq!(field_text(&after, "languages"), "es;en");

@@ -130,6 +130,9 @@ pub struct Clinic {
     pub website: Option<String>,
     pub offers: Offers,
     pub payment: Payments,
+    /// Named insurance plans accepted ("Aetna", "Medicaid (Ohio)"), checked by `insurance::check_plans`.
+    #[serde(default)]
+    pub insurance_plans: Vec<String>,
     pub telehealth: bool,
     pub languages: Vec<Language>,
     pub accepting_new_patients: bool,

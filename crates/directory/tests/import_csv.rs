@@ -289,7 +289,9 @@ fn wrong_header_is_one_clear_reject() {
 
 #[test]
 fn header_only_bom_and_crlf() {
-    assert_eq!(parse_csv(format!("{HEADER}\n").as_bytes(), g()), Default::default());
+    let header_only = parse_csv(format!("{HEADER}\n").as_bytes(), g());
+    assert!(header_only.clinics.is_empty() && header_only.rejects.is_empty());
+    assert_eq!(header_only.columns, CSV_COLUMNS);
     let text = format!("\u{feff}{HEADER}\r\n{}\r\n", row("c-1", &[]));
     let batch = parse_csv(text.as_bytes(), g());
     assert!(batch.rejects.is_empty(), "{:?}", batch.rejects);
@@ -356,4 +358,22 @@ fn measure_csv_parse_one_million_rows() {
             cpu.unwrap_or(f64::NAN)
         );
     }
+}
+
+#[test]
+fn the_insurance_plans_column_is_optional_and_checked() {
+    let with_plans = format!("{HEADER},insurance_plans\n{},Aetna; Medicaid (Ohio) ;aetna\n", row("c-1", &[]));
+    let batch = parse_csv(with_plans.as_bytes(), g());
+    assert!(batch.rejects.is_empty(), "{:?}", batch.rejects);
+    assert_eq!(batch.clinics[0].1.insurance_plans, ["Aetna", "Medicaid (Ohio)"]);
+    // Without the column a listing names no plan; a row must match its header's columns.
+    let without = parse_csv(format!("{HEADER}\n{}\n", row("c-1", &[])).as_bytes(), g());
+    assert!(without.clinics[0].1.insurance_plans.is_empty());
+    let short = format!("{HEADER},insurance_plans\n{}\n{},{}\n", row("c-1", &[]), row("c-2", &[]), "x".repeat(81));
+    let batch = parse_csv(short.as_bytes(), g());
+    assert_eq!(batch.rejects.len(), 2);
+    assert_eq!(batch.rejects[0].reasons, ["expected 18 columns, found 17"]);
+    assert!(batch.rejects[1].reasons[0].starts_with("insurance_plans: plan 1"), "{:?}", batch.rejects[1]);
+    // The rejects file keeps the input's header, so each row sits under its columns.
+    assert!(batch.rejects_csv().starts_with(&format!("{HEADER},insurance_plans,reason\n")));
 }

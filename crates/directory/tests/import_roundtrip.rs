@@ -94,6 +94,7 @@ fn clinic(extended: bool) -> impl Strategy<Value = Clinic> {
             website,
             offers: Offers::from_bits(offers),
             payment: Payments::from_bits(payment),
+            insurance_plans: Vec::new(),
             telehealth,
             languages,
             accepting_new_patients: accepting,

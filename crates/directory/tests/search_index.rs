@@ -90,6 +90,7 @@ fn clinic_with(id: String, seed: (Position, u8, u8, u8, Vec<usize>)) -> Clinic {
         website: None,
         offers: Offers::from_bits(offers),
         payment: Payments::from_bits(payment),
+        insurance_plans: Vec::new(),
         telehealth: flags & 1 != 0,
         languages,
         accepting_new_patients: flags & 2 != 0,

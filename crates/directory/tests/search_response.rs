@@ -22,6 +22,7 @@ fn clinic(id: &str, lat: f64, lon: f64, demo: bool) -> Clinic {
         website: None,
         offers: [Offer::IvKetamine].into_iter().collect::<Offers>(),
         payment: [Payment::SelfPay, Payment::Medicare].into_iter().collect::<Payments>(),
+        insurance_plans: vec!["Aetna".to_owned()],
         telehealth: false,
         languages: vec![Language::parse("en").unwrap(), Language::parse("es").unwrap()],
         accepting_new_patients: true,
@@ -53,7 +54,8 @@ fn document_has_the_contract_fields() {
         *first,
         json!({"id": "c-1", "name": "Clinic c-1", "distance_km": expected_distance, "lat": 40.7, "lon": -73.9,
                "street": "1 Main St", "city": "New York", "state": "NY", "zip": "10001", "phone": "+1 212 555 0100",
-               "website": null, "offers": ["iv_ketamine"], "payment": ["medicare", "self_pay"], "telehealth": false,
+               "website": null, "offers": ["iv_ketamine"], "payment": ["medicare", "self_pay"], "insurance_plans": ["Aetna"],
+               "telehealth": false,
                "languages": ["en", "es"], "accepting_new_patients": true, "rems_certified": false,
                "last_verified": "2026-10-01"})
     );

@@ -34,6 +34,7 @@ fn clinic(i: usize) -> Clinic {
         website: Some(format!("https://clinic{i}.example")),
         offers: Offers::from_bits((i % 128) as u8),
         payment: Payments::from_bits((i % 64) as u8),
+        insurance_plans: Vec::new(),
         telehealth: i.is_multiple_of(3),
         languages: vec![ketapath_directory::Language::parse("en").unwrap()],
         accepting_new_patients: i.is_multiple_of(2),

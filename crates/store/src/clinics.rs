@@ -409,6 +409,7 @@ scan_columns!(
     website,
     offers,
     payment,
+    insurance_plans,
     telehealth,
     languages,
     accepting_new_patients,

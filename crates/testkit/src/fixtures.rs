@@ -35,6 +35,7 @@ pub fn clinic(id: &str, lat: f64, lon: f64) -> Clinic {
         website: None,
         offers: Offers::parse_list("esketamine_nasal;iv_ketamine", ';').expect("offers"),
         payment: Payments::parse_list("self_pay", ';').expect("payment"),
+        insurance_plans: Vec::new(),
         telehealth: false,
         languages: vec![ketapath_directory::Language::parse("en").expect("en")],
         accepting_new_patients: true,

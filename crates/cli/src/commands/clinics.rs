@@ -152,7 +152,7 @@ fn parsed_csv(bytes: &[u8], gazetteer: &Gazetteer) -> Parsed {
     Parsed {
         file_fault: batch.file_fault().map(describe),
         reject_lines: batch.rejects.iter().map(describe).collect(),
-        rejects_file: write_rejects_csv(&batch.rejects),
+        rejects_file: batch.rejects_csv(),
         clinics: batch.clinics.into_iter().map(|(_, c)| c).collect(),
     }
 }

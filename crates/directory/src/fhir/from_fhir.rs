@@ -298,6 +298,7 @@ impl Listing<'_> {
 
         let (mut offer_codes, mut payment_codes, mut language_codes) = (Vec::new(), Vec::new(), Vec::new());
         let mut telehealth = false;
+        let mut insurance_plans = Vec::new();
         for service in self.services {
             let svc = match &service.resource {
                 Ok(svc) => svc,
@@ -316,6 +317,12 @@ impl Listing<'_> {
                         let primary = code.split('-').next().unwrap_or(code);
                         language_codes.push((format!("{svc_base}.communication[{i}].coding[{j}].code"), primary));
                     }
+                }
+            }
+            for (i, ext) in svc.extension.iter().enumerate().filter(|(_, e)| e.url == INSURANCE_PLAN_URL) {
+                match ext.value_string.as_deref() {
+                    Some(plan) => insurance_plans.push(plan),
+                    None => problems.push(format!("{svc_base}.extension[{i}]: an insurance plan needs a valueString")),
                 }
             }
             telehealth |= svc.extension.iter().filter(|e| e.url == DELIVERY_METHOD_URL).any(|e| {
@@ -360,6 +367,7 @@ impl Listing<'_> {
             website: website.unwrap_or(""),
             offers,
             payment,
+            insurance_plans,
             telehealth,
             languages,
             accepting_new_patients: accepting,
@@ -387,6 +395,7 @@ impl Listing<'_> {
                 Field::Hours => "hoursOfOperation",
                 Field::Accessibility => "extension(accessibility)",
                 Field::Description => "description",
+                Field::InsurancePlans => "extension(insurance-plan)",
             };
             format!("{base}.{at}")
         };

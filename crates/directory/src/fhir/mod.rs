@@ -13,6 +13,10 @@
 //! Choices where Plan-Net has no element (documented here, and the only KetaPath-specific parts):
 //! - Payment accepted: `HealthcareService.characteristic`, codes of [`PAYMENT_SYSTEM`]. R4 `program` means a
 //!   government or charity programme, which most payment ways (self pay, private insurance) are not.
+//! - Named insurance plans ("Aetna", "Medicaid (Ohio)"): one [`INSURANCE_PLAN_URL`] extension per plan on the
+//!   HealthcareService, `valueString` the plan's name as the clinic gives it. Plan-Net models a plan as an
+//!   InsurancePlan resource reached through networks, which a listing's free-text plan names cannot fill;
+//!   `coverageArea` is where a service is offered, and `characteristic` already holds the payment codes.
 //! - `last_verified` and `verified_by`: the [`VERIFICATION_URL`] extension on the Location with `lastVerified`
 //!   (valueDate) and `verifiedBy` (valueString) parts. `meta.lastUpdated` is when the resource last changed,
 //!   which is not when a person last checked the listing; NDH `VerificationResult` is a resource of its own and
@@ -63,6 +67,8 @@ pub const REMS_CODE: &str = "spravato-rems";
 pub const CLINIC_ID_SYSTEM: &str = "https://ketapath.org/fhir/sid/clinic-id";
 /// KetaPath extension: when and by whom a listing was last verified.
 pub const VERIFICATION_URL: &str = "https://ketapath.org/fhir/StructureDefinition/verification";
+/// KetaPath extension on `HealthcareService`: one named insurance plan accepted (`valueString`).
+pub const INSURANCE_PLAN_URL: &str = "https://ketapath.org/fhir/StructureDefinition/insurance-plan";
 /// KetaPath extension on `Location.position`: `zip_centroid` when the position is the ZIP's centroid.
 pub const POSITION_SOURCE_URL: &str = "https://ketapath.org/fhir/StructureDefinition/position-source";
 

@@ -170,6 +170,11 @@ fn service(clinic: &Clinic) -> HealthcareService {
     if clinic.telehealth {
         extension.push(delivery("virtual"));
     }
+    extension.extend(clinic.insurance_plans.iter().map(|plan| Extension {
+        url: INSURANCE_PLAN_URL.to_owned(),
+        value_string: Some(plan.clone()),
+        ..Extension::default()
+    }));
     HealthcareService {
         resource_type: "HealthcareService".to_owned(),
         id: Some(service_id(&clinic.id)),

@@ -33,6 +33,18 @@ pub const CSV_COLUMNS: [&str; 17] = [
     "last_verified",
 ];
 
+/// The columns KetaPath writes: the contract's, then the optional `insurance_plans` (`;`-separated plan names).
+/// A file may carry either header; its rows must then have as many columns as it.
+pub const CSV_COLUMNS_WITH_PLANS: [&str; 18] = {
+    let mut all = [crate::insurance::INSURANCE_PLANS; 18];
+    let mut i = 0;
+    while i < CSV_COLUMNS.len() {
+        all[i] = CSV_COLUMNS[i];
+        i += 1;
+    }
+    all
+};
+
 /// How often the progress callback is called, in rows: often enough for a smooth bar, rarely enough to cost nothing.
 const PROGRESS_EVERY: u64 = 4096;
 
@@ -53,13 +65,14 @@ pub fn parse_csv_with_progress(bytes: &[u8], gazetteer: &Gazetteer, progress: &m
     let mut record = ByteRecord::new();
 
     match reader.read_byte_record(&mut record) {
-        Ok(true) => {
-            if let Err(reason) = check_header(&record) {
+        Ok(true) => match check_header(&record) {
+            Ok(columns) => batch.columns = columns,
+            Err(reason) => {
                 let end = reader.position().byte();
                 batch.rejects.push(Reject { line: 1, id: None, raw: raw_text(bytes, 0, end), reasons: vec![reason] });
                 return batch;
             }
-        }
+        },
         Ok(false) => {
             let reason = format!("the file is empty; the first line must be the header {}", CSV_COLUMNS.join(","));
             batch.rejects.push(Reject { line: 1, id: None, raw: String::new(), reasons: vec![reason] });
@@ -85,7 +98,7 @@ pub fn parse_csv_with_progress(bytes: &[u8], gazetteer: &Gazetteer, progress: &m
                 rows += 1;
                 let start = record.position().map_or(0, |p| usize::try_from(p.byte()).unwrap_or(usize::MAX));
                 let (line, start) = lines_before.line_at(bytes, start);
-                match parse_row(&record, line, gazetteer, &mut first_line_of) {
+                match parse_row(&record, batch.columns, line, gazetteer, &mut first_line_of) {
                     Ok(clinic) => batch.clinics.push((line, clinic)),
                     Err((id, reasons)) => {
                         let raw = raw_text(bytes, start, reader.position().byte());
@@ -109,39 +122,46 @@ pub fn parse_csv_with_progress(bytes: &[u8], gazetteer: &Gazetteer, progress: &m
     batch
 }
 
-fn check_header(record: &ByteRecord) -> Result<(), String> {
+/// The columns the header names: the contract's, or the contract's with `insurance_plans` last.
+fn check_header(record: &ByteRecord) -> Result<&'static [&'static str], String> {
     let found: Vec<String> = record.iter().map(|f| String::from_utf8_lossy(f).into_owned()).collect();
-    if found.iter().map(String::as_str).eq(CSV_COLUMNS) {
-        return Ok(());
+    for columns in [&CSV_COLUMNS[..], &CSV_COLUMNS_WITH_PLANS[..]] {
+        if found.iter().map(String::as_str).eq(columns.iter().copied()) {
+            return Ok(columns);
+        }
     }
     let detail = match found.iter().zip(CSV_COLUMNS).position(|(f, e)| f != e) {
         Some(i) => format!("column {} is {:?}, expected {:?}", i + 1, found[i], CSV_COLUMNS[i]),
         None => format!("found {} columns, expected {}", found.len(), CSV_COLUMNS.len()),
     };
-    Err(format!("header: {detail}; the header must be exactly {}; found {}", CSV_COLUMNS.join(","), found.join(",")))
+    Err(format!(
+        "header: {detail}; the header must be exactly {} (optionally followed by ,{}); found {}",
+        CSV_COLUMNS.join(","),
+        crate::insurance::INSURANCE_PLANS,
+        found.join(",")
+    ))
 }
 
 type RowFault = (Option<String>, Vec<String>);
 
 fn parse_row(
     record: &ByteRecord,
+    columns: &[&str],
     line: u64,
     gazetteer: &Gazetteer,
     first_line_of: &mut FirstSeen<u64>,
 ) -> Result<crate::model::Clinic, RowFault> {
     let id_text = record.get(0).and_then(|f| std::str::from_utf8(f).ok()).filter(|s| !s.is_empty());
     let id = id_text.map(str::to_owned);
-    if record.len() != CSV_COLUMNS.len() {
-        return Err((id, vec![format!("expected {} columns, found {}", CSV_COLUMNS.len(), record.len())]));
+    if record.len() != columns.len() {
+        return Err((id, vec![format!("expected {} columns, found {}", columns.len(), record.len())]));
     }
-    let mut text = [""; 17];
+    let mut text = [""; 18];
     let mut problems = Vec::new();
     for (i, field) in record.iter().enumerate() {
         match std::str::from_utf8(field) {
             Ok(s) => text[i] = s,
-            Err(e) => {
-                problems.push(format!("{}: invalid UTF-8 at byte {} of the field", CSV_COLUMNS[i], e.valid_up_to()))
-            }
+            Err(e) => problems.push(format!("{}: invalid UTF-8 at byte {} of the field", columns[i], e.valid_up_to())),
         }
     }
     if !problems.is_empty() {
@@ -165,6 +185,7 @@ fn parse_row(
         accepting,
         rems,
         verified,
+        plans,
     ] = text;
     // Exports put a `'` before free text a spreadsheet would evaluate; it is not part of the value.
     let (name, street, city) = (restore(name), restore(street), restore(city));
@@ -200,6 +221,7 @@ fn parse_row(
         website,
         offers,
         payment,
+        insurance_plans: crate::insurance::split_plans(restore(plans)).collect(),
         telehealth,
         languages,
         accepting_new_patients: accepting,
@@ -213,7 +235,7 @@ fn parse_row(
             // Reasons come from two passes (reading, then validating); list them in column order.
             problems.sort_by_key(|reason| {
                 let column = reason.split(':').next().unwrap_or_default();
-                CSV_COLUMNS.iter().position(|c| *c == column).unwrap_or(CSV_COLUMNS.len())
+                columns.iter().position(|c| *c == column).unwrap_or(columns.len())
             });
             Err((id, problems))
         }
@@ -261,7 +283,12 @@ fn raw_text(bytes: &[u8], start: u64, end: u64) -> String {
 /// The `--skip-invalid` rejects file: the contract header plus a `reason` column, then each rejected record as it
 /// appeared in the input with its line number and reasons appended as the last field.
 pub fn write_rejects_csv(rejects: &[Reject]) -> String {
-    let mut out = CSV_COLUMNS.join(",");
+    write_rejects_csv_under(&CSV_COLUMNS, rejects)
+}
+
+/// The rejects file under the header the input had (see [`crate::import::ImportBatch::rejects_csv`]).
+pub(crate) fn write_rejects_csv_under(columns: &[&str], rejects: &[Reject]) -> String {
+    let mut out = columns.join(",");
     out.push_str(",reason\n");
     for reject in rejects {
         out.push_str(&reject.raw);

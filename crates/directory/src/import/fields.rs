@@ -29,6 +29,7 @@ pub(crate) enum Field {
     Hours,
     Accessibility,
     Description,
+    InsurancePlans,
 }
 
 impl Field {
@@ -48,6 +49,7 @@ impl Field {
             Field::Hours => "hours",
             Field::Accessibility => "accessibility",
             Field::Description => "description",
+            Field::InsurancePlans => crate::insurance::INSURANCE_PLANS,
         }
     }
 }
@@ -76,6 +78,8 @@ pub(crate) struct RawClinic<'a> {
     pub website: &'a str,
     pub offers: Offers,
     pub payment: Payments,
+    /// The plans as given; [`validate`] checks them.
+    pub insurance_plans: Vec<&'a str>,
     pub telehealth: bool,
     pub languages: Vec<Language>,
     pub accepting_new_patients: bool,
@@ -116,6 +120,9 @@ pub(crate) fn validate(
     let website = check_website(raw.website).map_err(|m| report(Field::Website, m)).ok();
     let verified_by = optional_line(raw.verified_by, 200).map_err(|m| report(Field::VerifiedBy, m)).ok();
     let description = check_description(raw.description).map_err(|m| report(Field::Description, m)).ok();
+    let insurance_plans = crate::insurance::check_plans(raw.insurance_plans.iter().copied())
+        .map_err(|m| report(Field::InsurancePlans, m))
+        .ok();
     let _ = check_hours(&raw.hours).map_err(|m| report(Field::Hours, m));
     let _ = check_accessibility(&raw.accessibility).map_err(|m| report(Field::Accessibility, m));
 
@@ -159,6 +166,7 @@ pub(crate) fn validate(
     }
     let (id, name, street, city, state, zip, phone, website, verified_by, description, (position, position_source)) =
         (id?, name?, street?, city?, state?, zip?, phone?, website?, verified_by?, description?, position?);
+    let insurance_plans = insurance_plans?;
     Some(Clinic {
         id,
         name,
@@ -169,6 +177,7 @@ pub(crate) fn validate(
         website,
         offers: raw.offers,
         payment: raw.payment,
+        insurance_plans,
         telehealth: raw.telehealth,
         languages: raw.languages.clone(),
         accepting_new_patients: raw.accepting_new_patients,

@@ -1,5 +1,5 @@
 //! JSON import of clinic records: an array of objects with the CSV's 17 fields as typed JSON values, plus the
-//! optional extended fields `verified_by`, `hours`, `accessibility`, `description` and `demo`.
+//! optional extended fields `insurance_plans`, `verified_by`, `hours`, `accessibility`, `description` and `demo`.
 //!
 //! The shape is a search result entry without `distance_km` (DESIGN.md, "Clinic search"). `lat`/`lon` are
 //! numbers or null (null: the ZIP centroid), lists are arrays of codes, booleans are JSON booleans, and
@@ -15,7 +15,7 @@ use crate::geo::Gazetteer;
 use crate::model::OpeningHours;
 
 /// The fields a JSON record may carry beyond the contract's CSV columns.
-const EXTENDED_FIELDS: [&str; 5] = ["verified_by", "hours", "accessibility", "description", "demo"];
+const EXTENDED_FIELDS: [&str; 6] = ["insurance_plans", "verified_by", "hours", "accessibility", "description", "demo"];
 
 /// Every field a JSON record may carry: the CSV columns, in order, then the extended fields.
 fn json_fields() -> impl Iterator<Item = &'static str> {
@@ -92,6 +92,7 @@ fn parse_record(
         website: r.text("website"),
         offers: r.codes("offers", |codes| fields::parse_offers(codes.into_iter())),
         payment: r.codes("payment", |codes| fields::parse_payments(codes.into_iter())),
+        insurance_plans: r.codes("insurance_plans", Ok),
         telehealth: r.boolean("telehealth", None),
         languages: r.codes("languages", |codes| fields::parse_languages(codes.into_iter())),
         accepting_new_patients: r.boolean("accepting_new_patients", None),

@@ -17,7 +17,7 @@ use serde::Serialize;
 
 use crate::model::Clinic;
 
-pub use self::csv::{CSV_COLUMNS, parse_csv, parse_csv_with_progress, write_rejects_csv};
+pub use self::csv::{CSV_COLUMNS, CSV_COLUMNS_WITH_PLANS, parse_csv, parse_csv_with_progress, write_rejects_csv};
 pub use self::json::{JsonDocumentError, parse_json};
 
 /// Where each id was first seen, for reporting a repeated id with the line or index of its first use.
@@ -56,6 +56,8 @@ pub struct ImportBatch {
     /// Valid clinics with the 1-based line their record starts on (the header is line 1).
     pub clinics: Vec<(u64, Clinic)>,
     pub rejects: Vec<Reject>,
+    /// The columns the file's header named (empty when the header was refused).
+    pub columns: &'static [&'static str],
 }
 
 /// A CSV row that cannot be imported. Serializes as `{"line", "id", "raw", "reasons"}` for a JSON report.
@@ -103,6 +105,13 @@ impl fmt::Display for EntryReject {
 }
 
 impl ImportBatch {
+    /// The `--skip-invalid` rejects file under the input's own header (with or without `insurance_plans`), so that
+    /// each rejected row sits under its columns.
+    pub fn rejects_csv(&self) -> String {
+        let columns = if self.columns.is_empty() { &CSV_COLUMNS[..] } else { self.columns };
+        self::csv::write_rejects_csv_under(columns, &self.rejects)
+    }
+
     /// The reject that stopped the whole file, if any: a wrong or missing header (or a first line the CSV reader
     /// cannot read) is reported on line 1, where no record can start, and nothing after it was read. No row can
     /// be told valid then, so the caller refuses the file even when it would skip invalid rows.

@@ -45,6 +45,8 @@ pub struct ClinicResult<'a> {
     pub website: Option<&'a str>,
     pub offers: Offers,
     pub payment: Payments,
+    /// Named insurance plans accepted, `[]` when the listing names none.
+    pub insurance_plans: &'a [String],
     pub telehealth: bool,
     pub languages: &'a [Language],
     pub accepting_new_patients: bool,
@@ -88,6 +90,7 @@ impl<'a> ClinicResult<'a> {
             website: c.website.as_deref(),
             offers: c.offers,
             payment: c.payment,
+            insurance_plans: &c.insurance_plans,
             telehealth: c.telehealth,
             languages: &c.languages,
             accepting_new_patients: c.accepting_new_patients,

@@ -205,6 +205,7 @@ pub fn clinics(count: usize, seed: u64) -> Vec<Clinic> {
                 rems_certified: offers.contains(Offer::EsketamineNasal),
                 offers,
                 payment,
+                insurance_plans: Vec::new(),
                 telehealth,
                 languages: spoken,
                 accepting_new_patients: accepting,

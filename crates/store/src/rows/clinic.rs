@@ -14,9 +14,9 @@ const T: &str = "clinics";
 
 /// The columns of `clinics` in the order [`clinic_values`] binds them.
 pub(crate) const CLINIC_COLUMNS: &str = "id, name, street, city, state, zip, lat, lon, position_source, phone, website, \
-     offers, payment, telehealth, languages, accepting_new_patients, rems_certified, last_verified, verified_by, hours, \
-     accessibility, description, demo, listing_version, updated_at, deleted";
-pub(crate) const CLINIC_COLUMN_COUNT: usize = 26;
+     offers, payment, insurance_plans, telehealth, languages, accepting_new_patients, rems_certified, last_verified, \
+     verified_by, hours, accessibility, description, demo, listing_version, updated_at, deleted";
+pub(crate) const CLINIC_COLUMN_COUNT: usize = 27;
 
 #[derive(Debug, sqlx::FromRow)]
 pub(crate) struct ClinicRow {
@@ -33,6 +33,8 @@ pub(crate) struct ClinicRow {
     pub website: Option<String>,
     pub offers: i64,
     pub payment: i64,
+    /// A JSON array of plan names.
+    pub insurance_plans: String,
     pub telehealth: bool,
     pub languages: String,
     pub accepting_new_patients: bool,
@@ -61,6 +63,8 @@ fn split_list(s: &str) -> impl Iterator<Item = &str> {
 pub(crate) fn clinic_values(c: &Clinic, version: i64, updated_at: i64) -> StoreResult<Vec<Value>> {
     let hours = serde_json::to_string(&c.hours).map_err(|e| StoreError::invalid("hours", e.to_string()))?;
     let languages = c.languages.iter().map(|l| l.as_str()).collect::<Vec<_>>().join(";");
+    let insurance_plans =
+        serde_json::to_string(&c.insurance_plans).map_err(|e| StoreError::invalid("insurance_plans", e.to_string()))?;
     Ok(Vec::from(args![
         c.id.as_str(),
         c.name.as_str(),
@@ -75,6 +79,7 @@ pub(crate) fn clinic_values(c: &Clinic, version: i64, updated_at: i64) -> StoreR
         c.website.as_deref(),
         i64::from(c.offers.bits()),
         i64::from(c.payment.bits()),
+        insurance_plans,
         c.telehealth,
         languages,
         c.accepting_new_patients,
@@ -103,6 +108,8 @@ impl ClinicRow {
             .collect::<StoreResult<Vec<_>>>()?;
         let hours: Vec<OpeningHours> =
             serde_json::from_str(&self.hours).map_err(|e| StoreError::corrupt(T, format!("hours: {e}")))?;
+        let insurance_plans: Vec<String> = serde_json::from_str(&self.insurance_plans)
+            .map_err(|e| StoreError::corrupt(T, format!("insurance_plans: {e}")))?;
         let bits = |v: i64, what: &str| u8::try_from(v).map_err(|_| StoreError::corrupt(T, format!("{what} bits {v}")));
         Ok(Clinic {
             id: parse_clinic_id(T, &self.id)?,
@@ -114,6 +121,7 @@ impl ClinicRow {
             website: self.website,
             offers: Offers::from_bits(bits(self.offers, "offers")?),
             payment: Payments::from_bits(bits(self.payment, "payment")?),
+            insurance_plans,
             telehealth: self.telehealth,
             languages,
             accepting_new_patients: self.accepting_new_patients,

@@ -39,6 +39,9 @@ pub struct ListingChange {
     website: Option<String>,
     offers: Option<Offers>,
     payment: Option<Payments>,
+    /// Named insurance plans accepted, such as "Aetna" or "Medicaid (Ohio)": at most 40, each 1 to 80 characters
+    /// on one line without `;`; repeats in another case are kept once; `[]` or null removes every plan
+    insurance_plans: Option<Vec<String>>,
     telehealth: Option<bool>,
     languages: Option<Vec<Language>>,
     accepting_new_patients: Option<bool>,

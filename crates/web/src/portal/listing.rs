@@ -1,6 +1,7 @@
 //! The clinic's own listing, `/portal/clinic/listing` (clinic admins): a form with every field a clinic verifies
 //! (phone, website, the weekly hours as a grid of opening and closing times per day, treatments, payment,
-//! languages and accessibility as checkboxes in words, new patients, telehealth, a short description). A post is
+//! languages and accessibility as checkboxes in words, the named insurance plans one per line, new patients,
+//! telehealth, a short description). A post is
 //! turned into the JSON document `PUT /api/v1/clinic/listing` takes and checked by the same
 //! `ListingUpdate::from_json`, then saved through `ketapath_care::listing::save`; a refusal shows the form again
 //! (400) naming the field, with what was typed.
@@ -9,6 +10,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
+use ketapath_directory::insurance::{PLAN_NAME_MAX, PLANS_MAX};
 use ketapath_directory::listing::{DESCRIPTION_MAX, ListingUpdate};
 use ketapath_directory::model::OpeningHours;
 use ketapath_directory::{Clinic, Language, Offer, Payment};
@@ -78,6 +80,10 @@ struct ListingPage {
     website: String,
     description: String,
     description_max: usize,
+    /// The named insurance plans, one per line.
+    insurance_plans: String,
+    plans_max: usize,
+    plan_name_max: usize,
     accepting: bool,
     telehealth: bool,
     days: Vec<Day>,
@@ -165,6 +171,9 @@ fn page(
         website: text("website", clinic.website.as_deref()),
         description: text("description", clinic.description.as_deref()),
         description_max: DESCRIPTION_MAX,
+        insurance_plans: text("insurance_plans", Some(&clinic.insurance_plans.join("\n"))),
+        plans_max: PLANS_MAX,
+        plan_name_max: PLAN_NAME_MAX,
         accepting: yes("accepting_new_patients", clinic.accepting_new_patients),
         telehealth: yes("telehealth", clinic.telehealth),
         days,
@@ -219,6 +228,13 @@ pub fn document_of(fields: &Fields) -> Value {
         "description": text("description"),
         "offers": fields.all("offers"),
         "payment": fields.all("payment"),
+        // One plan per line; blank lines are left out.
+        "insurance_plans": fields
+            .get("insurance_plans")
+            .unwrap_or_default()
+            .lines()
+            .filter(|line| !line.trim().is_empty())
+            .collect::<Vec<_>>(),
         "languages": fields.all("languages"),
         "accessibility": fields.all("accessibility"),
         "accepting_new_patients": fields.get("accepting_new_patients") == Some("yes"),
@@ -275,6 +291,7 @@ fn field_words(field: &str) -> &'static str {
         "description" => "Description",
         "offers" => "Treatments",
         "payment" => "Payment",
+        "insurance_plans" => "Insurance plans",
         "languages" => "Languages",
         "accessibility" => "Accessibility",
         "hours" => "Opening hours",

@@ -107,10 +107,13 @@ pub const STAFF_EMAIL: &str = "nurse@demo-1.example";
 pub const STAFF_PASSWORD: &str = "correct horse battery staple";
 /// The clinic admin of `demo-1` the staff journey signs in with (the same password).
 pub const ADMIN_EMAIL: &str = "admin@demo-1.example";
+/// The platform admin the listing journey approves a "List your clinic" request with (the same password).
+pub const PLATFORM_EMAIL: &str = "platform@ketapath.example";
 /// The patient of `demo-1` the portal journey treats.
 pub const PATIENT: (&str, &str) = ("Ada", "Example");
 
-/// A nurse and a clinic admin with a password and one patient in clinic `demo-1`, for the portal journeys.
+/// A nurse and a clinic admin with a password and one patient in clinic `demo-1`, and a platform admin, for the
+/// portal journeys.
 async fn seed_portal(store: &Store) -> Res<()> {
     let clinic = ketapath_directory::ClinicId::parse("demo-1").map_err(|e| e.to_string())?;
     let user = store
@@ -132,6 +135,16 @@ async fn seed_portal(store: &Store) -> Res<()> {
             email: ADMIN_EMAIL.to_owned(),
             display_name: "Ada Admin".to_owned(),
             role: Role::ClinicAdmin,
+            password_hash: user.password_hash.clone(),
+        })
+        .await?;
+    store
+        .unscoped_for_admin_cli_and_tests()
+        .create_staff_user(NewStaffUser {
+            clinic_id: None,
+            email: PLATFORM_EMAIL.to_owned(),
+            display_name: "Pat Platform".to_owned(),
+            role: Role::PlatformAdmin,
             password_hash: user.password_hash.clone(),
         })
         .await?;

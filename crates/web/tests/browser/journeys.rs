@@ -199,6 +199,7 @@ pub async fn all(browser: &Browser) -> Findings {
         ("ZIP search, clinic page, report", zip_search_detail_and_report(browser).await),
         ("portal treatment day", crate::portal_journey::treatment_day(browser).await),
         ("portal staff administration", crate::staff_journey::add_and_deactivate_a_member(browser).await),
+        ("clinic listing, request and approval", crate::listing_journey::edit_request_and_approve(browser).await),
     ] {
         if let Some(found) = findings.record(name, outcome) {
             findings.0.extend(found.0);

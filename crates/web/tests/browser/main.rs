@@ -13,6 +13,7 @@ mod fixtures;
 mod harness;
 mod journey;
 mod journeys;
+mod listing_journey;
 mod network;
 mod portal_journey;
 mod staff_journey;

@@ -24,7 +24,7 @@ use crate::portal_support::*;
 use crate::support::*;
 
 /// A cookie-authenticated API call with a JSON body, as the portal's own pages would send it.
-async fn put_json(browser: &mut Browser, uri: &str, body: &Value) -> Reply {
+pub(crate) async fn put_json(browser: &mut Browser, uri: &str, body: &Value) -> Reply {
     let csrf = browser.csrf().await;
     let request = browser
         .request(Method::PUT, uri)
@@ -39,7 +39,7 @@ async fn events(store: &Store) -> Vec<AuditEvent> {
     store.unscoped_for_admin_cli_and_tests().audit_events(1, i64::MAX).await.unwrap()
 }
 
-async fn signed_in(p: &Portal, email: &str, role: Role, clinic: Option<&str>) -> (Browser, StaffId) {
+pub(crate) async fn signed_in(p: &Portal, email: &str, role: Role, clinic: Option<&str>) -> (Browser, StaffId) {
     let id = p.user(email, role, clinic).await;
     let mut browser = p.browser();
     let reply = browser.sign_in(email, PASSWORD, "").await;

@@ -18,6 +18,7 @@ mod fuzz_findings;
 mod headers;
 mod hostile;
 mod injection;
+mod insurance_plans;
 mod listing;
 mod no_database;
 mod openapi;

@@ -273,6 +273,7 @@ pub fn clinic(id: &str, lat: f64, lon: f64) -> ketapath_directory::Clinic {
         website: None,
         offers: Offers::parse_list("iv_ketamine", ',').expect("offers"),
         payment: Payments::parse_list("self_pay", ',').expect("payment"),
+        insurance_plans: Vec::new(),
         telehealth: false,
         languages: vec![Language::parse("en").expect("language")],
         accepting_new_patients: true,

@@ -14,6 +14,8 @@ pub struct ListingFacts {
     pub accepting: bool,
     pub rems_certified: bool,
     pub languages: String,
+    /// The named insurance plans accepted, as the clinic wrote them, joined with commas.
+    pub insurance_plans: String,
 }
 
 impl ListingFacts {
@@ -25,6 +27,7 @@ impl ListingFacts {
             accepting: c.accepting_new_patients,
             rems_certified: c.rems_certified,
             languages: c.languages.iter().map(|l| labels::language(l.as_str())).collect::<Vec<_>>().join(", "),
+            insurance_plans: c.insurance_plans.join(", "),
         }
     }
 }
