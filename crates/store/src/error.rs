@@ -123,3 +123,31 @@ impl From<sqlx::Error> for StoreError {
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn io(kind: std::io::ErrorKind) -> sqlx::Error {
+        sqlx::Error::Io(std::io::Error::from(kind))
+    }
+
+    #[test]
+    fn lost_connections_are_unavailable_and_refusals_are_not() {
+        for lost in [io(std::io::ErrorKind::ConnectionRefused), io(std::io::ErrorKind::UnexpectedEof)] {
+            assert!(matches!(StoreError::from(lost), StoreError::Unavailable(_)));
+        }
+        assert!(StoreError::from(sqlx::Error::PoolTimedOut).is_unavailable());
+        assert!(StoreError::from(sqlx::Error::PoolClosed).is_unavailable());
+        let refused = StoreError::from(sqlx::Error::RowNotFound);
+        assert!(matches!(refused, StoreError::Database(_)) && !refused.is_unavailable());
+    }
+
+    #[test]
+    fn a_commit_cut_off_is_unknown_and_a_refused_commit_is_not() {
+        let cut_off = StoreError::from_commit(io(std::io::ErrorKind::ConnectionReset));
+        assert!(matches!(cut_off, StoreError::CommitUnknown(_)) && cut_off.is_unavailable());
+        assert!(cut_off.to_string().contains("may or may not have been stored"), "{cut_off}");
+        assert!(matches!(StoreError::from_commit(sqlx::Error::RowNotFound), StoreError::Database(_)));
+    }
+}

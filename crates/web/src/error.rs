@@ -388,6 +388,22 @@ mod tests {
     }
 
     #[test]
+    fn a_lost_database_is_a_503_and_a_cut_off_commit_says_so() {
+        let lost = ApiError::from(StoreError::Unavailable(sqlx_io()));
+        assert_eq!((lost.status(), lost.code()), (StatusCode::SERVICE_UNAVAILABLE, "database_unavailable"));
+        let cut_off = ApiError::from(StoreError::CommitUnknown(sqlx_io()));
+        assert_eq!((cut_off.status(), cut_off.code()), (StatusCode::SERVICE_UNAVAILABLE, "database_unavailable"));
+        assert!(cut_off.to_string().contains("may or may not have been stored"), "{cut_off}");
+        let response = cut_off.into_response();
+        assert_eq!(response.headers()[header::RETRY_AFTER], "5");
+        assert_eq!(response.headers()[header::CACHE_CONTROL], "no-store");
+    }
+
+    fn sqlx_io() -> sqlx::Error {
+        sqlx::Error::Io(std::io::Error::from(std::io::ErrorKind::ConnectionReset))
+    }
+
+    #[test]
     fn body_names_the_field_and_nulls_it_when_absent() {
         let with_field = serde_json::to_value(ApiError::from(InvalidInput::new("items[3]", "too big")).body()).unwrap();
         assert_eq!(with_field["error"]["field"], "items[3]");
