@@ -15,6 +15,7 @@
 #   postgres    a throw-away database on KETAPATH_TEST_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/test)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. scripts/campaign/lib.sh
 
 short=0 debug=0 backend=sqlite seconds="" servers=1
 while [ $# -gt 0 ]; do
@@ -48,47 +49,25 @@ work="$(mktemp -d "${TMPDIR:-/tmp}/ketapath-load.XXXXXX")"
 server="" server2="" pg_admin="" pg_name=""
 cleanup() {
   for pid in $server $server2; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
-  if [ -n "$pg_name" ]; then psql "$pg_admin" -qc "DROP DATABASE IF EXISTS $pg_name WITH (FORCE)" >/dev/null 2>&1 || true; fi
+  pg_drop_db
   rm -rf "$work"
 }
 trap cleanup EXIT
 
 case "$backend" in
   sqlite) db="sqlite://$work/load.db" ;;
-  postgres)
-    pg_admin="${KETAPATH_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}"
-    pg_name="ketapath_load_$$_$(date +%s)"
-    psql "$pg_admin" -qc "CREATE DATABASE $pg_name" >/dev/null
-    db="${pg_admin%/*}/$pg_name" ;;
+  postgres) pg_throwaway_db load ;;
   *) echo "--backend sqlite|postgres" >&2; exit 2 ;;
 esac
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 "$bin" migrate --db "$db" >/dev/null
-# Starts one server on a free loopback port; prints its address. The campaign's clients all come from 127.0.0.1:
-# without a higher limit the POST flows would measure the limiter.
-start_server() {
-  local addr="127.0.0.1:$(free_port)" log="$work/serve-$1.log"
-  "$bin" serve --db "$db" --listen "$addr" --demo --rate-limit-burst 1000000 --rate-limit-per-minute 1000000 \
-    2>"$log" &
-  echo "$! $addr"
-}
-read -r server addr < <(start_server 1)
+read -r server addr < <(start_server 1 --demo)
 addrs="$addr"
-if [ "$servers" = 2 ]; then read -r server2 addr2 < <(start_server 2); addrs="$addr $addr2"; fi
-for a in $addrs; do
-  for _ in $(seq 1 300); do curl -sf "http://$a/readyz" >/dev/null && break; sleep 0.2; done
-  curl -sf "http://$a/readyz" >/dev/null || { cat "$work"/serve-*.log; exit 1; }
-done
-# `serve --demo` writes the demo year in the background once it answers; the campaign's own accounts and its
-# measured load wait until that is done, so that neither meets the seeding's write transactions.
-for _ in $(seq 1 1500); do
-  grep -qs -e "seeded a demo year" -e "demo year was not seeded" "$work"/serve-*.log && break; sleep 0.2
-done
-grep -qs "seeded a demo year" "$work"/serve-*.log || { echo "the demo year was not seeded within 300 s" >&2; cat "$work"/serve-*.log; exit 1; }
-printf 'a long enough passphrase\n' |
-  "$bin" user add --email load@example.org --role nurse --clinic demo-1 --db "$db" >/dev/null
-token=$("$bin" token create --email load@example.org --name load-campaign --db "$db" 2>/dev/null)
+if [ "$servers" = 2 ]; then read -r server2 addr2 < <(start_server 2 --demo); addrs="$addr $addr2"; fi
+# shellcheck disable=SC2086 # the addresses are one word each
+wait_ready $addrs
+wait_demo_year
+token=$(campaign_token load@example.org demo-1)
 ulimit -n 4096 2>/dev/null || true
 
 failed=0

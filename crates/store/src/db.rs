@@ -56,7 +56,7 @@ pub(crate) fn unique_to_conflict(error: sqlx::Error) -> StoreError {
                 "another request wrote the same record at the same moment (unique key {key}); reload it and try again"
             ))
         }
-        _ => StoreError::Database(error),
+        _ => StoreError::from(error),
     }
 }
 
@@ -237,12 +237,14 @@ impl Tx {
         })
     }
 
+    /// Commits. A connection lost during the commit is [`StoreError::CommitUnknown`]: the server may have stored
+    /// the write before the answer was lost, so the caller must not be told it failed cleanly, nor that it succeeded.
     pub(crate) async fn commit(self) -> StoreResult<()> {
         match self {
-            Tx::Sqlite(tx) => tx.commit().await?,
-            Tx::Pg(tx) => tx.commit().await?,
+            Tx::Sqlite(tx) => tx.commit().await,
+            Tx::Pg(tx) => tx.commit().await,
         }
-        Ok(())
+        .map_err(StoreError::from_commit)
     }
 }
 

@@ -5,9 +5,18 @@ use thiserror::Error;
 /// A failure of a store operation.
 #[derive(Debug, Error)]
 pub enum StoreError {
-    /// The database answered with an error (connection, constraint, I/O).
+    /// The database answered with an error (a constraint, a query it refused); never a lost connection, which is
+    /// [`StoreError::Unavailable`].
     #[error("database error: {0}")]
-    Database(#[from] sqlx::Error),
+    Database(sqlx::Error),
+    /// The database cannot be reached right now (connection refused or lost, no pooled connection within the
+    /// acquire timeout, the server shutting down or starting up): a condition that passes without operator action.
+    #[error("database unavailable: {0}")]
+    Unavailable(sqlx::Error),
+    /// The connection was lost while a transaction was committing, so whether the write was stored is unknown. It
+    /// is reported as a failure, never as a success: the caller reads the record back before writing it again.
+    #[error("database unavailable while committing; the write may or may not have been stored: {0}")]
+    CommitUnknown(sqlx::Error),
     /// The direct SQLite reader of the bulk listing scan failed.
     #[error("database error while scanning listings: {0}")]
     Scan(#[from] rusqlite::Error),
@@ -76,23 +85,69 @@ impl StoreError {
         )
     }
 
-    /// True when the database cannot be reached right now (connection refused or lost, pool exhausted, server
-    /// shutting down or starting up): a condition that passes without operator action, which the web edge
-    /// answers with 503 rather than 500.
+    /// True when the database cannot be reached right now (see [`StoreError::Unavailable`]), including a commit
+    /// whose outcome the lost connection left unknown: the web edge answers both with 503, never 500.
     pub fn is_unavailable(&self) -> bool {
-        match self {
-            StoreError::Database(error) => match error {
-                sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Tls(_) => true,
-                // SQLSTATE class 08 is "connection exception"; 57P01-57P03 are admin shutdown, crash shutdown and
-                // "cannot connect now" (the server is starting or stopping).
-                sqlx::Error::Database(db) => db
-                    .code()
-                    .is_some_and(|code| code.starts_with("08") || matches!(code.as_ref(), "57P01" | "57P02" | "57P03")),
-                _ => false,
-            },
-            _ => false,
+        matches!(self, StoreError::Unavailable(_) | StoreError::CommitUnknown(_))
+    }
+
+    /// The error of a failed COMMIT: a lost connection leaves the outcome unknown ([`StoreError::CommitUnknown`]);
+    /// anything else is classified as every other database error.
+    pub(crate) fn from_commit(error: sqlx::Error) -> Self {
+        match StoreError::from(error) {
+            StoreError::Unavailable(error) => StoreError::CommitUnknown(error),
+            other => other,
         }
     }
 }
 
+/// Whether a driver error means the database cannot be reached right now, rather than that it refused the
+/// statement. SQLSTATE class 08 is "connection exception"; 57P01-57P03 are admin shutdown, crash shutdown and
+/// "cannot connect now" (the server is stopping or starting).
+fn is_unavailable(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Tls(_) => true,
+        sqlx::Error::Database(db) => {
+            db.code().is_some_and(|code| code.starts_with("08") || matches!(code.as_ref(), "57P01" | "57P02" | "57P03"))
+        }
+        _ => false,
+    }
+}
+
+impl From<sqlx::Error> for StoreError {
+    /// Sorts a driver error into [`StoreError::Unavailable`] (the database is out of reach for now) or
+    /// [`StoreError::Database`] (it answered and refused), so that callers match on a variant, not on driver details.
+    fn from(error: sqlx::Error) -> Self {
+        if is_unavailable(&error) { StoreError::Unavailable(error) } else { StoreError::Database(error) }
+    }
+}
+
 pub type StoreResult<T> = Result<T, StoreError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn io(kind: std::io::ErrorKind) -> sqlx::Error {
+        sqlx::Error::Io(std::io::Error::from(kind))
+    }
+
+    #[test]
+    fn lost_connections_are_unavailable_and_refusals_are_not() {
+        for lost in [io(std::io::ErrorKind::ConnectionRefused), io(std::io::ErrorKind::UnexpectedEof)] {
+            assert!(matches!(StoreError::from(lost), StoreError::Unavailable(_)));
+        }
+        assert!(StoreError::from(sqlx::Error::PoolTimedOut).is_unavailable());
+        assert!(StoreError::from(sqlx::Error::PoolClosed).is_unavailable());
+        let refused = StoreError::from(sqlx::Error::RowNotFound);
+        assert!(matches!(refused, StoreError::Database(_)) && !refused.is_unavailable());
+    }
+
+    #[test]
+    fn a_commit_cut_off_is_unknown_and_a_refused_commit_is_not() {
+        let cut_off = StoreError::from_commit(io(std::io::ErrorKind::ConnectionReset));
+        assert!(matches!(cut_off, StoreError::CommitUnknown(_)) && cut_off.is_unavailable());
+        assert!(cut_off.to_string().contains("may or may not have been stored"), "{cut_off}");
+        assert!(matches!(StoreError::from_commit(sqlx::Error::RowNotFound), StoreError::Database(_)));
+    }
+}

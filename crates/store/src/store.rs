@@ -122,6 +122,10 @@ impl Store {
                     .max_connections(options.postgres_max_connections.max(1))
                     .acquire_timeout(options.acquire_timeout)
                     .idle_timeout(Duration::from_secs(600))
+                    // After a PostgreSQL restart every pooled connection is dead. Pinging each one as it leaves the
+                    // pool discards the dead ones and opens new ones, so the pool heals by itself once the server
+                    // is back, instead of handing each stale connection to one more request that then fails.
+                    .test_before_acquire(true)
                     .connect_with(connect)
                     .await?;
                 (Backend::Postgres(pool), created)

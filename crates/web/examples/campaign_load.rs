@@ -3,8 +3,12 @@
 //! p50/p99/max latency and every non-2xx answer; the write flow records each acknowledged id so that `readback`
 //! can prove afterwards that nothing acknowledged was lost.
 //!
+//! With `--outage` (scripts/campaign/pg_restart.sh) the database is restarted during the run: a 503 carrying
+//! `Retry-After` and a refused or dropped connection are expected answers then, not failures, and the summary says
+//! when they began and ended; any other non-2xx answer (a 500 above all) still fails the run.
+//!
 //! ```text
-//! campaign_load run --addr 127.0.0.1:8080 --flow search --connections 64 --seconds 10 [--token T] [--ids FILE]
+//! campaign_load run --addr 127.0.0.1:8080 --flow search --connections 64 --seconds 10 [--token T] [--ids FILE] [--outage true]
 //! campaign_load readback --addr 127.0.0.1:8080 --token T --ids FILE
 //! ```
 //!
@@ -115,6 +119,7 @@ struct Args {
     seconds: f64,
     token: Option<String>,
     ids: Option<String>,
+    outage: bool,
 }
 
 fn args() -> Result<Args, String> {
@@ -128,6 +133,7 @@ fn args() -> Result<Args, String> {
         seconds: 10.0,
         token: std::env::var("KETAPATH_TOKEN").ok(),
         ids: None,
+        outage: false,
     };
     while let Some(flag) = raw.next() {
         let value = raw.next().ok_or_else(|| format!("{flag} needs a value"))?;
@@ -138,6 +144,7 @@ fn args() -> Result<Args, String> {
             "--seconds" => args.seconds = value.parse().map_err(|_| "--seconds: a number")?,
             "--token" => args.token = Some(value),
             "--ids" => args.ids = Some(value),
+            "--outage" => args.outage = value.parse().map_err(|_| "--outage: true or false")?,
             other => return Err(format!("unknown flag {other}")),
         }
     }
@@ -155,12 +162,57 @@ fn request(addr: &str, token: Option<&str>, method: Method, path: &str, body: Op
     builder.body(body.map_or_else(Body::empty, Body::from)).expect("a valid request")
 }
 
-/// Sends one request; the status and body, or the transport error as text.
-async fn send(client: &HttpClient, request: Request<Body>) -> Result<(StatusCode, Vec<u8>), String> {
+/// One answer: its status, whether it carried `Retry-After`, and its body.
+struct Answer {
+    status: StatusCode,
+    retry_after: bool,
+    body: Vec<u8>,
+}
+
+/// Sends one request; the answer, or the transport error as text.
+async fn exchange(client: &HttpClient, request: Request<Body>) -> Result<Answer, String> {
     let response = client.request(request).await.map_err(|e| e.to_string())?;
     let status = response.status();
+    let retry_after = response.headers().contains_key(header::RETRY_AFTER);
     let body = axum::body::to_bytes(Body::new(response.into_body()), usize::MAX).await.map_err(|e| e.to_string())?;
-    Ok((status, body.to_vec()))
+    Ok(Answer { status, retry_after, body: body.to_vec() })
+}
+
+/// Sends one request; the status and body, or the transport error as text.
+async fn send(client: &HttpClient, request: Request<Body>) -> Result<(StatusCode, Vec<u8>), String> {
+    exchange(client, request).await.map(|a| (a.status, a.body))
+}
+
+/// Milliseconds since the Unix epoch, so that the campaign script can set the answers beside its own clock.
+fn unix_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+}
+
+/// What an `--outage` run saw of the outage: the expected failures (503 with `Retry-After`, transport errors),
+/// when the first and last of them came, and the last success.
+#[derive(Default)]
+struct Outage {
+    unavailable: u64,
+    first_failure_ms: Option<u64>,
+    last_failure_ms: Option<u64>,
+    last_success_ms: Option<u64>,
+}
+
+impl Outage {
+    fn failed(&mut self, at: u64) {
+        self.first_failure_ms = Some(self.first_failure_ms.map_or(at, |t| t.min(at)));
+        self.last_failure_ms = Some(self.last_failure_ms.map_or(at, |t| t.max(at)));
+    }
+
+    fn merge(&mut self, other: Outage) {
+        self.unavailable += other.unavailable;
+        for at in [other.first_failure_ms, other.last_failure_ms].into_iter().flatten() {
+            self.failed(at);
+        }
+        self.last_success_ms = self.last_success_ms.max(other.last_success_ms);
+    }
 }
 
 /// What one connection saw.
@@ -173,6 +225,9 @@ struct Outcome {
     /// `observation <session> <id>` lines.
     acknowledged: Vec<String>,
     sample_failure: Option<String>,
+    outage: Outage,
+    /// Answers that fail the run: non-2xx ones, except the 503s with `Retry-After` of an `--outage` run.
+    failures: u64,
 }
 
 async fn connection(client: HttpClient, args: Arc<Args>, flow: &'static Flow, deadline: Instant) -> Outcome {
@@ -182,11 +237,20 @@ async fn connection(client: HttpClient, args: Arc<Args>, flow: &'static Flow, de
         conn.n += 1;
         let (method, path, body) = (flow.step)(&mut conn);
         let started = Instant::now();
-        let result = send(&client, request(&args.addr, args.token.as_deref(), method, &path, body)).await;
+        let result = exchange(&client, request(&args.addr, args.token.as_deref(), method, &path, body)).await;
         out.latencies_us.push(u32::try_from(started.elapsed().as_micros()).unwrap_or(u32::MAX));
         match result {
-            Ok((status, body)) => {
+            Ok(Answer { status, retry_after, body }) => {
                 *out.statuses.entry(status.as_u16()).or_default() += 1;
+                if status.is_success() {
+                    out.outage.last_success_ms = Some(unix_ms());
+                } else if args.outage && status == StatusCode::SERVICE_UNAVAILABLE && retry_after {
+                    out.outage.unavailable += 1;
+                    out.outage.failed(unix_ms());
+                    continue;
+                } else {
+                    out.failures += 1;
+                }
                 if status == StatusCode::CREATED {
                     let doc = serde_json::from_slice::<Value>(&body).unwrap_or_default();
                     let id = doc["id"].as_str().unwrap_or_default().to_owned();
@@ -215,7 +279,12 @@ async fn connection(client: HttpClient, args: Arc<Args>, flow: &'static Flow, de
             }
             Err(error) => {
                 out.errors += 1;
-                out.sample_failure.get_or_insert(format!("{path}: {error}"));
+                if args.outage {
+                    out.outage.failed(unix_ms());
+                } else {
+                    out.failures += 1;
+                    out.sample_failure.get_or_insert(format!("{path}: {error}"));
+                }
             }
         }
     }
@@ -256,6 +325,8 @@ async fn run(args: Args) -> Result<bool, String> {
             *all.statuses.entry(status).or_default() += count;
         }
         all.errors += out.errors;
+        all.failures += out.failures;
+        all.outage.merge(out.outage);
         all.acknowledged.extend(out.acknowledged);
         if all.sample_failure.is_none() {
             all.sample_failure = out.sample_failure;
@@ -271,7 +342,8 @@ async fn run(args: Args) -> Result<bool, String> {
             writeln!(file, "{line}").map_err(|e| e.to_string())?;
         }
     }
-    let summary = serde_json::json!({
+    let server_errors: u64 = all.statuses.iter().filter(|(s, _)| **s >= 500 && **s != 503).map(|(_, c)| c).sum();
+    let mut summary = serde_json::json!({
         "flow": flow.name,
         "connections": args.connections,
         "seconds": (elapsed * 10.0).round() / 10.0,
@@ -285,11 +357,21 @@ async fn run(args: Args) -> Result<bool, String> {
         "max_ms": percentile(&all.latencies_us, 100.0),
         "acknowledged_writes": all.acknowledged.len(),
     });
+    if args.outage {
+        summary["outage"] = serde_json::json!({
+            "unavailable_with_retry_after": all.outage.unavailable,
+            "server_errors_other_than_503": server_errors,
+            "failing_answers": all.failures,
+            "first_failure_unix_ms": all.outage.first_failure_ms,
+            "last_failure_unix_ms": all.outage.last_failure_ms,
+            "last_success_unix_ms": all.outage.last_success_ms,
+        });
+    }
     println!("{summary}");
     if let Some(failure) = all.sample_failure {
         eprintln!("first failure: {}", failure.chars().take(300).collect::<String>());
     }
-    Ok(non_2xx == 0 && all.errors == 0)
+    Ok(all.failures == 0)
 }
 
 /// What a read-back found: records checked, and the acknowledged ones missing.

@@ -74,6 +74,10 @@ pub enum ApiError {
     /// `/readyz` when a dependency is not ready; the reason is safe to show.
     #[error("not ready: {0}")]
     NotReady(String),
+    /// The database cannot be reached for now (restarting, connection lost): the client retries after
+    /// `Retry-After`. The message says when a write's outcome is unknown, so that the client reads before resending.
+    #[error("{0}")]
+    DatabaseUnavailable(&'static str),
     /// A fault inside KetaPath. Details go to the log, never to the client.
     #[error("internal error")]
     Internal,
@@ -94,7 +98,7 @@ impl ApiError {
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Timeout => StatusCode::REQUEST_TIMEOUT,
-            ApiError::NotReady(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::NotReady(_) | ApiError::DatabaseUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -118,6 +122,7 @@ impl ApiError {
             ApiError::RateLimited { .. } => "rate_limited",
             ApiError::Timeout => "timeout",
             ApiError::NotReady(_) => "not_ready",
+            ApiError::DatabaseUnavailable(_) => "database_unavailable",
             ApiError::Internal => "internal",
         }
     }
@@ -200,6 +205,10 @@ pub fn with_crisis(error: &ApiError, crisis: &ketapath_clinical::safety::Crisis)
     response
 }
 
+/// When a client told the server or its database is not ready should try again, in seconds: about the time a
+/// PostgreSQL restart takes.
+const RETRY_AFTER_SECS: &str = "5";
+
 /// Tells rate-limited and not-ready clients when to come back and unauthenticated ones how to authenticate
 /// (RFC 6750); a not-ready answer is also `no-store`, since a cache must not replay an outage. Other errors carry no
 /// extra headers.
@@ -208,8 +217,8 @@ pub(crate) fn add_retry_after(error: &ApiError, response: &mut Response) {
         ApiError::RateLimited { retry_after_secs } => {
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(*retry_after_secs));
         }
-        ApiError::NotReady(_) => {
-            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+        ApiError::NotReady(_) | ApiError::DatabaseUnavailable(_) => {
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static(RETRY_AFTER_SECS));
             response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         }
         ApiError::Unauthorized(_) => {
@@ -221,18 +230,28 @@ pub(crate) fn add_retry_after(error: &ApiError, response: &mut Response) {
 
 impl From<StoreError> for ApiError {
     /// The store's errors at the HTTP edge: a record missing or of another clinic is 404 (one body for both),
-    /// a denied role 403, input the domain refuses 400 naming the field, anything else 500 with the detail
-    /// logged (store errors name tables and fields, never patient values).
+    /// a denied role 403, input the domain refuses 400 naming the field, a database out of reach 503
+    /// `database_unavailable` with `Retry-After`, anything else 500 with the detail logged (store errors name tables and fields, never patient values).
     fn from(error: StoreError) -> Self {
         match error {
             StoreError::NotFound { .. } => ApiError::NotFound,
             StoreError::Denied(reason) => ApiError::Forbidden(reason),
             StoreError::Invalid { field, message } => ApiError::InvalidInput(InvalidInput::new(field, message)),
             StoreError::Conflict(message) => ApiError::Conflict { code: "conflict", message },
-            // The database is down or restarting: the client may retry, and the pool reconnects by itself.
-            other if other.is_unavailable() => {
-                tracing::warn!(error = %other, "database unavailable");
-                ApiError::NotReady("the database is unavailable; try again shortly".to_owned())
+            // The database is down or restarting: the client may retry, and the pool reconnects by itself. A commit
+            // cut off by the outage may have been stored, so that answer tells the client to read before resending.
+            e @ StoreError::CommitUnknown(_) => {
+                tracing::warn!(error = %e, "database unavailable while committing");
+                ApiError::DatabaseUnavailable(
+                    "the database became unavailable while saving; the change may or may not have been stored: check it \
+                     before sending it again",
+                )
+            }
+            e @ StoreError::Unavailable(_) => {
+                tracing::warn!(error = %e, "database unavailable");
+                ApiError::DatabaseUnavailable(
+                    "the database is unavailable for now (it may be restarting); try again in a few seconds",
+                )
             }
             other => {
                 tracing::error!(error = %other, "store operation failed");
@@ -366,6 +385,22 @@ mod tests {
         for error in client_faults {
             assert!(error.status().is_client_error(), "{error:?} answered {}", error.status());
         }
+    }
+
+    #[test]
+    fn a_lost_database_is_a_503_and_a_cut_off_commit_says_so() {
+        let lost = ApiError::from(StoreError::Unavailable(sqlx_io()));
+        assert_eq!((lost.status(), lost.code()), (StatusCode::SERVICE_UNAVAILABLE, "database_unavailable"));
+        let cut_off = ApiError::from(StoreError::CommitUnknown(sqlx_io()));
+        assert_eq!((cut_off.status(), cut_off.code()), (StatusCode::SERVICE_UNAVAILABLE, "database_unavailable"));
+        assert!(cut_off.to_string().contains("may or may not have been stored"), "{cut_off}");
+        let response = cut_off.into_response();
+        assert_eq!(response.headers()[header::RETRY_AFTER], "5");
+        assert_eq!(response.headers()[header::CACHE_CONTROL], "no-store");
+    }
+
+    fn sqlx_io() -> sqlx::Error {
+        sqlx::Error::Io(std::io::Error::from(std::io::ErrorKind::ConnectionReset))
     }
 
     #[test]

@@ -48,7 +48,7 @@ pub fn issue_code(error: &ApiError) -> &'static str {
         ApiError::Conflict { .. } => "conflict",
         ApiError::Unprocessable { .. } => "business-rule",
         ApiError::Timeout => "timeout",
-        ApiError::NotReady(_) => "transient",
+        ApiError::NotReady(_) | ApiError::DatabaseUnavailable(_) => "transient",
         ApiError::Internal => "exception",
     }
 }

@@ -96,6 +96,7 @@ mod tests {
             ApiError::RateLimited { retry_after_secs: 7 },
             ApiError::Timeout,
             ApiError::NotReady("x".into()),
+            ApiError::DatabaseUnavailable("x"),
             ApiError::Internal,
         ];
         for error in errors {
@@ -107,7 +108,13 @@ mod tests {
             for contact in ["tel:988", "sms:988", "sms:741741", "tel:911"] {
                 assert!(html.contains(contact), "{error:?} page lacks {contact}");
             }
-            assert_eq!(retry.is_some(), matches!(error, ApiError::RateLimited { .. } | ApiError::NotReady(_)));
+            assert_eq!(
+                retry.is_some(),
+                matches!(
+                    error,
+                    ApiError::RateLimited { .. } | ApiError::NotReady(_) | ApiError::DatabaseUnavailable(_)
+                )
+            );
         }
     }
 

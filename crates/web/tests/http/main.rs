@@ -10,6 +10,7 @@ mod benefit_review;
 mod check;
 mod clinics;
 mod conformance;
+mod database_outage;
 mod date_bounds;
 mod demo_care;
 mod fhir;
