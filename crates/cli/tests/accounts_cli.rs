@@ -152,7 +152,7 @@ fn users_and_tokens_from_the_command_line() {
     );
 
     let verify = ok(&ketapath(dir.path(), &["audit", "verify", "--db", &db], None));
-    assert!(verify.contains("audit chain intact"), "{verify}");
+    assert!(verify.contains("audit chain platform intact"), "{verify}");
 }
 
 async fn open(db: &str) -> Store {
@@ -197,7 +197,7 @@ fn second_factor_enrollment_and_the_clinic_requirement_from_the_command_line() {
     let account = runtime.block_on(async { open(&db).await.sign_in_account("rx@example.org").await.unwrap().unwrap() });
     assert!(!account.needs_totp() && account.totp.is_none());
     let verify = ok(&ketapath(dir.path(), &["audit", "verify", "--db", &db], None));
-    assert!(verify.contains("audit chain intact"), "{verify}");
+    assert!(verify.contains("audit chain platform intact"), "{verify}");
 }
 
 /// A database with the clinic `c-1`, a nurse and a prescriber there (password `a long enough passphrase`).
@@ -310,7 +310,7 @@ fn an_administrator_closes_an_account_in_one_command() {
         let event = events.iter().find(|e| e.action == action).unwrap_or_else(|| panic!("{action} is audited"));
         assert_eq!((event.origin.as_str(), event.clinic_id.as_deref()), ("cli", None), "{action}");
     }
-    assert!(ok(&run(&["audit", "verify"], None)).contains("audit chain intact"));
+    assert!(ok(&run(&["audit", "verify"], None)).contains("audit chain platform intact"));
 }
 
 #[test]
@@ -322,15 +322,17 @@ fn a_recorded_head_and_the_audit_key_from_the_command_line() {
         all.extend(["--db", db.as_str()]);
         ketapath_with_key(dir.path(), &all, None, key)
     };
+    // One line per chain: the clinic's (its two accounts) and the platform's (the listing import).
     let head = ok(&run(&["audit", "head"], None));
-    let parts: Vec<&str> = head.trim().split(' ').collect();
-    assert_eq!(parts.len(), 3, "{head}");
-    assert_eq!(parts[0], "global");
-    assert!(parts[1].parse::<u64>().unwrap() >= 3 && parts[2].len() == 64, "{head}");
+    let lines: Vec<Vec<&str>> = head.lines().map(|l| l.split(' ').collect()).collect();
+    assert_eq!(lines.iter().map(|p| p[0]).collect::<Vec<_>>(), ["clinic:c-1", "platform"], "{head}");
+    assert!(lines.iter().all(|p| p.len() == 3 && p[2].len() == 64), "{head}");
+    let parts = lines[0].clone();
+    assert!(parts[1].parse::<u64>().unwrap() >= 2, "{head}");
     let heads = json(&run(&["audit", "head", "--json"], None));
     assert_eq!(
-        heads,
-        serde_json::json!([{"chain": "global", "seq": parts[1].parse::<u64>().unwrap(), "hash": parts[2]}])
+        heads[0],
+        serde_json::json!({"chain": "clinic:c-1", "seq": parts[1].parse::<u64>().unwrap(), "hash": parts[2]})
     );
     let recorded = parts.join(":");
 
@@ -339,14 +341,14 @@ fn a_recorded_head_and_the_audit_key_from_the_command_line() {
     let verify = ok(&run(&["audit", "verify", "--expect-head", &recorded], None));
     assert!(verify.contains("reaches the recorded head"), "{verify}");
     // A head the log does not reach (as after restoring an older backup) fails with exit 1, saying why.
-    let ahead = format!("global:{}:{}", parts[1].parse::<u64>().unwrap() + 50, parts[2]);
+    let ahead = format!("clinic:c-1:{}:{}", parts[1].parse::<u64>().unwrap() + 50, parts[2]);
     let out = run(&["audit", "verify", "--expect-head", &ahead], None);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
-    assert!(text(&out.stdout).contains("chain global was truncated"), "{}", text(&out.stdout));
-    let other = format!("global:{}:{}", parts[1], "0".repeat(64));
+    assert!(text(&out.stdout).contains("chain clinic:c-1 was truncated"), "{}", text(&out.stdout));
+    let other = format!("clinic:c-1:{}:{}", parts[1], "0".repeat(64));
     let out = run(&["audit", "verify", "--expect-head", &recorded, "--expect-head", &other], None);
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stdout).contains("chain global was rewritten"), "{}", text(&out.stdout));
+    assert!(text(&out.stdout).contains("chain clinic:c-1 was rewritten"), "{}", text(&out.stdout));
     invalid(&run(&["audit", "verify", "--expect-head", "global:1"], None), "--expect-head");
     invalid(&run(&["audit", "verify", "--expect-head", &format!("clinic-1:1:{}", parts[2])], None), "global");
 
@@ -355,7 +357,7 @@ fn a_recorded_head_and_the_audit_key_from_the_command_line() {
     invalid(&run(&["audit", "head"], Some("not-a-key")), "KETAPATH_AUDIT_KEY");
     ok(&run(&["user", "activate", "--email", "nurse@example.org"], Some(key)));
     let verify = ok(&run(&["audit", "verify"], Some(key)));
-    assert!(verify.contains("audit chain intact") && verify.contains("keyed from event"), "{verify}");
+    assert!(verify.contains("audit chain platform intact") && verify.contains("keyed from event"), "{verify}");
     let out = run(&["audit", "verify"], None);
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stdout).contains("set KETAPATH_AUDIT_KEY"), "{}", text(&out.stdout));

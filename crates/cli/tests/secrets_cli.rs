@@ -170,7 +170,7 @@ fn rotation(dir: &Path, db: &str) {
     assert!(running.is_none() && !stderr.contains("warning"), "{stderr}");
 
     let verify = exits(&ketapath(dir, &["audit", "verify", "--db", db], &[], ""), 0);
-    assert!(verify.contains("audit chain intact"), "{verify}");
+    assert!(verify.contains("audit chain platform intact"), "{verify}");
 }
 
 #[test]

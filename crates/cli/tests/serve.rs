@@ -295,7 +295,7 @@ fn serve_keeps_metrics_private_and_logs_the_audit_head() {
         std::thread::sleep(Duration::from_millis(100));
     }
     let text = std::fs::read_to_string(&log).unwrap();
-    let heads: Vec<&str> = text.lines().filter(|l| l.contains("audit head chain=global seq=")).collect();
+    let heads: Vec<&str> = text.lines().filter(|l| l.contains("audit head chain=platform seq=")).collect();
     assert_eq!(heads.len(), 2, "at start and at shutdown:\n{text}");
     let line = heads[1].split("audit head ").nth(1).unwrap();
     let hash = line.rsplit("hash=").next().unwrap();

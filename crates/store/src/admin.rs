@@ -73,13 +73,13 @@ impl UnscopedAdminHandle {
         Ok(out)
     }
 
-    /// The statements an attacker holding only the database would run to rewrite event `seq` (naming
-    /// `entity_id` instead) and hide it: every event from `seq` on relinked with plain SHA-256 hashes recomputed
-    /// from the new contents. For the tests that show a keyed chain or a recorded head detects it; run them with
+    /// The statements an attacker holding only the database would run to rewrite event `seq` of `chain` (naming
+    /// `entity_id` instead) and hide it: every event of the chain from `seq` on relinked with plain SHA-256
+    /// hashes recomputed from the new contents. For the tests that show a keyed chain or a recorded head detects it; run them with
     /// [`Self::execute_raw_sql`] after disabling the append-only trigger. Compiled only with `test-support`.
     #[cfg(feature = "test-support")]
-    pub async fn forged_audit_rewrite_sql(&self, seq: i64, entity_id: &str) -> StoreResult<Vec<String>> {
-        crate::audit::forged_rewrite_sql(&self.store, seq, entity_id).await
+    pub async fn forged_audit_rewrite_sql(&self, chain: &str, seq: i64, entity_id: &str) -> StoreResult<Vec<String>> {
+        crate::audit::forged_rewrite_sql(&self.store, chain, seq, entity_id).await
     }
 
     /// Runs raw SQL outside any scope or audit: for tests that must damage a database on purpose (for example

@@ -1,17 +1,21 @@
-//! The audit log: appending hash-chained events inside the caller's transaction, verifying the chain, and its
-//! heads.
+//! The audit log: appending hash-chained events inside the caller's transaction, and verifying the chains.
 //!
-//! Each event's hash covers a canonical serialization of its fields followed by the previous event's hash, so
-//! editing, deleting or reordering any event breaks the chain at that event. Appends are serialized so the chain
-//! never forks: on SQLite the write transaction (`BEGIN IMMEDIATE`) already excludes other writers; on PostgreSQL
-//! a transaction-level advisory lock is held from the append until commit.
+//! The log is a set of chains: one per clinic (`clinic:<id>`, every event that names the clinic), one `platform`
+//! chain (events of no clinic: sign-ins without a clinic, command-line operations on no clinic, the public forms
+//! that name none), and the old `global` chain, which holds every event written before schema version 21 and ends
+//! at the cut-over recorded by that migration. Each event's hash covers a canonical serialization of its fields
+//! (its chain and number in it included) followed by the previous event's hash in the same chain, so editing,
+//! deleting, reordering or moving any event breaks its chain at that event. Appends to one chain are serialized
+//! so that it never forks, and appends to different chains are not: on SQLite the write transaction
+//! (`BEGIN IMMEDIATE`) already excludes other writers; on PostgreSQL a transaction-level advisory lock keyed by
+//! the chain's name is held from the append until commit.
 //!
 //! Two link kinds, recorded per event in `link`: `sha256` (plain SHA-256, which anyone holding the database can
 //! recompute after editing an event) and `hmac-sha256` (HMAC-SHA-256 under `KETAPATH_AUDIT_KEY`, which a
 //! database-only attacker cannot). Events keep the kind they were written with, so a log written before a key was
-//! set keeps verifying, and the key applies from the first event written with it; a plain link after a keyed one
-//! is a break (a rewrite by someone without the key). Cutting the tail leaves an intact chain: the heads
-//! ([`Store::audit_heads`]), kept outside the database, detect that ([`Store::check_audit_heads`]).
+//! set keeps verifying, and the key applies from the first event written with it; in a chain, a plain link after a
+//! keyed one is a break (a rewrite by someone without the key). Cutting a chain's tail leaves an intact chain: the
+//! heads (`audit_heads.rs`), kept outside the database, detect that.
 
 use std::fmt;
 use std::sync::Arc;
@@ -31,12 +35,67 @@ use crate::store::Store;
 /// The `prev_hash` of the first event.
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
-/// The advisory lock key that serializes audit appends on PostgreSQL ("KPAUDIT" in ASCII, as a number).
+/// The advisory lock key that serialized every audit append on PostgreSQL before the log was split per clinic
+/// ("KPAUDIT" in ASCII, as a number); only the old single-chain append of the migration tests still takes it.
 const AUDIT_LOCK_KEY: i64 = 0x004b_5041_5544_4954;
 
-/// The one chain of today's log. A later version splits the log per clinic; heads and checks already take a
-/// chain's name so that their output and the operators' records of it need not change then.
+/// The schema version that split the log into chains (`0021_audit_chains.sql`).
+pub(crate) const CHAINS_VERSION: i64 = 21;
+
+/// The single chain of every event written before [`CHAINS_VERSION`]; it ends at the recorded cut-over.
 pub const GLOBAL_CHAIN: &str = "global";
+
+/// The chain of events that name no clinic.
+pub const PLATFORM_CHAIN: &str = "platform";
+
+/// The prefix of a clinic's chain name, followed by the clinic's id.
+const CLINIC_CHAIN_PREFIX: &str = "clinic:";
+
+/// The chain an event of `clinic` (or of none) belongs to.
+pub(crate) fn chain_of(clinic: Option<&str>) -> String {
+    match clinic {
+        Some(id) => format!("{CLINIC_CHAIN_PREFIX}{id}"),
+        None => PLATFORM_CHAIN.to_owned(),
+    }
+}
+
+/// Whether `name` is a chain name the log can hold (whether or not it holds events now).
+pub(crate) fn is_chain_name(name: &str) -> bool {
+    name == GLOBAL_CHAIN
+        || name == PLATFORM_CHAIN
+        || name.strip_prefix(CLINIC_CHAIN_PREFIX).is_some_and(|id| !id.is_empty())
+}
+
+/// The column that numbers `chain`'s events: the old chain kept the log-wide `seq`.
+pub(crate) fn number_column(chain: &str) -> &'static str {
+    if chain == GLOBAL_CHAIN { "seq" } else { "chain_seq" }
+}
+
+/// The PostgreSQL advisory lock key of `chain`: the first 8 bytes of a SHA-256 of its name, so that it is the same
+/// in every process and every release, and two chains share a key only by a 2^-64 chance (which would make them
+/// wait for each other, never fork).
+pub fn chain_lock_key(chain: &str) -> i64 {
+    let digest = Sha256::digest(format!("ketapath-audit-chain\n{chain}").as_bytes());
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&digest[..8]);
+    i64::from_be_bytes(first)
+}
+
+/// Takes the append locks of `chains` for the rest of `tx` (PostgreSQL; SQLite's write transaction already
+/// excludes other writers). Locks are taken in name order, so two transactions that both write to the same two
+/// chains wait for each other instead of deadlocking.
+pub(crate) async fn lock_chains(tx: &mut Tx, chains: &[String]) -> StoreResult<()> {
+    if tx.kind() != BackendKind::Postgres {
+        return Ok(());
+    }
+    let mut sorted: Vec<&String> = chains.iter().collect();
+    sorted.sort();
+    sorted.dedup();
+    for chain in sorted {
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &args![chain_lock_key(chain)]).await?;
+    }
+    Ok(())
+}
 
 /// `link` of an event hashed with plain SHA-256.
 const LINK_SHA256: &str = "sha256";
@@ -85,49 +144,6 @@ impl AuditKey {
     }
 }
 
-/// Where a chain ends: its name, the last event's number and hash. Printed as `CHAIN SEQ HASH` by `ketapath audit
-/// head`, logged by the server, and given back as `CHAIN:SEQ:HASH` to `ketapath audit verify --expect-head`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ChainHead {
-    pub chain: String,
-    /// 0 (with [`GENESIS_HASH`]) for a chain without events.
-    pub seq: i64,
-    pub hash: String,
-}
-
-impl ChainHead {
-    /// Reads `CHAIN:SEQ:HASH` (as recorded from `ketapath audit head`); `field` names the option in errors.
-    pub fn parse(field: &str, text: &str) -> StoreResult<Self> {
-        let invalid = |why: &str| {
-            StoreError::invalid(field, format!("{why}; expected CHAIN:SEQ:HASH as printed by `ketapath audit head`"))
-        };
-        let mut parts = text.trim().splitn(3, ':');
-        let (Some(chain), Some(seq), Some(hash)) = (parts.next(), parts.next(), parts.next()) else {
-            return Err(invalid(&format!("{text:?} has not three parts")));
-        };
-        let seq: i64 =
-            seq.parse().ok().filter(|s| *s >= 0).ok_or_else(|| invalid(&format!("{seq:?} is not an event number")))?;
-        if !(hash.len() == 64 && hash.bytes().all(|b| b.is_ascii_hexdigit())) {
-            return Err(invalid(&format!("{hash:?} is not a 64-digit hex hash")));
-        }
-        Ok(Self { chain: chain.to_owned(), seq, hash: hash.to_ascii_lowercase() })
-    }
-}
-
-impl ChainHead {
-    /// The line the server logs for this head every ten minutes and at shutdown, so that an external log keeps
-    /// anchors: `audit head chain=global seq=N hash=H`.
-    pub fn log_line(&self) -> String {
-        format!("audit head chain={} seq={} hash={}", self.chain, self.seq, self.hash)
-    }
-}
-
-impl fmt::Display for ChainHead {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {} {}", self.chain, self.seq, self.hash)
-    }
-}
-
 /// What one event says, before it is numbered and chained.
 #[derive(Debug, Clone)]
 pub(crate) struct AuditEntry<'a> {
@@ -141,14 +157,23 @@ pub(crate) struct AuditEntry<'a> {
 }
 
 /// The canonical bytes hashed for an event: a version tag, then each field as `len:value` or `-` for none,
-/// newline-terminated, so that no two different events serialize the same. Keyed events carry their own tag
-/// (`v2`), so that the same bytes never serve both link kinds.
-fn canonical(row: &AuditRow, tag: &[u8]) -> Vec<u8> {
+/// newline-terminated, so that no two different events serialize the same. Keyed events carry their own tag, so
+/// that the same bytes never serve both link kinds. Events of the old chain (no `chain_seq`) serialize exactly as
+/// before version 21, numbered by `seq`; events of the per-clinic chains lead with their chain's name and number
+/// under tags of their own, so that an event moved to another chain or position no longer verifies.
+fn canonical(row: &AuditRow, keyed: bool) -> Vec<u8> {
+    let tag: &[u8] = match (row.chain_seq.is_some(), keyed) {
+        (false, false) => b"ketapath-audit-v1\n",
+        (false, true) => b"ketapath-audit-v2 hmac-sha256\n",
+        (true, false) => b"ketapath-audit-v3 chain\n",
+        (true, true) => b"ketapath-audit-v3 chain hmac-sha256\n",
+    };
     let mut out = tag.to_vec();
-    let seq = row.seq.to_string();
+    let number = row.chain_seq.unwrap_or(row.seq).to_string();
     let at = row.at.to_string();
+    let chain = row.chain_seq.map(|_| row.chain.as_str());
     let fields: [Option<&str>; 10] = [
-        Some(&seq),
+        Some(&number),
         Some(&at),
         row.actor_id.as_deref(),
         Some(&row.actor_role),
@@ -159,7 +184,7 @@ fn canonical(row: &AuditRow, tag: &[u8]) -> Vec<u8> {
         Some(&row.origin),
         Some(&row.prev_hash),
     ];
-    for field in fields {
+    for field in chain.into_iter().map(Some).chain(fields) {
         match field {
             Some(v) => out.extend_from_slice(format!("{}:{v}\n", v.len()).as_bytes()),
             None => out.extend_from_slice(b"-\n"),
@@ -168,35 +193,42 @@ fn canonical(row: &AuditRow, tag: &[u8]) -> Vec<u8> {
     out
 }
 
-/// The plain SHA-256 link of an event (version 1, and every event written without a key).
+/// The plain SHA-256 link of an event (every event written without a key).
 fn plain_hash(row: &AuditRow) -> String {
-    hex::encode(Sha256::digest(canonical(row, b"ketapath-audit-v1\n")))
+    hex::encode(Sha256::digest(canonical(row, false)))
 }
 
 /// The hash an event of `row.link`'s kind must carry; `None` for a keyed event when no key is held.
 fn expected_hash(row: &AuditRow, key: Option<&AuditKey>) -> Option<String> {
-    if row.link == LINK_HMAC {
-        key.map(|key| key.mac(&canonical(row, b"ketapath-audit-v2 hmac-sha256\n")))
-    } else {
-        Some(plain_hash(row))
-    }
+    if row.link == LINK_HMAC { key.map(|key| key.mac(&canonical(row, true))) } else { Some(plain_hash(row)) }
 }
 
-/// See `UnscopedAdminHandle::forged_audit_rewrite_sql`: the UPDATE statements of a plain-hash forgery.
+/// See `UnscopedAdminHandle::forged_audit_rewrite_sql`: the UPDATE statements of a plain-hash forgery of event
+/// `number` of `chain`.
 #[cfg(feature = "test-support")]
-pub(crate) async fn forged_rewrite_sql(store: &Store, seq: i64, entity_id: &str) -> StoreResult<Vec<String>> {
+pub(crate) async fn forged_rewrite_sql(
+    store: &Store,
+    chain: &str,
+    number: i64,
+    entity_id: &str,
+) -> StoreResult<Vec<String>> {
+    let column = number_column(chain);
     let mut tx = store.begin_read().await?;
     let rows: Vec<AuditRow> = tx
-        .fetch_all(&format!("SELECT {AUDIT_COLUMNS} FROM audit_events WHERE seq >= $1 ORDER BY seq"), &args![seq - 1])
+        .fetch_all(
+            &format!("SELECT {AUDIT_COLUMNS} FROM audit_events WHERE chain = $1 AND {column} >= $2 ORDER BY {column}"),
+            &args![chain, number - 1],
+        )
         .await?;
-    let mut prev = if seq == 1 { GENESIS_HASH.to_owned() } else { String::new() };
+    let mut prev = if number == 1 { GENESIS_HASH.to_owned() } else { String::new() };
     let mut out = Vec::new();
     for mut row in rows {
-        if row.seq < seq {
+        let at = row.chain_seq.unwrap_or(row.seq);
+        if at < number {
             prev = row.hash;
             continue;
         }
-        if row.seq == seq {
+        if at == number {
             row.entity_id = entity_id.to_owned();
         }
         row.prev_hash = prev;
@@ -215,17 +247,68 @@ pub(crate) async fn forged_rewrite_sql(store: &Store, seq: i64, entity_id: &str)
     Ok(out)
 }
 
-/// Appends one event in `tx`, keyed when `key` is given; the event commits or rolls back with the data it
-/// describes.
-pub(crate) async fn append(tx: &mut Tx, at: i64, entry: &AuditEntry<'_>, key: Option<&AuditKey>) -> StoreResult<i64> {
+/// Appends one event in `tx` to the chain of its clinic, keyed when `key` is given; the event commits or rolls
+/// back with the data it describes. The caller holds the chain's lock ([`lock_chains`]); taking it again here
+/// costs nothing on PostgreSQL (advisory locks nest within a transaction) and keeps a lone append safe.
+/// `chained` is false only for a test database below [`CHAINS_VERSION`], which gets the old single chain.
+pub(crate) async fn append(
+    tx: &mut Tx,
+    at: i64,
+    entry: &AuditEntry<'_>,
+    key: Option<&AuditKey>,
+    chained: bool,
+) -> StoreResult<i64> {
+    if !chained {
+        return append_to_global_chain(tx, at, entry, key).await;
+    }
+    let chain = chain_of(entry.clinic_id);
+    lock_chains(tx, std::slice::from_ref(&chain)).await?;
+    let head: Option<(i64, String)> = tx
+        .fetch_optional(
+            "SELECT chain_seq, hash FROM audit_events WHERE chain = $1 ORDER BY chain_seq DESC LIMIT 1",
+            &args![chain.as_str()],
+        )
+        .await?;
+    let (prev_number, prev_hash) = head.unwrap_or((0, GENESIS_HASH.to_owned()));
+    // The log-wide `seq` only orders storage: PostgreSQL draws it from a sequence, so that appends to different
+    // chains never wait for each other; SQLite's single writer can count.
+    let seq_sql = match tx.kind() {
+        BackendKind::Postgres => "SELECT nextval('audit_events_seq')",
+        BackendKind::Sqlite => "SELECT COALESCE(MAX(seq), 0) + 1 FROM audit_events",
+    };
+    let (seq,): (i64,) = tx.fetch_one(seq_sql, &[]).await?;
+    let mut row = new_row(seq, at, entry, prev_hash, key);
+    row.chain = chain;
+    row.chain_seq = Some(prev_number + 1);
+    row.hash = expected_hash(&row, key).unwrap_or_default();
+    insert_row(tx, &row).await?;
+    Ok(seq)
+}
+
+/// The old single-chain append, exactly as every build before [`CHAINS_VERSION`] did it: one log-wide lock and
+/// numbering, no chain columns (a database below that version has none).
+async fn append_to_global_chain(
+    tx: &mut Tx,
+    at: i64,
+    entry: &AuditEntry<'_>,
+    key: Option<&AuditKey>,
+) -> StoreResult<i64> {
     if tx.kind() == BackendKind::Postgres {
         tx.execute("SELECT pg_advisory_xact_lock($1)", &args![AUDIT_LOCK_KEY]).await?;
     }
     let head: Option<(i64, String)> =
         tx.fetch_optional("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1", &[]).await?;
     let (prev_seq, prev_hash) = head.unwrap_or((0, GENESIS_HASH.to_owned()));
-    let mut row = AuditRow {
-        seq: prev_seq + 1,
+    let mut row = new_row(prev_seq + 1, at, entry, prev_hash, key);
+    row.hash = expected_hash(&row, key).unwrap_or_default();
+    insert_row(tx, &row).await?;
+    Ok(row.seq)
+}
+
+/// The row of a new event of the old chain, not yet hashed.
+fn new_row(seq: i64, at: i64, entry: &AuditEntry<'_>, prev_hash: String, key: Option<&AuditKey>) -> AuditRow {
+    AuditRow {
+        seq,
         at,
         actor_id: entry.actor_id.clone(),
         actor_role: entry.actor_role.to_owned(),
@@ -237,10 +320,15 @@ pub(crate) async fn append(tx: &mut Tx, at: i64, entry: &AuditEntry<'_>, key: Op
         prev_hash,
         hash: String::new(),
         link: if key.is_some() { LINK_HMAC } else { LINK_SHA256 }.to_owned(),
-    };
-    row.hash = expected_hash(&row, key).unwrap_or_default();
-    // A plain event leaves `link` to the column's default (`sha256`), so that appending writes the same columns
-    // as before version 13 (the migration tests fill a version-1 database through today's code).
+        chain: GLOBAL_CHAIN.to_owned(),
+        chain_seq: None,
+    }
+}
+
+/// Inserts a hashed event. Columns at their default are left out: a plain link (`sha256`) and the old chain's
+/// `global`, so that an old-chain append writes the same columns as before versions 13 and 21 (the migration
+/// tests fill a version-1 database through this code).
+async fn insert_row(tx: &mut Tx, row: &AuditRow) -> StoreResult<()> {
     let mut insert = Insert::into("audit_events")
         .value("seq", row.seq)
         .value("at", row.at)
@@ -256,13 +344,31 @@ pub(crate) async fn append(tx: &mut Tx, at: i64, entry: &AuditEntry<'_>, key: Op
     if row.link != LINK_SHA256 {
         insert = insert.value("link", row.link.clone());
     }
+    if let Some(number) = row.chain_seq {
+        insert = insert.value("chain", row.chain.clone()).value("chain_seq", number);
+    }
     insert.execute(tx).await?;
-    Ok(row.seq)
+    Ok(())
 }
 
-/// The outcome of checking the audit chain.
+/// Moves PostgreSQL's `seq` sequence past every stored event: after `ketapath store copy` has inserted events
+/// with their own numbers, so that the next append does not reuse one.
+pub(crate) async fn resume_numbering(tx: &mut Tx) -> StoreResult<()> {
+    if tx.kind() == BackendKind::Postgres {
+        tx.execute(
+            "SELECT setval('audit_events_seq', COALESCE((SELECT MAX(seq) FROM audit_events), 0) + 1, false)",
+            &[],
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// The outcome of checking one chain.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ChainReport {
+    /// The chain's name (`global`, `platform` or `clinic:<id>`).
+    pub chain: String,
     /// Events checked.
     pub events: u64,
     /// The hash of the last event: record it elsewhere to detect a truncated tail later.
@@ -275,7 +381,7 @@ pub struct ChainReport {
     pub key_missing_at: Option<i64>,
 }
 
-/// An event where the chain breaks.
+/// An event where a chain breaks, by its number in that chain.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct BadEvent {
     pub seq: i64,
@@ -289,147 +395,177 @@ impl ChainReport {
     }
 }
 
+/// The outcome of checking every chain of the log, in name order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuditReport {
+    pub chains: Vec<ChainReport>,
+}
+
+impl AuditReport {
+    /// Whether every chain was checked whole and is intact.
+    pub fn is_intact(&self) -> bool {
+        self.chains.iter().all(ChainReport::is_intact)
+    }
+
+    /// Events checked across every chain.
+    pub fn events(&self) -> u64 {
+        self.chains.iter().map(|c| c.events).sum()
+    }
+
+    /// The report of the chain named `name`, if the log has it.
+    pub fn chain(&self, name: &str) -> Option<&ChainReport> {
+        self.chains.iter().find(|c| c.chain == name)
+    }
+}
+
 const VERIFY_PAGE: i64 = 10_000;
 
+/// The names of the chains the log holds, with the old chain whenever a cut-over was recorded (even if every
+/// event of it is gone), in name order; and the cut-over.
+pub(crate) async fn chain_names(tx: &mut Tx) -> StoreResult<(Vec<String>, Option<i64>)> {
+    let names: Vec<(String,)> = tx.fetch_all("SELECT DISTINCT chain FROM audit_events ORDER BY chain", &[]).await?;
+    let cutover: Option<(i64,)> = tx.fetch_optional("SELECT last_global_seq FROM audit_cutover", &[]).await?;
+    let mut names: Vec<String> = names.into_iter().map(|(n,)| n).collect();
+    if cutover.is_some() && !names.iter().any(|n| n == GLOBAL_CHAIN) {
+        names.push(GLOBAL_CHAIN.to_owned());
+        names.sort();
+    }
+    Ok((names, cutover.map(|(c,)| c)))
+}
+
+/// Why `row`, the next event of `chain` after `expected - 1` events ending in `prev_hash`, does not fit there (its
+/// number, link to the previous event, chain or link kind), or `None`. Sets `keyed_from` at its first keyed event.
+fn misfit(
+    row: &AuditRow,
+    chain: &str,
+    expected: i64,
+    prev_hash: &str,
+    cutover: Option<i64>,
+    keyed_from: &mut Option<i64>,
+) -> Option<String> {
+    let number = row.chain_seq.unwrap_or(row.seq);
+    if number != expected {
+        return Some(format!("expected event {expected} next but found {number}: events were deleted"));
+    }
+    if row.prev_hash != prev_hash {
+        return Some("prev_hash does not match the previous event's hash".to_owned());
+    }
+    if chain == GLOBAL_CHAIN {
+        if let Some(reason) = match cutover {
+            None => Some("the old chain gets no events after the split into per-clinic chains".to_owned()),
+            Some(last) if row.seq > last => {
+                Some(format!("event {} joined the old chain after its cut-over at event {last}", row.seq))
+            }
+            Some(_) => None,
+        } {
+            return Some(reason);
+        }
+    } else if chain_of(row.clinic_id.as_deref()) != chain {
+        return Some(format!(
+            "the event belongs to chain {} but is filed in this one",
+            chain_of(row.clinic_id.as_deref())
+        ));
+    }
+    match row.link.as_str() {
+        LINK_HMAC => {
+            keyed_from.get_or_insert(number);
+            None
+        }
+        LINK_SHA256 => keyed_from.map(|from| {
+            format!(
+                "a plain SHA-256 link after the keyed events from {from}: the event was rewritten by someone \
+                 without KETAPATH_AUDIT_KEY"
+            )
+        }),
+        other => Some(format!("unknown link kind {other:?}")),
+    }
+}
+
+/// Walks `chain` in order and reports its first event whose number, previous hash, own hash, chain or link kind
+/// is wrong; the old chain must also end at the cut-over. Keyed events are checked with `key`; without it the
+/// walk stops at the first one and says so.
+async fn verify_chain(
+    tx: &mut Tx,
+    chain: &str,
+    key: Option<&AuditKey>,
+    cutover: Option<i64>,
+) -> StoreResult<ChainReport> {
+    let column = number_column(chain);
+    let mut report = ChainReport {
+        chain: chain.to_owned(),
+        events: 0,
+        head_hash: GENESIS_HASH.to_owned(),
+        first_bad: None,
+        keyed_from: None,
+        key_missing_at: None,
+    };
+    let mut expected = 1_i64;
+    loop {
+        let page: Vec<AuditRow> = tx
+            .fetch_all(
+                &format!(
+                    "SELECT {AUDIT_COLUMNS} FROM audit_events WHERE chain = $1 AND {column} >= $2 \
+                     ORDER BY {column} LIMIT $3"
+                ),
+                &args![chain, expected, VERIFY_PAGE],
+            )
+            .await?;
+        let done = (page.len() as i64) < VERIFY_PAGE;
+        for row in page {
+            let reason = match (
+                misfit(&row, chain, expected, &report.head_hash, cutover, &mut report.keyed_from),
+                expected_hash(&row, key),
+            ) {
+                (Some(reason), _) => Some(reason),
+                (None, None) => {
+                    report.key_missing_at = Some(expected);
+                    return Ok(report);
+                }
+                (None, Some(hash)) if hash != row.hash => Some(
+                    if row.link == LINK_HMAC {
+                        "the keyed hash does not match the event's contents: the event was edited, or \
+                         KETAPATH_AUDIT_KEY is not the key it was written with"
+                    } else {
+                        "hash does not match the event's contents: the event was edited"
+                    }
+                    .to_owned(),
+                ),
+                (None, Some(_)) => None,
+            };
+            if let Some(reason) = reason {
+                report.first_bad = Some(BadEvent { seq: row.chain_seq.unwrap_or(row.seq), reason });
+                return Ok(report);
+            }
+            report.events += 1;
+            expected += 1;
+            report.head_hash = row.hash;
+        }
+        if done {
+            break;
+        }
+    }
+    if let Some(last) = cutover.filter(|last| chain == GLOBAL_CHAIN && expected <= *last) {
+        let reason = format!(
+            "the old chain ends at event {} but its cut-over was recorded at event {last}: events were deleted",
+            expected - 1
+        );
+        report.first_bad = Some(BadEvent { seq: expected, reason });
+    }
+    Ok(report)
+}
+
 impl Store {
-    /// Walks the whole audit log in order and reports the first event whose sequence number, previous hash, own
-    /// hash or link kind is wrong. Keyed events are checked with the store's audit key; without it the walk stops
-    /// at the first one and says so.
-    pub async fn verify_audit_chain(&self) -> StoreResult<ChainReport> {
+    /// Walks every chain of the audit log and reports, per chain, the first event that does not fit it (see
+    /// [`verify_chain`]).
+    pub async fn verify_audit_chain(&self) -> StoreResult<AuditReport> {
         let key = self.audit_key();
         let mut tx = self.begin_read().await?;
-        let mut expected_seq = 1_i64;
-        let mut prev_hash = GENESIS_HASH.to_owned();
-        let mut events = 0_u64;
-        let mut keyed_from = None;
-        loop {
-            let page: Vec<AuditRow> = tx
-                .fetch_all(
-                    &format!("SELECT {AUDIT_COLUMNS} FROM audit_events WHERE seq >= $1 ORDER BY seq LIMIT $2"),
-                    &args![expected_seq, VERIFY_PAGE],
-                )
-                .await?;
-            let done = (page.len() as i64) < VERIFY_PAGE;
-            for row in page {
-                let reason = if row.seq != expected_seq {
-                    Some(format!("expected event {expected_seq} next but found {}: events were deleted", row.seq))
-                } else if row.prev_hash != prev_hash {
-                    Some("prev_hash does not match the previous event's hash".to_owned())
-                } else {
-                    match row.link.as_str() {
-                        LINK_HMAC => {
-                            keyed_from.get_or_insert(row.seq);
-                            None
-                        }
-                        LINK_SHA256 => keyed_from.map(|from| {
-                            format!(
-                                "a plain SHA-256 link after the keyed events from {from}: the event was rewritten by \
-                                 someone without KETAPATH_AUDIT_KEY"
-                            )
-                        }),
-                        other => Some(format!("unknown link kind {other:?}")),
-                    }
-                };
-                let reason = match (reason, expected_hash(&row, key)) {
-                    (Some(reason), _) => Some(reason),
-                    (None, None) => {
-                        let report = ChainReport {
-                            events,
-                            head_hash: prev_hash,
-                            first_bad: None,
-                            keyed_from,
-                            key_missing_at: Some(row.seq),
-                        };
-                        return Ok(report);
-                    }
-                    (None, Some(expected)) if expected != row.hash => Some(
-                        if row.link == LINK_HMAC {
-                            "the keyed hash does not match the event's contents: the event was edited, or \
-                             KETAPATH_AUDIT_KEY is not the key it was written with"
-                        } else {
-                            "hash does not match the event's contents: the event was edited"
-                        }
-                        .to_owned(),
-                    ),
-                    (None, Some(_)) => None,
-                };
-                if let Some(reason) = reason {
-                    let first_bad = Some(BadEvent { seq: row.seq, reason });
-                    return Ok(ChainReport {
-                        events,
-                        head_hash: prev_hash,
-                        first_bad,
-                        keyed_from,
-                        key_missing_at: None,
-                    });
-                }
-                events += 1;
-                expected_seq += 1;
-                prev_hash = row.hash;
-            }
-            if done {
-                break;
-            }
+        let (names, cutover) = chain_names(&mut tx).await?;
+        let mut chains = Vec::with_capacity(names.len());
+        for name in names {
+            chains.push(verify_chain(&mut tx, &name, key, cutover).await?);
         }
-        Ok(ChainReport { events, head_hash: prev_hash, first_bad: None, keyed_from, key_missing_at: None })
-    }
-
-    /// The head of each chain as stored now (one chain, [`GLOBAL_CHAIN`], today): record them outside the
-    /// database to detect a truncated or rewritten log later.
-    pub async fn audit_heads(&self) -> StoreResult<Vec<ChainHead>> {
-        let mut tx = self.begin_read().await?;
-        let head: Option<(i64, String)> =
-            tx.fetch_optional("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1", &[]).await?;
-        let (seq, hash) = head.unwrap_or((0, GENESIS_HASH.to_owned()));
-        Ok(vec![ChainHead { chain: GLOBAL_CHAIN.to_owned(), seq, hash }])
-    }
-
-    /// Compares recorded heads with the log: one message per head the log no longer reaches (cut after or at
-    /// it, or holding another event there). Together with an intact [`Store::verify_audit_chain`], an empty
-    /// answer proves that every event up to each recorded head is still the one that was recorded. An unknown
-    /// chain name is invalid input.
-    pub async fn check_audit_heads(&self, expected: &[ChainHead]) -> StoreResult<Vec<String>> {
-        let current = self.audit_heads().await?;
-        let mut tx = self.begin_read().await?;
-        let mut problems = Vec::new();
-        for want in expected {
-            let Some(now) = current.iter().find(|c| c.chain == want.chain) else {
-                let names: Vec<&str> = current.iter().map(|c| c.chain.as_str()).collect();
-                return Err(StoreError::invalid(
-                    "expect-head",
-                    format!("no audit chain is named {:?}; the chains are {}", want.chain, names.join(", ")),
-                ));
-            };
-            if now.seq < want.seq {
-                problems.push(format!(
-                    "chain {} was truncated: it ends at event {} but the recorded head is event {} (events {}..={} \
-                     are gone)",
-                    want.chain,
-                    now.seq,
-                    want.seq,
-                    now.seq + 1,
-                    want.seq
-                ));
-                continue;
-            }
-            let found = if want.seq == 0 {
-                Some((GENESIS_HASH.to_owned(),))
-            } else {
-                tx.fetch_optional("SELECT hash FROM audit_events WHERE seq = $1", &args![want.seq]).await?
-            };
-            match found {
-                Some((hash,)) if hash == want.hash => {}
-                Some((hash,)) => problems.push(format!(
-                    "chain {} was rewritten: event {} has hash {hash}, but the recorded head says {}",
-                    want.chain, want.seq, want.hash
-                )),
-                None => problems.push(format!(
-                    "chain {} was truncated: event {} of the recorded head is missing",
-                    want.chain, want.seq
-                )),
-            }
-        }
-        Ok(problems)
+        Ok(AuditReport { chains })
     }
 
     /// Audit events with `seq` in `from..=to`, in order; for the admin CLI and tests.

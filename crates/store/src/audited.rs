@@ -116,6 +116,16 @@ impl AuditEvents {
     }
 }
 
+impl EventClinic {
+    /// The clinic an event names, when `by` writes it.
+    fn of<'e>(&'e self, by: &'e Auditor<'_>) -> Option<&'e str> {
+        match self {
+            EventClinic::OfTransaction => by.clinic_id.as_deref(),
+            EventClinic::Named(clinic) => clinic.as_deref(),
+        }
+    }
+}
+
 /// Who the events of a transaction name: the acting user and role (or a channel such as `public`), the clinic,
 /// and where the request came from.
 #[derive(Debug, Clone)]
@@ -184,6 +194,8 @@ impl<'a> Auditor<'a> {
 pub struct AuditedTx<'a> {
     tx: Tx,
     key: Option<crate::audit::AuditKey>,
+    /// Whether events go to per-clinic chains ([`Store::audit_chains`]).
+    chained: bool,
     at: OffsetDateTime,
     now: i64,
     by: Auditor<'a>,
@@ -194,7 +206,8 @@ impl<'a> AuditedTx<'a> {
     pub(crate) async fn begin(store: &Store, by: Auditor<'a>) -> StoreResult<Self> {
         let tx = store.backend().begin_write().await?;
         let at = store.now();
-        Ok(Self { tx, key: store.audit_key().cloned(), at, now: crate::clock::to_micros(at), by })
+        let (key, chained) = (store.audit_key().cloned(), store.audit_chains());
+        Ok(Self { tx, key, chained, at, now: crate::clock::to_micros(at), by })
     }
 
     /// The transaction's "now" as read from the store's clock (not truncated to the stored precision), for
@@ -237,22 +250,26 @@ impl<'a> AuditedTx<'a> {
     }
 
     /// Appends `events` in order, each stamped with the transaction's "now" and naming who acts, then commits.
+    /// The locks of every chain the events go to are taken first, in one order, so that two transactions writing
+    /// to the same chains never deadlock.
     pub async fn commit_with(mut self, events: impl Into<AuditEvents>) -> StoreResult<()> {
-        for event in events.into().0 {
-            let clinic_id = match &event.clinic {
-                EventClinic::OfTransaction => self.by.clinic_id.as_deref(),
-                EventClinic::Named(clinic) => clinic.as_deref(),
-            };
+        let events = events.into().0;
+        if self.chained {
+            let chains: Vec<String> = events.iter().map(|e| audit::chain_of(e.clinic.of(&self.by))).collect();
+            audit::lock_chains(&mut self.tx, &chains).await?;
+        }
+        for event in &events {
+            let clinic_id = event.clinic.of(&self.by);
             let entry = AuditEntry {
                 actor_id: self.by.actor_id.clone(),
                 actor_role: &self.by.actor_role,
                 clinic_id,
                 action: event.action,
                 entity: event.entity,
-                entity_id: event.entity_id,
+                entity_id: event.entity_id.clone(),
                 origin: &self.by.origin,
             };
-            audit::append(&mut self.tx, self.now, &entry, self.key.as_ref()).await?;
+            audit::append(&mut self.tx, self.now, &entry, self.key.as_ref(), self.chained).await?;
         }
         self.tx.commit().await
     }

@@ -59,6 +59,7 @@ pub async fn copy_database(from: &Store, to: &Store) -> StoreResult<CopyReport> 
         .await?;
         report.push(((*table).to_owned(), copied));
     }
+    crate::audit::resume_numbering(&mut tx).await?;
     tx.commit().await?;
     let (a, b) = (from.table_fingerprints().await?, to.table_fingerprints().await?);
     if let Some(((table, _, _), _)) = a.iter().zip(&b).find(|(x, y)| x != y) {

@@ -11,6 +11,7 @@
 
 mod admin;
 mod audit;
+mod audit_heads;
 mod audited;
 mod auth;
 mod backup;
@@ -39,7 +40,11 @@ mod url;
 mod verify;
 
 pub use admin::UnscopedAdminHandle;
-pub use audit::{AuditKey, BadEvent, ChainHead, ChainReport, GENESIS_HASH, GLOBAL_CHAIN};
+pub use audit::{
+    AuditKey, AuditReport, BadEvent, ChainReport, GENESIS_HASH, GLOBAL_CHAIN, PLATFORM_CHAIN,
+    chain_lock_key as audit_chain_lock_key,
+};
+pub use audit_heads::ChainHead;
 pub use audited::{Audit, AuditEvents, AuditedTx};
 pub use auth::{API_TOKEN_PREFIX, api_token_hash, new_api_token_secret, new_link_secret};
 pub use backup::{BackupMethod, restore_sqlite};

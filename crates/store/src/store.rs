@@ -2,6 +2,7 @@
 
 use std::borrow::Cow;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use sqlx::migrate::{MigrateDatabase, Migrator};
@@ -63,6 +64,9 @@ struct Inner {
     url: DatabaseUrl,
     created: bool,
     audit_key: Option<AuditKey>,
+    /// Whether appends file events in per-clinic chains (schema version 21 on). Cleared only by
+    /// [`Store::migrate_up_to_for_tests`] below that version, whose tests write the old single chain.
+    audit_chains: AtomicBool,
 }
 
 impl Store {
@@ -138,6 +142,7 @@ impl Store {
                 url: url.clone(),
                 created,
                 audit_key: options.audit_key,
+                audit_chains: AtomicBool::new(true),
             }),
         })
     }
@@ -157,7 +162,9 @@ impl Store {
 
     /// Applies every pending migration; returns the versions applied now.
     pub async fn migrate(&self) -> StoreResult<Vec<i64>> {
-        self.migrate_with(self.migrator()).await
+        let applied = self.migrate_with(self.migrator()).await?;
+        self.inner.audit_chains.store(true, Ordering::Relaxed);
+        Ok(applied)
     }
 
     /// Applies migrations up to and including `version` only. For the migration tests, which need a database
@@ -172,7 +179,11 @@ impl Store {
             locking: all.locking,
             no_tx: all.no_tx,
         };
-        self.migrate_with(&partial).await
+        let applied = self.migrate_with(&partial).await?;
+        // Below version 21 the log has no chain columns: this handle then appends to the old single chain, the
+        // way every build before that version did, so that the migration tests hold pre-cut-over events.
+        self.inner.audit_chains.store(version >= crate::audit::CHAINS_VERSION, Ordering::Relaxed);
+        Ok(applied)
     }
 
     fn migrator(&self) -> &'static Migrator {
@@ -255,6 +266,11 @@ impl Store {
     /// The audit key this store links and verifies events with, if any.
     pub(crate) fn audit_key(&self) -> Option<&AuditKey> {
         self.inner.audit_key.as_ref()
+    }
+
+    /// Whether new audit events go to per-clinic chains (always, except below schema version 21 in tests).
+    pub(crate) fn audit_chains(&self) -> bool {
+        self.inner.audit_chains.load(Ordering::Relaxed)
     }
 
     /// Whether this store links new audit events with HMAC-SHA-256 (it holds an audit key).

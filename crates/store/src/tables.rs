@@ -44,12 +44,14 @@ pub const TABLES: &[&str] = &[
     "self_report_alerts",
     "session_alerts",
     "audit_events",
+    "audit_cutover",
 ];
 
 /// The primary key each table is ordered by when read whole.
 pub(crate) fn key_of(table: &str) -> &'static str {
     match table {
         "audit_events" => "seq",
+        "audit_cutover" => "last_global_seq",
         "clinic_security" => "clinic_id",
         "staff_sign_in" => "user_id",
         "staff_sign_in_failures" => "user_id, client_hash",

@@ -7,7 +7,7 @@
 
 use serde::Serialize;
 
-use crate::audit::ChainReport;
+use crate::audit::AuditReport;
 use crate::db::args;
 use crate::error::StoreResult;
 use crate::rows::patient::{ASSESSMENT_COLUMNS, AssessmentRow};
@@ -111,7 +111,7 @@ const SAME_PATIENT: &[(&str, &str, &str)] = &[
 pub struct VerifyReport {
     /// Each broken invariant, described without patient values.
     pub problems: Vec<String>,
-    pub audit: ChainReport,
+    pub audit: AuditReport,
 }
 
 impl VerifyReport {

@@ -9,7 +9,7 @@ mod common;
 use common::seed::{seed, seed_sign_in, seed_version_1};
 use common::{TestDb, test_options};
 use ketapath_store::domain::{PatientMatch, Role};
-use ketapath_store::{DatabaseUrl, OpenMode, Store, StoreError, TABLES, copy_database};
+use ketapath_store::{BackendKind, DatabaseUrl, OpenMode, Store, StoreError, TABLES, copy_database};
 use ketapath_testkit::on_both_backends;
 
 async fn schema_matches_catalog(db: &TestDb) {
@@ -37,10 +37,14 @@ async fn forward_from_previous_version(url: &DatabaseUrl, mode: OpenMode) {
     assert_eq!(applied, store.known_schema_versions().into_iter().filter(|v| *v > 1).collect::<Vec<_>>());
     // Versions 3, 13 and 14 add columns (empty or at their default in old rows) to these tables, and version 15 the
     // patients' search keys (filled for old rows by `migrate`), which changes their fingerprints but not their row
-    // counts; every other table is unchanged row for row, and the new tables start empty.
+    // counts; every other table is unchanged row for row, and the new tables start empty, except for the audit
+    // cut-over of version 21, which records where the old chain ends.
     const ALTERED: [&str; 7] =
         ["api_tokens", "assessments", "audit_events", "courses", "patients", "referrals", "sessions"];
     let after = store.table_fingerprints().await.unwrap();
+    let cutover = after.iter().find(|(t, _, _)| t == "audit_cutover").unwrap();
+    assert_eq!(cutover.1, 1, "one cut-over row");
+    let after: Vec<_> = after.into_iter().filter(|(t, _, _)| t != "audit_cutover").collect();
     let after: Vec<_> = after.into_iter().filter(|(t, n, _)| before.iter().any(|(b, _, _)| b == t) || *n > 0).collect();
     assert_eq!(before.len(), after.len(), "the new tables start empty");
     for (old, new) in before.iter().zip(&after) {
@@ -61,6 +65,28 @@ async fn forward_from_previous_version(url: &DatabaseUrl, mode: OpenMode) {
     }
     let report = store.verify().await.unwrap();
     assert!(report.is_ok(), "{report:?}");
+    // The events written before version 21, through the single-chain append of that time, stay the `global`
+    // chain and verify as they were; the cut-over recorded their end, and later events went to the clinic's chain.
+    let old_events = before.iter().find(|(t, _, _)| t == "audit_events").unwrap().1;
+    let global = report.audit.chain("global").unwrap();
+    assert_eq!(global.events, old_events);
+    assert!(report.audit.chain("clinic:old-1").unwrap().events >= 1, "the nurse added after the migration");
+    let heads = store.audit_heads().await.unwrap();
+    assert_eq!(heads.iter().find(|h| h.chain == "global").unwrap().seq, old_events as i64);
+    // Cutting the old chain's tail is caught without a recorded head: it no longer reaches its cut-over.
+    let admin = store.unscoped_for_admin_cli_and_tests();
+    let disable = match store.kind() {
+        BackendKind::Sqlite => "DROP TRIGGER audit_events_no_delete",
+        BackendKind::Postgres => "ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_update_delete",
+    };
+    admin.execute_raw_sql(disable).await.unwrap();
+    let cut = format!("DELETE FROM audit_events WHERE chain = 'global' AND seq = {old_events}");
+    assert_eq!(admin.execute_raw_sql(&cut).await.unwrap(), 1);
+    let report = store.verify_audit_chain().await.unwrap();
+    let bad = report.chain("global").unwrap().first_bad.clone().expect("the cut is detected");
+    assert_eq!(bad.seq, old_events as i64);
+    assert!(bad.reason.contains("cut-over"), "{}", bad.reason);
+    assert!(report.chain("clinic:old-1").unwrap().is_intact());
     store.close().await;
 }
 

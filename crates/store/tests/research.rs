@@ -380,14 +380,14 @@ async fn only_researchers_open_the_reader(db: &TestDb) {
     let admin = staff(store, None, Role::PlatformAdmin, "root@deid.example").await;
     assert!(matches!(store.research_reader(&admin).await, Err(StoreError::Denied(_))));
     let researcher = staff(store, None, Role::Researcher, "r@deid.example").await;
-    let before = store.verify_audit_chain().await.unwrap().events;
+    let before = store.verify_audit_chain().await.unwrap().events();
     let reader = store.research_reader(&researcher).await.unwrap();
     let n = reader.for_each_page(ResearchUse::Export, as_of(store), 1, |page| {
         assert_eq!(page.len(), 1, "pages hold at most the page size");
         Ok(())
     });
     assert_eq!(n.await.unwrap(), 2);
-    assert_eq!(store.verify_audit_chain().await.unwrap().events, before + 1, "one audit event per run");
+    assert_eq!(store.verify_audit_chain().await.unwrap().events(), before + 1, "one audit event per run");
     // The clinic's own statistics read only its own consenting patients, and publication is a clinic admin's call.
     let own = scope_for(store, "deid-clinic", Role::ClinicAdmin, "a@deid.example").await;
     assert_eq!(own.research_patients(as_of(store)).await.unwrap().len(), 2);

@@ -12,6 +12,10 @@
 //! campaign_load readback --addr 127.0.0.1:8080 --token T --ids FILE
 //! ```
 //!
+//! `--tokens FILE` (one token a line) instead of `--token` spreads the connections over several accounts, such as
+//! one per clinic (scripts/bench/write_path.sh): connection `i` signs with token `i mod n`, and `readback` reads
+//! each record with whichever token's clinic holds it.
+//!
 //! Flows are one table ([`FLOWS`]); a new portal write is a new entry there.
 #![allow(clippy::print_stdout, clippy::print_stderr)] // A command-line tool reports on stdout and stderr.
 
@@ -117,7 +121,8 @@ struct Args {
     flow: String,
     connections: usize,
     seconds: f64,
-    token: Option<String>,
+    /// The bearer tokens: one (`--token`, `KETAPATH_TOKEN`) or one per line of `--tokens FILE`.
+    tokens: Vec<String>,
     ids: Option<String>,
     outage: bool,
 }
@@ -131,7 +136,7 @@ fn args() -> Result<Args, String> {
         flow: "search".to_owned(),
         connections: 64,
         seconds: 10.0,
-        token: std::env::var("KETAPATH_TOKEN").ok(),
+        tokens: std::env::var("KETAPATH_TOKEN").ok().into_iter().collect(),
         ids: None,
         outage: false,
     };
@@ -142,7 +147,11 @@ fn args() -> Result<Args, String> {
             "--flow" => args.flow = value,
             "--connections" => args.connections = value.parse().map_err(|_| "--connections: a number")?,
             "--seconds" => args.seconds = value.parse().map_err(|_| "--seconds: a number")?,
-            "--token" => args.token = Some(value),
+            "--token" => args.tokens = vec![value],
+            "--tokens" => {
+                let text = std::fs::read_to_string(&value).map_err(|e| format!("--tokens {value}: {e}"))?;
+                args.tokens = text.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned).collect();
+            }
             "--ids" => args.ids = Some(value),
             "--outage" => args.outage = value.parse().map_err(|_| "--outage: true or false")?,
             other => return Err(format!("unknown flag {other}")),
@@ -230,14 +239,21 @@ struct Outcome {
     failures: u64,
 }
 
-async fn connection(client: HttpClient, args: Arc<Args>, flow: &'static Flow, deadline: Instant) -> Outcome {
+async fn connection(
+    client: HttpClient,
+    args: Arc<Args>,
+    index: usize,
+    flow: &'static Flow,
+    deadline: Instant,
+) -> Outcome {
+    let token = (!args.tokens.is_empty()).then(|| args.tokens[index % args.tokens.len()].as_str());
     let mut conn = Conn::default();
     let mut out = Outcome::default();
     while Instant::now() < deadline {
         conn.n += 1;
         let (method, path, body) = (flow.step)(&mut conn);
         let started = Instant::now();
-        let result = exchange(&client, request(&args.addr, args.token.as_deref(), method, &path, body)).await;
+        let result = exchange(&client, request(&args.addr, token, method, &path, body)).await;
         out.latencies_us.push(u32::try_from(started.elapsed().as_micros()).unwrap_or(u32::MAX));
         match result {
             Ok(Answer { status, retry_after, body }) => {
@@ -308,7 +324,7 @@ async fn run(args: Args) -> Result<bool, String> {
         let names: Vec<&str> = FLOWS.iter().map(|f| f.name).collect();
         format!("unknown flow {}; one of {}", args.flow, names.join(", "))
     })?;
-    if flow.needs_token && args.token.is_none() {
+    if flow.needs_token && args.tokens.is_empty() {
         return Err(format!("the {} flow needs --token (or KETAPATH_TOKEN)", flow.name));
     }
     let args = Arc::new(args);
@@ -316,7 +332,7 @@ async fn run(args: Args) -> Result<bool, String> {
     let started = Instant::now();
     let deadline = started + Duration::from_secs_f64(args.seconds);
     let tasks: Vec<_> =
-        (0..args.connections).map(|_| tokio::spawn(connection(http.clone(), args.clone(), flow, deadline))).collect();
+        (0..args.connections).map(|i| tokio::spawn(connection(http.clone(), args.clone(), i, flow, deadline))).collect();
     let mut all = Outcome::default();
     for task in tasks {
         let out = task.await.map_err(|e| e.to_string())?;
@@ -392,7 +408,17 @@ impl ReadBack {
         owner: &str,
         ids: &[String],
     ) -> Result<(), String> {
-        let (status, body) = send(http, request(&args.addr, args.token.as_deref(), Method::GET, uri, None)).await?;
+        // A record of another clinic's account answers 404: the first token that reads it is its clinic's.
+        let mut answer = None;
+        for token in args.tokens.iter().map(|t| Some(t.as_str())).chain(args.tokens.is_empty().then_some(None)) {
+            let (status, body) = send(http, request(&args.addr, token, Method::GET, uri, None)).await?;
+            let found = status == StatusCode::OK;
+            answer = Some((status, body));
+            if found {
+                break;
+            }
+        }
+        let Some((status, body)) = answer else { return Ok(()) };
         if status != StatusCode::OK {
             self.lost.push(format!("{owner}: {status}"));
             return Ok(());

@@ -162,16 +162,26 @@ async fn run_async(cmd: StoreCommand, db: &str) -> CommandResult {
             store.close().await;
             let (report, head_problems) = (report?, heads?);
             let audit = &report.audit;
-            match (&audit.first_bad, audit.key_missing_at) {
-                (Some(bad), _) => println!("audit chain broken at event {}: {}", bad.seq, bad.reason),
-                (None, Some(seq)) => println!(
-                    "audit chain cannot be checked from event {seq} on: its events are linked with HMAC-SHA-256 \
-                     under the audit key; set {AUDIT_KEY_ENV} to verify them ({} events before it are intact)",
-                    audit.events
-                ),
-                (None, None) => {
-                    let keyed = audit.keyed_from.map(|s| format!(", keyed from event {s}")).unwrap_or_default();
-                    println!("audit chain intact: {} events, head hash {}{keyed}", audit.events, audit.head_hash)
+            if audit.chains.is_empty() {
+                println!("audit log intact: no events yet");
+            }
+            for chain in &audit.chains {
+                let name = &chain.chain;
+                match (&chain.first_bad, chain.key_missing_at) {
+                    (Some(bad), _) => println!("audit chain {name} broken at event {}: {}", bad.seq, bad.reason),
+                    (None, Some(seq)) => println!(
+                        "audit chain {name} cannot be checked from event {seq} on: its events are linked with \
+                         HMAC-SHA-256 under the audit key; set {AUDIT_KEY_ENV} to verify them ({} events before it \
+                         are intact)",
+                        chain.events
+                    ),
+                    (None, None) => {
+                        let keyed = chain.keyed_from.map(|s| format!(", keyed from event {s}")).unwrap_or_default();
+                        println!(
+                            "audit chain {name} intact: {} events, head hash {}{keyed}",
+                            chain.events, chain.head_hash
+                        )
+                    }
                 }
             }
             for problem in &head_problems {
@@ -186,8 +196,19 @@ async fn run_async(cmd: StoreCommand, db: &str) -> CommandResult {
                 println!("invariant broken: {problem}");
             }
             if !report.is_ok() || !head_problems.is_empty() {
-                let first = audit.first_bad.as_ref().map(|b| format!(": first bad audit event is {}", b.seq));
-                let missing = audit.key_missing_at.map(|s| format!(": {AUDIT_KEY_ENV} is needed from event {s}"));
+                let bad: Vec<String> = audit
+                    .chains
+                    .iter()
+                    .filter_map(|c| c.first_bad.as_ref().map(|b| format!("{} event {}", c.chain, b.seq)))
+                    .collect();
+                let missing: Vec<String> = audit
+                    .chains
+                    .iter()
+                    .filter_map(|c| c.key_missing_at.map(|s| format!("{} event {s}", c.chain)))
+                    .collect();
+                let first = (!bad.is_empty()).then(|| format!(": first bad audit event of {}", bad.join(", ")));
+                let missing =
+                    (!missing.is_empty()).then(|| format!(": {AUDIT_KEY_ENV} is needed from {}", missing.join(", ")));
                 let heads = (!head_problems.is_empty()).then(|| ": the log does not reach a recorded head".to_owned());
                 return Err(Failure::Runtime(anyhow::anyhow!(
                     "verification failed{}",

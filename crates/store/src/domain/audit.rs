@@ -29,8 +29,13 @@ code_enum!(
 /// One event of the append-only audit log.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AuditEvent {
-    /// Position in the chain, from 1 without gaps.
+    /// Position in the whole log: the order events were stored in, across chains.
     pub seq: i64,
+    /// The chain the event belongs to: `clinic:<id>` for an event of a clinic, `platform` for an event of none,
+    /// `global` for an event written before the log was split per clinic (schema version 21).
+    pub chain: String,
+    /// Position in its chain, from 1 without gaps (in the `global` chain, the same as `seq`).
+    pub chain_seq: i64,
     pub at: OffsetDateTime,
     /// The staff user, or `None` for the public (a referral, a listing report, a self-report link).
     pub actor_id: Option<String>,

@@ -71,8 +71,7 @@ impl ApiTokenRow {
     }
 }
 
-pub(crate) const AUDIT_COLUMNS: &str =
-    "seq, at, actor_id, actor_role, clinic_id, action, entity, entity_id, origin, prev_hash, hash, link";
+pub(crate) const AUDIT_COLUMNS: &str = "seq, at, actor_id, actor_role, clinic_id, action, entity, entity_id, origin, prev_hash, hash, link, chain, chain_seq";
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub(crate) struct AuditRow {
@@ -89,6 +88,10 @@ pub(crate) struct AuditRow {
     pub hash: String,
     /// How `hash` was made: `sha256` or `hmac-sha256` (see `audit.rs`).
     pub link: String,
+    /// `global` (the single chain before schema version 21), `platform` or `clinic:<id>`.
+    pub chain: String,
+    /// The event's number in its chain; `None` in the old chain, whose events are numbered by `seq`.
+    pub chain_seq: Option<i64>,
 }
 
 impl AuditRow {
@@ -105,6 +108,8 @@ impl AuditRow {
             origin: self.origin,
             prev_hash: self.prev_hash,
             hash: self.hash,
+            chain_seq: self.chain_seq.unwrap_or(self.seq),
+            chain: self.chain,
         })
     }
 }
