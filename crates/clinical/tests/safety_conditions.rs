@@ -69,6 +69,18 @@ fn every_entry_is_complete_and_sourced() {
     assert!(find_rule("safety.cautions").is_some());
 }
 
+/// A person ticks from these labels: two entries naming the same condition (the arteriovenous malformation was once
+/// both its own entry and the tail of the aneurysm's label) would list it twice and split one answer over two codes.
+#[test]
+fn no_label_names_another_entry_again() {
+    for a in CONDITIONS.iter().chain(DERIVED) {
+        for b in CONDITIONS.iter().chain(DERIVED).filter(|b| b.code != a.code) {
+            let (a_label, b_label) = (a.label.to_lowercase(), b.label.to_lowercase());
+            assert!(!a_label.contains(&b_label), "{} repeats the label of {}: {}", a.code, b.code, a.label);
+        }
+    }
+}
+
 #[test]
 fn parse_reads_codes_and_ignores_repeats() {
     let parsed =

@@ -51,6 +51,7 @@ pub static ASSETS: LazyLock<Vec<Asset>> = LazyLock::new(|| {
         Asset::new("icon.svg", "image/svg+xml", include_bytes!("../static/icon.svg")),
         Asset::new("find.js", "text/javascript; charset=utf-8", include_bytes!("../static/find.js")),
         Asset::new("session.js", "text/javascript; charset=utf-8", include_bytes!("../static/session.js")),
+        Asset::new("check.js", "text/javascript; charset=utf-8", include_bytes!("../static/check.js")),
     ]
 });
 

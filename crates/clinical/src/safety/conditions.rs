@@ -94,10 +94,11 @@ pub const AGE_65_AND_OVER: &str = "age_65_and_over";
 pub static CONDITIONS: &[Condition] = &[
     contraindication(
         "aneurysmal_vascular_disease",
-        "Aneurysmal vascular disease (an aneurysm of the aorta, or of arteries in the brain or elsewhere) or an \
-         arteriovenous malformation",
-        "Tell a clinician about the aneurysm or vascular malformation: the esketamine label lists it as a \
-         contraindication, because a rise in blood pressure could be dangerous.",
+        // The label's first contraindication names two conditions; each is its own entry (the malformation is the
+        // next one), so this label names the aneurysm alone and no choice list shows the malformation twice.
+        "Aneurysmal vascular disease (an aneurysm of the aorta, or of arteries in the brain or elsewhere)",
+        "Tell a clinician about the aneurysm: the esketamine label lists it as a contraindication, because a rise in \
+         blood pressure could be dangerous.",
         "clinical.md §3.5 (label contraindication 1; 2019 SPRAVATO PI)",
     ),
     contraindication(

@@ -73,7 +73,14 @@ impl SelfReportPage {
             stem: phq9::STEM,
             copyright: phq9::COPYRIGHT,
             questions: Vec::new(),
-            common: Common { step: "phq9", progress: "", errors: Vec::new(), hidden: Vec::new(), crisis: None },
+            common: Common {
+                step: "phq9",
+                progress: "",
+                errors: Vec::new(),
+                hidden: Vec::new(),
+                crisis: None,
+                back: None,
+            },
             resources: Vec::new(),
             emergency: false,
         }

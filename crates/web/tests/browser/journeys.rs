@@ -6,8 +6,8 @@
 use crate::audit::{self, Findings};
 use crate::harness::{Browser, Res, Scripts};
 use crate::journey::{
-    choose, crisis_help_before, fill, fill_in, follow, main_text, press_button, select, select_in, shows_in_order,
-    texts, tick,
+    choose, control_in, crisis_help_before, fill, fill_in, follow, main_text, press_button, select, select_in,
+    shows_in_order, texts, tick,
 };
 
 /// The PHQ-9 questions by the start of their text, in order.
@@ -115,6 +115,9 @@ pub async fn trd_result_leads_to_the_finder(browser: &Browser) -> Res<Findings> 
     )
     .await?;
     for (row, drug, dose) in [("Medicine 1", "sertraline", "150"), ("Medicine 2", "escitalopram", "20")] {
+        if row != "Medicine 1" {
+            add_medicine(browser).await?;
+        }
         fill_in(browser, row, "Name of the medicine", drug).await?;
         fill_in(browser, row, "Dose, in mg a day", dose).await?;
         fill_in(browser, row, "How many weeks you took it", "10").await?;
@@ -190,12 +193,121 @@ pub async fn zip_search_detail_and_report(browser: &Browser) -> Res<Findings> {
     Ok(findings)
 }
 
+/// Shows one more medicine row: with scripts, `check.js` reveals the next row in place; without, the server shows
+/// the page again with one more row and every answer kept.
+async fn add_medicine(browser: &Browser) -> Res<()> {
+    if browser.scripts == Scripts::Enabled {
+        browser.client.find(fantoccini::Locator::Id("add-row")).await?.click().await?;
+        Ok(())
+    } else {
+        press_button(browser, "Add another medicine").await
+    }
+}
+
+/// The value now in the field labelled `label` in the group `group`.
+async fn value_in(browser: &Browser, group: &str, label: &str) -> Res<String> {
+    Ok(control_in(browser, group, label).await?.prop("value").await?.unwrap_or_default())
+}
+
+/// Fails unless `found` is `expected`, naming `what`.
+fn expect(what: &str, found: &str, expected: &str) -> Res<()> {
+    if found == expected { Ok(()) } else { Err(format!("{what} is {found:?} after Back, not {expected:?}").into()) }
+}
+
+/// To the result and back again, step by step: every page comes back with the answers given on it, the address
+/// never carries one, and going forward again reaches the same result.
+pub async fn back_keeps_every_answer(browser: &Browser) -> Res<Findings> {
+    let mut findings = Findings::default();
+    go(browser, "/check").await?;
+    answer_phq9(browser, ["Several days"; 9]).await?;
+    choose(browser, "Right now, are you thinking about acting", "No").await?;
+    press_button(browser, "Continue").await?;
+    fill_in(browser, "Medicine 1", "Name of the medicine", "sertraline").await?;
+    fill_in(browser, "Medicine 1", "Dose, in mg a day", "150 mg").await?;
+    add_medicine(browser).await?;
+    fill_in(browser, "Medicine 2", "Name of the medicine", "bupropion").await?;
+    press_button(browser, "Continue").await?;
+    fill(browser, "Your age in years", "47").await?;
+    for condition in ["Pregnancy or planning a pregnancy", "High blood pressure", "Psychosis now or in the past"] {
+        tick(browser, condition, true).await?;
+    }
+    press_button(browser, "See my summary").await?;
+    shows_all(browser, &["Your self-check summary", "sertraline", "bupropion"]).await?;
+    let pages = printed_pages(browser).await?;
+    if pages > 2 {
+        return Err(format!("the printed summary takes {pages} Letter pages; it must fit on two").into());
+    }
+    // Each page audited below is weighed alone: the network log starts again before the step that opens it.
+
+    browser.network().await?;
+    press_button(browser, "Back").await?;
+    let age = crate::journey::control(browser, "Your age in years").await?.prop("value").await?.unwrap_or_default();
+    expect("the age", &age, "47")?;
+    audit_page(browser, &mut findings, "/check step 3 after Back").await;
+    browser.network().await?;
+    press_button(browser, "Back").await?;
+    expect("medicine 1", &value_in(browser, "Medicine 1", "Name of the medicine").await?, "sertraline")?;
+    expect("its dose", &value_in(browser, "Medicine 1", "Dose, in mg a day").await?, "150 mg")?;
+    expect("medicine 2", &value_in(browser, "Medicine 2", "Name of the medicine").await?, "bupropion")?;
+    audit_page(browser, &mut findings, "/check step 2 after Back").await;
+    press_button(browser, "Back").await?;
+    if !control_in(browser, "Right now, are you thinking", "No").await?.is_selected().await? {
+        return Err("the follow-up answer was lost on the way back".into());
+    }
+    browser.network().await?;
+    press_button(browser, "Back").await?;
+    if !control_in(browser, PHQ9[0], "Several days").await?.is_selected().await? {
+        return Err("the PHQ-9 answers were lost on the way back".into());
+    }
+    let url = browser.client.current_url().await?;
+    if url.path() != "/check" || url.query().is_some() {
+        return Err(format!("Back led to {url}: answers never go in the address").into());
+    }
+    audit_page(browser, &mut findings, "/check step 1 after Back").await;
+
+    press_button(browser, "Continue").await?;
+    press_button(browser, "Continue").await?;
+    press_button(browser, "Continue").await?;
+    press_button(browser, "See my summary").await?;
+    shows_all(browser, &["Your self-check summary", "sertraline", "bupropion", "Age: 47"]).await?;
+    Ok(findings)
+}
+
+/// Fails unless the main content shows every one of `texts`, in any case.
+async fn shows_all(browser: &Browser, texts: &[&str]) -> Res<()> {
+    let shown = main_text(browser).await?.to_lowercase();
+    match texts.iter().find(|t| !shown.contains(&t.to_lowercase())) {
+        Some(missing) => Err(format!("{missing:?} is not on the page: {shown}").into()),
+        None => Ok(()),
+    }
+}
+
+/// How many US Letter pages the current page prints on, with the site's print CSS: Chromium prints it to PDF
+/// (DevTools `Page.printToPDF`) and `pdfinfo` counts the pages.
+async fn printed_pages(browser: &Browser) -> Res<u32> {
+    let params = serde_json::json!({"paperWidth": 8.5, "paperHeight": 11.0, "preferCSSPageSize": true});
+    let printed = browser.client.issue_cmd(crate::network::ChromeCommand::cdp("Page.printToPDF", params)).await?;
+    let data = printed["data"].as_str().ok_or("Page.printToPDF returned no data")?;
+    let dir = tempfile::tempdir()?;
+    let (encoded, pdf) = (dir.path().join("summary.b64"), dir.path().join("summary.pdf"));
+    std::fs::write(&encoded, data)?;
+    let decoded = std::process::Command::new("base64").arg("-d").arg(&encoded).output()?;
+    std::fs::write(&pdf, decoded.stdout)?;
+    let info = std::process::Command::new("pdfinfo").arg(&pdf).output()?;
+    let text = String::from_utf8_lossy(&info.stdout);
+    text.lines()
+        .find_map(|line| line.strip_prefix("Pages:").map(|n| n.trim().parse::<u32>()))
+        .ok_or_else(|| format!("pdfinfo gave no page count: {text}"))?
+        .map_err(|e| e.to_string().into())
+}
+
 /// Every journey in one browser session; one journey's failure is a finding, so the others still run.
 pub async fn all(browser: &Browser) -> Findings {
     let mut findings = Findings::default();
     for (name, outcome) in [
         ("emergency self-check", emergency_shows_crisis_help_first(browser).await),
         ("TRD self-check to the finder", trd_result_leads_to_the_finder(browser).await),
+        ("Back through the self-check", back_keeps_every_answer(browser).await),
         ("ZIP search, clinic page, report", zip_search_detail_and_report(browser).await),
         ("portal treatment day", crate::portal_journey::treatment_day(browser).await),
         ("portal staff administration", crate::staff_journey::add_and_deactivate_a_member(browser).await),

@@ -177,7 +177,7 @@ async fn the_summary_reaches_only_the_chosen_clinic(p: Portal) {
     // The person can also choose from the list, sorted from a ZIP code.
     let listed = w.submit(&send, "/check/send", &[("action", "change")]).await.text();
     let sorted = w.submit(&listed, "/check/send", &[("action", "search"), ("place", "10001")]).await.text();
-    assert!(sorted.contains("value=\"clinic-a\"") && sorted.contains(" km ("), "{sorted}");
+    assert!(sorted.contains("value=\"clinic-a\"") && sorted.contains(" mi ("), "{sorted}");
 
     let sent = w.submit(&send, "/check/send/confirm", &CONTACT).await;
     assert_eq!(sent.status, StatusCode::OK, "{}", sent.text());

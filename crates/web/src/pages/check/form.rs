@@ -11,8 +11,12 @@ use ketapath_clinical::safety::conditions;
 use ketapath_clinical::screen::ScreeningInput;
 use serde_json::{Map, Value, json};
 
-/// Rows of past antidepressants offered on the form.
+/// Rows of past antidepressants the form can hold.
 pub const MAX_TRIALS: usize = 6;
+
+/// Rows of past antidepressants shown at first; "Add another medicine" shows one more at a time, up to
+/// [`MAX_TRIALS`], so that the page starts short and a long history still fits.
+pub const FIRST_TRIAL_ROWS: usize = 3;
 
 /// Longest value kept from any field; longer input is cut, since no answer needs more.
 const MAX_VALUE_CHARS: usize = 200;
@@ -121,9 +125,18 @@ pub struct CheckForm {
     pub systolic: String,
     pub diastolic: String,
     pub episode_months: String,
-    /// The id of the clinic the person came from (`/check?to=...`), to preselect on the send page. It is the only
-    /// value that may travel in a URL; it carries no answer.
+    /// The id of the clinic the person came from (`/check?to=...`), to preselect on the send page. With `zip`, the
+    /// only value that may travel in a URL; it carries no answer.
     pub to: String,
+    /// The ZIP code the person searched clinics from (`/check?zip=...` from the finder), so that the send page lists
+    /// the nearest clinics first without asking again. Only a five-digit ZIP is kept.
+    pub zip: String,
+    /// The step a Back button asks for: that step is shown with every answer kept, nothing checked.
+    pub go: Option<Step>,
+    /// Medicine rows the medicines page showed (its hidden `rows` field), and whether "Add another medicine" was
+    /// pressed; neither is an answer.
+    pub rows: usize,
+    pub add_row: bool,
 }
 
 impl Default for CheckForm {
@@ -139,6 +152,10 @@ impl Default for CheckForm {
             diastolic: String::new(),
             episode_months: String::new(),
             to: String::new(),
+            zip: String::new(),
+            go: None,
+            rows: 0,
+            add_row: false,
         }
     }
 }
@@ -170,6 +187,10 @@ impl CheckForm {
                 "diastolic" => form.diastolic = value,
                 "episode_months" => form.episode_months = value,
                 "to" => form.to = clinic_id_or_empty(&value),
+                "zip" => form.zip = zip_or_empty(&value),
+                "go" => form.go = Step::parse(&value),
+                "rows" => form.rows = value.parse::<usize>().map_or(0, |n| n.min(MAX_TRIALS)),
+                "add_row" => form.add_row = !value.is_empty(),
                 other => {
                     if let Some(slot) = other
                         .strip_prefix("phq9_")
@@ -240,22 +261,40 @@ impl CheckForm {
             out.push((name.to_owned(), value.clone()));
         }
         out.push(("to".to_owned(), self.to.clone()));
+        out.push(("zip".to_owned(), self.zip.clone()));
         out.retain(|(_, value)| !value.is_empty());
         out
     }
 
-    /// The answers of every step but `shown`, to carry forward in hidden fields, and the clinic the check is for.
+    /// The answers of every step but `shown`, to carry forward in hidden fields, and the clinic and ZIP the check
+    /// is for.
     pub fn hidden_for(&self, shown: Step) -> Vec<(String, String)> {
-        self.pairs().into_iter().filter(|(name, _)| name == "to" || step_of(name) != shown).collect()
+        self.pairs().into_iter().filter(|(name, _)| is_carried(name) || step_of(name) != shown).collect()
     }
 
-    /// The clinic id of `/check?to=...` from a raw query string; anything that is not a clinic id is dropped.
+    /// The clinic id and ZIP of `/check?to=...&zip=...` from a raw query string; anything that is not a clinic id
+    /// or a ZIP is dropped.
     pub fn from_query(query: Option<&str>) -> Self {
-        let to = query
-            .map(|q| form_urlencoded::parse(q.as_bytes()).find(|(k, _)| k == "to").map(|(_, v)| v.into_owned()))
-            .unwrap_or_default()
-            .unwrap_or_default();
-        CheckForm { to: clinic_id_or_empty(to.trim()), ..CheckForm::default() }
+        let value = |name: &str| {
+            query
+                .and_then(|q| {
+                    form_urlencoded::parse(q.as_bytes()).find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
+                })
+                .unwrap_or_default()
+        };
+        CheckForm {
+            to: clinic_id_or_empty(value("to").trim()),
+            zip: zip_or_empty(value("zip").trim()),
+            ..CheckForm::default()
+        }
+    }
+
+    /// How many medicine rows the medicines page shows: at least [`FIRST_TRIAL_ROWS`], every row with something
+    /// typed in it, as many as the page showed before, and one more after "Add another medicine".
+    pub fn trial_rows_shown(&self) -> usize {
+        let last_filled = self.trials.iter().rposition(|row| !row.is_blank()).map_or(0, |i| i + 1);
+        let asked = self.rows + usize::from(self.add_row);
+        FIRST_TRIAL_ROWS.max(last_filled).max(asked).min(MAX_TRIALS)
     }
 
     /// Checks every answer: form-level problems first (a missing PHQ-9 answer, text where a number belongs), then
@@ -305,28 +344,29 @@ impl CheckForm {
                 ));
             }
             trial.insert("drug".into(), json!(row.drug));
-            // The two optional numbers of a row: (document key, typed value, field suffix, message).
-            let numbers = [
-                (
-                    "dose_mg_per_day",
-                    &row.dose,
-                    "dose",
-                    "Please enter the dose as a number of milligrams a day, for example 100, or leave it empty.",
-                ),
-                (
-                    "weeks",
-                    &row.weeks,
-                    "weeks",
-                    "Please enter the number of weeks as a number, for example 8, or leave it empty.",
-                ),
-            ];
-            for (key, typed, field, message) in numbers {
-                match number(typed) {
-                    Ok(value) => {
-                        trial.insert(key.into(), value);
-                    }
-                    Err(()) => errors.push(FieldError::new(format!("trial{n}_{field}"), message)),
+            match milligrams(&row.dose) {
+                Ok(value) => {
+                    trial.insert("dose_mg_per_day".into(), value);
                 }
+                Err(()) => errors.push(FieldError::new(
+                    format!("trial{n}_dose"),
+                    format!(
+                        "Medicine {n}, dose: please write the milligrams a day as a number, for example 300 or \
+                         300 mg, or leave it empty."
+                    ),
+                )),
+            }
+            match number(&row.weeks) {
+                Ok(value) => {
+                    trial.insert("weeks".into(), value);
+                }
+                Err(()) => errors.push(FieldError::new(
+                    format!("trial{n}_weeks"),
+                    format!(
+                        "Medicine {n}, weeks: please write the number of weeks as a number, for example 8, or \
+                         leave it empty."
+                    ),
+                )),
             }
             let improvement = if row.improvement.is_empty() { "unknown" } else { row.improvement.as_str() };
             trial.insert("improvement".into(), json!(improvement));
@@ -396,6 +436,30 @@ impl CheckForm {
 /// `raw` when it is a well-formed clinic id, else empty: a bad `to` is ignored, never an error on the check.
 fn clinic_id_or_empty(raw: &str) -> String {
     ketapath_directory::ClinicId::parse(raw).map(|id| id.as_str().to_owned()).unwrap_or_default()
+}
+
+/// `raw` when it is a five-digit ZIP code, else empty: a bad `zip` is ignored, and the send page asks for one.
+fn zip_or_empty(raw: &str) -> String {
+    ketapath_directory::Zip::parse(raw).map(|zip| zip.as_str().to_owned()).unwrap_or_default()
+}
+
+/// Fields that travel on every page (the clinic and ZIP the check is for), whatever step is shown.
+fn is_carried(name: &str) -> bool {
+    name == "to" || name == "zip"
+}
+
+/// Ways people write "a day" after a dose in milligrams, longest first so that "mg/day" is not read as "mg".
+const DOSE_UNITS: [&str; 6] = ["milligrams a day", "milligrams", "mg per day", "mg a day", "mg/day", "mg"];
+
+/// A dose as people type it: "300", "300 mg", "300mg", "300 mg/day". The unit is dropped and the number read as
+/// [`number`] reads it; a unit alone or any other text is refused.
+fn milligrams(raw: &str) -> Result<Value, ()> {
+    let lower = raw.to_lowercase();
+    let bare = DOSE_UNITS.iter().find_map(|unit| lower.strip_suffix(unit)).unwrap_or(&lower).trim_end();
+    if bare.is_empty() && !raw.is_empty() {
+        return Err(());
+    }
+    number(bare)
 }
 
 /// A PHQ-9 answer from a form field: 0 to 3, or `None`.
@@ -536,6 +600,31 @@ mod tests {
             assert!(fields.contains(&expected), "{expected} missing from {fields:?}");
         }
         assert!(!fields.contains(&"phq9_9"));
+    }
+
+    #[test]
+    fn doses_are_read_with_or_without_their_unit() {
+        for typed in ["300", "300 mg", "300mg", "300 MG", "300 mg/day"] {
+            assert_eq!(milligrams(typed), Ok(json!(300)), "{typed}");
+        }
+        assert_eq!(milligrams("37.5 mg"), Ok(json!(37.5)));
+        assert_eq!(milligrams(""), Ok(Value::Null));
+        for junk in ["mg", "lots", "300 pills", "mg300", "3OO mg"] {
+            assert_eq!(milligrams(junk), Err(()), "{junk}");
+        }
+        let mut pairs = ANSWERS.to_vec();
+        pairs.extend([("trial2_drug", "sertraline"), ("trial2_dose", "a lot")]);
+        let errors = CheckForm::parse(&body(&pairs)).check().unwrap_err();
+        assert_eq!(errors[0].field, "trial2_dose");
+        assert!(errors[0].message.starts_with("Medicine 2, dose:"), "{errors:?}");
+    }
+
+    #[test]
+    fn rows_start_at_three_and_grow_one_at_a_time() {
+        assert_eq!(CheckForm::default().trial_rows_shown(), FIRST_TRIAL_ROWS);
+        assert_eq!(CheckForm::parse(b"rows=3&add_row=yes").trial_rows_shown(), 4);
+        assert_eq!(CheckForm::parse(b"trial5_drug=x").trial_rows_shown(), 5, "a filled row is never hidden");
+        assert_eq!(CheckForm::parse(b"rows=6&add_row=yes").trial_rows_shown(), MAX_TRIALS);
     }
 
     #[test]

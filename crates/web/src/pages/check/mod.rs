@@ -16,6 +16,10 @@
 //! takes contact details, `POST /check/send/confirm` re-checks the answers and stores the referral. That is the
 //! only step of the check that keeps anything, and only what the person agreed to on the page.
 //!
+//! Every step after the first has a Back button (`go`, the code of the step to show): the earlier page comes back
+//! with every answer kept, those of the page left included, since they are in the same POST body. The medicines page
+//! shows three rows and adds one at a time ("Add another medicine", or `check.js` revealing a hidden row).
+//!
 //! A form problem re-renders the step with a message next to each field at fault (`aria-describedby`), keeping
 //! every answer; it is never an error page.
 
@@ -79,9 +83,17 @@ impl FromRequest<AppState> for FormBody {
 /// `POST /check`: validates the submitted step and shows the next one, the same one with messages, or the result.
 pub async fn submit(State(state): State<AppState>, FormBody(body): FormBody) -> Response {
     let form = CheckForm::parse(&body);
+    // Back (from a step or the result) and "Add another medicine" show a page again with every answer kept,
+    // checking nothing: a half-filled page is not a mistake until the person goes on from it.
+    if let Some(target) = form.go {
+        return steps::render(&state, target, &form, &[]);
+    }
     let Some(submitted) = form.step else {
         return steps::render(&state, Step::Phq9, &form, &[]);
     };
+    if form.add_row && submitted == Step::Trials {
+        return steps::render(&state, Step::Trials, &form, &[]);
+    }
     match form.check() {
         Ok(input) if submitted == Step::About => {
             let screening = screen(&input, &state.screen);
@@ -111,6 +123,21 @@ fn next(step: Step, form: &CheckForm) -> Step {
         Step::FollowUp if form.acting == "yes" => Step::HelpNow,
         Step::Phq9 | Step::FollowUp | Step::HelpNow => Step::Trials,
         Step::Trials | Step::About => Step::About,
+    }
+}
+
+/// The page a Back button on `step` returns to: the page the person came from, so the follow-up and the
+/// get-help-now page come back only when the answers led through them. Step 1 has none.
+pub(crate) fn previous(step: Step, form: &CheckForm) -> Option<Step> {
+    match step {
+        Step::Phq9 => None,
+        Step::FollowUp => Some(Step::Phq9),
+        Step::HelpNow => Some(Step::FollowUp),
+        Step::Trials if form.item9().is_some_and(|v| v > 0) => {
+            Some(if form.acting == "yes" { Step::HelpNow } else { Step::FollowUp })
+        }
+        Step::Trials => Some(Step::Phq9),
+        Step::About => Some(Step::Trials),
     }
 }
 

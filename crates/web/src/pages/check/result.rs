@@ -40,6 +40,9 @@ pub struct FindingView {
     pub detail: Option<String>,
     pub discuss: &'static str,
     pub source: String,
+    /// The id and version of the rule that raised it (`safety.cautions@1`), for a clinician who wants to look it up:
+    /// the page shows it folded away in a `<details>`, after the source in plain words.
+    pub rule: String,
 }
 
 /// One PHQ-9 answer for the printable summary.
@@ -89,7 +92,13 @@ const FIND_LINKS: [Link; 3] = [
 ];
 
 fn finding(f: &ConditionFinding) -> FindingView {
-    FindingView { label: f.label, detail: f.detail.clone(), discuss: f.discuss, source: plain_source(f.source) }
+    FindingView {
+        label: f.label,
+        detail: f.detail.clone(),
+        discuss: f.discuss,
+        source: plain_source(f.source),
+        rule: f.rule.to_string(),
+    }
 }
 
 /// A rule's source in plain words for a public page: the published source named in its parentheses, without the

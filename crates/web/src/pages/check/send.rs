@@ -8,7 +8,10 @@
 //!
 //! Only clinics that can read their inbox are offered: those with an active clinic admin, prescriber or nurse
 //! account ([`ketapath_store::Store::receiving_clinics`]). The list is sorted by distance from a typed ZIP or
-//! "City, ST" with the directory's own place lookup and the search's great-circle distance.
+//! "City, ST" with the directory's own place lookup and the search's great-circle distance, shown in miles first;
+//! it starts from the ZIP the person searched clinics from (`zip`, carried from the finder through the check) when
+//! there is one. Each clinic says whether it is taking new patients and offers ketamine care, and only those taking
+//! new patients are listed unless the person asks for all.
 //!
 //! The referral keeps the summary, the contact details and the message, and nothing else: the store audits it
 //! with the channel (`public web`), not the person's address ([`ketapath_store::Store::submit_public_referral`]).
@@ -26,7 +29,7 @@ use ketapath_care::referrals;
 use ketapath_clinical::InvalidInput;
 use ketapath_clinical::safety::crisis::CrisisLevel;
 use ketapath_clinical::screen::{Screening, ScreeningInput, screen};
-use ketapath_directory::{Clinic, ClinicId, Gazetteer, Place};
+use ketapath_directory::{Clinic, ClinicId, Gazetteer, Offer, Place};
 use ketapath_store::StoreError;
 use ketapath_store::domain::PublicDelivery;
 
@@ -39,7 +42,7 @@ use super::{FormBody, PATH, no_store};
 use crate::error::{ApiError, respond};
 use crate::extract::Db;
 use crate::pages::clinic::{is_same_origin, tel_href};
-use crate::pages::find::labels;
+use crate::pages::distance::miles_first;
 use crate::pages::{self, Layout};
 use crate::state::AppState;
 
@@ -58,7 +61,11 @@ pub struct ClinicChoice {
     pub id: String,
     pub name: String,
     pub address: String,
+    /// "12.3 mi (19.8 km)" from the person's ZIP or place, when one is known.
     pub distance: Option<String>,
+    pub accepting: bool,
+    pub ketamine: bool,
+    pub phone: Option<String>,
     pub checked: bool,
 }
 
@@ -85,6 +92,9 @@ struct SendPage {
     chosen: Option<ClinicChoice>,
     choices: Vec<ClinicChoice>,
     more_clinics: bool,
+    /// Clinics left out of the list because they are not taking new patients (shown when `all` is ticked).
+    hidden_not_accepting: usize,
+    all: bool,
     place: Field,
     clinic_error: Option<String>,
     name: Field,
@@ -106,6 +116,10 @@ struct SentPage {
     crisis_message: String,
     resources: Vec<ResourceView>,
     clinic_name: String,
+    /// The clinic's phone number from its listing, to call it directly; `None` when the listing has none.
+    clinic_phone: Option<String>,
+    clinic_phone_href: Option<String>,
+    clinic_id: String,
     by_phone: bool,
     by_email: bool,
 }
@@ -159,12 +173,28 @@ fn address(c: &Clinic) -> String {
     format!("{}, {}, {} {}", c.address.street, c.address.city, c.address.state, c.address.zip)
 }
 
+/// Whether a listing offers ketamine or esketamine care of any kind (TMS and ECT alone do not count).
+fn offers_ketamine(c: &Clinic) -> bool {
+    [
+        Offer::EsketamineNasal,
+        Offer::IvKetamine,
+        Offer::ImKetamine,
+        Offer::OralKetamine,
+        Offer::KetamineAssistedPsychotherapy,
+    ]
+    .into_iter()
+    .any(|offer| c.offers.contains(offer))
+}
+
 fn choice(c: &Clinic, distance_km: Option<f64>, checked: bool) -> ClinicChoice {
     ClinicChoice {
         id: c.id.as_str().to_owned(),
         name: c.name.clone(),
         address: address(c),
-        distance: distance_km.map(labels::distance),
+        distance: distance_km.map(miles_first),
+        accepting: c.accepting_new_patients,
+        ketamine: offers_ketamine(c),
+        phone: c.phone.clone(),
         checked,
     }
 }
@@ -189,13 +219,7 @@ fn level_code(level: CrisisLevel) -> String {
 }
 
 /// Renders the send page: the list when `chosen` is `None`, else the contact form for that clinic.
-fn send_page(
-    state: &AppState,
-    page: PageState<'_>,
-    chosen: Option<&Clinic>,
-    choices: Vec<ClinicChoice>,
-    more_clinics: bool,
-) -> SendPage {
+fn send_page(state: &AppState, page: PageState<'_>, chosen: Option<&Clinic>, list: Listed) -> SendPage {
     let PageState { checked, send, errors } = page;
     let title = match chosen {
         Some(c) => format!("Send your summary to {}", c.name),
@@ -211,8 +235,10 @@ fn send_page(
         crisis_message: checked.screening.crisis.message.clone(),
         resources: crisis::views(&checked.screening.crisis.resources),
         chosen: chosen.map(|c| choice(c, None, true)),
-        choices,
-        more_clinics,
+        choices: list.choices,
+        more_clinics: list.more,
+        hidden_not_accepting: list.not_accepting,
+        all: send.all,
         place: field(&send.place, &errors, "place"),
         clinic_error: error_for(&errors, "clinic"),
         name: field(&send.name, &errors, "name"),
@@ -227,9 +253,20 @@ fn send_page(
     }
 }
 
+/// The clinics a list page shows.
+#[derive(Debug, Default)]
+struct Listed {
+    choices: Vec<ClinicChoice>,
+    /// More clinics than [`MAX_CHOICES`] matched.
+    more: bool,
+    /// Clinics left out because they are not taking new patients.
+    not_accepting: usize,
+}
+
 /// The list of receiving clinics, nearest to `place` first when one is given (else by name), with the one whose
-/// id is `selected` ticked. An unknown place is the message for the `place` field.
-fn choices(clinics: &[Clinic], place: &str, selected: &str) -> Result<(Vec<ClinicChoice>, bool), FieldError> {
+/// id is `selected` ticked. Only clinics taking new patients are listed unless `all` (the ticked one always is).
+/// An unknown place is the message for the `place` field.
+fn choices(clinics: &[Clinic], place: &str, selected: &str, all: bool) -> Result<Listed, FieldError> {
     let origin = if place.is_empty() {
         None
     } else {
@@ -241,7 +278,9 @@ fn choices(clinics: &[Clinic], place: &str, selected: &str) -> Result<(Vec<Clini
         })?;
         Some(position)
     };
-    let listed = referrals::in_choice_order(clinics, origin);
+    let (listed, left_out): (Vec<_>, Vec<_>) = referrals::in_choice_order(clinics, origin)
+        .into_iter()
+        .partition(|(c, _)| all || c.accepting_new_patients || c.id.as_str() == selected);
     let more = listed.len() > MAX_CHOICES;
     // A ticked clinic stays in the list even when it is not among the nearest shown.
     let kept: Vec<ClinicChoice> = listed
@@ -250,7 +289,7 @@ fn choices(clinics: &[Clinic], place: &str, selected: &str) -> Result<(Vec<Clini
         .filter(|(i, (c, _))| *i < MAX_CHOICES || c.id.as_str() == selected)
         .map(|(_, (c, d))| choice(c, *d, c.id.as_str() == selected))
         .collect();
-    Ok((kept, more))
+    Ok(Listed { choices: kept, more, not_accepting: left_out.len() })
 }
 
 /// The receiving clinic named `id`, if it is one.
@@ -270,15 +309,15 @@ fn list_page(
     errors: Vec<FieldError>,
 ) -> Response {
     let mut errors = errors;
-    let (list, more) = match choices(clinics, &send.place, &send.clinic) {
+    let list = match choices(clinics, &send.place, &send.clinic, send.all) {
         Ok(found) => found,
         Err(place_error) => {
             errors.push(place_error);
-            choices(clinics, "", &send.clinic).unwrap_or_default()
+            choices(clinics, "", &send.clinic, send.all).unwrap_or_default()
         }
     };
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
-    let page = send_page(state, PageState { checked, send, errors }, None, list, more);
+    let page = send_page(state, PageState { checked, send, errors }, None, list);
     no_store(pages::render(status, &page))
 }
 
@@ -289,7 +328,11 @@ pub async fn send(State(state): State<AppState>, Db(store): Db, FormBody(body): 
         Ok(checked) => checked,
         Err(error) => return no_store(respond(SEND_PATH, state.config.demo, error)),
     };
-    let send = SendForm::parse(&body);
+    let mut send = SendForm::parse(&body);
+    // Arriving from the result page, the list starts from the ZIP the person searched clinics from, if any.
+    if send.action.is_empty() && send.place.is_empty() {
+        send.place.clone_from(&checked.form.zip);
+    }
     let clinics = match receiving(&state, &store).await {
         Ok(clinics) => clinics,
         Err(error) => return no_store(respond(SEND_PATH, state.config.demo, error)),
@@ -323,7 +366,7 @@ fn contact_page(
     errors: Vec<FieldError>,
 ) -> Response {
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
-    let page = send_page(state, PageState { checked, send, errors }, Some(clinic), Vec::new(), false);
+    let page = send_page(state, PageState { checked, send, errors }, Some(clinic), Listed::default());
     no_store(pages::render(status, &page))
 }
 
@@ -385,6 +428,9 @@ pub async fn confirm(
                 crisis_message: checked.screening.crisis.message.clone(),
                 resources: crisis::views(&checked.screening.crisis.resources),
                 clinic_name: clinic.name.clone(),
+                clinic_phone: clinic.phone.clone(),
+                clinic_phone_href: clinic.phone.as_deref().map(tel_href),
+                clinic_id: clinic.id.as_str().to_owned(),
                 by_phone,
                 by_email,
             };

@@ -30,6 +30,8 @@ pub struct SendForm {
     pub email: String,
     pub message: String,
     pub consent: bool,
+    /// Whether the list shows clinics that are not taking new patients too (by default it does not).
+    pub all: bool,
 }
 
 /// The contact details the referral keeps (the use case's own type).
@@ -51,6 +53,7 @@ impl SendForm {
                 // Line breaks inside a message are the person's; only the ends are trimmed.
                 "message" => form.message = value.trim().to_owned(),
                 "consent" => form.consent = value == "yes",
+                "all" => form.all = value == "yes",
                 _ => {}
             }
         }

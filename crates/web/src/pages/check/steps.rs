@@ -9,8 +9,9 @@ use ketapath_clinical::safety::conditions::{CONDITIONS, ConditionKind};
 use ketapath_clinical::safety::crisis::{Crisis, CrisisLevel, triage};
 
 use super::crisis::{self, ResourceView};
-use super::form::{CheckForm, FieldError, IMPROVEMENT_CHOICES, Step};
-use super::{PATH, no_store};
+use super::form::{CheckForm, FieldError, IMPROVEMENT_CHOICES, MAX_TRIALS, Step};
+use super::{PATH, no_store, previous};
+use crate::assets::asset;
 use crate::pages::{self, Choice, Layout};
 use crate::state::AppState;
 
@@ -30,6 +31,8 @@ pub struct Common {
     pub hidden: Vec<(String, String)>,
     /// Crisis help to put above everything else: a page sent back with mistakes whose answers so far call for it.
     pub crisis: Option<CrisisFirst>,
+    /// The code of the step the Back button returns to; step 1 has none.
+    pub back: Option<&'static str>,
 }
 
 /// Crisis help at the top of a page (`check_crisis_first.html`), from the engine's crisis block.
@@ -116,6 +119,10 @@ struct TrialsPage {
     common: Common,
     rows: Vec<TrialRowView>,
     drug_names: Vec<String>,
+    /// Whether "Add another medicine" can show one more row.
+    can_add_row: bool,
+    /// `check.js`, which reveals the rows one at a time without a round trip; the page works without it.
+    script_url: String,
 }
 
 #[derive(Template)]
@@ -163,6 +170,7 @@ pub fn render(state: &AppState, step: Step, form: &CheckForm, errors: &[FieldErr
             _ if errors.is_empty() => None,
             _ => form.triage().as_ref().and_then(CrisisFirst::of),
         },
+        back: previous(step, form).map(Step::code),
     };
     let response = match step {
         Step::Phq9 => pages::render(StatusCode::OK, &phq9_page(layout, common, form, errors)),
@@ -243,9 +251,11 @@ fn trials_page(
     form: &CheckForm,
     errors: &[FieldError],
 ) -> TrialsPage {
+    let shown = form.trial_rows_shown();
     let rows = form
         .trials
         .iter()
+        .take(shown)
         .enumerate()
         .map(|(i, row)| {
             let n = i + 1;
@@ -284,7 +294,14 @@ fn trials_page(
         .collect();
     drug_names.sort_by_key(|name| name.to_lowercase());
     drug_names.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
-    TrialsPage { layout, common, rows, drug_names }
+    TrialsPage {
+        layout,
+        common,
+        rows,
+        drug_names,
+        can_add_row: shown < MAX_TRIALS,
+        script_url: asset("check.js").url(),
+    }
 }
 
 fn about_page(layout: Layout, common: Common, form: &CheckForm, errors: &[FieldError]) -> AboutPage {
