@@ -331,8 +331,9 @@ async fn run(args: Args) -> Result<bool, String> {
     let http = client(args.connections);
     let started = Instant::now();
     let deadline = started + Duration::from_secs_f64(args.seconds);
-    let tasks: Vec<_> =
-        (0..args.connections).map(|i| tokio::spawn(connection(http.clone(), args.clone(), i, flow, deadline))).collect();
+    let tasks: Vec<_> = (0..args.connections)
+        .map(|i| tokio::spawn(connection(http.clone(), args.clone(), i, flow, deadline)))
+        .collect();
     let mut all = Outcome::default();
     for task in tasks {
         let out = task.await.map_err(|e| e.to_string())?;
