@@ -4,6 +4,7 @@
 pub mod about;
 pub mod check;
 pub mod clinic;
+pub mod distance;
 pub mod errors;
 pub mod find;
 pub mod home;

@@ -39,7 +39,6 @@ use super::{FormBody, PATH, no_store};
 use crate::error::{ApiError, respond};
 use crate::extract::Db;
 use crate::pages::clinic::{is_same_origin, tel_href};
-use crate::pages::find::labels;
 use crate::pages::{self, Layout};
 use crate::state::AppState;
 
@@ -164,7 +163,7 @@ fn choice(c: &Clinic, distance_km: Option<f64>, checked: bool) -> ClinicChoice {
         id: c.id.as_str().to_owned(),
         name: c.name.clone(),
         address: address(c),
-        distance: distance_km.map(labels::distance),
+        distance: distance_km.map(pages::distance::miles_first),
         checked,
     }
 }
