@@ -123,8 +123,8 @@ fn query() -> impl Strategy<Value = Query> {
     let language = prop_oneof![2 => Just(None), 2 => (0usize..2).prop_map(Some), 1 => (0usize..54).prop_map(Some), 1 => Just(Some(99))];
     // "At least one of" offers: nothing, the finder's ketamine default, or any set.
     let any_offers = prop_oneof![2 => Just(0u8), 2 => Just(Offers::KETAMINE_CARE.bits()), 1 => any::<u8>()];
-    (position(), radius, 0usize..25, 0usize..25, bits(7), any_offers, bits(6), any::<bool>(), any::<bool>(), language).prop_map(
-        |(origin, radius, limit, offset, offers, any_offers, payment, telehealth, accepting, language)| {
+    (position(), radius, 0usize..25, 0usize..25, bits(7), any_offers, bits(6), any::<bool>(), any::<bool>(), language)
+        .prop_map(|(origin, radius, limit, offset, offers, any_offers, payment, telehealth, accepting, language)| {
             let pool = language_pool();
             Query {
                 origin,
@@ -141,8 +141,7 @@ fn query() -> impl Strategy<Value = Query> {
                     language: language.map(|i| pool.get(i).copied().unwrap_or(Language::parse("zu").unwrap())),
                 },
             }
-        },
-    )
+        })
 }
 
 #[derive(Debug, Clone)]

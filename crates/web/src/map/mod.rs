@@ -161,9 +161,9 @@ fn city_labels(svg: &mut String, view: &BBox, width: f64, markers: impl Iterator
         // The label runs right of the dot: about 0.55 em per character.
         let text_width = size * 0.55 * city.name.chars().count() as f64;
         let inside = x >= view.min_x && x + text_width <= view.max_x && y - size >= view.min_y && y <= view.max_y;
-        let near_marker = markers.iter().any(|(mx, my)| {
-            *mx + clear >= x && *mx - clear <= x + text_width && (*my - y).abs() <= clear + size / 2.0
-        });
+        let near_marker = markers
+            .iter()
+            .any(|(mx, my)| *mx + clear >= x && *mx - clear <= x + text_width && (*my - y).abs() <= clear + size / 2.0);
         let overlaps = placed.iter().any(|(other, w)| {
             let (px, py) = other.xy;
             x <= px + w && px <= x + text_width && (py - y).abs() < size * 1.3

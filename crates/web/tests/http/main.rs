@@ -13,6 +13,7 @@ mod conformance;
 mod date_bounds;
 mod demo_care;
 mod fhir;
+mod finder;
 mod freshness;
 mod fuzz_findings;
 mod headers;

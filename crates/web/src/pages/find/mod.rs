@@ -169,9 +169,13 @@ impl FindForm {
         let radius_km = if self.radius_mi.is_empty() {
             self.radius_km.clone()
         } else {
-            let miles = self.radius_mi.parse::<f64>().ok().filter(|mi| mi.is_finite() && *mi > 0.0).ok_or_else(|| {
-                ("This search cannot be run: the distance must be a number of miles above 0.".to_owned(), "radius_mi")
-            })?;
+            let miles =
+                self.radius_mi.parse::<f64>().ok().filter(|mi| mi.is_finite() && *mi > 0.0).ok_or_else(|| {
+                    (
+                        "This search cannot be run: the distance must be a number of miles above 0.".to_owned(),
+                        "radius_mi",
+                    )
+                })?;
             (miles * KM_PER_MILE).to_string()
         };
         let pairs: Vec<(String, String)> = [
