@@ -43,7 +43,8 @@ async fn layout_problems(browser: &Browser) -> Res<Problems> {
         for css in ["#crisis-line", ".site-nav", ".demo-banner"] {
             parts.push(format!("{css} {:?}", top_and_height(browser, css).await.ok()));
         }
-        problems.push(format!("the header is {header} px high, more than {HEADER_MAX} px of an 844 px screen: {parts:?}"));
+        problems
+            .push(format!("the header is {header} px high, more than {HEADER_MAX} px of an 844 px screen: {parts:?}"));
     }
     for link in browser.client.find_all(Locator::Css("header a")).await? {
         let (_, _, _, height) = link.rectangle().await?;

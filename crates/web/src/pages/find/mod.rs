@@ -1,8 +1,11 @@
 //! `GET /find`: the clinic finder. One GET form (the search is not personal data, so it may live in the URL and be
 //! bookmarked or shared): a place typed as a ZIP code, "City, ST" or "lat,lon" (or `near=lat,lon` filled in by the
 //! optional geolocation script), a radius, treatment and payment checkboxes, telehealth, language and
-//! accepting-new-patients. Results come nearest first, with distance in km and miles, key facts, the verification
-//! date and the demo badge, ten to a page.
+//! accepting-new-patients, in a folding panel after the results (so a phone shows the first result first), with the
+//! filters in force shown as removable chips. Without a ticked treatment the page asks for any ketamine or
+//! esketamine care (a chip like the others), so clinics offering only TMS or ECT show only when asked for; the
+//! JSON API keeps its own defaults. Results come nearest first, miles first ("12.3 mi (19.8 km)"), with hours in
+//! words and open or closed now, key facts, the verification date and the demo badge, ten to a page.
 //!
 //! The form is translated into the pairs the shared search parser takes ([`SearchParams::parse`]): repeated
 //! checkbox keys become comma lists and the typed place is resolved with [`Place::locate`], so the page and the
