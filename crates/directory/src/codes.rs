@@ -143,6 +143,23 @@ code_set!(
     ]
 );
 
+impl Offers {
+    /// Every form of ketamine or esketamine care: all treatments but TMS and ECT. The finder's default asks for at
+    /// least one of them, so that a clinic offering only brain stimulation appears only when someone asks for it.
+    pub const KETAMINE_CARE: Offers = Offers(
+        (1 << Offer::EsketamineNasal as u8)
+            | (1 << Offer::IvKetamine as u8)
+            | (1 << Offer::ImKetamine as u8)
+            | (1 << Offer::OralKetamine as u8)
+            | (1 << Offer::KetamineAssistedPsychotherapy as u8),
+    );
+
+    /// Whether this set holds at least one code of `any` (always true when `any` is empty, which asks nothing).
+    pub fn contains_any(self, any: Offers) -> bool {
+        any.is_empty() || self.0 & any.0 != 0
+    }
+}
+
 code_set!(
     /// A way of paying a clinic accepts.
     Payment, Payments, "payment", [

@@ -16,6 +16,7 @@ fn brute(clinics: &[Clinic], q: &Query) -> (usize, Vec<(String, f64)>) {
         .iter()
         .filter(|c| {
             f.offers.iter().all(|o| c.offers.contains(o))
+                && (f.any_offers.is_empty() || f.any_offers.iter().any(|o| c.offers.contains(o)))
                 && f.payment.iter().all(|p| c.payment.contains(p))
                 && (!f.telehealth || c.telehealth)
                 && (!f.accepting || c.accepting_new_patients)
@@ -121,8 +122,10 @@ fn query() -> impl Strategy<Value = Query> {
     // Filters with few bits, so that they match something often enough to test ordering.
     let bits = |n: u8| prop_oneof![3 => Just(0u8), 2 => (0..n).prop_map(|b| 1u8 << b), 1 => any::<u8>()];
     let language = prop_oneof![2 => Just(None), 2 => (0usize..2).prop_map(Some), 1 => (0usize..54).prop_map(Some), 1 => Just(Some(99))];
-    (position(), radius, 0usize..25, 0usize..25, bits(7), bits(6), any::<bool>(), any::<bool>(), language).prop_map(
-        |(origin, radius, limit, offset, offers, payment, telehealth, accepting, language)| {
+    // "At least one of" offers: nothing, the finder's ketamine default, or any set.
+    let any_offers = prop_oneof![2 => Just(0u8), 2 => Just(Offers::KETAMINE_CARE.bits()), 1 => any::<u8>()];
+    (position(), radius, 0usize..25, 0usize..25, bits(7), any_offers, bits(6), any::<bool>(), any::<bool>(), language)
+        .prop_map(|(origin, radius, limit, offset, offers, any_offers, payment, telehealth, accepting, language)| {
             let pool = language_pool();
             Query {
                 origin,
@@ -131,6 +134,7 @@ fn query() -> impl Strategy<Value = Query> {
                 offset,
                 filter: Filter {
                     offers: Offers::from_bits(offers),
+                    any_offers: Offers::from_bits(any_offers),
                     payment: Payments::from_bits(payment),
                     telehealth,
                     accepting,
@@ -138,8 +142,7 @@ fn query() -> impl Strategy<Value = Query> {
                     language: language.map(|i| pool.get(i).copied().unwrap_or(Language::parse("zu").unwrap())),
                 },
             }
-        },
-    )
+        })
 }
 
 #[derive(Debug, Clone)]

@@ -137,14 +137,18 @@ impl LanguageBits {
                 LanguageSlot::Unseen => return None,
             }
         }
-        Some(Mask { bits, exact_language, dense_language })
+        let any = u64::from(filter.any_offers.bits());
+        Some(Mask { bits, any, exact_language, dense_language })
     }
 }
 
-/// A compiled filter: an entry matches when it has every bit of `bits` (and speaks `exact_language`, if set).
+/// A compiled filter: an entry matches when it has every bit of `bits`, at least one bit of `any` (when not
+/// zero), and speaks `exact_language`, if set. A subtree's union admits the same test soundly: a union without
+/// any bit of `any` means no entry below has one.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Mask {
     pub(crate) bits: u64,
+    pub(crate) any: u64,
     /// A language without a dense bit, checked against the clinic itself.
     pub(crate) exact_language: Option<Language>,
     pub(crate) dense_language: Option<usize>,
@@ -153,12 +157,12 @@ pub(crate) struct Mask {
 impl Mask {
     #[inline]
     pub(crate) fn admits(&self, attrs: u64) -> bool {
-        attrs & self.bits == self.bits
+        attrs & self.bits == self.bits && (self.any == 0 || attrs & self.any != 0)
     }
 
     /// Whether the mask is "every live clinic", so node counts can stand in for scans.
     pub(crate) fn is_everything(&self) -> bool {
-        self.bits == LIVE && self.exact_language.is_none()
+        self.bits == LIVE && self.any == 0 && self.exact_language.is_none()
     }
 
     /// The exact test for an entry whose bits were admitted.

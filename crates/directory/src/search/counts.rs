@@ -48,10 +48,11 @@ impl SignatureCounts {
         SignatureCounts { slots }
     }
 
-    /// Entries at build time that the mask admits; `None` when the mask needs an exact language check or the
-    /// index was too small to need a table.
+    /// Entries at build time that the mask admits; `None` when the mask needs an exact language check, asks for
+    /// any one of several bits (a superset table cannot answer "at least one of"), or the index was too small to
+    /// need a table.
     pub(crate) fn count(&self, mask: &Mask) -> Option<u64> {
-        if mask.exact_language.is_some() || self.slots.is_empty() {
+        if mask.exact_language.is_some() || mask.any != 0 || self.slots.is_empty() {
             return None;
         }
         let slot = mask.dense_language.map_or(0, |id| id + 1);

@@ -9,6 +9,9 @@ use crate::model::Position;
 /// The sphere of the contract (DESIGN.md, "Clinic search"): the IUGG mean Earth radius.
 pub const EARTH_RADIUS_KM: f64 = 6371.0088;
 
+/// Kilometres in an international mile: the one conversion behind every distance shown or served in miles.
+pub const KM_PER_MILE: f64 = 1.609_344;
+
 /// How far a computed chord (unit sphere) may lie from the chord of a computed haversine distance.
 ///
 /// Haversine loses precision near antipodal points (about 1e-8 rad); chords of f64 unit vectors are

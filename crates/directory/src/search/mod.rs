@@ -31,7 +31,7 @@ mod response;
 pub mod synthetic;
 mod tree;
 
-pub use distance::{EARTH_RADIUS_KM, haversine_km};
+pub use distance::{EARTH_RADIUS_KM, KM_PER_MILE, haversine_km};
 pub use index::{ClinicIndex, Hit, SearchResult};
 pub use query::{DEFAULT_LIMIT, Filter, MAX_LIMIT, MAX_OFFSET, Origin, ParamError, Query, RadiusKm, SearchParams};
 pub use response::{ClinicResult, SearchResponse};

@@ -66,6 +66,9 @@ impl RadiusKm {
 pub struct Filter {
     /// Every listed treatment must be offered.
     pub offers: Offers,
+    /// At least one of these treatments must be offered; empty asks nothing. The query string has no name for it
+    /// (the API's defaults stay as they are): the /find page sets it to [`Offers::KETAMINE_CARE`] by default.
+    pub any_offers: Offers,
     /// Every listed way of paying must be accepted.
     pub payment: Payments,
     pub telehealth: bool,
@@ -77,6 +80,7 @@ impl Filter {
     /// Whether a clinic passes the filter; the definition the index must agree with.
     pub fn matches(&self, clinic: &crate::model::Clinic) -> bool {
         clinic.offers.contains_all(self.offers)
+            && clinic.offers.contains_any(self.any_offers)
             && clinic.payment.contains_all(self.payment)
             && (!self.telehealth || clinic.telehealth)
             && (!self.accepting || clinic.accepting_new_patients)
@@ -163,6 +167,8 @@ impl SearchParams {
             telehealth: parse_flag(get("telehealth"), "telehealth")?,
             accepting: parse_flag(get("accepting"), "accepting")?,
             language: get("language").map(Language::parse).transpose().map_err(|m| ParamError::new("language", m))?,
+            // The query string has no "any of" parameter: the API's defaults and meaning stay as they were.
+            any_offers: Offers::EMPTY,
         };
         Ok(SearchParams { origin, radius, limit, offset, filter })
     }

@@ -8,6 +8,7 @@ use time::Date;
 use crate::codes::{Language, Offers, Payments};
 use crate::model::Position;
 
+use super::distance::KM_PER_MILE;
 use super::index::{Hit, SearchResult};
 use super::query::Query;
 
@@ -35,6 +36,8 @@ pub struct ClinicResult<'a> {
     pub name: &'a str,
     /// Kilometres, rounded to 3 decimals.
     pub distance_km: f64,
+    /// The same distance in international miles, rounded to 3 decimals.
+    pub distance_mi: f64,
     pub lat: f64,
     pub lon: f64,
     pub street: &'a str,
@@ -80,6 +83,7 @@ impl<'a> ClinicResult<'a> {
             id: c.id.as_str(),
             name: &c.name,
             distance_km: (hit.distance_km * 1000.0).round() / 1000.0,
+            distance_mi: (hit.distance_km / KM_PER_MILE * 1000.0).round() / 1000.0,
             lat: c.position.lat,
             lon: c.position.lon,
             street: &c.address.street,

@@ -27,13 +27,12 @@ use crate::api::clinics::{query_pairs, with_results};
 use crate::error::ApiError;
 use crate::state::AppState;
 use ketapath_care::directory::Directory;
+use ketapath_directory::search::KM_PER_MILE;
 
 /// The search radius of `near` when the client gives no distance, in km.
 pub const DEFAULT_NEAR_KM: f64 = 50.0;
 /// `_count` when absent.
 pub const DEFAULT_COUNT: usize = 20;
-
-const KM_PER_MILE: f64 = 1.609_344;
 
 pub const LOCATION_DOCUMENTATION: &str = "Clinic sites. Search `near=LAT|LON|DIST|UNITS` (units km, mi or [mi_i]; \
      a missing distance means 50 km) returns the nearest first with the location-distance extension; without `near` \

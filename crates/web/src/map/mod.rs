@@ -6,6 +6,7 @@
 //! (`map-state`, `map-origin`, `map-clinic`) the site stylesheet may use to restyle it. Output is deterministic:
 //! the same input gives the same bytes, with coordinates rounded to one decimal.
 
+pub mod cities;
 pub mod projection;
 pub mod states;
 
@@ -46,8 +47,13 @@ pub enum Zoom {
 pub const MIN_FIT_WIDTH: f64 = 120.0;
 /// Padding around the fitted points, as a share of the larger side of their extent.
 const FIT_PADDING: f64 = 0.15;
-/// Marker radius as a share of the view width, so that markers keep the same size on screen at every zoom.
-const MARKER_SHARE: f64 = 1.0 / 110.0;
+/// Marker radius as a share of the view width, so that markers keep the same size on screen at every zoom: on a
+/// phone's 358 px wide column a pin is 25 px across (WCAG's 24 px target size), and its number 14 px high.
+const MARKER_SHARE: f64 = 1.0 / 28.0;
+/// City label size as a share of the view width: 12 px on a phone's column.
+const CITY_TEXT_SHARE: f64 = 1.0 / 30.0;
+/// At most this many cities are labelled, so that the labels orient without crowding the clinics.
+const MAX_CITY_LABELS: usize = 6;
 /// State border width as a share of the view width (one pixel on the whole map); never rounds below 0.1.
 const STATE_BORDER_SHARE: f64 = 1.0 / 975.0;
 
@@ -96,6 +102,8 @@ pub fn us_map_svg(origin: Option<(f64, f64)>, points: &[MapPoint], zoom: Zoom) -
     }
     svg.push_str("</g>");
 
+    city_labels(&mut svg, &view, width, origin_xy.iter().copied().chain(placed.iter().map(|(_, xy)| *xy)));
+
     if let Some((x, y)) = origin_xy {
         let _ = write!(
             svg,
@@ -136,6 +144,59 @@ pub fn us_map_svg(origin: Option<(f64, f64)>, points: &[MapPoint], zoom: Zoom) -
     }
     svg.push_str("</svg>");
     svg
+}
+
+/// Labels the largest cities in view, skipping any whose label would sit on a marker or another label. The text
+/// has a white halo (`paint-order`) so it stays legible over state borders.
+fn city_labels(svg: &mut String, view: &BBox, width: f64, markers: impl Iterator<Item = (f64, f64)>) {
+    let size = width * CITY_TEXT_SHARE;
+    let markers: Vec<(f64, f64)> = markers.collect();
+    let clear = width * MARKER_SHARE * 1.5;
+    let mut placed: Vec<(&cities::City, f64)> = Vec::new();
+    for city in cities::largest() {
+        if placed.len() == MAX_CITY_LABELS {
+            break;
+        }
+        let (x, y) = city.xy;
+        // The label runs right of the dot: about 0.55 em per character.
+        let text_width = size * 0.55 * city.name.chars().count() as f64;
+        let inside = x >= view.min_x && x + text_width <= view.max_x && y - size >= view.min_y && y <= view.max_y;
+        let near_marker = markers
+            .iter()
+            .any(|(mx, my)| *mx + clear >= x && *mx - clear <= x + text_width && (*my - y).abs() <= clear + size / 2.0);
+        let overlaps = placed.iter().any(|(other, w)| {
+            let (px, py) = other.xy;
+            x <= px + w && px <= x + text_width && (py - y).abs() < size * 1.3
+        });
+        if !inside || near_marker || overlaps {
+            continue;
+        }
+        placed.push((city, text_width));
+    }
+    if placed.is_empty() {
+        return;
+    }
+    let _ = write!(
+        svg,
+        "<g class=\"map-city\" fill=\"#1d2428\" font-family=\"sans-serif\" font-size=\"{}\" stroke=\"#fff\" \
+         stroke-width=\"{}\" paint-order=\"stroke\" stroke-linejoin=\"round\">",
+        num(size),
+        num(size * 0.25)
+    );
+    for (city, _) in &placed {
+        let (x, y) = city.xy;
+        let _ = write!(
+            svg,
+            "<circle cx=\"{}\" cy=\"{}\" r=\"{}\"/><text x=\"{}\" y=\"{}\">{}</text>",
+            num(x),
+            num(y),
+            num(size * 0.2),
+            num(x + size * 0.35),
+            num(y + size * 0.35),
+            escape(city.name)
+        );
+    }
+    svg.push_str("</g>");
 }
 
 /// The text of `<desc>`: where the origin is and how many clinics the map shows out of those listed.

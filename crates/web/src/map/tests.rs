@@ -206,9 +206,11 @@ fn map_description_names_the_origin_and_counts_the_clinics() {
 #[test]
 fn map_markers_sit_at_their_projected_positions_with_their_numbers() {
     let points = clinics();
-    let svg = us_map_svg(Some(NEW_YORK), &points, Zoom::Country);
-    let cx = attribute_values(&svg, "circle", "cx");
-    let cy = attribute_values(&svg, "circle", "cy");
+    let whole = us_map_svg(Some(NEW_YORK), &points, Zoom::Country);
+    // City labels come before the markers (under them); the markers start with the origin.
+    let svg = &whole[whole.find("<g class=\"map-origin\"").unwrap()..];
+    let cx = attribute_values(svg, "circle", "cx");
+    let cy = attribute_values(svg, "circle", "cy");
     let (ox, oy) = project(NEW_YORK.0, NEW_YORK.1).unwrap();
     assert_eq!((&cx[0], &cy[0]), (&num(ox), &num(oy)), "the origin marker comes first");
     // Clinics are drawn last number first, so the nearest ends on top.
@@ -222,6 +224,37 @@ fn map_markers_sit_at_their_projected_positions_with_their_numbers() {
     assert!(svg.contains("<title>1. Midtown Clinic, 1.2 mi</title>"));
     assert_eq!(svg.matches("class=\"map-clinic\"").count(), 3);
     assert_eq!(svg.matches("class=\"map-origin\"").count(), 1);
+}
+
+#[test]
+fn map_labels_the_largest_cities_in_view_away_from_the_markers() {
+    let svg = us_map_svg(None, &[], Zoom::Country);
+    let cities = &svg[svg.find("class=\"map-city\"").expect("city labels")..];
+    let names: Vec<&str> =
+        cities.split("<text ").skip(1).map(|t| &t[t.find('>').unwrap() + 1..t.find("</text>").unwrap()]).collect();
+    assert!(names.len() >= 4 && names.len() <= 6, "{names:?}");
+    assert!(names.contains(&"Houston") && names.contains(&"Los Angeles"), "{names:?}");
+    // A marker on a city keeps its label off: the number stays readable.
+    let on_houston = [MapPoint { number: 1, label: "On Houston", lat: 29.76, lon: -95.37 }];
+    let marked = us_map_svg(None, &on_houston, Zoom::Country);
+    assert!(!marked.contains(">Houston</text>"), "{marked}");
+    // Zoomed on New York, a large city in view is labelled (New York itself lies under the origin's marker), and
+    // nothing far away is.
+    let zoomed = us_map_svg(Some(NEW_YORK), &[], Zoom::Fit);
+    assert!(zoomed.contains(">Philadelphia</text>") && !zoomed.contains(">New York</text>"), "{zoomed}");
+    assert!(!zoomed.contains(">Houston</text>"));
+}
+
+#[test]
+fn map_pins_are_at_least_24_px_across_on_a_phone() {
+    // A phone column of 358 CSS px shows the whole view width: a pin's diameter in view units scales by 358 / width.
+    for zoom in [Zoom::Country, Zoom::Fit] {
+        let svg = us_map_svg(Some(NEW_YORK), &clinics(), zoom);
+        let width = viewbox(&svg)[2];
+        let marker = &svg[svg.find("class=\"map-clinic\"").unwrap()..];
+        let r: f64 = attribute_values(marker, "circle", "r")[0].parse().unwrap();
+        assert!(2.0 * r * 358.0 / width >= 24.0, "{zoom:?}: r {r} in a view {width} wide");
+    }
 }
 
 #[test]

@@ -21,7 +21,7 @@ use ketapath_directory::Clinic;
 use ketapath_store::domain::{NewListingReport, Origin};
 
 use super::check::FormBody;
-use super::find::{ListingFacts, PATH as FIND_PATH, clinic_path, labels};
+use super::find::{ListingFacts, PATH as FIND_PATH, clinic_path, hours, labels, open_now_words};
 use super::{Layout, render};
 use crate::api::clinics::lookup;
 use crate::error::{ApiError, respond};
@@ -53,11 +53,6 @@ const QUESTIONS: [&str; 6] = [
     "How will you measure whether the treatment is helping me?",
 ];
 
-struct Hours {
-    days: String,
-    time: String,
-}
-
 #[derive(Template)]
 #[template(path = "clinic.html")]
 struct ClinicPage {
@@ -65,14 +60,19 @@ struct ClinicPage {
     name: String,
     address: String,
     geo_href: String,
+    /// The same place on openstreetmap.org, for browsers without a maps app behind `geo:`.
+    map_href: String,
     zip_centroid: bool,
     phone: Option<String>,
     phone_href: Option<String>,
     website: Option<String>,
     description: Option<String>,
     facts: ListingFacts,
-    hours: Vec<Hours>,
-    accessibility: String,
+    /// The opening hours in words, one line per entry.
+    hours: Vec<String>,
+    /// "Open now" or "Closed now" in the clinic's time zone; `None` without hours.
+    open_now: Option<&'static str>,
+    accessibility: Vec<&'static str>,
     /// Who verified the listing and when, in a sentence ([`verified_line`]).
     verified: String,
     demo: bool,
@@ -159,6 +159,7 @@ fn clinic_page(state: &AppState, c: &Clinic, reason: &str, details: &str, report
         layout: Layout::new(c.name.clone(), state.config.demo, ""),
         name: c.name.clone(),
         geo_href: format!("geo:{},{}", c.position.lat, c.position.lon),
+        map_href: osm_href(c.position.lat, c.position.lon),
         zip_centroid: c.position_source == ketapath_directory::model::PositionSource::ZipCentroid,
         address,
         phone_href: c.phone.as_deref().map(tel_href),
@@ -166,15 +167,9 @@ fn clinic_page(state: &AppState, c: &Clinic, reason: &str, details: &str, report
         website: c.website.clone(),
         description: c.description.clone(),
         facts: ListingFacts::of(c),
-        hours: c
-            .hours
-            .iter()
-            .map(|h| Hours {
-                days: h.days.iter().map(|d| labels::day(d)).collect::<Vec<_>>().join(", "),
-                time: format!("{} to {}", h.opens, h.closes),
-            })
-            .collect(),
-        accessibility: c.accessibility.join(", "),
+        hours: hours::in_words(&c.hours),
+        open_now: open_now_words(&c.hours, &c.address.state, time::OffsetDateTime::now_utc()),
+        accessibility: labels::accessibility(&c.accessibility),
         verified: verified_line(c),
         demo: c.demo,
         questions: &QUESTIONS,
@@ -186,6 +181,11 @@ fn clinic_page(state: &AppState, c: &Clinic, reason: &str, details: &str, report
         outcomes: Vec::new(),
         check_href: None,
     }
+}
+
+/// The place on openstreetmap.org with a marker, zoomed to a street level.
+pub fn osm_href(lat: f64, lon: f64) -> String {
+    format!("https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=16/{lat}/{lon}")
 }
 
 /// Who verified a listing and when: "Verified by the clinic on 6 Dec 2026" when the clinic saved it itself, "by

@@ -128,7 +128,7 @@ mod tests {
                 let body = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
                 let html = String::from_utf8(body.to_vec()).unwrap();
                 assert_eq!(html.contains("id=\"staff-crisis\""), staff, "{path} {error:?}");
-                assert_eq!(html.contains("In crisis? Free help"), !staff, "{path} {error:?}");
+                assert_eq!(html.contains("id=\"crisis-line\""), !staff, "{path} {error:?}");
                 assert_eq!(html.contains("KetaPath clinic portal"), staff, "{path} {error:?}");
                 assert_eq!(html.contains("href=\"/portal/crisis-protocol\""), staff, "{path} {error:?}");
             }

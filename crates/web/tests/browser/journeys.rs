@@ -144,9 +144,9 @@ pub async fn trd_result_leads_to_the_finder(browser: &Browser) -> Res<Findings> 
     Ok(findings)
 }
 
-/// Kilometres from a result's distance text, "12.3 km (7.6 mi)".
+/// Kilometres from a result's distance text, "7.6 mi (12.3 km)".
 fn km(text: &str) -> Res<f64> {
-    let number = text.split(" km").next().unwrap_or_default();
+    let number = text.split_once('(').and_then(|(_, rest)| rest.split(" km").next()).unwrap_or_default();
     number.trim().parse().map_err(|_| format!("not a distance: {text:?}").into())
 }
 
@@ -156,7 +156,7 @@ pub async fn zip_search_detail_and_report(browser: &Browser) -> Res<Findings> {
     let mut findings = Findings::default();
     go(browser, "/find").await?;
     fill(browser, "ZIP code or town", "10001").await?;
-    select(browser, "Distance", "250 km (155 miles)").await?;
+    select(browser, "Distance", "250 miles").await?;
     tick(browser, "Ketamine infusion (IV)", true).await?;
     press_button(browser, "Search").await?;
     audit_page(browser, &mut findings, "/find results").await;
@@ -168,8 +168,8 @@ pub async fn zip_search_detail_and_report(browser: &Browser) -> Res<Findings> {
         return Err(format!("{} results with {} distances", names.len(), distances.len()).into());
     }
     let km: Vec<f64> = distances.iter().map(|d| km(d)).collect::<Res<_>>()?;
-    if km.windows(2).any(|w| w[0] > w[1]) || km.iter().any(|d| *d > 250.0) {
-        return Err(format!("results not nearest first within 250 km: {distances:?}").into());
+    if km.windows(2).any(|w| w[0] > w[1]) || km.iter().any(|d| *d > 250.0 * 1.609_344) {
+        return Err(format!("results not nearest first within 250 miles: {distances:?}").into());
     }
     if let Some(t) = treatments.iter().find(|t| !t.contains("Ketamine infusion (IV)")) {
         return Err(format!("a result without the IV filter's treatment: {t}").into());

@@ -9,6 +9,7 @@
 //! Run alone: `cargo test -p ketapath-web --test browser`.
 
 mod audit;
+mod finder_phone;
 mod fixtures;
 mod harness;
 mod journey;
@@ -36,7 +37,7 @@ const PAGES: &[PageCase] = &[
     PageCase { path: "/about", status: 200, heading: "About ketamine and esketamine care" },
     PageCase { path: "/check", status: 200, heading: "Check whether to ask about ketamine care" },
     PageCase { path: "/find", status: 200, heading: "Find a clinic" },
-    PageCase { path: "/find?place=10001&radius_km=100", status: 200, heading: "Find a clinic" },
+    PageCase { path: "/find?place=10001&radius_mi=100", status: 200, heading: "Find a clinic" },
     // A demo listing the harness seeds (`harness::DEMO_CLINICS`, ids `demo-1`…).
     PageCase { path: "/clinics/demo-1", status: 200, heading: "Demo Ketamine Clinic 1" },
     // A mistyped address still shows crisis help, and the error page is held to the same standard.
@@ -129,6 +130,12 @@ async fn journeys_work_with_scripts() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn journeys_work_without_scripts() {
     with_browser(Scripts::Disabled, async |browser| Ok(journeys::all(browser).await)).await;
+}
+
+/// The finder on a 390 px phone: results before filters, a compact header, 24 px targets, axe clean (issue 18).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_finder_reads_well_on_a_phone() {
+    with_browser(Scripts::Enabled, async |browser| finder_phone::finder_on_a_phone(browser).await).await;
 }
 
 /// The portal's treatment day (sign in, intake, course, session, discharge, REMS form) with the app's data on

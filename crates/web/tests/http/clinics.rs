@@ -174,7 +174,7 @@ async fn find_shows_results_nearest_first_with_both_units() {
     let order = positions(&html, &["/clinics/c-near\"", "/clinics/c-tele\"", "/clinics/c-mid\"", "/clinics/c-demo\""]);
     assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
     assert!(!html.contains("/clinics/c-la\""), "outside the radius");
-    assert!(html.contains(" km (") && html.contains(" mi)"), "distances in km and miles");
+    assert!(html.contains(" mi (") && html.contains(" km)"), "distances in miles, then km");
     assert!(html.contains("Demo listing"));
     assert!(html.contains("Listing last verified: 1 October 2026"));
     assert!(html.contains("<option value=\"es\">Spanish</option>"), "languages come from the data");
@@ -209,7 +209,7 @@ async fn find_explains_no_results_and_offers_wider_searches() {
     let html = unescape(&find_page("place=10001&radius_km=10&language=es&telehealth=true&payment=medicaid").await);
     assert!(html.contains("No clinics found"));
     for link in [
-        "/find?place=10001&radius_km=25&payment=medicaid&telehealth=true&language=es",
+        "/find?place=10001&radius_mi=10&payment=medicaid&telehealth=true&language=es",
         "/find?place=10001&payment=medicaid&telehealth=true&language=es",
         "/find?place=10001&radius_km=10&telehealth=true&language=es",
     ] {

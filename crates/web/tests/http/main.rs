@@ -15,6 +15,7 @@ mod database_outage;
 mod date_bounds;
 mod demo_care;
 mod fhir;
+mod finder;
 mod freshness;
 mod fuzz_findings;
 mod headers;

@@ -30,26 +30,23 @@ pub fn language(code: &str) -> String {
     ketapath_directory::languages::language_name(code).map_or_else(|| code.to_owned(), str::to_owned)
 }
 
-/// "12.3 km (7.6 mi)".
-pub fn distance(km: f64) -> String {
-    format!("{km:.1} km ({:.1} mi)", km / KM_PER_MILE)
-}
-
-/// Kilometres in an international mile.
-pub const KM_PER_MILE: f64 = 1.609_344;
-
-/// "Monday" for the FHIR day code `mon`.
-pub fn day(code: &str) -> &str {
-    match code {
-        "mon" => "Monday",
-        "tue" => "Tuesday",
-        "wed" => "Wednesday",
-        "thu" => "Thursday",
-        "fri" => "Friday",
-        "sat" => "Saturday",
-        "sun" => "Sunday",
-        other => other,
+/// The words for the Plan-Net accessibility codes a listing carries (`handiaccess`), without repeats. A code
+/// KetaPath has no words for is never shown as code: it becomes one line asking the reader to check with the clinic.
+pub fn accessibility(codes: &[String]) -> Vec<&'static str> {
+    let mut words: Vec<&'static str> = Vec::new();
+    for code in codes {
+        let word = match code.trim().to_ascii_lowercase().as_str() {
+            "handiaccess" => "Accessible to people with disabilities",
+            "adacomp" => "Meets the Americans with Disabilities Act (ADA) standards",
+            "pubtrans" => "Reachable by public transport",
+            "cultcomp" => "Offers culturally competent care",
+            _ => "Other accessibility features: ask the clinic",
+        };
+        if !words.contains(&word) {
+            words.push(word);
+        }
     }
+    words
 }
 
 /// "27 November 2026".
@@ -62,14 +59,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn distance_shows_both_units() {
-        assert_eq!(distance(16.09344), "16.1 km (10.0 mi)");
-    }
-
-    #[test]
     fn every_code_has_a_label() {
         assert!(Offer::ALL.iter().all(|o| !offer(*o).is_empty()));
         assert!(Payment::ALL.iter().all(|p| !payment(*p).is_empty()));
-        assert_eq!(day("sat"), "Saturday");
+        let codes = ["handiaccess", "HANDIACCESS", "xyz"].map(str::to_owned);
+        assert_eq!(
+            accessibility(&codes),
+            ["Accessible to people with disabilities", "Other accessibility features: ask the clinic"]
+        );
     }
 }

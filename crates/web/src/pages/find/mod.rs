@@ -1,8 +1,11 @@
 //! `GET /find`: the clinic finder. One GET form (the search is not personal data, so it may live in the URL and be
 //! bookmarked or shared): a place typed as a ZIP code, "City, ST" or "lat,lon" (or `near=lat,lon` filled in by the
 //! optional geolocation script), a radius, treatment and payment checkboxes, telehealth, language and
-//! accepting-new-patients. Results come nearest first, with distance in km and miles, key facts, the verification
-//! date and the demo badge, ten to a page.
+//! accepting-new-patients, in a folding panel after the results (so a phone shows the first result first), with the
+//! filters in force shown as removable chips. Without a ticked treatment the page asks for any ketamine or
+//! esketamine care (a chip like the others), so clinics offering only TMS or ECT show only when asked for; the
+//! JSON API keeps its own defaults. Results come nearest first, miles first ("12.3 mi (19.8 km)"), with hours in
+//! words and open or closed now, key facts, the verification date and the demo badge, ten to a page.
 //!
 //! The form is translated into the pairs the shared search parser takes ([`SearchParams::parse`]): repeated
 //! checkbox keys become comma lists and the typed place is resolved with [`Place::locate`], so the page and the
@@ -10,6 +13,7 @@
 //! with the form kept, never as an error page.
 
 mod facts;
+pub mod hours;
 pub mod labels;
 
 pub use facts::ListingFacts;
@@ -18,9 +22,10 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::{StatusCode, Uri};
 use axum::response::Response;
-use ketapath_directory::search::{Query, SearchParams};
-use ketapath_directory::{Gazetteer, Offer, Payment, Place};
+use ketapath_directory::search::{KM_PER_MILE, Query, SearchParams};
+use ketapath_directory::{Gazetteer, Offer, Offers, Payment, Place};
 
+use super::distance::miles_first;
 use super::{Choice, Layout, render};
 use crate::api::clinics::{query_pairs, resolve, with_results};
 use crate::assets::asset;
@@ -31,23 +36,32 @@ use crate::state::AppState;
 pub const PATH: &str = "/find";
 /// Results per page.
 pub const PAGE_SIZE: usize = 10;
-/// The radius choices, in km (`""` is no limit), with their labels.
-const RADII: [(&str, &str); 6] = [
+/// The radius choices, in miles (`""` is no limit), with their labels.
+const RADII: [(&str, &str); 8] = [
     ("", "Any distance"),
-    ("10", "10 km (6 miles)"),
-    ("25", "25 km (16 miles)"),
-    ("50", "50 km (31 miles)"),
-    ("100", "100 km (62 miles)"),
-    ("250", "250 km (155 miles)"),
+    ("5", "5 miles"),
+    ("10", "10 miles"),
+    ("25", "25 miles"),
+    ("50", "50 miles"),
+    ("100", "100 miles"),
+    ("250", "250 miles"),
+    ("500", "500 miles"),
 ];
+/// The `care` value that lifts the page's default treatment filter, so that clinics offering only TMS or ECT show.
+pub const ALL_CARE: &str = "all";
 
 /// The finder's form as submitted: raw strings, kept to fill the form in again.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct FindForm {
     pub place: String,
     pub near: String,
+    /// The page's own radius, in miles; wins over `radius_km`.
+    pub radius_mi: String,
+    /// The API's radius in km, which links written for the API may carry.
     pub radius_km: String,
     pub offers: Vec<String>,
+    /// [`ALL_CARE`] lifts the default "any ketamine or esketamine care" filter; anything else keeps it.
+    pub care: String,
     pub payment: Vec<String>,
     pub telehealth: bool,
     pub language: String,
@@ -67,7 +81,9 @@ impl FindForm {
                 // A `place=` in the same query wins, whatever the order of the two.
                 "zip" if pairs.iter().all(|(other, _)| other != "place") => value.clone_into(&mut form.place),
                 "near" => value.clone_into(&mut form.near),
+                "radius_mi" => value.clone_into(&mut form.radius_mi),
                 "radius_km" => value.clone_into(&mut form.radius_km),
+                "care" => value.clone_into(&mut form.care),
                 // A comma list in one value (the self-check's links) and one checkbox per value both work.
                 "offers" => form.offers.extend(split_list(value)),
                 "payment" => form.payment.extend(split_list(value)),
@@ -81,6 +97,20 @@ impl FindForm {
         form.offers.dedup();
         form.payment.dedup();
         form
+    }
+
+    /// Whether the default treatment filter applies: nobody ticked a treatment and nobody lifted it.
+    pub fn ketamine_default(&self) -> bool {
+        self.offers.is_empty() && self.care != ALL_CARE
+    }
+
+    /// The radius asked for, in miles, when there is one that parses (`radius_km` converted).
+    fn radius_miles(&self) -> Option<f64> {
+        match (self.radius_mi.parse::<f64>(), self.radius_km.parse::<f64>()) {
+            (Ok(mi), _) if !self.radius_mi.is_empty() => Some(mi),
+            (_, Ok(km)) if self.radius_mi.is_empty() => Some(km / KM_PER_MILE),
+            _ => None,
+        }
     }
 
     /// Whether there is anything to search around.
@@ -104,9 +134,15 @@ impl FindForm {
         } else {
             pair("place", &form.place);
         }
-        pair("radius_km", &form.radius_km);
+        pair("radius_mi", &form.radius_mi);
+        if form.radius_mi.is_empty() {
+            pair("radius_km", &form.radius_km);
+        }
         for o in &form.offers {
             pair("offers", o);
+        }
+        if form.care == ALL_CARE {
+            pair("care", ALL_CARE);
         }
         for p in &form.payment {
             pair("payment", p);
@@ -132,9 +168,22 @@ impl FindForm {
             })?;
             format!("{},{}", position.lat, position.lon)
         };
+        // The page's radius is in miles; the shared parser takes km, so a bad number is reported on the page's field.
+        let radius_km = if self.radius_mi.is_empty() {
+            self.radius_km.clone()
+        } else {
+            let miles =
+                self.radius_mi.parse::<f64>().ok().filter(|mi| mi.is_finite() && *mi > 0.0).ok_or_else(|| {
+                    (
+                        "This search cannot be run: the distance must be a number of miles above 0.".to_owned(),
+                        "radius_mi",
+                    )
+                })?;
+            (miles * KM_PER_MILE).to_string()
+        };
         let pairs: Vec<(String, String)> = [
             ("near", near),
-            ("radius_km", self.radius_km.clone()),
+            ("radius_km", radius_km),
             ("offers", self.offers.join(",")),
             ("payment", self.payment.join(",")),
             ("telehealth", self.telehealth.to_string()),
@@ -146,17 +195,21 @@ impl FindForm {
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v))
         .collect();
-        SearchParams::parse(&pairs).map_err(|e| {
+        let mut params = SearchParams::parse(&pairs).map_err(|e| {
             let field = match e.param.as_str() {
                 "near" => "place",
-                "radius_km" => "radius_km",
+                "radius_km" => "radius_mi",
                 "language" => "language",
                 "offers" => "offers",
                 "payment" => "payment",
                 _ => "results",
             };
             (format!("This search cannot be run: {e}"), field)
-        })
+        })?;
+        if self.ketamine_default() {
+            params.filter.any_offers = Offers::KETAMINE_CARE;
+        }
+        Ok(params)
     }
 }
 
@@ -180,6 +233,10 @@ pub struct ResultView {
     pub address: String,
     pub phone: Option<String>,
     pub facts: ListingFacts,
+    /// The opening hours in words, one line per entry.
+    pub hours: Vec<String>,
+    /// "Open now" or "Closed now" by the listed hours in the clinic's time zone; `None` without hours.
+    pub open_now: Option<&'static str>,
     pub verified: String,
     pub demo: bool,
 }
@@ -206,6 +263,12 @@ struct FindPage {
     script_url: String,
     place: String,
     near: String,
+    /// The filters in force, each a link that drops it.
+    chips: Vec<Chip>,
+    /// Whether the filter panel starts open: before any search, when it is the next thing to fill in.
+    filters_open: bool,
+    /// Whether the default treatment filter is lifted (the "include TMS or ECT only" box is ticked).
+    all_care: bool,
     radii: Vec<Choice>,
     offers: Vec<Choice>,
     payments: Vec<Choice>,
@@ -247,7 +310,10 @@ pub async fn page(State(state): State<AppState>, uri: Uri) -> Response {
     let page = FindPage {
         layout: Layout::new("Find a clinic", state.config.demo, PATH),
         script_url: asset("find.js").url(),
-        radii: RADII.iter().map(|(value, label)| option(value, (*label).to_owned(), &form.radius_km)).collect(),
+        chips: applied_filters(&form),
+        filters_open: !form.has_origin(),
+        all_care: form.care == ALL_CARE,
+        radii: RADII.iter().map(|(value, label)| option(value, (*label).to_owned(), &form.radius_mi)).collect(),
         offers: Offer::ALL.iter().map(|o| checkbox("offers", o.code(), labels::offer(*o), &form.offers)).collect(),
         payments: Payment::ALL
             .iter()
@@ -272,8 +338,9 @@ pub async fn page(State(state): State<AppState>, uri: Uri) -> Response {
 
 /// Runs the search and turns the page of hits into views while the index is read-locked.
 fn search(state: &AppState, form: &FindForm, query: &Query) -> Results {
+    let now = time::OffsetDateTime::now_utc();
     let (total, items, positions) = with_results(&state.directory, query, |result| {
-        let items: Vec<ResultView> = result.hits.iter().map(|hit| view(hit.clinic, hit.distance_km)).collect();
+        let items: Vec<ResultView> = result.hits.iter().map(|hit| view(hit.clinic, hit.distance_km, now)).collect();
         let positions: Vec<(f64, f64)> =
             result.hits.iter().map(|hit| (hit.clinic.position.lat, hit.clinic.position.lon)).collect();
         (result.total, items, positions)
@@ -304,58 +371,110 @@ fn search(state: &AppState, form: &FindForm, query: &Query) -> Results {
     }
 }
 
-/// Searches to suggest when nothing was found: a wider radius, no radius, and the search without each filter.
-fn wider_searches(form: &FindForm) -> Vec<Link> {
-    // Each suggestion is this search from its first page with one change.
-    let search = |label: String, change: &dyn Fn(&mut FindForm)| Link {
+/// One filter in force, with the link to the same search without it (a removable chip on the page).
+#[derive(Debug, Clone)]
+pub struct Chip {
+    pub label: String,
+    pub href: String,
+    /// The distance chip, which the wider searches replace with wider distances rather than drop.
+    radius: bool,
+}
+
+/// Every filter in force, in the order of the form, each with the search from its first page without it.
+fn applied_filters(form: &FindForm) -> Vec<Chip> {
+    let without = |label: String, radius: bool, change: &dyn Fn(&mut FindForm)| Chip {
         href: form.url(|f| {
             f.offset.clear();
             change(f);
         }),
         label,
+        radius,
     };
-    let mut links = Vec::new();
-    if !form.radius_km.is_empty() {
-        let current: f64 = form.radius_km.parse().unwrap_or(0.0);
-        if let Some((wider, label)) =
-            RADII.iter().skip(1).find(|(value, _)| value.parse::<f64>().is_ok_and(|v| v > current))
-        {
-            links.push(search(format!("Search within {label}"), &|f| (*wider).clone_into(&mut f.radius_km)));
-        }
-        links.push(search("Search at any distance".to_owned(), &|f| f.radius_km.clear()));
+    let mut chips = Vec::new();
+    if let Some(miles) = form.radius_miles() {
+        let label = format!("Within {} miles", format_miles(miles));
+        chips.push(without(label, true, &|f| {
+            f.radius_mi.clear();
+            f.radius_km.clear();
+        }));
+    }
+    if form.ketamine_default() {
+        let label = "Any ketamine or esketamine care".to_owned();
+        chips.push(without(label, false, &|f| ALL_CARE.clone_into(&mut f.care)));
     }
     for code in &form.offers {
         let label = Offer::parse(code).map_or_else(|_| code.clone(), |o| labels::offer(o).to_owned());
-        links.push(search(format!("Drop the filter: {label}"), &|f| f.offers.retain(|c| c != code)));
+        chips.push(without(label, false, &|f| f.offers.retain(|c| c != code)));
     }
     for code in &form.payment {
         let label = Payment::parse(code).map_or_else(|_| code.clone(), |p| labels::payment(p).to_owned());
-        links.push(search(format!("Drop the filter: {label}"), &|f| f.payment.retain(|c| c != code)));
+        chips.push(without(format!("Payment: {label}"), false, &|f| f.payment.retain(|c| c != code)));
     }
     if form.telehealth {
-        links.push(search("Drop the filter: offers telehealth".to_owned(), &|f| f.telehealth = false));
+        chips.push(without("Offers telehealth".to_owned(), false, &|f| f.telehealth = false));
     }
     if !form.language.is_empty() {
-        let label = format!("Drop the filter: speaks {}", labels::language(&form.language));
-        links.push(search(label, &|f| f.language.clear()));
+        let label = format!("Speaks {}", labels::language(&form.language));
+        chips.push(without(label, false, &|f| f.language.clear()));
     }
     if form.accepting {
-        links.push(search("Drop the filter: accepting new patients".to_owned(), &|f| f.accepting = false));
+        chips.push(without("Accepting new patients".to_owned(), false, &|f| f.accepting = false));
+    }
+    chips
+}
+
+/// Miles as a radius label: whole miles without decimals, else one decimal.
+fn format_miles(miles: f64) -> String {
+    if (miles - miles.round()).abs() < 0.05 { format!("{miles:.0}") } else { format!("{miles:.1}") }
+}
+
+/// Searches to suggest when nothing was found: a wider radius, no radius, and the search without each filter.
+fn wider_searches(form: &FindForm) -> Vec<Link> {
+    let mut links = Vec::new();
+    if let Some(current) = form.radius_miles() {
+        let from_start = |change: &dyn Fn(&mut FindForm)| {
+            form.url(|f| {
+                f.offset.clear();
+                f.radius_km.clear();
+                change(f);
+            })
+        };
+        if let Some((wider, label)) =
+            RADII.iter().skip(1).find(|(value, _)| value.parse::<f64>().is_ok_and(|v| v > current + 0.05))
+        {
+            let href = from_start(&|f| (*wider).clone_into(&mut f.radius_mi));
+            links.push(Link { href, label: format!("Search within {label}") });
+        }
+        links.push(Link { href: from_start(&|f| f.radius_mi.clear()), label: "Search at any distance".to_owned() });
+    }
+    for chip in applied_filters(form).into_iter().filter(|c| !c.radius) {
+        links.push(Link { href: chip.href, label: format!("Drop the filter: {}", chip.label) });
     }
     links
 }
 
-fn view(c: &ketapath_directory::Clinic, distance_km: f64) -> ResultView {
+fn view(c: &ketapath_directory::Clinic, distance_km: f64, now: time::OffsetDateTime) -> ResultView {
     ResultView {
         href: clinic_path(c.id.as_str()),
         name: c.name.clone(),
-        distance: labels::distance(distance_km),
+        distance: miles_first(distance_km),
+        hours: hours::in_words(&c.hours),
+        open_now: open_now_words(&c.hours, &c.address.state, now),
         address: format!("{}, {}, {} {}", c.address.street, c.address.city, c.address.state, c.address.zip),
         phone: c.phone.clone(),
         facts: ListingFacts::of(c),
         verified: c.last_verified.map_or_else(|| "not yet verified".to_owned(), labels::date),
         demo: c.demo,
     }
+}
+
+/// "Open now" or "Closed now" at `now` in the clinic's time zone, or `None` when it lists no hours.
+pub fn open_now_words(
+    opening: &[ketapath_directory::model::OpeningHours],
+    state: &str,
+    now: time::OffsetDateTime,
+) -> Option<&'static str> {
+    hours::open_at(opening, state, now).map(|open| if open { "Open now" } else { "Closed now" })
 }
 
 /// Characters left as they are in a path segment: RFC 3986's unreserved set.
@@ -410,17 +529,39 @@ mod tests {
 
     #[test]
     fn wider_searches_drop_one_thing_each() {
-        let form = FindForm::parse(&pairs("place=10001&radius_km=10&offers=tms&telehealth=true&offset=10"));
+        let form = FindForm::parse(&pairs("place=10001&radius_mi=10&offers=tms&telehealth=true&offset=10"));
         let links = wider_searches(&form);
         let hrefs: Vec<&str> = links.iter().map(|l| l.href.as_str()).collect();
         assert_eq!(
             hrefs,
             [
-                "/find?place=10001&radius_km=25&offers=tms&telehealth=true",
+                "/find?place=10001&radius_mi=25&offers=tms&telehealth=true",
                 "/find?place=10001&offers=tms&telehealth=true",
-                "/find?place=10001&radius_km=10&telehealth=true",
-                "/find?place=10001&radius_km=10&offers=tms",
+                "/find?place=10001&radius_mi=10&telehealth=true",
+                "/find?place=10001&radius_mi=10&offers=tms",
             ]
         );
+        // An API link's radius in km widens to the next choice in miles (16 km is about 10 miles).
+        let km = FindForm::parse(&pairs("place=10001&radius_km=16.1&care=all"));
+        assert_eq!(wider_searches(&km)[0].href, "/find?place=10001&radius_mi=25&care=all");
+    }
+
+    #[test]
+    fn chips_name_each_filter_and_drop_only_it() {
+        let form = FindForm::parse(&pairs("place=10001&radius_mi=25&payment=medicare&offset=10"));
+        let chips = applied_filters(&form);
+        let chips: Vec<(&str, &str)> = chips.iter().map(|c| (c.label.as_str(), c.href.as_str())).collect();
+        assert_eq!(
+            chips,
+            [
+                ("Within 25 miles", "/find?place=10001&payment=medicare"),
+                ("Any ketamine or esketamine care", "/find?place=10001&radius_mi=25&care=all&payment=medicare"),
+                ("Payment: Medicare", "/find?place=10001&radius_mi=25"),
+            ]
+        );
+        // A ticked treatment replaces the default, and a lifted default stays lifted in every link.
+        let ticked = FindForm::parse(&pairs("place=10001&offers=tms"));
+        assert!(!ticked.ketamine_default());
+        assert!(applied_filters(&FindForm::parse(&pairs("place=10001&care=all"))).is_empty());
     }
 }
