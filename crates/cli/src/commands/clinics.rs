@@ -11,7 +11,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use ketapath_directory::export::{clinics_to_csv, clinics_to_json};
 use ketapath_directory::fhir::{export_bundle, import_bundle};
 use ketapath_directory::geo::Gazetteer;
-use ketapath_directory::import::{parse_csv_with_progress, parse_json, write_rejects_csv};
+use ketapath_directory::import::{parse_csv_with_progress, parse_json};
 use ketapath_directory::listing::{ImportConflict, keep_clinic_verified};
 use ketapath_directory::search::{ClinicIndex, SearchParams, SearchResponse};
 use ketapath_directory::{Clinic, EntryReject, Reject};
