@@ -47,12 +47,13 @@ fn document_has_the_contract_fields() {
     assert_eq!(doc["radius_km"], json!(50.0));
     assert_eq!(doc["total"], json!(1));
     let first = &doc["results"][0];
-    let expected_distance =
-        (ketapath_directory::search::haversine_km(query.origin, Position::new(40.7, -73.9).unwrap()) * 1000.0).round()
-            / 1000.0;
+    let km = ketapath_directory::search::haversine_km(query.origin, Position::new(40.7, -73.9).unwrap());
+    let expected_distance = (km * 1000.0).round() / 1000.0;
+    let expected_miles = (km / ketapath_directory::search::KM_PER_MILE * 1000.0).round() / 1000.0;
     assert_eq!(
         *first,
-        json!({"id": "c-1", "name": "Clinic c-1", "distance_km": expected_distance, "lat": 40.7, "lon": -73.9,
+        json!({"id": "c-1", "name": "Clinic c-1", "distance_km": expected_distance,
+               "distance_mi": expected_miles, "lat": 40.7, "lon": -73.9,
                "street": "1 Main St", "city": "New York", "state": "NY", "zip": "10001", "phone": "+1 212 555 0100",
                "website": null, "offers": ["iv_ketamine"], "payment": ["medicare", "self_pay"], "insurance_plans": ["Aetna"],
                "telehealth": false,

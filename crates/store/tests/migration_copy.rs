@@ -35,12 +35,12 @@ async fn forward_from_previous_version(url: &DatabaseUrl, mode: OpenMode) {
     let before = store.table_fingerprints().await.unwrap();
     let applied = store.migrate().await.unwrap();
     assert_eq!(applied, store.known_schema_versions().into_iter().filter(|v| *v > 1).collect::<Vec<_>>());
-    // Versions 3, 13 and 14 add columns (empty or at their default in old rows) to these tables, and version 15 the
+    // Versions 3, 13, 14 and 20 (the clinics' named insurance plans) add columns (empty or at their default in old rows) to these tables, and version 15 the
     // patients' search keys (filled for old rows by `migrate`), which changes their fingerprints but not their row
     // counts; every other table is unchanged row for row, and the new tables start empty, except for the audit
     // cut-over of version 21, which records where the old chain ends.
-    const ALTERED: [&str; 7] =
-        ["api_tokens", "assessments", "audit_events", "courses", "patients", "referrals", "sessions"];
+    const ALTERED: [&str; 8] =
+        ["api_tokens", "assessments", "audit_events", "clinics", "courses", "patients", "referrals", "sessions"];
     let after = store.table_fingerprints().await.unwrap();
     let cutover = after.iter().find(|(t, _, _)| t == "audit_cutover").unwrap();
     assert_eq!(cutover.1, 1, "one cut-over row");

@@ -102,10 +102,21 @@ pub async fn seed_version_1(store: &Store, prefix: &str) {
 
 async fn seed_schema(store: &Store, prefix: &str, workflow: bool) {
     let ids = [format!("{prefix}-1"), format!("{prefix}-2")];
+    // The listing writer names every column of today's schema; on a version-1 database the column of version 20
+    // (named insurance plans) is lent for the write and dropped again, so that the rows are those a version-1
+    // build wrote and the migration adds the column back at its default.
+    let raw = store.unscoped_for_admin_cli_and_tests();
+    let lent = !workflow;
+    if lent {
+        raw.execute_raw_sql("ALTER TABLE clinics ADD COLUMN insurance_plans TEXT NOT NULL DEFAULT '[]'").await.unwrap();
+    }
     store
         .upsert_clinics(&[clinic(&ids[0], 40.0, -74.0), clinic(&ids[1], 35.5, -80.25)], ListingAuthor::AdminCli)
         .await
         .unwrap();
+    if lent {
+        raw.execute_raw_sql("ALTER TABLE clinics DROP COLUMN insurance_plans").await.unwrap();
+    }
     let platform = staff(store, None, Role::PlatformAdmin, &format!("root@{prefix}.example")).await;
     for (n, id) in ids.iter().enumerate() {
         let nurse = staff(store, Some(id), Role::Nurse, &format!("nurse{n}@{prefix}.example")).await;
