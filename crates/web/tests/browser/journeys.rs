@@ -303,16 +303,30 @@ async fn printed_pages(browser: &Browser) -> Res<u32> {
 
 /// Every journey in one browser session; one journey's failure is a finding, so the others still run.
 pub async fn all(browser: &Browser) -> Findings {
-    let mut findings = Findings::default();
-    for (name, outcome) in [
+    let mut findings = gather([
         ("emergency self-check", emergency_shows_crisis_help_first(browser).await),
         ("TRD self-check to the finder", trd_result_leads_to_the_finder(browser).await),
         ("Back through the self-check", back_keeps_every_answer(browser).await),
         ("ZIP search, clinic page, report", zip_search_detail_and_report(browser).await),
+    ]);
+    findings.0.extend(portal(browser).await.0);
+    findings
+}
+
+/// The portal's journeys (a nurse's treatment day, a clinic admin's staff and listing, a platform admin's approval),
+/// run by [`all`] on SQLite and on their own on PostgreSQL.
+pub async fn portal(browser: &Browser) -> Findings {
+    gather([
         ("portal treatment day", crate::portal_journey::treatment_day(browser).await),
         ("portal staff administration", crate::staff_journey::add_and_deactivate_a_member(browser).await),
         ("clinic listing, request and approval", crate::listing_journey::edit_request_and_approve(browser).await),
-    ] {
+    ])
+}
+
+/// The findings of journeys already run; one journey's failure is a finding, so the others' still count.
+fn gather<'a>(outcomes: impl IntoIterator<Item = (&'a str, Res<Findings>)>) -> Findings {
+    let mut findings = Findings::default();
+    for (name, outcome) in outcomes {
         if let Some(found) = findings.record(name, outcome) {
             findings.0.extend(found.0);
         }

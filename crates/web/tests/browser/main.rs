@@ -138,11 +138,10 @@ async fn the_finder_reads_well_on_a_phone() {
     with_browser(Scripts::Enabled, async |browser| finder_phone::finder_on_a_phone(browser).await).await;
 }
 
-/// The portal's treatment day (sign in, intake, course, session, discharge, REMS form) with the app's data on
-/// PostgreSQL; the SQLite run is part of the journeys above. Skipped without `KETAPATH_TEST_POSTGRES_URL`, which
-/// `CI=true` requires.
+/// The portal's journeys (treatment day, staff administration, clinic listing with a request approved by a platform
+/// admin) with the app's data on PostgreSQL; the SQLite run is part of the journeys above. Skipped without
+/// `KETAPATH_TEST_POSTGRES_URL`, which `CI=true` requires.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn portal_journey_works_on_postgres() {
-    with_browser_on(Scripts::Enabled, Backend::Postgres, async |browser| portal_journey::treatment_day(browser).await)
-        .await;
+async fn portal_journeys_work_on_postgres() {
+    with_browser_on(Scripts::Enabled, Backend::Postgres, async |browser| Ok(journeys::portal(browser).await)).await;
 }
