@@ -128,11 +128,19 @@ PY
   done
 done
 if [ "$servers" = 2 ]; then
-  sleep 3
+  # Each server shows the rename once its refresher has run; under the write flows a refresh can wait for a pooled
+  # connection, so the check waits up to 20 s (a stalled refresher still fails) and says how long it took.
+  shows_rename() {
+    local a
+    for a in $addrs; do curl -sf "http://$a/api/v1/clinics/$changed" | grep -q "renamed under load" || return 1; done
+  }
+  waited=0
+  until shows_rename || [ "$waited" -ge 40 ]; do sleep 0.5; waited=$((waited + 1)); done
+  [ "$waited" -lt 40 ] && echo "both servers showed the renamed clinic $changed within $(((waited + 1) / 2)) s after the flows"
   same_search "after load" || failed=1
   for a in $addrs; do
     curl -sf "http://$a/api/v1/clinics/$changed" | grep -q "renamed under load" ||
-      { echo "$a does not show the renamed clinic $changed" >&2; failed=1; }
+      { echo "$a does not show the renamed clinic $changed after 20 s" >&2; failed=1; }
   done
 fi
 
