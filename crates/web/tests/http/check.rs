@@ -10,7 +10,7 @@ use crate::support::*;
 const CHECK: &str = "/check";
 
 /// PHQ-9 answers with item 9 set to `item9`.
-fn phq9_answers(item9: &str) -> Vec<(String, String)> {
+pub(crate) fn phq9_answers(item9: &str) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = ["1", "2", "1", "3", "0", "1", "2", "1"]
         .iter()
         .enumerate()

@@ -7,20 +7,11 @@
 
 use axum::http::StatusCode;
 
+use crate::check::phq9_answers;
 use crate::portal_support::Portal;
 use crate::support::*;
 
 const CHECK: &str = "/check";
-
-fn phq9_answers(item9: &str) -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = ["1", "2", "1", "3", "0", "1", "2", "1"]
-        .iter()
-        .enumerate()
-        .map(|(i, v)| (format!("phq9_{}", i + 1), (*v).to_owned()))
-        .collect();
-    out.push(("phq9_9".to_owned(), item9.to_owned()));
-    out
-}
 
 /// The value of attribute `name` in the tag text `tag`, unescaped.
 fn attribute(tag: &str, name: &str) -> Option<String> {

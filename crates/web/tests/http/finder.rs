@@ -42,24 +42,6 @@ async fn page(app: &Router, uri: &str) -> String {
     unescape(&reply.text())
 }
 
-/// The text a person reads: tags dropped, attribute values not read.
-fn visible(html: &str) -> String {
-    let mut text = String::new();
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => {
-                in_tag = false;
-                text.push(' ');
-            }
-            c if !in_tag => text.push(c),
-            _ => {}
-        }
-    }
-    text
-}
-
 /// The chips of a page as (label, href).
 fn chips(html: &str) -> Vec<(String, String)> {
     html.split("<a class=\"chip\" href=\"")

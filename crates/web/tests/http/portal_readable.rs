@@ -19,6 +19,8 @@ use ketapath_store::domain::{
 };
 use ketapath_testkit::on_both_backends;
 
+use crate::support::visible;
+
 use crate::portal_support::*;
 
 /// A browser over an app whose rate limit lets one test read a few hundred pages.
@@ -57,37 +59,6 @@ fn raw_codes() -> HashSet<String> {
         .filter(|c| c.contains('_') || c.chars().any(|ch| ch.is_ascii_digit()) || instruments.contains(c))
         .map(str::to_owned)
         .collect()
-}
-
-/// `html` without the elements that `open` starts and `close` ends.
-fn without(html: &str, open: &str, close: &str) -> String {
-    let mut kept = String::new();
-    let mut rest = html;
-    while let Some(at) = rest.find(open) {
-        kept.push_str(&rest[..at]);
-        rest = rest[at..].find(close).map_or("", |end| &rest[at + end + close.len()..]);
-    }
-    kept.push_str(rest);
-    kept
-}
-
-/// The text a person reads: scripts, styles and tags dropped (attribute values are not read).
-fn visible(html: &str) -> String {
-    let html = without(&without(html, "<script", "</script>"), "<style", "</style>");
-    let mut text = String::new();
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => {
-                in_tag = false;
-                text.push(' ');
-            }
-            c if !in_tag => text.push(c),
-            _ => {}
-        }
-    }
-    text
 }
 
 /// The raw codes in `html`'s visible text. A dotted or versioned identifier (a rule reference such as

@@ -320,3 +320,34 @@ pub async fn assert_valid_fhir(app: &Router, documents: &[(&str, &str)]) {
     );
     assert_eq!(String::from_utf8_lossy(&output.stdout).matches("valid ").count(), files.len());
 }
+
+/// `html` without the elements that `open` starts and `close` ends.
+fn without(html: &str, open: &str, close: &str) -> String {
+    let mut kept = String::new();
+    let mut rest = html;
+    while let Some(at) = rest.find(open) {
+        kept.push_str(&rest[..at]);
+        rest = rest[at..].find(close).map_or("", |end| &rest[at + end + close.len()..]);
+    }
+    kept.push_str(rest);
+    kept
+}
+
+/// The text a person reads: scripts, styles and tags dropped (attribute values are not read).
+pub fn visible(html: &str) -> String {
+    let html = without(&without(html, "<script", "</script>"), "<style", "</style>");
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                text.push(' ');
+            }
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text
+}
