@@ -280,7 +280,7 @@ pub(crate) async fn append(
     let mut row = new_row(seq, at, entry, prev_hash, key);
     row.chain = chain;
     row.chain_seq = Some(prev_number + 1);
-    row.hash = expected_hash(&row, key).unwrap_or_default();
+    row.hash = new_hash(&row, key);
     insert_row(tx, &row).await?;
     Ok(seq)
 }
@@ -300,9 +300,18 @@ async fn append_to_global_chain(
         tx.fetch_optional("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1", &[]).await?;
     let (prev_seq, prev_hash) = head.unwrap_or((0, GENESIS_HASH.to_owned()));
     let mut row = new_row(prev_seq + 1, at, entry, prev_hash, key);
-    row.hash = expected_hash(&row, key).unwrap_or_default();
+    row.hash = new_hash(&row, key);
     insert_row(tx, &row).await?;
     Ok(row.seq)
+}
+
+/// The hash of a row [`new_row`] built: keyed exactly when `key` is given, as its `link` says, so no stored event
+/// can carry an empty hash.
+fn new_hash(row: &AuditRow, key: Option<&AuditKey>) -> String {
+    match key {
+        Some(key) => key.mac(&canonical(row, true)),
+        None => plain_hash(row),
+    }
 }
 
 /// The row of a new event of the old chain, not yet hashed.
