@@ -32,6 +32,12 @@ pub const DEMO_YEAR_CLINICS: [&str; 3] = ["demo-1", "demo-2", "demo-3"];
 pub const PUBLISHING: usize = 2;
 /// Treated patients per clinic.
 pub const PATIENTS_PER_CLINIC: usize = 80;
+/// The pause `ketapath serve --demo` leaves after each seeded patient. The demo year is written while the server
+/// already answers, and on SQLite another process (the README's `ketapath user add` run beside the demo, say)
+/// waits for the one write lock by polling every 100 ms at most: back-to-back transactions left it no gap, and it
+/// gave up with "database is locked" after its 5 s busy timeout. A 50 ms gap per patient lets it in within a poll
+/// or two and adds about 12 s to a background task that takes half a minute in a debug build.
+pub const PAUSE_FOR_OTHER_WRITERS: std::time::Duration = std::time::Duration::from_millis(50);
 
 /// What was seeded.
 #[derive(Debug, Clone)]
@@ -166,13 +172,15 @@ async fn staff(store: &Store, clinic: &ClinicId) -> Result<Option<(ClinicScope, 
     Ok(prescriber_scope.zip(admin_scope))
 }
 
-/// Seeds the demo year (see the module documentation) in each of `clinics`, which must exist, as of `now`.
-/// Answers `None`, writing nothing, when the first clinic already has its demo-year staff.
+/// Seeds the demo year (see the module documentation) in each of `clinics`, which must exist, as of `now`,
+/// waiting `pause` after each patient's transaction (see [`PAUSE_FOR_OTHER_WRITERS`]). Answers `None`, writing
+/// nothing, when the first clinic already has its demo-year staff.
 pub async fn seed_demo_year(
     store: &Store,
     clinics: &[ClinicId],
     now: OffsetDateTime,
     seed: u64,
+    pause: std::time::Duration,
 ) -> Result<Option<DemoYear>, DemoError> {
     let mut rng = SplitMix64::new(seed);
     let mut patients = 0;
@@ -183,6 +191,9 @@ pub async fn seed_demo_year(
             let past = patient(&mut rng, c, i, now)?;
             prescriber.record_past_treatment(past).await?;
             patients += 1;
+            if !pause.is_zero() {
+                tokio::time::sleep(pause).await;
+            }
         }
         if c < PUBLISHING {
             admin.set_publish_outcomes(true).await?;
