@@ -318,15 +318,22 @@ impl Store {
     /// Every listing written or deleted after `version`, and the version the reader is then at.
     pub async fn clinic_changes_since(&self, version: i64) -> StoreResult<ClinicChanges> {
         let mut tx = self.begin_read().await?;
+        // The version is read first and bounds the rows. On PostgreSQL a read transaction is READ COMMITTED, so
+        // each statement sees what had committed when it began: reading the rows first and the version second
+        // let a listing write that committed in between raise the version without its row, and that server
+        // never showed the change (a two-server load run saw a renamed listing stay old). Versions commit in
+        // order (one writer at a time holds the listing lock until commit), so every version up to the one read
+        // here is visible to the next statement, and anything later is picked up by the next call.
+        let (current,): (i64,) = tx.fetch_one("SELECT COALESCE(MAX(listing_version), 0) FROM clinics", &[]).await?;
         let rows: Vec<ClinicRow> = tx
             .fetch_all(
                 &format!(
-                    "SELECT {CLINIC_COLUMNS} FROM clinics WHERE listing_version > $1 ORDER BY listing_version, id"
+                    "SELECT {CLINIC_COLUMNS} FROM clinics WHERE listing_version > $1 AND listing_version <= $2 \
+                     ORDER BY listing_version, id"
                 ),
-                &args![version],
+                &args![version, current],
             )
             .await?;
-        let (current,): (i64,) = tx.fetch_one("SELECT COALESCE(MAX(listing_version), 0) FROM clinics", &[]).await?;
         let changes = rows
             .into_iter()
             .map(|row| {
