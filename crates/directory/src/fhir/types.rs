@@ -2,117 +2,104 @@
 //! HealthcareService and the datatypes they use.
 //!
 //! Only the elements KetaPath writes or reads are modelled; other elements of incoming resources are ignored on
-//! read. Empty lists and absent values are left out on write, as FHIR requires (no empty arrays or nulls).
+//! read. Empty lists and absent values are left out on write, as FHIR requires (no empty arrays or nulls): every
+//! struct carries `skip_serializing_none`, which leaves out each `None`, and each list says so itself. A missing
+//! optional element reads as `None` (serde's rule for `Option` fields); lists need `default`.
 
 use serde::{Deserialize, Serialize};
+use serde_with::skip_serializing_none;
 
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Coding {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub system: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display: Option<String>,
 }
 
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CodeableConcept {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coding: Vec<Coding>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
 }
 
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Reference {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display: Option<String>,
 }
 
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Identifier {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub system: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ContactPoint {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub system: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Address {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub line: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub postal_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
 }
 
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Quantity {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub system: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
 }
 
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Meta {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_updated: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tag: Vec<Coding>,
 }
 
 /// A FHIR extension with the value types KetaPath uses.
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Extension {
     pub url: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub extension: Vec<Extension>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value_codeable_concept: Option<CodeableConcept>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value_string: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value_date: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value_boolean: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value_reference: Option<Reference>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value_distance: Option<Quantity>,
 }
 
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LocationPosition {
@@ -122,67 +109,55 @@ pub struct LocationPosition {
     pub latitude: f64,
 }
 
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct HoursOfOperation {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub days_of_week: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub all_day: Option<bool>,
     /// FHIR `time`, `HH:MM:SS`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub opening_time: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub closing_time: Option<String>,
 }
 
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Location {
     /// Always `"Location"`.
     pub resource_type: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<Meta>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub extension: Vec<Extension>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub identifier: Vec<Identifier>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub telecom: Vec<ContactPoint>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<Address>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub position: Option<LocationPosition>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub managing_organization: Option<Reference>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub hours_of_operation: Vec<HoursOfOperation>,
 }
 
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Organization {
     /// Always `"Organization"`.
     pub resource_type: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<Meta>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub extension: Vec<Extension>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
     #[serde(rename = "type", default, skip_serializing_if = "Vec::is_empty")]
     pub kind: Vec<CodeableConcept>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub telecom: Vec<ContactPoint>,
@@ -190,20 +165,17 @@ pub struct Organization {
     pub address: Vec<Address>,
 }
 
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct HealthcareService {
     /// Always `"HealthcareService"`.
     pub resource_type: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<Meta>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub extension: Vec<Extension>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provided_by: Option<Reference>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub category: Vec<CodeableConcept>,
@@ -211,7 +183,6 @@ pub struct HealthcareService {
     pub kind: Vec<CodeableConcept>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub location: Vec<Reference>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub communication: Vec<CodeableConcept>,
@@ -228,26 +199,26 @@ pub enum Resource {
     HealthcareService(HealthcareService),
 }
 
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct BundleEntrySearch {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub extension: Vec<Extension>,
     /// `match` or `include`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<String>,
 }
 
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct BundleEntry {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub full_url: Option<String>,
     pub resource: Resource,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub search: Option<BundleEntrySearch>,
 }
 
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Bundle {
@@ -256,7 +227,6 @@ pub struct Bundle {
     /// `collection` for an export, `searchset` for search results.
     #[serde(rename = "type")]
     pub kind: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<u64>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub entry: Vec<BundleEntry>,
