@@ -12,7 +12,6 @@ use ketapath_store::domain::{NewApiToken, NewStaffUser, Role};
 use ketapath_store::{ExposeSecret, api_token_hash, new_api_token_secret};
 use ketapath_testkit::{Backend, on_both_backends};
 use serde_json::{Value, json};
-use tracing_subscriber::fmt::format::FmtSpan;
 
 use crate::portal_support::*;
 use crate::privacy::Captured;
@@ -212,14 +211,7 @@ async fn stored_year_zero(f: &Fixture) {
 /// A 500 names its request id in the body, the `x-request-id` header and the log line; every response carries
 /// the header.
 async fn internal_error_carries_request_id(backend: Backend) {
-    let captured = Captured::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_span_events(FmtSpan::FULL)
-        .with_writer(captured.clone())
-        .finish();
-    // The runtime of this test is single-threaded, so every request below runs under this subscriber.
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (captured, _guard) = Captured::start();
 
     let Some(f) = Fixture::new(backend).await else { return };
     let nurse = f.staff("Nora Nurse", Role::Nurse, "clinic-a").await;

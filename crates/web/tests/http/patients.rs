@@ -282,16 +282,7 @@ async fn without_a_database_the_routes_still_ask_for_credentials_first() {
 
 #[tokio::test]
 async fn tokens_and_patient_values_never_reach_the_log() {
-    use tracing_subscriber::fmt::format::FmtSpan;
-    let captured = crate::privacy::Captured::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_span_events(FmtSpan::FULL)
-        .with_writer(captured.clone())
-        .finish();
-    // The test runtime is single-threaded, so every request below runs under this subscriber.
-    let _guard = tracing::subscriber::set_default(subscriber);
-    tracing::info!("capture-canary");
+    let (captured, _guard) = crate::privacy::Captured::start();
 
     let f = Fixture::real_time().await;
     let (secret, id) = f.token("nurse@a.example", Role::Nurse, Some("clinic-a")).await;

@@ -26,6 +26,28 @@ impl Write for Captured {
     }
 }
 
+impl Captured {
+    /// Records every span and event at every level on this thread until the guard drops, and logs
+    /// `capture-canary` so that a test can show the capture works. The tests' runtimes are single-threaded, so
+    /// every request a test sends runs under it.
+    ///
+    /// The interest cache is rebuilt once the subscriber is in place: tracing caches per call site whether any
+    /// subscriber wants its events, and a call site first reached by a test on another thread (with no subscriber
+    /// of its own) could keep "never" and stay silent here; a 500's "request failed" line once went missing so.
+    pub(crate) fn start() -> (Captured, tracing::subscriber::DefaultGuard) {
+        let captured = Captured::default();
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::TRACE)
+            .with_span_events(FmtSpan::FULL)
+            .with_writer(captured.clone())
+            .finish();
+        let guard = tracing::subscriber::set_default(subscriber);
+        tracing::callsite::rebuild_interest_cache();
+        tracing::info!("capture-canary");
+        (captured, guard)
+    }
+}
+
 impl<'a> MakeWriter<'a> for Captured {
     type Writer = Captured;
 
@@ -41,15 +63,7 @@ const EPISODE: &str = "123.375";
 
 #[tokio::test]
 async fn no_answer_reaches_the_log_or_the_metrics() {
-    let captured = Captured::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_span_events(FmtSpan::FULL)
-        .with_writer(captured.clone())
-        .finish();
-    // The test runtime is single-threaded, so every request below runs under this subscriber.
-    let _guard = tracing::subscriber::set_default(subscriber);
-    tracing::info!("capture-canary");
+    let (captured, _guard) = Captured::start();
 
     // With the metrics token set, so that /metrics answers and its text can be checked too.
     let app = crate::ops::app_with_metrics_token();

@@ -92,16 +92,7 @@ fn assert_private_page(reply: &Reply) {
 }
 
 async fn journey(f: Fixture) {
-    use tracing_subscriber::fmt::format::FmtSpan;
-    let captured = crate::privacy::Captured::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_span_events(FmtSpan::FULL)
-        .with_writer(captured.clone())
-        .finish();
-    // The test runtime is single-threaded, so every request below runs under this subscriber.
-    let guard = tracing::subscriber::set_default(subscriber);
-    tracing::info!("capture-canary");
+    let (captured, guard) = crate::privacy::Captured::start();
 
     let (a, a_actor) = f.nurse("nurse@a.example", "clinic-a").await;
     let (b, _) = f.nurse("nurse@b.example", "clinic-b").await;
