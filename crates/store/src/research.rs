@@ -22,7 +22,7 @@ use time::{Date, OffsetDateTime};
 
 use crate::audited::{Audit, AuditedTx, Auditor};
 use crate::clock::{date_from_text, date_to_text, from_micros};
-use crate::db::{Tx, args};
+use crate::db::{BackendKind, Tx, Value, args};
 use crate::domain::{
     Actor, AeSeverity, AuditAction, ConsentRecord, ConsentRecordId, Measurement, OutcomePublication, PatientAddress,
     PatientId, Role, StaffId,
@@ -121,12 +121,10 @@ impl Store {
 }
 
 impl ResearchReader {
-    /// Every consenting patient on `as_of`, across clinics, in pages of `page` patients handed to `f`. One audit
-    /// event is appended before the read, naming the use and no patient.
-    pub async fn for_each_page<F>(&self, purpose: ResearchUse, as_of: Date, page: usize, mut f: F) -> StoreResult<u64>
-    where
-        F: FnMut(Vec<ResearchPatient>) -> StoreResult<()>,
-    {
+    /// Appends the one audit event of a run (naming the use and no patient) and opens the read transaction: one
+    /// snapshot for every page of the run on both backends (SQLite's deferred read transaction keeps the snapshot
+    /// of its first read; PostgreSQL is asked for a repeatable read).
+    async fn begin_run(&self, purpose: ResearchUse) -> StoreResult<Tx> {
         let by = Auditor {
             actor_id: self.actor_id.clone(),
             actor_role: Cow::Borrowed(self.actor_role),
@@ -135,8 +133,17 @@ impl ResearchReader {
         };
         let tx = AuditedTx::begin(&self.store, by).await?;
         tx.commit_with(Audit::new(purpose.action(), "research_patient", purpose.entity_id())).await?;
+        begin_snapshot(&self.store).await
+    }
 
-        let mut tx = self.store.begin_read().await?;
+    /// Every consenting patient on `as_of`, across clinics, in pages of at most `page` patients handed to `f`, by
+    /// clinic and patient id. One audit event is appended before the read, naming the use and no patient.
+    pub async fn for_each_page<F, E>(&self, purpose: ResearchUse, as_of: Date, page: usize, mut f: F) -> Result<u64, E>
+    where
+        F: FnMut(Vec<ResearchPatient>) -> Result<(), E>,
+        E: From<StoreError>,
+    {
+        let mut tx = self.begin_run(purpose).await?;
         let clinics: Vec<(String,)> =
             tx.fetch_all("SELECT DISTINCT clinic_id FROM patients ORDER BY clinic_id", &[]).await?;
         let mut total = 0;
@@ -146,16 +153,94 @@ impl ResearchReader {
         Ok(total)
     }
 
+    /// Every consenting patient on `as_of`, across clinics, in pages of at most `page` patients handed to `f`, in
+    /// the order of `order_key` over the patient ids (ties by id). The de-identified export orders patients by
+    /// pseudonym, so reading them in that order lets it write each page's rows as they come. One audit event.
+    pub async fn for_each_page_in_order<K, O, F, E>(
+        &self,
+        purpose: ResearchUse,
+        as_of: Date,
+        page: usize,
+        order_key: O,
+        mut f: F,
+    ) -> Result<u64, E>
+    where
+        K: Ord,
+        O: Fn(&str) -> K,
+        F: FnMut(Vec<ResearchPatient>) -> Result<(), E>,
+        E: From<StoreError>,
+    {
+        let mut tx = self.begin_run(purpose).await?;
+        // Only the flag's yes can be consent (see `consent_decision`); the decision itself is made per page.
+        let candidates: Vec<(String, String)> = tx
+            .fetch_all("SELECT clinic_id, id FROM patients WHERE research_consent = $1", &args![true])
+            .await?;
+        let mut clinics: Vec<String> = Vec::new();
+        let mut order: Vec<(K, u128, u32)> = Vec::with_capacity(candidates.len());
+        for (clinic, id) in candidates {
+            // Ids are kept as 16 bytes, not text, so that a million of them stay a few tens of megabytes.
+            let uuid = parse_id("patients", &id, PatientId)?.as_uuid();
+            let clinic_index = match clinics.iter().position(|c| *c == clinic) {
+                Some(i) => i,
+                None => {
+                    clinics.push(clinic);
+                    clinics.len() - 1
+                }
+            };
+            let clinic_index = u32::try_from(clinic_index).map_err(|_| StoreError::corrupt("patients", "too many clinics"))?;
+            order.push((order_key(&id), uuid.as_u128(), clinic_index));
+        }
+        order.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
+        let mut total = 0;
+        for chunk in order.chunks(page.max(1)) {
+            // One query per table per clinic present in the chunk; the patients come back by clinic and are put
+            // back in the chunk's order.
+            let mut by_clinic: HashMap<u32, Vec<String>> = HashMap::new();
+            for (_, id, clinic) in chunk {
+                by_clinic.entry(*clinic).or_default().push(PatientId(uuid::Uuid::from_u128(*id)).to_text());
+            }
+            let mut read: HashMap<String, ResearchPatient> = HashMap::with_capacity(chunk.len());
+            for (clinic, ids) in by_clinic {
+                let clinic = &clinics[clinic as usize];
+                let selection = Selection::Ids(&ids);
+                let (clause, values) = selection.clause("id", clinic);
+                let rows: Vec<PatientRow> = tx
+                    .fetch_all(&format!("SELECT {PATIENT_COLUMNS} FROM patients WHERE {clause}"), &values)
+                    .await?;
+                let patients = read_page(&mut tx, clinic, rows, &selection, Population::Consenting { as_of }).await?;
+                read.extend(patients.into_iter().map(|p| (p.patient_id.clone(), p)));
+            }
+            let patients: Vec<ResearchPatient> = chunk
+                .iter()
+                .filter_map(|(_, id, _)| read.remove(&PatientId(uuid::Uuid::from_u128(*id)).to_text()))
+                .collect();
+            total += patients.len() as u64;
+            if !patients.is_empty() {
+                f(patients)?;
+            }
+        }
+        Ok(total)
+    }
+
     /// Every consenting patient on `as_of` in one vector (see [`Self::for_each_page`]).
     pub async fn patients(&self, purpose: ResearchUse, as_of: Date) -> StoreResult<Vec<ResearchPatient>> {
         let mut all = Vec::new();
         self.for_each_page(purpose, as_of, RESEARCH_PAGE, |page| {
             all.extend(page);
-            Ok(())
+            Ok::<_, StoreError>(())
         })
         .await?;
         Ok(all)
     }
+}
+
+/// Opens a read transaction that sees one snapshot for all its statements.
+async fn begin_snapshot(store: &Store) -> StoreResult<Tx> {
+    let mut tx = store.begin_read().await?;
+    if tx.kind() == BackendKind::Postgres {
+        tx.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", &[]).await?;
+    }
+    Ok(tx)
 }
 
 /// The research-consent decision the store acts on for one patient, from the patient's `research_consent` flag,
@@ -331,7 +416,7 @@ impl ClinicScope {
         let mut all = Vec::new();
         read_clinic(&mut tx, self.clinic(), Population::Consenting { as_of }, RESEARCH_PAGE, &mut |page| {
             all.extend(page);
-            Ok(())
+            Ok::<_, StoreError>(())
         })
         .await?;
         Ok(all)
@@ -348,7 +433,7 @@ impl ClinicScope {
         let mut all = Vec::new();
         read_clinic(&mut tx, self.clinic(), Population::AllOfClinic, RESEARCH_PAGE, &mut |page| {
             all.extend(page);
-            Ok(())
+            Ok::<_, StoreError>(())
         })
         .await?;
         Ok(all)
@@ -426,9 +511,16 @@ struct ResearchAssessmentRow {
 }
 
 /// Reads one clinic's patients of `population` page by page.
-async fn read_clinic<F>(tx: &mut Tx, clinic: &str, population: Population, page: usize, f: &mut F) -> StoreResult<u64>
+async fn read_clinic<F, E>(
+    tx: &mut Tx,
+    clinic: &str,
+    population: Population,
+    page: usize,
+    f: &mut F,
+) -> Result<u64, E>
 where
-    F: FnMut(Vec<ResearchPatient>) -> StoreResult<()>,
+    F: FnMut(Vec<ResearchPatient>) -> Result<(), E>,
+    E: From<StoreError>,
 {
     let page = page.max(1);
     let mut after = String::new();
@@ -450,9 +542,9 @@ where
             .await?;
         let (Some(first), Some(last)) = (rows.first(), rows.last()) else { break };
         let (low, high) = (first.id.clone(), last.id.clone());
-        after = high.clone();
         let full = rows.len() == page;
-        let patients = read_page(tx, clinic, rows, &low, &high, population).await?;
+        let patients = read_page(tx, clinic, rows, &Selection::Range { low: &low, high: &high }, population).await?;
+        after = high;
         total += patients.len() as u64;
         if !patients.is_empty() {
             f(patients)?;
@@ -464,18 +556,42 @@ where
     Ok(total)
 }
 
-/// The records of one page of patients (ids `low..=high` of `clinic`), consent checked for a consenting
-/// population.
+/// Which patients of one clinic a page holds.
+enum Selection<'a> {
+    /// The ids from `low` to `high`, both included (a keyset page in id order).
+    Range { low: &'a str, high: &'a str },
+    /// Exactly these ids.
+    Ids(&'a [String]),
+}
+
+impl Selection<'_> {
+    /// The `WHERE` clause selecting the page's rows of a table whose patient id column is `column`, and its values.
+    fn clause(&self, column: &str, clinic: &str) -> (String, Vec<Value>) {
+        match self {
+            Selection::Range { low, high } => (
+                format!("clinic_id = $1 AND {column} >= $2 AND {column} <= $3"),
+                vec![clinic.into(), (*low).into(), (*high).into()],
+            ),
+            Selection::Ids(ids) => {
+                let placeholders: Vec<String> = (2..ids.len() + 2).map(|n| format!("${n}")).collect();
+                let mut values: Vec<Value> = Vec::with_capacity(ids.len() + 1);
+                values.push(clinic.into());
+                values.extend(ids.iter().map(|id| Value::from(id.as_str())));
+                (format!("clinic_id = $1 AND {column} IN ({})", placeholders.join(", ")), values)
+            }
+        }
+    }
+}
+
+/// The records of one page of patients of `clinic`, consent checked for a consenting population.
 async fn read_page(
     tx: &mut Tx,
     clinic: &str,
     rows: Vec<PatientRow>,
-    low: &str,
-    high: &str,
+    selection: &Selection<'_>,
     population: Population,
 ) -> StoreResult<Vec<ResearchPatient>> {
-    let range = args![clinic, low, high];
-    let range_clause = "clinic_id = $1 AND patient_id >= $2 AND patient_id <= $3";
+    let (range_clause, range) = selection.clause("patient_id", clinic);
 
     // The latest consent record of each patient in the range.
     let consents: Vec<ConsentRow> = tx
