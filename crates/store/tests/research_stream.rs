@@ -49,23 +49,39 @@ async fn streamed_registry(reader: &ResearchReader, config: RegistryConfig, page
 }
 
 /// Every file of the export, written a page of `page` patients at a time as the CLI writes them.
-async fn streamed_files(reader: &ResearchReader, key: &ExportKey, store: &Store, form: DateForm, page: usize) -> Vec<(String, String)> {
+async fn streamed_files(
+    reader: &ResearchReader,
+    key: &ExportKey,
+    store: &Store,
+    form: DateForm,
+    page: usize,
+) -> Vec<(String, String)> {
     let as_of = store.now().date();
     let mut texts: Vec<(String, String)> = Vec::new();
     for format in [Format::Csv, Format::Ndjson] {
-        let mut files: Vec<(String, String)> =
-            Export { form, ..Export::default() }.files(format).unwrap().into_iter().map(|f| (f.name, f.contents)).collect();
+        let mut files: Vec<(String, String)> = Export { form, ..Export::default() }
+            .files(format)
+            .unwrap()
+            .into_iter()
+            .map(|f| (f.name, f.contents))
+            .collect();
         let mut stream = ExportStream::new(key, as_of, form);
         reader
-            .for_each_page_in_order(ResearchUse::Export, as_of, page, |id| patient_order(key, id), |patients| {
-                assert!(patients.len() <= page);
-                let part = stream.add_page(&patients).unwrap().files_part(format, false).unwrap();
-                for ((name, text), file) in files.iter_mut().zip(part) {
-                    assert_eq!(*name, file.name);
-                    text.push_str(&file.contents);
-                }
-                Ok::<_, StoreError>(())
-            })
+            .for_each_page_in_order(
+                ResearchUse::Export,
+                as_of,
+                page,
+                |id| patient_order(key, id),
+                |patients| {
+                    assert!(patients.len() <= page);
+                    let part = stream.add_page(&patients).unwrap().files_part(format, false).unwrap();
+                    for ((name, text), file) in files.iter_mut().zip(part) {
+                        assert_eq!(*name, file.name);
+                        text.push_str(&file.contents);
+                    }
+                    Ok::<_, StoreError>(())
+                },
+            )
             .await
             .unwrap();
         let totals = stream.finish().unwrap();

@@ -16,7 +16,7 @@ use ketapath_research::{
 };
 use ketapath_store::{RESEARCH_PAGE, ResearchUse};
 
-use super::store::{failure, open_existing};
+use super::store::open_existing;
 use crate::failure::{CommandResult, Failure};
 
 /// The environment variable that may hold the export key (hex).
@@ -150,16 +150,17 @@ impl ExportFiles {
     /// Appends each file's text to the file of that name, creating it on first use.
     fn append(&mut self, files: &[ketapath_research::ExportFile]) -> anyhow::Result<()> {
         for file in files {
-            let writer = match self.open.iter().position(|(name, _)| *name == file.name) {
-                Some(i) => &mut self.open[i].1,
+            let i = match self.open.iter().position(|(name, _)| *name == file.name) {
+                Some(i) => i,
                 None => {
                     let path = self.dir.join(&file.name);
                     let created =
                         std::fs::File::create(&path).with_context(|| format!("cannot write {}", path.display()))?;
                     self.open.push((file.name.clone(), std::io::BufWriter::new(created)));
-                    &mut self.open[self.open.len() - 1].1
+                    self.open.len() - 1
                 }
             };
+            let writer = &mut self.open[i].1;
             writer.write_all(file.contents.as_bytes()).with_context(|| format!("cannot write {}", file.name))?;
         }
         Ok(())
@@ -168,7 +169,8 @@ impl ExportFiles {
     /// Flushes every file to disk.
     fn sync(self) -> anyhow::Result<()> {
         for (name, writer) in self.open {
-            let file = writer.into_inner().map_err(|e| e.into_error()).with_context(|| format!("cannot write {name}"))?;
+            let file =
+                writer.into_inner().map_err(|e| e.into_error()).with_context(|| format!("cannot write {name}"))?;
             file.sync_all().with_context(|| format!("cannot write {name}"))?;
         }
         Ok(())

@@ -2,7 +2,6 @@
 
 use std::collections::HashMap;
 
-
 use ketapath_clinical::InvalidInput;
 use time::format_description::well_known::Rfc3339;
 use time::{Date, OffsetDateTime, UtcOffset};
@@ -57,7 +56,8 @@ impl Export {
     /// The export's files in `format` as [`Self::files`] writes them, with or without the CSV header line: a page
     /// of an [`ExportStream`] is written without, and appended to the files begun by the empty export's header.
     pub fn files_part(&self, format: Format, header: bool) -> Result<Vec<ExportFile>, ExportError> {
-        let file = |stem: &str, contents: String| ExportFile { name: format!("{stem}.{}", format.extension()), contents };
+        let file =
+            |stem: &str, contents: String| ExportFile { name: format!("{stem}.{}", format.extension()), contents };
         fn text<T: Table>(rows: &[T], format: Format, form: DateForm, header: bool) -> Result<String, ExportError> {
             write_table(rows, format, form, header)
         }
@@ -264,8 +264,11 @@ impl<'k> ExportStream<'k> {
                         return Err(InvalidInput::new(field(".patient_id"), "comes out of pseudonym order").into());
                     }
                     std::cmp::Ordering::Equal if *last_id == patient.patient_id => {
-                        return Err(InvalidInput::new(field(".patient_id"), format!("duplicates patients[{last_index}]"))
-                            .into());
+                        return Err(InvalidInput::new(
+                            field(".patient_id"),
+                            format!("duplicates patients[{last_index}]"),
+                        )
+                        .into());
                     }
                     std::cmp::Ordering::Equal => {
                         return Err(ExportError::PseudonymCollision { kind: Kind::Patient.label() });
