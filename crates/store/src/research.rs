@@ -10,6 +10,10 @@
 //!
 //! The read walks each clinic's patients in id order, a page at a time, and fetches each table for the page's id
 //! range through `(clinic_id, patient_id)` indexes, so that memory per page is bounded and no query scans a table.
+//! Each table of a page comes back as one JSON array built by the database (see `fetch_rows`). The export reads
+//! in its own order instead ([`ResearchReader::for_each_page_in_order`]): every consenting patient's id first,
+//! sorted by the caller's key, then the records of each page of ids. Every page of one run is read in one
+//! transaction, so the run sees one snapshot (SQLite's read transaction; PostgreSQL's repeatable read).
 
 use std::borrow::Cow;
 use std::collections::HashMap;
