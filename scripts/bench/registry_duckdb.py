@@ -3,7 +3,7 @@
 DuckDB over the CSV export, timed including reading the CSV, for scripts/bench/registry_duckdb.sh.
 
 Definitions follow docs/research-export.md: per course, the baseline is the earliest PHQ-9 and the outcome the latest;
-a course needs both (two or more PHQ-9s); response is a reduction of at least 50 %, remission a total of 4 or less;
+a course needs both (two or more PHQ-9s) and a baseline of 10 or more (the PHQ-9 floor); response is a reduction of at least 50 %, remission a total of 4 or less;
 the Wilson 95 % interval uses z = 1.96. Prints one JSON line.
 """
 
@@ -14,13 +14,17 @@ import time
 import duckdb
 
 csv_dir = sys.argv[1]
+# The default export form has a day offset per assessment, the shifted form a time; the synthetic PHQ-9s are 3.5 days
+# apart, so either orders a course's assessments as KetaPath does.
+with open(f"{csv_dir}/assessments.csv") as header_file:
+    when = "taken_at" if "taken_at" in header_file.readline().strip().split(",") else "day"
 started = time.perf_counter()
 con = duckdb.connect()
 con.execute("PRAGMA threads=2")
 cells = con.execute(
     f"""
     WITH a AS (
-        SELECT course, total, taken_at, assessment
+        SELECT course, total, {when} AS taken_at, assessment
         FROM read_csv('{csv_dir}/assessments.csv', header = true, auto_detect = true)
         WHERE instrument = 'phq9' AND course IS NOT NULL
     ),
@@ -34,6 +38,7 @@ cells = con.execute(
     j AS (
         SELECT c.modality, per.* FROM per
         JOIN read_csv('{csv_dir}/courses.csv', header = true, auto_detect = true) c USING (course)
+        WHERE per.baseline >= 10
     ),
     agg AS (
         SELECT modality, count(*) AS patients,

@@ -12,8 +12,8 @@ use std::time::{Duration, Instant};
 
 use ketapath_clinical::outcomes::OutcomeConfig;
 use ketapath_research::stats::registry::PublishedOutcome;
-use ketapath_research::{Registry, RegistryConfig, Threshold, clinic_outcomes, registry};
-use ketapath_store::{ResearchUse, Store, StoreError};
+use ketapath_research::{ClinicOutcomes, Registry, RegistryBuilder, RegistryConfig, Threshold};
+use ketapath_store::{RESEARCH_PAGE, ResearchUse, Store, StoreError};
 use tokio::sync::Mutex;
 use tokio::task::JoinHandle;
 
@@ -22,7 +22,7 @@ use tokio::task::JoinHandle;
 pub enum StatsError {
     #[error(transparent)]
     Store(#[from] StoreError),
-    /// The computation panicked or refused a stored record; the detail is logged (field names, no values).
+    /// The computation refused a stored record; the detail is logged (field names, no values).
     #[error("the registry statistics could not be computed: {0}")]
     Internal(&'static str),
 }
@@ -92,31 +92,38 @@ impl ResearchStats {
     }
 }
 
-/// Reads every consenting patient once and computes the registry and each opted-in clinic's outcome lines.
+/// Reads every consenting patient once, a page at a time, and computes the registry and each opted-in clinic's
+/// outcome lines as the pages come: memory holds one page and the per-cell counts, not every patient. The
+/// aggregation of a page (tens of milliseconds for a full page) runs on the reading task, between its queries.
 async fn compute(store: &Store) -> Result<Snapshot, StatsError> {
     let as_of = store.now().date();
     let reader = store.research_reader_for_admin_cli_and_registry("registry");
-    let patients = reader.patients(ResearchUse::Statistics, as_of).await?;
     let publishing = store.clinics_publishing_outcomes().await?;
-    // The aggregation is CPU work over possibly millions of records: off the async workers.
-    let computed = tokio::task::spawn_blocking(move || {
-        let registry = registry(&patients, &RegistryConfig::public(as_of))?;
-        let mut outcomes = HashMap::new();
-        for clinic in publishing {
-            let lines =
-                clinic_outcomes(&patients, clinic.as_str(), as_of, &OutcomeConfig::default(), Threshold::default())?;
-            outcomes.insert(clinic.as_str().to_owned(), lines);
-        }
-        Ok::<_, ketapath_clinical::InvalidInput>(Snapshot { computed_at: Instant::now(), registry, outcomes })
-    })
-    .await
-    .map_err(|error| {
-        tracing::error!(%error, "registry computation panicked");
-        StatsError::Internal("the computation panicked")
-    })?;
-    computed.map_err(|error| {
-        // Stored records the rules refuse are a data fault, not the caller's: log the field, answer 500.
-        tracing::error!(field = %error.field, "registry computation refused a stored record");
-        StatsError::Internal("a stored record was refused")
-    })
+    let mut registry = RegistryBuilder::new(RegistryConfig::public(as_of));
+    let mut clinics: Vec<ClinicOutcomes> = publishing
+        .iter()
+        .map(|clinic| ClinicOutcomes::new(clinic.as_str(), as_of, &OutcomeConfig::default(), Threshold::default()))
+        .collect();
+    reader
+        .for_each_page(ResearchUse::Statistics, as_of, RESEARCH_PAGE, |page| {
+            for patient in &page {
+                registry.add(patient).map_err(refused)?;
+                for clinic in &mut clinics {
+                    clinic.add(patient).map_err(refused)?;
+                }
+            }
+            Ok::<_, StatsError>(())
+        })
+        .await?;
+    let mut outcomes = HashMap::new();
+    for (clinic, lines) in publishing.iter().zip(clinics) {
+        outcomes.insert(clinic.as_str().to_owned(), lines.finish().map_err(refused)?);
+    }
+    Ok(Snapshot { computed_at: Instant::now(), registry: registry.finish().map_err(refused)?, outcomes })
+}
+
+/// Stored records the rules refuse are a data fault, not the caller's: log the field, answer 500.
+fn refused(error: ketapath_clinical::InvalidInput) -> StatsError {
+    tracing::error!(field = %error.field, "registry computation refused a stored record");
+    StatsError::Internal("a stored record was refused")
 }

@@ -15,10 +15,12 @@ pub mod stats;
 pub mod svg;
 
 pub use consent::{Consent, ConsentStatus, eligible};
-pub use deid::{DateForm, Export, ExportFile, ExportKey, Format, build_export};
+pub use deid::{
+    DateForm, Export, ExportFile, ExportKey, ExportStream, ExportTotals, Format, build_export, patient_order,
+};
 pub use error::{ExportError, KeyError};
 pub use model::{
     AdverseEvent, AdverseEventKind, Assessment, Course, Modality, Observation, ResearchPatient, Session, Sex,
 };
-pub use stats::registry::{Registry, RegistryConfig, clinic_outcomes, registry};
+pub use stats::registry::{ClinicOutcomes, Registry, RegistryBuilder, RegistryConfig, clinic_outcomes, registry};
 pub use stats::suppress::{Suppressed, Threshold, Visibility};

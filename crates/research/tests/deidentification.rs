@@ -13,7 +13,7 @@ use ketapath_clinical::instruments::Instrument;
 use ketapath_research::deid::records::{CourseDates, FirstEvent, Occurred, SessionTimes, Taken};
 use ketapath_research::deid::{Kind, pseudonym};
 use ketapath_research::model::{AdverseEventKind, Modality, ResearchPatient, Sex};
-use ketapath_research::{Consent, DateForm, Export, ExportKey, Format, build_export};
+use ketapath_research::{Consent, DateForm, Export, ExportKey, ExportStream, Format, build_export, patient_order};
 use time::format_description::well_known::Rfc3339;
 use time::macros::date;
 use time::{Date, Duration, OffsetDateTime, UtcOffset};
@@ -579,4 +579,34 @@ fn invalid_records_are_refused_naming_the_field() {
     patients[1].patient_id = patients[0].patient_id.clone();
     let error = build_export(&patients, &export_key(), AS_OF, DateForm::Offsets).expect_err("duplicate id");
     assert_eq!(error.to_string(), "patients[1].patient_id: duplicates patients[0]");
+}
+
+#[test]
+fn pages_in_pseudonym_order_write_the_same_bytes_and_pages_out_of_order_are_refused() {
+    let key = export_key();
+    let mut patients = fixture();
+    patients.sort_by_key(|p| patient_order(&key, &p.patient_id));
+    for form in [DateForm::Offsets, DateForm::Shifted] {
+        let whole = build_export(&patients, &key, AS_OF, form).expect("valid").files(Format::Csv).expect("csv");
+        let mut stream = ExportStream::new(&key, AS_OF, form);
+        let mut texts: Vec<String> = Export { form, ..Export::default() }
+            .files(Format::Csv)
+            .expect("csv")
+            .into_iter()
+            .map(|f| f.contents)
+            .collect();
+        for page in patients.chunks(1) {
+            let part = stream.add_page(page).expect("in order").files_part(Format::Csv, false).expect("csv");
+            for (text, file) in texts.iter_mut().zip(part) {
+                text.push_str(&file.contents);
+            }
+        }
+        assert_eq!(stream.finish().expect("no collision").patients, patients.len());
+        assert_eq!(texts, whole.into_iter().map(|f| f.contents).collect::<Vec<_>>(), "{form:?}");
+    }
+
+    let mut stream = ExportStream::new(&key, AS_OF, DateForm::Offsets);
+    stream.add_page(&patients[1..]).expect("in order");
+    let error = stream.add_page(&patients[..1]).expect_err("out of order");
+    assert_eq!(error.to_string(), format!("patients[{}].patient_id: comes out of pseudonym order", patients.len() - 1));
 }

@@ -91,6 +91,19 @@ fn id(tag: u8, index: u64, seed: u64) -> String {
 }
 
 impl Store {
+    /// The rows of each table the synthetic seed writes, as the database holds them now (a benchmark that reuses a
+    /// seeded database reports them).
+    pub async fn synthetic_counts_for_benchmarks(&self) -> StoreResult<SyntheticCounts> {
+        let mut tx = self.begin_read().await?;
+        let mut n = [0_u64; 5];
+        for (slot, table) in n.iter_mut().zip(["patients", "courses", "sessions", "assessments", "adverse_events"]) {
+            let (rows,): (i64,) = tx.fetch_one(&format!("SELECT COUNT(*) FROM {table}"), &[]).await?;
+            *slot = u64::try_from(rows).unwrap_or(0);
+        }
+        let [patients, courses, sessions, assessments, adverse_events] = n;
+        Ok(SyntheticCounts { patients, courses, sessions, assessments, adverse_events })
+    }
+
     /// Inserts synthetic patients with a course, sessions, doses, blood pressures, PHQ-9s and a few adverse events.
     /// For benchmarks and tests only: rows are written without audit events.
     pub async fn insert_synthetic_research_for_benchmarks(

@@ -10,6 +10,10 @@
 //!
 //! The read walks each clinic's patients in id order, a page at a time, and fetches each table for the page's id
 //! range through `(clinic_id, patient_id)` indexes, so that memory per page is bounded and no query scans a table.
+//! Each table of a page comes back as one JSON array built by the database (see `fetch_rows`). The export reads
+//! in its own order instead ([`ResearchReader::for_each_page_in_order`]): every consenting patient's id first,
+//! sorted by the caller's key, then the records of each page of ids. Every page of one run is read in one
+//! transaction, so the run sees one snapshot (SQLite's read transaction; PostgreSQL's repeatable read).
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -22,7 +26,7 @@ use time::{Date, OffsetDateTime};
 
 use crate::audited::{Audit, AuditedTx, Auditor};
 use crate::clock::{date_from_text, date_to_text, from_micros};
-use crate::db::{Tx, args};
+use crate::db::{BackendKind, Tx, Value, args};
 use crate::domain::{
     Actor, AeSeverity, AuditAction, ConsentRecord, ConsentRecordId, Measurement, OutcomePublication, PatientAddress,
     PatientId, Role, StaffId,
@@ -121,12 +125,10 @@ impl Store {
 }
 
 impl ResearchReader {
-    /// Every consenting patient on `as_of`, across clinics, in pages of `page` patients handed to `f`. One audit
-    /// event is appended before the read, naming the use and no patient.
-    pub async fn for_each_page<F>(&self, purpose: ResearchUse, as_of: Date, page: usize, mut f: F) -> StoreResult<u64>
-    where
-        F: FnMut(Vec<ResearchPatient>) -> StoreResult<()>,
-    {
+    /// Appends the one audit event of a run (naming the use and no patient) and opens the read transaction: one
+    /// snapshot for every page of the run on both backends (SQLite's deferred read transaction keeps the snapshot
+    /// of its first read; PostgreSQL is asked for a repeatable read).
+    async fn begin_run(&self, purpose: ResearchUse) -> StoreResult<Tx> {
         let by = Auditor {
             actor_id: self.actor_id.clone(),
             actor_role: Cow::Borrowed(self.actor_role),
@@ -135,8 +137,17 @@ impl ResearchReader {
         };
         let tx = AuditedTx::begin(&self.store, by).await?;
         tx.commit_with(Audit::new(purpose.action(), "research_patient", purpose.entity_id())).await?;
+        begin_snapshot(&self.store).await
+    }
 
-        let mut tx = self.store.begin_read().await?;
+    /// Every consenting patient on `as_of`, across clinics, in pages of at most `page` patients handed to `f`, by
+    /// clinic and patient id. One audit event is appended before the read, naming the use and no patient.
+    pub async fn for_each_page<F, E>(&self, purpose: ResearchUse, as_of: Date, page: usize, mut f: F) -> Result<u64, E>
+    where
+        F: FnMut(Vec<ResearchPatient>) -> Result<(), E>,
+        E: From<StoreError>,
+    {
+        let mut tx = self.begin_run(purpose).await?;
         let clinics: Vec<(String,)> =
             tx.fetch_all("SELECT DISTINCT clinic_id FROM patients ORDER BY clinic_id", &[]).await?;
         let mut total = 0;
@@ -146,16 +157,94 @@ impl ResearchReader {
         Ok(total)
     }
 
+    /// Every consenting patient on `as_of`, across clinics, in pages of at most `page` patients handed to `f`, in
+    /// the order of `order_key` over the patient ids (ties by id). The de-identified export orders patients by
+    /// pseudonym, so reading them in that order lets it write each page's rows as they come. One audit event.
+    pub async fn for_each_page_in_order<K, O, F, E>(
+        &self,
+        purpose: ResearchUse,
+        as_of: Date,
+        page: usize,
+        order_key: O,
+        mut f: F,
+    ) -> Result<u64, E>
+    where
+        K: Ord,
+        O: Fn(&str) -> K,
+        F: FnMut(Vec<ResearchPatient>) -> Result<(), E>,
+        E: From<StoreError>,
+    {
+        let mut tx = self.begin_run(purpose).await?;
+        // Only the flag's yes can be consent (see `consent_decision`); the decision itself is made per page.
+        let candidates: Vec<(String, String)> =
+            tx.fetch_all("SELECT clinic_id, id FROM patients WHERE research_consent = $1", &args![true]).await?;
+        let mut clinics: Vec<String> = Vec::new();
+        let mut order: Vec<(K, u128, u32)> = Vec::with_capacity(candidates.len());
+        for (clinic, id) in candidates {
+            // Ids are kept as 16 bytes, not text, so that a million of them stay a few tens of megabytes.
+            let uuid = parse_id("patients", &id, PatientId)?.as_uuid();
+            let clinic_index = match clinics.iter().position(|c| *c == clinic) {
+                Some(i) => i,
+                None => {
+                    clinics.push(clinic);
+                    clinics.len() - 1
+                }
+            };
+            let clinic_index =
+                u32::try_from(clinic_index).map_err(|_| StoreError::corrupt("patients", "too many clinics"))?;
+            order.push((order_key(&id), uuid.as_u128(), clinic_index));
+        }
+        order.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
+        let mut total = 0;
+        for chunk in order.chunks(page.max(1)) {
+            // One query per table per clinic present in the chunk; the patients come back by clinic and are put
+            // back in the chunk's order.
+            let mut by_clinic: HashMap<u32, Vec<String>> = HashMap::new();
+            for (_, id, clinic) in chunk {
+                by_clinic.entry(*clinic).or_default().push(PatientId(uuid::Uuid::from_u128(*id)).to_text());
+            }
+            let mut read: HashMap<String, ResearchPatient> = HashMap::with_capacity(chunk.len());
+            for (clinic, ids) in by_clinic {
+                let clinic = &clinics[clinic as usize];
+                let selection = Selection::Ids(&ids);
+                let (clause, values) = selection.clause("id", clinic);
+                let rows: Vec<PatientRow> =
+                    fetch_rows(&mut tx, "patients", PATIENT_COLUMNS, &format!("patients WHERE {clause}"), &values)
+                        .await?;
+                let patients = read_page(&mut tx, clinic, rows, &selection, Population::Consenting { as_of }).await?;
+                read.extend(patients.into_iter().map(|p| (p.patient_id.clone(), p)));
+            }
+            let patients: Vec<ResearchPatient> = chunk
+                .iter()
+                .filter_map(|(_, id, _)| read.remove(&PatientId(uuid::Uuid::from_u128(*id)).to_text()))
+                .collect();
+            total += patients.len() as u64;
+            if !patients.is_empty() {
+                f(patients)?;
+            }
+        }
+        Ok(total)
+    }
+
     /// Every consenting patient on `as_of` in one vector (see [`Self::for_each_page`]).
     pub async fn patients(&self, purpose: ResearchUse, as_of: Date) -> StoreResult<Vec<ResearchPatient>> {
         let mut all = Vec::new();
         self.for_each_page(purpose, as_of, RESEARCH_PAGE, |page| {
             all.extend(page);
-            Ok(())
+            Ok::<_, StoreError>(())
         })
         .await?;
         Ok(all)
     }
+}
+
+/// Opens a read transaction that sees one snapshot for all its statements.
+async fn begin_snapshot(store: &Store) -> StoreResult<Tx> {
+    let mut tx = store.begin_read().await?;
+    if tx.kind() == BackendKind::Postgres {
+        tx.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", &[]).await?;
+    }
+    Ok(tx)
 }
 
 /// The research-consent decision the store acts on for one patient, from the patient's `research_consent` flag,
@@ -331,7 +420,7 @@ impl ClinicScope {
         let mut all = Vec::new();
         read_clinic(&mut tx, self.clinic(), Population::Consenting { as_of }, RESEARCH_PAGE, &mut |page| {
             all.extend(page);
-            Ok(())
+            Ok::<_, StoreError>(())
         })
         .await?;
         Ok(all)
@@ -348,7 +437,7 @@ impl ClinicScope {
         let mut all = Vec::new();
         read_clinic(&mut tx, self.clinic(), Population::AllOfClinic, RESEARCH_PAGE, &mut |page| {
             all.extend(page);
-            Ok(())
+            Ok::<_, StoreError>(())
         })
         .await?;
         Ok(all)
@@ -379,7 +468,7 @@ fn parse_status(table: &'static str, raw: &str) -> StoreResult<ConsentStatus> {
     }
 }
 
-#[derive(Debug, sqlx::FromRow)]
+#[derive(Debug, sqlx::FromRow, serde::Deserialize)]
 struct ConsentRow {
     id: String,
     patient_id: String,
@@ -403,7 +492,7 @@ impl ConsentRow {
     }
 }
 
-#[derive(Debug, sqlx::FromRow)]
+#[derive(Debug, serde::Deserialize)]
 struct AddressRow {
     patient_id: String,
     street: Option<String>,
@@ -413,7 +502,7 @@ struct AddressRow {
 }
 
 /// The columns of an assessment the research read needs: item answers stay behind.
-#[derive(Debug, sqlx::FromRow)]
+#[derive(Debug, serde::Deserialize)]
 struct ResearchAssessmentRow {
     id: String,
     patient_id: String,
@@ -425,10 +514,47 @@ struct ResearchAssessmentRow {
     context: Option<String>,
 }
 
+/// The rows of `table` matching `filter` (a page's clause, see [`Selection::clause`]) with `columns`.
+async fn page_rows<R: serde::de::DeserializeOwned>(
+    tx: &mut Tx,
+    table: &'static str,
+    columns: &str,
+    filter: &str,
+    values: &[Value],
+) -> StoreResult<Vec<R>> {
+    fetch_rows(tx, table, columns, &format!("{table} WHERE {filter}"), values).await
+}
+
+/// The rows of `from` (what follows `FROM`: a table with its `WHERE`, or a sub-select) as one JSON array of
+/// objects keyed by `columns`, built by the database and decoded here in one go. A page of a research read holds
+/// tens of thousands of rows; one value instead of one driver row per record avoids a per-row round trip between
+/// the driver's thread and the reader and a copy of every column, which were most of the read's time. The order
+/// of the array is unspecified: callers that need one sort.
+async fn fetch_rows<R: serde::de::DeserializeOwned>(
+    tx: &mut Tx,
+    table: &'static str,
+    columns: &str,
+    from: &str,
+    values: &[Value],
+) -> StoreResult<Vec<R>> {
+    let pairs: Vec<String> = columns.split(',').map(str::trim).map(|c| format!("'{c}', {c}")).collect();
+    let pairs = pairs.join(", ");
+    let sql = match tx.kind() {
+        BackendKind::Sqlite => format!("SELECT json_group_array(json_object({pairs})) FROM {from}"),
+        BackendKind::Postgres => format!("SELECT json_agg(json_build_object({pairs}))::text FROM {from}"),
+    };
+    let (json,): (Option<String>,) = tx.fetch_one(&sql, values).await?;
+    match json {
+        None => Ok(Vec::new()),
+        Some(json) => serde_json::from_str(&json).map_err(|e| StoreError::corrupt(table, format!("page of rows: {e}"))),
+    }
+}
+
 /// Reads one clinic's patients of `population` page by page.
-async fn read_clinic<F>(tx: &mut Tx, clinic: &str, population: Population, page: usize, f: &mut F) -> StoreResult<u64>
+async fn read_clinic<F, E>(tx: &mut Tx, clinic: &str, population: Population, page: usize, f: &mut F) -> Result<u64, E>
 where
-    F: FnMut(Vec<ResearchPatient>) -> StoreResult<()>,
+    F: FnMut(Vec<ResearchPatient>) -> Result<(), E>,
+    E: From<StoreError>,
 {
     let page = page.max(1);
     let mut after = String::new();
@@ -439,20 +565,23 @@ where
         Population::AllOfClinic => [true, false],
     };
     loop {
-        let rows: Vec<PatientRow> = tx
-            .fetch_all(
-                &format!(
-                    "SELECT {PATIENT_COLUMNS} FROM patients WHERE clinic_id = $1 \
-                     AND (research_consent = $2 OR research_consent = $3) AND id > $4 ORDER BY id LIMIT $5"
-                ),
-                &args![clinic, consent_flags[0], consent_flags[1], after.as_str(), page as i64],
-            )
-            .await?;
+        let mut rows: Vec<PatientRow> = fetch_rows(
+            tx,
+            "patients",
+            PATIENT_COLUMNS,
+            &format!(
+                "(SELECT {PATIENT_COLUMNS} FROM patients WHERE clinic_id = $1 \
+                 AND (research_consent = $2 OR research_consent = $3) AND id > $4 ORDER BY id LIMIT $5) page"
+            ),
+            &args![clinic, consent_flags[0], consent_flags[1], after.as_str(), page as i64],
+        )
+        .await?;
+        rows.sort_unstable_by(|a, b| a.id.cmp(&b.id));
         let (Some(first), Some(last)) = (rows.first(), rows.last()) else { break };
         let (low, high) = (first.id.clone(), last.id.clone());
-        after = high.clone();
         let full = rows.len() == page;
-        let patients = read_page(tx, clinic, rows, &low, &high, population).await?;
+        let patients = read_page(tx, clinic, rows, &Selection::Range { low: &low, high: &high }, population).await?;
+        after = high;
         total += patients.len() as u64;
         if !patients.is_empty() {
             f(patients)?;
@@ -464,29 +593,47 @@ where
     Ok(total)
 }
 
-/// The records of one page of patients (ids `low..=high` of `clinic`), consent checked for a consenting
-/// population.
+/// Which patients of one clinic a page holds.
+enum Selection<'a> {
+    /// The ids from `low` to `high`, both included (a keyset page in id order).
+    Range { low: &'a str, high: &'a str },
+    /// Exactly these ids.
+    Ids(&'a [String]),
+}
+
+impl Selection<'_> {
+    /// The `WHERE` clause selecting the page's rows of a table whose patient id column is `column`, and its values.
+    fn clause(&self, column: &str, clinic: &str) -> (String, Vec<Value>) {
+        match self {
+            Selection::Range { low, high } => (
+                format!("clinic_id = $1 AND {column} >= $2 AND {column} <= $3"),
+                vec![clinic.into(), (*low).into(), (*high).into()],
+            ),
+            Selection::Ids(ids) => {
+                let placeholders: Vec<String> = (2..ids.len() + 2).map(|n| format!("${n}")).collect();
+                let mut values: Vec<Value> = Vec::with_capacity(ids.len() + 1);
+                values.push(clinic.into());
+                values.extend(ids.iter().map(|id| Value::from(id.as_str())));
+                (format!("clinic_id = $1 AND {column} IN ({})", placeholders.join(", ")), values)
+            }
+        }
+    }
+}
+
+/// The records of one page of patients of `clinic`, consent checked for a consenting population.
 async fn read_page(
     tx: &mut Tx,
     clinic: &str,
     rows: Vec<PatientRow>,
-    low: &str,
-    high: &str,
+    selection: &Selection<'_>,
     population: Population,
 ) -> StoreResult<Vec<ResearchPatient>> {
-    let range = args![clinic, low, high];
-    let range_clause = "clinic_id = $1 AND patient_id >= $2 AND patient_id <= $3";
+    let (range_clause, range) = selection.clause("patient_id", clinic);
 
     // The latest consent record of each patient in the range.
-    let consents: Vec<ConsentRow> = tx
-        .fetch_all(
-            &format!(
-                "SELECT id, patient_id, status, decided_on, recorded_by, recorded_at FROM research_consents \
-                 WHERE {range_clause} ORDER BY recorded_at, id"
-            ),
-            &range,
-        )
-        .await?;
+    let columns = "id, patient_id, status, decided_on, recorded_by, recorded_at";
+    let mut consents: Vec<ConsentRow> = page_rows(tx, "research_consents", columns, &range_clause, &range).await?;
+    consents.sort_unstable_by(|a, b| (a.recorded_at, &a.id).cmp(&(b.recorded_at, &b.id)));
     let mut latest: HashMap<String, Consent> = HashMap::new();
     for row in consents {
         let record = row.into_domain()?;
@@ -537,12 +684,8 @@ async fn read_page(
         return Ok(patients);
     }
 
-    let addresses: Vec<AddressRow> = tx
-        .fetch_all(
-            &format!("SELECT patient_id, street, city, state, zip FROM patient_addresses WHERE {range_clause}"),
-            &range,
-        )
-        .await?;
+    let columns = "patient_id, street, city, state, zip";
+    let addresses: Vec<AddressRow> = page_rows(tx, "patient_addresses", columns, &range_clause, &range).await?;
     for a in addresses {
         if let Some(&i) = index.get(&a.patient_id) {
             let p = &mut patients[i];
@@ -552,8 +695,8 @@ async fn read_page(
 
     // Courses, with their modality; a course whose treatment is not a modality (none today) is left out with
     // its sessions, since no outcome rule applies to it.
-    let courses: Vec<CourseRow> =
-        tx.fetch_all(&format!("SELECT {COURSE_COLUMNS} FROM courses WHERE {range_clause} ORDER BY id"), &range).await?;
+    let mut courses: Vec<CourseRow> = page_rows(tx, "courses", COURSE_COLUMNS, &range_clause, &range).await?;
+    courses.sort_unstable_by(|a, b| a.id.cmp(&b.id));
     let mut course_modality: HashMap<String, Modality> = HashMap::new();
     for row in courses {
         let Some(&i) = index.get(&row.patient_id) else { continue };
@@ -574,24 +717,17 @@ async fn read_page(
     }
 
     // Doses and observations per session, then the sessions themselves.
-    let doses: Vec<DoseRow> = tx
-        .fetch_all(
-            &format!("SELECT {DOSE_COLUMNS} FROM dose_records WHERE {range_clause} ORDER BY given_at, id"),
-            &range,
-        )
-        .await?;
+    let mut doses: Vec<DoseRow> = page_rows(tx, "dose_records", DOSE_COLUMNS, &range_clause, &range).await?;
+    doses.sort_unstable_by(|a, b| (a.given_at, &a.id).cmp(&(b.given_at, &b.id)));
     let mut dose_of: HashMap<String, (f64, OffsetDateTime)> = HashMap::new();
     for row in doses {
         let d = row.into_domain()?;
         let entry = dose_of.entry(d.session_id.to_text()).or_insert((0.0, d.given_at));
         entry.0 += d.dose_mg;
     }
-    let observations: Vec<ObservationRow> = tx
-        .fetch_all(
-            &format!("SELECT {OBSERVATION_COLUMNS} FROM observations WHERE {range_clause} ORDER BY observed_at, id"),
-            &range,
-        )
-        .await?;
+    let mut observations: Vec<ObservationRow> =
+        page_rows(tx, "observations", OBSERVATION_COLUMNS, &range_clause, &range).await?;
+    observations.sort_unstable_by(|a, b| (a.observed_at, &a.id).cmp(&(b.observed_at, &b.id)));
     let mut observations_of: HashMap<String, Vec<rm::Observation>> = HashMap::new();
     let mut pre_dose_bp: HashMap<String, BloodPressure> = HashMap::new();
     for row in observations {
@@ -623,9 +759,8 @@ async fn read_page(
         }
         observations_of.entry(session).or_default().push(out);
     }
-    let sessions: Vec<SessionRow> = tx
-        .fetch_all(&format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE {range_clause} ORDER BY id"), &range)
-        .await?;
+    let mut sessions: Vec<SessionRow> = page_rows(tx, "sessions", SESSION_COLUMNS, &range_clause, &range).await?;
+    sessions.sort_unstable_by(|a, b| a.id.cmp(&b.id));
     // The sessions whose blood-pressure gate a prescriber overrode.
     let overrides: Vec<(String, String)> =
         tx.fetch_all(&format!("SELECT session_id, gate FROM gate_overrides WHERE {range_clause}"), &range).await?;
@@ -658,12 +793,9 @@ async fn read_page(
         });
     }
 
-    let events: Vec<AdverseEventRow> = tx
-        .fetch_all(
-            &format!("SELECT {ADVERSE_EVENT_COLUMNS} FROM adverse_events WHERE {range_clause} ORDER BY id"),
-            &range,
-        )
-        .await?;
+    let mut events: Vec<AdverseEventRow> =
+        page_rows(tx, "adverse_events", ADVERSE_EVENT_COLUMNS, &range_clause, &range).await?;
+    events.sort_unstable_by(|a, b| a.id.cmp(&b.id));
     for row in events {
         let Some(&i) = index.get(&row.patient_id) else { continue };
         let e = row.into_domain()?;
@@ -677,15 +809,10 @@ async fn read_page(
         });
     }
 
-    let assessments: Vec<ResearchAssessmentRow> = tx
-        .fetch_all(
-            &format!(
-                "SELECT id, patient_id, course_id, instrument, total, administered_at, context FROM assessments \
-                 WHERE {range_clause} ORDER BY administered_at, id"
-            ),
-            &range,
-        )
-        .await?;
+    let columns = "id, patient_id, course_id, instrument, total, administered_at, context";
+    let mut assessments: Vec<ResearchAssessmentRow> =
+        page_rows(tx, "assessments", columns, &range_clause, &range).await?;
+    assessments.sort_unstable_by(|a, b| (a.administered_at, &a.id).cmp(&(b.administered_at, &b.id)));
     for row in assessments {
         let Some(&i) = index.get(&row.patient_id) else { continue };
         const T: &str = "assessments";

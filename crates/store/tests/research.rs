@@ -384,7 +384,7 @@ async fn only_researchers_open_the_reader(db: &TestDb) {
     let reader = store.research_reader(&researcher).await.unwrap();
     let n = reader.for_each_page(ResearchUse::Export, as_of(store), 1, |page| {
         assert_eq!(page.len(), 1, "pages hold at most the page size");
-        Ok(())
+        Ok::<_, StoreError>(())
     });
     assert_eq!(n.await.unwrap(), 2);
     assert_eq!(store.verify_audit_chain().await.unwrap().events(), before + 1, "one audit event per run");

@@ -5,14 +5,18 @@
 //! `ketapath-research`, which de-identifies or aggregates them. The export key comes from a file or the
 //! environment, never from an argument (arguments show in `ps`), and is never written anywhere. The export is
 //! written into a temporary directory next to DIR and renamed into place, so DIR holds either every file or none.
+//! Both stream: the store hands over a page of patients at a time, and neither command holds more than a page.
 
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use ketapath_research::{DateForm, ExportKey, Format, RegistryConfig, Suppressed, build_export, registry};
-use ketapath_store::ResearchUse;
+use ketapath_research::{
+    DateForm, Export, ExportKey, ExportStream, Format, RegistryBuilder, RegistryConfig, Suppressed, patient_order,
+};
+use ketapath_store::{RESEARCH_PAGE, ResearchUse};
 
-use super::store::{failure, open_existing};
+use super::store::open_existing;
 use crate::failure::{CommandResult, Failure};
 
 /// The environment variable that may hold the export key (hex).
@@ -86,26 +90,46 @@ pub fn run_export(cmd: ExportCommand, db: &str) -> CommandResult {
         let store = open_existing(db).await?;
         let as_of = store.now().date();
         let reader = store.research_reader_for_admin_cli_and_registry("cli");
-        let patients = reader.patients(ResearchUse::Export, as_of).await.map_err(failure)?;
+        let temp = partial_dir(&out).map_err(Failure::Runtime)?;
+        let written = async {
+            // Pages come in pseudonym order, so each page's rows are the next rows of every file: memory holds
+            // one page, whatever the number of patients.
+            let mut files = ExportFiles { dir: temp.clone(), open: Vec::new() };
+            let mut stream = ExportStream::new(&key, as_of, form);
+            files.append(&Export { form, ..Export::default() }.files(format)?)?;
+            let order = |id: &str| patient_order(&key, id);
+            reader
+                .for_each_page_in_order(ResearchUse::Export, as_of, RESEARCH_PAGE, order, |page| {
+                    files.append(&stream.add_page(&page)?.files_part(format, false)?)
+                })
+                .await?;
+            let totals = stream.finish()?;
+            files.sync()?;
+            std::fs::rename(&temp, &out).with_context(|| format!("cannot rename into {}", out.display()))?;
+            Ok::<_, anyhow::Error>(totals)
+        }
+        .await;
         store.close().await;
-        let export = build_export(&patients, &key, as_of, form).map_err(|e| Failure::Runtime(e.into()))?;
-        let files = export.files(format).map_err(|e| Failure::Runtime(e.into()))?;
-        write_atomically(&out, &files).map_err(Failure::Runtime)?;
+        if written.is_err() {
+            let _ = std::fs::remove_dir_all(&temp);
+        }
+        let totals = written.map_err(Failure::Runtime)?;
         println!(
             "exported {} patients, {} courses, {} assessments, {} sessions, {} adverse events to {}",
-            export.patients.len(),
-            export.courses.len(),
-            export.assessments.len(),
-            export.sessions.len(),
-            export.adverse_events.len(),
+            totals.patients,
+            totals.courses,
+            totals.assessments,
+            totals.sessions,
+            totals.adverse_events,
             out.display()
         );
         Ok(())
     })
 }
 
-/// Writes `files` into a fresh temporary directory beside `out`, then renames it to `out`.
-fn write_atomically(out: &Path, files: &[ketapath_research::ExportFile]) -> anyhow::Result<()> {
+/// Creates the temporary directory beside `out` that the export is written into before it is renamed to `out`, so
+/// that `out` holds either every file or none.
+fn partial_dir(out: &Path) -> anyhow::Result<PathBuf> {
     let parent = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -113,18 +137,44 @@ fn write_atomically(out: &Path, files: &[ketapath_research::ExportFile]) -> anyh
     let name = out.file_name().context("out names no directory")?.to_string_lossy().into_owned();
     let temp = parent.join(format!(".{name}.partial-{}", std::process::id()));
     std::fs::create_dir(&temp).with_context(|| format!("cannot create {}", temp.display()))?;
-    let result = (|| {
+    Ok(temp)
+}
+
+/// The files of an export being written, opened for appending in a temporary directory.
+struct ExportFiles {
+    dir: PathBuf,
+    open: Vec<(String, std::io::BufWriter<std::fs::File>)>,
+}
+
+impl ExportFiles {
+    /// Appends each file's text to the file of that name, creating it on first use.
+    fn append(&mut self, files: &[ketapath_research::ExportFile]) -> anyhow::Result<()> {
         for file in files {
-            let path = temp.join(&file.name);
-            std::fs::write(&path, &file.contents).with_context(|| format!("cannot write {}", path.display()))?;
-            std::fs::File::open(&path)?.sync_all()?;
+            let i = match self.open.iter().position(|(name, _)| *name == file.name) {
+                Some(i) => i,
+                None => {
+                    let path = self.dir.join(&file.name);
+                    let created =
+                        std::fs::File::create(&path).with_context(|| format!("cannot write {}", path.display()))?;
+                    self.open.push((file.name.clone(), std::io::BufWriter::new(created)));
+                    self.open.len() - 1
+                }
+            };
+            let writer = &mut self.open[i].1;
+            writer.write_all(file.contents.as_bytes()).with_context(|| format!("cannot write {}", file.name))?;
         }
-        std::fs::rename(&temp, out).with_context(|| format!("cannot rename into {}", out.display()))
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_dir_all(&temp);
+        Ok(())
     }
-    result
+
+    /// Flushes every file to disk.
+    fn sync(self) -> anyhow::Result<()> {
+        for (name, writer) in self.open {
+            let file =
+                writer.into_inner().map_err(|e| e.into_error()).with_context(|| format!("cannot write {name}"))?;
+            file.sync_all().with_context(|| format!("cannot write {name}"))?;
+        }
+        Ok(())
+    }
 }
 
 pub fn run_registry(args: &RegistryArgs, db: &str) -> CommandResult {
@@ -132,9 +182,16 @@ pub fn run_registry(args: &RegistryArgs, db: &str) -> CommandResult {
         let store = open_existing(db).await?;
         let as_of = store.now().date();
         let reader = store.research_reader_for_admin_cli_and_registry("cli");
-        let patients = reader.patients(ResearchUse::Statistics, as_of).await.map_err(failure)?;
+        // The registry keeps counts and a few numbers per course, never the patients: memory holds one page.
+        let mut builder = RegistryBuilder::new(RegistryConfig::public(as_of));
+        let read = reader
+            .for_each_page(ResearchUse::Statistics, as_of, RESEARCH_PAGE, |page| {
+                builder.add_all(&page).map_err(Failure::from)
+            })
+            .await;
         store.close().await;
-        let stats = registry(&patients, &RegistryConfig::public(as_of))?;
+        read?;
+        let stats = builder.finish()?;
         if args.json {
             println!("{}", serde_json::to_string_pretty(&stats).map_err(|e| Failure::Runtime(e.into()))?);
         } else {

@@ -78,6 +78,13 @@ pub(crate) fn failure(err: StoreError) -> Failure {
     if err.is_invalid_input() { Failure::Invalid(err.to_string()) } else { Failure::Runtime(err.into()) }
 }
 
+/// Lets a command's callbacks into the store (the registry's pages) return its own failure with `?`.
+impl From<StoreError> for Failure {
+    fn from(err: StoreError) -> Self {
+        failure(err)
+    }
+}
+
 async fn open(url: &str, mode: OpenMode) -> Result<Store, Failure> {
     let url = DatabaseUrl::parse(url).map_err(failure)?;
     let options = StoreOptions { audit_key: audit_key_from_env()?, ..StoreOptions::default() };

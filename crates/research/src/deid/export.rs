@@ -50,18 +50,24 @@ pub struct ExportFile {
 impl Export {
     /// The export's files in `format`, in a fixed order: patients, courses, assessments, sessions, adverse_events.
     pub fn files(&self, format: Format) -> Result<Vec<ExportFile>, ExportError> {
-        fn file<T: Table>(rows: &[T], format: Format, form: DateForm) -> Result<ExportFile, ExportError> {
-            Ok(ExportFile {
-                name: format!("{}.{}", T::FILE_STEM, format.extension()),
-                contents: write_table(rows, format, form)?,
-            })
+        self.files_part(format, true)
+    }
+
+    /// The export's files in `format` as [`Self::files`] writes them, with or without the CSV header line: a page
+    /// of an [`ExportStream`] is written without, and appended to the files begun by the empty export's header.
+    pub fn files_part(&self, format: Format, header: bool) -> Result<Vec<ExportFile>, ExportError> {
+        let file =
+            |stem: &str, contents: String| ExportFile { name: format!("{stem}.{}", format.extension()), contents };
+        fn text<T: Table>(rows: &[T], format: Format, form: DateForm, header: bool) -> Result<String, ExportError> {
+            write_table(rows, format, form, header)
         }
+        let (form, h) = (self.form, header);
         Ok(vec![
-            file(&self.patients, format, self.form)?,
-            file(&self.courses, format, self.form)?,
-            file(&self.assessments, format, self.form)?,
-            file(&self.sessions, format, self.form)?,
-            file(&self.adverse_events, format, self.form)?,
+            file(PatientRow::FILE_STEM, text(&self.patients, format, form, h)?),
+            file(CourseRow::FILE_STEM, text(&self.courses, format, form, h)?),
+            file(AssessmentRow::FILE_STEM, text(&self.assessments, format, form, h)?),
+            file(SessionRow::FILE_STEM, text(&self.sessions, format, form, h)?),
+            file(AdverseEventRow::FILE_STEM, text(&self.adverse_events, format, form, h)?),
         ])
     }
 }
@@ -161,98 +167,234 @@ pub fn build_export(
     as_of: Date,
     form: DateForm,
 ) -> Result<Export, ExportError> {
-    let mut export = Export { form, ..Export::default() };
-    let mut ids = IdRegistry::default();
-    let mut seen_patients: HashMap<&str, usize> = HashMap::new();
-    let criteria = InductionCriteria::default();
+    // The stream takes patients in pseudonym order; ties (the same id twice) keep the input order, so that the
+    // error names the later copy.
+    let mut order: Vec<(String, usize)> =
+        patients.iter().enumerate().map(|(i, p)| (pseudonym(key, Kind::Patient, &p.patient_id), i)).collect();
+    order.sort();
+    let mut stream = ExportStream::new(key, as_of, form);
+    let export = stream.add_ordered(order.into_iter().map(|(pt, i)| (i, pt, &patients[i])))?;
+    stream.finish()?;
+    Ok(export)
+}
 
-    let mut courses = Vec::new();
-    let mut assessments = Vec::new();
-    let mut sessions = Vec::new();
-    let mut events = Vec::new();
+/// Row counts of a whole streamed export, for the caller's summary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ExportTotals {
+    pub patients: usize,
+    pub courses: usize,
+    pub assessments: usize,
+    pub sessions: usize,
+    pub adverse_events: usize,
+    pub excluded_without_consent: usize,
+    pub excluded_out_of_bounds: usize,
+}
 
-    for (index, patient) in patients.iter().enumerate() {
-        let field = |rest: &str| format!("patients[{index}]{rest}");
-        if let Some(first) = seen_patients.insert(&patient.patient_id, index) {
-            return Err(InvalidInput::new(field(".patient_id"), format!("duplicates patients[{first}]")).into());
-        }
-        if !eligible(&patient.consent, as_of) {
-            export.excluded_without_consent += 1;
-            continue;
-        }
-        if !super::bounds::dates_in_bounds(patient) {
-            export.excluded_out_of_bounds += 1;
-            continue;
-        }
-        let clock = Clock::for_patient(form, patient, key, as_of);
-        let pt = ids.pseudonym(key, Kind::Patient, &patient.patient_id)?;
-        let pseudo = |ids: &mut IdRegistry, kind: Kind, id: &str| ids.pseudonym(key, kind, id);
+/// The export built a page of patients at a time, for data sets too large to hold at once. Pages must come in
+/// patient pseudonym order ([`patient_order`]; the store reads them so): then each page's rows, sorted as
+/// [`build_export`] sorts them, are exactly the next rows of each file, and writing every page's
+/// [`Export::files_part`] in turn gives the same bytes as [`build_export`] over all patients.
+///
+/// Memory: besides the page, 8 bytes per course, session, assessment and adverse event, to refuse pseudonym
+/// collisions across pages at [`ExportStream::finish`]. Ids of those records must each belong to one patient, as
+/// the store's primary keys guarantee.
+pub struct ExportStream<'k> {
+    key: &'k ExportKey,
+    as_of: Date,
+    form: DateForm,
+    /// Patients handed in so far: the index that error messages name.
+    seen: usize,
+    /// The pseudonym, id and index of the last patient handed in, to check the order and refuse duplicates.
+    last: Option<(String, String, usize)>,
+    /// Pseudonyms seen in the current page (and clinics', kept across pages, since a clinic has many patients).
+    ids: IdRegistry,
+    /// The pseudonyms of earlier pages' records per kind, as numbers, checked for collisions at the end.
+    earlier: HashMap<Kind, Vec<u64>>,
+    totals: ExportTotals,
+}
 
-        for course in &patient.courses {
-            let course_sessions: Vec<&Session> =
-                patient.sessions.iter().filter(|s| s.course_id.as_deref() == Some(&course.course_id)).collect();
-            let row = CourseRow {
-                course: pseudo(&mut ids, Kind::Course, &course.course_id)?,
-                patient: pt.clone(),
-                modality: course.modality.code(),
-                dates: clock.course(course.started_on, course.ended_on),
-                sessions: u32::try_from(course_sessions.len()).unwrap_or(u32::MAX),
-                induction_cohort: is_induction(course_sessions.iter().copied(), &criteria),
-            };
-            courses.push(((pt.clone(), course.started_on.midnight().assume_utc()), row));
-        }
+/// The sort key of a patient in the export: its pseudonym's 64 bits, which order patients exactly as the files do.
+pub fn patient_order(key: &ExportKey, patient_id: &str) -> u64 {
+    super::pseudonym::pseudonym_bits(key, Kind::Patient, patient_id)
+}
 
-        for assessment in &patient.assessments {
-            let row = AssessmentRow {
-                assessment: pseudo(&mut ids, Kind::Assessment, &assessment.assessment_id)?,
-                patient: pt.clone(),
-                course: assessment.course_id.as_deref().map(|id| pseudo(&mut ids, Kind::Course, id)).transpose()?,
-                instrument: assessment.instrument.code(),
-                taken: clock.taken(assessment.taken_at)?,
-                total: assessment.total,
-                baseline: assessment.baseline,
-            };
-            assessments.push(((pt.clone(), assessment.taken_at), row));
+impl<'k> ExportStream<'k> {
+    pub fn new(key: &'k ExportKey, as_of: Date, form: DateForm) -> Self {
+        Self {
+            key,
+            as_of,
+            form,
+            seen: 0,
+            last: None,
+            ids: IdRegistry::default(),
+            earlier: HashMap::new(),
+            totals: ExportTotals::default(),
         }
-
-        for (s, session) in patient.sessions.iter().enumerate() {
-            let row = session_row(session, &pt, clock, key, &mut ids)
-                .map_err(|e| prefix(e, &field(&format!(".sessions[{s}]"))))?;
-            sessions.push(((pt.clone(), session.started_at), row));
-        }
-
-        for event in &patient.adverse_events {
-            let session =
-                event.session_id.as_deref().and_then(|id| patient.sessions.iter().find(|s| s.session_id == id));
-            let row = AdverseEventRow {
-                adverse_event: pseudo(&mut ids, Kind::AdverseEvent, &event.event_id)?,
-                patient: pt.clone(),
-                session: event.session_id.as_deref().map(|id| pseudo(&mut ids, Kind::Session, id)).transpose()?,
-                occurred: clock.occurred(event.occurred_at, session)?,
-                kind: event.kind.code(),
-                serious: event.serious,
-            };
-            events.push(((pt.clone(), event.occurred_at), row));
-        }
-
-        let first_event = first_event_date(patient);
-        export.patients.push(PatientRow {
-            patient: pt.clone(),
-            clinic: pseudo(&mut ids, Kind::Clinic, &patient.clinic_id)?,
-            sex: patient.sex.code(),
-            age_at_first_event: first_event.and_then(|d| age_group(age_on(patient.birth_date, d))),
-            zip3: patient.zip.as_deref().and_then(zip3),
-            state: patient.state.as_deref().and_then(state_code),
-            first_event: clock.first_event(first_event),
-        });
     }
 
-    export.patients.sort_by(|a, b| a.patient.cmp(&b.patient));
-    export.courses = sorted(courses, |r| r.course.clone());
-    export.assessments = sorted(assessments, |r| r.assessment.clone());
-    export.sessions = sorted(sessions, |r| r.session.clone());
-    export.adverse_events = sorted(events, |r| r.adverse_event.clone());
-    Ok(export)
+    /// The rows of the next page of patients, in file order. Errors name the record by its position among all
+    /// patients handed in; patients out of pseudonym order are refused.
+    pub fn add_page(&mut self, patients: &[ResearchPatient]) -> Result<Export, ExportError> {
+        let first = self.seen;
+        self.seen += patients.len();
+        let key = self.key;
+        self.add_ordered(
+            patients.iter().enumerate().map(|(i, p)| (first + i, pseudonym(key, Kind::Patient, &p.patient_id), p)),
+        )
+    }
+
+    /// The rows of `patients` (index for errors, patient pseudonym, patient), which come in pseudonym order.
+    fn add_ordered<'p>(
+        &mut self,
+        patients: impl Iterator<Item = (usize, String, &'p ResearchPatient)>,
+    ) -> Result<Export, ExportError> {
+        let (key, as_of, form) = (self.key, self.as_of, self.form);
+        let mut export = Export { form, ..Export::default() };
+        let criteria = InductionCriteria::default();
+        let mut courses = Vec::new();
+        let mut assessments = Vec::new();
+        let mut sessions = Vec::new();
+        let mut events = Vec::new();
+
+        for (index, pt, patient) in patients {
+            let field = |rest: &str| format!("patients[{index}]{rest}");
+            if let Some((last_pt, last_id, last_index)) = &self.last {
+                match pt.cmp(last_pt) {
+                    std::cmp::Ordering::Less => {
+                        return Err(InvalidInput::new(field(".patient_id"), "comes out of pseudonym order").into());
+                    }
+                    std::cmp::Ordering::Equal if *last_id == patient.patient_id => {
+                        return Err(InvalidInput::new(
+                            field(".patient_id"),
+                            format!("duplicates patients[{last_index}]"),
+                        )
+                        .into());
+                    }
+                    std::cmp::Ordering::Equal => {
+                        return Err(ExportError::PseudonymCollision { kind: Kind::Patient.label() });
+                    }
+                    std::cmp::Ordering::Greater => {}
+                }
+            }
+            self.last = Some((pt.clone(), patient.patient_id.clone(), index));
+            if !eligible(&patient.consent, as_of) {
+                export.excluded_without_consent += 1;
+                continue;
+            }
+            if !super::bounds::dates_in_bounds(patient) {
+                export.excluded_out_of_bounds += 1;
+                continue;
+            }
+            let clock = Clock::for_patient(form, patient, key, as_of);
+            let ids = &mut self.ids;
+            let pseudo = |ids: &mut IdRegistry, kind: Kind, id: &str| ids.pseudonym(key, kind, id);
+
+            for course in &patient.courses {
+                let course_sessions: Vec<&Session> =
+                    patient.sessions.iter().filter(|s| s.course_id.as_deref() == Some(&course.course_id)).collect();
+                let row = CourseRow {
+                    course: pseudo(ids, Kind::Course, &course.course_id)?,
+                    patient: pt.clone(),
+                    modality: course.modality.code(),
+                    dates: clock.course(course.started_on, course.ended_on),
+                    sessions: u32::try_from(course_sessions.len()).unwrap_or(u32::MAX),
+                    induction_cohort: is_induction(course_sessions.iter().copied(), &criteria),
+                };
+                courses.push(((pt.clone(), course.started_on.midnight().assume_utc()), row));
+            }
+
+            for assessment in &patient.assessments {
+                let row = AssessmentRow {
+                    assessment: pseudo(ids, Kind::Assessment, &assessment.assessment_id)?,
+                    patient: pt.clone(),
+                    course: assessment.course_id.as_deref().map(|id| pseudo(ids, Kind::Course, id)).transpose()?,
+                    instrument: assessment.instrument.code(),
+                    taken: clock.taken(assessment.taken_at)?,
+                    total: assessment.total,
+                    baseline: assessment.baseline,
+                };
+                assessments.push(((pt.clone(), assessment.taken_at), row));
+            }
+
+            for (s, session) in patient.sessions.iter().enumerate() {
+                let row = session_row(session, &pt, clock, key, ids)
+                    .map_err(|e| prefix(e, &field(&format!(".sessions[{s}]"))))?;
+                sessions.push(((pt.clone(), session.started_at), row));
+            }
+
+            for event in &patient.adverse_events {
+                let session =
+                    event.session_id.as_deref().and_then(|id| patient.sessions.iter().find(|s| s.session_id == id));
+                let row = AdverseEventRow {
+                    adverse_event: pseudo(ids, Kind::AdverseEvent, &event.event_id)?,
+                    patient: pt.clone(),
+                    session: event.session_id.as_deref().map(|id| pseudo(ids, Kind::Session, id)).transpose()?,
+                    occurred: clock.occurred(event.occurred_at, session)?,
+                    kind: event.kind.code(),
+                    serious: event.serious,
+                };
+                events.push(((pt.clone(), event.occurred_at), row));
+            }
+
+            let first_event = first_event_date(patient);
+            export.patients.push(PatientRow {
+                clinic: pseudo(ids, Kind::Clinic, &patient.clinic_id)?,
+                patient: pt,
+                sex: patient.sex.code(),
+                age_at_first_event: first_event.and_then(|d| age_group(age_on(patient.birth_date, d))),
+                zip3: patient.zip.as_deref().and_then(zip3),
+                state: patient.state.as_deref().and_then(state_code),
+                first_event: clock.first_event(first_event),
+            });
+        }
+
+        export.courses = sorted(courses, |r| r.course.clone());
+        export.assessments = sorted(assessments, |r| r.assessment.clone());
+        export.sessions = sorted(sessions, |r| r.session.clone());
+        export.adverse_events = sorted(events, |r| r.adverse_event.clone());
+        self.end_page(&export)?;
+        Ok(export)
+    }
+
+    /// Moves the page's record pseudonyms out of the page registry into the compact per-kind lists (clinics stay),
+    /// and adds the page to the totals.
+    fn end_page(&mut self, page: &Export) -> Result<(), ExportError> {
+        let earlier = &mut self.earlier;
+        let mut bad = None;
+        self.ids.seen.retain(|(kind, pseudonym), _| {
+            if *kind == Kind::Clinic {
+                return true;
+            }
+            match super::pseudonym::bits_of(pseudonym) {
+                Some(bits) => earlier.entry(*kind).or_default().push(bits),
+                None => bad = Some(*kind),
+            }
+            false
+        });
+        if let Some(kind) = bad {
+            return Err(ExportError::PseudonymCollision { kind: kind.label() });
+        }
+        let t = &mut self.totals;
+        t.patients += page.patients.len();
+        t.courses += page.courses.len();
+        t.assessments += page.assessments.len();
+        t.sessions += page.sessions.len();
+        t.adverse_events += page.adverse_events.len();
+        t.excluded_without_consent += page.excluded_without_consent;
+        t.excluded_out_of_bounds += page.excluded_out_of_bounds;
+        Ok(())
+    }
+
+    /// Checks that no two records of one kind in different pages share a pseudonym, and gives the totals.
+    pub fn finish(self) -> Result<ExportTotals, ExportError> {
+        for (kind, mut bits) in self.earlier {
+            bits.sort_unstable();
+            if bits.windows(2).any(|w| w[0] == w[1]) {
+                return Err(ExportError::PseudonymCollision { kind: kind.label() });
+            }
+        }
+        Ok(self.totals)
+    }
 }
 
 fn session_row(

@@ -11,7 +11,7 @@ pub mod shift;
 pub mod write;
 pub mod zip;
 
-pub use export::{Export, ExportFile, build_export};
+pub use export::{Export, ExportFile, ExportStream, ExportTotals, build_export, patient_order};
 pub use key::ExportKey;
 pub use pseudonym::{Kind, pseudonym};
 pub use records::DateForm;

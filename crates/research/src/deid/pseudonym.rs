@@ -12,6 +12,8 @@
 //! …), so the same source string used as two kinds of id gives unrelated pseudonyms, and pseudonyms of different
 //! kinds can never be equal as text.
 
+use std::fmt::Write as _;
+
 use super::key::ExportKey;
 
 /// The kinds of entity that get pseudonyms.
@@ -60,10 +62,29 @@ pub fn pseudonym(key: &ExportKey, kind: Kind, id: &str) -> String {
     let mut out = String::with_capacity(3 + PSEUDONYM_HEX_DIGITS);
     out.push_str(kind.prefix());
     out.push('-');
-    for byte in &mac[..PSEUDONYM_HEX_DIGITS / 2] {
-        out.push_str(&format!("{byte:02x}"));
-    }
+    // Sixteen digits of a u64, big-endian: the same text as each byte in hex, in one formatting call.
+    let _ = write!(out, "{:016x}", u64::from_be_bytes(first_bytes(&mac)));
     out
+}
+
+/// The 64 bits a pseudonym of `id` as `kind` shows, as a number: comparing these compares the pseudonyms' text.
+pub fn pseudonym_bits(key: &ExportKey, kind: Kind, id: &str) -> u64 {
+    u64::from_be_bytes(first_bytes(&key.mac(format!("{}:{id}", kind.label()).as_bytes())))
+}
+
+/// The number behind a pseudonym's text (`pt-00ff…`), or `None` for text that is not a pseudonym.
+pub fn bits_of(pseudonym: &str) -> Option<u64> {
+    let (_, hex) = pseudonym.split_once('-')?;
+    u64::from_str_radix(hex, 16).ok()
+}
+
+/// The first eight bytes of a MAC.
+fn first_bytes(mac: &[u8]) -> [u8; 8] {
+    let mut bytes = [0; 8];
+    for (b, m) in bytes.iter_mut().zip(mac) {
+        *b = *m;
+    }
+    bytes
 }
 
 #[cfg(test)]

@@ -33,10 +33,11 @@ impl Format {
     }
 }
 
-/// Writes `rows` in `format`, with the columns of the date `form` the rows were built in.
-pub fn write_table<T: Table>(rows: &[T], format: Format, form: DateForm) -> Result<String, ExportError> {
+/// Writes `rows` in `format`, with the columns of the date `form` the rows were built in; CSV begins with its header
+/// line when `header` is true (NDJSON has none).
+pub fn write_table<T: Table>(rows: &[T], format: Format, form: DateForm, header: bool) -> Result<String, ExportError> {
     match format {
-        Format::Csv => to_csv(rows, form),
+        Format::Csv => to_csv_part(rows, form, header),
         Format::Ndjson => to_ndjson(rows),
     }
 }
@@ -44,10 +45,17 @@ pub fn write_table<T: Table>(rows: &[T], format: Format, form: DateForm) -> Resu
 /// CSV with a header line of the table's columns in `form` ([`Table::columns`]), `\n` line ends, quoting only
 /// where needed. Absent values are empty cells.
 pub fn to_csv<T: Table>(rows: &[T], form: DateForm) -> Result<String, ExportError> {
+    to_csv_part(rows, form, true)
+}
+
+/// [`to_csv`], with or without the header line (a later page of a streamed export has none).
+fn to_csv_part<T: Table>(rows: &[T], form: DateForm, header: bool) -> Result<String, ExportError> {
     let columns = T::columns(form);
     // The csv crate quotes exactly where RFC 4180 needs it (a comma, a quote or a line break in the cell).
     let mut writer = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
-    writer.write_record(columns).map_err(serialization)?;
+    if header {
+        writer.write_record(columns).map_err(serialization)?;
+    }
     for row in rows {
         let Value::Object(map) = serde_json::to_value(row).map_err(serialization)? else {
             return Err(serialization(format!("a {} row is not a JSON object", T::FILE_STEM)));

@@ -18,7 +18,7 @@ use serde::Serialize;
 use time::Date;
 
 use super::km::{Step, km, median_survival};
-use super::registry::{Registry, RegistryConfig, registry_over};
+use super::registry::{Registry, RegistryBuilder, RegistryConfig};
 use super::suppress::{Suppressed, Visibility};
 use super::wilson::{Proportion, Z_95};
 use crate::model::{Modality, ResearchPatient};
@@ -50,23 +50,14 @@ pub fn own_clinic_report(
     as_of: Date,
     outcome: &OutcomeConfig,
 ) -> Result<ClinicReport, InvalidInput> {
-    let included: Vec<(usize, &ResearchPatient)> = patients.iter().enumerate().collect();
     let config = RegistryConfig { as_of, outcome: *outcome, visibility: Visibility::OwnClinic, max_week: 12 };
-    let (registry, cells) = registry_over(&included, &config)?;
-    let days = |d: time::Duration| d.as_seconds_f64() / 86_400.0;
+    let mut builder = RegistryBuilder::every_patient(config);
+    builder.add_all(patients)?;
+    let (registry, cells) = builder.finish_with_cells()?;
     let mut time_to_response = Vec::new();
-    for ((modality, instrument), evaluated) in &cells {
-        let observations: Vec<(f64, bool)> = evaluated
-            .iter()
-            .filter_map(|e| {
-                let start = e.first_treatment?;
-                Some(match e.outcome.time_to_response_hours {
-                    Some(hours) => (hours / 24.0, true),
-                    None => (days(e.outcome.latest_at - start).max(0.0), false),
-                })
-            })
-            .collect();
-        let steps = km(&observations)?;
+    for ((modality, instrument), sums) in &cells {
+        let observations = &sums.until_response;
+        let steps = km(observations)?;
         time_to_response.push(TimeToResponse {
             modality: *modality,
             instrument: *instrument,

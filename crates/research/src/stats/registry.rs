@@ -144,87 +144,224 @@ pub struct Registry {
     pub rules: Vec<RuleRef>,
 }
 
-/// One patient's evaluated course for one instrument.
-pub(super) struct Evaluated<'a> {
+/// One patient's evaluated course for one instrument, while its patient's records are at hand.
+struct Evaluated<'a> {
     baseline: &'a Assessment,
     later: Vec<&'a Assessment>,
-    pub(super) first_treatment: Option<OffsetDateTime>,
-    pub(super) outcome: Outcome,
+    first_treatment: Option<OffsetDateTime>,
+    outcome: Outcome,
 }
 
-/// The evaluated courses of each (modality, instrument) cell.
-pub(super) type Cells<'a> = BTreeMap<(Modality, Instrument), Vec<Evaluated<'a>>>;
-
-/// Computes the registry over the patients whose consent stands on `config.as_of`; the others are ignored.
-///
-/// Errors name the record at fault (`patients[1].courses[0]: later[2].total: …`).
-pub fn registry(patients: &[ResearchPatient], config: &RegistryConfig) -> Result<Registry, InvalidInput> {
-    registry_of(patients.iter().enumerate(), config)
+/// What one (modality, instrument) cell keeps of its evaluated courses: counts, the period, and the few numbers per
+/// course that quartiles and Kaplan–Meier need, so that the registry is computed in one pass over patients without
+/// holding their records.
+#[derive(Default)]
+pub(super) struct CellSums {
+    courses: u64,
+    responders: u64,
+    remitters: u64,
+    /// The earliest baseline date and the latest assessment date of the cell.
+    period: Option<(Date, Date)>,
+    /// Days from the first treatment to the first responding assessment, per responding course.
+    time_to_response: Vec<f64>,
+    /// Days of sustained response and whether it was lost, per course with a first response.
+    durability: Vec<(f64, bool)>,
+    /// Days from the first treatment to the first response (event) or to the latest assessment (censored), per
+    /// course with a recorded first treatment: the own-clinic time-to-response curve.
+    pub(super) until_response: Vec<(f64, bool)>,
+    /// Per week after the first treatment: (responding, assessed) courses.
+    weeks: BTreeMap<u32, (u64, u64)>,
 }
 
-/// The registry of the given patients, each with its index in the caller's slice for error messages.
-fn registry_of<'a>(
-    patients: impl Iterator<Item = (usize, &'a ResearchPatient)>,
-    config: &RegistryConfig,
-) -> Result<Registry, InvalidInput> {
-    let included: Vec<(usize, &ResearchPatient)> =
-        patients.filter(|(_, p)| eligible(&p.consent, config.as_of)).collect();
-    Ok(registry_over(&included, config)?.0)
+/// Adverse events of one type: events, and patients with at least one.
+#[derive(Default, Clone, Copy)]
+struct KindSums {
+    events: u64,
+    patients: u64,
 }
 
-/// The registry of exactly `included` (no consent check: the caller chose the population), with the evaluated
-/// courses of each cell for figures the registry does not hold.
-pub(super) fn registry_over<'a>(
-    included: &[(usize, &'a ResearchPatient)],
-    config: &RegistryConfig,
-) -> Result<(Registry, Cells<'a>), InvalidInput> {
-    let vis = config.visibility;
+/// The registry computed one patient at a time: feed consenting patients with [`RegistryBuilder::add`] (page by
+/// page, as the store reads them) and take the figures with [`RegistryBuilder::finish`]. It keeps per cell only
+/// counts and a few numbers per evaluated course, never the patients' records, and gives exactly what
+/// [`registry`] gives over the same patients in the same order.
+pub struct RegistryBuilder {
+    config: RegistryConfig,
+    /// Whether patients whose consent does not stand on `config.as_of` are skipped (every use but the clinic's own
+    /// report, which counts every patient).
+    check_consent: bool,
+    /// Patients handed in so far, consenting or not: the index that error messages name.
+    seen: usize,
+    included: u64,
+    cells: BTreeMap<(Modality, Instrument), CellSums>,
+    outcome_rules: BTreeSet<(&'static str, u32)>,
+    sessions: u64,
+    patients_with_sessions: u64,
+    by_kind: BTreeMap<AdverseEventKind, KindSums>,
+    gate: GateSums,
+}
 
-    let mut cells: Cells<'a> = BTreeMap::new();
-    for &(index, patient) in included {
+/// Blood-pressure gate counts over sessions and patients.
+#[derive(Default)]
+struct GateSums {
+    checked: u64,
+    blocked: u64,
+    overridden: u64,
+    checked_patients: u64,
+    blocked_patients: u64,
+}
+
+impl RegistryBuilder {
+    /// A registry over the patients whose consent stands on `config.as_of`; others handed in are ignored.
+    pub fn new(config: RegistryConfig) -> Self {
+        Self::with_consent_check(config, true)
+    }
+
+    /// A registry over every patient handed in, consenting or not: the clinic's own report.
+    pub(super) fn every_patient(config: RegistryConfig) -> Self {
+        Self::with_consent_check(config, false)
+    }
+
+    fn with_consent_check(config: RegistryConfig, check_consent: bool) -> Self {
+        Self {
+            config,
+            check_consent,
+            seen: 0,
+            included: 0,
+            cells: BTreeMap::new(),
+            outcome_rules: BTreeSet::new(),
+            sessions: 0,
+            patients_with_sessions: 0,
+            by_kind: BTreeMap::new(),
+            gate: GateSums::default(),
+        }
+    }
+
+    /// Adds each patient of `patients` in order (see [`Self::add`]).
+    pub fn add_all(&mut self, patients: &[ResearchPatient]) -> Result<(), InvalidInput> {
+        patients.iter().try_for_each(|p| self.add(p))
+    }
+
+    /// Adds one patient. Errors name the record at fault by the patient's position among all patients handed in
+    /// (`patients[1].courses[0]: later[2].total: …`).
+    pub fn add(&mut self, patient: &ResearchPatient) -> Result<(), InvalidInput> {
+        let index = self.seen;
+        self.seen += 1;
+        self.add_at(index, patient)
+    }
+
+    /// Adds `patient`, named `patients[index]` in errors.
+    fn add_at(&mut self, index: usize, patient: &ResearchPatient) -> Result<(), InvalidInput> {
+        if self.check_consent && !eligible(&patient.consent, self.config.as_of) {
+            return Ok(());
+        }
+        self.included += 1;
         let mut courses: Vec<(usize, &Course)> = patient.courses.iter().enumerate().collect();
         courses.sort_by_key(|(_, c)| c.started_on);
         for instrument in OUTCOME_INSTRUMENTS {
             for modality in Modality::ALL {
                 for &(c, course) in courses.iter().filter(|(_, c)| c.modality == modality) {
-                    let evaluated = evaluate_course(patient, course, instrument, &config.outcome)
+                    let evaluated = evaluate_course(patient, course, instrument, &self.config.outcome)
                         .map_err(|e| e.within(&format!("patients[{index}].courses[{c}]")))?;
                     if let Some(evaluated) = evaluated {
-                        cells.entry((modality, instrument)).or_default().push(evaluated);
+                        self.outcome_rules.extend(evaluated.outcome.rules.iter().map(|r| (r.id, r.version)));
+                        let sums = self.cells.entry((modality, instrument)).or_default();
+                        sums.add(&evaluated, instrument, &self.config)?;
                         break;
                     }
                 }
             }
         }
-    }
 
-    let mut outcomes = Vec::new();
-    let mut rules: BTreeSet<(&'static str, u32)> = BTreeSet::new();
-    for ((modality, instrument), evaluated) in &cells {
-        let cell = outcome_cell(*modality, *instrument, evaluated, config)?;
-        rules.insert((cell.response_rule.id, cell.response_rule.version));
-        rules.insert((cell.remission_rule.id, cell.remission_rule.version));
-        rules.insert((cell.baseline_rule.id, cell.baseline_rule.version));
-        for e in evaluated {
-            rules.extend(e.outcome.rules.iter().map(|r| (r.id, r.version)));
+        self.sessions += patient.sessions.len() as u64;
+        self.patients_with_sessions += u64::from(!patient.sessions.is_empty());
+        let mut kinds: BTreeSet<AdverseEventKind> = BTreeSet::new();
+        for event in &patient.adverse_events {
+            self.by_kind.entry(event.kind).or_default().events += 1;
+            kinds.insert(event.kind);
         }
-        outcomes.push(cell);
-    }
-    let suppression = &super::suppress::SMALL_CELL_SUPPRESSION;
-    if vis.threshold().is_some() {
-        rules.insert((suppression.id, suppression.version));
+        for kind in kinds {
+            self.by_kind.entry(kind).or_default().patients += 1;
+        }
+
+        let (mut any_checked, mut any_blocked) = (false, false);
+        for session in patient.sessions.iter().filter(|s| s.bp_gate_checked) {
+            any_checked = true;
+            self.gate.checked += 1;
+            if session.bp_gate_blocked {
+                any_blocked = true;
+                self.gate.blocked += 1;
+                if session.bp_gate_overridden {
+                    self.gate.overridden += 1;
+                }
+            }
+        }
+        self.gate.checked_patients += u64::from(any_checked);
+        self.gate.blocked_patients += u64::from(any_blocked);
+        Ok(())
     }
 
-    let registry = Registry {
-        as_of: config.as_of,
-        visibility: vis,
-        patients: vis.cell(included.len() as u64, included.len() as u64),
-        outcomes,
-        adverse_events: adverse_events(included, vis),
-        bp_gate: gate_rates(included, vis),
-        rules: rules.into_iter().map(|(id, version)| RuleRef { id, version }).collect(),
-    };
-    Ok((registry, cells))
+    /// The registry of the patients added.
+    pub fn finish(self) -> Result<Registry, InvalidInput> {
+        Ok(self.finish_with_cells()?.0)
+    }
+
+    /// The registry, with what each cell kept for figures the registry does not hold.
+    pub(super) fn finish_with_cells(self) -> Result<(Registry, Cells), InvalidInput> {
+        let config = self.config;
+        let vis = config.visibility;
+        let mut outcomes = Vec::new();
+        let mut rules = self.outcome_rules;
+        for ((modality, instrument), sums) in &self.cells {
+            let cell = outcome_cell(*modality, *instrument, sums, &config)?;
+            rules.insert((cell.response_rule.id, cell.response_rule.version));
+            rules.insert((cell.remission_rule.id, cell.remission_rule.version));
+            rules.insert((cell.baseline_rule.id, cell.baseline_rule.version));
+            outcomes.push(cell);
+        }
+        let suppression = &super::suppress::SMALL_CELL_SUPPRESSION;
+        if vis.threshold().is_some() {
+            rules.insert((suppression.id, suppression.version));
+        }
+        let sessions = self.sessions;
+        let adverse_events = AdverseEvents {
+            sessions: vis.cell(sessions, self.patients_with_sessions),
+            by_kind: self
+                .by_kind
+                .into_iter()
+                .map(|(kind, KindSums { events, patients })| {
+                    let rate = per_100_sessions(events, sessions);
+                    (kind, vis.cell(EventRate { kind, events, patients, per_100_sessions: rate }, patients))
+                })
+                .collect(),
+        };
+        let gate = &self.gate;
+        let cell = |successes, n, patients| Proportion::new(successes, n).map(|p| vis.cell(p, patients));
+        let registry = Registry {
+            as_of: config.as_of,
+            visibility: vis,
+            patients: vis.cell(self.included, self.included),
+            outcomes,
+            adverse_events,
+            bp_gate: GateRates {
+                blocked: cell(gate.blocked, gate.checked, gate.checked_patients),
+                overridden: cell(gate.overridden, gate.blocked, gate.blocked_patients),
+            },
+            rules: rules.into_iter().map(|(id, version)| RuleRef { id, version }).collect(),
+        };
+        Ok((registry, self.cells))
+    }
+}
+
+/// What each (modality, instrument) cell kept.
+pub(super) type Cells = BTreeMap<(Modality, Instrument), CellSums>;
+
+/// Computes the registry over the patients whose consent stands on `config.as_of`; the others are ignored.
+///
+/// Errors name the record at fault (`patients[1].courses[0]: later[2].total: …`).
+pub fn registry(patients: &[ResearchPatient], config: &RegistryConfig) -> Result<Registry, InvalidInput> {
+    let mut builder = RegistryBuilder::new(*config);
+    builder.add_all(patients)?;
+    builder.finish()
 }
 
 fn evaluate_course<'a>(
@@ -263,77 +400,44 @@ fn evaluate_course<'a>(
     Ok(Some(Evaluated { baseline, later, first_treatment, outcome }))
 }
 
-fn outcome_cell(
-    modality: Modality,
-    instrument: Instrument,
-    evaluated: &[Evaluated],
-    config: &RegistryConfig,
-) -> Result<OutcomeCell, InvalidInput> {
-    let vis = config.visibility;
-    let definition = definition(instrument, &config.outcome)?;
-    let n = evaluated.len() as u64;
-    let count = |f: &dyn Fn(&Outcome) -> bool| evaluated.iter().filter(|e| f(&e.outcome)).count() as u64;
-    let proportion = |successes: u64| Proportion::new(successes, n);
-    let response = proportion(count(&|o| o.response == Some(true)));
-    let remission = proportion(count(&|o| o.remission == Some(true)));
-
-    let days = |d: time::Duration| d.as_seconds_f64() / 86_400.0;
-    let ttr: Vec<f64> = evaluated.iter().filter_map(|e| e.outcome.time_to_response_hours.map(|h| h / 24.0)).collect();
-
-    let responders: Vec<&Evaluated> = evaluated.iter().filter(|e| e.outcome.first_response_at.is_some()).collect();
-    let durability_input: Vec<(f64, bool)> = responders
-        .iter()
-        .filter_map(|e| {
-            let start = e.outcome.first_response_at?;
-            Some(match e.outcome.loss_of_response_at {
-                Some(lost) => (days(lost - start), true),
-                None => (days(e.outcome.latest_at - start), false),
-            })
-        })
-        .collect();
-    let mut steps = km(&durability_input)?;
-    if let Some(threshold) = vis.threshold() {
-        // Late steps with few subjects at risk describe individuals: cut the public curve before them.
-        if let Some(cut) = steps.iter().position(|s| s.at_risk < threshold) {
-            steps.truncate(cut);
-        }
-    }
-    let durability = Durability { responders: responders.len() as u64, median_days: median_survival(&steps), steps };
-
-    let months = |d: Date| format!("{:04}-{:02}", d.year(), d.month() as u8);
-    let from = evaluated.iter().map(|e| e.baseline.taken_at.date()).min();
-    let to = evaluated.iter().map(|e| e.outcome.latest_at.date()).max();
-    let period = from.zip(to).map(|(from, to)| Period { from: months(from), to: months(to) });
-
-    let unavailable = |field: &str| InvalidInput::new(field, "no patients to compute it from");
-    Ok(OutcomeCell {
-        modality,
-        instrument,
-        patients: vis.cell(n, n),
-        period: vis.cell(period.ok_or_else(|| unavailable("period"))?, n),
-        response: vis.cell(response.ok_or_else(|| unavailable("response"))?, n),
-        remission: vis.cell(remission.ok_or_else(|| unavailable("remission"))?, n),
-        time_to_response_days: quartiles(&ttr).map(|q| vis.cell(q, q.n)),
-        durability: vis.cell(durability, responders.len() as u64),
-        response_over_time: response_over_time(evaluated, definition, config),
-        response_reduction_pct: definition.response_reduction_pct,
-        remission_max: definition.remission_max,
-        baseline_min: definition.baseline_min,
-        response_rule: definition.response_rule,
-        remission_rule: definition.remission_rule,
-        baseline_rule: definition.baseline_rule,
-    })
+/// Fractional days in a duration.
+fn days(d: time::Duration) -> f64 {
+    d.as_seconds_f64() / 86_400.0
 }
 
-/// For each week after the first treatment (or the baseline, without a recorded treatment), the share of the
-/// patients assessed that week whose last assessment of the week meets the response rule.
-fn response_over_time(
-    evaluated: &[Evaluated],
-    definition: ketapath_clinical::outcomes::Definition,
-    config: &RegistryConfig,
-) -> Vec<WeekPoint> {
-    let mut weeks: BTreeMap<u32, (u64, u64)> = BTreeMap::new();
-    for e in evaluated {
+impl CellSums {
+    /// Folds one evaluated course into the cell.
+    fn add(&mut self, e: &Evaluated, instrument: Instrument, config: &RegistryConfig) -> Result<(), InvalidInput> {
+        let o = &e.outcome;
+        self.courses += 1;
+        self.responders += u64::from(o.response == Some(true));
+        self.remitters += u64::from(o.remission == Some(true));
+        let (from, to) = (e.baseline.taken_at.date(), o.latest_at.date());
+        self.period = Some(self.period.map_or((from, to), |(f, t)| (f.min(from), t.max(to))));
+        if let Some(hours) = o.time_to_response_hours {
+            self.time_to_response.push(hours / 24.0);
+        }
+        if let Some(start) = o.first_response_at {
+            self.durability.push(match o.loss_of_response_at {
+                Some(lost) => (days(lost - start), true),
+                None => (days(o.latest_at - start), false),
+            });
+        }
+        if let Some(start) = e.first_treatment {
+            self.until_response.push(match o.time_to_response_hours {
+                Some(hours) => (hours / 24.0, true),
+                None => (days(o.latest_at - start).max(0.0), false),
+            });
+        }
+        let definition = definition(instrument, &config.outcome)?;
+        self.add_weeks(e, definition, config.max_week);
+        Ok(())
+    }
+
+    /// For each week after the first treatment (or the baseline, without a recorded treatment) up to `max_week`,
+    /// counts the course as assessed that week and as responding when the last assessment of the week meets the
+    /// response rule.
+    fn add_weeks(&mut self, e: &Evaluated, definition: ketapath_clinical::outcomes::Definition, max_week: u32) {
         let start = e.first_treatment.unwrap_or(e.baseline.taken_at);
         let mut last_in_week: BTreeMap<u32, &Assessment> = BTreeMap::new();
         for a in &e.later {
@@ -344,76 +448,72 @@ fn response_over_time(
             let Ok(week) = u32::try_from(elapsed.whole_days() / 7) else {
                 continue;
             };
-            if week <= config.max_week {
+            if week <= max_week {
                 // `later` is in time order, so the last insert of a week is its last assessment.
                 last_in_week.insert(week, a);
             }
         }
         for (week, a) in last_in_week {
-            let entry = weeks.entry(week).or_default();
+            let entry = self.weeks.entry(week).or_default();
             entry.1 += 1;
             if definition.is_response(e.baseline.total, a.total) {
                 entry.0 += 1;
             }
         }
     }
-    weeks
-        .into_iter()
-        .filter_map(|(week, (responders, n))| {
-            Proportion::new(responders, n).map(|p| WeekPoint { week, response: config.visibility.cell(p, n) })
+}
+
+fn outcome_cell(
+    modality: Modality,
+    instrument: Instrument,
+    sums: &CellSums,
+    config: &RegistryConfig,
+) -> Result<OutcomeCell, InvalidInput> {
+    let vis = config.visibility;
+    let definition = definition(instrument, &config.outcome)?;
+    let n = sums.courses;
+    let proportion = |successes: u64| Proportion::new(successes, n);
+    let response = proportion(sums.responders);
+    let remission = proportion(sums.remitters);
+
+    let mut steps = km(&sums.durability)?;
+    if let Some(threshold) = vis.threshold() {
+        // Late steps with few subjects at risk describe individuals: cut the public curve before them.
+        if let Some(cut) = steps.iter().position(|s| s.at_risk < threshold) {
+            steps.truncate(cut);
+        }
+    }
+    let responders = sums.durability.len() as u64;
+    let durability = Durability { responders, median_days: median_survival(&steps), steps };
+
+    let months = |d: Date| format!("{:04}-{:02}", d.year(), d.month() as u8);
+    let period = sums.period.map(|(from, to)| Period { from: months(from), to: months(to) });
+
+    let unavailable = |field: &str| InvalidInput::new(field, "no patients to compute it from");
+    let response_over_time = sums
+        .weeks
+        .iter()
+        .filter_map(|(&week, &(responders, n))| {
+            Proportion::new(responders, n).map(|p| WeekPoint { week, response: vis.cell(p, n) })
         })
-        .collect()
-}
-
-fn adverse_events(included: &[(usize, &ResearchPatient)], vis: Visibility) -> AdverseEvents {
-    let sessions: u64 = included.iter().map(|(_, p)| p.sessions.len() as u64).sum();
-    let mut by_kind: BTreeMap<AdverseEventKind, (u64, BTreeSet<usize>)> = BTreeMap::new();
-    for &(index, patient) in included {
-        for event in &patient.adverse_events {
-            let entry = by_kind.entry(event.kind).or_default();
-            entry.0 += 1;
-            entry.1.insert(index);
-        }
-    }
-    let patients_with_sessions = included.iter().filter(|(_, p)| !p.sessions.is_empty()).count() as u64;
-    AdverseEvents {
-        sessions: vis.cell(sessions, patients_with_sessions),
-        by_kind: by_kind
-            .into_iter()
-            .map(|(kind, (events, patients))| {
-                let patients = patients.len() as u64;
-                let rate = per_100_sessions(events, sessions);
-                (kind, vis.cell(EventRate { kind, events, patients, per_100_sessions: rate }, patients))
-            })
-            .collect(),
-    }
-}
-
-fn gate_rates(included: &[(usize, &ResearchPatient)], vis: Visibility) -> GateRates {
-    let (mut checked, mut blocked, mut overridden) = (0u64, 0u64, 0u64);
-    let (mut checked_patients, mut blocked_patients) = (0u64, 0u64);
-    for (_, patient) in included {
-        let mut any_checked = false;
-        let mut any_blocked = false;
-        for session in patient.sessions.iter().filter(|s| s.bp_gate_checked) {
-            any_checked = true;
-            checked += 1;
-            if session.bp_gate_blocked {
-                any_blocked = true;
-                blocked += 1;
-                if session.bp_gate_overridden {
-                    overridden += 1;
-                }
-            }
-        }
-        checked_patients += u64::from(any_checked);
-        blocked_patients += u64::from(any_blocked);
-    }
-    let cell = |successes, n, patients| Proportion::new(successes, n).map(|p| vis.cell(p, patients));
-    GateRates {
-        blocked: cell(blocked, checked, checked_patients),
-        overridden: cell(overridden, blocked, blocked_patients),
-    }
+        .collect();
+    Ok(OutcomeCell {
+        modality,
+        instrument,
+        patients: vis.cell(n, n),
+        period: vis.cell(period.ok_or_else(|| unavailable("period"))?, n),
+        response: vis.cell(response.ok_or_else(|| unavailable("response"))?, n),
+        remission: vis.cell(remission.ok_or_else(|| unavailable("remission"))?, n),
+        time_to_response_days: quartiles(&sums.time_to_response).map(|q| vis.cell(q, q.n)),
+        durability: vis.cell(durability, responders),
+        response_over_time,
+        response_reduction_pct: definition.response_reduction_pct,
+        remission_max: definition.remission_max,
+        baseline_min: definition.baseline_min,
+        response_rule: definition.response_rule,
+        remission_rule: definition.remission_rule,
+        baseline_rule: definition.baseline_rule,
+    })
 }
 
 /// One outcome line of a clinic's public directory entry.
@@ -444,27 +544,58 @@ pub fn clinic_outcomes(
     outcome: &OutcomeConfig,
     threshold: Threshold,
 ) -> Result<Vec<PublishedOutcome>, InvalidInput> {
-    let own = patients.iter().enumerate().filter(|(_, p)| p.clinic_id == clinic_id);
-    let config = RegistryConfig { as_of, outcome: *outcome, visibility: Visibility::Public { threshold }, max_week: 0 };
-    let registry = registry_of(own, &config)?;
-    Ok(registry
-        .outcomes
-        .into_iter()
-        .filter_map(|cell| {
-            Some(PublishedOutcome {
-                modality: cell.modality,
-                instrument: cell.instrument,
-                patients: *cell.patients.shown()?,
-                period: cell.period.shown()?.clone(),
-                response: *cell.response.shown()?,
-                remission: *cell.remission.shown()?,
-                response_reduction_pct: cell.response_reduction_pct,
-                remission_max: cell.remission_max,
-                baseline_min: cell.baseline_min,
-                response_rule: cell.response_rule,
-                remission_rule: cell.remission_rule,
-                baseline_rule: cell.baseline_rule,
+    let mut builder = ClinicOutcomes::new(clinic_id, as_of, outcome, threshold);
+    patients.iter().try_for_each(|p| builder.add(p))?;
+    builder.finish()
+}
+
+/// [`clinic_outcomes`] computed one patient at a time, as the store reads them: patients of other clinics are
+/// ignored (but counted in the positions that errors name).
+pub struct ClinicOutcomes {
+    clinic_id: String,
+    registry: RegistryBuilder,
+}
+
+impl ClinicOutcomes {
+    pub fn new(clinic_id: &str, as_of: Date, outcome: &OutcomeConfig, threshold: Threshold) -> Self {
+        let config =
+            RegistryConfig { as_of, outcome: *outcome, visibility: Visibility::Public { threshold }, max_week: 0 };
+        Self { clinic_id: clinic_id.to_owned(), registry: RegistryBuilder::new(config) }
+    }
+
+    /// Adds one patient, ignored unless of this clinic and consenting.
+    pub fn add(&mut self, patient: &ResearchPatient) -> Result<(), InvalidInput> {
+        if patient.clinic_id == self.clinic_id {
+            self.registry.add(patient)
+        } else {
+            self.registry.seen += 1;
+            Ok(())
+        }
+    }
+
+    /// The clinic's outcome lines.
+    pub fn finish(self) -> Result<Vec<PublishedOutcome>, InvalidInput> {
+        Ok(self
+            .registry
+            .finish()?
+            .outcomes
+            .into_iter()
+            .filter_map(|cell| {
+                Some(PublishedOutcome {
+                    modality: cell.modality,
+                    instrument: cell.instrument,
+                    patients: *cell.patients.shown()?,
+                    period: cell.period.shown()?.clone(),
+                    response: *cell.response.shown()?,
+                    remission: *cell.remission.shown()?,
+                    response_reduction_pct: cell.response_reduction_pct,
+                    remission_max: cell.remission_max,
+                    baseline_min: cell.baseline_min,
+                    response_rule: cell.response_rule,
+                    remission_rule: cell.remission_rule,
+                    baseline_rule: cell.baseline_rule,
+                })
             })
-        })
-        .collect())
+            .collect())
+    }
 }

@@ -34,3 +34,18 @@ pub(crate) fn parse_clinic_id(table: &'static str, raw: &str) -> StoreResult<Cli
 pub(crate) fn parse_code<T>(table: &'static str, raw: &str, parse: fn(&str) -> Result<T, String>) -> StoreResult<T> {
     parse(raw).map_err(|e| StoreError::corrupt(table, e))
 }
+
+/// A boolean column as a JSON aggregate carries it: `true`/`false` from PostgreSQL, `1`/`0` from SQLite, which has
+/// no boolean type.
+pub(crate) fn bool_or_int<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error> {
+    #[derive(serde::Deserialize)]
+    #[serde(untagged)]
+    enum Stored {
+        Bool(bool),
+        Int(i64),
+    }
+    Ok(match serde::Deserialize::deserialize(deserializer)? {
+        Stored::Bool(b) => b,
+        Stored::Int(i) => i != 0,
+    })
+}

@@ -18,7 +18,7 @@ pub(crate) fn parse_instrument(table: &'static str, raw: &str) -> StoreResult<In
 pub(crate) const PATIENT_COLUMNS: &str = "id, clinic_id, mrn, given_name, family_name, birth_date, sex, phone, email, \
      research_consent, rems_patient_id, created_at, updated_at, archived_at";
 
-#[derive(Debug, sqlx::FromRow)]
+#[derive(Debug, sqlx::FromRow, serde::Deserialize)]
 pub(crate) struct PatientRow {
     pub id: String,
     pub clinic_id: String,
@@ -29,6 +29,7 @@ pub(crate) struct PatientRow {
     pub sex: Option<String>,
     pub phone: Option<String>,
     pub email: Option<String>,
+    #[serde(deserialize_with = "super::bool_or_int")]
     pub research_consent: bool,
     pub rems_patient_id: Option<String>,
     pub created_at: i64,
@@ -37,6 +38,7 @@ pub(crate) struct PatientRow {
     /// The folded search key (`search::search_name`), read only by the search, which selects it beside
     /// [`PATIENT_COLUMNS`]; absent (and `None`) everywhere else.
     #[sqlx(default)]
+    #[serde(default)]
     pub search_name: Option<String>,
 }
 

@@ -11,7 +11,7 @@ use crate::error::{StoreError, StoreResult};
 pub(crate) const COURSE_COLUMNS: &str = "id, clinic_id, patient_id, treatment, status, planned_sessions, \
      prescriber_id, started_on, ended_on, end_reason, notes, created_at, updated_at";
 
-#[derive(Debug, sqlx::FromRow)]
+#[derive(Debug, sqlx::FromRow, serde::Deserialize)]
 pub(crate) struct CourseRow {
     pub id: String,
     pub patient_id: String,
@@ -52,7 +52,7 @@ pub(crate) const SESSION_COLUMNS: &str = "id, clinic_id, patient_id, course_id, 
      started_at, ended_at, monitored_by, ready_to_leave_minutes, discharged_at, discharged_by, \
      discharge_override_reason, notes, created_at, updated_at, early_departure_reason";
 
-#[derive(Debug, sqlx::FromRow)]
+#[derive(Debug, sqlx::FromRow, serde::Deserialize)]
 pub(crate) struct SessionRow {
     pub id: String,
     pub patient_id: String,
@@ -101,7 +101,7 @@ impl SessionRow {
 pub(crate) const DOSE_COLUMNS: &str =
     "id, clinic_id, patient_id, session_id, given_at, drug, dose_mg, route, lot_number, given_by, created_at";
 
-#[derive(Debug, sqlx::FromRow)]
+#[derive(Debug, sqlx::FromRow, serde::Deserialize)]
 pub(crate) struct DoseRow {
     pub id: String,
     pub session_id: String,
@@ -134,7 +134,7 @@ impl DoseRow {
 pub(crate) const OBSERVATION_COLUMNS: &str =
     "id, clinic_id, patient_id, session_id, observed_at, minutes_after_dose, kind, data, recorded_by, created_at";
 
-#[derive(Debug, sqlx::FromRow)]
+#[derive(Debug, sqlx::FromRow, serde::Deserialize)]
 pub(crate) struct ObservationRow {
     pub id: String,
     pub session_id: String,
@@ -169,7 +169,7 @@ impl ObservationRow {
 pub(crate) const ADVERSE_EVENT_COLUMNS: &str = "id, clinic_id, patient_id, session_id, occurred_at, kind, severity, \
      description, action_taken, reported_externally, recorded_by, created_at";
 
-#[derive(Debug, sqlx::FromRow)]
+#[derive(Debug, sqlx::FromRow, serde::Deserialize)]
 pub(crate) struct AdverseEventRow {
     pub id: String,
     pub patient_id: String,
@@ -179,6 +179,7 @@ pub(crate) struct AdverseEventRow {
     pub severity: String,
     pub description: Option<String>,
     pub action_taken: Option<String>,
+    #[serde(deserialize_with = "super::bool_or_int")]
     pub reported_externally: bool,
     pub recorded_by: Option<String>,
     pub created_at: i64,

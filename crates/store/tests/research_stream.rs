@@ -1,0 +1,136 @@
+//! The streamed research read: the registry and the de-identified export computed a few patients at a time, as the
+//! store pages them, equal exactly what the whole population in one vector gives (the registry value, and every
+//! file's bytes in both formats and both date forms), so that bounding memory changes no figure and no byte.
+
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use common::{TestDb, clinic};
+use ketapath_directory::ClinicId;
+use ketapath_research::{
+    DateForm, Export, ExportKey, ExportStream, Format, Registry, RegistryBuilder, RegistryConfig, ResearchPatient,
+    Visibility, build_export, patient_order, registry,
+};
+use ketapath_store::{ListingAuthor, ResearchReader, ResearchUse, Store, StoreError, SyntheticResearch};
+use ketapath_testkit::on_both_backends;
+
+/// Synthetic patients over three clinics, some not consenting, a few with adverse events.
+async fn seed(store: &Store) {
+    let clinics = [clinic("stream-a", 41.0, -87.0), clinic("stream-b", 40.0, -75.0), clinic("stream-c", 34.0, -118.0)];
+    store.upsert_clinics(&clinics, ListingAuthor::AdminCli).await.unwrap();
+    let spec = SyntheticResearch {
+        clinics: clinics.iter().map(|c| c.id.clone()).collect::<Vec<ClinicId>>(),
+        patients: 47,
+        assessments_per_patient: 7,
+        sessions_per_patient: 5,
+        consent_share: 0.8,
+        iv_share: 0.5,
+        seed: 19,
+    };
+    let counts = store.insert_synthetic_research_for_benchmarks(&spec).await.unwrap();
+    assert!(counts.adverse_events > 0, "the seed gives some adverse events to compare: {counts:?}");
+}
+
+/// The registry computed a page of `page` patients at a time.
+async fn streamed_registry(reader: &ResearchReader, config: RegistryConfig, page: usize) -> Registry {
+    let mut builder = RegistryBuilder::new(config);
+    let mut pages = 0;
+    reader
+        .for_each_page(ResearchUse::Statistics, config.as_of, page, |patients| {
+            assert!(patients.len() <= page, "a page holds at most {page} patients");
+            pages += 1;
+            builder.add_all(&patients).map_err(|e| Box::<dyn std::error::Error + Send + Sync>::from(e.to_string()))
+        })
+        .await
+        .unwrap();
+    assert!(pages >= 38 / page, "{pages} pages of {page}");
+    builder.finish().unwrap()
+}
+
+/// Every file of the export, written a page of `page` patients at a time as the CLI writes them.
+async fn streamed_files(
+    reader: &ResearchReader,
+    key: &ExportKey,
+    store: &Store,
+    form: DateForm,
+    page: usize,
+) -> Vec<(String, String)> {
+    let as_of = store.now().date();
+    let mut texts: Vec<(String, String)> = Vec::new();
+    for format in [Format::Csv, Format::Ndjson] {
+        let mut files: Vec<(String, String)> = Export { form, ..Export::default() }
+            .files(format)
+            .unwrap()
+            .into_iter()
+            .map(|f| (f.name, f.contents))
+            .collect();
+        let mut stream = ExportStream::new(key, as_of, form);
+        reader
+            .for_each_page_in_order(
+                ResearchUse::Export,
+                as_of,
+                page,
+                |id| patient_order(key, id),
+                |patients| {
+                    assert!(patients.len() <= page);
+                    let part = stream.add_page(&patients).unwrap().files_part(format, false).unwrap();
+                    for ((name, text), file) in files.iter_mut().zip(part) {
+                        assert_eq!(*name, file.name);
+                        text.push_str(&file.contents);
+                    }
+                    Ok::<_, StoreError>(())
+                },
+            )
+            .await
+            .unwrap();
+        let totals = stream.finish().unwrap();
+        let data_lines = files.iter().find(|(n, _)| n.starts_with("patients")).unwrap().1.lines().count();
+        let header = usize::from(format == Format::Csv);
+        assert_eq!(data_lines, totals.patients + header, "{format:?}: the totals count the rows written");
+        texts.extend(files);
+    }
+    texts
+}
+
+/// Every file of the export built from all patients in one vector.
+fn whole_files(patients: &[ResearchPatient], key: &ExportKey, store: &Store, form: DateForm) -> Vec<(String, String)> {
+    let export = build_export(patients, key, store.now().date(), form).unwrap();
+    [Format::Csv, Format::Ndjson]
+        .into_iter()
+        .flat_map(|format| export.files(format).unwrap().into_iter().map(|f| (f.name, f.contents)))
+        .collect()
+}
+
+async fn pages_of_three_give_what_one_vector_gives(db: &TestDb) {
+    let store = &db.store;
+    seed(store).await;
+    let as_of = store.now().date();
+    let reader = store.research_reader_for_admin_cli_and_registry("test");
+    let all = reader.patients(ResearchUse::Statistics, as_of).await.unwrap();
+    assert!(all.len() > 30 && all.len() < 47, "some patients do not consent: {}", all.len());
+
+    for visibility in [Visibility::default(), Visibility::OwnClinic] {
+        let config = RegistryConfig { visibility, ..RegistryConfig::public(as_of) };
+        let whole = registry(&all, &config).unwrap();
+        assert!(!whole.outcomes.is_empty() && !whole.adverse_events.by_kind.is_empty());
+        for page in [3, 1000] {
+            assert_eq!(streamed_registry(&reader, config, page).await, whole, "{visibility:?}, pages of {page}");
+        }
+    }
+
+    let key = ExportKey::from_bytes(&[7; 32]).unwrap();
+    for form in [DateForm::Offsets, DateForm::Shifted] {
+        let whole = whole_files(&all, &key, store, form);
+        for page in [3, 1000] {
+            let streamed = streamed_files(&reader, &key, store, form, page).await;
+            for ((name, text), (whole_name, whole_text)) in streamed.iter().zip(&whole) {
+                assert_eq!(name, whole_name);
+                assert!(text == whole_text, "{form:?}, pages of {page}: {name} differs");
+            }
+            assert_eq!(streamed.len(), 10);
+        }
+    }
+}
+
+on_both_backends!(streamed_pages_equal_one_vector, super::pages_of_three_give_what_one_vector_gives);
