@@ -137,8 +137,8 @@ impl TrialView {
             drug: t.drug.clone(),
             entered_as: (t.entered_as != t.drug).then(|| t.entered_as.clone()),
             counted: t.counted,
-            adequate: result::judgement(judgement_of(&t.adequate)),
-            helped: result::helped(judgement_of(&t.failed)),
+            adequate: result::judgement(judgement_of(&t.adequate)).to_owned(),
+            helped: result::helped(judgement_of(&t.failed)).to_owned(),
             notes: t.notes.clone(),
         }
     }
