@@ -283,8 +283,10 @@ mod tests {
     }
 
     /// Every variable the catalogue uses.
-    const VARIABLES: [&str; 14] =
-        ["n", "date", "total", "max", "clear", "possible", "entered", "answer", "months", "span", "day", "month", "year", "clinic"];
+    const VARIABLES: [&str; 17] = [
+        "n", "date", "total", "max", "clear", "possible", "entered", "answer", "months", "span", "day", "month", "year",
+        "clinic", "first", "last", "distance",
+    ];
 
     #[test]
     fn every_message_formats_in_both_languages() {

@@ -5,7 +5,11 @@
 use axum::Router;
 use axum::http::{Request, StatusCode, header};
 
+use ketapath_store::domain::Role;
+
 use crate::check::phq9_answers;
+use crate::portal_support::*;
+use crate::referral::{CONTACT, Walk};
 use crate::support::*;
 
 fn with_language(uri: &str, accept_language: &str) -> Request<axum::body::Body> {
@@ -163,4 +167,49 @@ async fn a_missing_spanish_page_answers_in_spanish() {
     let html = reply.text();
     assert!(html.contains("<html lang=\"es\">") && html.contains("Página no encontrada"), "{html}");
     assert_crisis_contacts_in("es", &html);
+}
+
+/// A Spanish speaker finds a clinic that takes new patients, does the self-check in Spanish, and sends the summary:
+/// every page on the way is Spanish, the referral records the language, and the clinic's inbox (in English, which
+/// the staff read) says the self-check was answered in Spanish.
+async fn a_spanish_speaker_sends_the_summary_in_spanish(p: Portal) {
+    p.user("nurse@a.example", Role::Nurse, Some("clinic-a")).await;
+    let mut w = Walk::new(&p);
+    let clinic = w.get("/es/clinics/clinic-a").await.text();
+    assert!(clinic.contains("<html lang=\"es\">") && clinic.contains("Esta clínica recibe resúmenes"), "{clinic}");
+    assert!(clinic.contains("href=\"/es/check?to=clinic-a\""), "{clinic}");
+
+    let start = w.get("/es/check?to=clinic-a").await.text();
+    let answers: Vec<(String, String)> = phq9_answers("0");
+    let typed: Vec<(&str, &str)> = answers.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let trials = w.submit(&start, "/es/check", &typed).await.text();
+    assert!(trials.contains("Antidepresivos que ha probado"), "{trials}");
+    let about = w.submit(&trials, "/es/check", &[("trial1_drug", "sertraline"), ("trial1_dose", "100")]).await.text();
+    let result = w.submit(&about, "/es/check", &[("age", "52")]).await.text();
+    assert!(result.contains("El resumen de su autoevaluación"), "{result}");
+
+    let send = w.submit(&result, "/es/check/send", &[]).await;
+    assert_eq!(send.status, StatusCode::OK, "{}", send.text());
+    let send = send.text();
+    assert!(send.contains("<html lang=\"es\">") && send.contains("Enviar su resumen a Clinic clinic-a"), "{send}");
+    assert!(send.contains("Self-check answered in Spanish"), "the preview shows what the clinic reads: {send}");
+    let sent = w.submit(&send, "/es/check/send/confirm", &CONTACT).await;
+    assert_eq!(sent.status, StatusCode::OK, "{}", sent.text());
+    assert!(sent.text().contains("Su resumen se envió a Clinic clinic-a"), "{}", sent.text());
+
+    let mut staff = p.browser();
+    staff.sign_in("nurse@a.example", PASSWORD, "").await;
+    let inbox = staff.get("/portal/referrals").await.text();
+    assert!(inbox.contains("Self-check answered in Spanish"), "{inbox}");
+}
+
+#[tokio::test]
+async fn a_spanish_speaker_sends_the_summary_in_spanish_on_sqlite() {
+    a_spanish_speaker_sends_the_summary_in_spanish(Portal::sqlite().await).await;
+}
+
+#[tokio::test]
+async fn a_spanish_speaker_sends_the_summary_in_spanish_on_postgresql() {
+    let Some(p) = Portal::postgres().await else { return };
+    a_spanish_speaker_sends_the_summary_in_spanish(p).await;
 }
