@@ -117,17 +117,16 @@ impl Lang {
     /// zero, highest quality first (the header's order among equals), the first that is English or Spanish of any
     /// region decides. A header naming neither, or none, keeps English.
     pub fn preferred_by(accept_language: &str) -> Option<Lang> {
-        accept_language::parse_with_quality(accept_language)
-            .into_iter()
-            .filter(|(_, quality)| *quality > 0.0)
-            .find_map(|(tag, _)| {
+        accept_language::parse_with_quality(accept_language).into_iter().filter(|(_, quality)| *quality > 0.0).find_map(
+            |(tag, _)| {
                 let primary = tag.split(['-', '_']).next().unwrap_or_default().to_ascii_lowercase();
                 match primary.as_str() {
                     "en" => Some(Lang::En),
                     "es" => Some(Lang::Es),
                     _ => None,
                 }
-            })
+            },
+        )
     }
 }
 
@@ -284,8 +283,8 @@ mod tests {
 
     /// Every variable the catalogue uses.
     const VARIABLES: [&str; 17] = [
-        "n", "date", "total", "max", "clear", "possible", "entered", "answer", "months", "span", "day", "month", "year",
-        "clinic", "first", "last", "distance",
+        "n", "date", "total", "max", "clear", "possible", "entered", "answer", "months", "span", "day", "month",
+        "year", "clinic", "first", "last", "distance",
     ];
 
     #[test]
@@ -312,7 +311,9 @@ mod tests {
         for answer in phq9::ANSWERS.iter() {
             assert_eq!(t.m(&format!("phq9-answer-{}", answer.score)), answer.label);
         }
-        for (key, resource) in [("crisis-988", &LIFELINE_988), ("crisis-ctl", &CRISIS_TEXT_LINE), ("crisis-911", &EMERGENCY_911)] {
+        for (key, resource) in
+            [("crisis-988", &LIFELINE_988), ("crisis-ctl", &CRISIS_TEXT_LINE), ("crisis-911", &EMERGENCY_911)]
+        {
             assert_eq!(t.m(&format!("{key}-name")), resource.name);
             assert_eq!(t.m(&format!("{key}-contact")), resource.contact);
             assert_eq!(t.m(&format!("{key}-available")), resource.available);
@@ -325,10 +326,7 @@ mod tests {
     #[test]
     fn the_spanish_phq9_is_the_published_us_spanish_text() {
         let t = Lang::Es.tr();
-        assert_eq!(
-            t.m("phq9-item-9"),
-            "Pensamientos de que estaría mejor muerto(a) o de lastimarse de alguna manera"
-        );
+        assert_eq!(t.m("phq9-item-9"), "Pensamientos de que estaría mejor muerto(a) o de lastimarse de alguna manera");
         assert_eq!(t.m("phq9-answer-0"), "Ningún día");
         assert_eq!(t.m("phq9-answer-3"), "Casi todos los días");
     }

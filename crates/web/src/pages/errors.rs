@@ -57,7 +57,11 @@ fn page_for(demo: bool, error: &ApiError, path: &str, bar: Option<Bar>) -> Respo
     };
     let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy().into_owned();
     let (layout, home_href, home_label) = if portal {
-        (crate::portal::layout(heading.clone(), demo, ""), "/portal".to_owned(), "Go to the portal dashboard".to_owned())
+        (
+            crate::portal::layout(heading.clone(), demo, ""),
+            "/portal".to_owned(),
+            "Go to the portal dashboard".to_owned(),
+        )
     } else {
         let lang = t.lang();
         let layout = Layout::localized(lang, heading.clone(), demo, "", "/");

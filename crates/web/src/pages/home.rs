@@ -16,14 +16,22 @@ struct HomePage {
     layout: Layout,
 }
 
-pub async fn page(State(state): State<AppState>, lang: Lang, RawQuery(query): RawQuery, headers: HeaderMap) -> Response {
+pub async fn page(
+    State(state): State<AppState>,
+    lang: Lang,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Response {
     let mut response = if lang == Lang::En && !asks_for_english(query.as_deref()) && prefers_spanish(&headers) {
         // 303 so that the redirect is never cached as the English page's permanent address; no cookie is set, so
         // the next visit decides again from the header.
         Redirect::to(&Lang::Es.href("/")).into_response()
     } else {
         let t = lang.tr();
-        render(StatusCode::OK, &HomePage { layout: Layout::localized(lang, t.m("home-title"), state.config.demo, "/", "/") })
+        render(
+            StatusCode::OK,
+            &HomePage { layout: Layout::localized(lang, t.m("home-title"), state.config.demo, "/", "/") },
+        )
     };
     // The English home page's answer depends on `Accept-Language`, so a cache must key it on the header.
     response.headers_mut().insert(header::VARY, HeaderValue::from_static("Accept-Language"));

@@ -60,13 +60,20 @@ async fn every_public_page_has_its_language_hreflang_links_and_a_language_switch
             let es_href = if page == "/" { "/es/".to_owned() } else { format!("/es{page}") };
             assert!(html.contains(&format!("<link rel=\"alternate\" hreflang=\"en\" href=\"{page}\">")), "{uri}");
             assert!(html.contains(&format!("<link rel=\"alternate\" hreflang=\"es\" href=\"{es_href}\">")), "{uri}");
-            assert!(html.contains(&format!("<link rel=\"alternate\" hreflang=\"x-default\" href=\"{page}\">")), "{uri}");
+            assert!(
+                html.contains(&format!("<link rel=\"alternate\" hreflang=\"x-default\" href=\"{page}\">")),
+                "{uri}"
+            );
             let (switch_href, switch_name) = match lang {
                 "en" => (es_href.clone(), "Español"),
                 _ if page == "/" => ("/?lang=en".to_owned(), "English"),
                 _ => (page.to_owned(), "English"),
             };
-            let switch = format!("<a href=\"{}\" hreflang=\"{}\"", switch_href.replace('=', "&#61;"), &switch_name[..2].to_lowercase());
+            let switch = format!(
+                "<a href=\"{}\" hreflang=\"{}\"",
+                switch_href.replace('=', "&#61;"),
+                &switch_name[..2].to_lowercase()
+            );
             let switch_plain = format!("<a href=\"{switch_href}\" hreflang=\"{}\"", &switch_name[..2].to_lowercase());
             assert!(html.contains(&switch) || html.contains(&switch_plain), "{uri}: no switch to {switch_href}");
             assert!(html.contains(&format!(">{switch_name}</a>")), "{uri}");

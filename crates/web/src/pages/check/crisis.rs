@@ -63,7 +63,12 @@ pub fn views_in(resources: &[CrisisResource], t: Tr) -> Vec<ResourceView> {
                 name: t.m(&format!("{key}-name")),
                 contact: t.m(&format!("{key}-contact")),
                 available: t.m(&format!("{key}-available")),
-                options: t.m(&format!("{key}-options")).split(" | ").filter(|o| !o.is_empty()).map(str::to_owned).collect(),
+                options: t
+                    .m(&format!("{key}-options"))
+                    .split(" | ")
+                    .filter(|o| !o.is_empty())
+                    .map(str::to_owned)
+                    .collect(),
                 links: links(key, t),
             },
             key => ResourceView {

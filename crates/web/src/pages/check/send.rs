@@ -41,9 +41,9 @@ use super::summary::{Summary, SummaryView};
 use super::{FormBody, PATH, no_store};
 use crate::error::{ApiError, respond};
 use crate::extract::Db;
+use crate::i18n::Lang;
 use crate::pages::clinic::{is_same_origin, tel_href};
 use crate::pages::distance::miles_first;
-use crate::i18n::Lang;
 use crate::pages::{self, Layout};
 use crate::state::AppState;
 
@@ -440,13 +440,7 @@ pub async fn confirm(
         // whoever typed an e-mail address or phone number whether its owner already wrote to this clinic.
         Ok(PublicDelivery::Created(_) | PublicDelivery::Merged(_)) => {
             let page = SentPage {
-                layout: Layout::localized(
-                    lang,
-                    t.a("sent-title", [("clinic", clinic.name.clone())]),
-                    demo,
-                    PATH,
-                    PATH,
-                ),
+                layout: Layout::localized(lang, t.a("sent-title", [("clinic", clinic.name.clone())]), demo, PATH, PATH),
                 level: level_code(checked.screening.crisis.level),
                 crisis_message,
                 resources,

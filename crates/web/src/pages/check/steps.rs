@@ -245,7 +245,13 @@ pub(crate) fn phq9_questions(values: &[String; 9], errors: &[FieldError], t: Tr)
                     checked: *value == answer.score.to_string(),
                 })
                 .collect();
-            Question { error: error_for(errors, &field, t), field, number: item.number, text: phq9_item(item, t), choices }
+            Question {
+                error: error_for(errors, &field, t),
+                field,
+                number: item.number,
+                text: phq9_item(item, t),
+                choices,
+            }
         })
         .collect()
 }
