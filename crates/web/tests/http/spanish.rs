@@ -2,6 +2,9 @@
 //! and the language switch, the `Accept-Language` redirect of `/` (and never for `/?lang=en`), the Spanish PHQ-9,
 //! crisis help in Spanish (988, press 2), and the same score in both languages.
 
+// Test helpers may unwrap: a panic there is a failed test with its cause.
+#![allow(clippy::unwrap_used)]
+
 use axum::Router;
 use axum::http::{Request, StatusCode, header};
 
