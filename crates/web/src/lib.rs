@@ -14,6 +14,7 @@ pub mod config;
 pub mod error;
 pub mod extract;
 pub mod fhir;
+pub mod i18n;
 pub mod layers;
 pub mod map;
 pub mod ops;

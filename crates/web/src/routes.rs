@@ -14,6 +14,7 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 
 use crate::error::{ApiError, respond};
+use crate::i18n::{ES_PREFIX, Lang};
 use crate::layers::{edge, metrics};
 use crate::state::AppState;
 use crate::{api, assets, fhir, ops, pages, portal};
@@ -211,6 +212,50 @@ pub fn api_routes() -> Vec<ApiRoute> {
     ]
 }
 
+/// One server-rendered page: its English path, whether it is also served in Spanish under `/es` (the same handler,
+/// which reads the language from the path), and its handler.
+pub struct PageRoute {
+    pub path: &'static str,
+    pub spanish: bool,
+    handler: MethodRouter<AppState>,
+}
+
+impl PageRoute {
+    /// A public page in English and Spanish.
+    fn both(path: &'static str, handler: MethodRouter<AppState>) -> Self {
+        Self { path, spanish: true, handler }
+    }
+
+    /// A page in English only (the registry's statistics, the clinic listing request, self-report links).
+    fn english(path: &'static str, handler: MethodRouter<AppState>) -> Self {
+        Self { path, spanish: false, handler }
+    }
+}
+
+impl std::fmt::Debug for PageRoute {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} (Spanish: {})", self.path, self.spanish)
+    }
+}
+
+/// Every public page. The router serves each at its path and, where `spanish`, at `/es` + path as well; the tests
+/// that check every public page in both languages read this table.
+pub fn page_routes() -> Vec<PageRoute> {
+    vec![
+        PageRoute::both("/", get(pages::home::page)),
+        PageRoute::both("/about", get(pages::about::page)),
+        PageRoute::english("/registry", get(pages::registry::page)),
+        PageRoute::both("/find", get(pages::find::page)),
+        PageRoute::both("/clinics/{id}", get(pages::clinic::page)),
+        PageRoute::both("/clinics/{id}/report", post(pages::clinic::report)),
+        PageRoute::english(pages::list_clinic::PATH, get(pages::list_clinic::page).post(pages::list_clinic::post)),
+        PageRoute::both("/check", get(pages::check::start).post(pages::check::submit)),
+        PageRoute::both("/check/send", post(pages::check::send::send)),
+        PageRoute::both("/check/send/confirm", post(pages::check::send::confirm)),
+        PageRoute::english("/r/{token}", get(pages::self_report::show).post(pages::self_report::submit)),
+    ]
+}
+
 /// The application: pages, API, operations endpoints, static assets, and the layers every response passes.
 ///
 /// Layers, outermost first: the edge (rate limit for POSTs, timeout, metrics, security headers; see
@@ -219,18 +264,16 @@ pub fn app(state: AppState) -> Router {
     // The dummy hash that unknown e-mails are checked against is made now, not on the first such sign-in, whose
     // answer would otherwise take twice as long and tell that the e-mail is unknown.
     portal::login::dummy_hash();
-    let mut router = Router::new()
-        .route("/", get(pages::home::page))
-        .route("/about", get(pages::about::page))
-        .route("/registry", get(pages::registry::page))
-        .route("/find", get(pages::find::page))
-        .route("/clinics/{id}", get(pages::clinic::page))
-        .route("/clinics/{id}/report", post(pages::clinic::report))
-        .route(pages::list_clinic::PATH, get(pages::list_clinic::page).post(pages::list_clinic::post))
-        .route("/check", get(pages::check::start).post(pages::check::submit))
-        .route("/check/send", post(pages::check::send::send))
-        .route("/check/send/confirm", post(pages::check::send::confirm))
-        .route("/r/{token}", get(pages::self_report::show).post(pages::self_report::submit))
+    let mut router = Router::new();
+    for page in page_routes() {
+        if page.spanish {
+            router = router.route(&Lang::Es.href(page.path), page.handler.clone());
+        }
+        router = router.route(page.path, page.handler);
+    }
+    router = router
+        // `/es` without the slash is the Spanish home page too.
+        .route(ES_PREFIX, get(pages::home::page))
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))

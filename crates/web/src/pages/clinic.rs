@@ -10,6 +10,7 @@
 //! comes first. A client that sends none of these headers is refused (403). The phase-1 rate limiter already
 //! covers every POST.
 
+use crate::i18n::Lang;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
 use askama::Template;
@@ -134,16 +135,16 @@ struct ReportedPage {
 }
 
 /// `GET /clinics/{id}`.
-pub async fn page(State(state): State<AppState>, ApiPath(id): ApiPath<String>) -> Response {
+pub async fn page(State(state): State<AppState>, lang: Lang, ApiPath(id): ApiPath<String>) -> Response {
     match lookup(&state.directory, &id) {
         Ok(clinic) => {
             let outcomes = state.published_outcomes(clinic.id.as_str()).await;
-            let mut page = clinic_page(&state, &clinic, "", "", None);
+            let mut page = clinic_page(&state, lang, &clinic, "", "", None);
             page.outcomes = outcome_lines(&outcomes);
             page.check_href = receives_summaries(&state, &clinic).await.then(|| check_path(&clinic));
             render(StatusCode::OK, &page)
         }
-        Err(error) => respond(&clinic_path(&id), state.config.demo, error),
+        Err(error) => respond(&lang.href(&clinic_path(&id)), state.config.demo, error),
     }
 }
 
@@ -153,10 +154,17 @@ pub fn tel_href(phone: &str) -> String {
     format!("tel:{digits}")
 }
 
-fn clinic_page(state: &AppState, c: &Clinic, reason: &str, details: &str, report_error: Option<String>) -> ClinicPage {
+fn clinic_page(
+    state: &AppState,
+    lang: Lang,
+    c: &Clinic,
+    reason: &str,
+    details: &str,
+    report_error: Option<String>,
+) -> ClinicPage {
     let address = format!("{}, {}, {} {}", c.address.street, c.address.city, c.address.state, c.address.zip);
     ClinicPage {
-        layout: Layout::new(c.name.clone(), state.config.demo, ""),
+        layout: Layout::localized(lang, c.name.clone(), state.config.demo, "", &clinic_path(c.id.as_str())),
         name: c.name.clone(),
         geo_href: format!("geo:{},{}", c.position.lat, c.position.lon),
         map_href: osm_href(c.position.lat, c.position.lon),
@@ -242,12 +250,13 @@ pub fn is_same_origin(headers: &HeaderMap) -> bool {
 pub async fn report(
     State(state): State<AppState>,
     Db(store): Db,
+    lang: Lang,
     ApiPath(id): ApiPath<String>,
     peer: Option<Extension<ConnectInfo<SocketAddr>>>,
     headers: HeaderMap,
     FormBody(body): FormBody,
 ) -> Response {
-    let path = format!("{}/report", clinic_path(&id));
+    let path = lang.href(&format!("{}/report", clinic_path(&id)));
     let demo = state.config.demo;
     if !is_same_origin(&headers) {
         let refused = ApiError::Forbidden(
@@ -281,7 +290,7 @@ pub async fn report(
         None
     };
     if let Some(message) = problem {
-        return render(StatusCode::BAD_REQUEST, &clinic_page(&state, &clinic, &reason, &details, Some(message)));
+        return render(StatusCode::BAD_REQUEST, &clinic_page(&state, lang, &clinic, &reason, &details, Some(message)));
     }
     // The peer address is what the audit log records for public writes; router tests have no socket.
     let origin = Origin::ip(peer.map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |Extension(ConnectInfo(addr))| addr.ip()));

@@ -8,13 +8,14 @@ use axum::response::Response;
 
 use super::{Layout, render};
 use crate::error::{ApiError, add_retry_after};
+use crate::i18n::Lang;
 use crate::portal::Bar;
 
 #[derive(Template)]
 #[template(path = "error.html")]
 struct ErrorPage {
     layout: Layout,
-    heading: &'static str,
+    heading: String,
     message: String,
     /// The requested address, percent-decoded for reading; askama escapes it.
     path: Option<String>,
@@ -23,8 +24,8 @@ struct ErrorPage {
     /// The signed-in staff member's bar, on a portal page whose caller is known.
     bar: Option<Bar>,
     /// Where the page sends the reader on: the portal's dashboard under `/portal`, else the home page.
-    home_href: &'static str,
-    home_label: &'static str,
+    home_href: String,
+    home_label: String,
 }
 
 /// Whether `path` is a page of the clinic portal, whose error pages use the staff layout.
@@ -44,21 +45,27 @@ pub fn staff_error_page(demo: bool, error: &ApiError, path: &str, bar: Bar) -> R
 }
 
 fn page_for(demo: bool, error: &ApiError, path: &str, bar: Option<Bar>) -> Response {
+    let portal = is_portal_path(path);
+    // Staff pages are English; a public page's error speaks the language of the address asked for.
+    let t = if portal { Lang::En.tr() } else { Lang::of_path(path).tr() };
     let (heading, message, show_path) = match error {
-        ApiError::NotFound => ("Page not found", "There is no page at this address.".to_owned(), true),
-        ApiError::MethodNotAllowed => {
-            ("This action is not possible here", "The page exists, but not for this kind of request.".to_owned(), true)
-        }
-        ApiError::Timeout => ("This took too long", "Please try again in a moment.".to_owned(), false),
-        ApiError::Internal => ("Something went wrong on our side", "Please try again later.".to_owned(), false),
-        other => ("The request could not be handled", other.to_string(), false),
+        ApiError::NotFound => (t.m("error-not-found"), t.m("error-not-found-text"), true),
+        ApiError::MethodNotAllowed => (t.m("error-method"), t.m("error-method-text"), true),
+        ApiError::Timeout => (t.m("error-timeout"), t.m("error-timeout-text"), false),
+        ApiError::Internal => (t.m("error-internal"), t.m("error-internal-text"), false),
+        other => (t.m("error-other"), other.to_string(), false),
     };
     let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy().into_owned();
-    let portal = is_portal_path(path);
     let (layout, home_href, home_label) = if portal {
-        (crate::portal::layout(heading, demo, ""), "/portal", "Go to the portal dashboard")
+        (
+            crate::portal::layout(heading.clone(), demo, ""),
+            "/portal".to_owned(),
+            "Go to the portal dashboard".to_owned(),
+        )
     } else {
-        (Layout::new(heading, demo, ""), "/", "Go to the KetaPath home page")
+        let lang = t.lang();
+        let layout = Layout::localized(lang, heading.clone(), demo, "", "/");
+        (layout, lang.href("/"), t.m("error-home"))
     };
     let page = ErrorPage {
         layout,

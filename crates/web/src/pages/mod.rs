@@ -19,12 +19,13 @@ use axum::response::{Html, IntoResponse, Response};
 pub use errors::error_page;
 
 use crate::assets::asset;
+use crate::i18n::{Lang, Tr};
 
 /// One link of the main navigation.
 #[derive(Debug, Clone)]
 pub struct NavLink {
-    pub href: &'static str,
-    pub label: &'static str,
+    pub href: String,
+    pub label: String,
     pub current: bool,
 }
 
@@ -38,9 +39,19 @@ pub struct Choice {
     pub checked: bool,
 }
 
-/// The main navigation, in order.
+/// The main navigation, in order: each English path with the catalogue id of its label.
 pub const NAV: [(&str, &str); 4] =
-    [("/", "Home"), ("/find", "Find a clinic"), ("/check", "Self-check"), ("/about", "About ketamine care")];
+    [("/", "nav-home"), ("/find", "nav-find"), ("/check", "nav-check"), ("/about", "nav-about")];
+
+/// A link to the same page in a language (`hreflang` in the head, the language switch in the header).
+#[derive(Debug, Clone)]
+pub struct Alternate {
+    /// The `hreflang` value: `en`, `es` or `x-default`.
+    pub lang: &'static str,
+    /// The language's own name, the switch's visible text.
+    pub name: &'static str,
+    pub href: String,
+}
 
 /// What the shared layout needs from every page.
 #[derive(Debug, Clone)]
@@ -53,12 +64,43 @@ pub struct Layout {
     /// A staff page (the portal): a compact crisis-protocol link and a staff footer instead of the public crisis
     /// strip and the footer addressed to patients.
     pub staff: bool,
+    /// The page's language and its translator; staff pages are English.
+    pub lang: Lang,
+    pub t: Tr,
+    /// The page in each language (`hreflang` links), then `x-default`.
+    pub alternates: Vec<Alternate>,
+    /// The language switch: the same page in the other language.
+    pub switch: Alternate,
 }
 
 impl Layout {
-    /// The layout of the page at `current_path`, which is marked in the navigation.
+    /// The English layout of the page at `current_path`, which is marked in the navigation.
     pub fn new(title: impl Into<String>, demo: bool, current_path: &str) -> Self {
-        let nav = NAV.iter().map(|(href, label)| NavLink { href, label, current: *href == current_path }).collect();
+        Self::localized(Lang::En, title, demo, current_path, current_path)
+    }
+
+    /// The layout of a public page in `lang`. `current_path` (an English path, or empty) is marked in the
+    /// navigation; `page` is the English address of the page itself, with its query, which the `hreflang` links
+    /// and the language switch point to in each language (the home page when empty).
+    pub fn localized(lang: Lang, title: impl Into<String>, demo: bool, current_path: &str, page: &str) -> Self {
+        let t = lang.tr();
+        let nav = NAV
+            .iter()
+            .map(|(href, id)| NavLink { href: lang.href(href), label: t.m(id), current: *href == current_path })
+            .collect();
+        let page = if page.is_empty() { "/" } else { page };
+        let alternate = |target: Lang| Alternate { lang: target.code(), name: target.name(), href: target.href(page) };
+        let mut switch = alternate(lang.other());
+        // The English home page redirects a Spanish-preferring browser to `/es/` unless asked for `lang=en`, so
+        // the switch to English must ask for it, or a Spanish speaker choosing English would be sent back.
+        if switch.lang == "en" && page == "/" {
+            switch.href = "/?lang=en".to_owned();
+        }
+        let alternates = vec![
+            alternate(Lang::En),
+            alternate(Lang::Es),
+            Alternate { lang: "x-default", name: Lang::En.name(), href: page.to_owned() },
+        ];
         Self {
             title: title.into(),
             demo,
@@ -66,7 +108,16 @@ impl Layout {
             icon_url: asset("icon.svg").url(),
             nav,
             staff: false,
+            lang,
+            t,
+            alternates,
+            switch,
         }
+    }
+
+    /// `path` (English) in this page's language, for links and form actions.
+    pub fn href(&self, path: &str) -> String {
+        self.lang.href(path)
     }
 }
 

@@ -32,6 +32,7 @@ use super::clinic::is_same_origin;
 use super::{Layout, render};
 use crate::error::{ApiError, respond};
 use crate::extract::{ApiPath, Db};
+use crate::i18n::Lang;
 use crate::state::AppState;
 use ketapath_care::self_report::token_hash;
 
@@ -75,7 +76,8 @@ impl SelfReportPage {
             questions: Vec::new(),
             common: Common {
                 step: "phq9",
-                progress: "",
+                progress: String::new(),
+                action: String::new(),
                 errors: Vec::new(),
                 hidden: Vec::new(),
                 crisis: None,
@@ -115,7 +117,7 @@ fn form_page(state: &AppState, token: &LinkToken, answers: &[String; 9], errors:
     };
     let mut view = SelfReportPage::new(state, Kind::Form, &title);
     view.action = format!("{PREFIX}{}", token.as_str());
-    view.questions = phq9_questions(answers, errors);
+    view.questions = phq9_questions(answers, errors, Lang::En.tr());
     view.common.errors =
         errors.iter().map(|e| ErrorLink { field: e.field.clone(), message: e.message.clone() }).collect();
     if !errors.is_empty() {

@@ -53,7 +53,14 @@ pub const NAV: [(&str, &str); 5] = [
 /// The layout of a portal page at `current` (marked in the navigation): the staff layout, without the public
 /// crisis strip and patient-facing footer.
 pub fn layout(title: impl Into<String>, demo: bool, current: &str) -> Layout {
-    let nav = NAV.iter().map(|(href, label)| NavLink { href, label, current: *href == current }).collect();
+    let nav = NAV
+        .iter()
+        .map(|(href, label)| NavLink {
+            href: (*href).to_owned(),
+            label: (*label).to_owned(),
+            current: *href == current,
+        })
+        .collect();
     Layout { nav, staff: true, ..Layout::new(title, demo, current) }
 }
 

@@ -23,6 +23,19 @@ const AXE: &str = include_str!("vendor/axe.min.js");
 const CRISIS_LINKS: &[(&str, &str)] =
     &[("tel:988", "Call 988"), ("sms:988", "text 988"), ("sms:741741", "Text HOME to 741741"), ("tel:911", "Call 911")];
 
+/// The public strip's crisis links on the Spanish pages: 988 (press 2 for Spanish), Spanish text and chat, 911.
+const SPANISH_CRISIS_LINKS: &[(&str, &str)] = &[
+    ("tel:988", "Llame al 988"),
+    ("sms:988", "envíe un mensaje de texto al 988"),
+    ("https://988lifeline.org/es", "Chat en español"),
+    ("tel:911", "Llame al 911"),
+];
+
+/// Whether the page in the browser is a Spanish one (`<html lang="es">`).
+async fn is_spanish(browser: &Browser) -> Res<bool> {
+    Ok(!browser.client.find_all(Locator::Css("html[lang='es']")).await?.is_empty())
+}
+
 /// Findings of one page, labelled with where they were seen.
 #[derive(Debug, Default)]
 pub struct Findings(pub Vec<String>);
@@ -81,7 +94,13 @@ const STAFF_CRISIS_LINKS: [(&str, &str); 2] = [("tel:911", "911"), ("tel:988", "
 pub async fn crisis_header(browser: &Browser) -> Res<Problems> {
     let mut problems = Problems::new();
     let staff = !browser.client.find_all(Locator::Css("header #staff-crisis")).await?.is_empty();
-    let links: &[(&str, &str)] = if staff { &STAFF_CRISIS_LINKS } else { CRISIS_LINKS };
+    let links: &[(&str, &str)] = if staff {
+        &STAFF_CRISIS_LINKS
+    } else if is_spanish(browser).await? {
+        SPANISH_CRISIS_LINKS
+    } else {
+        CRISIS_LINKS
+    };
     for (href, text) in links {
         let selector = format!("header a[href^='{href}']");
         let Some(link) = browser.client.find_all(Locator::Css(&selector)).await?.into_iter().next() else {
@@ -103,11 +122,12 @@ pub async fn crisis_header(browser: &Browser) -> Res<Problems> {
 /// The first Tab lands on a visible "Skip to main content" link, and following it moves focus to the main content.
 pub async fn skip_link(browser: &Browser) -> Res<Problems> {
     let mut problems = Problems::new();
+    let label = if is_spanish(browser).await? { "Saltar al contenido principal" } else { "Skip to main content" };
     press(browser, Key::Tab).await?;
     let first = browser.client.active_element().await?;
     let href = first.attr("href").await?.unwrap_or_default();
     let text = first.text().await?;
-    if !text.contains("Skip to main content") || !href.starts_with('#') {
+    if !text.contains(label) || !href.starts_with('#') {
         problems.push(format!("first focusable element is {text:?} ({href:?}), not the skip link"));
         return Ok(problems);
     }

@@ -42,6 +42,14 @@ const PAGES: &[PageCase] = &[
     PageCase { path: "/clinics/demo-1", status: 200, heading: "Demo Ketamine Clinic 1" },
     // A mistyped address still shows crisis help, and the error page is held to the same standard.
     PageCase { path: "/no-such-page", status: 404, heading: "Page not found" },
+    // The same pages in Spanish (issue 18): the same checks, axe-core included, at phone and desktop widths.
+    PageCase { path: "/es/", status: 200, heading: "Atención supervisada con ketamina y esketamina" },
+    PageCase { path: "/es/about", status: 200, heading: "Sobre la atención con ketamina y esketamina" },
+    PageCase { path: "/es/check", status: 200, heading: "Averigüe si le conviene preguntar" },
+    PageCase { path: "/es/find", status: 200, heading: "Buscar una clínica" },
+    PageCase { path: "/es/find?place=10001&radius_mi=100", status: 200, heading: "Buscar una clínica" },
+    PageCase { path: "/es/clinics/demo-1", status: 200, heading: "Demo Ketamine Clinic 1" },
+    PageCase { path: "/es/no-such-page", status: 404, heading: "Página no encontrada" },
 ];
 
 /// Visits every page in [`PAGES`] and runs every check that `browser`'s script setting allows.

@@ -52,4 +52,5 @@ mod session_alerts;
 mod session_record;
 mod session_workflow;
 mod socket;
+mod spanish;
 mod support;

@@ -6,6 +6,7 @@
 //! `ScreeningInput::parse`, and its errors, which name a JSON field (`trials[0].weeks`), are mapped back to the
 //! form field they came from (`trial1_weeks`).
 
+use crate::i18n::{Lang, Tr};
 use ketapath_clinical::InvalidInput;
 use ketapath_clinical::safety::conditions;
 use ketapath_clinical::screen::ScreeningInput;
@@ -84,12 +85,29 @@ impl TrialRow {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {
     pub field: String,
+    /// The message in English.
     pub message: String,
+    /// The catalogue id of the message and its `$n` (a question or row number), for the Spanish pages; `None` for
+    /// the engine's own range messages, which are shown in English.
+    pub key: Option<(&'static str, usize)>,
 }
 
 impl FieldError {
     pub(crate) fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { field: field.into(), message: message.into() }
+        Self { field: field.into(), message: message.into(), key: None }
+    }
+
+    /// A message the catalogue holds as `id`, with `n` for its `$n`.
+    fn keyed(field: impl Into<String>, message: impl Into<String>, id: &'static str, n: usize) -> Self {
+        Self { key: Some((id, n)), ..Self::new(field, message) }
+    }
+
+    /// The message in `t`'s language: English is `message` itself.
+    pub fn message_in(&self, t: Tr) -> String {
+        match (t.lang(), self.key) {
+            (Lang::Es, Some((id, n))) => t.n(id, n),
+            _ => self.message.clone(),
+        }
     }
 
     /// The step whose page shows the field.
@@ -313,9 +331,11 @@ impl CheckForm {
         for (i, raw) in self.phq9.iter().enumerate() {
             match phq9_value(raw) {
                 Some(v) => items.push(json!(v)),
-                None => errors.push(FieldError::new(
+                None => errors.push(FieldError::keyed(
                     format!("phq9_{}", i + 1),
                     format!("Question {}: please choose one of the four answers.", i + 1),
+                    "error-phq9-answer",
+                    i + 1,
                 )),
             }
         }
@@ -329,7 +349,7 @@ impl CheckForm {
                 doc.insert("acting_on_thoughts".into(), json!(false));
             }
             ("", Some(0) | None) => {}
-            _ => errors.push(FieldError::new("acting", "Please choose yes or no.")),
+            _ => errors.push(FieldError::keyed("acting", "Please choose yes or no.", "error-yes-no", 0)),
         }
 
         let mut trials = Vec::new();
@@ -338,9 +358,11 @@ impl CheckForm {
             let n = i + 1;
             let mut trial = Map::new();
             if row.drug.is_empty() {
-                errors.push(FieldError::new(
+                errors.push(FieldError::keyed(
                     format!("trial{n}_drug"),
                     "Please enter the name of the medicine, or clear this row.",
+                    "error-trial-drug",
+                    n,
                 ));
             }
             trial.insert("drug".into(), json!(row.drug));
@@ -348,24 +370,28 @@ impl CheckForm {
                 Ok(value) => {
                     trial.insert("dose_mg_per_day".into(), value);
                 }
-                Err(()) => errors.push(FieldError::new(
+                Err(()) => errors.push(FieldError::keyed(
                     format!("trial{n}_dose"),
                     format!(
                         "Medicine {n}, dose: please write the milligrams a day as a number, for example 300 or \
                          300 mg, or leave it empty."
                     ),
+                    "error-trial-dose",
+                    n,
                 )),
             }
             match number(&row.weeks) {
                 Ok(value) => {
                     trial.insert("weeks".into(), value);
                 }
-                Err(()) => errors.push(FieldError::new(
+                Err(()) => errors.push(FieldError::keyed(
                     format!("trial{n}_weeks"),
                     format!(
                         "Medicine {n}, weeks: please write the number of weeks as a number, for example 8, or \
                          leave it empty."
                     ),
+                    "error-trial-weeks",
+                    n,
                 )),
             }
             let improvement = if row.improvement.is_empty() { "unknown" } else { row.improvement.as_str() };
@@ -389,13 +415,20 @@ impl CheckForm {
             doc.insert("conditions".into(), json!(self.conditions));
         }
 
-        for (name, raw, key, hint) in [
-            ("age", &self.age, "age", "Please enter your age in whole years, for example 34, or leave it empty."),
+        for (name, raw, key, hint, id) in [
+            (
+                "age",
+                &self.age,
+                "age",
+                "Please enter your age in whole years, for example 34, or leave it empty.",
+                "error-age",
+            ),
             (
                 "episode_months",
                 &self.episode_months,
                 "episode_months",
                 "Please enter the number of months, for example 18, or leave it empty.",
+                "error-episode-months",
             ),
         ] {
             match number(raw) {
@@ -403,17 +436,27 @@ impl CheckForm {
                 Ok(value) => {
                     doc.insert(key.into(), value);
                 }
-                Err(()) => errors.push(FieldError::new(name, hint)),
+                Err(()) => errors.push(FieldError::keyed(name, hint, id, 0)),
             }
         }
 
         match (number(&self.systolic), number(&self.diastolic)) {
             (Ok(Value::Null), Ok(Value::Null)) => {}
             (Ok(Value::Null), Ok(_)) => {
-                errors.push(FieldError::new("systolic", "Please enter the upper number too, or leave both empty."));
+                errors.push(FieldError::keyed(
+                    "systolic",
+                    "Please enter the upper number too, or leave both empty.",
+                    "error-systolic-missing",
+                    0,
+                ));
             }
             (Ok(_), Ok(Value::Null)) => {
-                errors.push(FieldError::new("diastolic", "Please enter the lower number too, or leave both empty."));
+                errors.push(FieldError::keyed(
+                    "diastolic",
+                    "Please enter the lower number too, or leave both empty.",
+                    "error-diastolic-missing",
+                    0,
+                ));
             }
             (Ok(systolic), Ok(diastolic)) => {
                 doc.insert("blood_pressure".into(), json!({"systolic": systolic, "diastolic": diastolic}));
@@ -421,10 +464,10 @@ impl CheckForm {
             (systolic, diastolic) => {
                 let hint = "Please enter a number of mmHg, for example 120, or leave both empty.";
                 if systolic.is_err() {
-                    errors.push(FieldError::new("systolic", hint));
+                    errors.push(FieldError::keyed("systolic", hint, "error-mmhg", 0));
                 }
                 if diastolic.is_err() {
-                    errors.push(FieldError::new("diastolic", hint));
+                    errors.push(FieldError::keyed("diastolic", hint, "error-mmhg", 0));
                 }
             }
         }

@@ -38,6 +38,7 @@ use axum::response::Response;
 use ketapath_clinical::screen::screen;
 
 use crate::error::{ApiError, respond};
+use crate::i18n::Lang;
 use crate::state::AppState;
 use form::{CheckForm, FieldError, Step};
 
@@ -46,8 +47,8 @@ pub const PATH: &str = "/check";
 
 /// `GET /check`: step 1 with nothing filled in. `?to={clinic_id}` (from a clinic's page) names the clinic the
 /// summary may be sent to at the end; it is carried through the steps in a hidden field.
-pub async fn start(State(state): State<AppState>, RawQuery(query): RawQuery) -> Response {
-    steps::render(&state, Step::Phq9, &CheckForm::from_query(query.as_deref()), &[])
+pub async fn start(State(state): State<AppState>, lang: Lang, RawQuery(query): RawQuery) -> Response {
+    steps::render(&state, lang, Step::Phq9, &CheckForm::from_query(query.as_deref()), &[])
 }
 
 /// A urlencoded form body. Other content types or an oversized body answer an error page (with crisis contacts).
@@ -59,6 +60,8 @@ impl FromRequest<AppState> for FormBody {
 
     async fn from_request(request: Request, state: &AppState) -> Result<Self, Response> {
         let demo = state.config.demo;
+        // The error page speaks the language of the page that posted.
+        let path = Lang::of_path(request.uri().path()).href(PATH);
         let is_form = request
             .headers()
             .get(header::CONTENT_TYPE)
@@ -66,7 +69,7 @@ impl FromRequest<AppState> for FormBody {
             .and_then(|v| v.split(';').next())
             .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("application/x-www-form-urlencoded"));
         if !is_form {
-            return Err(respond(PATH, demo, ApiError::UnsupportedMediaType));
+            return Err(respond(&path, demo, ApiError::UnsupportedMediaType));
         }
         let limit_bytes = state.config.body_limit_bytes;
         Bytes::from_request(request, state).await.map(FormBody).map_err(|rejection| {
@@ -75,41 +78,41 @@ impl FromRequest<AppState> for FormBody {
             } else {
                 ApiError::BadRequest("the form could not be read".into())
             };
-            respond(PATH, demo, error)
+            respond(&path, demo, error)
         })
     }
 }
 
 /// `POST /check`: validates the submitted step and shows the next one, the same one with messages, or the result.
-pub async fn submit(State(state): State<AppState>, FormBody(body): FormBody) -> Response {
+pub async fn submit(State(state): State<AppState>, lang: Lang, FormBody(body): FormBody) -> Response {
     let form = CheckForm::parse(&body);
     // Back (from a step or the result) and "Add another medicine" show a page again with every answer kept,
     // checking nothing: a half-filled page is not a mistake until the person goes on from it.
     if let Some(target) = form.go {
-        return steps::render(&state, target, &form, &[]);
+        return steps::render(&state, lang, target, &form, &[]);
     }
     let Some(submitted) = form.step else {
-        return steps::render(&state, Step::Phq9, &form, &[]);
+        return steps::render(&state, lang, Step::Phq9, &form, &[]);
     };
     if form.add_row && submitted == Step::Trials {
-        return steps::render(&state, Step::Trials, &form, &[]);
+        return steps::render(&state, lang, Step::Trials, &form, &[]);
     }
     match form.check() {
         Ok(input) if submitted == Step::About => {
             let screening = screen(&input, &state.screen);
             let today = time::OffsetDateTime::now_utc().date();
-            no_store(result::render(&state, &form, &input, &screening, today))
+            no_store(result::render(&state, lang, &form, &input, &screening, today))
         }
-        Ok(_) => steps::render(&state, next(submitted, &form), &form, &[]),
+        Ok(_) => steps::render(&state, lang, next(submitted, &form), &form, &[]),
         Err(errors) => {
             // Errors on pages not reached yet (only possible with a hand-made request) wait until those pages.
             let relevant: Vec<FieldError> = errors.into_iter().filter(|e| e.step() <= submitted).collect();
             match relevant.iter().map(FieldError::step).min() {
                 Some(step) => {
                     let shown: Vec<FieldError> = relevant.into_iter().filter(|e| e.step() == step).collect();
-                    steps::render(&state, step, &form, &shown)
+                    steps::render(&state, lang, step, &form, &shown)
                 }
-                None => steps::render(&state, next(submitted, &form), &form, &[]),
+                None => steps::render(&state, lang, next(submitted, &form), &form, &[]),
             }
         }
     }

@@ -18,7 +18,9 @@ use time::Date;
 use super::PATH;
 use super::crisis::{self, Link, ResourceView};
 use super::form::CheckForm;
+use super::steps::{condition_label, phq9_answer, phq9_item};
 use super::summary::TrialPart;
+use crate::i18n::{Lang, Tr};
 use crate::pages::{self, Layout};
 use crate::state::AppState;
 
@@ -28,15 +30,15 @@ pub struct TrialView {
     pub drug: String,
     pub entered_as: Option<String>,
     pub counted: bool,
-    pub adequate: &'static str,
-    pub helped: &'static str,
+    pub adequate: String,
+    pub helped: String,
     pub notes: Vec<String>,
 }
 
 /// A contraindication or caution as the page shows it.
 #[derive(Debug, Clone)]
 pub struct FindingView {
-    pub label: &'static str,
+    pub label: String,
     pub detail: Option<String>,
     pub discuss: &'static str,
     pub source: String,
@@ -49,8 +51,8 @@ pub struct FindingView {
 #[derive(Debug, Clone)]
 pub struct AnswerView {
     pub number: u8,
-    pub text: &'static str,
-    pub answer: &'static str,
+    pub text: String,
+    pub answer: String,
 }
 
 #[derive(Template)]
@@ -64,9 +66,9 @@ struct ResultPage {
     resources: Vec<ResourceView>,
     total: u16,
     total_max: u16,
-    severity: &'static str,
+    severity: String,
     item9_text: String,
-    trd_heading: &'static str,
+    trd_heading: String,
     trd_text: String,
     failed_adequate: usize,
     possible_failed: usize,
@@ -75,25 +77,28 @@ struct ResultPage {
     cautions: Vec<FindingView>,
     discuss: Vec<String>,
     answers: Vec<AnswerView>,
-    acting: Option<&'static str>,
+    acting: Option<String>,
     age: Option<u8>,
     blood_pressure: Option<String>,
     episode: Option<String>,
     find_links: Vec<Link>,
     hidden: Vec<(String, String)>,
     rules_version: &'static str,
+    /// Where the result's forms post (`/check` or `/es/check`) and the send page's address.
+    check_action: String,
+    send_action: String,
 }
 
-/// Clinic searches a result may link to: a treatment filter and nothing else.
-const FIND_LINKS: [Link; 3] = [
-    Link { href: "/find?offers=esketamine_nasal", label: "Clinics offering esketamine nasal spray (SPRAVATO)" },
-    Link { href: "/find?offers=iv_ketamine", label: "Clinics offering ketamine infusions" },
-    Link { href: "/find", label: "All clinics, with every filter" },
+/// Clinic searches a result may link to: a treatment filter and nothing else (English path, catalogue id).
+const FIND_LINKS: [(&str, &str); 3] = [
+    ("/find?offers=esketamine_nasal", "result-find-esketamine"),
+    ("/find?offers=iv_ketamine", "result-find-iv"),
+    ("/find", "result-find-all"),
 ];
 
-fn finding(f: &ConditionFinding) -> FindingView {
+fn finding(f: &ConditionFinding, t: Tr) -> FindingView {
     FindingView {
-        label: f.label,
+        label: condition_label(f.code, f.label, t),
         detail: f.detail.clone(),
         discuss: f.discuss,
         source: plain_source(f.source),
@@ -125,7 +130,55 @@ pub(super) fn long_date(date: Date) -> String {
     format!("{} {} {}", date.day(), date.month(), date.year())
 }
 
-fn trd_words(status: TrdStatus, required: usize, no_trials: bool) -> (&'static str, String) {
+/// The date in `t`'s language: "27 November 2026", "27 de noviembre de 2026".
+pub(super) fn long_date_in(date: Date, t: Tr) -> String {
+    match t.lang() {
+        Lang::En => long_date(date),
+        Lang::Es => t.a(
+            "long-date",
+            [
+                ("day", date.day().to_string()),
+                ("month", t.m(&format!("month-{}", u8::from(date.month())))),
+                ("year", date.year().to_string()),
+            ],
+        ),
+    }
+}
+
+/// A trial's row in `t`'s language: the words of [`judgement`] and [`helped`] from the catalogue. The drug names
+/// and the engine's notes are not translated.
+pub(super) fn trial_in(mut view: TrialView, t: Tr) -> TrialView {
+    if t.lang() != Lang::En {
+        let word = |english: &str| {
+            let id = match english {
+                "Yes" => "judgement-yes",
+                "No" => "judgement-no",
+                "Not enough" => "judgement-not-enough",
+                _ => "judgement-unknown",
+            };
+            t.m(id)
+        };
+        view.adequate = word(&view.adequate);
+        view.helped = word(&view.helped);
+    }
+    view
+}
+
+fn trd_words(status: TrdStatus, required: usize, no_trials: bool, t: Tr) -> (String, String) {
+    if t.lang() != Lang::En {
+        let (heading, text) = match status {
+            TrdStatus::MeetsDefinition => ("trd-meets", "trd-meets-text"),
+            TrdStatus::Possible => ("trd-possible", "trd-possible-text"),
+            TrdStatus::NotMet if no_trials => ("trd-no-trials", "trd-no-trials-text"),
+            TrdStatus::NotMet => ("trd-not-met", "trd-not-met-text"),
+        };
+        return (t.m(heading), t.n(text, required));
+    }
+    let (heading, text) = trd_words_en(status, required, no_trials);
+    (heading.to_owned(), text)
+}
+
+fn trd_words_en(status: TrdStatus, required: usize, no_trials: bool) -> (&'static str, String) {
     match status {
         TrdStatus::MeetsDefinition => (
             "Your past treatments match the usual definition of treatment-resistant depression",
@@ -181,7 +234,15 @@ pub(super) fn helped(failed: Judgement) -> &'static str {
     }
 }
 
-fn episode_words(months: f64, duration: EpisodeDuration) -> String {
+fn episode_words(months: f64, duration: EpisodeDuration, t: Tr) -> String {
+    if t.lang() != Lang::En {
+        let span = match duration {
+            EpisodeDuration::Acute => "episode-acute",
+            EpisodeDuration::SubAcute => "episode-subacute",
+            EpisodeDuration::Chronic => "episode-chronic",
+        };
+        return t.a("episode-months", [("months", months.to_string()), ("span", t.m(span))]);
+    }
     let span = match duration {
         EpisodeDuration::Acute => "a year or less",
         EpisodeDuration::SubAcute => "between one and two years",
@@ -190,9 +251,11 @@ fn episode_words(months: f64, duration: EpisodeDuration) -> String {
     format!("{months} months ({span})")
 }
 
-/// Renders the result of `screening` for the answers in `form` and `input`, dated `today`.
+/// Renders the result of `screening` in `lang` for the answers in `form` and `input`, dated `today`. Only the words
+/// depend on `lang`: the scores, levels and decisions are `screening`'s.
 pub fn render(
     state: &AppState,
+    lang: Lang,
     form: &CheckForm,
     input: &ScreeningInput,
     screening: &Screening,
@@ -203,35 +266,40 @@ pub fn render(
         CrisisLevel::Urgent => "urgent",
         CrisisLevel::Emergency => "emergency",
     };
+    let t = lang.tr();
     let item9 = screening.phq9.item9;
-    let item9_text = if item9 > 0 {
+    let crisis_message = crisis::message(screening.crisis.level, &screening.crisis.message, t);
+    let item9_text = if item9 > 0 && lang == Lang::En {
         format!(
             "You answered \u{201c}{}\u{201d} to question 9, about thoughts that you would be better off dead or of hurting \
              yourself. Please tell a clinician about this today.",
             answer_label(item9)
         )
+    } else if item9 > 0 {
+        t.a("result-item9", [("answer", phq9_answer(item9, t))])
     } else {
-        screening.crisis.message.clone()
+        crisis_message.clone()
     };
     let (trd_heading, trd_text) =
-        trd_words(screening.trd, state.screen.trd.required_failed_trials(), input.trials.is_empty());
+        trd_words(screening.trd, state.screen.trd.required_failed_trials(), input.trials.is_empty(), t);
+    let band = phq9::SPEC.band(screening.phq9.total);
     let page = ResultPage {
-        layout: Layout::new("Your self-check summary", state.config.demo, PATH),
-        date: long_date(today),
+        layout: Layout::localized(lang, t.m("result-title"), state.config.demo, PATH, PATH),
+        date: long_date_in(today, t),
         level,
-        crisis_message: screening.crisis.message.clone(),
-        resources: crisis::views(&screening.crisis.resources),
+        crisis_message,
+        resources: crisis::views_in(&screening.crisis.resources, t),
         total: screening.phq9.total,
         total_max: phq9::SPEC.total_max,
-        severity: phq9::SPEC.band(screening.phq9.total).label,
+        severity: if lang == Lang::En { band.label.to_owned() } else { t.m(&format!("severity-{}", band.severity)) },
         item9_text,
         trd_heading,
         trd_text,
         failed_adequate: screening.failed_adequate_trials,
         possible_failed: screening.possible_failed_trials,
-        trials: screening.trials.iter().map(|t| TrialView::of(&TrialPart::of(t))).collect(),
-        contraindications: screening.contraindications.iter().map(finding).collect(),
-        cautions: screening.cautions.iter().map(finding).collect(),
+        trials: screening.trials.iter().map(|trial| trial_in(TrialView::of(&TrialPart::of(trial)), t)).collect(),
+        contraindications: screening.contraindications.iter().map(|f| finding(f, t)).collect(),
+        cautions: screening.cautions.iter().map(|f| finding(f, t)).collect(),
         discuss: screening.discuss.clone(),
         answers: phq9::SPEC
             .items
@@ -239,17 +307,20 @@ pub fn render(
             .zip(input.phq9.values())
             .map(|(item, score)| AnswerView {
                 number: item.number,
-                text: item.text.unwrap_or(item.name),
-                answer: answer_label(*score),
+                text: phq9_item(item, t),
+                answer: phq9_answer(*score, t),
             })
             .collect(),
-        acting: (item9 > 0 || input.acting_on_thoughts).then_some(if input.acting_on_thoughts { "Yes" } else { "No" }),
+        acting: (item9 > 0 || input.acting_on_thoughts)
+            .then(|| t.m(if input.acting_on_thoughts { "answer-yes" } else { "answer-no" })),
         age: input.age,
         blood_pressure: input.blood_pressure.map(|bp| format!("{}/{} mmHg", bp.systolic, bp.diastolic)),
-        episode: screening.episode.as_ref().map(|e| episode_words(e.months, e.duration)),
-        find_links: FIND_LINKS.to_vec(),
+        episode: screening.episode.as_ref().map(|e| episode_words(e.months, e.duration, t)),
+        find_links: FIND_LINKS.iter().map(|(href, id)| Link { href: lang.href(href), label: t.m(id) }).collect(),
         hidden: form.pairs(),
         rules_version: screening.rules_version,
+        check_action: lang.href(PATH),
+        send_action: lang.href(super::send::SEND_PATH),
     };
     pages::render(StatusCode::OK, &page)
 }

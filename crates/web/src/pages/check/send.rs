@@ -41,6 +41,7 @@ use super::summary::{Summary, SummaryView};
 use super::{FormBody, PATH, no_store};
 use crate::error::{ApiError, respond};
 use crate::extract::Db;
+use crate::i18n::Lang;
 use crate::pages::clinic::{is_same_origin, tel_href};
 use crate::pages::distance::miles_first;
 use crate::pages::{self, Layout};
@@ -144,11 +145,13 @@ struct Checked {
     form: CheckForm,
     screening: Screening,
     summary: Summary,
+    /// The language of the pages the person answered on, which the send pages keep and the summary records.
+    lang: Lang,
 }
 
 /// Parses and re-checks the answers in `body`; an answer that does not pass the check's own parser is a 400
 /// naming the first field at fault (a real browser only sends answers the check accepted).
-fn recheck(state: &AppState, body: &[u8], today: time::Date) -> Result<Checked, ApiError> {
+fn recheck(state: &AppState, lang: Lang, body: &[u8], today: time::Date) -> Result<Checked, ApiError> {
     let form = CheckForm::parse(body);
     let input: ScreeningInput = form.check().map_err(|errors| {
         let first = errors.into_iter().next().unwrap_or_else(|| FieldError::new("phq9_1", "missing answers"));
@@ -160,8 +163,9 @@ fn recheck(state: &AppState, body: &[u8], today: time::Date) -> Result<Checked, 
         ApiError::InvalidInput(InvalidInput::new(first.field, message))
     })?;
     let screening = screen(&input, &state.screen);
-    let summary = Summary::build(&input, &screening, state.screen.trd.required_failed_trials(), today);
-    Ok(Checked { form, screening, summary })
+    let mut summary = Summary::build(&input, &screening, state.screen.trd.required_failed_trials(), today);
+    summary.language = Some(lang.code().to_owned());
+    Ok(Checked { form, screening, summary, lang })
 }
 
 /// The clinics that receive summaries, as listings ([`referrals::receiving`]).
@@ -221,19 +225,20 @@ fn level_code(level: CrisisLevel) -> String {
 /// Renders the send page: the list when `chosen` is `None`, else the contact form for that clinic.
 fn send_page(state: &AppState, page: PageState<'_>, chosen: Option<&Clinic>, list: Listed) -> SendPage {
     let PageState { checked, send, errors } = page;
+    let (lang, t) = (checked.lang, checked.lang.tr());
     let title = match chosen {
-        Some(c) => format!("Send your summary to {}", c.name),
-        None => "Choose a clinic to send your summary to".to_owned(),
+        Some(c) => t.a("send-title-clinic", [("clinic", c.name.clone())]),
+        None => t.m("send-title-choose"),
     };
-    let title = if errors.is_empty() { title } else { format!("Please check this page. {title}") };
+    let title = if errors.is_empty() { title } else { format!("{} {title}", t.m("send-title-errors")) };
     SendPage {
-        layout: Layout::new(title, state.config.demo, PATH),
-        errors: errors.iter().map(|e| ErrorLink { field: e.field.clone(), message: e.message.clone() }).collect(),
+        layout: Layout::localized(lang, title, state.config.demo, PATH, PATH),
+        errors: errors.iter().map(|e| ErrorLink { field: e.field.clone(), message: e.message_in(t) }).collect(),
         hidden: checked.form.pairs(),
         contact_hidden: if chosen.is_none() { send.contact_pairs() } else { Vec::new() },
         level: level_code(checked.screening.crisis.level),
-        crisis_message: checked.screening.crisis.message.clone(),
-        resources: crisis::views(&checked.screening.crisis.resources),
+        crisis_message: crisis::message(checked.screening.crisis.level, &checked.screening.crisis.message, t),
+        resources: crisis::views_in(&checked.screening.crisis.resources, t),
         chosen: chosen.map(|c| choice(c, None, true)),
         choices: list.choices,
         more_clinics: list.more,
@@ -323,10 +328,11 @@ fn list_page(
 
 /// `POST /check/send`: the list of clinics (sorted by a typed place), or, once one is chosen (or preselected by
 /// `to` from a clinic's page), the contact form with the consent and the preview of the summary.
-pub async fn send(State(state): State<AppState>, Db(store): Db, FormBody(body): FormBody) -> Response {
-    let checked = match recheck(&state, &body, store.now().date()) {
+pub async fn send(State(state): State<AppState>, Db(store): Db, lang: Lang, FormBody(body): FormBody) -> Response {
+    let path = lang.href(SEND_PATH);
+    let checked = match recheck(&state, lang, &body, store.now().date()) {
         Ok(checked) => checked,
-        Err(error) => return no_store(respond(SEND_PATH, state.config.demo, error)),
+        Err(error) => return no_store(respond(&path, state.config.demo, error)),
     };
     let mut send = SendForm::parse(&body);
     // Arriving from the result page, the list starts from the ZIP the person searched clinics from, if any.
@@ -335,7 +341,7 @@ pub async fn send(State(state): State<AppState>, Db(store): Db, FormBody(body): 
     }
     let clinics = match receiving(&state, &store).await {
         Ok(clinics) => clinics,
-        Err(error) => return no_store(respond(SEND_PATH, state.config.demo, error)),
+        Err(error) => return no_store(respond(&path, state.config.demo, error)),
     };
     match send.action.as_str() {
         "search" | "change" => list_page(&state, &checked, &send, &clinics, Vec::new()),
@@ -375,26 +381,29 @@ fn contact_page(
 pub async fn confirm(
     State(state): State<AppState>,
     Db(store): Db,
+    lang: Lang,
     headers: HeaderMap,
     FormBody(body): FormBody,
 ) -> Response {
     let demo = state.config.demo;
+    let path = lang.href(CONFIRM_PATH);
+    let t = lang.tr();
     if !is_same_origin(&headers) {
         let refused = ApiError::Forbidden(
             "This summary did not come from KetaPath's own page, so it was not sent. Please use the self-check's \
              send page."
                 .to_owned(),
         );
-        return no_store(respond(CONFIRM_PATH, demo, refused));
+        return no_store(respond(&path, demo, refused));
     }
-    let checked = match recheck(&state, &body, store.now().date()) {
+    let checked = match recheck(&state, lang, &body, store.now().date()) {
         Ok(checked) => checked,
-        Err(error) => return no_store(respond(CONFIRM_PATH, demo, error)),
+        Err(error) => return no_store(respond(&path, demo, error)),
     };
     let send = SendForm::parse(&body);
     let clinics = match receiving(&state, &store).await {
         Ok(clinics) => clinics,
-        Err(error) => return no_store(respond(CONFIRM_PATH, demo, error)),
+        Err(error) => return no_store(respond(&path, demo, error)),
     };
     let Some(clinic) = find(&clinics, &send.clinic).cloned() else {
         return list_page(&state, &checked, &send, &clinics, vec![FieldError::new("clinic", NOT_RECEIVING)]);
@@ -405,13 +414,21 @@ pub async fn confirm(
     };
     let (by_phone, by_email) = (contact.phone.is_some(), contact.email.is_some());
     let level = checked.screening.crisis.level;
+    let crisis_message = crisis::message(level, &checked.screening.crisis.message, t);
+    let resources = crisis::views_in(&checked.screening.crisis.resources, t);
     match referrals::submit(&store, &clinic.id, contact, checked.summary.to_json(), level).await {
         Ok(PublicDelivery::OverCap { .. }) => {
             let page = FullPage {
-                layout: Layout::new(format!("{} cannot take more summaries today", clinic.name), demo, PATH),
+                layout: Layout::localized(
+                    lang,
+                    t.a("send-full-title", [("clinic", clinic.name.clone())]),
+                    demo,
+                    PATH,
+                    PATH,
+                ),
                 level: level_code(level),
-                crisis_message: checked.screening.crisis.message.clone(),
-                resources: crisis::views(&checked.screening.crisis.resources),
+                crisis_message,
+                resources,
                 clinic_name: clinic.name.clone(),
                 clinic_id: clinic.id.as_str().to_owned(),
                 phone: clinic.phone.clone(),
@@ -423,10 +440,10 @@ pub async fn confirm(
         // whoever typed an e-mail address or phone number whether its owner already wrote to this clinic.
         Ok(PublicDelivery::Created(_) | PublicDelivery::Merged(_)) => {
             let page = SentPage {
-                layout: Layout::new(format!("Your summary was sent to {}", clinic.name), demo, PATH),
+                layout: Layout::localized(lang, t.a("sent-title", [("clinic", clinic.name.clone())]), demo, PATH, PATH),
                 level: level_code(checked.screening.crisis.level),
-                crisis_message: checked.screening.crisis.message.clone(),
-                resources: crisis::views(&checked.screening.crisis.resources),
+                crisis_message,
+                resources,
                 clinic_name: clinic.name.clone(),
                 clinic_phone: clinic.phone.clone(),
                 clinic_phone_href: clinic.phone.as_deref().map(tel_href),
@@ -444,7 +461,7 @@ pub async fn confirm(
         Err(error) => {
             // The error names no answer or contact detail: store errors carry fields and codes, not values.
             tracing::error!(%error, "a self-check referral could not be stored");
-            no_store(respond(CONFIRM_PATH, demo, ApiError::Internal))
+            no_store(respond(&path, demo, ApiError::Internal))
         }
     }
 }

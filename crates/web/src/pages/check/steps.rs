@@ -12,6 +12,7 @@ use super::crisis::{self, ResourceView};
 use super::form::{CheckForm, FieldError, IMPROVEMENT_CHOICES, MAX_TRIALS, Step};
 use super::{PATH, no_store, previous};
 use crate::assets::asset;
+use crate::i18n::{Lang, Tr};
 use crate::pages::{self, Choice, Layout};
 use crate::state::AppState;
 
@@ -26,7 +27,9 @@ pub struct ErrorLink {
 #[derive(Debug, Clone)]
 pub struct Common {
     pub step: &'static str,
-    pub progress: &'static str,
+    pub progress: String,
+    /// Where the step's form posts: `/check` or `/es/check`.
+    pub action: String,
     pub errors: Vec<ErrorLink>,
     pub hidden: Vec<(String, String)>,
     /// Crisis help to put above everything else: a page sent back with mistakes whose answers so far call for it.
@@ -44,12 +47,17 @@ pub struct CrisisFirst {
 }
 
 impl CrisisFirst {
-    /// The help to show for `crisis`, when its level is `urgent` or `emergency`.
+    /// The help to show for `crisis`, when its level is `urgent` or `emergency`, in English.
     pub fn of(crisis: &Crisis) -> Option<Self> {
+        Self::in_lang(crisis, Lang::En.tr())
+    }
+
+    /// The help to show for `crisis`, when its level is `urgent` or `emergency`, in `t`'s language.
+    pub fn in_lang(crisis: &Crisis, t: Tr) -> Option<Self> {
         (crisis.level != CrisisLevel::None).then(|| Self {
             emergency: crisis.level == CrisisLevel::Emergency,
-            message: crisis.message.clone(),
-            resources: crisis::views(&crisis.resources),
+            message: crisis::message(crisis.level, &crisis.message, t),
+            resources: crisis::views_in(&crisis.resources, t),
         })
     }
 }
@@ -67,7 +75,7 @@ pub struct TextField {
 pub struct Question {
     pub field: String,
     pub number: u8,
-    pub text: &'static str,
+    pub text: String,
     pub choices: Vec<Choice>,
     pub error: Option<String>,
 }
@@ -89,7 +97,7 @@ pub struct TrialRowView {
 struct Phq9Page {
     layout: Layout,
     common: Common,
-    stem: &'static str,
+    stem: String,
     copyright: &'static str,
     questions: Vec<Question>,
 }
@@ -139,36 +147,39 @@ struct AboutPage {
     episode_months: TextField,
 }
 
-fn error_for(errors: &[FieldError], field: &str) -> Option<String> {
-    errors.iter().find(|e| e.field == field).map(|e| e.message.clone())
+fn error_for(errors: &[FieldError], field: &str, t: Tr) -> Option<String> {
+    errors.iter().find(|e| e.field == field).map(|e| e.message_in(t))
 }
 
-fn text_field(name: &str, value: &str, errors: &[FieldError]) -> TextField {
-    TextField { name: name.to_owned(), value: value.to_owned(), error: error_for(errors, name) }
+fn text_field(name: &str, value: &str, errors: &[FieldError], t: Tr) -> TextField {
+    TextField { name: name.to_owned(), value: value.to_owned(), error: error_for(errors, name, t) }
 }
 
-/// Renders `step` with the answers in `form` and the messages in `errors` (all of them on this step).
-pub fn render(state: &AppState, step: Step, form: &CheckForm, errors: &[FieldError]) -> Response {
+/// Renders `step` in `lang` with the answers in `form` and the messages in `errors` (all of them on this step).
+pub fn render(state: &AppState, lang: Lang, step: Step, form: &CheckForm, errors: &[FieldError]) -> Response {
+    let t = lang.tr();
     let (title, progress) = match step {
-        Step::Phq9 => ("Self-check, step 1 of 3: how you have been feeling", "Step 1 of 3"),
-        Step::FollowUp => ("Self-check: a question about your safety", "Step 1 of 3, one more question"),
-        Step::HelpNow => ("Please get help now", "Before you go on"),
-        Step::Trials => ("Self-check, step 2 of 3: antidepressants tried in this episode", "Step 2 of 3"),
-        Step::About => ("Self-check, step 3 of 3: your health", "Step 3 of 3"),
+        Step::Phq9 => ("check-title-phq9", "check-progress-1"),
+        Step::FollowUp => ("check-title-followup", "check-progress-followup"),
+        Step::HelpNow => ("check-title-help-now", "check-progress-help-now"),
+        Step::Trials => ("check-title-trials", "check-progress-2"),
+        Step::About => ("check-title-about", "check-progress-3"),
     };
-    let title = if errors.is_empty() { title.to_owned() } else { format!("Please check your answers. {title}") };
-    let layout = Layout::new(title, state.config.demo, PATH);
+    let title = t.m(title);
+    let title = if errors.is_empty() { title } else { format!("{} {title}", t.m("check-title-errors")) };
+    let layout = Layout::localized(lang, title, state.config.demo, PATH, PATH);
     let common = Common {
         step: step.code(),
-        progress,
-        errors: errors.iter().map(|e| ErrorLink { field: e.field.clone(), message: e.message.clone() }).collect(),
+        progress: t.m(progress),
+        action: lang.href(PATH),
+        errors: errors.iter().map(|e| ErrorLink { field: e.field.clone(), message: e.message_in(t) }).collect(),
         hidden: form.hidden_for(step),
         // The follow-up and get-help-now pages are crisis help themselves; other pages sent back with mistakes
         // start with the help that the answers given so far call for.
         crisis: match step {
             Step::FollowUp | Step::HelpNow => None,
             _ if errors.is_empty() => None,
-            _ => form.triage().as_ref().and_then(CrisisFirst::of),
+            _ => form.triage().as_ref().and_then(|crisis| CrisisFirst::in_lang(crisis, t)),
         },
         back: previous(step, form).map(Step::code),
     };
@@ -176,27 +187,27 @@ pub fn render(state: &AppState, step: Step, form: &CheckForm, errors: &[FieldErr
         Step::Phq9 => pages::render(StatusCode::OK, &phq9_page(layout, common, form, errors)),
         Step::FollowUp => {
             let item9 = form.item9().unwrap_or(1).max(1);
-            let choices = [("yes", "Yes"), ("no", "No")]
+            let choices = [("yes", "answer-yes"), ("no", "answer-no")]
                 .iter()
                 .map(|(value, label)| Choice {
                     id: format!("acting_{value}"),
                     value: (*value).to_owned(),
-                    label: (*label).to_owned(),
+                    label: t.m(label),
                     checked: form.acting == *value,
                 })
                 .collect();
             let page = FollowUpPage {
                 layout,
                 common,
-                resources: crisis::views(&triage(item9, false).resources),
+                resources: crisis::views_in(&triage(item9, false).resources, t),
                 choices,
-                error: error_for(errors, "acting"),
+                error: error_for(errors, "acting", t),
             };
             pages::render(StatusCode::OK, &page)
         }
         Step::HelpNow => {
             let item9 = form.item9().unwrap_or(0);
-            let page = HelpNowPage { layout, common, resources: crisis::views(&triage(item9, true).resources) };
+            let page = HelpNowPage { layout, common, resources: crisis::views_in(&triage(item9, true).resources, t) };
             pages::render(StatusCode::OK, &page)
         }
         Step::Trials => pages::render(StatusCode::OK, &trials_page(state, layout, common, form, errors)),
@@ -206,18 +217,19 @@ pub fn render(state: &AppState, step: Step, form: &CheckForm, errors: &[FieldErr
 }
 
 fn phq9_page(layout: Layout, common: Common, form: &CheckForm, errors: &[FieldError]) -> Phq9Page {
+    let t = layout.t;
     Phq9Page {
         layout,
         common,
-        stem: phq9::STEM,
+        stem: t.m("phq9-stem"),
         copyright: phq9::COPYRIGHT,
-        questions: phq9_questions(&form.phq9, errors),
+        questions: phq9_questions(&form.phq9, errors, t),
     }
 }
 
 /// The nine PHQ-9 questions with the answers given so far and their messages: the self-check's step 1 and the
 /// self-report page (`/r/{token}`) render the same questions through `templates/phq9_questions.html`.
-pub(crate) fn phq9_questions(values: &[String; 9], errors: &[FieldError]) -> Vec<Question> {
+pub(crate) fn phq9_questions(values: &[String; 9], errors: &[FieldError], t: Tr) -> Vec<Question> {
     phq9::SPEC
         .items
         .iter()
@@ -229,15 +241,15 @@ pub(crate) fn phq9_questions(values: &[String; 9], errors: &[FieldError]) -> Vec
                 .map(|answer| Choice {
                     id: format!("{field}_{}", answer.score),
                     value: answer.score.to_string(),
-                    label: answer.label.to_owned(),
+                    label: phq9_answer(answer.score, t),
                     checked: *value == answer.score.to_string(),
                 })
                 .collect();
             Question {
-                error: error_for(errors, &field),
+                error: error_for(errors, &field, t),
                 field,
                 number: item.number,
-                text: item.text.unwrap_or(item.name),
+                text: phq9_item(item, t),
                 choices,
             }
         })
@@ -251,6 +263,7 @@ fn trials_page(
     form: &CheckForm,
     errors: &[FieldError],
 ) -> TrialsPage {
+    let t = layout.t;
     let shown = form.trial_rows_shown();
     let rows = form
         .trials
@@ -263,23 +276,23 @@ fn trials_page(
             let selected = if row.improvement.is_empty() { "unknown" } else { row.improvement.as_str() };
             TrialRowView {
                 number: n,
-                drug: text_field(&format!("trial{n}_drug"), &row.drug, errors),
-                dose: text_field(&format!("trial{n}_dose"), &row.dose, errors),
-                weeks: text_field(&format!("trial{n}_weeks"), &row.weeks, errors),
+                drug: text_field(&format!("trial{n}_drug"), &row.drug, errors, t),
+                dose: text_field(&format!("trial{n}_dose"), &row.dose, errors, t),
+                weeks: text_field(&format!("trial{n}_weeks"), &row.weeks, errors, t),
                 improvement_choices: IMPROVEMENT_CHOICES
                     .iter()
-                    .map(|(value, label)| Choice {
+                    .map(|(value, _)| Choice {
                         id: format!("{improvement_name}_{value}"),
                         value: (*value).to_owned(),
-                        label: (*label).to_owned(),
+                        label: t.m(&format!("improvement-{value}")),
                         checked: selected == *value,
                     })
                     .collect(),
-                improvement: text_field(&improvement_name, &row.improvement, errors),
+                improvement: text_field(&improvement_name, &row.improvement, errors, t),
                 augmentation: Choice {
                     id: format!("trial{n}_augmentation"),
                     value: "yes".to_owned(),
-                    label: "I took it to boost another antidepressant (an add-on)".to_owned(),
+                    label: t.m("check-trial-augmentation"),
                     checked: row.augmentation,
                 },
             }
@@ -305,6 +318,7 @@ fn trials_page(
 }
 
 fn about_page(layout: Layout, common: Common, form: &CheckForm, errors: &[FieldError]) -> AboutPage {
+    let t = layout.t;
     let choices = |kind: ConditionKind| -> Vec<Choice> {
         CONDITIONS
             .iter()
@@ -312,7 +326,7 @@ fn about_page(layout: Layout, common: Common, form: &CheckForm, errors: &[FieldE
             .map(|c| Choice {
                 id: format!("condition_{}", c.code),
                 value: c.code.to_owned(),
-                label: c.label.to_owned(),
+                label: condition_label(c.code, c.label, t),
                 checked: form.conditions.iter().any(|chosen| chosen == c.code),
             })
             .collect()
@@ -322,10 +336,29 @@ fn about_page(layout: Layout, common: Common, form: &CheckForm, errors: &[FieldE
         common,
         contraindications: choices(ConditionKind::Contraindication),
         cautions: choices(ConditionKind::Caution),
-        conditions_error: error_for(errors, "conditions"),
-        age: text_field("age", &form.age, errors),
-        systolic: text_field("systolic", &form.systolic, errors),
-        diastolic: text_field("diastolic", &form.diastolic, errors),
-        episode_months: text_field("episode_months", &form.episode_months, errors),
+        conditions_error: error_for(errors, "conditions", t),
+        age: text_field("age", &form.age, errors, t),
+        systolic: text_field("systolic", &form.systolic, errors, t),
+        diastolic: text_field("diastolic", &form.diastolic, errors, t),
+        episode_months: text_field("episode_months", &form.episode_months, errors, t),
+    }
+}
+
+/// The PHQ-9 wording of an answer score in `t`'s language (the published English or US Spanish PHQ-9).
+pub(crate) fn phq9_answer(score: u8, t: Tr) -> String {
+    t.m(&format!("phq9-answer-{score}"))
+}
+
+/// The text of a PHQ-9 item in `t`'s language (the published English or US Spanish PHQ-9).
+pub(crate) fn phq9_item(item: &ketapath_clinical::instruments::Item, t: Tr) -> String {
+    t.m(&format!("phq9-item-{}", item.number))
+}
+
+/// A condition's label in `t`'s language: English keeps the engine's label; Spanish reads `condition-{code}` from the
+/// catalogue.
+pub(crate) fn condition_label(code: &str, english: &str, t: Tr) -> String {
+    match t.lang() {
+        Lang::En => english.to_owned(),
+        Lang::Es => t.m(&format!("condition-{code}")),
     }
 }

@@ -100,6 +100,10 @@ pub struct Summary {
     pub blood_pressure: Option<PressurePart>,
     pub episode_months: Option<f64>,
     pub rules_version: String,
+    /// The language the self-check was answered in (`en`, `es`), so that the clinic knows which language the
+    /// person used; summaries stored before it was recorded have none (and read back as before).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
 }
 
 /// A value's serde code (`"meets_definition"`), for the engine's enums that serialise as snake-case strings.
@@ -137,8 +141,8 @@ impl TrialView {
             drug: t.drug.clone(),
             entered_as: (t.entered_as != t.drug).then(|| t.entered_as.clone()),
             counted: t.counted,
-            adequate: result::judgement(judgement_of(&t.adequate)),
-            helped: result::helped(judgement_of(&t.failed)),
+            adequate: result::judgement(judgement_of(&t.adequate)).to_owned(),
+            helped: result::helped(judgement_of(&t.failed)).to_owned(),
             notes: t.notes.clone(),
         }
     }
@@ -183,6 +187,7 @@ impl Summary {
                 .map(|bp| PressurePart { systolic: bp.systolic, diastolic: bp.diastolic }),
             episode_months: input.episode_months,
             rules_version: screening.rules_version.to_owned(),
+            language: None,
         }
     }
 
@@ -246,6 +251,8 @@ pub struct SummaryView {
     pub blood_pressure: Option<String>,
     pub episode_months: Option<String>,
     pub rules_version: String,
+    /// "Self-check answered in Spanish", for the clinic staff who read the summary; `None` when not recorded.
+    pub language: Option<&'static str>,
 }
 
 fn finding_line(f: &FindingPart) -> String {
@@ -291,7 +298,13 @@ impl SummaryView {
             _ if s.trials.is_empty() => "No antidepressants listed".to_owned(),
             _ => "The answers do not show the usual definition of treatment-resistant depression".to_owned(),
         };
+        let language = match s.language.as_deref() {
+            Some("es") => Some("Self-check answered in Spanish"),
+            Some("en") => Some("Self-check answered in English"),
+            _ => None,
+        };
         SummaryView {
+            language,
             completed_on: long_date(&s.completed_on),
             level: s.crisis.level.clone(),
             level_text,

@@ -18,6 +18,7 @@ pub mod labels;
 
 pub use facts::ListingFacts;
 
+use crate::i18n::Lang;
 use askama::Template;
 use axum::extract::State;
 use axum::http::{StatusCode, Uri};
@@ -281,7 +282,7 @@ struct FindPage {
 }
 
 /// `GET /find`.
-pub async fn page(State(state): State<AppState>, uri: Uri) -> Response {
+pub async fn page(State(state): State<AppState>, lang: Lang, uri: Uri) -> Response {
     let form = FindForm::parse(&query_pairs(&uri));
     let (results, error) = if form.has_origin() {
         let query = form.search_params().and_then(|params| resolve(&params).map_err(|e| (e.to_string(), "place")));
@@ -308,7 +309,14 @@ pub async fn page(State(state): State<AppState>, uri: Uri) -> Response {
         checked: asked.iter().any(|v| v == code),
     };
     let page = FindPage {
-        layout: Layout::new("Find a clinic", state.config.demo, PATH),
+        // The hreflang links and the language switch keep the search (its query) in the other language.
+        layout: Layout::localized(
+            lang,
+            lang.tr().m("nav-find"),
+            state.config.demo,
+            PATH,
+            &uri.query().map_or_else(|| PATH.to_owned(), |query| format!("{PATH}?{query}")),
+        ),
         script_url: asset("find.js").url(),
         chips: applied_filters(&form),
         filters_open: !form.has_origin(),
