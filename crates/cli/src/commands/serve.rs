@@ -190,10 +190,12 @@ async fn seed_demo_year(store: &Store) -> CommandResult {
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| Failure::Runtime(anyhow::anyhow!("{e}")))?;
     let started = std::time::Instant::now();
-    let seeded = demo_year::seed_demo_year(store, &clinics, store.now(), DEMO_SEED, demo_year::PAUSE_FOR_OTHER_WRITERS).await.map_err(|e| match e {
-        demo_care::DemoError::Store(e) => failure(e),
-        other => Failure::Runtime(other.into()),
-    })?;
+    let seeded = demo_year::seed_demo_year(store, &clinics, store.now(), DEMO_SEED, demo_year::PAUSE_FOR_OTHER_WRITERS)
+        .await
+        .map_err(|e| match e {
+            demo_care::DemoError::Store(e) => failure(e),
+            other => Failure::Runtime(other.into()),
+        })?;
     if let Some(year) = seeded {
         let ids: Vec<&str> = year.clinics.iter().map(ClinicId::as_str).collect();
         eprintln!(

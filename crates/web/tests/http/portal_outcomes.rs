@@ -399,11 +399,17 @@ async fn clinic_outcome_figures_on_postgres() {
 async fn demo_year(p: Portal) {
     let clinics = [ClinicId::parse("clinic-a").unwrap(), ClinicId::parse("clinic-b").unwrap()];
     let started = std::time::Instant::now();
-    let year = seed_demo_year(&p.store, &clinics, p.store.now(), 2026, std::time::Duration::ZERO).await.unwrap().expect("seeded once");
+    let year = seed_demo_year(&p.store, &clinics, p.store.now(), 2026, std::time::Duration::ZERO)
+        .await
+        .unwrap()
+        .expect("seeded once");
     eprintln!("demo year: {} patients in {:.2} s", year.patients, started.elapsed().as_secs_f64());
     assert_eq!(year.patients, 2 * PATIENTS_PER_CLINIC);
     assert_eq!(year.publishing, clinics);
-    assert!(seed_demo_year(&p.store, &clinics, p.store.now(), 2026, std::time::Duration::ZERO).await.unwrap().is_none(), "seeded once only");
+    assert!(
+        seed_demo_year(&p.store, &clinics, p.store.now(), 2026, std::time::Duration::ZERO).await.unwrap().is_none(),
+        "seeded once only"
+    );
     p.verified().await;
 
     // The public registry: response and remission shown (not "< 11") for both treatments with the PHQ-9, and
