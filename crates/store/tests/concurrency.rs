@@ -29,6 +29,21 @@ async fn sixteen_writers_and_sixteen_readers_postgres() {
     contend(db).await;
 }
 
+/// A patient with only the required fields.
+fn new_patient(given: &str, family: &str) -> NewPatient {
+    NewPatient {
+        mrn: None,
+        given_name: given.to_owned(),
+        family_name: family.to_owned(),
+        birth_date: date!(1970 - 01 - 01),
+        sex: None,
+        phone: None,
+        email: None,
+        research_consent: false,
+        rems_patient_id: None,
+    }
+}
+
 async fn contend(db: TestDb) {
     let first = db.store.clone();
     first.upsert_clinics(&[clinic("busy", 1.0, 2.0)], ListingAuthor::AdminCli).await.unwrap();
@@ -36,23 +51,7 @@ async fn contend(db: TestDb) {
     let scope = first.for_clinic(&nurse).await.unwrap();
     let mut patients = Vec::new();
     for i in 0..4 {
-        patients.push(
-            scope
-                .create_patient(NewPatient {
-                    mrn: None,
-                    given_name: format!("P{i}"),
-                    family_name: "Busy".to_owned(),
-                    birth_date: date!(1970 - 01 - 01),
-                    sex: None,
-                    phone: None,
-                    email: None,
-                    research_consent: false,
-                    rems_patient_id: None,
-                })
-                .await
-                .unwrap()
-                .id,
-        );
+        patients.push(scope.create_patient(new_patient(&format!("P{i}"), "Busy")).await.unwrap().id);
     }
     // A second store on the same file has its own writer connection: the two contend for SQLite's lock.
     let second = Store::open_with(&db.url, OpenMode::MustExist, test_options()).await.unwrap();
@@ -149,18 +148,7 @@ async fn concurrent_writes_get_their_own_answers(db: &TestDb) {
         let scope = store.for_clinic(&nurse).await.unwrap();
         let mut pair = Vec::new();
         for name in ["Healthy", "Poisoned"] {
-            let new = NewPatient {
-                mrn: None,
-                given_name: name.to_owned(),
-                family_name: id.clone(),
-                birth_date: date!(1970 - 01 - 01),
-                sex: None,
-                phone: None,
-                email: None,
-                research_consent: false,
-                rems_patient_id: None,
-            };
-            pair.push(scope.create_patient(new).await.unwrap().id);
+            pair.push(scope.create_patient(new_patient(name, id)).await.unwrap().id);
         }
         scopes.push((scope, pair[0], pair[1]));
     }
