@@ -248,9 +248,10 @@ pub(crate) async fn forged_rewrite_sql(
 }
 
 /// Appends one event in `tx` to the chain of its clinic, keyed when `key` is given; the event commits or rolls
-/// back with the data it describes. The caller holds the chain's lock ([`lock_chains`]); taking it again here
-/// costs nothing on PostgreSQL (advisory locks nest within a transaction) and keeps a lone append safe.
-/// `chained` is false only for a test database below [`CHAINS_VERSION`], which gets the old single chain.
+/// back with the data it describes. The caller must hold the chain's lock ([`lock_chains`]; the one caller,
+/// `AuditedTx::commit_with`, takes the locks of all its events' chains first): taking it again here would cost a
+/// round trip to PostgreSQL per event. `chained` is false only for a test database below [`CHAINS_VERSION`],
+/// which gets the old single chain.
 pub(crate) async fn append(
     tx: &mut Tx,
     at: i64,
@@ -262,21 +263,27 @@ pub(crate) async fn append(
         return append_to_global_chain(tx, at, entry, key).await;
     }
     let chain = chain_of(entry.clinic_id);
-    lock_chains(tx, std::slice::from_ref(&chain)).await?;
-    let head: Option<(i64, String)> = tx
-        .fetch_optional(
-            "SELECT chain_seq, hash FROM audit_events WHERE chain = $1 ORDER BY chain_seq DESC LIMIT 1",
+    // The log-wide `seq` only orders storage: PostgreSQL draws it from a sequence, so that appends to different
+    // chains never wait for each other; SQLite's single writer can count. It is read in the same statement as
+    // the chain's head (one round trip per event instead of two).
+    let next_seq = match tx.kind() {
+        BackendKind::Postgres => "nextval('audit_events_seq')",
+        BackendKind::Sqlite => "(SELECT COALESCE(MAX(seq), 0) + 1 FROM audit_events)",
+    };
+    let (seq, prev_number, prev_hash): (i64, Option<i64>, Option<String>) = tx
+        .fetch_one(
+            &format!(
+                "SELECT {next_seq} AS seq, head.chain_seq, head.hash FROM (SELECT 1 AS one) AS anchor \
+                 LEFT JOIN (SELECT chain_seq, hash FROM audit_events WHERE chain = $1 \
+                 ORDER BY chain_seq DESC LIMIT 1) AS head ON anchor.one = 1"
+            ),
             &args![chain.as_str()],
         )
         .await?;
-    let (prev_number, prev_hash) = head.unwrap_or((0, GENESIS_HASH.to_owned()));
-    // The log-wide `seq` only orders storage: PostgreSQL draws it from a sequence, so that appends to different
-    // chains never wait for each other; SQLite's single writer can count.
-    let seq_sql = match tx.kind() {
-        BackendKind::Postgres => "SELECT nextval('audit_events_seq')",
-        BackendKind::Sqlite => "SELECT COALESCE(MAX(seq), 0) + 1 FROM audit_events",
+    let (prev_number, prev_hash) = match (prev_number, prev_hash) {
+        (Some(number), Some(hash)) => (number, hash),
+        _ => (0, GENESIS_HASH.to_owned()),
     };
-    let (seq,): (i64,) = tx.fetch_one(seq_sql, &[]).await?;
     let mut row = new_row(seq, at, entry, prev_hash, key);
     row.chain = chain;
     row.chain_seq = Some(prev_number + 1);

@@ -6,9 +6,10 @@ use time::OffsetDateTime;
 use crate::audited::{Audit, AuditedTx, Auditor, Unaudited};
 use crate::clock::to_micros;
 use crate::db::{Tx, args};
-use crate::domain::{Actor, ApiToken, ApiTokenId, NewApiToken, NewStaffUser, Role, StaffId, StaffUser};
+use crate::domain::{Actor, ApiToken, ApiTokenId, NewApiToken, NewStaffUser, Origin, Role, StaffId, StaffUser};
 use crate::error::{StoreError, StoreResult};
 use crate::rows::staff::{API_TOKEN_COLUMNS, ApiTokenRow, STAFF_COLUMNS, StaffRow};
+use crate::scope::ClinicScope;
 use crate::statement::{Insert, Update};
 use crate::store::Store;
 
@@ -57,6 +58,17 @@ pub(crate) async fn insert_staff(tx: &mut Tx, now: i64, new: &NewStaffUser) -> S
         .execute(tx)
         .await?;
     Ok(user)
+}
+
+/// Who a live API token acts for ([`Store::api_token_holder`]).
+#[derive(Debug, Clone)]
+pub struct TokenHolder {
+    pub token: ApiToken,
+    pub user: StaffUser,
+    pub actor: Actor,
+    /// The actor's clinic scope; `None` for a role without patient access (platform admin, researcher), which
+    /// [`Store::for_clinic`] answers with the reason.
+    pub scope: Option<ClinicScope>,
 }
 
 /// The prefix of every API token secret, so that a leaked token is recognisable (secret scanners, logs review).
@@ -227,6 +239,25 @@ impl Store {
             token.last_used_at = Some(crate::clock::from_micros("api_tokens", stamp)?);
         }
         Ok(Some((token, user)))
+    }
+
+    /// The holder of the live token with this hash, as the API acts for them from `origin`: the token, its active
+    /// user, the actor, and the actor's clinic scope when the role has patient access. The scope is opened after
+    /// the same database check as [`Store::for_clinic`], on the user row this look-up has just read, so that a
+    /// request does not read that row twice.
+    pub async fn api_token_holder(
+        &self,
+        hash: &str,
+        now: OffsetDateTime,
+        origin: Origin,
+    ) -> StoreResult<Option<TokenHolder>> {
+        let Some((token, user)) = self.api_token_by_hash(hash, now).await? else { return Ok(None) };
+        let actor = Actor { user_id: user.id, clinic_id: user.clinic_id.clone(), role: user.role, origin };
+        let scope = match (&actor.clinic_id, actor.role.is_clinic_role()) {
+            (Some(clinic), true) => self.scope_of_read_user(&actor, clinic.clone(), Some(&user)).ok(),
+            _ => None,
+        };
+        Ok(Some(TokenHolder { token, user, actor, scope }))
     }
 
     /// Revokes a token (its owner, or a platform admin). Returns whether a live token was revoked.

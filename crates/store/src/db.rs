@@ -10,6 +10,7 @@ use sqlx::sqlite::{SqlitePool, SqliteRow};
 use sqlx::{FromRow, Postgres, Sqlite, Transaction};
 
 use crate::error::{StoreError, StoreResult};
+use crate::group_commit::{BatchedWrite, GroupWriter};
 
 /// The column that placeholder `$n` of a write fills: `column = $n` in an UPDATE, or the column at the same
 /// position in an INSERT's column list (repeating for multi-row inserts); `text` when neither applies.
@@ -111,10 +112,12 @@ pub enum BackendKind {
 #[derive(Debug, Clone)]
 pub(crate) enum Backend {
     /// SQLite allows one writer at a time. All writes go through a one-connection pool so that in-process
-    /// writers queue in the pool instead of sleeping in SQLite's busy handler; readers have their own pool and
-    /// read a WAL snapshot without blocking the writer.
+    /// writers queue in the process instead of sleeping in SQLite's busy handler; the writes waiting for it share
+    /// one transaction and one COMMIT (`group`, see `group_commit.rs`). Readers have their own pool and read a WAL
+    /// snapshot without blocking the writer.
     Sqlite {
         writer: SqlitePool,
+        group: GroupWriter,
         reader: SqlitePool,
     },
     Postgres(PgPool),
@@ -140,12 +143,13 @@ impl Backend {
         }
     }
 
-    /// Starts a write transaction. On SQLite `BEGIN IMMEDIATE` takes the write lock at once, so a transaction
-    /// never fails half-way with SQLITE_BUSY when it upgrades from reading to writing (another process may
-    /// hold the lock; the busy timeout waits for it).
+    /// Starts a write transaction. On SQLite it is a savepoint in the batch of writes that share one COMMIT
+    /// (`group_commit.rs`), whose `BEGIN IMMEDIATE` takes the write lock at once, so a transaction never fails
+    /// half-way with SQLITE_BUSY when it upgrades from reading to writing (another process may hold the lock; the
+    /// busy timeout waits for it).
     pub(crate) async fn begin_write(&self) -> StoreResult<Tx> {
         Ok(match self {
-            Backend::Sqlite { writer, .. } => Tx::Sqlite(writer.begin_with("BEGIN IMMEDIATE").await?),
+            Backend::Sqlite { group, .. } => Tx::SqliteWrite(group.begin().await?),
             Backend::Postgres(pool) => Tx::Pg(pool.begin().await?),
         })
     }
@@ -160,7 +164,7 @@ impl Backend {
 
     pub(crate) async fn close(&self) {
         match self {
-            Backend::Sqlite { writer, reader } => {
+            Backend::Sqlite { writer, reader, .. } => {
                 reader.close().await;
                 writer.close().await;
             }
@@ -171,7 +175,10 @@ impl Backend {
 
 /// An open transaction on either backend. Dropping it without [`Tx::commit`] rolls it back.
 pub(crate) enum Tx {
+    /// A read transaction on SQLite.
     Sqlite(Transaction<'static, Sqlite>),
+    /// A write on SQLite: one savepoint of a group commit.
+    SqliteWrite(BatchedWrite),
     Pg(Transaction<'static, Postgres>),
 }
 
@@ -193,7 +200,7 @@ macro_rules! bind_values {
 impl Tx {
     pub(crate) fn kind(&self) -> BackendKind {
         match self {
-            Tx::Sqlite(_) => BackendKind::Sqlite,
+            Tx::Sqlite(_) | Tx::SqliteWrite(_) => BackendKind::Sqlite,
             Tx::Pg(_) => BackendKind::Postgres,
         }
     }
@@ -211,6 +218,9 @@ impl Tx {
         }
         let done = match self {
             Tx::Sqlite(tx) => bind_values!(sqlx::query(sql), args).execute(&mut **tx).await.map(|r| r.rows_affected()),
+            Tx::SqliteWrite(w) => {
+                bind_values!(sqlx::query(sql), args).execute(w.conn()?).await.map(|r| r.rows_affected())
+            }
             Tx::Pg(tx) => bind_values!(sqlx::query(sql), args).execute(&mut **tx).await.map(|r| r.rows_affected()),
         };
         done.map_err(unique_to_conflict)
@@ -219,6 +229,7 @@ impl Tx {
     pub(crate) async fn fetch_all<R: Record>(&mut self, sql: &str, args: &[Value]) -> StoreResult<Vec<R>> {
         Ok(match self {
             Tx::Sqlite(tx) => bind_values!(sqlx::query_as::<Sqlite, R>(sql), args).fetch_all(&mut **tx).await?,
+            Tx::SqliteWrite(w) => bind_values!(sqlx::query_as::<Sqlite, R>(sql), args).fetch_all(w.conn()?).await?,
             Tx::Pg(tx) => bind_values!(sqlx::query_as::<Postgres, R>(sql), args).fetch_all(&mut **tx).await?,
         })
     }
@@ -226,6 +237,9 @@ impl Tx {
     pub(crate) async fn fetch_optional<R: Record>(&mut self, sql: &str, args: &[Value]) -> StoreResult<Option<R>> {
         Ok(match self {
             Tx::Sqlite(tx) => bind_values!(sqlx::query_as::<Sqlite, R>(sql), args).fetch_optional(&mut **tx).await?,
+            Tx::SqliteWrite(w) => {
+                bind_values!(sqlx::query_as::<Sqlite, R>(sql), args).fetch_optional(w.conn()?).await?
+            }
             Tx::Pg(tx) => bind_values!(sqlx::query_as::<Postgres, R>(sql), args).fetch_optional(&mut **tx).await?,
         })
     }
@@ -233,6 +247,7 @@ impl Tx {
     pub(crate) async fn fetch_one<R: Record>(&mut self, sql: &str, args: &[Value]) -> StoreResult<R> {
         Ok(match self {
             Tx::Sqlite(tx) => bind_values!(sqlx::query_as::<Sqlite, R>(sql), args).fetch_one(&mut **tx).await?,
+            Tx::SqliteWrite(w) => bind_values!(sqlx::query_as::<Sqlite, R>(sql), args).fetch_one(w.conn()?).await?,
             Tx::Pg(tx) => bind_values!(sqlx::query_as::<Postgres, R>(sql), args).fetch_one(&mut **tx).await?,
         })
     }
@@ -242,6 +257,7 @@ impl Tx {
     pub(crate) async fn commit(self) -> StoreResult<()> {
         match self {
             Tx::Sqlite(tx) => tx.commit().await,
+            Tx::SqliteWrite(w) => return w.commit().await,
             Tx::Pg(tx) => tx.commit().await,
         }
         .map_err(StoreError::from_commit)

@@ -24,6 +24,7 @@ mod copy;
 mod db;
 pub mod domain;
 mod error;
+mod group_commit;
 mod listing_requests;
 mod password_links;
 mod public;
@@ -46,7 +47,7 @@ pub use audit::{
 };
 pub use audit_heads::ChainHead;
 pub use audited::{Audit, AuditEvents, AuditedTx};
-pub use auth::{API_TOKEN_PREFIX, api_token_hash, new_api_token_secret, new_link_secret};
+pub use auth::{API_TOKEN_PREFIX, TokenHolder, api_token_hash, new_api_token_secret, new_link_secret};
 pub use backup::{BackupMethod, restore_sqlite};
 #[cfg(feature = "test-support")]
 pub use bench_seed::{SyntheticCounts, SyntheticResearch};

@@ -113,7 +113,8 @@ impl Store {
                     .acquire_timeout(options.acquire_timeout)
                     .connect_with(connect)
                     .await?;
-                (Backend::Sqlite { writer, reader }, !exists)
+                let group = crate::group_commit::GroupWriter::new(writer.clone(), options.acquire_timeout);
+                (Backend::Sqlite { writer, group, reader }, !exists)
             }
             DatabaseUrl::Postgres { url: pg_url } => {
                 let mut created = false;

@@ -13,7 +13,8 @@ use std::time::{Duration, Instant};
 use common::{TestDb, clinic, staff, test_options};
 use ketapath_clinical::instruments::{Instrument, Items};
 use ketapath_store::domain::*;
-use ketapath_store::{ListingAuthor, OpenMode, Store};
+use ketapath_store::{BackendKind, ListingAuthor, OpenMode, Store, StoreError};
+use ketapath_testkit::on_both_backends;
 use time::macros::{date, datetime};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -28,6 +29,21 @@ async fn sixteen_writers_and_sixteen_readers_postgres() {
     contend(db).await;
 }
 
+/// A patient with only the required fields.
+fn new_patient(given: &str, family: &str) -> NewPatient {
+    NewPatient {
+        mrn: None,
+        given_name: given.to_owned(),
+        family_name: family.to_owned(),
+        birth_date: date!(1970 - 01 - 01),
+        sex: None,
+        phone: None,
+        email: None,
+        research_consent: false,
+        rems_patient_id: None,
+    }
+}
+
 async fn contend(db: TestDb) {
     let first = db.store.clone();
     first.upsert_clinics(&[clinic("busy", 1.0, 2.0)], ListingAuthor::AdminCli).await.unwrap();
@@ -35,23 +51,7 @@ async fn contend(db: TestDb) {
     let scope = first.for_clinic(&nurse).await.unwrap();
     let mut patients = Vec::new();
     for i in 0..4 {
-        patients.push(
-            scope
-                .create_patient(NewPatient {
-                    mrn: None,
-                    given_name: format!("P{i}"),
-                    family_name: "Busy".to_owned(),
-                    birth_date: date!(1970 - 01 - 01),
-                    sex: None,
-                    phone: None,
-                    email: None,
-                    research_consent: false,
-                    rems_patient_id: None,
-                })
-                .await
-                .unwrap()
-                .id,
-        );
+        patients.push(scope.create_patient(new_patient(&format!("P{i}"), "Busy")).await.unwrap().id);
     }
     // A second store on the same file has its own writer connection: the two contend for SQLite's lock.
     let second = Store::open_with(&db.url, OpenMode::MustExist, test_options()).await.unwrap();
@@ -106,3 +106,114 @@ async fn contend(db: TestDb) {
     second.close().await;
     db.finish().await;
 }
+
+/// The trigger that makes every audit event of an assessment of `patient` fail: the assessment row is written
+/// first, then its event is refused, so the write fails after it wrote something.
+fn poison_trigger(kind: BackendKind, name: &str, patient: &str) -> String {
+    let when = format!(
+        "NEW.entity = 'assessment' AND EXISTS (SELECT 1 FROM assessments WHERE id = NEW.entity_id AND patient_id = '{patient}')"
+    );
+    match kind {
+        BackendKind::Sqlite => format!(
+            "CREATE TRIGGER {name} BEFORE INSERT ON audit_events WHEN {when} BEGIN SELECT RAISE(ABORT, 'poisoned'); END"
+        ),
+        BackendKind::Postgres => format!(
+            "CREATE FUNCTION {name}() RETURNS trigger AS $$ BEGIN IF {when} THEN RAISE EXCEPTION 'poisoned'; END IF; \
+             RETURN NEW; END $$ LANGUAGE plpgsql;
+             CREATE TRIGGER {name} BEFORE INSERT ON audit_events FOR EACH ROW EXECUTE FUNCTION {name}();"
+        ),
+    }
+}
+
+/// What one concurrent write was told.
+#[derive(Debug)]
+enum Told {
+    Stored(AssessmentId),
+    NotFound,
+    Failed,
+}
+
+/// Many writes at once over four clinics, some failing after they wrote (their audit event is refused) and some
+/// naming another clinic's patient: each write gets its own answer, a failed one leaves nothing behind and
+/// undoes none of the others (on SQLite they share group commits), every acknowledged write is stored, and the
+/// audit chains verify (`run_on` checks them after the test).
+async fn concurrent_writes_get_their_own_answers(db: &TestDb) {
+    let store = &db.store;
+    let ids: Vec<String> = (0..4).map(|i| format!("g{i}")).collect();
+    let clinics: Vec<_> = ids.iter().enumerate().map(|(i, id)| clinic(id, 40.0 + i as f64, -74.0)).collect();
+    store.upsert_clinics(&clinics, ListingAuthor::AdminCli).await.unwrap();
+    let mut scopes = Vec::new();
+    for id in &ids {
+        let nurse = staff(store, Some(id), Role::Nurse, &format!("nurse@{id}.example")).await;
+        let scope = store.for_clinic(&nurse).await.unwrap();
+        let mut pair = Vec::new();
+        for name in ["Healthy", "Poisoned"] {
+            pair.push(scope.create_patient(new_patient(name, id)).await.unwrap().id);
+        }
+        scopes.push((scope, pair[0], pair[1]));
+    }
+    let admin = store.unscoped_for_admin_cli_and_tests();
+    for (c, (_, _, poisoned)) in scopes.iter().enumerate() {
+        admin
+            .execute_raw_sql(&poison_trigger(store.kind(), &format!("poisoned_{c}"), &poisoned.to_text()))
+            .await
+            .unwrap();
+    }
+    let items = Items::from_values(Instrument::Phq9, &[2; 9]).unwrap();
+    let start = Arc::new(tokio::sync::Barrier::new(64));
+    let mut tasks = Vec::new();
+    for t in 0..64usize {
+        let (scope, healthy, poisoned) = scopes[t % 4].clone();
+        let stranger = scopes[(t + 1) % 4].1;
+        let (items, start) = (items.clone(), start.clone());
+        tasks.push(tokio::spawn(async move {
+            start.wait().await;
+            let mut told = Vec::new();
+            for round in 0..4 {
+                let patient = match (t + round) % 8 {
+                    3 => poisoned,
+                    5 => stranger,
+                    _ => healthy,
+                };
+                let new = NewAssessment {
+                    patient_id: patient,
+                    course_id: None,
+                    session_id: None,
+                    items: items.clone(),
+                    administered_at: datetime!(2026-11-01 10:00 UTC),
+                };
+                let answer = match scope.record_assessment(new).await {
+                    Ok(a) => Told::Stored(a.id),
+                    Err(StoreError::NotFound { .. }) => Told::NotFound,
+                    Err(StoreError::Database(_)) => Told::Failed,
+                    Err(other) => panic!("write {t}/{round}: unexpected error {other}"),
+                };
+                told.push(((t + round) % 8, answer));
+            }
+            (t % 4, told)
+        }));
+    }
+    let mut stored: Vec<Vec<AssessmentId>> = vec![Vec::new(); 4];
+    for task in tasks {
+        let (c, told) = task.await.unwrap();
+        for (kind, answer) in told {
+            match (kind, answer) {
+                (3, Told::Failed) | (5, Told::NotFound) => {}
+                (k, Told::Stored(id)) if k != 3 && k != 5 => stored[c].push(id),
+                (k, other) => panic!("a write of kind {k} was told {other:?}"),
+            }
+        }
+    }
+    for (c, (scope, healthy, poisoned)) in scopes.iter().enumerate() {
+        let mut expected = stored[c].clone();
+        expected.sort();
+        let mut found: Vec<AssessmentId> =
+            scope.assessments(*healthy).await.unwrap().into_iter().map(|a| a.id).collect();
+        found.sort();
+        assert_eq!(found, expected, "clinic {c}: the acknowledged writes and the stored ones differ");
+        assert!(scope.assessments(*poisoned).await.unwrap().is_empty(), "clinic {c}: a failed write left a row");
+    }
+    assert_eq!(stored.iter().map(Vec::len).sum::<usize>(), 64 * 4 * 6 / 8);
+}
+
+on_both_backends!(concurrent_writes_each_get_their_own_answer, super::concurrent_writes_get_their_own_answers);

@@ -26,12 +26,18 @@ const MAX_TOKEN_LEN: usize = 256;
 pub struct StaffActor {
     pub actor: Actor,
     store: Store,
+    /// The scope the token look-up opened on the account row it read (`Store::api_token_holder`), so that a
+    /// request does not read that row a second time; `None` for the session cookie and for roles without one.
+    scope: Option<ClinicScope>,
 }
 
 impl StaffActor {
     /// The acting user's clinic scope: 403 for a role without patient access (platform admin, researcher) or a
     /// user no longer allowed at the clinic.
     pub async fn scope(&self) -> Result<ClinicScope, ApiError> {
+        if let Some(scope) = &self.scope {
+            return Ok(scope.clone());
+        }
         Ok(self.store.for_clinic(&self.actor).await?)
     }
 
@@ -62,21 +68,16 @@ impl FromRequestParts<AppState> for StaffActor {
         // the API that way), and then an unsafe method must carry the session's CSRF token.
         let Some(secret) = bearer_secret(parts) else { return from_sign_in(parts, state).await };
         let store = state.store()?;
-        let found = store.api_token_by_hash(&api_token_hash(secret), store.now()).await?;
-        let Some((_token, user)) = found else {
+        // The peer address is what the audit log records; router tests have no socket.
+        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(addr)| addr.ip());
+        let origin = Origin::ip(peer.unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED)));
+        let found = store.api_token_holder(&api_token_hash(secret), store.now(), origin).await?;
+        let Some(holder) = found else {
             state.limit_refused_credential(parts)?;
             return Err(ApiError::Unauthorized(UNAUTHORIZED.to_owned()));
         };
-        state.limit_staff(parts, user.id)?;
-        // The peer address is what the audit log records; router tests have no socket.
-        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(addr)| addr.ip());
-        let actor = Actor {
-            user_id: user.id,
-            clinic_id: user.clinic_id,
-            role: user.role,
-            origin: Origin::ip(peer.unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED))),
-        };
-        Ok(StaffActor { actor, store: store.clone() })
+        state.limit_staff(parts, holder.user.id)?;
+        Ok(StaffActor { actor: holder.actor, store: store.clone(), scope: holder.scope })
     }
 }
 
@@ -97,7 +98,7 @@ async fn from_sign_in(parts: &Parts, state: &AppState) -> Result<StaffActor, Api
             ));
         }
     }
-    Ok(StaffActor { actor: signed_in.actor, store: signed_in.store })
+    Ok(StaffActor { actor: signed_in.actor, store: signed_in.store, scope: None })
 }
 
 /// An authenticated member of a clinic's staff with their clinic scope open: the extractor of every patient

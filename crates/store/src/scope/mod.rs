@@ -122,6 +122,18 @@ impl Store {
             )
             .await?;
         let user = row.map(StaffRow::into_domain).transpose()?;
+        self.scope_of_read_user(actor, clinic_id, user.as_ref())
+    }
+
+    /// The scope of `actor` at `clinic_id`, if `user` (the actor's account, read from the database just now) is
+    /// active and holds that role at that clinic: the check of [`Store::for_clinic`], shared with the API token
+    /// look-up, which reads the same row.
+    pub(crate) fn scope_of_read_user(
+        &self,
+        actor: &Actor,
+        clinic_id: ClinicId,
+        user: Option<&StaffUser>,
+    ) -> StoreResult<ClinicScope> {
         match user {
             Some(u) if u.active && u.role == actor.role && u.clinic_id.as_ref() == Some(&clinic_id) => {
                 Ok(ClinicScope { store: self.clone(), actor: actor.clone(), clinic_id })
