@@ -31,10 +31,14 @@ impl Captured {
     /// `capture-canary` so that a test can show the capture works. The tests' runtimes are single-threaded, so
     /// every request a test sends runs under it.
     ///
-    /// The interest cache is rebuilt once the subscriber is in place: tracing caches per call site whether any
-    /// subscriber wants its events, and a call site first reached by a test on another thread (with no subscriber
-    /// of its own) could keep "never" and stay silent here; a 500's "request failed" line once went missing so.
+    /// Why the second dispatcher: tracing caches per call site whether any subscriber wants its events. While
+    /// exactly one dispatcher is alive, a call site first reached on another test's thread asks only that
+    /// thread's default (none) and caches "never" for every thread, so a 500's "request failed" line, first
+    /// reached by a concurrent test, went missing here twice on PostgreSQL. With two dispatchers alive tracing
+    /// asks them all, and each event is then checked against the subscriber of the thread it happens on.
     pub(crate) fn start() -> (Captured, tracing::subscriber::DefaultGuard) {
+        static SECOND: std::sync::OnceLock<tracing::Dispatch> = std::sync::OnceLock::new();
+        SECOND.get_or_init(|| tracing::Dispatch::new(tracing::subscriber::NoSubscriber::default()));
         let captured = Captured::default();
         let subscriber = tracing_subscriber::fmt()
             .with_max_level(tracing::Level::TRACE)
