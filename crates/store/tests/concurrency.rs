@@ -10,12 +10,12 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use common::{TestDb, clinic, staff, test_options};
+use common::{TestDb, clinic, new_patient, staff, test_options};
 use ketapath_clinical::instruments::{Instrument, Items};
 use ketapath_store::domain::*;
 use ketapath_store::{BackendKind, ListingAuthor, OpenMode, Store, StoreError};
 use ketapath_testkit::on_both_backends;
-use time::macros::{date, datetime};
+use time::macros::datetime;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn sixteen_writers_and_sixteen_readers_sqlite() {
@@ -27,21 +27,6 @@ async fn sixteen_writers_and_sixteen_readers_sqlite() {
 async fn sixteen_writers_and_sixteen_readers_postgres() {
     let Some(db) = TestDb::postgres().await else { return };
     contend(db).await;
-}
-
-/// A patient with only the required fields.
-fn new_patient(given: &str, family: &str) -> NewPatient {
-    NewPatient {
-        mrn: None,
-        given_name: given.to_owned(),
-        family_name: family.to_owned(),
-        birth_date: date!(1970 - 01 - 01),
-        sex: None,
-        phone: None,
-        email: None,
-        research_consent: false,
-        rems_patient_id: None,
-    }
 }
 
 async fn contend(db: TestDb) {

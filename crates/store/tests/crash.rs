@@ -12,11 +12,11 @@ use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{TestDb, clinic, staff, test_options};
+use common::{TestDb, clinic, new_patient, staff, test_options};
 use ketapath_clinical::instruments::{Instrument, Items};
 use ketapath_store::domain::*;
 use ketapath_store::{DatabaseUrl, ListingAuthor, OpenMode, Store};
-use time::macros::{date, datetime};
+use time::macros::datetime;
 
 const CHILD_URL: &str = "KETAPATH_CRASH_CHILD_URL";
 const CHILD_ACTOR: &str = "KETAPATH_CRASH_CHILD_ACTOR";
@@ -74,20 +74,7 @@ async fn crash_and_recover(db: TestDb) {
     store.upsert_clinics(&[clinic("crash", 1.0, 2.0)], ListingAuthor::AdminCli).await.unwrap();
     let nurse = staff(store, Some("crash"), Role::Nurse, "nurse@crash.example").await;
     let scope = store.for_clinic(&nurse).await.unwrap();
-    let p = scope
-        .create_patient(NewPatient {
-            mrn: None,
-            given_name: "C".to_owned(),
-            family_name: "Rash".to_owned(),
-            birth_date: date!(1970 - 01 - 01),
-            sex: None,
-            phone: None,
-            email: None,
-            research_consent: false,
-            rems_patient_id: None,
-        })
-        .await
-        .unwrap();
+    let p = scope.create_patient(new_patient("C", "Rash")).await.unwrap();
     let course = scope
         .create_course(NewCourse {
             patient_id: p.id,
