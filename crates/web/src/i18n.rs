@@ -282,9 +282,11 @@ mod tests {
     }
 
     /// Every variable the catalogue uses.
-    const VARIABLES: [&str; 17] = [
+    const VARIABLES: [&str; 33] = [
         "n", "date", "total", "max", "clear", "possible", "entered", "answer", "months", "span", "day", "month",
-        "year", "clinic", "first", "last", "distance",
+        "year", "clinic", "first", "last", "distance", "label", "rate", "low", "high", "patients", "treatment",
+        "instrument", "period", "response", "remission", "rule", "min", "baseline", "pct", "responserule",
+        "remissionrule",
     ];
 
     #[test]

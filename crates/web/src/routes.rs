@@ -225,11 +225,6 @@ impl PageRoute {
     fn both(path: &'static str, handler: MethodRouter<AppState>) -> Self {
         Self { path, spanish: true, handler }
     }
-
-    /// A page in English only (the registry's statistics, the clinic listing request, self-report links).
-    fn english(path: &'static str, handler: MethodRouter<AppState>) -> Self {
-        Self { path, spanish: false, handler }
-    }
 }
 
 impl std::fmt::Debug for PageRoute {
@@ -244,15 +239,15 @@ pub fn page_routes() -> Vec<PageRoute> {
     vec![
         PageRoute::both("/", get(pages::home::page)),
         PageRoute::both("/about", get(pages::about::page)),
-        PageRoute::english("/registry", get(pages::registry::page)),
+        PageRoute::both("/registry", get(pages::registry::page)),
         PageRoute::both("/find", get(pages::find::page)),
         PageRoute::both("/clinics/{id}", get(pages::clinic::page)),
         PageRoute::both("/clinics/{id}/report", post(pages::clinic::report)),
-        PageRoute::english(pages::list_clinic::PATH, get(pages::list_clinic::page).post(pages::list_clinic::post)),
+        PageRoute::both(pages::list_clinic::PATH, get(pages::list_clinic::page).post(pages::list_clinic::post)),
         PageRoute::both("/check", get(pages::check::start).post(pages::check::submit)),
         PageRoute::both("/check/send", post(pages::check::send::send)),
         PageRoute::both("/check/send/confirm", post(pages::check::send::confirm)),
-        PageRoute::english("/r/{token}", get(pages::self_report::show).post(pages::self_report::submit)),
+        PageRoute::both("/r/{token}", get(pages::self_report::show).post(pages::self_report::submit)),
     ]
 }
 

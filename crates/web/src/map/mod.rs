@@ -16,6 +16,8 @@ mod tests;
 use std::fmt::Write as _;
 
 use ketapath_research::svg::escape;
+
+use crate::i18n::{Lang, Tr};
 use projection::{HEIGHT, WIDTH, project};
 pub use states::{BBox, State, states};
 
@@ -57,12 +59,19 @@ const MAX_CITY_LABELS: usize = 6;
 /// State border width as a share of the view width (one pixel on the whole map); never rounds below 0.1.
 const STATE_BORDER_SHARE: f64 = 1.0 / 975.0;
 
-/// Renders the map as one `<svg>` element. `origin` is the search centre as (latitude, longitude) in degrees.
+/// Renders the map as one `<svg>` element, its words in English. `origin` is the search centre as (latitude,
+/// longitude) in degrees.
 ///
 /// Points outside the three mapped areas (d3.geoAlbersUsa: lower 48, Alaska, Hawaii) are left off the map and
 /// counted as such in the description; an origin outside them is left off too. Never panics.
 #[must_use]
 pub fn us_map_svg(origin: Option<(f64, f64)>, points: &[MapPoint], zoom: Zoom) -> String {
+    us_map_svg_in(origin, points, zoom, Lang::En.tr())
+}
+
+/// [`us_map_svg`] with its title and description in `t`'s language.
+#[must_use]
+pub fn us_map_svg_in(origin: Option<(f64, f64)>, points: &[MapPoint], zoom: Zoom, t: Tr) -> String {
     let origin_xy = origin.and_then(|(lat, lon)| project(lat, lon));
     let placed: Vec<(&MapPoint, (f64, f64))> =
         points.iter().filter_map(|p| project(p.lat, p.lon).map(|xy| (p, xy))).collect();
@@ -84,9 +93,9 @@ pub fn us_map_svg(origin: Option<(f64, f64)>, points: &[MapPoint], zoom: Zoom) -
         num(width),
         num(view.max_y - view.min_y)
     );
-    let title = if origin_xy.is_some() { "Map of the clinics around the search origin" } else { "Map of the clinics" };
-    let _ = write!(svg, "<title id=\"map-title\">{title}</title><desc id=\"map-desc\">");
-    svg.push_str(&escape(&describe(origin, origin_xy.is_some(), points.len(), placed.len())));
+    let title = t.m(if origin_xy.is_some() { "map-title-origin" } else { "map-title" });
+    let _ = write!(svg, "<title id=\"map-title\">{}</title><desc id=\"map-desc\">", escape(&title));
+    svg.push_str(&escape(&describe(origin, origin_xy.is_some(), points.len(), placed.len(), t)));
     svg.push_str("</desc>");
 
     // States: a shared group carries the look; each path keeps its class for the stylesheet. The border width
@@ -107,9 +116,10 @@ pub fn us_map_svg(origin: Option<(f64, f64)>, points: &[MapPoint], zoom: Zoom) -
     if let Some((x, y)) = origin_xy {
         let _ = write!(
             svg,
-            "<g class=\"map-origin\" fill=\"#fff\" stroke=\"#0b57d0\" stroke-width=\"{}\"><title>Search origin</title>\
+            "<g class=\"map-origin\" fill=\"#fff\" stroke=\"#0b57d0\" stroke-width=\"{}\"><title>{}</title>\
              <circle cx=\"{}\" cy=\"{}\" r=\"{}\"/></g>",
             num(radius * 0.4),
+            escape(&t.m("map-origin")),
             num(x),
             num(y),
             num(radius * 0.7)
@@ -199,24 +209,27 @@ fn city_labels(svg: &mut String, view: &BBox, width: f64, markers: impl Iterator
     svg.push_str("</g>");
 }
 
-/// The text of `<desc>`: where the origin is and how many clinics the map shows out of those listed.
-fn describe(origin: Option<(f64, f64)>, origin_shown: bool, listed: usize, shown: usize) -> String {
+/// The text of `<desc>`: where the origin is and how many clinics the map shows out of those listed, in `t`'s
+/// language.
+fn describe(origin: Option<(f64, f64)>, origin_shown: bool, listed: usize, shown: usize, t: Tr) -> String {
     let mut text = match origin {
-        Some((lat, lon)) if origin_shown => format!(
-            "Search origin at {:.3}° {}, {:.3}° {}. ",
-            lat.abs(),
-            if lat < 0.0 { 'S' } else { 'N' },
-            lon.abs(),
-            if lon < 0.0 { 'W' } else { 'E' }
-        ),
-        Some(_) => "The search origin is outside the mapped area. ".to_owned(),
+        Some((lat, lon)) if origin_shown => {
+            let at = format!(
+                "{:.3}° {}, {:.3}° {}",
+                lat.abs(),
+                t.m(if lat < 0.0 { "map-south" } else { "map-north" }),
+                lon.abs(),
+                t.m(if lon < 0.0 { "map-west" } else { "map-east" })
+            );
+            t.a("map-origin-at", [("label", at)]) + " "
+        }
+        Some(_) => t.m("map-origin-outside") + " ",
         None => String::new(),
     };
-    let plural = |n: usize| if n == 1 { "clinic" } else { "clinics" };
-    let _ = write!(text, "{shown} {} shown, numbered as in the result list.", plural(shown));
+    text.push_str(&t.n("map-shown", shown));
     if shown < listed {
-        let missing = listed - shown;
-        let _ = write!(text, " {missing} listed {} outside the mapped area.", if missing == 1 { "is" } else { "are" });
+        text.push(' ');
+        text.push_str(&t.n("map-not-shown", listed - shown));
     }
     text
 }

@@ -10,7 +10,7 @@
 //! comes first. A client that sends none of these headers is refused (403). The phase-1 rate limiter already
 //! covers every POST.
 
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Tr};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
 use askama::Template;
@@ -22,36 +22,42 @@ use ketapath_directory::Clinic;
 use ketapath_store::domain::{NewListingReport, Origin};
 
 use super::check::FormBody;
-use super::find::{ListingFacts, PATH as FIND_PATH, clinic_path, hours, labels, open_now_words};
+use super::find::{ListingFacts, PATH as FIND_PATH, clinic_path, hours, labels};
 use super::{Layout, render};
 use crate::api::clinics::lookup;
 use crate::error::{ApiError, respond};
 use crate::extract::{ApiPath, Db};
 use crate::state::AppState;
 
-/// The reasons a person can pick, with their labels; the code is what the store keeps.
-pub const REASONS: [(&str, &str); 7] = [
-    ("closed", "The clinic has closed or moved"),
-    ("wrong_phone", "The phone number or website is wrong"),
-    ("wrong_address", "The address or map position is wrong"),
-    ("wrong_offers", "The treatments listed are wrong"),
-    ("wrong_payment", "The payment options are wrong"),
-    ("not_accepting", "It is not accepting new patients"),
-    ("other", "Something else"),
-];
+/// The reasons a person can pick, with the catalogue ids of their labels; the code is what the store keeps.
+pub const REASONS: [&str; 7] =
+    ["closed", "wrong_phone", "wrong_address", "wrong_offers", "wrong_payment", "not_accepting", "other"];
+
+/// A report reason in words, in `t`'s language.
+pub fn reason_label(code: &str, t: Tr) -> String {
+    t.m(match code {
+        "closed" => "report-reason-closed",
+        "wrong_phone" => "report-reason-wrong-phone",
+        "wrong_address" => "report-reason-wrong-address",
+        "wrong_offers" => "report-reason-wrong-offers",
+        "wrong_payment" => "report-reason-wrong-payment",
+        "not_accepting" => "report-reason-not-accepting",
+        _ => "report-reason-other",
+    })
+}
 
 /// Longest free-text detail kept, in characters.
 pub const DETAILS_MAX: usize = 2000;
 
-/// Questions worth asking any clinic before a first appointment (directory-and-interop.md and clinical.md cover
-/// the supervision and REMS facts behind them).
+/// Questions worth asking any clinic before a first appointment (the supervision and REMS facts behind them are in
+/// the project's clinical reference), by catalogue id.
 const QUESTIONS: [&str; 6] = [
-    "Which treatments do you offer for treatment-resistant depression, and who decides which suits me?",
-    "Who supervises each session, and how long do I stay afterwards before going home?",
-    "Is the clinic certified under the SPRAVATO REMS program (for esketamine nasal spray)?",
-    "Do you need a referral or my records from my current prescriber?",
-    "What does a course of treatment cost, and what will my insurance cover?",
-    "How will you measure whether the treatment is helping me?",
+    "clinic-question-1",
+    "clinic-question-2",
+    "clinic-question-3",
+    "clinic-question-4",
+    "clinic-question-5",
+    "clinic-question-6",
 ];
 
 #[derive(Template)]
@@ -72,56 +78,52 @@ struct ClinicPage {
     /// The opening hours in words, one line per entry.
     hours: Vec<String>,
     /// "Open now" or "Closed now" in the clinic's time zone; `None` without hours.
-    open_now: Option<&'static str>,
-    accessibility: Vec<&'static str>,
+    open_now: Option<String>,
+    accessibility: Vec<String>,
     /// Who verified the listing and when, in a sentence ([`verified_line`]).
     verified: String,
     demo: bool,
-    questions: &'static [&'static str],
+    questions: Vec<String>,
     report_action: String,
-    reasons: Vec<(&'static str, &'static str, bool)>,
+    reasons: Vec<(&'static str, String, bool)>,
     details: String,
     report_error: Option<String>,
     find_path: &'static str,
-    outcomes: Vec<OutcomeLine>,
+    /// The clinic's published outcomes, one sentence each.
+    outcomes: Vec<String>,
     /// `/check?to={id}` when the clinic receives self-check summaries through KetaPath.
     check_href: Option<String>,
 }
 
-/// One published outcome line of the clinic, in words.
-struct OutcomeLine {
-    treatment: &'static str,
-    instrument: &'static str,
-    patients: u64,
-    period: String,
-    response: String,
-    remission: String,
-    rule: String,
-}
-
-fn outcome_lines(outcomes: &[ketapath_research::stats::registry::PublishedOutcome]) -> Vec<OutcomeLine> {
+/// The published outcome lines of the clinic, each one sentence in `t`'s language.
+fn outcome_lines(outcomes: &[ketapath_research::stats::registry::PublishedOutcome], t: Tr) -> Vec<String> {
+    let rule_ref = |r: &ketapath_clinical::RuleRef| format!("{} v{}", r.id, r.version);
     outcomes
         .iter()
-        .map(|o| OutcomeLine {
-            treatment: o.modality.label(),
-            instrument: o.instrument.code(),
-            patients: o.patients,
-            period: format!("{} to {}", o.period.from, o.period.to),
-            response: o.response.to_string(),
-            remission: o.remission.to_string(),
-            rule: format!(
-                "patients with a baseline score of {} or more ({} v{}); response: at least {}% fewer points than at \
-                 baseline ({} v{}); remission: a score of {} or less ({} v{})",
-                o.baseline_min,
-                o.baseline_rule.id,
-                o.baseline_rule.version,
-                o.response_reduction_pct,
-                o.response_rule.id,
-                o.response_rule.version,
-                o.remission_max,
-                o.remission_rule.id,
-                o.remission_rule.version
-            ),
+        .map(|o| {
+            let rule = t.a(
+                "clinic-outcome-rule",
+                [
+                    ("min", o.baseline_min.to_string()),
+                    ("baseline", rule_ref(&o.baseline_rule)),
+                    ("pct", o.response_reduction_pct.to_string()),
+                    ("responserule", rule_ref(&o.response_rule)),
+                    ("max", o.remission_max.to_string()),
+                    ("remissionrule", rule_ref(&o.remission_rule)),
+                ],
+            );
+            t.a(
+                "clinic-outcome-line",
+                [
+                    ("treatment", labels::modality(o.modality, t)),
+                    ("instrument", o.instrument.code().to_owned()),
+                    ("patients", o.patients.to_string()),
+                    ("period", labels::period(&o.period.from, &o.period.to, t)),
+                    ("response", labels::rate(&o.response, t)),
+                    ("remission", labels::rate(&o.remission, t)),
+                    ("rule", rule),
+                ],
+            )
         })
         .collect()
 }
@@ -131,6 +133,8 @@ fn outcome_lines(outcomes: &[ketapath_research::stats::registry::PublishedOutcom
 struct ReportedPage {
     layout: Layout,
     name: String,
+    /// The name escaped for the message that sets it in bold (`|safe` in the template).
+    name_html: String,
     clinic_href: String,
 }
 
@@ -140,7 +144,7 @@ pub async fn page(State(state): State<AppState>, lang: Lang, ApiPath(id): ApiPat
         Ok(clinic) => {
             let outcomes = state.published_outcomes(clinic.id.as_str()).await;
             let mut page = clinic_page(&state, lang, &clinic, "", "", None);
-            page.outcomes = outcome_lines(&outcomes);
+            page.outcomes = outcome_lines(&outcomes, lang.tr());
             page.check_href = receives_summaries(&state, &clinic).await.then(|| check_path(&clinic));
             render(StatusCode::OK, &page)
         }
@@ -163,6 +167,7 @@ fn clinic_page(
     report_error: Option<String>,
 ) -> ClinicPage {
     let address = format!("{}, {}, {} {}", c.address.street, c.address.city, c.address.state, c.address.zip);
+    let t = lang.tr();
     ClinicPage {
         layout: Layout::localized(lang, c.name.clone(), state.config.demo, "", &clinic_path(c.id.as_str())),
         name: c.name.clone(),
@@ -174,15 +179,15 @@ fn clinic_page(
         phone: c.phone.clone(),
         website: c.website.clone(),
         description: c.description.clone(),
-        facts: ListingFacts::of(c),
-        hours: hours::in_words(&c.hours),
-        open_now: open_now_words(&c.hours, &c.address.state, time::OffsetDateTime::now_utc()),
-        accessibility: labels::accessibility(&c.accessibility),
-        verified: verified_line(c),
+        facts: ListingFacts::of(c, t),
+        hours: hours::in_words(&c.hours, t),
+        open_now: hours::open_now_words(&c.hours, &c.address.state, time::OffsetDateTime::now_utc(), t),
+        accessibility: labels::accessibility(&c.accessibility, t),
+        verified: verified_line(c, t),
         demo: c.demo,
-        questions: &QUESTIONS,
+        questions: QUESTIONS.iter().map(|id| t.m(id)).collect(),
         report_action: format!("{}/report", clinic_path(c.id.as_str())),
-        reasons: REASONS.iter().map(|(code, label)| (*code, *label, *code == reason)).collect(),
+        reasons: REASONS.iter().map(|code| (*code, reason_label(code, t), *code == reason)).collect(),
         details: details.to_owned(),
         report_error,
         find_path: FIND_PATH,
@@ -196,17 +201,19 @@ pub fn osm_href(lat: f64, lon: f64) -> String {
     format!("https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=16/{lat}/{lon}")
 }
 
-/// Who verified a listing and when: "Verified by the clinic on 6 Dec 2026" when the clinic saved it itself, "by
-/// KetaPath" when a platform admin did, else the importer's stamp as the import gave it.
-pub fn verified_line(c: &Clinic) -> String {
+/// Who verified a listing and when, in `t`'s language: "Verified by the clinic on 6 Dec 2026" when the clinic saved
+/// it itself, "by KetaPath" when a platform admin did, else the importer's stamp as the import gave it.
+pub fn verified_line(c: &Clinic, t: Tr) -> String {
     use ketapath_store::domain::{VERIFIED_BY_CLINIC, VERIFIED_BY_PLATFORM};
-    let Some(date) = c.last_verified else { return "Last verified: not yet verified".to_owned() };
-    let on = ketapath_care::clinic_time::date_text(date);
+    let Some(date) = c.last_verified else { return t.m("verified-never") };
+    let long = labels::date(date, t);
+    // English keeps the short date these lines have always shown; Spanish spells the month out.
+    let on = if t.lang() == Lang::En { ketapath_care::clinic_time::date_text(date) } else { long.clone() };
     match c.verified_by.as_deref() {
-        Some(VERIFIED_BY_CLINIC) => format!("Verified by the clinic on {on}"),
-        Some(VERIFIED_BY_PLATFORM) => format!("Verified by KetaPath on {on}"),
-        Some(by) => format!("Last verified: {} ({by})", labels::date(date)),
-        None => format!("Last verified: {}", labels::date(date)),
+        Some(VERIFIED_BY_CLINIC) => t.a("verified-by-clinic", [("date", on)]),
+        Some(VERIFIED_BY_PLATFORM) => t.a("verified-by-ketapath", [("date", on)]),
+        Some(by) => t.a("verified-by-other", [("date", long), ("label", by.to_owned())]),
+        None => t.a("verified-on", [("date", long)]),
     }
 }
 
@@ -258,13 +265,9 @@ pub async fn report(
 ) -> Response {
     let path = lang.href(&format!("{}/report", clinic_path(&id)));
     let demo = state.config.demo;
+    let t = lang.tr();
     if !is_same_origin(&headers) {
-        let refused = ApiError::Forbidden(
-            "This report did not come from KetaPath's own page, so it was not accepted. Please use the form on the \
-             clinic's page."
-                .to_owned(),
-        );
-        return respond(&path, demo, refused);
+        return respond(&path, demo, ApiError::Forbidden(t.m("report-refused")));
     }
     let clinic = match lookup(&state.directory, &id) {
         Ok(clinic) => clinic,
@@ -279,13 +282,13 @@ pub async fn report(
             _ => {}
         }
     }
-    let problem = if !REASONS.iter().any(|(code, _)| *code == reason) {
-        Some("Please choose what is wrong with this listing.".to_owned())
+    let problem = if !REASONS.contains(&reason.as_str()) {
+        Some(t.m("report-error-reason"))
     } else if details.contains('\0') {
         // PostgreSQL's text columns cannot store a NUL character (it answered 500); no report needs one.
-        Some("Please remove the invisible NUL character from the details.".to_owned())
+        Some(t.m("report-error-nul"))
     } else if details.chars().count() > DETAILS_MAX {
-        Some(format!("Please shorten the details to at most {DETAILS_MAX} characters."))
+        Some(t.n("report-error-long", DETAILS_MAX))
     } else {
         None
     };
@@ -304,8 +307,9 @@ pub async fn report(
         Ok(_) => render(
             StatusCode::OK,
             &ReportedPage {
-                layout: Layout::new("Thank you for your report", demo, ""),
+                layout: Layout::localized(lang, t.m("report-thanks-title"), demo, "", &clinic_path(clinic.id.as_str())),
                 name: clinic.name.clone(),
+                name_html: ketapath_research::svg::escape(&clinic.name),
                 clinic_href: clinic_path(clinic.id.as_str()),
             },
         ),

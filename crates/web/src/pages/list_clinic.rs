@@ -26,6 +26,7 @@ use super::find::labels;
 use super::{Layout, render};
 use crate::error::{ApiError, respond};
 use crate::extract::Db;
+use crate::i18n::{Lang, Tr};
 use crate::portal::csrf::Fields;
 use crate::state::AppState;
 
@@ -34,7 +35,7 @@ pub const PATH: &str = "/list-your-clinic";
 /// One treatment checkbox.
 struct OfferChoice {
     code: &'static str,
-    label: &'static str,
+    label: String,
     checked: bool,
 }
 
@@ -53,25 +54,28 @@ struct RequestPage {
 #[template(path = "list_clinic_sent.html")]
 struct SentPage {
     layout: Layout,
-    name: String,
+    /// The clinic's name escaped for the message that sets it in bold (`|safe` in the template).
+    name_html: String,
     over_cap: bool,
 }
 
-fn request_page(demo: bool, form: RequestForm, error: Option<(String, String)>) -> RequestPage {
+fn request_page(demo: bool, lang: Lang, form: RequestForm, error: Option<(String, String)>) -> RequestPage {
+    let t = lang.tr();
     let offers = Offer::ALL
         .iter()
         .map(|o| OfferChoice {
             code: o.code(),
-            label: labels::offer(*o),
+            label: labels::offer(*o, t),
             checked: form.offers.iter().any(|c| c == o.code()),
         })
         .collect();
-    RequestPage { layout: Layout::new("List your clinic", demo, PATH), form, offers, states: &USPS_CODES, error }
+    let layout = Layout::localized(lang, t.m("list-title"), demo, PATH, PATH);
+    RequestPage { layout, form, offers, states: &USPS_CODES, error }
 }
 
 /// `GET /list-your-clinic`.
-pub async fn page(State(state): State<AppState>) -> Response {
-    render(StatusCode::OK, &request_page(state.config.demo, RequestForm::default(), None))
+pub async fn page(State(state): State<AppState>, lang: Lang) -> Response {
+    render(StatusCode::OK, &request_page(state.config.demo, lang, RequestForm::default(), None))
 }
 
 fn form_of(fields: &Fields) -> RequestForm {
@@ -92,21 +96,42 @@ fn form_of(fields: &Fields) -> RequestForm {
     }
 }
 
-/// The form's label of a field, for the refusal.
-fn label_of(field: &str) -> &'static str {
+/// The form's label of a field, for the refusal, in `t`'s language (the phone and website short, without their
+/// hints).
+fn label_of(field: &str, t: Tr) -> String {
+    t.m(match field {
+        "name" => "list-name",
+        "street" => "list-street",
+        "city" => "list-city",
+        "state" => "list-state",
+        "zip" => "list-zip",
+        "phone" => "list-phone-short",
+        "website" => "list-website-short",
+        "offers" => "list-offers",
+        "npi" => "list-npi",
+        "contact_name" => "list-contact-name",
+        "contact_email" => "list-contact-email",
+        _ => "list-request",
+    })
+}
+
+/// What to fix in a refused field: the care crate's own message after the label and code in English, the
+/// catalogue's sentence for the field in other languages.
+fn refusal(field: &str, message: &str, t: Tr) -> String {
+    if t.lang() == Lang::En {
+        return format!("{} ({field}): {message}", label_of(field, t));
+    }
+    let label = || ("label", label_of(field, t));
     match field {
-        "name" => "Clinic name",
-        "street" => "Street address",
-        "city" => "City",
-        "state" => "State",
-        "zip" => "ZIP code",
-        "phone" => "Phone",
-        "website" => "Website",
-        "offers" => "Treatments offered",
-        "npi" => "Organisation NPI",
-        "contact_name" => "Your name",
-        "contact_email" => "Your e-mail address",
-        _ => "The request",
+        "name" | "street" | "city" | "contact_name" => t.a("list-fix-line", [label()]),
+        "state" => t.m("list-fix-state"),
+        "zip" => t.m("list-fix-zip"),
+        "phone" => t.m("list-fix-phone"),
+        "website" => t.m("list-fix-website"),
+        "offers" => t.m("list-fix-offers"),
+        "npi" => t.m("list-fix-npi"),
+        "contact_email" => t.m("list-fix-email"),
+        _ => t.a("list-fix-other", [label()]),
     }
 }
 
@@ -114,25 +139,22 @@ fn label_of(field: &str) -> &'static str {
 pub async fn post(
     State(state): State<AppState>,
     Db(store): Db,
+    lang: Lang,
     peer: Option<Extension<ConnectInfo<SocketAddr>>>,
     headers: HeaderMap,
     FormBody(body): FormBody,
 ) -> Response {
     let demo = state.config.demo;
+    let t = lang.tr();
+    let path = lang.href(PATH);
     if !is_same_origin(&headers) {
-        let refused = ApiError::Forbidden(
-            "This request did not come from KetaPath's own page, so it was not accepted. Please use the form at \
-             /list-your-clinic."
-                .to_owned(),
-        );
-        return respond(PATH, demo, refused);
+        return respond(&path, demo, ApiError::Forbidden(t.m("list-refused")));
     }
     let fields = Fields::parse(&body);
     let form = form_of(&fields);
     if let Err(ApiError::InvalidInput(invalid)) = fields.refuse_nul() {
-        let error =
-            (invalid.field.clone(), format!("{}: remove the invisible NUL character", label_of(&invalid.field)));
-        return render(StatusCode::BAD_REQUEST, &request_page(demo, form, Some(error)));
+        let error = (invalid.field.clone(), t.a("list-error-nul", [("label", label_of(&invalid.field, t))]));
+        return render(StatusCode::BAD_REQUEST, &request_page(demo, lang, form, Some(error)));
     }
     // The peer address is what the audit log records for public writes; router tests have no socket.
     let origin = Origin::ip(peer.map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |Extension(ConnectInfo(addr))| addr.ip()));
@@ -140,13 +162,14 @@ pub async fn post(
         Ok(delivery) => {
             let over_cap = matches!(delivery, RequestDelivery::OverCap { .. });
             let status = if over_cap { StatusCode::TOO_MANY_REQUESTS } else { StatusCode::OK };
-            let title = if over_cap { "Please send your request tomorrow" } else { "Thank you: your request is in" };
-            render(status, &SentPage { layout: Layout::new(title, demo, PATH), name: form.name, over_cap })
+            let title = t.m(if over_cap { "list-over-cap-title" } else { "list-sent-title" });
+            let layout = Layout::localized(lang, title, demo, PATH, PATH);
+            render(status, &SentPage { layout, name_html: ketapath_research::svg::escape(&form.name), over_cap })
         }
         Err(StoreError::Invalid { field, message }) => {
-            let error = (field.clone(), format!("{} ({field}): {message}", label_of(&field)));
-            render(StatusCode::BAD_REQUEST, &request_page(demo, form, Some(error)))
+            let error = (field.clone(), refusal(&field, &message, t));
+            render(StatusCode::BAD_REQUEST, &request_page(demo, lang, form, Some(error)))
         }
-        Err(error) => respond(PATH, demo, error.into()),
+        Err(error) => respond(&path, demo, error.into()),
     }
 }

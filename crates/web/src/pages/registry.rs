@@ -7,18 +7,21 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
+use ketapath_research::model::AdverseEventKind;
 use ketapath_research::stats::Proportion;
 use ketapath_research::{Registry, Suppressed, svg};
 
+use super::find::labels;
 use super::{Layout, render};
 use crate::error::respond;
 use crate::extract::Db;
+use crate::i18n::{Lang, Tr};
 use crate::state::AppState;
 
 pub const PATH: &str = "/registry";
 
 struct CellRow {
-    modality: &'static str,
+    modality: String,
     instrument: &'static str,
     patients: String,
     period: String,
@@ -56,40 +59,76 @@ struct RegistryPage {
 }
 
 /// A suppressed figure in words, so the page never shows a bare "< 11".
-fn shown<T>(value: &Suppressed<T>, f: impl FnOnce(&T) -> String) -> String {
+fn shown<T>(value: &Suppressed<T>, t: Tr, f: impl FnOnce(&T) -> String) -> String {
     match value {
         Suppressed::Shown(v) => f(v),
-        Suppressed::Suppressed { threshold } => format!("fewer than {threshold} patients"),
+        Suppressed::Suppressed { threshold } => t.a("registry-fewer", [("n", threshold.to_string())]),
     }
 }
 
-fn proportion(p: &Suppressed<Proportion>) -> String {
-    shown(p, |p| format!("{p}, {} of {}", p.successes, p.n))
+fn proportion(p: &Suppressed<Proportion>, t: Tr) -> String {
+    shown(p, t, |p| {
+        t.a("rate-of", [("label", labels::rate(p, t)), ("n", p.successes.to_string()), ("total", p.n.to_string())])
+    })
 }
 
-fn page_of(r: &Registry, demo: bool) -> RegistryPage {
+/// An adverse event type in words.
+fn event_kind(kind: AdverseEventKind, t: Tr) -> String {
+    t.m(match kind {
+        AdverseEventKind::Hypertension => "event-hypertension",
+        AdverseEventKind::Hypotension => "event-hypotension",
+        AdverseEventKind::Tachycardia => "event-tachycardia",
+        AdverseEventKind::Bradycardia => "event-bradycardia",
+        AdverseEventKind::Hypoxia => "event-hypoxia",
+        AdverseEventKind::RespiratoryDepression => "event-respiratory-depression",
+        AdverseEventKind::Sedation => "event-sedation",
+        AdverseEventKind::Dissociation => "event-dissociation",
+        AdverseEventKind::Nausea => "event-nausea",
+        AdverseEventKind::Vomiting => "event-vomiting",
+        AdverseEventKind::Dizziness => "event-dizziness",
+        AdverseEventKind::Headache => "event-headache",
+        AdverseEventKind::Anxiety => "event-anxiety",
+        AdverseEventKind::SuicidalIdeation => "event-suicidal-ideation",
+        AdverseEventKind::UrinarySymptoms => "event-urinary-symptoms",
+        AdverseEventKind::Other => "event-other",
+    })
+}
+
+fn page_of(r: &Registry, demo: bool, lang: Lang) -> RegistryPage {
+    let t = lang.tr();
     let mut cells = Vec::new();
     let mut charts = Vec::new();
     for (i, c) in r.outcomes.iter().enumerate() {
-        let title = format!("{}, {}", c.modality.label(), c.instrument.code());
+        let modality = labels::modality(c.modality, t);
+        let title = format!("{modality}, {}", c.instrument.code());
         cells.push(CellRow {
-            modality: c.modality.label(),
+            modality,
             instrument: c.instrument.code(),
-            patients: shown(&c.patients, u64::to_string),
-            period: shown(&c.period, |p| format!("{} to {}", p.from, p.to)),
-            response: proportion(&c.response),
-            remission: proportion(&c.remission),
+            patients: shown(&c.patients, t, u64::to_string),
+            period: shown(&c.period, t, |p| labels::period(&p.from, &p.to, t)),
+            response: proportion(&c.response, t),
+            remission: proportion(&c.remission, t),
             time_to_response: match &c.time_to_response_days {
-                None => "no responders".to_owned(),
-                Some(q) => shown(q, |q| format!("median {:.0} days (IQR {:.0}–{:.0})", q.median, q.q1, q.q3)),
+                None => t.m("registry-no-responders"),
+                Some(q) => shown(q, t, |q| {
+                    t.a(
+                        "registry-median-days",
+                        [
+                            ("n", format!("{:.0}", q.median)),
+                            ("low", format!("{:.0}", q.q1)),
+                            ("high", format!("{:.0}", q.q3)),
+                        ],
+                    )
+                }),
             },
-            durability: shown(&c.durability, |d| {
+            durability: shown(&c.durability, t, |d| {
+                let responders = ("n", d.responders.to_string());
                 d.median_days.map_or_else(
-                    || format!("{} responders; median not reached", d.responders),
-                    |m| format!("{} responders; median {m:.0} days", d.responders),
+                    || t.a("registry-durability-not-reached", [responders.clone()]),
+                    |m| t.a("registry-durability-median", [responders.clone(), ("label", format!("{m:.0}"))]),
                 )
             }),
-            counted: format!("baseline {} or more", c.baseline_min),
+            counted: t.a("registry-counted", [("n", c.baseline_min.to_string())]),
             rules: format!(
                 "{} v{}, {} v{}, {} v{}",
                 c.response_rule.id,
@@ -104,7 +143,7 @@ fn page_of(r: &Registry, demo: bool) -> RegistryPage {
             charts.push(Chart {
                 svg: svg::response_chart(
                     &format!("response-{i}"),
-                    &format!("Response over time: {title}"),
+                    &t.a("registry-chart-response", [("label", title.clone())]),
                     &c.response_over_time,
                 ),
             });
@@ -113,7 +152,12 @@ fn page_of(r: &Registry, demo: bool) -> RegistryPage {
             && !d.steps.is_empty()
         {
             charts.push(Chart {
-                svg: svg::km_chart(&format!("km-{i}"), &format!("Durability of response: {title}"), &d.steps, "days"),
+                svg: svg::km_chart(
+                    &format!("km-{i}"),
+                    &t.a("registry-chart-durability", [("label", title.clone())]),
+                    &d.steps,
+                    "days",
+                ),
             });
         }
     }
@@ -122,23 +166,31 @@ fn page_of(r: &Registry, demo: bool) -> RegistryPage {
         .by_kind
         .iter()
         .map(|(kind, rate)| EventRow {
-            kind: kind.code().replace('_', " "),
-            text: shown(rate, |e| {
+            kind: event_kind(*kind, t),
+            text: shown(rate, t, |e| {
+                let events = ("n", e.events.to_string());
                 e.per_100_sessions.map_or_else(
-                    || format!("{} events", e.events),
-                    |v| format!("{v:.1} per 100 sessions ({} events, {} patients)", e.events, e.patients),
+                    || t.a("registry-events-count", [events.clone()]),
+                    |v| {
+                        t.a(
+                            "registry-events-rate",
+                            [("rate", format!("{v:.1}")), events.clone(), ("patients", e.patients.to_string())],
+                        )
+                    },
                 )
             }),
         })
         .collect();
-    let gate = |p: &Option<Suppressed<Proportion>>| p.as_ref().map_or("no sessions".to_owned(), proportion);
+    let gate =
+        |p: &Option<Suppressed<Proportion>>| p.as_ref().map_or_else(|| t.m("registry-no-sessions"), |p| proportion(p, t));
     RegistryPage {
-        layout: Layout::new("Registry: outcomes of consenting patients", demo, PATH),
-        as_of: r.as_of.to_string(),
-        patients: shown(&r.patients, u64::to_string),
+        layout: Layout::localized(lang, t.m("registry-title"), demo, PATH, PATH),
+        // English keeps the ISO date it has always shown; Spanish spells the month out.
+        as_of: if lang == Lang::En { r.as_of.to_string() } else { labels::date(r.as_of, t) },
+        patients: shown(&r.patients, t, u64::to_string),
         cells,
         charts,
-        sessions: shown(&r.adverse_events.sessions, u64::to_string),
+        sessions: shown(&r.adverse_events.sessions, t, u64::to_string),
         events,
         gate_blocked: gate(&r.bp_gate.blocked),
         gate_overridden: gate(&r.bp_gate.overridden),
@@ -147,10 +199,10 @@ fn page_of(r: &Registry, demo: bool) -> RegistryPage {
 }
 
 /// `GET /registry`.
-pub async fn page(State(state): State<AppState>, Db(store): Db) -> Response {
+pub async fn page(State(state): State<AppState>, Db(store): Db, lang: Lang) -> Response {
     let demo = state.config.demo;
     match state.research.snapshot(&store).await {
-        Ok(snapshot) => render(StatusCode::OK, &page_of(&snapshot.registry, demo)),
-        Err(error) => respond(PATH, demo, error.into()),
+        Ok(snapshot) => render(StatusCode::OK, &page_of(&snapshot.registry, demo, lang)),
+        Err(error) => respond(&lang.href(PATH), demo, error.into()),
     }
 }

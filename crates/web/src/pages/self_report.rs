@@ -55,7 +55,7 @@ struct SelfReportPage {
     layout: Layout,
     kind: Kind,
     action: String,
-    stem: &'static str,
+    stem: String,
     copyright: &'static str,
     questions: Vec<Question>,
     /// The answers at fault, for the self-check's error summary (`check_errors.html`).
@@ -66,12 +66,15 @@ struct SelfReportPage {
 }
 
 impl SelfReportPage {
-    fn new(state: &AppState, kind: Kind, title: &str) -> Self {
+    /// The page of `kind` at `link` (the English path of the link, which the language switch keeps), titled by the
+    /// catalogue's `title` in `lang`.
+    fn new(state: &AppState, lang: Lang, link: &str, kind: Kind, title: &str) -> Self {
+        let t = lang.tr();
         Self {
-            layout: Layout::new(title, state.config.demo, ""),
+            layout: Layout::localized(lang, t.m(title), state.config.demo, "", link),
             kind,
             action: String::new(),
-            stem: phq9::STEM,
+            stem: t.m("phq9-stem"),
             copyright: phq9::COPYRIGHT,
             questions: Vec::new(),
             common: Common {
@@ -93,53 +96,55 @@ fn page(status: StatusCode, page: &SelfReportPage) -> Response {
     no_store(render(status, page))
 }
 
-fn state_page(state: &AppState, link: Option<LinkState>) -> Response {
-    match link {
-        Some(LinkState::Used) => {
-            page(StatusCode::CONFLICT, &SelfReportPage::new(state, Kind::Used, "This questionnaire was already sent"))
-        }
-        Some(LinkState::Expired) => {
-            page(StatusCode::GONE, &SelfReportPage::new(state, Kind::Expired, "This questionnaire link has expired"))
-        }
-        Some(LinkState::Open { .. }) | None => invalid(state),
-    }
+/// The English path of the link `raw`, for the language switch and the `hreflang` links (the page shows it in the
+/// address bar already; `Referrer-Policy: no-referrer` keeps it from other sites).
+fn link_path(raw: &str) -> String {
+    format!("{PREFIX}{}", percent_encoding::utf8_percent_encode(raw, percent_encoding::NON_ALPHANUMERIC))
 }
 
-fn invalid(state: &AppState) -> Response {
-    page(StatusCode::NOT_FOUND, &SelfReportPage::new(state, Kind::Invalid, "This questionnaire link is not valid"))
-}
-
-fn form_page(state: &AppState, token: &LinkToken, answers: &[String; 9], errors: &[FieldError]) -> Response {
-    let title = if errors.is_empty() {
-        "How you have been feeling: a questionnaire from your clinic".to_owned()
-    } else {
-        "Please check your answers. How you have been feeling".to_owned()
+fn state_page(state: &AppState, lang: Lang, raw: &str, link: Option<LinkState>) -> Response {
+    let (status, kind, title) = match link {
+        Some(LinkState::Used) => (StatusCode::CONFLICT, Kind::Used, "self-report-used-title"),
+        Some(LinkState::Expired) => (StatusCode::GONE, Kind::Expired, "self-report-expired-title"),
+        Some(LinkState::Open { .. }) | None => return invalid(state, lang, raw),
     };
-    let mut view = SelfReportPage::new(state, Kind::Form, &title);
-    view.action = format!("{PREFIX}{}", token.as_str());
-    view.questions = phq9_questions(answers, errors, Lang::En.tr());
+    page(status, &SelfReportPage::new(state, lang, &link_path(raw), kind, title))
+}
+
+fn invalid(state: &AppState, lang: Lang, raw: &str) -> Response {
+    let view = SelfReportPage::new(state, lang, &link_path(raw), Kind::Invalid, "self-report-invalid");
+    page(StatusCode::NOT_FOUND, &view)
+}
+
+fn form_page(state: &AppState, lang: Lang, token: &LinkToken, answers: &[String; 9], errors: &[FieldError]) -> Response {
+    let t = lang.tr();
+    let title = if errors.is_empty() { "self-report-title" } else { "self-report-title-errors" };
+    let link = format!("{PREFIX}{}", token.as_str());
+    let mut view = SelfReportPage::new(state, lang, &link, Kind::Form, title);
+    view.action = lang.href(&link);
+    view.questions = phq9_questions(answers, errors, t);
     view.common.errors =
-        errors.iter().map(|e| ErrorLink { field: e.field.clone(), message: e.message.clone() }).collect();
+        errors.iter().map(|e| ErrorLink { field: e.field.clone(), message: e.message_in(t) }).collect();
     if !errors.is_empty() {
         // Answers sent back for a mistake still get the crisis help that item 9 calls for, first: it must not
         // wait for every other answer to be right. The self-check's form reads it with the engine's pre-read.
         let form = CheckForm { phq9: answers.clone(), ..CheckForm::default() };
-        view.common.crisis = form.triage().as_ref().and_then(CrisisFirst::of);
+        view.common.crisis = form.triage().as_ref().and_then(|crisis| CrisisFirst::in_lang(crisis, t));
     }
     page(if errors.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST }, &view)
 }
 
 /// `GET /r/{token}`: the questionnaire, or a page saying the link is used, expired or not valid.
-pub async fn show(State(state): State<AppState>, Db(store): Db, ApiPath(raw): ApiPath<String>) -> Response {
-    let Ok(token) = LinkToken::parse(&raw) else { return invalid(&state) };
+pub async fn show(State(state): State<AppState>, Db(store): Db, lang: Lang, ApiPath(raw): ApiPath<String>) -> Response {
+    let Ok(token) = LinkToken::parse(&raw) else { return invalid(&state, lang, &raw) };
     match store.self_report_link_state(&token_hash(&token)).await {
         Ok(Some(LinkState::Open { instrument: Instrument::Phq9 })) => {
-            form_page(&state, &token, &Default::default(), &[])
+            form_page(&state, lang, &token, &Default::default(), &[])
         }
         // Links are only created for the PHQ-9; another instrument has no page yet.
-        Ok(Some(LinkState::Open { .. })) => invalid(&state),
-        Ok(other) => state_page(&state, other),
-        Err(error) => respond("/r", state.config.demo, error.into()),
+        Ok(Some(LinkState::Open { .. })) => invalid(&state, lang, &raw),
+        Ok(other) => state_page(&state, lang, &raw, other),
+        Err(error) => respond(&lang.href("/r"), state.config.demo, error.into()),
     }
 }
 
@@ -157,10 +162,12 @@ fn answers(body: &[u8]) -> ([String; 9], Result<Vec<i64>, Vec<FieldError>>) {
     for (i, text) in raw.iter().enumerate() {
         match phq9_value(text) {
             Some(v) => values.push(i64::from(v)),
-            None => errors.push(FieldError::new(
-                format!("phq9_{}", i + 1),
-                format!("Question {}: please choose one of the four answers.", i + 1),
-            )),
+            // The self-check's message for the same mistake, with its catalogue id for the Spanish page.
+            None => errors.push(FieldError {
+                field: format!("phq9_{}", i + 1),
+                message: format!("Question {}: please choose one of the four answers.", i + 1),
+                key: Some(("error-phq9-answer", i + 1)),
+            }),
         }
     }
     let checked = if errors.is_empty() { Ok(values) } else { Err(errors) };
@@ -185,35 +192,33 @@ fn stored_alert(alert: &Alert) -> NewSelfReportAlert {
 pub async fn submit(
     State(state): State<AppState>,
     Db(store): Db,
+    lang: Lang,
     ApiPath(raw): ApiPath<String>,
     peer: Option<Extension<ConnectInfo<SocketAddr>>>,
     headers: HeaderMap,
     FormBody(body): FormBody,
 ) -> Response {
+    let t = lang.tr();
+    let error_path = lang.href("/r");
     if !is_same_origin(&headers) {
-        let refused = ApiError::Forbidden(
-            "These answers did not come from KetaPath's own page, so they were not accepted. Please open the link \
-             your clinic gave you and answer there."
-                .to_owned(),
-        );
-        return respond("/r", state.config.demo, refused);
+        return respond(&error_path, state.config.demo, ApiError::Forbidden(t.m("self-report-refused")));
     }
-    let Ok(token) = LinkToken::parse(&raw) else { return invalid(&state) };
+    let Ok(token) = LinkToken::parse(&raw) else { return invalid(&state, lang, &raw) };
     let (raw_answers, checked) = answers(&body);
     let values = match checked {
         Ok(values) => values,
         Err(errors) => {
             // Say "used" or "expired" rather than ask again for answers that could not be kept.
             return match store.self_report_link_state(&token_hash(&token)).await {
-                Ok(Some(LinkState::Open { .. })) => form_page(&state, &token, &raw_answers, &errors),
-                Ok(other) => state_page(&state, other),
-                Err(error) => respond("/r", state.config.demo, error.into()),
+                Ok(Some(LinkState::Open { .. })) => form_page(&state, lang, &token, &raw_answers, &errors),
+                Ok(other) => state_page(&state, lang, &raw, other),
+                Err(error) => respond(&error_path, state.config.demo, error.into()),
             };
         }
     };
     let items = match Items::from_values(Instrument::Phq9, &values) {
         Ok(items) => items,
-        Err(error) => return respond("/r", state.config.demo, error.into()),
+        Err(error) => return respond(&error_path, state.config.demo, error.into()),
     };
     let alert = self_report_alert(&items);
     // The peer address is what the audit log records for public writes; router tests have no socket.
@@ -223,19 +228,18 @@ pub async fn submit(
         store.submit_self_report_with_alert(&hash, items, &origin, store.now(), alert.as_ref().map(stored_alert)).await;
     match submitted {
         Ok(_) => {
-            let mut view =
-                SelfReportPage::new(&state, Kind::Thanks, "Thank you: your answers were sent to your clinic");
+            let title = if alert.is_some() { "self-report-help-title" } else { "self-report-sent-title" };
+            let mut view = SelfReportPage::new(&state, lang, &link_path(&raw), Kind::Thanks, title);
             if let Some(alert) = &alert {
-                view.layout.title = "Help is available now. Your answers were sent to your clinic".to_owned();
-                view.resources = crisis::views(&alert.crisis.resources);
+                view.resources = crisis::views_in(&alert.crisis.resources, t);
                 view.emergency = alert.level == CrisisLevel::Emergency;
             }
             page(StatusCode::OK, &view)
         }
         Err(StoreError::NotFound { .. }) => match store.self_report_link_state(&hash).await {
-            Ok(other) => state_page(&state, other),
-            Err(error) => respond("/r", state.config.demo, error.into()),
+            Ok(other) => state_page(&state, lang, &raw, other),
+            Err(error) => respond(&error_path, state.config.demo, error.into()),
         },
-        Err(error) => respond("/r", state.config.demo, error.into()),
+        Err(error) => respond(&error_path, state.config.demo, error.into()),
     }
 }

@@ -152,10 +152,12 @@ fn page(
             Day { code, name, opens, closes }
         })
         .collect();
-    let offers = Offer::ALL.iter().map(|o| (o.code().to_owned(), labels::offer(*o).to_owned()));
-    let payment = Payment::ALL.iter().map(|p| (p.code().to_owned(), labels::payment(*p).to_owned()));
+    // Staff pages are English.
+    let t = crate::i18n::Lang::En.tr();
+    let offers = Offer::ALL.iter().map(|o| (o.code().to_owned(), labels::offer(*o, t)));
+    let payment = Payment::ALL.iter().map(|p| (p.code().to_owned(), labels::payment(*p, t)));
     let languages = language_codes(state, clinic).into_iter().map(|c| {
-        let label = labels::language(&c);
+        let label = labels::language(&c, t);
         (c, label)
     });
     let accessibility = ACCESSIBILITY.iter().map(|(c, l)| ((*c).to_owned(), (*l).to_owned()));
@@ -165,7 +167,7 @@ fn page(
         csrf: staff.csrf().to_owned(),
         name: clinic.name.clone(),
         public_href: crate::pages::find::clinic_path(clinic.id.as_str()),
-        verified: crate::pages::clinic::verified_line(clinic),
+        verified: crate::pages::clinic::verified_line(clinic, t),
         error,
         phone: text("phone", clinic.phone.as_deref()),
         website: text("website", clinic.website.as_deref()),

@@ -50,6 +50,9 @@ const PAGES: &[PageCase] = &[
     PageCase { path: "/es/find?place=10001&radius_mi=100", status: 200, heading: "Buscar una clínica" },
     PageCase { path: "/es/clinics/demo-1", status: 200, heading: "Demo Ketamine Clinic 1" },
     PageCase { path: "/es/no-such-page", status: 404, heading: "Página no encontrada" },
+    // The pages that were English only before: the registry and the listing request, in Spanish.
+    PageCase { path: "/es/registry", status: 200, heading: "Registro: cómo les fue con el tratamiento" },
+    PageCase { path: "/es/list-your-clinic", status: 200, heading: "Añada su clínica" },
 ];
 
 /// Visits every page in [`PAGES`] and runs every check that `browser`'s script setting allows.

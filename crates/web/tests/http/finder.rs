@@ -17,7 +17,7 @@ use crate::support::*;
 
 /// Around ZIP 10001: two ketamine clinics (one with hours and accessibility codes), one offering only TMS, and
 /// one demo listing.
-fn fixture() -> Vec<Clinic> {
+pub(crate) fn fixture() -> Vec<Clinic> {
     let mut hours = clinic("k-hours", 40.75, -73.99);
     hours.hours = vec![OpeningHours {
         days: ["mon", "tue", "wed", "thu", "fri"].map(str::to_owned).to_vec(),
@@ -32,7 +32,7 @@ fn fixture() -> Vec<Clinic> {
     vec![hours, tms, clinic("k-far", 41.20, -73.70), demo]
 }
 
-fn app_for(config: WebConfig) -> Router {
+pub(crate) fn app_for(config: WebConfig) -> Router {
     ketapath_web::routes::app(AppState::new(config).with_directory(ketapath_web::Directory::in_memory(fixture())))
 }
 

@@ -48,8 +48,9 @@ async fn a_spanish_preferring_browser_is_redirected_from_the_home_page_only() {
     assert_eq!(spanish.status, StatusCode::OK);
 }
 
-/// The public pages served at a fixed address, each in both languages.
-const PAGES: [&str; 4] = ["/", "/about", "/find", "/check"];
+/// The public pages served at a fixed address without a database, each in both languages (the registry, which
+/// reads the store, is checked in `spanish_pages`).
+const PAGES: [&str; 5] = ["/", "/about", "/find", "/check", "/list-your-clinic"];
 
 #[tokio::test]
 async fn every_public_page_has_its_language_hreflang_links_and_a_language_switch() {

@@ -4,12 +4,13 @@
 use ketapath_directory::Clinic;
 
 use super::labels;
+use crate::i18n::Tr;
 
 /// Treatments, payment, telehealth, new patients, REMS certification and languages of one listing.
 #[derive(Debug, Clone)]
 pub struct ListingFacts {
-    pub offers: Vec<&'static str>,
-    pub payment: Vec<&'static str>,
+    pub offers: Vec<String>,
+    pub payment: Vec<String>,
     pub telehealth: bool,
     pub accepting: bool,
     pub rems_certified: bool,
@@ -19,14 +20,15 @@ pub struct ListingFacts {
 }
 
 impl ListingFacts {
-    pub fn of(c: &Clinic) -> Self {
+    /// The facts of `c` in `t`'s language.
+    pub fn of(c: &Clinic, t: Tr) -> Self {
         ListingFacts {
-            offers: c.offers.iter().map(labels::offer).collect(),
-            payment: c.payment.iter().map(labels::payment).collect(),
+            offers: c.offers.iter().map(|o| labels::offer(o, t)).collect(),
+            payment: c.payment.iter().map(|p| labels::payment(p, t)).collect(),
             telehealth: c.telehealth,
             accepting: c.accepting_new_patients,
             rems_certified: c.rems_certified,
-            languages: c.languages.iter().map(|l| labels::language(l.as_str())).collect::<Vec<_>>().join(", "),
+            languages: c.languages.iter().map(|l| labels::language(l.as_str(), t)).collect::<Vec<_>>().join(", "),
             insurance_plans: c.insurance_plans.join(", "),
         }
     }

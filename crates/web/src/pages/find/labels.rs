@@ -1,47 +1,91 @@
-//! Plain-language labels for the listing codes, shared by the finder, the clinic page and the no-results links.
+//! Plain-language labels for the listing codes, shared by the finder, the clinic page, the no-results links and the
+//! portal, in the page's language: the words are in the catalogue (`locales/*/finder.ftl`).
 
+use ketapath_clinical::protocols::Modality;
 use ketapath_directory::{Offer, Payment};
+use ketapath_research::stats::Proportion;
 
-pub fn offer(offer: Offer) -> &'static str {
-    match offer {
-        Offer::EsketamineNasal => "Esketamine nasal spray (SPRAVATO)",
-        Offer::IvKetamine => "Ketamine infusion (IV)",
-        Offer::ImKetamine => "Ketamine injection (IM)",
-        Offer::OralKetamine => "Oral or lozenge ketamine",
-        Offer::KetamineAssistedPsychotherapy => "Ketamine-assisted psychotherapy",
-        Offer::Tms => "TMS (transcranial magnetic stimulation)",
-        Offer::Ect => "ECT (electroconvulsive therapy)",
-    }
+use crate::i18n::{Lang, Tr};
+
+/// A treatment in words.
+pub fn offer(offer: Offer, t: Tr) -> String {
+    t.m(match offer {
+        Offer::EsketamineNasal => "offer-esketamine-nasal",
+        Offer::IvKetamine => "offer-iv-ketamine",
+        Offer::ImKetamine => "offer-im-ketamine",
+        Offer::OralKetamine => "offer-oral-ketamine",
+        Offer::KetamineAssistedPsychotherapy => "offer-kap",
+        Offer::Tms => "offer-tms",
+        Offer::Ect => "offer-ect",
+    })
 }
 
-pub fn payment(payment: Payment) -> &'static str {
-    match payment {
-        Payment::PrivateInsurance => "Private insurance",
-        Payment::Medicare => "Medicare",
-        Payment::Medicaid => "Medicaid",
-        Payment::SelfPay => "Self-pay",
-        Payment::SlidingScale => "Sliding-scale fees",
-        Payment::Military => "Military (TRICARE, VA)",
-    }
+/// A way to pay in words.
+pub fn payment(payment: Payment, t: Tr) -> String {
+    t.m(match payment {
+        Payment::PrivateInsurance => "payment-private-insurance",
+        Payment::Medicare => "payment-medicare",
+        Payment::Medicaid => "payment-medicaid",
+        Payment::SelfPay => "payment-self-pay",
+        Payment::SlidingScale => "payment-sliding-scale",
+        Payment::Military => "payment-military",
+    })
 }
 
-/// The English name of an ISO 639-1 code, or the code itself when the shipped list has no name.
-pub fn language(code: &str) -> String {
-    ketapath_directory::languages::language_name(code).map_or_else(|| code.to_owned(), str::to_owned)
+/// The name of an ISO 639-1 code in `t`'s language. The catalogue names the languages listings often carry; any
+/// other keeps the shipped list's English name (or, when the list has none, the code itself), which a reader can
+/// still recognise, rather than no name at all.
+pub fn language(code: &str, t: Tr) -> String {
+    let id = match code {
+        "en" => "language-en",
+        "es" => "language-es",
+        "zh" => "language-zh",
+        "vi" => "language-vi",
+        "tl" => "language-tl",
+        "ar" => "language-ar",
+        "fr" => "language-fr",
+        "ko" => "language-ko",
+        "ru" => "language-ru",
+        "ht" => "language-ht",
+        "pt" => "language-pt",
+        "pl" => "language-pl",
+        "de" => "language-de",
+        "it" => "language-it",
+        "hi" => "language-hi",
+        "ja" => "language-ja",
+        "fa" => "language-fa",
+        "ur" => "language-ur",
+        "bn" => "language-bn",
+        "pa" => "language-pa",
+        "gu" => "language-gu",
+        "uk" => "language-uk",
+        "el" => "language-el",
+        "he" => "language-he",
+        "so" => "language-so",
+        "am" => "language-am",
+        "km" => "language-km",
+        "hy" => "language-hy",
+        _ => "",
+    };
+    if id.is_empty() {
+        ketapath_directory::languages::language_name(code).map_or_else(|| code.to_owned(), str::to_owned)
+    } else {
+        t.m(id)
+    }
 }
 
 /// The words for the Plan-Net accessibility codes a listing carries (`handiaccess`), without repeats. A code
 /// KetaPath has no words for is never shown as code: it becomes one line asking the reader to check with the clinic.
-pub fn accessibility(codes: &[String]) -> Vec<&'static str> {
-    let mut words: Vec<&'static str> = Vec::new();
+pub fn accessibility(codes: &[String], t: Tr) -> Vec<String> {
+    let mut words: Vec<String> = Vec::new();
     for code in codes {
-        let word = match code.trim().to_ascii_lowercase().as_str() {
-            "handiaccess" => "Accessible to people with disabilities",
-            "adacomp" => "Meets the Americans with Disabilities Act (ADA) standards",
-            "pubtrans" => "Reachable by public transport",
-            "cultcomp" => "Offers culturally competent care",
-            _ => "Other accessibility features: ask the clinic",
-        };
+        let word = t.m(match code.trim().to_ascii_lowercase().as_str() {
+            "handiaccess" => "access-handiaccess",
+            "adacomp" => "access-adacomp",
+            "pubtrans" => "access-pubtrans",
+            "cultcomp" => "access-cultcomp",
+            _ => "access-other",
+        });
         if !words.contains(&word) {
             words.push(word);
         }
@@ -49,9 +93,44 @@ pub fn accessibility(codes: &[String]) -> Vec<&'static str> {
     words
 }
 
-/// "27 November 2026".
-pub fn date(date: time::Date) -> String {
-    format!("{} {} {}", date.day(), date.month(), date.year())
+/// A treatment of the registry and of a clinic's published outcomes, in words.
+pub fn modality(modality: Modality, t: Tr) -> String {
+    t.m(match modality {
+        Modality::EsketamineNasal => "modality-esketamine-nasal",
+        Modality::IvKetamine => "modality-iv-ketamine",
+        Modality::ImKetamine => "modality-im-ketamine",
+        Modality::OralKetamine => "modality-oral-ketamine",
+    })
+}
+
+/// A rate with its Wilson interval: "45.0% (95% CI 30.1–60.2%)" as the research crate writes it in English, the
+/// catalogue's wording otherwise.
+pub fn rate(p: &Proportion, t: Tr) -> String {
+    if t.lang() == Lang::En {
+        return p.to_string();
+    }
+    let percent = |share: f64| format!("{:.1}", share * 100.0);
+    t.a("rate-interval", [("rate", percent(p.rate)), ("low", percent(p.interval.low)), ("high", percent(p.interval.high))])
+}
+
+/// A period between two dates as the registry gives them: "2026-01 to 2026-06".
+pub fn period(from: &str, to: &str, t: Tr) -> String {
+    t.a("period", [("first", from.to_owned()), ("last", to.to_owned())])
+}
+
+/// "27 November 2026" in English, "27 de noviembre de 2026" in Spanish.
+pub fn date(date: time::Date, t: Tr) -> String {
+    match t.lang() {
+        Lang::En => format!("{} {} {}", date.day(), date.month(), date.year()),
+        Lang::Es => t.a(
+            "long-date",
+            [
+                ("day", date.day().to_string()),
+                ("month", t.m(&format!("month-{}", u8::from(date.month())))),
+                ("year", date.year().to_string()),
+            ],
+        ),
+    }
 }
 
 #[cfg(test)]
@@ -59,13 +138,44 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_code_has_a_label() {
-        assert!(Offer::ALL.iter().all(|o| !offer(*o).is_empty()));
-        assert!(Payment::ALL.iter().all(|p| !payment(*p).is_empty()));
+    fn every_code_has_a_label_in_both_languages() {
+        for lang in Lang::ALL {
+            let t = lang.tr();
+            assert!(Offer::ALL.iter().all(|o| !offer(*o, t).is_empty() && !offer(*o, t).contains("Unknown")));
+            assert!(Payment::ALL.iter().all(|p| !payment(*p, t).is_empty() && !payment(*p, t).contains("Unknown")));
+        }
         let codes = ["handiaccess", "HANDIACCESS", "xyz"].map(str::to_owned);
         assert_eq!(
-            accessibility(&codes),
+            accessibility(&codes, Lang::En.tr()),
             ["Accessible to people with disabilities", "Other accessibility features: ask the clinic"]
         );
+        assert_eq!(
+            accessibility(&codes, Lang::Es.tr()),
+            ["Accesible para personas con discapacidad", "Otras características de accesibilidad: pregunte a la clínica"]
+        );
+    }
+
+    #[test]
+    fn modalities_read_as_the_engine_labels_them_in_english() {
+        for m in Modality::ALL {
+            assert_eq!(modality(m, Lang::En.tr()), m.label());
+            assert!(!modality(m, Lang::Es.tr()).contains("Unknown"));
+        }
+    }
+
+    #[test]
+    fn languages_and_dates_read_in_the_page_language() {
+        assert_eq!(language("es", Lang::En.tr()), "Spanish");
+        assert_eq!(language("es", Lang::Es.tr()), "Español");
+        // A language the catalogue does not name keeps the shipped English name rather than its code.
+        assert_eq!(language("yo", Lang::Es.tr()), "Yoruba");
+        // The English names are the shipped list's, so English pages read as they did before the catalogue.
+        for code in ketapath_directory::languages::all_codes() {
+            let shipped = ketapath_directory::languages::language_name(code).unwrap_or_default();
+            assert_eq!(language(code, Lang::En.tr()), shipped, "{code}");
+        }
+        let day = time::macros::date!(2026 - 11 - 27);
+        assert_eq!(date(day, Lang::En.tr()), "27 November 2026");
+        assert_eq!(date(day, Lang::Es.tr()), "27 de noviembre de 2026");
     }
 }

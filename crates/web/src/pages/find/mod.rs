@@ -18,36 +18,33 @@ pub mod labels;
 
 pub use facts::ListingFacts;
 
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Tr};
 use askama::Template;
 use axum::extract::State;
 use axum::http::{StatusCode, Uri};
 use axum::response::Response;
 use ketapath_directory::search::{KM_PER_MILE, Query, SearchParams};
+use ketapath_directory::geo::PlaceError;
 use ketapath_directory::{Gazetteer, Offer, Offers, Payment, Place};
 
 use super::distance::miles_first;
 use super::{Choice, Layout, render};
 use crate::api::clinics::{query_pairs, resolve, with_results};
 use crate::assets::asset;
-use crate::map::{MapPoint, Zoom, us_map_svg};
+use crate::map::{MapPoint, Zoom, us_map_svg_in};
 use crate::state::AppState;
 
 /// The path of the finder.
 pub const PATH: &str = "/find";
 /// Results per page.
 pub const PAGE_SIZE: usize = 10;
-/// The radius choices, in miles (`""` is no limit), with their labels.
-const RADII: [(&str, &str); 8] = [
-    ("", "Any distance"),
-    ("5", "5 miles"),
-    ("10", "10 miles"),
-    ("25", "25 miles"),
-    ("50", "50 miles"),
-    ("100", "100 miles"),
-    ("250", "250 miles"),
-    ("500", "500 miles"),
-];
+/// The radius choices, in miles (`""` is no limit).
+const RADII: [&str; 8] = ["", "5", "10", "25", "50", "100", "250", "500"];
+
+/// A radius choice's label: "25 miles", or "Any distance" for no limit.
+fn radius_label(miles: &str, t: Tr) -> String {
+    if miles.is_empty() { t.m("find-radius-any") } else { t.a("find-radius-miles", [("n", miles.to_owned())]) }
+}
 /// The `care` value that lifts the page's default treatment filter, so that clinics offering only TMS or ECT show.
 pub const ALL_CARE: &str = "all";
 
@@ -159,13 +156,13 @@ impl FindForm {
     }
 
     /// The pairs of the shared search parser, with the typed place resolved to coordinates. An error is the
-    /// message to show and the id of the form field at fault.
-    fn search_params(&self) -> Result<SearchParams, (String, &'static str)> {
+    /// message to show, in `t`'s language, and the id of the form field at fault.
+    fn search_params(&self, t: Tr) -> Result<SearchParams, (String, &'static str)> {
         let near = if self.place.is_empty() {
             self.near.clone()
         } else {
             let position = Place::locate(&self.place, Gazetteer::shipped()).map_err(|e| {
-                (format!("We could not find that place: {e}. Check the spelling, or try a ZIP code."), "place")
+                (t.a("find-error-place", [("label", place_problem(&e, &self.place, t))]), "place")
             })?;
             format!("{},{}", position.lat, position.lon)
         };
@@ -174,12 +171,11 @@ impl FindForm {
             self.radius_km.clone()
         } else {
             let miles =
-                self.radius_mi.parse::<f64>().ok().filter(|mi| mi.is_finite() && *mi > 0.0).ok_or_else(|| {
-                    (
-                        "This search cannot be run: the distance must be a number of miles above 0.".to_owned(),
-                        "radius_mi",
-                    )
-                })?;
+                self.radius_mi
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|mi| mi.is_finite() && *mi > 0.0)
+                    .ok_or_else(|| (t.m("find-error-radius"), "radius_mi"))?;
             (miles * KM_PER_MILE).to_string()
         };
         let pairs: Vec<(String, String)> = [
@@ -197,21 +193,43 @@ impl FindForm {
         .map(|(k, v)| (k.to_owned(), v))
         .collect();
         let mut params = SearchParams::parse(&pairs).map_err(|e| {
-            let field = match e.param.as_str() {
-                "near" => "place",
-                "radius_km" => "radius_mi",
-                "language" => "language",
-                "offers" => "offers",
-                "payment" => "payment",
-                _ => "results",
+            let (field, id) = match e.param.as_str() {
+                "near" => ("place", "find-search-near"),
+                "radius_km" => ("radius_mi", "find-search-radius"),
+                "language" => ("language", "find-search-language"),
+                "offers" => ("offers", "find-search-offers"),
+                "payment" => ("payment", "find-search-payment"),
+                _ => ("results", "find-search-other"),
             };
-            (format!("This search cannot be run: {e}"), field)
+            (t.a("find-error-search", [("label", search_problem(&e.to_string(), id, t))]), field)
         })?;
         if self.ketamine_default() {
             params.filter.any_offers = Offers::KETAMINE_CARE;
         }
         Ok(params)
     }
+}
+
+/// Why a typed place was not found: the directory's own words in English, the catalogue's in other languages.
+fn place_problem(error: &PlaceError, typed: &str, t: Tr) -> String {
+    if t.lang() == Lang::En {
+        return error.to_string();
+    }
+    let (id, entered) = match error {
+        PlaceError::Empty => ("find-place-empty", String::new()),
+        PlaceError::Zip(_) => ("find-place-zip", typed.to_owned()),
+        PlaceError::UnknownZip(zip) => ("find-place-unknown-zip", zip.to_string()),
+        PlaceError::Coordinates(_) => ("find-place-coordinates", typed.to_owned()),
+        PlaceError::State(_) => ("find-place-state", typed.to_owned()),
+        PlaceError::UnknownCity { .. } => ("find-place-unknown-city", typed.to_owned()),
+        PlaceError::Unrecognized(_) => ("find-place-unrecognized", typed.to_owned()),
+    };
+    t.a(id, [("entered", entered)])
+}
+
+/// Why a search cannot be run: the shared parser's own words in English, the catalogue's message `id` otherwise.
+fn search_problem(english: &str, id: &str, t: Tr) -> String {
+    if t.lang() == Lang::En { english.to_owned() } else { t.m(id) }
 }
 
 fn split_list(value: &str) -> impl Iterator<Item = String> + '_ {
@@ -237,7 +255,7 @@ pub struct ResultView {
     /// The opening hours in words, one line per entry.
     pub hours: Vec<String>,
     /// "Open now" or "Closed now" by the listed hours in the clinic's time zone; `None` without hours.
-    pub open_now: Option<&'static str>,
+    pub open_now: Option<String>,
     pub verified: String,
     pub demo: bool,
 }
@@ -283,11 +301,16 @@ struct FindPage {
 
 /// `GET /find`.
 pub async fn page(State(state): State<AppState>, lang: Lang, uri: Uri) -> Response {
+    let t = lang.tr();
     let form = FindForm::parse(&query_pairs(&uri));
     let (results, error) = if form.has_origin() {
-        let query = form.search_params().and_then(|params| resolve(&params).map_err(|e| (e.to_string(), "place")));
+        let query = form.search_params(t).and_then(|params| {
+            resolve(&params).map_err(|e| {
+                (t.a("find-error-search", [("label", search_problem(&e.to_string(), "find-search-near", t))]), "place")
+            })
+        });
         match query {
-            Ok(query) => (Some(search(&state, &form, &query)), None),
+            Ok(query) => (Some(search(&state, &form, &query, t)), None),
             Err(error) => (None, Some(error)),
         }
     } else {
@@ -302,36 +325,36 @@ pub async fn page(State(state): State<AppState>, lang: Lang, uri: Uri) -> Respon
         checked: asked == value,
     };
     // The treatment and payment checkboxes: one per code, ticked when the search asked for it.
-    let checkbox = |name: &str, code: &str, label: &str, asked: &[String]| Choice {
+    let checkbox = |name: &str, code: &str, label: String, asked: &[String]| Choice {
         id: format!("{name}-{code}"),
         value: code.to_owned(),
-        label: label.to_owned(),
+        label,
         checked: asked.iter().any(|v| v == code),
     };
     let page = FindPage {
         // The hreflang links and the language switch keep the search (its query) in the other language.
         layout: Layout::localized(
             lang,
-            lang.tr().m("nav-find"),
+            t.m("nav-find"),
             state.config.demo,
             PATH,
             &uri.query().map_or_else(|| PATH.to_owned(), |query| format!("{PATH}?{query}")),
         ),
         script_url: asset("find.js").url(),
-        chips: applied_filters(&form),
+        chips: applied_filters(&form, t),
         filters_open: !form.has_origin(),
         all_care: form.care == ALL_CARE,
-        radii: RADII.iter().map(|(value, label)| option(value, (*label).to_owned(), &form.radius_mi)).collect(),
-        offers: Offer::ALL.iter().map(|o| checkbox("offers", o.code(), labels::offer(*o), &form.offers)).collect(),
+        radii: RADII.iter().map(|value| option(value, radius_label(value, t), &form.radius_mi)).collect(),
+        offers: Offer::ALL.iter().map(|o| checkbox("offers", o.code(), labels::offer(*o, t), &form.offers)).collect(),
         payments: Payment::ALL
             .iter()
-            .map(|p| checkbox("payment", p.code(), labels::payment(*p), &form.payment))
+            .map(|p| checkbox("payment", p.code(), labels::payment(*p, t), &form.payment))
             .collect(),
         languages: state
             .directory
             .languages()
             .iter()
-            .map(|l| option(l.as_str(), labels::language(l.as_str()), &form.language))
+            .map(|l| option(l.as_str(), labels::language(l.as_str(), t), &form.language))
             .collect(),
         telehealth: form.telehealth,
         accepting: form.accepting,
@@ -345,10 +368,11 @@ pub async fn page(State(state): State<AppState>, lang: Lang, uri: Uri) -> Respon
 }
 
 /// Runs the search and turns the page of hits into views while the index is read-locked.
-fn search(state: &AppState, form: &FindForm, query: &Query) -> Results {
+fn search(state: &AppState, form: &FindForm, query: &Query, t: Tr) -> Results {
     let now = time::OffsetDateTime::now_utc();
     let (total, items, positions) = with_results(&state.directory, query, |result| {
-        let items: Vec<ResultView> = result.hits.iter().map(|hit| view(hit.clinic, hit.distance_km, now)).collect();
+        let items: Vec<ResultView> =
+            result.hits.iter().map(|hit| view(hit.clinic, hit.distance_km, now, t)).collect();
         let positions: Vec<(f64, f64)> =
             result.hits.iter().map(|hit| (hit.clinic.position.lat, hit.clinic.position.lon)).collect();
         (result.total, items, positions)
@@ -364,7 +388,7 @@ fn search(state: &AppState, form: &FindForm, query: &Query) -> Results {
     let map = if items.is_empty() {
         String::new()
     } else {
-        us_map_svg(Some((query.origin.lat, query.origin.lon)), &points, Zoom::Fit)
+        us_map_svg_in(Some((query.origin.lat, query.origin.lon)), &points, Zoom::Fit, t)
     };
     let page_url = |offset: usize| form.url(|f| f.offset = offset.to_string());
     Results {
@@ -373,7 +397,7 @@ fn search(state: &AppState, form: &FindForm, query: &Query) -> Results {
         last: offset + items.len(),
         previous: (offset > 0).then(|| page_url(offset.saturating_sub(PAGE_SIZE))),
         next: (offset + items.len() < total).then(|| page_url(offset + PAGE_SIZE)),
-        wider: if total == 0 { wider_searches(form) } else { Vec::new() },
+        wider: if total == 0 { wider_searches(form, t) } else { Vec::new() },
         items,
         map,
     }
@@ -388,8 +412,9 @@ pub struct Chip {
     radius: bool,
 }
 
-/// Every filter in force, in the order of the form, each with the search from its first page without it.
-fn applied_filters(form: &FindForm) -> Vec<Chip> {
+/// Every filter in force, in the order of the form, each with the search from its first page without it, named
+/// in `t`'s language.
+fn applied_filters(form: &FindForm, t: Tr) -> Vec<Chip> {
     let without = |label: String, radius: bool, change: &dyn Fn(&mut FindForm)| Chip {
         href: form.url(|f| {
             f.offset.clear();
@@ -400,33 +425,34 @@ fn applied_filters(form: &FindForm) -> Vec<Chip> {
     };
     let mut chips = Vec::new();
     if let Some(miles) = form.radius_miles() {
-        let label = format!("Within {} miles", format_miles(miles));
+        let label = t.a("find-chip-radius", [("n", format_miles(miles))]);
         chips.push(without(label, true, &|f| {
             f.radius_mi.clear();
             f.radius_km.clear();
         }));
     }
     if form.ketamine_default() {
-        let label = "Any ketamine or esketamine care".to_owned();
+        let label = t.m("find-chip-ketamine");
         chips.push(without(label, false, &|f| ALL_CARE.clone_into(&mut f.care)));
     }
     for code in &form.offers {
-        let label = Offer::parse(code).map_or_else(|_| code.clone(), |o| labels::offer(o).to_owned());
+        let label = Offer::parse(code).map_or_else(|_| code.clone(), |o| labels::offer(o, t));
         chips.push(without(label, false, &|f| f.offers.retain(|c| c != code)));
     }
     for code in &form.payment {
-        let label = Payment::parse(code).map_or_else(|_| code.clone(), |p| labels::payment(p).to_owned());
-        chips.push(without(format!("Payment: {label}"), false, &|f| f.payment.retain(|c| c != code)));
+        let label = Payment::parse(code).map_or_else(|_| code.clone(), |p| labels::payment(p, t));
+        let label = t.a("find-chip-payment", [("label", label)]);
+        chips.push(without(label, false, &|f| f.payment.retain(|c| c != code)));
     }
     if form.telehealth {
-        chips.push(without("Offers telehealth".to_owned(), false, &|f| f.telehealth = false));
+        chips.push(without(t.m("find-chip-telehealth"), false, &|f| f.telehealth = false));
     }
     if !form.language.is_empty() {
-        let label = format!("Speaks {}", labels::language(&form.language));
+        let label = t.a("find-chip-language", [("label", labels::language(&form.language, t))]);
         chips.push(without(label, false, &|f| f.language.clear()));
     }
     if form.accepting {
-        chips.push(without("Accepting new patients".to_owned(), false, &|f| f.accepting = false));
+        chips.push(without(t.m("find-chip-accepting"), false, &|f| f.accepting = false));
     }
     chips
 }
@@ -437,7 +463,7 @@ fn format_miles(miles: f64) -> String {
 }
 
 /// Searches to suggest when nothing was found: a wider radius, no radius, and the search without each filter.
-fn wider_searches(form: &FindForm) -> Vec<Link> {
+fn wider_searches(form: &FindForm, t: Tr) -> Vec<Link> {
     let mut links = Vec::new();
     if let Some(current) = form.radius_miles() {
         let from_start = |change: &dyn Fn(&mut FindForm)| {
@@ -447,42 +473,32 @@ fn wider_searches(form: &FindForm) -> Vec<Link> {
                 change(f);
             })
         };
-        if let Some((wider, label)) =
-            RADII.iter().skip(1).find(|(value, _)| value.parse::<f64>().is_ok_and(|v| v > current + 0.05))
+        if let Some(wider) = RADII.iter().skip(1).find(|value| value.parse::<f64>().is_ok_and(|v| v > current + 0.05))
         {
             let href = from_start(&|f| (*wider).clone_into(&mut f.radius_mi));
-            links.push(Link { href, label: format!("Search within {label}") });
+            links.push(Link { href, label: t.a("find-wider-radius", [("n", (*wider).to_owned())]) });
         }
-        links.push(Link { href: from_start(&|f| f.radius_mi.clear()), label: "Search at any distance".to_owned() });
+        links.push(Link { href: from_start(&|f| f.radius_mi.clear()), label: t.m("find-wider-any") });
     }
-    for chip in applied_filters(form).into_iter().filter(|c| !c.radius) {
-        links.push(Link { href: chip.href, label: format!("Drop the filter: {}", chip.label) });
+    for chip in applied_filters(form, t).into_iter().filter(|c| !c.radius) {
+        links.push(Link { href: chip.href, label: t.a("find-wider-drop", [("label", chip.label)]) });
     }
     links
 }
 
-fn view(c: &ketapath_directory::Clinic, distance_km: f64, now: time::OffsetDateTime) -> ResultView {
+fn view(c: &ketapath_directory::Clinic, distance_km: f64, now: time::OffsetDateTime, t: Tr) -> ResultView {
     ResultView {
         href: clinic_path(c.id.as_str()),
         name: c.name.clone(),
         distance: miles_first(distance_km),
-        hours: hours::in_words(&c.hours),
-        open_now: open_now_words(&c.hours, &c.address.state, now),
+        hours: hours::in_words(&c.hours, t),
+        open_now: hours::open_now_words(&c.hours, &c.address.state, now, t),
         address: format!("{}, {}, {} {}", c.address.street, c.address.city, c.address.state, c.address.zip),
         phone: c.phone.clone(),
-        facts: ListingFacts::of(c),
-        verified: c.last_verified.map_or_else(|| "not yet verified".to_owned(), labels::date),
+        facts: ListingFacts::of(c, t),
+        verified: c.last_verified.map_or_else(|| t.m("find-not-verified"), |date| labels::date(date, t)),
         demo: c.demo,
     }
-}
-
-/// "Open now" or "Closed now" at `now` in the clinic's time zone, or `None` when it lists no hours.
-pub fn open_now_words(
-    opening: &[ketapath_directory::model::OpeningHours],
-    state: &str,
-    now: time::OffsetDateTime,
-) -> Option<&'static str> {
-    hours::open_at(opening, state, now).map(|open| if open { "Open now" } else { "Closed now" })
 }
 
 /// Characters left as they are in a path segment: RFC 3986's unreserved set.
@@ -530,15 +546,19 @@ mod tests {
     #[test]
     fn an_unknown_place_is_reported_on_the_place_field() {
         let form = FindForm::parse(&pairs("place=Nowhereville%2C+OH"));
-        let (message, field) = form.search_params().unwrap_err();
+        let (message, field) = form.search_params(Lang::En.tr()).unwrap_err();
         assert_eq!(field, "place");
         assert!(message.contains("Nowhereville"), "{message}");
+        assert!(message.starts_with("We could not find that place: "), "{message}");
+        let (message, field) = form.search_params(Lang::Es.tr()).unwrap_err();
+        assert_eq!(field, "place");
+        assert!(message.starts_with("No encontramos ese lugar: no hay ningún lugar llamado «Nowhereville, OH»"), "{message}");
     }
 
     #[test]
     fn wider_searches_drop_one_thing_each() {
         let form = FindForm::parse(&pairs("place=10001&radius_mi=10&offers=tms&telehealth=true&offset=10"));
-        let links = wider_searches(&form);
+        let links = wider_searches(&form, Lang::En.tr());
         let hrefs: Vec<&str> = links.iter().map(|l| l.href.as_str()).collect();
         assert_eq!(
             hrefs,
@@ -551,13 +571,23 @@ mod tests {
         );
         // An API link's radius in km widens to the next choice in miles (16 km is about 10 miles).
         let km = FindForm::parse(&pairs("place=10001&radius_km=16.1&care=all"));
-        assert_eq!(wider_searches(&km)[0].href, "/find?place=10001&radius_mi=25&care=all");
+        assert_eq!(wider_searches(&km, Lang::En.tr())[0].href, "/find?place=10001&radius_mi=25&care=all");
+        let labels: Vec<String> = wider_searches(&form, Lang::Es.tr()).into_iter().map(|l| l.label).collect();
+        assert_eq!(
+            labels,
+            [
+                "Buscar a menos de 25 millas",
+                "Buscar a cualquier distancia",
+                "Quitar el filtro: EMT (estimulación magnética transcraneal)",
+                "Quitar el filtro: Ofrece telemedicina",
+            ]
+        );
     }
 
     #[test]
     fn chips_name_each_filter_and_drop_only_it() {
         let form = FindForm::parse(&pairs("place=10001&radius_mi=25&payment=medicare&offset=10"));
-        let chips = applied_filters(&form);
+        let chips = applied_filters(&form, Lang::En.tr());
         let chips: Vec<(&str, &str)> = chips.iter().map(|c| (c.label.as_str(), c.href.as_str())).collect();
         assert_eq!(
             chips,
@@ -570,6 +600,11 @@ mod tests {
         // A ticked treatment replaces the default, and a lifted default stays lifted in every link.
         let ticked = FindForm::parse(&pairs("place=10001&offers=tms"));
         assert!(!ticked.ketamine_default());
-        assert!(applied_filters(&FindForm::parse(&pairs("place=10001&care=all"))).is_empty());
+        assert!(applied_filters(&FindForm::parse(&pairs("place=10001&care=all")), Lang::En.tr()).is_empty());
+        let spanish: Vec<String> = applied_filters(&form, Lang::Es.tr()).into_iter().map(|c| c.label).collect();
+        assert_eq!(
+            spanish,
+            ["A menos de 25 millas", "Cualquier atención con ketamina o esketamina", "Forma de pago: Medicare"]
+        );
     }
 }
