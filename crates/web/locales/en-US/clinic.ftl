@@ -35,4 +35,4 @@ clinic-outcomes-hint = Published by the clinic from its consenting patients' rec
     figures from routine care, not a promise: the range is the Wilson 95% confidence interval.
 clinic-outcome-line = { $treatment }, measured with { $instrument }: { $patients } patients, { $period }.
     Response { $response }; remission { $remission }. Rule: { $rule }.
-clinic-outcome-rule = patients with a baseline score of { $min } or more ({ $baseline }); response: at least { $pct }% fewer points than at baseline ({ $responserule }); remission: a score of { $max } or less ({ $remissionrule })
+clinic-outcome-rule = patients with a baseline score of { $min } or more ({ $baseline }); response: at least { $pct }% fewer points than at baseline ({ $resp_rule }); remission: a score of { $max } or less ({ $remit_rule })

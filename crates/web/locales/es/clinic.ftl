@@ -35,4 +35,4 @@ clinic-outcomes-hint = Publicado por la clínica a partir de los expedientes de 
     paciente). Son cifras observacionales de la atención habitual, no una promesa: el rango es el intervalo de confianza de Wilson del 95 %.
 clinic-outcome-line = { $treatment }, medido con { $instrument }: { $patients } pacientes, { $period }.
     Respuesta { $response }; remisión { $remission }. Regla: { $rule }.
-clinic-outcome-rule = pacientes con una puntuación inicial de { $min } o más ({ $baseline }); respuesta: al menos un { $pct } % menos de puntos que al inicio ({ $responserule }); remisión: una puntuación de { $max } o menos ({ $remissionrule })
+clinic-outcome-rule = pacientes con una puntuación inicial de { $min } o más ({ $baseline }); respuesta: al menos un { $pct } % menos de puntos que al inicio ({ $resp_rule }); remisión: una puntuación de { $max } o menos ({ $remit_rule })

@@ -107,9 +107,9 @@ fn outcome_lines(outcomes: &[ketapath_research::stats::registry::PublishedOutcom
                     ("min", o.baseline_min.to_string()),
                     ("baseline", rule_ref(&o.baseline_rule)),
                     ("pct", o.response_reduction_pct.to_string()),
-                    ("responserule", rule_ref(&o.response_rule)),
+                    ("resp_rule", rule_ref(&o.response_rule)),
                     ("max", o.remission_max.to_string()),
-                    ("remissionrule", rule_ref(&o.remission_rule)),
+                    ("remit_rule", rule_ref(&o.remission_rule)),
                 ],
             );
             t.a(

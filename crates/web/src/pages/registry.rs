@@ -181,8 +181,9 @@ fn page_of(r: &Registry, demo: bool, lang: Lang) -> RegistryPage {
             }),
         })
         .collect();
-    let gate =
-        |p: &Option<Suppressed<Proportion>>| p.as_ref().map_or_else(|| t.m("registry-no-sessions"), |p| proportion(p, t));
+    let gate = |p: &Option<Suppressed<Proportion>>| {
+        p.as_ref().map_or_else(|| t.m("registry-no-sessions"), |p| proportion(p, t))
+    };
     RegistryPage {
         layout: Layout::localized(lang, t.m("registry-title"), demo, PATH, PATH),
         // English keeps the ISO date it has always shown; Spanish spells the month out.

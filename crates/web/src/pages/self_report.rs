@@ -116,7 +116,13 @@ fn invalid(state: &AppState, lang: Lang, raw: &str) -> Response {
     page(StatusCode::NOT_FOUND, &view)
 }
 
-fn form_page(state: &AppState, lang: Lang, token: &LinkToken, answers: &[String; 9], errors: &[FieldError]) -> Response {
+fn form_page(
+    state: &AppState,
+    lang: Lang,
+    token: &LinkToken,
+    answers: &[String; 9],
+    errors: &[FieldError],
+) -> Response {
     let t = lang.tr();
     let title = if errors.is_empty() { "self-report-title" } else { "self-report-title-errors" };
     let link = format!("{PREFIX}{}", token.as_str());

@@ -47,7 +47,12 @@ impl Row {
             address: format!("{}, {}, {} {}", q.street, q.city, q.state, q.zip),
             phone: q.phone.clone(),
             website: q.website.clone().unwrap_or_default(),
-            offers: q.offers.iter().map(|o| labels::offer(o, crate::i18n::Lang::En.tr())).collect::<Vec<_>>().join(", "),
+            offers: q
+                .offers
+                .iter()
+                .map(|o| labels::offer(o, crate::i18n::Lang::En.tr()))
+                .collect::<Vec<_>>()
+                .join(", "),
             rems: if q.rems_certified { "claims SPRAVATO REMS certification" } else { "no REMS certification claimed" },
             npi: q.npi.clone(),
             contact: format!("{} <{}>", q.contact_name, q.contact_email),

@@ -246,7 +246,8 @@ fn answers(items: &[u8]) -> Vec<(String, String)> {
 /// stored score as the same answers sent through the English page.
 async fn the_self_report(f: &Fixture) {
     let nurse = f.staff("Nurse", Role::Nurse, "clinic-a").await;
-    let body = json!({"given_name": "Zebulonia", "family_name": "Example", "birth_date": "1980-04-01", "sex": "female"});
+    let body =
+        json!({"given_name": "Zebulonia", "family_name": "Example", "birth_date": "1980-04-01", "sex": "female"});
     let reply = f.call(Method::POST, "/api/v1/patients", Some(&nurse), Some(body)).await;
     assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
     let patient = reply.json()["id"].as_str().unwrap().to_owned();
@@ -282,7 +283,7 @@ async fn the_self_report(f: &Fixture) {
     assert_eq!(send(&f.app, same_origin(post_form(&english, &answers(&items)))).await.status, StatusCode::OK);
     let scope = f.store.for_clinic(&nurse.actor).await.unwrap();
     let stored = scope.assessments(PatientId::parse("id", &patient).unwrap()).await.unwrap();
-    let totals: Vec<i64> = stored.iter().map(|a| i64::from(a.total)).collect();
+    let totals: Vec<i64> = stored.iter().map(|a| a.total).collect();
     assert_eq!(totals.len(), 2);
     assert_eq!(totals[0], totals[1], "the same answers give the same score in both languages");
     assert_eq!(totals[0], items.iter().map(|v| i64::from(*v)).sum::<i64>());

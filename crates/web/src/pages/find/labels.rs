@@ -110,7 +110,10 @@ pub fn rate(p: &Proportion, t: Tr) -> String {
         return p.to_string();
     }
     let percent = |share: f64| format!("{:.1}", share * 100.0);
-    t.a("rate-interval", [("rate", percent(p.rate)), ("low", percent(p.interval.low)), ("high", percent(p.interval.high))])
+    t.a(
+        "rate-interval",
+        [("rate", percent(p.rate)), ("low", percent(p.interval.low)), ("high", percent(p.interval.high))],
+    )
 }
 
 /// A period between two dates as the registry gives them: "2026-01 to 2026-06".
@@ -151,7 +154,10 @@ mod tests {
         );
         assert_eq!(
             accessibility(&codes, Lang::Es.tr()),
-            ["Accesible para personas con discapacidad", "Otras características de accesibilidad: pregunte a la clínica"]
+            [
+                "Accesible para personas con discapacidad",
+                "Otras características de accesibilidad: pregunte a la clínica"
+            ]
         );
     }
 
@@ -161,6 +167,16 @@ mod tests {
             assert_eq!(modality(m, Lang::En.tr()), m.label());
             assert!(!modality(m, Lang::Es.tr()).contains("Unknown"));
         }
+    }
+
+    #[test]
+    fn rates_keep_their_figures_in_both_languages() {
+        use ketapath_research::stats::Interval;
+        let p = Proportion { successes: 9, n: 20, rate: 0.45, interval: Interval { low: 0.258, high: 0.658 } };
+        assert_eq!(rate(&p, Lang::En.tr()), p.to_string());
+        assert_eq!(rate(&p, Lang::Es.tr()), "45.0 % (IC del 95 %: 25.8–65.8 %)");
+        assert_eq!(period("2026-01", "2026-06", Lang::Es.tr()), "del 2026-01 al 2026-06");
+        assert_eq!(period("2026-01", "2026-06", Lang::En.tr()), "2026-01 to 2026-06");
     }
 
     #[test]

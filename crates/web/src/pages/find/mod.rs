@@ -23,8 +23,8 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::{StatusCode, Uri};
 use axum::response::Response;
-use ketapath_directory::search::{KM_PER_MILE, Query, SearchParams};
 use ketapath_directory::geo::PlaceError;
+use ketapath_directory::search::{KM_PER_MILE, Query, SearchParams};
 use ketapath_directory::{Gazetteer, Offer, Offers, Payment, Place};
 
 use super::distance::miles_first;
@@ -161,21 +161,20 @@ impl FindForm {
         let near = if self.place.is_empty() {
             self.near.clone()
         } else {
-            let position = Place::locate(&self.place, Gazetteer::shipped()).map_err(|e| {
-                (t.a("find-error-place", [("label", place_problem(&e, &self.place, t))]), "place")
-            })?;
+            let position = Place::locate(&self.place, Gazetteer::shipped())
+                .map_err(|e| (t.a("find-error-place", [("label", place_problem(&e, &self.place, t))]), "place"))?;
             format!("{},{}", position.lat, position.lon)
         };
         // The page's radius is in miles; the shared parser takes km, so a bad number is reported on the page's field.
         let radius_km = if self.radius_mi.is_empty() {
             self.radius_km.clone()
         } else {
-            let miles =
-                self.radius_mi
-                    .parse::<f64>()
-                    .ok()
-                    .filter(|mi| mi.is_finite() && *mi > 0.0)
-                    .ok_or_else(|| (t.m("find-error-radius"), "radius_mi"))?;
+            let miles = self
+                .radius_mi
+                .parse::<f64>()
+                .ok()
+                .filter(|mi| mi.is_finite() && *mi > 0.0)
+                .ok_or_else(|| (t.m("find-error-radius"), "radius_mi"))?;
             (miles * KM_PER_MILE).to_string()
         };
         let pairs: Vec<(String, String)> = [
@@ -371,8 +370,7 @@ pub async fn page(State(state): State<AppState>, lang: Lang, uri: Uri) -> Respon
 fn search(state: &AppState, form: &FindForm, query: &Query, t: Tr) -> Results {
     let now = time::OffsetDateTime::now_utc();
     let (total, items, positions) = with_results(&state.directory, query, |result| {
-        let items: Vec<ResultView> =
-            result.hits.iter().map(|hit| view(hit.clinic, hit.distance_km, now, t)).collect();
+        let items: Vec<ResultView> = result.hits.iter().map(|hit| view(hit.clinic, hit.distance_km, now, t)).collect();
         let positions: Vec<(f64, f64)> =
             result.hits.iter().map(|hit| (hit.clinic.position.lat, hit.clinic.position.lon)).collect();
         (result.total, items, positions)
@@ -473,8 +471,7 @@ fn wider_searches(form: &FindForm, t: Tr) -> Vec<Link> {
                 change(f);
             })
         };
-        if let Some(wider) = RADII.iter().skip(1).find(|value| value.parse::<f64>().is_ok_and(|v| v > current + 0.05))
-        {
+        if let Some(wider) = RADII.iter().skip(1).find(|value| value.parse::<f64>().is_ok_and(|v| v > current + 0.05)) {
             let href = from_start(&|f| (*wider).clone_into(&mut f.radius_mi));
             links.push(Link { href, label: t.a("find-wider-radius", [("n", (*wider).to_owned())]) });
         }
@@ -552,7 +549,10 @@ mod tests {
         assert!(message.starts_with("We could not find that place: "), "{message}");
         let (message, field) = form.search_params(Lang::Es.tr()).unwrap_err();
         assert_eq!(field, "place");
-        assert!(message.starts_with("No encontramos ese lugar: no hay ningún lugar llamado «Nowhereville, OH»"), "{message}");
+        assert!(
+            message.starts_with("No encontramos ese lugar: no hay ningún lugar llamado «Nowhereville, OH»"),
+            "{message}"
+        );
     }
 
     #[test]
