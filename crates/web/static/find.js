@@ -1,5 +1,6 @@
 /* KetaPath finder: an optional "Use my location" button. Progressive enhancement: without this script the form
-   works by ZIP code or town. The position is rounded to two decimals (about 1 km) before it leaves the browser,
+   works by ZIP code or town. Its words come from the slot's data attributes, in the page's language (English when
+   they are missing). The position is rounded to two decimals (about 1 km) before it leaves the browser,
    and it is sent only when the person presses the button. */
 (function () {
   "use strict";
@@ -13,7 +14,10 @@
   var button = document.createElement("button");
   button.type = "button";
   button.className = "button secondary";
-  button.textContent = "Use my location";
+  var words = function (name, english) {
+    return slot.getAttribute("data-" + name) || english;
+  };
+  button.textContent = words("locate", "Use my location");
   var status = document.createElement("span");
   status.setAttribute("role", "status");
   status.className = "hint";
@@ -22,7 +26,7 @@
   slot.appendChild(document.createTextNode(" "));
   slot.appendChild(status);
   button.addEventListener("click", function () {
-    status.textContent = "Finding your location…";
+    status.textContent = words("locating", "Finding your location…");
     navigator.geolocation.getCurrentPosition(
       function (position) {
         near.value = position.coords.latitude.toFixed(2) + "," + position.coords.longitude.toFixed(2);
@@ -30,7 +34,10 @@
         form.submit();
       },
       function () {
-        status.textContent = "Your location is not available. Please type a ZIP code or town instead.";
+        status.textContent = words(
+          "unavailable",
+          "Your location is not available. Please type a ZIP code or town instead."
+        );
       },
       { enableHighAccuracy: false, timeout: 10000, maximumAge: 600000 }
     );

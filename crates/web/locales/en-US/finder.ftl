@@ -116,3 +116,8 @@ map-north = N
 map-south = S
 map-east = E
 map-west = W
+
+# The optional "Use my location" button of the finder's script, which reads these from the page.
+find-locate = Use my location
+find-locating = Finding your location…
+find-locate-failed = Your location is not available. Please type a ZIP code or town instead.

@@ -114,3 +114,8 @@ map-north = N
 map-south = S
 map-east = E
 map-west = O
+
+# El botón opcional "Usar mi ubicación" del script del buscador, que las lee de la página.
+find-locate = Usar mi ubicación
+find-locating = Buscando su ubicación…
+find-locate-failed = Su ubicación no está disponible. Por favor, escriba un código postal o una ciudad.

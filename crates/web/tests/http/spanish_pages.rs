@@ -82,6 +82,8 @@ async fn the_spanish_finder_names_filters_results_hours_and_the_map_in_spanish()
     );
     assert!(html.contains("Abierto ahora") || html.contains("Cerrado ahora"), "open or closed now in Spanish");
     assert!(html.contains(" mi (") && html.contains(" km)"), "the distance stays numeric, miles first");
+    // The optional location button's words, which the script reads from the page.
+    assert!(html.contains("data-locate=\"Usar mi ubicación\""), "{html}");
     // The chips and results link to Spanish pages.
     assert!(html.contains("class=\"chip\" href=\"/es/find?"), "{html}");
     assert!(html.contains("href=\"/es/clinics/k-hours\""), "{html}");
