@@ -19,7 +19,7 @@ use std::borrow::Cow;
 use ketapath_directory::{Clinic, ClinicId};
 
 use crate::audited::{Audit, AuditedTx, Auditor};
-use crate::db::{Record, args};
+use crate::db::{Record, Value, args};
 use crate::domain::{Actor, AuditEvent, NewStaffUser, Role, StaffId, StaffUser};
 use crate::error::{StoreError, StoreResult};
 use crate::rows::staff::{AUDIT_COLUMNS, AuditRow, STAFF_COLUMNS, StaffRow};
@@ -115,13 +115,7 @@ impl Store {
             return Err(StoreError::Denied("the user belongs to no clinic".to_owned()));
         };
         let mut tx = self.begin_read().await?;
-        let row: Option<StaffRow> = tx
-            .fetch_optional(
-                &format!("SELECT {STAFF_COLUMNS} FROM staff_users WHERE id = $1"),
-                &args![actor.user_id.to_text()],
-            )
-            .await?;
-        let user = row.map(StaffRow::into_domain).transpose()?;
+        let user = crate::sign_in::staff_by_id(&mut tx, &actor.user_id.to_text()).await?;
         self.scope_of_read_user(actor, clinic_id, user.as_ref())
     }
 
@@ -233,6 +227,21 @@ impl ClinicScope {
         Ok(self.rows_of_parent(parent, parent_id, of, audit).await?.into_iter().next())
     }
 
+    /// The rows `sql` selects with `values`, decoded, read in one transaction committed with the one list event
+    /// `audit`: every clinic-wide list (referrals, alerts, the audit log, the REMS form dashboard) reads this way.
+    pub(crate) async fn listed<R: Record, T>(
+        &self,
+        sql: &str,
+        values: &[Value],
+        audit: Audit,
+        into_domain: fn(R) -> StoreResult<T>,
+    ) -> StoreResult<Vec<T>> {
+        let mut tx = self.begin_audited().await?;
+        let rows: Vec<R> = tx.fetch_all(sql, values).await?;
+        tx.commit_with(audit).await?;
+        rows.into_iter().map(into_domain).collect()
+    }
+
     /// The rows behind [`Self::children`] and [`Self::child`], committed with the one event `audit` makes.
     async fn rows_of_parent<R: Record>(
         &self,
@@ -263,13 +272,8 @@ impl ClinicScope {
     /// The clinic's staff accounts.
     pub async fn staff(&self) -> StoreResult<Vec<StaffUser>> {
         let mut tx = self.store.begin_read().await?;
-        let rows: Vec<StaffRow> = tx
-            .fetch_all(
-                &format!("SELECT {STAFF_COLUMNS} FROM staff_users WHERE clinic_id = $1 ORDER BY email"),
-                &args![self.clinic()],
-            )
-            .await?;
-        rows.into_iter().map(StaffRow::into_domain).collect()
+        let sql = format!("SELECT {STAFF_COLUMNS} FROM staff_users WHERE clinic_id = $1 ORDER BY email");
+        tx.fetch_decoded(&sql, &args![self.clinic()], StaffRow::into_domain).await
     }
 
     /// Adds a staff member to this clinic (clinic admins only; only clinic roles).
@@ -309,14 +313,8 @@ impl ClinicScope {
     /// This clinic's audit events, newest first (clinic admins only). Reading the log is itself logged.
     pub async fn audit_events(&self, limit: i64) -> StoreResult<Vec<AuditEvent>> {
         self.require_role(&[Role::ClinicAdmin], "read the audit log")?;
-        let mut tx = self.begin_audited().await?;
-        let rows: Vec<AuditRow> = tx
-            .fetch_all(
-                &format!("SELECT {AUDIT_COLUMNS} FROM audit_events WHERE clinic_id = $1 ORDER BY seq DESC LIMIT $2"),
-                &args![self.clinic(), limit],
-            )
-            .await?;
-        tx.commit_with(Audit::list("audit_event", "*".to_owned())).await?;
-        rows.into_iter().map(AuditRow::into_domain).collect()
+        let sql = format!("SELECT {AUDIT_COLUMNS} FROM audit_events WHERE clinic_id = $1 ORDER BY seq DESC LIMIT $2");
+        let audit = Audit::list("audit_event", "*".to_owned());
+        self.listed(&sql, &args![self.clinic(), limit], audit, AuditRow::into_domain).await
     }
 }
