@@ -83,18 +83,12 @@ impl ClinicScope {
 
     /// The clinic's alerts no one has acknowledged yet, newest first, for the dashboard.
     pub async fn open_session_alerts(&self) -> StoreResult<Vec<SessionAlert>> {
-        let mut tx = self.begin_audited().await?;
-        let rows: Vec<SessionAlertRow> = tx
-            .fetch_all(
-                &format!(
-                    "SELECT {SESSION_ALERT_COLUMNS} FROM session_alerts WHERE clinic_id = $1 \
-                     AND acknowledged_at IS NULL ORDER BY at DESC, id"
-                ),
-                &args![self.clinic()],
-            )
-            .await?;
-        tx.commit_with(Audit::list("session_alert", "open".to_owned())).await?;
-        rows.into_iter().map(SessionAlertRow::into_domain).collect()
+        let sql = format!(
+            "SELECT {SESSION_ALERT_COLUMNS} FROM session_alerts WHERE clinic_id = $1 \
+             AND acknowledged_at IS NULL ORDER BY at DESC, id"
+        );
+        let audit = Audit::list("session_alert", "open".to_owned());
+        self.listed(&sql, &args![self.clinic()], audit, SessionAlertRow::into_domain).await
     }
 
     /// Acknowledges an alert of a session of this clinic as the acting staff member, now. Acknowledging an alert

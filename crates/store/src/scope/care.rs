@@ -490,25 +490,15 @@ impl ClinicScope {
     pub(crate) async fn set_clinic_setting(&self, column: &'static str, value: db::Value) -> StoreResult<()> {
         let mut tx = self.begin_audited().await?;
         let now = tx.now();
-        let n = Update::table("protocol_settings")
-            .set(column, value.clone())
+        // A new row's id is its first write's time, like an intake's.
+        let id = IntakeId::new(from_micros("protocol_settings", now)?).to_text();
+        Update::table("protocol_settings")
+            .set(column, value)
             .set("updated_by", self.actor_text())
             .set("updated_at", now)
             .filter("clinic_id", self.clinic())
-            .execute(tx.db())
+            .execute_or_insert(tx.db(), [("id", db::Value::from(id)), ("document", db::Value::from("{}"))])
             .await?;
-        if n == 0 {
-            let id = IntakeId::new(from_micros("protocol_settings", now)?).to_text();
-            Insert::into("protocol_settings")
-                .value("id", id)
-                .value("clinic_id", self.clinic())
-                .value("document", "{}")
-                .value("updated_by", self.actor_text())
-                .value("updated_at", now)
-                .value(column, value)
-                .execute(tx.db())
-                .await?;
-        }
         tx.commit_with(Audit::update("protocol_settings", self.clinic().to_owned())).await
     }
 
@@ -639,21 +629,15 @@ impl ClinicScope {
     /// Every session of the clinic with a dose of a course of `treatment`, with its first dose time and when its
     /// form was submitted, for the REMS form dashboard.
     pub async fn dosed_sessions(&self, treatment: &str) -> StoreResult<Vec<DosedSession>> {
-        let mut tx = self.begin_audited().await?;
-        let rows: Vec<DosedSessionRow> = tx
-            .fetch_all(
-                "SELECT s.id AS session_id, s.patient_id AS patient_id, c.treatment AS treatment, \
+        let sql = "SELECT s.id AS session_id, s.patient_id AS patient_id, c.treatment AS treatment, \
                  MIN(d.given_at) AS first_dose_at, MIN(f.submitted_at) AS submitted_at \
                  FROM sessions s JOIN courses c ON c.id = s.course_id AND c.clinic_id = s.clinic_id \
                  JOIN dose_records d ON d.session_id = s.id AND d.clinic_id = s.clinic_id \
                  LEFT JOIN rems_forms f ON f.session_id = s.id AND f.clinic_id = s.clinic_id \
                  WHERE s.clinic_id = $1 AND c.treatment = $2 \
-                 GROUP BY s.id, s.patient_id, c.treatment ORDER BY s.id",
-                &args![self.clinic(), treatment],
-            )
-            .await?;
-        tx.commit_with(Audit::list("rems_form", format!("treatment:{treatment}"))).await?;
-        rows.into_iter().map(DosedSessionRow::into_domain).collect()
+                 GROUP BY s.id, s.patient_id, c.treatment ORDER BY s.id";
+        let audit = Audit::list("rems_form", format!("treatment:{treatment}"));
+        self.listed(sql, &args![self.clinic(), treatment], audit, DosedSessionRow::into_domain).await
     }
 
     /// When the patient's first dose of any course was given, if one was.

@@ -18,15 +18,10 @@ use crate::statement::{Insert, Update};
 impl ClinicScope {
     /// The clinic's referrals, newest first.
     pub async fn referrals(&self) -> StoreResult<Vec<Referral>> {
-        let mut tx = self.begin_audited().await?;
-        let rows: Vec<ReferralRow> = tx
-            .fetch_all(
-                &format!("SELECT {REFERRAL_COLUMNS} FROM referrals WHERE clinic_id = $1 ORDER BY received_at DESC, id"),
-                &args![self.clinic()],
-            )
-            .await?;
-        tx.commit_with(Audit::list("referral", "*".to_owned())).await?;
-        rows.into_iter().map(ReferralRow::into_domain).collect()
+        let sql =
+            format!("SELECT {REFERRAL_COLUMNS} FROM referrals WHERE clinic_id = $1 ORDER BY received_at DESC, id");
+        let audit = Audit::list("referral", "*".to_owned());
+        self.listed(&sql, &args![self.clinic()], audit, ReferralRow::into_domain).await
     }
 
     /// One page of the clinic's referrals that `filter` matches, newest first (arrival order only: the level a
@@ -174,17 +169,10 @@ impl ClinicScope {
 
     /// The clinic's self-report alerts, newest first, for the dashboard.
     pub async fn self_report_alerts(&self) -> StoreResult<Vec<SelfReportAlert>> {
-        let mut tx = self.begin_audited().await?;
-        let rows: Vec<SelfReportAlertRow> = tx
-            .fetch_all(
-                &format!(
-                    "SELECT {SELF_REPORT_ALERT_COLUMNS} FROM self_report_alerts WHERE clinic_id = $1 \
-                     ORDER BY created_at DESC, id"
-                ),
-                &args![self.clinic()],
-            )
-            .await?;
-        tx.commit_with(Audit::list("self_report_alert", "*".to_owned())).await?;
-        rows.into_iter().map(SelfReportAlertRow::into_domain).collect()
+        let sql = format!(
+            "SELECT {SELF_REPORT_ALERT_COLUMNS} FROM self_report_alerts WHERE clinic_id = $1 ORDER BY created_at DESC, id"
+        );
+        let audit = Audit::list("self_report_alert", "*".to_owned());
+        self.listed(&sql, &args![self.clinic()], audit, SelfReportAlertRow::into_domain).await
     }
 }
