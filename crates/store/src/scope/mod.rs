@@ -23,7 +23,7 @@ use crate::db::{Record, Value, args};
 use crate::domain::{Actor, AuditEvent, NewStaffUser, Role, StaffId, StaffUser};
 use crate::error::{StoreError, StoreResult};
 use crate::rows::staff::{AUDIT_COLUMNS, AuditRow, STAFF_COLUMNS, StaffRow};
-use crate::statement::Update;
+use crate::statement::{Insert, Update};
 use crate::store::Store;
 
 /// A handle bound to one clinic and one acting staff member.
@@ -187,6 +187,18 @@ impl ClinicScope {
         if n == 1 { Ok(()) } else { Err(StoreError::NotFound { entity: kind.entity() }) }
     }
 
+    /// An insert of a new record `id` of `table` that belongs to this clinic: the one start of every new record of a
+    /// clinic, so that none of them can be stored without its clinic.
+    pub(crate) fn insert_own(&self, table: &'static str, id: impl Into<Value>) -> Insert {
+        Insert::into(table).value("id", id).value("clinic_id", self.clinic())
+    }
+
+    /// An update of record `id` of `table` that belongs to this clinic: the one start of every update of a clinic's
+    /// record by its id, so that none of them can forget the clinic filter.
+    pub(crate) fn update_own(&self, table: &'static str, id: impl Into<Value>) -> Update {
+        Update::table(table).filter("id", id).filter("clinic_id", self.clinic())
+    }
+
     /// Record `id` of this clinic read with `columns`, or "not found": the one select behind every read of a
     /// record by its id and every re-read after an update, so that none of them can forget the clinic filter.
     pub(crate) async fn scoped_row<R: Record>(
@@ -296,11 +308,9 @@ impl ClinicScope {
         self.require_role(&[Role::ClinicAdmin], "manage staff")?;
         let mut tx = self.begin_audited().await?;
         let now = tx.now();
-        Update::table("staff_users")
+        self.update_own("staff_users", id.to_text())
             .set("active", active)
             .set("updated_at", now)
-            .filter("id", id.to_text())
-            .filter("clinic_id", self.clinic())
             .execute_one(tx.db(), "staff user")
             .await?;
         if !active {

@@ -13,7 +13,6 @@ use crate::rows::patient::{
     REFERRAL_COLUMNS, ReferralRow, SELF_REPORT_ALERT_COLUMNS, SELF_REPORT_COLUMNS, SelfReportAlertRow, SelfReportRow,
 };
 use crate::scope::{Children, ClinicScope, Scoped};
-use crate::statement::{Insert, Update};
 
 impl ClinicScope {
     /// The clinic's referrals, newest first.
@@ -107,12 +106,10 @@ impl ClinicScope {
         if let Some(p) = patient {
             self.require(&mut tx, Scoped::Patient, p.to_text()).await?;
         }
-        Update::table("referrals")
+        self.update_own("referrals", id.to_text())
             .set("status", status.code())
             .set_unless_null("patient_id", patient.map(|p| p.to_text()))
             .set("updated_at", now)
-            .filter("id", id.to_text())
-            .filter("clinic_id", self.clinic())
             .execute(tx.db())
             .await?;
         let row: ReferralRow = self.scoped_row(&mut tx, Scoped::Referral, REFERRAL_COLUMNS, id.to_text()).await?;
@@ -144,9 +141,7 @@ impl ClinicScope {
             created_by: Some(self.actor.user_id),
             assessment_id: None,
         };
-        Insert::into("self_report_links")
-            .value("id", link.id.to_text())
-            .value("clinic_id", self.clinic())
+        self.insert_own("self_report_links", link.id.to_text())
             .value("patient_id", link.patient_id.to_text())
             .value("instrument", link.instrument.code())
             .value("token_hash", &link.token_hash)
