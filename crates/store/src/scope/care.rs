@@ -259,11 +259,9 @@ impl ClinicScope {
         let mut tx = self.begin_audited().await?;
         let now = tx.now();
         crate::bounds::document_times(column, document, times, from_micros(kind.table(), now)?)?;
-        Update::table(kind.table())
+        self.update_own(kind.table(), id.clone())
             .set(column, text)
             .set("updated_at", now)
-            .filter("id", id.clone())
-            .filter("clinic_id", self.clinic())
             .execute_one(tx.db(), kind.entity())
             .await?;
         tx.commit_with(Audit::update(audited_as, id)).await
