@@ -196,7 +196,7 @@ pub async fn seed_demo_care(
     let mut ids = Vec::new();
     for (local, name, role) in STAFF {
         let password = random_password()?;
-        let user = create_demo_staff(store, &clinic, email(local), name, role, Some(hash_password(&password)?)).await?;
+        let user = create_demo_staff(store, clinic, email(local), name, role, Some(hash_password(&password)?)).await?;
         ids.push(user.id);
         accounts.push(DemoAccount { email: user.email, role, password });
     }

@@ -154,7 +154,7 @@ async fn staff(store: &Store, clinic: &ClinicId) -> Result<Option<(ClinicScope, 
     for (role, label, name) in
         [(Role::Prescriber, "prescriber", "Dr. Demo-Year Prescriber"), (Role::ClinicAdmin, "admin", "Demo-Year Admin")]
     {
-        let user = create_demo_staff(store, &clinic, email(label), name, role, None).await?;
+        let user = create_demo_staff(store, clinic, email(label), name, role, None).await?;
         let actor = Actor { user_id: user.id, clinic_id: Some(clinic.clone()), role, origin: Origin::cli() };
         scopes.push(store.for_clinic(&actor).await?);
     }
