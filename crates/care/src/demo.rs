@@ -22,8 +22,10 @@ use ketapath_directory::search::synthetic::SplitMix64;
 use ketapath_store::domain::{
     Actor, AeSeverity, AssessmentContext, CourseId, NewAssessment, NewPatient, NewReferral, NewSelfReportAlert,
     NewStaffUser, NewTreatmentSession, Origin, PatientId, ReferralSource, ReviewDecision, Role, SessionId, StaffId,
+    StaffUser,
 };
 use ketapath_store::{ClinicScope, Store, StoreError, new_link_secret};
+use secrecy::SecretString;
 use serde_json::{Map, Value, json};
 use time::{Date, Duration, OffsetDateTime, Time};
 
@@ -158,6 +160,21 @@ struct Team {
 }
 
 /// A random password: 24 hexadecimal characters (96 bits) from the operating system's generator.
+/// Creates one demo staff account at `clinic`, with `password_hash` or no password: the demo and the demo year
+/// seed their teams the same way.
+pub(crate) async fn create_demo_staff(
+    store: &Store,
+    clinic: &ClinicId,
+    email: String,
+    name: &str,
+    role: Role,
+    password_hash: Option<SecretString>,
+) -> Result<StaffUser, StoreError> {
+    let new =
+        NewStaffUser { clinic_id: Some(clinic.clone()), email, display_name: name.to_owned(), role, password_hash };
+    store.unscoped_for_admin_cli_and_tests().create_staff_user(new).await
+}
+
 fn random_password() -> Result<String, DemoError> {
     let bytes = new_link_secret()?;
     Ok(hex::encode(&bytes[..12]))
@@ -175,20 +192,11 @@ pub async fn seed_demo_care(
     if store.staff_user_by_email(&email(STAFF[0].0)).await?.is_some() {
         return Ok(None);
     }
-    let admin = store.unscoped_for_admin_cli_and_tests();
     let mut accounts = Vec::new();
     let mut ids = Vec::new();
     for (local, name, role) in STAFF {
         let password = random_password()?;
-        let user = admin
-            .create_staff_user(NewStaffUser {
-                clinic_id: Some(clinic.clone()),
-                email: email(local),
-                display_name: name.to_owned(),
-                role,
-                password_hash: Some(hash_password(&password)?),
-            })
-            .await?;
+        let user = create_demo_staff(store, clinic, email(local), name, role, Some(hash_password(&password)?)).await?;
         ids.push(user.id);
         accounts.push(DemoAccount { email: user.email, role, password });
     }

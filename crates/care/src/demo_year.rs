@@ -18,13 +18,13 @@ use ketapath_clinical::protocols::{Blocking, BloodPressure, Modality, ProtocolSe
 use ketapath_directory::ClinicId;
 use ketapath_directory::search::synthetic::SplitMix64;
 use ketapath_store::domain::{
-    Actor, AeSeverity, AssessmentContext, Measurement, NewPatient, NewStaffUser, Origin, PastAdverseEvent,
-    PastAssessment, PastDose, PastSession, PastTreatment, Role,
+    Actor, AeSeverity, AssessmentContext, Measurement, NewPatient, Origin, PastAdverseEvent, PastAssessment, PastDose,
+    PastSession, PastTreatment, Role,
 };
 use ketapath_store::{ClinicScope, Store};
 use time::{Date, Duration, OffsetDateTime, Time};
 
-use crate::demo::{DEMO_EMAIL_DOMAIN, DemoError};
+use crate::demo::{DEMO_EMAIL_DOMAIN, DemoError, create_demo_staff};
 
 /// The demo clinics that get a year of treated patients; the first two publish their outcomes.
 pub const DEMO_YEAR_CLINICS: [&str; 3] = ["demo-1", "demo-2", "demo-3"];
@@ -150,20 +150,11 @@ async fn staff(store: &Store, clinic: &ClinicId) -> Result<Option<(ClinicScope, 
     if store.staff_user_by_email(&email("prescriber")).await?.is_some() {
         return Ok(None);
     }
-    let admin = store.unscoped_for_admin_cli_and_tests();
     let mut scopes = Vec::new();
     for (role, label, name) in
         [(Role::Prescriber, "prescriber", "Dr. Demo-Year Prescriber"), (Role::ClinicAdmin, "admin", "Demo-Year Admin")]
     {
-        let user = admin
-            .create_staff_user(NewStaffUser {
-                clinic_id: Some(clinic.clone()),
-                email: email(label),
-                display_name: name.to_owned(),
-                role,
-                password_hash: None,
-            })
-            .await?;
+        let user = create_demo_staff(store, clinic, email(label), name, role, None).await?;
         let actor = Actor { user_id: user.id, clinic_id: Some(clinic.clone()), role, origin: Origin::cli() };
         scopes.push(store.for_clinic(&actor).await?);
     }

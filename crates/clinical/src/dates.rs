@@ -141,90 +141,54 @@ fn plus_years(date: Date, years: i32) -> Date {
     date.replace_year(year).or_else(|_| Date::from_calendar_date(year, date.month(), 28)).unwrap_or(Date::MAX)
 }
 
-/// A charted or recorded time within [`DateKind::Charted`]'s range.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct ChartedAt(OffsetDateTime);
+/// Declares a value checked to lie within a [`DateKind`]'s range, made by `new` with the kind's `$check` against
+/// `now`; a calendar date also gets `on`, checked against a local `today`. Each kind of value is checked by the one
+/// rule of its kind, so no caller can hold an unchecked one.
+macro_rules! checked {
+    ($(#[$doc:meta])* $name:ident($inner:ty): $kind:ident.$check:ident $(, $on:ident)?) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+        pub struct $name($inner);
 
-impl ChartedAt {
-    pub fn new(field: &str, at: OffsetDateTime, now: OffsetDateTime) -> Result<Self, InvalidInput> {
-        DateKind::Charted.check_instant(field, at, now).map(ChartedAt)
-    }
+        impl $name {
+            pub fn new(field: &str, value: $inner, now: OffsetDateTime) -> Result<Self, InvalidInput> {
+                DateKind::$kind.$check(field, value, now).map($name)
+            }
 
-    pub fn get(self) -> OffsetDateTime {
-        self.0
-    }
+            $(
+                /// Checked against a local `today` (see [`DateKind::check_date_on`]).
+                pub fn $on(field: &str, date: Date, today: Date) -> Result<Self, InvalidInput> {
+                    DateKind::$kind.check_date_on(field, date, today).map($name)
+                }
+            )?
+
+            pub fn get(self) -> $inner {
+                self.0
+            }
+        }
+    };
 }
 
-/// A birth date within [`DateKind::Birth`]'s range.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct BirthDate(Date);
-
-impl BirthDate {
-    pub fn new(field: &str, date: Date, now: OffsetDateTime) -> Result<Self, InvalidInput> {
-        DateKind::Birth.check_date(field, date, now).map(BirthDate)
-    }
-
-    /// Checked against a local `today` (see [`DateKind::check_date_on`]).
-    pub fn on(field: &str, date: Date, today: Date) -> Result<Self, InvalidInput> {
-        DateKind::Birth.check_date_on(field, date, today).map(BirthDate)
-    }
-
-    pub fn get(self) -> Date {
-        self.0
-    }
-}
-
-/// A planned calendar date (a course start) within [`DateKind::Planned`]'s range.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct PlannedDate(Date);
-
-impl PlannedDate {
-    pub fn new(field: &str, date: Date, now: OffsetDateTime) -> Result<Self, InvalidInput> {
-        DateKind::Planned.check_date(field, date, now).map(PlannedDate)
-    }
-
-    /// Checked against a local `today` (see [`DateKind::check_date_on`]).
-    pub fn on(field: &str, date: Date, today: Date) -> Result<Self, InvalidInput> {
-        DateKind::Planned.check_date_on(field, date, today).map(PlannedDate)
-    }
-
-    pub fn get(self) -> Date {
-        self.0
-    }
-}
-
-/// A planned time (a scheduled session) within [`DateKind::Planned`]'s range.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct PlannedAt(OffsetDateTime);
-
-impl PlannedAt {
-    pub fn new(field: &str, at: OffsetDateTime, now: OffsetDateTime) -> Result<Self, InvalidInput> {
-        DateKind::Planned.check_instant(field, at, now).map(PlannedAt)
-    }
-
-    pub fn get(self) -> OffsetDateTime {
-        self.0
-    }
-}
-
-/// A consent decision date within [`DateKind::Consent`]'s range.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct ConsentDate(Date);
-
-impl ConsentDate {
-    pub fn new(field: &str, date: Date, now: OffsetDateTime) -> Result<Self, InvalidInput> {
-        DateKind::Consent.check_date(field, date, now).map(ConsentDate)
-    }
-
-    /// Checked against a local `today` (see [`DateKind::check_date_on`]).
-    pub fn on(field: &str, date: Date, today: Date) -> Result<Self, InvalidInput> {
-        DateKind::Consent.check_date_on(field, date, today).map(ConsentDate)
-    }
-
-    pub fn get(self) -> Date {
-        self.0
-    }
-}
+checked!(
+    /// A charted or recorded time within [`DateKind::Charted`]'s range.
+    ChartedAt(OffsetDateTime): Charted.check_instant
+);
+checked!(
+    /// A birth date within [`DateKind::Birth`]'s range.
+    BirthDate(Date): Birth.check_date, on
+);
+checked!(
+    /// A planned calendar date (a course start) within [`DateKind::Planned`]'s range.
+    PlannedDate(Date): Planned.check_date, on
+);
+checked!(
+    /// A planned time (a scheduled session) within [`DateKind::Planned`]'s range.
+    PlannedAt(OffsetDateTime): Planned.check_instant
+);
+checked!(
+    /// A consent decision date within [`DateKind::Consent`]'s range.
+    ConsentDate(Date): Consent.check_date, on
+);
 
 /// Serialises a date as `YYYY-MM-DD`, for `#[serde(serialize_with = ...)]`: the `time` crate's own serde form is a
 /// `[year, ordinal]` tuple without its human-readable feature, and turning that feature on for the workspace would

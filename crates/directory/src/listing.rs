@@ -10,6 +10,7 @@ use serde_json::Value;
 use time::Date;
 
 use crate::codes::{Language, Offer, Offers, Payment, Payments};
+use crate::import::csv::IDENTITY_AND_PLACE;
 use crate::import::fields::{ACCESSIBILITY_CODES, DAYS, check_description, check_line, check_time};
 use crate::insurance::check_plans;
 use crate::model::{Clinic, ClinicId, OpeningHours};
@@ -29,24 +30,11 @@ pub const CLINIC_FIELDS: [&str; 11] = [
     "description",
 ];
 
-/// Fields of the public record that a clinic cannot change here: its identity and place are checked by the
-/// platform, and the verification stamp is the server's.
-const NOT_CHANGED_HERE: [&str; 14] = [
-    "id",
-    "name",
-    "street",
-    "city",
-    "state",
-    "zip",
-    "lat",
-    "lon",
-    "position_source",
-    "rems_certified",
-    "last_verified",
-    "verified_by",
-    "demo",
-    "outcomes",
-];
+/// Fields of the public record beyond its identity and place ([`IDENTITY_AND_PLACE`], checked by the platform)
+/// that a clinic cannot change here: where the position came from, the REMS and verification stamps (the
+/// server's), and the platform's own marks.
+const NOT_CHANGED_HERE: &[&str] =
+    &["position_source", "rems_certified", "last_verified", "verified_by", "demo", "outcomes"];
 
 /// Longest short description a clinic may give, in characters.
 pub const DESCRIPTION_MAX: usize = 1000;
@@ -223,7 +211,7 @@ impl ListingUpdate {
                     check_week(&hours)?;
                     update.hours = Some(hours);
                 }
-                _ if NOT_CHANGED_HERE.contains(&f) => {
+                _ if IDENTITY_AND_PLACE.contains(&f) || NOT_CHANGED_HERE.contains(&f) => {
                     let message = "is not changed by the clinic; ask the platform admins to correct it";
                     return Err(FieldError::new(f, message));
                 }

@@ -587,12 +587,7 @@ impl Store {
     /// Audit events with `seq` in `from..=to`, in order; for the admin CLI and tests.
     pub(crate) async fn audit_events_between(&self, from: i64, to: i64) -> StoreResult<Vec<AuditEvent>> {
         let mut tx = self.begin_read().await?;
-        let rows: Vec<AuditRow> = tx
-            .fetch_all(
-                &format!("SELECT {AUDIT_COLUMNS} FROM audit_events WHERE seq >= $1 AND seq <= $2 ORDER BY seq"),
-                &args![from, to],
-            )
-            .await?;
-        rows.into_iter().map(AuditRow::into_domain).collect()
+        let sql = format!("SELECT {AUDIT_COLUMNS} FROM audit_events WHERE seq >= $1 AND seq <= $2 ORDER BY seq");
+        tx.fetch_decoded(&sql, &args![from, to], AuditRow::into_domain).await
     }
 }

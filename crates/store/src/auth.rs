@@ -10,6 +10,7 @@ use crate::domain::{Actor, ApiToken, ApiTokenId, NewApiToken, NewStaffUser, Orig
 use crate::error::{StoreError, StoreResult};
 use crate::rows::staff::{API_TOKEN_COLUMNS, ApiTokenRow, STAFF_COLUMNS, StaffRow};
 use crate::scope::ClinicScope;
+use crate::sign_in::{active_staff_by_id, staff_by_id};
 use crate::statement::{Insert, Update};
 use crate::store::Store;
 
@@ -154,10 +155,7 @@ impl Store {
     /// A staff account by id.
     pub async fn staff_user(&self, id: StaffId) -> StoreResult<Option<StaffUser>> {
         let mut tx = self.begin_read().await?;
-        let row: Option<StaffRow> = tx
-            .fetch_optional(&format!("SELECT {STAFF_COLUMNS} FROM staff_users WHERE id = $1"), &args![id.to_text()])
-            .await?;
-        row.map(StaffRow::into_domain).transpose()
+        staff_by_id(&mut tx, &id.to_text()).await
     }
 
     /// A staff account by e-mail (case-insensitive), for login.
@@ -179,12 +177,7 @@ impl Store {
         }
         let mut tx = AuditedTx::begin(self, Auditor::staff(by)).await?;
         let now = tx.now();
-        Update::table("staff_users")
-            .set("password_hash", hash.expose_secret())
-            .set("updated_at", now)
-            .filter("id", user.to_text())
-            .execute_one(tx.db(), "staff user")
-            .await?;
+        crate::staff::write_password_hash(tx.db(), user.to_text(), hash, now).await?;
         tx.commit_with(Audit::update("staff_user", user.to_text())).await
     }
 
@@ -217,25 +210,15 @@ impl Store {
             )
             .await?;
         let Some(mut token) = row.map(ApiTokenRow::into_domain).transpose()? else { return Ok(None) };
-        let user: Option<StaffRow> = tx
-            .fetch_optional(
-                &format!("SELECT {STAFF_COLUMNS} FROM staff_users WHERE id = $1 AND active = $2"),
-                &args![token.user_id.to_text(), true],
-            )
-            .await?;
-        let Some(user) = user.map(StaffRow::into_domain).transpose()? else { return Ok(None) };
+        let Some(user) = active_staff_by_id(&mut tx, token.user_id).await? else { return Ok(None) };
         drop(tx);
         // The last use is written at most once a minute, like a portal session's, so that API calls are not a
         // database write each.
         if token.last_used_at.is_none_or(|last| now - last >= crate::sign_in::SESSION_TOUCH_INTERVAL) {
             let stamp = to_micros(now);
-            let mut tx = self.begin_unaudited_write(Unaudited::TokenTouch).await?;
-            tx.execute(
-                "UPDATE api_tokens SET last_used_at = $1 WHERE id = $2 AND (last_used_at IS NULL OR last_used_at < $1)",
-                &args![stamp, token.id.to_text()],
-            )
-            .await?;
-            tx.commit().await?;
+            let sql =
+                "UPDATE api_tokens SET last_used_at = $1 WHERE id = $2 AND (last_used_at IS NULL OR last_used_at < $1)";
+            self.touch_last_use(Unaudited::TokenTouch, sql, stamp, token.id.to_text()).await?;
             token.last_used_at = Some(crate::clock::from_micros("api_tokens", stamp)?);
         }
         Ok(Some((token, user)))

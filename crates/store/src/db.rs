@@ -234,6 +234,16 @@ impl Tx {
         })
     }
 
+    /// The rows `sql` selects, each decoded by `into_domain`: the read behind every plain list of records.
+    pub(crate) async fn fetch_decoded<R: Record, T>(
+        &mut self,
+        sql: &str,
+        args: &[Value],
+        into_domain: fn(R) -> StoreResult<T>,
+    ) -> StoreResult<Vec<T>> {
+        self.fetch_all::<R>(sql, args).await?.into_iter().map(into_domain).collect()
+    }
+
     pub(crate) async fn fetch_optional<R: Record>(&mut self, sql: &str, args: &[Value]) -> StoreResult<Option<R>> {
         Ok(match self {
             Tx::Sqlite(tx) => bind_values!(sqlx::query_as::<Sqlite, R>(sql), args).fetch_optional(&mut **tx).await?,

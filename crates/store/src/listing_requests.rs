@@ -146,13 +146,8 @@ impl Store {
     pub async fn listing_requests(&self, by: &Actor, status: RequestStatus) -> StoreResult<Vec<ListingRequest>> {
         platform_admin_only(by)?;
         let mut tx = self.begin_read().await?;
-        let rows: Vec<RequestRow> = tx
-            .fetch_all(
-                &format!("SELECT {COLUMNS} FROM {T} WHERE status = $1 ORDER BY received_at, id"),
-                &args![status.code()],
-            )
-            .await?;
-        rows.into_iter().map(RequestRow::into_domain).collect()
+        let sql = format!("SELECT {COLUMNS} FROM {T} WHERE status = $1 ORDER BY received_at, id");
+        tx.fetch_decoded(&sql, &args![status.code()], RequestRow::into_domain).await
     }
 
     /// One request (platform admins only).

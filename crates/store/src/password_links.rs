@@ -4,7 +4,7 @@
 //! Issuing is audited as the admin (checked as every lifecycle change is: a platform admin for anyone, a clinic admin
 //! for their own clinic's staff); redeeming is audited as the account itself, from the address it came from.
 
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 use time::OffsetDateTime;
 
 use crate::audited::{Audit, AuditEvents, AuditedTx, Auditor};
@@ -12,7 +12,6 @@ use crate::clock::{from_micros, to_micros};
 use crate::db::{Tx, args};
 use crate::domain::{AuditAction, Origin, PasswordLink, PasswordLinkId, PasswordLinkState, StaffId, StaffUser};
 use crate::error::{StoreError, StoreResult};
-use crate::rows::staff::{STAFF_COLUMNS, StaffRow};
 use crate::sign_in::SecurityAuthor;
 use crate::statement::{Insert, Update};
 use crate::store::Store;
@@ -40,9 +39,7 @@ async fn link_by_hash(tx: &mut Tx, token_hash: &str) -> StoreResult<Option<LinkR
 }
 
 async fn user_by_id(tx: &mut Tx, id: &str) -> StoreResult<StaffUser> {
-    let row: Option<StaffRow> =
-        tx.fetch_optional(&format!("SELECT {STAFF_COLUMNS} FROM staff_users WHERE id = $1"), &args![id]).await?;
-    row.ok_or(StoreError::NotFound { entity: "staff user" })?.into_domain()
+    crate::sign_in::staff_by_id(tx, id).await?.ok_or(StoreError::NotFound { entity: "staff user" })
 }
 
 impl Store {
@@ -153,12 +150,7 @@ impl Store {
         if used != 1 {
             return Err(gone());
         }
-        Update::table("staff_users")
-            .set("password_hash", hash.expose_secret())
-            .set("updated_at", now)
-            .filter("id", user_id.clone())
-            .execute_one(tx.db(), "staff user")
-            .await?;
+        crate::staff::write_password_hash(tx.db(), user_id.clone(), hash, now).await?;
         crate::staff::end_sessions_of(tx.db(), user.id, now).await?;
         let events = AuditEvents::from(Audit::update("staff_password_link", id)).then(Audit::new(
             AuditAction::PasswordReset,

@@ -271,15 +271,9 @@ impl Store {
             return Err(StoreError::Denied("only platform admins review listing reports".to_owned()));
         }
         let mut tx = self.begin_read().await?;
-        let rows: Vec<ListingReportRow> = tx
-            .fetch_all(
-                &format!(
-                    "SELECT {LISTING_REPORT_COLUMNS} FROM listing_reports WHERE status = $1 ORDER BY reported_at, id"
-                ),
-                &args![status.code()],
-            )
-            .await?;
-        rows.into_iter().map(ListingReportRow::into_domain).collect()
+        let sql =
+            format!("SELECT {LISTING_REPORT_COLUMNS} FROM listing_reports WHERE status = $1 ORDER BY reported_at, id");
+        tx.fetch_decoded(&sql, &args![status.code()], ListingReportRow::into_domain).await
     }
 
     /// Closes a listing report (platform admins only).

@@ -57,10 +57,20 @@ impl<'a> SecurityAuthor<'a> {
 }
 
 async fn user_in(tx: &mut Tx, id: StaffId) -> StoreResult<StaffUser> {
-    let row: Option<StaffRow> = tx
-        .fetch_optional(&format!("SELECT {STAFF_COLUMNS} FROM staff_users WHERE id = $1"), &args![id.to_text()])
-        .await?;
-    row.ok_or(StoreError::NotFound { entity: "staff user" })?.into_domain()
+    staff_by_id(tx, &id.to_text()).await?.ok_or(StoreError::NotFound { entity: "staff user" })
+}
+
+/// The staff account `id` inside `tx`, active or not, if there is one: the one read of an account by id that
+/// sign-in, API tokens, account management and scopes share.
+pub(crate) async fn staff_by_id(tx: &mut Tx, id: &str) -> StoreResult<Option<StaffUser>> {
+    let row: Option<StaffRow> =
+        tx.fetch_optional(&format!("SELECT {STAFF_COLUMNS} FROM staff_users WHERE id = $1"), &args![id]).await?;
+    row.map(StaffRow::into_domain).transpose()
+}
+
+/// The active staff account `id` inside `tx`: what a live portal session or API token signs in as.
+pub(crate) async fn active_staff_by_id(tx: &mut Tx, id: StaffId) -> StoreResult<Option<StaffUser>> {
+    Ok(staff_by_id(tx, &id.to_text()).await?.filter(|user| user.active))
 }
 
 /// A user's second-factor state; a user without a row has no second factor. (The row's account-wide failure
@@ -272,6 +282,15 @@ impl Store {
         Ok(session)
     }
 
+    /// Writes a sign-in credential's last use (a portal session's, an API token's) as `stamp`, unaudited for
+    /// the reason `why` names: `sql` sets `$1` on the row with id `$2` only where the stored stamp is older. The
+    /// callers write at most once per [`SESSION_TOUCH_INTERVAL`].
+    pub(crate) async fn touch_last_use(&self, why: Unaudited, sql: &str, stamp: i64, id: String) -> StoreResult<()> {
+        let mut tx = self.begin_unaudited_write(why).await?;
+        tx.execute(sql, &args![stamp, id]).await?;
+        tx.commit().await
+    }
+
     /// The live session with this id hash and its active user: not revoked, before its absolute end, and used
     /// within `idle`. Refreshes the session's last use (at most once per [`SESSION_TOUCH_INTERVAL`]).
     pub async fn staff_sign_in(&self, id_hash: &str, idle: Duration) -> StoreResult<Option<(StaffSignIn, StaffUser)>> {
@@ -292,24 +311,13 @@ impl Store {
                 )
                 .await?;
             let Some(session) = row.map(StaffSignInRow::into_domain).transpose()? else { return Ok(None) };
-            let user: Option<StaffRow> = tx
-                .fetch_optional(
-                    &format!("SELECT {STAFF_COLUMNS} FROM staff_users WHERE id = $1 AND active = $2"),
-                    &args![session.user_id.to_text(), true],
-                )
-                .await?;
-            let Some(user) = user.map(StaffRow::into_domain).transpose()? else { return Ok(None) };
+            let Some(user) = active_staff_by_id(&mut tx, session.user_id).await? else { return Ok(None) };
             (session, user)
         };
         let (mut session, user) = found;
         if now_at - session.last_seen_at >= SESSION_TOUCH_INTERVAL {
-            let mut tx = self.begin_unaudited_write(Unaudited::SignInTouch).await?;
-            tx.execute(
-                "UPDATE staff_sessions SET last_seen_at = $1 WHERE id = $2 AND last_seen_at < $1",
-                &args![now, session.id.to_text()],
-            )
-            .await?;
-            tx.commit().await?;
+            let sql = "UPDATE staff_sessions SET last_seen_at = $1 WHERE id = $2 AND last_seen_at < $1";
+            self.touch_last_use(Unaudited::SignInTouch, sql, now, session.id.to_text()).await?;
             session.last_seen_at = from_micros("staff_sessions", now)?;
         }
         Ok(Some((session, user)))
@@ -466,22 +474,13 @@ impl Store {
             SecurityAuthor::Staff(actor) => Some(actor.user_id.to_text()),
             SecurityAuthor::AdminCli => None,
         };
-        let changed = Update::table("clinic_security")
+        Update::table("clinic_security")
             .set("require_totp", require_totp)
             .set("updated_at", now)
-            .set("updated_by", updated_by.clone())
+            .set("updated_by", updated_by)
             .filter("clinic_id", clinic.as_str())
-            .execute(tx.db())
+            .execute_or_insert(tx.db(), [])
             .await?;
-        if changed == 0 {
-            Insert::into("clinic_security")
-                .value("clinic_id", clinic.as_str())
-                .value("require_totp", require_totp)
-                .value("updated_at", now)
-                .value("updated_by", updated_by)
-                .execute(tx.db())
-                .await?;
-        }
         tx.commit_with(by.event("clinic_security", clinic.as_str().to_owned(), Some(clinic.as_str()))).await
     }
 }

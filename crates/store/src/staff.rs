@@ -11,7 +11,7 @@ use crate::clock::{from_micros, from_micros_opt};
 use crate::db::{Tx, args};
 use crate::domain::{ApiToken, ApiTokenId, AuditAction, NewStaffUser, Role, StaffAccount, StaffId, StaffUser};
 use crate::error::{StoreError, StoreResult};
-use crate::rows::staff::{API_TOKEN_COLUMNS, ApiTokenRow, STAFF_COLUMNS, StaffRow};
+use crate::rows::staff::{API_TOKEN_COLUMNS, ApiTokenRow};
 use crate::rows::{parse_clinic_id, parse_code, parse_id};
 use crate::sign_in::SecurityAuthor;
 use crate::statement::Update;
@@ -19,6 +19,17 @@ use crate::store::Store;
 
 /// Ends every live sign-in session of `user` at `now`; returns how many were live. Shared by deactivation (here
 /// and in the clinic scope) and the password reset.
+/// Writes account `id`'s new password hash inside `tx`: the one write of a password, whether the user, a platform
+/// admin, an account manager or a set-password link sets it. A missing account is not found.
+pub(crate) async fn write_password_hash(tx: &mut Tx, id: String, hash: &SecretString, now: i64) -> StoreResult<()> {
+    Update::table("staff_users")
+        .set("password_hash", hash.expose_secret())
+        .set("updated_at", now)
+        .filter("id", id)
+        .execute_one(tx, "staff user")
+        .await
+}
+
 pub(crate) async fn end_sessions_of(tx: &mut Tx, user: StaffId, now: i64) -> StoreResult<u64> {
     Update::table("staff_sessions")
         .set("revoked_at", now)
@@ -58,10 +69,8 @@ pub(crate) fn event(author: &SecurityAuthor<'_>, action: AuditAction, entity: &'
 
 /// The account `id` inside `tx`, after checking that `author` may manage it.
 pub(crate) async fn managed_user(tx: &mut Tx, author: &SecurityAuthor<'_>, id: StaffId) -> StoreResult<StaffUser> {
-    let row: Option<StaffRow> = tx
-        .fetch_optional(&format!("SELECT {STAFF_COLUMNS} FROM staff_users WHERE id = $1"), &args![id.to_text()])
-        .await?;
-    let user = row.ok_or(StoreError::NotFound { entity: "staff user" })?.into_domain()?;
+    let user = crate::sign_in::staff_by_id(tx, &id.to_text()).await?;
+    let user = user.ok_or(StoreError::NotFound { entity: "staff user" })?;
     may_manage(author, user.clinic_id.as_ref())?;
     Ok(user)
 }
@@ -279,12 +288,7 @@ impl Store {
         let mut tx = AuditedTx::begin(self, author.auditor()).await?;
         let now = tx.now();
         managed_user(tx.db(), &author, id).await?;
-        Update::table("staff_users")
-            .set("password_hash", hash.expose_secret())
-            .set("updated_at", now)
-            .filter("id", id.to_text())
-            .execute_one(tx.db(), "staff user")
-            .await?;
+        write_password_hash(tx.db(), id.to_text(), hash, now).await?;
         let ended = end_sessions_of(tx.db(), id, now).await?;
         tx.commit_with(event(&author, AuditAction::PasswordReset, "staff_user", id.to_text())).await?;
         Ok(ended)
@@ -329,12 +333,7 @@ impl Store {
     pub async fn api_tokens_of(&self, author: SecurityAuthor<'_>, id: StaffId) -> StoreResult<Vec<ApiToken>> {
         let mut tx = self.begin_read().await?;
         managed_user(&mut tx, &author, id).await?;
-        let rows: Vec<ApiTokenRow> = tx
-            .fetch_all(
-                &format!("SELECT {API_TOKEN_COLUMNS} FROM api_tokens WHERE user_id = $1 ORDER BY created_at, id"),
-                &args![id.to_text()],
-            )
-            .await?;
-        rows.into_iter().map(ApiTokenRow::into_domain).collect()
+        let sql = format!("SELECT {API_TOKEN_COLUMNS} FROM api_tokens WHERE user_id = $1 ORDER BY created_at, id");
+        tx.fetch_decoded(&sql, &args![id.to_text()], ApiTokenRow::into_domain).await
     }
 }

@@ -159,6 +159,26 @@ impl Update {
         tx.execute(&sql, &values).await
     }
 
+    /// Runs the update in `tx`; where it changed no row, inserts the row instead: the filter columns, the set
+    /// columns and `new_row` (what only a new row needs, such as its id), for a row written on first use (a
+    /// clinic's settings, its security settings). Returns the number of rows written (1 either way).
+    pub(crate) async fn execute_or_insert(
+        self,
+        tx: &mut Tx,
+        new_row: impl IntoIterator<Item = (&'static str, Value)>,
+    ) -> StoreResult<u64> {
+        let mut insert = Insert::into(self.table);
+        let keys = self.filters.iter().map(|(column, value)| (*column, value.clone()));
+        let values = self.sets.iter().map(|(column, _, value)| (*column, value.clone()));
+        for (column, value) in keys.chain(values).chain(new_row) {
+            insert = insert.value(column, value);
+        }
+        match self.execute(tx).await? {
+            0 => insert.execute(tx).await,
+            n => Ok(n),
+        }
+    }
+
     /// Runs the update in `tx` where it must change a row: none changed means the filtered record does not exist
     /// (or is another clinic's), which is [`StoreError::NotFound`] naming `entity`.
     pub(crate) async fn execute_one(self, tx: &mut Tx, entity: &'static str) -> StoreResult<()> {

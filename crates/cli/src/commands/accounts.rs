@@ -16,7 +16,7 @@ use ketapath_care::accounts::lifecycle::{self, DEFAULT_TOKEN_DAYS, LifecycleErro
 use ketapath_care::accounts::password::{PasswordError, hash_password};
 use ketapath_care::accounts::{TotpKeyRing, totp};
 use ketapath_directory::ClinicId;
-use ketapath_store::domain::{ApiTokenId, NewStaffUser, Role};
+use ketapath_store::domain::{ApiToken, ApiTokenId, NewStaffUser, Role, StaffAccount};
 use ketapath_store::{ExposeSecret, SecretString, SecurityAuthor, StoreError};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -308,6 +308,41 @@ impl ParsedLifecycle {
     }
 }
 
+/// Prints `items` as a pretty JSON array, each item as `to_json` makes it (`--json` of `user list` and
+/// `token list`).
+fn print_json_list<T>(items: &[T], to_json: fn(&T) -> serde_json::Value) -> CommandResult {
+    let list: Vec<serde_json::Value> = items.iter().map(to_json).collect();
+    println!("{}", crate::render::json(&list)?);
+    Ok(())
+}
+
+/// An account as `user list --json` prints it.
+fn account_json(a: &StaffAccount) -> serde_json::Value {
+    serde_json::json!({
+        "id": a.id.to_text(),
+        "email": a.email,
+        "display_name": a.display_name,
+        "role": a.role.code(),
+        "clinic": a.clinic_id.as_ref().map(ClinicId::as_str),
+        "active": a.active,
+        "totp": a.totp,
+        "last_sign_in_at": rfc3339_opt(a.last_sign_in_at),
+        "created_at": rfc3339(a.created_at),
+    })
+}
+
+/// A token as `token list --json` prints it: never its secret, which is not stored.
+fn token_json(t: &ApiToken) -> serde_json::Value {
+    serde_json::json!({
+        "id": t.id.to_text(),
+        "name": t.name,
+        "created_at": rfc3339(t.created_at),
+        "last_used_at": rfc3339_opt(t.last_used_at),
+        "expires_at": rfc3339_opt(t.expires_at),
+        "revoked_at": rfc3339_opt(t.revoked_at),
+    })
+}
+
 /// `user list`, `user deactivate`, `user activate`, `user reset-password` and `user set-role`, as the command line
 /// (audited as platform events from `cli`).
 async fn user_lifecycle(store: &ketapath_store::Store, cmd: ParsedLifecycle) -> CommandResult {
@@ -318,24 +353,7 @@ async fn user_lifecycle(store: &ketapath_store::Store, cmd: ParsedLifecycle) -> 
                 .await
                 .map_err(|e| lifecycle_failure(e, "", clinic.as_ref()))?;
             if json {
-                let list: Vec<serde_json::Value> = accounts
-                    .iter()
-                    .map(|a| {
-                        serde_json::json!({
-                            "id": a.id.to_text(),
-                            "email": a.email,
-                            "display_name": a.display_name,
-                            "role": a.role.code(),
-                            "clinic": a.clinic_id.as_ref().map(ClinicId::as_str),
-                            "active": a.active,
-                            "totp": a.totp,
-                            "last_sign_in_at": rfc3339_opt(a.last_sign_in_at),
-                            "created_at": rfc3339(a.created_at),
-                        })
-                    })
-                    .collect();
-                println!("{}", crate::render::json(&list)?);
-                return Ok(());
+                return print_json_list(&accounts, account_json);
             }
             let mut rows =
                 vec![["EMAIL", "ROLE", "CLINIC", "ACTIVE", "TOTP", "LAST SIGN-IN"].map(str::to_owned).to_vec()];
@@ -453,21 +471,7 @@ async fn token(store: &ketapath_store::Store, cmd: TokenCommand) -> CommandResul
                 .await
                 .map_err(|e| lifecycle_failure(e, &email, None))?;
             if json {
-                let list: Vec<serde_json::Value> = tokens
-                    .iter()
-                    .map(|t| {
-                        serde_json::json!({
-                            "id": t.id.to_text(),
-                            "name": t.name,
-                            "created_at": rfc3339(t.created_at),
-                            "last_used_at": rfc3339_opt(t.last_used_at),
-                            "expires_at": rfc3339_opt(t.expires_at),
-                            "revoked_at": rfc3339_opt(t.revoked_at),
-                        })
-                    })
-                    .collect();
-                println!("{}", crate::render::json(&list)?);
-                return Ok(());
+                return print_json_list(&tokens, token_json);
             }
             let now = store.now();
             let mut rows = vec![["ID", "NAME", "CREATED", "LAST USED", "EXPIRES", "STATE"].map(str::to_owned).to_vec()];

@@ -318,6 +318,14 @@ mod tests {
         codes(Observation::at(after(minutes)).with_blood_pressure(systolic, diastolic).unwrap(), None)
     }
 
+    /// The recheck, in minutes, that the alert of a reading 40 minutes after the dose asks for.
+    fn recheck_minutes(systolic: u16, diastolic: u16) -> Option<u32> {
+        let settings = ProtocolSettings::default();
+        let context = AlertContext::of(Modality::EsketamineNasal, Some(DOSE), &[], &settings);
+        let reading = BloodPressure::new(systolic, diastolic).unwrap();
+        blood_pressure_alert(after(40), Some(reading), &[], &context).and_then(|a| a.recheck_minutes)
+    }
+
     #[test]
     fn spo2_boundaries() {
         assert_eq!(spo2(89), [("spo2_low", AlertLevel::Emergency)]);
@@ -347,10 +355,7 @@ mod tests {
         assert_eq!(bp(180, 100, 40), [("hypertensive_crisis_range", AlertLevel::Urgent)]);
         assert_eq!(bp(170, 120, 40), [("hypertensive_crisis_range", AlertLevel::Urgent)]);
         assert_eq!(bp(190, 125, 40), [("hypertensive_crisis_range", AlertLevel::Urgent)]);
-        let settings = ProtocolSettings::default();
-        let context = AlertContext::of(Modality::EsketamineNasal, Some(DOSE), &[], &settings);
-        let raised = blood_pressure_alert(after(40), Some(BloodPressure::new(180, 120).unwrap()), &[], &context);
-        assert_eq!(raised.and_then(|a| a.recheck_minutes), Some(5));
+        assert_eq!(recheck_minutes(180, 120), Some(5));
     }
 
     #[test]
@@ -382,10 +387,7 @@ mod tests {
         assert!(bp(140, 90, 40).is_empty(), "140/90 is within the gate");
         assert_eq!(bp(141, 90, 40), [("bp_above_gate", AlertLevel::Warning)]);
         assert_eq!(bp(140, 91, 40), [("bp_above_gate", AlertLevel::Warning)]);
-        let settings = ProtocolSettings::default();
-        let context = AlertContext::of(Modality::EsketamineNasal, Some(DOSE), &[], &settings);
-        let raised = blood_pressure_alert(after(40), Some(BloodPressure::new(150, 95).unwrap()), &[], &context);
-        assert_eq!(raised.and_then(|a| a.recheck_minutes), Some(15));
+        assert_eq!(recheck_minutes(150, 95), Some(15));
     }
 
     #[test]

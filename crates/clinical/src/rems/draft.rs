@@ -243,7 +243,6 @@ fn fill_blood_pressure(
     window: BpWindow,
     notes: &mut Notes,
 ) {
-    let rule = Some(&BP_WINDOW_RULE);
     let Some(first) = first_device_at else {
         for path in [
             "blood_pressure.prior_to_administration",
@@ -256,73 +255,65 @@ fn fill_blood_pressure(
     };
     let bp = |o: &Observation| o.blood_pressure();
 
-    match latest(observations, first, bp) {
+    let prior = match latest(observations, first, bp) {
         Some((at, reading)) => {
-            form.blood_pressure.prior_to_administration = Some(reading);
             let before = (first - at).whole_minutes();
-            notes.filled(
-                "blood_pressure.prior_to_administration",
-                format!("the last reading before the first device ({before} min before)"),
-                rule,
-            );
+            Ok((reading, format!("the last reading before the first device ({before} min before)")))
         }
-        None => notes.missing(
-            "blood_pressure.prior_to_administration",
-            "no reading at or before the first device administration".to_owned(),
-        ),
-    }
+        None => Err("no reading at or before the first device administration".to_owned()),
+    };
+    let slot = &mut form.blood_pressure.prior_to_administration;
+    record_bp(slot, "blood_pressure.prior_to_administration", prior, notes);
 
     let post = post_40_min_reading(observations, first, window);
-    match post {
+    let found = match post {
         Some((at, reading)) => {
-            form.blood_pressure.post_40_min = Some(reading);
-            notes.filled(
-                "blood_pressure.post_40_min",
-                format!(
-                    "the reading nearest 40 minutes after the first device ({} min after)",
-                    minutes_after(first, at)
-                ),
-                rule,
-            );
+            let after = minutes_after(first, at);
+            Ok((reading, format!("the reading nearest 40 minutes after the first device ({after} min after)")))
         }
-        None => notes.missing(
-            "blood_pressure.post_40_min",
-            format!(
-                "no reading between {} and {} minutes after the first device",
-                window.from_minutes, window.to_minutes
-            ),
-        ),
-    }
+        None => {
+            let (from, to) = (window.from_minutes, window.to_minutes);
+            Err(format!("no reading between {from} and {to} minutes after the first device"))
+        }
+    };
+    record_bp(&mut form.blood_pressure.post_40_min, "blood_pressure.post_40_min", found, notes);
 
+    let path = "blood_pressure.prior_to_completion";
     let Some(done) = completed_at else {
-        notes.missing("blood_pressure.prior_to_completion", "the completion of monitoring is not recorded".to_owned());
+        notes.missing(path, "the completion of monitoring is not recorded".to_owned());
         return;
     };
     let last = latest(observations, done, bp).filter(|(at, _)| *at > first);
-    match last {
-        Some((at, _)) if post.is_some_and(|(post_at, _)| post_at == at) => notes.missing(
-            "blood_pressure.prior_to_completion",
-            format!(
-                "no reading after the 40-minute reading ({} min after the first device) before the completion of \
-                 monitoring",
-                minutes_after(first, at)
-            ),
-        ),
+    let found = match last {
+        Some((at, _)) if post.is_some_and(|(post_at, _)| post_at == at) => Err(format!(
+            "no reading after the 40-minute reading ({} min after the first device) before the completion of \
+             monitoring",
+            minutes_after(first, at)
+        )),
         Some((at, reading)) => {
-            form.blood_pressure.prior_to_completion = Some(reading);
-            notes.filled(
-                "blood_pressure.prior_to_completion",
-                format!(
-                    "the last reading before the completion of monitoring ({} min after the first device)",
-                    minutes_after(first, at)
-                ),
-                rule,
-            );
+            let after = minutes_after(first, at);
+            let detail =
+                format!("the last reading before the completion of monitoring ({after} min after the first device)");
+            Ok((reading, detail))
         }
-        None => notes.missing(
-            "blood_pressure.prior_to_completion",
-            "no reading after the first device and before the completion of monitoring".to_owned(),
-        ),
+        None => Err("no reading after the first device and before the completion of monitoring".to_owned()),
+    };
+    record_bp(&mut form.blood_pressure.prior_to_completion, path, found, notes);
+}
+
+/// Records one blood-pressure answer of the form: the reading found, with where it came from, or why none was.
+fn record_bp(
+    slot: &mut Option<BloodPressure>,
+    path: &str,
+    found: Result<(BloodPressure, String), String>,
+    notes: &mut Notes,
+) {
+    match found {
+        Ok((reading, detail)) => {
+            *slot = Some(reading);
+            notes.filled(path, detail, Some(&BP_WINDOW_RULE));
+        }
+        Err(detail) => notes.missing(path, detail),
     }
 }
 

@@ -33,6 +33,10 @@ pub const CSV_COLUMNS: [&str; 17] = [
     "last_verified",
 ];
 
+/// The contract's leading columns, `id` to `lon`: what names a clinic and places it, which the platform checks
+/// and a clinic cannot change on its own listing.
+pub const IDENTITY_AND_PLACE: &[&str] = CSV_COLUMNS.split_at(8).0;
+
 /// The columns KetaPath writes: the contract's, then the optional `insurance_plans` (`;`-separated plan names).
 /// A file may carry either header; its rows must then have as many columns as it.
 pub const CSV_COLUMNS_WITH_PLANS: [&str; 18] = {

@@ -41,6 +41,18 @@ pub trait Table: Serialize {
 }
 
 /// `patients`: one row per consenting patient.
+/// Declares a row type's [`Table`]: its file stem and its columns, each written once: `$before`, then the date
+/// columns of the default form (`$offsets`) or of the shifted form (`$shifted`), then `$after`.
+macro_rules! table {
+    ($row:ty, $stem:literal, [$($before:literal),*], [$($offsets:literal),*] or [$($shifted:literal),*], [$($after:literal),*]) => {
+        impl Table for $row {
+            const FILE_STEM: &'static str = $stem;
+            const COLUMNS: &'static [&'static str] = &[$($before,)* $($offsets,)* $($after),*];
+            const SHIFTED_COLUMNS: &'static [&'static str] = &[$($before,)* $($shifted,)* $($after),*];
+        }
+    };
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PatientRow {
     pub patient: String,
@@ -64,13 +76,13 @@ pub enum FirstEvent {
     Date { first_event_date: Option<String> },
 }
 
-impl Table for PatientRow {
-    const FILE_STEM: &'static str = "patients";
-    const COLUMNS: &'static [&'static str] =
-        &["patient", "clinic", "sex", "age_at_first_event", "zip3", "state", "first_event_year"];
-    const SHIFTED_COLUMNS: &'static [&'static str] =
-        &["patient", "clinic", "sex", "age_at_first_event", "zip3", "state", "first_event_date"];
-}
+table!(
+    PatientRow,
+    "patients",
+    ["patient", "clinic", "sex", "age_at_first_event", "zip3", "state"],
+    ["first_event_year"] or ["first_event_date"],
+    []
+);
 
 /// `courses`: one row per treatment course.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -101,13 +113,13 @@ pub enum CourseDates {
     },
 }
 
-impl Table for CourseRow {
-    const FILE_STEM: &'static str = "courses";
-    const COLUMNS: &'static [&'static str] =
-        &["course", "patient", "modality", "day", "end_day", "sessions", "induction_cohort"];
-    const SHIFTED_COLUMNS: &'static [&'static str] =
-        &["course", "patient", "modality", "start_date", "end_date", "sessions", "induction_cohort"];
-}
+table!(
+    CourseRow,
+    "courses",
+    ["course", "patient", "modality"],
+    ["day", "end_day"] or ["start_date", "end_date"],
+    ["sessions", "induction_cohort"]
+);
 
 /// `assessments`: one row per scored instrument administration.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -132,13 +144,13 @@ pub enum Taken {
     At { taken_at: String },
 }
 
-impl Table for AssessmentRow {
-    const FILE_STEM: &'static str = "assessments";
-    const COLUMNS: &'static [&'static str] =
-        &["assessment", "patient", "course", "instrument", "day", "total", "baseline"];
-    const SHIFTED_COLUMNS: &'static [&'static str] =
-        &["assessment", "patient", "course", "instrument", "taken_at", "total", "baseline"];
-}
+table!(
+    AssessmentRow,
+    "assessments",
+    ["assessment", "patient", "course", "instrument"],
+    ["day"] or ["taken_at"],
+    ["total", "baseline"]
+);
 
 /// `sessions`: one row per supervised session, with a summary of its observations.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -175,37 +187,25 @@ pub enum SessionTimes {
     Shifted { started_at: String, ended_at: Option<String> },
 }
 
-/// The columns of the session table, with its two date columns in the middle.
-macro_rules! session_columns {
-    ($a:literal, $b:literal) => {
-        &[
-            "session",
-            "patient",
-            "course",
-            "modality",
-            "dose_mg",
-            $a,
-            $b,
-            "minutes_monitored",
-            "observations",
-            "max_systolic",
-            "max_diastolic",
-            "max_heart_rate",
-            "min_spo2",
-            "max_cadss",
-            "min_moaas",
-            "bp_gate_checked",
-            "bp_gate_blocked",
-            "bp_gate_overridden",
-        ]
-    };
-}
-
-impl Table for SessionRow {
-    const FILE_STEM: &'static str = "sessions";
-    const COLUMNS: &'static [&'static str] = session_columns!("day", "last_observation_minute");
-    const SHIFTED_COLUMNS: &'static [&'static str] = session_columns!("started_at", "ended_at");
-}
+table!(
+    SessionRow,
+    "sessions",
+    ["session", "patient", "course", "modality", "dose_mg"],
+    ["day", "last_observation_minute"] or ["started_at", "ended_at"],
+    [
+        "minutes_monitored",
+        "observations",
+        "max_systolic",
+        "max_diastolic",
+        "max_heart_rate",
+        "min_spo2",
+        "max_cadss",
+        "min_moaas",
+        "bp_gate_checked",
+        "bp_gate_blocked",
+        "bp_gate_overridden"
+    ]
+);
 
 /// `adverse_events`: one row per adverse event, type code only.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -230,10 +230,10 @@ pub enum Occurred {
     At { occurred_at: String },
 }
 
-impl Table for AdverseEventRow {
-    const FILE_STEM: &'static str = "adverse_events";
-    const COLUMNS: &'static [&'static str] =
-        &["adverse_event", "patient", "session", "day", "minute", "kind", "serious"];
-    const SHIFTED_COLUMNS: &'static [&'static str] =
-        &["adverse_event", "patient", "session", "occurred_at", "kind", "serious"];
-}
+table!(
+    AdverseEventRow,
+    "adverse_events",
+    ["adverse_event", "patient", "session"],
+    ["day", "minute"] or ["occurred_at"],
+    ["kind", "serious"]
+);

@@ -8,7 +8,6 @@ use crate::domain::{NewObservation, NewSessionAlert, Observation, SessionAlert, 
 use crate::error::{StoreError, StoreResult};
 use crate::rows::session_alert::{SESSION_ALERT_COLUMNS, SessionAlertRow};
 use crate::scope::{Children, ClinicScope, Scoped};
-use crate::statement::{Insert, Update};
 
 impl ClinicScope {
     /// Records the measures of one moment and the alerts they raise in one transaction, so that an observation is
@@ -47,9 +46,7 @@ impl ClinicScope {
                 acknowledged_by: None,
                 acknowledged_at: None,
             };
-            Insert::into("session_alerts")
-                .value("id", alert.id.to_text())
-                .value("clinic_id", self.clinic())
+            self.insert_own("session_alerts", alert.id.to_text())
                 .value("patient_id", patient.clone())
                 .value("session_id", session.to_text())
                 .value("code", alert.code.clone())
@@ -83,18 +80,12 @@ impl ClinicScope {
 
     /// The clinic's alerts no one has acknowledged yet, newest first, for the dashboard.
     pub async fn open_session_alerts(&self) -> StoreResult<Vec<SessionAlert>> {
-        let mut tx = self.begin_audited().await?;
-        let rows: Vec<SessionAlertRow> = tx
-            .fetch_all(
-                &format!(
-                    "SELECT {SESSION_ALERT_COLUMNS} FROM session_alerts WHERE clinic_id = $1 \
-                     AND acknowledged_at IS NULL ORDER BY at DESC, id"
-                ),
-                &args![self.clinic()],
-            )
-            .await?;
-        tx.commit_with(Audit::list("session_alert", "open".to_owned())).await?;
-        rows.into_iter().map(SessionAlertRow::into_domain).collect()
+        let sql = format!(
+            "SELECT {SESSION_ALERT_COLUMNS} FROM session_alerts WHERE clinic_id = $1 \
+             AND acknowledged_at IS NULL ORDER BY at DESC, id"
+        );
+        let audit = Audit::list("session_alert", "open".to_owned());
+        self.listed(&sql, &args![self.clinic()], audit, SessionAlertRow::into_domain).await
     }
 
     /// Acknowledges an alert of a session of this clinic as the acting staff member, now. Acknowledging an alert
@@ -102,12 +93,10 @@ impl ClinicScope {
     pub async fn acknowledge_session_alert(&self, session: SessionId, id: SessionAlertId) -> StoreResult<SessionAlert> {
         let mut tx = self.begin_audited().await?;
         let now = tx.now();
-        Update::table("session_alerts")
+        self.update_own("session_alerts", id.to_text())
             .set("acknowledged_by", self.actor_text())
             .set("acknowledged_at", now)
-            .filter("id", id.to_text())
             .filter("session_id", session.to_text())
-            .filter("clinic_id", self.clinic())
             .filter_null("acknowledged_at")
             .execute(tx.db())
             .await?;

@@ -20,7 +20,7 @@ use crate::rows::care::{
 };
 use crate::rows::treatment::{SESSION_COLUMNS, SessionRow};
 use crate::scope::{Children, ClinicScope, Scoped};
-use crate::statement::{Insert, Update};
+use crate::statement::Update;
 
 /// The longest override reason kept, in characters (the clinical rule's own limit is checked before).
 const MAX_REASON_CHARS: usize = 2000;
@@ -73,9 +73,7 @@ impl ClinicScope {
             at: truncate_to_micros(ov.at),
             created_at: created,
         };
-        Insert::into("gate_overrides")
-            .value("id", o.id.to_text())
-            .value("clinic_id", self.clinic())
+        self.insert_own("gate_overrides", o.id.to_text())
             .value("patient_id", patient)
             .value("session_id", o.session_id.to_text())
             .value("gate", o.gate.code())
@@ -111,22 +109,18 @@ impl ClinicScope {
             .await?;
         let id = match &existing {
             Some(row) => {
-                Update::table("patient_intakes")
+                self.update_own("patient_intakes", &row.id)
                     .set("document", text)
                     .set("rules_version", rules_version)
                     .set("updated_by", self.actor_text())
                     .set("updated_at", now)
-                    .filter("id", &row.id)
-                    .filter("clinic_id", self.clinic())
                     .execute(tx.db())
                     .await?;
                 row.id.clone()
             }
             None => {
                 let id = IntakeId::new(from_micros("patient_intakes", now)?).to_text();
-                Insert::into("patient_intakes")
-                    .value("id", &id)
-                    .value("clinic_id", self.clinic())
+                self.insert_own("patient_intakes", &id)
                     .value("patient_id", patient.to_text())
                     .value("document", text)
                     .value("rules_version", rules_version)
@@ -139,11 +133,9 @@ impl ClinicScope {
             }
         };
         if let Some(consent) = research_consent {
-            Update::table("patients")
+            self.update_own("patients", patient.to_text())
                 .set("research_consent", consent)
                 .set("updated_at", now)
-                .filter("id", patient.to_text())
-                .filter("clinic_id", self.clinic())
                 .execute(tx.db())
                 .await?;
         }
@@ -186,7 +178,7 @@ impl ClinicScope {
         let mut tx = self.begin_audited().await?;
         let course = self.insert_course(&mut tx, new).await?;
         let by = plan.contraindication_override_reason.as_ref().map(|_| self.actor_text());
-        Update::table("courses")
+        self.update_own("courses", course.id.to_text())
             .set("schedule", schedule)
             .set(
                 "contraindication_override_reason",
@@ -194,8 +186,6 @@ impl ClinicScope {
             )
             .set("contraindication_override_by", by)
             .set("indication", plan.indication.code())
-            .filter("id", course.id.to_text())
-            .filter("clinic_id", self.clinic())
             .execute(tx.db())
             .await?;
         let mut events = AuditEvents::from(Audit::create("course", course.id.to_text()));
@@ -269,11 +259,9 @@ impl ClinicScope {
         let mut tx = self.begin_audited().await?;
         let now = tx.now();
         crate::bounds::document_times(column, document, times, from_micros(kind.table(), now)?)?;
-        Update::table(kind.table())
+        self.update_own(kind.table(), id.clone())
             .set(column, text)
             .set("updated_at", now)
-            .filter("id", id.clone())
-            .filter("clinic_id", self.clinic())
             .execute_one(tx.db(), kind.entity())
             .await?;
         tx.commit_with(Audit::update(audited_as, id)).await
@@ -305,12 +293,10 @@ impl ClinicScope {
         if let Some(o) = &recorded {
             events.push(Audit::create("gate_override", o.id.to_text()));
         }
-        Update::table("sessions")
+        self.update_own("sessions", session.to_text())
             .set("status", SessionStatus::InProgress.code())
             .set_if_null("started_at", given)
             .set("updated_at", now)
-            .filter("id", session.to_text())
-            .filter("clinic_id", self.clinic())
             .filter("status", SessionStatus::Scheduled.code())
             .execute(tx.db())
             .await?;
@@ -346,7 +332,7 @@ impl ClinicScope {
         crate::bounds::instant(DateKind::Charted, "discharged_at", d.at, from_micros("sessions", now)?)?;
         let at = to_micros(d.at);
         let reason = d.override_.as_ref().map(|o| o.reason.trim().to_owned());
-        Update::table("sessions")
+        self.update_own("sessions", id.to_text())
             .set("status", SessionStatus::Completed.code())
             .set("ended_at", at)
             .set("discharged_at", at)
@@ -354,8 +340,6 @@ impl ClinicScope {
             .set("ready_to_leave_minutes", d.ready_to_leave_minutes)
             .set("discharge_override_reason", reason)
             .set("updated_at", now)
-            .filter("id", id.to_text())
-            .filter("clinic_id", self.clinic())
             .execute(tx.db())
             .await?;
         let session_event = Audit::update("session", id.to_text());
@@ -400,13 +384,11 @@ impl ClinicScope {
         }
         crate::bounds::instant(DateKind::Charted, "ended_at", at, from_micros("sessions", now)?)?;
         let ended = to_micros(at);
-        Update::table("sessions")
+        self.update_own("sessions", id.to_text())
             .set("status", SessionStatus::EndedEarly.code())
             .set("ended_at", ended)
             .set("early_departure_reason", reason.trim())
             .set("updated_at", now)
-            .filter("id", id.to_text())
-            .filter("clinic_id", self.clinic())
             .execute(tx.db())
             .await?;
         let event = self.insert_adverse_event(&mut tx, event).await?;
@@ -445,9 +427,7 @@ impl ClinicScope {
             .await?;
         if n == 0 {
             let id = IntakeId::new(from_micros("protocol_settings", now)?).to_text();
-            Insert::into("protocol_settings")
-                .value("id", id)
-                .value("clinic_id", self.clinic())
+            self.insert_own("protocol_settings", id)
                 .value("document", &text)
                 .value("updated_by", self.actor_text())
                 .value("updated_at", now)
@@ -490,25 +470,15 @@ impl ClinicScope {
     pub(crate) async fn set_clinic_setting(&self, column: &'static str, value: db::Value) -> StoreResult<()> {
         let mut tx = self.begin_audited().await?;
         let now = tx.now();
-        let n = Update::table("protocol_settings")
-            .set(column, value.clone())
+        // A new row's id is its first write's time, like an intake's.
+        let id = IntakeId::new(from_micros("protocol_settings", now)?).to_text();
+        Update::table("protocol_settings")
+            .set(column, value)
             .set("updated_by", self.actor_text())
             .set("updated_at", now)
             .filter("clinic_id", self.clinic())
-            .execute(tx.db())
+            .execute_or_insert(tx.db(), [("id", db::Value::from(id)), ("document", db::Value::from("{}"))])
             .await?;
-        if n == 0 {
-            let id = IntakeId::new(from_micros("protocol_settings", now)?).to_text();
-            Insert::into("protocol_settings")
-                .value("id", id)
-                .value("clinic_id", self.clinic())
-                .value("document", "{}")
-                .value("updated_by", self.actor_text())
-                .value("updated_at", now)
-                .value(column, value)
-                .execute(tx.db())
-                .await?;
-        }
         tx.commit_with(Audit::update("protocol_settings", self.clinic().to_owned())).await
     }
 
@@ -535,9 +505,7 @@ impl ClinicScope {
         crate::bounds::instant(DateKind::Charted, "submitted_at", at, created)?;
         crate::bounds::document_times("form", form, DateKind::Charted, created)?;
         let id = RemsFormId::new(created);
-        Insert::into("rems_forms")
-            .value("id", id.to_text())
-            .value("clinic_id", self.clinic())
+        self.insert_own("rems_forms", id.to_text())
             .value("patient_id", &patient)
             .value("session_id", session.to_text())
             .value("form", text)
@@ -599,21 +567,17 @@ impl ClinicScope {
         let (id, audit) = match existing {
             Some((raw,)) => {
                 let id = crate::rows::parse_id("rems_form_drafts", &raw, RemsFormDraftId)?;
-                Update::table("rems_form_drafts")
+                self.update_own("rems_form_drafts", raw)
                     .set("answers", text)
                     .set("saved_at", now)
                     .set("saved_by", self.actor_text())
-                    .filter("clinic_id", self.clinic())
-                    .filter("id", raw)
                     .execute(tx.db())
                     .await?;
                 (id, Audit::update("rems_form_draft", id.to_text()))
             }
             None => {
                 let id = RemsFormDraftId::new(saved);
-                Insert::into("rems_form_drafts")
-                    .value("id", id.to_text())
-                    .value("clinic_id", self.clinic())
+                self.insert_own("rems_form_drafts", id.to_text())
                     .value("patient_id", &patient)
                     .value("session_id", session.to_text())
                     .value("answers", text)
@@ -639,21 +603,15 @@ impl ClinicScope {
     /// Every session of the clinic with a dose of a course of `treatment`, with its first dose time and when its
     /// form was submitted, for the REMS form dashboard.
     pub async fn dosed_sessions(&self, treatment: &str) -> StoreResult<Vec<DosedSession>> {
-        let mut tx = self.begin_audited().await?;
-        let rows: Vec<DosedSessionRow> = tx
-            .fetch_all(
-                "SELECT s.id AS session_id, s.patient_id AS patient_id, c.treatment AS treatment, \
+        let sql = "SELECT s.id AS session_id, s.patient_id AS patient_id, c.treatment AS treatment, \
                  MIN(d.given_at) AS first_dose_at, MIN(f.submitted_at) AS submitted_at \
                  FROM sessions s JOIN courses c ON c.id = s.course_id AND c.clinic_id = s.clinic_id \
                  JOIN dose_records d ON d.session_id = s.id AND d.clinic_id = s.clinic_id \
                  LEFT JOIN rems_forms f ON f.session_id = s.id AND f.clinic_id = s.clinic_id \
                  WHERE s.clinic_id = $1 AND c.treatment = $2 \
-                 GROUP BY s.id, s.patient_id, c.treatment ORDER BY s.id",
-                &args![self.clinic(), treatment],
-            )
-            .await?;
-        tx.commit_with(Audit::list("rems_form", format!("treatment:{treatment}"))).await?;
-        rows.into_iter().map(DosedSessionRow::into_domain).collect()
+                 GROUP BY s.id, s.patient_id, c.treatment ORDER BY s.id";
+        let audit = Audit::list("rems_form", format!("treatment:{treatment}"));
+        self.listed(sql, &args![self.clinic(), treatment], audit, DosedSessionRow::into_domain).await
     }
 
     /// When the patient's first dose of any course was given, if one was.

@@ -14,7 +14,6 @@ use crate::domain::{
 };
 use crate::error::{StoreError, StoreResult};
 use crate::scope::ClinicScope;
-use crate::statement::{Insert, Update};
 
 impl ClinicScope {
     /// Writes one patient's past course of treatment (see the module documentation). A session whose gate was
@@ -31,9 +30,7 @@ impl ClinicScope {
         if let Some(decided_on) = past.consent_on {
             crate::bounds::date(DateKind::Consent, "consent_on", decided_on, at)?;
             let id = crate::domain::ConsentRecordId::new(at);
-            Insert::into("research_consents")
-                .value("id", id.to_text())
-                .value("clinic_id", self.clinic())
+            self.insert_own("research_consents", id.to_text())
                 .value("patient_id", patient.id.to_text())
                 .value("status", "given")
                 .value("decided_on", date_to_text(decided_on))
@@ -53,11 +50,9 @@ impl ClinicScope {
         };
         let course = self.insert_course(&mut tx, new_course).await?;
         let status = if past.ended_on.is_some() { CourseStatus::Completed } else { CourseStatus::Active };
-        Update::table("courses")
+        self.update_own("courses", course.id.to_text())
             .set("status", status.code())
             .set("ended_on", past.ended_on.map(date_to_text))
-            .filter("id", course.id.to_text())
-            .filter("clinic_id", self.clinic())
             .execute_one(tx.db(), "course")
             .await?;
         events.push(Audit::create("course", course.id.to_text()));
@@ -122,14 +117,12 @@ impl ClinicScope {
                 let event = self.insert_adverse_event(&mut tx, new).await?;
                 events.push(Audit::create("adverse_event", event.id.to_text()));
             }
-            Update::table("sessions")
+            self.update_own("sessions", session.id.to_text())
                 .set("status", status.code())
                 .set("started_at", to_micros(s.started_at))
                 .set("ended_at", to_micros(s.ended_at))
                 .set("discharged_at", discharged_at)
                 .set("discharged_by", discharged_at.map(|_| self.actor_text()))
-                .filter("id", session.id.to_text())
-                .filter("clinic_id", self.clinic())
                 .execute_one(tx.db(), "session")
                 .await?;
             session_ids.push(session.id);

@@ -19,11 +19,11 @@ use std::borrow::Cow;
 use ketapath_directory::{Clinic, ClinicId};
 
 use crate::audited::{Audit, AuditedTx, Auditor};
-use crate::db::{Record, args};
+use crate::db::{Record, Value, args};
 use crate::domain::{Actor, AuditEvent, NewStaffUser, Role, StaffId, StaffUser};
 use crate::error::{StoreError, StoreResult};
 use crate::rows::staff::{AUDIT_COLUMNS, AuditRow, STAFF_COLUMNS, StaffRow};
-use crate::statement::Update;
+use crate::statement::{Insert, Update};
 use crate::store::Store;
 
 /// A handle bound to one clinic and one acting staff member.
@@ -115,13 +115,7 @@ impl Store {
             return Err(StoreError::Denied("the user belongs to no clinic".to_owned()));
         };
         let mut tx = self.begin_read().await?;
-        let row: Option<StaffRow> = tx
-            .fetch_optional(
-                &format!("SELECT {STAFF_COLUMNS} FROM staff_users WHERE id = $1"),
-                &args![actor.user_id.to_text()],
-            )
-            .await?;
-        let user = row.map(StaffRow::into_domain).transpose()?;
+        let user = crate::sign_in::staff_by_id(&mut tx, &actor.user_id.to_text()).await?;
         self.scope_of_read_user(actor, clinic_id, user.as_ref())
     }
 
@@ -193,6 +187,18 @@ impl ClinicScope {
         if n == 1 { Ok(()) } else { Err(StoreError::NotFound { entity: kind.entity() }) }
     }
 
+    /// An insert of a new record `id` of `table` that belongs to this clinic: the one start of every new record of a
+    /// clinic, so that none of them can be stored without its clinic.
+    pub(crate) fn insert_own(&self, table: &'static str, id: impl Into<Value>) -> Insert {
+        Insert::into(table).value("id", id).value("clinic_id", self.clinic())
+    }
+
+    /// An update of record `id` of `table` that belongs to this clinic: the one start of every update of a clinic's
+    /// record by its id, so that none of them can forget the clinic filter.
+    pub(crate) fn update_own(&self, table: &'static str, id: impl Into<Value>) -> Update {
+        Update::table(table).filter("id", id).filter("clinic_id", self.clinic())
+    }
+
     /// Record `id` of this clinic read with `columns`, or "not found": the one select behind every read of a
     /// record by its id and every re-read after an update, so that none of them can forget the clinic filter.
     pub(crate) async fn scoped_row<R: Record>(
@@ -233,6 +239,21 @@ impl ClinicScope {
         Ok(self.rows_of_parent(parent, parent_id, of, audit).await?.into_iter().next())
     }
 
+    /// The rows `sql` selects with `values`, decoded, read in one transaction committed with the one list event
+    /// `audit`: every clinic-wide list (referrals, alerts, the audit log, the REMS form dashboard) reads this way.
+    pub(crate) async fn listed<R: Record, T>(
+        &self,
+        sql: &str,
+        values: &[Value],
+        audit: Audit,
+        into_domain: fn(R) -> StoreResult<T>,
+    ) -> StoreResult<Vec<T>> {
+        let mut tx = self.begin_audited().await?;
+        let rows: Vec<R> = tx.fetch_all(sql, values).await?;
+        tx.commit_with(audit).await?;
+        rows.into_iter().map(into_domain).collect()
+    }
+
     /// The rows behind [`Self::children`] and [`Self::child`], committed with the one event `audit` makes.
     async fn rows_of_parent<R: Record>(
         &self,
@@ -263,13 +284,8 @@ impl ClinicScope {
     /// The clinic's staff accounts.
     pub async fn staff(&self) -> StoreResult<Vec<StaffUser>> {
         let mut tx = self.store.begin_read().await?;
-        let rows: Vec<StaffRow> = tx
-            .fetch_all(
-                &format!("SELECT {STAFF_COLUMNS} FROM staff_users WHERE clinic_id = $1 ORDER BY email"),
-                &args![self.clinic()],
-            )
-            .await?;
-        rows.into_iter().map(StaffRow::into_domain).collect()
+        let sql = format!("SELECT {STAFF_COLUMNS} FROM staff_users WHERE clinic_id = $1 ORDER BY email");
+        tx.fetch_decoded(&sql, &args![self.clinic()], StaffRow::into_domain).await
     }
 
     /// Adds a staff member to this clinic (clinic admins only; only clinic roles).
@@ -292,11 +308,9 @@ impl ClinicScope {
         self.require_role(&[Role::ClinicAdmin], "manage staff")?;
         let mut tx = self.begin_audited().await?;
         let now = tx.now();
-        Update::table("staff_users")
+        self.update_own("staff_users", id.to_text())
             .set("active", active)
             .set("updated_at", now)
-            .filter("id", id.to_text())
-            .filter("clinic_id", self.clinic())
             .execute_one(tx.db(), "staff user")
             .await?;
         if !active {
@@ -309,14 +323,8 @@ impl ClinicScope {
     /// This clinic's audit events, newest first (clinic admins only). Reading the log is itself logged.
     pub async fn audit_events(&self, limit: i64) -> StoreResult<Vec<AuditEvent>> {
         self.require_role(&[Role::ClinicAdmin], "read the audit log")?;
-        let mut tx = self.begin_audited().await?;
-        let rows: Vec<AuditRow> = tx
-            .fetch_all(
-                &format!("SELECT {AUDIT_COLUMNS} FROM audit_events WHERE clinic_id = $1 ORDER BY seq DESC LIMIT $2"),
-                &args![self.clinic(), limit],
-            )
-            .await?;
-        tx.commit_with(Audit::list("audit_event", "*".to_owned())).await?;
-        rows.into_iter().map(AuditRow::into_domain).collect()
+        let sql = format!("SELECT {AUDIT_COLUMNS} FROM audit_events WHERE clinic_id = $1 ORDER BY seq DESC LIMIT $2");
+        let audit = Audit::list("audit_event", "*".to_owned());
+        self.listed(&sql, &args![self.clinic(), limit], audit, AuditRow::into_domain).await
     }
 }

@@ -16,7 +16,7 @@ use crate::error::{StoreError, StoreResult};
 use crate::rows::patient::{ASSESSMENT_COLUMNS, AssessmentRow, LatestScoreRow, PATIENT_COLUMNS, PatientRow};
 use crate::scope::{Children, ClinicScope, Scoped};
 use crate::search::{fold, mrn_key, search_name};
-use crate::statement::{Insert, Update};
+use crate::statement::Insert;
 
 fn check_patient(p: &NewPatient) -> StoreResult<()> {
     if p.given_name.trim().is_empty() {
@@ -122,9 +122,7 @@ impl ClinicScope {
             updated_at: at,
             archived_at: None,
         };
-        Insert::into("patients")
-            .value("id", p.id.to_text())
-            .value("clinic_id", self.clinic())
+        self.insert_own("patients", p.id.to_text())
             .value("mrn", p.mrn.clone())
             .value("given_name", &p.given_name)
             .value("family_name", &p.family_name)
@@ -161,7 +159,8 @@ impl ClinicScope {
         let now = tx.now();
         self.check_mrn_free(&mut tx, update.mrn.as_deref(), Some(id)).await?;
         let keys = (update.mrn.as_deref().map(mrn_key), search_name(&update.given_name, &update.family_name));
-        let n = Update::table("patients")
+        let n = self
+            .update_own("patients", id.to_text())
             .set("mrn", update.mrn)
             .set("given_name", update.given_name)
             .set("family_name", update.family_name)
@@ -175,8 +174,6 @@ impl ClinicScope {
             // The derived keys come last, so that text with a NUL character is refused naming the field sent.
             .set("mrn_key", keys.0)
             .set("search_name", keys.1)
-            .filter("id", id.to_text())
-            .filter("clinic_id", self.clinic())
             .execute(tx.db())
             .await
             .map_err(|e| match e {

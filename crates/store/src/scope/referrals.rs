@@ -13,20 +13,14 @@ use crate::rows::patient::{
     REFERRAL_COLUMNS, ReferralRow, SELF_REPORT_ALERT_COLUMNS, SELF_REPORT_COLUMNS, SelfReportAlertRow, SelfReportRow,
 };
 use crate::scope::{Children, ClinicScope, Scoped};
-use crate::statement::{Insert, Update};
 
 impl ClinicScope {
     /// The clinic's referrals, newest first.
     pub async fn referrals(&self) -> StoreResult<Vec<Referral>> {
-        let mut tx = self.begin_audited().await?;
-        let rows: Vec<ReferralRow> = tx
-            .fetch_all(
-                &format!("SELECT {REFERRAL_COLUMNS} FROM referrals WHERE clinic_id = $1 ORDER BY received_at DESC, id"),
-                &args![self.clinic()],
-            )
-            .await?;
-        tx.commit_with(Audit::list("referral", "*".to_owned())).await?;
-        rows.into_iter().map(ReferralRow::into_domain).collect()
+        let sql =
+            format!("SELECT {REFERRAL_COLUMNS} FROM referrals WHERE clinic_id = $1 ORDER BY received_at DESC, id");
+        let audit = Audit::list("referral", "*".to_owned());
+        self.listed(&sql, &args![self.clinic()], audit, ReferralRow::into_domain).await
     }
 
     /// One page of the clinic's referrals that `filter` matches, newest first (arrival order only: the level a
@@ -112,12 +106,10 @@ impl ClinicScope {
         if let Some(p) = patient {
             self.require(&mut tx, Scoped::Patient, p.to_text()).await?;
         }
-        Update::table("referrals")
+        self.update_own("referrals", id.to_text())
             .set("status", status.code())
             .set_unless_null("patient_id", patient.map(|p| p.to_text()))
             .set("updated_at", now)
-            .filter("id", id.to_text())
-            .filter("clinic_id", self.clinic())
             .execute(tx.db())
             .await?;
         let row: ReferralRow = self.scoped_row(&mut tx, Scoped::Referral, REFERRAL_COLUMNS, id.to_text()).await?;
@@ -149,9 +141,7 @@ impl ClinicScope {
             created_by: Some(self.actor.user_id),
             assessment_id: None,
         };
-        Insert::into("self_report_links")
-            .value("id", link.id.to_text())
-            .value("clinic_id", self.clinic())
+        self.insert_own("self_report_links", link.id.to_text())
             .value("patient_id", link.patient_id.to_text())
             .value("instrument", link.instrument.code())
             .value("token_hash", &link.token_hash)
@@ -174,17 +164,10 @@ impl ClinicScope {
 
     /// The clinic's self-report alerts, newest first, for the dashboard.
     pub async fn self_report_alerts(&self) -> StoreResult<Vec<SelfReportAlert>> {
-        let mut tx = self.begin_audited().await?;
-        let rows: Vec<SelfReportAlertRow> = tx
-            .fetch_all(
-                &format!(
-                    "SELECT {SELF_REPORT_ALERT_COLUMNS} FROM self_report_alerts WHERE clinic_id = $1 \
-                     ORDER BY created_at DESC, id"
-                ),
-                &args![self.clinic()],
-            )
-            .await?;
-        tx.commit_with(Audit::list("self_report_alert", "*".to_owned())).await?;
-        rows.into_iter().map(SelfReportAlertRow::into_domain).collect()
+        let sql = format!(
+            "SELECT {SELF_REPORT_ALERT_COLUMNS} FROM self_report_alerts WHERE clinic_id = $1 ORDER BY created_at DESC, id"
+        );
+        let audit = Audit::list("self_report_alert", "*".to_owned());
+        self.listed(&sql, &args![self.clinic()], audit, SelfReportAlertRow::into_domain).await
     }
 }

@@ -12,7 +12,7 @@ use crate::domain::{
 use crate::error::{StoreError, StoreResult};
 use crate::rows::{parse_code, parse_id};
 use crate::scope::{ClinicScope, Scoped};
-use crate::statement::{Insert, Update};
+use crate::statement::Insert;
 
 /// The longest note kept with a review, in characters (as long as an override reason may be).
 pub const MAX_REVIEW_NOTE_CHARS: usize = 2000;
@@ -99,23 +99,19 @@ impl ClinicScope {
             .await?;
         if let Some((schedule, planned)) = &new.schedule {
             let text = serde_json::to_string(schedule).map_err(|e| StoreError::invalid("schedule", e.to_string()))?;
-            Update::table("courses")
+            self.update_own("courses", review.course_id.to_text())
                 .set("schedule", text)
                 .set("planned_sessions", *planned)
                 .set("updated_at", now)
-                .filter("id", review.course_id.to_text())
-                .filter("clinic_id", self.clinic())
                 .execute(tx.db())
                 .await?;
         }
         if new.decision == ReviewDecision::Stop {
-            Update::table("courses")
+            self.update_own("courses", review.course_id.to_text())
                 .set("status", CourseStatus::Stopped.code())
                 .set("ended_on", new.ended_on.map(date_to_text))
                 .set("end_reason", "benefit review: stop".to_owned())
                 .set("updated_at", now)
-                .filter("id", review.course_id.to_text())
-                .filter("clinic_id", self.clinic())
                 .execute(tx.db())
                 .await?;
         }

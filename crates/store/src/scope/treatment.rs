@@ -17,7 +17,6 @@ use crate::rows::treatment::{
     ObservationRow, SESSION_COLUMNS, SessionRow,
 };
 use crate::scope::{Children, ClinicScope, Scoped};
-use crate::statement::{Insert, Update};
 
 impl ClinicScope {
     /// Fails unless `staff` is a user of this clinic (a prescriber or monitor named on a record).
@@ -69,9 +68,7 @@ impl ClinicScope {
             created_at: at,
             updated_at: at,
         };
-        Insert::into("courses")
-            .value("id", c.id.to_text())
-            .value("clinic_id", self.clinic())
+        self.insert_own("courses", c.id.to_text())
             .value("patient_id", c.patient_id.to_text())
             .value("treatment", &c.treatment)
             .value("status", c.status.code())
@@ -98,13 +95,11 @@ impl ClinicScope {
     ) -> StoreResult<Course> {
         let mut tx = self.begin_audited().await?;
         let now = tx.now();
-        Update::table("courses")
+        self.update_own("courses", id.to_text())
             .set("status", status.code())
             .set("ended_on", ended_on.map(date_to_text))
             .set("end_reason", end_reason)
             .set("updated_at", now)
-            .filter("id", id.to_text())
-            .filter("clinic_id", self.clinic())
             .execute_one(tx.db(), "course")
             .await?;
         let row: CourseRow = self.scoped_row(&mut tx, Scoped::Course, COURSE_COLUMNS, id.to_text()).await?;
@@ -180,9 +175,7 @@ impl ClinicScope {
         };
         // The columns of schema version 1 only, so the forward-migration test can seed an old database with
         // today's code; columns added since start empty and are written by their own steps.
-        Insert::into("sessions")
-            .value("id", s.id.to_text())
-            .value("clinic_id", self.clinic())
+        self.insert_own("sessions", s.id.to_text())
             .value("patient_id", patient)
             .value("course_id", s.course_id.to_text())
             .value("number", s.number)
@@ -219,7 +212,7 @@ impl ClinicScope {
         crate::bounds::instant_opt(DateKind::Charted, "discharged_at", u.discharged_at, at)?;
         self.require_staff(&mut tx, u.monitored_by).await?;
         self.require_staff(&mut tx, u.discharged_by).await?;
-        Update::table("sessions")
+        self.update_own("sessions", id.to_text())
             .set("status", u.status.code())
             .set("started_at", u.started_at.map(to_micros))
             .set("ended_at", u.ended_at.map(to_micros))
@@ -230,8 +223,6 @@ impl ClinicScope {
             .set("discharge_override_reason", u.discharge_override_reason)
             .set("notes", u.notes)
             .set("updated_at", now)
-            .filter("id", id.to_text())
-            .filter("clinic_id", self.clinic())
             .execute_one(tx.db(), "session")
             .await?;
         let row: SessionRow = self.scoped_row(&mut tx, Scoped::TreatmentSession, SESSION_COLUMNS, id.to_text()).await?;
@@ -274,9 +265,7 @@ impl ClinicScope {
             given_by: Some(self.actor.user_id),
             created_at: at,
         };
-        Insert::into("dose_records")
-            .value("id", d.id.to_text())
-            .value("clinic_id", self.clinic())
+        self.insert_own("dose_records", d.id.to_text())
             .value("patient_id", patient)
             .value("session_id", d.session_id.to_text())
             .value("given_at", to_micros(d.given_at))
@@ -339,9 +328,7 @@ impl ClinicScope {
             recorded_by: Some(self.actor.user_id),
             created_at: at,
         };
-        Insert::into("observations")
-            .value("id", o.id.to_text())
-            .value("clinic_id", self.clinic())
+        self.insert_own("observations", o.id.to_text())
             .value("patient_id", patient)
             .value("session_id", o.session_id.to_text())
             .value("observed_at", to_micros(o.observed_at))
@@ -396,9 +383,7 @@ impl ClinicScope {
             recorded_by: Some(self.actor.user_id),
             created_at: at,
         };
-        Insert::into("adverse_events")
-            .value("id", e.id.to_text())
-            .value("clinic_id", self.clinic())
+        self.insert_own("adverse_events", e.id.to_text())
             .value("patient_id", e.patient_id.to_text())
             .value("session_id", e.session_id.map(|s| s.to_text()))
             .value("occurred_at", to_micros(e.occurred_at))
