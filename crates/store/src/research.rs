@@ -8,8 +8,9 @@
 //!   registry refresher. Data leaves it only as [`ResearchPatient`] values, whose identifiers the research crate
 //!   strips or pseudonymises before anything is written or shown.
 //!
-//! The read walks each clinic's patients in id order, a page at a time, and fetches each table for the page's id
-//! range through `(clinic_id, patient_id)` indexes, so that memory per page is bounded and no query scans a table.
+//! The read walks the patients (of every clinic, or of one) in id order, a page at a time, and fetches each table
+//! for the page's clinics and id range through `(clinic_id, patient_id)` indexes, so that memory per page is
+//! bounded and no query scans a table.
 //! Each table of a page is read in bulk (`snapshot.rs`: directly from a SQLite file, or as one JSON array built by
 //! PostgreSQL). The export reads
 //! in its own order instead ([`ResearchReader::for_each_page_in_order`]): every consenting patient's id first,
@@ -159,8 +160,8 @@ impl ResearchReader {
         self
     }
 
-    /// Every consenting patient on `as_of`, across clinics, in pages of at most `page` patients handed to `f`, by
-    /// clinic and patient id. One audit event is appended before the read, naming the use and no patient.
+    /// Every consenting patient on `as_of`, across clinics, in pages of at most `page` patients handed to `f`, in
+    /// patient id order. One audit event is appended before the read, naming the use and no patient.
     pub async fn for_each_page<F, E>(&self, purpose: ResearchUse, as_of: Date, page: usize, mut f: F) -> Result<u64, E>
     where
         F: FnMut(Vec<ResearchPatient>) -> Result<(), E>,
