@@ -4,7 +4,9 @@
 //! the same CSV.
 //!
 //! `cargo run --release -p ketapath-store --example registry_bench -- --db URL --patients N --assessments K --out DIR
-//! [--page P] [--seeded]` (`--seeded`: the database already holds the synthetic data; skip the seed).
+//! [--page P] [--seeded] [--seed-only]` (`--seeded`: the database already holds the synthetic data; skip the seed;
+//! `--seed-only`: seed, then stop, so that a large database can be prepared once for many runs; `--registry-only`:
+//! skip the export, for profiling the registry).
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
@@ -73,6 +75,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         eprintln!("seeded {counts:?} in {seed_s:.1} s");
         Some(seed_s)
     };
+    if std::env::args().any(|a| a == "--seed-only") {
+        println!("{}", serde_json::json!({ "seed_s": seed_s }));
+        store.close().await;
+        return Ok(());
+    }
     let counts = store.synthetic_counts_for_benchmarks().await?;
 
     let as_of = store.now().date();
@@ -89,6 +96,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let registry_s = started.elapsed().as_secs_f64();
     let registry_peak = peak_rss_mb();
     eprintln!("registry over {consenting} consenting patients in {registry_s:.1} s, peak RSS {registry_peak:?} MB");
+    if std::env::args().any(|a| a == "--registry-only") {
+        store.close().await;
+        return Ok(());
+    }
 
     reset_peak_rss();
     let started = Instant::now();

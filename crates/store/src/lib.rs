@@ -33,6 +33,8 @@ mod rows;
 mod scope;
 mod search;
 mod sign_in;
+mod snapshot;
+mod sqlite_read;
 mod staff;
 mod statement;
 mod store;

@@ -8,9 +8,11 @@
 //!   registry refresher. Data leaves it only as [`ResearchPatient`] values, whose identifiers the research crate
 //!   strips or pseudonymises before anything is written or shown.
 //!
-//! The read walks each clinic's patients in id order, a page at a time, and fetches each table for the page's id
-//! range through `(clinic_id, patient_id)` indexes, so that memory per page is bounded and no query scans a table.
-//! Each table of a page comes back as one JSON array built by the database (see `fetch_rows`). The export reads
+//! The read walks the patients (of every clinic, or of one) in id order, a page at a time, and fetches each table
+//! for the page's clinics and id range through `(clinic_id, patient_id)` indexes, so that memory per page is
+//! bounded and no query scans a table.
+//! Each table of a page is read in bulk (`snapshot.rs`: directly from a SQLite file, or as one JSON array built by
+//! PostgreSQL). The export reads
 //! in its own order instead ([`ResearchReader::for_each_page_in_order`]): every consenting patient's id first,
 //! sorted by the caller's key, then the records of each page of ids. Every page of one run is read in one
 //! transaction, so the run sees one snapshot (SQLite's read transaction; PostgreSQL's repeatable read).
@@ -26,7 +28,7 @@ use time::{Date, OffsetDateTime};
 
 use crate::audited::{Audit, AuditedTx, Auditor};
 use crate::clock::{date_from_text, date_to_text, from_micros};
-use crate::db::{BackendKind, Tx, Value, args};
+use crate::db::{Value, args};
 use crate::domain::{
     Actor, AeSeverity, AuditAction, ConsentRecord, ConsentRecordId, Measurement, OutcomePublication, PatientAddress,
     PatientId, Role, StaffId,
@@ -39,6 +41,7 @@ use crate::rows::treatment::{
 };
 use crate::rows::{parse_clinic_id, parse_id, parse_id_opt};
 use crate::scope::{ClinicScope, Scoped};
+use crate::snapshot::{Snapshot, SqliteReader};
 use crate::statement::{Insert, Update};
 use crate::store::Store;
 
@@ -82,6 +85,8 @@ pub struct ResearchReader {
     actor_id: Option<String>,
     actor_role: &'static str,
     origin: String,
+    /// Which reader a SQLite run uses (see [`SqliteReader`]).
+    sqlite: SqliteReader,
 }
 
 impl Store {
@@ -105,13 +110,20 @@ impl Store {
             actor_id: Some(actor.user_id.to_text()),
             actor_role: Role::Researcher.code(),
             origin: actor.origin.as_str().to_owned(),
+            sqlite: SqliteReader::Direct,
         })
     }
 
     /// The research read for the admin command line (`ketapath export research`, `ketapath registry`) and the web
     /// server's registry refresher, audited as the system. Named so that any other use stands out in review.
     pub fn research_reader_for_admin_cli_and_registry(&self, origin: &str) -> ResearchReader {
-        ResearchReader { store: self.clone(), actor_id: None, actor_role: "system", origin: origin.to_owned() }
+        ResearchReader {
+            store: self.clone(),
+            actor_id: None,
+            actor_role: "system",
+            origin: origin.to_owned(),
+            sqlite: SqliteReader::Direct,
+        }
     }
 
     /// The clinics that chose to publish their outcomes in the directory. Public: no patient data.
@@ -128,7 +140,7 @@ impl ResearchReader {
     /// Appends the one audit event of a run (naming the use and no patient) and opens the read transaction: one
     /// snapshot for every page of the run on both backends (SQLite's deferred read transaction keeps the snapshot
     /// of its first read; PostgreSQL is asked for a repeatable read).
-    async fn begin_run(&self, purpose: ResearchUse) -> StoreResult<Tx> {
+    async fn begin_run(&self, purpose: ResearchUse) -> StoreResult<Snapshot> {
         let by = Auditor {
             actor_id: self.actor_id.clone(),
             actor_role: Cow::Borrowed(self.actor_role),
@@ -137,24 +149,26 @@ impl ResearchReader {
         };
         let tx = AuditedTx::begin(&self.store, by).await?;
         tx.commit_with(Audit::new(purpose.action(), "research_patient", purpose.entity_id())).await?;
-        begin_snapshot(&self.store).await
+        Snapshot::open(&self.store, self.sqlite).await
     }
 
-    /// Every consenting patient on `as_of`, across clinics, in pages of at most `page` patients handed to `f`, by
-    /// clinic and patient id. One audit event is appended before the read, naming the use and no patient.
+    /// This reader, reading SQLite through the sqlx driver as PostgreSQL is read, instead of directly: for tests
+    /// that prove both readers give the same patients.
+    #[cfg(feature = "test-support")]
+    pub fn through_driver_for_tests(mut self) -> Self {
+        self.sqlite = SqliteReader::Driver;
+        self
+    }
+
+    /// Every consenting patient on `as_of`, across clinics, in pages of at most `page` patients handed to `f`, in
+    /// patient id order. One audit event is appended before the read, naming the use and no patient.
     pub async fn for_each_page<F, E>(&self, purpose: ResearchUse, as_of: Date, page: usize, mut f: F) -> Result<u64, E>
     where
         F: FnMut(Vec<ResearchPatient>) -> Result<(), E>,
         E: From<StoreError>,
     {
         let mut tx = self.begin_run(purpose).await?;
-        let clinics: Vec<(String,)> =
-            tx.fetch_all("SELECT DISTINCT clinic_id FROM patients ORDER BY clinic_id", &[]).await?;
-        let mut total = 0;
-        for (clinic,) in clinics {
-            total += read_clinic(&mut tx, &clinic, Population::Consenting { as_of }, page, &mut f).await?;
-        }
-        Ok(total)
+        read_patients(&mut tx, None, Population::Consenting { as_of }, page, &mut f).await
     }
 
     /// Every consenting patient on `as_of`, across clinics, in pages of at most `page` patients handed to `f`, in
@@ -177,7 +191,7 @@ impl ResearchReader {
         let mut tx = self.begin_run(purpose).await?;
         // Only the flag's yes can be consent (see `consent_decision`); the decision itself is made per page.
         let candidates: Vec<(String, String)> =
-            tx.fetch_all("SELECT clinic_id, id FROM patients WHERE research_consent = $1", &args![true]).await?;
+            tx.all("patients", "SELECT clinic_id, id FROM patients WHERE research_consent = $1", &args![true]).await?;
         let mut clinics: Vec<String> = Vec::new();
         let mut order: Vec<(K, u128, u32)> = Vec::with_capacity(candidates.len());
         for (clinic, id) in candidates {
@@ -206,12 +220,11 @@ impl ResearchReader {
             let mut read: HashMap<String, ResearchPatient> = HashMap::with_capacity(chunk.len());
             for (clinic, ids) in by_clinic {
                 let clinic = &clinics[clinic as usize];
-                let selection = Selection::Ids(&ids);
-                let (clause, values) = selection.clause("id", clinic);
+                let selection = Selection::Ids { clinic, ids: &ids };
+                let (clause, values) = selection.clause("id");
                 let rows: Vec<PatientRow> =
-                    fetch_rows(&mut tx, "patients", PATIENT_COLUMNS, &format!("patients WHERE {clause}"), &values)
-                        .await?;
-                let patients = read_page(&mut tx, clinic, rows, &selection, Population::Consenting { as_of }).await?;
+                    tx.rows("patients", PATIENT_COLUMNS, &format!("patients WHERE {clause}"), &values).await?;
+                let patients = read_page(&mut tx, rows, &selection, Population::Consenting { as_of }).await?;
                 read.extend(patients.into_iter().map(|p| (p.patient_id.clone(), p)));
             }
             let patients: Vec<ResearchPatient> = chunk
@@ -236,15 +249,6 @@ impl ResearchReader {
         .await?;
         Ok(all)
     }
-}
-
-/// Opens a read transaction that sees one snapshot for all its statements.
-async fn begin_snapshot(store: &Store) -> StoreResult<Tx> {
-    let mut tx = store.begin_read().await?;
-    if tx.kind() == BackendKind::Postgres {
-        tx.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", &[]).await?;
-    }
-    Ok(tx)
 }
 
 /// The research-consent decision the store acts on for one patient, from the patient's `research_consent` flag,
@@ -416,9 +420,9 @@ impl ClinicScope {
     pub async fn research_patients(&self, as_of: Date) -> StoreResult<Vec<ResearchPatient>> {
         let tx = self.begin_audited().await?;
         tx.commit_with(Audit::list("research_patient", "statistics".to_owned())).await?;
-        let mut tx = self.store.begin_read().await?;
+        let mut tx = Snapshot::open(&self.store, SqliteReader::Direct).await?;
         let mut all = Vec::new();
-        read_clinic(&mut tx, self.clinic(), Population::Consenting { as_of }, RESEARCH_PAGE, &mut |page| {
+        read_patients(&mut tx, Some(self.clinic()), Population::Consenting { as_of }, RESEARCH_PAGE, &mut |page| {
             all.extend(page);
             Ok::<_, StoreError>(())
         })
@@ -433,9 +437,9 @@ impl ClinicScope {
         self.require_role(&[Role::ClinicAdmin, Role::Prescriber], "read the clinic's outcome figures")?;
         let tx = self.begin_audited().await?;
         tx.commit_with(Audit::list("research_patient", "clinic_outcomes".to_owned())).await?;
-        let mut tx = self.store.begin_read().await?;
+        let mut tx = Snapshot::open(&self.store, SqliteReader::Direct).await?;
         let mut all = Vec::new();
-        read_clinic(&mut tx, self.clinic(), Population::AllOfClinic, RESEARCH_PAGE, &mut |page| {
+        read_patients(&mut tx, Some(self.clinic()), Population::AllOfClinic, RESEARCH_PAGE, &mut |page| {
             all.extend(page);
             Ok::<_, StoreError>(())
         })
@@ -515,43 +519,29 @@ struct ResearchAssessmentRow {
 }
 
 /// The rows of `table` matching `filter` (a page's clause, see [`Selection::clause`]) with `columns`.
-async fn page_rows<R: serde::de::DeserializeOwned>(
-    tx: &mut Tx,
+async fn page_rows<R: serde::de::DeserializeOwned + Send + 'static>(
+    tx: &mut Snapshot,
     table: &'static str,
     columns: &str,
     filter: &str,
     values: &[Value],
 ) -> StoreResult<Vec<R>> {
-    fetch_rows(tx, table, columns, &format!("{table} WHERE {filter}"), values).await
+    tx.rows(table, columns, &format!("{table} WHERE {filter}"), values).await
 }
 
-/// The rows of `from` (what follows `FROM`: a table with its `WHERE`, or a sub-select) as one JSON array of
-/// objects keyed by `columns`, built by the database and decoded here in one go. A page of a research read holds
-/// tens of thousands of rows; one value instead of one driver row per record avoids a per-row round trip between
-/// the driver's thread and the reader and a copy of every column, which were most of the read's time. The order
-/// of the array is unspecified: callers that need one sort.
-async fn fetch_rows<R: serde::de::DeserializeOwned>(
-    tx: &mut Tx,
-    table: &'static str,
-    columns: &str,
-    from: &str,
-    values: &[Value],
-) -> StoreResult<Vec<R>> {
-    let pairs: Vec<String> = columns.split(',').map(str::trim).map(|c| format!("'{c}', {c}")).collect();
-    let pairs = pairs.join(", ");
-    let sql = match tx.kind() {
-        BackendKind::Sqlite => format!("SELECT json_group_array(json_object({pairs})) FROM {from}"),
-        BackendKind::Postgres => format!("SELECT json_agg(json_build_object({pairs}))::text FROM {from}"),
-    };
-    let (json,): (Option<String>,) = tx.fetch_one(&sql, values).await?;
-    match json {
-        None => Ok(Vec::new()),
-        Some(json) => serde_json::from_str(&json).map_err(|e| StoreError::corrupt(table, format!("page of rows: {e}"))),
-    }
-}
-
-/// Reads one clinic's patients of `population` page by page.
-async fn read_clinic<F, E>(tx: &mut Tx, clinic: &str, population: Population, page: usize, f: &mut F) -> Result<u64, E>
+/// Reads the patients of `population`, of one clinic or of every clinic (`None`), page by page in id order.
+///
+/// Across clinics a page is the next ids whatever their clinic, and each table is read for the page's clinics and
+/// id range: patients registered together have their records stored together, so a page's rows come from a few
+/// neighbouring database pages instead of one page per clinic per patient (reading clinic by clinic read most
+/// table pages once per clinic on them).
+async fn read_patients<F, E>(
+    tx: &mut Snapshot,
+    clinic: Option<&str>,
+    population: Population,
+    page: usize,
+    f: &mut F,
+) -> Result<u64, E>
 where
     F: FnMut(Vec<ResearchPatient>) -> Result<(), E>,
     E: From<StoreError>,
@@ -565,22 +555,31 @@ where
         Population::AllOfClinic => [true, false],
     };
     loop {
-        let mut rows: Vec<PatientRow> = fetch_rows(
-            tx,
-            "patients",
-            PATIENT_COLUMNS,
-            &format!(
-                "(SELECT {PATIENT_COLUMNS} FROM patients WHERE clinic_id = $1 \
-                 AND (research_consent = $2 OR research_consent = $3) AND id > $4 ORDER BY id LIMIT $5) page"
-            ),
-            &args![clinic, consent_flags[0], consent_flags[1], after.as_str(), page as i64],
-        )
-        .await?;
+        // The clinic, when one is asked for, is `$1`; the other values follow it in order.
+        let (filter, mut bound) = match clinic {
+            Some(clinic) => ("clinic_id = $1 AND", args![clinic].to_vec()),
+            None => ("", Vec::new()),
+        };
+        let n = bound.len();
+        bound.extend(args![consent_flags[0], consent_flags[1], after.as_str(), page as i64]);
+        let sql = format!(
+            "(SELECT {PATIENT_COLUMNS} FROM patients WHERE {filter} (research_consent = ${} OR research_consent = ${}) \
+             AND id > ${} ORDER BY id LIMIT ${}) page",
+            n + 1,
+            n + 2,
+            n + 3,
+            n + 4
+        );
+        let mut rows: Vec<PatientRow> = tx.rows("patients", PATIENT_COLUMNS, &sql, &bound).await?;
         rows.sort_unstable_by(|a, b| a.id.cmp(&b.id));
         let (Some(first), Some(last)) = (rows.first(), rows.last()) else { break };
         let (low, high) = (first.id.clone(), last.id.clone());
         let full = rows.len() == page;
-        let patients = read_page(tx, clinic, rows, &Selection::Range { low: &low, high: &high }, population).await?;
+        let mut clinics: Vec<String> = rows.iter().map(|r| r.clinic_id.clone()).collect();
+        clinics.sort_unstable();
+        clinics.dedup();
+        let selection = Selection::Range { clinics: &clinics, low: &low, high: &high };
+        let patients = read_page(tx, rows, &selection, population).await?;
         after = high;
         total += patients.len() as u64;
         if !patients.is_empty() {
@@ -593,42 +592,47 @@ where
     Ok(total)
 }
 
-/// Which patients of one clinic a page holds.
+/// Which patients a page holds.
 enum Selection<'a> {
-    /// The ids from `low` to `high`, both included (a keyset page in id order).
-    Range { low: &'a str, high: &'a str },
-    /// Exactly these ids.
-    Ids(&'a [String]),
+    /// The ids from `low` to `high`, both included, of these clinics (a keyset page in id order).
+    Range { clinics: &'a [String], low: &'a str, high: &'a str },
+    /// Exactly these ids, of one clinic.
+    Ids { clinic: &'a str, ids: &'a [String] },
 }
 
 impl Selection<'_> {
     /// The `WHERE` clause selecting the page's rows of a table whose patient id column is `column`, and its values.
-    fn clause(&self, column: &str, clinic: &str) -> (String, Vec<Value>) {
+    fn clause(&self, column: &str) -> (String, Vec<Value>) {
+        /// `$from, $from+1, …` for `n` values.
+        fn placeholders(from: usize, n: usize) -> String {
+            (from..from + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+        }
         match self {
-            Selection::Range { low, high } => (
-                format!("clinic_id = $1 AND {column} >= $2 AND {column} <= $3"),
-                vec![clinic.into(), (*low).into(), (*high).into()],
-            ),
-            Selection::Ids(ids) => {
-                let placeholders: Vec<String> = (2..ids.len() + 2).map(|n| format!("${n}")).collect();
+            Selection::Range { clinics, low, high } => {
+                let mut values: Vec<Value> = vec![(*low).into(), (*high).into()];
+                values.extend(clinics.iter().map(|c| Value::from(c.as_str())));
+                let clause =
+                    format!("{column} >= $1 AND {column} <= $2 AND clinic_id IN ({})", placeholders(3, clinics.len()));
+                (clause, values)
+            }
+            Selection::Ids { clinic, ids } => {
                 let mut values: Vec<Value> = Vec::with_capacity(ids.len() + 1);
-                values.push(clinic.into());
+                values.push((*clinic).into());
                 values.extend(ids.iter().map(|id| Value::from(id.as_str())));
-                (format!("clinic_id = $1 AND {column} IN ({})", placeholders.join(", ")), values)
+                (format!("clinic_id = $1 AND {column} IN ({})", placeholders(2, ids.len())), values)
             }
         }
     }
 }
 
-/// The records of one page of patients of `clinic`, consent checked for a consenting population.
+/// The records of one page of patients, consent checked for a consenting population.
 async fn read_page(
-    tx: &mut Tx,
-    clinic: &str,
+    tx: &mut Snapshot,
     rows: Vec<PatientRow>,
     selection: &Selection<'_>,
     population: Population,
 ) -> StoreResult<Vec<ResearchPatient>> {
-    let (range_clause, range) = selection.clause("patient_id", clinic);
+    let (range_clause, range) = selection.clause("patient_id");
 
     // The latest consent record of each patient in the range.
     let columns = "id, patient_id, status, decided_on, recorded_by, recorded_at";
@@ -643,6 +647,7 @@ async fn read_page(
     let mut patients: Vec<ResearchPatient> = Vec::with_capacity(rows.len());
     let mut index: HashMap<String, usize> = HashMap::with_capacity(rows.len());
     for row in rows {
+        let clinic_id = row.clinic_id.clone();
         let p = row.into_domain()?;
         let id = p.id.to_text();
         let latest = latest.remove(&id);
@@ -660,7 +665,7 @@ async fn read_page(
         index.insert(id.clone(), patients.len());
         patients.push(ResearchPatient {
             patient_id: id,
-            clinic_id: clinic.to_owned(),
+            clinic_id,
             mrn: p.mrn,
             given_name: p.given_name,
             family_name: p.family_name,
@@ -762,8 +767,9 @@ async fn read_page(
     let mut sessions: Vec<SessionRow> = page_rows(tx, "sessions", SESSION_COLUMNS, &range_clause, &range).await?;
     sessions.sort_unstable_by(|a, b| a.id.cmp(&b.id));
     // The sessions whose blood-pressure gate a prescriber overrode.
-    let overrides: Vec<(String, String)> =
-        tx.fetch_all(&format!("SELECT session_id, gate FROM gate_overrides WHERE {range_clause}"), &range).await?;
+    let overrides: Vec<(String, String)> = tx
+        .all("gate_overrides", &format!("SELECT session_id, gate FROM gate_overrides WHERE {range_clause}"), &range)
+        .await?;
     let bp_overridden: std::collections::HashSet<String> =
         overrides.into_iter().filter(|(_, gate)| gate == "bp_gate").map(|(session, _)| session).collect();
     let settings = ProtocolSettings::default();

@@ -134,3 +134,41 @@ async fn pages_of_three_give_what_one_vector_gives(db: &TestDb) {
 }
 
 on_both_backends!(streamed_pages_equal_one_vector, super::pages_of_three_give_what_one_vector_gives);
+
+/// On SQLite the research read steps the file directly (rusqlite) instead of through the driver; both readers give
+/// the same patients, records and order, whole and in pages, for statistics and for the export's order. On
+/// PostgreSQL both names are the one driver reader, so the comparison holds trivially there.
+async fn the_direct_reader_gives_what_the_driver_gives(db: &TestDb) {
+    let store = &db.store;
+    seed(store).await;
+    let as_of = store.now().date();
+    let direct = store.research_reader_for_admin_cli_and_registry("test");
+    let driver = direct.clone().through_driver_for_tests();
+    let all = direct.patients(ResearchUse::Statistics, as_of).await.unwrap();
+    assert!(all.iter().any(|p| !p.assessments.is_empty() && !p.sessions.is_empty()));
+    assert_eq!(all, driver.patients(ResearchUse::Statistics, as_of).await.unwrap());
+
+    let key = ExportKey::from_bytes(&[9; 32]).unwrap();
+    let mut ordered: Vec<Vec<ResearchPatient>> = Vec::new();
+    for reader in [&direct, &driver] {
+        let mut read = Vec::new();
+        reader
+            .for_each_page_in_order(
+                ResearchUse::Export,
+                as_of,
+                4,
+                |id| patient_order(&key, id),
+                |page| {
+                    read.extend(page);
+                    Ok::<_, StoreError>(())
+                },
+            )
+            .await
+            .unwrap();
+        ordered.push(read);
+    }
+    assert_eq!(ordered[0].len(), all.len());
+    assert_eq!(ordered[0], ordered[1]);
+}
+
+on_both_backends!(direct_reader_equals_driver, super::the_direct_reader_gives_what_the_driver_gives);
