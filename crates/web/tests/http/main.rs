@@ -53,4 +53,5 @@ mod session_record;
 mod session_workflow;
 mod socket;
 mod spanish;
+mod spanish_result;
 mod support;

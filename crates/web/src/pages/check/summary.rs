@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use time::Date;
 
 use super::result::{self, TrialView};
+use crate::i18n::{Lang, Tr};
 
 /// The `kind` of every self-check summary.
 pub const KIND: &str = "ketapath.self_check_summary";
@@ -128,28 +129,38 @@ impl TrialPart {
             counted: t.counted,
             adequate: judgement_code(t.adequate),
             failed: judgement_code(t.failed),
-            notes: t.notes.clone(),
+            notes: t.notes.iter().map(ToString::to_string).collect(),
         }
     }
 }
 
 impl TrialView {
-    /// A stored trial in words. The result page shows its trials through this too (via [`TrialPart::of`]), so the
-    /// page and a summary read back later cannot word the same trial differently.
+    /// A stored trial in English words, as the clinic's inbox shows it.
     pub fn of(t: &TrialPart) -> Self {
+        Self::of_in(t, Lang::En.tr())
+    }
+
+    /// A stored trial in `tr`'s words (the stored notes are English sentences; a page that has the screening
+    /// replaces them with its coded notes). The result page shows its trials through this too (via
+    /// [`TrialPart::of`]), so the page and a summary read back later cannot word the same trial differently.
+    pub fn of_in(t: &TrialPart, tr: Tr) -> Self {
         TrialView {
             drug: t.drug.clone(),
             entered_as: (t.entered_as != t.drug).then(|| t.entered_as.clone()),
             counted: t.counted,
-            adequate: result::judgement(judgement_of(&t.adequate)).to_owned(),
-            helped: result::helped(judgement_of(&t.failed)).to_owned(),
+            adequate: tr.m(result::judgement_id(judgement_of(&t.adequate))),
+            helped: tr.m(result::helped_id(judgement_of(&t.failed))),
             notes: t.notes.clone(),
         }
     }
 }
 
 fn finding(f: &ConditionFinding) -> FindingPart {
-    FindingPart { code: f.code.to_owned(), label: f.label.to_owned(), detail: f.detail.clone() }
+    FindingPart {
+        code: f.code.to_owned(),
+        label: f.label.to_owned(),
+        detail: f.detail.as_ref().map(ToString::to_string),
+    }
 }
 
 impl Summary {
@@ -180,7 +191,7 @@ impl Summary {
             trials: screening.trials.iter().map(TrialPart::of).collect(),
             contraindications: screening.contraindications.iter().map(finding).collect(),
             cautions: screening.cautions.iter().map(finding).collect(),
-            discuss: screening.discuss.clone(),
+            discuss: screening.discuss.iter().map(ToString::to_string).collect(),
             age: input.age,
             blood_pressure: input
                 .blood_pressure
