@@ -156,7 +156,7 @@ async fn the_spanish_result_words_every_engine_sentence_in_spanish_and_none_in_e
 /// The message of the form's error summary on `html`.
 fn error_message(html: &str) -> String {
     let summary = &html[html.find("class=\"error-summary\"").expect("an error summary")..];
-    let link = &summary[summary.find("<li><a href=").unwrap()..];
+    let link = &summary[summary.find("<li><a href=").unwrap() + "<li><a href=".len()..];
     let start = link.find('>').unwrap() + 1;
     unescape(&link[start..start + link[start..].find("</a>").unwrap()])
 }

@@ -107,11 +107,6 @@ fn finding(f: &ConditionFinding, t: Tr) -> FindingView {
     }
 }
 
-/// The PHQ-9 answer wording of an item score.
-pub(super) fn answer_label(score: u8) -> &'static str {
-    phq9::ANSWERS.iter().find(|a| a.score == score).map_or("", |a| a.label)
-}
-
 /// "27 November 2026".
 pub(super) fn long_date(date: Date) -> String {
     format!("{} {} {}", date.day(), date.month(), date.year())

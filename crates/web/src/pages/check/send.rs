@@ -255,7 +255,7 @@ fn send_page(state: &AppState, page: PageState<'_>, chosen: Option<&Clinic>, lis
         consent: send.consent,
         consent_error: error_for(&errors, "consent", t),
         message_max: MESSAGE_MAX,
-        summary: SummaryView::of(&checked.summary),
+        summary: SummaryView::of_in(&checked.summary, t, Some(&checked.screening)),
     }
 }
 
