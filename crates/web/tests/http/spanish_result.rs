@@ -1,7 +1,8 @@
 //! The Spanish self-check result in Spanish down to the engine's own sentences (issue 18, item 4): the trial notes
 //! and judgements, the TRD text, item 9, each contraindication's and caution's label, detail, what to discuss and
 //! source, and the list of what to discuss; none of the English sentences for the same codes; the same score as
-//! the English run; and the form's range messages in Spanish.
+//! the English run; the form's range messages in Spanish; and the send page's messages and the page of a clinic
+//! that has had its day's share of summaries in Spanish.
 
 // Test helpers may unwrap: a panic there is a failed test with its cause.
 #![allow(clippy::unwrap_used)]
@@ -13,7 +14,11 @@ use ketapath_clinical::sentence::Sentence;
 use ketapath_web::i18n::Lang;
 use serde_json::json;
 
+use ketapath_store::domain::Role;
+
 use crate::check::phq9_answers;
+use crate::portal_support::*;
+use crate::referral::{CONTACT, Walk};
 use crate::support::*;
 
 /// The trials typed: an adequate trial that did not help, and an add-on that is reported but not counted.
@@ -196,4 +201,68 @@ async fn the_spanish_form_explains_values_out_of_range_in_spanish() {
         error_message(&page),
         "Medicamento 1, semanas: por favor, escriba un número de semanas de 0 a 5200, o déjelo vacío."
     );
+}
+
+/// Walks the Spanish self-check for `clinic-a` to its send page.
+async fn spanish_send_page(w: &mut Walk) -> String {
+    let start = w.get("/es/check?to=clinic-a").await.text();
+    let answers = phq9_answers("0");
+    let typed: Vec<(&str, &str)> = answers.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let trials = w.submit(&start, "/es/check", &typed).await.text();
+    let about = w.submit(&trials, "/es/check", &[("trial1_drug", "sertraline")]).await.text();
+    let result = w.submit(&about, "/es/check", &[]).await.text();
+    w.submit(&result, "/es/check/send", &[]).await.text()
+}
+
+async fn a_full_clinic_and_a_send_mistake_are_explained_in_spanish(p: Portal) {
+    p.user("nurse@a.example", Role::Nurse, Some("clinic-a")).await;
+    p.user("admin@a.example", Role::ClinicAdmin, Some("clinic-a")).await;
+    let mut admin = p.browser();
+    admin.sign_in("admin@a.example", PASSWORD, "").await;
+    let csrf = admin.csrf().await;
+    let set = admin.post("/portal/clinic/referral-cap", &[("csrf", &csrf), ("referral_daily_cap", "1")]).await;
+    assert_eq!(set.status, StatusCode::SEE_OTHER, "{}", set.text());
+
+    // Without the consent ticked, the field's message is Spanish, and so is the summary of mistakes.
+    let mut w = Walk::new(&p);
+    let send = spanish_send_page(&mut w).await;
+    let refused = w.submit(&send, "/es/check/send/confirm", &CONTACT[..4]).await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{}", refused.text());
+    let refused = unescape(main_of(&refused.text()));
+    assert!(refused.contains("Por favor, marque la casilla para aceptar el envío"), "{refused}");
+    assert!(!refused.contains("Please tick the box"), "{refused}");
+
+    let sent = w.submit(&send, "/es/check/send/confirm", &CONTACT).await;
+    assert_eq!(sent.status, StatusCode::OK, "{}", sent.text());
+    let sent = unescape(main_of(&sent.text()));
+    assert!(sent.contains("Clinic clinic-a recibió su resumen de autoevaluación, su número de teléfono y su correo"));
+    assert!(sent.contains("se comunicará con usted por teléfono o por correo electrónico"), "{sent}");
+    assert!(!sent.contains("has received") && !sent.contains("will contact you"), "{sent}");
+
+    let mut other = Walk::new(&p);
+    let send = spanish_send_page(&mut other).await;
+    let contact = [("email", "otra@example.org"), ("consent", "yes")];
+    let full = other.submit(&send, "/es/check/send/confirm", &contact).await;
+    assert_eq!(full.status, StatusCode::TOO_MANY_REQUESTS, "{}", full.text());
+    let html = full.text();
+    assert!(html.contains("<html lang=\"es\">"));
+    // The words as read, tags dropped and spaces evened out.
+    let full = unescape(&visible(main_of(&html))).split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(full.contains("Clinic clinic-a no puede recibir más resúmenes por KetaPath hoy"), "{full}");
+    assert!(full.contains("Su resumen no se envió") && full.contains("Clinic clinic-a ya recibió hoy"), "{full}");
+    assert!(full.contains("Por favor, llame directamente a la clínica:") && html.contains("href=\"tel:5550100\""));
+    for english in ["cannot take more", "not sent", "Please call the clinic", "try this clinic again"] {
+        assert!(!full.contains(english), "{english:?} on the Spanish page: {full}");
+    }
+}
+
+#[tokio::test]
+async fn a_full_clinic_and_a_send_mistake_are_explained_in_spanish_on_sqlite() {
+    a_full_clinic_and_a_send_mistake_are_explained_in_spanish(Portal::sqlite().await).await;
+}
+
+#[tokio::test]
+async fn a_full_clinic_and_a_send_mistake_are_explained_in_spanish_on_postgresql() {
+    let Some(p) = Portal::postgres().await else { return };
+    a_full_clinic_and_a_send_mistake_are_explained_in_spanish(p).await;
 }
