@@ -133,7 +133,7 @@ sent-reach-call = To reach { $clinic } yourself, call
 sent-reach-page = To reach { $clinic } yourself, its
 sent-kept-nothing = KetaPath kept nothing else: the clinic's copy is the only one, and your IP address was not recorded. No cookie was set. The clinic decides with you whether a treatment suits you; this summary is something to talk about, not a decision.
 
-## The send page's messages. The English pages show the sentence written beside each in `send_form.rs` and `send.rs`.
+## The send page's messages, in English too: the code names them by id (`FieldError::coded`).
 error-send-nul = Please remove the invisible NUL character from this field.
 error-send-name-long = Please shorten your name to at most { $max } characters.
 error-send-name-control = Please remove the line breaks and control characters from your name.

@@ -113,6 +113,12 @@ impl FieldError {
         Self { key: Some((id, args)), ..Self::new(field, message) }
     }
 
+    /// A message that only the catalogue holds, as `id` with `args`: its English words are the `en-US` message.
+    pub(crate) fn coded(field: impl Into<String>, id: &'static str, args: Vec<(&'static str, String)>) -> Self {
+        let english = Lang::En.tr().a(id, &args);
+        Self::keyed_with(field, english, id, args)
+    }
+
     /// The message in `t`'s language: English is `message` itself.
     pub fn message_in(&self, t: Tr) -> String {
         match (t.lang(), &self.key) {

@@ -305,12 +305,9 @@ fn find<'a>(clinics: &'a [Clinic], id: &str) -> Option<&'a Clinic> {
     ClinicId::parse(id).ok().and_then(|id| clinics.iter().find(|c| c.id == id))
 }
 
-const NOT_RECEIVING: &str = "Please choose a clinic from the list: the one chosen does not receive self-check \
-                             summaries through KetaPath.";
-
 /// The message of a chosen clinic that does not receive summaries.
 fn not_receiving() -> FieldError {
-    FieldError::keyed_with("clinic", NOT_RECEIVING, "error-send-not-receiving", Vec::new())
+    FieldError::coded("clinic", "error-send-not-receiving", Vec::new())
 }
 
 /// Renders the list with `errors` (a 400 when there are any).
@@ -360,12 +357,7 @@ pub async fn send(State(state): State<AppState>, Db(store): Db, lang: Lang, Form
                 &checked,
                 &send,
                 &clinics,
-                vec![FieldError::keyed_with(
-                    "clinic",
-                    "Please choose the clinic to send your summary to.",
-                    "error-send-choose-clinic",
-                    Vec::new(),
-                )],
+                vec![FieldError::coded("clinic", "error-send-choose-clinic", Vec::new())],
             ),
             None => list_page(&state, &checked, &send, &clinics, vec![not_receiving()]),
         },
