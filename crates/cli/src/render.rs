@@ -154,7 +154,7 @@ pub fn screening_text(result: &Screening) -> String {
         let _ = writeln!(out);
         let _ = writeln!(out, "{title}:");
         for finding in findings {
-            let detail = finding.detail.as_deref().map(|d| format!(" ({d})")).unwrap_or_default();
+            let detail = finding.detail.as_ref().map(|d| format!(" ({d})")).unwrap_or_default();
             let _ = writeln!(out, "  - {}{detail}: {}", finding.label, finding.discuss);
         }
     }

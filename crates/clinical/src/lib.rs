@@ -17,6 +17,8 @@ pub mod rems;
 pub mod rule;
 pub mod safety;
 pub mod screen;
+pub mod screen_sentences;
+pub mod sentence;
 pub mod trd;
 
 pub use error::InvalidInput;

@@ -13,6 +13,7 @@ use crate::rule::{Confidence, RULES_VERSION, Rule, RuleRef};
 use crate::safety::conditions::{self, Condition, ConditionKind};
 use crate::safety::crisis::{self, Crisis, CrisisLevel};
 use crate::safety::pre_read::triage_pre_read;
+use crate::screen_sentences::{Discuss, FindingDetail};
 use crate::trd::maudsley::{self, EpisodeDuration};
 use crate::trd::trial::reject_unknown_keys;
 use crate::trd::{DoseTable, TrdConfig, TrdStatus, Trial, TrialAssessment, assess_history, parse_trials};
@@ -58,10 +59,10 @@ const INPUT_FIELDS: [&str; 7] =
     ["phq9", "acting_on_thoughts", "age", "episode_months", "trials", "conditions", "blood_pressure"];
 
 /// Plausible ranges for a self-reported reading; outside them it is almost surely a typo.
-const SYSTOLIC_RANGE: std::ops::RangeInclusive<u16> = 50..=300;
-const DIASTOLIC_RANGE: std::ops::RangeInclusive<u16> = 20..=200;
-const MAX_AGE: u64 = 120;
-const MAX_EPISODE_MONTHS: f64 = 1440.0;
+pub const SYSTOLIC_RANGE: std::ops::RangeInclusive<u16> = 50..=300;
+pub const DIASTOLIC_RANGE: std::ops::RangeInclusive<u16> = 20..=200;
+pub const MAX_AGE: u64 = 120;
+pub const MAX_EPISODE_MONTHS: f64 = 1440.0;
 
 /// A blood-pressure reading in mmHg, checked for plausibility.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -235,7 +236,8 @@ pub struct ConditionFinding {
     pub label: &'static str,
     /// What in the answers raised it, when it was set from a value (age, blood pressure).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub detail: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub detail: Option<FindingDetail>,
     pub discuss: &'static str,
     pub source: &'static str,
     pub confidence: Confidence,
@@ -243,7 +245,7 @@ pub struct ConditionFinding {
 }
 
 impl ConditionFinding {
-    fn new(condition: &'static Condition, detail: Option<String>, rule: RuleRef) -> Self {
+    fn new(condition: &'static Condition, detail: Option<FindingDetail>, rule: RuleRef) -> Self {
         Self {
             code: condition.code,
             label: condition.label,
@@ -280,8 +282,9 @@ pub struct Screening {
     pub cautions: Vec<ConditionFinding>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub episode: Option<Episode>,
-    /// Plain sentences of what to discuss with a clinician.
-    pub discuss: Vec<String>,
+    /// Plain sentences of what to discuss with a clinician (each serialised as its English sentence).
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>))]
+    pub discuss: Vec<Discuss>,
     /// Every rule that contributed, once each.
     pub rules: Vec<RuleRef>,
 }
@@ -317,11 +320,12 @@ pub fn screen(input: &ScreeningInput, config: &ScreenConfig) -> Screening {
                 0,
                 ConditionFinding::new(
                     &conditions::HYPERTENSIVE_CRISIS_RANGE_CAUTION,
-                    Some(format!(
-                        "blood pressure {}/{} mmHg is at or above {HYPERTENSIVE_CRISIS_SYSTOLIC}/\
-                         {HYPERTENSIVE_CRISIS_DIASTOLIC}",
-                        bp.systolic, bp.diastolic
-                    )),
+                    Some(FindingDetail::BloodPressureAtOrAbove {
+                        systolic: bp.systolic,
+                        diastolic: bp.diastolic,
+                        limit_systolic: HYPERTENSIVE_CRISIS_SYSTOLIC,
+                        limit_diastolic: HYPERTENSIVE_CRISIS_DIASTOLIC,
+                    }),
                     HYPERTENSIVE_CRISIS_RULE.reference(),
                 ),
             );
@@ -330,10 +334,12 @@ pub fn screen(input: &ScreeningInput, config: &ScreenConfig) -> Screening {
         if config.bp_caution.applies(bp) {
             cautions.push(ConditionFinding::new(
                 &conditions::ELEVATED_BLOOD_PRESSURE_CAUTION,
-                Some(format!(
-                    "blood pressure {}/{} mmHg is above {}/{}",
-                    bp.systolic, bp.diastolic, config.bp_caution.systolic_above, config.bp_caution.diastolic_above
-                )),
+                Some(FindingDetail::BloodPressureAbove {
+                    systolic: bp.systolic,
+                    diastolic: bp.diastolic,
+                    limit_systolic: config.bp_caution.systolic_above,
+                    limit_diastolic: config.bp_caution.diastolic_above,
+                }),
                 BP_CAUTION_RULE.reference(),
             ));
         }
@@ -343,13 +349,13 @@ pub fn screen(input: &ScreeningInput, config: &ScreenConfig) -> Screening {
         if age < config.age_caution.under {
             cautions.push(ConditionFinding::new(
                 &conditions::AGE_UNDER_18_CAUTION,
-                Some(format!("age {age} is under {}", config.age_caution.under)),
+                Some(FindingDetail::AgeUnder { age, limit: config.age_caution.under }),
                 AGE_CAUTION_RULE.reference(),
             ));
         } else if age >= config.age_caution.from {
             cautions.push(ConditionFinding::new(
                 &conditions::AGE_65_AND_OVER_CAUTION,
-                Some(format!("age {age} is {} or over", config.age_caution.from)),
+                Some(FindingDetail::AgeFrom { age, limit: config.age_caution.from }),
                 AGE_CAUTION_RULE.reference(),
             ));
         }
@@ -368,26 +374,25 @@ pub fn screen(input: &ScreeningInput, config: &ScreenConfig) -> Screening {
 
     let mut discuss = Vec::new();
     if crisis.level != CrisisLevel::None {
-        discuss.push(
-            "Tell a clinician today about the thoughts of death or self-harm you reported, so they can ask about them \
-             with you."
-                .to_owned(),
-        );
+        discuss.push(Discuss::CrisisThoughts);
     }
-    discuss.extend(contraindications.iter().chain(&cautions).map(|f| f.discuss.to_owned()));
-    discuss.push(trd_sentence(history.trd, input.trials.is_empty(), config.trd.required_failed_trials()));
-    if phq9_score.total >= 10 {
-        discuss.push(format!(
-            "Share your PHQ-9 total of {} ({}) with a clinician.",
-            phq9_score.total,
-            phq9_score.severity_label.to_lowercase()
-        ));
-    }
-    discuss.push(
-        "Bring this summary to a clinician: it is not a diagnosis or a treatment decision, and only a clinician can \
-         say whether a treatment fits you."
-            .to_owned(),
+    // Every finding's code is a catalogue code (it was made from the catalogue entry), so none is dropped here.
+    discuss.extend(
+        contraindications.iter().chain(&cautions).filter_map(|f| conditions::find(f.code)).map(Discuss::Condition),
     );
+    discuss.push(Discuss::Trd {
+        status: history.trd,
+        no_trials: input.trials.is_empty(),
+        required: config.trd.required_failed_trials(),
+    });
+    if phq9_score.total >= 10 {
+        discuss.push(Discuss::Phq9Total {
+            total: phq9_score.total,
+            severity: phq9_score.severity,
+            label: phq9_score.severity_label,
+        });
+    }
+    discuss.push(Discuss::BringSummary);
 
     let mut unique: Vec<RuleRef> = Vec::with_capacity(rules.len());
     for rule in rules {
@@ -409,31 +414,6 @@ pub fn screen(input: &ScreeningInput, config: &ScreenConfig) -> Screening {
         episode,
         discuss,
         rules: unique,
-    }
-}
-
-fn trd_sentence(status: TrdStatus, no_trials: bool, required: usize) -> String {
-    match status {
-        TrdStatus::MeetsDefinition => format!(
-            "Your answers describe at least {required} antidepressants taken in this episode of depression at an \
-             adequate dose for long enough without enough improvement, which is how treatment-resistant depression \
-             is usually defined: ask a clinician whether ketamine or esketamine treatment is worth considering."
-        ),
-        TrdStatus::Possible => "Some details of your past antidepressant treatments are missing or unclear (the drug, \
-             dose, length or result): bring the names, doses and dates to a clinician so they can judge which trials \
-             were adequate."
-            .to_owned(),
-        TrdStatus::NotMet if no_trials => {
-            "You did not list antidepressants taken in this episode of depression: bring the names, doses and dates of \
-             any you have taken to a clinician, because ketamine and esketamine are usually considered after at least \
-             two antidepressants have not helped enough in the current episode."
-                .to_owned()
-        }
-        TrdStatus::NotMet => format!(
-            "Your answers do not show {required} antidepressants that were taken in this episode of depression at an \
-             adequate dose for long enough without helping enough: ask a clinician which treatment options fit your \
-             history."
-        ),
     }
 }
 

@@ -19,7 +19,7 @@ fn trial(drug: &str, dose: Option<f64>, weeks: Option<f64>, improvement: Improve
 
 fn judge(t: &Trial) -> (Judgement, Judgement, Vec<String>) {
     let a = assess_trial(t, DoseTable::embedded(), &TrdConfig::default());
-    (a.adequate, a.failed, a.notes)
+    (a.adequate, a.failed, a.notes.iter().map(ToString::to_string).collect())
 }
 
 fn history(trials: &[Trial]) -> ketapath_clinical::trd::TrdAssessment {
@@ -113,7 +113,7 @@ fn aliases_are_reported_with_their_generic_name() {
     );
     assert_eq!(a.drug, "sertraline");
     assert_eq!(a.entered_as, "Zoloft");
-    assert!(a.notes.iter().any(|n| n == "\"Zoloft\" read as sertraline"), "{:?}", a.notes);
+    assert!(a.notes.iter().any(|n| n.to_string() == "\"Zoloft\" read as sertraline"), "{:?}", a.notes);
     let cr = assess_trial(
         &trial("Paxil CR", Some(20.0), Some(8.0), Improvement::None),
         DoseTable::embedded(),
@@ -135,7 +135,13 @@ fn distinct_drugs_count_once_by_their_strongest_entry() {
     assert_eq!(h.failed_adequate_trials, 1);
     assert_eq!(h.possible_failed_trials, 1);
     assert_eq!(h.trd, TrdStatus::NotMet);
-    assert!(h.trials[0].notes.iter().any(|n| n.contains("listed 3 times") && n.contains("trials[1]")));
+    assert!(
+        h.trials[0]
+            .notes
+            .iter()
+            .map(ToString::to_string)
+            .any(|n| n.contains("listed 3 times") && n.contains("trials[1]"))
+    );
 }
 
 #[test]
@@ -190,7 +196,11 @@ fn augmentation_entries_are_reported_but_not_counted() {
     assert!(h.trials[0].counted);
     for t in &h.trials[1..] {
         assert!(!t.counted, "{t:?}");
-        assert!(t.notes.iter().any(|n| n.contains("not counted as an antidepressant trial")), "{:?}", t.notes);
+        assert!(
+            t.notes.iter().any(|n| n.to_string().contains("not counted as an antidepressant trial")),
+            "{:?}",
+            t.notes
+        );
     }
     assert_eq!(h.drugs.len(), 1);
     assert_eq!((h.failed_adequate_trials, h.possible_failed_trials), (1, 1));

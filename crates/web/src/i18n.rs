@@ -12,6 +12,7 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use fluent_templates::fluent_bundle::FluentValue;
 use fluent_templates::{LanguageIdentifier, Loader, langid, static_loader};
+use ketapath_clinical::sentence::{Arg, Sentence};
 
 // Every message of the public pages, in English (`en-US`, the fallback) and Spanish (`es`).
 static_loader! {
@@ -168,6 +169,23 @@ impl Tr {
         LOCALES.lookup_with_args(self.0.id(), id, &args)
     }
 
+    /// A sentence of the clinical engine (a trial note, a thing to discuss, a finding's detail) in this language:
+    /// the catalogue message named by its code, filled with its arguments.
+    pub fn sentence(&self, sentence: &(impl Sentence + ?Sized)) -> String {
+        let args: HashMap<Cow<'static, str>, FluentValue> = sentence
+            .args()
+            .into_iter()
+            .map(|(name, arg)| {
+                let value = match arg {
+                    Arg::Text(text) => FluentValue::from(text),
+                    Arg::Number(number) => FluentValue::from(number),
+                };
+                (Cow::Borrowed(name), value)
+            })
+            .collect();
+        LOCALES.lookup_with_args(self.0.id(), &sentence.code(), &args)
+    }
+
     /// The language translated into.
     pub fn lang(&self) -> Lang {
         self.0
@@ -282,9 +300,39 @@ mod tests {
     }
 
     /// Every variable the catalogue uses.
-    const VARIABLES: [&str; 17] = [
-        "n", "date", "total", "max", "clear", "possible", "entered", "answer", "months", "span", "day", "month",
-        "year", "clinic", "first", "last", "distance",
+    const VARIABLES: [&str; 32] = [
+        "n",
+        "date",
+        "total",
+        "max",
+        "clear",
+        "possible",
+        "entered",
+        "answer",
+        "months",
+        "span",
+        "day",
+        "month",
+        "year",
+        "clinic",
+        "first",
+        "last",
+        "distance",
+        "drug",
+        "dose",
+        "min",
+        "weeks",
+        "times",
+        "entry",
+        "required",
+        "severity",
+        "systolic",
+        "diastolic",
+        "limit_systolic",
+        "limit_diastolic",
+        "age",
+        "limit",
+        "address",
     ];
 
     /// The variables of the finder's, clinic page's and other public pages' messages (finder.ftl, clinic.ftl,

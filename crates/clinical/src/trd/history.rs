@@ -18,6 +18,7 @@ use serde::Serialize;
 
 use super::TrdConfig;
 use super::dose_table::{DoseTable, DrugClass, normalise};
+use super::note::TrialNote;
 use super::trial::{ADEQUATE_RULE, FAILED_RULE, Judgement, Trial, TrialAssessment, assess_trial};
 use crate::rule::{Confidence, Rule, RuleRef};
 
@@ -114,10 +115,7 @@ pub fn assess_history(trials: &[Trial], table: &DoseTable, config: &TrdConfig) -
         if entries.len() > 1 {
             let drug = assessed[first].drug.clone();
             for &i in &entries {
-                assessed[i].notes.push(format!(
-                    "{drug} is listed {} times: the drug counts once, by its strongest entry (trials[{best}])",
-                    entries.len()
-                ));
+                assessed[i].notes.push(TrialNote::ListedTimes { drug: drug.clone(), times: entries.len(), best });
             }
         }
         drugs.push(DrugSummary { drug: assessed[first].drug.clone(), class: assessed[first].class, entries, evidence });

@@ -7,11 +7,13 @@
 pub mod dose_table;
 pub mod history;
 pub mod maudsley;
+pub mod note;
 pub mod thase_rush;
 pub mod trial;
 
 pub use dose_table::{DoseEntry, DoseMatch, DoseTable, DrugClass, DrugRole};
 pub use history::{DrugSummary, Evidence, TrdAssessment, TrdStatus, assess_history};
+pub use note::TrialNote;
 pub use trial::{Improvement, Judgement, Trial, TrialAssessment, assess_trial, parse_trials};
 
 use serde::Serialize;

@@ -13,6 +13,7 @@ use serde_json::{Map, Value};
 
 use super::TrdConfig;
 use super::dose_table::{DoseTable, DrugClass, DrugRole, normalise};
+use super::note::TrialNote;
 use crate::error::InvalidInput;
 use crate::rule::{Confidence, Rule};
 
@@ -106,8 +107,8 @@ pub struct Trial {
 const TRIAL_FIELDS: [&str; 6] = ["drug", "dose_mg_per_day", "weeks", "improvement", "augmentation", "current_episode"];
 
 /// Upper bounds that only catch unit slips (micrograms typed as milligrams, days typed as weeks).
-const MAX_DOSE_MG_PER_DAY: f64 = 10_000.0;
-const MAX_WEEKS: f64 = 5_200.0;
+pub const MAX_DOSE_MG_PER_DAY: f64 = 10_000.0;
+pub const MAX_WEEKS: f64 = 5_200.0;
 
 impl Trial {
     /// Parses one trial object. Field names in errors are relative (`weeks`); callers add `trials[i]`.
@@ -220,8 +221,9 @@ pub struct TrialAssessment {
     pub counted: bool,
     pub adequate: Judgement,
     pub failed: Judgement,
-    /// Plain-language reasons for the judgements.
-    pub notes: Vec<String>,
+    /// Plain-language reasons for the judgements (each serialised as its English sentence).
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>))]
+    pub notes: Vec<TrialNote>,
 }
 
 /// Judges one trial against a dose table and the configured minimum duration.
@@ -232,23 +234,17 @@ pub fn assess_trial(trial: &Trial, table: &DoseTable, config: &TrdConfig) -> Tri
     if let Some(m) = found
         && normalise(&trial.drug) != m.entry.drug
     {
-        notes.push(format!("\"{}\" read as {}", trial.drug, m.entry.drug));
+        notes.push(TrialNote::ReadAs { entered: trial.drug.clone(), drug: m.entry.drug.clone() });
     }
     let augmentation_only = found.is_some_and(|m| m.entry.role == DrugRole::Augmentation);
     let counted = !trial.augmentation && !augmentation_only && trial.current_episode;
     if !trial.current_episode {
-        notes.push(
-            "taken in an earlier episode of depression: reported, but not counted, because treatment-resistant \
-             depression is about the current episode"
-                .to_owned(),
-        );
+        notes.push(TrialNote::EarlierEpisode);
     }
     if trial.augmentation {
-        notes.push("augmentation entry: reported, but not counted as an antidepressant trial".to_owned());
+        notes.push(TrialNote::AugmentationEntry);
     } else if augmentation_only {
-        notes.push(format!(
-            "{drug} is in the dose table only as an augmentation agent: reported, but not counted as an antidepressant trial"
-        ));
+        notes.push(TrialNote::AugmentationOnly { drug: drug.clone() });
     }
 
     // A non-finite value can only arrive through a typed caller that skipped `Trial::parse`; it is as good as missing.
@@ -257,91 +253,51 @@ pub fn assess_trial(trial: &Trial, table: &DoseTable, config: &TrdConfig) -> Tri
 
     let dose_ok = match (found, dose) {
         (None, _) => {
-            if counted {
-                notes.push(format!(
-                    "unknown drug \"{}\": it is not in the minimum-dose table, so adequacy cannot be judged",
-                    trial.drug
-                ));
-            } else {
-                notes.push(format!(
-                    "\"{}\" is not in the minimum-dose table, so its dose cannot be checked",
-                    trial.drug
-                ));
-            }
+            let entered = trial.drug.clone();
+            notes.push(if counted { TrialNote::UnknownDrug { entered } } else { TrialNote::NotInTable { entered } });
             Judgement::Unknown
         }
         (Some(m), None) => {
-            notes.push(format!(
-                "dose not given: the minimum for {} is {} mg/day, so adequacy cannot be judged",
-                m.entry.drug,
-                format_number(m.min_mg_per_day)
-            ));
+            notes.push(TrialNote::DoseMissing { drug: m.entry.drug.clone(), min: m.min_mg_per_day });
             Judgement::Unknown
         }
         (Some(m), Some(d)) => {
             let name = m.matched_alias.map_or_else(|| m.entry.drug.clone(), |a| format!("{} ({a})", m.entry.drug));
-            if d >= m.min_mg_per_day {
-                notes.push(format!(
-                    "dose {} mg/day meets the {} mg/day minimum for {name}",
-                    format_number(d),
-                    format_number(m.min_mg_per_day)
-                ));
+            let min = m.min_mg_per_day;
+            if d >= min {
+                notes.push(TrialNote::DoseMeets { dose: d, min, name });
                 Judgement::Yes
             } else {
-                notes.push(format!(
-                    "dose {} mg/day is below the {} mg/day minimum for {name}",
-                    format_number(d),
-                    format_number(m.min_mg_per_day)
-                ));
+                notes.push(TrialNote::DoseBelow { dose: d, min, name });
                 Judgement::No
             }
         }
     };
-    let min_weeks = config.min_weeks();
+    let min = config.min_weeks();
     let weeks_ok = match weeks {
         None => {
-            notes.push(format!(
-                "duration not given: at least {} weeks are needed, so adequacy cannot be judged",
-                format_number(min_weeks)
-            ));
+            notes.push(TrialNote::WeeksMissing { min });
             Judgement::Unknown
         }
-        Some(w) if w >= min_weeks => {
-            notes.push(format!("{} meets the {}-week minimum", weeks_phrase(w), format_number(min_weeks)));
+        Some(weeks) if weeks >= min => {
+            notes.push(TrialNote::WeeksMeet { weeks, min });
             Judgement::Yes
         }
-        Some(w) => {
-            notes.push(format!("{} is shorter than the {}-week minimum", weeks_phrase(w), format_number(min_weeks)));
+        Some(weeks) => {
+            notes.push(TrialNote::WeeksShort { weeks, min });
             Judgement::No
         }
     };
     let adequate = dose_ok.and(weeks_ok);
 
-    let failed = match trial.improvement {
-        Improvement::None => {
-            notes.push("improvement under 25%: counts as a failed trial".to_owned());
-            Judgement::Yes
-        }
-        Improvement::Partial if config.partial_response_is_failure() => {
-            notes.push("partial improvement (25-49%): counts as a failed trial".to_owned());
-            Judgement::Yes
-        }
-        Improvement::Partial => {
-            notes.push(
-                "partial improvement (25-49%): not counted as failed, because this clinic counts only improvement under 25%"
-                    .to_owned(),
-            );
-            Judgement::No
-        }
-        Improvement::Response => {
-            notes.push("improvement of 50% or more (response): not a failed trial".to_owned());
-            Judgement::No
-        }
-        Improvement::Unknown => {
-            notes.push("improvement not known: whether the trial failed cannot be judged".to_owned());
-            Judgement::Unknown
-        }
+    let (note, failed) = match trial.improvement {
+        Improvement::None => (TrialNote::ImprovementNone, Judgement::Yes),
+        Improvement::Partial if config.partial_response_is_failure() => (TrialNote::PartialFailed, Judgement::Yes),
+        Improvement::Partial => (TrialNote::PartialNotFailed, Judgement::No),
+        Improvement::Response => (TrialNote::Response, Judgement::No),
+        Improvement::Unknown => (TrialNote::ImprovementUnknown, Judgement::Unknown),
     };
+    notes.push(note);
 
     TrialAssessment {
         drug,
@@ -354,10 +310,6 @@ pub fn assess_trial(trial: &Trial, table: &DoseTable, config: &TrdConfig) -> Tri
         failed,
         notes,
     }
-}
-
-fn weeks_phrase(weeks: f64) -> String {
-    if weeks == 1.0 { "1 week".to_owned() } else { format!("{} weeks", format_number(weeks)) }
 }
 
 /// Whole numbers without a decimal point (75, not 75.0); others as written (37.5).

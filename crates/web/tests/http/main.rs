@@ -54,4 +54,5 @@ mod session_workflow;
 mod socket;
 mod spanish;
 mod spanish_pages;
+mod spanish_result;
 mod support;

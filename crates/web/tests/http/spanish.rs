@@ -203,15 +203,22 @@ async fn a_spanish_speaker_sends_the_summary_in_spanish(p: Portal) {
     assert_eq!(send.status, StatusCode::OK, "{}", send.text());
     let send = send.text();
     assert!(send.contains("<html lang=\"es\">") && send.contains("Enviar su resumen a Clinic clinic-a"), "{send}");
-    assert!(send.contains("Self-check answered in Spanish"), "the preview shows what the clinic reads: {send}");
+    // The preview is in the person's language, and says that the clinic reads the same summary in English.
+    assert!(send.contains("Autoevaluación respondida en español"), "{send}");
+    assert!(send.contains("La clínica recibe este mismo resumen en inglés."), "{send}");
+    assert!(send.contains("no se indicó la duración: se necesitan al menos 6 semanas"), "a note in Spanish: {send}");
+    assert!(send.contains("Nivel de crisis") && !send.contains("duration not given"), "{send}");
     let sent = w.submit(&send, "/es/check/send/confirm", &CONTACT).await;
     assert_eq!(sent.status, StatusCode::OK, "{}", sent.text());
-    assert!(sent.text().contains("Su resumen se envió a Clinic clinic-a"), "{}", sent.text());
+    let sent = sent.text();
+    assert!(sent.contains("Su resumen se envió a Clinic clinic-a"), "{sent}");
+    assert!(sent.contains("KetaPath no guardó nada más") && !sent.contains("KetaPath kept nothing else"), "{sent}");
 
     let mut staff = p.browser();
     staff.sign_in("nurse@a.example", PASSWORD, "").await;
     let inbox = staff.get("/portal/referrals").await.text();
     assert!(inbox.contains("Self-check answered in Spanish"), "{inbox}");
+    assert!(inbox.contains("duration not given: at least 6 weeks are needed"), "the clinic reads English: {inbox}");
 }
 
 #[tokio::test]

@@ -9,7 +9,8 @@
 use crate::i18n::{Lang, Tr};
 use ketapath_clinical::InvalidInput;
 use ketapath_clinical::safety::conditions;
-use ketapath_clinical::screen::ScreeningInput;
+use ketapath_clinical::screen::{DIASTOLIC_RANGE, MAX_AGE, MAX_EPISODE_MONTHS, SYSTOLIC_RANGE, ScreeningInput};
+use ketapath_clinical::trd::trial::{MAX_DOSE_MG_PER_DAY, MAX_WEEKS};
 use serde_json::{Map, Value, json};
 
 /// Rows of past antidepressants the form can hold.
@@ -87,9 +88,9 @@ pub struct FieldError {
     pub field: String,
     /// The message in English.
     pub message: String,
-    /// The catalogue id of the message and its `$n` (a question or row number), for the Spanish pages; `None` for
-    /// the engine's own range messages, which are shown in English.
-    pub key: Option<(&'static str, usize)>,
+    /// The catalogue id of the message and its arguments (`$n`, a question or row number; `$min` and `$max` of a
+    /// range), for the Spanish pages; `None` for messages that are only ever shown in English.
+    pub key: Option<(&'static str, Vec<(&'static str, String)>)>,
 }
 
 impl FieldError {
@@ -99,13 +100,29 @@ impl FieldError {
 
     /// A message the catalogue holds as `id`, with `n` for its `$n`.
     fn keyed(field: impl Into<String>, message: impl Into<String>, id: &'static str, n: usize) -> Self {
-        Self { key: Some((id, n)), ..Self::new(field, message) }
+        Self::keyed_with(field, message, id, vec![("n", n.to_string())])
+    }
+
+    /// A message the catalogue holds as `id`, with `args` for its placeables.
+    pub(crate) fn keyed_with(
+        field: impl Into<String>,
+        message: impl Into<String>,
+        id: &'static str,
+        args: Vec<(&'static str, String)>,
+    ) -> Self {
+        Self { key: Some((id, args)), ..Self::new(field, message) }
+    }
+
+    /// A message that only the catalogue holds, as `id` with `args`: its English words are the `en-US` message.
+    pub(crate) fn coded(field: impl Into<String>, id: &'static str, args: Vec<(&'static str, String)>) -> Self {
+        let english = Lang::En.tr().a(id, &args);
+        Self::keyed_with(field, english, id, args)
     }
 
     /// The message in `t`'s language: English is `message` itself.
     pub fn message_in(&self, t: Tr) -> String {
-        match (t.lang(), self.key) {
-            (Lang::Es, Some((id, n))) => t.n(id, n),
+        match (t.lang(), &self.key) {
+            (Lang::Es, Some((id, args))) => t.a(id, args),
             _ => self.message.clone(),
         }
     }
@@ -406,9 +423,11 @@ impl CheckForm {
 
         let known = conditions::input_codes();
         if let Some(unknown) = self.conditions.iter().find(|c| !known.contains(&c.as_str())) {
-            errors.push(FieldError::new(
+            errors.push(FieldError::keyed(
                 "conditions",
                 format!("Unknown condition {unknown:?}: please choose from the list."),
+                "error-condition",
+                0,
             ));
         }
         if !self.conditions.is_empty() {
@@ -524,40 +543,49 @@ fn number(raw: &str) -> Result<Value, ()> {
     }
 }
 
-/// Maps an engine error on the JSON document back to the form field the value came from.
+/// Maps an engine error on the JSON document back to the form field the value came from, with the catalogue
+/// message that says the same in other languages (English keeps the engine's own sentence).
 fn map_engine_error(error: &InvalidInput, rows: &[usize]) -> FieldError {
     let field = error.field.as_str();
     let message = sentence(&error.message);
-    let form_field = if let Some(rest) = field.strip_prefix("phq9") {
+    let range = |min: &dyn ToString, max: &dyn ToString| vec![("min", min.to_string()), ("max", max.to_string())];
+    let (form_field, id, args) = if let Some(rest) = field.strip_prefix("phq9") {
         let index = rest.trim_start_matches('[').split(']').next().and_then(|i| i.parse::<usize>().ok()).unwrap_or(0);
-        format!("phq9_{}", index + 1)
+        (format!("phq9_{}", index + 1), "error-phq9-answer", vec![("n", (index + 1).to_string())])
     } else if field == "acting_on_thoughts" {
-        "acting".to_owned()
+        ("acting".to_owned(), "error-yes-no", Vec::new())
     } else if let Some(rest) = field.strip_prefix("trials") {
         let mut parts = rest.trim_start_matches('[').splitn(2, ']');
         let entry = parts.next().and_then(|i| i.parse::<usize>().ok()).unwrap_or(0);
         let part = parts.next().unwrap_or_default().trim_start_matches('.');
         let row = rows.get(entry).copied().unwrap_or(0) + 1;
-        let part = match part {
-            "dose_mg_per_day" => "dose",
-            "weeks" => "weeks",
-            "improvement" => "improvement",
-            "augmentation" => "augmentation",
-            _ => "drug",
+        let n = ("n", row.to_string());
+        let (part, id, args) = match part {
+            "dose_mg_per_day" => ("dose", "error-trial-dose-range", vec![n, ("max", MAX_DOSE_MG_PER_DAY.to_string())]),
+            "weeks" => ("weeks", "error-trial-weeks-range", vec![n, ("max", MAX_WEEKS.to_string())]),
+            "improvement" => ("improvement", "error-trial-row", vec![n]),
+            "augmentation" => ("augmentation", "error-trial-row", vec![n]),
+            _ => ("drug", "error-trial-row", vec![n]),
         };
-        format!("trial{row}_{part}")
+        (format!("trial{row}_{part}"), id, args)
     } else if field.starts_with("conditions") {
-        "conditions".to_owned()
+        ("conditions".to_owned(), "error-condition", Vec::new())
     } else if field == "blood_pressure.diastolic" {
-        "diastolic".to_owned()
+        // The engine checks the diastolic range before the order of the two numbers; its order message is the
+        // only one that names the other number.
+        if error.message.contains("systolic") {
+            ("diastolic".to_owned(), "error-bp-order", Vec::new())
+        } else {
+            ("diastolic".to_owned(), "error-diastolic-range", range(DIASTOLIC_RANGE.start(), DIASTOLIC_RANGE.end()))
+        }
     } else if field.starts_with("blood_pressure") {
-        "systolic".to_owned()
+        ("systolic".to_owned(), "error-systolic-range", range(SYSTOLIC_RANGE.start(), SYSTOLIC_RANGE.end()))
     } else if field == "episode_months" {
-        "episode_months".to_owned()
+        ("episode_months".to_owned(), "error-episode-range", vec![("max", MAX_EPISODE_MONTHS.to_string())])
     } else {
-        "age".to_owned()
+        ("age".to_owned(), "error-age-range", vec![("max", MAX_AGE.to_string())])
     };
-    FieldError::new(form_field, message)
+    FieldError::keyed_with(form_field, message, id, args)
 }
 
 /// The engine's message as a sentence: capitalised, with a full stop.

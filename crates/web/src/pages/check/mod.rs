@@ -28,6 +28,7 @@ pub mod form;
 pub mod result;
 pub mod send;
 pub mod send_form;
+pub mod sentences;
 pub mod steps;
 pub mod summary;
 

@@ -12,13 +12,14 @@ use ketapath_clinical::instruments::phq9;
 use ketapath_clinical::safety::crisis::CrisisLevel;
 use ketapath_clinical::screen::{ConditionFinding, Screening, ScreeningInput};
 use ketapath_clinical::trd::maudsley::EpisodeDuration;
-use ketapath_clinical::trd::{Judgement, TrdStatus};
+use ketapath_clinical::trd::{Judgement, TrdStatus, TrialAssessment};
 use time::Date;
 
 use super::PATH;
 use super::crisis::{self, Link, ResourceView};
 use super::form::CheckForm;
-use super::steps::{condition_label, phq9_answer, phq9_item};
+use super::sentences::{condition_discuss, condition_label, condition_source};
+use super::steps::{phq9_answer, phq9_item};
 use super::summary::TrialPart;
 use crate::i18n::{Lang, Tr};
 use crate::pages::{self, Layout};
@@ -40,7 +41,7 @@ pub struct TrialView {
 pub struct FindingView {
     pub label: String,
     pub detail: Option<String>,
-    pub discuss: &'static str,
+    pub discuss: String,
     pub source: String,
     /// The id and version of the rule that raised it (`safety.cautions@1`), for a clinician who wants to look it up:
     /// the page shows it folded away in a `<details>`, after the source in plain words.
@@ -98,31 +99,12 @@ const FIND_LINKS: [(&str, &str); 3] = [
 
 fn finding(f: &ConditionFinding, t: Tr) -> FindingView {
     FindingView {
-        label: condition_label(f.code, f.label, t),
-        detail: f.detail.clone(),
-        discuss: f.discuss,
-        source: plain_source(f.source),
+        label: condition_label(f.code, t),
+        detail: f.detail.as_ref().map(|d| t.sentence(d)),
+        discuss: condition_discuss(f.code, t),
+        source: condition_source(f.code, t),
         rule: f.rule.to_string(),
     }
-}
-
-/// A rule's source in plain words for a public page: the published source named in its parentheses, without the
-/// section numbers of KetaPath's internal reference, which a reader of the page cannot open.
-fn plain_source(source: &str) -> String {
-    let inner = source.split_once('(').and_then(|(_, rest)| rest.split_once(')')).map(|(inner, _)| inner.trim());
-    let words = |text: &str| {
-        text.split(' ').map(|w| if w == "PI" { "prescribing information" } else { w }).collect::<Vec<_>>().join(" ")
-    };
-    match inner {
-        Some(inner) if ["SPRAVATO", "PI", "Heart"].iter().any(|k| inner.contains(k)) => words(inner),
-        Some(inner) => format!("SPRAVATO (esketamine) label: {inner}"),
-        None => "the SPRAVATO (esketamine) label".to_owned(),
-    }
-}
-
-/// The PHQ-9 answer wording of an item score.
-pub(super) fn answer_label(score: u8) -> &'static str {
-    phq9::ANSWERS.iter().find(|a| a.score == score).map_or("", |a| a.label)
 }
 
 /// "27 November 2026".
@@ -145,92 +127,40 @@ pub(super) fn long_date_in(date: Date, t: Tr) -> String {
     }
 }
 
-/// A trial's row in `t`'s language: the words of [`judgement`] and [`helped`] from the catalogue. The drug names
-/// and the engine's notes are not translated.
-pub(super) fn trial_in(mut view: TrialView, t: Tr) -> TrialView {
-    if t.lang() != Lang::En {
-        let word = |english: &str| {
-            let id = match english {
-                "Yes" => "judgement-yes",
-                "No" => "judgement-no",
-                "Not enough" => "judgement-not-enough",
-                _ => "judgement-unknown",
-            };
-            t.m(id)
-        };
-        view.adequate = word(&view.adequate);
-        view.helped = word(&view.helped);
-    }
+/// The words of a trial's row in `t`'s language: the judgements from the catalogue and the engine's notes by
+/// their codes. The drug names are not translated.
+fn trial_in(trial: &TrialAssessment, t: Tr) -> TrialView {
+    let mut view = TrialView::of_in(&TrialPart::of(trial), t);
+    view.notes = trial.notes.iter().map(|note| t.sentence(note)).collect();
     view
 }
 
+/// The TRD heading and text of the result page.
 fn trd_words(status: TrdStatus, required: usize, no_trials: bool, t: Tr) -> (String, String) {
-    if t.lang() != Lang::En {
-        let (heading, text) = match status {
-            TrdStatus::MeetsDefinition => ("trd-meets", "trd-meets-text"),
-            TrdStatus::Possible => ("trd-possible", "trd-possible-text"),
-            TrdStatus::NotMet if no_trials => ("trd-no-trials", "trd-no-trials-text"),
-            TrdStatus::NotMet => ("trd-not-met", "trd-not-met-text"),
-        };
-        return (t.m(heading), t.n(text, required));
-    }
-    let (heading, text) = trd_words_en(status, required, no_trials);
-    (heading.to_owned(), text)
+    let (heading, text) = match status {
+        TrdStatus::MeetsDefinition => ("trd-meets", "trd-meets-text"),
+        TrdStatus::Possible => ("trd-possible", "trd-possible-text"),
+        TrdStatus::NotMet if no_trials => ("trd-no-trials", "trd-no-trials-text"),
+        TrdStatus::NotMet => ("trd-not-met", "trd-not-met-text"),
+    };
+    (t.m(heading), t.n(text, required))
 }
 
-fn trd_words_en(status: TrdStatus, required: usize, no_trials: bool) -> (&'static str, String) {
-    match status {
-        TrdStatus::MeetsDefinition => (
-            "Your past treatments match the usual definition of treatment-resistant depression",
-            format!(
-                "At least {required} of the antidepressants you listed for this episode of depression were taken at an \
-                 adequate dose for long enough and did not help enough. That is how treatment-resistant depression is usually defined, and it is \
-                 when ketamine or esketamine treatment is usually considered. Whether it suits you is for you and a \
-                 clinician to decide together."
-            ),
-        ),
-        TrdStatus::Possible => (
-            "Your past treatments may match the usual definition of treatment-resistant depression",
-            "Some details are missing or unclear, such as a dose, how long you took a medicine, or how much it \
-             helped. A clinician can go through them with you; bringing the names, doses and dates helps."
-                .to_owned(),
-        ),
-        TrdStatus::NotMet if no_trials => (
-            "You did not list any antidepressants",
-            format!(
-                "Ketamine and esketamine are usually considered after at least {required} antidepressants, each taken \
-                 at an adequate dose for long enough in the current episode of depression, have not helped enough. \
-                 When you see a clinician, bring the names, doses and dates of any treatments you have had, so you \
-                 can talk about every option that may help."
-            ),
-        ),
-        TrdStatus::NotMet => (
-            "Your answers do not show the usual definition of treatment-resistant depression",
-            format!(
-                "This says nothing about how hard things have been. The usual definition asks for at least {required} \
-                 antidepressants in the current episode of depression, each taken at an adequate dose for long enough, \
-                 that did not help enough. A clinician \
-                 can go through your history with you and talk about every option that may help."
-            ),
-        ),
-    }
-}
-
-/// Whether a trial was adequate, in words.
-pub(super) fn judgement(adequate: Judgement) -> &'static str {
+/// The catalogue id of whether a trial was adequate, in words.
+pub(super) fn judgement_id(adequate: Judgement) -> &'static str {
     match adequate {
-        Judgement::Yes => "Yes",
-        Judgement::No => "No",
-        Judgement::Unknown => "Not known",
+        Judgement::Yes => "judgement-yes",
+        Judgement::No => "judgement-no",
+        Judgement::Unknown => "judgement-unknown",
     }
 }
 
-/// Whether a trial helped, in words (a failed trial did not help enough).
-pub(super) fn helped(failed: Judgement) -> &'static str {
+/// The catalogue id of whether a trial helped, in words (a failed trial did not help enough).
+pub(super) fn helped_id(failed: Judgement) -> &'static str {
     match failed {
-        Judgement::Yes => "Not enough",
-        Judgement::No => "Yes",
-        Judgement::Unknown => "Not known",
+        Judgement::Yes => "judgement-not-enough",
+        Judgement::No => "judgement-yes",
+        Judgement::Unknown => "judgement-unknown",
     }
 }
 
@@ -269,17 +199,8 @@ pub fn render(
     let t = lang.tr();
     let item9 = screening.phq9.item9;
     let crisis_message = crisis::message(screening.crisis.level, &screening.crisis.message, t);
-    let item9_text = if item9 > 0 && lang == Lang::En {
-        format!(
-            "You answered \u{201c}{}\u{201d} to question 9, about thoughts that you would be better off dead or of hurting \
-             yourself. Please tell a clinician about this today.",
-            answer_label(item9)
-        )
-    } else if item9 > 0 {
-        t.a("result-item9", [("answer", phq9_answer(item9, t))])
-    } else {
-        crisis_message.clone()
-    };
+    let item9_text =
+        if item9 > 0 { t.a("result-item9", [("answer", phq9_answer(item9, t))]) } else { crisis_message.clone() };
     let (trd_heading, trd_text) =
         trd_words(screening.trd, state.screen.trd.required_failed_trials(), input.trials.is_empty(), t);
     let band = phq9::SPEC.band(screening.phq9.total);
@@ -297,10 +218,10 @@ pub fn render(
         trd_text,
         failed_adequate: screening.failed_adequate_trials,
         possible_failed: screening.possible_failed_trials,
-        trials: screening.trials.iter().map(|trial| trial_in(TrialView::of(&TrialPart::of(trial)), t)).collect(),
+        trials: screening.trials.iter().map(|trial| trial_in(trial, t)).collect(),
         contraindications: screening.contraindications.iter().map(|f| finding(f, t)).collect(),
         cautions: screening.cautions.iter().map(|f| finding(f, t)).collect(),
-        discuss: screening.discuss.clone(),
+        discuss: screening.discuss.iter().map(|d| t.sentence(d)).collect(),
         answers: phq9::SPEC
             .items
             .iter()

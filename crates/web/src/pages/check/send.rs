@@ -41,7 +41,7 @@ use super::summary::{Summary, SummaryView};
 use super::{FormBody, PATH, no_store};
 use crate::error::{ApiError, respond};
 use crate::extract::Db;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Tr};
 use crate::pages::clinic::{is_same_origin, tel_href};
 use crate::pages::distance::miles_first;
 use crate::pages::{self, Layout};
@@ -210,12 +210,13 @@ struct PageState<'a> {
     errors: Vec<FieldError>,
 }
 
-fn error_for(errors: &[FieldError], field: &str) -> Option<String> {
-    errors.iter().find(|e| e.field == field).map(|e| e.message.clone())
+/// The message for `field` in `t`'s language.
+fn error_for(errors: &[FieldError], field: &str, t: Tr) -> Option<String> {
+    errors.iter().find(|e| e.field == field).map(|e| e.message_in(t))
 }
 
-fn field(value: &str, errors: &[FieldError], name: &str) -> Field {
-    Field { value: value.to_owned(), error: error_for(errors, name) }
+fn field(value: &str, errors: &[FieldError], name: &str, t: Tr) -> Field {
+    Field { value: value.to_owned(), error: error_for(errors, name, t) }
 }
 
 fn level_code(level: CrisisLevel) -> String {
@@ -244,17 +245,17 @@ fn send_page(state: &AppState, page: PageState<'_>, chosen: Option<&Clinic>, lis
         more_clinics: list.more,
         hidden_not_accepting: list.not_accepting,
         all: send.all,
-        place: field(&send.place, &errors, "place"),
-        clinic_error: error_for(&errors, "clinic"),
-        name: field(&send.name, &errors, "name"),
-        phone: field(&send.phone, &errors, "phone"),
-        email: field(&send.email, &errors, "email"),
-        message: field(&send.message, &errors, "message"),
-        contact_error: error_for(&errors, "contact"),
+        place: field(&send.place, &errors, "place", t),
+        clinic_error: error_for(&errors, "clinic", t),
+        name: field(&send.name, &errors, "name", t),
+        phone: field(&send.phone, &errors, "phone", t),
+        email: field(&send.email, &errors, "email", t),
+        message: field(&send.message, &errors, "message", t),
+        contact_error: error_for(&errors, "contact", t),
         consent: send.consent,
-        consent_error: error_for(&errors, "consent"),
+        consent_error: error_for(&errors, "consent", t),
         message_max: MESSAGE_MAX,
-        summary: SummaryView::of(&checked.summary),
+        summary: SummaryView::of_in(&checked.summary, t, Some(&checked.screening)),
     }
 }
 
@@ -276,9 +277,11 @@ fn choices(clinics: &[Clinic], place: &str, selected: &str, all: bool) -> Result
         None
     } else {
         let position = Place::locate(place, Gazetteer::shipped()).map_err(|e| {
-            FieldError::new(
+            FieldError::keyed_with(
                 "place",
                 format!("We could not find that place: {e}. Check the spelling, or try a ZIP code."),
+                "error-send-place",
+                Vec::new(),
             )
         })?;
         Some(position)
@@ -302,8 +305,10 @@ fn find<'a>(clinics: &'a [Clinic], id: &str) -> Option<&'a Clinic> {
     ClinicId::parse(id).ok().and_then(|id| clinics.iter().find(|c| c.id == id))
 }
 
-const NOT_RECEIVING: &str = "Please choose a clinic from the list: the one chosen does not receive self-check \
-                             summaries through KetaPath.";
+/// The message of a chosen clinic that does not receive summaries.
+fn not_receiving() -> FieldError {
+    FieldError::coded("clinic", "error-send-not-receiving", Vec::new())
+}
 
 /// Renders the list with `errors` (a 400 when there are any).
 fn list_page(
@@ -352,9 +357,9 @@ pub async fn send(State(state): State<AppState>, Db(store): Db, lang: Lang, Form
                 &checked,
                 &send,
                 &clinics,
-                vec![FieldError::new("clinic", "Please choose the clinic to send your summary to.")],
+                vec![FieldError::coded("clinic", "error-send-choose-clinic", Vec::new())],
             ),
-            None => list_page(&state, &checked, &send, &clinics, vec![FieldError::new("clinic", NOT_RECEIVING)]),
+            None => list_page(&state, &checked, &send, &clinics, vec![not_receiving()]),
         },
         // Arriving from the result page: the clinic of `/check?to=...` when it receives summaries, else the list.
         _ => match find(&clinics, &checked.form.to) {
@@ -406,7 +411,7 @@ pub async fn confirm(
         Err(error) => return no_store(respond(&path, demo, error)),
     };
     let Some(clinic) = find(&clinics, &send.clinic).cloned() else {
-        return list_page(&state, &checked, &send, &clinics, vec![FieldError::new("clinic", NOT_RECEIVING)]);
+        return list_page(&state, &checked, &send, &clinics, vec![not_receiving()]);
     };
     let contact = match send.contact() {
         Ok(contact) => contact,
@@ -456,7 +461,7 @@ pub async fn confirm(
         // The clinic stopped receiving (or was removed) between the list and the confirmation.
         Err(StoreError::NotFound { .. } | StoreError::Invalid { .. }) => {
             let clinics: Vec<Clinic> = clinics.into_iter().filter(|c| c.id != clinic.id).collect();
-            list_page(&state, &checked, &send, &clinics, vec![FieldError::new("clinic", NOT_RECEIVING)])
+            list_page(&state, &checked, &send, &clinics, vec![not_receiving()])
         }
         Err(error) => {
             // The error names no answer or contact detail: store errors carry fields and codes, not values.

@@ -77,59 +77,39 @@ impl SendForm {
         {
             // PostgreSQL's text columns cannot hold a NUL character, and no contact detail needs one.
             if value.contains('\0') {
-                errors.push(FieldError::new(field, "Please remove the invisible NUL character from this field."));
+                errors.push(FieldError::coded(field, "error-send-nul", Vec::new()));
             }
         }
         let bad = |field: &str| errors.iter().any(|e: &FieldError| e.field == field);
         let mut more = Vec::new();
         if !bad("name") {
             if self.name.chars().count() > NAME_MAX {
-                more.push(FieldError::new(
-                    "name",
-                    format!("Please shorten your name to at most {NAME_MAX} characters."),
-                ));
+                more.push(FieldError::coded("name", "error-send-name-long", vec![("max", NAME_MAX.to_string())]));
             } else if self.name.chars().any(char::is_control) {
-                more.push(FieldError::new(
-                    "name",
-                    "Please remove the line breaks and control characters from your name.",
-                ));
+                more.push(FieldError::coded("name", "error-send-name-control", Vec::new()));
             } else if !self.name.trim().is_empty() && ketapath_directory::text::shows_nothing(&self.name) {
-                more.push(FieldError::new(
-                    "name",
-                    "Your name holds only invisible characters: please write it with visible letters, or leave it \
-                     empty.",
-                ));
+                more.push(FieldError::coded("name", "error-send-name-invisible", Vec::new()));
             }
         }
         if self.phone.is_empty() && self.email.is_empty() {
-            more.push(FieldError::new(
-                "contact",
-                "Please give a phone number or an e-mail address (or both), so that the clinic can reach you.",
-            ));
+            more.push(FieldError::coded("contact", "error-send-contact", Vec::new()));
         }
         if !self.phone.is_empty() && !bad("phone") && !is_phone(&self.phone) {
-            more.push(FieldError::new(
-                "phone",
-                "Please enter a phone number of 7 to 15 digits, for example 555-010-0123 or +1 555 010 0123.",
-            ));
+            more.push(FieldError::coded("phone", "error-send-phone", Vec::new()));
         }
         if !self.email.is_empty() && !bad("email") && !is_email(&self.email) {
-            more.push(FieldError::new("email", "Please enter an e-mail address like name@example.org."));
+            more.push(FieldError::coded("email", "error-send-email", Vec::new()));
         }
         if !bad("message") && self.message.chars().count() > MESSAGE_MAX {
-            more.push(FieldError::new(
+            let count = self.message.chars().count();
+            more.push(FieldError::coded(
                 "message",
-                format!(
-                    "Please shorten your message to at most {MESSAGE_MAX} characters (it has {}).",
-                    self.message.chars().count()
-                ),
+                "error-send-message-long",
+                vec![("max", MESSAGE_MAX.to_string()), ("n", count.to_string())],
             ));
         }
         if !self.consent {
-            more.push(FieldError::new(
-                "consent",
-                "Please tick the box to agree to send this summary and your contact details, or go back.",
-            ));
+            more.push(FieldError::coded("consent", "error-send-consent", Vec::new()));
         }
         errors.extend(more);
         if !errors.is_empty() {

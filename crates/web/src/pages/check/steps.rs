@@ -10,6 +10,7 @@ use ketapath_clinical::safety::crisis::{Crisis, CrisisLevel, triage};
 
 use super::crisis::{self, ResourceView};
 use super::form::{CheckForm, FieldError, IMPROVEMENT_CHOICES, MAX_TRIALS, Step};
+use super::sentences::condition_label;
 use super::{PATH, no_store, previous};
 use crate::assets::asset;
 use crate::i18n::{Lang, Tr};
@@ -326,7 +327,7 @@ fn about_page(layout: Layout, common: Common, form: &CheckForm, errors: &[FieldE
             .map(|c| Choice {
                 id: format!("condition_{}", c.code),
                 value: c.code.to_owned(),
-                label: condition_label(c.code, c.label, t),
+                label: condition_label(c.code, t),
                 checked: form.conditions.iter().any(|chosen| chosen == c.code),
             })
             .collect()
@@ -352,13 +353,4 @@ pub(crate) fn phq9_answer(score: u8, t: Tr) -> String {
 /// The text of a PHQ-9 item in `t`'s language (the published English or US Spanish PHQ-9).
 pub(crate) fn phq9_item(item: &ketapath_clinical::instruments::Item, t: Tr) -> String {
     t.m(&format!("phq9-item-{}", item.number))
-}
-
-/// A condition's label in `t`'s language: English keeps the engine's label; Spanish reads `condition-{code}` from the
-/// catalogue.
-pub(crate) fn condition_label(code: &str, english: &str, t: Tr) -> String {
-    match t.lang() {
-        Lang::En => english.to_owned(),
-        Lang::Es => t.m(&format!("condition-{code}")),
-    }
 }

@@ -14,6 +14,9 @@ use serde::{Deserialize, Serialize};
 use time::Date;
 
 use super::result::{self, TrialView};
+use super::sentences::finding_line;
+use super::steps::{phq9_answer, phq9_item};
+use crate::i18n::{Lang, Tr};
 
 /// The `kind` of every self-check summary.
 pub const KIND: &str = "ketapath.self_check_summary";
@@ -128,28 +131,33 @@ impl TrialPart {
             counted: t.counted,
             adequate: judgement_code(t.adequate),
             failed: judgement_code(t.failed),
-            notes: t.notes.clone(),
+            notes: t.notes.iter().map(ToString::to_string).collect(),
         }
     }
 }
 
 impl TrialView {
-    /// A stored trial in words. The result page shows its trials through this too (via [`TrialPart::of`]), so the
-    /// page and a summary read back later cannot word the same trial differently.
-    pub fn of(t: &TrialPart) -> Self {
+    /// A stored trial in `tr`'s words (the stored notes are English sentences; a page that has the screening
+    /// replaces them with its coded notes). The result page shows its trials through this too (via
+    /// [`TrialPart::of`]), so the page and a summary read back later cannot word the same trial differently.
+    pub fn of_in(t: &TrialPart, tr: Tr) -> Self {
         TrialView {
             drug: t.drug.clone(),
             entered_as: (t.entered_as != t.drug).then(|| t.entered_as.clone()),
             counted: t.counted,
-            adequate: result::judgement(judgement_of(&t.adequate)).to_owned(),
-            helped: result::helped(judgement_of(&t.failed)).to_owned(),
+            adequate: tr.m(result::judgement_id(judgement_of(&t.adequate))),
+            helped: tr.m(result::helped_id(judgement_of(&t.failed))),
             notes: t.notes.clone(),
         }
     }
 }
 
 fn finding(f: &ConditionFinding) -> FindingPart {
-    FindingPart { code: f.code.to_owned(), label: f.label.to_owned(), detail: f.detail.clone() }
+    FindingPart {
+        code: f.code.to_owned(),
+        label: f.label.to_owned(),
+        detail: f.detail.as_ref().map(ToString::to_string),
+    }
 }
 
 impl Summary {
@@ -180,7 +188,7 @@ impl Summary {
             trials: screening.trials.iter().map(TrialPart::of).collect(),
             contraindications: screening.contraindications.iter().map(finding).collect(),
             cautions: screening.cautions.iter().map(finding).collect(),
-            discuss: screening.discuss.clone(),
+            discuss: screening.discuss.iter().map(ToString::to_string).collect(),
             age: input.age,
             blood_pressure: input
                 .blood_pressure
@@ -221,9 +229,9 @@ pub fn level_code(level: CrisisLevel) -> String {
 #[derive(Debug, Clone)]
 pub struct AnswerLine {
     pub number: u8,
-    pub text: &'static str,
+    pub text: String,
     pub score: u8,
-    pub answer: &'static str,
+    pub answer: String,
 }
 
 /// A summary in words, for a page. Never says "eligible": it reports what the answers show.
@@ -232,13 +240,13 @@ pub struct SummaryView {
     pub completed_on: String,
     /// `none`, `urgent` or `emergency`.
     pub level: String,
-    pub level_text: &'static str,
-    pub acting: Option<&'static str>,
+    pub level_text: String,
+    pub acting: Option<String>,
     pub total: u16,
     pub total_max: u16,
-    pub severity: &'static str,
+    pub severity: String,
     pub item9: u8,
-    pub item9_answer: &'static str,
+    pub item9_answer: String,
     pub answers: Vec<AnswerLine>,
     pub trd_text: String,
     pub failed_adequate: usize,
@@ -252,20 +260,21 @@ pub struct SummaryView {
     pub episode_months: Option<String>,
     pub rules_version: String,
     /// "Self-check answered in Spanish", for the clinic staff who read the summary; `None` when not recorded.
-    pub language: Option<&'static str>,
+    pub language: Option<String>,
 }
 
-fn finding_line(f: &FindingPart) -> String {
+/// A stored finding as the clinic reads it: the label and detail stored in English.
+fn stored_finding_line(f: &FindingPart) -> String {
     match &f.detail {
         Some(detail) => format!("{} ({detail})", f.label),
         None => f.label.clone(),
     }
 }
 
-/// "27 November 2026", or the stored text when it is not a date.
-fn long_date(iso: &str) -> String {
+/// "27 November 2026" in `t`'s language, or the stored text when it is not a date.
+fn long_date(iso: &str, t: Tr) -> String {
     let format = time::macros::format_description!("[year]-[month]-[day]");
-    Date::parse(iso, &format).map_or_else(|_| iso.to_owned(), result::long_date)
+    Date::parse(iso, &format).map_or_else(|_| iso.to_owned(), |date| result::long_date_in(date, t))
 }
 
 /// A trial judgement read back from its stored code (`yes`, `no`, anything else not known).
@@ -278,63 +287,84 @@ fn judgement_of(code: &str) -> Judgement {
 }
 
 impl SummaryView {
+    /// A stored summary in English, as the clinic's inbox shows it.
     pub fn of(s: &Summary) -> Self {
-        let level_text = match s.crisis.level.as_str() {
-            "emergency" => "Emergency: the person may act on thoughts of self-harm",
-            "urgent" => "Urgent: thoughts of being better off dead or of self-harm (question 9)",
+        Self::of_in(s, Lang::En.tr(), None)
+    }
+
+    /// A summary in `t`'s words, for the person who answered (the send page's preview). The stored document keeps
+    /// the engine's sentences (notes, details, what to discuss) in English; `screening`, the one the summary was
+    /// built from, gives them by code in `t`'s language instead.
+    pub fn of_in(s: &Summary, t: Tr, screening: Option<&Screening>) -> Self {
+        let level_text = t.m(match s.crisis.level.as_str() {
+            "emergency" => "summary-level-emergency",
+            "urgent" => "summary-level-urgent",
             // A zero on item 9 is never presented as "no risk": only as what the answers did not raise.
-            _ => "No crisis flag raised by these answers (this is not a risk assessment)",
-        };
+            _ => "summary-level-none",
+        });
         let trd = &s.trd;
         let trd_text = match trd.status.as_str() {
-            "meets_definition" => format!(
-                "Matches the usual definition of treatment-resistant depression (at least {} antidepressants at an \
-                 adequate dose and length that did not help enough)",
-                trd.required_failed_trials
-            ),
-            "possible" => "May match the usual definition of treatment-resistant depression: some doses, durations \
-                           or results are missing or unclear"
-                .to_owned(),
-            _ if s.trials.is_empty() => "No antidepressants listed".to_owned(),
-            _ => "The answers do not show the usual definition of treatment-resistant depression".to_owned(),
+            "meets_definition" => t.a("summary-trd-meets", [("required", trd.required_failed_trials.to_string())]),
+            "possible" => t.m("summary-trd-possible"),
+            _ if s.trials.is_empty() => t.m("summary-trd-no-trials"),
+            _ => t.m("summary-trd-not-met"),
         };
         let language = match s.language.as_deref() {
-            Some("es") => Some("Self-check answered in Spanish"),
-            Some("en") => Some("Self-check answered in English"),
+            Some("es") => Some(t.m("summary-language-es")),
+            Some("en") => Some(t.m("summary-language-en")),
             _ => None,
+        };
+        let mut trials: Vec<TrialView> = s.trials.iter().map(|part| TrialView::of_in(part, t)).collect();
+        let (contraindications, cautions, discuss) = match screening {
+            Some(screening) => {
+                for (view, trial) in trials.iter_mut().zip(&screening.trials) {
+                    view.notes = trial.notes.iter().map(|note| t.sentence(note)).collect();
+                }
+                let lines = |findings: &[ConditionFinding]| findings.iter().map(|f| finding_line(f, t)).collect();
+                (
+                    lines(&screening.contraindications),
+                    lines(&screening.cautions),
+                    screening.discuss.iter().map(|d| t.sentence(d)).collect(),
+                )
+            }
+            None => (
+                s.contraindications.iter().map(stored_finding_line).collect(),
+                s.cautions.iter().map(stored_finding_line).collect(),
+                s.discuss.clone(),
+            ),
         };
         SummaryView {
             language,
-            completed_on: long_date(&s.completed_on),
+            completed_on: long_date(&s.completed_on, t),
             level: s.crisis.level.clone(),
             level_text,
-            acting: s.crisis.acting_on_thoughts.map(|a| if a { "Yes" } else { "No" }),
+            acting: s.crisis.acting_on_thoughts.map(|a| t.m(if a { "answer-yes" } else { "answer-no" })),
             total: s.phq9.total,
             total_max: phq9::SPEC.total_max,
-            severity: phq9::SPEC.band(s.phq9.total).label,
+            severity: t.m(&format!("severity-{}", phq9::SPEC.band(s.phq9.total).severity)),
             item9: s.phq9.item9,
-            item9_answer: result::answer_label(s.phq9.item9),
+            item9_answer: phq9_answer(s.phq9.item9, t),
             answers: phq9::SPEC
                 .items
                 .iter()
                 .zip(&s.phq9.items)
                 .map(|(item, score)| AnswerLine {
                     number: item.number,
-                    text: item.text.unwrap_or(item.name),
+                    text: phq9_item(item, t),
                     score: *score,
-                    answer: result::answer_label(*score),
+                    answer: phq9_answer(*score, t),
                 })
                 .collect(),
             trd_text,
             failed_adequate: trd.failed_adequate_trials,
             possible_failed: trd.possible_failed_trials,
-            trials: s.trials.iter().map(TrialView::of).collect(),
-            contraindications: s.contraindications.iter().map(finding_line).collect(),
-            cautions: s.cautions.iter().map(finding_line).collect(),
-            discuss: s.discuss.clone(),
+            trials,
+            contraindications,
+            cautions,
+            discuss,
             age: s.age,
             blood_pressure: s.blood_pressure.map(|bp| format!("{}/{} mmHg", bp.systolic, bp.diastolic)),
-            episode_months: s.episode_months.map(|m| format!("{m} months")),
+            episode_months: s.episode_months.map(|m| t.a("summary-months", [("months", m.to_string())])),
             rules_version: s.rules_version.clone(),
         }
     }
