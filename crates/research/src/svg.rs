@@ -47,6 +47,60 @@ fn clean_id(id: &str) -> String {
     if id.is_empty() { "chart".to_owned() } else { id }
 }
 
+/// The words of a chart's description and horizontal axis, so that a page shows its charts in its own language.
+/// Every number arrives already formatted (rates as whole percentages, times with at most one decimal), so that
+/// each language states the same figures; [`English`] is the wording of the portal and the English pages.
+pub trait ChartWords {
+    /// What the response chart shows, before its weeks.
+    fn response_intro(&self) -> String;
+    /// One shown week: its rate, the Wilson 95% interval and the counts behind the rate.
+    fn response_week(&self, week: u32, rate: &str, low: &str, high: &str, successes: u64, n: u64) -> String;
+    /// One week left out because fewer than `threshold` patients were counted in it.
+    fn week_not_shown(&self, week: u32, threshold: u64) -> String;
+    /// The response chart's horizontal axis.
+    fn response_axis(&self) -> String;
+    /// What the Kaplan–Meier chart shows, before its steps.
+    fn km_intro(&self) -> String;
+    /// One step of the curve, `time` in days.
+    fn km_step(&self, time: &str, rate: &str, at_risk: u64, events: u64, censored: u64) -> String;
+    /// The Kaplan–Meier chart's horizontal axis.
+    fn km_axis(&self) -> String;
+}
+
+/// The charts' English words.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct English;
+
+impl ChartWords for English {
+    fn response_intro(&self) -> String {
+        "Share of patients meeting the response rule, by week after the first treatment.".to_owned()
+    }
+
+    fn response_week(&self, week: u32, rate: &str, low: &str, high: &str, successes: u64, n: u64) -> String {
+        format!("Week {week}: {rate} (95% CI {low} to {high}), {successes} of {n}.")
+    }
+
+    fn week_not_shown(&self, week: u32, threshold: u64) -> String {
+        format!("Week {week}: not shown (fewer than {threshold} patients).")
+    }
+
+    fn response_axis(&self) -> String {
+        "Weeks after first treatment".to_owned()
+    }
+
+    fn km_intro(&self) -> String {
+        "Kaplan–Meier estimate. Time 0: 100%.".to_owned()
+    }
+
+    fn km_step(&self, time: &str, rate: &str, at_risk: u64, events: u64, censored: u64) -> String {
+        format!("{time} days: {rate} (at risk {at_risk}, events {events}, censored {censored}).")
+    }
+
+    fn km_axis(&self) -> String {
+        "Time (days)".to_owned()
+    }
+}
+
 fn pct(rate: f64) -> String {
     format!("{:.0}%", rate * 100.0)
 }
@@ -98,33 +152,29 @@ fn x_tick(out: &mut String, x: f64, label: &str) {
 /// Response rate by week after the first treatment: a line through the shown weeks (broken where a week is
 /// suppressed or missing), a shaded Wilson 95% band (a whisker for a week standing alone), one dot per shown week.
 /// Suppressed weeks are named in the description and drawn nowhere.
-pub fn response_chart(id: &str, title: &str, points: &[WeekPoint]) -> String {
+pub fn response_chart(id: &str, title: &str, points: &[WeekPoint], words: &dyn ChartWords) -> String {
     let max_week = points.iter().map(|p| p.week).max().unwrap_or(0).max(1);
     let x_of = |week: u32| LEFT + PLOT_W * f64::from(week) / f64::from(max_week);
 
-    let mut desc = String::from("Share of patients meeting the response rule, by week after the first treatment.");
+    let mut desc = words.response_intro();
     for point in points {
-        match &point.response {
-            Suppressed::Shown(p) => {
-                let _ = write!(
-                    desc,
-                    " Week {}: {} (95% CI {} to {}), {} of {}.",
-                    point.week,
-                    pct(p.rate),
-                    pct(p.interval.low),
-                    pct(p.interval.high),
-                    p.successes,
-                    p.n
-                );
-            }
-            Suppressed::Suppressed { threshold } => {
-                let _ = write!(desc, " Week {}: not shown (fewer than {threshold} patients).", point.week);
-            }
-        }
+        let sentence = match &point.response {
+            Suppressed::Shown(p) => words.response_week(
+                point.week,
+                &pct(p.rate),
+                &pct(p.interval.low),
+                &pct(p.interval.high),
+                p.successes,
+                p.n,
+            ),
+            Suppressed::Suppressed { threshold } => words.week_not_shown(point.week, *threshold),
+        };
+        desc.push(' ');
+        desc.push_str(&sentence);
     }
 
     let mut out = String::new();
-    open(&mut out, id, title, &desc, "Weeks after first treatment");
+    open(&mut out, id, title, &desc, &words.response_axis());
     for week in 0..=max_week {
         x_tick(&mut out, x_of(week), &week.to_string());
     }
@@ -182,28 +232,26 @@ pub fn response_chart(id: &str, title: &str, points: &[WeekPoint]) -> String {
 }
 
 /// A Kaplan–Meier step curve from survival 1 at time 0, dropping at each event time, with a short vertical tick
-/// where subjects were censored. `unit` names the time unit (`days`).
-pub fn km_chart(id: &str, title: &str, steps: &[Step], unit: &str) -> String {
+/// where subjects were censored. Times are in days.
+pub fn km_chart(id: &str, title: &str, steps: &[Step], words: &dyn ChartWords) -> String {
     let max_time = steps.iter().map(|s| s.time).fold(0.0_f64, f64::max);
     let span = if max_time > 0.0 { max_time } else { 1.0 };
     let x_of = |t: f64| LEFT + PLOT_W * (t / span);
 
-    let mut desc = String::from("Kaplan–Meier estimate. Time 0: 100%.");
+    let mut desc = words.km_intro();
     for step in steps {
-        let _ = write!(
-            desc,
-            " {} {}: {} (at risk {}, events {}, censored {}).",
-            fmt_time(step.time),
-            unit,
-            pct(step.survival),
+        desc.push(' ');
+        desc.push_str(&words.km_step(
+            &fmt_time(step.time),
+            &pct(step.survival),
             step.at_risk,
             step.events,
-            step.censored
-        );
+            step.censored,
+        ));
     }
 
     let mut out = String::new();
-    open(&mut out, id, title, &desc, &format!("Time ({unit})"));
+    open(&mut out, id, title, &desc, &words.km_axis());
     x_tick(&mut out, x_of(0.0), "0");
     x_tick(&mut out, x_of(span), &fmt_time(span));
 

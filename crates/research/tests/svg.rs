@@ -3,7 +3,7 @@
 
 use ketapath_research::stats::registry::WeekPoint;
 use ketapath_research::stats::{Proportion, Suppressed, km};
-use ketapath_research::svg::{km_chart, response_chart};
+use ketapath_research::svg::{English, km_chart, response_chart};
 
 fn week(week: u32, successes: u64, n: u64) -> WeekPoint {
     WeekPoint { week, response: Suppressed::Shown(Proportion::new(successes, n).expect("n > 0")) }
@@ -31,7 +31,7 @@ fn response_chart_draws_shown_weeks_breaks_at_suppressed_ones_and_describes_all(
         week(4, 13, 20),
         week(6, 14, 19),
     ];
-    let svg = response_chart("resp", "Response <PHQ-9> & \"IV\"", &points);
+    let svg = response_chart("resp", "Response <PHQ-9> & \"IV\"", &points, &English);
     assert_safe_and_accessible(&svg, "resp");
     assert!(svg.contains("<title id=\"resp-title\">Response &lt;PHQ-9&gt; &amp; &quot;IV&quot;</title>"));
     // Five shown weeks: five dots; runs 0–1, 3–4 and 6 alone: two bands, one whisker, three moves in the line.
@@ -44,7 +44,7 @@ fn response_chart_draws_shown_weeks_breaks_at_suppressed_ones_and_describes_all(
     // The description carries every number, and names the hidden week.
     assert!(svg.contains("Week 1: 40% (95% CI 22% to 61%), 8 of 20."), "{svg}");
     assert!(svg.contains("Week 2: not shown (fewer than 11 patients)."));
-    assert_eq!(svg, response_chart("resp", "Response <PHQ-9> & \"IV\"", &points), "deterministic");
+    assert_eq!(svg, response_chart("resp", "Response <PHQ-9> & \"IV\"", &points, &English), "deterministic");
 }
 
 #[test]
@@ -60,7 +60,7 @@ fn km_chart_has_one_drop_per_event_time_and_one_tick_per_censoring_time() {
         (8.0, true),
     ])
     .expect("valid");
-    let svg = km_chart("km\"><script>", "Durability", &steps, "days");
+    let svg = km_chart("km\"><script>", "Durability", &steps, &English);
     // The id is cleaned so that it cannot leave its attribute.
     assert_safe_and_accessible(&svg, "kmscript");
     let path = svg.split("<path d=\"").nth(1).and_then(|rest| rest.split('"').next()).expect("a curve");
@@ -73,7 +73,7 @@ fn km_chart_has_one_drop_per_event_time_and_one_tick_per_censoring_time() {
     assert!(path.starts_with("M56.0 16.0"));
     assert!(path.ends_with("H624.0"));
 
-    let empty = km_chart("empty", "No data", &[], "days");
+    let empty = km_chart("empty", "No data", &[], &English);
     assert_safe_and_accessible(&empty, "empty");
     assert_eq!(empty.matches("<line").count(), 2, "the two axes only");
 }

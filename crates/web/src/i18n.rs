@@ -337,7 +337,7 @@ mod tests {
 
     /// The variables of the finder's, clinic page's and other public pages' messages (finder.ftl, clinic.ftl,
     /// pages.ftl).
-    const PAGE_VARIABLES: [&str; 16] = [
+    const PAGE_VARIABLES: [&str; 23] = [
         "label",
         "rate",
         "low",
@@ -354,6 +354,13 @@ mod tests {
         "pct",
         "resp_rule",
         "remit_rule",
+        "week",
+        "successes",
+        "threshold",
+        "time",
+        "at_risk",
+        "events",
+        "censored",
     ];
 
     #[test]

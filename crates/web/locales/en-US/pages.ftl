@@ -150,3 +150,12 @@ event-anxiety = anxiety
 event-suicidal-ideation = suicidal ideation
 event-urinary-symptoms = urinary symptoms
 event-other = other
+
+# The registry charts' descriptions (read by screen readers) and axes.
+chart-response-intro = Share of patients meeting the response rule, by week after the first treatment.
+chart-response-week = Week { $week }: { $rate } (95% CI { $low } to { $high }), { $successes } of { $n }.
+chart-week-not-shown = Week { $week }: not shown (fewer than { $threshold } patients).
+chart-response-axis = Weeks after first treatment
+chart-km-intro = Kaplan–Meier estimate. Time 0: 100%.
+chart-km-step = { $time } days: { $rate } (at risk { $at_risk }, events { $events }, censored { $censored }).
+chart-km-axis = Time (days)

@@ -148,3 +148,12 @@ event-anxiety = ansiedad
 event-suicidal-ideation = ideación suicida
 event-urinary-symptoms = síntomas urinarios
 event-other = otro
+
+# Las descripciones de las gráficas del registro (que leen los lectores de pantalla) y sus ejes.
+chart-response-intro = Proporción de pacientes que cumplen la regla de respuesta, por semana desde el primer tratamiento.
+chart-response-week = Semana { $week }: { $rate } (IC del 95 %: { $low } a { $high }), { $successes } de { $n }.
+chart-week-not-shown = Semana { $week }: no se muestra (menos de { $threshold } pacientes).
+chart-response-axis = Semanas desde el primer tratamiento
+chart-km-intro = Estimación de Kaplan-Meier. Tiempo 0: 100%.
+chart-km-step = { $time } días: { $rate } (en riesgo { $at_risk }, eventos { $events }, censurados { $censored }).
+chart-km-axis = Tiempo (días)

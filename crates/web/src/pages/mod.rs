@@ -2,6 +2,7 @@
 //! the demo banner slot and the footer with sources. Pages work without JavaScript and carry no inline script or style.
 
 pub mod about;
+mod chart_words;
 pub mod check;
 pub mod clinic;
 pub mod distance;

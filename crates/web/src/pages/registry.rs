@@ -145,6 +145,7 @@ fn page_of(r: &Registry, demo: bool, lang: Lang) -> RegistryPage {
                     &format!("response-{i}"),
                     &t.a("registry-chart-response", [("label", title.clone())]),
                     &c.response_over_time,
+                    &t,
                 ),
             });
         }
@@ -156,7 +157,7 @@ fn page_of(r: &Registry, demo: bool, lang: Lang) -> RegistryPage {
                     &format!("km-{i}"),
                     &t.a("registry-chart-durability", [("label", title.clone())]),
                     &d.steps,
-                    "days",
+                    &t,
                 ),
             });
         }

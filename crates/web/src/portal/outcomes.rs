@@ -66,7 +66,7 @@ impl Curve {
     /// The chart of `steps` titled "`what`: `cell`", and the summary that names the cell.
     fn km(id: String, what: &str, cell: &str, steps: &[ketapath_research::stats::Step], summary: &str) -> Self {
         Curve {
-            svg: svg::km_chart(&id, &format!("{what}: {cell}"), steps, "days"),
+            svg: svg::km_chart(&id, &format!("{what}: {cell}"), steps, &svg::English),
             summary: format!("{cell}: {summary}"),
         }
     }
