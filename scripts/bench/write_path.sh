@@ -129,11 +129,17 @@ for a in $addrs; do
 done
 ulimit -n 4096 2>/dev/null || true
 
-# The 64 connections are shared out over the servers; each client process spreads its own over the 50 clinics.
+# The 64 connections are shared out over the servers, and together they cover the 50 clinics as one client would:
+# connection j of all 64 signs as clinic j mod 50. Each client process signs its connection i with line i mod 50 of
+# its own token list, so server s's list starts where the previous server's connections ended. (Giving every client
+# the same list made the two servers' connections i write to the same clinic, so that on two servers every write
+# waited for another on its clinic's audit chain, and only 32 of the 50 clinics were written to.)
 per=$((conns / servers)) s=0 clients=""
 for a in $addrs; do
   s=$((s + 1))
-  "$client" run --addr "$a" --flow assessment --connections "$per" --seconds "$seconds" --tokens "$work/tokens.txt" \
+  skip=$(( (s - 1) * per % clinics ))
+  { tail -n "+$((skip + 1))" "$work/tokens.txt"; head -n "$skip" "$work/tokens.txt"; } >"$work/tokens-$s.txt"
+  "$client" run --addr "$a" --flow assessment --connections "$per" --seconds "$seconds" --tokens "$work/tokens-$s.txt" \
     --ids "$work/acknowledged-$s.txt" >"$work/result-$s.json" &
   clients="$clients $!"
 done
@@ -144,7 +150,7 @@ lost=0
 s=0
 for a in $addrs; do
   s=$((s + 1))
-  out=$("$client" readback --addr "$a" --tokens "$work/tokens.txt" --ids "$work/acknowledged-$s.txt") || failed=1
+  out=$("$client" readback --addr "$a" --tokens "$work/tokens-$s.txt" --ids "$work/acknowledged-$s.txt") || failed=1
   echo "$out"
   lost=$((lost + $(echo "$out" | jq '.lost')))
 done

@@ -23,7 +23,9 @@ pub(crate) enum Snapshot {
 pub(crate) enum SqliteReader {
     /// rusqlite on its own read-only connection: the fast one, used unless a test asks otherwise.
     Direct,
-    /// The sqlx driver, as PostgreSQL: kept so that tests can prove both give the same rows.
+    /// The sqlx driver, as PostgreSQL: kept so that tests can prove both give the same rows. Only the
+    /// `test-support` feature chooses it, so a build without that feature never constructs it.
+    #[cfg_attr(not(feature = "test-support"), allow(dead_code))]
     Driver,
 }
 

@@ -169,11 +169,11 @@ fn answers(body: &[u8]) -> ([String; 9], Result<Vec<i64>, Vec<FieldError>>) {
         match phq9_value(text) {
             Some(v) => values.push(i64::from(v)),
             // The self-check's message for the same mistake, with its catalogue id for the Spanish page.
-            None => errors.push(FieldError {
-                field: format!("phq9_{}", i + 1),
-                message: format!("Question {}: please choose one of the four answers.", i + 1),
-                key: Some(("error-phq9-answer", i + 1)),
-            }),
+            None => errors.push(FieldError::coded(
+                format!("phq9_{}", i + 1),
+                "error-phq9-answer",
+                vec![("n", (i + 1).to_string())],
+            )),
         }
     }
     let checked = if errors.is_empty() { Ok(values) } else { Err(errors) };

@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 use fantoccini::wd::Capabilities;
 use fantoccini::{Client, ClientBuilder};
 use hyper_util::client::legacy::connect::HttpConnector;
+use ketapath_clinical::instruments::Instrument;
 use ketapath_directory::Gazetteer;
 use ketapath_directory::demo::demo_clinics;
 use ketapath_store::domain::{Actor, NewPatient, NewStaffUser, Origin, Role};
@@ -79,6 +80,8 @@ pub use ketapath_testkit::Backend;
 /// fresh store (so that problem reports and the treatment day are really stored).
 struct Server {
     base: String,
+    /// The address of the seeded patient's open self-report link (`/r/…`).
+    self_report: String,
     stop: Option<oneshot::Sender<()>>,
     _db: TestDb,
 }
@@ -90,7 +93,7 @@ impl Server {
         store
             .upsert_clinics(&demo_clinics(DEMO_CLINICS, DEMO_SEED, Gazetteer::shipped()), ListingAuthor::AdminCli)
             .await?;
-        seed_portal(&store).await?;
+        let self_report = seed_portal(&store).await?;
         let state = AppState::load(config, store).await?;
         let listener = TcpListener::bind("127.0.0.1:0").await?;
         let base = format!("http://{}", listener.local_addr()?);
@@ -98,7 +101,7 @@ impl Server {
         tokio::spawn(serve_with_shutdown(listener, state, async {
             let _ = stopped.await;
         }));
-        Ok(Some(Self { base, stop: Some(stop), _db: db }))
+        Ok(Some(Self { base, self_report, stop: Some(stop), _db: db }))
     }
 }
 
@@ -113,8 +116,8 @@ pub const PLATFORM_EMAIL: &str = "platform@ketapath.example";
 pub const PATIENT: (&str, &str) = ("Ada", "Example");
 
 /// A nurse and a clinic admin with a password and one patient in clinic `demo-1`, and a platform admin, for the
-/// portal journeys.
-async fn seed_portal(store: &Store) -> Res<()> {
+/// portal journeys; returns the address of an open self-report link for that patient, for the page audit.
+async fn seed_portal(store: &Store) -> Res<String> {
     let clinic = ketapath_directory::ClinicId::parse("demo-1").map_err(|e| e.to_string())?;
     let user = store
         .unscoped_for_admin_cli_and_tests()
@@ -149,9 +152,8 @@ async fn seed_portal(store: &Store) -> Res<()> {
         })
         .await?;
     let actor = Actor { user_id: user.id, clinic_id: Some(clinic), role: Role::Nurse, origin: Origin::test() };
-    store
-        .for_clinic(&actor)
-        .await?
+    let scope = store.for_clinic(&actor).await?;
+    let patient = scope
         .create_patient(NewPatient {
             mrn: None,
             given_name: PATIENT.0.to_owned(),
@@ -164,7 +166,9 @@ async fn seed_portal(store: &Store) -> Res<()> {
             rems_patient_id: None,
         })
         .await?;
-    Ok(())
+    let expires = time::OffsetDateTime::now_utc() + time::Duration::hours(72);
+    let (_, token) = ketapath_care::self_report::issue(&scope, patient.id, Instrument::Phq9, expires).await?;
+    Ok(format!("{}{}", ketapath_web::pages::self_report::PREFIX, token.as_str()))
 }
 
 impl Drop for Server {
@@ -233,6 +237,8 @@ impl Drop for Driver {
 pub struct Browser {
     pub client: Client,
     pub base: String,
+    /// The address of an open self-report link of the seeded patient (`/r/…`).
+    pub self_report: String,
     pub scripts: Scripts,
     driver: Driver,
     _server: Server,
@@ -258,7 +264,15 @@ impl Browser {
             .connect(&driver.url)
             .await
             .map_err(|error| format!("no WebDriver session from chromedriver at {}: {error}", driver.url))?;
-        let browser = Self { client, base: server.base.clone(), scripts, driver, _server: server, _profile: profile };
+        let browser = Self {
+            client,
+            base: server.base.clone(),
+            self_report: server.self_report.clone(),
+            scripts,
+            driver,
+            _server: server,
+            _profile: profile,
+        };
         // Each page is measured as a first visit: with the cache on, the second page would load the stylesheet
         // from memory and its weight would be undercounted.
         browser

@@ -24,15 +24,15 @@ use harness::{Backend, Browser, Res, Scripts};
 
 /// A page every visitor can reach by address, and what it must show. Add a row for each new public page
 /// (`/check`, `/find`, `/clinics/{id}` with a known demo id): it is then audited with and without scripts.
-struct PageCase {
-    path: &'static str,
+struct PageCase<'a> {
+    path: &'a str,
     /// The HTTP status the document must be answered with.
     status: u64,
     /// Text the page's `<h1>` contains, so that every check is known to have run on the intended page.
     heading: &'static str,
 }
 
-const PAGES: &[PageCase] = &[
+const PAGES: &[PageCase<'static>] = &[
     PageCase { path: "/", status: 200, heading: "Supervised ketamine and esketamine care" },
     PageCase { path: "/about", status: 200, heading: "About ketamine and esketamine care" },
     PageCase { path: "/check", status: 200, heading: "Check whether to ask about ketamine care" },
@@ -56,23 +56,36 @@ const PAGES: &[PageCase] = &[
 ];
 
 /// Visits every page in [`PAGES`] and runs every check that `browser`'s script setting allows.
+/// Also the seeded patient's self-report link, whose address is only known once the harness has made it, in both
+/// languages.
 async fn audit_pages(browser: &Browser) -> Findings {
     let mut findings = Findings::default();
-    for case in PAGES {
-        let page =
-            format!("{} ({})", case.path, if browser.scripts == Scripts::Enabled { "scripts" } else { "no scripts" });
-        let Some(log) = findings.record(&page, browser.visit(case.path).await) else { continue };
-        findings.check(&page, Ok(audit::network(&browser.url(case.path), case.status, &log)));
-        findings.check(&page, audit::heading(browser, case.heading).await);
-        findings.check(&page, audit::crisis_header(browser).await);
-        findings.check(&page, audit::no_horizontal_scroll(browser).await);
-        if browser.scripts == Scripts::Enabled {
-            findings.check(&page, audit::axe(browser).await);
-        }
-        // Last, because following the skip link changes the address and the focus.
-        findings.check(&page, audit::skip_link(browser).await);
+    let self_report = browser.self_report.clone();
+    let spanish_self_report = format!("/es{self_report}");
+    let linked = [
+        PageCase { path: &self_report, status: 200, heading: "How you have been feeling" },
+        PageCase { path: &spanish_self_report, status: 200, heading: "Cómo se ha sentido" },
+    ];
+    for case in PAGES.iter().chain(&linked) {
+        audit_case(browser, &mut findings, case).await;
     }
     findings
+}
+
+/// Every check of one page that `browser`'s script setting allows.
+async fn audit_case(browser: &Browser, findings: &mut Findings, case: &PageCase<'_>) {
+    let page =
+        format!("{} ({})", case.path, if browser.scripts == Scripts::Enabled { "scripts" } else { "no scripts" });
+    let Some(log) = findings.record(&page, browser.visit(case.path).await) else { return };
+    findings.check(&page, Ok(audit::network(&browser.url(case.path), case.status, &log)));
+    findings.check(&page, audit::heading(browser, case.heading).await);
+    findings.check(&page, audit::crisis_header(browser).await);
+    findings.check(&page, audit::no_horizontal_scroll(browser).await);
+    if browser.scripts == Scripts::Enabled {
+        findings.check(&page, audit::axe(browser).await);
+    }
+    // Last, because following the skip link changes the address and the focus.
+    findings.check(&page, audit::skip_link(browser).await);
 }
 
 /// Opens a browser, runs `body`, closes the browser, and only then fails with every finding.

@@ -348,11 +348,10 @@ impl CheckForm {
         for (i, raw) in self.phq9.iter().enumerate() {
             match phq9_value(raw) {
                 Some(v) => items.push(json!(v)),
-                None => errors.push(FieldError::keyed(
+                None => errors.push(FieldError::coded(
                     format!("phq9_{}", i + 1),
-                    format!("Question {}: please choose one of the four answers.", i + 1),
                     "error-phq9-answer",
-                    i + 1,
+                    vec![("n", (i + 1).to_string())],
                 )),
             }
         }

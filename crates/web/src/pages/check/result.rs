@@ -22,6 +22,7 @@ use super::sentences::{condition_discuss, condition_label, condition_source};
 use super::steps::{phq9_answer, phq9_item};
 use super::summary::TrialPart;
 use crate::i18n::{Lang, Tr};
+use crate::pages::find::labels;
 use crate::pages::{self, Layout};
 use crate::state::AppState;
 
@@ -107,26 +108,6 @@ fn finding(f: &ConditionFinding, t: Tr) -> FindingView {
     }
 }
 
-/// "27 November 2026".
-pub(super) fn long_date(date: Date) -> String {
-    format!("{} {} {}", date.day(), date.month(), date.year())
-}
-
-/// The date in `t`'s language: "27 November 2026", "27 de noviembre de 2026".
-pub(super) fn long_date_in(date: Date, t: Tr) -> String {
-    match t.lang() {
-        Lang::En => long_date(date),
-        Lang::Es => t.a(
-            "long-date",
-            [
-                ("day", date.day().to_string()),
-                ("month", t.m(&format!("month-{}", u8::from(date.month())))),
-                ("year", date.year().to_string()),
-            ],
-        ),
-    }
-}
-
 /// The words of a trial's row in `t`'s language: the judgements from the catalogue and the engine's notes by
 /// their codes. The drug names are not translated.
 fn trial_in(trial: &TrialAssessment, t: Tr) -> TrialView {
@@ -206,7 +187,7 @@ pub fn render(
     let band = phq9::SPEC.band(screening.phq9.total);
     let page = ResultPage {
         layout: Layout::localized(lang, t.m("result-title"), state.config.demo, PATH, PATH),
-        date: long_date_in(today, t),
+        date: labels::date(today, t),
         level,
         crisis_message,
         resources: crisis::views_in(&screening.crisis.resources, t),

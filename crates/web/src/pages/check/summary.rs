@@ -274,7 +274,7 @@ fn stored_finding_line(f: &FindingPart) -> String {
 /// "27 November 2026" in `t`'s language, or the stored text when it is not a date.
 fn long_date(iso: &str, t: Tr) -> String {
     let format = time::macros::format_description!("[year]-[month]-[day]");
-    Date::parse(iso, &format).map_or_else(|_| iso.to_owned(), |date| result::long_date_in(date, t))
+    Date::parse(iso, &format).map_or_else(|_| iso.to_owned(), |date| crate::pages::find::labels::date(date, t))
 }
 
 /// A trial judgement read back from its stored code (`yes`, `no`, anything else not known).

@@ -121,7 +121,8 @@ pub fn period(from: &str, to: &str, t: Tr) -> String {
     t.a("period", [("first", from.to_owned()), ("last", to.to_owned())])
 }
 
-/// "27 November 2026" in English, "27 de noviembre de 2026" in Spanish.
+/// The date in `t`'s language, "27 November 2026" or "27 de noviembre de 2026": one wording for the finder, the
+/// clinic page, the self-check's result and the summary.
 pub fn date(date: time::Date, t: Tr) -> String {
     match t.lang() {
         Lang::En => format!("{} {} {}", date.day(), date.month(), date.year()),
