@@ -440,12 +440,7 @@ const SCAN_BATCH: usize = 1024;
 /// it; rusqlite on the same SQLite library reads them in well under the 3 s the search index may take. The
 /// connection sees one WAL snapshot, so the scan is consistent.
 fn sqlite_scan(path: &std::path::Path, tx: &tokio::sync::mpsc::Sender<Vec<Clinic>>) -> StoreResult<()> {
-    use rusqlite::OpenFlags;
-    let conn = rusqlite::Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )?;
-    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    let conn = crate::sqlite_read::open_read_only(path)?;
     let mut statement = conn.prepare(&format!("SELECT {CLINIC_COLUMNS} FROM clinics WHERE deleted = 0"))?;
     let columns = ScanColumns::of(&statement)?;
     let mut rows = statement.query([])?;

@@ -25,12 +25,7 @@ impl SqliteSnapshot {
     pub(crate) async fn open(path: &Path) -> StoreResult<Self> {
         let path: PathBuf = path.to_owned();
         let conn = blocking(move || {
-            use rusqlite::OpenFlags;
-            let conn = rusqlite::Connection::open_with_flags(
-                &path,
-                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-            )?;
-            conn.busy_timeout(std::time::Duration::from_secs(5))?;
+            let conn = open_read_only(&path)?;
             // A page of 2,000 patients' rows spans a few megabytes per table; a 16 MB cache keeps them between the
             // index seeks of a page instead of reading the same database page from the file again, and stays a
             // small part of the read's memory.
@@ -60,6 +55,18 @@ impl SqliteSnapshot {
         self.conn = Some(conn);
         rows
     }
+}
+
+/// A read-only rusqlite connection to the SQLite file at `path`, for the bulk readers that bypass sqlx (this
+/// snapshot and the listing scan in `clinics.rs`), waiting for a writer's lock as the pools do.
+pub(crate) fn open_read_only(path: &Path) -> rusqlite::Result<rusqlite::Connection> {
+    use rusqlite::OpenFlags;
+    let conn = rusqlite::Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.busy_timeout(crate::store::SQLITE_BUSY_TIMEOUT)?;
+    Ok(conn)
 }
 
 /// Runs `f` on tokio's blocking threads, so that stepping SQLite never holds up the runtime.
