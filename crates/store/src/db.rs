@@ -135,6 +135,21 @@ impl BackendKind {
     }
 }
 
+macro_rules! bind_values {
+    ($query:expr, $args:expr) => {{
+        let mut q = $query;
+        for v in $args {
+            q = match v {
+                Value::Text(x) => q.bind(x.clone()),
+                Value::Int(x) => q.bind(*x),
+                Value::Real(x) => q.bind(*x),
+                Value::Bool(x) => q.bind(*x),
+            };
+        }
+        q
+    }};
+}
+
 impl Backend {
     pub(crate) fn kind(&self) -> BackendKind {
         match self {
@@ -162,6 +177,20 @@ impl Backend {
         })
     }
 
+    /// The row `sql` selects, on a pooled connection without a transaction: for a look-up that is one statement
+    /// (which sees one snapshot by itself), so that it costs one round trip instead of three with BEGIN and
+    /// ROLLBACK. Reads only: SQLite runs it on the reader pool.
+    pub(crate) async fn fetch_optional_once<R: Record>(&self, sql: &str, args: &[Value]) -> StoreResult<Option<R>> {
+        Ok(match self {
+            Backend::Sqlite { reader, .. } => {
+                bind_values!(sqlx::query_as::<Sqlite, R>(sql), args).fetch_optional(reader).await?
+            }
+            Backend::Postgres(pool) => {
+                bind_values!(sqlx::query_as::<Postgres, R>(sql), args).fetch_optional(pool).await?
+            }
+        })
+    }
+
     pub(crate) async fn close(&self) {
         match self {
             Backend::Sqlite { writer, reader, .. } => {
@@ -180,21 +209,6 @@ pub(crate) enum Tx {
     /// A write on SQLite: one savepoint of a group commit.
     SqliteWrite(BatchedWrite),
     Pg(Transaction<'static, Postgres>),
-}
-
-macro_rules! bind_values {
-    ($query:expr, $args:expr) => {{
-        let mut q = $query;
-        for v in $args {
-            q = match v {
-                Value::Text(x) => q.bind(x.clone()),
-                Value::Int(x) => q.bind(*x),
-                Value::Real(x) => q.bind(*x),
-                Value::Bool(x) => q.bind(*x),
-            };
-        }
-        q
-    }};
 }
 
 impl Tx {

@@ -25,9 +25,10 @@ use ketapath_clinical::protocols::{BloodPressure, Modality, ProtocolSettings, bp
 use ketapath_research::model as rm;
 use ketapath_research::{Consent, ConsentStatus, ResearchPatient, consent::eligible};
 use time::{Date, OffsetDateTime};
+use uuid::Uuid;
 
 use crate::audited::{Audit, AuditedTx, Auditor};
-use crate::clock::{date_from_text, date_to_text, from_micros};
+use crate::clock::{date_from_text, date_from_text_opt, date_to_text, from_micros, from_micros_opt};
 use crate::db::{Value, args};
 use crate::domain::{
     Actor, AeSeverity, AuditAction, ConsentRecord, ConsentRecordId, Measurement, OutcomePublication, PatientAddress,
@@ -35,11 +36,8 @@ use crate::domain::{
 };
 use crate::error::{StoreError, StoreResult};
 use crate::rows::patient::{PATIENT_COLUMNS, PatientRow, parse_instrument};
-use crate::rows::treatment::{
-    ADVERSE_EVENT_COLUMNS, AdverseEventRow, COURSE_COLUMNS, CourseRow, DOSE_COLUMNS, DoseRow, OBSERVATION_COLUMNS,
-    ObservationRow, SESSION_COLUMNS, SessionRow,
-};
-use crate::rows::{parse_clinic_id, parse_id, parse_id_opt};
+use crate::rows::research as rr;
+use crate::rows::{parse_clinic_id, parse_code, parse_id, parse_id_opt};
 use crate::scope::{ClinicScope, Scoped};
 use crate::snapshot::{Snapshot, SqliteReader};
 use crate::statement::{Insert, Update};
@@ -57,7 +55,8 @@ pub const RESEARCH_PAGE: usize = 2_000;
 pub enum ResearchUse {
     /// A de-identified export (CLI or the researcher route).
     Export,
-    /// Registry statistics (CLI, the registry refresher, a clinic's own statistics).
+    /// Registry statistics (CLI, the registry refresher, a clinic's own statistics). The read builds only what the
+    /// figures use (no addresses, notes, observation lists or assessment ids; see `Depth::Statistics`).
     Statistics,
 }
 
@@ -168,7 +167,7 @@ impl ResearchReader {
         E: From<StoreError>,
     {
         let mut tx = self.begin_run(purpose).await?;
-        read_patients(&mut tx, None, Population::Consenting { as_of }, page, &mut f).await
+        read_patients(&mut tx, None, Population::Consenting { as_of }, purpose.into(), page, &mut f).await
     }
 
     /// Every consenting patient on `as_of`, across clinics, in pages of at most `page` patients handed to `f`, in
@@ -187,6 +186,30 @@ impl ResearchReader {
         O: Fn(&str) -> K,
         F: FnMut(Vec<ResearchPatient>) -> Result<(), E>,
         E: From<StoreError>,
+    {
+        let mut pages = self.pages_in_order(purpose, as_of, page, order_key).await?;
+        let mut total = 0;
+        while let Some(patients) = pages.next().await? {
+            total += patients.len() as u64;
+            f(patients)?;
+        }
+        Ok(total)
+    }
+
+    /// The pages of [`Self::for_each_page_in_order`] as a cursor that the caller pulls, for a reader that must
+    /// wait between pages (the export route waits for the client to take each part of the file). The audit
+    /// event is appended and every consenting patient's id read before this returns, so that a refusal or a
+    /// database failure still comes before anything is sent.
+    pub async fn pages_in_order<K, O>(
+        &self,
+        purpose: ResearchUse,
+        as_of: Date,
+        page: usize,
+        order_key: O,
+    ) -> StoreResult<OrderedPages>
+    where
+        K: Ord,
+        O: Fn(&str) -> K,
     {
         let mut tx = self.begin_run(purpose).await?;
         // Only the flag's yes can be consent (see `consent_decision`); the decision itself is made per page.
@@ -209,34 +232,8 @@ impl ResearchReader {
             order.push((order_key(&id), uuid.as_u128(), clinic_index));
         }
         order.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
-        let mut total = 0;
-        for chunk in order.chunks(page.max(1)) {
-            // One query per table per clinic present in the chunk; the patients come back by clinic and are put
-            // back in the chunk's order.
-            let mut by_clinic: HashMap<u32, Vec<String>> = HashMap::new();
-            for (_, id, clinic) in chunk {
-                by_clinic.entry(*clinic).or_default().push(PatientId(uuid::Uuid::from_u128(*id)).to_text());
-            }
-            let mut read: HashMap<String, ResearchPatient> = HashMap::with_capacity(chunk.len());
-            for (clinic, ids) in by_clinic {
-                let clinic = &clinics[clinic as usize];
-                let selection = Selection::Ids { clinic, ids: &ids };
-                let (clause, values) = selection.clause("id");
-                let rows: Vec<PatientRow> =
-                    tx.rows("patients", PATIENT_COLUMNS, &format!("patients WHERE {clause}"), &values).await?;
-                let patients = read_page(&mut tx, rows, &selection, Population::Consenting { as_of }).await?;
-                read.extend(patients.into_iter().map(|p| (p.patient_id.clone(), p)));
-            }
-            let patients: Vec<ResearchPatient> = chunk
-                .iter()
-                .filter_map(|(_, id, _)| read.remove(&PatientId(uuid::Uuid::from_u128(*id)).to_text()))
-                .collect();
-            total += patients.len() as u64;
-            if !patients.is_empty() {
-                f(patients)?;
-            }
-        }
-        Ok(total)
+        let order = order.into_iter().map(|(_, id, clinic)| (id, clinic)).collect();
+        Ok(OrderedPages { tx, clinics, order, next: 0, page: page.max(1), as_of, depth: purpose.into() })
     }
 
     /// Every consenting patient on `as_of` in one vector (see [`Self::for_each_page`]).
@@ -248,6 +245,57 @@ impl ResearchReader {
         })
         .await?;
         Ok(all)
+    }
+}
+
+/// The pages of consenting patients in a caller's order (see [`ResearchReader::pages_in_order`]), read from one
+/// snapshot as they are asked for. Holds the ids of the run (20 bytes each) and, while a page is read, that page.
+pub struct OrderedPages {
+    tx: Snapshot,
+    clinics: Vec<String>,
+    /// Every candidate's id and the index of its clinic in `clinics`, in the caller's order.
+    order: Vec<(u128, u32)>,
+    /// The position in `order` of the next page's first patient.
+    next: usize,
+    page: usize,
+    as_of: Date,
+    depth: Depth,
+}
+
+impl OrderedPages {
+    /// The next page's consenting patients (a page can hold fewer than it read, or none, when consents were
+    /// withdrawn), or `None` after the last page.
+    pub async fn next(&mut self) -> StoreResult<Option<Vec<ResearchPatient>>> {
+        while self.next < self.order.len() {
+            let end = (self.next + self.page).min(self.order.len());
+            let chunk = &self.order[self.next..end];
+            self.next = end;
+            // One query per table per clinic present in the chunk; the patients come back by clinic and are put
+            // back in the chunk's order.
+            let mut by_clinic: HashMap<u32, Vec<String>> = HashMap::new();
+            for (id, clinic) in chunk {
+                by_clinic.entry(*clinic).or_default().push(PatientId(uuid::Uuid::from_u128(*id)).to_text());
+            }
+            let population = Population::Consenting { as_of: self.as_of };
+            let mut read: HashMap<String, ResearchPatient> = HashMap::with_capacity(chunk.len());
+            for (clinic, ids) in by_clinic {
+                let clinic = &self.clinics[clinic as usize];
+                let selection = Selection::Ids { clinic, ids: &ids };
+                let (clause, values) = selection.clause("id");
+                let rows: Vec<PatientRow> =
+                    self.tx.rows("patients", PATIENT_COLUMNS, &format!("patients WHERE {clause}"), &values).await?;
+                let patients = read_page(&mut self.tx, rows, &selection, population, self.depth).await?;
+                read.extend(patients.into_iter().map(|p| (p.patient_id.clone(), p)));
+            }
+            let patients: Vec<ResearchPatient> = chunk
+                .iter()
+                .filter_map(|(id, _)| read.remove(&PatientId(uuid::Uuid::from_u128(*id)).to_text()))
+                .collect();
+            if !patients.is_empty() {
+                return Ok(Some(patients));
+            }
+        }
+        Ok(None)
     }
 }
 
@@ -422,10 +470,17 @@ impl ClinicScope {
         tx.commit_with(Audit::list("research_patient", "statistics".to_owned())).await?;
         let mut tx = Snapshot::open(&self.store, SqliteReader::Direct).await?;
         let mut all = Vec::new();
-        read_patients(&mut tx, Some(self.clinic()), Population::Consenting { as_of }, RESEARCH_PAGE, &mut |page| {
-            all.extend(page);
-            Ok::<_, StoreError>(())
-        })
+        read_patients(
+            &mut tx,
+            Some(self.clinic()),
+            Population::Consenting { as_of },
+            Depth::Records,
+            RESEARCH_PAGE,
+            &mut |page| {
+                all.extend(page);
+                Ok::<_, StoreError>(())
+            },
+        )
         .await?;
         Ok(all)
     }
@@ -439,10 +494,17 @@ impl ClinicScope {
         tx.commit_with(Audit::list("research_patient", "clinic_outcomes".to_owned())).await?;
         let mut tx = Snapshot::open(&self.store, SqliteReader::Direct).await?;
         let mut all = Vec::new();
-        read_patients(&mut tx, Some(self.clinic()), Population::AllOfClinic, RESEARCH_PAGE, &mut |page| {
-            all.extend(page);
-            Ok::<_, StoreError>(())
-        })
+        read_patients(
+            &mut tx,
+            Some(self.clinic()),
+            Population::AllOfClinic,
+            Depth::Records,
+            RESEARCH_PAGE,
+            &mut |page| {
+                all.extend(page);
+                Ok::<_, StoreError>(())
+            },
+        )
         .await?;
         Ok(all)
     }
@@ -455,6 +517,28 @@ enum Population {
     Consenting { as_of: Date },
     /// Every patient of the clinic: its own outcome figures, shown to its own staff only.
     AllOfClinic,
+}
+
+/// How much of each patient's records a read builds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Depth {
+    /// Everything the research model holds: the export and a clinic's own reads.
+    Records,
+    /// What the registry's figures are computed from, for [`ResearchUse::Statistics`]: no addresses, no notes or
+    /// descriptions, no assessment ids (empty), and of the observations only the pre-dose blood pressure that the
+    /// gate figures are derived from (sessions carry no observation list). The registry over these patients is
+    /// the registry over the full records (test `streamed_pages_equal_one_vector` in `tests/research_stream.rs`);
+    /// an export of them would be refused, since every assessment would share one (empty) id.
+    Statistics,
+}
+
+impl From<ResearchUse> for Depth {
+    fn from(purpose: ResearchUse) -> Self {
+        match purpose {
+            ResearchUse::Export => Depth::Records,
+            ResearchUse::Statistics => Depth::Statistics,
+        }
+    }
 }
 
 fn status_code(status: ConsentStatus) -> &'static str {
@@ -498,24 +582,11 @@ impl ConsentRow {
 
 #[derive(Debug, serde::Deserialize)]
 struct AddressRow {
-    patient_id: String,
+    patient_id: Uuid,
     street: Option<String>,
     city: Option<String>,
     state: Option<String>,
     zip: Option<String>,
-}
-
-/// The columns of an assessment the research read needs: item answers stay behind.
-#[derive(Debug, serde::Deserialize)]
-struct ResearchAssessmentRow {
-    id: String,
-    patient_id: String,
-    course_id: Option<String>,
-    instrument: String,
-    total: i64,
-    administered_at: i64,
-    /// `baseline`, `pre_session`, … (schema version 3); older rows have none.
-    context: Option<String>,
 }
 
 /// The rows of `table` matching `filter` (a page's clause, see [`Selection::clause`]) with `columns`.
@@ -539,6 +610,7 @@ async fn read_patients<F, E>(
     tx: &mut Snapshot,
     clinic: Option<&str>,
     population: Population,
+    depth: Depth,
     page: usize,
     f: &mut F,
 ) -> Result<u64, E>
@@ -579,7 +651,7 @@ where
         clinics.sort_unstable();
         clinics.dedup();
         let selection = Selection::Range { clinics: &clinics, low: &low, high: &high };
-        let patients = read_page(tx, rows, &selection, population).await?;
+        let patients = read_page(tx, rows, &selection, population, depth).await?;
         after = high;
         total += patients.len() as u64;
         if !patients.is_empty() {
@@ -631,26 +703,31 @@ async fn read_page(
     rows: Vec<PatientRow>,
     selection: &Selection<'_>,
     population: Population,
+    depth: Depth,
 ) -> StoreResult<Vec<ResearchPatient>> {
     let (range_clause, range) = selection.clause("patient_id");
+    let full = depth == Depth::Records;
+    // The columns of `base` plus, for the full read, `text`.
+    let columns = |base: &str, text: &str| if full { format!("{base}, {text}") } else { base.to_owned() };
 
     // The latest consent record of each patient in the range.
-    let columns = "id, patient_id, status, decided_on, recorded_by, recorded_at";
-    let mut consents: Vec<ConsentRow> = page_rows(tx, "research_consents", columns, &range_clause, &range).await?;
+    let consent_columns = "id, patient_id, status, decided_on, recorded_by, recorded_at";
+    let mut consents: Vec<ConsentRow> =
+        page_rows(tx, "research_consents", consent_columns, &range_clause, &range).await?;
     consents.sort_unstable_by(|a, b| (a.recorded_at, &a.id).cmp(&(b.recorded_at, &b.id)));
-    let mut latest: HashMap<String, Consent> = HashMap::new();
+    let mut latest: HashMap<Uuid, Consent> = HashMap::new();
     for row in consents {
         let record = row.into_domain()?;
-        latest.insert(record.patient_id.to_text(), Consent { status: record.status, date: record.decided_on });
+        latest.insert(record.patient_id.as_uuid(), Consent { status: record.status, date: record.decided_on });
     }
 
     let mut patients: Vec<ResearchPatient> = Vec::with_capacity(rows.len());
-    let mut index: HashMap<String, usize> = HashMap::with_capacity(rows.len());
+    let mut index: HashMap<Uuid, usize> = HashMap::with_capacity(rows.len());
     for row in rows {
         let clinic_id = row.clinic_id.clone();
         let p = row.into_domain()?;
-        let id = p.id.to_text();
-        let latest = latest.remove(&id);
+        let uuid = p.id.as_uuid();
+        let latest = latest.remove(&uuid);
         let consent = match population {
             // The flag says yes (the query asked for it); the decision is the one the patient page shows.
             Population::Consenting { as_of } => {
@@ -662,9 +739,9 @@ async fn read_page(
             // The clinic's own figures count every patient; the consent carried along is not read for them.
             Population::AllOfClinic => latest.unwrap_or_else(|| Consent::given(p.created_at.date())),
         };
-        index.insert(id.clone(), patients.len());
+        index.insert(uuid, patients.len());
         patients.push(ResearchPatient {
-            patient_id: id,
+            patient_id: p.id.to_text(),
             clinic_id,
             mrn: p.mrn,
             given_name: p.given_name,
@@ -689,57 +766,73 @@ async fn read_page(
         return Ok(patients);
     }
 
-    let columns = "patient_id, street, city, state, zip";
-    let addresses: Vec<AddressRow> = page_rows(tx, "patient_addresses", columns, &range_clause, &range).await?;
-    for a in addresses {
-        if let Some(&i) = index.get(&a.patient_id) {
-            let p = &mut patients[i];
-            (p.street, p.city, p.state, p.zip) = (a.street, a.city, a.state, a.zip);
+    if full {
+        let address_columns = "patient_id, street, city, state, zip";
+        let addresses: Vec<AddressRow> =
+            page_rows(tx, "patient_addresses", address_columns, &range_clause, &range).await?;
+        for a in addresses {
+            if let Some(&i) = index.get(&a.patient_id) {
+                let p = &mut patients[i];
+                (p.street, p.city, p.state, p.zip) = (a.street, a.city, a.state, a.zip);
+            }
         }
     }
 
     // Courses, with their modality; a course whose treatment is not a modality (none today) is left out with
     // its sessions, since no outcome rule applies to it.
-    let mut courses: Vec<CourseRow> = page_rows(tx, "courses", COURSE_COLUMNS, &range_clause, &range).await?;
-    courses.sort_unstable_by(|a, b| a.id.cmp(&b.id));
-    let mut course_modality: HashMap<String, Modality> = HashMap::new();
-    for row in courses {
-        let Some(&i) = index.get(&row.patient_id) else { continue };
-        let c = row.into_domain()?;
+    let course_columns = columns(rr::COURSE_COLUMNS, rr::COURSE_TEXT_COLUMNS);
+    let mut courses: Vec<rr::CourseRow> = page_rows(tx, "courses", &course_columns, &range_clause, &range).await?;
+    courses.sort_unstable_by_key(|c| c.id);
+    // Each course's modality and its id as text, made once for the sessions and assessments that name it.
+    let mut course_of: HashMap<Uuid, (Modality, String)> = HashMap::new();
+    for c in courses {
+        const T: &str = "courses";
+        let Some(&i) = index.get(&c.patient_id) else { continue };
         let Ok(modality) = Modality::parse(&c.treatment) else { continue };
-        let id = c.id.to_text();
-        course_modality.insert(id.clone(), modality);
-        let notes = join_notes([c.notes, c.end_reason]);
+        let id = c.id.hyphenated().to_string();
+        course_of.insert(c.id, (modality, id.clone()));
+        let created_on = from_micros(T, c.created_at)?.date();
+        let started_on = date_from_text_opt(T, c.started_on.as_deref())?;
+        let ended_on = date_from_text_opt(T, c.ended_on.as_deref())?;
         patients[i].courses.push(rm::Course {
             course_id: id,
             modality,
             // A course without a start date starts on its creation's UTC date, which can be the day after the
             // clinic's date of a same-evening stop; the end bounds it so that the course never ends before it starts.
-            started_on: c.started_on.unwrap_or_else(|| c.created_at.date()).min(c.ended_on.unwrap_or(time::Date::MAX)),
-            ended_on: c.ended_on,
-            notes,
+            started_on: started_on.unwrap_or(created_on).min(ended_on.unwrap_or(time::Date::MAX)),
+            ended_on,
+            notes: join_notes([c.notes, c.end_reason]),
         });
     }
 
     // Doses and observations per session, then the sessions themselves.
-    let mut doses: Vec<DoseRow> = page_rows(tx, "dose_records", DOSE_COLUMNS, &range_clause, &range).await?;
-    doses.sort_unstable_by(|a, b| (a.given_at, &a.id).cmp(&(b.given_at, &b.id)));
-    let mut dose_of: HashMap<String, (f64, OffsetDateTime)> = HashMap::new();
-    for row in doses {
-        let d = row.into_domain()?;
-        let entry = dose_of.entry(d.session_id.to_text()).or_insert((0.0, d.given_at));
+    let mut doses: Vec<rr::DoseRow> = page_rows(tx, "dose_records", rr::DOSE_COLUMNS, &range_clause, &range).await?;
+    doses.sort_unstable_by_key(|d| (d.given_at, d.id));
+    let mut dose_of: HashMap<Uuid, (f64, OffsetDateTime)> = HashMap::new();
+    for d in doses {
+        let given_at = from_micros("dose_records", d.given_at)?;
+        let entry = dose_of.entry(d.session_id).or_insert((0.0, given_at));
         entry.0 += d.dose_mg;
     }
-    let mut observations: Vec<ObservationRow> =
-        page_rows(tx, "observations", OBSERVATION_COLUMNS, &range_clause, &range).await?;
-    observations.sort_unstable_by(|a, b| (a.observed_at, &a.id).cmp(&(b.observed_at, &b.id)));
-    let mut observations_of: HashMap<String, Vec<rm::Observation>> = HashMap::new();
-    let mut pre_dose_bp: HashMap<String, BloodPressure> = HashMap::new();
-    for row in observations {
-        let o = row.into_domain()?;
-        let session = o.session_id.to_text();
+    // The statistics need only the blood pressures, for the pre-dose gate; the full read takes every measurement
+    // the export has a column for.
+    let observation_filter =
+        if full { range_clause.clone() } else { format!("{range_clause} AND kind = 'blood_pressure'") };
+    let mut observations: Vec<rr::ObservationRow> =
+        page_rows(tx, "observations", rr::OBSERVATION_COLUMNS, &observation_filter, &range).await?;
+    observations.sort_unstable_by_key(|o| (o.observed_at, o.id));
+    let mut observations_of: HashMap<Uuid, Vec<rm::Observation>> = HashMap::new();
+    let mut pre_dose_bp: HashMap<Uuid, BloodPressure> = HashMap::new();
+    for o in observations {
+        const T: &str = "observations";
+        let measurement: Measurement =
+            serde_json::from_str(&o.data).map_err(|e| StoreError::corrupt(T, format!("data: {e}")))?;
+        if measurement.kind() != o.kind {
+            return Err(StoreError::corrupt(T, format!("kind {:?} disagrees with data", o.kind)));
+        }
+        let at = from_micros(T, o.observed_at)?;
         let mut out = rm::Observation {
-            at: o.observed_at,
+            at,
             systolic: None,
             diastolic: None,
             heart_rate: None,
@@ -747,12 +840,12 @@ async fn read_page(
             cadss: None,
             moaas: None,
         };
-        match o.measurement {
+        match measurement {
             Measurement::BloodPressure { systolic, diastolic } => {
                 (out.systolic, out.diastolic) = (Some(systolic), Some(diastolic));
-                let before_dose = dose_of.get(&session).is_none_or(|(_, first)| o.observed_at <= *first);
+                let before_dose = dose_of.get(&o.session_id).is_none_or(|(_, first)| at <= *first);
                 if before_dose && let Ok(reading) = BloodPressure::new(systolic, diastolic) {
-                    pre_dose_bp.insert(session.clone(), reading);
+                    pre_dose_bp.insert(o.session_id, reading);
                 }
             }
             Measurement::HeartRate { bpm } => out.heart_rate = Some(bpm),
@@ -762,10 +855,13 @@ async fn read_page(
             // Respiratory rate has no export column; notes are free text and never leave.
             Measurement::RespiratoryRate { .. } | Measurement::Note { .. } => continue,
         }
-        observations_of.entry(session).or_default().push(out);
+        if full {
+            observations_of.entry(o.session_id).or_default().push(out);
+        }
     }
-    let mut sessions: Vec<SessionRow> = page_rows(tx, "sessions", SESSION_COLUMNS, &range_clause, &range).await?;
-    sessions.sort_unstable_by(|a, b| a.id.cmp(&b.id));
+    let session_columns = columns(rr::SESSION_COLUMNS, rr::SESSION_TEXT_COLUMNS);
+    let mut sessions: Vec<rr::SessionRow> = page_rows(tx, "sessions", &session_columns, &range_clause, &range).await?;
+    sessions.sort_unstable_by_key(|s| s.id);
     // The sessions whose blood-pressure gate a prescriber overrode.
     let overrides: Vec<(String, String)> = tx
         .all("gate_overrides", &format!("SELECT session_id, gate FROM gate_overrides WHERE {range_clause}"), &range)
@@ -773,25 +869,24 @@ async fn read_page(
     let bp_overridden: std::collections::HashSet<String> =
         overrides.into_iter().filter(|(_, gate)| gate == "bp_gate").map(|(session, _)| session).collect();
     let settings = ProtocolSettings::default();
-    for row in sessions {
-        let Some(&i) = index.get(&row.patient_id) else { continue };
-        let s = row.into_domain()?;
-        let id = s.id.to_text();
-        let course = s.course_id.to_text();
-        let Some(&modality) = course_modality.get(&course) else { continue };
-        let dose = dose_of.get(&id).copied();
+    for s in sessions {
+        const T: &str = "sessions";
+        let Some(&i) = index.get(&s.patient_id) else { continue };
+        let Some((modality, course)) = course_of.get(&s.course_id) else { continue };
+        let dose = dose_of.get(&s.id).copied();
         // A session that never started and gave no dose is an appointment, not a treatment.
-        let Some(started_at) = s.started_at.or(dose.map(|(_, at)| at)) else { continue };
-        let gate =
-            bp_gate_from_records(modality, pre_dose_bp.get(&id).copied(), bp_overridden.contains(&id), &settings);
+        let Some(started_at) = from_micros_opt(T, s.started_at)?.or(dose.map(|(_, at)| at)) else { continue };
+        let id = s.id.hyphenated().to_string();
+        let overridden = bp_overridden.contains(&id);
+        let gate = bp_gate_from_records(*modality, pre_dose_bp.get(&s.id).copied(), overridden, &settings);
         patients[i].sessions.push(rm::Session {
-            session_id: id.clone(),
-            course_id: Some(course),
-            modality,
+            session_id: id,
+            course_id: Some(course.clone()),
+            modality: *modality,
             dose_mg: dose.map(|(mg, _)| mg),
             started_at,
-            ended_at: s.discharged_at.or(s.ended_at),
-            observations: observations_of.remove(&id).unwrap_or_default(),
+            ended_at: from_micros_opt(T, s.discharged_at.or(s.ended_at))?,
+            observations: observations_of.remove(&s.id).unwrap_or_default(),
             bp_gate_checked: gate.checked,
             bp_gate_blocked: gate.blocked,
             bp_gate_overridden: gate.overridden,
@@ -799,40 +894,42 @@ async fn read_page(
         });
     }
 
-    let mut events: Vec<AdverseEventRow> =
-        page_rows(tx, "adverse_events", ADVERSE_EVENT_COLUMNS, &range_clause, &range).await?;
-    events.sort_unstable_by(|a, b| a.id.cmp(&b.id));
-    for row in events {
-        let Some(&i) = index.get(&row.patient_id) else { continue };
-        let e = row.into_domain()?;
+    let event_columns = columns(rr::ADVERSE_EVENT_COLUMNS, rr::ADVERSE_EVENT_TEXT_COLUMNS);
+    let mut events: Vec<rr::AdverseEventRow> =
+        page_rows(tx, "adverse_events", &event_columns, &range_clause, &range).await?;
+    events.sort_unstable_by_key(|e| e.id);
+    for e in events {
+        const T: &str = "adverse_events";
+        let Some(&i) = index.get(&e.patient_id) else { continue };
+        let severity = parse_code(T, &e.severity, AeSeverity::parse)?;
         patients[i].adverse_events.push(rm::AdverseEvent {
-            event_id: e.id.to_text(),
-            session_id: e.session_id.map(|s| s.to_text()),
-            occurred_at: e.occurred_at,
+            event_id: e.id.hyphenated().to_string(),
+            session_id: e.session_id.map(|s| s.hyphenated().to_string()),
+            occurred_at: from_micros(T, e.occurred_at)?,
             kind: rm::AdverseEventKind::parse(&e.kind).unwrap_or(rm::AdverseEventKind::Other),
-            serious: matches!(e.severity, AeSeverity::Severe | AeSeverity::LifeThreatening),
+            serious: matches!(severity, AeSeverity::Severe | AeSeverity::LifeThreatening),
             description: join_notes([e.description, e.action_taken]),
         });
     }
 
-    let columns = "id, patient_id, course_id, instrument, total, administered_at, context";
-    let mut assessments: Vec<ResearchAssessmentRow> =
-        page_rows(tx, "assessments", columns, &range_clause, &range).await?;
-    assessments.sort_unstable_by(|a, b| (a.administered_at, &a.id).cmp(&(b.administered_at, &b.id)));
-    for row in assessments {
-        let Some(&i) = index.get(&row.patient_id) else { continue };
+    let mut assessments: Vec<rr::AssessmentRow> =
+        page_rows(tx, "assessments", rr::ASSESSMENT_COLUMNS, &range_clause, &range).await?;
+    assessments.sort_unstable_by_key(|a| (a.administered_at, a.id));
+    for a in assessments {
         const T: &str = "assessments";
-        let instrument: Instrument = parse_instrument(T, &row.instrument)?;
-        let total = u16::try_from(row.total).map_err(|_| StoreError::corrupt(T, "total out of range"))?;
+        let Some(&i) = index.get(&a.patient_id) else { continue };
+        let instrument: Instrument = parse_instrument(T, &a.instrument)?;
+        let total = u16::try_from(a.total).map_err(|_| StoreError::corrupt(T, "total out of range"))?;
         patients[i].assessments.push(rm::Assessment {
-            assessment_id: row.id,
-            course_id: row.course_id.filter(|c| course_modality.contains_key(c)),
+            // The statistics never name an assessment; an id is text made per row, the read's largest cost.
+            assessment_id: if full { a.id.hyphenated().to_string() } else { String::new() },
+            course_id: a.course_id.and_then(|c| course_of.get(&c)).map(|(_, id)| id.clone()),
             instrument,
-            taken_at: from_micros(T, row.administered_at)?,
+            taken_at: from_micros(T, a.administered_at)?,
             total,
             // Staff mark the baseline when they record it (`context`); without a mark the statistics take the
             // course's earliest score.
-            baseline: row.context.as_deref() == Some("baseline"),
+            baseline: a.context.as_deref() == Some("baseline"),
             notes: None,
         });
     }

@@ -1,6 +1,7 @@
 //! The streamed research read: the registry and the de-identified export computed a few patients at a time, as the
 //! store pages them, equal exactly what the whole population in one vector gives (the registry value, and every
-//! file's bytes in both formats and both date forms), so that bounding memory changes no figure and no byte.
+//! file's bytes in both formats and both date forms), so that bounding memory changes no figure and no byte; and the
+//! statistics read, which builds only what the figures use, gives the registry the full records give.
 
 #![allow(clippy::unwrap_used)]
 
@@ -109,11 +110,19 @@ async fn pages_of_three_give_what_one_vector_gives(db: &TestDb) {
     let reader = store.research_reader_for_admin_cli_and_registry("test");
     let all = reader.patients(ResearchUse::Statistics, as_of).await.unwrap();
     assert!(all.len() > 30 && all.len() < 47, "some patients do not consent: {}", all.len());
+    // The export's read builds every record; the statistics read only what the figures use.
+    let records = reader.patients(ResearchUse::Export, as_of).await.unwrap();
+    assert_eq!(records.len(), all.len());
+    assert!(records.iter().any(|p| p.sessions.iter().any(|s| !s.observations.is_empty())));
+    assert!(all.iter().all(|p| p.sessions.iter().all(|s| s.observations.is_empty())));
+    assert!(all.iter().all(|p| p.assessments.iter().all(|a| a.assessment_id.is_empty())));
 
     for visibility in [Visibility::default(), Visibility::OwnClinic] {
         let config = RegistryConfig { visibility, ..RegistryConfig::public(as_of) };
         let whole = registry(&all, &config).unwrap();
         assert!(!whole.outcomes.is_empty() && !whole.adverse_events.by_kind.is_empty());
+        assert!(whole.bp_gate.blocked.is_some(), "the seed's pre-dose blood pressures give gate figures");
+        assert_eq!(registry(&records, &config).unwrap(), whole, "{visibility:?}: the statistics read is enough");
         for page in [3, 1000] {
             assert_eq!(streamed_registry(&reader, config, page).await, whole, "{visibility:?}, pages of {page}");
         }
@@ -121,7 +130,7 @@ async fn pages_of_three_give_what_one_vector_gives(db: &TestDb) {
 
     let key = ExportKey::from_bytes(&[7; 32]).unwrap();
     for form in [DateForm::Offsets, DateForm::Shifted] {
-        let whole = whole_files(&all, &key, store, form);
+        let whole = whole_files(&records, &key, store, form);
         for page in [3, 1000] {
             let streamed = streamed_files(&reader, &key, store, form, page).await;
             for ((name, text), (whole_name, whole_text)) in streamed.iter().zip(&whole) {
@@ -147,6 +156,8 @@ async fn the_direct_reader_gives_what_the_driver_gives(db: &TestDb) {
     let all = direct.patients(ResearchUse::Statistics, as_of).await.unwrap();
     assert!(all.iter().any(|p| !p.assessments.is_empty() && !p.sessions.is_empty()));
     assert_eq!(all, driver.patients(ResearchUse::Statistics, as_of).await.unwrap());
+    let records = direct.patients(ResearchUse::Export, as_of).await.unwrap();
+    assert_eq!(records, driver.patients(ResearchUse::Export, as_of).await.unwrap());
 
     let key = ExportKey::from_bytes(&[9; 32]).unwrap();
     let mut ordered: Vec<Vec<ResearchPatient>> = Vec::new();

@@ -4,6 +4,7 @@
 pub mod care;
 pub mod clinic;
 pub mod patient;
+pub mod research;
 pub mod session_alert;
 pub mod sign_in;
 pub mod staff;

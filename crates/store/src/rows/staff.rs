@@ -40,15 +40,19 @@ impl StaffRow {
     }
 }
 
+/// The token's own `id` and `created_at` are read as `token_id` and `token_created_at`, so that one row can hold a
+/// token next to its account's [`STAFF_COLUMNS`] (see [`TokenHolderRow`]).
 pub(crate) const API_TOKEN_COLUMNS: &str =
-    "id, user_id, name, token_hash, created_at, expires_at, revoked_at, last_used_at";
+    "id AS token_id, user_id, name, token_hash, created_at AS token_created_at, expires_at, revoked_at, last_used_at";
 
 #[derive(Debug, sqlx::FromRow)]
 pub(crate) struct ApiTokenRow {
+    #[sqlx(rename = "token_id")]
     pub id: String,
     pub user_id: String,
     pub name: String,
     pub token_hash: String,
+    #[sqlx(rename = "token_created_at")]
     pub created_at: i64,
     pub expires_at: Option<i64>,
     pub revoked_at: Option<i64>,
@@ -69,6 +73,15 @@ impl ApiTokenRow {
             last_used_at: from_micros_opt(T, self.last_used_at)?,
         })
     }
+}
+
+/// A token and the account it belongs to, read in one statement by the API's authentication.
+#[derive(sqlx::FromRow)]
+pub(crate) struct TokenHolderRow {
+    #[sqlx(flatten)]
+    pub token: ApiTokenRow,
+    #[sqlx(flatten)]
+    pub staff: StaffRow,
 }
 
 pub(crate) const AUDIT_COLUMNS: &str = "seq, at, actor_id, actor_role, clinic_id, action, entity, entity_id, origin, prev_hash, hash, link, chain, chain_seq";

@@ -7,9 +7,13 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use ketapath_clinical::InvalidInput;
-use ketapath_research::{DateForm, Format, build_export, registry};
-use ketapath_store::ResearchUse;
+use std::sync::Arc;
+
+use axum::body::Body;
+use ketapath_research::{DateForm, Export, ExportFile, ExportKey, ExportStream, Format, patient_order, registry};
+use ketapath_store::{OrderedPages, RESEARCH_PAGE, ResearchUse};
 use serde::Deserialize;
+use tokio_stream::wrappers::ReceiverStream;
 use utoipa::IntoParams;
 use utoipa::openapi::schema::ObjectBuilder;
 
@@ -110,17 +114,12 @@ pub async fn export(
         .clone()
         .ok_or_else(|| ApiError::NotReady("no research export key is configured on this server".to_owned()))?;
     let as_of = staff.store().now().date();
-    let patients = reader.patients(ResearchUse::Export, as_of).await?;
-    let files = tokio::task::spawn_blocking(move || build_export(&patients, &key, as_of, form)?.files(format))
-        .await
-        .map_err(|_| ApiError::Internal)?
-        .map_err(|error| {
-            tracing::error!(%error, "research export failed");
-            ApiError::Internal
-        })?;
+    let order = Arc::clone(&key);
+    let pages =
+        reader.pages_in_order(ResearchUse::Export, as_of, RESEARCH_PAGE, move |id| patient_order(&order, id)).await?;
     let name = format!("{file}.{}", format.extension());
-    let body = files.into_iter().find(|f| f.name == name).ok_or(ApiError::Internal)?.contents;
-    let mut response = body.into_response();
+    let body = export_body(pages, key, as_of, form, format, name.clone());
+    let mut response = Response::new(body);
     let headers = response.headers_mut();
     let content_type = match format {
         Format::Csv => "text/csv; charset=utf-8",
@@ -132,6 +131,49 @@ pub async fn export(
         headers.insert(header::CONTENT_DISPOSITION, value);
     }
     Ok(response)
+}
+
+/// The body of one export file, made a page of patients at a time while the client reads it: memory holds one
+/// page and two parts of the file in flight, whatever the number of patients (the whole export of a million
+/// patients would not fit). The audit event, the role check and the read of the patients' ids come before the
+/// status is sent, so those fail as answers; a failure after the first part can no longer change the status, so
+/// it is logged and the body is cut off (no last chunk), which every HTTP client reports as an incomplete
+/// download rather than a complete file.
+fn export_body(
+    mut pages: OrderedPages,
+    key: Arc<ExportKey>,
+    as_of: time::Date,
+    form: DateForm,
+    format: Format,
+    name: String,
+) -> Body {
+    let (parts, receiver) = tokio::sync::mpsc::channel::<Result<String, std::io::Error>>(2);
+    tokio::spawn(async move {
+        let written = async {
+            // Each part is the named file's share of the page; the others are dropped.
+            let of_file = |files: Vec<ExportFile>| files.into_iter().find(|f| f.name == name).map(|f| f.contents);
+            let header = of_file(Export { form, ..Export::default() }.files(format)?).unwrap_or_default();
+            if parts.send(Ok(header)).await.is_err() {
+                return Ok(());
+            }
+            let mut stream = ExportStream::new(&key, as_of, form);
+            while let Some(page) = pages.next().await? {
+                let part = of_file(stream.add_page(&page)?.files_part(format, false)?).unwrap_or_default();
+                // The client went away: stop reading.
+                if parts.send(Ok(part)).await.is_err() {
+                    return Ok(());
+                }
+            }
+            stream.finish()?;
+            Ok::<_, Box<dyn std::error::Error + Send + Sync>>(())
+        }
+        .await;
+        if let Err(error) = written {
+            tracing::error!(%error, "research export failed part-way; the file was cut off");
+            let _ = parts.send(Err(std::io::Error::other("the research export failed"))).await;
+        }
+    });
+    Body::from_stream(ReceiverStream::new(receiver))
 }
 
 /// `GET /api/v1/clinic/registry`: the caller's clinic's own registry over its consenting patients. Figures are not
