@@ -2,7 +2,7 @@
 //! and the research read, which hands ONLY consenting patients' records to `ketapath-research`.
 //!
 //! Two doors lead to the read, both audited once per run (no patient id in the event):
-//! - [`ClinicScope::research_patients`], a clinic's own consenting patients, for its own statistics;
+//! - [`ClinicScope::for_each_research_page`], a clinic's own consenting patients, for its own statistics;
 //! - [`ResearchReader`], across clinics, opened by [`Store::research_reader`] for an active `researcher` account,
 //!   or by [`Store::research_reader_for_admin_cli_and_registry`] for the admin command line and the web server's
 //!   registry refresher. Data leaves it only as [`ResearchPatient`] values, whose identifiers the research crate
@@ -464,25 +464,19 @@ impl ClinicScope {
         Ok(row.is_some_and(|(p,)| p))
     }
 
-    /// This clinic's consenting patients on `as_of`, for its own statistics. One audit event for the read.
-    pub async fn research_patients(&self, as_of: Date) -> StoreResult<Vec<ResearchPatient>> {
+    /// This clinic's consenting patients on `as_of` for its own statistics, in pages of at most `page` patients
+    /// handed to `f` at the statistics depth (see [`ResearchUse::Statistics`]): memory holds one page, whatever the
+    /// clinic's size. One audit event for the read.
+    pub async fn for_each_research_page<F, E>(&self, as_of: Date, page: usize, mut f: F) -> Result<u64, E>
+    where
+        F: FnMut(Vec<ResearchPatient>) -> Result<(), E>,
+        E: From<StoreError>,
+    {
         let tx = self.begin_audited().await?;
         tx.commit_with(Audit::list("research_patient", "statistics".to_owned())).await?;
         let mut tx = Snapshot::open(&self.store, SqliteReader::Direct).await?;
-        let mut all = Vec::new();
-        read_patients(
-            &mut tx,
-            Some(self.clinic()),
-            Population::Consenting { as_of },
-            Depth::Records,
-            RESEARCH_PAGE,
-            &mut |page| {
-                all.extend(page);
-                Ok::<_, StoreError>(())
-            },
-        )
-        .await?;
-        Ok(all)
+        let population = Population::Consenting { as_of };
+        read_patients(&mut tx, Some(self.clinic()), population, Depth::Statistics, page, &mut f).await
     }
 
     /// Every patient of this clinic with their care records, whatever their research consent, for the clinic's

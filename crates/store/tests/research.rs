@@ -390,7 +390,16 @@ async fn only_researchers_open_the_reader(db: &TestDb) {
     assert_eq!(store.verify_audit_chain().await.unwrap().events(), before + 1, "one audit event per run");
     // The clinic's own statistics read only its own consenting patients, and publication is a clinic admin's call.
     let own = scope_for(store, "deid-clinic", Role::ClinicAdmin, "a@deid.example").await;
-    assert_eq!(own.research_patients(as_of(store)).await.unwrap().len(), 2);
+    let mut own_patients = 0;
+    let read = own
+        .for_each_research_page(as_of(store), 1, |page| {
+            assert_eq!(page.len(), 1, "pages of one patient");
+            own_patients += page.len();
+            Ok::<_, StoreError>(())
+        })
+        .await
+        .unwrap();
+    assert_eq!((read, own_patients), (2, 2));
     assert!(!own.publishes_outcomes().await.unwrap());
     own.set_publish_outcomes(true).await.unwrap();
     assert!(own.publishes_outcomes().await.unwrap());

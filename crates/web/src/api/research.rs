@@ -3,14 +3,16 @@
 //! export, researchers only; no calendar dates unless `shifted_dates=true`),
 //! and `GET /api/v1/clinic/registry` (a clinic's own statistics for its staff, unsuppressed, never cached or shared).
 
+use std::sync::Arc;
+
+use axum::body::Body;
 use axum::extract::{Query, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use ketapath_clinical::InvalidInput;
-use std::sync::Arc;
-
-use axum::body::Body;
-use ketapath_research::{DateForm, Export, ExportFile, ExportKey, ExportStream, Format, patient_order, registry};
+use ketapath_research::{
+    DateForm, Export, ExportFile, ExportKey, ExportStream, Format, RegistryBuilder, patient_order,
+};
 use ketapath_store::{OrderedPages, RESEARCH_PAGE, ResearchUse};
 use serde::Deserialize;
 use tokio_stream::wrappers::ReceiverStream;
@@ -135,7 +137,7 @@ pub async fn export(
 
 /// The body of one export file, made a page of patients at a time while the client reads it: memory holds one
 /// page and two parts of the file in flight, whatever the number of patients (the whole export of a million
-/// patients would not fit). The audit event, the role check and the read of the patients' ids come before the
+/// patients takes gigabytes). The audit event, the role check and the read of the patients' ids come before the
 /// status is sent, so those fail as answers; a failure after the first part can no longer change the status, so
 /// it is logged and the body is cut off (no last chunk), which every HTTP client reports as an incomplete
 /// download rather than a complete file.
@@ -190,17 +192,19 @@ fn export_body(
 )]
 pub async fn own_clinic(staff: ClinicStaff) -> Result<Response, ApiError> {
     let as_of = staff.store.now().date();
-    let patients = staff.scope.research_patients(as_of).await?;
     let config = ketapath_research::RegistryConfig {
         visibility: ketapath_research::Visibility::OwnClinic,
         ..ketapath_research::RegistryConfig::public(as_of)
     };
-    let stats = tokio::task::spawn_blocking(move || registry(&patients, &config))
-        .await
-        .map_err(|_| ApiError::Internal)?
-        .map_err(|error| {
-            tracing::error!(field = %error.field, "clinic registry refused a stored record");
-            ApiError::Internal
-        })?;
+    // A page at a time, as the registry refresher does: memory holds one page, whatever the clinic's size.
+    let mut builder = RegistryBuilder::new(config);
+    staff.scope.for_each_research_page(as_of, RESEARCH_PAGE, |page| builder.add_all(&page).map_err(refused)).await?;
+    let stats = builder.finish().map_err(refused)?;
     Ok(super::private_json(&stats))
+}
+
+/// A stored record the rules refuse is a data fault, not the caller's: log the field, answer 500.
+fn refused(error: InvalidInput) -> ApiError {
+    tracing::error!(field = %error.field, "clinic registry refused a stored record");
+    ApiError::Internal
 }
