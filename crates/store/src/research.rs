@@ -249,7 +249,8 @@ impl ResearchReader {
 }
 
 /// The pages of consenting patients in a caller's order (see [`ResearchReader::pages_in_order`]), read from one
-/// snapshot as they are asked for. Holds the ids of the run (20 bytes each) and, while a page is read, that page.
+/// snapshot as they are asked for. Holds the ids of the run (32 bytes each: the 16-byte id and its clinic's index,
+/// aligned) and, while a page is read, that page.
 pub struct OrderedPages {
     tx: Snapshot,
     clinics: Vec<String>,
@@ -516,7 +517,7 @@ enum Population {
 /// How much of each patient's records a read builds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Depth {
-    /// Everything the research model holds: the export and a clinic's own reads.
+    /// Everything the research model holds: the export and the clinic's outcome report.
     Records,
     /// What the registry's figures are computed from, for [`ResearchUse::Statistics`]: no addresses, no notes or
     /// descriptions, no assessment ids (empty), and of the observations only the pre-dose blood pressure that the
