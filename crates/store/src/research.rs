@@ -278,7 +278,9 @@ impl OrderedPages {
                 by_clinic.entry(*clinic).or_default().push(PatientId(uuid::Uuid::from_u128(*id)).to_text());
             }
             let population = Population::Consenting { as_of: self.as_of };
-            let mut read: HashMap<String, ResearchPatient> = HashMap::with_capacity(chunk.len());
+            // Keyed by the 16-byte id, as the rest of the read is, so that putting the page back in order formats
+            // no id as text.
+            let mut read: HashMap<u128, ResearchPatient> = HashMap::with_capacity(chunk.len());
             for (clinic, ids) in by_clinic {
                 let clinic = &self.clinics[clinic as usize];
                 let selection = Selection::Ids { clinic, ids: &ids };
@@ -286,12 +288,12 @@ impl OrderedPages {
                 let rows: Vec<PatientRow> =
                     self.tx.rows("patients", PATIENT_COLUMNS, &format!("patients WHERE {clause}"), &values).await?;
                 let patients = read_page(&mut self.tx, rows, &selection, population, self.depth).await?;
-                read.extend(patients.into_iter().map(|p| (p.patient_id.clone(), p)));
+                for patient in patients {
+                    let id = parse_id("patients", &patient.patient_id, PatientId)?.as_uuid().as_u128();
+                    read.insert(id, patient);
+                }
             }
-            let patients: Vec<ResearchPatient> = chunk
-                .iter()
-                .filter_map(|(id, _)| read.remove(&PatientId(uuid::Uuid::from_u128(*id)).to_text()))
-                .collect();
+            let patients: Vec<ResearchPatient> = chunk.iter().filter_map(|(id, _)| read.remove(id)).collect();
             if !patients.is_empty() {
                 return Ok(Some(patients));
             }

@@ -8,7 +8,7 @@ use std::time::Duration;
 use sqlx::migrate::{MigrateDatabase, Migrator};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Postgres, Sqlite};
+use sqlx::{Executor, Postgres, Sqlite};
 use time::OffsetDateTime;
 
 use crate::audit::AuditKey;
@@ -108,10 +108,15 @@ impl Store {
                     // even though the caller was told they committed. FULL syncs the WAL on every commit, so an
                     // acknowledged write survives a process crash and a power loss.
                     .synchronous(SqliteSynchronous::Full);
+                // The writer keeps its savepoints' undo pages (the statement journal) in memory: a group commit
+                // (`group_commit.rs`) opens a savepoint per write, and a batch's journal outgrows the 64 KiB that
+                // SQLite otherwise keeps in memory, so every write then wrote its undo pages to a temporary file.
+                // They serve only to roll back one write inside an open transaction, never durability. Migrations,
+                // whose index builds may sort millions of rows, run with temporary files (`migrate_with`).
                 let writer = SqlitePoolOptions::new()
                     .max_connections(1)
                     .acquire_timeout(options.acquire_timeout)
-                    .connect_with(connect.clone())
+                    .connect_with(connect.clone().pragma("temp_store", "memory"))
                     .await?;
                 let reader = SqlitePoolOptions::new()
                     .max_connections(options.sqlite_readers.max(1))
@@ -213,7 +218,16 @@ impl Store {
     async fn migrate_with(&self, migrator: &Migrator) -> StoreResult<Vec<i64>> {
         let before = self.schema_version().await?;
         match &self.inner.backend {
-            Backend::Sqlite { writer, .. } => migrator.run(writer).await?,
+            Backend::Sqlite { writer, .. } => {
+                // Migrations may build an index over millions of rows, whose sort must be free to spill to
+                // temporary files: the writer's in-memory temporary storage (see `Store::open_with`) is switched
+                // off for them on the one writer connection, and back on after.
+                let mut conn = writer.acquire().await?;
+                conn.execute("PRAGMA temp_store = FILE").await?;
+                let ran = migrator.run(&mut *conn).await;
+                conn.execute("PRAGMA temp_store = MEMORY").await?;
+                ran?
+            }
             Backend::Postgres(pool) => migrator.run(pool).await?,
         }
         // The patient search keys are folded in Rust, so rows older than the columns are filled here rather than

@@ -202,3 +202,62 @@ async fn concurrent_writes_get_their_own_answers(db: &TestDb) {
 }
 
 on_both_backends!(concurrent_writes_each_get_their_own_answer, super::concurrent_writes_get_their_own_answers);
+
+/// Writes cancelled while they run or while they wait for the writer (a client that hangs up): on SQLite this
+/// drops writes holding the batch's savepoint and writes waiting for the one a finished write opened for them.
+/// Every write that was acknowledged is stored, the database takes writes afterwards, and the audit chains
+/// verify (`run_on` checks them after the test).
+async fn cancelled_writes_leave_the_others_stored(db: &TestDb) {
+    let store = &db.store;
+    store.upsert_clinics(&[clinic("cancel", 40.0, -74.0)], ListingAuthor::AdminCli).await.unwrap();
+    let nurse = staff(store, Some("cancel"), Role::Nurse, "nurse@cancel.example").await;
+    let scope = store.for_clinic(&nurse).await.unwrap();
+    let patient = scope.create_patient(new_patient("Cancel", "Me")).await.unwrap().id;
+    let items = Items::from_values(Instrument::Phq9, &[1; 9]).unwrap();
+    let new = NewAssessment {
+        patient_id: patient,
+        course_id: None,
+        session_id: None,
+        items,
+        administered_at: datetime!(2026-11-01 10:00 UTC),
+    };
+    let mut acknowledged: Vec<AssessmentId> = Vec::new();
+    for round in 0..8u64 {
+        let mut tasks = Vec::new();
+        for t in 0..32u64 {
+            let (scope, new) = (scope.clone(), new.clone());
+            tasks.push(tokio::spawn(async move { scope.record_assessment(new).await.map(|a| a.id) }));
+            // Every third write is cancelled after a delay that varies, so that some are cut off while they
+            // wait for the writer and others while they run.
+            if t % 3 == 0 {
+                let task = tasks.pop().unwrap();
+                let delay = Duration::from_micros((t * 37 + round * 101) % 400);
+                tasks.push(tokio::spawn(async move {
+                    tokio::time::sleep(delay).await;
+                    task.abort();
+                    match task.await {
+                        Ok(answer) => answer,
+                        Err(_) => Err(StoreError::Denied("cancelled".to_owned())),
+                    }
+                }));
+            }
+        }
+        for task in tasks {
+            match task.await.unwrap() {
+                Ok(id) => acknowledged.push(id),
+                Err(StoreError::Denied(why)) if why == "cancelled" => {}
+                Err(other) => panic!("round {round}: a write that was not cancelled failed: {other}"),
+            }
+        }
+    }
+    let after = scope.record_assessment(new).await.expect("the database takes writes after the cancellations");
+    acknowledged.push(after.id);
+    let stored: std::collections::BTreeSet<AssessmentId> =
+        scope.assessments(patient).await.unwrap().into_iter().map(|a| a.id).collect();
+    for id in &acknowledged {
+        assert!(stored.contains(id), "the acknowledged write {id} is not stored");
+    }
+    assert!(acknowledged.len() >= 8 * 21, "only {} writes were acknowledged", acknowledged.len());
+}
+
+on_both_backends!(cancelled_writes_leave_the_others_stored, super::cancelled_writes_leave_the_others_stored);
