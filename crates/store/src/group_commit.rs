@@ -329,7 +329,8 @@ mod tests {
             let group = group.clone();
             tasks.push(tokio::spawn(async move {
                 let mut write = group.begin().await.expect("a batched write");
-                // Every seventh write inserts a row that already exists, fails, and is dropped uncommitted.
+                // Write 0 and every seventh write insert row 0: whichever runs first is stored, the others fail
+                // on the key and are dropped uncommitted.
                 let row = if n % 7 == 3 { 0 } else { n };
                 let inserted = sqlx::query("INSERT INTO batch_probe (n) VALUES ($1)")
                     .bind(row)
