@@ -29,6 +29,7 @@ mod listing_requests;
 mod password_links;
 mod public;
 mod research;
+mod research_page;
 mod rows;
 mod scope;
 mod search;

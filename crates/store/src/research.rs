@@ -20,24 +20,20 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use ketapath_clinical::instruments::Instrument;
 use ketapath_clinical::protocols::{BloodPressure, Modality, ProtocolSettings, bp_gate};
-use ketapath_research::model as rm;
-use ketapath_research::{Consent, ConsentStatus, ResearchPatient, consent::eligible};
-use time::{Date, OffsetDateTime};
-use uuid::Uuid;
+use ketapath_research::{Consent, ConsentStatus, ResearchPatient};
+use time::Date;
 
 use crate::audited::{Audit, AuditedTx, Auditor};
-use crate::clock::{date_from_text, date_from_text_opt, date_to_text, from_micros, from_micros_opt};
-use crate::db::{Value, args};
+use crate::clock::{date_from_text, date_to_text, from_micros};
+use crate::db::args;
 use crate::domain::{
-    Actor, AeSeverity, AuditAction, ConsentRecord, ConsentRecordId, Measurement, OutcomePublication, PatientAddress,
-    PatientId, Role, StaffId,
+    Actor, AuditAction, ConsentRecord, ConsentRecordId, OutcomePublication, PatientAddress, PatientId, Role, StaffId,
 };
 use crate::error::{StoreError, StoreResult};
-use crate::rows::patient::{PATIENT_COLUMNS, PatientRow, parse_instrument};
-use crate::rows::research as rr;
-use crate::rows::{parse_clinic_id, parse_code, parse_id, parse_id_opt};
+use crate::research_page::{Selection, build_page, fetch_rows, read_patients};
+use crate::rows::patient::{PATIENT_COLUMNS, PatientRow};
+use crate::rows::{parse_clinic_id, parse_id, parse_id_opt};
 use crate::scope::{ClinicScope, Scoped};
 use crate::snapshot::{Snapshot, SqliteReader};
 use crate::statement::{Insert, Update};
@@ -166,8 +162,8 @@ impl ResearchReader {
         F: FnMut(Vec<ResearchPatient>) -> Result<(), E>,
         E: From<StoreError>,
     {
-        let mut tx = self.begin_run(purpose).await?;
-        read_patients(&mut tx, None, Population::Consenting { as_of }, purpose.into(), page, &mut f).await
+        let tx = self.begin_run(purpose).await?;
+        read_patients(tx, None, Population::Consenting { as_of }, purpose.into(), page, &mut f).await
     }
 
     /// Every consenting patient on `as_of`, across clinics, in pages of at most `page` patients handed to `f`, in
@@ -287,7 +283,8 @@ impl OrderedPages {
                 let (clause, values) = selection.clause("id");
                 let rows: Vec<PatientRow> =
                     self.tx.rows("patients", PATIENT_COLUMNS, &format!("patients WHERE {clause}"), &values).await?;
-                let patients = read_page(&mut self.tx, rows, &selection, population, self.depth).await?;
+                let rows = fetch_rows(&mut self.tx, rows, &selection, self.depth).await?;
+                let patients = build_page(rows, population, self.depth)?;
                 for patient in patients {
                     let id = parse_id("patients", &patient.patient_id, PatientId)?.as_uuid().as_u128();
                     read.insert(id, patient);
@@ -477,9 +474,9 @@ impl ClinicScope {
     {
         let tx = self.begin_audited().await?;
         tx.commit_with(Audit::list("research_patient", "statistics".to_owned())).await?;
-        let mut tx = Snapshot::open(&self.store, SqliteReader::Direct).await?;
+        let tx = Snapshot::open(&self.store, SqliteReader::Direct).await?;
         let population = Population::Consenting { as_of };
-        read_patients(&mut tx, Some(self.clinic()), population, Depth::Statistics, page, &mut f).await
+        read_patients(tx, Some(self.clinic()), population, Depth::Statistics, page, &mut f).await
     }
 
     /// Every patient of this clinic with their care records, whatever their research consent, for the clinic's
@@ -489,19 +486,12 @@ impl ClinicScope {
         self.require_role(&[Role::ClinicAdmin, Role::Prescriber], "read the clinic's outcome figures")?;
         let tx = self.begin_audited().await?;
         tx.commit_with(Audit::list("research_patient", "clinic_outcomes".to_owned())).await?;
-        let mut tx = Snapshot::open(&self.store, SqliteReader::Direct).await?;
+        let tx = Snapshot::open(&self.store, SqliteReader::Direct).await?;
         let mut all = Vec::new();
-        read_patients(
-            &mut tx,
-            Some(self.clinic()),
-            Population::AllOfClinic,
-            Depth::Records,
-            RESEARCH_PAGE,
-            &mut |page| {
-                all.extend(page);
-                Ok::<_, StoreError>(())
-            },
-        )
+        read_patients(tx, Some(self.clinic()), Population::AllOfClinic, Depth::Records, RESEARCH_PAGE, &mut |page| {
+            all.extend(page);
+            Ok::<_, StoreError>(())
+        })
         .await?;
         Ok(all)
     }
@@ -509,7 +499,7 @@ impl ClinicScope {
 
 /// Whose records a read of one clinic hands over.
 #[derive(Debug, Clone, Copy)]
-enum Population {
+pub(crate) enum Population {
     /// Patients whose research consent stands on `as_of`: everything that may leave the clinic.
     Consenting { as_of: Date },
     /// Every patient of the clinic: its own outcome figures, shown to its own staff only.
@@ -518,7 +508,7 @@ enum Population {
 
 /// How much of each patient's records a read builds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Depth {
+pub(crate) enum Depth {
     /// Everything the research model holds: the export and the clinic's outcome report.
     Records,
     /// What the registry's figures are computed from, for [`ResearchUse::Statistics`]: no addresses, no notes or
@@ -554,17 +544,17 @@ fn parse_status(table: &'static str, raw: &str) -> StoreResult<ConsentStatus> {
 }
 
 #[derive(Debug, sqlx::FromRow, serde::Deserialize)]
-struct ConsentRow {
-    id: String,
+pub(crate) struct ConsentRow {
+    pub(crate) id: String,
     patient_id: String,
     status: String,
     decided_on: String,
     recorded_by: Option<String>,
-    recorded_at: i64,
+    pub(crate) recorded_at: i64,
 }
 
 impl ConsentRow {
-    fn into_domain(self) -> StoreResult<ConsentRecord> {
+    pub(crate) fn into_domain(self) -> StoreResult<ConsentRecord> {
         const T: &str = "research_consents";
         Ok(ConsentRecord {
             id: parse_id(T, &self.id, ConsentRecordId)?,
@@ -575,362 +565,6 @@ impl ConsentRow {
             recorded_at: from_micros(T, self.recorded_at)?,
         })
     }
-}
-
-#[derive(Debug, serde::Deserialize)]
-struct AddressRow {
-    patient_id: Uuid,
-    street: Option<String>,
-    city: Option<String>,
-    state: Option<String>,
-    zip: Option<String>,
-}
-
-/// The rows of `table` matching `filter` (a page's clause, see [`Selection::clause`]) with `columns`.
-async fn page_rows<R: serde::de::DeserializeOwned + Send + 'static>(
-    tx: &mut Snapshot,
-    table: &'static str,
-    columns: &str,
-    filter: &str,
-    values: &[Value],
-) -> StoreResult<Vec<R>> {
-    tx.rows(table, columns, &format!("{table} WHERE {filter}"), values).await
-}
-
-/// Reads the patients of `population`, of one clinic or of every clinic (`None`), page by page in id order.
-///
-/// Across clinics a page is the next ids whatever their clinic, and each table is read for the page's clinics and
-/// id range: patients registered together have their records stored together, so a page's rows come from a few
-/// neighbouring database pages instead of one page per clinic per patient (reading clinic by clinic read most
-/// table pages once per clinic on them).
-async fn read_patients<F, E>(
-    tx: &mut Snapshot,
-    clinic: Option<&str>,
-    population: Population,
-    depth: Depth,
-    page: usize,
-    f: &mut F,
-) -> Result<u64, E>
-where
-    F: FnMut(Vec<ResearchPatient>) -> Result<(), E>,
-    E: From<StoreError>,
-{
-    let page = page.max(1);
-    let mut after = String::new();
-    let mut total = 0;
-    // Every patient has the flag as true or false, so "flag is true or flag is false" is every patient.
-    let consent_flags: [bool; 2] = match population {
-        Population::Consenting { .. } => [true, true],
-        Population::AllOfClinic => [true, false],
-    };
-    loop {
-        // The clinic, when one is asked for, is `$1`; the other values follow it in order.
-        let (filter, mut bound) = match clinic {
-            Some(clinic) => ("clinic_id = $1 AND", args![clinic].to_vec()),
-            None => ("", Vec::new()),
-        };
-        let n = bound.len();
-        bound.extend(args![consent_flags[0], consent_flags[1], after.as_str(), page as i64]);
-        let sql = format!(
-            "(SELECT {PATIENT_COLUMNS} FROM patients WHERE {filter} (research_consent = ${} OR research_consent = ${}) \
-             AND id > ${} ORDER BY id LIMIT ${}) page",
-            n + 1,
-            n + 2,
-            n + 3,
-            n + 4
-        );
-        let mut rows: Vec<PatientRow> = tx.rows("patients", PATIENT_COLUMNS, &sql, &bound).await?;
-        rows.sort_unstable_by(|a, b| a.id.cmp(&b.id));
-        let (Some(first), Some(last)) = (rows.first(), rows.last()) else { break };
-        let (low, high) = (first.id.clone(), last.id.clone());
-        let full = rows.len() == page;
-        let mut clinics: Vec<String> = rows.iter().map(|r| r.clinic_id.clone()).collect();
-        clinics.sort_unstable();
-        clinics.dedup();
-        let selection = Selection::Range { clinics: &clinics, low: &low, high: &high };
-        let patients = read_page(tx, rows, &selection, population, depth).await?;
-        after = high;
-        total += patients.len() as u64;
-        if !patients.is_empty() {
-            f(patients)?;
-        }
-        if !full {
-            break;
-        }
-    }
-    Ok(total)
-}
-
-/// Which patients a page holds.
-enum Selection<'a> {
-    /// The ids from `low` to `high`, both included, of these clinics (a keyset page in id order).
-    Range { clinics: &'a [String], low: &'a str, high: &'a str },
-    /// Exactly these ids, of one clinic.
-    Ids { clinic: &'a str, ids: &'a [String] },
-}
-
-impl Selection<'_> {
-    /// The `WHERE` clause selecting the page's rows of a table whose patient id column is `column`, and its values.
-    fn clause(&self, column: &str) -> (String, Vec<Value>) {
-        /// `$from, $from+1, …` for `n` values.
-        fn placeholders(from: usize, n: usize) -> String {
-            (from..from + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
-        }
-        match self {
-            Selection::Range { clinics, low, high } => {
-                let mut values: Vec<Value> = vec![(*low).into(), (*high).into()];
-                values.extend(clinics.iter().map(|c| Value::from(c.as_str())));
-                let clause =
-                    format!("{column} >= $1 AND {column} <= $2 AND clinic_id IN ({})", placeholders(3, clinics.len()));
-                (clause, values)
-            }
-            Selection::Ids { clinic, ids } => {
-                let mut values: Vec<Value> = Vec::with_capacity(ids.len() + 1);
-                values.push((*clinic).into());
-                values.extend(ids.iter().map(|id| Value::from(id.as_str())));
-                (format!("clinic_id = $1 AND {column} IN ({})", placeholders(2, ids.len())), values)
-            }
-        }
-    }
-}
-
-/// The records of one page of patients, consent checked for a consenting population.
-async fn read_page(
-    tx: &mut Snapshot,
-    rows: Vec<PatientRow>,
-    selection: &Selection<'_>,
-    population: Population,
-    depth: Depth,
-) -> StoreResult<Vec<ResearchPatient>> {
-    let (range_clause, range) = selection.clause("patient_id");
-    let full = depth == Depth::Records;
-    // The columns of `base` plus, for the full read, `text`.
-    let columns = |base: &str, text: &str| if full { format!("{base}, {text}") } else { base.to_owned() };
-
-    // The latest consent record of each patient in the range.
-    let consent_columns = "id, patient_id, status, decided_on, recorded_by, recorded_at";
-    let mut consents: Vec<ConsentRow> =
-        page_rows(tx, "research_consents", consent_columns, &range_clause, &range).await?;
-    consents.sort_unstable_by(|a, b| (a.recorded_at, &a.id).cmp(&(b.recorded_at, &b.id)));
-    let mut latest: HashMap<Uuid, Consent> = HashMap::new();
-    for row in consents {
-        let record = row.into_domain()?;
-        latest.insert(record.patient_id.as_uuid(), Consent { status: record.status, date: record.decided_on });
-    }
-
-    let mut patients: Vec<ResearchPatient> = Vec::with_capacity(rows.len());
-    let mut index: HashMap<Uuid, usize> = HashMap::with_capacity(rows.len());
-    for row in rows {
-        let clinic_id = row.clinic_id.clone();
-        let p = row.into_domain()?;
-        let uuid = p.id.as_uuid();
-        let latest = latest.remove(&uuid);
-        let consent = match population {
-            // The flag says yes (the query asked for it); the decision is the one the patient page shows.
-            Population::Consenting { as_of } => {
-                match consent_decision(p.research_consent, p.created_at.date(), latest).filter(|c| eligible(c, as_of)) {
-                    Some(consent) => consent,
-                    None => continue,
-                }
-            }
-            // The clinic's own figures count every patient; the consent carried along is not read for them.
-            Population::AllOfClinic => latest.unwrap_or_else(|| Consent::given(p.created_at.date())),
-        };
-        index.insert(uuid, patients.len());
-        patients.push(ResearchPatient {
-            patient_id: p.id.to_text(),
-            clinic_id,
-            mrn: p.mrn,
-            given_name: p.given_name,
-            family_name: p.family_name,
-            street: None,
-            city: None,
-            state: None,
-            zip: None,
-            phone: p.phone,
-            email: p.email,
-            birth_date: p.birth_date,
-            sex: sex_of(p.sex.as_deref()),
-            consent,
-            notes: Vec::new(),
-            courses: Vec::new(),
-            assessments: Vec::new(),
-            sessions: Vec::new(),
-            adverse_events: Vec::new(),
-        });
-    }
-    if patients.is_empty() {
-        return Ok(patients);
-    }
-
-    if full {
-        let address_columns = "patient_id, street, city, state, zip";
-        let addresses: Vec<AddressRow> =
-            page_rows(tx, "patient_addresses", address_columns, &range_clause, &range).await?;
-        for a in addresses {
-            if let Some(&i) = index.get(&a.patient_id) {
-                let p = &mut patients[i];
-                (p.street, p.city, p.state, p.zip) = (a.street, a.city, a.state, a.zip);
-            }
-        }
-    }
-
-    // Courses, with their modality; a course whose treatment is not a modality (none today) is left out with
-    // its sessions, since no outcome rule applies to it.
-    let course_columns = columns(rr::COURSE_COLUMNS, rr::COURSE_TEXT_COLUMNS);
-    let mut courses: Vec<rr::CourseRow> = page_rows(tx, "courses", &course_columns, &range_clause, &range).await?;
-    courses.sort_unstable_by_key(|c| c.id);
-    // Each course's modality and its id as text, made once for the sessions and assessments that name it.
-    let mut course_of: HashMap<Uuid, (Modality, String)> = HashMap::new();
-    for c in courses {
-        const T: &str = "courses";
-        let Some(&i) = index.get(&c.patient_id) else { continue };
-        let Ok(modality) = Modality::parse(&c.treatment) else { continue };
-        let id = c.id.hyphenated().to_string();
-        course_of.insert(c.id, (modality, id.clone()));
-        let created_on = from_micros(T, c.created_at)?.date();
-        let started_on = date_from_text_opt(T, c.started_on.as_deref())?;
-        let ended_on = date_from_text_opt(T, c.ended_on.as_deref())?;
-        patients[i].courses.push(rm::Course {
-            course_id: id,
-            modality,
-            // A course without a start date starts on its creation's UTC date, which can be the day after the
-            // clinic's date of a same-evening stop; the end bounds it so that the course never ends before it starts.
-            started_on: started_on.unwrap_or(created_on).min(ended_on.unwrap_or(time::Date::MAX)),
-            ended_on,
-            notes: join_notes([c.notes, c.end_reason]),
-        });
-    }
-
-    // Doses and observations per session, then the sessions themselves.
-    let mut doses: Vec<rr::DoseRow> = page_rows(tx, "dose_records", rr::DOSE_COLUMNS, &range_clause, &range).await?;
-    doses.sort_unstable_by_key(|d| (d.given_at, d.id));
-    let mut dose_of: HashMap<Uuid, (f64, OffsetDateTime)> = HashMap::new();
-    for d in doses {
-        let given_at = from_micros("dose_records", d.given_at)?;
-        let entry = dose_of.entry(d.session_id).or_insert((0.0, given_at));
-        entry.0 += d.dose_mg;
-    }
-    // The statistics need only the blood pressures, for the pre-dose gate; the full read takes every measurement
-    // the export has a column for.
-    let observation_filter =
-        if full { range_clause.clone() } else { format!("{range_clause} AND kind = 'blood_pressure'") };
-    let mut observations: Vec<rr::ObservationRow> =
-        page_rows(tx, "observations", rr::OBSERVATION_COLUMNS, &observation_filter, &range).await?;
-    observations.sort_unstable_by_key(|o| (o.observed_at, o.id));
-    let mut observations_of: HashMap<Uuid, Vec<rm::Observation>> = HashMap::new();
-    let mut pre_dose_bp: HashMap<Uuid, BloodPressure> = HashMap::new();
-    for o in observations {
-        const T: &str = "observations";
-        let measurement: Measurement =
-            serde_json::from_str(&o.data).map_err(|e| StoreError::corrupt(T, format!("data: {e}")))?;
-        if measurement.kind() != o.kind {
-            return Err(StoreError::corrupt(T, format!("kind {:?} disagrees with data", o.kind)));
-        }
-        let at = from_micros(T, o.observed_at)?;
-        let mut out = rm::Observation {
-            at,
-            systolic: None,
-            diastolic: None,
-            heart_rate: None,
-            spo2: None,
-            cadss: None,
-            moaas: None,
-        };
-        match measurement {
-            Measurement::BloodPressure { systolic, diastolic } => {
-                (out.systolic, out.diastolic) = (Some(systolic), Some(diastolic));
-                let before_dose = dose_of.get(&o.session_id).is_none_or(|(_, first)| at <= *first);
-                if before_dose && let Ok(reading) = BloodPressure::new(systolic, diastolic) {
-                    pre_dose_bp.insert(o.session_id, reading);
-                }
-            }
-            Measurement::HeartRate { bpm } => out.heart_rate = Some(bpm),
-            Measurement::Spo2 { percent } => out.spo2 = Some(percent),
-            Measurement::Moaas { score } => out.moaas = Some(score),
-            Measurement::Cadss { total } => out.cadss = Some(total),
-            // Respiratory rate has no export column; notes are free text and never leave.
-            Measurement::RespiratoryRate { .. } | Measurement::Note { .. } => continue,
-        }
-        if full {
-            observations_of.entry(o.session_id).or_default().push(out);
-        }
-    }
-    let session_columns = columns(rr::SESSION_COLUMNS, rr::SESSION_TEXT_COLUMNS);
-    let mut sessions: Vec<rr::SessionRow> = page_rows(tx, "sessions", &session_columns, &range_clause, &range).await?;
-    sessions.sort_unstable_by_key(|s| s.id);
-    // The sessions whose blood-pressure gate a prescriber overrode.
-    let overrides: Vec<(String, String)> = tx
-        .all("gate_overrides", &format!("SELECT session_id, gate FROM gate_overrides WHERE {range_clause}"), &range)
-        .await?;
-    let bp_overridden: std::collections::HashSet<String> =
-        overrides.into_iter().filter(|(_, gate)| gate == "bp_gate").map(|(session, _)| session).collect();
-    let settings = ProtocolSettings::default();
-    for s in sessions {
-        const T: &str = "sessions";
-        let Some(&i) = index.get(&s.patient_id) else { continue };
-        let Some((modality, course)) = course_of.get(&s.course_id) else { continue };
-        let dose = dose_of.get(&s.id).copied();
-        // A session that never started and gave no dose is an appointment, not a treatment.
-        let Some(started_at) = from_micros_opt(T, s.started_at)?.or(dose.map(|(_, at)| at)) else { continue };
-        let id = s.id.hyphenated().to_string();
-        let overridden = bp_overridden.contains(&id);
-        let gate = bp_gate_from_records(*modality, pre_dose_bp.get(&s.id).copied(), overridden, &settings);
-        patients[i].sessions.push(rm::Session {
-            session_id: id,
-            course_id: Some(course.clone()),
-            modality: *modality,
-            dose_mg: dose.map(|(mg, _)| mg),
-            started_at,
-            ended_at: from_micros_opt(T, s.discharged_at.or(s.ended_at))?,
-            observations: observations_of.remove(&s.id).unwrap_or_default(),
-            bp_gate_checked: gate.checked,
-            bp_gate_blocked: gate.blocked,
-            bp_gate_overridden: gate.overridden,
-            notes: join_notes([s.notes, s.discharge_override_reason]),
-        });
-    }
-
-    let event_columns = columns(rr::ADVERSE_EVENT_COLUMNS, rr::ADVERSE_EVENT_TEXT_COLUMNS);
-    let mut events: Vec<rr::AdverseEventRow> =
-        page_rows(tx, "adverse_events", &event_columns, &range_clause, &range).await?;
-    events.sort_unstable_by_key(|e| e.id);
-    for e in events {
-        const T: &str = "adverse_events";
-        let Some(&i) = index.get(&e.patient_id) else { continue };
-        let severity = parse_code(T, &e.severity, AeSeverity::parse)?;
-        patients[i].adverse_events.push(rm::AdverseEvent {
-            event_id: e.id.hyphenated().to_string(),
-            session_id: e.session_id.map(|s| s.hyphenated().to_string()),
-            occurred_at: from_micros(T, e.occurred_at)?,
-            kind: rm::AdverseEventKind::parse(&e.kind).unwrap_or(rm::AdverseEventKind::Other),
-            serious: matches!(severity, AeSeverity::Severe | AeSeverity::LifeThreatening),
-            description: join_notes([e.description, e.action_taken]),
-        });
-    }
-
-    let mut assessments: Vec<rr::AssessmentRow> =
-        page_rows(tx, "assessments", rr::ASSESSMENT_COLUMNS, &range_clause, &range).await?;
-    assessments.sort_unstable_by_key(|a| (a.administered_at, a.id));
-    for a in assessments {
-        const T: &str = "assessments";
-        let Some(&i) = index.get(&a.patient_id) else { continue };
-        let instrument: Instrument = parse_instrument(T, &a.instrument)?;
-        let total = u16::try_from(a.total).map_err(|_| StoreError::corrupt(T, "total out of range"))?;
-        patients[i].assessments.push(rm::Assessment {
-            // The statistics never name an assessment; an id is text made per row, the read's largest cost.
-            assessment_id: if full { a.id.hyphenated().to_string() } else { String::new() },
-            course_id: a.course_id.and_then(|c| course_of.get(&c)).map(|(_, id)| id.clone()),
-            instrument,
-            taken_at: from_micros(T, a.administered_at)?,
-            total,
-            // Staff mark the baseline when they record it (`context`); without a mark the statistics take the
-            // course's earliest score.
-            baseline: a.context.as_deref() == Some("baseline"),
-            notes: None,
-        });
-    }
-    Ok(patients)
 }
 
 /// What the stored records say about a session's pre-dose blood-pressure gate.
@@ -961,19 +595,4 @@ pub fn bp_gate_from_records(
             DerivedGate { checked: true, blocked: bp_gate(modality, reading, settings).is_blocked(), overridden: false }
         }
     }
-}
-
-fn sex_of(raw: Option<&str>) -> rm::Sex {
-    match raw.map(|s| s.trim().to_ascii_lowercase()).as_deref() {
-        Some("female" | "f") => rm::Sex::Female,
-        Some("male" | "m") => rm::Sex::Male,
-        Some("other" | "x") => rm::Sex::Other,
-        _ => rm::Sex::Unknown,
-    }
-}
-
-/// Joins free-text fields for the research model, which keeps them only so that tests can prove they never leave.
-fn join_notes<const N: usize>(parts: [Option<String>; N]) -> Option<String> {
-    let kept: Vec<String> = parts.into_iter().flatten().collect();
-    (!kept.is_empty()).then(|| kept.join("\n"))
 }

@@ -94,7 +94,7 @@ fn read_rows<R: DeserializeOwned>(
 }
 
 /// `$1` → `?1`: SQLite's numbered parameters, so that the position, not the order of first use, binds a value.
-fn numbered_placeholders(sql: &str) -> String {
+pub(crate) fn numbered_placeholders(sql: &str) -> String {
     let mut out = String::with_capacity(sql.len());
     let mut chars = sql.chars().peekable();
     while let Some(c) = chars.next() {

@@ -225,7 +225,11 @@ impl Store {
                 let mut conn = writer.acquire().await?;
                 conn.execute("PRAGMA temp_store = FILE").await?;
                 let ran = migrator.run(&mut *conn).await;
-                conn.execute("PRAGMA temp_store = MEMORY").await?;
+                // The migrations' outcome is the one to report. Should switching back fail, the connection is
+                // closed instead of returned, so that the pool opens a new one with the writer's settings.
+                if conn.execute("PRAGMA temp_store = MEMORY").await.is_err() {
+                    conn.close_on_drop();
+                }
                 ran?
             }
             Backend::Postgres(pool) => migrator.run(pool).await?,
