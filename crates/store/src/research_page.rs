@@ -260,8 +260,8 @@ const ASSESSMENTS: TableRead =
 
 /// The tables read from an index holding every column the statistics read selects (migration 22), so that no
 /// row is looked up in its table; the test below holds it. Assessments are looked up: an index holding their
-/// columns cost each assessment write more than it saved the registry (see the migration). Consents, adverse
-/// events and gate overrides are a few rows per hundred patients.
+/// columns grows with every assessment write and was not shown to be worth it (see the migration). Consents,
+/// adverse events and gate overrides are a few rows per hundred patients.
 #[cfg(test)]
 const COVERED: [&TableRead; 4] = [&COURSES, &DOSES, &OBSERVATIONS, &SESSIONS];
 

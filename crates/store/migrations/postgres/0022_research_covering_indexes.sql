@@ -5,9 +5,8 @@
 -- read for a few columns. Each index below starts with the columns of the one it replaces, so that every query
 -- that used the old index can use the new one, and ends with the columns of the statistics read, so that the
 -- read finds everything in the index. The blood pressures, the only observations the statistics read, get a
--- partial index of their own; the other observations keep the two-column index. Assessments keep theirs: holding
--- the read's columns in it cost the assessment writes about 13 % of their rate (each write adds to the index) and
--- did not make the registry measurably faster.
+-- partial index of their own; the other observations keep the two-column index. Assessments keep theirs: every
+-- assessment write adds to it, and a wider one was not shown to be worth its size (docs/BENCHMARKS.md).
 DROP INDEX sessions_patient;
 CREATE INDEX sessions_patient ON sessions (
     clinic_id, patient_id, course_id, started_at, ended_at, discharged_at, id
