@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use ketapath_clinical::outcomes::OutcomeConfig;
 use ketapath_research::stats::registry::PublishedOutcome;
 use ketapath_research::{ClinicOutcomes, Registry, RegistryBuilder, RegistryConfig, Threshold};
-use ketapath_store::{RESEARCH_PAGE, ResearchUse, Store, StoreError};
+use ketapath_store::{RESEARCH_PAGE, Store, StoreError};
 use tokio::sync::Mutex;
 use tokio::task::JoinHandle;
 
@@ -105,7 +105,7 @@ async fn compute(store: &Store) -> Result<Snapshot, StatsError> {
         .map(|clinic| ClinicOutcomes::new(clinic.as_str(), as_of, &OutcomeConfig::default(), Threshold::default()))
         .collect();
     reader
-        .for_each_page(ResearchUse::Statistics, as_of, RESEARCH_PAGE, |page| {
+        .for_each_statistics_page(as_of, RESEARCH_PAGE, |page| {
             for patient in &page {
                 registry.add(patient).map_err(refused)?;
                 for clinic in &mut clinics {

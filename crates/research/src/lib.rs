@@ -22,5 +22,6 @@ pub use error::{ExportError, KeyError};
 pub use model::{
     AdverseEvent, AdverseEventKind, Assessment, Course, Modality, Observation, ResearchPatient, Session, Sex,
 };
+pub use stats::input::{RegistryPatient, StatsAssessment, StatsCourse, StatsPatient, StatsSession};
 pub use stats::registry::{ClinicOutcomes, Registry, RegistryBuilder, RegistryConfig, clinic_outcomes, registry};
 pub use stats::suppress::{Suppressed, Threshold, Visibility};

@@ -9,7 +9,7 @@ use ketapath_clinical::outcomes::OutcomeConfig;
 use ketapath_research::model::{AdverseEventKind, Modality, ResearchPatient};
 use ketapath_research::stats::registry::{OutcomeCell, Period, Registry};
 use ketapath_research::stats::{Suppressed, Threshold, Visibility};
-use ketapath_research::{Consent, RegistryConfig, clinic_outcomes, registry};
+use ketapath_research::{Consent, RegistryConfig, StatsPatient, clinic_outcomes, registry};
 use time::macros::date;
 
 fn close(actual: f64, expected: f64) -> bool {
@@ -299,4 +299,24 @@ fn a_baseline_phq9_below_10_counts_in_no_figure() {
     let lines = clinic_outcomes(&patients, "clinic-a", AS_OF, &OutcomeConfig::default(), Threshold::default()).unwrap();
     let phq9 = lines.iter().find(|l| l.instrument == Instrument::Phq9).expect("a PHQ-9 line");
     assert_eq!((phq9.patients, phq9.remission.successes, phq9.baseline_min), (12, 6, 10));
+}
+
+/// The statistics read's records: each course named by its position, an assessment or session whose course id
+/// names no course of the patient left outside any course. (Every other registry test reads full records through
+/// this conversion, so the hand-computed figures above hold it too.)
+#[test]
+fn the_registry_reads_a_full_record_by_course_position() {
+    let mut patient = fixture().swap_remove(0);
+    patient.courses.insert(0, common::course("other-course", Modality::EsketamineNasal, date!(2026 - 01 - 05)));
+    patient.assessments[1].course_id = Some("no-such-course".to_owned());
+    let read = StatsPatient::from_record(&patient);
+    assert_eq!(read.clinic_id, "clinic-a");
+    assert_eq!(read.courses.len(), 2);
+    assert_eq!(read.courses[0].modality, Modality::EsketamineNasal);
+    assert_eq!(read.assessments[0].course, Some(1), "the IV course is now second");
+    assert_eq!(read.assessments[1].course, None, "a course id naming no course is outside any course");
+    assert_eq!(read.assessments.len(), patient.assessments.len());
+    assert!(read.sessions.iter().all(|s| s.course == Some(1)));
+    assert_eq!(read.sessions.len(), patient.sessions.len());
+    assert_eq!(read.adverse_events.len(), patient.adverse_events.len());
 }

@@ -17,9 +17,7 @@ use ketapath_clinical::instruments::Instrument;
 use ketapath_research::{
     DateForm, Export, ExportKey, ExportStream, Format, RegistryBuilder, RegistryConfig, patient_order,
 };
-use ketapath_store::{
-    DatabaseUrl, ListingAuthor, OpenMode, RESEARCH_PAGE, ResearchUse, Store, StoreOptions, SyntheticResearch,
-};
+use ketapath_store::{DatabaseUrl, ListingAuthor, OpenMode, RESEARCH_PAGE, Store, StoreOptions, SyntheticResearch};
 
 fn arg(name: &str) -> Option<String> {
     let args: Vec<String> = std::env::args().collect();
@@ -88,7 +86,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let started = Instant::now();
     let mut builder = RegistryBuilder::new(RegistryConfig::public(as_of));
     let consenting = reader
-        .for_each_page(ResearchUse::Statistics, as_of, page, |patients| {
+        .for_each_statistics_page(as_of, page, |patients| {
             builder.add_all(&patients).map_err(|e| Box::<dyn std::error::Error>::from(e.to_string()))
         })
         .await?;
@@ -114,7 +112,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut stream = ExportStream::new(&key, as_of, DateForm::Offsets);
     let order = |id: &str| patient_order(&key, id);
     reader
-        .for_each_page_in_order(ResearchUse::Export, as_of, page, order, |patients| {
+        .for_each_page_in_order(as_of, page, order, |patients| {
             let part = stream.add_page(&patients).map_err(|e| Box::<dyn std::error::Error>::from(e.to_string()))?;
             for (writer, file) in files.iter_mut().zip(part.files_part(Format::Csv, false)?) {
                 writer.write_all(file.contents.as_bytes())?;

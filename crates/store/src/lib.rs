@@ -29,6 +29,7 @@ mod listing_requests;
 mod password_links;
 mod public;
 mod research;
+mod research_build;
 mod research_page;
 mod rows;
 mod scope;
@@ -59,9 +60,7 @@ pub use clock::{Clock, ManualClock, SteppingClock, SystemClock, truncate_to_micr
 pub use copy::{CopyReport, copy_database};
 pub use db::BackendKind;
 pub use error::{StoreError, StoreResult};
-pub use research::{
-    DerivedGate, OrderedPages, RESEARCH_PAGE, ResearchReader, ResearchUse, bp_gate_from_records, consent_decision,
-};
+pub use research::{DerivedGate, OrderedPages, RESEARCH_PAGE, ResearchReader, bp_gate_from_records, consent_decision};
 pub use scope::ClinicScope;
 pub use search::{fold, mrn_key};
 // Callers name the secret types of the domain (`StaffUser::password_hash`, `StaffSignIn::csrf_secret`) without a

@@ -21,7 +21,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 
 use ketapath_clinical::protocols::{BloodPressure, Modality, ProtocolSettings, bp_gate};
-use ketapath_research::{Consent, ConsentStatus, ResearchPatient};
+use ketapath_research::{Consent, ConsentStatus, ResearchPatient, StatsPatient};
 use time::Date;
 
 use crate::audited::{Audit, AuditedTx, Auditor};
@@ -31,7 +31,8 @@ use crate::domain::{
     Actor, AuditAction, ConsentRecord, ConsentRecordId, OutcomePublication, PatientAddress, PatientId, Role, StaffId,
 };
 use crate::error::{StoreError, StoreResult};
-use crate::research_page::{Selection, build_page, fetch_rows, read_patients};
+use crate::research_build::{RECORDS, STATISTICS};
+use crate::research_page::{Selection, fetch_rows, read_patients};
 use crate::rows::patient::{PATIENT_COLUMNS, PatientRow};
 use crate::rows::{parse_clinic_id, parse_id, parse_id_opt};
 use crate::scope::{ClinicScope, Scoped};
@@ -48,11 +49,11 @@ pub const RESEARCH_PAGE: usize = 2_000;
 
 /// Why research data is read; recorded in the audit event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ResearchUse {
+enum ResearchUse {
     /// A de-identified export (CLI or the researcher route).
     Export,
     /// Registry statistics (CLI, the registry refresher, a clinic's own statistics). The read builds only what the
-    /// figures use (no addresses, notes, observation lists or assessment ids; see `Depth::Statistics`).
+    /// figures use ([`StatsPatient`]; see `Depth::Statistics`).
     Statistics,
 }
 
@@ -155,15 +156,28 @@ impl ResearchReader {
         self
     }
 
-    /// Every consenting patient on `as_of`, across clinics, in pages of at most `page` patients handed to `f`, in
-    /// patient id order. One audit event is appended before the read, naming the use and no patient.
-    pub async fn for_each_page<F, E>(&self, purpose: ResearchUse, as_of: Date, page: usize, mut f: F) -> Result<u64, E>
+    /// Every consenting patient on `as_of`, across clinics, as the registry reads them (no identifier but the
+    /// clinic's, see [`StatsPatient`]), in pages of at most `page` patients handed to `f`, in patient id order. One
+    /// audit event is appended before the read, naming the statistics use and no patient.
+    pub async fn for_each_statistics_page<F, E>(&self, as_of: Date, page: usize, mut f: F) -> Result<u64, E>
+    where
+        F: FnMut(Vec<StatsPatient>) -> Result<(), E>,
+        E: From<StoreError>,
+    {
+        let tx = self.begin_run(ResearchUse::Statistics).await?;
+        read_patients(tx, None, Population::Consenting { as_of }, STATISTICS, page, &mut f).await
+    }
+
+    /// Every consenting patient's full records on `as_of`, across clinics, in pages of at most `page` patients
+    /// handed to `f`, in patient id order. One audit event is appended before the read, naming the export use and
+    /// no patient.
+    pub async fn for_each_page<F, E>(&self, as_of: Date, page: usize, mut f: F) -> Result<u64, E>
     where
         F: FnMut(Vec<ResearchPatient>) -> Result<(), E>,
         E: From<StoreError>,
     {
-        let tx = self.begin_run(purpose).await?;
-        read_patients(tx, None, Population::Consenting { as_of }, purpose.into(), page, &mut f).await
+        let tx = self.begin_run(ResearchUse::Export).await?;
+        read_patients(tx, None, Population::Consenting { as_of }, RECORDS, page, &mut f).await
     }
 
     /// Every consenting patient on `as_of`, across clinics, in pages of at most `page` patients handed to `f`, in
@@ -171,7 +185,6 @@ impl ResearchReader {
     /// pseudonym, so reading them in that order lets it write each page's rows as they come. One audit event.
     pub async fn for_each_page_in_order<K, O, F, E>(
         &self,
-        purpose: ResearchUse,
         as_of: Date,
         page: usize,
         order_key: O,
@@ -183,7 +196,7 @@ impl ResearchReader {
         F: FnMut(Vec<ResearchPatient>) -> Result<(), E>,
         E: From<StoreError>,
     {
-        let mut pages = self.pages_in_order(purpose, as_of, page, order_key).await?;
+        let mut pages = self.pages_in_order(as_of, page, order_key).await?;
         let mut total = 0;
         while let Some(patients) = pages.next().await? {
             total += patients.len() as u64;
@@ -196,18 +209,12 @@ impl ResearchReader {
     /// wait between pages (the export route waits for the client to take each part of the file). The audit
     /// event is appended and every consenting patient's id read before this returns, so that a refusal or a
     /// database failure still comes before anything is sent.
-    pub async fn pages_in_order<K, O>(
-        &self,
-        purpose: ResearchUse,
-        as_of: Date,
-        page: usize,
-        order_key: O,
-    ) -> StoreResult<OrderedPages>
+    pub async fn pages_in_order<K, O>(&self, as_of: Date, page: usize, order_key: O) -> StoreResult<OrderedPages>
     where
         K: Ord,
         O: Fn(&str) -> K,
     {
-        let mut tx = self.begin_run(purpose).await?;
+        let mut tx = self.begin_run(ResearchUse::Export).await?;
         // Only the flag's yes can be consent (see `consent_decision`); the decision itself is made per page.
         let candidates: Vec<(String, String)> =
             tx.all("patients", "SELECT clinic_id, id FROM patients WHERE research_consent = $1", &args![true]).await?;
@@ -229,13 +236,25 @@ impl ResearchReader {
         }
         order.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
         let order = order.into_iter().map(|(_, id, clinic)| (id, clinic)).collect();
-        Ok(OrderedPages { tx, clinics, order, next: 0, page: page.max(1), as_of, depth: purpose.into() })
+        Ok(OrderedPages { tx, clinics, order, next: 0, page: page.max(1), as_of })
     }
 
-    /// Every consenting patient on `as_of` in one vector (see [`Self::for_each_page`]).
-    pub async fn patients(&self, purpose: ResearchUse, as_of: Date) -> StoreResult<Vec<ResearchPatient>> {
+    /// Every consenting patient's full records on `as_of` in one vector (see [`Self::for_each_page`]).
+    pub async fn patients(&self, as_of: Date) -> StoreResult<Vec<ResearchPatient>> {
         let mut all = Vec::new();
-        self.for_each_page(purpose, as_of, RESEARCH_PAGE, |page| {
+        self.for_each_page(as_of, RESEARCH_PAGE, |page| {
+            all.extend(page);
+            Ok::<_, StoreError>(())
+        })
+        .await?;
+        Ok(all)
+    }
+
+    /// Every consenting patient on `as_of` as the registry reads them, in one vector (see
+    /// [`Self::for_each_statistics_page`]).
+    pub async fn statistics_patients(&self, as_of: Date) -> StoreResult<Vec<StatsPatient>> {
+        let mut all = Vec::new();
+        self.for_each_statistics_page(as_of, RESEARCH_PAGE, |page| {
             all.extend(page);
             Ok::<_, StoreError>(())
         })
@@ -256,7 +275,6 @@ pub struct OrderedPages {
     next: usize,
     page: usize,
     as_of: Date,
-    depth: Depth,
 }
 
 impl OrderedPages {
@@ -283,8 +301,8 @@ impl OrderedPages {
                 let (clause, values) = selection.clause("id");
                 let rows: Vec<PatientRow> =
                     self.tx.rows("patients", PATIENT_COLUMNS, &format!("patients WHERE {clause}"), &values).await?;
-                let rows = fetch_rows(&mut self.tx, rows, &selection, self.depth).await?;
-                let patients = build_page(rows, population, self.depth)?;
+                let rows = fetch_rows(&mut self.tx, rows, &selection, RECORDS.depth).await?;
+                let patients = (RECORDS.build)(rows, population)?;
                 for patient in patients {
                     let id = parse_id("patients", &patient.patient_id, PatientId)?.as_uuid().as_u128();
                     read.insert(id, patient);
@@ -469,14 +487,14 @@ impl ClinicScope {
     /// clinic's size. One audit event for the read.
     pub async fn for_each_research_page<F, E>(&self, as_of: Date, page: usize, mut f: F) -> Result<u64, E>
     where
-        F: FnMut(Vec<ResearchPatient>) -> Result<(), E>,
+        F: FnMut(Vec<StatsPatient>) -> Result<(), E>,
         E: From<StoreError>,
     {
         let tx = self.begin_audited().await?;
         tx.commit_with(Audit::list("research_patient", "statistics".to_owned())).await?;
         let tx = Snapshot::open(&self.store, SqliteReader::Direct).await?;
         let population = Population::Consenting { as_of };
-        read_patients(tx, Some(self.clinic()), population, Depth::Statistics, page, &mut f).await
+        read_patients(tx, Some(self.clinic()), population, STATISTICS, page, &mut f).await
     }
 
     /// Every patient of this clinic with their care records, whatever their research consent, for the clinic's
@@ -488,7 +506,7 @@ impl ClinicScope {
         tx.commit_with(Audit::list("research_patient", "clinic_outcomes".to_owned())).await?;
         let tx = Snapshot::open(&self.store, SqliteReader::Direct).await?;
         let mut all = Vec::new();
-        read_patients(tx, Some(self.clinic()), Population::AllOfClinic, Depth::Records, RESEARCH_PAGE, &mut |page| {
+        read_patients(tx, Some(self.clinic()), Population::AllOfClinic, RECORDS, RESEARCH_PAGE, &mut |page| {
             all.extend(page);
             Ok::<_, StoreError>(())
         })
@@ -511,21 +529,10 @@ pub(crate) enum Population {
 pub(crate) enum Depth {
     /// Everything the research model holds: the export and the clinic's outcome report.
     Records,
-    /// What the registry's figures are computed from, for [`ResearchUse::Statistics`]: no addresses, no notes or
-    /// descriptions, no assessment ids (empty), and of the observations only the pre-dose blood pressure that the
-    /// gate figures are derived from (sessions carry no observation list). The registry over these patients is
-    /// the registry over the full records (test `streamed_pages_equal_one_vector` in `tests/research_stream.rs`);
-    /// an export of them would be refused, since every assessment would share one (empty) id.
+    /// What the registry's figures are computed from, for [`ResearchUse::Statistics`]: the columns that
+    /// [`StatsPatient`] holds, and of the observations only the blood pressures that the gate figures are derived
+    /// from. Only the statistics builder (`research_page::STATISTICS`) reads rows read at this depth.
     Statistics,
-}
-
-impl From<ResearchUse> for Depth {
-    fn from(purpose: ResearchUse) -> Self {
-        match purpose {
-            ResearchUse::Export => Depth::Records,
-            ResearchUse::Statistics => Depth::Statistics,
-        }
-    }
 }
 
 fn status_code(status: ConsentStatus) -> &'static str {

@@ -86,8 +86,9 @@ fn read_rows<R: DeserializeOwned>(
     let names: Vec<String> = statement.column_names().into_iter().map(str::to_owned).collect();
     let mut rows = statement.query(rusqlite::params_from_iter(values))?;
     let mut out = Vec::new();
+    let order = std::cell::Cell::new(FieldOrder::Unknown);
     while let Some(row) = rows.next()? {
-        let row = RowDe { row, names: &names };
+        let row = RowDe { row, names: &names, order: &order };
         out.push(R::deserialize(row).map_err(|e| StoreError::corrupt(table, e.0))?);
     }
     Ok(out)
@@ -136,10 +137,25 @@ impl de::Error for DeError {
     }
 }
 
+/// Whether a query's columns are its row type's fields in order, found on the first row and kept for the rest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FieldOrder {
+    Unknown,
+    /// The columns are the fields, in order: a row is decoded by position.
+    Same,
+    /// A row is decoded by column name.
+    Other,
+}
+
 /// One row: a map from column name to value for structs, a sequence of values for tuples.
+///
+/// A struct whose fields are the selected columns in order is decoded by position, without matching each column's
+/// name against the fields on every row: in the research read, with tens of millions of rows, that matching cost
+/// about a tenth of the reading thread's time.
 struct RowDe<'a, 'r> {
     row: &'a rusqlite::Row<'r>,
     names: &'a [String],
+    order: &'a std::cell::Cell<FieldOrder>,
 }
 
 impl<'a, 'r> RowDe<'a, 'r> {
@@ -172,10 +188,17 @@ impl<'de> de::Deserializer<'de> for RowDe<'_, '_> {
     fn deserialize_struct<V: Visitor<'de>>(
         self,
         _name: &'static str,
-        _fields: &'static [&'static str],
+        fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, DeError> {
-        self.deserialize_map(visitor)
+        if self.order.get() == FieldOrder::Unknown {
+            let same = self.names.len() == fields.len() && self.names.iter().zip(fields).all(|(n, f)| n == f);
+            self.order.set(if same { FieldOrder::Same } else { FieldOrder::Other });
+        }
+        match self.order.get() {
+            FieldOrder::Same => self.deserialize_seq(visitor),
+            FieldOrder::Unknown | FieldOrder::Other => self.deserialize_map(visitor),
+        }
     }
 
     serde::forward_to_deserialize_any! {

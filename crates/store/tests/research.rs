@@ -12,7 +12,7 @@ use ketapath_clinical::instruments::{Instrument, Items};
 use ketapath_research::deid::records::{FirstEvent, SessionTimes, Taken};
 use ketapath_research::{ConsentStatus, DateForm, ExportKey, Format, build_export};
 use ketapath_store::domain::*;
-use ketapath_store::{ClinicScope, ListingAuthor, ResearchUse, Store, StoreError};
+use ketapath_store::{ClinicScope, ListingAuthor, Store, StoreError};
 use ketapath_testkit::on_both_backends;
 use time::format_description::well_known::Rfc3339;
 use time::macros::{date, datetime};
@@ -233,7 +233,7 @@ async fn export_texts(
     form: DateForm,
 ) -> (ketapath_research::Export, Vec<(String, String)>) {
     let reader = store.research_reader_for_admin_cli_and_registry("cli");
-    let patients = reader.patients(ResearchUse::Export, as_of(store)).await.unwrap();
+    let patients = reader.patients(as_of(store)).await.unwrap();
     let export = build_export(&patients, key, as_of(store), form).unwrap();
     let mut texts = Vec::new();
     for format in [Format::Csv, Format::Ndjson] {
@@ -382,7 +382,7 @@ async fn only_researchers_open_the_reader(db: &TestDb) {
     let researcher = staff(store, None, Role::Researcher, "r@deid.example").await;
     let before = store.verify_audit_chain().await.unwrap().events();
     let reader = store.research_reader(&researcher).await.unwrap();
-    let n = reader.for_each_page(ResearchUse::Export, as_of(store), 1, |page| {
+    let n = reader.for_each_page(as_of(store), 1, |page| {
         assert_eq!(page.len(), 1, "pages hold at most the page size");
         Ok::<_, StoreError>(())
     });

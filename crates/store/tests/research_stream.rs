@@ -1,7 +1,8 @@
 //! The streamed research read: the registry and the de-identified export computed a few patients at a time, as the
 //! store pages them, equal exactly what the whole population in one vector gives (the registry value, and every
 //! file's bytes in both formats and both date forms), so that bounding memory changes no figure and no byte; and the
-//! statistics read, which builds only what the figures use, gives the registry the full records give.
+//! statistics read, which builds only what the figures use, gives exactly what the registry reads of the full
+//! records.
 
 #![allow(clippy::unwrap_used)]
 
@@ -11,9 +12,9 @@ use common::{TestDb, clinic};
 use ketapath_directory::ClinicId;
 use ketapath_research::{
     DateForm, Export, ExportKey, ExportStream, Format, Registry, RegistryBuilder, RegistryConfig, ResearchPatient,
-    Visibility, build_export, patient_order, registry,
+    StatsPatient, Visibility, build_export, patient_order, registry,
 };
-use ketapath_store::{ListingAuthor, ResearchReader, ResearchUse, Store, StoreError, SyntheticResearch};
+use ketapath_store::{ListingAuthor, ResearchReader, Store, StoreError, SyntheticResearch};
 use ketapath_testkit::on_both_backends;
 
 /// Synthetic patients over three clinics, some not consenting, a few with adverse events.
@@ -38,7 +39,7 @@ async fn streamed_registry(reader: &ResearchReader, config: RegistryConfig, page
     let mut builder = RegistryBuilder::new(config);
     let mut pages = 0;
     reader
-        .for_each_page(ResearchUse::Statistics, config.as_of, page, |patients| {
+        .for_each_statistics_page(config.as_of, page, |patients| {
             assert!(patients.len() <= page, "a page holds at most {page} patients");
             pages += 1;
             builder.add_all(&patients).map_err(|e| Box::<dyn std::error::Error + Send + Sync>::from(e.to_string()))
@@ -69,7 +70,6 @@ async fn streamed_files(
         let mut stream = ExportStream::new(key, as_of, form);
         reader
             .for_each_page_in_order(
-                ResearchUse::Export,
                 as_of,
                 page,
                 |id| patient_order(key, id),
@@ -108,14 +108,18 @@ async fn pages_of_three_give_what_one_vector_gives(db: &TestDb) {
     seed(store).await;
     let as_of = store.now().date();
     let reader = store.research_reader_for_admin_cli_and_registry("test");
-    let all = reader.patients(ResearchUse::Statistics, as_of).await.unwrap();
+    let all = reader.statistics_patients(as_of).await.unwrap();
     assert!(all.len() > 30 && all.len() < 47, "some patients do not consent: {}", all.len());
-    // The export's read builds every record; the statistics read only what the figures use.
-    let records = reader.patients(ResearchUse::Export, as_of).await.unwrap();
+    // The export's read builds every record; the statistics read only what the figures use, and exactly what the
+    // registry reads of the full records: the same patients, courses, scores, sessions, gates and events in the
+    // same order.
+    let records = reader.patients(as_of).await.unwrap();
     assert_eq!(records.len(), all.len());
     assert!(records.iter().any(|p| p.sessions.iter().any(|s| !s.observations.is_empty())));
-    assert!(all.iter().all(|p| p.sessions.iter().all(|s| s.observations.is_empty())));
-    assert!(all.iter().all(|p| p.assessments.iter().all(|a| a.assessment_id.is_empty())));
+    let read_from_records: Vec<StatsPatient> = records.iter().map(StatsPatient::from_record).collect();
+    assert!(all.iter().any(|p| p.sessions.iter().any(|s| s.bp_gate_checked)));
+    assert!(all.iter().any(|p| !p.adverse_events.is_empty() && p.assessments.iter().any(|a| a.course.is_some())));
+    assert_eq!(all, read_from_records, "the statistics read is the records read as the registry reads it");
 
     for visibility in [Visibility::default(), Visibility::OwnClinic] {
         let config = RegistryConfig { visibility, ..RegistryConfig::public(as_of) };
@@ -153,11 +157,11 @@ async fn the_direct_reader_gives_what_the_driver_gives(db: &TestDb) {
     let as_of = store.now().date();
     let direct = store.research_reader_for_admin_cli_and_registry("test");
     let driver = direct.clone().through_driver_for_tests();
-    let all = direct.patients(ResearchUse::Statistics, as_of).await.unwrap();
+    let all = direct.statistics_patients(as_of).await.unwrap();
     assert!(all.iter().any(|p| !p.assessments.is_empty() && !p.sessions.is_empty()));
-    assert_eq!(all, driver.patients(ResearchUse::Statistics, as_of).await.unwrap());
-    let records = direct.patients(ResearchUse::Export, as_of).await.unwrap();
-    assert_eq!(records, driver.patients(ResearchUse::Export, as_of).await.unwrap());
+    assert_eq!(all, driver.statistics_patients(as_of).await.unwrap());
+    let records = direct.patients(as_of).await.unwrap();
+    assert_eq!(records, driver.patients(as_of).await.unwrap());
 
     let key = ExportKey::from_bytes(&[9; 32]).unwrap();
     let mut ordered: Vec<Vec<ResearchPatient>> = Vec::new();
@@ -165,7 +169,6 @@ async fn the_direct_reader_gives_what_the_driver_gives(db: &TestDb) {
         let mut read = Vec::new();
         reader
             .for_each_page_in_order(
-                ResearchUse::Export,
                 as_of,
                 4,
                 |id| patient_order(&key, id),

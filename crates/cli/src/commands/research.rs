@@ -14,7 +14,7 @@ use anyhow::Context;
 use ketapath_research::{
     DateForm, Export, ExportKey, ExportStream, Format, RegistryBuilder, RegistryConfig, Suppressed, patient_order,
 };
-use ketapath_store::{RESEARCH_PAGE, ResearchUse};
+use ketapath_store::RESEARCH_PAGE;
 
 use super::store::open_existing;
 use crate::failure::{CommandResult, Failure};
@@ -99,7 +99,7 @@ pub fn run_export(cmd: ExportCommand, db: &str) -> CommandResult {
             files.append(&Export { form, ..Export::default() }.files(format)?)?;
             let order = |id: &str| patient_order(&key, id);
             reader
-                .for_each_page_in_order(ResearchUse::Export, as_of, RESEARCH_PAGE, order, |page| {
+                .for_each_page_in_order(as_of, RESEARCH_PAGE, order, |page| {
                     files.append(&stream.add_page(&page)?.files_part(format, false)?)
                 })
                 .await?;
@@ -185,9 +185,7 @@ pub fn run_registry(args: &RegistryArgs, db: &str) -> CommandResult {
         // The registry keeps counts and a few numbers per course, never the patients: memory holds one page.
         let mut builder = RegistryBuilder::new(RegistryConfig::public(as_of));
         let read = reader
-            .for_each_page(ResearchUse::Statistics, as_of, RESEARCH_PAGE, |page| {
-                builder.add_all(&page).map_err(Failure::from)
-            })
+            .for_each_statistics_page(as_of, RESEARCH_PAGE, |page| builder.add_all(&page).map_err(Failure::from))
             .await;
         store.close().await;
         read?;

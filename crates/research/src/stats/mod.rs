@@ -1,6 +1,7 @@
 //! Registry statistics: proportions with Wilson intervals, Kaplan–Meier estimates, quartiles, event rates,
 //! small-cell suppression, and the registry aggregation over consenting patients.
 
+pub mod input;
 pub mod km;
 pub mod own_clinic;
 pub mod quantiles;

@@ -17,11 +17,12 @@ use ketapath_clinical::outcomes::OutcomeConfig;
 use serde::Serialize;
 use time::Date;
 
+use super::input::RegistryPatient;
 use super::km::{Step, km, median_survival};
 use super::registry::{Registry, RegistryBuilder, RegistryConfig};
 use super::suppress::{Suppressed, Visibility};
 use super::wilson::{Proportion, Z_95};
-use crate::model::{Modality, ResearchPatient};
+use crate::model::Modality;
 
 /// Time to first response of one (modality, instrument) cell, as a Kaplan–Meier estimate of "not yet responding".
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -45,8 +46,8 @@ pub struct ClinicReport {
 }
 
 /// The report over `patients` (all of them: no consent check, see the module documentation) on `as_of`.
-pub fn own_clinic_report(
-    patients: &[ResearchPatient],
+pub fn own_clinic_report<P: RegistryPatient>(
+    patients: &[P],
     as_of: Date,
     outcome: &OutcomeConfig,
 ) -> Result<ClinicReport, InvalidInput> {

@@ -19,13 +19,14 @@ use ketapath_clinical::outcomes::{Measurement, Outcome, OutcomeConfig, definitio
 use serde::Serialize;
 use time::{Date, OffsetDateTime};
 
+use super::input::{RegistryPatient, StatsAssessment, StatsPatient};
 use super::km::{Step, km, median_survival};
 use super::quantiles::{Quartiles, quartiles};
 use super::rates::per_100_sessions;
 use super::suppress::{Suppressed, Threshold, Visibility};
 use super::wilson::Proportion;
 use crate::consent::eligible;
-use crate::model::{AdverseEventKind, Assessment, Course, Modality, ResearchPatient};
+use crate::model::{AdverseEventKind, Modality};
 
 /// The instruments that have response and remission definitions (`clinical.md` §2.9).
 pub const OUTCOME_INSTRUMENTS: [Instrument; 4] =
@@ -146,8 +147,8 @@ pub struct Registry {
 
 /// One patient's evaluated course for one instrument, while its patient's records are at hand.
 struct Evaluated<'a> {
-    baseline: &'a Assessment,
-    later: Vec<&'a Assessment>,
+    baseline: &'a StatsAssessment,
+    later: Vec<&'a StatsAssessment>,
     first_treatment: Option<OffsetDateTime>,
     outcome: Outcome,
 }
@@ -237,30 +238,31 @@ impl RegistryBuilder {
     }
 
     /// Adds each patient of `patients` in order (see [`Self::add`]).
-    pub fn add_all(&mut self, patients: &[ResearchPatient]) -> Result<(), InvalidInput> {
+    pub fn add_all<P: RegistryPatient>(&mut self, patients: &[P]) -> Result<(), InvalidInput> {
         patients.iter().try_for_each(|p| self.add(p))
     }
 
     /// Adds one patient. Errors name the record at fault by the patient's position among all patients handed in
     /// (`patients[1].courses[0]: later[2].total: …`).
-    pub fn add(&mut self, patient: &ResearchPatient) -> Result<(), InvalidInput> {
+    pub fn add<P: RegistryPatient + ?Sized>(&mut self, patient: &P) -> Result<(), InvalidInput> {
         let index = self.seen;
         self.seen += 1;
-        self.add_at(index, patient)
+        self.add_at(index, &patient.statistics())
     }
 
     /// Adds `patient`, named `patients[index]` in errors.
-    fn add_at(&mut self, index: usize, patient: &ResearchPatient) -> Result<(), InvalidInput> {
+    fn add_at(&mut self, index: usize, patient: &StatsPatient) -> Result<(), InvalidInput> {
         if self.check_consent && !eligible(&patient.consent, self.config.as_of) {
             return Ok(());
         }
         self.included += 1;
-        let mut courses: Vec<(usize, &Course)> = patient.courses.iter().enumerate().collect();
-        courses.sort_by_key(|(_, c)| c.started_on);
+        let mut courses: Vec<(usize, Modality, Date)> =
+            patient.courses.iter().enumerate().map(|(c, course)| (c, course.modality, course.started_on)).collect();
+        courses.sort_by_key(|&(_, _, started_on)| started_on);
         for instrument in OUTCOME_INSTRUMENTS {
             for modality in Modality::ALL {
-                for &(c, course) in courses.iter().filter(|(_, c)| c.modality == modality) {
-                    let evaluated = evaluate_course(patient, course, instrument, &self.config.outcome)
+                for &(c, _, _) in courses.iter().filter(|&&(_, m, _)| m == modality) {
+                    let evaluated = evaluate_course(patient, c, instrument, &self.config.outcome)
                         .map_err(|e| e.within(&format!("patients[{index}].courses[{c}]")))?;
                     if let Some(evaluated) = evaluated {
                         self.outcome_rules.extend(evaluated.outcome.rules.iter().map(|r| (r.id, r.version)));
@@ -275,9 +277,9 @@ impl RegistryBuilder {
         self.sessions += patient.sessions.len() as u64;
         self.patients_with_sessions += u64::from(!patient.sessions.is_empty());
         let mut kinds: BTreeSet<AdverseEventKind> = BTreeSet::new();
-        for event in &patient.adverse_events {
-            self.by_kind.entry(event.kind).or_default().events += 1;
-            kinds.insert(event.kind);
+        for &kind in &patient.adverse_events {
+            self.by_kind.entry(kind).or_default().events += 1;
+            kinds.insert(kind);
         }
         for kind in kinds {
             self.by_kind.entry(kind).or_default().patients += 1;
@@ -358,39 +360,33 @@ pub(super) type Cells = BTreeMap<(Modality, Instrument), CellSums>;
 /// Computes the registry over the patients whose consent stands on `config.as_of`; the others are ignored.
 ///
 /// Errors name the record at fault (`patients[1].courses[0]: later[2].total: …`).
-pub fn registry(patients: &[ResearchPatient], config: &RegistryConfig) -> Result<Registry, InvalidInput> {
+pub fn registry<P: RegistryPatient>(patients: &[P], config: &RegistryConfig) -> Result<Registry, InvalidInput> {
     let mut builder = RegistryBuilder::new(*config);
     builder.add_all(patients)?;
     builder.finish()
 }
 
+/// Evaluates the course at position `course` of the patient's courses for `instrument`.
 fn evaluate_course<'a>(
-    patient: &'a ResearchPatient,
-    course: &Course,
+    patient: &'a StatsPatient,
+    course: usize,
     instrument: Instrument,
     config: &OutcomeConfig,
 ) -> Result<Option<Evaluated<'a>>, InvalidInput> {
-    let mut series: Vec<&Assessment> = patient
-        .assessments
-        .iter()
-        .filter(|a| a.instrument == instrument && a.course_id.as_deref() == Some(&course.course_id))
-        .collect();
+    let of_course = |c: Option<u32>| c.and_then(|c| usize::try_from(c).ok()) == Some(course);
+    let mut series: Vec<&StatsAssessment> =
+        patient.assessments.iter().filter(|a| a.instrument == instrument && of_course(a.course)).collect();
     series.sort_by_key(|a| a.taken_at);
     let Some(baseline) = series.iter().find(|a| a.baseline).or(series.first()).copied() else {
         return Ok(None);
     };
-    let later: Vec<&Assessment> =
+    let later: Vec<&StatsAssessment> =
         series.iter().copied().filter(|a| a.taken_at >= baseline.taken_at && !std::ptr::eq(*a, baseline)).collect();
     if later.is_empty() {
         return Ok(None);
     }
-    let first_treatment = patient
-        .sessions
-        .iter()
-        .filter(|s| s.course_id.as_deref() == Some(&course.course_id))
-        .map(|s| s.started_at)
-        .min();
-    let measure = |a: &Assessment| Measurement { taken_at: a.taken_at, total: a.total };
+    let first_treatment = patient.sessions.iter().filter(|s| of_course(s.course)).map(|s| s.started_at).min();
+    let measure = |a: &StatsAssessment| Measurement { taken_at: a.taken_at, total: a.total };
     let later_measurements: Vec<Measurement> = later.iter().map(|a| measure(a)).collect();
     let outcome = evaluate(instrument, &measure(baseline), &later_measurements, first_treatment, config)?;
     // A baseline below the floor cannot show a change the treatment brought about: not evaluable.
@@ -439,7 +435,7 @@ impl CellSums {
     /// response rule.
     fn add_weeks(&mut self, e: &Evaluated, definition: ketapath_clinical::outcomes::Definition, max_week: u32) {
         let start = e.first_treatment.unwrap_or(e.baseline.taken_at);
-        let mut last_in_week: BTreeMap<u32, &Assessment> = BTreeMap::new();
+        let mut last_in_week: BTreeMap<u32, &StatsAssessment> = BTreeMap::new();
         for a in &e.later {
             let elapsed = a.taken_at - start;
             if elapsed.is_negative() {
@@ -537,8 +533,8 @@ pub struct PublishedOutcome {
 /// The outcome lines a clinic that opted in shows on its directory page and API: one per (modality, instrument)
 /// with at least `threshold` patients, and nothing at all for smaller cells. Opting in is the caller's check;
 /// `patients` may hold other clinics' patients, which are ignored.
-pub fn clinic_outcomes(
-    patients: &[ResearchPatient],
+pub fn clinic_outcomes<P: RegistryPatient>(
+    patients: &[P],
     clinic_id: &str,
     as_of: Date,
     outcome: &OutcomeConfig,
@@ -564,9 +560,10 @@ impl ClinicOutcomes {
     }
 
     /// Adds one patient, ignored unless of this clinic and consenting.
-    pub fn add(&mut self, patient: &ResearchPatient) -> Result<(), InvalidInput> {
+    pub fn add<P: RegistryPatient + ?Sized>(&mut self, patient: &P) -> Result<(), InvalidInput> {
+        let patient = patient.statistics();
         if patient.clinic_id == self.clinic_id {
-            self.registry.add(patient)
+            self.registry.add(patient.as_ref())
         } else {
             self.registry.seen += 1;
             Ok(())

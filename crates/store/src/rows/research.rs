@@ -7,6 +7,7 @@
 //! Text columns a statistics read does not select (notes, descriptions) are `Option`s, which serde leaves `None`
 //! when their column is absent, so one row type serves both depths of the read.
 
+use ketapath_clinical::instruments::Instrument;
 use uuid::Uuid;
 
 /// `courses`, for the research model's course.
@@ -91,9 +92,27 @@ pub(crate) struct AssessmentRow {
     pub id: Uuid,
     pub patient_id: Uuid,
     pub course_id: Option<Uuid>,
-    pub instrument: String,
+    #[serde(deserialize_with = "instrument_code")]
+    pub instrument: Instrument,
     pub total: i64,
     pub administered_at: i64,
     /// `baseline`, `pre_session`, … (schema version 3); older rows have none.
     pub context: Option<String>,
+}
+
+/// An instrument's code read without copying it into a `String`: a read at a million patients decodes ten million.
+fn instrument_code<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Instrument, D::Error> {
+    struct Code;
+    impl serde::de::Visitor<'_> for Code {
+        type Value = Instrument;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("an instrument code")
+        }
+
+        fn visit_str<E: serde::de::Error>(self, code: &str) -> Result<Instrument, E> {
+            Instrument::parse(code).map_err(E::custom)
+        }
+    }
+    deserializer.deserialize_str(Code)
 }

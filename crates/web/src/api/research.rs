@@ -13,7 +13,7 @@ use ketapath_clinical::InvalidInput;
 use ketapath_research::{
     DateForm, Export, ExportFile, ExportKey, ExportStream, Format, RegistryBuilder, patient_order,
 };
-use ketapath_store::{OrderedPages, RESEARCH_PAGE, ResearchUse};
+use ketapath_store::{OrderedPages, RESEARCH_PAGE};
 use serde::Deserialize;
 use tokio_stream::wrappers::ReceiverStream;
 use utoipa::IntoParams;
@@ -117,8 +117,7 @@ pub async fn export(
         .ok_or_else(|| ApiError::NotReady("no research export key is configured on this server".to_owned()))?;
     let as_of = staff.store().now().date();
     let order = Arc::clone(&key);
-    let pages =
-        reader.pages_in_order(ResearchUse::Export, as_of, RESEARCH_PAGE, move |id| patient_order(&order, id)).await?;
+    let pages = reader.pages_in_order(as_of, RESEARCH_PAGE, move |id| patient_order(&order, id)).await?;
     let name = format!("{file}.{}", format.extension());
     let body = export_body(pages, key, as_of, form, format, name.clone());
     let mut response = Response::new(body);

@@ -14,7 +14,6 @@ use axum::body::Body;
 use axum::http::{Method, StatusCode, header};
 use ketapath_clinical::rems::FIELDS;
 use ketapath_directory::ClinicId;
-use ketapath_store::ResearchUse;
 use ketapath_store::domain::{Actor, CourseStatus, Origin, Role, StaffId};
 use serde_json::{Value, json};
 use time::Duration;
@@ -383,7 +382,7 @@ async fn forms(mut p: Portal) {
     let reader = p.store.research_reader_for_admin_cli_and_registry("test");
     let today = p.store.now().date();
     let exported = |patients: Vec<ketapath_research::ResearchPatient>| patients.iter().any(|r| r.patient_id == ada);
-    assert!(exported(reader.patients(ResearchUse::Export, today).await.unwrap()), "consenting: exported");
+    assert!(exported(reader.patients(today).await.unwrap()), "consenting: exported");
     // A minute later: two decisions recorded in the same microsecond would have no order.
     p.clock.set(p.store.now() + Duration::minutes(1));
     let withdrawn = nurse.post(&consent, &[("csrf", &csrf), ("status", "withdrawn")]).await;
@@ -391,7 +390,7 @@ async fn forms(mut p: Portal) {
     let text = nurse.get(&format!("/portal/patients/{ada}")).await.text();
     assert!(text.contains("<p id=\"research-consent\">Withdrawn on "), "{text}");
     assert!(text.contains(": given (recorded on") && text.contains(": withdrawn (recorded on"), "{text}");
-    assert!(!exported(reader.patients(ResearchUse::Export, today).await.unwrap()), "withdrawn: left out");
+    assert!(!exported(reader.patients(today).await.unwrap()), "withdrawn: left out");
     p.verified().await;
 }
 

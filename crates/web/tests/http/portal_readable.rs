@@ -227,7 +227,7 @@ async fn consent_once(p: &Portal) {
     assert!(html.contains("Decisions recorded (1)") && html.contains("20 Nov 2026: given (recorded on"), "{html}");
     // The page says what the research read does: this patient is exported.
     let reader = p.store.research_reader_for_admin_cli_and_registry("test");
-    let exported = reader.patients(ketapath_store::ResearchUse::Export, p.store.now().date()).await.unwrap();
+    let exported = reader.patients(p.store.now().date()).await.unwrap();
     assert!(exported.iter().any(|r| patient.ends_with(&r.patient_id)), "given: exported");
 }
 

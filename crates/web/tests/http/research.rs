@@ -200,12 +200,7 @@ async fn the_streamed_export_files_equal_the_whole_export() {
     let f = Fixture::new().await;
     let (_, researcher) = user(&f.store, "r@example.org", Role::Researcher, None).await;
     let today = f.store.now().date();
-    let patients = f
-        .store
-        .research_reader_for_admin_cli_and_registry("test")
-        .patients(ketapath_store::ResearchUse::Export, today)
-        .await
-        .unwrap();
+    let patients = f.store.research_reader_for_admin_cli_and_registry("test").patients(today).await.unwrap();
     let key = ExportKey::from_bytes(&[5; 32]).unwrap();
     for (form, shifted) in [(DateForm::Offsets, "false"), (DateForm::Shifted, "true")] {
         let whole = ketapath_research::build_export(&patients, &key, today, form).unwrap();
