@@ -177,28 +177,29 @@ pub(crate) struct PageRows {
     pub(crate) assessments: Vec<rr::AssessmentRow>,
 }
 
-/// How a page reads one table: the columns both depths take, those only the full read takes, and a condition
-/// the statistics read adds.
+/// How a page reads one table: the columns both depths take, those only the full read takes, and what the
+/// statistics read takes of the table.
 pub(crate) struct TableRead {
     table: &'static str,
     columns: &'static str,
     text_columns: Option<&'static str>,
-    /// `AND …` after the page's clause at the statistics depth, or empty.
-    statistics_filter: &'static str,
+    /// `Some("")` when the statistics read takes every row, `Some(" AND …")` for a condition it adds after the
+    /// page's clause, `None` when it does not read the table.
+    statistics: Option<&'static str>,
 }
 
 impl TableRead {
-    /// The columns and the `FROM` part (table and `WHERE`) of this table's read for a page's `clause`.
-    pub(crate) fn sql(&self, clause: &str, depth: Depth) -> (String, String) {
-        match (depth, self.text_columns) {
-            (Depth::Records, Some(text)) => {
-                (format!("{}, {text}", self.columns), format!("{} WHERE {clause}", self.table))
-            }
-            (Depth::Records, None) => (self.columns.to_owned(), format!("{} WHERE {clause}", self.table)),
-            (Depth::Statistics, _) => {
-                (self.columns.to_owned(), format!("{} WHERE {clause}{}", self.table, self.statistics_filter))
-            }
-        }
+    /// The columns and the `FROM` part (table and `WHERE`) of this table's read for a page's `clause`; `None` when
+    /// the depth does not read the table.
+    pub(crate) fn sql(&self, clause: &str, depth: Depth) -> Option<(String, String)> {
+        let (columns, filter) = match depth {
+            Depth::Records => (
+                self.text_columns.map_or_else(|| self.columns.to_owned(), |text| format!("{}, {text}", self.columns)),
+                "",
+            ),
+            Depth::Statistics => (self.columns.to_owned(), self.statistics?),
+        };
+        Some((columns, format!("{} WHERE {clause}{filter}", self.table)))
     }
 
     async fn rows<R: serde::de::DeserializeOwned + Send + 'static>(
@@ -207,8 +208,10 @@ impl TableRead {
         (clause, values): (&str, &[Value]),
         depth: Depth,
     ) -> StoreResult<Vec<R>> {
-        let (columns, from) = self.sql(clause, depth);
-        tx.rows(self.table, &columns, &from, values).await
+        match self.sql(clause, depth) {
+            Some((columns, from)) => tx.rows(self.table, &columns, &from, values).await,
+            None => Ok(Vec::new()),
+        }
     }
 }
 
@@ -216,38 +219,45 @@ const CONSENTS: TableRead = TableRead {
     table: "research_consents",
     columns: "id, patient_id, status, decided_on, recorded_by, recorded_at",
     text_columns: None,
-    statistics_filter: "",
+    statistics: Some(""),
+};
+/// Addresses are identifiers: the statistics never read them.
+const ADDRESSES: TableRead = TableRead {
+    table: "patient_addresses",
+    columns: "patient_id, street, city, state, zip",
+    text_columns: None,
+    statistics: None,
 };
 const COURSES: TableRead = TableRead {
     table: "courses",
     columns: rr::COURSE_COLUMNS,
     text_columns: Some(rr::COURSE_TEXT_COLUMNS),
-    statistics_filter: "",
+    statistics: Some(""),
 };
 const DOSES: TableRead =
-    TableRead { table: "dose_records", columns: rr::DOSE_COLUMNS, text_columns: None, statistics_filter: "" };
+    TableRead { table: "dose_records", columns: rr::DOSE_COLUMNS, text_columns: None, statistics: Some("") };
 /// The statistics need only the blood pressures, for the pre-dose gate; the full read takes every measurement the
 /// export has a column for.
 const OBSERVATIONS: TableRead = TableRead {
     table: "observations",
     columns: rr::OBSERVATION_COLUMNS,
     text_columns: None,
-    statistics_filter: " AND kind = 'blood_pressure'",
+    statistics: Some(" AND kind = 'blood_pressure'"),
 };
 const SESSIONS: TableRead = TableRead {
     table: "sessions",
     columns: rr::SESSION_COLUMNS,
     text_columns: Some(rr::SESSION_TEXT_COLUMNS),
-    statistics_filter: "",
+    statistics: Some(""),
 };
 const EVENTS: TableRead = TableRead {
     table: "adverse_events",
     columns: rr::ADVERSE_EVENT_COLUMNS,
     text_columns: Some(rr::ADVERSE_EVENT_TEXT_COLUMNS),
-    statistics_filter: "",
+    statistics: Some(""),
 };
 const ASSESSMENTS: TableRead =
-    TableRead { table: "assessments", columns: rr::ASSESSMENT_COLUMNS, text_columns: None, statistics_filter: "" };
+    TableRead { table: "assessments", columns: rr::ASSESSMENT_COLUMNS, text_columns: None, statistics: Some("") };
 
 /// The tables read from an index holding every column the statistics read selects (migrations 22 and 23), so
 /// that no row is looked up in its table; the test below holds it. Consents, adverse events and gate overrides are
@@ -264,17 +274,10 @@ pub(crate) async fn fetch_rows(
 ) -> StoreResult<PageRows> {
     let (clause, values) = selection.clause("patient_id");
     let page = (clause.as_str(), values.as_slice());
-    let addresses = match depth {
-        Depth::Records => {
-            let columns = "patient_id, street, city, state, zip";
-            tx.rows("patient_addresses", columns, &format!("patient_addresses WHERE {clause}"), &values).await?
-        }
-        Depth::Statistics => Vec::new(),
-    };
     Ok(PageRows {
         patients,
         consents: CONSENTS.rows(tx, page, depth).await?,
-        addresses,
+        addresses: ADDRESSES.rows(tx, page, depth).await?,
         courses: COURSES.rows(tx, page, depth).await?,
         doses: DOSES.rows(tx, page, depth).await?,
         observations: OBSERVATIONS.rows(tx, page, depth).await?,
@@ -294,8 +297,8 @@ mod tests {
     use crate::sqlite_read::{numbered_placeholders, open_read_only};
     use crate::{OpenMode, Store};
 
-    /// On SQLite, the statistics read of assessments, sessions, doses, blood pressures and courses finds all the columns it
-    /// selects in one index (the plan says `COVERING INDEX`): a column added to the read but not to its index
+    /// On SQLite, the statistics read of assessments, sessions, doses, blood pressures and courses finds all the
+    /// columns it selects in one index (the plan says `COVERING INDEX`): a column added to the read but not to its index
     /// would look up every row in its table again.
     #[tokio::test]
     async fn the_statistics_read_never_looks_up_a_table_row() {
@@ -309,7 +312,7 @@ mod tests {
         let selection = Selection::Range { clinics: &clinics, low: "a", high: "b" };
         let (clause, _) = selection.clause("patient_id");
         for table in COVERED {
-            let (columns, from) = table.sql(&clause, Depth::Statistics);
+            let (columns, from) = table.sql(&clause, Depth::Statistics).expect("a table the statistics read");
             let sql = numbered_placeholders(&format!("EXPLAIN QUERY PLAN SELECT {columns} FROM {from}"));
             let mut statement = conn.prepare(&sql).expect("the plan's statement");
             // The page's bounds and clinics, in the order of the clause's placeholders.
