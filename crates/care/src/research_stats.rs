@@ -98,6 +98,9 @@ impl ResearchStats {
 async fn compute(store: &Store) -> Result<Snapshot, StatsError> {
     let as_of = store.now().date();
     let reader = store.research_reader_for_admin_cli_and_registry("registry");
+    // The patients changed since the last run get their stored statistics records rebuilt first, so that the read
+    // below takes one stored record per patient (it would build the others from their rows, slower, not wrong).
+    reader.refresh_statistics().await?;
     let publishing = store.clinics_publishing_outcomes().await?;
     let mut registry = RegistryBuilder::new(RegistryConfig::public(as_of));
     let mut clinics: Vec<ClinicOutcomes> = publishing

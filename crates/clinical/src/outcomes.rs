@@ -489,16 +489,17 @@ pub fn evaluate(
 ) -> Result<Outcome, InvalidInput> {
     let definition = definition(instrument, config)?;
     let total_max = instrument.spec().total_max;
-    let check_total = |field: String, total: u16| {
+    // The field is named only when the total is refused: the registry evaluates millions of scores.
+    let check_total = |field: &dyn Fn() -> String, total: u16| {
         if total > total_max {
-            Err(InvalidInput::new(field, format!("{instrument} total must be from 0 to {total_max}; got {total}")))
+            Err(InvalidInput::new(field(), format!("{instrument} total must be from 0 to {total_max}; got {total}")))
         } else {
             Ok(())
         }
     };
-    check_total("baseline.total".to_owned(), baseline.total)?;
+    check_total(&|| "baseline.total".to_owned(), baseline.total)?;
     for (index, m) in later.iter().enumerate() {
-        check_total(format!("later[{index}].total"), m.total)?;
+        check_total(&|| format!("later[{index}].total"), m.total)?;
         if m.taken_at < baseline.taken_at {
             return Err(InvalidInput::new(format!("later[{index}].taken_at"), "is before the baseline assessment"));
         }

@@ -133,19 +133,44 @@ impl Store {
 }
 
 impl ResearchReader {
-    /// Appends the one audit event of a run (naming the use and no patient) and opens the read transaction: one
-    /// snapshot for every page of the run on both backends (SQLite's deferred read transaction keeps the snapshot
-    /// of its first read; PostgreSQL is asked for a repeatable read).
-    async fn begin_run(&self, purpose: ResearchUse) -> StoreResult<Snapshot> {
-        let by = Auditor {
+    pub(crate) fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub(crate) fn sqlite(&self) -> SqliteReader {
+        self.sqlite
+    }
+
+    /// Who this reader's audit events name: the reader, in no clinic.
+    pub(crate) fn auditor(&self) -> Auditor<'_> {
+        Auditor {
             actor_id: self.actor_id.clone(),
             actor_role: Cow::Borrowed(self.actor_role),
             clinic_id: None,
             origin: Cow::Borrowed(&self.origin),
-        };
-        let tx = AuditedTx::begin(&self.store, by).await?;
-        tx.commit_with(Audit::new(purpose.action(), "research_patient", purpose.entity_id())).await?;
-        Snapshot::open(&self.store, self.sqlite).await
+        }
+    }
+
+    /// Builds and stores the statistics record of every patient whose records changed since theirs was stored
+    /// (or who has none), so that the registry reads one stored record per patient instead of their rows. A read
+    /// is right without it (it builds a changed patient from their rows); this only makes it fast. Returns how many
+    /// patients were rebuilt; one audit event per page of them, naming no patient.
+    pub async fn refresh_statistics(&self) -> StoreResult<u64> {
+        crate::research_stored::refresh(self).await
+    }
+
+    /// Appends the one audit event of a run (naming the use and no patient). The run's read transactions follow:
+    /// one snapshot for every page of the run on both backends (SQLite's deferred read transaction keeps the
+    /// snapshot of its first read; PostgreSQL is asked for a repeatable read).
+    async fn audit_run(&self, purpose: ResearchUse) -> StoreResult<()> {
+        let tx = AuditedTx::begin(&self.store, self.auditor()).await?;
+        tx.commit_with(Audit::new(purpose.action(), "research_patient", purpose.entity_id())).await
+    }
+
+    /// Appends a run's audit event and opens the run's read transactions, which read its pages in parallel.
+    async fn begin_run(&self, purpose: ResearchUse) -> StoreResult<Vec<Snapshot>> {
+        self.audit_run(purpose).await?;
+        Snapshot::open_parallel(&self.store, self.sqlite).await
     }
 
     /// This reader, reading SQLite through the sqlx driver as PostgreSQL is read, instead of directly: for tests
@@ -214,7 +239,8 @@ impl ResearchReader {
         K: Ord,
         O: Fn(&str) -> K,
     {
-        let mut tx = self.begin_run(ResearchUse::Export).await?;
+        self.audit_run(ResearchUse::Export).await?;
+        let mut tx = Snapshot::open(&self.store, self.sqlite).await?;
         // Only the flag's yes can be consent (see `consent_decision`); the decision itself is made per page.
         let candidates: Vec<(String, String)> =
             tx.all("patients", "SELECT clinic_id, id FROM patients WHERE research_consent = $1", &args![true]).await?;
@@ -297,7 +323,7 @@ impl OrderedPages {
             let mut read: HashMap<u128, ResearchPatient> = HashMap::with_capacity(chunk.len());
             for (clinic, ids) in by_clinic {
                 let clinic = &self.clinics[clinic as usize];
-                let selection = Selection::Ids { clinic, ids: &ids };
+                let selection = Selection::Ids { clinics: std::slice::from_ref(clinic), ids: &ids };
                 let (clause, values) = selection.clause("id");
                 let rows: Vec<PatientRow> =
                     self.tx.rows("patients", PATIENT_COLUMNS, &format!("patients WHERE {clause}"), &values).await?;
@@ -492,7 +518,7 @@ impl ClinicScope {
     {
         let tx = self.begin_audited().await?;
         tx.commit_with(Audit::list("research_patient", "statistics".to_owned())).await?;
-        let tx = Snapshot::open(&self.store, SqliteReader::Direct).await?;
+        let tx = Snapshot::open_parallel(&self.store, SqliteReader::Direct).await?;
         let population = Population::Consenting { as_of };
         read_patients(tx, Some(self.clinic()), population, STATISTICS, page, &mut f).await
     }
@@ -504,7 +530,7 @@ impl ClinicScope {
         self.require_role(&[Role::ClinicAdmin, Role::Prescriber], "read the clinic's outcome figures")?;
         let tx = self.begin_audited().await?;
         tx.commit_with(Audit::list("research_patient", "clinic_outcomes".to_owned())).await?;
-        let tx = Snapshot::open(&self.store, SqliteReader::Direct).await?;
+        let tx = Snapshot::open_parallel(&self.store, SqliteReader::Direct).await?;
         let mut all = Vec::new();
         read_patients(tx, Some(self.clinic()), Population::AllOfClinic, RECORDS, RESEARCH_PAGE, &mut |page| {
             all.extend(page);
@@ -522,6 +548,9 @@ pub(crate) enum Population {
     Consenting { as_of: Date },
     /// Every patient of the clinic: its own outcome figures, shown to its own staff only.
     AllOfClinic,
+    /// Patients who gave a research consent, whatever its date, with that consent: the stored statistics records,
+    /// whose consent each read checks for its own date (`research_stored.rs`).
+    Decided,
 }
 
 /// How much of each patient's records a read builds.

@@ -9,7 +9,8 @@ use ketapath_clinical::instruments::Instrument;
 use ketapath_clinical::protocols::{BloodPressure, Modality, ProtocolSettings};
 use ketapath_research::model as rm;
 use ketapath_research::{
-    Consent, ResearchPatient, StatsAssessment, StatsCourse, StatsPatient, StatsSession, consent::eligible,
+    Consent, ConsentStatus, ResearchPatient, StatsAssessment, StatsCourse, StatsPatient, StatsSession,
+    consent::eligible,
 };
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -72,6 +73,13 @@ fn admitted(
             }
             // The clinic's own figures count every patient; the consent carried along is not read for them.
             Population::AllOfClinic => latest.unwrap_or_else(|| Consent::given(patient.created_at.date())),
+            // A stored record keeps a given consent whatever its date; each read checks the date for itself.
+            Population::Decided => {
+                match consent_decision(patient.research_consent, patient.created_at.date(), latest) {
+                    Some(consent) if consent.status == ConsentStatus::Given => consent,
+                    _ => continue,
+                }
+            }
         };
         admitted.push(Admitted { clinic_id, patient, consent });
     }
@@ -341,12 +349,45 @@ fn build_records(mut rows: PageRows, population: Population) -> StoreResult<Vec<
 /// What the registry reads of one page's rows: the records of [`build_records`] as
 /// [`StatsPatient::from_record`] reads them (test `streamed_pages_equal_one_vector`
 /// in `tests/research_stream.rs`), built without an id or a name as text.
+///
+/// Patients read from their stored records (`rows.stored`) join them in id order, those whose consent stands for
+/// the population.
 fn build_statistics(mut rows: PageRows, population: Population) -> StoreResult<Vec<StatsPatient>> {
+    let stored = std::mem::take(&mut rows.stored);
+    let built = statistics_of_rows(rows, population)?;
+    if stored.is_empty() {
+        return Ok(built.into_iter().map(|(_, p)| p).collect());
+    }
+    let stands = |p: &StatsPatient| match population {
+        Population::Consenting { as_of } => eligible(&p.consent, as_of),
+        Population::Decided => true,
+        // The stored records are read for consenting patients only (`PageQuery::stored`).
+        Population::AllOfClinic => false,
+    };
+    let mut patients = Vec::with_capacity(built.len() + stored.len());
+    let (mut built, mut stored) =
+        (built.into_iter().peekable(), stored.into_iter().filter(|(_, p)| stands(p)).peekable());
+    loop {
+        let from_rows = match (built.peek(), stored.peek()) {
+            (None, None) => break,
+            (Some(b), Some(s)) => b.0 < s.0,
+            (b, _) => b.is_some(),
+        };
+        let next = if from_rows { built.next() } else { stored.next() };
+        patients.extend(next.map(|(_, p)| p));
+    }
+    Ok(patients)
+}
+
+/// The registry's records of the patients of a page's rows, each with their id, in id order.
+pub(crate) fn statistics_of_rows(mut rows: PageRows, population: Population) -> StoreResult<Vec<(Uuid, StatsPatient)>> {
     let admitted = admitted(std::mem::take(&mut rows.patients), std::mem::take(&mut rows.consents), population)?;
+    let mut ids: Vec<Uuid> = Vec::with_capacity(admitted.len());
     let mut patients: Vec<StatsPatient> = Vec::with_capacity(admitted.len());
     let mut index: HashMap<Uuid, usize> = HashMap::with_capacity(admitted.len());
     for Admitted { clinic_id, patient, consent } in admitted {
         index.insert(patient.id.as_uuid(), patients.len());
+        ids.push(patient.id.as_uuid());
         patients.push(StatsPatient {
             clinic_id,
             consent,
@@ -357,7 +398,7 @@ fn build_statistics(mut rows: PageRows, population: Population) -> StoreResult<V
         });
     }
     if patients.is_empty() {
-        return Ok(patients);
+        return Ok(Vec::new());
     }
 
     // Each course's modality and its position among its patient's courses.
@@ -403,7 +444,7 @@ fn build_statistics(mut rows: PageRows, population: Population) -> StoreResult<V
             baseline: is_baseline(&a),
         });
     }
-    Ok(patients)
+    Ok(ids.into_iter().zip(patients).collect())
 }
 
 fn sex_of(raw: Option<&str>) -> rm::Sex {

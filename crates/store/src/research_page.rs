@@ -2,6 +2,9 @@
 //! run's one snapshot; `research_build.rs` builds the records from those rows. Fetching and building are separate
 //! steps so that the next page's rows are read while this page's records are built and counted.
 
+use std::collections::VecDeque;
+
+use ketapath_research::StatsPatient;
 use uuid::Uuid;
 
 use crate::db::{Value, args};
@@ -30,15 +33,9 @@ struct PageQuery {
     consent_flags: [bool; 2],
     depth: Depth,
     page: usize,
-}
-
-/// A page's rows, and where the next page starts.
-struct Fetched {
-    rows: PageRows,
-    /// The page's last patient id: the next page holds the ids after it.
-    last: String,
-    /// Whether the page was full, so that another may follow.
-    full: bool,
+    /// Whether patients whose stored statistics record is fresh are read from it (`research_stored.rs`): the
+    /// registry's read across clinics. A clinic's own read is small and reads its rows.
+    stored: bool,
 }
 
 /// Reads the patients of `population`, of one clinic or of every clinic (`None`), page by page in id order,
@@ -49,11 +46,12 @@ struct Fetched {
 /// neighbouring database pages instead of one page per clinic per patient (reading clinic by clinic read most
 /// table pages once per clinic on them).
 ///
-/// The next page's rows are fetched by a task of their own while this page's records are built and handed to
-/// `f`: on a SQLite file the fetch steps SQLite on a blocking thread and decodes the rows there, so the two cores
-/// of a small server each do half of the work (the snapshot moves to that task and comes back with the rows).
+/// Each of `readers` (read transactions that see one snapshot) fetches a page's rows in a task of its own, so that
+/// the next pages are read while this page's records are built and handed to `f`: on a SQLite file a fetch steps
+/// SQLite on a blocking thread and decodes the rows there. A page starts as soon as a reader is free and the page
+/// before has read its patients (which tells where the next page starts); pages reach `f` in id order.
 pub(crate) async fn read_patients<P, F, E>(
-    tx: Snapshot,
+    readers: Vec<Snapshot>,
     clinic: Option<&str>,
     population: Population,
     build: PageBuild<P>,
@@ -67,21 +65,36 @@ where
     let query = PageQuery {
         clinic: clinic.map(str::to_owned),
         consent_flags: match population {
-            Population::Consenting { .. } => [true, true],
+            Population::Consenting { .. } | Population::Decided => [true, true],
             Population::AllOfClinic => [true, false],
         },
         depth: build.depth,
         page: page.max(1),
+        stored: clinic.is_none()
+            && build.depth == Depth::Statistics
+            && matches!(population, Population::Consenting { .. }),
     };
+    let mut idle: Vec<Snapshot> = readers;
+    let mut fetching: VecDeque<tokio::task::JoinHandle<(Snapshot, StoreResult<Option<PageRows>>)>> = VecDeque::new();
+    // Where the next page starts, while another may follow.
+    let mut next_after = Some(String::new());
     let mut total = 0;
-    let mut next = Some(tokio::spawn(fetch_next(tx, query.clone(), String::new())));
-    while let Some(pending) = next.take() {
-        let (tx, fetched) =
-            pending.await.map_err(|e| StoreError::Unsupported(format!("the research read stopped: {e}")))?;
-        let Some(Fetched { rows, last, full }) = fetched? else { break };
-        if full {
-            next = Some(tokio::spawn(fetch_next(tx, query.clone(), last)));
+    loop {
+        while next_after.is_some() && !idle.is_empty() {
+            let (Some(after), Some(tx)) = (next_after.take(), idle.pop()) else { break };
+            let (start, started) = tokio::sync::oneshot::channel();
+            fetching.push_back(tokio::spawn(fetch_next(tx, query.clone(), after, start)));
+            // A page that failed to read its patients says nothing: its task's result tells why.
+            next_after = match started.await {
+                Ok(Some(PageStart { last, full: true })) => Some(last),
+                Ok(_) | Err(_) => None,
+            };
         }
+        let Some(pending) = fetching.pop_front() else { break };
+        let (tx, rows) =
+            pending.await.map_err(|e| StoreError::Unsupported(format!("the research read stopped: {e}")))?;
+        idle.push(tx);
+        let Some(rows) = rows? else { break };
         let patients = (build.build)(rows, population)?;
         total += patients.len() as u64;
         if !patients.is_empty() {
@@ -91,14 +104,34 @@ where
     Ok(total)
 }
 
-/// The rows of the page of `query` whose ids follow `after`, or `None` after the last page. Takes the snapshot
-/// and gives it back, so that it can run as a task of its own.
-async fn fetch_next(mut tx: Snapshot, query: PageQuery, after: String) -> (Snapshot, StoreResult<Option<Fetched>>) {
-    let fetched = fetch_after(&mut tx, &query, &after).await;
+/// Where a page's patients end: the next page holds the ids after `last`, if the page was `full`.
+pub(crate) struct PageStart {
+    pub(crate) last: String,
+    pub(crate) full: bool,
+}
+
+/// The rows of the page of `query` whose ids follow `after`, or `None` after the last page; `start` is told where
+/// the page ends as soon as its patients are read. Takes the snapshot and gives it back, so that it can run as a
+/// task of its own.
+async fn fetch_next(
+    mut tx: Snapshot,
+    query: PageQuery,
+    after: String,
+    start: tokio::sync::oneshot::Sender<Option<PageStart>>,
+) -> (Snapshot, StoreResult<Option<PageRows>>) {
+    let fetched = fetch_after(&mut tx, &query, &after, start).await;
     (tx, fetched)
 }
 
-async fn fetch_after(tx: &mut Snapshot, query: &PageQuery, after: &str) -> StoreResult<Option<Fetched>> {
+async fn fetch_after(
+    tx: &mut Snapshot,
+    query: &PageQuery,
+    after: &str,
+    start: tokio::sync::oneshot::Sender<Option<PageStart>>,
+) -> StoreResult<Option<PageRows>> {
+    if query.stored {
+        return crate::research_stored::fetch_stored_page(tx, query.page, after, start).await;
+    }
     // The clinic, when one is asked for, is `$1`; the other values follow it in order.
     let (filter, mut bound) = match &query.clinic {
         Some(clinic) => ("clinic_id = $1 AND", args![clinic.as_str()].to_vec()),
@@ -116,23 +149,26 @@ async fn fetch_after(tx: &mut Snapshot, query: &PageQuery, after: &str) -> Store
     );
     let mut patients: Vec<PatientRow> = tx.rows("patients", PATIENT_COLUMNS, &sql, &bound).await?;
     patients.sort_unstable_by(|a, b| a.id.cmp(&b.id));
-    let (Some(first), Some(last)) = (patients.first(), patients.last()) else { return Ok(None) };
-    let (low, last) = (first.id.clone(), last.id.clone());
-    let full = patients.len() == query.page;
+    let (Some(first), Some(last)) = (patients.first(), patients.last()) else {
+        let _ = start.send(None);
+        return Ok(None);
+    };
+    let (low, high) = (first.id.clone(), last.id.clone());
+    // The reader waiting for where the next page starts may have stopped on an error of its own: nothing to tell.
+    let _ = start.send(Some(PageStart { last: high.clone(), full: patients.len() == query.page }));
     let mut clinics: Vec<String> = patients.iter().map(|r| r.clinic_id.clone()).collect();
     clinics.sort_unstable();
     clinics.dedup();
-    let selection = Selection::Range { clinics: &clinics, low: &low, high: &last };
-    let rows = fetch_rows(tx, patients, &selection, query.depth).await?;
-    Ok(Some(Fetched { rows, last, full }))
+    let selection = Selection::Range { clinics: &clinics, low: &low, high: &high };
+    fetch_rows(tx, patients, &selection, query.depth).await.map(Some)
 }
 
 /// Which patients a page holds.
 pub(crate) enum Selection<'a> {
     /// The ids from `low` to `high`, both included, of these clinics (a keyset page in id order).
     Range { clinics: &'a [String], low: &'a str, high: &'a str },
-    /// Exactly these ids, of one clinic.
-    Ids { clinic: &'a str, ids: &'a [String] },
+    /// Exactly these ids, of these clinics.
+    Ids { clinics: &'a [String], ids: &'a [String] },
 }
 
 impl Selection<'_> {
@@ -150,17 +186,23 @@ impl Selection<'_> {
                     format!("{column} >= $1 AND {column} <= $2 AND clinic_id IN ({})", placeholders(3, clinics.len()));
                 (clause, values)
             }
-            Selection::Ids { clinic, ids } => {
-                let mut values: Vec<Value> = Vec::with_capacity(ids.len() + 1);
-                values.push((*clinic).into());
+            Selection::Ids { clinics, ids } => {
+                let mut values: Vec<Value> = Vec::with_capacity(clinics.len() + ids.len());
+                values.extend(clinics.iter().map(|c| Value::from(c.as_str())));
                 values.extend(ids.iter().map(|id| Value::from(id.as_str())));
-                (format!("clinic_id = $1 AND {column} IN ({})", placeholders(2, ids.len())), values)
+                let clause = format!(
+                    "clinic_id IN ({}) AND {column} IN ({})",
+                    placeholders(1, clinics.len()),
+                    placeholders(clinics.len() + 1, ids.len())
+                );
+                (clause, values)
             }
         }
     }
 }
 
 /// Every table's rows of one page of patients, as stored, before any record is built.
+#[derive(Default)]
 pub(crate) struct PageRows {
     pub(crate) patients: Vec<PatientRow>,
     pub(crate) consents: Vec<ConsentRow>,
@@ -175,6 +217,9 @@ pub(crate) struct PageRows {
     pub(crate) overrides: Vec<(String, String)>,
     pub(crate) events: Vec<rr::AdverseEventRow>,
     pub(crate) assessments: Vec<rr::AssessmentRow>,
+    /// The page's patients read from their stored statistics records (in id order, consent as decided), beside
+    /// those built from the rows above.
+    pub(crate) stored: Vec<(Uuid, StatsPatient)>,
 }
 
 /// How a page reads one table: the columns both depths take, those only the full read takes, and what the
@@ -259,6 +304,17 @@ const EVENTS: TableRead = TableRead {
 const ASSESSMENTS: TableRead =
     TableRead { table: "assessments", columns: rr::ASSESSMENT_COLUMNS, text_columns: None, statistics: Some("") };
 
+/// Every table the statistics read takes rows from: the tables `fetch_rows` reads whose `TableRead` the
+/// statistics read takes, the patients and the gate overrides (`research_stored.rs` checks that each marks its
+/// patient's stored record stale when it changes).
+#[cfg(test)]
+pub(crate) fn statistics_tables() -> Vec<&'static str> {
+    let reads = [&CONSENTS, &ADDRESSES, &COURSES, &DOSES, &OBSERVATIONS, &SESSIONS, &EVENTS, &ASSESSMENTS];
+    let mut tables = vec!["patients", "gate_overrides"];
+    tables.extend(reads.iter().filter(|t| t.statistics.is_some()).map(|t| t.table));
+    tables
+}
+
 /// The tables read from an index holding every column the statistics read selects (migrations 22 and 23), so
 /// that no row is looked up in its table; the test below holds it. Consents, adverse events and gate overrides are
 /// a few rows per hundred patients.
@@ -287,6 +343,7 @@ pub(crate) async fn fetch_rows(
             .await?,
         events: EVENTS.rows(tx, page, depth).await?,
         assessments: ASSESSMENTS.rows(tx, page, depth).await?,
+        stored: Vec::new(),
     })
 }
 

@@ -29,19 +29,36 @@ pub(crate) enum SqliteReader {
     Driver,
 }
 
+/// How many pages a run on a SQLite file reads at once: a small server's two cores each step one page's queries
+/// while the caller builds the records of the page before (on one reader, the reading thread bounded the run and
+/// the building thread waited for it about half of the time).
+const SQLITE_READERS: usize = 2;
+
 impl Snapshot {
     /// Opens the read transaction of a run.
     pub(crate) async fn open(store: &Store, sqlite: SqliteReader) -> StoreResult<Self> {
+        let mut readers = Self::open_readers(store, sqlite, 1).await?;
+        readers.pop().ok_or_else(|| StoreError::Unsupported("no read transaction was opened".to_owned()))
+    }
+
+    /// Opens the read transactions of a run that reads several pages at once, all seeing one snapshot: two on a
+    /// SQLite file read directly, one elsewhere.
+    pub(crate) async fn open_parallel(store: &Store, sqlite: SqliteReader) -> StoreResult<Vec<Self>> {
+        Self::open_readers(store, sqlite, SQLITE_READERS).await
+    }
+
+    async fn open_readers(store: &Store, sqlite: SqliteReader, sqlite_readers: usize) -> StoreResult<Vec<Self>> {
         if let (BackendKind::Sqlite, DatabaseUrl::Sqlite { path }, SqliteReader::Direct) =
             (store.backend().kind(), store.url(), sqlite)
         {
-            return Ok(Snapshot::Sqlite(SqliteSnapshot::open(path).await?));
+            let readers = SqliteSnapshot::open_many(path, sqlite_readers).await?;
+            return Ok(readers.into_iter().map(Snapshot::Sqlite).collect());
         }
         let mut tx = store.begin_read().await?;
         if tx.kind() == BackendKind::Postgres {
             tx.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", &[]).await?;
         }
-        Ok(Snapshot::Driver(tx))
+        Ok(vec![Snapshot::Driver(tx)])
     }
 
     /// The rows of `sql`, few or narrow ones (ids, pairs): through the driver row by row.

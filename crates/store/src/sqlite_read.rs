@@ -21,21 +21,47 @@ pub(crate) struct SqliteSnapshot {
 }
 
 impl SqliteSnapshot {
-    /// Opens `path` read-only and starts the read transaction, pinning its snapshot with a first read.
-    pub(crate) async fn open(path: &Path) -> StoreResult<Self> {
+    /// Opens `n` read transactions on `path` (at least one) that all see the same snapshot, so that a run can read
+    /// several pages at once and still read one state of the database.
+    ///
+    /// A transaction's snapshot is the last commit before its first read. To give every reader the same one, a
+    /// second and further reader hold the database's write lock (`BEGIN IMMEDIATE` on a connection of their own)
+    /// while they take their first reads, so that no commit falls between them; writers wait for those few
+    /// milliseconds as they wait for each other. SQLite's own snapshot API (`sqlite3_snapshot_open`) would do
+    /// this without the lock, but it needs a build option and unsafe code, which this workspace forbids.
+    pub(crate) async fn open_many(path: &Path, n: usize) -> StoreResult<Vec<Self>> {
         let path: PathBuf = path.to_owned();
-        let conn = blocking(move || {
-            let conn = open_read_only(&path)?;
-            // A page of 2,000 patients' rows spans a few megabytes per table; a 16 MB cache keeps them between the
-            // index seeks of a page instead of reading the same database page from the file again, and stays a
-            // small part of the read's memory.
-            conn.execute_batch("PRAGMA cache_size = -16384; BEGIN")?;
-            // A deferred transaction takes its snapshot at its first read, so read once now.
-            conn.query_row("SELECT COUNT(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))?;
-            Ok(conn)
+        let conns = blocking(move || {
+            let lock = if n > 1 {
+                let writer = rusqlite::Connection::open_with_flags(
+                    &path,
+                    rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                )?;
+                writer.busy_timeout(crate::store::SQLITE_BUSY_TIMEOUT)?;
+                writer.execute_batch("BEGIN IMMEDIATE")?;
+                Some(writer)
+            } else {
+                None
+            };
+            let mut conns = Vec::with_capacity(n.max(1));
+            for _ in 0..n.max(1) {
+                let conn = open_read_only(&path)?;
+                // A page of 2,000 patients' rows spans a few megabytes per table; a 16 MB cache keeps them between
+                // the index seeks of a page instead of reading the same database page from the file again, and
+                // stays a small part of the read's memory.
+                conn.execute_batch("PRAGMA cache_size = -16384; BEGIN")?;
+                // A deferred transaction takes its snapshot at its first read, so read once now.
+                conn.query_row("SELECT COUNT(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))?;
+                conns.push(conn);
+            }
+            // Every reader has its snapshot: writers may go on (dropping the connection rolls its lock back).
+            if let Some(writer) = lock {
+                writer.execute_batch("ROLLBACK")?;
+            }
+            Ok(conns)
         })
         .await?;
-        Ok(Self { conn: Some(conn) })
+        Ok(conns.into_iter().map(|conn| Self { conn: Some(conn) }).collect())
     }
 
     /// The rows of `sql` (placeholders `$n`, as the sqlx queries write them) bound to `values`, each decoded as
@@ -141,7 +167,7 @@ impl de::Error for DeError {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum FieldOrder {
     Unknown,
-    /// The columns are the fields, in order: a row is decoded by position.
+    /// The columns are the fields, or the first of them, in order: a row is decoded by position.
     Same,
     /// A row is decoded by column name.
     Other,
@@ -192,7 +218,9 @@ impl<'de> de::Deserializer<'de> for RowDe<'_, '_> {
         visitor: V,
     ) -> Result<V::Value, DeError> {
         if self.order.get() == FieldOrder::Unknown {
-            let same = self.names.len() == fields.len() && self.names.iter().zip(fields).all(|(n, f)| n == f);
+            // Columns that are the first fields in order also decode by position: the fields after them are left
+            // to their defaults (a row type's text columns that only the full read selects are `#[serde(default)]`).
+            let same = self.names.len() <= fields.len() && self.names.iter().zip(fields).all(|(n, f)| n == f);
             self.order.set(if same { FieldOrder::Same } else { FieldOrder::Other });
         }
         match self.order.get() {
@@ -256,7 +284,31 @@ impl<'de> de::Deserializer<'de> for ValueDe<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::numbered_placeholders;
+    use super::{SqliteSnapshot, numbered_placeholders};
+
+    /// The readers of one run see one snapshot: the rows committed before they opened, and none committed after,
+    /// whichever reader asks.
+    #[tokio::test]
+    async fn parallel_readers_share_one_snapshot() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let path = dir.path().join("snapshot.db");
+        let writer = rusqlite::Connection::open(&path).expect("a writer");
+        writer
+            .execute_batch("PRAGMA journal_mode = WAL; CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (1), (2);")
+            .expect("the table");
+        let mut readers = SqliteSnapshot::open_many(&path, 2).await.expect("two readers");
+        assert_eq!(readers.len(), 2);
+        writer.execute_batch("INSERT INTO t VALUES (3)").expect("a later write");
+        for reader in &mut readers {
+            let rows: Vec<(i64,)> = reader.rows("t", "SELECT x FROM t ORDER BY x", &[]).await.expect("the rows");
+            assert_eq!(rows, [(1,), (2,)], "the write after the readers opened is not seen");
+        }
+        // The readers no longer hold the write lock: the writer wrote above, and writes again.
+        writer.execute_batch("INSERT INTO t VALUES (4)").expect("another write");
+        let mut fresh = SqliteSnapshot::open_many(&path, 1).await.expect("a new reader");
+        let rows: Vec<(i64,)> = fresh[0].rows("t", "SELECT x FROM t ORDER BY x", &[]).await.expect("the rows");
+        assert_eq!(rows.len(), 4);
+    }
 
     #[test]
     fn placeholders_become_numbered_parameters() {

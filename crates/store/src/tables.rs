@@ -47,6 +47,11 @@ pub const TABLES: &[&str] = &[
     "audit_cutover",
 ];
 
+/// Tables of derived data, built from the tables above and rebuilt when missing: the registry's stored statistics
+/// records and the marks of the patients whose records are stale (migration 24). `copy` leaves them out: its
+/// inserts on the target fire the triggers that mark every copied patient stale, so the target rebuilds them.
+pub const DERIVED_TABLES: &[&str] = &["research_statistics", "research_statistics_stale"];
+
 /// The primary key each table is ordered by when read whole.
 pub(crate) fn key_of(table: &str) -> &'static str {
     match table {

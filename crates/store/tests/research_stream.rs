@@ -186,3 +186,121 @@ async fn the_direct_reader_gives_what_the_driver_gives(db: &TestDb) {
 }
 
 on_both_backends!(direct_reader_equals_driver, super::the_direct_reader_gives_what_the_driver_gives);
+
+/// The registry's read through the stored statistics records (`refresh_statistics`) gives what the rows give: a
+/// fresh record is read as stored, a stale, unreadable or old-format one is built from the rows, and a write to
+/// any table a record is built from marks its patient stale in the same transaction (the migration's triggers).
+async fn stored_records_read_as_the_rows(db: &TestDb) {
+    let store = &db.store;
+    seed(store).await;
+    let as_of = store.now().date();
+    let reader = store.research_reader_for_admin_cli_and_registry("test");
+    let admin = store.unscoped_for_admin_cli_and_tests();
+    let from_rows = |reader: &ResearchReader| {
+        let reader = reader.clone();
+        async move {
+            let records = reader.patients(as_of).await.unwrap();
+            records.iter().map(StatsPatient::from_record).collect::<Vec<StatsPatient>>()
+        }
+    };
+    let expected = from_rows(&reader).await;
+    // The seed wrote every patient: all are stale, so this read builds each from their rows.
+    assert_eq!(reader.statistics_patients(as_of).await.unwrap(), expected);
+    assert_eq!(reader.refresh_statistics().await.unwrap(), 47, "every patient was stale");
+    assert_eq!(reader.refresh_statistics().await.unwrap(), 0, "nothing changed since");
+    let stored = admin.execute_raw_sql("UPDATE research_statistics SET format = format").await.unwrap();
+    assert_eq!(stored as usize, expected.len(), "a record for each consenting patient");
+    assert_eq!(reader.statistics_patients(as_of).await.unwrap(), expected);
+    for page in [1, 3, 1000] {
+        let mut read = Vec::new();
+        reader
+            .for_each_statistics_page(as_of, page, |patients| {
+                assert!(patients.len() <= page);
+                read.extend(patients);
+                Ok::<_, StoreError>(())
+            })
+            .await
+            .unwrap();
+        assert_eq!(read, expected, "pages of {page}");
+    }
+
+    // The read trusts a fresh record as stored: a record changed behind the store's back is what it reads...
+    let first = "(SELECT MIN(patient_id) FROM research_statistics)";
+    let forged = format!(
+        "UPDATE research_statistics SET record = REPLACE(record, '\"phq9\"', '\"gad7\"') WHERE patient_id = {first}"
+    );
+    assert_eq!(admin.execute_raw_sql(&forged).await.unwrap(), 1);
+    let read = reader.statistics_patients(as_of).await.unwrap();
+    assert_ne!(read, expected);
+    assert_eq!(read.len(), expected.len());
+    // ...until a write marks the patient stale: then their rows are read again.
+    let touch = format!("UPDATE patients SET updated_at = updated_at WHERE id = {first}");
+    assert_eq!(admin.execute_raw_sql(&touch).await.unwrap(), 1);
+    assert_eq!(reader.statistics_patients(as_of).await.unwrap(), expected);
+    assert_eq!(reader.refresh_statistics().await.unwrap(), 1);
+    // A record that does not read, or of another format, is never trusted.
+    let last = "(SELECT MAX(patient_id) FROM research_statistics)";
+    admin
+        .execute_raw_sql(&format!("UPDATE research_statistics SET record = 'not a record' WHERE patient_id = {first}"))
+        .await
+        .unwrap();
+    admin
+        .execute_raw_sql(&format!("UPDATE research_statistics SET format = 0 WHERE patient_id = {last}"))
+        .await
+        .unwrap();
+    assert_eq!(reader.statistics_patients(as_of).await.unwrap(), expected);
+
+    // Each table the record is built from marks the patient of a changed row stale: an update of a row (whatever
+    // it changes), an insert and a delete.
+    let prescriber =
+        common::staff(store, Some("stream-a"), ketapath_store::domain::Role::Prescriber, "p@example.org").await;
+    let inserts = [
+        "INSERT INTO research_consents (id, clinic_id, patient_id, status, decided_on, recorded_by, recorded_at) \
+         SELECT 'consent-test', clinic_id, id, 'withdrawn', '2026-01-02', NULL, 1 FROM patients \
+         WHERE id = (SELECT MIN(id) FROM patients WHERE clinic_id = 'stream-a')"
+            .to_owned(),
+        format!(
+            "INSERT INTO gate_overrides (id, clinic_id, patient_id, session_id, gate, reason, rules, overridden_by, at, \
+             created_at) SELECT 'override-test', clinic_id, patient_id, id, 'bp_gate', 'test', '{{}}', '{}', 1, 1 \
+             FROM sessions WHERE id = (SELECT MIN(id) FROM sessions WHERE clinic_id = 'stream-a')",
+            prescriber.user_id.to_text()
+        ),
+    ];
+    let clear = "DELETE FROM research_statistics_stale";
+    admin.execute_raw_sql(clear).await.unwrap();
+    for insert in &inserts {
+        assert_eq!(admin.execute_raw_sql(insert).await.unwrap(), 1);
+        assert_eq!(admin.execute_raw_sql(clear).await.unwrap(), 1, "{insert}");
+    }
+    let tables = [
+        "patients",
+        "research_consents",
+        "courses",
+        "sessions",
+        "dose_records",
+        "observations",
+        "gate_overrides",
+        "adverse_events",
+        "assessments",
+    ];
+    for table in tables {
+        let column = if table == "patients" { "id" } else { "patient_id" };
+        let one = format!("id = (SELECT MIN(id) FROM {table})");
+        let update = format!("UPDATE {table} SET {column} = {column} WHERE {one}");
+        assert_eq!(admin.execute_raw_sql(&update).await.unwrap(), 1, "{table}");
+        assert_eq!(admin.execute_raw_sql(clear).await.unwrap(), 1, "an update of {table} marks its patient");
+        if !["patients", "courses", "sessions"].contains(&table) {
+            assert_eq!(admin.execute_raw_sql(&format!("DELETE FROM {table} WHERE {one}")).await.unwrap(), 1);
+            assert_eq!(admin.execute_raw_sql(clear).await.unwrap(), 1, "a delete from {table} marks its patient");
+        }
+    }
+    // With the marks cleared by hand the read would trust records older than these writes; marked again, the
+    // read equals the rows, and a refresh stores them.
+    admin.execute_raw_sql("INSERT INTO research_statistics_stale SELECT id, clinic_id, 1 FROM patients").await.unwrap();
+    let expected = from_rows(&reader).await;
+    assert_eq!(reader.statistics_patients(as_of).await.unwrap(), expected);
+    assert_eq!(reader.refresh_statistics().await.unwrap(), 47);
+    assert_eq!(reader.statistics_patients(as_of).await.unwrap(), expected);
+}
+
+on_both_backends!(stored_records_equal_the_rows, super::stored_records_read_as_the_rows);

@@ -182,11 +182,17 @@ pub fn run_registry(args: &RegistryArgs, db: &str) -> CommandResult {
         let store = open_existing(db).await?;
         let as_of = store.now().date();
         let reader = store.research_reader_for_admin_cli_and_registry("cli");
+        // The patients changed since the last run get their stored statistics records rebuilt first (see
+        // `ResearchReader::refresh_statistics`), so that the read takes one stored record per patient.
         // The registry keeps counts and a few numbers per course, never the patients: memory holds one page.
         let mut builder = RegistryBuilder::new(RegistryConfig::public(as_of));
-        let read = reader
-            .for_each_statistics_page(as_of, RESEARCH_PAGE, |page| builder.add_all(&page).map_err(Failure::from))
-            .await;
+        let read = async {
+            reader.refresh_statistics().await?;
+            reader
+                .for_each_statistics_page(as_of, RESEARCH_PAGE, |page| builder.add_all(&page).map_err(Failure::from))
+                .await
+        }
+        .await;
         store.close().await;
         read?;
         let stats = builder.finish()?;

@@ -23,7 +23,9 @@ pub(crate) struct CourseRow {
     pub started_on: Option<String>,
     pub ended_on: Option<String>,
     pub created_at: i64,
+    #[serde(default)]
     pub end_reason: Option<String>,
+    #[serde(default)]
     pub notes: Option<String>,
 }
 
@@ -40,7 +42,9 @@ pub(crate) struct SessionRow {
     pub started_at: Option<i64>,
     pub ended_at: Option<i64>,
     pub discharged_at: Option<i64>,
+    #[serde(default)]
     pub notes: Option<String>,
+    #[serde(default)]
     pub discharge_override_reason: Option<String>,
 }
 
@@ -80,7 +84,9 @@ pub(crate) struct AdverseEventRow {
     pub occurred_at: i64,
     pub kind: String,
     pub severity: String,
+    #[serde(default)]
     pub description: Option<String>,
+    #[serde(default)]
     pub action_taken: Option<String>,
 }
 
