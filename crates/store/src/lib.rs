@@ -69,6 +69,6 @@ pub use search::{fold, mrn_key};
 pub use secrecy::{ExposeSecret, SecretString};
 pub use sign_in::{SESSION_TOUCH_INTERVAL, SecurityAuthor};
 pub use store::{Store, StoreOptions};
-pub use tables::{DERIVED_TABLES, TABLES};
+pub use tables::{DERIVED_TABLES, STATISTICS_SOURCES, TABLES};
 pub use url::{DEFAULT_DATABASE_URL, DatabaseUrl, OpenMode};
 pub use verify::VerifyReport;

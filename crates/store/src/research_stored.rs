@@ -6,15 +6,14 @@
 //! or changing how a type serialises cannot change what a stored record means. A record of another [`FORMAT`] or
 //! one that does not decode is never trusted: the read builds that patient from their rows instead.
 
+use std::collections::HashSet;
+
 use ketapath_clinical::instruments::Instrument;
 use ketapath_clinical::protocols::Modality;
 use ketapath_research::model::AdverseEventKind;
 use ketapath_research::{Consent, ConsentStatus, StatsAssessment, StatsCourse, StatsPatient, StatsSession};
 use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime};
-
-use std::collections::HashSet;
-
 use uuid::Uuid;
 
 use crate::Audit;
@@ -27,22 +26,6 @@ use crate::research_build::statistics_of_rows;
 use crate::research_page::{PageRows, PageStart, Selection, fetch_rows};
 use crate::rows::patient::{PATIENT_COLUMNS, PatientRow};
 use crate::snapshot::Snapshot;
-
-/// The tables a stored record is built from: migration 24 puts a trigger on each that marks the patient of a
-/// changed row stale (tests `every_table_the_record_is_built_from_marks_its_patient` and, on both backends,
-/// `stored_records_equal_the_rows`).
-#[cfg(test)]
-const TRACKED: [&str; 9] = [
-    "patients",
-    "research_consents",
-    "courses",
-    "sessions",
-    "dose_records",
-    "observations",
-    "gate_overrides",
-    "adverse_events",
-    "assessments",
-];
 
 /// The stored records' layout; a change of layout is a new number, and records of an older one are rebuilt.
 pub(crate) const FORMAT: i64 = 1;
@@ -146,8 +129,8 @@ fn micros(at: OffsetDateTime) -> i64 {
     i64::try_from(at.unix_timestamp_nanos() / 1_000).unwrap_or(i64::MAX)
 }
 
-/// A stored record as a page reads it: the patient, their record if they have one, and their stale mark.
-#[derive(Debug, serde::Deserialize)]
+/// A patient's stored record as a page reads it.
+#[derive(Debug, sqlx::FromRow, serde::Deserialize)]
 struct StoredRow {
     patient_id: String,
     clinic_id: String,
@@ -156,7 +139,7 @@ struct StoredRow {
 }
 
 /// A patient marked stale since their record was stored (or who has none yet), and the mark's version.
-#[derive(Debug, serde::Deserialize)]
+#[derive(Debug, sqlx::FromRow, serde::Deserialize)]
 struct StaleRow {
     patient_id: String,
     clinic_id: String,
@@ -177,13 +160,13 @@ pub(crate) async fn fetch_stored_page(
     start: tokio::sync::oneshot::Sender<Option<PageStart>>,
 ) -> StoreResult<Option<PageRows>> {
     let limit = page.max(1);
+    // Through the driver row by row on PostgreSQL: a record is one JSON text, which the database's JSON array of
+    // rows would escape once more and this side unescape again.
     let mut stored: Vec<StoredRow> = tx
-        .rows(
+        .all(
             "research_statistics",
-            STORED_COLUMNS,
-            &format!(
-                "(SELECT {STORED_COLUMNS} FROM research_statistics WHERE patient_id > $1 ORDER BY patient_id LIMIT $2) page"
-            ),
+            "SELECT patient_id, clinic_id, format, record FROM research_statistics WHERE patient_id > $1 \
+             ORDER BY patient_id LIMIT $2",
             &args![after, limit as i64],
         )
         .await?;
@@ -233,18 +216,13 @@ pub(crate) async fn fetch_stored_page(
     Ok(Some(rows))
 }
 
-const STORED_COLUMNS: &str = "patient_id, clinic_id, format, record";
-
 /// The next `limit` stale marks after the patient id `after`, in id order.
 async fn stale_after(tx: &mut Snapshot, after: &str, limit: usize) -> StoreResult<Vec<StaleRow>> {
-    const COLUMNS: &str = "patient_id, clinic_id, version";
     let mut stale: Vec<StaleRow> = tx
-        .rows(
+        .all(
             "research_statistics_stale",
-            COLUMNS,
-            &format!(
-                "(SELECT {COLUMNS} FROM research_statistics_stale WHERE patient_id > $1 ORDER BY patient_id LIMIT $2) page"
-            ),
+            "SELECT patient_id, clinic_id, version FROM research_statistics_stale WHERE patient_id > $1 \
+             ORDER BY patient_id LIMIT $2",
             &args![after, limit as i64],
         )
         .await?;
@@ -358,6 +336,7 @@ mod tests {
     use super::*;
     use crate::research_page::statistics_tables;
     use crate::sqlite_read::open_read_only;
+    use crate::tables::STATISTICS_SOURCES;
     use crate::{OpenMode, Store};
 
     /// Every table the statistics read takes rows from has the triggers that mark a changed patient stale (an
@@ -366,7 +345,10 @@ mod tests {
     #[tokio::test]
     async fn every_table_the_record_is_built_from_marks_its_patient() {
         for table in statistics_tables() {
-            assert!(TRACKED.contains(&table), "{table} is read for the statistics but marks no patient stale");
+            assert!(
+                STATISTICS_SOURCES.contains(&table),
+                "{table} is read for the statistics but marks no patient stale"
+            );
         }
         let dir = tempfile::tempdir().expect("a temporary folder");
         let path = dir.path().join("triggers.db");
@@ -374,12 +356,12 @@ mod tests {
             Store::open(&format!("sqlite://{}", path.display()), OpenMode::CreateIfMissing).await.expect("the store");
         store.migrate().await.expect("the migrations");
         let conn = open_read_only(&path).expect("a read-only connection");
-        for table in TRACKED {
+        for table in STATISTICS_SOURCES {
             let triggers: i64 = conn
                 .query_row(
                     "SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?1 \
                      AND sql LIKE '%research_statistics_stale%'",
-                    [table],
+                    [*table],
                     |row| row.get(0),
                 )
                 .expect("the triggers");

@@ -52,6 +52,21 @@ pub const TABLES: &[&str] = &[
 /// inserts on the target fire the triggers that mark every copied patient stale, so the target rebuilds them.
 pub const DERIVED_TABLES: &[&str] = &["research_statistics", "research_statistics_stale"];
 
+/// The tables a stored statistics record is built from: migration 24 puts a trigger on each that marks the patient
+/// of a changed row stale (tests `every_table_the_record_is_built_from_marks_its_patient` and, on both backends,
+/// `stored_records_equal_the_rows`).
+pub const STATISTICS_SOURCES: &[&str] = &[
+    "patients",
+    "research_consents",
+    "courses",
+    "sessions",
+    "dose_records",
+    "observations",
+    "gate_overrides",
+    "adverse_events",
+    "assessments",
+];
+
 /// The primary key each table is ordered by when read whole.
 pub(crate) fn key_of(table: &str) -> &'static str {
     match table {

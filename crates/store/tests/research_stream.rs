@@ -14,7 +14,7 @@ use ketapath_research::{
     DateForm, Export, ExportKey, ExportStream, Format, Registry, RegistryBuilder, RegistryConfig, ResearchPatient,
     StatsPatient, Visibility, build_export, patient_order, registry,
 };
-use ketapath_store::{ListingAuthor, ResearchReader, Store, StoreError, SyntheticResearch};
+use ketapath_store::{ListingAuthor, ResearchReader, STATISTICS_SOURCES, Store, StoreError, SyntheticResearch};
 use ketapath_testkit::on_both_backends;
 
 /// Synthetic patients over three clinics, some not consenting, a few with adverse events.
@@ -272,18 +272,7 @@ async fn stored_records_read_as_the_rows(db: &TestDb) {
         assert_eq!(admin.execute_raw_sql(insert).await.unwrap(), 1);
         assert_eq!(admin.execute_raw_sql(clear).await.unwrap(), 1, "{insert}");
     }
-    let tables = [
-        "patients",
-        "research_consents",
-        "courses",
-        "sessions",
-        "dose_records",
-        "observations",
-        "gate_overrides",
-        "adverse_events",
-        "assessments",
-    ];
-    for table in tables {
+    for &table in STATISTICS_SOURCES {
         let column = if table == "patients" { "id" } else { "patient_id" };
         let one = format!("id = (SELECT MIN(id) FROM {table})");
         let update = format!("UPDATE {table} SET {column} = {column} WHERE {one}");

@@ -10,7 +10,7 @@
 CREATE TABLE research_statistics (
     patient_id TEXT PRIMARY KEY,
     clinic_id TEXT NOT NULL,
-    format INTEGER NOT NULL,
+    format BIGINT NOT NULL,
     record TEXT NOT NULL
 );
 CREATE TABLE research_statistics_stale (
@@ -45,21 +45,16 @@ BEGIN
     RETURN NULL;
 END;
 $$;
-CREATE TRIGGER patients_research_stale AFTER INSERT OR UPDATE OR DELETE ON patients
-    FOR EACH ROW EXECUTE FUNCTION research_statistics_mark_stale();
-CREATE TRIGGER research_consents_research_stale AFTER INSERT OR UPDATE OR DELETE ON research_consents
-    FOR EACH ROW EXECUTE FUNCTION research_statistics_mark_stale();
-CREATE TRIGGER courses_research_stale AFTER INSERT OR UPDATE OR DELETE ON courses
-    FOR EACH ROW EXECUTE FUNCTION research_statistics_mark_stale();
-CREATE TRIGGER sessions_research_stale AFTER INSERT OR UPDATE OR DELETE ON sessions
-    FOR EACH ROW EXECUTE FUNCTION research_statistics_mark_stale();
-CREATE TRIGGER dose_records_research_stale AFTER INSERT OR UPDATE OR DELETE ON dose_records
-    FOR EACH ROW EXECUTE FUNCTION research_statistics_mark_stale();
-CREATE TRIGGER observations_research_stale AFTER INSERT OR UPDATE OR DELETE ON observations
-    FOR EACH ROW EXECUTE FUNCTION research_statistics_mark_stale();
-CREATE TRIGGER gate_overrides_research_stale AFTER INSERT OR UPDATE OR DELETE ON gate_overrides
-    FOR EACH ROW EXECUTE FUNCTION research_statistics_mark_stale();
-CREATE TRIGGER adverse_events_research_stale AFTER INSERT OR UPDATE OR DELETE ON adverse_events
-    FOR EACH ROW EXECUTE FUNCTION research_statistics_mark_stale();
-CREATE TRIGGER assessments_research_stale AFTER INSERT OR UPDATE OR DELETE ON assessments
-    FOR EACH ROW EXECUTE FUNCTION research_statistics_mark_stale();
+-- The same trigger on each table, named after it.
+DO $$
+DECLARE
+    source TEXT;
+BEGIN
+    FOREACH source IN ARRAY ARRAY['patients', 'research_consents', 'courses', 'sessions', 'dose_records',
+                                  'observations', 'gate_overrides', 'adverse_events', 'assessments'] LOOP
+        EXECUTE format('CREATE TRIGGER %I AFTER INSERT OR UPDATE OR DELETE ON %I '
+                       'FOR EACH ROW EXECUTE FUNCTION research_statistics_mark_stale()',
+                       source || '_research_stale', source);
+    END LOOP;
+END;
+$$;
