@@ -170,8 +170,12 @@ pub(crate) async fn fetch_stored_page(
             &args![after, limit as i64],
         )
         .await?;
-    let mut stale = stale_after(tx, after, limit).await?;
     stored.sort_unstable_by(|a, b| a.patient_id.cmp(&b.patient_id));
+    // Past a full list of stored records no mark belongs to this page. Bounding the marks' read there also keeps
+    // it short on PostgreSQL after a refresh, whose deleted marks stay in the index until a vacuum: an unbounded
+    // read would walk every later one on each page.
+    let upper = (stored.len() == limit).then(|| stored.last().map(|r| r.patient_id.clone())).flatten();
+    let mut stale = stale_after(tx, after, upper.as_deref(), limit).await?;
     // The page ends at the last id of a list that was full: the next page starts after it.
     let cut = [
         (stored.len() == limit).then(|| stored.last().map(|r| r.patient_id.clone())).flatten(),
@@ -216,16 +220,19 @@ pub(crate) async fn fetch_stored_page(
     Ok(Some(rows))
 }
 
-/// The next `limit` stale marks after the patient id `after`, in id order.
-async fn stale_after(tx: &mut Snapshot, after: &str, limit: usize) -> StoreResult<Vec<StaleRow>> {
-    let mut stale: Vec<StaleRow> = tx
-        .all(
-            "research_statistics_stale",
-            "SELECT patient_id, clinic_id, version FROM research_statistics_stale WHERE patient_id > $1 \
-             ORDER BY patient_id LIMIT $2",
-            &args![after, limit as i64],
-        )
-        .await?;
+/// The next `limit` stale marks after the patient id `after` (up to `upto`, when given), in id order.
+async fn stale_after(tx: &mut Snapshot, after: &str, upto: Option<&str>, limit: usize) -> StoreResult<Vec<StaleRow>> {
+    const SELECT: &str = "SELECT patient_id, clinic_id, version FROM research_statistics_stale WHERE patient_id > $1";
+    let mut stale: Vec<StaleRow> = match upto {
+        Some(upto) => {
+            let sql = format!("{SELECT} AND patient_id <= $2 ORDER BY patient_id LIMIT $3");
+            tx.all("research_statistics_stale", &sql, &args![after, upto, limit as i64]).await?
+        }
+        None => {
+            let sql = format!("{SELECT} ORDER BY patient_id LIMIT $2");
+            tx.all("research_statistics_stale", &sql, &args![after, limit as i64]).await?
+        }
+    };
     stale.sort_unstable_by(|a, b| a.patient_id.cmp(&b.patient_id));
     Ok(stale)
 }
@@ -271,7 +278,7 @@ pub(crate) async fn refresh(reader: &ResearchReader) -> StoreResult<u64> {
     let mut handled = 0;
     loop {
         let mut tx = Snapshot::open(reader.store(), reader.sqlite()).await?;
-        let stale = stale_after(&mut tx, &after, REFRESH_PAGE).await?;
+        let stale = stale_after(&mut tx, &after, None, REFRESH_PAGE).await?;
         let Some(last) = stale.last() else { break };
         after = last.patient_id.clone();
         let pairs: Vec<(String, String)> = stale.iter().map(|r| (r.patient_id.clone(), r.clinic_id.clone())).collect();

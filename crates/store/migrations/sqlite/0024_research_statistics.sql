@@ -22,7 +22,9 @@ CREATE TABLE research_statistics_stale (
 -- Every patient is stale until the first refresh builds their record.
 INSERT INTO research_statistics_stale (patient_id, clinic_id, version) SELECT id, clinic_id, 1 FROM patients;
 
--- A write to a patient or to any row of theirs that the record is built from marks them stale.
+-- A write to a patient or to any row of theirs that the record is built from marks them stale. SQLite has no trigger
+-- functions and no dynamic SQL, so each table has the same four triggers written out (the tables are
+-- `STATISTICS_SOURCES` in `crates/store/src/tables.rs`; a test counts the triggers on each).
 CREATE TRIGGER patients_research_stale_insert AFTER INSERT ON patients BEGIN
     INSERT INTO research_statistics_stale (patient_id, clinic_id, version) VALUES (NEW.id, NEW.clinic_id, 1)
         ON CONFLICT (patient_id) DO UPDATE SET version = version + 1;
